@@ -1,0 +1,85 @@
+// The import-layer rule: who may import whom (docs/architecture.md). Each file belongs to a layer by its
+// path; an import is allowed only into the layers its own layer may use, and the two native-ish packages
+// are confined: `electron` to the Electron shell, `better-sqlite3` to the store.
+import { dirname, relative, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+const LAYERS = [
+  ['shell', (f) => /^src-main\/(index|window|preload)\.ts$/.test(f) || f === 'src-main/host/ipc.ts'],
+  ['shared', (f) => f.startsWith('src-main/shared/')],
+  ['core', (f) => f.startsWith('src-main/core/')],
+  ['store', (f) => f.startsWith('src-main/store/')],
+  ['service', (f) => f.startsWith('src-main/service/')],
+  ['host', (f) => f.startsWith('src-main/host/')],
+  ['cli', (f) => f === 'src-main/cli.ts'],
+  ['renderer', (f) => f.startsWith('src-renderer/')],
+];
+
+const MAY_IMPORT = {
+  shared: ['shared'],
+  core: ['core', 'shared'],
+  store: ['store', 'shared'],
+  service: ['service', 'core', 'store', 'shared'],
+  host: ['host', 'service', 'shared'],
+  shell: ['shell', 'host', 'service', 'shared'],
+  cli: ['host', 'service', 'shared'],
+  renderer: ['renderer'],
+};
+
+/** Layers whose files the renderer may import with `import type` (it never runs main-side code). */
+const RENDERER_TYPE_ONLY = ['shared'];
+
+const CONFINED_PACKAGES = { electron: ['shell'], 'better-sqlite3': ['store'] };
+
+function layerOf(file) {
+  return LAYERS.find(([, test]) => test(file))?.[0];
+}
+
+function isTypeOnly(node) {
+  if (node.importKind === 'type' || node.exportKind === 'type') return true;
+  const specifiers = node.specifiers ?? [];
+  return specifiers.length > 0 && specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type');
+}
+
+export const layersPlugin = {
+  rules: {
+    layers: {
+      meta: { type: 'problem', schema: [], messages: { denied: '{{reason}}' } },
+      create(context) {
+        const file = relative(ROOT, context.filename).split('\\').join('/');
+        const layer = layerOf(file);
+        if (!layer) return {};
+        function check(node, source) {
+          if (typeof source !== 'string') return;
+          const report = (reason) => context.report({ node, messageId: 'denied', data: { reason } });
+          if (!source.startsWith('.')) {
+            const pkg = source.startsWith('@') ? source.split('/').slice(0, 2).join('/') : source.split('/')[0];
+            const allowed = CONFINED_PACKAGES[pkg];
+            if (allowed && !allowed.includes(layer)) report(`${layer} must not import ${pkg} (only ${allowed.join(', ')} may)`);
+            if (layer === 'renderer' && (source.startsWith('node:') || pkg === 'zod')) {
+              report(`the renderer must not import ${source}: it runs in a sandboxed page`);
+            }
+            return;
+          }
+          const target = relative(ROOT, resolve(dirname(context.filename), source)).split('\\').join('/');
+          const targetLayer = layerOf(target) ?? layerOf(`${target}.ts`);
+          if (!targetLayer) return;
+          if (layer === 'renderer' && RENDERER_TYPE_ONLY.includes(targetLayer)) {
+            if (!isTypeOnly(node)) report(`the renderer imports main-side code (${source}) with \`import type\` only`);
+            return;
+          }
+          if (!MAY_IMPORT[layer].includes(targetLayer)) {
+            report(`${layer} must not import ${targetLayer} (${source}); ${layer} may import: ${MAY_IMPORT[layer].join(', ')}`);
+          }
+        }
+        return {
+          ImportDeclaration: (node) => check(node, node.source.value),
+          ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+          ExportAllDeclaration: (node) => check(node, node.source.value),
+          ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+        };
+      },
+    },
+  },
+};

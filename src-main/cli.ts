@@ -1,0 +1,226 @@
+// The `causa` command. Exit codes (DESIGN.md): 0 success; 1 the evidence failed a check (invalid input
+// records, tampering); 2 the command could not run (bad arguments, unreadable file).
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { startHttpHost } from './host/http';
+import { Workbench } from './service/workbench';
+import type { EventFilter, ImportReport } from './shared/contract';
+import { ServiceError } from './shared/errors';
+import { EVENT_KINDS, type EventJson, type EventKind } from './shared/model';
+
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Resolves when the user asks a long-running command (serve) to stop. */
+  untilInterrupted?: () => Promise<void>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_EVIDENCE = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+const USAGE = `Usage: causa <command> [options]
+
+Commands:
+  serve [PATH...] [--case FILE] [--port N]   open the workbench in web mode on 127.0.0.1; PATH is a case
+                                             file (.causa) or evidence to import into a new case
+  import PATH... --case FILE                 import evidence files or folders into a case file
+  events CASE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT]
+                                             print the case's normalized events in time order
+
+Every command takes --json for machine-readable output on stdout.
+Exit codes: 0 success, 1 the evidence failed a check, 2 the command could not run.
+`;
+
+const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function writeImportReport(report: ImportReport, io: CliIo, json: boolean): number {
+  for (const file of report.files) {
+    for (const error of file.errors) io.stderr.write(`${error.file}:${error.line}: ${error.reason}\n`);
+    if (file.more_errors > 0) io.stderr.write(`${file.file}: … and ${plural(file.more_errors, 'more error')}\n`);
+  }
+  if (json) {
+    io.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    for (const file of report.files) {
+      const what =
+        file.status === 'already_imported'
+          ? `already in the case (${plural(file.events, 'event')})`
+          : file.status === 'failed'
+            ? 'nothing imported'
+            : `imported ${plural(file.events, 'event')} (${file.format})`;
+      const errors = file.errors.length + file.more_errors;
+      io.stdout.write(`${file.file}: ${what}${errors > 0 ? `, ${plural(errors, 'error')}` : ''}\n`);
+    }
+    io.stdout.write(
+      `Imported ${plural(report.events, 'event')} from ${plural(report.files.length, 'file')}; ` +
+        `${report.errors === 0 ? 'no errors' : `${plural(report.errors, 'record')} could not be imported`}.\n`,
+    );
+  }
+  return report.errors > 0 ? EXIT_EVIDENCE : EXIT_OK;
+}
+
+async function runImport(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { case: { type: 'string' } });
+  if (!values.case) throw new UsageError('import needs --case FILE (the case file to import into)');
+  if (positionals.length === 0) throw new UsageError('import needs at least one PATH to import');
+  const workbench = Workbench.open(values.case, { create: true });
+  try {
+    return writeImportReport(await workbench.importPaths(positionals), io, values.json === true);
+  } finally {
+    workbench.close();
+  }
+}
+
+function kindsOf(values: string[] | undefined): EventKind[] | undefined {
+  if (!values) return undefined;
+  const kinds = values.flatMap((v) => v.split(',')).map((k) => k.trim());
+  for (const kind of kinds) {
+    if (!(EVENT_KINDS as readonly string[]).includes(kind)) {
+      throw new UsageError(`--kind: unknown kind "${kind}" (kinds: ${EVENT_KINDS.join(', ')})`);
+    }
+  }
+  return kinds as EventKind[];
+}
+
+function describeEvent(e: EventJson): string {
+  const target = e.target
+    ? [e.target.resource, [e.target.namespace, e.target.name].filter(Boolean).join('/')].filter(Boolean).join(' ')
+    : '';
+  const actor = e.actor ? `${e.actor.id}${e.actor.on_behalf_of ? ` (for ${e.actor.on_behalf_of})` : ''}` : '-';
+  return [e.time ?? '-', e.kind, actor, [e.action, target].filter(Boolean).join(' ') || '-', e.outcome].join('  ');
+}
+
+async function runEvents(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    kind: { type: 'string', multiple: true },
+    actor: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    search: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('events needs exactly one CASE file');
+  const casePath = positionals[0]!;
+  if (!existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
+  const filter: EventFilter = {
+    kind: kindsOf(values.kind),
+    actor: values.actor,
+    since: values.since,
+    until: values.until,
+    search: values.search,
+  };
+  const workbench = Workbench.open(casePath);
+  try {
+    for (const event of workbench.events(filter)) {
+      io.stdout.write(`${values.json ? JSON.stringify(event) : describeEvent(event)}\n`);
+    }
+  } finally {
+    workbench.close();
+  }
+  return EXIT_OK;
+}
+
+function rendererDir(): string {
+  return fileURLToPath(new URL('../renderer', import.meta.url));
+}
+
+async function runServe(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { case: { type: 'string' }, port: { type: 'string' } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
+  const dir = rendererDir();
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new ServiceError('io', `the workbench is not built (${dir} is missing): run npm run build first`);
+  }
+  const opensCase = positionals.length === 1 && positionals[0]!.endsWith('.causa') && !values.case;
+  const casePath = opensCase
+    ? positionals[0]!
+    : (values.case ?? join(await mkdtemp(join(tmpdir(), 'causa-')), 'case.causa'));
+  if (opensCase && !existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
+  const workbench = Workbench.open(casePath, { create: !opensCase });
+  let report: ImportReport | undefined;
+  if (!opensCase && positionals.length > 0) {
+    report = await workbench.importPaths(positionals);
+    for (const file of report.files) {
+      for (const error of file.errors) io.stderr.write(`${error.file}:${error.line}: ${error.reason}\n`);
+    }
+  }
+  const host = await startHttpHost({
+    handlers: {
+      ...workbench.handlers,
+      capabilities: () => ({ open_dialog: false, transport: 'http' as const }),
+      openEvidence: () => {
+        throw new ServiceError('unsupported', 'web mode has no Open dialog: drop files on the window instead');
+      },
+    },
+    rendererDir: dir,
+    port,
+  });
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, case: casePath, import: report })}\n`);
+  } else {
+    io.stdout.write(`Causa workbench on ${casePath}\n`);
+    if (report) io.stdout.write(`Imported ${plural(report.events, 'event')}, ${plural(report.errors, 'error')}.\n`);
+    io.stdout.write(`Open ${host.url}\n(press Ctrl+C to stop)\n`);
+  }
+  await (io.untilInterrupted ?? untilSignal)();
+  await host.close();
+  workbench.close();
+  return EXIT_OK;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  import: runImport,
+  events: runEvents,
+  serve: runServe,
+};
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(USAGE);
+    return command ? EXIT_OK : EXIT_USAGE;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.stderr.write(`causa: unknown command "${command}"\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  try {
+    return await run(args, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`causa ${command}: ${message}\n`);
+    if (error instanceof UsageError) io.stderr.write(`Run causa --help for usage.\n`);
+    return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,29 @@
+import type { NormalizedEvent } from '../../shared/model';
+
+export type Normalized = { ok: true; event: NormalizedEvent } | { ok: false; reason: string };
+
+/** One evidence format whose records are JSON values, one per line. */
+export interface RecordFormat {
+  /** Stable name stored with each source, e.g. `k8s-audit`. */
+  name: string;
+  /** What a user calls it, used in error messages ("not a Kubernetes audit event"). */
+  title: string;
+  /** Whether a parsed record is plausibly of this format (used to detect a file's format). */
+  recognizes(value: unknown): boolean;
+  /** Derives the normalized fields, or says why the record is not one of this format. */
+  normalize(value: unknown): Normalized;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Drops undefined properties so that absent fields stay absent in JSON and in the case file. */
+export function compact<T extends Record<string, unknown>>(value: T): T | undefined {
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
+}

@@ -1,0 +1,65 @@
+// JSON lines: one record a line. Each line is judged alone, so a bad line costs only itself: the good
+// lines before and after it are still imported, and the bad one is reported with its line and reason.
+import type { NormalizedEvent } from '../../shared/model';
+import type { RecordFormat } from './format';
+import type { Line } from './lines';
+
+export type ParsedRecord =
+  | { ok: true; position: number; raw: Buffer; event: NormalizedEvent }
+  | { ok: false; position: number; reason: string; fatal?: boolean };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isBlank(bytes: Buffer): boolean {
+  for (const byte of bytes) {
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  }
+  return true;
+}
+
+function decodeLine(bytes: Buffer): { text: string } | { reason: string } {
+  if (bytes.includes(0)) return { reason: 'binary data (NUL bytes), not a line of JSON text' };
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    return { reason: 'not valid UTF-8 text' };
+  }
+}
+
+function jsonErrorDetail(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Parses JSON lines as records of one format. A first line that is not text at all means the whole file
+ * is binary: that is reported once, as fatal, instead of once per "line" of garbage.
+ */
+export async function* parseJsonLines(lines: AsyncIterable<Line>, format: RecordFormat): AsyncGenerator<ParsedRecord> {
+  let seenContent = false;
+  for await (const line of lines) {
+    if (isBlank(line.bytes)) continue;
+    const decoded = decodeLine(line.bytes);
+    if ('reason' in decoded) {
+      if (!seenContent) {
+        yield { ok: false, position: line.number, reason: `binary file, not JSON lines: ${decoded.reason}`, fatal: true };
+        return;
+      }
+      yield { ok: false, position: line.number, reason: decoded.reason };
+      continue;
+    }
+    seenContent = true;
+    let value: unknown;
+    try {
+      value = JSON.parse(decoded.text);
+    } catch (error) {
+      const reason = line.terminated
+        ? `invalid JSON: ${jsonErrorDetail(error)}`
+        : `truncated record at end of file (no final newline): ${jsonErrorDetail(error)}`;
+      yield { ok: false, position: line.number, reason };
+      continue;
+    }
+    const normalized = format.normalize(value);
+    if (normalized.ok) yield { ok: true, position: line.number, raw: line.bytes, event: normalized.event };
+    else yield { ok: false, position: line.number, reason: normalized.reason };
+  }
+}

@@ -1,0 +1,112 @@
+// Kubernetes audit events (audit.k8s.io/v1 and v1beta1 Event, and the apiVersion-less lines older
+// clusters and Falco's traces carry). One record is one stage of one request; the auditID groups them.
+// Audit-ID, sourceIPs and userAgent are client-controlled: they are kept as keys and raw fields, never
+// as proof of anything.
+import type { Actor, ActorType, Authz, Outcome, Target } from '../../shared/model';
+import { parseRfc3339Nanos } from '../../shared/time';
+import { compact, isObject, str, type Normalized, type RecordFormat } from './format';
+
+const DECISION = 'authorization.k8s.io/decision';
+const REASON = 'authorization.k8s.io/reason';
+
+export function actorTypeOf(username: string): ActorType {
+  if (username.startsWith('system:serviceaccount:')) return 'service_account';
+  if (username.startsWith('system:')) return 'system';
+  return 'human';
+}
+
+function outcomeOf(stage: string, code: number | undefined, decision: string | undefined): Outcome {
+  if (decision === 'forbid') return 'denied';
+  if (stage === 'Panic') return 'error';
+  if (code === undefined) return 'unknown';
+  if (code === 401 || code === 403) return 'denied';
+  if (code >= 500) return 'error';
+  if (code >= 400) return 'failure';
+  return 'success';
+}
+
+function ownerUids(object: unknown): string[] | undefined {
+  if (!isObject(object) || !isObject(object.metadata) || !Array.isArray(object.metadata.ownerReferences)) return;
+  const uids = object.metadata.ownerReferences.map((ref) => (isObject(ref) ? str(ref.uid) : undefined));
+  const present = uids.filter((uid): uid is string => uid !== undefined);
+  return present.length > 0 ? present : undefined;
+}
+
+function metadataUid(object: unknown): string | undefined {
+  return isObject(object) && isObject(object.metadata) ? str(object.metadata.uid) : undefined;
+}
+
+function normalize(value: unknown): Normalized {
+  if (!isObject(value)) return { ok: false, reason: 'not a Kubernetes audit event: not a JSON object' };
+  if (value.kind !== 'Event') {
+    return { ok: false, reason: `not a Kubernetes audit event: kind is ${JSON.stringify(value.kind) ?? 'missing'}, expected "Event"` };
+  }
+  const apiVersion = value.apiVersion;
+  if (apiVersion !== undefined && !(typeof apiVersion === 'string' && apiVersion.startsWith('audit.k8s.io/'))) {
+    return { ok: false, reason: `not a Kubernetes audit event: apiVersion ${JSON.stringify(apiVersion)} is not audit.k8s.io` };
+  }
+  for (const field of ['auditID', 'stage', 'verb'] as const) {
+    if (typeof value[field] !== 'string' || value[field] === '') {
+      return { ok: false, reason: `not a Kubernetes audit event: "${field}" is missing or not a string` };
+    }
+  }
+  const timeField = typeof value.requestReceivedTimestamp === 'string' ? 'requestReceivedTimestamp' : 'stageTimestamp';
+  const timeText = value[timeField];
+  if (typeof timeText !== 'string') {
+    return { ok: false, reason: 'Kubernetes audit event without requestReceivedTimestamp or stageTimestamp' };
+  }
+  const timeNs = parseRfc3339Nanos(timeText);
+  if (timeNs === null) return { ok: false, reason: `${timeField} ${JSON.stringify(timeText)} is not an RFC 3339 time` };
+
+  const stage = value.stage as string;
+  const annotations = isObject(value.annotations) ? value.annotations : {};
+  const decision = str(annotations[DECISION]);
+  const status = isObject(value.responseStatus) ? value.responseStatus : {};
+  const code = typeof status.code === 'number' ? status.code : undefined;
+
+  const user = isObject(value.user) ? value.user : {};
+  const username = str(user.username);
+  const impersonated = isObject(value.impersonatedUser) ? str(value.impersonatedUser.username) : undefined;
+  const actor: Actor | undefined = username
+    ? (compact({ type: actorTypeOf(username), id: username, on_behalf_of: impersonated }) as Actor)
+    : undefined;
+
+  const ref = isObject(value.objectRef) ? value.objectRef : {};
+  const resource = str(ref.resource);
+  const subresource = str(ref.subresource);
+  const objectUid = str(ref.uid) ?? metadataUid(value.responseObject) ?? metadataUid(value.requestObject);
+  const target = compact<Target>({
+    api_group: str(ref.apiGroup),
+    resource: resource && subresource ? `${resource}/${subresource}` : resource,
+    namespace: str(ref.namespace),
+    name: str(ref.name),
+    uid: objectUid,
+  });
+  const authz = decision ? (compact({ decision, reason: str(annotations[REASON]) }) as Authz) : undefined;
+
+  return {
+    ok: true,
+    event: {
+      time_ns: timeNs,
+      time_text: timeText,
+      kind: 'k8s_api',
+      action: value.verb as string,
+      actor,
+      target,
+      outcome: outcomeOf(stage, code, decision),
+      authz,
+      keys: compact({
+        audit_id: value.auditID as string,
+        object_uid: objectUid,
+        owner_uids: ownerUids(value.responseObject) ?? ownerUids(value.requestObject),
+      }),
+    },
+  };
+}
+
+export const k8sAudit: RecordFormat = {
+  name: 'k8s-audit',
+  title: 'Kubernetes audit event',
+  recognizes: (value) => isObject(value) && value.kind === 'Event' && typeof value.auditID === 'string',
+  normalize,
+};

@@ -1,0 +1,69 @@
+// Splits a byte stream into lines without copying or re-encoding them: a record's raw bytes are evidence,
+// so what leaves here is exactly what the producer wrote between two newlines.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+export interface Line {
+  /** 1-based line number in the (decompressed) source. */
+  number: number;
+  /** The line's bytes without its terminating newline. */
+  bytes: Buffer;
+  /** False for a last line that ends without a newline (a possibly truncated record). */
+  terminated: boolean;
+}
+
+const NEWLINE = 0x0a;
+
+export async function* readLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Line> {
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  let number = 0;
+  for await (const chunk of chunks) {
+    let start = 0;
+    for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      const piece = chunk.subarray(start, nl);
+      const bytes = pendingLength === 0 ? piece : Buffer.concat([...pending, piece], pendingLength + piece.length);
+      pending = [];
+      pendingLength = 0;
+      number += 1;
+      yield { number, bytes, terminated: true };
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      pending.push(rest);
+      pendingLength += rest.length;
+    }
+  }
+  if (pendingLength > 0) {
+    number += 1;
+    yield { number, bytes: Buffer.concat(pending, pendingLength), terminated: false };
+  }
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+}
+
+/** The file's content as a stream of chunks, gunzipped transparently when the file is gzip. */
+export async function openContent(path: string): Promise<AsyncIterable<Buffer>> {
+  const handle = await open(path, 'r');
+  const head = Buffer.alloc(2);
+  try {
+    await handle.read(head, 0, 2, 0);
+  } finally {
+    await handle.close();
+  }
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  return isGzip(head) ? stream.pipe(createGunzip()) : stream;
+}
+
+/** The same for bytes already in memory (a file dropped on the window). */
+export function bufferContent(data: Buffer): AsyncIterable<Buffer> {
+  const stream = Readable.from([data], { objectMode: false });
+  return isGzip(data) ? stream.pipe(createGunzip()) : stream;
+}

@@ -1,0 +1,54 @@
+// The desktop app's lifecycle. Everything it serves comes from the same Workbench that web mode and the
+// CLI use; this file only wires windows, dialogs and IPC to it.
+import { app, dialog } from 'electron';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerIpc } from './host/ipc';
+import { Workbench } from './service/workbench';
+import { ServiceError } from './shared/errors';
+import { createWorkbenchWindow, isWorkbenchFrame, lockDownSession } from './window';
+
+app.enableSandbox();
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event) => event.preventDefault());
+});
+
+function casePathFromArgs(): string {
+  const given = process.argv.find((arg) => arg.endsWith('.causa'));
+  if (given) return given;
+  const dir = join(app.getPath('userData'), 'cases');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `case-${new Date().toISOString().replace(/[:.]/g, '-')}.causa`);
+}
+
+async function start(): Promise<void> {
+  lockDownSession();
+  const workbench = Workbench.open(casePathFromArgs(), { create: true });
+  const win = createWorkbenchWindow();
+  registerIpc(
+    {
+      ...workbench.handlers,
+      capabilities: () => ({ open_dialog: true, transport: 'ipc' as const }),
+      // The path comes from the main side's own dialog, never from the renderer.
+      openEvidence: async () => {
+        const choice = await dialog.showOpenDialog(win, {
+          title: 'Open evidence',
+          properties: ['openFile', 'multiSelections'],
+        });
+        if (choice.canceled || choice.filePaths.length === 0) throw new ServiceError('cancelled', 'no file chosen');
+        return workbench.importPaths(choice.filePaths);
+      },
+    },
+    (frame) => isWorkbenchFrame(win, frame),
+  );
+  app.on('before-quit', () => workbench.close());
+}
+
+app.whenReady().then(start, (error: unknown) => {
+  dialog.showErrorBox('Causa could not start', String(error));
+  app.quit();
+});
+
+app.on('window-all-closed', () => app.quit());

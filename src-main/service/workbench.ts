@@ -1,0 +1,87 @@
+// The one implementation of the API contract, shared by the Electron host, web mode and the CLI. It owns
+// the open case file; transports only parse input, call it, and carry the result back.
+import { basename } from 'node:path';
+import type { EventFilter, Handlers, ImportReport } from '../shared/contract';
+import type { EventJson } from '../shared/model';
+import { ServiceError } from '../shared/errors';
+import { parseRfc3339Nanos } from '../shared/time';
+import { CaseStore } from '../store/case-store';
+import {
+  caseSummary,
+  countEvents,
+  getEvent,
+  iterateEvents,
+  kindCounts,
+  listEvents,
+  listSources,
+  type TimeBounds,
+} from '../store/queries';
+import { importBuffers, importPaths } from './import';
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Parses a --since/--until bound: an RFC 3339 time, or a date meaning that day's midnight UTC. */
+export function parseTimeBound(text: string, name: string): bigint {
+  const ns = parseRfc3339Nanos(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
+  if (ns === null) throw new ServiceError('invalid_input', `${name}: "${text}" is not an RFC 3339 time (e.g. 2025-04-03T14:31:00Z)`);
+  return ns;
+}
+
+export function timeBounds(filter: EventFilter): TimeBounds {
+  return {
+    since: filter.since ? parseTimeBound(filter.since, 'since') : undefined,
+    until: filter.until ? parseTimeBound(filter.until, 'until') : undefined,
+  };
+}
+
+type CoreHandlers = Omit<Handlers, 'capabilities' | 'openEvidence'>;
+
+export class Workbench {
+  private constructor(readonly store: CaseStore) {}
+
+  static open(casePath: string, options: { create?: boolean } = {}): Workbench {
+    return new Workbench(CaseStore.open(casePath, options));
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  importPaths(paths: string[]): Promise<ImportReport> {
+    return importPaths(this.store, paths);
+  }
+
+  /** Every event matching the filter, in time order, streamed from the case file. */
+  events(filter: EventFilter): Generator<EventJson> {
+    return iterateEvents(this.store, filter, timeBounds(filter));
+  }
+
+  /** The contract's methods that do not depend on the transport. */
+  readonly handlers: CoreHandlers = {
+    caseInfo: () => ({
+      path: this.store.path,
+      name: this.store.meta('name') ?? basename(this.store.path),
+      ...caseSummary(this.store),
+      kinds: kindCounts(this.store),
+      sources: listSources(this.store),
+    }),
+    listEvents: ({ filter, offset, limit }) => {
+      const bounds = timeBounds(filter);
+      return {
+        total: countEvents(this.store, filter, bounds),
+        events: listEvents(this.store, filter, bounds, { offset, limit }),
+      };
+    },
+    getEvent: ({ id }) => {
+      const found = getEvent(this.store, id);
+      if (!found) throw new ServiceError('not_found', `no event ${id} in this case`);
+      return { event: found.event, raw: found.raw.toString('utf8'), source_name: found.source_name };
+    },
+    importFiles: ({ files }) =>
+      importBuffers(
+        this.store,
+        // The name is only a label: an uploaded file never chooses where anything is read or written.
+        files.map((file) => ({ name: basename(file.name), data: Buffer.from(file.data_base64, 'base64') })),
+      ),
+  };
+}

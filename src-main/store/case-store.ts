@@ -1,0 +1,173 @@
+// A case file: one SQLite database per case. This module and its siblings are the only code that talks
+// to better-sqlite3; everything else sees plain rows and the evidence model.
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import Database from 'better-sqlite3';
+import type { NormalizedEvent } from '../shared/model';
+import { formatNanos } from '../shared/time';
+import { migrate } from './migrate';
+
+/** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
+const APPLICATION_ID = 0x43415553;
+
+export class CaseFileError extends Error {}
+
+export interface NewSource {
+  name: string;
+  format: string;
+  sha256: string;
+  size: number;
+}
+
+export interface SourceRow extends NewSource {
+  id: number;
+  imported_at: string;
+}
+
+export interface EventRow {
+  source_id: number;
+  position: number;
+  raw: Buffer;
+  raw_sha256: string;
+  event: NormalizedEvent;
+}
+
+export class CaseStore {
+  readonly db: Database.Database;
+  private writing = false;
+  private readonly insertEventStmt: Database.Statement;
+  private readonly insertErrorStmt: Database.Statement;
+
+  private constructor(
+    readonly path: string,
+    db: Database.Database,
+  ) {
+    this.db = db;
+    this.insertEventStmt = db.prepare(`INSERT INTO event (
+      source_id, position, raw, raw_sha256, time_ns, time, time_text, kind, action,
+      actor_type, actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name,
+      target_uid, outcome, authz_decision, authz_reason, keys, taint, text)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertErrorStmt = db.prepare('INSERT INTO import_error (source_id, line, reason) VALUES (?, ?, ?)');
+  }
+
+  /** Opens a case file, creating it when `create` is set and it does not exist. */
+  static open(path: string, options: { create?: boolean } = {}): CaseStore {
+    const exists = existsSync(path);
+    if (!exists && !options.create) throw new CaseFileError(`${path}: no such case file`);
+    let db: Database.Database;
+    try {
+      db = new Database(path, { fileMustExist: !options.create });
+      const appId = db.pragma('application_id', { simple: true }) as number;
+      const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+      if (appId !== APPLICATION_ID && tables.n > 0) {
+        db.close();
+        throw new CaseFileError(`${path}: an SQLite database, but not a Causa case file`);
+      }
+    } catch (error) {
+      if (error instanceof CaseFileError) throw error;
+      throw new CaseFileError(`${path}: not a Causa case file (${(error as Error).message})`);
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    try {
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw new CaseFileError(`${path}: ${(error as Error).message}`);
+    }
+    // A file without our application id passed the check above only because it was empty: a new case.
+    if ((db.pragma('application_id', { simple: true }) as number) !== APPLICATION_ID) {
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.prepare('INSERT OR IGNORE INTO case_meta (key, value) VALUES (?, ?), (?, ?)').run(
+        'name',
+        basename(path).replace(/\.causa$/, ''),
+        'created_at',
+        new Date().toISOString(),
+      );
+    }
+    return new CaseStore(path, db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  meta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM case_meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  findSourceBySha(sha256: string): SourceRow | undefined {
+    return this.db.prepare('SELECT * FROM source WHERE sha256 = ?').get(sha256) as SourceRow | undefined;
+  }
+
+  /**
+   * Runs `fill` inside one write transaction, so a file is imported whole or not at all: a crash or a
+   * failure half-way leaves the case as it was. Writers are serialized; readers may run meanwhile.
+   */
+  async write<T>(fill: (tx: WriteTransaction) => Promise<{ commit: boolean; value: T }>): Promise<T> {
+    if (this.writing) throw new CaseFileError(`${this.path}: another import is still writing to this case`);
+    this.writing = true;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const { commit, value } = await fill(new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt));
+      this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
+      return value;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
+export class WriteTransaction {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly insertEventStmt: Database.Statement,
+    private readonly insertErrorStmt: Database.Statement,
+  ) {}
+
+  addSource(source: NewSource): number {
+    const result = this.db
+      .prepare('INSERT INTO source (name, format, sha256, size, imported_at) VALUES (?, ?, ?, ?, ?)')
+      .run(source.name, source.format, source.sha256, source.size, new Date().toISOString());
+    return Number(result.lastInsertRowid);
+  }
+
+  addEvent(row: EventRow): void {
+    const e = row.event;
+    this.insertEventStmt.run(
+      row.source_id,
+      row.position,
+      row.raw,
+      row.raw_sha256,
+      e.time_ns,
+      e.time_ns === null ? null : formatNanos(e.time_ns),
+      e.time_text ?? null,
+      e.kind,
+      e.action ?? null,
+      e.actor?.type ?? null,
+      e.actor?.id ?? null,
+      e.actor?.on_behalf_of ?? null,
+      e.target?.api_group ?? null,
+      e.target?.resource ?? null,
+      e.target?.namespace ?? null,
+      e.target?.name ?? null,
+      e.target?.uid ?? null,
+      e.outcome,
+      e.authz?.decision ?? null,
+      e.authz?.reason ?? null,
+      e.keys ? JSON.stringify(e.keys) : null,
+      e.taint ? JSON.stringify(e.taint) : null,
+      e.text ?? null,
+    );
+  }
+
+  addError(sourceId: number, line: number, reason: string): void {
+    this.insertErrorStmt.run(sourceId, line, reason);
+  }
+}

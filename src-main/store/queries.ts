@@ -1,0 +1,183 @@
+// Read queries over a case file. Filters become one WHERE clause shared by the count and the page, so
+// the timeline's row count and its rows can never disagree.
+import type { EventFilter, SourceInfo } from '../shared/contract';
+import type { EventJson } from '../shared/model';
+import type { CaseStore } from './case-store';
+
+interface EventDbRow {
+  id: number;
+  source_name: string;
+  position: number;
+  raw: Buffer;
+  raw_sha256: string;
+  time: string | null;
+  kind: EventJson['kind'];
+  action: string | null;
+  actor_type: NonNullable<EventJson['actor']>['type'] | null;
+  actor_id: string | null;
+  on_behalf_of: string | null;
+  target_api_group: string | null;
+  target_resource: string | null;
+  target_namespace: string | null;
+  target_name: string | null;
+  target_uid: string | null;
+  outcome: EventJson['outcome'];
+  authz_decision: string | null;
+  authz_reason: string | null;
+  keys: string | null;
+  taint: string | null;
+  text: string | null;
+}
+
+const EVENT_COLUMNS = `e.id, s.name AS source_name, e.position, e.raw_sha256, e.time, e.kind, e.action,
+  e.actor_type, e.actor_id, e.on_behalf_of, e.target_api_group, e.target_resource, e.target_namespace,
+  e.target_name, e.target_uid, e.outcome, e.authz_decision, e.authz_reason, e.keys, e.taint, e.text`;
+
+function present<T extends Record<string, unknown>>(value: T): T | undefined {
+  const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
+  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
+}
+
+function toEventJson(row: EventDbRow): EventJson {
+  const event: EventJson = {
+    id: row.id,
+    source: row.source_name,
+    position: row.position,
+    raw_sha256: row.raw_sha256,
+    time: row.time ?? undefined,
+    kind: row.kind,
+    action: row.action ?? undefined,
+    actor:
+      row.actor_type && row.actor_id
+        ? present({ type: row.actor_type, id: row.actor_id, on_behalf_of: row.on_behalf_of ?? undefined })
+        : undefined,
+    target: present({
+      api_group: row.target_api_group ?? undefined,
+      resource: row.target_resource ?? undefined,
+      namespace: row.target_namespace ?? undefined,
+      name: row.target_name ?? undefined,
+      uid: row.target_uid ?? undefined,
+    }),
+    outcome: row.outcome,
+    authz: row.authz_decision
+      ? present({ decision: row.authz_decision, reason: row.authz_reason ?? undefined })
+      : undefined,
+    keys: row.keys ? (JSON.parse(row.keys) as EventJson['keys']) : undefined,
+    taint: row.taint ? (JSON.parse(row.taint) as string[]) : undefined,
+    text: row.text ?? undefined,
+  };
+  return present(event) as EventJson;
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export interface TimeBounds {
+  since?: bigint;
+  until?: bigint;
+}
+
+function whereClause(filter: EventFilter, bounds: TimeBounds): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.kind && filter.kind.length > 0) {
+    clauses.push(`e.kind IN (${filter.kind.map(() => '?').join(', ')})`);
+    params.push(...filter.kind);
+  }
+  if (filter.actor) {
+    clauses.push("(e.actor_id LIKE ? ESCAPE '\\' OR e.on_behalf_of LIKE ? ESCAPE '\\')");
+    params.push(likePattern(filter.actor), likePattern(filter.actor));
+  }
+  if (bounds.since !== undefined) {
+    clauses.push('e.time_ns >= ?');
+    params.push(bounds.since);
+  }
+  if (bounds.until !== undefined) {
+    clauses.push('e.time_ns <= ?');
+    params.push(bounds.until);
+  }
+  if (filter.search) {
+    clauses.push("CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'");
+    params.push(likePattern(filter.search));
+  }
+  return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+export function countEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds): number {
+  const where = whereClause(filter, bounds);
+  const row = store.db.prepare(`SELECT count(*) AS n FROM event e ${where.sql}`).get(...where.params) as { n: number };
+  return row.n;
+}
+
+/** Events in time order (events without a time last), a page at a time. */
+export function listEvents(
+  store: CaseStore,
+  filter: EventFilter,
+  bounds: TimeBounds,
+  page: { offset: number; limit: number },
+): EventJson[] {
+  const where = whereClause(filter, bounds);
+  const rows = store.db
+    .prepare(
+      `SELECT ${EVENT_COLUMNS} FROM event e JOIN source s ON s.id = e.source_id ${where.sql}
+       ORDER BY e.time_ns NULLS LAST, e.id LIMIT ? OFFSET ?`,
+    )
+    .all(...where.params, page.limit, page.offset) as EventDbRow[];
+  return rows.map(toEventJson);
+}
+
+/** Every event matching the filter, streamed in time order (for the CLI and exports). */
+export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds): Generator<EventJson> {
+  const where = whereClause(filter, bounds);
+  const statement = store.db.prepare(
+    `SELECT ${EVENT_COLUMNS} FROM event e JOIN source s ON s.id = e.source_id ${where.sql}
+     ORDER BY e.time_ns NULLS LAST, e.id`,
+  );
+  for (const row of statement.iterate(...where.params)) yield toEventJson(row as EventDbRow);
+}
+
+export function getEvent(store: CaseStore, id: number): { event: EventJson; raw: Buffer; source_name: string } | undefined {
+  const row = store.db
+    .prepare(`SELECT ${EVENT_COLUMNS}, e.raw FROM event e JOIN source s ON s.id = e.source_id WHERE e.id = ?`)
+    .get(id) as EventDbRow | undefined;
+  return row ? { event: toEventJson(row), raw: row.raw, source_name: row.source_name } : undefined;
+}
+
+export function listSources(store: CaseStore): SourceInfo[] {
+  return store.db
+    .prepare(
+      `SELECT s.id, s.name, s.format, s.sha256, s.size, s.imported_at,
+        (SELECT count(*) FROM event e WHERE e.source_id = s.id) AS records,
+        (SELECT count(*) FROM import_error x WHERE x.source_id = s.id) AS errors
+       FROM source s ORDER BY s.id`,
+    )
+    .all() as SourceInfo[];
+}
+
+export function listImportErrors(store: CaseStore, sourceId: number): { line: number; reason: string }[] {
+  return store.db
+    .prepare('SELECT line, reason FROM import_error WHERE source_id = ? ORDER BY line')
+    .all(sourceId) as { line: number; reason: string }[];
+}
+
+export function kindCounts(store: CaseStore): { kind: EventJson['kind']; count: number }[] {
+  return store.db.prepare('SELECT kind, count(*) AS count FROM event GROUP BY kind ORDER BY count DESC').all() as {
+    kind: EventJson['kind'];
+    count: number;
+  }[];
+}
+
+export function caseSummary(store: CaseStore): { events: number; first_time?: string; last_time?: string } {
+  const row = store.db
+    .prepare(
+      `SELECT count(*) AS events,
+        (SELECT time FROM event WHERE time_ns IS NOT NULL ORDER BY time_ns LIMIT 1) AS first_time,
+        (SELECT time FROM event WHERE time_ns IS NOT NULL ORDER BY time_ns DESC LIMIT 1) AS last_time
+       FROM event`,
+    )
+    .get() as { events: number; first_time: string | null; last_time: string | null };
+  return present({ events: row.events, first_time: row.first_time ?? undefined, last_time: row.last_time ?? undefined }) as {
+    events: number;
+  };
+}

@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'react';
+import { api } from './api';
+import { CaseHeader } from './features/case/CaseHeader';
+import { FilterBar } from './features/case/FilterBar';
+import { SourcesPanel } from './features/case/SourcesPanel';
+import { DropZone } from './features/import/DropZone';
+import { ImportReportPanel } from './features/import/ImportReportPanel';
+import { Inspector } from './features/inspector/Inspector';
+import { Timeline } from './features/timeline/Timeline';
+import { useCaseData } from './state/case-data';
+
+export function App() {
+  const refresh = useCaseData((s) => s.refresh);
+  const [canOpenDialog, setCanOpenDialog] = useState(false);
+  useEffect(() => {
+    void refresh();
+    void api.capabilities({}).then((result) => setCanOpenDialog(result.ok && result.value.open_dialog));
+  }, [refresh]);
+  return (
+    <DropZone>
+      <div className="app">
+        <CaseHeader canOpenDialog={canOpenDialog} />
+        <FilterBar />
+        <main className="workspace">
+          <SourcesPanel />
+          <Timeline />
+          <Inspector />
+        </main>
+        <ImportReportPanel />
+      </div>
+    </DropZone>
+  );
+}

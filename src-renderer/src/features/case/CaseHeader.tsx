@@ -1,0 +1,31 @@
+import { useCaseData } from '../../state/case-data';
+import { useImport } from '../../state/import';
+import { shortTime } from '../timeline/format';
+
+export function CaseHeader({ canOpenDialog }: { canOpenDialog: boolean }) {
+  const info = useCaseData((s) => s.info);
+  const error = useCaseData((s) => s.error);
+  const openDialog = useImport((s) => s.openDialog);
+  return (
+    <header className="case-header">
+      <span className="brand">Causa</span>
+      <div className="case-title">
+        <h1 data-testid="case-name">{info?.name ?? 'Opening case…'}</h1>
+        {info && (
+          <span className="muted" data-testid="case-summary">
+            {info.events.toLocaleString('en')} events · {info.sources.length} source{info.sources.length === 1 ? '' : 's'}
+            {info.first_time && ` · ${shortTime(info.first_time)} → ${shortTime(info.last_time)} UTC`}
+          </span>
+        )}
+      </div>
+      {error && <span className="error" role="alert">{error}</span>}
+      <div className="actions">
+        {canOpenDialog ? (
+          <button onClick={() => void openDialog()}>Open evidence…</button>
+        ) : (
+          <span className="muted">Drop evidence files on the window to import them</span>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,89 @@
+import { useState, type ReactNode } from 'react';
+import type { EventJson } from '../../../../src-main/shared/model';
+import { useSelection } from '../../state/selection';
+
+function Field({ label, value }: { label: string; value: ReactNode }) {
+  if (value === undefined || value === null || value === '') return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
+
+function NormalizedFields({ event, sourceName }: { event: EventJson; sourceName: string }) {
+  const keys = event.keys ?? {};
+  return (
+    <dl className="fields" data-testid="normalized-fields">
+      <Field label="Time (UTC)" value={event.time} />
+      <Field label="Kind" value={event.kind} />
+      <Field label="Action" value={event.action} />
+      <Field label="Outcome" value={<span className={`badge outcome-${event.outcome}`}>{event.outcome}</span>} />
+      <Field label="Actor" value={event.actor && `${event.actor.id} (${event.actor.type.replace('_', ' ')})`} />
+      <Field label="On behalf of" value={event.actor?.on_behalf_of} />
+      <Field label="API group" value={event.target?.api_group} />
+      <Field label="Resource" value={event.target?.resource} />
+      <Field label="Namespace" value={event.target?.namespace} />
+      <Field label="Name" value={event.target?.name} />
+      <Field label="Object uid" value={event.target?.uid} />
+      <Field label="Authorization" value={event.authz && `${event.authz.decision}${event.authz.reason ? ` — ${event.authz.reason}` : ''}`} />
+      {Object.entries(keys).map(([key, value]) => (
+        <Field key={key} label={key.replace(/_/g, ' ')} value={Array.isArray(value) ? value.join(', ') : value} />
+      ))}
+      <Field label="Text" value={event.text} />
+      <Field label="Source" value={`${sourceName}, line ${event.position}`} />
+      <Field label="Raw sha256" value={<code className="hash">{event.raw_sha256}</code>} />
+    </dl>
+  );
+}
+
+function RawRecord({ raw }: { raw: string }) {
+  const [formatted, setFormatted] = useState(false);
+  let pretty: string | undefined;
+  if (formatted) {
+    try {
+      pretty = JSON.stringify(JSON.parse(raw), null, 2);
+    } catch {
+      pretty = undefined;
+    }
+  }
+  return (
+    <section className="raw">
+      <header>
+        <h3>Raw record</h3>
+        <label className="toggle">
+          <input type="checkbox" checked={formatted} onChange={(e) => setFormatted(e.target.checked)} /> formatted view
+        </label>
+      </header>
+      <p className="hint">
+        {formatted ? 'Re-indented for reading; the evidence is the exact bytes.' : 'Exact bytes as the source recorded them.'}
+      </p>
+      <pre data-testid="raw-record" className={formatted ? 'formatted' : 'exact'}>
+        {pretty ?? raw}
+      </pre>
+    </section>
+  );
+}
+
+export function Inspector() {
+  const detail = useSelection((s) => s.detail);
+  const selectedId = useSelection((s) => s.selectedId);
+  const error = useSelection((s) => s.error);
+  return (
+    <aside className="inspector" aria-label="Inspector" data-testid="inspector">
+      {selectedId === undefined && <p className="placeholder">Select an event to inspect its fields and raw record.</p>}
+      {error && <p className="error">{error}</p>}
+      {detail && (
+        <>
+          <h2>
+            <span className={`badge kind-${detail.event.kind}`}>{detail.event.kind.replace('_', ' ')}</span>{' '}
+            {detail.event.action} <span className="muted">#{detail.event.id}</span>
+          </h2>
+          <NormalizedFields event={detail.event} sourceName={detail.source_name} />
+          <RawRecord raw={detail.raw} />
+        </>
+      )}
+    </aside>
+  );
+}

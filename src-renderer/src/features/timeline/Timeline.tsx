@@ -1,0 +1,103 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { eventAt, PAGE_SIZE, useCaseData } from '../../state/case-data';
+import { useSelection } from '../../state/selection';
+import { actorLabel, shortTime, targetLabel } from './format';
+
+const ROW_HEIGHT = 30;
+
+const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; top: number }) {
+  const event = useCaseData((s) => eventAt(s.pages, index));
+  const selected = useSelection((s) => event !== undefined && s.selectedId === event.id);
+  const select = useSelection((s) => s.select);
+  const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
+  if (!event) {
+    return <div className="timeline-row loading" style={style} aria-hidden="true" />;
+  }
+  return (
+    <div
+      className={`timeline-row${selected ? ' selected' : ''}`}
+      style={style}
+      role="row"
+      aria-selected={selected}
+      data-testid="timeline-row"
+      data-event-id={event.id}
+      data-index={index}
+      onClick={() => select(event.id, index)}
+    >
+      <span className="cell time" title={event.time}>{shortTime(event.time)}</span>
+      <span className="cell kind"><span className={`badge kind-${event.kind}`}>{event.kind.replace('_', ' ')}</span></span>
+      <span className="cell actor" title={event.actor?.id}>
+        {actorLabel(event)}
+        {event.actor?.on_behalf_of && <span className="on-behalf"> for {event.actor.on_behalf_of}</span>}
+      </span>
+      <span className="cell action" title={`${event.action ?? ''} ${targetLabel(event)}`}>
+        <strong>{event.action}</strong> {targetLabel(event)}
+      </span>
+      <span className="cell outcome"><span className={`badge outcome-${event.outcome}`}>{event.outcome}</span></span>
+      <span className="cell source" title={`${event.source}:${event.position}`}>{event.source}:{event.position}</span>
+    </div>
+  );
+});
+
+export function Timeline() {
+  const total = useCaseData((s) => s.total);
+  const generation = useCaseData((s) => s.generation);
+  const ensurePage = useCaseData((s) => s.ensurePage);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: total ?? 0,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 30,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(lastIndex / PAGE_SIZE); page++) ensurePage(page);
+  }, [firstIndex, lastIndex, generation, ensurePage]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const { selectedIndex, select } = useSelection.getState();
+    const next = Math.min(Math.max((selectedIndex ?? -1) + (e.key === 'ArrowDown' ? 1 : -1), 0), (total ?? 1) - 1);
+    const event = eventAt(useCaseData.getState().pages, next);
+    if (event) {
+      select(event.id, next);
+      virtualizer.scrollToIndex(next, { align: 'auto' });
+    }
+  };
+
+  return (
+    <section className="timeline" aria-label="Timeline">
+      <div className="timeline-head" role="row">
+        <span className="cell time">Time (UTC)</span>
+        <span className="cell kind">Kind</span>
+        <span className="cell actor">Actor</span>
+        <span className="cell action">Verb / target</span>
+        <span className="cell outcome">Outcome</span>
+        <span className="cell source">Source</span>
+      </div>
+      <div
+        ref={scrollRef}
+        className="timeline-body"
+        data-testid="timeline"
+        data-total={total ?? ''}
+        tabIndex={0}
+        role="grid"
+        aria-rowcount={total ?? 0}
+        onKeyDown={onKeyDown}
+      >
+        <div className="timeline-canvas" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => (
+            <TimelineRow key={item.key} index={item.index} top={item.start} />
+          ))}
+        </div>
+        {total === 0 && <p className="timeline-empty" data-testid="timeline-empty">No events match.</p>}
+      </div>
+    </section>
+  );
+}
