@@ -16,5 +16,10 @@ if (!existsSync(cli)) {
   process.stderr.write('causa: not built yet: run `npm run build` in the checkout first\n');
   process.exit(2);
 }
+// `causa events … | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

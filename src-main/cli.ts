@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startHttpHost } from './host/http';
@@ -13,7 +13,7 @@ import { ServiceError } from './shared/errors';
 import { EVENT_KINDS, type EventJson, type EventKind } from './shared/model';
 
 export interface CliIo {
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string): unknown; once?(event: 'drain', listener: () => void): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   /** Resolves when the user asks a long-running command (serve) to stop. */
   untilInterrupted?: () => Promise<void>;
@@ -129,13 +129,32 @@ async function runEvents(args: string[], io: CliIo): Promise<number> {
   };
   const workbench = Workbench.open(casePath);
   try {
+    let buffer = '';
     for (const event of workbench.events(filter)) {
-      io.stdout.write(`${values.json ? JSON.stringify(event) : describeEvent(event)}\n`);
+      buffer += `${values.json ? JSON.stringify(event) : describeEvent(event)}\n`;
+      if (buffer.length >= 1 << 16) {
+        await writeWithBackpressure(io, buffer);
+        buffer = '';
+      }
     }
+    if (buffer) await writeWithBackpressure(io, buffer);
   } finally {
     workbench.close();
   }
   return EXIT_OK;
+}
+
+/** Millions of events must not pile up in memory when stdout is a slow pipe. */
+async function writeWithBackpressure(io: CliIo, text: string): Promise<void> {
+  if (io.stdout.write(text) === false && io.stdout.once) {
+    await new Promise<void>((resolve) => io.stdout.once!('drain', resolve));
+  }
+}
+
+/** A new case is named after the evidence it was opened on ("inc-0047"), or "untitled". */
+function caseNameFor(paths: string[]): string {
+  const first = paths[0] ? basename(paths[0].replace(/[\\/]+$/, '')) : '';
+  return first.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'untitled';
 }
 
 function rendererDir(): string {
@@ -153,7 +172,7 @@ async function runServe(args: string[], io: CliIo): Promise<number> {
   const opensCase = positionals.length === 1 && positionals[0]!.endsWith('.causa') && !values.case;
   const casePath = opensCase
     ? positionals[0]!
-    : (values.case ?? join(await mkdtemp(join(tmpdir(), 'causa-')), 'case.causa'));
+    : (values.case ?? join(await mkdtemp(join(tmpdir(), 'causa-')), `${caseNameFor(positionals)}.causa`));
   if (opensCase && !existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
   const workbench = Workbench.open(casePath, { create: !opensCase });
   let report: ImportReport | undefined;
