@@ -65,8 +65,14 @@ function container(image: string, memoryLimit: string) {
   };
 }
 
-export function generateInc0047Audit(seed = 47): string[] {
-  const random = new SeededRandom(seed);
+export interface SampleOptions {
+  seed?: number;
+  /** Scale the log to at least this many lines with more background noise (the story stays the same). */
+  events?: number;
+}
+
+export function generateInc0047Audit(options: SampleOptions = {}): string[] {
+  const random = new SeededRandom(options.seed ?? 47);
   const calls: AuditCall[] = [];
   const add = (call: Omit<AuditCall, 'latencyUs' | 'withRequestReceived' | 'decision' | 'authzReason' | 'code'> &
     Partial<AuditCall>): void => {
@@ -300,6 +306,8 @@ export function generateInc0047Audit(seed = 47): string[] {
   });
 
   addNoise(random, add);
+  const storyLines = calls.reduce((n, call) => n + (call.withRequestReceived ? 2 : 1), 0);
+  addReadNoise(random, add, Math.max(0, (options.events ?? 0) - storyLines));
   const lines: AuditLine[] = calls.flatMap((call) => auditLines(call, random));
   lines.sort((a, b) => a.stageUs - b.stageUs);
   return lines.map((l) => l.line);
@@ -376,6 +384,32 @@ function addNoise(random: SeededRandom, add: Add): void {
       requestURI: `/api/v1/namespaces/staging/configmaps/${name}`,
       objectRef: { resource: 'configmaps', namespace: 'staging', name, apiVersion: 'v1' },
       authzReason: rbac('RoleBinding "ci-deployer/staging"', 'Role "deployer"', 'ServiceAccount "deployer/ci"'),
+    });
+  }
+}
+
+const NOISE_NAMESPACES = ['payments', 'staging', 'monitoring', 'data-pipeline', 'search', 'identity'];
+const NOISE_RESOURCES = ['pods', 'services', 'configmaps', 'endpoints', 'events', 'secrets'];
+
+/** Scaling noise for benchmarks: reads by a fleet of other clients, one audit line each. */
+function addReadNoise(random: SeededRandom, add: Add, count: number): void {
+  const clients = Array.from({ length: 24 }, (_, i) => ({
+    user: serviceAccount(random, random.pick(NOISE_NAMESPACES), `worker-${i}`),
+    userAgent: `client-go/v0.31.4 (linux/amd64) kubernetes/a78aa47`,
+    sourceIP: `10.42.${random.int(0, 7)}.${random.int(2, 250)}`,
+  }));
+  for (let i = 0; i < count; i++) {
+    const namespace = random.pick(NOISE_NAMESPACES);
+    const resource = random.pick(NOISE_RESOURCES);
+    add({
+      ...random.pick(clients),
+      atUs: T0 + random.int(0, T_END - T0 - 1),
+      level: 'Metadata',
+      verb: random.pick(['get', 'list', 'watch']),
+      requestURI: `/api/v1/namespaces/${namespace}/${resource}?limit=500`,
+      objectRef: { resource, namespace, apiVersion: 'v1' },
+      withRequestReceived: false,
+      authzReason: rbac(`RoleBinding "readers/${namespace}"`, 'ClusterRole "view"', 'Group "system:serviceaccounts"'),
     });
   }
 }

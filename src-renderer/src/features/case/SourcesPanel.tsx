@@ -11,7 +11,7 @@ export function SourcesPanel() {
           <li key={source.id} data-testid="source-item" title={`sha256 ${source.sha256}`}>
             <span className="source-name">{source.name}</span>
             <span className="muted">
-              {source.format} · {source.records.toLocaleString('en')} records
+              {source.format} · {source.records.toLocaleString('en')} record{source.records === 1 ? '' : 's'}
               {source.errors > 0 && <span className="warn"> · {source.errors} rejected</span>}
             </span>
             <code className="hash">{source.sha256.slice(0, 16)}…</code>

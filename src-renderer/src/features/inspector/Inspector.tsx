@@ -28,7 +28,9 @@ function NormalizedFields({ event, sourceName }: { event: EventJson; sourceName:
       <Field label="Name" value={event.target?.name} />
       <Field label="Object uid" value={event.target?.uid} />
       <Field label="Authorization" value={event.authz && `${event.authz.decision}${event.authz.reason ? ` — ${event.authz.reason}` : ''}`} />
-      {Object.entries(keys).map(([key, value]) => (
+      {Object.entries(keys)
+        .filter(([key, value]) => !(key === 'object_uid' && value === event.target?.uid))
+        .map(([key, value]) => (
         <Field key={key} label={key.replace(/_/g, ' ')} value={Array.isArray(value) ? value.join(', ') : value} />
       ))}
       <Field label="Text" value={event.text} />

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import { eventAt, PAGE_SIZE, useCaseData } from '../../state/case-data';
 import { useSelection } from '../../state/selection';
-import { actorLabel, shortTime, targetLabel } from './format';
+import { actorLabel, shortTime, sourceLabel, targetLabel } from './format';
 
 const ROW_HEIGHT = 30;
 
@@ -27,15 +27,23 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
     >
       <span className="cell time" title={event.time}>{shortTime(event.time)}</span>
       <span className="cell kind"><span className={`badge kind-${event.kind}`}>{event.kind.replace('_', ' ')}</span></span>
-      <span className="cell actor" title={event.actor?.id}>
-        {actorLabel(event)}
-        {event.actor?.on_behalf_of && <span className="on-behalf"> for {event.actor.on_behalf_of}</span>}
+      <span
+        className="cell actor"
+        title={event.actor?.on_behalf_of ? `${event.actor.on_behalf_of} via ${event.actor.id}` : event.actor?.id}
+      >
+        {event.actor?.on_behalf_of ? (
+          <>
+            <span className="on-behalf">{event.actor.on_behalf_of}</span> <span className="muted">via {actorLabel(event)}</span>
+          </>
+        ) : (
+          actorLabel(event)
+        )}
       </span>
       <span className="cell action" title={`${event.action ?? ''} ${targetLabel(event)}`}>
         <strong>{event.action}</strong> {targetLabel(event)}
       </span>
       <span className="cell outcome"><span className={`badge outcome-${event.outcome}`}>{event.outcome}</span></span>
-      <span className="cell source" title={`${event.source}:${event.position}`}>{event.source}:{event.position}</span>
+      <span className="cell source" title={`${event.source}, line ${event.position}`}>{sourceLabel(event)}</span>
     </div>
   );
 });

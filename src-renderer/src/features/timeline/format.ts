@@ -6,8 +6,18 @@ export function shortTime(time: string | undefined): string {
   return `${time.slice(0, 10)} ${time.slice(11, 23)}`;
 }
 
+/** Short form of an actor for a narrow column; the inspector and the tooltip show it whole. */
 export function actorLabel(event: EventJson): string {
-  return event.actor?.id ?? '—';
+  const id = event.actor?.id;
+  if (!id) return '—';
+  const sa = /^system:serviceaccount:([^:]+):(.+)$/.exec(id);
+  if (sa) return `sa ${sa[1]}/${sa[2]}`;
+  return id.replace(/^system:node:/, 'node ');
+}
+
+/** The file name of a source, without the folders it was imported from. */
+export function sourceLabel(event: EventJson): string {
+  return `${event.source.slice(event.source.lastIndexOf('/') + 1)}:${event.position}`;
 }
 
 export function targetLabel(event: EventJson): string {

@@ -1,0 +1,50 @@
+// Page object of the workbench: what a test may touch, by data-testid, and the named states to wait for.
+import type { Locator, Page } from 'playwright-core';
+
+export class WorkbenchPage {
+  readonly rows: Locator;
+  readonly timeline: Locator;
+  readonly inspector: Locator;
+  readonly rawRecord: Locator;
+
+  constructor(readonly page: Page) {
+    this.rows = page.getByTestId('timeline-row');
+    this.timeline = page.getByTestId('timeline');
+    this.inspector = page.getByTestId('inspector');
+    this.rawRecord = page.getByTestId('raw-record');
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  /** Waits until the timeline knows how many events match (the first page has arrived). */
+  async total(): Promise<number> {
+    await this.page.waitForSelector('[data-testid=timeline][data-total]:not([data-total=""])');
+    return Number(await this.timeline.getAttribute('data-total'));
+  }
+
+  async waitForTotal(expected: number): Promise<void> {
+    await this.page.waitForSelector(`[data-testid=timeline][data-total="${expected}"]`);
+  }
+
+  row(text: string): Locator {
+    return this.rows.filter({ hasText: text });
+  }
+
+  async search(text: string): Promise<void> {
+    await this.page.getByTestId('filter-search').fill(text);
+  }
+
+  /** Drops files on the window the way a file manager does: a real DataTransfer carrying File objects. */
+  async dropFiles(files: { name: string; content: string }[]): Promise<void> {
+    const dataTransfer = await this.page.evaluateHandle((list) => {
+      const transfer = new DataTransfer();
+      for (const file of list) transfer.items.add(new File([file.content], file.name, { type: 'application/json' }));
+      return transfer;
+    }, files);
+    await this.page.dispatchEvent('body', 'dragenter', { dataTransfer });
+    await this.page.dispatchEvent('body', 'dragover', { dataTransfer });
+    await this.page.dispatchEvent('body', 'drop', { dataTransfer });
+  }
+}

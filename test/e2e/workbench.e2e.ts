@@ -1,0 +1,182 @@
+// The workbench end to end: the real `causa serve` on real evidence, the built renderer, Debian's Chromium.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateInc0047Audit } from '../../src-main/core/sample/inc-0047';
+import { launchChromium, SCREENSHOTS } from './support/browser';
+import { runCausa, serve, ROOT, type Served } from './support/serve';
+import { WorkbenchPage } from './pages/workbench';
+
+const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'k8s-audit');
+const EXEC_LINE = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log'), 'utf8').replace(/\n$/, '');
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function newWorkbench(url: string): Promise<{ page: Page; workbench: WorkbenchPage; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  const workbench = new WorkbenchPage(page);
+  await workbench.open(url);
+  return { page, workbench, errors };
+}
+
+describe('web mode on real Kubernetes audit logs', () => {
+  let served: Served;
+
+  beforeAll(async () => {
+    served = await serve([CORPUS]);
+  });
+
+  afterAll(async () => {
+    await served?.stop();
+  });
+
+  it('reports the malformed corpus record when serving, and still serves the rest', () => {
+    expect(served.stderr()).toContain('falco/fal_01_003.json:1: not a Kubernetes audit event');
+  });
+
+  it('shows the events, and a clicked row opens the inspector with its untouched raw record', async () => {
+    const { page, workbench, errors } = await newWorkbench(served.url);
+    expect(await workbench.total()).toBe(53);
+    await expect.poll(() => workbench.rows.count()).toBeGreaterThan(20);
+    await expect.poll(() => page.getByTestId('source-item').count()).toBe(48);
+
+    const row = workbench.row('2023-05-17 15:08:22.763');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('pods/exec foo/test-pod-1');
+    await row.click();
+    await workbench.rawRecord.waitFor();
+    expect(await workbench.rawRecord.textContent()).toBe(EXEC_LINE);
+    const fields = page.getByTestId('normalized-fields');
+    expect(await fields.textContent()).toContain('minikube-user (human)');
+    expect(await fields.textContent()).toContain('57a794de-44d3-40ee-a0ad-c0eb096eef6c');
+    expect(await row.getAttribute('aria-selected')).toBe('true');
+    await page.screenshot({ path: join(SCREENSHOTS, 'timeline-inspector.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('filters the timeline by text in the raw records', async () => {
+    const { page, workbench } = await newWorkbench(served.url);
+    await workbench.total();
+    const cli = await runCausa(['events', served.casePath, '--search', 'secret', '--json']);
+    const expected = cli.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: number }).id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(53);
+    await workbench.search('secret');
+    await workbench.waitForTotal(expected.length);
+    await expect.poll(() => workbench.rows.count()).toBe(expected.length);
+    const shown = await workbench.rows.evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-event-id'))));
+    expect(shown).toEqual(expected);
+    await page.close();
+  });
+
+  it('imports files dropped on the window, naming every rejected record', async () => {
+    const { page, workbench } = await newWorkbench(served.url);
+    expect(await workbench.total()).toBe(53);
+    const sample = generateInc0047Audit().slice(0, 3);
+    const dropped = `${sample[0]}\n{"kind":"Event","auditID":\n${sample[1]}\n${sample[2]}\n`;
+    await workbench.dropFiles([{ name: 'dropped-audit.log', content: dropped }]);
+    const report = page.getByTestId('import-report');
+    await report.waitFor();
+    expect(await report.textContent()).toContain('Imported 3 events, 1 record rejected');
+    expect(await page.getByTestId('import-record-error').textContent()).toMatch(/dropped-audit\.log:2 invalid JSON/);
+    await workbench.waitForTotal(56);
+    await page.screenshot({ path: join(SCREENSHOTS, 'drop-import.png') });
+
+    // The same bytes again add nothing.
+    await workbench.dropFiles([{ name: 'dropped-audit.log', content: dropped }]);
+    await expect.poll(async () => (await page.getByTestId('import-report').textContent()) ?? '').toContain('already in this case');
+    await workbench.waitForTotal(56);
+    await page.close();
+  });
+
+  it('answers 401 to an API call without the token, even from the page itself', async () => {
+    const { page } = await newWorkbench(served.url);
+    const status = await page.evaluate(async () => (await fetch('/api/caseInfo', { method: 'POST', body: '{}' })).status);
+    expect(status).toBe(401);
+    await page.close();
+  });
+});
+
+describe('a timeline of 100,000 events', () => {
+  let served: Served;
+  const EVENTS = 100_000;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'causa-e2e-'));
+    const log = join(dir, 'inc-0047-scaled.jsonl');
+    writeFileSync(log, `${generateInc0047Audit({ events: EVENTS }).join('\n')}\n`);
+    const casePath = join(dir, 'scaled.causa');
+    const imported = await runCausa(['import', log, '--case', casePath]);
+    expect(imported.code, imported.stderr).toBe(0);
+    served = await serve([casePath]);
+  }, 300_000);
+
+  afterAll(async () => {
+    await served?.stop();
+  });
+
+  it('renders only the rows on screen and scrolls to the last one', async () => {
+    const { page, workbench, errors } = await newWorkbench(served.url);
+    const total = await workbench.total();
+    expect(total).toBeGreaterThanOrEqual(EVENTS);
+    await expect.poll(() => workbench.rows.count()).toBeGreaterThan(10);
+    expect(await page.locator('.timeline-row').count()).toBeLessThan(150);
+
+    await workbench.timeline.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const last = page.locator(`[data-testid=timeline-row][data-index="${total - 1}"]`);
+    await last.waitFor();
+    expect(await page.locator('.timeline-row').count()).toBeLessThan(150);
+
+    await workbench.timeline.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await page.locator(`[data-testid=timeline-row][data-index="${Math.floor(total / 2)}"]`).waitFor();
+    await workbench.rows.first().click();
+    await workbench.rawRecord.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'timeline-100k.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the built-in INC-0047 sample (what `npm run demo` opens)', () => {
+  let served: Served;
+
+  beforeAll(async () => {
+    served = await serve([join(ROOT, 'resources', 'samples', 'inc-0047')]);
+  });
+
+  afterAll(async () => {
+    await served?.stop();
+  });
+
+  it('finds the agent acting on the developer’s behalf', async () => {
+    const { page, workbench, errors } = await newWorkbench(served.url);
+    expect(await workbench.total()).toBe(2037);
+    expect(await page.getByTestId('case-name').textContent()).toBe('inc-0047');
+    await page.getByTestId('filter-actor').fill('james.w');
+    await workbench.waitForTotal(6);
+    const patch = workbench.row('14:31:06.884').filter({ hasText: 'patch' }).last();
+    await patch.click();
+    await workbench.rawRecord.waitFor();
+    expect(await workbench.rawRecord.textContent()).toContain('"image":"registry.example.com/platform/api-service:v3.2.1-beta"');
+    expect(await page.getByTestId('normalized-fields').textContent()).toContain('james.w@example.com');
+    await page.screenshot({ path: join(SCREENSHOTS, 'sample-inc-0047.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

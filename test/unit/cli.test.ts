@@ -1,0 +1,155 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src-main/cli';
+import type { ImportReport } from '../../src-main/shared/contract';
+import type { EventJson } from '../../src-main/shared/model';
+
+const CORPUS = new URL('../../../shared/corpus/k8s-audit/', import.meta.url).pathname;
+const EXEC_LOG = join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log');
+const PRIV_POD_LOG = join(CORPUS, 'crowdsec_k8s-audit-priv-pod-file.log');
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'causa-cli-'));
+}
+
+describe('causa import', () => {
+  it('imports a clean audit log and exits 0', async () => {
+    const casePath = join(tempDir(), 'c.causa');
+    const result = await run('import', EXEC_LOG, '--case', casePath, '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as ImportReport;
+    expect(report).toMatchObject({ events: 1, errors: 0 });
+    expect(report.files[0]).toMatchObject({ file: 'crowdsec_k8s-audit-pod-exec-file.log', format: 'k8s-audit', status: 'imported' });
+  });
+
+  it('reports bad records with file, line and reason, keeps the good ones, and exits 1', async () => {
+    const dir = tempDir();
+    const good = readFileSync(EXEC_LOG, 'utf8').trimEnd();
+    const other = readFileSync(PRIV_POD_LOG, 'utf8').trimEnd();
+    const mixed = join(dir, 'mixed.log');
+    writeFileSync(mixed, `${good}\n{"kind": "Event", "broken\n${other}\n${other.slice(0, 80)}`);
+    const casePath = join(dir, 'c.causa');
+    const result = await run('import', mixed, '--case', casePath);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^mixed\.log:2: invalid JSON/m);
+    expect(result.stderr).toMatch(/^mixed\.log:4: truncated record at end of file/m);
+    expect(result.stdout).toContain('mixed.log: imported 2 events (k8s-audit), 2 errors');
+    const events = await run('events', casePath, '--json');
+    expect(events.stdout.trim().split('\n').map((l) => (JSON.parse(l) as EventJson).position).sort()).toEqual([1, 3]);
+  });
+
+  it('reports a file that is not an audit log, naming it', async () => {
+    const dir = tempDir();
+    const notAudit = join(dir, 'pods.json');
+    writeFileSync(notAudit, '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}\n');
+    const result = await run('import', notAudit, '--case', join(dir, 'c.causa'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('pods.json:1: not a Kubernetes audit event: kind is "Pod"');
+    expect(result.stdout).toContain('pods.json: nothing imported');
+  });
+
+  it.each([
+    [['import', '--case', 'x.causa'], /needs at least one PATH/],
+    [['import', EXEC_LOG], /needs --case FILE/],
+    [['import', '/nonexistent/audit.log', '--case', '/tmp/never.causa'], /\/nonexistent\/audit\.log: no such file or folder/],
+    [['import', EXEC_LOG, '--case', 'x.causa', '--bogus'], /Unknown option '--bogus'/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['events', '/nonexistent/case.causa'], /no such case file/],
+    [['events', 'a.causa', 'b.causa'], /exactly one CASE/],
+  ])('exits 2 when it cannot run: %j', async (argv, message) => {
+    const result = await run(...argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('refuses a file that is not a case file as --case, without touching it', async () => {
+    const dir = tempDir();
+    const notACase = join(dir, 'notes.causa');
+    writeFileSync(notACase, 'my notes, not a database\n'.repeat(100));
+    const result = await run('import', EXEC_LOG, '--case', notACase);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('not a Causa case file');
+    expect(readFileSync(notACase, 'utf8')).toBe('my notes, not a database\n'.repeat(100));
+  });
+});
+
+describe('causa events', () => {
+  async function corpusCase(): Promise<string> {
+    const casePath = join(tempDir(), 'corpus.causa');
+    const result = await run('import', CORPUS, '--case', casePath);
+    expect(result.code).toBe(1); // fal_01_003.json is malformed on purpose
+    return casePath;
+  }
+
+  it('prints every event as DESIGN.md JSON, in time order', async () => {
+    const casePath = await corpusCase();
+    const result = await run('events', casePath, '--json');
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
+    expect(events).toHaveLength(53);
+    const times = events.map((e) => e.time!);
+    expect([...times].sort()).toEqual(times);
+    const exec = events.find((e) => e.target?.resource === 'pods/exec' && e.target.name === 'test-pod-1')!;
+    expect(exec).toMatchObject({
+      source: 'k8s-audit/crowdsec_k8s-audit-pod-exec-file.log',
+      position: 1,
+      time: '2023-05-17T15:08:22.763960000Z',
+      kind: 'k8s_api',
+      action: 'create',
+      actor: { type: 'human', id: 'minikube-user' },
+      target: { resource: 'pods/exec', namespace: 'foo', name: 'test-pod-1' },
+      outcome: 'success',
+      authz: { decision: 'allow' },
+      keys: { audit_id: '57a794de-44d3-40ee-a0ad-c0eb096eef6c' },
+    });
+    expect(exec.raw_sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('filters by kind, actor, time and text', async () => {
+    const casePath = await corpusCase();
+    const lines = async (...args: string[]) => {
+      const result = await run('events', casePath, '--json', ...args);
+      expect(result.code).toBe(0);
+      return result.stdout.trim() === '' ? [] : result.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
+    };
+    expect(await lines('--kind', 'prompt')).toEqual([]);
+    expect(await lines('--kind', 'k8s_api,prompt')).toHaveLength(53);
+    const anonymous = await lines('--actor', 'anonymous');
+    expect(anonymous.length).toBeGreaterThan(0);
+    expect(anonymous.every((e) => e.actor?.id.includes('anonymous'))).toBe(true);
+    const in2023 = await lines('--since', '2023-01-01', '--until', '2023-12-31T23:59:59Z');
+    expect(in2023.map((e) => e.keys?.audit_id)).toContain('57a794de-44d3-40ee-a0ad-c0eb096eef6c');
+    expect(in2023.every((e) => e.time!.startsWith('2023-'))).toBe(true);
+    const secrets = await lines('--search', '"resource":"secrets"');
+    expect(secrets.length).toBeGreaterThan(0);
+    expect(secrets.every((e) => e.target?.resource === 'secrets')).toBe(true);
+  });
+
+  it('prints a readable line per event without --json', async () => {
+    const casePath = await corpusCase();
+    const result = await run('events', casePath, '--search', 'test-pod-1');
+    expect(result.stdout).toContain('2023-05-17T15:08:22.763960000Z  k8s_api  minikube-user  create pods/exec foo/test-pod-1  success');
+  });
+
+  it.each([
+    [['--kind', 'bogus'], /--kind: unknown kind "bogus"/],
+    [['--since', 'yesterday'], /since: "yesterday" is not an RFC 3339 time/],
+  ])('exits 2 on a bad filter %j', async (args, message) => {
+    const casePath = await corpusCase();
+    const result = await run('events', casePath, ...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
