@@ -20,11 +20,17 @@ import { importBuffers, importPaths } from './import';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Parses a --since/--until bound: an RFC 3339 time, or a date meaning that day's midnight UTC. */
-export function parseTimeBound(text: string, name: string): bigint {
-  const ns = parseRfc3339Nanos(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
+const DAY_NS = 86_400n * 1_000_000_000n;
+
+/**
+ * Parses a --since/--until bound: an RFC 3339 time, or a date. Bounds are inclusive, so a date means the
+ * whole day: its first nanosecond as `since`, its last as `until`.
+ */
+export function parseTimeBound(text: string, name: 'since' | 'until'): bigint {
+  const dateOnly = DATE_ONLY.test(text);
+  const ns = parseRfc3339Nanos(dateOnly ? `${text}T00:00:00Z` : text);
   if (ns === null) throw new ServiceError('invalid_input', `${name}: "${text}" is not an RFC 3339 time (e.g. 2025-04-03T14:31:00Z)`);
-  return ns;
+  return dateOnly && name === 'until' ? ns + DAY_NS - 1n : ns;
 }
 
 export function timeBounds(filter: EventFilter): TimeBounds {

@@ -55,7 +55,7 @@ export class CaseStore {
   static open(path: string, options: { create?: boolean } = {}): CaseStore {
     const exists = existsSync(path);
     if (!exists && !options.create) throw new CaseFileError(`${path}: no such case file`);
-    let db: Database.Database;
+    let db: Database.Database | undefined;
     try {
       db = new Database(path, { fileMustExist: !options.create });
       const appId = db.pragma('application_id', { simple: true }) as number;
@@ -65,12 +65,16 @@ export class CaseStore {
         throw new CaseFileError(`${path}: an SQLite database, but not a Causa case file`);
       }
     } catch (error) {
+      if (db?.open) db.close();
       if (error instanceof CaseFileError) throw error;
       throw new CaseFileError(`${path}: not a Causa case file (${(error as Error).message})`);
     }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Without this, INSERT OR REPLACE deletes a conflicting row without firing the DELETE triggers that
+    // keep evidence write-once.
+    db.pragma('recursive_triggers = ON');
     try {
       migrate(db);
     } catch (error) {
@@ -109,8 +113,8 @@ export class CaseStore {
    */
   async write<T>(fill: (tx: WriteTransaction) => Promise<{ commit: boolean; value: T }>): Promise<T> {
     if (this.writing) throw new CaseFileError(`${this.path}: another import is still writing to this case`);
-    this.writing = true;
     this.db.exec('BEGIN IMMEDIATE');
+    this.writing = true;
     try {
       const { commit, value } = await fill(new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt));
       this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Page object of the workbench: what a test may touch, by data-testid, and the named states to wait for.
 import type { Locator, Page } from 'playwright-core';
 

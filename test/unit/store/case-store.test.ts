@@ -1,0 +1,319 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CaseFileError, CaseStore } from '../../../src-main/store/case-store';
+import { MIGRATIONS } from '../../../src-main/store/migrate';
+
+const MIGRATIONS_DIR = new URL('../../../src-main/store/migrations/', import.meta.url);
+/** "CAUS" */
+const CAUSA_APPLICATION_ID = 0x43415553;
+
+let dir: string;
+let casePath: string;
+const opened: { close(): void }[] = [];
+
+function track<T extends { close(): void }>(handle: T): T {
+  opened.push(handle);
+  return handle;
+}
+
+function openCase(options: { create?: boolean } = { create: true }): CaseStore {
+  return track(CaseStore.open(casePath, options));
+}
+
+function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function insertSource(store: CaseStore, sha = 'a'.repeat(64)): number {
+  const result = store.db
+    .prepare('INSERT INTO source (name, format, sha256, size, imported_at) VALUES (?, ?, ?, ?, ?)')
+    .run('audit.jsonl', 'k8s-audit', sha, 10, '2025-01-01T00:00:00.000Z');
+  return Number(result.lastInsertRowid);
+}
+
+function insertEvent(store: CaseStore, sourceId: number, position = 1): number {
+  const raw = Buffer.from('{"kind":"Event"}');
+  const result = store.db
+    .prepare('INSERT INTO event (source_id, position, raw, raw_sha256, kind, outcome) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(sourceId, position, raw, sha256Hex(raw), 'k8s_api', 'success');
+  return Number(result.lastInsertRowid);
+}
+
+function insertImportError(store: CaseStore, sourceId: number): number {
+  const result = store.db
+    .prepare('INSERT INTO import_error (source_id, line, reason) VALUES (?, ?, ?)')
+    .run(sourceId, 3, 'invalid JSON');
+  return Number(result.lastInsertRowid);
+}
+
+function count(store: CaseStore, table: string): number {
+  return (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'causa-store-'));
+  casePath = join(dir, 'incident.causa');
+});
+
+afterEach(() => {
+  for (const handle of opened.splice(0).reverse()) {
+    try {
+      handle.close();
+    } catch {
+      // already closed by the test
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a new case file', () => {
+  it('is a WAL database marked with the Causa application id', () => {
+    const store = openCase();
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('application_id', { simple: true })).toBe(CAUSA_APPLICATION_ID);
+    expect(store.meta('name')).toBe('incident');
+    store.close();
+
+    // The marks are in the file, not only in this connection.
+    const raw = track(new Database(casePath, { readonly: true }));
+    expect(raw.pragma('application_id', { simple: true })).toBe(CAUSA_APPLICATION_ID);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('records one schema_migration row per migration file, with the sha256 of its text', () => {
+    const store = openCase();
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
+    expect(files.length).toBeGreaterThan(0);
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(files);
+
+    const rows = store.db.prepare('SELECT version, name, sha256 FROM schema_migration ORDER BY version').all();
+    expect(rows).toEqual(
+      files.map((file, i) => ({
+        version: i + 1,
+        name: file,
+        sha256: sha256Hex(readFileSync(new URL(file, MIGRATIONS_DIR))),
+      })),
+    );
+  });
+
+  it('refuses to open a missing file unless asked to create it', () => {
+    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(casePath)).toThrow(/no such case file/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('reopens with its data and without applying migrations twice', () => {
+    const store = openCase();
+    insertSource(store);
+    store.close();
+    const again = openCase({});
+    expect(count(again, 'source')).toBe(1);
+    expect(count(again, 'schema_migration')).toBe(MIGRATIONS.length);
+  });
+});
+
+describe('evidence tables are write-once', () => {
+  let store: CaseStore;
+  let sourceId: number;
+  let eventId: number;
+  let errorId: number;
+
+  beforeEach(() => {
+    store = openCase();
+    sourceId = insertSource(store);
+    eventId = insertEvent(store, sourceId);
+    errorId = insertImportError(store, sourceId);
+  });
+
+  it('accepts INSERT into source, event and import_error', () => {
+    insertEvent(store, sourceId, 2);
+    insertImportError(store, sourceId);
+    insertSource(store, 'b'.repeat(64));
+    expect(count(store, 'source')).toBe(2);
+    expect(count(store, 'event')).toBe(2);
+    expect(count(store, 'import_error')).toBe(2);
+  });
+
+  it.each([
+    ['source', () => `UPDATE source SET name = 'renamed.jsonl' WHERE id = ${sourceId}`],
+    ['event', () => `UPDATE event SET outcome = 'denied' WHERE id = ${eventId}`],
+    ['import_error', () => `UPDATE import_error SET reason = 'nothing to see' WHERE id = ${errorId}`],
+  ])('refuses UPDATE on %s', (table, sql) => {
+    expect(() => store.db.exec(sql())).toThrow(`evidence is write-once: ${table} rows cannot be updated`);
+  });
+
+  it.each([
+    ['import_error', () => `DELETE FROM import_error WHERE id = ${errorId}`],
+    ['event', () => `DELETE FROM event WHERE id = ${eventId}`],
+    ['source', () => `DELETE FROM source WHERE id = ${sourceId}`],
+  ])('refuses DELETE on %s', (table, sql) => {
+    expect(() => store.db.exec(sql())).toThrow(`evidence is write-once: ${table} rows cannot be deleted`);
+    expect(count(store, table)).toBe(1);
+  });
+
+  it('keeps the rows as they were after the refused statements', () => {
+    expect(() => store.db.exec('UPDATE event SET raw = x\'00\'')).toThrow(/write-once/);
+    expect(() => store.db.exec('DELETE FROM event')).toThrow(/write-once/);
+    const row = store.db.prepare('SELECT raw, outcome FROM event WHERE id = ?').get(eventId) as { raw: Buffer; outcome: string };
+    expect(row.raw.toString()).toBe('{"kind":"Event"}');
+    expect(row.outcome).toBe('success');
+  });
+
+  // SQLite fires DELETE triggers on REPLACE only with PRAGMA recursive_triggers = ON; without it an
+  // evidence row could be overwritten in place.
+  it('refuses INSERT OR REPLACE over an existing event row (a delete in disguise)', () => {
+    const forged = Buffer.from('{"kind":"Event","forged":true}');
+    const replace = () =>
+      store.db
+        .prepare(
+          'INSERT OR REPLACE INTO event (id, source_id, position, raw, raw_sha256, kind, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(eventId, sourceId, 1, forged, sha256Hex(forged), 'k8s_api', 'denied');
+    let refused = false;
+    try {
+      replace();
+    } catch {
+      refused = true;
+    }
+    const row = store.db.prepare('SELECT raw, outcome FROM event WHERE id = ?').get(eventId) as { raw: Buffer; outcome: string };
+    expect(row.raw.toString(), 'the evidence row after INSERT OR REPLACE').toBe('{"kind":"Event"}');
+    expect(refused).toBe(true);
+  });
+});
+
+describe('opening a file that is not this version of a Causa case', () => {
+  it('fails when a recorded migration sha256 differs, naming the migration', () => {
+    const store = openCase();
+    store.db.prepare('UPDATE schema_migration SET sha256 = ? WHERE version = 1').run('0'.repeat(64));
+    store.close();
+    const name = MIGRATIONS[0]!.name;
+    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(casePath)).toThrow(`migration ${name} was changed after this case file applied it`);
+  });
+
+  it('fails for a case written by a newer version (an unknown migration recorded)', () => {
+    const store = openCase();
+    store.db
+      .prepare('INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)')
+      .run(MIGRATIONS.length + 1, '9999_from_the_future.sql', 'f'.repeat(64), '2030-01-01T00:00:00.000Z');
+    store.close();
+    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(casePath)).toThrow(/newer Causa.*9999_from_the_future\.sql/);
+  });
+
+  it('refuses the SQLite database of another program and leaves it untouched', () => {
+    const other = new Database(casePath);
+    other.exec("CREATE TABLE bookmarks (url TEXT); INSERT INTO bookmarks VALUES ('https://example.com')");
+    other.close();
+    const before = readFileSync(casePath);
+    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(casePath, { create: true })).toThrow(/not a Causa case file/);
+    expect(readFileSync(casePath).equals(before)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['incident.causa']);
+  });
+
+  it('refuses a file that is not SQLite at all and leaves it untouched', () => {
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+      Buffer.from('IHDR'),
+      Buffer.alloc(600, 0x5a),
+    ]);
+    writeFileSync(casePath, png);
+    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(casePath, { create: true })).toThrow(/not a Causa case file/);
+    expect(readFileSync(casePath).equals(png)).toBe(true);
+  });
+});
+
+describe('write transactions', () => {
+  it('commits what the callback wrote', async () => {
+    const store = openCase();
+    const id = await store.write(async (tx) => {
+      const sourceId = tx.addSource({ name: 'a.jsonl', format: 'k8s-audit', sha256: 'c'.repeat(64), size: 1 });
+      tx.addError(sourceId, 1, 'invalid JSON');
+      return { commit: true, value: sourceId };
+    });
+    expect(store.findSourceBySha('c'.repeat(64))?.id).toBe(id);
+    expect(count(store, 'import_error')).toBe(1);
+  });
+
+  it('leaves nothing behind when the callback throws, and the store stays usable', async () => {
+    const store = openCase();
+    const failure = new Error('disk on fire');
+    await expect(
+      store.write(async (tx) => {
+        const sourceId = tx.addSource({ name: 'a.jsonl', format: 'k8s-audit', sha256: 'd'.repeat(64), size: 1 });
+        tx.addEvent({
+          source_id: sourceId,
+          position: 1,
+          raw: Buffer.from('{}'),
+          raw_sha256: sha256Hex('{}'),
+          event: { time_ns: 1n, kind: 'k8s_api', outcome: 'success' },
+        });
+        tx.addError(sourceId, 2, 'invalid JSON');
+        await Promise.resolve();
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(store.db.inTransaction).toBe(false);
+    expect(count(store, 'source')).toBe(0);
+    expect(count(store, 'event')).toBe(0);
+    expect(count(store, 'import_error')).toBe(0);
+
+    await store.write(async (tx) => {
+      tx.addSource({ name: 'b.jsonl', format: 'k8s-audit', sha256: 'e'.repeat(64), size: 1 });
+      return { commit: true, value: undefined };
+    });
+    expect(count(store, 'source')).toBe(1);
+  });
+
+  it('rolls back when the callback returns commit: false, still returning its value', async () => {
+    const store = openCase();
+    const value = await store.write(async (tx) => {
+      const sourceId = tx.addSource({ name: 'a.jsonl', format: 'k8s-audit', sha256: 'f'.repeat(64), size: 1 });
+      tx.addError(sourceId, 1, 'not a Kubernetes audit event');
+      return { commit: false, value: 'nothing kept' };
+    });
+    expect(value).toBe('nothing kept');
+    expect(store.db.inTransaction).toBe(false);
+    expect(count(store, 'source')).toBe(0);
+    expect(count(store, 'import_error')).toBe(0);
+  });
+
+  it('refuses a second writer while one is writing', async () => {
+    const store = openCase();
+    let release!: () => void;
+    const first = store.write(async (tx) => {
+      tx.addSource({ name: 'a.jsonl', format: 'k8s-audit', sha256: '1'.repeat(64), size: 1 });
+      await new Promise<void>((resolve) => (release = resolve));
+      return { commit: true, value: undefined };
+    });
+    await expect(store.write(async () => ({ commit: true, value: undefined }))).rejects.toThrow(/another import is still writing/);
+    release();
+    await first;
+    expect(count(store, 'source')).toBe(1);
+  });
+
+  // A BEGIN that fails (another process holds the write lock) must not leave the store marked as writing.
+  it('can write again after BEGIN failed because another connection held the lock', async () => {
+    const store = openCase();
+    store.db.pragma('busy_timeout = 0');
+    const other = track(new Database(casePath));
+    other.exec('BEGIN IMMEDIATE');
+    await expect(store.write(async () => ({ commit: true, value: undefined }))).rejects.toThrow(/locked|busy/i);
+    other.exec('ROLLBACK');
+    other.close();
+
+    await store.write(async (tx) => {
+      tx.addSource({ name: 'later.jsonl', format: 'k8s-audit', sha256: '2'.repeat(64), size: 1 });
+      return { commit: true, value: undefined };
+    });
+    expect(count(store, 'source')).toBe(1);
+  });
+});
