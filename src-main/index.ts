@@ -46,9 +46,12 @@ async function start(): Promise<void> {
   app.on('before-quit', () => workbench.close());
 }
 
-app.whenReady().then(start, (error: unknown) => {
+function failToStart(error: unknown): void {
   dialog.showErrorBox('Causa could not start', String(error));
   app.quit();
-});
+}
+
+// Both can fail: Electron getting ready, and opening the case (a file that is not a case, say).
+app.whenReady().then(() => start().catch(failToStart), failToStart);
 
 app.on('window-all-closed', () => app.quit());

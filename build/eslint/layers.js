@@ -1,6 +1,7 @@
 // The import-layer rule: who may import whom (docs/architecture.md). Each file belongs to a layer by its
 // path; an import is allowed only into the layers its own layer may use, and the two native-ish packages
 // are confined: `electron` to the Electron shell, `better-sqlite3` to the store.
+import { builtinModules } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -57,13 +58,17 @@ export const layersPlugin = {
             const pkg = source.startsWith('@') ? source.split('/').slice(0, 2).join('/') : source.split('/')[0];
             const allowed = CONFINED_PACKAGES[pkg];
             if (allowed && !allowed.includes(layer)) report(`${layer} must not import ${pkg} (only ${allowed.join(', ')} may)`);
-            if (layer === 'renderer' && (source.startsWith('node:') || pkg === 'zod')) {
+            if (layer === 'renderer' && (source.startsWith('node:') || builtinModules.includes(pkg) || pkg === 'zod')) {
               report(`the renderer must not import ${source}: it runs in a sandboxed page`);
             }
             return;
           }
-          const target = relative(ROOT, resolve(dirname(context.filename), source)).split('\\').join('/');
-          const targetLayer = layerOf(target) ?? layerOf(`${target}.ts`);
+          const target = relative(ROOT, resolve(dirname(context.filename), source))
+            .split('\\')
+            .join('/')
+            .replace(/\.(js|ts|tsx)$/, '');
+          // The file first ("./host/ipc" is the shell's ipc.ts), then the folder it may name.
+          const targetLayer = layerOf(`${target}.ts`) ?? layerOf(`${target}.tsx`) ?? layerOf(target);
           if (!targetLayer) return;
           if (layer === 'renderer' && RENDERER_TYPE_ONLY.includes(targetLayer)) {
             if (!isTypeOnly(node)) report(`the renderer imports main-side code (${source}) with \`import type\` only`);

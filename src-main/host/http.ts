@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Handlers } from '../shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../shared/security';
 import { dispatch } from './dispatch';
@@ -96,7 +96,12 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, handlers: Han
 }
 
 async function serveStatic(res: ServerResponse, rendererDir: string, pathname: string): Promise<void> {
-  const relativePath = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  let relativePath: string;
+  try {
+    relativePath = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  } catch {
+    return send(res, 400, 'malformed path', 'text/plain');
+  }
   const file = normalize(join(rendererDir, relativePath));
   if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'not found', 'text/plain');
   try {
@@ -114,7 +119,7 @@ async function serveStatic(res: ServerResponse, rendererDir: string, pathname: s
 
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const rendererDir = normalize(options.rendererDir);
+  const rendererDir = resolve(options.rendererDir);
   let port = 0;
   const cookieName = () => `causa_token_${port}`;
 
@@ -133,7 +138,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const url = new URL(req.url ?? '/', `http://${host}`);
 
     // The token is checked before any routing: a request without it learns nothing, whatever its path.
-    if (url.pathname.startsWith('/api/')) {
+    // The raw path counts too, so that /api/../x is still an API request and not a page.
+    if (url.pathname.startsWith('/api/') || (req.url ?? '').startsWith('/api/')) {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!sameSecret(bearer, token)) {
         return sendJson(res, 401, { ok: false, code: 'unauthorized', message: 'missing or wrong token' });
@@ -143,7 +149,6 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       );
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain');
     // Pages and assets: the token arrives once in the URL the CLI printed; a strict, HTTP-only cookie
     // (named per port, as cookies ignore ports) carries it for the assets and reloads that follow.
     const queryToken = url.searchParams.get('token') ?? undefined;
@@ -152,6 +157,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     } else if (!sameSecret(cookieToken(req, cookieName()), token)) {
       return send(res, 401, 'open the URL that `causa serve` printed (it carries the access token)', 'text/plain');
     }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain');
     serveStatic(res, rendererDir, url.pathname).catch(() => send(res, 500, 'internal error', 'text/plain'));
   });
 
