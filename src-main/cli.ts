@@ -82,6 +82,9 @@ async function runImport(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { case: { type: 'string' } });
   if (!values.case) throw new UsageError('import needs --case FILE (the case file to import into)');
   if (positionals.length === 0) throw new UsageError('import needs at least one PATH to import');
+  // Check the evidence before creating anything: a typo must not leave an empty case file behind.
+  const missing = positionals.find((path) => !existsSync(path));
+  if (missing) throw new ServiceError('io', `${missing}: no such file or folder`);
   const workbench = Workbench.open(values.case, { create: true });
   try {
     return writeImportReport(await workbench.importPaths(positionals), io, values.json === true);

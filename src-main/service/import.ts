@@ -40,7 +40,12 @@ function alreadyImported(store: CaseStore, file: EvidenceFile): FileImport | und
   const existing = store.findSourceBySha(file.sha256);
   if (!existing) return undefined;
   const info = listSources(store).find((s) => s.id === existing.id);
-  const errors = listImportErrors(store, existing.id).map((e) => ({ file: existing.name, line: e.line, reason: e.reason }));
+  const errors = listImportErrors(store, existing.id).map((e) => ({
+    file: existing.name,
+    line: e.line,
+    ...(e.locator ? { path: e.locator } : {}),
+    reason: e.reason,
+  }));
   return {
     file: file.name,
     format: existing.format,
@@ -58,9 +63,9 @@ async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImpo
   const errors: RecordError[] = [];
   let errorCount = 0;
   let events = 0;
-  const noteError = (line: number, reason: string): void => {
+  const noteError = (line: number, reason: string, path?: string): void => {
     errorCount += 1;
-    if (errors.length < LISTED_ERRORS_PER_FILE) errors.push({ file: file.name, line, reason });
+    if (errors.length < LISTED_ERRORS_PER_FILE) errors.push({ file: file.name, line, ...(path ? { path } : {}), reason });
   };
   await store.write(async (tx) => {
     const sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
@@ -69,17 +74,22 @@ async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImpo
       for await (const record of parseSource(await file.open())) {
         lastPosition = record.position;
         if (record.ok) {
-          tx.addEvent({
-            source_id: sourceId,
-            position: record.position,
-            raw: record.raw,
-            raw_sha256: sha256Hex(record.raw),
-            event: record.event,
-          });
-          events += 1;
+          const rawSha256 = sha256Hex(record.raw);
+          record.events.forEach((event, ordinal) =>
+            tx.addEvent({
+              source_id: sourceId,
+              position: record.position,
+              locator: record.locator,
+              ordinal,
+              raw: record.raw,
+              raw_sha256: rawSha256,
+              event,
+            }),
+          );
+          events += record.events.length;
         } else {
-          tx.addError(sourceId, record.position, record.reason);
-          noteError(record.position, record.reason);
+          tx.addError(sourceId, record.position, record.reason, record.locator);
+          noteError(record.position, record.reason, record.locator);
         }
       }
     } catch (error) {

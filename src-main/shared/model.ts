@@ -101,6 +101,8 @@ export type EventJson = z.infer<typeof EventJson>;
 export const RecordError = z.object({
   file: z.string(),
   line: z.number().int(),
+  /** Where in a JSON document the record is, when records are not lines (e.g. `$.items[3]`). */
+  path: z.string().optional(),
   reason: z.string(),
 });
 export type RecordError = z.infer<typeof RecordError>;

@@ -27,6 +27,8 @@ export interface SourceRow extends NewSource {
 export interface EventRow {
   source_id: number;
   position: number;
+  locator?: string;
+  ordinal: number;
   raw: Buffer;
   raw_sha256: string;
   event: NormalizedEvent;
@@ -44,11 +46,11 @@ export class CaseStore {
   ) {
     this.db = db;
     this.insertEventStmt = db.prepare(`INSERT INTO event (
-      source_id, position, raw, raw_sha256, time_ns, time, time_text, kind, action,
+      source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action,
       actor_type, actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name,
       target_uid, outcome, authz_decision, authz_reason, keys, taint, text)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertErrorStmt = db.prepare('INSERT INTO import_error (source_id, line, reason) VALUES (?, ?, ?)');
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertErrorStmt = db.prepare('INSERT INTO import_error (source_id, line, locator, reason) VALUES (?, ?, ?, ?)');
   }
 
   /** Opens a case file, creating it when `create` is set and it does not exist. */
@@ -147,6 +149,8 @@ export class WriteTransaction {
     this.insertEventStmt.run(
       row.source_id,
       row.position,
+      row.locator ?? null,
+      row.ordinal,
       row.raw,
       row.raw_sha256,
       e.time_ns,
@@ -171,7 +175,7 @@ export class WriteTransaction {
     );
   }
 
-  addError(sourceId: number, line: number, reason: string): void {
-    this.insertErrorStmt.run(sourceId, line, reason);
+  addError(sourceId: number, line: number, reason: string, locator?: string): void {
+    this.insertErrorStmt.run(sourceId, line, locator ?? null, reason);
   }
 }

@@ -155,10 +155,10 @@ export function listSources(store: CaseStore): SourceInfo[] {
     .all() as SourceInfo[];
 }
 
-export function listImportErrors(store: CaseStore, sourceId: number): { line: number; reason: string }[] {
+export function listImportErrors(store: CaseStore, sourceId: number): { line: number; locator: string | null; reason: string }[] {
   return store.db
-    .prepare('SELECT line, reason FROM import_error WHERE source_id = ? ORDER BY line')
-    .all(sourceId) as { line: number; reason: string }[];
+    .prepare('SELECT line, locator, reason FROM import_error WHERE source_id = ? ORDER BY line')
+    .all(sourceId) as { line: number; locator: string | null; reason: string }[];
 }
 
 export function kindCounts(store: CaseStore): { kind: EventJson['kind']; count: number }[] {

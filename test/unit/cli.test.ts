@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('causa import', () => {
   it.each([
     [['import', '--case', 'x.causa'], /needs at least one PATH/],
     [['import', EXEC_LOG], /needs --case FILE/],
-    [['import', '/nonexistent/audit.log', '--case', '/tmp/never.causa'], /\/nonexistent\/audit\.log: no such file or folder/],
+    [['import', '/nonexistent/audit.log', '--case', join(tmpdir(), 'causa-never-created.causa')], /\/nonexistent\/audit\.log: no such file or folder/],
     [['import', EXEC_LOG, '--case', 'x.causa', '--bogus'], /Unknown option '--bogus'/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['events', '/nonexistent/case.causa'], /no such case file/],
@@ -72,6 +72,7 @@ describe('causa import', () => {
     const result = await run(...argv);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+    expect(existsSync(join(tmpdir(), 'causa-never-created.causa')), 'no case file is created').toBe(false);
   });
 
   it('refuses a file that is not a case file as --case, without touching it', async () => {

@@ -1,6 +1,7 @@
 import type { NormalizedEvent } from '../../shared/model';
 
-export type Normalized = { ok: true; event: NormalizedEvent } | { ok: false; reason: string };
+/** One record may yield several events (an agent span that also carries the user's prompt). */
+export type Normalized = { ok: true; events: NormalizedEvent[] } | { ok: false; reason: string };
 
 /** One evidence format whose records are JSON values, one per line. */
 export interface RecordFormat {

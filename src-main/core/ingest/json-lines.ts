@@ -4,9 +4,13 @@ import type { NormalizedEvent } from '../../shared/model';
 import type { RecordFormat } from './format';
 import type { Line } from './lines';
 
+/**
+ * One record of a source: its position (line, or element number in a document), where it sits when that
+ * is not a whole line, its exact bytes, and the events derived from it — or why it could not be read.
+ */
 export type ParsedRecord =
-  | { ok: true; position: number; raw: Buffer; event: NormalizedEvent }
-  | { ok: false; position: number; reason: string; fatal?: boolean };
+  | { ok: true; position: number; locator?: string; raw: Buffer; events: NormalizedEvent[] }
+  | { ok: false; position: number; locator?: string; reason: string; fatal?: boolean };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -59,7 +63,7 @@ export async function* parseJsonLines(lines: AsyncIterable<Line>, format: Record
       continue;
     }
     const normalized = format.normalize(value);
-    if (normalized.ok) yield { ok: true, position: line.number, raw: line.bytes, event: normalized.event };
+    if (normalized.ok) yield { ok: true, position: line.number, raw: line.bytes, events: normalized.events };
     else yield { ok: false, position: line.number, reason: normalized.reason };
   }
 }

@@ -86,7 +86,7 @@ function normalize(value: unknown): Normalized {
 
   return {
     ok: true,
-    event: {
+    events: [{
       time_ns: timeNs,
       time_text: timeText,
       kind: 'k8s_api',
@@ -100,7 +100,7 @@ function normalize(value: unknown): Normalized {
         object_uid: objectUid,
         owner_uids: ownerUids(value.responseObject) ?? ownerUids(value.requestObject),
       }),
-    },
+    }],
   };
 }
 

@@ -18,7 +18,9 @@ CREATE TABLE source (
 CREATE TABLE event (
   id               INTEGER PRIMARY KEY,
   source_id        INTEGER NOT NULL REFERENCES source(id),
-  position         INTEGER NOT NULL,   -- 1-based line in the (decompressed) source
+  position         INTEGER NOT NULL,   -- 1-based line, or element number, of the record in its source
+  locator          TEXT,               -- where the record sits when not a whole line, e.g. $.items[3]
+  ordinal          INTEGER NOT NULL DEFAULT 0, -- which of the events derived from one record (0, 1, …)
   raw              BLOB NOT NULL,      -- the record's bytes exactly as the producer wrote them
   raw_sha256       TEXT NOT NULL,
   -- Everything below is derived from raw by the importer of the source's format.
@@ -41,7 +43,7 @@ CREATE TABLE event (
   keys             TEXT,               -- JSON object of correlation keys
   taint            TEXT,               -- JSON array of taint labels
   text             TEXT,
-  UNIQUE (source_id, position)
+  UNIQUE (source_id, position, ordinal)
 );
 
 CREATE INDEX event_by_time ON event (time_ns, id);
@@ -51,6 +53,7 @@ CREATE TABLE import_error (
   id        INTEGER PRIMARY KEY,
   source_id INTEGER NOT NULL REFERENCES source(id),
   line      INTEGER NOT NULL,
+  locator   TEXT,
   reason    TEXT NOT NULL
 );
 

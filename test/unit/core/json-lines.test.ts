@@ -81,7 +81,7 @@ describe('a file mixing good and bad lines', () => {
       const start = lines.slice(0, record.position - 1).reduce((n, l) => n + l.length + 1, 0);
       expect(record.raw.equals(file.subarray(start, start + lines[record.position - 1]!.length))).toBe(true);
     }
-    expect(good(records).map((r) => r.event.keys?.audit_id)).toEqual([
+    expect(good(records).map((r) => r.events[0]!.keys?.audit_id)).toEqual([
       '57a794de-44d3-40ee-a0ad-c0eb096eef6c',
       JSON.parse(NAMESPACE.toString()).auditID,
     ]);
@@ -174,7 +174,7 @@ describe('encodings and line endings', () => {
     const records = await parsePath(writeFixture('crlf.jsonl', file));
     const lf = await parsePath(writeFixture('lf.jsonl', Buffer.concat([EXEC, NL, NAMESPACE, NL])));
     expect(records.map((r) => r.position)).toEqual([1, 2]);
-    expect(good(records).map((r) => r.event)).toEqual(good(lf).map((r) => r.event));
+    expect(good(records).map((r) => r.events)).toEqual(good(lf).map((r) => r.events));
     expect(good(records)[0]!.raw.equals(Buffer.concat([EXEC, Buffer.from('\r')]))).toBe(true);
   });
 

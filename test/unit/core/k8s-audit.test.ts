@@ -29,7 +29,7 @@ async function onlyEvent(url: URL): Promise<NormalizedEvent> {
   expect(records).toHaveLength(1);
   const [record] = records;
   if (!record?.ok) throw new Error(`expected a good record, got ${JSON.stringify(record)}`);
-  return record.event;
+  return record.events[0]!;
 }
 
 /** A real corpus record as a JS object, to vary one field at a time. */
@@ -40,7 +40,7 @@ function corpusRecord(url: URL): Record<string, unknown> {
 function normalizeOk(value: unknown): NormalizedEvent {
   const result = k8sAudit.normalize(value);
   if (!result.ok) throw new Error(`expected a good record, got: ${result.reason}`);
-  return result.event;
+  return result.events[0]!;
 }
 
 describe('the Kubernetes audit corpus', () => {
@@ -59,10 +59,10 @@ describe('the Kubernetes audit corpus', () => {
         if (record.ok) {
           good += 1;
           perFile.set(file, (perFile.get(file) ?? 0) + 1);
-          expect(record.event.kind).toBe('k8s_api');
-          expect(record.event.time_ns).not.toBeNull();
+          expect(record.events[0]!.kind).toBe('k8s_api');
+          expect(record.events[0]!.time_ns).not.toBeNull();
           // Every record of the corpus was allowed by RBAC.
-          expect(record.event.authz?.decision).toBe('allow');
+          expect(record.events[0]!.authz?.decision).toBe('allow');
         } else {
           errors.push({ file: file.slice(file.lastIndexOf('/') + 1), position: record.position, reason: record.reason });
         }

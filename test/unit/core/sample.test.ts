@@ -26,7 +26,7 @@ describe('the built-in INC-0047 sample', () => {
   it('is a valid audit log that holds the incident among noise', () => {
     const records = generateInc0047Audit().map((line) => k8sAudit.normalize(JSON.parse(line)));
     expect(records.every((r) => r.ok)).toBe(true);
-    const events = records.flatMap((r) => (r.ok ? [r.event] : []));
+    const events = records.flatMap((r) => (r.ok ? r.events : []));
     const agentPatches = events.filter(
       (e) => e.action === 'patch' && e.target?.name === 'api-service' && e.actor?.on_behalf_of === 'james.w@example.com',
     );

@@ -252,6 +252,7 @@ describe('write transactions', () => {
         tx.addEvent({
           source_id: sourceId,
           position: 1,
+          ordinal: 0,
           raw: Buffer.from('{}'),
           raw_sha256: sha256Hex('{}'),
           event: { time_ns: 1n, kind: 'k8s_api', outcome: 'success' },
