@@ -7,6 +7,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startHttpHost } from './host/http';
+import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
+import type { BundleVerdict } from './service/bundles';
 import { Workbench } from './service/workbench';
 import type { EventFilter, ImportReport } from './shared/contract';
 import { ServiceError } from './shared/errors';
@@ -28,6 +30,12 @@ class UsageError extends Error {}
 const USAGE = `Usage: causa <command> [options]
 
 Commands:
+  sample [NAME] -o DIR [--events N]          write a built-in sample incident as a signed bundle
+                                             (${Object.keys(SAMPLES).join(', ')}); -o x.zip writes a zip
+  keygen -o KEY.pem                          make an Ed25519 signing key pair (KEY.pem, KEY.pub.pem)
+  seal SRC_DIR -o BUNDLE [--key KEY.pem] [--title T] [--incident ID]
+                                             chain, hash and optionally sign raw evidence into a bundle
+  verify BUNDLE [--trust KEY.pub.pem]...     verify a bundle's files, chains and signature
   serve [PATH...] [--case FILE] [--port N]   open the workbench in web mode on 127.0.0.1; PATH is a case
                                              file (.causa) or evidence to import into a new case
   import PATH... --case FILE                 import evidence files or folders into a case file
@@ -216,7 +224,83 @@ function untilSignal(): Promise<void> {
   });
 }
 
+async function runKeygen(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' } });
+  if (!values.out || positionals.length > 0) throw new UsageError('keygen needs -o KEY.pem and nothing else');
+  const made = await makeKey(values.out);
+  io.stdout.write(
+    values.json
+      ? `${JSON.stringify(made)}\n`
+      : `Wrote ${made.private_key} (private, keep it secret) and ${made.public_key}\nKey fingerprint (SHA-256 of the public key): ${made.fingerprint}\n`,
+  );
+  return EXIT_OK;
+}
+
+async function runSeal(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string', short: 'o' },
+    key: { type: 'string' },
+    title: { type: 'string' },
+    incident: { type: 'string' },
+  });
+  if (positionals.length !== 1 || !values.out) throw new UsageError('seal needs one SRC_DIR and -o BUNDLE');
+  const sealed = await sealFolder({
+    source: positionals[0]!,
+    out: values.out,
+    ...(values.key ? { key: values.key } : {}),
+    ...(values.title ? { title: values.title } : {}),
+    ...(values.incident ? { incident: values.incident } : {}),
+  });
+  io.stdout.write(
+    values.json
+      ? `${JSON.stringify(sealed)}\n`
+      : `Sealed ${plural(sealed.sources, 'file')} into ${sealed.out}${sealed.signed_by ? `, signed by key ${sealed.signed_by}` : ' (unsigned)'}\n`,
+  );
+  return EXIT_OK;
+}
+
+async function runSample(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' }, events: { type: 'string' } });
+  const name = positionals[0] ?? 'inc-0047';
+  if (positionals.length > 1 || !values.out) throw new UsageError('sample takes at most one NAME and needs -o DIR');
+  if (!isSampleName(name)) throw new UsageError(`sample: no sample named "${name}" (samples: ${Object.keys(SAMPLES).join(', ')})`);
+  const events = values.events === undefined ? undefined : Number(values.events);
+  if (events !== undefined && (!Number.isInteger(events) || events < 1)) throw new UsageError(`--events: "${values.events}" is not a positive whole number`);
+  await writeSample(name, values.out, events ? { events } : {});
+  io.stdout.write(values.json ? `${JSON.stringify({ sample: name, out: values.out })}\n` : `Wrote sample ${name} to ${values.out}\n`);
+  return EXIT_OK;
+}
+
+function writeVerdict(verdict: BundleVerdict, io: CliIo): void {
+  for (const problem of verdict.problems) io.stdout.write(`${problem.item}: ${problem.reason}\n`);
+  const count = (v: string) => verdict.sources.filter((s) => s.verdict === v).length;
+  const fileProblems = verdict.problems.filter((p) => p.position === undefined && !p.item.startsWith('manifest.')).length;
+  io.stdout.write(`Results for ${verdict.bundle}:\n`);
+  io.stdout.write(`  ${verdict.files_checked - Math.min(fileProblems, verdict.files_checked)}/${verdict.files_checked} listed files match the manifest\n`);
+  io.stdout.write(
+    `  ${verdict.sources.length} sources: ${count('intact')} intact, ${count('unsigned')} unsigned, ${count('broken')} broken, ${count('unverifiable')} unverifiable (hashed whole)\n`,
+  );
+  const sig = verdict.signature;
+  io.stdout.write(
+    `  signature: ${sig.status === 'absent' ? 'none' : sig.status === 'invalid' ? `INVALID (${sig.reason})` : `valid, key ${sig.fingerprint} (${sig.trusted ? 'trusted' : 'NOT in the trust store'})`}\n`,
+  );
+  io.stdout.write(`  ${verdict.intact ? 'INTACT: nothing invalid found' : `${plural(verdict.problems.length, 'problem')} found`}\n`);
+}
+
+async function runVerify(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true } });
+  if (positionals.length !== 1) throw new UsageError('verify needs exactly one BUNDLE');
+  const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? []);
+  if (values.json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
+  else writeVerdict(verdict, io);
+  return verdict.intact ? EXIT_OK : EXIT_EVIDENCE;
+}
+
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  sample: runSample,
+  keygen: runKeygen,
+  seal: runSeal,
+  verify: runVerify,
   import: runImport,
   events: runEvents,
   serve: runServe,

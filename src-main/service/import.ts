@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { isBundlePath, openBundleFiles } from '../core/bundle/files';
+import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
 import { bufferContent, openContent, parseSource } from '../core/ingest';
 import type { FileImport, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
@@ -57,8 +59,12 @@ function alreadyImported(store: CaseStore, file: EvidenceFile): FileImport | und
 }
 
 async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImport> {
+  return (await importOneWithId(store, file)).result;
+}
+
+async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ result: FileImport; sourceId?: number }> {
   const known = alreadyImported(store, file);
-  if (known) return known;
+  if (known) return { result: known, sourceId: store.findSourceBySha(file.sha256)!.id };
   const format = 'k8s-audit';
   const errors: RecordError[] = [];
   let errorCount = 0;
@@ -67,8 +73,9 @@ async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImpo
     errorCount += 1;
     if (errors.length < LISTED_ERRORS_PER_FILE) errors.push({ file: file.name, line, ...(path ? { path } : {}), reason });
   };
+  let sourceId: number | undefined;
   await store.write(async (tx) => {
-    const sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
+    sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
     try {
       for await (const record of parseSource(await file.open())) {
@@ -77,7 +84,7 @@ async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImpo
           const rawSha256 = sha256Hex(record.raw);
           record.events.forEach((event, ordinal) =>
             tx.addEvent({
-              source_id: sourceId,
+              source_id: sourceId!,
               position: record.position,
               locator: record.locator,
               ordinal,
@@ -88,7 +95,7 @@ async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImpo
           );
           events += record.events.length;
         } else {
-          tx.addError(sourceId, record.position, record.reason, record.locator);
+          tx.addError(sourceId!, record.position, record.reason, record.locator);
           noteError(record.position, record.reason, record.locator);
         }
       }
@@ -96,13 +103,13 @@ async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImpo
       // A read failure mid-file (a corrupt gzip stream, a vanished file) ends this source; the records
       // read before it are kept, and the failure is reported where it happened.
       const reason = `cannot read further: ${(error as Error).message}`;
-      tx.addError(sourceId, lastPosition + 1, reason);
+      tx.addError(sourceId!, lastPosition + 1, reason);
       noteError(lastPosition + 1, reason);
     }
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     return { commit: events > 0, value: undefined };
   });
-  return {
+  const result: FileImport = {
     file: file.name,
     format,
     status: events > 0 ? 'imported' : 'failed',
@@ -110,6 +117,52 @@ async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImpo
     errors,
     more_errors: errorCount - errors.length,
   };
+  return events > 0 ? { result, sourceId } : { result };
+}
+
+/**
+ * Imports a bundle's sources, and records the bundle (its manifest and signature as read) and which source
+ * came from which bundle path. Whether the bundle is intact is `causa verify`'s question, asked separately.
+ */
+async function importBundle(store: CaseStore, location: string): Promise<FileImport[]> {
+  let files;
+  try {
+    files = await openBundleFiles(location);
+  } catch (error) {
+    throw new ServiceError('invalid_input', (error as Error).message);
+  }
+  const manifestBytes = await files.read(MANIFEST_FILE);
+  let manifest: Manifest;
+  try {
+    manifest = Manifest.parse(JSON.parse(manifestBytes.toString('utf8')));
+  } catch (error) {
+    throw new ServiceError('invalid_input', `${location}: ${MANIFEST_FILE} is not a v1 bundle manifest (${(error as Error).message.split('\n')[0]})`);
+  }
+  const signature = files.list().includes(SIGNATURE_FILE) ? (await files.read(SIGNATURE_FILE)).toString('utf8') : undefined;
+  const bundleId = store.recordBundle({
+    location,
+    manifest_sha256: sha256Hex(manifestBytes),
+    manifest: manifestBytes.toString('utf8'),
+    ...(signature ? { signature } : {}),
+  });
+  const bundleName = basename(location.replace(/[\\/]+$/, ''));
+  const results: FileImport[] = [];
+  for (const entry of manifest.sources) {
+    if (!files.list().includes(entry.path)) {
+      results.push({ file: `${bundleName}/${entry.path}`, format: entry.type, status: 'failed', events: 0, errors: [{ file: `${bundleName}/${entry.path}`, line: 0, reason: 'listed in the manifest but missing from the bundle' }], more_errors: 0 });
+      continue;
+    }
+    const data = await files.read(entry.path);
+    const { result, sourceId } = await importOneWithId(store, {
+      name: `${bundleName}/${entry.path}`,
+      sha256: sha256Hex(data),
+      size: data.length,
+      open: async () => bufferContent(data),
+    });
+    if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
+    results.push(result);
+  }
+  return results;
 }
 
 function summarize(files: FileImport[]): ImportReport {
@@ -147,8 +200,13 @@ export async function collectFiles(paths: string[]): Promise<{ path: string; nam
 }
 
 export async function importPaths(store: CaseStore, paths: string[]): Promise<ImportReport> {
-  const files = await collectFiles(paths);
   const results: FileImport[] = [];
+  const loose: string[] = [];
+  for (const path of paths) {
+    if (await isBundlePath(path)) results.push(...(await importBundle(store, path)));
+    else loose.push(path);
+  }
+  const files = await collectFiles(loose);
   for (const file of files) {
     let hashed;
     try {

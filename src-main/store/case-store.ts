@@ -105,6 +105,21 @@ export class CaseStore {
     return row?.value;
   }
 
+  /** Records the bundle a case was opened from (once per manifest) and returns its id. */
+  recordBundle(bundle: { location: string; manifest_sha256: string; manifest: string; signature?: string }): number {
+    this.db
+      .prepare('INSERT OR IGNORE INTO bundle (location, manifest_sha256, manifest, signature, imported_at) VALUES (?, ?, ?, ?, ?)')
+      .run(bundle.location, bundle.manifest_sha256, bundle.manifest, bundle.signature ?? null, new Date().toISOString());
+    const row = this.db.prepare('SELECT id FROM bundle WHERE manifest_sha256 = ?').get(bundle.manifest_sha256) as { id: number };
+    return row.id;
+  }
+
+  linkBundleSource(bundleId: number, sourceId: number, bundlePath: string): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO bundle_source (bundle_id, source_id, bundle_path) VALUES (?, ?, ?)')
+      .run(bundleId, sourceId, bundlePath);
+  }
+
   findSourceBySha(sha256: string): SourceRow | undefined {
     return this.db.prepare('SELECT * FROM source WHERE sha256 = ?').get(sha256) as SourceRow | undefined;
   }

@@ -1,20 +1,20 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateInc0047Audit } from '../../../src-main/core/sample/inc-0047';
 import { k8sAudit } from '../../../src-main/core/ingest/k8s-audit';
+import { sampleBundleFiles } from '../../../src-main/service/bundles';
 
-const SHIPPED = new URL('../../../resources/samples/inc-0047/audit.jsonl', import.meta.url);
+const SHIPPED = new URL('../../../resources/samples/inc-0047/', import.meta.url);
 
 describe('the built-in INC-0047 sample', () => {
-  it('is what the deterministic generator writes (UPDATE_SAMPLES=1 rewrites it)', () => {
-    const generated = `${generateInc0047Audit().join('\n')}\n`;
-    if (process.env.UPDATE_SAMPLES === '1') writeFileSync(SHIPPED, generated);
-    const shipped = readFileSync(SHIPPED, 'utf8').split('\n');
-    const firstDifference = generated.split('\n').findIndex((line, i) => line !== shipped[i]);
-    expect(firstDifference, 'first line where the shipped sample and the generator differ').toBe(-1);
-    expect(shipped.length).toBe(generated.split('\n').length);
+  it('ships as exactly the bundle `causa sample inc-0047` writes (regenerate with that command)', async () => {
+    const files = await sampleBundleFiles('inc-0047');
+    for (const [path, data] of files) {
+      expect(readFileSync(new URL(path, SHIPPED)).equals(data), `resources/samples/inc-0047/${path}`).toBe(true);
+    }
     // Deterministic: a second run gives the same bytes.
-    expect(`${generateInc0047Audit().join('\n')}\n`).toBe(generated);
+    const again = await sampleBundleFiles('inc-0047');
+    expect([...again.entries()].every(([path, data]) => files.get(path)?.equals(data))).toBe(true);
   });
 
   it('scales to a requested number of lines with the same story inside', () => {

@@ -1,0 +1,109 @@
+// The two hash structures a sealed record stream carries (docs/bundle-format.md):
+// - a hash chain over the records' exact bytes: h0 = 64 zeros, h_i = SHA-256(h_(i-1) ‖ record i), whose
+//   head and count the manifest records, so that any change, insertion, removal or cut is visible;
+// - an RFC 6962 Merkle tree over the same records (leaf hash = SHA-256(0x00 ‖ record)), whose root the
+//   manifest records, so that one record can later be proven with a short inclusion proof.
+import { createHash } from 'node:crypto';
+
+export const CHAIN_START = '0'.repeat(64);
+
+export function sha256(...parts: Uint8Array[]): Buffer {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+}
+
+/** h_i = SHA-256(h_(i-1) ‖ bytes of record i), h as raw 32 bytes (the hex form is what manifests show). */
+export function chainStep(previous: Buffer, record: Uint8Array): Buffer {
+  return sha256(previous, record);
+}
+
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
+export function leafHash(record: Uint8Array): Buffer {
+  return sha256(LEAF_PREFIX, record);
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  return sha256(NODE_PREFIX, left, right);
+}
+
+/** RFC 6962 §2.1 Merkle Tree Hash over leaf hashes; the empty tree's hash is SHA-256 of nothing. */
+export function merkleRoot(leaves: readonly Buffer[]): Buffer {
+  if (leaves.length === 0) return sha256();
+  let level: Buffer[] = [...leaves];
+  // Pairing left to right and carrying an odd last node up unchanged gives exactly RFC 6962's split at
+  // the largest power of two below n.
+  while (level.length > 1) {
+    const next: Buffer[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? nodeHash(level[i]!, level[i + 1]!) : level[i]!);
+    level = next;
+  }
+  return level[0]!;
+}
+
+/** RFC 6962 §2.1.1 audit path for leaf `index` in the tree over `leaves`. */
+export function inclusionProof(leaves: readonly Buffer[], index: number): Buffer[] {
+  if (index < 0 || index >= leaves.length) throw new RangeError(`leaf ${index} is not in a tree of ${leaves.length}`);
+  const proof: Buffer[] = [];
+  let level: Buffer[] = [...leaves];
+  let i = index;
+  while (level.length > 1) {
+    const sibling = i % 2 === 0 ? i + 1 : i - 1;
+    if (sibling < level.length) proof.push(level[sibling]!);
+    const next: Buffer[] = [];
+    for (let j = 0; j < level.length; j += 2) next.push(j + 1 < level.length ? nodeHash(level[j]!, level[j + 1]!) : level[j]!);
+    level = next;
+    i = Math.floor(i / 2);
+  }
+  return proof;
+}
+
+/**
+ * Verifies an inclusion proof (RFC 9162 §2.1.3.2, the algorithm transparency-dev/merkle implements):
+ * true only if `leaf` at `index` of a tree of `size` leaves hashes up to `root` along `proof`.
+ */
+export function verifyInclusion(index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
+  if (leaf.length !== 32 || root.length !== 32 || proof.some((p) => p.length !== 32)) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r: Buffer = Buffer.from(leaf);
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && r.equals(Buffer.from(root));
+}
+
+/** Chain head, Merkle root and per-record leaf hashes of a record stream, computed in one pass. */
+export class RecordStreamHasher {
+  private head: Buffer = Buffer.from(CHAIN_START, 'hex');
+  readonly leaves: Buffer[] = [];
+
+  add(record: Uint8Array): void {
+    this.head = chainStep(this.head, record);
+    this.leaves.push(leafHash(record));
+  }
+
+  get count(): number {
+    return this.leaves.length;
+  }
+
+  result(): { records: number; head: string; merkle_root: string } {
+    return { records: this.leaves.length, head: this.head.toString('hex'), merkle_root: merkleRoot(this.leaves).toString('hex') };
+  }
+}

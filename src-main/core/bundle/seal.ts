@@ -1,0 +1,141 @@
+// Sealing: raw evidence files in, a bundle out (docs/bundle-format.md). Sealing never alters evidence: a
+// record stream is copied byte for byte and the chain and the Merkle tree run over its exact records.
+import type { KeyObject } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { RecordStreamHasher } from './hashing';
+import {
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
+  canonicalManifestBytes,
+  leavesPathFor,
+  MANIFEST_FILE,
+  SIGNATURE_FILE,
+  type Manifest,
+  type SourceEntry,
+} from './manifest';
+import { decompressed, isGzip, looksLikeRecordStream, splitRecords } from './records';
+import { signManifest } from './signing';
+
+export interface RawSource {
+  /** Path relative to the source folder, "/" separated. */
+  path: string;
+  data: Buffer;
+  /** The evidence format, if the caller knows it; otherwise it is detected from the first record. */
+  type?: string;
+}
+
+export interface SealOptions {
+  case?: Manifest['case'];
+  createdAt: string;
+  creator: Manifest['creator'];
+  key?: KeyObject;
+  capture?: Manifest['capture'];
+  /** Names the format of a record stream from its first record ("unknown" when nothing fits). */
+  detectType: (firstRecord: Buffer) => string;
+}
+
+function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Builds every file of the bundle in memory: path → bytes. */
+export function sealSources(sources: RawSource[], options: SealOptions): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const entries: SourceEntry[] = [];
+  const blobs: Manifest['blobs'] = [];
+  for (const source of [...sources].sort((a, b) => a.path.localeCompare(b.path))) {
+    if (source.path.startsWith('blobs/')) {
+      const hex = sha256Hex(source.data);
+      const path = `blobs/sha256/${hex}`;
+      if (!files.has(path)) blobs.push({ path, size: source.data.length, sha256: hex });
+      files.set(path, source.data);
+      continue;
+    }
+    const path = `sources/${source.path}`;
+    files.set(path, source.data);
+    let content: Buffer;
+    try {
+      content = decompressed(source.data);
+    } catch (error) {
+      throw new SealError(`${source.path}: not a readable gzip file (${(error as Error).message})`);
+    }
+    const entry: SourceEntry = {
+      path,
+      type: source.type ?? 'unknown',
+      size: source.data.length,
+      sha256: sha256Hex(source.data),
+      ...(isGzip(source.data) ? { compression: 'gzip' as const } : {}),
+    };
+    if (looksLikeRecordStream(content)) {
+      const records = splitRecords(content);
+      const hasher = new RecordStreamHasher();
+      for (const record of records) hasher.add(record);
+      const leaves = Buffer.from(hasher.leaves.map((leaf) => `${leaf.toString('hex')}\n`).join(''), 'utf8');
+      const leavesPath = leavesPathFor(path);
+      files.set(leavesPath, leaves);
+      entry.type = source.type ?? options.detectType(records[0]!);
+      entry.chain = {
+        algorithm: 'sha256-chain-v1',
+        ...hasher.result(),
+        leaves: { path: leavesPath, size: leaves.length, sha256: sha256Hex(leaves) },
+      };
+    }
+    entries.push(entry);
+  }
+  const manifest: Manifest = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    case: options.case ?? {},
+    created_at: options.createdAt,
+    creator: options.creator,
+    sources: entries,
+    blobs,
+    ...(options.capture ? { capture: options.capture } : {}),
+  };
+  files.set(MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'));
+  if (options.key) {
+    const signature = signManifest(canonicalManifestBytes(manifest), options.key);
+    files.set(SIGNATURE_FILE, Buffer.from(`${JSON.stringify(signature, null, 2)}\n`, 'utf8'));
+  }
+  return files;
+}
+
+export class SealError extends Error {}
+
+/** Reads every plain file under a folder (hidden files and a case.json of metadata aside). */
+export async function readSourceFolder(folder: string): Promise<{ sources: RawSource[]; case?: Manifest['case'] }> {
+  let entries;
+  try {
+    entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  } catch (error) {
+    throw new SealError(`${folder}: cannot read the source folder (${(error as Error).message})`);
+  }
+  const sources: RawSource[] = [];
+  let caseInfo: Manifest['case'] | undefined;
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const full = join(entry.parentPath, entry.name);
+    const path = relative(folder, full).split(sep).join('/');
+    if (entry.isSymbolicLink()) throw new SealError(`${full}: a symbolic link; seal plain files only`);
+    if (!entry.isFile()) continue;
+    let data: Buffer;
+    try {
+      data = await readFile(full);
+    } catch (error) {
+      throw new SealError(`${full}: cannot read (${(error as Error).message})`);
+    }
+    if (path === 'case.json') {
+      try {
+        caseInfo = JSON.parse(data.toString('utf8')) as Manifest['case'];
+      } catch (error) {
+        throw new SealError(`${full}: not valid JSON (${(error as Error).message})`);
+      }
+      continue;
+    }
+    sources.push({ path, data });
+  }
+  if (sources.length === 0) throw new SealError(`${folder}: no files to seal`);
+  return { sources, ...(caseInfo ? { case: caseInfo } : {}) };
+}

@@ -1,0 +1,175 @@
+// Evidence bundles for the CLI and the app: make a key, seal a folder, write a sample incident, verify.
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { openBundleFiles, writeBundleFiles } from '../core/bundle/files';
+import { readSourceFolder, sealSources, type RawSource } from '../core/bundle/seal';
+import { generateSigningKey, keyFingerprint, loadPrivateKey, loadPublicKey } from '../core/bundle/signing';
+import { FORMATS } from '../core/ingest';
+import { generateInc0047Audit } from '../core/sample/inc-0047';
+import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
+
+export type { BundleVerdict };
+import { ServiceError } from '../shared/errors';
+import { CAUSA_VERSION } from '../shared/version';
+
+/** Names a record stream's format from its first record, as the importers would recognize it. */
+export function detectRecordType(firstRecord: Buffer): string {
+  try {
+    const value: unknown = JSON.parse(firstRecord.toString('utf8'));
+    return FORMATS.find((format) => format.recognizes(value))?.name ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function readKey(path: string): Promise<KeyObject> {
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ServiceError('io', `${path}: cannot read the key (${(error as Error).message})`);
+  }
+  try {
+    return loadPrivateKey(pem, path);
+  } catch (error) {
+    throw new ServiceError('invalid_input', (error as Error).message);
+  }
+}
+
+function creator(): { tool: string; version: string; user?: string; host?: string } {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = undefined;
+  }
+  return { tool: 'causa', version: CAUSA_VERSION, ...(user ? { user } : {}), host: hostname() };
+}
+
+/** `causa keygen`: writes KEY.pem (private, mode 0600) and KEY.pub.pem; refuses to overwrite either. */
+export async function makeKey(out: string): Promise<{ private_key: string; public_key: string; fingerprint: string }> {
+  const publicPath = out.replace(/\.pem$/, '') + '.pub.pem';
+  for (const path of [out, publicPath]) {
+    if (existsSync(path)) throw new ServiceError('io', `${path}: already exists; choose a new name`);
+  }
+  const key = generateSigningKey();
+  await writeFile(out, key.privatePem, { mode: 0o600, flag: 'wx' });
+  await writeFile(publicPath, key.publicPem, { flag: 'wx' });
+  return { private_key: out, public_key: publicPath, fingerprint: key.fingerprint };
+}
+
+export interface SealRequest {
+  source: string;
+  out: string;
+  key?: string;
+  title?: string;
+  incident?: string;
+}
+
+/** `causa seal`: every file under the folder, chained, hashed and optionally signed, written as a bundle. */
+export async function sealFolder(request: SealRequest): Promise<{ out: string; sources: number; signed_by?: string }> {
+  if (existsSync(request.out)) throw new ServiceError('io', `${request.out}: already exists; choose a new output path`);
+  const key = request.key ? await readKey(request.key) : undefined;
+  let read;
+  try {
+    read = await readSourceFolder(request.source);
+  } catch (error) {
+    throw new ServiceError('io', (error as Error).message);
+  }
+  const caseInfo = {
+    ...read.case,
+    ...(request.incident ? { incident_id: request.incident } : {}),
+    ...(request.title ? { title: request.title } : {}),
+  };
+  const files = sealBundleOrFail(read.sources, {
+    case: caseInfo,
+    createdAt: new Date().toISOString(),
+    creator: creator(),
+    ...(key ? { key } : {}),
+    detectType: detectRecordType,
+  });
+  await writeBundleFiles(request.out, files).catch((error: Error) => {
+    throw new ServiceError('io', error.message);
+  });
+  return { out: request.out, sources: read.sources.length, ...(key ? { signed_by: fingerprintOf(key) } : {}) };
+}
+
+function sealBundleOrFail(sources: RawSource[], options: Parameters<typeof sealSources>[1]): Map<string, Buffer> {
+  try {
+    return sealSources(sources, options);
+  } catch (error) {
+    throw new ServiceError('invalid_input', (error as Error).message);
+  }
+}
+
+function fingerprintOf(privateKey: KeyObject): string {
+  return keyFingerprint(createPublicKey(privateKey));
+}
+
+export const SAMPLES = {
+  'inc-0047': {
+    incident_id: 'INC-0047',
+    title: 'api-service outage',
+    cluster: 'prod-eu-1',
+    summary:
+      'An AI agent, asked by a developer, updated api-service to an image whose memory limit was too low; every replica was OOMKilled into CrashLoopBackOff until the developer had it rolled back.',
+    window: { start: '2025-04-03T14:25:00Z', end: '2025-04-03T15:00:00Z' },
+  },
+} as const;
+export type SampleName = keyof typeof SAMPLES;
+
+export function isSampleName(name: string): name is SampleName {
+  return Object.hasOwn(SAMPLES, name);
+}
+
+const SAMPLE_KEY = new URL('../../resources/keys/sample-ed25519.pem', import.meta.url);
+
+/** The sealed, signed bundle of a built-in sample incident, as files (deterministic: same bytes every time). */
+export async function sampleBundleFiles(name: SampleName, options: { events?: number } = {}): Promise<Map<string, Buffer>> {
+  const key = loadPrivateKey(await readFile(SAMPLE_KEY, 'utf8'), 'the sample key');
+  const audit = generateInc0047Audit(options.events ? { events: options.events } : {});
+  const sources: RawSource[] = [{ path: 'k8s-audit/audit.jsonl', type: 'k8s-audit', data: Buffer.from(`${audit.join('\n')}\n`, 'utf8') }];
+  const meta = SAMPLES[name];
+  return sealSources(sources, {
+    case: { ...meta, window: { ...meta.window } },
+    // Fixed, so that a sample is the same bundle, byte for byte, wherever it is generated.
+    createdAt: meta.window.end,
+    creator: { tool: 'causa sample', version: CAUSA_VERSION },
+    key,
+    detectType: detectRecordType,
+  });
+}
+
+/** `causa sample`: writes a built-in incident as a bundle folder (or a .zip). */
+export async function writeSample(name: SampleName, out: string, options: { events?: number } = {}): Promise<{ out: string }> {
+  if (existsSync(out)) throw new ServiceError('io', `${out}: already exists; choose a new output path`);
+  await writeBundleFiles(out, await sampleBundleFiles(name, options));
+  return { out };
+}
+
+async function readTrustedKey(path: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ServiceError('io', `${path}: cannot read the key (${(error as Error).message})`);
+  }
+  try {
+    return keyFingerprint(loadPublicKey(pem, path));
+  } catch (error) {
+    throw new ServiceError('invalid_input', (error as Error).message);
+  }
+}
+
+/** `causa verify BUNDLE`: the verdicts; a path that is not a bundle is a ServiceError (the command cannot run). */
+export async function verifyBundleAt(path: string, trust: string[]): Promise<BundleVerdict> {
+  const trustedKeys = new Set(await Promise.all(trust.map(readTrustedKey)));
+  try {
+    return await verifyBundle(await openBundleFiles(path), { trustedKeys });
+  } catch (error) {
+    if (error instanceof ServiceError) throw error;
+    throw new ServiceError('invalid_input', (error as Error).message);
+  }
+}
