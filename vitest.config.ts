@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,5 +7,7 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // Tests never read or write the user's own trust store.
+    env: { CAUSA_HOME: join(tmpdir(), `causa-test-home-${process.pid}`) },
   },
 });

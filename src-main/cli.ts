@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
+import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
 import type { BundleVerdict } from './service/bundles';
 import { Workbench } from './service/workbench';
 import type { EventFilter, ImportReport } from './shared/contract';
@@ -36,6 +37,8 @@ Commands:
   seal SRC_DIR -o BUNDLE [--key KEY.pem] [--title T] [--incident ID]
                                              chain, hash and optionally sign raw evidence into a bundle
   verify BUNDLE [--trust KEY.pub.pem]...     verify a bundle's files, chains and signature
+  trust add KEY.pub.pem [--label L] | trust list | trust remove FINGERPRINT
+                                             the signing keys you trust (in $CAUSA_HOME/trust.json)
   serve [PATH...] [--case FILE] [--port N]   open the workbench in web mode on 127.0.0.1; PATH is a case
                                              file (.causa) or evidence to import into a new case
   import PATH... --case FILE                 import evidence files or folders into a case file
@@ -296,7 +299,31 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   return verdict.intact ? EXIT_OK : EXIT_EVIDENCE;
 }
 
+async function runTrust(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { label: { type: 'string' } });
+  const [action, argument] = positionals;
+  if (action === 'list' && positionals.length === 1) {
+    const keys = await listTrustedKeys();
+    if (values.json) io.stdout.write(`${JSON.stringify({ store: trustStorePath(), keys })}\n`);
+    else if (keys.length === 0) io.stdout.write(`No trusted keys (${trustStorePath()}).\n`);
+    else for (const key of keys) io.stdout.write(`${key.fingerprint}  ${key.label}  (added ${key.added_at})\n`);
+    return EXIT_OK;
+  }
+  if (action === 'add' && argument && positionals.length === 2) {
+    const key = await addTrustedKey(argument, values.label);
+    io.stdout.write(values.json ? `${JSON.stringify(key)}\n` : `Trusted ${key.fingerprint} (${key.label})\n`);
+    return EXIT_OK;
+  }
+  if (action === 'remove' && argument && positionals.length === 2) {
+    const key = await removeTrustedKey(argument);
+    io.stdout.write(values.json ? `${JSON.stringify(key)}\n` : `No longer trusted: ${key.fingerprint} (${key.label})\n`);
+    return EXIT_OK;
+  }
+  throw new UsageError('trust takes: add KEY.pub.pem [--label L] | list | remove FINGERPRINT');
+}
+
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  trust: runTrust,
   sample: runSample,
   keygen: runKeygen,
   seal: runSeal,

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { openBundleFiles, writeBundleFiles } from '../core/bundle/files';
 import { readSourceFolder, sealSources, type RawSource } from '../core/bundle/seal';
-import { generateSigningKey, keyFingerprint, loadPrivateKey, loadPublicKey } from '../core/bundle/signing';
+import { generateSigningKey, keyFingerprint, loadPrivateKey } from '../core/bundle/signing';
 import { FORMATS } from '../core/ingest';
 import { generateInc0047Audit } from '../core/sample/inc-0047';
 import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
@@ -13,6 +13,7 @@ import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
 export type { BundleVerdict };
 import { ServiceError } from '../shared/errors';
 import { CAUSA_VERSION } from '../shared/version';
+import { listTrustedKeys, readPublicKeyFile } from './trust';
 
 /** Names a record stream's format from its first record, as the importers would recognize it. */
 export function detectRecordType(firstRecord: Buffer): string {
@@ -149,23 +150,11 @@ export async function writeSample(name: SampleName, out: string, options: { even
   return { out };
 }
 
-async function readTrustedKey(path: string): Promise<string> {
-  let pem: string;
-  try {
-    pem = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ServiceError('io', `${path}: cannot read the key (${(error as Error).message})`);
-  }
-  try {
-    return keyFingerprint(loadPublicKey(pem, path));
-  } catch (error) {
-    throw new ServiceError('invalid_input', (error as Error).message);
-  }
-}
-
 /** `causa verify BUNDLE`: the verdicts; a path that is not a bundle is a ServiceError (the command cannot run). */
 export async function verifyBundleAt(path: string, trust: string[]): Promise<BundleVerdict> {
-  const trustedKeys = new Set(await Promise.all(trust.map(readTrustedKey)));
+  const oneOff = await Promise.all(trust.map(async (file) => (await readPublicKeyFile(file)).fingerprint));
+  const stored = (await listTrustedKeys()).map((key) => key.fingerprint);
+  const trustedKeys = new Set([...stored, ...oneOff]);
   try {
     return await verifyBundle(await openBundleFiles(path), { trustedKeys });
   } catch (error) {
