@@ -37,6 +37,7 @@ Commands:
   seal SRC_DIR -o BUNDLE [--key KEY.pem] [--title T] [--incident ID]
                                              chain, hash and optionally sign raw evidence into a bundle
   verify BUNDLE [--trust KEY.pub.pem]...     verify a bundle's files, chains and signature
+  verify CASE.causa                          re-check the records a case keeps against their bundles
   trust add KEY.pub.pem [--label L] | trust list | trust remove FINGERPRINT
                                              the signing keys you trust (in $CAUSA_HOME/trust.json)
   serve [PATH...] [--case FILE] [--port N]   open the workbench in web mode on 127.0.0.1; PATH is a case
@@ -279,7 +280,9 @@ function writeVerdict(verdict: BundleVerdict, io: CliIo): void {
   const count = (v: string) => verdict.sources.filter((s) => s.verdict === v).length;
   const fileProblems = verdict.problems.filter((p) => p.position === undefined && !p.item.startsWith('manifest.')).length;
   io.stdout.write(`Results for ${verdict.bundle}:\n`);
-  io.stdout.write(`  ${verdict.files_checked - Math.min(fileProblems, verdict.files_checked)}/${verdict.files_checked} listed files match the manifest\n`);
+  if (verdict.files_checked > 0) {
+    io.stdout.write(`  ${verdict.files_checked - Math.min(fileProblems, verdict.files_checked)}/${verdict.files_checked} listed files match the manifest\n`);
+  }
   io.stdout.write(
     `  ${verdict.sources.length} sources: ${count('intact')} intact, ${count('unsigned')} unsigned, ${count('broken')} broken, ${count('unverifiable')} unverifiable (hashed whole)\n`,
   );
@@ -290,9 +293,24 @@ function writeVerdict(verdict: BundleVerdict, io: CliIo): void {
   io.stdout.write(`  ${verdict.intact ? 'INTACT: nothing invalid found' : `${plural(verdict.problems.length, 'problem')} found`}\n`);
 }
 
+async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promise<number> {
+  if (!existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
+  const workbench = Workbench.open(casePath);
+  try {
+    const verifications = await workbench.handlers.verifyCase({});
+    if (json) io.stdout.write(`${JSON.stringify(verifications)}\n`);
+    else if (verifications.length === 0) io.stdout.write(`${casePath}: no bundles in this case, so nothing sealed to check the records against (loose files are unverifiable)\n`);
+    else for (const v of verifications) writeVerdict({ ...v.verdict, bundle: `${v.location} (records kept in ${casePath})` } as BundleVerdict, io);
+    return verifications.every((v) => v.verdict.intact) ? EXIT_OK : EXIT_EVIDENCE;
+  } finally {
+    workbench.close();
+  }
+}
+
 async function runVerify(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true } });
-  if (positionals.length !== 1) throw new UsageError('verify needs exactly one BUNDLE');
+  if (positionals.length !== 1) throw new UsageError('verify needs exactly one BUNDLE or CASE.causa');
+  if (positionals[0]!.endsWith('.causa')) return runVerifyCase(positionals[0]!, values.json === true, io);
   const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? []);
   if (values.json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
   else writeVerdict(verdict, io);

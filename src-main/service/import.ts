@@ -12,6 +12,7 @@ import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { listImportErrors, listSources } from '../store/queries';
+import { verifyImportedBundle } from './verification';
 
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
 export const LISTED_ERRORS_PER_FILE = 50;
@@ -162,6 +163,7 @@ async function importBundle(store: CaseStore, location: string): Promise<FileImp
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
     results.push(result);
   }
+  await verifyImportedBundle(store, files, bundleId);
   return results;
 }
 

@@ -17,6 +17,7 @@ import {
   type TimeBounds,
 } from '../store/queries';
 import { importBuffers, importPaths } from './import';
+import { caseVerifications, verdictLookup, verifyCaseRecords } from './verification';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -59,7 +60,7 @@ export class Workbench {
 
   /** Every event matching the filter, in time order, streamed from the case file. */
   events(filter: EventFilter): Generator<EventJson> {
-    return iterateEvents(this.store, filter, timeBounds(filter));
+    return iterateEvents(this.store, filter, timeBounds(filter), verdictLookup(this.store));
   }
 
   /** The contract's methods that do not depend on the transport. */
@@ -70,19 +71,21 @@ export class Workbench {
       ...caseSummary(this.store),
       kinds: kindCounts(this.store),
       sources: listSources(this.store),
+      verification: caseVerifications(this.store),
     }),
     listEvents: ({ filter, offset, limit }) => {
       const bounds = timeBounds(filter);
       return {
         total: countEvents(this.store, filter, bounds),
-        events: listEvents(this.store, filter, bounds, { offset, limit }),
+        events: listEvents(this.store, filter, bounds, { offset, limit }, verdictLookup(this.store)),
       };
     },
     getEvent: ({ id }) => {
-      const found = getEvent(this.store, id);
+      const found = getEvent(this.store, id, verdictLookup(this.store));
       if (!found) throw new ServiceError('not_found', `no event ${id} in this case`);
       return { event: found.event, raw: found.raw.toString('utf8'), source_name: found.source_name };
     },
+    verifyCase: () => verifyCaseRecords(this.store),
     importFiles: ({ files }) =>
       importBuffers(
         this.store,

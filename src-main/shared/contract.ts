@@ -47,6 +47,38 @@ export const SourceInfo = z.object({
 });
 export type SourceInfo = z.infer<typeof SourceInfo>;
 
+const BreakNature = z.enum(['modified', 'inserted', 'deleted', 'reordered', 'truncated', 'appended']);
+
+/** The latest verification of one bundle of the case: of the bundle as imported, or of the records kept. */
+export const VerificationSummary = z.object({
+  bundle_id: z.number().int(),
+  location: z.string(),
+  at: z.string(),
+  subject: z.enum(['bundle', 'case']),
+  verdict: z.object({
+    intact: z.boolean(),
+    signature: z.object({
+      status: z.enum(['absent', 'valid', 'invalid']),
+      fingerprint: z.string().optional(),
+      trusted: z.boolean().optional(),
+      reason: z.string().optional(),
+    }),
+    sources: z.array(
+      z.object({
+        path: z.string(),
+        type: z.string(),
+        verdict: z.enum(['intact', 'broken', 'unsigned', 'unverifiable']),
+        records: z.number().int().optional(),
+        first_bad_position: z.number().int().optional(),
+        nature: BreakNature.optional(),
+        reason: z.string().optional(),
+      }),
+    ),
+    problems: z.array(z.object({ item: z.string(), reason: z.string(), position: z.number().int().optional(), nature: BreakNature.optional() })),
+  }),
+});
+export type VerificationSummary = z.infer<typeof VerificationSummary>;
+
 export const CaseInfo = z.object({
   path: z.string(),
   name: z.string(),
@@ -56,6 +88,7 @@ export const CaseInfo = z.object({
   /** How many events of each kind the case holds (kinds with none are absent). */
   kinds: z.array(z.object({ kind: z.enum(EVENT_KINDS), count: z.number().int() })),
   sources: z.array(SourceInfo),
+  verification: z.array(VerificationSummary),
 });
 export type CaseInfo = z.infer<typeof CaseInfo>;
 
@@ -103,6 +136,8 @@ export const contract = {
     z.object({ event: EventJson, raw: z.string(), source_name: z.string() }),
   ),
   importFiles: method(z.object({ files: z.array(UploadedFile).min(1).max(100) }), ImportReport),
+  /** Re-checks the records the case keeps against their bundles' sealed hashes; recorded with its time. */
+  verifyCase: method(z.object({}), z.array(VerificationSummary)),
   /** Electron only: the main side shows its own Open dialog; the path never comes from the renderer. */
   openEvidence: method(z.object({}), ImportReport),
 };

@@ -4,8 +4,12 @@ import type { EventFilter, SourceInfo } from '../shared/contract';
 import type { EventJson } from '../shared/model';
 import type { CaseStore } from './case-store';
 
+/** Names the verification verdict of a record: its source and position → the verdict word. */
+export type VerdictOf = (sourceId: number, position: number) => string | undefined;
+
 interface EventDbRow {
   id: number;
+  source_id: number;
   source_name: string;
   position: number;
   raw: Buffer;
@@ -29,7 +33,7 @@ interface EventDbRow {
   text: string | null;
 }
 
-const EVENT_COLUMNS = `e.id, s.name AS source_name, e.position, e.raw_sha256, e.time, e.kind, e.action,
+const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, e.position, e.raw_sha256, e.time, e.kind, e.action,
   e.actor_type, e.actor_id, e.on_behalf_of, e.target_api_group, e.target_resource, e.target_namespace,
   e.target_name, e.target_uid, e.outcome, e.authz_decision, e.authz_reason, e.keys, e.taint, e.text`;
 
@@ -38,7 +42,7 @@ function present<T extends Record<string, unknown>>(value: T): T | undefined {
   return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
 }
 
-function toEventJson(row: EventDbRow): EventJson {
+function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
   const event: EventJson = {
     id: row.id,
     source: row.source_name,
@@ -64,6 +68,7 @@ function toEventJson(row: EventDbRow): EventJson {
       : undefined,
     keys: row.keys ? (JSON.parse(row.keys) as EventJson['keys']) : undefined,
     taint: row.taint ? (JSON.parse(row.taint) as string[]) : undefined,
+    verdict: verdictOf?.(row.source_id, row.position),
     text: row.text ?? undefined,
   };
   return present(event) as EventJson;
@@ -116,6 +121,7 @@ export function listEvents(
   filter: EventFilter,
   bounds: TimeBounds,
   page: { offset: number; limit: number },
+  verdictOf?: VerdictOf,
 ): EventJson[] {
   const where = whereClause(filter, bounds);
   const rows = store.db
@@ -124,24 +130,28 @@ export function listEvents(
        ORDER BY e.time_ns NULLS LAST, e.id LIMIT ? OFFSET ?`,
     )
     .all(...where.params, page.limit, page.offset) as EventDbRow[];
-  return rows.map(toEventJson);
+  return rows.map((row) => toEventJson(row, verdictOf));
 }
 
 /** Every event matching the filter, streamed in time order (for the CLI and exports). */
-export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds): Generator<EventJson> {
+export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds, verdictOf?: VerdictOf): Generator<EventJson> {
   const where = whereClause(filter, bounds);
   const statement = store.db.prepare(
     `SELECT ${EVENT_COLUMNS} FROM event e JOIN source s ON s.id = e.source_id ${where.sql}
      ORDER BY e.time_ns NULLS LAST, e.id`,
   );
-  for (const row of statement.iterate(...where.params)) yield toEventJson(row as EventDbRow);
+  for (const row of statement.iterate(...where.params)) yield toEventJson(row as EventDbRow, verdictOf);
 }
 
-export function getEvent(store: CaseStore, id: number): { event: EventJson; raw: Buffer; source_name: string } | undefined {
+export function getEvent(
+  store: CaseStore,
+  id: number,
+  verdictOf?: VerdictOf,
+): { event: EventJson; raw: Buffer; source_name: string } | undefined {
   const row = store.db
     .prepare(`SELECT ${EVENT_COLUMNS}, e.raw FROM event e JOIN source s ON s.id = e.source_id WHERE e.id = ?`)
     .get(id) as EventDbRow | undefined;
-  return row ? { event: toEventJson(row), raw: row.raw, source_name: row.source_name } : undefined;
+  return row ? { event: toEventJson(row, verdictOf), raw: row.raw, source_name: row.source_name } : undefined;
 }
 
 export function listSources(store: CaseStore): SourceInfo[] {

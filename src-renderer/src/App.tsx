@@ -7,6 +7,7 @@ import { DropZone } from './features/import/DropZone';
 import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
 import { Timeline } from './features/timeline/Timeline';
+import { VerificationPanel } from './features/verify/VerificationPanel';
 import { useCaseData } from './state/case-data';
 
 export function App() {
@@ -22,7 +23,10 @@ export function App() {
         <CaseHeader canOpenDialog={canOpenDialog} />
         <FilterBar />
         <main className="workspace">
-          <SourcesPanel />
+          <div className="sidebar">
+            <VerificationPanel />
+            <SourcesPanel />
+          </div>
           <Timeline />
           <Inspector />
         </main>

@@ -1,5 +1,5 @@
 // The workbench end to end: the real `causa serve` on real evidence, the built renderer, Debian's Chromium.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -176,6 +176,53 @@ describe('the built-in INC-0047 sample (what `npm run demo` opens)', () => {
     expect(await workbench.rawRecord.textContent()).toContain('"image":"registry.example.com/platform/api-service:v3.2.1-beta"');
     expect(await page.getByTestId('normalized-fields').textContent()).toContain('james.w@example.com');
     await page.screenshot({ path: join(SCREENSHOTS, 'sample-inc-0047.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('verification verdicts in the workbench', () => {
+  let served: Served;
+  const home = mkdtempSync(join(tmpdir(), 'causa-e2e-home-'));
+
+  beforeAll(async () => {
+    // The analyst trusts the sample key, then opens a copy of the sample whose record 351 was altered.
+    const trusted = await runCausa(['trust', 'add', join(ROOT, 'resources', 'keys', 'sample-ed25519.pub.pem')], { CAUSA_HOME: home });
+    expect(trusted.code, trusted.stderr).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'causa-e2e-tampered-'));
+    const bundle = join(dir, 'inc-0047-tampered');
+    cpSync(join(ROOT, 'resources', 'samples', 'inc-0047'), bundle, { recursive: true });
+    const source = join(bundle, 'sources', 'k8s-audit', 'audit.jsonl');
+    const lines = readFileSync(source, 'utf8').split('\n');
+    lines[350] = lines[350]!.replace('v3.2.1-beta', 'v3.2.0');
+    writeFileSync(source, lines.join('\n'));
+    served = await serve([bundle], { CAUSA_HOME: home });
+  });
+
+  afterAll(async () => {
+    await served?.stop();
+  });
+
+  it('names the altered record and marks it and every record after it', async () => {
+    const { page, workbench, errors } = await newWorkbench(served.url);
+    expect(await workbench.total()).toBe(2037);
+    const panel = page.getByTestId('verification-panel');
+    await panel.getByTestId('bundle-verdict').waitFor();
+    const problems = await panel.getByTestId('verification-problem').allTextContents();
+    expect(problems).toContain('sources/k8s-audit/audit.jsonl: chain broken at record 351: record modified');
+    expect(await panel.textContent()).toContain('valid, key 8fa1015f76');
+    await page.getByTestId('filter-actor').fill('james.w');
+    await workbench.waitForTotal(6);
+    const verdicts = await page.getByTestId('timeline-row').evaluateAll((rows) =>
+      rows.map((row) => row.querySelector('[data-testid=verdict-badge]')!.getAttribute('data-verdict')),
+    );
+    // The agent's get and the patch's RequestReceived (record 350) precede the break; the patch's
+    // ResponseComplete (record 351, altered) and everything after it are broken.
+    expect(verdicts).toEqual(['intact', 'intact', 'broken', 'broken', 'broken', 'broken']);
+    await workbench.row('14:31:06.884').filter({ hasText: 'patch' }).last().click();
+    await workbench.rawRecord.waitFor();
+    expect(await page.getByTestId('normalized-fields').textContent()).toContain('broken: at or after the first record');
+    await page.screenshot({ path: join(SCREENSHOTS, 'verification-broken.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

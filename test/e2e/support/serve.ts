@@ -13,9 +13,9 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export function runCausa(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCausa(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -25,8 +25,8 @@ export function runCausa(args: string[]): Promise<{ code: number; stdout: string
   });
 }
 
-export async function serve(args: string[]): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', ...args, '--json'], { cwd: ROOT });
+export async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', ...args, '--json'], { cwd: ROOT, env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const firstLine = await new Promise<string>((resolve, reject) => {

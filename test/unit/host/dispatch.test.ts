@@ -25,6 +25,7 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   listEvents: {},
   getEvent: { id: 1 },
   importFiles: { files: [{ name: 'audit.jsonl', data_base64: '' }] },
+  verifyCase: {},
   openEvidence: {},
 };
 

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import type { EventJson } from '../../../../src-main/shared/model';
 import { useSelection } from '../../state/selection';
+import { VerdictBadge } from '../verify/VerdictBadge';
 
 function Field({ label, value }: { label: string; value: ReactNode }) {
   if (value === undefined || value === null || value === '') return null;
@@ -16,6 +17,7 @@ function NormalizedFields({ event, sourceName }: { event: EventJson; sourceName:
   const keys = event.keys ?? {};
   return (
     <dl className="fields" data-testid="normalized-fields">
+      <Field label="Verdict" value={<VerdictBadge verdict={event.verdict ?? 'unverifiable'} long />} />
       <Field label="Time (UTC)" value={event.time} />
       <Field label="Kind" value={event.kind} />
       <Field label="Action" value={event.action} />

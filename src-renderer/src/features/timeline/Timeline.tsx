@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import { eventAt, PAGE_SIZE, useCaseData } from '../../state/case-data';
 import { useSelection } from '../../state/selection';
+import { VerdictBadge } from '../verify/VerdictBadge';
 import { actorLabel, shortTime, sourceLabel, targetLabel } from './format';
 
 const ROW_HEIGHT = 30;
@@ -14,9 +15,10 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
   if (!event) {
     return <div className="timeline-row loading" style={style} aria-hidden="true" />;
   }
+  const verdict = event.verdict ?? 'unverifiable';
   return (
     <div
-      className={`timeline-row${selected ? ' selected' : ''}`}
+      className={`timeline-row verdict-${verdict}${selected ? ' selected' : ''}`}
       style={style}
       role="row"
       aria-selected={selected}
@@ -25,6 +27,9 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
       data-index={index}
       onClick={() => select(event.id, index)}
     >
+      <span className="cell verdict">
+        <VerdictBadge verdict={verdict} />
+      </span>
       <span className="cell time" title={event.time}>{shortTime(event.time)}</span>
       <span className="cell kind"><span className={`badge kind-${event.kind}`}>{event.kind.replace('_', ' ')}</span></span>
       <span
@@ -82,6 +87,7 @@ export function Timeline() {
   return (
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-head" role="row">
+        <span className="cell verdict" title="Verification verdict">✓</span>
         <span className="cell time">Time (UTC)</span>
         <span className="cell kind">Kind</span>
         <span className="cell actor">Actor</span>

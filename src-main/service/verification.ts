@@ -1,0 +1,93 @@
+// Verification inside a case: a bundle is verified as it is imported, the records a case keeps can be
+// re-verified against the sealed hashes at any time, and every run is recorded with its time.
+import type { BundleFiles } from '../core/bundle/files';
+import { leavesPathFor } from '../core/bundle/manifest';
+import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
+import { verifyStoredBundle } from '../core/verify/case';
+import { recordVerdict } from '../core/verify/event-verdict';
+import type { CaseStore } from '../store/case-store';
+import type { VerdictOf } from '../store/queries';
+import {
+  addSealedLeaves,
+  iterateSourceRecords,
+  latestVerifications,
+  listBundles,
+  recordVerification,
+} from '../store/verification';
+import { listTrustedKeys } from './trust';
+
+export interface CaseVerification {
+  bundle_id: number;
+  location: string;
+  at: string;
+  subject: 'bundle' | 'case';
+  verdict: BundleVerdict;
+}
+
+async function trustedKeys(): Promise<Set<string>> {
+  return new Set((await listTrustedKeys()).map((key) => key.fingerprint));
+}
+
+/** Verifies a bundle as it is imported, keeps its sealed leaves, and records the verdict. */
+export async function verifyImportedBundle(store: CaseStore, files: BundleFiles, bundleId: number): Promise<BundleVerdict> {
+  const verdict = await verifyBundle(files, { trustedKeys: await trustedKeys() });
+  for (const source of verdict.sources) {
+    const leavesPath = leavesPathFor(source.path);
+    if (files.list().includes(leavesPath)) addSealedLeaves(store, bundleId, source.path, (await files.read(leavesPath)).toString('utf8'));
+  }
+  recordVerification(store, { subject: 'bundle', bundle_id: bundleId, intact: verdict.intact, verdict });
+  return verdict;
+}
+
+/** Re-verifies every bundle's records as the case keeps them, and records each verdict. */
+export async function verifyCaseRecords(store: CaseStore): Promise<CaseVerification[]> {
+  const trusted = await trustedKeys();
+  return listBundles(store).map((bundle) => {
+    const sourceIds = new Map(bundle.sources.map((s) => [s.bundle_path, s.source_id]));
+    const verdict = verifyStoredBundle(
+      {
+        location: bundle.location,
+        manifest: bundle.manifest,
+        signature: bundle.signature,
+        leaves: bundle.leaves,
+        records: (path) => {
+          const id = sourceIds.get(path);
+          return id === undefined ? undefined : iterateSourceRecords(store, id);
+        },
+      },
+      trusted,
+    );
+    const { at } = recordVerification(store, { subject: 'case', bundle_id: bundle.id, intact: verdict.intact, verdict });
+    return { bundle_id: bundle.id, location: bundle.location, at, subject: 'case', verdict };
+  });
+}
+
+export function caseVerifications(store: CaseStore): CaseVerification[] {
+  const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
+  return latestVerifications(store).map((row) => ({
+    bundle_id: row.bundle_id,
+    location: locations.get(row.bundle_id) ?? '',
+    at: row.at,
+    subject: row.subject,
+    verdict: row.verdict as BundleVerdict,
+  }));
+}
+
+/** Maps each record to its verdict from the latest verification of its source's bundle. */
+export function verdictLookup(store: CaseStore): VerdictOf {
+  const bySource = new Map<number, { source: BundleVerdict['sources'][number] | undefined; signed: boolean }>();
+  const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, row.verdict as BundleVerdict]));
+  for (const bundle of listBundles(store)) {
+    const verdict = latest.get(bundle.id);
+    for (const { source_id, bundle_path } of bundle.sources) {
+      bySource.set(source_id, {
+        source: verdict?.sources.find((s) => s.path === bundle_path),
+        signed: verdict?.signature.status === 'valid',
+      });
+    }
+  }
+  return (sourceId, position) => {
+    const entry = bySource.get(sourceId);
+    return recordVerdict(entry?.source, entry?.signed ?? false, position);
+  };
+}

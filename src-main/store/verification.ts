@@ -1,0 +1,66 @@
+// Bundles, their sealed leaves, and the verifications run on them, as the case file keeps them.
+import type { CaseStore } from './case-store';
+
+export interface StoredBundle {
+  id: number;
+  location: string;
+  manifest_sha256: string;
+  manifest: string;
+  signature: string | null;
+  imported_at: string;
+  sources: { source_id: number; bundle_path: string }[];
+  leaves: Map<string, string>;
+}
+
+export function addSealedLeaves(store: CaseStore, bundleId: number, bundlePath: string, leaves: string): void {
+  store.db.prepare('INSERT OR IGNORE INTO sealed_leaves (bundle_id, bundle_path, leaves) VALUES (?, ?, ?)').run(bundleId, bundlePath, leaves);
+}
+
+export function recordVerification(
+  store: CaseStore,
+  entry: { subject: 'bundle' | 'case'; bundle_id: number; intact: boolean; verdict: unknown },
+): { id: number; at: string } {
+  const at = new Date().toISOString();
+  const result = store.db
+    .prepare('INSERT INTO verification (at, subject, bundle_id, intact, verdict) VALUES (?, ?, ?, ?, ?)')
+    .run(at, entry.subject, entry.bundle_id, entry.intact ? 1 : 0, JSON.stringify(entry.verdict));
+  return { id: Number(result.lastInsertRowid), at };
+}
+
+export function listBundles(store: CaseStore): StoredBundle[] {
+  const bundles = store.db.prepare('SELECT * FROM bundle ORDER BY id').all() as Omit<StoredBundle, 'sources' | 'leaves'>[];
+  const sources = store.db.prepare('SELECT source_id, bundle_path FROM bundle_source WHERE bundle_id = ? ORDER BY bundle_path');
+  const leaves = store.db.prepare('SELECT bundle_path, leaves FROM sealed_leaves WHERE bundle_id = ?');
+  return bundles.map((bundle) => ({
+    ...bundle,
+    sources: sources.all(bundle.id) as StoredBundle['sources'],
+    leaves: new Map((leaves.all(bundle.id) as { bundle_path: string; leaves: string }[]).map((r) => [r.bundle_path, r.leaves])),
+  }));
+}
+
+export interface VerificationRow {
+  id: number;
+  at: string;
+  subject: 'bundle' | 'case';
+  bundle_id: number;
+  intact: boolean;
+  verdict: unknown;
+}
+
+/** The latest verification of each bundle (whichever subject ran last). */
+export function latestVerifications(store: CaseStore): VerificationRow[] {
+  const rows = store.db
+    .prepare(
+      `SELECT v.* FROM verification v
+       WHERE v.id = (SELECT max(id) FROM verification w WHERE w.bundle_id = v.bundle_id)
+       ORDER BY v.bundle_id`,
+    )
+    .all() as (Omit<VerificationRow, 'intact' | 'verdict'> & { intact: number; verdict: string })[];
+  return rows.map((row) => ({ ...row, intact: row.intact === 1, verdict: JSON.parse(row.verdict) as unknown }));
+}
+
+/** Every stored record of one source: its position and raw bytes (one per record, whatever its events). */
+export function* iterateSourceRecords(store: CaseStore, sourceId: number): Generator<{ position: number; raw: Buffer }> {
+  const statement = store.db.prepare('SELECT position, raw FROM event WHERE source_id = ? AND ordinal = 0 ORDER BY position');
+  for (const row of statement.iterate(sourceId)) yield row as { position: number; raw: Buffer };
+}
