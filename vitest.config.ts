@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,7 +5,6 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
-    // Tests never read or write the user's own trust store.
-    env: { CAUSA_HOME: join(tmpdir(), `causa-test-home-${process.pid}`) },
+    setupFiles: ['test/unit/isolated-home.ts'],
   },
 });

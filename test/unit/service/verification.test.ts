@@ -1,0 +1,95 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordVerdict } from '../../../src-main/core/verify/event-verdict';
+import { Workbench } from '../../../src-main/service/workbench';
+import { addTrustedKey, trustStorePath } from '../../../src-main/service/trust';
+
+const SAMPLE = new URL('../../../resources/samples/inc-0047', import.meta.url).pathname;
+const SAMPLE_PUB = new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url).pathname;
+
+let workbench: Workbench | undefined;
+afterEach(() => workbench?.close());
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'causa-verification-'));
+}
+
+async function openWith(bundle: string): Promise<Workbench> {
+  workbench = Workbench.open(join(tempDir(), 'c.causa'), { create: true });
+  await workbench.importPaths([bundle]);
+  return workbench;
+}
+
+describe('recordVerdict', () => {
+  it.each([
+    [undefined, true, 5, 'unverifiable'],
+    [{ verdict: 'intact' as const }, true, 5, 'intact'],
+    [{ verdict: 'unsigned' as const }, false, 5, 'unsigned'],
+    [{ verdict: 'broken' as const, first_bad_position: 10 }, true, 9, 'intact'],
+    [{ verdict: 'broken' as const, first_bad_position: 10 }, false, 9, 'unsigned'],
+    [{ verdict: 'broken' as const, first_bad_position: 10 }, true, 10, 'broken'],
+    [{ verdict: 'broken' as const, first_bad_position: 10 }, true, 11, 'broken'],
+    [{ verdict: 'broken' as const }, true, 1, 'broken'],
+  ])('%j signed=%s at %i is %s', (source, signed, position, expected) => {
+    expect(recordVerdict(source, signed, position)).toBe(expected);
+  });
+});
+
+describe('verification inside a case', () => {
+  it('verifies a bundle as it is imported and records when', async () => {
+    await addTrustedKey(SAMPLE_PUB, 'samples', trustStorePath());
+    const wb = await openWith(SAMPLE);
+    const info = await wb.handlers.caseInfo({});
+    expect(info.verification).toHaveLength(1);
+    const [v] = info.verification;
+    expect(v).toMatchObject({ subject: 'bundle', location: SAMPLE, verdict: { intact: true, signature: { status: 'valid', trusted: true } } });
+    expect(Date.now() - Date.parse(v!.at)).toBeLessThan(60_000);
+    const page = await wb.handlers.listEvents({ filter: {}, offset: 0, limit: 50 });
+    expect(page.events.every((e) => e.verdict === 'intact')).toBe(true);
+  });
+
+  it('marks records from the first altered one on, and keeps those before it', async () => {
+    const bundle = join(tempDir(), 'tampered');
+    cpSync(SAMPLE, bundle, { recursive: true });
+    const source = join(bundle, 'sources', 'k8s-audit', 'audit.jsonl');
+    const lines = readFileSync(source, 'utf8').split('\n');
+    lines.splice(99, 1); // record 100 deleted
+    writeFileSync(source, lines.join('\n'));
+    const wb = await openWith(bundle);
+    const [v] = (await wb.handlers.caseInfo({})).verification;
+    expect(v!.verdict.sources[0]).toMatchObject({ verdict: 'broken', first_bad_position: 100, nature: 'deleted' });
+    const events = [...wb.events({})];
+    const byPosition = new Map(events.map((e) => [e.position, e.verdict]));
+    expect(byPosition.get(99)).toMatch(/intact|unsigned/);
+    expect(byPosition.get(100)).toBe('broken');
+    expect(byPosition.get(2036)).toBe('broken');
+  });
+
+  it('re-checks the records kept in the case and finds one changed behind its back', async () => {
+    const wb = await openWith(SAMPLE);
+    const clean = await wb.handlers.verifyCase({});
+    expect(clean[0]!.verdict.sources[0]!.verdict).toMatch(/intact|unsigned/);
+    expect(clean[0]!.verdict.problems.filter((p) => p.item !== 'manifest.sig.json')).toEqual([]);
+    // Someone edits the SQLite file directly, dropping the trigger that keeps evidence write-once.
+    wb.store.db.exec('DROP TRIGGER event_no_update');
+    wb.store.db.prepare("UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'patch', 'get') AS BLOB) WHERE position = 351").run();
+    const after = await wb.handlers.verifyCase({});
+    expect(after[0]!.verdict.intact).toBe(false);
+    expect(after[0]!.verdict.problems).toContainEqual(
+      expect.objectContaining({ item: 'sources/k8s-audit/audit.jsonl', position: 351, nature: 'modified' }),
+    );
+    const info = await wb.handlers.caseInfo({});
+    expect(info.verification[0]).toMatchObject({ subject: 'case', verdict: { intact: false } });
+    const record351 = [...wb.events({ search: 'fieldManager=kubernetes-mcp-server' })].find((e) => e.position === 351);
+    expect(record351?.verdict).toBe('broken');
+  });
+
+  it('calls loose files unverifiable', async () => {
+    workbench = Workbench.open(join(tempDir(), 'c.causa'), { create: true });
+    await workbench.importPaths([join(SAMPLE, 'sources', 'k8s-audit', 'audit.jsonl')]);
+    expect((await workbench.handlers.caseInfo({})).verification).toEqual([]);
+    expect([...workbench.events({})].every((e) => e.verdict === 'unverifiable')).toBe(true);
+  });
+});
