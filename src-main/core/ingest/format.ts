@@ -25,6 +25,10 @@ export function str(value: unknown): string | undefined {
 
 /** Drops undefined properties so that absent fields stay absent in JSON and in the case file. */
 export function compact<T extends Record<string, unknown>>(value: T): T | undefined {
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
+  let empty = true;
+  for (const key in value) {
+    if (value[key] === undefined) delete value[key];
+    else empty = false;
+  }
+  return empty ? undefined : value;
 }

@@ -1,0 +1,117 @@
+// Import and verify throughput against their ceilings (DESIGN.md "Budgets"):
+// - import ≥ 60 % of a bare better-sqlite3 prepared INSERT of the same rows in one transaction;
+// - verify ≥ 70 % of Node's own SHA-256 over the same records one by one;
+// and peak memory while importing. Each ratio is printed with its budget; the run fails if one is missed.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sealSources } from '../../src-main/core/bundle/seal';
+import { k8sAudit } from '../../src-main/core/ingest/k8s-audit';
+import { generateInc0047Audit } from '../../src-main/core/sample/inc-0047';
+import { verifyBundle } from '../../src-main/core/verify/bundle';
+import { formatNanos } from '../../src-main/shared/time';
+import { Workbench } from '../../src-main/service/workbench';
+import { MIGRATIONS } from '../../src-main/store/migrate';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const dir = mkdtempSync(join(tmpdir(), 'causa-bench-'));
+const lines = generateInc0047Audit({ events: EVENTS });
+const file = join(dir, 'audit.jsonl');
+writeFileSync(file, `${lines.join('\n')}\n`);
+const results: string[] = [];
+
+function best(runs: number, run: () => number): number {
+  let fastest = Infinity;
+  for (let i = 0; i < runs; i++) fastest = Math.min(fastest, run());
+  return fastest;
+}
+
+function report(name: string, ours: number, ceiling: number, budget: number, unit: string): number {
+  const ratio = ceiling / ours;
+  results.push(
+    `${name.padEnd(8)} ${((lines.length / ours) * 1000).toFixed(0).padStart(9)} ${unit}/s   ceiling ${((lines.length / ceiling) * 1000).toFixed(0).padStart(9)} ${unit}/s   ratio ${(ratio * 100).toFixed(1)} % (budget ≥ ${budget * 100} %)`,
+  );
+  return ratio;
+}
+
+afterAll(() => {
+  console.log(`\nCausa budgets, ${lines.length} records (${(statSync(file).size / 2 ** 20).toFixed(1)} MiB)\n${results.join('\n')}\n`);
+});
+
+describe('budgets', () => {
+  it('import: at least 60 % of a bare prepared insert of the same rows', async () => {
+    // The ceiling: the same rows (raw bytes and normalized columns), parsed beforehand, one transaction.
+    const rows = lines.map((line) => {
+      const normalized = k8sAudit.normalize(JSON.parse(line));
+      if (!normalized.ok) throw new Error(normalized.reason);
+      return { raw: Buffer.from(line), event: normalized.events[0]! };
+    });
+    const ceiling = best(2, () => {
+      const db = new Database(join(dir, `ceiling-${Math.random()}.db`));
+      // The same file settings as a case file (store/case-store.ts), so only Causa's own work differs.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      for (const m of MIGRATIONS) db.exec(m.sql);
+      db.prepare("INSERT INTO source (name, format, sha256, size, imported_at) VALUES ('x', 'k8s-audit', 'x', 0, 'x')").run();
+      const insert = db.prepare(`INSERT INTO event (source_id, position, ordinal, raw, raw_sha256, time_ns, time, time_text,
+        kind, action, actor_type, actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name,
+        target_uid, outcome, authz_decision, authz_reason, keys, taint, text) VALUES (1, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`);
+      const start = performance.now();
+      db.transaction(() => {
+        rows.forEach(({ raw, event: e }, i) =>
+          insert.run(i + 1, raw, createHash('sha256').update(raw).digest('hex'), e.time_ns, formatNanos(e.time_ns!), e.time_text ?? null,
+            e.kind, e.action ?? null, e.actor?.type ?? null, e.actor?.id ?? null, e.actor?.on_behalf_of ?? null, e.target?.api_group ?? null,
+            e.target?.resource ?? null, e.target?.namespace ?? null, e.target?.name ?? null, e.target?.uid ?? null, e.outcome,
+            e.authz?.decision ?? null, e.authz?.reason ?? null, e.keys ? JSON.stringify(e.keys) : null),
+        );
+      })();
+      const elapsed = performance.now() - start;
+      db.close();
+      return elapsed;
+    });
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const before = process.memoryUsage().rss;
+    const ours = [];
+    for (let i = 0; i < 2; i++) {
+      const workbench = Workbench.open(join(dir, `case-${i}.causa`), { create: true });
+      const start = performance.now();
+      const report = await workbench.importPaths([file]);
+      ours.push(performance.now() - start);
+      expect(report.events).toBe(lines.length);
+      workbench.close();
+    }
+    clearInterval(sampler);
+    results.push(`memory   rss before import ${(before / 2 ** 20).toFixed(0)} MiB, peak during import ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    const ratio = report('import', Math.min(...ours), ceiling, 0.6, 'rec');
+    expect(ratio).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('verify: at least 70 % of Node SHA-256 over the same records one by one', async () => {
+    const files = sealSources([{ path: 'k8s-audit/audit.jsonl', data: Buffer.from(`${lines.join('\n')}\n`), type: 'k8s-audit' }], {
+      createdAt: '2025-01-01T00:00:00Z',
+      creator: { tool: 'bench', version: '0' },
+      detectType: () => 'k8s-audit',
+    });
+    const bundle = { location: 'bench', form: 'folder' as const, list: () => [...files.keys()].sort(), read: async (p: string) => files.get(p)! };
+    const records = lines.map((line) => Buffer.from(line));
+    const ceiling = best(3, () => {
+      const start = performance.now();
+      for (const record of records) createHash('sha256').update(record).digest();
+      return performance.now() - start;
+    });
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      const verdict = await verifyBundle(bundle, { trustedKeys: new Set() });
+      times.push(performance.now() - start);
+      expect(verdict.sources[0]!.verdict).toBe('unsigned');
+    }
+    const ratio = report('verify', Math.min(...times), ceiling, 0.7, 'rec');
+    expect(ratio).toBeGreaterThanOrEqual(0.7);
+  });
+});
