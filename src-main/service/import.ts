@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { z } from 'zod';
 import { isBundlePath, openBundleFiles } from '../core/bundle/files';
 import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
 import { bufferContent, openContent, parseSource } from '../core/ingest';
@@ -137,7 +138,9 @@ async function importBundle(store: CaseStore, location: string): Promise<FileImp
   try {
     manifest = Manifest.parse(JSON.parse(manifestBytes.toString('utf8')));
   } catch (error) {
-    throw new ServiceError('invalid_input', `${location}: ${MANIFEST_FILE} is not a v1 bundle manifest (${(error as Error).message.split('\n')[0]})`);
+    const issue = error instanceof z.ZodError ? error.issues[0] : undefined;
+    const detail = issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : (error as Error).message;
+    throw new ServiceError('invalid_input', `${location}: ${MANIFEST_FILE} is not a v1 bundle manifest (${detail})`);
   }
   const signature = files.list().includes(SIGNATURE_FILE) ? (await files.read(SIGNATURE_FILE)).toString('utf8') : undefined;
   const bundleId = store.recordBundle({

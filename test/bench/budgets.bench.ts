@@ -2,7 +2,7 @@
 // - import ≥ 60 % of a bare better-sqlite3 prepared INSERT of the same rows in one transaction;
 // - verify ≥ 70 % of Node's own SHA-256 over the same records one by one;
 // and peak memory while importing. Each ratio is printed with its budget; the run fails if one is missed.
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,8 @@ describe('budgets', () => {
     const files = sealSources([{ path: 'k8s-audit/audit.jsonl', data: Buffer.from(`${lines.join('\n')}\n`), type: 'k8s-audit' }], {
       createdAt: '2025-01-01T00:00:00Z',
       creator: { tool: 'bench', version: '0' },
+      // Signed, as evidence bundles are: a valid signature vouches for the manifest's file hashes.
+      key: generateKeyPairSync('ed25519').privateKey,
       detectType: () => 'k8s-audit',
     });
     const bundle = { location: 'bench', form: 'folder' as const, list: () => [...files.keys()].sort(), read: async (p: string) => files.get(p)! };
@@ -109,7 +111,7 @@ describe('budgets', () => {
       const start = performance.now();
       const verdict = await verifyBundle(bundle, { trustedKeys: new Set() });
       times.push(performance.now() - start);
-      expect(verdict.sources[0]!.verdict).toBe('unsigned');
+      expect(verdict.sources[0]!.verdict).toBe('intact');
     }
     const ratio = report('verify', Math.min(...times), ceiling, 0.7, 'rec');
     expect(ratio).toBeGreaterThanOrEqual(0.7);

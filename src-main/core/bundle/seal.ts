@@ -12,7 +12,7 @@ import {
   leavesPathFor,
   MANIFEST_FILE,
   SIGNATURE_FILE,
-  type Manifest,
+  Manifest,
   type SourceEntry,
 } from './manifest';
 import { decompressed, isGzip, looksLikeRecordStream, splitRecords } from './records';
@@ -127,11 +127,18 @@ export async function readSourceFolder(folder: string): Promise<{ sources: RawSo
       throw new SealError(`${full}: cannot read (${(error as Error).message})`);
     }
     if (path === 'case.json') {
+      let json: unknown;
       try {
-        caseInfo = JSON.parse(data.toString('utf8')) as Manifest['case'];
+        json = JSON.parse(data.toString('utf8'));
       } catch (error) {
         throw new SealError(`${full}: not valid JSON (${(error as Error).message})`);
       }
+      const parsed = Manifest.shape.case.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new SealError(`${full}: not case metadata (${issue.path.join('.') || 'root'}: ${issue.message})`);
+      }
+      caseInfo = parsed.data;
       continue;
     }
     sources.push({ path, data });

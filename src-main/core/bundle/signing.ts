@@ -16,6 +16,12 @@ export type SignatureFile = z.infer<typeof SignatureFile>;
 
 export class KeyError extends Error {}
 
+function keyKind(key: KeyObject): string {
+  const type = key.asymmetricKeyType;
+  // Spelled as read aloud: an RSA, an EC, an Ed448 key; a DSA, a DH key.
+  return type ? `${/^[aefhilmnorsx]/i.test(type) ? 'an' : 'a'} ${type.toUpperCase()} key` : 'a key of an unknown type';
+}
+
 export function generateSigningKey(): { privatePem: string; publicPem: string; fingerprint: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   return {
@@ -38,7 +44,7 @@ export function loadPrivateKey(pem: string, source: string): KeyObject {
     throw new KeyError(`${source}: not a PEM private key (${(error as Error).message})`);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new KeyError(`${source}: a ${key.asymmetricKeyType ?? 'unknown'} key, but bundles are signed with Ed25519 (make one with causa keygen)`);
+    throw new KeyError(`${source}: ${keyKind(key)}, but bundles are signed with Ed25519 (make one with causa keygen)`);
   }
   return key;
 }
@@ -50,7 +56,7 @@ export function loadPublicKey(pem: string, source: string): KeyObject {
   } catch (error) {
     throw new KeyError(`${source}: not a PEM public key (${(error as Error).message})`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new KeyError(`${source}: a ${key.asymmetricKeyType ?? 'unknown'} key, not Ed25519`);
+  if (key.asymmetricKeyType !== 'ed25519') throw new KeyError(`${source}: ${keyKind(key)}, not Ed25519`);
   return key;
 }
 

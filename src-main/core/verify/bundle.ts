@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { BundleError, type BundleFiles } from '../bundle/files';
 import { CHAIN_START, chainStep, leafHash, merkleRoot } from '../bundle/hashing';
 import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type SourceEntry } from '../bundle/manifest';
-import { decompressed, splitRecords } from '../bundle/records';
+import { decompressed, isGzip, splitRecords } from '../bundle/records';
 import { checkSignature, SignatureFile } from '../bundle/signing';
 
 export type BreakNature = 'modified' | 'inserted' | 'deleted' | 'reordered' | 'truncated' | 'appended';
@@ -62,11 +62,10 @@ export function locateBreak(sealed: readonly string[], found: readonly string[])
   if (i === sealed.length && i === found.length) return undefined;
   if (i === found.length) return { position: i + 1, nature: 'truncated' };
   if (i === sealed.length) return { position: i + 1, nature: 'appended' };
-  if (found[i] === sealed[i + 1] && found[i + 1] === sealed[i]) return { position: i + 1, nature: 'reordered' };
-  if (found[i] === sealed[i + 1]) return { position: i + 1, nature: 'deleted' };
-  if (found[i + 1] === sealed[i]) return { position: i + 1, nature: 'inserted' };
-  const laterIndex = sealed.indexOf(found[i]!, i + 1);
-  if (laterIndex !== -1 && found.length === sealed.length) return { position: i + 1, nature: 'reordered' };
+  // A longer stream gained a record and a shorter one lost one; only equal lengths can be a reordering.
+  if (found.length > sealed.length && found[i + 1] === sealed[i]) return { position: i + 1, nature: 'inserted' };
+  if (found.length < sealed.length && found[i] === sealed[i + 1]) return { position: i + 1, nature: 'deleted' };
+  if (found.length === sealed.length && sealed.indexOf(found[i]!, i + 1) !== -1) return { position: i + 1, nature: 'reordered' };
   return { position: i + 1, nature: 'modified' };
 }
 
@@ -95,25 +94,39 @@ async function verifySource(files: BundleFiles, entry: SourceEntry, present: Set
   const records = splitRecords(content);
   let head: Buffer = Buffer.from(CHAIN_START, 'hex');
   for (const record of records) head = chainStep(head, record);
-  if (records.length === chain.records && head.toString('hex') === chain.head) {
-    return { ...base, verdict: 'intact', records: records.length };
-  }
-  const found = records.map((record) => leafHash(record).toString('hex'));
-  // The chain does not hold. Locate the first bad record with the sealed per-record hashes, which can be
-  // trusted only if they still hash to the Merkle root the manifest records.
+  // The sealed per-record hashes are trustworthy only while they hash to the manifest's Merkle root.
   let sealed: string[] | undefined;
+  let leavesProblem: string | undefined;
   if (present.has(chain.leaves.path)) {
-    const text = (await files.read(chain.leaves.path)).toString('utf8');
-    const lines = text.split('\n').filter((line) => line !== '');
+    const lines = (await files.read(chain.leaves.path)).toString('utf8').split('\n').filter((line) => line !== '');
     const root = merkleRoot(lines.map((hex) => Buffer.from(hex, 'hex'))).toString('hex');
-    if (root === chain.merkle_root && lines.length === chain.records) sealed = lines;
+    if (root !== chain.merkle_root) leavesProblem = 'the per-record hashes do not hash to the manifest\'s Merkle root';
+    else if (lines.length !== chain.records) leavesProblem = `the manifest counts ${chain.records} records but its Merkle root covers ${lines.length}`;
+    else sealed = lines;
+  } else {
+    leavesProblem = 'the per-record hashes are missing';
+  }
+  const chainHolds = records.length === chain.records && head.toString('hex') === chain.head;
+  if (chainHolds) {
+    if (!leavesProblem) return { ...base, verdict: 'intact', records: records.length };
+    // The records are the sealed ones, but what would prove one of them later does not hold together.
+    const reason = `the records are as sealed, but ${leavesProblem} (${chain.leaves.path})`;
+    problems.push({ item: entry.path, reason });
+    return { ...base, verdict: 'broken', records: records.length, reason };
   }
   if (!sealed) {
-    const reason = `chain broken (${found.length} records, head ${head.toString('hex').slice(0, 16)}… instead of ${chain.records}, ${chain.head.slice(0, 16)}…); the per-record hashes were altered too, so the first bad record cannot be located`;
+    const reason = `chain broken (${records.length} records, head ${head.toString('hex').slice(0, 16)}… instead of ${chain.records}, ${chain.head.slice(0, 16)}…); ${leavesProblem}, so the first bad record cannot be located`;
     problems.push({ item: entry.path, reason });
-    return { ...base, verdict: 'broken', records: found.length, reason };
+    return { ...base, verdict: 'broken', records: records.length, reason };
   }
-  const located = locateBreak(sealed, found) ?? { position: 1, nature: 'modified' as const };
+  const found = records.map((record) => leafHash(record).toString('hex'));
+  const located = locateBreak(sealed, found);
+  if (!located) {
+    // Every record matches its sealed hash: the records are as sealed, the manifest's chain head is not.
+    const reason = `every record matches its sealed hash, but the manifest's chain head ${chain.head.slice(0, 16)}… does not (the records give ${head.toString('hex').slice(0, 16)}…): the manifest was altered`;
+    problems.push({ item: entry.path, reason });
+    return { ...base, verdict: 'broken', records: records.length, reason };
+  }
   const reason = `chain broken at record ${located.position}: ${NATURE_TEXT[located.nature]}`;
   problems.push({ item: entry.path, reason, position: located.position, nature: located.nature });
   return { ...base, verdict: 'broken', records: found.length, first_bad_position: located.position, nature: located.nature, reason };
@@ -125,6 +138,18 @@ export interface VerifyOptions {
 }
 
 export class NotABundleError extends BundleError {}
+
+async function hasValidSignature(files: BundleFiles, present: Set<string>, manifestJson: unknown): Promise<boolean> {
+  if (!present.has(SIGNATURE_FILE)) return false;
+  let json: unknown;
+  try {
+    json = JSON.parse((await files.read(SIGNATURE_FILE)).toString('utf8'));
+  } catch {
+    return false;
+  }
+  const parsed = SignatureFile.safeParse(json);
+  return parsed.success && checkSignature(canonicalManifestBytes(manifestJson), parsed.data).valid;
+}
 
 export async function verifyBundle(files: BundleFiles, options: VerifyOptions): Promise<BundleVerdict> {
   const manifestBytes = await files.read('manifest.json');
@@ -153,12 +178,16 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
   for (const entry of manifest.sources) sources.push(await verifySource(files, entry, present, problems));
   // An uncompressed record stream whose chain holds and whose size matches has exactly the sealed bytes:
   // the records are fixed by the chain, the "\n" between them by the format, a final "\n" by the size.
-  // Hashing the whole file again would only read it twice.
-  const provenByChain = new Set(
-    manifest.sources
-      .filter((entry, i) => entry.chain && !entry.compression && sources[i]!.verdict === 'intact')
-      .map((entry) => entry.path),
-  );
+  // Its whole-file hash is skipped only when a valid signature also vouches for the manifest's sha256
+  // (an unsigned manifest's sha256 could have been edited alone), and never for bytes that are gzip.
+  const manifestSigned = await hasValidSignature(files, present, manifestJson);
+  const provenByChain = new Set<string>();
+  if (manifestSigned) {
+    for (const [i, entry] of manifest.sources.entries()) {
+      if (!entry.chain || entry.compression || sources[i]!.verdict !== 'intact') continue;
+      if (!isGzip(await files.read(entry.path))) provenByChain.add(entry.path);
+    }
+  }
   for (const [path, expected] of listed) {
     if (!present.has(path)) {
       problems.push({ item: path, reason: 'file listed in the manifest is missing' });
@@ -171,6 +200,13 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
   for (const path of present) {
     if (!listed.has(path) && !(BUNDLE_META_FILES as readonly string[]).includes(path)) {
       problems.push({ item: path, reason: 'file not listed in the manifest' });
+    }
+  }
+  // A file hashed whole whose bytes changed is broken, not merely unverifiable.
+  for (const source of sources) {
+    if (source.verdict === 'unverifiable' && problems.some((p) => p.item === source.path)) {
+      source.verdict = 'broken';
+      source.reason = 'the file differs from the manifest';
     }
   }
 

@@ -42,7 +42,7 @@ describe('the trust store', () => {
     expect(readFileSync(path, 'utf8')).not.toContain('PRIVATE');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(join(dir, 'rsa.pub.pem'), rsa.publicKey.export({ type: 'spki', format: 'pem' }));
-    await expect(addTrustedKey(join(dir, 'rsa.pub.pem'), undefined, path)).rejects.toThrow(/a rsa key, not Ed25519/);
+    await expect(addTrustedKey(join(dir, 'rsa.pub.pem'), undefined, path)).rejects.toThrow(/an RSA key, not Ed25519/);
   });
 
   it('decides whether `causa verify` trusts a sample bundle', async () => {
