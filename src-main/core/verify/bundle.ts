@@ -78,7 +78,18 @@ const NATURE_TEXT: Record<BreakNature, string> = {
   appended: 'records added after the sealed end',
 };
 
-async function verifySource(files: BundleFiles, entry: SourceEntry, present: Set<string>, problems: Problem[]): Promise<SourceVerdict> {
+/**
+ * `signed`: a valid signature covers the manifest. Then an intact chain needs no more: the signer bound
+ * the chain head, the Merkle root and the leaves file's hash together. Without one, every field of the
+ * manifest could have been edited alone, so the leaves are checked against the root as well.
+ */
+async function verifySource(
+  files: BundleFiles,
+  entry: SourceEntry,
+  present: Set<string>,
+  problems: Problem[],
+  signed: boolean,
+): Promise<SourceVerdict> {
   const base = { path: entry.path, type: entry.type };
   if (!present.has(entry.path)) return { ...base, verdict: 'broken', reason: 'source file missing' };
   if (!entry.chain) return { ...base, verdict: 'unverifiable', reason: 'hashed whole; no record chain' };
@@ -94,6 +105,8 @@ async function verifySource(files: BundleFiles, entry: SourceEntry, present: Set
   const records = splitRecords(content);
   let head: Buffer = Buffer.from(CHAIN_START, 'hex');
   for (const record of records) head = chainStep(head, record);
+  const chainHolds = records.length === chain.records && head.toString('hex') === chain.head;
+  if (chainHolds && signed) return { ...base, verdict: 'intact', records: records.length };
   // The sealed per-record hashes are trustworthy only while they hash to the manifest's Merkle root.
   let sealed: string[] | undefined;
   let leavesProblem: string | undefined;
@@ -106,7 +119,6 @@ async function verifySource(files: BundleFiles, entry: SourceEntry, present: Set
   } else {
     leavesProblem = 'the per-record hashes are missing';
   }
-  const chainHolds = records.length === chain.records && head.toString('hex') === chain.head;
   if (chainHolds) {
     if (!leavesProblem) return { ...base, verdict: 'intact', records: records.length };
     // The records are the sealed ones, but what would prove one of them later does not hold together.
@@ -174,13 +186,13 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
     if (source.chain) listed.set(source.chain.leaves.path, source.chain.leaves);
   }
   for (const blob of manifest.blobs) listed.set(blob.path, blob);
+  const manifestSigned = await hasValidSignature(files, present, manifestJson);
   const sources: SourceVerdict[] = [];
-  for (const entry of manifest.sources) sources.push(await verifySource(files, entry, present, problems));
+  for (const entry of manifest.sources) sources.push(await verifySource(files, entry, present, problems, manifestSigned));
   // An uncompressed record stream whose chain holds and whose size matches has exactly the sealed bytes:
   // the records are fixed by the chain, the "\n" between them by the format, a final "\n" by the size.
   // Its whole-file hash is skipped only when a valid signature also vouches for the manifest's sha256
   // (an unsigned manifest's sha256 could have been edited alone), and never for bytes that are gzip.
-  const manifestSigned = await hasValidSignature(files, present, manifestJson);
   const provenByChain = new Set<string>();
   if (manifestSigned) {
     for (const [i, entry] of manifest.sources.entries()) {
