@@ -1,12 +1,14 @@
 // Verifies an evidence bundle (DESIGN.md "Verification verdicts"): every file against the manifest,
 // every chained source against its chain head, count and Merkle root, the first bad record located and
-// named (modified, inserted, deleted, reordered, truncated), and the signature over the canonical manifest.
+// named (modified, inserted, deleted, reordered, truncated), the signature over the canonical manifest, and
+// the RFC 3161 timestamp token over the same bytes.
 import { createHash } from 'node:crypto';
 import { BundleError, type BundleFiles } from '../bundle/files';
 import { CHAIN_START, chainStep, leafHash, merkleRoot } from '../bundle/hashing';
 import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type SourceEntry } from '../bundle/manifest';
 import { decompressed, isGzip, splitRecords } from '../bundle/records';
 import { checkSignature, SignatureFile } from '../bundle/signing';
+import { verifyTimestampToken, type TimestampStatus } from './timestamp';
 
 export type BreakNature = 'modified' | 'inserted' | 'deleted' | 'reordered' | 'truncated' | 'appended';
 
@@ -36,15 +38,26 @@ export interface SignatureVerdict {
   reason?: string;
 }
 
+export interface TimestampCheck {
+  status: 'absent' | TimestampStatus;
+  /** The TSA's time, RFC 3339 UTC. */
+  gen_time?: string;
+  /** The TSA certificate's subject. */
+  tsa?: string;
+  reason?: string;
+}
+
 export interface BundleVerdict {
   bundle: string;
   manifest_sha256?: string;
+  /** SHA-256 of the canonical manifest: what a signature or timestamp covers, and what to send a TSA. */
+  canonical_manifest_sha256?: string;
   files_checked: number;
   sources: SourceVerdict[];
   signature: SignatureVerdict;
-  timestamp: { status: 'absent' | 'present-unchecked' };
+  timestamp: TimestampCheck;
   problems: Problem[];
-  /** True when nothing is invalid: every file matches, every chain holds, and any signature is valid and trusted. */
+  /** True when nothing is invalid: every file matches, every chain holds, any signature is valid and trusted, any timestamp valid. */
   intact: boolean;
 }
 
@@ -147,6 +160,8 @@ async function verifySource(
 export interface VerifyOptions {
   /** Fingerprints (SHA-256 of SPKI DER, hex) of the keys the analyst trusts. */
   trustedKeys: ReadonlySet<string>;
+  /** PEM certificates of the TSAs (or their CAs) the analyst trusts for manifest.tsr. */
+  tsaAnchorsPem?: string[];
 }
 
 export class NotABundleError extends BundleError {}
@@ -247,14 +262,35 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
   // Whether the signer is trusted is the bundle's verdict (a problem above), not the chain's.
   if (signature.status !== 'valid') for (const source of sources) if (source.verdict === 'intact') source.verdict = 'unsigned';
 
+  const canonical = canonicalManifestBytes(manifestJson);
+  const timestamp = present.has(TIMESTAMP_FILE) ? await checkTimestamp(await files.read(TIMESTAMP_FILE), canonical, options) : { status: 'absent' as const };
+  if (timestamp.status !== 'absent' && timestamp.status !== 'valid') {
+    problems.push({ item: TIMESTAMP_FILE, reason: timestamp.reason ?? `timestamp ${timestamp.status}` });
+  }
+
   return {
     bundle: files.location,
     manifest_sha256: sha256Hex(manifestBytes),
+    canonical_manifest_sha256: sha256Hex(canonical),
     files_checked: listed.size,
     sources,
     signature,
-    timestamp: { status: present.has(TIMESTAMP_FILE) ? 'present-unchecked' : 'absent' },
+    timestamp,
     problems,
     intact: problems.length === 0,
   };
+}
+
+/** The token over the canonical manifest, reduced to what a bundle verdict reports. */
+async function checkTimestamp(token: Buffer, canonical: Buffer, options: VerifyOptions): Promise<TimestampCheck> {
+  const verdict = await verifyTimestampToken(token, canonical, { trustAnchorsPem: options.tsaAnchorsPem ?? [] });
+  const check: TimestampCheck = { status: verdict.status };
+  if (verdict.gen_time) check.gen_time = verdict.gen_time;
+  if (verdict.tsa) check.tsa = verdict.tsa;
+  if (verdict.status === 'unparseable') check.reason = `not an RFC 3161 timestamp token: ${verdict.reason}`;
+  else if (verdict.status === 'invalid' && !verdict.checks.imprint && ['sha256', 'sha384', 'sha512'].includes(verdict.hash_algorithm ?? '')) {
+    check.reason = 'the timestamp covers other bytes than this manifest: the manifest changed after it was timestamped, or the token is for another bundle';
+  } else if (verdict.status === 'invalid') check.reason = `invalid timestamp: ${verdict.reason}`;
+  else if (verdict.status === 'untrusted') check.reason = `timestamp ${verdict.gen_time} by ${verdict.tsa ?? 'an unknown TSA'} is not trusted: ${verdict.reason}`;
+  return check;
 }
