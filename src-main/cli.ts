@@ -36,7 +36,8 @@ Commands:
   keygen -o KEY.pem                          make an Ed25519 signing key pair (KEY.pem, KEY.pub.pem)
   seal SRC_DIR -o BUNDLE [--key KEY.pem] [--title T] [--incident ID]
                                              chain, hash and optionally sign raw evidence into a bundle
-  verify BUNDLE [--trust KEY.pub.pem]...     verify a bundle's files, chains and signature
+  verify BUNDLE [--trust KEY.pub.pem]... [--tsa-anchor CERT.pem]...
+                                             verify a bundle's files, chains, signature and timestamp
   verify CASE.causa                          re-check the records a case keeps against their bundles
   trust add KEY.pub.pem [--label L] | trust list | trust remove FINGERPRINT
                                              the signing keys you trust (in $CAUSA_HOME/trust.json)
@@ -275,7 +276,8 @@ async function runSample(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-function writeVerdict(verdict: BundleVerdict, io: CliIo): void {
+/** `timestamp` is given for a bundle's own verdict; a case's re-check of its records does not look at manifest.tsr. */
+function writeVerdict(verdict: BundleVerdict, io: CliIo, timestamp?: { anchorsGiven: boolean }): void {
   for (const problem of verdict.problems) io.stdout.write(`${problem.item}: ${problem.reason}\n`);
   const count = (v: string) => verdict.sources.filter((s) => s.verdict === v).length;
   const fileProblems = verdict.problems.filter((p) => p.position === undefined && !p.item.startsWith('manifest.')).length;
@@ -290,6 +292,7 @@ function writeVerdict(verdict: BundleVerdict, io: CliIo): void {
   io.stdout.write(
     `  signature: ${sig.status === 'absent' ? 'none' : sig.status === 'invalid' ? `INVALID (${sig.reason})` : `valid, key ${sig.fingerprint} (${sig.trusted ? 'trusted' : 'NOT in the trust store'})`}\n`,
   );
+  if (timestamp) io.stdout.write(`  timestamp: ${describeTimestamp(verdict, timestamp.anchorsGiven)}\n`);
   io.stdout.write(`  ${verdict.intact ? 'INTACT: nothing invalid found' : `${plural(verdict.problems.length, 'problem')} found`}\n`);
 }
 
@@ -307,13 +310,28 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
   }
 }
 
+function describeTimestamp(verdict: BundleVerdict, anchorsGiven: boolean): string {
+  const ts = verdict.timestamp;
+  switch (ts.status) {
+    case 'absent':
+      return 'none';
+    case 'valid':
+      return `valid, ${ts.gen_time} by ${ts.tsa}`;
+    case 'untrusted':
+      return `${ts.gen_time} by ${ts.tsa ?? 'an unknown TSA'}, NOT trusted${anchorsGiven ? '' : ' (no --tsa-anchor given)'}`;
+    default:
+      return `${ts.status.toUpperCase()} (${ts.reason})`;
+  }
+}
+
 async function runVerify(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true } });
+  const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true }, 'tsa-anchor': { type: 'string', multiple: true } });
   if (positionals.length !== 1) throw new UsageError('verify needs exactly one BUNDLE or CASE.causa');
   if (positionals[0]!.endsWith('.causa')) return runVerifyCase(positionals[0]!, values.json === true, io);
-  const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? []);
+  const tsaAnchors = values['tsa-anchor'] ?? [];
+  const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? [], tsaAnchors);
   if (values.json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
-  else writeVerdict(verdict, io);
+  else writeVerdict(verdict, io, { anchorsGiven: tsaAnchors.length > 0 });
   return verdict.intact ? EXIT_OK : EXIT_EVIDENCE;
 }
 

@@ -9,6 +9,7 @@ import { generateSigningKey, keyFingerprint, loadPrivateKey } from '../core/bund
 import { FORMATS } from '../core/ingest';
 import { generateInc0047Audit } from '../core/sample/inc-0047';
 import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
+import { trustAnchorPem } from '../core/verify/timestamp';
 
 export type { BundleVerdict };
 import { ServiceError } from '../shared/errors';
@@ -150,13 +151,32 @@ export async function writeSample(name: SampleName, out: string, options: { even
   return { out };
 }
 
-/** `causa verify BUNDLE`: the verdicts; a path that is not a bundle is a ServiceError (the command cannot run). */
-export async function verifyBundleAt(path: string, trust: string[]): Promise<BundleVerdict> {
+/** A TSA trust anchor file (PEM, or one DER certificate) as PEM; unreadable or not a certificate is a ServiceError. */
+async function readTsaAnchor(path: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ServiceError('io', `${path}: cannot read the TSA certificate (${(error as Error).message})`);
+  }
+  try {
+    return trustAnchorPem(bytes, path);
+  } catch (error) {
+    throw new ServiceError('invalid_input', (error as Error).message);
+  }
+}
+
+/**
+ * `causa verify BUNDLE`: the verdicts; a path that is not a bundle is a ServiceError (the command cannot run).
+ * `tsaAnchors` are certificate files whose every certificate is trusted to vouch for manifest.tsr's TSA.
+ */
+export async function verifyBundleAt(path: string, trust: string[], tsaAnchors: string[] = []): Promise<BundleVerdict> {
   const oneOff = await Promise.all(trust.map(async (file) => (await readPublicKeyFile(file)).fingerprint));
   const stored = (await listTrustedKeys()).map((key) => key.fingerprint);
   const trustedKeys = new Set([...stored, ...oneOff]);
+  const tsaAnchorsPem = await Promise.all(tsaAnchors.map(readTsaAnchor));
   try {
-    return await verifyBundle(await openBundleFiles(path), { trustedKeys });
+    return await verifyBundle(await openBundleFiles(path), { trustedKeys, tsaAnchorsPem });
   } catch (error) {
     if (error instanceof ServiceError) throw error;
     throw new ServiceError('invalid_input', (error as Error).message);

@@ -385,7 +385,7 @@ async function checkChain(
   if (!purposes.includes(OID.timeStamping)) return { ok: false, reason: `the certificate of ${tsa} is not for timestamping (no id-kp-timeStamping extended key usage)` };
   if (!eku!.critical) return { ok: false, reason: `the certificate of ${tsa} has a timestamping extended key usage that is not critical (RFC 3161 §2.3)` };
   if (!validAt(signer, genTime)) return { ok: false, reason: `the certificate of ${tsa} was not valid at the token's time ${rfc3339(genTime)}` };
-  if (anchors.length === 0) return { ok: false, reason: `no TSA trust anchor was provided, so ${tsa} cannot be trusted` };
+  if (anchors.length === 0) return { ok: false, reason: 'no TSA trust anchor was provided' };
   // The analyst may trust the TSA's own certificate directly.
   if (anchors.some((anchor) => sameCertificate(anchor, signer))) return { ok: true };
   // pkijs takes the last of `certs` as the leaf and drops duplicates of trusted certificates, so the token's
