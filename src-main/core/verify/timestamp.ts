@@ -39,7 +39,10 @@ export interface TimestampVerdict {
 export interface TimestampOptions {
   /** PEM text, each holding one or more certificates; every certificate given is a trust anchor. */
   trustAnchorsPem: string[];
-  /** The time of verification (default now): a token dated after it is invalid. Chains are judged at genTime. */
+  /**
+   * The time of verification (default now): a token dated after it (beyond CLOCK_SKEW_MS) is invalid.
+   * Chains are judged at genTime, not at this time.
+   */
   at?: Date;
 }
 
@@ -81,6 +84,9 @@ const engine = new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: webcrypt
 pkijs.setEngine('node-webcrypto', engine);
 
 const NO_CHECKS = { imprint: false, signature: false, chain: false };
+
+/** How far a TSA's clock may run ahead of the verifier's before its token counts as dated in the future. */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /** Verifies `token` (a TimeStampResp or a bare TimeStampToken) over `data`, the exact bytes timestamped. */
 export async function verifyTimestampToken(token: Uint8Array, data: Uint8Array, options: TimestampOptions): Promise<TimestampVerdict> {
@@ -129,7 +135,9 @@ async function verifyToken(token: Uint8Array, imprintOf: ImprintOf, options: Tim
   }
 
   const tokenCerts = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  const signature = await checkSignature(signedData, eContent, [...tokenCerts, ...anchors]);
+  const signature = await checkSignature(signedData, eContent, [...tokenCerts, ...anchors]).catch(
+    (error: Error): SignatureCheck => ({ ok: false, reason: `the signature cannot be checked: ${error.message}` }),
+  );
   verdict.checks.signature = signature.ok;
   if (signature.reason) reasons.signature = signature.reason;
   if (signature.signer) {
@@ -144,7 +152,7 @@ async function verifyToken(token: Uint8Array, imprintOf: ImprintOf, options: Tim
   const at = options.at ?? new Date();
   if (!verdict.checks.imprint) setStatus(verdict, 'invalid', reasons.imprint);
   else if (!verdict.checks.signature && signature.signer) setStatus(verdict, 'invalid', reasons.signature);
-  else if (genTime.getTime() > at.getTime()) setStatus(verdict, 'invalid', `the token is dated ${verdict.gen_time}, after the verification time ${rfc3339(at)}`);
+  else if (genTime.getTime() > at.getTime() + CLOCK_SKEW_MS) setStatus(verdict, 'invalid', `the token is dated ${verdict.gen_time}, after the verification time ${rfc3339(at)}`);
   else if (!signature.signer) setStatus(verdict, 'untrusted', reasons.signature);
   else if (!verdict.checks.chain) setStatus(verdict, 'untrusted', reasons.chain);
   return verdict;
@@ -265,7 +273,12 @@ function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boolean {
 }
 
 function subjectOf(certificate: pkijs.Certificate): string {
-  return new X509Certificate(derOf(certificate)).subject.split('\n').join(', ');
+  try {
+    return new X509Certificate(derOf(certificate)).subject.split('\n').join(', ');
+  } catch {
+    // A certificate pkijs reads but OpenSSL does not: name it by its attribute OIDs.
+    return certificate.subject.typesAndValues.map((tv) => `${tv.type}=${String(tv.value.valueBlock.value)}`).join(', ');
+  }
 }
 
 function bytesOf(value: asn1js.AsnType | undefined): Buffer | undefined {
@@ -304,7 +317,12 @@ function essCertHash(attribute: pkijs.Attribute): { algorithm: string; hash: Buf
   }
   // ESSCertIDv2: hashAlgorithm DEFAULT sha256, then certHash.
   if (head instanceof asn1js.Sequence) {
-    const algorithmId = new pkijs.AlgorithmIdentifier({ schema: head }).algorithmId;
+    let algorithmId: string;
+    try {
+      algorithmId = new pkijs.AlgorithmIdentifier({ schema: head }).algorithmId;
+    } catch {
+      return undefined;
+    }
     const hash = bytesOf(next);
     return hash ? { algorithm: HASH_BY_OID[algorithmId] ?? algorithmId, hash } : undefined;
   }

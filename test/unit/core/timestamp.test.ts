@@ -297,6 +297,16 @@ describe('tokens from a test TSA', () => {
     expect(verdict.reason).toMatch(/was not valid at the token's time 2025-01-01T00:00:00Z/);
   });
 
+  it('a token dated after the verification time is invalid, beyond a few minutes of clock skew', async () => {
+    const tsa = await makeTestTsa();
+    const token = await makeToken(tsa, digest, { genTime: new Date('2025-04-03T15:05:00Z') });
+    const at = (iso: string) => ({ trustAnchorsPem: [tsa.caPem], at: new Date(iso) });
+    expect((await verifyTimestampToken(token, data, at('2025-04-03T15:04:00Z'))).status).toBe('valid');
+    const early = await verifyTimestampToken(token, data, at('2025-04-03T14:00:00Z'));
+    expect(early).toMatchObject({ status: 'invalid', checks: ALL_CHECKS });
+    expect(early.reason).toMatch(/dated 2025-04-03T15:05:00Z, after the verification time 2025-04-03T14:00:00Z/);
+  });
+
   it('a signingCertificate attribute naming another certificate is an invalid signature', async () => {
     const tsa = await makeTestTsa();
     const verdict = await verifyTimestampToken(await makeToken(tsa, digest, { essNames: tsa.ca }), data, { trustAnchorsPem: [tsa.caPem] });
