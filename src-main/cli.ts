@@ -10,6 +10,7 @@ import { startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
 import type { BundleVerdict } from './service/bundles';
+import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
 import type { EventFilter, ImportReport } from './shared/contract';
 import { ServiceError } from './shared/errors';
@@ -43,7 +44,8 @@ Commands:
                                              the signing keys you trust (in $CAUSA_HOME/trust.json)
   serve [PATH...] [--case FILE] [--port N]   open the workbench in web mode on 127.0.0.1; PATH is a case
                                              file (.causa) or evidence to import into a new case
-  import PATH... --case FILE                 import evidence files or folders into a case file
+  import PATH... --case FILE [--format F]    import evidence files or folders into a case file; the format
+                                             of each file is detected from its content unless F names it
   events CASE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT]
                                              print the case's normalized events in time order
 
@@ -92,15 +94,19 @@ function writeImportReport(report: ImportReport, io: CliIo, json: boolean): numb
 }
 
 async function runImport(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { case: { type: 'string' } });
+  const { values, positionals } = parse(args, { case: { type: 'string' }, format: { type: 'string' } });
   if (!values.case) throw new UsageError('import needs --case FILE (the case file to import into)');
   if (positionals.length === 0) throw new UsageError('import needs at least one PATH to import');
+  if (values.format !== undefined && !formatNames().includes(values.format)) {
+    throw new UsageError(`unknown format "${values.format}"; known formats: ${formatNames().join(', ')}`);
+  }
   // Check the evidence before creating anything: a typo must not leave an empty case file behind.
   const missing = positionals.find((path) => !existsSync(path));
   if (missing) throw new ServiceError('io', `${missing}: no such file or folder`);
   const workbench = Workbench.open(values.case, { create: true });
   try {
-    return writeImportReport(await workbench.importPaths(positionals), io, values.json === true);
+    const options = values.format ? { format: values.format } : {};
+    return writeImportReport(await workbench.importPaths(positionals, options), io, values.json === true);
   } finally {
     workbench.close();
   }

@@ -6,7 +6,7 @@ import { hostname, userInfo } from 'node:os';
 import { openBundleFiles, writeBundleFiles } from '../core/bundle/files';
 import { readSourceFolder, sealSources, type RawSource } from '../core/bundle/seal';
 import { generateSigningKey, keyFingerprint, loadPrivateKey } from '../core/bundle/signing';
-import { FORMATS } from '../core/ingest';
+import { detectFormat, PROBE_BYTES } from '../core/ingest';
 import { generateInc0047Audit } from '../core/sample/inc-0047';
 import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
 import { trustAnchorPem } from '../core/verify/timestamp';
@@ -16,14 +16,10 @@ import { ServiceError } from '../shared/errors';
 import { CAUSA_VERSION } from '../shared/version';
 import { listTrustedKeys, readPublicKeyFile } from './trust';
 
-/** Names a record stream's format from its first record, as the importers would recognize it. */
-export function detectRecordType(firstRecord: Buffer): string {
-  try {
-    const value: unknown = JSON.parse(firstRecord.toString('utf8'));
-    return FORMATS.find((format) => format.recognizes(value))?.name ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
+/** Names a source's format and layout from its content, as the importers would detect them. */
+export function detectRecordType(content: Buffer): string | { type: string; layout: 'lines' | 'document' } {
+  const detected = detectFormat(content.subarray(0, PROBE_BYTES));
+  return detected.ok ? { type: detected.format.name, layout: detected.layout.kind } : 'unknown';
 }
 
 async function readKey(path: string): Promise<KeyObject> {

@@ -7,7 +7,7 @@ import { basename, join, relative } from 'node:path';
 import { z } from 'zod';
 import { isBundlePath, openBundleFiles } from '../core/bundle/files';
 import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
-import { bufferContent, openContent, parseSource } from '../core/ingest';
+import { bufferContent, detectFormat, findFormat, FORMATS, openContent, parseSource, peekContent, type Detected } from '../core/ingest';
 import type { FileImport, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
@@ -24,6 +24,32 @@ interface EvidenceFile {
   sha256: string;
   size: number;
   open: () => Promise<AsyncIterable<Buffer>>;
+  /** The format named by the user or by a bundle's manifest; the content decides when it names none we know. */
+  format?: string;
+}
+
+export interface ImportOptions {
+  /** Read every loose file as this format instead of detecting it (`causa import --format`). */
+  format?: string;
+}
+
+/** The format names a user may give, for validating `--format` before anything is read. */
+export function formatNames(): string[] {
+  return FORMATS.map((format) => format.name);
+}
+
+type Opened = { ok: true; detected: Detected; content: AsyncIterable<Buffer> } | { ok: false; reason: string };
+
+async function openDetected(file: EvidenceFile): Promise<Opened> {
+  let peeked;
+  try {
+    peeked = await peekContent(await file.open());
+  } catch (error) {
+    return { ok: false, reason: `cannot read: ${(error as Error).message}` };
+  }
+  const named = file.format ? findFormat(file.format) : undefined;
+  const detected = detectFormat(peeked.head, named);
+  return detected.ok ? { ok: true, detected, content: peeked.content } : { ok: false, reason: detected.reason };
 }
 
 function sha256Hex(data: Buffer): string {
@@ -67,7 +93,19 @@ async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImpo
 async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ result: FileImport; sourceId?: number }> {
   const known = alreadyImported(store, file);
   if (known) return { result: known, sourceId: store.findSourceBySha(file.sha256)!.id };
-  const format = 'k8s-audit';
+  const opened = await openDetected(file);
+  if (!opened.ok) {
+    const result: FileImport = {
+      file: file.name,
+      format: file.format ?? 'unknown',
+      status: 'failed',
+      events: 0,
+      errors: [{ file: file.name, line: 1, reason: opened.reason }],
+      more_errors: 0,
+    };
+    return { result };
+  }
+  const format = opened.detected.format.name;
   const errors: RecordError[] = [];
   let errorCount = 0;
   let events = 0;
@@ -80,7 +118,7 @@ async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ 
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
     try {
-      for await (const record of parseSource(await file.open())) {
+      for await (const record of parseSource(opened.content, opened.detected)) {
         lastPosition = record.position;
         if (record.ok) {
           const rawSha256 = sha256Hex(record.raw);
@@ -97,8 +135,8 @@ async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ 
           );
           events += record.events.length;
         } else {
-          tx.addError(sourceId!, record.position, record.reason, record.locator);
-          noteError(record.position, record.reason, record.locator);
+          tx.addError(sourceId!, record.line ?? record.position, record.reason, record.locator);
+          noteError(record.line ?? record.position, record.reason, record.locator);
         }
       }
     } catch (error) {
@@ -162,6 +200,7 @@ async function importBundle(store: CaseStore, location: string): Promise<FileImp
       sha256: sha256Hex(data),
       size: data.length,
       open: async () => bufferContent(data),
+      format: entry.type,
     });
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
     results.push(result);
@@ -204,7 +243,10 @@ export async function collectFiles(paths: string[]): Promise<{ path: string; nam
   return files;
 }
 
-export async function importPaths(store: CaseStore, paths: string[]): Promise<ImportReport> {
+export async function importPaths(store: CaseStore, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+  if (options.format !== undefined && !findFormat(options.format)) {
+    throw new ServiceError('invalid_input', `unknown format "${options.format}"; known formats: ${formatNames().join(', ')}`);
+  }
   const results: FileImport[] = [];
   const loose: string[] = [];
   for (const path of paths) {
@@ -219,7 +261,9 @@ export async function importPaths(store: CaseStore, paths: string[]): Promise<Im
     } catch (error) {
       throw new ServiceError('io', `${file.path}: cannot read (${(error as Error).message})`);
     }
-    results.push(await importOne(store, { name: file.name, ...hashed, open: () => openContent(file.path) }));
+    results.push(
+      await importOne(store, { name: file.name, ...hashed, open: () => openContent(file.path), ...(options.format ? { format: options.format } : {}) }),
+    );
   }
   return summarize(results);
 }

@@ -16,7 +16,7 @@ import {
   listSources,
   type TimeBounds,
 } from '../store/queries';
-import { importBuffers, importPaths } from './import';
+import { importBuffers, importPaths, type ImportOptions } from './import';
 import { caseVerifications, verdictLookup, verifyCaseRecords } from './verification';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -54,8 +54,8 @@ export class Workbench {
     this.store.close();
   }
 
-  importPaths(paths: string[]): Promise<ImportReport> {
-    return importPaths(this.store, paths);
+  importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+    return importPaths(this.store, paths, options);
   }
 
   /** Every event matching the filter, in time order, streamed from the case file. */

@@ -50,14 +50,26 @@ describe('causa import', () => {
     expect(events.stdout.trim().split('\n').map((l) => (JSON.parse(l) as EventJson).position).sort()).toEqual([1, 3]);
   });
 
-  it('reports a file that is not an audit log, naming it', async () => {
+  it('reports a file of no format it reads, naming it', async () => {
     const dir = tempDir();
-    const notAudit = join(dir, 'pods.json');
-    writeFileSync(notAudit, '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}\n');
-    const result = await run('import', notAudit, '--case', join(dir, 'c.causa'));
+    const unknown = join(dir, 'notes.jsonl');
+    writeFileSync(unknown, '{"note":"call the on-call"}\n');
+    const result = await run('import', unknown, '--case', join(dir, 'c.causa'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('notes.jsonl:1: no line is a record of any format Causa reads');
+    expect(result.stdout).toContain('notes.jsonl: nothing imported');
+  });
+
+  it('reads a file as the format named by --format, each record that is not one saying why', async () => {
+    const dir = tempDir();
+    const pods = join(dir, 'pods.json');
+    writeFileSync(pods, '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}\n');
+    const result = await run('import', pods, '--case', join(dir, 'c.causa'), '--format', 'k8s-audit');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('pods.json:1: not a Kubernetes audit event: kind is "Pod"');
-    expect(result.stdout).toContain('pods.json: nothing imported');
+    const bad = await run('import', pods, '--case', join(dir, 'c.causa'), '--format', 'nonsense');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown format "nonsense"; known formats: k8s-audit/);
   });
 
   it.each([

@@ -32,8 +32,12 @@ export interface SealOptions {
   creator: Manifest['creator'];
   key?: KeyObject;
   capture?: Manifest['capture'];
-  /** Names the format of a record stream from its first record ("unknown" when nothing fits). */
-  detectType: (firstRecord: Buffer) => string;
+  /**
+   * Names a source's format from its (decompressed) content, "unknown" when nothing fits; with a layout,
+   * says whether its records are lines (a record stream, chained) or values inside one document (hashed
+   * whole), so that a one-line `kubectl -o json` list is not mistaken for a stream of one record.
+   */
+  detectType: (content: Buffer) => string | { type: string; layout: 'lines' | 'document' };
 }
 
 function sha256Hex(data: Uint8Array): string {
@@ -68,14 +72,16 @@ export function sealSources(sources: RawSource[], options: SealOptions): Map<str
       sha256: sha256Hex(source.data),
       ...(isGzip(source.data) ? { compression: 'gzip' as const } : {}),
     };
-    if (looksLikeRecordStream(content)) {
+    const detected = options.detectType(content);
+    const layout = typeof detected === 'object' ? detected.layout : undefined;
+    entry.type = source.type ?? (typeof detected === 'object' ? detected.type : detected);
+    if (layout !== 'document' && looksLikeRecordStream(content)) {
       const records = splitRecords(content);
       const hasher = new RecordStreamHasher();
       for (const record of records) hasher.add(record);
       const leaves = Buffer.from(hasher.leaves.map((leaf) => `${leaf.toString('hex')}\n`).join(''), 'utf8');
       const leavesPath = leavesPathFor(path);
       files.set(leavesPath, leaves);
-      entry.type = source.type ?? options.detectType(records[0]!);
       entry.chain = {
         algorithm: 'sha256-chain-v1',
         ...hasher.result(),

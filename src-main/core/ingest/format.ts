@@ -1,18 +1,43 @@
 import type { NormalizedEvent } from '../../shared/model';
+import type { DocumentProbe } from './probe';
+import type { JsonPath, PathPattern } from './json-document';
 
 /** One record may yield several events (an agent span that also carries the user's prompt). */
 export type Normalized = { ok: true; events: NormalizedEvent[] } | { ok: false; reason: string };
 
-/** One evidence format whose records are JSON values, one per line. */
+/** Where a record sits in its source: its 1-based position, and its JSON path inside a document. */
+export interface RecordAt {
+  position: number;
+  path?: JsonPath;
+}
+
+/** Reads the records of one source in order. Formats whose records refer to earlier ones keep state here. */
+export type RecordReader = (value: unknown, at: RecordAt) => Normalized;
+
+/**
+ * One evidence format. Its records are JSON values: one a line (JSON lines), or values inside one JSON
+ * document (a `kubectl … -o json` list, an OTLP export), selected by path patterns.
+ */
 export interface RecordFormat {
   /** Stable name stored with each source, e.g. `k8s-audit`. */
   name: string;
   /** What a user calls it, used in error messages ("not a Kubernetes audit event"). */
   title: string;
-  /** Whether a parsed record is plausibly of this format (used to detect a file's format). */
+  /** JSON lines: whether a line's value is plausibly a record of this format (used to detect a file's format). */
   recognizes(value: unknown): boolean;
-  /** Derives the normalized fields, or says why the record is not one of this format. */
-  normalize(value: unknown): Normalized;
+  /**
+   * Documents: when the document the probe describes is of this format, the patterns that select its
+   * records; undefined otherwise. Formats without it are read as JSON lines only.
+   */
+  documentRecords?(probe: DocumentProbe): readonly PathPattern[] | undefined;
+  /** Derives the normalized fields of one record on its own, or says why it is not one of this format. */
+  normalize(value: unknown, at?: RecordAt): Normalized;
+  /** A reader for one source, for formats that pair records (requests with responses) or carry context. */
+  createReader?(): RecordReader;
+}
+
+export function readerFor(format: RecordFormat): RecordReader {
+  return format.createReader ? format.createReader() : (value, at) => format.normalize(value, at);
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

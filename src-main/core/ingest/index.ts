@@ -1,19 +1,146 @@
-// The ingest layer's entry: which formats exist and how a source's bytes become parsed records.
-import type { RecordFormat } from './format';
+// The ingest layer's entry: which formats exist, how a source's format and layout are detected from its
+// content (or named by the user), and how its bytes become parsed records.
+import { readerFor, type RecordFormat } from './format';
+import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
 import { parseJsonLines, type ParsedRecord } from './json-lines';
 import { k8sAudit } from './k8s-audit';
 import { readLines } from './lines';
+import { PROBE_BYTES, probeHead, probeValue, type Probe } from './probe';
 
+/** Every format Causa reads. Detection tries them in this order, so a more specific format comes first. */
 export const FORMATS: readonly RecordFormat[] = [k8sAudit];
 
 export function findFormat(name: string): RecordFormat | undefined {
   return FORMATS.find((format) => format.name === name);
 }
 
-/** Parses a source's content (already gunzipped where needed) as records of the given format. */
-export function parseSource(content: AsyncIterable<Buffer>, format: RecordFormat = k8sAudit): AsyncGenerator<ParsedRecord> {
-  return parseJsonLines(readLines(content), format);
+/** How a source's records sit in it. */
+export type Layout = { kind: 'lines' } | { kind: 'document'; patterns: readonly PathPattern[] };
+
+export interface Detected {
+  format: RecordFormat;
+  layout: Layout;
+}
+
+export type Detection = ({ ok: true } & Detected) | { ok: false; reason: string };
+
+function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
+  if (probe.shape === 'not-json') return { ok: false, reason: probe.reason };
+  if (probe.shape === 'lines') {
+    // The first line a format recognizes decides, so a bad first line does not hide a good file.
+    for (const value of probe.values) {
+      if (value === undefined) continue;
+      const format = formats.find((candidate) => candidate.recognizes(value));
+      if (format) return { ok: true, format, layout: { kind: 'lines' } };
+    }
+  }
+  const document = probe.probe;
+  if (document) {
+    for (const format of formats) {
+      const patterns = format.documentRecords?.(document);
+      if (patterns) return { ok: true, format, layout: { kind: 'document', patterns } };
+    }
+  }
+  return { ok: false, reason: 'not a format Causa reads' };
+}
+
+/**
+ * Detects a source's format and layout from its first bytes (already gunzipped). With `only`, the user
+ * named the format: the layout is still read from the content, and a mismatch is explained.
+ */
+export function detectFormat(head: Buffer, only?: RecordFormat): Detection {
+  const probe = probeHead(head.subarray(0, PROBE_BYTES));
+  if (!only) {
+    const found = detectIn(probe, FORMATS);
+    if (found.ok || probe.shape === 'not-json') return found;
+    const what = probe.shape === 'lines' ? 'no line is a record of' : 'not a document of';
+    return { ok: false, reason: `${what} any format Causa reads (${FORMATS.map((f) => f.title).join(', ')})` };
+  }
+  const found = detectIn(probe, [only]);
+  if (found.ok) return found;
+  // Named explicitly but not recognized: read JSON lines as that format, record by record, so each
+  // record that is not one says why.
+  if (probe.shape === 'lines') return { ok: true, format: only, layout: { kind: 'lines' } };
+  return { ok: false, reason: `not a ${only.title} document: ${found.reason}` };
+}
+
+/** Detects the format of a record stream from its first record (sealing names each stream's type). */
+export function detectRecordFormat(firstRecord: Buffer): RecordFormat | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(firstRecord.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const probe: Probe = { shape: 'lines', values: [value], probe: probeValue(value) };
+  const found = detectIn(probe, FORMATS);
+  return found.ok ? found.format : undefined;
+}
+
+async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordFormat, patterns: readonly PathPattern[]): AsyncGenerator<ParsedRecord> {
+  const read = readerFor(format);
+  let position = 0;
+  try {
+    for await (const element of scanJsonDocument(content, patterns)) {
+      position += 1;
+      const locator = formatJsonPath(element.path);
+      let value: unknown;
+      try {
+        value = JSON.parse(element.bytes.toString('utf8'));
+      } catch (error) {
+        yield { ok: false, position, line: element.line, locator, reason: `invalid JSON: ${(error as Error).message}` };
+        continue;
+      }
+      const normalized = read(value, { position, path: element.path });
+      if (normalized.ok) yield { ok: true, position, line: element.line, locator, raw: element.bytes, events: normalized.events };
+      else yield { ok: false, position, line: element.line, locator, reason: normalized.reason };
+    }
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    // The document breaks here: the records before the break are kept, the rest cannot be located.
+    yield { ok: false, position: position + 1, line: error.line, reason: error.message, fatal: true };
+  }
+}
+
+/** Parses a source's content (already gunzipped where needed) as records of the detected format. */
+export function parseSource(content: AsyncIterable<Buffer>, detected: Detected = { format: k8sAudit, layout: { kind: 'lines' } }): AsyncGenerator<ParsedRecord> {
+  if (detected.layout.kind === 'lines') return parseJsonLines(readLines(content), detected.format);
+  return parseDocument(content, detected.format, detected.layout.patterns);
+}
+
+/** Takes the first bytes of a stream for detection, and gives back a stream that still yields them. */
+export async function peekContent(content: AsyncIterable<Buffer>, bytes = PROBE_BYTES): Promise<{ head: Buffer; content: AsyncIterable<Buffer> }> {
+  const iterator = content[Symbol.asyncIterator]();
+  const taken: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  // A read failure within the head (a gzip stream cut short) is raised where the stream reaches it, after
+  // the bytes before it, so the records read before the break are kept.
+  let failure: unknown;
+  while (length < bytes) {
+    let next;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      failure = error;
+      break;
+    }
+    if (next.done) {
+      done = true;
+      break;
+    }
+    taken.push(next.value);
+    length += next.value.length;
+  }
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield* taken;
+    if (failure !== undefined) throw failure;
+    if (done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head: Buffer.concat(taken, length), content: replay() };
 }
 
 export type { ParsedRecord, RecordFormat };
 export { bufferContent, openContent } from './lines';
+export { PROBE_BYTES } from './probe';

@@ -1,7 +1,7 @@
 // JSON lines: one record a line. Each line is judged alone, so a bad line costs only itself: the good
 // lines before and after it are still imported, and the bad one is reported with its line and reason.
 import type { NormalizedEvent } from '../../shared/model';
-import type { RecordFormat } from './format';
+import { readerFor, type RecordFormat } from './format';
 import type { Line } from './lines';
 
 /**
@@ -9,8 +9,8 @@ import type { Line } from './lines';
  * is not a whole line, its exact bytes, and the events derived from it — or why it could not be read.
  */
 export type ParsedRecord =
-  | { ok: true; position: number; locator?: string; raw: Buffer; events: NormalizedEvent[] }
-  | { ok: false; position: number; locator?: string; reason: string; fatal?: boolean };
+  | { ok: true; position: number; line?: number; locator?: string; raw: Buffer; events: NormalizedEvent[] }
+  | { ok: false; position: number; line?: number; locator?: string; reason: string; fatal?: boolean };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -39,6 +39,7 @@ function jsonErrorDetail(error: unknown): string {
  * is binary: that is reported once, as fatal, instead of once per "line" of garbage.
  */
 export async function* parseJsonLines(lines: AsyncIterable<Line>, format: RecordFormat): AsyncGenerator<ParsedRecord> {
+  const read = readerFor(format);
   let seenContent = false;
   for await (const line of lines) {
     if (isBlank(line.bytes)) continue;
@@ -62,7 +63,7 @@ export async function* parseJsonLines(lines: AsyncIterable<Line>, format: Record
       yield { ok: false, position: line.number, reason };
       continue;
     }
-    const normalized = format.normalize(value);
+    const normalized = read(value, { position: line.number });
     if (normalized.ok) yield { ok: true, position: line.number, raw: line.bytes, events: normalized.events };
     else yield { ok: false, position: line.number, reason: normalized.reason };
   }

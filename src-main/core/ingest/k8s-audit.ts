@@ -104,9 +104,20 @@ function normalize(value: unknown): Normalized {
   };
 }
 
+const isAuditEvent = (value: unknown): boolean => isObject(value) && value.kind === 'Event' && typeof value.auditID === 'string';
+
 export const k8sAudit: RecordFormat = {
   name: 'k8s-audit',
   title: 'Kubernetes audit event',
-  recognizes: (value) => isObject(value) && value.kind === 'Event' && typeof value.auditID === 'string',
+  recognizes: isAuditEvent,
+  // An audit.k8s.io EventList (what the API's webhook backend posts, and what some tools save) or a bare
+  // JSON array of audit events.
+  documentRecords(probe) {
+    if (probe.root === 'array') return isAuditEvent(probe.first.get('')) ? [['*']] : undefined;
+    const kind = probe.top.get('kind');
+    const apiVersion = probe.top.get('apiVersion');
+    const listed = kind === 'EventList' && typeof apiVersion === 'string' && apiVersion.startsWith('audit.k8s.io/');
+    return listed || isAuditEvent(probe.first.get('items')) ? [['items', '*']] : undefined;
+  },
   normalize,
 };

@@ -39,7 +39,9 @@ function seal(sources: RawSource[], options: { key?: KeyObject; title?: string }
     createdAt: '2025-04-03T15:00:00Z',
     creator: { tool: 'causa-test', version: '0' },
     ...(options.key ? { key: options.key } : {}),
-    detectType: (first) => (first.includes('"audit.k8s.io/v1"') ? 'k8s-audit' : 'test-stream'),
+    // Sealing asks for every source's type: audit lines, other one-line JSON records, or nothing known.
+    detectType: (content) =>
+      content.includes('"audit.k8s.io/v1"') ? 'k8s-audit' : content.subarray(0, 2).toString() === '{"' ? 'test-stream' : 'unknown',
   });
 }
 

@@ -81,7 +81,7 @@ describe('importing the Kubernetes audit corpus', () => {
     const bad = fileReport(report, BAD_FILE);
     expect(bad.status).toBe('failed');
     expect(bad.events).toBe(0);
-    expect(bad.errors).toEqual([{ file: BAD_FILE, line: 1, reason: expect.stringMatching(/not a Kubernetes audit event.*kind is 0/) }]);
+    expect(bad.errors).toEqual([{ file: BAD_FILE, line: 1, reason: expect.stringMatching(/no line is a record of any format Causa reads/) }]);
 
     expect(report.files.filter((f) => f.status === 'imported')).toHaveLength(48);
     expect(fileReport(report, 'k8s-audit/falco/create_configmap_sensitive_values.json').events).toBe(6);
@@ -202,17 +202,16 @@ describe('bad files do not harm the case', () => {
     });
     const invalidReport = fileReport(report, 'invalid.jsonl');
     expect(invalidReport.status).toBe('failed');
-    expect(invalidReport.errors.map((e) => [e.line, e.reason.split(':')[0]])).toEqual([
-      [1, 'invalid JSON'],
-      [2, 'invalid JSON'],
-      [3, 'not a Kubernetes audit event'],
+    // Cut-off lines and a record of no known kind: nothing in it says what format it is.
+    expect(invalidReport.errors.map((e) => [e.line, e.reason.split(' (')[0]])).toEqual([
+      [1, 'no line is a record of any format Causa reads'],
     ]);
     expect(fileReport(report, 'empty.jsonl')).toMatchObject({
       status: 'failed',
       errors: [{ file: 'empty.jsonl', line: 1, reason: expect.stringMatching(/empty/) }],
     });
     expect(report.events).toBe(0);
-    expect(report.errors).toBe(5);
+    expect(report.errors).toBe(3);
 
     expect(await allEvents(wb)).toEqual(good);
     expect((await wb.handlers.getEvent({ id: good[0]!.id })).raw).toBe(lineBytes(EXEC_FILE, 1).toString('utf8'));
@@ -458,5 +457,30 @@ describe('listEvents filters', () => {
     }
     const beyond = await wb.handlers.listEvents({ filter, offset: everything.length + 5, limit: 10 });
     expect(beyond).toEqual({ total: everything.length, events: [] });
+  });
+});
+
+describe('records inside a JSON document', () => {
+  it('imports an audit EventList element by element, each kept byte for byte with its JSON path', async () => {
+    const wb = openBench();
+    const lines = readFileSync(CONFIGMAPS_FILE, 'utf8').trim().split('\n');
+    const text = `{\n  "kind": "EventList",\n  "apiVersion": "audit.k8s.io/v1",\n  "metadata": {},\n  "items": [\n    ${lines.join(',\n    ')}\n  ]\n}\n`;
+    const list = writeFixture('audit-list.json', Buffer.from(text));
+    const report = await wb.importPaths([list]);
+    expect(report.files[0]).toMatchObject({ status: 'imported', format: 'k8s-audit', events: 6, errors: [] });
+    const rows = wb.store.db.prepare('SELECT position, locator, raw FROM event ORDER BY position').all() as { position: number; locator: string; raw: Buffer }[];
+    expect(rows.map((r) => [r.position, r.locator])).toEqual(lines.map((_, i) => [i + 1, `$.items[${i}]`]));
+    expect(rows.map((r) => r.raw.toString('utf8'))).toEqual(lines);
+  });
+
+  it('reports an element that is not a record with its line and path, and keeps the rest; a cut-off document keeps what came before', async () => {
+    const wb = openBench();
+    const [first, second] = readFileSync(CONFIGMAPS_FILE, 'utf8').trim().split('\n');
+    const text = `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[\n${first},\n{"kind":"Pod"},\n${second},\n{"kind":"Event","auditID":`;
+    const report = await wb.importPaths([writeFixture('cut.json', Buffer.from(text))]);
+    const file = report.files[0]!;
+    expect(file).toMatchObject({ status: 'imported', events: 2 });
+    expect(file.errors[0]).toMatchObject({ line: 3, path: '$.items[1]', reason: expect.stringMatching(/not a Kubernetes audit event: kind is "Pod"/) });
+    expect(file.errors[1]).toMatchObject({ line: 5, reason: expect.stringMatching(/cut off inside \$\.items\[3\]/) });
   });
 });
