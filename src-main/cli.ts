@@ -13,6 +13,7 @@ import type { BundleVerdict } from './service/bundles';
 import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
 import type { EventFilter, ImportReport } from './shared/contract';
+import type { Graph } from './shared/graph';
 import { ServiceError } from './shared/errors';
 import { EVENT_KINDS, type EventJson, type EventKind } from './shared/model';
 
@@ -48,6 +49,8 @@ Commands:
                                              of each file is detected from its content unless F names it
   events CASE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT]
                                              print the case's normalized events in time order
+  graph CASE                                 print the causal graph: chains, and every edge with its
+                                             rule, strength and joining fields (--json: {nodes, edges})
 
 Every command takes --json for machine-readable output on stdout.
 Exit codes: 0 success, 1 the evidence failed a check, 2 the command could not run.
@@ -160,6 +163,38 @@ async function runEvents(args: string[], io: CliIo): Promise<number> {
       }
     }
     if (buffer) await writeWithBackpressure(io, buffer);
+  } finally {
+    workbench.close();
+  }
+  return EXIT_OK;
+}
+
+function describeGraph(graph: Graph): string {
+  const lines: string[] = [];
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  for (const chain of graph.chains) {
+    lines.push(`chain ${chain.id}: ${chain.label} — ${plural(chain.nodes, 'node')}, ${chain.notable} notable, ${chain.first_time ?? '?'} … ${chain.last_time ?? '?'}`);
+    for (const edge of graph.edges) {
+      const from = byId.get(edge.from);
+      if (from?.chain !== chain.id || edge.status === 'rejected') continue;
+      const fields = edge.fields.map((f) => `${f.from}=${f.to}=${f.value}`).join(', ');
+      lines.push(`  ${from.label}  -[${edge.rule}, ${edge.strength}${fields ? `: ${fields}` : ''}]->  ${byId.get(edge.to)?.label ?? edge.to}`);
+    }
+  }
+  const background = graph.groups.reduce((n, g) => n + g.count, 0);
+  lines.push(`${plural(graph.nodes.length, 'node')}, ${plural(graph.edges.length, 'edge')}, ${plural(graph.chains.length, 'chain')}; ${plural(background, 'background event')} in ${plural(graph.groups.length, 'group')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function runGraph(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (positionals.length !== 1) throw new UsageError('graph needs exactly one CASE file');
+  const casePath = positionals[0]!;
+  if (!existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
+  const workbench = Workbench.open(casePath);
+  try {
+    const graph = workbench.graph();
+    await writeWithBackpressure(io, values.json ? `${JSON.stringify(graph)}\n` : describeGraph(graph));
   } finally {
     workbench.close();
   }
@@ -372,6 +407,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   verify: runVerify,
   import: runImport,
   events: runEvents,
+  graph: runGraph,
   serve: runServe,
 };
 

@@ -2,6 +2,7 @@
 // the open case file; transports only parse input, call it, and carry the result back.
 import { basename } from 'node:path';
 import type { EventFilter, Handlers, ImportReport } from '../shared/contract';
+import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
 import { ServiceError } from '../shared/errors';
 import { parseRfc3339Nanos } from '../shared/time';
@@ -16,6 +17,7 @@ import {
   listSources,
   type TimeBounds,
 } from '../store/queries';
+import { buildGraph } from './graph';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { caseVerifications, verdictLookup, verifyCaseRecords } from './verification';
 
@@ -58,6 +60,11 @@ export class Workbench {
     return importPaths(this.store, paths, options);
   }
 
+  /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
+  graph(filter: EventFilter = {}): Graph {
+    return buildGraph(this.store, {}, { filter, bounds: timeBounds(filter) });
+  }
+
   /** Every event matching the filter, in time order, streamed from the case file. */
   events(filter: EventFilter): Generator<EventJson> {
     return iterateEvents(this.store, filter, timeBounds(filter), verdictLookup(this.store));
@@ -86,6 +93,7 @@ export class Workbench {
       return { event: found.event, raw: found.raw.toString('utf8'), source_name: found.source_name };
     },
     verifyCase: () => verifyCaseRecords(this.store),
+    graph: ({ filter }) => this.graph(filter),
     importFiles: ({ files }) =>
       importBuffers(
         this.store,

@@ -1,6 +1,7 @@
 // The one API contract between the workbench UI and the main side. The IPC channel list, the preload
 // surface, the HTTP routes and the renderer's client are all derived from `contract`; nothing restates it.
 import { z } from 'zod';
+import { Graph } from './graph';
 import { EVENT_KINDS, EventJson, RecordError } from './model';
 
 export const ERROR_CODES = [
@@ -138,6 +139,8 @@ export const contract = {
   importFiles: method(z.object({ files: z.array(UploadedFile).min(1).max(100) }), ImportReport),
   /** Re-checks the records the case keeps against their bundles' sealed hashes; recorded with its time. */
   verifyCase: method(z.object({}), z.array(VerificationSummary)),
+  /** The causal graph; with a filter, the nodes whose events match it (links are made over the whole case). */
+  graph: method(z.object({ filter: EventFilter.default({}) }), Graph),
   /** Electron only: the main side shows its own Open dialog; the path never comes from the renderer. */
   openEvidence: method(z.object({}), ImportReport),
 };

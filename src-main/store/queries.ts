@@ -143,6 +143,14 @@ export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: Ti
   for (const row of statement.iterate(...where.params)) yield toEventJson(row as EventDbRow, verdictOf);
 }
 
+/** The ids of the events a filter matches (the graph keeps the nodes whose events match). */
+export function matchingEventIds(store: CaseStore, filter: EventFilter, bounds: TimeBounds): Set<number> {
+  const where = whereClause(filter, bounds);
+  const ids = new Set<number>();
+  for (const row of store.db.prepare(`SELECT e.id FROM event e ${where.sql}`).pluck().iterate(...where.params)) ids.add(row as number);
+  return ids;
+}
+
 export function getEvent(
   store: CaseStore,
   id: number,

@@ -36,6 +36,11 @@ function metadataUid(object: unknown): string | undefined {
   return isObject(object) && isObject(object.metadata) ? str(object.metadata.uid) : undefined;
 }
 
+/** A create names its object only in the body (objectRef has no name before the server assigns one). */
+function metadataName(object: unknown): string | undefined {
+  return isObject(object) && isObject(object.metadata) ? str(object.metadata.name) : undefined;
+}
+
 function normalize(value: unknown): Normalized {
   if (!isObject(value)) return { ok: false, reason: 'not a Kubernetes audit event: not a JSON object' };
   if (value.kind !== 'Event') {
@@ -79,7 +84,7 @@ function normalize(value: unknown): Normalized {
     api_group: str(ref.apiGroup),
     resource: resource && subresource ? `${resource}/${subresource}` : resource,
     namespace: str(ref.namespace),
-    name: str(ref.name),
+    name: str(ref.name) ?? (value.verb === 'create' && !subresource ? metadataName(value.responseObject) : undefined),
     uid: objectUid,
   });
   const authz = decision ? (compact({ decision, reason: str(annotations[REASON]) }) as Authz) : undefined;

@@ -26,6 +26,7 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   getEvent: { id: 1 },
   importFiles: { files: [{ name: 'audit.jsonl', data_base64: '' }] },
   verifyCase: {},
+  graph: {},
   openEvidence: {},
 };
 

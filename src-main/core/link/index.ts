@@ -1,0 +1,155 @@
+// The linker: the case's events in, the causal graph out (nodes, edges with rule, strength and the
+// fields that joined them, chains, and background groups). Pure: the same events give the same graph.
+import type { ChainSummary, Graph, GraphEdge, GraphNode, NodeGroup } from '../../shared/graph';
+import { EdgeSet, linkExplicit } from './explicit';
+import { linkToolTargets } from './inferred';
+import { buildNodes, compareNodes, isNotable, type LinkEvent, type NodeDraft } from './nodes';
+
+export type { LinkEvent };
+
+/** What the analyst has said about edges: decisions on inferred ones, and edges drawn by hand. */
+export interface AnalystInput {
+  decisions?: ReadonlyMap<string, 'accepted' | 'rejected'>;
+  edges?: readonly { id: string; from: string; to: string; note?: string }[];
+}
+
+/** Kinds an analyst looks for even when nothing links them (a lone prompt or tool call is a lead). */
+const ALWAYS_SHOWN = new Set(['prompt', 'tool_call', 'tool_result', 'human_action', 'alert', 'policy_decision']);
+const GROUP_SAMPLE = 200;
+
+function toNode(draft: NodeDraft, chain: number | undefined): GraphNode {
+  return {
+    id: draft.id,
+    kind: draft.kind,
+    lane: draft.lane,
+    ...(draft.time ? { time: draft.time } : {}),
+    label: draft.label,
+    event_ids: draft.eventIds,
+    source: draft.source,
+    ...(draft.actor ? { actor: draft.actor } : {}),
+    ...(draft.target ? { target: draft.target } : {}),
+    outcome: draft.outcome,
+    ...(draft.authz ? { authz: draft.authz } : {}),
+    ...(Object.keys(draft.keys).length > 0 ? { keys: draft.keys } : {}),
+    ...(draft.verdict ? { verdict: draft.verdict } : {}),
+    notable: isNotable(draft),
+    ...(chain !== undefined ? { chain } : {}),
+  };
+}
+
+/**
+ * Connected chains over the edges the analyst has not rejected. A decision and the request it decided
+ * are one step, not a chain of their own: every API request has one, so decisions join their request's
+ * chain instead of making one.
+ */
+function findChains(nodes: NodeDraft[], edges: GraphEdge[]): Map<string, number> {
+  const parent = new Map<string, string>();
+  const find = (id: string): string => {
+    let root = id;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    for (let at = id; at !== root; ) {
+      const next = parent.get(at)!;
+      parent.set(at, root);
+      at = next;
+    }
+    return root;
+  };
+  const linked = new Set<string>();
+  const decisionOf = new Map<string, string>();
+  for (const edge of edges) {
+    if (edge.status === 'rejected') continue;
+    if (edge.rule === 'authz-annotation') {
+      decisionOf.set(edge.from, edge.to);
+      continue;
+    }
+    for (const id of [edge.from, edge.to]) if (!parent.has(id)) parent.set(id, id);
+    linked.add(edge.from).add(edge.to);
+    const [a, b] = [find(edge.from), find(edge.to)];
+    if (a !== b) parent.set(a, b);
+  }
+  const roots = new Map<string, number>();
+  const chainOf = new Map<string, number>();
+  for (const node of [...nodes].sort(compareNodes)) {
+    if (!linked.has(node.id)) continue;
+    const root = find(node.id);
+    if (!roots.has(root)) roots.set(root, roots.size + 1);
+    chainOf.set(node.id, roots.get(root)!);
+  }
+  for (const [decision, request] of decisionOf) {
+    const chain = chainOf.get(request);
+    if (chain !== undefined) chainOf.set(decision, chain);
+  }
+  return chainOf;
+}
+
+function summarize(nodes: GraphNode[]): ChainSummary[] {
+  const byChain = new Map<number, GraphNode[]>();
+  for (const node of nodes) {
+    if (node.chain === undefined) continue;
+    const list = byChain.get(node.chain);
+    if (list) list.push(node);
+    else byChain.set(node.chain, [node]);
+  }
+  const chains = [...byChain].map(([id, members]): ChainSummary => {
+    const timed = members.filter((m) => m.time).map((m) => m.time!).sort();
+    const lead = members.find((m) => m.kind === 'prompt') ?? members.find((m) => m.kind === 'tool_call') ?? members[0]!;
+    return {
+      id,
+      nodes: members.length,
+      notable: members.filter((m) => m.notable).length,
+      ...(timed.length > 0 ? { first_time: timed[0], last_time: timed.at(-1) } : {}),
+      label: lead.label,
+    };
+  });
+  const agentic = (c: ChainSummary) => (byChain.get(c.id)!.some((n) => n.lane === 'prompt' || n.lane === 'tool') ? 1 : 0);
+  return chains.sort((a, b) => agentic(b) - agentic(a) || b.notable - a.notable || b.nodes - a.nodes || a.id - b.id);
+}
+
+function groupBackground(nodes: NodeDraft[]): NodeGroup[] {
+  const groups = new Map<string, NodeGroup>();
+  for (const node of nodes) {
+    const who = node.actor?.id ?? 'unknown actor';
+    const id = `g:${node.lane}:${node.kind}:${who}`;
+    let group = groups.get(id);
+    if (!group) {
+      group = { id, label: `${node.kind} by ${who}`, lane: node.lane, count: 0, event_ids: [] };
+      groups.set(id, group);
+    }
+    group.count += node.eventIds.length;
+    if (group.event_ids.length < GROUP_SAMPLE) group.event_ids.push(...node.eventIds.slice(0, GROUP_SAMPLE - group.event_ids.length));
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+}
+
+export function linkEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = {}): Graph {
+  const built = buildNodes(events);
+  const byId = new Map(built.nodes.map((node) => [node.id, node]));
+  const edges = new EdgeSet();
+  linkExplicit(built, byId, edges);
+  linkToolTargets(built.nodes, edges, built.authzOf, byId);
+  for (const drawn of analyst.edges ?? []) {
+    const [from, to] = [byId.get(drawn.from), byId.get(drawn.to)];
+    if (from && to) edges.add(from, to, 'analyst', 'analyst', [], drawn.note);
+  }
+  const graphEdges: GraphEdge[] = edges.all().map((edge) => {
+    const decided = analyst.decisions?.get(edge.id);
+    if (edge.strength === 'analyst') return { ...edge, id: analyst.edges?.find((d) => d.from === edge.from && d.to === edge.to)?.id ?? edge.id };
+    if (edge.strength !== 'inferred') return edge;
+    return { ...edge, status: decided ?? 'proposed' };
+  });
+  const chainOf = findChains(built.nodes, graphEdges);
+  const shown: GraphNode[] = [];
+  const background: NodeDraft[] = [];
+  const visible = (draft: NodeDraft) => chainOf.has(draft.id) || ALWAYS_SHOWN.has(draft.kind) || isNotable(draft);
+  const requestOf = new Map([...built.authzOf].map(([request, decision]) => [decision, request]));
+  for (const draft of [...built.nodes].sort(compareNodes)) {
+    // A decision is shown with its request; a request that is shown brings its decision.
+    const request = requestOf.get(draft.id);
+    const show = request !== undefined ? visible(byId.get(request)!) || isNotable(draft) : visible(draft);
+    if (show) shown.push(toNode(draft, chainOf.get(draft.id)));
+    else if (request === undefined) background.push(draft);
+  }
+  const kept = new Set(shown.map((node) => node.id));
+  const keptEdges = graphEdges.filter((edge) => kept.has(edge.from) && kept.has(edge.to));
+  return { nodes: shown, edges: keptEdges, groups: groupBackground(background), chains: summarize(shown) };
+}

@@ -1,0 +1,77 @@
+// Inferred joins: no identifier crosses from the agent's records to the cluster's, so a tool call is
+// joined to the API requests that carried it out when time, actor and target agree. Each such edge says
+// how far apart the two were and on which fields they agreed; the analyst accepts or rejects it.
+import type { JoinField } from '../../shared/graph';
+import { READ_VERBS, type NodeDraft } from './nodes';
+import type { EdgeSet } from './explicit';
+
+/** How long after a tool call its API requests may arrive, and how much earlier (clock skew between hosts). */
+export const TOOL_WINDOW_NS = 10_000_000_000n;
+export const CLOCK_SKEW_NS = 1_000_000_000n;
+
+/** Which API verbs a tool of this name may issue: reads for get/list tools, writes for the others. */
+function verbsFit(tool: string, verb: string): boolean {
+  const name = tool.toLowerCase();
+  const reads = /(^|[_\-./ ])(get|list|describe|read|logs?|top|watch|events?)([_\-./ ]|$)/.test(name);
+  if (READ_VERBS.has(verb)) return true; // a write tool reads first (get before patch); never enough alone
+  return !reads || /(create|update|apply|patch|delete|scale|exec|run|rollout|restart)/.test(name);
+}
+
+function sameTarget(tool: NodeDraft, api: NodeDraft): JoinField[] | undefined {
+  const t = tool.target;
+  const a = api.target;
+  if (!t?.name || !a?.name || t.name !== a.name) return undefined;
+  if (t.namespace && a.namespace && t.namespace !== a.namespace) return undefined;
+  const apiResource = a.resource?.split('/')[0];
+  if (t.resource && apiResource && t.resource !== apiResource) return undefined;
+  const fields: JoinField[] = [{ from: 'target.name', to: 'objectRef.name', value: a.name }];
+  if (t.namespace && a.namespace) fields.push({ from: 'target.namespace', to: 'objectRef.namespace', value: a.namespace });
+  if (t.resource && apiResource) fields.push({ from: 'target.resource', to: 'objectRef.resource', value: apiResource });
+  return fields;
+}
+
+/**
+ * A tool server acts under its own identity (a service account), possibly impersonating the person the
+ * agent works for; a person's own kubectl is not the agent's doing.
+ */
+function actorFits(tool: NodeDraft, api: NodeDraft): boolean {
+  const actor = api.actor;
+  if (!actor || actor.type === 'system' || actor.type === 'human') return false;
+  if (actor.id.startsWith('system:serviceaccount:kube-system:')) return false; // controllers
+  const person = tool.actor?.on_behalf_of;
+  return !person || !actor.on_behalf_of || actor.on_behalf_of === person;
+}
+
+function seconds(ns: bigint): string {
+  const ms = Number(ns / 1_000_000n);
+  return `${ms >= 0 ? '+' : '−'}${(Math.abs(ms) / 1000).toFixed(3)} s`;
+}
+
+/**
+ * Joins each tool call that reaches the cluster (the last tool call of its chain: the MCP request rather
+ * than the span that sent it) to the API requests on its target within the window.
+ */
+export function linkToolTargets(nodes: NodeDraft[], edges: EdgeSet, authzOf: Map<string, string>, byId: Map<string, NodeDraft>): void {
+  const apis = nodes.filter((n) => n.kind === 'k8s_api' && n.timeNs !== null && n.target?.name).sort((a, b) => (a.timeNs! < b.timeNs! ? -1 : 1));
+  const byName = new Map<string, NodeDraft[]>();
+  for (const api of apis) {
+    const list = byName.get(api.target!.name!);
+    if (list) list.push(api);
+    else byName.set(api.target!.name!, [api]);
+  }
+  for (const tool of nodes) {
+    if (tool.kind !== 'tool_call' || tool.timeNs === null || !tool.target?.name) continue;
+    const forwards = edges.outgoing(tool.id).some((e) => e.strength === 'explicit' && byId.get(e.to)?.kind === 'tool_call');
+    if (forwards) continue;
+    for (const api of byName.get(tool.target.name) ?? []) {
+      const gap = api.timeNs! - tool.timeNs;
+      if (gap < -CLOCK_SKEW_NS || gap > TOOL_WINDOW_NS) continue;
+      const fields = sameTarget(tool, api);
+      if (!fields || !actorFits(tool, api) || !verbsFit(tool.action ?? '', api.action ?? '')) continue;
+      if (api.actor?.on_behalf_of) fields.push({ from: 'actor.on_behalf_of', to: 'impersonatedUser.username', value: api.actor.on_behalf_of });
+      const to = byId.get(authzOf.get(api.id) ?? '') ?? api;
+      const note = `${seconds(gap)} after the tool call, by ${api.actor!.id}${api.actor!.on_behalf_of ? ` as ${api.actor!.on_behalf_of}` : ''}`;
+      edges.add(tool, to, 'tool-target', 'inferred', fields, note);
+    }
+  }
+}
