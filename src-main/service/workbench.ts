@@ -17,6 +17,7 @@ import {
   listSources,
   type TimeBounds,
 } from '../store/queries';
+import { analysisState, recordAction, redoAction, undoAction } from './analysis';
 import { buildGraph } from './graph';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { caseVerifications, verdictLookup, verifyCaseRecords } from './verification';
@@ -62,7 +63,9 @@ export class Workbench {
 
   /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
   graph(filter: EventFilter = {}): Graph {
-    return buildGraph(this.store, {}, { filter, bounds: timeBounds(filter) });
+    const state = analysisState(this.store);
+    const analyst = { decisions: new Map(state.decisions.map((d) => [d.edge, d.decision])), edges: state.edges };
+    return buildGraph(this.store, analyst, { filter, bounds: timeBounds(filter) });
   }
 
   /** Every event matching the filter, in time order, streamed from the case file. */
@@ -94,6 +97,10 @@ export class Workbench {
     },
     verifyCase: () => verifyCaseRecords(this.store),
     graph: ({ filter }) => this.graph(filter),
+    analysis: () => analysisState(this.store),
+    record: ({ action }) => recordAction(this.store, action),
+    undo: () => undoAction(this.store),
+    redo: () => redoAction(this.store),
     importFiles: ({ files }) =>
       importBuffers(
         this.store,

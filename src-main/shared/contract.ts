@@ -1,6 +1,7 @@
 // The one API contract between the workbench UI and the main side. The IPC channel list, the preload
 // surface, the HTTP routes and the renderer's client are all derived from `contract`; nothing restates it.
 import { z } from 'zod';
+import { AnalysisState, JournalAction } from './analysis';
 import { Graph } from './graph';
 import { EVENT_KINDS, EventJson, RecordError } from './model';
 
@@ -141,6 +142,12 @@ export const contract = {
   verifyCase: method(z.object({}), z.array(VerificationSummary)),
   /** The causal graph; with a filter, the nodes whose events match it (links are made over the whole case). */
   graph: method(z.object({ filter: EventFilter.default({}) }), Graph),
+  /** The analyst's annotations, decisions, drawn edges, notes and story, replayed from the journal. */
+  analysis: method(z.object({}), AnalysisState),
+  /** Appends one analyst action to the case's hash-chained journal. */
+  record: method(z.object({ action: JournalAction }), AnalysisState),
+  undo: method(z.object({}), AnalysisState),
+  redo: method(z.object({}), AnalysisState),
   /** Electron only: the main side shows its own Open dialog; the path never comes from the renderer. */
   openEvidence: method(z.object({}), ImportReport),
 };

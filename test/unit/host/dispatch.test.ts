@@ -27,6 +27,10 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   importFiles: { files: [{ name: 'audit.jsonl', data_base64: '' }] },
   verifyCase: {},
   graph: {},
+  analysis: {},
+  record: { action: { type: 'star', node: 'e1', starred: true } },
+  undo: {},
+  redo: {},
   openEvidence: {},
 };
 

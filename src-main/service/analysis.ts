@@ -1,0 +1,53 @@
+// The analyst's actions on a case: each one sealed onto the journal, the state replayed from it.
+import { userInfo } from 'node:os';
+import { redoTarget, replayJournal, sealEntry, undoTarget, verifyJournal, type JournalVerdict } from '../core/analysis/journal';
+import type { AnalysisState, JournalAction, JournalEntry } from '../shared/analysis';
+import { ServiceError } from '../shared/errors';
+import type { CaseStore } from '../store/case-store';
+import { appendJournal, readJournal } from '../store/journal';
+
+/** Who the journal says did it: CAUSA_ANALYST, or the account running Causa. */
+export function analystName(): string {
+  if (process.env.CAUSA_ANALYST) return process.env.CAUSA_ANALYST;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'analyst';
+  }
+}
+
+function append(store: CaseStore, action: JournalEntry['action'], analyst: string): void {
+  const entries = readJournal(store);
+  appendJournal(store, sealEntry(entries.at(-1), { at: new Date().toISOString(), analyst, action }));
+}
+
+export function analysisState(store: CaseStore): AnalysisState {
+  return replayJournal(readJournal(store));
+}
+
+export function recordAction(store: CaseStore, action: JournalAction, analyst = analystName()): AnalysisState {
+  append(store, action, analyst);
+  return analysisState(store);
+}
+
+export function undoAction(store: CaseStore, analyst = analystName()): AnalysisState {
+  const seq = undoTarget(readJournal(store));
+  if (seq === undefined) throw new ServiceError('invalid_input', 'nothing to undo');
+  append(store, { type: 'undo', seq }, analyst);
+  return analysisState(store);
+}
+
+export function redoAction(store: CaseStore, analyst = analystName()): AnalysisState {
+  const seq = redoTarget(readJournal(store));
+  if (seq === undefined) throw new ServiceError('invalid_input', 'nothing to redo');
+  append(store, { type: 'redo', seq }, analyst);
+  return analysisState(store);
+}
+
+export function verifyAnalysisJournal(store: CaseStore): JournalVerdict {
+  return verifyJournal(readJournal(store));
+}
+
+export function journalEntries(store: CaseStore): JournalEntry[] {
+  return readJournal(store);
+}

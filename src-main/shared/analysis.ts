@@ -1,0 +1,73 @@
+// The analyst's work on a case, kept apart from the evidence in a hash-chained journal: who did what,
+// when. The state the UI shows (annotations, edge decisions, drawn edges, notes, the story, the
+// disclosure clock) is derived by replaying the journal; undo and redo are journal entries too.
+import { z } from 'zod';
+
+export const ROLES = ['root_cause', 'contributing_factor', 'trigger', 'impact', 'policy_gap'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_TITLES: Record<Role, string> = {
+  root_cause: 'Root cause',
+  contributing_factor: 'Contributing factor',
+  trigger: 'Trigger',
+  impact: 'Impact',
+  policy_gap: 'Policy gap',
+};
+
+const NodeId = z.string().min(1).max(200);
+const Text = z.string().max(100_000);
+
+/** What an analyst can do; each is one journal entry. */
+export const JournalAction = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('assign'), node: NodeId, role: z.enum(ROLES), label: z.string().max(500).optional() }),
+  z.object({ type: z.literal('unassign'), node: NodeId, role: z.enum(ROLES) }),
+  z.object({ type: z.literal('star'), node: NodeId, starred: z.boolean() }),
+  z.object({ type: z.literal('tag'), node: NodeId, tag: z.string().min(1).max(100), on: z.boolean() }),
+  z.object({ type: z.literal('comment'), node: NodeId, text: Text }),
+  z.object({ type: z.literal('decide_edge'), edge: z.string().min(1).max(500), decision: z.enum(['accepted', 'rejected', 'proposed']) }),
+  z.object({ type: z.literal('draw_edge'), from: NodeId, to: NodeId, note: z.string().max(2000).optional() }),
+  z.object({ type: z.literal('erase_edge'), edge: z.string().min(1).max(500) }),
+  z.object({ type: z.literal('narrative'), text: Text }),
+  z.object({ type: z.literal('title'), text: z.string().max(500) }),
+  z.object({ type: z.literal('summary'), text: Text }),
+  z.object({ type: z.literal('recommendation'), text: Text }),
+  z.object({ type: z.literal('awareness'), at: z.string().max(64).nullable() }),
+  z.object({ type: z.literal('deadline'), name: z.string().min(1).max(100), hours: z.number().positive().max(100_000).nullable() }),
+]);
+export type JournalAction = z.infer<typeof JournalAction>;
+
+export const JournalEntry = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  analyst: z.string(),
+  /** An action, or the undoing/redoing of an earlier entry. */
+  action: z.union([JournalAction, z.object({ type: z.literal('undo'), seq: z.number().int() }), z.object({ type: z.literal('redo'), seq: z.number().int() })]),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;
+
+export const AnalysisState = z.object({
+  roles: z.array(z.object({ node: NodeId, role: z.enum(ROLES), label: z.string().optional(), seq: z.number().int() })),
+  starred: z.array(NodeId),
+  tags: z.array(z.object({ node: NodeId, tags: z.array(z.string()) })),
+  comments: z.array(z.object({ node: NodeId, text: z.string(), analyst: z.string(), at: z.string(), seq: z.number().int() })),
+  decisions: z.array(z.object({ edge: z.string(), decision: z.enum(['accepted', 'rejected']) })),
+  edges: z.array(z.object({ id: z.string(), from: NodeId, to: NodeId, note: z.string().optional() })),
+  narrative: z.string(),
+  title: z.string().optional(),
+  summary: z.string().optional(),
+  recommendations: z.array(z.string()),
+  awareness: z.string().optional(),
+  /** Disclosure deadlines in hours from awareness; the defaults are GDPR Art. 33 and NIS2. */
+  deadlines: z.array(z.object({ name: z.string(), hours: z.number() })),
+  entries: z.number().int(),
+  can_undo: z.boolean(),
+  can_redo: z.boolean(),
+});
+export type AnalysisState = z.infer<typeof AnalysisState>;
+
+export const DEFAULT_DEADLINES = [
+  { name: 'NIS2 early warning', hours: 24 },
+  { name: 'GDPR Art. 33 notification', hours: 72 },
+  { name: 'NIS2 incident notification', hours: 72 },
+];

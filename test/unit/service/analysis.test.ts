@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAnalysisJournal } from '../../../src-main/service/analysis';
+import { Workbench } from '../../../src-main/service/workbench';
+
+const SAMPLE = fileURLToPath(new URL('../../../resources/samples/inc-0047', import.meta.url));
+
+let dir: string;
+let wb: Workbench;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'causa-analysis-'));
+  process.env.CAUSA_ANALYST = 'dana@ir.example';
+  wb = Workbench.open(join(dir, 'case.causa'), { create: true });
+  await wb.importPaths([SAMPLE]);
+});
+
+afterAll(() => {
+  wb.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the analyst journal in a case file', () => {
+  it('records who did what, keeps it apart from the evidence and refuses to rewrite it', async () => {
+    const graph = wb.graph();
+    const patch = graph.nodes.find((n) => n.kind === 'k8s_api' && n.label.startsWith('patch deployments production/api-service'))!;
+    const events = wb.store.db.prepare('SELECT count(*) AS n FROM event').get() as { n: number };
+    let state = await wb.handlers.record({ action: { type: 'assign', node: patch.id, role: 'root_cause' } });
+    expect(state.roles).toEqual([{ node: patch.id, role: 'root_cause', seq: 1 }]);
+    state = await wb.handlers.record({ action: { type: 'comment', node: patch.id, text: 'memory limit 256Mi' } });
+    expect(state.comments[0]).toMatchObject({ analyst: 'dana@ir.example', text: 'memory limit 256Mi' });
+    expect((wb.store.db.prepare('SELECT count(*) AS n FROM event').get() as { n: number }).n).toBe(events.n);
+    expect(() => wb.store.db.prepare("UPDATE journal SET analyst = 'mallory'").run()).toThrow(/append-only/);
+    expect(() => wb.store.db.prepare('DELETE FROM journal').run()).toThrow(/append-only/);
+    expect(verifyAnalysisJournal(wb.store)).toMatchObject({ intact: true, entries: 2 });
+  });
+
+  it('undoes and redoes through the journal', async () => {
+    let state = await wb.handlers.undo({});
+    expect(state.comments).toEqual([]);
+    state = await wb.handlers.redo({});
+    expect(state.comments).toHaveLength(1);
+    expect(state.entries).toBe(4);
+  });
+
+  it('an edge the analyst draws joins two chains in the graph, drawn as analyst', async () => {
+    const before = wb.graph();
+    const [first, second] = before.chains;
+    const from = before.nodes.find((n) => n.chain === first!.id && n.kind === 'k8s_api')!;
+    const to = before.nodes.find((n) => n.chain === second!.id && n.kind === 'k8s_api')!;
+    await wb.handlers.record({ action: { type: 'draw_edge', from: from.id, to: to.id, note: 'the rollback answers the upgrade' } });
+    const after = wb.graph();
+    const drawn = after.edges.find((e) => e.strength === 'analyst')!;
+    expect(drawn).toMatchObject({ from: from.id, to: to.id, rule: 'analyst', note: 'the rollback answers the upgrade' });
+    expect(after.nodes.find((n) => n.id === from.id)!.chain).toBe(after.nodes.find((n) => n.id === to.id)!.chain);
+    expect(after.chains.length).toBe(before.chains.length - 1);
+  });
+});
