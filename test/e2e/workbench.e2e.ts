@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateInc0047Audit } from '../../src-main/core/sample/inc-0047';
+import { generateInc0047Audit } from '../../src-main/core/sample';
 import { launchChromium, SCREENSHOTS } from './support/browser';
 import { runCausa, serve, ROOT, type Served } from './support/serve';
 import { WorkbenchPage } from './pages/workbench';
