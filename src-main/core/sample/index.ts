@@ -7,6 +7,10 @@ import { makeWorld } from './inc-0047-world';
 import { writeTranscript } from './mcp-writer';
 import { writeOtlpTrace } from './otlp-writer';
 import type { AgentRecords } from './agent-session';
+import { generateStagingApolloAuditWith } from './staging-apollo';
+import { generateStagingApolloAgent } from './staging-apollo-agent';
+import { generateStagingApolloClusterListing, generateStagingApolloEvents, generateStagingApolloListing } from './staging-apollo-cluster';
+import { makeWorld as makeApolloWorld } from './staging-apollo-world';
 
 export type { SampleOptions };
 
@@ -53,4 +57,15 @@ export function generateInc0047(options: SampleOptions = {}): SampleSource[] {
 /** INC-0047's audit log alone, as lines (for tests and benchmarks that need only audit events). */
 export function generateInc0047Audit(options: SampleOptions = {}): string[] {
   return generateInc0047AuditWith(makeWorld(options.seed ?? 47), options);
+}
+
+export function generateStagingApollo(options: SampleOptions = {}): SampleSource[] {
+  const world = makeApolloWorld(options.seed ?? 2847);
+  return [
+    { path: 'k8s-audit/audit.jsonl', type: 'k8s-audit', data: jsonLines(generateStagingApolloAuditWith(world, options)) },
+    { path: 'k8s-events/events.jsonl', type: 'k8s-events', data: jsonLines(generateStagingApolloEvents(world, options.seed)) },
+    { path: 'k8s-resources/staging-apollo.json', type: 'k8s-resources', data: generateStagingApolloListing(world) },
+    { path: 'k8s-resources/cluster.json', type: 'k8s-resources', data: generateStagingApolloClusterListing(world) },
+    ...agentSources(generateStagingApolloAgent(world, options.seed), 'kubernetes-mcp-server'),
+  ];
 }
