@@ -6,7 +6,7 @@
 import { addClusterNoise, addReadNoise, auditCollector, controller, kubeletAgent, rbac, schedulerIdentity, serviceAccount, type AddCall } from './audit-noise';
 import { auditLines, type AuditLine } from './audit-writer';
 import { formatSeconds } from './clock';
-import { deploymentObject, podObject, replicaSetObject, type ContainerSpec } from './k8s-objects';
+import { deploymentObject, PENDING, podObject, replicaSetObject, type ContainerSpec } from './k8s-objects';
 import { SeededRandom } from './random';
 import {
   APP, appliedManifest, at, BETA, CONTROL_PLANE_IP, DEVELOPER, DEVELOPER_ALLOWED, GOOD, NODE_IPS, NS, T0, T_END, TOOL_CALLS,
@@ -78,7 +78,7 @@ export function generateInc0047AuditWith(world: World, options: SampleOptions = 
     });
   const podsURI = `/api/v1/namespaces/${NS}/pods`;
   const createPod = (when: number, p: Pod, rs: { name: string; uid: string }, hash: string, spec: ContainerSpec) => {
-    const body = podObject({ namespace: NS, app: APP, pod: p, rs, hash, container: spec, created: formatSeconds(when) });
+    const body = podObject({ namespace: NS, app: APP, pod: p, rs, hash, container: spec, created: formatSeconds(when), status: PENDING });
     add({ ...rsCtl, sourceIP: CONTROL_PLANE_IP, atUs: when, level: 'RequestResponse', verb: 'create', requestURI: podsURI, objectRef: { resource: 'pods', namespace: NS, apiVersion: 'v1' }, code: 201, requestObject: { ...body, metadata: { ...body.metadata, uid: undefined, creationTimestamp: null } }, responseObject: body });
     add({ ...schedulerIdentity, sourceIP: CONTROL_PLANE_IP, atUs: when + 40_000 + (p.uid.charCodeAt(0) % 50) * 1000, level: 'Metadata', verb: 'create', requestURI: `${podsURI}/${p.name}/binding`, objectRef: { resource: 'pods', namespace: NS, name: p.name, apiVersion: 'v1', subresource: 'binding' }, code: 201 });
   };

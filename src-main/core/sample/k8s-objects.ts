@@ -135,10 +135,13 @@ export function podObject(p: PodState) {
       labels: { app: p.app, 'pod-template-hash': p.hash },
       ownerReferences: ownedBy('ReplicaSet', p.rs),
     },
-    spec: { containers: [container(p.container)], restartPolicy: 'Always', serviceAccountName: 'default', ...(p.status ? { nodeName: p.pod.node } : {}) },
+    spec: { containers: [container(p.container)], restartPolicy: 'Always', serviceAccountName: 'default', ...(p.status && p.status.phase !== 'Pending' ? { nodeName: p.pod.node } : {}) },
     ...(p.status ? { status: p.status } : {}),
   };
 }
+
+/** A new pod's status, before the scheduler binds it. */
+export const PENDING = { phase: 'Pending', qosClass: 'Burstable' };
 
 /** A Running, Ready pod's status as the kubelet reports it. */
 export function runningStatus(p: { ip: string; hostIP: string; started: string; ready: boolean; restarts: number; containerName: string; image: string; lastState?: Record<string, unknown> }) {

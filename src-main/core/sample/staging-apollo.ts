@@ -5,7 +5,7 @@ import { addClusterNoise, addReadNoise, auditCollector, controller, kubeletAgent
 import { auditLines, type AuditLine } from './audit-writer';
 import { formatSeconds } from './clock';
 import type { SampleOptions } from './inc-0047';
-import { podObject, replicaSetObject } from './k8s-objects';
+import { PENDING, podObject, replicaSetObject } from './k8s-objects';
 import { SeededRandom } from './random';
 import { APP, at, CONTAINER, CONTROL_PLANE_IP, DEVELOPER, DEVELOPER_ALLOWED, hpaObject, NODE_IPS, NS, POLICY, SRE, T0, T_END, TOOL_CALLS, type Pod, type World } from './staging-apollo-world';
 
@@ -39,7 +39,7 @@ export function generateStagingApolloAuditWith(world: World, options: SampleOpti
   const scaleRs = (atUs: number, replicas: number) =>
     add({ ...deployCtl, sourceIP: CONTROL_PLANE_IP, atUs, level: 'Metadata', verb: 'update', requestURI: `/apis/apps/v1/namespaces/${NS}/replicasets/${world.rs.name}`, objectRef: { resource: 'replicasets', namespace: NS, name: world.rs.name, uid: world.rs.uid, apiGroup: 'apps', apiVersion: 'v1' }, requestObject: replicaSetObject({ namespace: NS, app: APP, rs: world.rs, hash: world.hash, deployment: world.deployment, revision: 7, replicas, container: CONTAINER }) });
   const createPod = (atUs: number, p: Pod, bound: boolean) => {
-    const body = podObject({ namespace: NS, app: APP, pod: p, rs: world.rs, hash: world.hash, container: CONTAINER, created: formatSeconds(atUs) });
+    const body = podObject({ namespace: NS, app: APP, pod: p, rs: world.rs, hash: world.hash, container: CONTAINER, created: formatSeconds(atUs), status: PENDING });
     add({ ...rsCtl, sourceIP: CONTROL_PLANE_IP, atUs, level: 'RequestResponse', verb: 'create', requestURI: podsURI, objectRef: { resource: 'pods', namespace: NS, apiVersion: 'v1' }, code: 201, responseObject: body });
     if (bound) add({ ...schedulerIdentity, sourceIP: CONTROL_PLANE_IP, atUs: atUs + 52_000, level: 'Metadata', verb: 'create', requestURI: `${podsURI}/${p.name}/binding`, objectRef: { resource: 'pods', namespace: NS, name: p.name, apiVersion: 'v1', subresource: 'binding' }, code: 201 });
   };
