@@ -84,7 +84,9 @@ function writeImportReport(report: ImportReport, io: CliIo, json: boolean): numb
           ? `already in the case (${plural(file.events, 'event')})`
           : file.status === 'failed'
             ? 'nothing imported'
-            : `imported ${plural(file.events, 'event')} (${file.format})`;
+            : file.status === 'skipped'
+              ? `skipped: no importer for ${file.format} yet`
+              : `imported ${plural(file.events, 'event')} (${file.format})`;
       const errors = file.errors.length + file.more_errors;
       io.stdout.write(`${file.file}: ${what}${errors > 0 ? `, ${plural(errors, 'error')}` : ''}\n`);
     }

@@ -7,7 +7,7 @@ import { openBundleFiles, writeBundleFiles } from '../core/bundle/files';
 import { readSourceFolder, sealSources, type RawSource } from '../core/bundle/seal';
 import { generateSigningKey, keyFingerprint, loadPrivateKey } from '../core/bundle/signing';
 import { detectFormat, PROBE_BYTES } from '../core/ingest';
-import { generateInc0047Audit } from '../core/sample/inc-0047';
+import { generateInc0047, generateStagingApollo, type SampleSource } from '../core/sample';
 import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
 import { trustAnchorPem } from '../core/verify/timestamp';
 
@@ -115,7 +115,20 @@ export const SAMPLES = {
       'An AI agent, asked by a developer, updated api-service to an image whose memory limit was too low; every replica was OOMKilled into CrashLoopBackOff until the developer had it rolled back.',
     window: { start: '2025-04-03T14:25:00Z', end: '2025-04-03T15:00:00Z' },
   },
+  'staging-apollo': {
+    incident_id: 'INC-2847',
+    title: 'staging-apollo autoscaler removal',
+    cluster: 'staging-eu-1',
+    summary:
+      'An AI agent, asked by a developer to remove an unused autoscaler, deleted the HPA apollo in the middle of a scale-up; the hpa-protect policy only audited the delete, and the pods were overwhelmed until an SRE re-created the HPA.',
+    window: { start: '2025-04-17T13:50:00Z', end: '2025-04-17T14:30:00Z' },
+  },
 } as const;
+
+const SAMPLE_SOURCES: Record<SampleName, (options: { events?: number }) => SampleSource[]> = {
+  'inc-0047': generateInc0047,
+  'staging-apollo': generateStagingApollo,
+};
 export type SampleName = keyof typeof SAMPLES;
 
 export function isSampleName(name: string): name is SampleName {
@@ -127,8 +140,12 @@ const SAMPLE_KEY = new URL('../../resources/keys/sample-ed25519.pem', import.met
 /** The sealed, signed bundle of a built-in sample incident, as files (deterministic: same bytes every time). */
 export async function sampleBundleFiles(name: SampleName, options: { events?: number } = {}): Promise<Map<string, Buffer>> {
   const key = loadPrivateKey(await readFile(SAMPLE_KEY, 'utf8'), 'the sample key');
-  const audit = generateInc0047Audit(options.events ? { events: options.events } : {});
-  const sources: RawSource[] = [{ path: 'k8s-audit/audit.jsonl', type: 'k8s-audit', data: Buffer.from(`${audit.join('\n')}\n`, 'utf8') }];
+  // Each source's type is given, not detected: the sample knows what it wrote.
+  const sources: RawSource[] = SAMPLE_SOURCES[name](options.events ? { events: options.events } : {}).map((source) => ({
+    path: source.path,
+    type: source.type,
+    data: Buffer.from(source.data, 'utf8'),
+  }));
   const meta = SAMPLES[name];
   return sealSources(sources, {
     case: { ...meta, window: { ...meta.window } },

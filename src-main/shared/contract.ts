@@ -97,7 +97,7 @@ export type CaseInfo = z.infer<typeof CaseInfo>;
 export const FileImport = z.object({
   file: z.string(),
   format: z.string(),
-  status: z.enum(['imported', 'already_imported', 'failed']),
+  status: z.enum(['imported', 'already_imported', 'failed', 'skipped']),
   events: z.number().int(),
   errors: z.array(RecordError),
   /** Errors beyond those listed (a garbage file would otherwise list one per line). */

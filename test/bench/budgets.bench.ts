@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sealSources } from '../../src-main/core/bundle/seal';
 import { k8sAudit } from '../../src-main/core/ingest/k8s-audit';
-import { generateInc0047Audit } from '../../src-main/core/sample/inc-0047';
+import { generateInc0047Audit } from '../../src-main/core/sample';
 import { verifyBundle } from '../../src-main/core/verify/bundle';
 import { formatNanos } from '../../src-main/shared/time';
 import { Workbench } from '../../src-main/service/workbench';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateInc0047Audit } from '../../src-main/core/sample/inc-0047';
+import { generateInc0047Audit } from '../../src-main/core/sample';
 import { launchChromium, SCREENSHOTS } from './support/browser';
 import { runCausa, serve, ROOT, type Served } from './support/serve';
 import { WorkbenchPage } from './pages/workbench';
@@ -166,7 +166,7 @@ describe('the built-in INC-0047 sample (what `npm run demo` opens)', () => {
 
   it('finds the agent acting on the developer’s behalf', async () => {
     const { page, workbench, errors } = await newWorkbench(served.url);
-    expect(await workbench.total()).toBe(2037);
+    expect(await workbench.total()).toBe(2036);
     expect(await page.getByTestId('case-name').textContent()).toBe('inc-0047');
     await page.getByTestId('filter-actor').fill('james.w');
     await workbench.waitForTotal(6);
@@ -186,7 +186,7 @@ describe('verification verdicts in the workbench', () => {
   const home = mkdtempSync(join(tmpdir(), 'causa-e2e-home-'));
 
   beforeAll(async () => {
-    // The analyst trusts the sample key, then opens a copy of the sample whose record 351 was altered.
+    // The analyst trusts the sample key, then opens a copy of the sample whose record 340 was altered.
     const trusted = await runCausa(['trust', 'add', join(ROOT, 'resources', 'keys', 'sample-ed25519.pub.pem')], { CAUSA_HOME: home });
     expect(trusted.code, trusted.stderr).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'causa-e2e-tampered-'));
@@ -194,7 +194,7 @@ describe('verification verdicts in the workbench', () => {
     cpSync(join(ROOT, 'resources', 'samples', 'inc-0047'), bundle, { recursive: true });
     const source = join(bundle, 'sources', 'k8s-audit', 'audit.jsonl');
     const lines = readFileSync(source, 'utf8').split('\n');
-    lines[350] = lines[350]!.replace('v3.2.1-beta', 'v3.2.0');
+    lines[339] = lines[339]!.replace('v3.2.1-beta', 'v3.2.0');
     writeFileSync(source, lines.join('\n'));
     served = await serve([bundle], { CAUSA_HOME: home });
   });
@@ -205,19 +205,19 @@ describe('verification verdicts in the workbench', () => {
 
   it('names the altered record and marks it and every record after it', async () => {
     const { page, workbench, errors } = await newWorkbench(served.url);
-    expect(await workbench.total()).toBe(2037);
+    expect(await workbench.total()).toBe(2036);
     const panel = page.getByTestId('verification-panel');
     await panel.getByTestId('bundle-verdict').waitFor();
     const problems = await panel.getByTestId('verification-problem').allTextContents();
-    expect(problems).toContain('sources/k8s-audit/audit.jsonl: chain broken at record 351: record modified');
+    expect(problems).toContain('sources/k8s-audit/audit.jsonl: chain broken at record 340: record modified');
     expect(await panel.textContent()).toContain('valid, key 8fa1015f76');
     await page.getByTestId('filter-actor').fill('james.w');
     await workbench.waitForTotal(6);
     const verdicts = await page.getByTestId('timeline-row').evaluateAll((rows) =>
       rows.map((row) => row.querySelector('[data-testid=verdict-badge]')!.getAttribute('data-verdict')),
     );
-    // The agent's get and the patch's RequestReceived (record 350) precede the break; the patch's
-    // ResponseComplete (record 351, altered) and everything after it are broken.
+    // The agent's get and the patch's RequestReceived (record 339) precede the break; the patch's
+    // ResponseComplete (record 340, altered) and everything after it are broken.
     expect(verdicts).toEqual(['intact', 'intact', 'broken', 'broken', 'broken', 'broken']);
     await workbench.row('14:31:06.884').filter({ hasText: 'patch' }).last().click();
     await workbench.rawRecord.waitFor();

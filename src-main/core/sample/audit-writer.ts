@@ -1,7 +1,10 @@
 // Writes Kubernetes audit events (audit.k8s.io/v1) the way kube-apiserver's JSON log backend does: one
 // event per stage per line, fields in the apiserver's order, microsecond timestamps, authorization
 // annotations. Shaped field by field after the real events in ../shared/corpus/k8s-audit.
+import { formatMicros } from './clock';
 import type { SeededRandom } from './random';
+
+export { formatMicros };
 
 export interface UserInfo {
   username: string;
@@ -34,7 +37,9 @@ export interface AuditCall {
   objectRef?: ObjectRef;
   code: number;
   /** Reason of a failed response status (Forbidden, NotFound, Conflict…). */
-  failure?: { reason: string; message: string };
+  failure?: { reason: string; message: string; details?: Record<string, unknown> };
+  /** Further audit annotations (admission policies, pod security), merged with the authorization ones. */
+  annotations?: Record<string, string>;
   requestObject?: unknown;
   responseObject?: unknown;
   decision: 'allow' | 'forbid';
@@ -48,15 +53,10 @@ export interface AuditLine {
   line: string;
 }
 
-export function formatMicros(us: number): string {
-  const seconds = Math.floor(us / 1_000_000);
-  const micros = us - seconds * 1_000_000;
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${String(micros).padStart(6, '0')}Z`;
-}
-
 function responseStatus(call: AuditCall): Record<string, unknown> {
   if (!call.failure) return { metadata: {}, code: call.code };
-  return { metadata: {}, status: 'Failure', message: call.failure.message, reason: call.failure.reason, code: call.code };
+  const { reason, message, details } = call.failure;
+  return { metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code: call.code };
 }
 
 /** The lines one API request leaves in the audit log (RequestReceived, if kept, and ResponseComplete). */
@@ -108,12 +108,18 @@ export function auditLines(call: AuditCall, random: SeededRandom): AuditLine[] {
         : {}),
       requestReceivedTimestamp: received,
       stageTimestamp: formatMicros(doneUs),
-      annotations: {
+      annotations: sortedKeys({
         'apiserver.latency.k8s.io/total': `${totalMs}ms`,
         'authorization.k8s.io/decision': call.decision,
         'authorization.k8s.io/reason': call.authzReason,
-      },
+        ...call.annotations,
+      }),
     }),
   });
   return lines;
+}
+
+/** Go marshals a map with its keys sorted; the audit annotations are such a map. */
+function sortedKeys(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

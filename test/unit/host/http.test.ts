@@ -6,7 +6,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateInc0047Audit } from '../../../src-main/core/sample/inc-0047';
+import { generateInc0047Audit } from '../../../src-main/core/sample';
 import { startHttpHost, type HttpHost } from '../../../src-main/host/http';
 import { Workbench } from '../../../src-main/service/workbench';
 import type { ApiResult, Handlers, MethodName, MethodOutput } from '../../../src-main/shared/contract';

@@ -64,7 +64,7 @@ describe('verification inside a case', () => {
     const byPosition = new Map(events.map((e) => [e.position, e.verdict]));
     expect(byPosition.get(99)).toMatch(/intact|unsigned/);
     expect(byPosition.get(100)).toBe('broken');
-    expect(byPosition.get(2036)).toBe('broken');
+    expect(byPosition.get(2035)).toBe('broken');
   });
 
   it('re-checks the records kept in the case and finds one changed behind its back', async () => {
@@ -74,16 +74,16 @@ describe('verification inside a case', () => {
     expect(clean[0]!.verdict.problems.filter((p) => p.item !== 'manifest.sig.json')).toEqual([]);
     // Someone edits the SQLite file directly, dropping the trigger that keeps evidence write-once.
     wb.store.db.exec('DROP TRIGGER event_no_update');
-    wb.store.db.prepare("UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'patch', 'get') AS BLOB) WHERE position = 351").run();
+    wb.store.db.prepare("UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'patch', 'get') AS BLOB) WHERE position = 339").run();
     const after = await wb.handlers.verifyCase({});
     expect(after[0]!.verdict.intact).toBe(false);
     expect(after[0]!.verdict.problems).toContainEqual(
-      expect.objectContaining({ item: 'sources/k8s-audit/audit.jsonl', position: 351, nature: 'modified' }),
+      expect.objectContaining({ item: 'sources/k8s-audit/audit.jsonl', position: 339, nature: 'modified' }),
     );
     const info = await wb.handlers.caseInfo({});
     expect(info.verification[0]).toMatchObject({ subject: 'case', verdict: { intact: false } });
-    const record351 = [...wb.events({ search: 'fieldManager=kubernetes-mcp-server' })].find((e) => e.position === 351);
-    expect(record351?.verdict).toBe('broken');
+    const record339 = [...wb.events({ search: 'fieldManager=kubernetes-mcp-server' })].find((e) => e.position === 339);
+    expect(record339?.verdict).toBe('broken');
   });
 
   it('calls loose files unverifiable', async () => {

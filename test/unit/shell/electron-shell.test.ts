@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserWindow, WebFrameMain } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { generateInc0047Audit } from '../../../src-main/core/sample/inc-0047';
+import { generateInc0047Audit } from '../../../src-main/core/sample';
 import { registerIpc } from '../../../src-main/host/ipc';
 import { ipcChannel, METHOD_NAMES, type Handlers, type MethodName } from '../../../src-main/shared/contract';
 import { ServiceError } from '../../../src-main/shared/errors';

@@ -26,7 +26,7 @@ export function ImportReportPanel() {
         {report.files.map((file) => (
           <li key={file.file}>
             <span className="file">{file.file}</span>{' '}
-            {file.status === 'already_imported' ? 'already in this case' : file.status === 'failed' ? 'nothing imported' : `${file.events} events`}
+            {file.status === 'already_imported' ? 'already in this case' : file.status === 'failed' ? 'nothing imported' : file.status === 'skipped' ? `skipped (no importer for ${file.format})` : `${file.events} events`}
             {file.errors.length > 0 && (
               <ul className="record-errors">
                 {file.errors.map((e) => (
