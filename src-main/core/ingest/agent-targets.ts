@@ -104,6 +104,24 @@ function resourceOfToolName(tool: string | undefined): string | undefined {
 }
 
 /**
+ * A manifest argument: an object, or the JSON or YAML text of one (kubernetes-mcp-server's
+ * `resources_create_or_update` takes `resource` as a string). From YAML only the top-level `apiVersion`
+ * and `kind` and the `metadata` block's `name`, `namespace` and `uid` are read.
+ */
+function manifestOf(value: unknown): Record<string, unknown> | undefined {
+  if (isObject(value)) return value;
+  if (typeof value !== 'string') return undefined;
+  const parsed = parseMaybeJson(value);
+  if (isObject(parsed)) return parsed;
+  if (!/^kind:\s*\S/m.test(value)) return undefined;
+  const top = (key: string) => new RegExp(`^${key}:\\s*["']?([^"'\\s#]+)`, 'm').exec(value)?.[1];
+  const block = /^metadata:\s*\n((?:[ \t]+.*\n?)*)/m.exec(value)?.[1] ?? '';
+  const inner = (key: string) => new RegExp(`^[ \\t]+${key}:\\s*["']?([^"'\\s#]+)`, 'm').exec(block)?.[1];
+  const metadata = compact({ name: inner('name'), namespace: inner('namespace'), uid: inner('uid') }) ?? {};
+  return compact({ apiVersion: top('apiVersion'), kind: top('kind'), metadata });
+}
+
+/**
  * The Kubernetes object a tool call's arguments name (a JSON string or an object), or undefined.
  * `tool` is the tool's name, which some servers use to say the resource (`pods_exec`).
  */
@@ -120,7 +138,7 @@ export function targetOfToolArguments(tool: string | undefined, args: unknown): 
   const command = Array.isArray(value.command) ? value.command.filter((w) => typeof w === 'string').join(' ') : str(value.command) ?? str(value.cmd);
   const fromCommand = command ? targetOfKubectl(command) : undefined;
   if (fromCommand?.resource) return fromCommand;
-  const manifest = isObject(value.manifest) ? value.manifest : isObject(value.resource) ? value.resource : undefined;
+  const manifest = manifestOf(value.manifest) ?? manifestOf(value.resource);
   // pods_exec runs a command in a pod: the pod is the target, not the command.
   return targetOfFields(manifest ?? value, resourceOfToolName(tool)) ?? fromCommand;
 }

@@ -67,9 +67,9 @@ export class TraceMemory {
   agentOf(trace: string): string | undefined {
     return this.agents.get(trace);
   }
-  /** True the first time the `ordinal`-th user message of a trace has this text. */
-  firstPrompt(trace: string, ordinal: number, text: string): boolean {
-    const key = JSON.stringify([trace, ordinal, text]);
+  /** True the first time the `ordinal`-th user message of a trace (or conversation) has this text. */
+  firstPrompt(scope: string, ordinal: number, text: string): boolean {
+    const key = JSON.stringify([scope, ordinal, text]);
     if (this.prompts.has(key)) return false;
     this.prompts.add(key);
     return true;
@@ -222,8 +222,13 @@ export function eventsOfSpan(span: SpanView, memory: TraceMemory): NormalizedEve
 
   const events: NormalizedEvent[] = [];
   const prompter = onBehalfOf ?? conversationId;
+  // A conversation outlives its traces (one trace a turn, each span repeating some of the history, from
+  // different offsets: an agent span may hold only the new message, a chat span the whole history), so
+  // within a conversation a user message is one prompt by its text alone. Without a conversation id, the
+  // n-th user message of a trace with the same text is one prompt.
   userTextsOfSpan(span, role).forEach((text, ordinal) => {
-    if (!memory.firstPrompt(traceKey, ordinal, text)) return;
+    const first = conversationId ? memory.firstPrompt(`conversation:${conversationId}`, 0, text) : memory.firstPrompt(traceKey, ordinal, text);
+    if (!first) return;
     events.push({
       time_ns: span.timeNs,
       time_text: span.timeText,

@@ -56,9 +56,14 @@ function findChains(nodes: NodeDraft[], edges: GraphEdge[]): Map<string, number>
   };
   const linked = new Set<string>();
   const decisionOf = new Map<string, string>();
+  const joinedElsewhere = new Set<string>();
+  for (const edge of edges) {
+    if (edge.rule !== 'authz-annotation' && edge.status !== 'rejected') joinedElsewhere.add(edge.from).add(edge.to);
+  }
   for (const edge of edges) {
     if (edge.status === 'rejected') continue;
-    if (edge.rule === 'authz-annotation') {
+    // A decision joins a chain only when something else (a tool call) leads to it.
+    if (edge.rule === 'authz-annotation' && !joinedElsewhere.has(edge.from)) {
       decisionOf.set(edge.from, edge.to);
       continue;
     }

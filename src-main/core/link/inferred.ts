@@ -61,7 +61,12 @@ export function linkToolTargets(nodes: NodeDraft[], edges: EdgeSet, authzOf: Map
   }
   for (const tool of nodes) {
     if (tool.kind !== 'tool_call' || tool.timeNs === null || !tool.target?.name) continue;
-    const forwards = edges.outgoing(tool.id).some((e) => e.strength === 'explicit' && byId.get(e.to)?.kind === 'tool_call');
+    // The call that reached the cluster is the last of its chain that names the object: the MCP request
+    // rather than the span that sent it, but the span when the request (an MCP client span) names none.
+    const forwards = edges.outgoing(tool.id).some((e) => {
+      const next = byId.get(e.to);
+      return e.strength === 'explicit' && next?.kind === 'tool_call' && next.target?.name !== undefined;
+    });
     if (forwards) continue;
     for (const api of byName.get(tool.target.name) ?? []) {
       const gap = api.timeNs! - tool.timeNs;
