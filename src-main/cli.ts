@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
@@ -46,6 +47,7 @@ Commands:
   import PATH... --case FILE                 import evidence files or folders into a case file
   events CASE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT]
                                              print the case's normalized events in time order
+${CAPTURE_USAGE}
 
 Every command takes --json for machine-readable output on stdout.
 Exit codes: 0 success, 1 the evidence failed a check, 2 the command could not run.
@@ -367,6 +369,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   import: runImport,
   events: runEvents,
   serve: runServe,
+  capture: runCapture,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
