@@ -22,12 +22,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function run(argv: string[], untilInterrupted?: () => Promise<void>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(argv: string[], untilInterrupted?: () => Promise<void>, isTTY = false): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
+    stderr: { write: (text: string) => (stderr += text), isTTY },
     ...(untilInterrupted ? { untilInterrupted } : {}),
   });
   return { code, stdout, stderr };
@@ -189,7 +189,10 @@ describe('causa capture', () => {
     const { dir, kubeconfig } = await setUp({ collections: { ...clusterCollections(), '/api/v1/namespaces/prod/events': { kind: 'EventList', apiVersion: 'v1', items: [coreEvent('a', new Date(Date.now() - 7_200_000).toISOString()), coreEvent('b', new Date().toISOString())] } } });
     const out = join(dir, 'capture');
     const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-n', 'prod', '--since', '1h', '-o', out, '--json']);
-    expect(result.code).toBe(1); // the namespaced paths other than events are not served by this fake: 404
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ capture: { namespace: 'prod', since: '1h' } });
+    expect(readFileSync(join(out, 'sources/k8s-resources/daemonsets.json'), 'utf8')).not.toContain('node-exporter');
+    expect(readFileSync(join(out, 'sources/k8s-resources/pods.json'), 'utf8')).toContain('api-service-1199');
     const events = lines(join(out, 'sources/k8s-events/events.jsonl'));
     expect(events.map((e) => (e.metadata as { name: string }).name)).toEqual(['b']);
     const paths = new Set(server!.requests.filter((r) => r.method === 'GET').map((r) => r.path));
@@ -239,6 +242,14 @@ describe('causa capture', () => {
     expect(manifestOf(out).capture.cancelled).toBe(true);
     expect(lines(join(out, 'sources/k8s-events/events.jsonl'))).toHaveLength(3);
     expect((await verifyBundleAt(out, [])).intact).toBe(true);
+  });
+
+  it('shows progress on stderr when it is a terminal, and clears the line at the end', async () => {
+    const { dir, kubeconfig } = await setUp();
+    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, 'capture')], undefined, true);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('\r\x1b[Kasking https://127.0.0.1');
+    expect(result.stderr.endsWith('\r\x1b[K')).toBe(true);
   });
 
   it('bad arguments and unknown contexts are exit 2', async () => {

@@ -25,6 +25,21 @@ export const SELF_REVIEWS = {
  */
 const CONNECT_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'proxy']);
 
+/**
+ * The subresource a resource path names, if it is one of the connecting ones. Paths read
+ * [api/v1 | apis/G/V] [namespaces/NS] RESOURCE NAME SUBRESOURCE…, so a namespace or an object that happens
+ * to be called "exec" or "proxy" is not mistaken for one; the old top-level /api/v1/proxy/… is refused too.
+ */
+function connectSubresourceOf(segments: string[]): string | undefined {
+  const prefix = segments[0] === 'api' ? 1 : segments[0] === 'apis' ? 2 : undefined;
+  if (prefix === undefined) return undefined;
+  let rest = segments.slice(prefix + 1);
+  if (rest[0] === 'proxy') return 'proxy';
+  if (rest[0] === 'namespaces' && rest.length >= 3) rest = rest.slice(2);
+  const sub = rest[2];
+  return sub !== undefined && CONNECT_SUBRESOURCES.has(sub) ? sub : undefined;
+}
+
 function refuse(reason: string): GateDecision {
   return { ok: false, reason: `refused by Causa's read-only gate: ${reason}` };
 }
@@ -47,10 +62,8 @@ export function checkReadOnly(request: GateRequest): GateDecision {
   }
   if (method === 'GET') {
     if (request.body !== undefined) return refuse(`GET ${parts.pathname} with a body`);
-    const sub = segments.find((s) => CONNECT_SUBRESOURCES.has(s));
-    if (sub && (segments[0] === 'api' || segments[0] === 'apis')) {
-      return refuse(`GET ${parts.pathname}: the ${sub} subresource opens a connection into the workload, it does not read state`);
-    }
+    const sub = connectSubresourceOf(segments);
+    if (sub) return refuse(`GET ${parts.pathname}: the ${sub} subresource opens a connection into the workload, it does not read state`);
     return { ok: true };
   }
   if (method === 'POST') {

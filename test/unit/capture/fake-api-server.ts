@@ -93,8 +93,17 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
   let resourceVersion = options.resourceVersion ?? 1000;
   const open = new Set<ServerResponse>();
 
+  /** A namespaced path (/api/v1/namespaces/NS/pods) serves the cluster-wide collection's objects in NS. */
+  function collectionAt(path: string): FakeApiOptions['collections'][string] | undefined {
+    if (options.collections[path]) return options.collections[path];
+    const match = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)$/.exec(path);
+    const all = match ? options.collections[`${match[1]}/${match[3]}`] : undefined;
+    if (!match || !all) return undefined;
+    return { ...all, items: all.items.filter((item) => (item.metadata as { namespace?: string }).namespace === match[2]) };
+  }
+
   function listPage(res: ServerResponse, path: string, query: Record<string, string>): void {
-    const collection = options.collections[path] ?? { kind: 'List', apiVersion: 'v1', items: [] };
+    const collection = collectionAt(path)!;
     const limit = query.limit ? Number(query.limit) : Infinity;
     const offset = query.continue ? Number(Buffer.from(query.continue, 'base64url').toString('utf8').split(':')[1]) : 0;
     const items = collection.items.slice(offset, offset + limit);
@@ -150,7 +159,7 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
       return send(res, 403, statusBody(403, 'Forbidden', `${url.pathname} is forbidden: User "system:serviceaccount:causa:reader" cannot list resource at the cluster scope`));
     }
     if (query.watch === '1' || query.watch === 'true') return watch(res, url.pathname, query);
-    if (!options.collections[url.pathname]) return send(res, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!collectionAt(url.pathname)) return send(res, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     return listPage(res, url.pathname, query);
   }
 

@@ -7,7 +7,7 @@ const SSRR = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesRev
 
 describe('checkReadOnly', () => {
   it('lets get, list and watch through', () => {
-    for (const path of ['/api/v1/pods?limit=500', '/api/v1/namespaces/prod/pods/api-0', '/apis/apps/v1/deployments?watch=1&resourceVersion=12', '/version', '/']) {
+    for (const path of ['/api/v1/pods?limit=500', '/api/v1/namespaces/prod/pods/api-0', '/api/v1/namespaces/exec/pods', '/api/v1/namespaces/proxy/pods/proxy', '/apis/apps/v1/namespaces/attach/deployments', '/apis/apps/v1/deployments?watch=1&resourceVersion=12', '/version', '/']) {
       expect(checkReadOnly({ method: 'GET', path })).toEqual({ ok: true });
     }
   });
@@ -29,7 +29,7 @@ describe('checkReadOnly', () => {
   });
 
   it('refuses a GET that opens a connection into a workload (exec, attach, portforward, proxy)', () => {
-    for (const path of ['/api/v1/namespaces/prod/pods/api-0/exec?command=sh', '/api/v1/namespaces/prod/pods/api-0/attach', '/api/v1/namespaces/prod/pods/api-0/portforward', '/api/v1/namespaces/prod/services/api/proxy/admin/reset', '/api/v1/nodes/n1/proxy/configz']) {
+    for (const path of ['/api/v1/namespaces/prod/pods/api-0/exec?command=sh', '/api/v1/namespaces/prod/pods/api-0/attach', '/api/v1/namespaces/prod/pods/api-0/portforward', '/api/v1/namespaces/prod/services/api/proxy/admin/reset', '/api/v1/nodes/n1/proxy/configz', '/api/v1/proxy/namespaces/prod/services/api/admin', '/apis/kubevirt.io/v1/namespaces/prod/virtualmachineinstances/vm/portforward']) {
       expect(checkReadOnly({ method: 'GET', path })).toMatchObject({ ok: false, reason: expect.stringContaining('opens a connection') });
     }
   });
