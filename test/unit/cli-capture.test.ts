@@ -100,6 +100,17 @@ describe('causa capture', () => {
     expect(verify.code).toBe(0);
   });
 
+  it('starts a list over when its continue token expires between pages (410 Gone)', async () => {
+    const { dir, kubeconfig } = await setUp({ expireContinueOnce: ['/api/v1/pods'] });
+    const out = join(dir, 'capture');
+    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out]);
+    expect(result.code).toBe(0);
+    const pages = server!.requests.filter((r) => r.path === '/api/v1/pods').map((r) => (r.query.continue ? 'next' : 'first'));
+    expect(pages).toEqual(['first', 'next', 'first', 'next', 'next']);
+    expect(manifestOf(out).capture.resources.find((r) => r.name === 'pods')).toMatchObject({ items: PODS, pages: 3 });
+    expectOnlyReads(server!.requests);
+  });
+
   it('writes a zip for -o x.zip and refuses an existing output path with exit 2', async () => {
     const { dir, kubeconfig } = await setUp();
     const out = join(dir, 'capture.zip');

@@ -63,6 +63,8 @@ export interface FakeApiOptions {
   tokenExpiresAfter?: number;
   rules?: { resourceRules: unknown[]; nonResourceRules?: unknown[] };
   watches?: Record<string, WatchScript>;
+  /** Collection paths whose first continue token has expired by the time it is used (410 Gone). */
+  expireContinueOnce?: string[];
   /** The resourceVersion lists report. */
   resourceVersion?: number;
 }
@@ -159,6 +161,11 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
       return send(res, 403, statusBody(403, 'Forbidden', `${url.pathname} is forbidden: User "system:serviceaccount:causa:reader" cannot list resource at the cluster scope`));
     }
     if (query.watch === '1' || query.watch === 'true') return watch(res, url.pathname, query);
+    const expiring = options.expireContinueOnce?.indexOf(url.pathname) ?? -1;
+    if (query.continue && expiring !== -1) {
+      options.expireContinueOnce!.splice(expiring, 1);
+      return send(res, 410, statusBody(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'));
+    }
     if (!collectionAt(url.pathname)) return send(res, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     return listPage(res, url.pathname, query);
   }
