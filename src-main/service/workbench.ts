@@ -16,6 +16,8 @@ import {
   listSources,
   type TimeBounds,
 } from '../store/queries';
+import { captureBesideCase } from './capture/capture-for-case';
+import { listKubeContexts } from './capture/kubeconfig';
 import { importBuffers, importPaths } from './import';
 import { caseVerifications, verdictLookup, verifyCaseRecords } from './verification';
 
@@ -86,6 +88,8 @@ export class Workbench {
       return { event: found.event, raw: found.raw.toString('utf8'), source_name: found.source_name };
     },
     verifyCase: () => verifyCaseRecords(this.store),
+    kubeContexts: () => listKubeContexts(),
+    captureCluster: (input) => captureBesideCase(this.store.path, input),
     importFiles: ({ files }) =>
       importBuffers(
         this.store,

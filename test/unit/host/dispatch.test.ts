@@ -26,6 +26,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   getEvent: { id: 1 },
   importFiles: { files: [{ name: 'audit.jsonl', data_base64: '' }] },
   verifyCase: {},
+  kubeContexts: {},
+  captureCluster: { context: 'prod-ro' },
   openEvidence: {},
 };
 
@@ -58,6 +60,11 @@ describe('dispatch', () => {
     ['listEvents', { filter: { search: 'x'.repeat(1001) } }],
     ['listEvents', { filter: { actor: 42 } }],
     ['listEvents', { filter: 'everything' }],
+    ['captureCluster', {}],
+    ['captureCluster', { context: '' }],
+    ['captureCluster', { context: 'prod', namespace: '../etc' }],
+    ['captureCluster', { context: 'prod', watch: '5 minutes' }],
+    ['captureCluster', { context: 'prod', out: '/etc/passwd' }],
     ['getEvent', {}],
     ['getEvent', { id: 0 }],
     ['getEvent', { id: '1' }],
