@@ -33,7 +33,7 @@ async function run(argv: string[], untilInterrupted?: () => Promise<void>, isTTY
   return { code, stdout, stderr };
 }
 
-async function setUp(options: Partial<FakeApiOptions> = {}, token = TOKEN, caPem?: string): Promise<{ kubeconfig: string; dir: string }> {
+async function setUp(options: Partial<FakeApiOptions> = {}, token: string | Record<string, unknown> = TOKEN, caPem?: string): Promise<{ kubeconfig: string; dir: string }> {
   server = await startFakeApiServer({ certificates, token: TOKEN, collections: clusterCollections(), ...options });
   const dir = mkdtempSync(join(tmpdir(), 'causa-capture-'));
   return { dir, kubeconfig: writeKubeconfig(dir, server.url, caPem ?? certificates.caPem, token) };
@@ -165,6 +165,23 @@ describe('causa capture', () => {
     expect(server!.requests.filter((r) => !r.authorized)).toHaveLength(1);
     expect((await verifyBundleAt(out, [])).intact).toBe(true);
     expectOnlyReads(server!.requests);
+  });
+
+  it('gets its token from an exec plugin, as kubectl would', async () => {
+    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: TOKEN } });
+    const { dir, kubeconfig } = await setUp({}, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'sh', args: ['-c', `echo '${credential}'`], interactiveMode: 'Never' } });
+    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, 'capture')]);
+    expect(result.code).toBe(0);
+    expect(server!.requests.every((r) => r.authorized)).toBe(true);
+  });
+
+  it('an exec plugin that fails: exit 2 naming the credential, nothing sent', async () => {
+    const { dir, kubeconfig } = await setUp({}, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'sh', args: ['-c', 'echo "token expired, run sso login" >&2; exit 1'], interactiveMode: 'Never' } });
+    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, 'capture')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("the kubeconfig's credential for https://127.0.0.1");
+    expect(result.stderr).toContain('could not be obtained');
+    expect(server!.requests).toEqual([]);
   });
 
   it('an unreachable server: exit 2 naming the address and the reason', async () => {

@@ -18,6 +18,7 @@ export type FailureKind =
   | 'gone'
   | 'http'
   | 'timeout'
+  | 'credential'
   | 'cancelled'
   | 'protocol';
 
@@ -125,7 +126,12 @@ export class ReadOnlyKubeClient {
       method: request.method.toUpperCase(),
       headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}) },
     };
-    await this.config.applyToHTTPSOptions(options);
+    try {
+      // Runs the exec plugin or refreshes the OIDC token when the kubeconfig says so.
+      await this.config.applyToHTTPSOptions(options);
+    } catch (error) {
+      throw new KubeRequestError('credential', `the kubeconfig's credential for ${this.server} could not be obtained (${(error as Error).message.trim()})`);
+    }
     const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
     const signals = [timeout, this.options.signal].filter((s): s is AbortSignal => s !== undefined);
     const signal = AbortSignal.any(signals);

@@ -39,7 +39,7 @@ export interface CaptureResult {
 }
 
 /** Failures after which no further request can succeed: the rest are not tried. */
-const STOPPING: ReadonlySet<FailureKind> = new Set(['unreachable', 'tls', 'unauthorized', 'timeout']);
+const STOPPING: ReadonlySet<FailureKind> = new Set(['unreachable', 'tls', 'unauthorized', 'timeout', 'credential']);
 
 function durationOf(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -57,7 +57,10 @@ async function askIdentity(client: ReadOnlyKubeClient, warnings: string[]): Prom
     return { identity: { ...(username ? { username } : {}), ...(uid ? { uid } : {}), ...(groups ? { groups } : {}), ...(extra ? { extra } : {}) }, raw };
   } catch (error) {
     // Nothing can be read when the server cannot be reached or the credential is refused: stop here.
-    if (error instanceof KubeRequestError && (STOPPING.has(error.kind) || error.kind === 'cancelled')) throw new ServiceError(error.kind === 'cancelled' ? 'cancelled' : 'io', `${client.server}: ${error.message}`);
+    if (error instanceof KubeRequestError && (STOPPING.has(error.kind) || error.kind === 'cancelled')) {
+      const where = error.message.includes(client.server) ? '' : `${client.server}: `;
+      throw new ServiceError(error.kind === 'cancelled' ? 'cancelled' : 'io', `${where}${error.message}`);
+    }
     const reason = `who this credential is is unknown: SelfSubjectReview failed (${(error as Error).message})`;
     warnings.push(reason);
     return { identity: { unknown: reason } };
@@ -99,6 +102,59 @@ interface EventsRead {
   watchFailure?: string;
 }
 
+interface Collected {
+  sources: RawSource[];
+  reports: Map<string, ResourceReport>;
+  events: EventsRead[];
+}
+
+/**
+ * Lists every captured type in turn. Once the server is unreachable or the credential is refused, the
+ * types not yet read are marked with that reason instead of being asked for again.
+ */
+async function readTypes(
+  client: ReadOnlyKubeClient,
+  namespace: string | undefined,
+  signal: AbortSignal | undefined,
+  progress: (text: string) => void,
+  into: Collected,
+): Promise<{ stopReason?: string }> {
+  let stopReason: string | undefined;
+  for (const type of CAPTURED_RESOURCES) {
+    const base = baseReport(type, namespace);
+    if (signal?.aborted) {
+      into.reports.set(type.name, { ...base, status: 'cancelled', reason: 'cancelled before it was read' });
+      continue;
+    }
+    if (stopReason) {
+      into.reports.set(type.name, { ...base, status: 'failed', reason: `not read: ${stopReason}` });
+      continue;
+    }
+    try {
+      const listed = await listAll(client, type, namespace, (n) => progress(`${type.name}: ${n} read`));
+      if (type.events) {
+        into.events.push({ type, listed: listed.objects, watched: [], pages: listed.pages, relists: 0, ...(listed.resourceVersion ? { resourceVersion: listed.resourceVersion } : {}) });
+      } else {
+        into.sources.push({ path: sourcePathOf(type), type: 'k8s-resources', data: listDocument(listed.objects, listed.resourceVersion) });
+        into.reports.set(type.name, capturedReport(type, namespace, { items: listed.objects.length, pages: listed.pages }));
+      }
+    } catch (error) {
+      into.reports.set(type.name, reportFailure(type, namespace, error));
+      if (error instanceof KubeRequestError && STOPPING.has(error.kind)) stopReason = error.message;
+    }
+  }
+  return stopReason ? { stopReason } : {};
+}
+
+/** The Events file: listed Events within --since (undated ones kept), then what arrived by watch. */
+function eventsSource(read: EventsRead, namespace: string | undefined, since: number | undefined, watched: boolean, reports: Map<string, ResourceReport>): RawSource {
+  const kept = read.listed.filter((object) => since === undefined || (eventTimeOf(object.bytes) ?? Infinity) >= since);
+  const objects = [...kept, ...read.watched];
+  const report = capturedReport(read.type, namespace, { items: objects.length, pages: read.pages, ...(watched ? { watched: read.watched.length } : {}), relists: read.relists });
+  reports.set(read.type.name, read.watchFailure ? { ...report, reason: read.watchFailure } : report);
+  return { path: sourcePathOf(read.type), type: 'k8s-events', data: jsonLines(objects) };
+}
+
 export async function captureCluster(request: CaptureRequest): Promise<CaptureResult> {
   const sinceMs = durationOf('since', request.since);
   const watchMs = durationOf('watch', request.watch);
@@ -124,41 +180,12 @@ export async function captureCluster(request: CaptureRequest): Promise<CaptureRe
           'Causa only reads, but a read-only context is safer for evidence collection. Capturing anyway.',
       );
     }
-    let stopReason: string | undefined;
-    for (const type of CAPTURED_RESOURCES) {
-      const base = baseReport(type, namespace);
-      if (request.signal?.aborted) {
-        reports.set(type.name, { ...base, status: 'cancelled', reason: 'cancelled before it was read' });
-        continue;
-      }
-      if (stopReason) {
-        reports.set(type.name, { ...base, status: 'failed', reason: `not read: ${stopReason}` });
-        continue;
-      }
-      try {
-        const listed = await listAll(client, type, namespace, (n) => progress(`${type.name}: ${n} read`));
-        if (type.events) {
-          events.push({ type, listed: listed.objects, watched: [], pages: listed.pages, relists: 0, ...(listed.resourceVersion ? { resourceVersion: listed.resourceVersion } : {}) });
-        } else {
-          sources.push({ path: sourcePathOf(type), type: 'k8s-resources', data: listDocument(listed.objects, listed.resourceVersion) });
-          reports.set(type.name, capturedReport(type, namespace, { items: listed.objects.length, pages: listed.pages }));
-        }
-      } catch (error) {
-        reports.set(type.name, reportFailure(type, namespace, error));
-        if (error instanceof KubeRequestError && STOPPING.has(error.kind)) stopReason = error.message;
-      }
-    }
+    const { stopReason } = await readTypes(client, namespace, request.signal, progress, { sources, reports, events });
     if (watchMs !== undefined && events.length > 0 && !stopReason && !request.signal?.aborted) {
       await watchEvents(client, events, namespace, watchMs, request.signal, progress);
     }
-    for (const read of events) {
-      const since = sinceMs === undefined ? undefined : started.getTime() - sinceMs;
-      const kept = read.listed.filter((object) => since === undefined || (eventTimeOf(object.bytes) ?? Infinity) >= since);
-      const objects = [...kept, ...read.watched];
-      sources.push({ path: sourcePathOf(read.type), type: 'k8s-events', data: jsonLines(objects) });
-      const report = capturedReport(read.type, namespace, { items: objects.length, pages: read.pages, ...(watchMs !== undefined ? { watched: read.watched.length } : {}), relists: read.relists });
-      reports.set(read.type.name, read.watchFailure ? { ...report, reason: read.watchFailure } : report);
-    }
+    const since = sinceMs === undefined ? undefined : started.getTime() - sinceMs;
+    for (const read of events) sources.push(eventsSource(read, namespace, since, watchMs !== undefined, reports));
     const ordered = CAPTURED_RESOURCES.map((type) => reports.get(type.name)!);
     const capturedAny = ordered.some((r) => r.status === 'captured');
     if (!capturedAny) {

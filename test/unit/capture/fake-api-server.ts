@@ -190,15 +190,15 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
   };
 }
 
-/** A kubeconfig with one context for the server, trusting `caPem`, authenticating with a bearer token. */
-export function writeKubeconfig(dir: string, server: string, caPem: string, token: string, context = 'test-cluster'): string {
+/** A kubeconfig with one context for the server, trusting `caPem`, with a bearer token (or another user entry). */
+export function writeKubeconfig(dir: string, server: string, caPem: string, token: string | Record<string, unknown>, context = 'test-cluster'): string {
   const path = join(dir, 'kubeconfig');
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
     'current-context': context,
     clusters: [{ name: 'fake', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
-    users: [{ name: 'reader', user: { token } }],
+    users: [{ name: 'reader', user: typeof token === 'string' ? { token } : token }],
     contexts: [{ name: context, context: { cluster: 'fake', user: 'reader' } }],
   };
   // JSON is YAML: the kubeconfig loader reads it as is.
