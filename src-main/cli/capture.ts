@@ -6,7 +6,7 @@ import type { CliIo } from '../cli';
 import { captureCluster, type CaptureResult } from '../service/capture/run-capture';
 import { ServiceError } from '../shared/errors';
 
-export const CAPTURE_USAGE = `  capture --context CTX [--kubeconfig FILE] [--namespace NS] [--since DUR] [--watch DUR] -o BUNDLE
+export const CAPTURE_USAGE = `  capture --context CTX [--kubeconfig FILE] [--namespace NS] [--since DUR] [--watch DUR] [--key KEY.pem] -o BUNDLE
                                              read-only snapshot of a live cluster, sealed into a bundle`;
 
 const OPTIONS = {

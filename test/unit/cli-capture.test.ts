@@ -213,6 +213,17 @@ describe('causa capture', () => {
     expectOnlyReads(server!.requests);
   });
 
+  it('a cluster that cannot say who the credential is: a warning, the identity recorded as unknown, the capture whole', async () => {
+    const { dir, kubeconfig } = await setUp({ withoutSelfSubjectReview: true });
+    const out = join(dir, 'capture');
+    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('warning: who this credential is is unknown: SelfSubjectReview failed (the cluster does not serve SelfSubjectReview (404 Not Found))');
+    expect(manifestOf(out).capture.identity.unknown).toContain('SelfSubjectReview failed');
+    expect(existsSync(join(out, 'sources/k8s-auth/selfsubjectreview.json'))).toBe(false);
+    expectOnlyReads(server!.requests);
+  });
+
   it('--since keeps only recent Events; --namespace reads namespaced types in that namespace only', async () => {
     const { dir, kubeconfig } = await setUp({ collections: { ...clusterCollections(), '/api/v1/namespaces/prod/events': { kind: 'EventList', apiVersion: 'v1', items: [coreEvent('a', new Date(Date.now() - 7_200_000).toISOString()), coreEvent('b', new Date().toISOString())] } } });
     const out = join(dir, 'capture');

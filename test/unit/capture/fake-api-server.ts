@@ -63,6 +63,8 @@ export interface FakeApiOptions {
   tokenExpiresAfter?: number;
   rules?: { resourceRules: unknown[]; nonResourceRules?: unknown[] };
   watches?: Record<string, WatchScript>;
+  /** An older cluster: SelfSubjectReview (GA in 1.28) is not served. */
+  withoutSelfSubjectReview?: boolean;
   /** Collection paths whose first continue token has expired by the time it is used (410 Gone). */
   expireContinueOnce?: string[];
   /** The resourceVersion lists report. */
@@ -148,7 +150,7 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
     const authorized = req.headers.authorization === `Bearer ${options.token}` && (options.tokenExpiresAfter === undefined || requests.length < options.tokenExpiresAfter);
     requests.push({ method: req.method ?? '', path: url.pathname, query, authorized, body });
     if (!authorized) return send(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
-    if (req.method === 'POST' && url.pathname === '/apis/authentication.k8s.io/v1/selfsubjectreviews') {
+    if (req.method === 'POST' && url.pathname === '/apis/authentication.k8s.io/v1/selfsubjectreviews' && !options.withoutSelfSubjectReview) {
       return send(res, 201, { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: { username: 'system:serviceaccount:causa:reader', uid: 'b1f9c1e4-0000-4000-8000-000000000001', groups: ['system:serviceaccounts', 'system:serviceaccounts:causa', 'system:authenticated'] } } });
     }
     if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews') {
@@ -156,6 +158,7 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
       const rules = options.rules ?? { resourceRules: [{ verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/version'] }] };
       return send(res, 201, { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status: { ...rules, incomplete: false } });
     }
+    if (req.method === 'POST' && url.pathname.endsWith('/selfsubjectreviews')) return send(res, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     if (req.method !== 'GET') return send(res, 405, statusBody(405, 'MethodNotAllowed', `${req.method} is not served here`));
     if (options.forbidden?.includes(url.pathname)) {
       return send(res, 403, statusBody(403, 'Forbidden', `${url.pathname} is forbidden: User "system:serviceaccount:causa:reader" cannot list resource at the cluster scope`));
