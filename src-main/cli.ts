@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
@@ -51,6 +52,7 @@ Commands:
                                              print the case's normalized events in time order
   graph CASE                                 print the causal graph: chains, and every edge with its
                                              rule, strength and joining fields (--json: {nodes, edges})
+${CAPTURE_USAGE}
 
 Every command takes --json for machine-readable output on stdout.
 Exit codes: 0 success, 1 the evidence failed a check, 2 the command could not run.
@@ -411,6 +413,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   events: runEvents,
   graph: runGraph,
   serve: runServe,
+  capture: runCapture,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -13,7 +13,7 @@ const LAYERS = [
   ['store', (f) => f.startsWith('src-main/store/')],
   ['service', (f) => f.startsWith('src-main/service/')],
   ['host', (f) => f.startsWith('src-main/host/')],
-  ['cli', (f) => f === 'src-main/cli.ts'],
+  ['cli', (f) => f === 'src-main/cli.ts' || f.startsWith('src-main/cli/')],
   ['renderer', (f) => f.startsWith('src-renderer/')],
 ];
 
@@ -24,7 +24,7 @@ const MAY_IMPORT = {
   service: ['service', 'core', 'store', 'shared'],
   host: ['host', 'service', 'shared'],
   shell: ['shell', 'host', 'service', 'shared'],
-  cli: ['host', 'service', 'shared'],
+  cli: ['cli', 'host', 'service', 'shared'],
   renderer: ['renderer'],
 };
 

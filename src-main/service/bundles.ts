@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { openBundleFiles, writeBundleFiles } from '../core/bundle/files';
-import { readSourceFolder, sealSources, type RawSource } from '../core/bundle/seal';
+import { readSourceFolder, sealSources, type RawSource, type SealOptions } from '../core/bundle/seal';
 import { generateSigningKey, keyFingerprint, loadPrivateKey } from '../core/bundle/signing';
 import { detectFormat, PROBE_BYTES } from '../core/ingest';
 import { generateInc0047, generateStagingApollo, type SampleSource } from '../core/sample';
@@ -92,6 +92,27 @@ export async function sealFolder(request: SealRequest): Promise<{ out: string; s
     throw new ServiceError('io', error.message);
   });
   return { out: request.out, sources: read.sources.length, ...(key ? { signed_by: fingerprintOf(key) } : {}) };
+}
+
+/** Seals sources made in memory (a live capture) into a bundle at `out`, unsigned unless a key is given. */
+export async function sealRawSources(
+  sources: RawSource[],
+  out: string,
+  options: { case: NonNullable<SealOptions['case']>; capture: NonNullable<SealOptions['capture']>; key?: string; createdAt: string },
+): Promise<{ out: string; sources: number; signed_by?: string }> {
+  const key = options.key ? await readKey(options.key) : undefined;
+  const files = sealBundleOrFail(sources, {
+    case: options.case,
+    capture: options.capture,
+    createdAt: options.createdAt,
+    creator: creator(),
+    ...(key ? { key } : {}),
+    detectType: detectRecordType,
+  });
+  await writeBundleFiles(out, files).catch((error: Error) => {
+    throw new ServiceError('io', error.message);
+  });
+  return { out, sources: sources.length, ...(key ? { signed_by: fingerprintOf(key) } : {}) };
 }
 
 function sealBundleOrFail(sources: RawSource[], options: Parameters<typeof sealSources>[1]): Map<string, Buffer> {

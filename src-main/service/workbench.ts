@@ -20,6 +20,8 @@ import {
 import { analysisState, recordAction, redoAction, undoAction } from './analysis';
 import { buildGraph } from './graph';
 import { importBuffers, importPaths, type ImportOptions } from './import';
+import { captureBesideCase } from './capture/capture-for-case';
+import { listKubeContexts } from './capture/kubeconfig';
 import { caseVerifications, verdictLookup, verifyCaseRecords } from './verification';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -101,6 +103,8 @@ export class Workbench {
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
+    kubeContexts: () => listKubeContexts(),
+    captureCluster: (input) => captureBesideCase(this.store.path, input),
     importFiles: ({ files }) =>
       importBuffers(
         this.store,

@@ -118,6 +118,48 @@ export const UploadedFile = z.object({
   data_base64: z.string().max(700_000_000),
 });
 
+export const KubeContexts = z.object({
+  /** The kubeconfig file(s) read: KUBECONFIG, else ~/.kube/config. */
+  from: z.string(),
+  current: z.string().optional(),
+  contexts: z.array(
+    z.object({ name: z.string(), cluster: z.string(), user: z.string(), namespace: z.string().optional(), server: z.string().optional() }),
+  ),
+});
+export type KubeContexts = z.infer<typeof KubeContexts>;
+
+const Duration = z.string().regex(/^(\d+(ms|s|m|h|d))+$/, 'a duration like 90s, 15m or 1h30m').max(32);
+
+// Strict: a renderer that sends an output path or a kubeconfig file is refused, not quietly ignored.
+export const CaptureRequest = z.strictObject({
+  context: z.string().min(1).max(253),
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name').max(63).optional(),
+  since: Duration.optional(),
+  watch: Duration.optional(),
+});
+
+/** The outcome of a capture: where the bundle was sealed (chosen by the main side) and what it holds. */
+export const CaptureSummary = z.object({
+  out: z.string(),
+  complete: z.boolean(),
+  identity: z.string().optional(),
+  may_mutate: z.boolean(),
+  mutating_rules: z.array(z.string()),
+  resources: z.array(
+    z.object({
+      name: z.string(),
+      api_version: z.string(),
+      scope: z.string(),
+      status: z.enum(['captured', 'not_visible', 'failed', 'cancelled']),
+      items: z.number().int().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+  failed: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+export type CaptureSummary = z.infer<typeof CaptureSummary>;
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -148,6 +190,10 @@ export const contract = {
   record: method(z.object({ action: JournalAction }), AnalysisState),
   undo: method(z.object({}), AnalysisState),
   redo: method(z.object({}), AnalysisState),
+  /** The kubeconfig contexts a capture can use (read from KUBECONFIG or ~/.kube/config, never a renderer path). */
+  kubeContexts: method(z.object({}), KubeContexts),
+  /** A read-only capture of the context's cluster, sealed into a bundle beside the case file. */
+  captureCluster: method(CaptureRequest, CaptureSummary),
   /** Electron only: the main side shows its own Open dialog; the path never comes from the renderer. */
   openEvidence: method(z.object({}), ImportReport),
 };

@@ -85,6 +85,8 @@ describe('the causa/layers rule', () => {
     ['cli → better-sqlite3', CLI, defaultImport('better-sqlite3'), /better-sqlite3/],
     ['cli → the store', CLI, value('./store/case-store'), /cli must not import store/],
     ['cli → the window', CLI, value('./window'), /cli must not import shell/],
+    ['a CLI command module → the store', 'src-main/cli/capture.ts', value('../store/case-store'), /cli must not import store/],
+    ['a CLI command module → core', 'src-main/cli/capture.ts', value('../core/capture/resources'), /cli must not import core/],
     // the shell wires; it does not reach into SQLite or the core.
     ['shell → better-sqlite3', 'src-main/index.ts', defaultImport('better-sqlite3'), /shell must not import better/],
     ['shell → the store', 'src-main/window.ts', value('./store/case-store'), /shell must not import store/],
@@ -134,6 +136,8 @@ describe('the causa/layers rule', () => {
     ['host → shared', 'src-main/host/dispatch.ts', value('../shared/contract')],
     ['cli → web mode', CLI, value('./host/http')],
     ['cli → the service', CLI, value('./service/workbench')],
+    ['cli → a CLI command module', CLI, value('./cli/capture')],
+    ['a CLI command module → the service', 'src-main/cli/capture.ts', value('../service/capture/run-capture')],
     ['index.ts → electron', 'src-main/index.ts', value('electron')],
     ['window.ts → electron', 'src-main/window.ts', value('electron')],
     ['preload.ts → electron', 'src-main/preload.ts', value('electron')],

@@ -31,6 +31,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   record: { action: { type: 'star', node: 'e1', starred: true } },
   undo: {},
   redo: {},
+  kubeContexts: {},
+  captureCluster: { context: 'prod-ro' },
   openEvidence: {},
 };
 
@@ -63,6 +65,11 @@ describe('dispatch', () => {
     ['listEvents', { filter: { search: 'x'.repeat(1001) } }],
     ['listEvents', { filter: { actor: 42 } }],
     ['listEvents', { filter: 'everything' }],
+    ['captureCluster', {}],
+    ['captureCluster', { context: '' }],
+    ['captureCluster', { context: 'prod', namespace: '../etc' }],
+    ['captureCluster', { context: 'prod', watch: '5 minutes' }],
+    ['captureCluster', { context: 'prod', out: '/etc/passwd' }],
     ['getEvent', {}],
     ['getEvent', { id: 0 }],
     ['getEvent', { id: '1' }],

@@ -1,4 +1,5 @@
 import { useCaseData } from '../../state/case-data';
+import { ConnectToCluster } from '../capture/ConnectToCluster';
 import { useImport } from '../../state/import';
 import { shortTime } from '../timeline/format';
 
@@ -20,6 +21,7 @@ export function CaseHeader({ canOpenDialog }: { canOpenDialog: boolean }) {
       </div>
       {error && <span className="error" role="alert">{error}</span>}
       <div className="actions">
+        <ConnectToCluster />
         {canOpenDialog ? (
           <button onClick={() => void openDialog()}>Open evidence…</button>
         ) : (
