@@ -3,12 +3,15 @@
 import { readerFor, type RecordFormat } from './format';
 import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
 import { parseJsonLines, type ParsedRecord } from './json-lines';
+import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
+import { kubernautAudit } from './kubernaut-audit';
 import { readLines } from './lines';
+import { mcpJsonRpc } from './mcp-jsonrpc';
 import { PROBE_BYTES, probeHead, probeValue, type Probe } from './probe';
 
 /** Every format Causa reads. Detection tries them in this order, so a more specific format comes first. */
-export const FORMATS: readonly RecordFormat[] = [k8sAudit];
+export const FORMATS: readonly RecordFormat[] = [k8sAudit, hashLedger, kubernautAudit, mcpJsonRpc];
 
 export function findFormat(name: string): RecordFormat | undefined {
   return FORMATS.find((format) => format.name === name);
