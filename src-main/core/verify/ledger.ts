@@ -39,7 +39,15 @@ interface Entry {
   unreadable?: string;
 }
 
-function readEntry(position: number, raw: Buffer): Entry {
+/** One record of a ledger as a case or a file holds it; `unreadable` when it could not even be imported. */
+export interface LedgerRecord {
+  position: number;
+  raw?: Buffer;
+  unreadable?: string;
+}
+
+function readEntry(position: number, raw: Buffer | undefined, unreadable?: string): Entry {
+  if (!raw) return { position, unreadable: unreadable ?? 'missing' };
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));
@@ -111,7 +119,7 @@ function nameLinkBreak(entries: readonly Entry[], i: number): { position: number
  * Verifies one ledger's records, in order; positions are the records' own (lines of the source). Streams:
  * only the first records' canonical forms are held (to choose the rule), then each record's hashes.
  */
-export function verifyLedger(records: Iterable<{ position: number; raw: Buffer }>): LedgerVerdict {
+export function verifyLedger(records: Iterable<LedgerRecord>): LedgerVerdict {
   const entries: Entry[] = [];
   const holds: boolean[] = [];
   let rule: LedgerRule | undefined;
@@ -122,7 +130,7 @@ export function verifyLedger(records: Iterable<{ position: number; raw: Buffer }
     }
   };
   for (const record of records) {
-    entries.push(readEntry(record.position, record.raw));
+    entries.push(readEntry(record.position, record.raw, record.unreadable));
     if (entries.length === RULE_SAMPLE) {
       rule = chooseRule(entries);
       settle(0);
