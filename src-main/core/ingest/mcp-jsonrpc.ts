@@ -117,6 +117,7 @@ function sessionIdOf(value: Record<string, unknown>): string | undefined {
 
 function envelopeOf(value: Record<string, unknown>): Envelope | { bad: string } {
   if (isMessage(value)) return { message: value, timeNs: null };
+  if (value.jsonrpc === '2.0') return { bad: 'not an MCP JSON-RPC message: neither a method, a result object nor an error' };
   const inner = wrapped(value);
   if (!isObject(inner)) return { bad: 'not an MCP JSON-RPC message: no "jsonrpc":"2.0" member, and no message, msg or payload object in a wrapper' };
   const time = parseTime(value.timestamp ?? value.ts ?? value.time);
