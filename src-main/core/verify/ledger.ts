@@ -105,7 +105,8 @@ function nameLinkBreak(entries: readonly Entry[], i: number): { position: number
   if (prev !== undefined && entries.some((other, k) => k > i && hashAt(k) === prev)) {
     return { position, nature: 'reordered', reason: `record ${position} links to a record that comes after it: records reordered` };
   }
-  if (i >= 2 && prev === hashAt(i - 2)) {
+  // The record links past the one before it (to the one two back, or to genesis from second place).
+  if ((i >= 2 && prev === hashAt(i - 2)) || (i === 1 && isGenesis(entry.prev))) {
     const at = entries[i - 1]!.position;
     return { position: at, nature: 'inserted', reason: `record ${at} is not in the chain (the record after it links past it): record inserted` };
   }
@@ -155,7 +156,12 @@ export function verifyLedger(records: Iterable<LedgerRecord>): LedgerVerdict {
     if (!holds[i]) return broken(entry.position, 'modified', `record ${entry.position}'s hash does not match its content (${rule}): record modified`);
     if (i === 0) {
       if (isGenesis(entry.prev)) continue;
-      // A chain whose first record does not start it: an excerpt, or records cut off the front.
+      // A chain whose first record does not start it: moved there, put before it, or the records before
+      // it cut off the front (or an excerpt, which a chain cannot tell from that).
+      const prev = entry.prev?.toLowerCase();
+      if (entries.some((other, k) => k > 0 && other.hash?.toLowerCase() === prev)) {
+        return broken(entry.position, 'reordered', `record ${entry.position} links to a record that comes after it: records reordered`);
+      }
       if (count > 1 && isGenesis(entries[1]!.prev)) {
         return broken(entry.position, 'inserted', `record ${entry.position} precedes the chain's first record: record inserted`);
       }
