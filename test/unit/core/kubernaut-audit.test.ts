@@ -19,7 +19,7 @@ async function importLines(text: string): Promise<NormalizedEvent[]> {
 
 describe('kubernaut-audit (fixtures from the project generator, src-main/core/sample/kubernaut-events.ts)', () => {
   const lines = generateKubernautEvents();
-  const raw = lines.map((line) => JSON.parse(line) as Record<string, any>);
+  const raw = lines.map((line) => JSON.parse(line) as { correlation_id: string; event_type: string; event_timestamp: string; resource_id: string; event_data: Record<string, unknown> });
   const correlation = raw[0]!.correlation_id as string;
 
   it('generates the same bytes for the same seed, and one correlation_id for the remediation', () => {
@@ -71,7 +71,7 @@ describe('kubernaut-audit (fixtures from the project generator, src-main/core/sa
     expect(detectFormat(Buffer.from(`{\n"data": [\n${lines.join(',\n')}\n],\n"pagination": {"total": ${lines.length}}\n}\n`))).toMatchObject({ ok: true, layout: { kind: 'document', patterns: [['data', '*']] } });
   });
 
-  it('a rejected approval skips the workflow, and the AI analysis's approval step fails', async () => {
+  it('a rejected approval skips the workflow, and the AI analysis approval step fails', async () => {
     const rejected = generateKubernautEvents({ approval: 'rejected' }).map((l) => JSON.parse(l) as { event_type: string });
     expect(rejected.some((r) => r.event_type.startsWith('workflowexecution.'))).toBe(false);
     const events = await importLines(`${generateKubernautEvents({ approval: 'rejected' }).join('\n')}\n`);

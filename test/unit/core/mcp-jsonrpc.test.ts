@@ -175,7 +175,7 @@ describe('mcp-jsonrpc: proxy recordings', () => {
    * request without jsonrpc/id, the CallToolResult alone).
    */
   function mcpDebugRecording(): Buffer {
-    const [request, response] = caseMessages(`${CASES}internal_k8s_core_v1_pod_pod_exec_test.yaml`).map((m) => JSON.parse(m.line) as Record<string, any>);
+    const [request, response] = caseMessages(`${CASES}internal_k8s_core_v1_pod_pod_exec_test.yaml`).map((m) => JSON.parse(m.line) as { method: string; params: unknown; result: unknown });
     const lines = [
       '# MCP Recording Session',
       '# Started: 2026-03-14T03:04:05Z',
