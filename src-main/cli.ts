@@ -348,7 +348,13 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
     const verifications = await workbench.handlers.verifyCase({});
     if (json) io.stdout.write(`${JSON.stringify(verifications)}\n`);
     else if (verifications.length === 0) io.stdout.write(`${casePath}: no bundles in this case, so nothing sealed to check the records against (loose files are unverifiable)\n`);
-    else for (const v of verifications) writeVerdict({ ...v.verdict, bundle: `${v.location} (records kept in ${casePath})` } as BundleVerdict, io);
+    else {
+      for (const v of verifications) {
+        writeVerdict({ ...v.verdict, bundle: `${v.location} (records kept in ${casePath})` } as BundleVerdict, io);
+        const chain = v.subject === 'ledger' ? v.verdict.sources[0] : undefined;
+        if (chain) io.stdout.write(`  ledger chain: ${chain.verdict}, ${chain.records ?? 0} records, rule ${chain.rule ?? 'none'}, genesis ${chain.genesis ?? 'unknown'} (records cut off the end cannot be known without an anchor)\n`);
+      }
+    }
     return verifications.every((v) => v.verdict.intact) ? EXIT_OK : EXIT_EVIDENCE;
   } finally {
     workbench.close();

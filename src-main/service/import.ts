@@ -13,6 +13,7 @@ import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { listImportErrors, listSources } from '../store/queries';
+import { LEDGER_FORMAT, verifyLedgerSource } from './ledger-verification';
 import { verifyImportedBundle } from './verification';
 
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
@@ -157,6 +158,7 @@ async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ 
     errors,
     more_errors: errorCount - errors.length,
   };
+  if (events > 0 && format === LEDGER_FORMAT) verifyLedgerSource(store, sourceId!, file.name);
   return events > 0 ? { result, sourceId } : { result };
 }
 

@@ -14,15 +14,12 @@ import {
   listBundles,
   recordVerification,
 } from '../store/verification';
+import { ledgerChecks, ledgerVerdicts, verifyLedgerSources, type LedgerCheck } from './ledger-verification';
 import { listTrustedKeys } from './trust';
 
-export interface CaseVerification {
-  bundle_id: number;
-  location: string;
-  at: string;
-  subject: 'bundle' | 'case';
-  verdict: BundleVerdict;
-}
+export type CaseVerification =
+  | { bundle_id: number; location: string; at: string; subject: 'bundle' | 'case'; verdict: BundleVerdict }
+  | LedgerCheck;
 
 async function trustedKeys(): Promise<Set<string>> {
   return new Set((await listTrustedKeys()).map((key) => key.fingerprint));
@@ -39,10 +36,10 @@ export async function verifyImportedBundle(store: CaseStore, files: BundleFiles,
   return verdict;
 }
 
-/** Re-verifies every bundle's records as the case keeps them, and records each verdict. */
+/** Re-verifies every bundle's records as the case keeps them, and every ledger's own chain; records each verdict. */
 export async function verifyCaseRecords(store: CaseStore): Promise<CaseVerification[]> {
   const trusted = await trustedKeys();
-  return listBundles(store).map((bundle) => {
+  const bundles = listBundles(store).map((bundle): CaseVerification => {
     const sourceIds = new Map(bundle.sources.map((s) => [s.bundle_path, s.source_id]));
     const verdict = verifyStoredBundle(
       {
@@ -60,17 +57,19 @@ export async function verifyCaseRecords(store: CaseStore): Promise<CaseVerificat
     const { at } = recordVerification(store, { subject: 'case', bundle_id: bundle.id, intact: verdict.intact, verdict });
     return { bundle_id: bundle.id, location: bundle.location, at, subject: 'case', verdict };
   });
+  return [...bundles, ...verifyLedgerSources(store)];
 }
 
 export function caseVerifications(store: CaseStore): CaseVerification[] {
   const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
-  return latestVerifications(store).map((row) => ({
+  const bundles = latestVerifications(store).map((row): CaseVerification => ({
     bundle_id: row.bundle_id,
     location: locations.get(row.bundle_id) ?? '',
     at: row.at,
     subject: row.subject,
     verdict: row.verdict as BundleVerdict,
   }));
+  return [...bundles, ...ledgerChecks(store)];
 }
 
 /** Maps each record to its verdict from the latest verification of its source's bundle. */
@@ -86,8 +85,15 @@ export function verdictLookup(store: CaseStore): VerdictOf {
       });
     }
   }
+  // A ledger's own chain speaks for its records: a break in it breaks them wherever they came from, and
+  // an intact chain makes loose ledger records intact rather than unverifiable.
+  const ledgers = ledgerVerdicts(store);
   return (sourceId, position) => {
     const entry = bySource.get(sourceId);
-    return recordVerdict(entry?.source, entry?.signed ?? false, position);
+    const sealed = recordVerdict(entry?.source, entry?.signed ?? false, position);
+    const ledger = ledgers.get(sourceId);
+    if (!ledger || ledger.verdict === 'unverifiable') return sealed;
+    const own = recordVerdict(ledger, true, position);
+    return own === 'broken' || sealed === 'unverifiable' ? own : sealed;
   };
 }

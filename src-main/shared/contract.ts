@@ -53,10 +53,12 @@ const BreakNature = z.enum(['modified', 'inserted', 'deleted', 'reordered', 'tru
 
 /** The latest verification of one bundle of the case: of the bundle as imported, or of the records kept. */
 export const VerificationSummary = z.object({
+  /** 0 for a ledger's own chain (subject 'ledger'), which belongs to no bundle; source_id names it. */
   bundle_id: z.number().int(),
+  source_id: z.number().int().optional(),
   location: z.string(),
   at: z.string(),
-  subject: z.enum(['bundle', 'case']),
+  subject: z.enum(['bundle', 'case', 'ledger']),
   verdict: z.object({
     intact: z.boolean(),
     signature: z.object({
@@ -74,6 +76,9 @@ export const VerificationSummary = z.object({
         first_bad_position: z.number().int().optional(),
         nature: BreakNature.optional(),
         reason: z.string().optional(),
+        /** A ledger's own hash rule (core/verify/ledger.ts), and how its chain starts. */
+        rule: z.string().optional(),
+        genesis: z.string().optional(),
       }),
     ),
     problems: z.array(z.object({ item: z.string(), reason: z.string(), position: z.number().int().optional(), nature: BreakNature.optional() })),

@@ -18,7 +18,7 @@ export function addSealedLeaves(store: CaseStore, bundleId: number, bundlePath: 
 
 export function recordVerification(
   store: CaseStore,
-  entry: { subject: 'bundle' | 'case'; bundle_id: number; intact: boolean; verdict: unknown },
+  entry: { subject: 'bundle' | 'case' | 'ledger'; bundle_id: number | null; intact: boolean; verdict: unknown },
 ): { id: number; at: string } {
   const at = new Date().toISOString();
   const result = store.db
@@ -63,4 +63,15 @@ export function latestVerifications(store: CaseStore): VerificationRow[] {
 export function* iterateSourceRecords(store: CaseStore, sourceId: number): Generator<{ position: number; raw: Buffer }> {
   const statement = store.db.prepare('SELECT position, raw FROM event WHERE source_id = ? AND ordinal = 0 ORDER BY position');
   for (const row of statement.iterate(sourceId)) yield row as { position: number; raw: Buffer };
+}
+
+/** The latest check of each ledger source's embedded chain (subject 'ledger', no bundle), by source id. */
+export function latestLedgerVerifications(store: CaseStore): Map<number, { at: string; verdict: unknown }> {
+  const rows = store.db.prepare("SELECT at, verdict FROM verification WHERE subject = 'ledger' ORDER BY id").all() as { at: string; verdict: string }[];
+  const latest = new Map<number, { at: string; verdict: unknown }>();
+  for (const row of rows) {
+    const verdict = JSON.parse(row.verdict) as { source_id?: unknown };
+    if (typeof verdict.source_id === 'number') latest.set(verdict.source_id, { at: row.at, verdict });
+  }
+  return latest;
 }

@@ -23,6 +23,8 @@ export interface RecordFormat {
   name: string;
   /** What a user calls it, used in error messages ("not a Kubernetes audit event"). */
   title: string;
+  /** JSON lines: lines starting with `#` are comments, not records (mcp-debug's recordings open with two). */
+  lineComments?: boolean;
   /** JSON lines: whether a line's value is plausibly a record of this format (used to detect a file's format). */
   recognizes(value: unknown): boolean;
   /**

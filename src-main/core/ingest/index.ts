@@ -3,16 +3,19 @@
 import { readerFor, type RecordFormat } from './format';
 import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
 import { parseJsonLines, type ParsedRecord } from './json-lines';
+import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
+import { kubernautAudit } from './kubernaut-audit';
 import { langfuseTrace } from './langfuse-trace';
 import { readLines } from './lines';
+import { mcpJsonRpc } from './mcp-jsonrpc';
 import { openaiChat } from './openai-chat';
 import { otlpJson } from './otlp-json';
 import { PROBE_BYTES, probeHead, probeValue, type Probe } from './probe';
 
 /** Every format Causa reads. Detection tries them in this order, so a more specific format comes first. */
 // A chat message is the loosest shape (any object with a role), so openai-chat comes last.
-export const FORMATS: readonly RecordFormat[] = [k8sAudit, otlpJson, langfuseTrace, openaiChat];
+export const FORMATS: readonly RecordFormat[] = [k8sAudit, hashLedger, kubernautAudit, mcpJsonRpc, otlpJson, langfuseTrace, openaiChat];
 
 export function findFormat(name: string): RecordFormat | undefined {
   return FORMATS.find((format) => format.name === name);

@@ -43,6 +43,7 @@ export async function* parseJsonLines(lines: AsyncIterable<Line>, format: Record
   let seenContent = false;
   for await (const line of lines) {
     if (isBlank(line.bytes)) continue;
+    if (format.lineComments && line.bytes[0] === 0x23) continue;
     const decoded = decodeLine(line.bytes);
     if ('reason' in decoded) {
       if (!seenContent) {

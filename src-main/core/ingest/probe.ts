@@ -25,8 +25,14 @@ export type Probe =
 function firstNonSpace(head: Buffer): number {
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i += 1;
-  return i;
+  for (;;) {
+    while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i += 1;
+    // Leading `#` comment lines (a recorder's banner) do not decide the shape; the lines after them do.
+    if (head[i] !== 0x23) return i;
+    const nl = head.indexOf(0x0a, i);
+    if (nl === -1) return i;
+    i = nl + 1;
+  }
 }
 
 function scanHead(head: Buffer, pattern: readonly (string | '*')[]): { elements: DocumentElement[]; broken: boolean } {

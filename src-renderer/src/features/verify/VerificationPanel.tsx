@@ -25,10 +25,10 @@ export function VerificationPanel() {
       {verification.map((v) => {
         const sig = v.verdict.signature;
         return (
-          <div key={v.bundle_id} className={`bundle-verdict ${v.verdict.intact ? 'ok' : 'bad'}`} data-testid="bundle-verdict">
+          <div key={`${v.subject}-${v.bundle_id}-${v.source_id ?? ''}`} className={`bundle-verdict ${v.verdict.intact ? 'ok' : 'bad'}`} data-testid="bundle-verdict">
             <strong>{v.verdict.intact ? 'Intact' : `${v.verdict.problems.length} problem${v.verdict.problems.length === 1 ? '' : 's'}`}</strong>{' '}
             <span className="muted">
-              {v.subject === 'bundle' ? 'bundle checked on import' : 'records re-checked'} {v.at.slice(0, 19).replace('T', ' ')} UTC
+              {v.subject === 'bundle' ? 'bundle checked on import' : v.subject === 'ledger' ? 'ledger chain checked' : 'records re-checked'} {v.at.slice(0, 19).replace('T', ' ')} UTC
             </span>
             <div className="muted" title={v.location}>{v.location.split('/').pop()}</div>
             <div>
