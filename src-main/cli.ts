@@ -46,8 +46,9 @@ Commands:
                                              file (.causa) or evidence to import into a new case
   import PATH... --case FILE [--format F]    import evidence files or folders into a case file; the format
                                              of each file is detected from its content unless F names it
-  events CASE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT]
-                                             print the case's normalized events in time order
+  events CASE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT] [--stages]
+                                             print the case's normalized events in time order, one line
+                                             per audited API call (its latest stage) unless --stages
 
 Every command takes --json for machine-readable output on stdout.
 Exit codes: 0 success, 1 the evidence failed a check, 2 the command could not run.
@@ -138,6 +139,7 @@ async function runEvents(args: string[], io: CliIo): Promise<number> {
     since: { type: 'string' },
     until: { type: 'string' },
     search: { type: 'string' },
+    stages: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError('events needs exactly one CASE file');
   const casePath = positionals[0]!;
@@ -148,6 +150,7 @@ async function runEvents(args: string[], io: CliIo): Promise<number> {
     since: values.since,
     until: values.until,
     search: values.search,
+    ...(values.stages ? { stages: true } : {}),
   };
   const workbench = Workbench.open(casePath);
   try {
