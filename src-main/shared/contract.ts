@@ -152,7 +152,8 @@ export const contract = {
       raw: z.string(),
       source_name: z.string(),
       api_call: ApiCall.optional(),
-      duplicates: z.array(z.object({ id: z.number().int(), source_name: z.string() })).optional(),
+      /** The same record in other sources; same_bytes false: the same auditID and stage, written differently. */
+      duplicates: z.array(z.object({ id: z.number().int(), source_name: z.string(), same_bytes: z.boolean() })).optional(),
     }),
   ),
   importFiles: method(z.object({ files: z.array(UploadedFile).min(1).max(100) }), ImportReport),

@@ -28,10 +28,20 @@ const CALLS_OF = `INSERT INTO api_call (audit_id, latest_event_id, first_time, l
   ON CONFLICT (audit_id) DO UPDATE SET latest_event_id = excluded.latest_event_id, first_time = excluded.first_time,
     last_time = excluded.last_time, stages = excluded.stages, records = excluded.records`;
 
+const SUPERSEDED = `UPDATE audit_stage AS st SET superseded = EXISTS (
+    SELECT 1 FROM api_call c JOIN audit_stage ls ON ls.event_id = c.latest_event_id
+      JOIN event le ON le.id = c.latest_event_id JOIN event se ON se.id = st.event_id
+    WHERE c.audit_id = st.audit_id AND c.latest_event_id <> st.event_id
+      AND (st.stage_rank < ls.stage_rank OR se.raw_sha256 = le.raw_sha256))
+  WHERE CALL_CLAUSE`;
+
+const IN_SOURCE = (alias: string): string => `${alias}.audit_id IN (SELECT audit_id FROM audit_stage WHERE source_id = ?)`;
+
 /** Adds one newly imported source's audit stages to the grouping (inside its import transaction). */
 export function groupSourceApiCalls(db: Database.Database, sourceId: number): void {
   db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ?')).run(sourceId);
-  db.prepare(CALLS_OF.replace('CALL_CLAUSE', 's.audit_id IN (SELECT audit_id FROM audit_stage WHERE source_id = ?)')).run(sourceId);
+  db.prepare(CALLS_OF.replace('CALL_CLAUSE', IN_SOURCE('s'))).run(sourceId);
+  db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_SOURCE('st'))).run(sourceId);
 }
 
 /** Recomputes the whole grouping from the evidence rows. */
@@ -40,15 +50,16 @@ export function rebuildApiCalls(store: CaseStore): void {
     store.db.exec('DELETE FROM api_call; DELETE FROM audit_stage;');
     store.db.exec(STAGES_OF.replace('SOURCE_CLAUSE', '1'));
     store.db.exec(CALLS_OF.replace('CALL_CLAUSE', '1'));
+    store.db.exec(SUPERSEDED.replace('CALL_CLAUSE', '1'));
   })();
 }
 
 /**
  * A WHERE condition on event `e`: false for the earlier stages of an API call whose latest stage the
- * case holds, so a listing shows one row per call (the latest stage, carrying the call's outcome).
+ * case holds (and for copies of that stage from other files), so a listing shows one row per call: the
+ * latest stage, carrying the call's outcome.
  */
-export const LATEST_STAGE_ONLY = `NOT EXISTS (SELECT 1 FROM audit_stage st JOIN api_call c ON c.audit_id = st.audit_id
-  WHERE st.event_id = e.id AND c.latest_event_id <> e.id)`;
+export const LATEST_STAGE_ONLY = 'NOT EXISTS (SELECT 1 FROM audit_stage st WHERE st.event_id = e.id AND st.superseded = 1)';
 
 export interface CallStage {
   id: number;
@@ -81,16 +92,24 @@ export function apiCallOf(store: CaseStore, eventId: number): { audit_id: string
  * record), or for audit events the same auditID and stage written differently (re-serialized by a
  * collector). Two files holding one record are two pieces of evidence that point to one another.
  */
-export function duplicatesOf(store: CaseStore, eventId: number): { id: number; source_name: string }[] {
-  return store.db
+export function duplicatesOf(store: CaseStore, eventId: number): Duplicate[] {
+  const rows = store.db
     .prepare(
-      `SELECT d.id, s.name AS source_name FROM event e JOIN event d ON d.raw_sha256 = e.raw_sha256 AND d.ordinal = e.ordinal
-         JOIN source s ON s.id = d.source_id WHERE e.id = ?1 AND d.source_id <> e.source_id
-       UNION
-       SELECT o.event_id AS id, s.name AS source_name FROM audit_stage st
-         JOIN audit_stage o ON o.audit_id = st.audit_id AND o.stage = st.stage AND o.source_id <> st.source_id
-         JOIN source s ON s.id = o.source_id WHERE st.event_id = ?1
-       ORDER BY id`,
+      `SELECT d.id, s.name AS source_name, d.raw_sha256 = e.raw_sha256 AS same_bytes FROM event e
+         JOIN event d ON d.source_id <> e.source_id AND (
+           (d.raw_sha256 = e.raw_sha256 AND d.ordinal = e.ordinal)
+           OR d.id IN (SELECT o.event_id FROM audit_stage st JOIN audit_stage o ON o.audit_id = st.audit_id
+                       AND o.stage = st.stage WHERE st.event_id = e.id))
+         JOIN source s ON s.id = d.source_id
+       WHERE e.id = ? ORDER BY d.id`,
     )
-    .all(eventId) as { id: number; source_name: string }[];
+    .all(eventId) as { id: number; source_name: string; same_bytes: number }[];
+  return rows.map((row) => ({ id: row.id, source_name: row.source_name, same_bytes: row.same_bytes === 1 }));
+}
+
+/** The same record in another source: `same_bytes` false means the same auditID and stage, other bytes. */
+export interface Duplicate {
+  id: number;
+  source_name: string;
+  same_bytes: boolean;
 }

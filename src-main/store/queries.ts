@@ -2,7 +2,7 @@
 // the timeline's row count and its rows can never disagree.
 import type { EventFilter, SourceInfo } from '../shared/contract';
 import type { EventJson } from '../shared/model';
-import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage } from './api-calls';
+import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplicate } from './api-calls';
 import type { CaseStore } from './case-store';
 
 /** Names the verification verdict of a record: its source and position → the verdict word. */
@@ -152,7 +152,7 @@ export interface FoundEvent {
   /** For a stage of an audited API call: the call's auditID, its latest stage and every stage in the case. */
   api_call?: { audit_id: string; latest_id: number; stages: CallStage[] };
   /** The same record in other sources of the case. */
-  duplicates: { id: number; source_name: string }[];
+  duplicates: Duplicate[];
 }
 
 export function getEvent(store: CaseStore, id: number, verdictOf?: VerdictOf): FoundEvent | undefined {

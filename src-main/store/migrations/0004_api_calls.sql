@@ -10,7 +10,11 @@ CREATE TABLE audit_stage (
   audit_id   TEXT NOT NULL,
   stage      TEXT NOT NULL,
   stage_rank INTEGER NOT NULL,
-  stage_time TEXT                   -- stageTimestamp as the record wrote it
+  stage_time TEXT,                  -- stageTimestamp as the record wrote it
+  -- 1 when a listing shows the call's latest stage instead: an earlier stage, or the same record as the
+  -- latest (same bytes) from another file. The same auditID and stage with other bytes stays visible:
+  -- the Audit-ID is client-controlled, so two different records under one id conflict, they do not merge.
+  superseded INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX audit_stage_by_call ON audit_stage (audit_id, stage_rank, stage_time);
 CREATE INDEX audit_stage_by_source ON audit_stage (source_id);
