@@ -24,7 +24,7 @@ interface ListDefaults {
 }
 
 function isListKind(kind: unknown): kind is string {
-  return typeof kind === 'string' && kind.endsWith('List') && kind.length > 4;
+  return typeof kind === 'string' && kind.endsWith('List');
 }
 
 /** Whether a value is a Kubernetes object (kind, apiVersion, metadata), not a list and not an audit event. */
