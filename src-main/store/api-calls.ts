@@ -93,15 +93,17 @@ export function apiCallOf(store: CaseStore, eventId: number): { audit_id: string
  * collector). Two files holding one record are two pieces of evidence that point to one another.
  */
 export function duplicatesOf(store: CaseStore, eventId: number): Duplicate[] {
+  // Two indexed lookups (by raw_sha256, by auditID), not one join with OR, which would scan every event.
   const rows = store.db
     .prepare(
       `SELECT d.id, s.name AS source_name, d.raw_sha256 = e.raw_sha256 AS same_bytes FROM event e
-         JOIN event d ON d.source_id <> e.source_id AND (
-           (d.raw_sha256 = e.raw_sha256 AND d.ordinal = e.ordinal)
-           OR d.id IN (SELECT o.event_id FROM audit_stage st JOIN audit_stage o ON o.audit_id = st.audit_id
-                       AND o.stage = st.stage WHERE st.event_id = e.id))
+         JOIN event d ON d.id IN (
+           SELECT x.id FROM event x WHERE x.raw_sha256 = e.raw_sha256 AND x.ordinal = e.ordinal
+           UNION
+           SELECT o.event_id FROM audit_stage st JOIN audit_stage o ON o.audit_id = st.audit_id AND o.stage = st.stage
+           WHERE st.event_id = e.id)
          JOIN source s ON s.id = d.source_id
-       WHERE e.id = ? ORDER BY d.id`,
+       WHERE e.id = ? AND d.source_id <> e.source_id ORDER BY d.id`,
     )
     .all(eventId) as { id: number; source_name: string; same_bytes: number }[];
   return rows.map((row) => ({ id: row.id, source_name: row.source_name, same_bytes: row.same_bytes === 1 }));
