@@ -48,8 +48,9 @@ Commands:
                                              file (.causa) or evidence to import into a new case
   import PATH... --case FILE [--format F]    import evidence files or folders into a case file; the format
                                              of each file is detected from its content unless F names it
-  events CASE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT]
-                                             print the case's normalized events in time order
+  events CASE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT] [--stages]
+                                             print the case's normalized events in time order, one line
+                                             per audited API call (its latest stage) unless --stages
   graph CASE                                 print the causal graph: chains, and every edge with its
                                              rule, strength and joining fields (--json: {nodes, edges})
 ${CAPTURE_USAGE}
@@ -145,6 +146,7 @@ async function runEvents(args: string[], io: CliIo): Promise<number> {
     since: { type: 'string' },
     until: { type: 'string' },
     search: { type: 'string' },
+    stages: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError('events needs exactly one CASE file');
   const casePath = positionals[0]!;
@@ -155,6 +157,7 @@ async function runEvents(args: string[], io: CliIo): Promise<number> {
     since: values.since,
     until: values.until,
     search: values.search,
+    ...(values.stages ? { stages: true } : {}),
   };
   const workbench = Workbench.open(casePath);
   try {

@@ -147,6 +147,7 @@ async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ 
       tx.addError(sourceId!, lastPosition + 1, reason);
       noteError(lastPosition + 1, reason);
     }
+    if (events > 0) tx.groupApiCalls(sourceId);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     return { commit: events > 0, value: undefined };
   });

@@ -95,7 +95,13 @@ export class Workbench {
     getEvent: ({ id }) => {
       const found = getEvent(this.store, id, verdictLookup(this.store));
       if (!found) throw new ServiceError('not_found', `no event ${id} in this case`);
-      return { event: found.event, raw: found.raw.toString('utf8'), source_name: found.source_name };
+      return {
+        event: found.event,
+        raw: found.raw.toString('utf8'),
+        source_name: found.source_name,
+        ...(found.api_call ? { api_call: found.api_call } : {}),
+        duplicates: found.duplicates,
+      };
     },
     verifyCase: () => verifyCaseRecords(this.store),
     graph: ({ filter }) => this.graph(filter),

@@ -34,6 +34,11 @@ export const EventFilter = z.object({
   until: z.string().max(64).optional(),
   /** Substring of the raw record, case-insensitive. */
   search: z.string().max(1000).optional(),
+  /**
+   * Every stage of an audited API call as its own row. By default a call is one row: its latest stage
+   * (RequestReceived … ResponseComplete, Panic), which carries the call's outcome.
+   */
+  stages: z.boolean().optional(),
 });
 export type EventFilter = z.infer<typeof EventFilter>;
 
@@ -165,6 +170,15 @@ export const CaptureSummary = z.object({
 });
 export type CaptureSummary = z.infer<typeof CaptureSummary>;
 
+/** The audited API call an event is a stage of: every stage record of it the case holds, in stage order. */
+export const ApiCall = z.object({
+  audit_id: z.string(),
+  /** The stage shown for the call in listings: the furthest one, whose outcome the call has. */
+  latest_id: z.number().int(),
+  stages: z.array(z.object({ id: z.number().int(), stage: z.string(), time: z.string().optional(), source_name: z.string() })),
+});
+export type ApiCall = z.infer<typeof ApiCall>;
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -182,7 +196,14 @@ export const contract = {
   ),
   getEvent: method(
     z.object({ id: z.number().int().min(1) }),
-    z.object({ event: EventJson, raw: z.string(), source_name: z.string() }),
+    z.object({
+      event: EventJson,
+      raw: z.string(),
+      source_name: z.string(),
+      api_call: ApiCall.optional(),
+      /** The same record in other sources; same_bytes false: the same auditID and stage, written differently. */
+      duplicates: z.array(z.object({ id: z.number().int(), source_name: z.string(), same_bytes: z.boolean() })).optional(),
+    }),
   ),
   importFiles: method(z.object({ files: z.array(UploadedFile).min(1).max(100) }), ImportReport),
   /** Re-checks the records the case keeps against their bundles' sealed hashes; recorded with its time. */

@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
 import { formatNanos } from '../shared/time';
+import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
@@ -192,5 +193,10 @@ export class WriteTransaction {
 
   addError(sourceId: number, line: number, reason: string, locator?: string): void {
     this.insertErrorStmt.run(sourceId, line, locator ?? null, reason);
+  }
+
+  /** Groups the source's audit stages into API calls, with those of earlier sources (derived data). */
+  groupApiCalls(sourceId: number): void {
+    groupSourceApiCalls(this.db, sourceId);
   }
 }

@@ -2,6 +2,7 @@
 // the timeline's row count and its rows can never disagree.
 import type { EventFilter, SourceInfo } from '../shared/contract';
 import type { EventJson } from '../shared/model';
+import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplicate } from './api-calls';
 import type { CaseStore } from './case-store';
 
 /** Names the verification verdict of a record: its source and position → the verdict word. */
@@ -106,6 +107,7 @@ function whereClause(filter: EventFilter, bounds: TimeBounds): { sql: string; pa
     clauses.push("CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'");
     params.push(likePattern(filter.search));
   }
+  if (!filter.stages) clauses.push(LATEST_STAGE_ONLY);
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
@@ -151,15 +153,29 @@ export function matchingEventIds(store: CaseStore, filter: EventFilter, bounds: 
   return ids;
 }
 
-export function getEvent(
-  store: CaseStore,
-  id: number,
-  verdictOf?: VerdictOf,
-): { event: EventJson; raw: Buffer; source_name: string } | undefined {
+export interface FoundEvent {
+  event: EventJson;
+  raw: Buffer;
+  source_name: string;
+  /** For a stage of an audited API call: the call's auditID, its latest stage and every stage in the case. */
+  api_call?: { audit_id: string; latest_id: number; stages: CallStage[] };
+  /** The same record in other sources of the case. */
+  duplicates: Duplicate[];
+}
+
+export function getEvent(store: CaseStore, id: number, verdictOf?: VerdictOf): FoundEvent | undefined {
   const row = store.db
     .prepare(`SELECT ${EVENT_COLUMNS}, e.raw FROM event e JOIN source s ON s.id = e.source_id WHERE e.id = ?`)
     .get(id) as EventDbRow | undefined;
-  return row ? { event: toEventJson(row, verdictOf), raw: row.raw, source_name: row.source_name } : undefined;
+  if (!row) return undefined;
+  const call = apiCallOf(store, id);
+  return {
+    event: toEventJson(row, verdictOf),
+    raw: row.raw,
+    source_name: row.source_name,
+    ...(call ? { api_call: call } : {}),
+    duplicates: duplicatesOf(store, id),
+  };
 }
 
 export function listSources(store: CaseStore): SourceInfo[] {

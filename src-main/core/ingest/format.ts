@@ -34,12 +34,15 @@ export interface RecordFormat {
   documentRecords?(probe: DocumentProbe): readonly PathPattern[] | undefined;
   /** Derives the normalized fields of one record on its own, or says why it is not one of this format. */
   normalize(value: unknown, at?: RecordAt): Normalized;
-  /** A reader for one source, for formats that pair records (requests with responses) or carry context. */
-  createReader?(): RecordReader;
+  /**
+   * A reader for one source, for formats that pair records (requests with responses) or carry context.
+   * For a document, `probe` describes its head (a typed list's `kind` names the Kind its items leave out).
+   */
+  createReader?(probe?: DocumentProbe): RecordReader;
 }
 
-export function readerFor(format: RecordFormat): RecordReader {
-  return format.createReader ? format.createReader() : (value, at) => format.normalize(value, at);
+export function readerFor(format: RecordFormat, probe?: DocumentProbe): RecordReader {
+  return format.createReader ? format.createReader(probe) : (value, at) => format.normalize(value, at);
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

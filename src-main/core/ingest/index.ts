@@ -5,24 +5,40 @@ import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } f
 import { parseJsonLines, type ParsedRecord } from './json-lines';
 import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
+import { k8sEvents } from './k8s-events';
+import { k8sResources } from './k8s-resources';
 import { kubernautAudit } from './kubernaut-audit';
 import { langfuseTrace } from './langfuse-trace';
 import { readLines } from './lines';
 import { mcpJsonRpc } from './mcp-jsonrpc';
 import { openaiChat } from './openai-chat';
 import { otlpJson } from './otlp-json';
-import { PROBE_BYTES, probeHead, probeValue, type Probe } from './probe';
+import { PROBE_BYTES, probeHead, probeValue, type DocumentProbe, type Probe } from './probe';
 
-/** Every format Causa reads. Detection tries them in this order, so a more specific format comes first. */
-// A chat message is the loosest shape (any object with a role), so openai-chat comes last.
-export const FORMATS: readonly RecordFormat[] = [k8sAudit, hashLedger, kubernautAudit, mcpJsonRpc, otlpJson, langfuseTrace, openaiChat];
+/**
+ * Every format Causa reads. Detection tries them in this order, so a more specific format comes first:
+ * audit events and Kubernetes Events are both `kind: Event` (the audit one has an auditID), and an Event
+ * is also a Kubernetes object, which k8s-resources would otherwise take. A chat message is the loosest
+ * shape (any object with a role), so openai-chat comes last.
+ */
+export const FORMATS: readonly RecordFormat[] = [
+  k8sAudit,
+  k8sEvents,
+  hashLedger,
+  kubernautAudit,
+  mcpJsonRpc,
+  otlpJson,
+  langfuseTrace,
+  k8sResources,
+  openaiChat,
+];
 
 export function findFormat(name: string): RecordFormat | undefined {
   return FORMATS.find((format) => format.name === name);
 }
 
 /** How a source's records sit in it. */
-export type Layout = { kind: 'lines' } | { kind: 'document'; patterns: readonly PathPattern[] };
+export type Layout = { kind: 'lines' } | { kind: 'document'; patterns: readonly PathPattern[]; probe?: DocumentProbe };
 
 export interface Detected {
   format: RecordFormat;
@@ -45,7 +61,7 @@ function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
   if (document) {
     for (const format of formats) {
       const patterns = format.documentRecords?.(document);
-      if (patterns) return { ok: true, format, layout: { kind: 'document', patterns } };
+      if (patterns) return { ok: true, format, layout: { kind: 'document', patterns, probe: document } };
     }
   }
   return { ok: false, reason: 'not a format Causa reads' };
@@ -84,8 +100,8 @@ export function detectRecordFormat(firstRecord: Buffer): RecordFormat | undefine
   return found.ok ? found.format : undefined;
 }
 
-async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordFormat, patterns: readonly PathPattern[]): AsyncGenerator<ParsedRecord> {
-  const read = readerFor(format);
+async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordFormat, patterns: readonly PathPattern[], probe?: DocumentProbe): AsyncGenerator<ParsedRecord> {
+  const read = readerFor(format, probe);
   let position = 0;
   try {
     for await (const element of scanJsonDocument(content, patterns)) {
@@ -112,7 +128,7 @@ async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordForm
 /** Parses a source's content (already gunzipped where needed) as records of the detected format. */
 export function parseSource(content: AsyncIterable<Buffer>, detected: Detected = { format: k8sAudit, layout: { kind: 'lines' } }): AsyncGenerator<ParsedRecord> {
   if (detected.layout.kind === 'lines') return parseJsonLines(readLines(content), detected.format);
-  return parseDocument(content, detected.format, detected.layout.patterns);
+  return parseDocument(content, detected.format, detected.layout.patterns, detected.layout.probe);
 }
 
 /** Takes the first bytes of a stream for detection, and gives back a stream that still yields them. */

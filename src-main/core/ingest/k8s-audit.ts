@@ -41,6 +41,24 @@ function metadataName(object: unknown): string | undefined {
   return isObject(object) && isObject(object.metadata) ? str(object.metadata.name) : undefined;
 }
 
+function firstExtra(user: Record<string, unknown>, key: string): string | undefined {
+  const values = isObject(user.extra) ? user.extra[key] : undefined;
+  return Array.isArray(values) ? str(values[0]) : undefined;
+}
+
+/**
+ * A service account token bound to a pod names the pod and node in user.extra. The actor stays the
+ * service account (that is who RBAC judged); the pod is kept visible as text: "from pod
+ * mcp-system/kubernetes-mcp-server-6c9d… on node worker-2". The pod runs in the account's namespace.
+ */
+function podIdentity(user: Record<string, unknown>, username: string | undefined): string | undefined {
+  const pod = firstExtra(user, 'authentication.kubernetes.io/pod-name');
+  if (!pod) return undefined;
+  const namespace = username?.startsWith('system:serviceaccount:') ? username.split(':')[2] : undefined;
+  const node = firstExtra(user, 'authentication.kubernetes.io/node-name');
+  return `from pod ${namespace ? `${namespace}/` : ''}${pod}${node ? ` on node ${node}` : ''}`;
+}
+
 function normalize(value: unknown): Normalized {
   if (!isObject(value)) return { ok: false, reason: 'not a Kubernetes audit event: not a JSON object' };
   if (value.kind !== 'Event') {
@@ -88,6 +106,7 @@ function normalize(value: unknown): Normalized {
     uid: objectUid,
   });
   const authz = decision ? (compact({ decision, reason: str(annotations[REASON]) }) as Authz) : undefined;
+  const text = podIdentity(user, username);
 
   return {
     ok: true,
@@ -105,6 +124,7 @@ function normalize(value: unknown): Normalized {
         object_uid: objectUid,
         owner_uids: ownerUids(value.responseObject) ?? ownerUids(value.requestObject),
       }),
+      ...(text ? { text } : {}),
     }],
   };
 }

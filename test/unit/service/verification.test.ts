@@ -46,8 +46,13 @@ describe('verification inside a case', () => {
     const [v] = info.verification;
     expect(v).toMatchObject({ subject: 'bundle', location: SAMPLE, verdict: { intact: true, signature: { status: 'valid', trusted: true } } });
     expect(Date.now() - Date.parse(v!.at)).toBeLessThan(60_000);
-    const page = await wb.handlers.listEvents({ filter: {}, offset: 0, limit: 50 });
-    expect(page.events.every((e) => e.verdict === 'intact')).toBe(true);
+    const page = await wb.handlers.listEvents({ filter: {}, offset: 0, limit: 1000 });
+    // Record streams are chained: each record is intact. Documents (the listings, the OTLP trace) are
+    // hashed whole: their file matches the signed manifest, but no chain can place a record in them.
+    const chained = page.events.filter((e) => /\.jsonl$/.test(e.source));
+    expect(chained.length).toBeGreaterThan(500);
+    expect(chained.every((e) => e.verdict === 'intact')).toBe(true);
+    expect(page.events.filter((e) => /\.json$/.test(e.source)).every((e) => e.verdict === 'unverifiable')).toBe(true);
   });
 
   it('marks records from the first altered one on, and keeps those before it', async () => {
@@ -60,7 +65,7 @@ describe('verification inside a case', () => {
     const wb = await openWith(bundle);
     const [v] = (await wb.handlers.caseInfo({})).verification;
     expect(v!.verdict.sources[0]).toMatchObject({ verdict: 'broken', first_bad_position: 100, nature: 'deleted' });
-    const events = [...wb.events({})];
+    const events = [...wb.events({ stages: true })].filter((e) => e.source.endsWith('k8s-audit/audit.jsonl'));
     const byPosition = new Map(events.map((e) => [e.position, e.verdict]));
     expect(byPosition.get(99)).toMatch(/intact|unsigned/);
     expect(byPosition.get(100)).toBe('broken');
@@ -74,7 +79,7 @@ describe('verification inside a case', () => {
     expect(clean[0]!.verdict.problems.filter((p) => p.item !== 'manifest.sig.json')).toEqual([]);
     // Someone edits the SQLite file directly, dropping the trigger that keeps evidence write-once.
     wb.store.db.exec('DROP TRIGGER event_no_update');
-    wb.store.db.prepare("UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'patch', 'get') AS BLOB) WHERE position = 339").run();
+    wb.store.db.prepare("UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'patch', 'get') AS BLOB) WHERE position = 339 AND source_id = (SELECT id FROM source WHERE name LIKE '%audit.jsonl')").run();
     const after = await wb.handlers.verifyCase({});
     expect(after[0]!.verdict.intact).toBe(false);
     expect(after[0]!.verdict.problems).toContainEqual(
@@ -82,7 +87,7 @@ describe('verification inside a case', () => {
     );
     const info = await wb.handlers.caseInfo({});
     expect(info.verification[0]).toMatchObject({ subject: 'case', verdict: { intact: false } });
-    const record339 = [...wb.events({ search: 'fieldManager=kubernetes-mcp-server' })].find((e) => e.position === 339);
+    const record339 = [...wb.events({ search: 'fieldManager=kubernetes-mcp-server', stages: true })].find((e) => e.position === 339);
     expect(record339?.verdict).toBe('broken');
   });
 

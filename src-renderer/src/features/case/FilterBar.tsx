@@ -17,6 +17,7 @@ export function FilterBar() {
   const [search, setSearch] = useState('');
   const [actor, setActor] = useState('');
   const [kind, setKind] = useState('');
+  const [stages, setStages] = useState(false);
   useDebounced(search, (value) => {
     if ((useCaseData.getState().filter.search ?? '') !== value) setFilter({ search: value || undefined });
   });
@@ -57,6 +58,18 @@ export function FilterBar() {
           </option>
         ))}
       </select>
+      <label className="toggle" title="An audited API call is one row (its latest stage) unless every stage is shown">
+        <input
+          type="checkbox"
+          checked={stages}
+          onChange={(e) => {
+            setStages(e.target.checked);
+            setFilter({ stages: e.target.checked || undefined });
+          }}
+          data-testid="filter-stages"
+        />{' '}
+        every stage
+      </label>
       <span className="muted" data-testid="filter-count">
         {total === undefined ? '…' : `${total.toLocaleString('en')} matching`}
       </span>

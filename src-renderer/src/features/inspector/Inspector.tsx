@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { EventJson } from '../../../../src-main/shared/model';
 import { useSelection } from '../../state/selection';
 import { VerdictBadge } from '../verify/VerdictBadge';
+import { RelatedRecords } from './RelatedRecords';
 
 function Field({ label, value }: { label: string; value: ReactNode }) {
   if (value === undefined || value === null || value === '') return null;
@@ -85,6 +86,7 @@ export function Inspector() {
             {detail.event.action} <span className="muted">#{detail.event.id}</span>
           </h2>
           <NormalizedFields event={detail.event} sourceName={detail.source_name} />
+          <RelatedRecords detail={detail} />
           <RawRecord raw={detail.raw} />
         </>
       )}

@@ -1,0 +1,117 @@
+// Audit stages grouped into API calls (DESIGN.md: "one request has one event per stage, grouped by
+// auditID"), and the same record found in two sources. Each stage stays its own evidence row; what is kept
+// here is derived from those rows, may be updated as later stages arrive in later files, and can be
+// rebuilt from the evidence at any time.
+import type Database from 'better-sqlite3';
+import type { CaseStore } from './case-store';
+
+const RANK = `CASE stage WHEN 'RequestReceived' THEN 1 WHEN 'ResponseStarted' THEN 2 WHEN 'ResponseComplete' THEN 3
+  WHEN 'Panic' THEN 4 ELSE 0 END`;
+
+// Only sources read as Kubernetes audit events have stages; their raw records are JSON objects.
+const STAGES_OF = `INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit_id, stage, stage_rank, stage_time)
+  SELECT id, source_id, audit_id, stage, ${RANK}, stage_time FROM (
+    SELECT e.id, e.source_id, json_extract(e.keys, '$.audit_id') AS audit_id,
+      json_extract(CAST(e.raw AS TEXT), '$.stage') AS stage, json_extract(CAST(e.raw AS TEXT), '$.stageTimestamp') AS stage_time
+    FROM event e JOIN source s ON s.id = e.source_id
+    WHERE s.format = 'k8s-audit' AND e.kind = 'k8s_api' AND e.keys IS NOT NULL AND SOURCE_CLAUSE)
+  WHERE audit_id IS NOT NULL AND typeof(stage) = 'text'`;
+
+// The latest stage is the furthest one (Panic, ResponseComplete, …), then the latest stage time; the same
+// stage from two files resolves to the first imported, so a re-import never moves a call.
+const CALLS_OF = `INSERT INTO api_call (audit_id, latest_event_id, first_time, last_time, stages, records)
+  SELECT s.audit_id,
+    (SELECT l.event_id FROM audit_stage l WHERE l.audit_id = s.audit_id
+      ORDER BY l.stage_rank DESC, l.stage_time DESC, l.event_id LIMIT 1),
+    min(s.stage_time), max(s.stage_time), count(DISTINCT s.stage), count(*)
+  FROM audit_stage s WHERE CALL_CLAUSE GROUP BY s.audit_id
+  ON CONFLICT (audit_id) DO UPDATE SET latest_event_id = excluded.latest_event_id, first_time = excluded.first_time,
+    last_time = excluded.last_time, stages = excluded.stages, records = excluded.records`;
+
+const SUPERSEDED = `UPDATE audit_stage AS st SET superseded = EXISTS (
+    SELECT 1 FROM api_call c JOIN audit_stage ls ON ls.event_id = c.latest_event_id
+      JOIN event le ON le.id = c.latest_event_id JOIN event se ON se.id = st.event_id
+    WHERE c.audit_id = st.audit_id AND c.latest_event_id <> st.event_id
+      AND (st.stage_rank < ls.stage_rank OR se.raw_sha256 = le.raw_sha256))
+  WHERE CALL_CLAUSE`;
+
+const IN_SOURCE = (alias: string): string => `${alias}.audit_id IN (SELECT audit_id FROM audit_stage WHERE source_id = ?)`;
+
+/** Adds one newly imported source's audit stages to the grouping (inside its import transaction). */
+export function groupSourceApiCalls(db: Database.Database, sourceId: number): void {
+  db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ?')).run(sourceId);
+  db.prepare(CALLS_OF.replace('CALL_CLAUSE', IN_SOURCE('s'))).run(sourceId);
+  db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_SOURCE('st'))).run(sourceId);
+}
+
+/** Recomputes the whole grouping from the evidence rows. */
+export function rebuildApiCalls(store: CaseStore): void {
+  store.db.transaction(() => {
+    store.db.exec('DELETE FROM api_call; DELETE FROM audit_stage;');
+    store.db.exec(STAGES_OF.replace('SOURCE_CLAUSE', '1'));
+    store.db.exec(CALLS_OF.replace('CALL_CLAUSE', '1'));
+    store.db.exec(SUPERSEDED.replace('CALL_CLAUSE', '1'));
+  })();
+}
+
+/**
+ * A WHERE condition on event `e`: false for the earlier stages of an API call whose latest stage the
+ * case holds (and for copies of that stage from other files), so a listing shows one row per call: the
+ * latest stage, carrying the call's outcome.
+ */
+export const LATEST_STAGE_ONLY = 'NOT EXISTS (SELECT 1 FROM audit_stage st WHERE st.event_id = e.id AND st.superseded = 1)';
+
+export interface CallStage {
+  id: number;
+  stage: string;
+  time?: string;
+  source_name: string;
+}
+
+/** The API call an event is a stage of: its auditID and every stage row the case holds, in stage order. */
+export function apiCallOf(store: CaseStore, eventId: number): { audit_id: string; latest_id: number; stages: CallStage[] } | undefined {
+  const call = store.db
+    .prepare(`SELECT c.audit_id, c.latest_event_id FROM audit_stage st JOIN api_call c ON c.audit_id = st.audit_id WHERE st.event_id = ?`)
+    .get(eventId) as { audit_id: string; latest_event_id: number } | undefined;
+  if (!call) return undefined;
+  const rows = store.db
+    .prepare(
+      `SELECT st.event_id AS id, st.stage, st.stage_time AS time, s.name AS source_name FROM audit_stage st
+       JOIN source s ON s.id = st.source_id WHERE st.audit_id = ? ORDER BY st.stage_rank, st.stage_time, st.event_id`,
+    )
+    .all(call.audit_id) as { id: number; stage: string; time: string | null; source_name: string }[];
+  return {
+    audit_id: call.audit_id,
+    latest_id: call.latest_event_id,
+    stages: rows.map((row) => ({ id: row.id, stage: row.stage, ...(row.time ? { time: row.time } : {}), source_name: row.source_name })),
+  };
+}
+
+/**
+ * The same record in other sources of the case: the same bytes (raw_sha256, and the same event of the
+ * record), or for audit events the same auditID and stage written differently (re-serialized by a
+ * collector). Two files holding one record are two pieces of evidence that point to one another.
+ */
+export function duplicatesOf(store: CaseStore, eventId: number): Duplicate[] {
+  // Two indexed lookups (by raw_sha256, by auditID), not one join with OR, which would scan every event.
+  const rows = store.db
+    .prepare(
+      `SELECT d.id, s.name AS source_name, d.raw_sha256 = e.raw_sha256 AS same_bytes FROM event e
+         JOIN event d ON d.id IN (
+           SELECT x.id FROM event x WHERE x.raw_sha256 = e.raw_sha256 AND x.ordinal = e.ordinal
+           UNION
+           SELECT o.event_id FROM audit_stage st JOIN audit_stage o ON o.audit_id = st.audit_id AND o.stage = st.stage
+           WHERE st.event_id = e.id)
+         JOIN source s ON s.id = d.source_id
+       WHERE e.id = ? AND d.source_id <> e.source_id ORDER BY d.id`,
+    )
+    .all(eventId) as { id: number; source_name: string; same_bytes: number }[];
+  return rows.map((row) => ({ id: row.id, source_name: row.source_name, same_bytes: row.same_bytes === 1 }));
+}
+
+/** The same record in another source: `same_bytes` false means the same auditID and stage, other bytes. */
+export interface Duplicate {
+  id: number;
+  source_name: string;
+  same_bytes: boolean;
+}

@@ -1,0 +1,183 @@
+// Audit stages grouped by auditID into API calls, and one record found in two sources. Fixtures: the
+// project's generator (inc-0047 writes RequestReceived + ResponseComplete pairs) and the real corpus.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateInc0047Audit } from '../../../src-main/core/sample';
+import { main } from '../../../src-main/cli';
+import type { EventFilter } from '../../../src-main/shared/contract';
+import type { EventJson } from '../../../src-main/shared/model';
+import { Workbench } from '../../../src-main/service/workbench';
+import { rebuildApiCalls } from '../../../src-main/store/api-calls';
+
+const FALCO = fileURLToPath(new URL('../../../../shared/corpus/k8s-audit/falco/', import.meta.url));
+const EXEC_LOG = fileURLToPath(new URL('../../../../shared/corpus/k8s-audit/crowdsec_k8s-audit-pod-exec-file.log', import.meta.url));
+
+let dir: string;
+let bench: Workbench | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'causa-calls-'));
+});
+
+afterEach(() => {
+  bench?.close();
+  bench = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function openBench(): Workbench {
+  bench = Workbench.open(join(dir, 'case.causa'), { create: true });
+  return bench;
+}
+
+function write(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+async function list(wb: Workbench, filter: EventFilter = {}): Promise<{ total: number; events: EventJson[] }> {
+  const all: EventJson[] = [];
+  const totals = new Set<number>();
+  for (let offset = 0; ; offset += 1000) {
+    const page = await wb.handlers.listEvents({ filter, offset, limit: 1000 });
+    totals.add(page.total);
+    all.push(...page.events);
+    if (page.events.length < 1000) break;
+  }
+  expect(totals.size).toBe(1);
+  expect(all).toHaveLength([...totals][0]!);
+  return { total: all.length, events: all };
+}
+
+/** getEvent as the transports see it (a handler may answer with a promise). */
+async function get(wb: Workbench, id: number) {
+  return await wb.handlers.getEvent({ id });
+}
+
+const stageOf = (line: string): string => (JSON.parse(line) as { stage: string }).stage;
+const auditIdOf = (line: string): string => (JSON.parse(line) as { auditID: string }).auditID;
+
+describe('audit stages grouped into API calls', () => {
+  const lines = generateInc0047Audit();
+  const calls = new Set(lines.map(auditIdOf));
+  const received = lines.filter((l) => stageOf(l) === 'RequestReceived');
+
+  it('lists one row per API call by default, its latest stage, and every stage with stages: true', async () => {
+    expect(received.length).toBeGreaterThan(10);
+    expect(lines.length).toBe(calls.size + received.length);
+    const wb = openBench();
+    await wb.importPaths([write('audit.log', lines)]);
+    const byCall = await list(wb);
+    expect(byCall.total).toBe(calls.size);
+    expect(new Set(byCall.events.map((e) => e.keys?.audit_id)).size).toBe(calls.size);
+    const everyStage = await list(wb, { stages: true });
+    expect(everyStage.total).toBe(lines.length);
+    // The row shown for a call is its ResponseComplete, which carries the outcome.
+    for (const event of byCall.events.filter((_, i) => i % 10 === 0)) {
+      const found = await get(wb, event.id);
+      expect(stageOf(found.raw)).toBe('ResponseComplete');
+      expect(event.outcome).not.toBe('unknown');
+    }
+  });
+
+  it('lists a call\'s stages, in stage order, for the inspector', async () => {
+    const wb = openBench();
+    await wb.importPaths([write('audit.log', lines)]);
+    const { events } = await list(wb, { stages: true });
+    const first = events.find((e) => e.keys?.audit_id === auditIdOf(received[0]!) && e.outcome === 'unknown')!;
+    const found = await get(wb, first.id);
+    const complete = lines.find((l) => auditIdOf(l) === auditIdOf(received[0]!) && stageOf(l) === 'ResponseComplete')!;
+    expect(found.api_call).toEqual({
+      audit_id: auditIdOf(received[0]!),
+      latest_id: found.api_call!.stages[1]!.id,
+      stages: [
+        { id: first.id, stage: 'RequestReceived', time: (JSON.parse(received[0]!) as { stageTimestamp: string }).stageTimestamp, source_name: 'audit.log' },
+        { id: expect.any(Number) as number, stage: 'ResponseComplete', time: (JSON.parse(complete) as { stageTimestamp: string }).stageTimestamp, source_name: 'audit.log' },
+      ],
+    });
+    expect(found.duplicates).toEqual([]);
+  });
+
+  it('moves a call to its later stage when that stage arrives in a later file', async () => {
+    const wb = openBench();
+    await wb.importPaths([write('received.log', received)]);
+    const early = await list(wb);
+    expect(early.total).toBe(received.length);
+    expect(new Set(early.events.map((e) => e.outcome))).toEqual(new Set(['unknown']));
+    await wb.importPaths([write('complete.log', lines.filter((l) => stageOf(l) !== 'RequestReceived'))]);
+    const late = await list(wb);
+    expect(late.total).toBe(calls.size);
+    expect(late.events.every((e) => e.source === 'complete.log')).toBe(true);
+    // The grouping is derived: rebuilt from the evidence rows, it is the same.
+    const snapshot = (): unknown[] => wb.store.db.prepare('SELECT * FROM api_call ORDER BY audit_id').all();
+    const before = snapshot();
+    rebuildApiCalls(wb.store);
+    expect(snapshot()).toEqual(before);
+    expect((await list(wb)).total).toBe(calls.size);
+  });
+
+  it('keeps the pod a service account token was bound to visible', async () => {
+    const wb = openBench();
+    await wb.importPaths([write('audit.log', lines)]);
+    const agent = (await list(wb, { actor: 'kubernetes-mcp-server' })).events;
+    expect(agent.length).toBeGreaterThan(0);
+    for (const event of agent) {
+      expect(event.actor?.id).toBe('system:serviceaccount:mcp-system:kubernetes-mcp-server');
+      expect(event.text).toMatch(/^from pod mcp-system\/kubernetes-mcp-server-6c9d7b5f4-[a-z0-9]{5} on node \S+$/);
+    }
+  });
+
+  it('prints one line per API call from causa events, every stage with --stages', async () => {
+    const casePath = join(dir, 'cli.causa');
+    const io = (out: string[]) => ({ stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => true } });
+    expect(await main(['import', write('audit.log', lines), '--case', casePath], io([]))).toBe(0);
+    const count = async (...args: string[]): Promise<number> => {
+      const out: string[] = [];
+      expect(await main(['events', casePath, '--json', ...args], io(out))).toBe(0);
+      return out.join('').trim().split('\n').length;
+    };
+    expect(await count()).toBe(calls.size);
+    expect(await count('--stages')).toBe(lines.length);
+  });
+});
+
+describe('one record in two sources', () => {
+  it('keeps both rows and links them both ways when the bytes are the same', async () => {
+    const wb = openBench();
+    const exec = readFileSync(EXEC_LOG, 'utf8').trim();
+    const configmaps = readFileSync(join(FALCO, 'create_configmap_sensitive_values.json'), 'utf8').trim().split('\n');
+    await wb.importPaths([EXEC_LOG, write('collected.jsonl', [...configmaps, exec])]);
+    const every = await list(wb, { stages: true });
+    expect(every.total).toBe(8);
+    const copies = every.events.filter((e) => e.keys?.audit_id === '57a794de-44d3-40ee-a0ad-c0eb096eef6c');
+    expect(copies.map((e) => e.source).sort()).toEqual(['collected.jsonl', 'crowdsec_k8s-audit-pod-exec-file.log']);
+    expect(copies[0]!.raw_sha256).toBe(copies[1]!.raw_sha256);
+    const [a, b] = copies;
+    expect((await get(wb, a!.id)).duplicates).toEqual([{ id: b!.id, source_name: b!.source, same_bytes: true }]);
+    expect((await get(wb, b!.id)).duplicates).toEqual([{ id: a!.id, source_name: a!.source, same_bytes: true }]);
+    // Listed once as an API call: the first imported copy.
+    const calls = await list(wb);
+    expect(calls.total).toBe(7);
+    expect(calls.events.filter((e) => e.keys?.audit_id === '57a794de-44d3-40ee-a0ad-c0eb096eef6c').map((e) => e.source)).toEqual([
+      'crowdsec_k8s-audit-pod-exec-file.log',
+    ]);
+  });
+
+  it('lists two different records under one auditID and stage apart, and links them (the corpus has two such pairs)', async () => {
+    const wb = openBench();
+    await wb.importPaths([join(FALCO, 'anonymous_creates_namespace_foo.json'), join(FALCO, 'some-user_creates_namespace_foo.json')]);
+    const { events } = await list(wb);
+    // The Audit-ID is client-controlled: the same id on two different records is a conflict, not one call.
+    expect(events.map((e) => [e.keys?.audit_id, e.actor?.id])).toEqual([
+      ['841d3e6d-90d2-43df-8da4-684738bee3d5', 'system:anonymous'],
+      ['841d3e6d-90d2-43df-8da4-684738bee3d5', 'some-user'],
+    ]);
+    const found = await get(wb, events[0]!.id);
+    expect(found.duplicates).toEqual([{ id: events[1]!.id, source_name: 'some-user_creates_namespace_foo.json', same_bytes: false }]);
+    expect(found.api_call?.stages.map((s) => s.source_name)).toEqual(['anonymous_creates_namespace_foo.json', 'some-user_creates_namespace_foo.json']);
+  });
+});
