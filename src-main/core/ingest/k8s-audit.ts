@@ -107,6 +107,24 @@ function normalize(value: unknown): Normalized {
   });
   const authz = decision ? (compact({ decision, reason: str(annotations[REASON]) }) as Authz) : undefined;
   const text = podIdentity(user, username);
+  const keys = compact({
+    audit_id: value.auditID as string,
+    object_uid: objectUid,
+    owner_uids: ownerUids(value.responseObject) ?? ownerUids(value.requestObject),
+  });
+  const policies = policyFailures(annotations).map((failure) => ({
+    time_ns: timeNs,
+    time_text: timeText,
+    kind: 'policy_decision' as const,
+    action: `validate ${failure.policy}`,
+    ...(actor ? { actor } : {}),
+    ...(target ? { target } : {}),
+    // The policy found the request invalid; whether that stopped it is what its actions say.
+    outcome: 'failure' as const,
+    authz: { decision: failure.enforced ? 'deny' : `not enforced (${failure.actions.join(', ') || 'no action'})`, reason: failure.reason },
+    ...(keys ? { keys } : {}),
+    text: failure.reason,
+  }));
 
   return {
     ok: true,
@@ -119,14 +137,40 @@ function normalize(value: unknown): Normalized {
       target,
       outcome: outcomeOf(stage, code, decision),
       authz,
-      keys: compact({
-        audit_id: value.auditID as string,
-        object_uid: objectUid,
-        owner_uids: ownerUids(value.responseObject) ?? ownerUids(value.requestObject),
-      }),
+      keys,
       ...(text ? { text } : {}),
-    }],
+    }, ...policies],
   };
+}
+
+const VALIDATION_FAILURE = 'validation.policy.admission.k8s.io/validation_failure';
+
+/**
+ * A ValidatingAdmissionPolicy that found the request invalid writes its verdict in this annotation (a
+ * JSON array of {message, policy, binding, expressionIndex, validationActions}). With `Deny` among the
+ * actions the request was refused; with only `Audit` or `Warn` it went through: a guardrail that saw the
+ * problem and let it pass.
+ */
+function policyFailures(annotations: Record<string, unknown>): { policy: string; reason: string; enforced: boolean; actions: string[] }[] {
+  const text = str(annotations[VALIDATION_FAILURE]);
+  if (!text) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [{ policy: 'admission policy', reason: text, enforced: false, actions: [] }];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.filter(isObject).map((failure) => {
+    const actions = Array.isArray(failure.validationActions) ? failure.validationActions.filter((a): a is string => typeof a === 'string') : [];
+    const binding = str(failure.binding);
+    return {
+      policy: str(failure.policy) ?? 'admission policy',
+      reason: `${str(failure.message) ?? 'validation failed'}${binding ? ` (binding ${binding}, actions: ${actions.join(', ') || 'none'})` : ''}`,
+      enforced: actions.includes('Deny'),
+      actions,
+    };
+  });
 }
 
 const isAuditEvent = (value: unknown): boolean => isObject(value) && value.kind === 'Event' && typeof value.auditID === 'string';

@@ -123,15 +123,34 @@ function linkDecisions(built: BuiltNodes, byId: Map<string, NodeDraft>, edges: E
   }
 }
 
-const isWrite = (node: NodeDraft): boolean =>
-  node.kind === 'k8s_api' &&
-  WRITE_VERBS.has(node.action ?? '') &&
-  node.outcome === 'success' &&
-  !(node.target?.resource ?? '').includes('/') && // status and scale subresources are bookkeeping
-  !['events', 'leases'].includes(node.target?.resource ?? '');
+/** Subresources whose writes change the object itself (`scale` sets replicas); status is bookkeeping. */
+const CHANGING_SUBRESOURCES = new Set(['scale', 'eviction']);
 
-/** The uid a node is about: its target's uid, or the object uid its record names. */
-const uidOf = (node: NodeDraft): string | undefined => node.target?.uid ?? node.keys.object_uid;
+const isWrite = (node: NodeDraft): boolean => {
+  if (node.kind !== 'k8s_api' || !WRITE_VERBS.has(node.action ?? '') || node.outcome !== 'success') return false;
+  const [resource, subresource] = (node.target?.resource ?? '').split('/');
+  if (subresource !== undefined && !CHANGING_SUBRESOURCES.has(subresource)) return false;
+  return !['events', 'leases'].includes(resource ?? '');
+};
+
+/** An admission policy's verdict recorded on the request it judged (the same audit event). */
+function linkPolicies(nodes: NodeDraft[], edges: EdgeSet): void {
+  const requests = new Map<string, NodeDraft>();
+  for (const node of nodes) if (node.kind === 'k8s_api' && node.keys.audit_id) requests.set(`${node.source}|${node.keys.audit_id}`, node);
+  for (const policy of nodes) {
+    if (policy.kind !== 'policy_decision' || !policy.keys.audit_id) continue;
+    const request = requests.get(`${policy.source}|${policy.keys.audit_id}`);
+    if (request) {
+      edges.add(policy, request, 'admission-annotation', 'explicit', [
+        { from: 'annotations["validation.policy.admission.k8s.io/validation_failure"]', to: 'auditID', value: policy.keys.audit_id },
+      ], policy.authz?.reason);
+    }
+  }
+}
+
+/** Names an object by resource, namespace and name, for requests whose record carries no uid. */
+const objectName = (node: NodeDraft): string | undefined =>
+  node.target?.name ? [node.target.resource?.split('/')[0], node.target.namespace ?? '', node.target.name].join('|') : undefined;
 
 /**
  * Kubernetes objects: a workload Event names its object's uid (`involvedObject`/`regarding`); an object
@@ -142,6 +161,16 @@ const uidOf = (node: NodeDraft): string | undefined => node.target?.uid ?? node.
 function linkObjects(nodes: NodeDraft[], edges: EdgeSet): void {
   const writes = new Map<string, NodeDraft[]>();
   const owners = new Map<string, string[]>();
+  // A request logged at the Request level (no response body) often has no uid: another record of the
+  // same object names it (the object exists once under a name at a time; recreated, it gets a new uid,
+  // so the uid of the latest record naming it before the request is taken).
+  const uidByName = new Map<string, string>();
+  const uidOf = (node: NodeDraft): string | undefined => {
+    const own = node.target?.uid ?? node.keys.object_uid;
+    const name = objectName(node);
+    if (own && name) uidByName.set(name, own);
+    return own ?? (name ? uidByName.get(name) : undefined);
+  };
   for (const node of [...nodes].sort(compareNodes)) {
     const uid = uidOf(node);
     if (uid && isWrite(node)) push(writes, uid, node);
@@ -157,7 +186,7 @@ function linkObjects(nodes: NodeDraft[], edges: EdgeSet): void {
     }
     return found;
   };
-  for (const node of nodes) {
+  for (const node of [...nodes].sort(compareNodes)) {
     if (node.kind === 'workload_event') {
       const uid = node.keys.object_uid ?? node.target?.uid;
       if (!uid) continue;
@@ -172,9 +201,11 @@ function linkObjects(nodes: NodeDraft[], edges: EdgeSet): void {
           edges.add(ownerCause, node, 'owner-reference', 'explicit', [{ from: 'objectRef uid', to: 'ownerReferences[].uid of the involved object', value: owner }]);
         }
       }
-    } else if (node.kind === 'k8s_api' && isWrite(node) && node.keys.owner_uids) {
-      // A controller's create or update of an owned object follows the latest change to its owner.
-      for (const owner of node.keys.owner_uids) {
+    } else if (node.kind === 'k8s_api' && isWrite(node)) {
+      // A controller's create or update of an owned object follows the latest change to its owner (named
+      // by the record's body, or by another record of the object, e.g. a listing).
+      const uid = uidOf(node);
+      for (const owner of node.keys.owner_uids ?? (uid ? owners.get(uid) : undefined) ?? []) {
         const cause = latestWriteBefore(owner, node);
         if (cause) edges.add(cause, node, 'owner-reference', 'explicit', [{ from: 'objectRef uid', to: 'ownerReferences[].uid', value: owner }]);
       }
@@ -214,6 +245,7 @@ export function linkExplicit(built: BuiltNodes, byId: Map<string, NodeDraft>, ed
   linkPrompts(built.nodes, edges);
   linkToolCalls(built.nodes, edges);
   linkDecisions(built, byId, edges);
+  linkPolicies(built.nodes, edges);
   linkObjects(built.nodes, edges);
   linkTurns(built.nodes, edges);
 }

@@ -20,7 +20,9 @@ function verbsFit(tool: string, verb: string): boolean {
 function sameTarget(tool: NodeDraft, api: NodeDraft): JoinField[] | undefined {
   const t = tool.target;
   const a = api.target;
-  if (!t?.name || !a?.name || t.name !== a.name) return undefined;
+  if (!t || !a) return undefined;
+  if (!t.name) return sameCollection(tool, api);
+  if (!a.name || t.name !== a.name) return undefined;
   if (t.namespace && a.namespace && t.namespace !== a.namespace) return undefined;
   const apiResource = a.resource?.split('/')[0];
   if (t.resource && apiResource && t.resource !== apiResource) return undefined;
@@ -28,6 +30,21 @@ function sameTarget(tool: NodeDraft, api: NodeDraft): JoinField[] | undefined {
   if (t.namespace && a.namespace) fields.push({ from: 'target.namespace', to: 'objectRef.namespace', value: a.namespace });
   if (t.resource && apiResource) fields.push({ from: 'target.resource', to: 'objectRef.resource', value: apiResource });
   return fields;
+}
+
+/**
+ * A list tool names no object: it joins a list (or watch) of the same resource in the same namespace, or
+ * at the cluster scope when neither names one.
+ */
+function sameCollection(tool: NodeDraft, api: NodeDraft): JoinField[] | undefined {
+  const t = tool.target!;
+  const a = api.target!;
+  if (!t.resource || a.name || !['list', 'watch'].includes(api.action ?? '')) return undefined;
+  if (a.resource?.split('/')[0] !== t.resource || (t.namespace ?? '') !== (a.namespace ?? '')) return undefined;
+  return [
+    { from: 'target.resource', to: 'objectRef.resource', value: t.resource },
+    { from: 'target.namespace', to: 'objectRef.namespace', value: t.namespace ?? '(cluster scope)' },
+  ];
 }
 
 /**
@@ -52,23 +69,28 @@ function seconds(ns: bigint): string {
  * than the span that sent it) to the API requests on its target within the window.
  */
 export function linkToolTargets(nodes: NodeDraft[], edges: EdgeSet, authzOf: Map<string, string>, byId: Map<string, NodeDraft>): void {
-  const apis = nodes.filter((n) => n.kind === 'k8s_api' && n.timeNs !== null && n.target?.name).sort((a, b) => (a.timeNs! < b.timeNs! ? -1 : 1));
+  // Requests are found by the object's name, or for a collection by its resource.
+  const lookupKey = (target: NodeDraft['target']): string | undefined =>
+    target?.name ? `n:${target.name}` : target?.resource ? `r:${target.resource.split('/')[0]}` : undefined;
+  const apis = nodes.filter((n) => n.kind === 'k8s_api' && n.timeNs !== null && lookupKey(n.target)).sort((a, b) => (a.timeNs! < b.timeNs! ? -1 : 1));
   const byName = new Map<string, NodeDraft[]>();
   for (const api of apis) {
-    const list = byName.get(api.target!.name!);
+    const key = lookupKey(api.target)!;
+    const list = byName.get(key);
     if (list) list.push(api);
-    else byName.set(api.target!.name!, [api]);
+    else byName.set(key, [api]);
   }
   for (const tool of nodes) {
-    if (tool.kind !== 'tool_call' || tool.timeNs === null || !tool.target?.name) continue;
+    const key = lookupKey(tool.target);
+    if (tool.kind !== 'tool_call' || tool.timeNs === null || !key) continue;
     // The call that reached the cluster is the last of its chain that names the object: the MCP request
     // rather than the span that sent it, but the span when the request (an MCP client span) names none.
     const forwards = edges.outgoing(tool.id).some((e) => {
       const next = byId.get(e.to);
-      return e.strength === 'explicit' && next?.kind === 'tool_call' && next.target?.name !== undefined;
+      return e.strength === 'explicit' && next?.kind === 'tool_call' && lookupKey(next.target) !== undefined;
     });
     if (forwards) continue;
-    for (const api of byName.get(tool.target.name) ?? []) {
+    for (const api of byName.get(key) ?? []) {
       const gap = api.timeNs! - tool.timeNs;
       if (gap < -CLOCK_SKEW_NS || gap > TOOL_WINDOW_NS) continue;
       const fields = sameTarget(tool, api);

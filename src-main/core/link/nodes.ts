@@ -76,6 +76,8 @@ export function labelOf(event: Pick<EventJson, 'kind' | 'action' | 'target' | 't
       return clip(`${event.action ?? 'request'} ${targetText(event.target)}`, 80);
     case 'authz_decision':
       return clip(`${event.authz?.decision ?? 'decision'}${event.authz?.reason ? `: ${event.authz.reason}` : ''}`, 90);
+    case 'policy_decision':
+      return clip(`${event.action ?? 'policy'}: ${event.authz?.decision ?? event.outcome}`, 90);
     case 'workload_event':
       return clip(`${event.action ?? 'event'} ${event.target?.name ?? ''}`, 80);
     default: {
@@ -125,9 +127,9 @@ function draftOf(event: LinkEvent): NodeDraft {
  * it is never enough on its own to merge two records.
  */
 function requestKey(event: LinkEvent): string | undefined {
-  if (event.kind !== 'k8s_api' || !event.keys?.audit_id) return undefined;
+  if ((event.kind !== 'k8s_api' && event.kind !== 'policy_decision') || !event.keys?.audit_id) return undefined;
   const t = event.target ?? {};
-  return [event.keys.audit_id, event.action, t.resource, t.namespace, t.name].join('\u0000');
+  return [event.kind, event.keys.audit_id, event.action, t.resource, t.namespace, t.name].join('\u0000');
 }
 
 /** Folds a later stage into the request's node: the latest stage's outcome, every stage's keys. */
@@ -156,20 +158,41 @@ export interface BuiltNodes {
   authzOf: Map<string, string>;
 }
 
+/**
+ * A Kubernetes Event recurs: the API server updates it in place (count, lastTimestamp) and a watch or a
+ * capture keeps every update. One object's Events of one reason are one node, however often they recur.
+ */
+function recurrenceKey(event: LinkEvent): string | undefined {
+  if (event.kind !== 'workload_event' || !event.action) return undefined;
+  const uid = event.keys?.object_uid ?? event.target?.uid;
+  return uid ? [event.source, uid, event.action].join('\u0000') : undefined;
+}
+
+function addRecurrence(node: NodeDraft, event: LinkEvent): void {
+  node.eventIds.push(event.id);
+  if (event.outcome === 'failure' || event.outcome === 'error') node.outcome = event.outcome;
+  node.verdict = worseVerdict(node.verdict, event.verdict);
+  node.label = `${labelOf(node)} (×${node.eventIds.length})`;
+}
+
 export function buildNodes(events: Iterable<LinkEvent>): BuiltNodes {
   const nodes: NodeDraft[] = [];
   const nodeOfEvent = new Map<number, string>();
   const requests = new Map<string, NodeDraft>();
+  const recurring = new Map<string, NodeDraft>();
   for (const event of events) {
     const key = requestKey(event);
-    const existing = key ? requests.get(key) : undefined;
+    const recurrence = key ? undefined : recurrenceKey(event);
+    const existing = key ? requests.get(key) : recurrence ? recurring.get(recurrence) : undefined;
     if (existing) {
-      addStage(existing, event);
+      if (key) addStage(existing, event);
+      else addRecurrence(existing, event);
       nodeOfEvent.set(event.id, existing.id);
       continue;
     }
     const node = draftOf(event);
     if (key) requests.set(key, node);
+    if (recurrence) recurring.set(recurrence, node);
     nodes.push(node);
     nodeOfEvent.set(event.id, node.id);
   }
@@ -204,6 +227,7 @@ export const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'dele
 
 export function isNotable(node: NodeDraft): boolean {
   if (node.outcome === 'denied' || node.outcome === 'error') return true;
+  if (node.kind === 'policy_decision') return node.outcome === 'failure';
   // A read that found nothing (a 404 on get) is routine; a write that failed is not.
   if (node.outcome === 'failure') return node.kind !== 'k8s_api' || !READ_VERBS.has(node.action ?? '');
   return false;
