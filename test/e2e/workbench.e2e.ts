@@ -46,7 +46,7 @@ describe('web mode on real Kubernetes audit logs', () => {
   });
 
   it('reports the malformed corpus record when serving, and still serves the rest', () => {
-    expect(served.stderr()).toContain('falco/fal_01_003.json:1: not a Kubernetes audit event');
+    expect(served.stderr()).toContain('falco/fal_01_003.json:1: no line is a record of any format Causa reads');
   });
 
   it('shows the events, and a clicked row opens the inspector with its untouched raw record', async () => {
@@ -171,10 +171,14 @@ describe('the built-in INC-0047 sample (what `npm run demo` opens)', () => {
 
   it('finds the agent acting on the developer’s behalf', async () => {
     const { page, workbench, errors } = await newWorkbench(served.url);
-    // 2037 audit records, 1985 API calls (52 requests also left their RequestReceived stage).
-    expect(await workbench.total()).toBe(1985);
+    // Every source in one timeline: 2036 audit records as 1984 API calls (52 requests also left their
+    // RequestReceived stage), 307 Events, 15 listed objects, 13 MCP messages, 20 OTel events.
+    expect(await workbench.total()).toBe(2339);
     expect(await page.getByTestId('case-name').textContent()).toBe('inc-0047');
     await page.getByTestId('filter-actor').fill('james.w');
+    // The developer's two prompts, and everything the agent and its MCP server did for him.
+    await workbench.waitForTotal(24);
+    await page.getByTestId('filter-kind').selectOption('k8s_api');
     await workbench.waitForTotal(4);
     const patch = workbench.row('14:31:06.884').filter({ hasText: 'patch' }).last();
     await patch.click();
@@ -211,22 +215,22 @@ describe('verification verdicts in the workbench', () => {
 
   it('names the altered record and marks it and every record after it', async () => {
     const { page, workbench, errors } = await newWorkbench(served.url);
-    // 2037 audit records, 1985 API calls (52 requests also left their RequestReceived stage).
-    expect(await workbench.total()).toBe(1985);
+    expect(await workbench.total()).toBe(2339);
     const panel = page.getByTestId('verification-panel');
     await panel.getByTestId('bundle-verdict').waitFor();
     const problems = await panel.getByTestId('verification-problem').allTextContents();
     expect(problems).toContain('sources/k8s-audit/audit.jsonl: chain broken at record 340: record modified');
     expect(await panel.textContent()).toContain('valid, key 8fa1015f76');
+    await page.getByTestId('filter-kind').selectOption('k8s_api');
     await page.getByTestId('filter-actor').fill('james.w');
     await workbench.waitForTotal(4);
     const verdicts = await page.getByTestId('timeline-row').evaluateAll((rows) =>
       rows.map((row) => row.querySelector('[data-testid=verdict-badge]')!.getAttribute('data-verdict')),
     );
     // One row per API call: the agent's get precedes the break; the patch is shown by its ResponseComplete
-    // (record 351, altered; its RequestReceived, record 350, is intact), and everything after it is broken.
+    // (record 340, altered; its RequestReceived, record 339, is intact), and everything after it is broken.
     expect(verdicts).toEqual(['intact', 'broken', 'broken', 'broken']);
-    // Every stage: the patch's RequestReceived (record 350) precedes the break and stays intact.
+    // Every stage: the patch's RequestReceived (record 339) precedes the break and stays intact.
     await page.getByTestId('filter-stages').check();
     await workbench.waitForTotal(6);
     const stageVerdicts = await page.getByTestId('timeline-row').evaluateAll((rows) =>
