@@ -35,7 +35,9 @@ describe('Connect to cluster', () => {
     const page = await browser.newPage();
     await page.goto(served.url);
     await page.getByTestId('connect-cluster').click();
-    await expect.poll(() => page.getByTestId('capture-context').inputValue()).toBe('staging-ro');
+    // The dialog lists the contexts once the main side has read the kubeconfig.
+    await page.getByTestId('capture-context').waitFor();
+    expect(await page.getByTestId('capture-context').inputValue()).toBe('staging-ro');
     await page.getByTestId('capture-start').click();
     await page.getByTestId('capture-result').waitFor();
     const result = await page.getByTestId('capture-result').innerText();
