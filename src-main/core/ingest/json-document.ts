@@ -62,6 +62,14 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const BOM = [0xef, 0xbb, 0xbf];
 
+/** The index of the next `"` or `\\` at or after `from`, or the chunk's length. */
+function nextSpecial(chunk: Buffer, from: number): number {
+  const quote = chunk.indexOf(QUOTE, from);
+  const backslash = chunk.indexOf(BACKSLASH, from);
+  if (quote === -1) return backslash === -1 ? chunk.length : backslash;
+  return backslash === -1 || quote < backslash ? quote : backslash;
+}
+
 /**
  * Byte-level scanner: tracks nesting, strings and keys, and captures the values whose path one of the
  * patterns selects. Keys are decoded only outside captured values, so a large record costs one copy.
@@ -98,6 +106,14 @@ export class JsonElementScanner {
         this.column += 1;
       }
       if (this.inString) {
+        if (!this.escape && !this.keepKey && byte !== QUOTE && byte !== BACKSLASH) {
+          // Inside a string whose text is not kept, jump to the next quote or backslash: strings hold no
+          // raw newlines, so line counting is unaffected (control characters are left to JSON.parse).
+          const next = nextSpecial(chunk, i + 1);
+          this.column += next - i - 1;
+          i = next - 1;
+          continue;
+        }
         this.readStringByte(byte, chunk, i, out);
         continue;
       }
