@@ -14,6 +14,7 @@ import type { RecordError } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { listImportErrors, listSources } from '../store/queries';
 import { LEDGER_FORMAT, verifyLedgerSource } from './ledger-verification';
+import { contentSizeOf, contentSizeOfFile, counted, ImportCancelled, ImportMonitor } from './import-monitor';
 import { verifyImportedBundle } from './verification';
 
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
@@ -25,6 +26,8 @@ interface EvidenceFile {
   sha256: string;
   size: number;
   open: () => Promise<AsyncIterable<Buffer>>;
+  /** Bytes of content once gunzipped, for progress (the file's size when it is not gzip). */
+  contentSize?: number;
   /** The format named by the user or by a bundle's manifest; the content decides when it names none we know. */
   format?: string;
 }
@@ -87,13 +90,33 @@ function alreadyImported(store: CaseStore, file: EvidenceFile): FileImport | und
   };
 }
 
-async function importOne(store: CaseStore, file: EvidenceFile): Promise<FileImport> {
-  return (await importOneWithId(store, file)).result;
+async function importOne(store: CaseStore, file: EvidenceFile, monitor: ImportMonitor): Promise<FileImport> {
+  return (await importOneWithId(store, file, monitor)).result;
 }
 
-async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ result: FileImport; sourceId?: number }> {
+function cancelledImport(file: EvidenceFile): FileImport {
+  return { file: file.name, format: file.format ?? 'unknown', status: 'cancelled', events: 0, errors: [], more_errors: 0 };
+}
+
+async function importOneWithId(store: CaseStore, file: EvidenceFile, monitor: ImportMonitor): Promise<{ result: FileImport; sourceId?: number }> {
+  if (monitor.cancelled) return { result: cancelledImport(file) };
+  monitor.beginFile(file.name);
+  try {
+    return await readIntoCase(store, file, monitor);
+  } catch (error) {
+    if (error instanceof ImportCancelled) return { result: cancelledImport(file) };
+    throw error;
+  } finally {
+    monitor.endFile();
+  }
+}
+
+async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: ImportMonitor): Promise<{ result: FileImport; sourceId?: number }> {
   const known = alreadyImported(store, file);
-  if (known) return { result: known, sourceId: store.findSourceBySha(file.sha256)!.id };
+  if (known) {
+    monitor.read(file.contentSize ?? file.size);
+    return { result: known, sourceId: store.findSourceBySha(file.sha256)!.id };
+  }
   const opened = await openDetected(file);
   if (!opened.ok) {
     const result: FileImport = {
@@ -119,7 +142,8 @@ async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ 
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
     try {
-      for await (const record of parseSource(opened.content, opened.detected)) {
+      for await (const record of parseSource(counted(opened.content, monitor), opened.detected)) {
+        monitor.check();
         lastPosition = record.position;
         if (record.ok) {
           const rawSha256 = sha256Hex(record.raw);
@@ -135,12 +159,14 @@ async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ 
             }),
           );
           events += record.events.length;
+          monitor.addEvents(record.events.length);
         } else {
           tx.addError(sourceId!, record.line ?? record.position, record.reason, record.locator);
           noteError(record.line ?? record.position, record.reason, record.locator);
         }
       }
     } catch (error) {
+      if (error instanceof ImportCancelled) throw error; // rolls the whole file back
       // A read failure mid-file (a corrupt gzip stream, a vanished file) ends this source; the records
       // read before it are kept, and the failure is reported where it happened.
       const reason = `cannot read further: ${(error as Error).message}`;
@@ -167,7 +193,7 @@ async function importOneWithId(store: CaseStore, file: EvidenceFile): Promise<{ 
  * Imports a bundle's sources, and records the bundle (its manifest and signature as read) and which source
  * came from which bundle path. Whether the bundle is intact is `causa verify`'s question, asked separately.
  */
-async function importBundle(store: CaseStore, location: string): Promise<FileImport[]> {
+async function importBundle(store: CaseStore, location: string, monitor: ImportMonitor): Promise<FileImport[]> {
   let files;
   try {
     files = await openBundleFiles(location);
@@ -192,6 +218,7 @@ async function importBundle(store: CaseStore, location: string): Promise<FileImp
   });
   const bundleName = basename(location.replace(/[\\/]+$/, ''));
   const results: FileImport[] = [];
+  monitor.expect(manifest.sources.length, manifest.sources.reduce((n, entry) => n + entry.size, 0));
   for (const entry of manifest.sources) {
     if (!files.list().includes(entry.path)) {
       results.push({ file: `${bundleName}/${entry.path}`, format: entry.type, status: 'failed', events: 0, errors: [{ file: `${bundleName}/${entry.path}`, line: 0, reason: 'listed in the manifest but missing from the bundle' }], more_errors: 0 });
@@ -204,13 +231,13 @@ async function importBundle(store: CaseStore, location: string): Promise<FileImp
       continue;
     }
     const data = await files.read(entry.path);
-    const { result, sourceId } = await importOneWithId(store, {
-      name: `${bundleName}/${entry.path}`,
-      sha256: sha256Hex(data),
-      size: data.length,
-      open: async () => bufferContent(data),
-      format: entry.type,
-    });
+    // Progress counts content bytes: the manifest announced the stored size, the gunzipped one is read now.
+    monitor.expect(0, contentSizeOf(data) - entry.size);
+    const { result, sourceId } = await importOneWithId(
+      store,
+      { name: `${bundleName}/${entry.path}`, sha256: sha256Hex(data), size: data.length, contentSize: contentSizeOf(data), open: async () => bufferContent(data), format: entry.type },
+      monitor,
+    );
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
     results.push(result);
   }
@@ -219,12 +246,17 @@ async function importBundle(store: CaseStore, location: string): Promise<FileImp
 }
 
 function summarize(files: FileImport[]): ImportReport {
+  const cancelled = files.some((f) => f.status === 'cancelled');
   return {
     files,
     events: files.reduce((n, f) => n + (f.status === 'imported' ? f.events : 0), 0),
     errors: files.reduce((n, f) => n + f.errors.length + f.more_errors, 0),
+    ...(cancelled ? { cancelled } : {}),
   };
 }
+
+/** A monitor nobody watches, for callers that need no progress. */
+const unwatched = (): ImportMonitor => new ImportMonitor();
 
 /** Expands the given paths into the files to import: a folder means every file under it, in name order. */
 export async function collectFiles(paths: string[]): Promise<{ path: string; name: string }[]> {
@@ -252,42 +284,62 @@ export async function collectFiles(paths: string[]): Promise<{ path: string; nam
   return files;
 }
 
-export async function importPaths(store: CaseStore, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+export async function importPaths(store: CaseStore, paths: string[], options: ImportOptions = {}, monitor = unwatched()): Promise<ImportReport> {
   if (options.format !== undefined && !findFormat(options.format)) {
     throw new ServiceError('invalid_input', `unknown format "${options.format}"; known formats: ${formatNames().join(', ')}`);
   }
-  const results: FileImport[] = [];
-  const loose: string[] = [];
-  for (const path of paths) {
-    if (await isBundlePath(path)) results.push(...(await importBundle(store, path)));
-    else loose.push(path);
-  }
-  const files = await collectFiles(loose);
-  for (const file of files) {
-    let hashed;
-    try {
-      hashed = await hashFile(file.path);
-    } catch (error) {
-      throw new ServiceError('io', `${file.path}: cannot read (${(error as Error).message})`);
+  monitor.start(0, 0);
+  try {
+    const results: FileImport[] = [];
+    const loose: string[] = [];
+    for (const path of paths) {
+      if (await isBundlePath(path)) results.push(...(await importBundle(store, path, monitor)));
+      else loose.push(path);
     }
-    results.push(
-      await importOne(store, { name: file.name, ...hashed, open: () => openContent(file.path), ...(options.format ? { format: options.format } : {}) }),
+    const files = await collectFiles(loose);
+    const sized = await Promise.all(
+      files.map(async (file) => {
+        try {
+          const size = (await stat(file.path)).size;
+          return { ...file, contentSize: await contentSizeOfFile(file.path, size) };
+        } catch (error) {
+          throw new ServiceError('io', `${file.path}: cannot read (${(error as Error).message})`);
+        }
+      }),
     );
+    monitor.expect(sized.length, sized.reduce((n, f) => n + f.contentSize, 0));
+    for (const file of sized) {
+      let hashed;
+      try {
+        hashed = await hashFile(file.path);
+      } catch (error) {
+        throw new ServiceError('io', `${file.path}: cannot read (${(error as Error).message})`);
+      }
+      const evidence: EvidenceFile = { name: file.name, ...hashed, contentSize: file.contentSize, open: () => openContent(file.path), ...(options.format ? { format: options.format } : {}) };
+      results.push(await importOne(store, evidence, monitor));
+    }
+    return summarize(results);
+  } finally {
+    monitor.finish();
   }
-  return summarize(results);
 }
 
-export async function importBuffers(store: CaseStore, files: { name: string; data: Buffer }[]): Promise<ImportReport> {
-  const results: FileImport[] = [];
-  for (const file of files) {
-    results.push(
-      await importOne(store, {
+export async function importBuffers(store: CaseStore, files: { name: string; data: Buffer }[], monitor = unwatched()): Promise<ImportReport> {
+  monitor.start(files.length, files.reduce((n, f) => n + contentSizeOf(f.data), 0));
+  try {
+    const results: FileImport[] = [];
+    for (const file of files) {
+      const evidence: EvidenceFile = {
         name: file.name,
         sha256: sha256Hex(file.data),
         size: file.data.length,
+        contentSize: contentSizeOf(file.data),
         open: async () => bufferContent(file.data),
-      }),
-    );
+      };
+      results.push(await importOne(store, evidence, monitor));
+    }
+    return summarize(results);
+  } finally {
+    monitor.finish();
   }
-  return summarize(results);
 }

@@ -20,6 +20,7 @@ import {
 import { analysisState, recordAction, redoAction, undoAction } from './analysis';
 import { buildGraph } from './graph';
 import { importBuffers, importPaths, type ImportOptions } from './import';
+import { ImportMonitor } from './import-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
 import { listKubeContexts } from './capture/kubeconfig';
 import { caseVerifications, verdictLookup, verifyCaseRecords } from './verification';
@@ -59,8 +60,11 @@ export class Workbench {
     this.store.close();
   }
 
+  /** The import running now (one at a time: the case file has one writer). */
+  readonly imports = new ImportMonitor();
+
   importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
-    return importPaths(this.store, paths, options);
+    return importPaths(this.store, paths, options, this.imports);
   }
 
   /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
@@ -103,6 +107,8 @@ export class Workbench {
         duplicates: found.duplicates,
       };
     },
+    importProgress: () => this.imports.snapshot(),
+    cancelImport: () => ({ cancelled: this.imports.cancel() }),
     verifyCase: () => verifyCaseRecords(this.store),
     graph: ({ filter }) => this.graph(filter),
     analysis: () => analysisState(this.store),
@@ -116,6 +122,7 @@ export class Workbench {
         this.store,
         // The name is only a label: an uploaded file never chooses where anything is read or written.
         files.map((file) => ({ name: basename(file.name), data: Buffer.from(file.data_base64, 'base64') })),
+        this.imports,
       ),
   };
 }

@@ -104,10 +104,23 @@ export const CaseInfo = z.object({
 });
 export type CaseInfo = z.infer<typeof CaseInfo>;
 
+/** What an import is doing now (polled for the progress bar). Bytes are of content, after gunzip. */
+export const ImportProgress = z.object({
+  active: z.boolean(),
+  file: z.string().optional(),
+  files_done: z.number().int(),
+  files_total: z.number().int(),
+  bytes_read: z.number(),
+  bytes_total: z.number(),
+  events: z.number().int(),
+  cancelling: z.boolean(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;
+
 export const FileImport = z.object({
   file: z.string(),
   format: z.string(),
-  status: z.enum(['imported', 'already_imported', 'failed', 'skipped']),
+  status: z.enum(['imported', 'already_imported', 'failed', 'cancelled', 'skipped']),
   events: z.number().int(),
   errors: z.array(RecordError),
   /** Errors beyond those listed (a garbage file would otherwise list one per line). */
@@ -119,6 +132,8 @@ export const ImportReport = z.object({
   files: z.array(FileImport),
   events: z.number().int(),
   errors: z.number().int(),
+  /** True when the analyst cancelled: the files listed as cancelled were rolled back or not read. */
+  cancelled: z.boolean().optional(),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
@@ -206,6 +221,10 @@ export const contract = {
     }),
   ),
   importFiles: method(z.object({ files: z.array(UploadedFile).min(1).max(100) }), ImportReport),
+  /** The import running now, if any: file, bytes and events so far. */
+  importProgress: method(z.object({}), ImportProgress),
+  /** Stops the running import at the next record; the file being read is rolled back, earlier files stay. */
+  cancelImport: method(z.object({}), z.object({ cancelled: z.boolean() })),
   /** Re-checks the records the case keeps against their bundles' sealed hashes; recorded with its time. */
   verifyCase: method(z.object({}), z.array(VerificationSummary)),
   /** The causal graph; with a filter, the nodes whose events match it (links are made over the whole case). */

@@ -62,8 +62,20 @@ export async function openContent(path: string): Promise<AsyncIterable<Buffer>> 
   return isGzip(head) ? stream.pipe(createGunzip()) : stream;
 }
 
+const CHUNK = 1 << 20;
+
+/**
+ * Bytes in memory, a MiB at a time, yielding to the event loop between chunks: a large file dropped on
+ * the window must not hold the process so long that the progress bar and the Cancel button go unanswered.
+ */
+async function* chunks(data: Buffer): AsyncGenerator<Buffer> {
+  for (let start = 0; start < data.length; start += CHUNK) {
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    yield data.subarray(start, start + CHUNK);
+  }
+}
+
 /** The same for bytes already in memory (a file dropped on the window). */
 export function bufferContent(data: Buffer): AsyncIterable<Buffer> {
-  const stream = Readable.from([data], { objectMode: false });
-  return isGzip(data) ? stream.pipe(createGunzip()) : stream;
+  return isGzip(data) ? Readable.from(chunks(data), { objectMode: false }).pipe(createGunzip()) : chunks(data);
 }

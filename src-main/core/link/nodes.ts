@@ -129,7 +129,9 @@ function draftOf(event: LinkEvent): NodeDraft {
 function requestKey(event: LinkEvent): string | undefined {
   if ((event.kind !== 'k8s_api' && event.kind !== 'policy_decision') || !event.keys?.audit_id) return undefined;
   const t = event.target ?? {};
-  return [event.kind, event.keys.audit_id, event.action, t.resource, t.namespace, t.name].join('\u0000');
+  // A create's first stage has no name yet (the server may generate it): its name is left out of the key.
+  const name = event.action === 'create' ? '' : t.name;
+  return [event.kind, event.keys.audit_id, event.action, t.resource, t.namespace, name].join('\u0000');
 }
 
 /** Folds a later stage into the request's node: the latest stage's outcome, every stage's keys. */
@@ -143,6 +145,10 @@ function addStage(node: NodeDraft, stage: LinkEvent): void {
     if (value !== undefined && (node.keys as Record<string, unknown>)[key] === undefined) (node.keys as Record<string, unknown>)[key] = value;
   }
   if (stage.target?.uid && node.target && !node.target.uid) node.target.uid = stage.target.uid;
+  if (stage.target?.name && node.target && !node.target.name) {
+    node.target.name = stage.target.name;
+    node.label = labelOf({ ...node, kind: 'k8s_api' });
+  }
   node.verdict = worseVerdict(node.verdict, stage.verdict);
   if (stageTime !== null && (node.timeNs === null || stageTime < node.timeNs)) {
     node.timeNs = stageTime;

@@ -26,6 +26,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   getEvent: { id: 1 },
   importFiles: { files: [{ name: 'audit.jsonl', data_base64: '' }] },
   verifyCase: {},
+  importProgress: {},
+  cancelImport: {},
   graph: {},
   analysis: {},
   record: { action: { type: 'star', node: 'e1', starred: true } },
