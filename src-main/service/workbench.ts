@@ -5,11 +5,13 @@ import type { EventFilter, Handlers, ImportReport } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
 import { ServiceError } from '../shared/errors';
-import { parseRfc3339Nanos } from '../shared/time';
+import { formatNanos, parseRfc3339Nanos } from '../shared/time';
 import { CaseStore } from '../store/case-store';
 import {
   caseSummary,
   countEvents,
+  eventHistogram,
+  eventIndex,
   getEvent,
   iterateEvents,
   kindCounts,
@@ -94,6 +96,11 @@ export class Workbench {
     },
     verifyCase: () => verifyCaseRecords(this.store),
     graph: ({ filter }) => this.graph(filter),
+    locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, timeBounds(filter), id) ?? null }),
+    histogram: ({ filter, buckets }) => {
+      const { start, end, counts } = eventHistogram(this.store, filter, timeBounds(filter), buckets);
+      return { ...(start !== undefined && end !== undefined ? { start: formatNanos(start), end: formatNanos(end) } : {}), counts };
+    },
     importFiles: ({ files }) =>
       importBuffers(
         this.store,

@@ -27,6 +27,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   importFiles: { files: [{ name: 'audit.jsonl', data_base64: '' }] },
   verifyCase: {},
   graph: {},
+  locateEvent: { id: 1 },
+  histogram: {},
   openEvidence: {},
 };
 

@@ -1,0 +1,58 @@
+// The timeline queries behind the graph view: where an event sits in the filtered timeline, and the
+// event-rate histogram of the time-range brush, checked against listEvents on the INC-0047 sample.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workbench } from '../../../src-main/service/workbench';
+
+const SAMPLE = new URL('../../../resources/samples/inc-0047', import.meta.url).pathname;
+let workbench: Workbench;
+
+beforeAll(async () => {
+  workbench = Workbench.open(join(mkdtempSync(join(tmpdir(), 'causa-timeline-')), 'case.causa'), { create: true });
+  await workbench.importPaths([SAMPLE]);
+});
+
+afterAll(() => workbench?.close());
+
+describe('locateEvent', () => {
+  it('gives each event the index listEvents shows it at, with and without a filter', async () => {
+    for (const filter of [{}, { actor: 'james.w' }, { kind: ['k8s_api' as const], since: '2025-04-03T14:31:00Z' }]) {
+      const page = await workbench.handlers.listEvents({ filter, offset: 0, limit: 1000 });
+      expect(page.events.length).toBeGreaterThan(0);
+      for (const index of [0, 1, Math.floor(page.events.length / 2), page.events.length - 1]) {
+        const located = await workbench.handlers.locateEvent({ filter, id: page.events[index]!.id });
+        expect(located.index).toBe(index);
+      }
+    }
+  });
+
+  it('answers null for an event the filter hides, or one that does not exist', async () => {
+    const page = await workbench.handlers.listEvents({ filter: { actor: 'alice.k' }, offset: 0, limit: 1 });
+    expect((await workbench.handlers.locateEvent({ filter: { actor: 'james.w' }, id: page.events[0]!.id })).index).toBeNull();
+    expect((await workbench.handlers.locateEvent({ filter: {}, id: 10_000_000 })).index).toBeNull();
+  });
+});
+
+describe('histogram', () => {
+  it('counts every timed event once, over the case span', async () => {
+    const info = await workbench.handlers.caseInfo({});
+    const histogram = await workbench.handlers.histogram({ filter: {}, buckets: 60 });
+    expect(histogram.counts).toHaveLength(60);
+    expect(histogram.counts.reduce((a, b) => a + b, 0)).toBe(info.events);
+    expect(histogram.start?.slice(0, 23)).toBe(info.first_time?.slice(0, 23));
+    expect(histogram.end?.slice(0, 23)).toBe(info.last_time?.slice(0, 23));
+  });
+
+  it('applies the filter, and its bounds set the span', async () => {
+    const filter = { actor: 'james.w', since: '2025-04-03T14:30:00Z', until: '2025-04-03T14:40:00Z' };
+    const histogram = await workbench.handlers.histogram({ filter, buckets: 10 });
+    expect(histogram.start).toBe('2025-04-03T14:30:00.000000000Z');
+    expect(histogram.end).toBe('2025-04-03T14:40:00.000000000Z');
+    expect(histogram.counts.reduce((a, b) => a + b, 0)).toBe(6);
+    // 14:31:06 falls in the second minute-long bucket, 14:35:03 in the sixth.
+    expect(histogram.counts[1]).toBe(3);
+    expect(histogram.counts[5]).toBe(3);
+  });
+});
