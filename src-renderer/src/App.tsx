@@ -3,6 +3,8 @@ import { api } from './api';
 import { CaseHeader } from './features/case/CaseHeader';
 import { FilterBar } from './features/case/FilterBar';
 import { SourcesPanel } from './features/case/SourcesPanel';
+import { BackgroundGroups } from './features/graph/BackgroundGroups';
+import { GraphView } from './features/graph/GraphView';
 import { DropZone } from './features/import/DropZone';
 import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
@@ -25,9 +27,14 @@ export function App() {
         <main className="workspace">
           <div className="sidebar">
             <VerificationPanel />
+            <BackgroundGroups />
             <SourcesPanel />
           </div>
-          <Timeline />
+          {/* The graph and the timeline share the main area: a responder reads the chain and the rows together. */}
+          <div className="investigation">
+            <GraphView />
+            <Timeline />
+          </div>
           <Inspector />
         </main>
         <ImportReportPanel />

@@ -117,3 +117,30 @@ describe('layoutGraph', () => {
     expect(layout.ticks.length).toBeGreaterThan(1);
   });
 });
+
+describe('layoutGraph with aligned nodes', () => {
+  it('draws each decision in its request’s column and row, even when the decisions are close in time', () => {
+    const nodes: LayoutNode[] = [
+      { id: 'patch', lane: 'api', time: at(0) },
+      { id: 'a-patch', lane: 'authz', time: at(0), alignWith: 'patch' },
+      { id: 'rs', lane: 'api', time: at(150) },
+      { id: 'a-rs', lane: 'authz', time: at(150), alignWith: 'rs' },
+      { id: 'pod1', lane: 'api', time: at(200) },
+      { id: 'a-pod1', lane: 'authz', time: at(200), alignWith: 'pod1' },
+      { id: 'pod2', lane: 'api', time: at(250) },
+      { id: 'a-pod2', lane: 'authz', time: at(250), alignWith: 'pod2' },
+    ];
+    const edges = [
+      { from: 'patch', to: 'rs' },
+      { from: 'rs', to: 'pod1' },
+      { from: 'rs', to: 'pod2' },
+    ];
+    const { positions, lanes } = layoutGraph(nodes, edges);
+    for (const id of ['patch', 'rs', 'pod1', 'pod2']) expect(positions[`a-${id}`]!.x).toBe(positions[id]!.x);
+    expect(positions.rs!.x).toBeGreaterThan(positions.patch!.x);
+    expect(positions.pod2!.x).toBe(positions.pod1!.x);
+    const row = (id: string, lane: string) => positions[id]!.y - lanes.find((l) => l.lane === lane)!.y;
+    expect(row('a-pod2', 'authz')).toBe(row('pod2', 'api'));
+    expect(row('a-pod2', 'authz')).toBeGreaterThan(row('a-pod1', 'authz'));
+  });
+});

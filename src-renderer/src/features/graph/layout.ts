@@ -6,13 +6,13 @@ import type { Lane } from '../../../../src-main/shared/graph';
 export const LANE_ORDER: readonly Lane[] = ['prompt', 'agent', 'tool', 'authz', 'api', 'workload', 'other'];
 
 export const NODE_WIDTH = 224;
-export const NODE_HEIGHT = 58;
+export const NODE_HEIGHT = 64;
 /** Horizontal space between two columns of one lane (room for an arrow head). */
 export const COLUMN_GAP = 44;
-export const ROW_GAP = 12;
-export const LANE_PADDING = 18;
+export const ROW_GAP = 10;
+export const LANE_PADDING = 12;
 /** A lane with nothing in it keeps a thin band, so the analyst sees that no such evidence was imported. */
-export const EMPTY_LANE_HEIGHT = 30;
+export const EMPTY_LANE_HEIGHT = 24;
 /** Nodes of one lane this close in time share a column, stacked, unless one caused the other. */
 export const BUCKET_MS = 1000;
 export const MAX_STACK = 5;
@@ -24,6 +24,11 @@ export interface LayoutNode {
   id: string;
   lane: Lane;
   time?: string;
+  /**
+   * A node drawn in the column of another in another lane: an authorization decision above the API
+   * request it decided, so that the pair reads as one step.
+   */
+  alignWith?: string;
 }
 
 export interface LayoutEdge {
@@ -98,13 +103,23 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
     const column = openColumn.get(node.lane);
     const caused = (causes.get(node.id) ?? []).some((from) => column?.members.has(from));
     const fits = column && ms !== undefined && ms - column.startMs <= BUCKET_MS && column.members.size < MAX_STACK && !caused;
-    if (column && fits) {
+    const partnerX = node.alignWith === undefined ? undefined : xOf.get(node.alignWith);
+    const right = laneRight.get(node.lane);
+    if (partnerX !== undefined && column?.x === partnerX) {
+      rowOf.set(node.id, column.members.size);
+      column.members.add(node.id);
+      xOf.set(node.id, partnerX);
+    } else if (partnerX !== undefined && (right === undefined || partnerX >= right + COLUMN_GAP)) {
+      openColumn.set(node.lane, { x: partnerX, startMs: ms ?? Infinity, members: new Set([node.id]) });
+      laneRight.set(node.lane, partnerX + NODE_WIDTH);
+      rowOf.set(node.id, 0);
+      xOf.set(node.id, partnerX);
+    } else if (column && fits) {
       rowOf.set(node.id, column.members.size);
       column.members.add(node.id);
       xOf.set(node.id, column.x);
     } else {
       const elapsed = ms !== undefined && cursorMs !== undefined ? ms - cursorMs : ms === undefined ? 1 : 0;
-      const right = laneRight.get(node.lane);
       const x = Math.max(cursorX + gapPx(elapsed), right === undefined ? 0 : right + COLUMN_GAP);
       openColumn.set(node.lane, { x, startMs: ms ?? Infinity, members: new Set([node.id]) });
       laneRight.set(node.lane, x + NODE_WIDTH);

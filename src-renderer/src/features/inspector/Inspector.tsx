@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { EventJson } from '../../../../src-main/shared/model';
 import { useSelection } from '../../state/selection';
 import { VerdictBadge } from '../verify/VerdictBadge';
+import { NodeEdges } from './NodeEdges';
 
 function Field({ label, value }: { label: string; value: ReactNode }) {
   if (value === undefined || value === null || value === '') return null;
@@ -84,6 +85,7 @@ export function Inspector() {
             <span className={`badge kind-${detail.event.kind}`}>{detail.event.kind.replace('_', ' ')}</span>{' '}
             {detail.event.action} <span className="muted">#{detail.event.id}</span>
           </h2>
+          <NodeEdges />
           <NormalizedFields event={detail.event} sourceName={detail.source_name} />
           <RawRecord raw={detail.raw} />
         </>

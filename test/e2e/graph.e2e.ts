@@ -1,0 +1,142 @@
+// The causal graph end to end on the built-in INC-0047 sample: the chain from the agent's patch of the
+// api-service Deployment down to the controllers' ReplicaSet and Pod creates, kept in step with the
+// timeline and the inspector, and narrowed by the same filters. Assertions hold as more evidence (Events,
+// traces, MCP transcripts) joins the sample: they look for this chain's nodes, never count the whole graph.
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from './support/browser';
+import { serve, ROOT, type Served } from './support/serve';
+import { GraphPage } from './pages/graph';
+import { WorkbenchPage } from './pages/workbench';
+
+const PATCH = 'patch deployments production/api-service';
+const RS_CREATE = /^create replicasets production\/api-service-/;
+const POD_CREATE = /^create pods production\/api-service-/;
+
+let browser: Browser;
+let served: Served;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  served = await serve([join(ROOT, 'resources', 'samples', 'inc-0047')]);
+});
+
+afterAll(async () => {
+  await served?.stop();
+  await browser?.close();
+});
+
+async function openGraph(): Promise<{ page: Page; workbench: WorkbenchPage; graph: GraphPage; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  const workbench = new WorkbenchPage(page);
+  await workbench.open(served.url);
+  const graph = new GraphPage(page);
+  await graph.ready();
+  return { page, workbench, graph, errors };
+}
+
+describe('the causal graph of INC-0047', () => {
+  it('opens on a chain, lists every chain, and draws the patch with the creates it caused', async () => {
+    const { page, graph, errors } = await openGraph();
+    const options = await graph.chainPicker.locator('option').allTextContents();
+    expect(options.length).toBeGreaterThanOrEqual(2);
+    expect(options[0]).toMatch(/^Chain \d+ · .+ · \d+ nodes · \d+ notable$/);
+    expect(options.at(-1)).toMatch(/^All nodes \(\d+\)$/);
+    expect(await graph.chainPicker.inputValue()).not.toBe('all');
+
+    await graph.showChainWith(PATCH);
+    const labels = await graph.labels();
+    expect(labels.some((l) => RS_CREATE.test(l))).toBe(true);
+    expect(labels.filter((l) => POD_CREATE.test(l)).length).toBeGreaterThanOrEqual(3);
+
+    // Every lane is named, and the lanes that hold this chain's nodes say how many.
+    const lanes = await page.getByTestId('lane-label').evaluateAll((els) => els.map((el) => [el.getAttribute('data-lane'), el.textContent]));
+    expect(lanes.map(([lane]) => lane)).toEqual(['prompt', 'agent', 'tool', 'authz', 'api', 'workload', 'other']);
+    expect(lanes.find(([lane]) => lane === 'api')?.[1]).toMatch(/^API requests\d+$/);
+
+    // No two nodes on screen overlap, and the patch's edges are drawn.
+    const boxes = await graph.nodes.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const overlap = a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+        expect(overlap, JSON.stringify([a, b])).toBe(false);
+      }
+    }
+    const patchId = await graph.node(PATCH).first().getAttribute('data-node-id');
+    await expect.poll(() => page.locator(`.react-flow__edge[data-id*="${patchId}->"]`).count()).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('selecting a node shows its edges in the inspector and selects its timeline row', async () => {
+    const { page, workbench, graph, errors } = await openGraph();
+    await workbench.total();
+    await graph.showChainWith(PATCH);
+    const patch = graph.node(PATCH).first();
+    await patch.click();
+    await expect.poll(() => patch.getAttribute('data-selected')).toBe('true');
+
+    await graph.links.waitFor();
+    const out = graph.edges.and(page.locator('[data-direction=out][data-rule=owner-reference]'));
+    await expect.poll(() => out.count()).toBeGreaterThanOrEqual(2);
+    expect(await out.first().textContent()).toContain('ownerReferences[].uid');
+    expect(await out.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/→ create replicasets production\/api-service-/)]));
+    const decision = graph.edges.and(page.locator('[data-direction=in][data-rule=authz-annotation]'));
+    expect(await decision.textContent()).toContain('RBAC: allowed');
+    expect(await page.getByTestId('normalized-fields').textContent()).toContain('james.w@example.com');
+    expect(await workbench.rawRecord.textContent()).toContain('"verb":"patch"');
+
+    // The timeline scrolled to the node's event and selected it.
+    const selectedRow = page.locator('[data-testid=timeline-row][aria-selected=true]');
+    await selectedRow.waitFor();
+    expect(await selectedRow.textContent()).toContain('patch');
+    expect(await selectedRow.textContent()).toContain('deployments production/api-service');
+    const [row, timeline] = [await selectedRow.boundingBox(), await workbench.timeline.boundingBox()];
+    expect(row!.y).toBeGreaterThanOrEqual(timeline!.y);
+    expect(row!.y + row!.height).toBeLessThanOrEqual(timeline!.y + timeline!.height);
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-node-selected.png') });
+
+    // A timeline row selects and centers its node: a pod the ReplicaSet created, a few rows further down.
+    const podRow = workbench.rows.filter({ hasText: 'create' }).filter({ hasText: 'pods production/api-service-' }).first();
+    await podRow.click();
+    const selectedNode = page.locator('[data-testid=graph-node][data-selected=true]');
+    await expect.poll(async () => (await selectedNode.textContent()) ?? '').toMatch(/create pods production\/api-service-/);
+    await expect.poll(() => graph.inView(selectedNode)).toBe(true);
+    expect(await graph.edges.and(page.locator('[data-direction=in][data-rule=owner-reference]')).textContent()).toMatch(
+      /← create replicasets production\/api-service-/,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-row-selected.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a filter narrows the graph and the timeline alike', async () => {
+    const { page, workbench, graph, errors } = await openGraph();
+    const before = await workbench.total();
+    await graph.showChainWith(PATCH);
+    const nodesBefore = await graph.nodes.count();
+
+    await page.getByTestId('filter-actor').fill('james.w');
+    await graph.ready('james.w');
+    await expect.poll(() => workbench.total()).toBeLessThan(before);
+    const actors = await workbench.rows.evaluateAll((rows) => rows.map((row) => row.querySelector('.cell.actor')?.getAttribute('title') ?? ''));
+    expect(actors.length).toBeGreaterThan(0);
+    for (const actor of actors) expect(actor).toContain('james.w');
+
+    await graph.showChainWith(PATCH);
+    const labels = await graph.labels();
+    expect(labels.some((l) => RS_CREATE.test(l) || POD_CREATE.test(l))).toBe(false);
+    expect(await graph.nodes.count()).toBeLessThan(nodesBefore);
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-filtered.png') });
+
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
