@@ -139,4 +139,39 @@ describe('the causal graph of INC-0047', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('dragging across the event-rate histogram narrows both to that time window', async () => {
+    const { page, workbench, graph, errors } = await openGraph();
+    const before = await workbench.total();
+    const brush = page.getByTestId('time-brush');
+    const [start, end] = [Date.parse((await brush.getAttribute('data-start'))!), Date.parse((await brush.getAttribute('data-end'))!)];
+    const box = (await brush.locator('svg').boundingBox())!;
+    const xAt = (time: string) => box.x + ((Date.parse(time) - start) / (end - start)) * box.width;
+    await page.mouse.move(xAt('2025-04-03T14:30:30Z'), box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(xAt('2025-04-03T14:32:00Z'), box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+
+    await graph.ready('"since"');
+    const since = await page.getByTestId('filter-since').inputValue();
+    const until = await page.getByTestId('filter-until').inputValue();
+    expect(since.slice(0, 16)).toBe('2025-04-03T14:30');
+    expect(until.slice(0, 16)).toMatch(/^2025-04-03T14:3[12]$/);
+    await expect.poll(() => workbench.total()).toBeLessThan(before);
+    const times = await workbench.rows.evaluateAll((rows) => rows.map((row) => row.querySelector('.cell.time')?.getAttribute('title') ?? ''));
+    for (const time of times) expect(time >= since && time <= until, time).toBe(true);
+
+    await graph.chainPicker.selectOption('all');
+    await graph.ready('"since"');
+    const nodeTimes = await graph.nodes.evaluateAll((els) => els.map((el) => el.getAttribute('data-time') ?? ''));
+    expect(nodeTimes.length).toBeGreaterThan(0);
+    for (const time of nodeTimes) expect(time >= since && time <= until, time).toBe(true);
+    expect(await graph.node(PATCH).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-time-window.png') });
+
+    await page.getByTestId('filter-clear').click();
+    await expect.poll(() => workbench.total()).toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -3,18 +3,21 @@ import { describe, expect, it } from 'vitest';
 import {
   BUCKET_MS,
   LANE_ORDER,
+  LANE_PADDING,
+  ROW_GAP,
   layoutGraph,
   MAX_STACK,
   NODE_HEIGHT,
   NODE_WIDTH,
+  nodeHeight,
   timeMs,
   type LayoutNode,
 } from '../../../src-renderer/src/features/graph/layout';
 
 const at = (ms: number) => new Date(Date.UTC(2025, 3, 3, 14, 31, 0) + ms).toISOString();
 
-function overlaps(a: { x: number; y: number }, b: { x: number; y: number }): boolean {
-  return a.x < b.x + NODE_WIDTH && b.x < a.x + NODE_WIDTH && a.y < b.y + NODE_HEIGHT && b.y < a.y + NODE_HEIGHT;
+function overlaps(a: { x: number; y: number }, b: { x: number; y: number }, height = NODE_HEIGHT): boolean {
+  return a.x < b.x + NODE_WIDTH && b.x < a.x + NODE_WIDTH && a.y < b.y + height && b.y < a.y + height;
 }
 
 describe('timeMs', () => {
@@ -31,6 +34,7 @@ describe('layoutGraph', () => {
     const nodes: LayoutNode[] = [
       { id: 'p', lane: 'prompt', time: at(0) },
       { id: 'a', lane: 'api', time: at(5) },
+      { id: 'd', lane: 'authz', time: at(5) },
       { id: 'w', lane: 'workload', time: at(9) },
     ];
     const layout = layoutGraph(nodes, []);
@@ -40,7 +44,7 @@ describe('layoutGraph', () => {
       const lane = layout.lanes.find((l) => l.lane === node.lane)!;
       const { y } = layout.positions[node.id]!;
       expect(y).toBeGreaterThanOrEqual(lane.y);
-      expect(y + NODE_HEIGHT).toBeLessThanOrEqual(lane.y + lane.height);
+      expect(y + nodeHeight(node.lane)).toBeLessThanOrEqual(lane.y + lane.height);
       expect(lane.count).toBe(1);
     }
     expect(layout.lanes.find((l) => l.lane === 'agent')!.height).toBeLessThan(NODE_HEIGHT);
@@ -108,11 +112,11 @@ describe('layoutGraph', () => {
     const started = performance.now();
     const layout = layoutGraph(nodes, nodes.slice(1).map((n, i) => ({ from: `n${i}`, to: n.id })));
     expect(performance.now() - started).toBeLessThan(500);
-    const byLane = new Map<string, { x: number; y: number }[]>();
-    for (const node of nodes) byLane.set(node.lane, [...(byLane.get(node.lane) ?? []), layout.positions[node.id]!]);
-    for (const placed of byLane.values()) {
+    const byLane = new Map<(typeof lanes)[number], { x: number; y: number }[]>();
+    for (const node of nodes) byLane.set(node.lane as (typeof lanes)[number], [...(byLane.get(node.lane as (typeof lanes)[number]) ?? []), layout.positions[node.id]!]);
+    for (const [lane, placed] of byLane) {
       const sorted = [...placed].sort((a, b) => a.x - b.x || a.y - b.y);
-      for (let i = 1; i < sorted.length; i++) expect(overlaps(sorted[i - 1]!, sorted[i]!)).toBe(false);
+      for (let i = 1; i < sorted.length; i++) expect(overlaps(sorted[i - 1]!, sorted[i]!, nodeHeight(lane))).toBe(false);
     }
     expect(layout.ticks.length).toBeGreaterThan(1);
   });
@@ -139,7 +143,7 @@ describe('layoutGraph with aligned nodes', () => {
     for (const id of ['patch', 'rs', 'pod1', 'pod2']) expect(positions[`a-${id}`]!.x).toBe(positions[id]!.x);
     expect(positions.rs!.x).toBeGreaterThan(positions.patch!.x);
     expect(positions.pod2!.x).toBe(positions.pod1!.x);
-    const row = (id: string, lane: string) => positions[id]!.y - lanes.find((l) => l.lane === lane)!.y;
+    const row = (id: string, lane: 'api' | 'authz') => (positions[id]!.y - lanes.find((l) => l.lane === lane)!.y - LANE_PADDING) / (nodeHeight(lane) + ROW_GAP);
     expect(row('a-pod2', 'authz')).toBe(row('pod2', 'api'));
     expect(row('a-pod2', 'authz')).toBeGreaterThan(row('a-pod1', 'authz'));
   });

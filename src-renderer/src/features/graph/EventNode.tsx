@@ -27,6 +27,7 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
   const { node } = data;
   const selected = useSelection((s) => s.nodeId === id);
   const classes = ['graph-node', `outcome-${node.outcome}`, `lane-${node.lane}`];
+  if (node.lane === 'authz') classes.push('compact');
   if (node.notable) classes.push('notable');
   if (selected) classes.push('selected');
   return (
@@ -35,6 +36,7 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
       data-testid="graph-node"
       data-node-id={id}
       data-outcome={node.outcome}
+      data-time={node.time}
       data-selected={selected}
       title={`${node.label}\n${node.time ?? ''}${node.actor ? `\n${node.actor.id}` : ''}`}
     >

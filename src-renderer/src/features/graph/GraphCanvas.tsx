@@ -7,7 +7,7 @@ import { useGraph } from '../../state/graph';
 import { useSelection } from '../../state/selection';
 import { EventNode } from './EventNode';
 import { toFlowEdges, toFlowNodes } from './flow-elements';
-import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layout';
+import { NODE_WIDTH, nodeHeight, type GraphLayout } from './layout';
 
 /** Module scope, as React Flow asks: a new object each render would remount every node. */
 const nodeTypes = { event: EventNode };
@@ -15,6 +15,8 @@ const nodeTypes = { event: EventNode };
 /** Room on the left for the lane names and on top for the time axis. */
 export const LABEL_GUTTER = 128;
 export const AXIS_HEIGHT = 22;
+/** The legend's corner at the bottom. */
+const LEGEND_HEIGHT = 30;
 
 const onNodeClick: NodeMouseHandler = (_event, node) => useSelection.getState().selectNode(node.id);
 
@@ -24,7 +26,7 @@ const onNodeClick: NodeMouseHandler = (_event, node) => useSelection.getState().
  */
 function openingZoom(layout: GraphLayout, width: number, height: number): number {
   const fitWidth = (width - LABEL_GUTTER - 24) / Math.max(layout.width, 1);
-  const fitHeight = (height - AXIS_HEIGHT - 8) / Math.max(layout.height, 1);
+  const fitHeight = (height - AXIS_HEIGHT - LEGEND_HEIGHT) / Math.max(layout.height, 1);
   return Math.min(1, Math.max(0.7, Math.min(fitWidth, fitHeight)));
 }
 
@@ -49,8 +51,9 @@ export function GraphCanvas() {
     const zoom = openingZoom(layout, w, h);
     const waiting = pendingFocus.current && layout.positions[pendingFocus.current];
     if (waiting) {
+      const lane = useGraph.getState().nodeById.get(pendingFocus.current!)?.lane ?? 'api';
       pendingFocus.current = undefined;
-      void setCenter(waiting.x + NODE_WIDTH / 2, waiting.y + NODE_HEIGHT / 2, { zoom });
+      void setCenter(waiting.x + NODE_WIDTH / 2, waiting.y + nodeHeight(lane) / 2, { zoom });
     } else {
       void setViewport({ x: LABEL_GUTTER, y: AXIS_HEIGHT, zoom });
     }
@@ -61,8 +64,9 @@ export function GraphCanvas() {
     const nodeId = useSelection.getState().nodeId;
     if (focusSeq === 0 || !nodeId) return;
     const position = useGraph.getState().layout?.positions[nodeId];
+    const lane = useGraph.getState().nodeById.get(nodeId)?.lane ?? 'api';
     if (position && useGraph.getState().visible.nodes.some((n) => n.id === nodeId)) {
-      void setCenter(position.x + NODE_WIDTH / 2, position.y + NODE_HEIGHT / 2, { zoom: Math.max(getZoom(), 0.7), duration: 250 });
+      void setCenter(position.x + NODE_WIDTH / 2, position.y + nodeHeight(lane) / 2, { zoom: Math.max(getZoom(), 0.7), duration: 250 });
     } else {
       pendingFocus.current = nodeId;
       void useGraph.getState().reveal(nodeId);

@@ -7,12 +7,21 @@ export const LANE_ORDER: readonly Lane[] = ['prompt', 'agent', 'tool', 'authz', 
 
 export const NODE_WIDTH = 224;
 export const NODE_HEIGHT = 64;
+/**
+ * Authorization decisions are drawn one line high: every API request has one, and they would otherwise
+ * double the graph's height for little to read (a denial still stands out by its colour and tag).
+ */
+export const COMPACT_HEIGHT = 44;
+
+export function nodeHeight(lane: Lane): number {
+  return lane === 'authz' ? COMPACT_HEIGHT : NODE_HEIGHT;
+}
 /** Horizontal space between two columns of one lane (room for an arrow head). */
 export const COLUMN_GAP = 44;
 export const ROW_GAP = 10;
 export const LANE_PADDING = 12;
 /** A lane with nothing in it keeps a thin band, so the analyst sees that no such evidence was imported. */
-export const EMPTY_LANE_HEIGHT = 24;
+export const EMPTY_LANE_HEIGHT = 22;
 /** Nodes of one lane this close in time share a column, stacked, unless one caused the other. */
 export const BUCKET_MS = 1000;
 export const MAX_STACK = 5;
@@ -136,7 +145,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
   let y = 0;
   for (const lane of LANE_ORDER) {
     const rows = depth.get(lane) ?? 0;
-    const height = rows === 0 ? EMPTY_LANE_HEIGHT : rows * NODE_HEIGHT + (rows - 1) * ROW_GAP + 2 * LANE_PADDING;
+    const height = rows === 0 ? EMPTY_LANE_HEIGHT : rows * nodeHeight(lane) + (rows - 1) * ROW_GAP + 2 * LANE_PADDING;
     lanes.push({ lane, y, height, count: 0 });
     y += height;
   }
@@ -145,7 +154,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
   for (const node of nodes) {
     const lane = band.get(node.lane)!;
     lane.count += 1;
-    positions[node.id] = { x: xOf.get(node.id)!, y: lane.y + LANE_PADDING + rowOf.get(node.id)! * (NODE_HEIGHT + ROW_GAP) };
+    positions[node.id] = { x: xOf.get(node.id)!, y: lane.y + LANE_PADDING + rowOf.get(node.id)! * (nodeHeight(node.lane) + ROW_GAP) };
   }
   const width = Math.max(0, ...[...laneRight.values()]);
   return { positions, lanes, width, height: y, ticks };
