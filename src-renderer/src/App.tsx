@@ -3,6 +3,7 @@ import { api } from './api';
 import { CaseHeader } from './features/case/CaseHeader';
 import { FilterBar } from './features/case/FilterBar';
 import { SourcesPanel } from './features/case/SourcesPanel';
+import { VerticalSplit } from './features/case/VerticalSplit';
 import { BackgroundGroups } from './features/graph/BackgroundGroups';
 import { GraphView } from './features/graph/GraphView';
 import { DropZone } from './features/import/DropZone';
@@ -31,10 +32,7 @@ export function App() {
             <SourcesPanel />
           </div>
           {/* The graph and the timeline share the main area: a responder reads the chain and the rows together. */}
-          <div className="investigation">
-            <GraphView />
-            <Timeline />
-          </div>
+          <VerticalSplit top={<GraphView />} bottom={<Timeline />} />
           <Inspector />
         </main>
         <ImportReportPanel />

@@ -2,6 +2,8 @@
 // api-service Deployment down to the controllers' ReplicaSet and Pod creates, kept in step with the
 // timeline and the inspector, and narrowed by the same filters. Assertions hold as more evidence (Events,
 // traces, MCP transcripts) joins the sample: they look for this chain's nodes, never count the whole graph.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +29,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openGraph(): Promise<{ page: Page; workbench: WorkbenchPage; graph: GraphPage; errors: string[] }> {
+async function openGraph(url = served.url): Promise<{ page: Page; workbench: WorkbenchPage; graph: GraphPage; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -35,7 +37,7 @@ async function openGraph(): Promise<{ page: Page; workbench: WorkbenchPage; grap
     if (message.type() === 'error') errors.push(message.text());
   });
   const workbench = new WorkbenchPage(page);
-  await workbench.open(served.url);
+  await workbench.open(url);
   const graph = new GraphPage(page);
   await graph.ready();
   return { page, workbench, graph, errors };
@@ -171,6 +173,55 @@ describe('the causal graph of INC-0047', () => {
 
     await page.getByTestId('filter-clear').click();
     await expect.poll(() => workbench.total()).toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('a denied request', () => {
+  let denied: Served;
+
+  beforeAll(async () => {
+    // The agent's patch as the sample has it, and the same service account refused a delete.
+    const lines = readFileSync(join(ROOT, 'resources', 'samples', 'inc-0047', 'sources', 'k8s-audit', 'audit.jsonl'), 'utf8').split('\n');
+    const patch = lines.filter((line) => line.includes('"verb":"patch"') && line.includes('james.w@example.com')).slice(0, 2);
+    const refused = JSON.parse(patch[1]!) as Record<string, unknown>;
+    Object.assign(refused, {
+      auditID: '0d6c2b8e-5a0c-4d7e-9a51-2f7e1c1d4e01',
+      verb: 'delete',
+      requestURI: '/apis/apps/v1/namespaces/production/deployments/api-service',
+      responseStatus: { metadata: {}, status: 'Failure', reason: 'Forbidden', code: 403 },
+      requestReceivedTimestamp: '2025-04-03T14:33:00.100000Z',
+      stageTimestamp: '2025-04-03T14:33:00.104000Z',
+      annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' },
+    });
+    delete refused.requestObject;
+    delete refused.responseObject;
+    const dir = mkdtempSync(join(tmpdir(), 'causa-e2e-denied-'));
+    writeFileSync(join(dir, 'audit.jsonl'), `${[...patch, JSON.stringify(refused)].join('\n')}\n`);
+    denied = await serve([join(dir, 'audit.jsonl')]);
+  });
+
+  afterAll(async () => {
+    await denied?.stop();
+  });
+
+  it('stands out in red with a denied tag, among the nodes in no chain', async () => {
+    const { page, graph, errors } = await openGraph(denied.url);
+    const options = await graph.chainPicker.locator('option').allTextContents();
+    const unlinked = options.find((o) => o.startsWith('In no chain'));
+    expect(unlinked).toMatch(/· [1-9]\d* notable$/);
+    await graph.chainPicker.selectOption('unlinked');
+    await page.waitForSelector('[data-testid=graph][data-status=ready][data-view=unlinked]');
+    const refused = graph.nodes.and(page.locator('[data-outcome=denied]'));
+    await expect.poll(() => refused.count()).toBeGreaterThanOrEqual(1);
+    const request = graph.node('delete deployments production/api-service');
+    expect(await request.getAttribute('data-outcome')).toBe('denied');
+    expect(await request.getByTestId('denied-tag').textContent()).toBe('denied');
+    expect(await request.evaluate((el) => getComputedStyle(el).borderTopColor)).toBe('rgb(240, 89, 107)');
+    await request.click();
+    await expect.poll(async () => (await graph.links.textContent()) ?? '').toContain('authz-annotation');
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-denied.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -9,8 +9,8 @@ import type { GraphLayout } from '../features/graph/layout';
 import { layoutInWorker } from '../features/graph/layout-client';
 import { useCaseData } from './case-data';
 
-/** A chain id, or every node the graph holds (chained or not). */
-export type ChainView = number | 'all';
+/** A chain id, the nodes in no chain (lone prompts, tool calls, denials), or every node the graph holds. */
+export type ChainView = number | 'unlinked' | 'all';
 
 export type GraphStatus = 'loading' | 'laying-out' | 'ready' | 'error';
 
@@ -48,7 +48,10 @@ function indexEvents(nodes: GraphNode[]): Map<number, string> {
 }
 
 function viewOf(graph: Graph, view: ChainView): { nodes: GraphNode[]; edges: GraphEdge[] } {
-  const nodes = view === 'all' ? graph.nodes : graph.nodes.filter((node) => node.chain === view);
+  const nodes =
+    view === 'all'
+      ? graph.nodes
+      : graph.nodes.filter((node) => (view === 'unlinked' ? node.chain === undefined : node.chain === view));
   const kept = new Set(nodes.map((node) => node.id));
   return { nodes, edges: graph.edges.filter((edge) => edge.status !== 'rejected' && kept.has(edge.from) && kept.has(edge.to)) };
 }
@@ -68,7 +71,10 @@ export const useGraph = create<GraphState>((set, get) => ({
     const graph = result.value;
     const previous = get().view;
     // Keep the analyst's chain across a filter change when it survives it; else start on the first.
-    const keep = previous === 'all' || (previous !== undefined && graph.chains.some((c) => c.id === previous));
+    const keep =
+      previous === 'all' ||
+      (previous === 'unlinked' && graph.nodes.some((n) => n.chain === undefined)) ||
+      (previous !== undefined && graph.chains.some((c) => c.id === previous));
     set({
       graph,
       filter,
@@ -102,7 +108,7 @@ export const useGraph = create<GraphState>((set, get) => ({
     if (visible.nodes.some((node) => node.id === nodeId)) return;
     const node = nodeById.get(nodeId);
     if (!node) return;
-    const target = node.chain ?? 'all';
+    const target = node.chain ?? 'unlinked';
     if (target !== view) await get().showView(target);
   },
 }));

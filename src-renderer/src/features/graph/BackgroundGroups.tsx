@@ -23,7 +23,7 @@ export function BackgroundGroups() {
       <summary>
         <h2>Background</h2>
         <span className="muted">
-          {events.toLocaleString('en')} unlinked events in {groups.length} groups
+          {events.toLocaleString('en')} unlinked event{events === 1 ? '' : 's'} in {groups.length} group{groups.length === 1 ? '' : 's'}
         </span>
       </summary>
       <ul>

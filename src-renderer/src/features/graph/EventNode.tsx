@@ -19,6 +19,15 @@ export const HANDLES = {
   inBottom: 'in-b',
 } as const;
 
+/** Short kind names: a node is narrow, and its lane already says what family it belongs to. */
+const SHORT_KIND: Partial<Record<GraphNode['kind'], string>> = {
+  authz_decision: 'authz',
+  policy_decision: 'policy',
+  workload_event: 'event',
+  resource_change: 'change',
+  human_action: 'human',
+};
+
 function clockTime(time: string | undefined): string {
   return time ? time.slice(11, 23) : 'no time';
 }
@@ -44,7 +53,9 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
       <Handle type="target" position={Position.Top} id={HANDLES.inTop} isConnectable={false} />
       <Handle type="target" position={Position.Bottom} id={HANDLES.inBottom} isConnectable={false} />
       <div className="graph-node-head">
-        <span className={`badge kind-${node.kind}`}>{node.kind.replace('_', ' ')}</span>
+        <span className={`badge kind-${node.kind}`} title={node.kind}>
+          {SHORT_KIND[node.kind] ?? node.kind.replace('_', ' ')}
+        </span>
         <span className="graph-node-time">{clockTime(node.time)}</span>
         {node.outcome === 'denied' && <span className="denied-tag" data-testid="denied-tag">denied</span>}
         {node.notable && node.outcome !== 'denied' && (

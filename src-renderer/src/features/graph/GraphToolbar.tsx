@@ -1,5 +1,6 @@
 // Above the graph: which chain is on screen (chains that reach failures, denials and warnings first, as
 // the linker orders them), how big it is, and a legend of what the edge styles mean.
+import { useMemo } from 'react';
 import { useGraph } from '../../state/graph';
 
 function chainText(chain: { id: number; label: string; nodes: number; notable: number }): string {
@@ -23,6 +24,9 @@ export function GraphToolbar() {
   const chains = useGraph((s) => s.graph?.chains);
   const total = useGraph((s) => s.graph?.nodes.length ?? 0);
   const view = useGraph((s) => s.view);
+  const nodes = useGraph((s) => s.graph?.nodes);
+  // Derived here, not in the selector: a selector must return the same value for the same state.
+  const unlinked = useMemo(() => nodes?.filter((n) => n.chain === undefined), [nodes]);
   const shown = useGraph((s) => s.visible.nodes.length);
   const edges = useGraph((s) => s.visible.edges.length);
   const showView = useGraph((s) => s.showView);
@@ -33,7 +37,10 @@ export function GraphToolbar() {
         data-testid="chain-picker"
         aria-label="Chain shown in the graph"
         value={view === undefined ? '' : String(view)}
-        onChange={(e) => void showView(e.target.value === 'all' ? 'all' : Number(e.target.value))}
+        onChange={(e) => {
+          const value = e.target.value;
+          void showView(value === 'all' || value === 'unlinked' ? value : Number(value));
+        }}
         disabled={!chains}
       >
         {chains?.map((chain) => (
@@ -41,6 +48,11 @@ export function GraphToolbar() {
             {chainText(chain)}
           </option>
         ))}
+        {unlinked && unlinked.length > 0 && (
+          <option value="unlinked">
+            In no chain · {unlinked.length} nodes · {unlinked.filter((n) => n.notable).length} notable
+          </option>
+        )}
         <option value="all">All nodes ({total})</option>
       </select>
       <span className="muted" data-testid="graph-counts">

@@ -5,7 +5,7 @@ import { MarkerType, type Edge } from '@xyflow/react';
 import type { GraphEdge, GraphNode } from '../../../../src-main/shared/graph';
 import type { EventFlowNode } from './EventNode';
 import { HANDLES } from './EventNode';
-import { NODE_WIDTH, type GraphLayout } from './layout';
+import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layout';
 
 const EDGE_COLOURS = { explicit: '#8a9bb0', inferred: '#5fb3f9', analyst: '#c59cff' } as const;
 
@@ -17,7 +17,14 @@ export function toFlowNodes(nodes: readonly GraphNode[], layout: GraphLayout | u
   });
 }
 
-function handlesFor(from: { x: number; y: number }, to: { x: number; y: number }): { sourceHandle: string; targetHandle: string } {
+type Route = { sourceHandle: string; targetHandle: string; type?: 'smoothstep' };
+
+function handlesFor(from: { x: number; y: number }, to: { x: number; y: number }): Route {
+  // Two nodes of one row with a column between them: a straight edge would run behind that column's
+  // node and look like two edges; route it underneath the row instead.
+  if (Math.abs(to.y - from.y) < 1 && to.x - from.x > NODE_WIDTH * 1.75) {
+    return { sourceHandle: HANDLES.outBottom, targetHandle: HANDLES.inBottom, type: 'smoothstep' };
+  }
   if (to.x >= from.x + NODE_WIDTH / 2) return { sourceHandle: HANDLES.outRight, targetHandle: HANDLES.inLeft };
   return to.y > from.y
     ? { sourceHandle: HANDLES.outBottom, targetHandle: HANDLES.inTop }
@@ -32,17 +39,22 @@ export function toFlowEdges(edges: readonly GraphEdge[], layout: GraphLayout | u
     if (!from || !to) return [];
     const active = selected !== undefined && (edge.from === selected || edge.to === selected);
     const colour = EDGE_COLOURS[edge.strength];
+    const route = handlesFor(from, to);
+    // A label on a short hop (neighbouring columns, adjacent lanes) would cover a node; the inspector names it.
+    const room = route.type === 'smoothstep' ? Infinity : route.sourceHandle === HANDLES.outRight ? to.x - from.x - NODE_WIDTH : Math.abs(to.y - from.y) - NODE_HEIGHT;
+    const labelled = active && room >= 110;
     return [
       {
         id: edge.id,
         source: edge.from,
         target: edge.to,
-        ...handlesFor(from, to),
+        ...route,
         // A decision and its request are one step: their edge is drawn quieter than a causal one.
         className: `graph-edge edge-${edge.strength}${edge.status ? ` edge-${edge.status}` : ''}${edge.rule === 'authz-annotation' ? ' edge-decision' : ''}${active ? ' active' : ''}`,
         markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16 },
         style: { stroke: colour },
-        ...(active ? { label: edge.rule, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3, zIndex: 2 } : {}),
+        ...(active ? { zIndex: 2 } : {}),
+        ...(labelled ? { label: edge.rule, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}),
         focusable: false,
         selectable: false,
       },
