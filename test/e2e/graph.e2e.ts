@@ -138,6 +138,21 @@ describe('the causal graph of INC-0047', () => {
     expect(await graph.nodes.count()).toBeLessThan(nodesBefore);
     await page.screenshot({ path: join(SCREENSHOTS, 'graph-filtered.png') });
 
+    // A background group, opened, lists its events in the timeline through the same filter.
+    await page.getByTestId('filter-actor').fill('');
+    await graph.ready('{}');
+    await page.getByTestId('background-groups').locator('summary').click();
+    const group = page.getByTestId('background-group').first();
+    const groupLabel = (await group.locator('.group-label').textContent())!;
+    const actor = groupLabel.replace(/^\S+ by /, '');
+    await group.click();
+    await graph.ready(actor);
+    expect(await page.getByTestId('filter-actor').inputValue()).toBe(actor);
+    await expect.poll(() => workbench.total()).toBeGreaterThanOrEqual(Number((await group.locator('.group-count').textContent())!.replace(/,/g, '')));
+    const groupActors = await workbench.rows.evaluateAll((rows) => rows.map((row) => row.querySelector('.cell.actor')?.getAttribute('title') ?? ''));
+    for (const who of groupActors) expect(who).toContain(actor);
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-background-group.png') });
+
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -24,6 +24,8 @@ interface GraphState {
   /** The node an event belongs to (an API request's node rather than its decision's). */
   nodeOfEvent: ReadonlyMap<number, string>;
   view?: ChainView;
+  /** How many nodes are in no chain, and how many of those are notable (for the chain picker). */
+  unlinked: { nodes: number; notable: number };
   /** The nodes and edges of the view (rejected edges are never drawn), and where they go. */
   visible: { nodes: GraphNode[]; edges: GraphEdge[] };
   layout?: GraphLayout;
@@ -61,6 +63,7 @@ export const useGraph = create<GraphState>((set, get) => ({
   nodeById: new Map(),
   nodeOfEvent: new Map(),
   visible: { nodes: [], edges: [] },
+  unlinked: { nodes: 0, notable: 0 },
 
   async load(filter) {
     const seq = ++loadSeq;
@@ -75,9 +78,11 @@ export const useGraph = create<GraphState>((set, get) => ({
       previous === 'all' ||
       (previous === 'unlinked' && graph.nodes.some((n) => n.chain === undefined)) ||
       (previous !== undefined && graph.chains.some((c) => c.id === previous));
+    const lone = graph.nodes.filter((n) => n.chain === undefined);
     set({
       graph,
       filter,
+      unlinked: { nodes: lone.length, notable: lone.filter((n) => n.notable).length },
       nodeById: new Map(graph.nodes.map((node) => [node.id, node])),
       nodeOfEvent: indexEvents(graph.nodes),
     });

@@ -16,6 +16,8 @@ function groupFilter(group: NodeGroup): { kind: EventKind[]; actor?: string } | 
 export function BackgroundGroups() {
   const groups = useGraph((s) => s.graph?.groups);
   const setFilter = useCaseData((s) => s.setFilter);
+  const activeKind = useCaseData((s) => (s.filter.kind?.length === 1 ? s.filter.kind[0] : undefined));
+  const activeActor = useCaseData((s) => s.filter.actor);
   if (!groups || groups.length === 0) return null;
   const events = groups.reduce((sum, group) => sum + group.count, 0);
   return (
@@ -29,14 +31,16 @@ export function BackgroundGroups() {
       <ul>
         {groups.map((group) => {
           const filter = groupFilter(group);
+          const active = filter !== undefined && filter.kind[0] === activeKind && filter.actor === activeActor;
           return (
             <li key={group.id}>
               <button
-                className="group-button"
+                className={`group-button${active ? ' active' : ''}`}
+                aria-pressed={active}
                 data-testid="background-group"
                 disabled={!filter}
-                title={`List these ${group.count} events in the timeline`}
-                onClick={() => filter && setFilter({ ...filter, actor: filter.actor })}
+                title={active ? 'Show every event again' : `List these ${group.count} events in the timeline`}
+                onClick={() => filter && setFilter(active ? { kind: undefined, actor: undefined } : { kind: filter.kind, actor: filter.actor })}
               >
                 <span className="group-label">{group.label}</span>
                 <span className="group-count">{group.count.toLocaleString('en')}</span>

@@ -1,23 +1,12 @@
 // One graph node: what happened (label), what kind of evidence it is, when, whether the evidence is
 // intact (verdict badge), and how it ended (outcome colour). Denials and other notable nodes stand out.
 // In `memo` and subscribed to its own selection only, so selecting a node re-renders two nodes, not all.
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphNode } from '../../../../src-main/shared/graph';
 import { useSelection } from '../../state/selection';
 import { VerdictBadge } from '../verify/VerdictBadge';
-
-export type EventFlowNode = Node<{ node: GraphNode }, 'event'>;
-
-/** Edges leave and enter by the side that faces the other node (see flow-elements.ts); the handles are invisible. */
-export const HANDLES = {
-  outRight: 'out-r',
-  outBottom: 'out-b',
-  outTop: 'out-t',
-  inLeft: 'in-l',
-  inTop: 'in-t',
-  inBottom: 'in-b',
-} as const;
+import { HANDLES, type EventFlowNode } from './flow-types';
 
 /** Short kind names: a node is narrow, and its lane already says what family it belongs to. */
 const SHORT_KIND: Partial<Record<GraphNode['kind'], string>> = {

@@ -1,6 +1,5 @@
 // Above the graph: which chain is on screen (chains that reach failures, denials and warnings first, as
 // the linker orders them), how big it is, and a legend of what the edge styles mean.
-import { useMemo } from 'react';
 import { useGraph } from '../../state/graph';
 
 function chainText(chain: { id: number; label: string; nodes: number; notable: number }): string {
@@ -24,9 +23,7 @@ export function GraphToolbar() {
   const chains = useGraph((s) => s.graph?.chains);
   const total = useGraph((s) => s.graph?.nodes.length ?? 0);
   const view = useGraph((s) => s.view);
-  const nodes = useGraph((s) => s.graph?.nodes);
-  // Derived here, not in the selector: a selector must return the same value for the same state.
-  const unlinked = useMemo(() => nodes?.filter((n) => n.chain === undefined), [nodes]);
+  const unlinked = useGraph((s) => s.unlinked);
   const shown = useGraph((s) => s.visible.nodes.length);
   const edges = useGraph((s) => s.visible.edges.length);
   const showView = useGraph((s) => s.showView);
@@ -48,9 +45,9 @@ export function GraphToolbar() {
             {chainText(chain)}
           </option>
         ))}
-        {unlinked && unlinked.length > 0 && (
+        {unlinked.nodes > 0 && (
           <option value="unlinked">
-            In no chain · {unlinked.length} nodes · {unlinked.filter((n) => n.notable).length} notable
+            In no chain · {unlinked.nodes} nodes · {unlinked.notable} notable
           </option>
         )}
         <option value="all">All nodes ({total})</option>

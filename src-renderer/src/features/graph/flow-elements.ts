@@ -3,8 +3,7 @@
 // (a request and its decision) sit in one column, so their edge runs vertically.
 import { MarkerType, type Edge } from '@xyflow/react';
 import type { GraphEdge, GraphNode } from '../../../../src-main/shared/graph';
-import type { EventFlowNode } from './EventNode';
-import { HANDLES } from './EventNode';
+import { HANDLES, type EventFlowNode } from './flow-types';
 import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layout';
 
 const EDGE_COLOURS = { explicit: '#8a9bb0', inferred: '#5fb3f9', analyst: '#c59cff' } as const;
@@ -19,7 +18,7 @@ export function toFlowNodes(nodes: readonly GraphNode[], layout: GraphLayout | u
 
 type Route = { sourceHandle: string; targetHandle: string; type?: 'smoothstep' };
 
-function handlesFor(from: { x: number; y: number }, to: { x: number; y: number }): Route {
+export function handlesFor(from: { x: number; y: number }, to: { x: number; y: number }): Route {
   // Two nodes of one row with a column between them: a straight edge would run behind that column's
   // node and look like two edges; route it underneath the row instead.
   if (Math.abs(to.y - from.y) < 1 && to.x - from.x > NODE_WIDTH * 1.75) {
