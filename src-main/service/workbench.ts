@@ -19,7 +19,7 @@ import {
   listSources,
   type TimeBounds,
 } from '../store/queries';
-import { buildGraph } from './graph';
+import { filterGraph, graphKey, linkCase } from './graph';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { caseVerifications, verdictLookup, verifyCaseRecords } from './verification';
 
@@ -48,6 +48,9 @@ export function timeBounds(filter: EventFilter): TimeBounds {
 type CoreHandlers = Omit<Handlers, 'capabilities' | 'openEvidence'>;
 
 export class Workbench {
+  /** The case linked once per change of its events or verdicts: each filter only narrows it. */
+  private linked?: { key: string; graph: Graph };
+
   private constructor(readonly store: CaseStore) {}
 
   static open(casePath: string, options: { create?: boolean } = {}): Workbench {
@@ -64,7 +67,10 @@ export class Workbench {
 
   /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
   graph(filter: EventFilter = {}): Graph {
-    return buildGraph(this.store, {}, { filter, bounds: timeBounds(filter) });
+    const bounds = timeBounds(filter);
+    const key = graphKey(this.store);
+    if (this.linked?.key !== key) this.linked = { key, graph: linkCase(this.store) };
+    return filterGraph(this.store, this.linked.graph, { filter, bounds });
   }
 
   /** Every event matching the filter, in time order, streamed from the case file. */

@@ -118,7 +118,11 @@ export const useGraph = create<GraphState>((set, get) => ({
   },
 }));
 
-// The timeline's generation changes with every new filter or import: reload the graph for it.
+// The timeline's generation changes with every new filter or import: reload the graph for it. Linking a
+// large case keeps the main side busy for a while, so the timeline's first page is asked for first and
+// the graph right after it arrives.
 useCaseData.subscribe((state, previous) => {
-  if (state.generation !== previous.generation) void useGraph.getState().load(state.filter);
+  if (state.generation !== previous.generation) useGraph.setState({ status: 'loading' });
+  const firstPage = state.total !== undefined && (previous.total === undefined || state.generation !== previous.generation);
+  if (firstPage) void useGraph.getState().load(state.filter);
 });

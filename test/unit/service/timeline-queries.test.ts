@@ -56,3 +56,34 @@ describe('histogram', () => {
     expect(histogram.counts[5]).toBe(3);
   });
 });
+
+describe('graph', () => {
+  it('links the case once and narrows it for each filter, relinking after an import', async () => {
+    const whole = workbench.graph({});
+    const narrowed = workbench.graph({ actor: 'james.w' });
+    expect(narrowed.nodes.length).toBeGreaterThan(0);
+    expect(narrowed.nodes.length).toBeLessThan(whole.nodes.length);
+    expect(workbench.graph({})).toBe(whole);
+    const before = (await workbench.handlers.caseInfo({})).events;
+    const line = JSON.stringify({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'Metadata',
+      auditID: '8c1b61f3-3c7e-4d1e-9f4e-3f0c8b2d7a10',
+      stage: 'ResponseComplete',
+      requestURI: '/api/v1/namespaces/production/pods/lone',
+      verb: 'delete',
+      user: { username: 'mallory@example.com' },
+      objectRef: { resource: 'pods', namespace: 'production', name: 'lone', apiVersion: 'v1' },
+      responseStatus: { code: 403 },
+      requestReceivedTimestamp: '2025-04-03T14:40:00.000000Z',
+      stageTimestamp: '2025-04-03T14:40:00.001000Z',
+      annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' },
+    });
+    await workbench.handlers.importFiles({ files: [{ name: 'late.jsonl', data_base64: Buffer.from(`${line}\n`).toString('base64') }] });
+    expect((await workbench.handlers.caseInfo({})).events).toBe(before + 1);
+    const relinked = workbench.graph({});
+    expect(relinked).not.toBe(whole);
+    expect(relinked.nodes.some((node) => node.label === 'delete pods production/lone' && node.outcome === 'denied')).toBe(true);
+  });
+});
