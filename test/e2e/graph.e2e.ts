@@ -51,6 +51,8 @@ describe('the causal graph of INC-0047', () => {
     expect(options[0]).toMatch(/^Chain \d+ · .+ · \d+ nodes · \d+ notable$/);
     expect(options.at(-1)).toMatch(/^All nodes \(\d+\)$/);
     expect(await graph.chainPicker.inputValue()).not.toBe('all');
+    await page.getByTestId('graph-node').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph.png') });
 
     await graph.showChainWith(PATCH);
     const labels = await graph.labels();
@@ -72,7 +74,7 @@ describe('the causal graph of INC-0047', () => {
     }
     const patchId = await graph.node(PATCH).first().getAttribute('data-node-id');
     await expect.poll(() => page.locator(`.react-flow__edge[data-id*="${patchId}->"]`).count()).toBeGreaterThanOrEqual(2);
-    await page.screenshot({ path: join(SCREENSHOTS, 'graph.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-chain-fitted.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -123,7 +125,7 @@ describe('the causal graph of INC-0047', () => {
     const { page, workbench, graph, errors } = await openGraph();
     const before = await workbench.total();
     await graph.showChainWith(PATCH);
-    const nodesBefore = await graph.nodes.count();
+    const nodesBefore = await graph.shownCount();
 
     await page.getByTestId('filter-actor').fill('james.w');
     await graph.ready('james.w');
@@ -135,7 +137,11 @@ describe('the causal graph of INC-0047', () => {
     await graph.showChainWith(PATCH);
     const labels = await graph.labels();
     expect(labels.some((l) => RS_CREATE.test(l) || POD_CREATE.test(l))).toBe(false);
-    expect(await graph.nodes.count()).toBeLessThan(nodesBefore);
+    const nodesAfter = await graph.shownCount();
+    expect(nodesAfter).toBeLessThan(nodesBefore);
+    // The picker says how much of the chain the filter leaves.
+    const picked = await graph.chainPicker.locator('option:checked').textContent();
+    expect(picked).toMatch(new RegExp(`· ${nodesAfter} of ${nodesBefore} nodes ·`));
     await page.screenshot({ path: join(SCREENSHOTS, 'graph-filtered.png') });
 
     // A background group, opened, lists its events in the timeline through the same filter.

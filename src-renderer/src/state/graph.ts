@@ -26,6 +26,8 @@ interface GraphState {
   view?: ChainView;
   /** How many nodes are in no chain, and how many of those are notable (for the chain picker). */
   unlinked: { nodes: number; notable: number };
+  /** Each chain's nodes that pass the filter (the chain summaries count the whole chain). */
+  shownOfChain: ReadonlyMap<number, number>;
   /** The nodes and edges of the view (rejected edges are never drawn), and where they go. */
   visible: { nodes: GraphNode[]; edges: GraphEdge[] };
   layout?: GraphLayout;
@@ -64,6 +66,7 @@ export const useGraph = create<GraphState>((set, get) => ({
   nodeOfEvent: new Map(),
   visible: { nodes: [], edges: [] },
   unlinked: { nodes: 0, notable: 0 },
+  shownOfChain: new Map(),
 
   async load(filter) {
     const seq = ++loadSeq;
@@ -79,10 +82,13 @@ export const useGraph = create<GraphState>((set, get) => ({
       (previous === 'unlinked' && graph.nodes.some((n) => n.chain === undefined)) ||
       (previous !== undefined && graph.chains.some((c) => c.id === previous));
     const lone = graph.nodes.filter((n) => n.chain === undefined);
+    const shownOfChain = new Map<number, number>();
+    for (const node of graph.nodes) if (node.chain !== undefined) shownOfChain.set(node.chain, (shownOfChain.get(node.chain) ?? 0) + 1);
     set({
       graph,
       filter,
       unlinked: { nodes: lone.length, notable: lone.filter((n) => n.notable).length },
+      shownOfChain,
       nodeById: new Map(graph.nodes.map((node) => [node.id, node])),
       nodeOfEvent: indexEvents(graph.nodes),
     });

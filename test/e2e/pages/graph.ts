@@ -34,12 +34,30 @@ export class GraphPage {
     return this.page.getByTestId('graph-node-label').allTextContents();
   }
 
-  /** Shows the first chain (in the picker's order) holding a node with this label, and says which. */
+  /** How many nodes the view holds (React Flow renders only those on screen, so the DOM may hold fewer). */
+  async shownCount(): Promise<number> {
+    return Number(await this.root.getAttribute('data-nodes'));
+  }
+
+  /** Zooms out until every node of the view is on screen (and so in the DOM), with the fit-view button. */
+  async fitAll(): Promise<void> {
+    await this.page.getByTestId('graph-fit').click();
+    const shown = await this.shownCount();
+    await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid=graph-node]').length >= n, shown);
+  }
+
+  /**
+   * Shows the first chain (in the picker's order) holding a node with this label, fitted to the stage,
+   * and says which.
+   */
   async showChainWith(label: string): Promise<string> {
-    if ((await this.node(label).count()) > 0) return (await this.chainPicker.inputValue()) ?? '';
-    for (const value of await this.chainPicker.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))) {
-      await this.chainPicker.selectOption(value);
-      await this.page.waitForSelector(`[data-testid=graph][data-status=ready][data-view="${value}"]`);
+    const values = await this.chainPicker.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+    for (const value of [await this.chainPicker.inputValue(), ...values]) {
+      if (value !== (await this.chainPicker.inputValue())) {
+        await this.chainPicker.selectOption(value);
+        await this.page.waitForSelector(`[data-testid=graph][data-status=ready][data-view="${value}"]`);
+      }
+      await this.fitAll();
       if ((await this.node(label).count()) > 0) return value;
     }
     throw new Error(`no chain holds a node labelled ${label}`);

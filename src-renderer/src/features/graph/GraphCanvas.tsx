@@ -1,7 +1,7 @@
 // The React Flow canvas. Nodes are rebuilt only when the layout changes; a selection re-styles edges and
 // the two nodes whose selection changed, nothing else. The viewport opens on the start of the chain with
 // every lane in view, and centers on a node whenever the selection came from the timeline.
-import { Controls, ReactFlow, useReactFlow, useStore, useStoreApi, type NodeMouseHandler } from '@xyflow/react';
+import { ControlButton, Controls, ReactFlow, useReactFlow, useStore, useStoreApi, type NodeMouseHandler } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
 import { useGraph } from '../../state/graph';
 import { useSelection } from '../../state/selection';
@@ -24,10 +24,10 @@ const onNodeClick: NodeMouseHandler = (_event, node) => useSelection.getState().
  * Every lane in view, and the whole chain when it fits; a long chain is panned rather than shrunk past
  * the point where labels can be read.
  */
-function openingZoom(layout: GraphLayout, width: number, height: number): number {
+function openingZoom(layout: GraphLayout, width: number, height: number, whole = false): number {
   const fitWidth = (width - LABEL_GUTTER - 24) / Math.max(layout.width, 1);
   const fitHeight = (height - AXIS_HEIGHT - LEGEND_HEIGHT) / Math.max(layout.height, 1);
-  return Math.min(1, Math.max(0.7, Math.min(fitWidth, fitHeight)));
+  return Math.min(1, Math.max(whole ? 0.1 : 0.7, Math.min(fitWidth, fitHeight)));
 }
 
 export function GraphCanvas() {
@@ -73,6 +73,14 @@ export function GraphCanvas() {
     }
   }, [focusSeq, setCenter, getZoom]);
 
+  // React Flow's own fit-view knows nothing of the lane names and the time axis pinned over the stage.
+  const fitWhole = () => {
+    const current = useGraph.getState().layout;
+    if (!current) return;
+    const { width: w, height: h } = store.getState();
+    void setViewport({ x: LABEL_GUTTER, y: AXIS_HEIGHT, zoom: openingZoom(current, w, h, true) }, { duration: 200 });
+  };
+
   return (
     <ReactFlow
       nodes={nodes}
@@ -89,7 +97,13 @@ export function GraphCanvas() {
       colorMode="dark"
       proOptions={{ hideAttribution: true }}
     >
-      <Controls showInteractive={false} position="bottom-right" />
+      <Controls showInteractive={false} showFitView={false} position="bottom-right">
+        <ControlButton onClick={fitWhole} title="Show the whole view" aria-label="Show the whole view" data-testid="graph-fit">
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.6" />
+          </svg>
+        </ControlButton>
+      </Controls>
     </ReactFlow>
   );
 }

@@ -2,8 +2,10 @@
 // the linker orders them), how big it is, and a legend of what the edge styles mean.
 import { useGraph } from '../../state/graph';
 
-function chainText(chain: { id: number; label: string; nodes: number; notable: number }): string {
-  return `Chain ${chain.id} · ${chain.label} · ${chain.nodes} nodes · ${chain.notable} notable`;
+/** Under a filter a chain may show only some of its nodes: the picker says how many of how many. */
+function chainText(chain: { id: number; label: string; nodes: number; notable: number }, shown: number | undefined): string {
+  const nodes = shown === undefined || shown === chain.nodes ? `${chain.nodes} nodes` : `${shown} of ${chain.nodes} nodes`;
+  return `Chain ${chain.id} · ${chain.label} · ${nodes} · ${chain.notable} notable`;
 }
 
 /** What the edge and node styles mean, in a corner of the stage. */
@@ -24,6 +26,7 @@ export function GraphToolbar() {
   const total = useGraph((s) => s.graph?.nodes.length ?? 0);
   const view = useGraph((s) => s.view);
   const unlinked = useGraph((s) => s.unlinked);
+  const shownOfChain = useGraph((s) => s.shownOfChain);
   const shown = useGraph((s) => s.visible.nodes.length);
   const edges = useGraph((s) => s.visible.edges.length);
   const showView = useGraph((s) => s.showView);
@@ -42,7 +45,7 @@ export function GraphToolbar() {
       >
         {chains?.map((chain) => (
           <option key={chain.id} value={chain.id} data-testid="chain-option">
-            {chainText(chain)}
+            {chainText(chain, shownOfChain.get(chain.id))}
           </option>
         ))}
         {unlinked.nodes > 0 && (
