@@ -1,6 +1,7 @@
 // The event rate over the whole case as a small histogram; dragging across it sets the filter's since and
 // until, so the graph and the timeline both narrow to that window. Counts follow the other filters (kind,
 // actor, search) but always span the whole case, so that the window can be widened again.
+import './time-brush.css';
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { EventFilter, MethodOutput } from '../../../../src-main/shared/contract';
 import { api } from '../../api';

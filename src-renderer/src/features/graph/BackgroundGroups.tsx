@@ -1,6 +1,7 @@
 // Background activity: events the linker joined to nothing (controllers' routine requests, kubelets'
 // status updates), shown collapsed as counts by kind and actor. Opening a group lists its events in the
 // timeline by filtering on that kind and actor; nothing is hidden, only not drawn one by one.
+import './background-groups.css';
 import type { NodeGroup } from '../../../../src-main/shared/graph';
 import type { EventKind } from '../../../../src-main/shared/model';
 import { useCaseData } from '../../state/case-data';

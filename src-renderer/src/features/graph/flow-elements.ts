@@ -41,7 +41,8 @@ export function toFlowEdges(edges: readonly GraphEdge[], layout: GraphLayout | u
     const route = handlesFor(from, to);
     // A label on a short hop (neighbouring columns, adjacent lanes) would cover a node; the inspector names it.
     const room = route.type === 'smoothstep' ? Infinity : route.sourceHandle === HANDLES.outRight ? to.x - from.x - NODE_WIDTH : Math.abs(to.y - from.y) - NODE_HEIGHT;
-    const labelled = active && room >= 110;
+    const decision = edge.rule === 'authz-annotation';
+    const labelled = active && !decision && room >= 110;
     return [
       {
         id: edge.id,
@@ -49,7 +50,7 @@ export function toFlowEdges(edges: readonly GraphEdge[], layout: GraphLayout | u
         target: edge.to,
         ...route,
         // A decision and its request are one step: their edge is drawn quieter than a causal one.
-        className: `graph-edge edge-${edge.strength}${edge.status ? ` edge-${edge.status}` : ''}${edge.rule === 'authz-annotation' ? ' edge-decision' : ''}${active ? ' active' : ''}`,
+        className: `graph-edge edge-${edge.strength}${edge.status ? ` edge-${edge.status}` : ''}${decision ? ' edge-decision' : ''}${active ? ' active' : ''}`,
         markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16 },
         style: { stroke: colour },
         ...(active ? { zIndex: 2 } : {}),

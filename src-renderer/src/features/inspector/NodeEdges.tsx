@@ -1,5 +1,6 @@
 // The selected node's causal links, in and out: which rule joined the two records, how strong the join is,
 // the fields whose values matched, and the linker's note. Clicking the other end selects it.
+import './node-edges.css';
 import { useMemo } from 'react';
 import type { GraphEdge } from '../../../../src-main/shared/graph';
 import { useGraph } from '../../state/graph';
