@@ -144,6 +144,15 @@ describe('the causal graph of INC-0047', () => {
     expect(picked).toMatch(new RegExp(`· ${nodesAfter} of ${nodesBefore} nodes ·`));
     await page.screenshot({ path: join(SCREENSHOTS, 'graph-filtered.png') });
 
+    // A row whose node is in another chain (in the sample today; more evidence may join the two) switches
+    // the graph to the node's chain and selects it there.
+    const otherPatch = workbench.rows.filter({ hasText: 'patch' }).filter({ hasText: 'success' }).last();
+    await otherPatch.click();
+    const chosen = page.locator('[data-testid=graph-node][data-selected=true]');
+    await expect.poll(async () => (await chosen.textContent()) ?? '').toContain(PATCH);
+    expect(await chosen.getAttribute('data-time')).toBe(await otherPatch.locator('.cell.time').getAttribute('title'));
+    await expect.poll(() => graph.inView(chosen)).toBe(true);
+
     // A background group, opened, lists its events in the timeline through the same filter.
     await page.getByTestId('filter-actor').fill('');
     await graph.ready('{}');

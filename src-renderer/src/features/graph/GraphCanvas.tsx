@@ -44,15 +44,17 @@ export function GraphCanvas() {
   const nodes = useMemo(() => toFlowNodes(visible.nodes, layout), [visible, layout]);
   const edges = useMemo(() => toFlowEdges(visible.edges, layout, selected), [visible, layout, selected]);
 
-  // A new layout (another chain, another filter): open on its start, or on the node waiting to be shown.
+  // A new layout (another chain, another filter): open on the node waiting to be shown, else on the
+  // selected node when it is still there (a filter changed under it), else on the start.
   useEffect(() => {
     if (!layout || !measured) return;
     const { width: w, height: h } = store.getState();
     const zoom = openingZoom(layout, w, h);
-    const waiting = pendingFocus.current && layout.positions[pendingFocus.current];
+    const target = pendingFocus.current ?? useSelection.getState().nodeId;
+    const waiting = target !== undefined ? layout.positions[target] : undefined;
+    pendingFocus.current = undefined;
     if (waiting) {
-      const lane = useGraph.getState().nodeById.get(pendingFocus.current!)?.lane ?? 'api';
-      pendingFocus.current = undefined;
+      const lane = useGraph.getState().nodeById.get(target!)?.lane ?? 'api';
       void setCenter(waiting.x + NODE_WIDTH / 2, waiting.y + nodeHeight(lane) / 2, { zoom });
     } else {
       void setViewport({ x: LABEL_GUTTER, y: AXIS_HEIGHT, zoom });
