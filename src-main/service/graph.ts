@@ -14,7 +14,27 @@ function* withFormats(store: CaseStore): Generator<LinkEvent> {
 
 /** Links the whole case; with a filter, keeps the nodes whose events match it (links still see everything). */
 export function buildGraph(store: CaseStore, analyst: AnalystInput = {}, filter?: { filter: EventFilter; bounds: TimeBounds }): Graph {
-  const graph = linkEvents(withFormats(store), analyst);
+  return filterGraph(store, linkCase(store, analyst), filter);
+}
+
+/** The whole case through the linker, unfiltered. */
+export function linkCase(store: CaseStore, analyst: AnalystInput = {}): Graph {
+  return linkEvents(withFormats(store), analyst);
+}
+
+/**
+ * What changes the linked graph of a case: its events and their verdicts (verification runs). A graph
+ * linked under one key can be filtered again and again without linking the case anew.
+ */
+export function graphKey(store: CaseStore): string {
+  const row = store.db
+    .prepare('SELECT (SELECT count(*) FROM event) AS events, (SELECT max(id) FROM event) AS last, (SELECT max(id) FROM verification) AS verified')
+    .get() as { events: number; last: number | null; verified: number | null };
+  return `${row.events}:${row.last ?? 0}:${row.verified ?? 0}`;
+}
+
+/** Keeps the nodes of a linked graph whose events match the filter, and the edges, groups and chains among them. */
+export function filterGraph(store: CaseStore, graph: Graph, filter?: { filter: EventFilter; bounds: TimeBounds }): Graph {
   if (!filter || Object.values(filter.filter).every((v) => v === undefined || (Array.isArray(v) && v.length === 0))) return graph;
   const matching = matchingEventIds(store, filter.filter, filter.bounds);
   const nodes = graph.nodes.filter((node) => node.event_ids.some((id) => matching.has(id)));

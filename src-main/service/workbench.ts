@@ -5,11 +5,13 @@ import type { EventFilter, Handlers, ImportReport } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
 import { ServiceError } from '../shared/errors';
-import { parseRfc3339Nanos } from '../shared/time';
+import { formatNanos, parseRfc3339Nanos } from '../shared/time';
 import { CaseStore } from '../store/case-store';
 import {
   caseSummary,
   countEvents,
+  eventHistogram,
+  eventIndex,
   getEvent,
   iterateEvents,
   kindCounts,
@@ -18,7 +20,7 @@ import {
   type TimeBounds,
 } from '../store/queries';
 import { analysisState, recordAction, redoAction, undoAction } from './analysis';
-import { buildGraph } from './graph';
+import { filterGraph, graphKey, linkCase } from './graph';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { ImportMonitor } from './import-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
@@ -50,6 +52,9 @@ export function timeBounds(filter: EventFilter): TimeBounds {
 type CoreHandlers = Omit<Handlers, 'capabilities' | 'openEvidence'>;
 
 export class Workbench {
+  /** The case linked once per change of its events or verdicts: each filter only narrows it. */
+  private linked?: { key: string; graph: Graph };
+
   private constructor(readonly store: CaseStore) {}
 
   static open(casePath: string, options: { create?: boolean } = {}): Workbench {
@@ -69,9 +74,15 @@ export class Workbench {
 
   /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
   graph(filter: EventFilter = {}): Graph {
+    const bounds = timeBounds(filter);
+    // The analyst's decisions and drawn edges change chains: the journal's length is part of the key.
     const state = analysisState(this.store);
-    const analyst = { decisions: new Map(state.decisions.map((d) => [d.edge, d.decision])), edges: state.edges };
-    return buildGraph(this.store, analyst, { filter, bounds: timeBounds(filter) });
+    const key = `${graphKey(this.store)}:${state.entries}`;
+    if (this.linked?.key !== key) {
+      const analyst = { decisions: new Map(state.decisions.map((d) => [d.edge, d.decision])), edges: state.edges };
+      this.linked = { key, graph: linkCase(this.store, analyst) };
+    }
+    return filterGraph(this.store, this.linked.graph, { filter, bounds });
   }
 
   /** Every event matching the filter, in time order, streamed from the case file. */
@@ -117,6 +128,11 @@ export class Workbench {
     redo: () => redoAction(this.store),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
+    locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, timeBounds(filter), id) ?? null }),
+    histogram: ({ filter, buckets }) => {
+      const { start, end, counts } = eventHistogram(this.store, filter, timeBounds(filter), buckets);
+      return { ...(start !== undefined && end !== undefined ? { start: formatNanos(start), end: formatNanos(end) } : {}), counts };
+    },
     importFiles: ({ files }) =>
       importBuffers(
         this.store,

@@ -239,6 +239,19 @@ export const contract = {
   kubeContexts: method(z.object({}), KubeContexts),
   /** A read-only capture of the context's cluster, sealed into a bundle beside the case file. */
   captureCluster: method(CaptureRequest, CaptureSummary),
+  /** Where an event sits in the timeline the filter gives (its row index), or null when the filter hides it. */
+  locateEvent: method(
+    z.object({ filter: EventFilter.default({}), id: z.number().int().min(1) }),
+    z.object({ index: z.number().int().nullable() }),
+  ),
+  /**
+   * Event counts over time in equal buckets, for the time-range brush: over the filter's since/until when
+   * given, else over the whole case's time span. Events without a time are not counted.
+   */
+  histogram: method(
+    z.object({ filter: EventFilter.default({}), buckets: z.number().int().min(1).max(1000).default(120) }),
+    z.object({ start: z.string().optional(), end: z.string().optional(), counts: z.array(z.number().int()) }),
+  ),
   /** Electron only: the main side shows its own Open dialog; the path never comes from the renderer. */
   openEvidence: method(z.object({}), ImportReport),
 };

@@ -153,6 +153,63 @@ export function matchingEventIds(store: CaseStore, filter: EventFilter, bounds: 
   return ids;
 }
 
+function andWhere(where: { sql: string }, condition: string): string {
+  return where.sql ? `${where.sql} AND ${condition}` : `WHERE ${condition}`;
+}
+
+/**
+ * The row index of an event in the filtered timeline (ordered by time, untimed last, then id), or
+ * undefined when the filter excludes it; the graph view uses it to scroll the timeline to a node's event.
+ */
+export function eventIndex(store: CaseStore, filter: EventFilter, bounds: TimeBounds, id: number): number | undefined {
+  const where = whereClause(filter, bounds);
+  const hit = store.db
+    .prepare(`SELECT e.time_ns AS t FROM event e ${andWhere(where, 'e.id = ?')}`)
+    .safeIntegers(true)
+    .get(...where.params, id) as { t: bigint | null } | undefined;
+  if (!hit) return undefined;
+  const before =
+    hit.t === null
+      ? { sql: '(e.time_ns IS NOT NULL OR e.id < ?)', params: [id] }
+      : { sql: '(e.time_ns < ? OR (e.time_ns = ? AND e.id < ?))', params: [hit.t, hit.t, id] };
+  const row = store.db.prepare(`SELECT count(*) AS n FROM event e ${andWhere(where, before.sql)}`).get(...where.params, ...before.params) as {
+    n: number;
+  };
+  return row.n;
+}
+
+const ACTIVITY = "e.source_id NOT IN (SELECT id FROM source WHERE format = 'k8s-resources')";
+
+/**
+ * Counts of the filter's events in `buckets` equal slices of [start, end]: the filter's bounds where it
+ * has them, else the first and last event time of the whole case (so a brush over it stays put).
+ */
+export function eventHistogram(
+  store: CaseStore,
+  filter: EventFilter,
+  bounds: TimeBounds,
+  buckets: number,
+): { start?: bigint; end?: bigint; counts: number[] } {
+  // Listings are state, not activity: an object's creation time may be months before the incident, and
+  // would stretch the brush until the incident is a sliver. They are neither counted nor spanned.
+  const span = store.db
+    .prepare(`SELECT min(time_ns) AS first, max(time_ns) AS last FROM event e WHERE time_ns IS NOT NULL AND ${ACTIVITY}`)
+    .safeIntegers(true)
+    .get() as { first: bigint | null; last: bigint | null };
+  const start = bounds.since ?? span.first;
+  const end = bounds.until ?? span.last;
+  if (start === null || end === null || end < start) return { counts: [] };
+  const width = (end - start) / BigInt(buckets) + 1n;
+  const where = whereClause(filter, bounds);
+  const rows = store.db
+    .prepare(`SELECT (e.time_ns - ?) / ? AS b, count(*) AS n FROM event e ${andWhere(where, `e.time_ns IS NOT NULL AND ${ACTIVITY}`)} GROUP BY b`)
+    .safeIntegers(true)
+    .all(start, width, ...where.params) as { b: bigint; n: bigint }[];
+  const counts = new Array<number>(buckets).fill(0);
+  for (const row of rows) if (row.b >= 0n && row.b < BigInt(buckets)) counts[Number(row.b)] = Number(row.n);
+  return { start, end, counts };
+}
+
 export interface FoundEvent {
   event: EventJson;
   raw: Buffer;

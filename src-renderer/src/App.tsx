@@ -3,6 +3,9 @@ import { api } from './api';
 import { CaseHeader } from './features/case/CaseHeader';
 import { FilterBar } from './features/case/FilterBar';
 import { SourcesPanel } from './features/case/SourcesPanel';
+import { VerticalSplit } from './features/case/VerticalSplit';
+import { BackgroundGroups } from './features/graph/BackgroundGroups';
+import { GraphView } from './features/graph/GraphView';
 import { DropZone } from './features/import/DropZone';
 import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
@@ -25,9 +28,11 @@ export function App() {
         <main className="workspace">
           <div className="sidebar">
             <VerificationPanel />
+            <BackgroundGroups />
             <SourcesPanel />
           </div>
-          <Timeline />
+          {/* The graph and the timeline share the main area: a responder reads the chain and the rows together. */}
+          <VerticalSplit top={<GraphView />} bottom={<Timeline />} />
           <Inspector />
         </main>
         <ImportReportPanel />

@@ -55,6 +55,9 @@ describe('web mode on real Kubernetes audit logs', () => {
     await expect.poll(() => workbench.rows.count()).toBeGreaterThan(20);
     await expect.poll(() => page.getByTestId('source-item').count()).toBe(48);
 
+    // The timeline shares the window with the graph: find the exec (the newest event) by its auditID.
+    await workbench.search('57a794de-44d3-40ee-a0ad-c0eb096eef6c');
+    await workbench.waitForTotal(1);
     const row = workbench.row('2023-05-17 15:08:22.763');
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('pods/exec foo/test-pod-1');

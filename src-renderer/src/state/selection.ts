@@ -1,26 +1,79 @@
-// What the analyst has selected, and the selected event's full record (normalized fields and raw bytes).
+// What the analyst has selected, kept in step across the graph, the timeline and the inspector: an event
+// (a timeline row) and the graph node it belongs to. Each side asks the others to follow through a
+// sequence number (`focusSeq` centers the graph, `scrollSeq` scrolls the timeline), so a selection made in
+// one place moves the view only in the other.
 import { create } from 'zustand';
 import type { MethodOutput } from '../../../src-main/shared/contract';
 import { api } from '../api';
+import { useCaseData } from './case-data';
+import { useGraph } from './graph';
 
 type EventDetail = MethodOutput<'getEvent'>;
 
 interface SelectionState {
   selectedId?: number;
-  /** The selected row's position in the timeline, for keyboard navigation. */
+  /** The selected row's position in the timeline, for keyboard navigation and scrolling. */
   selectedIndex?: number;
+  /** The graph node of the selection; undefined when the event is background, not drawn. */
+  nodeId?: string;
+  /** The events of the selected node (an API request has one per stage): marked in the timeline. */
+  nodeEventIds: readonly number[];
   detail?: EventDetail;
   error?: string;
+  focusSeq: number;
+  scrollSeq: number;
+  /** A timeline row: selects its event and its node, and centers the graph on the node. */
   select(id: number | undefined, index?: number): void;
+  /** A graph node: selects its latest event (the stage that carries the outcome) and scrolls the timeline to it. */
+  selectNode(nodeId: string): void;
+}
+
+function loadDetail(id: number, set: (patch: Partial<SelectionState>) => void, get: () => SelectionState): void {
+  void api.getEvent({ id }).then((result) => {
+    if (get().selectedId !== id) return;
+    set(result.ok ? { detail: result.value } : { error: result.message });
+  });
 }
 
 export const useSelection = create<SelectionState>((set, get) => ({
+  nodeEventIds: [],
+  focusSeq: 0,
+  scrollSeq: 0,
+
   select(id, index) {
-    set({ selectedId: id, selectedIndex: index, detail: undefined, error: undefined });
+    const { nodeOfEvent, nodeById } = useGraph.getState();
+    const nodeId = id === undefined ? undefined : nodeOfEvent.get(id);
+    set((state) => ({
+      selectedId: id,
+      selectedIndex: index,
+      nodeId,
+      nodeEventIds: nodeId ? (nodeById.get(nodeId)?.event_ids ?? []) : [],
+      detail: undefined,
+      error: undefined,
+      focusSeq: nodeId ? state.focusSeq + 1 : state.focusSeq,
+    }));
+    if (id !== undefined) loadDetail(id, set, get);
+  },
+
+  selectNode(nodeId) {
+    const node = useGraph.getState().nodeById.get(nodeId);
+    if (!node) return;
+    const id = node.event_ids.at(-1);
+    set({ nodeId, nodeEventIds: node.event_ids, selectedId: id, selectedIndex: undefined, detail: undefined, error: undefined });
     if (id === undefined) return;
-    void api.getEvent({ id }).then((result) => {
-      if (get().selectedId !== id) return;
-      set(result.ok ? { detail: result.value } : { error: result.message });
+    loadDetail(id, set, get);
+    void api.locateEvent({ filter: useCaseData.getState().filter, id }).then((result) => {
+      if (get().selectedId !== id || !result.ok || result.value.index === null) return;
+      set((state) => ({ selectedIndex: result.value.index ?? undefined, scrollSeq: state.scrollSeq + 1 }));
     });
   },
 }));
+
+// A new graph (another filter, an import) gives the selected event its node in that graph, or none.
+useGraph.subscribe((state, previous) => {
+  if (state.nodeOfEvent === previous.nodeOfEvent) return;
+  const { selectedId, nodeId } = useSelection.getState();
+  if (selectedId === undefined) return;
+  const next = useSelection.getState().nodeId && state.nodeById.has(nodeId!) ? nodeId : state.nodeOfEvent.get(selectedId);
+  useSelection.setState({ nodeId: next, nodeEventIds: next ? (state.nodeById.get(next)?.event_ids ?? []) : [] });
+});

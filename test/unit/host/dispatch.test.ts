@@ -35,6 +35,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   redo: {},
   kubeContexts: {},
   captureCluster: { context: 'prod-ro' },
+  locateEvent: { id: 1 },
+  histogram: {},
   openEvidence: {},
 };
 

@@ -3,6 +3,7 @@ import type { EventJson } from '../../../../src-main/shared/model';
 import { useSelection } from '../../state/selection';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { RelatedRecords } from './RelatedRecords';
+import { NodeEdges } from './NodeEdges';
 
 function Field({ label, value }: { label: string; value: ReactNode }) {
   if (value === undefined || value === null || value === '') return null;
@@ -85,6 +86,7 @@ export function Inspector() {
             <span className={`badge kind-${detail.event.kind}`}>{detail.event.kind.replace('_', ' ')}</span>{' '}
             {detail.event.action} <span className="muted">#{detail.event.id}</span>
           </h2>
+          <NodeEdges />
           <NormalizedFields event={detail.event} sourceName={detail.source_name} />
           <RelatedRecords detail={detail} />
           <RawRecord raw={detail.raw} />

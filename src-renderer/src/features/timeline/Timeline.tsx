@@ -10,6 +10,8 @@ const ROW_HEIGHT = 30;
 const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; top: number }) {
   const event = useCaseData((s) => eventAt(s.pages, index));
   const selected = useSelection((s) => event !== undefined && s.selectedId === event.id);
+  // The other stages of the selected graph node (one API request is several audit records).
+  const inNode = useSelection((s) => event !== undefined && !selected && s.nodeEventIds.includes(event.id));
   const select = useSelection((s) => s.select);
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
   if (!event) {
@@ -18,7 +20,7 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
   const verdict = event.verdict ?? 'unverifiable';
   return (
     <div
-      className={`timeline-row verdict-${verdict}${selected ? ' selected' : ''}`}
+      className={`timeline-row verdict-${verdict}${selected ? ' selected' : ''}${inNode ? ' in-node' : ''}`}
       style={style}
       role="row"
       aria-selected={selected}
@@ -71,6 +73,13 @@ export function Timeline() {
   useEffect(() => {
     for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(lastIndex / PAGE_SIZE); page++) ensurePage(page);
   }, [firstIndex, lastIndex, generation, ensurePage]);
+
+  // A node chosen in the graph: bring its row into view once the timeline knows where it is.
+  const scrollSeq = useSelection((s) => s.scrollSeq);
+  useEffect(() => {
+    const index = useSelection.getState().selectedIndex;
+    if (scrollSeq > 0 && index !== undefined) virtualizer.scrollToIndex(index, { align: 'center' });
+  }, [scrollSeq, virtualizer]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;

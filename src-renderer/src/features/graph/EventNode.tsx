@@ -1,0 +1,63 @@
+// One graph node: what happened (label), what kind of evidence it is, when, whether the evidence is
+// intact (verdict badge), and how it ended (outcome colour). Denials and other notable nodes stand out.
+// In `memo` and subscribed to its own selection only, so selecting a node re-renders two nodes, not all.
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import type { GraphNode } from '../../../../src-main/shared/graph';
+import { useSelection } from '../../state/selection';
+import { VerdictBadge } from '../verify/VerdictBadge';
+import { HANDLES, type EventFlowNode } from './flow-types';
+
+/** Short kind names: a node is narrow, and its lane already says what family it belongs to. */
+const SHORT_KIND: Partial<Record<GraphNode['kind'], string>> = {
+  authz_decision: 'authz',
+  policy_decision: 'policy',
+  workload_event: 'event',
+  resource_change: 'change',
+  human_action: 'human',
+};
+
+function clockTime(time: string | undefined): string {
+  return time ? time.slice(11, 23) : 'no time';
+}
+
+export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFlowNode>) {
+  const { node } = data;
+  const selected = useSelection((s) => s.nodeId === id);
+  const classes = ['graph-node', `outcome-${node.outcome}`, `lane-${node.lane}`];
+  if (node.lane === 'authz') classes.push('compact');
+  if (node.notable) classes.push('notable');
+  if (selected) classes.push('selected');
+  return (
+    <div
+      className={classes.join(' ')}
+      data-testid="graph-node"
+      data-node-id={id}
+      data-outcome={node.outcome}
+      data-time={node.time}
+      data-selected={selected}
+      title={`${node.label}\n${node.time ?? ''}${node.actor ? `\n${node.actor.id}` : ''}`}
+    >
+      <Handle type="target" position={Position.Left} id={HANDLES.inLeft} isConnectable={false} />
+      <Handle type="target" position={Position.Top} id={HANDLES.inTop} isConnectable={false} />
+      <Handle type="target" position={Position.Bottom} id={HANDLES.inBottom} isConnectable={false} />
+      <div className="graph-node-head">
+        <span className={`badge kind-${node.kind}`} title={node.kind}>
+          {SHORT_KIND[node.kind] ?? node.kind.replace('_', ' ')}
+        </span>
+        <span className="graph-node-time">{clockTime(node.time)}</span>
+        {node.outcome === 'denied' && <span className="denied-tag" data-testid="denied-tag">denied</span>}
+        {node.notable && node.outcome !== 'denied' && (
+          <span className="notable-tag" title="A failure, denial, error or warning">{node.outcome}</span>
+        )}
+        <VerdictBadge verdict={node.verdict ?? 'unverifiable'} />
+      </div>
+      <div className="graph-node-label" data-testid="graph-node-label">
+        {node.label}
+      </div>
+      <Handle type="source" position={Position.Right} id={HANDLES.outRight} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} id={HANDLES.outBottom} isConnectable={false} />
+      <Handle type="source" position={Position.Top} id={HANDLES.outTop} isConnectable={false} />
+    </div>
+  );
+});

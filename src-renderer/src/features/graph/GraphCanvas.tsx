@@ -1,0 +1,111 @@
+// The React Flow canvas. Nodes are rebuilt only when the layout changes; a selection re-styles edges and
+// the two nodes whose selection changed, nothing else. The viewport opens on the start of the chain with
+// every lane in view, and centers on a node whenever the selection came from the timeline.
+import { ControlButton, Controls, ReactFlow, useReactFlow, useStore, useStoreApi, type NodeMouseHandler } from '@xyflow/react';
+import { useEffect, useMemo, useRef } from 'react';
+import { useGraph } from '../../state/graph';
+import { useSelection } from '../../state/selection';
+import { EventNode } from './EventNode';
+import { toFlowEdges, toFlowNodes } from './flow-elements';
+import { NODE_WIDTH, nodeHeight, type GraphLayout } from './layout';
+
+/** Module scope, as React Flow asks: a new object each render would remount every node. */
+const nodeTypes = { event: EventNode };
+
+/** Room on the left for the lane names and on top for the time axis. */
+export const LABEL_GUTTER = 128;
+export const AXIS_HEIGHT = 22;
+/** The legend's corner at the bottom. */
+const LEGEND_HEIGHT = 30;
+
+const onNodeClick: NodeMouseHandler = (_event, node) => useSelection.getState().selectNode(node.id);
+
+/**
+ * Every lane in view, and the whole chain when it fits; a long chain is panned rather than shrunk past
+ * the point where labels can be read.
+ */
+function openingZoom(layout: GraphLayout, width: number, height: number, whole = false): number {
+  const fitWidth = (width - LABEL_GUTTER - 24) / Math.max(layout.width, 1);
+  const fitHeight = (height - AXIS_HEIGHT - LEGEND_HEIGHT) / Math.max(layout.height, 1);
+  return Math.min(1, Math.max(whole ? 0.1 : 0.7, Math.min(fitWidth, fitHeight)));
+}
+
+export function GraphCanvas() {
+  const layout = useGraph((s) => s.layout);
+  const visible = useGraph((s) => s.visible);
+  const selected = useSelection((s) => s.nodeId);
+  const focusSeq = useSelection((s) => s.focusSeq);
+  const store = useStoreApi();
+  const { setViewport, setCenter, getZoom } = useReactFlow();
+  const pendingFocus = useRef<string | undefined>(undefined);
+  // The stage's size is known once React Flow has measured it; only that first measure re-opens the view.
+  const measured = useStore((s) => s.width > 0);
+
+  const nodes = useMemo(() => toFlowNodes(visible.nodes, layout), [visible, layout]);
+  const edges = useMemo(() => toFlowEdges(visible.edges, layout, selected), [visible, layout, selected]);
+
+  // A new layout (another chain, another filter): open on the node waiting to be shown, else on the
+  // selected node when it is still there (a filter changed under it), else on the start.
+  useEffect(() => {
+    if (!layout || !measured) return;
+    const { width: w, height: h } = store.getState();
+    const zoom = openingZoom(layout, w, h);
+    const target = pendingFocus.current ?? useSelection.getState().nodeId;
+    const waiting = target !== undefined ? layout.positions[target] : undefined;
+    pendingFocus.current = undefined;
+    if (waiting) {
+      const lane = useGraph.getState().nodeById.get(target!)?.lane ?? 'api';
+      void setCenter(waiting.x + NODE_WIDTH / 2, waiting.y + nodeHeight(lane) / 2, { zoom });
+    } else {
+      void setViewport({ x: LABEL_GUTTER, y: AXIS_HEIGHT, zoom });
+    }
+  }, [layout, measured, setViewport, setCenter, store]);
+
+  // A row chosen in the timeline: bring its node into view, switching chains if it is in another one.
+  useEffect(() => {
+    const nodeId = useSelection.getState().nodeId;
+    if (focusSeq === 0 || !nodeId) return;
+    const position = useGraph.getState().layout?.positions[nodeId];
+    const lane = useGraph.getState().nodeById.get(nodeId)?.lane ?? 'api';
+    if (position && useGraph.getState().visible.nodes.some((n) => n.id === nodeId)) {
+      void setCenter(position.x + NODE_WIDTH / 2, position.y + nodeHeight(lane) / 2, { zoom: Math.max(getZoom(), 0.7), duration: 250 });
+    } else {
+      pendingFocus.current = nodeId;
+      void useGraph.getState().reveal(nodeId);
+    }
+  }, [focusSeq, setCenter, getZoom]);
+
+  // React Flow's own fit-view knows nothing of the lane names and the time axis pinned over the stage.
+  const fitWhole = () => {
+    const current = useGraph.getState().layout;
+    if (!current) return;
+    const { width: w, height: h } = store.getState();
+    void setViewport({ x: LABEL_GUTTER, y: AXIS_HEIGHT, zoom: openingZoom(current, w, h, true) }, { duration: 200 });
+  };
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      onNodeClick={onNodeClick}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      elementsSelectable={false}
+      edgesFocusable={false}
+      onlyRenderVisibleElements
+      minZoom={0.1}
+      maxZoom={1.75}
+      colorMode="dark"
+      proOptions={{ hideAttribution: true }}
+    >
+      <Controls showInteractive={false} showFitView={false} position="bottom-right">
+        <ControlButton onClick={fitWhole} title="Show the whole view" aria-label="Show the whole view" data-testid="graph-fit">
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.6" />
+          </svg>
+        </ControlButton>
+      </Controls>
+    </ReactFlow>
+  );
+}

@@ -1,0 +1,63 @@
+// Above the graph: which chain is on screen (chains that reach failures, denials and warnings first, as
+// the linker orders them), how big it is, and a legend of what the edge styles mean.
+import { useGraph } from '../../state/graph';
+
+/** Under a filter a chain may show only some of its nodes: the picker says how many of how many. */
+function chainText(chain: { id: number; label: string; nodes: number; notable: number }, shown: number | undefined): string {
+  const nodes = shown === undefined || shown === chain.nodes ? `${chain.nodes} nodes` : `${shown} of ${chain.nodes} nodes`;
+  return `Chain ${chain.id} · ${chain.label} · ${nodes} · ${chain.notable} notable`;
+}
+
+/** What the edge and node styles mean, in a corner of the stage. */
+export function GraphLegend() {
+  return (
+    <div className="graph-legend" aria-label="Legend">
+      <span className="legend-edge explicit">explicit</span>
+      <span className="legend-edge inferred">inferred</span>
+      <span className="legend-edge analyst">analyst</span>
+      <span className="legend-node denied">denied</span>
+      <span className="legend-node notable">notable</span>
+    </div>
+  );
+}
+
+export function GraphToolbar() {
+  const chains = useGraph((s) => s.graph?.chains);
+  const total = useGraph((s) => s.graph?.nodes.length ?? 0);
+  const view = useGraph((s) => s.view);
+  const unlinked = useGraph((s) => s.unlinked);
+  const shownOfChain = useGraph((s) => s.shownOfChain);
+  const shown = useGraph((s) => s.visible.nodes.length);
+  const edges = useGraph((s) => s.visible.edges.length);
+  const showView = useGraph((s) => s.showView);
+  return (
+    <div className="graph-toolbar">
+      <h2>Causal graph</h2>
+      <select
+        data-testid="chain-picker"
+        aria-label="Chain shown in the graph"
+        value={view === undefined ? '' : String(view)}
+        onChange={(e) => {
+          const value = e.target.value;
+          void showView(value === 'all' || value === 'unlinked' ? value : Number(value));
+        }}
+        disabled={!chains}
+      >
+        {chains?.map((chain) => (
+          <option key={chain.id} value={chain.id} data-testid="chain-option">
+            {chainText(chain, shownOfChain.get(chain.id))}
+          </option>
+        ))}
+        {unlinked.nodes > 0 && (
+          <option value="unlinked">
+            In no chain · {unlinked.nodes} nodes · {unlinked.notable} notable
+          </option>
+        )}
+        <option value="all">All nodes ({total})</option>
+      </select>
+      <span className="muted" data-testid="graph-counts">
+        {shown} nodes · {edges} edges
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+// The graph view: a toolbar (chain picker, legend), and the stage where lane bands, the React Flow
+// canvas and the pinned lane names are stacked. Its data-status names the app state tests wait for.
+import '@xyflow/react/dist/style.css';
+import './graph.css';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useGraph } from '../../state/graph';
+import { GraphCanvas } from './GraphCanvas';
+import { GraphLegend, GraphToolbar } from './GraphToolbar';
+import { LaneBands, LaneLabels } from './LaneOverlay';
+
+function StageMessage() {
+  const status = useGraph((s) => s.status);
+  const error = useGraph((s) => s.error);
+  const empty = useGraph((s) => s.visible.nodes.length === 0);
+  if (status === 'error') return <p className="graph-message error">{error}</p>;
+  if (status === 'loading' || status === 'laying-out') return <p className="graph-message">Linking evidence…</p>;
+  if (empty) return <p className="graph-message" data-testid="graph-empty">No linked evidence matches the filter.</p>;
+  return null;
+}
+
+export function GraphView() {
+  const status = useGraph((s) => s.status);
+  const view = useGraph((s) => s.view);
+  const count = useGraph((s) => s.visible.nodes.length);
+  const filter = useGraph((s) => s.filter);
+  return (
+    <section
+      className="graph-panel"
+      aria-label="Causal graph"
+      data-testid="graph"
+      data-status={status}
+      data-view={view ?? ''}
+      data-nodes={count}
+      data-filter={filter ? JSON.stringify(filter) : ''}
+    >
+      <ReactFlowProvider>
+        <GraphToolbar />
+        <div className="graph-stage">
+          <LaneBands />
+          <GraphCanvas />
+          <LaneLabels />
+          <StageMessage />
+          <GraphLegend />
+        </div>
+      </ReactFlowProvider>
+    </section>
+  );
+}

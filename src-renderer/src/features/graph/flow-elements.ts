@@ -1,0 +1,63 @@
+// The graph and its layout as React Flow elements. Edges are styled by strength (explicit solid, inferred
+// dashed, analyst dotted), and leave by the side facing their target: simultaneous nodes in two lanes
+// (a request and its decision) sit in one column, so their edge runs vertically.
+import { MarkerType, type Edge } from '@xyflow/react';
+import type { GraphEdge, GraphNode } from '../../../../src-main/shared/graph';
+import { HANDLES, type EventFlowNode } from './flow-types';
+import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layout';
+
+const EDGE_COLOURS = { explicit: '#8a9bb0', inferred: '#5fb3f9', analyst: '#c59cff' } as const;
+
+export function toFlowNodes(nodes: readonly GraphNode[], layout: GraphLayout | undefined): EventFlowNode[] {
+  if (!layout) return [];
+  return nodes.flatMap((node) => {
+    const position = layout.positions[node.id];
+    return position ? [{ id: node.id, type: 'event' as const, position, data: { node }, draggable: false, connectable: false }] : [];
+  });
+}
+
+type Route = { sourceHandle: string; targetHandle: string; type?: 'smoothstep' };
+
+export function handlesFor(from: { x: number; y: number }, to: { x: number; y: number }): Route {
+  // Two nodes of one row with a column between them: a straight edge would run behind that column's
+  // node and look like two edges; route it underneath the row instead.
+  if (Math.abs(to.y - from.y) < 1 && to.x - from.x > NODE_WIDTH * 1.75) {
+    return { sourceHandle: HANDLES.outBottom, targetHandle: HANDLES.inBottom, type: 'smoothstep' };
+  }
+  if (to.x >= from.x + NODE_WIDTH / 2) return { sourceHandle: HANDLES.outRight, targetHandle: HANDLES.inLeft };
+  return to.y > from.y
+    ? { sourceHandle: HANDLES.outBottom, targetHandle: HANDLES.inTop }
+    : { sourceHandle: HANDLES.outTop, targetHandle: HANDLES.inBottom };
+}
+
+/** Edges of the selected node are lit and carry their rule's name; the others stay quiet. */
+export function toFlowEdges(edges: readonly GraphEdge[], layout: GraphLayout | undefined, selected: string | undefined): Edge[] {
+  if (!layout) return [];
+  return edges.flatMap((edge) => {
+    const [from, to] = [layout.positions[edge.from], layout.positions[edge.to]];
+    if (!from || !to) return [];
+    const active = selected !== undefined && (edge.from === selected || edge.to === selected);
+    const colour = EDGE_COLOURS[edge.strength];
+    const route = handlesFor(from, to);
+    // A label on a short hop (neighbouring columns, adjacent lanes) would cover a node; the inspector names it.
+    const room = route.type === 'smoothstep' ? Infinity : route.sourceHandle === HANDLES.outRight ? to.x - from.x - NODE_WIDTH : Math.abs(to.y - from.y) - NODE_HEIGHT;
+    const decision = edge.rule === 'authz-annotation';
+    const labelled = active && !decision && room >= 110;
+    return [
+      {
+        id: edge.id,
+        source: edge.from,
+        target: edge.to,
+        ...route,
+        // A decision and its request are one step: their edge is drawn quieter than a causal one.
+        className: `graph-edge edge-${edge.strength}${edge.status ? ` edge-${edge.status}` : ''}${decision ? ' edge-decision' : ''}${active ? ' active' : ''}`,
+        markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16 },
+        style: { stroke: colour },
+        ...(active ? { zIndex: 2 } : {}),
+        ...(labelled ? { label: edge.rule, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}),
+        focusable: false,
+        selectable: false,
+      },
+    ];
+  });
+}

@@ -1,0 +1,16 @@
+// What the graph's React Flow elements share: the node type and the ids of its invisible handles.
+import type { Node } from '@xyflow/react';
+import type { GraphNode } from '../../../../src-main/shared/graph';
+
+/** Edges leave and enter a node by the side that faces the other node (see flow-elements.ts); the handles are invisible. */
+export const HANDLES = {
+  outRight: 'out-r',
+  outBottom: 'out-b',
+  outTop: 'out-t',
+  inLeft: 'in-l',
+  inTop: 'in-t',
+  inBottom: 'in-b',
+} as const;
+
+/** A graph node as React Flow carries it: the contract's node is the data, nothing is copied. */
+export type EventFlowNode = Node<{ node: GraphNode }, 'event'>;

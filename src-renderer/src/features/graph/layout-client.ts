@@ -1,0 +1,30 @@
+// The UI side of the layout worker: one worker for the page, each request answered by id, so a layout
+// for an older graph that arrives late is simply never waited for.
+import type { GraphLayout, LayoutEdge, LayoutNode } from './layout';
+
+let worker: Worker | undefined;
+let nextId = 0;
+const waiting = new Map<number, { resolve: (layout: GraphLayout) => void; reject: (error: Error) => void }>();
+
+function layoutWorker(): Worker {
+  if (worker) return worker;
+  worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module', name: 'graph-layout' });
+  worker.onmessage = (message: MessageEvent<{ id: number; layout: GraphLayout }>) => {
+    waiting.get(message.data.id)?.resolve(message.data.layout);
+    waiting.delete(message.data.id);
+  };
+  worker.onerror = (event) => {
+    for (const { reject } of waiting.values()) reject(new Error(`graph layout failed: ${event.message}`));
+    waiting.clear();
+    worker = undefined;
+  };
+  return worker;
+}
+
+export function layoutInWorker(nodes: LayoutNode[], edges: LayoutEdge[]): Promise<GraphLayout> {
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    layoutWorker().postMessage({ id, nodes, edges });
+  });
+}

@@ -1,0 +1,72 @@
+/// <reference lib="dom" />
+// Page object of the graph view: its nodes, the chain picker, the inspector's causal links, and the
+// named states to wait for (the graph's data-status, and the filter it was linked for).
+import type { Locator, Page } from 'playwright-core';
+
+export class GraphPage {
+  readonly root: Locator;
+  readonly stage: Locator;
+  readonly nodes: Locator;
+  readonly chainPicker: Locator;
+  readonly links: Locator;
+  readonly edges: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('graph');
+    this.stage = page.locator('.graph-stage');
+    this.nodes = page.getByTestId('graph-node');
+    this.chainPicker = page.getByTestId('chain-picker');
+    this.links = page.getByTestId('node-links');
+    this.edges = page.getByTestId('node-edge');
+  }
+
+  /** Waits until the graph for the current filter is linked and laid out. */
+  async ready(filterContains = ''): Promise<void> {
+    const filter = filterContains ? `[data-filter*=${JSON.stringify(filterContains)}]` : '';
+    await this.page.waitForSelector(`[data-testid=graph][data-status=ready]${filter}`);
+  }
+
+  node(label: string | RegExp): Locator {
+    return this.nodes.filter({ has: this.page.getByTestId('graph-node-label').filter({ hasText: label }) });
+  }
+
+  async labels(): Promise<string[]> {
+    return this.page.getByTestId('graph-node-label').allTextContents();
+  }
+
+  /** How many nodes the view holds (React Flow renders only those on screen, so the DOM may hold fewer). */
+  async shownCount(): Promise<number> {
+    return Number(await this.root.getAttribute('data-nodes'));
+  }
+
+  /** Zooms out until every node of the view is on screen (and so in the DOM), with the fit-view button. */
+  async fitAll(): Promise<void> {
+    await this.page.getByTestId('graph-fit').click();
+    const shown = await this.shownCount();
+    await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid=graph-node]').length >= n, shown);
+  }
+
+  /**
+   * Shows the first chain (in the picker's order) holding a node with this label, fitted to the stage,
+   * and says which.
+   */
+  async showChainWith(label: string): Promise<string> {
+    const values = await this.chainPicker.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+    for (const value of [await this.chainPicker.inputValue(), ...values]) {
+      if (value !== (await this.chainPicker.inputValue())) {
+        await this.chainPicker.selectOption(value);
+        await this.page.waitForSelector(`[data-testid=graph][data-status=ready][data-view="${value}"]`);
+      }
+      await this.fitAll();
+      if ((await this.node(label).count()) > 0) return value;
+    }
+    throw new Error(`no chain holds a node labelled ${label}`);
+  }
+
+  /** Whether a node's box lies wholly inside the visible stage. */
+  async inView(node: Locator): Promise<boolean> {
+    const [box, stage] = [await node.boundingBox(), await this.stage.boundingBox()];
+    if (!box || !stage) return false;
+    return box.x >= stage.x && box.y >= stage.y && box.x + box.width <= stage.x + stage.width && box.y + box.height <= stage.y + stage.height;
+  }
+}
