@@ -18,6 +18,7 @@ import {
   type TimeBounds,
 } from '../store/queries';
 import { analysisState, recordAction, redoAction, undoAction } from './analysis';
+import { REPORT_MIME, renderReport, reportFileName } from './report';
 import { buildGraph } from './graph';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { captureBesideCase } from './capture/capture-for-case';
@@ -109,6 +110,10 @@ export class Workbench {
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
+    exportReport: async ({ format }) => {
+      const data = await renderReport(this.store, format);
+      return { file_name: reportFileName(this.store, format), mime: REPORT_MIME[format], bytes: data.length, data_base64: data.toString('base64') };
+    },
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
     importFiles: ({ files }) =>

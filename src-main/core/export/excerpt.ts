@@ -90,7 +90,7 @@ export function buildExcerpt(input: { case: string; created_at: string; bundles:
     }
     const leaf = leafHash(e.raw);
     // A record's line is its leaf index + 1; the search covers records whose position is not a line.
-    let index = leaves[e.position - 1]?.equals(leaf) ? e.position - 1 : leaves.findIndex((l) => l.equals(leaf));
+    const index = leaves[e.position - 1]?.equals(leaf) ? e.position - 1 : leaves.findIndex((l) => l.equals(leaf));
     if (index === -1) {
       omitted.push({ id: e.id, reason: `its record is not among the sealed records of ${e.bundle_path}` });
       continue;

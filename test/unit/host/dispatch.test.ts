@@ -33,6 +33,7 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   redo: {},
   kubeContexts: {},
   captureCluster: { context: 'prod-ro' },
+  exportReport: { format: 'html' },
   openEvidence: {},
 };
 
