@@ -91,7 +91,7 @@ function integritySection(model: ReportModel): string {
     parts.push(`<p>manifest.json sha256 <span class="hash">${esc(b.manifest_sha256)}</span><br>signature: ${sig.status === 'absent' ? 'none' : `${esc(sig.status)}, key <span class="hash">${esc(sig.fingerprint ?? '?')}</span> — ${sig.trusted ? '<span class="ok">trusted</span>' : '<span class="bad">not in the trust store</span>'}`}</p>`);
     parts.push(
       `<table><thead><tr><th>Source</th><th>sha256</th><th>Records</th><th>Chain head / Merkle root</th></tr></thead><tbody>${b.sources
-        .map((s) => `<tr><td>${esc(s.path)}<br><span class="meta">${esc(s.type)}</span></td><td class="hash">${esc(s.sha256)}</td><td>${s.records ?? 'hashed whole'}</td>X</tr>`)
+        .map((s) => `<tr><td>${esc(s.path)}<br><span class="meta">${esc(s.type)}</span></td><td class="hash">${esc(s.sha256)}</td><td>${s.records ?? 'hashed whole'}</td><td class="hash">${s.head ? `head ${esc(s.head)}<br>root ${esc(s.merkle_root ?? '')}` : '—'}</td></tr>`)
         .join('')}</tbody></table>`,
     );
   }
