@@ -160,7 +160,7 @@ describe('causa export --format ocsf', () => {
       expect(r.actor.user.name).toBeTruthy();
       expect(r.api.operation).toBeTruthy();
     }
-    const del = records.find((r) => r.api.operation === 'delete' && r.resources[0].type === 'autoscaling/horizontalpodautoscalers')!;
+    const del = records.find((r) => r.api.operation === 'delete' && r.resources[0]?.type === 'autoscaling/horizontalpodautoscalers')!;
     expect(del).toMatchObject({ activity_id: 4, status_id: 1, unmapped: { causa: { on_behalf_of: 'priya.s@example.com' } } });
     expect(del.api.request.uid).toBe(JSON.parse(del.raw_data).auditID);
     const denied = records.find((r) => r.actor.authorizations?.[0]?.decision === 'forbid')!;
