@@ -3,7 +3,7 @@
 // and the PDF is rasterized to see it has pages that are not blank and text that can be extracted.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { renderReport } from '../../../src-main/service/report';
 import { Workbench } from '../../../src-main/service/workbench';
 
 const SAMPLES = fileURLToPath(new URL('../../../resources/samples/', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../../../test-results/report/', import.meta.url));
 const has = (tool: string) => {
   try {
     execFileSync('which', [tool]);
@@ -127,11 +128,14 @@ describe.skipIf(!chromiumPath() || !has('pdftoppm'))('the PDF', () => {
   it.each([
     ['inc-0047', () => inc, 'INC-0047: api-service outage'],
     ['staging-apollo', () => apollo, 'No root cause has been assigned'],
-  ])('of %s has pages that are not blank and extractable text', async (_name, workbench, phrase) => {
+  ])('of %s has pages that are not blank and extractable text', async (name, workbench, phrase) => {
     const pdf = await renderReport(workbench().store, 'pdf');
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const out = mkdtempSync(join(dir, 'pdf-'));
     writeFileSync(join(out, 'r.pdf'), pdf);
+    // Kept for a person to look at (and for CI to attach): test-results/ is not committed.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, `${name}.pdf`), pdf);
     execFileSync('pdftoppm', ['-r', '30', '-gray', '-l', '4', join(out, 'r.pdf'), join(out, 'p')]);
     const pages = readdirSync(out).filter((f) => f.endsWith('.pgm'));
     expect(pages.length).toBeGreaterThanOrEqual(2);
