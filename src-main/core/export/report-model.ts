@@ -256,7 +256,11 @@ export function citedEventIds(model: ReportModel): number[] {
 export function recheckCommands(model: ReportModel): string[] {
   return [
     ...model.integrity.bundles.map((b) => `causa verify ${shellQuote(b.location)} --trust SIGNER.pub.pem`),
-    ...model.integrity.bundles.map((b) => `sha256sum ${shellQuote(`${b.location}/manifest.json`)}   # expect ${b.manifest_sha256}`),
+    ...model.integrity.bundles.map((b) =>
+      b.location.endsWith('.zip')
+        ? `unzip -p ${shellQuote(b.location)} manifest.json | sha256sum   # expect ${b.manifest_sha256}`
+        : `sha256sum ${shellQuote(`${b.location}/manifest.json`)}   # expect ${b.manifest_sha256}`,
+    ),
     `causa verify ${shellQuote(model.integrity.case_file)}`,
     `causa excerpt ${shellQuote(model.integrity.case_file)} --cited -o excerpt.json && causa verify excerpt.json`,
   ];

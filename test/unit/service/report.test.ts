@@ -106,6 +106,16 @@ describe('the postmortem with the analyst work recorded (INC-0047)', () => {
   });
 });
 
+describe('the Export button (exportReport)', () => {
+  it('returns the document as data with a name and type, and refuses a path from the renderer', async () => {
+    const result = await inc.handlers.exportReport({ format: 'md' });
+    expect(result).toMatchObject({ file_name: 'inc-postmortem.md', mime: 'text/markdown; charset=utf-8' });
+    expect(Buffer.from(result.data_base64!, 'base64').toString('utf8')).toContain('# INC-0047: api-service outage');
+    const { contract } = await import('../../../src-main/shared/contract');
+    expect(contract.exportReport.input.safeParse({ format: 'pdf', path: '/etc/x' }).success).toBe(false);
+  });
+});
+
 describe('the postmortem of a case nobody has annotated (staging-apollo)', () => {
   it('says what is missing and still reports the denial and the policy that was not enforced', async () => {
     for (const format of ['md', 'html'] as const) {
