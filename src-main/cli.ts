@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CAPTURE_USAGE, runCapture } from './cli/capture';
+import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } from './cli/export';
 import { startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
@@ -42,6 +43,7 @@ Commands:
   verify BUNDLE [--trust KEY.pub.pem]... [--tsa-anchor CERT.pem]...
                                              verify a bundle's files, chains, signature and timestamp
   verify CASE.causa                          re-check the records a case keeps against their bundles
+  verify EXCERPT.json [--trust KEY.pub.pem]  check an evidence excerpt's records, proofs and signature
   trust add KEY.pub.pem [--label L] | trust list | trust remove FINGERPRINT
                                              the signing keys you trust (in $CAUSA_HOME/trust.json)
   serve [PATH...] [--case FILE] [--port N]   open the workbench in web mode on 127.0.0.1; PATH is a case
@@ -53,6 +55,7 @@ Commands:
                                              per audited API call (its latest stage) unless --stages
   graph CASE                                 print the causal graph: chains, and every edge with its
                                              rule, strength and joining fields (--json: {nodes, edges})
+${EXPORT_USAGE}
 ${CAPTURE_USAGE}
 
 Every command takes --json for machine-readable output on stdout.
@@ -382,6 +385,8 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true }, 'tsa-anchor': { type: 'string', multiple: true } });
   if (positionals.length !== 1) throw new UsageError('verify needs exactly one BUNDLE or CASE.causa');
   if (positionals[0]!.endsWith('.causa')) return runVerifyCase(positionals[0]!, values.json === true, io);
+  const excerpt = await verifyExcerptFile(positionals[0]!, values.trust ?? [], values.json === true, io);
+  if (excerpt !== undefined) return excerpt;
   const tsaAnchors = values['tsa-anchor'] ?? [];
   const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? [], tsaAnchors);
   if (values.json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
@@ -423,6 +428,9 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   graph: runGraph,
   serve: runServe,
   capture: runCapture,
+  report: runReport,
+  excerpt: runExcerpt,
+  export: runExport,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

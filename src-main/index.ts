@@ -2,11 +2,13 @@
 // CLI use; this file only wires windows, dialogs and IPC to it.
 import { app, dialog } from 'electron';
 import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { registerIpc } from './host/ipc';
+import { REPORT_MIME, renderReport, reportFileName, reportHtml } from './service/report';
 import { Workbench } from './service/workbench';
 import { ServiceError } from './shared/errors';
-import { createWorkbenchWindow, isWorkbenchFrame, lockDownSession } from './window';
+import { createWorkbenchWindow, isWorkbenchFrame, lockDownSession, printHtmlToPdf } from './window';
 
 app.enableSandbox();
 
@@ -39,6 +41,16 @@ async function start(): Promise<void> {
         });
         if (choice.canceled || choice.filePaths.length === 0) throw new ServiceError('cancelled', 'no file chosen');
         return workbench.importPaths(choice.filePaths);
+      },
+      // The report is written where the user's Save dialog says; PDF is printed by Electron itself.
+      exportReport: async ({ format }) => {
+        const fileName = reportFileName(workbench.store, format);
+        const choice = await dialog.showSaveDialog(win, { title: 'Export postmortem', defaultPath: fileName, filters: [{ name: format.toUpperCase(), extensions: [format] }] });
+        if (choice.canceled || !choice.filePath) throw new ServiceError('cancelled', 'no file chosen');
+        const report = reportHtml(workbench.store);
+        const data = format === 'pdf' ? await printHtmlToPdf(report.html, report.title) : await renderReport(workbench.store, format);
+        await writeFile(choice.filePath, data);
+        return { file_name: fileName, mime: REPORT_MIME[format], bytes: data.length, saved_to: choice.filePath };
       },
     },
     (frame) => isWorkbenchFrame(win, frame),

@@ -56,3 +56,29 @@ export function isWorkbenchFrame(win: BrowserWindow, frame: WebFrameMain | null)
   if (!frame || win.isDestroyed() || frame !== win.webContents.mainFrame) return false;
   return frame.url.startsWith(rendererUrl().split('#')[0]!.split('?')[0]!);
 }
+
+/**
+ * Prints a report's HTML to PDF with Electron's own engine: a hidden, sandboxed window with no preload
+ * and no JavaScript loads the document from a data: URL (the report fetches nothing; its CSP says so).
+ */
+export async function printHtmlToPdf(html: string, title: string): Promise<Buffer> {
+  const win = new BrowserWindow({
+    show: false,
+    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true, spellcheck: false },
+  });
+  try {
+    await win.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(html, 'utf8').toString('base64')}`);
+    const style = 'font-family: Helvetica, Arial, sans-serif; font-size: 8px; color: #666; width: 100%; padding: 0 14mm;';
+    const safeTitle = title.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+    return await win.webContents.printToPDF({
+      pageSize: 'A4',
+      printBackground: true,
+      displayHeaderFooter: true,
+      headerTemplate: `<div style="${style}">${safeTitle}</div>`,
+      footerTemplate: `<div style="${style} text-align: right;">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>`,
+      margins: { top: 0.7, bottom: 0.63, left: 0.55, right: 0.55 },
+    });
+  } finally {
+    win.destroy();
+  }
+}

@@ -21,6 +21,7 @@ import {
 } from '../store/queries';
 import { analysisState, recordAction, redoAction, undoAction } from './analysis';
 import { filterGraph, graphKey, linkCase } from './graph';
+import { REPORT_MIME, renderReport, reportFileName } from './report';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { ImportMonitor } from './import-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
@@ -126,6 +127,10 @@ export class Workbench {
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
+    exportReport: async ({ format }) => {
+      const data = await renderReport(this.store, format);
+      return { file_name: reportFileName(this.store, format), mime: REPORT_MIME[format], bytes: data.length, data_base64: data.toString('base64') };
+    },
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
     locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, timeBounds(filter), id) ?? null }),

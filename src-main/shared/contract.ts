@@ -252,6 +252,14 @@ export const contract = {
     z.object({ filter: EventFilter.default({}), buckets: z.number().int().min(1).max(1000).default(120) }),
     z.object({ start: z.string().optional(), end: z.string().optional(), counts: z.array(z.number().int()) }),
   ),
+  /**
+   * The postmortem for the Export button. Web mode returns the document as data for a download; the
+   * desktop app shows its own Save dialog and returns where it saved (the path never comes from the renderer).
+   */
+  exportReport: method(
+    z.strictObject({ format: z.enum(['md', 'html', 'pdf']) }),
+    z.object({ file_name: z.string(), mime: z.string(), bytes: z.number().int(), data_base64: z.string().optional(), saved_to: z.string().optional() }),
+  ),
   /** Electron only: the main side shows its own Open dialog; the path never comes from the renderer. */
   openEvidence: method(z.object({}), ImportReport),
 };

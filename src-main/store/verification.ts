@@ -75,3 +75,14 @@ export function latestLedgerVerifications(store: CaseStore): Map<number, { at: s
   }
   return latest;
 }
+
+/** Every verification the case recorded, oldest first: what a report lists as checked when. */
+export function allVerifications(store: CaseStore): { at: string; subject: string; bundle_id: number | null; intact: boolean; verdict: unknown }[] {
+  const rows = store.db.prepare('SELECT at, subject, bundle_id, intact, verdict FROM verification ORDER BY id').all() as { at: string; subject: string; bundle_id: number | null; intact: number; verdict: string }[];
+  return rows.map((row) => ({ ...row, intact: row.intact === 1, verdict: JSON.parse(row.verdict) as unknown }));
+}
+
+/** Where one event's record sits: its source, its 1-based position, and its raw bytes. */
+export function eventRecord(store: CaseStore, id: number): { source_id: number; position: number; raw: Buffer } | undefined {
+  return store.db.prepare('SELECT source_id, position, raw FROM event WHERE id = ?').get(id) as { source_id: number; position: number; raw: Buffer } | undefined;
+}

@@ -37,6 +37,7 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   captureCluster: { context: 'prod-ro' },
   locateEvent: { id: 1 },
   histogram: {},
+  exportReport: { format: 'html' },
   openEvidence: {},
 };
 

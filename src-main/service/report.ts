@@ -1,0 +1,125 @@
+// The postmortem, the evidence excerpt and the SIEM export of a case: gathers what the pure builders in
+// core/export/ need from the case file (graph, journal, bundles, verifications, raw records) and hands
+// back bytes. Where they are written is the caller's choice: the CLI's -o, or the desktop's Save dialog.
+import { basename } from 'node:path';
+import { verifyJournal } from '../core/analysis/journal';
+import { renderHtml } from '../core/export/html';
+import { renderMarkdown } from '../core/export/markdown';
+import { buildReportModel, chooseChains, citedEventIds, type ReportBundle, type ReportModel, type ReportVerification } from '../core/export/report-model';
+import type { BundleVerdict } from '../core/verify/bundle';
+import type { EventJson } from '../shared/model';
+import type { CaseStore } from '../store/case-store';
+import { readJournal } from '../store/journal';
+import { caseSummary, getEvent } from '../store/queries';
+import { allVerifications, latestVerifications, listBundles } from '../store/verification';
+import { analysisState } from './analysis';
+import { buildGraph } from './graph';
+import { renderPdf } from './pdf';
+import { verdictLookup } from './verification';
+
+export const REPORT_FORMATS = ['md', 'html', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const REPORT_MIME: Record<ReportFormat, string> = { md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8', pdf: 'application/pdf' };
+
+interface ManifestLike {
+  case?: { incident_id?: string; title?: string; cluster?: string };
+  sources?: { path: string; type: string; sha256: string; chain?: { records: number; head: string; merkle_root: string } }[];
+}
+
+function reportBundles(store: CaseStore): ReportBundle[] {
+  const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, row.verdict as BundleVerdict]));
+  return listBundles(store).map((bundle) => {
+    const manifest = JSON.parse(bundle.manifest) as ManifestLike;
+    const signature = latest.get(bundle.id)?.signature ?? { status: bundle.signature ? ('invalid' as const) : ('absent' as const) };
+    return {
+      location: bundle.location,
+      manifest_sha256: bundle.manifest_sha256,
+      ...(manifest.case?.incident_id ? { incident_id: manifest.case.incident_id } : {}),
+      ...(manifest.case?.title ? { title: manifest.case.title } : {}),
+      ...(manifest.case?.cluster ? { cluster: manifest.case.cluster } : {}),
+      signature: { status: signature.status, fingerprint: signature.fingerprint, trusted: signature.trusted },
+      sources: (manifest.sources ?? []).map((s) => ({
+        path: s.path,
+        type: s.type,
+        sha256: s.sha256,
+        ...(s.chain ? { records: s.chain.records, head: s.chain.head, merkle_root: s.chain.merkle_root } : {}),
+      })),
+    };
+  });
+}
+
+function reportVerifications(store: CaseStore): ReportVerification[] {
+  const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
+  return allVerifications(store).map((row) => {
+    const verdict = row.verdict as Partial<BundleVerdict> & { source_id?: number };
+    const signature = verdict.signature;
+    return {
+      at: row.at,
+      subject: row.subject,
+      location: row.bundle_id ? (locations.get(row.bundle_id) ?? `bundle ${row.bundle_id}`) : (verdict.bundle ?? `source ${verdict.source_id ?? '?'}`),
+      intact: row.intact,
+      ...(signature && signature.status !== 'absent' ? { signature: `${signature.status}${signature.trusted ? ', trusted' : signature.status === 'valid' ? ', not trusted' : ''}` } : {}),
+      problems: (verdict.problems ?? []).map((p) => `${p.item}: ${p.reason}`),
+    };
+  });
+}
+
+/** Everything the report says, decided from the case as it is now. */
+export function reportModel(store: CaseStore, generatedAt = new Date().toISOString()): ReportModel {
+  const analysis = analysisState(store);
+  const graph = buildGraph(store, { decisions: new Map(analysis.decisions.map((d) => [d.edge, d.decision])), edges: analysis.edges });
+  const chains = new Set(chooseChains(graph, analysis));
+  const verdictOf = verdictLookup(store);
+  const cited = new Map<number, EventJson>();
+  for (const node of graph.nodes) {
+    if (node.chain === undefined || !chains.has(node.chain)) continue;
+    if (node.kind !== 'prompt') continue; // only prompts need their text; the rest reads from the node
+    for (const id of node.event_ids) {
+      const found = getEvent(store, id, verdictOf);
+      if (found) cited.set(id, found.event);
+    }
+  }
+  const journal = verifyJournal(readJournal(store));
+  const summary = caseSummary(store);
+  return buildReportModel({
+    case_name: store.meta('name') ?? basename(store.path, '.causa'),
+    case_file: store.path,
+    generated_at: generatedAt,
+    events: summary.events,
+    first_time: summary.first_time,
+    last_time: summary.last_time,
+    graph,
+    cited,
+    analysis,
+    journal: journal.intact ? { intact: true, entries: journal.entries, head: journal.head } : { intact: false, entries: journal.entries, reason: journal.reason },
+    bundles: reportBundles(store),
+    verifications: reportVerifications(store),
+  });
+}
+
+/** The event ids a report cites (its timeline), for `causa excerpt --cited`. */
+export function reportCitedEvents(store: CaseStore): number[] {
+  return citedEventIds(reportModel(store));
+}
+
+/** The postmortem in one format, as bytes. */
+export async function renderReport(store: CaseStore, format: ReportFormat): Promise<Buffer> {
+  const model = reportModel(store);
+  if (format === 'md') return Buffer.from(renderMarkdown(model), 'utf8');
+  const html = renderHtml(model);
+  if (format === 'html') return Buffer.from(html, 'utf8');
+  return renderPdf(html, model.title);
+}
+
+/** The report's HTML, for a host that prints it itself (Electron's printToPDF). */
+export function reportHtml(store: CaseStore): { html: string; title: string } {
+  const model = reportModel(store);
+  return { html: renderHtml(model), title: model.title };
+}
+
+/** A file name for the report the user did not name (the desktop Save dialog, the browser download). */
+export function reportFileName(store: CaseStore, format: ReportFormat): string {
+  const name = (store.meta('name') ?? basename(store.path, '.causa')).replace(/[^A-Za-z0-9._-]/g, '_') || 'case';
+  return `${name}-postmortem.${format}`;
+}
