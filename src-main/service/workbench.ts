@@ -17,7 +17,7 @@ import {
   listSources,
   type TimeBounds,
 } from '../store/queries';
-import { analysisState, recordAction, redoAction, undoAction } from './analysis';
+import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { buildGraph } from './graph';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { captureBesideCase } from './capture/capture-for-case';
@@ -109,6 +109,7 @@ export class Workbench {
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
+    journal: () => journalReport(this.store),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
     importFiles: ({ files }) =>
