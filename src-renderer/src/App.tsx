@@ -1,18 +1,80 @@
 import { useEffect, useState } from 'react';
 import { api } from './api';
+import { FindingsBoard } from './features/annotate/FindingsBoard';
+import { JournalView } from './features/annotate/JournalView';
+import { StoryEditor } from './features/annotate/StoryEditor';
+import { useAnalysisSync } from './features/annotate/use-analysis-sync';
 import { CaseHeader } from './features/case/CaseHeader';
 import { FilterBar } from './features/case/FilterBar';
 import { SourcesPanel } from './features/case/SourcesPanel';
+import { Tabs } from './features/case/Tabs';
 import { DropZone } from './features/import/DropZone';
 import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
 import { Timeline } from './features/timeline/Timeline';
 import { VerificationPanel } from './features/verify/VerificationPanel';
+import { useAnalysis } from './state/analysis';
 import { useCaseData } from './state/case-data';
+import { useView } from './state/view';
+
+function Sidebar() {
+  const tab = useView((s) => s.sidebar);
+  const show = useView((s) => s.showSidebar);
+  const findings = useAnalysis((s) => s.state?.roles.length);
+  return (
+    <div className="sidebar">
+      <Tabs
+        label="Sidebar"
+        active={tab}
+        onSelect={show}
+        springLoaded={['findings']}
+        tabs={[
+          { id: 'evidence', title: 'Evidence' },
+          { id: 'findings', title: 'Findings', badge: findings },
+        ]}
+      />
+      {tab === 'evidence' ? (
+        <>
+          <VerificationPanel />
+          <SourcesPanel />
+        </>
+      ) : (
+        <FindingsBoard />
+      )}
+    </div>
+  );
+}
+
+function Center() {
+  const tab = useView((s) => s.center);
+  const show = useView((s) => s.showCenter);
+  const entries = useAnalysis((s) => s.state?.entries);
+  return (
+    <div className="center">
+      <Tabs
+        label="Views"
+        active={tab}
+        onSelect={show}
+        tabs={[
+          { id: 'timeline', title: 'Timeline' },
+          { id: 'story', title: 'Story & report' },
+          { id: 'journal', title: 'Journal', badge: entries },
+        ]}
+      />
+      {/* The timeline stays mounted so that its scroll position and loaded pages survive a visit to the story. */}
+      <div className="center-body" hidden={tab !== 'timeline'}>
+        <Timeline />
+      </div>
+      {tab === 'story' && <StoryEditor />}
+      {tab === 'journal' && <JournalView />}
+    </div>
+  );
+}
 
 export function App() {
   const refresh = useCaseData((s) => s.refresh);
   const [canOpenDialog, setCanOpenDialog] = useState(false);
+  useAnalysisSync();
   useEffect(() => {
     void refresh();
     void api.capabilities({}).then((result) => setCanOpenDialog(result.ok && result.value.open_dialog));
@@ -23,11 +85,8 @@ export function App() {
         <CaseHeader canOpenDialog={canOpenDialog} />
         <FilterBar />
         <main className="workspace">
-          <div className="sidebar">
-            <VerificationPanel />
-            <SourcesPanel />
-          </div>
-          <Timeline />
+          <Sidebar />
+          <Center />
           <Inspector />
         </main>
         <ImportReportPanel />

@@ -1,0 +1,44 @@
+// The analyst's work on the open case, as the main side replays it from the journal. Every action goes
+// to the server and the state that comes back replaces ours: the journal is the truth, so the UI never
+// diverges from it (no optimistic updates).
+import { create } from 'zustand';
+import type { AnalysisState, JournalAction, JournalReport } from '../../../src-main/shared/analysis';
+import type { ApiResult } from '../../../src-main/shared/contract';
+import { api } from '../api';
+
+interface AnalysisStore {
+  state?: AnalysisState;
+  journal?: JournalReport;
+  error?: string;
+  busy: boolean;
+  load(): Promise<void>;
+  record(action: JournalAction): Promise<void>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+  loadJournal(): Promise<void>;
+}
+
+export const useAnalysis = create<AnalysisStore>((set, get) => {
+  async function apply(request: () => Promise<ApiResult<AnalysisState>>): Promise<void> {
+    set({ busy: true });
+    const result = await request();
+    if (!result.ok) return set({ busy: false, error: result.message });
+    set({ busy: false, state: result.value, error: undefined });
+    if (get().journal) await get().loadJournal();
+  }
+  return {
+    busy: false,
+    load: () => apply(() => api.analysis({})),
+    record: (action) => apply(() => api.record({ action })),
+    undo: () => apply(() => api.undo({})),
+    redo: () => apply(() => api.redo({})),
+    async loadJournal() {
+      const result = await api.journal({});
+      set(result.ok ? { journal: result.value } : { error: result.message });
+    },
+  };
+});
+
+export function tagsOf(state: AnalysisState | undefined, node: string): string[] {
+  return state?.tags.find((t) => t.node === node)?.tags ?? [];
+}
