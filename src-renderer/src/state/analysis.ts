@@ -11,20 +11,25 @@ interface AnalysisStore {
   journal?: JournalReport;
   error?: string;
   busy: boolean;
-  load(): Promise<void>;
-  record(action: JournalAction): Promise<void>;
-  undo(): Promise<void>;
-  redo(): Promise<void>;
+  load(): Promise<boolean>;
+  /** Resolves true once the journal holds the action; false (with `error` set) if it was refused. */
+  record(action: JournalAction): Promise<boolean>;
+  undo(): Promise<boolean>;
+  redo(): Promise<boolean>;
   loadJournal(): Promise<void>;
 }
 
 export const useAnalysis = create<AnalysisStore>((set, get) => {
-  async function apply(request: () => Promise<ApiResult<AnalysisState>>): Promise<void> {
+  async function apply(request: () => Promise<ApiResult<AnalysisState>>): Promise<boolean> {
     set({ busy: true });
     const result = await request();
-    if (!result.ok) return set({ busy: false, error: result.message });
+    if (!result.ok) {
+      set({ busy: false, error: result.message });
+      return false;
+    }
     set({ busy: false, state: result.value, error: undefined });
     if (get().journal) await get().loadJournal();
+    return true;
   }
   return {
     busy: false,

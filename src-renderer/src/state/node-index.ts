@@ -1,5 +1,6 @@
 // Which graph node each timeline event belongs to, so that annotations name the same node the graph view
 // shows: one event is `e<id>`, every stage of an API request is the one node `e<smallest stage id>`.
+// (An authorization decision's `a<id>` node shares its request's events but is not the row.)
 // Fetched from api.graph once per case or filter change; what was seen is kept, so labels and times
 // of annotated nodes stay known when the filter hides them.
 import { create } from 'zustand';
@@ -35,7 +36,10 @@ export const useNodeIndex = create<NodeIndexState>((set, get) => ({
     const nodes = { ...get().nodes };
     for (const node of result.value.nodes) {
       nodes[node.id] = { id: node.id, label: node.label, time: node.time, event_ids: node.event_ids };
-      for (const id of node.event_ids) byEvent[id] = node.id;
+      // An API request's authorization decision is a node of its own (`a<id>`) over the same event;
+      // the event belongs to its evidence node (`e<id>`), which is what a row stands for.
+      const evidence = node.id.startsWith('e');
+      for (const id of node.event_ids) if (evidence || byEvent[id] === undefined) byEvent[id] = node.id;
     }
     set({ byEvent, nodes });
   },

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useAnalysis } from '../../state/analysis';
+import { useShallow } from 'zustand/react/shallow';
 
 function when(at: string): string {
   return `${at.slice(0, 10)} ${at.slice(11, 16)} UTC`;
@@ -7,7 +8,7 @@ function when(at: string): string {
 
 /** Earlier comments on the node, oldest first, and a box for a new one (Ctrl+Enter sends). */
 export function Comments({ node }: { node: string }) {
-  const comments = useAnalysis((s) => s.state?.comments.filter((c) => c.node === node));
+  const comments = useAnalysis(useShallow((s) => s.state?.comments.filter((c) => c.node === node) ?? []));
   const record = useAnalysis((s) => s.record);
   const [text, setText] = useState('');
   const send = () => {
@@ -17,7 +18,7 @@ export function Comments({ node }: { node: string }) {
   };
   return (
     <div className="comments">
-      {comments?.length ? (
+      {comments.length ? (
         <ol>
           {comments.map((c) => (
             <li key={c.seq} data-testid="comment">

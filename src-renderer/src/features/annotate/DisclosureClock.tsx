@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAnalysis } from '../../state/analysis';
 import { dueAt, formatUtc, fromInputValue, remaining, toInputValue } from './clock';
+import { useShallow } from 'zustand/react/shallow';
 
 function AwarenessInput() {
   const awareness = useAnalysis((s) => s.state?.awareness);
@@ -56,7 +57,7 @@ function AddDeadline() {
 /** When each disclosure is due, counted from awareness; the incident is usually past, so both are shown. */
 export function DisclosureClock() {
   const awareness = useAnalysis((s) => s.state?.awareness);
-  const deadlines = useAnalysis((s) => s.state?.deadlines ?? []);
+  const deadlines = useAnalysis(useShallow((s) => s.state?.deadlines ?? []));
   const record = useAnalysis((s) => s.record);
   const now = new Date();
   return (

@@ -6,6 +6,7 @@ import { ROLE_TITLES, ROLES } from './roles';
 import { tagsOf, useAnalysis } from '../../state/analysis';
 import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
 import { Comments } from './Comments';
+import { useShallow } from 'zustand/react/shallow';
 
 function StarToggle({ node }: { node: string }) {
   const starred = useAnalysis((s) => s.state?.starred.includes(node) ?? false);
@@ -23,9 +24,9 @@ function StarToggle({ node }: { node: string }) {
 }
 
 function AssignMenu({ node, label }: { node: string; label: string }) {
-  const roles = useAnalysis((s) => s.state?.roles.filter((r) => r.node === node).map((r) => r.role));
+  const roles = useAnalysis(useShallow((s) => s.state?.roles.filter((r) => r.node === node).map((r) => r.role) ?? []));
   const record = useAnalysis((s) => s.record);
-  const free = ROLES.filter((role) => !roles?.includes(role));
+  const free = ROLES.filter((role) => !roles.includes(role));
   return (
     <>
       <select
@@ -43,7 +44,7 @@ function AssignMenu({ node, label }: { node: string; label: string }) {
           </option>
         ))}
       </select>
-      {roles?.map((role) => (
+      {roles.map((role) => (
         <span key={role} className="chip role-chip" data-testid="assigned-role">
           {ROLE_TITLES[role]}
           <button className="icon" aria-label={`Remove from ${ROLE_TITLES[role]}`} onClick={() => void record({ type: 'unassign', node, role })}>
@@ -56,7 +57,7 @@ function AssignMenu({ node, label }: { node: string; label: string }) {
 }
 
 function TagEditor({ node }: { node: string }) {
-  const tags = useAnalysis((s) => tagsOf(s.state, node));
+  const tags = useAnalysis(useShallow((s) => tagsOf(s.state, node)));
   const record = useAnalysis((s) => s.record);
   const [text, setText] = useState('');
   const add = () => {

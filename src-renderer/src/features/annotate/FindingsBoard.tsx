@@ -5,6 +5,7 @@ import { useAnalysis } from '../../state/analysis';
 import { useNodeIndex } from '../../state/node-index';
 import { isNodeDrag, readNodeDrag } from './drag';
 import { clockTime, selectNode } from './select-node';
+import { useShallow } from 'zustand/react/shallow';
 
 const ROLE_HINTS: Record<Role, string> = {
   root_cause: 'The change or decision without which the incident would not have happened',
@@ -16,7 +17,7 @@ const ROLE_HINTS: Record<Role, string> = {
 
 function RoleTarget({ role }: { role: Role }) {
   const [over, setOver] = useState(false);
-  const assigned = useAnalysis((s) => s.state?.roles.filter((r) => r.role === role));
+  const assigned = useAnalysis(useShallow((s) => s.state?.roles.filter((r) => r.role === role) ?? []));
   const record = useAnalysis((s) => s.record);
   const nodes = useNodeIndex((s) => s.nodes);
   const onDragOver = (e: DragEvent) => {
@@ -42,9 +43,9 @@ function RoleTarget({ role }: { role: Role }) {
       onDrop={onDrop}
     >
       <h3 title={ROLE_HINTS[role]}>
-        {ROLE_TITLES[role]} <span className="muted">{assigned?.length || ''}</span>
+        {ROLE_TITLES[role]} <span className="muted">{assigned.length || ''}</span>
       </h3>
-      {assigned?.length ? (
+      {assigned.length ? (
         <ul>
           {assigned.map((r) => (
             <li key={r.node} data-testid="role-item" data-node-id={r.node}>

@@ -7,14 +7,13 @@ import { useSelection } from '../../state/selection';
 import { DisclosureClock } from './DisclosureClock';
 import { StoryPreview } from './StoryPreview';
 import { useDraft } from './use-draft';
+import { useShallow } from 'zustand/react/shallow';
 
 function LineField({ label, kind, saved, testId }: { label: string; kind: 'title' | 'summary'; saved: string; testId: string }) {
   const record = useAnalysis((s) => s.record);
   const draft = useDraft(saved);
   const save = () => {
-    if (!draft.dirty) return;
-    const text = draft.value;
-    void record({ type: kind, text }).then(() => draft.saved(text));
+    draft.commit((text) => record({ type: kind, text }));
   };
   const props = {
     value: draft.value,
@@ -32,7 +31,7 @@ function LineField({ label, kind, saved, testId }: { label: string; kind: 'title
 }
 
 function Recommendations() {
-  const items = useAnalysis((s) => s.state?.recommendations ?? []);
+  const items = useAnalysis(useShallow((s) => s.state?.recommendations ?? []));
   const record = useAnalysis((s) => s.record);
   const [text, setText] = useState('');
   const add = () => {
@@ -64,9 +63,7 @@ function Narrative() {
   const draft = useDraft(saved);
   const area = useRef<HTMLTextAreaElement>(null);
   const save = () => {
-    if (!draft.dirty) return;
-    const text = draft.value;
-    void record({ type: 'narrative', text }).then(() => draft.saved(text));
+    draft.commit((text) => record({ type: 'narrative', text }));
   };
   const insert = () => {
     if (!selectedNode) return;
