@@ -29,6 +29,10 @@ function AwarenessInput() {
         />
         <button onClick={save} disabled={draft === undefined} data-testid="awareness-set">Set</button>
       </span>
+      {/* The browser shows the field in its locale's format; this says the same instant unambiguously. */}
+      <span className="awareness-echo" data-testid="awareness-echo">
+        {awareness ? `aware since ${formatUtc(new Date(awareness))}` : 'not set: the deadlines count from it'}
+      </span>
     </label>
   );
 }

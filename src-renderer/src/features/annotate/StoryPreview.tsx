@@ -9,9 +9,20 @@ const REFERENCE = /\[\[([A-Za-z0-9:_-]{1,200})\]\]|\*\*([^*]+)\*\*/g;
 function EventReference({ node }: { node: string }) {
   const summary = useNodeIndex((s) => s.nodes[node]);
   return (
-    <button className="link event-ref" data-testid="story-ref" data-node-id={node} onClick={() => selectNode(node)} title={node}>
+    // A link, not a button: a button is laid out as a block of its own and would break the sentence.
+    <a
+      href={`#${node}`}
+      className="event-ref"
+      data-testid="story-ref"
+      data-node-id={node}
+      title={node}
+      onClick={(e) => {
+        e.preventDefault();
+        selectNode(node);
+      }}
+    >
       {summary ? `${clockTime(summary.time)} ${summary.label}` : node}
-    </button>
+    </a>
   );
 }
 
