@@ -19,7 +19,7 @@ interface AnalysisStore {
   loadJournal(): Promise<void>;
 }
 
-export const useAnalysis = create<AnalysisStore>((set, get) => {
+export const useAnalysis = create<AnalysisStore>((set) => {
   async function apply(request: () => Promise<ApiResult<AnalysisState>>): Promise<boolean> {
     set({ busy: true });
     const result = await request();
@@ -27,8 +27,8 @@ export const useAnalysis = create<AnalysisStore>((set, get) => {
       set({ busy: false, error: result.message });
       return false;
     }
+    // The journal view reloads the entries itself when the entry count changes.
     set({ busy: false, state: result.value, error: undefined });
-    if (get().journal) await get().loadJournal();
     return true;
   }
   return {
