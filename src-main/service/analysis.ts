@@ -1,7 +1,7 @@
 // The analyst's actions on a case: each one sealed onto the journal, the state replayed from it.
 import { userInfo } from 'node:os';
 import { redoTarget, replayJournal, sealEntry, undoTarget, verifyJournal, type JournalVerdict } from '../core/analysis/journal';
-import type { AnalysisState, JournalAction, JournalEntry } from '../shared/analysis';
+import type { AnalysisState, JournalAction, JournalEntry, JournalReport } from '../shared/analysis';
 import { ServiceError } from '../shared/errors';
 import type { CaseStore } from '../store/case-store';
 import { appendJournal, readJournal } from '../store/journal';
@@ -50,4 +50,10 @@ export function verifyAnalysisJournal(store: CaseStore): JournalVerdict {
 
 export function journalEntries(store: CaseStore): JournalEntry[] {
   return readJournal(store);
+}
+
+/** The journal as the analyst's history view shows it: every entry, and whether the chain still holds. */
+export function journalReport(store: CaseStore): JournalReport {
+  const entries = readJournal(store);
+  return { entries, verdict: verifyJournal(entries) };
 }

@@ -19,7 +19,7 @@ import {
   listSources,
   type TimeBounds,
 } from '../store/queries';
-import { analysisState, recordAction, redoAction, undoAction } from './analysis';
+import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { filterGraph, graphKey, linkCase } from './graph';
 import { REPORT_MIME, renderReport, reportFileName } from './report';
 import { importBuffers, importPaths, type ImportOptions } from './import';
@@ -131,6 +131,7 @@ export class Workbench {
       const data = await renderReport(this.store, format);
       return { file_name: reportFileName(this.store, format), mime: REPORT_MIME[format], bytes: data.length, data_base64: data.toString('base64') };
     },
+    journal: () => journalReport(this.store),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
     locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, timeBounds(filter), id) ?? null }),

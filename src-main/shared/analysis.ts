@@ -46,6 +46,17 @@ export const JournalEntry = z.object({
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
+/** The journal's chain re-checked (core/analysis/journal.ts verifyJournal). */
+export const JournalVerdict = z.union([
+  z.object({ intact: z.literal(true), entries: z.number().int(), head: z.string() }),
+  z.object({ intact: z.literal(false), entries: z.number().int(), first_bad_seq: z.number().int(), reason: z.string() }),
+]);
+export type JournalVerdict = z.infer<typeof JournalVerdict>;
+
+/** Every journal entry, oldest first, with the verdict on their chain: who did what, when, provably. */
+export const JournalReport = z.object({ entries: z.array(JournalEntry), verdict: JournalVerdict });
+export type JournalReport = z.infer<typeof JournalReport>;
+
 export const AnalysisState = z.object({
   roles: z.array(z.object({ node: NodeId, role: z.enum(ROLES), label: z.string().optional(), seq: z.number().int() })),
   starred: z.array(NodeId),

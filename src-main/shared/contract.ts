@@ -1,7 +1,7 @@
 // The one API contract between the workbench UI and the main side. The IPC channel list, the preload
 // surface, the HTTP routes and the renderer's client are all derived from `contract`; nothing restates it.
 import { z } from 'zod';
-import { AnalysisState, JournalAction } from './analysis';
+import { AnalysisState, JournalAction, JournalReport } from './analysis';
 import { Graph } from './graph';
 import { EVENT_KINDS, EventJson, RecordError } from './model';
 
@@ -235,6 +235,8 @@ export const contract = {
   record: method(z.object({ action: JournalAction }), AnalysisState),
   undo: method(z.object({}), AnalysisState),
   redo: method(z.object({}), AnalysisState),
+  /** Every journal entry (who, when, what; undo and redo included) and the verdict on its hash chain. */
+  journal: method(z.object({}), JournalReport),
   /** The kubeconfig contexts a capture can use (read from KUBECONFIG or ~/.kube/config, never a renderer path). */
   kubeContexts: method(z.object({}), KubeContexts),
   /** A read-only capture of the context's cluster, sealed into a bundle beside the case file. */

@@ -1,8 +1,13 @@
 import { useEffect, useState } from 'react';
 import { api } from './api';
+import { FindingsBoard } from './features/annotate/FindingsBoard';
+import { JournalView } from './features/annotate/JournalView';
+import { StoryEditor } from './features/annotate/StoryEditor';
+import { useAnalysisSync } from './features/annotate/use-analysis-sync';
 import { CaseHeader } from './features/case/CaseHeader';
 import { FilterBar } from './features/case/FilterBar';
 import { SourcesPanel } from './features/case/SourcesPanel';
+import { Tabs } from './features/case/Tabs';
 import { VerticalSplit } from './features/case/VerticalSplit';
 import { BackgroundGroups } from './features/graph/BackgroundGroups';
 import { GraphView } from './features/graph/GraphView';
@@ -11,11 +16,70 @@ import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
 import { Timeline } from './features/timeline/Timeline';
 import { VerificationPanel } from './features/verify/VerificationPanel';
+import { useAnalysis } from './state/analysis';
 import { useCaseData } from './state/case-data';
+import { useView } from './state/view';
+
+function Sidebar() {
+  const tab = useView((s) => s.sidebar);
+  const show = useView((s) => s.showSidebar);
+  const findings = useAnalysis((s) => s.state?.roles.length);
+  return (
+    <div className="sidebar">
+      <Tabs
+        label="Sidebar"
+        active={tab}
+        onSelect={show}
+        springLoaded={['findings']}
+        tabs={[
+          { id: 'evidence', title: 'Evidence' },
+          { id: 'findings', title: 'Findings', badge: findings },
+        ]}
+      />
+      {tab === 'evidence' ? (
+        <>
+          <VerificationPanel />
+          <BackgroundGroups />
+          <SourcesPanel />
+        </>
+      ) : (
+        <FindingsBoard />
+      )}
+    </div>
+  );
+}
+
+function Center() {
+  const tab = useView((s) => s.center);
+  const show = useView((s) => s.showCenter);
+  const entries = useAnalysis((s) => s.state?.entries);
+  return (
+    <div className="center">
+      <Tabs
+        label="Views"
+        active={tab}
+        onSelect={show}
+        tabs={[
+          { id: 'timeline', title: 'Graph & timeline' },
+          { id: 'story', title: 'Story & report' },
+          { id: 'journal', title: 'Journal', badge: entries },
+        ]}
+      />
+      {/* The graph and the timeline share the main area: a responder reads the chain and the rows together.
+          They stay mounted so that the layout, scroll position and loaded pages survive a visit to the story. */}
+      <div className="center-body" hidden={tab !== 'timeline'}>
+        <VerticalSplit top={<GraphView />} bottom={<Timeline />} />
+      </div>
+      {tab === 'story' && <StoryEditor />}
+      {tab === 'journal' && <JournalView />}
+    </div>
+  );
+}
 
 export function App() {
   const refresh = useCaseData((s) => s.refresh);
   const [canOpenDialog, setCanOpenDialog] = useState(false);
+  useAnalysisSync();
   useEffect(() => {
     void refresh();
     void api.capabilities({}).then((result) => setCanOpenDialog(result.ok && result.value.open_dialog));
@@ -26,13 +90,8 @@ export function App() {
         <CaseHeader canOpenDialog={canOpenDialog} />
         <FilterBar />
         <main className="workspace">
-          <div className="sidebar">
-            <VerificationPanel />
-            <BackgroundGroups />
-            <SourcesPanel />
-          </div>
-          {/* The graph and the timeline share the main area: a responder reads the chain and the rows together. */}
-          <VerticalSplit top={<GraphView />} bottom={<Timeline />} />
+          <Sidebar />
+          <Center />
           <Inspector />
         </main>
         <ImportReportPanel />

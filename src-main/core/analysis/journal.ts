@@ -3,7 +3,9 @@
 // canonical JSON of {seq, at, analyst, action}: a reader re-checks it without Causa.
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { DEFAULT_DEADLINES, type AnalysisState, type JournalAction, type JournalEntry } from '../../shared/analysis';
+import { DEFAULT_DEADLINES, type AnalysisState, type JournalAction, type JournalEntry, type JournalVerdict } from '../../shared/analysis';
+
+export type { JournalVerdict };
 
 export const GENESIS = '0'.repeat(64);
 
@@ -20,10 +22,6 @@ export function sealEntry(prev: JournalEntry | undefined, body: Omit<Body, 'seq'
   const full = { seq, ...body };
   return { ...full, prev_hash: prevHash, hash: hashEntry(prevHash, full) };
 }
-
-export type JournalVerdict =
-  | { intact: true; entries: number; head: string }
-  | { intact: false; entries: number; first_bad_seq: number; reason: string };
 
 /** Re-checks the chain: each entry's hash over its content, and each link to the one before. */
 export function verifyJournal(entries: readonly JournalEntry[]): JournalVerdict {

@@ -49,3 +49,21 @@ export class WorkbenchPage {
     await this.page.dispatchEvent('body', 'drop', { dataTransfer });
   }
 }
+
+/** The analyst's side of the workbench: findings, annotations in the inspector, story, clock, journal. */
+export class AnnotatePage {
+  constructor(readonly page: Page) {}
+
+  role(role: string): Locator {
+    return this.page.getByTestId(`role-${role}`);
+  }
+
+  /** Waits until the journal holds `count` entries (each action, undo and redo is one). */
+  async waitForEntries(count: number): Promise<void> {
+    await this.page.waitForSelector(`[data-testid=undo-redo][data-entries="${count}"]`);
+  }
+
+  deadline(name: string): Locator {
+    return this.page.locator(`[data-testid=deadline][data-name="${name}"]`).getByTestId('deadline-due');
+  }
+}

@@ -33,6 +33,7 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   record: { action: { type: 'star', node: 'e1', starred: true } },
   undo: {},
   redo: {},
+  journal: {},
   kubeContexts: {},
   captureCluster: { context: 'prod-ro' },
   locateEvent: { id: 1 },

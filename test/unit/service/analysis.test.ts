@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAnalysisJournal } from '../../../src-main/service/analysis';
 import { Workbench } from '../../../src-main/service/workbench';
+import { JournalReport } from '../../../src-main/shared/analysis';
 
 const SAMPLE = fileURLToPath(new URL('../../../resources/samples/inc-0047', import.meta.url));
 
@@ -44,6 +45,31 @@ describe('the analyst journal in a case file', () => {
     state = await wb.handlers.redo({});
     expect(state.comments).toHaveLength(1);
     expect(state.entries).toBe(4);
+  });
+
+  it('lists the journal with who did what, undo and redo included, and the verdict on its chain', async () => {
+    const report = await wb.handlers.journal({});
+    expect(report.entries.map((e) => e.action.type)).toEqual(['assign', 'comment', 'undo', 'redo']);
+    expect(report.entries.every((e) => e.analyst === 'dana@ir.example')).toBe(true);
+    expect(report.entries[2]!.action).toEqual({ type: 'undo', seq: 2 });
+    expect(report.verdict).toEqual({ intact: true, entries: 4, head: report.entries[3]!.hash });
+    expect(JournalReport.parse(report)).toEqual(report);
+  });
+
+  it('names the first entry that no longer matches its hash when the journal was altered outside Causa', async () => {
+    const copy = join(dir, 'altered.causa');
+    wb.store.db.prepare('VACUUM INTO ?').run(copy);
+    const altered = Workbench.open(copy);
+    try {
+      const triggers = altered.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal'").all() as { name: string }[];
+      for (const { name } of triggers) altered.store.db.exec(`DROP TRIGGER "${name}"`);
+      altered.store.db.prepare("UPDATE journal SET analyst = 'mallory' WHERE seq = 2").run();
+      const report = await altered.handlers.journal({});
+      expect(report.verdict).toMatchObject({ intact: false, entries: 4, first_bad_seq: 2 });
+      expect(report.entries[1]!.analyst).toBe('mallory');
+    } finally {
+      altered.close();
+    }
   });
 
   it('an edge the analyst draws joins two chains in the graph, drawn as analyst', async () => {

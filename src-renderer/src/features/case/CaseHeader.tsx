@@ -1,4 +1,5 @@
 import { useCaseData } from '../../state/case-data';
+import { UndoRedo } from '../annotate/UndoRedo';
 import { ConnectToCluster } from '../capture/ConnectToCluster';
 import { useImport } from '../../state/import';
 import { shortTime } from '../timeline/format';
@@ -21,6 +22,7 @@ export function CaseHeader({ canOpenDialog }: { canOpenDialog: boolean }) {
       </div>
       {error && <span className="error" role="alert">{error}</span>}
       <div className="actions">
+        {info && <UndoRedo />}
         <ConnectToCluster />
         {canOpenDialog ? (
           <button onClick={() => void openDialog()}>Open evidence…</button>

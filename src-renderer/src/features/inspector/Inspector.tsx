@@ -1,6 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import type { EventJson } from '../../../../src-main/shared/model';
 import { useSelection } from '../../state/selection';
+import { EventAnnotations } from '../annotate/EventAnnotations';
+import { targetLabel } from '../timeline/format';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { RelatedRecords } from './RelatedRecords';
 import { NodeEdges } from './NodeEdges';
@@ -86,6 +88,7 @@ export function Inspector() {
             <span className={`badge kind-${detail.event.kind}`}>{detail.event.kind.replace('_', ' ')}</span>{' '}
             {detail.event.action} <span className="muted">#{detail.event.id}</span>
           </h2>
+          <EventAnnotations eventId={detail.event.id} fallbackLabel={`${detail.event.action ?? detail.event.kind} ${targetLabel(detail.event)}`.trim()} />
           <NodeEdges />
           <NormalizedFields event={detail.event} sourceName={detail.source_name} />
           <RelatedRecords detail={detail} />

@@ -1,7 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import { eventAt, PAGE_SIZE, useCaseData } from '../../state/case-data';
+import { useAnalysis } from '../../state/analysis';
+import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
 import { useSelection } from '../../state/selection';
+import { setNodeDrag } from '../annotate/drag';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { actorLabel, shortTime, sourceLabel, targetLabel } from './format';
 
@@ -13,6 +16,8 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
   // The other stages of the selected graph node (one API request is several audit records).
   const inNode = useSelection((s) => event !== undefined && !selected && s.nodeEventIds.includes(event.id));
   const select = useSelection((s) => s.select);
+  const node = useNodeIndex((s) => (event ? nodeOfEvent(s.byEvent, event.id) : undefined));
+  const starred = useAnalysis((s) => node !== undefined && (s.state?.starred.includes(node) ?? false));
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
   if (!event) {
     return <div className="timeline-row loading" style={style} aria-hidden="true" />;
@@ -27,10 +32,20 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
       data-testid="timeline-row"
       data-event-id={event.id}
       data-index={index}
+      data-node-id={node}
+      data-starred={starred || undefined}
+      draggable
+      onDragStart={(e) => {
+        const id = node ?? `e${event.id}`;
+        setNodeDrag(e, id, useNodeIndex.getState().nodes[id]?.label ?? `${event.action ?? event.kind} ${targetLabel(event)}`.trim());
+      }}
       onClick={() => select(event.id, index)}
     >
       <span className="cell verdict">
         <VerdictBadge verdict={verdict} />
+      </span>
+      <span className="cell star" data-testid={starred ? 'row-star' : undefined} aria-label={starred ? 'starred' : undefined}>
+        {starred ? '★' : ''}
       </span>
       <span className="cell time" title={event.time}>{shortTime(event.time)}</span>
       <span className="cell kind"><span className={`badge kind-${event.kind}`}>{event.kind.replace('_', ' ')}</span></span>
@@ -97,6 +112,7 @@ export function Timeline() {
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-head" role="row">
         <span className="cell verdict" title="Verification verdict">✓</span>
+        <span className="cell star" title="Starred">★</span>
         <span className="cell time">Time (UTC)</span>
         <span className="cell kind">Kind</span>
         <span className="cell actor">Actor</span>

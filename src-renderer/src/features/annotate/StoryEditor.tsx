@@ -1,0 +1,123 @@
+// The postmortem's words: title, summary, the story (Markdown that embeds events as [[e123]]) and
+// recommendations. Each is saved as one journal entry when the analyst saves or leaves the field.
+import { useRef, useState } from 'react';
+import { useAnalysis } from '../../state/analysis';
+import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
+import { useSelection } from '../../state/selection';
+import { DisclosureClock } from './DisclosureClock';
+import { StoryPreview } from './StoryPreview';
+import { useDraft } from './use-draft';
+import { useShallow } from 'zustand/react/shallow';
+
+function LineField({ label, kind, saved, testId }: { label: string; kind: 'title' | 'summary'; saved: string; testId: string }) {
+  const record = useAnalysis((s) => s.record);
+  const draft = useDraft(saved);
+  const save = () => {
+    draft.commit((text) => record({ type: kind, text }));
+  };
+  const props = {
+    value: draft.value,
+    'aria-label': label,
+    'data-testid': testId,
+    onChange: (e: { target: { value: string } }) => draft.set(e.target.value),
+    onBlur: save,
+  };
+  return (
+    <label className="story-field">
+      <span>{label}</span>
+      {kind === 'title' ? <input {...props} onKeyDown={(e) => e.key === 'Enter' && save()} /> : <textarea rows={3} {...props} />}
+    </label>
+  );
+}
+
+function Recommendations() {
+  const items = useAnalysis(useShallow((s) => s.state?.recommendations ?? []));
+  const record = useAnalysis((s) => s.record);
+  const [text, setText] = useState('');
+  const add = () => {
+    if (!text.trim()) return;
+    void record({ type: 'recommendation', text: text.trim() });
+    setText('');
+  };
+  return (
+    <div className="story-field">
+      <span>Recommendations</span>
+      <ol className="recommendations" data-testid="recommendations">
+        {items.map((item, i) => (
+          <li key={i}>{item}</li>
+        ))}
+      </ol>
+      <div className="inline-form">
+        <input value={text} placeholder="Add a recommendation…" aria-label="Add a recommendation" data-testid="recommendation-input" onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && add()} />
+        <button onClick={add} disabled={!text.trim()}>Add</button>
+      </div>
+    </div>
+  );
+}
+
+function Narrative() {
+  const saved = useAnalysis((s) => s.state?.narrative ?? '');
+  const record = useAnalysis((s) => s.record);
+  const selectedId = useSelection((s) => s.selectedId);
+  const selectedNode = useNodeIndex((s) => (selectedId === undefined ? undefined : nodeOfEvent(s.byEvent, selectedId)));
+  const draft = useDraft(saved);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const save = () => {
+    draft.commit((text) => record({ type: 'narrative', text }));
+  };
+  const insert = () => {
+    if (!selectedNode) return;
+    const el = area.current;
+    const at = el ? el.selectionStart : draft.value.length;
+    const end = el ? el.selectionEnd : at;
+    const reference = `[[${selectedNode}]]`;
+    draft.set(draft.value.slice(0, at) + reference + draft.value.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + reference.length, at + reference.length);
+    });
+  };
+  return (
+    <div className="narrative">
+      <div className="story-toolbar">
+        <span>Story</span>
+        <button onMouseDown={(e) => e.preventDefault()} onClick={insert} disabled={!selectedNode} data-testid="insert-event" title="Insert a reference to the event selected in the timeline">
+          Insert selected event{selectedNode ? ` (${selectedNode})` : ''}
+        </button>
+        <button onClick={save} disabled={!draft.dirty} data-testid="story-save">
+          {draft.dirty ? 'Save story' : 'Saved'}
+        </button>
+      </div>
+      <textarea
+        ref={area}
+        className="story-text"
+        value={draft.value}
+        placeholder={'What happened, in order. Markdown; [[e123]] embeds an event.'}
+        aria-label="Story"
+        data-testid="story-text"
+        onChange={(e) => draft.set(e.target.value)}
+        onBlur={save}
+      />
+      <h3>Preview</h3>
+      <StoryPreview text={draft.value} />
+    </div>
+  );
+}
+
+export function StoryEditor() {
+  const title = useAnalysis((s) => s.state?.title ?? '');
+  const summary = useAnalysis((s) => s.state?.summary ?? '');
+  return (
+    <section className="story" aria-label="Story" data-testid="story-panel">
+      <div className="story-main">
+        <LineField label="Title" kind="title" saved={title} testId="story-title" />
+        <LineField label="Summary" kind="summary" saved={summary} testId="story-summary" />
+        <Narrative />
+      </div>
+      <div className="story-side">
+        <DisclosureClock />
+        <Recommendations />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+// The story as a reader sees it: a small, safe subset of Markdown (headings, lists, paragraphs, **bold**)
+// built as React elements, never as HTML, and every [[e123]] reference shown as the event it names.
+import type { ReactNode } from 'react';
+import { useNodeIndex } from '../../state/node-index';
+import { clockTime, selectNode } from './select-node';
+
+const REFERENCE = /\[\[([A-Za-z0-9:_-]{1,200})\]\]|\*\*([^*]+)\*\*/g;
+
+function EventReference({ node }: { node: string }) {
+  const summary = useNodeIndex((s) => s.nodes[node]);
+  return (
+    // A link, not a button: a button is laid out as a block of its own and would break the sentence.
+    <a
+      href={`#${node}`}
+      className="event-ref"
+      data-testid="story-ref"
+      data-node-id={node}
+      title={node}
+      onClick={(e) => {
+        e.preventDefault();
+        selectNode(node);
+      }}
+    >
+      {summary ? `${clockTime(summary.time)} ${summary.label}` : node}
+    </a>
+  );
+}
+
+function inline(text: string): ReactNode[] {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(REFERENCE)) {
+    if (match.index > last) parts.push(text.slice(last, match.index));
+    parts.push(match[1] ? <EventReference key={match.index} node={match[1]} /> : <strong key={match.index}>{match[2]}</strong>);
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+function block(text: string, key: number): ReactNode {
+  const lines = text.split('\n');
+  if (lines.every((line) => /^\s*[-*] /.test(line))) {
+    return (
+      <ul key={key}>
+        {lines.map((line, i) => (
+          <li key={i}>{inline(line.replace(/^\s*[-*] /, ''))}</li>
+        ))}
+      </ul>
+    );
+  }
+  const heading = /^(#{1,3}) (.*)$/.exec(text);
+  if (heading && lines.length === 1) {
+    const Tag = `h${heading[1]!.length + 2}` as 'h3' | 'h4' | 'h5';
+    return <Tag key={key}>{inline(heading[2]!)}</Tag>;
+  }
+  return <p key={key}>{lines.flatMap((line, i) => (i === 0 ? inline(line) : [<br key={`br${i}`} />, ...inline(line)]))}</p>;
+}
+
+export function StoryPreview({ text }: { text: string }) {
+  const blocks = text.split(/\n\s*\n/).filter((b) => b.trim() !== '');
+  return (
+    <div className="story-preview" data-testid="story-preview">
+      {blocks.length === 0 ? <p className="muted">The story appears here as you write it.</p> : blocks.map(block)}
+    </div>
+  );
+}
