@@ -14,7 +14,7 @@ import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from
 import type { BundleVerdict } from './service/bundles';
 import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
-import type { EventFilter, ImportReport } from './shared/contract';
+import type { EventFilter, ImportProgress, ImportReport } from './shared/contract';
 import type { Graph } from './shared/graph';
 import { ServiceError } from './shared/errors';
 import { EVENT_KINDS, type EventJson, type EventKind } from './shared/model';
@@ -92,7 +92,9 @@ function writeImportReport(report: ImportReport, io: CliIo, json: boolean): numb
             ? 'nothing imported'
             : file.status === 'skipped'
               ? `skipped: no importer for ${file.format} yet`
-              : `imported ${plural(file.events, 'event')} (${file.format})`;
+              : file.status === 'cancelled'
+                ? 'cancelled: nothing of it imported'
+                : `imported ${plural(file.events, 'event')} (${file.format})`;
       const errors = file.errors.length + file.more_errors;
       io.stdout.write(`${file.file}: ${what}${errors > 0 ? `, ${plural(errors, 'error')}` : ''}\n`);
     }
@@ -100,7 +102,10 @@ function writeImportReport(report: ImportReport, io: CliIo, json: boolean): numb
       `Imported ${plural(report.events, 'event')} from ${plural(report.files.length, 'file')}; ` +
         `${report.errors === 0 ? 'no errors' : `${plural(report.errors, 'record')} could not be imported`}.\n`,
     );
+    if (report.cancelled) io.stdout.write('Cancelled: the file being read was rolled back; the files after it were not read.\n');
   }
+  // A cancelled import could not run to its end.
+  if (report.cancelled) return EXIT_USAGE;
   return report.errors > 0 ? EXIT_EVIDENCE : EXIT_OK;
 }
 
@@ -115,12 +120,26 @@ async function runImport(args: string[], io: CliIo): Promise<number> {
   const missing = positionals.find((path) => !existsSync(path));
   if (missing) throw new ServiceError('io', `${missing}: no such file or folder`);
   const workbench = Workbench.open(values.case, { create: true });
+  // Ctrl+C stops at the next record: the file being read is rolled back, the files before it stay.
+  const cancel = (): void => void workbench.imports.cancel();
+  process.once('SIGINT', cancel);
+  const progress = io.stderr.isTTY ? setInterval(() => io.stderr.write(`\r${describeProgress(workbench.imports.snapshot())}\x1b[K`), 250) : undefined;
   try {
     const options = values.format ? { format: values.format } : {};
-    return writeImportReport(await workbench.importPaths(positionals, options), io, values.json === true);
+    const report = await workbench.importPaths(positionals, options);
+    if (progress) io.stderr.write('\r\x1b[K');
+    return writeImportReport(report, io, values.json === true);
   } finally {
+    if (progress) clearInterval(progress);
+    process.removeListener('SIGINT', cancel);
     workbench.close();
   }
+}
+
+function describeProgress(p: ImportProgress): string {
+  if (!p.active) return 'importing…';
+  const percent = p.bytes_total > 0 ? Math.min(100, Math.floor((p.bytes_read / p.bytes_total) * 100)) : 0;
+  return `${p.cancelling ? 'cancelling' : 'importing'} ${p.file ?? ''} (file ${Math.min(p.files_done + 1, p.files_total)} of ${p.files_total}): ${percent}%, ${p.events.toLocaleString('en')} events`;
 }
 
 function kindsOf(values: string[] | undefined): EventKind[] | undefined {

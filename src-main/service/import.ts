@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { isBundlePath, openBundleFiles } from '../core/bundle/files';
 import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
@@ -296,7 +296,10 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
       if (await isBundlePath(path)) results.push(...(await importBundle(store, path, monitor)));
       else loose.push(path);
     }
-    const files = await collectFiles(loose);
+    // A folder that holds the case file itself (`causa import . --case ./incident.causa`): the case, its
+    // WAL and shared-memory files are not evidence.
+    const own = resolve(store.path);
+    const files = (await collectFiles(loose)).filter((file) => !resolve(file.path).startsWith(own));
     const sized = await Promise.all(
       files.map(async (file) => {
         try {

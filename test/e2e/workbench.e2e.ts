@@ -108,6 +108,24 @@ describe('web mode on real Kubernetes audit logs', () => {
     await page.close();
   });
 
+  it('shows a large import’s progress and cancels it, keeping the case as it was', async () => {
+    const { page, workbench } = await newWorkbench(served.url);
+    expect(await workbench.total()).toBe(53);
+    // 120,000 copies of a real audit record: about 110 MiB, read a MiB at a time.
+    await workbench.dropGenerated('big-audit.log', EXEC_LINE, 120_000);
+    const text = page.getByTestId('import-progress-text');
+    await text.waitFor();
+    await expect.poll(async () => (await text.textContent()) ?? '').toMatch(/big-audit\.log · file 1 of 1 · [\d.]+ MiB of 1\d\d\.\d MiB · [\d,]+ events/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'import-progress.png') });
+    await page.getByTestId('import-cancel').click();
+    const report = page.getByTestId('import-report');
+    await report.waitFor();
+    expect(await report.textContent()).toContain('Cancelled. Imported 0 events');
+    expect(await report.textContent()).toContain('big-audit.log cancelled: nothing of it imported');
+    await workbench.waitForTotal(53);
+    await page.close();
+  });
+
   it('answers 401 to an API call without the token, even from the page itself', async () => {
     const { page } = await newWorkbench(served.url);
     const status = await page.evaluate(async () => (await fetch('/api/caseInfo', { method: 'POST', body: '{}' })).status);

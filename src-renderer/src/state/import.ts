@@ -1,18 +1,23 @@
 // Evidence arriving from the analyst: files dropped on the window (both shells) or chosen in Electron's
 // own Open dialog. Files travel as bytes; the renderer never names a path on disk.
 import { create } from 'zustand';
-import type { ApiResult, ImportReport } from '../../../src-main/shared/contract';
+import type { ApiResult, ImportProgress, ImportReport } from '../../../src-main/shared/contract';
 import { api } from '../api';
 import { useCaseData } from './case-data';
 
 interface ImportState {
   busy: boolean;
+  /** What the main side says it is doing, polled while busy. */
+  progress?: ImportProgress;
   report?: ImportReport;
   error?: string;
   importDropped(files: File[]): Promise<void>;
   openDialog(): Promise<void>;
+  cancel(): Promise<void>;
   dismiss(): void;
 }
+
+const POLL_MS = 250;
 
 function readAsBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -26,10 +31,22 @@ function readAsBase64(file: File): Promise<string> {
   });
 }
 
-export const useImport = create<ImportState>((set) => {
+export const useImport = create<ImportState>((set, get) => {
+  /** Asks for progress until the import ends (the request that runs it has not answered yet). */
+  function poll(): void {
+    setTimeout(() => {
+      if (!get().busy) return;
+      void api.importProgress({}).then((result) => {
+        if (get().busy && result.ok) set({ progress: result.value });
+        poll();
+      });
+    }, POLL_MS);
+  }
   async function run(request: () => Promise<ApiResult<ImportReport>>): Promise<void> {
-    set({ busy: true, error: undefined, report: undefined });
+    set({ busy: true, error: undefined, report: undefined, progress: undefined });
+    poll();
     const result = await request();
+    set({ progress: undefined });
     if (result.ok) {
       set({ busy: false, report: result.value });
       await useCaseData.getState().refresh();
@@ -47,6 +64,9 @@ export const useImport = create<ImportState>((set) => {
         return api.importFiles({ files: uploads });
       }),
     openDialog: () => run(() => api.openEvidence({})),
+    cancel: async () => {
+      await api.cancelImport({});
+    },
     dismiss: () => set({ report: undefined, error: undefined }),
   };
 });

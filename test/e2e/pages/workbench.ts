@@ -37,6 +37,24 @@ export class WorkbenchPage {
     await this.page.getByTestId('filter-search').fill(text);
   }
 
+  /**
+   * Drops one large file built in the page itself (`count` copies of `line`, one a line), so that tens of
+   * MiB need not cross from the test to the browser.
+   */
+  async dropGenerated(name: string, line: string, count: number): Promise<void> {
+    const dataTransfer = await this.page.evaluateHandle(
+      ({ name, line, count }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([`${line}\n`.repeat(count)], name, { type: 'application/json' }));
+        return transfer;
+      },
+      { name, line, count },
+    );
+    await this.page.dispatchEvent('body', 'dragenter', { dataTransfer });
+    await this.page.dispatchEvent('body', 'dragover', { dataTransfer });
+    await this.page.dispatchEvent('body', 'drop', { dataTransfer });
+  }
+
   /** Drops files on the window the way a file manager does: a real DataTransfer carrying File objects. */
   async dropFiles(files: { name: string; content: string }[]): Promise<void> {
     const dataTransfer = await this.page.evaluateHandle((list) => {
