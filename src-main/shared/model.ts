@@ -75,6 +75,11 @@ export interface NormalizedEvent {
   keys?: CorrelationKeys;
   taint?: string[];
   text?: string;
+  /**
+   * For one stage of an audited API request: the stage and its stageTimestamp as the record wrote them.
+   * Derived like the rest; the store groups stages into API calls with it (it is not part of EventJson).
+   */
+  stage?: { name: string; time?: string };
 }
 
 /** The event as DESIGN.md writes it in JSON (CLI output, exports, the API). Absent fields are omitted. */

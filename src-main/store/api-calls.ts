@@ -37,9 +37,17 @@ const SUPERSEDED = `UPDATE audit_stage AS st SET superseded = EXISTS (
 
 const IN_SOURCE = (alias: string): string => `${alias}.audit_id IN (SELECT audit_id FROM audit_stage WHERE source_id = ?)`;
 
-/** Adds one newly imported source's audit stages to the grouping (inside its import transaction). */
-export function groupSourceApiCalls(db: Database.Database, sourceId: number): void {
-  db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ?')).run(sourceId);
+/** The order of a request's stages; unknown stage names rank 0. */
+export function stageRank(stage: string): number {
+  return { RequestReceived: 1, ResponseStarted: 2, ResponseComplete: 3, Panic: 4 }[stage] ?? 0;
+}
+
+/**
+ * Adds one newly imported source's audit stages to the grouping (inside its import transaction). The
+ * import notes each stage as it inserts it (`stagesNoted`); otherwise they are read back from the raw JSON.
+ */
+export function groupSourceApiCalls(db: Database.Database, sourceId: number, options: { stagesNoted?: boolean } = {}): void {
+  if (!options.stagesNoted) db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ?')).run(sourceId);
   db.prepare(CALLS_OF.replace('CALL_CLAUSE', IN_SOURCE('s'))).run(sourceId);
   db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_SOURCE('st'))).run(sourceId);
 }

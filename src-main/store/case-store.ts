@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
 import { formatNanos } from '../shared/time';
-import { groupSourceApiCalls } from './api-calls';
+import { groupSourceApiCalls, stageRank } from './api-calls';
 import { migrate } from './migrate';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
@@ -162,7 +162,7 @@ export class WriteTransaction {
 
   addEvent(row: EventRow): void {
     const e = row.event;
-    this.insertEventStmt.run(
+    const inserted = this.insertEventStmt.run(
       row.source_id,
       row.position,
       row.locator ?? null,
@@ -189,6 +189,19 @@ export class WriteTransaction {
       e.taint ? JSON.stringify(e.taint) : null,
       e.text ?? null,
     );
+    // Stages are noted as they arrive, so grouping them into calls needs no second parse of the raw JSON.
+    if (e.stage && e.kind === 'k8s_api' && e.keys?.audit_id) {
+      this.stageStmt().run(inserted.lastInsertRowid, row.source_id, e.keys.audit_id, e.stage.name, stageRank(e.stage.name), e.stage.time ?? null);
+    }
+  }
+
+  private stage?: Database.Statement;
+
+  private stageStmt(): Database.Statement {
+    this.stage ??= this.db.prepare(
+      'INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit_id, stage, stage_rank, stage_time) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    return this.stage;
   }
 
   addError(sourceId: number, line: number, reason: string, locator?: string): void {
@@ -197,6 +210,6 @@ export class WriteTransaction {
 
   /** Groups the source's audit stages into API calls, with those of earlier sources (derived data). */
   groupApiCalls(sourceId: number): void {
-    groupSourceApiCalls(this.db, sourceId);
+    groupSourceApiCalls(this.db, sourceId, { stagesNoted: true });
   }
 }

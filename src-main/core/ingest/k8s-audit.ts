@@ -138,6 +138,7 @@ function normalize(value: unknown): Normalized {
       outcome: outcomeOf(stage, code, decision),
       authz,
       keys,
+      stage: typeof value.stageTimestamp === 'string' ? { name: stage, time: value.stageTimestamp } : { name: stage },
       ...(text ? { text } : {}),
     }, ...policies],
   };

@@ -102,6 +102,7 @@ describe('normalized fields of real records', () => {
       // The reason annotation is the empty string: absent, not "".
       authz: { decision: 'allow' },
       keys: { audit_id: '57a794de-44d3-40ee-a0ad-c0eb096eef6c' },
+      stage: { name: 'ResponseComplete', time: '2023-05-17T15:08:30.619910Z' },
     });
   });
 
