@@ -2,6 +2,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hostname, userInfo } from 'node:os';
 import { openBundleFiles, writeBundleFiles } from '../core/bundle/files';
 import { readSourceFolder, sealSources, type RawSource, type SealOptions } from '../core/bundle/seal';
@@ -156,11 +158,25 @@ export function isSampleName(name: string): name is SampleName {
   return Object.hasOwn(SAMPLES, name);
 }
 
-const SAMPLE_KEY = new URL('../../resources/keys/sample-ed25519.pem', import.meta.url);
+/**
+ * The project's `resources/` folder: beside the sources (tests, `src-main/service/`) or beside the built
+ * bundle, which electron-vite may split into `out/main/chunks/`; so it is looked for upwards.
+ */
+function resourceFile(relative: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up += 1) {
+    const candidate = join(dir, 'resources', relative);
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new ServiceError('io', `resources/${relative}: not found beside Causa (${fileURLToPath(import.meta.url)})`);
+}
+
+const SAMPLE_KEY = (): string => resourceFile('keys/sample-ed25519.pem');
 
 /** The sealed, signed bundle of a built-in sample incident, as files (deterministic: same bytes every time). */
 export async function sampleBundleFiles(name: SampleName, options: { events?: number } = {}): Promise<Map<string, Buffer>> {
-  const key = loadPrivateKey(await readFile(SAMPLE_KEY, 'utf8'), 'the sample key');
+  const key = loadPrivateKey(await readFile(SAMPLE_KEY(), 'utf8'), 'the sample key');
   // Each source's type is given, not detected: the sample knows what it wrote.
   const sources: RawSource[] = SAMPLE_SOURCES[name](options.events ? { events: options.events } : {}).map((source) => ({
     path: source.path,
