@@ -101,6 +101,16 @@ export class CaseStore {
     this.db.close();
   }
 
+  /** Groups the audit stages of sources imported since the last query into API calls (derived data). */
+  settleApiCalls(): void {
+    const pending = this.meta('api_calls_pending');
+    if (!pending || this.writing) return;
+    this.db.transaction(() => {
+      for (const sourceId of JSON.parse(pending) as number[]) groupSourceApiCalls(this.db, sourceId, { stagesNoted: true });
+      this.db.prepare("DELETE FROM case_meta WHERE key = 'api_calls_pending'").run();
+    })();
+  }
+
   meta(key: string): string | undefined {
     const row = this.db.prepare('SELECT value FROM case_meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
@@ -208,8 +218,14 @@ export class WriteTransaction {
     this.insertErrorStmt.run(sourceId, line, locator ?? null, reason);
   }
 
-  /** Groups the source's audit stages into API calls, with those of earlier sources (derived data). */
+  /**
+   * Marks the source's audit stages for grouping into API calls. The grouping is derived data: it is
+   * settled when a query first needs it (CaseStore.settleApiCalls), not inside the import, which only
+   * writes the evidence. The mark commits or rolls back with the source.
+   */
   groupApiCalls(sourceId: number): void {
-    groupSourceApiCalls(this.db, sourceId, { stagesNoted: true });
+    const pending = new Set(JSON.parse((this.db.prepare("SELECT value FROM case_meta WHERE key = 'api_calls_pending'").pluck().get() as string | undefined) ?? '[]') as number[]);
+    pending.add(sourceId);
+    this.db.prepare("INSERT INTO case_meta (key, value) VALUES ('api_calls_pending', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify([...pending]));
   }
 }

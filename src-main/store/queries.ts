@@ -112,6 +112,7 @@ function whereClause(filter: EventFilter, bounds: TimeBounds): { sql: string; pa
 }
 
 export function countEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds): number {
+  store.settleApiCalls();
   const where = whereClause(filter, bounds);
   const row = store.db.prepare(`SELECT count(*) AS n FROM event e ${where.sql}`).get(...where.params) as { n: number };
   return row.n;
@@ -125,6 +126,7 @@ export function listEvents(
   page: { offset: number; limit: number },
   verdictOf?: VerdictOf,
 ): EventJson[] {
+  store.settleApiCalls();
   const where = whereClause(filter, bounds);
   const rows = store.db
     .prepare(
@@ -137,6 +139,7 @@ export function listEvents(
 
 /** Every event matching the filter, streamed in time order (for the CLI and exports). */
 export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds, verdictOf?: VerdictOf): Generator<EventJson> {
+  store.settleApiCalls();
   const where = whereClause(filter, bounds);
   const statement = store.db.prepare(
     `SELECT ${EVENT_COLUMNS} FROM event e JOIN source s ON s.id = e.source_id ${where.sql}
@@ -147,6 +150,7 @@ export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: Ti
 
 /** The ids of the events a filter matches (the graph keeps the nodes whose events match). */
 export function matchingEventIds(store: CaseStore, filter: EventFilter, bounds: TimeBounds): Set<number> {
+  store.settleApiCalls();
   const where = whereClause(filter, bounds);
   const ids = new Set<number>();
   for (const row of store.db.prepare(`SELECT e.id FROM event e ${where.sql}`).pluck().iterate(...where.params)) ids.add(row as number);
@@ -162,6 +166,7 @@ function andWhere(where: { sql: string }, condition: string): string {
  * undefined when the filter excludes it; the graph view uses it to scroll the timeline to a node's event.
  */
 export function eventIndex(store: CaseStore, filter: EventFilter, bounds: TimeBounds, id: number): number | undefined {
+  store.settleApiCalls();
   const where = whereClause(filter, bounds);
   const hit = store.db
     .prepare(`SELECT e.time_ns AS t FROM event e ${andWhere(where, 'e.id = ?')}`)
@@ -190,6 +195,7 @@ export function eventHistogram(
   bounds: TimeBounds,
   buckets: number,
 ): { start?: bigint; end?: bigint; counts: number[] } {
+  store.settleApiCalls();
   // Listings are state, not activity: an object's creation time may be months before the incident, and
   // would stretch the brush until the incident is a sliver. They are neither counted nor spanned.
   const span = store.db
@@ -221,6 +227,7 @@ export interface FoundEvent {
 }
 
 export function getEvent(store: CaseStore, id: number, verdictOf?: VerdictOf): FoundEvent | undefined {
+  store.settleApiCalls();
   const row = store.db
     .prepare(`SELECT ${EVENT_COLUMNS}, e.raw FROM event e JOIN source s ON s.id = e.source_id WHERE e.id = ?`)
     .get(id) as EventDbRow | undefined;
