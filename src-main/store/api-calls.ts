@@ -12,7 +12,9 @@ const RANK = `CASE stage WHEN 'RequestReceived' THEN 1 WHEN 'ResponseStarted' TH
 const STAGES_OF = `INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit_id, stage, stage_rank, stage_time)
   SELECT id, source_id, audit_id, stage, ${RANK}, stage_time FROM (
     SELECT e.id, e.source_id, json_extract(e.keys, '$.audit_id') AS audit_id,
-      json_extract(CAST(e.raw AS TEXT), '$.stage') AS stage, json_extract(CAST(e.raw AS TEXT), '$.stageTimestamp') AS stage_time
+      -- The stage columns (0006); rows imported before them read it from the raw record.
+      coalesce(e.stage, json_extract(CAST(e.raw AS TEXT), '$.stage')) AS stage,
+      coalesce(e.stage_time, json_extract(CAST(e.raw AS TEXT), '$.stageTimestamp')) AS stage_time
     FROM event e JOIN source s ON s.id = e.source_id
     WHERE s.format = 'k8s-audit' AND e.kind = 'k8s_api' AND e.keys IS NOT NULL AND SOURCE_CLAUSE)
   WHERE audit_id IS NOT NULL AND typeof(stage) = 'text'`;
@@ -37,17 +39,9 @@ const SUPERSEDED = `UPDATE audit_stage AS st SET superseded = EXISTS (
 
 const IN_SOURCE = (alias: string): string => `${alias}.audit_id IN (SELECT audit_id FROM audit_stage WHERE source_id = ?)`;
 
-/** The order of a request's stages; unknown stage names rank 0. */
-export function stageRank(stage: string): number {
-  return { RequestReceived: 1, ResponseStarted: 2, ResponseComplete: 3, Panic: 4 }[stage] ?? 0;
-}
-
-/**
- * Adds one newly imported source's audit stages to the grouping (inside its import transaction). The
- * import notes each stage as it inserts it (`stagesNoted`); otherwise they are read back from the raw JSON.
- */
-export function groupSourceApiCalls(db: Database.Database, sourceId: number, options: { stagesNoted?: boolean } = {}): void {
-  if (!options.stagesNoted) db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ?')).run(sourceId);
+/** Adds one imported source's audit stages to the grouping (when a query first needs it). */
+export function groupSourceApiCalls(db: Database.Database, sourceId: number): void {
+  db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ?')).run(sourceId);
   db.prepare(CALLS_OF.replace('CALL_CLAUSE', IN_SOURCE('s'))).run(sourceId);
   db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_SOURCE('st'))).run(sourceId);
 }

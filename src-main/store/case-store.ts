@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
 import { formatNanos } from '../shared/time';
-import { groupSourceApiCalls, stageRank } from './api-calls';
+import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
@@ -49,8 +49,8 @@ export class CaseStore {
     this.insertEventStmt = db.prepare(`INSERT INTO event (
       source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action,
       actor_type, actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name,
-      target_uid, outcome, authz_decision, authz_reason, keys, taint, text)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      target_uid, outcome, authz_decision, authz_reason, keys, taint, text, stage, stage_time)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertErrorStmt = db.prepare('INSERT INTO import_error (source_id, line, locator, reason) VALUES (?, ?, ?, ?)');
   }
 
@@ -106,7 +106,7 @@ export class CaseStore {
     const pending = this.meta('api_calls_pending');
     if (!pending || this.writing) return;
     this.db.transaction(() => {
-      for (const sourceId of JSON.parse(pending) as number[]) groupSourceApiCalls(this.db, sourceId, { stagesNoted: true });
+      for (const sourceId of JSON.parse(pending) as number[]) groupSourceApiCalls(this.db, sourceId);
       this.db.prepare("DELETE FROM case_meta WHERE key = 'api_calls_pending'").run();
     })();
   }
@@ -172,7 +172,7 @@ export class WriteTransaction {
 
   addEvent(row: EventRow): void {
     const e = row.event;
-    const inserted = this.insertEventStmt.run(
+    this.insertEventStmt.run(
       row.source_id,
       row.position,
       row.locator ?? null,
@@ -198,20 +198,9 @@ export class WriteTransaction {
       e.keys ? JSON.stringify(e.keys) : null,
       e.taint ? JSON.stringify(e.taint) : null,
       e.text ?? null,
+      e.stage?.name ?? null,
+      e.stage?.time ?? null,
     );
-    // Stages are noted as they arrive, so grouping them into calls needs no second parse of the raw JSON.
-    if (e.stage && e.kind === 'k8s_api' && e.keys?.audit_id) {
-      this.stageStmt().run(inserted.lastInsertRowid, row.source_id, e.keys.audit_id, e.stage.name, stageRank(e.stage.name), e.stage.time ?? null);
-    }
-  }
-
-  private stage?: Database.Statement;
-
-  private stageStmt(): Database.Statement {
-    this.stage ??= this.db.prepare(
-      'INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit_id, stage, stage_rank, stage_time) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    return this.stage;
   }
 
   addError(sourceId: number, line: number, reason: string, locator?: string): void {
