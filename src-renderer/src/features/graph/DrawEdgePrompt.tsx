@@ -1,6 +1,5 @@
 // The edge the analyst has just dragged from one node onto another, waiting for an optional note before it
 // goes to the journal as `draw_edge`. Escape or Cancel drops it; nothing is drawn until the journal has it.
-import { Panel } from '@xyflow/react';
 import { useState } from 'react';
 import { useAnalysis } from '../../state/analysis';
 import { useGraph } from '../../state/graph';
@@ -22,30 +21,29 @@ export function DrawEdgePrompt({ edge, onDone }: { edge: PendingEdge; onDone: ()
     if (await record({ type: 'draw_edge', from: edge.from, to: edge.to, ...(text ? { note: text } : {}) })) onDone();
   };
   return (
-    <Panel position="top-center">
-      <form
-        className="draw-edge-prompt"
-        data-testid="draw-edge-prompt"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onDone();
-        }}
-      >
-        <span className="ends" title={`${from} → ${to}`}>
-          Draw <strong>{from}</strong> → <strong>{to}</strong>
-        </span>
-        <input autoFocus value={note} onChange={(e) => setNote(e.target.value)} placeholder="Why (optional)" maxLength={2000} data-testid="draw-edge-note" />
-        <button type="submit" disabled={busy} data-testid="draw-edge-save">
-          Draw edge
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        {error && <span className="error">{error}</span>}
-      </form>
-    </Panel>
+    <form
+      className="draw-edge-prompt"
+      data-testid="draw-edge-prompt"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onDone();
+      }}
+    >
+      <span className="ends" title={`${from} → ${to}`}>
+        <span>Draw an edge from {from}</span>
+        <span>to {to}</span>
+      </span>
+      <input autoFocus value={note} onChange={(e) => setNote(e.target.value)} placeholder="Why (optional)" maxLength={2000} data-testid="draw-edge-note" />
+      <button type="submit" disabled={busy} data-testid="draw-edge-save">
+        Draw edge
+      </button>
+      <button type="button" onClick={onDone}>
+        Cancel
+      </button>
+      {error && <span className="error">{error}</span>}
+    </form>
   );
 }

@@ -102,31 +102,33 @@ export function GraphCanvas() {
   };
 
   return (
-    <ReactFlow
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={nodeTypes}
-      onNodeClick={onNodeClick}
-      nodesDraggable={false}
-      onConnect={onConnect}
-      isValidConnection={isValidConnection}
-      connectOnClick={false}
-      elementsSelectable={false}
-      edgesFocusable={false}
-      onlyRenderVisibleElements
-      minZoom={0.1}
-      maxZoom={1.75}
-      colorMode="dark"
-      proOptions={{ hideAttribution: true }}
-    >
-      <Controls showInteractive={false} showFitView={false} position="bottom-right">
-        <ControlButton onClick={fitWhole} title="Show the whole view" aria-label="Show the whole view" data-testid="graph-fit">
-          <svg viewBox="0 0 16 16" aria-hidden="true">
-            <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.6" />
-          </svg>
-        </ControlButton>
-      </Controls>
+    <>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodeClick={onNodeClick}
+        nodesDraggable={false}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        connectOnClick={false}
+        elementsSelectable={false}
+        edgesFocusable={false}
+        onlyRenderVisibleElements
+        minZoom={0.1}
+        maxZoom={1.75}
+        colorMode="dark"
+        proOptions={{ hideAttribution: true }}
+      >
+        <Controls showInteractive={false} showFitView={false} position="bottom-right">
+          <ControlButton onClick={fitWhole} title="Show the whole view" aria-label="Show the whole view" data-testid="graph-fit">
+            <svg viewBox="0 0 16 16" aria-hidden="true">
+              <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.6" />
+            </svg>
+          </ControlButton>
+        </Controls>
+      </ReactFlow>
       {drawing && <DrawEdgePrompt key={`${drawing.from}>${drawing.to}`} edge={drawing} onDone={() => setDrawing(undefined)} />}
-    </ReactFlow>
+    </>
   );
 }
