@@ -7,6 +7,7 @@ import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph
 import { api } from '../api';
 import type { GraphLayout } from '../features/graph/layout';
 import { layoutInWorker } from '../features/graph/layout-client';
+import { useAnalysis } from './analysis';
 import { useCaseData } from './case-data';
 
 /** A chain id, the nodes in no chain (lone prompts, tool calls, denials), or every node the graph holds. */
@@ -131,4 +132,17 @@ useCaseData.subscribe((state, previous) => {
   if (state.generation !== previous.generation) useGraph.setState({ status: 'loading' });
   const firstPage = state.total !== undefined && (previous.total === undefined || state.generation !== previous.generation);
   if (firstPage) void useGraph.getState().load(state.filter);
+});
+
+// Accepting, rejecting or drawing an edge (or undoing one) changes what the server links: a rejected edge
+// may split a chain. Relink for the filter on screen whenever the journal's edge state changes.
+function edgeStateOf(state: ReturnType<typeof useAnalysis.getState>['state']): string | undefined {
+  return state && JSON.stringify([state.decisions, state.edges]);
+}
+useAnalysis.subscribe((state, previous) => {
+  const [now, before] = [edgeStateOf(state.state), edgeStateOf(previous.state)];
+  const { filter } = useGraph.getState();
+  // The first load of a case's analysis: the graph was linked with it already.
+  if (before === undefined || now === before || !filter) return;
+  void useGraph.getState().load(filter);
 });

@@ -26,6 +26,43 @@ export class GraphPage {
     await this.page.waitForSelector(`[data-testid=graph][data-status=ready]${filter}`);
   }
 
+  /** A node by its graph id (`e<event id>`, `a<id>` for a decision). */
+  nodeById(id: string): Locator {
+    return this.page.locator(`[data-testid=graph-node][data-node-id="${id}"]`);
+  }
+
+  /** The inspector's entry for an edge of the selected node (the links kept, or the rejected ones). */
+  link(edgeId: string): Locator {
+    return this.page.locator(`[data-testid=node-edge][data-edge-id="${edgeId}"]`);
+  }
+
+  /** The edge as the canvas draws it (React Flow's own test id). */
+  drawnEdge(edgeId: string): Locator {
+    return this.page.getByTestId(`rf__edge-${edgeId}`);
+  }
+
+  /** Zooms in on a node with the mouse wheel, as an analyst looks closer at part of a long chain. */
+  async zoomAt(node: Locator, steps = 3): Promise<void> {
+    for (let i = 0; i < steps; i++) {
+      const box = await node.boundingBox();
+      if (!box) throw new Error('the node is not on screen');
+      await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await this.page.mouse.wheel(0, -400);
+    }
+  }
+
+  /** Drags from one node's draw handle onto another node, as an analyst drawing an edge by hand. */
+  async dragEdge(from: Locator, to: Locator): Promise<void> {
+    await from.hover();
+    const [handle, target] = [await from.getByTestId('draw-handle').boundingBox(), await to.boundingBox()];
+    if (!handle || !target) throw new Error('the nodes to join are not on screen');
+    const mouse = this.page.mouse;
+    await mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await mouse.down();
+    await mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
+    await mouse.up();
+  }
+
   node(label: string | RegExp): Locator {
     return this.nodes.filter({ has: this.page.getByTestId('graph-node-label').filter({ hasText: label }) });
   }

@@ -45,6 +45,15 @@ describe('toFlowEdges', () => {
     expect(edges[2]!.label).toBeUndefined();
   });
 
+  it('draws an accepted inferred edge green and says so, even when its node is not selected', () => {
+    const [quiet] = toFlowEdges([edge('b', 'c', 'inferred', { status: 'accepted' })], layout, undefined);
+    expect(quiet!.className).toBe('graph-edge edge-inferred edge-accepted');
+    expect(quiet!.style).toEqual({ stroke: '#5fd38a' });
+    expect(quiet!.label).toBe('accepted');
+    const [active] = toFlowEdges([edge('b', 'c', 'inferred', { status: 'accepted' })], layout, 'c');
+    expect(active!.label).toBe('test-rule · accepted');
+  });
+
   it('draws nothing for an edge whose end is not laid out', () => {
     expect(toFlowEdges([edge('a', 'missing', 'explicit')], layout, undefined)).toEqual([]);
   });

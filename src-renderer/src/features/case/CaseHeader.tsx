@@ -1,6 +1,7 @@
 import { useCaseData } from '../../state/case-data';
 import { UndoRedo } from '../annotate/UndoRedo';
 import { ConnectToCluster } from '../capture/ConnectToCluster';
+import { ExportReport } from '../report/ExportReport';
 import { useImport } from '../../state/import';
 import { shortTime } from '../timeline/format';
 
@@ -23,6 +24,7 @@ export function CaseHeader({ canOpenDialog }: { canOpenDialog: boolean }) {
       {error && <span className="error" role="alert">{error}</span>}
       <div className="actions">
         {info && <UndoRedo />}
+        {info && <ExportReport />}
         <ConnectToCluster />
         {canOpenDialog ? (
           <button onClick={() => void openDialog()}>Open evidence…</button>

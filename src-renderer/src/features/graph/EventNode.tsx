@@ -1,6 +1,8 @@
 // One graph node: what happened (label), what kind of evidence it is, when, whether the evidence is
 // intact (verdict badge), and how it ended (outcome colour). Denials and other notable nodes stand out.
 // In `memo` and subscribed to its own selection only, so selecting a node re-renders two nodes, not all.
+// The six routing handles are invisible anchors for the linker's edges; the two draw handles let the
+// analyst drag an edge of their own from one node onto another (GraphCanvas's onConnect).
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphNode } from '../../../../src-main/shared/graph';
@@ -58,6 +60,16 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
       <Handle type="source" position={Position.Right} id={HANDLES.outRight} isConnectable={false} />
       <Handle type="source" position={Position.Bottom} id={HANDLES.outBottom} isConnectable={false} />
       <Handle type="source" position={Position.Top} id={HANDLES.outTop} isConnectable={false} />
+      <Handle
+        type="source"
+        position={Position.Right}
+        id={HANDLES.drawFrom}
+        isConnectableEnd={false}
+        className="draw-from"
+        data-testid="draw-handle"
+        title="Drag onto another node to draw an edge"
+      />
+      <Handle type="target" position={Position.Left} id={HANDLES.drawTo} isConnectableStart={false} className="draw-to" />
     </div>
   );
 });

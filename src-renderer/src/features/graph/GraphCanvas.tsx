@@ -1,10 +1,23 @@
 // The React Flow canvas. Nodes are rebuilt only when the layout changes; a selection re-styles edges and
 // the two nodes whose selection changed, nothing else. The viewport opens on the start of the chain with
-// every lane in view, and centers on a node whenever the selection came from the timeline.
-import { ControlButton, Controls, ReactFlow, useReactFlow, useStore, useStoreApi, type NodeMouseHandler } from '@xyflow/react';
-import { useEffect, useMemo, useRef } from 'react';
+// every lane in view, and centers on a node whenever the selection came from the timeline. Dragging from a
+// node's draw handle onto another node proposes an analyst edge (DrawEdgePrompt).
+import {
+  ControlButton,
+  Controls,
+  ReactFlow,
+  useReactFlow,
+  useStore,
+  useStoreApi,
+  type Connection,
+  type Edge,
+  type IsValidConnection,
+  type NodeMouseHandler,
+} from '@xyflow/react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useGraph } from '../../state/graph';
 import { useSelection } from '../../state/selection';
+import { DrawEdgePrompt, type PendingEdge } from './DrawEdgePrompt';
 import { EventNode } from './EventNode';
 import { toFlowEdges, toFlowNodes } from './flow-elements';
 import { NODE_WIDTH, nodeHeight, type GraphLayout } from './layout';
@@ -19,6 +32,9 @@ export const AXIS_HEIGHT = 22;
 const LEGEND_HEIGHT = 30;
 
 const onNodeClick: NodeMouseHandler = (_event, node) => useSelection.getState().selectNode(node.id);
+
+/** An edge of the analyst's own joins two different nodes. */
+const isValidConnection: IsValidConnection<Edge> = (c) => c.source !== c.target;
 
 /**
  * Every lane in view, and the whole chain when it fits; a long chain is panned rather than shrunk past
@@ -38,6 +54,8 @@ export function GraphCanvas() {
   const store = useStoreApi();
   const { setViewport, setCenter, getZoom } = useReactFlow();
   const pendingFocus = useRef<string | undefined>(undefined);
+  const [drawing, setDrawing] = useState<PendingEdge | undefined>(undefined);
+  const onConnect = (c: Connection) => setDrawing({ from: c.source, to: c.target });
   // The stage's size is known once React Flow has measured it; only that first measure re-opens the view.
   const measured = useStore((s) => s.width > 0);
 
@@ -84,28 +102,33 @@ export function GraphCanvas() {
   };
 
   return (
-    <ReactFlow
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={nodeTypes}
-      onNodeClick={onNodeClick}
-      nodesDraggable={false}
-      nodesConnectable={false}
-      elementsSelectable={false}
-      edgesFocusable={false}
-      onlyRenderVisibleElements
-      minZoom={0.1}
-      maxZoom={1.75}
-      colorMode="dark"
-      proOptions={{ hideAttribution: true }}
-    >
-      <Controls showInteractive={false} showFitView={false} position="bottom-right">
-        <ControlButton onClick={fitWhole} title="Show the whole view" aria-label="Show the whole view" data-testid="graph-fit">
-          <svg viewBox="0 0 16 16" aria-hidden="true">
-            <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.6" />
-          </svg>
-        </ControlButton>
-      </Controls>
-    </ReactFlow>
+    <>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodeClick={onNodeClick}
+        nodesDraggable={false}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        connectOnClick={false}
+        elementsSelectable={false}
+        edgesFocusable={false}
+        onlyRenderVisibleElements
+        minZoom={0.1}
+        maxZoom={1.75}
+        colorMode="dark"
+        proOptions={{ hideAttribution: true }}
+      >
+        <Controls showInteractive={false} showFitView={false} position="bottom-right">
+          <ControlButton onClick={fitWhole} title="Show the whole view" aria-label="Show the whole view" data-testid="graph-fit">
+            <svg viewBox="0 0 16 16" aria-hidden="true">
+              <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.6" />
+            </svg>
+          </ControlButton>
+        </Controls>
+      </ReactFlow>
+      {drawing && <DrawEdgePrompt key={`${drawing.from}>${drawing.to}`} edge={drawing} onDone={() => setDrawing(undefined)} />}
+    </>
   );
 }

@@ -14,6 +14,7 @@ export function GraphLegend() {
     <div className="graph-legend" aria-label="Legend">
       <span className="legend-edge explicit">explicit</span>
       <span className="legend-edge inferred">inferred</span>
+      <span className="legend-edge accepted">accepted</span>
       <span className="legend-edge analyst">analyst</span>
       <span className="legend-node denied">denied</span>
       <span className="legend-node notable">notable</span>

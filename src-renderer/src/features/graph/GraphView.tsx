@@ -22,6 +22,7 @@ export function GraphView() {
   const status = useGraph((s) => s.status);
   const view = useGraph((s) => s.view);
   const count = useGraph((s) => s.visible.nodes.length);
+  const edges = useGraph((s) => s.visible.edges.length);
   const filter = useGraph((s) => s.filter);
   return (
     <section
@@ -31,6 +32,7 @@ export function GraphView() {
       data-status={status}
       data-view={view ?? ''}
       data-nodes={count}
+      data-edges={edges}
       data-filter={filter ? JSON.stringify(filter) : ''}
     >
       <ReactFlowProvider>

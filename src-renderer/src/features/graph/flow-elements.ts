@@ -1,5 +1,5 @@
 // The graph and its layout as React Flow elements. Edges are styled by strength (explicit solid, inferred
-// dashed, analyst dotted), and leave by the side facing their target: simultaneous nodes in two lanes
+// dashed, an inferred edge the analyst accepted dashed green, analyst dotted), and leave by the side facing their target: simultaneous nodes in two lanes
 // (a request and its decision) sit in one column, so their edge runs vertically.
 import { MarkerType, type Edge } from '@xyflow/react';
 import type { GraphEdge, GraphNode } from '../../../../src-main/shared/graph';
@@ -7,12 +7,13 @@ import { HANDLES, type EventFlowNode } from './flow-types';
 import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layout';
 
 const EDGE_COLOURS = { explicit: '#8a9bb0', inferred: '#5fb3f9', analyst: '#c59cff' } as const;
+const ACCEPTED_COLOUR = '#5fd38a';
 
 export function toFlowNodes(nodes: readonly GraphNode[], layout: GraphLayout | undefined): EventFlowNode[] {
   if (!layout) return [];
   return nodes.flatMap((node) => {
     const position = layout.positions[node.id];
-    return position ? [{ id: node.id, type: 'event' as const, position, data: { node }, draggable: false, connectable: false }] : [];
+    return position ? [{ id: node.id, type: 'event' as const, position, data: { node }, draggable: false }] : [];
   });
 }
 
@@ -37,12 +38,15 @@ export function toFlowEdges(edges: readonly GraphEdge[], layout: GraphLayout | u
     const [from, to] = [layout.positions[edge.from], layout.positions[edge.to]];
     if (!from || !to) return [];
     const active = selected !== undefined && (edge.from === selected || edge.to === selected);
-    const colour = EDGE_COLOURS[edge.strength];
+    const accepted = edge.status === 'accepted';
+    const colour = accepted ? ACCEPTED_COLOUR : EDGE_COLOURS[edge.strength];
     const route = handlesFor(from, to);
     // A label on a short hop (neighbouring columns, adjacent lanes) would cover a node; the inspector names it.
     const room = route.type === 'smoothstep' ? Infinity : route.sourceHandle === HANDLES.outRight ? to.x - from.x - NODE_WIDTH : Math.abs(to.y - from.y) - NODE_HEIGHT;
     const decision = edge.rule === 'authz-annotation';
-    const labelled = active && !decision && room >= 110;
+    // An accepted edge says so even when quiet: the analyst's decision is part of the picture.
+    const labelled = (active || accepted) && !decision && room >= 110;
+    const label = accepted ? (active ? `${edge.rule} · accepted` : 'accepted') : edge.rule;
     return [
       {
         id: edge.id,
@@ -54,7 +58,7 @@ export function toFlowEdges(edges: readonly GraphEdge[], layout: GraphLayout | u
         markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16 },
         style: { stroke: colour },
         ...(active ? { zIndex: 2 } : {}),
-        ...(labelled ? { label: edge.rule, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}),
+        ...(labelled ? { label, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}),
         focusable: false,
         selectable: false,
       },

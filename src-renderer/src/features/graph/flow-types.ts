@@ -10,6 +10,10 @@ export const HANDLES = {
   inLeft: 'in-l',
   inTop: 'in-t',
   inBottom: 'in-b',
+  /** The analyst draws an edge from this small dot (shown on hover) … */
+  drawFrom: 'draw-from',
+  /** … onto this one, which covers the whole node while a drag is under way. */
+  drawTo: 'draw-to',
 } as const;
 
 /** A graph node as React Flow carries it: the contract's node is the data, nothing is copied. */

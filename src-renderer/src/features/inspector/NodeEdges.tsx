@@ -1,17 +1,61 @@
 // The selected node's causal links, in and out: which rule joined the two records, how strong the join is,
-// the fields whose values matched, and the linker's note. Clicking the other end selects it.
+// the fields whose values matched, and the linker's note. Clicking the other end selects it. The analyst
+// accepts or rejects an inferred edge here, and erases one they drew; each is a journal entry, and the
+// graph store relinks when the journal's edges change (state/graph.ts).
 import './node-edges.css';
 import { useMemo } from 'react';
 import type { GraphEdge } from '../../../../src-main/shared/graph';
+import { useAnalysis } from '../../state/analysis';
 import { useGraph } from '../../state/graph';
 import { useSelection } from '../../state/selection';
+
+function EdgeActions({ edge }: { edge: GraphEdge }) {
+  const record = useAnalysis((s) => s.record);
+  const busy = useAnalysis((s) => s.busy);
+  if (edge.strength === 'analyst') {
+    return (
+      <div className="node-edge-actions">
+        <button disabled={busy} onClick={() => void record({ type: 'erase_edge', edge: edge.id })} data-testid="edge-erase" title="Erase the edge you drew">
+          Erase
+        </button>
+      </div>
+    );
+  }
+  if (edge.strength !== 'inferred') return null;
+  const decide = (decision: 'accepted' | 'rejected' | 'proposed') => void record({ type: 'decide_edge', edge: edge.id, decision });
+  return (
+    <div className="node-edge-actions">
+      {edge.status === 'proposed' ? (
+        <>
+          <button disabled={busy} onClick={() => decide('accepted')} data-testid="edge-accept" title="The inference holds: keep this edge">
+            Accept
+          </button>
+          <button disabled={busy} onClick={() => decide('rejected')} data-testid="edge-reject" title="The inference is wrong: hide this edge and unlink its chain">
+            Reject
+          </button>
+        </>
+      ) : (
+        <button disabled={busy} onClick={() => decide('proposed')} data-testid="edge-undecide" title="Back to proposed">
+          Undo decision
+        </button>
+      )}
+    </div>
+  );
+}
 
 function EdgeItem({ edge, direction }: { edge: GraphEdge; direction: 'in' | 'out' }) {
   const otherId = direction === 'in' ? edge.from : edge.to;
   const other = useGraph((s) => s.nodeById.get(otherId));
   const selectNode = useSelection((s) => s.selectNode);
   return (
-    <li className={`node-edge edge-${edge.strength}`} data-testid="node-edge" data-direction={direction} data-rule={edge.rule}>
+    <li
+      className={`node-edge edge-${edge.strength}${edge.status ? ` edge-${edge.status}` : ''}`}
+      data-testid="node-edge"
+      data-direction={direction}
+      data-rule={edge.rule}
+      data-edge-id={edge.id}
+      data-status={edge.status ?? ''}
+    >
       <div className="node-edge-head">
         <span className={`badge strength-${edge.strength}`}>{edge.strength}</span>
         <code className="rule">{edge.rule}</code>
@@ -31,6 +75,7 @@ function EdgeItem({ edge, direction }: { edge: GraphEdge; direction: 'in' | 'out
         </ul>
       )}
       {edge.note && <p className="node-edge-note">{edge.note}</p>}
+      <EdgeActions edge={edge} />
     </li>
   );
 }
@@ -40,9 +85,13 @@ export function NodeEdges() {
   const selectedId = useSelection((s) => s.selectedId);
   const edges = useGraph((s) => s.graph?.edges);
   const node = useGraph((s) => (nodeId ? s.nodeById.get(nodeId) : undefined));
-  const [incoming, outgoing] = useMemo(() => {
-    if (!nodeId || !edges) return [[], []];
-    return [edges.filter((e) => e.to === nodeId), edges.filter((e) => e.from === nodeId)];
+  const error = useAnalysis((s) => s.error);
+  // Rejected edges are out of the graph and its chains, but listed apart so the decision can be undone.
+  const [incoming, outgoing, rejected] = useMemo(() => {
+    if (!nodeId || !edges) return [[], [], []];
+    const mine = edges.filter((e) => e.to === nodeId || e.from === nodeId);
+    const kept = mine.filter((e) => e.status !== 'rejected');
+    return [kept.filter((e) => e.to === nodeId), kept.filter((e) => e.from === nodeId), mine.filter((e) => e.status === 'rejected')];
   }, [edges, nodeId]);
   if (selectedId === undefined) return null;
   if (!node) {
@@ -61,7 +110,7 @@ export function NodeEdges() {
         {node.chain !== undefined ? ` in chain ${node.chain}` : ', in no chain'}
         {node.event_ids.length > 1 ? ` · ${node.event_ids.length} events (${node.event_ids.map((id) => `#${id}`).join(', ')})` : ''}
       </p>
-      {incoming.length + outgoing.length === 0 && <p className="hint">No edges: nothing joins this record to another.</p>}
+      {incoming.length + outgoing.length + rejected.length === 0 && <p className="hint">No edges: nothing joins this record to another.</p>}
       {incoming.length > 0 && (
         <>
           <h4>Caused by ({incoming.length})</h4>
@@ -81,6 +130,21 @@ export function NodeEdges() {
             ))}
           </ul>
         </>
+      )}
+      {rejected.length > 0 && (
+        <>
+          <h4>Rejected ({rejected.length})</h4>
+          <ul className="node-edges rejected" data-testid="rejected-edges">
+            {rejected.map((edge) => (
+              <EdgeItem key={edge.id} edge={edge} direction={edge.to === nodeId ? 'in' : 'out'} />
+            ))}
+          </ul>
+        </>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
       )}
     </section>
   );
