@@ -111,6 +111,20 @@ export class CaseStore {
     })();
   }
 
+  /** Adds the events imported since the last search to the full-text index (derived data). */
+  settleSearch(): void {
+    if (this.writing) return;
+    const upto = Number(this.meta('search_indexed_upto') ?? 0);
+    const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
+    if (last <= upto) return;
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO event_search (rowid, raw) SELECT id, CAST(raw AS TEXT) FROM event WHERE id > ?').run(upto);
+      this.db
+        .prepare("INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .run(String(last));
+    })();
+  }
+
   meta(key: string): string | undefined {
     const row = this.db.prepare('SELECT value FROM case_meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;

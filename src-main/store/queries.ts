@@ -104,8 +104,15 @@ function whereClause(filter: EventFilter, bounds: TimeBounds): { sql: string; pa
     params.push(bounds.until);
   }
   if (filter.search) {
-    clauses.push("CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'");
-    params.push(likePattern(filter.search));
+    // Three characters or more: the trigram index answers a quoted phrase, which is the substring. Shorter
+    // text has no trigram to look up, so the records are scanned.
+    if ([...filter.search].length >= 3) {
+      clauses.push('e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)');
+      params.push(`"${filter.search.replace(/"/g, '""')}"`);
+    } else {
+      clauses.push("CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'");
+      params.push(likePattern(filter.search));
+    }
   }
   if (!filter.stages) clauses.push(LATEST_STAGE_ONLY);
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
@@ -113,6 +120,7 @@ function whereClause(filter: EventFilter, bounds: TimeBounds): { sql: string; pa
 
 export function countEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds): number {
   store.settleApiCalls();
+  if (filter.search) store.settleSearch();
   const where = whereClause(filter, bounds);
   const row = store.db.prepare(`SELECT count(*) AS n FROM event e ${where.sql}`).get(...where.params) as { n: number };
   return row.n;
@@ -127,6 +135,7 @@ export function listEvents(
   verdictOf?: VerdictOf,
 ): EventJson[] {
   store.settleApiCalls();
+  if (filter.search) store.settleSearch();
   const where = whereClause(filter, bounds);
   const rows = store.db
     .prepare(
@@ -140,6 +149,7 @@ export function listEvents(
 /** Every event matching the filter, streamed in time order (for the CLI and exports). */
 export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds, verdictOf?: VerdictOf): Generator<EventJson> {
   store.settleApiCalls();
+  if (filter.search) store.settleSearch();
   const where = whereClause(filter, bounds);
   const statement = store.db.prepare(
     `SELECT ${EVENT_COLUMNS} FROM event e JOIN source s ON s.id = e.source_id ${where.sql}
@@ -151,6 +161,7 @@ export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: Ti
 /** The ids of the events a filter matches (the graph keeps the nodes whose events match). */
 export function matchingEventIds(store: CaseStore, filter: EventFilter, bounds: TimeBounds): Set<number> {
   store.settleApiCalls();
+  if (filter.search) store.settleSearch();
   const where = whereClause(filter, bounds);
   const ids = new Set<number>();
   for (const row of store.db.prepare(`SELECT e.id FROM event e ${where.sql}`).pluck().iterate(...where.params)) ids.add(row as number);
@@ -167,6 +178,7 @@ function andWhere(where: { sql: string }, condition: string): string {
  */
 export function eventIndex(store: CaseStore, filter: EventFilter, bounds: TimeBounds, id: number): number | undefined {
   store.settleApiCalls();
+  if (filter.search) store.settleSearch();
   const where = whereClause(filter, bounds);
   const hit = store.db
     .prepare(`SELECT e.time_ns AS t FROM event e ${andWhere(where, 'e.id = ?')}`)
@@ -196,6 +208,7 @@ export function eventHistogram(
   buckets: number,
 ): { start?: bigint; end?: bigint; counts: number[] } {
   store.settleApiCalls();
+  if (filter.search) store.settleSearch();
   // Listings are state, not activity: an object's creation time may be months before the incident, and
   // would stretch the brush until the incident is a sliver. They are neither counted nor spanned.
   const span = store.db
