@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS } from './support/browser';
+import { launchChromium, SCREENSHOTS, openWorkbenchPage } from './support/browser';
 import { runCausa, serve, ROOT, type Served } from './support/serve';
 import { AnnotatePage, WorkbenchPage } from './pages/workbench';
 
@@ -26,14 +26,7 @@ afterAll(async () => {
 });
 
 async function openWorkbench(): Promise<{ page: Page; workbench: WorkbenchPage; annotate: AnnotatePage; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  const workbench = new WorkbenchPage(page);
-  await workbench.open(served.url);
+  const { page, workbench, errors } = await openWorkbenchPage(browser, served.url);
   expect(await workbench.total()).toBe(2339);
   return { page, workbench, annotate: new AnnotatePage(page), errors };
 }

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS } from './support/browser';
+import { launchChromium, SCREENSHOTS, openWorkbenchPage } from './support/browser';
 import { runCausa, serve, ROOT, type Served } from './support/serve';
 import { GraphPage } from './pages/graph';
-import { AnnotatePage, WorkbenchPage } from './pages/workbench';
+import { AnnotatePage } from './pages/workbench';
 
 const TOOL_CALL = 'resources_create_or_update deployments production/api-service';
 const PATCH = 'patch deployments production/api-service';
@@ -32,14 +32,7 @@ afterAll(async () => {
 });
 
 async function openGraph(): Promise<{ page: Page; graph: GraphPage; annotate: AnnotatePage; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  const workbench = new WorkbenchPage(page);
-  await workbench.open(served.url);
+  const { page, workbench, errors } = await openWorkbenchPage(browser, served.url);
   expect(await workbench.total()).toBe(2339);
   const graph = new GraphPage(page);
   await graph.ready();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS } from './support/browser';
+import { launchChromium, SCREENSHOTS, openWorkbenchPage } from './support/browser';
 import { serve, ROOT, type Served } from './support/serve';
 import { GraphPage } from './pages/graph';
 import { WorkbenchPage } from './pages/workbench';
@@ -30,14 +30,7 @@ afterAll(async () => {
 });
 
 async function openGraph(url = served.url): Promise<{ page: Page; workbench: WorkbenchPage; graph: GraphPage; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  const workbench = new WorkbenchPage(page);
-  await workbench.open(url);
+  const { page, workbench, errors } = await openWorkbenchPage(browser, url);
   const graph = new GraphPage(page);
   await graph.ready();
   return { page, workbench, graph, errors };

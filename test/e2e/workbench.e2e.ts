@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInc0047Audit } from '../../src-main/core/sample';
-import { launchChromium, SCREENSHOTS } from './support/browser';
+import { launchChromium, SCREENSHOTS, openWorkbenchPage } from './support/browser';
 import { runCausa, serve, ROOT, type Served } from './support/serve';
 import { WorkbenchPage } from './pages/workbench';
 
@@ -23,14 +23,7 @@ afterAll(async () => {
 });
 
 async function newWorkbench(url: string): Promise<{ page: Page; workbench: WorkbenchPage; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  const workbench = new WorkbenchPage(page);
-  await workbench.open(url);
+  const { page, workbench, errors } = await openWorkbenchPage(browser, url);
   return { page, workbench, errors };
 }
 

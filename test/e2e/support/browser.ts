@@ -1,7 +1,8 @@
 // Debian's Chromium driven by playwright-core: no browser download, as these machines allow none.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { WorkbenchPage } from '../pages/workbench';
 import { ROOT } from './serve';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -13,4 +14,20 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/**
+ * A new 1440×900 page on the workbench at `url`, collecting the page's uncaught errors and console errors
+ * (a test ends by expecting none).
+ */
+export async function openWorkbenchPage(browser: Browser, url: string): Promise<{ page: Page; workbench: WorkbenchPage; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  const workbench = new WorkbenchPage(page);
+  await workbench.open(url);
+  return { page, workbench, errors };
 }
