@@ -48,10 +48,6 @@ export function verifyAnalysisJournal(store: CaseStore): JournalVerdict {
   return verifyJournal(readJournal(store));
 }
 
-export function journalEntries(store: CaseStore): JournalEntry[] {
-  return readJournal(store);
-}
-
 /** The journal as the analyst's history view shows it: every entry, and whether the chain still holds. */
 export function journalReport(store: CaseStore): JournalReport {
   const entries = readJournal(store);

@@ -13,7 +13,7 @@ import { readLines } from './lines';
 import { mcpJsonRpc } from './mcp-jsonrpc';
 import { openaiChat } from './openai-chat';
 import { otlpJson } from './otlp-json';
-import { PROBE_BYTES, probeHead, probeValue, type DocumentProbe, type Probe } from './probe';
+import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe';
 
 /**
  * Every format Causa reads. Detection tries them in this order, so a more specific format comes first:
@@ -85,19 +85,6 @@ export function detectFormat(head: Buffer, only?: RecordFormat): Detection {
   // record that is not one says why.
   if (probe.shape === 'lines') return { ok: true, format: only, layout: { kind: 'lines' } };
   return { ok: false, reason: `not a ${only.title} document: ${found.reason}` };
-}
-
-/** Detects the format of a record stream from its first record (sealing names each stream's type). */
-export function detectRecordFormat(firstRecord: Buffer): RecordFormat | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(firstRecord.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const probe: Probe = { shape: 'lines', values: [value], probe: probeValue(value) };
-  const found = detectIn(probe, FORMATS);
-  return found.ok ? found.format : undefined;
 }
 
 async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordFormat, patterns: readonly PathPattern[], probe?: DocumentProbe): AsyncGenerator<ParsedRecord> {
