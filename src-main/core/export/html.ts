@@ -25,6 +25,7 @@ pre { background: #f5f6f8; padding: .5rem; white-space: pre-wrap; word-break: br
 .badge { display: inline-block; padding: 0 .3rem; border-radius: 3px; font-size: 8pt; background: #ece3f7; color: #5b2a94; margin-right: .2rem; }
 .ok { color: #1e7b34; font-weight: bold; } .bad { color: #b3261e; font-weight: bold; }
 figure { margin: .5rem 0; break-inside: avoid; }
+.keep { break-inside: avoid; }
 figure svg { width: 100%; height: auto; border: 1px solid #d5d9e0; }
 figcaption { font-size: 8.5pt; color: #555; }
 .finding { margin: .2rem 0; }
@@ -128,9 +129,10 @@ export function renderHtml(model: ReportModel): string {
     model.graph_findings.length ? findingList(model.graph_findings, '') : '<p>None in the graph.</p>',
     '<h2>Recommendations</h2>',
     model.recommendations.length ? `<ol>${model.recommendations.map((r) => `<li>${esc(r)}</li>`).join('')}</ol>` : missing('No recommendations have been recorded.'),
-    '<h2>Disclosure clock</h2>',
-    clockSection(model),
-    '<h2 class="page-break">Causal graph</h2>',
+    // The clock is read as one table: it moves whole to the next page rather than leave three rows
+    // alone there. The graph follows on without a forced break (each strip is kept whole instead).
+    `<section class="keep"><h2>Disclosure clock</h2>${clockSection(model)}</section>`,
+    '<h2>Causal graph</h2>',
     '<p class="meta">Lanes are rows, time runs left to right and wraps onto the next strip; runs of similar events are folded (×N). Solid arrow: explicit join; dashed: inferred; purple: marked or drawn by the analyst; red: failure, denial, error or Warning.</p>',
     ...model.chains.map((c) => `<h3>Chain ${c.id}: ${esc(c.label)} (${c.nodes.length} nodes)</h3>${renderChainStrips(c.nodes, c.edges, { marked }).map((svg) => `<figure>${svg}</figure>`).join('')}`),
     model.chains.length === 0 ? missing('The graph has no linked chain.') : '',
