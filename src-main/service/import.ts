@@ -1,6 +1,6 @@
 // Imports evidence files into a case file: hash the bytes as received, skip what is already there, parse
 // record by record, and commit each file whole. A bad record costs only itself.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
@@ -57,17 +57,18 @@ async function openDetected(file: EvidenceFile): Promise<Opened> {
 }
 
 function sha256Hex(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  // The one-shot form: no Hash object per record (every record's bytes are hashed on import).
+  return hash('sha256', data, 'hex');
 }
 
 async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
+  const digest = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
+    digest.update(chunk as Buffer);
     size += (chunk as Buffer).length;
   }
-  return { sha256: hash.digest('hex'), size };
+  return { sha256: digest.digest('hex'), size };
 }
 
 function alreadyImported(store: CaseStore, file: EvidenceFile): FileImport | undefined {

@@ -5,7 +5,7 @@
 import type { BundleVerdict } from '../core/verify/bundle';
 import { verifyLedger, type LedgerRecord, type LedgerVerdict } from '../core/verify/ledger';
 import type { CaseStore } from '../store/case-store';
-import { listImportErrors, listSources } from '../store/queries';
+import { listImportErrors, listSources, sourceNames } from '../store/queries';
 import { iterateSourceRecords, latestLedgerVerifications, recordVerification } from '../store/verification';
 
 export const LEDGER_FORMAT = 'hash-ledger';
@@ -62,7 +62,7 @@ export function verifyLedgerSources(store: CaseStore): LedgerCheck[] {
 
 /** The latest recorded check of each ledger source. */
 export function ledgerChecks(store: CaseStore): LedgerCheck[] {
-  const names = new Map(listSources(store).map((s) => [s.id, s.name]));
+  const names = sourceNames(store);
   return [...latestLedgerVerifications(store)].map(([sourceId, row]) => ({
     bundle_id: 0,
     source_id: sourceId,

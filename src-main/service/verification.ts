@@ -9,6 +9,7 @@ import type { CaseStore } from '../store/case-store';
 import type { VerdictOf } from '../store/queries';
 import {
   addSealedLeaves,
+  bundleSourceLinks,
   iterateSourceRecords,
   latestVerifications,
   listBundles,
@@ -76,14 +77,12 @@ export function caseVerifications(store: CaseStore): CaseVerification[] {
 export function verdictLookup(store: CaseStore): VerdictOf {
   const bySource = new Map<number, { source: BundleVerdict['sources'][number] | undefined; signed: boolean }>();
   const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, row.verdict as BundleVerdict]));
-  for (const bundle of listBundles(store)) {
-    const verdict = latest.get(bundle.id);
-    for (const { source_id, bundle_path } of bundle.sources) {
-      bySource.set(source_id, {
-        source: verdict?.sources.find((s) => s.path === bundle_path),
-        signed: verdict?.signature.status === 'valid',
-      });
-    }
+  for (const { bundle_id, source_id, bundle_path } of bundleSourceLinks(store)) {
+    const verdict = latest.get(bundle_id);
+    bySource.set(source_id, {
+      source: verdict?.sources.find((s) => s.path === bundle_path),
+      signed: verdict?.signature.status === 'valid',
+    });
   }
   // A ledger's own chain speaks for its records: a break in it breaks them wherever they came from, and
   // an intact chain makes loose ledger records intact rather than unverifiable.

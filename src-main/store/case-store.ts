@@ -158,7 +158,9 @@ export class CaseStore {
     this.db.exec('BEGIN IMMEDIATE');
     this.writing = true;
     try {
-      const { commit, value } = await fill(new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt));
+      const tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt);
+      const { commit, value } = await fill(tx);
+      if (commit) tx.recordActors();
       this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
       return value;
     } catch (error) {
@@ -171,6 +173,9 @@ export class CaseStore {
 }
 
 export class WriteTransaction {
+  /** The actor and principal names of the events written, for the `actor` lookup (migration 0008). */
+  private readonly actors = new Set<string>();
+
   constructor(
     private readonly db: Database.Database,
     private readonly insertEventStmt: Database.Statement,
@@ -186,6 +191,10 @@ export class WriteTransaction {
 
   addEvent(row: EventRow): void {
     const e = row.event;
+    if (e.actor) {
+      this.actors.add(e.actor.id);
+      if (e.actor.on_behalf_of) this.actors.add(e.actor.on_behalf_of);
+    }
     this.insertEventStmt.run(
       row.source_id,
       row.position,
@@ -215,6 +224,12 @@ export class WriteTransaction {
       e.stage?.name ?? null,
       e.stage?.time ?? null,
     );
+  }
+
+  /** Adds the names seen to the case's actor list, inside the transaction that wrote their events. */
+  recordActors(): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO actor (name) VALUES (?)');
+    for (const name of this.actors) insert.run(name);
   }
 
   addError(sourceId: number, line: number, reason: string, locator?: string): void {

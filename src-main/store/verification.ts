@@ -38,6 +38,15 @@ export function listBundles(store: CaseStore): StoredBundle[] {
   }));
 }
 
+/** Which source came from which bundle, and under what path (without the bundles' sealed leaves). */
+export function bundleSourceLinks(store: CaseStore): { bundle_id: number; source_id: number; bundle_path: string }[] {
+  return store.db.prepare('SELECT bundle_id, source_id, bundle_path FROM bundle_source ORDER BY bundle_id, bundle_path').all() as {
+    bundle_id: number;
+    source_id: number;
+    bundle_path: string;
+  }[];
+}
+
 export interface VerificationRow {
   id: number;
   at: string;

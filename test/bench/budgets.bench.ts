@@ -120,7 +120,9 @@ describe('budgets', () => {
 
   it('search and filters: a query over 1,000,000 events answers in under 100 ms', async () => {
     // A million-event case from the imported one: its evidence rows copied under more sources, by SQL (an
-    // import of a million records would time the importer again, not the queries).
+    // import of a million records would time the importer again, not the queries). Each copy's requests get
+    // audit IDs of their own (and so records of their own), so they are a million distinct events grouped
+    // into their own API calls, as in a real case of that size, not one call seen twenty times.
     const casePath = join(dir, 'case-0.causa');
     const workbench = Workbench.open(casePath);
     const db = workbench.store.db;
@@ -132,9 +134,11 @@ describe('budgets', () => {
         db.prepare(`INSERT INTO event (source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action, actor_type,
           actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name, target_uid, outcome, authz_decision,
           authz_reason, keys, taint, text, stage, stage_time)
-          SELECT ?, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action, actor_type, actor_id, on_behalf_of,
-          target_api_group, target_resource, target_namespace, target_name, target_uid, outcome, authz_decision, authz_reason, keys, taint,
-          text, stage, stage_time FROM event WHERE source_id = 1`).run(source);
+          SELECT ?, position, locator, ordinal, CAST(replace(CAST(raw AS TEXT), '"auditID":"', '"auditID":"c' || ? || '-') AS BLOB),
+          raw_sha256 || '-c' || ?, time_ns, time, time_text, kind, action, actor_type, actor_id, on_behalf_of,
+          target_api_group, target_resource, target_namespace, target_name, target_uid, outcome, authz_decision, authz_reason,
+          replace(keys, '"audit_id":"', '"audit_id":"c' || ? || '-'), taint,
+          text, stage, stage_time FROM event WHERE source_id = 1`).run(source, c, c, c);
         db.prepare("INSERT INTO case_meta (key, value) VALUES ('api_calls_pending', json_insert(coalesce((SELECT value FROM case_meta WHERE key = 'api_calls_pending'), '[]'), '$[#]', ?)) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(source);
       }
     })();

@@ -133,3 +133,39 @@ describe('formatNanos', () => {
     expect(formatNanos(parseRfc3339Nanos('1969-07-20T20:17:40.999999999Z')!)).toBe('1969-07-20T20:17:40.999999999Z');
   });
 });
+
+describe('the per-second fast paths', () => {
+  // A deterministic stream of times, as an import sees them: runs within one second, jumps, times before
+  // the epoch, every fraction length, and more distinct seconds than the parser's cache holds.
+  function* times(count: number): Generator<{ iso: string; ns: bigint }> {
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let i = 0; i < count; i += 1) {
+      const seconds = next() % 3 === 0 ? BigInt(next() % 250_000_000) * 1000n - 62_000_000_000n : 1_743_690_664n + BigInt(i >> 3);
+      const digits = next() % 10;
+      const fraction = digits === 0 ? 0n : BigInt(next() % 10 ** digits) * 10n ** BigInt(9 - digits);
+      const ms = Number(seconds) * 1000;
+      const prefix = new Date(ms).toISOString().slice(0, 19);
+      const text = digits === 0 ? `${prefix}Z` : `${prefix}.${(fraction / 10n ** BigInt(9 - digits)).toString().padStart(digits, '0')}Z`;
+      yield { iso: text, ns: seconds * SECOND + fraction };
+    }
+  }
+
+  it('parse and format agree with the Date arithmetic for every time of a long stream', () => {
+    let checked = 0;
+    for (const { iso, ns } of times(20_000)) {
+      expect(parseRfc3339Nanos(iso), iso).toBe(ns);
+      expect(parseRfc3339Nanos(iso.toLowerCase().replace('t', 'T')), iso).toBe(ns);
+      expect(formatNanos(ns)).toBe(`${iso.slice(0, 19)}.${(((ns % SECOND) + SECOND) % SECOND).toString().padStart(9, '0')}Z`);
+      checked += 1;
+    }
+    expect(checked).toBe(20_000);
+  });
+
+  it('still refuses what is not RFC 3339 once the second is known', () => {
+    expect(parseRfc3339Nanos('2025-04-03T14:31:04.5Z')).toBe(parseRfc3339Nanos('2025-04-03T14:31:04Z')! + 500_000_000n);
+    for (const bad of ['2025-04-03T14:31:04.Z', '2025-04-03T14:31:04.1234567890Z', '2025-04-03T14:31:04.12a4Z', '2025-04-03T14:31:04.5', '2025-02-30T14:31:04.5Z', '2025-04-03X14:31:04.5Z'])
+      expect(parseRfc3339Nanos(bad), bad).toBeNull();
+    expect(parseRfc3339Nanos('2025-04-03T14:31:04.5+02:00')).toBe(parseRfc3339Nanos('2025-04-03T12:31:04.5Z'));
+  });
+});
