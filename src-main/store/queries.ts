@@ -84,7 +84,7 @@ export interface TimeBounds {
   until?: bigint;
 }
 
-function whereClause(filter: EventFilter, bounds: TimeBounds): { sql: string; params: unknown[] } {
+function whereClause(filter: EventFilter, bounds: TimeBounds, latestOnly = !filter.stages): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (filter.kind && filter.kind.length > 0) {
@@ -116,16 +116,32 @@ function whereClause(filter: EventFilter, bounds: TimeBounds): { sql: string; pa
       params.push(likePattern(filter.search));
     }
   }
-  if (!filter.stages) clauses.push(LATEST_STAGE_ONLY);
+  if (latestOnly) clauses.push(LATEST_STAGE_ONLY);
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
 export function countEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds): number {
   store.settleApiCalls();
   if (filter.search) store.settleSearch();
-  const where = whereClause(filter, bounds);
-  const row = store.db.prepare(`SELECT count(*) AS n FROM event e ${where.sql}`).get(...where.params) as { n: number };
-  return row.n;
+  // What the filter matches, counted from an index alone; then, unless every stage is listed, less the
+  // earlier stages among them that the listing hides. Those are counted whichever way is cheaper: from the
+  // hidden stages (usually few) or, when the filter matches fewer events than that, event by event.
+  const where = whereClause(filter, bounds, false);
+  const count = (sql: string, params: unknown[]) => store.db.prepare(sql).pluck().get(...params) as number;
+  const matched = count(`SELECT count(*) FROM event e ${where.sql}`, where.params);
+  if (filter.stages || matched === 0) return matched;
+  const hidden = count('SELECT count(*) FROM audit_stage WHERE superseded = 1', []);
+  if (hidden === 0) return matched;
+  if (matched < hidden) {
+    const latest = whereClause(filter, bounds, true);
+    return count(`SELECT count(*) FROM event e ${latest.sql}`, latest.params);
+  }
+  if (!where.sql) return matched - hidden;
+  const hiddenMatched = count(
+    `SELECT count(*) FROM audit_stage st CROSS JOIN event e ON e.id = st.event_id ${andWhere(where, 'st.superseded = 1')}`,
+    where.params,
+  );
+  return matched - hiddenMatched;
 }
 
 /** Events in time order (events without a time last), a page at a time. */

@@ -151,6 +151,7 @@ describe('budgets', () => {
     workbench.store.settleSearch();
     results.push(`derived  search index of ${total} events built in ${((performance.now() - start) / 1000).toFixed(1)} s on first use`);
     const queries: [string, Parameters<typeof workbench.handlers.listEvents>[0]['filter']][] = [
+      ['no filter', {}],
       ['search "api-service"', { search: 'api-service' }],
       ['search "OOMKilled"', { search: 'OOMKilled' }],
       ['actor james.w', { actor: 'james.w' }],

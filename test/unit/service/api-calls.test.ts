@@ -84,6 +84,36 @@ describe('audit stages grouped into API calls', () => {
     }
   });
 
+  it('counts what each filter lists, whichever way the count is taken', async () => {
+    // countEvents counts the matches less the hidden stages among them, choosing how by which is smaller:
+    // no filter (matched minus every hidden stage), a broad filter (hidden stages joined to the filter),
+    // a narrow one (event by event). Each total must be the rows the listing pages through.
+    const wb = openBench();
+    await wb.importPaths([write('audit.log', lines)]);
+    wb.store.settleApiCalls(); // derived on first query
+    const hidden = wb.store.db.prepare('SELECT count(*) FROM audit_stage WHERE superseded = 1').pluck().get() as number;
+    expect(hidden).toBe(received.length);
+    const reference = (where: string, ...params: unknown[]) =>
+      wb.store.db
+        .prepare(`SELECT count(*) FROM event e WHERE ${where} AND NOT EXISTS (SELECT 1 FROM audit_stage st WHERE st.event_id = e.id AND st.superseded = 1)`)
+        .pluck()
+        .get(...params) as number;
+    const cases: [EventFilter, number][] = [
+      [{}, reference('1')],
+      [{ kind: ['k8s_api'] }, reference("e.kind = 'k8s_api'")],
+      [{ actor: 'kubernetes-mcp-server' }, reference("e.actor_id LIKE '%kubernetes-mcp-server%'")],
+      [{ search: 'api-service' }, reference("CAST(e.raw AS TEXT) LIKE '%api-service%'")],
+    ];
+    const broad = cases[1]![1];
+    const narrow = cases[2]![1];
+    expect(broad).toBeGreaterThan(hidden);
+    expect(narrow).toBeLessThan(hidden);
+    for (const [filter, expected] of cases) {
+      expect(expected, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect((await list(wb, filter)).total, JSON.stringify(filter)).toBe(expected);
+    }
+  });
+
   it('lists a call\'s stages, in stage order, for the inspector', async () => {
     const wb = openBench();
     await wb.importPaths([write('audit.log', lines)]);

@@ -42,9 +42,9 @@ describe('the actor lookup', () => {
 
   it('finds an agent by its name and the person it acted for by theirs, through the indexes', async () => {
     await wb.importPaths([SAMPLE]);
-    const byActor = (actor: string) =>
-      wb.handlers.listEvents({ filter: { actor }, offset: 0, limit: 10_000 }).events.map((e) => e.actor);
-    const forJames = byActor('JAMES.W');
+    const byActor = async (actor: string) =>
+      (await wb.handlers.listEvents({ filter: { actor }, offset: 0, limit: 10_000 })).events.map((e) => e.actor);
+    const forJames = await byActor('JAMES.W');
     expect(forJames.length).toBeGreaterThan(0);
     for (const actor of forJames) expect(`${actor?.id} ${actor?.on_behalf_of}`.toLowerCase()).toContain('james.w');
     // The MCP server's calls on james.w's behalf are found by the principal, not by the actor.
@@ -54,9 +54,9 @@ describe('the actor lookup', () => {
       .prepare("SELECT count(*) FROM event WHERE (lower(actor_id) LIKE '%james.w%' OR lower(on_behalf_of) LIKE '%james.w%')")
       .pluck()
       .get() as number;
-    const listed = wb.handlers.listEvents({ filter: { actor: 'james.w', stages: true }, offset: 0, limit: 1 }).total;
+    const listed = (await wb.handlers.listEvents({ filter: { actor: 'james.w', stages: true }, offset: 0, limit: 1 })).total;
     expect(listed).toBe(scanned);
-    expect(byActor('no-such-actor-anywhere')).toEqual([]);
+    expect(await byActor('no-such-actor-anywhere')).toEqual([]);
     const plan = wb.store.db
       .prepare("EXPLAIN QUERY PLAN SELECT e.id FROM event e WHERE e.actor_id IN (SELECT name FROM actor WHERE name LIKE '%x%') OR e.on_behalf_of IN (SELECT name FROM actor WHERE name LIKE '%x%')")
       .all() as { detail: string }[];
