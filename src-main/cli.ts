@@ -260,7 +260,7 @@ async function runServe(args: string[], io: CliIo): Promise<number> {
     ? positionals[0]!
     : (values.case ?? join(await mkdtemp(join(tmpdir(), 'causa-')), `${caseNameFor(positionals)}.causa`));
   if (opensCase && !existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
-  const workbench = Workbench.open(casePath, { create: !opensCase });
+  const workbench = Workbench.open(casePath, { create: !opensCase, indexInBackground: true });
   let report: ImportReport | undefined;
   if (!opensCase && positionals.length > 0) {
     report = await workbench.importPaths(positionals);

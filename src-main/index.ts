@@ -27,7 +27,7 @@ function casePathFromArgs(): string {
 
 async function start(): Promise<void> {
   lockDownSession();
-  const workbench = Workbench.open(casePathFromArgs(), { create: true });
+  const workbench = Workbench.open(casePathFromArgs(), { create: true, indexInBackground: true });
   const win = createWorkbenchWindow();
   registerIpc(
     {

@@ -32,6 +32,9 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 const DAY_NS = 86_400n * 1_000_000_000n;
 
+/** Events indexed per background step: about a tenth of a second of work, so requests wait little. */
+const SEARCH_BATCH = 400;
+
 /**
  * Parses a --since/--until bound: an RFC 3339 time, or a date. Bounds are inclusive, so a date means the
  * whole day: its first nanosecond as `since`, its last as `until`.
@@ -58,8 +61,47 @@ export class Workbench {
 
   private constructor(readonly store: CaseStore) {}
 
-  static open(casePath: string, options: { create?: boolean } = {}): Workbench {
-    return new Workbench(CaseStore.open(casePath, options));
+  /**
+   * `indexInBackground`: build the full-text index of the case (and of what is imported later) a batch
+   * at a time between requests, as the workbench's hosts do; a one-shot CLI command leaves it unset and
+   * its searches scan what the index does not cover.
+   */
+  static open(casePath: string, options: { create?: boolean; indexInBackground?: boolean } = {}): Workbench {
+    const workbench = new Workbench(CaseStore.open(casePath, options));
+    if (options.indexInBackground) {
+      workbench.backgroundIndexing = true;
+      void workbench.indexSearch();
+    }
+    return workbench;
+  }
+
+  private backgroundIndexing = false;
+  private indexing?: Promise<void>;
+
+  /**
+   * Builds the full-text index, SEARCH_BATCH events per step, each step in its own turn of the event
+   * loop so requests are answered in between; waits while an import writes. Resolves when the index
+   * covers every event (or the case is closed).
+   */
+  indexSearch(): Promise<void> {
+    this.indexing ??= new Promise<void>((resolve) => {
+      const step = (): void => {
+        if (!this.store.db.open) return finish();
+        if (this.store.isWriting) return void setTimeout(step, 100);
+        try {
+          if (this.store.indexSearchBatch(SEARCH_BATCH)) return finish();
+        } catch {
+          return finish(); // searches still scan what is not indexed
+        }
+        setImmediate(step);
+      };
+      const finish = (): void => {
+        this.indexing = undefined;
+        resolve();
+      };
+      setImmediate(step);
+    });
+    return this.indexing;
   }
 
   close(): void {
@@ -69,8 +111,16 @@ export class Workbench {
   /** The import running now (one at a time: the case file has one writer). */
   readonly imports = new ImportMonitor();
 
-  importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
-    return importPaths(this.store, paths, options, this.imports);
+  async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+    try {
+      return await importPaths(this.store, paths, options, this.imports);
+    } finally {
+      this.afterImport();
+    }
+  }
+
+  private afterImport(): void {
+    if (this.backgroundIndexing) void this.indexSearch();
   }
 
   /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
@@ -145,6 +195,6 @@ export class Workbench {
         // The name is only a label: an uploaded file never chooses where anything is read or written.
         files.map((file) => ({ name: basename(file.name), data: Buffer.from(file.data_base64, 'base64') })),
         this.imports,
-      ),
+      ).finally(() => this.afterImport()),
   };
 }

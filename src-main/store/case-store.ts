@@ -111,18 +111,44 @@ export class CaseStore {
     })();
   }
 
-  /** Adds the events imported since the last search to the full-text index (derived data). */
-  settleSearch(): void {
-    if (this.writing) return;
-    const upto = Number(this.meta('search_indexed_upto') ?? 0);
-    const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
-    if (last <= upto) return;
+  /** The highest event id the full-text index covers (events after it are searched by a scan). */
+  searchIndexedUpto(): number {
+    return Number(this.meta('search_indexed_upto') ?? 0);
+  }
+
+  /** The highest event id in the case (0 when it is empty). */
+  lastEventId(): number {
+    return (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
+  }
+
+  /** Whether an import is writing now (derived data waits for it). */
+  get isWriting(): boolean {
+    return this.writing;
+  }
+
+  /**
+   * Adds up to `batch` events past the indexed ones to the full-text index (derived data), in a
+   * transaction of its own; true when the index then covers every event. A batch at a time lets the
+   * workbench build a large case's index in the background while searches go on (store/queries.ts).
+   */
+  indexSearchBatch(batch = Number.MAX_SAFE_INTEGER): boolean {
+    if (this.writing) return false;
+    const upto = this.searchIndexedUpto();
+    const last = this.lastEventId();
+    if (last <= upto) return true;
+    const end = Math.min(last, upto + batch);
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO event_search (rowid, raw) SELECT id, CAST(raw AS TEXT) FROM event WHERE id > ?').run(upto);
+      this.db.prepare('INSERT INTO event_search (rowid, raw) SELECT id, CAST(raw AS TEXT) FROM event WHERE id > ? AND id <= ?').run(upto, end);
       this.db
         .prepare("INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .run(String(last));
+        .run(String(end));
     })();
+    return end >= last;
+  }
+
+  /** Indexes every event not yet in the full-text index. */
+  settleSearch(): void {
+    this.indexSearchBatch();
   }
 
   meta(key: string): string | undefined {

@@ -84,7 +84,7 @@ export interface TimeBounds {
   until?: bigint;
 }
 
-function whereClause(filter: EventFilter, bounds: TimeBounds, latestOnly = !filter.stages): { sql: string; params: unknown[] } {
+function whereClause(store: CaseStore, filter: EventFilter, bounds: TimeBounds, latestOnly = !filter.stages): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (filter.kind && filter.kind.length > 0) {
@@ -108,9 +108,19 @@ function whereClause(filter: EventFilter, bounds: TimeBounds, latestOnly = !filt
   if (filter.search) {
     // Three characters or more: the trigram index answers a quoted phrase, which is the substring. Shorter
     // text has no trigram to look up, so the records are scanned.
+    // The index may not cover the newest events yet (the workbench builds it in the background, a batch
+    // at a time): those are scanned, so a search is complete whatever the index holds.
     if ([...filter.search].length >= 3) {
-      clauses.push('e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)');
-      params.push(`"${filter.search.replace(/"/g, '""')}"`);
+      const upto = store.searchIndexedUpto();
+      const indexed = 'e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)';
+      const phrase = `"${filter.search.replace(/"/g, '""')}"`;
+      if (upto >= store.lastEventId()) {
+        clauses.push(indexed);
+        params.push(phrase);
+      } else {
+        clauses.push(`(${indexed} OR (e.id > ? AND CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'))`);
+        params.push(phrase, upto, likePattern(filter.search));
+      }
     } else {
       clauses.push("CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'");
       params.push(likePattern(filter.search));
@@ -122,18 +132,17 @@ function whereClause(filter: EventFilter, bounds: TimeBounds, latestOnly = !filt
 
 export function countEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds): number {
   store.settleApiCalls();
-  if (filter.search) store.settleSearch();
   // What the filter matches, counted from an index alone; then, unless every stage is listed, less the
   // earlier stages among them that the listing hides. Those are counted whichever way is cheaper: from the
   // hidden stages (usually few) or, when the filter matches fewer events than that, event by event.
-  const where = whereClause(filter, bounds, false);
+  const where = whereClause(store, filter, bounds, false);
   const count = (sql: string, params: unknown[]) => store.db.prepare(sql).pluck().get(...params) as number;
   const matched = count(`SELECT count(*) FROM event e ${where.sql}`, where.params);
   if (filter.stages || matched === 0) return matched;
   const hidden = count('SELECT count(*) FROM audit_stage WHERE superseded = 1', []);
   if (hidden === 0) return matched;
   if (matched < hidden) {
-    const latest = whereClause(filter, bounds, true);
+    const latest = whereClause(store, filter, bounds, true);
     return count(`SELECT count(*) FROM event e ${latest.sql}`, latest.params);
   }
   if (!where.sql) return matched - hidden;
@@ -153,8 +162,7 @@ export function listEvents(
   verdictOf?: VerdictOf,
 ): EventJson[] {
   store.settleApiCalls();
-  if (filter.search) store.settleSearch();
-  const where = whereClause(filter, bounds);
+  const where = whereClause(store, filter, bounds);
   const rows = store.db
     .prepare(
       `SELECT ${EVENT_COLUMNS} FROM event e JOIN source s ON s.id = e.source_id ${where.sql}
@@ -167,8 +175,7 @@ export function listEvents(
 /** Every event matching the filter, streamed in time order (for the CLI and exports). */
 export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds, verdictOf?: VerdictOf): Generator<EventJson> {
   store.settleApiCalls();
-  if (filter.search) store.settleSearch();
-  const where = whereClause(filter, bounds);
+  const where = whereClause(store, filter, bounds);
   const statement = store.db.prepare(
     `SELECT ${EVENT_COLUMNS} FROM event e JOIN source s ON s.id = e.source_id ${where.sql}
      ORDER BY e.time_ns NULLS LAST, e.id`,
@@ -179,8 +186,7 @@ export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: Ti
 /** The ids of the events a filter matches (the graph keeps the nodes whose events match). */
 export function matchingEventIds(store: CaseStore, filter: EventFilter, bounds: TimeBounds): Set<number> {
   store.settleApiCalls();
-  if (filter.search) store.settleSearch();
-  const where = whereClause(filter, bounds);
+  const where = whereClause(store, filter, bounds);
   const ids = new Set<number>();
   for (const row of store.db.prepare(`SELECT e.id FROM event e ${where.sql}`).pluck().iterate(...where.params)) ids.add(row as number);
   return ids;
@@ -196,8 +202,7 @@ function andWhere(where: { sql: string }, condition: string): string {
  */
 export function eventIndex(store: CaseStore, filter: EventFilter, bounds: TimeBounds, id: number): number | undefined {
   store.settleApiCalls();
-  if (filter.search) store.settleSearch();
-  const where = whereClause(filter, bounds);
+  const where = whereClause(store, filter, bounds);
   const hit = store.db
     .prepare(`SELECT e.time_ns AS t FROM event e ${andWhere(where, 'e.id = ?')}`)
     .safeIntegers(true)
@@ -226,7 +231,6 @@ export function eventHistogram(
   buckets: number,
 ): { start?: bigint; end?: bigint; counts: number[] } {
   store.settleApiCalls();
-  if (filter.search) store.settleSearch();
   // Listings are state, not activity: an object's creation time may be months before the incident, and
   // would stretch the brush until the incident is a sliver. They are neither counted nor spanned.
   const span = store.db
@@ -237,7 +241,7 @@ export function eventHistogram(
   const end = bounds.until ?? span.last;
   if (start === null || end === null || end < start) return { counts: [] };
   const width = (end - start) / BigInt(buckets) + 1n;
-  const where = whereClause(filter, bounds);
+  const where = whereClause(store, filter, bounds);
   const rows = store.db
     .prepare(`SELECT (e.time_ns - ?) / ? AS b, count(*) AS n FROM event e ${andWhere(where, `e.time_ns IS NOT NULL AND ${ACTIVITY}`)} GROUP BY b`)
     .safeIntegers(true)

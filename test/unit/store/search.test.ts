@@ -9,6 +9,7 @@ import { Workbench } from '../../../src-main/service/workbench';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/k8s-audit/', import.meta.url));
 const EXEC = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log'), 'utf8').trim();
+const SAMPLE = fileURLToPath(new URL('../../../resources/samples/inc-0047', import.meta.url));
 const PRIV = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-priv-pod-file.log'), 'utf8').trim();
 
 let dir: string;
@@ -30,19 +31,21 @@ describe('full-text search', () => {
   it('finds substrings case-insensitively through the trigram index, and follows later imports', async () => {
     writeFileSync(join(dir, 'a.log'), `${EXEC}\n`);
     await wb.importPaths([join(dir, 'a.log')]);
+    await wb.indexSearch();
     expect(await found('TEST-POD-1')).toHaveLength(1);
     expect(await found('privileged')).toEqual([]);
     writeFileSync(join(dir, 'b.log'), `${PRIV}\n`);
     await wb.importPaths([join(dir, 'b.log')]);
+    await wb.indexSearch();
     expect(await found('"privileged":true')).toHaveLength(1); // quotes are part of the text searched
     expect(await found('µs')).toHaveLength(1); // two characters: scanned, not indexed
-    const indexed = wb.store.db.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get();
-    expect(Number(indexed)).toBe(2);
+    expect(wb.store.searchIndexedUpto()).toBe(2);
   });
 
   it('answers from the index, not by scanning the records', async () => {
     writeFileSync(join(dir, 'a.log'), `${EXEC}\n${PRIV}\n`);
     await wb.importPaths([join(dir, 'a.log')]);
+    await wb.indexSearch();
     await found('test-pod');
     const plan = wb.store.db
       .prepare("EXPLAIN QUERY PLAN SELECT e.id FROM event e WHERE e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH '\"test-pod\"')")
@@ -50,5 +53,35 @@ describe('full-text search', () => {
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/VIRTUAL TABLE INDEX/);
     // The index is derived: the evidence rows are untouched and the index holds one row per event.
     expect(wb.store.db.prepare('SELECT count(*) FROM event_search').pluck().get()).toBe(2);
+  });
+
+  it('gives the same answers whatever part of the case the index covers yet', async () => {
+    // The workbench builds the index a batch at a time; until it is done, what it does not cover is scanned.
+    await wb.importPaths([SAMPLE]);
+    const last = wb.store.lastEventId();
+    expect(last).toBeGreaterThan(1000);
+    const searches = ['api-service', 'OOMKilled', 'JAMES.W', 'v3.2.1-beta', 'no such text anywhere'];
+    const answers = async () => Promise.all(searches.map(async (q) => [q, (await found(q)).length, (await wb.handlers.listEvents({ filter: { search: q }, offset: 0, limit: 1 })).total]));
+    expect(wb.store.searchIndexedUpto()).toBe(0);
+    const unindexed = await answers();
+    expect(unindexed.filter(([, n]) => (n as number) > 0).length).toBe(4);
+    wb.store.indexSearchBatch(Math.floor(last / 3));
+    expect(wb.store.searchIndexedUpto()).toBe(Math.floor(last / 3));
+    expect(await answers()).toEqual(unindexed);
+    expect(wb.store.indexSearchBatch()).toBe(true);
+    expect(wb.store.searchIndexedUpto()).toBe(last);
+    expect(await answers()).toEqual(unindexed);
+  });
+
+  it('builds in the background for a workbench host, between requests', async () => {
+    wb.close();
+    wb = Workbench.open(join(dir, 'case.causa'), { indexInBackground: true });
+    await wb.importPaths([SAMPLE]);
+    // Requests are answered while the index is being built: the first answer comes before it is done.
+    const first = (await wb.handlers.listEvents({ filter: { search: 'api-service' }, offset: 0, limit: 10 })).total;
+    expect(wb.store.searchIndexedUpto()).toBeLessThan(wb.store.lastEventId());
+    await wb.indexSearch();
+    expect(wb.store.searchIndexedUpto()).toBe(wb.store.lastEventId());
+    expect((await wb.handlers.listEvents({ filter: { search: 'api-service' }, offset: 0, limit: 10 })).total).toBe(first);
   });
 });
