@@ -168,6 +168,6 @@ describe('budgets', () => {
       expect(ms).toBeLessThan(100);
     }
     workbench.close();
-    }, 3_600_000); // building a million records' search index takes minutes (timed above, not budgeted)
+  }, 3_600_000); // building a million records' search index takes minutes (timed above, not budgeted)
 });
 
