@@ -29,6 +29,8 @@ export const EventFilter = z.object({
   kind: z.array(z.enum(EVENT_KINDS)).optional(),
   /** Matches the actor id or the person it acted for, case-insensitively, as a substring. */
   actor: z.string().max(500).optional(),
+  /** The target's namespace, exactly (Kubernetes namespace names are lowercase DNS labels). */
+  namespace: z.string().max(253).optional(),
   /** RFC 3339 bounds, inclusive. */
   since: z.string().max(64).optional(),
   until: z.string().max(64).optional(),

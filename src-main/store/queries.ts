@@ -95,6 +95,10 @@ function whereClause(filter: EventFilter, bounds: TimeBounds): { sql: string; pa
     clauses.push("(e.actor_id LIKE ? ESCAPE '\\' OR e.on_behalf_of LIKE ? ESCAPE '\\')");
     params.push(likePattern(filter.actor), likePattern(filter.actor));
   }
+  if (filter.namespace) {
+    clauses.push('e.target_namespace = ?');
+    params.push(filter.namespace);
+  }
   if (bounds.since !== undefined) {
     clauses.push('e.time_ns >= ?');
     params.push(bounds.since);
