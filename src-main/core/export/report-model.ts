@@ -237,7 +237,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     timeline,
     roles,
     graph_findings,
-    recommendations: analysis.recommendations,
+    recommendations: analysis.recommendations.map((r) => r.text),
     narrative: analysis.narrative,
     notes: analysis.comments.map((c) => ({ node: c.node, what: label(c.node), text: c.text, analyst: c.analyst, at: c.at })),
     starred: analysis.starred.map((node) => ({ node, what: label(node), tags: analysis.tags.find((t) => t.node === node)?.tags ?? [] })),
