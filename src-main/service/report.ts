@@ -117,9 +117,3 @@ export function reportHtml(store: CaseStore): { html: string; title: string } {
   const model = reportModel(store);
   return { html: renderHtml(model), title: model.title };
 }
-
-/** A file name for the report the user did not name (the desktop Save dialog, the browser download). */
-export function reportFileName(store: CaseStore, format: ReportFormat): string {
-  const name = (store.meta('name') ?? basename(store.path, '.causa')).replace(/[^A-Za-z0-9._-]/g, '_') || 'case';
-  return `${name}-postmortem.${format}`;
-}

@@ -113,6 +113,32 @@ describe('the Export button (exportReport)', () => {
     expect(Buffer.from(result.data_base64!, 'base64').toString('utf8')).toContain('# INC-0047: api-service outage');
     const { contract } = await import('../../../src-main/shared/contract');
     expect(contract.exportReport.input.safeParse({ format: 'pdf', path: '/etc/x' }).success).toBe(false);
+    expect(contract.exportExcerpt.input.safeParse({ path: '/etc/x' }).success).toBe(false);
+    expect(contract.exportOcsf.input.safeParse({ filter: {}, path: '/etc/x' }).success).toBe(false);
+  });
+
+  it('exports the excerpt of the events the postmortem cites, which verifies on its own', async () => {
+    const result = await inc.handlers.exportExcerpt({});
+    expect(result).toMatchObject({ file_name: 'inc-excerpt.json', mime: 'application/json' });
+    expect(result.summary).toMatch(/^\d+ events with inclusion proofs/);
+    const excerpt = JSON.parse(Buffer.from(result.data_base64!, 'base64').toString('utf8')) as { format: string; events: { id: number }[] };
+    expect(excerpt.format).toBe('causa-evidence-excerpt');
+    const { reportCitedEvents } = await import('../../../src-main/service/report');
+    const cited = reportCitedEvents(inc.store);
+    expect(excerpt.events.length).toBeGreaterThan(0);
+    expect(excerpt.events.every((e) => cited.includes(e.id))).toBe(true);
+    const { verifyExcerptAt } = await import('../../../src-main/service/evidence-export');
+    const verdict = await verifyExcerptAt('inc-excerpt.json', excerpt, [join(SAMPLES, '..', 'keys', 'sample-ed25519.pub.pem')]);
+    expect(verdict).toMatchObject({ intact: true, proven: excerpt.events.length });
+  });
+
+  it('exports OCSF lines of the timeline filter, one record per call even when the filter shows every stage', async () => {
+    const result = await inc.handlers.exportOcsf({ filter: { kind: ['k8s_api'], actor: 'james.w', stages: true } });
+    expect(result).toMatchObject({ file_name: 'inc-ocsf.jsonl', mime: 'application/x-ndjson' });
+    const lines = Buffer.from(result.data_base64!, 'base64').toString('utf8').trim().split('\n');
+    const calls = await inc.handlers.listEvents({ filter: { kind: ['k8s_api'], actor: 'james.w' }, offset: 0, limit: 100 });
+    expect(lines).toHaveLength(calls.total);
+    expect(result.summary).toBe(`${calls.total} OCSF API Activity records (${calls.total} Kubernetes API calls, 0 MCP tool calls)`);
   });
 });
 
