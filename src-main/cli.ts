@@ -50,7 +50,7 @@ Commands:
                                              file (.causa) or evidence to import into a new case
   import PATH... --case FILE [--format F]    import evidence files or folders into a case file; the format
                                              of each file is detected from its content unless F names it
-  events CASE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT] [--stages]
+  events CASE [--kind K] [--actor A] [--namespace NS] [--since T] [--until T] [--search TEXT] [--stages]
                                              print the case's normalized events in time order, one line
                                              per audited API call (its latest stage) unless --stages
   graph CASE                                 print the causal graph: chains, and every edge with its
@@ -165,6 +165,7 @@ async function runEvents(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
     kind: { type: 'string', multiple: true },
     actor: { type: 'string' },
+    namespace: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
     search: { type: 'string' },
@@ -176,6 +177,7 @@ async function runEvents(args: string[], io: CliIo): Promise<number> {
   const filter: EventFilter = {
     kind: kindsOf(values.kind),
     actor: values.actor,
+    namespace: values.namespace,
     since: values.since,
     until: values.until,
     search: values.search,

@@ -1,12 +1,13 @@
 // The desktop app's lifecycle. Everything it serves comes from the same Workbench that web mode and the
 // CLI use; this file only wires windows, dialogs and IPC to it.
-import { app, dialog } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { registerIpc } from './host/ipc';
-import { REPORT_MIME, renderReport, reportFileName, reportHtml } from './service/report';
+import { excerptFile, exportFileName, ocsfExportFile, reportFile, type ExportFile } from './service/exports';
 import { Workbench } from './service/workbench';
+import type { ExportedFile } from './shared/contract';
 import { ServiceError } from './shared/errors';
 import { createWorkbenchWindow, isWorkbenchFrame, lockDownSession, printHtmlToPdf } from './window';
 
@@ -23,6 +24,16 @@ function casePathFromArgs(): string {
   const dir = join(app.getPath('userData'), 'cases');
   mkdirSync(dir, { recursive: true });
   return join(dir, `case-${new Date().toISOString().replace(/[:.]/g, '-')}.causa`);
+}
+
+/** Writes an export where the user's own Save dialog says; a cancelled dialog is not an error in the UI. */
+async function saveExport(win: BrowserWindow, title: string, make: () => ExportFile | Promise<ExportFile>, defaultName: string): Promise<ExportedFile> {
+  const extension = extname(defaultName).slice(1);
+  const choice = await dialog.showSaveDialog(win, { title, defaultPath: defaultName, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] });
+  if (choice.canceled || !choice.filePath) throw new ServiceError('cancelled', 'no file chosen');
+  const file = await make();
+  await writeFile(choice.filePath, file.data);
+  return { file_name: file.file_name, mime: file.mime, bytes: file.data.length, saved_to: choice.filePath, ...(file.summary ? { summary: file.summary } : {}) };
 }
 
 async function start(): Promise<void> {
@@ -42,16 +53,11 @@ async function start(): Promise<void> {
         if (choice.canceled || choice.filePaths.length === 0) throw new ServiceError('cancelled', 'no file chosen');
         return workbench.importPaths(choice.filePaths);
       },
-      // The report is written where the user's Save dialog says; PDF is printed by Electron itself.
-      exportReport: async ({ format }) => {
-        const fileName = reportFileName(workbench.store, format);
-        const choice = await dialog.showSaveDialog(win, { title: 'Export postmortem', defaultPath: fileName, filters: [{ name: format.toUpperCase(), extensions: [format] }] });
-        if (choice.canceled || !choice.filePath) throw new ServiceError('cancelled', 'no file chosen');
-        const report = reportHtml(workbench.store);
-        const data = format === 'pdf' ? await printHtmlToPdf(report.html, report.title) : await renderReport(workbench.store, format);
-        await writeFile(choice.filePath, data);
-        return { file_name: fileName, mime: REPORT_MIME[format], bytes: data.length, saved_to: choice.filePath };
-      },
+      // Exports are written where the user's Save dialog says; the PDF is printed by Electron itself.
+      exportReport: ({ format }) =>
+        saveExport(win, 'Export postmortem', () => reportFile(workbench.store, format, printHtmlToPdf), exportFileName(workbench.store, format)),
+      exportExcerpt: () => saveExport(win, 'Export evidence excerpt', () => excerptFile(workbench.store), exportFileName(workbench.store, 'excerpt')),
+      exportOcsf: ({ filter }) => saveExport(win, 'Export OCSF JSON lines', () => ocsfExportFile(workbench.store, filter), exportFileName(workbench.store, 'ocsf')),
     },
     (frame) => isWorkbenchFrame(win, frame),
   );

@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CliIo } from '../cli';
-import { excerptCase, ocsfLines, readJsonFile, verifyExcerptAt } from '../service/evidence-export';
+import { emptyOcsfCounts, excerptCase, ocsfLines, ocsfSummary, readJsonFile, verifyExcerptAt } from '../service/evidence-export';
 import { REPORT_FORMATS, renderReport, reportCitedEvents, type ReportFormat } from '../service/report';
-import { Workbench } from '../service/workbench';
+import { timeBounds, Workbench } from '../service/workbench';
 import type { EventFilter } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import { EVENT_KINDS, type EventKind } from '../shared/model';
@@ -17,8 +17,9 @@ export const EXPORT_USAGE = `  report CASE --format md|html|pdf -o FILE   write 
   excerpt CASE (--events ID,ID… | --cited) -o FILE
                                              the events with their raw records and inclusion proofs
                                              against the signed manifest; causa verify FILE checks it
-  export CASE --format ocsf -o FILE [--kind K] [--actor A] [--since T] [--until T] [--search TEXT]
-                                             OCSF JSON lines (API Activity) for a SIEM`;
+  export CASE --format ocsf -o FILE [--kind K] [--actor A] [--namespace NS] [--since T] [--until T] [--search TEXT]
+                                             OCSF JSON lines (API Activity: Kubernetes API calls and MCP
+                                             tool calls, with authorization decisions) for a SIEM`;
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
@@ -112,25 +113,26 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
     format: { type: 'string' },
     kind: { type: 'string', multiple: true },
     actor: { type: 'string' },
+    namespace: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
     search: { type: 'string' },
   });
   if (values.format !== 'ocsf') throw new ServiceError('invalid_input', 'export needs --format ocsf (the one SIEM format so far)');
-  const filter: EventFilter = { kind: kinds(values.kind), actor: values.actor, since: values.since, until: values.until, search: values.search };
+  const filter: EventFilter = { kind: kinds(values.kind), actor: values.actor, namespace: values.namespace, since: values.since, until: values.until, search: values.search };
+  timeBounds(filter); // a malformed --since or --until is refused before the file is created
   const out = outPath(values.out, 'export');
   const workbench = openCase(positionals, 'export');
   try {
-    const counts = { written: 0, skipped: new Map<string, number>() };
+    const counts = emptyOcsfCounts();
     const lines = ocsfLines(workbench.store, filter, counts);
     await writeNew(out, (function* () {
       for (const line of lines) yield `${line}\n`;
     })());
-    const skipped = [...counts.skipped].map(([kind, n]) => `${n} ${kind}`).join(', ');
     io.stdout.write(
       values.json
-        ? `${JSON.stringify({ out, written: counts.written, skipped: Object.fromEntries(counts.skipped) })}\n`
-        : `Wrote ${counts.written} OCSF API Activity records to ${out}${skipped ? `; skipped (no OCSF mapping): ${skipped}` : ''}\n`,
+        ? `${JSON.stringify({ out, written: counts.written, kubernetes: counts.kubernetes, mcp: counts.mcp, folded: Object.fromEntries(counts.folded), skipped: Object.fromEntries(counts.skipped) })}\n`
+        : `Wrote ${out}: ${ocsfSummary(counts)}\n`,
     );
     return 0;
   } finally {

@@ -25,7 +25,19 @@ export function analysisState(store: CaseStore): AnalysisState {
   return replayJournal(readJournal(store));
 }
 
+/**
+ * An edit or removal must name a recommendation in effect now: the journal would ignore one that names
+ * nothing, and an entry that does nothing would only mislead a reader of the journal.
+ */
+function checkAction(store: CaseStore, action: JournalAction): void {
+  if (action.type !== 'edit_recommendation' && action.type !== 'remove_recommendation') return;
+  if (!analysisState(store).recommendations.some((r) => r.id === action.id)) {
+    throw new ServiceError('invalid_input', `no recommendation ${action.id} in effect (it was removed, undone, or never added)`);
+  }
+}
+
 export function recordAction(store: CaseStore, action: JournalAction, analyst = analystName()): AnalysisState {
+  checkAction(store, action);
   append(store, action, analyst);
   return analysisState(store);
 }

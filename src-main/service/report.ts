@@ -10,7 +10,7 @@ import type { BundleVerdict } from '../core/verify/bundle';
 import type { EventJson } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { readJournal } from '../store/journal';
-import { caseSummary, getEvent } from '../store/queries';
+import { activitySpan, caseSummary, getEvent } from '../store/queries';
 import { allVerifications, latestVerifications, listBundles } from '../store/verification';
 import { analysisState } from './analysis';
 import { buildGraph } from './graph';
@@ -82,13 +82,15 @@ export function reportModel(store: CaseStore, generatedAt = new Date().toISOStri
   }
   const journal = verifyJournal(readJournal(store));
   const summary = caseSummary(store);
+  // The window is the incident's activity: a listed object's creation time is state, not evidence of when.
+  const span = activitySpan(store);
   return buildReportModel({
     case_name: store.meta('name') ?? basename(store.path, '.causa'),
     case_file: store.path,
     generated_at: generatedAt,
     events: summary.events,
-    first_time: summary.first_time,
-    last_time: summary.last_time,
+    first_time: span.first,
+    last_time: span.last,
     graph,
     cited,
     analysis,
@@ -116,10 +118,4 @@ export async function renderReport(store: CaseStore, format: ReportFormat): Prom
 export function reportHtml(store: CaseStore): { html: string; title: string } {
   const model = reportModel(store);
   return { html: renderHtml(model), title: model.title };
-}
-
-/** A file name for the report the user did not name (the desktop Save dialog, the browser download). */
-export function reportFileName(store: CaseStore, format: ReportFormat): string {
-  const name = (store.meta('name') ?? basename(store.path, '.causa')).replace(/[^A-Za-z0-9._-]/g, '_') || 'case';
-  return `${name}-postmortem.${format}`;
 }

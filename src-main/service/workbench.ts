@@ -1,7 +1,7 @@
 // The one implementation of the API contract, shared by the Electron host, web mode and the CLI. It owns
 // the open case file; transports only parse input, call it, and carry the result back.
 import { basename } from 'node:path';
-import type { EventFilter, Handlers, ImportReport } from '../shared/contract';
+import type { EventFilter, ExportedFile, Handlers, ImportReport } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
 import { ServiceError } from '../shared/errors';
@@ -21,7 +21,7 @@ import {
 } from '../store/queries';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { filterGraph, graphKey, linkCase } from './graph';
-import { REPORT_MIME, renderReport, reportFileName } from './report';
+import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { ImportMonitor } from './import-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
@@ -54,6 +54,11 @@ export function timeBounds(filter: EventFilter): TimeBounds {
 }
 
 type CoreHandlers = Omit<Handlers, 'capabilities' | 'openEvidence'>;
+
+/** An export as web mode returns it: the bytes travel in the answer, for the browser to download. */
+function asDownload(file: ExportFile): ExportedFile {
+  return { file_name: file.file_name, mime: file.mime, bytes: file.data.length, data_base64: file.data.toString('base64'), ...(file.summary ? { summary: file.summary } : {}) };
+}
 
 export class Workbench {
   /** The case linked once per change of its events or verdicts: each filter only narrows it. */
@@ -177,10 +182,9 @@ export class Workbench {
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
-    exportReport: async ({ format }) => {
-      const data = await renderReport(this.store, format);
-      return { file_name: reportFileName(this.store, format), mime: REPORT_MIME[format], bytes: data.length, data_base64: data.toString('base64') };
-    },
+    exportReport: async ({ format }) => asDownload(await reportFile(this.store, format)),
+    exportExcerpt: () => asDownload(excerptFile(this.store)),
+    exportOcsf: ({ filter }) => asDownload(ocsfExportFile(this.store, filter)),
     journal: () => journalReport(this.store),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),

@@ -30,6 +30,10 @@ export const JournalAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('title'), text: z.string().max(500) }),
   z.object({ type: z.literal('summary'), text: Text }),
   z.object({ type: z.literal('recommendation'), text: Text }),
+  // A recommendation is named by the seq of the entry that added it; editing or removing it is a new
+  // entry naming that seq, so the entry that added it is never rewritten.
+  z.object({ type: z.literal('edit_recommendation'), id: z.number().int().min(1), text: z.string().trim().min(1).max(100_000) }),
+  z.object({ type: z.literal('remove_recommendation'), id: z.number().int().min(1) }),
   z.object({ type: z.literal('awareness'), at: z.string().max(64).nullable() }),
   z.object({ type: z.literal('deadline'), name: z.string().min(1).max(100), hours: z.number().positive().max(100_000).nullable() }),
 ]);
@@ -67,7 +71,8 @@ export const AnalysisState = z.object({
   narrative: z.string(),
   title: z.string().optional(),
   summary: z.string().optional(),
-  recommendations: z.array(z.string()),
+  /** In the order they were added; `id` is the seq of the adding entry, `edited` the seq of the latest edit. */
+  recommendations: z.array(z.object({ id: z.number().int(), text: z.string(), edited: z.number().int().optional() })),
   awareness: z.string().optional(),
   /** Disclosure deadlines in hours from awareness; the defaults are GDPR Art. 33 and NIS2. */
   deadlines: z.array(z.object({ name: z.string(), hours: z.number() })),

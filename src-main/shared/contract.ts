@@ -29,6 +29,8 @@ export const EventFilter = z.object({
   kind: z.array(z.enum(EVENT_KINDS)).optional(),
   /** Matches the actor id or the person it acted for, case-insensitively, as a substring. */
   actor: z.string().max(500).optional(),
+  /** The target's namespace, exactly (Kubernetes namespace names are lowercase DNS labels). */
+  namespace: z.string().max(253).optional(),
   /** RFC 3339 bounds, inclusive. */
   since: z.string().max(64).optional(),
   until: z.string().max(64).optional(),
@@ -194,6 +196,21 @@ export const ApiCall = z.object({
 });
 export type ApiCall = z.infer<typeof ApiCall>;
 
+/**
+ * A file the Export button delivers: web mode returns its bytes for the browser to download; the desktop
+ * app writes it where its own Save dialog says and returns `saved_to`.
+ */
+export const ExportedFile = z.object({
+  file_name: z.string(),
+  mime: z.string(),
+  bytes: z.number().int(),
+  data_base64: z.string().optional(),
+  saved_to: z.string().optional(),
+  /** What the file holds, in a sentence ("12 events with inclusion proofs"). */
+  summary: z.string().optional(),
+});
+export type ExportedFile = z.infer<typeof ExportedFile>;
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -258,10 +275,11 @@ export const contract = {
    * The postmortem for the Export button. Web mode returns the document as data for a download; the
    * desktop app shows its own Save dialog and returns where it saved (the path never comes from the renderer).
    */
-  exportReport: method(
-    z.strictObject({ format: z.enum(['md', 'html', 'pdf']) }),
-    z.object({ file_name: z.string(), mime: z.string(), bytes: z.number().int(), data_base64: z.string().optional(), saved_to: z.string().optional() }),
-  ),
+  exportReport: method(z.strictObject({ format: z.enum(['md', 'html', 'pdf']) }), ExportedFile),
+  /** The evidence excerpt of the events the postmortem cites: raw records with inclusion proofs. */
+  exportExcerpt: method(z.strictObject({}), ExportedFile),
+  /** OCSF API Activity JSON lines of the events the filter matches (the timeline's filter). */
+  exportOcsf: method(z.strictObject({ filter: EventFilter.default({}) }), ExportedFile),
   /** Electron only: the main side shows its own Open dialog; the path never comes from the renderer. */
   openEvidence: method(z.object({}), ImportReport),
 };

@@ -2,6 +2,7 @@
 // the timeline's row count and its rows can never disagree.
 import type { EventFilter, SourceInfo } from '../shared/contract';
 import type { EventJson } from '../shared/model';
+import { formatNanos } from '../shared/time';
 import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplicate } from './api-calls';
 import type { CaseStore } from './case-store';
 
@@ -96,6 +97,10 @@ function whereClause(store: CaseStore, filter: EventFilter, bounds: TimeBounds, 
     const names = "SELECT name FROM actor WHERE name LIKE ? ESCAPE '\\'";
     clauses.push(`(e.actor_id IN (${names}) OR e.on_behalf_of IN (${names}))`);
     params.push(likePattern(filter.actor), likePattern(filter.actor));
+  }
+  if (filter.namespace) {
+    clauses.push('e.target_namespace = ?');
+    params.push(filter.namespace);
   }
   if (bounds.since !== undefined) {
     clauses.push('e.time_ns >= ?');
@@ -221,6 +226,24 @@ export function eventIndex(store: CaseStore, filter: EventFilter, bounds: TimeBo
 const ACTIVITY = "e.source_id NOT IN (SELECT id FROM source WHERE format = 'k8s-resources')";
 
 /**
+ * The first and last time of the case's activity. Listings are state, not activity: an object's creation
+ * time may be months before the incident, and would stretch a brush until the incident is a sliver, or
+ * make a report's window claim months of evidence. They are not spanned.
+ */
+function activitySpanNs(store: CaseStore): { first: bigint | null; last: bigint | null } {
+  return store.db
+    .prepare(`SELECT min(time_ns) AS first, max(time_ns) AS last FROM event e WHERE time_ns IS NOT NULL AND ${ACTIVITY}`)
+    .safeIntegers(true)
+    .get() as { first: bigint | null; last: bigint | null };
+}
+
+/** The activity span as RFC 3339 times (what a report calls its evidence window). */
+export function activitySpan(store: CaseStore): { first?: string; last?: string } {
+  const span = activitySpanNs(store);
+  return { ...(span.first !== null ? { first: formatNanos(span.first) } : {}), ...(span.last !== null ? { last: formatNanos(span.last) } : {}) };
+}
+
+/**
  * Counts of the filter's events in `buckets` equal slices of [start, end]: the filter's bounds where it
  * has them, else the first and last event time of the whole case (so a brush over it stays put).
  */
@@ -231,12 +254,7 @@ export function eventHistogram(
   buckets: number,
 ): { start?: bigint; end?: bigint; counts: number[] } {
   store.settleApiCalls();
-  // Listings are state, not activity: an object's creation time may be months before the incident, and
-  // would stretch the brush until the incident is a sliver. They are neither counted nor spanned.
-  const span = store.db
-    .prepare(`SELECT min(time_ns) AS first, max(time_ns) AS last FROM event e WHERE time_ns IS NOT NULL AND ${ACTIVITY}`)
-    .safeIntegers(true)
-    .get() as { first: bigint | null; last: bigint | null };
+  const span = activitySpanNs(store);
   const start = bounds.since ?? span.first;
   const end = bounds.until ?? span.last;
   if (start === null || end === null || end < start) return { counts: [] };

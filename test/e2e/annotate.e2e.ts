@@ -1,28 +1,46 @@
 // The analyst's annotations end to end on the built-in INC-0047 sample: drag the agent's patch onto Root
 // cause, star, tag and comment it, write the story with the event embedded, set the disclosure clock,
-// undo and redo, reload, and read it all back from the hash-chained journal.
+// undo and redo, reload, and read it all back from the hash-chained journal. Then add, edit and remove
+// recommendations, and export what an incident responder hands on through the Export button: the
+// postmortem in Markdown, HTML and PDF (its pages rasterized and read back), the evidence excerpt (checked
+// by the built CLI, and a tampered copy refused) and OCSF lines of the timeline's filter.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, SCREENSHOTS, openWorkbenchPage } from './support/browser';
+import { pdfText, pdfToPng, rasterizePdf } from './support/pdf';
 import { runCausa, serve, ROOT, type Served } from './support/serve';
-import { AnnotatePage, WorkbenchPage } from './pages/workbench';
+import { AnnotatePage, ExportMenu, WorkbenchPage } from './pages/workbench';
 
 const ANALYST = 'dana@ir.example';
 const PATCH = 'patch deployments production/api-service';
+const TITLE = 'INC-0047: api-service OOM after an agent upgrade';
+const COMMENT = 'The agent applied v3.2.1-beta, whose memory limit is 256Mi.';
+const SAMPLE_KEY = join(ROOT, 'resources', 'keys', 'sample-ed25519.pub.pem');
+const RECOMMENDATIONS = {
+  pin: 'Pin production images by digest.',
+  pinEdited: 'Pin production images by digest and require a change ticket for agent patches.',
+  unattended: 'Let the agent patch production unattended.',
+  preflight: 'Add a memory-limit pre-flight check to the patch tool.',
+};
 
 let browser: Browser;
 let served: Served;
 let patchNode: string;
+let downloads: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
   served = await serve([join(ROOT, 'resources', 'samples', 'inc-0047')], { CAUSA_ANALYST: ANALYST });
+  downloads = mkdtempSync(join(tmpdir(), 'causa-e2e-export-'));
 });
 
 afterAll(async () => {
   await served?.stop();
   await browser?.close();
+  if (downloads) rmSync(downloads, { recursive: true, force: true });
 });
 
 async function openWorkbench(): Promise<{ page: Page; workbench: WorkbenchPage; annotate: AnnotatePage; errors: string[] }> {
@@ -80,7 +98,7 @@ describe('annotating the INC-0047 sample', () => {
     await annotate.waitForEntries(3);
     expect(await page.getByTestId('tag-chip').allTextContents()).toEqual(['beta-image×']);
 
-    await page.getByTestId('comment-input').fill('The agent applied v3.2.1-beta, whose memory limit is 256Mi.');
+    await page.getByTestId('comment-input').fill(COMMENT);
     await page.getByTestId('comment-send').click();
     await annotate.waitForEntries(4);
     expect(await page.getByTestId('comment').textContent()).toContain('v3.2.1-beta');
@@ -98,7 +116,7 @@ describe('annotating the INC-0047 sample', () => {
     await page.getByTestId('annotations').waitFor();
 
     await page.getByTestId('tab-story').click();
-    await page.getByTestId('story-title').fill('INC-0047: api-service OOM after an agent upgrade');
+    await page.getByTestId('story-title').fill(TITLE);
     await page.getByTestId('story-title').press('Enter');
     await annotate.waitForEntries(5);
     const story = page.getByTestId('story-text');
@@ -157,7 +175,7 @@ describe('annotating the INC-0047 sample', () => {
     await expect.poll(() => row.getByTestId('row-star').count()).toBe(1);
 
     await page.getByTestId('tab-story').click();
-    expect(await page.getByTestId('story-title').inputValue()).toBe('INC-0047: api-service OOM after an agent upgrade');
+    expect(await page.getByTestId('story-title').inputValue()).toBe(TITLE);
     expect(await page.getByTestId('story-ref').textContent()).toContain(PATCH);
     expect(await annotate.deadline('GDPR Art. 33 notification').textContent()).toContain('due 2025-04-06 14:40 UTC');
 
@@ -170,6 +188,161 @@ describe('annotating the INC-0047 sample', () => {
     expect(types.reverse()).toEqual(['assign', 'star', 'tag', 'comment', 'title', 'narrative', 'awareness', 'undo', 'redo', 'undo', 'redo']);
     expect(await entries.first().textContent()).toContain('redid entry 7');
     await page.screenshot({ path: join(SCREENSHOTS, 'annotate-journal.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('adds, edits and removes recommendations, each a journal entry of its own', async () => {
+    const { page, annotate, errors } = await openWorkbench();
+    await annotate.waitForEntries(11);
+    await page.getByTestId('tab-story').click();
+    const input = page.getByTestId('recommendation-input');
+    for (const [n, text] of [RECOMMENDATIONS.pin, RECOMMENDATIONS.unattended, RECOMMENDATIONS.preflight].entries()) {
+      await input.fill(text);
+      await input.press('Enter');
+      await annotate.waitForEntries(12 + n);
+    }
+    const items = page.getByTestId('recommendation');
+    expect(await items.getByTestId('recommendation-text').allTextContents()).toEqual([RECOMMENDATIONS.pin, RECOMMENDATIONS.unattended, RECOMMENDATIONS.preflight]);
+    // A recommendation is named by the journal entry that added it.
+    expect(await items.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(['12', '13', '14']);
+
+    const pin = page.locator('[data-testid=recommendation][data-id="12"]');
+    await pin.getByTestId('recommendation-edit').click();
+    await pin.getByTestId('recommendation-edit-input').fill(RECOMMENDATIONS.pinEdited);
+    await pin.getByTestId('recommendation-save').click();
+    await annotate.waitForEntries(15);
+    await items.filter({ hasText: RECOMMENDATIONS.unattended }).getByTestId('recommendation-remove').click();
+    await annotate.waitForEntries(16);
+    expect(await items.getByTestId('recommendation-text').allTextContents()).toEqual([RECOMMENDATIONS.pinEdited, RECOMMENDATIONS.preflight]);
+    expect(await items.first().getAttribute('data-edited')).toBe('15');
+    await page.screenshot({ path: join(SCREENSHOTS, 'annotate-recommendations.png') });
+
+    // The journal keeps what was first recommended: the edit and the removal are entries naming entry 12 and 13.
+    await page.getByTestId('tab-journal').click();
+    const entries = page.getByTestId('journal-entry');
+    await expect.poll(() => entries.count()).toBe(16);
+    const types = await entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
+    expect(types.slice(0, 5).reverse()).toEqual(['recommendation', 'recommendation', 'recommendation', 'edit_recommendation', 'remove_recommendation']);
+    expect(await entries.nth(0).textContent()).toContain('removed the recommendation of entry 13');
+    expect(await entries.nth(1).textContent()).toContain('edited the recommendation of entry 12');
+    expect(await entries.nth(4).textContent()).toContain(RECOMMENDATIONS.pin);
+    expect(await page.getByTestId('journal-verdict').textContent()).toContain('Chain intact · 16 entries');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('exports the postmortem as Markdown, HTML and PDF through the Export button, with every annotation in it', async () => {
+    const { page, errors } = await openWorkbench();
+    const exporter = new ExportMenu(page);
+    await exporter.open();
+    await page.screenshot({ path: join(SCREENSHOTS, 'annotate-export-menu.png') });
+    await page.keyboard.press('Escape');
+    const files: Record<string, string> = {};
+    for (const format of ['md', 'html', 'pdf'] as const) {
+      files[format] = join(downloads, `postmortem.${format}`);
+      const { name, message } = await exporter.download(format, files[format]);
+      expect(name).toBe(`${served.casePath.split('/').pop()!.replace(/\.causa$/, '')}-postmortem.${format}`);
+      expect(message).toBe(`Downloaded ${name}`);
+    }
+    for (const format of ['md', 'html'] as const) {
+      const text = readFileSync(files[format]!, 'utf8');
+      expect(text, format).toContain(TITLE);
+      expect(text).toContain(PATCH);
+      expect(text).toContain('v3.2.1-beta, whose memory limit is 256Mi');
+      expect(text).toContain('beta-image');
+      expect(text).toContain(RECOMMENDATIONS.pinEdited);
+      expect(text).toContain(RECOMMENDATIONS.preflight);
+      expect(text).not.toContain(RECOMMENDATIONS.unattended);
+      expect(text).not.toContain(RECOMMENDATIONS.pin);
+      expect(text).not.toContain('No root cause has been assigned');
+      expect(text).toMatch(/16 entries, (<span class="ok">)?chain intact/);
+      // The story's [[e…]] reads as the event it names; the dragged finding's label is said once.
+      expect(text).toContain(`ran “${PATCH}” (2025-04-03T14:31:06.884Z, node ${patchNode}) and the pods began to fail.`);
+      expect(text).not.toContain('[[');
+      expect(text).not.toMatch(new RegExp(`${PATCH}(\\*\\*|</strong>) — ${PATCH}`));
+      // The window is the incident's activity, not the creation time of an object a listing holds.
+      expect(text).toContain('Evidence window 2025-04-03T14:');
+    }
+    expect(readFileSync(files.html!, 'utf8')).toContain('<svg');
+
+    const pdf = files.pdf!;
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const pages = rasterizePdf(pdf, join(downloads, 'pages'));
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const p of pages) expect(p.inked, p.file).toBeGreaterThan(300);
+    // Kept for a person to look at (test-results/ is not committed).
+    mkdirSync(join(SCREENSHOTS, 'postmortem-pdf'), { recursive: true });
+    writeFileSync(join(SCREENSHOTS, 'postmortem-pdf', 'postmortem.pdf'), readFileSync(pdf));
+    pdfToPng(pdf, join(SCREENSHOTS, 'postmortem-pdf', 'page'));
+    const text = pdfText(pdf);
+    expect(text).toContain(TITLE);
+    expect(text).toContain(PATCH);
+    expect(text).toContain('Root cause');
+    expect(text).toContain('v3.2.1-beta, whose memory limit is 256Mi');
+    expect(text).toContain(RECOMMENDATIONS.pinEdited);
+    expect(text).not.toContain(RECOMMENDATIONS.unattended);
+    expect(text).toContain('2025-04-06T14:40:00.000Z'); // GDPR Art. 33: 72 h from the awareness set in the UI
+    expect(text).toMatch(new RegExp(`Page 1 of ${pages.length}`));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('exports the evidence excerpt beside the report; the built CLI verifies it and refuses a tampered copy', async () => {
+    const { page, errors } = await openWorkbench();
+    const file = join(downloads, 'excerpt.json');
+    const { name, message } = await new ExportMenu(page).download('excerpt', file);
+    expect(name).toMatch(/-excerpt\.json$/);
+    expect(message).toMatch(/^Downloaded .*-excerpt\.json: \d+ events with inclusion proofs/);
+    const excerpt = JSON.parse(readFileSync(file, 'utf8')) as { format: string; events: { id: number; source: string; position: number; raw_base64: string }[] };
+    expect(excerpt.format).toBe('causa-evidence-excerpt');
+    // The excerpt proves what the report cites: the patch made the root cause is among its events.
+    const patchEvent = Number(patchNode.slice(1));
+    expect(excerpt.events.map((e) => e.id)).toContain(patchEvent);
+
+    const verified = await runCausa(['verify', file, '--trust', SAMPLE_KEY]);
+    expect(verified.stdout).toContain('INTACT');
+    expect(verified.code).toBe(0);
+
+    const tampered = structuredClone(excerpt);
+    const target = tampered.events.find((e) => e.id === patchEvent)!;
+    const bytes = Buffer.from(target.raw_base64, 'base64');
+    bytes[10] = bytes[10]! ^ 1; // one bit of the record the root cause rests on
+    target.raw_base64 = bytes.toString('base64');
+    const copy = join(downloads, 'excerpt-tampered.json');
+    writeFileSync(copy, JSON.stringify(tampered));
+    const refused = await runCausa(['verify', copy, '--trust', SAMPLE_KEY]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`event ${patchEvent} (${target.source} record ${target.position}): raw record modified`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('exports OCSF lines of the timeline filter, with the authorization decision of each call', async () => {
+    const { page, workbench, errors } = await openWorkbench();
+    await findPatch(page, workbench);
+    await page.getByTestId('filter-namespace').fill('production');
+    await workbench.waitForTotal(4);
+    const exporter = new ExportMenu(page);
+    await exporter.open();
+    // The namespace field applies after a pause in typing; the menu follows the filter.
+    await expect.poll(() => exporter.item('ocsf').textContent()).toBe('OCSF JSON lines: k8s_api · actor james.w · namespace production');
+    await page.keyboard.press('Escape');
+    const file = join(downloads, 'ocsf.jsonl');
+    const { message } = await exporter.download('ocsf', file);
+    expect(message).toContain(': 4 OCSF API Activity records (4 Kubernetes API calls, 0 MCP tool calls)');
+    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as {
+      class_uid: number; activity_name: string; api: { operation: string }; resources: { namespace: string }[];
+      actor: { authorizations: { decision: string; policy: { name: string } }[] }; unmapped: { causa: { event_id: number; on_behalf_of: string } };
+    });
+    expect(records.map((r) => r.api.operation)).toEqual(['get', 'patch', 'list', 'patch']);
+    for (const r of records) {
+      expect(r.class_uid).toBe(6003);
+      expect(r.resources[0]!.namespace).toBe('production');
+      expect(r.unmapped.causa.on_behalf_of).toBe('james.w@example.com');
+      expect(r.actor.authorizations[0]).toMatchObject({ decision: 'allowed', policy: { name: 'RBAC' } });
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'annotate-export-ocsf.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -27,9 +27,9 @@ interface OcsfRecord {
   time: number;
   status_id: number;
   raw_data: string;
-  actor: { user: { name: string }; authorizations?: { decision: string }[] };
+  actor: { user?: { name: string }; app_name?: string; authorizations?: { decision: string }[] };
   api: { operation: string; request: { uid: string } };
-  resources: { type?: string }[];
+  resources: { type?: string; namespace?: string }[];
   src_endpoint: { ip: string };
 }
 
@@ -157,16 +157,33 @@ describe('causa export --format ocsf', () => {
       expect(r.time).toBeGreaterThanOrEqual(Date.parse('2025-04-17T14:03:00Z'));
       expect(typeof r.raw_data).toBe('string');
       expect([0, 1, 2]).toContain(r.status_id);
-      expect(r.actor.user.name).toBeTruthy();
+      // The authenticated identity of a Kubernetes call; the client application of an MCP tool call.
+      expect(r.actor.user?.name ?? r.actor.app_name).toBeTruthy();
       expect(r.api.operation).toBeTruthy();
     }
     const del = records.find((r) => r.api.operation === 'delete' && r.resources[0]?.type === 'autoscaling/horizontalpodautoscalers')!;
     expect(del).toMatchObject({ activity_id: 4, status_id: 1, unmapped: { causa: { on_behalf_of: 'priya.s@example.com' } } });
     expect(del.api.request.uid).toBe(JSON.parse(del.raw_data).auditID);
-    const denied = records.find((r) => r.actor.authorizations?.[0]?.decision === 'forbid')!;
+    const denied = records.find((r) => r.actor.authorizations?.[0]?.decision === 'denied')!;
     expect(denied).toMatchObject({ status_id: 2, activity_id: 2 });
     expect(denied.src_endpoint.ip).toBeTruthy();
     const none = await run('export', casePath, '--format', 'ocsf', '-o', join(dir, 'p.jsonl'), '--kind', 'prompt');
-    expect(none.stdout).toContain('Wrote 0 OCSF');
+    expect(none.stdout).toContain(': 0 OCSF API Activity records');
+  });
+
+  it('takes --namespace, counts what it folded and skipped with --json, and refuses a bad --since before writing', async () => {
+    const out = join(dir, 'ns.jsonl');
+    const result = await run('export', casePath, '--format', 'ocsf', '-o', out, '--namespace', 'staging-apollo', '--json');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { written: number; kubernetes: number; mcp: number; folded: Record<string, number>; skipped: Record<string, number> };
+    expect(summary.written).toBe(summary.kubernetes + summary.mcp);
+    expect(summary.mcp).toBeGreaterThan(0);
+    expect(summary.folded).toMatchObject({ policy_decision: 1 });
+    const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as OcsfRecord);
+    expect(records).toHaveLength(summary.written);
+    expect(records.every((r) => r.resources[0]?.namespace === 'staging-apollo')).toBe(true);
+    const bad = await run('export', casePath, '--format', 'ocsf', '-o', join(dir, 'bad.jsonl'), '--since', 'yesterday');
+    expect(bad.code).toBe(2);
+    expect(existsSync(join(dir, 'bad.jsonl'))).toBe(false);
   });
 });

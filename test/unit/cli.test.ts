@@ -130,7 +130,7 @@ describe('causa events', () => {
     expect(exec.raw_sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('filters by kind, actor, time and text', async () => {
+  it('filters by kind, actor, namespace, time and text', async () => {
     const casePath = await corpusCase();
     const lines = async (...args: string[]) => {
       const result = await run('events', casePath, '--json', ...args);
@@ -145,6 +145,11 @@ describe('causa events', () => {
     const in2023 = await lines('--since', '2023-01-01', '--until', '2023-12-31T23:59:59Z');
     expect(in2023.map((e) => e.keys?.audit_id)).toContain('57a794de-44d3-40ee-a0ad-c0eb096eef6c');
     expect(in2023.every((e) => e.time!.startsWith('2023-'))).toBe(true);
+    const foo = await lines('--namespace', 'foo');
+    expect(foo.length).toBeGreaterThan(0);
+    expect(foo.every((e) => e.target?.namespace === 'foo')).toBe(true);
+    // A namespace is matched whole: no substring of it matches.
+    expect(await lines('--namespace', 'fo')).toEqual([]);
     const secrets = await lines('--search', '"resource":"secrets"');
     expect(secrets.length).toBeGreaterThan(0);
     expect(secrets.every((e) => e.target?.resource === 'secrets')).toBe(true);

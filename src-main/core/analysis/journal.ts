@@ -73,7 +73,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
   const decisions = new Map<string, 'accepted' | 'rejected'>();
   const drawn = new Map<string, AnalysisState['edges'][number]>();
   const deadlines = new Map(DEFAULT_DEADLINES.map((d) => [d.name, d.hours]));
-  const recommendations: string[] = [];
+  const recommendations = new Map<number, AnalysisState['recommendations'][number]>();
   const state: Pick<AnalysisState, 'narrative' | 'title' | 'summary' | 'awareness'> = { narrative: '' };
   for (const entry of active) {
     const action = entry.action as JournalAction;
@@ -118,7 +118,14 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
         state.summary = action.text;
         break;
       case 'recommendation':
-        recommendations.push(action.text);
+        recommendations.set(entry.seq, { id: entry.seq, text: action.text });
+        break;
+      case 'edit_recommendation':
+        // An edit of a recommendation no longer in effect (removed, or its adding entry undone) changes nothing.
+        if (recommendations.has(action.id)) recommendations.set(action.id, { id: action.id, text: action.text, edited: entry.seq });
+        break;
+      case 'remove_recommendation':
+        recommendations.delete(action.id);
         break;
       case 'awareness':
         if (action.at === null) delete state.awareness;
@@ -138,7 +145,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
     decisions: [...decisions].map(([edge, decision]) => ({ edge, decision })),
     edges: [...drawn.values()],
     ...state,
-    recommendations,
+    recommendations: [...recommendations.values()],
     deadlines: [...deadlines].map(([name, hours]) => ({ name, hours })),
     entries: entries.length,
     can_undo: active.length > 0,

@@ -117,6 +117,22 @@ function describeNode(node: GraphNode | undefined, id: string): string {
   return node ? node.label : `node ${id} (not in the graph any more)`;
 }
 
+/** How the story embeds an event (the workbench's StoryPreview reads the same syntax). */
+const REFERENCE = /\[\[([A-Za-z0-9:_-]{1,200})\]\]/g;
+
+/**
+ * The story's [[e123]] written as the event it names, so a reader without the workbench knows what was
+ * meant: “patch deployments production/api-service” (2025-04-03T14:31:06.884Z, node e340).
+ */
+export function resolveReferences(text: string, byId: ReadonlyMap<string, GraphNode>): string {
+  return text.replace(REFERENCE, (_, id: string) => {
+    const node = byId.get(id);
+    if (!node) return `[node ${id}, not in the graph any more]`;
+    const time = node.time ? `${node.time.replace(/(\.\d{3})\d*Z$/, '$1Z')}, ` : '';
+    return `“${node.label}” (${time}node ${id})`;
+  });
+}
+
 function isNotEnforced(node: GraphNode): boolean {
   return node.kind === 'policy_decision' && /not enforced|audit|warn|dry.?run/i.test(node.authz?.decision ?? '');
 }
@@ -198,7 +214,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const roles = Object.fromEntries(ROLES.map((role) => [role, [] as Finding[]])) as Record<Role, Finding[]>;
   for (const r of analysis.roles) {
     const node = byId.get(r.node);
-    roles[r.role].push({ node: r.node, time: node?.time, what: describeNode(node, r.node), detail: node?.authz?.reason, source: 'analyst', ...(r.label ? { label: r.label } : {}) });
+    const what = describeNode(node, r.node);
+    // A finding dragged onto its role carries the node's own label; said once is enough.
+    roles[r.role].push({ node: r.node, time: node?.time, what, detail: node?.authz?.reason, source: 'analyst', ...(r.label && r.label !== what ? { label: r.label } : {}) });
   }
   for (const list of Object.values(roles)) list.sort(timeOrder);
 
@@ -237,8 +255,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
     timeline,
     roles,
     graph_findings,
-    recommendations: analysis.recommendations,
-    narrative: analysis.narrative,
+    recommendations: analysis.recommendations.map((r) => r.text),
+    narrative: resolveReferences(analysis.narrative, byId),
     notes: analysis.comments.map((c) => ({ node: c.node, what: label(c.node), text: c.text, analyst: c.analyst, at: c.at })),
     starred: analysis.starred.map((node) => ({ node, what: label(node), tags: analysis.tags.find((t) => t.node === node)?.tags ?? [] })),
     clock: { first_anomaly: firstAnomaly(graph, analysis, chainIds, byId), awareness: analysis.awareness, deadlines },

@@ -112,7 +112,7 @@ function normalize(value: unknown): Normalized {
     object_uid: objectUid,
     owner_uids: ownerUids(value.responseObject) ?? ownerUids(value.requestObject),
   });
-  const policies = policyFailures(annotations).map((failure) => ({
+  const policies = admissionPolicyFailures(annotations).map((failure) => ({
     time_ns: timeNs,
     time_text: timeText,
     kind: 'policy_decision' as const,
@@ -152,7 +152,7 @@ const VALIDATION_FAILURE = 'validation.policy.admission.k8s.io/validation_failur
  * actions the request was refused; with only `Audit` or `Warn` it went through: a guardrail that saw the
  * problem and let it pass.
  */
-function policyFailures(annotations: Record<string, unknown>): { policy: string; reason: string; enforced: boolean; actions: string[] }[] {
+export function admissionPolicyFailures(annotations: Record<string, unknown>): { policy: string; binding?: string; reason: string; enforced: boolean; actions: string[] }[] {
   const text = str(annotations[VALIDATION_FAILURE]);
   if (!text) return [];
   let parsed: unknown;
@@ -167,6 +167,7 @@ function policyFailures(annotations: Record<string, unknown>): { policy: string;
     const binding = str(failure.binding);
     return {
       policy: str(failure.policy) ?? 'admission policy',
+      ...(binding ? { binding } : {}),
       reason: `${str(failure.message) ?? 'validation failed'}${binding ? ` (binding ${binding}, actions: ${actions.join(', ') || 'none'})` : ''}`,
       enforced: actions.includes('Deny'),
       actions,

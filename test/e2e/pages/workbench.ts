@@ -85,3 +85,26 @@ export class AnnotatePage {
     return this.page.locator(`[data-testid=deadline][data-name="${name}"]`).getByTestId('deadline-due');
   }
 }
+
+/** The Export button of the case header: each item downloads one file in web mode. */
+export class ExportMenu {
+  constructor(readonly page: Page) {}
+
+  item(item: 'md' | 'html' | 'pdf' | 'excerpt' | 'ocsf'): Locator {
+    return this.page.getByTestId(`export-${item}`);
+  }
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('export-button').click();
+    await this.item('md').waitFor();
+  }
+
+  /** Exports one item and saves the download as `to`; answers its suggested name and the status line. */
+  async download(item: 'md' | 'html' | 'pdf' | 'excerpt' | 'ocsf', to: string): Promise<{ name: string; message: string }> {
+    await this.open();
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.item(item).click()]);
+    await download.saveAs(to);
+    await this.page.waitForSelector('[data-testid=export][data-status=done]');
+    return { name: download.suggestedFilename(), message: (await this.page.getByTestId('export-message').getAttribute('title')) ?? '' };
+  }
+}

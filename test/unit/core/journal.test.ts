@@ -102,4 +102,41 @@ describe('the analyst journal', () => {
     expect(state.can_redo).toBe(false);
     expect(verifyJournal(entries).intact).toBe(true);
   });
+
+  it('edits and removes a recommendation by new entries naming the one that added it, undo included', () => {
+    const entries = journal([
+      { type: 'recommendation', text: 'Pin images by digest.' },
+      { type: 'recommendation', text: 'Require a change ticket.' },
+      { type: 'recommendation', text: 'Add a memory pre-flight check.' },
+      { type: 'edit_recommendation', id: 2, text: 'Require a change ticket for agent patches to production.' },
+      { type: 'remove_recommendation', id: 1 },
+    ]);
+    const added = structuredClone(entries.slice(0, 3));
+    let state = replayJournal(entries);
+    expect(state.recommendations).toEqual([
+      { id: 2, text: 'Require a change ticket for agent patches to production.', edited: 4 },
+      { id: 3, text: 'Add a memory pre-flight check.' },
+    ]);
+    // The entries that added them are untouched: the edit and the removal are entries of their own.
+    expect(entries.slice(0, 3)).toEqual(added);
+    expect(verifyJournal(entries).intact).toBe(true);
+    // Undo brings back the removed one, in its place; a second undo the text before the edit.
+    entries.push(sealEntry(entries.at(-1), { at: 'later', analyst: 'dana', action: { type: 'undo', seq: 5 } }));
+    state = replayJournal(entries);
+    expect(state.recommendations.map((r) => r.id)).toEqual([1, 2, 3]);
+    entries.push(sealEntry(entries.at(-1), { at: 'later', analyst: 'dana', action: { type: 'undo', seq: 4 } }));
+    expect(replayJournal(entries).recommendations[1]).toEqual({ id: 2, text: 'Require a change ticket.' });
+  });
+
+  it('ignores an edit or removal of a recommendation no longer in effect', () => {
+    const state = replayJournal(
+      journal([
+        { type: 'recommendation', text: 'Pin images by digest.' },
+        { type: 'remove_recommendation', id: 1 },
+        { type: 'edit_recommendation', id: 1, text: 'resurrected?' },
+        { type: 'remove_recommendation', id: 7 },
+      ]),
+    );
+    expect(state.recommendations).toEqual([]);
+  });
 });

@@ -39,6 +39,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   locateEvent: { id: 1 },
   histogram: {},
   exportReport: { format: 'html' },
+  exportExcerpt: {},
+  exportOcsf: { filter: { kind: ['k8s_api'], namespace: 'production' } },
   openEvidence: {},
 };
 

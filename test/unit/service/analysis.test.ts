@@ -84,4 +84,26 @@ describe('the analyst journal in a case file', () => {
     expect(after.nodes.find((n) => n.id === from.id)!.chain).toBe(after.nodes.find((n) => n.id === to.id)!.chain);
     expect(after.chains.length).toBe(before.chains.length - 1);
   });
+
+  it('edits and removes recommendations as new journal entries, and refuses one that is not in effect', async () => {
+    const added = await wb.handlers.record({ action: { type: 'recommendation', text: 'Pin images by digest.' } });
+    const id = added.recommendations.at(-1)!.id;
+    const before = (await wb.handlers.journal({})).entries;
+    const edited = await wb.handlers.record({ action: { type: 'edit_recommendation', id, text: 'Pin production images by digest.' } });
+    expect(edited.recommendations.at(-1)).toEqual({ id, text: 'Pin production images by digest.', edited: id + 1 });
+    const removed = await wb.handlers.record({ action: { type: 'remove_recommendation', id } });
+    expect(removed.recommendations.some((r) => r.id === id)).toBe(false);
+    const after = (await wb.handlers.journal({})).entries;
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.slice(-2).map((e) => e.action)).toEqual([
+      { type: 'edit_recommendation', id, text: 'Pin production images by digest.' },
+      { type: 'remove_recommendation', id },
+    ]);
+    const count = after.length;
+    expect(() => wb.handlers.record({ action: { type: 'edit_recommendation', id, text: 'again' } })).toThrow(/no recommendation .* in effect/);
+    expect(() => wb.handlers.record({ action: { type: 'remove_recommendation', id: 9999 } })).toThrow(/no recommendation 9999/);
+    expect((await wb.handlers.journal({})).entries).toHaveLength(count);
+    const { contract } = await import('../../../src-main/shared/contract');
+    expect(contract.record.input.safeParse({ action: { type: 'edit_recommendation', id, text: '   ' } }).success).toBe(false);
+  });
 });

@@ -25,6 +25,7 @@ const has = (tool: string) => {
 };
 
 let dir: string;
+let patchId: string;
 let inc: Workbench;
 let apollo: Workbench;
 
@@ -44,6 +45,7 @@ beforeAll(async () => {
   const prompt = graph.nodes.find((n) => n.kind === 'prompt')!;
   const unhealthy = graph.nodes.find((n) => n.label.startsWith('Unhealthy'))!;
   const authz = graph.nodes.find((n) => n.kind === 'authz_decision' && n.chain === patch.chain)!;
+  patchId = patch.id;
   const actions = [
     { type: 'title', text: 'INC-0047: api-service outage after an agent-applied beta image' },
     { type: 'summary', text: 'The platform assistant patched the production Deployment to a beta image on behalf of james.w.' },
@@ -57,7 +59,11 @@ beforeAll(async () => {
     { type: 'deadline', name: 'Customer contract notice', hours: 48 },
     { type: 'comment', node: patch.id, text: 'No change ticket references this patch.' },
     { type: 'star', node: patch.id, starred: true },
-    { type: 'narrative', text: 'At 14:31 james.w asked the assistant to update the image.' },
+    { type: 'narrative', text: `At 14:31 james.w asked the assistant to update the image; it ran [[${patch.id}]].` },
+    // Recommendations are edited and removed by entries of their own, naming the entry that added them (8, 14).
+    { type: 'recommendation', text: 'Let the agent patch production unattended.' },
+    { type: 'edit_recommendation', id: 8, text: 'Add a resource limit pre-flight check to the patch tool.' },
+    { type: 'remove_recommendation', id: 14 },
   ] as const;
   for (const action of actions) recordAction(inc.store, action);
 });
@@ -79,8 +85,13 @@ describe('the postmortem with the analyst work recorded (INC-0047)', () => {
       expect(text).toContain('patch deployments production/api-service');
       expect(text).toContain('agent patched production to v3.2.1-beta');
       expect(text).toContain('memory limit validation not in RBAC policy scope');
-      expect(text).toContain('Add a resource limit pre-flight check.');
+      expect(text).toContain('Add a resource limit pre-flight check to the patch tool.');
+      expect(text).not.toContain('Add a resource limit pre-flight check.');
+      expect(text).not.toContain('Let the agent patch production unattended.');
       expect(text).toContain('No change ticket references this patch.');
+      // The story's embedded event reads as the event it names, not as [[e…]].
+      expect(text).toContain(`it ran “patch deployments production/api-service” (2025-04-03T14:31:06.884Z, node ${patchId})`);
+      expect(text).not.toContain('[[');
       // Awareness 2025-04-03T15:00Z: NIS2 early warning +24 h, GDPR Art. 33 and NIS2 notification +72 h.
       expect(text).toContain('2025-04-04T15:00:00.000Z');
       expect(text).toContain('2025-04-06T15:00:00.000Z');
@@ -93,7 +104,7 @@ describe('the postmortem with the analyst work recorded (INC-0047)', () => {
         expect(text).toContain(source.sha256);
         if (source.chain) expect(text).toContain(source.chain.merkle_root);
       }
-      expect(text).toMatch(/13 entries, (<span class="ok">)?chain intact/);
+      expect(text).toMatch(/16 entries, (<span class="ok">)?chain intact/);
       expect(text).toContain('causa verify');
     }
   });
@@ -113,6 +124,32 @@ describe('the Export button (exportReport)', () => {
     expect(Buffer.from(result.data_base64!, 'base64').toString('utf8')).toContain('# INC-0047: api-service outage');
     const { contract } = await import('../../../src-main/shared/contract');
     expect(contract.exportReport.input.safeParse({ format: 'pdf', path: '/etc/x' }).success).toBe(false);
+    expect(contract.exportExcerpt.input.safeParse({ path: '/etc/x' }).success).toBe(false);
+    expect(contract.exportOcsf.input.safeParse({ filter: {}, path: '/etc/x' }).success).toBe(false);
+  });
+
+  it('exports the excerpt of the events the postmortem cites, which verifies on its own', async () => {
+    const result = await inc.handlers.exportExcerpt({});
+    expect(result).toMatchObject({ file_name: 'inc-excerpt.json', mime: 'application/json' });
+    expect(result.summary).toMatch(/^\d+ events with inclusion proofs/);
+    const excerpt = JSON.parse(Buffer.from(result.data_base64!, 'base64').toString('utf8')) as { format: string; events: { id: number }[] };
+    expect(excerpt.format).toBe('causa-evidence-excerpt');
+    const { reportCitedEvents } = await import('../../../src-main/service/report');
+    const cited = reportCitedEvents(inc.store);
+    expect(excerpt.events.length).toBeGreaterThan(0);
+    expect(excerpt.events.every((e) => cited.includes(e.id))).toBe(true);
+    const { verifyExcerptAt } = await import('../../../src-main/service/evidence-export');
+    const verdict = await verifyExcerptAt('inc-excerpt.json', excerpt, [join(SAMPLES, '..', 'keys', 'sample-ed25519.pub.pem')]);
+    expect(verdict).toMatchObject({ intact: true, proven: excerpt.events.length });
+  });
+
+  it('exports OCSF lines of the timeline filter, one record per call even when the filter shows every stage', async () => {
+    const result = await inc.handlers.exportOcsf({ filter: { kind: ['k8s_api'], actor: 'james.w', stages: true } });
+    expect(result).toMatchObject({ file_name: 'inc-ocsf.jsonl', mime: 'application/x-ndjson' });
+    const lines = Buffer.from(result.data_base64!, 'base64').toString('utf8').trim().split('\n');
+    const calls = await inc.handlers.listEvents({ filter: { kind: ['k8s_api'], actor: 'james.w' }, offset: 0, limit: 100 });
+    expect(lines).toHaveLength(calls.total);
+    expect(result.summary).toBe(`${calls.total} OCSF API Activity records (${calls.total} Kubernetes API calls, 0 MCP tool calls)`);
   });
 });
 

@@ -1,13 +1,13 @@
 // The postmortem's words: title, summary, the story (Markdown that embeds events as [[e123]]) and
 // recommendations. Each is saved as one journal entry when the analyst saves or leaves the field.
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useAnalysis } from '../../state/analysis';
 import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
 import { useSelection } from '../../state/selection';
 import { DisclosureClock } from './DisclosureClock';
+import { Recommendations } from './Recommendations';
 import { StoryPreview } from './StoryPreview';
 import { useDraft } from './use-draft';
-import { useShallow } from 'zustand/react/shallow';
 
 function LineField({ label, kind, saved, testId }: { label: string; kind: 'title' | 'summary'; saved: string; testId: string }) {
   const record = useAnalysis((s) => s.record);
@@ -27,31 +27,6 @@ function LineField({ label, kind, saved, testId }: { label: string; kind: 'title
       <span>{label}</span>
       {kind === 'title' ? <input {...props} onKeyDown={(e) => e.key === 'Enter' && save()} /> : <textarea rows={3} {...props} />}
     </label>
-  );
-}
-
-function Recommendations() {
-  const items = useAnalysis(useShallow((s) => s.state?.recommendations ?? []));
-  const record = useAnalysis((s) => s.record);
-  const [text, setText] = useState('');
-  const add = () => {
-    if (!text.trim()) return;
-    void record({ type: 'recommendation', text: text.trim() });
-    setText('');
-  };
-  return (
-    <div className="story-field">
-      <span>Recommendations</span>
-      <ol className="recommendations" data-testid="recommendations">
-        {items.map((item, i) => (
-          <li key={i}>{item}</li>
-        ))}
-      </ol>
-      <div className="inline-form">
-        <input value={text} placeholder="Add a recommendation…" aria-label="Add a recommendation" data-testid="recommendation-input" onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && add()} />
-        <button onClick={add} disabled={!text.trim()}>Add</button>
-      </div>
-    </div>
   );
 }
 

@@ -33,6 +33,10 @@ export function describeAction(action: JournalEntry['action'], label: (node: str
       return `set the summary “${clip(action.text)}”`;
     case 'recommendation':
       return `added a recommendation “${clip(action.text)}”`;
+    case 'edit_recommendation':
+      return `edited the recommendation of entry ${action.id}: “${clip(action.text)}”`;
+    case 'remove_recommendation':
+      return `removed the recommendation of entry ${action.id}`;
     case 'awareness':
       return action.at ? `set awareness to ${action.at}` : 'cleared the awareness time';
     case 'deadline':

@@ -9,7 +9,7 @@ const TIME_BOUND = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[
  * A text filter field: typing applies after a short pause (so that typing does not flood the case file
  * with queries), and the field follows the filter when something else sets it (a background group).
  */
-function useFilterText(name: 'search' | 'actor', delay = 250): [string, (value: string) => void] {
+function useFilterText(name: 'search' | 'actor' | 'namespace', delay = 250): [string, (value: string) => void] {
   const applied = useCaseData((s) => s.filter[name] ?? '');
   const setFilter = useCaseData((s) => s.setFilter);
   const [draft, setDraft] = useState(applied);
@@ -24,7 +24,7 @@ function useFilterText(name: 'search' | 'actor', delay = 250): [string, (value: 
     if (draft === lastApplied.current) return;
     const timer = setTimeout(() => {
       lastApplied.current = draft;
-      setFilter({ [name]: draft || undefined });
+      setFilter({ [name]: draft.trim() || undefined });
     }, delay);
     return () => clearTimeout(timer);
   }, [draft, name, delay, setFilter]);
@@ -69,6 +69,7 @@ export function FilterBar() {
   const filtered = useCaseData((s) => Object.values(s.filter).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
   const [search, setSearch] = useFilterText('search');
   const [actor, setActor] = useFilterText('actor');
+  const [namespace, setNamespace] = useFilterText('namespace');
   return (
     <div className="filters">
       <div className="filter-bar" role="search">
@@ -87,6 +88,16 @@ export function FilterBar() {
           onChange={(e) => setActor(e.target.value)}
           data-testid="filter-actor"
           aria-label="Filter by actor"
+        />
+        <input
+          type="search"
+          className="namespace"
+          placeholder="Namespace"
+          value={namespace}
+          onChange={(e) => setNamespace(e.target.value)}
+          data-testid="filter-namespace"
+          aria-label="Filter by the target's namespace"
+          title="The target's namespace, exactly"
         />
         <select
           value={kindFilter?.length === 1 ? kindFilter[0] : ''}
@@ -113,7 +124,7 @@ export function FilterBar() {
         <TimeBoundInput name="since" />
         <TimeBoundInput name="until" />
         <button
-          onClick={() => setFilter({ search: undefined, actor: undefined, kind: undefined, since: undefined, until: undefined })}
+          onClick={() => setFilter({ search: undefined, actor: undefined, namespace: undefined, kind: undefined, since: undefined, until: undefined })}
           disabled={!filtered}
           data-testid="filter-clear"
         >

@@ -1,17 +1,22 @@
-// The Export button of the case header: the postmortem as Markdown, HTML or PDF. In web mode the server
-// hands the document back as data and the browser downloads it; the desktop app shows its own Save
-// dialog and says where it saved (the renderer never names a path). A cancelled dialog is not an error.
-import { useState } from 'react';
+// The Export button of the case header: the postmortem as Markdown, HTML or PDF, and beside it what an
+// incident responder hands on with it — the evidence excerpt of the events the postmortem cites (raw
+// records with inclusion proofs, which `causa verify` checks) and OCSF lines of the timeline's filter for
+// a SIEM. In web mode the server hands the file back as data and the browser downloads it; the desktop
+// app shows its own Save dialog and says where it saved (the renderer never names a path). A cancelled
+// dialog is not an error.
+import { useEffect, useRef, useState } from 'react';
+import type { ApiResult, EventFilter, ExportedFile } from '../../../../src-main/shared/contract';
 import { api } from '../../api';
+import { useCaseData } from '../../state/case-data';
 
-type Format = 'md' | 'html' | 'pdf';
-const FORMATS: { format: Format; title: string }[] = [
-  { format: 'md', title: 'Markdown' },
-  { format: 'html', title: 'HTML' },
-  { format: 'pdf', title: 'PDF' },
+type Item = 'md' | 'html' | 'pdf' | 'excerpt' | 'ocsf';
+const REPORT: { item: Item; title: string }[] = [
+  { item: 'md', title: 'Markdown' },
+  { item: 'html', title: 'HTML' },
+  { item: 'pdf', title: 'PDF' },
 ];
 
-type Status = { state: 'idle' } | { state: 'exporting'; format: Format } | { state: 'done'; message: string } | { state: 'error'; message: string };
+type Status = { state: 'idle' } | { state: 'exporting'; item: Item } | { state: 'done'; message: string } | { state: 'error'; message: string };
 
 function download(fileName: string, mime: string, dataBase64: string): void {
   const bytes = Uint8Array.from(atob(dataBase64), (c) => c.charCodeAt(0));
@@ -24,35 +29,76 @@ function download(fileName: string, mime: string, dataBase64: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
+/** The timeline's filter in a few words, so the menu says what the OCSF lines will hold. */
+export function describeFilter(filter: EventFilter): string {
+  const parts = [
+    filter.kind?.length ? filter.kind.join(', ') : undefined,
+    filter.actor ? `actor ${filter.actor}` : undefined,
+    filter.namespace ? `namespace ${filter.namespace}` : undefined,
+    filter.since ? `since ${filter.since}` : undefined,
+    filter.until ? `until ${filter.until}` : undefined,
+    filter.search ? `“${filter.search}”` : undefined,
+  ].filter(Boolean);
+  return parts.length ? parts.join(' · ') : 'the whole case';
+}
+
+function request(item: Item, filter: EventFilter): Promise<ApiResult<ExportedFile>> {
+  if (item === 'excerpt') return api.exportExcerpt({});
+  if (item === 'ocsf') return api.exportOcsf({ filter });
+  return api.exportReport({ format: item });
+}
+
 export function ExportReport() {
   const [open, setOpen] = useState(false);
   const [status, setStatus] = useState<Status>({ state: 'idle' });
+  const filter = useCaseData((s) => s.filter);
+  const root = useRef<HTMLSpanElement>(null);
 
-  async function exportAs(format: Format): Promise<void> {
+  // A menu closes when the analyst clicks anywhere else, as menus do.
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: MouseEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+
+  async function exportAs(item: Item): Promise<void> {
     setOpen(false);
-    setStatus({ state: 'exporting', format });
-    const result = await api.exportReport({ format });
+    setStatus({ state: 'exporting', item });
+    const result = await request(item, filter);
     if (!result.ok) {
       return setStatus(result.code === 'cancelled' ? { state: 'idle' } : { state: 'error', message: `Export failed: ${result.message}` });
     }
-    const { file_name, mime, data_base64, saved_to } = result.value;
+    const { file_name, mime, data_base64, saved_to, summary } = result.value;
     if (data_base64 !== undefined) download(file_name, mime, data_base64);
-    setStatus({ state: 'done', message: saved_to ? `Saved to ${saved_to}` : `Downloaded ${file_name}` });
+    const where = saved_to ? `Saved to ${saved_to}` : `Downloaded ${file_name}`;
+    setStatus({ state: 'done', message: summary ? `${where}: ${summary}` : where });
   }
 
   const busy = status.state === 'exporting';
+  const entry = (item: Item, title: string, hint?: string) => (
+    <button key={item} role="menuitem" onClick={() => void exportAs(item)} data-testid={`export-${item}`} title={hint}>
+      {title}
+    </button>
+  );
   return (
-    <span className="export-report" data-testid="export" data-status={status.state}>
+    <span className="export-report" ref={root} data-testid="export" data-status={status.state} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
       <button onClick={() => setOpen(!open)} disabled={busy} aria-haspopup="menu" aria-expanded={open} data-testid="export-button">
         {busy ? 'Exporting…' : 'Export ▾'}
       </button>
       {open && (
-        <span className="export-menu" role="menu" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-          {FORMATS.map(({ format, title }) => (
-            <button key={format} role="menuitem" onClick={() => void exportAs(format)} data-testid={`export-${format}`}>
-              {title}
-            </button>
-          ))}
+        <span className="export-menu" role="menu">
+          <span className="export-group" role="presentation">
+            Postmortem
+          </span>
+          {REPORT.map(({ item, title }) => entry(item, title))}
+          <span className="export-group" role="presentation">
+            Evidence
+          </span>
+          {entry('excerpt', 'Evidence excerpt (JSON)', 'The events the postmortem cites, with their raw records and inclusion proofs; causa verify FILE checks it')}
+          {entry('ocsf', `OCSF JSON lines: ${describeFilter(filter)}`, 'API Activity records for a SIEM, of the events the timeline filter matches')}
         </span>
       )}
       {status.state === 'done' && (
