@@ -12,7 +12,7 @@ import { getEvent, iterateEvents } from '../store/queries';
 import { eventRecord, listBundles } from '../store/verification';
 import { listTrustedKeys, readPublicKeyFile } from './trust';
 import { verdictLookup } from './verification';
-import { timeBounds } from './workbench';
+import { filterBounds } from './workbench';
 
 export function excerptCase(store: CaseStore, ids: number[]): Excerpt {
   const bundles = listBundles(store);
@@ -53,7 +53,7 @@ export async function readJsonFile(path: string): Promise<unknown> {
 
 /** The case's events as OCSF JSON lines, filtered like `causa events`; kinds without a mapping are counted. */
 export function* ocsfLines(store: CaseStore, filter: EventFilter, counts: { written: number; skipped: Map<string, number> }): Generator<string> {
-  for (const event of iterateEvents(store, filter, timeBounds(filter), verdictLookup(store))) {
+  for (const event of iterateEvents(store, filter, filterBounds(store, filter), verdictLookup(store))) {
     if (!(OCSF_KINDS as readonly string[]).includes(event.kind)) {
       counts.skipped.set(event.kind, (counts.skipped.get(event.kind) ?? 0) + 1);
       continue;
