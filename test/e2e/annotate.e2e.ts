@@ -33,7 +33,7 @@ async function openWorkbench(): Promise<{ page: Page; workbench: WorkbenchPage; 
 
 /** The agent's patch of api-service, filtered to as an analyst would: the developer's API calls. */
 async function findPatch(page: Page, workbench: WorkbenchPage) {
-  await page.getByTestId('filter-kind').selectOption('k8s_api');
+  await workbench.chooseFilter('kind', ['k8s_api']);
   await page.getByTestId('filter-actor').fill('james.w');
   await workbench.waitForTotal(4);
   const row = workbench.row('14:31:06.884').filter({ hasText: 'patch' }).last();
