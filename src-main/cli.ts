@@ -8,16 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } from './cli/export';
+import { FILTER_OPTIONS, FILTER_USAGE, filterFromOptions } from './cli/filter';
 import { startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
 import type { BundleVerdict } from './service/bundles';
 import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
-import type { EventFilter, ImportProgress, ImportReport } from './shared/contract';
+import type { ImportProgress, ImportReport } from './shared/contract';
 import type { Graph } from './shared/graph';
 import { ServiceError } from './shared/errors';
-import { EVENT_KINDS, type EventJson, type EventKind } from './shared/model';
+import type { EventJson } from './shared/model';
 
 export interface CliIo {
   stdout: { write(text: string): unknown; once?(event: 'drain', listener: () => void): unknown };
@@ -50,11 +51,12 @@ Commands:
                                              file (.causa) or evidence to import into a new case
   import PATH... --case FILE [--format F]    import evidence files or folders into a case file; the format
                                              of each file is detected from its content unless F names it
-  events CASE [--kind K] [--actor A] [--namespace NS] [--since T] [--until T] [--search TEXT] [--stages]
-                                             print the case's normalized events in time order, one line
+  events CASE [filters] [--stages]           print the case's normalized events in time order, one line
                                              per audited API call (its latest stage) unless --stages
-  graph CASE                                 print the causal graph: chains, and every edge with its
-                                             rule, strength and joining fields (--json: {nodes, edges})
+  graph CASE [filters]                       print the causal graph: chains, and every edge with its
+                                             rule, strength and joining fields (--json: {nodes, edges});
+                                             with filters, the nodes whose events match
+${FILTER_USAGE}
 ${EXPORT_USAGE}
 ${CAPTURE_USAGE}
 
@@ -142,17 +144,6 @@ function describeProgress(p: ImportProgress): string {
   return `${p.cancelling ? 'cancelling' : 'importing'} ${p.file ?? ''} (file ${Math.min(p.files_done + 1, p.files_total)} of ${p.files_total}): ${percent}%, ${p.events.toLocaleString('en')} events`;
 }
 
-function kindsOf(values: string[] | undefined): EventKind[] | undefined {
-  if (!values) return undefined;
-  const kinds = values.flatMap((v) => v.split(',')).map((k) => k.trim());
-  for (const kind of kinds) {
-    if (!(EVENT_KINDS as readonly string[]).includes(kind)) {
-      throw new UsageError(`--kind: unknown kind "${kind}" (kinds: ${EVENT_KINDS.join(', ')})`);
-    }
-  }
-  return kinds as EventKind[];
-}
-
 function describeEvent(e: EventJson): string {
   const target = e.target
     ? [e.target.resource, [e.target.namespace, e.target.name].filter(Boolean).join('/')].filter(Boolean).join(' ')
@@ -162,27 +153,11 @@ function describeEvent(e: EventJson): string {
 }
 
 async function runEvents(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {
-    kind: { type: 'string', multiple: true },
-    actor: { type: 'string' },
-    namespace: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    search: { type: 'string' },
-    stages: { type: 'boolean' },
-  });
+  const { values, positionals } = parse(args, { ...FILTER_OPTIONS, stages: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('events needs exactly one CASE file');
   const casePath = positionals[0]!;
   if (!existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
-  const filter: EventFilter = {
-    kind: kindsOf(values.kind),
-    actor: values.actor,
-    namespace: values.namespace,
-    since: values.since,
-    until: values.until,
-    search: values.search,
-    ...(values.stages ? { stages: true } : {}),
-  };
+  const filter = filterFromOptions(values, { stages: values.stages });
   const workbench = Workbench.open(casePath);
   try {
     let buffer = '';
@@ -218,13 +193,14 @@ function describeGraph(graph: Graph): string {
 }
 
 async function runGraph(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {});
+  const { values, positionals } = parse(args, FILTER_OPTIONS);
   if (positionals.length !== 1) throw new UsageError('graph needs exactly one CASE file');
   const casePath = positionals[0]!;
   if (!existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
+  const filter = filterFromOptions(values);
   const workbench = Workbench.open(casePath);
   try {
-    const graph = workbench.graph();
+    const graph = workbench.graph(filter);
     await writeWithBackpressure(io, values.json ? `${JSON.stringify(graph)}\n` : describeGraph(graph));
   } finally {
     workbench.close();

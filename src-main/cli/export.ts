@@ -9,15 +9,14 @@ import type { CliIo } from '../cli';
 import { emptyOcsfCounts, excerptCase, ocsfLines, ocsfSummary, readJsonFile, verifyExcerptAt } from '../service/evidence-export';
 import { REPORT_FORMATS, renderReport, reportCitedEvents, type ReportFormat } from '../service/report';
 import { timeBounds, Workbench } from '../service/workbench';
-import type { EventFilter } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
-import { EVENT_KINDS, type EventKind } from '../shared/model';
+import { FILTER_OPTIONS, filterFromOptions } from './filter';
 
 export const EXPORT_USAGE = `  report CASE --format md|html|pdf -o FILE   write the postmortem (PDF is printed by Chromium)
   excerpt CASE (--events ID,ID… | --cited) -o FILE
                                              the events with their raw records and inclusion proofs
                                              against the signed manifest; causa verify FILE checks it
-  export CASE --format ocsf -o FILE [--kind K] [--actor A] [--namespace NS] [--since T] [--until T] [--search TEXT]
+  export CASE --format ocsf -o FILE [filters]
                                              OCSF JSON lines (API Activity: Kubernetes API calls and MCP
                                              tool calls, with authorization decisions) for a SIEM`;
 
@@ -100,26 +99,10 @@ export async function runExcerpt(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-function kinds(values: string[] | undefined): EventKind[] | undefined {
-  if (!values) return undefined;
-  const list = values.flatMap((v) => v.split(',')).map((k) => k.trim());
-  const unknown = list.find((k) => !(EVENT_KINDS as readonly string[]).includes(k));
-  if (unknown) throw new ServiceError('invalid_input', `--kind: unknown kind "${unknown}" (kinds: ${EVENT_KINDS.join(', ')})`);
-  return list as EventKind[];
-}
-
 export async function runExport(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {
-    format: { type: 'string' },
-    kind: { type: 'string', multiple: true },
-    actor: { type: 'string' },
-    namespace: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    search: { type: 'string' },
-  });
+  const { values, positionals } = parse(args, { format: { type: 'string' }, ...FILTER_OPTIONS });
   if (values.format !== 'ocsf') throw new ServiceError('invalid_input', 'export needs --format ocsf (the one SIEM format so far)');
-  const filter: EventFilter = { kind: kinds(values.kind), actor: values.actor, namespace: values.namespace, since: values.since, until: values.until, search: values.search };
+  const filter = filterFromOptions(values);
   timeBounds(filter); // a malformed --since or --until is refused before the file is created
   const out = outPath(values.out, 'export');
   const workbench = openCase(positionals, 'export');

@@ -14,7 +14,7 @@ import { mcpSourceIds, toolResultId } from '../store/tool-calls';
 import { eventRecord, listBundles } from '../store/verification';
 import { listTrustedKeys, readPublicKeyFile } from './trust';
 import { verdictLookup } from './verification';
-import { timeBounds } from './workbench';
+import { filterBounds } from './workbench';
 
 export function excerptCase(store: CaseStore, ids: number[]): Excerpt {
   const bundles = listBundles(store);
@@ -83,7 +83,7 @@ export function* ocsfLines(store: CaseStore, filter: EventFilter, counts: OcsfCo
   const verdictOf = verdictLookup(store);
   const mcpSources = mcpSourceIds(store);
   const product = { version: CAUSA_VERSION };
-  for (const event of iterateEvents(store, calls, timeBounds(calls), verdictOf)) {
+  for (const event of iterateEvents(store, calls, filterBounds(store, calls), verdictOf)) {
     let record: Record<string, unknown> | undefined;
     if (event.kind === 'k8s_api') {
       const raw = eventRecord(store, event.id)?.raw ?? Buffer.alloc(0);

@@ -1,9 +1,11 @@
 // The causal graph of a case: every event, with its source's format, through the linker; the analyst's
-// decisions on inferred edges and the edges they drew come from the case's analysis tables.
-import { linkEvents, type AnalystInput, type LinkEvent } from '../core/link';
-import type { EventFilter } from '../shared/contract';
-import type { Graph } from '../shared/graph';
+// decisions on inferred edges and the edges they drew come from the case's analysis tables. Filters and
+// expanded background groups work on the linked case; they never link it again.
+import { buildMemberNodes, linkCaseEvents, memberEventIds, type AnalystInput, type GroupMembers, type LinkedCase, type LinkEvent } from '../core/link';
+import type { EventFilter, MethodOutput } from '../shared/contract';
+import type { Graph, GraphEdge } from '../shared/graph';
 import type { CaseStore } from '../store/case-store';
+import { eventsByIds } from '../store/event-lookups';
 import { iterateEvents, listSources, matchingEventIds, type TimeBounds } from '../store/queries';
 import { verdictLookup } from './verification';
 
@@ -14,12 +16,13 @@ function* withFormats(store: CaseStore): Generator<LinkEvent> {
 
 /** Links the whole case; with a filter, keeps the nodes whose events match it (links still see everything). */
 export function buildGraph(store: CaseStore, analyst: AnalystInput = {}, filter?: { filter: EventFilter; bounds: TimeBounds }): Graph {
-  return filterGraph(store, linkCase(store, analyst), filter);
+  const linked = linkCase(store, analyst);
+  return filterGraph(linked, filter && isFiltering(filter.filter) ? matchingEventIds(store, filter.filter, filter.bounds) : undefined);
 }
 
-/** The whole case through the linker, unfiltered. */
-export function linkCase(store: CaseStore, analyst: AnalystInput = {}): Graph {
-  return linkEvents(withFormats(store), analyst);
+/** The whole case through the linker, unfiltered, with its background groups' members. */
+export function linkCase(store: CaseStore, analyst: AnalystInput = {}): LinkedCase {
+  return linkCaseEvents(withFormats(store), analyst);
 }
 
 /**
@@ -33,18 +36,93 @@ export function graphKey(store: CaseStore): string {
   return `${row.events}:${row.last ?? 0}:${row.verified ?? 0}`;
 }
 
-/** Keeps the nodes of a linked graph whose events match the filter, and the edges, groups and chains among them. */
-export function filterGraph(store: CaseStore, graph: Graph, filter?: { filter: EventFilter; bounds: TimeBounds }): Graph {
-  if (!filter || Object.values(filter.filter).every((v) => v === undefined || (Array.isArray(v) && v.length === 0))) return graph;
-  const matching = matchingEventIds(store, filter.filter, filter.bounds);
+/** Whether a filter narrows anything (an empty list, or false, narrows nothing). */
+export function isFiltering(filter: EventFilter): boolean {
+  return Object.values(filter).some((v) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0));
+}
+
+/** How many of each member's events are `matching`, member by member, without copying the members. */
+function* matchingPerMember(members: GroupMembers, matching: ReadonlySet<number>): Generator<number> {
+  const { events, starts } = members;
+  for (let m = 0; m < starts.length; m += 1) {
+    let hits = 0;
+    for (let i = starts[m]!; i < (starts[m + 1] ?? events.length); i += 1) if (matching.has(events[i]!)) hits += 1;
+    yield hits;
+  }
+}
+
+/** The members to page through: all of them, or (the indexes of) those with an event `matching`. */
+function shownMembers(members: GroupMembers, matching: ReadonlySet<number> | undefined): { total: number; page(offset: number, limit: number): number[][] } {
+  if (matching === undefined) return { total: members.starts.length, page: (offset, limit) => memberEventIds(members, offset, limit) };
+  const indexes: number[] = [];
+  let m = 0;
+  for (const hits of matchingPerMember(members, matching)) {
+    if (hits > 0) indexes.push(m);
+    m += 1;
+  }
+  return { total: indexes.length, page: (offset, limit) => indexes.slice(offset, offset + limit).flatMap((i) => memberEventIds(members, i, 1)) };
+}
+
+/**
+ * Keeps the nodes of a linked case whose events are `matching` (all when undefined), and the edges, chains
+ * and groups among them; a group counts its members' matching events and nodes.
+ */
+export function filterGraph(linked: LinkedCase, matching: ReadonlySet<number> | undefined): Graph {
+  const { graph } = linked;
+  if (matching === undefined) return graph;
   const nodes = graph.nodes.filter((node) => node.event_ids.some((id) => matching.has(id)));
   const kept = new Set(nodes.map((node) => node.id));
+  const groups = graph.groups.flatMap((group) => {
+    const members = linked.members.get(group.id);
+    if (!members) return [];
+    let [count, shown] = [0, 0];
+    for (const hits of matchingPerMember(members, matching)) {
+      count += hits;
+      if (hits > 0) shown += 1;
+    }
+    const sample = group.event_ids.filter((id) => matching.has(id));
+    return shown === 0 ? [] : [{ ...group, count, nodes: shown, event_ids: sample }];
+  });
   return {
     nodes,
     edges: graph.edges.filter((edge) => kept.has(edge.from) && kept.has(edge.to)),
-    groups: graph.groups
-      .map((group) => ({ ...group, event_ids: group.event_ids.filter((id) => matching.has(id)) }))
-      .filter((group) => group.event_ids.length > 0),
+    groups,
     chains: graph.chains.filter((chain) => nodes.some((node) => node.chain === chain.id)),
   };
+}
+
+export type GroupPage = MethodOutput<'groupMembers'>;
+
+/**
+ * A page of a background group's members (those with an event `matching`, when given) as graph nodes,
+ * in time order: each with its decision when it is an API request (unless the graph already shows the
+ * decision), and the edges that touch them.
+ */
+export function groupMembers(
+  store: CaseStore,
+  linked: LinkedCase,
+  request: { group: string; offset: number; limit: number },
+  matching: ReadonlySet<number> | undefined,
+): GroupPage {
+  const members = linked.members.get(request.group);
+  if (!members) return { group: request.group, total: 0, offset: request.offset, nodes: [], edges: [] };
+  const shownOf = shownMembers(members, matching);
+  const page = shownOf.page(request.offset, request.limit);
+  const formats = new Map(listSources(store).map((source) => [source.name, source.format]));
+  const byId = new Map(eventsByIds(store, page.flat(), verdictLookup(store)).map((event) => [event.id, { ...event, format: formats.get(event.source) }]));
+  // Each member's events in the order the linker read them (time, then id), as eventsByIds returns them.
+  const order = new Map([...byId.keys()].map((id, index) => [id, index]));
+  const built = buildMemberNodes(
+    page.map((ids) =>
+      ids
+        .filter((id) => byId.has(id))
+        .sort((a, b) => order.get(a)! - order.get(b)!)
+        .map((id) => byId.get(id)!),
+    ),
+  );
+  const shown = new Set(linked.graph.nodes.map((node) => node.id));
+  const nodes = built.nodes.filter((node) => !shown.has(node.id));
+  const ids = new Set(built.nodes.map((node) => node.id));
+  const touching: GraphEdge[] = linked.backgroundEdges.filter((edge) => ids.has(edge.from) || ids.has(edge.to));
+  return { group: request.group, total: shownOf.total, offset: request.offset, nodes, edges: [...built.edges, ...touching] };
 }

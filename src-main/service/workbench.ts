@@ -1,7 +1,8 @@
 // The one implementation of the API contract, shared by the Electron host, web mode and the CLI. It owns
 // the open case file; transports only parse input, call it, and carry the result back.
 import { basename } from 'node:path';
-import type { EventFilter, ExportedFile, Handlers, ImportReport } from '../shared/contract';
+import type { LinkedCase } from '../core/link';
+import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
 import { ServiceError } from '../shared/errors';
@@ -17,16 +18,18 @@ import {
   kindCounts,
   listEvents,
   listSources,
+  matchingEventIds,
   type TimeBounds,
 } from '../store/queries';
+import { filterValueCounts } from '../store/event-lookups';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
-import { filterGraph, graphKey, linkCase } from './graph';
+import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
 import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { ImportMonitor } from './import-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
 import { listKubeContexts } from './capture/kubeconfig';
-import { caseVerifications, verdictLookup, verifyCaseRecords } from './verification';
+import { caseVerifications, verdictLookup, verdictSpans, verifyCaseRecords } from './verification';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -53,6 +56,15 @@ export function timeBounds(filter: EventFilter): TimeBounds {
   };
 }
 
+/** What the store needs besides the filter: its time bounds in nanoseconds, and its verdicts as source positions. */
+export function filterBounds(store: CaseStore, filter: EventFilter): TimeBounds {
+  return { ...timeBounds(filter), ...(filter.verdict && filter.verdict.length > 0 ? { verdictSpans: verdictSpans(store, filter.verdict) } : {}) };
+}
+
+function sortedCounts<T extends string>(counts: Map<string, number>): { value: T; count: number }[] {
+  return [...counts].map(([value, count]) => ({ value: value as T, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+}
+
 type CoreHandlers = Omit<Handlers, 'capabilities' | 'openEvidence'>;
 
 /** An export as web mode returns it: the bytes travel in the answer, for the browser to download. */
@@ -62,7 +74,10 @@ function asDownload(file: ExportFile): ExportedFile {
 
 export class Workbench {
   /** The case linked once per change of its events or verdicts: each filter only narrows it. */
-  private linked?: { key: string; graph: Graph };
+  private linked?: { key: string; linked: LinkedCase };
+  /** The events the last filter matched, for the graph and then each page of a group expanded under it. */
+  private matching?: { key: string; ids: Set<number> | undefined };
+  private values?: { key: string; value: MethodOutput<'filterValues'> };
 
   private constructor(readonly store: CaseStore) {}
 
@@ -128,22 +143,55 @@ export class Workbench {
     if (this.backgroundIndexing) void this.indexSearch();
   }
 
-  /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
-  graph(filter: EventFilter = {}): Graph {
-    const bounds = timeBounds(filter);
+  /** The case through the linker, linked again only when its events, verdicts or the analyst's edges changed. */
+  private linkedCase(): { key: string; linked: LinkedCase } {
     // The analyst's decisions and drawn edges change chains: the journal's length is part of the key.
     const state = analysisState(this.store);
     const key = `${graphKey(this.store)}:${state.entries}`;
     if (this.linked?.key !== key) {
       const analyst = { decisions: new Map(state.decisions.map((d) => [d.edge, d.decision])), edges: state.edges };
-      this.linked = { key, graph: linkCase(this.store, analyst) };
+      this.linked = { key, linked: linkCase(this.store, analyst) };
     }
-    return filterGraph(this.store, this.linked.graph, { filter, bounds });
+    return this.linked;
+  }
+
+  /** The ids of the events a filter matches (undefined when it narrows nothing), kept for the next call. */
+  private matchingIds(linkedKey: string, filter: EventFilter): Set<number> | undefined {
+    const key = `${linkedKey}|${JSON.stringify(filter)}`;
+    if (this.matching?.key !== key) {
+      this.matching = { key, ids: isFiltering(filter) ? matchingEventIds(this.store, filter, filterBounds(this.store, filter)) : undefined };
+    }
+    return this.matching.ids;
+  }
+
+  /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
+  graph(filter: EventFilter = {}): Graph {
+    const { key, linked } = this.linkedCase();
+    return filterGraph(linked, this.matchingIds(key, filter));
+  }
+
+  /** A page of a background group's members as nodes, under the same filter as the graph. */
+  groupMembers(request: { group: string; filter: EventFilter; offset: number; limit: number }): MethodOutput<'groupMembers'> {
+    const { key, linked } = this.linkedCase();
+    return groupMembers(this.store, linked, request, this.matchingIds(key, request.filter));
+  }
+
+  /** Namespaces, outcomes and taint labels with their counts, counted once per change of the events. */
+  filterValues(): MethodOutput<'filterValues'> {
+    const key = graphKey(this.store);
+    if (this.values?.key !== key) {
+      const counts = filterValueCounts(this.store);
+      this.values = {
+        key,
+        value: { namespaces: sortedCounts(counts.namespaces), outcomes: sortedCounts(counts.outcomes), taints: sortedCounts(counts.taints) },
+      };
+    }
+    return this.values.value;
   }
 
   /** Every event matching the filter, in time order, streamed from the case file. */
   events(filter: EventFilter): Generator<EventJson> {
-    return iterateEvents(this.store, filter, timeBounds(filter), verdictLookup(this.store));
+    return iterateEvents(this.store, filter, filterBounds(this.store, filter), verdictLookup(this.store));
   }
 
   /** The contract's methods that do not depend on the transport. */
@@ -157,7 +205,7 @@ export class Workbench {
       verification: caseVerifications(this.store),
     }),
     listEvents: ({ filter, offset, limit }) => {
-      const bounds = timeBounds(filter);
+      const bounds = filterBounds(this.store, filter);
       return {
         total: countEvents(this.store, filter, bounds),
         events: listEvents(this.store, filter, bounds, { offset, limit }, verdictLookup(this.store)),
@@ -178,6 +226,8 @@ export class Workbench {
     cancelImport: () => ({ cancelled: this.imports.cancel() }),
     verifyCase: () => verifyCaseRecords(this.store),
     graph: ({ filter }) => this.graph(filter),
+    groupMembers: (request) => this.groupMembers(request),
+    filterValues: () => this.filterValues(),
     analysis: () => analysisState(this.store),
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
@@ -188,9 +238,9 @@ export class Workbench {
     journal: () => journalReport(this.store),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
-    locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, timeBounds(filter), id) ?? null }),
+    locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }),
     histogram: ({ filter, buckets }) => {
-      const { start, end, counts } = eventHistogram(this.store, filter, timeBounds(filter), buckets);
+      const { start, end, counts } = eventHistogram(this.store, filter, filterBounds(this.store, filter), buckets);
       return { ...(start !== undefined && end !== undefined ? { start: formatNanos(start), end: formatNanos(end) } : {}), counts };
     },
     importFiles: ({ files }) =>

@@ -2,8 +2,8 @@
 // surface, the HTTP routes and the renderer's client are all derived from `contract`; nothing restates it.
 import { z } from 'zod';
 import { AnalysisState, JournalAction, JournalReport } from './analysis';
-import { Graph } from './graph';
-import { EVENT_KINDS, EventJson, RecordError } from './model';
+import { Graph, GraphEdge, GraphNode } from './graph';
+import { EVENT_KINDS, EventJson, OUTCOMES, RECORD_VERDICTS, RecordError } from './model';
 
 export const ERROR_CODES = [
   'unauthorized',
@@ -25,12 +25,33 @@ export interface ApiError {
 }
 export type ApiResult<T> = { ok: true; value: T } | ApiError;
 
+/**
+ * A list filter: one value or several, kept as a list. A single value stays accepted (`"kind": "prompt"`,
+ * as `--kind prompt` on the command line); several match any of them.
+ */
+function anyOf<T extends z.ZodType<string>>(value: T) {
+  return z
+    .union([value, z.array(value).max(100)])
+    .transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]))
+    .optional();
+}
+
+/**
+ * What the timeline lists and the graph shows, one model for the UI, the API and the CLI. Fields combine
+ * with AND; the values of one list field with OR (`kind: [k8s_api, authz_decision]`, `outcome: [failure,
+ * denied]`). An empty list filters nothing.
+ */
 export const EventFilter = z.object({
-  kind: z.array(z.enum(EVENT_KINDS)).optional(),
+  kind: anyOf(z.enum(EVENT_KINDS)),
   /** Matches the actor id or the person it acted for, case-insensitively, as a substring. */
   actor: z.string().max(500).optional(),
-  /** The target's namespace, exactly (Kubernetes namespace names are lowercase DNS labels). */
-  namespace: z.string().max(253).optional(),
+  /** The target's namespace, exactly. */
+  namespace: anyOf(z.string().min(1).max(253)),
+  outcome: anyOf(z.enum(OUTCOMES)),
+  /** The record's verification verdict, as every row and node shows it. */
+  verdict: anyOf(z.enum(RECORD_VERDICTS)),
+  /** Where the input came from (`user`, `model`, `tool_output` …): any of the record's taint labels. */
+  taint: anyOf(z.string().min(1).max(100)),
   /** RFC 3339 bounds, inclusive. */
   since: z.string().max(64).optional(),
   until: z.string().max(64).optional(),
@@ -246,6 +267,32 @@ export const contract = {
   verifyCase: method(z.object({}), z.array(VerificationSummary)),
   /** The causal graph; with a filter, the nodes whose events match it (links are made over the whole case). */
   graph: method(z.object({ filter: EventFilter.default({}) }), Graph),
+  /**
+   * The member nodes of a background group (`groups[].id` of the graph), a page at a time in time order,
+   * with their authorization decisions and the edges among them and to the graph's nodes: what the view
+   * draws when the analyst expands the group. Under a filter, the members whose events match it.
+   */
+  groupMembers: method(
+    z.object({
+      group: z.string().min(1).max(1000),
+      filter: EventFilter.default({}),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    z.object({ group: z.string(), total: z.number().int(), offset: z.number().int(), nodes: z.array(GraphNode), edges: z.array(GraphEdge) }),
+  ),
+  /**
+   * The values the filter bar offers, with how many events hold each: namespaces, outcomes and taint
+   * labels (kinds are in caseInfo). Counted over the whole case, stages included.
+   */
+  filterValues: method(
+    z.object({}),
+    z.object({
+      namespaces: z.array(z.object({ value: z.string(), count: z.number().int() })),
+      outcomes: z.array(z.object({ value: z.enum(OUTCOMES), count: z.number().int() })),
+      taints: z.array(z.object({ value: z.string(), count: z.number().int() })),
+    }),
+  ),
   /** The analyst's annotations, decisions, drawn edges, notes and story, replayed from the journal. */
   analysis: method(z.object({}), AnalysisState),
   /** Appends one analyst action to the case's hash-chained journal. */

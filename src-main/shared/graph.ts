@@ -56,8 +56,10 @@ export const NodeGroup = z.object({
   id: z.string(),
   label: z.string(),
   lane: z.enum(LANES),
+  /** How many events the group holds, and how many nodes they make (the stages of a request are one). */
   count: z.number().int(),
-  /** At most a few hundred of the group's event ids, to expand it on demand. */
+  nodes: z.number().int(),
+  /** At most a few hundred of the group's event ids (the API's groupMembers expands the group as nodes). */
   event_ids: z.array(z.number().int()),
 });
 export type NodeGroup = z.infer<typeof NodeGroup>;

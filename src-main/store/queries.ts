@@ -9,7 +9,7 @@ import type { CaseStore } from './case-store';
 /** Names the verification verdict of a record: its source and position → the verdict word. */
 export type VerdictOf = (sourceId: number, position: number) => string | undefined;
 
-interface EventDbRow {
+export interface EventDbRow {
   id: number;
   source_id: number;
   source_name: string;
@@ -35,7 +35,7 @@ interface EventDbRow {
   text: string | null;
 }
 
-const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, e.position, e.raw_sha256, e.time, e.kind, e.action,
+export const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, e.position, e.raw_sha256, e.time, e.kind, e.action,
   e.actor_type, e.actor_id, e.on_behalf_of, e.target_api_group, e.target_resource, e.target_namespace,
   e.target_name, e.target_uid, e.outcome, e.authz_decision, e.authz_reason, e.keys, e.taint, e.text`;
 
@@ -44,7 +44,7 @@ function present<T extends Record<string, unknown>>(value: T): T | undefined {
   return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
 }
 
-function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
+export function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
   const event: EventJson = {
     id: row.id,
     source: row.source_name,
@@ -83,6 +83,46 @@ function likePattern(text: string): string {
 export interface TimeBounds {
   since?: bigint;
   until?: bigint;
+  /**
+   * The verdict filter as the service resolves it (verdicts come from verification runs, not from a
+   * column): the positions of each source whose records have a verdict asked for. Empty: nothing matches.
+   */
+  verdictSpans?: VerdictSpan[];
+}
+
+/** Records of one source at positions from `from` (inclusive) to `before` (exclusive); open ends unbounded. */
+export interface VerdictSpan {
+  source_id: number;
+  from?: number;
+  before?: number;
+}
+
+function marks(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
+/** The list filters beyond kind (outcome, namespace, taint, verdict): any of a field's values matches. */
+function valuePredicates(filter: EventFilter, bounds: TimeBounds): { clauses: string[]; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  for (const [column, values] of [['e.outcome', filter.outcome], ['e.target_namespace', filter.namespace]] as const) {
+    if (!values || values.length === 0) continue;
+    clauses.push(`${column} IN (${marks(values)})`);
+    params.push(...values);
+  }
+  if (filter.taint && filter.taint.length > 0) {
+    clauses.push(`EXISTS (SELECT 1 FROM json_each(e.taint) t WHERE t.value IN (${marks(filter.taint)}))`);
+    params.push(...filter.taint);
+  }
+  if (filter.verdict && filter.verdict.length > 0) {
+    if (!bounds.verdictSpans) throw new Error('a verdict filter needs its spans resolved (service/verification.ts verdictSpans)');
+    const spans = bounds.verdictSpans.map((span) => {
+      params.push(span.source_id, ...(span.from !== undefined ? [span.from] : []), ...(span.before !== undefined ? [span.before] : []));
+      return `(e.source_id = ?${span.from !== undefined ? ' AND e.position >= ?' : ''}${span.before !== undefined ? ' AND e.position < ?' : ''})`;
+    });
+    clauses.push(spans.length > 0 ? `(${spans.join(' OR ')})` : '0');
+  }
+  return { clauses, params };
 }
 
 function whereClause(store: CaseStore, filter: EventFilter, bounds: TimeBounds, latestOnly = !filter.stages): { sql: string; params: unknown[] } {
@@ -98,10 +138,6 @@ function whereClause(store: CaseStore, filter: EventFilter, bounds: TimeBounds, 
     clauses.push(`(e.actor_id IN (${names}) OR e.on_behalf_of IN (${names}))`);
     params.push(likePattern(filter.actor), likePattern(filter.actor));
   }
-  if (filter.namespace) {
-    clauses.push('e.target_namespace = ?');
-    params.push(filter.namespace);
-  }
   if (bounds.since !== undefined) {
     clauses.push('e.time_ns >= ?');
     params.push(bounds.since);
@@ -110,6 +146,9 @@ function whereClause(store: CaseStore, filter: EventFilter, bounds: TimeBounds, 
     clauses.push('e.time_ns <= ?');
     params.push(bounds.until);
   }
+  const values = valuePredicates(filter, bounds);
+  clauses.push(...values.clauses);
+  params.push(...values.params);
   if (filter.search) {
     // Three characters or more: the trigram index answers a quoted phrase, which is the substring. Shorter
     // text has no trigram to look up, so the records are scanned.

@@ -15,6 +15,7 @@ import { WorkbenchPage } from './pages/workbench';
 const PATCH = 'patch deployments production/api-service';
 const RS_CREATE = /^create replicasets production\/api-service-/;
 const POD_CREATE = /^create pods production\/api-service-/;
+const CONTROLLERS = 'system:kube-controller-manager';
 
 let browser: Browser;
 let served: Served;
@@ -153,7 +154,7 @@ describe('the causal graph of INC-0047', () => {
     const group = page.getByTestId('background-group').first();
     const groupLabel = (await group.locator('.group-label').textContent())!;
     const actor = groupLabel.replace(/^\S+ by /, '');
-    await group.click();
+    await group.getByTestId('group-list').click();
     await graph.ready(actor);
     expect(await page.getByTestId('filter-actor').inputValue()).toBe(actor);
     await expect.poll(() => workbench.total()).toBeGreaterThanOrEqual(Number((await group.locator('.group-count').textContent())!.replace(/,/g, '')));
@@ -161,6 +162,100 @@ describe('the causal graph of INC-0047', () => {
     for (const who of groupActors) expect(who).toContain(actor);
     await page.screenshot({ path: join(SCREENSHOTS, 'graph-background-group.png') });
 
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a background group expands into the graph on demand, a page at a time, and its nodes select like any', async () => {
+    const { page, workbench, graph, errors } = await openGraph();
+    const before = await workbench.total();
+    const nodesBefore = await graph.shownCount();
+    await page.getByTestId('background-groups').locator('summary').click();
+    // The controller manager's routine requests: over a thousand events, far more than one page.
+    const group = page.locator(`[data-testid=background-group][data-group-id="g:api:k8s_api:${CONTROLLERS}"]`);
+    const status = group.getByTestId('group-status');
+    await group.getByTestId('group-expand').click();
+    await page.waitForSelector('[data-testid=background-group][data-expanded=true] [data-testid=group-status][data-shown="100"]');
+    await graph.ready();
+    expect(Number(await status.getAttribute('data-total'))).toBeGreaterThan(200);
+    expect(await status.textContent()).toMatch(/^100 of [\d,]+ drawn/);
+    expect(await page.getByTestId('expanded-groups').getAttribute('data-members')).toBe('100');
+    // Each request brings its authorization decision; the chain on screen stays.
+    const withPage = await graph.shownCount();
+    expect(withPage).toBeGreaterThanOrEqual(nodesBefore + 100);
+    expect(await graph.chainPicker.inputValue()).not.toBe('all');
+
+    // "Show more" draws the next page, still laid out in the worker.
+    await group.getByTestId('group-more').click();
+    await page.waitForSelector('[data-testid=group-status][data-shown="200"]');
+    await graph.ready();
+    expect(await graph.shownCount()).toBeGreaterThanOrEqual(withPage + 100);
+    expect(await page.getByTestId('expanded-groups').getAttribute('data-members')).toBe('200');
+
+    // The view moved to the new page's first member: in the API lane, drawn as background.
+    const members = graph.nodes.and(page.locator('[data-background=true][data-kind=k8s_api]'));
+    await members.first().waitFor();
+    const memberId = (await (await graph.firstInView(members)).getAttribute('data-node-id'))!;
+    const member = graph.nodeById(memberId);
+    const apiLane = page.locator('[data-testid=lane-label][data-lane=api]');
+    const [box, lane] = [(await member.boundingBox())!, (await apiLane.boundingBox())!];
+    expect(box.y).toBeGreaterThanOrEqual(lane.y - 1);
+    expect(box.y + box.height).toBeLessThanOrEqual(lane.y + lane.height + 1);
+    expect(await graph.node(/^allow: RBAC/).and(page.locator('[data-background=true]')).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-group-expanded.png') });
+
+    // Selecting a member selects its row in the timeline (scrolled to it) and shows it in the inspector.
+    await member.click();
+    await expect.poll(() => member.getAttribute('data-selected')).toBe('true');
+    const selectedRow = page.locator('[data-testid=timeline-row][aria-selected=true]');
+    await selectedRow.waitFor();
+    expect(`e${await selectedRow.getAttribute('data-event-id')}`).toBe(memberId);
+    expect(await selectedRow.locator('.cell.actor').getAttribute('title')).toBe(CONTROLLERS);
+    const [row, timeline] = [(await selectedRow.boundingBox())!, (await workbench.timeline.boundingBox())!];
+    expect(row.y).toBeGreaterThanOrEqual(timeline.y);
+    expect(row.y + row.height).toBeLessThanOrEqual(timeline.y + timeline.height);
+    await expect.poll(() => graph.links.getAttribute('data-node-id')).toBe(memberId);
+    expect(await graph.links.textContent()).toContain('in no chain');
+    expect(await graph.edges.and(page.locator('[data-direction=in][data-rule=authz-annotation]')).textContent()).toContain('RBAC: allowed');
+    expect(await page.getByTestId('normalized-fields').textContent()).toContain(CONTROLLERS);
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-group-member-selected.png') });
+
+    // A timeline row of another member selects its node in the graph.
+    const otherRow = page.locator('[data-testid=timeline-row][aria-selected=false]').filter({ hasText: 'kube-controller-manager' }).first();
+    const otherId = (await otherRow.getAttribute('data-node-id'))!;
+    await otherRow.click();
+    await expect.poll(() => graph.nodeById(otherId).getAttribute('data-selected')).toBe('true');
+
+    // Two kinds at once: the timeline lists both and only them; the graph keeps the group, narrowed alike.
+    await workbench.chooseFilter('kind', ['k8s_api', 'workload_event']);
+    await graph.ready('"kind":["k8s_api","workload_event"]');
+    await expect.poll(() => workbench.total()).toBe(1984 + 307);
+    // The timeline draws only the rows on screen: each of them is of one of the two kinds, and the total
+    // is both kinds' counts (1,984 API calls and 307 Events).
+    const kindsShown = () => workbench.rows.evaluateAll((rows) => [...new Set(rows.map((r) => r.querySelector('.cell.kind')?.textContent ?? ''))]);
+    for (const kind of await kindsShown()) expect(['k8s api', 'workload event']).toContain(kind);
+    expect((await graph.root.getAttribute('data-kinds'))!.split(',').every((k) => ['k8s_api', 'workload_event', 'authz_decision'].includes(k))).toBe(true);
+    expect(await status.getAttribute('data-shown')).toBe('200');
+    expect(Number(await graph.root.getAttribute('data-members'))).toBeGreaterThanOrEqual(200);
+    await page.getByTestId('filter-kind-button').click();
+    await page.getByTestId('filter-kind-menu').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'filter-bar-kinds.png') });
+    await page.keyboard.press('Escape');
+
+    // A kind the group does not hold collapses it: its members are no longer drawn.
+    await page.getByTestId('filter-kind-button').click();
+    await page.getByTestId('filter-kind-menu').locator('[data-value=k8s_api]').uncheck();
+    await page.getByTestId('filter-kind-menu').locator('[data-value=tool_call]').check();
+    await page.keyboard.press('Escape');
+    await graph.ready('"kind":["workload_event","tool_call"]');
+    await expect.poll(() => workbench.total()).toBe(307 + 12);
+    for (const kind of await kindsShown()) expect(['workload event', 'tool call']).toContain(kind);
+    expect((await graph.root.getAttribute('data-kinds'))!.split(',').every((k) => ['tool_call', 'workload_event'].includes(k))).toBe(true);
+    expect(await graph.root.getAttribute('data-members')).toBe('0');
+    expect(await page.getByTestId('expanded-groups').count()).toBe(0);
+
+    await page.getByTestId('filter-clear').click();
+    await expect.poll(() => workbench.total()).toBe(before);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -192,7 +192,7 @@ describe('the built-in INC-0047 sample (what `npm run demo` opens)', () => {
     await page.getByTestId('filter-actor').fill('james.w');
     // The developer's two prompts, and everything the agent and its MCP server did for him.
     await workbench.waitForTotal(24);
-    await page.getByTestId('filter-kind').selectOption('k8s_api');
+    await workbench.chooseFilter('kind', ['k8s_api']);
     await workbench.waitForTotal(4);
     const patch = workbench.row('14:31:06.884').filter({ hasText: 'patch' }).last();
     await patch.click();
@@ -235,7 +235,7 @@ describe('verification verdicts in the workbench', () => {
     const problems = await panel.getByTestId('verification-problem').allTextContents();
     expect(problems).toContain('sources/k8s-audit/audit.jsonl: chain broken at record 340: record modified');
     expect(await panel.textContent()).toContain('valid, key 8fa1015f76');
-    await page.getByTestId('filter-kind').selectOption('k8s_api');
+    await workbench.chooseFilter('kind', ['k8s_api']);
     await page.getByTestId('filter-actor').fill('james.w');
     await workbench.waitForTotal(4);
     const verdicts = await page.getByTestId('timeline-row').evaluateAll((rows) =>

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli';
 import type { ImportReport } from '../../src-main/shared/contract';
+import type { Graph } from '../../src-main/shared/graph';
 import type { EventJson } from '../../src-main/shared/model';
 
 const CORPUS = new URL('../../../shared/corpus/k8s-audit/', import.meta.url).pathname;
@@ -22,6 +23,18 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'causa-cli-'));
+}
+
+let sample: Promise<string> | undefined;
+/** The built-in INC-0047 sample imported once, for the filters whose values the corpus lacks (outcomes, verdicts). */
+function sampleCase(): Promise<string> {
+  sample ??= (async () => {
+    const casePath = join(tempDir(), 'sample.causa');
+    const result = await run('import', new URL('../../resources/samples/inc-0047', import.meta.url).pathname, '--case', casePath);
+    expect(result.code, result.stderr).toBe(0);
+    return casePath;
+  })();
+  return sample;
 }
 
 describe('causa import', () => {
@@ -155,6 +168,34 @@ describe('causa events', () => {
     expect(secrets.every((e) => e.target?.resource === 'secrets')).toBe(true);
   });
 
+  it('takes several values of a list filter, repeated or comma-separated, any of which matches', async () => {
+    const casePath = await sampleCase();
+    const lines = async (...args: string[]) => {
+      const result = await run('events', casePath, '--json', ...args);
+      expect(result.code, result.stderr).toBe(0);
+      return result.stdout.trim() === '' ? [] : result.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
+    };
+    const ids = (events: EventJson[]) => events.map((e) => e.id);
+    const success = await lines('--outcome', 'success');
+    const failure = await lines('--outcome', 'failure');
+    expect(success.length).toBeGreaterThan(0);
+    expect(failure.length).toBeGreaterThan(0);
+    const both = await lines('--outcome', 'success,failure');
+    expect(ids(both).sort((a, b) => a - b)).toEqual([...ids(success), ...ids(failure)].sort((a, b) => a - b));
+    expect(ids(await lines('--outcome', 'success', '--outcome', 'failure'))).toEqual(ids(both));
+    const namespaces = [...new Set(both.map((e) => e.target?.namespace).filter((n): n is string => n !== undefined))].slice(0, 2);
+    expect(namespaces.length).toBeGreaterThan(0);
+    const inThem = await lines('--namespace', namespaces.join(','), '--outcome', 'success,failure');
+    expect(inThem.length).toBeGreaterThan(0);
+    expect(inThem.every((e) => namespaces.includes(e.target!.namespace!) && ['success', 'failure'].includes(e.outcome))).toBe(true);
+    // The sample's bundle seals its record streams (intact); the listings are hashed whole (unverifiable).
+    expect(await lines('--verdict', 'broken')).toEqual([]);
+    const unverifiable = await lines('--verdict', 'unverifiable');
+    expect(unverifiable.length).toBeGreaterThan(0);
+    expect(unverifiable.every((e) => e.verdict === 'unverifiable')).toBe(true);
+    expect((await lines('--verdict', 'intact,unverifiable')).length).toBe((await lines()).length);
+  });
+
   it('prints a readable line per event without --json', async () => {
     const casePath = await corpusCase();
     const result = await run('events', casePath, '--search', 'test-pod-1');
@@ -163,11 +204,39 @@ describe('causa events', () => {
 
   it.each([
     [['--kind', 'bogus'], /--kind: unknown kind "bogus"/],
+    [['--kind', 'k8s_api,'], /--kind: an empty value/],
+    [['--outcome', 'forbidden'], /--outcome: unknown outcome "forbidden" \(outcomes: success, failure, denied, error, unknown\)/],
+    [['--verdict', 'tampered'], /--verdict: unknown verdict "tampered"/],
     [['--since', 'yesterday'], /since: "yesterday" is not an RFC 3339 time/],
   ])('exits 2 on a bad filter %j', async (args, message) => {
     const casePath = await corpusCase();
     const result = await run('events', casePath, ...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe('causa graph', () => {
+  it('narrows the graph with the filters of causa events', async () => {
+    const casePath = await sampleCase();
+    const graph = async (...args: string[]) => {
+      const result = await run('graph', casePath, '--json', ...args);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as Graph;
+    };
+    const whole = await graph();
+    const kinds = await graph('--kind', 'tool_call', '--kind', 'prompt');
+    expect(kinds.nodes.length).toBeGreaterThan(0);
+    expect(kinds.nodes.length).toBeLessThan(whole.nodes.length);
+    expect(new Set(kinds.nodes.map((n) => n.kind))).toEqual(new Set(['tool_call', 'prompt']));
+    expect((await graph('--kind', 'tool_call,prompt')).nodes.map((n) => n.id)).toEqual(kinds.nodes.map((n) => n.id));
+    const failing = await graph('--outcome', 'failure,denied', '--namespace', 'production');
+    expect(failing.nodes.length).toBeGreaterThan(0);
+    expect(failing.nodes.every((n) => n.target?.namespace === 'production' || n.kind === 'authz_decision')).toBe(true);
+    const text = await run('graph', casePath, '--kind', 'workload_event');
+    expect(text.stdout).toMatch(/background events? in \d+ groups?\n$/);
+    const bad = await run('graph', casePath, '--outcome', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--outcome: unknown outcome "nope"/);
   });
 });

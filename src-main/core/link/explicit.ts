@@ -114,7 +114,7 @@ function linkToolCalls(nodes: NodeDraft[], edges: EdgeSet): void {
 }
 
 /** An API request's authorization annotations: the decision node → the request it decided. */
-function linkDecisions(built: BuiltNodes, byId: Map<string, NodeDraft>, edges: EdgeSet): void {
+export function linkDecisions(built: BuiltNodes, byId: Map<string, NodeDraft>, edges: EdgeSet): void {
   for (const [api, decision] of built.authzOf) {
     const node = byId.get(api)!;
     edges.add(byId.get(decision)!, node, 'authz-annotation', 'explicit', [

@@ -1,7 +1,7 @@
 // The linker: the case's events in, the causal graph out (nodes, edges with rule, strength and the
 // fields that joined them, chains, and background groups). Pure: the same events give the same graph.
 import type { ChainSummary, Graph, GraphEdge, GraphNode, NodeGroup } from '../../shared/graph';
-import { EdgeSet, linkExplicit } from './explicit';
+import { EdgeSet, linkDecisions, linkExplicit } from './explicit';
 import { linkToolTargets } from './inferred';
 import { buildNodes, compareNodes, isNotable, type LinkEvent, type NodeDraft } from './nodes';
 
@@ -16,6 +16,28 @@ export interface AnalystInput {
 /** Kinds an analyst looks for even when nothing links them (a lone prompt or tool call is a lead). */
 const ALWAYS_SHOWN = new Set(['prompt', 'tool_call', 'tool_result', 'human_action', 'alert', 'policy_decision']);
 const GROUP_SAMPLE = 200;
+
+/**
+ * The members of one background group, as event ids only: a case of a million routine requests must not
+ * keep a million nodes alive between two expansions. The nodes are built again from their events.
+ */
+export interface GroupMembers {
+  /** Every member node's event ids, one node after another, in the graph's time order. */
+  events: number[];
+  /** Where each member node's ids start in `events`. */
+  starts: number[];
+}
+
+/** The case's graph with what it leaves out: each background group's members, to expand on demand. */
+export interface LinkedCase {
+  graph: Graph;
+  members: ReadonlyMap<string, GroupMembers>;
+  /**
+   * Edges with a background end other than a request's own decision (which is built with the request):
+   * by the rule for chains, only edges the analyst rejected. Kept so that an expanded member still lists them.
+   */
+  backgroundEdges: readonly GraphEdge[];
+}
 
 function toNode(draft: NodeDraft, chain: number | undefined): GraphNode {
   return {
@@ -110,23 +132,60 @@ function summarize(nodes: GraphNode[]): ChainSummary[] {
   return chains.sort((a, b) => agentic(b) - agentic(a) || b.notable - a.notable || b.nodes - a.nodes || a.id - b.id);
 }
 
-function groupBackground(nodes: NodeDraft[]): NodeGroup[] {
+function groupBackground(nodes: NodeDraft[]): { groups: NodeGroup[]; members: Map<string, GroupMembers> } {
   const groups = new Map<string, NodeGroup>();
+  const members = new Map<string, GroupMembers>();
   for (const node of nodes) {
     const who = node.actor?.id ?? 'unknown actor';
     const id = `g:${node.lane}:${node.kind}:${who}`;
     let group = groups.get(id);
-    if (!group) {
-      group = { id, label: `${node.kind} by ${who}`, lane: node.lane, count: 0, event_ids: [] };
+    let of = members.get(id);
+    if (!group || !of) {
+      group = { id, label: `${node.kind} by ${who}`, lane: node.lane, count: 0, nodes: 0, event_ids: [] };
+      of = { events: [], starts: [] };
       groups.set(id, group);
+      members.set(id, of);
     }
     group.count += node.eventIds.length;
+    group.nodes += 1;
     if (group.event_ids.length < GROUP_SAMPLE) group.event_ids.push(...node.eventIds.slice(0, GROUP_SAMPLE - group.event_ids.length));
+    of.starts.push(of.events.length);
+    for (const eventId of node.eventIds) of.events.push(eventId);
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+  return { groups: [...groups.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id)), members };
+}
+
+/** The event ids of each member node of a group, from `offset`, `limit` nodes at most. */
+export function memberEventIds(members: GroupMembers, offset: number, limit: number): number[][] {
+  const out: number[][] = [];
+  for (let i = offset; i < Math.min(members.starts.length, offset + limit); i += 1) {
+    out.push(members.events.slice(members.starts[i], members.starts[i + 1] ?? members.events.length));
+  }
+  return out;
+}
+
+/**
+ * Background members as graph nodes, each built from its own events exactly as the linker built it
+ * (the stages of a request are one node; a recurring Event is one), with the authorization decision a
+ * request brings and the edge between the two. Members are in no chain.
+ */
+export function buildMemberNodes(members: readonly (readonly LinkEvent[])[]): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const nodes: GraphNode[] = [];
+  const edges = new EdgeSet();
+  for (const events of members) {
+    const built = buildNodes(events);
+    linkDecisions(built, new Map(built.nodes.map((node) => [node.id, node])), edges);
+    for (const draft of built.nodes) nodes.push(toNode(draft, undefined));
+  }
+  return { nodes, edges: edges.all() };
 }
 
 export function linkEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = {}): Graph {
+  return linkCaseEvents(events, analyst).graph;
+}
+
+/** The linker, keeping what a background group needs to be expanded later. */
+export function linkCaseEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = {}): LinkedCase {
   const built = buildNodes(events);
   const byId = new Map(built.nodes.map((node) => [node.id, node]));
   const edges = new EdgeSet();
@@ -156,5 +215,9 @@ export function linkEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = 
   }
   const kept = new Set(shown.map((node) => node.id));
   const keptEdges = graphEdges.filter((edge) => kept.has(edge.from) && kept.has(edge.to));
-  return { nodes: shown, edges: keptEdges, groups: groupBackground(background), chains: summarize(shown) };
+  // A background request's decision comes back with it when its group is expanded.
+  const backgroundIds = new Set(background.flatMap((draft) => [draft.id, built.authzOf.get(draft.id) ?? draft.id]));
+  const backgroundEdges = graphEdges.filter((edge) => edge.rule !== 'authz-annotation' && (backgroundIds.has(edge.from) || backgroundIds.has(edge.to)));
+  const { groups, members } = groupBackground(background);
+  return { graph: { nodes: shown, edges: keptEdges, groups, chains: summarize(shown) }, members, backgroundEdges };
 }

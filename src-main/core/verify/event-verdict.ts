@@ -1,7 +1,8 @@
+import type { RecordVerdict } from '../../shared/model';
 import type { SourceVerdict } from './bundle';
 
-/** The words a single record's verdict can take, shown on every timeline row and graph node. */
-export type RecordVerdict = 'intact' | 'unsigned' | 'broken' | 'unverifiable';
+/** The words a single record's verdict can take (shared/model.ts), shown on every timeline row and graph node. */
+export type { RecordVerdict };
 
 /**
  * The verdict of one record, from the verdict of its source: a record before the first bad one still

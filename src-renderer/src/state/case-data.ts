@@ -1,14 +1,18 @@
 // The open case as the UI sees it: its summary, the active filter, and the timeline's rows fetched a page
 // at a time (a case may hold millions of events; only what is on screen is ever loaded).
 import { create } from 'zustand';
-import type { CaseInfo, EventFilter } from '../../../src-main/shared/contract';
+import type { CaseInfo, EventFilter, MethodOutput } from '../../../src-main/shared/contract';
 import type { EventJson } from '../../../src-main/shared/model';
 import { api } from '../api';
 
 export const PAGE_SIZE = 200;
 
+type FilterValues = MethodOutput<'filterValues'>;
+
 interface CaseDataState {
   info?: CaseInfo;
+  /** Namespaces, outcomes and taint labels with their counts: fetched when a filter menu first needs them. */
+  values?: FilterValues;
   error?: string;
   filter: EventFilter;
   /** Number of events matching the filter; undefined until the first page arrives. */
@@ -19,9 +23,12 @@ interface CaseDataState {
   refresh(): Promise<void>;
   setFilter(patch: Partial<EventFilter>): void;
   ensurePage(page: number): void;
+  loadValues(): void;
 }
 
 const inFlight = new Set<string>();
+/** Bumped by each refresh (an import changes the counts); a filter change does not change them. */
+let valuesSeq = 0;
 
 export const useCaseData = create<CaseDataState>((set, get) => ({
   filter: {},
@@ -30,7 +37,9 @@ export const useCaseData = create<CaseDataState>((set, get) => ({
 
   async refresh() {
     const generation = get().generation + 1;
-    set({ generation, pages: {}, total: undefined });
+    valuesSeq += 1;
+    inFlight.delete('values');
+    set({ generation, pages: {}, total: undefined, values: undefined });
     const info = await api.caseInfo({});
     if (!info.ok) return set({ error: info.message });
     set({ info: info.value, error: undefined });
@@ -40,6 +49,17 @@ export const useCaseData = create<CaseDataState>((set, get) => ({
   setFilter(patch) {
     set((state) => ({ filter: { ...state.filter, ...patch }, generation: state.generation + 1, pages: {}, total: undefined }));
     get().ensurePage(0);
+  },
+
+  loadValues() {
+    if (get().values || inFlight.has('values')) return;
+    inFlight.add('values');
+    const seq = valuesSeq;
+    void api.filterValues({}).then((result) => {
+      if (seq !== valuesSeq) return;
+      inFlight.delete('values');
+      if (result.ok) set({ values: result.value });
+    });
   },
 
   ensurePage(page) {

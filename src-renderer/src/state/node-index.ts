@@ -5,6 +5,7 @@
 // of annotated nodes stay known when the filter hides them.
 import { create } from 'zustand';
 import type { EventFilter } from '../../../src-main/shared/contract';
+import type { GraphNode } from '../../../src-main/shared/graph';
 import { api } from '../api';
 import { eventNodeId } from '../features/annotate/drag';
 
@@ -21,6 +22,21 @@ interface NodeIndexState {
   /** Bumped per request so a late answer for an old filter is dropped. */
   generation: number;
   load(filter: EventFilter): Promise<void>;
+  /** Adds nodes the graph view fetched on its own (an expanded background group's members). */
+  remember(nodes: readonly GraphNode[]): void;
+}
+
+function addNodes(state: Pick<NodeIndexState, 'byEvent' | 'nodes'>, nodes: readonly GraphNode[]): Pick<NodeIndexState, 'byEvent' | 'nodes'> {
+  const byEvent = { ...state.byEvent };
+  const known = { ...state.nodes };
+  for (const node of nodes) {
+    known[node.id] = { id: node.id, label: node.label, time: node.time, event_ids: node.event_ids };
+    // An API request's authorization decision is a node of its own (`a<id>`) over the same event;
+    // the event belongs to its evidence node (`e<id>`), which is what a row stands for.
+    const evidence = node.id.startsWith('e');
+    for (const id of node.event_ids) if (evidence || byEvent[id] === undefined) byEvent[id] = node.id;
+  }
+  return { byEvent, nodes: known };
 }
 
 export const useNodeIndex = create<NodeIndexState>((set, get) => ({
@@ -32,16 +48,10 @@ export const useNodeIndex = create<NodeIndexState>((set, get) => ({
     set({ generation });
     const result = await api.graph({ filter });
     if (!result.ok || get().generation !== generation) return;
-    const byEvent = { ...get().byEvent };
-    const nodes = { ...get().nodes };
-    for (const node of result.value.nodes) {
-      nodes[node.id] = { id: node.id, label: node.label, time: node.time, event_ids: node.event_ids };
-      // An API request's authorization decision is a node of its own (`a<id>`) over the same event;
-      // the event belongs to its evidence node (`e<id>`), which is what a row stands for.
-      const evidence = node.id.startsWith('e');
-      for (const id of node.event_ids) if (evidence || byEvent[id] === undefined) byEvent[id] = node.id;
-    }
-    set({ byEvent, nodes });
+    set(addNodes(get(), result.value.nodes));
+  },
+  remember(nodes) {
+    if (nodes.length > 0) set(addNodes(get(), nodes));
   },
 }));
 

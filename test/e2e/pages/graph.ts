@@ -100,6 +100,12 @@ export class GraphPage {
     throw new Error(`no chain holds a node labelled ${label}`);
   }
 
+  /** The first of these nodes that lies wholly inside the visible stage (React Flow also draws some beyond it). */
+  async firstInView(nodes: Locator): Promise<Locator> {
+    for (let i = 0; i < (await nodes.count()); i++) if (await this.inView(nodes.nth(i))) return nodes.nth(i);
+    throw new Error('none of the nodes is in view');
+  }
+
   /** Whether a node's box lies wholly inside the visible stage. */
   async inView(node: Locator): Promise<boolean> {
     const [box, stage] = [await node.boundingBox(), await this.stage.boundingBox()];

@@ -33,6 +33,18 @@ export class WorkbenchPage {
     return this.rows.filter({ hasText: text });
   }
 
+  /**
+   * Ticks values of a list filter (kind, outcome, verdict, namespace, taint) in its menu, as an analyst
+   * does, and closes the menu. Each tick applies at once.
+   */
+  async chooseFilter(name: 'kind' | 'outcome' | 'verdict' | 'namespace' | 'taint', values: string[]): Promise<void> {
+    await this.page.getByTestId(`filter-${name}-button`).click();
+    const menu = this.page.getByTestId(`filter-${name}-menu`);
+    for (const value of values) await menu.locator(`[data-testid=filter-option][data-value="${value}"]`).check();
+    await this.page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+  }
+
   async search(text: string): Promise<void> {
     await this.page.getByTestId('filter-search').fill(text);
   }

@@ -29,6 +29,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   importProgress: {},
   cancelImport: {},
   graph: {},
+  groupMembers: { group: 'g:api:k8s_api:system:kube-controller-manager' },
+  filterValues: {},
   analysis: {},
   record: { action: { type: 'star', node: 'e1', starred: true } },
   undo: {},

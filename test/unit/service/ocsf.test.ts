@@ -178,7 +178,7 @@ describe('the OCSF export of staging-apollo (a denial and a policy that was not 
 
 describe('the OCSF export of inc-0047', () => {
   it('writes the agent’s MCP calls and the patch they caused, on behalf of james.w', () => {
-    const { records } = exportOcsf('inc-0047', { namespace: 'production', since: '2025-04-03T14:31:00Z', until: '2025-04-03T14:32:00Z' });
+    const { records } = exportOcsf('inc-0047', { namespace: ['production'], since: '2025-04-03T14:31:00Z', until: '2025-04-03T14:32:00Z' });
     const mcp = records.filter((r) => r.metadata.product.feature.name === 'mcp-jsonrpc');
     expect(mcp.map((r) => r.api.operation)).toEqual(['resources_get', 'resources_create_or_update']);
     expect(mcp[1]).toMatchObject({ activity_id: 99, activity_name: 'resources_create_or_update', resources: [{ name: 'api-service', type: 'apps/deployments', namespace: 'production' }] });
@@ -195,7 +195,7 @@ describe('the OCSF export filtered as the timeline filters', () => {
     const workbench = cases['inc-0047']!;
     const filters: EventFilter[] = [
       { kind: ['k8s_api'], actor: 'james.w' },
-      { namespace: 'production', kind: ['k8s_api'] },
+      { namespace: ['production'], kind: ['k8s_api'] },
       { since: '2025-04-03T14:31:00Z', until: '2025-04-03T14:36:00Z', kind: ['k8s_api'] },
       { search: 'v3.2.1-beta', kind: ['k8s_api'] },
     ];
@@ -206,7 +206,7 @@ describe('the OCSF export filtered as the timeline filters', () => {
       expect(records.length).toBeGreaterThan(0);
       expect(exportOcsf('inc-0047', { ...filter, stages: true }).records).toHaveLength(records.length);
     }
-    const production = exportOcsf('inc-0047', { namespace: 'production' }).records;
+    const production = exportOcsf('inc-0047', { namespace: ['production'] }).records;
     expect(production.every((r) => r.resources?.[0]?.namespace === 'production')).toBe(true);
     expect(exportOcsf('inc-0047', { kind: ['prompt'] }).records).toEqual([]);
   });

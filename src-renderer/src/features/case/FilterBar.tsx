@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import type { EventKind } from '../../../../src-main/shared/model';
+import type { Outcome, RecordVerdict } from '../../../../src-main/shared/model';
 import { useCaseData } from '../../state/case-data';
+import { MultiSelect } from './MultiSelect';
 import { TimeBrush } from './TimeBrush';
 
 const TIME_BOUND = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2}))?$/;
@@ -9,7 +10,7 @@ const TIME_BOUND = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[
  * A text filter field: typing applies after a short pause (so that typing does not flood the case file
  * with queries), and the field follows the filter when something else sets it (a background group).
  */
-function useFilterText(name: 'search' | 'actor' | 'namespace', delay = 250): [string, (value: string) => void] {
+function useFilterText(name: 'search' | 'actor', delay = 250): [string, (value: string) => void] {
   const applied = useCaseData((s) => s.filter[name] ?? '');
   const setFilter = useCaseData((s) => s.setFilter);
   const [draft, setDraft] = useState(applied);
@@ -60,16 +61,70 @@ function TimeBoundInput({ name }: { name: 'since' | 'until' }) {
   );
 }
 
+/** Outcomes and verdicts are the contract's words, listed in the order an investigator reads them. */
+const OUTCOME_ORDER: readonly Outcome[] = ['failure', 'denied', 'error', 'success', 'unknown'];
+const VERDICTS: readonly RecordVerdict[] = ['broken', 'unverifiable', 'unsigned', 'intact'];
+
+const kindLabel = (kind: string) => kind.replaceAll('_', ' ');
+
+/** The list fields: kind, outcome, verdict, namespace and taint, each any-of several values. */
+type ListField = 'kind' | 'outcome' | 'verdict' | 'namespace' | 'taint';
+
+function useListField(name: ListField): [string[], (values: string[]) => void] {
+  const selected = useCaseData((s) => s.filter[name]) as string[] | undefined;
+  const setFilter = useCaseData((s) => s.setFilter);
+  return [selected ?? EMPTY, (values) => setFilter({ [name]: values.length > 0 ? values : undefined })];
+}
+const EMPTY: string[] = [];
+
+function ListFilters() {
+  const kinds = useCaseData((s) => s.info?.kinds);
+  const values = useCaseData((s) => s.values);
+  const loadValues = useCaseData((s) => s.loadValues);
+  const [kind, setKind] = useListField('kind');
+  const [outcome, setOutcome] = useListField('outcome');
+  const [verdict, setVerdict] = useListField('verdict');
+  const [namespace, setNamespace] = useListField('namespace');
+  const [taint, setTaint] = useListField('taint');
+  const outcomeCount = (o: string) => values?.outcomes.find((c) => c.value === o)?.count;
+  return (
+    <>
+      <MultiSelect
+        name="kind"
+        title="Kind"
+        choices={kinds?.map(({ kind: k, count }) => ({ value: k, label: kindLabel(k), count }))}
+        selected={kind}
+        onChange={setKind}
+      />
+      <MultiSelect
+        name="outcome"
+        title="Outcome"
+        choices={OUTCOME_ORDER.map((o) => ({ value: o, count: outcomeCount(o) ?? (values ? 0 : undefined) }))}
+        selected={outcome}
+        onChange={setOutcome}
+        onOpen={loadValues}
+      />
+      <MultiSelect name="verdict" title="Verdict" choices={VERDICTS.map((v) => ({ value: v }))} selected={verdict} onChange={setVerdict} />
+      <MultiSelect
+        name="namespace"
+        title="Namespace"
+        choices={values?.namespaces}
+        selected={namespace}
+        onChange={setNamespace}
+        onOpen={loadValues}
+      />
+      <MultiSelect name="taint" title="Taint" choices={values?.taints} selected={taint} onChange={setTaint} onOpen={loadValues} />
+    </>
+  );
+}
+
 export function FilterBar() {
   const setFilter = useCaseData((s) => s.setFilter);
   const total = useCaseData((s) => s.total);
-  const kinds = useCaseData((s) => s.info?.kinds);
-  const kindFilter = useCaseData((s) => s.filter.kind);
   const stages = useCaseData((s) => s.filter.stages);
   const filtered = useCaseData((s) => Object.values(s.filter).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
   const [search, setSearch] = useFilterText('search');
   const [actor, setActor] = useFilterText('actor');
-  const [namespace, setNamespace] = useFilterText('namespace');
   return (
     <div className="filters">
       <div className="filter-bar" role="search">
@@ -89,29 +144,7 @@ export function FilterBar() {
           data-testid="filter-actor"
           aria-label="Filter by actor"
         />
-        <input
-          type="search"
-          className="namespace"
-          placeholder="Namespace"
-          value={namespace}
-          onChange={(e) => setNamespace(e.target.value)}
-          data-testid="filter-namespace"
-          aria-label="Filter by the target's namespace"
-          title="The target's namespace, exactly"
-        />
-        <select
-          value={kindFilter?.length === 1 ? kindFilter[0] : ''}
-          onChange={(e) => setFilter({ kind: e.target.value ? [e.target.value as EventKind] : undefined })}
-          data-testid="filter-kind"
-          aria-label="Filter by kind"
-        >
-          <option value="">All kinds</option>
-          {kinds?.map(({ kind: k, count }) => (
-            <option key={k} value={k}>
-              {k.replace('_', ' ')} ({count.toLocaleString('en')})
-            </option>
-          ))}
-        </select>
+        <ListFilters />
         <label className="toggle" title="An audited API call is one row (its latest stage) unless every stage is shown">
           <input
             type="checkbox"
@@ -121,10 +154,24 @@ export function FilterBar() {
           />{' '}
           every stage
         </label>
-        <TimeBoundInput name="since" />
-        <TimeBoundInput name="until" />
+        <span className="time-bounds">
+          <TimeBoundInput name="since" />
+          <TimeBoundInput name="until" />
+        </span>
         <button
-          onClick={() => setFilter({ search: undefined, actor: undefined, namespace: undefined, kind: undefined, since: undefined, until: undefined })}
+          onClick={() =>
+            setFilter({
+              search: undefined,
+              actor: undefined,
+              kind: undefined,
+              outcome: undefined,
+              verdict: undefined,
+              namespace: undefined,
+              taint: undefined,
+              since: undefined,
+              until: undefined,
+            })
+          }
           disabled={!filtered}
           data-testid="filter-clear"
         >

@@ -24,10 +24,11 @@ function clockTime(time: string | undefined): string {
 }
 
 export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFlowNode>) {
-  const { node } = data;
+  const { node, background } = data;
   const selected = useSelection((s) => s.nodeId === id);
   const classes = ['graph-node', `outcome-${node.outcome}`, `lane-${node.lane}`];
   if (node.lane === 'authz') classes.push('compact');
+  if (background) classes.push('background');
   if (node.notable) classes.push('notable');
   if (selected) classes.push('selected');
   return (
@@ -35,10 +36,12 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
       className={classes.join(' ')}
       data-testid="graph-node"
       data-node-id={id}
+      data-kind={node.kind}
       data-outcome={node.outcome}
       data-time={node.time}
       data-selected={selected}
-      title={`${node.label}\n${node.time ?? ''}${node.actor ? `\n${node.actor.id}` : ''}`}
+      data-background={background || undefined}
+      title={`${node.label}\n${node.time ?? ''}${node.actor ? `\n${node.actor.id}` : ''}${background ? '\nbackground: linked to nothing' : ''}`}
     >
       <Handle type="target" position={Position.Left} id={HANDLES.inLeft} isConnectable={false} />
       <Handle type="target" position={Position.Top} id={HANDLES.inTop} isConnectable={false} />

@@ -49,6 +49,7 @@ function openingZoom(layout: GraphLayout, width: number, height: number, whole =
 export function GraphCanvas() {
   const layout = useGraph((s) => s.layout);
   const visible = useGraph((s) => s.visible);
+  const memberIds = useGraph((s) => s.memberIds);
   const selected = useSelection((s) => s.nodeId);
   const focusSeq = useSelection((s) => s.focusSeq);
   const store = useStoreApi();
@@ -59,20 +60,31 @@ export function GraphCanvas() {
   // The stage's size is known once React Flow has measured it; only that first measure re-opens the view.
   const measured = useStore((s) => s.width > 0);
 
-  const nodes = useMemo(() => toFlowNodes(visible.nodes, layout), [visible, layout]);
+  const nodes = useMemo(() => toFlowNodes(visible.nodes, layout, memberIds), [visible, layout, memberIds]);
   const edges = useMemo(() => toFlowEdges(visible.edges, layout, selected), [visible, layout, selected]);
 
-  // A new layout (another chain, another filter): open on the node waiting to be shown, else on the
-  // selected node when it is still there (a filter changed under it), else on the start.
+  // A new layout (another chain, another filter, a group expanded): open on the node waiting to be shown
+  // (the first member of a group just expanded), else on the selected node when it is still there (a
+  // filter changed under it), else on the start.
   useEffect(() => {
     if (!layout || !measured) return;
     const { width: w, height: h } = store.getState();
     const zoom = openingZoom(layout, w, h);
-    const target = pendingFocus.current ?? useSelection.getState().nodeId;
+    const expandedFirst = useGraph.getState().focusNode;
+    if (expandedFirst) useGraph.setState({ focusNode: undefined });
+    const target = pendingFocus.current ?? expandedFirst ?? useSelection.getState().nodeId;
     const waiting = target !== undefined ? layout.positions[target] : undefined;
+    const lane = useGraph.getState().nodeById.get(target ?? '')?.lane ?? 'api';
     pendingFocus.current = undefined;
-    if (waiting) {
-      const lane = useGraph.getState().nodeById.get(target!)?.lane ?? 'api';
+    if (waiting && target === expandedFirst) {
+      // A group just expanded: its first member at the left, the later ones following it to the right,
+      // and the lanes from the top as on opening; when the member's lane is lower than the stage, as
+      // much above it as fits (the decisions of requests are in the lane above).
+      const bottom = h - LEGEND_HEIGHT - 12;
+      const memberBottom = (waiting.y + nodeHeight(lane)) * zoom;
+      const y = memberBottom + AXIS_HEIGHT <= bottom ? AXIS_HEIGHT : bottom - memberBottom;
+      void setViewport({ x: LABEL_GUTTER + 24 - waiting.x * zoom, y, zoom });
+    } else if (waiting) {
       void setCenter(waiting.x + NODE_WIDTH / 2, waiting.y + nodeHeight(lane) / 2, { zoom });
     } else {
       void setViewport({ x: LABEL_GUTTER, y: AXIS_HEIGHT, zoom });

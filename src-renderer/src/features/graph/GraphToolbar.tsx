@@ -1,5 +1,6 @@
 // Above the graph: which chain is on screen (chains that reach failures, denials and warnings first, as
-// the linker orders them), how big it is, and a legend of what the edge styles mean.
+// the linker orders them), how big it is, which background groups are expanded into it, and a legend of
+// what the edge styles mean.
 import { useGraph } from '../../state/graph';
 
 /** Under a filter a chain may show only some of its nodes: the picker says how many of how many. */
@@ -19,6 +20,27 @@ export function GraphLegend() {
       <span className="legend-node denied">denied</span>
       <span className="legend-node notable">notable</span>
     </div>
+  );
+}
+
+/** The background groups drawn in the graph, and a way to hide them all at once. */
+function ExpandedGroups() {
+  const groups = useGraph((s) => Object.keys(s.expanded).length);
+  const members = useGraph((s) => Object.values(s.expanded).reduce((n, e) => n + e.shown, 0));
+  const collapseAll = useGraph((s) => s.collapseAll);
+  if (groups === 0) return null;
+  return (
+    <span
+      className="expanded-groups"
+      data-testid="expanded-groups"
+      data-members={members}
+      title={`${members.toLocaleString('en')} members of ${groups} background group${groups === 1 ? '' : 's'} (with their authorization decisions), drawn dashed`}
+    >
+      +{members.toLocaleString('en')} background
+      <button onClick={() => void collapseAll()} data-testid="collapse-groups" title="Hide every expanded background group">
+        Collapse
+      </button>
+    </span>
   );
 }
 
@@ -59,6 +81,7 @@ export function GraphToolbar() {
       <span className="muted" data-testid="graph-counts">
         {shown} nodes · {edges} edges
       </span>
+      <ExpandedGroups />
     </div>
   );
 }

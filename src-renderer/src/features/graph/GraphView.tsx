@@ -24,6 +24,9 @@ export function GraphView() {
   const count = useGraph((s) => s.visible.nodes.length);
   const edges = useGraph((s) => s.visible.edges.length);
   const filter = useGraph((s) => s.filter);
+  // Which kinds the view holds, for tests that cannot see every node (React Flow draws only those on screen).
+  const kinds = useGraph((s) => [...new Set(s.visible.nodes.map((n) => n.kind))].sort().join(','));
+  const members = useGraph((s) => s.memberIds.size);
   return (
     <section
       className="graph-panel"
@@ -33,6 +36,8 @@ export function GraphView() {
       data-view={view ?? ''}
       data-nodes={count}
       data-edges={edges}
+      data-kinds={kinds}
+      data-members={members}
       data-filter={filter ? JSON.stringify(filter) : ''}
     >
       <ReactFlowProvider>

@@ -4,6 +4,7 @@
 import { useViewport } from '@xyflow/react';
 import type { Lane } from '../../../../src-main/shared/graph';
 import { useGraph } from '../../state/graph';
+import { LABEL_GUTTER } from './GraphCanvas';
 
 export const LANE_NAMES: Record<Lane, string> = {
   prompt: 'Prompts',
@@ -52,11 +53,14 @@ export function LaneLabels() {
         </div>
       ))}
       <div className="time-axis">
-        {ticks?.map((tick) => (
-          <span key={tick.x} className="time-tick" style={{ left: tick.x * zoom + x }}>
-            {tick.time.slice(11, 23)}
-          </span>
-        ))}
+        {/* A tick panned under the lane names would show only its last digits. */}
+        {ticks
+          ?.filter((tick) => tick.x * zoom + x >= LABEL_GUTTER)
+          .map((tick) => (
+            <span key={tick.x} className="time-tick" style={{ left: tick.x * zoom + x }}>
+              {tick.time.slice(11, 23)}
+            </span>
+          ))}
       </div>
     </div>
   );

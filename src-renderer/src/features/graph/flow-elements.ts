@@ -9,11 +9,13 @@ import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layout';
 const EDGE_COLOURS = { explicit: '#8a9bb0', inferred: '#5fb3f9', analyst: '#c59cff' } as const;
 const ACCEPTED_COLOUR = '#5fd38a';
 
-export function toFlowNodes(nodes: readonly GraphNode[], layout: GraphLayout | undefined): EventFlowNode[] {
+/** `members`: the nodes an expanded background group brought, drawn as background. */
+export function toFlowNodes(nodes: readonly GraphNode[], layout: GraphLayout | undefined, members: ReadonlySet<string> = new Set()): EventFlowNode[] {
   if (!layout) return [];
   return nodes.flatMap((node) => {
     const position = layout.positions[node.id];
-    return position ? [{ id: node.id, type: 'event' as const, position, data: { node }, draggable: false }] : [];
+    const data = members.has(node.id) ? { node, background: true } : { node };
+    return position ? [{ id: node.id, type: 'event' as const, position, data, draggable: false }] : [];
   });
 }
 

@@ -16,5 +16,8 @@ export const HANDLES = {
   drawTo: 'draw-to',
 } as const;
 
-/** A graph node as React Flow carries it: the contract's node is the data, nothing is copied. */
-export type EventFlowNode = Node<{ node: GraphNode }, 'event'>;
+/**
+ * A graph node as React Flow carries it: the contract's node is the data, nothing is copied; `background`
+ * marks a member of an expanded background group.
+ */
+export type EventFlowNode = Node<{ node: GraphNode; background?: boolean }, 'event'>;

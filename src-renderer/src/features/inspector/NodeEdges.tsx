@@ -85,6 +85,7 @@ export function NodeEdges() {
   const selectedId = useSelection((s) => s.selectedId);
   const edges = useGraph((s) => s.graph?.edges);
   const node = useGraph((s) => (nodeId ? s.nodeById.get(nodeId) : undefined));
+  const background = useGraph((s) => nodeId !== undefined && s.memberIds.has(nodeId));
   const error = useAnalysis((s) => s.error);
   // Rejected edges are out of the graph and its chains, but listed apart so the decision can be undone.
   const [incoming, outgoing, rejected] = useMemo(() => {
@@ -107,7 +108,7 @@ export function NodeEdges() {
       <h3>Causal links</h3>
       <p className="hint">
         Graph node <code>{node.id}</code>
-        {node.chain !== undefined ? ` in chain ${node.chain}` : ', in no chain'}
+        {node.chain !== undefined ? ` in chain ${node.chain}` : background ? ', in no chain: background, from an expanded group' : ', in no chain'}
         {node.event_ids.length > 1 ? ` · ${node.event_ids.length} events (${node.event_ids.map((id) => `#${id}`).join(', ')})` : ''}
       </p>
       {incoming.length + outgoing.length + rejected.length === 0 && <p className="hint">No edges: nothing joins this record to another.</p>}

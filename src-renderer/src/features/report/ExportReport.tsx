@@ -34,7 +34,10 @@ export function describeFilter(filter: EventFilter): string {
   const parts = [
     filter.kind?.length ? filter.kind.join(', ') : undefined,
     filter.actor ? `actor ${filter.actor}` : undefined,
-    filter.namespace ? `namespace ${filter.namespace}` : undefined,
+    filter.namespace?.length ? `namespace ${filter.namespace.join(', ')}` : undefined,
+    filter.outcome?.length ? `outcome ${filter.outcome.join(', ')}` : undefined,
+    filter.verdict?.length ? `verdict ${filter.verdict.join(', ')}` : undefined,
+    filter.taint?.length ? `taint ${filter.taint.join(', ')}` : undefined,
     filter.since ? `since ${filter.since}` : undefined,
     filter.until ? `until ${filter.until}` : undefined,
     filter.search ? `“${filter.search}”` : undefined,

@@ -1,0 +1,32 @@
+// Lookups beside the filtered queries of queries.ts: events by id (a background group's members, to draw
+// them as nodes), and the values the filter bar offers with their counts.
+import type { EventJson } from '../shared/model';
+import type { CaseStore } from './case-store';
+import { EVENT_COLUMNS, toEventJson, type EventDbRow, type VerdictOf } from './queries';
+
+/** These events, in time order (the members of a background group, to draw them as nodes). */
+export function eventsByIds(store: CaseStore, ids: readonly number[], verdictOf?: VerdictOf): EventJson[] {
+  if (ids.length === 0) return [];
+  const rows = store.db
+    .prepare(
+      `SELECT ${EVENT_COLUMNS} FROM event e JOIN source s ON s.id = e.source_id
+       WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.time_ns NULLS LAST, e.id`,
+    )
+    .all(JSON.stringify(ids)) as EventDbRow[];
+  return rows.map((row) => toEventJson(row, verdictOf));
+}
+
+/** How many events hold each namespace, outcome and taint label, for the filter bar's choices. */
+export function filterValueCounts(store: CaseStore): { namespaces: Map<string, number>; outcomes: Map<string, number>; taints: Map<string, number> } {
+  const counts = { namespaces: new Map<string, number>(), outcomes: new Map<string, number>(), taints: new Map<string, number>() };
+  const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+  const rows = store.db
+    .prepare('SELECT target_namespace AS namespace, outcome, taint, count(*) AS n FROM event GROUP BY 1, 2, 3')
+    .all() as { namespace: string | null; outcome: string; taint: string | null; n: number }[];
+  for (const row of rows) {
+    if (row.namespace) add(counts.namespaces, row.namespace, row.n);
+    add(counts.outcomes, row.outcome, row.n);
+    for (const label of new Set(row.taint ? (JSON.parse(row.taint) as string[]) : [])) add(counts.taints, label, row.n);
+  }
+  return counts;
+}
