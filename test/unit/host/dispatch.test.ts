@@ -28,6 +28,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   verifyCase: {},
   importProgress: {},
   cancelImport: {},
+  verifyProgress: {},
+  cancelVerify: {},
   graph: {},
   analysis: {},
   record: { action: { type: 'star', node: 'e1', starred: true } },
