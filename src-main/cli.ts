@@ -15,7 +15,7 @@ import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from
 import type { BundleVerdict } from './service/bundles';
 import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
-import type { ImportProgress, ImportReport } from './shared/contract';
+import type { ImportProgress, ImportReport, VerifyProgress } from './shared/contract';
 import type { Graph } from './shared/graph';
 import { ServiceError } from './shared/errors';
 import type { EventJson } from './shared/model';
@@ -347,6 +347,19 @@ function writeVerdict(verdict: BundleVerdict, io: CliIo, timestamp?: { anchorsGi
 async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promise<number> {
   if (!existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
   const workbench = Workbench.open(casePath);
+  // Ctrl+C stops at the next pause, and a cancelled run records nothing.
+  const cancel = (): void => void workbench.verifications.cancel();
+  process.once('SIGINT', cancel);
+  // On a terminal: a line as each source begins, then at most four a second as its records are checked.
+  let shown = { at: 0, source: '' };
+  const unwatch = io.stderr.isTTY
+    ? workbench.verifications.watch((p) => {
+        const source = `${p.subject}\n${p.source}`;
+        if (source === shown.source && Date.now() - shown.at < 250) return;
+        shown = { at: Date.now(), source };
+        io.stderr.write(`\r${describeVerifyProgress(p)}\x1b[K`);
+      })
+    : undefined;
   try {
     const verifications = await workbench.handlers.verifyCase({});
     if (json) io.stdout.write(`${JSON.stringify(verifications)}\n`);
@@ -360,8 +373,20 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
     }
     return verifications.every((v) => v.verdict.intact) ? EXIT_OK : EXIT_EVIDENCE;
   } finally {
+    if (unwatch) {
+      unwatch();
+      io.stderr.write('\r\x1b[K');
+    }
+    process.removeListener('SIGINT', cancel);
     workbench.close();
   }
+}
+
+function describeVerifyProgress(p: VerifyProgress): string {
+  const percent = p.records_total > 0 ? Math.min(100, Math.floor((p.records_done / p.records_total) * 100)) : 0;
+  // A bundle's source is named as an import names it (BUNDLE/sources/…); a ledger by its own name.
+  const where = p.source === p.subject ? p.source : `${basename(p.subject ?? '')}/${p.source ?? ''}`;
+  return `${p.cancelling ? 'cancelling' : 'verifying'} ${where} (source ${Math.min(p.sources_done + 1, p.sources_total)} of ${p.sources_total}): ${percent}%, ${p.records_done.toLocaleString('en')} of ${p.records_total.toLocaleString('en')} records`;
 }
 
 function describeTimestamp(verdict: BundleVerdict, anchorsGiven: boolean): string {

@@ -1,22 +1,27 @@
 // Verification inside a case: a bundle is verified as it is imported, the records a case keeps can be
 // re-verified against the sealed hashes at any time, and every run is recorded with its time.
 import type { BundleFiles } from '../core/bundle/files';
-import { leavesPathFor } from '../core/bundle/manifest';
+import { leavesPathFor, Manifest } from '../core/bundle/manifest';
 import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
-import { verifyStoredBundle } from '../core/verify/case';
+import { verifyStoredBundle, type StoredBundleInput, type StoredRecord } from '../core/verify/case';
 import { recordVerdict } from '../core/verify/event-verdict';
 import type { CaseStore } from '../store/case-store';
 import { sourceNames, type VerdictOf, type VerdictSpan } from '../store/queries';
 import {
   addSealedLeaves,
   bundleSourceLinks,
-  iterateSourceRecords,
+  countSourceRecords,
   latestVerifications,
   listBundles,
+  pageSourceRecords,
   recordVerification,
+  recordVerifications,
+  type StoredBundle,
 } from '../store/verification';
-import { ledgerChecks, ledgerVerdicts, verifyLedgerSources, type LedgerCheck } from './ledger-verification';
+import { ServiceError } from '../shared/errors';
+import { checkLedgerChain, ledgerChecks, ledgerRecordCount, ledgerSources, ledgerVerdicts, type LedgerCheck } from './ledger-verification';
 import { listTrustedKeys } from './trust';
+import { VerifyCancelled, VerifyMonitor } from './verify-monitor';
 
 export type CaseVerification =
   | { bundle_id: number; location: string; at: string; subject: 'bundle' | 'case'; verdict: BundleVerdict }
@@ -37,28 +42,78 @@ export async function verifyImportedBundle(store: CaseStore, files: BundleFiles,
   return verdict;
 }
 
-/** Re-verifies every bundle's records as the case keeps them, and every ledger's own chain; records each verdict. */
-export async function verifyCaseRecords(store: CaseStore): Promise<CaseVerification[]> {
-  const trusted = await trustedKeys();
-  const bundles = listBundles(store).map((bundle): CaseVerification => {
-    const sourceIds = new Map(bundle.sources.map((s) => [s.bundle_path, s.source_id]));
-    const verdict = verifyStoredBundle(
-      {
+/** One verdict of a run, before it is recorded. */
+type Checked =
+  | { subject: 'case'; bundle_id: number; location: string; verdict: BundleVerdict }
+  | { subject: 'ledger'; source_id: number; location: string; verdict: LedgerCheck['verdict'] };
+
+/** Each bundle's chained sources that the case keeps, with how many records each has: the work ahead. */
+function chainedSources(store: CaseStore, bundle: StoredBundle): Map<string, number> {
+  const parsed = Manifest.safeParse(JSON.parse(bundle.manifest));
+  const chained = new Set(parsed.success ? parsed.data.sources.filter((s) => s.chain).map((s) => s.path) : []);
+  return new Map(bundle.sources.filter((s) => chained.has(s.bundle_path)).map((s) => [s.bundle_path, countSourceRecords(store, s.source_id)]));
+}
+
+/** The source's records, a page at a time underneath, each page counted once it has been checked. */
+function* countedRecords(store: CaseStore, sourceId: number, monitor: VerifyMonitor): Generator<StoredRecord> {
+  for (const page of pageSourceRecords(store, sourceId)) {
+    yield* page;
+    monitor.advance(page.length);
+  }
+}
+
+/**
+ * Re-verifies every bundle's records as the case keeps them, and every ledger's own chain, reporting
+ * progress to `monitor` and pausing between chunks so that the event loop stays free. The verdicts are
+ * recorded together once all are known: a cancelled run (ServiceError `cancelled`) records nothing.
+ */
+export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMonitor()): Promise<CaseVerification[]> {
+  const bundles = listBundles(store).map((bundle) => ({ bundle, chained: chainedSources(store, bundle) }));
+  const ledgers = ledgerSources(store).map((source) => ({ ...source, records: ledgerRecordCount(store, source.id) }));
+  const counts = [...bundles.flatMap(({ chained }) => [...chained.values()]), ...ledgers.map((l) => l.records)];
+  monitor.start(counts.length, counts.reduce((n, c) => n + c, 0));
+  try {
+    const trusted = await trustedKeys();
+    const checked: Checked[] = [];
+    for (const { bundle, chained } of bundles) {
+      const sourceIds = new Map(bundle.sources.map((s) => [s.bundle_path, s.source_id]));
+      const input: StoredBundleInput = {
         location: bundle.location,
         manifest: bundle.manifest,
         signature: bundle.signature,
         leaves: bundle.leaves,
         records: (path) => {
           const id = sourceIds.get(path);
-          return id === undefined ? undefined : iterateSourceRecords(store, id);
+          if (id === undefined) return undefined;
+          const records = chained.get(path);
+          if (records !== undefined) monitor.beginSource(bundle.location, path, records);
+          return countedRecords(store, id, monitor);
         },
-      },
-      trusted,
+        pause: () => monitor.pause(),
+      };
+      checked.push({ subject: 'case', bundle_id: bundle.id, location: bundle.location, verdict: await verifyStoredBundle(input, trusted) });
+    }
+    for (const ledger of ledgers) {
+      monitor.beginSource(ledger.name, ledger.name, ledger.records);
+      checked.push({ subject: 'ledger', source_id: ledger.id, location: ledger.name, verdict: await checkLedgerChain(store, ledger.id, ledger.name, monitor) });
+    }
+    monitor.complete();
+    const recorded = recordVerifications(
+      store,
+      checked.map((c) => ({ subject: c.subject, bundle_id: c.subject === 'case' ? c.bundle_id : null, intact: c.verdict.intact, verdict: c.verdict })),
     );
-    const { at } = recordVerification(store, { subject: 'case', bundle_id: bundle.id, intact: verdict.intact, verdict });
-    return { bundle_id: bundle.id, location: bundle.location, at, subject: 'case', verdict };
-  });
-  return [...bundles, ...verifyLedgerSources(store)];
+    return checked.map((c, i): CaseVerification => {
+      const { at } = recorded[i]!;
+      // In the order `causa verify --json` has always printed them.
+      if (c.subject === 'case') return { bundle_id: c.bundle_id, location: c.location, at, subject: 'case', verdict: c.verdict };
+      return { bundle_id: 0, source_id: c.source_id, location: c.location, at, subject: 'ledger', verdict: c.verdict };
+    });
+  } catch (error) {
+    if (error instanceof VerifyCancelled) throw new ServiceError('cancelled', error.message);
+    throw error;
+  } finally {
+    monitor.finish();
+  }
 }
 
 export function caseVerifications(store: CaseStore): CaseVerification[] {

@@ -27,6 +27,7 @@ import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './gr
 import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { ImportMonitor } from './import-monitor';
+import { VerifyMonitor } from './verify-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
 import { listKubeContexts } from './capture/kubeconfig';
 import { caseVerifications, verdictLookup, verdictSpans, verifyCaseRecords } from './verification';
@@ -131,7 +132,17 @@ export class Workbench {
   /** The import running now (one at a time: the case file has one writer). */
   readonly imports = new ImportMonitor();
 
+  /** The verification running now. It reads while it pauses between chunks, so no import may write meanwhile. */
+  readonly verifications = new VerifyMonitor();
+
+  /** One long run at a time: an import writes in one transaction that a verification must not see, nor join. */
+  private refuseWhileBusy(what: string): void {
+    if (this.imports.snapshot().active) throw new ServiceError('busy', `cannot ${what} while an import is running: wait for it, or cancel it`);
+    if (this.verifications.active) throw new ServiceError('busy', `cannot ${what} while the case is being verified: wait for it, or cancel it`);
+  }
+
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+    this.refuseWhileBusy('import');
     try {
       return await importPaths(this.store, paths, options, this.imports);
     } finally {
@@ -224,7 +235,12 @@ export class Workbench {
     },
     importProgress: () => this.imports.snapshot(),
     cancelImport: () => ({ cancelled: this.imports.cancel() }),
-    verifyCase: () => verifyCaseRecords(this.store),
+    verifyCase: () => {
+      this.refuseWhileBusy('verify the case');
+      return verifyCaseRecords(this.store, this.verifications);
+    },
+    verifyProgress: () => this.verifications.snapshot(),
+    cancelVerify: () => ({ cancelled: this.verifications.cancel() }),
     graph: ({ filter }) => this.graph(filter),
     groupMembers: (request) => this.groupMembers(request),
     filterValues: () => this.filterValues(),
@@ -243,12 +259,14 @@ export class Workbench {
       const { start, end, counts } = eventHistogram(this.store, filter, filterBounds(this.store, filter), buckets);
       return { ...(start !== undefined && end !== undefined ? { start: formatNanos(start), end: formatNanos(end) } : {}), counts };
     },
-    importFiles: ({ files }) =>
-      importBuffers(
+    importFiles: ({ files }) => {
+      this.refuseWhileBusy('import');
+      return importBuffers(
         this.store,
         // The name is only a label: an uploaded file never chooses where anything is read or written.
         files.map((file) => ({ name: basename(file.name), data: Buffer.from(file.data_base64, 'base64') })),
         this.imports,
-      ).finally(() => this.afterImport()),
+      ).finally(() => this.afterImport());
+    },
   };
 }

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'no_case',
   'io',
   'cancelled',
+  /** The case is busy with an import or a verification that must finish (or be cancelled) first. */
+  'busy',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -140,6 +142,24 @@ export const ImportProgress = z.object({
 });
 export type ImportProgress = z.infer<typeof ImportProgress>;
 
+/**
+ * What a verification of the case is doing now (polled for the progress bar). Records are those the case
+ * keeps of the chained sources and ledgers checked; a source that stops at its first bad record counts
+ * whole once it is decided, so the counts reach their totals when the run completes.
+ */
+export const VerifyProgress = z.object({
+  active: z.boolean(),
+  /** The bundle (its location) or the ledger being checked, and the source of it. */
+  subject: z.string().optional(),
+  source: z.string().optional(),
+  sources_done: z.number().int(),
+  sources_total: z.number().int(),
+  records_done: z.number().int(),
+  records_total: z.number().int(),
+  cancelling: z.boolean(),
+});
+export type VerifyProgress = z.infer<typeof VerifyProgress>;
+
 export const FileImport = z.object({
   file: z.string(),
   format: z.string(),
@@ -263,8 +283,16 @@ export const contract = {
   importProgress: method(z.object({}), ImportProgress),
   /** Stops the running import at the next record; the file being read is rolled back, earlier files stay. */
   cancelImport: method(z.object({}), z.object({ cancelled: z.boolean() })),
-  /** Re-checks the records the case keeps against their bundles' sealed hashes; recorded with its time. */
+  /**
+   * Re-checks the records the case keeps against their bundles' sealed hashes, and every ledger's own
+   * chain; recorded with its time. One run at a time, not during an import (`busy`); a cancelled run
+   * answers `cancelled` and records nothing.
+   */
   verifyCase: method(z.object({}), z.array(VerificationSummary)),
+  /** The verification running now, if any: which bundle and source, records checked of the total. */
+  verifyProgress: method(z.object({}), VerifyProgress),
+  /** Stops the running verification at its next pause; nothing of it is recorded. */
+  cancelVerify: method(z.object({}), z.object({ cancelled: z.boolean() })),
   /** The causal graph; with a filter, the nodes whose events match it (links are made over the whole case). */
   graph: method(z.object({ filter: EventFilter.default({}) }), Graph),
   /**

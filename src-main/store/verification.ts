@@ -70,8 +70,37 @@ export function latestVerifications(store: CaseStore): VerificationRow[] {
 
 /** Every stored record of one source: its position and raw bytes (one per record, whatever its events). */
 export function* iterateSourceRecords(store: CaseStore, sourceId: number): Generator<{ position: number; raw: Buffer }> {
-  const statement = store.db.prepare('SELECT position, raw FROM event WHERE source_id = ? AND ordinal = 0 ORDER BY position');
-  for (const row of statement.iterate(sourceId)) yield row as { position: number; raw: Buffer };
+  for (const page of pageSourceRecords(store, sourceId)) yield* page;
+}
+
+/**
+ * The same records a page at a time, each page read whole by position (the UNIQUE (source_id, position,
+ * ordinal) index), so that no statement stays open between pages: a caller that pauses between them leaves
+ * the connection free for the other queries that arrive meanwhile.
+ */
+export function* pageSourceRecords(store: CaseStore, sourceId: number, size = 2000): Generator<{ position: number; raw: Buffer }[]> {
+  const statement = store.db.prepare('SELECT position, raw FROM event WHERE source_id = ? AND ordinal = 0 AND position > ? ORDER BY position LIMIT ?');
+  let after = 0;
+  for (;;) {
+    const page = statement.all(sourceId, after, size) as { position: number; raw: Buffer }[];
+    if (page.length === 0) return;
+    yield page;
+    if (page.length < size) return;
+    after = page.at(-1)!.position;
+  }
+}
+
+/** How many records (not events) of one source the case keeps. */
+export function countSourceRecords(store: CaseStore, sourceId: number): number {
+  return (store.db.prepare('SELECT count(*) AS n FROM event WHERE source_id = ? AND ordinal = 0').get(sourceId) as { n: number }).n;
+}
+
+/** Records each verification of one run together: all of them or, should one fail, none. */
+export function recordVerifications(
+  store: CaseStore,
+  entries: { subject: 'bundle' | 'case' | 'ledger'; bundle_id: number | null; intact: boolean; verdict: unknown }[],
+): { id: number; at: string }[] {
+  return store.db.transaction(() => entries.map((entry) => recordVerification(store, entry)))();
 }
 
 /** The latest check of each ledger source's embedded chain (subject 'ledger', no bundle), by source id. */

@@ -43,6 +43,32 @@ export function merkleRoot(leaves: readonly Buffer[]): Buffer {
   return level[0]!;
 }
 
+/**
+ * The same root as `merkleRoot`, built one leaf at a time so that a caller can pause between leaves: a
+ * stack holds the roots of the perfect subtrees so far (sizes strictly decreasing powers of two, as in the
+ * binary form of the count), and the root folds them from the right, which is RFC 6962's split at the
+ * largest power of two below n.
+ */
+export class MerkleRootBuilder {
+  private readonly stack: { hash: Buffer; size: number }[] = [];
+
+  add(leaf: Buffer): void {
+    let node = { hash: leaf, size: 1 };
+    while (this.stack.length > 0 && this.stack.at(-1)!.size === node.size) {
+      const left = this.stack.pop()!;
+      node = { hash: nodeHash(left.hash, node.hash), size: left.size * 2 };
+    }
+    this.stack.push(node);
+  }
+
+  root(): Buffer {
+    if (this.stack.length === 0) return sha256();
+    let hash = this.stack.at(-1)!.hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) hash = nodeHash(this.stack[i]!.hash, hash);
+    return hash;
+  }
+}
+
 /** RFC 6962 §2.1.1 audit path for leaf `index` in the tree over `leaves`. */
 export function inclusionProof(leaves: readonly Buffer[], index: number): Buffer[] {
   if (index < 0 || index >= leaves.length) throw new RangeError(`leaf ${index} is not in a tree of ${leaves.length}`);

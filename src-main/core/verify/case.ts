@@ -1,10 +1,15 @@
 // Re-checks the records a case keeps against the bundle they came from, without the bundle: the stored
 // manifest's signature, the stored sealed leaves against the signed Merkle root, and each stored record's
 // leaf hash against the sealed leaf at its position. A case file edited behind Causa's back shows here.
-import { leafHash, merkleRoot } from '../bundle/hashing';
-import { canonicalManifestBytes, Manifest } from '../bundle/manifest';
+import { leafHash, MerkleRootBuilder } from '../bundle/hashing';
+import { canonicalManifestBytes, Manifest, type SourceEntry } from '../bundle/manifest';
 import { checkSignature, SignatureFile } from '../bundle/signing';
 import type { BundleVerdict, Problem, SignatureVerdict, SourceVerdict } from './bundle';
+
+export interface StoredRecord {
+  position: number;
+  raw: Buffer;
+}
 
 export interface StoredBundleInput {
   location: string;
@@ -12,11 +17,62 @@ export interface StoredBundleInput {
   signature: string | null;
   /** The sealed leaves file of each chained source, by bundle path. */
   leaves: ReadonlyMap<string, string>;
-  /** The records the case keeps, by bundle path of their source. */
-  records: (bundlePath: string) => Iterable<{ position: number; raw: Buffer }> | undefined;
+  /** The records the case keeps, by bundle path of their source, in position order. */
+  records: (bundlePath: string) => Iterable<StoredRecord> | undefined;
+  /**
+   * Awaited between chunks of work (records checked, sealed leaves hashed), so that a long check leaves
+   * the event loop to others; a caller stops the check by throwing from it.
+   */
+  pause?: () => Promise<void>;
 }
 
-export function verifyStoredBundle(input: StoredBundleInput, trustedKeys: ReadonlySet<string>): BundleVerdict {
+/** How many records or sealed leaves are checked between two pauses. */
+export const PAUSE_EVERY = 1024;
+
+const LEAVES_DIFFER = 'the sealed per-record hashes kept in the case no longer match the signed Merkle root';
+
+/**
+ * One chained source in one pass: each record's leaf hash against the sealed leaf at its position, while
+ * the sealed leaves are folded into the Merkle root. The leaves speak only once their root is the signed
+ * one, so a record that differs is reported only after the root is known to hold.
+ */
+async function checkStoredSource(
+  entry: SourceEntry & { chain: NonNullable<SourceEntry['chain']> },
+  sealedText: string | undefined,
+  records: Iterable<StoredRecord>,
+  pause: () => Promise<void>,
+): Promise<Omit<SourceVerdict, 'path' | 'type' | 'verdict'> & { verdict: 'broken' | 'intact' }> {
+  const sealed = sealedText?.split('\n').filter((line) => line !== '');
+  if (!sealed || sealed.length !== entry.chain.records) return { verdict: 'broken', reason: LEAVES_DIFFER };
+  const root = new MerkleRootBuilder();
+  let fed = 0;
+  let work = 0;
+  let checked = 0;
+  let firstBad: number | undefined;
+  // An `await` only every PAUSE_EVERY steps: between pauses the check runs at the speed of its hashing.
+  for (const record of records) {
+    checked += 1;
+    for (; fed < Math.min(record.position, sealed.length); fed++) {
+      root.add(Buffer.from(sealed[fed]!, 'hex'));
+      if (++work % PAUSE_EVERY === 0) await pause();
+    }
+    if (leafHash(record.raw).toString('hex') !== sealed[record.position - 1]) {
+      firstBad = record.position;
+      break;
+    }
+    if (++work % PAUSE_EVERY === 0) await pause();
+  }
+  for (; fed < sealed.length; fed++) {
+    root.add(Buffer.from(sealed[fed]!, 'hex'));
+    if (++work % PAUSE_EVERY === 0) await pause();
+  }
+  if (root.root().toString('hex') !== entry.chain.merkle_root) return { verdict: 'broken', reason: LEAVES_DIFFER };
+  if (firstBad === undefined) return { verdict: 'intact', records: checked };
+  const reason = `record ${firstBad} kept in the case differs from the sealed record: record modified`;
+  return { verdict: 'broken', records: checked, first_bad_position: firstBad, nature: 'modified', reason };
+}
+
+export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: ReadonlySet<string>): Promise<BundleVerdict> {
   const problems: Problem[] = [];
   const manifestJson: unknown = JSON.parse(input.manifest);
   const manifest = Manifest.parse(manifestJson);
@@ -40,29 +96,26 @@ export function verifyStoredBundle(input: StoredBundleInput, trustedKeys: Readon
     }
   }
 
-  const sources: SourceVerdict[] = manifest.sources.map((entry): SourceVerdict => {
+  const pause = input.pause ?? (() => Promise.resolve());
+  const sources: SourceVerdict[] = [];
+  for (const entry of manifest.sources) {
     const base = { path: entry.path, type: entry.type };
     const records = input.records(entry.path);
-    if (!records) return { ...base, verdict: 'unverifiable', reason: 'not imported into this case' };
-    if (!entry.chain) return { ...base, verdict: 'unverifiable', reason: 'hashed whole; no record chain' };
-    const text = input.leaves.get(entry.path);
-    const sealed = text?.split('\n').filter((line) => line !== '');
-    if (!sealed || sealed.length !== entry.chain.records || merkleRoot(sealed.map((h) => Buffer.from(h, 'hex'))).toString('hex') !== entry.chain.merkle_root) {
-      const reason = 'the sealed per-record hashes kept in the case no longer match the signed Merkle root';
-      problems.push({ item: entry.path, reason });
-      return { ...base, verdict: 'broken', reason };
-    }
-    let count = 0;
-    for (const record of records) {
-      count += 1;
-      if (leafHash(record.raw).toString('hex') !== sealed[record.position - 1]) {
-        const reason = `record ${record.position} kept in the case differs from the sealed record: record modified`;
-        problems.push({ item: entry.path, reason, position: record.position, nature: 'modified' });
-        return { ...base, verdict: 'broken', records: count, first_bad_position: record.position, nature: 'modified', reason };
+    if (!records) sources.push({ ...base, verdict: 'unverifiable', reason: 'not imported into this case' });
+    else if (!entry.chain) sources.push({ ...base, verdict: 'unverifiable', reason: 'hashed whole; no record chain' });
+    else {
+      const checked = await checkStoredSource({ ...entry, chain: entry.chain }, input.leaves.get(entry.path), records, pause);
+      if (checked.verdict === 'intact') sources.push({ ...base, ...checked, verdict: signature.status === 'valid' ? 'intact' : 'unsigned' });
+      else {
+        sources.push({ ...base, ...checked });
+        problems.push({
+          item: entry.path,
+          reason: checked.reason!,
+          ...(checked.first_bad_position !== undefined ? { position: checked.first_bad_position, nature: checked.nature } : {}),
+        });
       }
     }
-    return { ...base, verdict: signature.status === 'valid' ? 'intact' : 'unsigned', records: count };
-  });
+  }
 
   return {
     bundle: input.location,

@@ -117,60 +117,76 @@ function nameLinkBreak(entries: readonly Entry[], i: number): { position: number
 }
 
 /**
- * Verifies one ledger's records, in order; positions are the records' own (lines of the source). Streams:
- * only the first records' canonical forms are held (to choose the rule), then each record's hashes.
+ * One ledger's chain, checked as its records arrive in order (positions are the records' own: lines of the
+ * source), so a caller can pause between records. Streams: only the first records' canonical forms are
+ * held (to choose the rule), then each record's hashes.
  */
-export function verifyLedger(records: Iterable<LedgerRecord>): LedgerVerdict {
-  const entries: Entry[] = [];
-  const holds: boolean[] = [];
-  let rule: LedgerRule | undefined;
-  const settle = (from: number) => {
-    for (let k = from; k < entries.length; k += 1) {
-      holds[k] = rule !== undefined && contentHolds(rule, entries[k]!);
-      delete entries[k]!.content;
-    }
-  };
-  for (const record of records) {
-    entries.push(readEntry(record.position, record.raw, record.unreadable));
-    if (entries.length === RULE_SAMPLE) {
-      rule = chooseRule(entries);
-      settle(0);
-    } else if (entries.length > RULE_SAMPLE) settle(entries.length - 1);
-  }
-  if (entries.length < RULE_SAMPLE) {
-    rule = chooseRule(entries);
-    settle(0);
-  }
-  const count = entries.length;
-  if (count === 0) return { verdict: 'unverifiable', records: 0, reason: 'no records' };
-  if (!rule) {
-    return { verdict: 'unverifiable', records: count, reason: `no hash rule Causa knows (${LEDGER_RULES.join(', ')}) reproduces any record's hash` };
-  }
-  const genesis = genesisName(entries[0]!.prev);
-  const broken = (position: number, nature: BreakNature, reason: string): LedgerVerdict =>
-    ({ verdict: 'broken', rule, records: count, first_bad_position: position, nature, reason, genesis });
+export class LedgerChainCheck {
+  private readonly entries: Entry[] = [];
+  private readonly holds: boolean[] = [];
+  private rule: LedgerRule | undefined;
 
-  for (let i = 0; i < count; i += 1) {
-    const entry = entries[i]!;
-    if (entry.unreadable) return broken(entry.position, 'modified', `record ${entry.position} is ${entry.unreadable}: record modified`);
-    if (!holds[i]) return broken(entry.position, 'modified', `record ${entry.position}'s hash does not match its content (${rule}): record modified`);
-    if (i === 0) {
-      if (isGenesis(entry.prev)) continue;
-      // A chain whose first record does not start it: moved there, put before it, or the records before
-      // it cut off the front (or an excerpt, which a chain cannot tell from that).
-      const prev = entry.prev?.toLowerCase();
-      if (entries.some((other, k) => k > 0 && other.hash?.toLowerCase() === prev)) {
-        return broken(entry.position, 'reordered', `record ${entry.position} links to a record that comes after it: records reordered`);
-      }
-      if (count > 1 && isGenesis(entries[1]!.prev)) {
-        return broken(entry.position, 'inserted', `record ${entry.position} precedes the chain's first record: record inserted`);
-      }
-      return broken(entry.position, 'deleted', `record ${entry.position}'s prev_hash is not a genesis value: the records before it are missing`);
-    }
-    if (entry.prev?.toLowerCase() !== entries[i - 1]!.hash!.toLowerCase()) {
-      const named = nameLinkBreak(entries, i);
-      return broken(named.position, named.nature, named.reason);
+  add(record: LedgerRecord): void {
+    this.entries.push(readEntry(record.position, record.raw, record.unreadable));
+    if (this.entries.length === RULE_SAMPLE) {
+      this.rule = chooseRule(this.entries);
+      this.settle(0);
+    } else if (this.entries.length > RULE_SAMPLE) this.settle(this.entries.length - 1);
+  }
+
+  private settle(from: number): void {
+    for (let k = from; k < this.entries.length; k += 1) {
+      this.holds[k] = this.rule !== undefined && contentHolds(this.rule, this.entries[k]!);
+      delete this.entries[k]!.content;
     }
   }
-  return { verdict: 'intact', rule, records: count, genesis };
+
+  /** The chain's verdict over every record added. */
+  verdict(): LedgerVerdict {
+    const { entries, holds } = this;
+    if (entries.length < RULE_SAMPLE) {
+      this.rule = chooseRule(entries);
+      this.settle(0);
+    }
+    const rule = this.rule;
+    const count = entries.length;
+    if (count === 0) return { verdict: 'unverifiable', records: 0, reason: 'no records' };
+    if (!rule) {
+      return { verdict: 'unverifiable', records: count, reason: `no hash rule Causa knows (${LEDGER_RULES.join(', ')}) reproduces any record's hash` };
+    }
+    const genesis = genesisName(entries[0]!.prev);
+    const broken = (position: number, nature: BreakNature, reason: string): LedgerVerdict =>
+      ({ verdict: 'broken', rule, records: count, first_bad_position: position, nature, reason, genesis });
+
+    for (let i = 0; i < count; i += 1) {
+      const entry = entries[i]!;
+      if (entry.unreadable) return broken(entry.position, 'modified', `record ${entry.position} is ${entry.unreadable}: record modified`);
+      if (!holds[i]) return broken(entry.position, 'modified', `record ${entry.position}'s hash does not match its content (${rule}): record modified`);
+      if (i === 0) {
+        if (isGenesis(entry.prev)) continue;
+        // A chain whose first record does not start it: moved there, put before it, or the records before
+        // it cut off the front (or an excerpt, which a chain cannot tell from that).
+        const prev = entry.prev?.toLowerCase();
+        if (entries.some((other, k) => k > 0 && other.hash?.toLowerCase() === prev)) {
+          return broken(entry.position, 'reordered', `record ${entry.position} links to a record that comes after it: records reordered`);
+        }
+        if (count > 1 && isGenesis(entries[1]!.prev)) {
+          return broken(entry.position, 'inserted', `record ${entry.position} precedes the chain's first record: record inserted`);
+        }
+        return broken(entry.position, 'deleted', `record ${entry.position}'s prev_hash is not a genesis value: the records before it are missing`);
+      }
+      if (entry.prev?.toLowerCase() !== entries[i - 1]!.hash!.toLowerCase()) {
+        const named = nameLinkBreak(entries, i);
+        return broken(named.position, named.nature, named.reason);
+      }
+    }
+    return { verdict: 'intact', rule, records: count, genesis };
+  }
+}
+
+/** Verifies one ledger's records, in order (see LedgerChainCheck). */
+export function verifyLedger(records: Iterable<LedgerRecord>): LedgerVerdict {
+  const check = new LedgerChainCheck();
+  for (const record of records) check.add(record);
+  return check.verdict();
 }

@@ -120,3 +120,51 @@ export class ExportMenu {
     return { name: download.suggestedFilename(), message: (await this.page.getByTestId('export-message').getAttribute('title')) ?? '' };
   }
 }
+
+/** Every value the verification progress bar takes, as the page records it. */
+export interface ProgressSample {
+  now: number;
+  max: number;
+}
+
+/** The Evidence sidebar's verification panel: its verdicts, the Re-verify run, its progress bar. */
+export class VerificationPanelPage {
+  readonly panel: Locator;
+  readonly progress: Locator;
+
+  constructor(readonly page: Page) {
+    this.panel = page.getByTestId('verification-panel');
+    this.progress = page.getByRole('progressbar', { name: 'Verification progress' });
+  }
+
+  /**
+   * Records every aria-valuenow the progress bar takes from now on, in the page itself, so that no value
+   * is missed between two looks from the test.
+   */
+  async recordProgress(): Promise<void> {
+    await this.page.evaluate(() => {
+      const seen: { now: number; max: number }[] = [];
+      (window as unknown as { verifyProgressSeen: typeof seen }).verifyProgressSeen = seen;
+      const look = () => {
+        const bar = document.querySelector('[data-testid=verify-progress]');
+        const now = bar?.getAttribute('aria-valuenow');
+        if (bar && now !== null && now !== undefined && seen.at(-1)?.now !== Number(now)) {
+          seen.push({ now: Number(now), max: Number(bar.getAttribute('aria-valuemax')) });
+        }
+      };
+      new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    });
+  }
+
+  progressSeen(): Promise<ProgressSample[]> {
+    return this.page.evaluate(() => (window as unknown as { verifyProgressSeen: { now: number; max: number }[] }).verifyProgressSeen);
+  }
+
+  /** Waits until the bar has shown a value short of its total, or the run is over (whichever comes first). */
+  async waitForProgressOrEnd(): Promise<void> {
+    await this.page.waitForFunction(() => {
+      const seen = (window as unknown as { verifyProgressSeen: { now: number; max: number }[] }).verifyProgressSeen;
+      return seen.some((s) => s.now > 0 && s.now < s.max) || document.querySelector('[data-testid=verify-last], [data-testid=verify-cancelled]') !== null;
+    });
+  }
+}

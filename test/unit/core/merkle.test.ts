@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { inclusionProof, leafHash, merkleRoot, nodeHash, RecordStreamHasher, verifyInclusion } from '../../../src-main/core/bundle/hashing';
+import { inclusionProof, leafHash, MerkleRootBuilder, merkleRoot, nodeHash, RecordStreamHasher, verifyInclusion } from '../../../src-main/core/bundle/hashing';
 
 const VECTORS = fileURLToPath(new URL('../../../../shared/corpus/integrity/rfc6962_merkle_vectors/', import.meta.url));
 const VECTOR_DIRS = ['inclusion_1', 'inclusion_additional'];
@@ -177,6 +177,15 @@ describe('merkleRoot', () => {
     for (let n = 0; n <= 70; n++) {
       const leaves = records(n).map(leafHash);
       expect(merkleRoot(leaves).toString('hex'), `${n} leaves`).toBe(referenceRoot(leaves).toString('hex'));
+    }
+  });
+
+  it('is what MerkleRootBuilder folds one leaf at a time, for every size from 0 to 70', () => {
+    for (let n = 0; n <= 70; n++) {
+      const leaves = records(n, `built${n}`).map(leafHash);
+      const builder = new MerkleRootBuilder();
+      for (const leaf of leaves) builder.add(leaf);
+      expect(builder.root().toString('hex'), `${n} leaves`).toBe(merkleRoot(leaves).toString('hex'));
     }
   });
 

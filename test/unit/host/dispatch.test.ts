@@ -28,6 +28,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   verifyCase: {},
   importProgress: {},
   cancelImport: {},
+  verifyProgress: {},
+  cancelVerify: {},
   graph: {},
   groupMembers: { group: 'g:api:k8s_api:system:kube-controller-manager' },
   filterValues: {},

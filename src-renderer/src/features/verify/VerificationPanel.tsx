@@ -1,23 +1,50 @@
-import { useState } from 'react';
-import { api } from '../../api';
+import type { VerifyProgress } from '../../../../src-main/shared/contract';
 import { useCaseData } from '../../state/case-data';
+import { useVerify } from '../../state/verify';
 import { VerdictBadge } from './VerdictBadge';
+
+const count = (n: number): string => n.toLocaleString('en');
+
+/** The running re-check: which bundle and source, records checked of the total, and a way to stop. */
+function VerifyRunning({ progress, onCancel }: { progress?: VerifyProgress; onCancel: () => void }) {
+  const known = progress?.active === true && progress.records_total > 0;
+  const percent = known ? Math.min(100, (progress.records_done / progress.records_total) * 100) : 0;
+  return (
+    <div className="verify-running" role="status" data-testid="verify-busy">
+      <div className="verify-running-head">
+        <strong>{progress?.cancelling ? 'Cancelling…' : 'Verifying…'}</strong>
+        <button onClick={onCancel} disabled={!progress?.active || progress.cancelling} data-testid="verify-cancel">
+          Cancel
+        </button>
+      </div>
+      {/* Without a total yet the bar is indeterminate: no aria-valuenow. */}
+      <div
+        className="meter"
+        role="progressbar"
+        aria-label="Verification progress"
+        aria-valuemin={0}
+        {...(known ? { 'aria-valuemax': progress.records_total, 'aria-valuenow': progress.records_done, 'aria-valuetext': `${count(progress.records_done)} of ${count(progress.records_total)} records` } : {})}
+        data-testid="verify-progress"
+      >
+        <div className="meter-fill" style={{ width: `${percent}%` }} />
+      </div>
+      {progress?.active && (
+        <p className="muted" data-testid="verify-progress-text">
+          {progress.subject?.split('/').pop()}
+          {progress.source && progress.source !== progress.subject ? ` · ${progress.source.replace(/^sources\//, '')}` : ''} · source{' '}
+          {Math.min(progress.sources_done + 1, progress.sources_total)} of {progress.sources_total} · {count(progress.records_done)} of{' '}
+          {count(progress.records_total)} records
+        </p>
+      )}
+    </div>
+  );
+}
 
 /** What was verified, when, and what was found: per bundle, its signature, each source, every problem. */
 export function VerificationPanel() {
   const verification = useCaseData((s) => s.info?.verification);
-  const refresh = useCaseData((s) => s.refresh);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, progress, last, cancelled, error, run, cancel } = useVerify();
   if (!verification) return null;
-  const reverify = async () => {
-    setRunning(true);
-    const result = await api.verifyCase({});
-    setRunning(false);
-    if (!result.ok) return setError(result.message);
-    setError(undefined);
-    await refresh();
-  };
   return (
     <section className="verification" aria-label="Verification" data-testid="verification-panel">
       <h2>Verification</h2>
@@ -59,10 +86,24 @@ export function VerificationPanel() {
           </div>
         );
       })}
-      {verification.length > 0 && (
-        <button onClick={() => void reverify()} disabled={running} data-testid="reverify">
-          {running ? 'Verifying…' : 'Re-verify the records'}
-        </button>
+      {busy ? (
+        <VerifyRunning progress={progress} onCancel={() => void cancel()} />
+      ) : (
+        verification.length > 0 && (
+          <button onClick={() => void run()} data-testid="reverify">
+            Re-verify the records
+          </button>
+        )
+      )}
+      {!busy && cancelled && (
+        <p className="muted verify-note" data-testid="verify-cancelled">
+          Cancelled: nothing was recorded; the verdicts above stand.
+        </p>
+      )}
+      {!busy && !cancelled && last && (
+        <p className="muted verify-note" data-testid="verify-last">
+          Re-checked {count(last.records_done)} of {count(last.records_total)} records in {last.sources_total} source{last.sources_total === 1 ? '' : 's'}.
+        </p>
       )}
       {error && <p className="error">{error}</p>}
     </section>
