@@ -108,7 +108,8 @@ export class Workbench {
     this.indexing ??= new Promise<void>((resolve) => {
       const step = (): void => {
         if (!this.store.db.open) return finish();
-        if (this.store.isWriting) return void setTimeout(step, 100);
+        // An import writes, a verification reads the records in chunks: the index waits for either.
+        if (this.store.isWriting || this.verifications.active) return void setTimeout(step, 100);
         try {
           if (this.store.indexSearchBatch(SEARCH_BATCH)) return finish();
         } catch {

@@ -42,8 +42,10 @@ describe('re-verifying a large case in the workbench', () => {
     await panel.getByTestId('reverify').click();
     await verification.progress.waitFor();
     await verification.waitForProgressOrEnd();
+    // 50,000 records take a while on a loaded machine: the run's end is waited for longer than a click.
+    const RUN = { timeout: 100_000 };
     await page.screenshot({ path: join(SCREENSHOTS, 'verification-progress.png') });
-    await panel.getByTestId('verify-last').waitFor();
+    await panel.getByTestId('verify-last').waitFor(RUN);
     const seen = await verification.progressSeen();
     const total = seen[0]!.max;
     expect(seen.some((s) => s.now > 0 && s.now < total), 'a value short of the total, shown while the run went on').toBe(true);
@@ -59,10 +61,10 @@ describe('re-verifying a large case in the workbench', () => {
     // A second run, cancelled as soon as it can be: the verdict above stays as it was.
     await panel.getByTestId('reverify').click();
     // Cancel is offered once the main side has said what it is doing.
-    await page.waitForSelector('[data-testid=verify-cancel]:enabled');
+    await page.waitForSelector('[data-testid=verify-cancel]:enabled', RUN);
     expect(await panel.getByTestId('verify-progress-text').textContent()).toMatch(/^inc-0047-large · [\w-]+\/[\w-]+\.jsonl · source \d of 3 · [\d,]+ of [\d,]+ records$/);
     await panel.getByTestId('verify-cancel').click();
-    await panel.getByTestId('verify-cancelled').waitFor();
+    await panel.getByTestId('verify-cancelled').waitFor(RUN);
     expect(await panel.getByTestId('verify-cancelled').textContent()).toBe('Cancelled: nothing was recorded; the verdicts above stand.');
     expect(await verdict.textContent()).toBe(checkedAt);
     await page.screenshot({ path: join(SCREENSHOTS, 'verification-cancelled.png') });

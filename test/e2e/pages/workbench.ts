@@ -165,6 +165,6 @@ export class VerificationPanelPage {
     await this.page.waitForFunction(() => {
       const seen = (window as unknown as { verifyProgressSeen: { now: number; max: number }[] }).verifyProgressSeen;
       return seen.some((s) => s.now > 0 && s.now < s.max) || document.querySelector('[data-testid=verify-last], [data-testid=verify-cancelled]') !== null;
-    });
+    }, undefined, { timeout: 100_000 });
   }
 }
