@@ -62,11 +62,20 @@ describe('re-verifying a large case in the workbench', () => {
     await panel.getByTestId('reverify').click();
     // Cancel is offered once the main side has said what it is doing.
     await page.waitForSelector('[data-testid=verify-cancel]:enabled', RUN);
-    expect(await panel.getByTestId('verify-progress-text').textContent()).toMatch(/^inc-0047-large · [\w-]+\/[\w-]+\.jsonl · source \d of 3 · [\d,]+ of [\d,]+ records$/);
+    // The first answer may come before the first source is named.
+    expect(await panel.getByTestId('verify-progress-text').textContent()).toMatch(/^(inc-0047-large · )?([\w-]+\/[\w-]+\.jsonl · )?source \d of 3 · [\d,]+ of [\d,]+ records$/);
     await panel.getByTestId('verify-cancel').click();
-    await panel.getByTestId('verify-cancelled').waitFor(RUN);
-    expect(await panel.getByTestId('verify-cancelled').textContent()).toBe('Cancelled: nothing was recorded; the verdicts above stand.');
-    expect(await verdict.textContent()).toBe(checkedAt);
+    // On an idle machine the whole run can end before the click reaches the main side; then the run was
+    // recorded, as it should be. (test/unit/service/verify-progress.test.ts cancels deterministically.)
+    await page.waitForSelector('[data-testid=verify-cancelled], [data-testid=verify-last], [data-testid=verification-panel] .error', RUN);
+    expect(await panel.locator('.error').count(), (await panel.textContent()) ?? '').toBe(0);
+    if (await panel.getByTestId('verify-cancelled').count()) {
+      expect(await panel.getByTestId('verify-cancelled').textContent()).toBe('Cancelled: nothing was recorded; the verdicts above stand.');
+      expect(await verdict.textContent()).toBe(checkedAt);
+    } else {
+      await expect.poll(async () => verdict.textContent()).not.toBe(checkedAt);
+      expect(await verdict.textContent()).toMatch(/^Intact/);
+    }
     await page.screenshot({ path: join(SCREENSHOTS, 'verification-cancelled.png') });
     expect(errors).toEqual([]);
     await page.close();

@@ -30,10 +30,14 @@ function VerifyRunning({ progress, onCancel }: { progress?: VerifyProgress; onCa
       </div>
       {progress?.active && (
         <p className="muted" data-testid="verify-progress-text">
-          {progress.subject?.split('/').pop()}
-          {progress.source && progress.source !== progress.subject ? ` · ${progress.source.replace(/^sources\//, '')}` : ''} · source{' '}
-          {Math.min(progress.sources_done + 1, progress.sources_total)} of {progress.sources_total} · {count(progress.records_done)} of{' '}
-          {count(progress.records_total)} records
+          {[
+            progress.subject?.split('/').pop(),
+            progress.source && progress.source !== progress.subject ? progress.source.replace(/^sources\//, '') : undefined,
+            `source ${Math.min(progress.sources_done + 1, progress.sources_total)} of ${progress.sources_total}`,
+            `${count(progress.records_done)} of ${count(progress.records_total)} records`,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         </p>
       )}
     </div>
