@@ -1,7 +1,8 @@
 // A filter field that takes several values: a button naming what is chosen ("Outcome: failure +1"), and a
 // menu of checkboxes with each value's count. Each tick applies at once (the timeline and the graph follow);
 // "Any" clears the field. Long lists (namespaces) can be narrowed by typing.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useCloseOnOutsideClick } from '../../ui/use-outside-click';
 import './multi-select.css';
 
 export interface Choice {
@@ -30,19 +31,12 @@ function summary(title: string, selected: readonly string[], labelOf: (value: st
 
 export function MultiSelect({ name, title, choices, selected, onChange, onOpen }: MultiSelectProps) {
   const [open, setOpen] = useState(false);
+  const closeMenu = useCallback(() => setOpen(false), []);
   const [narrow, setNarrow] = useState('');
   const root = useRef<HTMLDivElement>(null);
   const labelOf = (value: string) => choices?.find((c) => c.value === value)?.label ?? value;
 
-  // Closes on a click anywhere else, as a native select does.
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: MouseEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
+  useCloseOnOutsideClick(open, root, closeMenu);
 
   // A value chosen elsewhere (a background group's kind) that the case's counts do not list is still shown.
   const listed: Choice[] = [...(choices ?? []), ...selected.filter((v) => !choices?.some((c) => c.value === v)).map((value) => ({ value }))];

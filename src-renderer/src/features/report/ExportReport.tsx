@@ -4,7 +4,8 @@
 // a SIEM. In web mode the server hands the file back as data and the browser downloads it; the desktop
 // app shows its own Save dialog and says where it saved (the renderer never names a path). A cancelled
 // dialog is not an error.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useCloseOnOutsideClick } from '../../ui/use-outside-click';
 import type { ApiResult, EventFilter, ExportedFile } from '../../../../src-main/shared/contract';
 import { api } from '../../api';
 import { useCaseData } from '../../state/case-data';
@@ -53,19 +54,12 @@ function request(item: Item, filter: EventFilter): Promise<ApiResult<ExportedFil
 
 export function ExportReport() {
   const [open, setOpen] = useState(false);
+  const closeMenu = useCallback(() => setOpen(false), []);
   const [status, setStatus] = useState<Status>({ state: 'idle' });
   const filter = useCaseData((s) => s.filter);
   const root = useRef<HTMLSpanElement>(null);
 
-  // A menu closes when the analyst clicks anywhere else, as menus do.
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: MouseEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
+  useCloseOnOutsideClick(open, root, closeMenu);
 
   async function exportAs(item: Item): Promise<void> {
     setOpen(false);
