@@ -146,11 +146,6 @@ export class CaseStore {
     return end >= last;
   }
 
-  /** Indexes every event not yet in the full-text index. */
-  settleSearch(): void {
-    this.indexSearchBatch();
-  }
-
   meta(key: string): string | undefined {
     const row = this.db.prepare('SELECT value FROM case_meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
