@@ -8,11 +8,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Handlers } from '../shared/contract';
+import { decodeFileFrames, FILE_FRAMES_TYPE } from './file-frames';
 import { CONTENT_SECURITY_POLICY } from '../shared/security';
 import { dispatch } from './dispatch';
 
-
-/** Uploads arrive base64-encoded in JSON; this bounds one request's body. */
+/** Bounds one request's body: dropped files arrive in it (framed bytes, or base64 in plain JSON). */
 const MAX_BODY_BYTES = 768 * 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -79,16 +79,20 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 async function serveApi(req: IncomingMessage, res: ServerResponse, handlers: Handlers, method: string): Promise<void> {
   if (req.method !== 'POST') return sendJson(res, 405, { ok: false, code: 'invalid_input', message: 'use POST' });
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+  const type = req.headers['content-type'] ?? '';
+  // Files dropped on the window come as framed bytes (importFiles only); everything else is JSON.
+  const framed = method === 'importFiles' && type.startsWith(FILE_FRAMES_TYPE);
+  if (!framed && !type.startsWith('application/json')) {
     return sendJson(res, 415, { ok: false, code: 'invalid_input', message: 'the body must be application/json' });
   }
   const body = await readBody(req);
   if (!body) return sendJson(res, 413, { ok: false, code: 'invalid_input', message: 'request body too large' });
   let input: unknown;
   try {
-    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-  } catch {
-    return sendJson(res, 400, { ok: false, code: 'invalid_input', message: 'the body is not valid JSON' });
+    input = framed ? { files: decodeFileFrames(body) } : body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    const reason = framed ? `the upload is malformed: ${(error as Error).message}` : 'the body is not valid JSON';
+    return sendJson(res, 400, { ok: false, code: 'invalid_input', message: reason });
   }
   const result = await dispatch(handlers, method, input);
   const status = result.ok ? 200 : result.code === 'invalid_input' ? 400 : result.code === 'not_found' ? 404 : 200;

@@ -2,7 +2,7 @@
 // the open case file; transports only parse input, call it, and carry the result back.
 import { basename } from 'node:path';
 import type { LinkedCase } from '../core/link';
-import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput } from '../shared/contract';
+import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput, UploadedFile } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
 import { ServiceError } from '../shared/errors';
@@ -69,6 +69,11 @@ function sortedCounts<T extends string>(counts: Map<string, number>): { value: T
 type CoreHandlers = Omit<Handlers, 'capabilities' | 'openEvidence'>;
 
 /** An export as web mode returns it: the bytes travel in the answer, for the browser to download. */
+/** An uploaded file's bytes, whichever form they travelled in (no copy of raw bytes). */
+function uploadedBytes(file: UploadedFile): Buffer {
+  return 'data' in file ? Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength) : Buffer.from(file.data_base64, 'base64');
+}
+
 function asDownload(file: ExportFile): ExportedFile {
   return { file_name: file.file_name, mime: file.mime, bytes: file.data.length, data_base64: file.data.toString('base64'), ...(file.summary ? { summary: file.summary } : {}) };
 }
@@ -265,7 +270,7 @@ export class Workbench {
       return importBuffers(
         this.store,
         // The name is only a label: an uploaded file never chooses where anything is read or written.
-        files.map((file) => ({ name: basename(file.name), data: Buffer.from(file.data_base64, 'base64') })),
+        files.map((file) => ({ name: basename(file.name), data: uploadedBytes(file) })),
         this.imports,
       ).finally(() => this.afterImport());
     },

@@ -180,11 +180,25 @@ export const ImportReport = z.object({
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
-/** Dropped or uploaded files arrive as bytes, never as paths the renderer chose. */
-export const UploadedFile = z.object({
-  name: z.string().min(1).max(255),
-  data_base64: z.string().max(700_000_000),
-});
+/** The most one uploaded file may hold, in bytes. */
+export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Dropped or uploaded files arrive as bytes, never as paths the renderer chose: raw bytes where the
+ * transport carries them (Electron IPC, web mode's framed upload; see `shared/file-frames.ts`), base64
+ * where the call is plain JSON.
+ */
+export const UploadedFile = z.union([
+  z.object({
+    name: z.string().min(1).max(255),
+    data: z.instanceof(Uint8Array).refine((data) => data.byteLength <= MAX_UPLOAD_BYTES, 'a file of more than 512 MiB'),
+  }),
+  z.object({
+    name: z.string().min(1).max(255),
+    data_base64: z.string().max(700_000_000),
+  }),
+]);
+export type UploadedFile = z.infer<typeof UploadedFile>;
 
 export const KubeContexts = z.object({
   /** The kubeconfig file(s) read: KUBECONFIG, else ~/.kube/config. */

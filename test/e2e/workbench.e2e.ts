@@ -106,13 +106,24 @@ describe('web mode on real Kubernetes audit logs', () => {
     const before = await workbench.total();
     // 120,000 copies of a real audit record: about 110 MiB, read a MiB at a time.
     await workbench.dropGenerated('big-audit.log', EXEC_LINE, 120_000);
-    const text = page.getByTestId('import-progress-text');
-    await text.waitFor();
-    await expect.poll(async () => (await text.textContent()) ?? '').toMatch(/big-audit\.log · file 1 of 1 · [\d.]+ MiB of 1\d\d\.\d MiB · [\d,]+ events/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'import-progress.png') });
-    await page.getByTestId('import-cancel').click();
+    // The analyst's click comes the moment the panel shows the file's progress: the page itself watches
+    // the text and presses Cancel, so that a fast import cannot finish in the time a round trip from the
+    // test takes.
+    const shown = await page.waitForFunction(
+      (pattern) => {
+        const text = document.querySelector('[data-testid=import-progress-text]')?.textContent ?? '';
+        const cancel = document.querySelector<HTMLButtonElement>('[data-testid=import-cancel]');
+        if (!new RegExp(pattern).test(text) || !cancel || cancel.disabled) return undefined;
+        cancel.click();
+        return text;
+      },
+      String.raw`big-audit\.log · file 1 of 1 · [\d.]+ MiB of 1\d\d\.\d MiB · [\d,]+ events`,
+      { polling: 'raf', timeout: 60_000 },
+    );
+    expect(await shown.jsonValue()).toMatch(/ MiB of 1\d\d\.\d MiB /);
     const report = page.getByTestId('import-report');
     await report.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'import-cancelled.png') });
     expect(await report.textContent()).toContain('Cancelled. Imported 0 events');
     expect(await report.textContent()).toContain('big-audit.log cancelled: nothing of it imported');
     await workbench.waitForTotal(before);

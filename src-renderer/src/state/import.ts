@@ -19,18 +19,6 @@ interface ImportState {
 
 const POLL_MS = 250;
 
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = reader.result as string;
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error(`cannot read ${file.name}`));
-    reader.readAsDataURL(file);
-  });
-}
-
 export const useImport = create<ImportState>((set, get) => {
   /** Asks for progress until the import ends (the request that runs it has not answered yet). */
   function poll(): void {
@@ -58,9 +46,7 @@ export const useImport = create<ImportState>((set, get) => {
     busy: false,
     importDropped: (files) =>
       run(async () => {
-        const uploads = await Promise.all(
-          files.map(async (file) => ({ name: file.name, data_base64: await readAsBase64(file) })),
-        );
+        const uploads = await Promise.all(files.map(async (file) => ({ name: file.name, data: new Uint8Array(await file.arrayBuffer()) })));
         return api.importFiles({ files: uploads });
       }),
     openDialog: () => run(() => api.openEvidence({})),

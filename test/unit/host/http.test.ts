@@ -1,16 +1,20 @@
 // Web mode's HTTP host, exercised over real sockets against a real Workbench on a temp case file: the token
 // is checked before routing, the Host header must name this server, nothing gets CORS headers, and the
 // static files never leave the renderer folder.
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInc0047Audit } from '../../../src-main/core/sample';
 import { startHttpHost, type HttpHost } from '../../../src-main/host/http';
 import { Workbench } from '../../../src-main/service/workbench';
 import type { ApiResult, Handlers, MethodName, MethodOutput } from '../../../src-main/shared/contract';
 import { ServiceError } from '../../../src-main/shared/errors';
+import { FILE_FRAMES_TYPE } from '../../../src-main/host/file-frames';
+import { encodeFileFrames, FILE_FRAMES_TYPE as RENDERER_FRAMES_TYPE } from '../../../src-renderer/src/upload-frames';
 import { CONTENT_SECURITY_POLICY } from '../../../src-main/shared/security';
 
 const INDEX_HTML = '<!doctype html><title>Causa under test</title>';
@@ -497,5 +501,67 @@ describe('headers on every response', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("worker-src 'self'");
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|\*|https?:/);
+  });
+});
+
+describe('files dropped in web mode travel as framed bytes', () => {
+  const corpus = fileURLToPath(new URL('../../../../shared/corpus/k8s-audit/', import.meta.url));
+  const exec = readFileSync(join(corpus, 'crowdsec_k8s-audit-pod-exec-file.log'));
+  const privileged = readFileSync(join(corpus, 'crowdsec_k8s-audit-priv-pod-file.log'));
+
+  function upload(body: Blob, method = 'importFiles'): Promise<Response> {
+    return fetch(`${origin}/api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': FILE_FRAMES_TYPE, Authorization: `Bearer ${host.token}` },
+      body,
+    });
+  }
+
+  async function total(): Promise<number> {
+    return (await valueOf('caseInfo', await callApi('caseInfo', {}))).events;
+  }
+
+  it('refuses a malformed upload, naming what is wrong, and imports nothing of it', async () => {
+    const before = await total();
+    const whole = new Blob(encodeFileFrames([{ name: 'exec.log', data: exec }]));
+    const cases: [Blob, RegExp][] = [
+      [whole.slice(0, whole.size - 100), new RegExp(`exec\\.log: the upload ends before its ${exec.length} bytes`)],
+      [new Blob([new Uint8Array([0, 0, 0, 3]), '{x}']), /header is not valid JSON/],
+      [new Blob([...encodeFileFrames([{ name: 'exec.log', data: exec }]), 'trailing']), /8 bytes after its last file/],
+    ];
+    for (const [body, reason] of cases) {
+      const res = await upload(body);
+      expect(res.status).toBe(400);
+      const answer = (await res.json()) as ApiResult<unknown>;
+      expect(answer).toMatchObject({ ok: false, code: 'invalid_input' });
+      if (!answer.ok) expect(answer.message).toMatch(reason);
+    }
+    expect(await total()).toBe(before);
+  });
+
+  it('reads what the renderer writes: one Content-Type on both sides', () => {
+    expect(RENDERER_FRAMES_TYPE).toBe(FILE_FRAMES_TYPE);
+  });
+
+  it('accepts framed bytes only for importFiles', async () => {
+    const res = await upload(new Blob(encodeFileFrames([{ name: 'exec.log', data: exec }])), 'caseInfo');
+    expect(res.status).toBe(415);
+  });
+
+  it('imports every file of a framed upload, byte for byte as published', async () => {
+    const before = await total();
+    const res = await upload(new Blob(encodeFileFrames([
+      { name: 'exec.log', data: exec },
+      { name: 'privileged.log', data: privileged },
+    ])));
+    const report = await valueOf('importFiles', res);
+    expect(report.files.map((file) => [file.file, file.status, file.events])).toEqual([
+      ['exec.log', 'imported', 1],
+      ['privileged.log', 'imported', 1],
+    ]);
+    expect(await total()).toBe(before + 2);
+    const listed = await valueOf('listEvents', await callApi('listEvents', { filter: { search: 'exec' }, limit: 50 }));
+    const shown = await Promise.all(listed.events.map(async (event) => (await valueOf('getEvent', await callApi('getEvent', { id: event.id }))).raw));
+    expect(shown).toContain(exec.toString('utf8').replace(/\n$/, ''));
   });
 });
