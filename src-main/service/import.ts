@@ -7,7 +7,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { isBundlePath, openBundleFiles } from '../core/bundle/files';
 import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
-import { bufferContent, detectFormat, findFormat, FORMATS, openContent, parseSource, peekContent, type Detected } from '../core/ingest';
+import { bufferContent, detectFormat, findFormat, FORMATS, openContent, parseSourceBatches, peekContent, type Detected } from '../core/ingest';
 import type { FileImport, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
@@ -143,27 +143,29 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
     try {
-      for await (const record of parseSource(counted(opened.content, monitor), opened.detected)) {
+      for await (const batch of parseSourceBatches(counted(opened.content, monitor), opened.detected)) {
         monitor.check();
-        lastPosition = record.position;
-        if (record.ok) {
-          const rawSha256 = sha256Hex(record.raw);
-          record.events.forEach((event, ordinal) =>
-            tx.addEvent({
-              source_id: sourceId!,
-              position: record.position,
-              locator: record.locator,
-              ordinal,
-              raw: record.raw,
-              raw_sha256: rawSha256,
-              event,
-            }),
-          );
-          events += record.events.length;
-          monitor.addEvents(record.events.length);
-        } else {
-          tx.addError(sourceId!, record.line ?? record.position, record.reason, record.locator);
-          noteError(record.line ?? record.position, record.reason, record.locator);
+        for (const record of batch) {
+          lastPosition = record.position;
+          if (record.ok) {
+            const rawSha256 = sha256Hex(record.raw);
+            record.events.forEach((event, ordinal) =>
+              tx.addEvent({
+                source_id: sourceId!,
+                position: record.position,
+                locator: record.locator,
+                ordinal,
+                raw: record.raw,
+                raw_sha256: rawSha256,
+                event,
+              }),
+            );
+            events += record.events.length;
+            monitor.addEvents(record.events.length);
+          } else {
+            tx.addError(sourceId!, record.line ?? record.position, record.reason, record.locator);
+            noteError(record.line ?? record.position, record.reason, record.locator);
+          }
         }
       }
     } catch (error) {

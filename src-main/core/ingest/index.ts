@@ -2,14 +2,14 @@
 // content (or named by the user), and how its bytes become parsed records.
 import { readerFor, type RecordFormat } from './format';
 import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
-import { parseJsonLines, type ParsedRecord } from './json-lines';
+import { parseJsonLineBatches, type ParsedRecord } from './json-lines';
 import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
 import { k8sEvents } from './k8s-events';
 import { k8sResources } from './k8s-resources';
 import { kubernautAudit } from './kubernaut-audit';
 import { langfuseTrace } from './langfuse-trace';
-import { readLines } from './lines';
+import { readLineBatches } from './lines';
 import { mcpJsonRpc } from './mcp-jsonrpc';
 import { openaiChat } from './openai-chat';
 import { otlpJson } from './otlp-json';
@@ -113,9 +113,24 @@ async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordForm
 }
 
 /** Parses a source's content (already gunzipped where needed) as records of the detected format. */
-export function parseSource(content: AsyncIterable<Buffer>, detected: Detected = { format: k8sAudit, layout: { kind: 'lines' } }): AsyncGenerator<ParsedRecord> {
-  if (detected.layout.kind === 'lines') return parseJsonLines(readLines(content), detected.format);
-  return parseDocument(content, detected.format, detected.layout.patterns, detected.layout.probe);
+/**
+ * A source's records in batches: a batch per chunk of JSON lines read, so the importer takes a MiB of
+ * records per turn; one record a batch from a document, whose scanner finds them one by one.
+ */
+export async function* parseSourceBatches(
+  content: AsyncIterable<Buffer>,
+  detected: Detected = { format: k8sAudit, layout: { kind: 'lines' } },
+): AsyncGenerator<ParsedRecord[]> {
+  if (detected.layout.kind === 'lines') {
+    yield* parseJsonLineBatches(readLineBatches(content), detected.format);
+    return;
+  }
+  for await (const record of parseDocument(content, detected.format, detected.layout.patterns, detected.layout.probe)) yield [record];
+}
+
+/** A source's records one at a time. */
+export async function* parseSource(content: AsyncIterable<Buffer>, detected?: Detected): AsyncGenerator<ParsedRecord> {
+  for await (const batch of parseSourceBatches(content, detected)) yield* batch;
 }
 
 /** Takes the first bytes of a stream for detection, and gives back a stream that still yields them. */

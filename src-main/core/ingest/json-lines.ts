@@ -35,37 +35,51 @@ function jsonErrorDetail(error: unknown): string {
 }
 
 /**
- * Parses JSON lines as records of one format. A first line that is not text at all means the whole file
- * is binary: that is reported once, as fatal, instead of once per "line" of garbage.
+ * Parses batches of JSON lines as records of one format, a batch of records for each batch of lines. A
+ * first line that is not text at all means the whole file is binary: that is reported once, as fatal,
+ * instead of once per "line" of garbage, and nothing after it is read.
  */
-export async function* parseJsonLines(lines: AsyncIterable<Line>, format: RecordFormat): AsyncGenerator<ParsedRecord> {
+export async function* parseJsonLineBatches(batches: AsyncIterable<Line[]>, format: RecordFormat): AsyncGenerator<ParsedRecord[]> {
   const read = readerFor(format);
   let seenContent = false;
-  for await (const line of lines) {
-    if (isBlank(line.bytes)) continue;
-    if (format.lineComments && line.bytes[0] === 0x23) continue;
-    const decoded = decodeLine(line.bytes);
-    if ('reason' in decoded) {
-      if (!seenContent) {
-        yield { ok: false, position: line.number, reason: `binary file, not JSON lines: ${decoded.reason}`, fatal: true };
-        return;
+  for await (const lines of batches) {
+    const records: ParsedRecord[] = [];
+    for (const line of lines) {
+      if (isBlank(line.bytes)) continue;
+      if (format.lineComments && line.bytes[0] === 0x23) continue;
+      const decoded = decodeLine(line.bytes);
+      if ('reason' in decoded) {
+        if (!seenContent) {
+          records.push({ ok: false, position: line.number, reason: `binary file, not JSON lines: ${decoded.reason}`, fatal: true });
+          yield records;
+          return;
+        }
+        records.push({ ok: false, position: line.number, reason: decoded.reason });
+        continue;
       }
-      yield { ok: false, position: line.number, reason: decoded.reason };
-      continue;
+      seenContent = true;
+      let value: unknown;
+      try {
+        value = JSON.parse(decoded.text);
+      } catch (error) {
+        const reason = line.terminated
+          ? `invalid JSON: ${jsonErrorDetail(error)}`
+          : `truncated record at end of file (no final newline): ${jsonErrorDetail(error)}`;
+        records.push({ ok: false, position: line.number, reason });
+        continue;
+      }
+      const normalized = read(value, { position: line.number });
+      if (normalized.ok) records.push({ ok: true, position: line.number, raw: line.bytes, events: normalized.events });
+      else records.push({ ok: false, position: line.number, reason: normalized.reason });
     }
-    seenContent = true;
-    let value: unknown;
-    try {
-      value = JSON.parse(decoded.text);
-    } catch (error) {
-      const reason = line.terminated
-        ? `invalid JSON: ${jsonErrorDetail(error)}`
-        : `truncated record at end of file (no final newline): ${jsonErrorDetail(error)}`;
-      yield { ok: false, position: line.number, reason };
-      continue;
-    }
-    const normalized = read(value, { position: line.number });
-    if (normalized.ok) yield { ok: true, position: line.number, raw: line.bytes, events: normalized.events };
-    else yield { ok: false, position: line.number, reason: normalized.reason };
+    if (records.length > 0) yield records;
   }
+}
+
+/** The same, one record at a time, over lines one at a time. */
+export async function* parseJsonLines(lines: AsyncIterable<Line>, format: RecordFormat): AsyncGenerator<ParsedRecord> {
+  async function* single(): AsyncGenerator<Line[]> {
+    for await (const line of lines) yield [line];
+  }
+  for await (const records of parseJsonLineBatches(single(), format)) yield* records;
 }

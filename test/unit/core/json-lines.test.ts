@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bufferContent, openContent, parseSource, type ParsedRecord } from '../../../src-main/core/ingest/index';
-import { readLines, type Line } from '../../../src-main/core/ingest/lines';
+import { bufferContent, openContent, parseSource, parseSourceBatches, type ParsedRecord } from '../../../src-main/core/ingest/index';
+import { readLineBatches, readLines, type Line } from '../../../src-main/core/ingest/lines';
 
 const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
 const corpus = (path: string): Buffer => readFileSync(new URL(path, CORPUS));
@@ -250,5 +250,33 @@ describe('readLines', () => {
       { number: 1, hex: '61', terminated: true },
       { number: 2, hex: '62', terminated: true },
     ]);
+  });
+});
+
+describe('batches of lines and records, as the importer reads them', () => {
+  it('gives a chunk’s complete lines as one batch, a line cut by a chunk boundary in the batch that ends it', async () => {
+    const chunks = [Buffer.concat([EXEC, NL, PRIV_POD, NL, NAMESPACE.subarray(0, 10)]), Buffer.concat([NAMESPACE.subarray(10), NL]), Buffer.from('{"no":')];
+    const batches = await collect(readLineBatches(chunked(chunks)));
+    expect(batches.map((batch) => batch.map((line) => [line.number, line.terminated]))).toEqual([
+      [[1, true], [2, true]],
+      [[3, true]],
+      [[4, false]],
+    ]);
+    expect(batches[1]![0]!.bytes.equals(NAMESPACE)).toBe(true);
+  });
+
+  it('yields the same records in batches as one by one, whatever the chunking', async () => {
+    const content = Buffer.concat([EXEC, NL, Buffer.from('{oops\n'), NL, NAMESPACE, NL, CORE_EVENT, NL, PRIV_POD]);
+    const single = await collect(parseSource(bufferContent(content)));
+    const halves = [content.subarray(0, 700), content.subarray(700)];
+    const batches = await collect(parseSourceBatches(chunked(halves)));
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.flat()).toEqual(single);
+    expect(single.map((record) => [record.position, record.ok])).toEqual([[1, true], [2, false], [4, true], [5, false], [6, true]]);
+  });
+
+  it('stops a binary file at its first line, in its first batch', async () => {
+    const batches = await collect(parseSourceBatches(chunked([Buffer.from([0x1f, 0x00, 0x0a, 0x41, 0x0a]), Buffer.from('{"a":1}\n')])));
+    expect(batches).toEqual([[{ ok: false, position: 1, reason: expect.stringMatching(/^binary file, not JSON lines/), fatal: true }]]);
   });
 });
