@@ -104,6 +104,16 @@ describe('web mode on real Kubernetes audit logs', () => {
   it('shows a large import’s progress and cancels it, keeping the case as it was', async () => {
     const { page, workbench } = await newWorkbench(served.url);
     const before = await workbench.total();
+    // What the panel says before the main side has the file: watched from the page, as it is brief.
+    await page.evaluate(() => {
+      const seen: { text: string; position: number }[] = [];
+      (window as unknown as { sendingSeen: typeof seen }).sendingSeen = seen;
+      new MutationObserver(() => {
+        const sending = document.querySelector('[data-testid=import-sending]');
+        const bar = document.querySelector<HTMLProgressElement>('[data-testid=import-progress]');
+        if (sending && bar) seen.push({ text: sending.textContent ?? '', position: bar.position });
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
     // 120,000 copies of a real audit record: about 110 MiB, read a MiB at a time.
     await workbench.dropGenerated('big-audit.log', EXEC_LINE, 120_000);
     // The analyst's click comes the moment the panel shows the file's progress: the page itself watches
@@ -121,6 +131,10 @@ describe('web mode on real Kubernetes audit logs', () => {
       { polling: 'raf', timeout: 60_000 },
     );
     expect(await shown.jsonValue()).toMatch(/ MiB of 1\d\d\.\d MiB /);
+    // Handing over, the bar was indeterminate (position -1), not the figures of the import before.
+    const sending = await page.evaluate(() => (window as unknown as { sendingSeen: { text: string; position: number }[] }).sendingSeen);
+    expect(sending.length).toBeGreaterThan(0);
+    expect(sending[0]).toEqual({ text: `Handing over 1 file, ${(((Buffer.byteLength(EXEC_LINE) + 1) * 120_000) / 2 ** 20).toFixed(1)} MiB…`, position: -1 });
     const report = page.getByTestId('import-report');
     await report.waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'import-cancelled.png') });

@@ -5,10 +5,18 @@ import type { ApiResult, ImportProgress, ImportReport } from '../../../src-main/
 import { api } from '../api';
 import { useCaseData } from './case-data';
 
+/** Files dropped on the window, on their way to the main side. */
+export interface DroppedFiles {
+  files: number;
+  bytes: number;
+}
+
 interface ImportState {
   busy: boolean;
   /** What the main side says it is doing, polled while busy. */
   progress?: ImportProgress;
+  /** What was dropped, while it is handed over (the main side reports nothing of it until it has it). */
+  sending?: DroppedFiles;
   report?: ImportReport;
   error?: string;
   importDropped(files: File[]): Promise<void>;
@@ -30,11 +38,11 @@ export const useImport = create<ImportState>((set, get) => {
       });
     }, POLL_MS);
   }
-  async function run(request: () => Promise<ApiResult<ImportReport>>): Promise<void> {
-    set({ busy: true, error: undefined, report: undefined, progress: undefined });
+  async function run(request: () => Promise<ApiResult<ImportReport>>, sending?: DroppedFiles): Promise<void> {
+    set({ busy: true, error: undefined, report: undefined, progress: undefined, sending });
     poll();
     const result = await request();
-    set({ progress: undefined });
+    set({ progress: undefined, sending: undefined });
     if (result.ok) {
       set({ busy: false, report: result.value });
       await useCaseData.getState().refresh();
@@ -45,10 +53,13 @@ export const useImport = create<ImportState>((set, get) => {
   return {
     busy: false,
     importDropped: (files) =>
-      run(async () => {
-        const uploads = await Promise.all(files.map(async (file) => ({ name: file.name, data: new Uint8Array(await file.arrayBuffer()) })));
-        return api.importFiles({ files: uploads });
-      }),
+      run(
+        async () => {
+          const uploads = await Promise.all(files.map(async (file) => ({ name: file.name, data: new Uint8Array(await file.arrayBuffer()) })));
+          return api.importFiles({ files: uploads });
+        },
+        { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) },
+      ),
     openDialog: () => run(() => api.openEvidence({})),
     cancel: async () => {
       await api.cancelImport({});

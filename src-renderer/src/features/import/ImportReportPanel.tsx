@@ -1,27 +1,38 @@
 import type { FileImport, ImportProgress } from '../../../../src-main/shared/contract';
-import { useImport } from '../../state/import';
+import { useImport, type DroppedFiles } from '../../state/import';
 
 function megabytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
-/** The running import: which file, how far through the content, how many events, and a way to stop. */
-function ImportRunning({ progress, onCancel }: { progress?: ImportProgress; onCancel: () => void }) {
-  const fraction = progress && progress.bytes_total > 0 ? Math.min(1, progress.bytes_read / progress.bytes_total) : undefined;
+/**
+ * The running import: which file, how far through the content, how many events, and a way to stop. Until
+ * the main side has the files (a large drop takes a moment to hand over), the bar is indeterminate and
+ * says what is on its way; a finished earlier import's figures are never shown as this one's.
+ */
+function ImportRunning({ progress, sending, onCancel }: { progress?: ImportProgress; sending?: DroppedFiles; onCancel: () => void }) {
+  const active = progress?.active ? progress : undefined;
+  const fraction = active && active.bytes_total > 0 ? Math.min(1, active.bytes_read / active.bytes_total) : undefined;
   return (
     <div className="import-panel" role="status" data-testid="import-busy">
       <header>
-        <strong>{progress?.cancelling ? 'Cancelling…' : 'Importing…'}</strong>
-        <button onClick={onCancel} disabled={!progress?.active || progress.cancelling} data-testid="import-cancel">
+        <strong>{active?.cancelling ? 'Cancelling…' : 'Importing…'}</strong>
+        <button onClick={onCancel} disabled={!active || active.cancelling} data-testid="import-cancel">
           Cancel
         </button>
       </header>
       <progress max={1} value={fraction} data-testid="import-progress" aria-label="Import progress" />
-      {progress?.active && (
+      {active ? (
         <p className="muted" data-testid="import-progress-text">
-          {progress.file ?? '…'} · file {Math.min(progress.files_done + 1, progress.files_total)} of {progress.files_total} ·{' '}
-          {megabytes(progress.bytes_read)} of {megabytes(progress.bytes_total)} · {progress.events.toLocaleString('en')} events
+          {active.file ?? '…'} · file {Math.min(active.files_done + 1, active.files_total)} of {active.files_total} ·{' '}
+          {megabytes(active.bytes_read)} of {megabytes(active.bytes_total)} · {active.events.toLocaleString('en')} events
         </p>
+      ) : (
+        sending && (
+          <p className="muted" data-testid="import-sending">
+            Handing over {sending.files} file{sending.files === 1 ? '' : 's'}, {megabytes(sending.bytes)}…
+          </p>
+        )
       )}
     </div>
   );
@@ -44,8 +55,8 @@ function describeFile(file: FileImport): string {
 
 /** The outcome of the last import: per file what was imported, and every record that was not, with why. */
 export function ImportReportPanel() {
-  const { busy, progress, report, error, dismiss, cancel } = useImport();
-  if (busy) return <ImportRunning progress={progress} onCancel={() => void cancel()} />;
+  const { busy, progress, sending, report, error, dismiss, cancel } = useImport();
+  if (busy) return <ImportRunning progress={progress} sending={sending} onCancel={() => void cancel()} />;
   if (error) {
     return (
       <div className="import-panel failed" role="alert" data-testid="import-error">
