@@ -75,11 +75,3 @@ export async function* parseJsonLineBatches(batches: AsyncIterable<Line[]>, form
     if (records.length > 0) yield records;
   }
 }
-
-/** The same, one record at a time, over lines one at a time. */
-export async function* parseJsonLines(lines: AsyncIterable<Line>, format: RecordFormat): AsyncGenerator<ParsedRecord> {
-  async function* single(): AsyncGenerator<Line[]> {
-    for await (const line of lines) yield [line];
-  }
-  for await (const records of parseJsonLineBatches(single(), format)) yield* records;
-}

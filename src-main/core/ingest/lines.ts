@@ -49,11 +49,6 @@ export async function* readLineBatches(chunks: AsyncIterable<Buffer>): AsyncGene
   }
 }
 
-/** The lines of a byte stream one at a time. */
-export async function* readLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Line> {
-  for await (const batch of readLineBatches(chunks)) yield* batch;
-}
-
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 function isGzip(head: Uint8Array): boolean {

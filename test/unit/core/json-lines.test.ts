@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bufferContent, openContent, parseSource, parseSourceBatches, type ParsedRecord } from '../../../src-main/core/ingest/index';
-import { readLineBatches, readLines, type Line } from '../../../src-main/core/ingest/lines';
+import { readLineBatches, type Line } from '../../../src-main/core/ingest/lines';
 
 const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
 const corpus = (path: string): Buffer => readFileSync(new URL(path, CORPUS));
@@ -192,11 +192,11 @@ describe('encodings and line endings', () => {
   });
 });
 
-describe('readLines', () => {
+describe('readLineBatches', () => {
   const content = Buffer.concat([EXEC, NL, NL, CONFIGMAPS, Buffer.from('{"tail":"naïve ✓ 𝄞"}')]);
 
   async function linesOf(chunks: Buffer[]): Promise<Line[]> {
-    return collect(readLines(chunked(chunks)));
+    return (await collect(readLineBatches(chunked(chunks)))).flat();
   }
 
   function splitAt(bytes: Buffer, cuts: number[]): Buffer[] {
