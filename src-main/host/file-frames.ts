@@ -1,6 +1,6 @@
 // Web mode's upload of dropped files: raw bytes in one request body, no base64 and no JSON string the size
 // of the evidence. The body is a 4-byte big-endian header length, the header (UTF-8 JSON naming each file
-// and its size, in order), then every file's bytes one after another (docs/architecture.md, "Web mode").
+// and its size, in order), then every file's bytes one after another (docs/architecture.md, "One contract, two transports").
 // The renderer writes it (src-renderer/src/upload-frames.ts); Electron's IPC carries the bytes as they are
 // and needs none of this.
 

@@ -185,7 +185,7 @@ export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 /**
  * Dropped or uploaded files arrive as bytes, never as paths the renderer chose: raw bytes where the
- * transport carries them (Electron IPC, web mode's framed upload; see `shared/file-frames.ts`), base64
+ * transport carries them (Electron IPC, web mode's framed upload; see `host/file-frames.ts`), base64
  * where the call is plain JSON.
  */
 export const UploadedFile = z.union([
