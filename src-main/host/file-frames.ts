@@ -1,8 +1,8 @@
 // Web mode's upload of dropped files: raw bytes in one request body, no base64 and no JSON string the size
 // of the evidence. The body is a 4-byte big-endian header length, the header (UTF-8 JSON naming each file
-// and its size, in order), then every file's bytes one after another (docs/architecture.md, "One contract, two transports").
-// The renderer writes it (src-renderer/src/upload-frames.ts); Electron's IPC carries the bytes as they are
-// and needs none of this.
+// and its size, in order), then every file's bytes one after another (docs/architecture.md, "One
+// contract, two transports"). The renderer writes it (src-renderer/src/upload-frames.ts); Electron's IPC
+// carries the bytes as they are and needs none of this.
 
 /** The Content-Type of a framed upload. */
 export const FILE_FRAMES_TYPE = 'application/vnd.causa.files';

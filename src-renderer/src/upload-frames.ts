@@ -1,6 +1,6 @@
-// Web mode's upload of dropped files as framed bytes (read by src-main/host/file-frames.ts; the format is
-// in docs/architecture.md, "One contract, two transports"): a Blob the browser streams, so a 100 MiB file never becomes a
-// JSON string of base64 on the page's thread.
+// Web mode's upload of dropped files as framed bytes, read by src-main/host/file-frames.ts (the format is
+// in docs/architecture.md, "One contract, two transports"): a Blob the browser streams, so a 100 MiB file
+// never becomes a JSON string of base64 on the page's thread.
 
 /** The Content-Type of a framed upload. */
 export const FILE_FRAMES_TYPE = 'application/vnd.causa.files';
