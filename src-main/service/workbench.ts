@@ -68,12 +68,12 @@ function sortedCounts<T extends string>(counts: Map<string, number>): { value: T
 
 type CoreHandlers = Omit<Handlers, 'capabilities' | 'openEvidence'>;
 
-/** An export as web mode returns it: the bytes travel in the answer, for the browser to download. */
 /** An uploaded file's bytes, whichever form they travelled in (no copy of raw bytes). */
 function uploadedBytes(file: UploadedFile): Buffer {
   return 'data' in file ? Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength) : Buffer.from(file.data_base64, 'base64');
 }
 
+/** An export as web mode returns it: the bytes travel in the answer, for the browser to download. */
 function asDownload(file: ExportFile): ExportedFile {
   return { file_name: file.file_name, mime: file.mime, bytes: file.data.length, data_base64: file.data.toString('base64'), ...(file.summary ? { summary: file.summary } : {}) };
 }

@@ -112,10 +112,10 @@ async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordForm
   }
 }
 
-/** Parses a source's content (already gunzipped where needed) as records of the detected format. */
 /**
- * A source's records in batches: a batch per chunk of JSON lines read, so the importer takes a MiB of
- * records per turn; one record a batch from a document, whose scanner finds them one by one.
+ * Parses a source's content (already gunzipped where needed) as records of the detected format, in
+ * batches: a batch per chunk of JSON lines read, so the importer takes a MiB of records per turn; one
+ * record a batch from a document, whose scanner finds them one by one.
  */
 export async function* parseSourceBatches(
   content: AsyncIterable<Buffer>,
