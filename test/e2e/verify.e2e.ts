@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openWorkbenchPage, SCREENSHOTS } from './support/browser';
 import { runCausa, serve, ROOT, type Served } from './support/serve';
-import { VerificationPanelPage } from './pages/workbench';
+import { cancelWhenOffered, VerificationPanelPage } from './pages/workbench';
 
 let browser: Browser;
 let served: Served;
@@ -62,19 +62,13 @@ describe('re-verifying a large case in the workbench', () => {
     await panel.getByTestId('reverify').click();
     // Cancel is offered once the main side has said what it is doing; the page presses it the moment it
     // is, so that a fast run does not end in the round trip a click from the test would take.
-    const shown = await page.waitForFunction(
-      () => {
-        const cancel = document.querySelector<HTMLButtonElement>('[data-testid=verification-panel] [data-testid=verify-cancel]');
-        if (!cancel || cancel.disabled) return undefined;
-        const text = document.querySelector('[data-testid=verification-panel] [data-testid=verify-progress-text]')?.textContent ?? '';
-        cancel.click();
-        return text;
-      },
-      undefined,
-      { polling: 'raf', ...RUN },
+    const shown = await cancelWhenOffered(
+      page,
+      { cancel: '[data-testid=verification-panel] [data-testid=verify-cancel]', text: '[data-testid=verification-panel] [data-testid=verify-progress-text]' },
+      RUN.timeout,
     );
     // The first answer may come before the first source is named.
-    expect(await shown.jsonValue()).toMatch(/^(inc-0047-large · )?([\w-]+\/[\w-]+\.jsonl · )?source \d of 3 · [\d,]+ of [\d,]+ records$/);
+    expect(shown).toMatch(/^(inc-0047-large · )?([\w-]+\/[\w-]+\.jsonl · )?source \d of 3 · [\d,]+ of [\d,]+ records$/);
     // On an idle machine the whole run can end before the click reaches the main side; then the run was
     // recorded, as it should be. (test/unit/service/verify-progress.test.ts cancels deterministically.)
     await page.waitForSelector('[data-testid=verify-cancelled], [data-testid=verify-last], [data-testid=verification-panel] .error', RUN);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInc0047Audit } from '../../src-main/core/sample';
 import { launchChromium, SCREENSHOTS, openWorkbenchPage } from './support/browser';
 import { runCausa, serve, ROOT, type Served } from './support/serve';
-import { WorkbenchPage } from './pages/workbench';
+import { cancelWhenOffered, WorkbenchPage } from './pages/workbench';
 
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'k8s-audit');
 const EXEC_LINE = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log'), 'utf8').replace(/\n$/, '');
@@ -119,18 +119,16 @@ describe('web mode on real Kubernetes audit logs', () => {
     // The analyst's click comes the moment the panel shows the file's progress: the page itself watches
     // the text and presses Cancel, so that a fast import cannot finish in the time a round trip from the
     // test takes.
-    const shown = await page.waitForFunction(
-      (pattern) => {
-        const text = document.querySelector('[data-testid=import-progress-text]')?.textContent ?? '';
-        const cancel = document.querySelector<HTMLButtonElement>('[data-testid=import-cancel]');
-        if (!new RegExp(pattern).test(text) || !cancel || cancel.disabled) return undefined;
-        cancel.click();
-        return text;
+    const shown = await cancelWhenOffered(
+      page,
+      {
+        cancel: '[data-testid=import-cancel]',
+        text: '[data-testid=import-progress-text]',
+        pattern: String.raw`big-audit\.log · file 1 of 1 · [\d.]+ MiB of 1\d\d\.\d MiB · [\d,]+ events`,
       },
-      String.raw`big-audit\.log · file 1 of 1 · [\d.]+ MiB of 1\d\d\.\d MiB · [\d,]+ events`,
-      { polling: 'raf', timeout: 60_000 },
+      60_000,
     );
-    expect(await shown.jsonValue()).toMatch(/ MiB of 1\d\d\.\d MiB /);
+    expect(shown).toMatch(/ MiB of 1\d\d\.\d MiB /);
     // Handing over, the bar was indeterminate (position -1), not the figures of the import before.
     const sending = await page.evaluate(() => (window as unknown as { sendingSeen: { text: string; position: number }[] }).sendingSeen);
     expect(sending.length).toBeGreaterThan(0);

@@ -2,6 +2,30 @@
 // Page object of the workbench: what a test may touch, by data-testid, and the named states to wait for.
 import type { Locator, Page } from 'playwright-core';
 
+/**
+ * Presses a long run's Cancel button from the page itself, the moment it is enabled and the progress text
+ * matches `pattern` (any text when none), and returns the text shown then. A click sent from the test
+ * takes a round trip, in which a fast run can end and take the button with it.
+ */
+export async function cancelWhenOffered(
+  page: Page,
+  selectors: { cancel: string; text: string; pattern?: string },
+  timeout: number,
+): Promise<string> {
+  const shown = await page.waitForFunction(
+    ({ cancel, text, pattern }) => {
+      const button = document.querySelector<HTMLButtonElement>(cancel);
+      const progress = document.querySelector(text)?.textContent ?? '';
+      if (!button || button.disabled || (pattern !== undefined && !new RegExp(pattern).test(progress))) return undefined;
+      button.click();
+      return progress;
+    },
+    selectors,
+    { polling: 'raf', timeout },
+  );
+  return (await shown.jsonValue()) as string;
+}
+
 export class WorkbenchPage {
   readonly rows: Locator;
   readonly timeline: Locator;
