@@ -9,7 +9,7 @@ import { launchChromium, SCREENSHOTS, openWorkbenchPage } from './support/browse
 import { runCausa, serve, ROOT, type Served } from './support/serve';
 import { cancelWhenOffered, WorkbenchPage } from './pages/workbench';
 
-const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'k8s-audit');
+const CORPUS = join(ROOT, 'test', 'fixtures', 'corpus', 'k8s-audit');
 const EXEC_LINE = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log'), 'utf8').replace(/\n$/, '');
 
 let browser: Browser;

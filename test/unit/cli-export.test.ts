@@ -11,7 +11,7 @@ import type { Excerpt } from '../../src-main/core/export/excerpt';
 
 const SAMPLE = fileURLToPath(new URL('../../resources/samples/staging-apollo', import.meta.url));
 const SAMPLE_KEY = fileURLToPath(new URL('../../resources/keys/sample-ed25519.pub.pem', import.meta.url));
-const VECTORS = fileURLToPath(new URL('../../../shared/corpus/integrity/rfc6962_merkle_vectors/inclusion_1/', import.meta.url));
+const VECTORS = fileURLToPath(new URL('../fixtures/corpus/integrity/rfc6962_merkle_vectors/inclusion_1/', import.meta.url));
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

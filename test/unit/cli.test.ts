@@ -7,7 +7,7 @@ import type { ImportReport } from '../../src-main/shared/contract';
 import type { Graph } from '../../src-main/shared/graph';
 import type { EventJson } from '../../src-main/shared/model';
 
-const CORPUS = new URL('../../../shared/corpus/k8s-audit/', import.meta.url).pathname;
+const CORPUS = new URL('../fixtures/corpus/k8s-audit/', import.meta.url).pathname;
 const EXEC_LOG = join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log');
 const PRIV_POD_LOG = join(CORPUS, 'crowdsec_k8s-audit-priv-pod-file.log');
 

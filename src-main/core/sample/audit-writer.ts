@@ -1,6 +1,6 @@
 // Writes Kubernetes audit events (audit.k8s.io/v1) the way kube-apiserver's JSON log backend does: one
 // event per stage per line, fields in the apiserver's order, microsecond timestamps, authorization
-// annotations. Shaped field by field after the real events in ../shared/corpus/k8s-audit.
+// annotations. Shaped field by field after the real events in test/fixtures/corpus/k8s-audit.
 import { formatMicros } from './clock';
 import type { SeededRandom } from './random';
 

@@ -2,7 +2,7 @@
 // line the object's state after a change. A repeated core/v1 Event is the same object (same name and uid)
 // written again with `count` up and a later `lastTimestamp`, as the kubelet's event correlator does; a
 // repeated events.k8s.io/v1 Event gains a `series`. Fields are in the order the API server serializes
-// them, shaped after ../shared/corpus/k8s-events (selfLink aside: the API server stopped filling it in 1.20).
+// them, shaped after test/fixtures/corpus/k8s-events (selfLink aside: the API server stopped filling it in 1.20).
 import { formatMicros, formatSeconds } from './clock';
 import type { SeededRandom } from './random';
 

@@ -1,5 +1,5 @@
 // The tools the sample agents see from the Kubernetes MCP server: the names and argument names of
-// containers/kubernetes-mcp-server's core toolset (../shared/corpus/mcp), descriptions in our own words.
+// containers/kubernetes-mcp-server's core toolset (test/fixtures/corpus/mcp), descriptions in our own words.
 import type { ToolDefinition } from './mcp-writer';
 
 const text = (description: string) => ({ type: 'string', description });

@@ -1,6 +1,6 @@
 // Writes an MCP JSON-RPC transcript as the MCP server's logging proxy records it: one JSON object a line,
 // {timestamp, direction, message}, the message byte-for-byte JSON-RPC 2.0 as it crossed the wire. Messages
-// are shaped after ../shared/corpus/mcp/spec_examples; the session negotiates protocol 2025-06-18 through
+// are shaped after test/fixtures/corpus/mcp/spec_examples; the session negotiates protocol 2025-06-18 through
 // `initialize`, so requests carry no per-request protocol `_meta` (that is the stateless 2026-07-28 form) and
 // results no `resultType`. Trace context rides in `params._meta.traceparent`, as the OpenTelemetry MCP
 // conventions recommend.

@@ -1,5 +1,5 @@
 // Writes an OpenTelemetry trace export as OTLP/JSON (an ExportTraceServiceRequest), shaped after
-// ../shared/corpus/otel/otlp-proto_examples_trace.json: hex ids, nanosecond times as decimal strings,
+// test/fixtures/corpus/otel/otlp-proto_examples_trace.json: hex ids, nanosecond times as decimal strings,
 // attributes as {key, value:{stringValue|intValue|boolValue|arrayValue}}. Ids are lowercase hex, as the
 // OTLP/JSON spec asks (the corpus example's uppercase is accepted by collectors but not what SDKs emit).
 import { unixNanos } from './clock';

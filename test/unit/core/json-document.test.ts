@@ -4,7 +4,7 @@ import { formatJsonPath, JsonElementScanner, JsonSyntaxError, scanJsonDocument, 
 import { detectFormat, peekContent } from '../../../src-main/core/ingest/index';
 import { probeHead } from '../../../src-main/core/ingest/probe';
 
-const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
+const CORPUS = new URL('../../fixtures/corpus/', import.meta.url);
 const corpus = (path: string): Buffer => readFileSync(new URL(path, CORPUS));
 
 function scanAll(bytes: Buffer, patterns: PathPattern[], chunkSize = bytes.length) {

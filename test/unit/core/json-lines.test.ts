@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bufferContent, openContent, parseSource, parseSourceBatches, type ParsedRecord } from '../../../src-main/core/ingest/index';
 import { readLineBatches, type Line } from '../../../src-main/core/ingest/lines';
 
-const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
+const CORPUS = new URL('../../fixtures/corpus/', import.meta.url);
 const corpus = (path: string): Buffer => readFileSync(new URL(path, CORPUS));
 
 /** Real records from the corpus, as the bytes of one line without its newline. */

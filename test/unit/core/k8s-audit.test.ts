@@ -5,7 +5,7 @@ import { openContent, parseSource, type ParsedRecord } from '../../../src-main/c
 import { actorTypeOf, k8sAudit } from '../../../src-main/core/ingest/k8s-audit';
 import type { NormalizedEvent } from '../../../src-main/shared/model';
 
-const CORPUS = new URL('../../../../shared/corpus/k8s-audit/', import.meta.url);
+const CORPUS = new URL('../../fixtures/corpus/k8s-audit/', import.meta.url);
 const FALCO = new URL('falco/', CORPUS);
 const CROWDSEC_EXEC = new URL('crowdsec_k8s-audit-pod-exec-file.log', CORPUS);
 const FALCO_PRIVILEGED_POD = new URL('create_nginx_pod_privileged.json', FALCO);

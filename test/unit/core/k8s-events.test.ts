@@ -5,7 +5,7 @@ import { bufferContent, detectFormat, openContent, parseSource, type ParsedRecor
 import { k8sEvents } from '../../../src-main/core/ingest/k8s-events';
 import type { NormalizedEvent } from '../../../src-main/shared/model';
 
-const EVENTS = new URL('../../../../shared/corpus/k8s-events/', import.meta.url);
+const EVENTS = new URL('../../fixtures/corpus/k8s-events/', import.meta.url);
 const K9S = fileURLToPath(new URL('k9s_render_testdata_ev.json', EVENTS));
 const OPENSHIFT = fileURLToPath(new URL('openshift_insights-operator_events_openshift-machine-api.json', EVENTS));
 const AUDIT_EXEC = fileURLToPath(new URL('../k8s-audit/crowdsec_k8s-audit-pod-exec-file.log', EVENTS));

@@ -8,7 +8,7 @@ import { bufferContent, detectFormat, parseSource, type ParsedRecord } from '../
 import { k8sResources } from '../../../src-main/core/ingest/k8s-resources';
 import type { NormalizedEvent } from '../../../src-main/shared/model';
 
-const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
+const CORPUS = new URL('../../fixtures/corpus/', import.meta.url);
 
 type Obj = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import { detectFormat, openContent, parseSource, peekContent } from '../../../sr
 import { langfuseTrace } from '../../../src-main/core/ingest/langfuse-trace';
 import type { NormalizedEvent } from '../../../src-main/shared/model';
 
-const DIR = new URL('../../../../shared/corpus/otel/langfuse_framework_traces/', import.meta.url);
+const DIR = new URL('../../fixtures/corpus/otel/langfuse_framework_traces/', import.meta.url);
 
 interface Parsed {
   records: number;

@@ -6,7 +6,7 @@ import { MAX_TEXT, mcpJsonRpc } from '../../../src-main/core/ingest/mcp-jsonrpc'
 import type { NormalizedEvent } from '../../../src-main/shared/model';
 import { caseMessages } from './mcp-k8s-go-cases';
 
-const MCP = new URL('../../../../shared/corpus/mcp/', import.meta.url);
+const MCP = new URL('../../fixtures/corpus/mcp/', import.meta.url);
 const SPEC = fileURLToPath(new URL('spec_examples/', MCP));
 const CASES = fileURLToPath(new URL('mcp-k8s-go_cases/', MCP));
 

@@ -1,4 +1,4 @@
-// Reads the JSON-RPC messages out of strowk/mcp-k8s-go's YAML test cases (../shared/corpus/mcp/
+// Reads the JSON-RPC messages out of strowk/mcp-k8s-go's YAML test cases (test/fixtures/corpus/mcp/
 // mcp-k8s-go_cases), which are not a transcript format: each case holds an `in:` request and an `out:`
 // response as a YAML flow mapping. The corpus bytes are read unchanged; each flow mapping is cut out by
 // bracket matching and turned into JSON by the only YAML-flow rules these files use: `#` comments

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { inclusionProof, leafHash, MerkleRootBuilder, merkleRoot, nodeHash, RecordStreamHasher, verifyInclusion } from '../../../src-main/core/bundle/hashing';
 
-const VECTORS = fileURLToPath(new URL('../../../../shared/corpus/integrity/rfc6962_merkle_vectors/', import.meta.url));
+const VECTORS = fileURLToPath(new URL('../../fixtures/corpus/integrity/rfc6962_merkle_vectors/', import.meta.url));
 const VECTOR_DIRS = ['inclusion_1', 'inclusion_additional'];
 
 function sha256(...parts: Uint8Array[]): Buffer {

@@ -6,7 +6,7 @@ import { detectFormat, openContent, parseSource, peekContent, type ParsedRecord 
 import { openaiChat, toolAnswerFailed } from '../../../src-main/core/ingest/openai-chat';
 import type { NormalizedEvent } from '../../../src-main/shared/model';
 
-const DIR = new URL('../../../../shared/corpus/agent-transcripts/', import.meta.url);
+const DIR = new URL('../../fixtures/corpus/agent-transcripts/', import.meta.url);
 const BURIED = 'compaction_002_buried_exception.conversation_history.json';
 const CASCADING = 'compaction_003_cascading_failure.conversation_history.json';
 const MULTIPLE = 'compaction_004_multiple_root_causes.conversation_history.json';

@@ -5,7 +5,7 @@ import { bufferContent, detectFormat, openContent, parseSource, peekContent, typ
 import { anyValue, otlpJson } from '../../../src-main/core/ingest/otlp-json';
 import type { NormalizedEvent } from '../../../src-main/shared/model';
 
-const EXAMPLE = fileURLToPath(new URL('../../../../shared/corpus/otel/otlp-proto_examples_trace.json', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../fixtures/corpus/otel/otlp-proto_examples_trace.json', import.meta.url));
 
 async function parseBytes(bytes: Buffer): Promise<ParsedRecord[]> {
   const { head, content } = await peekContent(bufferContent(bytes));

@@ -1,12 +1,12 @@
 // The generated records have the shape of real ones: their keys, at the top two levels at least, are those
-// of the third-party files in ../shared/corpus. Where a generated record has fewer or more keys, the test
+// of the third-party files in test/fixtures/corpus. Where a generated record has fewer or more keys, the test
 // says which and why.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateInc0047, generateStagingApollo } from '../../../src-main/core/sample';
 import { keysOf, parseSample, type Json } from './sample-sources';
 
-const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
+const CORPUS = new URL('../../fixtures/corpus/', import.meta.url);
 const corpus = (path: string): Json => JSON.parse(readFileSync(new URL(path, CORPUS), 'utf8')) as Json;
 const inc = parseSample(generateInc0047());
 const apollo = parseSample(generateStagingApollo());

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, parseSource, peekContent } from '../../../src-main/core/ingest/index';
 
-const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
+const CORPUS = new URL('../../fixtures/corpus/', import.meta.url);
 const AUDIT_LINE = readFileSync(new URL('k8s-audit/crowdsec_k8s-audit-priv-pod-file.log', CORPUS), 'utf8').trim();
 const EVENT = JSON.stringify(JSON.parse(readFileSync(new URL('k8s-events/k9s_render_testdata_ev.json', CORPUS), 'utf8')));
 

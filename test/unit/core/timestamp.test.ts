@@ -17,7 +17,7 @@ import {
 } from '../../../src-main/core/verify/timestamp';
 import { makeTestTsa, makeToken, pemOf } from './test-tsa';
 
-const RFC3161 = new URL('../../../../shared/corpus/integrity/rfc3161/', import.meta.url).pathname;
+const RFC3161 = new URL('../../fixtures/corpus/integrity/rfc3161/', import.meta.url).pathname;
 const TOB = 'trailofbits_rfc3161-client';
 const SIGSTORE = 'sigstore_timestamp-authority';
 const file = (dir: string, name: string) => readFileSync(join(RFC3161, dir, name));

@@ -505,7 +505,7 @@ describe('headers on every response', () => {
 });
 
 describe('files dropped in web mode travel as framed bytes', () => {
-  const corpus = fileURLToPath(new URL('../../../../shared/corpus/k8s-audit/', import.meta.url));
+  const corpus = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/', import.meta.url));
   const exec = readFileSync(join(corpus, 'crowdsec_k8s-audit-pod-exec-file.log'));
   const privileged = readFileSync(join(corpus, 'crowdsec_k8s-audit-priv-pod-file.log'));
 

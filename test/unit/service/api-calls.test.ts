@@ -12,8 +12,8 @@ import type { EventJson } from '../../../src-main/shared/model';
 import { Workbench } from '../../../src-main/service/workbench';
 import { rebuildApiCalls } from '../../../src-main/store/api-calls';
 
-const FALCO = fileURLToPath(new URL('../../../../shared/corpus/k8s-audit/falco/', import.meta.url));
-const EXEC_LOG = fileURLToPath(new URL('../../../../shared/corpus/k8s-audit/crowdsec_k8s-audit-pod-exec-file.log', import.meta.url));
+const FALCO = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/falco/', import.meta.url));
+const EXEC_LOG = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/crowdsec_k8s-audit-pod-exec-file.log', import.meta.url));
 
 let dir: string;
 let bench: Workbench | undefined;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Workbench } from '../../../src-main/service/workbench';
 
-const CORPUS_ROOT = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
+const CORPUS_ROOT = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
 
 let dir: string;
 let bench: Workbench | undefined;

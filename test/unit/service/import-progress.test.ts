@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportProgress } from '../../../src-main/shared/contract';
 import { Workbench } from '../../../src-main/service/workbench';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/k8s-audit/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/', import.meta.url));
 const LINE = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log'), 'utf8').trim();
 const OTHER = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-priv-pod-file.log'), 'utf8').trim();
 

@@ -10,7 +10,7 @@ import type { EventFilter, ImportReport } from '../../../src-main/shared/contrac
 import type { EventJson } from '../../../src-main/shared/model';
 import { Workbench } from '../../../src-main/service/workbench';
 
-const CORPUS_ROOT = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
+const CORPUS_ROOT = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
 const K8S_AUDIT = join(CORPUS_ROOT, 'k8s-audit');
 const EXEC_FILE = join(K8S_AUDIT, 'crowdsec_k8s-audit-pod-exec-file.log');
 const CONFIGMAPS_FILE = join(K8S_AUDIT, 'falco', 'create_configmap_sensitive_values.json');

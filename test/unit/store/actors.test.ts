@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Workbench } from '../../../src-main/service/workbench';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/k8s-audit/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/', import.meta.url));
 const SAMPLE = fileURLToPath(new URL('../../../resources/samples/inc-0047', import.meta.url));
 
 let dir: string;
