@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } from './cli/export';
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromOptions } from './cli/filter';
+import { LIMIT_OPTIONS, LIMIT_USAGE, limitsFromOptions } from './cli/limits';
 import { startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
@@ -57,6 +58,7 @@ Commands:
                                              rule, strength and joining fields (--json: {nodes, edges});
                                              with filters, the nodes whose events match
 ${FILTER_USAGE}
+${LIMIT_USAGE}
 ${EXPORT_USAGE}
 ${CAPTURE_USAGE}
 
@@ -112,7 +114,8 @@ function writeImportReport(report: ImportReport, io: CliIo, json: boolean): numb
 }
 
 async function runImport(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { case: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parse(args, { case: { type: 'string' }, format: { type: 'string' }, ...LIMIT_OPTIONS });
+  const limits = limitsFromOptions(values);
   if (!values.case) throw new UsageError('import needs --case FILE (the case file to import into)');
   if (positionals.length === 0) throw new UsageError('import needs at least one PATH to import');
   if (values.format !== undefined && !formatNames().includes(values.format)) {
@@ -121,13 +124,13 @@ async function runImport(args: string[], io: CliIo): Promise<number> {
   // Check the evidence before creating anything: a typo must not leave an empty case file behind.
   const missing = positionals.find((path) => !existsSync(path));
   if (missing) throw new ServiceError('io', `${missing}: no such file or folder`);
-  const workbench = Workbench.open(values.case, { create: true });
+  const workbench = Workbench.open(values.case, { create: true, limits });
   // Ctrl+C stops at the next record: the file being read is rolled back, the files before it stay.
   const cancel = (): void => void workbench.imports.cancel();
   process.once('SIGINT', cancel);
   const progress = io.stderr.isTTY ? setInterval(() => io.stderr.write(`\r${describeProgress(workbench.imports.snapshot())}\x1b[K`), 250) : undefined;
   try {
-    const options = values.format ? { format: values.format } : {};
+    const options = { limits, ...(values.format ? { format: values.format } : {}) };
     const report = await workbench.importPaths(positionals, options);
     if (progress) io.stderr.write('\r\x1b[K');
     return writeImportReport(report, io, values.json === true);
@@ -226,7 +229,8 @@ function rendererDir(): string {
 }
 
 async function runServe(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { case: { type: 'string' }, port: { type: 'string' } });
+  const { values, positionals } = parse(args, { case: { type: 'string' }, port: { type: 'string' }, ...LIMIT_OPTIONS });
+  const limits = limitsFromOptions(values);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
   const dir = rendererDir();
@@ -238,7 +242,7 @@ async function runServe(args: string[], io: CliIo): Promise<number> {
     ? positionals[0]!
     : (values.case ?? join(await mkdtemp(join(tmpdir(), 'causa-')), `${caseNameFor(positionals)}.causa`));
   if (opensCase && !existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
-  const workbench = Workbench.open(casePath, { create: !opensCase, indexInBackground: true });
+  const workbench = Workbench.open(casePath, { create: !opensCase, indexInBackground: true, limits });
   let report: ImportReport | undefined;
   if (!opensCase && positionals.length > 0) {
     report = await workbench.importPaths(positionals);
@@ -404,13 +408,14 @@ function describeTimestamp(verdict: BundleVerdict, anchorsGiven: boolean): strin
 }
 
 async function runVerify(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true }, 'tsa-anchor': { type: 'string', multiple: true } });
+  const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true }, 'tsa-anchor': { type: 'string', multiple: true }, ...LIMIT_OPTIONS });
+  const limits = limitsFromOptions(values);
   if (positionals.length !== 1) throw new UsageError('verify needs exactly one BUNDLE or CASE.causa');
   if (positionals[0]!.endsWith('.causa')) return runVerifyCase(positionals[0]!, values.json === true, io);
   const excerpt = await verifyExcerptFile(positionals[0]!, values.trust ?? [], values.json === true, io);
   if (excerpt !== undefined) return excerpt;
   const tsaAnchors = values['tsa-anchor'] ?? [];
-  const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? [], tsaAnchors);
+  const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? [], tsaAnchors, limits);
   if (values.json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
   else writeVerdict(verdict, io, { anchorsGiven: tsaAnchors.length > 0 });
   return verdict.intact ? EXIT_OK : EXIT_EVIDENCE;

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hostname, userInfo } from 'node:os';
 import { openBundleFiles, writeBundleFiles } from '../core/bundle/files';
+import { resolveLimits, type Limits } from './limits';
 import { readSourceFolder, sealSources, type RawSource, type SealOptions } from '../core/bundle/seal';
 import { generateSigningKey, keyFingerprint, loadPrivateKey } from '../core/bundle/signing';
 import { detectFormat, PROBE_BYTES } from '../core/ingest';
@@ -220,13 +221,13 @@ async function readTsaAnchor(path: string): Promise<string> {
  * `causa verify BUNDLE`: the verdicts; a path that is not a bundle is a ServiceError (the command cannot run).
  * `tsaAnchors` are certificate files whose every certificate is trusted to vouch for manifest.tsr's TSA.
  */
-export async function verifyBundleAt(path: string, trust: string[], tsaAnchors: string[] = []): Promise<BundleVerdict> {
+export async function verifyBundleAt(path: string, trust: string[], tsaAnchors: string[] = [], limits: Limits = resolveLimits()): Promise<BundleVerdict> {
   const oneOff = await Promise.all(trust.map(async (file) => (await readPublicKeyFile(file)).fingerprint));
   const stored = (await listTrustedKeys()).map((key) => key.fingerprint);
   const trustedKeys = new Set([...stored, ...oneOff]);
   const tsaAnchorsPem = await Promise.all(tsaAnchors.map(readTsaAnchor));
   try {
-    return await verifyBundle(await openBundleFiles(path), { trustedKeys, tsaAnchorsPem });
+    return await verifyBundle(await openBundleFiles(path, limits), { trustedKeys, tsaAnchorsPem, limits });
   } catch (error) {
     if (error instanceof ServiceError) throw error;
     throw new ServiceError('invalid_input', (error as Error).message);

@@ -7,7 +7,8 @@ import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { isBundlePath, openBundleFiles } from '../core/bundle/files';
 import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
-import { bufferContent, detectFormat, findFormat, FORMATS, openContent, parseSourceBatches, peekContent, type Detected } from '../core/ingest';
+import { bufferContent, detectContent, findFormat, FORMATS, openContent, parseSourceBatches, streamContent, type Detected } from '../core/ingest';
+import { resolveLimits, type Limits } from '../core/limits';
 import type { FileImport, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
@@ -30,11 +31,14 @@ interface EvidenceFile {
   contentSize?: number;
   /** The format named by the user or by a bundle's manifest; the content decides when it names none we know. */
   format?: string;
+  limits: Limits;
 }
 
 export interface ImportOptions {
   /** Read every loose file as this format instead of detecting it (`causa import --format`). */
   format?: string;
+  /** The limits of this import (core/limits.ts); the defaults and the environment otherwise. */
+  limits?: Limits;
 }
 
 /** The format names a user may give, for validating `--format` before anything is read. */
@@ -44,16 +48,17 @@ export function formatNames(): string[] {
 
 type Opened = { ok: true; detected: Detected; content: AsyncIterable<Buffer> } | { ok: false; reason: string };
 
-async function openDetected(file: EvidenceFile): Promise<Opened> {
-  let peeked;
+async function openDetected(file: EvidenceFile, limits: Limits): Promise<Opened> {
+  const named = file.format ? findFormat(file.format) : undefined;
+  let found;
   try {
-    peeked = await peekContent(await file.open());
+    found = await detectContent(file.open, named, limits);
   } catch (error) {
     return { ok: false, reason: `cannot read: ${(error as Error).message}` };
   }
-  const named = file.format ? findFormat(file.format) : undefined;
-  const detected = detectFormat(peeked.head, named);
-  return detected.ok ? { ok: true, detected, content: peeked.content } : { ok: false, reason: detected.reason };
+  if (!found.ok) return found;
+  const { content, ...detected } = found;
+  return { ok: true, detected, content };
 }
 
 function sha256Hex(data: Buffer): string {
@@ -62,13 +67,24 @@ function sha256Hex(data: Buffer): string {
 }
 
 async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+  const { sha256, size } = await hashStream(createReadStream(path, { highWaterMark: 1 << 20 }));
+  return { sha256, size };
+}
+
+/** A stream's SHA-256 and size, and its content size once gunzipped (the gzip trailer's, mod 2^32). */
+async function hashStream(stream: AsyncIterable<Buffer>): Promise<{ sha256: string; size: number; contentSize: number }> {
   const digest = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    digest.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  let head: Buffer = Buffer.alloc(0);
+  let tail: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream) {
+    digest.update(chunk);
+    size += chunk.length;
+    if (head.length < 2) head = Buffer.concat([head, chunk.subarray(0, 2 - head.length)]);
+    tail = chunk.length >= 4 ? chunk.subarray(chunk.length - 4) : Buffer.concat([tail, chunk]).subarray(-4);
   }
-  return { sha256: digest.digest('hex'), size };
+  const gzip = size >= 18 && head[0] === 0x1f && head[1] === 0x8b;
+  return { sha256: digest.digest('hex'), size, contentSize: gzip ? Buffer.from(tail).readUInt32LE(0) : size };
 }
 
 function alreadyImported(store: CaseStore, file: EvidenceFile): FileImport | undefined {
@@ -118,7 +134,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     monitor.read(file.contentSize ?? file.size);
     return { result: known, sourceId: store.findSourceBySha(file.sha256)!.id };
   }
-  const opened = await openDetected(file);
+  const opened = await openDetected(file, file.limits);
   if (!opened.ok) {
     const result: FileImport = {
       file: file.name,
@@ -143,7 +159,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
     try {
-      for await (const batch of parseSourceBatches(counted(opened.content, monitor), opened.detected)) {
+      for await (const batch of parseSourceBatches(counted(opened.content, monitor), opened.detected, file.limits)) {
         monitor.check();
         for (const record of batch) {
           lastPosition = record.position;
@@ -196,10 +212,10 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
  * Imports a bundle's sources, and records the bundle (its manifest and signature as read) and which source
  * came from which bundle path. Whether the bundle is intact is `causa verify`'s question, asked separately.
  */
-async function importBundle(store: CaseStore, location: string, monitor: ImportMonitor): Promise<FileImport[]> {
+async function importBundle(store: CaseStore, location: string, monitor: ImportMonitor, limits: Limits): Promise<FileImport[]> {
   let files;
   try {
-    files = await openBundleFiles(location);
+    files = await openBundleFiles(location, limits);
   } catch (error) {
     throw new ServiceError('invalid_input', (error as Error).message);
   }
@@ -233,18 +249,26 @@ async function importBundle(store: CaseStore, location: string, monitor: ImportM
       results.push({ file: `${bundleName}/${entry.path}`, format: entry.type, status: 'skipped', events: 0, errors: [], more_errors: 0 });
       continue;
     }
-    const data = await files.read(entry.path);
-    // Progress counts content bytes: the manifest announced the stored size, the gunzipped one is read now.
-    monitor.expect(0, contentSizeOf(data) - entry.size);
+    const name = `${bundleName}/${entry.path}`;
+    // The entry is read twice as a stream, never held: once to hash it, once to import it.
+    let hashed;
+    try {
+      hashed = await hashStream(files.stream(entry.path));
+    } catch (error) {
+      results.push({ file: name, format: entry.type, status: 'failed', events: 0, errors: [{ file: name, line: 0, reason: `cannot read: ${(error as Error).message}` }], more_errors: 0 });
+      continue;
+    }
+    // Progress counts content bytes: the manifest announced the stored size, the gunzipped one is known now.
+    monitor.expect(0, hashed.contentSize - entry.size);
     const { result, sourceId } = await importOneWithId(
       store,
-      { name: `${bundleName}/${entry.path}`, sha256: sha256Hex(data), size: data.length, contentSize: contentSizeOf(data), open: async () => bufferContent(data), format: entry.type },
+      { name, sha256: hashed.sha256, size: hashed.size, contentSize: hashed.contentSize, open: async () => streamContent(files.stream(entry.path), limits, name), format: entry.type, limits },
       monitor,
     );
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
     results.push(result);
   }
-  await verifyImportedBundle(store, files, bundleId);
+  await verifyImportedBundle(store, files, bundleId, limits);
   return results;
 }
 
@@ -291,12 +315,13 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
   if (options.format !== undefined && !findFormat(options.format)) {
     throw new ServiceError('invalid_input', `unknown format "${options.format}"; known formats: ${formatNames().join(', ')}`);
   }
+  const limits = options.limits ?? resolveLimits();
   monitor.start(0, 0);
   try {
     const results: FileImport[] = [];
     const loose: string[] = [];
     for (const path of paths) {
-      if (await isBundlePath(path)) results.push(...(await importBundle(store, path, monitor)));
+      if (await isBundlePath(path)) results.push(...(await importBundle(store, path, monitor, limits)));
       else loose.push(path);
     }
     // A folder that holds the case file itself (`causa import . --case ./incident.causa`): the case, its
@@ -321,7 +346,7 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
       } catch (error) {
         throw new ServiceError('io', `${file.path}: cannot read (${(error as Error).message})`);
       }
-      const evidence: EvidenceFile = { name: file.name, ...hashed, contentSize: file.contentSize, open: () => openContent(file.path), ...(options.format ? { format: options.format } : {}) };
+      const evidence: EvidenceFile = { name: file.name, ...hashed, contentSize: file.contentSize, open: () => openContent(file.path, limits), limits, ...(options.format ? { format: options.format } : {}) };
       results.push(await importOne(store, evidence, monitor));
     }
     return summarize(results);
@@ -330,7 +355,7 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
   }
 }
 
-export async function importBuffers(store: CaseStore, files: { name: string; data: Buffer }[], monitor = unwatched()): Promise<ImportReport> {
+export async function importBuffers(store: CaseStore, files: { name: string; data: Buffer }[], monitor = unwatched(), limits = resolveLimits()): Promise<ImportReport> {
   monitor.start(files.length, files.reduce((n, f) => n + contentSizeOf(f.data), 0));
   try {
     const results: FileImport[] = [];
@@ -340,7 +365,8 @@ export async function importBuffers(store: CaseStore, files: { name: string; dat
         sha256: sha256Hex(file.data),
         size: file.data.length,
         contentSize: contentSizeOf(file.data),
-        open: async () => bufferContent(file.data),
+        open: async () => bufferContent(file.data, limits, file.name),
+        limits,
       };
       results.push(await importOne(store, evidence, monitor));
     }

@@ -1,6 +1,7 @@
 // Verification inside a case: a bundle is verified as it is imported, the records a case keeps can be
 // re-verified against the sealed hashes at any time, and every run is recorded with its time.
 import type { BundleFiles } from '../core/bundle/files';
+import type { Limits } from '../core/limits';
 import { leavesPathFor, Manifest } from '../core/bundle/manifest';
 import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
 import { verifyStoredBundle, type StoredBundleInput, type StoredRecord } from '../core/verify/case';
@@ -32,8 +33,8 @@ async function trustedKeys(): Promise<Set<string>> {
 }
 
 /** Verifies a bundle as it is imported, keeps its sealed leaves, and records the verdict. */
-export async function verifyImportedBundle(store: CaseStore, files: BundleFiles, bundleId: number): Promise<BundleVerdict> {
-  const verdict = await verifyBundle(files, { trustedKeys: await trustedKeys() });
+export async function verifyImportedBundle(store: CaseStore, files: BundleFiles, bundleId: number, limits?: Limits): Promise<BundleVerdict> {
+  const verdict = await verifyBundle(files, { trustedKeys: await trustedKeys(), ...(limits ? { limits } : {}) });
   for (const source of verdict.sources) {
     const leavesPath = leavesPathFor(source.path);
     if (files.list().includes(leavesPath)) addSealedLeaves(store, bundleId, source.path, (await files.read(leavesPath)).toString('utf8'));

@@ -26,6 +26,7 @@ import { analysisState, journalReport, recordAction, redoAction, undoAction } fr
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
 import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
 import { importBuffers, importPaths, type ImportOptions } from './import';
+import { resolveLimits, type Limits } from './limits';
 import { ImportMonitor } from './import-monitor';
 import { VerifyMonitor } from './verify-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
@@ -92,8 +93,9 @@ export class Workbench {
    * at a time between requests, as the workbench's hosts do; a one-shot CLI command leaves it unset and
    * its searches scan what the index does not cover.
    */
-  static open(casePath: string, options: { create?: boolean; indexInBackground?: boolean } = {}): Workbench {
+  static open(casePath: string, options: { create?: boolean; indexInBackground?: boolean; limits?: Limits } = {}): Workbench {
     const workbench = new Workbench(CaseStore.open(casePath, options));
+    if (options.limits) workbench.limits = options.limits;
     if (options.indexInBackground) {
       workbench.backgroundIndexing = true;
       void workbench.indexSearch();
@@ -102,6 +104,8 @@ export class Workbench {
   }
 
   private backgroundIndexing = false;
+  /** The evidence limits of every import through this workbench (core/limits.ts). */
+  private limits: Limits = resolveLimits();
   private indexing?: Promise<void>;
 
   /**
@@ -150,7 +154,7 @@ export class Workbench {
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
     this.refuseWhileBusy('import');
     try {
-      return await importPaths(this.store, paths, options, this.imports);
+      return await importPaths(this.store, paths, { limits: this.limits, ...options }, this.imports);
     } finally {
       this.afterImport();
     }
@@ -272,6 +276,7 @@ export class Workbench {
         // The name is only a label: an uploaded file never chooses where anything is read or written.
         files.map((file) => ({ name: basename(file.name), data: uploadedBytes(file) })),
         this.imports,
+        this.limits,
       ).finally(() => this.afterImport());
     },
   };

@@ -126,7 +126,9 @@ describe('budgets', () => {
       key: generateKeyPairSync('ed25519').privateKey,
       detectType: () => 'k8s-audit',
     });
-    const bundle = { location: 'bench', form: 'folder' as const, list: () => [...files.keys()].sort(), read: async (p: string) => files.get(p)! };
+    const bundle = { location: 'bench', form: 'folder' as const, list: () => [...files.keys()].sort(), read: async (p: string) => files.get(p)!, stream: async function* (p: string) {
+      yield files.get(p)!;
+    } };
     const records = lines.map((line) => Buffer.from(line));
     // Alternating rounds, as for the import: the best of each side is compared.
     const ceilings: number[] = [];

@@ -2,11 +2,13 @@
 // Nothing is ever read from or written to a path outside the bundle: zip entries named "../x" or "/x",
 // and symbolic links in a folder, are refused.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
+import { DEFAULT_LIMITS, formatBytes, LimitError, MAX_METADATA_BYTES, type Limits } from '../limits';
 import { isSafeBundlePath, MANIFEST_FILE } from './manifest';
+import { readZipDirectory, streamZipEntry, type ZipEntry } from './zip-read';
 
 export class BundleError extends Error {}
 
@@ -16,7 +18,22 @@ export interface BundleFiles {
   readonly form: 'folder' | 'zip';
   /** Every file in the bundle, relative, with "/" separators, sorted. */
   list(): string[];
+  /** A file read whole: metadata (manifest, signature, leaves), refused past MAX_METADATA_BYTES. */
   read(path: string): Promise<Buffer>;
+  /** A file as a stream, a zip entry inflated as it is read under the limits: sources of any size. */
+  stream(path: string): AsyncIterable<Buffer>;
+}
+
+/** Collects a stream whole, refusing it once it passes `max` bytes (`what` names it). */
+export async function collectBounded(stream: AsyncIterable<Buffer>, max: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream) {
+    length += chunk.length;
+    if (length > max) throw new LimitError(`${what} is larger than ${formatBytes(max)}, too large to read whole`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, length);
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -48,7 +65,7 @@ export async function isBundlePath(location: string): Promise<boolean> {
   }
 }
 
-export async function openBundleFiles(location: string): Promise<BundleFiles> {
+export async function openBundleFiles(location: string, limits: Limits = DEFAULT_LIMITS): Promise<BundleFiles> {
   let info;
   try {
     info = await lstat(location);
@@ -64,36 +81,52 @@ export async function openBundleFiles(location: string): Promise<BundleFiles> {
       list: () => files,
       read: async (path) => {
         if (!files.includes(path)) throw new BundleError(`${location}: no file ${path} in the bundle`);
-        return readFile(join(location, ...path.split('/')));
+        const full = join(location, ...path.split('/'));
+        const { size } = await stat(full);
+        if (size > MAX_METADATA_BYTES) throw new LimitError(`${path} is larger than ${formatBytes(MAX_METADATA_BYTES)}, too large to read whole`);
+        return readFile(full);
+      },
+      stream: (path) => {
+        if (!files.includes(path)) throw new BundleError(`${location}: no file ${path} in the bundle`);
+        return createReadStream(join(location, ...path.split('/')), { highWaterMark: 1 << 20 });
       },
     };
   }
   if (!info.isFile()) throw new BundleError(`${location}: not a bundle (neither a folder nor a .zip file)`);
-  const data = await readFile(location);
-  if (!data.subarray(0, 4).equals(ZIP_MAGIC)) throw new BundleError(`${location}: not a bundle (not a folder and not a zip file)`);
-  let entries: Record<string, Uint8Array>;
+  const magic = Buffer.alloc(4);
+  const handle = await open(location, 'r');
   try {
-    entries = unzipSync(data);
+    await handle.read(magic, 0, 4, 0);
+  } finally {
+    await handle.close();
+  }
+  if (!magic.equals(ZIP_MAGIC)) throw new BundleError(`${location}: not a bundle (not a folder and not a zip file)`);
+  // The central directory is read, not the archive: each entry is inflated when it is read, as a stream.
+  let directory: ZipEntry[];
+  try {
+    directory = await readZipDirectory(location);
   } catch (error) {
     throw new BundleError(`${location}: not a readable zip file (${(error as Error).message})`);
   }
-  const files: string[] = [];
-  for (const name of Object.keys(entries)) {
-    if (name.endsWith('/')) continue; // a folder entry
-    if (!isSafeBundlePath(name)) throw new BundleError(`${location}: zip entry "${name}" would point outside the bundle; refused`);
-    files.push(name);
+  const entries = new Map<string, ZipEntry>();
+  for (const entry of directory) {
+    if (entry.name.endsWith('/')) continue; // a folder entry
+    if (!isSafeBundlePath(entry.name)) throw new BundleError(`${location}: zip entry "${entry.name}" would point outside the bundle; refused`);
+    entries.set(entry.name, entry);
   }
-  files.sort();
+  const files = [...entries.keys()].sort();
   if (!files.includes(MANIFEST_FILE)) throw new BundleError(`${location}: not a bundle (no ${MANIFEST_FILE} at the zip's root)`);
+  const entryOf = (path: string): ZipEntry => {
+    const entry = entries.get(path);
+    if (!entry) throw new BundleError(`${location}: no file ${path} in the bundle`);
+    return entry;
+  };
   return {
     location,
     form: 'zip',
     list: () => files,
-    read: async (path) => {
-      const entry = entries[path];
-      if (!entry || !files.includes(path)) throw new BundleError(`${location}: no file ${path} in the bundle`);
-      return Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength);
-    },
+    read: async (path) => collectBounded(streamZipEntry(location, entryOf(path), limits, `zip entry ${path}`), MAX_METADATA_BYTES, path),
+    stream: (path) => streamZipEntry(location, entryOf(path), limits, `zip entry ${path}`),
   };
 }
 

@@ -2,7 +2,7 @@
 // content (or named by the user), and how its bytes become parsed records.
 import { readerFor, type RecordFormat } from './format';
 import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
-import { parseJsonLineBatches, type ParsedRecord } from './json-lines';
+import { oversizedReason, parseJsonLineBatches, type ParsedRecord } from './json-lines';
 import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
 import { k8sEvents } from './k8s-events';
@@ -14,6 +14,7 @@ import { mcpJsonRpc } from './mcp-jsonrpc';
 import { openaiChat } from './openai-chat';
 import { otlpJson } from './otlp-json';
 import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe';
+import { DEFAULT_LIMITS, type Limits } from '../limits';
 
 /**
  * Every format Causa reads. Detection tries them in this order, so a more specific format comes first:
@@ -71,8 +72,11 @@ function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
  * Detects a source's format and layout from its first bytes (already gunzipped). With `only`, the user
  * named the format: the layout is still read from the content, and a mismatch is explained.
  */
-export function detectFormat(head: Buffer, only?: RecordFormat): Detection {
-  const probe = probeHead(head.subarray(0, PROBE_BYTES));
+export function detectFormat(head: Buffer, only?: RecordFormat, complete?: boolean): Detection {
+  return detectProbe(probeHead(head, complete), only);
+}
+
+function detectProbe(probe: Probe, only?: RecordFormat): Detection {
   if (!only) {
     const found = detectIn(probe, FORMATS);
     if (found.ok || probe.shape === 'not-json') return found;
@@ -87,13 +91,23 @@ export function detectFormat(head: Buffer, only?: RecordFormat): Detection {
   return { ok: false, reason: `not a ${only.title} document: ${found.reason}` };
 }
 
-async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordFormat, patterns: readonly PathPattern[], probe?: DocumentProbe): AsyncGenerator<ParsedRecord> {
+async function* parseDocument(
+  content: AsyncIterable<Buffer>,
+  format: RecordFormat,
+  patterns: readonly PathPattern[],
+  probe: DocumentProbe | undefined,
+  limits: Limits,
+): AsyncGenerator<ParsedRecord> {
   const read = readerFor(format, probe);
   let position = 0;
   try {
-    for await (const element of scanJsonDocument(content, patterns)) {
+    for await (const element of scanJsonDocument(content, patterns, limits)) {
       position += 1;
       const locator = formatJsonPath(element.path);
+      if (element.oversized !== undefined) {
+        yield { ok: false, position, line: element.line, locator, reason: oversizedReason(element.oversized, limits.maxRecordBytes) };
+        continue;
+      }
       let value: unknown;
       try {
         value = JSON.parse(element.bytes.toString('utf8'));
@@ -120,52 +134,130 @@ async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordForm
 export async function* parseSourceBatches(
   content: AsyncIterable<Buffer>,
   detected: Detected = { format: k8sAudit, layout: { kind: 'lines' } },
+  limits: Limits = DEFAULT_LIMITS,
 ): AsyncGenerator<ParsedRecord[]> {
   if (detected.layout.kind === 'lines') {
-    yield* parseJsonLineBatches(readLineBatches(content), detected.format);
+    yield* parseJsonLineBatches(readLineBatches(content, limits.maxRecordBytes), detected.format, limits.maxRecordBytes);
     return;
   }
-  for await (const record of parseDocument(content, detected.format, detected.layout.patterns, detected.layout.probe)) yield [record];
+  for await (const record of parseDocument(content, detected.format, detected.layout.patterns, detected.layout.probe, limits)) yield [record];
 }
 
 /** A source's records one at a time. */
-export async function* parseSource(content: AsyncIterable<Buffer>, detected?: Detected): AsyncGenerator<ParsedRecord> {
-  for await (const batch of parseSourceBatches(content, detected)) yield* batch;
+export async function* parseSource(content: AsyncIterable<Buffer>, detected?: Detected, limits: Limits = DEFAULT_LIMITS): AsyncGenerator<ParsedRecord> {
+  for await (const batch of parseSourceBatches(content, detected, limits)) yield* batch;
+}
+
+/** The first bytes of a stream, taken a growing amount at a time, and the stream again from its start. */
+class Peek {
+  private readonly iterator: AsyncIterator<Buffer>;
+  private readonly taken: Buffer[] = [];
+  length = 0;
+  done = false;
+  // A read failure within the head (a gzip stream cut short, a limit passed) is raised where the stream
+  // reaches it, after the bytes before it, so the records read before the break are kept.
+  private failure: unknown;
+
+  constructor(content: AsyncIterable<Buffer>) {
+    this.iterator = content[Symbol.asyncIterator]();
+  }
+
+  /** Reads on until at least `bytes` are held, the stream ends, or it fails. */
+  async fill(bytes: number): Promise<Buffer> {
+    while (this.length < bytes && !this.done && this.failure === undefined) {
+      try {
+        const next = await this.iterator.next();
+        if (next.done) this.done = true;
+        else {
+          this.taken.push(next.value);
+          this.length += next.value.length;
+        }
+      } catch (error) {
+        this.failure = error;
+      }
+    }
+    return Buffer.concat(this.taken, this.length);
+  }
+
+  /** Whether the head is all there is to read (the end, or a failure, was reached). */
+  get complete(): boolean {
+    return this.done || this.failure !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.taken.length = 0;
+    if (!this.complete) await this.iterator.return?.();
+  }
+
+  async *replay(): AsyncGenerator<Buffer> {
+    yield* this.taken.splice(0);
+    if (this.failure !== undefined) throw this.failure;
+    if (this.done) return;
+    for (let next = await this.iterator.next(); !next.done; next = await this.iterator.next()) yield next.value;
+  }
 }
 
 /** Takes the first bytes of a stream for detection, and gives back a stream that still yields them. */
 export async function peekContent(content: AsyncIterable<Buffer>, bytes = PROBE_BYTES): Promise<{ head: Buffer; content: AsyncIterable<Buffer> }> {
-  const iterator = content[Symbol.asyncIterator]();
-  const taken: Buffer[] = [];
-  let length = 0;
-  let done = false;
-  // A read failure within the head (a gzip stream cut short) is raised where the stream reaches it, after
-  // the bytes before it, so the records read before the break are kept.
-  let failure: unknown;
-  while (length < bytes) {
-    let next;
-    try {
-      next = await iterator.next();
-    } catch (error) {
-      failure = error;
-      break;
+  const peek = new Peek(content);
+  const head = await peek.fill(bytes);
+  return { head, content: peek.replay() };
+}
+
+/**
+ * The probe of a JSON-lines source whose first record is larger than any head detection may hold: its
+ * lines are read in bounded memory, oversized ones skipped, and the first that are whole decide.
+ */
+async function probeLinesPast(content: AsyncIterable<Buffer>, limits: Limits): Promise<Probe> {
+  const values: unknown[] = [];
+  let kept = 0;
+  for await (const batch of readLineBatches(content, limits.maxRecordBytes)) {
+    for (const line of batch) {
+      if (line.oversized !== undefined || !line.terminated) continue;
+      try {
+        values.push(JSON.parse(line.bytes.toString('utf8')));
+      } catch {
+        values.push(undefined);
+      }
+      kept += line.bytes.length;
+      if (values.length >= 1000 || kept >= PROBE_BYTES) return { shape: 'lines', values };
     }
-    if (next.done) {
-      done = true;
-      break;
-    }
-    taken.push(next.value);
-    length += next.value.length;
   }
-  async function* replay(): AsyncGenerator<Buffer> {
-    yield* taken;
-    if (failure !== undefined) throw failure;
-    if (done) return;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  return { shape: 'lines', values };
+}
+
+export type DetectedContent = ({ ok: true; content: AsyncIterable<Buffer> } & Detected) | { ok: false; reason: string };
+
+/**
+ * Detects the format of the source `open` gives (each call a fresh stream from its start) and returns its
+ * content ready to parse. The first MiB decides most files; a head that does not — its first record is
+ * larger — is given more, up to the record limit, so a file is judged by its first records however large
+ * they are. Past that, the first record is oversized: JSON lines are then judged by the lines after it.
+ */
+export async function detectContent(open: () => Promise<AsyncIterable<Buffer>>, only?: RecordFormat, limits: Limits = DEFAULT_LIMITS): Promise<DetectedContent> {
+  const peek = new Peek(await open());
+  let want = PROBE_BYTES;
+  let head = await peek.fill(want);
+  let detected = detectFormat(head, only, peek.complete);
+  const cap = limits.maxRecordBytes + PROBE_BYTES;
+  while (!detected.ok && !peek.complete && head.length < cap) {
+    want = Math.min(want * 4, cap);
+    head = await peek.fill(want);
+    detected = detectFormat(head, only, peek.complete);
   }
-  return { head: Buffer.concat(taken, length), content: replay() };
+  if (detected.ok) return { ...detected, content: peek.replay() };
+  if (peek.complete || head.indexOf(0x0a) !== -1) {
+    await peek.close();
+    return detected;
+  }
+  // No newline in the largest head: the first record is over the limit, unless this is no JSON at all.
+  await peek.close();
+  head = Buffer.alloc(0);
+  const linesDetected = detectProbe(await probeLinesPast(await open(), limits), only);
+  if (!linesDetected.ok || linesDetected.layout.kind !== 'lines') return detected;
+  return { ...linesDetected, content: await open() };
 }
 
 export type { ParsedRecord, RecordFormat };
-export { bufferContent, openContent } from './lines';
+export { bufferContent, openContent, streamContent } from './lines';
 export { PROBE_BYTES } from './probe';

@@ -2,6 +2,7 @@
 // message arrays). A streaming scanner finds each selected value and hands back its exact bytes, so a
 // record of a document is kept byte for byte like a line of JSON lines, and memory holds one record at a
 // time however large the document grows.
+import { DEFAULT_LIMITS, formatBytes } from '../limits';
 
 /** Where a value sits: object keys and array indexes from the document's root. */
 export type JsonPath = readonly (string | number)[];
@@ -37,8 +38,20 @@ function matches(path: (string | number)[], pattern: PathPattern): boolean {
 export interface DocumentElement {
   path: (string | number)[];
   line: number;
+  /** The value's bytes; empty when it was oversized. */
   bytes: Buffer;
+  /** Set when the value was larger than the maximum record size: its size; its bytes were not kept. */
+  oversized?: number;
 }
+
+/** What a scanner holds to: the largest value it keeps, and how deep a document may nest. */
+export interface ScanLimits {
+  maxRecordBytes: number;
+  maxNestingDepth: number;
+}
+
+/** An object key outside a record is decoded to match paths; none needs to be longer than this. */
+const MAX_KEY_BYTES = 1 << 20;
 
 export class JsonSyntaxError extends Error {
   constructor(
@@ -88,10 +101,17 @@ export class JsonElementScanner {
   private inScalar = false;
   private line = 1;
   private column = 0;
-  private capture: { depth: number; pieces: Buffer[]; path: (string | number)[]; line: number; scalar: boolean } | undefined;
+  /** The value being captured; once it passes the record limit its pieces are dropped and only `size` counts. */
+  private capture: { depth: number; pieces: Buffer[]; size: number; oversized: boolean; path: (string | number)[]; line: number; scalar: boolean } | undefined;
   private captureFrom = -1;
+  private readonly limits: ScanLimits;
 
-  constructor(private readonly patterns: readonly PathPattern[]) {}
+  constructor(
+    private readonly patterns: readonly PathPattern[],
+    limits: Partial<ScanLimits> = {},
+  ) {
+    this.limits = { maxRecordBytes: limits.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes, maxNestingDepth: limits.maxNestingDepth ?? DEFAULT_LIMITS.maxNestingDepth };
+  }
 
   /** Feeds the next chunk; returns the values completed within it. */
   push(chunk: Buffer): DocumentElement[] {
@@ -132,8 +152,19 @@ export class JsonElementScanner {
       }
       this.readStructural(byte, chunk, i, out);
     }
-    if (this.capture && this.captureFrom >= 0) this.capture.pieces.push(Buffer.from(chunk.subarray(this.captureFrom)));
+    if (this.capture && this.captureFrom >= 0) this.keepPiece(chunk.subarray(this.captureFrom));
     return out;
+  }
+
+  /** Adds a piece of the captured value, or only its size once the value is over the record limit. */
+  private keepPiece(piece: Buffer): void {
+    const capture = this.capture!;
+    capture.size += piece.length;
+    if (!capture.oversized && capture.size > this.limits.maxRecordBytes) {
+      capture.oversized = true;
+      capture.pieces = [];
+    }
+    if (!capture.oversized) capture.pieces.push(Buffer.from(piece));
   }
 
   /** Ends the input; throws when the document is cut short. Returns a value completed by the end (a scalar). */
@@ -184,7 +215,10 @@ export class JsonElementScanner {
       return;
     }
     if (byte < 0x20) this.fail('control character inside a string');
-    if (this.keepKey) this.keyBytes.push(byte);
+    if (this.keepKey) {
+      if (this.keyBytes.length >= MAX_KEY_BYTES) this.fail(`an object key longer than ${formatBytes(MAX_KEY_BYTES)}`);
+      this.keyBytes.push(byte);
+    }
   }
 
   private decodeKey(): string {
@@ -245,11 +279,13 @@ export class JsonElementScanner {
     if (!this.capture) {
       const path = this.currentPath();
       if (this.patterns.some((pattern) => matches(path, pattern))) {
-        this.capture = { depth: this.stack.length, pieces: [], path, line: this.line, scalar: byte !== 0x7b && byte !== 0x5b };
+        this.capture = { depth: this.stack.length, pieces: [], size: 0, oversized: false, path, line: this.line, scalar: byte !== 0x7b && byte !== 0x5b };
         this.captureFrom = i;
       }
     }
     if (byte === 0x7b || byte === 0x5b) {
+      // Each open array or object costs a frame; a line of a million "[" must not cost a million.
+      if (this.stack.length >= this.limits.maxNestingDepth) this.fail(`nested deeper than ${this.limits.maxNestingDepth} levels (the maximum nesting depth)`);
       this.stack.push({ type: byte === 0x7b ? 'object' : 'array', key: byte === 0x7b ? '' : 0, state: byte === 0x7b ? 'key' : 'value' });
       return;
     }
@@ -274,9 +310,10 @@ export class JsonElementScanner {
   /** A value ended just before `end` in `chunk`: emit it if captured, and move its parent on. */
   private endValue(chunk: Buffer, end: number, out: DocumentElement[]): void {
     if (this.capture && this.stack.length === this.capture.depth) {
-      const pieces = this.capture.pieces;
-      pieces.push(Buffer.from(chunk.subarray(Math.max(this.captureFrom, 0), end)));
-      out.push({ path: this.capture.path, line: this.capture.line, bytes: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces) });
+      this.keepPiece(chunk.subarray(Math.max(this.captureFrom, 0), end));
+      const { pieces, path, line, size, oversized } = this.capture;
+      if (oversized) out.push({ path, line, bytes: Buffer.alloc(0), oversized: size });
+      else out.push({ path, line, bytes: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces) });
       this.capture = undefined;
       this.captureFrom = -1;
     }
@@ -287,8 +324,12 @@ export class JsonElementScanner {
 }
 
 /** Streams the selected values of a document; a syntax error or a cut-off document ends it by throwing. */
-export async function* scanJsonDocument(content: AsyncIterable<Buffer>, patterns: readonly PathPattern[]): AsyncGenerator<DocumentElement> {
-  const scanner = new JsonElementScanner(patterns);
+export async function* scanJsonDocument(
+  content: AsyncIterable<Buffer>,
+  patterns: readonly PathPattern[],
+  limits: Partial<ScanLimits> = {},
+): AsyncGenerator<DocumentElement> {
+  const scanner = new JsonElementScanner(patterns, limits);
   for await (const chunk of content) yield* scanner.push(chunk);
   yield* scanner.end();
 }

@@ -1,6 +1,7 @@
 // JSON lines: one record a line. Each line is judged alone, so a bad line costs only itself: the good
 // lines before and after it are still imported, and the bad one is reported with its line and reason.
 import type { NormalizedEvent } from '../../shared/model';
+import { DEFAULT_LIMITS, formatBytes } from '../limits';
 import { readerFor, type RecordFormat } from './format';
 import type { Line } from './lines';
 
@@ -30,6 +31,12 @@ function decodeLine(bytes: Buffer): { text: string } | { reason: string } {
   }
 }
 
+/** Why an oversized record was skipped (json-document.ts says the same of a document's values). */
+export function oversizedReason(size: number, maxRecordBytes: number, complete = true): string {
+  const what = complete ? `a record of ${formatBytes(size)}` : `a record of at least ${formatBytes(size)} (cut off at the end)`;
+  return `${what} is larger than the maximum record size (${formatBytes(maxRecordBytes)}); skipped (raise it with --max-record-size)`;
+}
+
 function jsonErrorDetail(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -39,12 +46,20 @@ function jsonErrorDetail(error: unknown): string {
  * first line that is not text at all means the whole file is binary: that is reported once, as fatal,
  * instead of once per "line" of garbage, and nothing after it is read.
  */
-export async function* parseJsonLineBatches(batches: AsyncIterable<Line[]>, format: RecordFormat): AsyncGenerator<ParsedRecord[]> {
+export async function* parseJsonLineBatches(
+  batches: AsyncIterable<Line[]>,
+  format: RecordFormat,
+  maxRecordBytes = DEFAULT_LIMITS.maxRecordBytes,
+): AsyncGenerator<ParsedRecord[]> {
   const read = readerFor(format);
   let seenContent = false;
   for await (const lines of batches) {
     const records: ParsedRecord[] = [];
     for (const line of lines) {
+      if (line.oversized !== undefined) {
+        records.push({ ok: false, position: line.number, reason: oversizedReason(line.oversized, maxRecordBytes, line.terminated) });
+        continue;
+      }
       if (isBlank(line.bytes)) continue;
       if (format.lineComments && line.bytes[0] === 0x23) continue;
       const decoded = decodeLine(line.bytes);

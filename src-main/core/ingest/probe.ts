@@ -3,7 +3,7 @@
 // top-level keys, its small top-level values and the first element of each top-level array.
 import { JsonElementScanner, JsonSyntaxError, type DocumentElement } from './json-document';
 
-/** How much of a file (after gunzip) detection looks at. */
+/** How much of a file (after gunzip) detection looks at first; more when its first record is larger. */
 export const PROBE_BYTES = 1 << 20;
 
 export interface DocumentProbe {
@@ -48,7 +48,7 @@ function scanHead(head: Buffer, pattern: readonly (string | '*')[]): { elements:
 /** At most this many lines of the head are tried when looking for a record a format recognizes. */
 const PROBE_LINES = 1000;
 
-function parseLines(head: Buffer, start: number): unknown[] {
+function parseLines(head: Buffer, start: number, complete: boolean): unknown[] {
   const values: unknown[] = [];
   let from = start;
   for (let nl = head.indexOf(0x0a, from); nl !== -1 && values.length < PROBE_LINES; nl = head.indexOf(0x0a, from)) {
@@ -56,7 +56,7 @@ function parseLines(head: Buffer, start: number): unknown[] {
     from = nl + 1;
   }
   // A last line without a newline counts only when the head is the whole file (it may be cut short).
-  if (from < head.length && head.length < PROBE_BYTES && values.length < PROBE_LINES) values.push(parse(head.subarray(from)));
+  if (from < head.length && complete && values.length < PROBE_LINES) values.push(parse(head.subarray(from)));
   return values;
 }
 
@@ -104,8 +104,11 @@ function probeDocument(head: Buffer, rootByte: number): DocumentProbe | undefine
   return { root: 'object', keys, top, first };
 }
 
-/** Reads the shape of a source from its first bytes (already gunzipped). */
-export function probeHead(head: Buffer): Probe {
+/**
+ * Reads the shape of a source from its first bytes (already gunzipped); `complete` when they are the whole
+ * source. Undecided heads are given more bytes by the caller (ingest/index.ts), up to the record limit.
+ */
+export function probeHead(head: Buffer, complete = head.length < PROBE_BYTES): Probe {
   const start = firstNonSpace(head);
   const rootByte = head[start];
   if (rootByte !== 0x7b && rootByte !== 0x5b) {
@@ -113,7 +116,7 @@ export function probeHead(head: Buffer): Probe {
     if (head.subarray(0, 512).includes(0)) return { shape: 'not-json', reason: 'binary file (NUL bytes), not JSON text' };
     return { shape: 'not-json', reason: 'not JSON: the first character is neither "{" nor "["' };
   }
-  const values = parseLines(head, start);
+  const values = parseLines(head, start, complete);
   if (values[0] !== undefined) return { shape: 'lines', values, probe: probeValue(values[0]) };
   // The first line is not a whole value: a document spread over lines — unless its head is not even the
   // start of one, which makes it JSON lines whose first line is bad.

@@ -4,9 +4,11 @@
 // the RFC 3161 timestamp token over the same bytes.
 import { createHash } from 'node:crypto';
 import { BundleError, type BundleFiles } from '../bundle/files';
-import { CHAIN_START, chainStep, leafHash, merkleRoot } from '../bundle/hashing';
+import { MerkleRootBuilder } from '../bundle/hashing';
+import { streamContent } from '../ingest/lines';
+import { DEFAULT_LIMITS, type Limits } from '../limits';
 import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type SourceEntry } from '../bundle/manifest';
-import { decompressed, isGzip, splitRecords } from '../bundle/records';
+import { isGzip, StreamingRecords } from '../bundle/records';
 import { checkSignature, SignatureFile } from '../bundle/signing';
 import { verifyTimestampToken, type TimestampStatus } from './timestamp';
 
@@ -65,6 +67,27 @@ function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** A file's size and (when asked) SHA-256, read as a stream: a bundle's files may be of any size. */
+async function hashStream(stream: AsyncIterable<Buffer>, withHash: boolean): Promise<{ size: number; sha256?: string }> {
+  const hash = withHash ? createHash('sha256') : undefined;
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    hash?.update(chunk);
+  }
+  return hash ? { size, sha256: hash.digest('hex') } : { size };
+}
+
+async function startsWithGzip(files: BundleFiles, path: string): Promise<boolean> {
+  const iterator = files.stream(path)[Symbol.asyncIterator]();
+  try {
+    const first = await iterator.next();
+    return !first.done && isGzip(first.value);
+  } finally {
+    await iterator.return?.();
+  }
+}
+
 /**
  * Locates the first difference between the sealed per-record hashes and the records found now, and
  * names what happened there. `sealed` is trustworthy only once it has matched the signed Merkle root.
@@ -102,59 +125,154 @@ async function verifySource(
   present: Set<string>,
   problems: Problem[],
   signed: boolean,
+  limits: Limits,
 ): Promise<SourceVerdict> {
   const base = { path: entry.path, type: entry.type };
   if (!present.has(entry.path)) return { ...base, verdict: 'broken', reason: 'source file missing' };
   if (!entry.chain) return { ...base, verdict: 'unverifiable', reason: 'hashed whole; no record chain' };
   const chain = entry.chain;
-  let content: Buffer;
+  const name = `${entry.path}`;
+  // First pass: the chain head and count, holding nothing of the records.
+  let counted: StreamingRecords;
   try {
-    content = decompressed(await files.read(entry.path));
+    counted = await hashRecords(files, entry.path, limits, name);
   } catch (error) {
     const reason = `cannot read the records: ${(error as Error).message}`;
     problems.push({ item: entry.path, reason });
     return { ...base, verdict: 'broken', reason };
   }
-  const records = splitRecords(content);
-  let head: Buffer = Buffer.from(CHAIN_START, 'hex');
-  for (const record of records) head = chainStep(head, record);
-  const chainHolds = records.length === chain.records && head.toString('hex') === chain.head;
-  if (chainHolds && signed) return { ...base, verdict: 'intact', records: records.length };
+  const records = counted.count;
+  const head = counted.head;
+  const chainHolds = records === chain.records && head.toString('hex') === chain.head;
+  if (chainHolds && signed) return { ...base, verdict: 'intact', records };
   // The sealed per-record hashes are trustworthy only while they hash to the manifest's Merkle root.
-  let sealed: string[] | undefined;
+  let sealed: SealedLeaves | undefined;
   let leavesProblem: string | undefined;
   if (present.has(chain.leaves.path)) {
-    const lines = (await files.read(chain.leaves.path)).toString('utf8').split('\n').filter((line) => line !== '');
-    const root = merkleRoot(lines.map((hex) => Buffer.from(hex, 'hex'))).toString('hex');
-    if (root !== chain.merkle_root) leavesProblem = 'the per-record hashes do not hash to the manifest\'s Merkle root';
-    else if (lines.length !== chain.records) leavesProblem = `the manifest counts ${chain.records} records but its Merkle root covers ${lines.length}`;
-    else sealed = lines;
+    try {
+      const leaves = await readSealedLeaves(files, chain.leaves.path);
+      if (leaves.root !== chain.merkle_root) leavesProblem = 'the per-record hashes do not hash to the manifest\'s Merkle root';
+      else if (leaves.count !== chain.records) leavesProblem = `the manifest counts ${chain.records} records but its Merkle root covers ${leaves.count}`;
+      else sealed = leaves;
+    } catch (error) {
+      leavesProblem = `the per-record hashes cannot be read (${(error as Error).message})`;
+    }
   } else {
     leavesProblem = 'the per-record hashes are missing';
   }
   if (chainHolds) {
-    if (!leavesProblem) return { ...base, verdict: 'intact', records: records.length };
+    if (!leavesProblem) return { ...base, verdict: 'intact', records };
     // The records are the sealed ones, but what would prove one of them later does not hold together.
     const reason = `the records are as sealed, but ${leavesProblem} (${chain.leaves.path})`;
     problems.push({ item: entry.path, reason });
-    return { ...base, verdict: 'broken', records: records.length, reason };
+    return { ...base, verdict: 'broken', records, reason };
   }
   if (!sealed) {
-    const reason = `chain broken (${records.length} records, head ${head.toString('hex').slice(0, 16)}… instead of ${chain.records}, ${chain.head.slice(0, 16)}…); ${leavesProblem}, so the first bad record cannot be located`;
+    const reason = `chain broken (${records} records, head ${head.toString('hex').slice(0, 16)}… instead of ${chain.records}, ${chain.head.slice(0, 16)}…); ${leavesProblem}, so the first bad record cannot be located`;
     problems.push({ item: entry.path, reason });
-    return { ...base, verdict: 'broken', records: records.length, reason };
+    return { ...base, verdict: 'broken', records, reason };
   }
-  const found = records.map((record) => leafHash(record).toString('hex'));
-  const located = locateBreak(sealed, found);
+  // Second pass, only for a broken chain: each record's leaf against the sealed one, to the first difference.
+  let located: { position: number; nature: BreakNature } | undefined;
+  try {
+    located = await locateBreakStreaming(files, entry.path, sealed, limits, name);
+  } catch (error) {
+    const reason = `cannot read the records: ${(error as Error).message}`;
+    problems.push({ item: entry.path, reason });
+    return { ...base, verdict: 'broken', reason };
+  }
   if (!located) {
     // Every record matches its sealed hash: the records are as sealed, the manifest's chain head is not.
     const reason = `every record matches its sealed hash, but the manifest's chain head ${chain.head.slice(0, 16)}… does not (the records give ${head.toString('hex').slice(0, 16)}…): the manifest was altered`;
     problems.push({ item: entry.path, reason });
-    return { ...base, verdict: 'broken', records: records.length, reason };
+    return { ...base, verdict: 'broken', records, reason };
   }
   const reason = `chain broken at record ${located.position}: ${NATURE_TEXT[located.nature]}`;
   problems.push({ item: entry.path, reason, position: located.position, nature: located.nature });
-  return { ...base, verdict: 'broken', records: found.length, first_bad_position: located.position, nature: located.nature, reason };
+  return { ...base, verdict: 'broken', records, first_bad_position: located.position, nature: located.nature, reason };
+}
+
+/** The sealed leaf hashes, 32 bytes each in one buffer, and the Merkle root they fold to. */
+interface SealedLeaves {
+  count: number;
+  at(index: number): Buffer;
+  indexOf(leaf: Buffer, from: number): number;
+  root: string;
+}
+
+/** Reads a leaves file (one hex hash a line) as a stream into a compact buffer, folding its root as it goes. */
+async function readSealedLeaves(files: BundleFiles, path: string): Promise<SealedLeaves> {
+  let store = Buffer.alloc(32 * 1024);
+  let count = 0;
+  const builder = new MerkleRootBuilder();
+  let partial = '';
+  const addLine = (line: string): void => {
+    if (line === '') return;
+    const leaf = Buffer.from(line, 'hex');
+    if (leaf.length !== 32 || line.length !== 64) throw new BundleError(`${path}: line ${count + 1} is not a SHA-256 hash`);
+    if ((count + 1) * 32 > store.length) {
+      const grown = Buffer.alloc(store.length * 2);
+      store.copy(grown);
+      store = grown;
+    }
+    leaf.copy(store, count * 32);
+    builder.add(leaf);
+    count += 1;
+  };
+  for await (const chunk of files.stream(path)) {
+    const lines = (partial + chunk.toString('latin1')).split('\n');
+    partial = lines.pop()!;
+    if (partial.length > 1024) throw new BundleError(`${path}: a line longer than any hash`);
+    for (const line of lines) addLine(line);
+  }
+  addLine(partial);
+  const at = (index: number): Buffer => store.subarray(index * 32, index * 32 + 32);
+  return {
+    count,
+    at,
+    indexOf: (leaf, from) => {
+      for (let i = from; i < count; i += 1) if (at(i).equals(leaf)) return i;
+      return -1;
+    },
+    root: builder.root().toString('hex'),
+  };
+}
+
+/** The records of a source as a stream, gunzipped under the limits when they are gzip. */
+function recordContent(files: BundleFiles, path: string, limits: Limits, name: string): AsyncIterable<Buffer> {
+  return streamContent(files.stream(path), limits, name);
+}
+
+async function hashRecords(files: BundleFiles, path: string, limits: Limits, name: string, onLeaf?: (leaf: Buffer, index: number) => void): Promise<StreamingRecords> {
+  const records = new StreamingRecords(onLeaf);
+  for await (const chunk of recordContent(files, path, limits, name)) records.push(chunk);
+  records.end();
+  return records;
+}
+
+/** `locateBreak` over streams: the first record whose leaf differs from the sealed one, and what happened there. */
+async function locateBreakStreaming(files: BundleFiles, path: string, sealed: SealedLeaves, limits: Limits, name: string): Promise<{ position: number; nature: BreakNature } | undefined> {
+  let first = -1;
+  let atFirst: Buffer | undefined;
+  let afterFirst: Buffer | undefined;
+  const counted = await hashRecords(files, path, limits, name, (leaf, index) => {
+    if (first === -1) {
+      if (index < sealed.count && sealed.at(index).equals(leaf)) return;
+      first = index;
+      atFirst = leaf;
+    } else if (index === first + 1) {
+      afterFirst = leaf;
+    }
+  });
+  const found = counted.count;
+  const i = first === -1 ? found : first;
+  if (i === sealed.count && i === found) return undefined;
+  if (i === found) return { position: i + 1, nature: 'truncated' };
+  if (i === sealed.count) return { position: i + 1, nature: 'appended' };
+  if (found > sealed.count && afterFirst?.equals(sealed.at(i))) return { position: i + 1, nature: 'inserted' };
+  if (found < sealed.count && i + 1 < sealed.count && atFirst!.equals(sealed.at(i + 1))) return { position: i + 1, nature: 'deleted' };
+  if (found === sealed.count && sealed.indexOf(atFirst!, i + 1) !== -1) return { position: i + 1, nature: 'reordered' };
+  return { position: i + 1, nature: 'modified' };
 }
 
 export interface VerifyOptions {
@@ -162,6 +280,8 @@ export interface VerifyOptions {
   trustedKeys: ReadonlySet<string>;
   /** PEM certificates of the TSAs (or their CAs) the analyst trusts for manifest.tsr. */
   tsaAnchorsPem?: string[];
+  /** How far a gzip source may inflate (core/limits.ts); the defaults otherwise. */
+  limits?: Limits;
 }
 
 export class NotABundleError extends BundleError {}
@@ -203,7 +323,8 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
   for (const blob of manifest.blobs) listed.set(blob.path, blob);
   const manifestSigned = await hasValidSignature(files, present, manifestJson);
   const sources: SourceVerdict[] = [];
-  for (const entry of manifest.sources) sources.push(await verifySource(files, entry, present, problems, manifestSigned));
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  for (const entry of manifest.sources) sources.push(await verifySource(files, entry, present, problems, manifestSigned, limits));
   // An uncompressed record stream whose chain holds and whose size matches has exactly the sealed bytes:
   // the records are fixed by the chain, the "\n" between them by the format, a final "\n" by the size.
   // Its whole-file hash is skipped only when a valid signature also vouches for the manifest's sha256
@@ -212,7 +333,7 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
   if (manifestSigned) {
     for (const [i, entry] of manifest.sources.entries()) {
       if (!entry.chain || entry.compression || sources[i]!.verdict !== 'intact') continue;
-      if (!isGzip(await files.read(entry.path))) provenByChain.add(entry.path);
+      if (!(await startsWithGzip(files, entry.path))) provenByChain.add(entry.path);
     }
   }
   for (const [path, expected] of listed) {
@@ -220,9 +341,15 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
       problems.push({ item: path, reason: 'file listed in the manifest is missing' });
       continue;
     }
-    const data = await files.read(path);
-    if (data.length !== expected.size) problems.push({ item: path, reason: `size ${data.length} differs from the manifest's ${expected.size}` });
-    else if (!provenByChain.has(path) && sha256Hex(data) !== expected.sha256) problems.push({ item: path, reason: 'sha256 differs from the manifest' });
+    let digest;
+    try {
+      digest = await hashStream(files.stream(path), !provenByChain.has(path));
+    } catch (error) {
+      problems.push({ item: path, reason: `cannot read: ${(error as Error).message}` });
+      continue;
+    }
+    if (digest.size !== expected.size) problems.push({ item: path, reason: `size ${digest.size} differs from the manifest's ${expected.size}` });
+    else if (digest.sha256 !== undefined && digest.sha256 !== expected.sha256) problems.push({ item: path, reason: 'sha256 differs from the manifest' });
   }
   for (const path of present) {
     if (!listed.has(path) && !(BUNDLE_META_FILES as readonly string[]).includes(path)) {

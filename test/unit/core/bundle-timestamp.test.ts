@@ -12,7 +12,9 @@ import { verifyBundle } from '../../../src-main/core/verify/bundle';
 import { makeTestTsa, makeToken, type TestTsa } from './test-tsa';
 
 function memoryBundle(files: Map<string, Buffer>): BundleFiles {
-  return { location: 'memory', form: 'folder', list: () => [...files.keys()].sort(), read: async (path) => files.get(path)! };
+  return { location: 'memory', form: 'folder', list: () => [...files.keys()].sort(), read: async (path) => files.get(path)!, stream: async function* (path) {
+    yield files.get(path)!;
+  } };
 }
 
 function sealed(): { files: Map<string, Buffer>; fingerprint: string } {

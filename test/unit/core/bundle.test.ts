@@ -57,6 +57,13 @@ function memoryBundle(files: ReadonlyMap<string, Buffer>, location = 'memory://b
       if (!data) throw new BundleError(`${location}: no file ${path} in the bundle`);
       return data;
     },
+    stream: (path) => {
+      const data = files.get(path);
+      if (!data) throw new BundleError(`${location}: no file ${path} in the bundle`);
+      return (async function* () {
+        yield data;
+      })();
+    },
   };
 }
 
