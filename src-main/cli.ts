@@ -14,6 +14,7 @@ import { startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
 import type { BundleVerdict } from './service/bundles';
+import { caseBusyMessage } from './service/busy';
 import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
 import type { ImportProgress, ImportReport, VerifyProgress } from './shared/contract';
@@ -129,6 +130,13 @@ async function runImport(args: string[], io: CliIo): Promise<number> {
   const cancel = (): void => void workbench.imports.cancel();
   process.once('SIGINT', cancel);
   const progress = io.stderr.isTTY ? setInterval(() => io.stderr.write(`\r${describeProgress(workbench.imports.snapshot())}\x1b[K`), 250) : undefined;
+  // Said once, TTY or not: a second import into a case another program is writing waits for it.
+  let toldWaiting = false;
+  const waiting = setInterval(() => {
+    if (toldWaiting || !workbench.imports.snapshot().waiting) return;
+    toldWaiting = true;
+    if (!io.stderr.isTTY) io.stderr.write(`causa import: waiting for another import to finish writing to ${values.case} (Ctrl+C to give up)\n`);
+  }, 100);
   try {
     const options = { limits, ...(values.format ? { format: values.format } : {}) };
     const report = await workbench.importPaths(positionals, options);
@@ -136,6 +144,7 @@ async function runImport(args: string[], io: CliIo): Promise<number> {
     return writeImportReport(report, io, values.json === true);
   } finally {
     if (progress) clearInterval(progress);
+    clearInterval(waiting);
     process.removeListener('SIGINT', cancel);
     workbench.close();
   }
@@ -143,6 +152,7 @@ async function runImport(args: string[], io: CliIo): Promise<number> {
 
 function describeProgress(p: ImportProgress): string {
   if (!p.active) return 'importing…';
+  if (p.waiting) return 'waiting for another import to finish…';
   const percent = p.bytes_total > 0 ? Math.min(100, Math.floor((p.bytes_read / p.bytes_total) * 100)) : 0;
   return `${p.cancelling ? 'cancelling' : 'importing'} ${p.file ?? ''} (file ${Math.min(p.files_done + 1, p.files_total)} of ${p.files_total}): ${percent}%, ${p.events.toLocaleString('en')} events`;
 }
@@ -478,7 +488,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await run(args, io);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = caseBusyMessage(error) ?? (error instanceof Error ? error.message : String(error));
     io.stderr.write(`causa ${command}: ${message}\n`);
     if (error instanceof UsageError) io.stderr.write(`Run causa --help for usage.\n`);
     return EXIT_USAGE;

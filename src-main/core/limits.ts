@@ -73,7 +73,7 @@ export function resolveLimits(overrides: Partial<Limits> = {}, env: Readonly<Rec
 
 /** `67108864` → `64 MiB`, for messages. */
 export function formatBytes(bytes: number): string {
-  if (bytes >= GiB && bytes % (GiB / 16) === 0) return `${bytes / GiB} GiB`;
+  if (bytes >= GiB) return `${Math.round((bytes / GiB) * 10) / 10} GiB`;
   if (bytes >= MiB) return `${Math.round((bytes / MiB) * 10) / 10} MiB`;
   if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`;
   return `${bytes} bytes`;

@@ -2,6 +2,7 @@
 // happens inside comes back as data.
 import { contract, isMethodName, type ApiResult, type Handlers } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
+import { caseBusyMessage } from '../service/busy';
 import { z } from 'zod';
 
 export async function dispatch(handlers: Handlers, method: string, input: unknown): Promise<ApiResult<unknown>> {
@@ -15,6 +16,8 @@ export async function dispatch(handlers: Handlers, method: string, input: unknow
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
     if (error instanceof ServiceError) return { ok: false, code: error.code, message: error.message };
+    const busy = caseBusyMessage(error);
+    if (busy) return { ok: false, code: 'busy', message: busy };
     return { ok: false, code: 'internal', message: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -23,7 +23,18 @@ export class ImportMonitor {
     this.state.bytes_total += bytes;
   }
 
+  /** The case file is being written by another program: the import waits (store/case-store.ts). */
+  waitForWriter(): void {
+    this.state.waiting = true;
+  }
+
+  /** How the store waits for the case file: telling this monitor, and giving up on a cancel. */
+  get writerWait(): { onWait: () => void; check: () => void } {
+    return { onWait: () => this.waitForWriter(), check: () => this.check() };
+  }
+
   beginFile(name: string): void {
+    delete this.state.waiting;
     this.state.file = name;
   }
 
@@ -42,6 +53,7 @@ export class ImportMonitor {
   finish(): void {
     this.state = { ...this.state, active: false, cancelling: false };
     delete this.state.file;
+    delete this.state.waiting;
   }
 
   cancel(): boolean {
@@ -67,6 +79,8 @@ export class ImportMonitor {
 /** The content stream with each chunk's size reported as it passes. */
 export async function* counted(content: AsyncIterable<Buffer>, monitor: ImportMonitor): AsyncGenerator<Buffer> {
   for await (const chunk of content) {
+    // Checked per chunk, not only per record: a record being skipped may run for gigabytes.
+    monitor.check();
     monitor.read(chunk.length);
     yield chunk;
   }

@@ -195,7 +195,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     if (events > 0) tx.groupApiCalls(sourceId);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     return { commit: events > 0, value: undefined };
-  });
+  }, monitor.writerWait);
   const result: FileImport = {
     file: file.name,
     format,
@@ -282,6 +282,19 @@ function summarize(files: FileImport[]): ImportReport {
   };
 }
 
+/**
+ * Waits while another program writes to the case (a second `causa import`), with the monitor saying so;
+ * a cancel meanwhile ends the import with nothing read.
+ */
+async function waitForCase(store: CaseStore, monitor: ImportMonitor): Promise<void> {
+  try {
+    await store.waitUntilWritable(monitor.writerWait);
+  } catch (error) {
+    if (error instanceof ImportCancelled) throw new ServiceError('cancelled', 'the import was cancelled while it waited for another import to finish');
+    throw error;
+  }
+}
+
 /** A monitor nobody watches, for callers that need no progress. */
 const unwatched = (): ImportMonitor => new ImportMonitor();
 
@@ -318,6 +331,7 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
   const limits = options.limits ?? resolveLimits();
   monitor.start(0, 0);
   try {
+    await waitForCase(store, monitor);
     const results: FileImport[] = [];
     const loose: string[] = [];
     for (const path of paths) {
@@ -358,6 +372,7 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
 export async function importBuffers(store: CaseStore, files: { name: string; data: Buffer }[], monitor = unwatched(), limits = resolveLimits()): Promise<ImportReport> {
   monitor.start(files.length, files.reduce((n, f) => n + contentSizeOf(f.data), 0));
   try {
+    await waitForCase(store, monitor);
     const results: FileImport[] = [];
     for (const file of files) {
       const evidence: EvidenceFile = {

@@ -139,6 +139,8 @@ export const ImportProgress = z.object({
   bytes_total: z.number(),
   events: z.number().int(),
   cancelling: z.boolean(),
+  /** Another program (another `causa import`) is writing to the case file: this import waits for it. */
+  waiting: z.boolean().optional(),
 });
 export type ImportProgress = z.infer<typeof ImportProgress>;
 

@@ -1,6 +1,6 @@
 // A case file: one SQLite database per case. This module and its siblings are the only code that talks
 // to better-sqlite3; everything else sees plain rows and the evidence model.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
@@ -12,6 +12,15 @@ import { migrate } from './migrate';
 const APPLICATION_ID = 0x43415553;
 
 export class CaseFileError extends Error {}
+
+/** How often a writer waiting for another program's write asks again. */
+const WRITER_POLL_MS = 200;
+
+/** SQLite's "database is locked": another connection (another program) holds the write lock. */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+}
 
 export interface NewSource {
   name: string;
@@ -60,7 +69,11 @@ export class CaseStore {
     if (!exists && !options.create) throw new CaseFileError(`${path}: no such case file`);
     let db: Database.Database | undefined;
     try {
-      db = new Database(path, { fileMustExist: !options.create });
+      // Evidence is for the analyst alone: a new case file is made 0600 before SQLite opens it, and SQLite
+      // gives its -wal and -shm files the database file's permissions.
+      if (!exists) writeFileSync(path, '', { mode: 0o600, flag: 'wx' });
+      // A short wait for a lock in SQLite's own (blocking) busy handler; imports wait on the event loop.
+      db = new Database(path, { fileMustExist: !options.create, timeout: 1000 });
       const appId = db.pragma('application_id', { simple: true }) as number;
       const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
       if (appId !== APPLICATION_ID && tables.n > 0) {
@@ -99,6 +112,38 @@ export class CaseStore {
 
   close(): void {
     this.db.close();
+  }
+
+  /** Waits (as `write` does) until no other program is writing to the case, and returns without writing. */
+  async waitUntilWritable(wait: WriterWait): Promise<void> {
+    await this.beginWrite(wait);
+    this.db.exec('ROLLBACK');
+  }
+
+  /**
+   * BEGIN IMMEDIATE, asked again every WRITER_POLL_MS while another connection holds the write lock, on
+   * the event loop rather than in SQLite's own busy wait: progress polls and Cancel are answered meanwhile.
+   */
+  private async beginWrite(wait: WriterWait): Promise<void> {
+    let told = false;
+    for (;;) {
+      wait.check?.();
+      const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+      } finally {
+        this.db.pragma(`busy_timeout = ${timeout}`);
+      }
+      if (!told) {
+        told = true;
+        wait.onWait?.();
+      }
+      await new Promise((resolve) => setTimeout(resolve, WRITER_POLL_MS));
+    }
   }
 
   /** Groups the audit stages of sources imported since the last query into API calls (derived data). */
@@ -174,9 +219,9 @@ export class CaseStore {
    * Runs `fill` inside one write transaction, so a file is imported whole or not at all: a crash or a
    * failure half-way leaves the case as it was. Writers are serialized; readers may run meanwhile.
    */
-  async write<T>(fill: (tx: WriteTransaction) => Promise<{ commit: boolean; value: T }>): Promise<T> {
+  async write<T>(fill: (tx: WriteTransaction) => Promise<{ commit: boolean; value: T }>, wait: WriterWait = {}): Promise<T> {
     if (this.writing) throw new CaseFileError(`${this.path}: another import is still writing to this case`);
-    this.db.exec('BEGIN IMMEDIATE');
+    await this.beginWrite(wait);
     this.writing = true;
     try {
       const tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt);
@@ -191,6 +236,15 @@ export class CaseStore {
       this.writing = false;
     }
   }
+}
+
+/**
+ * How a writer waits for another program writing to the same case file (a second `causa import`, the
+ * workbench): `onWait` is told once when the wait begins, `check` may throw to give up (a cancel).
+ */
+export interface WriterWait {
+  onWait?: () => void;
+  check?: () => void;
 }
 
 export class WriteTransaction {

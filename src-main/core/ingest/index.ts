@@ -252,7 +252,6 @@ export async function detectContent(open: () => Promise<AsyncIterable<Buffer>>, 
   }
   // No newline in the largest head: the first record is over the limit, unless this is no JSON at all.
   await peek.close();
-  head = Buffer.alloc(0);
   const linesDetected = detectProbe(await probeLinesPast(await open(), limits), only);
   if (!linesDetected.ok || linesDetected.layout.kind !== 'lines') return detected;
   return { ...linesDetected, content: await open() };

@@ -54,6 +54,9 @@ export interface ScanLimits {
 const MAX_KEY_BYTES = 1 << 20;
 
 export class JsonSyntaxError extends Error {
+  /** The values completed in the chunk before the error (the rest of the document cannot be located). */
+  elements: DocumentElement[] = [];
+
   constructor(
     readonly line: number,
     readonly column: number,
@@ -116,6 +119,16 @@ export class JsonElementScanner {
   /** Feeds the next chunk; returns the values completed within it. */
   push(chunk: Buffer): DocumentElement[] {
     const out: DocumentElement[] = [];
+    try {
+      this.scan(chunk, out);
+    } catch (error) {
+      if (error instanceof JsonSyntaxError) error.elements = out;
+      throw error;
+    }
+    return out;
+  }
+
+  private scan(chunk: Buffer, out: DocumentElement[]): void {
     this.captureFrom = this.capture ? 0 : -1;
     for (let i = 0; i < chunk.length; i += 1) {
       const byte = chunk[i]!;
@@ -153,7 +166,6 @@ export class JsonElementScanner {
       this.readStructural(byte, chunk, i, out);
     }
     if (this.capture && this.captureFrom >= 0) this.keepPiece(chunk.subarray(this.captureFrom));
-    return out;
   }
 
   /** Adds a piece of the captured value, or only its size once the value is over the record limit. */
@@ -330,6 +342,16 @@ export async function* scanJsonDocument(
   limits: Partial<ScanLimits> = {},
 ): AsyncGenerator<DocumentElement> {
   const scanner = new JsonElementScanner(patterns, limits);
-  for await (const chunk of content) yield* scanner.push(chunk);
+  for await (const chunk of content) {
+    let elements;
+    try {
+      elements = scanner.push(chunk);
+    } catch (error) {
+      // The values the chunk completed before the break are records like any other.
+      if (error instanceof JsonSyntaxError) yield* error.elements;
+      throw error;
+    }
+    yield* elements;
+  }
   yield* scanner.end();
 }

@@ -40,7 +40,8 @@ function scanHead(head: Buffer, pattern: readonly (string | '*')[]): { elements:
   try {
     return { elements: scanner.push(head), broken: false };
   } catch (error) {
-    if (error instanceof JsonSyntaxError) return { elements: [], broken: true };
+    // A head that breaks after some values (a record nested past the limit) is judged by those values.
+    if (error instanceof JsonSyntaxError) return { elements: error.elements, broken: error.elements.length === 0 };
     throw error;
   }
 }

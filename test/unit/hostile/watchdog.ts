@@ -1,0 +1,103 @@
+// Runs the built `causa` command as a child process and watches its memory: the resident set size is
+// read from /proc/<pid>/status every few milliseconds, and a child that passes the bound is killed, so a
+// test that would exhaust the machine fails fast, naming the peak, instead of taking the host down.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * The checkout whose build is run: this one, or CAUSA_UNDER_TEST (another checkout's build, e.g. the
+ * code before a fix, to see the suite fail there).
+ */
+const UNDER_TEST = process.env.CAUSA_UNDER_TEST ?? ROOT;
+
+/** The bound every import and verification must stay under, whatever the input (docs/limits.md). */
+export const MEMORY_BOUND_MIB = 512;
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The largest resident set seen, in MiB. */
+  peakMiB: number;
+  /** Set when the watchdog killed the child for passing the bound. */
+  overBound: boolean;
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the command when its output is older than the sources, so the suite always runs this code. */
+export function ensureBuilt(): void {
+  if (UNDER_TEST !== ROOT) return;
+  const cli = join(ROOT, 'out', 'main', 'cli.js');
+  if (existsSync(cli) && statSync(cli).mtimeMs >= newestSource(join(ROOT, 'src-main'))) return;
+  execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'ignore' });
+}
+
+function rssMiB(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined; // the process has just ended
+  }
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  boundMiB?: number;
+  /** Called once the child runs (to cancel it, or to start another beside it). */
+  onSpawn?: (child: ChildProcess) => void;
+  /** Called with what the child has printed to stderr so far, each time it prints. */
+  onStderr?: (text: string, child: ChildProcess) => void;
+}
+
+export function runCausa(args: string[], options: RunOptions = {}): Promise<CliRun> {
+  const bound = options.boundMiB ?? MEMORY_BOUND_MIB;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(UNDER_TEST, 'bin', 'causa.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let peakMiB = 0;
+    let overBound = false;
+    const sample = (): void => {
+      const rss = child.pid === undefined ? undefined : rssMiB(child.pid);
+      if (rss === undefined) return;
+      peakMiB = Math.max(peakMiB, rss);
+      if (rss > bound && !overBound) {
+        overBound = true;
+        child.kill('SIGKILL');
+      }
+    };
+    const timer = setInterval(sample, 10);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      options.onStderr?.(stderr, child);
+    });
+    child.on('error', (error) => {
+      clearInterval(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code, stdout, stderr, peakMiB: Math.round(peakMiB), overBound });
+    });
+    options.onSpawn?.(child);
+  });
+}
