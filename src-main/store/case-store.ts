@@ -221,8 +221,14 @@ export class CaseStore {
    */
   async write<T>(fill: (tx: WriteTransaction) => Promise<{ commit: boolean; value: T }>, wait: WriterWait = {}): Promise<T> {
     if (this.writing) throw new CaseFileError(`${this.path}: another import is still writing to this case`);
-    await this.beginWrite(wait);
+    // Marked before the wait, so that a second writer of this connection is refused, not queued.
     this.writing = true;
+    try {
+      await this.beginWrite(wait);
+    } catch (error) {
+      this.writing = false;
+      throw error;
+    }
     try {
       const tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt);
       const { commit, value } = await fill(tx);

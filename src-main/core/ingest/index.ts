@@ -226,6 +226,10 @@ async function probeLinesPast(content: AsyncIterable<Buffer>, limits: Limits): P
   return { shape: 'lines', values };
 }
 
+function isWholeRoot(detection: Detection): boolean {
+  return detection.ok && detection.layout.kind === 'document' && detection.layout.patterns.some((pattern) => pattern.length === 0);
+}
+
 export type DetectedContent = ({ ok: true; content: AsyncIterable<Buffer> } & Detected) | { ok: false; reason: string };
 
 /**
@@ -240,20 +244,21 @@ export async function detectContent(open: () => Promise<AsyncIterable<Buffer>>, 
   let head = await peek.fill(want);
   let detected = detectFormat(head, only, peek.complete);
   const cap = limits.maxRecordBytes + PROBE_BYTES;
-  while (!detected.ok && !peek.complete && head.length < cap) {
+  // A document whose root is its one record, with no newline yet, may be the first of JSON lines: its end decides.
+  const undecided = (): boolean => !detected.ok || (isWholeRoot(detected) && head.indexOf(0x0a) === -1);
+  while (undecided() && !peek.complete && head.length < cap) {
     want = Math.min(want * 4, cap);
     head = await peek.fill(want);
     detected = detectFormat(head, only, peek.complete);
   }
-  if (detected.ok) return { ...detected, content: peek.replay() };
-  if (peek.complete || head.indexOf(0x0a) !== -1) {
-    await peek.close();
-    return detected;
-  }
-  // No newline in the largest head: the first record is over the limit, unless this is no JSON at all.
+  // No newline in the largest head: the first record is over the limit. A document whose root is its one
+  // record would be that record alone; JSON lines of such records go on after it.
+  const firstIsOversized = !peek.complete && head.length >= cap && head.indexOf(0x0a) === -1;
+  if (detected.ok && !(firstIsOversized && isWholeRoot(detected))) return { ...detected, content: peek.replay() };
   await peek.close();
+  if (!detected.ok && !firstIsOversized) return detected;
   const linesDetected = detectProbe(await probeLinesPast(await open(), limits), only);
-  if (!linesDetected.ok || linesDetected.layout.kind !== 'lines') return detected;
+  if (!linesDetected.ok || linesDetected.layout.kind !== 'lines') return detected.ok ? { ...detected, content: await open() } : detected;
   return { ...linesDetected, content: await open() };
 }
 

@@ -56,6 +56,8 @@ const MAX_KEY_BYTES = 1 << 20;
 export class JsonSyntaxError extends Error {
   /** The values completed in the chunk before the error (the rest of the document cannot be located). */
   elements: DocumentElement[] = [];
+  /** The document broke a limit (nesting, key length) rather than the JSON grammar. */
+  overLimit = false;
 
   constructor(
     readonly line: number,
@@ -198,8 +200,10 @@ export class JsonElementScanner {
     return this.stack.map((frame) => frame.key);
   }
 
-  private fail(detail: string): never {
-    throw new JsonSyntaxError(this.line, this.column, detail);
+  private fail(detail: string, overLimit = false): never {
+    const error = new JsonSyntaxError(this.line, this.column, detail);
+    error.overLimit = overLimit;
+    throw error;
   }
 
   private readStringByte(byte: number, chunk: Buffer, i: number, out: DocumentElement[]): void {
@@ -228,7 +232,7 @@ export class JsonElementScanner {
     }
     if (byte < 0x20) this.fail('control character inside a string');
     if (this.keepKey) {
-      if (this.keyBytes.length >= MAX_KEY_BYTES) this.fail(`an object key longer than ${formatBytes(MAX_KEY_BYTES)}`);
+      if (this.keyBytes.length >= MAX_KEY_BYTES) this.fail(`an object key longer than ${formatBytes(MAX_KEY_BYTES)}`, true);
       this.keyBytes.push(byte);
     }
   }
@@ -297,7 +301,7 @@ export class JsonElementScanner {
     }
     if (byte === 0x7b || byte === 0x5b) {
       // Each open array or object costs a frame; a line of a million "[" must not cost a million.
-      if (this.stack.length >= this.limits.maxNestingDepth) this.fail(`nested deeper than ${this.limits.maxNestingDepth} levels (the maximum nesting depth)`);
+      if (this.stack.length >= this.limits.maxNestingDepth) this.fail(`nested deeper than ${this.limits.maxNestingDepth} levels (the maximum nesting depth)`, true);
       this.stack.push({ type: byte === 0x7b ? 'object' : 'array', key: byte === 0x7b ? '' : 0, state: byte === 0x7b ? 'key' : 'value' });
       return;
     }

@@ -301,13 +301,38 @@ describe('write transactions', () => {
     expect(count(store, 'source')).toBe(1);
   });
 
-  // A BEGIN that fails (another process holds the write lock) must not leave the store marked as writing.
-  it('can write again after BEGIN failed because another connection held the lock', async () => {
+  // Another process holding the write lock makes a writer wait (saying so), never fail with "database is
+  // locked"; it goes on once the lock is released.
+  it('waits while another connection holds the write lock, says so once, and writes once it is released', async () => {
     const store = openCase();
-    store.db.pragma('busy_timeout = 0');
     const other = track(new Database(casePath));
     other.exec('BEGIN IMMEDIATE');
-    await expect(store.write(async () => ({ commit: true, value: undefined }))).rejects.toThrow(/locked|busy/i);
+    let waits = 0;
+    const pending = store.write(
+      async (tx) => {
+        tx.addSource({ name: 'waited.jsonl', format: 'k8s-audit', sha256: '3'.repeat(64), size: 1 });
+        return { commit: true, value: 'written' };
+      },
+      { onWait: () => (waits += 1) },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(waits).toBe(1);
+    expect(count(store, 'source')).toBe(0);
+    other.exec('ROLLBACK');
+    await expect(pending).resolves.toBe('written');
+    expect(count(store, 'source')).toBe(1);
+  });
+
+  // A wait given up (a cancel while another process holds the write lock) must not leave the store marked as writing.
+  it('can write again after a wait for another connection\'s lock was given up', async () => {
+    const store = openCase();
+    const other = track(new Database(casePath));
+    other.exec('BEGIN IMMEDIATE');
+    let cancelled = false;
+    const check = (): void => {
+      if (cancelled) throw new Error('cancelled while waiting');
+    };
+    await expect(store.write(async () => ({ commit: true, value: undefined }), { onWait: () => (cancelled = true), check })).rejects.toThrow(/cancelled while waiting/);
     other.exec('ROLLBACK');
     other.close();
 
