@@ -16,7 +16,7 @@ function ImportRunning({ progress, sending, onCancel }: { progress?: ImportProgr
   return (
     <div className="import-panel" role="status" data-testid="import-busy">
       <header>
-        <strong>{active?.cancelling ? 'Cancelling…' : 'Importing…'}</strong>
+        <strong>{active?.cancelling ? 'Cancelling…' : active?.waiting ? 'Waiting for another import to finish…' : 'Importing…'}</strong>
         <button onClick={onCancel} disabled={!active || active.cancelling} data-testid="import-cancel">
           Cancel
         </button>
