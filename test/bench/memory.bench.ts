@@ -3,7 +3,7 @@
 // audit events, and prints each run's peak resident set. Memory must not grow with the evidence: the
 // larger run may peak at no more than 1.2 × the smaller, and no run may pass the 512 MiB bound.
 // `BENCH_MEMORY_EVENTS=100000,1000000` by default; a smoke run passes smaller counts.
-import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,7 @@ function measured(name: string, events: number, run: CliRun): number {
 }
 
 afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
   process.stdout.write(`\nPeak memory (bound ${MEMORY_BOUND_MIB} MiB)\n${results.join('\n')}\n`);
 });
 

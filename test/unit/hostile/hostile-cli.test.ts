@@ -2,11 +2,11 @@
 // whose resident set passes 512 MiB is killed and the case fails), names what happened, and checks that
 // the case file still holds exactly what was imported before the hostile input and the good records
 // around it. Bombs are written on the fly (bombs.ts); their inflated content never exists anywhere.
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../../../src-main/store/case-store';
 import { deflateBomb, MiB, writeGzipLineBomb, writeZip } from './bombs';
 import { ensureBuilt, MEMORY_BOUND_MIB, ROOT, runCausa, type CliRun } from './watchdog';
@@ -24,8 +24,13 @@ function lines(prefix: string, count: number): string {
   return Array.from({ length: count }, (_, i) => `${auditLine(`${prefix}-${i}`)}\n`).join('');
 }
 
+const scratches: string[] = [];
+
+/** A folder for one case's files, removed after the suite (some hold hundreds of MiB). */
 function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'causa-hostile-'));
+  const dir = mkdtempSync(join(tmpdir(), 'causa-hostile-'));
+  scratches.push(dir);
+  return dir;
 }
 
 /** What the case holds: its sources by name with their event counts. */
@@ -54,6 +59,9 @@ async function caseWithGoodFile(dir: string): Promise<string> {
 }
 
 beforeAll(() => ensureBuilt(), 120_000);
+afterAll(() => {
+  for (const dir of scratches) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('decompression bombs', () => {
   it('a gzip whose content is one 10 GiB line (about 10 MB) is stopped by the inflate ratio; the records before it are kept', async () => {
