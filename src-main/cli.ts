@@ -9,7 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } from './cli/export';
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromOptions } from './cli/filter';
-import { startHttpHost } from './host/http';
+import { DEFAULT_MAX_BODY_BYTES, startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
 import type { BundleVerdict } from './service/bundles';
@@ -47,8 +47,11 @@ Commands:
   verify EXCERPT.json [--trust KEY.pub.pem]  check an evidence excerpt's records, proofs and signature
   trust add KEY.pub.pem [--label L] | trust list | trust remove FINGERPRINT
                                              the signing keys you trust (in $CAUSA_HOME/trust.json)
-  serve [PATH...] [--case FILE] [--port N]   open the workbench in web mode on 127.0.0.1; PATH is a case
-                                             file (.causa) or evidence to import into a new case
+  serve [PATH...] [--case FILE] [--port N] [--max-body MIB]
+                                             open the workbench in web mode on 127.0.0.1; PATH is a case
+                                             file (.causa) or evidence to import into a new case; a
+                                             request body (files dropped at once) may hold up to MIB
+                                             (default 256)
   import PATH... --case FILE [--format F]    import evidence files or folders into a case file; the format
                                              of each file is detected from its content unless F names it
   events CASE [filters] [--stages]           print the case's normalized events in time order, one line
@@ -226,9 +229,13 @@ function rendererDir(): string {
 }
 
 async function runServe(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { case: { type: 'string' }, port: { type: 'string' } });
+  const { values, positionals } = parse(args, { case: { type: 'string' }, port: { type: 'string' }, 'max-body': { type: 'string' } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
+  const maxBodyMib = values['max-body'] === undefined ? DEFAULT_MAX_BODY_BYTES / 2 ** 20 : Number(values['max-body']);
+  if (!Number.isInteger(maxBodyMib) || maxBodyMib < 1 || maxBodyMib > 2048) {
+    throw new UsageError(`--max-body: "${values['max-body']}" is not a whole number of MiB from 1 to 2048`);
+  }
   const dir = rendererDir();
   if (!existsSync(join(dir, 'index.html'))) {
     throw new ServiceError('io', `the workbench is not built (${dir} is missing): run npm run build first`);
@@ -256,6 +263,7 @@ async function runServe(args: string[], io: CliIo): Promise<number> {
     },
     rendererDir: dir,
     port,
+    maxBodyBytes: maxBodyMib * 2 ** 20,
   });
   if (values.json) {
     io.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, case: casePath, import: report })}\n`);
