@@ -167,6 +167,47 @@ describe('causa capture', () => {
     expectOnlyReads(server!.requests);
   });
 
+  it.each([
+    ['declares its length', true],
+    ['sends it chunked, with no length', false],
+  ])('a list answer larger than --max-response that %s fails that type, named, and the capture goes on: exit 1', async (_label, declared) => {
+    const { dir, kubeconfig } = await setUp({ oversized: { '/api/v1/pods': { bytes: 40 * 2 ** 20, declared } } });
+    const out = join(dir, 'capture');
+    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out, '--max-response', '1', '--json']);
+    expect(result.code).toBe(1);
+    const { capture, complete } = JSON.parse(result.stdout) as { capture: CaptureMetadata; complete: boolean };
+    expect(complete).toBe(false);
+    const pods = capture.resources.find((r) => r.name === 'pods');
+    expect(pods).toMatchObject({ status: 'failed' });
+    const size = declared ? '40.0 MiB \\(declared\\)' : 'more than 1 MiB';
+    expect(pods?.reason).toMatch(new RegExp(`^pods \\(v1\\): the server's answer is ${size}, over the limit of 1 MiB for one response \\(causa capture --max-response MIB\\); not read$`));
+    expect(result.stderr).toMatch(/^pods \(v1, all namespaces\): pods \(v1\): the server's answer is/m);
+    // Every other type was read, and what was read is sealed and verifies.
+    expect(capture.resources.filter((r) => r.status !== 'captured').map((r) => r.name)).toEqual(['pods']);
+    expect(existsSync(join(out, 'sources/k8s-resources/pods.json'))).toBe(false);
+    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expectOnlyReads(server!.requests);
+  });
+
+  it('a watch line that never ends stops at --max-response, named, and what was read is sealed', async () => {
+    const { dir, kubeconfig } = await setUp({ watches: { '/api/v1/events': { endlessLineBytes: 40 * 2 ** 20 } } });
+    const out = join(dir, 'capture');
+    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out, '--watch', '5s', '--max-response', '1', '--json']);
+    expect(result.code).toBe(1);
+    const { capture } = JSON.parse(result.stdout) as { capture: CaptureMetadata };
+    expect(capture.failed.join('\n')).toMatch(/\(watch\): the server's answer is a line of more than 1 MiB, over the limit of 1 MiB/);
+    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+  });
+
+  it('refuses a --max-response that is not a number of MiB: exit 2', async () => {
+    const { dir, kubeconfig } = await setUp();
+    for (const value of ['0', '-1', 'lots', '1.5', '5000']) {
+      const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, `c-${value}`), `--max-response=${value}`]);
+      expect(result.code, value).toBe(2);
+      expect(result.stderr).toContain(`--max-response: "${value}" is not a whole number of MiB from 1 to 1024`);
+    }
+  });
+
   it('gets its token from an exec plugin, as kubectl would', async () => {
     const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: TOKEN } });
     const { dir, kubeconfig } = await setUp({}, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'sh', args: ['-c', `echo '${credential}'`], interactiveMode: 'Never' } });
