@@ -234,7 +234,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (url.pathname.startsWith('/api/') || (req.url ?? '').startsWith('/api/')) {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!sameSecret(bearer, token)) {
-        return refuseUnread(req, res, limits.maxBytes, 401, 'missing or wrong token', 'unauthorized');
+        const message = 'missing or wrong token: open the URL that `causa serve` printed (it carries the token after #token=)';
+        return refuseUnread(req, res, limits.maxBytes, 401, message, 'unauthorized');
       }
       serveApi(req, res, options.handlers, url.pathname.slice('/api/'.length), limits).catch((error: Error) =>
         sendJson(res, 500, { ok: false, code: 'internal', message: error.message }),
