@@ -3,6 +3,7 @@
 import { readerFor, type RecordFormat } from './format';
 import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
 import { parseJsonLineBatches, type ParsedRecord } from './json-lines';
+import { aksDiagnostics } from './aks-diagnostics';
 import { eksCloudWatch } from './eks-cloudwatch';
 import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
@@ -27,6 +28,7 @@ import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe'
 export const FORMATS: readonly RecordFormat[] = [
   k8sAudit,
   eksCloudWatch,
+  aksDiagnostics,
   k8sEvents,
   hashLedger,
   kubernautAudit,

@@ -28,6 +28,8 @@ const CASES: Case[] = [
   { file: 'eks-cloudwatch/events.jsonl', format: 'eks-cloudwatch', layout: 'lines' },
   { file: 'eks-cloudwatch/insights-get-query-results.json', format: 'eks-cloudwatch', layout: 'document' },
   { file: 'eks-cloudwatch/insights-console.json', format: 'eks-cloudwatch', layout: 'document' },
+  { file: 'aks-diagnostics/event-hub-records.json', format: 'aks-diagnostics', layout: 'document', levels: true },
+  { file: 'aks-diagnostics/PT1H.json', format: 'aks-diagnostics', layout: 'lines' },
 ];
 
 function expectedOf(file: string): Expected[] {
@@ -89,6 +91,7 @@ describe.each(CASES)('$file', ({ file, format, layout, levels }) => {
       const value = JSON.parse(record.raw.toString('utf8')) as unknown;
       // A wrapper is kept whole, not just the event inside it.
       if (format === 'eks-cloudwatch') expect(JSON.stringify(value)).toMatch(/"@?message"/);
+      if (format === 'aks-diagnostics') expect(value).toHaveProperty('properties.log');
     }
   });
 
@@ -132,6 +135,10 @@ describe('bad records inside wrappers', () => {
     expect(records.filter((r) => r.ok)).toHaveLength(9);
   });
 
+  it('AKS: a cut-off properties.log and a non-audit category are named', async () => {
+    const { records } = await parse(readFileSync(new URL('aks-diagnostics/event-hub-records.json', FIXTURES)));
+    expect(records.filter((r) => !r.ok).map((r) => r.locator)).toEqual(['$.records[3]', '$.records[4]']);
+  });
 });
 
 describe('v1beta1 and v1alpha1 specifics', () => {
