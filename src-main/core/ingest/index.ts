@@ -5,6 +5,7 @@ import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } f
 import { parseJsonLineBatches, type ParsedRecord } from './json-lines';
 import { aksDiagnostics } from './aks-diagnostics';
 import { eksCloudWatch } from './eks-cloudwatch';
+import { gkeCloudLogging } from './gke-cloud-logging';
 import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
 import { k8sEvents } from './k8s-events';
@@ -29,6 +30,7 @@ export const FORMATS: readonly RecordFormat[] = [
   k8sAudit,
   eksCloudWatch,
   aksDiagnostics,
+  gkeCloudLogging,
   k8sEvents,
   hashLedger,
   kubernautAudit,

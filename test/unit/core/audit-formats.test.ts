@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bufferContent, detectFormat, findFormat, parseSource, type ParsedRecord } from '../../../src-main/core/ingest/index';
+import { gkeTarget } from '../../../src-main/core/ingest/gke-cloud-logging';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 
@@ -30,6 +31,8 @@ const CASES: Case[] = [
   { file: 'eks-cloudwatch/insights-console.json', format: 'eks-cloudwatch', layout: 'document' },
   { file: 'aks-diagnostics/event-hub-records.json', format: 'aks-diagnostics', layout: 'document', levels: true },
   { file: 'aks-diagnostics/PT1H.json', format: 'aks-diagnostics', layout: 'lines' },
+  { file: 'gke-cloud-logging/gcloud-logging-read.json', format: 'gke-cloud-logging', layout: 'document', levels: true },
+  { file: 'gke-cloud-logging/storage-sink.json', format: 'gke-cloud-logging', layout: 'lines' },
 ];
 
 function expectedOf(file: string): Expected[] {
@@ -92,6 +95,7 @@ describe.each(CASES)('$file', ({ file, format, layout, levels }) => {
       // A wrapper is kept whole, not just the event inside it.
       if (format === 'eks-cloudwatch') expect(JSON.stringify(value)).toMatch(/"@?message"/);
       if (format === 'aks-diagnostics') expect(value).toHaveProperty('properties.log');
+      if (format === 'gke-cloud-logging') expect(value).toHaveProperty('protoPayload');
     }
   });
 
@@ -160,6 +164,21 @@ describe('v1beta1 and v1alpha1 specifics', () => {
     expect(scale.objectRef).toEqual({ resource: 'deployments', namespace: 'prod', name: 'api', apiVersion: 'apps/v1beta1', subresource: 'scale' });
     const { records } = await parse(Buffer.from(`${JSON.stringify(scale)}\n`));
     expect(records[0]!.ok && records[0]!.events[0]!.target).toEqual({ api_group: 'apps', resource: 'deployments/scale', namespace: 'prod', name: 'api' });
+  });
+});
+
+describe('GKE methodName and resourceName', () => {
+  it.each([
+    ['io.k8s.apps.v1.deployments.scale.patch', 'apps/v1/namespaces/prod/deployments/api/scale', { api_group: 'apps', resource: 'deployments/scale', namespace: 'prod', name: 'api' }],
+    ['io.k8s.core.v1.pods.exec.create', 'core/v1/namespaces/prod/pods/api-1/exec', { resource: 'pods/exec', namespace: 'prod', name: 'api-1' }],
+    ['io.k8s.core.v1.nodes.proxy.get', 'core/v1/nodes/gke-pool-1/proxy/metrics/cadvisor', { resource: 'nodes/proxy', name: 'gke-pool-1' }],
+    ['io.k8s.core.v1.namespaces.delete', 'core/v1/namespaces/prod', { resource: 'namespaces', name: 'prod' }],
+    ['io.k8s.core.v1.namespaces.finalize.update', 'core/v1/namespaces/prod/finalize', { resource: 'namespaces/finalize', name: 'prod' }],
+    ['io.k8s.core.v1.pods.list', 'core/v1/namespaces/default/pods', { resource: 'pods', namespace: 'default' }],
+    ['io.k8s.coordination.v1.leases.update', 'coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler', { api_group: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-system', name: 'kube-scheduler' }],
+    ['io.k8s.authorization.rbac.v1.clusterrolebindings.create', 'rbac.authorization.k8s.io/v1/clusterrolebindings/agent-admin', { api_group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'agent-admin' }],
+  ])('%s on %s', (method, resource, target) => {
+    expect(gkeTarget(method, resource)).toEqual(target);
   });
 });
 
