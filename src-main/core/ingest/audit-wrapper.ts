@@ -2,7 +2,7 @@
 // a field of the provider's record. The record stays the evidence (its bytes are what is kept and sealed);
 // the event inside it is read with the ordinary audit normalizer.
 import { isAuditEvent, normalizeAuditEvent } from './k8s-audit';
-import type { Normalized } from './format';
+import { isObject, type Normalized } from './format';
 
 function parseText(text: string): { value: unknown } | { error: string } {
   try {
@@ -32,4 +32,31 @@ export function normalizeWrappedEvent(text: unknown, field: string): Normalized 
   }
   const normalized = normalizeAuditEvent(parsed.value);
   return normalized.ok ? normalized : { ok: false, reason: `${field}: ${normalized.reason}` };
+}
+
+/**
+ * The audit event a wrapper record holds, as an object (for exports that read its raw fields: source IPs,
+ * user agent, response status). GKE keeps no audit event: its AuditLog's equivalents are lifted into the
+ * same shape. Undefined when the record holds none.
+ */
+export function auditEventInside(wrapper: string, record: unknown): Record<string, unknown> | undefined {
+  if (!isObject(record)) return undefined;
+  if (wrapper === 'gke-cloud-logging') {
+    const payload = isObject(record.protoPayload) ? record.protoPayload : {};
+    const request = isObject(payload.requestMetadata) ? payload.requestMetadata : {};
+    const status = isObject(payload.status) ? payload.status : {};
+    const response = isObject(payload.response) && typeof payload.response.code === 'number' ? payload.response : undefined;
+    return {
+      ...(typeof request.callerIp === 'string' ? { sourceIPs: [request.callerIp] } : {}),
+      ...(typeof request.callerSuppliedUserAgent === 'string' ? { userAgent: request.callerSuppliedUserAgent } : {}),
+      ...(response ? { responseStatus: { code: response.code, reason: response.reason, message: response.message } } : typeof status.message === 'string' ? { responseStatus: { message: status.message } } : {}),
+      ...(isObject(record.labels) ? { annotations: record.labels } : {}),
+    };
+  }
+  let text: unknown;
+  if (wrapper === 'eks-cloudwatch') text = '@message' in record ? record['@message'] : record.message;
+  else if (wrapper === 'aks-diagnostics') text = isObject(record.properties) ? record.properties.log : record.log_s;
+  if (typeof text !== 'string') return undefined;
+  const parsed = parseText(text);
+  return 'value' in parsed && isObject(parsed.value) ? parsed.value : undefined;
 }
