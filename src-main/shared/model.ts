@@ -87,10 +87,11 @@ export interface NormalizedEvent {
 }
 
 /**
- * Formats whose records are a cloud provider's envelope around a Kubernetes audit event (or, for GKE, its
- * translation of one). The envelope is the evidence kept; EventJson.wrapper names it.
+ * Formats whose records are an envelope around a Kubernetes audit event (a cloud provider's record, or for
+ * GKE its translation of one; a node name before the event). The envelope is the evidence kept;
+ * EventJson.wrapper names it.
  */
-export const AUDIT_WRAPPERS = ['eks-cloudwatch', 'aks-diagnostics', 'gke-cloud-logging'] as const;
+export const AUDIT_WRAPPERS = ['eks-cloudwatch', 'aks-diagnostics', 'gke-cloud-logging', 'openshift-node-logs'] as const;
 export type AuditWrapper = (typeof AUDIT_WRAPPERS)[number];
 
 /** The event as DESIGN.md writes it in JSON (CLI output, exports, the API). Absent fields are omitted. */

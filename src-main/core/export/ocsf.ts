@@ -6,6 +6,7 @@
 import type { EventJson, Target } from '../../shared/model';
 import { auditEventInside } from '../ingest/audit-wrapper';
 import { admissionPolicyFailures } from '../ingest/k8s-audit';
+import { NODE_PREFIX } from '../ingest/openshift-node-logs';
 
 export const OCSF_VERSION = '1.3.0';
 
@@ -113,8 +114,9 @@ interface AuditFields {
 /** The raw audit fields of a record: the event itself, or the one inside a provider's wrapper. */
 function parseRaw(raw: Buffer, wrapper?: string): AuditFields {
   try {
-    const value = JSON.parse(raw.toString('utf8')) as unknown;
-    if (wrapper) return (auditEventInside(wrapper, value) ?? {}) as AuditFields;
+    const text = raw.toString('utf8');
+    const value = JSON.parse(wrapper === 'openshift-node-logs' ? text.replace(NODE_PREFIX, '') : text) as unknown;
+    if (wrapper && wrapper !== 'openshift-node-logs') return (auditEventInside(wrapper, value) ?? {}) as AuditFields;
     return typeof value === 'object' && value !== null ? (value as AuditFields) : {};
   } catch {
     return {};

@@ -15,6 +15,7 @@ import { langfuseTrace } from './langfuse-trace';
 import { readLineBatches } from './lines';
 import { mcpJsonRpc } from './mcp-jsonrpc';
 import { openaiChat } from './openai-chat';
+import { holdsNodePrefixedAudit, openshiftNodeLogs } from './openshift-node-logs';
 import { otlpJson } from './otlp-json';
 import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe';
 
@@ -31,6 +32,7 @@ export const FORMATS: readonly RecordFormat[] = [
   eksCloudWatch,
   aksDiagnostics,
   gkeCloudLogging,
+  openshiftNodeLogs,
   k8sEvents,
   hashLedger,
   kubernautAudit,
@@ -81,6 +83,9 @@ function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
  */
 export function detectFormat(head: Buffer, only?: RecordFormat): Detection {
   const probe = probeHead(head.subarray(0, PROBE_BYTES));
+  if (only === openshiftNodeLogs || (!only && probe.shape !== 'document' && holdsNodePrefixedAudit(head))) {
+    return { ok: true, format: openshiftNodeLogs, layout: { kind: 'lines' } };
+  }
   if (!only) {
     const found = detectIn(probe, FORMATS);
     if (found.ok || probe.shape === 'not-json') return found;

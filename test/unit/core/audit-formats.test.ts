@@ -24,6 +24,7 @@ const CASES: Case[] = [
   { file: 'k8s-audit-versions/v1beta1.log', format: 'k8s-audit', layout: 'lines', levels: true },
   { file: 'k8s-audit-versions/v1alpha1.log', format: 'k8s-audit', layout: 'lines', levels: true },
   { file: 'openshift-audit/audit.log', format: 'k8s-audit', layout: 'lines', levels: true },
+  { file: 'openshift-audit/node-logs-role-master.log', format: 'openshift-node-logs', layout: 'lines', levels: true },
   { file: 'eks-cloudwatch/filter-log-events.json', format: 'eks-cloudwatch', layout: 'document', levels: true },
   { file: 'eks-cloudwatch/get-log-events.json', format: 'eks-cloudwatch', layout: 'document' },
   { file: 'eks-cloudwatch/events.jsonl', format: 'eks-cloudwatch', layout: 'lines' },
@@ -91,7 +92,10 @@ describe.each(CASES)('$file', ({ file, format, layout, levels }) => {
     for (const record of records) {
       if (!record.ok) continue;
       expect(text.includes(record.raw.toString('utf8'))).toBe(true);
-      const value = JSON.parse(record.raw.toString('utf8')) as unknown;
+      // A node name before the event is kept too.
+      if (format === 'openshift-node-logs') expect(record.raw.toString('utf8')).toMatch(/^ci-ln-\S+-master-[01] \{/);
+      const json = format === 'openshift-node-logs' ? record.raw.toString('utf8').replace(/^\S+ /, '') : record.raw.toString('utf8');
+      const value = JSON.parse(json) as unknown;
       // A wrapper is kept whole, not just the event inside it.
       if (format === 'eks-cloudwatch') expect(JSON.stringify(value)).toMatch(/"@?message"/);
       if (format === 'aks-diagnostics') expect(value).toHaveProperty('properties.log');
