@@ -52,6 +52,18 @@ describe('audit wrappers in a case', () => {
     }
   });
 
+  it('bad records inside a wrapper are reported with file, line, path and reason; the rest imports', async () => {
+    const wb = (bench = Workbench.open(join(dir, 'case.causa'), { create: true }));
+    const data = fixture('eks-cloudwatch/filter-log-events.json');
+    const report = await wb.handlers.importFiles({ files: [{ name: 'filter-log-events.json', data_base64: data.toString('base64') }] });
+    expect(report.events).toBe(9);
+    expect(report.files[0]!.errors.map((e) => [e.file, e.line, e.path, e.reason.replace(/ \(.*/, '')])).toEqual([
+      ['filter-log-events.json', 31, '$.events[4]', 'message is not JSON'],
+      ['filter-log-events.json', 59, '$.events[8]', 'message is not JSON'],
+      ['filter-log-events.json', 66, '$.events[9]', 'message is missing or not a string'],
+    ]);
+  });
+
   it('a bare audit log names no wrapper', async () => {
     const { events } = await importFixtures([{ name: 'v1.log', data: fixture('k8s-audit-versions/v1.log') }]);
     expect(events.length).toBeGreaterThan(0);
