@@ -1,7 +1,7 @@
 // Read queries over a case file. Filters become one WHERE clause shared by the count and the page, so
 // the timeline's row count and its rows can never disagree.
 import type { EventFilter, SourceInfo } from '../shared/contract';
-import type { EventJson } from '../shared/model';
+import { AUDIT_WRAPPERS, type AuditWrapper, type EventJson } from '../shared/model';
 import { formatNanos } from '../shared/time';
 import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplicate } from './api-calls';
 import type { CaseStore } from './case-store';
@@ -13,6 +13,7 @@ export interface EventDbRow {
   id: number;
   source_id: number;
   source_name: string;
+  source_format: string;
   position: number;
   raw: Buffer;
   raw_sha256: string;
@@ -35,13 +36,17 @@ export interface EventDbRow {
   text: string | null;
 }
 
-export const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, e.position, e.raw_sha256, e.time, e.kind, e.action,
+export const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, s.format AS source_format, e.position, e.raw_sha256, e.time, e.kind, e.action,
   e.actor_type, e.actor_id, e.on_behalf_of, e.target_api_group, e.target_resource, e.target_namespace,
   e.target_name, e.target_uid, e.outcome, e.authz_decision, e.authz_reason, e.keys, e.taint, e.text`;
 
 function present<T extends Record<string, unknown>>(value: T): T | undefined {
   const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
   return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
+}
+
+function wrapperOf(format: string): AuditWrapper | undefined {
+  return (AUDIT_WRAPPERS as readonly string[]).includes(format) ? (format as AuditWrapper) : undefined;
 }
 
 export function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
@@ -72,6 +77,7 @@ export function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
     taint: row.taint ? (JSON.parse(row.taint) as string[]) : undefined,
     verdict: verdictOf?.(row.source_id, row.position),
     text: row.text ?? undefined,
+    wrapper: wrapperOf(row.source_format),
   };
   return present(event) as EventJson;
 }

@@ -25,6 +25,11 @@ export interface RecordFormat {
   title: string;
   /** JSON lines: lines starting with `#` are comments, not records (mcp-debug's recordings open with two). */
   lineComments?: boolean;
+  /**
+   * JSON lines: each line starts with this before its JSON value (`oc adm node-logs --role=master` puts the
+   * node's name first). The raw record keeps the whole line; only the value after the prefix is parsed.
+   */
+  linePrefix?: RegExp;
   /** JSON lines: whether a line's value is plausibly a record of this format (used to detect a file's format). */
   recognizes(value: unknown): boolean;
   /**

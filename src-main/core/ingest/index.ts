@@ -3,6 +3,9 @@
 import { readerFor, type RecordFormat } from './format';
 import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
 import { parseJsonLineBatches, type ParsedRecord } from './json-lines';
+import { aksDiagnostics } from './aks-diagnostics';
+import { eksCloudWatch } from './eks-cloudwatch';
+import { gkeCloudLogging } from './gke-cloud-logging';
 import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
 import { k8sEvents } from './k8s-events';
@@ -12,6 +15,7 @@ import { langfuseTrace } from './langfuse-trace';
 import { readLineBatches } from './lines';
 import { mcpJsonRpc } from './mcp-jsonrpc';
 import { openaiChat } from './openai-chat';
+import { holdsNodePrefixedAudit, openshiftNodeLogs } from './openshift-node-logs';
 import { otlpJson } from './otlp-json';
 import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe';
 
@@ -19,10 +23,16 @@ import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe'
  * Every format Causa reads. Detection tries them in this order, so a more specific format comes first:
  * audit events and Kubernetes Events are both `kind: Event` (the audit one has an auditID), and an Event
  * is also a Kubernetes object, which k8s-resources would otherwise take. A chat message is the loosest
- * shape (any object with a role), so openai-chat comes last.
+ * shape (any object with a role), so openai-chat comes last. The cloud providers' audit wrappers come
+ * right after the bare audit event: an EKS CloudWatch event ({timestamp, message}) would otherwise pass
+ * for an MCP proxy log line.
  */
 export const FORMATS: readonly RecordFormat[] = [
   k8sAudit,
+  eksCloudWatch,
+  aksDiagnostics,
+  gkeCloudLogging,
+  openshiftNodeLogs,
   k8sEvents,
   hashLedger,
   kubernautAudit,
@@ -73,6 +83,9 @@ function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
  */
 export function detectFormat(head: Buffer, only?: RecordFormat): Detection {
   const probe = probeHead(head.subarray(0, PROBE_BYTES));
+  if (only === openshiftNodeLogs || (!only && probe.shape !== 'document' && holdsNodePrefixedAudit(head))) {
+    return { ok: true, format: openshiftNodeLogs, layout: { kind: 'lines' } };
+  }
   if (!only) {
     const found = detectIn(probe, FORMATS);
     if (found.ok || probe.shape === 'not-json') return found;

@@ -58,9 +58,18 @@ export async function* parseJsonLineBatches(batches: AsyncIterable<Line[]>, form
         continue;
       }
       seenContent = true;
+      let text = decoded.text;
+      if (format.linePrefix) {
+        const prefix = format.linePrefix.exec(text);
+        if (!prefix) {
+          records.push({ ok: false, position: line.number, reason: `line does not start with ${format.linePrefix.source}` });
+          continue;
+        }
+        text = text.slice(prefix[0].length);
+      }
       let value: unknown;
       try {
-        value = JSON.parse(decoded.text);
+        value = JSON.parse(text);
       } catch (error) {
         const reason = line.terminated
           ? `invalid JSON: ${jsonErrorDetail(error)}`

@@ -41,6 +41,7 @@ function NormalizedFields({ event, sourceName }: { event: EventJson; sourceName:
       ))}
       <Field label="Text" value={event.text} />
       <Field label="Source" value={`${sourceName}, line ${event.position}`} />
+      <Field label="Wrapper" value={event.wrapper} />
       <Field label="Raw sha256" value={<code className="hash">{event.raw_sha256}</code>} />
     </dl>
   );
