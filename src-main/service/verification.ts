@@ -37,7 +37,7 @@ export async function caseTrustedKeys(store: CaseStore): Promise<Set<string>> {
  * The same keys, read without waiting: verdicts shown in the workbench are re-read with the trust of the
  * moment, so that trusting a key turns its bundles' evidence from "untrusted" to "intact" at once.
  */
-function trustNow(store: CaseStore): Set<string> {
+export function currentTrust(store: CaseStore): Set<string> {
   return new Set([...trustedFingerprintsNow(), ...analysisState(store).trusted_signers]);
 }
 
@@ -133,7 +133,7 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
 /** The latest verification of each bundle, re-read with the keys trusted now. */
 export function caseVerifications(store: CaseStore): CaseVerification[] {
   const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
-  const trusted = trustNow(store);
+  const trusted = currentTrust(store);
   const bundles = latestVerifications(store).map((row): CaseVerification => ({
     bundle_id: row.bundle_id,
     location: locations.get(row.bundle_id) ?? '',
@@ -150,7 +150,7 @@ export function caseVerifications(store: CaseStore): CaseVerification[] {
  */
 function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<number, number[]> } {
   const bySource = new Map<number, { source: BundleVerdict['sources'][number] | undefined; signer: Signer }>();
-  const trusted = trustNow(store);
+  const trusted = currentTrust(store);
   const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, withTrust(row.verdict as BundleVerdict, trusted)]));
   const breaks = new Map<number, number[]>();
   const addBreak = (sourceId: number, position: number | undefined) => {

@@ -55,7 +55,7 @@ describe('verification inside a case', () => {
     const chained = page.events.filter((e) => /\.jsonl$/.test(e.source));
     expect(chained.length).toBeGreaterThan(500);
     expect(chained.every((e) => e.verdict === 'intact')).toBe(true);
-    expect(page.events.filter((e) => /\.json$/.test(e.source)).every((e) => e.verdict === 'unverifiable')).toBe(true);
+    expect(page.events.filter((e) => /\.json$/.test(e.source)).every((e) => e.verdict === 'sealed_whole')).toBe(true);
   });
 
   it('marks records from the first altered one on, and keeps those before it', async () => {
