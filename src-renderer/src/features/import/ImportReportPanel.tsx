@@ -84,7 +84,7 @@ export function ImportReportPanel() {
         <button onClick={dismiss} aria-label="Dismiss import report">×</button>
       </header>
       {failing.map((bundle) => (
-        <div key={bundle.bundle} className={`import-integrity ${bundle.status === 'broken' ? 'bad' : 'warn'}`} data-testid="import-integrity" data-status={bundle.status}>
+        <div key={bundle.bundle} className={`import-integrity ${bundle.status === 'broken' ? 'bad' : 'caution'}`} data-testid="import-integrity" data-status={bundle.status}>
           <strong>{bundle.bundle}: {INTEGRITY_WORDS[bundle.status]}</strong> — {bundle.records} record{bundle.records === 1 ? '' : 's'} from{' '}
           {bundle.sources.length === 0 ? 'no source (the bundle’s files are at fault)' : bundle.sources.map((s) => s.path.replace(/^sources\//, '')).join(', ')}
           {bundle.problems.length > 0 && (

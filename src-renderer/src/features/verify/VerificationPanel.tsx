@@ -74,7 +74,7 @@ function explain(v: Summary, status: Status): string {
   }
 }
 
-const TONE: Record<Status, string> = { intact: 'ok', untrusted: 'warn', unsigned: 'warn', broken: 'bad' };
+const TONE: Record<Status, string> = { intact: 'ok', untrusted: 'caution', unsigned: 'caution', broken: 'bad' };
 
 /** One click to trust the signer, for this case or always, with what trusting means. */
 function TrustSigner({ fingerprint }: { fingerprint: string }) {
