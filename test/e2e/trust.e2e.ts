@@ -1,5 +1,6 @@
 // The built-in sample, opened as a new user would: its valid signature is by a key they have not
 // trusted, which is a question for them (amber, one click to trust), not a fault in the evidence (red).
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,26 @@ describe('the sample, signed by a key the analyst has not trusted', () => {
 });
 
 describe('the demo command trusts the sample key for the demo case', () => {
+  it('says so when it starts', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'causa.js'), 'serve', SAMPLE, '--trust', SAMPLE_KEY], {
+      cwd: ROOT,
+      env: { ...process.env, CAUSA_HOME: mkdtempSync(join(tmpdir(), 'causa-e2e-demo-says-')) },
+    });
+    let stdout = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          if (stdout.includes('Open http')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`causa serve exited with ${code}`)));
+      });
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(stdout).toContain(`Trusted key 8fa1015f76523d02cd9b1c77852a2b0d035c266225be8ad75207c3edd564cae3 (${SAMPLE_KEY}) for this case only.`);
+  });
+
   let served: Served;
 
   beforeAll(async () => {
