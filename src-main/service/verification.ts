@@ -105,7 +105,9 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
         },
         pause: () => monitor.pause(),
       };
-      checked.push({ subject: 'case', bundle_id: bundle.id, location: bundle.location, verdict: await verifyStoredBundle(input, trusted) });
+      // Whoever trusts a key expects signatures: then an unsigned bundle fails here as it does on import.
+      const verdict = { ...(await verifyStoredBundle(input, trusted)), signature_expected: trusted.size > 0 };
+      checked.push({ subject: 'case', bundle_id: bundle.id, location: bundle.location, verdict });
     }
     for (const ledger of ledgers) {
       monitor.beginSource(ledger.name, ledger.name, ledger.records);

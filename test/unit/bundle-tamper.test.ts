@@ -251,6 +251,24 @@ describe('import of a tampered bundle', () => {
   });
 });
 
+describe('re-verifying a case', () => {
+  it('27. an unsigned bundle in a case: causa verify CASE says UNSIGNED, and exits 1 once any key is trusted', async () => {
+    const casePath = join(dir, `rv${counter++}.causa`);
+    expect((await run('import', folder(seal(RECORDS, null)), '--case', casePath)).code).toBe(0);
+    const untrustedHome = await run('verify', casePath);
+    expect(untrustedHome.code).toBe(0);
+    expect(untrustedHome.stdout).toContain('UNSIGNED: as sealed, but no signature covers the seal');
+    expect((await run('trust', 'add', PUB)).code).toBe(0);
+    try {
+      const expected = await run('verify', casePath);
+      expect(expected.code).toBe(1);
+      expect(expected.stdout).toContain('UNSIGNED: no valid signature covers the seal, so anyone could have re-sealed it; a signature was required');
+    } finally {
+      expect((await run('trust', 'remove', KEY.fingerprint)).code).toBe(0);
+    }
+  });
+});
+
 describe('excerpts', () => {
   let excerpt: Excerpt;
   const SAMPLE_PUB = fileURLToPath(new URL('../../resources/keys/sample-ed25519.pub.pem', import.meta.url));
