@@ -263,20 +263,21 @@ async function runServe(args: string[], io: CliIo): Promise<number> {
     : (values.case ?? join(await mkdtemp(join(tmpdir(), 'causa-')), `${caseNameFor(positionals)}.causa`));
   if (opensCase && !existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
   const workbench = Workbench.open(casePath, { create: !opensCase, indexInBackground: true });
-  let report: ImportReport | undefined;
-  if (!opensCase && positionals.length > 0) {
-    report = await workbench.importPaths(positionals);
-    for (const file of report.files) {
-      for (const error of file.errors) io.stderr.write(`${error.file}:${error.line}: ${error.reason}\n`);
-    }
-  }
-  // Trusted for this case only, as a journal entry (who, when): the trust store is left as it was.
+  // Trusted for this case only, as a journal entry (who, when), before anything is imported so that the
+  // import's own verification already counts it; the trust store is left as it was.
   const trusted: string[] = [];
   for (const key of caseKeys) {
     if (!(await workbench.handlers.analysis({})).trusted_signers.includes(key.fingerprint)) {
       await workbench.handlers.record({ action: { type: 'trust_signer', fingerprint: key.fingerprint, trusted: true } });
     }
     trusted.push(`Trusted key ${key.fingerprint} (${key.file}) for this case only.`);
+  }
+  let report: ImportReport | undefined;
+  if (!opensCase && positionals.length > 0) {
+    report = await workbench.importPaths(positionals);
+    for (const file of report.files) {
+      for (const error of file.errors) io.stderr.write(`${error.file}:${error.line}: ${error.reason}\n`);
+    }
   }
   const host = await startHttpHost({
     handlers: {
@@ -295,6 +296,7 @@ async function runServe(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`Causa workbench on ${casePath}\n`);
     if (report) io.stdout.write(`Imported ${plural(report.events, 'event')}, ${plural(report.errors, 'error')}.\n`);
     for (const line of trusted) io.stdout.write(`${line}\n`);
+    for (const failed of report?.integrity ?? []) writeImportIntegrity(failed, io);
     io.stdout.write(`Open ${host.url}\n(press Ctrl+C to stop)\n`);
   }
   await (io.untilInterrupted ?? untilSignal)();
