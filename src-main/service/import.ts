@@ -8,13 +8,14 @@ import { z } from 'zod';
 import { isBundlePath, openBundleFiles } from '../core/bundle/files';
 import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
 import { bufferContent, detectFormat, findFormat, FORMATS, openContent, parseSourceBatches, peekContent, type Detected } from '../core/ingest';
-import type { FileImport, ImportReport } from '../shared/contract';
+import type { FileImport, ImportIntegrity, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { listImportErrors, listSources } from '../store/queries';
 import { LEDGER_FORMAT, verifyLedgerSource } from './ledger-verification';
 import { contentSizeOf, contentSizeOfFile, counted, ImportCancelled, ImportMonitor } from './import-monitor';
+import { verdictPasses, type BundleVerdict } from '../core/verify/bundle';
 import { verifyImportedBundle } from './verification';
 
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
@@ -35,6 +36,8 @@ interface EvidenceFile {
 export interface ImportOptions {
   /** Read every loose file as this format instead of detecting it (`causa import --format`). */
   format?: string;
+  /** An unsigned bundle fails its check even when no key is trusted (`--require-signature`). */
+  requireSignature?: boolean;
 }
 
 /** The format names a user may give, for validating `--format` before anything is read. */
@@ -193,10 +196,37 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
 }
 
 /**
- * Imports a bundle's sources, and records the bundle (its manifest and signature as read) and which source
- * came from which bundle path. Whether the bundle is intact is `causa verify`'s question, asked separately.
+ * What an import says about a bundle that failed its check: its status, the sources at fault and how many
+ * of their records the case now holds (from the first bad record on, for a located break), every problem.
  */
-async function importBundle(store: CaseStore, location: string, monitor: ImportMonitor): Promise<FileImport[]> {
+function integrityOf(location: string, verdict: BundleVerdict, imported: Map<string, number>): ImportIntegrity | undefined {
+  if (verdictPasses(verdict)) return undefined;
+  const atFault = verdict.sources.filter((s) => (verdict.status === 'broken' ? s.verdict === 'broken' : s.verdict !== 'unverifiable'));
+  const sources = atFault.map((s) => {
+    const held = imported.get(s.path) ?? 0;
+    const records = s.first_bad_position !== undefined ? Math.max(0, held - s.first_bad_position + 1) : held;
+    return { path: s.path, verdict: s.verdict, records };
+  });
+  return {
+    bundle: location,
+    status: verdict.status,
+    sources,
+    records: sources.reduce((n, s) => n + s.records, 0),
+    problems: verdict.problems.map((p) => ({ item: p.item, reason: p.reason })),
+    ...(verdict.status === 'untrusted' && verdict.signature.fingerprint ? { fingerprint: verdict.signature.fingerprint } : {}),
+  };
+}
+
+/**
+ * Imports a bundle's sources, records the bundle (its manifest and signature as read) and which source
+ * came from which bundle path, and verifies it: a bundle that fails is named in the import's report.
+ */
+async function importBundle(
+  store: CaseStore,
+  location: string,
+  monitor: ImportMonitor,
+  options: ImportOptions,
+): Promise<{ files: FileImport[]; integrity?: ImportIntegrity }> {
   let files;
   try {
     files = await openBundleFiles(location);
@@ -221,6 +251,7 @@ async function importBundle(store: CaseStore, location: string, monitor: ImportM
   });
   const bundleName = basename(location.replace(/[\\/]+$/, ''));
   const results: FileImport[] = [];
+  const imported = new Map<string, number>();
   monitor.expect(manifest.sources.length, manifest.sources.reduce((n, entry) => n + entry.size, 0));
   for (const entry of manifest.sources) {
     if (!files.list().includes(entry.path)) {
@@ -242,18 +273,21 @@ async function importBundle(store: CaseStore, location: string, monitor: ImportM
       monitor,
     );
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
+    if (result.status === 'imported' || result.status === 'already_imported') imported.set(entry.path, result.events);
     results.push(result);
   }
-  await verifyImportedBundle(store, files, bundleId);
-  return results;
+  const verdict = await verifyImportedBundle(store, files, bundleId, options);
+  const integrity = integrityOf(bundleName, verdict, imported);
+  return { files: results, ...(integrity ? { integrity } : {}) };
 }
 
-function summarize(files: FileImport[]): ImportReport {
+function summarize(files: FileImport[], integrity: ImportIntegrity[] = []): ImportReport {
   const cancelled = files.some((f) => f.status === 'cancelled');
   return {
     files,
     events: files.reduce((n, f) => n + (f.status === 'imported' ? f.events : 0), 0),
     errors: files.reduce((n, f) => n + f.errors.length + f.more_errors, 0),
+    ...(integrity.length > 0 ? { integrity } : {}),
     ...(cancelled ? { cancelled } : {}),
   };
 }
@@ -294,10 +328,14 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
   monitor.start(0, 0);
   try {
     const results: FileImport[] = [];
+    const integrity: ImportIntegrity[] = [];
     const loose: string[] = [];
     for (const path of paths) {
-      if (await isBundlePath(path)) results.push(...(await importBundle(store, path, monitor)));
-      else loose.push(path);
+      if (await isBundlePath(path)) {
+        const bundle = await importBundle(store, path, monitor, options);
+        results.push(...bundle.files);
+        if (bundle.integrity) integrity.push(bundle.integrity);
+      } else loose.push(path);
     }
     // A folder that holds the case file itself (`causa import . --case ./incident.causa`): the case, its
     // WAL and shared-memory files are not evidence.
@@ -324,7 +362,7 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
       const evidence: EvidenceFile = { name: file.name, ...hashed, contentSize: file.contentSize, open: () => openContent(file.path), ...(options.format ? { format: options.format } : {}) };
       results.push(await importOne(store, evidence, monitor));
     }
-    return summarize(results);
+    return summarize(results, integrity);
   } finally {
     monitor.finish();
   }

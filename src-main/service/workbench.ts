@@ -31,6 +31,8 @@ import { VerifyMonitor } from './verify-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
 import { listKubeContexts } from './capture/kubeconfig';
 import { caseVerifications, verdictLookup, verdictSpans, verifyCaseRecords } from './verification';
+import { trustSigner } from './signer-trust';
+import { trustedFingerprintsNow } from './trust';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -164,7 +166,8 @@ export class Workbench {
   private linkedCase(): { key: string; linked: LinkedCase } {
     // The analyst's decisions and drawn edges change chains: the journal's length is part of the key.
     const state = analysisState(this.store);
-    const key = `${graphKey(this.store)}:${state.entries}`;
+    // Trust changes verdicts, which the graph's nodes carry.
+    const key = `${graphKey(this.store)}:${state.entries}:${trustedFingerprintsNow().join(',')}`;
     if (this.linked?.key !== key) {
       const analyst = { decisions: new Map(state.decisions.map((d) => [d.edge, d.decision])), edges: state.edges };
       this.linked = { key, linked: linkCase(this.store, analyst) };
@@ -247,6 +250,7 @@ export class Workbench {
     },
     verifyProgress: () => this.verifications.snapshot(),
     cancelVerify: () => ({ cancelled: this.verifications.cancel() }),
+    trustSigner: ({ fingerprint, scope }) => trustSigner(this.store, fingerprint, scope),
     graph: ({ filter }) => this.graph(filter),
     groupMembers: (request) => this.groupMembers(request),
     filterValues: () => this.filterValues(),

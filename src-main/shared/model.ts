@@ -23,7 +23,7 @@ export const OUTCOMES = ['success', 'failure', 'denied', 'error', 'unknown'] as 
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** A record's verification verdict (DESIGN.md "Verification verdicts"), shown on every row and node. */
-export const RECORD_VERDICTS = ['intact', 'unsigned', 'broken', 'unverifiable'] as const;
+export const RECORD_VERDICTS = ['intact', 'untrusted', 'unsigned', 'sealed_whole', 'broken', 'unverifiable'] as const;
 export type RecordVerdict = (typeof RECORD_VERDICTS)[number];
 
 export const ACTOR_TYPES = ['human', 'agent', 'service_account', 'system'] as const;

@@ -95,7 +95,8 @@ describe('causa capture', () => {
 
     const verdict = await verifyBundleAt(out, []);
     expect(verdict.problems).toEqual([]);
-    expect(verdict.intact).toBe(true);
+    // Sealed without a key: every file as sealed, unsigned; it passes only because no signature was asked for.
+    expect(verdict.status).toBe('unsigned');
     const verify = await run(['verify', out]);
     expect(verify.code).toBe(0);
   });
@@ -116,7 +117,7 @@ describe('causa capture', () => {
     const out = join(dir, 'capture.zip');
     expect((await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out])).code).toBe(0);
     expect(readFileSync(out).subarray(0, 2).toString('latin1')).toBe('PK');
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
     const before = server!.requests.length;
     const again = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out]);
     expect(again.code).toBe(2);
@@ -136,7 +137,7 @@ describe('causa capture', () => {
     expect(report).toMatchObject({ status: 'not_visible' });
     expect(report?.items).toBeUndefined();
     expect(manifestOf(out).capture.failed).toHaveLength(2);
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
     expectOnlyReads(server!.requests);
   });
 
@@ -163,7 +164,7 @@ describe('causa capture', () => {
     expect(capture.resources.find((r) => r.name === 'clusterroles')?.reason).toMatch(/^not read: the credential was rejected/);
     // After the 401 nothing more is tried: a rejected credential does not become valid by asking again.
     expect(server!.requests.filter((r) => !r.authorized)).toHaveLength(1);
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
     expectOnlyReads(server!.requests);
   });
 
@@ -299,7 +300,7 @@ describe('causa capture', () => {
     expect(events).toHaveLength(4);
     const report = manifestOf(out).capture.resources.find((r) => r.name === 'events');
     expect(report).toMatchObject({ status: 'captured', items: 4, watched: 1, relists: 1 });
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
     expectOnlyReads(server!.requests);
   });
 
@@ -321,7 +322,7 @@ describe('causa capture', () => {
     expect(result.stdout).toContain('PARTIAL capture (cancelled)');
     expect(manifestOf(out).capture.cancelled).toBe(true);
     expect(lines(join(out, 'sources/k8s-events/events.jsonl'))).toHaveLength(3);
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
   });
 
   it('shows progress on stderr when it is a terminal, and clears the line at the end', async () => {

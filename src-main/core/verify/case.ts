@@ -4,7 +4,7 @@
 import { leafHash, MerkleRootBuilder } from '../bundle/hashing';
 import { canonicalManifestBytes, Manifest, type SourceEntry } from '../bundle/manifest';
 import { checkSignature, SignatureFile } from '../bundle/signing';
-import type { BundleVerdict, Problem, SignatureVerdict, SourceVerdict } from './bundle';
+import { SEALED_WHOLE_KEPT, withTrust, type BundleVerdict, type Problem, type SignatureVerdict, type SourceVerdict } from './bundle';
 
 export interface StoredRecord {
   position: number;
@@ -91,9 +91,6 @@ export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: 
       });
     }
     if (signature.status === 'invalid') problems.push({ item: 'manifest.sig.json', reason: signature.reason ?? 'invalid signature' });
-    else if (!signature.trusted) {
-      problems.push({ item: 'manifest.sig.json', reason: `valid signature by key ${signature.fingerprint}, which is not in the trust store` });
-    }
   }
 
   const pause = input.pause ?? (() => Promise.resolve());
@@ -102,7 +99,7 @@ export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: 
     const base = { path: entry.path, type: entry.type };
     const records = input.records(entry.path);
     if (!records) sources.push({ ...base, verdict: 'unverifiable', reason: 'not imported into this case' });
-    else if (!entry.chain) sources.push({ ...base, verdict: 'unverifiable', reason: 'hashed whole; no record chain' });
+    else if (!entry.chain) sources.push({ ...base, verdict: 'sealed_whole', reason: SEALED_WHOLE_KEPT });
     else {
       const checked = await checkStoredSource({ ...entry, chain: entry.chain }, input.leaves.get(entry.path), records, pause);
       if (checked.verdict === 'intact') sources.push({ ...base, ...checked, verdict: signature.status === 'valid' ? 'intact' : 'unsigned' });
@@ -117,13 +114,6 @@ export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: 
     }
   }
 
-  return {
-    bundle: input.location,
-    files_checked: 0,
-    sources,
-    signature,
-    timestamp: { status: 'absent' },
-    problems,
-    intact: problems.length === 0,
-  };
+  // Untrusted and unsigned are states of the signer, decided the same way as for the bundle itself.
+  return withTrust({ bundle: input.location, files_checked: 0, sources, signature, timestamp: { status: 'absent' }, problems, intact: false }, trustedKeys);
 }

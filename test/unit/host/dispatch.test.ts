@@ -26,6 +26,7 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   getEvent: { id: 1 },
   importFiles: { files: [{ name: 'audit.jsonl', data_base64: '' }] },
   verifyCase: {},
+  trustSigner: { fingerprint: '0'.repeat(64), scope: 'case' },
   importProgress: {},
   cancelImport: {},
   verifyProgress: {},

@@ -103,15 +103,16 @@ describe('the verdict filter', () => {
     const byVerdict = new Map<string, number[]>();
     for (const e of all) byVerdict.set(e.verdict!, [...(byVerdict.get(e.verdict!) ?? []), e.id]);
     // The altered record and every one after it in its source are broken, the records before it still
-    // match their signed leaves (intact), as do the other chained sources; those hashed whole are unverifiable.
-    expect([...byVerdict.keys()].sort()).toEqual(['broken', 'intact', 'unverifiable']);
+    // match their signed leaves, as do the other chained sources (signed by the sample key, which this
+    // test's home does not trust: untrusted); documents are sealed whole.
+    expect([...byVerdict.keys()].sort()).toEqual(['broken', 'sealed_whole', 'untrusted']);
     const audit = all.filter((e) => e.source.endsWith('audit.jsonl'));
-    expect(new Set(audit.map((e) => e.verdict))).toEqual(new Set(['intact', 'broken']));
-    for (const verdict of ['intact', 'unsigned', 'broken', 'unverifiable'] as const) {
+    expect(new Set(audit.map((e) => e.verdict))).toEqual(new Set(['untrusted', 'broken']));
+    for (const verdict of ['intact', 'untrusted', 'unsigned', 'sealed_whole', 'broken', 'unverifiable'] as const) {
       expect(events(tampered, { verdict: [verdict] }).map((e) => e.id), verdict).toEqual(byVerdict.get(verdict) ?? []);
     }
-    const either = events(tampered, { verdict: ['broken', 'unverifiable'] });
-    expect(either.length).toBe(byVerdict.get('broken')!.length + byVerdict.get('unverifiable')!.length);
+    const either = events(tampered, { verdict: ['broken', 'sealed_whole'] });
+    expect(either.length).toBe(byVerdict.get('broken')!.length + byVerdict.get('sealed_whole')!.length);
     const broken = events(tampered, { verdict: ['broken'], kind: ['k8s_api'] });
     expect(broken.every((e) => e.source.endsWith('audit.jsonl') && e.position >= 340)).toBe(true);
   });
