@@ -7,6 +7,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { isBundlePath, openBundleFiles } from '../core/bundle/files';
 import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
+import { OBJECT_FORMATS } from '../core/ingest/k8s-objects';
 import { bufferContent, detectFormat, findFormat, FORMATS, openContent, parseSourceBatches, peekContent, type Detected } from '../core/ingest';
 import type { FileImport, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
@@ -15,6 +16,7 @@ import type { CaseStore } from '../store/case-store';
 import { listImportErrors, listSources } from '../store/queries';
 import { LEDGER_FORMAT, verifyLedgerSource } from './ledger-verification';
 import { contentSizeOf, contentSizeOfFile, counted, ImportCancelled, ImportMonitor } from './import-monitor';
+import { ObjectCollector } from './objects';
 import { verifyImportedBundle } from './verification';
 
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
@@ -139,6 +141,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     if (errors.length < LISTED_ERRORS_PER_FILE) errors.push({ file: file.name, line, ...(path ? { path } : {}), reason });
   };
   let sourceId: number | undefined;
+  const objects = OBJECT_FORMATS.has(format) ? new ObjectCollector(format) : undefined;
   await store.write(async (tx) => {
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
@@ -149,7 +152,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
           lastPosition = record.position;
           if (record.ok) {
             const rawSha256 = sha256Hex(record.raw);
-            record.events.forEach((event, ordinal) =>
+            const ids = record.events.map((event, ordinal) =>
               tx.addEvent({
                 source_id: sourceId!,
                 position: record.position,
@@ -160,6 +163,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
                 event,
               }),
             );
+            objects?.add(record.raw, record.events[0], ids[0]);
             events += record.events.length;
             monitor.addEvents(record.events.length);
           } else {
@@ -177,6 +181,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
       noteError(lastPosition + 1, reason);
     }
     if (events > 0) tx.groupApiCalls(sourceId);
+    if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     return { commit: events > 0, value: undefined };
   });

@@ -1,0 +1,38 @@
+// Collects what one source's records say about Kubernetes objects while it is imported, folded per uid,
+// for the case's identity table (store/objects.ts). Memory grows with the objects named, not the records.
+import { objectsOfRecord } from '../core/ingest/k8s-objects';
+import { foldSighting } from '../core/link/identity';
+import type { NormalizedEvent } from '../shared/model';
+import type { KindMapping, ObjectIdentity } from '../shared/objects';
+
+export class ObjectCollector {
+  private readonly rows = new Map<string, Omit<ObjectIdentity, 'id'>>();
+  private readonly kindsSeen = new Map<string, KindMapping>();
+
+  constructor(private readonly format: string) {}
+
+  /** One record (its raw bytes, its first event and that event's id). A record that is not JSON adds nothing. */
+  add(raw: Buffer, event: NormalizedEvent | undefined, eventId: number | undefined): void {
+    if (!event) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return;
+    }
+    const found = objectsOfRecord(this.format, value, event.time_ns, event.target);
+    for (const sighting of found.objects) foldSighting(this.rows, eventId === undefined ? sighting : { ...sighting, event_id: eventId });
+    for (const kind of found.kinds) {
+      const key = `${kind.api_group}|${kind.kind}`;
+      if (!this.kindsSeen.has(key)) this.kindsSeen.set(key, eventId === undefined ? kind : { ...kind, event_id: eventId });
+    }
+  }
+
+  objects(): Iterable<Omit<ObjectIdentity, 'id'>> {
+    return this.rows.values();
+  }
+
+  get kinds(): Iterable<KindMapping> {
+    return this.kindsSeen.values();
+  }
+}
