@@ -181,7 +181,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
       noteError(lastPosition + 1, reason);
     }
     if (events > 0) tx.groupApiCalls(sourceId);
-    if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds);
+    if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     return { commit: events > 0, value: undefined };
   });

@@ -3,11 +3,12 @@
 import { objectsOfRecord } from '../core/ingest/k8s-objects';
 import { foldSighting } from '../core/link/identity';
 import type { NormalizedEvent } from '../shared/model';
-import type { KindMapping, ObjectIdentity } from '../shared/objects';
+import type { KindMapping, NameDeletion, ObjectIdentity } from '../shared/objects';
 
 export class ObjectCollector {
   private readonly rows = new Map<string, Omit<ObjectIdentity, 'id'>>();
   private readonly kindsSeen = new Map<string, KindMapping>();
+  readonly deletions: NameDeletion[] = [];
 
   constructor(private readonly format: string) {}
 
@@ -22,6 +23,7 @@ export class ObjectCollector {
     }
     const found = objectsOfRecord(this.format, value, event.time_ns, event.target);
     for (const sighting of found.objects) foldSighting(this.rows, eventId === undefined ? sighting : { ...sighting, event_id: eventId });
+    for (const deletion of found.deletions ?? []) this.deletions.push(eventId === undefined ? deletion : { ...deletion, event_id: eventId });
     for (const kind of found.kinds) {
       const key = `${kind.api_group}|${kind.kind}`;
       if (!this.kindsSeen.has(key)) this.kindsSeen.set(key, eventId === undefined ? kind : { ...kind, event_id: eventId });

@@ -50,7 +50,20 @@ export interface ObjectIdentity {
   first_event_id?: number;
 }
 
+/**
+ * A successful delete of a name, whoever held it: a Metadata-level audit event names no uid, but it says
+ * the name was free from then on (until the next object took it).
+ */
+export interface NameDeletion {
+  resource: string;
+  namespace?: string;
+  name: string;
+  at_ns: bigint;
+  event_id?: number;
+}
+
 export interface ObjectTable {
   objects: readonly ObjectIdentity[];
   kinds: readonly KindMapping[];
+  deletions?: readonly NameDeletion[];
 }

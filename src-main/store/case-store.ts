@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
-import type { KindMapping } from '../shared/objects';
+import type { KindMapping, NameDeletion } from '../shared/objects';
 import { formatNanos } from '../shared/time';
 import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
@@ -252,8 +252,8 @@ export class WriteTransaction {
   }
 
   /** Adds a source's Kubernetes objects to the case's identity table (derived, with the evidence). */
-  recordObjects(objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>): void {
-    recordObjects(this.db, objects, kinds);
+  recordObjects(objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>, deletions: Iterable<NameDeletion>): void {
+    recordObjects(this.db, objects, kinds, deletions);
   }
 
   /** Adds the names seen to the case's actor list, inside the transaction that wrote their events. */

@@ -3,7 +3,7 @@
 // the evidence states. Derived data: written inside the import's transaction, with the evidence that
 // says it, so it is there before any read; reads never write it.
 import type Database from 'better-sqlite3';
-import type { KindMapping, ObjectIdentity, ObjectTable } from '../shared/objects';
+import type { KindMapping, NameDeletion, ObjectIdentity, ObjectTable } from '../shared/objects';
 import type { CaseStore } from './case-store';
 
 /** One source's sightings, already folded per uid (ids are assigned by the table). */
@@ -26,7 +26,7 @@ const UPSERT = `INSERT INTO k8s_object (uid, api_group, kind, resource, namespac
     first_event_id = coalesce(min(first_event_id, excluded.first_event_id), first_event_id, excluded.first_event_id)`;
 
 /** Adds one imported source's objects and kinds to the case's table, inside the import's transaction. */
-export function recordObjects(db: Database.Database, objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>): void {
+export function recordObjects(db: Database.Database, objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>, deletions: Iterable<NameDeletion>): void {
   const upsert = db.prepare(UPSERT);
   for (const o of objects) {
     upsert.run({
@@ -47,6 +47,8 @@ export function recordObjects(db: Database.Database, objects: Iterable<FoldedObj
   }
   const kind = db.prepare('INSERT OR IGNORE INTO k8s_kind (api_group, kind, resource, event_id) VALUES (?, ?, ?, ?)');
   for (const k of kinds) kind.run(k.api_group, k.kind, k.resource, k.event_id ?? null);
+  const deletion = db.prepare('INSERT INTO k8s_deletion (resource, namespace, name, at_ns, event_id) VALUES (?, ?, ?, ?, ?)');
+  for (const d of deletions) deletion.run(d.resource, d.namespace ?? null, d.name, d.at_ns, d.event_id ?? null);
 }
 
 interface ObjectRow {
@@ -86,5 +88,10 @@ export function readObjectTable(store: CaseStore): ObjectTable {
     ...(r.first_event_id !== null ? { first_event_id: Number(r.first_event_id) } : {}),
   }));
   const kinds = store.db.prepare('SELECT api_group, kind, resource, event_id FROM k8s_kind').all() as { api_group: string; kind: string; resource: string; event_id: number | null }[];
-  return { objects, kinds: kinds.map((k) => ({ api_group: k.api_group, kind: k.kind, resource: k.resource, ...(k.event_id !== null ? { event_id: k.event_id } : {}) })) };
+  const deletions = store.db.prepare('SELECT resource, namespace, name, at_ns, event_id FROM k8s_deletion ORDER BY at_ns').safeIntegers(true).all() as { resource: string; namespace: string | null; name: string; at_ns: bigint; event_id: bigint | null }[];
+  return {
+    objects,
+    kinds: kinds.map((k) => ({ api_group: k.api_group, kind: k.kind, resource: k.resource, ...(k.event_id !== null ? { event_id: k.event_id } : {}) })),
+    deletions: deletions.map((d): NameDeletion => ({ resource: d.resource, ...(d.namespace !== null ? { namespace: d.namespace } : {}), name: d.name, at_ns: d.at_ns, ...(d.event_id !== null ? { event_id: Number(d.event_id) } : {}) })),
+  };
 }

@@ -3,7 +3,7 @@
 // Event's involvedObject/regarding/related, a listed object, and the owners each object's ownerReferences
 // name. Only what the record says: a Metadata-level audit event with no objectRef.uid names no object by
 // uid, and adds nothing here (the linker asks the table which object held its name then).
-import type { KindMapping, ObjectSighting } from '../../shared/objects';
+import type { KindMapping, NameDeletion, ObjectSighting } from '../../shared/objects';
 import { parseRfc3339Nanos } from '../../shared/time';
 import { isObject, str } from './format';
 import { groupOfApiVersion } from './k8s-kinds';
@@ -14,6 +14,7 @@ type Obj = Record<string, unknown>;
 export interface RecordObjects {
   objects: ObjectSighting[];
   kinds: KindMapping[];
+  deletions?: NameDeletion[];
 }
 
 /** Formats whose records name Kubernetes objects. */
@@ -97,6 +98,7 @@ function fromAudit(value: Obj, seen: bigint | null): RecordObjects {
     const uid = refUid ?? (isObject(value.responseObject) && isObject(value.responseObject.metadata) ? str(value.responseObject.metadata.uid) : undefined);
     // A delete with a grace period leaves the object terminating; gone, or going, from here on.
     if (uid) objects.push(compactSighting({ uid, name, namespace, resource, api_group: group, seen_ns: seen, deleted_ns: seen }));
+    return { objects, kinds, deletions: [{ resource, ...(namespace ? { namespace } : {}), name, at_ns: seen }] };
   }
   return { objects, kinds };
 }

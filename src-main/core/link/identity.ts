@@ -2,7 +2,7 @@
 // A name is reused after a delete (a Deployment deleted and created again has a new uid), so a request
 // that names an object without its uid is joined to the object only when the evidence says which uid
 // held that name then; where two could have, the join says so.
-import type { KindMapping, ObjectIdentity, ObjectSighting, ObjectTable } from '../../shared/objects';
+import type { KindMapping, NameDeletion, ObjectIdentity, ObjectSighting, ObjectTable } from '../../shared/objects';
 import { formatNanos } from '../../shared/time';
 import { resourceOfKind } from '../ingest/k8s-kinds';
 
@@ -108,6 +108,24 @@ export class ObjectIndex {
         span.mayTo = span.row.deleted_ns ?? next?.from ?? null;
       });
     }
+    for (const deletion of table.deletions ?? []) this.applyDeletion(deletion);
+  }
+
+  /**
+   * A delete of a name ends the object last seen under it before the delete, and the next object under
+   * it cannot have held it before the delete.
+   */
+  private applyDeletion(d: NameDeletion): void {
+    const spans = this.byName.get(`${d.resource}|${d.namespace ?? ''}|${d.name}`);
+    if (!spans) return;
+    const before = spans.filter((s) => s.from !== null && s.from <= d.at_ns);
+    const victim = before.at(-1);
+    if (victim && (victim.to === null || victim.to <= d.at_ns)) {
+      victim.mayTo = victim.mayTo === null || d.at_ns < victim.mayTo ? d.at_ns : victim.mayTo;
+      victim.to = victim.mayTo;
+    }
+    const next = spans[victim ? spans.indexOf(victim) + 1 : 0];
+    if (next && (next.from === null || next.from >= d.at_ns) && (next.mayFrom === null || next.mayFrom < d.at_ns)) next.mayFrom = d.at_ns;
   }
 
   /** The resource of a row: as the evidence names it, or by its kind (evidence first, then the known kinds). */

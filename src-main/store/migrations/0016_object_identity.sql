@@ -31,3 +31,15 @@ CREATE TABLE k8s_kind (
   event_id  INTEGER REFERENCES event(id),
   PRIMARY KEY (api_group, kind)
 );
+
+-- A successful delete of a name, with or without the uid it removed (a Metadata-level delete names none):
+-- the object that held the name before it held it no longer.
+CREATE TABLE k8s_deletion (
+  id        INTEGER PRIMARY KEY,
+  resource  TEXT NOT NULL,
+  namespace TEXT,
+  name      TEXT NOT NULL,
+  at_ns     INTEGER NOT NULL,
+  event_id  INTEGER REFERENCES event(id)
+);
+CREATE INDEX k8s_deletion_by_name ON k8s_deletion (name, namespace);
