@@ -84,7 +84,7 @@ describe('INC-0047: the agent’s upgrade of api-service', () => {
 
     const replicaSet = g.next(patch, 'owner-reference', 'k8s_api', /^create replicasets production\/api-service-/);
     expect(replicaSet.actor?.id).toBe('system:serviceaccount:kube-system:deployment-controller');
-    const pods = g.out(replicaSet, 'owner-reference').filter((n) => /^create pods/.test(n.label));
+    const pods = g.out(replicaSet, 'owner-reference').filter((n) => /^create pods /.test(n.label));
     expect(pods).toHaveLength(3);
     // Each pod's crashes follow its latest write: the scheduler's binding of it, after the create.
     const writesOn = (pod: GraphNode) => g.graph.nodes.filter((n) => n.kind === 'k8s_api' && n.target?.name === pod.target?.name && /^create pods(\/binding)? /.test(n.label));
