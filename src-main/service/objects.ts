@@ -1,9 +1,11 @@
 // Collects what one source's records say about Kubernetes objects while it is imported, folded per uid,
 // for the case's identity table (store/objects.ts). Memory grows with the objects named, not the records.
-import { objectsOfRecord } from '../core/ingest/k8s-objects';
 import { foldSighting } from '../core/link/identity';
+import { OBJECT_FORMATS, objectsOfRecord } from '../core/ingest/k8s-objects';
 import type { NormalizedEvent } from '../shared/model';
 import type { KindMapping, NameDeletion, ObjectIdentity } from '../shared/objects';
+import type { CaseStore } from '../store/case-store';
+import { objectIdentityPending, rebuildObjectTable, recordsForObjects } from '../store/objects';
 
 export class ObjectCollector {
   private readonly rows = new Map<string, Omit<ObjectIdentity, 'id'>>();
@@ -37,4 +39,20 @@ export class ObjectCollector {
   get kinds(): Iterable<KindMapping> {
     return this.kindsSeen.values();
   }
+}
+
+/**
+ * Builds the identity table of a case imported before it existed (migration 0016 marks such a case), from
+ * the records as stored. Run once when the workbench opens the case, not by a query.
+ */
+export function upgradeObjectIdentity(store: CaseStore): boolean {
+  if (!objectIdentityPending(store)) return false;
+  rebuildObjectTable(store, (record) => {
+    for (const { format, records } of recordsForObjects(store, OBJECT_FORMATS)) {
+      const collector = new ObjectCollector(format);
+      for (const r of records) collector.add(r.raw, { time_ns: r.time_ns, kind: 'other', outcome: 'unknown', ...(r.target ? { target: r.target } : {}) }, r.event_id);
+      record(store.db, collector.objects(), collector.kinds, collector.deletions);
+    }
+  });
+  return true;
 }

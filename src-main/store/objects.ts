@@ -95,3 +95,47 @@ export function readObjectTable(store: CaseStore): ObjectTable {
     deletions: deletions.map((d): NameDeletion => ({ resource: d.resource, ...(d.namespace !== null ? { namespace: d.namespace } : {}), name: d.name, at_ns: d.at_ns, ...(d.event_id !== null ? { event_id: Number(d.event_id) } : {}) })),
   };
 }
+
+/** One record of a source that names Kubernetes objects, as the identity table is built from it. */
+export interface ObjectRecord {
+  event_id: number;
+  raw: Buffer;
+  time_ns: bigint | null;
+  target?: { api_group?: string; resource?: string };
+}
+
+/** Whether the case holds evidence imported before the identity table existed (migration 0016). */
+export function objectIdentityPending(store: CaseStore): boolean {
+  return store.db.prepare("SELECT 1 FROM case_meta WHERE key = 'object_identity_pending'").get() !== undefined;
+}
+
+/** Each source of these formats, with its records (one row per record: its first event). */
+export function* recordsForObjects(store: CaseStore, formats: ReadonlySet<string>): Generator<{ format: string; records: Iterable<ObjectRecord> }> {
+  const sources = store.db.prepare('SELECT id, format FROM source ORDER BY id').all() as { id: number; format: string }[];
+  const rows = store.db.prepare(
+    'SELECT id, raw, time_ns, target_api_group, target_resource FROM event WHERE source_id = ? AND ordinal = 0 ORDER BY id',
+  );
+  for (const source of sources.filter((s) => formats.has(s.format))) {
+    yield {
+      format: source.format,
+      records: (function* () {
+        for (const row of rows.safeIntegers(true).iterate(source.id) as Iterable<{ id: bigint; raw: Buffer; time_ns: bigint | null; target_api_group: string | null; target_resource: string | null }>) {
+          yield {
+            event_id: Number(row.id),
+            raw: row.raw,
+            time_ns: row.time_ns,
+            target: { ...(row.target_api_group !== null ? { api_group: row.target_api_group } : {}), ...(row.target_resource !== null ? { resource: row.target_resource } : {}) },
+          };
+        }
+      })(),
+    };
+  }
+}
+
+/** Replaces the table with what `fill` records, in one transaction, and clears the pending mark. */
+export function rebuildObjectTable(store: CaseStore, fill: (record: typeof recordObjects) => void): void {
+  store.db.transaction(() => {
+    store.db.exec("DELETE FROM k8s_object; DELETE FROM k8s_kind; DELETE FROM k8s_deletion; DELETE FROM case_meta WHERE key = 'object_identity_pending';");
+    fill(recordObjects);
+  })();
+}

@@ -270,4 +270,24 @@ describe('object identity from Metadata-level evidence', () => {
     expect(edge(patch, applied)).toMatchObject({ rule: 'involved-object', strength: 'inferred' });
     expect(edge(patch, applied).fields.at(-1)).toEqual({ from: `object identity #${rowOf(UID.chaos).id} uid`, to: 'involvedObject.uid', value: UID.chaos });
   });
+
+  it('builds the table of a case imported before the table existed, once, when the workbench opens it', () => {
+    const path = join(dir, 'case.causa');
+    const bySet = (t: ObjectTable) => ({
+      objects: t.objects.map(({ id: _id, ...o }) => o).sort((a, b) => a.uid.localeCompare(b.uid)),
+      kinds: [...t.kinds].sort((a, b) => a.kind.localeCompare(b.kind)),
+      deletions: t.deletions,
+    });
+    const old = Workbench.open(path);
+    const edgesBefore = old.graph().edges.map((e) => `${e.rule} ${e.strength} ${e.from} ${e.to}`).sort();
+    // What a case file written before migration 0016 looks like once migrated: evidence, no table, the mark.
+    old.store.db.exec("DELETE FROM k8s_object; DELETE FROM k8s_kind; DELETE FROM k8s_deletion; INSERT INTO case_meta (key, value) VALUES ('object_identity_pending', '1')");
+    expect(readObjectTable(old.store).objects).toEqual([]);
+    old.close();
+    const upgraded = Workbench.open(path);
+    expect(bySet(readObjectTable(upgraded.store))).toEqual(bySet(table));
+    expect(upgraded.store.db.prepare("SELECT count(*) FROM case_meta WHERE key = 'object_identity_pending'").pluck().get()).toBe(0);
+    expect(upgraded.graph().edges.map((e) => `${e.rule} ${e.strength} ${e.from} ${e.to}`).sort()).toEqual(edgesBefore);
+    upgraded.close();
+  });
 });
