@@ -16,7 +16,8 @@ export class ObjectCollector {
 
   /** One record (its raw bytes, its first event and that event's id). A record that is not JSON adds nothing. */
   add(raw: Buffer, event: NormalizedEvent | undefined, eventId: number | undefined): void {
-    if (!event) return;
+    // A record that names no uid and deletes nothing says nothing here: skip parsing it again.
+    if (!event || (!raw.includes('"uid"') && event.action !== 'delete')) return;
     let value: unknown;
     try {
       value = JSON.parse(raw.toString('utf8'));
@@ -50,7 +51,7 @@ export function upgradeObjectIdentity(store: CaseStore): boolean {
   rebuildObjectTable(store, (record) => {
     for (const { format, records } of recordsForObjects(store, OBJECT_FORMATS)) {
       const collector = new ObjectCollector(format);
-      for (const r of records) collector.add(r.raw, { time_ns: r.time_ns, kind: 'other', outcome: 'unknown', ...(r.target ? { target: r.target } : {}) }, r.event_id);
+      for (const r of records) collector.add(r.raw, { time_ns: r.time_ns, kind: 'other', outcome: 'unknown', ...(r.action ? { action: r.action } : {}), ...(r.target ? { target: r.target } : {}) }, r.event_id);
       record(store.db, collector.objects(), collector.kinds, collector.deletions);
     }
   });

@@ -101,6 +101,7 @@ export interface ObjectRecord {
   event_id: number;
   raw: Buffer;
   time_ns: bigint | null;
+  action?: string;
   target?: { api_group?: string; resource?: string };
 }
 
@@ -113,17 +114,18 @@ export function objectIdentityPending(store: CaseStore): boolean {
 export function* recordsForObjects(store: CaseStore, formats: ReadonlySet<string>): Generator<{ format: string; records: Iterable<ObjectRecord> }> {
   const sources = store.db.prepare('SELECT id, format FROM source ORDER BY id').all() as { id: number; format: string }[];
   const rows = store.db.prepare(
-    'SELECT id, raw, time_ns, target_api_group, target_resource FROM event WHERE source_id = ? AND ordinal = 0 ORDER BY id',
+    'SELECT id, raw, time_ns, action, target_api_group, target_resource FROM event WHERE source_id = ? AND ordinal = 0 ORDER BY id',
   );
   for (const source of sources.filter((s) => formats.has(s.format))) {
     yield {
       format: source.format,
       records: (function* () {
-        for (const row of rows.safeIntegers(true).iterate(source.id) as Iterable<{ id: bigint; raw: Buffer; time_ns: bigint | null; target_api_group: string | null; target_resource: string | null }>) {
+        for (const row of rows.safeIntegers(true).iterate(source.id) as Iterable<{ id: bigint; raw: Buffer; time_ns: bigint | null; action: string | null; target_api_group: string | null; target_resource: string | null }>) {
           yield {
             event_id: Number(row.id),
             raw: row.raw,
             time_ns: row.time_ns,
+            ...(row.action !== null ? { action: row.action } : {}),
             target: { ...(row.target_api_group !== null ? { api_group: row.target_api_group } : {}), ...(row.target_resource !== null ? { resource: row.target_resource } : {}) },
           };
         }
