@@ -7,6 +7,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { isBundlePath, openBundleFiles } from '../core/bundle/files';
 import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
+import { OBJECT_FORMATS } from '../core/ingest/k8s-objects';
 import { bufferContent, detectFormat, findFormat, FORMATS, openContent, parseSourceBatches, peekContent, type Detected } from '../core/ingest';
 import type { FileImport, ImportIntegrity, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
@@ -16,6 +17,7 @@ import { listImportErrors, listSources } from '../store/queries';
 import { LEDGER_FORMAT, verifyLedgerSource } from './ledger-verification';
 import { contentSizeOf, contentSizeOfFile, counted, ImportCancelled, ImportMonitor } from './import-monitor';
 import { verdictPasses, type BundleVerdict } from '../core/verify/bundle';
+import { ObjectCollector } from './objects';
 import { verifyImportedBundle } from './verification';
 
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
@@ -142,6 +144,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     if (errors.length < LISTED_ERRORS_PER_FILE) errors.push({ file: file.name, line, ...(path ? { path } : {}), reason });
   };
   let sourceId: number | undefined;
+  const objects = OBJECT_FORMATS.has(format) ? new ObjectCollector(format) : undefined;
   await store.write(async (tx) => {
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
@@ -152,7 +155,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
           lastPosition = record.position;
           if (record.ok) {
             const rawSha256 = sha256Hex(record.raw);
-            record.events.forEach((event, ordinal) =>
+            const ids = record.events.map((event, ordinal) =>
               tx.addEvent({
                 source_id: sourceId!,
                 position: record.position,
@@ -163,6 +166,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
                 event,
               }),
             );
+            objects?.add(record.raw, record.events[0], ids[0]);
             events += record.events.length;
             monitor.addEvents(record.events.length);
           } else {
@@ -180,6 +184,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
       noteError(lastPosition + 1, reason);
     }
     if (events > 0) tx.groupApiCalls(sourceId);
+    if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     return { commit: events > 0, value: undefined };
   });

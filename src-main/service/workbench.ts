@@ -22,6 +22,7 @@ import {
   type TimeBounds,
 } from '../store/queries';
 import { filterValueCounts } from '../store/event-lookups';
+import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
 import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
@@ -95,7 +96,9 @@ export class Workbench {
    * its searches scan what the index does not cover.
    */
   static open(casePath: string, options: { create?: boolean; indexInBackground?: boolean } = {}): Workbench {
-    const workbench = new Workbench(CaseStore.open(casePath, options));
+    const store = CaseStore.open(casePath, options);
+    upgradeObjectIdentity(store);
+    const workbench = new Workbench(store);
     if (options.indexInBackground) {
       workbench.backgroundIndexing = true;
       void workbench.indexSearch();

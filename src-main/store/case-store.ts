@@ -4,9 +4,11 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
+import type { KindMapping, NameDeletion } from '../shared/objects';
 import { formatNanos } from '../shared/time';
 import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
+import { recordObjects, type FoldedObject } from './objects';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
 const APPLICATION_ID = 0x43415553;
@@ -210,13 +212,14 @@ export class WriteTransaction {
     return Number(result.lastInsertRowid);
   }
 
-  addEvent(row: EventRow): void {
+  /** Writes one event row; its id. */
+  addEvent(row: EventRow): number {
     const e = row.event;
     if (e.actor) {
       this.actors.add(e.actor.id);
       if (e.actor.on_behalf_of) this.actors.add(e.actor.on_behalf_of);
     }
-    this.insertEventStmt.run(
+    const result = this.insertEventStmt.run(
       row.source_id,
       row.position,
       row.locator ?? null,
@@ -245,6 +248,12 @@ export class WriteTransaction {
       e.stage?.name ?? null,
       e.stage?.time ?? null,
     );
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Adds a source's Kubernetes objects to the case's identity table (derived, with the evidence). */
+  recordObjects(objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>, deletions: Iterable<NameDeletion>): void {
+    recordObjects(this.db, objects, kinds, deletions);
   }
 
   /** Adds the names seen to the case's actor list, inside the transaction that wrote their events. */
