@@ -269,8 +269,9 @@ export class Workbench {
       this.refuseWhileBusy('import');
       return importBuffers(
         this.store,
-        // The name is only a label: an uploaded file never chooses where anything is read or written.
-        files.map((file) => ({ name: basename(file.name), data: uploadedBytes(file) })),
+        // The name is a label and, for a dropped folder, a path relative to it (checked in groupUploads):
+        // an uploaded file never chooses where anything is read or written.
+        files.map((file) => ({ name: file.name, data: uploadedBytes(file) })),
         this.imports,
       ).finally(() => this.afterImport());
     },

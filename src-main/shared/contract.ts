@@ -190,11 +190,12 @@ export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
  */
 export const UploadedFile = z.union([
   z.object({
-    name: z.string().min(1).max(255),
+    /** A file's name, or its path relative to a dropped folder ("bundle/sources/a.jsonl"); never a path on disk. */
+    name: z.string().min(1).max(1024),
     data: z.instanceof(Uint8Array).refine((data) => data.byteLength <= MAX_UPLOAD_BYTES, 'a file of more than 512 MiB'),
   }),
   z.object({
-    name: z.string().min(1).max(255),
+    name: z.string().min(1).max(1024),
     data_base64: z.string().max(700_000_000),
   }),
 ]);
