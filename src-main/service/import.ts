@@ -149,6 +149,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
           lastPosition = record.position;
           if (record.ok) {
             const rawSha256 = sha256Hex(record.raw);
+            const context = record.context ? { bytes: record.context, sha256: sha256Hex(record.context) } : undefined;
             record.events.forEach((event, ordinal) =>
               tx.addEvent({
                 source_id: sourceId!,
@@ -157,6 +158,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
                 ordinal,
                 raw: record.raw,
                 raw_sha256: rawSha256,
+                ...(context ? { context } : {}),
                 event,
               }),
             );
