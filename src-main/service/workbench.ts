@@ -234,6 +234,7 @@ export class Workbench {
       return {
         event: found.event,
         raw: found.raw.toString('utf8'),
+        ...(found.context ? { context: { text: found.context.bytes.toString('utf8'), sha256: found.context.sha256 } } : {}),
         source_name: found.source_name,
         ...(found.api_call ? { api_call: found.api_call } : {}),
         duplicates: found.duplicates,

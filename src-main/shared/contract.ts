@@ -287,6 +287,8 @@ export const contract = {
     z.object({
       event: EventJson,
       raw: z.string(),
+      /** A document record's context (an OTLP span's resource and scope): exact bytes by JSON path, and their sha256. */
+      context: z.object({ text: z.string(), sha256: z.string() }).optional(),
       source_name: z.string(),
       api_call: ApiCall.optional(),
       /** The same record in other sources; same_bytes false: the same auditID and stage, written differently. */

@@ -115,9 +115,9 @@ async function expectVerified(page: Page, location: string): Promise<void> {
   expect(await verdict.textContent()).toContain('bundle checked on import');
   expect(await verdict.locator('[title]').first().getAttribute('title')).toBe(location);
   const badges = await verdict.getByTestId('verdict-badge').evaluateAll((all) => all.map((b) => b.getAttribute('data-verdict')));
-  // The three record streams (audit, Events, MCP) are chained and intact; nothing is broken.
-  expect(badges.filter((b) => b === 'intact')).toHaveLength(3);
-  expect(badges).not.toContain('broken');
+  // All six sources are intact: the three record streams by their chains, the two listings and the
+  // OTLP trace value by value (bundle format 1.1).
+  expect(badges).toEqual(['intact', 'intact', 'intact', 'intact', 'intact', 'intact']);
   // The timeline's rows carry their records' verdicts too.
   await expect.poll(() => page.locator('[data-testid=timeline-row] [data-verdict=intact]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
 }
@@ -138,6 +138,20 @@ describe('dropping a sealed bundle on the window', () => {
     await expect.poll(() => workbench.total(), { timeout: 30_000 }).toBeGreaterThan(100);
     await expectVerified(page, 'inc-0047.zip');
     await page.screenshot({ path: join(SCREENSHOTS, 'drop-bundle-zip-1440.png') });
+
+    // A prompt of the agent's trace: its raw record is its own span, its resource and scope its context.
+    await workbench.chooseFilter('kind', ['prompt']);
+    await expect.poll(() => workbench.rows.count()).toBeGreaterThan(0);
+    await workbench.rows.first().click();
+    await workbench.rawRecord.waitFor();
+    const raw = (await workbench.rawRecord.textContent()) ?? '';
+    expect(JSON.parse(raw)).toHaveProperty('spanId');
+    expect(raw).not.toContain('resourceSpans');
+    const context = (await page.getByTestId('raw-context').textContent()) ?? '';
+    expect(Object.keys(JSON.parse(context) as object)).toEqual(['$.resourceSpans[0].resource', '$.resourceSpans[0].scopeSpans[0].scope']);
+    expect(context).toContain('service.name');
+    await page.getByTestId('raw-context').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'drop-bundle-span-context-1440.png') });
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.screenshot({ path: join(SCREENSHOTS, 'drop-bundle-zip-1024.png') });
     expect(errors).toEqual([]);

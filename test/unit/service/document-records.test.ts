@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contextElements } from '../../../src-main/core/bundle/elements';
 import { verifyExcerpt } from '../../../src-main/core/export/excerpt';
-import { writeSample, verifyBundleAt } from '../../../src-main/service/bundles';
+import { detectRecordType, writeSample, verifyBundleAt } from '../../../src-main/service/bundles';
 import { excerptCase } from '../../../src-main/service/evidence-export';
 import { verifyCaseRecords } from '../../../src-main/service/verification';
 import { Workbench } from '../../../src-main/service/workbench';
@@ -151,5 +151,64 @@ describe('the spans of an OTLP document on INC-0047', () => {
     const verdict = verifyExcerpt(resource, 'x.json', TRUSTED);
     expect(verdict.intact).toBe(false);
     expect(verdict.problems[0]?.reason).toMatch(/context \$\.resourceSpans\[0\]\.resource/);
+  });
+});
+
+describe('a bundle sealed before revision 1.1 (documents hashed whole)', () => {
+  it('still verifies, imports and re-checks: its documents stay unverifiable, its streams intact', async () => {
+    const { sealSources } = await import('../../../src-main/core/bundle/seal');
+    const { generateInc0047 } = await import('../../../src-main/core/sample');
+    const { loadPrivateKey } = await import('../../../src-main/core/bundle/signing');
+    const { writeBundleFiles } = await import('../../../src-main/core/bundle/files');
+    const key = loadPrivateKey(readFileSync(join(__dirname, '..', '..', '..', 'resources', 'keys', 'sample-ed25519.pem'), 'utf8'), 'sample key');
+    const sources = generateInc0047({}).map((s) => ({ path: s.path, type: s.type, data: Buffer.from(s.data, 'utf8') }));
+    // What a 1.0 sealer wrote: documents named as documents, with no values sealed.
+    const files = sealSources(sources, {
+      createdAt: '2025-04-03T15:00:00Z',
+      creator: { tool: 'causa 1.0', version: '0.1.0' },
+      key,
+      // The same detection, without the patterns that revision 1.1 seals values by.
+      detectType: (content) => {
+        const detected = detectRecordType(content);
+        return typeof detected === 'object' ? { type: detected.type, layout: detected.layout } : detected;
+      },
+    });
+    expect([...files.values()].some((data) => data.toString('utf8').includes('"elements"'))).toBe(false);
+    const old = join(dir, 'old-bundle');
+    await writeBundleFiles(old, files);
+    const verdict = await verifyBundleAt(old, [SAMPLE_KEY]);
+    expect(verdict.intact).toBe(true);
+    expect(verdict.sources.find((s) => s.path === 'sources/otel/agent-trace.json')?.verdict).toBe('unverifiable');
+    expect(verdict.sources.find((s) => s.path === 'sources/k8s-audit/audit.jsonl')?.verdict).toBe('intact');
+    const wb = Workbench.open(join(dir, 'old.causa'), { create: true });
+    try {
+      const report = await wb.importPaths([old]);
+      expect(report.files.find((f) => f.file.endsWith('agent-trace.json'))).toMatchObject({ status: 'imported' });
+      const [checked] = await verifyCaseRecords(wb.store);
+      expect(checked!.verdict.sources.find((s) => s.path === 'sources/otel/agent-trace.json')?.verdict).toBe('unverifiable');
+      const span = rows(wb, "s.format = 'otlp-json'")[0]!;
+      expect(excerptCase(wb.store, [span.id]).omitted).toHaveLength(1);
+    } finally {
+      wb.close();
+    }
+  });
+});
+
+describe('the inspector\'s view of a span', () => {
+  it('getEvent gives the span\'s own bytes and its context with the context\'s sha256', async () => {
+    const dirHere = mkdtempSync(join(tmpdir(), 'causa-doc-records-inspect-'));
+    const wb = Workbench.open(join(dirHere, 'case.causa'), { create: true });
+    try {
+      await wb.importPaths([join(root, 'inc-0047')]);
+      const span = rows(wb, "s.format = 'otlp-json' AND e.kind = 'prompt'")[0]!;
+      const detail = await wb.handlers.getEvent({ id: span.id });
+      expect(detail.raw).toBe(span.raw.toString('utf8'));
+      expect(detail.context).toEqual({ text: span.context!.toString('utf8'), sha256: sha256(span.context!) });
+      const loose = rows(wb, "s.format = 'k8s-audit'")[0]!;
+      expect((await wb.handlers.getEvent({ id: loose.id })).context).toBeUndefined();
+    } finally {
+      wb.close();
+      rmSync(dirHere, { recursive: true, force: true });
+    }
   });
 });
