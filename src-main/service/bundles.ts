@@ -20,9 +20,15 @@ import { CAUSA_VERSION } from '../shared/version';
 import { listTrustedKeys, readPublicKeyFile } from './trust';
 
 /** Names a source's format and layout from its content, as the importers would detect them. */
-export function detectRecordType(content: Buffer): string | { type: string; layout: 'lines' | 'document' } {
+export function detectRecordType(content: Buffer): string | { type: string; layout: 'lines' | 'document'; patterns?: readonly (readonly string[])[] } {
   const detected = detectFormat(content.subarray(0, PROBE_BYTES));
-  return detected.ok ? { type: detected.format.name, layout: detected.layout.kind } : 'unknown';
+  if (!detected.ok) return 'unknown';
+  if (detected.layout.kind === 'lines') return { type: detected.format.name, layout: 'lines' };
+  // A document's records, and the context values they are read with, are sealed value by value; a
+  // document that is one record (a single object) is sealed whole as before.
+  const layout = detected.layout;
+  const patterns = [...layout.patterns, ...(layout.context?.values ?? [])].filter((pattern) => pattern.length > 0);
+  return { type: detected.format.name, layout: 'document', ...(patterns.length > 0 ? { patterns } : {}) };
 }
 
 async function readKey(path: string): Promise<KeyObject> {

@@ -5,8 +5,8 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { isBundlePath, openBundleFiles } from '../core/bundle/files';
-import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
+import { bundleFilesFromMemory, bundleFilesFromZip, isBundlePath, looksLikeZip, openBundleFiles, type BundleFiles } from '../core/bundle/files';
+import { isSafeBundlePath, Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
 import { OBJECT_FORMATS } from '../core/ingest/k8s-objects';
 import { bufferContent, detectFormat, findFormat, FORMATS, openContent, parseSourceBatches, peekContent, type Detected } from '../core/ingest';
 import type { FileImport, ImportIntegrity, ImportReport } from '../shared/contract';
@@ -155,6 +155,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
           lastPosition = record.position;
           if (record.ok) {
             const rawSha256 = sha256Hex(record.raw);
+            const context = record.context ? { bytes: record.context, sha256: sha256Hex(record.context) } : undefined;
             const ids = record.events.map((event, ordinal) =>
               tx.addEvent({
                 source_id: sourceId!,
@@ -163,6 +164,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
                 ordinal,
                 raw: record.raw,
                 raw_sha256: rawSha256,
+                ...(context ? { context } : {}),
                 event,
               }),
             );
@@ -222,11 +224,8 @@ function integrityOf(location: string, verdict: BundleVerdict, imported: Map<str
   };
 }
 
-/**
- * Imports a bundle's sources, records the bundle (its manifest and signature as read) and which source
- * came from which bundle path, and verifies it: a bundle that fails is named in the import's report.
- */
-async function importBundle(
+/** Opens the bundle at a path (a folder or a .zip) and imports it as importBundle does. */
+async function importBundleAt(
   store: CaseStore,
   location: string,
   monitor: ImportMonitor,
@@ -238,6 +237,20 @@ async function importBundle(
   } catch (error) {
     throw new ServiceError('invalid_input', (error as Error).message);
   }
+  return importBundle(store, files, monitor, options);
+}
+
+/**
+ * Imports an opened bundle, wherever its files are (on disk, or dropped on the window and held in memory),
+ * and verifies it: a bundle that fails is named in the import's report.
+ */
+async function importBundle(
+  store: CaseStore,
+  files: BundleFiles,
+  monitor: ImportMonitor,
+  options: ImportOptions,
+): Promise<{ files: FileImport[]; integrity?: ImportIntegrity }> {
+  const location = files.location;
   const manifestBytes = await files.read(MANIFEST_FILE);
   let manifest: Manifest;
   try {
@@ -337,7 +350,7 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
     const loose: string[] = [];
     for (const path of paths) {
       if (await isBundlePath(path)) {
-        const bundle = await importBundle(store, path, monitor, options);
+        const bundle = await importBundleAt(store, path, monitor, options);
         results.push(...bundle.files);
         if (bundle.integrity) integrity.push(bundle.integrity);
       } else loose.push(path);
@@ -373,11 +386,76 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
   }
 }
 
-export async function importBuffers(store: CaseStore, files: { name: string; data: Buffer }[], monitor = unwatched()): Promise<ImportReport> {
-  monitor.start(files.length, files.reduce((n, f) => n + contentSizeOf(f.data), 0));
+/** A file dropped on the window: its name is a path relative to what was dropped ("x.log", "bundle/sources/a.jsonl"). */
+export interface UploadedEvidence {
+  name: string;
+  data: Buffer;
+}
+
+/**
+ * What the dropped files are, in drop order: bundles (a `.zip` bundle, or the files of a folder holding a
+ * manifest.json at its root, rebuilt in memory) and loose files. Names come from the renderer and are
+ * untrusted: each must be a relative path with no "..", "." or empty part, no backslash, drive letter or
+ * NUL, or the whole drop is refused before anything is read. A name only ever labels and groups bytes;
+ * nothing is read from or written to a path it names.
+ */
+export function groupUploads(files: UploadedEvidence[]): ({ bundle: BundleFiles } | { loose: UploadedEvidence })[] {
+  for (const file of files) {
+    if (!isSafeBundlePath(file.name)) {
+      throw new ServiceError('invalid_input', `"${file.name}": a dropped file's name must be a relative path inside what was dropped; refused`);
+    }
+  }
+  const folders = new Map<string, Map<string, Buffer>>();
+  for (const file of files) {
+    const slash = file.name.indexOf('/');
+    if (slash === -1) continue;
+    const folder = file.name.slice(0, slash);
+    const inside = folders.get(folder) ?? new Map<string, Buffer>();
+    if (inside.has(file.name.slice(slash + 1))) throw new ServiceError('invalid_input', `"${file.name}": dropped twice`);
+    inside.set(file.name.slice(slash + 1), file.data);
+    folders.set(folder, inside);
+  }
+  const bundleFolders = new Set([...folders].filter(([, inside]) => inside.has(MANIFEST_FILE)).map(([folder]) => folder));
+  const out: ({ bundle: BundleFiles } | { loose: UploadedEvidence })[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const folder = file.name.includes('/') ? file.name.slice(0, file.name.indexOf('/')) : undefined;
+    try {
+      if (folder !== undefined && bundleFolders.has(folder)) {
+        if (!seen.has(folder)) out.push({ bundle: bundleFilesFromMemory(folder, folders.get(folder)!) });
+        seen.add(folder);
+      } else if (file.name.toLowerCase().endsWith('.zip') && looksLikeZip(file.data)) {
+        // Exactly what `causa import x.zip` does: a zip is read as a bundle, or refused as not one.
+        out.push({ bundle: bundleFilesFromZip(file.name, file.data) });
+      } else {
+        out.push({ loose: file });
+      }
+    } catch (error) {
+      throw new ServiceError('invalid_input', (error as Error).message);
+    }
+  }
+  return out;
+}
+
+/**
+ * Imports files dropped on the window: a dropped bundle (`.zip` or folder) is imported and verified as
+ * `causa import` does it, and its verdict recorded; other files are imported as loose evidence.
+ */
+export async function importBuffers(store: CaseStore, files: UploadedEvidence[], monitor = unwatched()): Promise<ImportReport> {
+  const groups = groupUploads(files);
+  const loose = groups.flatMap((group) => ('loose' in group ? [group.loose] : []));
+  monitor.start(loose.length, loose.reduce((n, f) => n + contentSizeOf(f.data), 0));
   try {
     const results: FileImport[] = [];
-    for (const file of files) {
+    const integrity: ImportIntegrity[] = [];
+    for (const group of groups) {
+      if ('bundle' in group) {
+        const bundle = await importBundle(store, group.bundle, monitor, {});
+        results.push(...bundle.files);
+        if (bundle.integrity) integrity.push(bundle.integrity);
+        continue;
+      }
+      const file = group.loose;
       const evidence: EvidenceFile = {
         name: file.name,
         sha256: sha256Hex(file.data),
@@ -387,7 +465,7 @@ export async function importBuffers(store: CaseStore, files: { name: string; dat
       };
       results.push(await importOne(store, evidence, monitor));
     }
-    return summarize(results);
+    return summarize(results, integrity);
   } finally {
     monitor.finish();
   }

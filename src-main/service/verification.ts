@@ -64,7 +64,7 @@ type Checked =
 /** Each bundle's chained sources that the case keeps, with how many records each has: the work ahead. */
 function chainedSources(store: CaseStore, bundle: StoredBundle): Map<string, number> {
   const parsed = Manifest.safeParse(JSON.parse(bundle.manifest));
-  const chained = new Set(parsed.success ? parsed.data.sources.filter((s) => s.chain).map((s) => s.path) : []);
+  const chained = new Set(parsed.success ? parsed.data.sources.filter((s) => s.chain || s.elements).map((s) => s.path) : []);
   return new Map(bundle.sources.filter((s) => chained.has(s.bundle_path)).map((s) => [s.bundle_path, countSourceRecords(store, s.source_id)]));
 }
 

@@ -240,6 +240,7 @@ export class Workbench {
       return {
         event: found.event,
         raw: found.raw.toString('utf8'),
+        ...(found.context ? { context: { text: found.context.bytes.toString('utf8'), sha256: found.context.sha256 } } : {}),
         source_name: found.source_name,
         ...(found.api_call ? { api_call: found.api_call } : {}),
         duplicates: found.duplicates,
@@ -276,8 +277,9 @@ export class Workbench {
       this.refuseWhileBusy('import');
       return importBuffers(
         this.store,
-        // The name is only a label: an uploaded file never chooses where anything is read or written.
-        files.map((file) => ({ name: basename(file.name), data: uploadedBytes(file) })),
+        // The name is a label and, for a dropped folder, a path relative to it (checked in groupUploads):
+        // an uploaded file never chooses where anything is read or written.
+        files.map((file) => ({ name: file.name, data: uploadedBytes(file) })),
         this.imports,
       ).finally(() => this.afterImport());
     },

@@ -211,11 +211,12 @@ export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
  */
 export const UploadedFile = z.union([
   z.object({
-    name: z.string().min(1).max(255),
+    /** A file's name, or its path relative to a dropped folder ("bundle/sources/a.jsonl"); never a path on disk. */
+    name: z.string().min(1).max(1024),
     data: z.instanceof(Uint8Array).refine((data) => data.byteLength <= MAX_UPLOAD_BYTES, 'a file of more than 512 MiB'),
   }),
   z.object({
-    name: z.string().min(1).max(255),
+    name: z.string().min(1).max(1024),
     data_base64: z.string().max(700_000_000),
   }),
 ]);
@@ -307,6 +308,8 @@ export const contract = {
     z.object({
       event: EventJson,
       raw: z.string(),
+      /** A document record's context (an OTLP span's resource and scope): exact bytes by JSON path, and their sha256. */
+      context: z.object({ text: z.string(), sha256: z.string() }).optional(),
       source_name: z.string(),
       api_call: ApiCall.optional(),
       /** The same record in other sources; same_bytes false: the same auditID and stage, written differently. */

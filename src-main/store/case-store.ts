@@ -34,6 +34,8 @@ export interface EventRow {
   ordinal: number;
   raw: Buffer;
   raw_sha256: string;
+  /** A document record's context (migration 0012): the bytes, and their SHA-256. */
+  context?: { bytes: Buffer; sha256: string };
   event: NormalizedEvent;
 }
 
@@ -198,6 +200,8 @@ export class CaseStore {
 export class WriteTransaction {
   /** The actor and principal names of the events written, for the `actor` lookup (migration 0008). */
   private readonly actors = new Set<string>();
+  /** Prepared on the first record that has a context (migration 0012). */
+  private contextStmts: { context: Database.Statement; link: Database.Statement } | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -219,7 +223,7 @@ export class WriteTransaction {
       this.actors.add(e.actor.id);
       if (e.actor.on_behalf_of) this.actors.add(e.actor.on_behalf_of);
     }
-    const result = this.insertEventStmt.run(
+    const inserted = this.insertEventStmt.run(
       row.source_id,
       row.position,
       row.locator ?? null,
@@ -248,7 +252,15 @@ export class WriteTransaction {
       e.stage?.name ?? null,
       e.stage?.time ?? null,
     );
-    return Number(result.lastInsertRowid);
+    if (row.context) {
+      this.contextStmts ??= {
+        context: this.db.prepare('INSERT OR IGNORE INTO record_context (sha256, bytes) VALUES (?, ?)'),
+        link: this.db.prepare('INSERT INTO event_context (event_id, context_sha256) VALUES (?, ?)'),
+      };
+      this.contextStmts.context.run(row.context.sha256, row.context.bytes);
+      this.contextStmts.link.run(inserted.lastInsertRowid, row.context.sha256);
+    }
+    return Number(inserted.lastInsertRowid);
   }
 
   /** Adds a source's Kubernetes objects to the case's identity table (derived, with the evidence). */

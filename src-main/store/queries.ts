@@ -317,6 +317,8 @@ export function eventHistogram(
 export interface FoundEvent {
   event: EventJson;
   raw: Buffer;
+  /** A document record's context (migration 0012), when it has one. */
+  context?: { bytes: Buffer; sha256: string };
   source_name: string;
   /** For a stage of an audited API call: the call's auditID, its latest stage and every stage in the case. */
   api_call?: { audit_id: string; latest_id: number; stages: CallStage[] };
@@ -331,9 +333,13 @@ export function getEvent(store: CaseStore, id: number, verdictOf?: VerdictOf): F
     .get(id) as EventDbRow | undefined;
   if (!row) return undefined;
   const call = apiCallOf(store, id);
+  const context = store.db
+    .prepare('SELECT c.sha256, c.bytes FROM event_context ec JOIN record_context c ON c.sha256 = ec.context_sha256 WHERE ec.event_id = ?')
+    .get(id) as { sha256: string; bytes: Buffer } | undefined;
   return {
     event: toEventJson(row, verdictOf),
     raw: row.raw,
+    ...(context ? { context } : {}),
     source_name: row.source_name,
     ...(call ? { api_call: call } : {}),
     duplicates: duplicatesOf(store, id),

@@ -76,9 +76,9 @@ describe('causa sample and verify', () => {
     expect(verdict.intact).toBe(true);
     expect(verdict.problems).toEqual([]);
     expect(verdict.sources.length).toBeGreaterThan(0);
-    // Record streams are chained and intact; the listings and the OTLP document are sealed whole (their file's hash checked).
-    const streams = new Set(['k8s-audit', 'k8s-events', 'mcp-jsonrpc']);
-    expect(verdict.sources.every((s) => s.verdict === (streams.has(s.type) ? 'intact' : 'sealed_whole'))).toBe(true);
+    // Record streams are chained and intact; the listings and the OTLP document are sealed value by value, intact too.
+    expect(verdict.sources.map((s) => s.type).sort()).toEqual(['k8s-audit', 'k8s-events', 'k8s-resources', 'k8s-resources', 'mcp-jsonrpc', 'otlp-json']);
+    expect(verdict.sources.every((s) => s.verdict === 'intact')).toBe(true);
     expect(verdict.sources[0]).toMatchObject({ path: 'sources/k8s-audit/audit.jsonl', type: 'k8s-audit', records: SAMPLE_RECORDS });
     expect(verdict.signature).toEqual({ status: 'valid', fingerprint: SAMPLE_FINGERPRINT, trusted: true });
   });

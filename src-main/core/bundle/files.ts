@@ -77,8 +77,20 @@ export async function openBundleFiles(location: string): Promise<BundleFiles> {
     };
   }
   if (!info.isFile()) throw new BundleError(`${location}: not a bundle (neither a folder nor a .zip file)`);
-  const data = await readFile(location);
-  if (!data.subarray(0, 4).equals(ZIP_MAGIC)) throw new BundleError(`${location}: not a bundle (not a folder and not a zip file)`);
+  return bundleFilesFromZip(location, await readFile(location));
+}
+
+/** Whether bytes start like a zip file (a local file header). */
+export function looksLikeZip(data: Uint8Array): boolean {
+  return data.byteLength >= 4 && Buffer.from(data.buffer, data.byteOffset, 4).equals(ZIP_MAGIC);
+}
+
+/**
+ * A `.zip` bundle already in memory (a file dropped on the window): the same checks as one read from disk.
+ * `location` only names it in messages and in the case.
+ */
+export function bundleFilesFromZip(location: string, data: Buffer): BundleFiles {
+  if (!looksLikeZip(data)) throw new BundleError(`${location}: not a bundle (not a folder and not a zip file)`);
   let zip;
   try {
     zip = readZipStrictly(data);
@@ -103,6 +115,29 @@ export async function openBundleFiles(location: string): Promise<BundleFiles> {
       const entry = zip.entries.get(path);
       if (!entry || !files.includes(path)) throw new BundleError(`${location}: the zip entry ${path} cannot be read`);
       return entry;
+    },
+  };
+}
+
+/**
+ * A bundle folder rebuilt in memory from its files and their paths relative to the folder (a folder
+ * dropped on the window). The paths come from outside: each must be a safe relative path, the same rule as
+ * zip entries, and nothing is ever written to disk from them.
+ */
+export function bundleFilesFromMemory(location: string, contents: ReadonlyMap<string, Buffer>): BundleFiles {
+  for (const path of contents.keys()) {
+    if (!isSafeBundlePath(path)) throw new BundleError(`${location}: "${path}" would point outside the bundle; refused`);
+  }
+  const files = [...contents.keys()].sort();
+  if (!files.includes(MANIFEST_FILE)) throw new BundleError(`${location}: not a bundle (no ${MANIFEST_FILE} at its root)`);
+  return {
+    location,
+    form: 'folder',
+    list: () => files,
+    read: async (path) => {
+      const data = contents.get(path);
+      if (!data) throw new BundleError(`${location}: no file ${path} in the bundle`);
+      return data;
     },
   };
 }

@@ -9,7 +9,7 @@ import type { Line } from './lines';
  * is not a whole line, its exact bytes, and the events derived from it — or why it could not be read.
  */
 export type ParsedRecord =
-  | { ok: true; position: number; line?: number; locator?: string; raw: Buffer; events: NormalizedEvent[] }
+  | { ok: true; position: number; line?: number; locator?: string; raw: Buffer; context?: Buffer; events: NormalizedEvent[] }
   | { ok: false; position: number; line?: number; locator?: string; reason: string; fatal?: boolean };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

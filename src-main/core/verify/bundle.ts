@@ -4,8 +4,9 @@
 // the RFC 3161 timestamp token over the same bytes.
 import { createHash } from 'node:crypto';
 import { BundleError, type BundleFiles } from '../bundle/files';
+import { documentElements, elementLeaves } from '../bundle/elements';
 import { CHAIN_START, chainStep, leafHash, merkleRoot } from '../bundle/hashing';
-import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type SourceEntry } from '../bundle/manifest';
+import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type ElementsInfo, type SourceEntry } from '../bundle/manifest';
 import { decompressed, isGzip, splitRecords } from '../bundle/records';
 import { checkSignature, SignatureFile } from '../bundle/signing';
 import { verifyTimestampToken, type TimestampStatus } from './timestamp';
@@ -164,6 +165,7 @@ async function verifySource(
 ): Promise<SourceVerdict> {
   const base = { path: entry.path, type: entry.type };
   if (!present.has(entry.path)) return { ...base, verdict: 'broken', reason: 'source file missing' };
+  if (!entry.chain && entry.elements) return verifyElements(files, entry as SourceEntry & { elements: ElementsInfo }, present, problems);
   // Whether the whole file matches is decided with the other files below.
   if (!entry.chain) return { ...base, verdict: 'sealed_whole', reason: SEALED_WHOLE };
   const chain = entry.chain;
@@ -218,6 +220,44 @@ async function verifySource(
   return { ...base, verdict: 'broken', records: found.length, first_bad_position: located.position, nature: located.nature, reason };
 }
 
+/**
+ * A document sealed value by value (format 1.1): the values the manifest's patterns select are found
+ * again, each leaf compared with the sealed one, and the sealed leaves with the Merkle root. Intact here
+ * means every sealed value is there, byte for byte, at its path; the signature decides intact or unsigned.
+ */
+async function verifyElements(
+  files: BundleFiles,
+  entry: SourceEntry & { elements: ElementsInfo },
+  present: Set<string>,
+  problems: Problem[],
+): Promise<SourceVerdict> {
+  const base = { path: entry.path, type: entry.type };
+  const elements = entry.elements;
+  const fail = (reason: string, extra: Partial<SourceVerdict> = {}): SourceVerdict => {
+    problems.push({ item: entry.path, reason, ...(extra.first_bad_position !== undefined ? { position: extra.first_bad_position, nature: extra.nature } : {}) });
+    return { ...base, verdict: 'broken', ...extra, reason };
+  };
+  if (!present.has(elements.leaves.path)) return fail(`the per-value hashes are missing (${elements.leaves.path})`);
+  const sealed = (await files.read(elements.leaves.path)).toString('utf8').split('\n').filter((line) => line !== '');
+  if (merkleRoot(sealed.map((hex) => Buffer.from(hex, 'hex'))).toString('hex') !== elements.merkle_root || sealed.length !== elements.records) {
+    return fail(`the per-value hashes do not hash to the manifest's Merkle root (${elements.leaves.path})`);
+  }
+  let values;
+  try {
+    values = documentElements(decompressed(await files.read(entry.path)), elements.patterns);
+  } catch (error) {
+    return fail(`the document cannot be read value by value: ${(error as Error).message}`);
+  }
+  const found = elementLeaves(values).map((leaf) => leaf.toString('hex'));
+  const located = locateBreak(sealed, found);
+  if (!located) return { ...base, verdict: 'intact', records: found.length };
+  // The values count records and their context together, so no record position is given: every record
+  // of a document that changed is reported broken, and the reason names the first value that differs.
+  const where = values[located.position - 1]?.locator ?? 'after the last value';
+  const nature = located.nature === 'truncated' || located.nature === 'appended' ? located.nature : 'modified';
+  return fail(`value ${located.position} of the document (${where}) differs from the sealed one: ${NATURE_TEXT[nature]}`, { records: found.length });
+}
+
 export interface VerifyOptions {
   /** Fingerprints (SHA-256 of SPKI DER, hex) of the keys the analyst trusts. */
   trustedKeys: ReadonlySet<string>;
@@ -266,6 +306,7 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
   for (const source of manifest.sources) {
     listed.set(source.path, source);
     if (source.chain) listed.set(source.chain.leaves.path, source.chain.leaves);
+    if (source.elements) listed.set(source.elements.leaves.path, source.elements.leaves);
   }
   for (const blob of manifest.blobs) listed.set(blob.path, blob);
   const manifestSigned = await hasValidSignature(files, present, manifestJson);

@@ -90,7 +90,7 @@ describe('dispatch', () => {
     ['importFiles', {}],
     ['importFiles', { files: [] }],
     ['importFiles', { files: [{ name: '', data_base64: '' }] }],
-    ['importFiles', { files: [{ name: 'x'.repeat(256), data_base64: '' }] }],
+    ['importFiles', { files: [{ name: 'x'.repeat(1025), data_base64: '' }] }],
     ['importFiles', { files: [{ path: '/etc/passwd' }] }],
     ['importFiles', { files: Array.from({ length: 101 }, (_, i) => ({ name: `f${i}`, data_base64: '' })) }],
     ['caseInfo', 'a string'],

@@ -75,6 +75,23 @@ function RawRecord({ raw }: { raw: string }) {
   );
 }
 
+/** What a document record is read with (an OTLP span's resource and scope), kept beside its own bytes. */
+function RecordContext({ context }: { context: { text: string; sha256: string } }) {
+  return (
+    <section className="raw">
+      <header>
+        <h3>Context</h3>
+      </header>
+      <p className="hint">
+        The values around this record in its document, by JSON path, exact bytes (sha256 <code className="hash">{context.sha256}</code>).
+      </p>
+      <pre data-testid="raw-context" className="exact">
+        {context.text}
+      </pre>
+    </section>
+  );
+}
+
 export function Inspector() {
   const detail = useSelection((s) => s.detail);
   const selectedId = useSelection((s) => s.selectedId);
@@ -94,6 +111,7 @@ export function Inspector() {
           <NormalizedFields event={detail.event} sourceName={detail.source_name} />
           <RelatedRecords detail={detail} />
           <RawRecord raw={detail.raw} />
+          {detail.context && <RecordContext context={detail.context} />}
         </>
       )}
     </aside>
