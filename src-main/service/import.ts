@@ -5,17 +5,20 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { isBundlePath, openBundleFiles } from '../core/bundle/files';
-import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
+import { bundleFilesFromMemory, bundleFilesFromZip, isBundlePath, looksLikeZip, openBundleFiles, type BundleFiles } from '../core/bundle/files';
+import { isSafeBundlePath, Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
+import { OBJECT_FORMATS } from '../core/ingest/k8s-objects';
 import { bufferContent, detectContent, findFormat, FORMATS, openContent, parseSourceBatches, streamContent, type Detected } from '../core/ingest';
 import { resolveLimits, type Limits } from '../core/limits';
-import type { FileImport, ImportReport } from '../shared/contract';
+import type { FileImport, ImportIntegrity, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { listImportErrors, listSources } from '../store/queries';
 import { LEDGER_FORMAT, verifyLedgerSource } from './ledger-verification';
 import { contentSizeOf, contentSizeOfFile, counted, ImportCancelled, ImportMonitor } from './import-monitor';
+import { verdictPasses, type BundleVerdict } from '../core/verify/bundle';
+import { ObjectCollector } from './objects';
 import { verifyImportedBundle } from './verification';
 
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
@@ -39,6 +42,8 @@ export interface ImportOptions {
   format?: string;
   /** The limits of this import (core/limits.ts); the defaults and the environment otherwise. */
   limits?: Limits;
+  /** An unsigned bundle fails its check even when no key is trusted (`--require-signature`). */
+  requireSignature?: boolean;
 }
 
 /** The format names a user may give, for validating `--format` before anything is read. */
@@ -155,6 +160,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     if (errors.length < LISTED_ERRORS_PER_FILE) errors.push({ file: file.name, line, ...(path ? { path } : {}), reason });
   };
   let sourceId: number | undefined;
+  const objects = OBJECT_FORMATS.has(format) ? new ObjectCollector(format) : undefined;
   await store.write(async (tx) => {
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
@@ -165,7 +171,8 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
           lastPosition = record.position;
           if (record.ok) {
             const rawSha256 = sha256Hex(record.raw);
-            record.events.forEach((event, ordinal) =>
+            const context = record.context ? { bytes: record.context, sha256: sha256Hex(record.context) } : undefined;
+            const ids = record.events.map((event, ordinal) =>
               tx.addEvent({
                 source_id: sourceId!,
                 position: record.position,
@@ -173,9 +180,11 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
                 ordinal,
                 raw: record.raw,
                 raw_sha256: rawSha256,
+                ...(context ? { context } : {}),
                 event,
               }),
             );
+            objects?.add(record.raw, record.events[0], ids[0]);
             events += record.events.length;
             monitor.addEvents(record.events.length);
           } else {
@@ -193,6 +202,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
       noteError(lastPosition + 1, reason);
     }
     if (events > 0) tx.groupApiCalls(sourceId);
+    if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     return { commit: events > 0, value: undefined };
   }, monitor.writerWait);
@@ -209,16 +219,55 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
 }
 
 /**
- * Imports a bundle's sources, and records the bundle (its manifest and signature as read) and which source
- * came from which bundle path. Whether the bundle is intact is `causa verify`'s question, asked separately.
+ * What an import says about a bundle that failed its check: its status, the sources at fault and how many
+ * of their records the case now holds (from the first bad record on, for a located break), every problem.
  */
-async function importBundle(store: CaseStore, location: string, monitor: ImportMonitor, limits: Limits): Promise<FileImport[]> {
+function integrityOf(location: string, verdict: BundleVerdict, imported: Map<string, number>): ImportIntegrity | undefined {
+  if (verdictPasses(verdict)) return undefined;
+  const atFault = verdict.sources.filter((s) => (verdict.status === 'broken' ? s.verdict === 'broken' : s.verdict !== 'unverifiable'));
+  const sources = atFault.map((s) => {
+    const held = imported.get(s.path) ?? 0;
+    const records = s.first_bad_position !== undefined ? Math.max(0, held - s.first_bad_position + 1) : held;
+    return { path: s.path, verdict: s.verdict, records };
+  });
+  return {
+    bundle: location,
+    status: verdict.status,
+    sources,
+    records: sources.reduce((n, s) => n + s.records, 0),
+    problems: verdict.problems.map((p) => ({ item: p.item, reason: p.reason })),
+    ...(verdict.status === 'untrusted' && verdict.signature.fingerprint ? { fingerprint: verdict.signature.fingerprint } : {}),
+  };
+}
+
+/** Opens the bundle at a path (a folder or a .zip) and imports it as importBundle does. */
+async function importBundleAt(
+  store: CaseStore,
+  location: string,
+  monitor: ImportMonitor,
+  options: ImportOptions,
+): Promise<{ files: FileImport[]; integrity?: ImportIntegrity }> {
   let files;
   try {
-    files = await openBundleFiles(location, limits);
+    files = await openBundleFiles(location, options.limits);
   } catch (error) {
     throw new ServiceError('invalid_input', (error as Error).message);
   }
+  return importBundle(store, files, monitor, options);
+}
+
+/**
+ * Imports an opened bundle, wherever its files are (on disk, or dropped on the window and held in memory),
+ * and verifies it: a bundle that fails is named in the import's report.
+ */
+async function importBundle(
+  store: CaseStore,
+  files: BundleFiles,
+  monitor: ImportMonitor,
+  options: ImportOptions,
+): Promise<{ files: FileImport[]; integrity?: ImportIntegrity }> {
+  const location = files.location;
+  const limits = options.limits ?? resolveLimits();
   const manifestBytes = await files.read(MANIFEST_FILE);
   let manifest: Manifest;
   try {
@@ -237,6 +286,7 @@ async function importBundle(store: CaseStore, location: string, monitor: ImportM
   });
   const bundleName = basename(location.replace(/[\\/]+$/, ''));
   const results: FileImport[] = [];
+  const imported = new Map<string, number>();
   monitor.expect(manifest.sources.length, manifest.sources.reduce((n, entry) => n + entry.size, 0));
   for (const entry of manifest.sources) {
     if (!files.list().includes(entry.path)) {
@@ -266,18 +316,21 @@ async function importBundle(store: CaseStore, location: string, monitor: ImportM
       monitor,
     );
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
+    if (result.status === 'imported' || result.status === 'already_imported') imported.set(entry.path, result.events);
     results.push(result);
   }
-  await verifyImportedBundle(store, files, bundleId, limits);
-  return results;
+  const verdict = await verifyImportedBundle(store, files, bundleId, { ...options, limits });
+  const integrity = integrityOf(bundleName, verdict, imported);
+  return { files: results, ...(integrity ? { integrity } : {}) };
 }
 
-function summarize(files: FileImport[]): ImportReport {
+function summarize(files: FileImport[], integrity: ImportIntegrity[] = []): ImportReport {
   const cancelled = files.some((f) => f.status === 'cancelled');
   return {
     files,
     events: files.reduce((n, f) => n + (f.status === 'imported' ? f.events : 0), 0),
     errors: files.reduce((n, f) => n + f.errors.length + f.more_errors, 0),
+    ...(integrity.length > 0 ? { integrity } : {}),
     ...(cancelled ? { cancelled } : {}),
   };
 }
@@ -333,10 +386,14 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
   try {
     await waitForCase(store, monitor);
     const results: FileImport[] = [];
+    const integrity: ImportIntegrity[] = [];
     const loose: string[] = [];
     for (const path of paths) {
-      if (await isBundlePath(path)) results.push(...(await importBundle(store, path, monitor, limits)));
-      else loose.push(path);
+      if (await isBundlePath(path)) {
+        const bundle = await importBundleAt(store, path, monitor, { ...options, limits });
+        results.push(...bundle.files);
+        if (bundle.integrity) integrity.push(bundle.integrity);
+      } else loose.push(path);
     }
     // A folder that holds the case file itself (`causa import . --case ./incident.causa`): the case, its
     // WAL and shared-memory files are not evidence.
@@ -363,18 +420,83 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
       const evidence: EvidenceFile = { name: file.name, ...hashed, contentSize: file.contentSize, open: () => openContent(file.path, limits), limits, ...(options.format ? { format: options.format } : {}) };
       results.push(await importOne(store, evidence, monitor));
     }
-    return summarize(results);
+    return summarize(results, integrity);
   } finally {
     monitor.finish();
   }
 }
 
-export async function importBuffers(store: CaseStore, files: { name: string; data: Buffer }[], monitor = unwatched(), limits = resolveLimits()): Promise<ImportReport> {
-  monitor.start(files.length, files.reduce((n, f) => n + contentSizeOf(f.data), 0));
+/** A file dropped on the window: its name is a path relative to what was dropped ("x.log", "bundle/sources/a.jsonl"). */
+export interface UploadedEvidence {
+  name: string;
+  data: Buffer;
+}
+
+/**
+ * What the dropped files are, in drop order: bundles (a `.zip` bundle, or the files of a folder holding a
+ * manifest.json at its root, rebuilt in memory) and loose files. Names come from the renderer and are
+ * untrusted: each must be a relative path with no "..", "." or empty part, no backslash, drive letter or
+ * NUL, or the whole drop is refused before anything is read. A name only ever labels and groups bytes;
+ * nothing is read from or written to a path it names.
+ */
+export async function groupUploads(files: UploadedEvidence[], limits: Limits = resolveLimits()): Promise<({ bundle: BundleFiles } | { loose: UploadedEvidence })[]> {
+  for (const file of files) {
+    if (!isSafeBundlePath(file.name)) {
+      throw new ServiceError('invalid_input', `"${file.name}": a dropped file's name must be a relative path inside what was dropped; refused`);
+    }
+  }
+  const folders = new Map<string, Map<string, Buffer>>();
+  for (const file of files) {
+    const slash = file.name.indexOf('/');
+    if (slash === -1) continue;
+    const folder = file.name.slice(0, slash);
+    const inside = folders.get(folder) ?? new Map<string, Buffer>();
+    if (inside.has(file.name.slice(slash + 1))) throw new ServiceError('invalid_input', `"${file.name}": dropped twice`);
+    inside.set(file.name.slice(slash + 1), file.data);
+    folders.set(folder, inside);
+  }
+  const bundleFolders = new Set([...folders].filter(([, inside]) => inside.has(MANIFEST_FILE)).map(([folder]) => folder));
+  const out: ({ bundle: BundleFiles } | { loose: UploadedEvidence })[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const folder = file.name.includes('/') ? file.name.slice(0, file.name.indexOf('/')) : undefined;
+    try {
+      if (folder !== undefined && bundleFolders.has(folder)) {
+        if (!seen.has(folder)) out.push({ bundle: bundleFilesFromMemory(folder, folders.get(folder)!) });
+        seen.add(folder);
+      } else if (file.name.toLowerCase().endsWith('.zip') && looksLikeZip(file.data)) {
+        // Exactly what `causa import x.zip` does: a zip is read as a bundle, or refused as not one.
+        out.push({ bundle: await bundleFilesFromZip(file.name, file.data, limits) });
+      } else {
+        out.push({ loose: file });
+      }
+    } catch (error) {
+      throw new ServiceError('invalid_input', (error as Error).message);
+    }
+  }
+  return out;
+}
+
+/**
+ * Imports files dropped on the window: a dropped bundle (`.zip` or folder) is imported and verified as
+ * `causa import` does it, and its verdict recorded; other files are imported as loose evidence.
+ */
+export async function importBuffers(store: CaseStore, files: UploadedEvidence[], monitor = unwatched(), limits = resolveLimits()): Promise<ImportReport> {
+  const groups = await groupUploads(files, limits);
+  const loose = groups.flatMap((group) => ('loose' in group ? [group.loose] : []));
+  monitor.start(loose.length, loose.reduce((n, f) => n + contentSizeOf(f.data), 0));
   try {
     await waitForCase(store, monitor);
     const results: FileImport[] = [];
-    for (const file of files) {
+    const integrity: ImportIntegrity[] = [];
+    for (const group of groups) {
+      if ('bundle' in group) {
+        const bundle = await importBundle(store, group.bundle, monitor, { limits });
+        results.push(...bundle.files);
+        if (bundle.integrity) integrity.push(bundle.integrity);
+        continue;
+      }
+      const file = group.loose;
       const evidence: EvidenceFile = {
         name: file.name,
         sha256: sha256Hex(file.data),
@@ -385,7 +507,7 @@ export async function importBuffers(store: CaseStore, files: { name: string; dat
       };
       results.push(await importOne(store, evidence, monitor));
     }
-    return summarize(results);
+    return summarize(results, integrity);
   } finally {
     monitor.finish();
   }

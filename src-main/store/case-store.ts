@@ -4,9 +4,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
+import type { KindMapping, NameDeletion } from '../shared/objects';
 import { formatNanos } from '../shared/time';
 import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
+import { recordObjects, type FoldedObject } from './objects';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
 const APPLICATION_ID = 0x43415553;
@@ -41,6 +43,8 @@ export interface EventRow {
   ordinal: number;
   raw: Buffer;
   raw_sha256: string;
+  /** A document record's context (migration 0012): the bytes, and their SHA-256. */
+  context?: { bytes: Buffer; sha256: string };
   event: NormalizedEvent;
 }
 
@@ -256,6 +260,8 @@ export interface WriterWait {
 export class WriteTransaction {
   /** The actor and principal names of the events written, for the `actor` lookup (migration 0008). */
   private readonly actors = new Set<string>();
+  /** Prepared on the first record that has a context (migration 0012). */
+  private contextStmts: { context: Database.Statement; link: Database.Statement } | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -270,13 +276,14 @@ export class WriteTransaction {
     return Number(result.lastInsertRowid);
   }
 
-  addEvent(row: EventRow): void {
+  /** Writes one event row; its id. */
+  addEvent(row: EventRow): number {
     const e = row.event;
     if (e.actor) {
       this.actors.add(e.actor.id);
       if (e.actor.on_behalf_of) this.actors.add(e.actor.on_behalf_of);
     }
-    this.insertEventStmt.run(
+    const inserted = this.insertEventStmt.run(
       row.source_id,
       row.position,
       row.locator ?? null,
@@ -305,6 +312,20 @@ export class WriteTransaction {
       e.stage?.name ?? null,
       e.stage?.time ?? null,
     );
+    if (row.context) {
+      this.contextStmts ??= {
+        context: this.db.prepare('INSERT OR IGNORE INTO record_context (sha256, bytes) VALUES (?, ?)'),
+        link: this.db.prepare('INSERT INTO event_context (event_id, context_sha256) VALUES (?, ?)'),
+      };
+      this.contextStmts.context.run(row.context.sha256, row.context.bytes);
+      this.contextStmts.link.run(inserted.lastInsertRowid, row.context.sha256);
+    }
+    return Number(inserted.lastInsertRowid);
+  }
+
+  /** Adds a source's Kubernetes objects to the case's identity table (derived, with the evidence). */
+  recordObjects(objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>, deletions: Iterable<NameDeletion>): void {
+    recordObjects(this.db, objects, kinds, deletions);
   }
 
   /** Adds the names seen to the case's actor list, inside the transaction that wrote their events. */

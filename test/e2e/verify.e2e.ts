@@ -51,7 +51,7 @@ describe('re-verifying a large case in the workbench', () => {
     expect(seen.some((s) => s.now > 0 && s.now < total), 'a value short of the total, shown while the run went on').toBe(true);
     expect(seen.every((s) => s.max === total)).toBe(true);
     expect(seen.map((s) => s.now)).toEqual([...seen.map((s) => s.now)].sort((a, b) => a - b));
-    expect(await panel.getByTestId('verify-last').textContent()).toBe(`Re-checked ${total.toLocaleString('en')} of ${total.toLocaleString('en')} records in 3 sources.`);
+    expect(await panel.getByTestId('verify-last').textContent()).toBe(`Re-checked ${total.toLocaleString('en')} of ${total.toLocaleString('en')} records in 6 sources.`); // 3 chained streams, 2 listings and the trace sealed value by value
     const verdict = panel.getByTestId('bundle-verdict');
     await expect.poll(async () => verdict.textContent()).toContain('records re-checked');
     expect(await verdict.textContent()).toMatch(/^Intact/);
@@ -68,7 +68,7 @@ describe('re-verifying a large case in the workbench', () => {
       RUN.timeout,
     );
     // The first answer may come before the first source is named.
-    expect(shown).toMatch(/^(inc-0047-large · )?([\w-]+\/[\w-]+\.jsonl · )?source \d of 3 · [\d,]+ of [\d,]+ records$/);
+    expect(shown).toMatch(/^(inc-0047-large · )?([\w-]+\/[\w-]+\.jsonl? · )?source \d of 6 · [\d,]+ of [\d,]+ records$/);
     // On an idle machine the whole run can end before the click reaches the main side; then the run was
     // recorded, as it should be. (test/unit/service/verify-progress.test.ts cancels deterministically.)
     await page.waitForSelector('[data-testid=verify-cancelled], [data-testid=verify-last], [data-testid=verification-panel] .error', RUN);

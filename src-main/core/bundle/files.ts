@@ -8,7 +8,9 @@ import { dirname, join, relative, sep } from 'node:path';
 import { zipSync } from 'fflate';
 import { DEFAULT_LIMITS, formatBytes, LimitError, MAX_METADATA_BYTES, type Limits } from '../limits';
 import { isSafeBundlePath, MANIFEST_FILE } from './manifest';
-import { readZipDirectory, streamZipEntry, type ZipEntry } from './zip-read';
+import { readZipArchive, streamZipEntry, type ArchiveFinding, type ZipArchive } from './zip-read';
+
+export type { ArchiveFinding };
 
 export class BundleError extends Error {}
 
@@ -22,6 +24,11 @@ export interface BundleFiles {
   read(path: string): Promise<Buffer>;
   /** A file as a stream, a zip entry inflated as it is read under the limits: sources of any size. */
   stream(path: string): AsyncIterable<Buffer>;
+  /**
+   * What the container itself gets wrong without stopping it from being read (a zip's duplicate names,
+   * its central directory and local headers disagreeing, hidden bytes): problems of the bundle.
+   */
+  readonly findings?: readonly ArchiveFinding[];
 }
 
 /** Collects a stream whole, refusing it once it passes `max` bytes (`what` names it). */
@@ -100,33 +107,88 @@ export async function openBundleFiles(location: string, limits: Limits = DEFAULT
   } finally {
     await handle.close();
   }
-  if (!magic.equals(ZIP_MAGIC)) throw new BundleError(`${location}: not a bundle (not a folder and not a zip file)`);
-  // The central directory is read, not the archive: each entry is inflated when it is read, as a stream.
-  let directory: ZipEntry[];
+  // The archive is never read whole: its directory is, and each entry is inflated when read, as a stream.
+  return zipBundleFiles(location, location, magic, limits);
+}
+
+/** Whether bytes start like a zip file (a local file header). */
+export function looksLikeZip(data: Uint8Array): boolean {
+  return data.byteLength >= 4 && Buffer.from(data.buffer, data.byteOffset, 4).equals(ZIP_MAGIC);
+}
+
+/**
+ * A `.zip` bundle already in memory (a file dropped on the window): the same reader and the same checks as
+ * one read from disk. `location` only names it in messages and in the case.
+ */
+export async function bundleFilesFromZip(location: string, data: Buffer, limits: Limits = DEFAULT_LIMITS): Promise<BundleFiles> {
+  return zipBundleFiles(location, data, data.subarray(0, 4), limits);
+}
+
+async function zipBundleFiles(location: string, input: string | Buffer, magic: Buffer, limits: Limits): Promise<BundleFiles> {
+  if (!looksLikeZip(magic)) throw new BundleError(`${location}: not a bundle (not a folder and not a zip file)`);
+  let zip: ZipArchive;
   try {
-    directory = await readZipDirectory(location);
+    zip = await readZipArchive(input, limits);
   } catch (error) {
     throw new BundleError(`${location}: not a readable zip file (${(error as Error).message})`);
   }
-  const entries = new Map<string, ZipEntry>();
-  for (const entry of directory) {
-    if (entry.name.endsWith('/')) continue; // a folder entry
-    if (!isSafeBundlePath(entry.name)) throw new BundleError(`${location}: zip entry "${entry.name}" would point outside the bundle; refused`);
-    entries.set(entry.name, entry);
+  const files: string[] = [];
+  for (const name of zip.entries.keys()) {
+    if (name.endsWith('/')) continue; // a folder entry
+    if (!isSafeBundlePath(name)) throw new BundleError(`${location}: zip entry "${name}" would point outside the bundle; refused`);
+    files.push(name);
   }
-  const files = [...entries.keys()].sort();
+  files.sort();
   if (!files.includes(MANIFEST_FILE)) throw new BundleError(`${location}: not a bundle (no ${MANIFEST_FILE} at the zip's root)`);
-  const entryOf = (path: string): ZipEntry => {
-    const entry = entries.get(path);
-    if (!entry) throw new BundleError(`${location}: no file ${path} in the bundle`);
+  // An entry whose data could not be read stays listed: reading it fails, and the finding says why.
+  const entryOf = (path: string) => {
+    const entry = zip.entries.get(path);
+    if (!entry || !files.includes(path)) throw new BundleError(`${location}: no file ${path} in the bundle`);
+    if (zip.unreadable.has(path)) throw new BundleError(`${location}: the zip entry ${path} cannot be read`);
     return entry;
   };
+  const stream = (path: string) => streamZipEntry(zip.source, entryOf(path), limits, `zip entry ${path}`);
   return {
     location,
     form: 'zip',
     list: () => files,
-    read: async (path) => collectBounded(streamZipEntry(location, entryOf(path), limits, `zip entry ${path}`), MAX_METADATA_BYTES, path),
-    stream: (path) => streamZipEntry(location, entryOf(path), limits, `zip entry ${path}`),
+    findings: zip.findings,
+    read: async (path) => collectBounded(stream(path), MAX_METADATA_BYTES, path),
+    stream,
+  };
+}
+
+/**
+ * A bundle folder rebuilt in memory from its files and their paths relative to the folder (a folder
+ * dropped on the window). The paths come from outside: each must be a safe relative path, the same rule as
+ * zip entries, and nothing is ever written to disk from them.
+ */
+export function bundleFilesFromMemory(location: string, contents: ReadonlyMap<string, Buffer>): BundleFiles {
+  for (const path of contents.keys()) {
+    if (!isSafeBundlePath(path)) throw new BundleError(`${location}: "${path}" would point outside the bundle; refused`);
+  }
+  const files = [...contents.keys()].sort();
+  if (!files.includes(MANIFEST_FILE)) throw new BundleError(`${location}: not a bundle (no ${MANIFEST_FILE} at its root)`);
+  const fileOf = (path: string): Buffer => {
+    const data = contents.get(path);
+    if (!data) throw new BundleError(`${location}: no file ${path} in the bundle`);
+    return data;
+  };
+  return {
+    location,
+    form: 'folder',
+    list: () => files,
+    read: async (path) => {
+      const data = fileOf(path);
+      if (data.length > MAX_METADATA_BYTES) throw new LimitError(`${path} is larger than ${formatBytes(MAX_METADATA_BYTES)}, too large to read whole`);
+      return data;
+    },
+    stream: (path) => {
+      const data = fileOf(path);
+      return (async function* () {
+        for (let at = 0; at < data.length; at += 1 << 20) yield data.subarray(at, at + (1 << 20));
+      })();
+    },
   };
 }
 

@@ -1,8 +1,11 @@
 // The ingest layer's entry: which formats exist, how a source's format and layout are detected from its
 // content (or named by the user), and how its bytes become parsed records.
-import { readerFor, type RecordFormat } from './format';
-import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
+import { readerFor, type DocumentContext, type RecordFormat } from './format';
+import { formatJsonPath, JsonSyntaxError, matchesAny, scanJsonDocument, type DocumentElement, type PathPattern } from './json-document';
 import { oversizedReason, parseJsonLineBatches, type ParsedRecord } from './json-lines';
+import { aksDiagnostics } from './aks-diagnostics';
+import { eksCloudWatch } from './eks-cloudwatch';
+import { gkeCloudLogging } from './gke-cloud-logging';
 import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
 import { k8sEvents } from './k8s-events';
@@ -12,6 +15,7 @@ import { langfuseTrace } from './langfuse-trace';
 import { readLineBatches } from './lines';
 import { mcpJsonRpc } from './mcp-jsonrpc';
 import { openaiChat } from './openai-chat';
+import { holdsNodePrefixedAudit, openshiftNodeLogs } from './openshift-node-logs';
 import { otlpJson } from './otlp-json';
 import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe';
 import { DEFAULT_LIMITS, type Limits } from '../limits';
@@ -20,10 +24,16 @@ import { DEFAULT_LIMITS, type Limits } from '../limits';
  * Every format Causa reads. Detection tries them in this order, so a more specific format comes first:
  * audit events and Kubernetes Events are both `kind: Event` (the audit one has an auditID), and an Event
  * is also a Kubernetes object, which k8s-resources would otherwise take. A chat message is the loosest
- * shape (any object with a role), so openai-chat comes last.
+ * shape (any object with a role), so openai-chat comes last. The cloud providers' audit wrappers come
+ * right after the bare audit event: an EKS CloudWatch event ({timestamp, message}) would otherwise pass
+ * for an MCP proxy log line.
  */
 export const FORMATS: readonly RecordFormat[] = [
   k8sAudit,
+  eksCloudWatch,
+  aksDiagnostics,
+  gkeCloudLogging,
+  openshiftNodeLogs,
   k8sEvents,
   hashLedger,
   kubernautAudit,
@@ -39,7 +49,7 @@ export function findFormat(name: string): RecordFormat | undefined {
 }
 
 /** How a source's records sit in it. */
-export type Layout = { kind: 'lines' } | { kind: 'document'; patterns: readonly PathPattern[]; probe?: DocumentProbe };
+export type Layout = { kind: 'lines' } | { kind: 'document'; patterns: readonly PathPattern[]; context?: DocumentContext; probe?: DocumentProbe };
 
 export interface Detected {
   format: RecordFormat;
@@ -62,7 +72,7 @@ function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
   if (document) {
     for (const format of formats) {
       const patterns = format.documentRecords?.(document);
-      if (patterns) return { ok: true, format, layout: { kind: 'document', patterns, probe: document } };
+      if (patterns) return { ok: true, format, layout: { kind: 'document', patterns, ...(format.documentContext ? { context: format.documentContext } : {}), probe: document } };
     }
   }
   return { ok: false, reason: 'not a format Causa reads' };
@@ -73,7 +83,11 @@ function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
  * named the format: the layout is still read from the content, and a mismatch is explained.
  */
 export function detectFormat(head: Buffer, only?: RecordFormat, complete?: boolean): Detection {
-  return detectProbe(probeHead(head, complete), only);
+  const probe = probeHead(head, complete);
+  if (only === openshiftNodeLogs || (!only && probe.shape !== 'document' && holdsNodePrefixedAudit(head))) {
+    return { ok: true, format: openshiftNodeLogs, layout: { kind: 'lines' } };
+  }
+  return detectProbe(probe, only);
 }
 
 function detectProbe(probe: Probe, only?: RecordFormat): Detection {
@@ -91,37 +105,98 @@ function detectProbe(probe: Probe, only?: RecordFormat): Detection {
   return { ok: false, reason: `not a ${only.title} document: ${found.reason}` };
 }
 
+/**
+ * A record's context as stored beside it: a JSON object whose keys are the context values' JSON paths
+ * (outermost first) and whose values are those values' exact bytes, `{"$.a[0].resource":<bytes>,…}`.
+ * It is valid JSON, hashes to one SHA-256, and `contextElements` (core/bundle/elements.ts) gives back
+ * each value's bytes.
+ */
+export function contextBytes(values: readonly { locator: string; bytes: Buffer }[]): Buffer | undefined {
+  if (values.length === 0) return undefined;
+  const parts: Buffer[] = [];
+  values.forEach((value, i) => {
+    parts.push(Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(value.locator)}:`, 'utf8'), value.bytes);
+  });
+  parts.push(Buffer.from('}', 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** Whether `prefix` is where `path` starts. */
+function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
+  return prefix.length <= path.length && prefix.every((part, i) => path[i] === part);
+}
+
 async function* parseDocument(
   content: AsyncIterable<Buffer>,
   format: RecordFormat,
-  patterns: readonly PathPattern[],
-  probe: DocumentProbe | undefined,
+  layout: Extract<Layout, { kind: 'document' }>,
   limits: Limits,
 ): AsyncGenerator<ParsedRecord> {
-  const read = readerFor(format, probe);
+  const read = readerFor(format, layout.probe);
+  const grouping = layout.context;
   let position = 0;
+  /** Context values seen in the open groups, and records waiting for their group to close. */
+  let contexts: { owner: (string | number)[]; locator: string; bytes: Buffer; value: unknown }[] = [];
+  let held: DocumentElement[] = [];
+  const readRecord = (element: DocumentElement): ParsedRecord => {
+    position += 1;
+    const locator = formatJsonPath(element.path);
+    if (element.oversized !== undefined) return { ok: false, position, line: element.line, locator, reason: oversizedReason(element.oversized, limits.maxRecordBytes) };
+    let value: unknown;
+    try {
+      value = JSON.parse(element.bytes.toString('utf8'));
+    } catch (error) {
+      return { ok: false, position, line: element.line, locator, reason: `invalid JSON: ${(error as Error).message}` };
+    }
+    const around = contexts.filter((c) => startsWith(element.path, c.owner)).sort((a, b) => a.owner.length - b.owner.length);
+    const context = contextBytes(around);
+    const at = { position, path: element.path, ...(around.length > 0 ? { context: Object.fromEntries(around.map((c) => [c.locator, c.value])) } : {}) };
+    const normalized = read(value, at);
+    if (normalized.ok) return { ok: true, position, line: element.line, locator, raw: element.bytes, ...(context ? { context } : {}), events: normalized.events };
+    return { ok: false, position, line: element.line, locator, reason: normalized.reason };
+  };
   try {
-    for await (const element of scanJsonDocument(content, patterns, limits)) {
-      position += 1;
-      const locator = formatJsonPath(element.path);
-      if (element.oversized !== undefined) {
-        yield { ok: false, position, line: element.line, locator, reason: oversizedReason(element.oversized, limits.maxRecordBytes) };
+    const patterns = grouping ? [...layout.patterns, ...grouping.values] : layout.patterns;
+    for await (const element of scanJsonDocument(content, patterns, grouping?.group ?? [], limits)) {
+      if (element.closed) {
+        // A group is complete: its records are read with every context value it held.
+        const inside = held.filter((record) => startsWith(record.path, element.path));
+        held = held.filter((record) => !startsWith(record.path, element.path));
+        if (inside.length === 0) {
+          position += 1;
+          yield { ok: false, position, line: element.line, locator: formatJsonPath(element.path), reason: `no ${format.title} records in ${formatJsonPath(element.path)}` };
+        }
+        for (const record of inside) yield readRecord(record);
+        contexts = contexts.filter((c) => !startsWith(c.owner, element.path));
         continue;
       }
-      let value: unknown;
-      try {
-        value = JSON.parse(element.bytes.toString('utf8'));
-      } catch (error) {
-        yield { ok: false, position, line: element.line, locator, reason: `invalid JSON: ${(error as Error).message}` };
+      if (grouping && matchesAny(element.path, grouping.values)) {
+        if (element.oversized !== undefined) {
+          // A context value over the limit is not kept: the records of its group are read without it.
+          position += 1;
+          yield { ok: false, position, line: element.line, locator: formatJsonPath(element.path), reason: oversizedReason(element.oversized, limits.maxRecordBytes) };
+          continue;
+        }
+        let value: unknown;
+        try {
+          value = JSON.parse(element.bytes.toString('utf8'));
+        } catch (error) {
+          position += 1;
+          yield { ok: false, position, line: element.line, locator: formatJsonPath(element.path), reason: `invalid JSON: ${(error as Error).message}` };
+          continue;
+        }
+        contexts.push({ owner: element.path.slice(0, -1), locator: formatJsonPath(element.path), bytes: element.bytes, value });
         continue;
       }
-      const normalized = read(value, { position, path: element.path });
-      if (normalized.ok) yield { ok: true, position, line: element.line, locator, raw: element.bytes, events: normalized.events };
-      else yield { ok: false, position, line: element.line, locator, reason: normalized.reason };
+      const grouped = grouping && grouping.group.some((pattern) => element.path.length > pattern.length && matchesAny(element.path.slice(0, pattern.length), [pattern]));
+      if (grouped) held.push(element);
+      else yield readRecord(element);
     }
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    // The document breaks here: the records before the break are kept, the rest cannot be located.
+    // The document breaks here: the records before the break are kept (those whose group the break cut
+    // are read with the context seen so far), the rest cannot be located.
+    for (const record of held) yield readRecord(record);
     yield { ok: false, position: position + 1, line: error.line, reason: error.message, fatal: true };
   }
 }
@@ -140,7 +215,7 @@ export async function* parseSourceBatches(
     yield* parseJsonLineBatches(readLineBatches(content, limits.maxRecordBytes), detected.format, limits.maxRecordBytes);
     return;
   }
-  for await (const record of parseDocument(content, detected.format, detected.layout.patterns, detected.layout.probe, limits)) yield [record];
+  for await (const record of parseDocument(content, detected.format, detected.layout, limits)) yield [record];
 }
 
 /** A source's records one at a time. */

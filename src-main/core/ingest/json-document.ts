@@ -42,6 +42,12 @@ export interface DocumentElement {
   bytes: Buffer;
   /** Set when the value was larger than the maximum record size: its size; its bytes were not kept. */
   oversized?: number;
+  /**
+   * Set on a boundary mark rather than a value: the container at `path`, which a boundary pattern
+   * selects, has just closed (`bytes` is empty). Readers that hold records until their enclosing element
+   * is complete (OTLP spans and their resource) flush them here.
+   */
+  closed?: true;
 }
 
 /** What a scanner holds to: the largest value it keeps, and how deep a document may nest. */
@@ -79,6 +85,7 @@ const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const BOM = [0xef, 0xbb, 0xbf];
+const EMPTY = Buffer.alloc(0);
 
 /** The index of the next `"` or `\\` at or after `from`, or the chunk's length. */
 function nextSpecial(chunk: Buffer, from: number): number {
@@ -111,8 +118,14 @@ export class JsonElementScanner {
   private captureFrom = -1;
   private readonly limits: ScanLimits;
 
+  /**
+   * `patterns` select the values to capture; `boundaries` select containers whose end is reported (as an
+   * element with `closed` set and no bytes), without capturing them. `limits` bound a captured value's
+   * size and the document's nesting.
+   */
   constructor(
     private readonly patterns: readonly PathPattern[],
+    private readonly boundaries: readonly PathPattern[] = [],
     limits: Partial<ScanLimits> = {},
   ) {
     this.limits = { maxRecordBytes: limits.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes, maxNestingDepth: limits.maxNestingDepth ?? DEFAULT_LIMITS.maxNestingDepth };
@@ -319,6 +332,10 @@ export class JsonElementScanner {
 
   private closeContainer(chunk: Buffer, i: number, out: DocumentElement[]): void {
     this.afterComma = false;
+    if (!this.capture && this.boundaries.length > 0) {
+      const path = this.stack.slice(0, -1).map((frame) => frame.key);
+      if (this.boundaries.some((pattern) => matches(path, pattern))) out.push({ path, line: this.line, bytes: EMPTY, closed: true });
+    }
     this.stack.pop();
     this.endValue(chunk, i + 1, out);
   }
@@ -343,9 +360,10 @@ export class JsonElementScanner {
 export async function* scanJsonDocument(
   content: AsyncIterable<Buffer>,
   patterns: readonly PathPattern[],
+  boundaries: readonly PathPattern[] = [],
   limits: Partial<ScanLimits> = {},
 ): AsyncGenerator<DocumentElement> {
-  const scanner = new JsonElementScanner(patterns, limits);
+  const scanner = new JsonElementScanner(patterns, boundaries, limits);
   for await (const chunk of content) {
     let elements;
     try {
@@ -358,4 +376,9 @@ export async function* scanJsonDocument(
     yield* elements;
   }
   yield* scanner.end();
+}
+
+/** Whether a path is selected by one of the patterns. */
+export function matchesAny(path: readonly (string | number)[], patterns: readonly PathPattern[]): boolean {
+  return patterns.some((pattern) => matches(path as (string | number)[], pattern));
 }

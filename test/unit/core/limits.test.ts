@@ -65,7 +65,7 @@ describe('the line reader over the record limit', () => {
 
 describe('the document scanner over the limits', () => {
   it('drops a selected value past the record limit, keeping its path, line and size', () => {
-    const scanner = new JsonElementScanner([['items', '*']], { maxRecordBytes: 10 });
+    const scanner = new JsonElementScanner([['items', '*']], [], { maxRecordBytes: 10 });
     const out = [...scanner.push(Buffer.from('{"items":[1,\n"a long string value",')), ...scanner.push(Buffer.from('[2]]}')), ...scanner.end()];
     expect(out.map((e) => [e.path, e.line, e.bytes.toString(), e.oversized])).toEqual([
       [['items', 0], 1, '1', undefined],
@@ -75,7 +75,7 @@ describe('the document scanner over the limits', () => {
   });
 
   it('ends a document nested past the depth limit, with the values completed before it', () => {
-    const scanner = new JsonElementScanner([['items', '*']], { maxNestingDepth: 4 });
+    const scanner = new JsonElementScanner([['items', '*']], [], { maxNestingDepth: 4 });
     try {
       scanner.push(Buffer.from('{"items":[1,[[[[[[]]]]]]]}'));
       expect.unreachable();
