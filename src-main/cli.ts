@@ -1,4 +1,4 @@
-// The `causa` command. Exit codes (DESIGN.md): 0 success; 1 the evidence failed a check (invalid input
+// The `causa` command. Exit codes (docs/design.md): 0 success; 1 the evidence failed a check (invalid input
 // records, tampering); 2 the command could not run (bad arguments, unreadable file).
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The workbench window, locked down per DESIGN.md's security baseline: sandboxed renderer, context
+// The workbench window, locked down per docs/design.md's security baseline: sandboxed renderer, context
 // isolation, no Node, a strict CSP, no navigation, no new windows, no permissions, no webviews.
 import { BrowserWindow, session, type WebFrameMain } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -1,4 +1,4 @@
-// The evidence model of DESIGN.md: one canonical event per imported record. The normalized fields are
+// The evidence model of docs/design.md: one canonical event per imported record. The normalized fields are
 // derived from the raw record; the raw record (kept byte for byte in the case file) is the evidence.
 import { z } from 'zod';
 
@@ -22,7 +22,7 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 export const OUTCOMES = ['success', 'failure', 'denied', 'error', 'unknown'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** A record's verification verdict (DESIGN.md "Verification verdicts"), shown on every row and node. */
+/** A record's verification verdict (docs/design.md "Verification verdicts"), shown on every row and node. */
 export const RECORD_VERDICTS = ['intact', 'unsigned', 'broken', 'unverifiable'] as const;
 export type RecordVerdict = (typeof RECORD_VERDICTS)[number];
 
@@ -86,7 +86,7 @@ export interface NormalizedEvent {
   stage?: { name: string; time?: string };
 }
 
-/** The event as DESIGN.md writes it in JSON (CLI output, exports, the API). Absent fields are omitted. */
+/** The event as docs/design.md writes it in JSON (CLI output, exports, the API). Absent fields are omitted. */
 export const EventJson = z.object({
   id: z.number().int(),
   source: z.string(),

@@ -1,5 +1,5 @@
 // The bundle commands of `causa` through main(): sample, keygen, seal, verify, and import of a bundle,
-// with the exit codes of DESIGN.md (0 success, 1 the evidence failed a check, 2 the command could not run).
+// with the exit codes of docs/design.md (0 success, 1 the evidence failed a check, 2 the command could not run).
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
