@@ -15,6 +15,8 @@ export const EVENT_KINDS = [
   'workload_event',
   'human_action',
   'alert',
+  // One object of a resource listing: its state when it was listed, timed by its creationTimestamp.
+  'snapshot',
   'other',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -89,12 +89,14 @@ export function Timeline() {
     for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(lastIndex / PAGE_SIZE); page++) ensurePage(page);
   }, [firstIndex, lastIndex, generation, ensurePage]);
 
-  // A node chosen in the graph: bring its row into view once the timeline knows where it is.
+  // A node chosen in the graph, the case opening on its first prompt, a filter changed under the selection:
+  // bring the selected row into view once the timeline knows where it is and how many rows there are.
   const scrollSeq = useSelection((s) => s.scrollSeq);
+  const counted = total !== undefined;
   useEffect(() => {
-    const index = useSelection.getState().selectedIndex;
-    if (scrollSeq > 0 && index !== undefined) virtualizer.scrollToIndex(index, { align: 'center' });
-  }, [scrollSeq, virtualizer]);
+    const { selectedIndex: index, scrollAlign } = useSelection.getState();
+    if (counted && scrollSeq > 0 && index !== undefined) virtualizer.scrollToIndex(index, { align: scrollAlign });
+  }, [scrollSeq, counted, virtualizer]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
