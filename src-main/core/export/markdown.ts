@@ -92,6 +92,7 @@ export function renderMarkdown(model: ReportModel): string {
   for (const v of integrity.verifications) out.push(`- ${t(v.at)} ${v.subject} ${v.location}: ${v.intact ? 'intact' : 'PROBLEMS'}${v.signature ? `, signature ${v.signature}` : ''}${v.problems.map((p) => `; ${p}`).join('')}`);
   const j = integrity.journal;
   out.push('', '### Analyst journal', '', `${j.entries} entries, ${j.intact ? `chain intact, head \`${j.head ?? ''}\`` : `chain BROKEN: ${j.reason ?? ''}`}`, '');
+  if (j.analysts.length > 0) out.push(`Entries signed by: ${j.analysts.join(', ')}`, '');
   out.push('### How to re-check this report', '', '```sh', ...recheckCommands(model), '```', '');
   return out.join('\n');
 }
