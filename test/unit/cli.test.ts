@@ -121,7 +121,7 @@ describe('causa events', () => {
     return casePath;
   }
 
-  it('prints every event as DESIGN.md JSON, in time order', async () => {
+  it('prints every event as docs/design.md JSON, in time order', async () => {
     const casePath = await corpusCase();
     const result = await run('events', casePath, '--json');
     expect(result.code).toBe(0);
