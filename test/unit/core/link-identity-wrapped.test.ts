@@ -1,8 +1,8 @@
 // The incident of link-identity.test.ts with its audit log as a cloud provider hands it out: an EKS
 // CloudWatch Logs export (filter-log-events), AKS diagnostic-setting records (a storage account's PT1H.json,
-// one record a line) and `oc adm node-logs --role=master` lines. The audit events inside the wrappers are the
-// same Metadata-level events; the object identity table and the linker must read them as if they were bare:
-// the same chain with the same rules and strengths, and a delete inside a wrapper frees the name.
+// one record a line), `oc adm node-logs --role=master` lines, and GKE Cloud Logging entries (which keep
+// no audit event but translate it). The object identity table and the linker must read them as they read
+// the bare events: the same chain with the same rules and strengths, and a wrapped delete frees the name.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,10 +45,50 @@ function openshift(): { name: string; text: string } {
   return { name: 'node-logs-audit.log', text: `${lines.join('\n')}\n` };
 }
 
+/**
+ * `gcloud logging read 'logName:"cloudaudit.googleapis.com"' --format=json`: GKE keeps no audit event but
+ * translates it (docs/formats.md): methodName and resourceName for the objectRef and verb, the impersonated
+ * user as principalEmail with the impersonator in the delegation chain, the annotations as labels.
+ */
+function gke(): { name: string; text: string } {
+  const entries = AUDIT.map((line, i) => {
+    const a = JSON.parse(line) as { auditID: string; verb: string; stageTimestamp: string; user: { username: string }; impersonatedUser?: { username: string }; objectRef: Record<string, string>; annotations: Record<string, string>; sourceIPs: string[]; userAgent: string };
+    const ref = a.objectRef;
+    const group = ref.apiGroup ?? 'core';
+    const method = `io.k8s.${group === 'core' ? 'core' : group.split('.').reverse().join('.')}.v1.${ref.resource}${ref.subresource ? `.${ref.subresource}` : ''}.${a.verb}`;
+    const resourceName = `${group}/v1/namespaces/${ref.namespace}/${ref.resource}/${ref.name}${ref.subresource ? `/${ref.subresource}` : ''}`;
+    const principal = a.impersonatedUser?.username ?? a.user.username;
+    return {
+      insertId: `${a.auditID}-${i}`,
+      labels: a.annotations,
+      logName: 'projects/acme-prod/logs/cloudaudit.googleapis.com%2Factivity',
+      operation: { first: true, id: a.auditID, last: true, producer: 'k8s.io' },
+      protoPayload: {
+        '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+        authenticationInfo: {
+          principalEmail: principal,
+          ...(a.impersonatedUser ? { serviceAccountDelegationInfo: [{ firstPartyPrincipal: { principalEmail: a.user.username } }] } : {}),
+        },
+        authorizationInfo: [{ granted: true, permission: method, resource: resourceName }],
+        methodName: method,
+        requestMetadata: { callerIp: a.sourceIPs[0], callerSuppliedUserAgent: a.userAgent },
+        resourceName,
+        serviceName: 'k8s.io',
+        status: {},
+      },
+      receiveTimestamp: a.stageTimestamp,
+      resource: { labels: { cluster_name: 'prod-1', location: 'europe-west1', project_id: 'acme-prod' }, type: 'k8s_cluster' },
+      timestamp: a.stageTimestamp,
+    };
+  });
+  return { name: 'gke-audit.json', text: JSON.stringify(entries, null, 1) };
+}
+
 describe.each([
   ['eks-cloudwatch', eks],
   ['aks-diagnostics', aks],
   ['openshift-node-logs', openshift],
+  ['gke-cloud-logging', gke],
 ] as const)('object identity from an audit log wrapped as %s', (format, wrap) => {
   let dir: string;
   let graph: Graph;
