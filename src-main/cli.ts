@@ -11,7 +11,7 @@ import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } fro
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromOptions } from './cli/filter';
 import { startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
-import { addTrustedKey, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
+import { addTrustedKey, installationKeyFingerprint, installationKeyPath, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
 import type { BundleVerdict } from './service/bundles';
 import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
@@ -421,9 +421,17 @@ async function runTrust(args: string[], io: CliIo): Promise<number> {
   const [action, argument] = positionals;
   if (action === 'list' && positionals.length === 1) {
     const keys = await listTrustedKeys();
-    if (values.json) io.stdout.write(`${JSON.stringify({ store: trustStorePath(), keys })}\n`);
+    const installation = { path: installationKeyPath(), fingerprint: installationKeyFingerprint() ?? null };
+    if (values.json) io.stdout.write(`${JSON.stringify({ store: trustStorePath(), keys, installation })}\n`);
     else if (keys.length === 0) io.stdout.write(`No trusted keys (${trustStorePath()}).\n`);
     else for (const key of keys) io.stdout.write(`${key.fingerprint}  ${key.label}  (added ${key.added_at})\n`);
+    if (!values.json) {
+      io.stdout.write(
+        installation.fingerprint
+          ? `${installation.fingerprint}  this installation's key: signs its case seals and journal heads (${installation.path}, private)\n`
+          : `This installation has no key yet: one is made in ${installation.path} when a case is first sealed.\n`,
+      );
+    }
     return EXIT_OK;
   }
   if (action === 'add' && argument && positionals.length === 2) {

@@ -5,6 +5,7 @@ import type { AnalysisState, JournalAction, JournalEntry, JournalReport } from '
 import { ServiceError } from '../shared/errors';
 import type { CaseStore } from '../store/case-store';
 import { appendJournal, readJournal } from '../store/journal';
+import { signJournalHead } from './case-seal';
 
 /** Who the journal says did it: CAUSA_ANALYST, or the account running Causa. */
 export function analystName(): string {
@@ -18,7 +19,7 @@ export function analystName(): string {
 
 function append(store: CaseStore, action: JournalEntry['action'], analyst: string): void {
   const entries = readJournal(store);
-  appendJournal(store, sealEntry(entries.at(-1), { at: new Date().toISOString(), analyst, action }));
+  appendJournal(store, sealEntry(entries.at(-1), { at: new Date().toISOString(), analyst, action }), (head) => signJournalHead(store, head));
 }
 
 export function analysisState(store: CaseStore): AnalysisState {

@@ -20,11 +20,13 @@ import {
 } from '../store/verification';
 import { ServiceError } from '../shared/errors';
 import { checkLedgerChain, ledgerChecks, ledgerRecordCount, ledgerSources, ledgerVerdicts, type LedgerCheck } from './ledger-verification';
-import { listTrustedKeys } from './trust';
+import { listTrustedKeys, sealTrustedKeys } from './trust';
+import { verifyCaseSeals, verifyJournalHeads } from './case-seal';
+import { listStoredSources } from '../store/seals';
 import { VerifyCancelled, VerifyMonitor } from './verify-monitor';
 
 export type CaseVerification =
-  | { bundle_id: number; location: string; at: string; subject: 'bundle' | 'case'; verdict: BundleVerdict }
+  | { bundle_id: number; location: string; at: string; subject: 'bundle' | 'case' | 'seal' | 'journal'; verdict: BundleVerdict }
   | LedgerCheck;
 
 async function trustedKeys(): Promise<Set<string>> {
@@ -45,6 +47,7 @@ export async function verifyImportedBundle(store: CaseStore, files: BundleFiles,
 /** One verdict of a run, before it is recorded. */
 type Checked =
   | { subject: 'case'; bundle_id: number; location: string; verdict: BundleVerdict }
+  | { subject: 'seal' | 'journal'; location: string; verdict: BundleVerdict }
   | { subject: 'ledger'; source_id: number; location: string; verdict: LedgerCheck['verdict'] };
 
 /** Each bundle's chained sources that the case keeps, with how many records each has: the work ahead. */
@@ -70,7 +73,8 @@ function* countedRecords(store: CaseStore, sourceId: number, monitor: VerifyMoni
 export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMonitor()): Promise<CaseVerification[]> {
   const bundles = listBundles(store).map((bundle) => ({ bundle, chained: chainedSources(store, bundle) }));
   const ledgers = ledgerSources(store).map((source) => ({ ...source, records: ledgerRecordCount(store, source.id) }));
-  const counts = [...bundles.flatMap(({ chained }) => [...chained.values()]), ...ledgers.map((l) => l.records)];
+  const sealed = listStoredSources(store).map((source) => countSourceRecords(store, source.id));
+  const counts = [...bundles.flatMap(({ chained }) => [...chained.values()]), ...ledgers.map((l) => l.records), ...sealed];
   monitor.start(counts.length, counts.reduce((n, c) => n + c, 0));
   try {
     const trusted = await trustedKeys();
@@ -97,6 +101,16 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
       monitor.beginSource(ledger.name, ledger.name, ledger.records);
       checked.push({ subject: 'ledger', source_id: ledger.id, location: ledger.name, verdict: await checkLedgerChain(store, ledger.id, ledger.name, monitor) });
     }
+    // The case's own seals, then the journal's signed heads (service/case-seal.ts).
+    const sealTrust = await sealTrustedKeys();
+    const seals = await verifyCaseSeals(store, store.path, {
+      trusted: sealTrust,
+      pause: () => monitor.pause(),
+      beginSource: (name, records) => monitor.beginSource(store.path, name, records),
+      advance: (records) => monitor.advance(records),
+    });
+    checked.push({ subject: 'seal', location: store.path, verdict: seals });
+    checked.push({ subject: 'journal', location: store.path, verdict: verifyJournalHeads(store, sealTrust) });
     monitor.complete();
     const recorded = recordVerifications(
       store,
@@ -106,6 +120,7 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
       const { at } = recorded[i]!;
       // In the order `causa verify --json` has always printed them.
       if (c.subject === 'case') return { bundle_id: c.bundle_id, location: c.location, at, subject: 'case', verdict: c.verdict };
+      if (c.subject !== 'ledger') return { bundle_id: 0, location: c.location, at, subject: c.subject, verdict: c.verdict };
       return { bundle_id: 0, source_id: c.source_id, location: c.location, at, subject: 'ledger', verdict: c.verdict };
     });
   } catch (error) {

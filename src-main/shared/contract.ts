@@ -88,7 +88,8 @@ export const VerificationSummary = z.object({
   source_id: z.number().int().optional(),
   location: z.string(),
   at: z.string(),
-  subject: z.enum(['bundle', 'case', 'ledger']),
+  /** 'seal': the case's own source seals (verdict.sources by source name); 'journal': the analyst journal's signed heads. */
+  subject: z.enum(['bundle', 'case', 'ledger', 'seal', 'journal']),
   verdict: z.object({
     intact: z.boolean(),
     signature: z.object({

@@ -7,6 +7,8 @@ import type { NormalizedEvent } from '../shared/model';
 import { formatNanos } from '../shared/time';
 import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
+import { checkSchema } from './schema-check';
+import type { SealRow } from './seals';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
 const APPLICATION_ID = 0x43415553;
@@ -38,6 +40,11 @@ export interface EventRow {
 export class CaseStore {
   readonly db: Database.Database;
   private writing = false;
+  /**
+   * How the schema differs from the migrations' (dropped or altered triggers, tables, indexes), found at
+   * open: a case in that state is read and verified, but nothing more is written to it.
+   */
+  readonly schemaProblems: readonly string[];
   private readonly insertEventStmt: Database.Statement;
   private readonly insertErrorStmt: Database.Statement;
 
@@ -46,6 +53,7 @@ export class CaseStore {
     db: Database.Database,
   ) {
     this.db = db;
+    this.schemaProblems = checkSchema(db);
     this.insertEventStmt = db.prepare(`INSERT INTO event (
       source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action,
       actor_type, actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name,
@@ -99,6 +107,14 @@ export class CaseStore {
 
   close(): void {
     this.db.close();
+  }
+
+  /** Throws when the schema was tampered with: evidence and analysis are not written into such a case. */
+  refuseIfTampered(what: string): void {
+    if (this.schemaProblems.length === 0) return;
+    throw new CaseFileError(
+      `${this.path}: refusing to ${what}: the case file's schema was changed outside Causa (${this.schemaProblems.join('; ')})`,
+    );
   }
 
   /** Groups the audit stages of sources imported since the last query into API calls (derived data). */
@@ -176,6 +192,7 @@ export class CaseStore {
    */
   async write<T>(fill: (tx: WriteTransaction) => Promise<{ commit: boolean; value: T }>): Promise<T> {
     if (this.writing) throw new CaseFileError(`${this.path}: another import is still writing to this case`);
+    this.refuseIfTampered('import');
     this.db.exec('BEGIN IMMEDIATE');
     this.writing = true;
     try {
@@ -210,13 +227,14 @@ export class WriteTransaction {
     return Number(result.lastInsertRowid);
   }
 
-  addEvent(row: EventRow): void {
+  /** Writes one event row and returns its id. */
+  addEvent(row: EventRow): number {
     const e = row.event;
     if (e.actor) {
       this.actors.add(e.actor.id);
       if (e.actor.on_behalf_of) this.actors.add(e.actor.on_behalf_of);
     }
-    this.insertEventStmt.run(
+    const result = this.insertEventStmt.run(
       row.source_id,
       row.position,
       row.locator ?? null,
@@ -245,6 +263,23 @@ export class WriteTransaction {
       e.stage?.name ?? null,
       e.stage?.time ?? null,
     );
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Writes a source's seal (store/seals.ts), in the transaction that wrote its records. */
+  addSeal(seal: Omit<SealRow, 'gaps' | 'gap_lengths'> & { gaps?: Buffer; gap_lengths?: Buffer }): void {
+    this.db
+      .prepare('INSERT INTO source_seal (source_id, seal, leaves, positions, rows, gaps, gap_lengths, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(seal.source_id, seal.seal, seal.leaves, seal.positions, seal.rows, seal.gaps ?? null, seal.gap_lengths ?? null, seal.signature);
+  }
+
+  /** The seal this one chains to: the latest written. */
+  lastSeal(): { source_id: number; seal: string } | undefined {
+    return this.db.prepare('SELECT source_id, seal FROM source_seal ORDER BY source_id DESC LIMIT 1').get() as { source_id: number; seal: string } | undefined;
+  }
+
+  sealEpoch(): { after_source: number; after_journal: number } {
+    return this.db.prepare('SELECT after_source, after_journal FROM seal_epoch WHERE id = 1').get() as { after_source: number; after_journal: number };
   }
 
   /** Adds the names seen to the case's actor list, inside the transaction that wrote their events. */

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Workbench } from '../../../src-main/service/workbench';
+import { installationKeyPath } from '../../../src-main/service/trust';
+import { rebuildContent } from '../../../src-main/core/verify/case-seal';
+import { SAMPLE, SAMPLE_OTLP, tempDir, writeAuditFixture } from './tamper';
+
+let workbench: Workbench | undefined;
+afterEach(() => workbench?.close());
+
+async function verifySeals(wb: Workbench) {
+  const all = await wb.handlers.verifyCase({});
+  return { seal: all.find((v) => v.subject === 'seal')!, journal: all.find((v) => v.subject === 'journal')!, all };
+}
+
+describe('honest round trips verify intact', () => {
+  it('loose files (JSON lines with a bad line, an OTLP document, gzip) are sealed and verify intact', async () => {
+    const dir = tempDir();
+    const audit = writeAuditFixture(dir);
+    const otlp = join(dir, 'trace.json');
+    copyFileSync(SAMPLE_OTLP, otlp);
+    const gz = join(dir, 'more.jsonl.gz');
+    writeFileSync(gz, gzipSync(readFileSync(writeAuditFixture(tempDir(), 'x.jsonl'))));
+    workbench = Workbench.open(join(dir, 'c.causa'), { create: true });
+    const report = await workbench.importPaths([audit, otlp, gz]);
+    expect(report.files.map((f) => f.status)).toEqual(['imported', 'imported', 'imported']);
+    const { seal, journal } = await verifySeals(workbench);
+    expect(seal.verdict.problems).toEqual([]);
+    expect(seal.verdict.intact).toBe(true);
+    expect(seal.verdict.sources.map((s) => [s.path, s.verdict])).toEqual([
+      ['audit.jsonl', 'intact'],
+      ['trace.json', 'intact'],
+      ['more.jsonl.gz', 'intact'],
+    ]);
+    expect(journal.verdict.intact).toBe(true);
+    // The installation key was made on first use, readable by its owner only.
+    expect(statSync(installationKeyPath()).mode & 0o777).toBe(0o600);
+  });
+
+  it("a loose file's own sha256 can be recomputed from the case alone", async () => {
+    const dir = tempDir();
+    const audit = writeAuditFixture(dir);
+    workbench = Workbench.open(join(dir, 'c.causa'), { create: true });
+    await workbench.importPaths([audit]);
+    const db = workbench.store.db;
+    const seal = db.prepare('SELECT gaps, gap_lengths FROM source_seal').get() as { gaps: Buffer; gap_lengths: Buffer };
+    const raws = (db.prepare('SELECT raw FROM event WHERE ordinal = 0 ORDER BY position').pluck().all() as Buffer[]);
+    const digest = createHash('sha256');
+    for (const piece of rebuildContent(raws, seal.gaps, seal.gap_lengths)) digest.update(piece);
+    expect(digest.digest('hex')).toBe(createHash('sha256').update(readFileSync(audit)).digest('hex'));
+  });
+
+  it('sample bundle → import → annotate → verify stays intact, journal heads signed', async () => {
+    const dir = tempDir();
+    workbench = Workbench.open(join(dir, 'c.causa'), { create: true });
+    await workbench.importPaths([SAMPLE]);
+    const page = await workbench.handlers.listEvents({ filter: {}, offset: 0, limit: 3 });
+    await workbench.handlers.record({ action: { type: 'star', node: `event:${page.events[0]!.id}`, starred: true } });
+    await workbench.handlers.record({ action: { type: 'narrative', text: 'The agent patched api-service.' } });
+    const { seal, journal } = await verifySeals(workbench);
+    expect(seal.verdict.problems).toEqual([]);
+    expect(seal.verdict.intact).toBe(true);
+    expect(journal.verdict).toMatchObject({ intact: true, sources: [{ verdict: 'intact', records: 2 }] });
+  });
+});
