@@ -171,6 +171,12 @@ async function checkSealedSource(store: CaseStore, source: ReturnType<typeof lis
   if (body.epoch.after_source !== expected.epoch.after_source || body.epoch.after_journal !== expected.epoch.after_journal) {
     problems.push({ item: source.name, reason: 'the seal epoch kept in the case differs from the one sealed: seal_epoch altered' });
   }
+  // The adversary's client can store any type in any column: a side table that is not a blob is altered.
+  const notBlob = (['leaves', 'positions', 'rows'] as const).find((t) => !Buffer.isBuffer(row[t]));
+  if (notBlob) return broken(`the sealed ${notBlob} kept for ${source.name} are not the bytes sealed: seal tables altered`);
+  if ((row.gaps !== null && !Buffer.isBuffer(row.gaps)) || (row.gap_lengths !== null && !Buffer.isBuffer(row.gap_lengths))) {
+    return broken(`the bytes kept between the records of ${source.name} are not the bytes sealed: between bytes altered`);
+  }
   const tables = tableHashes(row);
   for (const table of ['leaves', 'positions', 'rows'] as const) {
     if (tables[`${table}_sha256`] !== body[`${table}_sha256`]) return broken(`the sealed ${table} kept for ${source.name} differ from the signed seal: seal tables altered`);
@@ -360,12 +366,12 @@ export function verifyJournalHeads(store: CaseStore, trusted: ReadonlySet<string
   const byseq = new Map(entries.map((e) => [e.seq, e]));
   const signed = new Set<number>();
   for (const head of heads) {
+    if (head.seq > epoch.after_journal) signed.add(head.seq);
     const check = checkSealSignature(headBytes(head, epoch), head.signature, trusted);
     if (!check.ok) {
       problems.push({ item: 'journal', reason: `the signed head at entry ${head.seq} ${check.reason}: head altered`, position: head.seq, nature: 'modified' });
       continue;
     }
-    signed.add(head.seq);
     const entry = byseq.get(head.seq);
     if (!entry) problems.push({ item: 'journal', reason: `entry ${head.seq} was signed but is no longer in the journal: entry deleted`, position: head.seq, nature: 'deleted' });
     else if (entry.hash !== head.hash) {

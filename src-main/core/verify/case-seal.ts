@@ -180,14 +180,12 @@ export interface SealedTables {
 export class SealedRecordCheck {
   readonly findings: Finding[] = [];
   private index = 0;
-  private expectedId: bigint;
-  private rowsSeen = 0;
+  private lastId = 0n;
   private leafAt?: Map<string, number>;
   private readonly count: number;
 
   constructor(private readonly sealed: SealedTables) {
     this.count = sealed.positions.length / 4;
-    this.expectedId = BigInt(sealed.first_event_id);
   }
 
   private sealedPosition(i: number): number {
@@ -234,18 +232,23 @@ export class SealedRecordCheck {
     this.checkIds(record, true);
   }
 
-  /** Rows keep the ids they were written with; a row deleted and written again (INSERT OR REPLACE) gets a new one. */
+  /**
+   * Rows keep the ids they were written with: within the sealed range, rising in (position, ordinal)
+   * order. A row deleted and written again (INSERT OR REPLACE with recursive triggers off) gets a new id.
+   */
   private checkIds(record: StoredRecordRows, sealed: boolean): void {
+    const first = BigInt(this.sealed.first_event_id);
+    const last = first + BigInt(this.sealed.events) - 1n;
+    if (!sealed) return;
     for (const id of record.ids) {
-      this.rowsSeen += 1;
-      if (sealed && id !== this.expectedId) {
+      if (id < first || id > last || id <= this.lastId) {
         this.findings.push({
           position: record.position,
           nature: 'modified',
-          reason: `record ${record.position}'s event row has id ${id} where the sealed rows give ${this.expectedId}: row rewritten (deleted and inserted again, e.g. by INSERT OR REPLACE)`,
+          reason: `record ${record.position}'s event row has id ${id}, outside the sealed ids ${first}–${last} or out of order: row rewritten (deleted and inserted again, e.g. by INSERT OR REPLACE)`,
         });
       }
-      if (sealed) this.expectedId += 1n;
+      else this.lastId = id;
     }
   }
 

@@ -15,8 +15,8 @@ export function tempDir(): string {
 }
 
 /** 40 audit records of the sample with a line that is not JSON at line 10: records at 1–9 and 11–41. */
-export function writeAuditFixture(dir: string, name = 'audit.jsonl'): string {
-  const lines = readFileSync(SAMPLE_AUDIT, 'utf8').split('\n').slice(0, 40);
+export function writeAuditFixture(dir: string, name = 'audit.jsonl', records = 40): string {
+  const lines = readFileSync(SAMPLE_AUDIT, 'utf8').split('\n').slice(0, records);
   lines.splice(9, 0, 'this line is not JSON');
   const path = join(dir, name);
   writeFileSync(path, `${lines.join('\n')}\n`);
