@@ -117,6 +117,8 @@ function checkSealSignature(bytes: Buffer, signatureText: string, trusted: Reado
 
 export interface SealCheckOptions {
   trusted: ReadonlySet<string>;
+  /** Derive every row again with the importer even when the signed row digests all hold. */
+  rederive?: boolean;
   pause: () => Promise<void>;
   beginSource?: (name: string, records: number) => void;
   advance?: (records: number) => void;
@@ -190,30 +192,40 @@ async function checkSealedSource(store: CaseStore, source: ReturnType<typeof lis
   }
 
   options.beginSource?.(source.name, body.records);
+  // One read of the rows: each stored record is checked against the seal as it is fed, in its place among
+  // the bytes between records, to the importer that made it (when those bytes were kept).
   const check = new SealedRecordCheck({ ...row, first_event_id: body.first_event_id, events: body.events });
-  let work = 0;
   let rowsSeen = 0;
   let records = 0;
-  for (const record of storedRecords(store, source.id, options.advance)) {
+  const feed = (record: { position: number; raw: Buffer; rows: StoredRow[] }): void => {
     records += 1;
     rowsSeen += record.rows.length;
     check.add({ position: record.position, raw: record.raw, ids: record.rows.map((r) => r.id), rows: record.rows.map((r) => r.values) });
+  };
+  let work = 0;
+  for (const record of storedRecords(store, source.id, options.advance)) {
+    feed(record);
     if (++work % 1024 === 0) await options.pause();
   }
   const findings = check.finish();
   if (rowsSeen !== body.events && !findings.length) {
     findings.push({ position: 0, nature: 'modified', reason: `${rowsSeen} event rows where ${body.events} were sealed` });
   }
-  if (findings.length === 0 && problems.length === 0 && body.content) {
-    const rebuiltHash = await rebuiltContentHash(store, source.id, row);
-    if (rebuiltHash !== body.content.sha256) problems.push({ item: source.name, reason: `the content rebuilt from the case does not hash to the sealed ${body.content.sha256}` });
-  }
-  // The importer reads the rebuilt content only while its records are where they were sealed (a record
-  // removed from a line-based source would shift every line after it); a row changed in place is named then
-  // with the fields that differ, in place of the bare row-digest finding.
+  // What the importer made of the rebuilt content counts only while the records are where they were sealed
+  // (a record removed from a line-based source shifts every line after it); a row changed in place is then
+  // named with the fields that differ, in place of the bare row-digest finding.
   const structural = findings.some((f) => f.nature !== 'modified' || !f.reason.includes('normalized fields'));
-  if (!structural) {
+  // The signed row digests prove each row is what the importer made at import. The importer reads the
+  // records again (a second pass, over the content rebuilt from the case) when that proof is not enough:
+  // rows differ from their digests (to name the fields), the importer is of another version (to say what
+  // it now derives), or a full re-derivation was asked for.
+  const rowsDiffer = findings.length > 0;
+  const changed = body.importer.version !== CAUSA_VERSION;
+  if (!structural && body.content && row.gaps && row.gap_lengths && (rowsDiffer || changed || options.rederive)) {
     const derived = await rederive(store, source, body, row, options);
+    if (problems.length === 0 && derived.content !== body.content.sha256) {
+      problems.push({ item: source.name, reason: `the content rebuilt from the case does not hash to the sealed ${body.content.sha256}` });
+    }
     const named = new Set(derived.findings.map((f) => f.position));
     findings.splice(0, findings.length, ...findings.filter((f) => !named.has(f.position) || !f.reason.includes('normalized fields')), ...derived.findings);
     findings.sort((a, b) => a.position - b.position);
@@ -227,17 +239,6 @@ async function checkSealedSource(store: CaseStore, source: ReturnType<typeof lis
     ? { ...base, verdict: 'broken', records, ...(first ? { first_bad_position: first.position, nature: first.nature } : {}), reason: problems[0]!.reason }
     : { ...base, verdict: 'intact', records };
   return { verdict, findings, problems };
-}
-
-/** SHA-256 of the content rebuilt from the stored records and the bytes between them. */
-async function rebuiltContentHash(store: CaseStore, sourceId: number, row: SealRow): Promise<string> {
-  const digest = createHash('sha256');
-  for (const piece of rebuildContent(recordsOnly(store, sourceId), row.gaps!, row.gap_lengths!)) digest.update(piece);
-  return Promise.resolve(digest.digest('hex'));
-}
-
-function* recordsOnly(store: CaseStore, sourceId: number): Generator<Buffer> {
-  for (const record of storedRecords(store, sourceId)) yield record.raw;
 }
 
 async function* asyncOf(pieces: Iterable<Buffer>): AsyncGenerator<Buffer> {
@@ -256,11 +257,18 @@ async function* asyncOf(pieces: Iterable<Buffer>): AsyncGenerator<Buffer> {
   if (size > 0) yield Buffer.concat(run, size);
 }
 
+interface Derived {
+  findings: Finding[];
+  notes: Problem[];
+  /** SHA-256 of the content rebuilt from the case (records and the bytes between them). */
+  content?: string;
+}
+
 /**
- * Derives every row's normalized fields again from the stored raw bytes with the importer named in the
- * seal, and names each row whose stored fields differ and which fields. Needs the bytes between records
- * (documents and stateful formats read a record in its context); a source sealed without them is checked
- * record by record against its row digests only. An importer of another version is reported as such.
+ * Rebuilds the content from the case (each stored record in its place among the bytes between records),
+ * derives every row's normalized fields again from that content with the importer named in the seal (documents and
+ * stateful formats read a record in its context), and names each row whose stored fields differ and which
+ * fields. An importer of another version is reported as such, not as tampering.
  */
 async function rederive(
   store: CaseStore,
@@ -268,52 +276,78 @@ async function rederive(
   body: SealBody,
   row: SealRow,
   options: SealCheckOptions,
-): Promise<{ findings: Finding[]; notes: Problem[] }> {
-  const format = findFormat(body.importer.name);
-  if (!format) return { findings: [], notes: [{ item: source.name, reason: `importer changed: ${body.importer.name} is no longer a format this Causa reads; fields not derived again` }] };
-  if (!row.gaps || !row.gap_lengths) return { findings: [], notes: [] };
-  const content = asyncOf(rebuildContent(recordsOnly(store, source.id), row.gaps, row.gap_lengths));
+): Promise<Derived> {
+  const contentHash = createHash('sha256');
+  const waiting = new Map<number, StoredRow[]>();
+  const stored = storedRecords(store, source.id);
+  function* pieces(): Generator<Buffer> {
+    for (const piece of rebuildContent(
+      (function* () {
+        for (const record of stored) {
+          waiting.set(record.position, record.rows);
+          yield record.raw;
+        }
+      })(),
+      row.gaps!,
+      row.gap_lengths!,
+    )) {
+      contentHash.update(piece);
+      yield piece;
+    }
+  }
+  const content = asyncOf(pieces());
   const iterator = content[Symbol.asyncIterator]();
+  const drain = async (): Promise<string> => {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) await options.pause();
+    return contentHash.digest('hex');
+  };
+  const format = findFormat(body.importer.name);
+  if (!format) {
+    return { findings: [], notes: [{ item: source.name, reason: `importer changed: ${body.importer.name} is no longer a format this Causa reads; fields not derived again` }], content: await drain() };
+  }
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : first.value;
   const detected = detectFormat(head.subarray(0, PROBE_BYTES), format);
-  if (!detected.ok) return { findings: [], notes: [{ item: source.name, reason: `importer changed: ${body.importer.name} no longer reads this source (${detected.reason})` }] };
+  if (!detected.ok) {
+    return { findings: [], notes: [{ item: source.name, reason: `importer changed: ${body.importer.name} no longer reads this source (${detected.reason})` }], content: await drain() };
+  }
   async function* all(): AsyncGenerator<Buffer> {
     if (!first.done) yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      yield next.value;
+      await options.pause();
+    }
   }
   const changed = body.importer.version !== CAUSA_VERSION;
   const findings: Finding[] = [];
-  const stored = storedRecords(store, source.id);
-  let next = stored.next();
-  let work = 0;
   for await (const batch of parseSourceBatches(all(), detected)) {
     for (const record of batch) {
       if (!record.ok) continue;
-      while (!next.done && next.value.position < record.position) next = stored.next();
-      if (next.done || next.value.position !== record.position) continue;
-      const rows = next.value.rows;
+      const rows = waiting.get(record.position);
+      if (!rows) continue;
+      waiting.delete(record.position);
       const rawSha = sha256Hex(record.raw);
       record.events.forEach((event, ordinal) => {
         const want = rowValues(event, { ...(record.locator ? { locator: record.locator } : {}), ordinal, raw_sha256: rawSha });
         const have = rows[ordinal]?.values;
-        const differ = have ? SEALED_COLUMNS.filter((_c, i) => String(want[i] ?? '') !== String(have[i] ?? '')) : ['the row itself'];
-        if (differ.length > 0) {
-          const detail = differ.map((c) => { const i = SEALED_COLUMNS.indexOf(c as (typeof SEALED_COLUMNS)[number]); return have && i >= 0 ? `${c} is ${JSON.stringify(String(have[i] ?? null))}, derived ${JSON.stringify(String(want[i] ?? null))}` : c; }).join('; ');
-          findings.push({
-            position: record.position,
-            nature: 'modified',
-            reason: changed
-              ? `importer changed: ${body.importer.name} ${body.importer.version} made record ${record.position}'s row ${ordinal}, ${CAUSA_VERSION} derives other fields (${detail})`
-              : `record ${record.position}'s row ${ordinal} was not derived from its raw bytes (${detail}): normalized fields rewritten`,
-          });
-        }
+        const differ = have ? SEALED_COLUMNS.flatMap((column, i) => (String(want[i] ?? '') !== String(have[i] ?? '') ? [i] : [])) : [];
+        if (have && differ.length === 0) return;
+        const detail = have
+          ? differ.map((i) => `${SEALED_COLUMNS[i]} is ${JSON.stringify(have[i] === null ? null : String(have[i]))}, derived ${JSON.stringify(want[i] === null ? null : String(want[i]))}`).join('; ')
+          : 'the row is missing';
+        findings.push({
+          position: record.position,
+          nature: 'modified',
+          reason: changed
+            ? `importer changed: ${body.importer.name} ${body.importer.version} made record ${record.position}'s row ${ordinal}, ${CAUSA_VERSION} derives other fields (${detail})`
+            : `record ${record.position}'s row ${ordinal} was not derived from its raw bytes (${detail}): normalized fields rewritten`,
+        });
       });
-      if (++work % 1024 === 0) await options.pause();
     }
   }
-  if (changed) return { findings: [], notes: findings.map((f) => ({ item: source.name, reason: f.reason, position: f.position })) };
-  return { findings, notes: [] };
+  const digest = await drain();
+  if (changed) return { findings: [], notes: findings.map((f) => ({ item: source.name, reason: f.reason, position: f.position })), content: digest };
+  return { findings, notes: [], content: digest };
 }
 
 /** Re-checks every source's seal: the case's own verdict, one source each, located by position. */

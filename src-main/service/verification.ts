@@ -10,6 +10,7 @@ import { sourceNames, type VerdictOf, type VerdictSpan } from '../store/queries'
 import {
   addSealedLeaves,
   bundleSourceLinks,
+  allVerifications,
   countSourceRecords,
   latestVerifications,
   listBundles,
@@ -140,15 +141,67 @@ export function caseVerifications(store: CaseStore): CaseVerification[] {
     subject: row.subject,
     verdict: row.verdict as BundleVerdict,
   }));
-  return [...bundles, ...ledgerChecks(store)];
+  // The latest check of the case's own seals and of its journal's signed heads, when one has run.
+  const own = allVerifications(store).filter((row) => row.subject === 'seal' || row.subject === 'journal');
+  const latestOwn = (['seal', 'journal'] as const).flatMap((subject) => {
+    const row = own.filter((r) => r.subject === subject).at(-1);
+    return row ? [{ bundle_id: 0, location: store.path, at: row.at, subject, verdict: row.verdict as BundleVerdict }] : [];
+  });
+  return [...bundles, ...ledgerChecks(store), ...latestOwn];
+}
+
+type SourceState = Pick<BundleVerdict['sources'][number], 'verdict' | 'first_bad_position'>;
+
+/** The worse of two states of one source: a break anywhere wins, and the earlier break of two. */
+function worse(a: SourceState | undefined, b: SourceState | undefined): SourceState | undefined {
+  if (a?.verdict !== 'broken') return b?.verdict === 'broken' ? b : (a ?? b);
+  if (b?.verdict !== 'broken') return a;
+  if (a.first_bad_position === undefined || b.first_bad_position === undefined) return { verdict: 'broken' };
+  return a.first_bad_position <= b.first_bad_position ? a : b;
+}
+
+/**
+ * Every break any verification of this case ever recorded, by source id: verdicts only get worse, so a
+ * source that arrived broken, or was once found altered, stays broken from its earliest bad position even
+ * when a later run finds it intact (a forger who restores the rows does not restore the verdict).
+ */
+function everBroken(store: CaseStore): Map<number, SourceState> {
+  const links = new Map(bundleSourceLinks(store).map((l) => [`${l.bundle_id}\n${l.bundle_path}`, l.source_id]));
+  const byName = new Map<string, number[]>();
+  for (const source of listStoredSources(store)) byName.set(source.name, [...(byName.get(source.name) ?? []), source.id]);
+  const broken = new Map<number, SourceState>();
+  for (const row of allVerifications(store)) {
+    const verdict = row.verdict as BundleVerdict;
+    for (const source of verdict.sources ?? []) {
+      if (source.verdict !== 'broken') continue;
+      const ids =
+        row.subject === 'seal' ? (byName.get(source.path) ?? []) : row.bundle_id !== null ? [links.get(`${row.bundle_id}\n${source.path}`)] : [];
+      for (const id of ids) if (id !== undefined) broken.set(id, worse(broken.get(id), source)!);
+    }
+  }
+  return broken;
+}
+
+/** The latest check of the case's own seals, by source id (service/case-seal.ts). */
+function latestSealStates(store: CaseStore): Map<number, SourceState> {
+  const latest = allVerifications(store).filter((row) => row.subject === 'seal').at(-1);
+  const states = new Map<number, SourceState>();
+  if (!latest) return states;
+  const byName = new Map(listStoredSources(store).map((source) => [source.name, source.id]));
+  for (const source of (latest.verdict as BundleVerdict).sources) {
+    const id = byName.get(source.path);
+    if (id !== undefined) states.set(id, source);
+  }
+  return states;
 }
 
 /**
  * Each record's verdict from the latest verification of its source's bundle (and of its ledger's own
- * chain), and where in each source that verdict can change: only at a chain's first bad position.
+ * chain, and of the case's own seal), made worse by every break ever recorded, and where in each source
+ * that verdict can change: only at a first bad position.
  */
 function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<number, number[]> } {
-  const bySource = new Map<number, { source: BundleVerdict['sources'][number] | undefined; signed: boolean }>();
+  const bySource = new Map<number, { source: SourceState | undefined; signed: boolean }>();
   const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, row.verdict as BundleVerdict]));
   const breaks = new Map<number, number[]>();
   const addBreak = (sourceId: number, position: number | undefined) => {
@@ -158,8 +211,19 @@ function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<n
     const verdict = latest.get(bundle_id);
     const source = verdict?.sources.find((s) => s.path === bundle_path);
     bySource.set(source_id, { source, signed: verdict?.signature.status === 'valid' });
-    if (source?.verdict === 'broken') addBreak(source_id, source.first_bad_position);
   }
+  // The case's own seal: a loose source sealed here and found intact is intact (signed by this
+  // installation's key or one it trusts); a seal found broken breaks the records of any source.
+  for (const [sourceId, state] of latestSealStates(store)) {
+    const entry = bySource.get(sourceId);
+    if (!entry?.source || entry.source.verdict === 'unverifiable') bySource.set(sourceId, { source: state.verdict === 'unverifiable' ? entry?.source : state, signed: true });
+    else bySource.set(sourceId, { ...entry, source: worse(entry.source, state) });
+  }
+  for (const [sourceId, state] of everBroken(store)) {
+    const entry = bySource.get(sourceId);
+    bySource.set(sourceId, { signed: entry?.signed ?? false, source: worse(entry?.source, state) });
+  }
+  for (const [sourceId, entry] of bySource) if (entry.source?.verdict === 'broken') addBreak(sourceId, entry.source.first_bad_position);
   // A ledger's own chain speaks for its records: a break in it breaks them wherever they came from, and
   // an intact chain makes loose ledger records intact rather than unverifiable.
   const ledgers = ledgerVerdicts(store);

@@ -5,12 +5,18 @@ import { gzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Workbench } from '../../../src-main/service/workbench';
-import { installationKeyPath } from '../../../src-main/service/trust';
-import { rebuildContent } from '../../../src-main/core/verify/case-seal';
-import { SAMPLE, SAMPLE_OTLP, tempDir, writeAuditFixture } from './tamper';
+import { installationKey, installationKeyPath, sealTrustedKeys } from '../../../src-main/service/trust';
+import { canonicalBytes, rebuildContent, rowsDigest } from '../../../src-main/core/verify/case-seal';
+import { signManifest } from '../../../src-main/core/bundle/signing';
+import { verifyCaseSeals } from '../../../src-main/service/case-seal';
+import { SEALED_COLUMNS } from '../../../src-main/store/seals';
+import { SAMPLE, SAMPLE_OTLP, tamper, tempDir, writeAuditFixture } from './tamper';
 
 let workbench: Workbench | undefined;
-afterEach(() => workbench?.close());
+afterEach(() => {
+  workbench?.close();
+  workbench = undefined;
+});
 
 async function verifySeals(wb: Workbench) {
   const all = await wb.handlers.verifyCase({});
@@ -65,5 +71,44 @@ describe('honest round trips verify intact', () => {
     expect(seal.verdict.problems).toEqual([]);
     expect(seal.verdict.intact).toBe(true);
     expect(journal.verdict).toMatchObject({ intact: true, sources: [{ verdict: 'intact', records: 2 }] });
+  });
+});
+
+describe('normalized fields are derived, never trusted', () => {
+  it('a full re-derivation of an honest case finds nothing, and rebuilds every source', async () => {
+    const dir = tempDir();
+    const otlp = join(dir, 'trace.json');
+    copyFileSync(SAMPLE_OTLP, otlp);
+    workbench = Workbench.open(join(dir, 'c.causa'), { create: true });
+    await workbench.importPaths([writeAuditFixture(dir), otlp]);
+    const verdict = await verifyCaseSeals(workbench.store, 'c', { trusted: await sealTrustedKeys(), pause: () => Promise.resolve(), rederive: true });
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.sources.map((s) => s.verdict)).toEqual(['intact', 'intact']);
+  });
+
+  it('an importer of another version is reported as such, not as tampering', async () => {
+    const dir = tempDir();
+    const casePath = join(dir, 'c.causa');
+    workbench = Workbench.open(casePath, { create: true });
+    await workbench.importPaths([writeAuditFixture(dir)]);
+    workbench.close();
+    workbench = undefined;
+    // As if an older Causa had imported the source and derived another actor: the seal names that version
+    // and covers its rows (signed here with this installation's own key, which the older one also was).
+    tamper(casePath, (db) => {
+      db.prepare("UPDATE event SET actor_id = 'older-importer' WHERE position = 4").run();
+      const row = db.prepare('SELECT seal, rows FROM source_seal').get() as { seal: string; rows: Buffer };
+      const values = db.prepare(`SELECT ${SEALED_COLUMNS.join(', ')} FROM event WHERE position = 4 ORDER BY ordinal`).raw(true).safeIntegers(true).all() as (string | bigint | null)[][];
+      rowsDigest(values).copy(row.rows, 3 * 32);
+      const body = { ...JSON.parse(row.seal), importer: { name: 'k8s-audit', version: '0.0.1' }, rows_sha256: createHash('sha256').update(row.rows).digest('hex') };
+      const text = canonicalBytes(body);
+      db.prepare('UPDATE source_seal SET seal = ?, rows = ?, signature = ?').run(text.toString(), row.rows, JSON.stringify(signManifest(text, installationKey().privateKey)));
+    });
+    workbench = Workbench.open(casePath);
+    const seal = (await workbench.handlers.verifyCase({})).find((v) => v.subject === 'seal')!;
+    expect(seal.verdict.intact).toBe(true);
+    expect(seal.verdict.problems).toEqual([
+      expect.objectContaining({ position: 4, reason: expect.stringMatching(/^importer changed: k8s-audit 0\.0\.1 made record 4's row 0, .* derives other fields \(actor_id is "older-importer", derived "/) }),
+    ]);
   });
 });

@@ -18,6 +18,7 @@ let dir: string;
 let wb: Workbench;
 /** Records the case keeps of its chained sources and of its ledger: what a verification reads. */
 let recordsTotal: number;
+let sourcesTotal: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'causa-verify-progress-'));
@@ -29,7 +30,10 @@ beforeAll(async () => {
   await wb.importPaths([bundle, ledger]);
   // The listings and the OTLP trace are hashed whole (.json): no record of theirs is re-checked.
   const counted = wb.store.db.prepare("SELECT count(*) AS n FROM event e JOIN source s ON s.id = e.source_id WHERE e.ordinal = 0 AND s.name NOT LIKE '%.json'");
-  recordsTotal = (counted.get() as { n: number }).n;
+  // Then the case's own seals re-check every record of every source (service/case-seal.ts).
+  const sealed = wb.store.db.prepare('SELECT count(*) AS n FROM event WHERE ordinal = 0').get() as { n: number };
+  recordsTotal = (counted.get() as { n: number }).n + sealed.n;
+  sourcesTotal = 4 + (wb.store.db.prepare('SELECT count(*) AS n FROM source').get() as { n: number }).n;
 }, 120_000);
 
 afterAll(() => {
@@ -138,9 +142,10 @@ describe('verifying a large case', () => {
     expect(plain.stdout).toContain('Results for ');
     const terminal = await run(true);
     expect(terminal.stdout).toBe(plain.stdout);
-    expect(terminal.stderr).toContain(`\rverifying inc-0047-large/sources/k8s-audit/audit.jsonl (source 1 of 4): 0%, 0 of ${recordsTotal.toLocaleString('en')} records\x1b[K`);
-    expect(terminal.stderr).toMatch(/\rverifying inc-0047-large\/sources\/k8s-events\/events\.jsonl \(source 2 of 4\): \d+%/);
-    expect(terminal.stderr).toMatch(/\rverifying agent-ledger\.jsonl \(source 4 of 4\): \d+%/);
+    expect(terminal.stderr).toContain(`\rverifying inc-0047-large/sources/k8s-audit/audit.jsonl (source 1 of ${sourcesTotal}): 0%, 0 of ${recordsTotal.toLocaleString('en')} records\x1b[K`);
+    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying inc-0047-large/sources/k8s-events/events\\.jsonl \\(source 2 of ${sourcesTotal}\\): \\d+%`));
+    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying agent-ledger\\.jsonl \\(source 4 of ${sourcesTotal}\\): \\d+%`));
+    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying case\\.causa/agent-ledger\\.jsonl \\(source ${sourcesTotal} of ${sourcesTotal}\\): \\d+%`));
     expect(terminal.stderr.endsWith('\r\x1b[K')).toBe(true);
     expect(terminal.code).toBe(plain.code);
   });
