@@ -15,6 +15,7 @@ import { addTrustedKey, installationKeyFingerprint, installationKeyPath, listTru
 import type { BundleVerdict } from './service/bundles';
 import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
+import { verificationHistory } from './service/verification';
 import type { ImportProgress, ImportReport, VerifyProgress } from './shared/contract';
 import type { Graph } from './shared/graph';
 import { ServiceError } from './shared/errors';
@@ -366,12 +367,25 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
     else if (verifications.length === 0) io.stdout.write(`${casePath}: no bundles in this case, so nothing sealed to check the records against (loose files are unverifiable)\n`);
     else {
       for (const v of verifications) {
-        writeVerdict({ ...v.verdict, bundle: `${v.location} (records kept in ${casePath})` } as BundleVerdict, io);
+        const what =
+          v.subject === 'seal'
+            ? `the seals of ${casePath}'s sources (the records, rows and import errors as imported)`
+            : v.subject === 'journal'
+              ? `the analyst journal of ${casePath} (its chain and signed heads)`
+              : `${v.location} (records kept in ${casePath})`;
+        writeVerdict({ ...v.verdict, bundle: what } as BundleVerdict, io);
         const chain = v.subject === 'ledger' ? v.verdict.sources[0] : undefined;
         if (chain) io.stdout.write(`  ledger chain: ${chain.verdict}, ${chain.records ?? 0} records, rule ${chain.rule ?? 'none'}, genesis ${chain.genesis ?? 'unknown'} (records cut off the end cannot be known without an anchor)\n`);
       }
     }
-    return verifications.every((v) => v.verdict.intact) ? EXIT_OK : EXIT_EVIDENCE;
+    // Verdicts only get worse: what earlier runs found stays on record and is shown with today's.
+    const earlier = verificationHistory(workbench.store).filter((h) => !h.intact && h.at < (verifications[0]?.at ?? ''));
+    if (!json && earlier.length > 0) {
+      io.stdout.write(`Earlier findings (kept in the case; a later intact run does not erase them):\n`);
+      for (const h of earlier) io.stdout.write(`  ${h.at} ${h.subject} ${h.location}: ${h.problems.join('; ')}\n`);
+    }
+    const stillBroken = earlier.some((h) => h.broken);
+    return verifications.every((v) => v.verdict.intact) && !stillBroken ? EXIT_OK : EXIT_EVIDENCE;
   } finally {
     if (unwatch) {
       unwatch();

@@ -275,3 +275,26 @@ export function verdictSpans(store: CaseStore, verdicts: readonly string[]): Ver
   }
   return spans;
 }
+
+/**
+ * Every verification the case recorded, oldest first, each with what it found (problems listed up to a
+ * few per run): the history `causa verify CASE` and the verification panel show beside the latest verdict.
+ */
+export function verificationHistory(
+  store: CaseStore,
+): { at: string; subject: string; location: string; intact: boolean; broken: boolean; problems: string[] }[] {
+  const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
+  return allVerifications(store).map((row) => {
+    const verdict = row.verdict as Partial<BundleVerdict>;
+    const problems = (verdict.problems ?? []).map((p) => `${p.item}: ${p.reason}`);
+    return {
+      at: row.at,
+      subject: row.subject,
+      location: row.bundle_id !== null ? (locations.get(row.bundle_id) ?? '') : (verdict.bundle ?? store.path),
+      intact: row.intact,
+      /** A source was found broken (not only, say, signed by a key not trusted then). */
+      broken: (verdict.sources ?? []).some((source) => source.verdict === 'broken'),
+      problems: problems.length > 5 ? [...problems.slice(0, 5), `${problems.length - 5} more`] : problems,
+    };
+  });
+}

@@ -81,7 +81,8 @@ describe('verifying a large case', () => {
     // Once it is over, the counts stand at their totals and nothing is running.
     const final = await wb.handlers.verifyProgress({});
     expect(final).toEqual({ active: false, sources_done: final.sources_total, sources_total: final.sources_total, records_done: recordsTotal, records_total: recordsTotal, cancelling: false });
-    expect(final.sources_total).toBe(4); // audit, Events and MCP chains of the bundle, and the ledger
+    // audit, Events and MCP chains of the bundle, and the ledger; then the seal of every source of the case
+    expect(final.sources_total).toBe(sourcesTotal);
     expect(result.map((v) => [v.subject, v.verdict.sources.filter((s) => s.records !== undefined).map((s) => [s.path, s.records])])).toEqual([
       ['case', [['sources/k8s-audit/audit.jsonl', expect.any(Number)], ['sources/k8s-events/events.jsonl', expect.any(Number)], ['sources/mcp/kubernetes-mcp-server.jsonl', expect.any(Number)]]],
       ['ledger', [['agent-ledger.jsonl', LEDGER_RECORDS]]],
@@ -130,7 +131,7 @@ describe('verifying a large case', () => {
     expect(await wb.importPaths([join(dir, 'agent-ledger.jsonl')])).toMatchObject({ files: [{ status: 'already_imported' }] });
   });
 
-  it('causa verify CASE shows progress on stderr only on a terminal: a line as each source begins, cleared at the end', async () => {
+  it('causa verify CASE shows progress on stderr only on a terminal: a line as each source begins, cleared at the end', { timeout: 120_000 }, async () => {
     const run = async (isTTY: boolean) => {
       let stdout = '';
       let stderr = '';
