@@ -378,13 +378,14 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
         if (chain) io.stdout.write(`  ledger chain: ${chain.verdict}, ${chain.records ?? 0} records, rule ${chain.rule ?? 'none'}, genesis ${chain.genesis ?? 'unknown'} (records cut off the end cannot be known without an anchor)\n`);
       }
     }
-    // Verdicts only get worse: what earlier runs found stays on record and is shown with today's.
-    const earlier = verificationHistory(workbench.store).filter((h) => !h.intact && h.at < (verifications[0]?.at ?? ''));
+    // Verdicts only get worse: a source an earlier run found broken stays on record and is shown with today's
+    // verdict (a signer not trusted then is today's question, answered by today's run).
+    const earlier = verificationHistory(workbench.store).filter((h) => h.broken && h.at < (verifications[0]?.at ?? ''));
     if (!json && earlier.length > 0) {
       io.stdout.write(`Earlier findings (kept in the case; a later intact run does not erase them):\n`);
       for (const h of earlier) io.stdout.write(`  ${h.at} ${h.subject} ${h.location}: ${h.problems.join('; ')}\n`);
     }
-    const stillBroken = earlier.some((h) => h.broken);
+    const stillBroken = earlier.length > 0;
     return verifications.every((v) => v.verdict.intact) && !stillBroken ? EXIT_OK : EXIT_EVIDENCE;
   } finally {
     if (unwatch) {

@@ -132,7 +132,7 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
   }
 }
 
-export function caseVerifications(store: CaseStore): CaseVerification[] {
+export function caseVerifications(store: CaseStore): (CaseVerification & { earlier?: { at: string; problems: string[] }[] })[] {
   const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
   const bundles = latestVerifications(store).map((row): CaseVerification => ({
     bundle_id: row.bundle_id,
@@ -147,7 +147,13 @@ export function caseVerifications(store: CaseStore): CaseVerification[] {
     const row = own.filter((r) => r.subject === subject).at(-1);
     return row ? [{ bundle_id: 0, location: store.path, at: row.at, subject, verdict: row.verdict as BundleVerdict }] : [];
   });
-  return [...bundles, ...ledgerChecks(store), ...latestOwn];
+  const history = verificationHistory(store);
+  return [...bundles, ...ledgerChecks(store), ...latestOwn].map((v) => {
+    const earlier = history
+      .filter((h) => h.broken && h.at < v.at && h.location === v.location && (h.subject === v.subject || (v.bundle_id > 0 && (h.subject === 'bundle' || h.subject === 'case'))))
+      .map((h) => ({ at: h.at, problems: h.problems }));
+    return earlier.length > 0 ? { ...v, earlier } : v;
+  });
 }
 
 type SourceState = Pick<BundleVerdict['sources'][number], 'verdict' | 'first_bad_position'>;

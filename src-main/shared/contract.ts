@@ -114,6 +114,8 @@ export const VerificationSummary = z.object({
     ),
     problems: z.array(z.object({ item: z.string(), reason: z.string(), position: z.number().int().optional(), nature: BreakNature.optional() })),
   }),
+  /** Earlier runs on the same subject that found a broken source: verdicts only get worse, so they stay shown. */
+  earlier: z.array(z.object({ at: z.string(), problems: z.array(z.string()) })).optional(),
 });
 export type VerificationSummary = z.infer<typeof VerificationSummary>;
 

@@ -71,6 +71,10 @@ describe('causa verify CASE', () => {
       const page = await again.handlers.listEvents({ filter: {}, offset: 0, limit: 100 });
       const verdicts = new Map(page.events.map((e) => [e.position, e.verdict]));
       expect([verdicts.get(6), verdicts.get(7), verdicts.get(41)]).toEqual(['intact', 'broken', 'broken']);
+      // The verification panel's data: the latest seal check is intact, the earlier finding is kept with it.
+      const seal = (await again.handlers.caseInfo({})).verification.find((v) => v.subject === 'seal')!;
+      expect(seal.verdict.intact).toBe(true);
+      expect(seal.earlier).toEqual([{ at: expect.any(String), problems: [expect.stringContaining("record 7's row 0 was not derived")] }]);
     } finally {
       again.close();
     }

@@ -86,8 +86,10 @@ describe('verifying a large case', () => {
     expect(result.map((v) => [v.subject, v.verdict.sources.filter((s) => s.records !== undefined).map((s) => [s.path, s.records])])).toEqual([
       ['case', [['sources/k8s-audit/audit.jsonl', expect.any(Number)], ['sources/k8s-events/events.jsonl', expect.any(Number)], ['sources/mcp/kubernetes-mcp-server.jsonl', expect.any(Number)]]],
       ['ledger', [['agent-ledger.jsonl', LEDGER_RECORDS]]],
+      ['seal', expect.arrayContaining([['inc-0047-large/sources/k8s-audit/audit.jsonl', expect.any(Number)], ['agent-ledger.jsonl', LEDGER_RECORDS]])],
+      ['journal', [['journal', 0]]],
     ]);
-    expect(verificationRows()).toBe(before + 2);
+    expect(verificationRows()).toBe(before + 4);
   });
 
   it('answers other queries between its chunks (no statement is left open across a pause)', async () => {
