@@ -9,14 +9,22 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } from './cli/export';
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromOptions } from './cli/filter';
-import { startHttpHost } from './host/http';
+import { DEFAULT_MAX_BODY_BYTES, startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
-import { addTrustedKey, installationKeyFingerprint, installationKeyPath, listTrustedKeys, removeTrustedKey, trustStorePath } from './service/trust';
-import type { BundleVerdict } from './service/bundles';
+import {
+  addTrustedKey,
+  installationKeyFingerprint,
+  installationKeyPath,
+  listTrustedKeys,
+  readPublicKeyFile,
+  removeTrustedKey,
+  trustStorePath,
+} from './service/trust';
+import { verdictPasses, type BundleVerdict } from './service/bundles';
 import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
 import { verificationHistory } from './service/verification';
-import type { ImportProgress, ImportReport, VerifyProgress } from './shared/contract';
+import type { ImportIntegrity, ImportProgress, ImportReport, VerifyProgress } from './shared/contract';
 import type { Graph } from './shared/graph';
 import { ServiceError } from './shared/errors';
 import type { EventJson } from './shared/model';
@@ -42,16 +50,23 @@ Commands:
   keygen -o KEY.pem                          make an Ed25519 signing key pair (KEY.pem, KEY.pub.pem)
   seal SRC_DIR -o BUNDLE [--key KEY.pem] [--title T] [--incident ID]
                                              chain, hash and optionally sign raw evidence into a bundle
-  verify BUNDLE [--trust KEY.pub.pem]... [--tsa-anchor CERT.pem]...
-                                             verify a bundle's files, chains, signature and timestamp
+  verify BUNDLE [--trust KEY.pub.pem]... [--tsa-anchor CERT.pem]... [--require-signature]
+                                             verify a bundle's files, chains, signature and timestamp;
+                                             unsigned fails when a key is trusted or one is required
   verify CASE.causa                          re-check the records a case keeps against their bundles
   verify EXCERPT.json [--trust KEY.pub.pem]  check an evidence excerpt's records, proofs and signature
   trust add KEY.pub.pem [--label L] | trust list | trust remove FINGERPRINT
                                              the signing keys you trust (in $CAUSA_HOME/trust.json)
-  serve [PATH...] [--case FILE] [--port N]   open the workbench in web mode on 127.0.0.1; PATH is a case
-                                             file (.causa) or evidence to import into a new case
-  import PATH... --case FILE [--format F]    import evidence files or folders into a case file; the format
-                                             of each file is detected from its content unless F names it
+  serve [PATH...] [--case FILE] [--port N] [--max-body MIB] [--trust KEY.pub.pem]...
+                                             open the workbench in web mode on 127.0.0.1; PATH is a case
+                                             file (.causa) or evidence to import into a new case; a
+                                             request body (files dropped at once) may hold up to MIB
+                                             (default 256); --trust trusts a signing key for this case
+                                             only (a journal entry)
+  import PATH... --case FILE [--format F] [--require-signature]
+                                             import evidence files or folders into a case file; the format
+                                             of each file is detected from its content unless F names it;
+                                             a bundle that fails its check makes the import exit 1
   events CASE [filters] [--stages]           print the case's normalized events in time order, one line
                                              per audited API call (its latest stage) unless --stages
   graph CASE [filters]                       print the causal graph: chains, and every edge with its
@@ -106,14 +121,31 @@ function writeImportReport(report: ImportReport, io: CliIo, json: boolean): numb
         `${report.errors === 0 ? 'no errors' : `${plural(report.errors, 'record')} could not be imported`}.\n`,
     );
     if (report.cancelled) io.stdout.write('Cancelled: the file being read was rolled back; the files after it were not read.\n');
+    for (const failed of report.integrity ?? []) writeImportIntegrity(failed, io);
   }
   // A cancelled import could not run to its end.
   if (report.cancelled) return EXIT_USAGE;
-  return report.errors > 0 ? EXIT_EVIDENCE : EXIT_OK;
+  return report.errors > 0 || (report.integrity ?? []).length > 0 ? EXIT_EVIDENCE : EXIT_OK;
+}
+
+/** A bundle that failed its check on import: what is wrong, which sources, how many records the case now holds from them. */
+function writeImportIntegrity(failed: ImportIntegrity, io: CliIo): void {
+  const what = {
+    broken: 'BROKEN: its content differs from what was sealed',
+    unsigned: 'UNSIGNED: no valid signature covers its seal, and a signature was required',
+    untrusted: `UNTRUSTED: signed by a key you have not trusted (${failed.fingerprint ?? 'unknown'})`,
+    intact: 'intact',
+  }[failed.status];
+  const sources = failed.sources.map((s) => `${s.path} (${plural(s.records, 'record')}${s.verdict === 'broken' ? ', broken' : ''})`);
+  io.stdout.write(
+    `${failed.bundle}: ${what}; ${plural(failed.records, 'record')} imported from ${plural(failed.sources.length, 'source')} at fault` +
+      `${sources.length > 0 ? `: ${sources.join(', ')}` : ''}\n`,
+  );
+  for (const problem of failed.problems) io.stdout.write(`  ${problem.item}: ${problem.reason}\n`);
 }
 
 async function runImport(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { case: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parse(args, { case: { type: 'string' }, format: { type: 'string' }, 'require-signature': { type: 'boolean' } });
   if (!values.case) throw new UsageError('import needs --case FILE (the case file to import into)');
   if (positionals.length === 0) throw new UsageError('import needs at least one PATH to import');
   if (values.format !== undefined && !formatNames().includes(values.format)) {
@@ -128,7 +160,7 @@ async function runImport(args: string[], io: CliIo): Promise<number> {
   process.once('SIGINT', cancel);
   const progress = io.stderr.isTTY ? setInterval(() => io.stderr.write(`\r${describeProgress(workbench.imports.snapshot())}\x1b[K`), 250) : undefined;
   try {
-    const options = values.format ? { format: values.format } : {};
+    const options = { ...(values.format ? { format: values.format } : {}), ...(values['require-signature'] ? { requireSignature: true } : {}) };
     const report = await workbench.importPaths(positionals, options);
     if (progress) io.stderr.write('\r\x1b[K');
     return writeImportReport(report, io, values.json === true);
@@ -227,9 +259,15 @@ function rendererDir(): string {
 }
 
 async function runServe(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { case: { type: 'string' }, port: { type: 'string' } });
+  const { values, positionals } = parse(args, { case: { type: 'string' }, port: { type: 'string' }, 'max-body': { type: 'string' }, trust: { type: 'string', multiple: true } });
+  // Read before anything is created: a key that cannot be read must not leave a half-made case behind.
+  const caseKeys = await Promise.all((values.trust ?? []).map(async (file) => ({ file, ...(await readPublicKeyFile(file)) })));
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
+  const maxBodyMib = values['max-body'] === undefined ? DEFAULT_MAX_BODY_BYTES / 2 ** 20 : Number(values['max-body']);
+  if (!Number.isInteger(maxBodyMib) || maxBodyMib < 1 || maxBodyMib > 2048) {
+    throw new UsageError(`--max-body: "${values['max-body']}" is not a whole number of MiB from 1 to 2048`);
+  }
   const dir = rendererDir();
   if (!existsSync(join(dir, 'index.html'))) {
     throw new ServiceError('io', `the workbench is not built (${dir} is missing): run npm run build first`);
@@ -240,6 +278,15 @@ async function runServe(args: string[], io: CliIo): Promise<number> {
     : (values.case ?? join(await mkdtemp(join(tmpdir(), 'causa-')), `${caseNameFor(positionals)}.causa`));
   if (opensCase && !existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
   const workbench = Workbench.open(casePath, { create: !opensCase, indexInBackground: true });
+  // Trusted for this case only, as a journal entry (who, when), before anything is imported so that the
+  // import's own verification already counts it; the trust store is left as it was.
+  const trusted: string[] = [];
+  for (const key of caseKeys) {
+    if (!(await workbench.handlers.analysis({})).trusted_signers.includes(key.fingerprint)) {
+      await workbench.handlers.record({ action: { type: 'trust_signer', fingerprint: key.fingerprint, trusted: true } });
+    }
+    trusted.push(`Trusted key ${key.fingerprint} (${key.file}) for this case only.`);
+  }
   let report: ImportReport | undefined;
   if (!opensCase && positionals.length > 0) {
     report = await workbench.importPaths(positionals);
@@ -257,12 +304,15 @@ async function runServe(args: string[], io: CliIo): Promise<number> {
     },
     rendererDir: dir,
     port,
+    maxBodyBytes: maxBodyMib * 2 ** 20,
   });
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, case: casePath, import: report })}\n`);
+    io.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, case: casePath, import: report, trusted_for_case: caseKeys.map((k) => k.fingerprint) })}\n`);
   } else {
     io.stdout.write(`Causa workbench on ${casePath}\n`);
     if (report) io.stdout.write(`Imported ${plural(report.events, 'event')}, ${plural(report.errors, 'error')}.\n`);
+    for (const line of trusted) io.stdout.write(`${line}\n`);
+    for (const failed of report?.integrity ?? []) writeImportIntegrity(failed, io);
     io.stdout.write(`Open ${host.url}\n(press Ctrl+C to stop)\n`);
   }
   await (io.untilInterrupted ?? untilSignal)();
@@ -329,20 +379,38 @@ async function runSample(args: string[], io: CliIo): Promise<number> {
 function writeVerdict(verdict: BundleVerdict, io: CliIo, timestamp?: { anchorsGiven: boolean }): void {
   for (const problem of verdict.problems) io.stdout.write(`${problem.item}: ${problem.reason}\n`);
   const count = (v: string) => verdict.sources.filter((s) => s.verdict === v).length;
-  const fileProblems = verdict.problems.filter((p) => p.position === undefined && !p.item.startsWith('manifest.')).length;
+  const fileProblems = verdict.problems.filter((p) => p.position === undefined && !p.item.startsWith('manifest.') && p.item !== 'archive').length;
   io.stdout.write(`Results for ${verdict.bundle}:\n`);
   if (verdict.files_checked > 0) {
     io.stdout.write(`  ${verdict.files_checked - Math.min(fileProblems, verdict.files_checked)}/${verdict.files_checked} listed files match the manifest\n`);
   }
   io.stdout.write(
-    `  ${verdict.sources.length} sources: ${count('intact')} intact, ${count('unsigned')} unsigned, ${count('broken')} broken, ${count('unverifiable')} unverifiable (hashed whole)\n`,
+    `  ${verdict.sources.length} sources: ${count('intact')} intact, ${count('untrusted')} signed by a key you have not trusted, ` +
+      `${count('unsigned')} unsigned, ${count('broken')} broken, ${count('sealed_whole')} documents sealed whole (file hash checked), ` +
+      `${count('unverifiable')} unverifiable\n`,
   );
   const sig = verdict.signature;
   io.stdout.write(
     `  signature: ${sig.status === 'absent' ? 'none' : sig.status === 'invalid' ? `INVALID (${sig.reason})` : `valid, key ${sig.fingerprint} (${sig.trusted ? 'trusted' : 'NOT in the trust store'})`}\n`,
   );
   if (timestamp) io.stdout.write(`  timestamp: ${describeTimestamp(verdict, timestamp.anchorsGiven)}\n`);
-  io.stdout.write(`  ${verdict.intact ? 'INTACT: nothing invalid found' : `${plural(verdict.problems.length, 'problem')} found`}\n`);
+  io.stdout.write(`  ${describeStatus(verdict)}\n`);
+}
+
+/** The verdict's last line: exactly what holds, in one sentence. */
+function describeStatus(verdict: BundleVerdict): string {
+  switch (verdict.status ?? (verdict.intact ? 'intact' : 'broken')) {
+    case 'intact':
+      return 'INTACT: every file and record as sealed, and the seal signed by a key you trust';
+    case 'untrusted':
+      return `UNTRUSTED: as sealed, but signed by a key you have not trusted (${verdict.signature.fingerprint}); trust it with causa trust add, or pass --trust`;
+    case 'unsigned':
+      return verdictPasses(verdict)
+        ? 'UNSIGNED: as sealed, but no signature covers the seal, so anyone could have re-sealed it (no key is trusted, so none was required)'
+        : 'UNSIGNED: no valid signature covers the seal, so anyone could have re-sealed it; a signature was required';
+    default:
+      return `BROKEN: ${plural(verdict.problems.length, 'problem')} found`;
+  }
 }
 
 async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promise<number> {
@@ -386,7 +454,7 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
       for (const h of earlier) io.stdout.write(`  ${h.at} ${h.subject} ${h.location}: ${h.problems.join('; ')}\n`);
     }
     const stillBroken = earlier.length > 0;
-    return verifications.every((v) => v.verdict.intact) && !stillBroken ? EXIT_OK : EXIT_EVIDENCE;
+    return verifications.every((v) => verdictPasses(v.verdict)) && !stillBroken ? EXIT_OK : EXIT_EVIDENCE;
   } finally {
     if (unwatch) {
       unwatch();
@@ -419,16 +487,20 @@ function describeTimestamp(verdict: BundleVerdict, anchorsGiven: boolean): strin
 }
 
 async function runVerify(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true }, 'tsa-anchor': { type: 'string', multiple: true } });
+  const { values, positionals } = parse(args, {
+    trust: { type: 'string', multiple: true },
+    'tsa-anchor': { type: 'string', multiple: true },
+    'require-signature': { type: 'boolean' },
+  });
   if (positionals.length !== 1) throw new UsageError('verify needs exactly one BUNDLE or CASE.causa');
   if (positionals[0]!.endsWith('.causa')) return runVerifyCase(positionals[0]!, values.json === true, io);
   const excerpt = await verifyExcerptFile(positionals[0]!, values.trust ?? [], values.json === true, io);
   if (excerpt !== undefined) return excerpt;
   const tsaAnchors = values['tsa-anchor'] ?? [];
-  const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? [], tsaAnchors);
+  const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? [], tsaAnchors, { requireSignature: values['require-signature'] === true });
   if (values.json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
   else writeVerdict(verdict, io, { anchorsGiven: tsaAnchors.length > 0 });
-  return verdict.intact ? EXIT_OK : EXIT_EVIDENCE;
+  return verdictPasses(verdict) ? EXIT_OK : EXIT_EVIDENCE;
 }
 
 async function runTrust(args: string[], io: CliIo): Promise<number> {

@@ -9,9 +9,11 @@ import { excerptFile, exportFileName, ocsfExportFile, reportFile, type ExportFil
 import { Workbench } from './service/workbench';
 import type { ExportedFile } from './shared/contract';
 import { ServiceError } from './shared/errors';
-import { createWorkbenchWindow, isWorkbenchFrame, lockDownSession, printHtmlToPdf } from './window';
+import { createWorkbenchWindow, isWorkbenchFrame, lockDownSession, printHtmlToPdf, registerAppScheme } from './window';
 
 app.enableSandbox();
+// Before the app is ready, or Electron refuses it: app:// is where the workbench is served from.
+registerAppScheme();
 
 app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));

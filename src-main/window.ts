@@ -1,19 +1,56 @@
-// The workbench window, locked down per DESIGN.md's security baseline: sandboxed renderer, context
-// isolation, no Node, a strict CSP, no navigation, no new windows, no permissions, no webviews.
-import { BrowserWindow, session, type WebFrameMain } from 'electron';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// The workbench window, locked down per DESIGN.md's security baseline and Electron's security checklist:
+// sandboxed renderer, context isolation, no Node, a strict CSP, the page served from app://causa (never
+// file://), no navigation, no new windows, no downloads, no permissions, no webviews.
+import { app, BrowserWindow, protocol, session, type DownloadItem, type Event, type WebFrameMain } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { APP_INDEX_URL, APP_SCHEME, appProtocolHandler, isAppUrl } from './host/app-protocol';
 import { CONTENT_SECURITY_POLICY } from './shared/security';
 
-const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
+const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
 const preloadFile = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url));
 
-/** Where the renderer is loaded from: the dev server under `electron-vite dev`, the built file otherwise. */
-function rendererUrl(): string {
-  return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(rendererFile).href;
+/**
+ * Where the renderer is loaded from: the built files over app://causa, or, in development only (an app
+ * that is not packaged), the electron-vite dev server that ELECTRON_RENDERER_URL names, if that is a
+ * loopback http URL. A packaged app ignores the variable: whoever sets its environment must not choose
+ * the page that gets the preload's API.
+ */
+export function rendererUrl(packaged: boolean, env: NodeJS.ProcessEnv): string {
+  const dev = env.ELECTRON_RENDERER_URL;
+  if (packaged || !dev) return APP_INDEX_URL;
+  try {
+    const url = new URL(dev);
+    if (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return url.href;
+  } catch {
+    // Not a URL: the built files, as when packaged.
+  }
+  return APP_INDEX_URL;
+}
+
+function currentRendererUrl(): string {
+  return rendererUrl(app.isPackaged, process.env);
+}
+
+/**
+ * Registers app:// as a standard, secure scheme (an origin of its own, 'self' in the CSP, fetch and
+ * module workers allowed). Electron accepts this only before the app is ready.
+ */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  ]);
+}
+
+/** Nothing is ever downloaded: exports are written by the main side where the Save dialog says. */
+export function refuseDownload(event: Pick<Event, 'preventDefault'>, item: Pick<DownloadItem, 'cancel'>): void {
+  event.preventDefault();
+  item.cancel();
 }
 
 export function lockDownSession(): void {
   const ses = session.defaultSession;
+  ses.protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
+  ses.on('will-download', refuseDownload);
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.webRequest.onHeadersReceived((details, callback) => {
@@ -47,14 +84,20 @@ export function createWorkbenchWindow(): BrowserWindow {
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(rendererUrl());
+  void win.loadURL(currentRendererUrl());
   return win;
 }
 
 /** IPC is answered only for the window's own top-level frame showing the workbench. */
 export function isWorkbenchFrame(win: BrowserWindow, frame: WebFrameMain | null): boolean {
   if (!frame || win.isDestroyed() || frame !== win.webContents.mainFrame) return false;
-  return frame.url.startsWith(rendererUrl().split('#')[0]!.split('?')[0]!);
+  const expected = currentRendererUrl();
+  if (expected === APP_INDEX_URL) return isAppUrl(frame.url);
+  try {
+    return new URL(frame.url).origin === new URL(expected).origin;
+  } catch {
+    return false;
+  }
 }
 
 /**

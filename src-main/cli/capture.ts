@@ -6,8 +6,9 @@ import type { CliIo } from '../cli';
 import { captureCluster, type CaptureResult } from '../service/capture/run-capture';
 import { ServiceError } from '../shared/errors';
 
-export const CAPTURE_USAGE = `  capture --context CTX [--kubeconfig FILE] [--namespace NS] [--since DUR] [--watch DUR] [--key KEY.pem] -o BUNDLE
-                                             read-only snapshot of a live cluster, sealed into a bundle`;
+export const CAPTURE_USAGE = `  capture --context CTX [--kubeconfig FILE] [--namespace NS] [--since DUR] [--watch DUR] [--key KEY.pem]
+          [--max-response MIB] -o BUNDLE     read-only snapshot of a live cluster, sealed into a bundle; an
+                                             API response over MIB (default 64) fails its type, named`;
 
 const OPTIONS = {
   context: { type: 'string' },
@@ -17,6 +18,7 @@ const OPTIONS = {
   watch: { type: 'string' },
   out: { type: 'string', short: 'o' },
   key: { type: 'string' },
+  'max-response': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -80,6 +82,10 @@ export async function runCapture(args: string[], io: CliIo): Promise<number> {
   }
   const { values } = parsed;
   if (!values.context || !values.out) throw new ServiceError('invalid_input', `capture needs --context CTX and -o BUNDLE\n${CAPTURE_USAGE}`);
+  const maxResponseMib = values['max-response'] === undefined ? undefined : Number(values['max-response']);
+  if (maxResponseMib !== undefined && (!Number.isInteger(maxResponseMib) || maxResponseMib < 1 || maxResponseMib > 1024)) {
+    throw new ServiceError('invalid_input', `--max-response: "${values['max-response']}" is not a whole number of MiB from 1 to 1024`);
+  }
   const progress = progressWriter(io);
   const { signal, dispose } = interruption(io);
   let result: CaptureResult;
@@ -98,6 +104,7 @@ export async function runCapture(args: string[], io: CliIo): Promise<number> {
       ...(values.since ? { since: values.since } : {}),
       ...(values.watch ? { watch: values.watch } : {}),
       ...(values.key ? { key: values.key } : {}),
+      ...(maxResponseMib ? { maxResponseBytes: maxResponseMib * 2 ** 20 } : {}),
     });
   } finally {
     progress.clear();

@@ -10,18 +10,25 @@ import { readSourceFolder, sealSources, type RawSource, type SealOptions } from 
 import { generateSigningKey, keyFingerprint, loadPrivateKey } from '../core/bundle/signing';
 import { detectFormat, PROBE_BYTES } from '../core/ingest';
 import { generateInc0047, generateStagingApollo, type SampleSource } from '../core/sample';
-import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
+import { verdictPasses, verifyBundle, type BundleVerdict } from '../core/verify/bundle';
 import { trustAnchorPem } from '../core/verify/timestamp';
 
 export type { BundleVerdict };
+export { verdictPasses };
 import { ServiceError } from '../shared/errors';
 import { CAUSA_VERSION } from '../shared/version';
 import { listTrustedKeys, readPublicKeyFile } from './trust';
 
 /** Names a source's format and layout from its content, as the importers would detect them. */
-export function detectRecordType(content: Buffer): string | { type: string; layout: 'lines' | 'document' } {
+export function detectRecordType(content: Buffer): string | { type: string; layout: 'lines' | 'document'; patterns?: readonly (readonly string[])[] } {
   const detected = detectFormat(content.subarray(0, PROBE_BYTES));
-  return detected.ok ? { type: detected.format.name, layout: detected.layout.kind } : 'unknown';
+  if (!detected.ok) return 'unknown';
+  if (detected.layout.kind === 'lines') return { type: detected.format.name, layout: 'lines' };
+  // A document's records, and the context values they are read with, are sealed value by value; a
+  // document that is one record (a single object) is sealed whole as before.
+  const layout = detected.layout;
+  const patterns = [...layout.patterns, ...(layout.context?.values ?? [])].filter((pattern) => pattern.length > 0);
+  return { type: detected.format.name, layout: 'document', ...(patterns.length > 0 ? { patterns } : {}) };
 }
 
 async function readKey(path: string): Promise<KeyObject> {
@@ -220,13 +227,15 @@ async function readTsaAnchor(path: string): Promise<string> {
  * `causa verify BUNDLE`: the verdicts; a path that is not a bundle is a ServiceError (the command cannot run).
  * `tsaAnchors` are certificate files whose every certificate is trusted to vouch for manifest.tsr's TSA.
  */
-export async function verifyBundleAt(path: string, trust: string[], tsaAnchors: string[] = []): Promise<BundleVerdict> {
+export async function verifyBundleAt(path: string, trust: string[], tsaAnchors: string[] = [], options: { requireSignature?: boolean } = {}): Promise<BundleVerdict> {
   const oneOff = await Promise.all(trust.map(async (file) => (await readPublicKeyFile(file)).fingerprint));
   const stored = (await listTrustedKeys()).map((key) => key.fingerprint);
   const trustedKeys = new Set([...stored, ...oneOff]);
   const tsaAnchorsPem = await Promise.all(tsaAnchors.map(readTsaAnchor));
+  // Whoever trusts a key, or names one for this check, expects a signature: then unsigned fails.
+  const signatureExpected = options.requireSignature === true || trustedKeys.size > 0;
   try {
-    return await verifyBundle(await openBundleFiles(path), { trustedKeys, tsaAnchorsPem });
+    return await verifyBundle(await openBundleFiles(path), { trustedKeys, tsaAnchorsPem, signatureExpected });
   } catch (error) {
     if (error instanceof ServiceError) throw error;
     throw new ServiceError('invalid_input', (error as Error).message);

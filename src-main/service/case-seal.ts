@@ -33,7 +33,7 @@ import {
   readSealEpoch,
   readSeals,
   rowValues,
-  SEALED_COLUMNS,
+  SEALED_VALUES,
   sourceErrors,
   type SealRow,
   type StoredRow,
@@ -328,12 +328,13 @@ async function rederive(
       waiting.delete(record.position);
       const rawSha = sha256Hex(record.raw);
       record.events.forEach((event, ordinal) => {
-        const want = rowValues(event, { ...(record.locator ? { locator: record.locator } : {}), ordinal, raw_sha256: rawSha });
+        const context = record.context ? { context_sha256: sha256Hex(record.context) } : {};
+        const want = rowValues(event, { ...(record.locator ? { locator: record.locator } : {}), ordinal, raw_sha256: rawSha, ...context });
         const have = rows[ordinal]?.values;
-        const differ = have ? SEALED_COLUMNS.flatMap((column, i) => (String(want[i] ?? '') !== String(have[i] ?? '') ? [i] : [])) : [];
+        const differ = have ? SEALED_VALUES.flatMap((column, i) => (String(want[i] ?? '') !== String(have[i] ?? '') ? [i] : [])) : [];
         if (have && differ.length === 0) return;
         const detail = have
-          ? differ.map((i) => `${SEALED_COLUMNS[i]} is ${JSON.stringify(have[i] === null ? null : String(have[i]))}, derived ${JSON.stringify(want[i] === null ? null : String(want[i]))}`).join('; ')
+          ? differ.map((i) => `${SEALED_VALUES[i]} is ${JSON.stringify(have[i] === null ? null : String(have[i]))}, derived ${JSON.stringify(want[i] === null ? null : String(want[i]))}`).join('; ')
           : 'the row is missing';
         findings.push({
           position: record.position,
@@ -387,6 +388,9 @@ export async function verifyCaseSeals(store: CaseStore, location: string, option
     signature: { status: 'valid', fingerprint, trusted: true },
     timestamp: { status: 'absent' },
     problems,
+    // Signed by this installation's key, always: its status is intact or broken, never unsigned.
+    status: brokenProblems.length === 0 ? 'intact' : 'broken',
+    signature_expected: true,
     intact: brokenProblems.length === 0,
   };
 }
@@ -436,6 +440,8 @@ export function verifyJournalHeads(store: CaseStore, trusted: ReadonlySet<string
     signature: { status: 'valid', fingerprint: installationKey().fingerprint, trusted: true },
     timestamp: { status: 'absent' },
     problems,
+    status: problems.length === 0 ? 'intact' : 'broken',
+    signature_expected: true,
     intact: problems.length === 0,
   };
 }

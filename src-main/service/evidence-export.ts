@@ -27,7 +27,15 @@ export function excerptCase(store: CaseStore, ids: number[]): Excerpt {
     const found = getEvent(store, id, verdictOf);
     if (!record || !found) throw new ServiceError('not_found', `no event ${id} in this case`);
     const where = home.get(record.source_id);
-    events.push({ id, event: found.event, raw: record.raw, position: record.position, ...(where ? { bundle: where.bundle, bundle_path: where.path } : {}) });
+    events.push({
+      id,
+      event: found.event,
+      raw: record.raw,
+      position: record.position,
+      ...(record.locator ? { locator: record.locator } : {}),
+      ...(record.context ? { context: record.context } : {}),
+      ...(where ? { bundle: where.bundle, bundle_path: where.path } : {}),
+    });
   }
   return buildExcerpt({
     case: store.meta('name') ?? basename(store.path, '.causa'),

@@ -6,6 +6,7 @@ import type { EventFilter, MethodOutput } from '../shared/contract';
 import type { Graph, GraphEdge } from '../shared/graph';
 import type { CaseStore } from '../store/case-store';
 import { eventsByIds } from '../store/event-lookups';
+import { readObjectTable } from '../store/objects';
 import { iterateEvents, listSources, matchingEventIds, type TimeBounds } from '../store/queries';
 import { verdictLookup } from './verification';
 
@@ -22,7 +23,7 @@ export function buildGraph(store: CaseStore, analyst: AnalystInput = {}, filter?
 
 /** The whole case through the linker, unfiltered, with its background groups' members. */
 export function linkCase(store: CaseStore, analyst: AnalystInput = {}): LinkedCase {
-  return linkCaseEvents(withFormats(store), analyst);
+  return linkCaseEvents(withFormats(store), analyst, readObjectTable(store));
 }
 
 /**

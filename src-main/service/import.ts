@@ -5,16 +5,19 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { isBundlePath, openBundleFiles } from '../core/bundle/files';
-import { Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
+import { bundleFilesFromMemory, bundleFilesFromZip, isBundlePath, looksLikeZip, openBundleFiles, type BundleFiles } from '../core/bundle/files';
+import { isSafeBundlePath, Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
+import { OBJECT_FORMATS } from '../core/ingest/k8s-objects';
 import { bufferContent, detectFormat, findFormat, FORMATS, openContent, parseSourceBatches, peekContent, type Detected } from '../core/ingest';
-import type { FileImport, ImportReport } from '../shared/contract';
+import type { FileImport, ImportIntegrity, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { listImportErrors, listSources } from '../store/queries';
 import { LEDGER_FORMAT, verifyLedgerSource } from './ledger-verification';
 import { contentSizeOf, contentSizeOfFile, counted, ImportCancelled, ImportMonitor } from './import-monitor';
+import { verdictPasses, type BundleVerdict } from '../core/verify/bundle';
+import { ObjectCollector } from './objects';
 import { verifyImportedBundle } from './verification';
 import { ContentTap, SealAccumulator } from '../core/verify/case-seal';
 import { rowValues } from '../store/seals';
@@ -52,6 +55,8 @@ async function* tapped(content: AsyncIterable<Buffer>, tap: ContentTap): AsyncGe
 export interface ImportOptions {
   /** Read every loose file as this format instead of detecting it (`causa import --format`). */
   format?: string;
+  /** An unsigned bundle fails its check even when no key is trusted (`--require-signature`). */
+  requireSignature?: boolean;
 }
 
 /** The format names a user may give, for validating `--format` before anything is read. */
@@ -184,6 +189,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
   const tap = new ContentTap();
   const sealed = new SealAccumulator();
   let changed: string | undefined;
+  const objects = OBJECT_FORMATS.has(format) ? new ObjectCollector(format) : undefined;
   await store.write(async (tx) => {
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
@@ -194,22 +200,26 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
           lastPosition = record.position;
           if (record.ok) {
             const rawSha256 = sha256Hex(record.raw);
-            let firstId = 0;
+            const context = record.context ? { bytes: record.context, sha256: sha256Hex(record.context) } : undefined;
+            const ids: number[] = [];
             const rows = record.events.map((event, ordinal) => {
-              const id = tx.addEvent({
-                source_id: sourceId!,
-                position: record.position,
-                locator: record.locator,
-                ordinal,
-                raw: record.raw,
-                raw_sha256: rawSha256,
-                event,
-              });
-              if (ordinal === 0) firstId = id;
-              return rowValues(event, { ...(record.locator ? { locator: record.locator } : {}), ordinal, raw_sha256: rawSha256 });
+              ids.push(
+                tx.addEvent({
+                  source_id: sourceId!,
+                  position: record.position,
+                  locator: record.locator,
+                  ordinal,
+                  raw: record.raw,
+                  raw_sha256: rawSha256,
+                  ...(context ? { context } : {}),
+                  event,
+                }),
+              );
+              return rowValues(event, { ...(record.locator ? { locator: record.locator } : {}), ordinal, raw_sha256: rawSha256, ...(context ? { context_sha256: context.sha256 } : {}) });
             });
             tap.record(record.raw);
-            sealed.add(record.position, record.raw, rows, firstId);
+            sealed.add(record.position, record.raw, rows, ids[0] ?? 0);
+            objects?.add(record.raw, record.events[0], ids[0]);
             events += record.events.length;
             monitor.addEvents(record.events.length);
           } else {
@@ -230,6 +240,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     changed = await changedWhileRead(file, content);
     if (changed) return { commit: false, value: undefined };
     if (events > 0) tx.groupApiCalls(sourceId);
+    if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     if (events > 0) sealSource(store, tx, { source: { id: sourceId, name: file.name, format, sha256: file.sha256, size: file.size }, importer: format, records: sealed, content });
     return { commit: events > 0, value: undefined };
@@ -250,16 +261,54 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
 }
 
 /**
- * Imports a bundle's sources, and records the bundle (its manifest and signature as read) and which source
- * came from which bundle path. Whether the bundle is intact is `causa verify`'s question, asked separately.
+ * What an import says about a bundle that failed its check: its status, the sources at fault and how many
+ * of their records the case now holds (from the first bad record on, for a located break), every problem.
  */
-async function importBundle(store: CaseStore, location: string, monitor: ImportMonitor): Promise<FileImport[]> {
+function integrityOf(location: string, verdict: BundleVerdict, imported: Map<string, number>): ImportIntegrity | undefined {
+  if (verdictPasses(verdict)) return undefined;
+  const atFault = verdict.sources.filter((s) => (verdict.status === 'broken' ? s.verdict === 'broken' : s.verdict !== 'unverifiable'));
+  const sources = atFault.map((s) => {
+    const held = imported.get(s.path) ?? 0;
+    const records = s.first_bad_position !== undefined ? Math.max(0, held - s.first_bad_position + 1) : held;
+    return { path: s.path, verdict: s.verdict, records };
+  });
+  return {
+    bundle: location,
+    status: verdict.status,
+    sources,
+    records: sources.reduce((n, s) => n + s.records, 0),
+    problems: verdict.problems.map((p) => ({ item: p.item, reason: p.reason })),
+    ...(verdict.status === 'untrusted' && verdict.signature.fingerprint ? { fingerprint: verdict.signature.fingerprint } : {}),
+  };
+}
+
+/** Opens the bundle at a path (a folder or a .zip) and imports it as importBundle does. */
+async function importBundleAt(
+  store: CaseStore,
+  location: string,
+  monitor: ImportMonitor,
+  options: ImportOptions,
+): Promise<{ files: FileImport[]; integrity?: ImportIntegrity }> {
   let files;
   try {
     files = await openBundleFiles(location);
   } catch (error) {
     throw new ServiceError('invalid_input', (error as Error).message);
   }
+  return importBundle(store, files, monitor, options);
+}
+
+/**
+ * Imports an opened bundle, wherever its files are (on disk, or dropped on the window and held in memory),
+ * and verifies it: a bundle that fails is named in the import's report.
+ */
+async function importBundle(
+  store: CaseStore,
+  files: BundleFiles,
+  monitor: ImportMonitor,
+  options: ImportOptions,
+): Promise<{ files: FileImport[]; integrity?: ImportIntegrity }> {
+  const location = files.location;
   const manifestBytes = await files.read(MANIFEST_FILE);
   let manifest: Manifest;
   try {
@@ -278,6 +327,7 @@ async function importBundle(store: CaseStore, location: string, monitor: ImportM
   });
   const bundleName = basename(location.replace(/[\\/]+$/, ''));
   const results: FileImport[] = [];
+  const imported = new Map<string, number>();
   monitor.expect(manifest.sources.length, manifest.sources.reduce((n, entry) => n + entry.size, 0));
   for (const entry of manifest.sources) {
     if (!files.list().includes(entry.path)) {
@@ -299,18 +349,21 @@ async function importBundle(store: CaseStore, location: string, monitor: ImportM
       monitor,
     );
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
+    if (result.status === 'imported' || result.status === 'already_imported') imported.set(entry.path, result.events);
     results.push(result);
   }
-  await verifyImportedBundle(store, files, bundleId);
-  return results;
+  const verdict = await verifyImportedBundle(store, files, bundleId, options);
+  const integrity = integrityOf(bundleName, verdict, imported);
+  return { files: results, ...(integrity ? { integrity } : {}) };
 }
 
-function summarize(files: FileImport[]): ImportReport {
+function summarize(files: FileImport[], integrity: ImportIntegrity[] = []): ImportReport {
   const cancelled = files.some((f) => f.status === 'cancelled');
   return {
     files,
     events: files.reduce((n, f) => n + (f.status === 'imported' ? f.events : 0), 0),
     errors: files.reduce((n, f) => n + f.errors.length + f.more_errors, 0),
+    ...(integrity.length > 0 ? { integrity } : {}),
     ...(cancelled ? { cancelled } : {}),
   };
 }
@@ -351,10 +404,14 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
   monitor.start(0, 0);
   try {
     const results: FileImport[] = [];
+    const integrity: ImportIntegrity[] = [];
     const loose: string[] = [];
     for (const path of paths) {
-      if (await isBundlePath(path)) results.push(...(await importBundle(store, path, monitor)));
-      else loose.push(path);
+      if (await isBundlePath(path)) {
+        const bundle = await importBundleAt(store, path, monitor, options);
+        results.push(...bundle.files);
+        if (bundle.integrity) integrity.push(bundle.integrity);
+      } else loose.push(path);
     }
     // A folder that holds the case file itself (`causa import . --case ./incident.causa`): the case, its
     // WAL and shared-memory files are not evidence.
@@ -389,17 +446,82 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
       };
       results.push(await importOne(store, evidence, monitor));
     }
-    return summarize(results);
+    return summarize(results, integrity);
   } finally {
     monitor.finish();
   }
 }
 
-export async function importBuffers(store: CaseStore, files: { name: string; data: Buffer }[], monitor = unwatched()): Promise<ImportReport> {
-  monitor.start(files.length, files.reduce((n, f) => n + contentSizeOf(f.data), 0));
+/** A file dropped on the window: its name is a path relative to what was dropped ("x.log", "bundle/sources/a.jsonl"). */
+export interface UploadedEvidence {
+  name: string;
+  data: Buffer;
+}
+
+/**
+ * What the dropped files are, in drop order: bundles (a `.zip` bundle, or the files of a folder holding a
+ * manifest.json at its root, rebuilt in memory) and loose files. Names come from the renderer and are
+ * untrusted: each must be a relative path with no "..", "." or empty part, no backslash, drive letter or
+ * NUL, or the whole drop is refused before anything is read. A name only ever labels and groups bytes;
+ * nothing is read from or written to a path it names.
+ */
+export function groupUploads(files: UploadedEvidence[]): ({ bundle: BundleFiles } | { loose: UploadedEvidence })[] {
+  for (const file of files) {
+    if (!isSafeBundlePath(file.name)) {
+      throw new ServiceError('invalid_input', `"${file.name}": a dropped file's name must be a relative path inside what was dropped; refused`);
+    }
+  }
+  const folders = new Map<string, Map<string, Buffer>>();
+  for (const file of files) {
+    const slash = file.name.indexOf('/');
+    if (slash === -1) continue;
+    const folder = file.name.slice(0, slash);
+    const inside = folders.get(folder) ?? new Map<string, Buffer>();
+    if (inside.has(file.name.slice(slash + 1))) throw new ServiceError('invalid_input', `"${file.name}": dropped twice`);
+    inside.set(file.name.slice(slash + 1), file.data);
+    folders.set(folder, inside);
+  }
+  const bundleFolders = new Set([...folders].filter(([, inside]) => inside.has(MANIFEST_FILE)).map(([folder]) => folder));
+  const out: ({ bundle: BundleFiles } | { loose: UploadedEvidence })[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const folder = file.name.includes('/') ? file.name.slice(0, file.name.indexOf('/')) : undefined;
+    try {
+      if (folder !== undefined && bundleFolders.has(folder)) {
+        if (!seen.has(folder)) out.push({ bundle: bundleFilesFromMemory(folder, folders.get(folder)!) });
+        seen.add(folder);
+      } else if (file.name.toLowerCase().endsWith('.zip') && looksLikeZip(file.data)) {
+        // Exactly what `causa import x.zip` does: a zip is read as a bundle, or refused as not one.
+        out.push({ bundle: bundleFilesFromZip(file.name, file.data) });
+      } else {
+        out.push({ loose: file });
+      }
+    } catch (error) {
+      throw new ServiceError('invalid_input', (error as Error).message);
+    }
+  }
+  return out;
+}
+
+/**
+ * Imports files dropped on the window: a dropped bundle (`.zip` or folder) is imported and verified as
+ * `causa import` does it, and its verdict recorded; other files are imported as loose evidence.
+ */
+export async function importBuffers(store: CaseStore, files: UploadedEvidence[], monitor = unwatched()): Promise<ImportReport> {
+  const groups = groupUploads(files);
+  const loose = groups.flatMap((group) => ('loose' in group ? [group.loose] : []));
+  monitor.start(loose.length, loose.reduce((n, f) => n + contentSizeOf(f.data), 0));
   try {
     const results: FileImport[] = [];
-    for (const file of files) {
+    const integrity: ImportIntegrity[] = [];
+    for (const group of groups) {
+      if ('bundle' in group) {
+        const bundle = await importBundle(store, group.bundle, monitor, {});
+        results.push(...bundle.files);
+        if (bundle.integrity) integrity.push(bundle.integrity);
+        continue;
+      }
+      const file = group.loose;
       const evidence: EvidenceFile = {
         name: file.name,
         sha256: sha256Hex(file.data),
@@ -409,7 +531,7 @@ export async function importBuffers(store: CaseStore, files: { name: string; dat
       };
       results.push(await importOne(store, evidence, monitor));
     }
-    return summarize(results);
+    return summarize(results, integrity);
   } finally {
     monitor.finish();
   }

@@ -57,6 +57,9 @@ function asBundleVerdict(sourceId: number, name: string, ledger: LedgerVerdict):
     signature: { status: 'absent' },
     timestamp: { status: 'absent' },
     problems: broken ? [{ item: name, reason: ledger.reason ?? 'chain broken', position: ledger.first_bad_position, nature: ledger.nature }] : [],
+    // A ledger's own chain has no signer: its status says only whether the chain holds.
+    status: broken ? 'broken' : 'intact',
+    signature_expected: false,
     intact: !broken,
   };
 }

@@ -6,7 +6,7 @@ import { verifyJournal } from '../core/analysis/journal';
 import { renderHtml } from '../core/export/html';
 import { renderMarkdown } from '../core/export/markdown';
 import { buildReportModel, chooseChains, citedEventIds, type ReportBundle, type ReportModel, type ReportVerification } from '../core/export/report-model';
-import type { BundleVerdict } from '../core/verify/bundle';
+import { withTrust, type BundleVerdict } from '../core/verify/bundle';
 import type { EventJson } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { readJournal } from '../store/journal';
@@ -15,7 +15,7 @@ import { allVerifications, latestVerifications, listBundles } from '../store/ver
 import { analysisState } from './analysis';
 import { buildGraph } from './graph';
 import { renderPdf } from './pdf';
-import { verdictLookup } from './verification';
+import { currentTrust, verdictLookup } from './verification';
 
 export const REPORT_FORMATS = ['md', 'html', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -28,7 +28,8 @@ interface ManifestLike {
 }
 
 function reportBundles(store: CaseStore): ReportBundle[] {
-  const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, row.verdict as BundleVerdict]));
+  const trusted = currentTrust(store);
+  const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, withTrust(row.verdict as BundleVerdict, trusted)]));
   return listBundles(store).map((bundle) => {
     const manifest = JSON.parse(bundle.manifest) as ManifestLike;
     const signature = latest.get(bundle.id)?.signature ?? { status: bundle.signature ? ('invalid' as const) : ('absent' as const) };
@@ -51,14 +52,18 @@ function reportBundles(store: CaseStore): ReportBundle[] {
 
 function reportVerifications(store: CaseStore): ReportVerification[] {
   const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
+  const trusted = currentTrust(store);
   return allVerifications(store).map((row) => {
-    const verdict = row.verdict as Partial<BundleVerdict> & { source_id?: number };
+    const recorded = row.verdict as BundleVerdict & { source_id?: number };
+    // Trust is re-read as it stands now; what was found wrong stays as recorded.
+    const verdict = row.subject === 'ledger' || !recorded.signature ? recorded : withTrust(recorded, trusted);
     const signature = verdict.signature;
     return {
       at: row.at,
       subject: row.subject,
       location: row.bundle_id ? (locations.get(row.bundle_id) ?? `bundle ${row.bundle_id}`) : (verdict.bundle ?? `source ${verdict.source_id ?? '?'}`),
-      intact: row.intact,
+      intact: row.subject === 'ledger' ? row.intact : verdict.intact,
+      status: row.subject === 'ledger' ? (row.intact ? 'intact' : 'broken') : (verdict.status ?? (row.intact ? 'intact' : 'broken')),
       ...(signature && signature.status !== 'absent' ? { signature: `${signature.status}${signature.trusted ? ', trusted' : signature.status === 'valid' ? ', not trusted' : ''}` } : {}),
       problems: (verdict.problems ?? []).map((p) => `${p.item}: ${p.reason}`),
     };

@@ -97,6 +97,25 @@ export async function listTrustedKeys(path = trustStorePath()): Promise<TrustedK
   return parsed.keys;
 }
 
+let cached: { path: string; mtimeMs: number; size: number; fingerprints: string[] } | undefined;
+
+/**
+ * The trusted fingerprints, read synchronously for the queries that re-read verdicts with today's trust
+ * (cached while the file's mtime and size stay). An unreadable store trusts nothing rather than failing a
+ * listing; `causa trust list` names what is wrong with it.
+ */
+export function trustedFingerprintsNow(path = trustStorePath()): string[] {
+  try {
+    const info = statSync(path);
+    if (cached?.path === path && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.fingerprints;
+    const fingerprints = TrustFile.parse(JSON.parse(readFileSync(path, 'utf8'))).keys.map((k) => k.fingerprint);
+    cached = { path, mtimeMs: info.mtimeMs, size: info.size, fingerprints };
+    return fingerprints;
+  } catch {
+    return [];
+  }
+}
+
 async function save(path: string, keys: TrustedKey[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.partial`;
@@ -122,10 +141,17 @@ export async function readPublicKeyFile(file: string): Promise<{ fingerprint: st
 
 export async function addTrustedKey(file: string, label: string | undefined, path = trustStorePath()): Promise<TrustedKey> {
   const { fingerprint, pem } = await readPublicKeyFile(file);
+  return addTrustedPem(fingerprint, pem, label ?? file, path);
+}
+
+/** Trusts a public key given as PEM (from a bundle's signature file, once the analyst chose to trust it). */
+export async function addTrustedPem(fingerprint: string, pem: string, label: string, path = trustStorePath()): Promise<TrustedKey> {
+  const key = loadPublicKey(pem, label);
+  if (keyFingerprint(key) !== fingerprint) throw new ServiceError('invalid_input', `${label}: the key's fingerprint is not ${fingerprint}`);
   const keys = await listTrustedKeys(path);
   const existing = keys.find((k) => k.fingerprint === fingerprint);
   if (existing) return existing;
-  const added = { fingerprint, label: label ?? file, public_key_pem: pem, added_at: new Date().toISOString() };
+  const added = { fingerprint, label, public_key_pem: pem, added_at: new Date().toISOString() };
   await save(path, [...keys, added]);
   return added;
 }

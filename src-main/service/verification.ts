@@ -2,9 +2,9 @@
 // re-verified against the sealed hashes at any time, and every run is recorded with its time.
 import type { BundleFiles } from '../core/bundle/files';
 import { leavesPathFor, Manifest } from '../core/bundle/manifest';
-import { verifyBundle, type BundleVerdict } from '../core/verify/bundle';
+import { verifyBundle, withTrust, type BundleVerdict } from '../core/verify/bundle';
 import { verifyStoredBundle, type StoredBundleInput, type StoredRecord } from '../core/verify/case';
-import { recordVerdict } from '../core/verify/event-verdict';
+import { recordVerdict, type Signer } from '../core/verify/event-verdict';
 import type { CaseStore } from '../store/case-store';
 import { sourceNames, type VerdictOf, type VerdictSpan } from '../store/queries';
 import {
@@ -21,7 +21,8 @@ import {
 } from '../store/verification';
 import { ServiceError } from '../shared/errors';
 import { checkLedgerChain, ledgerChecks, ledgerRecordCount, ledgerSources, ledgerVerdicts, type LedgerCheck } from './ledger-verification';
-import { listTrustedKeys, sealTrustedKeys } from './trust';
+import { analysisState } from './analysis';
+import { listTrustedKeys, sealTrustedKeys, trustedFingerprintsNow } from './trust';
 import { verifyCaseSeals, verifyJournalHeads } from './case-seal';
 import { listStoredSources } from '../store/seals';
 import { VerifyCancelled, VerifyMonitor } from './verify-monitor';
@@ -30,13 +31,26 @@ export type CaseVerification =
   | { bundle_id: number; location: string; at: string; subject: 'bundle' | 'case' | 'seal' | 'journal'; verdict: BundleVerdict }
   | LedgerCheck;
 
-async function trustedKeys(): Promise<Set<string>> {
-  return new Set((await listTrustedKeys()).map((key) => key.fingerprint));
+/** The keys trusted for this case: the analyst's trust store, and those trusted for this case alone (its journal). */
+export async function caseTrustedKeys(store: CaseStore): Promise<Set<string>> {
+  return new Set([...(await listTrustedKeys()).map((key) => key.fingerprint), ...analysisState(store).trusted_signers]);
 }
 
-/** Verifies a bundle as it is imported, keeps its sealed leaves, and records the verdict. */
-export async function verifyImportedBundle(store: CaseStore, files: BundleFiles, bundleId: number): Promise<BundleVerdict> {
-  const verdict = await verifyBundle(files, { trustedKeys: await trustedKeys() });
+/**
+ * The same keys, read without waiting: verdicts shown in the workbench are re-read with the trust of the
+ * moment, so that trusting a key turns its bundles' evidence from "untrusted" to "intact" at once.
+ */
+export function currentTrust(store: CaseStore): Set<string> {
+  return new Set([...trustedFingerprintsNow(), ...analysisState(store).trusted_signers]);
+}
+
+/**
+ * Verifies a bundle as it is imported, keeps its sealed leaves, and records the verdict. With
+ * `requireSignature` (or any trusted key), an unsigned bundle fails.
+ */
+export async function verifyImportedBundle(store: CaseStore, files: BundleFiles, bundleId: number, options: { requireSignature?: boolean } = {}): Promise<BundleVerdict> {
+  const trustedKeys = await caseTrustedKeys(store);
+  const verdict = await verifyBundle(files, { trustedKeys, signatureExpected: options.requireSignature === true || trustedKeys.size > 0 });
   for (const source of verdict.sources) {
     const leavesPath = leavesPathFor(source.path);
     if (files.list().includes(leavesPath)) addSealedLeaves(store, bundleId, source.path, (await files.read(leavesPath)).toString('utf8'));
@@ -54,7 +68,7 @@ type Checked =
 /** Each bundle's chained sources that the case keeps, with how many records each has: the work ahead. */
 function chainedSources(store: CaseStore, bundle: StoredBundle): Map<string, number> {
   const parsed = Manifest.safeParse(JSON.parse(bundle.manifest));
-  const chained = new Set(parsed.success ? parsed.data.sources.filter((s) => s.chain).map((s) => s.path) : []);
+  const chained = new Set(parsed.success ? parsed.data.sources.filter((s) => s.chain || s.elements).map((s) => s.path) : []);
   return new Map(bundle.sources.filter((s) => chained.has(s.bundle_path)).map((s) => [s.bundle_path, countSourceRecords(store, s.source_id)]));
 }
 
@@ -78,7 +92,7 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
   const counts = [...bundles.flatMap(({ chained }) => [...chained.values()]), ...ledgers.map((l) => l.records), ...sealed];
   monitor.start(counts.length, counts.reduce((n, c) => n + c, 0));
   try {
-    const trusted = await trustedKeys();
+    const trusted = await caseTrustedKeys(store);
     const checked: Checked[] = [];
     for (const { bundle, chained } of bundles) {
       const sourceIds = new Map(bundle.sources.map((s) => [s.bundle_path, s.source_id]));
@@ -96,7 +110,9 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
         },
         pause: () => monitor.pause(),
       };
-      checked.push({ subject: 'case', bundle_id: bundle.id, location: bundle.location, verdict: await verifyStoredBundle(input, trusted) });
+      // Whoever trusts a key expects signatures: then an unsigned bundle fails here as it does on import.
+      const verdict = { ...(await verifyStoredBundle(input, trusted)), signature_expected: trusted.size > 0 };
+      checked.push({ subject: 'case', bundle_id: bundle.id, location: bundle.location, verdict });
     }
     for (const ledger of ledgers) {
       monitor.beginSource(ledger.name, ledger.name, ledger.records);
@@ -132,14 +148,19 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
   }
 }
 
+/**
+ * The latest verification of each bundle (re-read with the keys trusted now), of each ledger's chain and of
+ * the case's own seals and journal, each with the breaks earlier runs found in it.
+ */
 export function caseVerifications(store: CaseStore): (CaseVerification & { earlier?: { at: string; problems: string[] }[] })[] {
   const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
+  const trusted = currentTrust(store);
   const bundles = latestVerifications(store).map((row): CaseVerification => ({
     bundle_id: row.bundle_id,
     location: locations.get(row.bundle_id) ?? '',
     at: row.at,
     subject: row.subject,
-    verdict: row.verdict as BundleVerdict,
+    verdict: withTrust(row.verdict as BundleVerdict, trusted),
   }));
   // The latest check of the case's own seals and of its journal's signed heads, when one has run.
   const own = allVerifications(store).filter((row) => row.subject === 'seal' || row.subject === 'journal');
@@ -207,8 +228,9 @@ function latestSealStates(store: CaseStore): Map<number, SourceState> {
  * that verdict can change: only at a first bad position.
  */
 function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<number, number[]> } {
-  const bySource = new Map<number, { source: SourceState | undefined; signed: boolean }>();
-  const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, row.verdict as BundleVerdict]));
+  const bySource = new Map<number, { source: SourceState | undefined; signer: Signer }>();
+  const trusted = currentTrust(store);
+  const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, withTrust(row.verdict as BundleVerdict, trusted)]));
   const breaks = new Map<number, number[]>();
   const addBreak = (sourceId: number, position: number | undefined) => {
     if (position !== undefined) breaks.set(sourceId, [...(breaks.get(sourceId) ?? []), position]);
@@ -216,18 +238,19 @@ function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<n
   for (const { bundle_id, source_id, bundle_path } of bundleSourceLinks(store)) {
     const verdict = latest.get(bundle_id);
     const source = verdict?.sources.find((s) => s.path === bundle_path);
-    bySource.set(source_id, { source, signed: verdict?.signature.status === 'valid' });
+    const signer: Signer = verdict?.signature.status !== 'valid' ? 'none' : verdict.signature.trusted ? 'trusted' : 'untrusted';
+    bySource.set(source_id, { source, signer });
   }
   // The case's own seal: a loose source sealed here and found intact is intact (signed by this
   // installation's key or one it trusts); a seal found broken breaks the records of any source.
   for (const [sourceId, state] of latestSealStates(store)) {
     const entry = bySource.get(sourceId);
-    if (!entry?.source || entry.source.verdict === 'unverifiable') bySource.set(sourceId, { source: state.verdict === 'unverifiable' ? entry?.source : state, signed: true });
+    if (!entry?.source || entry.source.verdict === 'unverifiable') bySource.set(sourceId, { source: state.verdict === 'unverifiable' ? entry?.source : state, signer: state.verdict === 'unverifiable' ? (entry?.signer ?? 'none') : 'trusted' });
     else bySource.set(sourceId, { ...entry, source: worse(entry.source, state) });
   }
   for (const [sourceId, state] of everBroken(store)) {
     const entry = bySource.get(sourceId);
-    bySource.set(sourceId, { signed: entry?.signed ?? false, source: worse(entry?.source, state) });
+    bySource.set(sourceId, { signer: entry?.signer ?? 'none', source: worse(entry?.source, state) });
   }
   for (const [sourceId, entry] of bySource) if (entry.source?.verdict === 'broken') addBreak(sourceId, entry.source.first_bad_position);
   // A ledger's own chain speaks for its records: a break in it breaks them wherever they came from, and
@@ -236,10 +259,10 @@ function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<n
   for (const [sourceId, ledger] of ledgers) if (ledger.verdict === 'broken') addBreak(sourceId, ledger.first_bad_position);
   const verdictOf: VerdictOf = (sourceId, position) => {
     const entry = bySource.get(sourceId);
-    const sealed = recordVerdict(entry?.source, entry?.signed ?? false, position);
+    const sealed = recordVerdict(entry?.source, entry?.signer ?? 'none', position);
     const ledger = ledgers.get(sourceId);
     if (!ledger || ledger.verdict === 'unverifiable') return sealed;
-    const own = recordVerdict(ledger, true, position);
+    const own = recordVerdict(ledger, 'trusted', position);
     return own === 'broken' || sealed === 'unverifiable' ? own : sealed;
   };
   return { verdictOf, breaks };

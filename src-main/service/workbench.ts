@@ -22,6 +22,7 @@ import {
   type TimeBounds,
 } from '../store/queries';
 import { filterValueCounts } from '../store/event-lookups';
+import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
 import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
@@ -31,6 +32,8 @@ import { VerifyMonitor } from './verify-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
 import { listKubeContexts } from './capture/kubeconfig';
 import { caseVerifications, verdictLookup, verdictSpans, verifyCaseRecords } from './verification';
+import { trustSigner } from './signer-trust';
+import { trustedFingerprintsNow } from './trust';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -93,7 +96,9 @@ export class Workbench {
    * its searches scan what the index does not cover.
    */
   static open(casePath: string, options: { create?: boolean; indexInBackground?: boolean } = {}): Workbench {
-    const workbench = new Workbench(CaseStore.open(casePath, options));
+    const store = CaseStore.open(casePath, options);
+    upgradeObjectIdentity(store);
+    const workbench = new Workbench(store);
     if (options.indexInBackground) {
       workbench.backgroundIndexing = true;
       void workbench.indexSearch();
@@ -164,7 +169,8 @@ export class Workbench {
   private linkedCase(): { key: string; linked: LinkedCase } {
     // The analyst's decisions and drawn edges change chains: the journal's length is part of the key.
     const state = analysisState(this.store);
-    const key = `${graphKey(this.store)}:${state.entries}`;
+    // Trust changes verdicts, which the graph's nodes carry.
+    const key = `${graphKey(this.store)}:${state.entries}:${trustedFingerprintsNow().join(',')}`;
     if (this.linked?.key !== key) {
       const analyst = { decisions: new Map(state.decisions.map((d) => [d.edge, d.decision])), edges: state.edges };
       this.linked = { key, linked: linkCase(this.store, analyst) };
@@ -234,6 +240,7 @@ export class Workbench {
       return {
         event: found.event,
         raw: found.raw.toString('utf8'),
+        ...(found.context ? { context: { text: found.context.bytes.toString('utf8'), sha256: found.context.sha256 } } : {}),
         source_name: found.source_name,
         ...(found.api_call ? { api_call: found.api_call } : {}),
         duplicates: found.duplicates,
@@ -247,6 +254,7 @@ export class Workbench {
     },
     verifyProgress: () => this.verifications.snapshot(),
     cancelVerify: () => ({ cancelled: this.verifications.cancel() }),
+    trustSigner: ({ fingerprint, scope }) => trustSigner(this.store, fingerprint, scope),
     graph: ({ filter }) => this.graph(filter),
     groupMembers: (request) => this.groupMembers(request),
     filterValues: () => this.filterValues(),
@@ -269,8 +277,9 @@ export class Workbench {
       this.refuseWhileBusy('import');
       return importBuffers(
         this.store,
-        // The name is only a label: an uploaded file never chooses where anything is read or written.
-        files.map((file) => ({ name: basename(file.name), data: uploadedBytes(file) })),
+        // The name is a label and, for a dropped folder, a path relative to it (checked in groupUploads):
+        // an uploaded file never chooses where anything is read or written.
+        files.map((file) => ({ name: file.name, data: uploadedBytes(file) })),
         this.imports,
       ).finally(() => this.afterImport());
     },

@@ -36,6 +36,8 @@ export const JournalAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('remove_recommendation'), id: z.number().int().min(1) }),
   z.object({ type: z.literal('awareness'), at: z.string().max(64).nullable() }),
   z.object({ type: z.literal('deadline'), name: z.string().min(1).max(100), hours: z.number().positive().max(100_000).nullable() }),
+  // Trusting a bundle's signing key for this case only (trusting it always goes to the user's trust store).
+  z.object({ type: z.literal('trust_signer'), fingerprint: z.string().regex(/^[0-9a-f]{64}$/), trusted: z.boolean() }),
 ]);
 export type JournalAction = z.infer<typeof JournalAction>;
 
@@ -76,6 +78,8 @@ export const AnalysisState = z.object({
   awareness: z.string().optional(),
   /** Disclosure deadlines in hours from awareness; the defaults are GDPR Art. 33 and NIS2. */
   deadlines: z.array(z.object({ name: z.string(), hours: z.number() })),
+  /** Fingerprints of the signing keys trusted for this case alone. */
+  trusted_signers: z.array(z.string()),
   entries: z.number().int(),
   can_undo: z.boolean(),
   can_redo: z.boolean(),

@@ -80,6 +80,7 @@ export const SourceInfo = z.object({
 export type SourceInfo = z.infer<typeof SourceInfo>;
 
 const BreakNature = z.enum(['modified', 'inserted', 'deleted', 'reordered', 'truncated', 'appended']);
+export const BundleStatus = z.enum(['broken', 'unsigned', 'untrusted', 'intact']);
 
 /** The latest verification of one bundle of the case: of the bundle as imported, or of the records kept. */
 export const VerificationSummary = z.object({
@@ -91,7 +92,12 @@ export const VerificationSummary = z.object({
   /** 'seal': the case's own source seals (verdict.sources by source name); 'journal': the analyst journal's signed heads. */
   subject: z.enum(['bundle', 'case', 'ledger', 'seal', 'journal']),
   verdict: z.object({
+    /** True only when nothing is wrong and a trusted key signed it. */
     intact: z.boolean(),
+    /** Worst first: a problem, no valid signature, a signer not trusted, all well. Absent for a ledger (intact says). */
+    status: BundleStatus.optional(),
+    /** An unsigned bundle fails when a signature was asked for (a trusted key existed, or it was required). */
+    signature_expected: z.boolean().optional(),
     signature: z.object({
       status: z.enum(['absent', 'valid', 'invalid']),
       fingerprint: z.string().optional(),
@@ -102,7 +108,7 @@ export const VerificationSummary = z.object({
       z.object({
         path: z.string(),
         type: z.string(),
-        verdict: z.enum(['intact', 'broken', 'unsigned', 'unverifiable']),
+        verdict: z.enum(['intact', 'untrusted', 'unsigned', 'sealed_whole', 'broken', 'unverifiable']),
         records: z.number().int().optional(),
         first_bad_position: z.number().int().optional(),
         nature: BreakNature.optional(),
@@ -174,10 +180,25 @@ export const FileImport = z.object({
 });
 export type FileImport = z.infer<typeof FileImport>;
 
+/** A bundle of an import whose content failed a check: broken, unsigned when a signature was asked for, or untrusted. */
+export const ImportIntegrity = z.object({
+  bundle: z.string(),
+  status: BundleStatus,
+  /** The sources at fault (bundle paths) and how many of their records the case now holds. */
+  sources: z.array(z.object({ path: z.string(), verdict: z.string(), records: z.number().int() })),
+  records: z.number().int(),
+  problems: z.array(z.object({ item: z.string(), reason: z.string() })),
+  /** The signer, when the bundle is signed by a key not trusted. */
+  fingerprint: z.string().optional(),
+});
+export type ImportIntegrity = z.infer<typeof ImportIntegrity>;
+
 export const ImportReport = z.object({
   files: z.array(FileImport),
   events: z.number().int(),
   errors: z.number().int(),
+  /** Every imported bundle that failed a check; empty or absent when all passed. */
+  integrity: z.array(ImportIntegrity).optional(),
   /** True when the analyst cancelled: the files listed as cancelled were rolled back or not read. */
   cancelled: z.boolean().optional(),
 });
@@ -193,11 +214,12 @@ export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
  */
 export const UploadedFile = z.union([
   z.object({
-    name: z.string().min(1).max(255),
+    /** A file's name, or its path relative to a dropped folder ("bundle/sources/a.jsonl"); never a path on disk. */
+    name: z.string().min(1).max(1024),
     data: z.instanceof(Uint8Array).refine((data) => data.byteLength <= MAX_UPLOAD_BYTES, 'a file of more than 512 MiB'),
   }),
   z.object({
-    name: z.string().min(1).max(255),
+    name: z.string().min(1).max(1024),
     data_base64: z.string().max(700_000_000),
   }),
 ]);
@@ -289,6 +311,8 @@ export const contract = {
     z.object({
       event: EventJson,
       raw: z.string(),
+      /** A document record's context (an OTLP span's resource and scope): exact bytes by JSON path, and their sha256. */
+      context: z.object({ text: z.string(), sha256: z.string() }).optional(),
       source_name: z.string(),
       api_call: ApiCall.optional(),
       /** The same record in other sources; same_bytes false: the same auditID and stage, written differently. */
@@ -310,6 +334,15 @@ export const contract = {
   verifyProgress: method(z.object({}), VerifyProgress),
   /** Stops the running verification at its next pause; nothing of it is recorded. */
   cancelVerify: method(z.object({}), z.object({ cancelled: z.boolean() })),
+  /**
+   * Trusts the key that signed a bundle of this case, named by its fingerprint (the key itself is taken
+   * from the bundle's signature as the case keeps it): for this case alone (a journal entry) or always
+   * (the analyst's trust store). Trusting says "this key speaks for whoever I believe sealed the evidence".
+   */
+  trustSigner: method(
+    z.strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), scope: z.enum(['case', 'always']) }),
+    z.object({ fingerprint: z.string(), scope: z.enum(['case', 'always']), label: z.string() }),
+  ),
   /** The causal graph; with a filter, the nodes whose events match it (links are made over the whole case). */
   graph: method(z.object({ filter: EventFilter.default({}) }), Graph),
   /**

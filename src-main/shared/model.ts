@@ -23,7 +23,7 @@ export const OUTCOMES = ['success', 'failure', 'denied', 'error', 'unknown'] as 
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** A record's verification verdict (DESIGN.md "Verification verdicts"), shown on every row and node. */
-export const RECORD_VERDICTS = ['intact', 'unsigned', 'broken', 'unverifiable'] as const;
+export const RECORD_VERDICTS = ['intact', 'untrusted', 'unsigned', 'sealed_whole', 'broken', 'unverifiable'] as const;
 export type RecordVerdict = (typeof RECORD_VERDICTS)[number];
 
 export const ACTOR_TYPES = ['human', 'agent', 'service_account', 'system'] as const;
@@ -86,6 +86,14 @@ export interface NormalizedEvent {
   stage?: { name: string; time?: string };
 }
 
+/**
+ * Formats whose records are an envelope around a Kubernetes audit event (a cloud provider's record, or for
+ * GKE its translation of one; a node name before the event). The envelope is the evidence kept;
+ * EventJson.wrapper names it.
+ */
+export const AUDIT_WRAPPERS = ['eks-cloudwatch', 'aks-diagnostics', 'gke-cloud-logging', 'openshift-node-logs'] as const;
+export type AuditWrapper = (typeof AUDIT_WRAPPERS)[number];
+
 /** The event as DESIGN.md writes it in JSON (CLI output, exports, the API). Absent fields are omitted. */
 export const EventJson = z.object({
   id: z.number().int(),
@@ -103,6 +111,8 @@ export const EventJson = z.object({
   taint: z.array(z.string()).optional(),
   verdict: z.string().optional(),
   text: z.string().optional(),
+  /** The envelope the event came in (its source's format), for events read out of a provider's wrapper. */
+  wrapper: z.enum(AUDIT_WRAPPERS).optional(),
 });
 export type EventJson = z.infer<typeof EventJson>;
 

@@ -8,7 +8,8 @@ import type { CaseStore } from './case-store';
 const RANK = `CASE stage WHEN 'RequestReceived' THEN 1 WHEN 'ResponseStarted' THEN 2 WHEN 'ResponseComplete' THEN 3
   WHEN 'Panic' THEN 4 ELSE 0 END`;
 
-// Only sources read as Kubernetes audit events have stages; their raw records are JSON objects.
+// Only sources read as Kubernetes audit events have stages: bare, or in the EKS, AKS and OpenShift node-logs wrappers (whose
+// normalizer sets the stage columns; the raw fallback below reads bare events only).
 const STAGES_OF = `INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit_id, stage, stage_rank, stage_time)
   SELECT id, source_id, audit_id, stage, ${RANK}, stage_time FROM (
     SELECT e.id, e.source_id, json_extract(e.keys, '$.audit_id') AS audit_id,
@@ -16,7 +17,7 @@ const STAGES_OF = `INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit
       coalesce(e.stage, json_extract(CAST(e.raw AS TEXT), '$.stage')) AS stage,
       coalesce(e.stage_time, json_extract(CAST(e.raw AS TEXT), '$.stageTimestamp')) AS stage_time
     FROM event e JOIN source s ON s.id = e.source_id
-    WHERE s.format = 'k8s-audit' AND e.kind = 'k8s_api' AND e.keys IS NOT NULL AND SOURCE_CLAUSE)
+    WHERE s.format IN ('k8s-audit', 'eks-cloudwatch', 'aks-diagnostics', 'openshift-node-logs') AND e.kind = 'k8s_api' AND e.keys IS NOT NULL AND SOURCE_CLAUSE)
   WHERE audit_id IS NOT NULL AND typeof(stage) = 'text'`;
 
 // The latest stage is the furthest one (Panic, ResponseComplete, …), then the latest stage time; the same

@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
+import type { KindMapping, NameDeletion } from '../shared/objects';
 import { formatNanos } from '../shared/time';
 import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
 import type { SealRow } from './seals';
+import { recordObjects, type FoldedObject } from './objects';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
 const APPLICATION_ID = 0x43415553;
@@ -34,6 +36,8 @@ export interface EventRow {
   ordinal: number;
   raw: Buffer;
   raw_sha256: string;
+  /** A document record's context (migration 0012): the bytes, and their SHA-256. */
+  context?: { bytes: Buffer; sha256: string };
   event: NormalizedEvent;
 }
 
@@ -213,6 +217,8 @@ export class CaseStore {
 export class WriteTransaction {
   /** The actor and principal names of the events written, for the `actor` lookup (migration 0008). */
   private readonly actors = new Set<string>();
+  /** Prepared on the first record that has a context (migration 0012). */
+  private contextStmts: { context: Database.Statement; link: Database.Statement } | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -227,14 +233,14 @@ export class WriteTransaction {
     return Number(result.lastInsertRowid);
   }
 
-  /** Writes one event row and returns its id. */
+  /** Writes one event row (and its record's context, if any) and returns its id. */
   addEvent(row: EventRow): number {
     const e = row.event;
     if (e.actor) {
       this.actors.add(e.actor.id);
       if (e.actor.on_behalf_of) this.actors.add(e.actor.on_behalf_of);
     }
-    const result = this.insertEventStmt.run(
+    const inserted = this.insertEventStmt.run(
       row.source_id,
       row.position,
       row.locator ?? null,
@@ -263,7 +269,20 @@ export class WriteTransaction {
       e.stage?.name ?? null,
       e.stage?.time ?? null,
     );
-    return Number(result.lastInsertRowid);
+    if (row.context) {
+      this.contextStmts ??= {
+        context: this.db.prepare('INSERT OR IGNORE INTO record_context (sha256, bytes) VALUES (?, ?)'),
+        link: this.db.prepare('INSERT INTO event_context (event_id, context_sha256) VALUES (?, ?)'),
+      };
+      this.contextStmts.context.run(row.context.sha256, row.context.bytes);
+      this.contextStmts.link.run(inserted.lastInsertRowid, row.context.sha256);
+    }
+    return Number(inserted.lastInsertRowid);
+  }
+
+  /** Adds a source's Kubernetes objects to the case's identity table (derived, with the evidence). */
+  recordObjects(objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>, deletions: Iterable<NameDeletion>): void {
+    recordObjects(this.db, objects, kinds, deletions);
   }
 
   /** Writes a source's seal (store/seals.ts), in the transaction that wrote its records. */

@@ -25,8 +25,10 @@ function parseMigrations(files: Record<string, string>): Migration[] {
     };
   });
   migrations.sort((a, b) => a.version - b.version);
+  // Parallel branches are each given their own number, so a branch may leave a gap until they merge;
+  // what must hold is one migration per number.
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migrations must be numbered 0001, 0002, … without gaps: found ${m.name}`);
+    if (i > 0 && m.version === migrations[i - 1]!.version) throw new Error(`two migrations are numbered ${m.version}: ${migrations[i - 1]!.name} and ${m.name}`);
   });
   return migrations;
 }
@@ -60,7 +62,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     }
   }
   const record = db.prepare('INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)');
-  for (const migration of migrations.slice(applied.length)) {
+  const done = new Set(applied.map((row) => row.version));
+  for (const migration of migrations.filter((m) => !done.has(m.version))) {
     db.transaction(() => {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, migration.sha256, new Date().toISOString());

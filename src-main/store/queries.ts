@@ -1,7 +1,7 @@
 // Read queries over a case file. Filters become one WHERE clause shared by the count and the page, so
 // the timeline's row count and its rows can never disagree.
 import type { EventFilter, SourceInfo } from '../shared/contract';
-import type { EventJson } from '../shared/model';
+import { AUDIT_WRAPPERS, type AuditWrapper, type EventJson } from '../shared/model';
 import { formatNanos } from '../shared/time';
 import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplicate } from './api-calls';
 import type { CaseStore } from './case-store';
@@ -13,6 +13,7 @@ export interface EventDbRow {
   id: number;
   source_id: number;
   source_name: string;
+  source_format: string;
   position: number;
   raw: Buffer;
   raw_sha256: string;
@@ -35,13 +36,17 @@ export interface EventDbRow {
   text: string | null;
 }
 
-export const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, e.position, e.raw_sha256, e.time, e.kind, e.action,
+export const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, s.format AS source_format, e.position, e.raw_sha256, e.time, e.kind, e.action,
   e.actor_type, e.actor_id, e.on_behalf_of, e.target_api_group, e.target_resource, e.target_namespace,
   e.target_name, e.target_uid, e.outcome, e.authz_decision, e.authz_reason, e.keys, e.taint, e.text`;
 
 function present<T extends Record<string, unknown>>(value: T): T | undefined {
   const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
   return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
+}
+
+function wrapperOf(format: string): AuditWrapper | undefined {
+  return (AUDIT_WRAPPERS as readonly string[]).includes(format) ? (format as AuditWrapper) : undefined;
 }
 
 export function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
@@ -72,6 +77,7 @@ export function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
     taint: row.taint ? (JSON.parse(row.taint) as string[]) : undefined,
     verdict: verdictOf?.(row.source_id, row.position),
     text: row.text ?? undefined,
+    wrapper: wrapperOf(row.source_format),
   };
   return present(event) as EventJson;
 }
@@ -311,6 +317,8 @@ export function eventHistogram(
 export interface FoundEvent {
   event: EventJson;
   raw: Buffer;
+  /** A document record's context (migration 0012), when it has one. */
+  context?: { bytes: Buffer; sha256: string };
   source_name: string;
   /** For a stage of an audited API call: the call's auditID, its latest stage and every stage in the case. */
   api_call?: { audit_id: string; latest_id: number; stages: CallStage[] };
@@ -325,9 +333,13 @@ export function getEvent(store: CaseStore, id: number, verdictOf?: VerdictOf): F
     .get(id) as EventDbRow | undefined;
   if (!row) return undefined;
   const call = apiCallOf(store, id);
+  const context = store.db
+    .prepare('SELECT c.sha256, c.bytes FROM event_context ec JOIN record_context c ON c.sha256 = ec.context_sha256 WHERE ec.event_id = ?')
+    .get(id) as { sha256: string; bytes: Buffer } | undefined;
   return {
     event: toEventJson(row, verdictOf),
     raw: row.raw,
+    ...(context ? { context } : {}),
     source_name: row.source_name,
     ...(call ? { api_call: call } : {}),
     duplicates: duplicatesOf(store, id),

@@ -1,5 +1,6 @@
 // The seals of a case's sources and the signed heads of its journal, as the case file keeps them
 // (migrations/0010_case_seal.sql), and the reads that re-check them a page at a time.
+import { hash } from 'node:crypto';
 import type { NormalizedEvent } from '../shared/model';
 import { formatNanos } from '../shared/time';
 import type { CaseStore } from './case-store';
@@ -12,17 +13,23 @@ export const SEALED_COLUMNS = [
 ] as const;
 export type SealedColumn = (typeof SEALED_COLUMNS)[number];
 
+/**
+ * The values a row digest takes: the sealed columns, then the SHA-256 of the record's context (an OTLP
+ * span's resource and scope, migration 0012), computed from the context's bytes as they are stored now.
+ */
+export const SEALED_VALUES = [...SEALED_COLUMNS, 'context'] as const;
+
 export type ColumnValue = string | number | bigint | null;
 
-/** An event's row values as the store writes them (CaseStore addEvent), in SEALED_COLUMNS order. */
-export function rowValues(event: NormalizedEvent, row: { locator?: string; ordinal: number; raw_sha256: string }): ColumnValue[] {
+/** An event's row values as the store writes them (CaseStore addEvent), in SEALED_VALUES order. */
+export function rowValues(event: NormalizedEvent, row: { locator?: string; ordinal: number; raw_sha256: string; context_sha256?: string }): ColumnValue[] {
   const e = event;
   return [
     row.locator ?? null, row.ordinal, row.raw_sha256, e.time_ns, e.time_ns === null ? null : formatNanos(e.time_ns), e.time_text ?? null,
     e.kind, e.action ?? null, e.actor?.type ?? null, e.actor?.id ?? null, e.actor?.on_behalf_of ?? null, e.target?.api_group ?? null,
     e.target?.resource ?? null, e.target?.namespace ?? null, e.target?.name ?? null, e.target?.uid ?? null, e.outcome,
     e.authz?.decision ?? null, e.authz?.reason ?? null, e.keys ? JSON.stringify(e.keys) : null, e.taint ? JSON.stringify(e.taint) : null,
-    e.text ?? null, e.stage?.name ?? null, e.stage?.time ?? null,
+    e.text ?? null, e.stage?.name ?? null, e.stage?.time ?? null, row.context_sha256 ?? null,
   ];
 }
 
@@ -80,14 +87,25 @@ export interface StoredRow {
 }
 
 /**
+ * The context value of a stored row: the SHA-256 of the context bytes as stored (not the key they are
+ * stored under, which an edit of the bytes leaves as it was); a link to a context that is gone keeps the
+ * key it names, marked, so that it differs from every sealed value.
+ */
+function contextValue(linked: ColumnValue, bytes: Buffer | null): ColumnValue {
+  if (bytes !== null) return hash('sha256', bytes, 'hex');
+  return linked === null ? null : `missing ${String(linked)}`;
+}
+
+/**
  * A source's event rows in (position, ordinal) order, a page at a time, so that no statement stays open
  * between pages (a verification pauses between them and the connection serves other queries meanwhile).
  */
 export function* pageSourceRows(store: CaseStore, sourceId: number, size = 4000): Generator<StoredRow[]> {
   const statement = store.db
     .prepare(
-      `SELECT id, position, ordinal, raw, ${SEALED_COLUMNS.join(', ')} FROM event
-       WHERE source_id = ? AND (position > ? OR (position = ? AND ordinal > ?)) ORDER BY position, ordinal LIMIT ?`,
+      `SELECT e.id, e.position, e.ordinal, e.raw, ${SEALED_COLUMNS.map((c) => `e.${c}`).join(', ')}, ec.context_sha256, rc.bytes
+       FROM event e LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context rc ON rc.sha256 = ec.context_sha256
+       WHERE e.source_id = ? AND (e.position > ? OR (e.position = ? AND e.ordinal > ?)) ORDER BY e.position, e.ordinal LIMIT ?`,
     )
     .raw(true)
     .safeIntegers(true);
@@ -95,7 +113,13 @@ export function* pageSourceRows(store: CaseStore, sourceId: number, size = 4000)
   for (;;) {
     const page = statement.all(sourceId, after.position, after.position, after.ordinal, size) as ColumnValue[][];
     if (page.length === 0) return;
-    yield page.map((r) => ({ id: r[0] as bigint, position: r[1] as bigint, raw: r[3] as unknown as Buffer, values: r.slice(4) }));
+    const end = 4 + SEALED_COLUMNS.length;
+    yield page.map((r) => ({
+      id: r[0] as bigint,
+      position: r[1] as bigint,
+      raw: r[3] as unknown as Buffer,
+      values: [...r.slice(4, end), contextValue(r[end]!, r[end + 1] as unknown as Buffer | null)],
+    }));
     if (page.length < size) return;
     const last = page.at(-1)!;
     after = { position: last[1] as bigint, ordinal: last[2] as bigint };

@@ -78,11 +78,15 @@ export function* iterateSourceRecords(store: CaseStore, sourceId: number): Gener
  * ordinal) index), so that no statement stays open between pages: a caller that pauses between them leaves
  * the connection free for the other queries that arrive meanwhile.
  */
-export function* pageSourceRecords(store: CaseStore, sourceId: number, size = 2000): Generator<{ position: number; raw: Buffer }[]> {
-  const statement = store.db.prepare('SELECT position, raw FROM event WHERE source_id = ? AND ordinal = 0 AND position > ? ORDER BY position LIMIT ?');
+export function* pageSourceRecords(store: CaseStore, sourceId: number, size = 2000): Generator<{ position: number; raw: Buffer; locator: string | null; context: Buffer | null }[]> {
+  // A document record's JSON path and context (migration 0012) come along: a document sealed value by
+  // value proves each record by its path and bytes, and its context values the same way.
+  const statement = store.db.prepare(`SELECT e.position, e.raw, e.locator, c.bytes AS context FROM event e
+    LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context c ON c.sha256 = ec.context_sha256
+    WHERE e.source_id = ? AND e.ordinal = 0 AND e.position > ? ORDER BY e.position LIMIT ?`);
   let after = 0;
   for (;;) {
-    const page = statement.all(sourceId, after, size) as { position: number; raw: Buffer }[];
+    const page = statement.all(sourceId, after, size) as { position: number; raw: Buffer; locator: string | null; context: Buffer | null }[];
     if (page.length === 0) return;
     yield page;
     if (page.length < size) return;
@@ -121,6 +125,9 @@ export function allVerifications(store: CaseStore): { at: string; subject: strin
 }
 
 /** Where one event's record sits: its source, its 1-based position, and its raw bytes. */
-export function eventRecord(store: CaseStore, id: number): { source_id: number; position: number; raw: Buffer } | undefined {
-  return store.db.prepare('SELECT source_id, position, raw FROM event WHERE id = ?').get(id) as { source_id: number; position: number; raw: Buffer } | undefined;
+export function eventRecord(store: CaseStore, id: number): { source_id: number; position: number; raw: Buffer; locator: string | null; context: Buffer | null } | undefined {
+  return store.db
+    .prepare(`SELECT e.source_id, e.position, e.raw, e.locator, c.bytes AS context FROM event e
+      LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context c ON c.sha256 = ec.context_sha256 WHERE e.id = ?`)
+    .get(id) as { source_id: number; position: number; raw: Buffer; locator: string | null; context: Buffer | null } | undefined;
 }

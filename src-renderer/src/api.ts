@@ -1,28 +1,13 @@
 // The only file in the renderer that knows how it reaches the main side: Electron's preload bridge when
 // it exists, loopback HTTP with the per-start token otherwise. Everything else imports `api`.
 import type { Api, ApiResult, UploadedFile } from '../../src-main/shared/contract';
+import { pageToken } from './page-token';
 import { encodeFileFrames, FILE_FRAMES_TYPE } from './upload-frames';
 
 declare global {
   interface Window {
     causa?: Api;
   }
-}
-
-const TOKEN_KEY = 'causa-token';
-
-/** Takes the token from the URL `causa serve` printed, keeps it for reloads, and removes it from the bar. */
-function pageToken(): string {
-  const params = new URLSearchParams(window.location.search);
-  const fromUrl = params.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    params.delete('token');
-    const query = params.toString();
-    window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
-    return fromUrl;
-  }
-  return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
 function httpApi(token: string): Api {
@@ -52,4 +37,4 @@ function httpApi(token: string): Api {
   });
 }
 
-export const api: Api = window.causa ?? httpApi(pageToken());
+export const api: Api = window.causa ?? httpApi(pageToken(window.location, window.history, window.sessionStorage));

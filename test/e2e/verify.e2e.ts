@@ -51,8 +51,9 @@ describe('re-verifying a large case in the workbench', () => {
     expect(seen.some((s) => s.now > 0 && s.now < total), 'a value short of the total, shown while the run went on').toBe(true);
     expect(seen.every((s) => s.max === total)).toBe(true);
     expect(seen.map((s) => s.now)).toEqual([...seen.map((s) => s.now)].sort((a, b) => a - b));
-    // The bundle's 3 chained sources, then the case's own seal of each of its sources.
-    expect(await panel.getByTestId('verify-last').textContent()).toMatch(new RegExp(`^Re-checked ${total.toLocaleString('en')} of ${total.toLocaleString('en')} records in \\d+ sources\\.$`));
+    // The bundle's 6 sources (3 chained streams, 2 listings and the trace sealed value by value), then the
+    // case's own seal of each of them.
+    expect(await panel.getByTestId('verify-last').textContent()).toBe(`Re-checked ${total.toLocaleString('en')} of ${total.toLocaleString('en')} records in 12 sources.`);
     const verdict = panel.getByTestId('bundle-verdict').first();
     await expect.poll(async () => panel.getByTestId('bundle-verdict').allTextContents()).toEqual([
       expect.stringMatching(/^Intact records re-checked/),
@@ -74,7 +75,7 @@ describe('re-verifying a large case in the workbench', () => {
       RUN.timeout,
     );
     // The first answer may come before the first source is named.
-    expect(shown).toMatch(/^(inc-0047-large · )?([\w-]+\/[\w-]+\.jsonl · )?source \d+ of 9 · [\d,]+ of [\d,]+ records$/); // 3 chained sources, then the 6 sources' seals
+    expect(shown).toMatch(/^(inc-0047-large · )?([\w-]+\/[\w-]+\.jsonl? · )?source \d+ of 12 · [\d,]+ of [\d,]+ records$/); // the bundle's 6 sources, then their 6 seals
     // On an idle machine the whole run can end before the click reaches the main side; then the run was
     // recorded, as it should be. (test/unit/service/verify-progress.test.ts cancels deterministically.)
     await page.waitForSelector('[data-testid=verify-cancelled], [data-testid=verify-last], [data-testid=verification-panel] .error', RUN);

@@ -67,7 +67,7 @@ describe('causa sample and verify', () => {
 
     const text = await run('verify', out, '--trust', SAMPLE_PUB);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('INTACT: nothing invalid found');
+    expect(text.stdout).toContain('INTACT: every file and record as sealed, and the seal signed by a key you trust');
     expect(text.stdout).toContain(`valid, key ${SAMPLE_FINGERPRINT} (trusted)`);
 
     const json = await run('verify', out, '--trust', SAMPLE_PUB, '--json');
@@ -76,9 +76,9 @@ describe('causa sample and verify', () => {
     expect(verdict.intact).toBe(true);
     expect(verdict.problems).toEqual([]);
     expect(verdict.sources.length).toBeGreaterThan(0);
-    // Record streams are chained and intact; the listings and the OTLP document are hashed whole (unverifiable).
-    const streams = new Set(['k8s-audit', 'k8s-events', 'mcp-jsonrpc']);
-    expect(verdict.sources.every((s) => s.verdict === (streams.has(s.type) ? 'intact' : 'unverifiable'))).toBe(true);
+    // Record streams are chained and intact; the listings and the OTLP document are sealed value by value, intact too.
+    expect(verdict.sources.map((s) => s.type).sort()).toEqual(['k8s-audit', 'k8s-events', 'k8s-resources', 'k8s-resources', 'mcp-jsonrpc', 'otlp-json']);
+    expect(verdict.sources.every((s) => s.verdict === 'intact')).toBe(true);
     expect(verdict.sources[0]).toMatchObject({ path: 'sources/k8s-audit/audit.jsonl', type: 'k8s-audit', records: SAMPLE_RECORDS });
     expect(verdict.signature).toEqual({ status: 'valid', fingerprint: SAMPLE_FINGERPRINT, trusted: true });
   });
@@ -93,15 +93,16 @@ describe('causa sample and verify', () => {
     }
   });
 
-  it('without --trust it exits 1 and names the untrusted key', async () => {
+  it('without --trust it exits 1 and says UNTRUSTED, naming the key, with no problem listed', async () => {
     const out = join(tempDir(), 'inc-0047');
     expect((await run('sample', '-o', out)).code).toBe(0);
     const result = await run('verify', out);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`manifest.sig.json: valid signature by key ${SAMPLE_FINGERPRINT}, which is not in the trust store`);
+    expect(result.stdout).toContain(`UNTRUSTED: as sealed, but signed by a key you have not trusted (${SAMPLE_FINGERPRINT})`);
     expect(result.stdout).toContain('NOT in the trust store');
+    expect(result.stdout).not.toContain('problem');
     const json = JSON.parse((await run('verify', out, '--json')).stdout) as BundleVerdict;
-    expect(json).toMatchObject({ intact: false, signature: { status: 'valid', trusted: false } });
+    expect(json).toMatchObject({ intact: false, status: 'untrusted', problems: [], signature: { status: 'valid', trusted: false } });
   });
 
   it('a .zip sample verifies the same as the folder', async () => {
@@ -183,7 +184,7 @@ describe('causa seal and verify', () => {
 
     const ok = await run('verify', out, '--trust', pub);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('1 sources: 1 intact, 0 unsigned, 0 broken');
+    expect(ok.stdout).toContain('1 sources: 1 intact, 0 signed by a key you have not trusted, 0 unsigned, 0 broken');
 
     const path = join(out, 'sources', 'k8s-audit', 'audit.jsonl');
     const lines = readFileSync(path, 'utf8').split('\n');
@@ -356,7 +357,8 @@ describe('causa import of a bundle', () => {
 
     const first = await run('import', bundle, '--case', casePath, '--json');
     expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
+    // The sample's signer is not trusted here: imported, and the import says so with exit 1.
+    expect(first.code).toBe(1);
     const report = JSON.parse(first.stdout) as ImportReport;
     expect(report.errors).toBe(0);
     expect(report.files[0]).toEqual(expect.objectContaining({ file: 'inc-0047/sources/k8s-audit/audit.jsonl', format: 'k8s-audit', status: 'imported', events: SAMPLE_RECORDS }));
@@ -366,8 +368,11 @@ describe('causa import of a bundle', () => {
     ]);
     expect(report.events).toBe(report.files.reduce((n, f) => n + f.events, 0));
 
+    expect(report.integrity).toEqual([
+      expect.objectContaining({ bundle: 'inc-0047', status: 'untrusted', fingerprint: SAMPLE_FINGERPRINT, records: report.events, problems: [] }),
+    ]);
     const second = await run('import', bundle, '--case', casePath, '--json');
-    expect(second.code).toBe(0);
+    expect(second.code).toBe(1);
     const again = JSON.parse(second.stdout) as ImportReport;
     expect(again.events).toBe(0);
     expect(again.files.map((f) => f.status)).toEqual(Array(6).fill('already_imported'));

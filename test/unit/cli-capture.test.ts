@@ -95,7 +95,8 @@ describe('causa capture', () => {
 
     const verdict = await verifyBundleAt(out, []);
     expect(verdict.problems).toEqual([]);
-    expect(verdict.intact).toBe(true);
+    // Sealed without a key: every file as sealed, unsigned; it passes only because no signature was asked for.
+    expect(verdict.status).toBe('unsigned');
     const verify = await run(['verify', out]);
     expect(verify.code).toBe(0);
   });
@@ -116,7 +117,7 @@ describe('causa capture', () => {
     const out = join(dir, 'capture.zip');
     expect((await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out])).code).toBe(0);
     expect(readFileSync(out).subarray(0, 2).toString('latin1')).toBe('PK');
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
     const before = server!.requests.length;
     const again = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out]);
     expect(again.code).toBe(2);
@@ -136,7 +137,7 @@ describe('causa capture', () => {
     expect(report).toMatchObject({ status: 'not_visible' });
     expect(report?.items).toBeUndefined();
     expect(manifestOf(out).capture.failed).toHaveLength(2);
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
     expectOnlyReads(server!.requests);
   });
 
@@ -163,8 +164,49 @@ describe('causa capture', () => {
     expect(capture.resources.find((r) => r.name === 'clusterroles')?.reason).toMatch(/^not read: the credential was rejected/);
     // After the 401 nothing more is tried: a rejected credential does not become valid by asking again.
     expect(server!.requests.filter((r) => !r.authorized)).toHaveLength(1);
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
     expectOnlyReads(server!.requests);
+  });
+
+  it.each([
+    ['declares its length', true],
+    ['sends it chunked, with no length', false],
+  ])('a list answer larger than --max-response that %s fails that type, named, and the capture goes on: exit 1', async (_label, declared) => {
+    const { dir, kubeconfig } = await setUp({ oversized: { '/api/v1/pods': { bytes: 40 * 2 ** 20, declared } } });
+    const out = join(dir, 'capture');
+    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out, '--max-response', '1', '--json']);
+    expect(result.code).toBe(1);
+    const { capture, complete } = JSON.parse(result.stdout) as { capture: CaptureMetadata; complete: boolean };
+    expect(complete).toBe(false);
+    const pods = capture.resources.find((r) => r.name === 'pods');
+    expect(pods).toMatchObject({ status: 'failed' });
+    const size = declared ? '40.0 MiB \\(declared\\)' : 'more than 1 MiB';
+    expect(pods?.reason).toMatch(new RegExp(`^pods \\(v1\\): the server's answer is ${size}, over the limit of 1 MiB for one response \\(causa capture --max-response MIB\\); not read$`));
+    expect(result.stderr).toMatch(/^pods \(v1, all namespaces\): pods \(v1\): the server's answer is/m);
+    // Every other type was read, and what was read is sealed and verifies.
+    expect(capture.resources.filter((r) => r.status !== 'captured').map((r) => r.name)).toEqual(['pods']);
+    expect(existsSync(join(out, 'sources/k8s-resources/pods.json'))).toBe(false);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
+    expectOnlyReads(server!.requests);
+  });
+
+  it('a watch line that never ends stops at --max-response, named, and what was read is sealed', async () => {
+    const { dir, kubeconfig } = await setUp({ watches: { '/api/v1/events': { endlessLineBytes: 40 * 2 ** 20 } } });
+    const out = join(dir, 'capture');
+    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out, '--watch', '5s', '--max-response', '1', '--json']);
+    expect(result.code).toBe(1);
+    const { capture } = JSON.parse(result.stdout) as { capture: CaptureMetadata };
+    expect(capture.failed.join('\n')).toMatch(/\(watch\): the server's answer is a line of more than 1 MiB, over the limit of 1 MiB/);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
+  });
+
+  it('refuses a --max-response that is not a number of MiB: exit 2', async () => {
+    const { dir, kubeconfig } = await setUp();
+    for (const value of ['0', '-1', 'lots', '1.5', '5000']) {
+      const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, `c-${value}`), `--max-response=${value}`]);
+      expect(result.code, value).toBe(2);
+      expect(result.stderr).toContain(`--max-response: "${value}" is not a whole number of MiB from 1 to 1024`);
+    }
   });
 
   it('gets its token from an exec plugin, as kubectl would', async () => {
@@ -258,7 +300,7 @@ describe('causa capture', () => {
     expect(events).toHaveLength(4);
     const report = manifestOf(out).capture.resources.find((r) => r.name === 'events');
     expect(report).toMatchObject({ status: 'captured', items: 4, watched: 1, relists: 1 });
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
     expectOnlyReads(server!.requests);
   });
 
@@ -280,7 +322,7 @@ describe('causa capture', () => {
     expect(result.stdout).toContain('PARTIAL capture (cancelled)');
     expect(manifestOf(out).capture.cancelled).toBe(true);
     expect(lines(join(out, 'sources/k8s-events/events.jsonl'))).toHaveLength(3);
-    expect((await verifyBundleAt(out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
   });
 
   it('shows progress on stderr when it is a terminal, and clears the line at the end', async () => {

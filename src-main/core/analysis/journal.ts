@@ -74,6 +74,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
   const drawn = new Map<string, AnalysisState['edges'][number]>();
   const deadlines = new Map(DEFAULT_DEADLINES.map((d) => [d.name, d.hours]));
   const recommendations = new Map<number, AnalysisState['recommendations'][number]>();
+  const trustedSigners = new Set<string>();
   const state: Pick<AnalysisState, 'narrative' | 'title' | 'summary' | 'awareness'> = { narrative: '' };
   for (const entry of active) {
     const action = entry.action as JournalAction;
@@ -135,6 +136,10 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
         if (action.hours === null) deadlines.delete(action.name);
         else deadlines.set(action.name, action.hours);
         break;
+      case 'trust_signer':
+        if (action.trusted) trustedSigners.add(action.fingerprint);
+        else trustedSigners.delete(action.fingerprint);
+        break;
     }
   }
   return {
@@ -147,6 +152,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
     ...state,
     recommendations: [...recommendations.values()],
     deadlines: [...deadlines].map(([name, hours]) => ({ name, hours })),
+    trusted_signers: [...trustedSigners],
     entries: entries.length,
     can_undo: active.length > 0,
     can_redo: undone.length > 0,

@@ -5,8 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { isSafeBundlePath, MANIFEST_FILE } from './manifest';
+import { readZipStrictly, type ArchiveFinding } from './zip-reader';
+
+export type { ArchiveFinding };
 
 export class BundleError extends Error {}
 
@@ -17,6 +20,11 @@ export interface BundleFiles {
   /** Every file in the bundle, relative, with "/" separators, sorted. */
   list(): string[];
   read(path: string): Promise<Buffer>;
+  /**
+   * What the container itself gets wrong without stopping it from being read (a zip's duplicate names,
+   * its central directory and local headers disagreeing, hidden bytes): problems of the bundle.
+   */
+  readonly findings?: readonly ArchiveFinding[];
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -69,30 +77,67 @@ export async function openBundleFiles(location: string): Promise<BundleFiles> {
     };
   }
   if (!info.isFile()) throw new BundleError(`${location}: not a bundle (neither a folder nor a .zip file)`);
-  const data = await readFile(location);
-  if (!data.subarray(0, 4).equals(ZIP_MAGIC)) throw new BundleError(`${location}: not a bundle (not a folder and not a zip file)`);
-  let entries: Record<string, Uint8Array>;
+  return bundleFilesFromZip(location, await readFile(location));
+}
+
+/** Whether bytes start like a zip file (a local file header). */
+export function looksLikeZip(data: Uint8Array): boolean {
+  return data.byteLength >= 4 && Buffer.from(data.buffer, data.byteOffset, 4).equals(ZIP_MAGIC);
+}
+
+/**
+ * A `.zip` bundle already in memory (a file dropped on the window): the same checks as one read from disk.
+ * `location` only names it in messages and in the case.
+ */
+export function bundleFilesFromZip(location: string, data: Buffer): BundleFiles {
+  if (!looksLikeZip(data)) throw new BundleError(`${location}: not a bundle (not a folder and not a zip file)`);
+  let zip;
   try {
-    entries = unzipSync(data);
+    zip = readZipStrictly(data);
   } catch (error) {
     throw new BundleError(`${location}: not a readable zip file (${(error as Error).message})`);
   }
   const files: string[] = [];
-  for (const name of Object.keys(entries)) {
+  for (const name of new Set(zip.names)) {
     if (name.endsWith('/')) continue; // a folder entry
     if (!isSafeBundlePath(name)) throw new BundleError(`${location}: zip entry "${name}" would point outside the bundle; refused`);
     files.push(name);
   }
   files.sort();
   if (!files.includes(MANIFEST_FILE)) throw new BundleError(`${location}: not a bundle (no ${MANIFEST_FILE} at the zip's root)`);
+  // An entry whose data could not be read stays listed: reading it fails, and the finding says why.
   return {
     location,
     form: 'zip',
     list: () => files,
+    findings: zip.findings,
     read: async (path) => {
-      const entry = entries[path];
-      if (!entry || !files.includes(path)) throw new BundleError(`${location}: no file ${path} in the bundle`);
-      return Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength);
+      const entry = zip.entries.get(path);
+      if (!entry || !files.includes(path)) throw new BundleError(`${location}: the zip entry ${path} cannot be read`);
+      return entry;
+    },
+  };
+}
+
+/**
+ * A bundle folder rebuilt in memory from its files and their paths relative to the folder (a folder
+ * dropped on the window). The paths come from outside: each must be a safe relative path, the same rule as
+ * zip entries, and nothing is ever written to disk from them.
+ */
+export function bundleFilesFromMemory(location: string, contents: ReadonlyMap<string, Buffer>): BundleFiles {
+  for (const path of contents.keys()) {
+    if (!isSafeBundlePath(path)) throw new BundleError(`${location}: "${path}" would point outside the bundle; refused`);
+  }
+  const files = [...contents.keys()].sort();
+  if (!files.includes(MANIFEST_FILE)) throw new BundleError(`${location}: not a bundle (no ${MANIFEST_FILE} at its root)`);
+  return {
+    location,
+    form: 'folder',
+    list: () => files,
+    read: async (path) => {
+      const data = contents.get(path);
+      if (!data) throw new BundleError(`${location}: no file ${path} in the bundle`);
+      return data;
     },
   };
 }

@@ -25,6 +25,14 @@ export function leafHash(record: Uint8Array): Buffer {
   return sha256(LEAF_PREFIX, record);
 }
 
+/**
+ * The leaf of a value inside a JSON document (elements, docs/bundle-format.md): its JSON path is part of
+ * the leaf, so a proof shows where the bytes sat as well as what they were. Paths hold no raw newline.
+ */
+export function elementLeafHash(locator: string, bytes: Uint8Array): Buffer {
+  return sha256(LEAF_PREFIX, Buffer.from(locator, 'utf8'), Buffer.from([0x0a]), bytes);
+}
+
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return sha256(NODE_PREFIX, left, right);
 }

@@ -30,6 +30,22 @@ export const ChainInfo = z.object({
 });
 export type ChainInfo = z.infer<typeof ChainInfo>;
 
+/**
+ * For a JSON document whose records are values inside it (an OTLP trace, a resource listing): the values
+ * the patterns select, in document order, each one leaf of an RFC 6962 Merkle tree (format 1.1).
+ */
+export const ElementsInfo = z.object({
+  /** leaf = SHA-256(0x00 ‖ JSON path ‖ "\n" ‖ the value's exact bytes). */
+  algorithm: z.literal('sha256-json-elements-v1'),
+  /** The path patterns that select the values: keys, and "*" for any array index or key. */
+  patterns: z.array(z.array(z.string())).min(1),
+  records: z.number().int().min(0),
+  merkle_root: Hex64,
+  /** The leaf hashes, one hex line each, in document order. */
+  leaves: z.object({ path: RelativePath, size: z.number().int().min(0), sha256: Hex64 }),
+});
+export type ElementsInfo = z.infer<typeof ElementsInfo>;
+
 export const SourceEntry = z.object({
   path: RelativePath,
   /** The evidence format (k8s-audit, k8s-events, otel, mcp, …) or "unknown". */
@@ -39,6 +55,8 @@ export const SourceEntry = z.object({
   compression: z.enum(['gzip']).optional(),
   /** Present for record streams (JSON lines); absent for files hashed whole. */
   chain: ChainInfo.optional(),
+  /** Present for JSON documents whose records are values inside them (format 1.1); never with `chain`. */
+  elements: ElementsInfo.optional(),
 });
 export type SourceEntry = z.infer<typeof SourceEntry>;
 

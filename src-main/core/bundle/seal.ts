@@ -4,7 +4,8 @@ import type { KeyObject } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
-import { RecordStreamHasher } from './hashing';
+import { documentElements, elementLeaves } from './elements';
+import { merkleRoot, RecordStreamHasher } from './hashing';
 import {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
@@ -37,7 +38,7 @@ export interface SealOptions {
    * says whether its records are lines (a record stream, chained) or values inside one document (hashed
    * whole), so that a one-line `kubectl -o json` list is not mistaken for a stream of one record.
    */
-  detectType: (content: Buffer) => string | { type: string; layout: 'lines' | 'document' };
+  detectType: (content: Buffer) => string | { type: string; layout: 'lines' | 'document'; patterns?: readonly (readonly string[])[] };
 }
 
 function sha256Hex(data: Uint8Array): string {
@@ -86,6 +87,25 @@ export function sealSources(sources: RawSource[], options: SealOptions): Map<str
         algorithm: 'sha256-chain-v1',
         ...hasher.result(),
         leaves: { path: leavesPath, size: leaves.length, sha256: sha256Hex(leaves) },
+      };
+    }
+    if (layout === 'document' && typeof detected === 'object' && detected.patterns && detected.patterns.length > 0) {
+      // A document whose records are values inside it: each value sealed as a leaf, with its JSON path.
+      let leaves: Buffer[];
+      try {
+        leaves = elementLeaves(documentElements(content, detected.patterns));
+      } catch (error) {
+        throw new SealError(`${source.path}: ${(error as Error).message}`);
+      }
+      const leavesFile = Buffer.from(leaves.map((leaf) => `${leaf.toString('hex')}\n`).join(''), 'utf8');
+      const leavesPath = leavesPathFor(path);
+      files.set(leavesPath, leavesFile);
+      entry.elements = {
+        algorithm: 'sha256-json-elements-v1',
+        patterns: detected.patterns.map((pattern) => [...pattern]),
+        records: leaves.length,
+        merkle_root: merkleRoot(leaves).toString('hex'),
+        leaves: { path: leavesPath, size: leavesFile.length, sha256: sha256Hex(leavesFile) },
       };
     }
     entries.push(entry);

@@ -2,7 +2,8 @@
 // inclusion proof against its sealed source's Merkle root, and the signed manifest that names that root —
 // so one file proves the records without the thousands of others. `causa verify FILE` checks it alone.
 import { z } from 'zod';
-import { inclusionProof, leafHash, verifyInclusion } from '../bundle/hashing';
+import { contextElements } from '../bundle/elements';
+import { elementLeafHash, inclusionProof, leafHash, verifyInclusion } from '../bundle/hashing';
 import { canonicalManifestBytes, Manifest } from '../bundle/manifest';
 import { checkSignature, SignatureFile } from '../bundle/signing';
 import type { EventJson } from '../../shared/model';
@@ -11,6 +12,9 @@ export const EXCERPT_FORMAT = 'causa-evidence-excerpt';
 export const EXCERPT_VERSION = 1;
 
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** A value of a document sealed value by value, with its place in the tree and its proof. */
+const ProvenValue = z.object({ locator: z.string(), raw_base64: z.string(), leaf_index: z.number().int(), leaf_hash: Hex64, proof: z.array(Hex64) });
 
 export const Excerpt = z.object({
   format: z.literal(EXCERPT_FORMAT),
@@ -38,6 +42,10 @@ export const Excerpt = z.object({
       raw_base64: z.string(),
       leaf_hash: Hex64,
       proof: z.array(Hex64),
+      /** A record of a document sealed value by value: its JSON path, part of its leaf. */
+      locator: z.string().optional(),
+      /** Its context values (an OTLP span's resource and scope), each proven like the record. */
+      context: z.array(ProvenValue).optional(),
       event: z.unknown(),
     }),
   ),
@@ -60,9 +68,18 @@ export interface ExcerptEvent {
   event: EventJson;
   raw: Buffer;
   position: number;
+  /** A document record's JSON path and stored context. */
+  locator?: string;
+  context?: Buffer;
   /** The sealed bundle and bundle path of the event's source; absent for a loose file. */
   bundle?: string;
   bundle_path?: string;
+}
+
+/** Whether the bundle's manifest seals this source value by value (a document, format 1.1). */
+function sealedByElements(bundle: ExcerptBundle, path: string): boolean {
+  const parsed = Manifest.safeParse(JSON.parse(bundle.manifest));
+  return parsed.success && parsed.data.sources.some((s) => s.path === path && s.elements !== undefined);
 }
 
 export function buildExcerpt(input: { case: string; created_at: string; bundles: ExcerptBundle[]; events: ExcerptEvent[] }): Excerpt {
@@ -88,12 +105,26 @@ export function buildExcerpt(input: { case: string; created_at: string; bundles:
       omitted.push({ id: e.id, reason: `${e.bundle_path} is hashed whole (no per-record hashes): verify the whole file against the manifest instead` });
       continue;
     }
-    const leaf = leafHash(e.raw);
+    const byElements = e.locator !== undefined && sealedByElements(bundle, e.bundle_path);
+    const leaf = byElements ? elementLeafHash(e.locator!, e.raw) : leafHash(e.raw);
     // A record's line is its leaf index + 1; the search covers records whose position is not a line.
     const index = leaves[e.position - 1]?.equals(leaf) ? e.position - 1 : leaves.findIndex((l) => l.equals(leaf));
     if (index === -1) {
       omitted.push({ id: e.id, reason: `its record is not among the sealed records of ${e.bundle_path}` });
       continue;
+    }
+    const context: z.infer<typeof ProvenValue>[] = [];
+    if (byElements && e.context) {
+      for (const value of contextElements(e.context)) {
+        const valueLeaf = elementLeafHash(value.locator, value.bytes);
+        const at = leaves.findIndex((l) => l.equals(valueLeaf));
+        if (at === -1) break;
+        context.push({ locator: value.locator, raw_base64: value.bytes.toString('base64'), leaf_index: at, leaf_hash: valueLeaf.toString('hex'), proof: inclusionProof(leaves, at).map((p) => p.toString('hex')) });
+      }
+      if (context.length !== contextElements(e.context).length) {
+        omitted.push({ id: e.id, reason: `its context is not among the sealed values of ${e.bundle_path}` });
+        continue;
+      }
     }
     used.add(bundle.id);
     events.push({
@@ -106,6 +137,7 @@ export function buildExcerpt(input: { case: string; created_at: string; bundles:
       raw_base64: e.raw.toString('base64'),
       leaf_hash: leaf.toString('hex'),
       proof: inclusionProof(leaves, index).map((p) => p.toString('hex')),
+      ...(byElements ? { locator: e.locator!, context } : {}),
       event: e.event,
     });
   }
@@ -186,17 +218,21 @@ export function verifyExcerpt(value: unknown, location: string, trustedKeys: Set
   for (const e of excerpt.events) {
     const item = `event ${e.id} (${e.source} record ${e.position})`;
     const manifest = manifests.get(e.bundle);
-    const chain = manifest?.sources.find((s) => s.path === e.source)?.chain;
+    const entry = manifest?.sources.find((s) => s.path === e.source);
+    // A record stream's chain, or a document's values (whose leaves name their JSON path).
+    const tree = entry?.chain ?? (e.locator !== undefined ? entry?.elements : undefined);
     if (!manifest) {
       problems.push({ item, reason: `its bundle ${e.bundle} is not in the excerpt or its manifest is unreadable` });
       continue;
     }
-    if (!chain) {
+    if (!tree) {
       problems.push({ item, reason: 'the manifest has no record chain for its source' });
       continue;
     }
+    const chain = tree;
     const raw = Buffer.from(e.raw_base64, 'base64');
-    const leaf = leafHash(raw);
+    const leafOf = (locator: string | undefined, bytes: Buffer): Buffer => (entry?.chain ? leafHash(bytes) : elementLeafHash(locator ?? '', bytes));
+    const leaf = leafOf(e.locator, raw);
     if (leaf.toString('hex') !== e.leaf_hash) {
       problems.push({ item, reason: 'raw record modified: its bytes do not hash to the leaf hash' });
       continue;
@@ -208,6 +244,15 @@ export function verifyExcerpt(value: unknown, location: string, trustedKeys: Set
     const ok = verifyInclusion(e.leaf_index, e.tree_size, leaf, e.proof.map((p) => Buffer.from(p, 'hex')), Buffer.from(chain.merkle_root, 'hex'));
     if (!ok) {
       problems.push({ item, reason: `inclusion proof does not lead to the manifest's Merkle root ${chain.merkle_root.slice(0, 16)}…` });
+      continue;
+    }
+    const badContext = (e.context ?? []).find((value) => {
+      const valueLeaf = leafOf(value.locator, Buffer.from(value.raw_base64, 'base64'));
+      if (valueLeaf.toString('hex') !== value.leaf_hash) return true;
+      return !verifyInclusion(value.leaf_index, chain.records, valueLeaf, value.proof.map((p) => Buffer.from(p, 'hex')), Buffer.from(chain.merkle_root, 'hex'));
+    });
+    if (badContext) {
+      problems.push({ item, reason: `its context ${badContext.locator} is not proven: its bytes or proof do not lead to the manifest's Merkle root` });
       continue;
     }
     proven += 1;

@@ -2,7 +2,7 @@
 // and no external fetch (the CSP meta forbids both, so a reader's browser enforces it). The same HTML
 // is what Chromium or Electron prints to PDF, hence the print CSS (page breaks, running header, page numbers).
 import { ROLES, ROLE_TITLES } from '../../shared/analysis';
-import { recheckCommands, type Finding, type ReportModel } from './report-model';
+import { recheckCommands, verificationWords, type Finding, type ReportModel, type ReportVerification } from './report-model';
 import { escapeXml as esc, renderChainStrips } from './svg-graph';
 
 const CSS = `
@@ -23,7 +23,7 @@ code, .hash { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-
 pre { background: #f5f6f8; padding: .5rem; white-space: pre-wrap; word-break: break-all; font-size: 8.5pt; }
 .prompt { font-style: italic; }
 .badge { display: inline-block; padding: 0 .3rem; border-radius: 3px; font-size: 8pt; background: #ece3f7; color: #5b2a94; margin-right: .2rem; }
-.ok { color: #1e7b34; font-weight: bold; } .bad { color: #b3261e; font-weight: bold; }
+.ok { color: #1e7b34; font-weight: bold; } .bad { color: #b3261e; font-weight: bold; } .warn { color: #8a5a00; font-weight: bold; }
 figure { margin: .5rem 0; break-inside: avoid; }
 .keep { break-inside: avoid; }
 figure svg { width: 100%; height: auto; border: 1px solid #d5d9e0; }
@@ -89,10 +89,10 @@ function integritySection(model: ReportModel): string {
   for (const b of integrity.bundles) {
     const sig = b.signature;
     parts.push(`<h3>Bundle ${esc(b.location)}</h3>`);
-    parts.push(`<p>manifest.json sha256 <span class="hash">${esc(b.manifest_sha256)}</span><br>signature: ${sig.status === 'absent' ? 'none' : `${esc(sig.status)}, key <span class="hash">${esc(sig.fingerprint ?? '?')}</span> — ${sig.trusted ? '<span class="ok">trusted</span>' : '<span class="bad">not in the trust store</span>'}`}</p>`);
+    parts.push(`<p>manifest.json sha256 <span class="hash">${esc(b.manifest_sha256)}</span><br>signature: ${sig.status === 'absent' ? 'none' : `${esc(sig.status)}, key <span class="hash">${esc(sig.fingerprint ?? '?')}</span> — ${sig.status !== 'valid' ? '<span class="bad">does not verify</span>' : sig.trusted ? '<span class="ok">trusted</span>' : '<span class="warn">a key you have not trusted</span>'}`}</p>`);
     parts.push(
       `<table><thead><tr><th>Source</th><th>sha256</th><th>Records</th><th>Chain head / Merkle root</th></tr></thead><tbody>${b.sources
-        .map((s) => `<tr><td>${esc(s.path)}<br><span class="meta">${esc(s.type)}</span></td><td class="hash">${esc(s.sha256)}</td><td>${s.records ?? 'hashed whole'}</td><td class="hash">${s.head ? `head ${esc(s.head)}<br>root ${esc(s.merkle_root ?? '')}` : '—'}</td></tr>`)
+        .map((s) => `<tr><td>${esc(s.path)}<br><span class="meta">${esc(s.type)}</span></td><td class="hash">${esc(s.sha256)}</td><td>${s.records ?? 'sealed whole (file hash)'}</td><td class="hash">${s.head ? `head ${esc(s.head)}<br>root ${esc(s.merkle_root ?? '')}` : '—'}</td></tr>`)
         .join('')}</tbody></table>`,
     );
   }
@@ -101,7 +101,7 @@ function integritySection(model: ReportModel): string {
   else
     parts.push(
       `<table><thead><tr><th>When</th><th>What</th><th>Verdict</th></tr></thead><tbody>${integrity.verifications
-        .map((v) => `<tr><td>${time(v.at)}</td><td>${esc(v.subject)}: ${esc(v.location)}</td><td>${v.intact ? '<span class="ok">intact</span>' : '<span class="bad">problems</span>'}${v.signature ? `, signature ${esc(v.signature)}` : ''}${v.problems.map((p) => `<br>${esc(p)}`).join('')}</td></tr>`)
+        .map((v) => `<tr><td>${time(v.at)}</td><td>${esc(v.subject)}: ${esc(v.location)}</td><td>${verdictCell(v)}${v.signature ? `, signature ${esc(v.signature)}` : ''}${v.problems.map((p) => `<br>${esc(p)}`).join('')}</td></tr>`)
         .join('')}</tbody></table>`,
     );
   const j = integrity.journal;
@@ -157,4 +157,11 @@ export function renderHtml(model: ReportModel): string {
 ${body.filter(Boolean).join('\n')}
 </body></html>
 `;
+}
+
+/** Green for intact, amber for a seal nobody trusted or nobody signed, red only for evidence that differs. */
+function verdictCell(v: ReportVerification): string {
+  const { word, sentence } = verificationWords(v);
+  const tone = v.status === 'intact' ? 'ok' : v.status === 'broken' ? 'bad' : 'warn';
+  return `<span class="${tone}">${esc(word)}</span> <span class="meta">(${esc(sentence)})</span>`;
 }

@@ -2,7 +2,7 @@
 // an SVG portably (GitHub strips inline <svg>, and an image beside the file gets lost when the text is
 // pasted), so the causal chain is written as a list of its joins instead; HTML and PDF carry the picture.
 import { ROLES, ROLE_TITLES } from '../../shared/analysis';
-import { recheckCommands, type Finding, type ReportModel } from './report-model';
+import { recheckCommands, verificationWords, type Finding, type ReportModel } from './report-model';
 
 function cell(text: string | undefined): string {
   return (text ?? '—').replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -82,14 +82,17 @@ export function renderMarkdown(model: ReportModel): string {
   for (const b of integrity.bundles) {
     const sig = b.signature;
     out.push(`### Bundle ${b.location}`, '', `- manifest.json sha256 \`${b.manifest_sha256}\``);
-    out.push(`- signature: ${sig.status === 'absent' ? 'none' : `${sig.status}, key \`${sig.fingerprint ?? '?'}\` — ${sig.trusted ? 'trusted' : 'not in the trust store'}`}`, '');
+    out.push(`- signature: ${sig.status === 'absent' ? 'none' : `${sig.status}, key \`${sig.fingerprint ?? '?'}\` — ${sig.status !== 'valid' ? 'does not verify' : sig.trusted ? 'trusted' : 'a key you have not trusted'}`}`, '');
     out.push('| Source | sha256 | Records | Chain head | Merkle root |', '|---|---|---|---|---|');
-    for (const s of b.sources) out.push(`| ${cell(s.path)} (${s.type}) | \`${s.sha256}\` | ${s.records ?? 'hashed whole'} | ${s.head ? `\`${s.head}\`` : '—'} | ${s.merkle_root ? `\`${s.merkle_root}\`` : '—'} |`);
+    for (const s of b.sources) out.push(`| ${cell(s.path)} (${s.type}) | \`${s.sha256}\` | ${s.records ?? 'sealed whole (file hash)'} | ${s.head ? `\`${s.head}\`` : '—'} | ${s.merkle_root ? `\`${s.merkle_root}\`` : '—'} |`);
     out.push('');
   }
   out.push('### Verifications', '');
   if (integrity.verifications.length === 0) out.push('> No verification has been recorded for this case.');
-  for (const v of integrity.verifications) out.push(`- ${t(v.at)} ${v.subject} ${v.location}: ${v.intact ? 'intact' : 'PROBLEMS'}${v.signature ? `, signature ${v.signature}` : ''}${v.problems.map((p) => `; ${p}`).join('')}`);
+  for (const v of integrity.verifications) {
+    const { word, sentence } = verificationWords(v);
+    out.push(`- ${t(v.at)} ${v.subject} ${v.location}: **${word}** (${sentence})${v.signature ? `, signature ${v.signature}` : ''}${v.problems.map((p) => `; ${p}`).join('')}`);
+  }
   const j = integrity.journal;
   out.push('', '### Analyst journal', '', `${j.entries} entries, ${j.intact ? `chain intact, head \`${j.head ?? ''}\`` : `chain BROKEN: ${j.reason ?? ''}`}`, '');
   out.push('### How to re-check this report', '', '```sh', ...recheckCommands(model), '```', '');

@@ -4,7 +4,9 @@
 // policy's verdict in actor.authorizations and, through the security_control profile, as action_id and
 // disposition_id. MCP tool calls are in ocsf-mcp.ts. What has no honest class is skipped (docs/report.md).
 import type { EventJson, Target } from '../../shared/model';
+import { auditEventInside } from '../ingest/audit-wrapper';
 import { admissionPolicyFailures } from '../ingest/k8s-audit';
+import { NODE_PREFIX } from '../ingest/openshift-node-logs';
 
 export const OCSF_VERSION = '1.3.0';
 
@@ -109,9 +111,12 @@ interface AuditFields {
   annotations?: Record<string, unknown>;
 }
 
-function parseRaw(raw: Buffer): AuditFields {
+/** The raw audit fields of a record: the event itself, or the one inside a provider's wrapper. */
+function parseRaw(raw: Buffer, wrapper?: string): AuditFields {
   try {
-    const value = JSON.parse(raw.toString('utf8')) as unknown;
+    const text = raw.toString('utf8');
+    const value = JSON.parse(wrapper === 'openshift-node-logs' ? text.replace(NODE_PREFIX, '') : text) as unknown;
+    if (wrapper && wrapper !== 'openshift-node-logs') return (auditEventInside(wrapper, value) ?? {}) as AuditFields;
     return typeof value === 'object' && value !== null ? (value as AuditFields) : {};
   } catch {
     return {};
@@ -178,7 +183,7 @@ function severityOf(outcome: EventJson['outcome'], authorizations: Authorization
 
 /** One audited Kubernetes API call (its latest stage) as API Activity. */
 export function kubernetesApiActivity(event: EventJson, raw: Buffer, product: { version: string }): OcsfRecord {
-  const audit = parseRaw(raw);
+  const audit = parseRaw(raw, event.wrapper);
   const authorizations = authorizationsOf(event, audit);
   const response = audit.responseStatus ?? {};
   const failed = event.outcome !== 'success' && event.outcome !== 'unknown';

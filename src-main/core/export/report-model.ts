@@ -20,8 +20,27 @@ export interface ReportVerification {
   subject: string;
   location: string;
   intact: boolean;
+  /** Worst first; a ledger's own chain is intact or broken. Trust is read as it stands when the report is made. */
+  status: 'broken' | 'unsigned' | 'untrusted' | 'intact';
   signature?: string;
   problems: string[];
+}
+
+/** What a verification found, in words that say exactly what was checked. */
+export function verificationWords(v: Pick<ReportVerification, 'status' | 'subject'>): { word: string; sentence: string } {
+  if (v.subject === 'ledger') {
+    return v.status === 'broken' ? { word: 'PROBLEMS', sentence: "the ledger's own hash chain does not hold" } : { word: 'intact', sentence: "the ledger's own hash chain holds" };
+  }
+  switch (v.status) {
+    case 'intact':
+      return { word: 'intact', sentence: 'every file and record as sealed, and the seal signed by a trusted key' };
+    case 'untrusted':
+      return { word: 'signed by a key you have not trusted', sentence: 'every file and record as sealed; the seal is signed by a key the analyst has not trusted' };
+    case 'unsigned':
+      return { word: 'UNSIGNED', sentence: 'every file and record as sealed, but no signature covers the seal: anyone could have re-sealed it' };
+    default:
+      return { word: 'PROBLEMS', sentence: 'content differs from what was sealed' };
+  }
 }
 
 export interface ReportInput {

@@ -9,6 +9,22 @@ export type Normalized = { ok: true; events: NormalizedEvent[] } | { ok: false; 
 export interface RecordAt {
   position: number;
   path?: JsonPath;
+  /**
+   * A document record's context: the values that enclose it and describe it (an OTLP span's resource
+   * and scope), by their JSON path, e.g. `{"$.resourceSpans[0].resource": {…}}`.
+   */
+  context?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Documents whose records need values around them to be read (an OTLP span needs its resource's
+ * service.name): `values` select those context values, `group` the element that holds a record and its
+ * context. A record is handed over once its group has closed, with every context value of that group on
+ * its path, so the order in which the producer wrote the keys does not matter; memory holds one group.
+ */
+export interface DocumentContext {
+  group: readonly PathPattern[];
+  values: readonly PathPattern[];
 }
 
 /** Reads the records of one source in order. Formats whose records refer to earlier ones keep state here. */
@@ -25,6 +41,11 @@ export interface RecordFormat {
   title: string;
   /** JSON lines: lines starting with `#` are comments, not records (mcp-debug's recordings open with two). */
   lineComments?: boolean;
+  /**
+   * JSON lines: each line starts with this before its JSON value (`oc adm node-logs --role=master` puts the
+   * node's name first). The raw record keeps the whole line; only the value after the prefix is parsed.
+   */
+  linePrefix?: RegExp;
   /** JSON lines: whether a line's value is plausibly a record of this format (used to detect a file's format). */
   recognizes(value: unknown): boolean;
   /**
@@ -32,6 +53,8 @@ export interface RecordFormat {
    * records; undefined otherwise. Formats without it are read as JSON lines only.
    */
   documentRecords?(probe: DocumentProbe): readonly PathPattern[] | undefined;
+  /** Documents: the context values kept beside each record (see DocumentContext). */
+  documentContext?: DocumentContext;
   /** Derives the normalized fields of one record on its own, or says why it is not one of this format. */
   normalize(value: unknown, at?: RecordAt): Normalized;
   /**

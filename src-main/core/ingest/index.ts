@@ -1,8 +1,11 @@
 // The ingest layer's entry: which formats exist, how a source's format and layout are detected from its
 // content (or named by the user), and how its bytes become parsed records.
-import { readerFor, type RecordFormat } from './format';
-import { formatJsonPath, JsonSyntaxError, scanJsonDocument, type PathPattern } from './json-document';
+import { readerFor, type DocumentContext, type RecordFormat } from './format';
+import { formatJsonPath, JsonSyntaxError, matchesAny, scanJsonDocument, type DocumentElement, type PathPattern } from './json-document';
 import { parseJsonLineBatches, type ParsedRecord } from './json-lines';
+import { aksDiagnostics } from './aks-diagnostics';
+import { eksCloudWatch } from './eks-cloudwatch';
+import { gkeCloudLogging } from './gke-cloud-logging';
 import { hashLedger } from './hash-ledger';
 import { k8sAudit } from './k8s-audit';
 import { k8sEvents } from './k8s-events';
@@ -12,6 +15,7 @@ import { langfuseTrace } from './langfuse-trace';
 import { readLineBatches } from './lines';
 import { mcpJsonRpc } from './mcp-jsonrpc';
 import { openaiChat } from './openai-chat';
+import { holdsNodePrefixedAudit, openshiftNodeLogs } from './openshift-node-logs';
 import { otlpJson } from './otlp-json';
 import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe';
 
@@ -19,10 +23,16 @@ import { PROBE_BYTES, probeHead, type DocumentProbe, type Probe } from './probe'
  * Every format Causa reads. Detection tries them in this order, so a more specific format comes first:
  * audit events and Kubernetes Events are both `kind: Event` (the audit one has an auditID), and an Event
  * is also a Kubernetes object, which k8s-resources would otherwise take. A chat message is the loosest
- * shape (any object with a role), so openai-chat comes last.
+ * shape (any object with a role), so openai-chat comes last. The cloud providers' audit wrappers come
+ * right after the bare audit event: an EKS CloudWatch event ({timestamp, message}) would otherwise pass
+ * for an MCP proxy log line.
  */
 export const FORMATS: readonly RecordFormat[] = [
   k8sAudit,
+  eksCloudWatch,
+  aksDiagnostics,
+  gkeCloudLogging,
+  openshiftNodeLogs,
   k8sEvents,
   hashLedger,
   kubernautAudit,
@@ -38,7 +48,7 @@ export function findFormat(name: string): RecordFormat | undefined {
 }
 
 /** How a source's records sit in it. */
-export type Layout = { kind: 'lines' } | { kind: 'document'; patterns: readonly PathPattern[]; probe?: DocumentProbe };
+export type Layout = { kind: 'lines' } | { kind: 'document'; patterns: readonly PathPattern[]; context?: DocumentContext; probe?: DocumentProbe };
 
 export interface Detected {
   format: RecordFormat;
@@ -61,7 +71,7 @@ function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
   if (document) {
     for (const format of formats) {
       const patterns = format.documentRecords?.(document);
-      if (patterns) return { ok: true, format, layout: { kind: 'document', patterns, probe: document } };
+      if (patterns) return { ok: true, format, layout: { kind: 'document', patterns, ...(format.documentContext ? { context: format.documentContext } : {}), probe: document } };
     }
   }
   return { ok: false, reason: 'not a format Causa reads' };
@@ -73,6 +83,9 @@ function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
  */
 export function detectFormat(head: Buffer, only?: RecordFormat): Detection {
   const probe = probeHead(head.subarray(0, PROBE_BYTES));
+  if (only === openshiftNodeLogs || (!only && probe.shape !== 'document' && holdsNodePrefixedAudit(head))) {
+    return { ok: true, format: openshiftNodeLogs, layout: { kind: 'lines' } };
+  }
   if (!only) {
     const found = detectIn(probe, FORMATS);
     if (found.ok || probe.shape === 'not-json') return found;
@@ -87,27 +100,86 @@ export function detectFormat(head: Buffer, only?: RecordFormat): Detection {
   return { ok: false, reason: `not a ${only.title} document: ${found.reason}` };
 }
 
-async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordFormat, patterns: readonly PathPattern[], probe?: DocumentProbe): AsyncGenerator<ParsedRecord> {
-  const read = readerFor(format, probe);
+/**
+ * A record's context as stored beside it: a JSON object whose keys are the context values' JSON paths
+ * (outermost first) and whose values are those values' exact bytes, `{"$.a[0].resource":<bytes>,…}`.
+ * It is valid JSON, hashes to one SHA-256, and `contextElements` (core/bundle/elements.ts) gives back
+ * each value's bytes.
+ */
+export function contextBytes(values: readonly { locator: string; bytes: Buffer }[]): Buffer | undefined {
+  if (values.length === 0) return undefined;
+  const parts: Buffer[] = [];
+  values.forEach((value, i) => {
+    parts.push(Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(value.locator)}:`, 'utf8'), value.bytes);
+  });
+  parts.push(Buffer.from('}', 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** Whether `prefix` is where `path` starts. */
+function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
+  return prefix.length <= path.length && prefix.every((part, i) => path[i] === part);
+}
+
+async function* parseDocument(content: AsyncIterable<Buffer>, format: RecordFormat, layout: Extract<Layout, { kind: 'document' }>): AsyncGenerator<ParsedRecord> {
+  const read = readerFor(format, layout.probe);
+  const grouping = layout.context;
   let position = 0;
+  /** Context values seen in the open groups, and records waiting for their group to close. */
+  let contexts: { owner: (string | number)[]; locator: string; bytes: Buffer; value: unknown }[] = [];
+  let held: DocumentElement[] = [];
+  const readRecord = (element: DocumentElement): ParsedRecord => {
+    position += 1;
+    const locator = formatJsonPath(element.path);
+    let value: unknown;
+    try {
+      value = JSON.parse(element.bytes.toString('utf8'));
+    } catch (error) {
+      return { ok: false, position, line: element.line, locator, reason: `invalid JSON: ${(error as Error).message}` };
+    }
+    const around = contexts.filter((c) => startsWith(element.path, c.owner)).sort((a, b) => a.owner.length - b.owner.length);
+    const context = contextBytes(around);
+    const at = { position, path: element.path, ...(around.length > 0 ? { context: Object.fromEntries(around.map((c) => [c.locator, c.value])) } : {}) };
+    const normalized = read(value, at);
+    if (normalized.ok) return { ok: true, position, line: element.line, locator, raw: element.bytes, ...(context ? { context } : {}), events: normalized.events };
+    return { ok: false, position, line: element.line, locator, reason: normalized.reason };
+  };
   try {
-    for await (const element of scanJsonDocument(content, patterns)) {
-      position += 1;
-      const locator = formatJsonPath(element.path);
-      let value: unknown;
-      try {
-        value = JSON.parse(element.bytes.toString('utf8'));
-      } catch (error) {
-        yield { ok: false, position, line: element.line, locator, reason: `invalid JSON: ${(error as Error).message}` };
+    const patterns = grouping ? [...layout.patterns, ...grouping.values] : layout.patterns;
+    for await (const element of scanJsonDocument(content, patterns, grouping?.group ?? [])) {
+      if (element.closed) {
+        // A group is complete: its records are read with every context value it held.
+        const inside = held.filter((record) => startsWith(record.path, element.path));
+        held = held.filter((record) => !startsWith(record.path, element.path));
+        if (inside.length === 0) {
+          position += 1;
+          yield { ok: false, position, line: element.line, locator: formatJsonPath(element.path), reason: `no ${format.title} records in ${formatJsonPath(element.path)}` };
+        }
+        for (const record of inside) yield readRecord(record);
+        contexts = contexts.filter((c) => !startsWith(c.owner, element.path));
         continue;
       }
-      const normalized = read(value, { position, path: element.path });
-      if (normalized.ok) yield { ok: true, position, line: element.line, locator, raw: element.bytes, events: normalized.events };
-      else yield { ok: false, position, line: element.line, locator, reason: normalized.reason };
+      if (grouping && matchesAny(element.path, grouping.values)) {
+        let value: unknown;
+        try {
+          value = JSON.parse(element.bytes.toString('utf8'));
+        } catch (error) {
+          position += 1;
+          yield { ok: false, position, line: element.line, locator: formatJsonPath(element.path), reason: `invalid JSON: ${(error as Error).message}` };
+          continue;
+        }
+        contexts.push({ owner: element.path.slice(0, -1), locator: formatJsonPath(element.path), bytes: element.bytes, value });
+        continue;
+      }
+      const grouped = grouping && grouping.group.some((pattern) => element.path.length > pattern.length && matchesAny(element.path.slice(0, pattern.length), [pattern]));
+      if (grouped) held.push(element);
+      else yield readRecord(element);
     }
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    // The document breaks here: the records before the break are kept, the rest cannot be located.
+    // The document breaks here: the records before the break are kept (those whose group the break cut
+    // are read with the context seen so far), the rest cannot be located.
+    for (const record of held) yield readRecord(record);
     yield { ok: false, position: position + 1, line: error.line, reason: error.message, fatal: true };
   }
 }
@@ -125,7 +197,7 @@ export async function* parseSourceBatches(
     yield* parseJsonLineBatches(readLineBatches(content), detected.format);
     return;
   }
-  for await (const record of parseDocument(content, detected.format, detected.layout.patterns, detected.layout.probe)) yield [record];
+  for await (const record of parseDocument(content, detected.format, detected.layout)) yield [record];
 }
 
 /** A source's records one at a time. */

@@ -38,6 +38,12 @@ export interface DocumentElement {
   path: (string | number)[];
   line: number;
   bytes: Buffer;
+  /**
+   * Set on a boundary mark rather than a value: the container at `path`, which a boundary pattern
+   * selects, has just closed (`bytes` is empty). Readers that hold records until their enclosing element
+   * is complete (OTLP spans and their resource) flush them here.
+   */
+  closed?: true;
 }
 
 export class JsonSyntaxError extends Error {
@@ -61,6 +67,7 @@ const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const BOM = [0xef, 0xbb, 0xbf];
+const EMPTY = Buffer.alloc(0);
 
 /** The index of the next `"` or `\\` at or after `from`, or the chunk's length. */
 function nextSpecial(chunk: Buffer, from: number): number {
@@ -91,7 +98,14 @@ export class JsonElementScanner {
   private capture: { depth: number; pieces: Buffer[]; path: (string | number)[]; line: number; scalar: boolean } | undefined;
   private captureFrom = -1;
 
-  constructor(private readonly patterns: readonly PathPattern[]) {}
+  /**
+   * `patterns` select the values to capture; `boundaries` select containers whose end is reported (as an
+   * element with `closed` set and no bytes), without capturing them.
+   */
+  constructor(
+    private readonly patterns: readonly PathPattern[],
+    private readonly boundaries: readonly PathPattern[] = [],
+  ) {}
 
   /** Feeds the next chunk; returns the values completed within it. */
   push(chunk: Buffer): DocumentElement[] {
@@ -267,6 +281,10 @@ export class JsonElementScanner {
 
   private closeContainer(chunk: Buffer, i: number, out: DocumentElement[]): void {
     this.afterComma = false;
+    if (!this.capture && this.boundaries.length > 0) {
+      const path = this.stack.slice(0, -1).map((frame) => frame.key);
+      if (this.boundaries.some((pattern) => matches(path, pattern))) out.push({ path, line: this.line, bytes: EMPTY, closed: true });
+    }
     this.stack.pop();
     this.endValue(chunk, i + 1, out);
   }
@@ -287,8 +305,17 @@ export class JsonElementScanner {
 }
 
 /** Streams the selected values of a document; a syntax error or a cut-off document ends it by throwing. */
-export async function* scanJsonDocument(content: AsyncIterable<Buffer>, patterns: readonly PathPattern[]): AsyncGenerator<DocumentElement> {
-  const scanner = new JsonElementScanner(patterns);
+export async function* scanJsonDocument(
+  content: AsyncIterable<Buffer>,
+  patterns: readonly PathPattern[],
+  boundaries: readonly PathPattern[] = [],
+): AsyncGenerator<DocumentElement> {
+  const scanner = new JsonElementScanner(patterns, boundaries);
   for await (const chunk of content) yield* scanner.push(chunk);
   yield* scanner.end();
+}
+
+/** Whether a path is selected by one of the patterns. */
+export function matchesAny(path: readonly (string | number)[], patterns: readonly PathPattern[]): boolean {
+  return patterns.some((pattern) => matches(path as (string | number)[], pattern));
 }

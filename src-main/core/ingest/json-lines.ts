@@ -9,7 +9,7 @@ import type { Line } from './lines';
  * is not a whole line, its exact bytes, and the events derived from it — or why it could not be read.
  */
 export type ParsedRecord =
-  | { ok: true; position: number; line?: number; locator?: string; raw: Buffer; events: NormalizedEvent[] }
+  | { ok: true; position: number; line?: number; locator?: string; raw: Buffer; context?: Buffer; events: NormalizedEvent[] }
   | { ok: false; position: number; line?: number; locator?: string; reason: string; fatal?: boolean };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -58,9 +58,18 @@ export async function* parseJsonLineBatches(batches: AsyncIterable<Line[]>, form
         continue;
       }
       seenContent = true;
+      let text = decoded.text;
+      if (format.linePrefix) {
+        const prefix = format.linePrefix.exec(text);
+        if (!prefix) {
+          records.push({ ok: false, position: line.number, reason: `line does not start with ${format.linePrefix.source}` });
+          continue;
+        }
+        text = text.slice(prefix[0].length);
+      }
       let value: unknown;
       try {
-        value = JSON.parse(decoded.text);
+        value = JSON.parse(text);
       } catch (error) {
         const reason = line.terminated
           ? `invalid JSON: ${jsonErrorDetail(error)}`

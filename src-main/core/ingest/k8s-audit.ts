@@ -1,4 +1,4 @@
-// Kubernetes audit events (audit.k8s.io/v1 and v1beta1 Event, and the apiVersion-less lines older
+// Kubernetes audit events (audit.k8s.io/v1, v1beta1 and v1alpha1 Event, and the apiVersion-less lines older
 // clusters and Falco's traces carry). One record is one stage of one request; the auditID groups them.
 // Audit-ID, sourceIPs and userAgent are client-controlled: they are kept as keys and raw fields, never
 // as proof of anything.
@@ -25,14 +25,14 @@ function outcomeOf(stage: string, code: number | undefined, decision: string | u
   return 'success';
 }
 
-function ownerUids(object: unknown): string[] | undefined {
+export function ownerUids(object: unknown): string[] | undefined {
   if (!isObject(object) || !isObject(object.metadata) || !Array.isArray(object.metadata.ownerReferences)) return;
   const uids = object.metadata.ownerReferences.map((ref) => (isObject(ref) ? str(ref.uid) : undefined));
   const present = uids.filter((uid): uid is string => uid !== undefined);
   return present.length > 0 ? present : undefined;
 }
 
-function metadataUid(object: unknown): string | undefined {
+export function metadataUid(object: unknown): string | undefined {
   return isObject(object) && isObject(object.metadata) ? str(object.metadata.uid) : undefined;
 }
 
@@ -59,7 +59,46 @@ function podIdentity(user: Record<string, unknown>, username: string | undefined
   return `from pod ${namespace ? `${namespace}/` : ''}${pod}${node ? ` on node ${node}` : ''}`;
 }
 
-function normalize(value: unknown): Normalized {
+/**
+ * When the request reached the server. audit.k8s.io/v1 (and v1beta1 from Kubernetes 1.10) write
+ * requestReceivedTimestamp; v1alpha1 and the first v1beta1 write `timestamp` instead (same meaning, whole
+ * seconds). A record with neither falls back to the stage's own time.
+ */
+function requestTime(value: Record<string, unknown>): { timeText: string; timeNs: bigint } | { reason: string } {
+  for (const field of ['requestReceivedTimestamp', 'timestamp'] as const) {
+    const text = value[field];
+    if (typeof text !== 'string') continue;
+    const timeNs = parseRfc3339Nanos(text);
+    if (timeNs === null) return { reason: `${field} ${JSON.stringify(text)} is not an RFC 3339 time` };
+    return { timeText: text, timeNs };
+  }
+  const stageText = stageTimeOf(value);
+  if (stageText === undefined) {
+    return { reason: 'Kubernetes audit event without a time: none of requestReceivedTimestamp, timestamp, stageTimestamp, metadata.creationTimestamp' };
+  }
+  const timeNs = parseRfc3339Nanos(stageText);
+  if (timeNs === null) return { reason: `stage time ${JSON.stringify(stageText)} is not an RFC 3339 time` };
+  return { timeText: stageText, timeNs };
+}
+
+/**
+ * When this stage was written: stageTimestamp, or on servers older than Kubernetes 1.10 (v1alpha1,
+ * v1beta1) the event object's own metadata.creationTimestamp, set as each stage's event is made.
+ */
+function stageTimeOf(value: Record<string, unknown>): string | undefined {
+  if (typeof value.stageTimestamp === 'string') return value.stageTimestamp;
+  return isObject(value.metadata) ? str(value.metadata.creationTimestamp) : undefined;
+}
+
+/** v1alpha1's objectRef has no apiGroup: its apiVersion is the whole group/version (`apps/v1beta1`; `v1` for core). */
+function groupOfApiVersion(apiVersion: unknown): string | undefined {
+  if (typeof apiVersion !== 'string') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash > 0 ? apiVersion.slice(0, slash) : undefined;
+}
+
+/** Normalizes one audit.k8s.io Event (v1alpha1, v1beta1, v1), bare or taken out of a cloud provider's wrapper. */
+export function normalizeAuditEvent(value: unknown): Normalized {
   if (!isObject(value)) return { ok: false, reason: 'not a Kubernetes audit event: not a JSON object' };
   if (value.kind !== 'Event') {
     return { ok: false, reason: `not a Kubernetes audit event: kind is ${JSON.stringify(value.kind) ?? 'missing'}, expected "Event"` };
@@ -73,15 +112,11 @@ function normalize(value: unknown): Normalized {
       return { ok: false, reason: `not a Kubernetes audit event: "${field}" is missing or not a string` };
     }
   }
-  const timeField = typeof value.requestReceivedTimestamp === 'string' ? 'requestReceivedTimestamp' : 'stageTimestamp';
-  const timeText = value[timeField];
-  if (typeof timeText !== 'string') {
-    return { ok: false, reason: 'Kubernetes audit event without requestReceivedTimestamp or stageTimestamp' };
-  }
-  const timeNs = parseRfc3339Nanos(timeText);
-  if (timeNs === null) return { ok: false, reason: `${timeField} ${JSON.stringify(timeText)} is not an RFC 3339 time` };
-
+  const time = requestTime(value);
+  if ('reason' in time) return { ok: false, reason: time.reason };
+  const { timeText, timeNs } = time;
   const stage = value.stage as string;
+  const stageTime = stageTimeOf(value);
   const annotations = isObject(value.annotations) ? value.annotations : {};
   const decision = str(annotations[DECISION]);
   const status = isObject(value.responseStatus) ? value.responseStatus : {};
@@ -99,7 +134,7 @@ function normalize(value: unknown): Normalized {
   const subresource = str(ref.subresource);
   const objectUid = str(ref.uid) ?? metadataUid(value.responseObject) ?? metadataUid(value.requestObject);
   const target = compact<Target>({
-    api_group: str(ref.apiGroup),
+    api_group: str(ref.apiGroup) ?? groupOfApiVersion(ref.apiVersion),
     resource: resource && subresource ? `${resource}/${subresource}` : resource,
     namespace: str(ref.namespace),
     name: str(ref.name) ?? (value.verb === 'create' && !subresource ? metadataName(value.responseObject) : undefined),
@@ -138,7 +173,7 @@ function normalize(value: unknown): Normalized {
       outcome: outcomeOf(stage, code, decision),
       authz,
       keys,
-      stage: typeof value.stageTimestamp === 'string' ? { name: stage, time: value.stageTimestamp } : { name: stage },
+      stage: stageTime ? { name: stage, time: stageTime } : { name: stage },
       ...(text ? { text } : {}),
     }, ...policies],
   };
@@ -175,7 +210,7 @@ export function admissionPolicyFailures(annotations: Record<string, unknown>): {
   });
 }
 
-const isAuditEvent = (value: unknown): boolean => isObject(value) && value.kind === 'Event' && typeof value.auditID === 'string';
+export const isAuditEvent = (value: unknown): boolean => isObject(value) && value.kind === 'Event' && typeof value.auditID === 'string';
 
 export const k8sAudit: RecordFormat = {
   name: 'k8s-audit',
@@ -190,5 +225,5 @@ export const k8sAudit: RecordFormat = {
     const listed = kind === 'EventList' && typeof apiVersion === 'string' && apiVersion.startsWith('audit.k8s.io/');
     return listed || isAuditEvent(probe.first.get('items')) ? [['items', '*']] : undefined;
   },
-  normalize,
+  normalize: normalizeAuditEvent,
 };

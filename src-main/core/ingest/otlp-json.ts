@@ -1,10 +1,11 @@
 // OpenTelemetry traces in OTLP/JSON (the ExportTraceServiceRequest of opentelemetry-proto, as
 // `{"resourceSpans":[…]}`), either one document or JSON lines of requests as the Collector's file
-// exporter writes them. A record is one resourceSpans element in a document (so a resource's attributes,
-// service.name among them, stay with its spans) or one whole request on a line; each span becomes events
-// through otel-attributes.ts. OTLP/JSON writes ids as hex and 64-bit integers as decimal strings.
+// exporter writes them. A record is one span in a document, kept with its own bytes and JSON path, its
+// resource and scope kept beside it as its context (so service.name stays with it); or one whole request
+// on a line. Each span becomes events through otel-attributes.ts. OTLP/JSON writes ids as hex and 64-bit integers as decimal strings.
 import type { NormalizedEvent } from '../../shared/model';
-import { isObject, type Normalized, type RecordFormat, type RecordReader } from './format';
+import { isObject, type Normalized, type RecordAt, type RecordFormat, type RecordReader } from './format';
+import { formatJsonPath } from './json-document';
 import { eventsOfSpan, TraceMemory, type Attributes, type SpanView } from './otel-attributes';
 
 const STATUS_CODE_ERROR = 2;
@@ -87,8 +88,30 @@ function readResourceSpans(value: unknown, memory: TraceMemory, where: string): 
   return events;
 }
 
-/** A record is a resourceSpans element (documents) or a whole export request (JSON lines). */
-function readRecord(value: unknown, memory: TraceMemory): Normalized {
+/** The resource's and the scope's attributes from a span's context (`$.resourceSpans[i].resource`, `….scope`). */
+function contextOf(context: Readonly<Record<string, unknown>> | undefined): { resource: Attributes; scope?: Record<string, unknown> } {
+  let resource: Attributes = {};
+  let scope: Record<string, unknown> | undefined;
+  for (const [locator, value] of Object.entries(context ?? {})) {
+    if (locator.endsWith('.resource') && isObject(value)) resource = attributesOf(value.attributes);
+    else if ((locator.endsWith('.scope') || locator.endsWith('.instrumentationLibrary')) && isObject(value)) scope = value;
+  }
+  return { resource, ...(scope ? { scope } : {}) };
+}
+
+/** A span of a document: one record, read with its resource from the context kept beside it. */
+function readSpan(value: unknown, at: RecordAt | undefined, memory: TraceMemory): Normalized {
+  const where = at?.path ? formatJsonPath(at.path) : 'the span';
+  if (!isObject(value)) return { ok: false, reason: `OTLP ${where} is not a JSON object` };
+  const time = timeOf(value);
+  if ('reason' in time) return { ok: false, reason: `OTLP ${where}: ${time.reason}` };
+  const events = eventsOfSpan(spanView(value, contextOf(at?.context).resource, time), memory);
+  return events.length > 0 ? { ok: true, events } : { ok: false, reason: `OTLP ${where} gives no event` };
+}
+
+/** A record is a span (documents) or a whole export request (JSON lines, one request a line). */
+function readRecord(value: unknown, at: RecordAt | undefined, memory: TraceMemory): Normalized {
+  if (at?.path !== undefined) return readSpan(value, at, memory);
   if (isObject(value) && Array.isArray(value.resourceSpans)) {
     const events: NormalizedEvent[] = [];
     for (const [i, element] of value.resourceSpans.entries()) {
@@ -112,12 +135,27 @@ export const otlpJson: RecordFormat = {
   documentRecords(probe) {
     if (probe.root !== 'object' || !probe.keys.includes('resourceSpans')) return undefined;
     const first = probe.first.get('resourceSpans');
-    // The first element may be larger than the probe; the key alone is OTLP's.
-    return first === undefined || looksLikeResourceSpans(first) ? [['resourceSpans', '*']] : undefined;
+    // The first element may be larger than the probe; the key alone is OTLP's. Each span is a record of
+    // its own (instrumentationLibrarySpans is the name OTLP used before 0.15; collectors still read it).
+    return first === undefined || looksLikeResourceSpans(first)
+      ? [
+          ['resourceSpans', '*', 'scopeSpans', '*', 'spans', '*'],
+          ['resourceSpans', '*', 'instrumentationLibrarySpans', '*', 'spans', '*'],
+        ]
+      : undefined;
   },
-  normalize: (value) => readRecord(value, new TraceMemory()),
+  // A span is read with its resource (service.name) and its scope, kept beside its bytes as its context.
+  documentContext: {
+    group: [['resourceSpans', '*']],
+    values: [
+      ['resourceSpans', '*', 'resource'],
+      ['resourceSpans', '*', 'scopeSpans', '*', 'scope'],
+      ['resourceSpans', '*', 'instrumentationLibrarySpans', '*', 'instrumentationLibrary'],
+    ],
+  },
+  normalize: (value, at) => readRecord(value, at, new TraceMemory()),
   createReader(): RecordReader {
     const memory = new TraceMemory();
-    return (value) => readRecord(value, memory);
+    return (value, at) => readRecord(value, at, memory);
   },
 };

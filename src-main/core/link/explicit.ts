@@ -1,6 +1,8 @@
 // Explicit joins: an identifier that one record names and another carries. Each rule is a function that
 // adds edges with the fields that joined them; docs/linking.md has one example per rule.
 import type { GraphEdge, JoinField } from '../../shared/graph';
+import type { ObjectIndex } from './identity';
+import { addObjectEdge, linkControllerMessages, writesOf, type Write } from './objects';
 import { compareNodes, WRITE_VERBS, type BuiltNodes, type NodeDraft } from './nodes';
 
 export type EdgeDraft = Omit<GraphEdge, 'id' | 'status'>;
@@ -32,7 +34,7 @@ export class EdgeSet {
   }
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
@@ -123,10 +125,13 @@ export function linkDecisions(built: BuiltNodes, byId: Map<string, NodeDraft>, e
   }
 }
 
-/** Subresources whose writes change the object itself (`scale` sets replicas); status is bookkeeping. */
-const CHANGING_SUBRESOURCES = new Set(['scale', 'eviction']);
+/**
+ * Subresources whose writes change the object itself (`scale` sets replicas, `binding` places a pod,
+ * `eviction` removes it, `ephemeralcontainers` and `exec` act inside it); `status` is bookkeeping.
+ */
+const CHANGING_SUBRESOURCES = new Set(['scale', 'eviction', 'binding', 'ephemeralcontainers', 'exec']);
 
-const isWrite = (node: NodeDraft): boolean => {
+export const isWrite = (node: NodeDraft): boolean => {
   if (node.kind !== 'k8s_api' || !WRITE_VERBS.has(node.action ?? '') || node.outcome !== 'success') return false;
   const [resource, subresource] = (node.target?.resource ?? '').split('/');
   if (subresource !== undefined && !CHANGING_SUBRESOURCES.has(subresource)) return false;
@@ -148,66 +153,57 @@ function linkPolicies(nodes: NodeDraft[], edges: EdgeSet): void {
   }
 }
 
-/** Names an object by resource, namespace and name, for requests whose record carries no uid. */
-const objectName = (node: NodeDraft): string | undefined =>
-  node.target?.name ? [node.target.resource?.split('/')[0], node.target.namespace ?? '', node.target.name].join('|') : undefined;
+const EVENT_PRECISION_NS = 1_000_000_000n;
 
 /**
  * Kubernetes objects: a workload Event names its object's uid (`involvedObject`/`regarding`); an object
  * names its owners' uids (`ownerReferences`). Each is joined to the latest successful write to that
- * object before it — the change it followed from — and, when the case holds no write to the object, to
- * the latest write to its nearest owner.
+ * object before it (the change it followed from) and, when the case holds no write to the object (and no
+ * controller's Event named it), to the latest write to its nearest owner. A write that names its object
+ * only by name is the object's when the identity table says which uid held that name then: `inferred`.
  */
-function linkObjects(nodes: NodeDraft[], edges: EdgeSet): void {
-  const writes = new Map<string, NodeDraft[]>();
-  const owners = new Map<string, string[]>();
-  // A request logged at the Request level (no response body) often has no uid: another record of the
-  // same object names it (the object exists once under a name at a time; recreated, it gets a new uid,
-  // so the uid of the latest record naming it before the request is taken).
-  const uidByName = new Map<string, string>();
-  const uidOf = (node: NodeDraft): string | undefined => {
-    const own = node.target?.uid ?? node.keys.object_uid;
-    const name = objectName(node);
-    if (own && name) uidByName.set(name, own);
-    return own ?? (name ? uidByName.get(name) : undefined);
-  };
-  for (const node of [...nodes].sort(compareNodes)) {
-    const uid = uidOf(node);
-    if (uid && isWrite(node)) push(writes, uid, node);
-    if (uid && node.keys.owner_uids && !owners.has(uid)) owners.set(uid, node.keys.owner_uids);
+function linkObjects(nodes: NodeDraft[], edges: EdgeSet, index: ObjectIndex, named: ReadonlySet<string>): void {
+  const writes = new Map<string, Write[]>();
+  const sorted = [...nodes].sort(compareNodes);
+  for (const node of sorted) {
+    if (!isWrite(node)) continue;
+    for (const write of writesOf(node, index)) push(writes, write.uid, write);
   }
-  const latestWriteBefore = (uid: string, node: NodeDraft): NodeDraft | undefined => {
+  const latestWriteBefore = (uid: string, node: NodeDraft): Write | undefined => {
     const list = writes.get(uid);
     if (!list || node.timeNs === null) return undefined;
-    let found: NodeDraft | undefined;
+    // A core/v1 Event's time is in whole seconds: a write later in the same second may be its cause.
+    const until = node.kind === 'workload_event' ? node.timeNs + EVENT_PRECISION_NS : node.timeNs;
+    let found: Write | undefined;
     for (const write of list) {
-      if (write.id === node.id || write.timeNs === null || write.timeNs > node.timeNs) break;
+      if (write.node.id === node.id || write.node.timeNs === null || write.node.timeNs >= until + (until === node.timeNs ? 1n : 0n)) break;
       found = write;
     }
     return found;
   };
-  for (const node of [...nodes].sort(compareNodes)) {
+  const ownersOf = (node: NodeDraft, uid: string | undefined): readonly string[] =>
+    node.keys.owner_uids ?? (uid ? index.ownersOf(uid) : []);
+  for (const node of sorted) {
     if (node.kind === 'workload_event') {
       const uid = node.keys.object_uid ?? node.target?.uid;
       if (!uid) continue;
       const cause = latestWriteBefore(uid, node);
       if (cause) {
-        edges.add(cause, node, 'involved-object', 'explicit', [{ from: 'objectRef uid', to: 'involvedObject.uid', value: uid }]);
+        addObjectEdge(edges, cause, node, 'involved-object', { from: 'objectRef uid', to: 'involvedObject.uid', value: uid });
         continue;
       }
-      for (const owner of owners.get(uid) ?? []) {
+      if (named.has(node.id)) continue; // a controller's Event named this object: that is the nearer cause
+      for (const owner of ownersOf(node, uid)) {
         const ownerCause = latestWriteBefore(owner, node);
-        if (ownerCause) {
-          edges.add(ownerCause, node, 'owner-reference', 'explicit', [{ from: 'objectRef uid', to: 'ownerReferences[].uid of the involved object', value: owner }]);
-        }
+        if (ownerCause) addObjectEdge(edges, ownerCause, node, 'owner-reference', { from: 'objectRef uid', to: 'ownerReferences[].uid of the involved object', value: owner });
       }
-    } else if (node.kind === 'k8s_api' && isWrite(node)) {
+    } else if (isWrite(node)) {
       // A controller's create or update of an owned object follows the latest change to its owner (named
       // by the record's body, or by another record of the object, e.g. a listing).
-      const uid = uidOf(node);
-      for (const owner of node.keys.owner_uids ?? (uid ? owners.get(uid) : undefined) ?? []) {
+      const own = writesOf(node, index).find((w) => w.byName === undefined)?.uid;
+      for (const owner of ownersOf(node, own)) {
         const cause = latestWriteBefore(owner, node);
-        if (cause) edges.add(cause, node, 'owner-reference', 'explicit', [{ from: 'objectRef uid', to: 'ownerReferences[].uid', value: owner }]);
+        if (cause) addObjectEdge(edges, cause, node, 'owner-reference', { from: 'objectRef uid', to: 'ownerReferences[].uid', value: owner });
       }
     }
   }
@@ -240,12 +236,13 @@ function linkTurns(nodes: NodeDraft[], edges: EdgeSet): void {
   }
 }
 
-export function linkExplicit(built: BuiltNodes, byId: Map<string, NodeDraft>, edges: EdgeSet): void {
+export function linkExplicit(built: BuiltNodes, byId: Map<string, NodeDraft>, edges: EdgeSet, index: ObjectIndex): void {
   linkSpans(built.nodes, edges);
   linkPrompts(built.nodes, edges);
   linkToolCalls(built.nodes, edges);
   linkDecisions(built, byId, edges);
   linkPolicies(built.nodes, edges);
-  linkObjects(built.nodes, edges);
+  const named = linkControllerMessages(built.nodes, edges, index);
+  linkObjects(built.nodes, edges, index, named);
   linkTurns(built.nodes, edges);
 }

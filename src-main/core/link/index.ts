@@ -1,11 +1,15 @@
 // The linker: the case's events in, the causal graph out (nodes, edges with rule, strength and the
 // fields that joined them, chains, and background groups). Pure: the same events give the same graph.
 import type { ChainSummary, Graph, GraphEdge, GraphNode, NodeGroup } from '../../shared/graph';
+import type { ObjectTable } from '../../shared/objects';
 import { EdgeSet, linkDecisions, linkExplicit } from './explicit';
+import { ObjectIndex, objectTableOf } from './identity';
 import { linkToolTargets } from './inferred';
+import { sightingsOfEvents } from './objects';
 import { buildNodes, compareNodes, isNotable, type LinkEvent, type NodeDraft } from './nodes';
 
 export type { LinkEvent };
+export { objectTableOf };
 
 /** What the analyst has said about edges: decisions on inferred ones, and edges drawn by hand. */
 export interface AnalystInput {
@@ -82,6 +86,15 @@ function findChains(nodes: NodeDraft[], edges: GraphEdge[]): Map<string, number>
   for (const edge of edges) {
     if (edge.rule !== 'authz-annotation' && edge.status !== 'rejected') joinedElsewhere.add(edge.from).add(edge.to);
   }
+  const join = (edge: GraphEdge) => {
+    for (const id of [edge.from, edge.to]) if (!parent.has(id)) parent.set(id, id);
+    linked.add(edge.from).add(edge.to);
+    const [a, b] = [find(edge.from), find(edge.to)];
+    if (a !== b) parent.set(a, b);
+  };
+  // A controller's Event naming the next object (event-message) joins a chain only when its own Event is
+  // in one: a cluster's controllers name objects all day, and their cascades are not each a chain.
+  let cascades: GraphEdge[] = [];
   for (const edge of edges) {
     if (edge.status === 'rejected') continue;
     // A decision joins a chain only when something else (a tool call) leads to it.
@@ -89,10 +102,17 @@ function findChains(nodes: NodeDraft[], edges: GraphEdge[]): Map<string, number>
       decisionOf.set(edge.from, edge.to);
       continue;
     }
-    for (const id of [edge.from, edge.to]) if (!parent.has(id)) parent.set(id, id);
-    linked.add(edge.from).add(edge.to);
-    const [a, b] = [find(edge.from), find(edge.to)];
-    if (a !== b) parent.set(a, b);
+    if (edge.rule === 'event-message') cascades.push(edge);
+    else join(edge);
+  }
+  for (let grew = true; grew; ) {
+    const before = cascades.length;
+    cascades = cascades.filter((edge) => {
+      if (!linked.has(edge.from)) return true;
+      join(edge);
+      return false;
+    });
+    grew = cascades.length < before;
   }
   const roots = new Map<string, number>();
   const chainOf = new Map<string, number>();
@@ -180,16 +200,21 @@ export function buildMemberNodes(members: readonly (readonly LinkEvent[])[]): { 
   return { nodes, edges: edges.all() };
 }
 
-export function linkEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = {}): Graph {
-  return linkCaseEvents(events, analyst).graph;
+export function linkEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = {}, objects?: ObjectTable): Graph {
+  return linkCaseEvents(events, analyst, objects).graph;
 }
 
-/** The linker, keeping what a background group needs to be expanded later. */
-export function linkCaseEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = {}): LinkedCase {
-  const built = buildNodes(events);
+/**
+ * The linker, keeping what a background group needs to be expanded later. `objects` is the case's
+ * identity table (built at import from the raw records); without it, the events' own targets make one.
+ */
+export function linkCaseEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = {}, objects?: ObjectTable): LinkedCase {
+  const list = objects ? events : [...events];
+  const built = buildNodes(list);
   const byId = new Map(built.nodes.map((node) => [node.id, node]));
   const edges = new EdgeSet();
-  linkExplicit(built, byId, edges);
+  const index = new ObjectIndex(objects ?? objectTableOf(sightingsOfEvents(list as LinkEvent[])));
+  linkExplicit(built, byId, edges, index);
   linkToolTargets(built.nodes, edges, built.authzOf, byId);
   for (const drawn of analyst.edges ?? []) {
     const [from, to] = [byId.get(drawn.from), byId.get(drawn.to)];

@@ -28,6 +28,8 @@ export interface NodeDraft {
   keys: NonNullable<EventJson['keys']>;
   verdict?: string;
   text?: string;
+  /** A Kubernetes Event's message at each recurrence (a controller's message names the next object). */
+  messages?: { text: string; timeNs: bigint | null }[];
 }
 
 const AGENT_FORMATS = /^(otlp|langfuse|openai|mcp|chat)/;
@@ -119,6 +121,7 @@ function draftOf(event: LinkEvent): NodeDraft {
     keys: { ...(event.keys ?? {}) },
     ...(event.verdict ? { verdict: event.verdict } : {}),
     ...(event.text ? { text: event.text } : {}),
+    ...(event.kind === 'workload_event' && event.text ? { messages: [{ text: event.text, timeNs: timeOf(event) }] } : {}),
   };
 }
 
@@ -164,18 +167,24 @@ export interface BuiltNodes {
   authzOf: Map<string, string>;
 }
 
+/** An Event's message without the count the importer adds ("… (×12 since …)"). */
+const messageOf = (text: string | undefined): string => (text ?? '').replace(/ \(×\d+(?: since [^)]*)?\)$/, '');
+
 /**
  * A Kubernetes Event recurs: the API server updates it in place (count, lastTimestamp) and a watch or a
- * capture keeps every update. One object's Events of one reason are one node, however often they recur.
+ * capture keeps every update. One object's Events of one reason and message are one node, however often
+ * they recur (the API server's own rule for when an Event is the same one); another message is another
+ * Event ("Scaled down replica set … to 0" is not "Scaled up … to 3").
  */
 function recurrenceKey(event: LinkEvent): string | undefined {
   if (event.kind !== 'workload_event' || !event.action) return undefined;
   const uid = event.keys?.object_uid ?? event.target?.uid;
-  return uid ? [event.source, uid, event.action].join('\u0000') : undefined;
+  return uid ? [event.source, uid, event.action, messageOf(event.text)].join('\u0000') : undefined;
 }
 
 function addRecurrence(node: NodeDraft, event: LinkEvent): void {
   node.eventIds.push(event.id);
+  if (event.text) node.messages = [...(node.messages ?? []), { text: event.text, timeNs: timeOf(event) }];
   if (event.outcome === 'failure' || event.outcome === 'error') node.outcome = event.outcome;
   node.verdict = worseVerdict(node.verdict, event.verdict);
   node.label = `${labelOf(node)} (×${node.eventIds.length})`;

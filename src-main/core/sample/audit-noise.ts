@@ -73,7 +73,6 @@ export function addClusterNoise(random: SeededRandom, add: AddCall, noise: Clust
     add({
       ...kcm,
       atUs: t,
-      level: 'Metadata',
       verb: 'update',
       requestURI: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager',
       objectRef: { resource: 'leases', namespace: 'kube-system', name: 'kube-controller-manager', apiGroup: 'coordination.k8s.io', apiVersion: 'v1' },
@@ -88,7 +87,6 @@ export function addClusterNoise(random: SeededRandom, add: AddCall, noise: Clust
         userAgent: kubeletAgent,
         sourceIP: ip,
         atUs: t,
-        level: 'Metadata',
         verb: 'update',
         requestURI: `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${node}?timeout=10s`,
         objectRef: { resource: 'leases', namespace: 'kube-node-lease', name: node, apiGroup: 'coordination.k8s.io', apiVersion: 'v1' },
@@ -103,7 +101,6 @@ export function addClusterNoise(random: SeededRandom, add: AddCall, noise: Clust
       add({
         ...prometheus,
         atUs: t + random.int(0, 400_000),
-        level: 'Metadata',
         verb: 'list',
         requestURI: `/api/v1/namespaces/${ns}/pods?limit=500&resourceVersion=0`,
         objectRef: { resource: 'pods', namespace: ns, apiVersion: 'v1' },
@@ -119,7 +116,6 @@ export function addClusterNoise(random: SeededRandom, add: AddCall, noise: Clust
         userAgent: person.userAgent,
         sourceIP: person.sourceIP,
         atUs: noise.t0 + random.int(0, span - 1),
-        level: 'Metadata',
         verb: random.pick(['get', 'list', 'list']),
         requestURI: `/api/v1/namespaces/${person.namespace}/${resource}?limit=500`,
         objectRef: { resource, namespace: person.namespace, apiVersion: 'v1' },
@@ -133,7 +129,6 @@ export function addClusterNoise(random: SeededRandom, add: AddCall, noise: Clust
     add({
       ...ci,
       atUs: noise.t0 + random.int(0, span - 1),
-      level: 'Metadata',
       verb: 'update',
       requestURI: `/api/v1/namespaces/${noise.ci.namespace}/configmaps/${name}`,
       objectRef: { resource: 'configmaps', namespace: noise.ci.namespace, name, apiVersion: 'v1' },
@@ -158,7 +153,6 @@ export function addReadNoise(random: SeededRandom, add: AddCall, window: { t0: n
     add({
       ...random.pick(clients),
       atUs: window.t0 + random.int(0, window.tEnd - window.t0 - 1),
-      level: 'Metadata',
       verb: random.pick(['get', 'list', 'watch']),
       requestURI: `/api/v1/namespaces/${namespace}/${resource}?limit=500`,
       objectRef: { resource, namespace, apiVersion: 'v1' },

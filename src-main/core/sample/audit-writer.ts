@@ -27,7 +27,6 @@ export interface AuditCall {
   /** Request received, in microseconds since the epoch. */
   atUs: number;
   latencyUs: number;
-  level: 'Metadata' | 'Request' | 'RequestResponse';
   verb: string;
   requestURI: string;
   user: UserInfo;
@@ -59,9 +58,49 @@ function responseStatus(call: AuditCall): Record<string, unknown> {
   return { metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code: call.code };
 }
 
+type Level = 'Metadata' | 'Request' | 'RequestResponse';
+
+/** Bookkeeping and credentials: who and when, never a body. */
+const METADATA_ONLY = new Set(['leases', 'events', 'secrets', 'configmaps', 'tokenreviews', 'subjectaccessreviews', 'selfsubjectaccessreviews']);
+/** Changes to workloads, autoscalers, disruption budgets, access and admission: both bodies. */
+const REQUEST_RESPONSE = new Set([
+  'pods', 'deployments', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale', 'daemonsets',
+  'horizontalpodautoscalers', 'poddisruptionbudgets', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings',
+  'validatingadmissionpolicies', 'validatingadmissionpolicybindings',
+]);
+const WRITES = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+/**
+ * The level the samples' audit policy gives a request (docs/samples.md writes the policy out): reads and
+ * anything unlisted at Metadata (a pod's binding, eviction, exec and log included); kubelets' status
+ * reports at Request; changes to pods, workloads, autoscalers and access at RequestResponse. The first
+ * rule that matches decides, as in a Policy.
+ */
+export function policyLevel(call: Pick<AuditCall, 'verb' | 'objectRef'>): Level {
+  const ref = call.objectRef;
+  if (!ref || METADATA_ONLY.has(ref.resource) || !WRITES.has(call.verb)) return 'Metadata';
+  const resource = ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource;
+  if (resource === 'nodes/status' || resource === 'pods/status') return 'Request';
+  return REQUEST_RESPONSE.has(resource) ? 'RequestResponse' : 'Metadata';
+}
+
+/**
+ * objectRef.uid as kube-apiserver sets it: copied from a decoded request body's metadata (an update sends
+ * the whole object; the scheduler's Binding names the pod's uid), never for a patch, a delete or a read.
+ */
+function realObjectRef(call: AuditCall): ObjectRef | undefined {
+  if (!call.objectRef) return undefined;
+  const { uid, ...ref } = call.objectRef;
+  const body = call.requestObject as { metadata?: { uid?: string } } | undefined;
+  const fromBody = call.verb === 'update' ? body?.metadata?.uid : call.verb === 'create' && ref.subresource === 'binding' ? uid : undefined;
+  return fromBody ? { ...ref, uid: fromBody } : ref;
+}
+
 /** The lines one API request leaves in the audit log (RequestReceived, if kept, and ResponseComplete). */
-export function auditLines(call: AuditCall, random: SeededRandom): AuditLine[] {
+export function auditLines(requested: AuditCall, random: SeededRandom): AuditLine[] {
   const auditID = random.uuid();
+  const objectRef = realObjectRef(requested);
+  const call = { ...requested, level: policyLevel(requested), objectRef };
   const base = {
     kind: 'Event',
     apiVersion: 'audit.k8s.io/v1',

@@ -45,7 +45,6 @@ export function generateInc0047AuditWith(world: World, options: SampleOptions = 
     add({
       ...agent,
       atUs,
-      level: 'RequestResponse',
       verb: 'patch',
       requestURI: `${deploymentsURI}/${APP}?fieldManager=kubernetes-mcp-server&force=true`,
       objectRef: { ...deploymentRef, uid: world.deployment.uid },
@@ -55,7 +54,7 @@ export function generateInc0047AuditWith(world: World, options: SampleOptions = 
     });
 
   // 14:31:04 the developer's prompt (in the agent's trace) → the agent reads, then applies.
-  add({ ...agent, atUs: TOOL_CALLS.getDeployment + 38_114, level: 'RequestResponse', verb: 'get', requestURI: `${deploymentsURI}/${APP}`, objectRef: deploymentRef, responseObject: deploymentAt(world, 14, GOOD, 14), authzReason: DEVELOPER_ALLOWED });
+  add({ ...agent, atUs: TOOL_CALLS.getDeployment + 38_114, verb: 'get', requestURI: `${deploymentsURI}/${APP}`, objectRef: deploymentRef, responseObject: deploymentAt(world, 14, GOOD, 14), authzReason: DEVELOPER_ALLOWED });
   apply(TOOL_CALLS.applyBeta + 77_692, BETA, 15);
 
   const deployCtl = controller(random, 'deployment-controller');
@@ -68,7 +67,6 @@ export function generateInc0047AuditWith(world: World, options: SampleOptions = 
       ...deployCtl,
       sourceIP: CONTROL_PLANE_IP,
       atUs: when,
-      level: 'RequestResponse',
       verb: create ? 'create' : 'update',
       requestURI: create ? rsURI : `${rsURI}/${rs.name}`,
       objectRef: { resource: 'replicasets', namespace: NS, name: rs.name, apiGroup: 'apps', apiVersion: 'v1', ...(create ? {} : { uid: rs.uid }) },
@@ -79,18 +77,17 @@ export function generateInc0047AuditWith(world: World, options: SampleOptions = 
   const podsURI = `/api/v1/namespaces/${NS}/pods`;
   const createPod = (when: number, p: Pod, rs: { name: string; uid: string }, hash: string, spec: ContainerSpec) => {
     const body = podObject({ namespace: NS, app: APP, pod: p, rs, hash, container: spec, created: formatSeconds(when), status: PENDING });
-    add({ ...rsCtl, sourceIP: CONTROL_PLANE_IP, atUs: when, level: 'RequestResponse', verb: 'create', requestURI: podsURI, objectRef: { resource: 'pods', namespace: NS, apiVersion: 'v1' }, code: 201, requestObject: { ...body, metadata: { ...body.metadata, uid: undefined, creationTimestamp: null } }, responseObject: body });
-    add({ ...schedulerIdentity, sourceIP: CONTROL_PLANE_IP, atUs: when + 40_000 + (p.uid.charCodeAt(0) % 50) * 1000, level: 'Metadata', verb: 'create', requestURI: `${podsURI}/${p.name}/binding`, objectRef: { resource: 'pods', namespace: NS, name: p.name, apiVersion: 'v1', subresource: 'binding' }, code: 201 });
+    add({ ...rsCtl, sourceIP: CONTROL_PLANE_IP, atUs: when, verb: 'create', requestURI: podsURI, objectRef: { resource: 'pods', namespace: NS, apiVersion: 'v1' }, code: 201, requestObject: { ...body, metadata: { ...body.metadata, uid: undefined, creationTimestamp: null } }, responseObject: body });
+    add({ ...schedulerIdentity, sourceIP: CONTROL_PLANE_IP, atUs: when + 40_000 + (p.uid.charCodeAt(0) % 50) * 1000, verb: 'create', requestURI: `${podsURI}/${p.name}/binding`, objectRef: { resource: 'pods', namespace: NS, name: p.name, uid: p.uid, apiVersion: 'v1', subresource: 'binding' }, code: 201 });
   };
   const deletePod = (when: number, p: Pod) =>
-    add({ ...rsCtl, sourceIP: CONTROL_PLANE_IP, atUs: when, level: 'Metadata', verb: 'delete', requestURI: `${podsURI}/${p.name}`, objectRef: { resource: 'pods', namespace: NS, name: p.name, uid: p.uid, apiVersion: 'v1' } });
+    add({ ...rsCtl, sourceIP: CONTROL_PLANE_IP, atUs: when, verb: 'delete', requestURI: `${podsURI}/${p.name}`, objectRef: { resource: 'pods', namespace: NS, name: p.name, uid: p.uid, apiVersion: 'v1' } });
   const kubeletStatus = (when: number, p: Pod, containerStatus: Record<string, unknown>, ready: boolean) =>
     add({
       user: { username: `system:node:${p.node}`, groups: ['system:nodes', 'system:authenticated'] },
       userAgent: kubeletAgent,
       sourceIP: NODE_IPS[p.node]!,
       atUs: when,
-      level: 'Request',
       verb: 'patch',
       requestURI: `${podsURI}/${p.name}/status`,
       objectRef: { resource: 'pods', namespace: NS, name: p.name, uid: p.uid, apiVersion: 'v1', subresource: 'status' },
@@ -121,7 +118,7 @@ export function generateInc0047AuditWith(world: World, options: SampleOptions = 
   world.betaPods.forEach((p, i) => kubeletStatus(at('14:34:12', 96_000 + i * 120_000), p, { ...backOff('1m20s'), ...oom(4) }, false));
 
   // 14:35:01 the developer asks for a rollback → the agent finds the previous ReplicaSet and re-applies it.
-  add({ ...agent, atUs: TOOL_CALLS.listReplicaSets + 47_113, level: 'Metadata', verb: 'list', requestURI: `${rsURI}?labelSelector=app%3D${APP}`, objectRef: { resource: 'replicasets', namespace: NS, apiGroup: 'apps', apiVersion: 'v1' }, authzReason: DEVELOPER_ALLOWED });
+  add({ ...agent, atUs: TOOL_CALLS.listReplicaSets + 47_113, verb: 'list', requestURI: `${rsURI}?labelSelector=app%3D${APP}`, objectRef: { resource: 'replicasets', namespace: NS, apiGroup: 'apps', apiVersion: 'v1' }, authzReason: DEVELOPER_ALLOWED });
   apply(TOOL_CALLS.applyGood + 117_397, GOOD, 16);
   scaleRs(at('14:35:03', 402_664), world.newRs, world.newHash, 0, BETA, 15);
   world.betaPods.forEach((p, i) => deletePod(at('14:35:03', 530_000 + i * 38_000), p));

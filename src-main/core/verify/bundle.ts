@@ -4,8 +4,9 @@
 // the RFC 3161 timestamp token over the same bytes.
 import { createHash } from 'node:crypto';
 import { BundleError, type BundleFiles } from '../bundle/files';
+import { documentElements, elementLeaves } from '../bundle/elements';
 import { CHAIN_START, chainStep, leafHash, merkleRoot } from '../bundle/hashing';
-import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type SourceEntry } from '../bundle/manifest';
+import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type ElementsInfo, type SourceEntry } from '../bundle/manifest';
 import { decompressed, isGzip, splitRecords } from '../bundle/records';
 import { checkSignature, SignatureFile } from '../bundle/signing';
 import { verifyTimestampToken, type TimestampStatus } from './timestamp';
@@ -21,10 +22,23 @@ export interface Problem {
   nature?: BreakNature;
 }
 
+/**
+ * A source's verdict. Chained sources: `intact` (every record as sealed, a trusted key signed the seal),
+ * `untrusted` (as sealed, signed by a key the analyst has not trusted), `unsigned` (as sealed, but no valid
+ * signature covers the chain: anyone could have recomputed it), `broken`. A file hashed whole (a document
+ * such as an OTLP trace or a listing): `sealed_whole` when its bytes match the manifest's SHA-256 (its
+ * records were read from exactly those bytes; one record alone cannot be re-checked later), `broken`
+ * when they differ. `unverifiable`: nothing sealed to check against.
+ */
+export type SourceVerdictWord = 'intact' | 'untrusted' | 'unsigned' | 'broken' | 'sealed_whole' | 'unverifiable';
+
+/** The bundle as a whole, worst first: `broken` (a problem), `unsigned`, `untrusted`, `intact`. */
+export type BundleStatus = 'broken' | 'unsigned' | 'untrusted' | 'intact';
+
 export interface SourceVerdict {
   path: string;
   type: string;
-  verdict: 'intact' | 'broken' | 'unsigned' | 'unverifiable';
+  verdict: SourceVerdictWord;
   records?: number;
   first_bad_position?: number;
   nature?: BreakNature;
@@ -56,10 +70,56 @@ export interface BundleVerdict {
   sources: SourceVerdict[];
   signature: SignatureVerdict;
   timestamp: TimestampCheck;
+  /** What is wrong: altered, missing or extra files, broken chains, an invalid signature or timestamp, a hostile zip. */
   problems: Problem[];
-  /** True when nothing is invalid: every file matches, every chain holds, any signature is valid and trusted, any timestamp valid. */
+  status: BundleStatus;
+  /** Whether a signature was asked for (a trusted key exists, --trust or --require-signature): then unsigned fails. */
+  signature_expected: boolean;
+  /** True only when the status is `intact`: nothing wrong, and a trusted key signed it. */
   intact: boolean;
 }
+
+/** The bundle's status from its problems and its signature. */
+export function bundleStatus(problems: readonly Problem[], signature: SignatureVerdict): BundleStatus {
+  if (problems.length > 0) return 'broken';
+  if (signature.status !== 'valid') return 'unsigned';
+  return signature.trusted ? 'intact' : 'untrusted';
+}
+
+/**
+ * Whether a verdict passes (exit 0): intact, or unsigned when nobody asked for a signature. A valid
+ * signature by an untrusted key does not pass: anyone can re-seal altered evidence with a key of their own.
+ */
+export function verdictPasses(verdict: Pick<BundleVerdict, 'intact'> & Partial<Pick<BundleVerdict, 'status' | 'signature_expected'>>): boolean {
+  if (verdict.status === undefined) return verdict.intact;
+  return verdict.status === 'intact' || (verdict.status === 'unsigned' && verdict.signature_expected !== true);
+}
+
+/**
+ * A verdict as the analyst's trust stands now: trust is a judgement about a signer, not a fact about the
+ * evidence, so a verdict recorded before a key was trusted (or after it was removed) is re-read with the
+ * keys trusted today. Problems found stay as they were.
+ */
+export function withTrust<V extends Omit<BundleVerdict, 'status' | 'signature_expected'> & Partial<BundleVerdict>>(verdict: V, trustedKeys: ReadonlySet<string>): V & BundleVerdict {
+  // Verdicts recorded before trust was its own state listed an untrusted signer among the problems.
+  const problems = verdict.problems.filter((p) => !(p.item === SIGNATURE_FILE && p.reason.endsWith('which is not in the trust store')));
+  const valid = verdict.signature.status === 'valid';
+  const trusted = valid && verdict.signature.fingerprint !== undefined && trustedKeys.has(verdict.signature.fingerprint);
+  const signature: SignatureVerdict = { ...verdict.signature, ...(valid ? { trusted } : {}) };
+  const sources = verdict.sources.map((source): SourceVerdict => {
+    if (source.verdict === 'unverifiable' && source.reason === 'hashed whole; no record chain' && !problems.some((p) => p.item === source.path)) {
+      return { ...source, verdict: 'sealed_whole', reason: SEALED_WHOLE_KEPT };
+    }
+    if (source.verdict !== 'intact' && source.verdict !== 'untrusted') return source;
+    return { ...source, verdict: trusted ? 'intact' : 'untrusted' };
+  });
+  const status = bundleStatus(problems, signature);
+  return { ...verdict, problems, signature, sources, status, signature_expected: verdict.signature_expected ?? false, intact: status === 'intact' };
+}
+
+const SEALED_WHOLE = 'a document sealed whole: its bytes match the SHA-256 in the manifest; one record of it cannot be checked alone';
+/** A case keeps a document's records, not the document: they were checked whole on import and cannot be re-checked. */
+export const SEALED_WHOLE_KEPT = 'a document sealed whole: its file matched the manifest\'s SHA-256 on import; the case keeps its records, not the file, so they are not re-checked';
 
 function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -105,7 +165,9 @@ async function verifySource(
 ): Promise<SourceVerdict> {
   const base = { path: entry.path, type: entry.type };
   if (!present.has(entry.path)) return { ...base, verdict: 'broken', reason: 'source file missing' };
-  if (!entry.chain) return { ...base, verdict: 'unverifiable', reason: 'hashed whole; no record chain' };
+  if (!entry.chain && entry.elements) return verifyElements(files, entry as SourceEntry & { elements: ElementsInfo }, present, problems);
+  // Whether the whole file matches is decided with the other files below.
+  if (!entry.chain) return { ...base, verdict: 'sealed_whole', reason: SEALED_WHOLE };
   const chain = entry.chain;
   let content: Buffer;
   try {
@@ -123,14 +185,15 @@ async function verifySource(
   // The sealed per-record hashes are trustworthy only while they hash to the manifest's Merkle root.
   let sealed: string[] | undefined;
   let leavesProblem: string | undefined;
-  if (present.has(chain.leaves.path)) {
-    const lines = (await files.read(chain.leaves.path)).toString('utf8').split('\n').filter((line) => line !== '');
+  const leavesBytes = present.has(chain.leaves.path) ? await files.read(chain.leaves.path).catch(() => undefined) : undefined;
+  if (leavesBytes) {
+    const lines = leavesBytes.toString('utf8').split('\n').filter((line) => line !== '');
     const root = merkleRoot(lines.map((hex) => Buffer.from(hex, 'hex'))).toString('hex');
     if (root !== chain.merkle_root) leavesProblem = 'the per-record hashes do not hash to the manifest\'s Merkle root';
     else if (lines.length !== chain.records) leavesProblem = `the manifest counts ${chain.records} records but its Merkle root covers ${lines.length}`;
     else sealed = lines;
   } else {
-    leavesProblem = 'the per-record hashes are missing';
+    leavesProblem = 'the per-record hashes are missing or unreadable';
   }
   if (chainHolds) {
     if (!leavesProblem) return { ...base, verdict: 'intact', records: records.length };
@@ -157,11 +220,54 @@ async function verifySource(
   return { ...base, verdict: 'broken', records: found.length, first_bad_position: located.position, nature: located.nature, reason };
 }
 
+/**
+ * A document sealed value by value (format 1.1): the values the manifest's patterns select are found
+ * again, each leaf compared with the sealed one, and the sealed leaves with the Merkle root. Intact here
+ * means every sealed value is there, byte for byte, at its path; the signature decides intact or unsigned.
+ */
+async function verifyElements(
+  files: BundleFiles,
+  entry: SourceEntry & { elements: ElementsInfo },
+  present: Set<string>,
+  problems: Problem[],
+): Promise<SourceVerdict> {
+  const base = { path: entry.path, type: entry.type };
+  const elements = entry.elements;
+  const fail = (reason: string, extra: Partial<SourceVerdict> = {}): SourceVerdict => {
+    problems.push({ item: entry.path, reason, ...(extra.first_bad_position !== undefined ? { position: extra.first_bad_position, nature: extra.nature } : {}) });
+    return { ...base, verdict: 'broken', ...extra, reason };
+  };
+  if (!present.has(elements.leaves.path)) return fail(`the per-value hashes are missing (${elements.leaves.path})`);
+  const sealed = (await files.read(elements.leaves.path)).toString('utf8').split('\n').filter((line) => line !== '');
+  if (merkleRoot(sealed.map((hex) => Buffer.from(hex, 'hex'))).toString('hex') !== elements.merkle_root || sealed.length !== elements.records) {
+    return fail(`the per-value hashes do not hash to the manifest's Merkle root (${elements.leaves.path})`);
+  }
+  let values;
+  try {
+    values = documentElements(decompressed(await files.read(entry.path)), elements.patterns);
+  } catch (error) {
+    return fail(`the document cannot be read value by value: ${(error as Error).message}`);
+  }
+  const found = elementLeaves(values).map((leaf) => leaf.toString('hex'));
+  const located = locateBreak(sealed, found);
+  if (!located) return { ...base, verdict: 'intact', records: found.length };
+  // The values count records and their context together, so no record position is given: every record
+  // of a document that changed is reported broken, and the reason names the first value that differs.
+  const where = values[located.position - 1]?.locator ?? 'after the last value';
+  const nature = located.nature === 'truncated' || located.nature === 'appended' ? located.nature : 'modified';
+  return fail(`value ${located.position} of the document (${where}) differs from the sealed one: ${NATURE_TEXT[nature]}`, { records: found.length });
+}
+
 export interface VerifyOptions {
   /** Fingerprints (SHA-256 of SPKI DER, hex) of the keys the analyst trusts. */
   trustedKeys: ReadonlySet<string>;
   /** PEM certificates of the TSAs (or their CAs) the analyst trusts for manifest.tsr. */
   tsaAnchorsPem?: string[];
+  /**
+   * An unsigned bundle fails: set when the analyst trusts any key, gave one for this check, or asked for
+   * a signature (--require-signature). Unsigned is never reported as intact either way.
+   */
+  signatureExpected?: boolean;
 }
 
 export class NotABundleError extends BundleError {}
@@ -192,13 +298,15 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
     throw new NotABundleError(`${files.location}: manifest.json is not a v1 bundle manifest (${issue.path.join('.') || 'root'}: ${issue.message})`);
   }
   const manifest = parsed.data;
-  const problems: Problem[] = [];
+  // What the container itself gets wrong (a zip's duplicate or disagreeing entries) comes first.
+  const problems: Problem[] = (files.findings ?? []).map((f) => ({ item: f.item, reason: f.reason }));
   const present = new Set(files.list());
 
   const listed = new Map<string, { size: number; sha256: string }>();
   for (const source of manifest.sources) {
     listed.set(source.path, source);
     if (source.chain) listed.set(source.chain.leaves.path, source.chain.leaves);
+    if (source.elements) listed.set(source.elements.leaves.path, source.elements.leaves);
   }
   for (const blob of manifest.blobs) listed.set(blob.path, blob);
   const manifestSigned = await hasValidSignature(files, present, manifestJson);
@@ -220,7 +328,13 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
       problems.push({ item: path, reason: 'file listed in the manifest is missing' });
       continue;
     }
-    const data = await files.read(path);
+    let data: Buffer;
+    try {
+      data = await files.read(path);
+    } catch (error) {
+      problems.push({ item: path, reason: `cannot be read: ${(error as Error).message}` });
+      continue;
+    }
     if (data.length !== expected.size) problems.push({ item: path, reason: `size ${data.length} differs from the manifest's ${expected.size}` });
     else if (!provenByChain.has(path) && sha256Hex(data) !== expected.sha256) problems.push({ item: path, reason: 'sha256 differs from the manifest' });
   }
@@ -229,9 +343,9 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
       problems.push({ item: path, reason: 'file not listed in the manifest' });
     }
   }
-  // A file hashed whole whose bytes changed is broken, not merely unverifiable.
+  // A file hashed whole whose bytes changed (or whose zip entry is in doubt) is broken.
   for (const source of sources) {
-    if (source.verdict === 'unverifiable' && problems.some((p) => p.item === source.path)) {
+    if (source.verdict === 'sealed_whole' && problems.some((p) => p.item === source.path)) {
       source.verdict = 'broken';
       source.reason = 'the file differs from the manifest';
     }
@@ -254,13 +368,15 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
       if (checked.reason) signature.reason = checked.reason;
     }
     if (signature.status === 'invalid') problems.push({ item: SIGNATURE_FILE, reason: signature.reason ?? 'invalid signature' });
-    else if (!signature.trusted) {
-      problems.push({ item: SIGNATURE_FILE, reason: `valid signature by key ${signature.fingerprint}, which is not in the trust store` });
-    }
   }
-  // A chain whose head no valid signature covers is intact but unsigned: anyone could have recomputed it.
-  // Whether the signer is trusted is the bundle's verdict (a problem above), not the chain's.
-  if (signature.status !== 'valid') for (const source of sources) if (source.verdict === 'intact') source.verdict = 'unsigned';
+  // A chain whose head no valid signature covers is as sealed but unsigned: anyone could have recomputed
+  // it. One signed by a key the analyst has not trusted is its own state, not a problem: the evidence is
+  // as that key sealed it, and whether that key speaks for who it claims is the analyst's call.
+  for (const source of sources) {
+    if (source.verdict !== 'intact') continue;
+    if (signature.status !== 'valid') source.verdict = 'unsigned';
+    else if (!signature.trusted) source.verdict = 'untrusted';
+  }
 
   const canonical = canonicalManifestBytes(manifestJson);
   const timestamp = present.has(TIMESTAMP_FILE) ? await checkTimestamp(await files.read(TIMESTAMP_FILE), canonical, options) : { status: 'absent' as const };
@@ -277,7 +393,9 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
     signature,
     timestamp,
     problems,
-    intact: problems.length === 0,
+    status: bundleStatus(problems, signature),
+    signature_expected: options.signatureExpected === true,
+    intact: bundleStatus(problems, signature) === 'intact',
   };
 }
 

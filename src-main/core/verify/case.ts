@@ -1,14 +1,18 @@
 // Re-checks the records a case keeps against the bundle they came from, without the bundle: the stored
 // manifest's signature, the stored sealed leaves against the signed Merkle root, and each stored record's
 // leaf hash against the sealed leaf at its position. A case file edited behind Causa's back shows here.
-import { leafHash, MerkleRootBuilder } from '../bundle/hashing';
-import { canonicalManifestBytes, Manifest, type SourceEntry } from '../bundle/manifest';
+import { contextElements } from '../bundle/elements';
+import { elementLeafHash, leafHash, MerkleRootBuilder } from '../bundle/hashing';
+import { canonicalManifestBytes, Manifest, type ElementsInfo, type SourceEntry } from '../bundle/manifest';
 import { checkSignature, SignatureFile } from '../bundle/signing';
-import type { BundleVerdict, Problem, SignatureVerdict, SourceVerdict } from './bundle';
+import { SEALED_WHOLE_KEPT, withTrust, type BundleVerdict, type Problem, type SignatureVerdict, type SourceVerdict } from './bundle';
 
 export interface StoredRecord {
   position: number;
   raw: Buffer;
+  /** A document record's JSON path and context (values sealed with it), when it has them. */
+  locator?: string | null;
+  context?: Buffer | null;
 }
 
 export interface StoredBundleInput {
@@ -72,6 +76,40 @@ async function checkStoredSource(
   return { verdict: 'broken', records: checked, first_bad_position: firstBad, nature: 'modified', reason };
 }
 
+/**
+ * One document sealed value by value: each stored record's leaf (its JSON path and bytes), and each value
+ * of its context, must be among the sealed leaves, and those must hash to the signed Merkle root.
+ */
+async function checkStoredElements(
+  elements: ElementsInfo,
+  sealedText: string | undefined,
+  records: Iterable<StoredRecord>,
+  pause: () => Promise<void>,
+): Promise<Omit<SourceVerdict, 'path' | 'type' | 'verdict'> & { verdict: 'broken' | 'intact' }> {
+  const sealed = sealedText?.split('\n').filter((line) => line !== '');
+  if (!sealed || sealed.length !== elements.records) return { verdict: 'broken', reason: LEAVES_DIFFER };
+  const root = new MerkleRootBuilder();
+  for (const [i, hex] of sealed.entries()) {
+    root.add(Buffer.from(hex, 'hex'));
+    if ((i + 1) % PAUSE_EVERY === 0) await pause();
+  }
+  if (root.root().toString('hex') !== elements.merkle_root) return { verdict: 'broken', reason: LEAVES_DIFFER };
+  const known = new Set(sealed);
+  let checked = 0;
+  for (const record of records) {
+    checked += 1;
+    const values = [{ locator: record.locator ?? '', bytes: record.raw }, ...(record.context ? contextElements(record.context) : [])];
+    const bad = values.find((value) => !known.has(elementLeafHash(value.locator, value.bytes).toString('hex')));
+    if (bad) {
+      const what = bad.bytes === record.raw ? `record ${record.position} (${bad.locator})` : `the context ${bad.locator} of record ${record.position}`;
+      const reason = `${what} kept in the case differs from the sealed value: record modified`;
+      return { verdict: 'broken', records: checked, first_bad_position: record.position, nature: 'modified', reason };
+    }
+    if (checked % PAUSE_EVERY === 0) await pause();
+  }
+  return { verdict: 'intact', records: checked };
+}
+
 export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: ReadonlySet<string>): Promise<BundleVerdict> {
   const problems: Problem[] = [];
   const manifestJson: unknown = JSON.parse(input.manifest);
@@ -91,9 +129,6 @@ export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: 
       });
     }
     if (signature.status === 'invalid') problems.push({ item: 'manifest.sig.json', reason: signature.reason ?? 'invalid signature' });
-    else if (!signature.trusted) {
-      problems.push({ item: 'manifest.sig.json', reason: `valid signature by key ${signature.fingerprint}, which is not in the trust store` });
-    }
   }
 
   const pause = input.pause ?? (() => Promise.resolve());
@@ -102,9 +137,11 @@ export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: 
     const base = { path: entry.path, type: entry.type };
     const records = input.records(entry.path);
     if (!records) sources.push({ ...base, verdict: 'unverifiable', reason: 'not imported into this case' });
-    else if (!entry.chain) sources.push({ ...base, verdict: 'unverifiable', reason: 'hashed whole; no record chain' });
+    else if (!entry.chain && !entry.elements) sources.push({ ...base, verdict: 'sealed_whole', reason: SEALED_WHOLE_KEPT });
     else {
-      const checked = await checkStoredSource({ ...entry, chain: entry.chain }, input.leaves.get(entry.path), records, pause);
+      const checked = entry.chain
+        ? await checkStoredSource({ ...entry, chain: entry.chain }, input.leaves.get(entry.path), records, pause)
+        : await checkStoredElements(entry.elements!, input.leaves.get(entry.path), records, pause);
       if (checked.verdict === 'intact') sources.push({ ...base, ...checked, verdict: signature.status === 'valid' ? 'intact' : 'unsigned' });
       else {
         sources.push({ ...base, ...checked });
@@ -117,13 +154,6 @@ export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: 
     }
   }
 
-  return {
-    bundle: input.location,
-    files_checked: 0,
-    sources,
-    signature,
-    timestamp: { status: 'absent' },
-    problems,
-    intact: problems.length === 0,
-  };
+  // Untrusted and unsigned are states of the signer, decided the same way as for the bundle itself.
+  return withTrust({ bundle: input.location, files_checked: 0, sources, signature, timestamp: { status: 'absent' }, problems, intact: false }, trustedKeys);
 }

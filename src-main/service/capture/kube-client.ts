@@ -20,7 +20,14 @@ export type FailureKind =
   | 'timeout'
   | 'credential'
   | 'cancelled'
-  | 'protocol';
+  | 'protocol'
+  | 'too_large';
+
+/**
+ * The default bound on one API response (a list page of PAGE_SIZE objects, a self-review) and on one line
+ * of a watch: far above what a page of 500 objects needs, far below what would endanger the process.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** Why a request failed, as data: the kind decides what the capture does, the message is for people. */
 export class KubeRequestError extends Error {
@@ -93,6 +100,12 @@ export interface KubeClientOptions {
   timeoutMs?: number;
   /** Aborts every request in flight (the user's Ctrl+C). */
   signal?: AbortSignal;
+  /** The largest response body, or watch line, read (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 === 0 ? 0 : 1)} MiB`;
 }
 
 export class ReadOnlyKubeClient {
@@ -150,11 +163,41 @@ export class ReadOnlyKubeClient {
     return describeNetworkError(error, this.server, { cancelled: this.options.signal?.aborted === true, timedOut: timeout?.aborted === true });
   }
 
-  private async readBody(response: IncomingMessage, timeout?: AbortSignal): Promise<Buffer> {
+  private get maxResponseBytes(): number {
+    return this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
+
+  private tooLarge(what: string, size: string): KubeRequestError {
+    return new KubeRequestError(
+      'too_large',
+      `${what}: the server's answer is ${size}, over the limit of ${mib(this.maxResponseBytes)} for one response (causa capture --max-response MIB); not read`,
+    );
+  }
+
+  /**
+   * The whole body of a response, within the response limit: a declared Content-Length over it is refused
+   * before reading, and the bytes that arrive are counted; at the limit the connection is dropped.
+   */
+  private async readBody(response: IncomingMessage, what: string, timeout?: AbortSignal): Promise<Buffer> {
+    const max = this.maxResponseBytes;
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+      response.destroy();
+      throw this.tooLarge(what, `${mib(declared)} (declared)`);
+    }
     const chunks: Buffer[] = [];
+    let size = 0;
     try {
-      for await (const chunk of response) chunks.push(chunk as Buffer);
+      for await (const chunk of response) {
+        size += (chunk as Buffer).length;
+        if (size > max) {
+          response.destroy();
+          throw this.tooLarge(what, `more than ${mib(max)}`);
+        }
+        chunks.push(chunk as Buffer);
+      }
     } catch (error) {
+      if (error instanceof KubeRequestError) throw error;
       throw this.describe(error as NodeJS.ErrnoException, timeout);
     }
     return Buffer.concat(chunks);
@@ -168,7 +211,7 @@ export class ReadOnlyKubeClient {
   /** A GET or a self-review POST whose whole answer is read; a non-2xx answer is a KubeRequestError. */
   async send(request: GateRequest, what = request.path): Promise<Buffer> {
     const { response, timeout } = await this.openGated(request, this.options.timeoutMs ?? 30_000);
-    const body = await this.readBody(response, timeout);
+    const body = await this.readBody(response, what, timeout);
     const status = response.statusCode ?? 0;
     if (status < 200 || status > 299) throw failureForStatus(status, body, what);
     return body;
@@ -178,7 +221,7 @@ export class ReadOnlyKubeClient {
   async *watchLines(path: string, what: string, until: AbortSignal): AsyncGenerator<Buffer> {
     const { response } = await this.openGated({ method: 'GET', path }, undefined);
     const status = response.statusCode ?? 0;
-    if (status !== 200) throw failureForStatus(status, await this.readBody(response), what);
+    if (status !== 200) throw failureForStatus(status, await this.readBody(response, what), what);
     const stop = () => response.destroy();
     until.addEventListener('abort', stop, { once: true });
     this.options.signal?.addEventListener('abort', stop, { once: true });
@@ -191,8 +234,11 @@ export class ReadOnlyKubeClient {
           pending = pending.subarray(nl + 1);
           if (line.length > 0) yield line;
         }
+        // One line is one watch event: a line that never ends is not buffered past the limit.
+        if (pending.length > this.maxResponseBytes) throw this.tooLarge(`${what} (watch)`, `a line of more than ${mib(this.maxResponseBytes)}`);
       }
     } catch (error) {
+      if (error instanceof KubeRequestError) throw error;
       if (until.aborted || this.options.signal?.aborted) return;
       throw this.describe(error as NodeJS.ErrnoException);
     } finally {

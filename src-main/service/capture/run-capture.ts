@@ -27,6 +27,8 @@ export interface CaptureRequest {
   key?: string;
   /** Ctrl+C: stop reading, seal what was read. */
   signal?: AbortSignal;
+  /** The largest API response (or watch line) read, in bytes; a type whose answer is larger fails, named. */
+  maxResponseBytes?: number;
   onProgress?: (text: string) => void;
   onWarning?: (text: string) => void;
 }
@@ -160,7 +162,10 @@ export async function captureCluster(request: CaptureRequest): Promise<CaptureRe
   const watchMs = durationOf('watch', request.watch);
   if (existsSync(request.out)) throw new ServiceError('io', `${request.out}: already exists; choose a new output path`);
   const target = await loadKubeTarget(request.context, request.kubeconfig);
-  const client = new ReadOnlyKubeClient(target.config, target.server, request.signal ? { signal: request.signal } : {});
+  const client = new ReadOnlyKubeClient(target.config, target.server, {
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.maxResponseBytes ? { maxResponseBytes: request.maxResponseBytes } : {}),
+  });
   const progress = request.onProgress ?? (() => {});
   const started = new Date();
   const warnings: string[] = [];

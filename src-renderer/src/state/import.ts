@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { ApiResult, ImportProgress, ImportReport } from '../../../src-main/shared/contract';
 import { api } from '../api';
 import { useCaseData } from './case-data';
+import type { DroppedFile } from '../features/import/dropped-entries';
 
 /** Files dropped on the window, on their way to the main side. */
 export interface DroppedFiles {
@@ -19,7 +20,8 @@ interface ImportState {
   sending?: DroppedFiles;
   report?: ImportReport;
   error?: string;
-  importDropped(files: File[]): Promise<void>;
+  /** Files dropped on the window, each named by its path relative to the drop (a folder's files under its name). */
+  importDropped(files: DroppedFile[]): Promise<void>;
   openDialog(): Promise<void>;
   cancel(): Promise<void>;
   dismiss(): void;
@@ -55,10 +57,10 @@ export const useImport = create<ImportState>((set, get) => {
     importDropped: (files) =>
       run(
         async () => {
-          const uploads = await Promise.all(files.map(async (file) => ({ name: file.name, data: new Uint8Array(await file.arrayBuffer()) })));
+          const uploads = await Promise.all(files.map(async ({ name, file }) => ({ name, data: new Uint8Array(await file.arrayBuffer()) })));
           return api.importFiles({ files: uploads });
         },
-        { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) },
+        { files: files.length, bytes: files.reduce((sum, { file }) => sum + file.size, 0) },
       ),
     openDialog: () => run(() => api.openEvidence({})),
     cancel: async () => {

@@ -13,8 +13,13 @@ interface VerifyState {
   last?: VerifyProgress;
   cancelled: boolean;
   error?: string;
+  /** A trustSigner call under way, and why the last one failed. */
+  trusting: boolean;
+  trustError?: string;
   run(): Promise<void>;
   cancel(): Promise<void>;
+  /** Trusts a bundle's signer for this case or always; the verdicts shown are then re-read. */
+  trust(fingerprint: string, scope: 'case' | 'always'): Promise<void>;
 }
 
 const POLL_MS = 250;
@@ -32,6 +37,7 @@ export const useVerify = create<VerifyState>((set, get) => {
   return {
     busy: false,
     cancelled: false,
+    trusting: false,
     run: async () => {
       if (get().busy) return;
       set({ busy: true, progress: undefined, cancelled: false, error: undefined });
@@ -50,6 +56,14 @@ export const useVerify = create<VerifyState>((set, get) => {
     },
     cancel: async () => {
       await api.cancelVerify({});
+    },
+    trust: async (fingerprint, scope) => {
+      if (get().trusting) return;
+      set({ trusting: true, trustError: undefined });
+      const result = await api.trustSigner({ fingerprint, scope });
+      set({ trusting: false, trustError: result.ok ? undefined : result.message });
+      // Every row's verdict depends on trust: the case's data is read again.
+      if (result.ok) await useCaseData.getState().refresh();
     },
   };
 });

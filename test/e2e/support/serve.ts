@@ -7,7 +7,11 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../../bin/causa.js', import.meta.url));
 
 export interface Served {
+  /** The URL `causa serve` printed: the access token rides in its fragment (`#token=…`). */
   url: string;
+  /** The server's origin, with no token. */
+  origin: string;
+  token: string;
   casePath: string;
   stderr: () => string;
   stop(): Promise<void>;
@@ -35,8 +39,11 @@ export async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promis
     child.once('exit', (code) => reject(new Error(`causa serve exited with ${code}: ${stderr}`)));
   });
   const started = JSON.parse(firstLine) as { url: string; case: string };
+  const printed = new URL(started.url);
   return {
     url: started.url,
+    origin: printed.origin,
+    token: new URLSearchParams(printed.hash.slice(1)).get('token') ?? '',
     casePath: started.case,
     stderr: () => stderr,
     stop: () =>

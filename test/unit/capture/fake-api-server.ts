@@ -50,6 +50,8 @@ export interface WatchScript {
   expiredBelow?: number;
   /** Objects sent as ADDED to a watch that is not expired (each also joins the collection). */
   arrivals?: Record<string, unknown>[];
+  /** After the arrivals, one line of this many bytes that never ends (a hostile or broken server). */
+  endlessLineBytes?: number;
 }
 
 export interface FakeApiOptions {
@@ -69,6 +71,11 @@ export interface FakeApiOptions {
   expireContinueOnce?: string[];
   /** The resourceVersion lists report. */
   resourceVersion?: number;
+  /**
+   * Collection paths whose list answers with this many bytes of padding (a hostile or broken server),
+   * with a Content-Length saying so when `declared`, chunked otherwise.
+   */
+  oversized?: Record<string, { bytes: number; declared: boolean }>;
 }
 
 export interface FakeApiServer {
@@ -90,6 +97,23 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 function statusBody(code: number, reason: string, message: string): unknown {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
+
+/** Writes `head`, `bytes` of padding as the client takes them, then `tail`; stops when the client goes. */
+function writePadding(res: ServerResponse, bytes: number, head: string, tail: string): void {
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  let left = bytes;
+  res.on('error', () => undefined);
+  res.write(head);
+  const more = (): void => {
+    while (left > 0 && !res.destroyed) {
+      const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= part.length;
+      if (!res.write(part)) return void res.once('drain', more);
+    }
+    if (!res.destroyed && tail) res.end(tail);
+  };
+  more();
 }
 
 export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeApiServer> {
@@ -135,6 +159,7 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
       res.write(`${goJson({ type: 'ADDED', object: { kind: collection?.kind.replace(/List$/, ''), apiVersion: collection?.apiVersion, ...object } })}\n`);
     }
     script.arrivals = [];
+    if (script.endlessLineBytes) writePadding(res, script.endlessLineBytes, '{"type":"ADDED","object":{"padding":"', '');
     // Held open, as a real watch is, until timeoutSeconds pass or the client goes away.
     open.add(res);
     const timer = setTimeout(() => res.end(), Number(query.timeoutSeconds ?? '5') * 1000);
@@ -164,6 +189,13 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
       return send(res, 403, statusBody(403, 'Forbidden', `${url.pathname} is forbidden: User "system:serviceaccount:causa:reader" cannot list resource at the cluster scope`));
     }
     if (query.watch === '1' || query.watch === 'true') return watch(res, url.pathname, query);
+    const oversized = options.oversized?.[url.pathname];
+    if (oversized) {
+      const head = '{"kind":"List","apiVersion":"v1","metadata":{},"items":[],"padding":"';
+      const tail = '"}\n';
+      res.writeHead(200, { 'content-type': 'application/json', ...(oversized.declared ? { 'content-length': String(head.length + oversized.bytes + tail.length) } : {}) });
+      return writePadding(res, oversized.bytes, head, tail);
+    }
     const expiring = options.expireContinueOnce?.indexOf(url.pathname) ?? -1;
     if (query.continue && expiring !== -1) {
       options.expireContinueOnce!.splice(expiring, 1);

@@ -13,7 +13,7 @@ import { canonicalManifestBytes, leavesPathFor, MANIFEST_FILE, SIGNATURE_FILE, t
 import { splitRecords } from '../../../src-main/core/bundle/records';
 import { readSourceFolder, sealSources, type RawSource } from '../../../src-main/core/bundle/seal';
 import { keyFingerprint } from '../../../src-main/core/bundle/signing';
-import { locateBreak, verifyBundle, type BreakNature, type BundleVerdict } from '../../../src-main/core/verify/bundle';
+import { locateBreak, verdictPasses, verifyBundle, withTrust, type BreakNature, type BundleVerdict } from '../../../src-main/core/verify/bundle';
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
@@ -134,7 +134,7 @@ describe('seal → verify round trips', () => {
     expect(fromFolder.sources.map((s) => [s.path, s.verdict, s.records])).toEqual([
       ['sources/k8s-audit/audit.jsonl', 'intact', 25],
       ['sources/k8s-audit/older.jsonl.gz', 'intact', 12],
-      ['sources/k8s-resources/pods.json', 'unverifiable', undefined],
+      ['sources/k8s-resources/pods.json', 'sealed_whole', undefined],
     ]);
     expect(fromFolder.sources[0]!.type).toBe('k8s-audit');
   });
@@ -154,24 +154,36 @@ describe('seal → verify round trips', () => {
     }
   });
 
-  it('an unsigned bundle is intact with every chained source "unsigned"', async () => {
+  it('an unsigned bundle is UNSIGNED, never intact: it passes only when no signature was expected', async () => {
     const verdict = await verify(seal(sources()));
-    expect(verdict.intact).toBe(true);
+    expect(verdict.intact).toBe(false);
+    expect(verdict.status).toBe('unsigned');
     expect(verdict.problems).toEqual([]);
     expect(verdict.signature).toEqual({ status: 'absent' });
-    expect(verdict.sources.map((s) => s.verdict)).toEqual(['unsigned', 'unsigned', 'unverifiable']);
+    expect(verdict.sources.map((s) => s.verdict)).toEqual(['unsigned', 'unsigned', 'sealed_whole']);
+    expect(verdictPasses(verdict)).toBe(true);
+    const expected = await verifyBundle(memoryBundle(seal(sources())), { trustedKeys: TRUSTED, signatureExpected: true });
+    expect(expected).toMatchObject({ status: 'unsigned', signature_expected: true, intact: false });
+    expect(verdictPasses(expected)).toBe(false);
   });
 
-  it('a valid signature by a key that is not trusted is a problem: the bundle is not intact', async () => {
+  it('a valid signature by a key that is not trusted is its own state, UNTRUSTED: not a problem, and not intact', async () => {
     const files = seal(sources(), { key: OTHER_KEY.privateKey });
     const verdict = await verify(files, TRUSTED);
     expect(verdict.intact).toBe(false);
+    expect(verdict.status).toBe('untrusted');
+    expect(verdictPasses(verdict)).toBe(false);
     expect(verdict.signature).toEqual({ status: 'valid', fingerprint: OTHER_KEY.fingerprint, trusted: false });
-    expect(verdict.problems).toEqual([{ item: SIGNATURE_FILE, reason: expect.stringContaining(`key ${OTHER_KEY.fingerprint}, which is not in the trust store`) }]);
-    // The chains themselves hold and are covered by a valid signature.
-    expect(verdict.sources.map((s) => s.verdict)).toEqual(['intact', 'intact', 'unverifiable']);
-    expect((await verify(files, new Set([OTHER_KEY.fingerprint]))).intact).toBe(true);
-    expect((await verify(files, NOBODY)).intact).toBe(false);
+    expect(verdict.problems).toEqual([]);
+    // The chains hold and a valid signature covers them; only the signer is not one the analyst trusts.
+    expect(verdict.sources.map((s) => s.verdict)).toEqual(['untrusted', 'untrusted', 'sealed_whole']);
+    expect((await verify(files, new Set([OTHER_KEY.fingerprint]))).status).toBe('intact');
+    expect((await verify(files, NOBODY)).status).toBe('untrusted');
+    // Re-read later with the key trusted: the same verdict becomes intact, and back.
+    const trustedLater = withTrust(verdict, new Set([OTHER_KEY.fingerprint]));
+    expect(trustedLater).toMatchObject({ status: 'intact', intact: true, signature: { trusted: true } });
+    expect(trustedLater.sources.map((s) => s.verdict)).toEqual(['intact', 'intact', 'sealed_whole']);
+    expect(withTrust(trustedLater, NOBODY).status).toBe('untrusted');
   });
 
   it('a gzip source: the chain runs over the decompressed lines, the file hash over the compressed bytes', async () => {
@@ -206,7 +218,7 @@ describe('seal → verify round trips', () => {
     expect(broken.problems.every((p) => p.item === 'sources/audit.jsonl.gz')).toBe(true);
   });
 
-  it('a file that is not a record stream is hashed whole: verdict "unverifiable", and a change to it is a problem', async () => {
+  it('a file that is not a record stream is hashed whole: verdict "sealed_whole", and a change to it is a problem', async () => {
     const doc = Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod' }] }, null, 2));
     const files = seal([{ path: 'pods.json', data: doc }, { path: 'notes.txt', data: Buffer.from('not json at all\n') }], { key: KEY.privateKey });
     expect(manifestOf(files).sources.map((s) => [s.path, s.chain, s.type])).toEqual([
@@ -215,11 +227,9 @@ describe('seal → verify round trips', () => {
     ]);
     expect([...files.keys()].some((p) => p.startsWith('hashes/'))).toBe(false);
     const verdict = await verify(files);
-    expect(verdict.intact).toBe(true);
-    expect(verdict.sources.map((s) => [s.verdict, s.reason])).toEqual([
-      ['unverifiable', 'hashed whole; no record chain'],
-      ['unverifiable', 'hashed whole; no record chain'],
-    ]);
+    expect(verdict.status).toBe('intact');
+    expect(verdict.sources.map((s) => s.verdict)).toEqual(['sealed_whole', 'sealed_whole']);
+    expect(verdict.sources[0]!.reason).toContain('its bytes match the SHA-256 in the manifest');
     const changed = Buffer.from(doc.toString().replace('Pod', 'Pot'));
     const tampered = await verify(new Map(files).set('sources/pods.json', changed));
     expect(tampered.intact).toBe(false);
@@ -590,10 +600,11 @@ describe('mutation suite (seeded)', () => {
     for (const base of BASES) {
       const verdict = await verify(base.files);
       expect(verdict.problems, `bundle ${base.seed}`).toEqual([]);
-      expect(verdict.intact).toBe(true);
+      expect(verdict.status).toBe(base.signed ? 'intact' : 'unsigned');
+      expect(verdictPasses(verdict)).toBe(true);
       expect(verdict.files_checked).toBe(base.listed.length);
       const expected = base.signed ? 'intact' : 'unsigned';
-      expect(verdict.sources.filter((s) => s.path.endsWith('.json')).map((s) => s.verdict)).toEqual(['unverifiable']);
+      expect(verdict.sources.filter((s) => s.path.endsWith('.json')).map((s) => s.verdict)).toEqual(['sealed_whole']);
       expect(verdict.sources.filter((s) => !s.path.endsWith('.json')).every((s) => s.verdict === expected)).toBe(true);
       // The sealed records are exactly the stream's lines.
       for (const stream of base.streams) {
@@ -759,9 +770,11 @@ describe('mutation suite (seeded)', () => {
       const verdict = await verify(new Map(base.files).set(SIGNATURE_FILE, replacement));
       const named = verdict.problems.some((p) => p.item === SIGNATURE_FILE);
       const expectedStatus = kind === 'resigned by other key' ? 'valid' : 'invalid';
+      // A valid signature by another key is no problem of the evidence: the bundle is UNTRUSTED instead.
       const ok =
         !verdict.intact &&
-        named &&
+        !verdictPasses(verdict) &&
+        (expectedStatus === 'valid' ? verdict.status === 'untrusted' && !named : verdict.status === 'broken' && named) &&
         verdict.signature.status === expectedStatus &&
         verdict.signature.trusted !== true &&
         (expectedStatus === 'valid' || verdict.sources.every((s) => s.verdict !== 'intact'));

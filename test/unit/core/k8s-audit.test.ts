@@ -200,7 +200,7 @@ describe('records that are not audit events', () => {
     ['a core/v1 Event', { ...base, apiVersion: 'v1' }, /apiVersion "v1" is not audit\.k8s\.io/],
     ['no auditID', { ...base, auditID: undefined }, /"auditID" is missing/],
     ['no verb', { ...base, verb: '' }, /"verb" is missing/],
-    ['no timestamps', { ...base, requestReceivedTimestamp: undefined, stageTimestamp: undefined }, /without requestReceivedTimestamp/],
+    ['no timestamps', { ...base, requestReceivedTimestamp: undefined, stageTimestamp: undefined }, /without a time: none of requestReceivedTimestamp, timestamp/],
     ['a bad timestamp', { ...base, requestReceivedTimestamp: '2023-05-17 late afternoon' }, /not an RFC 3339 time/],
   ] as const)('refuses %s with a reason', (_label, value, reason) => {
     const result = k8sAudit.normalize(value);

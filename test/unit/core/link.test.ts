@@ -12,7 +12,7 @@ import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph
 const SAMPLES = fileURLToPath(new URL('../../../resources/samples/', import.meta.url));
 const RULES = new Set([
   'otel-parent-span', 'mcp-traceparent', 'prompt-in-span', 'tool-call-id', 'jsonrpc-id', 'authz-annotation',
-  'admission-annotation', 'involved-object', 'owner-reference', 'conversation-turn', 'tool-target', 'analyst',
+  'admission-annotation', 'involved-object', 'owner-reference', 'event-message', 'conversation-turn', 'tool-target', 'analyst',
 ]);
 
 let dir: string;
@@ -84,9 +84,11 @@ describe('INC-0047: the agent’s upgrade of api-service', () => {
 
     const replicaSet = g.next(patch, 'owner-reference', 'k8s_api', /^create replicasets production\/api-service-/);
     expect(replicaSet.actor?.id).toBe('system:serviceaccount:kube-system:deployment-controller');
-    const pods = g.out(replicaSet, 'owner-reference').filter((n) => /^create pods/.test(n.label));
+    const pods = g.out(replicaSet, 'owner-reference').filter((n) => /^create pods /.test(n.label));
     expect(pods).toHaveLength(3);
-    const crashes = pods.flatMap((pod) => g.out(pod, 'involved-object')).filter((n) => /^BackOff/.test(n.label));
+    // Each pod's crashes follow its latest write: the scheduler's binding of it, after the create.
+    const writesOn = (pod: GraphNode) => g.graph.nodes.filter((n) => n.kind === 'k8s_api' && n.target?.name === pod.target?.name && /^create pods(\/binding)? /.test(n.label));
+    const crashes = pods.flatMap((pod) => writesOn(pod).flatMap((w) => g.out(w, 'involved-object'))).filter((n) => /^BackOff/.test(n.label));
     expect(crashes).toHaveLength(3);
     expect(crashes.every((n) => n.notable && n.outcome === 'failure')).toBe(true);
     expect(new Set([prompt, agent, tool, request, decision, patch, replicaSet, ...pods, ...crashes].map((n) => n.chain))).toEqual(new Set([prompt.chain]));
@@ -105,15 +107,22 @@ describe('INC-0047: the agent’s upgrade of api-service', () => {
       for (const api of apis) {
         expect(api.target?.namespace, api.label).toBe('production');
         if (api.actor?.id === MCP) expect(api.actor.on_behalf_of).toBe('james.w@example.com');
-        else expect([api.actor?.id.startsWith('system:serviceaccount:kube-system:'), api.target?.name?.startsWith('api-service')], api.label).toEqual([true, true]);
+        else {
+          const controller = api.actor?.id.startsWith('system:serviceaccount:kube-system:') || api.actor?.id === 'system:kube-scheduler';
+          expect([controller, api.target?.name?.startsWith('api-service')], api.label).toEqual([true, true]);
+        }
       }
       expect(chain.some((n) => /leases|nodes/.test(n.target?.resource ?? ''))).toBe(false);
     }
-    // Nobody else's requests are joined to a tool call, and inference joins only tool calls.
+    // Nobody else's requests are joined to a tool call; every other inference went through the identity
+    // table and names the row it used.
     for (const edge of g.graph.edges.filter((e) => e.strength === 'inferred')) {
-      expect(edge.rule).toBe('tool-target');
-      const to = g.byId.get(edge.to)!;
-      expect(to.actor?.id).toBe(MCP);
+      if (edge.rule === 'tool-target') {
+        expect(g.byId.get(edge.to)!.actor?.id).toBe(MCP);
+        continue;
+      }
+      expect(['involved-object', 'owner-reference', 'event-message']).toContain(edge.rule);
+      expect(edge.fields.some((f) => /^object identity #\d+ uid$/.test(f.from)), edge.id).toBe(true);
     }
     expect(g.graph.edges.every((e) => RULES.has(e.rule))).toBe(true);
     // The background is counted, not drawn.

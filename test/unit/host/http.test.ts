@@ -1,9 +1,11 @@
 // Web mode's HTTP host, exercised over real sockets against a real Workbench on a temp case file: the token
-// is checked before routing, the Host header must name this server, nothing gets CORS headers, and the
-// static files never leave the renderer folder.
+// is checked before routing and only as a bearer header (never a cookie, which every port on 127.0.0.1
+// would receive), the Host header must name this server, nothing gets CORS headers, the static files
+// never leave the renderer folder, and request bodies are bounded in size and time.
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +97,8 @@ async function valueOf<M extends MethodName>(_method: M, res: Response): Promise
   return answer.value;
 }
 
-function sessionCookie(): string {
+/** The cookie the old scheme handed out after `?token=`: it must open nothing now. */
+function oldSchemeCookie(): string {
   return `causa_token_${host.port}=${host.token}`;
 }
 
@@ -136,8 +139,9 @@ afterAll(async () => {
 });
 
 describe('where web mode listens', () => {
-  it('prints a 127.0.0.1 URL that carries a fresh random token', async () => {
-    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+  it('prints a 127.0.0.1 URL that carries a fresh random token in its fragment, which no request carries', async () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/#token=${host.token}`);
+    expect(new URL(host.url).search).toBe('');
     expect(host.url.startsWith('http://127.0.0.1:')).toBe(true);
     expect(host.token).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     const other = await startHttpHost({ handlers: handlersFor(workbench), rendererDir });
@@ -184,8 +188,9 @@ describe('the token guards every /api/ request before any routing', () => {
     ['a prefix of the token', () => ({ Authorization: `Bearer ${host.token.slice(0, -1)}` })],
     ['the token without "Bearer"', () => ({ Authorization: host.token })],
     ['the token as a Basic credential', () => ({ Authorization: `Basic ${host.token}` })],
-    // The cookie is for pages and assets only; a cross-site form post would carry it.
-    ['only the page cookie', () => ({ Cookie: sessionCookie() })],
+    // The old scheme's cookie: a browser sends it to every port on 127.0.0.1, so it must count for nothing.
+    ['the cookie of the old scheme', () => ({ Cookie: oldSchemeCookie() })],
+    ['the token as a bare cookie', () => ({ Cookie: `token=${host.token}; causa_token=${host.token}` })],
   ];
   const cases = paths.flatMap((path) => credentials.map(([label, headers]) => ({ path, label, headers })));
 
@@ -320,49 +325,35 @@ describe('the API with the token', () => {
 });
 
 describe('pages and assets', () => {
-  it('refuses the page without the token', async () => {
-    const res = await fetch(`${origin}/`);
-    expect(res.status).toBe(401);
-    expect(res.headers.get('set-cookie')).toBeNull();
-    expectNoLeak(await res.text());
-  });
-
-  it('refuses the page with a wrong token and sets no cookie', async () => {
-    const res = await fetch(`${origin}/?token=wrong-${host.token}`);
-    expect(res.status).toBe(401);
-    expect(res.headers.get('set-cookie')).toBeNull();
-    expectNoLeak(await res.text());
-  });
-
-  it('serves the page with ?token= and hands over a strict HTTP-only cookie that opens the assets', async () => {
-    const page = await fetch(`${origin}/?token=${host.token}`);
+  it('serves the page and its assets without the token: they are the public build output', async () => {
+    const page = await fetch(`${origin}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await page.text()).toBe(INDEX_HTML);
-    const setCookie = page.headers.get('set-cookie') ?? '';
-    const [pair, ...attributes] = setCookie.split(';').map((part) => part.trim());
-    expect(pair).toBe(sessionCookie());
-    expect(attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/']));
-
-    const asset = await fetch(`${origin}/assets/app.js`, { headers: { Cookie: pair! } });
+    const asset = await fetch(`${origin}/assets/app.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(await asset.text()).toBe(APP_JS);
-
-    const reload = await fetch(`${origin}/`, { headers: { Cookie: `other=1; ${pair!}` } });
-    expect(reload.status).toBe(200);
-    expect(await reload.text()).toBe(INDEX_HTML);
   });
 
-  it.each<[string, () => Record<string, string>]>([
-    ['no cookie', () => ({})],
-    ['a wrong cookie value', () => ({ Cookie: `causa_token_${host.port}=nope` })],
-    ['the token under another port’s cookie name', () => ({ Cookie: `causa_token_${host.port + 1}=${host.token}` })],
-    ['the token as a bearer header', () => ({ Authorization: `Bearer ${host.token}` })],
-  ])('refuses an asset with %s', async (_label, headers) => {
-    const res = await fetch(`${origin}/assets/app.js`, { headers: headers() });
-    expect(res.status).toBe(401);
-    expect(await res.text()).not.toContain(APP_JS);
+  it.each<[string, () => string, () => Record<string, string>]>([
+    ['the page', () => '/', () => ({})],
+    ['the page with the token in the query, as the old URL had it', () => `/?token=${host.token}`, () => ({})],
+    ['an asset with the old scheme\'s cookie', () => '/assets/app.js', () => ({ Cookie: oldSchemeCookie() })],
+    ['the page with the bearer token', () => '/', () => ({ Authorization: `Bearer ${host.token}` })],
+  ])('never sets a cookie: %s', async (_label, path, headers) => {
+    const res = await raw(host.port, { path: path(), headers: headers() });
+    expect(res.status).toBe(200);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.body).not.toContain(host.token);
+  });
+
+  it('gives the old scheme\'s cookie nothing the page without it would not get', async () => {
+    const withCookie = await raw(host.port, { method: 'POST', path: '/api/caseInfo', headers: { 'Content-Type': 'application/json', Cookie: oldSchemeCookie() }, body: '{}' });
+    expect(withCookie.status).toBe(401);
+    expectNoLeak(withCookie.body);
+    const page = await raw(host.port, { path: '/', headers: { Cookie: oldSchemeCookie() } });
+    expect(page.body).toBe(INDEX_HTML);
   });
 
   it.each([
@@ -379,20 +370,20 @@ describe('pages and assets', () => {
     '/assets',
     '/no-such-file.js',
   ])('keeps %s inside the renderer folder: 404', async (path) => {
-    const res = await raw(host.port, { path, headers: { Cookie: sessionCookie() } });
+    const res = await raw(host.port, { path });
     expect(res.status).toBe(404);
     expect(res.body).not.toContain(SIBLING_SECRET);
     expect(res.body).not.toContain('root:');
   });
 
   it('answers a malformed percent-escape as a client error, not a server failure', async () => {
-    const res = await raw(host.port, { path: '/%E0%A4%A', headers: { Cookie: sessionCookie() } });
+    const res = await raw(host.port, { path: '/%E0%A4%A' });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
   });
 
   it.each(['POST', 'PUT', 'DELETE'])('refuses %s on a page', async (method) => {
-    const res = await raw(host.port, { method, path: '/', headers: { Cookie: sessionCookie() } });
+    const res = await raw(host.port, { method, path: '/' });
     expect(res.status).toBe(405);
     expect(res.body).not.toContain(INDEX_HTML);
   });
@@ -412,10 +403,10 @@ describe('pages and assets', () => {
 describe('the Host header must name this server (no DNS rebinding)', () => {
   /** Requests that would succeed if the Host header were ours. */
   const TARGETS_WITH_TOKEN = (): (RawRequest & { headers: Record<string, string> })[] => {
-    const headers = { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json', Cookie: sessionCookie() };
+    const headers = { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' };
     return [
       { method: 'POST', path: '/api/caseInfo', body: '{}', headers },
-      { method: 'GET', path: `/?token=${host.token}`, headers },
+      { method: 'GET', path: '/', headers },
       { method: 'GET', path: '/assets/app.js', headers },
     ];
   };
@@ -474,10 +465,9 @@ describe('headers on every response', () => {
       }),
     ],
     ['an authorized preflight', () => ({ method: 'OPTIONS', path: '/api/caseInfo', headers: apiHeaders() })],
-    ['the page', () => ({ path: `/?token=${host.token}` })],
-    ['an asset', () => ({ path: '/assets/app.js', headers: { Cookie: sessionCookie() } })],
-    ['a page 401', () => ({ path: '/' })],
-    ['a 404', () => ({ path: '/missing', headers: { Cookie: sessionCookie() } })],
+    ['the page', () => ({ path: '/' })],
+    ['an asset', () => ({ path: '/assets/app.js' })],
+    ['a 404', () => ({ path: '/missing' })],
     ['a 421', () => ({ path: '/', headers: { Host: 'evil.example' } })],
   ];
 
@@ -563,5 +553,142 @@ describe('files dropped in web mode travel as framed bytes', () => {
     const listed = await valueOf('listEvents', await callApi('listEvents', { filter: { search: 'exec' }, limit: 50 }));
     const shown = await Promise.all(listed.events.map(async (event) => (await valueOf('getEvent', await callApi('getEvent', { id: event.id }))).raw));
     expect(shown).toContain(exec.toString('utf8').replace(/\n$/, ''));
+  });
+});
+
+describe('request bodies are bounded by their declared length, their actual length and time', () => {
+  const LIMIT = 64 * 1024;
+  const IDLE_MS = 300;
+  const TOTAL_MS = 1500;
+  let bounded: HttpHost;
+
+  beforeAll(async () => {
+    bounded = await startHttpHost({
+      handlers: handlersFor(workbench),
+      rendererDir,
+      maxBodyBytes: LIMIT,
+      bodyIdleTimeoutMs: IDLE_MS,
+      bodyTimeoutMs: TOTAL_MS,
+    });
+  });
+  afterAll(() => bounded?.close());
+
+  interface Exchange {
+    /** The raw answer, status line first. */
+    answer: string;
+    /** Milliseconds from sending the headers to the server closing the connection. */
+    closedAfterMs: number;
+    /** Bytes of body written before the server hung up. */
+    written: number;
+  }
+
+  /**
+   * Speaks HTTP/1.1 over a bare socket: sends `head` (request line and headers), then feeds the body from
+   * `next` (undefined: send nothing more) every `everyMs`, until the server closes the connection.
+   */
+  function exchange(head: string, next: () => Buffer | undefined, everyMs = 0, giveUpMs = 8000): Promise<Exchange> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(bounded.port, '127.0.0.1');
+      const started = Date.now();
+      const received: Buffer[] = [];
+      let written = 0;
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`the server kept the connection open for ${giveUpMs} ms: ${Buffer.concat(received).toString()}`));
+      }, giveUpMs);
+      const feed = (): void => {
+        if (socket.destroyed || socket.writableEnded) return;
+        const chunk = next();
+        if (!chunk) return;
+        written += chunk.length;
+        const flushed = socket.write(chunk);
+        // Fast feeding waits for the socket to drain, so a server that stops reading stops us too.
+        if (everyMs === 0 && flushed) setImmediate(feed);
+        else if (everyMs === 0) socket.once('drain', feed);
+        else timer = setTimeout(feed, everyMs);
+      };
+      socket.on('connect', () => {
+        socket.write(head);
+        feed();
+      });
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        clearTimeout(giveUp);
+        resolve({ answer: Buffer.concat(received).toString('utf8'), closedAfterMs: Date.now() - started, written });
+      });
+    });
+  }
+
+  const headFor = (method: string, headers: Record<string, string | number>): string =>
+    `POST /api/${method} HTTP/1.1\r\nHost: 127.0.0.1:${bounded.port}\r\nAuthorization: Bearer ${bounded.token}\r\n` +
+    `${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+
+  async function eventCount(): Promise<number> {
+    return (await valueOf('caseInfo', await callApi('caseInfo', {}))).events;
+  }
+
+  it('accepts a body of exactly the limit', async () => {
+    const body = `{"limit":5${' '.repeat(LIMIT - '{"limit":5}'.length)}}`;
+    expect(Buffer.byteLength(body)).toBe(LIMIT);
+    const res = await fetch(`http://127.0.0.1:${bounded.port}/api/listEvents`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bounded.token}` },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect((await valueOf('listEvents', res)).events).toHaveLength(5);
+  });
+
+  it('refuses a declared Content-Length over the limit at once, reading none of the body, and imports nothing', async () => {
+    const before = await eventCount();
+    const declared = 10 * 2 ** 30;
+    const result = await exchange(headFor('importFiles', { 'Content-Type': FILE_FRAMES_TYPE, 'Content-Length': declared }), () => undefined);
+    expect(result.answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(result.answer).toContain('"code":"invalid_input","message":"request body too large: 10240 MiB declared; the limit is 0.1 MiB');
+    // Answered without waiting for any of the 10 GiB, and hung up.
+    expect(result.closedAfterMs).toBeLessThan(IDLE_MS + 2000);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('stops reading a chunked body with no declared length once it passes the limit, and hangs up', async () => {
+    const before = await eventCount();
+    const chunk = Buffer.from(`4000\r\n${'x'.repeat(0x4000)}\r\n`);
+    // An endless body: only the server hanging up ends it.
+    const result = await exchange(headFor('importFiles', { 'Content-Type': FILE_FRAMES_TYPE, 'Transfer-Encoding': 'chunked' }), () => chunk);
+    expect(result.answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(result.answer).toMatch(/more than 0\.1 MiB sent/);
+    // It read no further than the socket buffers hold beyond the limit (not the endless rest).
+    expect(result.written).toBeLessThan(LIMIT + 32 * 2 ** 20);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('cuts off a body that stops arriving, with 408 after the idle timeout', async () => {
+    let sent = false;
+    const result = await exchange(headFor('listEvents', { 'Content-Type': 'application/json', 'Content-Length': 100 }), () =>
+      sent ? undefined : ((sent = true), Buffer.from('{"limit":')),
+    );
+    expect(result.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(result.answer).toMatch(/request body too slow: nothing arrived for 0\.3 s/);
+    expect(result.closedAfterMs).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    expect(result.closedAfterMs).toBeLessThan(IDLE_MS + 2000);
+  });
+
+  it('cuts off a body that trickles in under the idle timeout, with 408 at the overall deadline', async () => {
+    const result = await exchange(headFor('listEvents', { 'Content-Type': 'application/json', 'Content-Length': 10_000 }), () => Buffer.from(' '), 100);
+    expect(result.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(result.answer).toMatch(/request body too slow: not complete after 1\.5 s/);
+    expect(result.closedAfterMs).toBeGreaterThanOrEqual(TOTAL_MS - 50);
+    expect(result.closedAfterMs).toBeLessThan(TOTAL_MS + 2000);
+  });
+
+  it('does not read the body of a request without the token either', async () => {
+    const head = `POST /api/importFiles HTTP/1.1\r\nHost: 127.0.0.1:${bounded.port}\r\nContent-Type: ${FILE_FRAMES_TYPE}\r\nContent-Length: ${2 ** 40}\r\n\r\n`;
+    const chunk = Buffer.alloc(0x10000, 0x61);
+    const result = await exchange(head, () => chunk);
+    expect(result.answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(result.written).toBeLessThan(64 * 2 ** 20);
   });
 });

@@ -256,6 +256,67 @@ describe('tampered seals', () => {
   });
 });
 
+/** The case with the sample's OTLP trace imported after the audit fixture (source 2): each span's resource and scope are its context. */
+async function withTrace(): Promise<{ spans: number; context: string }> {
+  const wb = Workbench.open(casePath);
+  try {
+    const otlp = join(tempDir(), 'trace.json');
+    copyFileSync(SAMPLE_OTLP, otlp);
+    await wb.importPaths([otlp]);
+  } finally {
+    wb.close();
+  }
+  const db = new Database(casePath, { readonly: true });
+  try {
+    const context = db.prepare('SELECT context_sha256 FROM event_context c JOIN event e ON e.id = c.event_id WHERE e.source_id = 2 AND e.position = 1').pluck().get() as string;
+    const spans = db.prepare('SELECT count(DISTINCT e.position) FROM event e JOIN event_context c ON c.event_id = e.id WHERE e.source_id = 2 AND c.context_sha256 = ?').pluck().get(context) as number;
+    return { spans, context };
+  } finally {
+    db.close();
+  }
+}
+
+describe("tampered span contexts (an OTLP span's resource and scope, kept beside its raw bytes)", () => {
+  it('31. the context edited in place, its key left: every span read with it is named', async () => {
+    const { spans, context } = await withTrace();
+    expect(spans).toBeGreaterThan(1);
+    expect(await verify(casePath).then((v) => v.seal)).toEqual([]);
+    tamper(casePath, (db) => {
+      const bytes = db.prepare('SELECT bytes FROM record_context WHERE sha256 = ?').pluck().get(context) as Buffer;
+      expect(bytes.toString()).toContain('platform-assistant');
+      db.prepare('UPDATE record_context SET bytes = ? WHERE sha256 = ?').run(Buffer.from(bytes.toString().replace('platform-assistant', 'payments-service')), context);
+    });
+    const v = await verify(casePath);
+    expect(v.sealIntact).toBe(false);
+    // Each row of each span read with the context is named, with the field: its context is not the one its source gives.
+    expect(new Set(v.seal.map((p) => p.position)).size).toBe(spans);
+    expect(v.seal[0]).toEqual(expect.objectContaining({ item: 'trace.json', position: 1, nature: 'modified', reason: expect.stringMatching(/^record 1's row 0 was not derived from its raw bytes \(context is "/) }));
+    expect(v.seal.every((p) => p.item === 'trace.json' && p.nature === 'modified')).toBe(true);
+  });
+
+  it('32. one span relinked to a forged context', async () => {
+    const { context } = await withTrace();
+    tamper(casePath, (db) => {
+      const bytes = (db.prepare('SELECT bytes FROM record_context WHERE sha256 = ?').pluck().get(context) as Buffer).toString().replace('platform-assistant', 'payments-service');
+      const forged = createHash('sha256').update(bytes).digest('hex');
+      db.prepare('INSERT INTO record_context (sha256, bytes) VALUES (?, ?)').run(forged, Buffer.from(bytes));
+      db.prepare('UPDATE event_context SET context_sha256 = ? WHERE event_id = (SELECT id FROM event WHERE source_id = 2 AND position = 3 AND ordinal = 0)').run(forged);
+    });
+    const v = await verify(casePath);
+    expect(v.seal).toEqual([expect.objectContaining({ item: 'trace.json', position: 3, nature: 'modified' })]);
+  });
+
+  it("33. a span's context link deleted, or the context itself", async () => {
+    const { context } = await withTrace();
+    tamper(casePath, (db) => db.prepare('DELETE FROM event_context WHERE event_id = (SELECT id FROM event WHERE source_id = 2 AND position = 2 AND ordinal = 0)').run());
+    expect((await verify(casePath)).seal).toEqual([expect.objectContaining({ item: 'trace.json', position: 2, nature: 'modified' })]);
+    tamper(casePath, (db) => db.prepare('DELETE FROM record_context WHERE sha256 = ?').run(context), { foreignKeys: false });
+    const v = await verify(casePath);
+    expect(v.seal.length).toBeGreaterThan(1);
+    expect(v.seal.every((p) => p.item === 'trace.json' && p.nature === 'modified')).toBe(true);
+  });
+});
+
 describe('tampered schema is found at open and refuses writes', () => {
   it('23. a write-once trigger dropped', async () => {
     tamper(casePath, () => undefined, { keepTriggersDropped: true });
@@ -278,6 +339,38 @@ describe('tampered schema is found at open and refuses writes', () => {
     });
     const v = await verify(casePath);
     expect(v.seal).toContainEqual(expect.objectContaining({ item: 'schema', reason: 'trigger event_no_delete was altered: the case file\'s schema was changed outside Causa' }));
+  });
+});
+
+describe('the schema check knows the tables of every migration', () => {
+  it('34. a write-once trigger of the span contexts (migration 0012) dropped', async () => {
+    tamperRaw(casePath, (db) => db.exec('DROP TRIGGER record_context_no_update'));
+    const wb = Workbench.open(casePath);
+    try {
+      expect(wb.store.schemaProblems).toEqual(['trigger record_context_no_update is missing (dropped)']);
+    } finally {
+      wb.close();
+    }
+  });
+
+  it('35. the object identity table (migration 0016) is derived, not evidence, but its schema is expected', async () => {
+    const honest = Workbench.open(casePath);
+    try {
+      expect(honest.store.schemaProblems).toEqual([]);
+    } finally {
+      honest.close();
+    }
+    // Its rows may change with later imports; its shape may not.
+    tamperRaw(casePath, (db) => {
+      db.exec('DROP INDEX k8s_object_by_name');
+      db.exec('ALTER TABLE k8s_deletion ADD COLUMN note TEXT');
+    });
+    const wb = Workbench.open(casePath);
+    try {
+      expect(wb.store.schemaProblems).toEqual(['index k8s_object_by_name is missing (dropped)', 'table k8s_deletion was altered']);
+    } finally {
+      wb.close();
+    }
   });
 });
 

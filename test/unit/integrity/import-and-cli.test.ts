@@ -63,7 +63,7 @@ describe('causa verify CASE', () => {
     const restored = cliIo();
     expect(await main(['verify', casePath], restored.io as never)).toBe(1);
     const text = restored.out.join('');
-    expect(text).toContain('INTACT: nothing invalid found');
+    expect(text).toContain('INTACT: every file and record as sealed, and the seal signed by a key you trust'); // the wording of a passing verdict since bundle-trust
     expect(text).toMatch(/Earlier findings \(kept in the case; a later intact run does not erase them\):\n {2}\S+ seal .*record 7's row 0 was not derived/);
     // And the timeline keeps showing record 7 and after as broken.
     const again = Workbench.open(casePath);

@@ -99,7 +99,8 @@ describe('normalized fields are derived, never trusted', () => {
       db.prepare("UPDATE event SET actor_id = 'older-importer' WHERE position = 4").run();
       const row = db.prepare('SELECT seal, rows FROM source_seal').get() as { seal: string; rows: Buffer };
       const values = db.prepare(`SELECT ${SEALED_COLUMNS.join(', ')} FROM event WHERE position = 4 ORDER BY ordinal`).raw(true).safeIntegers(true).all() as (string | bigint | null)[][];
-      rowsDigest(values).copy(row.rows, 3 * 32);
+      // The row digest takes the sealed columns, then the record's context (none for an audit record).
+      rowsDigest(values.map((v) => [...v, null])).copy(row.rows, 3 * 32);
       const body = { ...JSON.parse(row.seal), importer: { name: 'k8s-audit', version: '0.0.1' }, rows_sha256: createHash('sha256').update(row.rows).digest('hex') };
       const text = canonicalBytes(body);
       db.prepare('UPDATE source_seal SET seal = ?, rows = ?, signature = ?').run(text.toString(), row.rows, JSON.stringify(signManifest(text, installationKey().privateKey)));

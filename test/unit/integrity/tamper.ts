@@ -24,9 +24,11 @@ export function writeAuditFixture(dir: string, name = 'audit.jsonl', records = 4
 }
 
 /** Runs `change` on the case file as an outside SQLite client would, triggers dropped and restored. */
-export function tamper(casePath: string, change: (db: Database.Database) => void, options: { keepTriggersDropped?: boolean } = {}): void {
+export function tamper(casePath: string, change: (db: Database.Database) => void, options: { keepTriggersDropped?: boolean; foreignKeys?: boolean } = {}): void {
   const db = new Database(casePath);
   try {
+    // Any client can turn the foreign keys off (SQLite's default); better-sqlite3 turns them on.
+    if (options.foreignKeys === false) db.pragma('foreign_keys = OFF');
     const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[];
     db.transaction(() => {
       for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);

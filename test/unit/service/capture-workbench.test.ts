@@ -40,7 +40,7 @@ describe('the workbench capture methods', () => {
     expect(summary).toMatchObject({ complete: false, identity: 'system:serviceaccount:causa:reader', may_mutate: false });
     expect(summary.resources.find((r) => r.name === 'clusterroles')).toMatchObject({ status: 'not_visible' });
     expect(summary.resources.find((r) => r.name === 'pods')).toMatchObject({ status: 'captured', scope: 'namespace prod' });
-    expect((await verifyBundleAt(summary.out, [])).intact).toBe(true);
+    expect((await verifyBundleAt(summary.out, [])).status).toBe('unsigned');
     expect(server.requests.every((r) => r.method === 'GET' || r.path.endsWith('reviews'))).toBe(true);
   });
 

@@ -10,6 +10,7 @@ import { EventFilter } from '../../../src-main/shared/contract';
 import type { EventJson } from '../../../src-main/shared/model';
 
 const SAMPLE = new URL('../../../resources/samples/inc-0047', import.meta.url).pathname;
+const LOOSE = new URL('../../fixtures/corpus/k8s-audit/crowdsec_k8s-audit-pod-exec-file.log', import.meta.url).pathname;
 let workbench: Workbench;
 let tampered: Workbench;
 
@@ -24,7 +25,8 @@ beforeAll(async () => {
   lines[339] = lines[339]!.replace('v3.2.1-beta', 'v3.2.0');
   writeFileSync(source, lines.join('\n'));
   tampered = Workbench.open(join(dir, 'tampered.causa'), { create: true });
-  await tampered.importPaths([bundle]);
+  // And a loose file beside it, whose records no bundle seals (unverifiable).
+  await tampered.importPaths([bundle, LOOSE]);
 });
 
 afterAll(() => {
@@ -103,15 +105,16 @@ describe('the verdict filter', () => {
     const byVerdict = new Map<string, number[]>();
     for (const e of all) byVerdict.set(e.verdict!, [...(byVerdict.get(e.verdict!) ?? []), e.id]);
     // The altered record and every one after it in its source are broken, the records before it still
-    // match their signed leaves (intact), as do the other chained sources; those hashed whole are unverifiable.
-    expect([...byVerdict.keys()].sort()).toEqual(['broken', 'intact', 'unverifiable']);
+    // match their signed leaves, as do the other sealed sources, streams and documents alike (signed by
+    // the sample key, which this test's home does not trust: untrusted); the loose file's are unverifiable.
+    expect([...byVerdict.keys()].sort()).toEqual(['broken', 'untrusted', 'unverifiable']);
     const audit = all.filter((e) => e.source.endsWith('audit.jsonl'));
-    expect(new Set(audit.map((e) => e.verdict))).toEqual(new Set(['intact', 'broken']));
-    for (const verdict of ['intact', 'unsigned', 'broken', 'unverifiable'] as const) {
+    expect(new Set(audit.map((e) => e.verdict))).toEqual(new Set(['untrusted', 'broken']));
+    for (const verdict of ['intact', 'untrusted', 'unsigned', 'sealed_whole', 'broken', 'unverifiable'] as const) {
       expect(events(tampered, { verdict: [verdict] }).map((e) => e.id), verdict).toEqual(byVerdict.get(verdict) ?? []);
     }
-    const either = events(tampered, { verdict: ['broken', 'unverifiable'] });
-    expect(either.length).toBe(byVerdict.get('broken')!.length + byVerdict.get('unverifiable')!.length);
+    const either = events(tampered, { verdict: ['broken', 'sealed_whole'] });
+    expect(either.length).toBe(byVerdict.get('broken')!.length + byVerdict.get('sealed_whole')!.length);
     const broken = events(tampered, { verdict: ['broken'], kind: ['k8s_api'] });
     expect(broken.every((e) => e.source.endsWith('audit.jsonl') && e.position >= 340)).toBe(true);
   });

@@ -275,35 +275,29 @@ describe('paths and names', () => {
     expect(eventCount(wb)).toBe(0);
   });
 
-  it('stores an uploaded "../../etc/passwd" under its base name and writes nothing outside the case', async () => {
+  it('refuses an upload named "../../etc/passwd" (or any name leaving the drop), importing and writing nothing', async () => {
     const wb = openBench();
     const passwd = existsSync('/etc/passwd') ? statSync('/etc/passwd').mtimeMs : undefined;
     const escape = `../../causa-escape-${process.pid}-${Date.now()}.json`;
     const before = readdirSync(dir).sort();
 
-    const report = await wb.handlers.importFiles({
-      files: [
-        { name: '../../etc/passwd', data_base64: readFileSync(EXEC_FILE).toString('base64') },
-        { name: escape, data_base64: readFileSync(CONFIGMAPS_FILE).toString('base64') },
-        { name: '/tmp/absolute.json', data_base64: gzipSync(lineBytes(CONFIGMAPS_FILE, 1)).toString('base64') },
-      ],
-    });
-    expect(report.files.map((f) => [f.file, f.status])).toEqual([
-      ['passwd', 'imported'],
-      [escape.slice('../../'.length), 'imported'],
-      ['absolute.json', 'imported'],
-    ]);
-    const sources = (await wb.handlers.caseInfo({})).sources;
-    expect(sources.map((s) => s.name)).toEqual(['passwd', escape.slice('../../'.length), 'absolute.json']);
-    expect(sources[0]?.sha256).toBe(sha256Hex(readFileSync(EXEC_FILE)));
-    expect(eventCount(wb)).toBe(8);
+    for (const name of ['../../etc/passwd', escape, '/tmp/absolute.json']) {
+      const attempt = wb.handlers.importFiles({
+        files: [
+          { name: 'fine.log', data_base64: readFileSync(CONFIGMAPS_FILE).toString('base64') },
+          { name, data_base64: readFileSync(EXEC_FILE).toString('base64') },
+        ],
+      });
+      await expect(attempt).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining(`"${name}"`) as unknown });
+    }
+    expect((await wb.handlers.caseInfo({})).sources).toEqual([]);
+    expect(eventCount(wb)).toBe(0);
 
     // Only the case file (and its WAL companions) changed.
     const after = readdirSync(dir).sort();
     expect(after.filter((f) => !before.includes(f)).every((f) => /^case\.causa(-wal|-shm)?$/.test(f))).toBe(true);
     for (const base of [dir, process.cwd(), tmpdir()]) expect(existsSync(resolve(base, escape))).toBe(false);
     if (passwd !== undefined) expect(statSync('/etc/passwd').mtimeMs).toBe(passwd);
-    expect(existsSync(resolve(dir, '../../etc/passwd'))).toBe(existsSync('/etc/passwd'));
   });
 
   it('recognizes an upload already imported from a path', async () => {

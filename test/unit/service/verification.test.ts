@@ -24,15 +24,18 @@ async function openWith(bundle: string): Promise<Workbench> {
 
 describe('recordVerdict', () => {
   it.each([
-    [undefined, true, 5, 'unverifiable'],
-    [{ verdict: 'intact' as const }, true, 5, 'intact'],
-    [{ verdict: 'unsigned' as const }, false, 5, 'unsigned'],
-    [{ verdict: 'broken' as const, first_bad_position: 10 }, true, 9, 'intact'],
-    [{ verdict: 'broken' as const, first_bad_position: 10 }, false, 9, 'unsigned'],
-    [{ verdict: 'broken' as const, first_bad_position: 10 }, true, 10, 'broken'],
-    [{ verdict: 'broken' as const, first_bad_position: 10 }, true, 11, 'broken'],
-    [{ verdict: 'broken' as const }, true, 1, 'broken'],
-  ])('%j signed=%s at %i is %s', (source, signed, position, expected) => {
+    [undefined, 'trusted', 5, 'unverifiable'],
+    [{ verdict: 'intact' as const }, 'trusted', 5, 'intact'],
+    [{ verdict: 'untrusted' as const }, 'untrusted', 5, 'untrusted'],
+    [{ verdict: 'sealed_whole' as const }, 'trusted', 5, 'sealed_whole'],
+    [{ verdict: 'unsigned' as const }, 'none', 5, 'unsigned'],
+    [{ verdict: 'broken' as const, first_bad_position: 10 }, 'trusted', 9, 'intact'],
+    [{ verdict: 'broken' as const, first_bad_position: 10 }, 'untrusted', 9, 'untrusted'],
+    [{ verdict: 'broken' as const, first_bad_position: 10 }, 'none', 9, 'unsigned'],
+    [{ verdict: 'broken' as const, first_bad_position: 10 }, 'trusted', 10, 'broken'],
+    [{ verdict: 'broken' as const, first_bad_position: 10 }, 'trusted', 11, 'broken'],
+    [{ verdict: 'broken' as const }, 'trusted', 1, 'broken'],
+  ] as const)('%j signer=%s at %i is %s', (source, signed, position, expected) => {
     expect(recordVerdict(source, signed, position)).toBe(expected);
   });
 });
@@ -47,12 +50,14 @@ describe('verification inside a case', () => {
     expect(v).toMatchObject({ subject: 'bundle', location: SAMPLE, verdict: { intact: true, signature: { status: 'valid', trusted: true } } });
     expect(Date.now() - Date.parse(v!.at)).toBeLessThan(60_000);
     const page = await wb.handlers.listEvents({ filter: {}, offset: 0, limit: 1000 });
-    // Record streams are chained: each record is intact. Documents (the listings, the OTLP trace) are
-    // hashed whole: their file matches the signed manifest, but no chain can place a record in them.
+    // Record streams are chained: each record is intact.
     const chained = page.events.filter((e) => /\.jsonl$/.test(e.source));
     expect(chained.length).toBeGreaterThan(500);
     expect(chained.every((e) => e.verdict === 'intact')).toBe(true);
-    expect(page.events.filter((e) => /\.json$/.test(e.source)).every((e) => e.verdict === 'unverifiable')).toBe(true);
+    // The listings' items and the trace's spans are sealed value by value (format 1.1): intact, each one.
+    const documents = page.events.filter((e) => /\.json$/.test(e.source));
+    expect(documents.length).toBeGreaterThan(0);
+    expect(documents.every((e) => e.verdict === 'intact')).toBe(true);
   });
 
   it('marks records from the first altered one on, and keeps those before it', async () => {

@@ -16,7 +16,7 @@ const LEDGER_RECORDS = 3_000;
 
 let dir: string;
 let wb: Workbench;
-/** Records the case keeps of its chained sources and of its ledger: what a verification reads. */
+/** Records the case keeps of its sealed sources and of its ledger: what a verification reads. */
 let recordsTotal: number;
 let sourcesTotal: number;
 
@@ -28,12 +28,14 @@ beforeAll(async () => {
   writeFileSync(ledger, `${generateOsmodaLedger({ records: LEDGER_RECORDS }).join('\n')}\n`);
   wb = Workbench.open(join(dir, 'case.causa'), { create: true });
   await wb.importPaths([bundle, ledger]);
-  // The listings and the OTLP trace are hashed whole (.json): no record of theirs is re-checked.
-  const counted = wb.store.db.prepare("SELECT count(*) AS n FROM event e JOIN source s ON s.id = e.source_id WHERE e.ordinal = 0 AND s.name NOT LIKE '%.json'");
-  // Then the case's own seals re-check every record of every source (service/case-seal.ts).
+  // Every record is re-checked: the JSON-lines sources' against their chains, the listings' items and the
+  // OTLP trace's spans against their documents' sealed values (format 1.1).
+  const counted = wb.store.db.prepare('SELECT count(*) AS n FROM event e JOIN source s ON s.id = e.source_id WHERE e.ordinal = 0');
+  // Then the case's own seals re-check every record of every source again (service/case-seal.ts).
   const sealed = wb.store.db.prepare('SELECT count(*) AS n FROM event WHERE ordinal = 0').get() as { n: number };
   recordsTotal = (counted.get() as { n: number }).n + sealed.n;
-  sourcesTotal = 4 + (wb.store.db.prepare('SELECT count(*) AS n FROM source').get() as { n: number }).n;
+  // audit, Events and MCP chains, the two listings and the trace of the bundle, and the ledger; then the seal of every source
+  sourcesTotal = 7 + (wb.store.db.prepare('SELECT count(*) AS n FROM source').get() as { n: number }).n;
 }, 120_000);
 
 afterAll(() => {
@@ -81,10 +83,18 @@ describe('verifying a large case', () => {
     // Once it is over, the counts stand at their totals and nothing is running.
     const final = await wb.handlers.verifyProgress({});
     expect(final).toEqual({ active: false, sources_done: final.sources_total, sources_total: final.sources_total, records_done: recordsTotal, records_total: recordsTotal, cancelling: false });
-    // audit, Events and MCP chains of the bundle, and the ledger; then the seal of every source of the case
+    // audit, Events and MCP chains, the two listings and the trace of the bundle, and the ledger; then the seal of every source of the case
     expect(final.sources_total).toBe(sourcesTotal);
+    expect(sourcesTotal).toBe(14);
     expect(result.map((v) => [v.subject, v.verdict.sources.filter((s) => s.records !== undefined).map((s) => [s.path, s.records])])).toEqual([
-      ['case', [['sources/k8s-audit/audit.jsonl', expect.any(Number)], ['sources/k8s-events/events.jsonl', expect.any(Number)], ['sources/mcp/kubernetes-mcp-server.jsonl', expect.any(Number)]]],
+      ['case', [
+        ['sources/k8s-audit/audit.jsonl', expect.any(Number)],
+        ['sources/k8s-events/events.jsonl', expect.any(Number)],
+        ['sources/k8s-resources/cluster.json', expect.any(Number)],
+        ['sources/k8s-resources/production.json', expect.any(Number)],
+        ['sources/mcp/kubernetes-mcp-server.jsonl', expect.any(Number)],
+        ['sources/otel/agent-trace.json', expect.any(Number)],
+      ]],
       ['ledger', [['agent-ledger.jsonl', LEDGER_RECORDS]]],
       ['seal', expect.arrayContaining([['inc-0047-large/sources/k8s-audit/audit.jsonl', expect.any(Number)], ['agent-ledger.jsonl', LEDGER_RECORDS]])],
       ['journal', [['journal', 0]]],
@@ -147,7 +157,7 @@ describe('verifying a large case', () => {
     expect(terminal.stdout).toBe(plain.stdout);
     expect(terminal.stderr).toContain(`\rverifying inc-0047-large/sources/k8s-audit/audit.jsonl (source 1 of ${sourcesTotal}): 0%, 0 of ${recordsTotal.toLocaleString('en')} records\x1b[K`);
     expect(terminal.stderr).toMatch(new RegExp(`\\rverifying inc-0047-large/sources/k8s-events/events\\.jsonl \\(source 2 of ${sourcesTotal}\\): \\d+%`));
-    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying agent-ledger\\.jsonl \\(source 4 of ${sourcesTotal}\\): \\d+%`));
+    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying agent-ledger\\.jsonl \\(source 7 of ${sourcesTotal}\\): \\d+%`));
     expect(terminal.stderr).toMatch(new RegExp(`\\rverifying case\\.causa/agent-ledger\\.jsonl \\(source ${sourcesTotal} of ${sourcesTotal}\\): \\d+%`));
     expect(terminal.stderr.endsWith('\r\x1b[K')).toBe(true);
     expect(terminal.code).toBe(plain.code);

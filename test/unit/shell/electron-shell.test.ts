@@ -11,7 +11,7 @@ import { registerIpc } from '../../../src-main/host/ipc';
 import { ipcChannel, METHOD_NAMES, type Handlers, type MethodName } from '../../../src-main/shared/contract';
 import { ServiceError } from '../../../src-main/shared/errors';
 import { CONTENT_SECURITY_POLICY } from '../../../src-main/shared/security';
-import { createWorkbenchWindow, isWorkbenchFrame, lockDownSession } from '../../../src-main/window';
+import { createWorkbenchWindow, isWorkbenchFrame, lockDownSession, refuseDownload, rendererUrl } from '../../../src-main/window';
 
 const fake = vi.hoisted(() => {
   type Listener = (...args: unknown[]) => unknown;
@@ -70,6 +70,9 @@ const fake = vi.hoisted(() => {
     permissionRequest: undefined as Listener | undefined,
     permissionCheck: undefined as Listener | undefined,
     headersReceived: undefined as Listener | undefined,
+    protocolHandlers: new Map<string, Listener>(),
+    sessionListeners: new Map<string, Listener>(),
+    privilegedSchemes: [] as unknown[],
     exposed: [] as [string, Record<string, unknown>][],
     /** What app.whenReady() settles with; start() runs when it resolves. */
     readyError: undefined as Error | undefined,
@@ -80,6 +83,7 @@ const fake = vi.hoisted(() => {
   };
 
   const app = Object.assign(new Emitter(), {
+    isPackaged: false,
     enableSandbox: vi.fn(),
     getPath: vi.fn((_name: string) => ''),
     quit: vi.fn(),
@@ -109,7 +113,14 @@ const fake = vi.hoisted(() => {
         webRequest: {
           onHeadersReceived: (...args: unknown[]) => void (state.headersReceived = args.at(-1) as Listener),
         },
+        protocol: {
+          handle: vi.fn((scheme: string, handler: Listener) => void state.protocolHandlers.set(scheme, handler)),
+        },
+        on: vi.fn((name: string, listener: Listener) => void state.sessionListeners.set(name, listener)),
       },
+    },
+    protocol: {
+      registerSchemesAsPrivileged: vi.fn((schemes: unknown[]) => void state.privilegedSchemes.push(...schemes)),
     },
     ipcMain: {
       handle: vi.fn((channel: string, handler: Listener) => {
@@ -136,6 +147,10 @@ const fake = vi.hoisted(() => {
   function reset(): void {
     state.ipcHandlers.clear();
     state.permissionRequest = state.permissionCheck = state.headersReceived = undefined;
+    state.protocolHandlers.clear();
+    state.sessionListeners.clear();
+    state.privilegedSchemes = [];
+    app.isPackaged = false;
     state.exposed = [];
     state.readyError = undefined;
     state.startup = Promise.resolve();
@@ -214,14 +229,37 @@ describe('the workbench window (window.ts)', () => {
     expect(win.shown).toBe(true);
   });
 
-  it('loads the bundled renderer from a file, never a remote URL', () => {
+  it('loads the bundled renderer from app://causa, never file:// or a remote URL', () => {
     vi.stubEnv('ELECTRON_RENDERER_URL', undefined);
-    expect(openWindow().loadedUrl).toMatch(/^file:\/\/\/.*\/renderer\/index\.html$/);
+    expect(openWindow().loadedUrl).toBe('app://causa/index.html');
   });
 
-  it('loads the dev server under electron-vite dev', () => {
+  it('loads the dev server under electron-vite dev (an app that is not packaged)', () => {
     vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173');
-    expect(openWindow().loadedUrl).toBe('http://localhost:5173');
+    expect(openWindow().loadedUrl).toBe('http://localhost:5173/');
+  });
+
+  it('ignores ELECTRON_RENDERER_URL in a packaged app', () => {
+    fake.app.isPackaged = true;
+    vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173');
+    expect(openWindow().loadedUrl).toBe('app://causa/index.html');
+  });
+
+  it.each(['https://evil.example/', 'http://evil.example:5173/', 'file:///tmp/evil.html', 'javascript:alert(1)', 'not a url', 'http://localhost.evil.example/'])(
+    'ignores a dev server URL that is not loopback http even in development: %s',
+    (url) => {
+      vi.stubEnv('ELECTRON_RENDERER_URL', url);
+      expect(openWindow().loadedUrl).toBe('app://causa/index.html');
+    },
+  );
+
+  it.each([
+    [false, 'http://127.0.0.1:5173/', 'http://127.0.0.1:5173/'],
+    [false, undefined, 'app://causa/index.html'],
+    [true, 'http://127.0.0.1:5173/', 'app://causa/index.html'],
+    [true, undefined, 'app://causa/index.html'],
+  ])('rendererUrl(packaged %s, ELECTRON_RENDERER_URL %s) is %s', (packaged, dev, expected) => {
+    expect(rendererUrl(packaged, dev === undefined ? {} : { ELECTRON_RENDERER_URL: dev })).toBe(expected);
   });
 
   it.each(['https://evil.example/', 'file:///etc/passwd', 'about:blank', 'javascript:alert(1)'])(
@@ -242,6 +280,27 @@ describe('the workbench window (window.ts)', () => {
 });
 
 describe('the session (lockDownSession)', () => {
+  it('serves app:// from the renderer build only', async () => {
+    lockDownSession();
+    expect(fake.electron.session.defaultSession.protocol.handle).toHaveBeenCalledExactlyOnceWith('app', expect.any(Function));
+    const handler = fake.state.protocolHandlers.get('app')! as (request: Request) => Promise<Response>;
+    const outside = await handler(new Request('app://causa/%2e%2e/main/index.js'));
+    expect(outside.status).toBe(404);
+    const foreign = await handler(new Request('app://elsewhere/index.html'));
+    expect(foreign.status).toBe(404);
+  });
+
+  it('cancels every download', () => {
+    lockDownSession();
+    const listener = fake.state.sessionListeners.get('will-download');
+    expect(listener).toBe(refuseDownload);
+    const event = navigationEvent();
+    const item = { cancel: vi.fn() };
+    listener!(event, item, {});
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(item.cancel).toHaveBeenCalled();
+  });
+
   it.each(['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen', 'unknown'])(
     'denies the %s permission, asked or checked',
     (permission) => {
@@ -281,6 +340,10 @@ describe('which frame IPC trusts (isWorkbenchFrame)', () => {
     ['another frame with the same URL', (win) => new fake.FakeFrame(win.loadedUrl), false],
     ['the main frame showing another page', (win) => withUrl(win.webContents.mainFrame, 'https://evil.example/'), false],
     ['the main frame showing another local file', (win) => withUrl(win.webContents.mainFrame, 'file:///tmp/evil.html'), false],
+    ['the main frame showing the renderer over file://', (win) => withUrl(win.webContents.mainFrame, 'file:///app/out/renderer/index.html'), false],
+    ['the main frame at another app:// host', (win) => withUrl(win.webContents.mainFrame, 'app://evil/index.html'), false],
+    ['the main frame at app://causa with credentials', (win) => withUrl(win.webContents.mainFrame, 'app://x@causa/index.html'), false],
+    ['the main frame at a dev server URL', (win) => withUrl(win.webContents.mainFrame, 'http://localhost:5173/'), false],
   ])('%s: %s', (_label, frameOf, trusted) => {
     vi.stubEnv('ELECTRON_RENDERER_URL', undefined);
     const win = createWorkbenchWindow() as unknown as FakeWindow;
@@ -308,7 +371,7 @@ describe('the contract over IPC (registerIpc)', () => {
     ) as unknown as SpyHandlers;
   }
 
-  const trustedFrame = new fake.FakeFrame('file:///app/renderer/index.html');
+  const trustedFrame = new fake.FakeFrame('app://causa/index.html');
   const isTrusted = vi.fn((frame: WebFrameMain | null) => frame === asFrame(trustedFrame));
 
   it('registers exactly one channel per contract method', () => {
@@ -436,6 +499,19 @@ describe('the app lifecycle (index.ts)', () => {
     await fake.state.startup;
     return fake.FakeBrowserWindow.instances[0];
   }
+
+  it('registers app:// as a standard, secure scheme before the app is ready', async () => {
+    await startApp();
+    const register = fake.electron.protocol.registerSchemesAsPrivileged;
+    expect(register).toHaveBeenCalledTimes(1);
+    expect(register.mock.invocationCallOrder[0]!).toBeLessThan(fake.app.whenReady.mock.invocationCallOrder[0]!);
+    expect(fake.state.privilegedSchemes).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) },
+    ]);
+    const privileges = (fake.state.privilegedSchemes[0] as { privileges: Record<string, unknown> }).privileges;
+    // Nothing that would widen what the page may do beyond a secure https-like origin.
+    for (const name of ['bypassCSP', 'corsEnabled', 'allowServiceWorkers', 'stream']) expect(privileges[name], name).toBeFalsy();
+  });
 
   it('enables the sandbox for every renderer before the app is ready', async () => {
     await startApp();

@@ -41,6 +41,8 @@ export function describeAction(action: JournalEntry['action'], label: (node: str
       return action.at ? `set awareness to ${action.at}` : 'cleared the awareness time';
     case 'deadline':
       return action.hours === null ? `removed deadline ${action.name}` : `set deadline ${action.name} at +${action.hours} h`;
+    case 'trust_signer':
+      return `${action.trusted ? 'trusted' : 'stopped trusting'} signing key ${action.fingerprint.slice(0, 12)}… for this case`;
     case 'undo':
       return `undid entry ${action.seq}`;
     case 'redo':

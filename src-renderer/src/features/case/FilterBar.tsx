@@ -63,7 +63,7 @@ function TimeBoundInput({ name }: { name: 'since' | 'until' }) {
 
 /** Outcomes and verdicts are the contract's words, listed in the order an investigator reads them. */
 const OUTCOME_ORDER: readonly Outcome[] = ['failure', 'denied', 'error', 'success', 'unknown'];
-const VERDICTS: readonly RecordVerdict[] = ['broken', 'unverifiable', 'unsigned', 'intact'];
+const VERDICTS: readonly RecordVerdict[] = ['broken', 'unsigned', 'untrusted', 'sealed_whole', 'unverifiable', 'intact'];
 
 const kindLabel = (kind: string) => kind.replaceAll('_', ' ');
 

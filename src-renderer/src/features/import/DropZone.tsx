@@ -1,7 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useImport } from '../../state/import';
+import { takeDropped } from './dropped-entries';
 
-/** Accepts evidence files dropped anywhere on the window. */
+/** Accepts evidence files, and folders (a bundle folder among them), dropped anywhere on the window. */
 export function DropZone({ children }: { children: ReactNode }) {
   const [dragging, setDragging] = useState(false);
   const importDropped = useImport((s) => s.importDropped);
@@ -25,8 +26,11 @@ export function DropZone({ children }: { children: ReactNode }) {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const files = Array.from(e.dataTransfer?.files ?? []);
-      if (files.length > 0) void importDropped(files);
+      // The entries are taken now, while the drop is being handled; folders are walked afterwards.
+      const dropped = takeDropped(e.dataTransfer?.items, e.dataTransfer?.files);
+      void dropped().then((files) => {
+        if (files.length > 0) return importDropped(files);
+      });
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);

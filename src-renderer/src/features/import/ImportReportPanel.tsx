@@ -1,4 +1,4 @@
-import type { FileImport, ImportProgress } from '../../../../src-main/shared/contract';
+import type { FileImport, ImportProgress, ImportReport } from '../../../../src-main/shared/contract';
 import { useImport, type DroppedFiles } from '../../state/import';
 
 function megabytes(bytes: number): string {
@@ -53,6 +53,13 @@ function describeFile(file: FileImport): string {
   }
 }
 
+const INTEGRITY_WORDS: Record<NonNullable<ImportReport['integrity']>[number]['status'], string> = {
+  broken: 'broken: content differs from what was sealed',
+  unsigned: 'unsigned: no signature covers the seal, and one was required',
+  untrusted: 'signed by a key you have not trusted (see Verification)',
+  intact: 'intact',
+};
+
 /** The outcome of the last import: per file what was imported, and every record that was not, with why. */
 export function ImportReportPanel() {
   const { busy, progress, sending, report, error, dismiss, cancel } = useImport();
@@ -66,8 +73,9 @@ export function ImportReportPanel() {
     );
   }
   if (!report) return null;
+  const failing = report.integrity ?? [];
   return (
-    <div className={`import-panel${report.errors > 0 ? ' with-errors' : ''}`} role="status" data-testid="import-report">
+    <div className={`import-panel${report.errors > 0 || failing.length > 0 ? ' with-errors' : ''}`} role="status" data-testid="import-report">
       <header>
         <strong>
           {report.cancelled ? 'Cancelled. ' : ''}Imported {report.events} event{report.events === 1 ? '' : 's'}
@@ -75,6 +83,22 @@ export function ImportReportPanel() {
         </strong>
         <button onClick={dismiss} aria-label="Dismiss import report">×</button>
       </header>
+      {failing.map((bundle) => (
+        <div key={bundle.bundle} className={`import-integrity ${bundle.status === 'broken' ? 'bad' : 'caution'}`} data-testid="import-integrity" data-status={bundle.status}>
+          <strong>{bundle.bundle}: {INTEGRITY_WORDS[bundle.status]}</strong> — {bundle.records} record{bundle.records === 1 ? '' : 's'} from{' '}
+          {bundle.sources.length === 0 ? 'no source (the bundle’s files are at fault)' : bundle.sources.map((s) => s.path.replace(/^sources\//, '')).join(', ')}
+          {bundle.problems.length > 0 && (
+            <ul className="record-errors">
+              {bundle.problems.slice(0, 20).map((p, i) => (
+                <li key={i}>
+                  <code>{p.item}</code> {p.reason}
+                </li>
+              ))}
+              {bundle.problems.length > 20 && <li>… and {bundle.problems.length - 20} more</li>}
+            </ul>
+          )}
+        </div>
+      ))}
       <ul>
         {report.files.map((file) => (
           <li key={file.file}>

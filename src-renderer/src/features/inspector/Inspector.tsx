@@ -41,6 +41,7 @@ function NormalizedFields({ event, sourceName }: { event: EventJson; sourceName:
       ))}
       <Field label="Text" value={event.text} />
       <Field label="Source" value={`${sourceName}, line ${event.position}`} />
+      <Field label="Wrapper" value={event.wrapper} />
       <Field label="Raw sha256" value={<code className="hash">{event.raw_sha256}</code>} />
     </dl>
   );
@@ -74,6 +75,23 @@ function RawRecord({ raw }: { raw: string }) {
   );
 }
 
+/** What a document record is read with (an OTLP span's resource and scope), kept beside its own bytes. */
+function RecordContext({ context }: { context: { text: string; sha256: string } }) {
+  return (
+    <section className="raw">
+      <header>
+        <h3>Context</h3>
+      </header>
+      <p className="hint">
+        The values around this record in its document, by JSON path, exact bytes (sha256 <code className="hash">{context.sha256}</code>).
+      </p>
+      <pre data-testid="raw-context" className="exact">
+        {context.text}
+      </pre>
+    </section>
+  );
+}
+
 export function Inspector() {
   const detail = useSelection((s) => s.detail);
   const selectedId = useSelection((s) => s.selectedId);
@@ -93,6 +111,7 @@ export function Inspector() {
           <NormalizedFields event={detail.event} sourceName={detail.source_name} />
           <RelatedRecords detail={detail} />
           <RawRecord raw={detail.raw} />
+          {detail.context && <RecordContext context={detail.context} />}
         </>
       )}
     </aside>

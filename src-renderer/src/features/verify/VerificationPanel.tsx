@@ -1,7 +1,7 @@
-import type { VerifyProgress } from '../../../../src-main/shared/contract';
+import type { VerificationSummary, VerifyProgress } from '../../../../src-main/shared/contract';
 import { useCaseData } from '../../state/case-data';
 import { useVerify } from '../../state/verify';
-import { VerdictBadge } from './VerdictBadge';
+import { VerdictBadge, verdictText } from './VerdictBadge';
 
 const count = (n: number): string => n.toLocaleString('en');
 
@@ -44,6 +44,60 @@ function VerifyRunning({ progress, onCancel }: { progress?: VerifyProgress; onCa
   );
 }
 
+type Summary = VerificationSummary;
+type Status = NonNullable<Summary['verdict']['status']>;
+
+/** A ledger's own chain has no signer: its verdict says only whether the chain holds. */
+function statusOf(v: Summary): Status {
+  return v.verdict.status ?? (v.verdict.intact ? 'intact' : 'broken');
+}
+
+const HEADLINE: Record<Status, (v: Summary) => string> = {
+  intact: () => 'Intact',
+  untrusted: () => 'Signed by a key you have not trusted',
+  unsigned: () => 'Unsigned',
+  broken: (v) => `${v.verdict.problems.length} problem${v.verdict.problems.length === 1 ? '' : 's'}`,
+};
+
+/** Exactly what was checked, in one sentence. */
+function explain(v: Summary, status: Status): string {
+  if (v.subject === 'ledger') return status === 'intact' ? 'The ledger’s own hash chain holds.' : 'The ledger’s own hash chain does not hold.';
+  switch (status) {
+    case 'intact':
+      return 'Every file and record is as sealed, and the seal is signed by a key you trust.';
+    case 'untrusted':
+      return 'Every file and record is as sealed, and the signature over the seal is valid; but the key that made it is not one you trust, so nothing yet says who sealed it.';
+    case 'unsigned':
+      return 'Every file and record matches the seal, but no signature covers the seal: anyone could have altered the evidence and sealed it again.';
+    case 'broken':
+      return 'Content differs from what was sealed:';
+  }
+}
+
+const TONE: Record<Status, string> = { intact: 'ok', untrusted: 'caution', unsigned: 'caution', broken: 'bad' };
+
+/** One click to trust the signer, for this case or always, with what trusting means. */
+function TrustSigner({ fingerprint }: { fingerprint: string }) {
+  const { trusting, trustError, trust } = useVerify();
+  return (
+    <div className="trust-signer" data-testid="trust-signer">
+      <p className="muted">
+        Trusting key <code title={fingerprint}>{fingerprint.slice(0, 16)}…</code> says that this key speaks for whoever you believe sealed the
+        evidence. Check its fingerprint with them first: anyone can seal altered evidence with a key of their own.
+      </p>
+      <div className="trust-actions">
+        <button onClick={() => void trust(fingerprint, 'case')} disabled={trusting} data-testid="trust-case">
+          Trust for this case
+        </button>
+        <button onClick={() => void trust(fingerprint, 'always')} disabled={trusting} data-testid="trust-always">
+          Trust always
+        </button>
+      </div>
+      {trustError && <p className="error">{trustError}</p>}
+    </div>
+  );
+}
+
 /** What was verified, when, and what was found: per bundle, its signature, each source, every problem. */
 export function VerificationPanel() {
   const verification = useCaseData((s) => s.info?.verification);
@@ -55,9 +109,15 @@ export function VerificationPanel() {
       {verification.length === 0 && <p className="muted">No sealed bundle in this case: its events are unverifiable.</p>}
       {verification.map((v) => {
         const sig = v.verdict.signature;
+        const status = statusOf(v);
         return (
-          <div key={`${v.subject}-${v.bundle_id}-${v.source_id ?? ''}`} className={`bundle-verdict ${v.verdict.intact ? 'ok' : 'bad'}`} data-testid="bundle-verdict">
-            <strong>{v.verdict.intact ? 'Intact' : `${v.verdict.problems.length} problem${v.verdict.problems.length === 1 ? '' : 's'}`}</strong>{' '}
+          <div
+            key={`${v.subject}-${v.bundle_id}-${v.source_id ?? ''}`}
+            className={`bundle-verdict ${TONE[status]}`}
+            data-testid="bundle-verdict"
+            data-status={status}
+          >
+            <strong data-testid="bundle-verdict-headline">{HEADLINE[status](v)}</strong>{' '}
             <span className="muted">
               {v.subject === 'bundle'
                 ? 'bundle checked on import'
@@ -71,19 +131,23 @@ export function VerificationPanel() {
               {v.at.slice(0, 19).replace('T', ' ')} UTC
             </span>
             <div className="muted" title={v.location}>{v.location.split('/').pop()}</div>
-            <div>
-              Signature:{' '}
-              {sig.status === 'absent'
-                ? 'none'
-                : sig.status === 'invalid'
-                  ? 'INVALID'
-                  : `valid, key ${sig.fingerprint?.slice(0, 12)}… ${sig.trusted ? '(trusted)' : '(not trusted)'}`}
-            </div>
+            <p className="verdict-sentence" data-testid="bundle-verdict-sentence">{explain(v, status)}</p>
+            {v.subject !== 'ledger' && (
+              <div>
+                Signature:{' '}
+                {sig.status === 'absent'
+                  ? 'none'
+                  : sig.status === 'invalid'
+                    ? 'INVALID'
+                    : `valid, key ${sig.fingerprint?.slice(0, 12)}… ${sig.trusted ? '(trusted)' : '(not trusted)'}`}
+              </div>
+            )}
             <ul>
               {v.verdict.sources.map((s) => (
-                <li key={s.path}>
+                <li key={s.path} title={verdictText(s.verdict)}>
                   <VerdictBadge verdict={s.verdict} /> {s.path.replace(/^sources\//, '')}
                   {s.first_bad_position !== undefined && ` — record ${s.first_bad_position}: ${s.nature}`}
+                  {s.verdict === 'sealed_whole' && <span className="muted"> — sealed whole (file hash)</span>}
                 </li>
               ))}
             </ul>
@@ -108,6 +172,7 @@ export function VerificationPanel() {
                 ))}
               </ul>
             )}
+            {status === 'untrusted' && sig.fingerprint && <TrustSigner fingerprint={sig.fingerprint} />}
           </div>
         );
       })}

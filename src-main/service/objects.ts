@@ -1,0 +1,59 @@
+// Collects what one source's records say about Kubernetes objects while it is imported, folded per uid,
+// for the case's identity table (store/objects.ts). Memory grows with the objects named, not the records.
+import { foldSighting } from '../core/link/identity';
+import { OBJECT_FORMATS, objectsOfRecord } from '../core/ingest/k8s-objects';
+import type { NormalizedEvent } from '../shared/model';
+import type { KindMapping, NameDeletion, ObjectIdentity } from '../shared/objects';
+import type { CaseStore } from '../store/case-store';
+import { objectIdentityPending, rebuildObjectTable, recordsForObjects } from '../store/objects';
+
+export class ObjectCollector {
+  private readonly rows = new Map<string, Omit<ObjectIdentity, 'id'>>();
+  private readonly kindsSeen = new Map<string, KindMapping>();
+  readonly deletions: NameDeletion[] = [];
+
+  constructor(private readonly format: string) {}
+
+  /** One record (its raw bytes, its first event and that event's id). A record that is not JSON adds nothing. */
+  add(raw: Buffer, event: NormalizedEvent | undefined, eventId: number | undefined): void {
+    // A record that names no uid and deletes nothing says nothing here: skip parsing it again.
+    if (!event || (!raw.includes('"uid"') && event.action !== 'delete')) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return;
+    }
+    const found = objectsOfRecord(this.format, value, event.time_ns, event.target);
+    for (const sighting of found.objects) foldSighting(this.rows, eventId === undefined ? sighting : { ...sighting, event_id: eventId });
+    for (const deletion of found.deletions ?? []) this.deletions.push(eventId === undefined ? deletion : { ...deletion, event_id: eventId });
+    for (const kind of found.kinds) {
+      const key = `${kind.api_group}|${kind.kind}`;
+      if (!this.kindsSeen.has(key)) this.kindsSeen.set(key, eventId === undefined ? kind : { ...kind, event_id: eventId });
+    }
+  }
+
+  objects(): Iterable<Omit<ObjectIdentity, 'id'>> {
+    return this.rows.values();
+  }
+
+  get kinds(): Iterable<KindMapping> {
+    return this.kindsSeen.values();
+  }
+}
+
+/**
+ * Builds the identity table of a case imported before it existed (migration 0016 marks such a case), from
+ * the records as stored. Run once when the workbench opens the case, not by a query.
+ */
+export function upgradeObjectIdentity(store: CaseStore): boolean {
+  if (!objectIdentityPending(store)) return false;
+  rebuildObjectTable(store, (record) => {
+    for (const { format, records } of recordsForObjects(store, OBJECT_FORMATS)) {
+      const collector = new ObjectCollector(format);
+      for (const r of records) collector.add(r.raw, { time_ns: r.time_ns, kind: 'other', outcome: 'unknown', ...(r.action ? { action: r.action } : {}), ...(r.target ? { target: r.target } : {}) }, r.event_id);
+      record(store.db, collector.objects(), collector.kinds, collector.deletions);
+    }
+  });
+  return true;
+}
