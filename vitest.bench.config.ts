@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run bench`: throughput as ratios against a ceiling measured in the same run (DESIGN.md budgets).
+// `npm run bench`: throughput as ratios against a ceiling measured in the same run (docs/design.md budgets).
 // Not part of `npm test`: timings belong here, never in tests.
 export default defineConfig({
   test: {

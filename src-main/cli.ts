@@ -1,4 +1,4 @@
-// The `causa` command. Exit codes (DESIGN.md): 0 success; 1 the evidence failed a check (invalid input
+// The `causa` command. Exit codes (docs/design.md): 0 success; 1 the evidence failed a check (invalid input
 // records, tampering); 2 the command could not run (bad arguments, unreadable file).
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } from './cli/export';
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromOptions } from './cli/filter';
+import { runWhoami, WHOAMI_USAGE } from './cli/whoami';
 import { DEFAULT_MAX_BODY_BYTES, startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import {
@@ -57,6 +58,7 @@ Commands:
   verify EXCERPT.json [--trust KEY.pub.pem]  check an evidence excerpt's records, proofs and signature
   trust add KEY.pub.pem [--label L] | trust list | trust remove FINGERPRINT
                                              the signing keys you trust (in $CAUSA_HOME/trust.json)
+${WHOAMI_USAGE}
   serve [PATH...] [--case FILE] [--port N] [--max-body MIB] [--trust KEY.pub.pem]...
                                              open the workbench in web mode on 127.0.0.1; PATH is a case
                                              file (.causa) or evidence to import into a new case; a
@@ -536,6 +538,7 @@ async function runTrust(args: string[], io: CliIo): Promise<number> {
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   trust: runTrust,
+  whoami: runWhoami,
   sample: runSample,
   keygen: runKeygen,
   seal: runSeal,

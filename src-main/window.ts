@@ -1,4 +1,4 @@
-// The workbench window, locked down per DESIGN.md's security baseline and Electron's security checklist:
+// The workbench window, locked down per docs/design.md's security baseline and Electron's security checklist:
 // sandboxed renderer, context isolation, no Node, a strict CSP, the page served from app://causa (never
 // file://), no navigation, no new windows, no downloads, no permissions, no webviews.
 import { app, BrowserWindow, protocol, session, type DownloadItem, type Event, type WebFrameMain } from 'electron';

@@ -1,21 +1,11 @@
 // The analyst's actions on a case: each one sealed onto the journal, the state replayed from it.
-import { userInfo } from 'node:os';
 import { redoTarget, replayJournal, sealEntry, undoTarget, verifyJournal, type JournalVerdict } from '../core/analysis/journal';
 import type { AnalysisState, JournalAction, JournalEntry, JournalReport } from '../shared/analysis';
+import { analystName } from './analyst';
 import { ServiceError } from '../shared/errors';
 import type { CaseStore } from '../store/case-store';
 import { appendJournal, readJournal } from '../store/journal';
 import { signJournalHead } from './case-seal';
-
-/** Who the journal says did it: CAUSA_ANALYST, or the account running Causa. */
-export function analystName(): string {
-  if (process.env.CAUSA_ANALYST) return process.env.CAUSA_ANALYST;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'analyst';
-  }
-}
 
 function append(store: CaseStore, action: JournalEntry['action'], analyst: string): void {
   const entries = readJournal(store);

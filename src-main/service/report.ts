@@ -85,7 +85,10 @@ export function reportModel(store: CaseStore, generatedAt = new Date().toISOStri
       if (found) cited.set(id, found.event);
     }
   }
-  const journal = verifyJournal(readJournal(store));
+  const entries = readJournal(store);
+  const journal = verifyJournal(entries);
+  // Everyone who signed an entry, in the order they first appear: the report says whose work it is.
+  const analysts = [...new Set(entries.map((entry) => entry.analyst))];
   const summary = caseSummary(store);
   // The window is the incident's activity: a listed object's creation time is state, not evidence of when.
   const span = activitySpan(store);
@@ -99,7 +102,9 @@ export function reportModel(store: CaseStore, generatedAt = new Date().toISOStri
     graph,
     cited,
     analysis,
-    journal: journal.intact ? { intact: true, entries: journal.entries, head: journal.head } : { intact: false, entries: journal.entries, reason: journal.reason },
+    journal: journal.intact
+      ? { intact: true, entries: journal.entries, head: journal.head, analysts }
+      : { intact: false, entries: journal.entries, reason: journal.reason, analysts },
     bundles: reportBundles(store),
     verifications: reportVerifications(store),
   });

@@ -24,6 +24,7 @@ import {
 import { filterValueCounts } from '../store/event-lookups';
 import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
+import { currentAnalyst, setAnalystName } from './analyst';
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
 import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
 import { importBuffers, importPaths, type ImportOptions } from './import';
@@ -266,6 +267,8 @@ export class Workbench {
     exportExcerpt: () => asDownload(excerptFile(this.store)),
     exportOcsf: ({ filter }) => asDownload(ocsfExportFile(this.store, filter)),
     journal: () => journalReport(this.store),
+    analyst: () => currentAnalyst(),
+    setAnalyst: ({ name }) => setAnalystName(name),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
     locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }),

@@ -291,6 +291,24 @@ export const ExportedFile = z.object({
 });
 export type ExportedFile = z.infer<typeof ExportedFile>;
 
+/** The name an analyst signs journal entries with: one line of readable text. */
+export const AnalystName = z
+  .string()
+  .trim()
+  .min(1, 'a name is needed')
+  .max(100, 'at most 100 characters')
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'no control characters (line breaks, tabs)');
+
+/** Who journal entries are signed by, and where the name comes from: the analyst's setting, CAUSA_ANALYST, or the OS account. */
+export const AnalystInfo = z.object({
+  name: z.string(),
+  source: z.enum(['setting', 'environment', 'account']),
+  /** The settings file, when the name comes from it. */
+  path: z.string().optional(),
+});
+export type AnalystInfo = z.infer<typeof AnalystInfo>;
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -379,6 +397,10 @@ export const contract = {
   redo: method(z.object({}), AnalysisState),
   /** Every journal entry (who, when, what; undo and redo included) and the verdict on its hash chain. */
   journal: method(z.object({}), JournalReport),
+  /** The name new journal entries are signed with. */
+  analyst: method(z.object({}), AnalystInfo),
+  /** Sets that name once for every case (kept in the user's Causa folder, not in the case). */
+  setAnalyst: method(z.object({ name: AnalystName }), AnalystInfo),
   /** The kubeconfig contexts a capture can use (read from KUBECONFIG or ~/.kube/config, never a renderer path). */
   kubeContexts: method(z.object({}), KubeContexts),
   /** A read-only capture of the context's cluster, sealed into a bundle beside the case file. */

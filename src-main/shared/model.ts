@@ -1,4 +1,4 @@
-// The evidence model of DESIGN.md: one canonical event per imported record. The normalized fields are
+// The evidence model of docs/design.md: one canonical event per imported record. The normalized fields are
 // derived from the raw record; the raw record (kept byte for byte in the case file) is the evidence.
 import { z } from 'zod';
 
@@ -15,6 +15,8 @@ export const EVENT_KINDS = [
   'workload_event',
   'human_action',
   'alert',
+  // One object of a resource listing: its state when it was listed, timed by its creationTimestamp.
+  'snapshot',
   'other',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -22,7 +24,7 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 export const OUTCOMES = ['success', 'failure', 'denied', 'error', 'unknown'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** A record's verification verdict (DESIGN.md "Verification verdicts"), shown on every row and node. */
+/** A record's verification verdict (docs/design.md "Verification verdicts"), shown on every row and node. */
 export const RECORD_VERDICTS = ['intact', 'untrusted', 'unsigned', 'sealed_whole', 'broken', 'unverifiable'] as const;
 export type RecordVerdict = (typeof RECORD_VERDICTS)[number];
 
@@ -94,7 +96,7 @@ export interface NormalizedEvent {
 export const AUDIT_WRAPPERS = ['eks-cloudwatch', 'aks-diagnostics', 'gke-cloud-logging', 'openshift-node-logs'] as const;
 export type AuditWrapper = (typeof AUDIT_WRAPPERS)[number];
 
-/** The event as DESIGN.md writes it in JSON (CLI output, exports, the API). Absent fields are omitted. */
+/** The event as docs/design.md writes it in JSON (CLI output, exports, the API). Absent fields are omitted. */
 export const EventJson = z.object({
   id: z.number().int(),
   source: z.string(),

@@ -1,5 +1,5 @@
-// Audit stages grouped into API calls (DESIGN.md: "one request has one event per stage, grouped by
-// auditID"), and the same record found in two sources. Each stage stays its own evidence row; what is kept
+// Audit stages grouped into API calls (docs/design.md: each stage of one request is its own record, grouped
+// by auditID), and the same record found in two sources. Each stage stays its own evidence row; what is kept
 // here is derived from those rows, may be updated as later stages arrive in later files, and can be
 // rebuilt from the evidence at any time.
 import type Database from 'better-sqlite3';

@@ -18,6 +18,7 @@ import { Timeline } from './features/timeline/Timeline';
 import { VerificationPanel } from './features/verify/VerificationPanel';
 import { useAnalysis } from './state/analysis';
 import { useCaseData } from './state/case-data';
+import { useSelection } from './state/selection';
 import { useView } from './state/view';
 
 function Sidebar() {
@@ -81,7 +82,7 @@ export function App() {
   const [canOpenDialog, setCanOpenDialog] = useState(false);
   useAnalysisSync();
   useEffect(() => {
-    void refresh();
+    void refresh().then(() => useSelection.getState().openOnIncident());
     void api.capabilities({}).then((result) => setCanOpenDialog(result.ok && result.value.open_dialog));
   }, [refresh]);
   return (

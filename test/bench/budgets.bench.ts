@@ -1,4 +1,4 @@
-// Import and verify throughput against their ceilings (DESIGN.md "Budgets"):
+// Import and verify throughput against their ceilings (docs/design.md "Budgets"):
 // - import ≥ 60 % of a bare better-sqlite3 prepared INSERT of the same rows in one transaction;
 // - verify ≥ 70 % of Node's own SHA-256 over the same records one by one;
 // and peak memory while importing. Each ratio is printed with its budget; the run fails if one is missed.

@@ -121,7 +121,7 @@ describe('causa events', () => {
     return casePath;
   }
 
-  it('prints every event as DESIGN.md JSON, in time order', async () => {
+  it('prints every event as docs/design.md JSON, in time order', async () => {
     const casePath = await corpusCase();
     const result = await run('events', casePath, '--json');
     expect(result.code).toBe(0);
@@ -190,13 +190,14 @@ describe('causa events', () => {
     const inThem = await lines('--namespace', namespaces.join(','), '--outcome', 'success,failure');
     expect(inThem.length).toBeGreaterThan(0);
     expect(inThem.every((e) => namespaces.includes(e.target!.namespace!) && ['success', 'failure'].includes(e.outcome))).toBe(true);
-    // The sample's bundle seals its record streams (signed by a key not trusted here: untrusted); the
-    // listings and the trace are documents sealed whole.
+    // The sample's bundle seals its record streams and its documents value by value, signed by a key not
+    // trusted here: every record is untrusted, none broken, none sealed only whole.
     expect(await lines('--verdict', 'broken')).toEqual([]);
-    const whole = await lines('--verdict', 'sealed_whole');
-    expect(whole.length).toBeGreaterThan(0);
-    expect(whole.every((e) => e.verdict === 'sealed_whole')).toBe(true);
-    expect((await lines('--verdict', 'untrusted,sealed_whole')).length).toBe((await lines()).length);
+    expect(await lines('--verdict', 'sealed_whole')).toEqual([]);
+    const untrusted = await lines('--verdict', 'untrusted');
+    expect(untrusted.length).toBe((await lines()).length);
+    expect(untrusted.every((e) => e.verdict === 'untrusted')).toBe(true);
+    expect((await lines('--verdict', 'untrusted,sealed_whole')).length).toBe(untrusted.length);
   });
 
   it('prints a readable line per event without --json', async () => {

@@ -1,4 +1,4 @@
-// The read-only rule every request to a cluster must pass (DESIGN.md, security baseline): get, list and
+// The read-only rule every request to a cluster must pass (docs/design.md, security baseline): get, list and
 // watch only, with one named exception — the two self-review POSTs, which persist nothing and are how a
 // client learns who it is and what it may do. The rule is decided here, from the method, the path and
 // the body, before any byte goes to the network.

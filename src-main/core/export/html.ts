@@ -106,6 +106,7 @@ function integritySection(model: ReportModel): string {
     );
   const j = integrity.journal;
   parts.push(`<h3>Analyst journal</h3><p>${j.entries} entries, ${j.intact ? `<span class="ok">chain intact</span>, head <span class="hash">${esc(j.head ?? '')}</span>` : `<span class="bad">chain broken</span>: ${esc(j.reason ?? '')}`}</p>`);
+  if (j.analysts.length > 0) parts.push(`<p>Entries signed by: ${j.analysts.map(esc).join(', ')}</p>`);
   parts.push(`<h3>How to re-check this report</h3><pre>${recheckCommands(model).map(esc).join('\n')}</pre>`);
   return parts.join('\n');
 }

@@ -95,6 +95,7 @@ export function renderMarkdown(model: ReportModel): string {
   }
   const j = integrity.journal;
   out.push('', '### Analyst journal', '', `${j.entries} entries, ${j.intact ? `chain intact, head \`${j.head ?? ''}\`` : `chain BROKEN: ${j.reason ?? ''}`}`, '');
+  if (j.analysts.length > 0) out.push(`Entries signed by: ${j.analysts.join(', ')}`, '');
   out.push('### How to re-check this report', '', '```sh', ...recheckCommands(model), '```', '');
   return out.join('\n');
 }

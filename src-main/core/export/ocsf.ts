@@ -214,7 +214,7 @@ export function kubernetesApiActivity(event: EventJson, raw: Buffer, product: { 
         : {}),
     },
     ...(resources ? { resources } : {}),
-    // sourceIPs and userAgent are the client's word (DESIGN.md): hints, not proof; the first IP is the client's.
+    // sourceIPs and userAgent are the client's word (docs/design.md): hints, not proof; the first IP is the client's.
     ...(client ? { src_endpoint: { ip: client, ...(proxies.length > 0 ? { intermediate_ips: proxies } : {}) } } : {}),
     dst_endpoint: { svc_name: 'kube-apiserver' },
     ...(audit.userAgent || audit.requestURI ? { http_request: { ...(audit.userAgent ? { user_agent: audit.userAgent } : {}), ...(audit.requestURI ? { url: { path: audit.requestURI } } : {}) } } : {}),

@@ -54,7 +54,8 @@ export interface ReportInput {
   /** The case events of the nodes the report cites, by id (for prompt text and raw hashes). */
   cited: Map<number, EventJson>;
   analysis: AnalysisState;
-  journal: { intact: boolean; entries: number; head?: string; reason?: string };
+  /** The journal's verdict, and the names its entries are signed with (in order of first appearance). */
+  journal: { intact: boolean; entries: number; head?: string; reason?: string; analysts: string[] };
   bundles: ReportBundle[];
   verifications: ReportVerification[];
 }

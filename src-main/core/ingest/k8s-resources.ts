@@ -2,10 +2,12 @@
 // lists (`PodList`, `DeploymentList`, whose items may leave out kind and apiVersion), single objects, and
 // objects one a line, plain or as watch lines (`{"type":"MODIFIED","object":{…}}`).
 //
-// Each object is a snapshot: kind `other`, action `snapshot` (or the watch type, `added`, `modified`,
+// Each object is a snapshot: kind `snapshot`, action `snapshot` (or the watch type, `added`, `modified`,
 // `deleted`). Not `resource_change`: a listing says what existed when it was taken, not that anything
 // changed then, and a watch's first ADDED lines are only the objects already there. The listing carries no
-// capture time, so the time is the object's metadata.creationTimestamp ("this object existed from T").
+// capture time, so the time is the object's metadata.creationTimestamp ("this object existed from T"),
+// which may lie long before the incident: a kind of its own lets the timeline and filters tell these
+// states apart from what happened.
 // Events inside a listing are read as Kubernetes Events (kind workload_event), as k8s-events reads them.
 import type { NormalizedEvent, Target } from '../../shared/model';
 import { parseRfc3339Nanos } from '../../shared/time';
@@ -72,7 +74,7 @@ function normalizeObject(value: unknown, action: string, defaults: ListDefaults)
   const event: NormalizedEvent = {
     time_ns: timeNs,
     ...(created ? { time_text: created } : {}),
-    kind: 'other',
+    kind: 'snapshot',
     action,
     ...(target ? { target } : {}),
     outcome: 'unknown',

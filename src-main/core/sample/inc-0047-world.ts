@@ -1,4 +1,4 @@
-// The objects and moments of INC-0047 (../shared/context, 2025-04-03 14:31–14:58 UTC) that every source of
+// The objects and moments of INC-0047 (docs/samples.md, 2025-04-03 14:31–14:58 UTC) that every source of
 // the sample shares: one random stream makes the uids and names, so the audit log, the Events, the listing
 // and the agent's trace all speak of the same Deployment, ReplicaSets and pods.
 import { dayClock } from './clock';

@@ -1,4 +1,4 @@
-// The staging-apollo autoscaler removal (../shared/context, 14:03:22–14:03:47): what every source shares.
+// The staging-apollo autoscaler removal (docs/samples.md, 14:03:22–14:03:47): what every source shares.
 // A developer, priya.s, asks the agent to "remove unused autoscaler"; the HPA apollo is in the middle of a
 // scale-up (6 → 8, two pods Pending for a node); the agent's cluster-wide list is denied by RBAC, it
 // narrows to the namespace, pins the Deployment at 6 and deletes the HPA. The ValidatingAdmissionPolicy

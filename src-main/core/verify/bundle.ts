@@ -1,4 +1,4 @@
-// Verifies an evidence bundle (DESIGN.md "Verification verdicts"): every file against the manifest,
+// Verifies an evidence bundle (docs/design.md "Verification verdicts"): every file against the manifest,
 // every chained source against its chain head, count and Merkle root, the first bad record located and
 // named (modified, inserted, deleted, reordered, truncated), the signature over the canonical manifest, and
 // the RFC 3161 timestamp token over the same bytes.

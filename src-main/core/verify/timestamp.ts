@@ -1,4 +1,4 @@
-// RFC 3161 timestamp tokens (DESIGN.md "Verification verdicts", docs/bundle-format.md "Timestamp:
+// RFC 3161 timestamp tokens (docs/design.md "Verification verdicts", docs/bundle-format.md "Timestamp:
 // manifest.tsr"). The DER is read by pkijs/asn1js and every signature is checked with Node's WebCrypto;
 // this file only composes their checks and names what failed. Three checks, each reported:
 //   imprint   — the token's message imprint is the hash of the data (or of the digest given);

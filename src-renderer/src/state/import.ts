@@ -5,6 +5,7 @@ import type { ApiResult, ImportProgress, ImportReport } from '../../../src-main/
 import { api } from '../api';
 import { useCaseData } from './case-data';
 import type { DroppedFile } from '../features/import/dropped-entries';
+import { useSelection } from './selection';
 
 /** Files dropped on the window, on their way to the main side. */
 export interface DroppedFiles {
@@ -48,6 +49,8 @@ export const useImport = create<ImportState>((set, get) => {
     if (result.ok) {
       set({ busy: false, report: result.value });
       await useCaseData.getState().refresh();
+      // Evidence dropped into an empty workbench opens on its incident, as a case does.
+      await useSelection.getState().openOnIncident();
     } else {
       set({ busy: false, error: result.code === 'cancelled' ? undefined : result.message });
     }

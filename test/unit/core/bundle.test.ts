@@ -319,7 +319,7 @@ describe('seal → verify round trips', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Located breaks: the cases named in DESIGN.md, one by one
+// Located breaks: the cases named in docs/design.md, one by one
 
 describe('located breaks', () => {
   const RECORDS = ['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}'];

@@ -56,7 +56,7 @@ describe('a kubectl listing of mixed kinds', () => {
     expect(pod).toEqual({
       time_ns: BigInt(Date.parse('2018-10-25T14:09:12Z')) * 1_000_000n,
       time_text: '2018-10-25T14:09:12Z',
-      kind: 'other',
+      kind: 'snapshot',
       action: 'snapshot',
       target: { resource: 'pods', namespace: 'default', name: 'nginx-deployment-5cdcc99dbf-rgw6z', uid: '8c845395-d85f-11e8-88b6-080027728ac4' },
       outcome: 'unknown',
@@ -66,7 +66,7 @@ describe('a kubectl listing of mixed kinds', () => {
     // A request body: no uid yet, creationTimestamp null; the group as its apiVersion spells it.
     expect(deployment).toEqual({
       time_ns: null,
-      kind: 'other',
+      kind: 'snapshot',
       action: 'snapshot',
       target: { api_group: 'extensions', resource: 'deployments', namespace: 'default', name: 'nginx-deployment' },
       outcome: 'unknown',

@@ -12,8 +12,8 @@ describe('hash-ledger import', () => {
     const lines = generateOsmodaLedger({ seed: 5, records: 30 });
     const bytes = Buffer.from(`${lines.join('\n')}\n`);
     const detected = detectFormat(bytes);
-    expect(detected.ok && detected.format.name).toBe('hash-ledger');
-    if (!detected.ok) return;
+    if (!detected.ok) throw new Error(`not detected as a hash ledger: ${detected.reason}`);
+    expect(detected.format.name).toBe('hash-ledger');
     const parsed = [];
     for await (const record of parseSource(bufferContent(bytes), detected)) parsed.push(record);
     expect(parsed.every((r) => r.ok)).toBe(true);
@@ -79,13 +79,16 @@ describe('verifyLedger: the chain a ledger embeds', () => {
     type Tamper = { lines: string[]; position: number; nature?: string; what: string };
     const forged = (rule: LedgerRule, prev: string): string =>
       JSON.stringify(sealLedgerRecord(rule, { id: 999, ts: '2026-03-14T04:00:00.000000000Z', event_type: 'tool.call', actor: 'agent:intruder', payload: { tool: 'resources_delete' }, prev_hash: prev }));
-    let checked = 0;
+    // What each round did and what the verifier said: every kind of tampering must have been tried, under
+    // every rule, and every one of them found (counting rounds would pass with a loop that checked nothing).
+    const tried = new Map<string, number>();
     for (let round = 0; round < 400; round += 1) {
       const rule = random.pick(LEDGER_RULES);
       const n = random.int(3, 40);
       const lines = generateOsmodaLedger({ seed: round + 1, records: n, rule });
       const hashOf = (i: number) => (JSON.parse(lines[i]!) as { hash: string }).hash;
       const kind = random.int(0, 4);
+      const kindName = ['modify a byte', 'delete', 'insert linked', 'insert unlinked', 'swap'][kind]!;
       let tamper: Tamper;
       if (kind === 0) {
         // One byte changed anywhere in one record, to any other printable byte.
@@ -123,8 +126,11 @@ describe('verifyLedger: the chain a ledger embeds', () => {
       expect(verdict.verdict, tamper.what).toBe('broken');
       expect(verdict.first_bad_position, tamper.what).toBe(tamper.position);
       if (tamper.nature) expect(verdict.nature, tamper.what).toBe(tamper.nature);
-      checked += 1;
+      else expect(['inserted', 'modified'], tamper.what).toContain(verdict.nature);
+      tried.set(`${rule}: ${kindName}`, (tried.get(`${rule}: ${kindName}`) ?? 0) + 1);
     }
-    expect(checked).toBe(400);
+    const expected = LEDGER_RULES.flatMap((rule) => ['modify a byte', 'delete', 'insert linked', 'insert unlinked', 'swap'].map((k) => `${rule}: ${k}`));
+    expect([...tried.keys()].sort()).toEqual(expected.sort());
+    for (const [what, count] of tried) expect(count, what).toBeGreaterThanOrEqual(5);
   });
 });

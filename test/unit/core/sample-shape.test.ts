@@ -26,12 +26,15 @@ describe('core/v1 Events have the shape of k9s_render_testdata_ev.json', () => {
     for (const event of coreEvents) expect(keysOf(event.metadata)).toEqual(without(keysOf(real.metadata), 'selfLink'));
   });
 
-  it('a kubelet container event’s involvedObject has exactly the real keys; others lack only what they do not have', () => {
-    const container = coreEvents.find((e) => e.involvedObject.fieldPath && e.involvedObject.resourceVersion);
+  it('a kubelet container event’s involvedObject has the real keys but resourceVersion; others lack only what they do not have', () => {
+    const container = coreEvents.find((e) => e.source.component === 'kubelet' && e.involvedObject.fieldPath);
     // The real one names a container (fieldPath) and the pod's resourceVersion; a controller's event about a
     // Deployment has no container, a node has no namespace.
     const allowedMissing = ['fieldPath', 'resourceVersion', 'namespace'];
-    if (container) expect(keysOf(container.involvedObject)).toEqual(keysOf(real.involvedObject));
+    expect(container, 'a kubelet event about a container in the samples').toBeDefined();
+    // Known gap: the generator does not yet give kubelet events the pod's resourceVersion (a real kubelet
+    // does). Stated here so the test fails both if the container keys drift and once the gap is closed.
+    expect(keysOf(container!.involvedObject)).toEqual(without(keysOf(real.involvedObject), 'resourceVersion'));
     for (const event of coreEvents) {
       const keys = keysOf(event.involvedObject);
       expect(keys.every((k) => keysOf(real.involvedObject).includes(k))).toBe(true);

@@ -39,6 +39,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   undo: {},
   redo: {},
   journal: {},
+  analyst: {},
+  setAnalyst: { name: 'Dana' },
   kubeContexts: {},
   captureCluster: { context: 'prod-ro' },
   locateEvent: { id: 1 },

@@ -1,10 +1,12 @@
 // A bundle dropped in web mode, over a real socket: the renderer's framed upload of a `.zip` bundle and of
 // a bundle folder's files (named by relative path) is imported and verified as `causa import` would, and
 // a name that tries to leave the drop is refused with a 400 before anything is imported.
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addTrustedKey, trustStorePath } from '../../../src-main/service/trust';
 import { FILE_FRAMES_TYPE } from '../../../src-main/host/file-frames';
 import { startHttpHost, type HttpHost } from '../../../src-main/host/http';
 import { writeSample } from '../../../src-main/service/bundles';
@@ -18,6 +20,8 @@ let workbench: Workbench;
 let host: HttpHost;
 
 beforeAll(async () => {
+  // The analyst of these tests trusts the sample's signing key, so its sealed records read intact.
+  await addTrustedKey(fileURLToPath(new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url)), 'samples', trustStorePath());
   sampleRoot = mkdtempSync(join(tmpdir(), 'causa-http-bundle-sample-'));
   await writeSample('inc-0047', join(sampleRoot, 'inc-0047'));
   await writeSample('inc-0047', join(sampleRoot, 'inc-0047.zip'));

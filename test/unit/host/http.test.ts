@@ -206,7 +206,7 @@ describe('the token guards every /api/ request before any routing', () => {
     expectNoLeak(res.body);
   });
 
-  // On the wire these are /api/ requests; DESIGN.md: "a request without it gets 401, whatever the path".
+  // On the wire these are /api/ requests; docs/design.md: "a request without it gets 401, whatever the path".
   const dotted = ['/api/../x', '/api/%2e%2e/package.json'].flatMap((path) =>
     ['GET', 'POST'].flatMap((method) =>
       [

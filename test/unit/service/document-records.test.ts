@@ -1,11 +1,13 @@
 // Each span of an OTLP document is a record of its own: its own bytes at its JSON path, its own SHA-256,
 // its resource and scope kept beside it as context; the bundle seals every such value (format 1.1), so
 // the case re-checks each record and an excerpt of one span proves that span and its context alone.
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addTrustedKey, trustStorePath } from '../../../src-main/service/trust';
 import { contextElements } from '../../../src-main/core/bundle/elements';
 import { verifyExcerpt } from '../../../src-main/core/export/excerpt';
 import { detectRecordType, writeSample, verifyBundleAt } from '../../../src-main/service/bundles';
@@ -44,6 +46,8 @@ function rows(wb: Workbench, where = '1 = 1', ...args: unknown[]): Row[] {
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 beforeAll(async () => {
+  // The analyst of these tests trusts the sample's signing key, so its sealed records read intact.
+  await addTrustedKey(fileURLToPath(new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url)), 'samples', trustStorePath());
   root = mkdtempSync(join(tmpdir(), 'causa-doc-records-sample-'));
   await writeSample('inc-0047', join(root, 'inc-0047'));
   return () => rmSync(root, { recursive: true, force: true });
@@ -155,7 +159,7 @@ describe('the spans of an OTLP document on INC-0047', () => {
 });
 
 describe('a bundle sealed before revision 1.1 (documents hashed whole)', () => {
-  it('still verifies, imports and re-checks: its documents stay unverifiable, its streams intact', async () => {
+  it('still verifies, imports and re-checks: its documents are sealed whole, its streams intact', async () => {
     const { sealSources } = await import('../../../src-main/core/bundle/seal');
     const { generateInc0047 } = await import('../../../src-main/core/sample');
     const { loadPrivateKey } = await import('../../../src-main/core/bundle/signing');
@@ -178,14 +182,14 @@ describe('a bundle sealed before revision 1.1 (documents hashed whole)', () => {
     await writeBundleFiles(old, files);
     const verdict = await verifyBundleAt(old, [SAMPLE_KEY]);
     expect(verdict.intact).toBe(true);
-    expect(verdict.sources.find((s) => s.path === 'sources/otel/agent-trace.json')?.verdict).toBe('unverifiable');
+    expect(verdict.sources.find((s) => s.path === 'sources/otel/agent-trace.json')?.verdict).toBe('sealed_whole');
     expect(verdict.sources.find((s) => s.path === 'sources/k8s-audit/audit.jsonl')?.verdict).toBe('intact');
     const wb = Workbench.open(join(dir, 'old.causa'), { create: true });
     try {
       const report = await wb.importPaths([old]);
       expect(report.files.find((f) => f.file.endsWith('agent-trace.json'))).toMatchObject({ status: 'imported' });
       const [checked] = await verifyCaseRecords(wb.store);
-      expect(checked!.verdict.sources.find((s) => s.path === 'sources/otel/agent-trace.json')?.verdict).toBe('unverifiable');
+      expect(checked!.verdict.sources.find((s) => s.path === 'sources/otel/agent-trace.json')?.verdict).toBe('sealed_whole');
       const span = rows(wb, "s.format = 'otlp-json'")[0]!;
       expect(excerptCase(wb.store, [span.id]).omitted).toHaveLength(1);
     } finally {

@@ -1,11 +1,13 @@
 // Bundles dropped on the window (web mode and Electron both send files as bytes with relative names): a
 // `.zip` bundle and the files of a bundle folder must import and verify exactly as `causa import` does,
 // and the names the renderer sends are untrusted labels that never reach outside what was dropped.
+import { fileURLToPath } from 'node:url';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addTrustedKey, trustStorePath } from '../../../src-main/service/trust';
 import { dispatch } from '../../../src-main/host/dispatch';
 import { writeSample } from '../../../src-main/service/bundles';
 import { Workbench } from '../../../src-main/service/workbench';
@@ -60,6 +62,8 @@ function verdicts(info: CaseInfo): unknown[] {
 }
 
 beforeAll(async () => {
+  // The analyst of these tests trusts the sample's signing key, so its sealed records read intact.
+  await addTrustedKey(fileURLToPath(new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url)), 'samples', trustStorePath());
   sampleRoot = mkdtempSync(join(tmpdir(), 'causa-dropped-sample-'));
   await writeSample('inc-0047', join(sampleRoot, 'inc-0047'));
   await writeSample('inc-0047', join(sampleRoot, 'inc-0047.zip'));

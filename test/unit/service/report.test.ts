@@ -3,7 +3,7 @@
 // and the PDF is rasterized to see it has pages that are not blank and text that can be extracted.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,14 +15,17 @@ import { Workbench } from '../../../src-main/service/workbench';
 
 const SAMPLES = fileURLToPath(new URL('../../../resources/samples/', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../../test-results/report/', import.meta.url));
-const has = (tool: string) => {
+/**
+ * The PDF is looked at with poppler-utils (pdftoppm, pdftotext, pdfinfo), which .ci/run installs beside
+ * Chromium. A missing tool fails the test, naming what to install: a skipped check would pass unseen.
+ */
+function requireTool(tool: string): string {
   try {
-    execFileSync('which', [tool]);
-    return true;
+    return execFileSync('which', [tool], { encoding: 'utf8' }).trim();
   } catch {
-    return false;
+    throw new Error(`${tool} is not installed: the PDF checks need Chromium and poppler-utils (apt-get install chromium poppler-utils, as .ci/run does)`);
   }
-};
+}
 
 let dir: string;
 let patchId: string;
@@ -171,7 +174,12 @@ describe('the postmortem of a case nobody has annotated (staging-apollo)', () =>
   });
 });
 
-describe.skipIf(!chromiumPath() || !has('pdftoppm'))('the PDF', () => {
+describe('the PDF', () => {
+  it('can be printed and looked at: Chromium and poppler-utils are installed', () => {
+    expect(chromiumPath(), 'Chromium (apt-get install chromium, or set CHROMIUM_PATH)').toBeTruthy();
+    for (const tool of ['pdftoppm', 'pdftotext', 'pdfinfo']) expect(requireTool(tool)).toMatch(/\//);
+  });
+
   it.each([
     ['inc-0047', () => inc, 'INC-0047: api-service outage'],
     ['staging-apollo', () => apollo, 'No root cause has been assigned'],
@@ -183,22 +191,23 @@ describe.skipIf(!chromiumPath() || !has('pdftoppm'))('the PDF', () => {
     // Kept for a person to look at (and for CI to attach): test-results/ is not committed.
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, `${name}.pdf`), pdf);
-    execFileSync('pdftoppm', ['-r', '30', '-gray', '-l', '4', join(out, 'r.pdf'), join(out, 'p')]);
-    const pages = readdirSync(out).filter((f) => f.endsWith('.pgm'));
-    expect(pages.length).toBeGreaterThanOrEqual(2);
-    for (const page of pages) {
+    execFileSync(requireTool('pdftoppm'), ['-r', '30', '-gray', '-l', '4', join(out, 'r.pdf'), join(out, 'p')]);
+    const images = readdirSync(out).filter((f) => f.endsWith('.pgm'));
+    expect(images.length).toBeGreaterThanOrEqual(2);
+    for (const page of images) {
       // A PGM's pixels after its header: a blank page is all white (255).
       const bytes = readFileSync(join(out, page));
       const [width, height] = bytes.toString('latin1', 0, 40).split(/\s+/).slice(1, 3).map(Number) as [number, number];
       const pixels = bytes.subarray(bytes.length - width * height);
       expect(pixels.filter((p) => p < 200).length, page).toBeGreaterThan(300);
     }
-    if (has('pdftotext')) {
-      const text = execFileSync('pdftotext', [join(out, 'r.pdf'), '-']).toString('utf8');
-      expect(text).toContain(phrase);
-      expect(text).toMatch(/Page 1 of \d+/);
-      expect(text).toContain('Disclosure clock');
-    }
-    expect(existsSync(join(out, 'r.pdf'))).toBe(true);
+    const text = execFileSync(requireTool('pdftotext'), [join(out, 'r.pdf'), '-']).toString('utf8');
+    expect(text).toContain(phrase);
+    expect(text).toContain('Disclosure clock');
+    // The footer's page count is the document's own (pdfinfo reads it from the PDF's page tree).
+    const pageCount = Number(/^Pages:\s+(\d+)$/m.exec(execFileSync(requireTool('pdfinfo'), [join(out, 'r.pdf')]).toString('utf8'))?.[1]);
+    expect(pageCount).toBeGreaterThanOrEqual(2);
+    expect(text).toContain(`Page 1 of ${pageCount}`);
+    expect(text).toContain(`Page ${pageCount} of ${pageCount}`);
   });
 });

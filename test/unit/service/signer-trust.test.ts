@@ -36,7 +36,8 @@ describe('trusting a signer', () => {
     const wb = await sampleCase();
     const [before] = (await wb.handlers.caseInfo({})).verification;
     expect(before!.verdict).toMatchObject({ status: 'untrusted', intact: false, problems: [] });
-    expect(await verdictsOf(wb)).toEqual(['sealed_whole', 'untrusted']);
+    // Streams and documents alike are sealed record by record (documents value by value).
+    expect(await verdictsOf(wb)).toEqual(['untrusted']);
     const md = async () => (await reportFile(wb.store, 'md')).data.toString('utf8');
     expect(await md()).toContain('**signed by a key you have not trusted**');
     expect(await md()).not.toContain('PROBLEMS');
@@ -44,7 +45,7 @@ describe('trusting a signer', () => {
     expect(await wb.handlers.trustSigner({ fingerprint: FINGERPRINT, scope: 'case' })).toEqual({ fingerprint: FINGERPRINT, scope: 'case', label: 'signer of inc-0047' });
     const [after] = (await wb.handlers.caseInfo({})).verification;
     expect(after!.verdict).toMatchObject({ status: 'intact', intact: true, signature: { trusted: true } });
-    expect(await verdictsOf(wb)).toEqual(['intact', 'sealed_whole']);
+    expect(await verdictsOf(wb)).toEqual(['intact']);
     expect(await md()).toContain('**intact** (every file and record as sealed, and the seal signed by a trusted key)');
     const journal = await wb.handlers.journal({});
     expect(journal.entries.at(-1)!.action).toEqual({ type: 'trust_signer', fingerprint: FINGERPRINT, trusted: true });

@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useAnalysis } from '../../state/analysis';
+import { useAnalyst } from '../../state/analyst';
 import { useShallow } from 'zustand/react/shallow';
 
 function when(at: string): string {
@@ -10,6 +11,11 @@ function when(at: string): string {
 export function Comments({ node }: { node: string }) {
   const comments = useAnalysis(useShallow((s) => s.state?.comments.filter((c) => c.node === node) ?? []));
   const record = useAnalysis((s) => s.record);
+  const analyst = useAnalyst((s) => s.info?.name);
+  const loadAnalyst = useAnalyst((s) => s.load);
+  useEffect(() => {
+    if (analyst === undefined) void loadAnalyst();
+  }, [analyst, loadAnalyst]);
   const [text, setText] = useState('');
   const send = () => {
     if (!text.trim()) return;
@@ -44,6 +50,11 @@ export function Comments({ node }: { node: string }) {
       <button onClick={send} disabled={!text.trim()} data-testid="comment-send">
         Comment
       </button>
+      {analyst !== undefined && (
+        <span className="muted comment-as" data-testid="comment-as">
+          as {analyst} (Journal tab to change)
+        </span>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useAnalysis } from '../../state/analysis';
 import { useNodeIndex } from '../../state/node-index';
+import { AnalystName } from './AnalystName';
 import { describeAction } from './describe';
 
 /** The journal as recorded: who did what and when, newest first, and whether its hash chain holds. */
@@ -27,6 +28,7 @@ export function JournalView() {
         )}
       </header>
       <p className="hint">Append-only and hash-chained apart from the evidence; undo and redo are entries too.</p>
+      <AnalystName />
       {journal?.entries.length === 0 && <p className="muted">Nothing recorded yet.</p>}
       <table>
         <tbody>

@@ -4,6 +4,7 @@ import { eventAt, PAGE_SIZE, useCaseData } from '../../state/case-data';
 import { useAnalysis } from '../../state/analysis';
 import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
 import { useSelection } from '../../state/selection';
+import { useView } from '../../state/view';
 import { setNodeDrag } from '../annotate/drag';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { actorLabel, shortTime, sourceLabel, targetLabel } from './format';
@@ -89,12 +90,20 @@ export function Timeline() {
     for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(lastIndex / PAGE_SIZE); page++) ensurePage(page);
   }, [firstIndex, lastIndex, generation, ensurePage]);
 
-  // A node chosen in the graph: bring its row into view once the timeline knows where it is.
+  // A node chosen in the graph, the case opening on its first prompt, a filter changed under the selection:
+  // bring the selected row into view once the timeline knows where it is and how many rows there are.
+  // A request made while the timeline is hidden behind another tab (the case opening while the analyst is
+  // on the journal) waits until it shows again; otherwise the analyst's own scroll position is kept.
   const scrollSeq = useSelection((s) => s.scrollSeq);
+  const counted = total !== undefined;
+  const shown = useView((s) => s.center === 'timeline');
+  const scrolledFor = useRef(0);
   useEffect(() => {
-    const index = useSelection.getState().selectedIndex;
-    if (scrollSeq > 0 && index !== undefined) virtualizer.scrollToIndex(index, { align: 'center' });
-  }, [scrollSeq, virtualizer]);
+    const { selectedIndex: index, scrollAlign } = useSelection.getState();
+    if (!counted || !shown || scrollSeq === scrolledFor.current || index === undefined) return;
+    scrolledFor.current = scrollSeq;
+    virtualizer.scrollToIndex(index, { align: scrollAlign });
+  }, [scrollSeq, counted, shown, virtualizer]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
