@@ -407,6 +407,26 @@ describe('tampered journal', () => {
     expect(v.journal).toEqual([expect.objectContaining({ position: 4, nature: 'inserted', reason: 'entry 4 has no signed head: entry written outside Causa' })]);
   });
 
+  it("36. a signer trusted for this case (bundle-trust's trust_signer entry) is signed like any entry; one forged outside Causa is named", async () => {
+    const wb = Workbench.open(casePath);
+    try {
+      await wb.handlers.record({ action: { type: 'trust_signer', fingerprint: 'a'.repeat(64), trusted: true } });
+    } finally {
+      wb.close();
+    }
+    const honest = await verify(casePath);
+    expect(honest.journal).toEqual([]);
+    expect(honest.journalIntact).toBe(true);
+    // The adversary trusts their own key for the case, so that a bundle they signed reads as intact.
+    tamper(casePath, (db) => {
+      const last = db.prepare('SELECT hash FROM journal WHERE seq = 4').pluck().get() as string;
+      const body = { seq: 5, at: new Date().toISOString(), analyst: 'mallory', action: { type: 'trust_signer', fingerprint: 'b'.repeat(64), trusted: true } };
+      db.prepare('INSERT INTO journal (seq, at, analyst, action, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(5, body.at, body.analyst, JSON.stringify(body.action), last, hashEntry(last, body as never));
+    });
+    const v = await verify(casePath);
+    expect(v.journal).toEqual([expect.objectContaining({ position: 5, nature: 'inserted', reason: 'entry 5 has no signed head: entry written outside Causa' })]);
+  });
+
   it('28. the last entry deleted, its signed head kept', async () => {
     tamper(casePath, (db) => db.prepare('DELETE FROM journal WHERE seq = 3').run());
     const v = await verify(casePath);
