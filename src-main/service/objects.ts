@@ -1,7 +1,7 @@
 // Collects what one source's records say about Kubernetes objects while it is imported, folded per uid,
 // for the case's identity table (store/objects.ts). Memory grows with the objects named, not the records.
 import { foldSighting } from '../core/link/identity';
-import { OBJECT_FORMATS, objectsOfRecord } from '../core/ingest/k8s-objects';
+import { mayNameObjects, OBJECT_FORMATS, objectsOfRecord, recordValue } from '../core/ingest/k8s-objects';
 import type { NormalizedEvent } from '../shared/model';
 import type { KindMapping, NameDeletion, ObjectIdentity } from '../shared/objects';
 import type { CaseStore } from '../store/case-store';
@@ -17,10 +17,10 @@ export class ObjectCollector {
   /** One record (its raw bytes, its first event and that event's id). A record that is not JSON adds nothing. */
   add(raw: Buffer, event: NormalizedEvent | undefined, eventId: number | undefined): void {
     // A record that names no uid and deletes nothing says nothing here: skip parsing it again.
-    if (!event || (!raw.includes('"uid"') && event.action !== 'delete')) return;
+    if (!event || !mayNameObjects(raw, event.action)) return;
     let value: unknown;
     try {
-      value = JSON.parse(raw.toString('utf8'));
+      value = recordValue(this.format, raw);
     } catch {
       return;
     }

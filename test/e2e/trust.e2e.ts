@@ -57,7 +57,7 @@ describe('the sample, signed by a key the analyst has not trusted', () => {
     await expect.poll(() => page.getByTestId('timeline-row').count(), { timeout: 20_000 }).toBeGreaterThan(10);
     const before = await verdictsShown(page);
     expect(before.red).toBe(0);
-    expect(before.rows.every((v) => ['untrusted', 'sealed_whole'].includes(v)), before.rows.join()).toBe(true);
+    expect(before.rows.every((v) => v === 'untrusted'), before.rows.join()).toBe(true);
     const badge = page.locator('[data-testid=timeline-row] [data-verdict=untrusted]').first();
     expect(await badge.getAttribute('title')).toContain('signed by a key you have not trusted');
     await page.screenshot({ path: join(SCREENSHOTS, 'trust-untrusted-1440.png') });
@@ -72,7 +72,7 @@ describe('the sample, signed by a key the analyst has not trusted', () => {
     expect(await headline.textContent()).toBe('Intact');
     expect(await verdict.evaluate((el) => getComputedStyle(el).borderLeftColor)).toBe(GREEN);
     expect(await panel.getByTestId('trust-signer').count()).toBe(0);
-    await expect.poll(async () => (await verdictsShown(page)).rows.join(), SETTLE).toBe('intact,sealed_whole');
+    await expect.poll(async () => (await verdictsShown(page)).rows.join(), SETTLE).toBe('intact');
     expect((await verdictsShown(page)).red).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'trust-trusted-1440.png') });
     await page.setViewportSize({ width: 1024, height: 700 });
@@ -122,7 +122,7 @@ describe('the demo command trusts the sample key for the demo case', () => {
     await verdict.waitFor();
     expect(await verdict.getAttribute('data-status')).toBe('intact');
     await expect.poll(() => page.getByTestId('timeline-row').count(), { timeout: 20_000 }).toBeGreaterThan(10);
-    expect(await verdictsShown(page)).toEqual({ rows: ['intact', 'sealed_whole'], red: 0 });
+    expect(await verdictsShown(page)).toEqual({ rows: ['intact'], red: 0 });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -4,7 +4,7 @@
 // Delivered to a storage account (PT1H.json blobs, one record a line) or an Event Hub ({"records":[…]});
 // a Log Analytics query over AzureDiagnostics exported as JSON gives rows with `Category` and `log_s`.
 // The record kept is the Azure record as received; the event inside it is normalized.
-import { holdsAuditEvent, normalizeWrappedEvent } from './audit-wrapper';
+import { holdsAuditEvent, normalizeWrappedEvent, wrappedEventText } from './audit-wrapper';
 import { isObject, str, type Normalized, type RecordFormat } from './format';
 
 const AUDIT_CATEGORIES = ['kube-audit', 'kube-audit-admin'];
@@ -13,17 +13,11 @@ function categoryOf(value: Record<string, unknown>): string | undefined {
   return str(value.category) ?? str(value.Category);
 }
 
-/** The audit event's text: `properties.log` in a resource log, `log_s` in an AzureDiagnostics row. */
-function logOf(value: Record<string, unknown>): { field: string; text: unknown } {
-  if (isObject(value.properties)) return { field: 'properties.log', text: value.properties.log };
-  return { field: 'log_s', text: value.log_s };
-}
-
 function recognizes(value: unknown): boolean {
   if (!isObject(value)) return false;
   const category = categoryOf(value);
   if (category === undefined || !AUDIT_CATEGORIES.includes(category.toLowerCase())) return false;
-  const log = logOf(value);
+  const log = wrappedEventText('aks-diagnostics', value)!;
   return typeof log.text === 'string' && (typeof value.resourceId === 'string' || typeof value.ResourceId === 'string' || holdsAuditEvent(log.text));
 }
 
@@ -34,7 +28,7 @@ function normalize(value: unknown): Normalized {
   if (!AUDIT_CATEGORIES.includes(category.toLowerCase())) {
     return { ok: false, reason: `category ${JSON.stringify(category)} is not an audit category (kube-audit, kube-audit-admin)` };
   }
-  const log = logOf(value);
+  const log = wrappedEventText('aks-diagnostics', value)!;
   return normalizeWrappedEvent(log.text, log.field);
 }
 

@@ -7,40 +7,18 @@
 // - Logs Insights: `aws logs get-query-results` {"results":[[{field, value}, …]]}, and the console's JSON
 //   download, an array of {"@timestamp", "@message", …} rows.
 // The record kept is the wrapper as received; its `message` / `@message` is the audit event.
-import { holdsAuditEvent, normalizeWrappedEvent } from './audit-wrapper';
+import { holdsAuditEvent, normalizeWrappedEvent, wrappedEventText } from './audit-wrapper';
 import { isObject, type Normalized, type RecordFormat } from './format';
 
-type Field = { field: string; value: unknown };
-
-/** A Logs Insights result row from get-query-results: a list of {field, value}. */
-function insightsFields(value: unknown): Map<string, unknown> | undefined {
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  const fields = new Map<string, unknown>();
-  for (const item of value) {
-    if (!isObject(item) || typeof item.field !== 'string') return undefined;
-    fields.set((item as Field).field, item.value);
-  }
-  return fields;
-}
-
-/** The field that holds the audit event, and its text. */
-function messageOf(value: unknown): { field: string; text: unknown } | undefined {
-  const fields = insightsFields(value);
-  if (fields) return fields.has('@message') ? { field: '@message', text: fields.get('@message') } : undefined;
-  if (!isObject(value)) return undefined;
-  if ('@message' in value) return { field: '@message', text: value['@message'] };
-  return { field: 'message', text: value.message };
-}
-
 function recognizes(value: unknown): boolean {
-  const message = messageOf(value);
+  const message = wrappedEventText('eks-cloudwatch', value);
   if (!message || message.text === undefined) return false;
   if (isObject(value) && typeof value.logStreamName === 'string' && value.logStreamName.startsWith('kube-apiserver-audit')) return true;
   return holdsAuditEvent(message.text);
 }
 
 function normalize(value: unknown): Normalized {
-  const message = messageOf(value);
+  const message = wrappedEventText('eks-cloudwatch', value);
   if (!message) {
     return { ok: false, reason: 'not a CloudWatch Logs event: no "message" (filter-log-events, get-log-events) or "@message" (Logs Insights)' };
   }

@@ -2,12 +2,16 @@
 // (shared/objects.ts): an audit event's objectRef and the objects in its request and response bodies, an
 // Event's involvedObject/regarding/related, a listed object, and the owners each object's ownerReferences
 // name. Only what the record says: a Metadata-level audit event with no objectRef.uid names no object by
-// uid, and adds nothing here (the linker asks the table which object held its name then).
+// uid, and adds nothing here (the linker asks the table which object held its name then). An audit event
+// inside a provider's wrapper (EKS, AKS, OpenShift node logs, GKE's AuditLog) says what the bare event says.
+import { AUDIT_WRAPPERS } from '../../shared/model';
 import type { KindMapping, NameDeletion, ObjectSighting } from '../../shared/objects';
 import { parseRfc3339Nanos } from '../../shared/time';
+import { auditEventInside } from './audit-wrapper';
 import { isObject, str } from './format';
 import { groupOfApiVersion } from './k8s-kinds';
 import { watchEnvelope } from './k8s-events';
+import { NODE_PREFIX } from './openshift-node-logs';
 
 type Obj = Record<string, unknown>;
 
@@ -17,8 +21,22 @@ export interface RecordObjects {
   deletions?: NameDeletion[];
 }
 
-/** Formats whose records name Kubernetes objects. */
-export const OBJECT_FORMATS = new Set(['k8s-audit', 'k8s-events', 'k8s-resources']);
+/** Formats whose records name Kubernetes objects: the audit log, bare or in a provider's wrapper, Events, listings. */
+export const OBJECT_FORMATS: ReadonlySet<string> = new Set(['k8s-audit', ...AUDIT_WRAPPERS, 'k8s-events', 'k8s-resources']);
+
+/**
+ * Whether a record's bytes may name an object: a uid (`"uid"`, or `\"uid\"` in a wrapper's escaped text)
+ * or a delete. Records that do neither are not parsed a second time.
+ */
+export function mayNameObjects(raw: Buffer, action: string | undefined): boolean {
+  return action === 'delete' || raw.includes('uid"') || raw.includes('uid\\"');
+}
+
+/** A record's JSON value from its kept bytes; a node-logs line is read after its node's name. Throws when not JSON. */
+export function recordValue(format: string, raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  return JSON.parse(format === 'openshift-node-logs' ? text.replace(NODE_PREFIX, '') : text);
+}
 
 const time = (value: unknown): bigint | undefined => {
   const text = str(value);
@@ -103,6 +121,18 @@ function fromAudit(value: Obj, seen: bigint | null): RecordObjects {
   return { objects, kinds };
 }
 
+/**
+ * An HTTP-like status for a GKE entry, for fromAudit's success test: GKE writes no stage (every entry is a
+ * completed request) and a google.rpc.Status, code 0 (or none) when the request succeeded; a refused or
+ * failed request's response body is the Kubernetes Status with its HTTP code.
+ */
+function gkeStatus(value: unknown): number {
+  const payload = isObject(value) && isObject(value.protoPayload) ? value.protoPayload : {};
+  const rpc = isObject(payload.status) && typeof payload.status.code === 'number' ? payload.status.code : 0;
+  if (rpc === 0) return 200;
+  return isObject(payload.response) && typeof payload.response.code === 'number' ? payload.response.code : 500;
+}
+
 function fromEvent(value: Obj, seen: bigint | null): RecordObjects {
   const objects: ObjectSighting[] = [];
   const metadata = isObject(value.metadata) ? value.metadata : {};
@@ -143,6 +173,11 @@ function fromListing(value: unknown, listed: { api_group?: string; resource?: st
  * normalized target (a typed list's items leave their kind out; the importer knows it from the list).
  */
 export function objectsOfRecord(format: string, value: unknown, seen: bigint | null, target?: { api_group?: string; resource?: string }): RecordObjects {
+  if ((AUDIT_WRAPPERS as readonly string[]).includes(format)) {
+    const inner = auditEventInside(format, value);
+    if (!inner) return { objects: [], kinds: [] };
+    return fromAudit(format === 'gke-cloud-logging' ? { ...inner, stage: 'ResponseComplete', responseStatus: { code: gkeStatus(value) } } : inner, seen);
+  }
   if (!isObject(value)) return { objects: [], kinds: [] };
   switch (format) {
     case 'k8s-audit':
