@@ -13,11 +13,20 @@ import { LIMIT_OPTIONS, LIMIT_USAGE, limitsFromOptions } from './cli/limits';
 import { runWhoami, WHOAMI_USAGE } from './cli/whoami';
 import { DEFAULT_MAX_BODY_BYTES, startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
-import { addTrustedKey, listTrustedKeys, readPublicKeyFile, removeTrustedKey, trustStorePath } from './service/trust';
+import {
+  addTrustedKey,
+  installationKeyFingerprint,
+  installationKeyPath,
+  listTrustedKeys,
+  readPublicKeyFile,
+  removeTrustedKey,
+  trustStorePath,
+} from './service/trust';
 import { verdictPasses, type BundleVerdict } from './service/bundles';
 import { caseBusyMessage } from './service/busy';
 import { formatNames } from './service/import';
 import { Workbench } from './service/workbench';
+import { verificationHistory } from './service/verification';
 import type { ImportIntegrity, ImportProgress, ImportReport, VerifyProgress } from './shared/contract';
 import type { Graph } from './shared/graph';
 import { ServiceError } from './shared/errors';
@@ -448,12 +457,26 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
     else if (verifications.length === 0) io.stdout.write(`${casePath}: no bundles in this case, so nothing sealed to check the records against (loose files are unverifiable)\n`);
     else {
       for (const v of verifications) {
-        writeVerdict({ ...v.verdict, bundle: `${v.location} (records kept in ${casePath})` } as BundleVerdict, io);
+        const what =
+          v.subject === 'seal'
+            ? `the seals of ${casePath}'s sources (the records, rows and import errors as imported)`
+            : v.subject === 'journal'
+              ? `the analyst journal of ${casePath} (its chain and signed heads)`
+              : `${v.location} (records kept in ${casePath})`;
+        writeVerdict({ ...v.verdict, bundle: what } as BundleVerdict, io);
         const chain = v.subject === 'ledger' ? v.verdict.sources[0] : undefined;
         if (chain) io.stdout.write(`  ledger chain: ${chain.verdict}, ${chain.records ?? 0} records, rule ${chain.rule ?? 'none'}, genesis ${chain.genesis ?? 'unknown'} (records cut off the end cannot be known without an anchor)\n`);
       }
     }
-    return verifications.every((v) => verdictPasses(v.verdict)) ? EXIT_OK : EXIT_EVIDENCE;
+    // Verdicts only get worse: a source an earlier run found broken stays on record and is shown with today's
+    // verdict (a signer not trusted then is today's question, answered by today's run).
+    const earlier = verificationHistory(workbench.store).filter((h) => h.broken && h.at < (verifications[0]?.at ?? ''));
+    if (!json && earlier.length > 0) {
+      io.stdout.write(`Earlier findings (kept in the case; a later intact run does not erase them):\n`);
+      for (const h of earlier) io.stdout.write(`  ${h.at} ${h.subject} ${h.location}: ${h.problems.join('; ')}\n`);
+    }
+    const stillBroken = earlier.length > 0;
+    return verifications.every((v) => verdictPasses(v.verdict)) && !stillBroken ? EXIT_OK : EXIT_EVIDENCE;
   } finally {
     if (unwatch) {
       unwatch();
@@ -509,9 +532,17 @@ async function runTrust(args: string[], io: CliIo): Promise<number> {
   const [action, argument] = positionals;
   if (action === 'list' && positionals.length === 1) {
     const keys = await listTrustedKeys();
-    if (values.json) io.stdout.write(`${JSON.stringify({ store: trustStorePath(), keys })}\n`);
+    const installation = { path: installationKeyPath(), fingerprint: installationKeyFingerprint() ?? null };
+    if (values.json) io.stdout.write(`${JSON.stringify({ store: trustStorePath(), keys, installation })}\n`);
     else if (keys.length === 0) io.stdout.write(`No trusted keys (${trustStorePath()}).\n`);
     else for (const key of keys) io.stdout.write(`${key.fingerprint}  ${key.label}  (added ${key.added_at})\n`);
+    if (!values.json) {
+      io.stdout.write(
+        installation.fingerprint
+          ? `${installation.fingerprint}  this installation's key: signs its case seals and journal heads (${installation.path}, private)\n`
+          : `This installation has no key yet: one is made in ${installation.path} when a case is first sealed.\n`,
+      );
+    }
     return EXIT_OK;
   }
   if (action === 'add' && argument && positionals.length === 2) {

@@ -5,10 +5,11 @@ import { analystName } from './analyst';
 import { ServiceError } from '../shared/errors';
 import type { CaseStore } from '../store/case-store';
 import { appendJournal, readJournal } from '../store/journal';
+import { signJournalHead } from './case-seal';
 
 function append(store: CaseStore, action: JournalEntry['action'], analyst: string): void {
   const entries = readJournal(store);
-  appendJournal(store, sealEntry(entries.at(-1), { at: new Date().toISOString(), analyst, action }));
+  appendJournal(store, sealEntry(entries.at(-1), { at: new Date().toISOString(), analyst, action }), (head) => signJournalHead(store, head));
 }
 
 export function analysisState(store: CaseStore): AnalysisState {

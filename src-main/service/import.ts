@@ -2,7 +2,7 @@
 // record by record, and commit each file whole. A bad record costs only itself.
 import { createHash, hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { bundleFilesFromMemory, bundleFilesFromZip, isBundlePath, looksLikeZip, openBundleFiles, type BundleFiles } from '../core/bundle/files';
@@ -20,6 +20,9 @@ import { contentSizeOf, contentSizeOfFile, counted, ImportCancelled, ImportMonit
 import { verdictPasses, type BundleVerdict } from '../core/verify/bundle';
 import { ObjectCollector } from './objects';
 import { verifyImportedBundle } from './verification';
+import { ContentTap, SealAccumulator } from '../core/verify/case-seal';
+import { rowValues } from '../store/seals';
+import { sealSource } from './case-seal';
 
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
 export const LISTED_ERRORS_PER_FILE = 50;
@@ -35,6 +38,20 @@ interface EvidenceFile {
   /** The format named by the user or by a bundle's manifest; the content decides when it names none we know. */
   format?: string;
   limits: Limits;
+  /**
+   * Hashes the file again once its records are read (loose files): the records stored must come from the
+   * bytes whose hash is stored, so a file that changed while it was read is refused whole.
+   */
+  rehash?: () => Promise<{ sha256: string; size: number }>;
+  /** The file is not gzip: its content, as read, must hash to its sha256. */
+  plain?: boolean;
+}
+
+async function* tapped(content: AsyncIterable<Buffer>, tap: ContentTap): AsyncGenerator<Buffer> {
+  for await (const chunk of content) {
+    tap.feed(chunk);
+    yield chunk;
+  }
 }
 
 export interface ImportOptions {
@@ -71,6 +88,16 @@ function sha256Hex(data: Buffer): string {
   return hash('sha256', data, 'hex');
 }
 
+async function isGzipFile(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
 async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
   const { sha256, size } = await hashStream(createReadStream(path, { highWaterMark: 1 << 20 }));
   return { sha256, size };
@@ -90,6 +117,21 @@ async function hashStream(stream: AsyncIterable<Buffer>): Promise<{ sha256: stri
   }
   const gzip = size >= 18 && head[0] === 0x1f && head[1] === 0x8b;
   return { sha256: digest.digest('hex'), size, contentSize: gzip ? Buffer.from(tail).readUInt32LE(0) : size };
+}
+
+/** Why the file's stored records might not come from the bytes whose hash is stored, if they might not. */
+async function changedWhileRead(file: EvidenceFile, content: { sha256: string; size: number }): Promise<string | undefined> {
+  const changed = (what: string): string =>
+    `the file changed while it was imported (${what}): nothing of it was kept; import it again once it is complete`;
+  if (file.plain && (content.sha256 !== file.sha256 || content.size !== file.size)) {
+    return changed(`hashed ${file.size} bytes with sha256 ${file.sha256}, then read ${content.size} bytes with sha256 ${content.sha256}`);
+  }
+  if (!file.rehash) return undefined;
+  const after = await file.rehash();
+  if (after.sha256 !== file.sha256 || after.size !== file.size) {
+    return changed(`${file.size} bytes with sha256 ${file.sha256} before, ${after.size} bytes with sha256 ${after.sha256} after`);
+  }
+  return undefined;
 }
 
 function alreadyImported(store: CaseStore, file: EvidenceFile): FileImport | undefined {
@@ -160,30 +202,39 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     if (errors.length < LISTED_ERRORS_PER_FILE) errors.push({ file: file.name, line, ...(path ? { path } : {}), reason });
   };
   let sourceId: number | undefined;
+  const tap = new ContentTap();
+  const sealed = new SealAccumulator();
+  let changed: string | undefined;
   const objects = OBJECT_FORMATS.has(format) ? new ObjectCollector(format) : undefined;
   await store.write(async (tx) => {
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
     let lastPosition = 0;
     try {
-      for await (const batch of parseSourceBatches(counted(opened.content, monitor), opened.detected, file.limits)) {
+      for await (const batch of parseSourceBatches(tapped(counted(opened.content, monitor), tap), opened.detected, file.limits)) {
         monitor.check();
         for (const record of batch) {
           lastPosition = record.position;
           if (record.ok) {
             const rawSha256 = sha256Hex(record.raw);
             const context = record.context ? { bytes: record.context, sha256: sha256Hex(record.context) } : undefined;
-            const ids = record.events.map((event, ordinal) =>
-              tx.addEvent({
-                source_id: sourceId!,
-                position: record.position,
-                locator: record.locator,
-                ordinal,
-                raw: record.raw,
-                raw_sha256: rawSha256,
-                ...(context ? { context } : {}),
-                event,
-              }),
-            );
+            const ids: number[] = [];
+            const rows = record.events.map((event, ordinal) => {
+              ids.push(
+                tx.addEvent({
+                  source_id: sourceId!,
+                  position: record.position,
+                  locator: record.locator,
+                  ordinal,
+                  raw: record.raw,
+                  raw_sha256: rawSha256,
+                  ...(context ? { context } : {}),
+                  event,
+                }),
+              );
+              return rowValues(event, { ...(record.locator ? { locator: record.locator } : {}), ordinal, raw_sha256: rawSha256, ...(context ? { context_sha256: context.sha256 } : {}) });
+            });
+            tap.record(record.raw);
+            sealed.add(record.position, record.raw, rows, ids[0] ?? 0);
             objects?.add(record.raw, record.events[0], ids[0]);
             events += record.events.length;
             monitor.addEvents(record.events.length);
@@ -201,11 +252,18 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
       tx.addError(sourceId!, lastPosition + 1, reason);
       noteError(lastPosition + 1, reason);
     }
+    const content = tap.finish();
+    changed = await changedWhileRead(file, content);
+    if (changed) return { commit: false, value: undefined };
     if (events > 0) tx.groupApiCalls(sourceId);
     if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
+    if (events > 0) sealSource(store, tx, { source: { id: sourceId, name: file.name, format, sha256: file.sha256, size: file.size }, importer: format, records: sealed, content });
     return { commit: events > 0, value: undefined };
   }, monitor.writerWait);
+  if (changed) {
+    return { result: { file: file.name, format, status: 'failed', events: 0, errors: [{ file: file.name, line: 0, reason: changed }], more_errors: 0 } };
+  }
   const result: FileImport = {
     file: file.name,
     format,
@@ -417,7 +475,16 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
       } catch (error) {
         throw new ServiceError('io', `${file.path}: cannot read (${(error as Error).message})`);
       }
-      const evidence: EvidenceFile = { name: file.name, ...hashed, contentSize: file.contentSize, open: () => openContent(file.path, limits), limits, ...(options.format ? { format: options.format } : {}) };
+      const evidence: EvidenceFile = {
+        name: file.name,
+        ...hashed,
+        contentSize: file.contentSize,
+        open: () => openContent(file.path, limits),
+        limits,
+        rehash: () => hashFile(file.path),
+        plain: !(await isGzipFile(file.path)),
+        ...(options.format ? { format: options.format } : {}),
+      };
       results.push(await importOne(store, evidence, monitor));
     }
     return summarize(results, integrity);

@@ -1,12 +1,13 @@
 // The analyst's trust store: the signing keys whose bundles they accept as coming from who they say.
 // One JSON file in the user's Causa folder ($CAUSA_HOME, else ~/.config/causa): fingerprints with the
 // public key and a label. Only a key in here makes a valid signature "trusted".
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { keyFingerprint, loadPublicKey } from '../core/bundle/signing';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { generateSigningKey, keyFingerprint, loadPrivateKey, loadPublicKey } from '../core/bundle/signing';
 import { ServiceError } from '../shared/errors';
 
 const TrustedKey = z.object({
@@ -22,6 +23,67 @@ const TrustFile = z.object({ version: z.literal(1), keys: z.array(TrustedKey) })
 export function trustStorePath(env: NodeJS.ProcessEnv = process.env): string {
   const home = env.CAUSA_HOME ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'causa');
   return join(home, 'trust.json');
+}
+
+/**
+ * The installation's own Ed25519 key, beside the trust store: it signs the seal of every source this
+ * installation imports and every journal head it writes (docs/threat-model.md). Created on first use,
+ * readable by its owner only; it never goes into a case, a bundle or a report (only its public half does).
+ */
+export function installationKeyPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dirname(trustStorePath(env)), 'installation-key.pem');
+}
+
+export interface InstallationKey {
+  path: string;
+  fingerprint: string;
+  privateKey: KeyObject;
+  publicPem: string;
+}
+
+const installationKeys = new Map<string, InstallationKey>();
+
+/** Loads the installation key, creating it (mode 0600, never overwriting one) when there is none yet. */
+export function installationKey(path = installationKeyPath()): InstallationKey {
+  const cached = installationKeys.get(path);
+  if (cached) return cached;
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    try {
+      // 'wx': of two processes creating it at once, one writes and both then read the one written.
+      writeFileSync(path, generateSigningKey().privatePem, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new ServiceError('io', `${path}: cannot create the installation key (${(error as Error).message})`);
+      }
+    }
+  }
+  let privateKey: KeyObject;
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    privateKey = loadPrivateKey(readFileSync(path, 'utf8'), path);
+  } catch (error) {
+    throw new ServiceError('io', `${path}: not a usable installation key (${(error as Error).message})`);
+  }
+  const publicKey = createPublicKey(privateKey);
+  const key = { path, fingerprint: keyFingerprint(publicKey), privateKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  installationKeys.set(path, key);
+  return key;
+}
+
+/** The fingerprint of the installation key, if one was made already (listing does not create it). */
+export function installationKeyFingerprint(path = installationKeyPath()): string | undefined {
+  return existsSync(path) ? installationKey(path).fingerprint : undefined;
+}
+
+/**
+ * The keys whose case seals and journal heads this installation accepts: its own key and every key of
+ * the trust store (a case sealed on a colleague's machine verifies here once their key is trusted).
+ */
+export async function sealTrustedKeys(): Promise<Set<string>> {
+  const keys = new Set((await listTrustedKeys()).map((key) => key.fingerprint));
+  keys.add(installationKey().fingerprint);
+  return keys;
 }
 
 export async function listTrustedKeys(path = trustStorePath()): Promise<TrustedKey[]> {

@@ -11,6 +11,7 @@ import { sourceNames, type VerdictOf, type VerdictSpan } from '../store/queries'
 import {
   addSealedLeaves,
   bundleSourceLinks,
+  allVerifications,
   countSourceRecords,
   latestVerifications,
   listBundles,
@@ -22,11 +23,13 @@ import {
 import { ServiceError } from '../shared/errors';
 import { checkLedgerChain, ledgerChecks, ledgerRecordCount, ledgerSources, ledgerVerdicts, type LedgerCheck } from './ledger-verification';
 import { analysisState } from './analysis';
-import { listTrustedKeys, trustedFingerprintsNow } from './trust';
+import { listTrustedKeys, sealTrustedKeys, trustedFingerprintsNow } from './trust';
+import { verifyCaseSeals, verifyJournalHeads } from './case-seal';
+import { listStoredSources } from '../store/seals';
 import { VerifyCancelled, VerifyMonitor } from './verify-monitor';
 
 export type CaseVerification =
-  | { bundle_id: number; location: string; at: string; subject: 'bundle' | 'case'; verdict: BundleVerdict }
+  | { bundle_id: number; location: string; at: string; subject: 'bundle' | 'case' | 'seal' | 'journal'; verdict: BundleVerdict }
   | LedgerCheck;
 
 /** The keys trusted for this case: the analyst's trust store, and those trusted for this case alone (its journal). */
@@ -63,6 +66,7 @@ export async function verifyImportedBundle(store: CaseStore, files: BundleFiles,
 /** One verdict of a run, before it is recorded. */
 type Checked =
   | { subject: 'case'; bundle_id: number; location: string; verdict: BundleVerdict }
+  | { subject: 'seal' | 'journal'; location: string; verdict: BundleVerdict }
   | { subject: 'ledger'; source_id: number; location: string; verdict: LedgerCheck['verdict'] };
 
 /** Each bundle's chained sources that the case keeps, with how many records each has: the work ahead. */
@@ -88,7 +92,8 @@ function* countedRecords(store: CaseStore, sourceId: number, monitor: VerifyMoni
 export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMonitor()): Promise<CaseVerification[]> {
   const bundles = listBundles(store).map((bundle) => ({ bundle, chained: chainedSources(store, bundle) }));
   const ledgers = ledgerSources(store).map((source) => ({ ...source, records: ledgerRecordCount(store, source.id) }));
-  const counts = [...bundles.flatMap(({ chained }) => [...chained.values()]), ...ledgers.map((l) => l.records)];
+  const sealed = listStoredSources(store).map((source) => countSourceRecords(store, source.id));
+  const counts = [...bundles.flatMap(({ chained }) => [...chained.values()]), ...ledgers.map((l) => l.records), ...sealed];
   monitor.start(counts.length, counts.reduce((n, c) => n + c, 0));
   try {
     const trusted = await caseTrustedKeys(store);
@@ -117,6 +122,16 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
       monitor.beginSource(ledger.name, ledger.name, ledger.records);
       checked.push({ subject: 'ledger', source_id: ledger.id, location: ledger.name, verdict: await checkLedgerChain(store, ledger.id, ledger.name, monitor) });
     }
+    // The case's own seals, then the journal's signed heads (service/case-seal.ts).
+    const sealTrust = await sealTrustedKeys();
+    const seals = await verifyCaseSeals(store, store.path, {
+      trusted: sealTrust,
+      pause: () => monitor.pause(),
+      beginSource: (name, records) => monitor.beginSource(store.path, name, records),
+      advance: (records) => monitor.advance(records),
+    });
+    checked.push({ subject: 'seal', location: store.path, verdict: seals });
+    checked.push({ subject: 'journal', location: store.path, verdict: verifyJournalHeads(store, sealTrust) });
     monitor.complete();
     const recorded = recordVerifications(
       store,
@@ -126,6 +141,7 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
       const { at } = recorded[i]!;
       // In the order `causa verify --json` has always printed them.
       if (c.subject === 'case') return { bundle_id: c.bundle_id, location: c.location, at, subject: 'case', verdict: c.verdict };
+      if (c.subject !== 'ledger') return { bundle_id: 0, location: c.location, at, subject: c.subject, verdict: c.verdict };
       return { bundle_id: 0, source_id: c.source_id, location: c.location, at, subject: 'ledger', verdict: c.verdict };
     });
   } catch (error) {
@@ -136,8 +152,11 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
   }
 }
 
-/** The latest verification of each bundle, re-read with the keys trusted now. */
-export function caseVerifications(store: CaseStore): CaseVerification[] {
+/**
+ * The latest verification of each bundle (re-read with the keys trusted now), of each ledger's chain and of
+ * the case's own seals and journal, each with the breaks earlier runs found in it.
+ */
+export function caseVerifications(store: CaseStore): (CaseVerification & { earlier?: { at: string; problems: string[] }[] })[] {
   const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
   const trusted = currentTrust(store);
   const bundles = latestVerifications(store).map((row): CaseVerification => ({
@@ -147,15 +166,73 @@ export function caseVerifications(store: CaseStore): CaseVerification[] {
     subject: row.subject,
     verdict: withTrust(row.verdict as BundleVerdict, trusted),
   }));
-  return [...bundles, ...ledgerChecks(store)];
+  // The latest check of the case's own seals and of its journal's signed heads, when one has run.
+  const own = allVerifications(store).filter((row) => row.subject === 'seal' || row.subject === 'journal');
+  const latestOwn = (['seal', 'journal'] as const).flatMap((subject) => {
+    const row = own.filter((r) => r.subject === subject).at(-1);
+    return row ? [{ bundle_id: 0, location: store.path, at: row.at, subject, verdict: row.verdict as BundleVerdict }] : [];
+  });
+  const history = verificationHistory(store);
+  return [...bundles, ...ledgerChecks(store), ...latestOwn].map((v) => {
+    const earlier = history
+      .filter((h) => h.broken && h.at < v.at && h.location === v.location && (h.subject === v.subject || (v.bundle_id > 0 && (h.subject === 'bundle' || h.subject === 'case'))))
+      .map((h) => ({ at: h.at, problems: h.problems }));
+    return earlier.length > 0 ? { ...v, earlier } : v;
+  });
+}
+
+type SourceState = Pick<BundleVerdict['sources'][number], 'verdict' | 'first_bad_position'>;
+
+/** The worse of two states of one source: a break anywhere wins, and the earlier break of two. */
+function worse(a: SourceState | undefined, b: SourceState | undefined): SourceState | undefined {
+  if (a?.verdict !== 'broken') return b?.verdict === 'broken' ? b : (a ?? b);
+  if (b?.verdict !== 'broken') return a;
+  if (a.first_bad_position === undefined || b.first_bad_position === undefined) return { verdict: 'broken' };
+  return a.first_bad_position <= b.first_bad_position ? a : b;
+}
+
+/**
+ * Every break any verification of this case ever recorded, by source id: verdicts only get worse, so a
+ * source that arrived broken, or was once found altered, stays broken from its earliest bad position even
+ * when a later run finds it intact (a forger who restores the rows does not restore the verdict).
+ */
+function everBroken(store: CaseStore): Map<number, SourceState> {
+  const links = new Map(bundleSourceLinks(store).map((l) => [`${l.bundle_id}\n${l.bundle_path}`, l.source_id]));
+  const byName = new Map<string, number[]>();
+  for (const source of listStoredSources(store)) byName.set(source.name, [...(byName.get(source.name) ?? []), source.id]);
+  const broken = new Map<number, SourceState>();
+  for (const row of allVerifications(store)) {
+    const verdict = row.verdict as BundleVerdict;
+    for (const source of verdict.sources ?? []) {
+      if (source.verdict !== 'broken') continue;
+      const ids =
+        row.subject === 'seal' ? (byName.get(source.path) ?? []) : row.bundle_id !== null ? [links.get(`${row.bundle_id}\n${source.path}`)] : [];
+      for (const id of ids) if (id !== undefined) broken.set(id, worse(broken.get(id), source)!);
+    }
+  }
+  return broken;
+}
+
+/** The latest check of the case's own seals, by source id (service/case-seal.ts). */
+function latestSealStates(store: CaseStore): Map<number, SourceState> {
+  const latest = allVerifications(store).filter((row) => row.subject === 'seal').at(-1);
+  const states = new Map<number, SourceState>();
+  if (!latest) return states;
+  const byName = new Map(listStoredSources(store).map((source) => [source.name, source.id]));
+  for (const source of (latest.verdict as BundleVerdict).sources) {
+    const id = byName.get(source.path);
+    if (id !== undefined) states.set(id, source);
+  }
+  return states;
 }
 
 /**
  * Each record's verdict from the latest verification of its source's bundle (and of its ledger's own
- * chain), and where in each source that verdict can change: only at a chain's first bad position.
+ * chain, and of the case's own seal), made worse by every break ever recorded, and where in each source
+ * that verdict can change: only at a first bad position.
  */
 function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<number, number[]> } {
-  const bySource = new Map<number, { source: BundleVerdict['sources'][number] | undefined; signer: Signer }>();
+  const bySource = new Map<number, { source: SourceState | undefined; signer: Signer }>();
   const trusted = currentTrust(store);
   const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, withTrust(row.verdict as BundleVerdict, trusted)]));
   const breaks = new Map<number, number[]>();
@@ -167,8 +244,19 @@ function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<n
     const source = verdict?.sources.find((s) => s.path === bundle_path);
     const signer: Signer = verdict?.signature.status !== 'valid' ? 'none' : verdict.signature.trusted ? 'trusted' : 'untrusted';
     bySource.set(source_id, { source, signer });
-    if (source?.verdict === 'broken') addBreak(source_id, source.first_bad_position);
   }
+  // The case's own seal: a loose source sealed here and found intact is intact (signed by this
+  // installation's key or one it trusts); a seal found broken breaks the records of any source.
+  for (const [sourceId, state] of latestSealStates(store)) {
+    const entry = bySource.get(sourceId);
+    if (!entry?.source || entry.source.verdict === 'unverifiable') bySource.set(sourceId, { source: state.verdict === 'unverifiable' ? entry?.source : state, signer: state.verdict === 'unverifiable' ? (entry?.signer ?? 'none') : 'trusted' });
+    else bySource.set(sourceId, { ...entry, source: worse(entry.source, state) });
+  }
+  for (const [sourceId, state] of everBroken(store)) {
+    const entry = bySource.get(sourceId);
+    bySource.set(sourceId, { signer: entry?.signer ?? 'none', source: worse(entry?.source, state) });
+  }
+  for (const [sourceId, entry] of bySource) if (entry.source?.verdict === 'broken') addBreak(sourceId, entry.source.first_bad_position);
   // A ledger's own chain speaks for its records: a break in it breaks them wherever they came from, and
   // an intact chain makes loose ledger records intact rather than unverifiable.
   const ledgers = ledgerVerdicts(store);
@@ -219,4 +307,27 @@ export function verdictSpans(store: CaseStore, verdicts: readonly string[]): Ver
     }
   }
   return spans;
+}
+
+/**
+ * Every verification the case recorded, oldest first, each with what it found (problems listed up to a
+ * few per run): the history `causa verify CASE` and the verification panel show beside the latest verdict.
+ */
+export function verificationHistory(
+  store: CaseStore,
+): { at: string; subject: string; location: string; intact: boolean; broken: boolean; problems: string[] }[] {
+  const locations = new Map(listBundles(store).map((b) => [b.id, b.location]));
+  return allVerifications(store).map((row) => {
+    const verdict = row.verdict as Partial<BundleVerdict>;
+    const problems = (verdict.problems ?? []).map((p) => `${p.item}: ${p.reason}`);
+    return {
+      at: row.at,
+      subject: row.subject,
+      location: row.bundle_id !== null ? (locations.get(row.bundle_id) ?? '') : (verdict.bundle ?? store.path),
+      intact: row.intact,
+      /** A source was found broken (not only, say, signed by a key not trusted then). */
+      broken: (verdict.sources ?? []).some((source) => source.verdict === 'broken'),
+      problems: problems.length > 5 ? [...problems.slice(0, 5), `${problems.length - 5} more`] : problems,
+    };
+  });
 }

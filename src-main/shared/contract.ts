@@ -89,7 +89,8 @@ export const VerificationSummary = z.object({
   source_id: z.number().int().optional(),
   location: z.string(),
   at: z.string(),
-  subject: z.enum(['bundle', 'case', 'ledger']),
+  /** 'seal': the case's own source seals (verdict.sources by source name); 'journal': the analyst journal's signed heads. */
+  subject: z.enum(['bundle', 'case', 'ledger', 'seal', 'journal']),
   verdict: z.object({
     /** True only when nothing is wrong and a trusted key signed it. */
     intact: z.boolean(),
@@ -119,6 +120,8 @@ export const VerificationSummary = z.object({
     ),
     problems: z.array(z.object({ item: z.string(), reason: z.string(), position: z.number().int().optional(), nature: BreakNature.optional() })),
   }),
+  /** Earlier runs on the same subject that found a broken source: verdicts only get worse, so they stay shown. */
+  earlier: z.array(z.object({ at: z.string(), problems: z.array(z.string()) })).optional(),
 });
 export type VerificationSummary = z.infer<typeof VerificationSummary>;
 

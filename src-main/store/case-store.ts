@@ -8,6 +8,8 @@ import type { KindMapping, NameDeletion } from '../shared/objects';
 import { formatNanos } from '../shared/time';
 import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
+import { checkSchema } from './schema-check';
+import type { SealRow } from './seals';
 import { recordObjects, type FoldedObject } from './objects';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
@@ -51,6 +53,11 @@ export interface EventRow {
 export class CaseStore {
   readonly db: Database.Database;
   private writing = false;
+  /**
+   * How the schema differs from the migrations' (dropped or altered triggers, tables, indexes), found at
+   * open: a case in that state is read and verified, but nothing more is written to it.
+   */
+  readonly schemaProblems: readonly string[];
   private readonly insertEventStmt: Database.Statement;
   private readonly insertErrorStmt: Database.Statement;
 
@@ -59,6 +66,7 @@ export class CaseStore {
     db: Database.Database,
   ) {
     this.db = db;
+    this.schemaProblems = checkSchema(db);
     this.insertEventStmt = db.prepare(`INSERT INTO event (
       source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action,
       actor_type, actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name,
@@ -150,6 +158,14 @@ export class CaseStore {
     }
   }
 
+  /** Throws when the schema was tampered with: evidence and analysis are not written into such a case. */
+  refuseIfTampered(what: string): void {
+    if (this.schemaProblems.length === 0) return;
+    throw new CaseFileError(
+      `${this.path}: refusing to ${what}: the case file's schema was changed outside Causa (${this.schemaProblems.join('; ')})`,
+    );
+  }
+
   /** Groups the audit stages of sources imported since the last query into API calls (derived data). */
   settleApiCalls(): void {
     const pending = this.meta('api_calls_pending');
@@ -225,6 +241,7 @@ export class CaseStore {
    */
   async write<T>(fill: (tx: WriteTransaction) => Promise<{ commit: boolean; value: T }>, wait: WriterWait = {}): Promise<T> {
     if (this.writing) throw new CaseFileError(`${this.path}: another import is still writing to this case`);
+    this.refuseIfTampered('import');
     // Marked before the wait, so that a second writer of this connection is refused, not queued.
     this.writing = true;
     try {
@@ -276,7 +293,7 @@ export class WriteTransaction {
     return Number(result.lastInsertRowid);
   }
 
-  /** Writes one event row; its id. */
+  /** Writes one event row (and its record's context, if any) and returns its id. */
   addEvent(row: EventRow): number {
     const e = row.event;
     if (e.actor) {
@@ -326,6 +343,22 @@ export class WriteTransaction {
   /** Adds a source's Kubernetes objects to the case's identity table (derived, with the evidence). */
   recordObjects(objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>, deletions: Iterable<NameDeletion>): void {
     recordObjects(this.db, objects, kinds, deletions);
+  }
+
+  /** Writes a source's seal (store/seals.ts), in the transaction that wrote its records. */
+  addSeal(seal: Omit<SealRow, 'gaps' | 'gap_lengths'> & { gaps?: Buffer; gap_lengths?: Buffer }): void {
+    this.db
+      .prepare('INSERT INTO source_seal (source_id, seal, leaves, positions, rows, gaps, gap_lengths, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(seal.source_id, seal.seal, seal.leaves, seal.positions, seal.rows, seal.gaps ?? null, seal.gap_lengths ?? null, seal.signature);
+  }
+
+  /** The seal this one chains to: the latest written. */
+  lastSeal(): { source_id: number; seal: string } | undefined {
+    return this.db.prepare('SELECT source_id, seal FROM source_seal ORDER BY source_id DESC LIMIT 1').get() as { source_id: number; seal: string } | undefined;
+  }
+
+  sealEpoch(): { after_source: number; after_journal: number } {
+    return this.db.prepare('SELECT after_source, after_journal FROM seal_epoch WHERE id = 1').get() as { after_source: number; after_journal: number };
   }
 
   /** Adds the names seen to the case's actor list, inside the transaction that wrote their events. */

@@ -18,7 +18,7 @@ export function addSealedLeaves(store: CaseStore, bundleId: number, bundlePath: 
 
 export function recordVerification(
   store: CaseStore,
-  entry: { subject: 'bundle' | 'case' | 'ledger'; bundle_id: number | null; intact: boolean; verdict: unknown },
+  entry: { subject: 'bundle' | 'case' | 'ledger' | 'seal' | 'journal'; bundle_id: number | null; intact: boolean; verdict: unknown },
 ): { id: number; at: string } {
   const at = new Date().toISOString();
   const result = store.db
@@ -102,7 +102,7 @@ export function countSourceRecords(store: CaseStore, sourceId: number): number {
 /** Records each verification of one run together: all of them or, should one fail, none. */
 export function recordVerifications(
   store: CaseStore,
-  entries: { subject: 'bundle' | 'case' | 'ledger'; bundle_id: number | null; intact: boolean; verdict: unknown }[],
+  entries: { subject: 'bundle' | 'case' | 'ledger' | 'seal' | 'journal'; bundle_id: number | null; intact: boolean; verdict: unknown }[],
 ): { id: number; at: string }[] {
   return store.db.transaction(() => entries.map((entry) => recordVerification(store, entry)))();
 }

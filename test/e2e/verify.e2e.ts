@@ -51,8 +51,15 @@ describe('re-verifying a large case in the workbench', () => {
     expect(seen.some((s) => s.now > 0 && s.now < total), 'a value short of the total, shown while the run went on').toBe(true);
     expect(seen.every((s) => s.max === total)).toBe(true);
     expect(seen.map((s) => s.now)).toEqual([...seen.map((s) => s.now)].sort((a, b) => a - b));
-    expect(await panel.getByTestId('verify-last').textContent()).toBe(`Re-checked ${total.toLocaleString('en')} of ${total.toLocaleString('en')} records in 6 sources.`); // 3 chained streams, 2 listings and the trace sealed value by value
-    const verdict = panel.getByTestId('bundle-verdict');
+    // The bundle's 6 sources (3 chained streams, 2 listings and the trace sealed value by value), then the
+    // case's own seal of each of them.
+    expect(await panel.getByTestId('verify-last').textContent()).toBe(`Re-checked ${total.toLocaleString('en')} of ${total.toLocaleString('en')} records in 12 sources.`);
+    const verdict = panel.getByTestId('bundle-verdict').first();
+    await expect.poll(async () => panel.getByTestId('bundle-verdict').allTextContents()).toEqual([
+      expect.stringMatching(/^Intact records re-checked/),
+      expect.stringMatching(/^Intact case's own seals checked/),
+      expect.stringMatching(/^Intact analyst journal checked/),
+    ]);
     await expect.poll(async () => verdict.textContent()).toContain('records re-checked');
     expect(await verdict.textContent()).toMatch(/^Intact/);
     const checkedAt = await verdict.textContent();
@@ -68,7 +75,7 @@ describe('re-verifying a large case in the workbench', () => {
       RUN.timeout,
     );
     // The first answer may come before the first source is named.
-    expect(shown).toMatch(/^(inc-0047-large · )?([\w-]+\/[\w-]+\.jsonl? · )?source \d of 6 · [\d,]+ of [\d,]+ records$/);
+    expect(shown).toMatch(/^(inc-0047-large · )?([\w-]+\/[\w-]+\.jsonl? · )?source \d+ of 12 · [\d,]+ of [\d,]+ records$/); // the bundle's 6 sources, then their 6 seals
     // On an idle machine the whole run can end before the click reaches the main side; then the run was
     // recorded, as it should be. (test/unit/service/verify-progress.test.ts cancels deterministically.)
     await page.waitForSelector('[data-testid=verify-cancelled], [data-testid=verify-last], [data-testid=verification-panel] .error', RUN);

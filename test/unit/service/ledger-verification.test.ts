@@ -61,7 +61,8 @@ describe('ledger sources: their own chain is verified and speaks for their recor
     out.length = 0;
     expect(await runCli(['verify', casePath, '--json'], io as never)).toBe(1);
     const json = JSON.parse(out.join('')) as { subject: string; verdict: { sources: { first_bad_position: number; nature: string }[] } }[];
-    expect(json).toEqual([expect.objectContaining({ subject: 'ledger', verdict: expect.objectContaining({ intact: false, sources: [expect.objectContaining({ first_bad_position: 8, nature: 'modified', verdict: 'broken' })] }) })]);
+    // The file was tampered with before it was imported: the case's own seal of it holds.
+    expect(json.filter((v) => v.subject !== 'seal' && v.subject !== 'journal')).toEqual([expect.objectContaining({ subject: 'ledger', verdict: expect.objectContaining({ intact: false, sources: [expect.objectContaining({ first_bad_position: 8, nature: 'modified', verdict: 'broken' })] }) })]);
   });
 
   it('a line that could not be imported is the ledger’s first bad record, at its own position', async () => {

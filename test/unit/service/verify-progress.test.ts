@@ -18,6 +18,7 @@ let dir: string;
 let wb: Workbench;
 /** Records the case keeps of its sealed sources and of its ledger: what a verification reads. */
 let recordsTotal: number;
+let sourcesTotal: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'causa-verify-progress-'));
@@ -30,7 +31,11 @@ beforeAll(async () => {
   // Every record is re-checked: the JSON-lines sources' against their chains, the listings' items and the
   // OTLP trace's spans against their documents' sealed values (format 1.1).
   const counted = wb.store.db.prepare('SELECT count(*) AS n FROM event e JOIN source s ON s.id = e.source_id WHERE e.ordinal = 0');
-  recordsTotal = (counted.get() as { n: number }).n;
+  // Then the case's own seals re-check every record of every source again (service/case-seal.ts).
+  const sealed = wb.store.db.prepare('SELECT count(*) AS n FROM event WHERE ordinal = 0').get() as { n: number };
+  recordsTotal = (counted.get() as { n: number }).n + sealed.n;
+  // audit, Events and MCP chains, the two listings and the trace of the bundle, and the ledger; then the seal of every source
+  sourcesTotal = 7 + (wb.store.db.prepare('SELECT count(*) AS n FROM source').get() as { n: number }).n;
 }, 120_000);
 
 afterAll(() => {
@@ -78,7 +83,9 @@ describe('verifying a large case', () => {
     // Once it is over, the counts stand at their totals and nothing is running.
     const final = await wb.handlers.verifyProgress({});
     expect(final).toEqual({ active: false, sources_done: final.sources_total, sources_total: final.sources_total, records_done: recordsTotal, records_total: recordsTotal, cancelling: false });
-    expect(final.sources_total).toBe(7); // audit, Events and MCP chains, the two listings and the trace of the bundle, and the ledger
+    // audit, Events and MCP chains, the two listings and the trace of the bundle, and the ledger; then the seal of every source of the case
+    expect(final.sources_total).toBe(sourcesTotal);
+    expect(sourcesTotal).toBe(14);
     expect(result.map((v) => [v.subject, v.verdict.sources.filter((s) => s.records !== undefined).map((s) => [s.path, s.records])])).toEqual([
       ['case', [
         ['sources/k8s-audit/audit.jsonl', expect.any(Number)],
@@ -89,8 +96,10 @@ describe('verifying a large case', () => {
         ['sources/otel/agent-trace.json', expect.any(Number)],
       ]],
       ['ledger', [['agent-ledger.jsonl', LEDGER_RECORDS]]],
+      ['seal', expect.arrayContaining([['inc-0047-large/sources/k8s-audit/audit.jsonl', expect.any(Number)], ['agent-ledger.jsonl', LEDGER_RECORDS]])],
+      ['journal', [['journal', 0]]],
     ]);
-    expect(verificationRows()).toBe(before + 2);
+    expect(verificationRows()).toBe(before + 4);
   });
 
   it('answers other queries between its chunks (no statement is left open across a pause)', async () => {
@@ -134,7 +143,7 @@ describe('verifying a large case', () => {
     expect(await wb.importPaths([join(dir, 'agent-ledger.jsonl')])).toMatchObject({ files: [{ status: 'already_imported' }] });
   });
 
-  it('causa verify CASE shows progress on stderr only on a terminal: a line as each source begins, cleared at the end', async () => {
+  it('causa verify CASE shows progress on stderr only on a terminal: a line as each source begins, cleared at the end', { timeout: 120_000 }, async () => {
     const run = async (isTTY: boolean) => {
       let stdout = '';
       let stderr = '';
@@ -146,9 +155,10 @@ describe('verifying a large case', () => {
     expect(plain.stdout).toContain('Results for ');
     const terminal = await run(true);
     expect(terminal.stdout).toBe(plain.stdout);
-    expect(terminal.stderr).toContain(`\rverifying inc-0047-large/sources/k8s-audit/audit.jsonl (source 1 of 7): 0%, 0 of ${recordsTotal.toLocaleString('en')} records\x1b[K`);
-    expect(terminal.stderr).toMatch(/\rverifying inc-0047-large\/sources\/k8s-events\/events\.jsonl \(source 2 of 7\): \d+%/);
-    expect(terminal.stderr).toMatch(/\rverifying agent-ledger\.jsonl \(source 7 of 7\): \d+%/);
+    expect(terminal.stderr).toContain(`\rverifying inc-0047-large/sources/k8s-audit/audit.jsonl (source 1 of ${sourcesTotal}): 0%, 0 of ${recordsTotal.toLocaleString('en')} records\x1b[K`);
+    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying inc-0047-large/sources/k8s-events/events\\.jsonl \\(source 2 of ${sourcesTotal}\\): \\d+%`));
+    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying agent-ledger\\.jsonl \\(source 7 of ${sourcesTotal}\\): \\d+%`));
+    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying case\\.causa/agent-ledger\\.jsonl \\(source ${sourcesTotal} of ${sourcesTotal}\\): \\d+%`));
     expect(terminal.stderr.endsWith('\r\x1b[K')).toBe(true);
     expect(terminal.code).toBe(plain.code);
   });

@@ -119,7 +119,16 @@ export function VerificationPanel() {
           >
             <strong data-testid="bundle-verdict-headline">{HEADLINE[status](v)}</strong>{' '}
             <span className="muted">
-              {v.subject === 'bundle' ? 'bundle checked on import' : v.subject === 'ledger' ? 'ledger chain checked' : 'records re-checked'} {v.at.slice(0, 19).replace('T', ' ')} UTC
+              {v.subject === 'bundle'
+                ? 'bundle checked on import'
+                : v.subject === 'ledger'
+                  ? 'ledger chain checked'
+                  : v.subject === 'seal'
+                    ? "case's own seals checked"
+                    : v.subject === 'journal'
+                      ? 'analyst journal checked'
+                      : 'records re-checked'}{' '}
+              {v.at.slice(0, 19).replace('T', ' ')} UTC
             </span>
             <div className="muted" title={v.location}>{v.location.split('/').pop()}</div>
             <p className="verdict-sentence" data-testid="bundle-verdict-sentence">{explain(v, status)}</p>
@@ -142,6 +151,18 @@ export function VerificationPanel() {
                 </li>
               ))}
             </ul>
+            {v.earlier && (
+              <details className="earlier" open data-testid="verification-earlier">
+                <summary>Earlier findings (kept: a later intact run does not erase them)</summary>
+                <ul className="problems">
+                  {v.earlier.map((e) => (
+                    <li key={e.at}>
+                      {e.at.slice(0, 19).replace('T', ' ')} UTC: {e.problems.join('; ')}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
             {v.verdict.problems.length > 0 && (
               <ul className="problems">
                 {v.verdict.problems.map((p, i) => (

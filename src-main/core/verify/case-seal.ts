@@ -1,0 +1,294 @@
+// The seal of one source as a case file keeps it, and the check that finds, by record position, what
+// changed since: an edited raw record, a deleted, inserted or reordered one, a row rewritten in place or
+// by INSERT OR REPLACE, normalized fields that no longer match the ones sealed. The seal is the RFC 8785
+// canonical JSON of SealBody; the per-record side tables it names by hash (leaves, positions, row digests,
+// the bytes between records) stay in the case, so one signature covers all of them.
+import { createHash, hash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { leafHash, MerkleRootBuilder } from '../bundle/hashing';
+import type { BreakNature } from './bundle';
+
+export const SEAL_KIND = 'causa-source-seal';
+export const HEAD_KIND = 'causa-journal-head';
+export const SEAL_GENESIS = '0'.repeat(64);
+/** The bytes between records are kept up to this much per source; beyond it the source hash is not rebuilt. */
+export const MAX_BETWEEN_BYTES = 64 * 1024 * 1024;
+
+export interface SealBody {
+  kind: typeof SEAL_KIND;
+  version: 1;
+  /** Where sealing began in the case (migration 0010): moving it breaks every seal. */
+  epoch: { after_source: number; after_journal: number };
+  /** SHA-256 of the previous seal's text, or 64 zeros for the first: a seal cannot vanish from the middle. */
+  prev_seal: string;
+  source: { id: number; name: string; format: string; sha256: string; size: number };
+  importer: { name: string; version: string };
+  records: number;
+  events: number;
+  /** Event rows get ids first_event_id, first_event_id + 1, … in (position, ordinal) order. */
+  first_event_id: number;
+  errors: number;
+  errors_sha256: string;
+  merkle_root: string;
+  leaves_sha256: string;
+  positions_sha256: string;
+  rows_sha256: string;
+  /** The content (gunzipped) as read, and the bytes between records that rebuild it; null when not kept. */
+  content: { sha256: string; size: number; between_sha256: string; between_lengths_sha256: string } | null;
+  sealed_at: string;
+}
+
+export function canonicalBytes(value: unknown): Buffer {
+  return Buffer.from(canonicalize(value) ?? '', 'utf8');
+}
+
+export function sealHash(sealText: string): string {
+  return hash('sha256', sealText, 'hex');
+}
+
+function hex(data: Uint8Array): string {
+  return hash('sha256', data, 'hex');
+}
+
+/**
+ * SHA-256 over one record's event rows (their sealed column values, in SEALED_COLUMNS order): each value as
+ * a decimal or its text, NULL as the byte 0x00 (a string cannot be that alone: see the tag), each value
+ * tagged by its kind and ended by 0x1E, each row by 0x1D. Built as one string: this runs for every row.
+ */
+export function rowsDigest(rows: readonly (readonly (string | number | bigint | null)[])[]): Buffer {
+  let text = '';
+  for (const row of rows) {
+    for (const value of row) text += value === null ? '\u0000\u001e' : typeof value === 'string' ? `s${value}\u001e` : `n${value}\u001e`;
+    text += '\u001d';
+  }
+  return hash('sha256', text, 'buffer');
+}
+
+export function errorsDigest(errors: readonly { line: number; locator: string | null; reason: string }[]): string {
+  return hex(canonicalBytes(errors.map((e) => [e.line, e.locator, e.reason])));
+}
+
+/**
+ * Keeps the bytes of a source's content that lie outside its records while the importer reads it: each
+ * record is found in the content after the previous one, and what lies before it is kept. Records that are
+ * not slices of the content, or more than MAX_BETWEEN_BYTES outside records, stop the keeping (the seal
+ * then covers the records alone and says the source hash cannot be rebuilt from the case).
+ */
+export class ContentTap {
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly contentHash = createHash('sha256');
+  private size = 0;
+  private readonly between: Buffer[] = [];
+  private betweenSize = 0;
+  private readonly lengths: number[] = [];
+  private keeping = true;
+
+  feed(chunk: Buffer): void {
+    this.contentHash.update(chunk);
+    this.size += chunk.length;
+    if (this.keeping) this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+  }
+
+  record(raw: Buffer): void {
+    if (!this.keeping) return;
+    const at = this.pending.indexOf(raw);
+    if (at < 0) return this.stop();
+    this.keep(this.pending.subarray(0, at));
+    this.pending = this.pending.subarray(at + raw.length);
+  }
+
+  private keep(gap: Buffer): void {
+    this.betweenSize += gap.length;
+    if (this.betweenSize > MAX_BETWEEN_BYTES) return this.stop();
+    this.between.push(Buffer.from(gap));
+    this.lengths.push(gap.length);
+  }
+
+  private stop(): void {
+    this.keeping = false;
+    this.pending = Buffer.alloc(0);
+    this.between.length = 0;
+  }
+
+  finish(): { sha256: string; size: number; between?: Buffer; gap_lengths?: Buffer } {
+    const content = { sha256: this.contentHash.digest('hex'), size: this.size };
+    if (!this.keeping) return content;
+    this.keep(this.pending);
+    if (!this.keeping) return content;
+    const lengths = Buffer.alloc(this.lengths.length * 4);
+    this.lengths.forEach((n, i) => lengths.writeUInt32LE(n, i * 4));
+    return { ...content, between: Buffer.concat(this.between), gap_lengths: lengths };
+  }
+}
+
+/** The per-record side tables of a seal, built while a source is imported. */
+export class SealAccumulator {
+  private readonly leaves: Buffer[] = [];
+  private readonly rows: Buffer[] = [];
+  private readonly positions: number[] = [];
+  private readonly root = new MerkleRootBuilder();
+  events = 0;
+  firstEventId = 0;
+
+  add(position: number, raw: Buffer, rows: readonly (readonly (string | number | bigint | null)[])[], firstId: number): void {
+    const leaf = leafHash(raw);
+    this.leaves.push(leaf);
+    this.root.add(leaf);
+    this.rows.push(rowsDigest(rows));
+    this.positions.push(position);
+    if (this.events === 0) this.firstEventId = firstId;
+    this.events += rows.length;
+  }
+
+  get records(): number {
+    return this.leaves.length;
+  }
+
+  tables(): { leaves: Buffer; positions: Buffer; rows: Buffer; merkle_root: string } {
+    const positions = Buffer.alloc(this.positions.length * 4);
+    this.positions.forEach((p, i) => positions.writeUInt32LE(p, i * 4));
+    return { leaves: Buffer.concat(this.leaves), positions, rows: Buffer.concat(this.rows), merkle_root: this.root.root().toString('hex') };
+  }
+}
+
+export function tableHashes(tables: { leaves: Buffer; positions: Buffer; rows: Buffer }): Pick<SealBody, 'leaves_sha256' | 'positions_sha256' | 'rows_sha256'> {
+  return { leaves_sha256: hex(tables.leaves), positions_sha256: hex(tables.positions), rows_sha256: hex(tables.rows) };
+}
+
+export function betweenHashes(between: Buffer, lengths: Buffer): { between_sha256: string; between_lengths_sha256: string } {
+  return { between_sha256: hex(between), between_lengths_sha256: hex(lengths) };
+}
+
+export interface Finding {
+  position: number;
+  nature: BreakNature;
+  reason: string;
+}
+
+/** One stored record: its position, its raw bytes, and its event rows (ids and sealed values). */
+export interface StoredRecordRows {
+  position: number;
+  raw: Buffer;
+  ids: bigint[];
+  rows: (string | number | bigint | null)[][];
+}
+
+export interface SealedTables {
+  leaves: Buffer;
+  positions: Buffer;
+  rows: Buffer;
+  first_event_id: number;
+  events: number;
+}
+
+/**
+ * Walks the stored records beside the sealed ones, both in position order, and names each difference by
+ * position. Every record is looked at (no stop at the first): a forger's edits are each located.
+ */
+export class SealedRecordCheck {
+  readonly findings: Finding[] = [];
+  private index = 0;
+  private lastId = 0n;
+  private leafAt?: Map<string, number>;
+  private readonly count: number;
+
+  constructor(private readonly sealed: SealedTables) {
+    this.count = sealed.positions.length / 4;
+  }
+
+  private sealedPosition(i: number): number {
+    return this.sealed.positions.readUInt32LE(i * 4);
+  }
+
+  private sealedLeafPosition(leaf: Buffer): number | undefined {
+    if (!this.leafAt) {
+      this.leafAt = new Map();
+      for (let i = 0; i < this.count; i++) this.leafAt.set(this.sealed.leaves.toString('hex', i * 32, i * 32 + 32), this.sealedPosition(i));
+    }
+    return this.leafAt.get(leaf.toString('hex'));
+  }
+
+  add(record: StoredRecordRows): void {
+    while (this.index < this.count && this.sealedPosition(this.index) < record.position) {
+      const position = this.sealedPosition(this.index);
+      this.findings.push({ position, nature: 'deleted', reason: `record ${position} was sealed but is no longer in the case: record deleted` });
+      this.index += 1;
+    }
+    const leaf = leafHash(record.raw);
+    if (this.index >= this.count || this.sealedPosition(this.index) !== record.position) {
+      const from = this.sealedLeafPosition(leaf);
+      const what = from === undefined ? '' : ` (a copy of the record sealed at position ${from})`;
+      this.findings.push({ position: record.position, nature: 'inserted', reason: `record ${record.position} is in the case but was never sealed${what}: record inserted` });
+      this.checkIds(record, false);
+      return;
+    }
+    const i = this.index++;
+    if (leaf.compare(this.sealed.leaves, i * 32, i * 32 + 32) !== 0) {
+      const from = this.sealedLeafPosition(leaf);
+      if (from !== undefined) {
+        this.findings.push({ position: record.position, nature: 'reordered', reason: `record ${record.position} holds the record sealed at position ${from}: records reordered` });
+      } else {
+        this.findings.push({ position: record.position, nature: 'modified', reason: `record ${record.position}'s raw bytes differ from the sealed ones: record modified` });
+      }
+    } else if (rowsDigest(record.rows).compare(this.sealed.rows, i * 32, i * 32 + 32) !== 0) {
+      this.findings.push({
+        position: record.position,
+        nature: 'modified',
+        reason: `record ${record.position}'s normalized fields differ from the sealed ones (its raw bytes are intact): row modified`,
+      });
+    }
+    this.checkIds(record, true);
+  }
+
+  /**
+   * Rows keep the ids they were written with: within the sealed range, rising in (position, ordinal)
+   * order. A row deleted and written again (INSERT OR REPLACE with recursive triggers off) gets a new id.
+   */
+  private checkIds(record: StoredRecordRows, sealed: boolean): void {
+    const first = BigInt(this.sealed.first_event_id);
+    const last = first + BigInt(this.sealed.events) - 1n;
+    if (!sealed) return;
+    for (const id of record.ids) {
+      if (id < first || id > last || id <= this.lastId) {
+        this.findings.push({
+          position: record.position,
+          nature: 'modified',
+          reason: `record ${record.position}'s event row has id ${id}, outside the sealed ids ${first}–${last} or out of order: row rewritten (deleted and inserted again, e.g. by INSERT OR REPLACE)`,
+        });
+      }
+      else this.lastId = id;
+    }
+  }
+
+  finish(): Finding[] {
+    for (; this.index < this.count; this.index++) {
+      const position = this.sealedPosition(this.index);
+      this.findings.push({ position, nature: 'deleted', reason: `record ${position} was sealed but is no longer in the case: record deleted` });
+    }
+    return this.findings;
+  }
+}
+
+/** What a journal head signature covers. */
+export function headBytes(head: { seq: number; hash: string }, epoch: { after_source: number; after_journal: number }): Buffer {
+  return canonicalBytes({ kind: HEAD_KIND, version: 1, epoch, seq: head.seq, hash: head.hash });
+}
+
+/** Rebuilds a source's content from its records and the bytes kept between them; undefined when they do not fit. */
+export function* rebuildContent(records: Iterable<Buffer>, between: Buffer, lengths: Buffer): Generator<Buffer> {
+  const count = lengths.length / 4;
+  let offset = 0;
+  let i = 0;
+  const gap = (): Buffer => {
+    const n = lengths.readUInt32LE(i * 4);
+    const piece = between.subarray(offset, offset + n);
+    offset += n;
+    i += 1;
+    return piece;
+  };
+  for (const raw of records) {
+    if (i < count) yield gap();
+    yield raw;
+  }
+  while (i < count) yield gap();
+}

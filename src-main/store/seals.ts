@@ -1,0 +1,140 @@
+// The seals of a case's sources and the signed heads of its journal, as the case file keeps them
+// (migrations/0010_case_seal.sql), and the reads that re-check them a page at a time.
+import { hash } from 'node:crypto';
+import type { NormalizedEvent } from '../shared/model';
+import { formatNanos } from '../shared/time';
+import type { CaseStore } from './case-store';
+
+/** The columns of an event row that a seal covers, in the order a row digest takes them. */
+export const SEALED_COLUMNS = [
+  'locator', 'ordinal', 'raw_sha256', 'time_ns', 'time', 'time_text', 'kind', 'action', 'actor_type', 'actor_id',
+  'on_behalf_of', 'target_api_group', 'target_resource', 'target_namespace', 'target_name', 'target_uid', 'outcome',
+  'authz_decision', 'authz_reason', 'keys', 'taint', 'text', 'stage', 'stage_time',
+] as const;
+export type SealedColumn = (typeof SEALED_COLUMNS)[number];
+
+/**
+ * The values a row digest takes: the sealed columns, then the SHA-256 of the record's context (an OTLP
+ * span's resource and scope, migration 0012), computed from the context's bytes as they are stored now.
+ */
+export const SEALED_VALUES = [...SEALED_COLUMNS, 'context'] as const;
+
+export type ColumnValue = string | number | bigint | null;
+
+/** An event's row values as the store writes them (CaseStore addEvent), in SEALED_VALUES order. */
+export function rowValues(event: NormalizedEvent, row: { locator?: string; ordinal: number; raw_sha256: string; context_sha256?: string }): ColumnValue[] {
+  const e = event;
+  return [
+    row.locator ?? null, row.ordinal, row.raw_sha256, e.time_ns, e.time_ns === null ? null : formatNanos(e.time_ns), e.time_text ?? null,
+    e.kind, e.action ?? null, e.actor?.type ?? null, e.actor?.id ?? null, e.actor?.on_behalf_of ?? null, e.target?.api_group ?? null,
+    e.target?.resource ?? null, e.target?.namespace ?? null, e.target?.name ?? null, e.target?.uid ?? null, e.outcome,
+    e.authz?.decision ?? null, e.authz?.reason ?? null, e.keys ? JSON.stringify(e.keys) : null, e.taint ? JSON.stringify(e.taint) : null,
+    e.text ?? null, e.stage?.name ?? null, e.stage?.time ?? null, row.context_sha256 ?? null,
+  ];
+}
+
+export interface SealRow {
+  source_id: number;
+  seal: string;
+  leaves: Buffer;
+  positions: Buffer;
+  rows: Buffer;
+  gaps: Buffer | null;
+  gap_lengths: Buffer | null;
+  signature: string;
+}
+
+export function readSeals(store: CaseStore): SealRow[] {
+  return store.db.prepare('SELECT * FROM source_seal ORDER BY source_id').all() as SealRow[];
+}
+
+export function readSeal(store: CaseStore, sourceId: number): SealRow | undefined {
+  return store.db.prepare('SELECT * FROM source_seal WHERE source_id = ?').get(sourceId) as SealRow | undefined;
+}
+
+/** The seal written last (the next one chains to it). */
+export function lastSeal(store: CaseStore): { source_id: number; seal: string } | undefined {
+  return store.db.prepare('SELECT source_id, seal FROM source_seal ORDER BY source_id DESC LIMIT 1').get() as { source_id: number; seal: string } | undefined;
+}
+
+export interface SealEpoch {
+  after_source: number;
+  after_journal: number;
+}
+
+export function readSealEpoch(store: CaseStore): SealEpoch | undefined {
+  return store.db.prepare('SELECT after_source, after_journal FROM seal_epoch WHERE id = 1').get() as SealEpoch | undefined;
+}
+
+export interface StoredSource {
+  id: number;
+  name: string;
+  format: string;
+  sha256: string;
+  size: number;
+}
+
+export function listStoredSources(store: CaseStore): StoredSource[] {
+  return store.db.prepare('SELECT id, name, format, sha256, size FROM source ORDER BY id').all() as StoredSource[];
+}
+
+/** One stored event row with the values a seal covers (integers as bigint, as SQLite holds them). */
+export interface StoredRow {
+  id: bigint;
+  position: bigint;
+  raw: Buffer;
+  values: ColumnValue[];
+}
+
+/**
+ * The context value of a stored row: the SHA-256 of the context bytes as stored (not the key they are
+ * stored under, which an edit of the bytes leaves as it was); a link to a context that is gone keeps the
+ * key it names, marked, so that it differs from every sealed value.
+ */
+function contextValue(linked: ColumnValue, bytes: Buffer | null): ColumnValue {
+  if (bytes !== null) return hash('sha256', bytes, 'hex');
+  return linked === null ? null : `missing ${String(linked)}`;
+}
+
+/**
+ * A source's event rows in (position, ordinal) order, a page at a time, so that no statement stays open
+ * between pages (a verification pauses between them and the connection serves other queries meanwhile).
+ */
+export function* pageSourceRows(store: CaseStore, sourceId: number, size = 4000): Generator<StoredRow[]> {
+  const statement = store.db
+    .prepare(
+      `SELECT e.id, e.position, e.ordinal, e.raw, ${SEALED_COLUMNS.map((c) => `e.${c}`).join(', ')}, ec.context_sha256, rc.bytes
+       FROM event e LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context rc ON rc.sha256 = ec.context_sha256
+       WHERE e.source_id = ? AND (e.position > ? OR (e.position = ? AND e.ordinal > ?)) ORDER BY e.position, e.ordinal LIMIT ?`,
+    )
+    .raw(true)
+    .safeIntegers(true);
+  let after = { position: -1n, ordinal: -1n };
+  for (;;) {
+    const page = statement.all(sourceId, after.position, after.position, after.ordinal, size) as ColumnValue[][];
+    if (page.length === 0) return;
+    const end = 4 + SEALED_COLUMNS.length;
+    yield page.map((r) => ({
+      id: r[0] as bigint,
+      position: r[1] as bigint,
+      raw: r[3] as unknown as Buffer,
+      values: [...r.slice(4, end), contextValue(r[end]!, r[end + 1] as unknown as Buffer | null)],
+    }));
+    if (page.length < size) return;
+    const last = page.at(-1)!;
+    after = { position: last[1] as bigint, ordinal: last[2] as bigint };
+  }
+}
+
+/** A source's import errors as stored, in id order (a seal covers them too). */
+export function sourceErrors(store: CaseStore, sourceId: number): { line: number; locator: string | null; reason: string }[] {
+  return store.db.prepare('SELECT line, locator, reason FROM import_error WHERE source_id = ? ORDER BY id').all(sourceId) as {
+    line: number;
+    locator: string | null;
+    reason: string;
+  }[];
+}
+
+export function readJournalHeads(store: CaseStore): { seq: number; hash: string; signature: string }[] {
+  return store.db.prepare('SELECT seq, hash, signature FROM journal_head ORDER BY seq').all() as { seq: number; hash: string; signature: string }[];
+}
