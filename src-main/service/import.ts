@@ -202,7 +202,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     if (errors.length < LISTED_ERRORS_PER_FILE) errors.push({ file: file.name, line, ...(path ? { path } : {}), reason });
   };
   let sourceId: number | undefined;
-  const tap = new ContentTap();
+  const tap = new ContentTap(file.limits?.maxRecordBytes);
   const sealed = new SealAccumulator();
   let changed: string | undefined;
   const objects = OBJECT_FORMATS.has(format) ? new ObjectCollector(format) : undefined;

@@ -75,7 +75,9 @@ export function errorsDigest(errors: readonly { line: number; locator: string | 
  * then covers the records alone and says the source hash cannot be rebuilt from the case).
  */
 export class ContentTap {
-  private pending: Buffer = Buffer.alloc(0);
+  /** Content read but not yet claimed by a record, as the chunks it came in (joined only when a record asks). */
+  private pending: Buffer[] = [];
+  private pendingSize = 0;
   private readonly contentHash = createHash('sha256');
   private size = 0;
   private readonly between: Buffer[] = [];
@@ -83,18 +85,35 @@ export class ContentTap {
   private readonly lengths: number[] = [];
   private keeping = true;
 
+  /**
+   * `maxRecordBytes`: the largest record the importer keeps. Unclaimed content past one such record and
+   * MAX_BETWEEN_BYTES of gaps can only be a record the importer skipped (oversized) or bytes outside
+   * records: the keeping stops there, so memory stays bounded whatever the input.
+   */
+  constructor(private readonly maxRecordBytes = 64 * 1024 * 1024) {}
+
   feed(chunk: Buffer): void {
     this.contentHash.update(chunk);
     this.size += chunk.length;
-    if (this.keeping) this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (!this.keeping) return;
+    this.pending.push(chunk);
+    this.pendingSize += chunk.length;
+    if (this.pendingSize > this.maxRecordBytes + MAX_BETWEEN_BYTES - this.betweenSize) this.stop();
   }
 
   record(raw: Buffer): void {
     if (!this.keeping) return;
-    const at = this.pending.indexOf(raw);
+    const pending = this.joined();
+    const at = pending.indexOf(raw);
     if (at < 0) return this.stop();
-    this.keep(this.pending.subarray(0, at));
-    this.pending = this.pending.subarray(at + raw.length);
+    this.keep(pending.subarray(0, at));
+    this.pending = [pending.subarray(at + raw.length)];
+    this.pendingSize = this.pending[0]!.length;
+  }
+
+  private joined(): Buffer {
+    if (this.pending.length !== 1) this.pending = [Buffer.concat(this.pending)];
+    return this.pending[0]!;
   }
 
   private keep(gap: Buffer): void {
@@ -106,14 +125,15 @@ export class ContentTap {
 
   private stop(): void {
     this.keeping = false;
-    this.pending = Buffer.alloc(0);
+    this.pending = [];
+    this.pendingSize = 0;
     this.between.length = 0;
   }
 
   finish(): { sha256: string; size: number; between?: Buffer; gap_lengths?: Buffer } {
     const content = { sha256: this.contentHash.digest('hex'), size: this.size };
     if (!this.keeping) return content;
-    this.keep(this.pending);
+    this.keep(this.joined());
     if (!this.keeping) return content;
     const lengths = Buffer.alloc(this.lengths.length * 4);
     this.lengths.forEach((n, i) => lengths.writeUInt32LE(n, i * 4));
