@@ -5,15 +5,26 @@ import { analystName } from './analyst';
 import { ServiceError } from '../shared/errors';
 import type { CaseStore } from '../store/case-store';
 import { appendJournal, readJournal } from '../store/journal';
-import { signJournalHead } from './case-seal';
+import { signedJournalEntries, signJournalHead } from './case-seal';
+import { installationKey, trustedFingerprintsNow } from './trust';
 
 function append(store: CaseStore, action: JournalEntry['action'], analyst: string): void {
   const entries = readJournal(store);
   appendJournal(store, sealEntry(entries.at(-1), { at: new Date().toISOString(), analyst, action }), (head) => signJournalHead(store, head));
 }
 
+/**
+ * The case's state, replayed from its journal. The signers trusted for this case alone (which turn a
+ * bundle's evidence from "untrusted" to "intact") come only from `trust_signer` entries a valid signed
+ * journal head vouches for: one written into the case file outside Causa trusts nothing, whether or not
+ * `causa verify CASE` has run since to name it (docs/threat-model.md).
+ */
 export function analysisState(store: CaseStore): AnalysisState {
-  return replayJournal(readJournal(store));
+  const entries = readJournal(store);
+  const state = replayJournal(entries);
+  if (!entries.some((entry) => entry.action.type === 'trust_signer')) return state;
+  const headKeys = new Set([...trustedFingerprintsNow(), installationKey().fingerprint]);
+  return { ...state, trusted_signers: replayJournal(signedJournalEntries(store, headKeys, entries)).trusted_signers };
 }
 
 /**

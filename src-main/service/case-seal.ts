@@ -3,7 +3,7 @@
 // The normalized fields are then derived again from the raw bytes by the importer that made them, so a
 // row whose fields were rewritten is named with the fields that differ (docs/threat-model.md).
 import { createHash } from 'node:crypto';
-import { hashEntry } from '../core/analysis/journal';
+import { GENESIS, hashEntry } from '../core/analysis/journal';
 import { checkSignature, signManifest, SignatureFile } from '../core/bundle/signing';
 import {
   betweenHashes,
@@ -24,6 +24,7 @@ import {
 import type { BundleVerdict, Problem, SourceVerdict } from '../core/verify/bundle';
 import { detectFormat, findFormat, parseSourceBatches, PROBE_BYTES } from '../core/ingest';
 import { CAUSA_VERSION } from '../shared/version';
+import type { JournalEntry } from '../shared/analysis';
 import type { CaseStore, WriteTransaction } from '../store/case-store';
 import { readJournal } from '../store/journal';
 import {
@@ -393,6 +394,50 @@ export async function verifyCaseSeals(store: CaseStore, location: string, option
     signature_expected: true,
     intact: brokenProblems.length === 0,
   };
+}
+
+/** Which key made each signed head found valid, or null: a head's signature is checked once per case. */
+const headSigners = new WeakMap<CaseStore, Map<string, string | null>>();
+
+function headSigner(store: CaseStore, head: { seq: number; hash: string; signature: string }, epoch: { after_source: number; after_journal: number }): string | null {
+  let known = headSigners.get(store);
+  if (!known) headSigners.set(store, (known = new Map()));
+  const key = `${epoch.after_source}\n${epoch.after_journal}\n${head.seq}\n${head.hash}\n${head.signature}`;
+  let signer = known.get(key);
+  if (signer === undefined) {
+    let parsed;
+    try {
+      parsed = SignatureFile.safeParse(JSON.parse(head.signature));
+    } catch {
+      parsed = undefined;
+    }
+    const checked = parsed?.success ? checkSignature(headBytes(head, epoch), parsed.data) : undefined;
+    signer = checked?.valid ? checked.fingerprint : null;
+    known.set(key, signer);
+  }
+  return signer;
+}
+
+/**
+ * The journal entries a valid signed head vouches for, by a key in `trusted`: from the first entry up to
+ * the last one whose own head holds, and never past the first entry `verifyJournalHeads` would name (one
+ * changed, out of chain, or written after the seal epoch without a valid signed head of its own). An entry
+ * written outside Causa therefore counts for nothing, even once Causa signs an entry after it.
+ */
+export function signedJournalEntries(store: CaseStore, trusted: ReadonlySet<string>, entries: readonly JournalEntry[] = readJournal(store)): JournalEntry[] {
+  const epoch = readSealEpoch(store) ?? { after_source: -1, after_journal: -1 };
+  const heads = new Map(readJournalHeads(store).map((head) => [head.seq, head]));
+  let prevHash = GENESIS;
+  let covered = 0;
+  for (const [i, entry] of entries.entries()) {
+    if (entry.prev_hash !== prevHash || hashEntry(entry.prev_hash, entry) !== entry.hash) break;
+    prevHash = entry.hash;
+    const head = heads.get(entry.seq);
+    const signer = head && head.hash === entry.hash ? headSigner(store, head, epoch) : null;
+    if (signer !== null && trusted.has(signer)) covered = i + 1;
+    else if (entry.seq > epoch.after_journal) break;
+  }
+  return entries.slice(0, covered);
 }
 
 /** The journal's chain and its signed heads: an entry changed after its head was signed is named. */
