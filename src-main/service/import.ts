@@ -52,6 +52,7 @@ async function* tapped(content: AsyncIterable<Buffer>, tap: ContentTap): AsyncGe
     tap.feed(chunk);
     yield chunk;
   }
+  tap.end();
 }
 
 export interface ImportOptions {
@@ -120,10 +121,12 @@ async function hashStream(stream: AsyncIterable<Buffer>): Promise<{ sha256: stri
 }
 
 /** Why the file's stored records might not come from the bytes whose hash is stored, if they might not. */
-async function changedWhileRead(file: EvidenceFile, content: { sha256: string; size: number }): Promise<string | undefined> {
+async function changedWhileRead(file: EvidenceFile, content: { sha256: string; size: number; whole: boolean }): Promise<string | undefined> {
   const changed = (what: string): string =>
     `the file changed while it was imported (${what}): nothing of it was kept; import it again once it is complete`;
-  if (file.plain && (content.sha256 !== file.sha256 || content.size !== file.size)) {
+  // A reader that stopped early (a document cut short by a syntax error) read a prefix: only a rehash says
+  // whether the file changed then.
+  if (file.plain && content.whole && (content.sha256 !== file.sha256 || content.size !== file.size)) {
     return changed(`hashed ${file.size} bytes with sha256 ${file.sha256}, then read ${content.size} bytes with sha256 ${content.sha256}`);
   }
   if (!file.rehash) return undefined;

@@ -84,6 +84,7 @@ export class ContentTap {
   private betweenSize = 0;
   private readonly lengths: number[] = [];
   private keeping = true;
+  private ended = false;
 
   /**
    * `maxRecordBytes`: the largest record the importer keeps. Unclaimed content past one such record and
@@ -111,6 +112,11 @@ export class ContentTap {
     this.pendingSize = this.pending[0]!.length;
   }
 
+  /** The content was read to its end (a reader that stops early leaves a prefix, which rebuilds nothing). */
+  end(): void {
+    this.ended = true;
+  }
+
   private joined(): Buffer {
     if (this.pending.length !== 1) this.pending = [Buffer.concat(this.pending)];
     return this.pending[0]!;
@@ -130,8 +136,9 @@ export class ContentTap {
     this.between.length = 0;
   }
 
-  finish(): { sha256: string; size: number; between?: Buffer; gap_lengths?: Buffer } {
-    const content = { sha256: this.contentHash.digest('hex'), size: this.size };
+  finish(): { sha256: string; size: number; whole: boolean; between?: Buffer; gap_lengths?: Buffer } {
+    const content = { sha256: this.contentHash.digest('hex'), size: this.size, whole: this.ended };
+    if (!this.ended) this.stop();
     if (!this.keeping) return content;
     this.keep(this.joined());
     if (!this.keeping) return content;
