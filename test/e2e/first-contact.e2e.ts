@@ -121,6 +121,9 @@ describe('the analyst signs with a name of their own, not the OS account', () =>
   it('sets the name once in the Journal tab; comments, the journal and the report carry it', async () => {
     const { page, workbench, errors } = await openWorkbenchPage(browser, named.url);
     await workbench.total();
+    // The first prompt is selected and scrolled to before the analyst leaves the timeline: coming back
+    // from the journal must find it where it was (a hidden element loses its scroll position).
+    await selectedRow(workbench);
     await page.getByTestId('tab-journal').click();
     const analyst = page.getByTestId('analyst');
     await analyst.waitFor();
