@@ -9,7 +9,7 @@
 import type { Actor, Authz, Outcome, Target } from '../../shared/model';
 import { parseRfc3339Nanos } from '../../shared/time';
 import { compact, isObject, str, type Normalized, type RecordFormat } from './format';
-import { actorTypeOf, admissionPolicyFailures, metadataUid, ownerUids } from './k8s-audit';
+import { actorTypeOf, metadataUid, ownerUids, policyDecisionEvents } from './k8s-audit';
 
 const AUDIT_LOG = 'type.googleapis.com/google.cloud.audit.AuditLog';
 const DECISION = 'authorization.k8s.io/decision';
@@ -131,18 +131,7 @@ function normalize(value: unknown): Normalized {
   });
   const withUid = target && objectUid ? { ...target, uid: objectUid } : target;
   const verb = methodName.slice(methodName.lastIndexOf('.') + 1);
-  const policies = admissionPolicyFailures(labels).map((failure) => ({
-    time_ns: timeNs,
-    time_text: timeText,
-    kind: 'policy_decision' as const,
-    action: `validate ${failure.policy}`,
-    ...(actor ? { actor } : {}),
-    ...(withUid ? { target: withUid } : {}),
-    outcome: 'failure' as const,
-    authz: { decision: failure.enforced ? 'deny' : `not enforced (${failure.actions.join(', ') || 'no action'})`, reason: failure.reason },
-    ...(keys ? { keys } : {}),
-    text: failure.reason,
-  }));
+  const policies = policyDecisionEvents(labels, { time_ns: timeNs, time_text: timeText, actor, target: withUid, keys });
   const message = str(status.message);
   return {
     ok: true,

@@ -2,7 +2,7 @@
 // clusters and Falco's traces carry). One record is one stage of one request; the auditID groups them.
 // Audit-ID, sourceIPs and userAgent are client-controlled: they are kept as keys and raw fields, never
 // as proof of anything.
-import type { Actor, ActorType, Authz, Outcome, Target } from '../../shared/model';
+import type { Actor, ActorType, Authz, NormalizedEvent, Outcome, Target } from '../../shared/model';
 import { parseRfc3339Nanos } from '../../shared/time';
 import { compact, isObject, str, type Normalized, type RecordFormat } from './format';
 
@@ -147,19 +147,7 @@ export function normalizeAuditEvent(value: unknown): Normalized {
     object_uid: objectUid,
     owner_uids: ownerUids(value.responseObject) ?? ownerUids(value.requestObject),
   });
-  const policies = admissionPolicyFailures(annotations).map((failure) => ({
-    time_ns: timeNs,
-    time_text: timeText,
-    kind: 'policy_decision' as const,
-    action: `validate ${failure.policy}`,
-    ...(actor ? { actor } : {}),
-    ...(target ? { target } : {}),
-    // The policy found the request invalid; whether that stopped it is what its actions say.
-    outcome: 'failure' as const,
-    authz: { decision: failure.enforced ? 'deny' : `not enforced (${failure.actions.join(', ') || 'no action'})`, reason: failure.reason },
-    ...(keys ? { keys } : {}),
-    text: failure.reason,
-  }));
+  const policies = policyDecisionEvents(annotations, { time_ns: timeNs, time_text: timeText, actor, target, keys });
 
   return {
     ok: true,
@@ -180,6 +168,30 @@ export function normalizeAuditEvent(value: unknown): Normalized {
 }
 
 const VALIDATION_FAILURE = 'validation.policy.admission.k8s.io/validation_failure';
+
+
+/**
+ * One `policy_decision` event per admission policy that found the request invalid (from the audit
+ * annotations, or GKE's labels), beside the API call: its actions say whether that stopped it.
+ */
+export function policyDecisionEvents(
+  annotations: Record<string, unknown>,
+  call: { time_ns: bigint; time_text: string; actor?: Actor; target?: Target; keys?: NonNullable<NormalizedEvent['keys']> },
+): NormalizedEvent[] {
+  return admissionPolicyFailures(annotations).map((failure) => ({
+    time_ns: call.time_ns,
+    time_text: call.time_text,
+    kind: 'policy_decision' as const,
+    action: `validate ${failure.policy}`,
+    ...(call.actor ? { actor: call.actor } : {}),
+    ...(call.target ? { target: call.target } : {}),
+    // The policy found the request invalid; whether that stopped it is what its actions say.
+    outcome: 'failure' as const,
+    authz: { decision: failure.enforced ? 'deny' : `not enforced (${failure.actions.join(', ') || 'no action'})`, reason: failure.reason },
+    ...(call.keys ? { keys: call.keys } : {}),
+    text: failure.reason,
+  }));
+}
 
 /**
  * A ValidatingAdmissionPolicy that found the request invalid writes its verdict in this annotation (a
