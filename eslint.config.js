@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { facadePlugin } from './build/eslint/facade.js';
 import { layersPlugin } from './build/eslint/layers.js';
 
 export default tseslint.config(
@@ -18,6 +19,11 @@ export default tseslint.config(
       'causa/layers': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    plugins: { 'causa-facade': facadePlugin },
+    rules: { 'causa-facade/no-store': 'error' },
   },
   {
     rules: {

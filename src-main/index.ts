@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { registerIpc } from './host/ipc';
-import { excerptFile, exportFileName, ocsfExportFile, reportFile, type ExportFile } from './service/exports';
+import type { ExportFile } from './service/exports';
 import { Workbench } from './service/workbench';
 import type { ExportedFile } from './shared/contract';
 import { ServiceError } from './shared/errors';
@@ -57,9 +57,9 @@ async function start(): Promise<void> {
       },
       // Exports are written where the user's Save dialog says; the PDF is printed by Electron itself.
       exportReport: ({ format }) =>
-        saveExport(win, 'Export postmortem', () => reportFile(workbench.store, format, printHtmlToPdf), exportFileName(workbench.store, format)),
-      exportExcerpt: () => saveExport(win, 'Export evidence excerpt', () => excerptFile(workbench.store), exportFileName(workbench.store, 'excerpt')),
-      exportOcsf: ({ filter }) => saveExport(win, 'Export OCSF JSON lines', () => ocsfExportFile(workbench.store, filter), exportFileName(workbench.store, 'ocsf')),
+        saveExport(win, 'Export postmortem', () => workbench.reportFile(format, printHtmlToPdf), workbench.exportFileName(format)),
+      exportExcerpt: () => saveExport(win, 'Export evidence excerpt', () => workbench.excerptFile(), workbench.exportFileName('excerpt')),
+      exportOcsf: ({ filter }) => saveExport(win, 'Export OCSF JSON lines', () => workbench.ocsfExportFile(filter), workbench.exportFileName('ocsf')),
     },
     (frame) => isWorkbenchFrame(win, frame),
   );

@@ -1,7 +1,5 @@
 // `causa excerpt`: chosen events with their raw records and inclusion proofs, written to a new file;
-// `causa verify FILE` checks it (cli/verify.ts). The work is service/evidence-export.ts.
-import { excerptCase } from '../service/evidence-export';
-import { reportCitedEvents } from '../service/report';
+// `causa verify FILE` checks it (cli/verify.ts). The work is service/exports.ts.
 import { openCase } from './case-file';
 import { EXIT_OK } from './exit';
 import type { CliIo } from './io';
@@ -24,8 +22,8 @@ export async function runExcerpt(args: string[], io: CliIo): Promise<number> {
   const out = outPath(values.out, 'excerpt');
   const workbench = openCase(positionals, 'excerpt');
   try {
-    const ids = values.events ? eventIds(values.events) : reportCitedEvents(workbench.store);
-    const excerpt = excerptCase(workbench.store, ids);
+    const ids = values.events ? eventIds(values.events) : workbench.reportCitedEvents();
+    const excerpt = workbench.excerpt(ids);
     await writeNew(out, [`${JSON.stringify(excerpt, null, 1)}\n`]);
     for (const o of excerpt.omitted) io.stderr.write(`event ${o.id}: not in the excerpt: ${o.reason}\n`);
     io.stdout.write(

@@ -1,7 +1,7 @@
 // `causa export`: the case's events as OCSF JSON lines for a SIEM, written to a new file. The work is
-// service/evidence-export.ts.
-import { emptyOcsfCounts, ocsfLines, ocsfSummary } from '../service/evidence-export';
-import { timeBounds } from '../service/workbench';
+// service/exports.ts.
+import { emptyOcsfCounts, ocsfSummary } from '../service/exports';
+import { timeBounds } from '../service/filter-bounds';
 import { openCase } from './case-file';
 import { EXIT_OK } from './exit';
 import { FILTER_OPTIONS, filterFromOptions } from './filter';
@@ -22,7 +22,7 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
   const workbench = openCase(positionals, 'export');
   try {
     const counts = emptyOcsfCounts();
-    const lines = ocsfLines(workbench.store, filter, counts);
+    const lines = workbench.ocsfLines(filter, counts);
     await writeNew(
       out,
       (function* () {

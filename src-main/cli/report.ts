@@ -1,5 +1,5 @@
 // `causa report`: the postmortem of a case written to a new file. The work is service/report.ts.
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../service/report';
+import { REPORT_FORMATS, type ReportFormat } from '../service/report';
 import { openCase } from './case-file';
 import { EXIT_OK } from './exit';
 import type { CliIo } from './io';
@@ -15,7 +15,7 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
   const out = outPath(values.out, 'report');
   const workbench = openCase(positionals, 'report');
   try {
-    const bytes = await writeNew(out, [await renderReport(workbench.store, format)]);
+    const bytes = await writeNew(out, [await workbench.renderReport(format)]);
     io.stdout.write(values.json ? `${JSON.stringify({ out, format, bytes })}\n` : `Wrote the ${format} postmortem to ${out} (${bytes} bytes)\n`);
     return EXIT_OK;
   } finally {

@@ -1,11 +1,10 @@
 // `causa verify`: a bundle's files, chains, signature and timestamp; a case's records against their
 // bundles (and its seals, journal and ledgers); or an evidence excerpt's proofs. The work is
-// service/bundles.ts, service/verification.ts and service/evidence-export.ts.
+// service/bundles.ts, service/verification.ts and service/exports.ts.
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { verdictPasses, verifyBundleAt, type BundleVerdict } from '../service/bundles';
-import { readJsonFile, verifyExcerptAt } from '../service/evidence-export';
-import { verificationHistory } from '../service/verification';
+import { readJsonFile, verifyExcerptAt } from '../service/exports';
 import { Workbench } from '../service/workbench';
 import type { VerifyProgress } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
@@ -112,7 +111,7 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
     }
     // Verdicts only get worse: a source an earlier run found broken stays on record and is shown with today's
     // verdict (a signer not trusted then is today's question, answered by today's run).
-    const earlier = verificationHistory(workbench.store).filter((h) => h.broken && h.at < (verifications[0]?.at ?? ''));
+    const earlier = workbench.verificationHistory().filter((h) => h.broken && h.at < (verifications[0]?.at ?? ''));
     if (!json && earlier.length > 0) {
       io.stdout.write(`Earlier findings (kept in the case; a later intact run does not erase them):\n`);
       for (const h of earlier) io.stdout.write(`  ${h.at} ${h.subject} ${h.location}: ${h.problems.join('; ')}\n`);

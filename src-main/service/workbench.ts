@@ -6,7 +6,7 @@ import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput, U
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
 import { ServiceError } from '../shared/errors';
-import { formatNanos, parseRfc3339Nanos } from '../shared/time';
+import { formatNanos } from '../shared/time';
 import { CaseStore } from '../store/case-store';
 import {
   caseSummary,
@@ -19,53 +19,28 @@ import {
   listEvents,
   listSources,
   matchingEventIds,
-  type TimeBounds,
 } from '../store/queries';
 import { filterValueCounts } from '../store/event-lookups';
 import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { currentAnalyst, setAnalystName } from './analyst';
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
-import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
+import type { Excerpt } from '../core/export/excerpt';
+import { emptyOcsfCounts, excerptCase, excerptFile, exportFileName, ocsfExportFile, ocsfLines, reportFile, type ExportFile, type OcsfCounts, type PrintPdf } from './exports';
+import { filterBounds } from './filter-bounds';
 import { importBuffers, importPaths, type ImportOptions } from './import';
+import { renderReport, reportCitedEvents, type ReportFormat } from './report';
 import { resolveLimits, type Limits } from './limits';
 import { ImportMonitor } from './import-monitor';
 import { VerifyMonitor } from './verify-monitor';
 import { captureBesideCase } from './capture/capture-for-case';
 import { listKubeContexts } from './capture/kubeconfig';
-import { caseVerifications, verdictLookup, verdictSpans, verifyCaseRecords } from './verification';
+import { caseVerifications, verdictLookup, verificationHistory, verifyCaseRecords } from './verification';
 import { trustSigner } from './signer-trust';
 import { trustedFingerprintsNow } from './trust';
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-const DAY_NS = 86_400n * 1_000_000_000n;
-
 /** Events indexed per background step: about a tenth of a second of work, so requests wait little. */
 const SEARCH_BATCH = 400;
-
-/**
- * Parses a --since/--until bound: an RFC 3339 time, or a date. Bounds are inclusive, so a date means the
- * whole day: its first nanosecond as `since`, its last as `until`.
- */
-export function parseTimeBound(text: string, name: 'since' | 'until'): bigint {
-  const dateOnly = DATE_ONLY.test(text);
-  const ns = parseRfc3339Nanos(dateOnly ? `${text}T00:00:00Z` : text);
-  if (ns === null) throw new ServiceError('invalid_input', `${name}: "${text}" is not an RFC 3339 time (e.g. 2025-04-03T14:31:00Z)`);
-  return dateOnly && name === 'until' ? ns + DAY_NS - 1n : ns;
-}
-
-export function timeBounds(filter: EventFilter): TimeBounds {
-  return {
-    since: filter.since ? parseTimeBound(filter.since, 'since') : undefined,
-    until: filter.until ? parseTimeBound(filter.until, 'until') : undefined,
-  };
-}
-
-/** What the store needs besides the filter: its time bounds in nanoseconds, and its verdicts as source positions. */
-export function filterBounds(store: CaseStore, filter: EventFilter): TimeBounds {
-  return { ...timeBounds(filter), ...(filter.verdict && filter.verdict.length > 0 ? { verdictSpans: verdictSpans(store, filter.verdict) } : {}) };
-}
 
 function sortedCounts<T extends string>(counts: Map<string, number>): { value: T; count: number }[] {
   return [...counts].map(([value, count]) => ({ value: value as T, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
@@ -222,6 +197,51 @@ export class Workbench {
     return iterateEvents(this.store, filter, filterBounds(this.store, filter), verdictLookup(this.store));
   }
 
+  /** Every verification the case recorded, oldest first (`causa verify CASE` prints the earlier findings). */
+  verificationHistory(): ReturnType<typeof verificationHistory> {
+    return verificationHistory(this.store);
+  }
+
+  /** The name an export gets when the user did not name it: the case's name and what the file is. */
+  exportFileName(what: ReportFormat | 'excerpt' | 'ocsf'): string {
+    return exportFileName(this.store, what);
+  }
+
+  /** The postmortem as a file; `printPdf` prints its HTML (Electron's own printer on the desktop). */
+  reportFile(format: ReportFormat, printPdf?: PrintPdf): Promise<ExportFile> {
+    return reportFile(this.store, format, printPdf);
+  }
+
+  /** The postmortem's bytes in a format (`causa report`). */
+  renderReport(format: ReportFormat): Promise<Buffer> {
+    return renderReport(this.store, format);
+  }
+
+  /** The events the postmortem cites (`causa excerpt --cited`). */
+  reportCitedEvents(): number[] {
+    return reportCitedEvents(this.store);
+  }
+
+  /** The excerpt of chosen events, with their raw records and inclusion proofs (`causa excerpt`). */
+  excerpt(ids: number[]): Excerpt {
+    return excerptCase(this.store, ids);
+  }
+
+  /** The excerpt of what the postmortem cites, as a file (the Export button). */
+  excerptFile(): ExportFile {
+    return excerptFile(this.store);
+  }
+
+  /** The OCSF lines of a filter, streamed (`causa export`); `counts` tallies what was written and left out. */
+  ocsfLines(filter: EventFilter, counts: OcsfCounts = emptyOcsfCounts()): Generator<string> {
+    return ocsfLines(this.store, filter, counts);
+  }
+
+  /** The OCSF lines of a filter as one file (the Export button). */
+  ocsfExportFile(filter: EventFilter): ExportFile {
+    return ocsfExportFile(this.store, filter);
+  }
+
   /** The contract's methods that do not depend on the transport. */
   readonly handlers: CoreHandlers = {
     caseInfo: () => ({
@@ -267,9 +287,9 @@ export class Workbench {
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
-    exportReport: async ({ format }) => asDownload(await reportFile(this.store, format)),
-    exportExcerpt: () => asDownload(excerptFile(this.store)),
-    exportOcsf: ({ filter }) => asDownload(ocsfExportFile(this.store, filter)),
+    exportReport: async ({ format }) => asDownload(await this.reportFile(format)),
+    exportExcerpt: () => asDownload(this.excerptFile()),
+    exportOcsf: ({ filter }) => asDownload(this.ocsfExportFile(filter)),
     journal: () => journalReport(this.store),
     analyst: () => currentAnalyst(),
     setAnalyst: ({ name }) => setAnalystName(name),

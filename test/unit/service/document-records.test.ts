@@ -11,7 +11,7 @@ import { addTrustedKey, trustStorePath } from '../../../src-main/service/trust';
 import { contextElements } from '../../../src-main/core/bundle/elements';
 import { verifyExcerpt } from '../../../src-main/core/export/excerpt';
 import { detectRecordType, writeSample, verifyBundleAt } from '../../../src-main/service/bundles';
-import { excerptCase } from '../../../src-main/service/evidence-export';
+import { excerptCase } from '../../../src-main/service/exports';
 import { verifyCaseRecords } from '../../../src-main/service/verification';
 import { Workbench } from '../../../src-main/service/workbench';
 import { keyFingerprint } from '../../../src-main/core/bundle/signing';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolActivity } from '../../../src-main/core/export/ocsf-mcp';
-import { emptyOcsfCounts, ocsfLines, type OcsfCounts } from '../../../src-main/service/evidence-export';
+import { emptyOcsfCounts, ocsfLines, type OcsfCounts } from '../../../src-main/service/exports';
 import { Workbench } from '../../../src-main/service/workbench';
 import type { EventFilter } from '../../../src-main/shared/contract';
 

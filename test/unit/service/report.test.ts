@@ -141,7 +141,7 @@ describe('the Export button (exportReport)', () => {
     const cited = reportCitedEvents(inc.store);
     expect(excerpt.events.length).toBeGreaterThan(0);
     expect(excerpt.events.every((e) => cited.includes(e.id))).toBe(true);
-    const { verifyExcerptAt } = await import('../../../src-main/service/evidence-export');
+    const { verifyExcerptAt } = await import('../../../src-main/service/exports');
     const verdict = await verifyExcerptAt('inc-excerpt.json', excerpt, [join(SAMPLES, '..', 'keys', 'sample-ed25519.pub.pem')]);
     expect(verdict).toMatchObject({ intact: true, proven: excerpt.events.length });
   });
