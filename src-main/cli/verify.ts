@@ -159,10 +159,12 @@ async function verifyExcerptFile(path: string, trust: string[], json: boolean, i
   if (json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
   else {
     for (const p of verdict.problems) io.stdout.write(`${p.item}: ${p.reason}\n`);
-    io.stdout.write(`Results for excerpt ${path}:\n  ${verdict.proven}/${verdict.events} events proven against their manifest's Merkle root\n`);
-    for (const b of verdict.bundles) {
-      const s = b.signature;
-      io.stdout.write(`  ${b.id} ${b.location}: signature ${s.status === 'valid' ? `valid, key ${s.fingerprint} (${s.trusted ? 'trusted' : 'NOT in the trust store'})` : s.status}\n`);
+    io.stdout.write(`Results for excerpt ${path}:\n  ${verdict.proven}/${verdict.events} events proven against their manifest's or case seal's Merkle root\n`);
+    const words = (s: Awaited<ReturnType<typeof verifyExcerptAt>>['bundles'][number]['signature']): string =>
+      s.status === 'valid' ? `valid, key ${s.fingerprint} (${s.trusted ? 'trusted' : 'NOT in the trust store'})` : s.status;
+    for (const b of verdict.bundles) io.stdout.write(`  ${b.id} ${b.location}: signature ${words(b.signature)}\n`);
+    for (const c of verdict.case_seals) {
+      io.stdout.write(`  case seal of ${c.source} (${c.records} records, Merkle root ${c.merkle_root.slice(0, 16)}…): signature ${words(c.signature)}\n`);
     }
     io.stdout.write(`  ${verdict.intact ? 'INTACT: nothing invalid found' : `${verdict.problems.length} problem${verdict.problems.length === 1 ? '' : 's'} found`}\n`);
   }

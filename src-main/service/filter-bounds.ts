@@ -1,10 +1,12 @@
 // The time and verdict bounds of an event filter, as the store's queries take them: a --since/--until (or
-// the API's since/until) parsed to nanoseconds, and a verdict filter turned into source positions.
+// the API's since/until) parsed to nanoseconds, a verdict filter turned into source positions, and a query
+// (service/query.ts) parsed to its tree.
 import type { EventFilter } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import { parseRfc3339Nanos } from '../shared/time';
 import type { CaseStore } from '../store/case-store';
 import type { TimeBounds } from '../store/queries';
+import { markResolver, parseFilterQuery } from './query';
 import { verdictSpans } from './verification';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -29,7 +31,12 @@ export function timeBounds(filter: EventFilter): TimeBounds {
   };
 }
 
-/** What the store needs besides the filter: its time bounds in nanoseconds, and its verdicts as source positions. */
+/** What the store needs besides the filter: its time bounds in nanoseconds, its verdicts as source positions, its query parsed. */
 export function filterBounds(store: CaseStore, filter: EventFilter): TimeBounds {
-  return { ...timeBounds(filter), ...(filter.verdict && filter.verdict.length > 0 ? { verdictSpans: verdictSpans(store, filter.verdict) } : {}) };
+  const node = filter.query ? parseFilterQuery(filter.query) : undefined;
+  return {
+    ...timeBounds(filter),
+    ...(filter.verdict && filter.verdict.length > 0 ? { verdictSpans: verdictSpans(store, filter.verdict) } : {}),
+    ...(node ? { query: { node, marks: markResolver(store) } } : {}),
+  };
 }
