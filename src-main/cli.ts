@@ -20,7 +20,7 @@ import { runServe, SERVE_USAGE } from './cli/serve';
 import { runTrust, TRUST_USAGE } from './cli/trust';
 import { runVerify, VERIFY_USAGE } from './cli/verify';
 import { runWhoami, WHOAMI_USAGE } from './cli/whoami';
-import { caseBusyMessage } from './service/busy';
+import { toServiceError } from './service/errors';
 import { ServiceError } from './shared/errors';
 
 export type { CliIo } from './cli/io';
@@ -87,10 +87,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** The one error path: what went wrong, in words, and exit 2 (the evidence failing a check is a result, not an error). */
+/**
+ * The one error path: what went wrong, in words (service/errors.ts, as the API says it), and exit 2 — the
+ * evidence failing a check is a result the command returns (EXIT_EVIDENCE), not an error. An argument the
+ * command refused (a ServiceError 'invalid_input' thrown as such) is followed by the command's usage.
+ */
 function reportError(name: string, command: Command, error: unknown, io: CliIo): number {
-  const message = caseBusyMessage(error) ?? (error instanceof Error ? error.message : String(error));
-  io.stderr.write(`causa ${name}: ${message}\n`);
+  io.stderr.write(`causa ${name}: ${toServiceError(error).message}\n`);
   if (error instanceof ServiceError && error.code === 'invalid_input') {
     io.stderr.write(`Usage (causa --help for every command):\n${command.usage}\n`);
   }

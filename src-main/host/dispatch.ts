@@ -1,8 +1,7 @@
 // The boundary every transport goes through: the method must exist, the input must parse, and whatever
 // happens inside comes back as data.
 import { contract, isMethodName, type ApiResult, type Handlers } from '../shared/contract';
-import { ServiceError } from '../shared/errors';
-import { caseBusyMessage } from '../service/busy';
+import { toServiceError } from '../service/errors';
 import { z } from 'zod';
 
 export async function dispatch(handlers: Handlers, method: string, input: unknown): Promise<ApiResult<unknown>> {
@@ -15,9 +14,7 @@ export async function dispatch(handlers: Handlers, method: string, input: unknow
     const handler = handlers[method] as (input: unknown) => unknown;
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
-    if (error instanceof ServiceError) return { ok: false, code: error.code, message: error.message };
-    const busy = caseBusyMessage(error);
-    if (busy) return { ok: false, code: 'busy', message: busy };
-    return { ok: false, code: 'internal', message: error instanceof Error ? error.message : String(error) };
+    const { code, message } = toServiceError(error);
+    return { ok: false, code, message };
   }
 }

@@ -40,11 +40,7 @@ async function readKey(path: string): Promise<KeyObject> {
   } catch (error) {
     throw new ServiceError('io', `${path}: cannot read the key (${(error as Error).message})`);
   }
-  try {
-    return loadPrivateKey(pem, path);
-  } catch (error) {
-    throw new ServiceError('invalid_input', (error as Error).message);
-  }
+  return loadPrivateKey(pem, path);
 }
 
 function creator(): { tool: string; version: string; user?: string; host?: string } {
@@ -254,10 +250,5 @@ export async function verifyBundleAt(
   const tsaAnchorsPem = await Promise.all(tsaAnchors.map(readTsaAnchor));
   // Whoever trusts a key, or names one for this check, expects a signature: then unsigned fails.
   const signatureExpected = options.requireSignature === true || trustedKeys.size > 0;
-  try {
-    return await verifyBundle(await openBundleFiles(path, limits), { trustedKeys, tsaAnchorsPem, signatureExpected, limits });
-  } catch (error) {
-    if (error instanceof ServiceError) throw error;
-    throw new ServiceError('invalid_input', (error as Error).message);
-  }
+  return verifyBundle(await openBundleFiles(path, limits), { trustedKeys, tsaAnchorsPem, signatureExpected, limits });
 }

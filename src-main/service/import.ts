@@ -308,13 +308,7 @@ async function importBundleAt(
   monitor: ImportMonitor,
   options: ImportOptions,
 ): Promise<{ files: FileImport[]; integrity?: ImportIntegrity }> {
-  let files;
-  try {
-    files = await openBundleFiles(location, options.limits);
-  } catch (error) {
-    throw new ServiceError('invalid_input', (error as Error).message);
-  }
-  return importBundle(store, files, monitor, options);
+  return importBundle(store, await openBundleFiles(location, options.limits), monitor, options);
 }
 
 /**
@@ -530,18 +524,14 @@ export async function groupUploads(files: UploadedEvidence[], limits: Limits = r
   const seen = new Set<string>();
   for (const file of files) {
     const folder = file.name.includes('/') ? file.name.slice(0, file.name.indexOf('/')) : undefined;
-    try {
-      if (folder !== undefined && bundleFolders.has(folder)) {
-        if (!seen.has(folder)) out.push({ bundle: bundleFilesFromMemory(folder, folders.get(folder)!) });
-        seen.add(folder);
-      } else if (file.name.toLowerCase().endsWith('.zip') && looksLikeZip(file.data)) {
-        // Exactly what `causa import x.zip` does: a zip is read as a bundle, or refused as not one.
-        out.push({ bundle: await bundleFilesFromZip(file.name, file.data, limits) });
-      } else {
-        out.push({ loose: file });
-      }
-    } catch (error) {
-      throw new ServiceError('invalid_input', (error as Error).message);
+    if (folder !== undefined && bundleFolders.has(folder)) {
+      if (!seen.has(folder)) out.push({ bundle: bundleFilesFromMemory(folder, folders.get(folder)!) });
+      seen.add(folder);
+    } else if (file.name.toLowerCase().endsWith('.zip') && looksLikeZip(file.data)) {
+      // Exactly what `causa import x.zip` does: a zip is read as a bundle, or refused as not one.
+      out.push({ bundle: await bundleFilesFromZip(file.name, file.data, limits) });
+    } else {
+      out.push({ loose: file });
     }
   }
   return out;

@@ -131,12 +131,8 @@ export async function readPublicKeyFile(file: string): Promise<{ fingerprint: st
   } catch (error) {
     throw new ServiceError('io', `${file}: cannot read the key (${(error as Error).message})`);
   }
-  try {
-    const key = loadPublicKey(pem, file);
-    return { fingerprint: keyFingerprint(key), pem: key.export({ type: 'spki', format: 'pem' }).toString() };
-  } catch (error) {
-    throw new ServiceError('invalid_input', (error as Error).message);
-  }
+  const key = loadPublicKey(pem, file);
+  return { fingerprint: keyFingerprint(key), pem: key.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
 export async function addTrustedKey(file: string, label: string | undefined, path = trustStorePath()): Promise<TrustedKey> {
