@@ -81,11 +81,21 @@ export function str(value: unknown): string | undefined {
  * object rather than deleting keys: `delete` turns an object into a slow dictionary, and this runs for
  * several objects of every record imported.
  */
-export function compact<T extends Record<string, unknown>>(value: T): T | undefined {
+export function compact<T extends object>(value: T): T | undefined {
   let out: Record<string, unknown> | undefined;
   for (const key in value) {
     const field = value[key];
     if (field !== undefined) (out ??= {})[key] = field;
   }
   return out as T | undefined;
+}
+
+/**
+ * An importer's event, its absent fields dropped. The argument is typed NormalizedEvent, so an object
+ * literal with a misspelled or unknown field (`acton`, `targt`) does not compile: no importer builds the
+ * evidence model through a cast.
+ */
+export function normalizedEvent(event: NormalizedEvent): NormalizedEvent {
+  // Never undefined: kind and outcome are always set.
+  return compact(event)!;
 }

@@ -2,8 +2,8 @@
 // `hash` and the `prev_hash` (or `previous_hash`) of the record before it, beside `id|seq`,
 // `timestamp|ts`, `event_type|action|type`, `agent|actor` and `payload|details`. Importing reads the
 // events; the embedded chain is verified by core/verify/ledger.ts, by the ledger's own rule.
-import type { Actor, ActorType, EventKind, NormalizedEvent, Outcome, Target } from '../../shared/model';
-import { compact, isObject, str, type Normalized, type RecordFormat } from './format';
+import type { Actor, ActorType, EventKind, Outcome, Target } from '../../shared/model';
+import { compact, isObject, normalizedEvent, str, type Normalized, type RecordFormat } from './format';
 import { parseLooseTime } from './loose-time';
 import { toolTarget } from './mcp-targets';
 
@@ -81,7 +81,7 @@ function normalize(value: unknown): Normalized {
   const message = str(payload.message) ?? str(payload.summary) ?? str(payload.text) ?? str(payload.output) ?? str(payload.error);
   const text = message ?? (Object.keys(payload).length > 0 ? JSON.stringify(payload) : undefined);
   const traceId = str(value.trace_id) ?? str(payload.trace_id);
-  const event = compact({
+  const event = normalizedEvent({
     time_ns: time.ns,
     time_text: time.text,
     kind,
@@ -96,7 +96,7 @@ function normalize(value: unknown): Normalized {
     }),
     taint: kind === 'tool_result' ? ['tool_output'] : kind === 'prompt' ? ['user'] : undefined,
     text: text ? truncate(text) : undefined,
-  }) as unknown as NormalizedEvent;
+  });
   return { ok: true, events: [event] };
 }
 

@@ -8,7 +8,7 @@ import { AUDIT_WRAPPERS } from '../../shared/model';
 import type { KindMapping, NameDeletion, ObjectSighting } from '../../shared/objects';
 import { parseRfc3339Nanos } from '../../shared/time';
 import { auditEventInside } from './audit-wrapper';
-import { isObject, str } from './format';
+import { compact, isObject, str } from './format';
 import { groupOfApiVersion } from './k8s-kinds';
 import { watchEnvelope } from './k8s-events';
 import { NODE_PREFIX } from './openshift-node-logs';
@@ -47,7 +47,8 @@ const time = (value: unknown): bigint | undefined => {
 const NOT_THE_OBJECT = new Set(['Status', 'Scale', 'Eviction', 'Binding', 'DeleteOptions', 'TokenRequest', 'PodExecOptions', 'PodLogOptions']);
 
 function compactSighting(s: ObjectSighting): ObjectSighting {
-  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as unknown as ObjectSighting;
+  // Never undefined: a sighting always has its uid.
+  return compact(s)!;
 }
 
 function ownersOf(metadata: Obj, namespace: string | undefined, seen: bigint | null, out: ObjectSighting[]): string[] | undefined {

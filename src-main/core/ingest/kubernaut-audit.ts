@@ -3,9 +3,9 @@
 // event_category, event_action, event_outcome, actor_type/actor_id, resource_type/resource_id,
 // correlation_id (the RemediationRequest: every event of one remediation shares it), namespace,
 // event_data. JSON lines, a JSON array, or a `{data: […]}` query answer.
-import type { Actor, ActorType, Authz, EventKind, NormalizedEvent, Outcome } from '../../shared/model';
+import type { Actor, ActorType, Authz, EventKind, Outcome } from '../../shared/model';
 import { parseRfc3339Nanos } from '../../shared/time';
-import { compact, isObject, str, type Normalized, type RecordFormat } from './format';
+import { compact, isObject, normalizedEvent, str, type Normalized, type RecordFormat } from './format';
 import { actorTypeOf } from './k8s-audit';
 import { resourceOfKind } from './k8s-kinds';
 
@@ -92,7 +92,7 @@ function normalize(value: unknown): Normalized {
   return {
     ok: true,
     events: [
-      compact({
+      normalizedEvent({
         time_ns: timeNs,
         time_text: timeText,
         kind,
@@ -104,7 +104,7 @@ function normalize(value: unknown): Normalized {
         keys: { conversation_id: value.correlation_id as string },
         taint: kind === 'model_call' && text ? ['model'] : undefined,
         text,
-      }) as unknown as NormalizedEvent,
+      }),
     ],
   };
 }

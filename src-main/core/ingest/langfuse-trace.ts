@@ -4,9 +4,8 @@
 // observation's `input` and `output`. Records are `$.trace` and each `$.observations[i]`; an observation
 // is turned into a SpanView and mapped by otel-attributes.ts like an OTLP span, with Langfuse's own
 // observation type (GENERATION, TOOL, AGENT) as the fallback where the attributes follow no convention.
-import type { NormalizedEvent } from '../../shared/model';
 import { parseRfc3339Nanos } from '../../shared/time';
-import { compact, isObject, str, type Normalized, type RecordAt, type RecordFormat, type RecordReader } from './format';
+import { compact, isObject, normalizedEvent, str, type Normalized, type RecordAt, type RecordFormat, type RecordReader } from './format';
 import { parseMaybeJson } from './agent-messages';
 import { eventsOfSpan, TraceMemory, type Attributes, type SpanRole, type SpanView } from './otel-attributes';
 
@@ -84,7 +83,7 @@ function readTrace(trace: Record<string, unknown>, facts: TraceFacts): Normalize
   const session = str(trace.sessionId);
   facts.memory.noteUser(id, user);
   if (session) facts.sessions.set(id, session);
-  const event: NormalizedEvent = {
+  const event = normalizedEvent({
     time_ns: time.ns,
     time_text: time.text,
     kind: 'other',
@@ -92,8 +91,8 @@ function readTrace(trace: Record<string, unknown>, facts: TraceFacts): Normalize
     actor: user ? { type: 'human', id: user } : undefined,
     outcome: 'success',
     keys: compact({ trace_id: /^[0-9a-f]{32}$/.test(id) ? id : undefined, conversation_id: session }),
-  };
-  return { ok: true, events: [compact(event as unknown as Record<string, unknown>) as unknown as NormalizedEvent] };
+  });
+  return { ok: true, events: [event] };
 }
 
 function readRecord(value: unknown, at: RecordAt | undefined, facts: TraceFacts): Normalized {

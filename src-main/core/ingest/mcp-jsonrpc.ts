@@ -10,7 +10,7 @@
 // Responses name no method: a per-source reader pairs each with its request by JSON-RPC id, so a result
 // carries the tool name, target and trace context of the call it answers.
 import type { Actor, NormalizedEvent, Outcome, Target } from '../../shared/model';
-import { compact, isObject, str, type Normalized, type RecordFormat, type RecordReader } from './format';
+import { compact, isObject, normalizedEvent, str, type Normalized, type RecordFormat, type RecordReader } from './format';
 import { parseLooseTime as parseTime } from './loose-time';
 import { toolTarget } from './mcp-targets';
 
@@ -221,9 +221,6 @@ function readMessage(state: SourceState, envelope: Envelope): NormalizedEvent | 
   return { ...base, kind: 'other', action: pending?.method ?? 'response', actor, outcome, keys };
 }
 
-function strip(event: NormalizedEvent): NormalizedEvent {
-  return compact(event as unknown as Record<string, unknown>) as unknown as NormalizedEvent;
-}
 
 function readRecord(state: SourceState, value: unknown): Normalized {
   const messages = Array.isArray(value) ? value : [value];
@@ -236,7 +233,7 @@ function readRecord(state: SourceState, value: unknown): Normalized {
       const time = parseTime(item.start_time);
       if ('bad' in time) return { ok: false, reason: `recording header: ${time.bad}` };
       const server = str(item.server_info);
-      events.push(strip({ time_ns: time.ns, time_text: time.text, kind: 'other', action: 'recording/start', actor: server ? { type: 'system', id: server } : undefined, outcome: 'unknown' }));
+      events.push(normalizedEvent({ time_ns: time.ns, time_text: time.text, kind: 'other', action: 'recording/start', actor: server ? { type: 'system', id: server } : undefined, outcome: 'unknown' }));
       continue;
     }
     if ('jsonrpc' in item && item.jsonrpc !== '2.0') return { ok: false, reason: `${where}not JSON-RPC 2.0: jsonrpc is ${JSON.stringify(item.jsonrpc)}` };
@@ -244,7 +241,7 @@ function readRecord(state: SourceState, value: unknown): Normalized {
     if ('bad' in envelope) return { ok: false, reason: `${where}${envelope.bad}` };
     const event = readMessage(state, envelope);
     if ('bad' in event) return { ok: false, reason: `${where}${event.bad}` };
-    events.push(strip(event));
+    events.push(normalizedEvent(event));
   }
   return { ok: true, events };
 }

@@ -5,7 +5,7 @@
 // requests; a tool message is that call's result. Transcripts have no timestamps: events keep null times
 // and their position orders them. They name roles, not people or agents, so the actors are the roles.
 import type { NormalizedEvent, Outcome, Target } from '../../shared/model';
-import { compact, isObject, str, type Normalized, type RecordFormat, type RecordReader } from './format';
+import { compact, isObject, normalizedEvent, str, type Normalized, type RecordFormat, type RecordReader } from './format';
 import { textOfContent } from './agent-messages';
 import { targetOfToolArguments } from './agent-targets';
 
@@ -35,7 +35,7 @@ export function toolAnswerFailed(content: string): boolean {
 }
 
 function event(fields: Omit<NormalizedEvent, 'time_ns'>): NormalizedEvent {
-  return compact({ time_ns: null, ...fields } as unknown as Record<string, unknown>) as unknown as NormalizedEvent;
+  return normalizedEvent({ time_ns: null, ...fields });
 }
 
 function readAssistant(message: Record<string, unknown>, calls: Map<string, CallSeen>): Normalized {

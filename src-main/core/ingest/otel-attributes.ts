@@ -12,7 +12,7 @@
 // - where a framework follows neither: OpenInference (openinference.span.kind, llm.model_name,
 //   llm.input_messages.N.message.*, tool.name) and the Vercel AI SDK (ai.operationId, ai.toolCall.*).
 import type { Actor, EventKind, NormalizedEvent, Outcome } from '../../shared/model';
-import { compact, isObject, str } from './format';
+import { compact, isObject, normalizedEvent, str } from './format';
 import { outputTextOf, parseMaybeJson, textOfContent, userTextsOf } from './agent-messages';
 import { targetOfToolArguments } from './agent-targets';
 
@@ -284,7 +284,7 @@ export function eventsOfSpan(span: SpanView, memory: TraceMemory): NormalizedEve
     taint,
     text,
   });
-  return events.map((event) => compact(event as unknown as Record<string, unknown>) as unknown as NormalizedEvent);
+  return events.map(normalizedEvent);
 }
 
 /** LangChain's ToolMessage output (`{type:'tool', tool_call_id}`) names the call a tool span answered. */
