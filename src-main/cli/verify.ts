@@ -3,10 +3,11 @@
 // service/bundles.ts, service/verification.ts and service/exports.ts.
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { verdictPasses, verifyBundleAt, type BundleVerdict } from '../service/bundles';
+import { verdictPasses, verifyBundleAt } from '../service/bundles';
 import { readJsonFile, verifyExcerptAt } from '../service/exports';
 import { Workbench } from '../service/workbench';
 import type { VerifyProgress } from '../shared/contract';
+import type { RecordedVerdict, TimestampCheck } from '../shared/verdict';
 import { ServiceError } from '../shared/errors';
 import { EXIT_EVIDENCE, EXIT_OK } from './exit';
 import { plural, type CliIo } from './io';
@@ -38,14 +39,18 @@ export async function runVerify(args: string[], io: CliIo): Promise<number> {
   return verdictPasses(verdict) ? EXIT_OK : EXIT_EVIDENCE;
 }
 
+/** A verdict as printed: a bundle's own (with its timestamp), or one a case recorded, named by what it checked. */
+type ShownVerdict = RecordedVerdict & { bundle: string; files_checked?: number; timestamp?: TimestampCheck };
+
 /** `timestamp` is given for a bundle's own verdict; a case's re-check of its records does not look at manifest.tsr. */
-function writeVerdict(verdict: BundleVerdict, io: CliIo, timestamp?: { anchorsGiven: boolean }): void {
+function writeVerdict(verdict: ShownVerdict, io: CliIo, timestamp?: { anchorsGiven: boolean }): void {
   for (const problem of verdict.problems) io.stdout.write(`${problem.item}: ${problem.reason}\n`);
   const count = (v: string) => verdict.sources.filter((s) => s.verdict === v).length;
   const fileProblems = verdict.problems.filter((p) => p.position === undefined && !p.item.startsWith('manifest.') && p.item !== 'archive').length;
   io.stdout.write(`Results for ${verdict.bundle}:\n`);
-  if (verdict.files_checked > 0) {
-    io.stdout.write(`  ${verdict.files_checked - Math.min(fileProblems, verdict.files_checked)}/${verdict.files_checked} listed files match the manifest\n`);
+  const files = verdict.files_checked ?? 0;
+  if (files > 0) {
+    io.stdout.write(`  ${files - Math.min(fileProblems, files)}/${files} listed files match the manifest\n`);
   }
   io.stdout.write(
     `  ${verdict.sources.length} sources: ${count('intact')} intact, ${count('untrusted')} signed by a key you have not trusted, ` +
@@ -56,12 +61,12 @@ function writeVerdict(verdict: BundleVerdict, io: CliIo, timestamp?: { anchorsGi
   io.stdout.write(
     `  signature: ${sig.status === 'absent' ? 'none' : sig.status === 'invalid' ? `INVALID (${sig.reason})` : `valid, key ${sig.fingerprint} (${sig.trusted ? 'trusted' : 'NOT in the trust store'})`}\n`,
   );
-  if (timestamp) io.stdout.write(`  timestamp: ${describeTimestamp(verdict, timestamp.anchorsGiven)}\n`);
+  if (timestamp && verdict.timestamp) io.stdout.write(`  timestamp: ${describeTimestamp(verdict.timestamp, timestamp.anchorsGiven)}\n`);
   io.stdout.write(`  ${describeStatus(verdict)}\n`);
 }
 
 /** The verdict's last line: exactly what holds, in one sentence. */
-function describeStatus(verdict: BundleVerdict): string {
+function describeStatus(verdict: ShownVerdict): string {
   switch (verdict.status ?? (verdict.intact ? 'intact' : 'broken')) {
     case 'intact':
       return 'INTACT: every file and record as sealed, and the seal signed by a key you trust';
@@ -104,7 +109,7 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
             : v.subject === 'journal'
               ? `the analyst journal of ${casePath} (its chain and signed heads)`
               : `${v.location} (records kept in ${casePath})`;
-        writeVerdict({ ...v.verdict, bundle: what } as BundleVerdict, io);
+        writeVerdict({ ...v.verdict, bundle: what }, io);
         const chain = v.subject === 'ledger' ? v.verdict.sources[0] : undefined;
         if (chain) io.stdout.write(`  ledger chain: ${chain.verdict}, ${chain.records ?? 0} records, rule ${chain.rule ?? 'none'}, genesis ${chain.genesis ?? 'unknown'} (records cut off the end cannot be known without an anchor)\n`);
       }
@@ -135,8 +140,7 @@ function describeVerifyProgress(p: VerifyProgress): string {
   return `${p.cancelling ? 'cancelling' : 'verifying'} ${where} (source ${Math.min(p.sources_done + 1, p.sources_total)} of ${p.sources_total}): ${percent}%, ${p.records_done.toLocaleString('en')} of ${p.records_total.toLocaleString('en')} records`;
 }
 
-function describeTimestamp(verdict: BundleVerdict, anchorsGiven: boolean): string {
-  const ts = verdict.timestamp;
+function describeTimestamp(ts: TimestampCheck, anchorsGiven: boolean): string {
   switch (ts.status) {
     case 'absent':
       return 'none';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AnalysisState, JournalAction, JournalReport } from './analysis';
 import { Graph, GraphEdge, GraphNode } from './graph';
 import { EVENT_KINDS, EventJson, OUTCOMES, RECORD_VERDICTS, RecordError } from './model';
+import { BundleStatus, RecordedVerdict } from './verdict';
 
 export const ERROR_CODES = [
   'unauthorized',
@@ -81,8 +82,7 @@ export const SourceInfo = z.object({
 });
 export type SourceInfo = z.infer<typeof SourceInfo>;
 
-const BreakNature = z.enum(['modified', 'inserted', 'deleted', 'reordered', 'truncated', 'appended']);
-export const BundleStatus = z.enum(['broken', 'unsigned', 'untrusted', 'intact']);
+export { BundleStatus };
 
 /** The latest verification of one bundle of the case: of the bundle as imported, or of the records kept. */
 export const VerificationSummary = z.object({
@@ -93,35 +93,8 @@ export const VerificationSummary = z.object({
   at: z.string(),
   /** 'seal': the case's own source seals (verdict.sources by source name); 'journal': the analyst journal's signed heads. */
   subject: z.enum(['bundle', 'case', 'ledger', 'seal', 'journal']),
-  verdict: z.object({
-    /** True only when nothing is wrong and a trusted key signed it. */
-    intact: z.boolean(),
-    /** Worst first: a problem, no valid signature, a signer not trusted, all well. Absent for a ledger (intact says). */
-    status: BundleStatus.optional(),
-    /** An unsigned bundle fails when a signature was asked for (a trusted key existed, or it was required). */
-    signature_expected: z.boolean().optional(),
-    signature: z.object({
-      status: z.enum(['absent', 'valid', 'invalid']),
-      fingerprint: z.string().optional(),
-      trusted: z.boolean().optional(),
-      reason: z.string().optional(),
-    }),
-    sources: z.array(
-      z.object({
-        path: z.string(),
-        type: z.string(),
-        verdict: z.enum(['intact', 'untrusted', 'unsigned', 'sealed_whole', 'broken', 'unverifiable']),
-        records: z.number().int().optional(),
-        first_bad_position: z.number().int().optional(),
-        nature: BreakNature.optional(),
-        reason: z.string().optional(),
-        /** A ledger's own hash rule (core/verify/ledger.ts), and how its chain starts. */
-        rule: z.string().optional(),
-        genesis: z.string().optional(),
-      }),
-    ),
-    problems: z.array(z.object({ item: z.string(), reason: z.string(), position: z.number().int().optional(), nature: BreakNature.optional() })),
-  }),
+  /** What the run found (shared/verdict.ts, the one definition core's verifier produces). */
+  verdict: RecordedVerdict,
   /** Earlier runs on the same subject that found a broken source: verdicts only get worse, so they stay shown. */
   earlier: z.array(z.object({ at: z.string(), problems: z.array(z.string()) })).optional(),
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli';
+import { run } from '../support/cli';
 import { keyFingerprint, loadPublicKey } from '../../src-main/core/bundle/signing';
 import type { BundleVerdict } from '../../src-main/core/verify/bundle';
 import type { ImportReport } from '../../src-main/shared/contract';
@@ -16,16 +16,6 @@ import type { EventJson } from '../../src-main/shared/model';
 const SAMPLE_PUB = fileURLToPath(new URL('../../resources/keys/sample-ed25519.pub.pem', import.meta.url));
 const SAMPLE_FINGERPRINT = '8fa1015f76523d02cd9b1c77852a2b0d035c266225be8ad75207c3edd564cae3';
 const SAMPLE_RECORDS = 2036;
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'causa-cli-bundles-'));

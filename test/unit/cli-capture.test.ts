@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli';
+import { runCli, type CliRun } from '../support/cli';
 import type { CaptureMetadata } from '../../src-main/core/capture/report';
 import { verifyBundleAt } from '../../src-main/service/bundles';
 import { clusterCollections, coreEvent, PODS } from './capture/cluster-fixture';
@@ -22,15 +22,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function run(argv: string[], untilInterrupted?: () => Promise<void>, isTTY = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY },
-    ...(untilInterrupted ? { untilInterrupted } : {}),
-  });
-  return { code, stdout, stderr };
+function run(argv: string[], untilInterrupted?: () => Promise<void>, isTTY = false): Promise<CliRun> {
+  return runCli(argv, { isTTY, ...(untilInterrupted ? { untilInterrupted } : {}) });
 }
 
 async function setUp(options: Partial<FakeApiOptions> = {}, token: string | Record<string, unknown> = TOKEN, caPem?: string): Promise<{ kubeconfig: string; dir: string }> {

@@ -5,20 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli';
+import { run } from '../support/cli';
 import { verifyInclusion } from '../../src-main/core/bundle/hashing';
 import type { Excerpt } from '../../src-main/core/export/excerpt';
 
 const SAMPLE = fileURLToPath(new URL('../../resources/samples/staging-apollo', import.meta.url));
 const SAMPLE_KEY = fileURLToPath(new URL('../../resources/keys/sample-ed25519.pub.pem', import.meta.url));
 const VECTORS = fileURLToPath(new URL('../fixtures/corpus/integrity/rfc6962_merkle_vectors/inclusion_1/', import.meta.url));
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  return { code, stdout, stderr };
-}
 
 /** The fields the test reads; OCSF records carry more. */
 interface OcsfRecord {

@@ -5,23 +5,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli';
+import { run } from '../support/cli';
 import { writeBundleFiles } from '../../src-main/core/bundle/files';
 import { canonicalManifestBytes, TIMESTAMP_FILE } from '../../src-main/core/bundle/manifest';
 import { sealSources } from '../../src-main/core/bundle/seal';
 import { generateSigningKey } from '../../src-main/core/bundle/signing';
 import type { BundleVerdict } from '../../src-main/service/bundles';
 import { makeTestTsa, makeToken } from './core/test-tsa';
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
 
 describe('causa verify --tsa-anchor', () => {
   const dir = mkdtempSync(join(tmpdir(), 'causa-cli-tsa-'));

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli';
+import { run } from '../support/cli';
 import type { ImportReport } from '../../src-main/shared/contract';
 import type { Graph } from '../../src-main/shared/graph';
 import type { EventJson } from '../../src-main/shared/model';
@@ -10,16 +10,6 @@ import type { EventJson } from '../../src-main/shared/model';
 const CORPUS = new URL('../fixtures/corpus/k8s-audit/', import.meta.url).pathname;
 const EXEC_LOG = join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log');
 const PRIV_POD_LOG = join(CORPUS, 'crowdsec_k8s-audit-priv-pod-file.log');
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'causa-cli-'));

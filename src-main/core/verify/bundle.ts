@@ -12,75 +12,20 @@ import { DEFAULT_LIMITS, MAX_METADATA_BYTES, type Limits } from '../limits';
 import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type ElementsInfo, type SourceEntry } from '../bundle/manifest';
 import { isGzip, StreamingRecords } from '../bundle/records';
 import { checkSignature, SignatureFile } from '../bundle/signing';
-import { verifyTimestampToken, type TimestampStatus } from './timestamp';
+import type { BreakNature, BundleStatus, BundleVerdict, Problem, SignatureVerdict, SourceVerdict, TimestampCheck } from '../../shared/verdict';
+import { verifyTimestampToken } from './timestamp';
 
-export type BreakNature = 'modified' | 'inserted' | 'deleted' | 'reordered' | 'truncated' | 'appended';
-
-export interface Problem {
-  /** The bundle path of the item at fault (a file, a source, the signature). */
-  item: string;
-  reason: string;
-  /** 1-based record number, for a chain break. */
-  position?: number;
-  nature?: BreakNature;
-}
-
-/**
- * A source's verdict. Chained sources: `intact` (every record as sealed, a trusted key signed the seal),
- * `untrusted` (as sealed, signed by a key the analyst has not trusted), `unsigned` (as sealed, but no valid
- * signature covers the chain: anyone could have recomputed it), `broken`. A file hashed whole (a document
- * such as an OTLP trace or a listing): `sealed_whole` when its bytes match the manifest's SHA-256 (its
- * records were read from exactly those bytes; one record alone cannot be re-checked later), `broken`
- * when they differ. `unverifiable`: nothing sealed to check against.
- */
-export type SourceVerdictWord = 'intact' | 'untrusted' | 'unsigned' | 'broken' | 'sealed_whole' | 'unverifiable';
-
-/** The bundle as a whole, worst first: `broken` (a problem), `unsigned`, `untrusted`, `intact`. */
-export type BundleStatus = 'broken' | 'unsigned' | 'untrusted' | 'intact';
-
-export interface SourceVerdict {
-  path: string;
-  type: string;
-  verdict: SourceVerdictWord;
-  records?: number;
-  first_bad_position?: number;
-  nature?: BreakNature;
-  reason?: string;
-}
-
-export interface SignatureVerdict {
-  status: 'absent' | 'valid' | 'invalid';
-  fingerprint?: string;
-  trusted?: boolean;
-  reason?: string;
-}
-
-export interface TimestampCheck {
-  status: 'absent' | TimestampStatus;
-  /** The TSA's time, RFC 3339 UTC. */
-  gen_time?: string;
-  /** The TSA certificate's subject. */
-  tsa?: string;
-  reason?: string;
-}
-
-export interface BundleVerdict {
-  bundle: string;
-  manifest_sha256?: string;
-  /** SHA-256 of the canonical manifest: what a signature or timestamp covers, and what to send a TSA. */
-  canonical_manifest_sha256?: string;
-  files_checked: number;
-  sources: SourceVerdict[];
-  signature: SignatureVerdict;
-  timestamp: TimestampCheck;
-  /** What is wrong: altered, missing or extra files, broken chains, an invalid signature or timestamp, a hostile zip. */
-  problems: Problem[];
-  status: BundleStatus;
-  /** Whether a signature was asked for (a trusted key exists, --trust or --require-signature): then unsigned fails. */
-  signature_expected: boolean;
-  /** True only when the status is `intact`: nothing wrong, and a trusted key signed it. */
-  intact: boolean;
-}
+// The verdict's shapes are defined once, as zod schemas in shared/verdict.ts; core uses their types.
+export type {
+  BreakNature,
+  BundleStatus,
+  BundleVerdict,
+  Problem,
+  SignatureVerdict,
+  SourceVerdict,
+  SourceVerdictWord,
+  TimestampCheck,
+} from '../../shared/verdict';
 
 /** The bundle's status from its problems and its signature. */
 export function bundleStatus(problems: readonly Problem[], signature: SignatureVerdict): BundleStatus {

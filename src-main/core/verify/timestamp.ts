@@ -12,7 +12,8 @@ import { createHash, webcrypto, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
-export type TimestampStatus = 'valid' | 'invalid' | 'untrusted' | 'unparseable';
+export type { TimestampStatus } from '../../shared/verdict';
+import type { TimestampStatus } from '../../shared/verdict';
 
 export interface TimestampVerdict {
   /**

@@ -1,40 +1,25 @@
 // Audit stages grouped by auditID into API calls, and one record found in two sources. Fixtures: the
 // project's generator (inc-0047 writes RequestReceived + ResponseComplete pairs) and the real corpus.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateInc0047Audit } from '../../../src-main/core/sample';
 import { main } from '../../../src-main/cli';
 import type { EventFilter } from '../../../src-main/shared/contract';
 import type { EventJson } from '../../../src-main/shared/model';
-import { Workbench } from '../../../src-main/service/workbench';
+import type { Workbench } from '../../../src-main/service/workbench';
+import { tempWorkbenches } from '../../support/workbench';
 import { rebuildApiCalls } from '../../../src-main/store/api-calls';
 
 const FALCO = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/falco/', import.meta.url));
 const EXEC_LOG = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/crowdsec_k8s-audit-pod-exec-file.log', import.meta.url));
 
-let dir: string;
-let bench: Workbench | undefined;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'causa-calls-'));
-});
-
-afterEach(() => {
-  bench?.close();
-  bench = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function openBench(): Workbench {
-  bench = Workbench.open(join(dir, 'case.causa'), { create: true });
-  return bench;
-}
+const cases = tempWorkbenches('causa-calls-');
+const openBench = (): Workbench => cases.open();
 
 function write(name: string, lines: string[]): string {
-  const path = join(dir, name);
+  const path = join(cases.dir, name);
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
 }
@@ -162,7 +147,7 @@ describe('audit stages grouped into API calls', () => {
   });
 
   it('prints one line per API call from causa events, every stage with --stages', async () => {
-    const casePath = join(dir, 'cli.causa');
+    const casePath = join(cases.dir, 'cli.causa');
     const io = (out: string[]) => ({ stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => true } });
     expect(await main(['import', write('audit.log', lines), '--case', casePath], io([]))).toBe(0);
     const count = async (...args: string[]): Promise<number> => {

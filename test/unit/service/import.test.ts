@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../../src-main/shared/errors';
 import type { EventFilter, ImportReport } from '../../../src-main/shared/contract';
 import type { EventJson } from '../../../src-main/shared/model';
-import { Workbench } from '../../../src-main/service/workbench';
+import type { Workbench } from '../../../src-main/service/workbench';
+import { tempWorkbenches } from '../../support/workbench';
 
 const CORPUS_ROOT = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
 const K8S_AUDIT = join(CORPUS_ROOT, 'k8s-audit');
@@ -16,23 +17,8 @@ const EXEC_FILE = join(K8S_AUDIT, 'crowdsec_k8s-audit-pod-exec-file.log');
 const CONFIGMAPS_FILE = join(K8S_AUDIT, 'falco', 'create_configmap_sensitive_values.json');
 const BAD_FILE = 'k8s-audit/falco/fal_01_003.json';
 
-let dir: string;
-let bench: Workbench | undefined;
-
-function openBench(): Workbench {
-  bench = Workbench.open(join(dir, 'case.causa'), { create: true });
-  return bench;
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'causa-import-'));
-});
-
-afterEach(() => {
-  bench?.close();
-  bench = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const cases = tempWorkbenches('causa-import-');
+const openBench = (): Workbench => cases.open();
 
 function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -64,7 +50,7 @@ function fileReport(report: ImportReport, name: string) {
 }
 
 function writeFixture(name: string, bytes: Buffer): string {
-  const path = join(dir, name);
+  const path = join(cases.dir, name);
   writeFileSync(path, bytes);
   return path;
 }
@@ -268,7 +254,7 @@ describe('bad files do not harm the case', () => {
 describe('paths and names', () => {
   it('throws a ServiceError with code io naming a missing path, and imports nothing', async () => {
     const wb = openBench();
-    const missing = join(dir, 'no-such-audit.log');
+    const missing = join(cases.dir, 'no-such-audit.log');
     const attempt = wb.importPaths([EXEC_FILE, missing]);
     await expect(attempt).rejects.toBeInstanceOf(ServiceError);
     await expect(attempt).rejects.toMatchObject({ code: 'io', message: expect.stringContaining(missing) });
@@ -279,7 +265,7 @@ describe('paths and names', () => {
     const wb = openBench();
     const passwd = existsSync('/etc/passwd') ? statSync('/etc/passwd').mtimeMs : undefined;
     const escape = `../../causa-escape-${process.pid}-${Date.now()}.json`;
-    const before = readdirSync(dir).sort();
+    const before = readdirSync(cases.dir).sort();
 
     for (const name of ['../../etc/passwd', escape, '/tmp/absolute.json']) {
       const attempt = wb.handlers.importFiles({
@@ -294,9 +280,9 @@ describe('paths and names', () => {
     expect(eventCount(wb)).toBe(0);
 
     // Only the case file (and its WAL companions) changed.
-    const after = readdirSync(dir).sort();
+    const after = readdirSync(cases.dir).sort();
     expect(after.filter((f) => !before.includes(f)).every((f) => /^case\.causa(-wal|-shm)?$/.test(f))).toBe(true);
-    for (const base of [dir, process.cwd(), tmpdir()]) expect(existsSync(resolve(base, escape))).toBe(false);
+    for (const base of [cases.dir, process.cwd(), tmpdir()]) expect(existsSync(resolve(base, escape))).toBe(false);
     if (passwd !== undefined) expect(statSync('/etc/passwd').mtimeMs).toBe(passwd);
   });
 
