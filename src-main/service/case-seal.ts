@@ -40,6 +40,7 @@ import {
   type StoredRow,
 } from '../store/seals';
 import { installationKey } from './trust';
+import { sha256Hex } from '../core/bundle/hashing';
 
 /** How many findings of one source are listed (the rest are counted). */
 export const LISTED_FINDINGS = 200;
@@ -125,9 +126,6 @@ export interface SealCheckOptions {
   advance?: (records: number) => void;
 }
 
-function sha256Hex(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** Groups a source's stored rows into records (rows of one position), a page at a time. */
 function* storedRecords(store: CaseStore, sourceId: number, onPage?: (records: number) => void): Generator<{ position: number; raw: Buffer; rows: StoredRow[] }> {

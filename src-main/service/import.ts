@@ -1,6 +1,6 @@
 // Imports evidence files into a case file: hash the bytes as received, skip what is already there, parse
 // record by record, and commit each file whole. A bad record costs only itself.
-import { createHash, hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
@@ -23,6 +23,7 @@ import { verifyImportedBundle } from './verification';
 import { ContentTap, SealAccumulator } from '../core/verify/case-seal';
 import { rowValues } from '../store/seals';
 import { sealSource } from './case-seal';
+import { sha256Hex } from '../core/bundle/hashing';
 
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
 export const LISTED_ERRORS_PER_FILE = 50;
@@ -84,10 +85,6 @@ async function openDetected(file: EvidenceFile, limits: Limits): Promise<Opened>
   return { ok: true, detected, content };
 }
 
-function sha256Hex(data: Buffer): string {
-  // The one-shot form: no Hash object per record (every record's bytes are hashed on import).
-  return hash('sha256', data, 'hex');
-}
 
 async function isGzipFile(path: string): Promise<boolean> {
   const handle = await open(path, 'r');

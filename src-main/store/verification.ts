@@ -68,11 +68,6 @@ export function latestVerifications(store: CaseStore): VerificationRow[] {
   return rows.map((row) => ({ ...row, intact: row.intact === 1, verdict: JSON.parse(row.verdict) as unknown }));
 }
 
-/** Every stored record of one source: its position and raw bytes (one per record, whatever its events). */
-export function* iterateSourceRecords(store: CaseStore, sourceId: number): Generator<{ position: number; raw: Buffer }> {
-  for (const page of pageSourceRecords(store, sourceId)) yield* page;
-}
-
 /**
  * The same records a page at a time, each page read whole by position (the UNIQUE (source_id, position,
  * ordinal) index), so that no statement stays open between pages: a caller that pauses between them leaves

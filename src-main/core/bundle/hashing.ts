@@ -3,9 +3,14 @@
 //   head and count the manifest records, so that any change, insertion, removal or cut is visible;
 // - an RFC 6962 Merkle tree over the same records (leaf hash = SHA-256(0x00 ‖ record)), whose root the
 //   manifest records, so that one record can later be proven with a short inclusion proof.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export const CHAIN_START = '0'.repeat(64);
+
+/** SHA-256 in hex, of bytes or of a string's UTF-8; the one-shot form (no Hash object per record). */
+export function sha256Hex(data: Uint8Array | string): string {
+  return hash('sha256', data, 'hex');
+}
 
 export function sha256(...parts: Uint8Array[]): Buffer {
   const hash = createHash('sha256');

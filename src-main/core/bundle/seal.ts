@@ -3,9 +3,8 @@
 import type { KeyObject } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { createHash } from 'node:crypto';
 import { documentElements, elementLeaves } from './elements';
-import { merkleRoot, RecordStreamHasher } from './hashing';
+import { merkleRoot, RecordStreamHasher, sha256Hex } from './hashing';
 import {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
@@ -41,9 +40,6 @@ export interface SealOptions {
   detectType: (content: Buffer) => string | { type: string; layout: 'lines' | 'document'; patterns?: readonly (readonly string[])[] };
 }
 
-function sha256Hex(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** Builds every file of the bundle in memory: path → bytes. */
 export function sealSources(sources: RawSource[], options: SealOptions): Map<string, Buffer> {

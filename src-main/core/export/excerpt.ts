@@ -233,11 +233,6 @@ export interface ExcerptVerdict {
   intact: boolean;
 }
 
-/** True for a parsed JSON value that claims to be an excerpt (what `causa verify` dispatches on). */
-export function looksLikeExcerpt(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === EXCERPT_FORMAT;
-}
-
 function checkedSignature(bytes: Buffer, value: unknown, trustedKeys: Set<string>): { signature: SignatureStatus; problem?: string } {
   if (value === null || value === undefined) return { signature: { status: 'absent' }, problem: 'not signed' };
   const file = SignatureFile.safeParse(value);

@@ -98,11 +98,6 @@ export function renderChainStrips(nodes: readonly GraphNode[], edges: readonly G
   return out;
 }
 
-/** The whole chain as one SVG document (the strips stacked), for a file or a single picture. */
-export function renderChainSvg(nodes: readonly GraphNode[], edges: readonly GraphEdge[], options: SvgOptions = {}): string {
-  return renderChainStrips(nodes, edges, options).join('\n');
-}
-
 function renderStrip(boxes: Box[], edges: readonly GraphEdge[], stripOf: Map<string, number>, strip: number, strips: number, options: SvgOptions): string {
   const lanes = LANES.filter((lane) => boxes.some((b) => b.lane === lane));
   const depth = new Map(lanes.map((lane) => [lane, Math.max(1, ...boxes.filter((b) => b.lane === lane).map((b) => b.row + 1))]));

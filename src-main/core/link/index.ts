@@ -200,10 +200,6 @@ export function buildMemberNodes(members: readonly (readonly LinkEvent[])[]): { 
   return { nodes, edges: edges.all() };
 }
 
-export function linkEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = {}, objects?: ObjectTable): Graph {
-  return linkCaseEvents(events, analyst, objects).graph;
-}
-
 /**
  * The linker, keeping what a background group needs to be expanded later. `objects` is the case's
  * identity table (built at import from the raw records); without it, the events' own targets make one.

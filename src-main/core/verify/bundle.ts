@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { BundleError, type BundleFiles } from '../bundle/files';
 import { documentElements, elementLeaves } from '../bundle/elements';
 import { collectBounded } from '../bundle/files';
-import { MerkleRootBuilder, merkleRoot } from '../bundle/hashing';
+import { merkleRoot, MerkleRootBuilder, sha256Hex } from '../bundle/hashing';
 import { streamContent } from '../ingest/lines';
 import { DEFAULT_LIMITS, MAX_METADATA_BYTES, type Limits } from '../limits';
 import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type ElementsInfo, type SourceEntry } from '../bundle/manifest';
@@ -69,9 +69,6 @@ const SEALED_WHOLE = 'a document sealed whole: its bytes match the SHA-256 in th
 /** A case keeps a document's records, not the document: they were checked whole on import and cannot be re-checked. */
 export const SEALED_WHOLE_KEPT = 'a document sealed whole: its file matched the manifest\'s SHA-256 on import; the case keeps its records, not the file, so they are not re-checked';
 
-function sha256Hex(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** A file's size and (when asked) SHA-256, read as a stream: a bundle's files may be of any size. */
 async function hashStream(stream: AsyncIterable<Buffer>, withHash: boolean): Promise<{ size: number; sha256?: string }> {

@@ -6,9 +6,9 @@
 // Both cover every member but `hash`, `prev_hash` included, so a record's content and its link are each
 // checked. What the chain cannot show: records cut off the end (truncation needs an anchor of the head,
 // which a bundle manifest gives), and changes that leave the canonical JSON equal (whitespace, escapes).
-import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { BreakNature } from './bundle';
+import { sha256Hex } from '../bundle/hashing';
 
 export const LEDGER_RULES = ['sha256-jcs', 'sha256-prev-jcs'] as const;
 export type LedgerRule = (typeof LEDGER_RULES)[number];
@@ -66,9 +66,6 @@ function readEntry(position: number, raw: Buffer | undefined, unreadable?: strin
   return { position, hash, prev, content: canonicalize(record) ?? '' };
 }
 
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 function expectedHash(rule: LedgerRule, entry: Entry): string {
   if (rule === 'sha256-jcs') return sha256Hex(entry.content!);
