@@ -33,6 +33,26 @@ const RENDERER_TYPE_ONLY = ['shared'];
 
 const CONFINED_PACKAGES = { electron: ['shell'], 'better-sqlite3': ['store'] };
 
+/**
+ * What core may import besides core and shared, exactly (docs/architecture.md): the Node built-ins it
+ * reads bytes and hashes with, zod for the formats it parses, and the pure libraries of the bundle format
+ * (canonical JSON, zip, RFC 3161 ASN.1). Anything else (a network client, a child process, SQLite) is
+ * refused, so the analysis stays a pure function of its input.
+ */
+export const CORE_IMPORTS = [
+  'node:crypto',
+  'node:fs',
+  'node:fs/promises',
+  'node:path',
+  'node:stream',
+  'node:zlib',
+  'zod',
+  'canonicalize',
+  'fflate',
+  'asn1js',
+  'pkijs',
+];
+
 function layerOf(file) {
   return LAYERS.find(([, test]) => test(file))?.[0];
 }
@@ -58,6 +78,9 @@ export const layersPlugin = {
             const pkg = source.startsWith('@') ? source.split('/').slice(0, 2).join('/') : source.split('/')[0];
             const allowed = CONFINED_PACKAGES[pkg];
             if (allowed && !allowed.includes(layer)) report(`${layer} must not import ${pkg} (only ${allowed.join(', ')} may)`);
+            if (layer === 'core' && !allowed && !CORE_IMPORTS.includes(source)) {
+              report(`core must not import ${source}; core may import: core, shared, ${CORE_IMPORTS.join(', ')}`);
+            }
             if (layer === 'renderer' && (source.startsWith('node:') || builtinModules.includes(pkg) || pkg === 'zod')) {
               report(`the renderer must not import ${source}: it runs in a sandboxed page`);
             }
