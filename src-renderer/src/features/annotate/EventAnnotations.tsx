@@ -7,6 +7,7 @@ import { tagsOf, useAnalysis } from '../../state/analysis';
 import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
 import { Comments } from './Comments';
 import { useShallow } from 'zustand/react/shallow';
+import './annotate.css';
 
 function StarToggle({ node }: { node: string }) {
   const starred = useAnalysis((s) => s.state?.starred.includes(node) ?? false);

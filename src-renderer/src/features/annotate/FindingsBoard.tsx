@@ -6,6 +6,7 @@ import { useNodeIndex } from '../../state/node-index';
 import { isNodeDrag, readNodeDrag } from './drag';
 import { clockTime, selectNode } from './select-node';
 import { useShallow } from 'zustand/react/shallow';
+import './annotate.css';
 
 const ROLE_HINTS: Record<Role, string> = {
   root_cause: 'The change or decision without which the incident would not have happened',

@@ -3,6 +3,7 @@ import { useAnalysis } from '../../state/analysis';
 import { useNodeIndex } from '../../state/node-index';
 import { AnalystName } from './AnalystName';
 import { describeAction } from './describe';
+import './annotate.css';
 
 /** The journal as recorded: who did what and when, newest first, and whether its hash chain holds. */
 export function JournalView() {

@@ -8,6 +8,7 @@ import { DisclosureClock } from './DisclosureClock';
 import { Recommendations } from './Recommendations';
 import { StoryPreview } from './StoryPreview';
 import { useDraft } from './use-draft';
+import './annotate.css';
 
 function LineField({ label, kind, saved, testId }: { label: string; kind: 'title' | 'summary'; saved: string; testId: string }) {
   const record = useAnalysis((s) => s.record);

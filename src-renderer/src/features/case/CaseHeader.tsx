@@ -4,6 +4,7 @@ import { ConnectToCluster } from '../capture/ConnectToCluster';
 import { ExportReport } from '../report/ExportReport';
 import { useImport } from '../../state/import';
 import { shortTime } from '../timeline/format';
+import './case.css';
 
 export function CaseHeader({ canOpenDialog }: { canOpenDialog: boolean }) {
   const info = useCaseData((s) => s.info);

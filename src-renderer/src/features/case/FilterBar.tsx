@@ -3,6 +3,7 @@ import type { Outcome, RecordVerdict } from '../../../../src-main/shared/model';
 import { useCaseData } from '../../state/case-data';
 import { MultiSelect } from './MultiSelect';
 import { TimeBrush } from './TimeBrush';
+import './case.css';
 
 const TIME_BOUND = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2}))?$/;
 

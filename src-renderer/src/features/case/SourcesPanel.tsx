@@ -1,4 +1,5 @@
 import { useCaseData } from '../../state/case-data';
+import './case.css';
 
 export function SourcesPanel() {
   const sources = useCaseData((s) => s.info?.sources);

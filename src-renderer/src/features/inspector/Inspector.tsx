@@ -6,6 +6,7 @@ import { targetLabel } from '../timeline/format';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { RelatedRecords } from './RelatedRecords';
 import { NodeEdges } from './NodeEdges';
+import './inspector.css';
 
 function Field({ label, value }: { label: string; value: ReactNode }) {
   if (value === undefined || value === null || value === '') return null;

@@ -8,6 +8,7 @@ import { useView } from '../../state/view';
 import { setNodeDrag } from '../annotate/drag';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { actorLabel, shortTime, sourceLabel, targetLabel } from './format';
+import './timeline.css';
 
 const ROW_HEIGHT = 30;
 

@@ -2,6 +2,7 @@ import type { VerificationSummary, VerifyProgress } from '../../../../src-main/s
 import { useCaseData } from '../../state/case-data';
 import { useVerify } from '../../state/verify';
 import { VerdictBadge, verdictText } from './VerdictBadge';
+import './verify.css';
 
 const count = (n: number): string => n.toLocaleString('en');
 
