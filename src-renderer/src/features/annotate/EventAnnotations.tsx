@@ -3,8 +3,9 @@
 import { useState } from 'react';
 import type { Role } from '../../../../src-main/shared/analysis';
 import { ROLE_TITLES, ROLES } from './roles';
-import { tagsOf, useAnalysis } from '../../state/analysis';
-import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
+import { useAnalysis, useGraph } from '../../state/stores';
+import { tagsOf } from '../../state/analysis';
+import { nodeOfEvent } from '../../state/graph';
 import { Comments } from './Comments';
 import { useShallow } from 'zustand/react/shallow';
 import './annotate.css';
@@ -92,8 +93,8 @@ function TagEditor({ node }: { node: string }) {
 }
 
 export function EventAnnotations({ eventId, fallbackLabel }: { eventId: number; fallbackLabel: string }) {
-  const node = useNodeIndex((s) => nodeOfEvent(s.byEvent, eventId));
-  const label = useNodeIndex((s) => s.nodes[node]?.label) ?? fallbackLabel;
+  const node = useGraph((s) => nodeOfEvent(s.byEvent, eventId));
+  const label = useGraph((s) => s.summaries[node]?.label) ?? fallbackLabel;
   return (
     <section className="annotations" aria-label="Annotations" data-testid="annotations" data-node-id={node}>
       <div className="annotation-row">

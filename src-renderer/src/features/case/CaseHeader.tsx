@@ -1,8 +1,7 @@
-import { useCaseData } from '../../state/case-data';
+import { useCaseData, useImport } from '../../state/stores';
 import { UndoRedo } from '../annotate/UndoRedo';
 import { ConnectToCluster } from '../capture/ConnectToCluster';
 import { ExportReport } from '../report/ExportReport';
-import { useImport } from '../../state/import';
 import { shortTime } from '../timeline/format';
 import './case.css';
 

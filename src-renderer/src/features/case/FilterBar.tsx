@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Outcome, RecordVerdict } from '../../../../src-main/shared/model';
-import { useCaseData } from '../../state/case-data';
+import { useCaseData } from '../../state/stores';
 import { MultiSelect } from './MultiSelect';
 import { TimeBrush } from './TimeBrush';
 import './case.css';

@@ -1,4 +1,4 @@
-import { useCaseData } from '../../state/case-data';
+import { useCaseData } from '../../state/stores';
 import './case.css';
 
 export function SourcesPanel() {

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { useImport } from '../../state/import';
+import { useImport } from '../../state/stores';
 import { takeDropped } from './dropped-entries';
 import './import.css';
 

@@ -1,5 +1,6 @@
 import type { FileImport, ImportProgress, ImportReport } from '../../../../src-main/shared/contract';
-import { useImport, type DroppedFiles } from '../../state/import';
+import { useImport } from '../../state/stores';
+import { type DroppedFiles } from '../../state/import';
 import './import.css';
 
 function megabytes(bytes: number): string {

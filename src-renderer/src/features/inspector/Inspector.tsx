@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { EventJson } from '../../../../src-main/shared/model';
-import { useSelection } from '../../state/selection';
+import { useSelection } from '../../state/stores';
 import { EventAnnotations } from '../annotate/EventAnnotations';
 import { targetLabel } from '../timeline/format';
 import { VerdictBadge } from '../verify/VerdictBadge';

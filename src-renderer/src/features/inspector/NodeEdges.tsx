@@ -4,9 +4,7 @@
 // graph store relinks when the journal's edges change (state/graph.ts).
 import { useMemo } from 'react';
 import type { GraphEdge } from '../../../../src-main/shared/graph';
-import { useAnalysis } from '../../state/analysis';
-import { useGraph } from '../../state/graph';
-import { useSelection } from '../../state/selection';
+import { useAnalysis, useGraph, useSelection } from '../../state/stores';
 
 function EdgeActions({ edge }: { edge: GraphEdge }) {
   const record = useAnalysis((s) => s.record);
