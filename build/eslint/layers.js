@@ -28,6 +28,31 @@ const MAY_IMPORT = {
   renderer: ['renderer'],
 };
 
+/**
+ * The renderer's own layers, inside the `renderer` layer: the transport (`api`), pure helpers (`lib`), the
+ * stores (`state`), the panels (`features`, with the shared hooks of `ui/`) and the page (`App`, `main`).
+ * Each may import only the layers below it, so no store depends on a panel.
+ */
+const RENDERER_LAYERS = [
+  ['lib', (f) => f.startsWith('src-renderer/src/lib/')],
+  ['api', (f) => /^src-renderer\/src\/(api|page-token|upload-frames)(\.tsx?)?$/.test(f)],
+  ['state', (f) => f.startsWith('src-renderer/src/state/')],
+  ['features', (f) => f.startsWith('src-renderer/src/features/') || f.startsWith('src-renderer/src/ui/')],
+  ['app', () => true],
+];
+
+const RENDERER_MAY_IMPORT = {
+  lib: ['lib'],
+  api: ['api', 'lib'],
+  state: ['state', 'api', 'lib'],
+  features: ['features', 'state', 'api', 'lib'],
+  app: ['app', 'features', 'state', 'api', 'lib'],
+};
+
+function rendererLayerOf(file) {
+  return RENDERER_LAYERS.find(([, test]) => test(file))[0];
+}
+
 /** Layers whose files the renderer may import with `import type` (it never runs main-side code). */
 const RENDERER_TYPE_ONLY = ['shared'];
 
@@ -99,6 +124,12 @@ export const layersPlugin = {
           }
           if (!MAY_IMPORT[layer].includes(targetLayer)) {
             report(`${layer} must not import ${targetLayer} (${source}); ${layer} may import: ${MAY_IMPORT[layer].join(', ')}`);
+          } else if (layer === 'renderer') {
+            // Type imports count too: a store that names a panel's type still depends on the panel.
+            const [from, to] = [rendererLayerOf(file), rendererLayerOf(target)];
+            if (!RENDERER_MAY_IMPORT[from].includes(to)) {
+              report(`renderer ${from} must not import renderer ${to} (${source}); ${from} may import: ${RENDERER_MAY_IMPORT[from].join(', ')}`);
+            }
           }
         }
         return {

@@ -16,10 +16,7 @@ import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
 import { Timeline } from './features/timeline/Timeline';
 import { VerificationPanel } from './features/verify/VerificationPanel';
-import { useAnalysis } from './state/analysis';
-import { useCaseData } from './state/case-data';
-import { useSelection } from './state/selection';
-import { useView } from './state/view';
+import { useAnalysis, useCaseData, useSelection, useView } from './state/stores';
 
 function Sidebar() {
   const tab = useView((s) => s.sidebar);

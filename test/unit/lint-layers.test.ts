@@ -40,6 +40,10 @@ const HTTP = 'src-main/host/http.ts';
 const CLI = 'src-main/cli.ts';
 const PAGE = 'src-renderer/src/probe.ts';
 const FEATURE = 'src-renderer/src/features/timeline/Probe.tsx';
+const STATE = 'src-renderer/src/state/probe.ts';
+const LIB = 'src-renderer/src/lib/probe.ts';
+const API = 'src-renderer/src/api.ts';
+const APP = 'src-renderer/src/App.tsx';
 // The specifier by which the probe at `probe` reaches `target` (both root-relative). Computed, so this file
 // names no shared/ path that test/unit/repo-paths.test.ts would read as one beside the repository.
 const from = (probe: string, target: string) => posix.relative(posix.dirname(probe), target);
@@ -111,6 +115,18 @@ describe('the causa/layers rule', () => {
     ['renderer → better-sqlite3', PAGE, defaultImport('better-sqlite3'), /better-sqlite3/],
     ['renderer → node:fs', PAGE, value('node:fs'), /sandboxed page/],
     ['renderer → zod', PAGE, value('zod'), /sandboxed page/],
+    // inside the renderer: api → state → features → App, with pure helpers (lib) below them all.
+    ['a store → a feature', STATE, value('../features/graph/layout-client'), /renderer state must not import renderer features/],
+    ['a store → a feature, type only', STATE, typeOnly('../features/graph/GraphCanvas'), /renderer state must not import renderer features/],
+    ['a store → a feature, by dynamic import', STATE, dynamic('../features/annotate/drag'), /renderer state must not import renderer features/],
+    ['a store re-exports a feature', STATE, reExportAll('../features/timeline/format'), /renderer state must not import renderer features/],
+    ['a store → the page', STATE, value('../App'), /renderer state must not import renderer app/],
+    ['a store → the shared ui hooks', STATE, value('../ui/use-outside-click'), /renderer state must not import renderer features/],
+    ['a feature → the page', FEATURE, value('../../App'), /renderer features must not import renderer app/],
+    ['the transport → a store', API, value('./state/graph'), /renderer api must not import renderer state/],
+    ['the transport → a feature', API, value('./features/timeline/Timeline'), /renderer api must not import renderer features/],
+    ['a helper → a store', LIB, value('../state/graph'), /renderer lib must not import renderer state/],
+    ['a helper → the transport', LIB, value('../api'), /renderer lib must not import renderer api/],
   ];
 
   it.each(denied)('reports %s', async (_label, file, code, reason) => {
@@ -158,6 +174,17 @@ describe('the causa/layers rule', () => {
     ['renderer → renderer', FEATURE, value('../../api')],
     ['renderer → react', PAGE, value('react')],
     ['renderer → zustand', PAGE, value('zustand')],
+    ['a store → a store', STATE, value('./case-data')],
+    ['a store → the transport', STATE, value('../api')],
+    ['a store → a helper', STATE, value('../lib/graph-layout')],
+    ['a store → shared, import type', STATE, typeOnly('../../../src-main/shared/graph')],
+    ['a feature → a store', FEATURE, value('../../state/stores')],
+    ['a feature → a helper', FEATURE, value('../../lib/graph-layout')],
+    ['a feature → another feature', FEATURE, value('../verify/VerdictBadge')],
+    ['a feature → its stylesheet', FEATURE, sideEffect('./timeline.css')],
+    ['the page → a feature', APP, value('./features/graph/GraphView')],
+    ['the page → the stores', 'src-renderer/src/main.tsx', value('./state/app-stores')],
+    ['a helper → a helper', LIB, value('./node-id')],
   ];
 
   it.each(allowed)('allows %s', async (_label, file, code) => {

@@ -3,10 +3,9 @@
 // diverges from it (no optimistic updates).
 import { create } from 'zustand';
 import type { AnalysisState, JournalAction, JournalReport } from '../../../src-main/shared/analysis';
-import type { ApiResult } from '../../../src-main/shared/contract';
-import { api } from '../api';
+import type { Api, ApiResult } from '../../../src-main/shared/contract';
 
-interface AnalysisStore {
+export interface AnalysisStore {
   state?: AnalysisState;
   journal?: JournalReport;
   error?: string;
@@ -19,30 +18,32 @@ interface AnalysisStore {
   loadJournal(): Promise<void>;
 }
 
-export const useAnalysis = create<AnalysisStore>((set) => {
-  async function apply(request: () => Promise<ApiResult<AnalysisState>>): Promise<boolean> {
-    set({ busy: true });
-    const result = await request();
-    if (!result.ok) {
-      set({ busy: false, error: result.message });
-      return false;
+export function createAnalysisStore(api: Pick<Api, 'analysis' | 'record' | 'undo' | 'redo' | 'journal'>) {
+  return create<AnalysisStore>((set) => {
+    async function apply(request: () => Promise<ApiResult<AnalysisState>>): Promise<boolean> {
+      set({ busy: true });
+      const result = await request();
+      if (!result.ok) {
+        set({ busy: false, error: result.message });
+        return false;
+      }
+      // The journal view reloads the entries itself when the entry count changes.
+      set({ busy: false, state: result.value, error: undefined });
+      return true;
     }
-    // The journal view reloads the entries itself when the entry count changes.
-    set({ busy: false, state: result.value, error: undefined });
-    return true;
-  }
-  return {
-    busy: false,
-    load: () => apply(() => api.analysis({})),
-    record: (action) => apply(() => api.record({ action })),
-    undo: () => apply(() => api.undo({})),
-    redo: () => apply(() => api.redo({})),
-    async loadJournal() {
-      const result = await api.journal({});
-      set(result.ok ? { journal: result.value } : { error: result.message });
-    },
-  };
-});
+    return {
+      busy: false,
+      load: () => apply(() => api.analysis({})),
+      record: (action) => apply(() => api.record({ action })),
+      undo: () => apply(() => api.undo({})),
+      redo: () => apply(() => api.redo({})),
+      async loadJournal() {
+        const result = await api.journal({});
+        set(result.ok ? { journal: result.value } : { error: result.message });
+      },
+    };
+  });
+}
 
 export function tagsOf(state: AnalysisState | undefined, node: string): string[] {
   return state?.tags.find((t) => t.node === node)?.tags ?? [];

@@ -1,8 +1,7 @@
 // Who the analyst is: the name new journal entries are signed with, as the main side decides it (their
 // setting, CAUSA_ANALYST, or the OS account). Setting it is kept for every case, not in this one.
 import { create } from 'zustand';
-import type { AnalystInfo } from '../../../src-main/shared/contract';
-import { api } from '../api';
+import type { AnalystInfo, Api } from '../../../src-main/shared/contract';
 
 interface AnalystStore {
   info?: AnalystInfo;
@@ -12,14 +11,16 @@ interface AnalystStore {
   setName(name: string): Promise<boolean>;
 }
 
-export const useAnalyst = create<AnalystStore>((set) => ({
-  async load() {
-    const result = await api.analyst({});
-    set(result.ok ? { info: result.value, error: undefined } : { error: result.message });
-  },
-  async setName(name) {
-    const result = await api.setAnalyst({ name });
-    set(result.ok ? { info: result.value, error: undefined } : { error: result.message });
-    return result.ok;
-  },
-}));
+export function createAnalystStore(api: Pick<Api, 'analyst' | 'setAnalyst'>) {
+  return create<AnalystStore>((set) => ({
+    async load() {
+      const result = await api.analyst({});
+      set(result.ok ? { info: result.value, error: undefined } : { error: result.message });
+    },
+    async setName(name) {
+      const result = await api.setAnalyst({ name });
+      set(result.ok ? { info: result.value, error: undefined } : { error: result.message });
+      return result.ok;
+    },
+  }));
+}

@@ -1,15 +1,14 @@
 // The open case as the UI sees it: its summary, the active filter, and the timeline's rows fetched a page
 // at a time (a case may hold millions of events; only what is on screen is ever loaded).
 import { create } from 'zustand';
-import type { CaseInfo, EventFilter, MethodOutput } from '../../../src-main/shared/contract';
+import type { Api, CaseInfo, EventFilter, MethodOutput } from '../../../src-main/shared/contract';
 import type { EventJson } from '../../../src-main/shared/model';
-import { api } from '../api';
 
 export const PAGE_SIZE = 200;
 
 type FilterValues = MethodOutput<'filterValues'>;
 
-interface CaseDataState {
+export interface CaseDataState {
   info?: CaseInfo;
   /** Namespaces, outcomes and taint labels with their counts: fetched when a filter menu first needs them. */
   values?: FilterValues;
@@ -26,55 +25,59 @@ interface CaseDataState {
   loadValues(): void;
 }
 
-const inFlight = new Set<string>();
-/** Bumped by each refresh (an import changes the counts); a filter change does not change them. */
-let valuesSeq = 0;
+export type CaseDataStore = ReturnType<typeof createCaseDataStore>;
 
-export const useCaseData = create<CaseDataState>((set, get) => ({
-  filter: {},
-  generation: 0,
-  pages: {},
+export function createCaseDataStore(api: Pick<Api, 'caseInfo' | 'filterValues' | 'listEvents'>) {
+  const inFlight = new Set<string>();
+  /** Bumped by each refresh (an import changes the counts); a filter change does not change them. */
+  let valuesSeq = 0;
 
-  async refresh() {
-    const generation = get().generation + 1;
-    valuesSeq += 1;
-    inFlight.delete('values');
-    set({ generation, pages: {}, total: undefined, values: undefined });
-    const info = await api.caseInfo({});
-    if (!info.ok) return set({ error: info.message });
-    set({ info: info.value, error: undefined });
-    get().ensurePage(0);
-  },
+  return create<CaseDataState>((set, get) => ({
+    filter: {},
+    generation: 0,
+    pages: {},
 
-  setFilter(patch) {
-    set((state) => ({ filter: { ...state.filter, ...patch }, generation: state.generation + 1, pages: {}, total: undefined }));
-    get().ensurePage(0);
-  },
-
-  loadValues() {
-    if (get().values || inFlight.has('values')) return;
-    inFlight.add('values');
-    const seq = valuesSeq;
-    void api.filterValues({}).then((result) => {
-      if (seq !== valuesSeq) return;
+    async refresh() {
+      const generation = get().generation + 1;
+      valuesSeq += 1;
       inFlight.delete('values');
-      if (result.ok) set({ values: result.value });
-    });
-  },
+      set({ generation, pages: {}, total: undefined, values: undefined });
+      const info = await api.caseInfo({});
+      if (!info.ok) return set({ error: info.message });
+      set({ info: info.value, error: undefined });
+      get().ensurePage(0);
+    },
 
-  ensurePage(page) {
-    const { generation, filter, pages } = get();
-    const key = `${generation}:${page}`;
-    if (pages[page] || inFlight.has(key)) return;
-    inFlight.add(key);
-    void api.listEvents({ filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((result) => {
-      inFlight.delete(key);
-      if (get().generation !== generation) return;
-      if (!result.ok) return set({ error: result.message });
-      set((state) => ({ total: result.value.total, pages: { ...state.pages, [page]: result.value.events } }));
-    });
-  },
-}));
+    setFilter(patch) {
+      set((state) => ({ filter: { ...state.filter, ...patch }, generation: state.generation + 1, pages: {}, total: undefined }));
+      get().ensurePage(0);
+    },
+
+    loadValues() {
+      if (get().values || inFlight.has('values')) return;
+      inFlight.add('values');
+      const seq = valuesSeq;
+      void api.filterValues({}).then((result) => {
+        if (seq !== valuesSeq) return;
+        inFlight.delete('values');
+        if (result.ok) set({ values: result.value });
+      });
+    },
+
+    ensurePage(page) {
+      const { generation, filter, pages } = get();
+      const key = `${generation}:${page}`;
+      if (pages[page] || inFlight.has(key)) return;
+      inFlight.add(key);
+      void api.listEvents({ filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((result) => {
+        inFlight.delete(key);
+        if (get().generation !== generation) return;
+        if (!result.ok) return set({ error: result.message });
+        set((state) => ({ total: result.value.total, pages: { ...state.pages, [page]: result.value.events } }));
+      });
+    },
+  }));
+}
 
 export function eventAt(pages: Record<number, EventJson[]>, index: number): EventJson | undefined {
   return pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];

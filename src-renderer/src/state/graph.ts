@@ -1,24 +1,23 @@
-// The causal graph of the open case as the graph view shows it: the graph for the active filter, the
-// chain on screen, the background groups expanded into it, and the layout (computed in a worker).
-// Reloaded whenever the timeline's query changes, so the graph and the timeline always show the same
-// filter; expanded groups stay expanded across a filter change, narrowed by it.
+// The causal graph of the open case, the one place the renderer keeps it: the graph for the active filter,
+// the chain on screen, the background groups expanded into it, the layout (computed in a worker), and the
+// node index derived from it (which node each event belongs to, and what every node seen so far is called).
+// One request per filter change: app-stores.ts reloads it when the timeline's query changes (so the graph
+// and the timeline always show the same filter) and when the journal's edges change. Expanded groups stay
+// expanded across a filter change, narrowed by it.
 import { create } from 'zustand';
-import type { EventFilter } from '../../../src-main/shared/contract';
+import type { Api, EventFilter } from '../../../src-main/shared/contract';
 import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph';
-import { api } from '../api';
-import type { GraphLayout } from '../features/graph/layout';
-import { layoutInWorker } from '../features/graph/layout-client';
-import { useAnalysis } from './analysis';
-import { useCaseData } from './case-data';
+import type { Emitter } from '../lib/emitter';
+import type { GraphLayout, LayoutEdge, LayoutNode } from '../lib/graph-layout';
+import { eventNodeId } from '../lib/node-id';
 import { budgetLeft, GROUP_PAGE, mergeExpansions, withPage, type Expansion, type GroupPage } from './graph-expansion';
-import { useNodeIndex } from './node-index';
 
 /** A chain id, the nodes in no chain (lone prompts, tool calls, denials), or every node the graph holds. */
 export type ChainView = number | 'unlinked' | 'all';
 
 export type GraphStatus = 'loading' | 'laying-out' | 'ready' | 'error';
 
-interface GraphState {
+export interface GraphState {
   status: GraphStatus;
   error?: string;
   /** The linked graph for the filter, as the server sent it. */
@@ -29,13 +28,17 @@ interface GraphState {
   expanded: Readonly<Record<string, Expansion>>;
   /** The nodes that came from expanded groups (drawn in every view, styled as background). */
   memberIds: ReadonlySet<string>;
-  /** A node for the canvas to bring into view with the next layout (the first member of a group just expanded). */
-  focusNode?: string;
   /** The filter the graph on screen was linked for (the timeline's), as tests and the view read it. */
   filter?: EventFilter;
   nodeById: ReadonlyMap<string, GraphNode>;
-  /** The node an event belongs to (an API request's node rather than its decision's). */
+  /** The node an event belongs to in the graph on screen (an API request's node rather than its decision's). */
   nodeOfEvent: ReadonlyMap<number, string>;
+  /**
+   * The same rule over every graph seen since the case opened: what was seen is kept, so the labels and
+   * times of annotated nodes stay known when the filter hides them.
+   */
+  byEvent: Readonly<Record<number, string>>;
+  summaries: Readonly<Record<string, NodeSummary>>;
   view?: ChainView;
   /** How many nodes are in no chain, and how many of those are notable (for the chain picker). */
   unlinked: { nodes: number; notable: number };
@@ -55,18 +58,43 @@ interface GraphState {
   collapseAll(): Promise<void>;
 }
 
-let loadSeq = 0;
-let layoutSeq = 0;
+/** What the UI needs of a node it may no longer have in the graph on screen. */
+export interface NodeSummary {
+  id: string;
+  label: string;
+  time?: string;
+  event_ids: number[];
+}
 
-function indexEvents(nodes: GraphNode[]): Map<number, string> {
-  const map = new Map<number, string>();
+/**
+ * Which node each event belongs to: its evidence node. An authorization decision (`a<id>`) shares its
+ * request's events but is not the row, so it never takes an event from another node; the request (every
+ * stage is the one node `e<smallest stage id>`) does.
+ */
+export function indexEvents(nodes: readonly GraphNode[], into: Map<number, string> = new Map()): Map<number, string> {
+  const claimed = new Set<number>();
   for (const node of nodes) {
     for (const id of node.event_ids) {
-      // A decision shares its request's events; the request is the row's node.
-      if (!map.has(id) || node.kind !== 'authz_decision') map.set(id, node.id);
+      if (node.kind !== 'authz_decision') {
+        into.set(id, node.id);
+        claimed.add(id);
+      } else if (!claimed.has(id) && !into.has(id)) into.set(id, node.id);
     }
   }
-  return map;
+  return into;
+}
+
+/** The node of an event by the index, or the event's own node id when no graph has shown it. */
+export function nodeOfEvent(byEvent: Readonly<Record<number, string>>, eventId: number): string {
+  return byEvent[eventId] ?? eventNodeId(eventId);
+}
+
+/** The event to select for a node: for an API request its latest stage, the row the timeline shows. */
+export function eventOfNode(summaries: Readonly<Record<string, NodeSummary>>, nodeId: string): number | undefined {
+  const known = summaries[nodeId]?.event_ids;
+  if (known && known.length > 0) return Math.max(...known);
+  const match = /^e(\d+)$/.exec(nodeId);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** The view's nodes: its chain's (or all, or those in no chain), and every expanded group member. */
@@ -79,156 +107,168 @@ function viewOf(graph: Graph, view: ChainView, members: ReadonlySet<string>): { 
   return { nodes, edges: graph.edges.filter((edge) => edge.status !== 'rejected' && kept.has(edge.from) && kept.has(edge.to)) };
 }
 
-/** Fetches a page of a group's members under the graph's filter. */
-async function fetchPage(groupId: string, filter: EventFilter, offset: number, limit: number): Promise<GroupPage | { error: string }> {
-  const result = await api.groupMembers({ group: groupId, filter, offset, limit });
-  return result.ok ? result.value : { error: result.message };
+/** Lays out nodes and edges (in a worker in the page, synchronously in a test). */
+export type LayoutFn = (nodes: LayoutNode[], edges: LayoutEdge[]) => Promise<GraphLayout>;
+
+/** Commands the graph store sends to whoever draws it. */
+export interface GraphEvents extends Record<string, unknown> {
+  /** Bring this node into view with the layout just made (the first member of a group just expanded). */
+  showExpanded: string;
 }
 
-export const useGraph = create<GraphState>((set, get) => {
-  /** Puts a new set of expansions (or base graph) in place, indexes it, and lays out the view again. */
-  async function apply(base: Graph, expanded: Record<string, Expansion>, view: ChainView, focusNode?: string): Promise<void> {
-    const { graph, memberIds } = mergeExpansions(base, expanded);
-    useNodeIndex.getState().remember(Object.values(expanded).flatMap((e) => e.nodes));
-    set({
-      base,
-      graph,
-      expanded,
-      memberIds,
-      nodeById: new Map(graph.nodes.map((node) => [node.id, node])),
-      nodeOfEvent: indexEvents(graph.nodes),
-      ...(focusNode ? { focusNode } : {}),
-    });
-    await get().showView(view);
+export interface GraphDeps {
+  api: Pick<Api, 'graph' | 'groupMembers'>;
+  layout: LayoutFn;
+  events: Emitter<GraphEvents>;
+}
+
+export type GraphStore = ReturnType<typeof createGraphStore>;
+
+export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps) {
+  // Each load and each layout is numbered, so that an answer for an older one is dropped.
+  let loadSeq = 0;
+  let layoutSeq = 0;
+
+  /** Fetches a page of a group's members under the graph's filter. */
+  async function fetchPage(groupId: string, filter: EventFilter, offset: number, limit: number): Promise<GroupPage | { error: string }> {
+    const result = await api.groupMembers({ group: groupId, filter, offset, limit });
+    return result.ok ? result.value : { error: result.message };
   }
 
-  /** The label a group goes by in the list, from the graph's groups. */
-  const labelOf = (groupId: string) => get().base?.groups.find((g) => g.id === groupId)?.label ?? groupId;
-
-  async function addPage(groupId: string, offset: number): Promise<void> {
-    const { base, filter, expanded, view } = get();
-    if (!base || !filter) return;
-    const limit = Math.min(GROUP_PAGE, budgetLeft(expanded));
-    if (limit === 0) return;
-    const seq = loadSeq;
-    const current = expanded[groupId];
-    set({ expanded: { ...expanded, [groupId]: { ...(current ?? withPage(undefined, labelOf(groupId), { group: groupId, total: 0, offset: 0, nodes: [], edges: [] }, 0)), loading: true } } });
-    const page = await fetchPage(groupId, filter, offset, limit);
-    // A new filter, or the group collapsed meanwhile: this answer is for a graph no longer on screen.
-    if (seq !== loadSeq || !get().expanded[groupId]) return;
-    if ('error' in page) return set({ expanded: { ...get().expanded, [groupId]: { ...get().expanded[groupId]!, loading: false, error: page.error } } });
-    const next = { ...get().expanded, [groupId]: withPage(current, labelOf(groupId), page, limit) };
-    await apply(base, next, get().view ?? view ?? 'all', page.nodes.find((n) => n.kind !== 'authz_decision')?.id);
-  }
-
-  return {
-    status: 'loading',
-    nodeById: new Map(),
-    nodeOfEvent: new Map(),
-    visible: { nodes: [], edges: [] },
-    unlinked: { nodes: 0, notable: 0 },
-    shownOfChain: new Map(),
-    expanded: {},
-    memberIds: new Set(),
-
-    async load(filter) {
-      const seq = ++loadSeq;
-      set({ status: 'loading', error: undefined });
-      const result = await api.graph({ filter });
-      if (seq !== loadSeq) return;
-      if (!result.ok) return set({ status: 'error', error: result.message });
-      const graph = result.value;
-      // Groups expanded before stay expanded, as many members as were drawn, narrowed by the new filter;
-      // a group the filter empties is collapsed.
-      const kept = Object.values(get().expanded).filter((e) => graph.groups.some((g) => g.id === e.group));
-      const pages = await Promise.all(kept.map((e) => fetchPage(e.group, filter, 0, Math.max(e.shown, 1))));
-      if (seq !== loadSeq) return;
-      const expanded: Record<string, Expansion> = {};
-      kept.forEach((e, i) => {
-        const page = pages[i]!;
-        if ('error' in page || page.total === 0) return;
-        expanded[e.group] = withPage(undefined, graph.groups.find((g) => g.id === e.group)?.label ?? e.label, page, Math.max(e.shown, 1));
+  return create<GraphState>((set, get) => {
+    /** Puts a new set of expansions (or base graph) in place, indexes it, and lays out the view again. */
+    async function apply(base: Graph, expanded: Record<string, Expansion>, view: ChainView, showExpanded?: string): Promise<void> {
+      const { graph, memberIds } = mergeExpansions(base, expanded);
+      const nodeOfEvent = indexEvents(graph.nodes);
+      const summaries = { ...get().summaries };
+      const byEvent = { ...get().byEvent };
+      for (const node of graph.nodes) summaries[node.id] = { id: node.id, label: node.label, time: node.time, event_ids: node.event_ids };
+      // The same rule across graphs: a decision's node never replaces the evidence node an earlier graph showed.
+      const decisions = new Set(graph.nodes.filter((node) => node.kind === 'authz_decision').map((node) => node.id));
+      for (const [id, nodeId] of nodeOfEvent) if (byEvent[id] === undefined || !decisions.has(nodeId)) byEvent[id] = nodeId;
+      set({
+        base,
+        graph,
+        expanded,
+        memberIds,
+        nodeById: new Map(graph.nodes.map((node) => [node.id, node])),
+        nodeOfEvent,
+        byEvent,
+        summaries,
       });
-      const previous = get().view;
-      // Keep the analyst's chain across a filter change when it survives it; else start on the first.
-      const keep =
-        previous === 'all' ||
-        (previous === 'unlinked' && graph.nodes.some((n) => n.chain === undefined)) ||
-        (previous !== undefined && graph.chains.some((c) => c.id === previous));
-      const lone = graph.nodes.filter((n) => n.chain === undefined);
-      const shownOfChain = new Map<number, number>();
-      for (const node of graph.nodes) if (node.chain !== undefined) shownOfChain.set(node.chain, (shownOfChain.get(node.chain) ?? 0) + 1);
-      set({ filter, unlinked: { nodes: lone.length, notable: lone.filter((n) => n.notable).length }, shownOfChain });
-      await apply(graph, expanded, keep ? previous! : (graph.chains[0]?.id ?? 'all'));
-    },
+      // Before the layout: the canvas keeps the node and brings it into view when that layout arrives.
+      if (showExpanded) events.emit('showExpanded', showExpanded);
+      await get().showView(view);
+    }
 
-    async showView(view) {
-      const { graph, memberIds } = get();
-      if (!graph) return;
-      const seq = ++layoutSeq;
-      const visible = viewOf(graph, view, memberIds);
-      set({ view, visible, status: 'laying-out' });
-      try {
-        // A decision is drawn above the request it decided (the authz-annotation edge joins the two).
-        const decided = new Map(visible.edges.filter((e) => e.rule === 'authz-annotation').map((e) => [e.from, e.to]));
-        const layout = await layoutInWorker(
-          visible.nodes.map(({ id, lane, time }) => ({ id, lane, time, ...(decided.has(id) ? { alignWith: decided.get(id) } : {}) })),
-          visible.edges.map(({ from, to }) => ({ from, to })),
-        );
-        if (seq === layoutSeq) set({ layout, status: 'ready' });
-      } catch (error) {
-        if (seq === layoutSeq) set({ status: 'error', error: String(error) });
-      }
-    },
+    /** The label a group goes by in the list, from the graph's groups. */
+    const labelOf = (groupId: string) => get().base?.groups.find((g) => g.id === groupId)?.label ?? groupId;
 
-    async reveal(nodeId) {
-      const { view, nodeById, visible } = get();
-      if (visible.nodes.some((node) => node.id === nodeId)) return;
-      const node = nodeById.get(nodeId);
-      if (!node) return;
-      const target = node.chain ?? 'unlinked';
-      if (target !== view) await get().showView(target);
-    },
+    async function addPage(groupId: string, offset: number): Promise<void> {
+      const { base, filter, expanded, view } = get();
+      if (!base || !filter) return;
+      const limit = Math.min(GROUP_PAGE, budgetLeft(expanded));
+      if (limit === 0) return;
+      const seq = loadSeq;
+      const current = expanded[groupId];
+      set({ expanded: { ...expanded, [groupId]: { ...(current ?? withPage(undefined, labelOf(groupId), { group: groupId, total: 0, offset: 0, nodes: [], edges: [] }, 0)), loading: true } } });
+      const page = await fetchPage(groupId, filter, offset, limit);
+      // A new filter, or the group collapsed meanwhile: this answer is for a graph no longer on screen.
+      if (seq !== loadSeq || !get().expanded[groupId]) return;
+      if ('error' in page) return set({ expanded: { ...get().expanded, [groupId]: { ...get().expanded[groupId]!, loading: false, error: page.error } } });
+      const next = { ...get().expanded, [groupId]: withPage(current, labelOf(groupId), page, limit) };
+      await apply(base, next, get().view ?? view ?? 'all', page.nodes.find((n) => n.kind !== 'authz_decision')?.id);
+    }
 
-    async toggleGroup(groupId) {
-      const { base, expanded, view } = get();
-      if (!expanded[groupId]) return addPage(groupId, 0);
-      if (!base) return;
-      const rest = { ...expanded };
-      delete rest[groupId];
-      await apply(base, rest, view ?? 'all');
-    },
+    return {
+      status: 'loading',
+      nodeById: new Map(),
+      nodeOfEvent: new Map(),
+      byEvent: {},
+      summaries: {},
+      visible: { nodes: [], edges: [] },
+      unlinked: { nodes: 0, notable: 0 },
+      shownOfChain: new Map(),
+      expanded: {},
+      memberIds: new Set(),
 
-    async showMore(groupId) {
-      const expansion = get().expanded[groupId];
-      if (expansion && !expansion.loading && expansion.shown < expansion.total) await addPage(groupId, expansion.shown);
-    },
+      async load(filter) {
+        const seq = ++loadSeq;
+        set({ status: 'loading', error: undefined });
+        const result = await api.graph({ filter });
+        if (seq !== loadSeq) return;
+        if (!result.ok) return set({ status: 'error', error: result.message });
+        const graph = result.value;
+        // Groups expanded before stay expanded, as many members as were drawn, narrowed by the new filter;
+        // a group the filter empties is collapsed.
+        const kept = Object.values(get().expanded).filter((e) => graph.groups.some((g) => g.id === e.group));
+        const pages = await Promise.all(kept.map((e) => fetchPage(e.group, filter, 0, Math.max(e.shown, 1))));
+        if (seq !== loadSeq) return;
+        const expanded: Record<string, Expansion> = {};
+        kept.forEach((e, i) => {
+          const page = pages[i]!;
+          if ('error' in page || page.total === 0) return;
+          expanded[e.group] = withPage(undefined, graph.groups.find((g) => g.id === e.group)?.label ?? e.label, page, Math.max(e.shown, 1));
+        });
+        const previous = get().view;
+        // Keep the analyst's chain across a filter change when it survives it; else start on the first.
+        const keep =
+          previous === 'all' ||
+          (previous === 'unlinked' && graph.nodes.some((n) => n.chain === undefined)) ||
+          (previous !== undefined && graph.chains.some((c) => c.id === previous));
+        const lone = graph.nodes.filter((n) => n.chain === undefined);
+        const shownOfChain = new Map<number, number>();
+        for (const node of graph.nodes) if (node.chain !== undefined) shownOfChain.set(node.chain, (shownOfChain.get(node.chain) ?? 0) + 1);
+        set({ filter, unlinked: { nodes: lone.length, notable: lone.filter((n) => n.notable).length }, shownOfChain });
+        await apply(graph, expanded, keep ? previous! : (graph.chains[0]?.id ?? 'all'));
+      },
 
-    async collapseAll() {
-      const { base, view } = get();
-      if (base) await apply(base, {}, view ?? 'all');
-    },
-  };
-});
+      async showView(view) {
+        const { graph, memberIds } = get();
+        if (!graph) return;
+        const seq = ++layoutSeq;
+        const visible = viewOf(graph, view, memberIds);
+        set({ view, visible, status: 'laying-out' });
+        try {
+          // A decision is drawn above the request it decided (the authz-annotation edge joins the two).
+          const decided = new Map(visible.edges.filter((e) => e.rule === 'authz-annotation').map((e) => [e.from, e.to]));
+          const layout = await layoutGraph(
+            visible.nodes.map(({ id, lane, time }) => ({ id, lane, time, ...(decided.has(id) ? { alignWith: decided.get(id) } : {}) })),
+            visible.edges.map(({ from, to }) => ({ from, to })),
+          );
+          if (seq === layoutSeq) set({ layout, status: 'ready' });
+        } catch (error) {
+          if (seq === layoutSeq) set({ status: 'error', error: String(error) });
+        }
+      },
 
-// The timeline's generation changes with every new filter or import: reload the graph for it. Linking a
-// large case keeps the main side busy for a while, so the timeline's first page is asked for first and
-// the graph right after it arrives.
-useCaseData.subscribe((state, previous) => {
-  if (state.generation !== previous.generation) useGraph.setState({ status: 'loading' });
-  const firstPage = state.total !== undefined && (previous.total === undefined || state.generation !== previous.generation);
-  if (firstPage) void useGraph.getState().load(state.filter);
-});
+      async reveal(nodeId) {
+        const { view, nodeById, visible } = get();
+        if (visible.nodes.some((node) => node.id === nodeId)) return;
+        const node = nodeById.get(nodeId);
+        if (!node) return;
+        const target = node.chain ?? 'unlinked';
+        if (target !== view) await get().showView(target);
+      },
 
-// Accepting, rejecting or drawing an edge (or undoing one) changes what the server links: a rejected edge
-// may split a chain. Relink for the filter on screen whenever the journal's edge state changes.
-function edgeStateOf(state: ReturnType<typeof useAnalysis.getState>['state']): string | undefined {
-  return state && JSON.stringify([state.decisions, state.edges]);
+      async toggleGroup(groupId) {
+        const { base, expanded, view } = get();
+        if (!expanded[groupId]) return addPage(groupId, 0);
+        if (!base) return;
+        const rest = { ...expanded };
+        delete rest[groupId];
+        await apply(base, rest, view ?? 'all');
+      },
+
+      async showMore(groupId) {
+        const expansion = get().expanded[groupId];
+        if (expansion && !expansion.loading && expansion.shown < expansion.total) await addPage(groupId, expansion.shown);
+      },
+
+      async collapseAll() {
+        const { base, view } = get();
+        if (base) await apply(base, {}, view ?? 'all');
+      },
+    };
+  });
 }
-useAnalysis.subscribe((state, previous) => {
-  const [now, before] = [edgeStateOf(state.state), edgeStateOf(previous.state)];
-  const { filter } = useGraph.getState();
-  // The first load of a case's analysis: the graph was linked with it already.
-  if (before === undefined || now === before || !filter) return;
-  void useGraph.getState().load(filter);
-});

@@ -1,11 +1,16 @@
 // Evidence arriving from the analyst: files dropped on the window (both shells) or chosen in Electron's
-// own Open dialog. Files travel as bytes; the renderer never names a path on disk.
+// own Open dialog. Files travel as bytes; the renderer never names a path on disk. What an import that
+// succeeded sets off (the case data read again, the case opened on its incident) is a reaction declared
+// in app-stores.ts, run on `onImported`.
 import { create } from 'zustand';
-import type { ApiResult, ImportProgress, ImportReport } from '../../../src-main/shared/contract';
-import { api } from '../api';
-import { useCaseData } from './case-data';
-import type { DroppedFile } from '../features/import/dropped-entries';
-import { useSelection } from './selection';
+import type { Api, ApiResult, ImportProgress, ImportReport } from '../../../src-main/shared/contract';
+import { pollWhileBusy } from '../lib/poll';
+
+/** A dropped file and its path relative to what was dropped, "/" separated. */
+export interface DroppedFile {
+  name: string;
+  file: File;
+}
 
 /** Files dropped on the window, on their way to the main side. */
 export interface DroppedFiles {
@@ -13,7 +18,7 @@ export interface DroppedFiles {
   bytes: number;
 }
 
-interface ImportState {
+export interface ImportState {
   busy: boolean;
   /** What the main side says it is doing, polled while busy. */
   progress?: ImportProgress;
@@ -28,47 +33,48 @@ interface ImportState {
   dismiss(): void;
 }
 
-const POLL_MS = 250;
+export const POLL_MS = 250;
 
-export const useImport = create<ImportState>((set, get) => {
-  /** Asks for progress until the import ends (the request that runs it has not answered yet). */
-  function poll(): void {
-    setTimeout(() => {
-      if (!get().busy) return;
-      void api.importProgress({}).then((result) => {
-        if (get().busy && result.ok) set({ progress: result.value });
-        poll();
+export interface ImportDeps {
+  api: Pick<Api, 'importFiles' | 'openEvidence' | 'importProgress' | 'cancelImport'>;
+  /** Run after an import succeeded, before `busy` callers resume (app-stores.ts: refresh, open on incident). */
+  onImported: () => Promise<void>;
+}
+
+export function createImportStore({ api, onImported }: ImportDeps) {
+  return create<ImportState>((set, get) => {
+    async function run(request: () => Promise<ApiResult<ImportReport>>, sending?: DroppedFiles): Promise<void> {
+      set({ busy: true, error: undefined, report: undefined, progress: undefined, sending });
+      void pollWhileBusy({
+        busy: () => get().busy,
+        fetch: () => api.importProgress({}),
+        onProgress: (result) => result.ok && set({ progress: result.value }),
+        intervalMs: POLL_MS,
       });
-    }, POLL_MS);
-  }
-  async function run(request: () => Promise<ApiResult<ImportReport>>, sending?: DroppedFiles): Promise<void> {
-    set({ busy: true, error: undefined, report: undefined, progress: undefined, sending });
-    poll();
-    const result = await request();
-    set({ progress: undefined, sending: undefined });
-    if (result.ok) {
-      set({ busy: false, report: result.value });
-      await useCaseData.getState().refresh();
-      // Evidence dropped into an empty workbench opens on its incident, as a case does.
-      await useSelection.getState().openOnIncident();
-    } else {
-      set({ busy: false, error: result.code === 'cancelled' ? undefined : result.message });
+      const result = await request();
+      set({ progress: undefined, sending: undefined });
+      if (result.ok) {
+        set({ busy: false, report: result.value });
+        await onImported();
+      } else {
+        set({ busy: false, error: result.code === 'cancelled' ? undefined : result.message });
+      }
     }
-  }
-  return {
-    busy: false,
-    importDropped: (files) =>
-      run(
-        async () => {
-          const uploads = await Promise.all(files.map(async ({ name, file }) => ({ name, data: new Uint8Array(await file.arrayBuffer()) })));
-          return api.importFiles({ files: uploads });
-        },
-        { files: files.length, bytes: files.reduce((sum, { file }) => sum + file.size, 0) },
-      ),
-    openDialog: () => run(() => api.openEvidence({})),
-    cancel: async () => {
-      await api.cancelImport({});
-    },
-    dismiss: () => set({ report: undefined, error: undefined }),
-  };
-});
+    return {
+      busy: false,
+      importDropped: (files) =>
+        run(
+          async () => {
+            const uploads = await Promise.all(files.map(async ({ name, file }) => ({ name, data: new Uint8Array(await file.arrayBuffer()) })));
+            return api.importFiles({ files: uploads });
+          },
+          { files: files.length, bytes: files.reduce((sum, { file }) => sum + file.size, 0) },
+        ),
+      openDialog: () => run(() => api.openEvidence({})),
+      cancel: async () => {
+        await api.cancelImport({});
+      },
+      dismiss: () => set({ report: undefined, error: undefined }),
+    };
+  });
+}

@@ -4,16 +4,18 @@ import { create } from 'zustand';
 export type SidebarTab = 'evidence' | 'findings';
 export type CenterTab = 'timeline' | 'story' | 'journal';
 
-interface ViewState {
+export interface ViewState {
   sidebar: SidebarTab;
   center: CenterTab;
   showSidebar(tab: SidebarTab): void;
   showCenter(tab: CenterTab): void;
 }
 
-export const useView = create<ViewState>((set) => ({
-  sidebar: 'evidence',
-  center: 'timeline',
-  showSidebar: (sidebar) => set({ sidebar }),
-  showCenter: (center) => set({ center }),
-}));
+export function createViewStore() {
+  return create<ViewState>((set) => ({
+    sidebar: 'evidence',
+    center: 'timeline',
+    showSidebar: (sidebar) => set({ sidebar }),
+    showCenter: (center) => set({ center }),
+  }));
+}

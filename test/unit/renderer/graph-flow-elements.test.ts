@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { GraphEdge } from '../../../src-main/shared/graph';
 import { HANDLES } from '../../../src-renderer/src/features/graph/flow-types';
 import { handlesFor, toFlowEdges } from '../../../src-renderer/src/features/graph/flow-elements';
-import { NODE_WIDTH, type GraphLayout } from '../../../src-renderer/src/features/graph/layout';
+import { NODE_WIDTH, type GraphLayout } from '../../../src-renderer/src/lib/graph-layout';
 
 const layout: GraphLayout = {
   positions: { a: { x: 0, y: 100 }, b: { x: 300, y: 100 }, c: { x: 900, y: 100 }, d: { x: 0, y: 0 } },

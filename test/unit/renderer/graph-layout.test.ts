@@ -12,7 +12,7 @@ import {
   nodeHeight,
   timeMs,
   type LayoutNode,
-} from '../../../src-renderer/src/features/graph/layout';
+} from '../../../src-renderer/src/lib/graph-layout';
 
 const at = (ms: number) => new Date(Date.UTC(2025, 3, 3, 14, 31, 0) + ms).toISOString();
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useAnalyst } from '../../state/analyst';
+import { useAnalyst } from '../../state/stores';
 
 const FROM = {
   setting: 'your name, kept for every case',

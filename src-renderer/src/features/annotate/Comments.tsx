@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useAnalysis } from '../../state/analysis';
-import { useAnalyst } from '../../state/analyst';
+import { useAnalysis, useAnalyst } from '../../state/stores';
 import { useShallow } from 'zustand/react/shallow';
 
 function when(at: string): string {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useAnalysis } from '../../state/analysis';
+import { useAnalysis } from '../../state/stores';
 import { dueAt, formatUtc, fromInputValue, remaining, toInputValue } from './clock';
 import { useShallow } from 'zustand/react/shallow';
 

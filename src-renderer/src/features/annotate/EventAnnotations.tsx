@@ -3,10 +3,12 @@
 import { useState } from 'react';
 import type { Role } from '../../../../src-main/shared/analysis';
 import { ROLE_TITLES, ROLES } from './roles';
-import { tagsOf, useAnalysis } from '../../state/analysis';
-import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
+import { useAnalysis, useGraph } from '../../state/stores';
+import { tagsOf } from '../../state/analysis';
+import { nodeOfEvent } from '../../state/graph';
 import { Comments } from './Comments';
 import { useShallow } from 'zustand/react/shallow';
+import './annotate.css';
 
 function StarToggle({ node }: { node: string }) {
   const starred = useAnalysis((s) => s.state?.starred.includes(node) ?? false);
@@ -91,8 +93,8 @@ function TagEditor({ node }: { node: string }) {
 }
 
 export function EventAnnotations({ eventId, fallbackLabel }: { eventId: number; fallbackLabel: string }) {
-  const node = useNodeIndex((s) => nodeOfEvent(s.byEvent, eventId));
-  const label = useNodeIndex((s) => s.nodes[node]?.label) ?? fallbackLabel;
+  const node = useGraph((s) => nodeOfEvent(s.byEvent, eventId));
+  const label = useGraph((s) => s.summaries[node]?.label) ?? fallbackLabel;
   return (
     <section className="annotations" aria-label="Annotations" data-testid="annotations" data-node-id={node}>
       <div className="annotation-row">

@@ -1,11 +1,11 @@
 import { useState, type DragEvent } from 'react';
 import type { Role } from '../../../../src-main/shared/analysis';
 import { ROLE_TITLES, ROLES } from './roles';
-import { useAnalysis } from '../../state/analysis';
-import { useNodeIndex } from '../../state/node-index';
+import { useAnalysis, useGraph } from '../../state/stores';
 import { isNodeDrag, readNodeDrag } from './drag';
 import { clockTime, selectNode } from './select-node';
 import { useShallow } from 'zustand/react/shallow';
+import './annotate.css';
 
 const ROLE_HINTS: Record<Role, string> = {
   root_cause: 'The change or decision without which the incident would not have happened',
@@ -19,7 +19,7 @@ function RoleTarget({ role }: { role: Role }) {
   const [over, setOver] = useState(false);
   const assigned = useAnalysis(useShallow((s) => s.state?.roles.filter((r) => r.role === role) ?? []));
   const record = useAnalysis((s) => s.record);
-  const nodes = useNodeIndex((s) => s.nodes);
+  const nodes = useGraph((s) => s.summaries);
   const onDragOver = (e: DragEvent) => {
     if (!isNodeDrag(e)) return;
     e.preventDefault();

@@ -1,15 +1,15 @@
 import { useEffect } from 'react';
-import { useAnalysis } from '../../state/analysis';
-import { useNodeIndex } from '../../state/node-index';
+import { useAnalysis, useGraph } from '../../state/stores';
 import { AnalystName } from './AnalystName';
 import { describeAction } from './describe';
+import './annotate.css';
 
 /** The journal as recorded: who did what and when, newest first, and whether its hash chain holds. */
 export function JournalView() {
   const journal = useAnalysis((s) => s.journal);
   const entries = useAnalysis((s) => s.state?.entries);
   const loadJournal = useAnalysis((s) => s.loadJournal);
-  const nodes = useNodeIndex((s) => s.nodes);
+  const nodes = useGraph((s) => s.summaries);
   useEffect(() => {
     void loadJournal();
   }, [loadJournal, entries]);

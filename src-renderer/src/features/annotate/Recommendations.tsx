@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { AnalysisState } from '../../../../src-main/shared/analysis';
-import { useAnalysis } from '../../state/analysis';
+import { useAnalysis } from '../../state/stores';
 
 type Recommendation = AnalysisState['recommendations'][number];
 

@@ -1,13 +1,13 @@
 // The postmortem's words: title, summary, the story (Markdown that embeds events as [[e123]]) and
 // recommendations. Each is saved as one journal entry when the analyst saves or leaves the field.
 import { useRef } from 'react';
-import { useAnalysis } from '../../state/analysis';
-import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
-import { useSelection } from '../../state/selection';
+import { useAnalysis, useGraph, useSelection } from '../../state/stores';
+import { nodeOfEvent } from '../../state/graph';
 import { DisclosureClock } from './DisclosureClock';
 import { Recommendations } from './Recommendations';
 import { StoryPreview } from './StoryPreview';
 import { useDraft } from './use-draft';
+import './annotate.css';
 
 function LineField({ label, kind, saved, testId }: { label: string; kind: 'title' | 'summary'; saved: string; testId: string }) {
   const record = useAnalysis((s) => s.record);
@@ -34,7 +34,7 @@ function Narrative() {
   const saved = useAnalysis((s) => s.state?.narrative ?? '');
   const record = useAnalysis((s) => s.record);
   const selectedId = useSelection((s) => s.selectedId);
-  const selectedNode = useNodeIndex((s) => (selectedId === undefined ? undefined : nodeOfEvent(s.byEvent, selectedId)));
+  const selectedNode = useGraph((s) => (selectedId === undefined ? undefined : nodeOfEvent(s.byEvent, selectedId)));
   const draft = useDraft(saved);
   const area = useRef<HTMLTextAreaElement>(null);
   const save = () => {

@@ -1,13 +1,13 @@
 // The story as a reader sees it: a small, safe subset of Markdown (headings, lists, paragraphs, **bold**)
 // built as React elements, never as HTML, and every [[e123]] reference shown as the event it names.
 import type { ReactNode } from 'react';
-import { useNodeIndex } from '../../state/node-index';
+import { useGraph } from '../../state/stores';
 import { clockTime, selectNode } from './select-node';
 
 const REFERENCE = /\[\[([A-Za-z0-9:_-]{1,200})\]\]|\*\*([^*]+)\*\*/g;
 
 function EventReference({ node }: { node: string }) {
-  const summary = useNodeIndex((s) => s.nodes[node]);
+  const summary = useGraph((s) => s.summaries[node]);
   return (
     // A link, not a button: a button is laid out as a block of its own and would break the sentence.
     <a

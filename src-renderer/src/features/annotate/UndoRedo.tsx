@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useAnalysis } from '../../state/analysis';
+import { useAnalysis } from '../../state/stores';
 
 /** Where typing goes to a field, Ctrl+Z belongs to the field (its own text undo), not to the journal. */
 function isTextField(target: EventTarget | null): boolean {

@@ -39,9 +39,3 @@ export function readNodeDrag(event: AnyDragEvent): NodeDrag | undefined {
     return undefined;
   }
 }
-
-/** The node id of an event when no graph says otherwise. */
-export function eventNodeId(eventId: number): string {
-  return `e${eventId}`;
-}
-

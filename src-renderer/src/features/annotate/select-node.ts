@@ -1,9 +1,9 @@
 // Selecting a node from anywhere (findings, story links, the journal) selects its event in the inspector.
-import { eventOfNode, useNodeIndex } from '../../state/node-index';
-import { useSelection } from '../../state/selection';
+import { useGraph, useSelection } from '../../state/stores';
+import { eventOfNode } from '../../state/graph';
 
 export function selectNode(nodeId: string): void {
-  const eventId = eventOfNode(useNodeIndex.getState().nodes, nodeId);
+  const eventId = eventOfNode(useGraph.getState().summaries, nodeId);
   if (eventId !== undefined) useSelection.getState().select(eventId);
 }
 

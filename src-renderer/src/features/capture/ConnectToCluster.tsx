@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import type { CaptureSummary, KubeContexts } from '../../../../src-main/shared/contract';
 import { api } from '../../api';
+import './capture.css';
 
 type Phase =
   | { step: 'closed' }

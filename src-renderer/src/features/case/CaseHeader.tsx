@@ -1,9 +1,9 @@
-import { useCaseData } from '../../state/case-data';
+import { useCaseData, useImport } from '../../state/stores';
 import { UndoRedo } from '../annotate/UndoRedo';
 import { ConnectToCluster } from '../capture/ConnectToCluster';
 import { ExportReport } from '../report/ExportReport';
-import { useImport } from '../../state/import';
 import { shortTime } from '../timeline/format';
+import './case.css';
 
 export function CaseHeader({ canOpenDialog }: { canOpenDialog: boolean }) {
   const info = useCaseData((s) => s.info);

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Outcome, RecordVerdict } from '../../../../src-main/shared/model';
-import { useCaseData } from '../../state/case-data';
+import { useCaseData } from '../../state/stores';
 import { MultiSelect } from './MultiSelect';
 import { TimeBrush } from './TimeBrush';
+import './case.css';
 
 const TIME_BOUND = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2}))?$/;
 

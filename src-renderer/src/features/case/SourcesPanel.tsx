@@ -1,4 +1,5 @@
-import { useCaseData } from '../../state/case-data';
+import { useCaseData } from '../../state/stores';
+import './case.css';
 
 export function SourcesPanel() {
   const sources = useCaseData((s) => s.info?.sources);

@@ -1,5 +1,6 @@
 import type { DragEvent } from 'react';
 import { isNodeDrag } from '../annotate/drag';
+import './case.css';
 
 export interface Tab<T extends string> {
   id: T;

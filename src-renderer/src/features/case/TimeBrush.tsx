@@ -5,8 +5,8 @@ import './time-brush.css';
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { EventFilter, MethodOutput } from '../../../../src-main/shared/contract';
 import { api } from '../../api';
-import { useCaseData } from '../../state/case-data';
-import { timeMs } from '../graph/layout';
+import { useCaseData } from '../../state/stores';
+import { timeMs } from '../../lib/graph-layout';
 
 const BUCKETS = 160;
 const WIDTH = 1000;

@@ -1,6 +1,7 @@
 // Two panes one above the other with a handle between them: the graph and the timeline share the main
 // area, and the analyst decides how much of it each gets (drag, or the arrow keys on the handle).
 import { useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import './case.css';
 
 const MIN = 0.2;
 const MAX = 0.85;

@@ -5,8 +5,7 @@
 import './background-groups.css';
 import type { NodeGroup } from '../../../../src-main/shared/graph';
 import type { EventKind } from '../../../../src-main/shared/model';
-import { useCaseData } from '../../state/case-data';
-import { useGraph } from '../../state/graph';
+import { useCaseData, useGraph } from '../../state/stores';
 import { budgetLeft, GROUP_PAGE, MAX_EXPANDED } from '../../state/graph-expansion';
 
 /** Group ids read `g:<lane>:<kind>:<actor>`; the actor may itself hold colons. */

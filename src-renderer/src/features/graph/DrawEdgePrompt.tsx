@@ -1,8 +1,7 @@
 // The edge the analyst has just dragged from one node onto another, waiting for an optional note before it
 // goes to the journal as `draw_edge`. Escape or Cancel drops it; nothing is drawn until the journal has it.
 import { useState } from 'react';
-import { useAnalysis } from '../../state/analysis';
-import { useGraph } from '../../state/graph';
+import { useAnalysis, useGraph } from '../../state/stores';
 
 export interface PendingEdge {
   from: string;

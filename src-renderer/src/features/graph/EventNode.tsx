@@ -6,7 +6,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphNode } from '../../../../src-main/shared/graph';
-import { useSelection } from '../../state/selection';
+import { useSelection } from '../../state/stores';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { HANDLES, type EventFlowNode } from './flow-types';
 

@@ -15,12 +15,11 @@ import {
   type NodeMouseHandler,
 } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useGraph } from '../../state/graph';
-import { useSelection } from '../../state/selection';
+import { commands, useGraph, useSelection } from '../../state/stores';
 import { DrawEdgePrompt, type PendingEdge } from './DrawEdgePrompt';
 import { EventNode } from './EventNode';
 import { toFlowEdges, toFlowNodes } from './flow-elements';
-import { NODE_WIDTH, nodeHeight, type GraphLayout } from './layout';
+import { NODE_WIDTH, nodeHeight, type GraphLayout } from '../../lib/graph-layout';
 
 /** Module scope, as React Flow asks: a new object each render would remount every node. */
 const nodeTypes = { event: EventNode };
@@ -51,10 +50,12 @@ export function GraphCanvas() {
   const visible = useGraph((s) => s.visible);
   const memberIds = useGraph((s) => s.memberIds);
   const selected = useSelection((s) => s.nodeId);
-  const focusSeq = useSelection((s) => s.focusSeq);
   const store = useStoreApi();
   const { setViewport, setCenter, getZoom } = useReactFlow();
   const pendingFocus = useRef<string | undefined>(undefined);
+  // The first member of a group just expanded, sent by the graph store before the layout that holds it.
+  const expandedFirstRef = useRef<string | undefined>(undefined);
+  useEffect(() => commands.on('showExpanded', (nodeId) => void (expandedFirstRef.current = nodeId)), []);
   const [drawing, setDrawing] = useState<PendingEdge | undefined>(undefined);
   const onConnect = (c: Connection) => setDrawing({ from: c.source, to: c.target });
   // The stage's size is known once React Flow has measured it; only that first measure re-opens the view.
@@ -70,8 +71,8 @@ export function GraphCanvas() {
     if (!layout || !measured) return;
     const { width: w, height: h } = store.getState();
     const zoom = openingZoom(layout, w, h);
-    const expandedFirst = useGraph.getState().focusNode;
-    if (expandedFirst) useGraph.setState({ focusNode: undefined });
+    const expandedFirst = expandedFirstRef.current;
+    expandedFirstRef.current = undefined;
     const target = pendingFocus.current ?? expandedFirst ?? useSelection.getState().nodeId;
     const waiting = target !== undefined ? layout.positions[target] : undefined;
     const lane = useGraph.getState().nodeById.get(target ?? '')?.lane ?? 'api';
@@ -92,18 +93,20 @@ export function GraphCanvas() {
   }, [layout, measured, setViewport, setCenter, store]);
 
   // A row chosen in the timeline: bring its node into view, switching chains if it is in another one.
-  useEffect(() => {
-    const nodeId = useSelection.getState().nodeId;
-    if (focusSeq === 0 || !nodeId) return;
-    const position = useGraph.getState().layout?.positions[nodeId];
-    const lane = useGraph.getState().nodeById.get(nodeId)?.lane ?? 'api';
-    if (position && useGraph.getState().visible.nodes.some((n) => n.id === nodeId)) {
-      void setCenter(position.x + NODE_WIDTH / 2, position.y + nodeHeight(lane) / 2, { zoom: Math.max(getZoom(), 0.7), duration: 250 });
-    } else {
-      pendingFocus.current = nodeId;
-      void useGraph.getState().reveal(nodeId);
-    }
-  }, [focusSeq, setCenter, getZoom]);
+  useEffect(
+    () =>
+      commands.on('focusNode', (nodeId) => {
+        const position = useGraph.getState().layout?.positions[nodeId];
+        const lane = useGraph.getState().nodeById.get(nodeId)?.lane ?? 'api';
+        if (position && useGraph.getState().visible.nodes.some((n) => n.id === nodeId)) {
+          void setCenter(position.x + NODE_WIDTH / 2, position.y + nodeHeight(lane) / 2, { zoom: Math.max(getZoom(), 0.7), duration: 250 });
+        } else {
+          pendingFocus.current = nodeId;
+          void useGraph.getState().reveal(nodeId);
+        }
+      }),
+    [setCenter, getZoom],
+  );
 
   // React Flow's own fit-view knows nothing of the lane names and the time axis pinned over the stage.
   const fitWhole = () => {

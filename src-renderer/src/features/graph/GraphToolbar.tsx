@@ -1,7 +1,7 @@
 // Above the graph: which chain is on screen (chains that reach failures, denials and warnings first, as
 // the linker orders them), how big it is, which background groups are expanded into it, and a legend of
 // what the edge styles mean.
-import { useGraph } from '../../state/graph';
+import { useGraph } from '../../state/stores';
 
 /** Under a filter a chain may show only some of its nodes: the picker says how many of how many. */
 function chainText(chain: { id: number; label: string; nodes: number; notable: number }, shown: number | undefined): string {

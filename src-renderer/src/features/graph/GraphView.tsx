@@ -3,7 +3,7 @@
 import '@xyflow/react/dist/style.css';
 import './graph.css';
 import { ReactFlowProvider } from '@xyflow/react';
-import { useGraph } from '../../state/graph';
+import { useGraph } from '../../state/stores';
 import { GraphCanvas } from './GraphCanvas';
 import { GraphLegend, GraphToolbar } from './GraphToolbar';
 import { LaneBands, LaneLabels } from './LaneOverlay';

@@ -3,7 +3,7 @@
 // re-render on a pan; the nodes do not.
 import { useViewport } from '@xyflow/react';
 import type { Lane } from '../../../../src-main/shared/graph';
-import { useGraph } from '../../state/graph';
+import { useGraph } from '../../state/stores';
 import { LABEL_GUTTER } from './GraphCanvas';
 
 export const LANE_NAMES: Record<Lane, string> = {

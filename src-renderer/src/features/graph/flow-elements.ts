@@ -4,7 +4,7 @@
 import { MarkerType, type Edge } from '@xyflow/react';
 import type { GraphEdge, GraphNode } from '../../../../src-main/shared/graph';
 import { HANDLES, type EventFlowNode } from './flow-types';
-import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layout';
+import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from '../../lib/graph-layout';
 
 const EDGE_COLOURS = { explicit: '#8a9bb0', inferred: '#5fb3f9', analyst: '#c59cff' } as const;
 const ACCEPTED_COLOUR = '#5fd38a';

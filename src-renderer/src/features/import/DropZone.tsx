@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { useImport } from '../../state/import';
+import { useImport } from '../../state/stores';
 import { takeDropped } from './dropped-entries';
+import './import.css';
 
 /** Accepts evidence files, and folders (a bundle folder among them), dropped anywhere on the window. */
 export function DropZone({ children }: { children: ReactNode }) {

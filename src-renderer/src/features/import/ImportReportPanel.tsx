@@ -1,5 +1,7 @@
 import type { FileImport, ImportProgress, ImportReport } from '../../../../src-main/shared/contract';
-import { useImport, type DroppedFiles } from '../../state/import';
+import { useImport } from '../../state/stores';
+import { type DroppedFiles } from '../../state/import';
+import './import.css';
 
 function megabytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;

@@ -3,11 +3,9 @@
 // folder arrives as "inc-0047/manifest.json", "inc-0047/sources/…". The main side treats these names as
 // untrusted labels (src-main/service/import.ts, groupUploads); they never name a place on disk.
 
-/** A dropped file and its path relative to what was dropped, "/" separated. */
-export interface DroppedFile {
-  name: string;
-  file: File;
-}
+import type { DroppedFile } from '../../state/import';
+
+export type { DroppedFile };
 
 /** The parts of the File and Directory Entries API the walk uses (so a test can hand it its own entries). */
 export interface DropEntry {

@@ -1,11 +1,12 @@
 import { useState, type ReactNode } from 'react';
 import type { EventJson } from '../../../../src-main/shared/model';
-import { useSelection } from '../../state/selection';
+import { useSelection } from '../../state/stores';
 import { EventAnnotations } from '../annotate/EventAnnotations';
 import { targetLabel } from '../timeline/format';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { RelatedRecords } from './RelatedRecords';
 import { NodeEdges } from './NodeEdges';
+import './inspector.css';
 
 function Field({ label, value }: { label: string; value: ReactNode }) {
   if (value === undefined || value === null || value === '') return null;

@@ -2,12 +2,9 @@
 // the fields whose values matched, and the linker's note. Clicking the other end selects it. The analyst
 // accepts or rejects an inferred edge here, and erases one they drew; each is a journal entry, and the
 // graph store relinks when the journal's edges change (state/graph.ts).
-import './node-edges.css';
 import { useMemo } from 'react';
 import type { GraphEdge } from '../../../../src-main/shared/graph';
-import { useAnalysis } from '../../state/analysis';
-import { useGraph } from '../../state/graph';
-import { useSelection } from '../../state/selection';
+import { useAnalysis, useGraph, useSelection } from '../../state/stores';
 
 function EdgeActions({ edge }: { edge: GraphEdge }) {
   const record = useAnalysis((s) => s.record);

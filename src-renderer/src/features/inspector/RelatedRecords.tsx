@@ -1,5 +1,5 @@
 import type { MethodOutput } from '../../../../src-main/shared/contract';
-import { useSelection } from '../../state/selection';
+import { useSelection } from '../../state/stores';
 
 type Detail = MethodOutput<'getEvent'>;
 

@@ -8,7 +8,8 @@ import { useCallback, useRef, useState } from 'react';
 import { useCloseOnOutsideClick } from '../../ui/use-outside-click';
 import type { ApiResult, EventFilter, ExportedFile } from '../../../../src-main/shared/contract';
 import { api } from '../../api';
-import { useCaseData } from '../../state/case-data';
+import { useCaseData } from '../../state/stores';
+import './report.css';
 
 type Item = 'md' | 'html' | 'pdf' | 'excerpt' | 'ocsf';
 const REPORT: { item: Item; title: string }[] = [

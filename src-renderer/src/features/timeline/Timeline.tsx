@@ -1,13 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
-import { eventAt, PAGE_SIZE, useCaseData } from '../../state/case-data';
-import { useAnalysis } from '../../state/analysis';
-import { nodeOfEvent, useNodeIndex } from '../../state/node-index';
-import { useSelection } from '../../state/selection';
-import { useView } from '../../state/view';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { commands, useAnalysis, useCaseData, useGraph, useSelection, useView } from '../../state/stores';
+import type { SelectionEvents } from '../../state/selection';
+import { eventAt, PAGE_SIZE } from '../../state/case-data';
+import { nodeOfEvent } from '../../state/graph';
 import { setNodeDrag } from '../annotate/drag';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { actorLabel, shortTime, sourceLabel, targetLabel } from './format';
+import './timeline.css';
 
 const ROW_HEIGHT = 30;
 
@@ -17,7 +17,7 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
   // The other stages of the selected graph node (one API request is several audit records).
   const inNode = useSelection((s) => event !== undefined && !selected && s.nodeEventIds.includes(event.id));
   const select = useSelection((s) => s.select);
-  const node = useNodeIndex((s) => (event ? nodeOfEvent(s.byEvent, event.id) : undefined));
+  const node = useGraph((s) => (event ? nodeOfEvent(s.byEvent, event.id) : undefined));
   const starred = useAnalysis((s) => node !== undefined && (s.state?.starred.includes(node) ?? false));
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
   if (!event) {
@@ -38,7 +38,7 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
       draggable
       onDragStart={(e) => {
         const id = node ?? `e${event.id}`;
-        setNodeDrag(e, id, useNodeIndex.getState().nodes[id]?.label ?? `${event.action ?? event.kind} ${targetLabel(event)}`.trim());
+        setNodeDrag(e, id, useGraph.getState().summaries[id]?.label ?? `${event.action ?? event.kind} ${targetLabel(event)}`.trim());
       }}
       onClick={() => select(event.id, index)}
     >
@@ -91,19 +91,51 @@ export function Timeline() {
   }, [firstIndex, lastIndex, generation, ensurePage]);
 
   // A node chosen in the graph, the case opening on its first prompt, a filter changed under the selection:
-  // bring the selected row into view once the timeline knows where it is and how many rows there are.
-  // A request made while the timeline is hidden behind another tab (the case opening while the analyst is
-  // on the journal) waits until it shows again; otherwise the analyst's own scroll position is kept.
-  const scrollSeq = useSelection((s) => s.scrollSeq);
+  // the selection store sends a scroll command, acted on once the timeline knows how many rows there are
+  // and is on screen. A command sent while the timeline is hidden behind another tab (the case opening
+  // while the analyst is on the journal) waits until it shows again. A timeline that mounts starts with
+  // the current selection as its command, so it opens on the selected row.
   const counted = total !== undefined;
   const shown = useView((s) => s.center === 'timeline');
-  const scrolledFor = useRef(0);
+  const [onMount] = useState<SelectionEvents['scrollToRow'] | undefined>(() => {
+    const { selectedIndex, scrollAlign } = useSelection.getState();
+    return selectedIndex === undefined ? undefined : { index: selectedIndex, align: scrollAlign };
+  });
+  const pending = useRef(onMount);
+  const [commandsSeen, setCommandsSeen] = useState(0);
+  useEffect(
+    () =>
+      commands.on('scrollToRow', (row) => {
+        pending.current = row;
+        setCommandsSeen((n) => n + 1);
+      }),
+    [],
+  );
+  // A hidden element loses its scroll position: where the analyst had scrolled is kept, and put back when
+  // the timeline shows again with no command waiting.
+  const scrolledTo = useRef(0);
+  const wasShown = useRef(shown);
   useEffect(() => {
-    const { selectedIndex: index, scrollAlign } = useSelection.getState();
-    if (!counted || !shown || scrollSeq === scrolledFor.current || index === undefined) return;
-    scrolledFor.current = scrollSeq;
-    virtualizer.scrollToIndex(index, { align: scrollAlign });
-  }, [scrollSeq, counted, shown, virtualizer]);
+    const body = scrollRef.current;
+    if (!body) return;
+    const keep = () => {
+      if (body.clientHeight > 0) scrolledTo.current = body.scrollTop;
+    };
+    body.addEventListener('scroll', keep, { passive: true });
+    return () => body.removeEventListener('scroll', keep);
+  }, []);
+  useEffect(() => {
+    const returned = shown && !wasShown.current;
+    wasShown.current = shown;
+    if (!counted || !shown) return;
+    const row = pending.current;
+    if (row) {
+      pending.current = undefined;
+      virtualizer.scrollToIndex(row.index, { align: row.align });
+    } else if (returned && scrollRef.current) {
+      scrollRef.current.scrollTop = scrolledTo.current;
+    }
+  }, [commandsSeen, counted, shown, virtualizer]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;

@@ -1,4 +1,6 @@
 // Each record's verdict as a mark, and a sentence that says exactly what was checked to reach it.
+import './verify.css';
+
 const VERDICTS: Record<string, { mark: string; text: string }> = {
   intact: { mark: '✓', text: 'intact: this record matches its sealed hash, and the seal is signed by a key you trust' },
   untrusted: {

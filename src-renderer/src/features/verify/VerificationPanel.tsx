@@ -1,7 +1,7 @@
 import type { VerificationSummary, VerifyProgress } from '../../../../src-main/shared/contract';
-import { useCaseData } from '../../state/case-data';
-import { useVerify } from '../../state/verify';
+import { useCaseData, useVerify } from '../../state/stores';
 import { VerdictBadge, verdictText } from './VerdictBadge';
+import './verify.css';
 
 const count = (n: number): string => n.toLocaleString('en');
 

@@ -1,6 +1,6 @@
 // The UI side of the layout worker: one worker for the page, each request answered by id, so a layout
 // for an older graph that arrives late is simply never waited for.
-import type { GraphLayout, LayoutEdge, LayoutNode } from './layout';
+import type { GraphLayout, LayoutEdge, LayoutNode } from './graph-layout';
 
 let worker: Worker | undefined;
 let nextId = 0;
@@ -8,7 +8,7 @@ const waiting = new Map<number, { resolve: (layout: GraphLayout) => void; reject
 
 function layoutWorker(): Worker {
   if (worker) return worker;
-  worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module', name: 'graph-layout' });
+  worker = new Worker(new URL('./graph-layout.worker.ts', import.meta.url), { type: 'module', name: 'graph-layout' });
   worker.onmessage = (message: MessageEvent<{ id: number; layout: GraphLayout }>) => {
     waiting.get(message.data.id)?.resolve(message.data.layout);
     waiting.delete(message.data.id);

@@ -1,5 +1,5 @@
 // Lays out the graph off the UI thread: a 5,000-node case must not freeze the page while it is placed.
-import { layoutGraph, type LayoutEdge, type LayoutNode } from './layout';
+import { layoutGraph, type LayoutEdge, type LayoutNode } from './graph-layout';
 
 export interface LayoutRequest {
   id: number;

@@ -1,7 +1,7 @@
 // The graph view's layout, as a pure function so that it can run in a Web Worker and be unit-tested:
 // time flows left to right, lanes stack top to bottom in the contract's order. It imports nothing at run
 // time, so a worker bundle holds only this file.
-import type { Lane } from '../../../../src-main/shared/graph';
+import type { Lane } from '../../../src-main/shared/graph';
 
 export const LANE_ORDER: readonly Lane[] = ['prompt', 'agent', 'tool', 'authz', 'api', 'workload', 'other'];
 

@@ -1,0 +1,208 @@
+// The renderer's stores, made fresh for each test by createAppStores with a fake api whose answers the test
+// releases one by one, and wired by connectStores as the page wires them: a filter change makes exactly one
+// graph request, the node index follows the graph, the selection follows both; a slow answer for an older
+// filter is dropped; an import that succeeds reads the case again.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Api, ApiResult, EventFilter } from '../../../src-main/shared/contract';
+import type { Graph, GraphNode } from '../../../src-main/shared/graph';
+import type { EventJson } from '../../../src-main/shared/model';
+import { connectStores, createAppStores, type AppStores } from '../../../src-renderer/src/state/app-stores';
+import { eventOfNode, indexEvents, nodeOfEvent } from '../../../src-renderer/src/state/graph';
+
+/** A promise the test settles when it chooses. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Lets every settled promise's callbacks run (the stores chain a few awaits per answer). */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  await new Promise((r) => setTimeout(r, 0));
+};
+
+const ok = <T,>(value: T): ApiResult<T> => ({ ok: true, value });
+
+function node(id: string, eventIds: number[], kind: GraphNode['kind'] = 'k8s_api', chain = 1): GraphNode {
+  return { id, kind, lane: kind === 'authz_decision' ? 'authz' : 'api', label: `node ${id}`, event_ids: eventIds, outcome: 'success', notable: false, chain, time: '2025-04-03T14:30:00Z' };
+}
+
+function graphOf(nodes: GraphNode[]): Graph {
+  return { nodes, edges: [], groups: [], chains: [{ id: 1, nodes: nodes.length, notable: 0, label: 'chain 1' }] };
+}
+
+const event = (id: number) => ({ id, kind: 'k8s_api', outcome: 'success' }) as unknown as EventJson;
+
+/** A fake api: graph requests wait for the test (by filter), the rest answer at once. */
+function fakeApi() {
+  const graphCalls: { filter: EventFilter; answer: ReturnType<typeof deferred<ApiResult<Graph>>> }[] = [];
+  const calls: string[] = [];
+  let caseInfoCalls = 0;
+  const located = new Map<number, number>();
+  const api = {
+    caseInfo: async () => {
+      caseInfoCalls += 1;
+      return ok({ path: '/case', name: 'case', events: 10, kinds: [{ kind: 'k8s_api', count: 10 }], sources: [], verification: [] });
+    },
+    listEvents: async ({ offset }: { offset: number }) => ok({ total: 10, events: offset === 0 ? [event(3), event(4), event(5)] : [] }),
+    filterValues: async () => ok({}),
+    graph: ({ filter }: { filter: EventFilter }) => {
+      const answer = deferred<ApiResult<Graph>>();
+      graphCalls.push({ filter, answer });
+      return answer.promise;
+    },
+    groupMembers: async () => ok({ group: 'g', total: 0, offset: 0, nodes: [], edges: [] }),
+    getEvent: async ({ id }: { id: number }) => ok({ event: event(id) }),
+    locateEvent: async ({ id }: { id: number }) => ok({ index: located.get(id) ?? null }),
+    analysis: async () => ok(undefined),
+    openEvidence: async () => {
+      calls.push('openEvidence');
+      return ok({ sources: [] });
+    },
+    importProgress: async () => ok({ phase: 'reading' }),
+    cancelImport: async () => ok({}),
+  };
+  return {
+    api: api as unknown as Api,
+    graphCalls,
+    calls,
+    located,
+    caseInfoCalls: () => caseInfoCalls,
+  };
+}
+
+const layout = async (nodes: { id: string }[]) => ({
+  width: 100,
+  height: 100,
+  positions: Object.fromEntries(nodes.map((n, i) => [n.id, { x: i * 10, y: 0 }])),
+  lanes: [],
+  ticks: [],
+});
+
+let stop: (() => void) | undefined;
+afterEach(() => stop?.());
+
+function makeStores() {
+  const fake = fakeApi();
+  const stores = createAppStores({ api: fake.api, layout: layout as never });
+  stop = connectStores(stores);
+  return { fake, stores };
+}
+
+/** Opens the case and answers its first graph request with `graph`. */
+async function open({ fake, stores }: { fake: ReturnType<typeof fakeApi>; stores: AppStores }, graph: Graph) {
+  await stores.caseData.getState().refresh();
+  await settle();
+  expect(fake.graphCalls).toHaveLength(1);
+  fake.graphCalls[0]!.answer.resolve(ok(graph));
+  await settle();
+}
+
+describe('one rule for the node of an event', () => {
+  it('gives an event to its evidence node, never to the authorization decision that shares it, in either order', () => {
+    const request = node('e3', [3, 4, 5]);
+    const decision = node('a5', [5], 'authz_decision');
+    expect(indexEvents([request, decision]).get(5)).toBe('e3');
+    expect(indexEvents([decision, request]).get(5)).toBe('e3');
+    // A decision whose request the graph does not hold still names a node for the event.
+    expect(indexEvents([decision]).get(5)).toBe('a5');
+  });
+
+  it('falls back to the event’s own node id, and selects a request by its latest stage', () => {
+    expect(nodeOfEvent({}, 42)).toBe('e42');
+    expect(nodeOfEvent({ 42: 'e40' }, 42)).toBe('e40');
+    expect(eventOfNode({ e3: { id: 'e3', label: 'x', event_ids: [3, 5, 4] } }, 'e3')).toBe(5);
+    expect(eventOfNode({}, 'e9')).toBe(9);
+    expect(eventOfNode({}, 'a9')).toBeUndefined();
+  });
+});
+
+describe('the graph store and the selection, wired by connectStores', () => {
+  it('a filter change makes exactly one graph request; the index and the selection follow the new graph', async () => {
+    const made = makeStores();
+    const { fake, stores } = made;
+    await open(made, graphOf([node('e3', [3, 4, 5]), node('a5', [5], 'authz_decision')]));
+    expect(stores.graph.getState().status).toBe('ready');
+    expect(stores.graph.getState().byEvent[5]).toBe('e3');
+
+    const focused: string[] = [];
+    const scrolled: { index: number; align: string }[] = [];
+    stores.commands.on('focusNode', (id) => focused.push(id));
+    stores.commands.on('scrollToRow', (row) => scrolled.push(row));
+    stores.selection.getState().select(5, 2);
+    expect(stores.selection.getState().nodeId).toBe('e3');
+    expect(stores.selection.getState().nodeEventIds).toEqual([3, 4, 5]);
+    // Focusing the graph is a command sent once, not a counter kept in the selection's state.
+    expect(focused).toEqual(['e3']);
+    expect(Object.keys(stores.selection.getState())).not.toContain('focusSeq');
+
+    // Under the new filter the event is its own node (its other stages are filtered out), at row 0.
+    fake.located.set(5, 0);
+    const filter = { kind: ['k8s_api' as const] };
+    stores.caseData.getState().setFilter(filter);
+    await settle();
+    expect(fake.graphCalls).toHaveLength(2);
+    expect(fake.graphCalls[1]!.filter).toEqual(filter);
+    expect(stores.graph.getState().status).toBe('loading');
+    fake.graphCalls[1]!.answer.resolve(ok(graphOf([node('e5', [5])])));
+    await settle();
+
+    expect(fake.graphCalls).toHaveLength(2);
+    expect(stores.graph.getState().filter).toEqual(filter);
+    expect(stores.graph.getState().byEvent[5]).toBe('e5');
+    // What was seen under the old filter is still known (labels of annotated nodes outlive a filter).
+    expect(stores.graph.getState().summaries.e3?.label).toBe('node e3');
+    expect(stores.selection.getState()).toMatchObject({ selectedId: 5, nodeId: 'e5', nodeEventIds: [5], selectedIndex: 0 });
+    expect(scrolled).toEqual([{ index: 0, align: 'center' }]);
+  });
+
+  it('drops the answer for an older filter that arrives after the newer one', async () => {
+    const made = makeStores();
+    const { fake, stores } = made;
+    await open(made, graphOf([node('e1', [1])]));
+
+    stores.caseData.getState().setFilter({ actor: 'old' });
+    await settle();
+    stores.caseData.getState().setFilter({ actor: 'new' });
+    await settle();
+    expect(fake.graphCalls.map((c) => c.filter.actor)).toEqual([undefined, 'old', 'new']);
+
+    fake.graphCalls[2]!.answer.resolve(ok(graphOf([node('e7', [7])])));
+    await settle();
+    fake.graphCalls[1]!.answer.resolve(ok(graphOf([node('e6', [6])])));
+    await settle();
+
+    const graph = stores.graph.getState();
+    expect(graph.filter).toEqual({ actor: 'new' });
+    expect(graph.visible.nodes.map((n) => n.id)).toEqual(['e7']);
+    expect(graph.nodeOfEvent.has(6)).toBe(false);
+    expect(graph.byEvent[6]).toBeUndefined();
+  });
+
+  it('an import that succeeds reads the case again, and with it the graph', async () => {
+    const made = makeStores();
+    const { fake, stores } = made;
+    await open(made, graphOf([node('e1', [1])]));
+    const generation = stores.caseData.getState().generation;
+    expect(fake.caseInfoCalls()).toBe(1);
+
+    await stores.importer.getState().openDialog();
+    await settle();
+
+    expect(fake.calls).toEqual(['openEvidence']);
+    expect(stores.importer.getState()).toMatchObject({ busy: false, report: { sources: [] } });
+    expect(fake.caseInfoCalls()).toBe(2);
+    expect(stores.caseData.getState().generation).toBe(generation + 1);
+    expect(fake.graphCalls).toHaveLength(2);
+  });
+
+  it('stores made by two calls share nothing', async () => {
+    const a = makeStores();
+    const b = createAppStores({ api: fakeApi().api, layout: layout as never });
+    await open(a, graphOf([node('e1', [1])]));
+    expect(a.stores.graph.getState().byEvent[1]).toBe('e1');
+    expect(b.graph.getState().byEvent[1]).toBeUndefined();
+    expect(b.caseData.getState().generation).toBe(0);
+  });
+});
