@@ -15,8 +15,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('a million events feel like a thousand (issue 17)', () => {
   it(`holds every budget at ${SMALL} and ${LARGE} events`, async () => {
     const small = await measureScale(SMALL, join(dir, 'small'));
+    process.stdout.write(`\n${JSON.stringify(small)}\n`);
     rmSync(join(dir, 'small'), { recursive: true, force: true });
     const large = await measureScale(LARGE, join(dir, 'large'));
+    process.stdout.write(`\n${JSON.stringify(large)}\n`);
     const { lines, missed } = judgeScale(small, large);
     process.stdout.write(`\nScale (issue 17)\n${lines.join('\n')}\n`);
     expect(missed).toEqual([]);
