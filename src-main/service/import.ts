@@ -255,7 +255,7 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     const content = tap.finish();
     changed = await changedWhileRead(file, content);
     if (changed) return { commit: false, value: undefined };
-    if (events > 0) tx.groupApiCalls(sourceId);
+    if (events > 0) tx.deriveSource(sourceId);
     if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     if (events > 0) sealSource(store, tx, { source: { id: sourceId, name: file.name, format, sha256: file.sha256, size: file.size }, importer: format, records: sealed, content });

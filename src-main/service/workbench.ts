@@ -72,9 +72,11 @@ export class Workbench {
    * at a time between requests, as the workbench's hosts do; a one-shot CLI command leaves it unset and
    * its searches scan what the index does not cover.
    */
-  static open(casePath: string, options: { create?: boolean; indexInBackground?: boolean; limits?: Limits } = {}): Workbench {
+  static open(casePath: string, options: { create?: boolean; readOnly?: boolean; indexInBackground?: boolean; limits?: Limits } = {}): Workbench {
     const store = CaseStore.open(casePath, options);
     upgradeObjectIdentity(store);
+    // A case from an earlier Causa may hold sources whose API calls were left for a query to group.
+    if (store.schemaProblems.length === 0) store.settleApiCalls();
     const workbench = new Workbench(store);
     if (options.limits) workbench.limits = options.limits;
     if (options.indexInBackground) {

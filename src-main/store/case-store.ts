@@ -17,6 +17,14 @@ const APPLICATION_ID = 0x43415553;
 
 export class CaseFileError extends Error {}
 
+/** Adds the events past the indexed ones, up to id `end`, to the full-text index (in the caller's transaction). */
+function indexSearchThrough(db: Database.Database, end: number): void {
+  const upto = Number((db.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get() as string | undefined) ?? 0);
+  if (end <= upto) return;
+  db.prepare('INSERT INTO event_search (rowid, raw) SELECT id, CAST(raw AS TEXT) FROM event WHERE id > ? AND id <= ?').run(upto, end);
+  db.prepare("INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(end));
+}
+
 /** How often a writer waiting for another program's write asks again. */
 const WRITER_POLL_MS = 200;
 
@@ -75,17 +83,17 @@ export class CaseStore {
     this.insertErrorStmt = db.prepare('INSERT INTO import_error (source_id, line, locator, reason) VALUES (?, ?, ?, ?)');
   }
 
-  /** Opens a case file, creating it when `create` is set and it does not exist. */
-  static open(path: string, options: { create?: boolean } = {}): CaseStore {
+  /** Opens a case file, creating it when `create` is set and it does not exist; `readOnly` opens it for reading alone. */
+  static open(path: string, options: { create?: boolean; readOnly?: boolean } = {}): CaseStore {
     const exists = existsSync(path);
-    if (!exists && !options.create) throw new CaseFileError(`${path}: no such case file`);
+    if (!exists && (!options.create || options.readOnly)) throw new CaseFileError(`${path}: no such case file`);
     let db: Database.Database | undefined;
     try {
       // Evidence is for the analyst alone: a new case file is made 0600 before SQLite opens it, and SQLite
       // gives its -wal and -shm files the database file's permissions.
       if (!exists) writeFileSync(path, '', { mode: 0o600, flag: 'wx' });
       // A short wait for a lock in SQLite's own (blocking) busy handler; imports wait on the event loop.
-      db = new Database(path, { fileMustExist: !options.create, timeout: 1000 });
+      db = new Database(path, { fileMustExist: !options.create, readonly: options.readOnly === true, timeout: 1000 });
       const appId = db.pragma('application_id', { simple: true }) as number;
       const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
       if (appId !== APPLICATION_ID && tables.n > 0) {
@@ -119,7 +127,33 @@ export class CaseStore {
         new Date().toISOString(),
       );
     }
+    // Reads cannot write: only `write` and `writeNow` lift this, for as long as they run.
+    db.pragma('query_only = ON');
     return new CaseStore(path, db);
+  }
+
+  /** How many writes (`write`, `writeNow`) are under way: while any is, the connection may write. */
+  private writeDepth = 0;
+
+  private allowWrites(): void {
+    if (this.writeDepth++ === 0) this.db.pragma('query_only = OFF');
+  }
+
+  private endWrites(): void {
+    if (--this.writeDepth === 0 && this.db.open) this.db.pragma('query_only = ON');
+  }
+
+  /**
+   * Runs a short synchronous write (a verification's record, a journal entry, a rebuild of derived data).
+   * Every other use of the connection is a read, and SQLite refuses it any change (`query_only`).
+   */
+  writeNow<T>(fill: () => T): T {
+    this.allowWrites();
+    try {
+      return fill();
+    } finally {
+      this.endWrites();
+    }
   }
 
   close(): void {
@@ -128,8 +162,13 @@ export class CaseStore {
 
   /** Waits (as `write` does) until no other program is writing to the case, and returns without writing. */
   async waitUntilWritable(wait: WriterWait): Promise<void> {
-    await this.beginWrite(wait);
-    this.db.exec('ROLLBACK');
+    this.allowWrites();
+    try {
+      await this.beginWrite(wait);
+      this.db.exec('ROLLBACK');
+    } finally {
+      this.endWrites();
+    }
   }
 
   /**
@@ -166,14 +205,17 @@ export class CaseStore {
     );
   }
 
-  /** Groups the audit stages of sources imported since the last query into API calls (derived data). */
+  /**
+   * Groups the audit stages of sources a case made by an earlier Causa marked for grouping on first use
+   * (imports now group their own): run when the case is opened for writing, never by a read.
+   */
   settleApiCalls(): void {
     const pending = this.meta('api_calls_pending');
     if (!pending || this.writing) return;
-    this.db.transaction(() => {
+    this.writeNow(() => this.db.transaction(() => {
       for (const sourceId of JSON.parse(pending) as number[]) groupSourceApiCalls(this.db, sourceId);
       this.db.prepare("DELETE FROM case_meta WHERE key = 'api_calls_pending'").run();
-    })();
+    })());
   }
 
   /** The highest event id the full-text index covers (events after it are searched by a scan). */
@@ -202,12 +244,7 @@ export class CaseStore {
     const last = this.lastEventId();
     if (last <= upto) return true;
     const end = Math.min(last, upto + batch);
-    this.db.transaction(() => {
-      this.db.prepare('INSERT INTO event_search (rowid, raw) SELECT id, CAST(raw AS TEXT) FROM event WHERE id > ? AND id <= ?').run(upto, end);
-      this.db
-        .prepare("INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .run(String(end));
-    })();
+    this.writeNow(() => this.db.transaction(() => indexSearchThrough(this.db, end))());
     return end >= last;
   }
 
@@ -218,17 +255,19 @@ export class CaseStore {
 
   /** Records the bundle a case was opened from (once per manifest) and returns its id. */
   recordBundle(bundle: { location: string; manifest_sha256: string; manifest: string; signature?: string }): number {
-    this.db
-      .prepare('INSERT OR IGNORE INTO bundle (location, manifest_sha256, manifest, signature, imported_at) VALUES (?, ?, ?, ?, ?)')
-      .run(bundle.location, bundle.manifest_sha256, bundle.manifest, bundle.signature ?? null, new Date().toISOString());
+    this.writeNow(() =>
+      this.db
+        .prepare('INSERT OR IGNORE INTO bundle (location, manifest_sha256, manifest, signature, imported_at) VALUES (?, ?, ?, ?, ?)')
+        .run(bundle.location, bundle.manifest_sha256, bundle.manifest, bundle.signature ?? null, new Date().toISOString()),
+    );
     const row = this.db.prepare('SELECT id FROM bundle WHERE manifest_sha256 = ?').get(bundle.manifest_sha256) as { id: number };
     return row.id;
   }
 
   linkBundleSource(bundleId: number, sourceId: number, bundlePath: string): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO bundle_source (bundle_id, source_id, bundle_path) VALUES (?, ?, ?)')
-      .run(bundleId, sourceId, bundlePath);
+    this.writeNow(() =>
+      this.db.prepare('INSERT OR IGNORE INTO bundle_source (bundle_id, source_id, bundle_path) VALUES (?, ?, ?)').run(bundleId, sourceId, bundlePath),
+    );
   }
 
   findSourceBySha(sha256: string): SourceRow | undefined {
@@ -244,10 +283,12 @@ export class CaseStore {
     this.refuseIfTampered('import');
     // Marked before the wait, so that a second writer of this connection is refused, not queued.
     this.writing = true;
+    this.allowWrites();
     try {
       await this.beginWrite(wait);
     } catch (error) {
       this.writing = false;
+      this.endWrites();
       throw error;
     }
     try {
@@ -261,6 +302,7 @@ export class CaseStore {
       throw error;
     } finally {
       this.writing = false;
+      this.endWrites();
     }
   }
 }
@@ -372,13 +414,14 @@ export class WriteTransaction {
   }
 
   /**
-   * Marks the source's audit stages for grouping into API calls. The grouping is derived data: it is
-   * settled when a query first needs it (CaseStore.settleApiCalls), not inside the import, which only
-   * writes the evidence. The mark commits or rolls back with the source.
+   * Builds a source's derived data in the transaction that writes its evidence, so that it commits or
+   * rolls back with the source and no read ever has to write: its audit stages grouped into API calls,
+   * and the full-text index over every event not yet in it (this source's, and any a case made before
+   * imports indexed their own events still lacked).
    */
-  groupApiCalls(sourceId: number): void {
-    const pending = new Set(JSON.parse((this.db.prepare("SELECT value FROM case_meta WHERE key = 'api_calls_pending'").pluck().get() as string | undefined) ?? '[]') as number[]);
-    pending.add(sourceId);
-    this.db.prepare("INSERT INTO case_meta (key, value) VALUES ('api_calls_pending', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify([...pending]));
+  deriveSource(sourceId: number): void {
+    groupSourceApiCalls(this.db, sourceId);
+    const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
+    indexSearchThrough(this.db, last);
   }
 }

@@ -136,8 +136,8 @@ export function* recordsForObjects(store: CaseStore, formats: ReadonlySet<string
 
 /** Replaces the table with what `fill` records, in one transaction, and clears the pending mark. */
 export function rebuildObjectTable(store: CaseStore, fill: (record: typeof recordObjects) => void): void {
-  store.db.transaction(() => {
+  store.writeNow(() => store.db.transaction(() => {
     store.db.exec("DELETE FROM k8s_object; DELETE FROM k8s_kind; DELETE FROM k8s_deletion; DELETE FROM case_meta WHERE key = 'object_identity_pending';");
     fill(recordObjects);
-  })();
+  })());
 }

@@ -190,7 +190,6 @@ function whereClause(store: CaseStore, filter: EventFilter, bounds: TimeBounds, 
 }
 
 export function countEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds): number {
-  store.settleApiCalls();
   // What the filter matches, counted from an index alone; then, unless every stage is listed, less the
   // earlier stages among them that the listing hides. Those are counted whichever way is cheaper: from the
   // hidden stages (usually few) or, when the filter matches fewer events than that, event by event.
@@ -220,7 +219,6 @@ export function listEvents(
   page: { offset: number; limit: number },
   verdictOf?: VerdictOf,
 ): EventJson[] {
-  store.settleApiCalls();
   const where = whereClause(store, filter, bounds);
   const rows = store.db
     .prepare(
@@ -233,7 +231,6 @@ export function listEvents(
 
 /** Every event matching the filter, streamed in time order (for the CLI and exports). */
 export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: TimeBounds, verdictOf?: VerdictOf): Generator<EventJson> {
-  store.settleApiCalls();
   const where = whereClause(store, filter, bounds);
   const statement = store.db.prepare(
     `SELECT ${EVENT_COLUMNS} FROM event e JOIN source s ON s.id = e.source_id ${where.sql}
@@ -244,7 +241,6 @@ export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: Ti
 
 /** The ids of the events a filter matches (the graph keeps the nodes whose events match). */
 export function matchingEventIds(store: CaseStore, filter: EventFilter, bounds: TimeBounds): Set<number> {
-  store.settleApiCalls();
   const where = whereClause(store, filter, bounds);
   const ids = new Set<number>();
   for (const row of store.db.prepare(`SELECT e.id FROM event e ${where.sql}`).pluck().iterate(...where.params)) ids.add(row as number);
@@ -260,7 +256,6 @@ function andWhere(where: { sql: string }, condition: string): string {
  * undefined when the filter excludes it; the graph view uses it to scroll the timeline to a node's event.
  */
 export function eventIndex(store: CaseStore, filter: EventFilter, bounds: TimeBounds, id: number): number | undefined {
-  store.settleApiCalls();
   const where = whereClause(store, filter, bounds);
   const hit = store.db
     .prepare(`SELECT e.time_ns AS t FROM event e ${andWhere(where, 'e.id = ?')}`)
@@ -307,7 +302,6 @@ export function eventHistogram(
   bounds: TimeBounds,
   buckets: number,
 ): { start?: bigint; end?: bigint; counts: number[] } {
-  store.settleApiCalls();
   const span = activitySpanNs(store);
   const start = bounds.since ?? span.first;
   const end = bounds.until ?? span.last;
@@ -336,7 +330,6 @@ export interface FoundEvent {
 }
 
 export function getEvent(store: CaseStore, id: number, verdictOf?: VerdictOf): FoundEvent | undefined {
-  store.settleApiCalls();
   const row = store.db
     .prepare(`SELECT ${EVENT_COLUMNS}, e.raw FROM event e JOIN source s ON s.id = e.source_id WHERE e.id = ?`)
     .get(id) as EventDbRow | undefined;

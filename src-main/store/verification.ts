@@ -13,7 +13,7 @@ export interface StoredBundle {
 }
 
 export function addSealedLeaves(store: CaseStore, bundleId: number, bundlePath: string, leaves: string): void {
-  store.db.prepare('INSERT OR IGNORE INTO sealed_leaves (bundle_id, bundle_path, leaves) VALUES (?, ?, ?)').run(bundleId, bundlePath, leaves);
+  store.writeNow(() => store.db.prepare('INSERT OR IGNORE INTO sealed_leaves (bundle_id, bundle_path, leaves) VALUES (?, ?, ?)').run(bundleId, bundlePath, leaves));
 }
 
 export function recordVerification(
@@ -21,9 +21,11 @@ export function recordVerification(
   entry: { subject: 'bundle' | 'case' | 'ledger' | 'seal' | 'journal'; bundle_id: number | null; intact: boolean; verdict: unknown },
 ): { id: number; at: string } {
   const at = new Date().toISOString();
-  const result = store.db
-    .prepare('INSERT INTO verification (at, subject, bundle_id, intact, verdict) VALUES (?, ?, ?, ?, ?)')
-    .run(at, entry.subject, entry.bundle_id, entry.intact ? 1 : 0, JSON.stringify(entry.verdict));
+  const result = store.writeNow(() =>
+    store.db
+      .prepare('INSERT INTO verification (at, subject, bundle_id, intact, verdict) VALUES (?, ?, ?, ?, ?)')
+      .run(at, entry.subject, entry.bundle_id, entry.intact ? 1 : 0, JSON.stringify(entry.verdict)),
+  );
   return { id: Number(result.lastInsertRowid), at };
 }
 
@@ -99,7 +101,7 @@ export function recordVerifications(
   store: CaseStore,
   entries: { subject: 'bundle' | 'case' | 'ledger' | 'seal' | 'journal'; bundle_id: number | null; intact: boolean; verdict: unknown }[],
 ): { id: number; at: string }[] {
-  return store.db.transaction(() => entries.map((entry) => recordVerification(store, entry)))();
+  return store.writeNow(() => store.db.transaction(() => entries.map((entry) => recordVerification(store, entry)))());
 }
 
 /** The latest check of each ledger source's embedded chain (subject 'ledger', no bundle), by source id. */

@@ -157,7 +157,9 @@ describe('budgets', () => {
     const db = workbench.store.db;
     const have = db.prepare('SELECT count(*) FROM event').pluck().get() as number;
     const copies = Math.ceil(SEARCH_EVENTS / have) - 1;
-    db.transaction(() => {
+    // The copies stand for earlier imports, with their derived data left for later (as an earlier Causa
+    // did): the bench's own writes, lifted past the store's query_only.
+    workbench.store.writeNow(() => db.transaction(() => {
       for (let c = 1; c <= copies; c += 1) {
         const source = Number(db.prepare("INSERT INTO source (name, format, sha256, size, imported_at) VALUES (?, 'k8s-audit', ?, 0, 'bench')").run(`copy-${c}`, `copy-${c}`).lastInsertRowid);
         db.prepare(`INSERT INTO event (source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action, actor_type,
@@ -170,15 +172,16 @@ describe('budgets', () => {
           text, stage, stage_time FROM event WHERE source_id = 1`).run(source, c, c, c);
         db.prepare("INSERT INTO case_meta (key, value) VALUES ('api_calls_pending', json_insert(coalesce((SELECT value FROM case_meta WHERE key = 'api_calls_pending'), '[]'), '$[#]', ?)) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(source);
       }
-    })();
+    })());
     const total = db.prepare('SELECT count(*) FROM event').pluck().get() as number;
-    // The derived data a first query settles, timed apart: API-call grouping, then the search index.
+    // The derived data of those copies, timed apart: API-call grouping, then the search index (an import
+    // builds both in its own transaction; these are the same statements over the copies at once).
     let start = performance.now();
     workbench.store.settleApiCalls();
-    results.push(`derived  API-call grouping of ${total} events settled in ${((performance.now() - start) / 1000).toFixed(1)} s on first use`);
+    results.push(`derived  API-call grouping of ${total} events settled in ${((performance.now() - start) / 1000).toFixed(1)} s`);
     start = performance.now();
     workbench.store.indexSearchBatch(); // every event, in one go
-    results.push(`derived  search index of ${total} events built in ${((performance.now() - start) / 1000).toFixed(1)} s on first use`);
+    results.push(`derived  search index of ${total} events built in ${((performance.now() - start) / 1000).toFixed(1)} s`);
     const queries: [string, Parameters<typeof workbench.handlers.listEvents>[0]['filter']][] = [
       ['no filter', {}],
       ['search "api-service"', { search: 'api-service' }],

@@ -184,6 +184,7 @@ describe.each([
   it('builds the same table when a case imported before the table existed is opened', () => {
     const path = join(dir, 'case.causa');
     const old = Workbench.open(path);
+    old.store.db.pragma('query_only = OFF');
     old.store.db.exec("DELETE FROM k8s_object; DELETE FROM k8s_kind; DELETE FROM k8s_deletion; INSERT INTO case_meta (key, value) VALUES ('object_identity_pending', '1')");
     old.close();
     const upgraded = Workbench.open(path);

@@ -161,6 +161,7 @@ describe('object identity from Metadata-level evidence', () => {
     const old = Workbench.open(path);
     const edgesBefore = old.graph().edges.map((e) => `${e.rule} ${e.strength} ${e.from} ${e.to}`).sort();
     // What a case file written before migration 0016 looks like once migrated: evidence, no table, the mark.
+    old.store.db.pragma('query_only = OFF');
     old.store.db.exec("DELETE FROM k8s_object; DELETE FROM k8s_kind; DELETE FROM k8s_deletion; INSERT INTO case_meta (key, value) VALUES ('object_identity_pending', '1')");
     expect(readObjectTable(old.store).objects).toEqual([]);
     old.close();

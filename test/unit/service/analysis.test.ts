@@ -34,6 +34,9 @@ describe('the analyst journal in a case file', () => {
     state = await wb.handlers.record({ action: { type: 'comment', node: patch.id, text: 'memory limit 256Mi' } });
     expect(state.comments[0]).toMatchObject({ analyst: 'dana@ir.example', text: 'memory limit 256Mi' });
     expect((wb.store.db.prepare('SELECT count(*) AS n FROM event').get() as { n: number }).n).toBe(events.n);
+    // The workbench's connection refuses writes outside its own; another program's meets the triggers.
+    expect(() => wb.store.db.prepare("UPDATE journal SET analyst = 'mallory'").run()).toThrow(/readonly/);
+    wb.store.db.pragma('query_only = OFF');
     expect(() => wb.store.db.prepare("UPDATE journal SET analyst = 'mallory'").run()).toThrow(/append-only/);
     expect(() => wb.store.db.prepare('DELETE FROM journal').run()).toThrow(/append-only/);
     expect(verifyAnalysisJournal(wb.store)).toMatchObject({ intact: true, entries: 2 });
@@ -58,10 +61,11 @@ describe('the analyst journal in a case file', () => {
 
   it('names the first entry that no longer matches its hash when the journal was altered outside Causa', async () => {
     const copy = join(dir, 'altered.causa');
-    wb.store.db.prepare('VACUUM INTO ?').run(copy);
+    wb.store.writeNow(() => wb.store.db.prepare('VACUUM INTO ?').run(copy)); // SQLite counts VACUUM INTO as a write
     const altered = Workbench.open(copy);
     try {
       const triggers = altered.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal'").all() as { name: string }[];
+      altered.store.db.pragma('query_only = OFF'); // as another program's connection may
       for (const { name } of triggers) altered.store.db.exec(`DROP TRIGGER "${name}"`);
       altered.store.db.prepare("UPDATE journal SET analyst = 'mallory' WHERE seq = 2").run();
       const report = await altered.handlers.journal({});

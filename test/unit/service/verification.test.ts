@@ -83,6 +83,7 @@ describe('verification inside a case', () => {
     expect(clean[0]!.verdict.sources[0]!.verdict).toMatch(/intact|unsigned/);
     expect(clean[0]!.verdict.problems.filter((p) => p.item !== 'manifest.sig.json')).toEqual([]);
     // Someone edits the SQLite file directly, dropping the trigger that keeps evidence write-once.
+    wb.store.db.pragma('query_only = OFF'); // as another program's connection may
     wb.store.db.exec('DROP TRIGGER event_no_update');
     wb.store.db.prepare("UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'patch', 'get') AS BLOB) WHERE position = 339 AND source_id = (SELECT id FROM source WHERE name LIKE '%audit.jsonl')").run();
     const after = await wb.handlers.verifyCase({});

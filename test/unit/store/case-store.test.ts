@@ -20,8 +20,14 @@ function track<T extends { close(): void }>(handle: T): T {
   return handle;
 }
 
+/**
+ * A case whose connection may write rows directly, as another program's could: these tests write evidence
+ * and schema rows by hand to see what the triggers and the open-time checks make of them.
+ */
 function openCase(options: { create?: boolean } = { create: true }): CaseStore {
-  return track(CaseStore.open(casePath, options));
+  const store = track(CaseStore.open(casePath, options));
+  store.db.pragma('query_only = OFF');
+  return store;
 }
 
 function sha256Hex(data: Buffer | string): string {
@@ -115,6 +121,21 @@ describe('a new case file', () => {
     const again = openCase({});
     expect(count(again, 'source')).toBe(1);
     expect(count(again, 'schema_migration')).toBe(MIGRATIONS.length);
+  });
+});
+
+describe("the store's connection", () => {
+  it('refuses any change outside write and writeNow, so that no read can write', async () => {
+    const store = track(CaseStore.open(casePath, { create: true }));
+    expect(() => insertSource(store)).toThrow(/readonly/);
+    expect(() => store.db.exec("INSERT INTO case_meta (key, value) VALUES ('x', 'y')")).toThrow(/readonly/);
+    expect(store.writeNow(() => insertSource(store))).toBe(1);
+    await store.write(async (tx) => {
+      tx.addSource({ name: 'b.jsonl', format: 'k8s-audit', sha256: 'b'.repeat(64), size: 1 });
+      return { commit: true, value: undefined };
+    });
+    expect(() => insertSource(store, 'c'.repeat(64))).toThrow(/readonly/);
+    expect(count(store, 'source')).toBe(2);
   });
 });
 

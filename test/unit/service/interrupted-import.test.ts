@@ -1,0 +1,78 @@
+// An import killed in the middle of writing (SIGKILL: no handler runs, no rollback is sent) leaves the case
+// as it was before that source: nothing of the source half-visible, its derived data (API-call grouping,
+// search index) neither, and everything imported before it intact and sealed.
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateInc0047Audit } from '../../../src-main/core/sample';
+import { Workbench } from '../../../src-main/service/workbench';
+import { ensureBuilt, runCausa } from '../hostile/watchdog';
+
+const dir = mkdtempSync(join(tmpdir(), 'causa-interrupted-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(() => ensureBuilt(), 120_000);
+
+function counts(casePath: string): Record<string, number> {
+  const db = new Database(casePath, { readonly: true });
+  try {
+    const n = (sql: string) => db.prepare(sql).pluck().get() as number;
+    return {
+      sources: n('SELECT count(*) FROM source'),
+      events: n('SELECT count(*) FROM event'),
+      stages: n('SELECT count(*) FROM audit_stage'),
+      calls: n('SELECT count(*) FROM api_call'),
+      orphanStages: n('SELECT count(*) FROM audit_stage WHERE event_id NOT IN (SELECT id FROM event)'),
+      orphanCalls: n('SELECT count(*) FROM api_call WHERE latest_event_id NOT IN (SELECT id FROM event)'),
+      seals: n('SELECT count(*) FROM source_seal'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+it('a source killed mid-import is not in the case at all, derived data included; the case verifies intact', async () => {
+  const casePath = join(dir, 'case.causa');
+  const first = join(dir, 'first.jsonl');
+  writeFileSync(first, `${generateInc0047Audit({ events: 2000 }).join('\n')}\n`);
+  const big = join(dir, 'big.jsonl');
+  writeFileSync(big, `${generateInc0047Audit({ events: 30_000, seed: 9 }).join('\n')}\n`);
+  expect((await runCausa(['import', first, '--case', casePath])).code).toBe(0);
+  const before = counts(casePath);
+  expect(before).toMatchObject({ sources: 1, orphanStages: 0, orphanCalls: 0, seals: 1 });
+  expect(before.calls).toBeGreaterThan(0);
+
+  // Killed once the big source's transaction has written a few MiB to the WAL: surely mid-source.
+  let killedMidWrite = false;
+  const run = await runCausa(['import', big, '--case', casePath], {
+    onSpawn: (child) => {
+      const watch = setInterval(() => {
+        const wal = `${casePath}-wal`;
+        if (existsSync(wal) && statSync(wal).size > 4 * 2 ** 20) {
+          killedMidWrite = true;
+          child.kill('SIGKILL');
+          clearInterval(watch);
+        }
+      }, 5);
+      child.on('close', () => clearInterval(watch));
+    },
+  });
+  expect(killedMidWrite, `the import ended (exit ${run.code}) before it could be killed`).toBe(true);
+  expect(run.code).toBeNull();
+
+  expect(counts(casePath)).toEqual(before);
+  const wb = Workbench.open(casePath);
+  try {
+    expect(wb.store.searchIndexedUpto()).toBe(wb.store.lastEventId());
+    const verdicts = await wb.handlers.verifyCase({});
+    const seal = verdicts.find((v) => v.subject === 'seal');
+    expect(seal?.verdict.intact, JSON.stringify(seal?.verdict.problems)).toBe(true);
+    // The same source imports whole afterwards.
+    const again = await wb.importPaths([big]);
+    expect(again.files[0]).toMatchObject({ status: 'imported' });
+    expect(wb.store.searchIndexedUpto()).toBe(wb.store.lastEventId());
+  } finally {
+    wb.close();
+  }
+}, 240_000);
