@@ -16,12 +16,14 @@ export const FILTER_OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   search: { type: 'string' },
+  query: { type: 'string', short: 'q' },
 } as const;
 
 export const FILTER_USAGE = `  filters (events, graph, export):           --kind K, --outcome O, --verdict V, --namespace NS,
                                              --taint T (each repeats, or takes values split by commas:
                                              any of them matches), --actor A, --since T, --until T,
-                                             --search TEXT; combined with AND`;
+                                             --search TEXT, --query Q (the query language of
+                                             docs/query.md); combined with AND`;
 
 const LIST_OPTIONS = ['kind', 'namespace', 'outcome', 'verdict', 'taint'] as const;
 
@@ -44,7 +46,7 @@ function listOf(option: (typeof LIST_OPTIONS)[number], values: string[] | undefi
 /** The filter the options name; bad values exit 2 with the option and the reason. */
 export function filterFromOptions(values: FilterValues, extra: { stages?: boolean } = {}): EventFilter {
   const lists = Object.fromEntries(LIST_OPTIONS.map((option) => [option, listOf(option, values[option])]).filter(([, list]) => list !== undefined));
-  const scalars = Object.fromEntries((['actor', 'since', 'until', 'search'] as const).filter((k) => values[k] !== undefined).map((k) => [k, values[k]]));
+  const scalars = Object.fromEntries((['actor', 'since', 'until', 'search', 'query'] as const).filter((k) => values[k] !== undefined).map((k) => [k, values[k]]));
   const parsed = EventFilter.safeParse({ ...lists, ...scalars, ...(extra.stages ? { stages: true } : {}) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
