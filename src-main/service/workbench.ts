@@ -37,6 +37,7 @@ import { caseVerifications, verdictLookup, verdictSpans, verifyCaseRecords } fro
 import { trustSigner } from './signer-trust';
 import { trustedFingerprintsNow } from './trust';
 import { markResolver, parseFilterQuery } from './query';
+import { describeQueryFields } from '../shared/query';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -257,6 +258,8 @@ export class Workbench {
         duplicates: found.duplicates,
       };
     },
+    queryFields: () => describeQueryFields(),
+    checkQuery: ({ query }) => ({ empty: parseFilterQuery(query) === undefined }),
     importProgress: () => this.imports.snapshot(),
     cancelImport: () => ({ cancelled: this.imports.cancel() }),
     verifyCase: () => {

@@ -120,6 +120,10 @@ function valuePredicates(filter: EventFilter, bounds: TimeBounds): { clauses: st
     clauses.push(`${column} IN (${marks(values)})`);
     params.push(...values);
   }
+  if (filter.sources && filter.sources.length > 0) {
+    clauses.push(`e.source_id IN (SELECT id FROM source WHERE name IN (${marks(filter.sources)}))`);
+    params.push(...filter.sources);
+  }
   if (filter.taint && filter.taint.length > 0) {
     clauses.push(`EXISTS (SELECT 1 FROM json_each(e.taint) t WHERE t.value IN (${marks(filter.taint)}))`);
     params.push(...filter.taint);
