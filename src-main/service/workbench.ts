@@ -36,7 +36,7 @@ import { listKubeContexts } from './capture/kubeconfig';
 import { caseVerifications, verdictLookup, verdictSpans, verifyCaseRecords } from './verification';
 import { trustSigner } from './signer-trust';
 import { trustedFingerprintsNow } from './trust';
-import { markResolver, parseFilterQuery } from './query';
+import { checkQuery, markResolver, parseFilterQuery } from './query';
 import { describeQueryFields } from '../shared/query';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -259,7 +259,7 @@ export class Workbench {
       };
     },
     queryFields: () => describeQueryFields(),
-    checkQuery: ({ query }) => ({ empty: parseFilterQuery(query) === undefined }),
+    checkQuery: ({ query }) => checkQuery(query),
     importProgress: () => this.imports.snapshot(),
     cancelImport: () => ({ cancelled: this.imports.cancel() }),
     verifyCase: () => {

@@ -442,8 +442,11 @@ export const contract = {
     z.object({}),
     z.array(z.object({ name: z.string(), doc: z.string(), values: z.array(z.string()).optional(), aliases: z.array(z.string()).optional() })),
   ),
-  /** Whether a query reads; `invalid_input` "query: column N: …" when it does not. */
-  checkQuery: method(z.object({ query: z.string().max(2000) }), z.object({ empty: z.boolean() })),
+  /** Whether a query reads, and if not, where and why (an answer, not an error: checking is the point). */
+  checkQuery: method(
+    z.object({ query: z.string().max(2000) }),
+    z.object({ valid: z.boolean(), column: z.number().int().optional(), reason: z.string().optional() }),
+  ),
 };
 
 export type Contract = typeof contract;

@@ -67,6 +67,7 @@ export function QueryBox() {
     setOpen(false);
     const result = await api.checkQuery({ query: text });
     if (!result.ok) return setError(parseError(result.message));
+    if (!result.value.valid) return setError({ column: result.value.column, reason: result.value.reason ?? 'the query does not read' });
     setError(undefined);
     lastApplied.current = text.trim();
     setQuery(text);
