@@ -152,4 +152,43 @@ describe('the query language in the workbench', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('replays the incident: the cursor advances, the timeline and graph hold what existed then, and the URL opens the same moment', async () => {
+    const { page, workbench, errors } = await openWorkbenchPage(browser, served.url);
+    const all = await workbench.total();
+    await page.getByTestId('replay-speed').selectOption('16');
+    await page.getByTestId('replay-play').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=replay]')?.getAttribute('data-cursor') !== '');
+    // Let it run a few ticks, then pause.
+    const first = await page.getByTestId('replay').getAttribute('data-cursor');
+    await page.waitForFunction((c) => document.querySelector('[data-testid=replay]')?.getAttribute('data-cursor') !== c, first);
+    await page.getByTestId('replay-play').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=replay]')?.hasAttribute('data-playing'));
+    const cursor = (await page.getByTestId('replay').getAttribute('data-cursor'))!;
+    expect(cursor > first!).toBe(true);
+    await page.waitForFunction((c) => new URL(location.href).searchParams.get('at') === c, cursor);
+    await page.waitForFunction(() => document.querySelector('[data-testid=timeline]')?.getAttribute('data-total') !== '');
+    const atCursor = await workbench.total();
+    expect(atCursor).toBeLessThan(all);
+    const times = await workbench.rows.locator('.cell.time').allInnerTexts();
+    expect(times.length).toBeGreaterThan(0);
+    for (const time of times) expect(time.trim() <= `${cursor.slice(0, 10)} ${cursor.slice(11, 23)}`, time).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'query-replay-1440.png') });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'query-replay-1024.png') });
+
+    // A colleague opens the link: the same moment, paused.
+    const link = served.url.replace('/#', `/?at=${encodeURIComponent(cursor)}#`);
+    const other = await openWorkbenchPage(browser, link);
+    await other.page.waitForFunction((c) => document.querySelector('[data-testid=replay]')?.getAttribute('data-cursor') === c, cursor);
+    await other.workbench.waitForTotal(atCursor);
+    await other.page.close();
+
+    await page.getByTestId('replay-stop').click();
+    await workbench.waitForTotal(all);
+    expect(new URL(page.url()).searchParams.get('at')).toBeNull();
+    expect(errors).toEqual([]);
+    expect(other.errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

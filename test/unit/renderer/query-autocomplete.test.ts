@@ -6,6 +6,7 @@ import { describeQueryFields } from '../../../src-main/shared/query';
 import type { EventJson } from '../../../src-main/shared/model';
 import { suggest, wordAt } from '../../../src-renderer/src/features/query/autocomplete';
 import { aroundTime, sameActor, sameObject, sameTrace } from '../../../src-renderer/src/features/query/around';
+import { BASE_DURATION_MS, cursorFromUrl, nextCursor, TICK_MS, urlWithCursor } from '../../../src-renderer/src/features/query/replay';
 
 const FIELDS = describeQueryFields();
 const values = (field: string) => (field === 'namespace' ? ['payments', 'production', 'kube-system'] : []);
@@ -70,5 +71,25 @@ describe('around this event', () => {
   it('offers nothing the event does not have', () => {
     const bare: EventJson = { id: 1, source: 's', position: 1, raw_sha256: 'x', kind: 'other', outcome: 'unknown' };
     expect([aroundTime(bare, 5), sameActor(bare), sameObject(bare), sameTrace(bare)]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('replay', () => {
+  it('advances the cursor a tick at a time, faster at a higher speed, and stops at the end', () => {
+    const start = Date.parse('2025-04-03T14:25:00Z');
+    const end = Date.parse('2025-04-03T15:00:00Z');
+    const one = nextCursor(start, start, end, 1) - start;
+    expect(one).toBeCloseTo(((end - start) / BASE_DURATION_MS) * TICK_MS);
+    expect(nextCursor(start, start, end, 16) - start).toBeCloseTo(one * 16);
+    expect(nextCursor(end - 1, start, end, 16)).toBe(end);
+  });
+
+  it('reads the cursor from the URL only when it is a time, and writes it keeping the rest of the URL', () => {
+    expect(cursorFromUrl('?at=2025-04-03T14:31:00.000Z')).toBe('2025-04-03T14:31:00.000Z');
+    expect(cursorFromUrl('?at=yesterday')).toBeUndefined();
+    expect(cursorFromUrl('?at=2025-13-03T14:31:00Z')).toBeUndefined();
+    expect(cursorFromUrl('')).toBeUndefined();
+    expect(urlWithCursor('http://127.0.0.1:5/?x=1#a=b', '2025-04-03T14:31:00.000Z')).toBe('/?x=1&at=2025-04-03T14%3A31%3A00.000Z#a=b');
+    expect(urlWithCursor('http://127.0.0.1:5/?at=2025-04-03T14%3A31%3A00.000Z#a=b', undefined)).toBe('/#a=b');
   });
 });
