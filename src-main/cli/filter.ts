@@ -2,6 +2,7 @@
 // `causa export`, read into the contract's EventFilter and checked by its schema, as the API checks it.
 // A list option takes one value (`--kind k8s_api`), repeats (`--kind k8s_api --kind authz_decision`), or
 // takes several separated by commas (`--outcome failure,denied`); several values match any of them.
+import { parseFilterQuery } from '../service/query';
 import { EventFilter } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import { EVENT_KINDS, OUTCOMES, RECORD_VERDICTS } from '../shared/model';
@@ -52,5 +53,7 @@ export function filterFromOptions(values: FilterValues, extra: { stages?: boolea
     const issue = parsed.error.issues[0]!;
     throw new ServiceError('invalid_input', `--${String(issue.path[0] ?? 'filter')}: ${issue.message}`);
   }
+  // A malformed query is refused here, before any command opens a case or creates a file.
+  if (parsed.data.query) parseFilterQuery(parsed.data.query);
   return parsed.data;
 }

@@ -1,5 +1,5 @@
 // `causa events --query`, `--view NAME` and several case files at once (issue 21).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,14 @@ describe('causa events --query', () => {
     expect(out.code).toBe(EXIT_USAGE);
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(/^causa events: query: column 14: unclosed parenthesis/);
+  });
+
+  it('refuses a malformed query in export before the file is created', async () => {
+    const out = join(dir, 'refused.ocsf.jsonl');
+    const result = await run('export', caseA, '--format', 'ocsf', '-o', out, '--query', 'ns:"payments');
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.stderr).toMatch(/query: column 4: unclosed quote/);
+    expect(existsSync(out)).toBe(false);
   });
 });
 
