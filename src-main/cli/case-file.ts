@@ -12,6 +12,13 @@ export function caseArgument(positionals: string[], command: string): string {
   return path;
 }
 
+/** One or more CASE arguments, each an existing file (`causa events a.causa b.causa`). */
+export function caseArguments(positionals: string[], command: string): string[] {
+  if (positionals.length === 0) throw usageError(`${command} needs at least one CASE file`);
+  for (const path of positionals) if (!existsSync(path)) throw new ServiceError('io', `${path}: no such case file`);
+  return positionals;
+}
+
 export function openCase(positionals: string[], command: string): Workbench {
   return Workbench.open(caseArgument(positionals, command));
 }

@@ -19,6 +19,17 @@ export function parseFilterQuery(text: string): QueryNode | undefined {
   }
 }
 
+/** A query checked for the search box: valid, or the column and reason of its first error. */
+export function checkQuery(text: string): { valid: boolean; column?: number; reason?: string } {
+  try {
+    parseQuery(text);
+    return { valid: true };
+  } catch (error) {
+    if (error instanceof QuerySyntaxError) return { valid: false, column: error.column, reason: error.reason };
+    throw error;
+  }
+}
+
 /** The nodes a mark names in the analysis state. */
 export function markedNodes(state: AnalysisState, mark: Parameters<MarkResolver>[0]): string[] {
   const tagged = () => state.tags.filter((t) => t.tags.length > 0).map((t) => t.node);

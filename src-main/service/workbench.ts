@@ -38,6 +38,8 @@ import { listKubeContexts } from './capture/kubeconfig';
 import { caseVerifications, verdictLookup, verificationHistory, verifyCaseRecords } from './verification';
 import { trustSigner } from './signer-trust';
 import { trustedFingerprintsNow } from './trust';
+import { checkQuery } from './query';
+import { describeQueryFields } from '../shared/query';
 
 /** Events indexed per background step: about a tenth of a second of work, so requests wait little. */
 const SEARCH_BATCH = 400;
@@ -195,6 +197,11 @@ export class Workbench {
   }
 
   /** Every event matching the filter, in time order, streamed from the case file. */
+  /** The analyst's state of the case: roles, tags, notes, saved views… */
+  analysis(): ReturnType<typeof analysisState> {
+    return analysisState(this.store);
+  }
+
   events(filter: EventFilter): Generator<EventJson> {
     return iterateEvents(this.store, filter, filterBounds(this.store, filter), verdictLookup(this.store));
   }
@@ -273,6 +280,8 @@ export class Workbench {
         duplicates: found.duplicates,
       };
     },
+    queryFields: () => describeQueryFields(),
+    checkQuery: ({ query }) => checkQuery(query),
     importProgress: () => this.imports.snapshot(),
     cancelImport: () => ({ cancelled: this.imports.cancel() }),
     verifyCase: () => {

@@ -16,6 +16,20 @@ export const ROLE_TITLES: Record<Role, string> = {
 const NodeId = z.string().min(1).max(200);
 const Text = z.string().max(100_000);
 
+/**
+ * A saved view (issue 21): a named query with the filter bar's other fields, the graph node in focus and
+ * the timeline's columns. The filter is kept as the contract's EventFilter shape and checked against it
+ * when the view is used (this file cannot import the contract, which imports it).
+ */
+export const SavedView = z.object({
+  name: z.string().trim().min(1).max(100),
+  query: z.string().max(2000),
+  filter: z.record(z.string(), z.unknown()).optional(),
+  focus: NodeId.optional(),
+  columns: z.array(z.string().min(1).max(50)).max(30).optional(),
+});
+export type SavedView = z.infer<typeof SavedView>;
+
 /** What an analyst can do; each is one journal entry. */
 export const JournalAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('assign'), node: NodeId, role: z.enum(ROLES), label: z.string().max(500).optional() }),
@@ -38,6 +52,9 @@ export const JournalAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deadline'), name: z.string().min(1).max(100), hours: z.number().positive().max(100_000).nullable() }),
   // Trusting a bundle's signing key for this case only (trusting it always goes to the user's trust store).
   z.object({ type: z.literal('trust_signer'), fingerprint: z.string().regex(/^[0-9a-f]{64}$/), trusted: z.boolean() }),
+  // Saved views (issue 21): saving a name again replaces the view; removing names it.
+  z.object({ type: z.literal('save_view'), view: SavedView }),
+  z.object({ type: z.literal('remove_view'), name: z.string().trim().min(1).max(100) }),
 ]);
 export type JournalAction = z.infer<typeof JournalAction>;
 
@@ -80,6 +97,8 @@ export const AnalysisState = z.object({
   deadlines: z.array(z.object({ name: z.string(), hours: z.number() })),
   /** Fingerprints of the signing keys trusted for this case alone. */
   trusted_signers: z.array(z.string()),
+  /** Saved views by name, in the order they were first saved. */
+  views: z.array(SavedView.extend({ seq: z.number().int() })),
   entries: z.number().int(),
   can_undo: z.boolean(),
   can_redo: z.boolean(),

@@ -62,6 +62,8 @@ export const EventFilter = z.object({
   search: z.string().max(1000).optional(),
   /** A query in the query language (docs/query.md), ANDed with the fields above (issue 21). */
   query: z.string().max(2000).optional(),
+  /** Only these sources, by name (issue 21: the timeline's source legend turns sources on and off). */
+  sources: anyOf(z.string().min(1).max(4096)),
   /**
    * Every stage of an audited API call as its own row. By default a call is one row: its latest stage
    * (RequestReceived … ResponseComplete, Panic), which carries the call's outcome.
@@ -406,6 +408,18 @@ export const contract = {
   exportOcsf: method(z.strictObject({ filter: EventFilter.default({}) }), ExportedFile),
   /** Electron only: the main side shows its own Open dialog; the path never comes from the renderer. */
   openEvidence: method(z.object({}), ImportReport),
+
+  // Issue 21: the query language (docs/query.md).
+  /** The query language's fields, for the search box's autocomplete. */
+  queryFields: method(
+    z.object({}),
+    z.array(z.object({ name: z.string(), doc: z.string(), values: z.array(z.string()).optional(), aliases: z.array(z.string()).optional() })),
+  ),
+  /** Whether a query reads, and if not, where and why (an answer, not an error: checking is the point). */
+  checkQuery: method(
+    z.object({ query: z.string().max(2000) }),
+    z.object({ valid: z.boolean(), column: z.number().int().optional(), reason: z.string().optional() }),
+  ),
 };
 
 export type Contract = typeof contract;

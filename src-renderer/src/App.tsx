@@ -14,6 +14,8 @@ import { GraphView } from './features/graph/GraphView';
 import { DropZone } from './features/import/DropZone';
 import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
+import { QueryBox } from './features/query/QueryBox';
+import { SavedViews } from './features/query/SavedViews';
 import { Timeline } from './features/timeline/Timeline';
 import { VerificationPanel } from './features/verify/VerificationPanel';
 import { useAnalysis, useCaseData, useSelection, useView } from './state/stores';
@@ -37,6 +39,7 @@ function Sidebar() {
       {tab === 'evidence' ? (
         <>
           <VerificationPanel />
+          <SavedViews />
           <BackgroundGroups />
           <SourcesPanel />
         </>
@@ -86,6 +89,7 @@ export function App() {
     <DropZone>
       <div className="app">
         <CaseHeader canOpenDialog={canOpenDialog} />
+        <QueryBox />
         <FilterBar />
         <main className="workspace">
           <Sidebar />

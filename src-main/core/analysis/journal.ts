@@ -75,6 +75,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
   const deadlines = new Map(DEFAULT_DEADLINES.map((d) => [d.name, d.hours]));
   const recommendations = new Map<number, AnalysisState['recommendations'][number]>();
   const trustedSigners = new Set<string>();
+  const views = new Map<string, AnalysisState['views'][number]>();
   const state: Pick<AnalysisState, 'narrative' | 'title' | 'summary' | 'awareness'> = { narrative: '' };
   for (const entry of active) {
     const action = entry.action as JournalAction;
@@ -140,6 +141,12 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
         if (action.trusted) trustedSigners.add(action.fingerprint);
         else trustedSigners.delete(action.fingerprint);
         break;
+      case 'save_view':
+        views.set(action.view.name, { ...action.view, seq: entry.seq });
+        break;
+      case 'remove_view':
+        views.delete(action.name);
+        break;
     }
   }
   return {
@@ -153,6 +160,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
     recommendations: [...recommendations.values()],
     deadlines: [...deadlines].map(([name, hours]) => ({ name, hours })),
     trusted_signers: [...trustedSigners],
+    views: [...views.values()],
     entries: entries.length,
     can_undo: active.length > 0,
     can_redo: undone.length > 0,

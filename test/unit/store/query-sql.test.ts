@@ -202,3 +202,18 @@ describe('errors', () => {
     expect(error).toMatchObject({ code: 'invalid_input', message: 'query: column 14: unclosed parenthesis: the "(" here has no ")"' });
   });
 });
+
+describe('checkQuery', () => {
+  it('answers where and why a query does not read, as data', async () => {
+    expect(await wb.handlers.checkQuery({ query: 'ns:payments' })).toEqual({ valid: true });
+    expect(await wb.handlers.checkQuery({ query: '' })).toEqual({ valid: true });
+    expect(await wb.handlers.checkQuery({ query: 'a OR' })).toEqual({ valid: false, column: 3, reason: 'OR has nothing after it (found the end of the query)' });
+  });
+
+  it('lists the fields with their values and aliases for autocomplete', async () => {
+    const fields = await wb.handlers.queryFields({});
+    expect(fields.find((f) => f.name === 'namespace')).toMatchObject({ aliases: ['ns'] });
+    expect(fields.find((f) => f.name === 'outcome')?.values).toContain('denied');
+    expect(fields.map((f) => f.name)).toEqual(expect.arrayContaining(['time', 'is', 'tag', 'finding', 'keys.trace_id']));
+  });
+});

@@ -43,6 +43,10 @@ export function describeAction(action: JournalEntry['action'], label: (node: str
       return action.hours === null ? `removed deadline ${action.name}` : `set deadline ${action.name} at +${action.hours} h`;
     case 'trust_signer':
       return `${action.trusted ? 'trusted' : 'stopped trusting'} signing key ${action.fingerprint.slice(0, 12)}… for this case`;
+    case 'save_view':
+      return `saved the view “${clip(action.view.name)}”: ${clip(action.view.query) || 'no query'}`;
+    case 'remove_view':
+      return `removed the view “${clip(action.name)}”`;
     case 'undo':
       return `undid entry ${action.seq}`;
     case 'redo':

@@ -7,6 +7,8 @@ import type { EventFilter, MethodOutput } from '../../../../src-main/shared/cont
 import { api } from '../../api';
 import { useCaseData } from '../../state/stores';
 import { timeMs } from '../../lib/graph-layout';
+import { ReplayControl } from '../query/ReplayControl';
+import { useReplay } from '../query/replay';
 
 const BUCKETS = 160;
 const WIDTH = 1000;
@@ -47,6 +49,7 @@ export function TimeBrush() {
   const setFilter = useCaseData((s) => s.setFilter);
   const svgRef = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<{ from: number; to: number }>();
+  const cursor = useReplay((s) => s.cursor);
   const start = timeMs(histogram?.start);
   const end = timeMs(histogram?.end);
   if (!histogram || start === undefined || end === undefined || histogram.counts.length === 0) {
@@ -64,6 +67,7 @@ export function TimeBrush() {
     : since || until
       ? { from: fractionOf(timeMs(since), 0), to: fractionOf(timeMs(until), 1) }
       : undefined;
+  const cursorAt = cursor ? fractionOf(Date.parse(cursor), 0) : undefined;
 
   const onPointerUp = (e: PointerEvent) => {
     if (!drag) return;
@@ -106,10 +110,13 @@ export function TimeBrush() {
         {selected && (
           <rect className="brush-window" x={selected.from * WIDTH} width={Math.max(2, (selected.to - selected.from) * WIDTH)} y={0} height={HEIGHT} />
         )}
+        {cursorAt !== undefined && <line className="replay-line" x1={cursorAt * WIDTH} x2={cursorAt * WIDTH} y1={0} y2={HEIGHT} />}
       </svg>
       <div className="time-brush-scale">
         <span>{histogram.start!.slice(11, 19)}</span>
-        <span className="muted">{max.toLocaleString('en')} events per bucket at most · drag to choose a window</span>
+        <span className="muted">
+          <ReplayControl start={histogram.start!} end={histogram.end!} /> {max.toLocaleString('en')} events per bucket at most · drag to choose a window
+        </span>
         <span>{histogram.end!.slice(11, 19)}</span>
       </div>
     </div>

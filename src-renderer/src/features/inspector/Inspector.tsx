@@ -4,6 +4,7 @@ import { useSelection } from '../../state/stores';
 import { EventAnnotations } from '../annotate/EventAnnotations';
 import { targetLabel } from '../timeline/format';
 import { VerdictBadge } from '../verify/VerdictBadge';
+import { AroundEvent } from '../query/AroundEvent';
 import { RelatedRecords } from './RelatedRecords';
 import { NodeEdges } from './NodeEdges';
 import './inspector.css';
@@ -107,6 +108,7 @@ export function Inspector() {
             <span className={`badge kind-${detail.event.kind}`}>{detail.event.kind.replace('_', ' ')}</span>{' '}
             {detail.event.action} <span className="muted">#{detail.event.id}</span>
           </h2>
+          <AroundEvent event={detail.event} />
           <EventAnnotations eventId={detail.event.id} fallbackLabel={`${detail.event.action ?? detail.event.kind} ${targetLabel(detail.event)}`.trim()} />
           <NodeEdges />
           <NormalizedFields event={detail.event} sourceName={detail.source_name} />

@@ -5,6 +5,7 @@ import type { SelectionEvents } from '../../state/selection';
 import { eventAt, PAGE_SIZE } from '../../state/case-data';
 import { nodeOfEvent } from '../../state/graph';
 import { setNodeDrag } from '../annotate/drag';
+import { SourceSwatch } from '../query/SourceSwatch';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { actorLabel, shortTime, sourceLabel, targetLabel } from './format';
 import './timeline.css';
@@ -66,7 +67,10 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
         <strong>{event.action}</strong> {targetLabel(event)}
       </span>
       <span className="cell outcome"><span className={`badge outcome-${event.outcome}`}>{event.outcome}</span></span>
-      <span className="cell source" title={`${event.source}, line ${event.position}`}>{sourceLabel(event)}</span>
+      <span className="cell source" title={`${event.source}, line ${event.position}`}>
+        <SourceSwatch source={event.source} />
+        {sourceLabel(event)}
+      </span>
     </div>
   );
 });
