@@ -25,6 +25,9 @@ import { filterValueCounts } from '../store/event-lookups';
 import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { currentAnalyst, setAnalystName } from './analyst';
+import { attributionOf } from './attribution';
+import { findingsOf, parseWorkingHours, type FindingsRequest } from './findings';
+import type { Attribution, FindingsReport } from '../shared/attribution';
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
 import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
 import { importBuffers, importPaths, type ImportOptions } from './import';
@@ -198,6 +201,16 @@ export class Workbench {
     return filterGraph(linked, this.matchingIds(key, filter));
   }
 
+  /** Who asked, which agent, tool server and identity acted, and what each identity did (issue 19). */
+  attribution(): Attribution {
+    return attributionOf(this.store, this.linkedCase().linked.graph);
+  }
+
+  /** Anomaly findings over the case's API calls, with the analyst's dismissals (issue 19). */
+  findings(request: FindingsRequest = {}): FindingsReport {
+    return findingsOf(this.store, this.attribution(), request);
+  }
+
   /** A page of a background group's members as nodes, under the same filter as the graph. */
   groupMembers(request: { group: string; filter: EventFilter; offset: number; limit: number }): MethodOutput<'groupMembers'> {
     const { key, linked } = this.linkedCase();
@@ -267,6 +280,8 @@ export class Workbench {
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
+    attribution: () => this.attribution(),
+    findings: ({ hours }) => this.findings({ ...(hours ? { hours: parseWorkingHours(hours) } : {}) }),
     exportReport: async ({ format }) => asDownload(await reportFile(this.store, format)),
     exportExcerpt: () => asDownload(excerptFile(this.store)),
     exportOcsf: ({ filter }) => asDownload(ocsfExportFile(this.store, filter)),

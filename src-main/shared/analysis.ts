@@ -38,6 +38,8 @@ export const JournalAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deadline'), name: z.string().min(1).max(100), hours: z.number().positive().max(100_000).nullable() }),
   // Trusting a bundle's signing key for this case only (trusting it always goes to the user's trust store).
   z.object({ type: z.literal('trust_signer'), fingerprint: z.string().regex(/^[0-9a-f]{64}$/), trusted: z.boolean() }),
+  // Issue 19: an anomaly finding set aside (or taken back), with the analyst's reason.
+  z.object({ type: z.literal('dismiss_finding'), finding: z.string().min(1).max(1000), dismissed: z.boolean(), reason: z.string().max(2000).optional() }),
 ]);
 export type JournalAction = z.infer<typeof JournalAction>;
 
@@ -80,6 +82,8 @@ export const AnalysisState = z.object({
   deadlines: z.array(z.object({ name: z.string(), hours: z.number() })),
   /** Fingerprints of the signing keys trusted for this case alone. */
   trusted_signers: z.array(z.string()),
+  /** Findings dismissed by the analyst (issue 19), with the reason given. */
+  dismissed_findings: z.array(z.object({ finding: z.string(), reason: z.string().optional(), seq: z.number().int() })).optional(),
   entries: z.number().int(),
   can_undo: z.boolean(),
   can_redo: z.boolean(),

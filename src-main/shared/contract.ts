@@ -2,6 +2,7 @@
 // surface, the HTTP routes and the renderer's client are all derived from `contract`; nothing restates it.
 import { z } from 'zod';
 import { AnalysisState, JournalAction, JournalReport } from './analysis';
+import { Attribution, FindingsReport } from './attribution';
 import { Graph, GraphEdge, GraphNode } from './graph';
 import { EVENT_KINDS, EventJson, OUTCOMES, RECORD_VERDICTS, RecordError } from './model';
 
@@ -431,6 +432,10 @@ export const contract = {
   exportOcsf: method(z.strictObject({ filter: EventFilter.default({}) }), ExportedFile),
   /** Electron only: the main side shows its own Open dialog; the path never comes from the renderer. */
   openEvidence: method(z.object({}), ImportReport),
+  // Issue 19: attribution and anomaly findings (shapes in shared/attribution.ts). Working hours as
+  // `HH-HH[@±HH:MM][/D-D]`; reference cases (--like) are CLI only, since paths never come from the renderer.
+  attribution: method(z.strictObject({}), Attribution),
+  findings: method(z.strictObject({ hours: z.string().max(40).optional() }), FindingsReport),
 };
 
 export type Contract = typeof contract;

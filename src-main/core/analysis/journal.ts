@@ -75,6 +75,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
   const deadlines = new Map(DEFAULT_DEADLINES.map((d) => [d.name, d.hours]));
   const recommendations = new Map<number, AnalysisState['recommendations'][number]>();
   const trustedSigners = new Set<string>();
+  const dismissed = new Map<string, NonNullable<AnalysisState['dismissed_findings']>[number]>();
   const state: Pick<AnalysisState, 'narrative' | 'title' | 'summary' | 'awareness'> = { narrative: '' };
   for (const entry of active) {
     const action = entry.action as JournalAction;
@@ -140,6 +141,10 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
         if (action.trusted) trustedSigners.add(action.fingerprint);
         else trustedSigners.delete(action.fingerprint);
         break;
+      case 'dismiss_finding':
+        if (action.dismissed) dismissed.set(action.finding, { finding: action.finding, ...(action.reason ? { reason: action.reason } : {}), seq: entry.seq });
+        else dismissed.delete(action.finding);
+        break;
     }
   }
   return {
@@ -153,6 +158,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
     recommendations: [...recommendations.values()],
     deadlines: [...deadlines].map(([name, hours]) => ({ name, hours })),
     trusted_signers: [...trustedSigners],
+    dismissed_findings: [...dismissed.values()],
     entries: entries.length,
     can_undo: active.length > 0,
     can_redo: undone.length > 0,

@@ -49,6 +49,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   exportExcerpt: {},
   exportOcsf: { filter: { kind: ['k8s_api'], namespace: 'production' } },
   openEvidence: {},
+  attribution: {},
+  findings: { hours: '8-18' },
 };
 
 describe('dispatch', () => {

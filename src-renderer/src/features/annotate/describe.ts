@@ -43,6 +43,8 @@ export function describeAction(action: JournalEntry['action'], label: (node: str
       return action.hours === null ? `removed deadline ${action.name}` : `set deadline ${action.name} at +${action.hours} h`;
     case 'trust_signer':
       return `${action.trusted ? 'trusted' : 'stopped trusting'} signing key ${action.fingerprint.slice(0, 12)}… for this case`;
+    case 'dismiss_finding':
+      return `${action.dismissed ? 'dismissed' : 'restored'} finding ${clip(action.finding, 60)}${action.reason ? `: “${clip(action.reason)}”` : ''}`;
     case 'undo':
       return `undid entry ${action.seq}`;
     case 'redo':
