@@ -11,6 +11,8 @@ import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } fro
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromOptions } from './cli/filter';
 import { LIMIT_OPTIONS, LIMIT_USAGE, limitsFromOptions } from './cli/limits';
 import { runWhoami, WHOAMI_USAGE } from './cli/whoami';
+import { ACTORS_USAGE, runActors } from './cli/actors';
+import { FINDINGS_USAGE, runFindings } from './cli/findings';
 import { DEFAULT_MAX_BODY_BYTES, startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
 import {
@@ -61,6 +63,8 @@ Commands:
   trust add KEY.pub.pem [--label L] | trust list | trust remove FINGERPRINT
                                              the signing keys you trust (in $CAUSA_HOME/trust.json)
 ${WHOAMI_USAGE}
+${ACTORS_USAGE}
+${FINDINGS_USAGE}
   serve [PATH...] [--case FILE] [--port N] [--max-body MIB] [--trust KEY.pub.pem]...
                                              open the workbench in web mode on 127.0.0.1; PATH is a case
                                              file (.causa) or evidence to import into a new case; a
@@ -561,6 +565,8 @@ async function runTrust(args: string[], io: CliIo): Promise<number> {
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   trust: runTrust,
   whoami: runWhoami,
+  actors: runActors,
+  findings: runFindings,
   sample: runSample,
   keygen: runKeygen,
   seal: runSeal,
