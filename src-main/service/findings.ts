@@ -29,12 +29,13 @@ export function agentIdentitiesOf(attribution: Attribution): Set<string> {
   return new Set(attribution.identities.filter((i) => i.agent).map((i) => i.id));
 }
 
-export function findingsOf(store: CaseStore, attribution: Attribution, request: FindingsRequest = {}): FindingsReport {
+/** The findings of a case; `agentIdentities` from attribution (agentIdentitiesOf) decide the agent rule. */
+export function findingsOf(store: CaseStore, agentIdentities: ReadonlySet<string>, request: FindingsRequest = {}): FindingsReport {
   const span = callTimeSpan(store);
   const baseline = request.baselineUntil !== undefined ? { until: request.baselineUntil, reason: 'given' } : baselineOf(span);
   const result = detectFindings(() => iterateApiCalls(store), {
     ...(baseline.until !== undefined ? { baselineUntil: baseline.until, baselineReason: baseline.reason } : {}),
-    agentIdentities: agentIdentitiesOf(attribution),
+    agentIdentities,
     ...(request.hours ? { hours: request.hours } : {}),
     sequences: request.like ?? [],
   });

@@ -26,7 +26,7 @@ import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { currentAnalyst, setAnalystName } from './analyst';
 import { attributionOf } from './attribution';
-import { findingsOf, parseWorkingHours, type FindingsRequest } from './findings';
+import { agentIdentitiesOf, findingsOf, parseWorkingHours, type FindingsRequest } from './findings';
 import type { Attribution, FindingsReport } from '../shared/attribution';
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
 import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
@@ -208,7 +208,7 @@ export class Workbench {
 
   /** Anomaly findings over the case's API calls, with the analyst's dismissals (issue 19). */
   findings(request: FindingsRequest = {}): FindingsReport {
-    return findingsOf(this.store, this.attribution(), request);
+    return findingsOf(this.store, agentIdentitiesOf(this.attribution()), request);
   }
 
   /** A page of a background group's members as nodes, under the same filter as the graph. */

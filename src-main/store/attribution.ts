@@ -15,18 +15,7 @@ export interface ApiCallRow {
   replicas?: number | undefined;
 }
 
-interface RawRow {
-  id: number;
-  ms: number;
-  actor: string;
-  actor_type: string | null;
-  obo: string | null;
-  verb: string | null;
-  resource: string | null;
-  ns: string | null;
-  outcome: string;
-  replicas: number | null;
-}
+type RawRow = [number, number, string, string | null, string | null, string | null, string | null, string | null, string, number | null];
 
 // spec.replicas is read from the request body only for writes that can scale (the CASE is evaluated per
 // row, so the JSON of every other call is never parsed).
@@ -46,19 +35,13 @@ const CALLS_SQL = `
 /** Every API call of the case, oldest first, one row at a time (better-sqlite3's iterate: bounded memory). */
 export function* iterateApiCalls(store: CaseStore): Generator<ApiCallRow> {
   store.settleApiCalls();
-  for (const r of store.db.prepare(CALLS_SQL).iterate() as IterableIterator<RawRow>) {
-    yield {
-      id: r.id,
-      ms: Number(r.ms),
-      actor: r.actor,
-      actorType: r.actor_type ?? 'unknown',
-      ...(r.obo ? { onBehalfOf: r.obo } : {}),
-      verb: r.verb ?? '',
-      resource: r.resource ?? '',
-      ...(r.ns ? { namespace: r.ns } : {}),
-      outcome: r.outcome,
-      ...(typeof r.replicas === 'number' ? { replicas: r.replicas } : {}),
-    };
+  // Rows as arrays: a million calls go through here, and objects per row cost twice the time.
+  for (const r of store.db.prepare(CALLS_SQL).raw(true).iterate() as IterableIterator<RawRow>) {
+    const row: ApiCallRow = { id: r[0], ms: r[1], actor: r[2], actorType: r[3] ?? 'unknown', verb: r[5] ?? '', resource: r[6] ?? '', outcome: r[8] };
+    if (r[4] !== null) row.onBehalfOf = r[4];
+    if (r[7] !== null) row.namespace = r[7];
+    if (typeof r[9] === 'number') row.replicas = r[9];
+    yield row;
   }
 }
 

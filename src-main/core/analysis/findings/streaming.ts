@@ -132,8 +132,9 @@ export class AgentDestructive {
   }
 
   add(call: ApiCall): void {
+    if (!isAgentIdentity(call, this.options)) return;
     const cls = destructiveClass(call);
-    if (!cls || !isAgentIdentity(call, this.options)) return;
+    if (!cls) return;
     const key = `${call.actor}|${cls}|${call.resource}|${call.namespace ?? ''}`;
     this.groups.add(key, call, () =>
       startDraft('agent_destructive', `${key}|${call.ms}`, call.actor, call, { class: cls, group_gap: duration(this.options.groupGapMs) }, call.outcome === 'denied' ? 0.6 : 0.9, (d) =>
