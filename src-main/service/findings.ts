@@ -39,9 +39,12 @@ export function findingsOf(store: CaseStore, agentIdentities: ReadonlySet<string
     ...(request.hours ? { hours: request.hours } : {}),
     sequences: request.like ?? [],
   });
-  const dismissed = new Set((analysisState(store).dismissed_findings ?? []).map((d) => d.finding));
+  const dismissed = new Map((analysisState(store).dismissed_findings ?? []).map((d) => [d.finding, d]));
   return {
-    findings: result.findings.map((f) => ({ ...f, dismissed: dismissed.has(f.id) })),
+    findings: result.findings.map((f) => {
+      const d = dismissed.get(f.id);
+      return { ...f, dismissed: d !== undefined, ...(d?.reason ? { dismissed_reason: d.reason } : {}) };
+    }),
     calls: result.calls,
     ...(baseline.until !== undefined ? { baseline_until: new Date(baseline.until).toISOString() } : {}),
     baseline: baseline.reason,

@@ -103,6 +103,8 @@ export const Finding = z.object({
   event_ids: z.array(z.number().int()),
   event_count: z.number().int(),
   dismissed: z.boolean(),
+  /** The analyst's reason, when dismissed with one. */
+  dismissed_reason: z.string().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
