@@ -1,30 +1,15 @@
 // `causa actors CASE [--json]`: who asked, which agent acted, through which tool server and Kubernetes
 // identity, and what each identity did (docs/analyses.md). The work is service/attribution.ts.
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli';
 import { Workbench } from '../service/workbench';
 import type { Attribution, Hop } from '../shared/attribution';
-import { ServiceError } from '../shared/errors';
+import { caseArgument } from './case-file';
+import { EXIT_OK } from './exit';
+import { writeWithBackpressure, type CliIo } from './io';
+import { parseOptions } from './options';
 
 export const ACTORS_USAGE = `  actors CASE [--json]                       chains of responsibility (human → agent → tool server →
                                              identity → API calls, each hop with its evidence) and
                                              what each identity did, destructive calls apart`;
-
-const OPTIONS = { json: { type: 'boolean' } } as const;
-
-export function parseCaseArgs<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(command: string, args: string[], options: T) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new ServiceError('invalid_input', (error as Error).message);
-  }
-  if (parsed.positionals.length !== 1) throw new ServiceError('invalid_input', `${command} needs exactly one CASE file`);
-  const casePath = parsed.positionals[0]!;
-  if (!existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
-  return { casePath, values: parsed.values };
-}
 
 const PARTY: Record<Hop['from']['kind'], string> = { human: 'human', agent: 'agent', tool_server: 'tool server', identity: 'identity' };
 
@@ -56,13 +41,13 @@ export function describeAttribution(a: Attribution): string {
 }
 
 export async function runActors(args: string[], io: CliIo): Promise<number> {
-  const { casePath, values } = parseCaseArgs('actors', args, OPTIONS);
-  const workbench = Workbench.open(casePath);
+  const { values, positionals } = parseOptions(args, {});
+  const workbench = Workbench.open(caseArgument(positionals, 'actors'));
   try {
     const attribution = workbench.attribution();
-    io.stdout.write(values.json ? `${JSON.stringify(attribution)}\n` : describeAttribution(attribution));
+    await writeWithBackpressure(io, values.json ? `${JSON.stringify(attribution)}\n` : describeAttribution(attribution));
   } finally {
     workbench.close();
   }
-  return 0;
+  return EXIT_OK;
 }

@@ -2,19 +2,21 @@
 // (docs/analyses.md); --like matches the ordered steps of another case's annotated root cause.
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { CliIo } from '../cli';
 import { parseWorkingHours, referenceSequence } from '../service/findings';
 import { Workbench } from '../service/workbench';
 import type { FindingsReport } from '../shared/attribution';
 import { ServiceError } from '../shared/errors';
-import { parseCaseArgs } from './actors';
+import { caseArgument } from './case-file';
+import { EXIT_OK } from './exit';
+import { writeWithBackpressure, type CliIo } from './io';
+import { parseOptions } from './options';
 
 export const FINDINGS_USAGE = `  findings CASE [--json] [--like CASE]... [--hours 8-18[@+01:00][/1-5]]
                                              anomalies: first-seen calls, rate bursts, denial bursts,
                                              destructive calls by agents, off-hours writes, and the
                                              steps of another case's annotated root cause (--like)`;
 
-const OPTIONS = { json: { type: 'boolean' }, like: { type: 'string', multiple: true }, hours: { type: 'string' } } as const;
+const OPTIONS = { like: { type: 'string', multiple: true }, hours: { type: 'string' } } as const;
 
 export function describeFindings(report: FindingsReport): string {
   const out = [
@@ -31,7 +33,8 @@ export function describeFindings(report: FindingsReport): string {
 }
 
 export async function runFindings(args: string[], io: CliIo): Promise<number> {
-  const { casePath, values } = parseCaseArgs('findings', args, OPTIONS);
+  const { values, positionals } = parseOptions(args, OPTIONS);
+  const casePath = caseArgument(positionals, 'findings');
   const hours = values.hours !== undefined ? parseWorkingHours(values.hours) : undefined;
   const like = (values.like ?? []).map((path) => {
     if (!existsSync(path)) throw new ServiceError('io', `${path}: no such case file (--like)`);
@@ -45,9 +48,9 @@ export async function runFindings(args: string[], io: CliIo): Promise<number> {
   const workbench = Workbench.open(casePath);
   try {
     const report = workbench.findings({ ...(hours ? { hours } : {}), like });
-    io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : describeFindings(report));
+    await writeWithBackpressure(io, values.json ? `${JSON.stringify(report)}\n` : describeFindings(report));
   } finally {
     workbench.close();
   }
-  return 0;
+  return EXIT_OK;
 }

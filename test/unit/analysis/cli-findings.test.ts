@@ -35,7 +35,7 @@ beforeAll(async () => {
     }
     w.close();
   }
-});
+}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('causa actors', () => {

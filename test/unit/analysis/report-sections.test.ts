@@ -21,7 +21,7 @@ beforeAll(async () => {
   const first = workbench.findings().findings.find((f) => f.rule === 'first_seen')!;
   dismissedSentence = first.sentence;
   await workbench.handlers.record({ action: { type: 'dismiss_finding', finding: first.id, dismissed: true, reason: 'routine <read>' } });
-});
+}, 120_000);
 afterAll(() => {
   workbench.close();
   rmSync(dir, { recursive: true, force: true });
