@@ -126,8 +126,8 @@ export function buildChains(graph: Pick<Graph, 'nodes' | 'edges'>, principals: r
     const [a, t, k] = [call.actor.id, serverOf.get(call.id), api.actor.id];
     agentIdentities.add(k);
     const strength = edge.status === 'accepted' ? 'analyst' : edge.strength;
-    const fields = `${fieldsOf(edge)}${edge.note ? ` (${edge.note})` : ''}`;
-    book.add(t ? server(t) : agent(a), identity(k), 'tool-target', strength, edge.status === 'accepted' ? `${fieldsOf(edge)}; accepted by the analyst` : fields, [...call.event_ids, ...api.event_ids]);
+    // The fields that agreed, not the edge's note: each join's time gap differs, and would make one line each.
+    book.add(t ? server(t) : agent(a), identity(k), 'tool-target', strength, edge.status === 'accepted' ? `${fieldsOf(edge)}; accepted by the analyst` : fieldsOf(edge), [...call.event_ids, ...api.event_ids]);
     if (!who) continue;
     const key = `${who}|${a}|${t ?? ''}|${k}`;
     const path = paths.get(key) ?? { human: who, agent: a, server: t, identity: k, api: new Set<number>() };
