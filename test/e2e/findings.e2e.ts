@@ -37,6 +37,11 @@ describe('actors and anomalies', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'findings-1024.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
 
+    // Each open finding is a tick on the time brush.
+    const open = await page.locator('[data-testid=finding][data-dismissed=false]').count();
+    expect(open).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=finding-markers] line').count()).toBe(open);
+
     const finding = page.locator('[data-testid=finding][data-rule=agent_destructive]');
     expect(await finding.textContent()).toContain('deleted: delete horizontalpodautoscalers in staging-apollo');
     await finding.getByTestId('finding-jump').click();
@@ -52,6 +57,7 @@ describe('actors and anomalies', () => {
     await page.locator('[data-testid=finding][data-rule=agent_destructive] [data-testid=finding-dismiss]').click();
     await page.waitForSelector('[data-testid=findings-dismissed] [data-testid=finding][data-rule=agent_destructive]');
     expect(await page.locator('[data-testid=finding][data-rule=agent_destructive]').getAttribute('data-dismissed')).toBe('true');
+    await expect.poll(() => page.locator('[data-testid=finding-markers] line').count()).toBe(open - 1);
     await page.getByTestId('tab-journal').click();
     await expect.poll(() => page.getByTestId('journal-entry').first().getAttribute('data-type')).toBe('dismiss_finding');
     await page.keyboard.press('Control+z');

@@ -7,6 +7,7 @@ import type { EventFilter, MethodOutput } from '../../../../src-main/shared/cont
 import { api } from '../../api';
 import { useCaseData } from '../../state/case-data';
 import { timeMs } from '../graph/layout';
+import { FindingMarkers } from '../findings/FindingMarkers';
 
 const BUCKETS = 160;
 const WIDTH = 1000;
@@ -103,6 +104,7 @@ export function TimeBrush() {
             />
           ),
         )}
+        <FindingMarkers start={start} end={end} width={WIDTH} height={HEIGHT} />
         {selected && (
           <rect className="brush-window" x={selected.from * WIDTH} width={Math.max(2, (selected.to - selected.from) * WIDTH)} y={0} height={HEIGHT} />
         )}
