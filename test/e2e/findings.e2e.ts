@@ -51,6 +51,8 @@ describe('actors and anomalies', () => {
     const selected = page.locator('[data-testid=timeline-row][aria-selected=true]');
     expect(await selected.textContent()).toContain('horizontalpodautoscalers');
     expect(await workbench.total()).toBeLessThanOrEqual(2);
+    // The graph marks the node whose event supports the finding.
+    await expect.poll(() => page.locator('[data-testid=graph-node][data-kind=k8s_api] [data-testid=finding-badge]').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'findings-jump-1440.png') });
 
     await page.getByTestId('tab-actors').click();

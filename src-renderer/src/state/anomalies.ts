@@ -9,6 +9,8 @@ import { api } from '../api';
 export interface AnomaliesState {
   attribution?: Attribution;
   findings?: FindingsReport;
+  /** Each supporting event of an open finding → that finding's rule (the first listed, the strongest), for graph markers. */
+  flagged: ReadonlyMap<number, string>;
   loading: boolean;
   error?: string;
   /** Loads both; a later call supersedes an earlier one still running. */
@@ -19,6 +21,7 @@ export function createAnomaliesStore(client: Pick<Api, 'attribution' | 'findings
   let generation = 0;
   return create<AnomaliesState>((set) => ({
     loading: false,
+    flagged: new Map(),
     async load() {
       const mine = ++generation;
       set({ loading: true, error: undefined });
@@ -26,7 +29,9 @@ export function createAnomaliesStore(client: Pick<Api, 'attribution' | 'findings
       if (mine !== generation) return;
       if (!attribution.ok) return set({ loading: false, error: attribution.message });
       if (!findings.ok) return set({ loading: false, error: findings.message });
-      set({ loading: false, attribution: attribution.value, findings: findings.value });
+      const flagged = new Map<number, string>();
+      for (const f of findings.value.findings) if (!f.dismissed) for (const id of f.event_ids) if (!flagged.has(id)) flagged.set(id, f.rule);
+      set({ loading: false, attribution: attribution.value, findings: findings.value, flagged });
     },
   }));
 }
