@@ -2,12 +2,14 @@
 // `run<Command>(args, io)`, returning an exit code (cli/exit.ts); a command given the wrong arguments throws
 // a ServiceError 'invalid_input' (cli/options.ts), and every error thrown out of a command is reported here,
 // one way: `causa COMMAND: message` on stderr, the command's usage after a usage error, exit 2.
+import { ACTORS_USAGE, runActors } from './cli/actors';
 import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { EVENTS_USAGE, runEvents } from './cli/events';
 import { EXCERPT_USAGE, runExcerpt } from './cli/excerpt';
 import { EXIT_OK, EXIT_USAGE } from './cli/exit';
 import { EXPORT_USAGE, runExport } from './cli/export';
 import { FILTER_USAGE } from './cli/filter';
+import { FINDINGS_USAGE, runFindings } from './cli/findings';
 import { GRAPH_USAGE, runGraph } from './cli/graph';
 import { IMPORT_USAGE, runImport } from './cli/import';
 import type { CliIo } from './cli/io';
@@ -43,6 +45,8 @@ const COMMANDS: Record<string, Command> = {
   import: { usage: IMPORT_USAGE, run: runImport },
   events: { usage: EVENTS_USAGE, run: runEvents },
   graph: { usage: GRAPH_USAGE, run: runGraph },
+  actors: { usage: ACTORS_USAGE, run: runActors },
+  findings: { usage: FINDINGS_USAGE, run: runFindings },
   report: { usage: REPORT_USAGE, run: runReport },
   excerpt: { usage: EXCERPT_USAGE, run: runExcerpt },
   export: { usage: EXPORT_USAGE, run: runExport },

@@ -16,6 +16,8 @@ import { activitySpan, caseSummary, getEvent } from '../store/queries';
 import { listStoredSources, readSeals } from '../store/seals';
 import { allVerifications, latestVerifications, listBundles } from '../store/verification';
 import { analysisState } from './analysis';
+import { attributionOf } from './attribution';
+import { agentIdentitiesOf, findingsOf } from './findings';
 import { buildGraph } from './graph';
 import { renderPdf } from './pdf';
 import { installationKeyFingerprint, trustedFingerprintsNow } from './trust';
@@ -130,7 +132,8 @@ export function reportModel(store: CaseStore, generatedAt = new Date().toISOStri
   const summary = caseSummary(store);
   // The window is the incident's activity: a listed object's creation time is state, not evidence of when.
   const span = activitySpan(store);
-  return buildReportModel({
+  const actors = attributionOf(store, graph);
+  const model = buildReportModel({
     case_name: store.meta('name') ?? basename(store.path, '.causa'),
     case_file: store.path,
     generated_at: generatedAt,
@@ -147,6 +150,7 @@ export function reportModel(store: CaseStore, generatedAt = new Date().toISOStri
     case_seals: reportCaseSeals(store),
     verifications: reportVerifications(store),
   });
+  return { ...model, actors, anomalies: findingsOf(store, agentIdentitiesOf(actors)) };
 }
 
 /** The event ids a report cites (its timeline), for `causa excerpt --cited`. */

@@ -24,6 +24,10 @@ import { filterValueCounts } from '../store/event-lookups';
 import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { currentAnalyst, setAnalystName } from './analyst';
+import { attributionOf } from './attribution';
+import { agentIdentitiesOf, findingsOf, parseWorkingHours, referenceSequence, type FindingsRequest } from './findings';
+import type { ReferenceSequence } from '../core/analysis/findings';
+import type { Attribution, FindingsReport } from '../shared/attribution';
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
 import type { Excerpt } from '../core/export/excerpt';
 import { emptyOcsfCounts, excerptCase, excerptFile, exportFileName, ocsfExportFile, ocsfLines, reportFile, type ExportFile, type OcsfCounts, type PrintPdf } from './exports';
@@ -177,6 +181,21 @@ export class Workbench {
     return filterGraph(linked, this.matchingIds(key, filter));
   }
 
+  /** Who asked, which agent, tool server and identity acted, and what each identity did (issue 19). */
+  attribution(): Attribution {
+    return attributionOf(this.store, this.linkedCase().linked.graph);
+  }
+
+  /** Anomaly findings over the case's API calls, with the analyst's dismissals (issue 19). */
+  /** This case's annotated root-cause steps, as a reference for another case's findings (`--like`). */
+  referenceSequence(label: string): ReferenceSequence {
+    return referenceSequence(this.store, label);
+  }
+
+  findings(request: FindingsRequest = {}): FindingsReport {
+    return findingsOf(this.store, agentIdentitiesOf(this.attribution()), request);
+  }
+
   /** A page of a background group's members as nodes, under the same filter as the graph. */
   groupMembers(request: { group: string; filter: EventFilter; offset: number; limit: number }): MethodOutput<'groupMembers'> {
     const { key, linked } = this.linkedCase();
@@ -298,6 +317,8 @@ export class Workbench {
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
+    attribution: () => this.attribution(),
+    findings: ({ hours }) => this.findings({ ...(hours ? { hours: parseWorkingHours(hours) } : {}) }),
     exportReport: async ({ format }) => asDownload(await this.reportFile(format)),
     exportExcerpt: () => asDownload(this.excerptFile()),
     exportOcsf: ({ filter }) => asDownload(this.ocsfExportFile(filter)),

@@ -55,6 +55,8 @@ export const JournalAction = z.discriminatedUnion('type', [
   // Saved views (issue 21): saving a name again replaces the view; removing names it.
   z.object({ type: z.literal('save_view'), view: SavedView }),
   z.object({ type: z.literal('remove_view'), name: z.string().trim().min(1).max(100) }),
+  // Issue 19: an anomaly finding set aside (or taken back), with the analyst's reason.
+  z.object({ type: z.literal('dismiss_finding'), finding: z.string().min(1).max(1000), dismissed: z.boolean(), reason: z.string().max(2000).optional() }),
 ]);
 export type JournalAction = z.infer<typeof JournalAction>;
 
@@ -99,6 +101,8 @@ export const AnalysisState = z.object({
   trusted_signers: z.array(z.string()),
   /** Saved views by name, in the order they were first saved. */
   views: z.array(SavedView.extend({ seq: z.number().int() })),
+  /** Findings dismissed by the analyst (issue 19), with the reason given. */
+  dismissed_findings: z.array(z.object({ finding: z.string(), reason: z.string().optional(), seq: z.number().int() })).optional(),
   entries: z.number().int(),
   can_undo: z.boolean(),
   can_redo: z.boolean(),

@@ -2,6 +2,7 @@
 // surface, the HTTP routes and the renderer's client are all derived from `contract`; nothing restates it.
 import { z } from 'zod';
 import { AnalysisState, JournalAction, JournalReport } from './analysis';
+import { Attribution, FindingsReport } from './attribution';
 import { Graph, GraphEdge, GraphNode } from './graph';
 import { EVENT_KINDS, EventJson, OUTCOMES, RECORD_VERDICTS, RecordError } from './model';
 import { BundleStatus, RecordedVerdict } from './verdict';
@@ -420,6 +421,10 @@ export const contract = {
     z.object({ query: z.string().max(2000) }),
     z.object({ valid: z.boolean(), column: z.number().int().optional(), reason: z.string().optional() }),
   ),
+  // Issue 19: attribution and anomaly findings (shapes in shared/attribution.ts). Working hours as
+  // `HH-HH[@±HH:MM][/D-D]`; reference cases (--like) are CLI only, since paths never come from the renderer.
+  attribution: method(z.strictObject({}), Attribution),
+  findings: method(z.strictObject({ hours: z.string().max(40).optional() }), FindingsReport),
 };
 
 export type Contract = typeof contract;

@@ -17,6 +17,7 @@ import { Inspector } from './features/inspector/Inspector';
 import { QueryBox } from './features/query/QueryBox';
 import { SavedViews } from './features/query/SavedViews';
 import { Timeline } from './features/timeline/Timeline';
+import { AnomaliesView } from './features/findings/AnomaliesView';
 import { VerificationPanel } from './features/verify/VerificationPanel';
 import { useAnalysis, useCaseData, useSelection, useView } from './state/stores';
 
@@ -64,6 +65,7 @@ function Center() {
           { id: 'timeline', title: 'Graph & timeline' },
           { id: 'story', title: 'Story & report' },
           { id: 'journal', title: 'Journal', badge: entries },
+          { id: 'actors', title: 'Actors & anomalies' },
         ]}
       />
       {/* The graph and the timeline share the main area: a responder reads the chain and the rows together.
@@ -73,6 +75,7 @@ function Center() {
       </div>
       {tab === 'story' && <StoryEditor />}
       {tab === 'journal' && <JournalView />}
+      {tab === 'actors' && <AnomaliesView />}
     </div>
   );
 }

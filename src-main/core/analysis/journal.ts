@@ -76,6 +76,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
   const recommendations = new Map<number, AnalysisState['recommendations'][number]>();
   const trustedSigners = new Set<string>();
   const views = new Map<string, AnalysisState['views'][number]>();
+  const dismissed = new Map<string, NonNullable<AnalysisState['dismissed_findings']>[number]>();
   const state: Pick<AnalysisState, 'narrative' | 'title' | 'summary' | 'awareness'> = { narrative: '' };
   for (const entry of active) {
     const action = entry.action as JournalAction;
@@ -147,6 +148,10 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
       case 'remove_view':
         views.delete(action.name);
         break;
+      case 'dismiss_finding':
+        if (action.dismissed) dismissed.set(action.finding, { finding: action.finding, ...(action.reason ? { reason: action.reason } : {}), seq: entry.seq });
+        else dismissed.delete(action.finding);
+        break;
     }
   }
   return {
@@ -161,6 +166,7 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
     deadlines: [...deadlines].map(([name, hours]) => ({ name, hours })),
     trusted_signers: [...trustedSigners],
     views: [...views.values()],
+    dismissed_findings: [...dismissed.values()],
     entries: entries.length,
     can_undo: active.length > 0,
     can_redo: undone.length > 0,

@@ -2,6 +2,8 @@
 // and no external fetch (the CSP meta forbids both, so a reader's browser enforces it). The same HTML
 // is what Chromium or Electron prints to PDF, hence the print CSS (page breaks, running header, page numbers).
 import { ROLES, ROLE_TITLES } from '../../shared/analysis';
+import { actorsHtml } from './sections/actors';
+import { anomaliesHtml } from './sections/anomalies';
 import { recheckCommands, verificationWords, type Finding, type ReportModel, type ReportVerification } from './report-model';
 import { escapeXml as esc, renderChainStrips } from './svg-graph';
 
@@ -132,6 +134,7 @@ export function renderHtml(model: ReportModel): string {
     '<h2>Who asked, who acted, on whose behalf</h2>',
     a.prompts.length === 0 ? missing('No prompt was found in the evidence: who asked the agent is not known.') : `<ul>${a.prompts.map((p) => `<li>${esc(p.who)} asked at ${time(p.time)}: <span class="prompt">“${esc(p.text)}”</span></li>`).join('')}</ul>`,
     `<p>Agents: ${a.agents.length ? a.agents.map(esc).join(', ') : '—'}<br>Identities that called the API: ${a.identities.length ? a.identities.map(esc).join(', ') : '—'}<br>On behalf of: ${a.on_behalf_of.length ? a.on_behalf_of.map(esc).join(', ') : '—'}</p>`,
+    actorsHtml(model.actors) + anomaliesHtml(model.anomalies),
     '<h2>Findings</h2>',
     ...ROLES.map((role) => `<h3>${esc(ROLE_TITLES[role])}${role === 'root_cause' ? '' : 's'}</h3>${findingList(model.roles[role], `No ${ROLE_TITLES[role].toLowerCase()} has been assigned.`)}`),
     '<h3>From the evidence: policies not enforced, authorizations denied</h3>',

@@ -2,6 +2,8 @@
 // an SVG portably (GitHub strips inline <svg>, and an image beside the file gets lost when the text is
 // pasted), so the causal chain is written as a list of its joins instead; HTML and PDF carry the picture.
 import { ROLES, ROLE_TITLES } from '../../shared/analysis';
+import { actorsMarkdown } from './sections/actors';
+import { anomaliesMarkdown } from './sections/anomalies';
 import { recheckCommands, verificationWords, type Finding, type ReportModel } from './report-model';
 
 function cell(text: string | undefined): string {
@@ -53,6 +55,7 @@ export function renderMarkdown(model: ReportModel): string {
   if (a.prompts.length === 0) out.push('> No prompt was found in the evidence: who asked the agent is not known.');
   for (const p of a.prompts) out.push(`- ${p.who} asked at ${t(p.time)}: “${p.text}”`);
   out.push('', `- Agents: ${a.agents.join(', ') || '—'}`, `- Identities that called the API: ${a.identities.join(', ') || '—'}`, `- On behalf of: ${a.on_behalf_of.join(', ') || '—'}`, '');
+  out.push(...actorsMarkdown(model.actors), ...anomaliesMarkdown(model.anomalies));
   out.push('## Findings', '');
   for (const role of ROLES) out.push(`### ${ROLE_TITLES[role]}${role === 'root_cause' ? '' : 's'}`, '', ...findings(model.roles[role], `No ${ROLE_TITLES[role].toLowerCase()} has been assigned.`));
   out.push('### From the evidence: policies not enforced, authorizations denied', '');

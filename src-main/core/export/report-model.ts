@@ -1,5 +1,6 @@
 // What a postmortem says, decided once from the case (graph, analyst journal, verifications) so that the
 // Markdown, HTML and PDF forms cannot disagree: the renderers only lay out a ReportModel.
+import type { Attribution, FindingsReport } from '../../shared/attribution';
 import { ROLES, ROLE_TITLES, type AnalysisState, type Role } from '../../shared/analysis';
 import type { Graph, GraphEdge, GraphNode } from '../../shared/graph';
 import type { EventJson } from '../../shared/model';
@@ -129,6 +130,9 @@ export interface ReportModel {
   integrity: { bundles: ReportBundle[]; case_seals: ReportCaseSeal[]; verifications: ReportVerification[]; journal: ReportInput['journal']; case_file: string };
   /** Sentences for what the analyst has not yet done, so a reader knows it is missing, not absent. */
   missing: string[];
+  /** Issue 19: chains of responsibility and anomaly findings (sections/actors.ts, sections/anomalies.ts). */
+  actors?: Attribution;
+  anomalies?: FindingsReport;
 }
 
 const MAX_CHAINS = 3;

@@ -51,6 +51,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   openEvidence: {},
   queryFields: {},
   checkQuery: { query: 'ns:prod' },
+  attribution: {},
+  findings: { hours: '8-18' },
 };
 
 describe('dispatch', () => {

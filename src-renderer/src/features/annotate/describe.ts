@@ -47,6 +47,8 @@ export function describeAction(action: JournalEntry['action'], label: (node: str
       return `saved the view “${clip(action.view.name)}”: ${clip(action.view.query) || 'no query'}`;
     case 'remove_view':
       return `removed the view “${clip(action.name)}”`;
+    case 'dismiss_finding':
+      return `${action.dismissed ? 'dismissed' : 'restored'} finding ${clip(action.finding, 60)}${action.reason ? `: “${clip(action.reason)}”` : ''}`;
     case 'undo':
       return `undid entry ${action.seq}`;
     case 'redo':

@@ -7,6 +7,7 @@ import type { EventFilter, MethodOutput } from '../../../../src-main/shared/cont
 import { api } from '../../api';
 import { useCaseData } from '../../state/stores';
 import { timeMs } from '../../lib/graph-layout';
+import { FindingMarkers } from '../findings/FindingMarkers';
 import { ReplayControl } from '../query/ReplayControl';
 import { useReplay } from '../query/replay';
 
@@ -107,6 +108,7 @@ export function TimeBrush() {
             />
           ),
         )}
+        <FindingMarkers start={start} end={end} width={WIDTH} height={HEIGHT} />
         {selected && (
           <rect className="brush-window" x={selected.from * WIDTH} width={Math.max(2, (selected.to - selected.from) * WIDTH)} y={0} height={HEIGHT} />
         )}

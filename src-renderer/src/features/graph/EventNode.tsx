@@ -9,6 +9,7 @@ import type { GraphNode } from '../../../../src-main/shared/graph';
 import { useSelection } from '../../state/stores';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { HANDLES, type EventFlowNode } from './flow-types';
+import { FindingBadge } from '../findings/FindingBadge';
 
 /** Short kind names: a node is narrow, and its lane already says what family it belongs to. */
 const SHORT_KIND: Partial<Record<GraphNode['kind'], string>> = {
@@ -55,6 +56,7 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
         {node.notable && node.outcome !== 'denied' && (
           <span className="notable-tag" title="A failure, denial, error or warning">{node.outcome}</span>
         )}
+        <FindingBadge eventIds={node.event_ids} />
         <VerdictBadge verdict={node.verdict ?? 'unverifiable'} />
       </div>
       <div className="graph-node-label" data-testid="graph-node-label">
