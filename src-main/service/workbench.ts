@@ -26,6 +26,7 @@ import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { currentAnalyst, setAnalystName } from './analyst';
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
+import { guardrailsReport, taintReport } from './guardrails';
 import { excerptFile, ocsfExportFile, reportFile, type ExportFile } from './exports';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { resolveLimits, type Limits } from './limits';
@@ -89,6 +90,7 @@ export class Workbench {
   /** The events the last filter matched, for the graph and then each page of a group expanded under it. */
   private matching?: { key: string; ids: Set<number> | undefined };
   private values?: { key: string; value: MethodOutput<'filterValues'> };
+  private taintCache?: { key: string; value: MethodOutput<'taint'> };
 
   private constructor(readonly store: CaseStore) {}
 
@@ -217,6 +219,13 @@ export class Workbench {
     return this.values.value;
   }
 
+  /** The case's taint chains and injection findings, computed once per linked case. */
+  taint(): MethodOutput<'taint'> {
+    const { key, linked } = this.linkedCase();
+    if (this.taintCache?.key !== key) this.taintCache = { key, value: taintReport(this.store, linked) };
+    return this.taintCache.value;
+  }
+
   /** Every event matching the filter, in time order, streamed from the case file. */
   events(filter: EventFilter): Generator<EventJson> {
     return iterateEvents(this.store, filter, filterBounds(this.store, filter), verdictLookup(this.store));
@@ -276,6 +285,9 @@ export class Workbench {
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
     locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }),
+    // issue 20 (service/guardrails.ts): both read the linked case, never link it again.
+    taint: () => this.taint(),
+    guardrails: ({ intended }) => guardrailsReport(this.store, this.linkedCase().linked, analysisState(this.store), this.taint(), intended),
     histogram: ({ filter, buckets }) => {
       const { start, end, counts } = eventHistogram(this.store, filter, filterBounds(this.store, filter), buckets);
       return { ...(start !== undefined && end !== undefined ? { start: formatNanos(start), end: formatNanos(end) } : {}), counts };

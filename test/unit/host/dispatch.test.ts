@@ -49,6 +49,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   exportExcerpt: {},
   exportOcsf: { filter: { kind: ['k8s_api'], namespace: 'production' } },
   openEvidence: {},
+  guardrails: {},
+  taint: {},
 };
 
 describe('dispatch', () => {
