@@ -10,6 +10,7 @@ import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } from './cli/export';
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromOptions } from './cli/filter';
 import { LIMIT_OPTIONS, LIMIT_USAGE, limitsFromOptions } from './cli/limits';
+import { GUARDRAILS_USAGE, runGuardrails } from './cli/guardrails';
 import { runWhoami, WHOAMI_USAGE } from './cli/whoami';
 import { DEFAULT_MAX_BODY_BYTES, startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
@@ -61,6 +62,7 @@ Commands:
   trust add KEY.pub.pem [--label L] | trust list | trust remove FINGERPRINT
                                              the signing keys you trust (in $CAUSA_HOME/trust.json)
 ${WHOAMI_USAGE}
+${GUARDRAILS_USAGE}
   serve [PATH...] [--case FILE] [--port N] [--max-body MIB] [--trust KEY.pub.pem]...
                                              open the workbench in web mode on 127.0.0.1; PATH is a case
                                              file (.causa) or evidence to import into a new case; a
@@ -561,6 +563,7 @@ async function runTrust(args: string[], io: CliIo): Promise<number> {
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   trust: runTrust,
   whoami: runWhoami,
+  guardrails: runGuardrails,
   sample: runSample,
   keygen: runKeygen,
   seal: runSeal,

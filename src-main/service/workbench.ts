@@ -22,6 +22,7 @@ import {
   type TimeBounds,
 } from '../store/queries';
 import { filterValueCounts } from '../store/event-lookups';
+import { replaceDerivedTaint } from '../store/taint';
 import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { currentAnalyst, setAnalystName } from './analyst';
@@ -170,6 +171,7 @@ export class Workbench {
 
   private afterImport(): void {
     if (this.backgroundIndexing) void this.indexSearch();
+
   }
 
   /** The case through the linker, linked again only when its events, verdicts or the analyst's edges changed. */
@@ -187,6 +189,7 @@ export class Workbench {
 
   /** The ids of the events a filter matches (undefined when it narrows nothing), kept for the next call. */
   private matchingIds(linkedKey: string, filter: EventFilter): Set<number> | undefined {
+    this.taintLabelsFor(filter);
     const key = `${linkedKey}|${JSON.stringify(filter)}`;
     if (this.matching?.key !== key) {
       this.matching = { key, ids: isFiltering(filter) ? matchingEventIds(this.store, filter, filterBounds(this.store, filter)) : undefined };
@@ -210,6 +213,7 @@ export class Workbench {
   filterValues(): MethodOutput<'filterValues'> {
     const key = graphKey(this.store);
     if (this.values?.key !== key) {
+      this.taint(); // the labels taint chains give are offered too
       const counts = filterValueCounts(this.store);
       this.values = {
         key,
@@ -219,15 +223,27 @@ export class Workbench {
     return this.values.value;
   }
 
-  /** The case's taint chains and injection findings, computed once per linked case. */
+  /**
+   * The case's taint chains and injection findings, computed once per linked case. The events they reach
+   * get their labels in derived_taint (migration 0022) then, so the taint filter finds them.
+   */
   taint(): MethodOutput<'taint'> {
     const { key, linked } = this.linkedCase();
-    if (this.taintCache?.key !== key) this.taintCache = { key, value: taintReport(this.store, linked) };
+    if (this.taintCache?.key !== key) {
+      this.taintCache = { key, value: taintReport(this.store, linked) };
+      if (!this.store.isWriting) replaceDerivedTaint(this.store, this.taintCache.value.reached);
+    }
     return this.taintCache.value;
+  }
+
+  /** A taint filter matches labels chains give: they are computed before it runs. */
+  private taintLabelsFor(filter: EventFilter): void {
+    if (filter.taint && filter.taint.length > 0) this.taint();
   }
 
   /** Every event matching the filter, in time order, streamed from the case file. */
   events(filter: EventFilter): Generator<EventJson> {
+    this.taintLabelsFor(filter);
     return iterateEvents(this.store, filter, filterBounds(this.store, filter), verdictLookup(this.store));
   }
 
@@ -242,6 +258,7 @@ export class Workbench {
       verification: caseVerifications(this.store),
     }),
     listEvents: ({ filter, offset, limit }) => {
+      this.taintLabelsFor(filter);
       const bounds = filterBounds(this.store, filter);
       return {
         total: countEvents(this.store, filter, bounds),
@@ -278,17 +295,18 @@ export class Workbench {
     redo: () => redoAction(this.store),
     exportReport: async ({ format }) => asDownload(await reportFile(this.store, format)),
     exportExcerpt: () => asDownload(excerptFile(this.store)),
-    exportOcsf: ({ filter }) => asDownload(ocsfExportFile(this.store, filter)),
+    exportOcsf: ({ filter }) => (this.taintLabelsFor(filter), asDownload(ocsfExportFile(this.store, filter))),
     journal: () => journalReport(this.store),
     analyst: () => currentAnalyst(),
     setAnalyst: ({ name }) => setAnalystName(name),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
-    locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }),
+    locateEvent: ({ filter, id }) => (this.taintLabelsFor(filter), { index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }),
     // issue 20 (service/guardrails.ts): both read the linked case, never link it again.
     taint: () => this.taint(),
     guardrails: ({ intended }) => guardrailsReport(this.store, this.linkedCase().linked, analysisState(this.store), this.taint(), intended),
     histogram: ({ filter, buckets }) => {
+      this.taintLabelsFor(filter);
       const { start, end, counts } = eventHistogram(this.store, filter, filterBounds(this.store, filter), buckets);
       return { ...(start !== undefined && end !== undefined ? { start: formatNanos(start), end: formatNanos(end) } : {}), counts };
     },
