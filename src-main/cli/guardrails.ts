@@ -2,12 +2,12 @@
 // an agent used, the bindings that allowed its calls, the least-privilege YAML and the held-vs-needed
 // diff; the admission policies that only audited or warned; the denied calls; the taint chains and the
 // instruction-like content of tool results.
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli';
 import { Workbench } from '../service/workbench';
 import type { GuardrailsReport, TaintReport } from '../shared/contract';
-import { ServiceError } from '../shared/errors';
+import { caseArgument } from './case-file';
+import { EXIT_OK } from './exit';
+import { writeWithBackpressure, type CliIo } from './io';
+import { parseOptions, usageError } from './options';
 
 export const GUARDRAILS_USAGE = `  guardrails CASE [--json] [--intended ID,…]  why nothing stopped it: the bindings that allowed each agent
                                              call, the least-privilege Role/binding YAML and the held-vs-
@@ -16,12 +16,12 @@ export const GUARDRAILS_USAGE = `  guardrails CASE [--json] [--intended ID,…] 
                                              event ids of the calls that were the task (default: those
                                              before the root cause, else before the first tainted call)`;
 
-const OPTIONS = { json: { type: 'boolean' }, intended: { type: 'string', multiple: true } } as const;
+const OPTIONS = { intended: { type: 'string', multiple: true } } as const;
 
 function intendedIds(values: string[] | undefined): number[] | undefined {
   if (!values) return undefined;
   const ids = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  for (const id of ids) if (!/^[1-9]\d*$/.test(id)) throw new ServiceError('invalid_input', `--intended: "${id}" is not an event id`);
+  for (const id of ids) if (!/^[1-9]\d*$/.test(id)) throw usageError(`--intended: "${id}" is not an event id`);
   return ids.map(Number);
 }
 
@@ -51,24 +51,16 @@ export function describeGuardrails(report: GuardrailsReport, taint: TaintReport)
 }
 
 export async function runGuardrails(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new ServiceError('invalid_input', (error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new ServiceError('invalid_input', 'guardrails needs exactly one CASE file');
-  const casePath = positionals[0]!;
-  if (!existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
+  const { values, positionals } = parseOptions(args, OPTIONS);
+  const casePath = caseArgument(positionals, 'guardrails');
   const intended = intendedIds(values.intended);
   const workbench = Workbench.open(casePath);
   try {
     const taint = await workbench.handlers.taint({});
     const report = await workbench.handlers.guardrails(intended ? { intended } : {});
-    io.stdout.write(values.json ? `${JSON.stringify({ guardrails: report, taint })}\n` : describeGuardrails(report, taint));
+    await writeWithBackpressure(io, values.json ? `${JSON.stringify({ guardrails: report, taint })}\n` : describeGuardrails(report, taint));
   } finally {
     workbench.close();
   }
-  return 0;
+  return EXIT_OK;
 }
