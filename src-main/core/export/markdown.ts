@@ -2,6 +2,8 @@
 // an SVG portably (GitHub strips inline <svg>, and an image beside the file gets lost when the text is
 // pasted), so the causal chain is written as a list of its joins instead; HTML and PDF carry the picture.
 import { ROLES, ROLE_TITLES } from '../../shared/analysis';
+import { guardrailsMarkdown } from './report-guardrails';
+import { taintMarkdown } from './report-taint';
 import { recheckCommands, verificationWords, type Finding, type ReportModel } from './report-model';
 
 function cell(text: string | undefined): string {
@@ -57,6 +59,7 @@ export function renderMarkdown(model: ReportModel): string {
   for (const role of ROLES) out.push(`### ${ROLE_TITLES[role]}${role === 'root_cause' ? '' : 's'}`, '', ...findings(model.roles[role], `No ${ROLE_TITLES[role].toLowerCase()} has been assigned.`));
   out.push('### From the evidence: policies not enforced, authorizations denied', '');
   out.push(...(model.graph_findings.length ? findings(model.graph_findings, '') : ['None in the graph.', '']));
+  out.push(...guardrailsMarkdown(model.gap?.guardrails), ...taintMarkdown(model.gap?.taint));
   out.push('## Recommendations', '');
   out.push(...(model.recommendations.length ? model.recommendations.map((r, i) => `${i + 1}. ${r}`) : ['> No recommendations have been recorded.']), '');
   out.push('## Disclosure clock', '', '| | |', '|---|---|');

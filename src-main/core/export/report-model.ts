@@ -2,6 +2,7 @@
 // Markdown, HTML and PDF forms cannot disagree: the renderers only lay out a ReportModel.
 import { ROLES, ROLE_TITLES, type AnalysisState, type Role } from '../../shared/analysis';
 import type { Graph, GraphEdge, GraphNode } from '../../shared/graph';
+import type { GuardrailsReport, TaintReport } from '../../shared/contract';
 import type { EventJson } from '../../shared/model';
 import { parseRfc3339Nanos } from '../../shared/time';
 
@@ -72,6 +73,8 @@ export interface ReportInput {
   /** The case's own seals, one per source imported since sealing began. */
   case_seals: ReportCaseSeal[];
   verifications: ReportVerification[];
+  /** Issue 20: why nothing stopped it (guardrail gap) and the taint chains, when computed. */
+  gap?: { guardrails: GuardrailsReport; taint: TaintReport };
 }
 
 export interface TimelineRow {
@@ -129,6 +132,7 @@ export interface ReportModel {
   integrity: { bundles: ReportBundle[]; case_seals: ReportCaseSeal[]; verifications: ReportVerification[]; journal: ReportInput['journal']; case_file: string };
   /** Sentences for what the analyst has not yet done, so a reader knows it is missing, not absent. */
   missing: string[];
+  gap?: ReportInput['gap'];
 }
 
 const MAX_CHAINS = 3;
@@ -277,6 +281,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   if (!analysis.narrative) missing.push('No narrative has been written.');
 
   return {
+    ...(input.gap ? { gap: input.gap } : {}),
     title: analysis.title || bundle?.title || `Incident report: ${input.case_name}`,
     summary: analysis.summary,
     case_name: input.case_name,

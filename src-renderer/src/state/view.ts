@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 
 export type SidebarTab = 'evidence' | 'findings';
-export type CenterTab = 'timeline' | 'story' | 'journal';
+export type CenterTab = 'timeline' | 'story' | 'journal' | 'guardrails';
 
 interface ViewState {
   sidebar: SidebarTab;
