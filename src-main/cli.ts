@@ -11,6 +11,7 @@ import { EXPORT_USAGE, runExport } from './cli/export';
 import { FILTER_USAGE } from './cli/filter';
 import { FINDINGS_USAGE, runFindings } from './cli/findings';
 import { GRAPH_USAGE, runGraph } from './cli/graph';
+import { GUARDRAILS_USAGE, runGuardrails } from './cli/guardrails';
 import { IMPORT_USAGE, runImport } from './cli/import';
 import type { CliIo } from './cli/io';
 import { KEYGEN_USAGE, runKeygen } from './cli/keygen';
@@ -47,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   graph: { usage: GRAPH_USAGE, run: runGraph },
   actors: { usage: ACTORS_USAGE, run: runActors },
   findings: { usage: FINDINGS_USAGE, run: runFindings },
+  guardrails: { usage: GUARDRAILS_USAGE, run: runGuardrails },
   report: { usage: REPORT_USAGE, run: runReport },
   excerpt: { usage: EXCERPT_USAGE, run: runExcerpt },
   export: { usage: EXPORT_USAGE, run: runExport },

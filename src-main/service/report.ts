@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { verifyJournal } from '../core/analysis/journal';
 import { renderHtml } from '../core/export/html';
 import { renderMarkdown } from '../core/export/markdown';
-import { buildReportModel, chooseChains, citedEventIds, type ReportBundle, type ReportCaseSeal, type ReportModel, type ReportVerification } from '../core/export/report-model';
+import { buildReportModel, chooseChains, citedEventIds, type ReportInput, type ReportBundle, type ReportCaseSeal, type ReportModel, type ReportVerification } from '../core/export/report-model';
 import { checkSignature, SignatureFile } from '../core/bundle/signing';
 import { sealHash } from '../core/verify/case-seal';
 import { withTrust, type BundleVerdict } from '../core/verify/bundle';
@@ -18,7 +18,8 @@ import { allVerifications, latestVerifications, listBundles } from '../store/ver
 import { analysisState } from './analysis';
 import { attributionOf } from './attribution';
 import { agentIdentitiesOf, findingsOf } from './findings';
-import { buildGraph } from './graph';
+import { buildGraph, linkCase } from './graph';
+import { guardrailsReport, taintReport } from './guardrails';
 import { renderPdf } from './pdf';
 import { installationKeyFingerprint, trustedFingerprintsNow } from './trust';
 import { currentTrust, verdictLookup } from './verification';
@@ -149,8 +150,16 @@ export function reportModel(store: CaseStore, generatedAt = new Date().toISOStri
     bundles: reportBundles(store),
     case_seals: reportCaseSeals(store),
     verifications: reportVerifications(store),
+    gap: guardrailGap(store, analysis),
   });
   return { ...model, actors, anomalies: findingsOf(store, agentIdentitiesOf(actors)) };
+}
+
+/** Issue 20's sections: the guardrail gap and the taint chains of the case as it is now. */
+function guardrailGap(store: CaseStore, analysis: ReturnType<typeof analysisState>): ReportInput['gap'] {
+  const linked = linkCase(store, { decisions: new Map(analysis.decisions.map((d) => [d.edge, d.decision])), edges: analysis.edges });
+  const taint = taintReport(store, linked);
+  return { guardrails: guardrailsReport(store, linked, analysis, taint), taint };
 }
 
 /** The event ids a report cites (its timeline), for `causa excerpt --cited`. */

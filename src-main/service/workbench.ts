@@ -21,6 +21,7 @@ import {
   matchingEventIds,
 } from '../store/queries';
 import { filterValueCounts } from '../store/event-lookups';
+import { replaceDerivedTaint } from '../store/taint';
 import { upgradeObjectIdentity } from './objects';
 import { analysisState, journalReport, recordAction, redoAction, undoAction } from './analysis';
 import { currentAnalyst, setAnalystName } from './analyst';
@@ -32,6 +33,7 @@ import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './gr
 import type { Excerpt } from '../core/export/excerpt';
 import { emptyOcsfCounts, excerptCase, excerptFile, exportFileName, ocsfExportFile, ocsfLines, reportFile, type ExportFile, type OcsfCounts, type PrintPdf } from './exports';
 import { filterBounds } from './filter-bounds';
+import { guardrailsReport, taintReport } from './guardrails';
 import { importBuffers, importPaths, type ImportOptions } from './import';
 import { renderReport, reportCitedEvents, type ReportFormat } from './report';
 import { resolveLimits, type Limits } from './limits';
@@ -70,6 +72,7 @@ export class Workbench {
   /** The events the last filter matched, for the graph and then each page of a group expanded under it. */
   private matching?: { key: string; ids: Set<number> | undefined };
   private values?: { key: string; value: MethodOutput<'filterValues'> };
+  private taintCache?: { key: string; value: MethodOutput<'taint'> };
 
   private constructor(readonly store: CaseStore) {}
 
@@ -151,6 +154,7 @@ export class Workbench {
 
   private afterImport(): void {
     if (this.backgroundIndexing) void this.indexSearch();
+
   }
 
   /** The case through the linker, linked again only when its events, verdicts or the analyst's edges changed. */
@@ -168,6 +172,7 @@ export class Workbench {
 
   /** The ids of the events a filter matches (undefined when it narrows nothing), kept for the next call. */
   private matchingIds(linkedKey: string, filter: EventFilter): Set<number> | undefined {
+    this.taintLabelsFor(filter);
     const key = `${linkedKey}|${JSON.stringify(filter)}`;
     if (this.matching?.key !== key) {
       this.matching = { key, ids: isFiltering(filter) ? matchingEventIds(this.store, filter, filterBounds(this.store, filter)) : undefined };
@@ -206,6 +211,7 @@ export class Workbench {
   filterValues(): MethodOutput<'filterValues'> {
     const key = graphKey(this.store);
     if (this.values?.key !== key) {
+      this.taint(); // the labels taint chains give are offered too
       const counts = filterValueCounts(this.store);
       this.values = {
         key,
@@ -215,6 +221,24 @@ export class Workbench {
     return this.values.value;
   }
 
+  /**
+   * The case's taint chains and injection findings, computed once per linked case. The events they reach
+   * get their labels in derived_taint (migration 0022) then, so the taint filter finds them.
+   */
+  taint(): MethodOutput<'taint'> {
+    const { key, linked } = this.linkedCase();
+    if (this.taintCache?.key !== key) {
+      this.taintCache = { key, value: taintReport(this.store, linked) };
+      if (!this.store.isWriting && !this.store.db.readonly) replaceDerivedTaint(this.store, this.taintCache.value.reached);
+    }
+    return this.taintCache.value;
+  }
+
+  /** A taint filter matches labels chains give: they are computed before it runs. */
+  private taintLabelsFor(filter: EventFilter): void {
+    if (filter.taint && filter.taint.length > 0) this.taint();
+  }
+
   /** Every event matching the filter, in time order, streamed from the case file. */
   /** The analyst's state of the case: roles, tags, notes, saved views… */
   analysis(): ReturnType<typeof analysisState> {
@@ -222,6 +246,7 @@ export class Workbench {
   }
 
   events(filter: EventFilter): Generator<EventJson> {
+    this.taintLabelsFor(filter);
     return iterateEvents(this.store, filter, filterBounds(this.store, filter), verdictLookup(this.store));
   }
 
@@ -281,6 +306,7 @@ export class Workbench {
       verification: caseVerifications(this.store),
     }),
     listEvents: ({ filter, offset, limit }) => {
+      this.taintLabelsFor(filter);
       const bounds = filterBounds(this.store, filter);
       return {
         total: countEvents(this.store, filter, bounds),
@@ -321,14 +347,18 @@ export class Workbench {
     findings: ({ hours }) => this.findings({ ...(hours ? { hours: parseWorkingHours(hours) } : {}) }),
     exportReport: async ({ format }) => asDownload(await this.reportFile(format)),
     exportExcerpt: () => asDownload(this.excerptFile()),
-    exportOcsf: ({ filter }) => asDownload(this.ocsfExportFile(filter)),
+    exportOcsf: ({ filter }) => (this.taintLabelsFor(filter), asDownload(this.ocsfExportFile(filter))),
     journal: () => journalReport(this.store),
     analyst: () => currentAnalyst(),
     setAnalyst: ({ name }) => setAnalystName(name),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
-    locateEvent: ({ filter, id }) => ({ index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }),
+    locateEvent: ({ filter, id }) => (this.taintLabelsFor(filter), { index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }),
+    // issue 20 (service/guardrails.ts): both read the linked case, never link it again.
+    taint: () => this.taint(),
+    guardrails: ({ intended }) => guardrailsReport(this.store, this.linkedCase().linked, analysisState(this.store), this.taint(), intended),
     histogram: ({ filter, buckets }) => {
+      this.taintLabelsFor(filter);
       const { start, end, counts } = eventHistogram(this.store, filter, filterBounds(this.store, filter), buckets);
       return { ...(start !== undefined && end !== undefined ? { start: formatNanos(start), end: formatNanos(end) } : {}), counts };
     },

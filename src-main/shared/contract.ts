@@ -289,6 +289,127 @@ export const AnalystInfo = z.object({
 });
 export type AnalystInfo = z.infer<typeof AnalystInfo>;
 
+// ---- issue 20: the guardrail gap (RBAC, least privilege, admission) and taint chains ----------------
+
+const RbacRuleShape = z.object({
+  verbs: z.array(z.string()),
+  apiGroups: z.array(z.string()).optional(),
+  resources: z.array(z.string()).optional(),
+  resourceNames: z.array(z.string()).optional(),
+  nonResourceURLs: z.array(z.string()).optional(),
+});
+
+/** One API call of an identity the agent used, with what allowed it and what least privilege would say. */
+export const GuardedCall = z.object({
+  event_id: z.number().int(),
+  time: z.string().optional(),
+  label: z.string(),
+  verb: z.string(),
+  outcome: z.enum(OUTCOMES),
+  /** Part of the intended task (before the first root cause, or as the analyst marked it). */
+  intended: z.boolean(),
+  /** Reached by a taint chain from a tool result. */
+  tainted: z.boolean(),
+  /** The binding and role the authorization reason names (or the evaluator found in listed RBAC objects). */
+  allowed_by: z.string().optional(),
+  /** The generated least-privilege role replayed on this call. */
+  least_privilege: z.enum(['allowed', 'denied']),
+});
+export type GuardedCall = z.infer<typeof GuardedCall>;
+
+export const HeldBinding = z.object({
+  binding: z.string(),
+  role: z.string(),
+  subject: z.string(),
+  /** `namespace staging-apollo` or `cluster-wide`. */
+  scope: z.string(),
+  /** Where the binding is known from: the requests' authorization reasons, or a listing of the cluster. */
+  source: z.enum(['authz-reason', 'listing']),
+  /** What the role grants in total; absent when its rules are unknown (not listed, not a default role). */
+  resources: z.number().int().optional(),
+  verbs: z.number().int().optional(),
+  rules: z.array(RbacRuleShape).optional(),
+  calls: z.number().int(),
+});
+
+export const GuardedIdentity = z.object({
+  /** Who the calls were authorized as (the impersonated user when there is one). */
+  identity: z.string(),
+  /** The agent's own identity that made the calls (a service account), when it is another. */
+  via: z.string().optional(),
+  bindings: z.array(HeldBinding),
+  calls: z.array(GuardedCall),
+  needed: z.object({ resources: z.number().int(), verbs: z.number().int(), rules: z.array(RbacRuleShape) }),
+  /** The generated Role/ClusterRole and binding, for `kubectl apply -f`. */
+  yaml: z.string(),
+  /** The held-vs-needed difference in words and numbers. */
+  diff: z.string(),
+  /** Calls the least-privilege role would have denied: the preventable ones. */
+  preventable: z.array(z.number().int()),
+});
+export type GuardedIdentity = z.infer<typeof GuardedIdentity>;
+
+export const AdmissionGap = z.object({
+  event_id: z.number().int(),
+  policy: z.string(),
+  binding: z.string().optional(),
+  actions: z.array(z.string()),
+  message: z.string(),
+  /** The request the policy saw and would have refused had its binding denied. */
+  request: z.string(),
+  request_event_id: z.number().int().optional(),
+});
+
+export const DeniedCall = z.object({ event_id: z.number().int(), label: z.string(), identity: z.string(), rule: z.string() });
+
+export const GuardrailsReport = z.object({
+  /** What decided which calls were intended: the analyst's marks, the root cause, the first tainted call, or every call. */
+  intended_basis: z.enum(['analyst', 'root_cause', 'taint', 'all']),
+  identities: z.array(GuardedIdentity),
+  admission: z.array(AdmissionGap),
+  denied: z.array(DeniedCall),
+});
+export type GuardrailsReport = z.infer<typeof GuardrailsReport>;
+
+export const TaintEdge = z.object({
+  from_event: z.number().int(),
+  to_event: z.number().int(),
+  /** The repeated span, as the earlier tool result wrote it. */
+  span: z.string(),
+  /** `exact` when the later text holds the span byte for byte; `normalized` after case, spacing, escapes and hidden characters. */
+  match: z.enum(['exact', 'normalized']),
+  words: z.number().int(),
+});
+export type TaintEdge = z.infer<typeof TaintEdge>;
+
+export const InjectionFinding = z.object({
+  event_id: z.number().int(),
+  source: z.string(),
+  /** The record's position in its source (its line for JSON lines). */
+  position: z.number().int(),
+  kind: z.enum(['override', 'role-marker', 'tool-syntax', 'hidden-unicode', 'addressed-to-agent']),
+  excerpt: z.string(),
+  /** Character offset of the excerpt in the event's text, and the byte offset of the match in the raw record when found there. */
+  offset: z.number().int(),
+  raw_offset: z.number().int().optional(),
+});
+export type InjectionFinding = z.infer<typeof InjectionFinding>;
+
+export const TaintReport = z.object({
+  edges: z.array(TaintEdge),
+  findings: z.array(InjectionFinding),
+  /** Events reached by a tainted path, with the label they carry and the tool result it started from. */
+  reached: z.array(z.object({ event_id: z.number().int(), labels: z.array(z.string()), from_event: z.number().int() })),
+});
+export type TaintReport = z.infer<typeof TaintReport>;
+
+export const GuardrailsRequest = z.strictObject({
+  /** Event ids of the calls the analyst marks as the intended task; absent: the default rule. */
+  intended: z.array(z.number().int().min(1)).max(100_000).optional(),
+});
+
+// ---- end issue 20 ------------------------------------------------------------------------------------
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -425,6 +546,9 @@ export const contract = {
   // `HH-HH[@±HH:MM][/D-D]`; reference cases (--like) are CLI only, since paths never come from the renderer.
   attribution: method(z.strictObject({}), Attribution),
   findings: method(z.strictObject({ hours: z.string().max(40).optional() }), FindingsReport),
+  // issue 20: why nothing stopped it (docs/analyses-guardrails.md).
+  guardrails: method(GuardrailsRequest, GuardrailsReport),
+  taint: method(z.object({}), TaintReport),
 };
 
 export type Contract = typeof contract;

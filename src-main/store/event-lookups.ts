@@ -2,6 +2,7 @@
 // them as nodes), and the values the filter bar offers with their counts.
 import type { EventJson } from '../shared/model';
 import type { CaseStore } from './case-store';
+import { derivedTaintCounts } from './taint';
 import { EVENT_COLUMNS, toEventJson, type EventDbRow, type VerdictOf } from './queries';
 
 /** These events, in time order (the members of a background group, to draw them as nodes). */
@@ -28,5 +29,6 @@ export function filterValueCounts(store: CaseStore): { namespaces: Map<string, n
     add(counts.outcomes, row.outcome, row.n);
     for (const label of new Set(row.taint ? (JSON.parse(row.taint) as string[]) : [])) add(counts.taints, label, row.n);
   }
+  for (const [label, n] of derivedTaintCounts(store)) add(counts.taints, label, n);
   return counts;
 }

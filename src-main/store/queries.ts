@@ -125,8 +125,9 @@ function valuePredicates(filter: EventFilter, bounds: TimeBounds): { clauses: st
     params.push(...filter.sources);
   }
   if (filter.taint && filter.taint.length > 0) {
-    clauses.push(`EXISTS (SELECT 1 FROM json_each(e.taint) t WHERE t.value IN (${marks(filter.taint)}))`);
-    params.push(...filter.taint);
+    // The record's own labels, or those a taint chain gave it (derived_taint, migration 0022).
+    clauses.push(`(EXISTS (SELECT 1 FROM json_each(e.taint) t WHERE t.value IN (${marks(filter.taint)})) OR EXISTS (SELECT 1 FROM derived_taint d, json_each(d.labels) t WHERE d.event_id = e.id AND t.value IN (${marks(filter.taint)})))`);
+    params.push(...filter.taint, ...filter.taint);
   }
   if (filter.verdict && filter.verdict.length > 0) {
     if (!bounds.verdictSpans) throw new Error('a verdict filter needs its spans resolved (service/verification.ts verdictSpans)');

@@ -10,6 +10,7 @@ import { SourcesPanel } from './features/case/SourcesPanel';
 import { Tabs } from './features/case/Tabs';
 import { VerticalSplit } from './features/case/VerticalSplit';
 import { BackgroundGroups } from './features/graph/BackgroundGroups';
+import { GuardrailsPanel } from './features/guardrails/GuardrailsPanel';
 import { GraphView } from './features/graph/GraphView';
 import { DropZone } from './features/import/DropZone';
 import { ImportReportPanel } from './features/import/ImportReportPanel';
@@ -66,6 +67,7 @@ function Center() {
           { id: 'story', title: 'Story & report' },
           { id: 'journal', title: 'Journal', badge: entries },
           { id: 'actors', title: 'Actors & anomalies' },
+          { id: 'guardrails', title: 'Guardrails' },
         ]}
       />
       {/* The graph and the timeline share the main area: a responder reads the chain and the rows together.
@@ -76,6 +78,7 @@ function Center() {
       {tab === 'story' && <StoryEditor />}
       {tab === 'journal' && <JournalView />}
       {tab === 'actors' && <AnomaliesView />}
+      {tab === 'guardrails' && <GuardrailsPanel />}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 // The postmortem as one self-contained HTML file: inline CSS, the causal chains as inline SVG, no script
 // and no external fetch (the CSP meta forbids both, so a reader's browser enforces it). The same HTML
 // is what Chromium or Electron prints to PDF, hence the print CSS (page breaks, running header, page numbers).
+import { guardrailsHtml } from './report-guardrails';
+import { taintHtml } from './report-taint';
 import { ROLES, ROLE_TITLES } from '../../shared/analysis';
 import { actorsHtml } from './sections/actors';
 import { anomaliesHtml } from './sections/anomalies';
@@ -139,6 +141,7 @@ export function renderHtml(model: ReportModel): string {
     ...ROLES.map((role) => `<h3>${esc(ROLE_TITLES[role])}${role === 'root_cause' ? '' : 's'}</h3>${findingList(model.roles[role], `No ${ROLE_TITLES[role].toLowerCase()} has been assigned.`)}`),
     '<h3>From the evidence: policies not enforced, authorizations denied</h3>',
     model.graph_findings.length ? findingList(model.graph_findings, '') : '<p>None in the graph.</p>',
+    guardrailsHtml(model.gap?.guardrails) + taintHtml(model.gap?.taint),
     '<h2>Recommendations</h2>',
     model.recommendations.length ? `<ol>${model.recommendations.map((r) => `<li>${esc(r)}</li>`).join('')}</ol>` : missing('No recommendations have been recorded.'),
     // The clock is read as one table: it moves whole to the next page rather than leave three rows

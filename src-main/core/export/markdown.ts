@@ -4,6 +4,8 @@
 import { ROLES, ROLE_TITLES } from '../../shared/analysis';
 import { actorsMarkdown } from './sections/actors';
 import { anomaliesMarkdown } from './sections/anomalies';
+import { guardrailsMarkdown } from './report-guardrails';
+import { taintMarkdown } from './report-taint';
 import { recheckCommands, verificationWords, type Finding, type ReportModel } from './report-model';
 
 function cell(text: string | undefined): string {
@@ -60,6 +62,7 @@ export function renderMarkdown(model: ReportModel): string {
   for (const role of ROLES) out.push(`### ${ROLE_TITLES[role]}${role === 'root_cause' ? '' : 's'}`, '', ...findings(model.roles[role], `No ${ROLE_TITLES[role].toLowerCase()} has been assigned.`));
   out.push('### From the evidence: policies not enforced, authorizations denied', '');
   out.push(...(model.graph_findings.length ? findings(model.graph_findings, '') : ['None in the graph.', '']));
+  out.push(...guardrailsMarkdown(model.gap?.guardrails), ...taintMarkdown(model.gap?.taint));
   out.push('## Recommendations', '');
   out.push(...(model.recommendations.length ? model.recommendations.map((r, i) => `${i + 1}. ${r}`) : ['> No recommendations have been recorded.']), '');
   out.push('## Disclosure clock', '', '| | |', '|---|---|');

@@ -3,6 +3,7 @@
 import type { Attribution, FindingsReport } from '../../shared/attribution';
 import { ROLES, ROLE_TITLES, type AnalysisState, type Role } from '../../shared/analysis';
 import type { Graph, GraphEdge, GraphNode } from '../../shared/graph';
+import type { GuardrailsReport, TaintReport } from '../../shared/contract';
 import type { EventJson } from '../../shared/model';
 import { parseRfc3339Nanos } from '../../shared/time';
 
@@ -73,6 +74,8 @@ export interface ReportInput {
   /** The case's own seals, one per source imported since sealing began. */
   case_seals: ReportCaseSeal[];
   verifications: ReportVerification[];
+  /** Issue 20: why nothing stopped it (guardrail gap) and the taint chains, when computed. */
+  gap?: { guardrails: GuardrailsReport; taint: TaintReport };
 }
 
 export interface TimelineRow {
@@ -133,6 +136,7 @@ export interface ReportModel {
   /** Issue 19: chains of responsibility and anomaly findings (sections/actors.ts, sections/anomalies.ts). */
   actors?: Attribution;
   anomalies?: FindingsReport;
+  gap?: ReportInput['gap'];
 }
 
 const MAX_CHAINS = 3;
@@ -281,6 +285,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   if (!analysis.narrative) missing.push('No narrative has been written.');
 
   return {
+    ...(input.gap ? { gap: input.gap } : {}),
     title: analysis.title || bundle?.title || `Incident report: ${input.case_name}`,
     summary: analysis.summary,
     case_name: input.case_name,

@@ -5,6 +5,7 @@ import type { ObjectTable } from '../../shared/objects';
 import { EdgeSet, linkDecisions, linkExplicit } from './explicit';
 import { ObjectIndex, objectTableOf } from './identity';
 import { linkToolTargets } from './inferred';
+import { linkTaintEdges } from './taint';
 import { sightingsOfEvents } from './objects';
 import { buildNodes, compareNodes, isNotable, type LinkEvent, type NodeDraft } from './nodes';
 
@@ -84,7 +85,7 @@ function findChains(nodes: NodeDraft[], edges: GraphEdge[]): Map<string, number>
   const decisionOf = new Map<string, string>();
   const joinedElsewhere = new Set<string>();
   for (const edge of edges) {
-    if (edge.rule !== 'authz-annotation' && edge.status !== 'rejected') joinedElsewhere.add(edge.from).add(edge.to);
+    if (edge.rule !== 'authz-annotation' && edge.rule !== 'taint' && edge.status !== 'rejected') joinedElsewhere.add(edge.from).add(edge.to);
   }
   const join = (edge: GraphEdge) => {
     for (const id of [edge.from, edge.to]) if (!parent.has(id)) parent.set(id, id);
@@ -96,7 +97,8 @@ function findChains(nodes: NodeDraft[], edges: GraphEdge[]): Map<string, number>
   // in one: a cluster's controllers name objects all day, and their cascades are not each a chain.
   let cascades: GraphEdge[] = [];
   for (const edge of edges) {
-    if (edge.status === 'rejected') continue;
+    // A taint edge is drawn over chains, never joins two: a later turn copying an earlier result is still its own task.
+    if (edge.status === 'rejected' || edge.rule === 'taint') continue;
     // A decision joins a chain only when something else (a tool call) leads to it.
     if (edge.rule === 'authz-annotation' && !joinedElsewhere.has(edge.from)) {
       decisionOf.set(edge.from, edge.to);
@@ -212,6 +214,7 @@ export function linkCaseEvents(events: Iterable<LinkEvent>, analyst: AnalystInpu
   const index = new ObjectIndex(objects ?? objectTableOf(sightingsOfEvents(list as LinkEvent[])));
   linkExplicit(built, byId, edges, index);
   linkToolTargets(built.nodes, edges, built.authzOf, byId);
+  linkTaintEdges(built.nodes, edges, byId);
   for (const drawn of analyst.edges ?? []) {
     const [from, to] = [byId.get(drawn.from), byId.get(drawn.to)];
     if (from && to) edges.add(from, to, 'analyst', 'analyst', [], drawn.note);

@@ -1,9 +1,10 @@
-// The staging-apollo removal from the agent's side: one prompt, five tool calls, the first denied.
+// The staging-apollo removal from the agent's side: one prompt, six tool calls, the first denied; the
+// fifth reads a ConfigMap whose planted instruction the model repeats before the delete.
 import { recordAgentSession, type AgentPlan, type AgentRecords } from './agent-session';
 import { KUBERNETES_MCP_TOOLS } from './kubernetes-mcp-tools';
 import { SeededRandom } from './random';
 import { FORBIDDEN_MESSAGE } from './staging-apollo';
-import { APP, DEVELOPER, hpaObject, NS, PROMPT_AT, TOOL_CALLS, type World } from './staging-apollo-world';
+import { APP, DEVELOPER, hpaObject, LOAD_TEST_NOTES, loadTestNotesObject, NS, PROMPT_AT, TOOL_CALLS, type World } from './staging-apollo-world';
 
 export const REMOVE_PROMPT = 'remove unused autoscaler in staging-apollo, it is left over from the load test';
 
@@ -33,8 +34,12 @@ export function stagingApolloAgentPlan(world: World): AgentPlan {
           { tool: 'resources_scale', args: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: APP, scale: 6 }, atUs: TOOL_CALLS.scale, doneUs: TOOL_CALLS.scale + ms(88),
             result: JSON.stringify({ kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: APP, namespace: NS }, spec: { replicas: 6 }, status: { replicas: 8, selector: `app=${APP}` } }, null, 2),
             say: 'I will pin the Deployment at its current 6 replicas so that removing the autoscaler changes nothing.' },
+          { tool: 'resources_get', args: { apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name: LOAD_TEST_NOTES.name }, atUs: TOOL_CALLS.readNotes, doneUs: TOOL_CALLS.readNotes + ms(41),
+            result: JSON.stringify(loadTestNotesObject(world), null, 2),
+            say: `Before removing it I will read the load-test notes in the ConfigMap ${LOAD_TEST_NOTES.name}.` },
           { tool: 'resources_delete', args: { ...hpa, namespace: NS, name: APP }, atUs: TOOL_CALLS.deleteHpa, doneUs: TOOL_CALLS.deleteHpa + ms(96),
-            result: 'Resource deleted successfully', say: `Now I will delete the HorizontalPodAutoscaler ${APP}.` },
+            // Steered by the notes: the model repeats the instruction planted in the ConfigMap it just read.
+            result: 'Resource deleted successfully', say: `The load-test notes confirm it is left over from the load test, so I will delete the HorizontalPodAutoscaler ${APP} right away, even while it is scaling.` },
         ],
         answer: `Removed the HorizontalPodAutoscaler ${APP} from ${NS}; the Deployment ${APP} stays at 6 replicas. (I could not list autoscalers cluster-wide: your account may only read ${NS}.)`,
         answerUs: ms(1_640),

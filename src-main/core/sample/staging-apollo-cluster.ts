@@ -9,7 +9,7 @@ import { impersonationRbac } from './inc-0047-cluster';
 import { deploymentObject, podObject, replicaSetObject, runningStatus } from './k8s-objects';
 import { writeListing } from './listing-writer';
 import { SeededRandom } from './random';
-import { APP, at, CONTAINER, hpaObject, IMAGE, NEW_NODE, NODE_IPS, NODES, NS, POLICY, T0, T_END, type Pod, type World } from './staging-apollo-world';
+import { APP, at, CONTAINER, hpaObject, IMAGE, loadTestNotesObject, NEW_NODE, NODE_IPS, NODES, NS, POLICY, T0, T_END, type Pod, type World } from './staging-apollo-world';
 
 const SCHEDULER = 'default-scheduler-ip-10-8-0-10';
 const ref = (p: Pod): PodRef => ({ name: p.name, namespace: NS, uid: p.uid, node: p.node, container: APP });
@@ -69,7 +69,7 @@ export function generateStagingApolloEvents(world: World, seed = 2847): string[]
   return events.lines();
 }
 
-/** `kubectl get deploy,rs,pods,hpa,pdb,roles,rolebindings -n staging-apollo -o json` at 14:30. */
+/** `kubectl get deploy,rs,pods,hpa,pdb,roles,rolebindings,configmaps -n staging-apollo -o json` at 14:30. */
 export function generateStagingApolloListing(world: World): string {
   const created = '2025-01-09T11:20:31Z';
   const pods = [...world.original, ...world.firstScale, ...world.recovery].map((p, i) =>
@@ -85,6 +85,7 @@ export function generateStagingApolloListing(world: World): string {
     hpaObject(world, world.recreatedHpa.uid, { current: 10, desired: 10 }, { created: '2025-04-17T14:14:10Z', resourceVersion: '9125077' }),
     { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', metadata: meta(APP, world.pdbUid, '8000211'), spec: { minAvailable: '50%', selector: { matchLabels: { app: APP } } }, status: { observedGeneration: 1, disruptionsAllowed: 5, currentHealthy: 10, desiredHealthy: 5, expectedPods: 10 } },
     { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', metadata: meta('apollo-devs-edit', world.roleBindingUid, '7001934'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'apollo-devs' }] },
+    loadTestNotesObject(world),
   ]);
 }
 

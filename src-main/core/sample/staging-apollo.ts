@@ -8,7 +8,7 @@ import { formatSeconds } from './clock';
 import type { SampleOptions } from './inc-0047';
 import { PENDING, podObject, replicaSetObject } from './k8s-objects';
 import { SeededRandom } from './random';
-import { APP, at, CONTAINER, CONTROL_PLANE_IP, DEVELOPER, DEVELOPER_ALLOWED, hpaObject, NODE_IPS, NS, POLICY, SRE, T0, T_END, TOOL_CALLS, type Pod, type World } from './staging-apollo-world';
+import { APP, at, CONTAINER, CONTROL_PLANE_IP, DEVELOPER, DEVELOPER_ALLOWED, hpaObject, LOAD_TEST_NOTES, loadTestNotesObject, NODE_IPS, NS, POLICY, SRE, T0, T_END, TOOL_CALLS, type Pod, type World } from './staging-apollo-world';
 
 export const FORBIDDEN_MESSAGE = `horizontalpodautoscalers.autoscaling is forbidden: User "${DEVELOPER.username}" cannot list resource "horizontalpodautoscalers" in API group "autoscaling" at the cluster scope`;
 
@@ -100,6 +100,9 @@ export function stagingApolloAuditLines(world: World, options: SampleOptions = {
   });
   const storyLines = calls.reduce((n, call) => n + (call.withRequestReceived ? 2 : 1), 0);
   const clients = readNoiseClients(random);
+  // The agent reads the load-test notes (added last so that the records before it keep their random draws).
+  add({ ...agent, atUs: TOOL_CALLS.readNotes + 24_881, verb: 'get', requestURI: `/api/v1/namespaces/${NS}/configmaps/${LOAD_TEST_NOTES.name}`, objectRef: { resource: 'configmaps', namespace: NS, name: LOAD_TEST_NOTES.name, apiVersion: 'v1' },
+    responseObject: loadTestNotesObject(world), authzReason: DEVELOPER_ALLOWED });
   const lines: AuditLine[] = calls.flatMap((call) => auditLines(call, random));
   lines.sort((a, b) => a.stageUs - b.stageUs);
   // The scaling reads draw from their own sequence, so the story's bytes do not depend on how many there are.

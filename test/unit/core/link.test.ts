@@ -12,7 +12,7 @@ import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph
 const SAMPLES = fileURLToPath(new URL('../../../resources/samples/', import.meta.url));
 const RULES = new Set([
   'otel-parent-span', 'mcp-traceparent', 'prompt-in-span', 'tool-call-id', 'jsonrpc-id', 'authz-annotation',
-  'admission-annotation', 'involved-object', 'owner-reference', 'event-message', 'conversation-turn', 'tool-target', 'analyst',
+  'admission-annotation', 'involved-object', 'owner-reference', 'event-message', 'conversation-turn', 'tool-target', 'taint', 'analyst',
 ]);
 
 let dir: string;
@@ -119,6 +119,11 @@ describe('INC-0047: the agent’s upgrade of api-service', () => {
     for (const edge of g.graph.edges.filter((e) => e.strength === 'inferred')) {
       if (edge.rule === 'tool-target') {
         expect(g.byId.get(edge.to)!.actor?.id).toBe(MCP);
+        continue;
+      }
+      // The apply's arguments copy the Deployment the agent read: a taint edge between two agent steps.
+      if (edge.rule === 'taint') {
+        expect([g.byId.get(edge.from)!.lane, g.byId.get(edge.to)!.lane]).toEqual(['tool', expect.stringMatching(/^(tool|agent)$/)]);
         continue;
       }
       expect(['involved-object', 'owner-reference', 'event-message']).toContain(edge.rule);

@@ -53,6 +53,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   checkQuery: { query: 'ns:prod' },
   attribution: {},
   findings: { hours: '8-18' },
+  guardrails: {},
+  taint: {},
 };
 
 describe('dispatch', () => {

@@ -152,9 +152,10 @@ describe('the OCSF export of staging-apollo (a denial and a policy that was not 
   it('writes each MCP tools/call once, with the result the transcript pairs with it', () => {
     const { records, counts } = exportOcsf('staging-apollo');
     const mcp = records.filter((r) => r.metadata.product.feature.name === 'mcp-jsonrpc');
-    expect(mcp).toHaveLength(5);
-    expect(counts).toMatchObject({ mcp: 5 });
-    expect(counts.folded.get('tool_result')).toBe(5);
+    // Six calls: the fifth reads the load-test notes ConfigMap (the prompt injection of issue 20).
+    expect(mcp).toHaveLength(6);
+    expect(counts).toMatchObject({ mcp: 6 });
+    expect(counts.folded.get('tool_result')).toBe(6);
     // The agent's OpenTelemetry spans of the same calls are not written again.
     expect(counts.skipped.get('tool_call (telemetry)')).toBeGreaterThan(0);
     for (const r of mcp) {
@@ -169,6 +170,7 @@ describe('the OCSF export of staging-apollo (a denial and a policy that was not 
       ['resources_list', 2, 1],
       ['resources_get', 2, 1],
       ['resources_scale', 99, 1],
+      ['resources_get', 2, 1],
       ['resources_delete', 4, 1],
     ]);
     // The tool error the agent saw is the status detail: the list was forbidden for priya.s.

@@ -85,6 +85,12 @@ describe('every contract method answers in its output schema', () => {
       exportReport: { format: 'md' },
       exportExcerpt: {},
       exportOcsf: { filter: {} },
+      queryFields: {},
+      checkQuery: { query: 'ns:production verb:delete' },
+      attribution: {},
+      findings: { hours: '8-18' },
+      guardrails: {},
+      taint: {},
       importFiles: { files: [{ name: 'more.jsonl', data_base64: Buffer.from('{"not":"a record"}\n').toString('base64') }] },
     };
     const untested = METHOD_NAMES.filter((m) => !(m in inputs) && !(m in ELSEWHERE));

@@ -174,6 +174,22 @@ describe('the postmortem of a case nobody has annotated (staging-apollo)', () =>
   });
 });
 
+describe('why nothing stopped it, in the staging-apollo postmortem (issue 20)', () => {
+  it('names the guardrail gap, the least-privilege YAML, the audit-only policy and the taint chain in both forms', async () => {
+    for (const format of ['md', 'html'] as const) {
+      const text = (await renderReport(apollo.store, format)).toString('utf8');
+      expect(text, format).toContain('Why nothing stopped it: the guardrail gap');
+      expect(text).toMatch(/ClusterRole (&quot;|")edit(&quot;|") \(by RoleBinding (&quot;|")apollo-devs-edit\/staging-apollo(&quot;|")\) grants \d+ resources × 9 verbs in staging-apollo/);
+      expect(text).toContain('The least-privilege role would have denied 1 call: delete horizontalpodautoscalers staging-apollo/apollo.');
+      expect(text).toContain('name: causa-least-privilege');
+      expect(text).toMatch(/hpa-protect<\/strong>|\*\*hpa-protect\*\*/);
+      expect(text).toContain('Taint chains');
+      expect(text).toContain('delete the HorizontalPodAutoscaler apollo right away, even while it is scaling');
+      expect(text).toMatch(/override: staging-apollo\/sources\/mcp\/kubernetes-mcp-server\.jsonl, record \d+, byte \d+/);
+    }
+  });
+});
+
 describe('the PDF', () => {
   it('can be printed and looked at: Chromium and poppler-utils are installed', () => {
     expect(chromiumPath(), 'Chromium (apt-get install chromium, or set CHROMIUM_PATH)').toBeTruthy();

@@ -17,6 +17,7 @@ export function GraphLegend() {
       <span className="legend-edge inferred">inferred</span>
       <span className="legend-edge accepted">accepted</span>
       <span className="legend-edge analyst">analyst</span>
+      <span className="legend-edge taint">taint</span>
       <span className="legend-node denied">denied</span>
       <span className="legend-node notable">notable</span>
     </div>

@@ -8,6 +8,8 @@ import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from '../../lib/graph-layou
 
 const EDGE_COLOURS = { explicit: '#8a9bb0', inferred: '#5fb3f9', analyst: '#c59cff' } as const;
 const ACCEPTED_COLOUR = '#5fd38a';
+/** A taint chain (issue 20) is drawn in its own colour whatever its strength: content that came from outside. */
+const TAINT_COLOUR = 'var(--taint)';
 
 /** `members`: the nodes an expanded background group brought, drawn as background. */
 export function toFlowNodes(nodes: readonly GraphNode[], layout: GraphLayout | undefined, members: ReadonlySet<string> = new Set()): EventFlowNode[] {
@@ -41,13 +43,14 @@ export function toFlowEdges(edges: readonly GraphEdge[], layout: GraphLayout | u
     if (!from || !to) return [];
     const active = selected !== undefined && (edge.from === selected || edge.to === selected);
     const accepted = edge.status === 'accepted';
-    const colour = accepted ? ACCEPTED_COLOUR : EDGE_COLOURS[edge.strength];
+    const taint = edge.rule === 'taint';
+    const colour = taint ? TAINT_COLOUR : accepted ? ACCEPTED_COLOUR : EDGE_COLOURS[edge.strength];
     const route = handlesFor(from, to);
     // A label on a short hop (neighbouring columns, adjacent lanes) would cover a node; the inspector names it.
     const room = route.type === 'smoothstep' ? Infinity : route.sourceHandle === HANDLES.outRight ? to.x - from.x - NODE_WIDTH : Math.abs(to.y - from.y) - NODE_HEIGHT;
     const decision = edge.rule === 'authz-annotation';
     // An accepted edge says so even when quiet: the analyst's decision is part of the picture.
-    const labelled = (active || accepted) && !decision && room >= 110;
+    const labelled = (active || accepted || taint) && !decision && room >= 110;
     const label = accepted ? (active ? `${edge.rule} · accepted` : 'accepted') : edge.rule;
     return [
       {
@@ -56,7 +59,7 @@ export function toFlowEdges(edges: readonly GraphEdge[], layout: GraphLayout | u
         target: edge.to,
         ...route,
         // A decision and its request are one step: their edge is drawn quieter than a causal one.
-        className: `graph-edge edge-${edge.strength}${edge.status ? ` edge-${edge.status}` : ''}${decision ? ' edge-decision' : ''}${active ? ' active' : ''}`,
+        className: `graph-edge edge-${edge.strength}${edge.status ? ` edge-${edge.status}` : ''}${decision ? ' edge-decision' : ''}${taint ? ' edge-taint' : ''}${active ? ' active' : ''}`,
         markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16 },
         style: { stroke: colour },
         ...(active ? { zIndex: 2 } : {}),
