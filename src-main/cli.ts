@@ -10,6 +10,7 @@ import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { EXPORT_USAGE, runExcerpt, runExport, runReport, verifyExcerptFile } from './cli/export';
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromOptions } from './cli/filter';
 import { LIMIT_OPTIONS, LIMIT_USAGE, limitsFromOptions } from './cli/limits';
+import { PULL_USAGE, runPull } from './cli/pull';
 import { runWhoami, WHOAMI_USAGE } from './cli/whoami';
 import { DEFAULT_MAX_BODY_BYTES, startHttpHost } from './host/http';
 import { isSampleName, makeKey, SAMPLES, sealFolder, verifyBundleAt, writeSample } from './service/bundles';
@@ -80,6 +81,7 @@ ${FILTER_USAGE}
 ${LIMIT_USAGE}
 ${EXPORT_USAGE}
 ${CAPTURE_USAGE}
+${PULL_USAGE}
 
 Every command takes --json for machine-readable output on stdout.
 Exit codes: 0 success, 1 the evidence failed a check, 2 the command could not run.
@@ -570,6 +572,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   graph: runGraph,
   serve: runServe,
   capture: runCapture,
+  pull: runPull,
   report: runReport,
   excerpt: runExcerpt,
   export: runExport,
