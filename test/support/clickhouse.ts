@@ -180,7 +180,8 @@ const array = (values: string[]): string => `[${values.map((v) => `'${v}'`).join
 
 /**
  * Loads events [first, first + count) — Kubernetes audit events, one JSON line each — built by ClickHouse
- * itself from numbers(), the even ones on the first shard and the odd ones on the second.
+ * itself from system.numbers, the even ones on the first shard and the odd ones on the second (`first`
+ * must be even), each shard building only its own half.
  */
 export async function loadAuditEvents(cluster: ShardedClickHouse, count: number, first = 0): Promise<void> {
   await Promise.all(
@@ -194,11 +195,11 @@ export async function loadAuditEvents(cluster: ShardedClickHouse, count: number,
           `'"],"userAgent":"kubectl/v1.30.0","objectRef":{"resource":"pods","namespace":"', ns, '","name":"web-', toString(i % 100), ` +
           `'","apiVersion":"v1"},"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"', stamp, ` +
           `'","stageTimestamp":"', stamp, '"}') ` +
-          `FROM (SELECT number + ${first} AS i, toDateTime(${BASE_TIME / 1000} + intDiv(i, ${EVENTS_PER_SECOND})) AS ts, ` +
+          `FROM (SELECT number * 2 + ${shard} + ${first} AS i, toDateTime(${BASE_TIME / 1000} + intDiv(i, ${EVENTS_PER_SECOND})) AS ts, ` +
           `concat('ev-', toString(i)) AS audit_id, arrayElement(${array(NAMESPACES)}, i % ${NAMESPACES.length} + 1) AS ns, ` +
           `arrayElement(${array(USERS)}, intDiv(i, 7) % ${USERS.length} + 1) AS user, arrayElement(${array(VERBS)}, i % ${VERBS.length} + 1) AS verb, ` +
           `concat(formatDateTime(ts, '%Y-%m-%dT%H:%M:%S', 'UTC'), '.', toString(i % ${EVENTS_PER_SECOND}), '00000Z') AS stamp ` +
-          `FROM system.numbers LIMIT ${count}) WHERE i % 2 = ${shard}`,
+          `FROM system.numbers LIMIT ${Math.floor((count + 1 - shard) / 2)})`,
         shard,
       ),
     ),
