@@ -11,6 +11,7 @@ import { addTrustedKey } from '../../../src-main/service/trust';
 import { planPull, pullToBundle } from '../../../src-main/service/pull/run-pull';
 import type { PullProfile } from '../../../src-main/core/pull/profile';
 import { ServiceError } from '../../../src-main/shared/errors';
+import { main, type CliIo } from '../../../src-main/cli';
 import { Manifest } from '../../../src-main/core/bundle/manifest';
 import {
   eventNamespace,
@@ -196,7 +197,7 @@ describe('read-only by construction', () => {
 
   it('readonly=1 makes the server itself refuse a write, should one ever get past the gate', async () => {
     const { createClient } = await import('@clickhouse/client');
-    const client = createClient({ url: cluster.url, username: 'reader', password: READER_PASSWORD, clickhouse_settings: { readonly: '1' } });
+    const client = createClient({ url: cluster.url, username: 'reader', password: READER_PASSWORD, clickhouse_settings: { readonly: '1' }, log: { level: 127 } });
     try {
       await expect(client.command({ query: "INSERT INTO causa.audit_local (raw) VALUES ('x')" })).rejects.toThrow(/readonly/i);
     } finally {
@@ -263,6 +264,62 @@ describe('bad input: a clear error, nothing written', () => {
     writeFileSync(file, JSON.stringify({ ...profileFor(cluster.url), password: 'secret' }));
     const error = await refused(file as unknown as PullProfile, ENV);
     expect(error.message).toBe(`${file}: a profile never holds a password; name an environment variable or a file under "credentials"`);
+  });
+});
+
+describe('a filter value that tries to leave its literal', () => {
+  it('is one string to the server: it matches nothing instead of everything', async () => {
+    const out = join(dir, 'pull-injection');
+    const error = await pullToBundle({ profile: profileFor(cluster.url), ...windowOf(0, 100), filters: { namespace: "x' OR '1'='1" }, env: ENV, out }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as ServiceError).code).toBe('not_found');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('causa pull, the command', () => {
+  function io(): CliIo & { out: () => string; err: () => string } {
+    let stdout = '';
+    let stderr = '';
+    return { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, out: () => stdout, err: () => stderr };
+  }
+  function profileFile(overrides: Partial<PullProfile> = {}): string {
+    const credentials = join(dir, 'reader.json');
+    writeFileSync(credentials, JSON.stringify({ username: 'reader', password: READER_PASSWORD }), { mode: 0o600 });
+    const file = join(dir, `profile-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(profileFor(cluster.url, { credentials: { file: credentials }, ...overrides })));
+    return file;
+  }
+
+  it('--plan prints the rows per hour, identity and namespace, exit 0', async () => {
+    const cli = io();
+    const w = windowOf(0, 36_000 * 2); // two hours
+    expect(await main(['pull', '--profile', profileFile(), '--from', w.from, '--to', w.to, '--plan'], cli)).toBe(0);
+    expect(cli.out()).toContain('causa.audit (Distributed) on ');
+    expect(cli.out()).toContain('72,000 rows from 2025-04-01T00:00:00.000Z to 2025-04-01T02:00:00.000Z');
+    expect(cli.out()).toMatch(/Rows per hour:\n\s+36,000 {2}2025-04-01 00:00:00\n\s+36,000 {2}2025-04-01 01:00:00\n/);
+    expect(cli.out()).toMatch(/Busiest identities:\n/);
+    expect(cli.out()).toMatch(/Busiest namespaces:\n\s+18,000 {2}\S+/);
+  });
+
+  it('pulls and imports, exit 0, and says so', async () => {
+    const cli = io();
+    const w = windowOf(2_000, 500);
+    const out = join(dir, 'cli-pull');
+    const code = await main(['pull', '--profile', profileFile(), '--from', w.from, '--to', w.to, '-o', out, '--case', join(dir, 'cli.causa'), '--namespace', 'prod'], cli);
+    expect(cli.err()).toBe('');
+    expect(code).toBe(0);
+    expect(cli.out()).toBe(`Pulled 125 of 125 rows into ${out}, unsigned; 5 read-only statements\nImported 125 events.\n`);
+  });
+
+  it('a usage error and a missing column exit 2 with the reason', async () => {
+    const cli = io();
+    expect(await main(['pull', '--profile', profileFile(), '--from', '2025-04-01T00:00:00Z'], cli)).toBe(2);
+    expect(cli.err()).toMatch(/^causa pull: pull needs --profile P, --from T and --to T/);
+    const second = io();
+    const file = profileFile({ tiebreak_column: 'event_id' });
+    expect(await main(['pull', '--profile', file, '--from', '2025-04-01T00:00:00Z', '--to', '2025-04-01T01:00:00Z', '-o', join(dir, 'x')], second)).toBe(2);
+    expect(second.err()).toBe(`causa pull: ${file}: tiebreak_column names the column "event_id", which causa.audit does not have (it has ts, audit_id, namespace, username, cluster, raw)\n`);
   });
 });
 
