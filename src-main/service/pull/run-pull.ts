@@ -52,7 +52,7 @@ export interface PullRequest extends PullTarget {
   out: string;
   casePath?: string;
   key?: string;
-  /** Rows per page (default 100,000): each page is one SELECT, resumable after its last row. */
+  /** Rows per page (default 1,000,000): each page is one SELECT; a failed one resumes after its last row written. */
   pageSize?: number;
   /** How many times a failed page is asked again from where it stopped (default 2). */
   retries?: number;
@@ -264,7 +264,7 @@ class UnsealableRow extends Error {}
 export async function pullToBundle(request: PullRequest): Promise<PullResult> {
   if (existsSync(request.out)) throw new ServiceError('io', `${request.out}: already exists; choose a new output path`);
   if (/\.zip$/i.test(request.out)) throw new ServiceError('invalid_input', `${request.out}: a pull writes a bundle folder as rows arrive; zip it afterwards if needed`);
-  const pageSize = request.pageSize ?? 100_000;
+  const pageSize = request.pageSize ?? 1_000_000;
   const retries = request.retries ?? 2;
   const key = request.key ? await readKey(request.key) : undefined;
   const started = new Date();
