@@ -3,10 +3,10 @@
 // was sealed (the server failed or went away, or Ctrl+C), with what failed in its manifest; 2: nothing
 // was pulled or the command could not run (bad profile, unreachable server, refused credentials, a
 // missing column, an empty window).
-import { parseArgs } from 'node:util';
-import { EXIT_EVIDENCE, EXIT_OK, type CliIo } from '../cli';
 import { planPull, pullToBundle, type PlanBucket, type PullPlan, type PullResult } from '../service/pull/run-pull';
-import { ServiceError } from '../shared/errors';
+import { EXIT_EVIDENCE, EXIT_OK } from './exit';
+import type { CliIo } from './io';
+import { parseOptions, usageError } from './options';
 
 export const PULL_USAGE = `  pull --profile P --from T --to T [--namespace NS] [--user U] [--cluster C] [--plan]
        [-o BUNDLE] [--case FILE] [--key KEY.pem] [--page-size N]
@@ -28,7 +28,6 @@ const OPTIONS = {
   case: { type: 'string' },
   key: { type: 'string' },
   'page-size': { type: 'string' },
-  json: { type: 'boolean' },
 } as const;
 
 function interruption(io: CliIo): { signal: AbortSignal; dispose: () => void } {
@@ -70,18 +69,12 @@ function writeResult(result: PullResult, io: CliIo): void {
 }
 
 export async function runPull(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw new ServiceError('invalid_input', `${(error as Error).message}\n${PULL_USAGE}`);
-  }
-  const { values } = parsed;
-  if (!values.profile || !values.from || !values.to) throw new ServiceError('invalid_input', `pull needs --profile P, --from T and --to T\n${PULL_USAGE}`);
-  if (!values.plan && !values.out) throw new ServiceError('invalid_input', `pull needs -o BUNDLE (or --plan to look first)\n${PULL_USAGE}`);
+  const { values } = parseOptions(args, OPTIONS, { positionals: false });
+  if (!values.profile || !values.from || !values.to) throw usageError('pull needs --profile P, --from T and --to T');
+  if (!values.plan && !values.out) throw usageError('pull needs -o BUNDLE (or --plan to look first)');
   const pageSize = values['page-size'] === undefined ? undefined : Number(values['page-size']);
   if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 10_000_000)) {
-    throw new ServiceError('invalid_input', `--page-size: "${values['page-size']}" is not a whole number from 1 to 10000000`);
+    throw usageError(`--page-size: "${values['page-size']}" is not a whole number from 1 to 10000000`);
   }
   const filters = {
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
