@@ -153,7 +153,11 @@ interface Prepared {
 
 const STRING_TYPE = /^(LowCardinality\()?(Nullable\()?String\)?\)?$/;
 
-/** Connects, looks the table and its columns up, checks them against the profile, and counts the window. */
+/**
+ * Connects, looks the table and its columns up, checks them against the profile, and counts the window.
+ * A profile that does not fit the server is `not_found` (table, column) or `unsupported` (a column's type),
+ * not `invalid_input`: the command's arguments were fine, the store is not what the profile says.
+ */
 async function prepare(target: PullTarget): Promise<Prepared> {
   const { profile, source } = await loadProfile(target.profile);
   let window: PullWindow;
@@ -173,20 +177,20 @@ async function prepare(target: PullTarget): Promise<Prepared> {
     target.onProgress?.({ phase: 'connecting', rows: 0 });
     const [{ version } = { version: '' }] = await client.rows<{ version: string }>(VERSION_QUERY);
     const tables = await client.rows<{ engine: string }>(tableQuery(profile));
-    if (tables.length === 0) throw new ServiceError('invalid_input', `${profile.url}: there is no table ${table} (ClickHouse ${version}; ${source})`);
+    if (tables.length === 0) throw new ServiceError('not_found', `${profile.url}: there is no table ${table} (ClickHouse ${version}; ${source})`);
     const columns = await client.rows<{ name: string; type: string }>(columnsQuery(profile));
     const types = new Map(columns.map((c) => [c.name, c.type]));
     for (const { role, column } of profileColumns(profile)) {
       if (!types.has(column)) {
-        throw new ServiceError('invalid_input', `${source}: ${role} names the column "${column}", which ${table} does not have (it has ${columns.map((c) => c.name).join(', ')})`);
+        throw new ServiceError('not_found', `${source}: ${role} names the column "${column}", which ${table} does not have (it has ${columns.map((c) => c.name).join(', ')})`);
       }
     }
     const rawType = types.get(profile.raw_column)!;
-    if (!STRING_TYPE.test(rawType)) throw new ServiceError('invalid_input', `${source}: raw_column "${profile.raw_column}" is ${rawType}; the raw record must be a String column`);
+    if (!STRING_TYPE.test(rawType)) throw new ServiceError('unsupported', `${source}: raw_column "${profile.raw_column}" is ${rawType}; the raw record must be a String column`);
     const timeType = types.get(profile.time_column)!.replace(/^Nullable\((.*)\)$/, '$1');
     const expected = profile.time_precision === 0 ? /^DateTime(\(.*\))?$/ : new RegExp(`^DateTime64\\(${profile.time_precision}(,.*)?\\)$`);
     if (!expected.test(timeType)) {
-      throw new ServiceError('invalid_input', `${source}: time_column "${profile.time_column}" is ${timeType}, but time_precision ${profile.time_precision} means ${profile.time_precision === 0 ? 'DateTime' : `DateTime64(${profile.time_precision})`}`);
+      throw new ServiceError('unsupported', `${source}: time_column "${profile.time_column}" is ${timeType}, but time_precision ${profile.time_precision} means ${profile.time_precision === 0 ? 'DateTime' : `DateTime64(${profile.time_precision})`}`);
     }
     target.onProgress?.({ phase: 'counting', rows: 0 });
     const [{ row_count } = { row_count: '0' }] = await client.rows<{ row_count: string | number }>(countQuery(profile, window, filters));

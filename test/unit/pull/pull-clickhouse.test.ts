@@ -239,7 +239,7 @@ describe('bad input: a clear error, nothing written', () => {
 
   it('a profile naming a missing column', async () => {
     const error = await refused(profileFor(cluster.url, { raw_column: 'message' }), ENV);
-    expect(error.code).toBe('invalid_input');
+    expect(error.code).toBe('not_found');
     expect(error.message).toBe('the profile: raw_column names the column "message", which causa.audit does not have (it has ts, audit_id, namespace, username, cluster, raw)');
   });
 
@@ -274,6 +274,25 @@ describe('a filter value that tries to leave its literal', () => {
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).code).toBe('not_found');
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('rows that cannot be sealed byte for byte', () => {
+  it.each([
+    ['not valid UTF-8', "unhex('7B2278223A22FF227D')", 'is not valid UTF-8 (9 bytes stored), so JSONEachRow cannot carry its bytes exactly'],
+    ['more than one line', "'{\"a\":\\n1}'", 'is more than one line; a pull seals one record per line'],
+  ])('a raw value %s stops the pull there, named; what came before is sealed', async (what, value, reason) => {
+    const table = `odd_${what.replace(/\W+/g, '_')}`;
+    await cluster.admin(`CREATE TABLE causa.${table} (ts DateTime, audit_id String, raw String) ENGINE = MergeTree() ORDER BY (ts, audit_id)`);
+    await cluster.admin(`INSERT INTO causa.${table} SELECT toDateTime('2025-04-01 00:00:00', 'UTC'), 'a', '{"ok":1}'`);
+    await cluster.admin(`INSERT INTO causa.${table} SELECT toDateTime('2025-04-01 00:00:01', 'UTC'), 'b', ${value}`);
+    const out = join(dir, `pull-${table}`);
+    const profile = profileFor(cluster.url, { table, columns: {} });
+    const result = await pullToBundle({ profile, from: '2025-04-01T00:00:00Z', to: '2025-04-01T00:01:00Z', env: ENV, out });
+    expect(result).toMatchObject({ complete: false, rows: 1, server_rows: 2 });
+    expect(result.failed).toBe(`the row at 2025-04-01 00:00:01 with audit_id "b": its raw ${reason}`);
+    expect(readFileSync(join(out, `sources/clickhouse/causa.${table}.jsonl`), 'utf8')).toBe('{"ok":1}\n');
+    expect((await verifyBundleAt(out, [])).problems).toEqual([]);
   });
 });
 
