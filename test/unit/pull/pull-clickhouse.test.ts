@@ -153,7 +153,7 @@ describe('causa pull from a two-shard ClickHouse', () => {
       expect(result.imported!.errors).toBe(0);
       expect(result.imported!.events).toBe(count);
       expect(result.imported!.integrity ?? []).toEqual([]);
-    }, 300_000);
+    }, 600_000);
   }
 
   it('filters by namespace and user on the server', async () => {
