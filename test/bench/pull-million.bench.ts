@@ -1,7 +1,7 @@
 // A window of 1,000,000 audit events pulled from two ClickHouse shards behind a Distributed table by the
 // built `causa pull`, under the memory watchdog: the bundle verifies, holds every event once and in
-// order, and imports whole. Here rather than in the unit run because loading, pulling, verifying and
-// importing a million events takes minutes on a shared machine (docs/pull.md, "The tests").
+// order, and imports whole. In `npm run bench`, not `npm test`: loading, pulling, verifying and importing
+// a million events takes many minutes on a shared machine, most of it the import (docs/pull.md, "The tests").
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -13,10 +13,10 @@ import { loadAuditEvents, READER_PASSWORD, startShardedClickHouse, timeOfEvent, 
 
 const EVENTS = 1_000_000;
 /**
- * The import of a million 560-byte events is the importer's (issue 14's budget), not the pull's: it is given
- * room here and its peak printed, so that this test is about the pull.
+ * The import of a million 560-byte events is the importer's budget (issue 14), not the pull's: on
+ * 2026-12-04 it passed 1.4 GiB on this bundle, so it is given room here and its peak printed.
  */
-const IMPORT_BOUND_MIB = 2048;
+const IMPORT_BOUND_MIB = 4096;
 let cluster: ShardedClickHouse;
 let dir: string;
 
