@@ -16,6 +16,7 @@ import { IMPORT_USAGE, runImport } from './cli/import';
 import type { CliIo } from './cli/io';
 import { KEYGEN_USAGE, runKeygen } from './cli/keygen';
 import { LIMIT_USAGE } from './cli/limits';
+import { PULL_USAGE, runPull } from './cli/pull';
 import { REPORT_USAGE, runReport } from './cli/report';
 import { runSample, SAMPLE_USAGE } from './cli/sample';
 import { runSeal, SEAL_USAGE } from './cli/seal';
@@ -53,6 +54,7 @@ const COMMANDS: Record<string, Command> = {
   excerpt: { usage: EXCERPT_USAGE, run: runExcerpt },
   export: { usage: EXPORT_USAGE, run: runExport },
   capture: { usage: CAPTURE_USAGE, run: runCapture },
+  pull: { usage: PULL_USAGE, run: runPull },
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
