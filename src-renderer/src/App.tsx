@@ -14,6 +14,7 @@ import { GraphView } from './features/graph/GraphView';
 import { DropZone } from './features/import/DropZone';
 import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
+import { Workspace } from './features/layout/Workspace';
 import { Timeline } from './features/timeline/Timeline';
 import { VerificationPanel } from './features/verify/VerificationPanel';
 import { useAnalysis } from './state/analysis';
@@ -50,6 +51,11 @@ function Sidebar() {
   );
 }
 
+/** The graph's share of the centre on a first visit: more of a short window, where the chain needs the height. */
+function graphShare(): number {
+  return window.innerHeight < 820 ? 0.68 : 0.62;
+}
+
 function Center() {
   const tab = useView((s) => s.center);
   const show = useView((s) => s.showCenter);
@@ -69,7 +75,7 @@ function Center() {
       {/* The graph and the timeline share the main area: a responder reads the chain and the rows together.
           They stay mounted so that the layout, scroll position and loaded pages survive a visit to the story. */}
       <div className="center-body" hidden={tab !== 'timeline'}>
-        <VerticalSplit top={<GraphView />} bottom={<Timeline />} />
+        <VerticalSplit top={<GraphView />} bottom={<Timeline />} storageKey="causa.split.graph" initial={graphShare()} />
       </div>
       {tab === 'story' && <StoryEditor />}
       {tab === 'journal' && <JournalView />}
@@ -90,11 +96,7 @@ export function App() {
       <div className="app">
         <CaseHeader canOpenDialog={canOpenDialog} />
         <FilterBar />
-        <main className="workspace">
-          <Sidebar />
-          <Center />
-          <Inspector />
-        </main>
+        <Workspace sidebar={<Sidebar />} center={<Center />} inspector={<Inspector />} />
         <ImportReportPanel />
       </div>
     </DropZone>

@@ -7,14 +7,24 @@ import type { EventFilter } from '../../../src-main/shared/contract';
 import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph';
 import { api } from '../api';
 import type { GraphLayout } from '../features/graph/layout';
+import { keyPath, type KeyPath } from '../features/graph/key-path';
 import { layoutInWorker } from '../features/graph/layout-client';
 import { useAnalysis } from './analysis';
 import { useCaseData } from './case-data';
 import { budgetLeft, GROUP_PAGE, mergeExpansions, withPage, type Expansion, type GroupPage } from './graph-expansion';
 import { useNodeIndex } from './node-index';
 
-/** A chain id, the nodes in no chain (lone prompts, tool calls, denials), or every node the graph holds. */
-export type ChainView = number | 'unlinked' | 'all';
+/**
+ * A chain id, a chain's key path (its prompt to what went wrong, `path:<chain id>`), the nodes in no chain
+ * (lone prompts, tool calls, denials), or every node the graph holds.
+ */
+export type ChainView = number | `path:${number}` | 'unlinked' | 'all';
+
+/** The chain a view shows, if it shows one (a chain or its key path). */
+export function chainOfView(view: ChainView | undefined): number | undefined {
+  if (typeof view === 'number') return view;
+  return typeof view === 'string' && view.startsWith('path:') ? Number(view.slice(5)) : undefined;
+}
 
 export type GraphStatus = 'loading' | 'laying-out' | 'ready' | 'error';
 
@@ -37,6 +47,8 @@ interface GraphState {
   /** The node an event belongs to (an API request's node rather than its decision's). */
   nodeOfEvent: ReadonlyMap<number, string>;
   view?: ChainView;
+  /** Each chain's key path, when its prompt reaches something that went wrong (the view opens on the first). */
+  paths: ReadonlyMap<number, KeyPath>;
   /** How many nodes are in no chain, and how many of those are notable (for the chain picker). */
   unlinked: { nodes: number; notable: number };
   /** Each chain's nodes that pass the filter (the chain summaries count the whole chain). */
@@ -70,11 +82,14 @@ function indexEvents(nodes: GraphNode[]): Map<number, string> {
 }
 
 /** The view's nodes: its chain's (or all, or those in no chain), and every expanded group member. */
-function viewOf(graph: Graph, view: ChainView, members: ReadonlySet<string>): { nodes: GraphNode[]; edges: GraphEdge[] } {
+function viewOf(graph: Graph, view: ChainView, members: ReadonlySet<string>, paths: ReadonlyMap<number, KeyPath>): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const path = typeof view === 'string' && view.startsWith('path:') ? new Set(paths.get(chainOfView(view)!)?.nodes) : undefined;
   const nodes =
     view === 'all'
       ? graph.nodes
-      : graph.nodes.filter((node) => members.has(node.id) || (view === 'unlinked' ? node.chain === undefined : node.chain === view));
+      : graph.nodes.filter(
+          (node) => members.has(node.id) || (path ? path.has(node.id) : view === 'unlinked' ? node.chain === undefined : node.chain === view),
+        );
   const kept = new Set(nodes.map((node) => node.id));
   return { nodes, edges: graph.edges.filter((edge) => edge.status !== 'rejected' && kept.has(edge.from) && kept.has(edge.to)) };
 }
@@ -90,7 +105,13 @@ export const useGraph = create<GraphState>((set, get) => {
   async function apply(base: Graph, expanded: Record<string, Expansion>, view: ChainView, focusNode?: string): Promise<void> {
     const { graph, memberIds } = mergeExpansions(base, expanded);
     useNodeIndex.getState().remember(Object.values(expanded).flatMap((e) => e.nodes));
+    const paths = new Map<number, KeyPath>();
+    for (const chain of base.chains) {
+      const path = keyPath(base.nodes, base.edges, chain.id);
+      if (path) paths.set(chain.id, path);
+    }
     set({
+      paths,
       base,
       graph,
       expanded,
@@ -128,6 +149,7 @@ export const useGraph = create<GraphState>((set, get) => {
     visible: { nodes: [], edges: [] },
     unlinked: { nodes: 0, notable: 0 },
     shownOfChain: new Map(),
+    paths: new Map(),
     expanded: {},
     memberIds: new Set(),
 
@@ -154,19 +176,23 @@ export const useGraph = create<GraphState>((set, get) => {
       const keep =
         previous === 'all' ||
         (previous === 'unlinked' && graph.nodes.some((n) => n.chain === undefined)) ||
-        (previous !== undefined && graph.chains.some((c) => c.id === previous));
+        (typeof previous === 'number' && graph.chains.some((c) => c.id === previous)) ||
+        (typeof previous === 'string' && previous.startsWith('path:') && keyPath(graph.nodes, graph.edges, chainOfView(previous)!) !== undefined);
       const lone = graph.nodes.filter((n) => n.chain === undefined);
       const shownOfChain = new Map<number, number>();
       for (const node of graph.nodes) if (node.chain !== undefined) shownOfChain.set(node.chain, (shownOfChain.get(node.chain) ?? 0) + 1);
       set({ filter, unlinked: { nodes: lone.length, notable: lone.filter((n) => n.notable).length }, shownOfChain });
-      await apply(graph, expanded, keep ? previous! : (graph.chains[0]?.id ?? 'all'));
+      // A case opens on the first chain's key path, when it has one: the chain read at a glance.
+      const first = graph.chains[0]?.id;
+      const opening: ChainView = first === undefined ? 'all' : keyPath(graph.nodes, graph.edges, first) ? `path:${first}` : first;
+      await apply(graph, expanded, keep ? previous! : opening);
     },
 
     async showView(view) {
-      const { graph, memberIds } = get();
+      const { graph, memberIds, paths } = get();
       if (!graph) return;
       const seq = ++layoutSeq;
-      const visible = viewOf(graph, view, memberIds);
+      const visible = viewOf(graph, view, memberIds, paths);
       set({ view, visible, status: 'laying-out' });
       try {
         // A decision is drawn above the request it decided (the authz-annotation edge joins the two).

@@ -27,8 +27,11 @@ interface SelectionState {
   scrollAlign: 'start' | 'center';
   /** A timeline row: selects its event and its node, and centers the graph on the node. */
   select(id: number | undefined, index?: number): void;
-  /** A graph node: selects its latest event (the stage that carries the outcome) and scrolls the timeline to it. */
-  selectNode(nodeId: string): void;
+  /**
+   * A graph node: selects its latest event (the stage that carries the outcome) and scrolls the timeline to
+   * it; `focus` also centres the graph on it (a link followed in the inspector, not a click in the graph).
+   */
+  selectNode(nodeId: string, options?: { focus?: boolean }): void;
   /**
    * Opens the case on its incident rather than on its oldest record (listings date objects by creation,
    * often years before): selects the first prompt, the question the agent was given, and puts it at the
@@ -65,11 +68,19 @@ export const useSelection = create<SelectionState>((set, get) => ({
     if (id !== undefined) loadDetail(id, set, get);
   },
 
-  selectNode(nodeId) {
+  selectNode(nodeId, options) {
     const node = useGraph.getState().nodeById.get(nodeId);
     if (!node) return;
     const id = node.event_ids.at(-1);
-    set({ nodeId, nodeEventIds: node.event_ids, selectedId: id, selectedIndex: undefined, detail: undefined, error: undefined });
+    set((state) => ({
+      nodeId,
+      nodeEventIds: node.event_ids,
+      selectedId: id,
+      selectedIndex: undefined,
+      detail: undefined,
+      error: undefined,
+      ...(options?.focus ? { focusSeq: state.focusSeq + 1 } : {}),
+    }));
     if (id === undefined) return;
     loadDetail(id, set, get);
     void api.locateEvent({ filter: useCaseData.getState().filter, id }).then((result) => {

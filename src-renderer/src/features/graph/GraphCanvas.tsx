@@ -5,6 +5,7 @@
 import {
   ControlButton,
   Controls,
+  MiniMap,
   ReactFlow,
   useReactFlow,
   useStore,
@@ -12,6 +13,7 @@ import {
   type Connection,
   type Edge,
   type IsValidConnection,
+  type Node,
   type NodeMouseHandler,
 } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -19,7 +21,9 @@ import { useGraph } from '../../state/graph';
 import { useSelection } from '../../state/selection';
 import { DrawEdgePrompt, type PendingEdge } from './DrawEdgePrompt';
 import { EventNode } from './EventNode';
+import { NodeRoleMenu, type RoleMenuAt } from './NodeRoleMenu';
 import { toFlowEdges, toFlowNodes } from './flow-elements';
+import type { EventFlowNode } from './flow-types';
 import { NODE_WIDTH, nodeHeight, type GraphLayout } from './layout';
 
 /** Module scope, as React Flow asks: a new object each render would remount every node. */
@@ -28,8 +32,13 @@ const nodeTypes = { event: EventNode };
 /** Room on the left for the lane names and on top for the time axis. */
 export const LABEL_GUTTER = 128;
 export const AXIS_HEIGHT = 22;
-/** The legend's corner at the bottom. */
-const LEGEND_HEIGHT = 30;
+/** Room kept at the bottom of the stage (the legend sits in the toolbar, so only a margin). */
+const LEGEND_HEIGHT = 10;
+
+const minimapColour = (flowNode: Node) => {
+  const node = (flowNode as EventFlowNode).data.node;
+  return node.outcome === 'denied' ? 'var(--deny)' : node.notable ? 'var(--fail)' : 'var(--graph-minimap-node)';
+};
 
 const onNodeClick: NodeMouseHandler = (_event, node) => useSelection.getState().selectNode(node.id);
 
@@ -46,8 +55,28 @@ function openingZoom(layout: GraphLayout, width: number, height: number, whole =
   return Math.min(1, Math.max(whole ? 0.1 : 0.7, Math.min(fitWidth, fitHeight)));
 }
 
+/** How far the analyst may pan: the layout with a margin, so the chain never drifts out of sight into blank space. */
+function panBounds(layout: GraphLayout | undefined): [[number, number], [number, number]] | undefined {
+  if (!layout) return undefined;
+  const margin = 600;
+  return [
+    [-margin - LABEL_GUTTER, -margin / 2 - AXIS_HEIGHT],
+    [layout.width + margin, layout.height + margin / 2],
+  ];
+}
+
+/** A key path is a handful of nodes chosen to be read whole: it opens fitted, centred in the stage. */
+function fitPath(layout: GraphLayout, width: number, height: number): { x: number; y: number; zoom: number } {
+  const zoom = openingZoom(layout, width, height, true);
+  const room = width - LABEL_GUTTER - layout.width * zoom;
+  const x = LABEL_GUTTER + Math.max(16, Math.min(room / 2, 64));
+  const spare = height - AXIS_HEIGHT - LEGEND_HEIGHT - layout.height * zoom;
+  return { x, y: AXIS_HEIGHT + Math.max(0, Math.min(spare / 2, 24)), zoom };
+}
+
 export function GraphCanvas() {
   const layout = useGraph((s) => s.layout);
+  const isPath = useGraph((s) => typeof s.view === 'string' && s.view.startsWith('path:'));
   const visible = useGraph((s) => s.visible);
   const memberIds = useGraph((s) => s.memberIds);
   const selected = useSelection((s) => s.nodeId);
@@ -56,6 +85,13 @@ export function GraphCanvas() {
   const { setViewport, setCenter, getZoom } = useReactFlow();
   const pendingFocus = useRef<string | undefined>(undefined);
   const [drawing, setDrawing] = useState<PendingEdge | undefined>(undefined);
+  const [roleMenu, setRoleMenu] = useState<RoleMenuAt | undefined>(undefined);
+  const onNodeContextMenu: NodeMouseHandler = (event, node) => {
+    event.preventDefault();
+    const stage = (event.currentTarget as HTMLElement).closest('.graph-stage')?.getBoundingClientRect();
+    useSelection.getState().selectNode(node.id);
+    setRoleMenu({ nodeId: node.id, x: event.clientX - (stage?.left ?? 0), y: event.clientY - (stage?.top ?? 0) });
+  };
   const onConnect = (c: Connection) => setDrawing({ from: c.source, to: c.target });
   // The stage's size is known once React Flow has measured it; only that first measure re-opens the view.
   const measured = useStore((s) => s.width > 0);
@@ -76,7 +112,10 @@ export function GraphCanvas() {
     const waiting = target !== undefined ? layout.positions[target] : undefined;
     const lane = useGraph.getState().nodeById.get(target ?? '')?.lane ?? 'api';
     pendingFocus.current = undefined;
-    if (waiting && target === expandedFirst) {
+    const pathView = String(useGraph.getState().view).startsWith('path:');
+    if (pathView && target !== expandedFirst) {
+      void setViewport(fitPath(layout, w, h));
+    } else if (waiting && target === expandedFirst) {
       // A group just expanded: its first member at the left, the later ones following it to the right,
       // and the lanes from the top as on opening; when the member's lane is lower than the stage, as
       // much above it as fits (the decisions of requests are in the lane above).
@@ -120,6 +159,7 @@ export function GraphCanvas() {
         edges={edges}
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}
+        onNodeContextMenu={onNodeContextMenu}
         nodesDraggable={false}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
@@ -127,6 +167,7 @@ export function GraphCanvas() {
         elementsSelectable={false}
         edgesFocusable={false}
         onlyRenderVisibleElements
+        translateExtent={panBounds(layout)}
         minZoom={0.1}
         maxZoom={1.75}
         colorMode="dark"
@@ -139,7 +180,21 @@ export function GraphCanvas() {
             </svg>
           </ControlButton>
         </Controls>
+        {/* A whole chain is wider than the stage: the minimap shows where the view is in it (a key path fits, so needs none). */}
+        {!isPath && nodes.length > 12 && (
+          <MiniMap
+            position="top-right"
+            pannable
+            zoomable
+            ariaLabel="Minimap of the graph"
+            style={{ width: 160, height: 72 }}
+            nodeColor={minimapColour}
+            maskColor="var(--graph-minimap-mask)"
+            bgColor="var(--panel)"
+          />
+        )}
       </ReactFlow>
+      {roleMenu && <NodeRoleMenu key={roleMenu.nodeId} at={roleMenu} onClose={() => setRoleMenu(undefined)} />}
       {drawing && <DrawEdgePrompt key={`${drawing.from}>${drawing.to}`} edge={drawing} onDone={() => setDrawing(undefined)} />}
     </>
   );

@@ -5,7 +5,7 @@ import './graph.css';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useGraph } from '../../state/graph';
 import { GraphCanvas } from './GraphCanvas';
-import { GraphLegend, GraphToolbar } from './GraphToolbar';
+import { GraphToolbar } from './GraphToolbar';
 import { LaneBands, LaneLabels } from './LaneOverlay';
 
 function StageMessage() {
@@ -47,7 +47,6 @@ export function GraphView() {
           <GraphCanvas />
           <LaneLabels />
           <StageMessage />
-          <GraphLegend />
         </div>
       </ReactFlowProvider>
     </section>
