@@ -49,7 +49,21 @@ async function open(name: keyof typeof SAMPLES, width: number, height: number): 
   const graph = new GraphPage(page);
   await graph.ready();
   await graph.nodes.first().waitFor();
+  await settled(page);
   return { page, graph, errors };
+}
+
+/** Waits until the canvas's viewport has stopped moving (the opening fit is applied once the stage is measured). */
+async function settled(page: Page): Promise<void> {
+  const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+  let last = '';
+  for (let i = 0; i < 40; i++) {
+    const now = await transform();
+    if (now === last && now !== '') return;
+    last = now;
+    await page.waitForTimeout(150);
+  }
+  throw new Error('the graph viewport never settled');
 }
 
 interface NodeGeometry {

@@ -200,6 +200,7 @@ export const useGraph = create<GraphState>((set, get) => {
         const layout = await layoutInWorker(
           visible.nodes.map(({ id, lane, time }) => ({ id, lane, time, ...(decided.has(id) ? { alignWith: decided.get(id) } : {}) })),
           visible.edges.map(({ from, to }) => ({ from, to })),
+          { hideEmptyLanes: typeof view === 'string' && view.startsWith('path:') },
         );
         if (seq === layoutSeq) set({ layout, status: 'ready' });
       } catch (error) {

@@ -30,10 +30,15 @@ import { NODE_WIDTH, nodeHeight, type GraphLayout } from './layout';
 const nodeTypes = { event: EventNode };
 
 /** Room on the left for the lane names and on top for the time axis. */
-export const LABEL_GUTTER = 128;
+export const LABEL_GUTTER = 118;
 export const AXIS_HEIGHT = 22;
 /** Room kept at the bottom of the stage (the legend sits in the toolbar, so only a margin). */
-const LEGEND_HEIGHT = 10;
+const LEGEND_HEIGHT = 4;
+/**
+ * The zoom buttons sit at the top right, where a key path (a staircase from the prompt at the top left
+ * down to the failure at the bottom right) leaves room; nothing is reserved for them.
+ */
+const CONTROLS_WIDTH = 0;
 
 const minimapColour = (flowNode: Node) => {
   const node = (flowNode as EventFlowNode).data.node;
@@ -49,8 +54,8 @@ const isValidConnection: IsValidConnection<Edge> = (c) => c.source !== c.target;
  * Every lane in view, and the whole chain when it fits; a long chain is panned rather than shrunk past
  * the point where labels can be read.
  */
-function openingZoom(layout: GraphLayout, width: number, height: number, whole = false): number {
-  const fitWidth = (width - LABEL_GUTTER - 24) / Math.max(layout.width, 1);
+function openingZoom(layout: GraphLayout, width: number, height: number, whole = false, reserve = 0): number {
+  const fitWidth = (width - LABEL_GUTTER - 24 - reserve) / Math.max(layout.width, 1);
   const fitHeight = (height - AXIS_HEIGHT - LEGEND_HEIGHT) / Math.max(layout.height, 1);
   return Math.min(1, Math.max(whole ? 0.1 : 0.7, Math.min(fitWidth, fitHeight)));
 }
@@ -67,8 +72,8 @@ function panBounds(layout: GraphLayout | undefined): [[number, number], [number,
 
 /** A key path is a handful of nodes chosen to be read whole: it opens fitted, centred in the stage. */
 function fitPath(layout: GraphLayout, width: number, height: number): { x: number; y: number; zoom: number } {
-  const zoom = openingZoom(layout, width, height, true);
-  const room = width - LABEL_GUTTER - layout.width * zoom;
+  const zoom = openingZoom(layout, width, height, true, CONTROLS_WIDTH);
+  const room = width - LABEL_GUTTER - CONTROLS_WIDTH - layout.width * zoom;
   const x = LABEL_GUTTER + Math.max(16, Math.min(room / 2, 64));
   const spare = height - AXIS_HEIGHT - LEGEND_HEIGHT - layout.height * zoom;
   return { x, y: AXIS_HEIGHT + Math.max(0, Math.min(spare / 2, 24)), zoom };
@@ -173,7 +178,7 @@ export function GraphCanvas() {
         colorMode="dark"
         proOptions={{ hideAttribution: true }}
       >
-        <Controls showInteractive={false} showFitView={false} position="bottom-right">
+        <Controls showInteractive={false} showFitView={false} position="top-right">
           <ControlButton onClick={fitWhole} title="Show the whole view" aria-label="Show the whole view" data-testid="graph-fit">
             <svg viewBox="0 0 16 16" aria-hidden="true">
               <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.6" />
@@ -183,7 +188,7 @@ export function GraphCanvas() {
         {/* A whole chain is wider than the stage: the minimap shows where the view is in it (a key path fits, so needs none). */}
         {!isPath && nodes.length > 12 && (
           <MiniMap
-            position="top-right"
+            position="bottom-right"
             pannable
             zoomable
             ariaLabel="Minimap of the graph"

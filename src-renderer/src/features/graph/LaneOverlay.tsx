@@ -64,7 +64,9 @@ export function LaneLabels() {
   const spansDays = !!ticks && ticks.length > 1 && ticks[0]!.time.slice(0, 10) !== ticks.at(-1)!.time.slice(0, 10);
   return (
     <div className="lane-labels" aria-hidden="true">
-      {lanes.map((lane) => (
+      {lanes
+        .filter((lane) => lane.height > 0)
+        .map((lane) => (
         <div
           key={lane.lane}
           className={`lane-label${lane.count === 0 ? ' empty' : ''}${lane.height * zoom < 34 ? ' thin' : ''}`}

@@ -5,21 +5,21 @@ import type { Lane } from '../../../../src-main/shared/graph';
 
 export const LANE_ORDER: readonly Lane[] = ['prompt', 'agent', 'tool', 'authz', 'api', 'workload', 'other'];
 
-export const NODE_WIDTH = 224;
-export const NODE_HEIGHT = 72;
+export const NODE_WIDTH = 208;
+export const NODE_HEIGHT = 64;
 /**
  * Authorization decisions are drawn two label lines high (their binding's name), not three: every API request has one, and they would otherwise
  * double the graph's height for little to read (a denial still stands out by its colour and tag).
  */
-export const COMPACT_HEIGHT = 56;
+export const COMPACT_HEIGHT = 50;
 
 export function nodeHeight(lane: Lane): number {
   return lane === 'authz' ? COMPACT_HEIGHT : NODE_HEIGHT;
 }
 /** Horizontal space between two columns of one lane (room for an arrow head). */
-export const COLUMN_GAP = 44;
+export const COLUMN_GAP = 36;
 export const ROW_GAP = 8;
-export const LANE_PADDING = 8;
+export const LANE_PADDING = 5;
 /** A lane with nothing in it keeps a thin band, so the analyst sees that no such evidence was imported. */
 export const EMPTY_LANE_HEIGHT = 16;
 /** Nodes of one lane this close in time share a column, stacked, unless one caused the other. */
@@ -49,6 +49,14 @@ export interface LayoutNode {
 export interface LayoutEdge {
   from: string;
   to: string;
+}
+
+export interface LayoutOptions {
+  /**
+   * Empty lanes take no height (a key path: the lanes it does not cross say nothing); otherwise they keep
+   * a thin band, so the analyst sees that no such evidence was imported.
+   */
+  hideEmptyLanes?: boolean;
 }
 
 export interface LaneBand {
@@ -97,7 +105,7 @@ interface Column {
  * except within a column's one-second bucket), and no two nodes of a lane overlap. Nodes without a time
  * follow the timed ones in the order given.
  */
-export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): GraphLayout {
+export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): GraphLayout {
   const order = nodes
     .map((node, index) => ({ node, index, ms: timeMs(node.time) }))
     .sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity) || a.index - b.index);
@@ -161,7 +169,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
   let y = 0;
   for (const lane of LANE_ORDER) {
     const rows = depth.get(lane) ?? 0;
-    const height = rows === 0 ? EMPTY_LANE_HEIGHT : rows * nodeHeight(lane) + (rows - 1) * ROW_GAP + 2 * LANE_PADDING;
+    const height = rows === 0 ? (options.hideEmptyLanes ? 0 : EMPTY_LANE_HEIGHT) : rows * nodeHeight(lane) + (rows - 1) * ROW_GAP + 2 * LANE_PADDING;
     lanes.push({ lane, y, height, count: 0 });
     y += height;
   }
