@@ -1,10 +1,10 @@
 // `causa capture`: the command's glue — options, Ctrl+C, progress on a terminal, the summary. The work is
 // service/capture/run-capture.ts. Exit 0: everything captured; 1: a partial capture was sealed (something
 // missing, not visible, failed or cancelled); 2: nothing could be captured or the command could not run.
-import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli';
 import { captureCluster, type CaptureResult } from '../service/capture/run-capture';
-import { ServiceError } from '../shared/errors';
+import { EXIT_EVIDENCE, EXIT_OK } from './exit';
+import type { CliIo } from './io';
+import { parseOptions, usageError } from './options';
 
 export const CAPTURE_USAGE = `  capture --context CTX [--kubeconfig FILE] [--namespace NS] [--since DUR] [--watch DUR] [--key KEY.pem]
           [--max-response MIB] -o BUNDLE     read-only snapshot of a live cluster, sealed into a bundle; an
@@ -19,7 +19,6 @@ const OPTIONS = {
   out: { type: 'string', short: 'o' },
   key: { type: 'string' },
   'max-response': { type: 'string' },
-  json: { type: 'boolean' },
 } as const;
 
 /** Writes progress over one terminal line; nothing at all when stderr is not a terminal. */
@@ -74,17 +73,11 @@ function writeSummary(result: CaptureResult, io: CliIo): void {
 }
 
 export async function runCapture(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw new ServiceError('invalid_input', `${(error as Error).message}\n${CAPTURE_USAGE}`);
-  }
-  const { values } = parsed;
-  if (!values.context || !values.out) throw new ServiceError('invalid_input', `capture needs --context CTX and -o BUNDLE\n${CAPTURE_USAGE}`);
+  const { values } = parseOptions(args, OPTIONS, { positionals: false });
+  if (!values.context || !values.out) throw usageError('capture needs --context CTX and -o BUNDLE');
   const maxResponseMib = values['max-response'] === undefined ? undefined : Number(values['max-response']);
   if (maxResponseMib !== undefined && (!Number.isInteger(maxResponseMib) || maxResponseMib < 1 || maxResponseMib > 1024)) {
-    throw new ServiceError('invalid_input', `--max-response: "${values['max-response']}" is not a whole number of MiB from 1 to 1024`);
+    throw usageError(`--max-response: "${values['max-response']}" is not a whole number of MiB from 1 to 1024`);
   }
   const progress = progressWriter(io);
   const { signal, dispose } = interruption(io);
@@ -114,5 +107,5 @@ export async function runCapture(args: string[], io: CliIo): Promise<number> {
   for (const line of result.capture.failed) io.stderr.write(`${line}\n`);
   if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
   else writeSummary(result, io);
-  return result.complete ? 0 : 1;
+  return result.complete ? EXIT_OK : EXIT_EVIDENCE;
 }

@@ -10,7 +10,8 @@ import { resolveLimits, type Limits } from './limits';
 import { readSourceFolder, sealSources, type RawSource, type SealOptions } from '../core/bundle/seal';
 import { generateSigningKey, keyFingerprint, loadPrivateKey } from '../core/bundle/signing';
 import { detectFormat, PROBE_BYTES } from '../core/ingest';
-import { generateInc0047, generateStagingApollo, type SampleSource } from '../core/sample';
+import { inc0047Sources, materialized, stagingApolloSources, type SampleSource, type StreamedSampleSource } from '../core/sample';
+import { writeSealedBundle } from '../core/bundle/seal-stream';
 import { verdictPasses, verifyBundle, type BundleVerdict } from '../core/verify/bundle';
 import { trustAnchorPem } from '../core/verify/timestamp';
 
@@ -156,9 +157,10 @@ export const SAMPLES = {
   },
 } as const;
 
-const SAMPLE_SOURCES: Record<SampleName, (options: { events?: number }) => SampleSource[]> = {
-  'inc-0047': generateInc0047,
-  'staging-apollo': generateStagingApollo,
+/** Each sample's sources, its audit log (the one `--events` scales) as a stream of lines. */
+const SAMPLE_SOURCES: Record<SampleName, (options: { events?: number }) => (SampleSource | StreamedSampleSource)[]> = {
+  'inc-0047': inc0047Sources,
+  'staging-apollo': stagingApolloSources,
 };
 export type SampleName = keyof typeof SAMPLES;
 
@@ -182,30 +184,41 @@ function resourceFile(relative: string): string {
 
 const SAMPLE_KEY = (): string => resourceFile('keys/sample-ed25519.pem');
 
-/** The sealed, signed bundle of a built-in sample incident, as files (deterministic: same bytes every time). */
-export async function sampleBundleFiles(name: SampleName, options: { events?: number } = {}): Promise<Map<string, Buffer>> {
+async function sampleSealOptions(name: SampleName): Promise<SealOptions> {
   const key = loadPrivateKey(await readFile(SAMPLE_KEY(), 'utf8'), 'the sample key');
-  // Each source's type is given, not detected: the sample knows what it wrote.
-  const sources: RawSource[] = SAMPLE_SOURCES[name](options.events ? { events: options.events } : {}).map((source) => ({
-    path: source.path,
-    type: source.type,
-    data: Buffer.from(source.data, 'utf8'),
-  }));
   const meta = SAMPLES[name];
-  return sealSources(sources, {
+  return {
     case: { ...meta, window: { ...meta.window } },
     // Fixed, so that a sample is the same bundle, byte for byte, wherever it is generated.
     createdAt: meta.window.end,
     creator: { tool: 'causa sample', version: CAUSA_VERSION },
     key,
     detectType: detectRecordType,
-  });
+  };
 }
 
-/** `causa sample`: writes a built-in incident as a bundle folder (or a .zip). */
+/** The sealed, signed bundle of a built-in sample incident, as files in memory (deterministic: same bytes every time). */
+export async function sampleBundleFiles(name: SampleName, options: { events?: number } = {}): Promise<Map<string, Buffer>> {
+  // Each source's type is given, not detected: the sample knows what it wrote.
+  const sources: RawSource[] = materialized(SAMPLE_SOURCES[name](options.events ? { events: options.events } : {})).map((source) => ({
+    path: source.path,
+    type: source.type,
+    data: Buffer.from(source.data, 'utf8'),
+  }));
+  return sealSources(sources, await sampleSealOptions(name));
+}
+
+/**
+ * `causa sample`: writes a built-in incident as a bundle folder (or a .zip), the same bytes as
+ * `sampleBundleFiles`; the audit log is written as it is made, so `--events 10000000` needs no more
+ * memory than the default.
+ */
 export async function writeSample(name: SampleName, out: string, options: { events?: number } = {}): Promise<{ out: string }> {
   if (existsSync(out)) throw new ServiceError('io', `${out}: already exists; choose a new output path`);
-  await writeBundleFiles(out, await sampleBundleFiles(name, options));
+  const sources = SAMPLE_SOURCES[name](options.events ? { events: options.events } : {}).map((source) =>
+    'lines' in source ? source : { path: source.path, type: source.type, data: Buffer.from(source.data, 'utf8') },
+  );
+  await writeSealedBundle(out, sources, await sampleSealOptions(name));
   return { out };
 }
 

@@ -2,7 +2,7 @@
 // and OCSF JSON lines for a SIEM (core/export/ocsf.ts, ocsf-mcp.ts). Both read raw records from the case file.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { buildExcerpt, verifyExcerpt, type Excerpt, type ExcerptEvent, type ExcerptVerdict } from '../core/export/excerpt';
+import { buildExcerpt, verifyExcerpt, type Excerpt, type ExcerptEvent, type ExcerptSeal, type ExcerptVerdict } from '../core/export/excerpt';
 import { kubernetesApiActivity } from '../core/export/ocsf';
 import { mcpToolActivity } from '../core/export/ocsf-mcp';
 import type { EventFilter } from '../shared/contract';
@@ -11,8 +11,9 @@ import { CAUSA_VERSION } from '../shared/version';
 import type { CaseStore } from '../store/case-store';
 import { getEvent, iterateEvents } from '../store/queries';
 import { mcpSourceIds, toolResultId } from '../store/tool-calls';
+import { listStoredSources, readSeal } from '../store/seals';
 import { eventRecord, listBundles } from '../store/verification';
-import { listTrustedKeys, readPublicKeyFile } from './trust';
+import { installationKeyFingerprint, listTrustedKeys, readPublicKeyFile } from './trust';
 import { verdictLookup } from './verification';
 import { filterBounds } from './workbench';
 
@@ -21,17 +22,25 @@ export function excerptCase(store: CaseStore, ids: number[]): Excerpt {
   const home = new Map<number, { bundle: string; path: string }>();
   for (const b of bundles) for (const s of b.sources) home.set(s.source_id, { bundle: `b${b.id}`, path: s.bundle_path });
   const verdictOf = verdictLookup(store);
+  const names = new Map(listStoredSources(store).map((s) => [s.id, s.name]));
+  const seals = new Map<number, ExcerptSeal>();
   const events: ExcerptEvent[] = [];
   for (const id of [...new Set(ids)]) {
     const record = eventRecord(store, id);
     const found = getEvent(store, id, verdictOf);
     if (!record || !found) throw new ServiceError('not_found', `no event ${id} in this case`);
     const where = home.get(record.source_id);
+    if (!seals.has(record.source_id)) {
+      const seal = readSeal(store, record.source_id);
+      if (seal) seals.set(record.source_id, { source_id: seal.source_id, seal: seal.seal, signature: seal.signature, leaves: seal.leaves, positions: seal.positions });
+    }
     events.push({
       id,
       event: found.event,
       raw: record.raw,
       position: record.position,
+      source_id: record.source_id,
+      source_name: names.get(record.source_id) ?? `source ${record.source_id}`,
       ...(record.locator ? { locator: record.locator } : {}),
       ...(record.context ? { context: record.context } : {}),
       ...(where ? { bundle: where.bundle, bundle_path: where.path } : {}),
@@ -41,6 +50,7 @@ export function excerptCase(store: CaseStore, ids: number[]): Excerpt {
     case: store.meta('name') ?? basename(store.path, '.causa'),
     created_at: new Date().toISOString(),
     bundles: bundles.map((b) => ({ id: `b${b.id}`, location: b.location, manifest: b.manifest, signature: b.signature, leaves: b.leaves })),
+    seals: [...seals.values()],
     events,
   });
 }
@@ -48,6 +58,9 @@ export function excerptCase(store: CaseStore, ids: number[]): Excerpt {
 /** Verifies an excerpt file alone; `trust` adds public keys to the trust store's for this run. */
 export async function verifyExcerptAt(path: string, value: unknown, trust: string[] = []): Promise<ExcerptVerdict> {
   const trusted = new Set((await listTrustedKeys()).map((k) => k.fingerprint));
+  // The key this installation seals its cases with is trusted here, as `causa verify CASE` trusts it.
+  const own = installationKeyFingerprint();
+  if (own) trusted.add(own);
   for (const file of trust) trusted.add((await readPublicKeyFile(file)).fingerprint);
   return verifyExcerpt(value, path, trusted);
 }

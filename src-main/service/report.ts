@@ -5,16 +5,20 @@ import { basename } from 'node:path';
 import { verifyJournal } from '../core/analysis/journal';
 import { renderHtml } from '../core/export/html';
 import { renderMarkdown } from '../core/export/markdown';
-import { buildReportModel, chooseChains, citedEventIds, type ReportBundle, type ReportModel, type ReportVerification } from '../core/export/report-model';
+import { buildReportModel, chooseChains, citedEventIds, type ReportBundle, type ReportCaseSeal, type ReportModel, type ReportVerification } from '../core/export/report-model';
+import { checkSignature, SignatureFile } from '../core/bundle/signing';
+import { sealHash } from '../core/verify/case-seal';
 import { withTrust, type BundleVerdict } from '../core/verify/bundle';
 import type { EventJson } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { readJournal } from '../store/journal';
 import { activitySpan, caseSummary, getEvent } from '../store/queries';
+import { listStoredSources, readSeals } from '../store/seals';
 import { allVerifications, latestVerifications, listBundles } from '../store/verification';
 import { analysisState } from './analysis';
 import { buildGraph } from './graph';
 import { renderPdf } from './pdf';
+import { installationKeyFingerprint, trustedFingerprintsNow } from './trust';
 import { currentTrust, verdictLookup } from './verification';
 
 export const REPORT_FORMATS = ['md', 'html', 'pdf'] as const;
@@ -46,6 +50,40 @@ function reportBundles(store: CaseStore): ReportBundle[] {
         sha256: s.sha256,
         ...(s.chain ? { records: s.chain.records, head: s.chain.head, merkle_root: s.chain.merkle_root } : {}),
       })),
+    };
+  });
+}
+
+/** The case's own seals as the report lists them, each signature checked with today's trust. */
+function reportCaseSeals(store: CaseStore): ReportCaseSeal[] {
+  const trusted = new Set(trustedFingerprintsNow());
+  const own = installationKeyFingerprint();
+  if (own) trusted.add(own);
+  const sources = new Map(listStoredSources(store).map((s) => [s.id, s]));
+  return readSeals(store).map((row) => {
+    let body: { records?: number; merkle_root?: string; sealed_at?: string } = {};
+    try {
+      body = JSON.parse(row.seal) as typeof body;
+    } catch {
+      // An unreadable seal is listed with what the case says; its signature cannot hold.
+    }
+    let signature: ReportCaseSeal['signature'] = { status: 'invalid', fingerprint: '?', trusted: false };
+    try {
+      const file = SignatureFile.parse(JSON.parse(row.signature));
+      const checked = checkSignature(Buffer.from(row.seal, 'utf8'), file);
+      signature = { status: checked.valid ? 'valid' : 'invalid', fingerprint: checked.fingerprint, trusted: checked.valid && trusted.has(checked.fingerprint) };
+    } catch {
+      // Not a signature file: reported as not verifying.
+    }
+    const source = sources.get(row.source_id);
+    return {
+      source: source?.name ?? `source ${row.source_id}`,
+      format: source?.format ?? '?',
+      records: body.records ?? 0,
+      merkle_root: body.merkle_root ?? '?',
+      seal_sha256: sealHash(row.seal),
+      sealed_at: body.sealed_at ?? '',
+      signature,
     };
   });
 }
@@ -106,6 +144,7 @@ export function reportModel(store: CaseStore, generatedAt = new Date().toISOStri
       ? { intact: true, entries: journal.entries, head: journal.head, analysts }
       : { intact: false, entries: journal.entries, reason: journal.reason, analysts },
     bundles: reportBundles(store),
+    case_seals: reportCaseSeals(store),
     verifications: reportVerifications(store),
   });
 }

@@ -36,6 +36,7 @@ import { listKubeContexts } from './capture/kubeconfig';
 import { caseVerifications, verdictLookup, verdictSpans, verifyCaseRecords } from './verification';
 import { trustSigner } from './signer-trust';
 import { trustedFingerprintsNow } from './trust';
+import { markResolver, parseFilterQuery } from './query';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -64,7 +65,12 @@ export function timeBounds(filter: EventFilter): TimeBounds {
 
 /** What the store needs besides the filter: its time bounds in nanoseconds, and its verdicts as source positions. */
 export function filterBounds(store: CaseStore, filter: EventFilter): TimeBounds {
-  return { ...timeBounds(filter), ...(filter.verdict && filter.verdict.length > 0 ? { verdictSpans: verdictSpans(store, filter.verdict) } : {}) };
+  const node = filter.query ? parseFilterQuery(filter.query) : undefined;
+  return {
+    ...timeBounds(filter),
+    ...(filter.verdict && filter.verdict.length > 0 ? { verdictSpans: verdictSpans(store, filter.verdict) } : {}),
+    ...(node ? { query: { node, marks: markResolver(store) } } : {}),
+  };
 }
 
 function sortedCounts<T extends string>(counts: Map<string, number>): { value: T; count: number }[] {

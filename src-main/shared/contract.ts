@@ -59,6 +59,8 @@ export const EventFilter = z.object({
   until: z.string().max(64).optional(),
   /** Substring of the raw record, case-insensitive. */
   search: z.string().max(1000).optional(),
+  /** A query in the query language (docs/query.md), ANDed with the fields above (issue 21). */
+  query: z.string().max(2000).optional(),
   /**
    * Every stage of an audited API call as its own row. By default a call is one row: its latest stage
    * (RequestReceived … ResponseComplete, Panic), which carries the call's outcome.

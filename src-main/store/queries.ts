@@ -5,6 +5,8 @@ import { AUDIT_WRAPPERS, type AuditWrapper, type EventJson } from '../shared/mod
 import { formatNanos } from '../shared/time';
 import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplicate } from './api-calls';
 import type { CaseStore } from './case-store';
+import type { MarkResolver, QueryNode } from '../shared/query';
+import { compileQuery } from './query-sql';
 
 /** Names the verification verdict of a record: its source and position → the verdict word. */
 export type VerdictOf = (sourceId: number, position: number) => string | undefined;
@@ -94,6 +96,8 @@ export interface TimeBounds {
    * column): the positions of each source whose records have a verdict asked for. Empty: nothing matches.
    */
   verdictSpans?: VerdictSpan[];
+  /** The filter's query parsed (core/query), with the analyst's marks it names resolved to events. */
+  query?: { node: QueryNode; marks: MarkResolver };
 }
 
 /** Records of one source at positions from `from` (inclusive) to `before` (exclusive); open ends unbounded. */
@@ -175,6 +179,11 @@ function whereClause(store: CaseStore, filter: EventFilter, bounds: TimeBounds, 
       clauses.push("CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'");
       params.push(likePattern(filter.search));
     }
+  }
+  if (bounds.query) {
+    const query = compileQuery(store, bounds.query.node, bounds.query.marks);
+    clauses.push(query.sql);
+    params.push(...query.params);
   }
   if (latestOnly) clauses.push(LATEST_STAGE_ONLY);
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };

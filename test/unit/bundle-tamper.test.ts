@@ -297,7 +297,7 @@ describe('excerpts', () => {
   it('24. a proof hash edited: located at the event and its record position', async () => {
     const forged = clone();
     const e = forged.events[1]!;
-    e.proof[0] = 'f'.repeat(64);
+    e.proof![0] = 'f'.repeat(64);
     const { code, stdout } = await verifyExcerpt(forged);
     expect(code).toBe(1);
     expect(stdout).toContain(`event ${e.id} (${e.source} record ${e.position}): inclusion proof does not lead to the manifest's Merkle root`);

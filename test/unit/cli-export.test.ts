@@ -98,7 +98,7 @@ describe('causa excerpt and causa verify EXCERPT', () => {
     expect(raw.code).toBe(1);
     expect(raw.stdout).toContain(`event ${target.id} (${target.source} record ${target.position}): raw record modified`);
     const proof = await tamper('proof', (e) => {
-      const p = e.events[3]!.proof;
+      const p = e.events[3]!.proof!;
       p[0] = `${p[0]!.slice(0, 63)}${p[0]!.endsWith('0') ? '1' : '0'}`;
     });
     expect(proof.code).toBe(1);

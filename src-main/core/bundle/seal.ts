@@ -51,65 +51,81 @@ export function sealSources(sources: RawSource[], options: SealOptions): Map<str
   const entries: SourceEntry[] = [];
   const blobs: Manifest['blobs'] = [];
   for (const source of [...sources].sort((a, b) => a.path.localeCompare(b.path))) {
-    if (source.path.startsWith('blobs/')) {
-      const hex = sha256Hex(source.data);
-      const path = `blobs/sha256/${hex}`;
-      if (!files.has(path)) blobs.push({ path, size: source.data.length, sha256: hex });
-      files.set(path, source.data);
-      continue;
-    }
-    const path = `sources/${source.path}`;
-    files.set(path, source.data);
-    let content: Buffer;
-    try {
-      content = decompressed(source.data);
-    } catch (error) {
-      throw new SealError(`${source.path}: not a readable gzip file (${(error as Error).message})`);
-    }
-    const entry: SourceEntry = {
-      path,
-      type: source.type ?? 'unknown',
-      size: source.data.length,
-      sha256: sha256Hex(source.data),
-      ...(isGzip(source.data) ? { compression: 'gzip' as const } : {}),
-    };
-    const detected = options.detectType(content);
-    const layout = typeof detected === 'object' ? detected.layout : undefined;
-    entry.type = source.type ?? (typeof detected === 'object' ? detected.type : detected);
-    if (layout !== 'document' && looksLikeRecordStream(content)) {
-      const records = splitRecords(content);
-      const hasher = new RecordStreamHasher();
-      for (const record of records) hasher.add(record);
-      const leaves = Buffer.from(hasher.leaves.map((leaf) => `${leaf.toString('hex')}\n`).join(''), 'utf8');
-      const leavesPath = leavesPathFor(path);
-      files.set(leavesPath, leaves);
-      entry.chain = {
-        algorithm: 'sha256-chain-v1',
-        ...hasher.result(),
-        leaves: { path: leavesPath, size: leaves.length, sha256: sha256Hex(leaves) },
-      };
-    }
-    if (layout === 'document' && typeof detected === 'object' && detected.patterns && detected.patterns.length > 0) {
-      // A document whose records are values inside it: each value sealed as a leaf, with its JSON path.
-      let leaves: Buffer[];
-      try {
-        leaves = elementLeaves(documentElements(content, detected.patterns));
-      } catch (error) {
-        throw new SealError(`${source.path}: ${(error as Error).message}`);
-      }
-      const leavesFile = Buffer.from(leaves.map((leaf) => `${leaf.toString('hex')}\n`).join(''), 'utf8');
-      const leavesPath = leavesPathFor(path);
-      files.set(leavesPath, leavesFile);
-      entry.elements = {
-        algorithm: 'sha256-json-elements-v1',
-        patterns: detected.patterns.map((pattern) => [...pattern]),
-        records: leaves.length,
-        merkle_root: merkleRoot(leaves).toString('hex'),
-        leaves: { path: leavesPath, size: leavesFile.length, sha256: sha256Hex(leavesFile) },
-      };
-    }
-    entries.push(entry);
+    const entry = sealSource(source, options, files, blobs);
+    if (entry) entries.push(entry);
   }
+  for (const [path, data] of manifestFiles(entries, blobs, options)) files.set(path, data);
+  return files;
+}
+
+/**
+ * Seals one source held in memory: its file (and its leaves file) go into `files`; a blob is listed in
+ * `blobs`, and anything else answers its manifest entry.
+ */
+export function sealSource(source: RawSource, options: SealOptions, files: Map<string, Buffer>, blobs: Manifest['blobs']): SourceEntry | undefined {
+  if (source.path.startsWith('blobs/')) {
+    const hex = sha256Hex(source.data);
+    const path = `blobs/sha256/${hex}`;
+    if (!files.has(path)) blobs.push({ path, size: source.data.length, sha256: hex });
+    files.set(path, source.data);
+    return undefined;
+  }
+  const path = `sources/${source.path}`;
+  files.set(path, source.data);
+  let content: Buffer;
+  try {
+    content = decompressed(source.data);
+  } catch (error) {
+    throw new SealError(`${source.path}: not a readable gzip file (${(error as Error).message})`);
+  }
+  const entry: SourceEntry = {
+    path,
+    type: source.type ?? 'unknown',
+    size: source.data.length,
+    sha256: sha256Hex(source.data),
+    ...(isGzip(source.data) ? { compression: 'gzip' as const } : {}),
+  };
+  const detected = options.detectType(content);
+  const layout = typeof detected === 'object' ? detected.layout : undefined;
+  entry.type = source.type ?? (typeof detected === 'object' ? detected.type : detected);
+  if (layout !== 'document' && looksLikeRecordStream(content)) {
+    const records = splitRecords(content);
+    const hasher = new RecordStreamHasher();
+    for (const record of records) hasher.add(record);
+    const leaves = Buffer.from(hasher.leaves.map((leaf) => `${leaf.toString('hex')}\n`).join(''), 'utf8');
+    const leavesPath = leavesPathFor(path);
+    files.set(leavesPath, leaves);
+    entry.chain = {
+      algorithm: 'sha256-chain-v1',
+      ...hasher.result(),
+      leaves: { path: leavesPath, size: leaves.length, sha256: sha256Hex(leaves) },
+    };
+  }
+  if (layout === 'document' && typeof detected === 'object' && detected.patterns && detected.patterns.length > 0) {
+    // A document whose records are values inside it: each value sealed as a leaf, with its JSON path.
+    let leaves: Buffer[];
+    try {
+      leaves = elementLeaves(documentElements(content, detected.patterns));
+    } catch (error) {
+      throw new SealError(`${source.path}: ${(error as Error).message}`);
+    }
+    const leavesFile = Buffer.from(leaves.map((leaf) => `${leaf.toString('hex')}\n`).join(''), 'utf8');
+    const leavesPath = leavesPathFor(path);
+    files.set(leavesPath, leavesFile);
+    entry.elements = {
+      algorithm: 'sha256-json-elements-v1',
+      patterns: detected.patterns.map((pattern) => [...pattern]),
+      records: leaves.length,
+      merkle_root: merkleRoot(leaves).toString('hex'),
+      leaves: { path: leavesPath, size: leavesFile.length, sha256: sha256Hex(leavesFile) },
+    };
+  }
+  return entry;
+}
+
+/** manifest.json, and manifest.sig.json when a key is given, for sources already sealed. */
+export function manifestFiles(entries: SourceEntry[], blobs: Manifest['blobs'], options: SealOptions): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,

@@ -96,6 +96,14 @@ function integritySection(model: ReportModel): string {
         .join('')}</tbody></table>`,
     );
   }
+  parts.push('<h3>Case seals</h3>');
+  if (integrity.case_seals.length === 0) parts.push(missing('No source of this case is sealed by the installation that imported it (imported before sealing began).'));
+  else
+    parts.push(
+      `<p>Each source as it was imported, sealed by the installation that imported it (<code>causa verify CASE</code> re-checks every record against these).</p><table><thead><tr><th>Source</th><th>Records</th><th>Merkle root / seal sha256</th><th>Signed by</th></tr></thead><tbody>${integrity.case_seals
+        .map((c) => `<tr><td>${esc(c.source)}<br><span class="meta">${esc(c.format)} · sealed ${time(c.sealed_at)}</span></td><td>${c.records}</td><td class="hash">root ${esc(c.merkle_root)}<br>seal ${esc(c.seal_sha256)}</td><td><span class="hash">${esc(c.signature.fingerprint)}</span><br>${c.signature.status !== 'valid' ? '<span class="bad">does not verify</span>' : c.signature.trusted ? '<span class="ok">trusted</span>' : '<span class="warn">a key you have not trusted</span>'}</td></tr>`)
+        .join('')}</tbody></table>`,
+    );
   parts.push('<h3>Verifications</h3>');
   if (integrity.verifications.length === 0) parts.push(missing('No verification has been recorded for this case.'));
   else

@@ -87,6 +87,14 @@ export function renderMarkdown(model: ReportModel): string {
     for (const s of b.sources) out.push(`| ${cell(s.path)} (${s.type}) | \`${s.sha256}\` | ${s.records ?? 'sealed whole (file hash)'} | ${s.head ? `\`${s.head}\`` : '—'} | ${s.merkle_root ? `\`${s.merkle_root}\`` : '—'} |`);
     out.push('');
   }
+  out.push('### Case seals', '');
+  if (integrity.case_seals.length === 0) out.push('> No source of this case is sealed by the installation that imported it (imported before sealing began).', '');
+  else {
+    out.push('Each source as it was imported, sealed by the installation that imported it (`causa verify CASE` re-checks every record against these):', '');
+    out.push('| Source | Records | Merkle root | Seal sha256 | Sealed | Signed by |', '|---|---|---|---|---|---|');
+    for (const c of integrity.case_seals) out.push(`| ${cell(c.source)} (${c.format}) | ${c.records} | \`${c.merkle_root}\` | \`${c.seal_sha256}\` | ${t(c.sealed_at)} | ${sealSigner(c)} |`);
+    out.push('');
+  }
   out.push('### Verifications', '');
   if (integrity.verifications.length === 0) out.push('> No verification has been recorded for this case.');
   for (const v of integrity.verifications) {
@@ -98,4 +106,9 @@ export function renderMarkdown(model: ReportModel): string {
   if (j.analysts.length > 0) out.push(`Entries signed by: ${j.analysts.join(', ')}`, '');
   out.push('### How to re-check this report', '', '```sh', ...recheckCommands(model), '```', '');
   return out.join('\n');
+}
+
+function sealSigner(c: ReportModel['integrity']['case_seals'][number]): string {
+  const s = c.signature;
+  return `\`${s.fingerprint}\` — ${s.status !== 'valid' ? '**does not verify**' : s.trusted ? 'trusted' : 'a key you have not trusted'}`;
 }

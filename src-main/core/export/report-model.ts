@@ -15,6 +15,18 @@ export interface ReportBundle {
   sources: { path: string; type: string; sha256: string; records?: number; head?: string; merkle_root?: string }[];
 }
 
+/** A source's seal as the case keeps it: what the installation that imported it signed. */
+export interface ReportCaseSeal {
+  source: string;
+  format: string;
+  records: number;
+  merkle_root: string;
+  /** SHA-256 of the seal's canonical text (what the next seal chains to). */
+  seal_sha256: string;
+  sealed_at: string;
+  signature: { status: 'valid' | 'invalid'; fingerprint: string; trusted: boolean };
+}
+
 export interface ReportVerification {
   at: string;
   subject: string;
@@ -57,6 +69,8 @@ export interface ReportInput {
   /** The journal's verdict, and the names its entries are signed with (in order of first appearance). */
   journal: { intact: boolean; entries: number; head?: string; reason?: string; analysts: string[] };
   bundles: ReportBundle[];
+  /** The case's own seals, one per source imported since sealing began. */
+  case_seals: ReportCaseSeal[];
   verifications: ReportVerification[];
 }
 
@@ -112,7 +126,7 @@ export interface ReportModel {
   notes: { node: string; what: string; text: string; analyst: string; at: string }[];
   starred: { node: string; what: string; tags: string[] }[];
   clock: { first_anomaly?: { time?: string; what: string; basis: string }; awareness?: string; deadlines: Deadline[] };
-  integrity: { bundles: ReportBundle[]; verifications: ReportVerification[]; journal: ReportInput['journal']; case_file: string };
+  integrity: { bundles: ReportBundle[]; case_seals: ReportCaseSeal[]; verifications: ReportVerification[]; journal: ReportInput['journal']; case_file: string };
   /** Sentences for what the analyst has not yet done, so a reader knows it is missing, not absent. */
   missing: string[];
 }
@@ -280,7 +294,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     notes: analysis.comments.map((c) => ({ node: c.node, what: label(c.node), text: c.text, analyst: c.analyst, at: c.at })),
     starred: analysis.starred.map((node) => ({ node, what: label(node), tags: analysis.tags.find((t) => t.node === node)?.tags ?? [] })),
     clock: { first_anomaly: firstAnomaly(graph, analysis, chainIds, byId), awareness: analysis.awareness, deadlines },
-    integrity: { bundles: input.bundles, verifications: input.verifications, journal: input.journal, case_file: input.case_file },
+    integrity: { bundles: input.bundles, case_seals: input.case_seals, verifications: input.verifications, journal: input.journal, case_file: input.case_file },
     missing,
   };
 }

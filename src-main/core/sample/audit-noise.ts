@@ -140,25 +140,51 @@ export function addClusterNoise(random: SeededRandom, add: AddCall, noise: Clust
 const READ_NAMESPACES = ['payments', 'staging', 'monitoring', 'data-pipeline', 'search', 'identity'];
 const READ_RESOURCES = ['pods', 'services', 'configmaps', 'endpoints', 'events', 'secrets'];
 
-/** Scaling noise for benchmarks: reads by a fleet of other clients, one audit line each. */
-export function addReadNoise(random: SeededRandom, add: AddCall, window: { t0: number; tEnd: number }, count: number): void {
-  const clients = Array.from({ length: 24 }, (_, i) => ({
+export interface ReadClient {
+  user: UserInfo;
+  userAgent: string;
+  sourceIP: string;
+}
+
+/** The fleet of other clients whose reads scale a sample's audit log (drawn even when none is asked for). */
+export function readNoiseClients(random: SeededRandom): ReadClient[] {
+  return Array.from({ length: 24 }, (_, i) => ({
     user: serviceAccount(random, random.pick(READ_NAMESPACES), `worker-${i}`),
     userAgent: `client-go/v0.31.4 (linux/amd64) kubernetes/a78aa47`,
     sourceIP: `10.42.${random.int(0, 7)}.${random.int(2, 250)}`,
   }));
+}
+
+/** Mixed into a story's seed for the scaling reads' own random sequence. */
+export const READ_NOISE_SEED = 0x5eed;
+
+/** The longest a read of the noise takes, in microseconds: a line of it is never further than this from its request. */
+export const READ_NOISE_MAX_LATENCY_US = 6_000;
+
+/**
+ * Scaling noise for benchmarks: `count` reads by the fleet, one audit line each, made one at a time in
+ * order of arrival (each in its own slot of the window, at a random point of it), so that a log of any
+ * size is written without holding it: `mergeAuditLines` puts them in stage order with a few pending.
+ */
+export function* readNoiseCalls(random: SeededRandom, clients: readonly ReadClient[], window: { t0: number; tEnd: number }, count: number): Generator<AuditCall> {
+  const slot = (window.tEnd - window.t0) / Math.max(1, count);
   for (let i = 0; i < count; i++) {
     const namespace = random.pick(READ_NAMESPACES);
     const resource = random.pick(READ_RESOURCES);
-    add({
+    const from = window.t0 + Math.floor(i * slot);
+    const to = Math.max(from, window.t0 + Math.floor((i + 1) * slot) - 1);
+    yield {
       ...random.pick(clients),
-      atUs: window.t0 + random.int(0, window.tEnd - window.t0 - 1),
+      atUs: random.int(from, to),
+      latencyUs: random.int(1_500, READ_NOISE_MAX_LATENCY_US),
       verb: random.pick(['get', 'list', 'watch']),
       requestURI: `/api/v1/namespaces/${namespace}/${resource}?limit=500`,
       objectRef: { resource, namespace, apiVersion: 'v1' },
+      code: 200,
+      decision: 'allow',
       withRequestReceived: false,
       authzReason: rbac(`RoleBinding "readers/${namespace}"`, 'ClusterRole "view"', 'Group "system:serviceaccounts"'),
-    });
+    };
   }
 }
 

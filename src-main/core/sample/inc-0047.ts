@@ -3,8 +3,9 @@
 // impersonating him; the new manifest's 256Mi memory limit is too low, every replica is OOMKilled into
 // CrashLoopBackOff; he asks for a rollback, the agent re-applies the previous template, and the service
 // recovers. Around it runs the ordinary noise of a production cluster.
-import { addClusterNoise, addReadNoise, auditCollector, controller, kubeletAgent, rbac, schedulerIdentity, serviceAccount, type AddCall } from './audit-noise';
+import { addClusterNoise, auditCollector, readNoiseCalls, readNoiseClients, READ_NOISE_SEED, controller, kubeletAgent, rbac, schedulerIdentity, serviceAccount, type AddCall } from './audit-noise';
 import { auditLines, type AuditLine } from './audit-writer';
+import { mergeAuditLines, type MergeStats } from './audit-stream';
 import { formatSeconds } from './clock';
 import { deploymentObject, PENDING, podObject, replicaSetObject, type ContainerSpec } from './k8s-objects';
 import { SeededRandom } from './random';
@@ -35,7 +36,8 @@ export const deploymentAt = (world: World, generation: number, spec: ContainerSp
     generation, revision, replicas: 3, container: spec, strategy: 'Recreate',
   });
 
-export function generateInc0047AuditWith(world: World, options: SampleOptions = {}): string[] {
+/** The audit log in stage order, a line at a time (bounded memory for any `events`). */
+export function inc0047AuditLines(world: World, options: SampleOptions = {}, stats?: MergeStats): Generator<string> {
   const random = new SeededRandom((options.seed ?? 47) + 1);
   const { add, calls } = auditCollector(random);
   const agent = mcpAgentIdentity(random, world);
@@ -131,10 +133,13 @@ export function generateInc0047AuditWith(world: World, options: SampleOptions = 
 
   addNoise(random, add);
   const storyLines = calls.reduce((n, call) => n + (call.withRequestReceived ? 2 : 1), 0);
-  addReadNoise(random, add, { t0: T0, tEnd: T_END }, Math.max(0, (options.events ?? 0) - storyLines));
+  const clients = readNoiseClients(random);
   const lines: AuditLine[] = calls.flatMap((call) => auditLines(call, random));
   lines.sort((a, b) => a.stageUs - b.stageUs);
-  return lines.map((l) => l.line);
+  // The scaling reads draw from their own sequence, so the story's bytes do not depend on how many there are.
+  const noiseRandom = new SeededRandom(((options.seed ?? 47) ^ READ_NOISE_SEED) >>> 0);
+  const noise = readNoiseCalls(noiseRandom, clients, { t0: T0, tEnd: T_END }, Math.max(0, (options.events ?? 0) - storyLines));
+  return mergeAuditLines(lines, noise, noiseRandom, stats);
 }
 
 function addNoise(random: SeededRandom, add: AddCall): void {

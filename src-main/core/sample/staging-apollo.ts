@@ -1,8 +1,9 @@
 // The staging-apollo autoscaler removal as the cluster's audit log saw it (the story is in
 // staging-apollo-world.ts): the HPA's scale-ups, the agent's denied cluster-wide list, its scale and its
 // delete of the HPA with the audit-only policy's validation failure, the overwhelmed pods, the SRE's fix.
-import { addClusterNoise, addReadNoise, auditCollector, controller, kubeletAgent, rbac, schedulerIdentity, serviceAccount } from './audit-noise';
+import { addClusterNoise, auditCollector, readNoiseCalls, readNoiseClients, READ_NOISE_SEED, controller, kubeletAgent, rbac, schedulerIdentity, serviceAccount } from './audit-noise';
 import { auditLines, type AuditLine } from './audit-writer';
+import { mergeAuditLines, type MergeStats } from './audit-stream';
 import { formatSeconds } from './clock';
 import type { SampleOptions } from './inc-0047';
 import { PENDING, podObject, replicaSetObject } from './k8s-objects';
@@ -14,7 +15,8 @@ export const FORBIDDEN_MESSAGE = `horizontalpodautoscalers.autoscaling is forbid
 /** The policy's verdict as kube-apiserver records it when the binding's validationActions is only Audit. */
 export const VALIDATION_FAILURE = JSON.stringify([{ message: POLICY.message, policy: POLICY.name, binding: POLICY.binding, expressionIndex: 0, validationActions: ['Audit'] }]);
 
-export function generateStagingApolloAuditWith(world: World, options: SampleOptions = {}): string[] {
+/** The audit log in stage order, a line at a time (bounded memory for any `events`). */
+export function stagingApolloAuditLines(world: World, options: SampleOptions = {}, stats?: MergeStats): Generator<string> {
   const random = new SeededRandom((options.seed ?? 2847) + 1);
   const { add, calls } = auditCollector(random);
   const agent = {
@@ -97,8 +99,11 @@ export function generateStagingApolloAuditWith(world: World, options: SampleOpti
     ci: { namespace: 'staging-hermes', configMaps: ['hermes-config', 'hermes-feature-flags'] },
   });
   const storyLines = calls.reduce((n, call) => n + (call.withRequestReceived ? 2 : 1), 0);
-  addReadNoise(random, add, { t0: T0, tEnd: T_END }, Math.max(0, (options.events ?? 0) - storyLines));
+  const clients = readNoiseClients(random);
   const lines: AuditLine[] = calls.flatMap((call) => auditLines(call, random));
   lines.sort((a, b) => a.stageUs - b.stageUs);
-  return lines.map((l) => l.line);
+  // The scaling reads draw from their own sequence, so the story's bytes do not depend on how many there are.
+  const noiseRandom = new SeededRandom(((options.seed ?? 2847) ^ READ_NOISE_SEED) >>> 0);
+  const noise = readNoiseCalls(noiseRandom, clients, { t0: T0, tEnd: T_END }, Math.max(0, (options.events ?? 0) - storyLines));
+  return mergeAuditLines(lines, noise, noiseRandom, stats);
 }

@@ -191,7 +191,12 @@ describe('a bundle sealed before revision 1.1 (documents hashed whole)', () => {
       const [checked] = await verifyCaseRecords(wb.store);
       expect(checked!.verdict.sources.find((s) => s.path === 'sources/otel/agent-trace.json')?.verdict).toBe('sealed_whole');
       const span = rows(wb, "s.format = 'otlp-json'")[0]!;
-      expect(excerptCase(wb.store, [span.id]).omitted).toHaveLength(1);
+      // The bundle hashed the document whole, so no manifest proves one span; the case's own seal does.
+      const excerpt = excerptCase(wb.store, [span.id]);
+      expect(excerpt.omitted).toHaveLength(0);
+      expect(excerpt.events[0]).toMatchObject({ id: span.id, source: expect.stringContaining('agent-trace.json') });
+      expect(excerpt.events[0]!.bundle).toBeUndefined();
+      expect(excerpt.events[0]!.case_proof).toBeDefined();
     } finally {
       wb.close();
     }

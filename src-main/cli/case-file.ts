@@ -1,0 +1,17 @@
+// The CASE argument of the commands that read a case (events, graph, report, excerpt, export): exactly one,
+// and it must exist — opening a missing path would create an empty case file.
+import { existsSync } from 'node:fs';
+import { Workbench } from '../service/workbench';
+import { ServiceError } from '../shared/errors';
+import { usageError } from './options';
+
+export function caseArgument(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw usageError(`${command} needs exactly one CASE file`);
+  const path = positionals[0]!;
+  if (!existsSync(path)) throw new ServiceError('io', `${path}: no such case file`);
+  return path;
+}
+
+export function openCase(positionals: string[], command: string): Workbench {
+  return Workbench.open(caseArgument(positionals, command));
+}

@@ -1,0 +1,59 @@
+// `causa import`: evidence files or folders imported into a case file, with progress on a terminal and
+// Ctrl+C stopping at the next record. The work is service/import.ts behind the Workbench facade.
+import { existsSync } from 'node:fs';
+import { formatNames } from '../service/import';
+import { Workbench } from '../service/workbench';
+import type { ImportProgress } from '../shared/contract';
+import { ServiceError } from '../shared/errors';
+import { writeImportReport } from './import-report';
+import type { CliIo } from './io';
+import { LIMIT_OPTIONS, limitsFromOptions } from './limits';
+import { parseOptions, usageError } from './options';
+
+export const IMPORT_USAGE = `  import PATH... --case FILE [--format F] [--require-signature]
+                                             import evidence files or folders into a case file; the format
+                                             of each file is detected from its content unless F names it;
+                                             a bundle that fails its check makes the import exit 1`;
+
+export async function runImport(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions(args, { case: { type: 'string' }, format: { type: 'string' }, 'require-signature': { type: 'boolean' }, ...LIMIT_OPTIONS });
+  const limits = limitsFromOptions(values);
+  if (!values.case) throw usageError('import needs --case FILE (the case file to import into)');
+  if (positionals.length === 0) throw usageError('import needs at least one PATH to import');
+  if (values.format !== undefined && !formatNames().includes(values.format)) {
+    throw usageError(`unknown format "${values.format}"; known formats: ${formatNames().join(', ')}`);
+  }
+  // Check the evidence before creating anything: a typo must not leave an empty case file behind.
+  const missing = positionals.find((path) => !existsSync(path));
+  if (missing) throw new ServiceError('io', `${missing}: no such file or folder`);
+  const workbench = Workbench.open(values.case, { create: true, limits });
+  // Ctrl+C stops at the next record: the file being read is rolled back, the files before it stay.
+  const cancel = (): void => void workbench.imports.cancel();
+  process.once('SIGINT', cancel);
+  const progress = io.stderr.isTTY ? setInterval(() => io.stderr.write(`\r${describeProgress(workbench.imports.snapshot())}\x1b[K`), 250) : undefined;
+  // Said once, TTY or not: a second import into a case another program is writing waits for it.
+  let toldWaiting = false;
+  const waiting = setInterval(() => {
+    if (toldWaiting || !workbench.imports.snapshot().waiting) return;
+    toldWaiting = true;
+    if (!io.stderr.isTTY) io.stderr.write(`causa import: waiting for another import to finish writing to ${values.case} (Ctrl+C to give up)\n`);
+  }, 100);
+  try {
+    const options = { limits, ...(values.format ? { format: values.format } : {}), ...(values['require-signature'] ? { requireSignature: true } : {}) };
+    const report = await workbench.importPaths(positionals, options);
+    if (progress) io.stderr.write('\r\x1b[K');
+    return writeImportReport(report, io, values.json === true);
+  } finally {
+    if (progress) clearInterval(progress);
+    clearInterval(waiting);
+    process.removeListener('SIGINT', cancel);
+    workbench.close();
+  }
+}
+
+function describeProgress(p: ImportProgress): string {
+  if (!p.active) return 'importing…';
+  if (p.waiting) return 'waiting for another import to finish…';
+  const percent = p.bytes_total > 0 ? Math.min(100, Math.floor((p.bytes_read / p.bytes_total) * 100)) : 0;
+  return `${p.cancelling ? 'cancelling' : 'importing'} ${p.file ?? ''} (file ${Math.min(p.files_done + 1, p.files_total)} of ${p.files_total}): ${percent}%, ${p.events.toLocaleString('en')} events`;
+}

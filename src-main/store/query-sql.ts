@@ -1,0 +1,176 @@
+// A parsed query (shared/query.ts) compiled to one SQL condition over `event e`. Every value the analyst
+// typed travels as a bound parameter; the SQL text is built only from the field table below and the
+// operators of the tree, so no value can change the statement. Fields with an index are compared so that
+// the index answers them (`e.col = ?`, a GLOB with a literal prefix), and text goes to the trigram
+// full-text index (migration 0007) as a quoted phrase.
+import type { MarkResolver, QueryNode, QueryValue } from '../shared/query';
+import type { CaseStore } from './case-store';
+
+export interface CompiledQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/** The column (or expression over `e`) each exact field compares. Constants: never built from input. */
+const EXACT_COLUMNS: Record<string, string> = {
+  kind: 'e.kind',
+  'actor.id': 'e.actor_id',
+  'actor.type': 'e.actor_type',
+  principal: 'e.on_behalf_of',
+  action: 'e.action',
+  resource: 'e.target_resource',
+  namespace: 'e.target_namespace',
+  name: 'e.target_name',
+  uid: 'e.target_uid',
+  group: 'e.target_api_group',
+  outcome: 'e.outcome',
+  'authz.decision': 'e.authz_decision',
+  stage: 'e.stage',
+  'keys.trace_id': "json_extract(e.keys, '$.trace_id')",
+  'keys.span_id': "json_extract(e.keys, '$.span_id')",
+  'keys.parent_span_id': "json_extract(e.keys, '$.parent_span_id')",
+  'keys.conversation_id': "json_extract(e.keys, '$.conversation_id')",
+  'keys.tool_call_id': "json_extract(e.keys, '$.tool_call_id')",
+  'keys.jsonrpc_id': "json_extract(e.keys, '$.jsonrpc_id')",
+  'keys.audit_id': "json_extract(e.keys, '$.audit_id')",
+  'keys.object_uid': "json_extract(e.keys, '$.object_uid')",
+};
+
+const RANGE_COLUMNS = { time: 'e.time_ns', id: 'e.id', position: 'e.position' } as const;
+
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** A LIKE pattern: a substring, or with `*`, the value anchored at both ends with `*` as any run. */
+function likePattern(value: QueryValue): string {
+  if (!value.wildcard) return `%${likeEscape(value.text)}%`;
+  return value.text.split('*').map(likeEscape).join('%');
+}
+
+/** A GLOB pattern for a wildcard value: `*` stays, GLOB's other special characters are made literal. */
+function globPattern(text: string): string {
+  return text.replace(/[[?]/g, (c) => `[${c}]`);
+}
+
+/** `=`, or GLOB for a wildcard (a literal prefix lets SQLite use the column's index as a range). */
+function compare(column: string, value: QueryValue): CompiledQuery {
+  return value.wildcard ? { sql: `${column} GLOB ?`, params: [globPattern(value.text)] } : { sql: `${column} = ?`, params: [value.text] };
+}
+
+/** Any element of a JSON array column (or of the array at `path` inside it) matches. */
+function inList(column: string, path: '' | '$.owner_uids', value: QueryValue): CompiledQuery {
+  const test = compare('x.value', value);
+  return { sql: `EXISTS (SELECT 1 FROM json_each(${column}${path ? `, '${path}'` : ''}) x WHERE ${test.sql})`, params: test.params };
+}
+
+function fieldCondition(node: Extract<QueryNode, { type: 'field' }>): CompiledQuery {
+  const { field, value } = node;
+  const column = EXACT_COLUMNS[field];
+  if (column) return compare(column, value);
+  switch (field) {
+    case 'actor': {
+      // A case has few distinct names among many events: the pattern is matched against the actor table,
+      // and the events are found through the two indexes on actor_id and on_behalf_of.
+      const names = "SELECT name FROM actor WHERE name LIKE ? ESCAPE '\\'";
+      const pattern = likePattern(value);
+      return { sql: `(e.actor_id IN (${names}) OR e.on_behalf_of IN (${names}))`, params: [pattern, pattern] };
+    }
+    case 'authz.reason':
+      return { sql: "e.authz_reason LIKE ? ESCAPE '\\'", params: [likePattern(value)] };
+    case 'text':
+      return { sql: "e.text LIKE ? ESCAPE '\\'", params: [likePattern(value)] };
+    case 'taint':
+      return inList('e.taint', '', value);
+    case 'keys.owner_uids':
+      return inList('e.keys', '$.owner_uids', value);
+    case 'source': {
+      const test = compare('name', value);
+      return { sql: `e.source_id IN (SELECT id FROM source WHERE ${test.sql})`, params: test.params };
+    }
+    case 'format': {
+      const test = compare('format', value);
+      return { sql: `e.source_id IN (SELECT id FROM source WHERE ${test.sql})`, params: test.params };
+    }
+    default:
+      throw new Error(`no SQL for the query field ${field}`);
+  }
+}
+
+function rangeCondition(node: Extract<QueryNode, { type: 'range' }>): CompiledQuery {
+  const column = RANGE_COLUMNS[node.field];
+  switch (node.op) {
+    case ':':
+      return node.first === node.last ? { sql: `${column} = ?`, params: [node.first] } : { sql: `${column} BETWEEN ? AND ?`, params: [node.first, node.last] };
+    case '>':
+      return { sql: `${column} > ?`, params: [node.last] };
+    case '>=':
+      return { sql: `${column} >= ?`, params: [node.first] };
+    case '<':
+      return { sql: `${column} < ?`, params: [node.first] };
+    case '<=':
+      return { sql: `${column} <= ?`, params: [node.last] };
+  }
+}
+
+/**
+ * A substring of the raw record, through the trigram index for every piece of three characters or more
+ * (a piece of a wildcard value is a phrase of its own); what the index cannot say (short text, the order
+ * of wildcard pieces, events the background indexer has not reached yet) is checked on the record itself.
+ */
+function textCondition(store: CaseStore, value: QueryValue): CompiledQuery {
+  const pieces = value.wildcard ? value.text.split('*').filter((p) => p !== '') : [value.text];
+  if (pieces.length === 0) return { sql: '1', params: [] };
+  const like = `%${pieces.map(likeEscape).join('%')}%`;
+  const scan = { sql: "CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'", params: [like] };
+  const indexable = pieces.filter((p) => [...p].length >= 3);
+  if (indexable.length === 0) return scan;
+  const match = indexable.map((p) => `"${p.replace(/"/g, '""')}"`).join(' AND ');
+  let indexed: CompiledQuery = { sql: 'e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)', params: [match] };
+  if (indexable.length !== pieces.length || pieces.length > 1) indexed = { sql: `(${indexed.sql} AND ${scan.sql})`, params: [...indexed.params, like] };
+  const upto = store.searchIndexedUpto();
+  if (upto >= store.lastEventId()) return indexed;
+  return { sql: `(${indexed.sql} OR (e.id > ? AND ${scan.sql}))`, params: [...indexed.params, upto, like] };
+}
+
+export function compileQuery(store: CaseStore, node: QueryNode, marks: MarkResolver): CompiledQuery {
+  switch (node.type) {
+    case 'and':
+    case 'or': {
+      const parts = node.items.map((item) => compileQuery(store, item, marks));
+      return { sql: `(${parts.map((p) => p.sql).join(node.type === 'and' ? ' AND ' : ' OR ')})`, params: parts.flatMap((p) => p.params) };
+    }
+    case 'not': {
+      // A field an event lacks is NULL, and NOT NULL is NULL: "NOT ns:prod" must keep the events that
+      // have no namespace, so the inner condition counts as false when it is unknown.
+      const inner = compileQuery(store, node.item, marks);
+      return { sql: `NOT coalesce(${inner.sql}, 0)`, params: inner.params };
+    }
+    case 'text':
+      return textCondition(store, node.value);
+    case 'field':
+      return fieldCondition(node);
+    case 'range':
+      return rangeCondition(node);
+    case 'mark':
+      return { sql: 'e.id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(marks({ field: node.field, value: node.value }))] };
+  }
+}
+
+/**
+ * The events graph nodes stand for, from their ids (`e123` is event 123's node, `a123` the authorization
+ * decision read from it): with every stage of the API call the event is a stage of, since a request's
+ * node is named after its first stage and the listing shows its latest.
+ */
+export function eventsOfNodes(store: CaseStore, nodeIds: readonly string[]): number[] {
+  const ids = [...new Set(nodeIds.map((id) => /^[ea](\d{1,15})$/.exec(id)?.[1]).filter((id): id is string => id !== undefined).map(Number))];
+  if (ids.length === 0) return [];
+  const stages = store.db
+    .prepare(
+      `SELECT b.event_id FROM audit_stage a JOIN audit_stage b ON b.audit_id = a.audit_id
+       WHERE a.event_id IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck()
+    .all(JSON.stringify(ids)) as number[];
+  return [...new Set([...ids, ...stages])];
+}
