@@ -36,6 +36,14 @@ export function tickLabel(time: string, previous: string | undefined, spansDays:
   return spansDays && (!previous || previous.slice(0, 10) !== time.slice(0, 10)) ? `${time.slice(5, 10)} ${clock}` : clock;
 }
 
+/** Screen pixels a tick's text needs: one closer to the next tick is not drawn (the later one names the column after a pause). */
+const TICK_TEXT_PX = 100;
+
+function roomAfter(ticks: readonly { x: number }[], index: number, zoom: number): boolean {
+  const next = ticks[index + 1];
+  return !next || (next.x - ticks[index]!.x) * zoom >= TICK_TEXT_PX;
+}
+
 export function LaneBands() {
   const lanes = useGraph((s) => s.layout?.lanes);
   const breaks = useGraph((s) => s.layout?.breaks);
@@ -82,7 +90,7 @@ export function LaneLabels() {
         {/* A tick panned under the lane names would show only its last digits. */}
         {ticks
           ?.map((tick, index) => ({ tick, label: tickLabel(tick.time, ticks[index - 1]?.time, spansDays) }))
-          .filter(({ tick }) => tick.x * zoom + x >= LABEL_GUTTER)
+          .filter(({ tick }, index) => tick.x * zoom + x >= LABEL_GUTTER && roomAfter(ticks, index, zoom))
           .map(({ tick, label }) => (
             <span key={tick.x} className="time-tick" style={{ left: tick.x * zoom + x }} title={tick.time}>
               {label}

@@ -155,10 +155,8 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
       laneRight.set(node.lane, x + NODE_WIDTH);
       rowOf.set(node.id, 0);
       xOf.set(node.id, x);
-      if (node.time && (ticks.length === 0 || afterBreak || x - ticks.at(-1)!.x >= MIN_TICK_SPACING)) {
-        if (afterBreak && ticks.length > 0 && x - ticks.at(-1)!.x < MIN_TICK_SPACING / 2) ticks.pop();
-        ticks.push({ x, time: node.time });
-      }
+      // Ticks that end up too close at the zoom on screen are thinned where they are drawn.
+      if (node.time && (ticks.length === 0 || afterBreak || x - ticks.at(-1)!.x >= MIN_TICK_SPACING)) ticks.push({ x, time: node.time });
       cursorX = x;
     }
     if (ms !== undefined) cursorMs = Math.max(cursorMs ?? ms, ms);
