@@ -7,7 +7,7 @@ import type { EventFilter } from '../../../src-main/shared/contract';
 import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph';
 import { api } from '../api';
 import type { GraphLayout } from '../features/graph/layout';
-import { keyPath, type KeyPath } from '../features/graph/key-path';
+import { keyPath, keyPaths, type KeyPath } from '../features/graph/key-path';
 import { layoutInWorker } from '../features/graph/layout-client';
 import { useAnalysis } from './analysis';
 import { useCaseData } from './case-data';
@@ -105,11 +105,7 @@ export const useGraph = create<GraphState>((set, get) => {
   async function apply(base: Graph, expanded: Record<string, Expansion>, view: ChainView, focusNode?: string): Promise<void> {
     const { graph, memberIds } = mergeExpansions(base, expanded);
     useNodeIndex.getState().remember(Object.values(expanded).flatMap((e) => e.nodes));
-    const paths = new Map<number, KeyPath>();
-    for (const chain of base.chains) {
-      const path = keyPath(base.nodes, base.edges, chain.id);
-      if (path) paths.set(chain.id, path);
-    }
+    const paths = keyPaths(base.nodes, base.edges);
     set({
       paths,
       base,

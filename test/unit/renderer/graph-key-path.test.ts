@@ -1,6 +1,6 @@
 // The path the graph opens on: from a chain's first prompt to what went wrong, the shortest way along edges.
 import { describe, expect, it } from 'vitest';
-import { keyPath, type PathEdge, type PathNode } from '../../../src-renderer/src/features/graph/key-path';
+import { keyPath, keyPaths, type PathEdge, type PathNode } from '../../../src-renderer/src/features/graph/key-path';
 
 const node = (id: string, lane: PathNode['lane'], time: string, outcome = 'success', chain = 1): PathNode => ({
   id,
@@ -62,5 +62,24 @@ describe('keyPath', () => {
   it('starts from the earliest prompt of the chain', () => {
     const later = [...nodes, node('p2', 'prompt', '30')];
     expect(keyPath(later, [...edges, { from: 'p2', to: 'd' }], 1)?.nodes[0]).toBe('p');
+  });
+});
+
+describe('keyPaths', () => {
+  it('finds every chain’s path in one pass, the same as one chain at a time', () => {
+    const nodes = [
+      node('p1', 'prompt', '00'),
+      node('f1', 'workload', '05', 'failure'),
+      node('p2', 'prompt', '01', 'success', 2),
+      node('d2', 'api', '02', 'denied', 2),
+      node('q3', 'api', '03', 'failure', 3),
+    ];
+    // An edge across two chains is not followed.
+    const edges = [{ from: 'p1', to: 'f1' }, { from: 'p2', to: 'd2' }, { from: 'p1', to: 'd2' }];
+    const all = keyPaths(nodes, edges);
+    expect([...all.keys()].sort()).toEqual([1, 2]);
+    expect(all.get(1)).toEqual(keyPath(nodes, edges, 1));
+    expect(all.get(2)).toMatchObject({ nodes: ['p2', 'd2'], reason: 'denied' });
+    expect(keyPath(nodes, [{ from: 'p1', to: 'd2' }], 1)).toBeUndefined();
   });
 });

@@ -36,17 +36,40 @@ const byTime = (a: PathNode, b: PathNode) => (a.time ?? '\uffff').localeCompare(
  * chain itself is what the view shows.
  */
 export function keyPath(nodes: readonly PathNode[], edges: readonly PathEdge[], chain: number): KeyPath | undefined {
-  const members = nodes.filter((n) => n.chain === chain);
-  const start = members.filter((n) => n.lane === 'prompt').sort(byTime)[0];
-  if (!start) return undefined;
-  const ids = new Set(members.map((n) => n.id));
+  return keyPaths(nodes, edges, [chain]).get(chain);
+}
+
+/** The key path of every chain (or of the chains named), in one pass over the nodes and edges. */
+export function keyPaths(nodes: readonly PathNode[], edges: readonly PathEdge[], only?: readonly number[]): Map<number, KeyPath> {
+  const wanted = only ? new Set(only) : undefined;
+  const byChain = new Map<number, PathNode[]>();
+  const chainOf = new Map<string, number>();
+  for (const node of nodes) {
+    if (node.chain === undefined || (wanted && !wanted.has(node.chain))) continue;
+    chainOf.set(node.id, node.chain);
+    const list = byChain.get(node.chain);
+    if (list) list.push(node);
+    else byChain.set(node.chain, [node]);
+  }
   const out = new Map<string, string[]>();
   for (const edge of edges) {
-    if (edge.status === 'rejected' || !ids.has(edge.from) || !ids.has(edge.to)) continue;
+    const chain = chainOf.get(edge.from);
+    if (edge.status === 'rejected' || chain === undefined || chainOf.get(edge.to) !== chain) continue;
     const list = out.get(edge.from);
     if (list) list.push(edge.to);
     else out.set(edge.from, [edge.to]);
   }
+  const paths = new Map<number, KeyPath>();
+  for (const [chain, members] of byChain) {
+    const path = pathOf(chain, members, out);
+    if (path) paths.set(chain, path);
+  }
+  return paths;
+}
+
+function pathOf(chain: number, members: readonly PathNode[], out: ReadonlyMap<string, string[]>): KeyPath | undefined {
+  const start = members.filter((n) => n.lane === 'prompt').sort(byTime)[0];
+  if (!start) return undefined;
   const parent = new Map<string, string | undefined>([[start.id, undefined]]);
   const queue = [start.id];
   for (let i = 0; i < queue.length; i++) {
