@@ -14,6 +14,7 @@ import { GraphView } from './features/graph/GraphView';
 import { DropZone } from './features/import/DropZone';
 import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
+import { ShortcutHelp } from './features/layout/ShortcutHelp';
 import { Workspace } from './features/layout/Workspace';
 import { Timeline } from './features/timeline/Timeline';
 import { VerificationPanel } from './features/verify/VerificationPanel';
@@ -98,6 +99,7 @@ export function App() {
         <FilterBar />
         <Workspace sidebar={<Sidebar />} center={<Center />} inspector={<Inspector />} />
         <ImportReportPanel />
+        <ShortcutHelp />
       </div>
     </DropZone>
   );

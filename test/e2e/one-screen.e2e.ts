@@ -200,6 +200,50 @@ describe('navigation and annotation', () => {
     });
   }
 
+  it('the keyboard: the graph is one tab stop with arrows along edges and Enter, the timeline pages, ? lists it all', async () => {
+    const { page, graph, errors } = await open('inc-0047', 1024, 700);
+    const selected = page.locator('[data-testid=graph-node][data-selected=true]');
+    await expect.poll(() => selected.getAttribute('data-kind')).toBe('prompt');
+    await graph.stage.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await selected.textContent()) ?? '').toContain('invoke_agent platform-assistant');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => selected.getAttribute('data-kind')).toBe('tool_call');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(async () => (await selected.textContent()) ?? '').toContain('invoke_agent platform-assistant');
+    // Enter opens the node in the inspector, folded at this size.
+    expect(await page.getByTestId('pane-inspector').getAttribute('data-collapsed')).toBe('true');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('pane-inspector').getAttribute('data-collapsed')).toBe('false');
+    const agentId = await selected.getAttribute('data-node-id');
+    await expect.poll(() => page.getByTestId('node-links').getAttribute('data-node-id')).toBe(agentId);
+    expect(await page.getByTestId('pane-inspector').isVisible()).toBe(true);
+
+    // The timeline: Home, PageDown, End.
+    const row = page.locator('[data-testid=timeline-row][aria-selected=true]');
+    await row.click();
+    await page.keyboard.press('Home');
+    await expect.poll(() => row.getAttribute('data-index')).toBe('0');
+    await page.keyboard.press('PageDown');
+    await expect.poll(async () => Number(await row.getAttribute('data-index'))).toBeGreaterThan(1);
+    // End scrolls to the last row, which loads its page; once it is there, End selects it.
+    const total = Number(await page.getByTestId('timeline').getAttribute('data-total'));
+    await page.keyboard.press('End');
+    await page.locator(`[data-testid=timeline-row][data-index="${total - 1}"]`).waitFor();
+    await page.keyboard.press('End');
+    await expect.poll(() => row.getAttribute('data-index'), { timeout: 10_000 }).toBe(String(total - 1));
+
+    await page.keyboard.press('?');
+    const help = page.getByTestId('shortcut-help');
+    await help.waitFor();
+    for (const key of ['PageUp / PageDown', 'Home / End', '→ / ←', 'Enter', 'Right-click', 'Ctrl+Z']) expect(await help.textContent()).toContain(key);
+    await page.screenshot({ path: join(SCREENSHOTS, 'one-screen-shortcuts.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => help.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('the panes fold and resize, and keep their sizes on the next visit', async () => {
     const { page, graph, errors } = await open('inc-0047', 1440, 900);
     const inspector = page.getByTestId('pane-inspector');

@@ -2,7 +2,8 @@
 // The side panes resize by dragging (or the arrow keys on) the handle beside them, fold to a rail with
 // their button or a double-click on the handle, and keep their sizes across visits (panes.ts).
 import './workspace.css';
-import { useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import { SHOW_PANE_EVENT } from './pane-events';
 import { clampWidth, gridColumns, loadPanes, savePanes, type PaneId, type Panes } from './panes';
 
 const TITLES: Record<PaneId, string> = { sidebar: 'evidence and findings', inspector: 'inspector' };
@@ -70,7 +71,7 @@ function Pane({ pane, panes, change, children }: { pane: PaneId; panes: Panes; c
         </button>
       )}
       {/* Folded, a pane stays mounted (its scroll position and open sections survive) but is not drawn. */}
-      <div className="pane-body" hidden={collapsed}>
+      <div className="pane-body" hidden={collapsed} tabIndex={-1}>
         {children}
       </div>
     </div>
@@ -83,6 +84,21 @@ export function Workspace({ sidebar, center, inspector }: { sidebar: ReactNode; 
     setPanes(next);
     savePanes(next);
   };
+  // Another view asks for a pane (Enter on a graph node): unfold it if folded, and move the focus into it.
+  useEffect(() => {
+    const onShow = (event: Event) => {
+      const pane = (event as CustomEvent<PaneId>).detail;
+      setPanes((current) => {
+        if (!current[pane].collapsed) return current;
+        const next = { ...current, [pane]: { ...current[pane], collapsed: false } };
+        savePanes(next);
+        return next;
+      });
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid=pane-${pane}] .pane-body`)?.focus());
+    };
+    window.addEventListener(SHOW_PANE_EVENT, onShow);
+    return () => window.removeEventListener(SHOW_PANE_EVENT, onShow);
+  }, []);
   return (
     <main className="workspace" style={{ gridTemplateColumns: gridColumns(panes) }} data-testid="workspace">
       <Pane pane="sidebar" panes={panes} change={change}>
