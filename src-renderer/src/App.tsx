@@ -17,6 +17,8 @@ import { ImportReportPanel } from './features/import/ImportReportPanel';
 import { Inspector } from './features/inspector/Inspector';
 import { QueryBox } from './features/query/QueryBox';
 import { SavedViews } from './features/query/SavedViews';
+import { ShortcutHelp } from './features/layout/ShortcutHelp';
+import { Workspace } from './features/layout/Workspace';
 import { Timeline } from './features/timeline/Timeline';
 import { AnomaliesView } from './features/findings/AnomaliesView';
 import { VerificationPanel } from './features/verify/VerificationPanel';
@@ -52,6 +54,11 @@ function Sidebar() {
   );
 }
 
+/** The graph's share of the centre on a first visit: more of a short window, where the chain needs the height. */
+function graphShare(): number {
+  return window.innerHeight < 820 ? 0.74 : 0.64;
+}
+
 function Center() {
   const tab = useView((s) => s.center);
   const show = useView((s) => s.showCenter);
@@ -73,7 +80,7 @@ function Center() {
       {/* The graph and the timeline share the main area: a responder reads the chain and the rows together.
           They stay mounted so that the layout, scroll position and loaded pages survive a visit to the story. */}
       <div className="center-body" hidden={tab !== 'timeline'}>
-        <VerticalSplit top={<GraphView />} bottom={<Timeline />} />
+        <VerticalSplit top={<GraphView />} bottom={<Timeline />} storageKey="causa.split.graph" initial={graphShare()} />
       </div>
       {tab === 'story' && <StoryEditor />}
       {tab === 'journal' && <JournalView />}
@@ -97,12 +104,9 @@ export function App() {
         <CaseHeader canOpenDialog={canOpenDialog} />
         <QueryBox />
         <FilterBar />
-        <main className="workspace">
-          <Sidebar />
-          <Center />
-          <Inspector />
-        </main>
+        <Workspace sidebar={<Sidebar />} center={<Center />} inspector={<Inspector />} />
         <ImportReportPanel />
+        <ShortcutHelp />
       </div>
     </DropZone>
   );

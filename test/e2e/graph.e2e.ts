@@ -41,8 +41,10 @@ describe('the causal graph of INC-0047', () => {
   it('opens on a chain, lists every chain, and draws the patch with the creates it caused', async () => {
     const { page, graph, errors } = await openGraph();
     const options = await graph.chainPicker.locator('option').allTextContents();
-    expect(options.length).toBeGreaterThanOrEqual(2);
-    expect(options[0]).toMatch(/^Chain \d+ · .+ · \d+ nodes · \d+ notable$/);
+    expect(options.length).toBeGreaterThanOrEqual(3);
+    // The first chain's key path (its prompt to the first failing pod) first, then the chain whole.
+    expect(options[0]).toMatch(/^Chain \d+ · prompt → Unhealthy api-service-.+ · \d+ of \d+ nodes$/);
+    expect(options[1]).toMatch(/^Chain \d+ · .+ · \d+ nodes · \d+ notable$/);
     expect(options.at(-1)).toMatch(/^All nodes \(\d+\)$/);
     expect(await graph.chainPicker.inputValue()).not.toBe('all');
     await page.getByTestId('graph-node').first().waitFor();

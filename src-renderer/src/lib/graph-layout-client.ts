@@ -1,6 +1,6 @@
 // The UI side of the layout worker: one worker for the page, each request answered by id, so a layout
 // for an older graph that arrives late is simply never waited for.
-import type { GraphLayout, LayoutEdge, LayoutNode } from './graph-layout';
+import type { GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from './graph-layout';
 
 let worker: Worker | undefined;
 let nextId = 0;
@@ -21,10 +21,10 @@ function layoutWorker(): Worker {
   return worker;
 }
 
-export function layoutInWorker(nodes: LayoutNode[], edges: LayoutEdge[]): Promise<GraphLayout> {
+export function layoutInWorker(nodes: LayoutNode[], edges: LayoutEdge[], options: LayoutOptions = {}): Promise<GraphLayout> {
   const id = ++nextId;
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
-    layoutWorker().postMessage({ id, nodes, edges });
+    layoutWorker().postMessage({ id, nodes, edges, options });
   });
 }

@@ -5,29 +5,35 @@ import type { Lane } from '../../../src-main/shared/graph';
 
 export const LANE_ORDER: readonly Lane[] = ['prompt', 'agent', 'tool', 'authz', 'api', 'workload', 'other'];
 
-export const NODE_WIDTH = 224;
+export const NODE_WIDTH = 208;
 export const NODE_HEIGHT = 64;
 /**
- * Authorization decisions are drawn one line high: every API request has one, and they would otherwise
+ * Authorization decisions are drawn two label lines high (their binding's name), not three: every API request has one, and they would otherwise
  * double the graph's height for little to read (a denial still stands out by its colour and tag).
  */
-export const COMPACT_HEIGHT = 44;
+export const COMPACT_HEIGHT = 50;
 
 export function nodeHeight(lane: Lane): number {
   return lane === 'authz' ? COMPACT_HEIGHT : NODE_HEIGHT;
 }
 /** Horizontal space between two columns of one lane (room for an arrow head). */
-export const COLUMN_GAP = 44;
-export const ROW_GAP = 10;
-export const LANE_PADDING = 12;
+export const COLUMN_GAP = 36;
+export const ROW_GAP = 8;
+export const LANE_PADDING = 5;
 /** A lane with nothing in it keeps a thin band, so the analyst sees that no such evidence was imported. */
-export const EMPTY_LANE_HEIGHT = 22;
+export const EMPTY_LANE_HEIGHT = 16;
 /** Nodes of one lane this close in time share a column, stacked, unless one caused the other. */
 export const BUCKET_MS = 1000;
 export const MAX_STACK = 5;
 /** Time gaps are drawn on a log scale and capped, so a quiet hour does not push the next event off screen. */
 const MAX_GAP_PX = 220;
 const MIN_TICK_SPACING = 180;
+/**
+ * A pause longer than this is folded: drawn as a break of BREAK_PX marked on the time axis with how long
+ * it lasted, not as width.
+ */
+export const BREAK_MS = 60_000;
+export const BREAK_PX = 56;
 
 export interface LayoutNode {
   id: string;
@@ -45,6 +51,14 @@ export interface LayoutEdge {
   to: string;
 }
 
+export interface LayoutOptions {
+  /**
+   * Empty lanes take no height (a key path: the lanes it does not cross say nothing); otherwise they keep
+   * a thin band, so the analyst sees that no such evidence was imported.
+   */
+  hideEmptyLanes?: boolean;
+}
+
 export interface LaneBand {
   lane: Lane;
   y: number;
@@ -59,6 +73,8 @@ export interface GraphLayout {
   height: number;
   /** Where times fall on the x axis, for tick labels: at most one every MIN_TICK_SPACING pixels. */
   ticks: { x: number; time: string }[];
+  /** Folded pauses: where on the x axis (just left of the column after the pause), and how long it lasted. */
+  breaks: { x: number; ms: number }[];
 }
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -74,6 +90,7 @@ export function timeMs(time: string | undefined): number | undefined {
 }
 
 function gapPx(gapMs: number): number {
+  if (gapMs > BREAK_MS) return BREAK_PX;
   return gapMs <= 0 ? 0 : Math.min(MAX_GAP_PX, 26 * Math.log10(1 + gapMs));
 }
 
@@ -88,7 +105,7 @@ interface Column {
  * except within a column's one-second bucket), and no two nodes of a lane overlap. Nodes without a time
  * follow the timed ones in the order given.
  */
-export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): GraphLayout {
+export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): GraphLayout {
   const order = nodes
     .map((node, index) => ({ node, index, ms: timeMs(node.time) }))
     .sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity) || a.index - b.index);
@@ -105,6 +122,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
   const laneRight = new Map<Lane, number>();
   const depth = new Map<Lane, number>();
   const ticks: { x: number; time: string }[] = [];
+  const breaks: { x: number; ms: number }[] = [];
   let cursorX = 0;
   let cursorMs: number | undefined;
 
@@ -130,11 +148,15 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
     } else {
       const elapsed = ms !== undefined && cursorMs !== undefined ? ms - cursorMs : ms === undefined ? 1 : 0;
       const x = Math.max(cursorX + gapPx(elapsed), right === undefined ? 0 : right + COLUMN_GAP);
+      if (elapsed > BREAK_MS) breaks.push({ x: x - BREAK_PX / 2, ms: elapsed });
+      // After a break the axis names the time again, however close the last tick is.
+      const afterBreak = elapsed > BREAK_MS;
       openColumn.set(node.lane, { x, startMs: ms ?? Infinity, members: new Set([node.id]) });
       laneRight.set(node.lane, x + NODE_WIDTH);
       rowOf.set(node.id, 0);
       xOf.set(node.id, x);
-      if (node.time && (ticks.length === 0 || x - ticks.at(-1)!.x >= MIN_TICK_SPACING)) ticks.push({ x, time: node.time });
+      // Ticks that end up too close at the zoom on screen are thinned where they are drawn.
+      if (node.time && (ticks.length === 0 || afterBreak || x - ticks.at(-1)!.x >= MIN_TICK_SPACING)) ticks.push({ x, time: node.time });
       cursorX = x;
     }
     if (ms !== undefined) cursorMs = Math.max(cursorMs ?? ms, ms);
@@ -145,7 +167,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
   let y = 0;
   for (const lane of LANE_ORDER) {
     const rows = depth.get(lane) ?? 0;
-    const height = rows === 0 ? EMPTY_LANE_HEIGHT : rows * nodeHeight(lane) + (rows - 1) * ROW_GAP + 2 * LANE_PADDING;
+    const height = rows === 0 ? (options.hideEmptyLanes ? 0 : EMPTY_LANE_HEIGHT) : rows * nodeHeight(lane) + (rows - 1) * ROW_GAP + 2 * LANE_PADDING;
     lanes.push({ lane, y, height, count: 0 });
     y += height;
   }
@@ -157,5 +179,5 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
     positions[node.id] = { x: xOf.get(node.id)!, y: lane.y + LANE_PADDING + rowOf.get(node.id)! * (nodeHeight(node.lane) + ROW_GAP) };
   }
   const width = Math.max(0, ...[...laneRight.values()]);
-  return { positions, lanes, width, height: y, ticks };
+  return { positions, lanes, width, height: y, ticks, breaks };
 }

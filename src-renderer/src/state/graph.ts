@@ -8,12 +8,22 @@ import { create } from 'zustand';
 import type { Api, EventFilter } from '../../../src-main/shared/contract';
 import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph';
 import type { Emitter } from '../lib/emitter';
-import type { GraphLayout, LayoutEdge, LayoutNode } from '../lib/graph-layout';
+import type { GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from '../lib/graph-layout';
+import { keyPath, keyPaths, type KeyPath } from '../lib/key-path';
 import { eventNodeId } from '../lib/node-id';
 import { budgetLeft, GROUP_PAGE, mergeExpansions, withPage, type Expansion, type GroupPage } from './graph-expansion';
 
-/** A chain id, the nodes in no chain (lone prompts, tool calls, denials), or every node the graph holds. */
-export type ChainView = number | 'unlinked' | 'all';
+/**
+ * A chain id, a chain's key path (its prompt to what went wrong, `path:<chain id>`), the nodes in no chain
+ * (lone prompts, tool calls, denials), or every node the graph holds.
+ */
+export type ChainView = number | `path:${number}` | 'unlinked' | 'all';
+
+/** The chain a view shows, if it shows one (a chain or its key path). */
+export function chainOfView(view: ChainView | undefined): number | undefined {
+  if (typeof view === 'number') return view;
+  return typeof view === 'string' && view.startsWith('path:') ? Number(view.slice(5)) : undefined;
+}
 
 export type GraphStatus = 'loading' | 'laying-out' | 'ready' | 'error';
 
@@ -40,6 +50,8 @@ export interface GraphState {
   byEvent: Readonly<Record<number, string>>;
   summaries: Readonly<Record<string, NodeSummary>>;
   view?: ChainView;
+  /** Each chain's key path, when its prompt reaches something that went wrong (the view opens on the first). */
+  paths: ReadonlyMap<number, KeyPath>;
   /** How many nodes are in no chain, and how many of those are notable (for the chain picker). */
   unlinked: { nodes: number; notable: number };
   /** Each chain's nodes that pass the filter (the chain summaries count the whole chain). */
@@ -98,17 +110,20 @@ export function eventOfNode(summaries: Readonly<Record<string, NodeSummary>>, no
 }
 
 /** The view's nodes: its chain's (or all, or those in no chain), and every expanded group member. */
-function viewOf(graph: Graph, view: ChainView, members: ReadonlySet<string>): { nodes: GraphNode[]; edges: GraphEdge[] } {
+function viewOf(graph: Graph, view: ChainView, members: ReadonlySet<string>, paths: ReadonlyMap<number, KeyPath>): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const path = typeof view === 'string' && view.startsWith('path:') ? new Set(paths.get(chainOfView(view)!)?.nodes) : undefined;
   const nodes =
     view === 'all'
       ? graph.nodes
-      : graph.nodes.filter((node) => members.has(node.id) || (view === 'unlinked' ? node.chain === undefined : node.chain === view));
+      : graph.nodes.filter(
+          (node) => members.has(node.id) || (path ? path.has(node.id) : view === 'unlinked' ? node.chain === undefined : node.chain === view),
+        );
   const kept = new Set(nodes.map((node) => node.id));
   return { nodes, edges: graph.edges.filter((edge) => edge.status !== 'rejected' && kept.has(edge.from) && kept.has(edge.to)) };
 }
 
 /** Lays out nodes and edges (in a worker in the page, synchronously in a test). */
-export type LayoutFn = (nodes: LayoutNode[], edges: LayoutEdge[]) => Promise<GraphLayout>;
+export type LayoutFn = (nodes: LayoutNode[], edges: LayoutEdge[], options?: LayoutOptions) => Promise<GraphLayout>;
 
 /** Commands the graph store sends to whoever draws it. */
 export interface GraphEvents extends Record<string, unknown> {
@@ -146,7 +161,9 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       // The same rule across graphs: a decision's node never replaces the evidence node an earlier graph showed.
       const decisions = new Set(graph.nodes.filter((node) => node.kind === 'authz_decision').map((node) => node.id));
       for (const [id, nodeId] of nodeOfEvent) if (byEvent[id] === undefined || !decisions.has(nodeId)) byEvent[id] = nodeId;
+      const paths = keyPaths(base.nodes, base.edges);
       set({
+        paths,
         base,
         graph,
         expanded,
@@ -189,6 +206,7 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       visible: { nodes: [], edges: [] },
       unlinked: { nodes: 0, notable: 0 },
       shownOfChain: new Map(),
+      paths: new Map(),
       expanded: {},
       memberIds: new Set(),
 
@@ -215,19 +233,23 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
         const keep =
           previous === 'all' ||
           (previous === 'unlinked' && graph.nodes.some((n) => n.chain === undefined)) ||
-          (previous !== undefined && graph.chains.some((c) => c.id === previous));
+          (typeof previous === 'number' && graph.chains.some((c) => c.id === previous)) ||
+          (typeof previous === 'string' && previous.startsWith('path:') && keyPath(graph.nodes, graph.edges, chainOfView(previous)!) !== undefined);
         const lone = graph.nodes.filter((n) => n.chain === undefined);
         const shownOfChain = new Map<number, number>();
         for (const node of graph.nodes) if (node.chain !== undefined) shownOfChain.set(node.chain, (shownOfChain.get(node.chain) ?? 0) + 1);
         set({ filter, unlinked: { nodes: lone.length, notable: lone.filter((n) => n.notable).length }, shownOfChain });
-        await apply(graph, expanded, keep ? previous! : (graph.chains[0]?.id ?? 'all'));
+        // A case opens on the first chain's key path, when it has one: the chain read at a glance.
+        const first = graph.chains[0]?.id;
+        const opening: ChainView = first === undefined ? 'all' : keyPath(graph.nodes, graph.edges, first) ? `path:${first}` : first;
+        await apply(graph, expanded, keep ? previous! : opening);
       },
 
       async showView(view) {
-        const { graph, memberIds } = get();
+        const { graph, memberIds, paths } = get();
         if (!graph) return;
         const seq = ++layoutSeq;
-        const visible = viewOf(graph, view, memberIds);
+        const visible = viewOf(graph, view, memberIds, paths);
         set({ view, visible, status: 'laying-out' });
         try {
           // A decision is drawn above the request it decided (the authz-annotation edge joins the two).
@@ -235,6 +257,7 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
           const layout = await layoutGraph(
             visible.nodes.map(({ id, lane, time }) => ({ id, lane, time, ...(decided.has(id) ? { alignWith: decided.get(id) } : {}) })),
             visible.edges.map(({ from, to }) => ({ from, to })),
+            { hideEmptyLanes: typeof view === 'string' && view.startsWith('path:') },
           );
           if (seq === layoutSeq) set({ layout, status: 'ready' });
         } catch (error) {

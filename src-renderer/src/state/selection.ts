@@ -37,8 +37,11 @@ export interface SelectionState {
   scrollAlign: ScrollAlign;
   /** A timeline row: selects its event and its node, and centers the graph on the node. */
   select(id: number | undefined, index?: number): void;
-  /** A graph node: selects its latest event (the stage that carries the outcome) and scrolls the timeline to it. */
-  selectNode(nodeId: string): void;
+  /**
+   * A graph node: selects its latest event (the stage that carries the outcome) and scrolls the timeline to
+   * it; `focus` also centres the graph on it (a link followed in the inspector, not a click in the graph).
+   */
+  selectNode(nodeId: string, options?: { focus?: boolean }): void;
   /**
    * Opens the case on its incident rather than on its oldest record (listings date objects by creation,
    * often years before): selects the first prompt, the question the agent was given, and puts it at the
@@ -92,11 +95,12 @@ export function createSelectionStore({ api, graph, caseData, events }: Selection
         if (nodeId) events.emit('focusNode', nodeId);
       },
 
-      selectNode(nodeId) {
+      selectNode(nodeId, options) {
         const node = graph.getState().nodeById.get(nodeId);
         if (!node) return;
         const id = node.event_ids.at(-1);
         set({ nodeId, nodeEventIds: node.event_ids, selectedId: id, selectedIndex: undefined, detail: undefined, error: undefined });
+        if (options?.focus) events.emit('focusNode', nodeId);
         if (id === undefined) return;
         loadDetail(id);
         void api.locateEvent({ filter: caseData.getState().filter, id }).then((result) => {

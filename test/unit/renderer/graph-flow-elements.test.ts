@@ -11,6 +11,7 @@ const layout: GraphLayout = {
   width: 1200,
   height: 300,
   ticks: [],
+  breaks: [],
 };
 
 const edge = (from: string, to: string, strength: GraphEdge['strength'], extra: Partial<GraphEdge> = {}): GraphEdge => ({

@@ -148,3 +148,32 @@ describe('layoutGraph with aligned nodes', () => {
     expect(row('a-pod2', 'authz')).toBeGreaterThan(row('a-pod1', 'authz'));
   });
 });
+
+describe('folded pauses and hidden empty lanes', () => {
+  it('draws a pause over a minute as a fixed break, marked with its length', () => {
+    const nodes: LayoutNode[] = [
+      { id: 'a', lane: 'api', time: at(0) },
+      { id: 'b', lane: 'tool', time: at(500) },
+      { id: 'c', lane: 'workload', time: at(500 + 92_000) },
+      { id: 'd', lane: 'prompt', time: at(500 + 92_000 + 3_600_000) },
+    ];
+    const layout = layoutGraph(nodes, []);
+    expect(layout.breaks.map((b) => b.ms)).toEqual([92_000, 3_600_000]);
+    const [bx, cx, dx] = ['b', 'c', 'd'].map((id) => layout.positions[id]!.x);
+    // An hour takes no more room than a minute and a half: both are one break wide.
+    expect(cx! - bx!).toBe(dx! - cx!);
+    expect(layout.breaks[0]!.x).toBeGreaterThan(bx!);
+    expect(layout.breaks[0]!.x).toBeLessThan(cx!);
+    // The column after a break is named on the axis.
+    expect(layout.ticks.map((t) => t.time)).toEqual(expect.arrayContaining([nodes[2]!.time, nodes[3]!.time]));
+    expect(layoutGraph(nodes.slice(0, 2), []).breaks).toEqual([]);
+  });
+
+  it('gives empty lanes no height when asked, and a thin band otherwise', () => {
+    const nodes: LayoutNode[] = [{ id: 'p', lane: 'prompt', time: at(0) }];
+    const hidden = layoutGraph(nodes, [], { hideEmptyLanes: true });
+    expect(hidden.lanes.filter((l) => l.lane !== 'prompt').every((l) => l.height === 0)).toBe(true);
+    expect(hidden.height).toBe(hidden.lanes.find((l) => l.lane === 'prompt')!.height);
+    expect(layoutGraph(nodes, []).lanes.find((l) => l.lane === 'other')!.height).toBeGreaterThan(0);
+  });
+});

@@ -6,8 +6,30 @@ import './case.css';
 const MIN = 0.2;
 const MAX = 0.85;
 
-export function VerticalSplit({ top, bottom, initial = 0.6 }: { top: ReactNode; bottom: ReactNode; initial?: number }) {
-  const [fraction, setFraction] = useState(initial);
+/** The share the analyst last chose, when it was stored under this key and is a share the split allows. */
+function stored(key: string | undefined): number | undefined {
+  if (!key) return undefined;
+  try {
+    const value = Number(window.localStorage.getItem(key) ?? Number.NaN);
+    return value >= MIN && value <= MAX ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `storageKey`: where the chosen share is remembered across visits (localStorage). */
+export function VerticalSplit({ top, bottom, initial = 0.6, storageKey }: { top: ReactNode; bottom: ReactNode; initial?: number; storageKey?: string }) {
+  const [fraction, setShare] = useState(() => stored(storageKey) ?? initial);
+  const setFraction = (next: number | ((f: number) => number)) =>
+    setShare((f) => {
+      const value = typeof next === 'function' ? next(f) : next;
+      try {
+        if (storageKey) window.localStorage.setItem(storageKey, String(value));
+      } catch {
+        // No storage: the share holds for this visit.
+      }
+      return value;
+    });
   const box = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
   const clamp = (value: number) => Math.min(MAX, Math.max(MIN, value));

@@ -10,6 +10,7 @@ import { useSelection } from '../../state/stores';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { HANDLES, type EventFlowNode } from './flow-types';
 import { FindingBadge } from '../findings/FindingBadge';
+import { labelSegments } from './node-label';
 
 /** Short kind names: a node is narrow, and its lane already says what family it belongs to. */
 const SHORT_KIND: Partial<Record<GraphNode['kind'], string>> = {
@@ -22,6 +23,18 @@ const SHORT_KIND: Partial<Record<GraphNode['kind'], string>> = {
 
 function clockTime(time: string | undefined): string {
   return time ? time.slice(11, 23) : 'no time';
+}
+
+function NodeLabel({ kind, label }: { kind: string; label: string }) {
+  return (
+    <div className="graph-node-label" data-testid="graph-node-label">
+      {labelSegments(kind, label).map((segment, index) => (
+        <span key={index} className={`label-${segment.role}`} {...(segment.role === 'key' ? { 'data-testid': 'graph-node-key' } : {})}>
+          {segment.text}
+        </span>
+      ))}
+    </div>
+  );
 }
 
 export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFlowNode>) {
@@ -59,9 +72,7 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
         <FindingBadge eventIds={node.event_ids} />
         <VerdictBadge verdict={node.verdict ?? 'unverifiable'} />
       </div>
-      <div className="graph-node-label" data-testid="graph-node-label">
-        {node.label}
-      </div>
+      <NodeLabel kind={node.kind} label={node.label} />
       <Handle type="source" position={Position.Right} id={HANDLES.outRight} isConnectable={false} />
       <Handle type="source" position={Position.Bottom} id={HANDLES.outBottom} isConnectable={false} />
       <Handle type="source" position={Position.Top} id={HANDLES.outTop} isConnectable={false} />

@@ -5,6 +5,7 @@
 import {
   ControlButton,
   Controls,
+  MiniMap,
   ReactFlow,
   useReactFlow,
   useStore,
@@ -12,23 +13,36 @@ import {
   type Connection,
   type Edge,
   type IsValidConnection,
+  type Node,
   type NodeMouseHandler,
 } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { commands, useGraph, useSelection } from '../../state/stores';
 import { DrawEdgePrompt, type PendingEdge } from './DrawEdgePrompt';
 import { EventNode } from './EventNode';
+import { NodeRoleMenu, type RoleMenuAt } from './NodeRoleMenu';
 import { toFlowEdges, toFlowNodes } from './flow-elements';
+import type { EventFlowNode } from './flow-types';
 import { NODE_WIDTH, nodeHeight, type GraphLayout } from '../../lib/graph-layout';
 
 /** Module scope, as React Flow asks: a new object each render would remount every node. */
 const nodeTypes = { event: EventNode };
 
 /** Room on the left for the lane names and on top for the time axis. */
-export const LABEL_GUTTER = 128;
+export const LABEL_GUTTER = 118;
 export const AXIS_HEIGHT = 22;
-/** The legend's corner at the bottom. */
-const LEGEND_HEIGHT = 30;
+/** Room kept at the bottom of the stage (the legend sits in the toolbar, so only a margin). */
+const LEGEND_HEIGHT = 4;
+/**
+ * The zoom buttons sit at the top right, where a key path (a staircase from the prompt at the top left
+ * down to the failure at the bottom right) leaves room; nothing is reserved for them.
+ */
+const CONTROLS_WIDTH = 0;
+
+const minimapColour = (flowNode: Node) => {
+  const node = (flowNode as EventFlowNode).data.node;
+  return node.outcome === 'denied' ? 'var(--deny)' : node.notable ? 'var(--fail)' : 'var(--graph-minimap-node)';
+};
 
 const onNodeClick: NodeMouseHandler = (_event, node) => useSelection.getState().selectNode(node.id);
 
@@ -39,14 +53,34 @@ const isValidConnection: IsValidConnection<Edge> = (c) => c.source !== c.target;
  * Every lane in view, and the whole chain when it fits; a long chain is panned rather than shrunk past
  * the point where labels can be read.
  */
-function openingZoom(layout: GraphLayout, width: number, height: number, whole = false): number {
-  const fitWidth = (width - LABEL_GUTTER - 24) / Math.max(layout.width, 1);
+function openingZoom(layout: GraphLayout, width: number, height: number, whole = false, reserve = 0): number {
+  const fitWidth = (width - LABEL_GUTTER - 24 - reserve) / Math.max(layout.width, 1);
   const fitHeight = (height - AXIS_HEIGHT - LEGEND_HEIGHT) / Math.max(layout.height, 1);
   return Math.min(1, Math.max(whole ? 0.1 : 0.7, Math.min(fitWidth, fitHeight)));
 }
 
+/** How far the analyst may pan: the layout with a margin, so the chain never drifts out of sight into blank space. */
+function panBounds(layout: GraphLayout | undefined): [[number, number], [number, number]] | undefined {
+  if (!layout) return undefined;
+  const margin = 600;
+  return [
+    [-margin - LABEL_GUTTER, -margin / 2 - AXIS_HEIGHT],
+    [layout.width + margin, layout.height + margin / 2],
+  ];
+}
+
+/** A key path is a handful of nodes chosen to be read whole: it opens fitted, centred in the stage. */
+function fitPath(layout: GraphLayout, width: number, height: number): { x: number; y: number; zoom: number } {
+  const zoom = openingZoom(layout, width, height, true, CONTROLS_WIDTH);
+  const room = width - LABEL_GUTTER - CONTROLS_WIDTH - layout.width * zoom;
+  const x = LABEL_GUTTER + Math.max(16, Math.min(room / 2, 64));
+  const spare = height - AXIS_HEIGHT - LEGEND_HEIGHT - layout.height * zoom;
+  return { x, y: AXIS_HEIGHT + Math.max(0, Math.min(spare / 2, 24)), zoom };
+}
+
 export function GraphCanvas() {
   const layout = useGraph((s) => s.layout);
+  const isPath = useGraph((s) => typeof s.view === 'string' && s.view.startsWith('path:'));
   const visible = useGraph((s) => s.visible);
   const memberIds = useGraph((s) => s.memberIds);
   const selected = useSelection((s) => s.nodeId);
@@ -57,6 +91,13 @@ export function GraphCanvas() {
   const expandedFirstRef = useRef<string | undefined>(undefined);
   useEffect(() => commands.on('showExpanded', (nodeId) => void (expandedFirstRef.current = nodeId)), []);
   const [drawing, setDrawing] = useState<PendingEdge | undefined>(undefined);
+  const [roleMenu, setRoleMenu] = useState<RoleMenuAt | undefined>(undefined);
+  const onNodeContextMenu: NodeMouseHandler = (event, node) => {
+    event.preventDefault();
+    const stage = (event.currentTarget as HTMLElement).closest('.graph-stage')?.getBoundingClientRect();
+    useSelection.getState().selectNode(node.id);
+    setRoleMenu({ nodeId: node.id, x: event.clientX - (stage?.left ?? 0), y: event.clientY - (stage?.top ?? 0) });
+  };
   const onConnect = (c: Connection) => setDrawing({ from: c.source, to: c.target });
   // The stage's size is known once React Flow has measured it; only that first measure re-opens the view.
   const measured = useStore((s) => s.width > 0);
@@ -77,7 +118,10 @@ export function GraphCanvas() {
     const waiting = target !== undefined ? layout.positions[target] : undefined;
     const lane = useGraph.getState().nodeById.get(target ?? '')?.lane ?? 'api';
     pendingFocus.current = undefined;
-    if (waiting && target === expandedFirst) {
+    const pathView = String(useGraph.getState().view).startsWith('path:');
+    if (pathView && target !== expandedFirst) {
+      void setViewport(fitPath(layout, w, h));
+    } else if (waiting && target === expandedFirst) {
       // A group just expanded: its first member at the left, the later ones following it to the right,
       // and the lanes from the top as on opening; when the member's lane is lower than the stage, as
       // much above it as fits (the decisions of requests are in the lane above).
@@ -123,6 +167,7 @@ export function GraphCanvas() {
         edges={edges}
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}
+        onNodeContextMenu={onNodeContextMenu}
         nodesDraggable={false}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
@@ -130,19 +175,34 @@ export function GraphCanvas() {
         elementsSelectable={false}
         edgesFocusable={false}
         onlyRenderVisibleElements
+        translateExtent={panBounds(layout)}
         minZoom={0.1}
         maxZoom={1.75}
         colorMode="dark"
         proOptions={{ hideAttribution: true }}
       >
-        <Controls showInteractive={false} showFitView={false} position="bottom-right">
+        <Controls showInteractive={false} showFitView={false} position="top-right">
           <ControlButton onClick={fitWhole} title="Show the whole view" aria-label="Show the whole view" data-testid="graph-fit">
             <svg viewBox="0 0 16 16" aria-hidden="true">
               <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.6" />
             </svg>
           </ControlButton>
         </Controls>
+        {/* A whole chain is wider than the stage: the minimap shows where the view is in it (a key path fits, so needs none). */}
+        {!isPath && nodes.length > 12 && (
+          <MiniMap
+            position="bottom-right"
+            pannable
+            zoomable
+            ariaLabel="Minimap of the graph"
+            style={{ width: 160, height: 72 }}
+            nodeColor={minimapColour}
+            maskColor="var(--graph-minimap-mask)"
+            bgColor="var(--panel)"
+          />
+        )}
       </ReactFlow>
+      {roleMenu && <NodeRoleMenu key={roleMenu.nodeId} at={roleMenu} onClose={() => setRoleMenu(undefined)} />}
       {drawing && <DrawEdgePrompt key={`${drawing.from}>${drawing.to}`} edge={drawing} onDone={() => setDrawing(undefined)} />}
     </>
   );

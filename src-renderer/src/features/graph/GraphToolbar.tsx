@@ -1,12 +1,21 @@
 // Above the graph: which chain is on screen (chains that reach failures, denials and warnings first, as
 // the linker orders them), how big it is, which background groups are expanded into it, and a legend of
 // what the edge styles mean.
+import { Fragment } from 'react';
 import { useGraph } from '../../state/stores';
+import type { ChainView } from '../../state/graph';
+import type { KeyPath } from '../../lib/key-path';
 
 /** Under a filter a chain may show only some of its nodes: the picker says how many of how many. */
 function chainText(chain: { id: number; label: string; nodes: number; notable: number }, shown: number | undefined): string {
   const nodes = shown === undefined || shown === chain.nodes ? `${chain.nodes} nodes` : `${shown} of ${chain.nodes} nodes`;
   return `Chain ${chain.id} · ${chain.label} · ${nodes} · ${chain.notable} notable`;
+}
+
+/** A chain's key path: from its prompt to what went wrong, a few of the chain's nodes. */
+function pathText(chain: number, path: KeyPath, target: string, total: number): string {
+  const to = target.length > 48 ? `${target.slice(0, 47)}…` : target;
+  return `Chain ${chain} · prompt → ${to} · ${path.nodes.length} of ${total} nodes`;
 }
 
 /** What the edge and node styles mean, in a corner of the stage. */
@@ -54,6 +63,8 @@ export function GraphToolbar() {
   const shown = useGraph((s) => s.visible.nodes.length);
   const edges = useGraph((s) => s.visible.edges.length);
   const showView = useGraph((s) => s.showView);
+  const paths = useGraph((s) => s.paths);
+  const nodeById = useGraph((s) => s.nodeById);
   return (
     <div className="graph-toolbar">
       <h2>Causal graph</h2>
@@ -63,15 +74,25 @@ export function GraphToolbar() {
         value={view === undefined ? '' : String(view)}
         onChange={(e) => {
           const value = e.target.value;
-          void showView(value === 'all' || value === 'unlinked' ? value : Number(value));
+          void showView(value === 'all' || value === 'unlinked' || value.startsWith('path:') ? (value as ChainView) : Number(value));
         }}
         disabled={!chains}
       >
-        {chains?.map((chain) => (
-          <option key={chain.id} value={chain.id} data-testid="chain-option">
-            {chainText(chain, shownOfChain.get(chain.id))}
-          </option>
-        ))}
+        {chains?.map((chain) => {
+          const path = paths.get(chain.id);
+          return (
+            <Fragment key={chain.id}>
+              {path && (
+                <option value={`path:${chain.id}`} data-testid="path-option">
+                  {pathText(chain.id, path, nodeById.get(path.target)?.label ?? path.target, chain.nodes)}
+                </option>
+              )}
+              <option value={chain.id} data-testid="chain-option">
+                {chainText(chain, shownOfChain.get(chain.id))}
+              </option>
+            </Fragment>
+          );
+        })}
         {unlinked.nodes > 0 && (
           <option value="unlinked">
             In no chain · {unlinked.nodes} nodes · {unlinked.notable} notable
@@ -83,6 +104,7 @@ export function GraphToolbar() {
         {shown} nodes · {edges} edges
       </span>
       <ExpandedGroups />
+      <GraphLegend />
     </div>
   );
 }

@@ -3,9 +3,12 @@
 import '@xyflow/react/dist/style.css';
 import './graph.css';
 import { ReactFlowProvider } from '@xyflow/react';
-import { useGraph } from '../../state/stores';
+import type { KeyboardEvent } from 'react';
+import { useGraph, useSelection } from '../../state/stores';
+import { showPane } from '../layout/pane-events';
+import { nextNode } from './keyboard';
 import { GraphCanvas } from './GraphCanvas';
-import { GraphLegend, GraphToolbar } from './GraphToolbar';
+import { GraphToolbar } from './GraphToolbar';
 import { LaneBands, LaneLabels } from './LaneOverlay';
 
 function StageMessage() {
@@ -16,6 +19,28 @@ function StageMessage() {
   if (status === 'loading' || status === 'laying-out') return <p className="graph-message">Linking evidence…</p>;
   if (empty) return <p className="graph-message" data-testid="graph-empty">No linked evidence matches the filter.</p>;
   return null;
+}
+
+/**
+ * The graph is one tab stop: the arrow keys move the selection along the edges (centring the node), Enter
+ * opens the selected node in the inspector (unfolding it).
+ */
+function onStageKey(e: KeyboardEvent) {
+  if (e.target !== e.currentTarget) return;
+  const { layout, visible } = useGraph.getState();
+  if (!layout) return;
+  const selected = useSelection.getState().nodeId;
+  if (e.key === 'Enter' && selected) {
+    e.preventDefault();
+    showPane('inspector');
+    return;
+  }
+  if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft' && e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+  e.preventDefault();
+  const from = selected && layout.positions[selected] ? selected : undefined;
+  const first = visible.nodes.find((n) => n.lane === 'prompt')?.id ?? visible.nodes[0]?.id;
+  const next = from ? nextNode(from, e.key, layout.positions, visible.edges) : first;
+  if (next) useSelection.getState().selectNode(next, { focus: true });
 }
 
 export function GraphView() {
@@ -42,12 +67,19 @@ export function GraphView() {
     >
       <ReactFlowProvider>
         <GraphToolbar />
-        <div className="graph-stage">
+        <div
+          className="graph-stage"
+          tabIndex={0}
+          role="application"
+          aria-roledescription="causal graph"
+          aria-label="Causal graph: arrow keys move along the edges, Enter opens the selected node in the inspector, ? lists every shortcut"
+          data-testid="graph-stage"
+          onKeyDown={onStageKey}
+        >
           <LaneBands />
           <GraphCanvas />
           <LaneLabels />
           <StageMessage />
-          <GraphLegend />
         </div>
       </ReactFlowProvider>
     </section>

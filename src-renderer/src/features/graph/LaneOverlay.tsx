@@ -16,12 +16,42 @@ export const LANE_NAMES: Record<Lane, string> = {
   other: 'Other',
 };
 
+/** A pause as the axis names it: "1 m 23 s", "2 h 5 m", "3 d 4 h". */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} m ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${m % 60} m`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/**
+ * A tick's text: the time of day; with the date (month-day) too when the view spans days and this is the
+ * first tick or the first of a new day.
+ */
+export function tickLabel(time: string, previous: string | undefined, spansDays: boolean): string {
+  const clock = time.slice(11, 23);
+  return spansDays && (!previous || previous.slice(0, 10) !== time.slice(0, 10)) ? `${time.slice(5, 10)} ${clock}` : clock;
+}
+
+/** Screen pixels a tick's text needs: one closer to the next tick is not drawn (the later one names the column after a pause). */
+const TICK_TEXT_PX = 100;
+
+function roomAfter(ticks: readonly { x: number }[], index: number, zoom: number): boolean {
+  const next = ticks[index + 1];
+  return !next || (next.x - ticks[index]!.x) * zoom >= TICK_TEXT_PX;
+}
+
 export function LaneBands() {
   const lanes = useGraph((s) => s.layout?.lanes);
-  const { y, zoom } = useViewport();
+  const breaks = useGraph((s) => s.layout?.breaks);
+  const { x, y, zoom } = useViewport();
   if (!lanes) return null;
   return (
     <div className="lane-bands" aria-hidden="true">
+      {breaks?.map((gap) => <div key={gap.x} className="break-line" style={{ left: gap.x * zoom + x }} />)}
       {lanes.map((lane, index) => (
         <div
           key={lane.lane}
@@ -36,14 +66,18 @@ export function LaneBands() {
 export function LaneLabels() {
   const lanes = useGraph((s) => s.layout?.lanes);
   const ticks = useGraph((s) => s.layout?.ticks);
+  const breaks = useGraph((s) => s.layout?.breaks);
   const { x, y, zoom } = useViewport();
   if (!lanes) return null;
+  const spansDays = !!ticks && ticks.length > 1 && ticks[0]!.time.slice(0, 10) !== ticks.at(-1)!.time.slice(0, 10);
   return (
     <div className="lane-labels" aria-hidden="true">
-      {lanes.map((lane) => (
+      {lanes
+        .filter((lane) => lane.height > 0)
+        .map((lane) => (
         <div
           key={lane.lane}
-          className={`lane-label${lane.count === 0 ? ' empty' : ''}`}
+          className={`lane-label${lane.count === 0 ? ' empty' : ''}${lane.height * zoom < 34 ? ' thin' : ''}`}
           data-testid="lane-label"
           data-lane={lane.lane}
           style={{ top: lane.y * zoom + y, height: lane.height * zoom }}
@@ -52,13 +86,27 @@ export function LaneLabels() {
           {lane.count > 0 ? <span className="lane-count">{lane.count}</span> : <span className="lane-count">none</span>}
         </div>
       ))}
-      <div className="time-axis">
+      <div className="time-axis" data-testid="time-axis">
         {/* A tick panned under the lane names would show only its last digits. */}
         {ticks
-          ?.filter((tick) => tick.x * zoom + x >= LABEL_GUTTER)
-          .map((tick) => (
-            <span key={tick.x} className="time-tick" style={{ left: tick.x * zoom + x }}>
-              {tick.time.slice(11, 23)}
+          ?.map((tick, index) => ({ tick, label: tickLabel(tick.time, ticks[index - 1]?.time, spansDays) }))
+          .filter(({ tick }, index) => tick.x * zoom + x >= LABEL_GUTTER && roomAfter(ticks, index, zoom))
+          .map(({ tick, label }) => (
+            <span key={tick.x} className="time-tick" style={{ left: tick.x * zoom + x }} title={tick.time}>
+              {label}
+            </span>
+          ))}
+        {breaks
+          ?.filter((gap) => gap.x * zoom + x >= LABEL_GUTTER)
+          .map((gap) => (
+            <span
+              key={gap.x}
+              className="time-break"
+              data-testid="time-break"
+              style={{ left: gap.x * zoom + x }}
+              title={`${duration(gap.ms)} with nothing in this view, folded`}
+            >
+              ⋯ {duration(gap.ms)} ⋯
             </span>
           ))}
       </div>

@@ -58,7 +58,7 @@ function EdgeItem({ edge, direction }: { edge: GraphEdge; direction: 'in' | 'out
         <code className="rule">{edge.rule}</code>
         {edge.status && <span className={`badge status-${edge.status}`}>{edge.status}</span>}
       </div>
-      <button className="link-button" onClick={() => selectNode(otherId)} title={`Select ${other?.label ?? otherId}`}>
+      <button className="link-button" onClick={() => selectNode(otherId, { focus: true })} title={`Select ${other?.label ?? otherId}`}>
         {direction === 'in' ? '← ' : '→ '}
         {other?.label ?? otherId}
       </button>

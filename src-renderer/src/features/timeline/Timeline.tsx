@@ -141,16 +141,20 @@ export function Timeline() {
     }
   }, [commandsSeen, counted, shown, virtualizer]);
 
+  // Arrow keys move one row; PageUp/PageDown a screenful; Home/End to the first or last row. A row whose
+  // page is not loaded yet is scrolled to (which loads it) and selected on the next key press.
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-    e.preventDefault();
+    const last = (total ?? 1) - 1;
+    const page = Math.max(1, virtualizer.getVirtualItems().length - 2);
     const { selectedIndex, select } = useSelection.getState();
-    const next = Math.min(Math.max((selectedIndex ?? -1) + (e.key === 'ArrowDown' ? 1 : -1), 0), (total ?? 1) - 1);
+    const from = selectedIndex ?? -1;
+    const steps: Record<string, number> = { ArrowDown: from + 1, ArrowUp: from - 1, PageDown: from + page, PageUp: from - page, Home: 0, End: last };
+    if (!(e.key in steps)) return;
+    e.preventDefault();
+    const next = Math.min(Math.max(steps[e.key]!, 0), last);
     const event = eventAt(useCaseData.getState().pages, next);
-    if (event) {
-      select(event.id, next);
-      virtualizer.scrollToIndex(next, { align: 'auto' });
-    }
+    if (event) select(event.id, next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
   };
 
   return (
