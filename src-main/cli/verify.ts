@@ -17,7 +17,8 @@ import { parseOptions, usageError } from './options';
 export const VERIFY_USAGE = `  verify BUNDLE [--trust KEY.pub.pem]... [--tsa-anchor CERT.pem]... [--require-signature]
                                              verify a bundle's files, chains, signature and timestamp;
                                              unsigned fails when a key is trusted or one is required
-  verify CASE.causa                          re-check the records a case keeps against their bundles
+  verify CASE.causa [--rederive]             re-check the case: its bundles, its own seals and its journal;
+                                             --rederive reads every record again with its importer
   verify EXCERPT.json [--trust KEY.pub.pem]  check an evidence excerpt's records, proofs and signature`;
 
 export async function runVerify(args: string[], io: CliIo): Promise<number> {
@@ -25,11 +26,12 @@ export async function runVerify(args: string[], io: CliIo): Promise<number> {
     trust: { type: 'string', multiple: true },
     'tsa-anchor': { type: 'string', multiple: true },
     'require-signature': { type: 'boolean' },
+    rederive: { type: 'boolean' },
     ...LIMIT_OPTIONS,
   });
   const limits = limitsFromOptions(values);
   if (positionals.length !== 1) throw usageError('verify needs exactly one BUNDLE or CASE.causa');
-  if (positionals[0]!.endsWith('.causa')) return runVerifyCase(positionals[0]!, values.json === true, io);
+  if (positionals[0]!.endsWith('.causa')) return runVerifyCase(positionals[0]!, values.json === true, io, values.rederive === true);
   const excerpt = await verifyExcerptFile(positionals[0]!, values.trust ?? [], values.json === true, io);
   if (excerpt !== undefined) return excerpt;
   const tsaAnchors = values['tsa-anchor'] ?? [];
@@ -81,7 +83,7 @@ function describeStatus(verdict: ShownVerdict): string {
   }
 }
 
-async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promise<number> {
+async function runVerifyCase(casePath: string, json: boolean, io: CliIo, rederive = false): Promise<number> {
   if (!existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
   const workbench = Workbench.open(casePath);
   // Ctrl+C stops at the next pause, and a cancelled run records nothing.
@@ -98,7 +100,7 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
       })
     : undefined;
   try {
-    const verifications = await workbench.handlers.verifyCase({});
+    const verifications = await workbench.handlers.verifyCase({ rederive });
     if (json) io.stdout.write(`${JSON.stringify(verifications)}\n`);
     else if (verifications.length === 0) io.stdout.write(`${casePath}: no bundles in this case, so nothing sealed to check the records against (loose files are unverifiable)\n`);
     else {
@@ -111,6 +113,11 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo): Promis
               : `${v.location} (records kept in ${casePath})`;
         writeVerdict({ ...v.verdict, bundle: what }, io);
         const chain = v.subject === 'ledger' ? v.verdict.sources[0] : undefined;
+        if (rederive && v.subject === 'seal') {
+          io.stdout.write(
+            `  re-derived: every record read again by its importer${v.verdict.intact ? ', and every stored row is what it derives' : '; what differs is listed above'}\n`,
+          );
+        }
         if (chain) io.stdout.write(`  ledger chain: ${chain.verdict}, ${chain.records ?? 0} records, rule ${chain.rule ?? 'none'}, genesis ${chain.genesis ?? 'unknown'} (records cut off the end cannot be known without an anchor)\n`);
       }
     }

@@ -89,7 +89,7 @@ function* countedRecords(store: CaseStore, sourceId: number, monitor: VerifyMoni
  * progress to `monitor` and pausing between chunks so that the event loop stays free. The verdicts are
  * recorded together once all are known: a cancelled run (ServiceError `cancelled`) records nothing.
  */
-export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMonitor()): Promise<CaseVerification[]> {
+export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMonitor(), options: { rederive?: boolean } = {}): Promise<CaseVerification[]> {
   const bundles = listBundles(store).map((bundle) => ({ bundle, chained: chainedSources(store, bundle) }));
   const ledgers = ledgerSources(store).map((source) => ({ ...source, records: ledgerRecordCount(store, source.id) }));
   const sealed = listStoredSources(store).map((source) => countSourceRecords(store, source.id));
@@ -126,6 +126,7 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
     const sealTrust = await sealTrustedKeys();
     const seals = await verifyCaseSeals(store, store.path, {
       trusted: sealTrust,
+      rederive: options.rederive === true,
       pause: () => monitor.pause(),
       beginSource: (name, records) => monitor.beginSource(store.path, name, records),
       advance: (records) => monitor.advance(records),

@@ -329,9 +329,9 @@ export class Workbench {
     checkQuery: ({ query }) => checkQuery(query),
     importProgress: () => this.imports.snapshot(),
     cancelImport: () => ({ cancelled: this.imports.cancel() }),
-    verifyCase: () => {
+    verifyCase: ({ rederive }) => {
       this.refuseWhileBusy('verify the case');
-      return verifyCaseRecords(this.store, this.verifications);
+      return verifyCaseRecords(this.store, this.verifications, { rederive: rederive === true });
     },
     verifyProgress: () => this.verifications.snapshot(),
     cancelVerify: () => ({ cancelled: this.verifications.cancel() }),

@@ -448,7 +448,11 @@ export const contract = {
    * chain; recorded with its time. One run at a time, not during an import (`busy`); a cancelled run
    * answers `cancelled` and records nothing.
    */
-  verifyCase: method(z.object({}), z.array(VerificationSummary)),
+  /**
+   * Re-checks the case: bundles, ledgers, its own seals and the journal. `rederive` has every importer read
+   * every record again and compare what it makes with the stored rows, even where the signed row digests hold.
+   */
+  verifyCase: method(z.object({ rederive: z.boolean().optional() }), z.array(VerificationSummary)),
   /** The verification running now, if any: which bundle and source, records checked of the total. */
   verifyProgress: method(z.object({}), VerifyProgress),
   /** Stops the running verification at its next pause; nothing of it is recorded. */

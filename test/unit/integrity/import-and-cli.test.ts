@@ -90,3 +90,23 @@ describe('causa verify CASE', () => {
     expect(listed.out.join('')).toMatch(/^[0-9a-f]{64} {2}this installation's key: signs its case seals and journal heads \(.*installation-key\.pem, private\)$/m);
   });
 });
+
+describe('causa verify CASE --rederive', () => {
+  it('reads every record again with its importer: an honest case passes, a rewritten row is named', async () => {
+    const dir = tempDir();
+    const casePath = join(dir, 'c.causa');
+    const wb = Workbench.open(casePath, { create: true });
+    await wb.importPaths([writeAuditFixture(dir)]);
+    wb.close();
+    const honest = cliIo();
+    expect(await main(['verify', casePath, '--rederive'], honest.io as never)).toBe(0);
+    expect(honest.out.join('')).toContain('re-derived: every record read again by its importer, and every stored row is what it derives');
+
+    tamper(casePath, (db) => db.prepare("UPDATE event SET actor_id = 'system:admin' WHERE position = 9").run());
+    const tampered = cliIo();
+    expect(await main(['verify', casePath, '--rederive'], tampered.io as never)).toBe(1);
+    const said = tampered.out.join('');
+    expect(said).toMatch(/record 9's row 0 was not derived from its raw bytes \(actor_id is "system:admin", derived "[^"]+"\)/);
+    expect(said).toContain('re-derived: every record read again by its importer; what differs is listed above');
+  });
+});
