@@ -84,7 +84,7 @@ describe('causa import', () => {
     [['import', EXEC_LOG, '--case', 'x.causa', '--bogus'], /Unknown option '--bogus'/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['events', '/nonexistent/case.causa'], /no such case file/],
-    [['events', 'a.causa', 'b.causa'], /exactly one CASE/],
+    [['events', 'a.causa', 'b.causa'], /a\.causa: no such case file/],
   ])('exits 2 when it cannot run: %j', async (argv, message) => {
     const result = await run(...argv);
     expect(result.code).toBe(2);
