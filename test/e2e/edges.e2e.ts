@@ -39,15 +39,25 @@ async function openGraph(): Promise<{ page: Page; graph: GraphPage; annotate: An
   return { page, graph, annotate: new AnnotatePage(page), errors };
 }
 
-/** Waits for the relinked graph, then shows the whole chain (React Flow renders only what is on screen). */
+/**
+ * Waits for the relinked graph, then shows the whole chain that holds the MCP request (the case opens on a
+ * chain's key path, and a decision on an edge renumbers the chains), fitted (React Flow renders only what
+ * is on screen).
+ */
 async function relinked(graph: GraphPage): Promise<void> {
   await graph.ready();
+  const out = await runCausa(['graph', served.casePath, '--json']);
+  const chain = String((JSON.parse(out.stdout) as { nodes: { id: string; chain?: number }[] }).nodes.find((n) => n.id === mcpNode)?.chain);
+  if ((await graph.chainPicker.inputValue()) !== chain) {
+    await graph.chainPicker.selectOption(chain);
+    await graph.page.waitForSelector(`[data-testid=graph][data-status=ready][data-view="${chain}"]`);
+  }
   await graph.fitAll();
 }
 
 /** Close enough to the MCP request to read it and the patch it led to, both on screen. */
 async function closeUp(graph: GraphPage): Promise<void> {
-  await graph.zoomAt(graph.nodeById(mcpNode));
+  await graph.zoomAt(graph.nodeById(mcpNode), 2);
   await expect.poll(async () => (await graph.inView(graph.nodeById(mcpNode))) && (await graph.inView(graph.nodeById(patchNode)))).toBe(true);
 }
 
@@ -94,6 +104,7 @@ describe('the analyst controls the edges of INC-0047', () => {
     const after = JSON.parse(out.stdout) as { nodes: { id: string; chain?: number }[] };
     const chainOf = (id: string) => after.nodes.find((n) => n.id === id)?.chain;
     expect(chainOf(mcpNode)).not.toBe(chainOf(patchNode));
+    await relinked(graph);
     await graph.zoomAt(graph.nodeById(mcpNode), 1);
     await link.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'edges-rejected.png') });

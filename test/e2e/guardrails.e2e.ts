@@ -61,8 +61,14 @@ describe('the Guardrails tab on staging-apollo', () => {
     await workbench.total();
     const graph = new GraphPage(page);
     await graph.ready();
-    // The first chain is the prompt's: fitted to the stage, its two taint edges are drawn.
-    await page.getByTestId('graph-fit').click();
+    // The graph opens on the first chain's key path (prompt to failing pod); the whole of that chain, the
+    // prompt's, fitted to the stage, draws its two taint edges.
+    const opening = (await graph.root.getAttribute('data-view')) ?? '';
+    expect(opening).toMatch(/^path:\d+$/);
+    const chain = opening.slice('path:'.length);
+    await graph.chainPicker.selectOption(chain);
+    await page.waitForSelector(`[data-testid=graph][data-status=ready][data-view="${chain}"]`);
+    await graph.fitAll();
     const drawn = page.locator('.react-flow__edge.edge-taint');
     await expect.poll(() => drawn.count(), { timeout: 20_000 }).toBe(2);
     await page.screenshot({ path: join(SCREENSHOTS, 'guardrails-graph-1440x900.png') });

@@ -29,7 +29,7 @@ export function CaseHeader({ canOpenDialog }: { canOpenDialog: boolean }) {
         {canOpenDialog ? (
           <button onClick={() => void openDialog()}>Open evidence…</button>
         ) : (
-          <span className="muted">Drop evidence files on the window to import them</span>
+          <span className="muted drop-hint">Drop evidence files on the window to import them</span>
         )}
       </div>
     </header>

@@ -33,6 +33,8 @@ export const LABEL_GUTTER = 118;
 export const AXIS_HEIGHT = 22;
 /** Room kept at the bottom of the stage (the legend sits in the toolbar, so only a margin). */
 const LEGEND_HEIGHT = 4;
+/** The farthest the graph zooms out: far enough that "Show the whole view" shows a long chain whole (an outline). */
+const MIN_ZOOM = 0.03;
 /**
  * The zoom buttons sit at the top right, where a key path (a staircase from the prompt at the top left
  * down to the failure at the bottom right) leaves room; nothing is reserved for them.
@@ -56,7 +58,7 @@ const isValidConnection: IsValidConnection<Edge> = (c) => c.source !== c.target;
 function openingZoom(layout: GraphLayout, width: number, height: number, whole = false, reserve = 0): number {
   const fitWidth = (width - LABEL_GUTTER - 24 - reserve) / Math.max(layout.width, 1);
   const fitHeight = (height - AXIS_HEIGHT - LEGEND_HEIGHT) / Math.max(layout.height, 1);
-  return Math.min(1, Math.max(whole ? 0.1 : 0.7, Math.min(fitWidth, fitHeight)));
+  return Math.min(1, Math.max(whole ? MIN_ZOOM : 0.7, Math.min(fitWidth, fitHeight)));
 }
 
 /** How far the analyst may pan: the layout with a margin, so the chain never drifts out of sight into blank space. */
@@ -176,7 +178,7 @@ export function GraphCanvas() {
         edgesFocusable={false}
         onlyRenderVisibleElements
         translateExtent={panBounds(layout)}
-        minZoom={0.1}
+        minZoom={MIN_ZOOM}
         maxZoom={1.75}
         colorMode="dark"
         proOptions={{ hideAttribution: true }}

@@ -30,7 +30,7 @@ export function SourceLegend() {
             data-testid="source-toggle"
           >
             <span className="swatch" style={{ background: sourceColour(i) }} />
-            {shortName(source.name)}
+            <span className="source-name">{shortName(source.name)}</span>
           </button>
         </li>
       ))}
