@@ -29,13 +29,28 @@ function casePathFromArgs(): string {
 }
 
 /** Writes an export where the user's own Save dialog says; a cancelled dialog is not an error in the UI. */
-async function saveExport(win: BrowserWindow, title: string, make: () => ExportFile | Promise<ExportFile>, defaultName: string): Promise<ExportedFile> {
+async function saveExport(
+  win: BrowserWindow,
+  title: string,
+  make: () => ExportFile | Promise<ExportFile>,
+  defaultName: string,
+): Promise<ExportedFile> {
   const extension = extname(defaultName).slice(1);
-  const choice = await dialog.showSaveDialog(win, { title, defaultPath: defaultName, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] });
+  const choice = await dialog.showSaveDialog(win, {
+    title,
+    defaultPath: defaultName,
+    filters: [{ name: extension.toUpperCase(), extensions: [extension] }],
+  });
   if (choice.canceled || !choice.filePath) throw new ServiceError('cancelled', 'no file chosen');
   const file = await make();
   await writeFile(choice.filePath, file.data);
-  return { file_name: file.file_name, mime: file.mime, bytes: file.data.length, saved_to: choice.filePath, ...(file.summary ? { summary: file.summary } : {}) };
+  return {
+    file_name: file.file_name,
+    mime: file.mime,
+    bytes: file.data.length,
+    saved_to: choice.filePath,
+    ...(file.summary ? { summary: file.summary } : {}),
+  };
 }
 
 async function start(): Promise<void> {
@@ -59,7 +74,8 @@ async function start(): Promise<void> {
       exportReport: ({ format }) =>
         saveExport(win, 'Export postmortem', () => workbench.reportFile(format, printHtmlToPdf), workbench.exportFileName(format)),
       exportExcerpt: () => saveExport(win, 'Export evidence excerpt', () => workbench.excerptFile(), workbench.exportFileName('excerpt')),
-      exportOcsf: ({ filter }) => saveExport(win, 'Export OCSF JSON lines', () => workbench.ocsfExportFile(filter), workbench.exportFileName('ocsf')),
+      exportOcsf: ({ filter }) =>
+        saveExport(win, 'Export OCSF JSON lines', () => workbench.ocsfExportFile(filter), workbench.exportFileName('ocsf')),
     },
     (frame) => isWorkbenchFrame(win, frame),
   );

@@ -3,8 +3,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { ipcChannel, METHOD_NAMES } from './shared/contract';
 
-const api = Object.fromEntries(
-  METHOD_NAMES.map((method) => [method, (input: unknown) => ipcRenderer.invoke(ipcChannel(method), input)]),
-);
+const api = Object.fromEntries(METHOD_NAMES.map((method) => [method, (input: unknown) => ipcRenderer.invoke(ipcChannel(method), input)]));
 
 contextBridge.exposeInMainWorld('causa', Object.freeze(api));

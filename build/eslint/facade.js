@@ -7,9 +7,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** The files held to the facade: the shell, the hosts (http, ipc, dispatch) and the CLI. */
 export function usesFacade(file) {
-  return (
-    /^src-main\/(index|window|preload|cli)\.ts$/.test(file) || file.startsWith('src-main/host/') || file.startsWith('src-main/cli/')
-  );
+  return /^src-main\/(index|window|preload|cli)\.ts$/.test(file) || file.startsWith('src-main/host/') || file.startsWith('src-main/cli/');
 }
 
 const MESSAGE = 'reach the case through the Workbench facade (a Workbench method or handler), not its store';

@@ -128,7 +128,9 @@ export const layersPlugin = {
             // Type imports count too: a store that names a panel's type still depends on the panel.
             const [from, to] = [rendererLayerOf(file), rendererLayerOf(target)];
             if (!RENDERER_MAY_IMPORT[from].includes(to)) {
-              report(`renderer ${from} must not import renderer ${to} (${source}); ${from} may import: ${RENDERER_MAY_IMPORT[from].join(', ')}`);
+              report(
+                `renderer ${from} must not import renderer ${to} (${source}); ${from} may import: ${RENDERER_MAY_IMPORT[from].join(', ')}`,
+              );
             }
           }
         }

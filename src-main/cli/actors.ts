@@ -28,14 +28,25 @@ export function describeAttribution(a: Attribution): string {
   }
   if (a.chains.length === 0) out.push('  none: no prompts, agents or people acting through an identity');
   for (const s of a.shared_identities) out.push(`! ${s.identity} acted for ${s.humans.length} humans: ${s.humans.join(', ')}`);
-  for (const m of a.multi_identity_humans) out.push(`! ${m.human} reached the cluster through ${m.identities.length} identities: ${m.identities.join(', ')}`);
+  for (const m of a.multi_identity_humans)
+    out.push(`! ${m.human} reached the cluster through ${m.identities.length} identities: ${m.identities.join(', ')}`);
   out.push('', 'Identities');
   for (const i of a.identities) {
-    out.push(`  ${i.id} (${i.type}${i.agent ? ', acting for an agent' : ''}): ${i.calls} calls, ${i.allowed} allowed, ${i.denied} denied, ${i.failed} failed; ${i.first ?? '?'} – ${i.last ?? '?'}`);
+    out.push(
+      `  ${i.id} (${i.type}${i.agent ? ', acting for an agent' : ''}): ${i.calls} calls, ${i.allowed} allowed, ${i.denied} denied, ${i.failed} failed; ${i.first ?? '?'} – ${i.last ?? '?'}`,
+    );
     if (i.humans.length > 0) out.push(`    for ${i.humans.join(', ')}`);
     if (i.namespaces.length > 0) out.push(`    namespaces ${i.namespaces.join(', ')}`);
-    out.push(`    ${i.verbs.slice(0, 8).map((v) => `${v.verb} ${v.resource} ${v.count}`).join(', ')}${i.verbs.length > 8 ? `, … ${i.verbs.length - 8} more` : ''}`);
-    for (const d of i.destructive) out.push(`    DESTRUCTIVE ${d.class}: ${d.verb} ${d.resource}${d.namespace ? ` in ${d.namespace}` : ''} ×${d.count} (events ${d.event_ids.join(', ')})`);
+    out.push(
+      `    ${i.verbs
+        .slice(0, 8)
+        .map((v) => `${v.verb} ${v.resource} ${v.count}`)
+        .join(', ')}${i.verbs.length > 8 ? `, … ${i.verbs.length - 8} more` : ''}`,
+    );
+    for (const d of i.destructive)
+      out.push(
+        `    DESTRUCTIVE ${d.class}: ${d.verb} ${d.resource}${d.namespace ? ` in ${d.namespace}` : ''} ×${d.count} (events ${d.event_ids.join(', ')})`,
+      );
   }
   return `${out.join('\n')}\n`;
 }

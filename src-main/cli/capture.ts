@@ -55,7 +55,9 @@ function interruption(io: CliIo): { signal: AbortSignal; dispose: () => void } {
 function writeSummary(result: CaptureResult, io: CliIo): void {
   const { capture } = result;
   const who = capture.identity.username ?? 'an unknown identity';
-  io.stdout.write(`Captured ${capture.context} (${capture.server}) as ${who} into ${result.out}${result.signed_by ? `, signed by key ${result.signed_by}` : ''}\n`);
+  io.stdout.write(
+    `Captured ${capture.context} (${capture.server}) as ${who} into ${result.out}${result.signed_by ? `, signed by key ${result.signed_by}` : ''}\n`,
+  );
   for (const r of capture.resources) {
     const what =
       r.status === 'captured'

@@ -38,7 +38,10 @@ export function viewFilter(workbench: Workbench, casePath: string, name: string,
   const view = views.find((v) => v.name === name);
   if (!view) {
     const known = views.map((v) => v.name);
-    throw new ServiceError('invalid_input', `${casePath}: no view "${name}" (${known.length > 0 ? `views: ${known.join(', ')}` : 'the case has no saved views'})`);
+    throw new ServiceError(
+      'invalid_input',
+      `${casePath}: no view "${name}" (${known.length > 0 ? `views: ${known.join(', ')}` : 'the case has no saved views'})`,
+    );
   }
   const saved = EventFilter.safeParse(view.filter ?? {});
   if (!saved.success) throw new ServiceError('invalid_input', `${casePath}: view "${name}" holds a filter this Causa cannot read`);

@@ -11,13 +11,21 @@ export const EXCERPT_USAGE = `  excerpt CASE (--events ID,ID… | --cited) -o FI
                                              against the signed manifest; causa verify FILE checks it`;
 
 function eventIds(text: string): number[] {
-  const ids = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (ids.length === 0 || ids.some((id) => !/^[1-9]\d*$/.test(id))) throw usageError(`--events: "${text}" is not a list of event ids (e.g. 12,340)`);
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (ids.length === 0 || ids.some((id) => !/^[1-9]\d*$/.test(id)))
+    throw usageError(`--events: "${text}" is not a list of event ids (e.g. 12,340)`);
   return ids.map(Number);
 }
 
 export async function runExcerpt(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOptions(args, { out: { type: 'string', short: 'o' }, events: { type: 'string' }, cited: { type: 'boolean' } });
+  const { values, positionals } = parseOptions(args, {
+    out: { type: 'string', short: 'o' },
+    events: { type: 'string' },
+    cited: { type: 'boolean' },
+  });
   if (!values.events === !values.cited) throw usageError('excerpt needs either --events ID,ID… or --cited');
   const out = outPath(values.out, 'excerpt');
   const workbench = openCase(positionals, 'excerpt');

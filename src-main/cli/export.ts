@@ -14,7 +14,11 @@ export const EXPORT_USAGE = `  export CASE --format ocsf -o FILE [filters]
                                              tool calls, with authorization decisions) for a SIEM`;
 
 export async function runExport(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOptions(args, { out: { type: 'string', short: 'o' }, format: { type: 'string' }, ...FILTER_OPTIONS });
+  const { values, positionals } = parseOptions(args, {
+    out: { type: 'string', short: 'o' },
+    format: { type: 'string' },
+    ...FILTER_OPTIONS,
+  });
   if (values.format !== 'ocsf') throw usageError('export needs --format ocsf (the one SIEM format so far)');
   const filter = filterFromOptions(values);
   timeBounds(filter); // a malformed --since or --until is refused before the file is created

@@ -29,7 +29,11 @@ export const FILTER_USAGE = `  filters (events, graph, export):           --kind
 const LIST_OPTIONS = ['kind', 'namespace', 'outcome', 'verdict', 'taint'] as const;
 
 /** The words a list option accepts, named in its error ("unknown kind"); namespaces and taints are free. */
-const KNOWN: Partial<Record<(typeof LIST_OPTIONS)[number], readonly string[]>> = { kind: EVENT_KINDS, outcome: OUTCOMES, verdict: RECORD_VERDICTS };
+const KNOWN: Partial<Record<(typeof LIST_OPTIONS)[number], readonly string[]>> = {
+  kind: EVENT_KINDS,
+  outcome: OUTCOMES,
+  verdict: RECORD_VERDICTS,
+};
 
 type FilterValues = { [K in keyof typeof FILTER_OPTIONS]?: (typeof FILTER_OPTIONS)[K] extends { multiple: true } ? string[] : string };
 
@@ -39,15 +43,20 @@ function listOf(option: (typeof LIST_OPTIONS)[number], values: string[] | undefi
   const known = KNOWN[option];
   for (const value of list) {
     if (value === '') throw new ServiceError('invalid_input', `--${option}: an empty value (in "${values.join(' ')}")`);
-    if (known && !known.includes(value)) throw new ServiceError('invalid_input', `--${option}: unknown ${option} "${value}" (${option}s: ${known.join(', ')})`);
+    if (known && !known.includes(value))
+      throw new ServiceError('invalid_input', `--${option}: unknown ${option} "${value}" (${option}s: ${known.join(', ')})`);
   }
   return list;
 }
 
 /** The filter the options name; bad values exit 2 with the option and the reason. */
 export function filterFromOptions(values: FilterValues, extra: { stages?: boolean } = {}): EventFilter {
-  const lists = Object.fromEntries(LIST_OPTIONS.map((option) => [option, listOf(option, values[option])]).filter(([, list]) => list !== undefined));
-  const scalars = Object.fromEntries((['actor', 'since', 'until', 'search', 'query'] as const).filter((k) => values[k] !== undefined).map((k) => [k, values[k]]));
+  const lists = Object.fromEntries(
+    LIST_OPTIONS.map((option) => [option, listOf(option, values[option])]).filter(([, list]) => list !== undefined),
+  );
+  const scalars = Object.fromEntries(
+    (['actor', 'since', 'until', 'search', 'query'] as const).filter((k) => values[k] !== undefined).map((k) => [k, values[k]]),
+  );
   const parsed = EventFilter.safeParse({ ...lists, ...scalars, ...(extra.stages ? { stages: true } : {}) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

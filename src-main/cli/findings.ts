@@ -25,7 +25,10 @@ export function describeFindings(report: FindingsReport): string {
   const list = (dismissed: boolean) =>
     report.findings
       .filter((f) => f.dismissed === dismissed)
-      .map((f) => `  ${f.rule.padEnd(17)} ${f.score.toFixed(2)}  ${f.sentence}\n${' '.repeat(25)}events ${f.event_ids.slice(0, 12).join(', ')}${f.event_count > 12 ? `, … (${f.event_count})` : ''}`);
+      .map(
+        (f) =>
+          `  ${f.rule.padEnd(17)} ${f.score.toFixed(2)}  ${f.sentence}\n${' '.repeat(25)}events ${f.event_ids.slice(0, 12).join(', ')}${f.event_count > 12 ? `, … (${f.event_count})` : ''}`,
+      );
   out.push(...list(false));
   const dismissed = list(true);
   if (dismissed.length > 0) out.push('', `Dismissed (${dismissed.length})`, ...dismissed);

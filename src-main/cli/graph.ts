@@ -15,16 +15,22 @@ function describeGraph(graph: Graph): string {
   const lines: string[] = [];
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   for (const chain of graph.chains) {
-    lines.push(`chain ${chain.id}: ${chain.label} — ${plural(chain.nodes, 'node')}, ${chain.notable} notable, ${chain.first_time ?? '?'} … ${chain.last_time ?? '?'}`);
+    lines.push(
+      `chain ${chain.id}: ${chain.label} — ${plural(chain.nodes, 'node')}, ${chain.notable} notable, ${chain.first_time ?? '?'} … ${chain.last_time ?? '?'}`,
+    );
     for (const edge of graph.edges) {
       const from = byId.get(edge.from);
       if (from?.chain !== chain.id || edge.status === 'rejected') continue;
       const fields = edge.fields.map((f) => `${f.from}=${f.to}=${f.value}`).join(', ');
-      lines.push(`  ${from.label}  -[${edge.rule}, ${edge.strength}${fields ? `: ${fields}` : ''}]->  ${byId.get(edge.to)?.label ?? edge.to}`);
+      lines.push(
+        `  ${from.label}  -[${edge.rule}, ${edge.strength}${fields ? `: ${fields}` : ''}]->  ${byId.get(edge.to)?.label ?? edge.to}`,
+      );
     }
   }
   const background = graph.groups.reduce((n, g) => n + g.count, 0);
-  lines.push(`${plural(graph.nodes.length, 'node')}, ${plural(graph.edges.length, 'edge')}, ${plural(graph.chains.length, 'chain')}; ${plural(background, 'background event')} in ${plural(graph.groups.length, 'group')}`);
+  lines.push(
+    `${plural(graph.nodes.length, 'node')}, ${plural(graph.edges.length, 'edge')}, ${plural(graph.chains.length, 'chain')}; ${plural(background, 'background event')} in ${plural(graph.groups.length, 'group')}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

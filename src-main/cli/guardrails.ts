@@ -20,33 +20,59 @@ const OPTIONS = { intended: { type: 'string', multiple: true } } as const;
 
 function intendedIds(values: string[] | undefined): number[] | undefined {
   if (!values) return undefined;
-  const ids = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const ids = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   for (const id of ids) if (!/^[1-9]\d*$/.test(id)) throw usageError(`--intended: "${id}" is not an event id`);
   return ids.map(Number);
 }
 
 export function describeGuardrails(report: GuardrailsReport, taint: TaintReport): string {
   const lines: string[] = [];
-  const basis = { analyst: 'the calls you marked', root_cause: 'calls before the root cause', taint: 'calls before the first tainted call', all: 'every call (no root cause tagged, no taint chain)' }[report.intended_basis];
+  const basis = {
+    analyst: 'the calls you marked',
+    root_cause: 'calls before the root cause',
+    taint: 'calls before the first tainted call',
+    all: 'every call (no root cause tagged, no taint chain)',
+  }[report.intended_basis];
   lines.push(`Intended: ${basis}`);
   for (const identity of report.identities) {
     lines.push('', `Identity ${identity.identity}${identity.via ? ` (via ${identity.via})` : ''}`, `  ${identity.diff}`);
-    for (const b of identity.bindings) lines.push(`  held: ${b.binding} of ${b.role} to ${b.subject}, ${b.scope}${b.resources !== undefined ? `: ${b.resources} resources × ${b.verbs} verbs` : ''} (from ${b.source === 'listing' ? 'a listing' : 'authorization reasons'}, ${b.calls} calls)`);
+    for (const b of identity.bindings)
+      lines.push(
+        `  held: ${b.binding} of ${b.role} to ${b.subject}, ${b.scope}${b.resources !== undefined ? `: ${b.resources} resources × ${b.verbs} verbs` : ''} (from ${b.source === 'listing' ? 'a listing' : 'authorization reasons'}, ${b.calls} calls)`,
+      );
     for (const c of identity.calls) {
-      const marks = [c.intended ? 'intended' : 'not intended', c.tainted ? 'tainted' : '', `least privilege: ${c.least_privilege}`].filter(Boolean).join(', ');
+      const marks = [c.intended ? 'intended' : 'not intended', c.tainted ? 'tainted' : '', `least privilege: ${c.least_privilege}`]
+        .filter(Boolean)
+        .join(', ');
       lines.push(`  #${c.event_id} ${c.time ?? ''} ${c.label} → ${c.outcome} (${marks})${c.allowed_by ? ` by ${c.allowed_by}` : ''}`);
     }
-    lines.push('  Least-privilege YAML:', ...identity.yaml.trimEnd().split('\n').map((l) => `    ${l}`));
+    lines.push(
+      '  Least-privilege YAML:',
+      ...identity.yaml
+        .trimEnd()
+        .split('\n')
+        .map((l) => `    ${l}`),
+    );
   }
   if (report.admission.length > 0) lines.push('', 'Admission policies that saw a request and let it through:');
-  for (const a of report.admission) lines.push(`  ${a.policy}${a.binding ? ` (binding ${a.binding}, actions: ${a.actions.join(', ') || 'none'})` : ''} would have blocked: ${a.request} — ${a.message}`);
+  for (const a of report.admission)
+    lines.push(
+      `  ${a.policy}${a.binding ? ` (binding ${a.binding}, actions: ${a.actions.join(', ') || 'none'})` : ''} would have blocked: ${a.request} — ${a.message}`,
+    );
   if (report.denied.length > 0) lines.push('', 'Denied calls:');
   for (const d of report.denied) lines.push(`  #${d.event_id} ${d.label} (${d.identity}): ${d.rule}`);
   lines.push('', `Taint chains: ${taint.edges.length}`);
-  for (const e of taint.edges) lines.push(`  #${e.from_event} → #${e.to_event} (${e.match}, ${e.words} words): “${e.span.replace(/\s+/g, ' ')}”`);
+  for (const e of taint.edges)
+    lines.push(`  #${e.from_event} → #${e.to_event} (${e.match}, ${e.words} words): “${e.span.replace(/\s+/g, ' ')}”`);
   if (taint.reached.length > 0) lines.push(`  events reached (labelled tainted): ${taint.reached.map((r) => `#${r.event_id}`).join(' ')}`);
   lines.push(`Instruction-like content in tool results: ${taint.findings.length}`);
-  for (const f of taint.findings) lines.push(`  ${f.source} record ${f.position} (#${f.event_id})${f.raw_offset !== undefined ? ` byte ${f.raw_offset}` : ''}: ${f.kind}: ${f.excerpt.replace(/\s+/g, ' ')}`);
+  for (const f of taint.findings)
+    lines.push(
+      `  ${f.source} record ${f.position} (#${f.event_id})${f.raw_offset !== undefined ? ` byte ${f.raw_offset}` : ''}: ${f.kind}: ${f.excerpt.replace(/\s+/g, ' ')}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

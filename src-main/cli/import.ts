@@ -16,7 +16,12 @@ export const IMPORT_USAGE = `  import PATH... --case FILE [--format F] [--requir
                                              a bundle that fails its check makes the import exit 1`;
 
 export async function runImport(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOptions(args, { case: { type: 'string' }, format: { type: 'string' }, 'require-signature': { type: 'boolean' }, ...LIMIT_OPTIONS });
+  const { values, positionals } = parseOptions(args, {
+    case: { type: 'string' },
+    format: { type: 'string' },
+    'require-signature': { type: 'boolean' },
+    ...LIMIT_OPTIONS,
+  });
   const limits = limitsFromOptions(values);
   if (!values.case) throw usageError('import needs --case FILE (the case file to import into)');
   if (positionals.length === 0) throw usageError('import needs at least one PATH to import');
@@ -30,16 +35,23 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
   // Ctrl+C stops at the next record: the file being read is rolled back, the files before it stay.
   const cancel = (): void => void workbench.imports.cancel();
   process.once('SIGINT', cancel);
-  const progress = io.stderr.isTTY ? setInterval(() => io.stderr.write(`\r${describeProgress(workbench.imports.snapshot())}\x1b[K`), 250) : undefined;
+  const progress = io.stderr.isTTY
+    ? setInterval(() => io.stderr.write(`\r${describeProgress(workbench.imports.snapshot())}\x1b[K`), 250)
+    : undefined;
   // Said once, TTY or not: a second import into a case another program is writing waits for it.
   let toldWaiting = false;
   const waiting = setInterval(() => {
     if (toldWaiting || !workbench.imports.snapshot().waiting) return;
     toldWaiting = true;
-    if (!io.stderr.isTTY) io.stderr.write(`causa import: waiting for another import to finish writing to ${values.case} (Ctrl+C to give up)\n`);
+    if (!io.stderr.isTTY)
+      io.stderr.write(`causa import: waiting for another import to finish writing to ${values.case} (Ctrl+C to give up)\n`);
   }, 100);
   try {
-    const options = { limits, ...(values.format ? { format: values.format } : {}), ...(values['require-signature'] ? { requireSignature: true } : {}) };
+    const options = {
+      limits,
+      ...(values.format ? { format: values.format } : {}),
+      ...(values['require-signature'] ? { requireSignature: true } : {}),
+    };
     const report = await workbench.importPaths(positionals, options);
     if (progress) io.stderr.write('\r\x1b[K');
     return writeImportReport(report, io, values.json === true);

@@ -19,10 +19,12 @@ export function limitsFromOptions(values: LimitValues): Limits {
   try {
     const overrides: Partial<Limits> = {};
     if (values['max-record-size'] !== undefined) overrides.maxRecordBytes = parseSize(values['max-record-size'], '--max-record-size');
-    if (values['max-inflated-size'] !== undefined) overrides.maxInflatedBytes = parseSize(values['max-inflated-size'], '--max-inflated-size');
+    if (values['max-inflated-size'] !== undefined)
+      overrides.maxInflatedBytes = parseSize(values['max-inflated-size'], '--max-inflated-size');
     if (values['max-inflate-ratio'] !== undefined) {
       const ratio = Number(values['max-inflate-ratio']);
-      if (!Number.isSafeInteger(ratio) || ratio < 1) throw new LimitError(`--max-inflate-ratio: "${values['max-inflate-ratio']}" is not a positive whole number`);
+      if (!Number.isSafeInteger(ratio) || ratio < 1)
+        throw new LimitError(`--max-inflate-ratio: "${values['max-inflate-ratio']}" is not a positive whole number`);
       overrides.maxInflateRatio = ratio;
     }
     return resolveLimits(overrides);

@@ -65,7 +65,10 @@ function writeResult(result: PullResult, io: CliIo): void {
       `${result.signed_by ? `, signed by key ${result.signed_by}` : ', unsigned'}; ${result.statements.length} read-only statements\n`,
   );
   if (!result.complete) io.stdout.write('What was pulled is sealed, with what failed in its manifest; it was not imported.\n');
-  if (result.imported) io.stdout.write(`Imported ${result.imported.events.toLocaleString('en')} events${result.imported.errors > 0 ? `, ${result.imported.errors} records could not be imported` : ''}.\n`);
+  if (result.imported)
+    io.stdout.write(
+      `Imported ${result.imported.events.toLocaleString('en')} events${result.imported.errors > 0 ? `, ${result.imported.errors} records could not be imported` : ''}.\n`,
+    );
 }
 
 export async function runPull(args: string[], io: CliIo): Promise<number> {
@@ -87,7 +90,9 @@ export async function runPull(args: string[], io: CliIo): Promise<number> {
     ? (p: { phase: string; rows: number; server_rows?: number }): void => {
         if (Date.now() - lastShown < 200) return;
         lastShown = Date.now();
-        io.stderr.write(`\r\x1b[K${p.phase} ${p.rows.toLocaleString('en')}${p.server_rows ? ` of ${p.server_rows.toLocaleString('en')}` : ''} rows`);
+        io.stderr.write(
+          `\r\x1b[K${p.phase} ${p.rows.toLocaleString('en')}${p.server_rows ? ` of ${p.server_rows.toLocaleString('en')}` : ''} rows`,
+        );
       }
     : undefined;
   try {

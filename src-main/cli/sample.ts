@@ -13,7 +13,8 @@ export async function runSample(args: string[], io: CliIo): Promise<number> {
   if (positionals.length > 1 || !values.out) throw usageError('sample takes at most one NAME and needs -o DIR');
   if (!isSampleName(name)) throw usageError(`sample: no sample named "${name}" (samples: ${Object.keys(SAMPLES).join(', ')})`);
   const events = values.events === undefined ? undefined : Number(values.events);
-  if (events !== undefined && (!Number.isInteger(events) || events < 1)) throw usageError(`--events: "${values.events}" is not a positive whole number`);
+  if (events !== undefined && (!Number.isInteger(events) || events < 1))
+    throw usageError(`--events: "${values.events}" is not a positive whole number`);
   await writeSample(name, values.out, events ? { events } : {});
   io.stdout.write(values.json ? `${JSON.stringify({ sample: name, out: values.out })}\n` : `Wrote sample ${name} to ${values.out}\n`);
   return EXIT_OK;

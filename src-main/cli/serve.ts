@@ -87,7 +87,9 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     maxBodyBytes: maxBodyMib * 2 ** 20,
   });
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, case: casePath, import: report, trusted_for_case: caseKeys.map((k) => k.fingerprint) })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ url: host.url, port: host.port, case: casePath, import: report, trusted_for_case: caseKeys.map((k) => k.fingerprint) })}\n`,
+    );
   } else {
     io.stdout.write(`Causa workbench on ${casePath}\n`);
     if (report) io.stdout.write(`Imported ${plural(report.events, 'event')}, ${plural(report.errors, 'error')}.\n`);

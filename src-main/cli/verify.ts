@@ -35,7 +35,10 @@ export async function runVerify(args: string[], io: CliIo): Promise<number> {
   const excerpt = await verifyExcerptFile(positionals[0]!, values.trust ?? [], values.json === true, io);
   if (excerpt !== undefined) return excerpt;
   const tsaAnchors = values['tsa-anchor'] ?? [];
-  const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? [], tsaAnchors, { requireSignature: values['require-signature'] === true, limits });
+  const verdict = await verifyBundleAt(positionals[0]!, values.trust ?? [], tsaAnchors, {
+    requireSignature: values['require-signature'] === true,
+    limits,
+  });
   if (values.json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
   else writeVerdict(verdict, io, { anchorsGiven: tsaAnchors.length > 0 });
   return verdictPasses(verdict) ? EXIT_OK : EXIT_EVIDENCE;
@@ -48,7 +51,9 @@ type ShownVerdict = RecordedVerdict & { bundle: string; files_checked?: number; 
 function writeVerdict(verdict: ShownVerdict, io: CliIo, timestamp?: { anchorsGiven: boolean }): void {
   for (const problem of verdict.problems) io.stdout.write(`${problem.item}: ${problem.reason}\n`);
   const count = (v: string) => verdict.sources.filter((s) => s.verdict === v).length;
-  const fileProblems = verdict.problems.filter((p) => p.position === undefined && !p.item.startsWith('manifest.') && p.item !== 'archive').length;
+  const fileProblems = verdict.problems.filter(
+    (p) => p.position === undefined && !p.item.startsWith('manifest.') && p.item !== 'archive',
+  ).length;
   io.stdout.write(`Results for ${verdict.bundle}:\n`);
   const files = verdict.files_checked ?? 0;
   if (files > 0) {
@@ -102,7 +107,10 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo, rederiv
   try {
     const verifications = await workbench.handlers.verifyCase({ rederive });
     if (json) io.stdout.write(`${JSON.stringify(verifications)}\n`);
-    else if (verifications.length === 0) io.stdout.write(`${casePath}: no bundles in this case, so nothing sealed to check the records against (loose files are unverifiable)\n`);
+    else if (verifications.length === 0)
+      io.stdout.write(
+        `${casePath}: no bundles in this case, so nothing sealed to check the records against (loose files are unverifiable)\n`,
+      );
     else {
       for (const v of verifications) {
         const what =
@@ -118,7 +126,10 @@ async function runVerifyCase(casePath: string, json: boolean, io: CliIo, rederiv
             `  re-derived: every record read again by its importer${v.verdict.intact ? ', and every stored row is what it derives' : '; what differs is listed above'}\n`,
           );
         }
-        if (chain) io.stdout.write(`  ledger chain: ${chain.verdict}, ${chain.records ?? 0} records, rule ${chain.rule ?? 'none'}, genesis ${chain.genesis ?? 'unknown'} (records cut off the end cannot be known without an anchor)\n`);
+        if (chain)
+          io.stdout.write(
+            `  ledger chain: ${chain.verdict}, ${chain.records ?? 0} records, rule ${chain.rule ?? 'none'}, genesis ${chain.genesis ?? 'unknown'} (records cut off the end cannot be known without an anchor)\n`,
+          );
       }
     }
     // Verdicts only get worse: a source an earlier run found broken stays on record and is shown with today's
@@ -160,7 +171,6 @@ function describeTimestamp(ts: TimestampCheck, anchorsGiven: boolean): string {
   }
 }
 
-
 /** `causa verify FILE` for an excerpt; undefined when FILE is not one (then it is a bundle). */
 async function verifyExcerptFile(path: string, trust: string[], json: boolean, io: CliIo): Promise<number | undefined> {
   if (!path.endsWith('.json') || !existsSync(path)) return undefined;
@@ -170,15 +180,20 @@ async function verifyExcerptFile(path: string, trust: string[], json: boolean, i
   if (json) io.stdout.write(`${JSON.stringify(verdict)}\n`);
   else {
     for (const p of verdict.problems) io.stdout.write(`${p.item}: ${p.reason}\n`);
-    io.stdout.write(`Results for excerpt ${path}:\n  ${verdict.proven}/${verdict.events} events proven against their manifest's or case seal's Merkle root\n`);
+    io.stdout.write(
+      `Results for excerpt ${path}:\n  ${verdict.proven}/${verdict.events} events proven against their manifest's or case seal's Merkle root\n`,
+    );
     const words = (s: Awaited<ReturnType<typeof verifyExcerptAt>>['bundles'][number]['signature']): string =>
       s.status === 'valid' ? `valid, key ${s.fingerprint} (${s.trusted ? 'trusted' : 'NOT in the trust store'})` : s.status;
     for (const b of verdict.bundles) io.stdout.write(`  ${b.id} ${b.location}: signature ${words(b.signature)}\n`);
     for (const c of verdict.case_seals) {
-      io.stdout.write(`  case seal of ${c.source} (${c.records} records, Merkle root ${c.merkle_root.slice(0, 16)}…): signature ${words(c.signature)}\n`);
+      io.stdout.write(
+        `  case seal of ${c.source} (${c.records} records, Merkle root ${c.merkle_root.slice(0, 16)}…): signature ${words(c.signature)}\n`,
+      );
     }
-    io.stdout.write(`  ${verdict.intact ? 'INTACT: nothing invalid found' : `${verdict.problems.length} problem${verdict.problems.length === 1 ? '' : 's'} found`}\n`);
+    io.stdout.write(
+      `  ${verdict.intact ? 'INTACT: nothing invalid found' : `${verdict.problems.length} problem${verdict.problems.length === 1 ? '' : 's'} found`}\n`,
+    );
   }
   return verdict.intact ? EXIT_OK : EXIT_EVIDENCE;
 }
-

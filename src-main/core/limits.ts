@@ -65,9 +65,11 @@ export function resolveLimits(overrides: Partial<Limits> = {}, env: Readonly<Rec
   for (const key of Object.keys(LIMIT_ENV) as (keyof Limits)[]) {
     const text = env[LIMIT_ENV[key]];
     if (text === undefined || text === '') continue;
-    limits[key] = key === 'maxInflateRatio' || key === 'maxNestingDepth' ? parseCount(text, LIMIT_ENV[key]) : parseSize(text, LIMIT_ENV[key]);
+    limits[key] =
+      key === 'maxInflateRatio' || key === 'maxNestingDepth' ? parseCount(text, LIMIT_ENV[key]) : parseSize(text, LIMIT_ENV[key]);
   }
-  for (const [key, value] of Object.entries(overrides) as [keyof Limits, number | undefined][]) if (value !== undefined) limits[key] = value;
+  for (const [key, value] of Object.entries(overrides) as [keyof Limits, number | undefined][])
+    if (value !== undefined) limits[key] = value;
   return limits;
 }
 
@@ -99,7 +101,9 @@ export class InflateGuard {
   produced(bytes: number): void {
     this.inflated += bytes;
     if (this.inflated > this.limits.maxInflatedBytes) {
-      throw new LimitError(`${this.where} inflates past the maximum inflated size (${formatBytes(this.limits.maxInflatedBytes)}); stopped there`);
+      throw new LimitError(
+        `${this.where} inflates past the maximum inflated size (${formatBytes(this.limits.maxInflatedBytes)}); stopped there`,
+      );
     }
     if (this.inflated > RATIO_FLOOR_BYTES && this.inflated > this.compressed * this.limits.maxInflateRatio) {
       throw new LimitError(

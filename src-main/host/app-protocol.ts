@@ -16,7 +16,9 @@ export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 export function isAppUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === `${APP_SCHEME}:` && parsed.host.toLowerCase() === APP_HOST && parsed.username === '' && parsed.password === '';
+    return (
+      parsed.protocol === `${APP_SCHEME}:` && parsed.host.toLowerCase() === APP_HOST && parsed.username === '' && parsed.password === ''
+    );
   } catch {
     return false;
   }
@@ -28,12 +30,18 @@ export type AppTarget = { ok: true; file: string } | { ok: false; status: 400 | 
 export function appUrlToFile(url: string, rendererDir: string): AppTarget {
   if (!isAppUrl(url)) return { ok: false, status: 404, reason: 'not an app://causa/ URL' };
   const target = rendererFileFor(rendererDir, new URL(url).pathname);
-  if (!target.ok) return target.reason === 'malformed' ? { ok: false, status: 400, reason: 'malformed path' } : { ok: false, status: 404, reason: 'outside the renderer folder' };
+  if (!target.ok)
+    return target.reason === 'malformed'
+      ? { ok: false, status: 400, reason: 'malformed path' }
+      : { ok: false, status: 404, reason: 'outside the renderer folder' };
   return target;
 }
 
 function refusal(status: number, reason: string): Response {
-  return new Response(reason, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': CONTENT_SECURITY_POLICY } });
+  return new Response(reason, {
+    status,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+  });
 }
 
 /** The handler for protocol.handle('app', …): GET and HEAD of renderer files, nothing else. */

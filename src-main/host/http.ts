@@ -98,7 +98,14 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, status: number, m
  * Answers a request whose body is not wanted at all: one declared within `maxBytes` is left for Node to
  * drain (the connection lives on); one larger, or of no declared length, is never read.
  */
-function refuseUnread(req: IncomingMessage, res: ServerResponse, maxBytes: number, status: number, message: string, code = 'invalid_input'): void {
+function refuseUnread(
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBytes: number,
+  status: number,
+  message: string,
+  code = 'invalid_input',
+): void {
   const declared = req.headers['content-length'];
   const chunked = req.headers['transfer-encoding'] !== undefined;
   if (!chunked && (declared === undefined || Number(declared) <= maxBytes)) return sendJson(res, status, { ok: false, code, message });
@@ -192,7 +199,8 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, handlers: Han
 
 async function serveStatic(res: ServerResponse, rendererDir: string, pathname: string): Promise<void> {
   const target = rendererFileFor(rendererDir, pathname);
-  if (!target.ok) return target.reason === 'malformed' ? send(res, 400, 'malformed path', 'text/plain') : send(res, 404, 'not found', 'text/plain');
+  if (!target.ok)
+    return target.reason === 'malformed' ? send(res, 400, 'malformed path', 'text/plain') : send(res, 404, 'not found', 'text/plain');
   try {
     const info = await stat(target.file);
     if (!info.isFile()) return send(res, 404, 'not found', 'text/plain');

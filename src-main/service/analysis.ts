@@ -10,7 +10,9 @@ import { installationKey, trustedFingerprintsNow } from './trust';
 
 function append(store: CaseStore, action: JournalEntry['action'], analyst: string): void {
   const entries = readJournal(store);
-  appendJournal(store, sealEntry(entries.at(-1), { at: new Date().toISOString(), analyst, action }), (head) => signJournalHead(store, head));
+  appendJournal(store, sealEntry(entries.at(-1), { at: new Date().toISOString(), analyst, action }), (head) =>
+    signJournalHead(store, head),
+  );
 }
 
 /**

@@ -51,7 +51,8 @@ export function analystName(): string {
 /** Keeps `name` as the analyst's name (trimmed; refused when empty, too long or with control characters). */
 export function setAnalystName(name: string, env: NodeJS.ProcessEnv = process.env): AnalystInfo {
   const parsed = AnalystName.safeParse(name);
-  if (!parsed.success) throw new ServiceError('invalid_input', `analyst name ${JSON.stringify(name)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new ServiceError('invalid_input', `analyst name ${JSON.stringify(name)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const path = analystSettingsPath(env);
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.partial`;

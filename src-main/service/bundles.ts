@@ -22,7 +22,9 @@ import { CAUSA_VERSION } from '../shared/version';
 import { listTrustedKeys, readPublicKeyFile } from './trust';
 
 /** Names a source's format and layout from its content, as the importers would detect them. */
-export function detectRecordType(content: Buffer): string | { type: string; layout: 'lines' | 'document'; patterns?: readonly (readonly string[])[] } {
+export function detectRecordType(
+  content: Buffer,
+): string | { type: string; layout: 'lines' | 'document'; patterns?: readonly (readonly string[])[] } {
   const detected = detectFormat(content.subarray(0, PROBE_BYTES));
   if (!detected.ok) return 'unknown';
   if (detected.layout.kind === 'lines') return { type: detected.format.name, layout: 'lines' };

@@ -76,9 +76,7 @@ export function sealSource(
     merkle_root: tables.merkle_root,
     ...tableHashes(tables),
     content:
-      between && gap_lengths
-        ? { sha256: input.content.sha256, size: input.content.size, ...betweenHashes(between, gap_lengths) }
-        : null,
+      between && gap_lengths ? { sha256: input.content.sha256, size: input.content.size, ...betweenHashes(between, gap_lengths) } : null,
     sealed_at: new Date().toISOString(),
   };
   const text = canonicalBytes(body);
@@ -110,9 +108,14 @@ function checkSealSignature(bytes: Buffer, signatureText: string, trusted: Reado
   }
   if (!parsed?.success) return { ok: false, reason: 'its signature is not a signature file' };
   const checked = checkSignature(bytes, parsed.data);
-  if (!checked.valid) return { ok: false, reason: `its signature does not hold (${checked.reason ?? 'invalid'})`, fingerprint: checked.fingerprint };
+  if (!checked.valid)
+    return { ok: false, reason: `its signature does not hold (${checked.reason ?? 'invalid'})`, fingerprint: checked.fingerprint };
   if (!trusted.has(checked.fingerprint)) {
-    return { ok: false, reason: `signed by key ${checked.fingerprint}, which is neither this installation's key nor in the trust store`, fingerprint: checked.fingerprint };
+    return {
+      ok: false,
+      reason: `signed by key ${checked.fingerprint}, which is neither this installation's key nor in the trust store`,
+      fingerprint: checked.fingerprint,
+    };
   }
   return { ok: true, fingerprint: checked.fingerprint };
 }
@@ -126,9 +129,12 @@ export interface SealCheckOptions {
   advance?: (records: number) => void;
 }
 
-
 /** Groups a source's stored rows into records (rows of one position), a page at a time. */
-function* storedRecords(store: CaseStore, sourceId: number, onPage?: (records: number) => void): Generator<{ position: number; raw: Buffer; rows: StoredRow[] }> {
+function* storedRecords(
+  store: CaseStore,
+  sourceId: number,
+  onPage?: (records: number) => void,
+): Generator<{ position: number; raw: Buffer; rows: StoredRow[] }> {
   let current: { position: number; raw: Buffer; rows: StoredRow[] } | undefined;
   for (const page of pageSourceRows(store, sourceId)) {
     let started = 0;
@@ -153,10 +159,20 @@ interface SourceResult {
 }
 
 /** Re-checks one sealed source. */
-async function checkSealedSource(store: CaseStore, source: ReturnType<typeof listStoredSources>[number], row: SealRow, expected: { prev: string; epoch: { after_source: number; after_journal: number } }, options: SealCheckOptions): Promise<SourceResult> {
+async function checkSealedSource(
+  store: CaseStore,
+  source: ReturnType<typeof listStoredSources>[number],
+  row: SealRow,
+  expected: { prev: string; epoch: { after_source: number; after_journal: number } },
+  options: SealCheckOptions,
+): Promise<SourceResult> {
   const base = { path: source.name, type: source.format };
   const problems: Problem[] = [];
-  const broken = (reason: string): SourceResult => ({ verdict: { ...base, verdict: 'broken', reason }, findings: [], problems: [{ item: source.name, reason }] });
+  const broken = (reason: string): SourceResult => ({
+    verdict: { ...base, verdict: 'broken', reason },
+    findings: [],
+    problems: [{ item: source.name, reason }],
+  });
   const signature = checkSealSignature(Buffer.from(row.seal, 'utf8'), row.signature, options.trusted);
   if (!signature.ok) return broken(`the seal of ${source.name} ${signature.reason}: seal altered or not made here`);
   let body: SealBody;
@@ -165,10 +181,16 @@ async function checkSealedSource(store: CaseStore, source: ReturnType<typeof lis
   } catch {
     return broken(`the seal of ${source.name} is not JSON: seal altered`);
   }
-  if (body.kind !== SEAL_KIND || body.source.id !== source.id) return broken(`the seal kept for source ${source.id} belongs to source ${body.source?.id}: seal moved`);
+  if (body.kind !== SEAL_KIND || body.source.id !== source.id)
+    return broken(`the seal kept for source ${source.id} belongs to source ${body.source?.id}: seal moved`);
   const sourceFields = (['name', 'format', 'sha256', 'size'] as const).filter((f) => body.source[f] !== source[f]);
-  if (sourceFields.length > 0) problems.push({ item: source.name, reason: `the source row's ${sourceFields.join(', ')} differ from the sealed ones: source row altered` });
-  if (body.prev_seal !== expected.prev) problems.push({ item: source.name, reason: 'the seal does not follow the seal before it: a seal was removed, inserted or replaced' });
+  if (sourceFields.length > 0)
+    problems.push({
+      item: source.name,
+      reason: `the source row's ${sourceFields.join(', ')} differ from the sealed ones: source row altered`,
+    });
+  if (body.prev_seal !== expected.prev)
+    problems.push({ item: source.name, reason: 'the seal does not follow the seal before it: a seal was removed, inserted or replaced' });
   if (body.epoch.after_source !== expected.epoch.after_source || body.epoch.after_journal !== expected.epoch.after_journal) {
     problems.push({ item: source.name, reason: 'the seal epoch kept in the case differs from the one sealed: seal_epoch altered' });
   }
@@ -180,13 +202,23 @@ async function checkSealedSource(store: CaseStore, source: ReturnType<typeof lis
   }
   const tables = tableHashes(row);
   for (const table of ['leaves', 'positions', 'rows'] as const) {
-    if (tables[`${table}_sha256`] !== body[`${table}_sha256`]) return broken(`the sealed ${table} kept for ${source.name} differ from the signed seal: seal tables altered`);
+    if (tables[`${table}_sha256`] !== body[`${table}_sha256`])
+      return broken(`the sealed ${table} kept for ${source.name} differ from the signed seal: seal tables altered`);
   }
   const errors = sourceErrors(store, source.id);
   if (errors.length !== body.errors || errorsDigest(errors) !== body.errors_sha256) {
-    problems.push({ item: source.name, reason: `the import errors kept for ${source.name} (${errors.length}) differ from the ${body.errors} sealed: import_error rows altered` });
+    problems.push({
+      item: source.name,
+      reason: `the import errors kept for ${source.name} (${errors.length}) differ from the ${body.errors} sealed: import_error rows altered`,
+    });
   }
-  if (body.content && (!row.gaps || !row.gap_lengths || betweenHashes(row.gaps, row.gap_lengths).between_sha256 !== body.content.between_sha256 || betweenHashes(row.gaps, row.gap_lengths).between_lengths_sha256 !== body.content.between_lengths_sha256)) {
+  if (
+    body.content &&
+    (!row.gaps ||
+      !row.gap_lengths ||
+      betweenHashes(row.gaps, row.gap_lengths).between_sha256 !== body.content.between_sha256 ||
+      betweenHashes(row.gaps, row.gap_lengths).between_lengths_sha256 !== body.content.between_lengths_sha256)
+  ) {
     problems.push({ item: source.name, reason: 'the bytes kept between records differ from the sealed ones: between bytes altered' });
   }
 
@@ -226,16 +258,35 @@ async function checkSealedSource(store: CaseStore, source: ReturnType<typeof lis
       problems.push({ item: source.name, reason: `the content rebuilt from the case does not hash to the sealed ${body.content.sha256}` });
     }
     const named = new Set(derived.findings.map((f) => f.position));
-    findings.splice(0, findings.length, ...findings.filter((f) => !named.has(f.position) || !f.reason.includes('normalized fields')), ...derived.findings);
+    findings.splice(
+      0,
+      findings.length,
+      ...findings.filter((f) => !named.has(f.position) || !f.reason.includes('normalized fields')),
+      ...derived.findings,
+    );
     findings.sort((a, b) => a.position - b.position);
     problems.push(...derived.notes);
   }
-  for (const finding of findings.slice(0, LISTED_FINDINGS)) problems.push({ item: source.name, reason: finding.reason, ...(finding.position > 0 ? { position: finding.position, nature: finding.nature } : {}) });
-  if (findings.length > LISTED_FINDINGS) problems.push({ item: source.name, reason: `${findings.length - LISTED_FINDINGS} more findings not listed` });
-  const first = findings.filter((f) => f.position > 0).reduce<Finding | undefined>((min, f) => (!min || f.position < min.position ? f : min), undefined);
+  for (const finding of findings.slice(0, LISTED_FINDINGS))
+    problems.push({
+      item: source.name,
+      reason: finding.reason,
+      ...(finding.position > 0 ? { position: finding.position, nature: finding.nature } : {}),
+    });
+  if (findings.length > LISTED_FINDINGS)
+    problems.push({ item: source.name, reason: `${findings.length - LISTED_FINDINGS} more findings not listed` });
+  const first = findings
+    .filter((f) => f.position > 0)
+    .reduce<Finding | undefined>((min, f) => (!min || f.position < min.position ? f : min), undefined);
   const bad = problems.filter((p) => !p.reason.startsWith('importer changed')).length > 0;
   const verdict: SourceVerdict = bad
-    ? { ...base, verdict: 'broken', records, ...(first ? { first_bad_position: first.position, nature: first.nature } : {}), reason: problems[0]!.reason }
+    ? {
+        ...base,
+        verdict: 'broken',
+        records,
+        ...(first ? { first_bad_position: first.position, nature: first.nature } : {}),
+        reason: problems[0]!.reason,
+      }
     : { ...base, verdict: 'intact', records };
   return { verdict, findings, problems };
 }
@@ -302,13 +353,26 @@ async function rederive(
   };
   const format = findFormat(body.importer.name);
   if (!format) {
-    return { findings: [], notes: [{ item: source.name, reason: `importer changed: ${body.importer.name} is no longer a format this Causa reads; fields not derived again` }], content: await drain() };
+    return {
+      findings: [],
+      notes: [
+        {
+          item: source.name,
+          reason: `importer changed: ${body.importer.name} is no longer a format this Causa reads; fields not derived again`,
+        },
+      ],
+      content: await drain(),
+    };
   }
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : first.value;
   const detected = detectFormat(head.subarray(0, PROBE_BYTES), format);
   if (!detected.ok) {
-    return { findings: [], notes: [{ item: source.name, reason: `importer changed: ${body.importer.name} no longer reads this source (${detected.reason})` }], content: await drain() };
+    return {
+      findings: [],
+      notes: [{ item: source.name, reason: `importer changed: ${body.importer.name} no longer reads this source (${detected.reason})` }],
+      content: await drain(),
+    };
   }
   async function* all(): AsyncGenerator<Buffer> {
     if (!first.done) yield head;
@@ -333,7 +397,12 @@ async function rederive(
         const differ = have ? SEALED_VALUES.flatMap((column, i) => (String(want[i] ?? '') !== String(have[i] ?? '') ? [i] : [])) : [];
         if (have && differ.length === 0) return;
         const detail = have
-          ? differ.map((i) => `${SEALED_VALUES[i]} is ${JSON.stringify(have[i] === null ? null : String(have[i]))}, derived ${JSON.stringify(want[i] === null ? null : String(want[i]))}`).join('; ')
+          ? differ
+              .map(
+                (i) =>
+                  `${SEALED_VALUES[i]} is ${JSON.stringify(have[i] === null ? null : String(have[i]))}, derived ${JSON.stringify(want[i] === null ? null : String(want[i]))}`,
+              )
+              .join('; ')
           : 'the row is missing';
         findings.push({
           position: record.position,
@@ -346,7 +415,8 @@ async function rederive(
     }
   }
   const digest = await drain();
-  if (changed) return { findings: [], notes: findings.map((f) => ({ item: source.name, reason: f.reason, position: f.position })), content: digest };
+  if (changed)
+    return { findings: [], notes: findings.map((f) => ({ item: source.name, reason: f.reason, position: f.position })), content: digest };
   return { findings, notes: [], content: digest };
 }
 
@@ -354,7 +424,8 @@ async function rederive(
 export async function verifyCaseSeals(store: CaseStore, location: string, options: SealCheckOptions): Promise<BundleVerdict> {
   const problems: Problem[] = [];
   const sources: SourceVerdict[] = [];
-  for (const schema of store.schemaProblems) problems.push({ item: 'schema', reason: `${schema}: the case file's schema was changed outside Causa` });
+  for (const schema of store.schemaProblems)
+    problems.push({ item: 'schema', reason: `${schema}: the case file's schema was changed outside Causa` });
   const epoch = readSealEpoch(store);
   if (!epoch) problems.push({ item: 'seal_epoch', reason: 'the seal epoch is missing: seal_epoch altered' });
   const seals = new Map(readSeals(store).map((row) => [row.source_id, row]));
@@ -364,7 +435,12 @@ export async function verifyCaseSeals(store: CaseStore, location: string, option
     seals.delete(source.id);
     if (!row) {
       if (epoch && source.id <= epoch.after_source) {
-        sources.push({ path: source.name, type: source.format, verdict: 'unverifiable', reason: 'imported before this case sealed its sources' });
+        sources.push({
+          path: source.name,
+          type: source.format,
+          verdict: 'unverifiable',
+          reason: 'imported before this case sealed its sources',
+        });
       } else {
         const reason = `${source.name} has no seal: seal removed`;
         sources.push({ path: source.name, type: source.format, verdict: 'broken', reason });
@@ -377,7 +453,11 @@ export async function verifyCaseSeals(store: CaseStore, location: string, option
     sources.push(result.verdict);
     problems.push(...result.problems);
   }
-  for (const [sourceId] of seals) problems.push({ item: `source ${sourceId}`, reason: `a seal is kept for source ${sourceId}, which is not in the case: source row deleted` });
+  for (const [sourceId] of seals)
+    problems.push({
+      item: `source ${sourceId}`,
+      reason: `a seal is kept for source ${sourceId}, which is not in the case: source row deleted`,
+    });
   const fingerprint = installationKey().fingerprint;
   const brokenProblems = problems.filter((p) => !p.reason.startsWith('importer changed'));
   return {
@@ -397,7 +477,11 @@ export async function verifyCaseSeals(store: CaseStore, location: string, option
 /** Which key made each signed head found valid, or null: a head's signature is checked once per case. */
 const headSigners = new WeakMap<CaseStore, Map<string, string | null>>();
 
-function headSigner(store: CaseStore, head: { seq: number; hash: string; signature: string }, epoch: { after_source: number; after_journal: number }): string | null {
+function headSigner(
+  store: CaseStore,
+  head: { seq: number; hash: string; signature: string },
+  epoch: { after_source: number; after_journal: number },
+): string | null {
   let known = headSigners.get(store);
   if (!known) headSigners.set(store, (known = new Map()));
   const key = `${epoch.after_source}\n${epoch.after_journal}\n${head.seq}\n${head.hash}\n${head.signature}`;
@@ -422,7 +506,11 @@ function headSigner(store: CaseStore, head: { seq: number; hash: string; signatu
  * changed, out of chain, or written after the seal epoch without a valid signed head of its own). An entry
  * written outside Causa therefore counts for nothing, even once Causa signs an entry after it.
  */
-export function signedJournalEntries(store: CaseStore, trusted: ReadonlySet<string>, entries: readonly JournalEntry[] = readJournal(store)): JournalEntry[] {
+export function signedJournalEntries(
+  store: CaseStore,
+  trusted: ReadonlySet<string>,
+  entries: readonly JournalEntry[] = readJournal(store),
+): JournalEntry[] {
   const epoch = readSealEpoch(store) ?? { after_source: -1, after_journal: -1 };
   const heads = new Map(readJournalHeads(store).map((head) => [head.seq, head]));
   let prevHash = GENESIS;
@@ -450,24 +538,56 @@ export function verifyJournalHeads(store: CaseStore, trusted: ReadonlySet<string
     if (head.seq > epoch.after_journal) signed.add(head.seq);
     const check = checkSealSignature(headBytes(head, epoch), head.signature, trusted);
     if (!check.ok) {
-      problems.push({ item: 'journal', reason: `the signed head at entry ${head.seq} ${check.reason}: head altered`, position: head.seq, nature: 'modified' });
+      problems.push({
+        item: 'journal',
+        reason: `the signed head at entry ${head.seq} ${check.reason}: head altered`,
+        position: head.seq,
+        nature: 'modified',
+      });
       continue;
     }
     const entry = byseq.get(head.seq);
-    if (!entry) problems.push({ item: 'journal', reason: `entry ${head.seq} was signed but is no longer in the journal: entry deleted`, position: head.seq, nature: 'deleted' });
+    if (!entry)
+      problems.push({
+        item: 'journal',
+        reason: `entry ${head.seq} was signed but is no longer in the journal: entry deleted`,
+        position: head.seq,
+        nature: 'deleted',
+      });
     else if (entry.hash !== head.hash) {
-      problems.push({ item: 'journal', reason: `entry ${head.seq} is not the entry whose head was signed: entry changed after the fact (journal rewritten)`, position: head.seq, nature: 'modified' });
+      problems.push({
+        item: 'journal',
+        reason: `entry ${head.seq} is not the entry whose head was signed: entry changed after the fact (journal rewritten)`,
+        position: head.seq,
+        nature: 'modified',
+      });
     }
   }
   let prevHash = '0'.repeat(64);
   for (const entry of entries) {
     if (entry.seq > epoch.after_journal && !signed.has(entry.seq)) {
-      problems.push({ item: 'journal', reason: `entry ${entry.seq} has no signed head: entry written outside Causa`, position: entry.seq, nature: 'inserted' });
+      problems.push({
+        item: 'journal',
+        reason: `entry ${entry.seq} has no signed head: entry written outside Causa`,
+        position: entry.seq,
+        nature: 'inserted',
+      });
     }
     if (hashEntry(entry.prev_hash, entry) !== entry.hash) {
-      problems.push({ item: 'journal', reason: `entry ${entry.seq} was modified (its hash does not match its content)`, position: entry.seq, nature: 'modified' });
+      problems.push({
+        item: 'journal',
+        reason: `entry ${entry.seq} was modified (its hash does not match its content)`,
+        position: entry.seq,
+        nature: 'modified',
+      });
     }
-    if (entry.prev_hash !== prevHash) problems.push({ item: 'journal', reason: `entry ${entry.seq} does not follow entry ${entry.seq - 1}: chain broken`, position: entry.seq, nature: 'reordered' });
+    if (entry.prev_hash !== prevHash)
+      problems.push({
+        item: 'journal',
+        reason: `entry ${entry.seq} does not follow entry ${entry.seq - 1}: chain broken`,
+        position: entry.seq,
+        nature: 'reordered',
+      });
     prevHash = entry.hash;
   }
   problems.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
@@ -477,8 +597,20 @@ export function verifyJournalHeads(store: CaseStore, trusted: ReadonlySet<string
     files_checked: 0,
     sources: [
       first
-        ? { path: 'journal', type: 'journal', verdict: 'broken', records: entries.length, ...(first.position ? { first_bad_position: first.position, nature: first.nature } : {}), reason: first.reason }
-        : { path: 'journal', type: 'journal', verdict: entries.length > 0 && entries.every((e) => e.seq <= epoch.after_journal) ? 'unverifiable' : 'intact', records: entries.length },
+        ? {
+            path: 'journal',
+            type: 'journal',
+            verdict: 'broken',
+            records: entries.length,
+            ...(first.position ? { first_bad_position: first.position, nature: first.nature } : {}),
+            reason: first.reason,
+          }
+        : {
+            path: 'journal',
+            type: 'journal',
+            verdict: entries.length > 0 && entries.every((e) => e.seq <= epoch.after_journal) ? 'unverifiable' : 'intact',
+            records: entries.length,
+          },
     ],
     signature: { status: 'valid', fingerprint: installationKey().fingerprint, trusted: true },
     timestamp: { status: 'absent' },

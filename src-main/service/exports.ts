@@ -8,7 +8,14 @@
 // file; the postmortem itself is rendered by report.ts. `causa report|excerpt|export` write the same files.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { buildExcerpt, verifyExcerpt, type Excerpt, type ExcerptEvent, type ExcerptSeal, type ExcerptVerdict } from '../core/export/excerpt';
+import {
+  buildExcerpt,
+  verifyExcerpt,
+  type Excerpt,
+  type ExcerptEvent,
+  type ExcerptSeal,
+  type ExcerptVerdict,
+} from '../core/export/excerpt';
 import { kubernetesApiActivity } from '../core/export/ocsf';
 import { mcpToolActivity } from '../core/export/ocsf-mcp';
 import type { EventFilter } from '../shared/contract';
@@ -88,7 +95,14 @@ export function excerptCase(store: CaseStore, ids: number[]): Excerpt {
     const where = home.get(record.source_id);
     if (!seals.has(record.source_id)) {
       const seal = readSeal(store, record.source_id);
-      if (seal) seals.set(record.source_id, { source_id: seal.source_id, seal: seal.seal, signature: seal.signature, leaves: seal.leaves, positions: seal.positions });
+      if (seal)
+        seals.set(record.source_id, {
+          source_id: seal.source_id,
+          seal: seal.seal,
+          signature: seal.signature,
+          leaves: seal.leaves,
+          positions: seal.positions,
+        });
     }
     events.push({
       id,
@@ -172,7 +186,8 @@ export function* ocsfLines(store: CaseStore, filter: EventFilter, counts: OcsfCo
         bump(counts.skipped, 'tool_call (telemetry)');
         continue;
       }
-      const resultId = event.keys?.jsonrpc_id !== undefined ? toolResultId(store, stored.source_id, stored.position, event.keys.jsonrpc_id) : undefined;
+      const resultId =
+        event.keys?.jsonrpc_id !== undefined ? toolResultId(store, stored.source_id, stored.position, event.keys.jsonrpc_id) : undefined;
       const result = resultId !== undefined ? getEvent(store, resultId, verdictOf)?.event : undefined;
       record = mcpToolActivity(event, stored.raw, result, product);
       counts.mcp += 1;
@@ -211,7 +226,11 @@ export function ocsfFile(store: CaseStore, filter: EventFilter): { data: Buffer;
   for (const line of ocsfLines(store, filter, counts)) {
     const chunk = Buffer.from(`${line}\n`, 'utf8');
     bytes += chunk.length;
-    if (bytes > MAX_DOWNLOAD_BYTES) throw new ServiceError('unsupported', `the OCSF export of this filter passes ${MAX_DOWNLOAD_BYTES / 1024 / 1024} MiB; narrow the filter, or run causa export CASE --format ocsf -o FILE`);
+    if (bytes > MAX_DOWNLOAD_BYTES)
+      throw new ServiceError(
+        'unsupported',
+        `the OCSF export of this filter passes ${MAX_DOWNLOAD_BYTES / 1024 / 1024} MiB; narrow the filter, or run causa export CASE --format ocsf -o FILE`,
+      );
     chunks.push(chunk);
   }
   return { data: Buffer.concat(chunks), counts };

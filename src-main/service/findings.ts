@@ -62,7 +62,8 @@ const MAX_STEPS = 6;
 export function referenceSequence(store: CaseStore, label = basename(store.path)): ReferenceSequence {
   const roots = analysisState(store).roles.filter((r) => r.role === 'root_cause');
   const ids = roots.flatMap((r) => (/^[ea]\d+$/.test(r.node) ? [latestStageOf(store, Number(r.node.slice(1)))] : []));
-  if (ids.length === 0) throw new ServiceError('invalid_input', `${store.path}: no root cause is annotated in this case (assign one first)`);
+  if (ids.length === 0)
+    throw new ServiceError('invalid_input', `${store.path}: no root cause is annotated in this case (assign one first)`);
   let root: ApiCallRow | undefined;
   const calls: ApiCallRow[] = [];
   for (const call of iterateApiCalls(store)) {
@@ -72,7 +73,8 @@ export function referenceSequence(store: CaseStore, label = basename(store.path)
     // Keep only the recent past: the window before any root cause candidate.
     while (!root && calls.length > 0 && call.ms - calls[0]!.ms > LOOKBACK_MS) calls.shift();
   }
-  if (!root) throw new ServiceError('invalid_input', `${store.path}: the root cause (${roots.map((r) => r.node).join(', ')}) is not an API call`);
+  if (!root)
+    throw new ServiceError('invalid_input', `${store.path}: the root cause (${roots.map((r) => r.node).join(', ')}) is not an API call`);
   const steps: ReferenceSequence['steps'] = [];
   for (const call of calls) {
     if (call.actor !== root.actor || root.ms - call.ms > LOOKBACK_MS) continue;

@@ -1,7 +1,15 @@
 // The causal graph of a case: every event, with its source's format, through the linker; the analyst's
 // decisions on inferred edges and the edges they drew come from the case's analysis tables. Filters and
 // expanded background groups work on the linked case; they never link it again.
-import { buildMemberNodes, linkCaseEvents, memberEventIds, type AnalystInput, type GroupMembers, type LinkedCase, type LinkEvent } from '../core/link';
+import {
+  buildMemberNodes,
+  linkCaseEvents,
+  memberEventIds,
+  type AnalystInput,
+  type GroupMembers,
+  type LinkedCase,
+  type LinkEvent,
+} from '../core/link';
 import type { EventFilter, MethodOutput } from '../shared/contract';
 import type { Graph, GraphEdge } from '../shared/graph';
 import type { CaseStore } from '../store/case-store';
@@ -32,7 +40,9 @@ export function linkCase(store: CaseStore, analyst: AnalystInput = {}): LinkedCa
  */
 export function graphKey(store: CaseStore): string {
   const row = store.db
-    .prepare('SELECT (SELECT count(*) FROM event) AS events, (SELECT max(id) FROM event) AS last, (SELECT max(id) FROM verification) AS verified')
+    .prepare(
+      'SELECT (SELECT count(*) FROM event) AS events, (SELECT max(id) FROM event) AS last, (SELECT max(id) FROM verification) AS verified',
+    )
     .get() as { events: number; last: number | null; verified: number | null };
   return `${row.events}:${row.last ?? 0}:${row.verified ?? 0}`;
 }
@@ -53,7 +63,10 @@ function* matchingPerMember(members: GroupMembers, matching: ReadonlySet<number>
 }
 
 /** The members to page through: all of them, or (the indexes of) those with an event `matching`. */
-function shownMembers(members: GroupMembers, matching: ReadonlySet<number> | undefined): { total: number; page(offset: number, limit: number): number[][] } {
+function shownMembers(
+  members: GroupMembers,
+  matching: ReadonlySet<number> | undefined,
+): { total: number; page(offset: number, limit: number): number[][] } {
   if (matching === undefined) return { total: members.starts.length, page: (offset, limit) => memberEventIds(members, offset, limit) };
   const indexes: number[] = [];
   let m = 0;
@@ -61,7 +74,10 @@ function shownMembers(members: GroupMembers, matching: ReadonlySet<number> | und
     if (hits > 0) indexes.push(m);
     m += 1;
   }
-  return { total: indexes.length, page: (offset, limit) => indexes.slice(offset, offset + limit).flatMap((i) => memberEventIds(members, i, 1)) };
+  return {
+    total: indexes.length,
+    page: (offset, limit) => indexes.slice(offset, offset + limit).flatMap((i) => memberEventIds(members, i, 1)),
+  };
 }
 
 /**
@@ -110,7 +126,9 @@ export function groupMembers(
   const shownOf = shownMembers(members, matching);
   const page = shownOf.page(request.offset, request.limit);
   const formats = new Map(listSources(store).map((source) => [source.name, source.format]));
-  const byId = new Map(eventsByIds(store, page.flat(), verdictLookup(store)).map((event) => [event.id, { ...event, format: formats.get(event.source) }]));
+  const byId = new Map(
+    eventsByIds(store, page.flat(), verdictLookup(store)).map((event) => [event.id, { ...event, format: formats.get(event.source) }]),
+  );
   // Each member's events in the order the linker read them (time, then id), as eventsByIds returns them.
   const order = new Map([...byId.keys()].map((id, index) => [id, index]));
   const built = buildMemberNodes(

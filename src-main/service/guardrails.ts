@@ -13,10 +13,23 @@ import type { CaseStore } from '../store/case-store';
 import { getEvent, iterateEvents } from '../store/queries';
 
 /** Rules along which a tainted step reaches what it caused: the call's own records, the cluster's response. */
-const PROPAGATES = new Set(['taint', 'otel-parent-span', 'mcp-traceparent', 'tool-call-id', 'jsonrpc-id', 'tool-target', 'authz-annotation', 'admission-annotation', 'involved-object', 'owner-reference', 'event-message']);
+const PROPAGATES = new Set([
+  'taint',
+  'otel-parent-span',
+  'mcp-traceparent',
+  'tool-call-id',
+  'jsonrpc-id',
+  'tool-target',
+  'authz-annotation',
+  'admission-annotation',
+  'involved-object',
+  'owner-reference',
+  'event-message',
+]);
 const RBAC_RESOURCES = new Set(['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings']);
 
-const liveEdges = (linked: LinkedCase): GraphEdge[] => [...linked.graph.edges, ...linked.backgroundEdges].filter((e) => e.status !== 'rejected');
+const liveEdges = (linked: LinkedCase): GraphEdge[] =>
+  [...linked.graph.edges, ...linked.backgroundEdges].filter((e) => e.status !== 'rejected');
 
 /** Where the matched text sits in the raw record, in bytes, when the record holds it (JSON-escaped or not). */
 function rawOffset(raw: Buffer | undefined, text: string, offset: number): number | undefined {
@@ -40,7 +53,15 @@ export function taintReport(store: CaseStore, linked: LinkedCase): TaintReport {
       const [from, to] = [first(e.from), first(e.to)];
       if (from === undefined || to === undefined) return [];
       const span = e.fields[0]!.value;
-      return [{ from_event: from, to_event: to, span, match: /\(normalized\)/.test(e.note ?? '') ? 'normalized' as const : 'exact' as const, words: Number(/repeats (\d+) words/.exec(e.note ?? '')?.[1] ?? 0) }];
+      return [
+        {
+          from_event: from,
+          to_event: to,
+          span,
+          match: /\(normalized\)/.test(e.note ?? '') ? ('normalized' as const) : ('exact' as const),
+          words: Number(/repeats (\d+) words/.exec(e.note ?? '')?.[1] ?? 0),
+        },
+      ];
     }),
     findings: [],
     reached: [],
@@ -57,7 +78,8 @@ export function taintReport(store: CaseStore, linked: LinkedCase): TaintReport {
       const id = queue.shift()!;
       if (seen.has(id)) continue;
       seen.add(id);
-      for (const eventId of nodes.get(id)?.event_ids ?? []) if (!reached.has(eventId)) reached.set(eventId, { labels: new Set(['tool_output', 'tainted']), from: origin });
+      for (const eventId of nodes.get(id)?.event_ids ?? [])
+        if (!reached.has(eventId)) reached.set(eventId, { labels: new Set(['tool_output', 'tainted']), from: origin });
       for (const e of out.get(id) ?? []) queue.push(e.to);
     }
   }
@@ -85,12 +107,21 @@ function agentActors(linked: LinkedCase, nodes: Map<string, GraphNode>): Map<str
     if (e.rule !== 'tool-target') continue;
     const request = nodes.get(requestOfDecision.get(e.to) ?? e.to);
     if (request?.kind !== 'k8s_api' || !request.actor) continue;
-    actors.set(`${request.actor.id}\u0000${request.actor.on_behalf_of ?? ''}`, { id: request.actor.id, ...(request.actor.on_behalf_of ? { on_behalf_of: request.actor.on_behalf_of } : {}) });
+    actors.set(`${request.actor.id}\u0000${request.actor.on_behalf_of ?? ''}`, {
+      id: request.actor.id,
+      ...(request.actor.on_behalf_of ? { on_behalf_of: request.actor.on_behalf_of } : {}),
+    });
   }
   return actors;
 }
 
-export function guardrailsReport(store: CaseStore, linked: LinkedCase, state: AnalysisState, taint: TaintReport, intendedIds?: readonly number[]): GuardrailsReport {
+export function guardrailsReport(
+  store: CaseStore,
+  linked: LinkedCase,
+  state: AnalysisState,
+  taint: TaintReport,
+  intendedIds?: readonly number[],
+): GuardrailsReport {
   const nodes = new Map(linked.graph.nodes.map((n) => [n.id, n]));
   const calls: GuardrailCall[] = [];
   for (const actor of agentActors(linked, nodes).values()) {
@@ -103,7 +134,11 @@ export function guardrailsReport(store: CaseStore, linked: LinkedCase, state: An
     }
     for (const event of byRequest.values()) calls.push({ event, timeNs: timeNs(event.time), label: labelOf(event) });
   }
-  const admissionOf = new Map(liveEdges(linked).filter((e) => e.rule === 'admission-annotation').map((e) => [e.from, e.to]));
+  const admissionOf = new Map(
+    liveEdges(linked)
+      .filter((e) => e.rule === 'admission-annotation')
+      .map((e) => [e.from, e.to]),
+  );
   const policies = [...iterateEvents(store, { kind: ['policy_decision'] }, {})].map((event) => {
     const policyNode = linked.graph.nodes.find((n) => n.event_ids.includes(event.id));
     const request = policyNode ? nodes.get(admissionOf.get(policyNode.id) ?? '') : undefined;
@@ -121,7 +156,10 @@ export function guardrailsReport(store: CaseStore, linked: LinkedCase, state: An
   }
   const tainted = new Set(taint.reached.map((r) => r.event_id));
   let intended: Parameters<typeof analyzeGuardrails>[0]['intended'] = { basis: 'all' };
-  const rootTimes = state.roles.filter((r) => r.role === 'root_cause').map((r) => timeNs(nodes.get(r.node)?.time)).filter((t): t is bigint => t !== null);
+  const rootTimes = state.roles
+    .filter((r) => r.role === 'root_cause')
+    .map((r) => timeNs(nodes.get(r.node)?.time))
+    .filter((t): t is bigint => t !== null);
   const taintedTimes = calls.filter((c) => tainted.has(c.event.id) && c.timeNs !== null).map((c) => c.timeNs!);
   const min = (list: bigint[]) => list.reduce((a, b) => (b < a ? b : a));
   if (intendedIds) intended = { basis: 'analyst', ids: new Set(intendedIds) };

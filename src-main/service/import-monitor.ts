@@ -11,10 +11,26 @@ export class ImportCancelled extends Error {
 }
 
 export class ImportMonitor {
-  private state: ImportProgress = { active: false, files_done: 0, files_total: 0, bytes_read: 0, bytes_total: 0, events: 0, cancelling: false };
+  private state: ImportProgress = {
+    active: false,
+    files_done: 0,
+    files_total: 0,
+    bytes_read: 0,
+    bytes_total: 0,
+    events: 0,
+    cancelling: false,
+  };
 
   start(filesTotal: number, bytesTotal: number): void {
-    this.state = { active: true, files_done: 0, files_total: filesTotal, bytes_read: 0, bytes_total: bytesTotal, events: 0, cancelling: false };
+    this.state = {
+      active: true,
+      files_done: 0,
+      files_total: filesTotal,
+      bytes_read: 0,
+      bytes_total: bytesTotal,
+      events: 0,
+      cancelling: false,
+    };
   }
 
   /** More work found along the way (a bundle's sources once its manifest is read). */

@@ -5,10 +5,26 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { bundleFilesFromMemory, bundleFilesFromZip, isBundlePath, looksLikeZip, openBundleFiles, type BundleFiles } from '../core/bundle/files';
+import {
+  bundleFilesFromMemory,
+  bundleFilesFromZip,
+  isBundlePath,
+  looksLikeZip,
+  openBundleFiles,
+  type BundleFiles,
+} from '../core/bundle/files';
 import { isSafeBundlePath, Manifest, MANIFEST_FILE, SIGNATURE_FILE } from '../core/bundle/manifest';
 import { OBJECT_FORMATS } from '../core/ingest/k8s-objects';
-import { bufferContent, detectContent, findFormat, FORMATS, openContent, parseSourceBatches, streamContent, type Detected } from '../core/ingest';
+import {
+  bufferContent,
+  detectContent,
+  findFormat,
+  FORMATS,
+  openContent,
+  parseSourceBatches,
+  streamContent,
+  type Detected,
+} from '../core/ingest';
 import { resolveLimits, type Limits } from '../core/limits';
 import type { FileImport, ImportIntegrity, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
@@ -85,7 +101,6 @@ async function openDetected(file: EvidenceFile, limits: Limits): Promise<Opened>
   return { ok: true, detected, content };
 }
 
-
 async function isGzipFile(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
@@ -118,7 +133,10 @@ async function hashStream(stream: AsyncIterable<Buffer>): Promise<{ sha256: stri
 }
 
 /** Why the file's stored records might not come from the bytes whose hash is stored, if they might not. */
-async function changedWhileRead(file: EvidenceFile, content: { sha256: string; size: number; whole: boolean }): Promise<string | undefined> {
+async function changedWhileRead(
+  file: EvidenceFile,
+  content: { sha256: string; size: number; whole: boolean },
+): Promise<string | undefined> {
   const changed = (what: string): string =>
     `the file changed while it was imported (${what}): nothing of it was kept; import it again once it is complete`;
   // A reader that stopped early (a document cut short by a syntax error) read a prefix: only a rehash says
@@ -162,7 +180,11 @@ function cancelledImport(file: EvidenceFile): FileImport {
   return { file: file.name, format: file.format ?? 'unknown', status: 'cancelled', events: 0, errors: [], more_errors: 0 };
 }
 
-async function importOneWithId(store: CaseStore, file: EvidenceFile, monitor: ImportMonitor): Promise<{ result: FileImport; sourceId?: number }> {
+async function importOneWithId(
+  store: CaseStore,
+  file: EvidenceFile,
+  monitor: ImportMonitor,
+): Promise<{ result: FileImport; sourceId?: number }> {
   if (monitor.cancelled) return { result: cancelledImport(file) };
   monitor.beginFile(file.name);
   try {
@@ -175,7 +197,11 @@ async function importOneWithId(store: CaseStore, file: EvidenceFile, monitor: Im
   }
 }
 
-async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: ImportMonitor): Promise<{ result: FileImport; sourceId?: number }> {
+async function readIntoCase(
+  store: CaseStore,
+  file: EvidenceFile,
+  monitor: ImportMonitor,
+): Promise<{ result: FileImport; sourceId?: number }> {
   const known = alreadyImported(store, file);
   if (known) {
     monitor.read(file.contentSize ?? file.size);
@@ -231,7 +257,12 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
                   event,
                 }),
               );
-              return rowValues(event, { ...(record.locator ? { locator: record.locator } : {}), ordinal, raw_sha256: rawSha256, ...(context ? { context_sha256: context.sha256 } : {}) });
+              return rowValues(event, {
+                ...(record.locator ? { locator: record.locator } : {}),
+                ordinal,
+                raw_sha256: rawSha256,
+                ...(context ? { context_sha256: context.sha256 } : {}),
+              });
             });
             tap.record(record.raw);
             sealed.add(record.position, record.raw, rows, ids[0] ?? 0);
@@ -258,11 +289,26 @@ async function readIntoCase(store: CaseStore, file: EvidenceFile, monitor: Impor
     if (events > 0) tx.deriveSource(sourceId);
     if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
-    if (events > 0) sealSource(store, tx, { source: { id: sourceId, name: file.name, format, sha256: file.sha256, size: file.size }, importer: format, records: sealed, content });
+    if (events > 0)
+      sealSource(store, tx, {
+        source: { id: sourceId, name: file.name, format, sha256: file.sha256, size: file.size },
+        importer: format,
+        records: sealed,
+        content,
+      });
     return { commit: events > 0, value: undefined };
   }, monitor.writerWait);
   if (changed) {
-    return { result: { file: file.name, format, status: 'failed', events: 0, errors: [{ file: file.name, line: 0, reason: changed }], more_errors: 0 } };
+    return {
+      result: {
+        file: file.name,
+        format,
+        status: 'failed',
+        events: 0,
+        errors: [{ file: file.name, line: 0, reason: changed }],
+        more_errors: 0,
+      },
+    };
   }
   const result: FileImport = {
     file: file.name,
@@ -339,10 +385,20 @@ async function importBundle(
   const bundleName = basename(location.replace(/[\\/]+$/, ''));
   const results: FileImport[] = [];
   const imported = new Map<string, number>();
-  monitor.expect(manifest.sources.length, manifest.sources.reduce((n, entry) => n + entry.size, 0));
+  monitor.expect(
+    manifest.sources.length,
+    manifest.sources.reduce((n, entry) => n + entry.size, 0),
+  );
   for (const entry of manifest.sources) {
     if (!files.list().includes(entry.path)) {
-      results.push({ file: `${bundleName}/${entry.path}`, format: entry.type, status: 'failed', events: 0, errors: [{ file: `${bundleName}/${entry.path}`, line: 0, reason: 'listed in the manifest but missing from the bundle' }], more_errors: 0 });
+      results.push({
+        file: `${bundleName}/${entry.path}`,
+        format: entry.type,
+        status: 'failed',
+        events: 0,
+        errors: [{ file: `${bundleName}/${entry.path}`, line: 0, reason: 'listed in the manifest but missing from the bundle' }],
+        more_errors: 0,
+      });
       continue;
     }
     // A source of a format no importer reads yet (the samples carry Events, listings, OTLP and MCP) stays
@@ -357,14 +413,29 @@ async function importBundle(
     try {
       hashed = await hashStream(files.stream(entry.path));
     } catch (error) {
-      results.push({ file: name, format: entry.type, status: 'failed', events: 0, errors: [{ file: name, line: 0, reason: `cannot read: ${(error as Error).message}` }], more_errors: 0 });
+      results.push({
+        file: name,
+        format: entry.type,
+        status: 'failed',
+        events: 0,
+        errors: [{ file: name, line: 0, reason: `cannot read: ${(error as Error).message}` }],
+        more_errors: 0,
+      });
       continue;
     }
     // Progress counts content bytes: the manifest announced the stored size, the gunzipped one is known now.
     monitor.expect(0, hashed.contentSize - entry.size);
     const { result, sourceId } = await importOneWithId(
       store,
-      { name, sha256: hashed.sha256, size: hashed.size, contentSize: hashed.contentSize, open: async () => streamContent(files.stream(entry.path), limits, name), format: entry.type, limits },
+      {
+        name,
+        sha256: hashed.sha256,
+        size: hashed.size,
+        contentSize: hashed.contentSize,
+        open: async () => streamContent(files.stream(entry.path), limits, name),
+        format: entry.type,
+        limits,
+      },
       monitor,
     );
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
@@ -395,7 +466,8 @@ async function waitForCase(store: CaseStore, monitor: ImportMonitor): Promise<vo
   try {
     await store.waitUntilWritable(monitor.writerWait);
   } catch (error) {
-    if (error instanceof ImportCancelled) throw new ServiceError('cancelled', 'the import was cancelled while it waited for another import to finish');
+    if (error instanceof ImportCancelled)
+      throw new ServiceError('cancelled', 'the import was cancelled while it waited for another import to finish');
     throw error;
   }
 }
@@ -429,7 +501,12 @@ export async function collectFiles(paths: string[]): Promise<{ path: string; nam
   return files;
 }
 
-export async function importPaths(store: CaseStore, paths: string[], options: ImportOptions = {}, monitor = unwatched()): Promise<ImportReport> {
+export async function importPaths(
+  store: CaseStore,
+  paths: string[],
+  options: ImportOptions = {},
+  monitor = unwatched(),
+): Promise<ImportReport> {
   if (options.format !== undefined && !findFormat(options.format)) {
     throw new ServiceError('invalid_input', `unknown format "${options.format}"; known formats: ${formatNames().join(', ')}`);
   }
@@ -461,7 +538,10 @@ export async function importPaths(store: CaseStore, paths: string[], options: Im
         }
       }),
     );
-    monitor.expect(sized.length, sized.reduce((n, f) => n + f.contentSize, 0));
+    monitor.expect(
+      sized.length,
+      sized.reduce((n, f) => n + f.contentSize, 0),
+    );
     for (const file of sized) {
       let hashed;
       try {
@@ -500,10 +580,16 @@ export interface UploadedEvidence {
  * NUL, or the whole drop is refused before anything is read. A name only ever labels and groups bytes;
  * nothing is read from or written to a path it names.
  */
-export async function groupUploads(files: UploadedEvidence[], limits: Limits = resolveLimits()): Promise<({ bundle: BundleFiles } | { loose: UploadedEvidence })[]> {
+export async function groupUploads(
+  files: UploadedEvidence[],
+  limits: Limits = resolveLimits(),
+): Promise<({ bundle: BundleFiles } | { loose: UploadedEvidence })[]> {
   for (const file of files) {
     if (!isSafeBundlePath(file.name)) {
-      throw new ServiceError('invalid_input', `"${file.name}": a dropped file's name must be a relative path inside what was dropped; refused`);
+      throw new ServiceError(
+        'invalid_input',
+        `"${file.name}": a dropped file's name must be a relative path inside what was dropped; refused`,
+      );
     }
   }
   const folders = new Map<string, Map<string, Buffer>>();
@@ -538,10 +624,18 @@ export async function groupUploads(files: UploadedEvidence[], limits: Limits = r
  * Imports files dropped on the window: a dropped bundle (`.zip` or folder) is imported and verified as
  * `causa import` does it, and its verdict recorded; other files are imported as loose evidence.
  */
-export async function importBuffers(store: CaseStore, files: UploadedEvidence[], monitor = unwatched(), limits = resolveLimits()): Promise<ImportReport> {
+export async function importBuffers(
+  store: CaseStore,
+  files: UploadedEvidence[],
+  monitor = unwatched(),
+  limits = resolveLimits(),
+): Promise<ImportReport> {
   const groups = await groupUploads(files, limits);
   const loose = groups.flatMap((group) => ('loose' in group ? [group.loose] : []));
-  monitor.start(loose.length, loose.reduce((n, f) => n + contentSizeOf(f.data), 0));
+  monitor.start(
+    loose.length,
+    loose.reduce((n, f) => n + contentSizeOf(f.data), 0),
+  );
   try {
     await waitForCase(store, monitor);
     const results: FileImport[] = [];

@@ -56,7 +56,9 @@ function asBundleVerdict(sourceId: number, name: string, ledger: LedgerVerdict):
     sources: [{ path: name, type: LEDGER_FORMAT, ...ledger }],
     signature: { status: 'absent' },
     timestamp: { status: 'absent' },
-    problems: broken ? [{ item: name, reason: ledger.reason ?? 'chain broken', position: ledger.first_bad_position, nature: ledger.nature }] : [],
+    problems: broken
+      ? [{ item: name, reason: ledger.reason ?? 'chain broken', position: ledger.first_bad_position, nature: ledger.nature }]
+      : [],
     // A ledger's own chain has no signer: its status says only whether the chain holds.
     status: broken ? 'broken' : 'intact',
     signature_expected: false,
@@ -72,7 +74,12 @@ export function verifyLedgerSource(store: CaseStore, sourceId: number, name: str
 }
 
 /** Checks one ledger source's chain a page at a time, pausing between pages; records nothing. */
-export async function checkLedgerChain(store: CaseStore, sourceId: number, name: string, monitor: VerifyMonitor): Promise<LedgerCheck['verdict']> {
+export async function checkLedgerChain(
+  store: CaseStore,
+  sourceId: number,
+  name: string,
+  monitor: VerifyMonitor,
+): Promise<LedgerCheck['verdict']> {
   const check = new LedgerChainCheck();
   for (const page of ledgerRecordPages(store, sourceId)) {
     for (const record of page) check.add(record);

@@ -26,7 +26,8 @@ export class ObjectCollector {
     }
     const found = objectsOfRecord(this.format, value, event.time_ns, event.target);
     for (const sighting of found.objects) foldSighting(this.rows, eventId === undefined ? sighting : { ...sighting, event_id: eventId });
-    for (const deletion of found.deletions ?? []) this.deletions.push(eventId === undefined ? deletion : { ...deletion, event_id: eventId });
+    for (const deletion of found.deletions ?? [])
+      this.deletions.push(eventId === undefined ? deletion : { ...deletion, event_id: eventId });
     for (const kind of found.kinds) {
       const key = `${kind.api_group}|${kind.kind}`;
       if (!this.kindsSeen.has(key)) this.kindsSeen.set(key, eventId === undefined ? kind : { ...kind, event_id: eventId });
@@ -51,7 +52,18 @@ export function upgradeObjectIdentity(store: CaseStore): boolean {
   rebuildObjectTable(store, (record) => {
     for (const { format, records } of recordsForObjects(store, OBJECT_FORMATS)) {
       const collector = new ObjectCollector(format);
-      for (const r of records) collector.add(r.raw, { time_ns: r.time_ns, kind: 'other', outcome: 'unknown', ...(r.action ? { action: r.action } : {}), ...(r.target ? { target: r.target } : {}) }, r.event_id);
+      for (const r of records)
+        collector.add(
+          r.raw,
+          {
+            time_ns: r.time_ns,
+            kind: 'other',
+            outcome: 'unknown',
+            ...(r.action ? { action: r.action } : {}),
+            ...(r.target ? { target: r.target } : {}),
+          },
+          r.event_id,
+        );
       record(store.db, collector.objects(), collector.kinds, collector.deletions);
     }
   });

@@ -28,11 +28,19 @@ export function pdfTemplates(title: string): { headerTemplate: string; footerTem
 
 export async function renderPdf(html: string, title: string): Promise<Buffer> {
   const executablePath = chromiumPath();
-  if (!executablePath) throw new ServiceError('unsupported', 'PDF needs Chromium: none found (set CAUSA_CHROMIUM to its path), or export HTML and print it');
+  if (!executablePath)
+    throw new ServiceError('unsupported', 'PDF needs Chromium: none found (set CAUSA_CHROMIUM to its path), or export HTML and print it');
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   try {
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });

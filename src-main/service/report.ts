@@ -5,7 +5,16 @@ import { basename } from 'node:path';
 import { verifyJournal } from '../core/analysis/journal';
 import { renderHtml } from '../core/export/html';
 import { renderMarkdown } from '../core/export/markdown';
-import { buildReportModel, chooseChains, citedEventIds, type ReportInput, type ReportBundle, type ReportCaseSeal, type ReportModel, type ReportVerification } from '../core/export/report-model';
+import {
+  buildReportModel,
+  chooseChains,
+  citedEventIds,
+  type ReportInput,
+  type ReportBundle,
+  type ReportCaseSeal,
+  type ReportModel,
+  type ReportVerification,
+} from '../core/export/report-model';
 import { checkSignature, SignatureFile } from '../core/bundle/signing';
 import { sealHash } from '../core/verify/case-seal';
 import { withTrust, type BundleVerdict } from '../core/verify/bundle';
@@ -27,7 +36,11 @@ import { currentTrust, verdictLookup } from './verification';
 export const REPORT_FORMATS = ['md', 'html', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export const REPORT_MIME: Record<ReportFormat, string> = { md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8', pdf: 'application/pdf' };
+export const REPORT_MIME: Record<ReportFormat, string> = {
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+};
 
 interface ManifestLike {
   case?: { incident_id?: string; title?: string; cluster?: string };
@@ -74,7 +87,11 @@ function reportCaseSeals(store: CaseStore): ReportCaseSeal[] {
     try {
       const file = SignatureFile.parse(JSON.parse(row.signature));
       const checked = checkSignature(Buffer.from(row.seal, 'utf8'), file);
-      signature = { status: checked.valid ? 'valid' : 'invalid', fingerprint: checked.fingerprint, trusted: checked.valid && trusted.has(checked.fingerprint) };
+      signature = {
+        status: checked.valid ? 'valid' : 'invalid',
+        fingerprint: checked.fingerprint,
+        trusted: checked.valid && trusted.has(checked.fingerprint),
+      };
     } catch {
       // Not a signature file: reported as not verifying.
     }
@@ -102,10 +119,14 @@ function reportVerifications(store: CaseStore): ReportVerification[] {
     return {
       at: row.at,
       subject: row.subject,
-      location: row.bundle_id ? (locations.get(row.bundle_id) ?? `bundle ${row.bundle_id}`) : (verdict.bundle ?? `source ${verdict.source_id ?? '?'}`),
+      location: row.bundle_id
+        ? (locations.get(row.bundle_id) ?? `bundle ${row.bundle_id}`)
+        : (verdict.bundle ?? `source ${verdict.source_id ?? '?'}`),
       intact: row.subject === 'ledger' ? row.intact : verdict.intact,
       status: row.subject === 'ledger' ? (row.intact ? 'intact' : 'broken') : (verdict.status ?? (row.intact ? 'intact' : 'broken')),
-      ...(signature && signature.status !== 'absent' ? { signature: `${signature.status}${signature.trusted ? ', trusted' : signature.status === 'valid' ? ', not trusted' : ''}` } : {}),
+      ...(signature && signature.status !== 'absent'
+        ? { signature: `${signature.status}${signature.trusted ? ', trusted' : signature.status === 'valid' ? ', not trusted' : ''}` }
+        : {}),
       problems: (verdict.problems ?? []).map((p) => `${p.item}: ${p.reason}`),
     };
   });

@@ -29,7 +29,8 @@ function signerKey(store: CaseStore, fingerprint: string): { pem: string; bundle
     if (!parsed.success) continue;
     const checked = checkSignature(canonicalManifestBytes(JSON.parse(bundle.manifest)), parsed.data);
     // Only a key that verifies its own signature is offered: trusting a key whose signature is invalid trusts nothing.
-    if (checked.valid && checked.fingerprint === fingerprint) return { pem: parsed.data.public_key_pem, bundle: basename(bundle.location.replace(/[\\/]+$/, '')) };
+    if (checked.valid && checked.fingerprint === fingerprint)
+      return { pem: parsed.data.public_key_pem, bundle: basename(bundle.location.replace(/[\\/]+$/, '')) };
   }
   throw new ServiceError('not_found', `no bundle of this case carries a valid signature by key ${fingerprint}`);
 }

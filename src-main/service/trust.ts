@@ -66,7 +66,12 @@ export function installationKey(path = installationKeyPath()): InstallationKey {
     throw new ServiceError('io', `${path}: not a usable installation key (${(error as Error).message})`);
   }
   const publicKey = createPublicKey(privateKey);
-  const key = { path, fingerprint: keyFingerprint(publicKey), privateKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  const key = {
+    path,
+    fingerprint: keyFingerprint(publicKey),
+    privateKey,
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
   installationKeys.set(path, key);
   return key;
 }
@@ -157,8 +162,14 @@ export async function removeTrustedKey(fingerprint: string, path = trustStorePat
   const keys = await listTrustedKeys(path);
   const matches = fingerprint.length >= 8 ? keys.filter((k) => k.fingerprint.startsWith(fingerprint.toLowerCase())) : [];
   if (matches.length !== 1) {
-    throw new ServiceError('not_found', `${fingerprint}: ${matches.length === 0 ? 'no trusted key has this fingerprint' : 'more than one trusted key starts with this'}`);
+    throw new ServiceError(
+      'not_found',
+      `${fingerprint}: ${matches.length === 0 ? 'no trusted key has this fingerprint' : 'more than one trusted key starts with this'}`,
+    );
   }
-  await save(path, keys.filter((k) => k !== matches[0]));
+  await save(
+    path,
+    keys.filter((k) => k !== matches[0]),
+  );
   return matches[0]!;
 }

@@ -49,10 +49,16 @@ export function currentTrust(store: CaseStore): Set<string> {
  * Verifies a bundle as it is imported, keeps its sealed leaves, and records the verdict. With
  * `requireSignature` (or any trusted key), an unsigned bundle fails.
  */
-export async function verifyImportedBundle(store: CaseStore, files: BundleFiles, bundleId: number, options: { requireSignature?: boolean; limits?: Limits } = {}): Promise<BundleVerdict> {
+export async function verifyImportedBundle(
+  store: CaseStore,
+  files: BundleFiles,
+  bundleId: number,
+  options: { requireSignature?: boolean; limits?: Limits } = {},
+): Promise<BundleVerdict> {
   const trustedKeys = await caseTrustedKeys(store);
   const verdict = await verifyBundle(files, {
-    trustedKeys, signatureExpected: options.requireSignature === true || trustedKeys.size > 0,
+    trustedKeys,
+    signatureExpected: options.requireSignature === true || trustedKeys.size > 0,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   for (const source of verdict.sources) {
@@ -73,7 +79,9 @@ type Checked =
 function chainedSources(store: CaseStore, bundle: StoredBundle): Map<string, number> {
   const parsed = Manifest.safeParse(JSON.parse(bundle.manifest));
   const chained = new Set(parsed.success ? parsed.data.sources.filter((s) => s.chain || s.elements).map((s) => s.path) : []);
-  return new Map(bundle.sources.filter((s) => chained.has(s.bundle_path)).map((s) => [s.bundle_path, countSourceRecords(store, s.source_id)]));
+  return new Map(
+    bundle.sources.filter((s) => chained.has(s.bundle_path)).map((s) => [s.bundle_path, countSourceRecords(store, s.source_id)]),
+  );
 }
 
 /** The source's records, a page at a time underneath, each page counted once it has been checked. */
@@ -89,12 +97,19 @@ function* countedRecords(store: CaseStore, sourceId: number, monitor: VerifyMoni
  * progress to `monitor` and pausing between chunks so that the event loop stays free. The verdicts are
  * recorded together once all are known: a cancelled run (ServiceError `cancelled`) records nothing.
  */
-export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMonitor(), options: { rederive?: boolean } = {}): Promise<CaseVerification[]> {
+export async function verifyCaseRecords(
+  store: CaseStore,
+  monitor = new VerifyMonitor(),
+  options: { rederive?: boolean } = {},
+): Promise<CaseVerification[]> {
   const bundles = listBundles(store).map((bundle) => ({ bundle, chained: chainedSources(store, bundle) }));
   const ledgers = ledgerSources(store).map((source) => ({ ...source, records: ledgerRecordCount(store, source.id) }));
   const sealed = listStoredSources(store).map((source) => countSourceRecords(store, source.id));
   const counts = [...bundles.flatMap(({ chained }) => [...chained.values()]), ...ledgers.map((l) => l.records), ...sealed];
-  monitor.start(counts.length, counts.reduce((n, c) => n + c, 0));
+  monitor.start(
+    counts.length,
+    counts.reduce((n, c) => n + c, 0),
+  );
   try {
     const trusted = await caseTrustedKeys(store);
     const checked: Checked[] = [];
@@ -120,7 +135,12 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
     }
     for (const ledger of ledgers) {
       monitor.beginSource(ledger.name, ledger.name, ledger.records);
-      checked.push({ subject: 'ledger', source_id: ledger.id, location: ledger.name, verdict: await checkLedgerChain(store, ledger.id, ledger.name, monitor) });
+      checked.push({
+        subject: 'ledger',
+        source_id: ledger.id,
+        location: ledger.name,
+        verdict: await checkLedgerChain(store, ledger.id, ledger.name, monitor),
+      });
     }
     // The case's own seals, then the journal's signed heads (service/case-seal.ts).
     const sealTrust = await sealTrustedKeys();
@@ -136,7 +156,12 @@ export async function verifyCaseRecords(store: CaseStore, monitor = new VerifyMo
     monitor.complete();
     const recorded = recordVerifications(
       store,
-      checked.map((c) => ({ subject: c.subject, bundle_id: c.subject === 'case' ? c.bundle_id : null, intact: c.verdict.intact, verdict: c.verdict })),
+      checked.map((c) => ({
+        subject: c.subject,
+        bundle_id: c.subject === 'case' ? c.bundle_id : null,
+        intact: c.verdict.intact,
+        verdict: c.verdict,
+      })),
     );
     return checked.map((c, i): CaseVerification => {
       const { at } = recorded[i]!;
@@ -176,7 +201,13 @@ export function caseVerifications(store: CaseStore): (CaseVerification & { earli
   const history = verificationHistory(store);
   return [...bundles, ...ledgerChecks(store), ...latestOwn].map((v) => {
     const earlier = history
-      .filter((h) => h.broken && h.at < v.at && h.location === v.location && (h.subject === v.subject || (v.bundle_id > 0 && (h.subject === 'bundle' || h.subject === 'case'))))
+      .filter(
+        (h) =>
+          h.broken &&
+          h.at < v.at &&
+          h.location === v.location &&
+          (h.subject === v.subject || (v.bundle_id > 0 && (h.subject === 'bundle' || h.subject === 'case'))),
+      )
       .map((h) => ({ at: h.at, problems: h.problems }));
     return earlier.length > 0 ? { ...v, earlier } : v;
   });
@@ -207,7 +238,11 @@ function everBroken(store: CaseStore): Map<number, SourceState> {
     for (const source of verdict.sources ?? []) {
       if (source.verdict !== 'broken') continue;
       const ids =
-        row.subject === 'seal' ? (byName.get(source.path) ?? []) : row.bundle_id !== null ? [links.get(`${row.bundle_id}\n${source.path}`)] : [];
+        row.subject === 'seal'
+          ? (byName.get(source.path) ?? [])
+          : row.bundle_id !== null
+            ? [links.get(`${row.bundle_id}\n${source.path}`)]
+            : [];
       for (const id of ids) if (id !== undefined) broken.set(id, worse(broken.get(id), source)!);
     }
   }
@@ -216,7 +251,9 @@ function everBroken(store: CaseStore): Map<number, SourceState> {
 
 /** The latest check of the case's own seals, by source id (service/case-seal.ts). */
 function latestSealStates(store: CaseStore): Map<number, SourceState> {
-  const latest = allVerifications(store).filter((row) => row.subject === 'seal').at(-1);
+  const latest = allVerifications(store)
+    .filter((row) => row.subject === 'seal')
+    .at(-1);
   const states = new Map<number, SourceState>();
   if (!latest) return states;
   const byName = new Map(listStoredSources(store).map((source) => [source.name, source.id]));
@@ -250,7 +287,11 @@ function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<n
   // installation's key or one it trusts); a seal found broken breaks the records of any source.
   for (const [sourceId, state] of latestSealStates(store)) {
     const entry = bySource.get(sourceId);
-    if (!entry?.source || entry.source.verdict === 'unverifiable') bySource.set(sourceId, { source: state.verdict === 'unverifiable' ? entry?.source : state, signer: state.verdict === 'unverifiable' ? (entry?.signer ?? 'none') : 'trusted' });
+    if (!entry?.source || entry.source.verdict === 'unverifiable')
+      bySource.set(sourceId, {
+        source: state.verdict === 'unverifiable' ? entry?.source : state,
+        signer: state.verdict === 'unverifiable' ? (entry?.signer ?? 'none') : 'trusted',
+      });
     else bySource.set(sourceId, { ...entry, source: worse(entry.source, state) });
   }
   for (const [sourceId, state] of everBroken(store)) {

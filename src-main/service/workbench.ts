@@ -31,7 +31,18 @@ import type { ReferenceSequence } from '../core/analysis/findings';
 import type { Attribution, FindingsReport } from '../shared/attribution';
 import { filterGraph, graphKey, groupMembers, isFiltering, linkCase } from './graph';
 import type { Excerpt } from '../core/export/excerpt';
-import { emptyOcsfCounts, excerptCase, excerptFile, exportFileName, ocsfExportFile, ocsfLines, reportFile, type ExportFile, type OcsfCounts, type PrintPdf } from './exports';
+import {
+  emptyOcsfCounts,
+  excerptCase,
+  excerptFile,
+  exportFileName,
+  ocsfExportFile,
+  ocsfLines,
+  reportFile,
+  type ExportFile,
+  type OcsfCounts,
+  type PrintPdf,
+} from './exports';
 import { filterBounds } from './filter-bounds';
 import { guardrailsReport, taintReport } from './guardrails';
 import { importBuffers, importPaths, type ImportOptions } from './import';
@@ -51,19 +62,29 @@ import { describeQueryFields } from '../shared/query';
 const SEARCH_BATCH = 400;
 
 function sortedCounts<T extends string>(counts: Map<string, number>): { value: T; count: number }[] {
-  return [...counts].map(([value, count]) => ({ value: value as T, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  return [...counts]
+    .map(([value, count]) => ({ value: value as T, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
 }
 
 type CoreHandlers = Omit<Handlers, 'capabilities' | 'openEvidence'>;
 
 /** An uploaded file's bytes, whichever form they travelled in (no copy of raw bytes). */
 function uploadedBytes(file: UploadedFile): Buffer {
-  return 'data' in file ? Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength) : Buffer.from(file.data_base64, 'base64');
+  return 'data' in file
+    ? Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength)
+    : Buffer.from(file.data_base64, 'base64');
 }
 
 /** An export as web mode returns it: the bytes travel in the answer, for the browser to download. */
 function asDownload(file: ExportFile): ExportedFile {
-  return { file_name: file.file_name, mime: file.mime, bytes: file.data.length, data_base64: file.data.toString('base64'), ...(file.summary ? { summary: file.summary } : {}) };
+  return {
+    file_name: file.file_name,
+    mime: file.mime,
+    bytes: file.data.length,
+    data_base64: file.data.toString('base64'),
+    ...(file.summary ? { summary: file.summary } : {}),
+  };
 }
 
 export class Workbench {
@@ -81,7 +102,10 @@ export class Workbench {
    * at a time between requests, as the workbench's hosts do; a one-shot CLI command leaves it unset and
    * its searches scan what the index does not cover.
    */
-  static open(casePath: string, options: { create?: boolean; readOnly?: boolean; indexInBackground?: boolean; limits?: Limits } = {}): Workbench {
+  static open(
+    casePath: string,
+    options: { create?: boolean; readOnly?: boolean; indexInBackground?: boolean; limits?: Limits } = {},
+  ): Workbench {
     const store = CaseStore.open(casePath, options);
     upgradeObjectIdentity(store);
     // A case from an earlier Causa may hold sources whose API calls were left for a query to group.
@@ -139,8 +163,10 @@ export class Workbench {
 
   /** One long run at a time: an import writes in one transaction that a verification must not see, nor join. */
   private refuseWhileBusy(what: string): void {
-    if (this.imports.snapshot().active) throw new ServiceError('busy', `cannot ${what} while an import is running: wait for it, or cancel it`);
-    if (this.verifications.active) throw new ServiceError('busy', `cannot ${what} while the case is being verified: wait for it, or cancel it`);
+    if (this.imports.snapshot().active)
+      throw new ServiceError('busy', `cannot ${what} while an import is running: wait for it, or cancel it`);
+    if (this.verifications.active)
+      throw new ServiceError('busy', `cannot ${what} while the case is being verified: wait for it, or cancel it`);
   }
 
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
@@ -154,7 +180,6 @@ export class Workbench {
 
   private afterImport(): void {
     if (this.backgroundIndexing) void this.indexSearch();
-
   }
 
   /** The case through the linker, linked again only when its events, verdicts or the analyst's edges changed. */
@@ -175,7 +200,10 @@ export class Workbench {
     this.taintLabelsFor(filter);
     const key = `${linkedKey}|${JSON.stringify(filter)}`;
     if (this.matching?.key !== key) {
-      this.matching = { key, ids: isFiltering(filter) ? matchingEventIds(this.store, filter, filterBounds(this.store, filter)) : undefined };
+      this.matching = {
+        key,
+        ids: isFiltering(filter) ? matchingEventIds(this.store, filter, filterBounds(this.store, filter)) : undefined,
+      };
     }
     return this.matching.ids;
   }
@@ -215,7 +243,11 @@ export class Workbench {
       const counts = filterValueCounts(this.store);
       this.values = {
         key,
-        value: { namespaces: sortedCounts(counts.namespaces), outcomes: sortedCounts(counts.outcomes), taints: sortedCounts(counts.taints) },
+        value: {
+          namespaces: sortedCounts(counts.namespaces),
+          outcomes: sortedCounts(counts.outcomes),
+          taints: sortedCounts(counts.taints),
+        },
       };
     }
     return this.values.value;
@@ -353,7 +385,10 @@ export class Workbench {
     setAnalyst: ({ name }) => setAnalystName(name),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
-    locateEvent: ({ filter, id }) => (this.taintLabelsFor(filter), { index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }),
+    locateEvent: ({ filter, id }) => (
+      this.taintLabelsFor(filter),
+      { index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }
+    ),
     // issue 20 (service/guardrails.ts): both read the linked case, never link it again.
     taint: () => this.taint(),
     guardrails: ({ intended }) => guardrailsReport(this.store, this.linkedCase().linked, analysisState(this.store), this.taint(), intended),

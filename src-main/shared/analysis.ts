@@ -56,7 +56,12 @@ export const JournalAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('save_view'), view: SavedView }),
   z.object({ type: z.literal('remove_view'), name: z.string().trim().min(1).max(100) }),
   // Issue 19: an anomaly finding set aside (or taken back), with the analyst's reason.
-  z.object({ type: z.literal('dismiss_finding'), finding: z.string().min(1).max(1000), dismissed: z.boolean(), reason: z.string().max(2000).optional() }),
+  z.object({
+    type: z.literal('dismiss_finding'),
+    finding: z.string().min(1).max(1000),
+    dismissed: z.boolean(),
+    reason: z.string().max(2000).optional(),
+  }),
 ]);
 export type JournalAction = z.infer<typeof JournalAction>;
 
@@ -65,7 +70,11 @@ export const JournalEntry = z.object({
   at: z.string(),
   analyst: z.string(),
   /** An action, or the undoing/redoing of an earlier entry. */
-  action: z.union([JournalAction, z.object({ type: z.literal('undo'), seq: z.number().int() }), z.object({ type: z.literal('redo'), seq: z.number().int() })]),
+  action: z.union([
+    JournalAction,
+    z.object({ type: z.literal('undo'), seq: z.number().int() }),
+    z.object({ type: z.literal('redo'), seq: z.number().int() }),
+  ]),
   prev_hash: z.string(),
   hash: z.string(),
 });

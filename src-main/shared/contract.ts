@@ -215,12 +215,19 @@ export const KubeContexts = z.object({
 });
 export type KubeContexts = z.infer<typeof KubeContexts>;
 
-const Duration = z.string().regex(/^(\d+(ms|s|m|h|d))+$/, 'a duration like 90s, 15m or 1h30m').max(32);
+const Duration = z
+  .string()
+  .regex(/^(\d+(ms|s|m|h|d))+$/, 'a duration like 90s, 15m or 1h30m')
+  .max(32);
 
 // Strict: a renderer that sends an output path or a kubeconfig file is refused, not quietly ignored.
 export const CaptureRequest = z.strictObject({
   context: z.string().min(1).max(253),
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name').max(63).optional(),
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name')
+    .max(63)
+    .optional(),
   since: Duration.optional(),
   watch: Duration.optional(),
 });
@@ -480,7 +487,13 @@ export const contract = {
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(500).default(100),
     }),
-    z.object({ group: z.string(), total: z.number().int(), offset: z.number().int(), nodes: z.array(GraphNode), edges: z.array(GraphEdge) }),
+    z.object({
+      group: z.string(),
+      total: z.number().int(),
+      offset: z.number().int(),
+      nodes: z.array(GraphNode),
+      edges: z.array(GraphEdge),
+    }),
   ),
   /**
    * The values the filter bar offers, with how many events hold each: namespaces, outcomes and taint
@@ -539,7 +552,9 @@ export const contract = {
   /** The query language's fields, for the search box's autocomplete. */
   queryFields: method(
     z.object({}),
-    z.array(z.object({ name: z.string(), doc: z.string(), values: z.array(z.string()).optional(), aliases: z.array(z.string()).optional() })),
+    z.array(
+      z.object({ name: z.string(), doc: z.string(), values: z.array(z.string()).optional(), aliases: z.array(z.string()).optional() }),
+    ),
   ),
   /** Whether a query reads, and if not, where and why (an answer, not an error: checking is the point). */
   checkQuery: method(

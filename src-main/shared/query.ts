@@ -90,7 +90,12 @@ export type QueryNode =
   | { type: 'not'; item: QueryNode }
   /** A bare word or quoted phrase: a substring of the raw record (full-text index). */
   | { type: 'text'; value: QueryValue; column: number }
-  | { type: 'field'; field: Exclude<QueryFieldName, 'time' | 'id' | 'position' | 'is' | 'has' | 'tag' | 'finding'>; value: QueryValue; column: number }
+  | {
+      type: 'field';
+      field: Exclude<QueryFieldName, 'time' | 'id' | 'position' | 'is' | 'has' | 'tag' | 'finding'>;
+      value: QueryValue;
+      column: number;
+    }
   /** A time or number range: the first and last value the written value covers (a date covers its day). */
   | { type: 'range'; field: 'time' | 'id' | 'position'; op: Comparison; first: bigint; last: bigint; column: number }
   | { type: 'mark'; field: 'is' | 'has' | 'tag' | 'finding'; value: string; column: number };

@@ -49,12 +49,14 @@ export function groupSourceApiCalls(db: Database.Database, sourceId: number): vo
 
 /** Recomputes the whole grouping from the evidence rows. */
 export function rebuildApiCalls(store: CaseStore): void {
-  store.writeNow(() => store.db.transaction(() => {
-    store.db.exec('DELETE FROM api_call; DELETE FROM audit_stage;');
-    store.db.exec(STAGES_OF.replace('SOURCE_CLAUSE', '1'));
-    store.db.exec(CALLS_OF.replace('CALL_CLAUSE', '1'));
-    store.db.exec(SUPERSEDED.replace('CALL_CLAUSE', '1'));
-  })());
+  store.writeNow(() =>
+    store.db.transaction(() => {
+      store.db.exec('DELETE FROM api_call; DELETE FROM audit_stage;');
+      store.db.exec(STAGES_OF.replace('SOURCE_CLAUSE', '1'));
+      store.db.exec(CALLS_OF.replace('CALL_CLAUSE', '1'));
+      store.db.exec(SUPERSEDED.replace('CALL_CLAUSE', '1'));
+    })(),
+  );
 }
 
 /**

@@ -37,7 +37,15 @@ export function* iterateApiCalls(store: CaseStore): Generator<ApiCallRow> {
   store.settleApiCalls();
   // Rows as arrays: a million calls go through here, and objects per row cost twice the time.
   for (const r of store.db.prepare(CALLS_SQL).raw(true).iterate() as IterableIterator<RawRow>) {
-    const row: ApiCallRow = { id: r[0], ms: r[1], actor: r[2], actorType: r[3] ?? 'unknown', verb: r[5] ?? '', resource: r[6] ?? '', outcome: r[8] };
+    const row: ApiCallRow = {
+      id: r[0],
+      ms: r[1],
+      actor: r[2],
+      actorType: r[3] ?? 'unknown',
+      verb: r[5] ?? '',
+      resource: r[6] ?? '',
+      outcome: r[8],
+    };
     if (r[4] !== null) row.onBehalfOf = r[4];
     if (r[7] !== null) row.namespace = r[7];
     if (typeof r[9] === 'number') row.replicas = r[9];

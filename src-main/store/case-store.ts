@@ -19,10 +19,14 @@ export class CaseFileError extends Error {}
 
 /** Adds the events past the indexed ones, up to id `end`, to the full-text index (in the caller's transaction). */
 function indexSearchThrough(db: Database.Database, end: number): void {
-  const upto = Number((db.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get() as string | undefined) ?? 0);
+  const upto = Number(
+    (db.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get() as string | undefined) ?? 0,
+  );
   if (end <= upto) return;
   db.prepare('INSERT INTO event_search (rowid, raw) SELECT id, CAST(raw AS TEXT) FROM event WHERE id > ? AND id <= ?').run(upto, end);
-  db.prepare("INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(end));
+  db.prepare(
+    "INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  ).run(String(end));
 }
 
 /** How often a writer waiting for another program's write asks again. */
@@ -212,10 +216,12 @@ export class CaseStore {
   settleApiCalls(): void {
     const pending = this.meta('api_calls_pending');
     if (!pending || this.writing) return;
-    this.writeNow(() => this.db.transaction(() => {
-      for (const sourceId of JSON.parse(pending) as number[]) groupSourceApiCalls(this.db, sourceId);
-      this.db.prepare("DELETE FROM case_meta WHERE key = 'api_calls_pending'").run();
-    })());
+    this.writeNow(() =>
+      this.db.transaction(() => {
+        for (const sourceId of JSON.parse(pending) as number[]) groupSourceApiCalls(this.db, sourceId);
+        this.db.prepare("DELETE FROM case_meta WHERE key = 'api_calls_pending'").run();
+      })(),
+    );
   }
 
   /** The highest event id the full-text index covers (events after it are searched by a scan). */
@@ -266,7 +272,9 @@ export class CaseStore {
 
   linkBundleSource(bundleId: number, sourceId: number, bundlePath: string): void {
     this.writeNow(() =>
-      this.db.prepare('INSERT OR IGNORE INTO bundle_source (bundle_id, source_id, bundle_path) VALUES (?, ?, ?)').run(bundleId, sourceId, bundlePath),
+      this.db
+        .prepare('INSERT OR IGNORE INTO bundle_source (bundle_id, source_id, bundle_path) VALUES (?, ?, ?)')
+        .run(bundleId, sourceId, bundlePath),
     );
   }
 
@@ -390,17 +398,23 @@ export class WriteTransaction {
   /** Writes a source's seal (store/seals.ts), in the transaction that wrote its records. */
   addSeal(seal: Omit<SealRow, 'gaps' | 'gap_lengths'> & { gaps?: Buffer; gap_lengths?: Buffer }): void {
     this.db
-      .prepare('INSERT INTO source_seal (source_id, seal, leaves, positions, rows, gaps, gap_lengths, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO source_seal (source_id, seal, leaves, positions, rows, gaps, gap_lengths, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(seal.source_id, seal.seal, seal.leaves, seal.positions, seal.rows, seal.gaps ?? null, seal.gap_lengths ?? null, seal.signature);
   }
 
   /** The seal this one chains to: the latest written. */
   lastSeal(): { source_id: number; seal: string } | undefined {
-    return this.db.prepare('SELECT source_id, seal FROM source_seal ORDER BY source_id DESC LIMIT 1').get() as { source_id: number; seal: string } | undefined;
+    return this.db.prepare('SELECT source_id, seal FROM source_seal ORDER BY source_id DESC LIMIT 1').get() as
+      { source_id: number; seal: string } | undefined;
   }
 
   sealEpoch(): { after_source: number; after_journal: number } {
-    return this.db.prepare('SELECT after_source, after_journal FROM seal_epoch WHERE id = 1').get() as { after_source: number; after_journal: number };
+    return this.db.prepare('SELECT after_source, after_journal FROM seal_epoch WHERE id = 1').get() as {
+      after_source: number;
+      after_journal: number;
+    };
   }
 
   /** Adds the names seen to the case's actor list, inside the transaction that wrote their events. */

@@ -18,7 +18,11 @@ export function eventsByIds(store: CaseStore, ids: readonly number[], verdictOf?
 }
 
 /** How many events hold each namespace, outcome and taint label, for the filter bar's choices. */
-export function filterValueCounts(store: CaseStore): { namespaces: Map<string, number>; outcomes: Map<string, number>; taints: Map<string, number> } {
+export function filterValueCounts(store: CaseStore): {
+  namespaces: Map<string, number>;
+  outcomes: Map<string, number>;
+  taints: Map<string, number>;
+} {
   const counts = { namespaces: new Map<string, number>(), outcomes: new Map<string, number>(), taints: new Map<string, number>() };
   const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
   const rows = store.db

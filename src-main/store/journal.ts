@@ -23,10 +23,14 @@ export function readJournal(store: CaseStore): JournalEntry[] {
  */
 export function appendJournal(store: CaseStore, entry: JournalEntry, signHead: (head: { seq: number; hash: string }) => string): void {
   store.refuseIfTampered('write to the analyst journal');
-  store.writeNow(() => store.db.transaction(() => {
-    store.db
-      .prepare('INSERT INTO journal (seq, at, analyst, action, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(entry.seq, entry.at, entry.analyst, JSON.stringify(entry.action), entry.prev_hash, entry.hash);
-    store.db.prepare('INSERT INTO journal_head (seq, hash, signature) VALUES (?, ?, ?)').run(entry.seq, entry.hash, signHead({ seq: entry.seq, hash: entry.hash }));
-  })());
+  store.writeNow(() =>
+    store.db.transaction(() => {
+      store.db
+        .prepare('INSERT INTO journal (seq, at, analyst, action, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(entry.seq, entry.at, entry.analyst, JSON.stringify(entry.action), entry.prev_hash, entry.hash);
+      store.db
+        .prepare('INSERT INTO journal_head (seq, hash, signature) VALUES (?, ?, ?)')
+        .run(entry.seq, entry.hash, signHead({ seq: entry.seq, hash: entry.hash }));
+    })(),
+  );
 }

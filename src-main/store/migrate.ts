@@ -28,7 +28,8 @@ function parseMigrations(files: Record<string, string>): Migration[] {
   // Parallel branches are each given their own number, so a branch may leave a gap until they merge;
   // what must hold is one migration per number.
   migrations.forEach((m, i) => {
-    if (i > 0 && m.version === migrations[i - 1]!.version) throw new Error(`two migrations are numbered ${m.version}: ${migrations[i - 1]!.name} and ${m.name}`);
+    if (i > 0 && m.version === migrations[i - 1]!.version)
+      throw new Error(`two migrations are numbered ${m.version}: ${migrations[i - 1]!.name} and ${m.name}`);
   });
   return migrations;
 }
@@ -51,9 +52,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   for (const row of applied) {
     const known = migrations.find((m) => m.version === row.version);
     if (!known) {
-      throw new MigrationError(
-        `case file was written by a newer Causa: it has migration ${row.name}, which this version does not know`,
-      );
+      throw new MigrationError(`case file was written by a newer Causa: it has migration ${row.name}, which this version does not know`);
     }
     if (known.sha256 !== row.sha256) {
       throw new MigrationError(

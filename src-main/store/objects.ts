@@ -26,7 +26,12 @@ const UPSERT = `INSERT INTO k8s_object (uid, api_group, kind, resource, namespac
     first_event_id = coalesce(min(first_event_id, excluded.first_event_id), first_event_id, excluded.first_event_id)`;
 
 /** Adds one imported source's objects and kinds to the case's table, inside the import's transaction. */
-export function recordObjects(db: Database.Database, objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>, deletions: Iterable<NameDeletion>): void {
+export function recordObjects(
+  db: Database.Database,
+  objects: Iterable<FoldedObject>,
+  kinds: Iterable<KindMapping>,
+  deletions: Iterable<NameDeletion>,
+): void {
   const upsert = db.prepare(UPSERT);
   for (const o of objects) {
     upsert.run({
@@ -87,12 +92,31 @@ export function readObjectTable(store: CaseStore): ObjectTable {
     sightings: Number(r.sightings),
     ...(r.first_event_id !== null ? { first_event_id: Number(r.first_event_id) } : {}),
   }));
-  const kinds = store.db.prepare('SELECT api_group, kind, resource, event_id FROM k8s_kind').all() as { api_group: string; kind: string; resource: string; event_id: number | null }[];
-  const deletions = store.db.prepare('SELECT resource, namespace, name, at_ns, event_id FROM k8s_deletion ORDER BY at_ns').safeIntegers(true).all() as { resource: string; namespace: string | null; name: string; at_ns: bigint; event_id: bigint | null }[];
+  const kinds = store.db.prepare('SELECT api_group, kind, resource, event_id FROM k8s_kind').all() as {
+    api_group: string;
+    kind: string;
+    resource: string;
+    event_id: number | null;
+  }[];
+  const deletions = store.db
+    .prepare('SELECT resource, namespace, name, at_ns, event_id FROM k8s_deletion ORDER BY at_ns')
+    .safeIntegers(true)
+    .all() as { resource: string; namespace: string | null; name: string; at_ns: bigint; event_id: bigint | null }[];
   return {
     objects,
-    kinds: kinds.map((k) => ({ api_group: k.api_group, kind: k.kind, resource: k.resource, ...(k.event_id !== null ? { event_id: k.event_id } : {}) })),
-    deletions: deletions.map((d): NameDeletion => ({ resource: d.resource, ...(d.namespace !== null ? { namespace: d.namespace } : {}), name: d.name, at_ns: d.at_ns, ...(d.event_id !== null ? { event_id: Number(d.event_id) } : {}) })),
+    kinds: kinds.map((k) => ({
+      api_group: k.api_group,
+      kind: k.kind,
+      resource: k.resource,
+      ...(k.event_id !== null ? { event_id: k.event_id } : {}),
+    })),
+    deletions: deletions.map((d): NameDeletion => ({
+      resource: d.resource,
+      ...(d.namespace !== null ? { namespace: d.namespace } : {}),
+      name: d.name,
+      at_ns: d.at_ns,
+      ...(d.event_id !== null ? { event_id: Number(d.event_id) } : {}),
+    })),
   };
 }
 
@@ -111,7 +135,10 @@ export function objectIdentityPending(store: CaseStore): boolean {
 }
 
 /** Each source of these formats, with its records (one row per record: its first event). */
-export function* recordsForObjects(store: CaseStore, formats: ReadonlySet<string>): Generator<{ format: string; records: Iterable<ObjectRecord> }> {
+export function* recordsForObjects(
+  store: CaseStore,
+  formats: ReadonlySet<string>,
+): Generator<{ format: string; records: Iterable<ObjectRecord> }> {
   const sources = store.db.prepare('SELECT id, format FROM source ORDER BY id').all() as { id: number; format: string }[];
   const rows = store.db.prepare(
     'SELECT id, raw, time_ns, action, target_api_group, target_resource FROM event WHERE source_id = ? AND ordinal = 0 ORDER BY id',
@@ -120,13 +147,23 @@ export function* recordsForObjects(store: CaseStore, formats: ReadonlySet<string
     yield {
       format: source.format,
       records: (function* () {
-        for (const row of rows.safeIntegers(true).iterate(source.id) as Iterable<{ id: bigint; raw: Buffer; time_ns: bigint | null; action: string | null; target_api_group: string | null; target_resource: string | null }>) {
+        for (const row of rows.safeIntegers(true).iterate(source.id) as Iterable<{
+          id: bigint;
+          raw: Buffer;
+          time_ns: bigint | null;
+          action: string | null;
+          target_api_group: string | null;
+          target_resource: string | null;
+        }>) {
           yield {
             event_id: Number(row.id),
             raw: row.raw,
             time_ns: row.time_ns,
             ...(row.action !== null ? { action: row.action } : {}),
-            target: { ...(row.target_api_group !== null ? { api_group: row.target_api_group } : {}), ...(row.target_resource !== null ? { resource: row.target_resource } : {}) },
+            target: {
+              ...(row.target_api_group !== null ? { api_group: row.target_api_group } : {}),
+              ...(row.target_resource !== null ? { resource: row.target_resource } : {}),
+            },
           };
         }
       })(),
@@ -136,8 +173,12 @@ export function* recordsForObjects(store: CaseStore, formats: ReadonlySet<string
 
 /** Replaces the table with what `fill` records, in one transaction, and clears the pending mark. */
 export function rebuildObjectTable(store: CaseStore, fill: (record: typeof recordObjects) => void): void {
-  store.writeNow(() => store.db.transaction(() => {
-    store.db.exec("DELETE FROM k8s_object; DELETE FROM k8s_kind; DELETE FROM k8s_deletion; DELETE FROM case_meta WHERE key = 'object_identity_pending';");
-    fill(recordObjects);
-  })());
+  store.writeNow(() =>
+    store.db.transaction(() => {
+      store.db.exec(
+        "DELETE FROM k8s_object; DELETE FROM k8s_kind; DELETE FROM k8s_deletion; DELETE FROM case_meta WHERE key = 'object_identity_pending';",
+      );
+      fill(recordObjects);
+    })(),
+  );
 }

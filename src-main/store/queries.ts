@@ -72,9 +72,7 @@ export function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
       uid: row.target_uid ?? undefined,
     }),
     outcome: row.outcome,
-    authz: row.authz_decision
-      ? present({ decision: row.authz_decision, reason: row.authz_reason ?? undefined })
-      : undefined,
+    authz: row.authz_decision ? present({ decision: row.authz_decision, reason: row.authz_reason ?? undefined }) : undefined,
     keys: row.keys ? (JSON.parse(row.keys) as EventJson['keys']) : undefined,
     taint: row.taint ? (JSON.parse(row.taint) as string[]) : undefined,
     verdict: verdictOf?.(row.source_id, row.position),
@@ -115,7 +113,10 @@ function marks(values: readonly unknown[]): string {
 function valuePredicates(filter: EventFilter, bounds: TimeBounds): { clauses: string[]; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  for (const [column, values] of [['e.outcome', filter.outcome], ['e.target_namespace', filter.namespace]] as const) {
+  for (const [column, values] of [
+    ['e.outcome', filter.outcome],
+    ['e.target_namespace', filter.namespace],
+  ] as const) {
     if (!values || values.length === 0) continue;
     clauses.push(`${column} IN (${marks(values)})`);
     params.push(...values);
@@ -126,7 +127,9 @@ function valuePredicates(filter: EventFilter, bounds: TimeBounds): { clauses: st
   }
   if (filter.taint && filter.taint.length > 0) {
     // The record's own labels, or those a taint chain gave it (derived_taint, migration 0022).
-    clauses.push(`(EXISTS (SELECT 1 FROM json_each(e.taint) t WHERE t.value IN (${marks(filter.taint)})) OR EXISTS (SELECT 1 FROM derived_taint d, json_each(d.labels) t WHERE d.event_id = e.id AND t.value IN (${marks(filter.taint)})))`);
+    clauses.push(
+      `(EXISTS (SELECT 1 FROM json_each(e.taint) t WHERE t.value IN (${marks(filter.taint)})) OR EXISTS (SELECT 1 FROM derived_taint d, json_each(d.labels) t WHERE d.event_id = e.id AND t.value IN (${marks(filter.taint)})))`,
+    );
     params.push(...filter.taint, ...filter.taint);
   }
   if (filter.verdict && filter.verdict.length > 0) {
@@ -140,7 +143,12 @@ function valuePredicates(filter: EventFilter, bounds: TimeBounds): { clauses: st
   return { clauses, params };
 }
 
-function whereClause(store: CaseStore, filter: EventFilter, bounds: TimeBounds, latestOnly = !filter.stages): { sql: string; params: unknown[] } {
+function whereClause(
+  store: CaseStore,
+  filter: EventFilter,
+  bounds: TimeBounds,
+  latestOnly = !filter.stages,
+): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (filter.kind && filter.kind.length > 0) {
@@ -199,7 +207,11 @@ export function countEvents(store: CaseStore, filter: EventFilter, bounds: TimeB
   // earlier stages among them that the listing hides. Those are counted whichever way is cheaper: from the
   // hidden stages (usually few) or, when the filter matches fewer events than that, event by event.
   const where = whereClause(store, filter, bounds, false);
-  const count = (sql: string, params: unknown[]) => store.db.prepare(sql).pluck().get(...params) as number;
+  const count = (sql: string, params: unknown[]) =>
+    store.db
+      .prepare(sql)
+      .pluck()
+      .get(...params) as number;
   const matched = count(`SELECT count(*) FROM event e ${where.sql}`, where.params);
   if (filter.stages || matched === 0) return matched;
   const hidden = count('SELECT count(*) FROM audit_stage WHERE superseded = 1', []);
@@ -227,7 +239,10 @@ const BROAD_QUERY = 2_000;
  */
 function pageOrder(store: CaseStore, where: { sql: string; params: unknown[] }, bounds: TimeBounds): string {
   if (!bounds.query) return '';
-  const probe = store.db.prepare(`SELECT count(*) FROM (SELECT 1 FROM event e ${where.sql} LIMIT ${BROAD_QUERY})`).pluck().get(...where.params) as number;
+  const probe = store.db
+    .prepare(`SELECT count(*) FROM (SELECT 1 FROM event e ${where.sql} LIMIT ${BROAD_QUERY})`)
+    .pluck()
+    .get(...where.params) as number;
   return probe >= BROAD_QUERY ? 'INDEXED BY event_by_time' : '';
 }
 
@@ -263,7 +278,11 @@ export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: Ti
 export function matchingEventIds(store: CaseStore, filter: EventFilter, bounds: TimeBounds): Set<number> {
   const where = whereClause(store, filter, bounds);
   const ids = new Set<number>();
-  for (const row of store.db.prepare(`SELECT e.id FROM event e ${where.sql}`).pluck().iterate(...where.params)) ids.add(row as number);
+  for (const row of store.db
+    .prepare(`SELECT e.id FROM event e ${where.sql}`)
+    .pluck()
+    .iterate(...where.params))
+    ids.add(row as number);
   return ids;
 }
 
@@ -286,7 +305,9 @@ export function eventIndex(store: CaseStore, filter: EventFilter, bounds: TimeBo
     hit.t === null
       ? { sql: '(e.time_ns IS NOT NULL OR e.id < ?)', params: [id] }
       : { sql: '(e.time_ns < ? OR (e.time_ns = ? AND e.id < ?))', params: [hit.t, hit.t, id] };
-  const row = store.db.prepare(`SELECT count(*) AS n FROM event e ${andWhere(where, before.sql)}`).get(...where.params, ...before.params) as {
+  const row = store.db
+    .prepare(`SELECT count(*) AS n FROM event e ${andWhere(where, before.sql)}`)
+    .get(...where.params, ...before.params) as {
     n: number;
   };
   return row.n;
@@ -309,7 +330,10 @@ function activitySpanNs(store: CaseStore): { first: bigint | null; last: bigint 
 /** The activity span as RFC 3339 times (what a report calls its evidence window). */
 export function activitySpan(store: CaseStore): { first?: string; last?: string } {
   const span = activitySpanNs(store);
-  return { ...(span.first !== null ? { first: formatNanos(span.first) } : {}), ...(span.last !== null ? { last: formatNanos(span.last) } : {}) };
+  return {
+    ...(span.first !== null ? { first: formatNanos(span.first) } : {}),
+    ...(span.last !== null ? { last: formatNanos(span.last) } : {}),
+  };
 }
 
 /**
@@ -329,7 +353,9 @@ export function eventHistogram(
   const width = (end - start) / BigInt(buckets) + 1n;
   const where = whereClause(store, filter, bounds);
   const rows = store.db
-    .prepare(`SELECT (e.time_ns - ?) / ? AS b, count(*) AS n FROM event e ${andWhere(where, `e.time_ns IS NOT NULL AND ${ACTIVITY}`)} GROUP BY b`)
+    .prepare(
+      `SELECT (e.time_ns - ?) / ? AS b, count(*) AS n FROM event e ${andWhere(where, `e.time_ns IS NOT NULL AND ${ACTIVITY}`)} GROUP BY b`,
+    )
     .safeIntegers(true)
     .all(start, width, ...where.params) as { b: bigint; n: bigint }[];
   const counts = new Array<number>(buckets).fill(0);
@@ -350,9 +376,8 @@ export interface FoundEvent {
 }
 
 export function getEvent(store: CaseStore, id: number, verdictOf?: VerdictOf): FoundEvent | undefined {
-  const row = store.db
-    .prepare(`SELECT ${EVENT_COLUMNS}, e.raw FROM event e JOIN source s ON s.id = e.source_id WHERE e.id = ?`)
-    .get(id) as EventDbRow | undefined;
+  const row = store.db.prepare(`SELECT ${EVENT_COLUMNS}, e.raw FROM event e JOIN source s ON s.id = e.source_id WHERE e.id = ?`).get(id) as
+    EventDbRow | undefined;
   if (!row) return undefined;
   const call = apiCallOf(store, id);
   const context = store.db
@@ -386,9 +411,11 @@ export function sourceNames(store: CaseStore): Map<number, string> {
 }
 
 export function listImportErrors(store: CaseStore, sourceId: number): { line: number; locator: string | null; reason: string }[] {
-  return store.db
-    .prepare('SELECT line, locator, reason FROM import_error WHERE source_id = ? ORDER BY line')
-    .all(sourceId) as { line: number; locator: string | null; reason: string }[];
+  return store.db.prepare('SELECT line, locator, reason FROM import_error WHERE source_id = ? ORDER BY line').all(sourceId) as {
+    line: number;
+    locator: string | null;
+    reason: string;
+  }[];
 }
 
 export function kindCounts(store: CaseStore): { kind: EventJson['kind']; count: number }[] {

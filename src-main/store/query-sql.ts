@@ -101,7 +101,9 @@ function rangeCondition(node: Extract<QueryNode, { type: 'range' }>): CompiledQu
   const column = RANGE_COLUMNS[node.field];
   switch (node.op) {
     case ':':
-      return node.first === node.last ? { sql: `${column} = ?`, params: [node.first] } : { sql: `${column} BETWEEN ? AND ?`, params: [node.first, node.last] };
+      return node.first === node.last
+        ? { sql: `${column} = ?`, params: [node.first] }
+        : { sql: `${column} BETWEEN ? AND ?`, params: [node.first, node.last] };
     case '>':
       return { sql: `${column} > ?`, params: [node.last] };
     case '>=':
@@ -127,7 +129,8 @@ function textCondition(store: CaseStore, value: QueryValue): CompiledQuery {
   if (indexable.length === 0) return scan;
   const match = indexable.map((p) => `"${p.replace(/"/g, '""')}"`).join(' AND ');
   let indexed: CompiledQuery = { sql: 'e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)', params: [match] };
-  if (indexable.length !== pieces.length || pieces.length > 1) indexed = { sql: `(${indexed.sql} AND ${scan.sql})`, params: [...indexed.params, like] };
+  if (indexable.length !== pieces.length || pieces.length > 1)
+    indexed = { sql: `(${indexed.sql} AND ${scan.sql})`, params: [...indexed.params, like] };
   const upto = store.searchIndexedUpto();
   if (upto >= store.lastEventId()) return indexed;
   return { sql: `(${indexed.sql} OR (e.id > ? AND ${scan.sql}))`, params: [...indexed.params, upto, like] };
@@ -163,7 +166,14 @@ export function compileQuery(store: CaseStore, node: QueryNode, marks: MarkResol
  * node is named after its first stage and the listing shows its latest.
  */
 export function eventsOfNodes(store: CaseStore, nodeIds: readonly string[]): number[] {
-  const ids = [...new Set(nodeIds.map((id) => /^[ea](\d{1,15})$/.exec(id)?.[1]).filter((id): id is string => id !== undefined).map(Number))];
+  const ids = [
+    ...new Set(
+      nodeIds
+        .map((id) => /^[ea](\d{1,15})$/.exec(id)?.[1])
+        .filter((id): id is string => id !== undefined)
+        .map(Number),
+    ),
+  ];
   if (ids.length === 0) return [];
   const stages = store.db
     .prepare(

@@ -16,7 +16,9 @@ let expected: Map<string, SchemaObject> | undefined;
 
 function readSchema(db: Database.Database): Map<string, SchemaObject> {
   // SQLite's own objects (sqlite_sequence, sqlite_stat1 after ANALYZE, autoindexes) come and go with use.
-  const rows = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as SchemaObject[];
+  const rows = db
+    .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+    .all() as SchemaObject[];
   return new Map(rows.map((row) => [`${row.type} ${row.name}`, row]));
 }
 
@@ -41,8 +43,10 @@ export function checkSchema(db: Database.Database): string[] {
   for (const [key, object] of want) {
     const found = have.get(key);
     if (!found) problems.push(`${object.type} ${object.name} is missing (dropped)`);
-    else if ((found.sql ?? '') !== (object.sql ?? '') || found.tbl_name !== object.tbl_name) problems.push(`${object.type} ${object.name} was altered`);
+    else if ((found.sql ?? '') !== (object.sql ?? '') || found.tbl_name !== object.tbl_name)
+      problems.push(`${object.type} ${object.name} was altered`);
   }
-  for (const [key, object] of have) if (!want.has(key)) problems.push(`${object.type} ${object.name} is not part of the Causa schema (added)`);
+  for (const [key, object] of have)
+    if (!want.has(key)) problems.push(`${object.type} ${object.name} is not part of the Causa schema (added)`);
   return problems;
 }

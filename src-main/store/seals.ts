@@ -7,9 +7,30 @@ import type { CaseStore } from './case-store';
 
 /** The columns of an event row that a seal covers, in the order a row digest takes them. */
 export const SEALED_COLUMNS = [
-  'locator', 'ordinal', 'raw_sha256', 'time_ns', 'time', 'time_text', 'kind', 'action', 'actor_type', 'actor_id',
-  'on_behalf_of', 'target_api_group', 'target_resource', 'target_namespace', 'target_name', 'target_uid', 'outcome',
-  'authz_decision', 'authz_reason', 'keys', 'taint', 'text', 'stage', 'stage_time',
+  'locator',
+  'ordinal',
+  'raw_sha256',
+  'time_ns',
+  'time',
+  'time_text',
+  'kind',
+  'action',
+  'actor_type',
+  'actor_id',
+  'on_behalf_of',
+  'target_api_group',
+  'target_resource',
+  'target_namespace',
+  'target_name',
+  'target_uid',
+  'outcome',
+  'authz_decision',
+  'authz_reason',
+  'keys',
+  'taint',
+  'text',
+  'stage',
+  'stage_time',
 ] as const;
 export type SealedColumn = (typeof SEALED_COLUMNS)[number];
 
@@ -22,14 +43,37 @@ export const SEALED_VALUES = [...SEALED_COLUMNS, 'context'] as const;
 export type ColumnValue = string | number | bigint | null;
 
 /** An event's row values as the store writes them (CaseStore addEvent), in SEALED_VALUES order. */
-export function rowValues(event: NormalizedEvent, row: { locator?: string; ordinal: number; raw_sha256: string; context_sha256?: string }): ColumnValue[] {
+export function rowValues(
+  event: NormalizedEvent,
+  row: { locator?: string; ordinal: number; raw_sha256: string; context_sha256?: string },
+): ColumnValue[] {
   const e = event;
   return [
-    row.locator ?? null, row.ordinal, row.raw_sha256, e.time_ns, e.time_ns === null ? null : formatNanos(e.time_ns), e.time_text ?? null,
-    e.kind, e.action ?? null, e.actor?.type ?? null, e.actor?.id ?? null, e.actor?.on_behalf_of ?? null, e.target?.api_group ?? null,
-    e.target?.resource ?? null, e.target?.namespace ?? null, e.target?.name ?? null, e.target?.uid ?? null, e.outcome,
-    e.authz?.decision ?? null, e.authz?.reason ?? null, e.keys ? JSON.stringify(e.keys) : null, e.taint ? JSON.stringify(e.taint) : null,
-    e.text ?? null, e.stage?.name ?? null, e.stage?.time ?? null, row.context_sha256 ?? null,
+    row.locator ?? null,
+    row.ordinal,
+    row.raw_sha256,
+    e.time_ns,
+    e.time_ns === null ? null : formatNanos(e.time_ns),
+    e.time_text ?? null,
+    e.kind,
+    e.action ?? null,
+    e.actor?.type ?? null,
+    e.actor?.id ?? null,
+    e.actor?.on_behalf_of ?? null,
+    e.target?.api_group ?? null,
+    e.target?.resource ?? null,
+    e.target?.namespace ?? null,
+    e.target?.name ?? null,
+    e.target?.uid ?? null,
+    e.outcome,
+    e.authz?.decision ?? null,
+    e.authz?.reason ?? null,
+    e.keys ? JSON.stringify(e.keys) : null,
+    e.taint ? JSON.stringify(e.taint) : null,
+    e.text ?? null,
+    e.stage?.name ?? null,
+    e.stage?.time ?? null,
+    row.context_sha256 ?? null,
   ];
 }
 
@@ -54,7 +98,8 @@ export function readSeal(store: CaseStore, sourceId: number): SealRow | undefine
 
 /** The seal written last (the next one chains to it). */
 export function lastSeal(store: CaseStore): { source_id: number; seal: string } | undefined {
-  return store.db.prepare('SELECT source_id, seal FROM source_seal ORDER BY source_id DESC LIMIT 1').get() as { source_id: number; seal: string } | undefined;
+  return store.db.prepare('SELECT source_id, seal FROM source_seal ORDER BY source_id DESC LIMIT 1').get() as
+    { source_id: number; seal: string } | undefined;
 }
 
 export interface SealEpoch {
@@ -136,5 +181,9 @@ export function sourceErrors(store: CaseStore, sourceId: number): { line: number
 }
 
 export function readJournalHeads(store: CaseStore): { seq: number; hash: string; signature: string }[] {
-  return store.db.prepare('SELECT seq, hash, signature FROM journal_head ORDER BY seq').all() as { seq: number; hash: string; signature: string }[];
+  return store.db.prepare('SELECT seq, hash, signature FROM journal_head ORDER BY seq').all() as {
+    seq: number;
+    hash: string;
+    signature: string;
+  }[];
 }

@@ -2,7 +2,10 @@
 import type { CaseStore } from './case-store';
 
 /** Derived data, rebuilt whole: a case opened read-only keeps what it has. */
-export function replaceDerivedTaint(store: CaseStore, rows: readonly { event_id: number; labels: readonly string[]; from_event: number }[]): void {
+export function replaceDerivedTaint(
+  store: CaseStore,
+  rows: readonly { event_id: number; labels: readonly string[]; from_event: number }[],
+): void {
   const insert = store.db.prepare('INSERT INTO derived_taint (event_id, labels, from_event) VALUES (?, ?, ?)');
   store.writeNow(() =>
     store.db.transaction(() => {
@@ -15,8 +18,10 @@ export function replaceDerivedTaint(store: CaseStore, rows: readonly { event_id:
 /** How many events carry each derived label that their own record does not. */
 export function derivedTaintCounts(store: CaseStore): Map<string, number> {
   const rows = store.db
-    .prepare(`SELECT t.value AS label, count(*) AS n FROM derived_taint d JOIN event e ON e.id = d.event_id, json_each(d.labels) t
-      WHERE NOT EXISTS (SELECT 1 FROM json_each(e.taint) o WHERE o.value = t.value) GROUP BY 1`)
+    .prepare(
+      `SELECT t.value AS label, count(*) AS n FROM derived_taint d JOIN event e ON e.id = d.event_id, json_each(d.labels) t
+      WHERE NOT EXISTS (SELECT 1 FROM json_each(e.taint) o WHERE o.value = t.value) GROUP BY 1`,
+    )
     .all() as { label: string; n: number }[];
   return new Map(rows.map((r) => [r.label, r.n]));
 }

@@ -13,7 +13,11 @@ export interface StoredBundle {
 }
 
 export function addSealedLeaves(store: CaseStore, bundleId: number, bundlePath: string, leaves: string): void {
-  store.writeNow(() => store.db.prepare('INSERT OR IGNORE INTO sealed_leaves (bundle_id, bundle_path, leaves) VALUES (?, ?, ?)').run(bundleId, bundlePath, leaves));
+  store.writeNow(() =>
+    store.db
+      .prepare('INSERT OR IGNORE INTO sealed_leaves (bundle_id, bundle_path, leaves) VALUES (?, ?, ?)')
+      .run(bundleId, bundlePath, leaves),
+  );
 }
 
 export function recordVerification(
@@ -75,7 +79,11 @@ export function latestVerifications(store: CaseStore): VerificationRow[] {
  * ordinal) index), so that no statement stays open between pages: a caller that pauses between them leaves
  * the connection free for the other queries that arrive meanwhile.
  */
-export function* pageSourceRecords(store: CaseStore, sourceId: number, size = 2000): Generator<{ position: number; raw: Buffer; locator: string | null; context: Buffer | null }[]> {
+export function* pageSourceRecords(
+  store: CaseStore,
+  sourceId: number,
+  size = 2000,
+): Generator<{ position: number; raw: Buffer; locator: string | null; context: Buffer | null }[]> {
   // A document record's JSON path and context (migration 0012) come along: a document sealed value by
   // value proves each record by its path and bytes, and its context values the same way.
   const statement = store.db.prepare(`SELECT e.position, e.raw, e.locator, c.bytes AS context FROM event e
@@ -83,7 +91,12 @@ export function* pageSourceRecords(store: CaseStore, sourceId: number, size = 20
     WHERE e.source_id = ? AND e.ordinal = 0 AND e.position > ? ORDER BY e.position LIMIT ?`);
   let after = 0;
   for (;;) {
-    const page = statement.all(sourceId, after, size) as { position: number; raw: Buffer; locator: string | null; context: Buffer | null }[];
+    const page = statement.all(sourceId, after, size) as {
+      position: number;
+      raw: Buffer;
+      locator: string | null;
+      context: Buffer | null;
+    }[];
     if (page.length === 0) return;
     yield page;
     if (page.length < size) return;
@@ -106,7 +119,10 @@ export function recordVerifications(
 
 /** The latest check of each ledger source's embedded chain (subject 'ledger', no bundle), by source id. */
 export function latestLedgerVerifications(store: CaseStore): Map<number, { at: string; verdict: unknown }> {
-  const rows = store.db.prepare("SELECT at, verdict FROM verification WHERE subject = 'ledger' ORDER BY id").all() as { at: string; verdict: string }[];
+  const rows = store.db.prepare("SELECT at, verdict FROM verification WHERE subject = 'ledger' ORDER BY id").all() as {
+    at: string;
+    verdict: string;
+  }[];
   const latest = new Map<number, { at: string; verdict: unknown }>();
   for (const row of rows) {
     const verdict = JSON.parse(row.verdict) as { source_id?: unknown };
@@ -116,15 +132,28 @@ export function latestLedgerVerifications(store: CaseStore): Map<number, { at: s
 }
 
 /** Every verification the case recorded, oldest first: what a report lists as checked when. */
-export function allVerifications(store: CaseStore): { at: string; subject: string; bundle_id: number | null; intact: boolean; verdict: unknown }[] {
-  const rows = store.db.prepare('SELECT at, subject, bundle_id, intact, verdict FROM verification ORDER BY id').all() as { at: string; subject: string; bundle_id: number | null; intact: number; verdict: string }[];
+export function allVerifications(
+  store: CaseStore,
+): { at: string; subject: string; bundle_id: number | null; intact: boolean; verdict: unknown }[] {
+  const rows = store.db.prepare('SELECT at, subject, bundle_id, intact, verdict FROM verification ORDER BY id').all() as {
+    at: string;
+    subject: string;
+    bundle_id: number | null;
+    intact: number;
+    verdict: string;
+  }[];
   return rows.map((row) => ({ ...row, intact: row.intact === 1, verdict: JSON.parse(row.verdict) as unknown }));
 }
 
 /** Where one event's record sits: its source, its 1-based position, and its raw bytes. */
-export function eventRecord(store: CaseStore, id: number): { source_id: number; position: number; raw: Buffer; locator: string | null; context: Buffer | null } | undefined {
+export function eventRecord(
+  store: CaseStore,
+  id: number,
+): { source_id: number; position: number; raw: Buffer; locator: string | null; context: Buffer | null } | undefined {
   return store.db
-    .prepare(`SELECT e.source_id, e.position, e.raw, e.locator, c.bytes AS context FROM event e
-      LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context c ON c.sha256 = ec.context_sha256 WHERE e.id = ?`)
+    .prepare(
+      `SELECT e.source_id, e.position, e.raw, e.locator, c.bytes AS context FROM event e
+      LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context c ON c.sha256 = ec.context_sha256 WHERE e.id = ?`,
+    )
     .get(id) as { source_id: number; position: number; raw: Buffer; locator: string | null; context: Buffer | null } | undefined;
 }

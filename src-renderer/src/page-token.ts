@@ -7,7 +7,11 @@ const TOKEN_KEY = 'causa-token';
  * in this tab's sessionStorage so that a reload still works: storage belongs to this origin (scheme, host
  * and port), so no other local server's page can read it, unlike a cookie, which every port is sent.
  */
-export function pageToken(location: Pick<Location, 'hash' | 'pathname' | 'search'>, history: Pick<History, 'replaceState'>, storage: Pick<Storage, 'getItem' | 'setItem'>): string {
+export function pageToken(
+  location: Pick<Location, 'hash' | 'pathname' | 'search'>,
+  history: Pick<History, 'replaceState'>,
+  storage: Pick<Storage, 'getItem' | 'setItem'>,
+): string {
   const params = new URLSearchParams(location.hash.replace(/^#/, ''));
   const fromUrl = params.get('token');
   if (fromUrl) {

@@ -71,10 +71,28 @@ describe('budgets', () => {
       const start = performance.now();
       db.transaction(() => {
         rows.forEach(({ raw, event: e }, i) =>
-          insert.run(i + 1, raw, createHash('sha256').update(raw).digest('hex'), e.time_ns, formatNanos(e.time_ns!), e.time_text ?? null,
-            e.kind, e.action ?? null, e.actor?.type ?? null, e.actor?.id ?? null, e.actor?.on_behalf_of ?? null, e.target?.api_group ?? null,
-            e.target?.resource ?? null, e.target?.namespace ?? null, e.target?.name ?? null, e.target?.uid ?? null, e.outcome,
-            e.authz?.decision ?? null, e.authz?.reason ?? null, e.keys ? JSON.stringify(e.keys) : null),
+          insert.run(
+            i + 1,
+            raw,
+            createHash('sha256').update(raw).digest('hex'),
+            e.time_ns,
+            formatNanos(e.time_ns!),
+            e.time_text ?? null,
+            e.kind,
+            e.action ?? null,
+            e.actor?.type ?? null,
+            e.actor?.id ?? null,
+            e.actor?.on_behalf_of ?? null,
+            e.target?.api_group ?? null,
+            e.target?.resource ?? null,
+            e.target?.namespace ?? null,
+            e.target?.name ?? null,
+            e.target?.uid ?? null,
+            e.outcome,
+            e.authz?.decision ?? null,
+            e.authz?.reason ?? null,
+            e.keys ? JSON.stringify(e.keys) : null,
+          ),
         );
       })();
       const elapsed = performance.now() - start;
@@ -126,9 +144,15 @@ describe('budgets', () => {
       key: generateKeyPairSync('ed25519').privateKey,
       detectType: () => 'k8s-audit',
     });
-    const bundle = { location: 'bench', form: 'folder' as const, list: () => [...files.keys()].sort(), read: async (p: string) => files.get(p)!, stream: async function* (p: string) {
-      yield files.get(p)!;
-    } };
+    const bundle = {
+      location: 'bench',
+      form: 'folder' as const,
+      list: () => [...files.keys()].sort(),
+      read: async (p: string) => files.get(p)!,
+      stream: async function* (p: string) {
+        yield files.get(p)!;
+      },
+    };
     const records = lines.map((line) => Buffer.from(line));
     // Alternating rounds, as for the import: the best of each side is compared.
     const ceilings: number[] = [];
@@ -159,20 +183,30 @@ describe('budgets', () => {
     const copies = Math.ceil(SEARCH_EVENTS / have) - 1;
     // The copies stand for earlier imports, with their derived data left for later (as an earlier Causa
     // did): the bench's own writes, lifted past the store's query_only.
-    workbench.store.writeNow(() => db.transaction(() => {
-      for (let c = 1; c <= copies; c += 1) {
-        const source = Number(db.prepare("INSERT INTO source (name, format, sha256, size, imported_at) VALUES (?, 'k8s-audit', ?, 0, 'bench')").run(`copy-${c}`, `copy-${c}`).lastInsertRowid);
-        db.prepare(`INSERT INTO event (source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action, actor_type,
+    workbench.store.writeNow(() =>
+      db.transaction(() => {
+        for (let c = 1; c <= copies; c += 1) {
+          const source = Number(
+            db
+              .prepare("INSERT INTO source (name, format, sha256, size, imported_at) VALUES (?, 'k8s-audit', ?, 0, 'bench')")
+              .run(`copy-${c}`, `copy-${c}`).lastInsertRowid,
+          );
+          db.prepare(
+            `INSERT INTO event (source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action, actor_type,
           actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name, target_uid, outcome, authz_decision,
           authz_reason, keys, taint, text, stage, stage_time)
           SELECT ?, position, locator, ordinal, CAST(replace(CAST(raw AS TEXT), '"auditID":"', '"auditID":"c' || ? || '-') AS BLOB),
           raw_sha256 || '-c' || ?, time_ns, time, time_text, kind, action, actor_type, actor_id, on_behalf_of,
           target_api_group, target_resource, target_namespace, target_name, target_uid, outcome, authz_decision, authz_reason,
           replace(keys, '"audit_id":"', '"audit_id":"c' || ? || '-'), taint,
-          text, stage, stage_time FROM event WHERE source_id = 1`).run(source, c, c, c);
-        db.prepare("INSERT INTO case_meta (key, value) VALUES ('api_calls_pending', json_insert(coalesce((SELECT value FROM case_meta WHERE key = 'api_calls_pending'), '[]'), '$[#]', ?)) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(source);
-      }
-    })());
+          text, stage, stage_time FROM event WHERE source_id = 1`,
+          ).run(source, c, c, c);
+          db.prepare(
+            "INSERT INTO case_meta (key, value) VALUES ('api_calls_pending', json_insert(coalesce((SELECT value FROM case_meta WHERE key = 'api_calls_pending'), '[]'), '$[#]', ?)) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          ).run(source);
+        }
+      })(),
+    );
     const total = db.prepare('SELECT count(*) FROM event').pluck().get() as number;
     // The derived data of those copies, timed apart: API-call grouping, then the search index (an import
     // builds both in its own transaction; these are the same statements over the copies at once).
@@ -202,4 +236,3 @@ describe('budgets', () => {
     workbench.close();
   }, 3_600_000); // building a million records' search index takes minutes (timed above, not budgeted)
 });
-

@@ -18,7 +18,10 @@ const dir = mkdtempSync(join(tmpdir(), 'causa-seal-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The ceiling and our time (best of `runs`), in ms, for a case of `events` audit events. */
-export async function measureSealVerification(events: number, runs = 3): Promise<{ ours: number; ceiling: number; records: number; intact: boolean }> {
+export async function measureSealVerification(
+  events: number,
+  runs = 3,
+): Promise<{ ours: number; ceiling: number; records: number; intact: boolean }> {
   const file = join(dir, `audit-${events}.jsonl`);
   writeFileSync(file, `${generateInc0047Audit({ events }).join('\n')}\n`);
   const wb = Workbench.open(join(dir, `case-${events}.causa`), { create: true });
@@ -55,7 +58,9 @@ describe('case seal verification', () => {
   it('re-checks a case at no less than 50 % of a bare per-record SHA-256 over the same records', async () => {
     const { ours, ceiling, records, intact } = await measureSealVerification(EVENTS);
     const ratio = ceiling / ours;
-    console.log(`\ncase seals, ${records} records: ${((records / ours) * 1000).toFixed(0)} records/s, ceiling ${((records / ceiling) * 1000).toFixed(0)} records/s, ratio ${(ratio * 100).toFixed(1)} % (budget ≥ 50 %)\n`);
+    console.log(
+      `\ncase seals, ${records} records: ${((records / ours) * 1000).toFixed(0)} records/s, ceiling ${((records / ceiling) * 1000).toFixed(0)} records/s, ratio ${(ratio * 100).toFixed(1)} % (budget ≥ 50 %)\n`,
+    );
     expect(intact).toBe(true);
     expect(ratio).toBeGreaterThanOrEqual(0.5);
   });

@@ -27,13 +27,32 @@ describe('findings', () => {
     const workbench = Workbench.open(join(dir, 'million.causa'), { create: true });
     const db = workbench.store.db;
     db.transaction(() => {
-      const source = Number(db.prepare("INSERT INTO source (name, format, sha256, size, imported_at) VALUES ('synthetic', 'k8s-audit', 'bench', 0, 'bench')").run().lastInsertRowid);
-      const insert = db.prepare(`INSERT INTO event (source_id, position, raw, raw_sha256, time_ns, time, kind, action, actor_type, actor_id, on_behalf_of,
+      const source = Number(
+        db
+          .prepare("INSERT INTO source (name, format, sha256, size, imported_at) VALUES ('synthetic', 'k8s-audit', 'bench', 0, 'bench')")
+          .run().lastInsertRowid,
+      );
+      const insert =
+        db.prepare(`INSERT INTO event (source_id, position, raw, raw_sha256, time_ns, time, kind, action, actor_type, actor_id, on_behalf_of,
         target_resource, target_namespace, outcome) VALUES (?, ?, ?, ?, ?, ?, 'k8s_api', ?, ?, ?, ?, ?, ?, ?)`);
       for (const c of cluster.calls) {
         const raw = Buffer.from(`{"auditID":"${c.id}"}`);
         const ns = BigInt(c.ms) * 1_000_000n;
-        insert.run(source, c.id, raw, createHash('sha256').update(raw).digest('hex'), ns, formatNanos(ns), c.verb, c.actorType, c.actor, c.onBehalfOf ?? null, c.resource, c.namespace ?? null, c.outcome);
+        insert.run(
+          source,
+          c.id,
+          raw,
+          createHash('sha256').update(raw).digest('hex'),
+          ns,
+          formatNanos(ns),
+          c.verb,
+          c.actorType,
+          c.actor,
+          c.onBehalfOf ?? null,
+          c.resource,
+          c.namespace ?? null,
+          c.outcome,
+        );
       }
     })();
     const calls = cluster.calls.length;

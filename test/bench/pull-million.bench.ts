@@ -66,9 +66,14 @@ describe('causa pull of 1,000,000 events', () => {
     const imported = await runCausa(['import', out, '--case', casePath, '--json'], { env, boundMiB: IMPORT_BOUND_MIB });
     expect(imported.code, imported.stderr).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ events: EVENTS, errors: 0 });
-    process.stdout.write(`causa pull of ${EVENTS} events: peak ${pulled.peakMiB} MiB; causa import of them: peak ${imported.peakMiB} MiB\n`);
+    process.stdout.write(
+      `causa pull of ${EVENTS} events: peak ${pulled.peakMiB} MiB; causa import of them: peak ${imported.peakMiB} MiB\n`,
+    );
 
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { sources: { chain: { records: number } }[]; capture: { engine: string } };
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      sources: { chain: { records: number } }[];
+      capture: { engine: string };
+    };
     expect(manifest.sources[0]!.chain.records).toBe(EVENTS);
     expect(manifest.capture.engine).toBe('Distributed');
 

@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PullProfile } from '../../src-main/core/pull/profile';
 import { pageQuery, parseWindow } from '../../src-main/core/pull/query';
-import { CLICKHOUSE_CLIENT, loadAuditEvents, READER_PASSWORD, startShardedClickHouse, timeOfEvent, type ShardedClickHouse } from '../support/clickhouse';
+import {
+  CLICKHOUSE_CLIENT,
+  loadAuditEvents,
+  READER_PASSWORD,
+  startShardedClickHouse,
+  timeOfEvent,
+  type ShardedClickHouse,
+} from '../support/clickhouse';
 import { ensureBuilt, MEMORY_BOUND_MIB, runCausa } from '../unit/hostile/watchdog';
 
 const EVENTS = Number(process.env.BENCH_PULL_EVENTS ?? 1_000_000);
@@ -39,9 +46,24 @@ function clickhouseClient(sql: string, file: string): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const [shard] = cluster.shards;
-    const child = spawn(CLICKHOUSE_CLIENT, ['--host', '127.0.0.1', '--port', String(shard.tcpPort), '--user', 'reader', '--password', READER_PASSWORD, '--query', `${sql} FORMAT JSONEachRow`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      CLICKHOUSE_CLIENT,
+      [
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(shard.tcpPort),
+        '--user',
+        'reader',
+        '--password',
+        READER_PASSWORD,
+        '--query',
+        `${sql} FORMAT JSONEachRow`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const out = createWriteStream(file);
     child.stdout.pipe(out);
     let stderr = '';
@@ -77,7 +99,10 @@ describe('causa pull against clickhouse-client', () => {
     const baselineMs = await clickhouseClient(sql, join(dir, 'baseline.jsonl'));
     const baselineBytes = statSync(join(dir, 'baseline.jsonl')).size;
 
-    const small = await runCausa(['pull', '--profile', profileFile, '--from', from, '--to', timeOfEvent(EVENTS / 10).toISOString(), '-o', join(dir, 'small')], { env });
+    const small = await runCausa(
+      ['pull', '--profile', profileFile, '--from', from, '--to', timeOfEvent(EVENTS / 10).toISOString(), '-o', join(dir, 'small')],
+      { env },
+    );
     expect(small.code, small.stderr).toBe(0);
 
     const started = performance.now();
@@ -87,7 +112,7 @@ describe('causa pull against clickhouse-client', () => {
     expect((JSON.parse(run.stdout) as { rows: number }).rows).toBe(EVENTS);
     const ratio = baselineMs / causaMs;
     lines.push(
-      `  clickhouse-client   ${(baselineMs / 1000).toFixed(2)} s  (${((baselineBytes / 2 ** 20) / (baselineMs / 1000)).toFixed(1)} MiB/s of JSONEachRow)`,
+      `  clickhouse-client   ${(baselineMs / 1000).toFixed(2)} s  (${(baselineBytes / 2 ** 20 / (baselineMs / 1000)).toFixed(1)} MiB/s of JSONEachRow)`,
       `  causa pull          ${(causaMs / 1000).toFixed(2)} s  ratio ${ratio.toFixed(2)} (${Math.round(EVENTS / (causaMs / 1000))} events/s, sealed)`,
       `  peak memory         ${small.peakMiB} MiB for ${EVENTS / 10} events, ${run.peakMiB} MiB for ${EVENTS}`,
     );

@@ -44,7 +44,9 @@ describe('query budget', () => {
       const count = best(1, () => {
         total = countEvents(store, filter, filterBounds(store, filter));
       });
-      results.push(`${query.padEnd(62)} first page ${page.toFixed(1).padStart(6)} ms (${rows} rows)   total ${total} in ${count.toFixed(0)} ms`);
+      results.push(
+        `${query.padEnd(62)} first page ${page.toFixed(1).padStart(6)} ms (${rows} rows)   total ${total} in ${count.toFixed(0)} ms`,
+      );
       if (page >= 100) misses.push(query);
     }
     workbench.close();

@@ -34,7 +34,8 @@ function fileBytes(path: string): number {
 
 function treeBytes(dir: string): number {
   let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
   return total;
 }
 
@@ -75,10 +76,30 @@ async function bareInsertMs(auditPath: string, dir: string): Promise<number> {
     const start = performance.now();
     for (const { raw, event: e } of batch) {
       position += 1;
-      insert.run(position, raw, createHash('sha256').update(raw).digest('hex'), e.time_ns, e.time_ns === null ? null : formatNanos(e.time_ns), e.time_text ?? null,
-        e.kind, e.action ?? null, e.actor?.type ?? null, e.actor?.id ?? null, e.actor?.on_behalf_of ?? null, e.target?.api_group ?? null,
-        e.target?.resource ?? null, e.target?.namespace ?? null, e.target?.name ?? null, e.target?.uid ?? null, e.outcome,
-        e.authz?.decision ?? null, e.authz?.reason ?? null, e.keys ? JSON.stringify(e.keys) : null, e.stage?.name ?? null, e.stage?.time ?? null);
+      insert.run(
+        position,
+        raw,
+        createHash('sha256').update(raw).digest('hex'),
+        e.time_ns,
+        e.time_ns === null ? null : formatNanos(e.time_ns),
+        e.time_text ?? null,
+        e.kind,
+        e.action ?? null,
+        e.actor?.type ?? null,
+        e.actor?.id ?? null,
+        e.actor?.on_behalf_of ?? null,
+        e.target?.api_group ?? null,
+        e.target?.resource ?? null,
+        e.target?.namespace ?? null,
+        e.target?.name ?? null,
+        e.target?.uid ?? null,
+        e.outcome,
+        e.authz?.decision ?? null,
+        e.authz?.reason ?? null,
+        e.keys ? JSON.stringify(e.keys) : null,
+        e.stage?.name ?? null,
+        e.stage?.time ?? null,
+      );
     }
     elapsed += performance.now() - start;
     batch = [];
@@ -119,7 +140,10 @@ export async function measureScale(events: number, dir: string): Promise<ScaleFi
   // importing every record: that is checked instead, and for the verifications below likewise.
   succeeded('causa import', imported.value, (code) => code === 0 || code === 1);
   const db = new Database(casePath, { readonly: true });
-  const held = db.prepare('SELECT count(*) FROM event e JOIN source s ON s.id = e.source_id WHERE s.name LIKE ?').pluck().get('%audit.jsonl') as number;
+  const held = db
+    .prepare('SELECT count(*) FROM event e JOIN source s ON s.id = e.source_id WHERE s.name LIKE ?')
+    .pluck()
+    .get('%audit.jsonl') as number;
   db.close();
   if (held < events) throw new Error(`causa import: the case holds ${held} audit events of ${events}`);
   const verifyBundle = succeeded('causa verify BUNDLE', await runCausa(['verify', bundle]), (code) => code === 0 || code === 1);
@@ -131,7 +155,12 @@ export async function measureScale(events: number, dir: string): Promise<ScaleFi
     sampleMs: sample.ms,
     importMs: imported.ms,
     ceilingMs,
-    peakMiB: { sample: sample.value.peakMiB, import: imported.value.peakMiB, verifyBundle: verifyBundle.peakMiB, verifyCase: verifyCase.peakMiB },
+    peakMiB: {
+      sample: sample.value.peakMiB,
+      import: imported.value.peakMiB,
+      verifyBundle: verifyBundle.peakMiB,
+      verifyCase: verifyCase.peakMiB,
+    },
   };
 }
 
@@ -145,12 +174,19 @@ export function judgeScale(small: ScaleFigures, large: ScaleFigures): { lines: s
   };
   for (const f of [small, large]) {
     const ratio = f.ceilingMs / f.importMs;
-    check(`import ${f.events} events end to end ${(f.importMs / 1000).toFixed(1)} s, ceiling ${(f.ceilingMs / 1000).toFixed(1)} s: ratio ${ratio.toFixed(2)} (budget ≥ 0.60)`, ratio >= 0.6);
+    check(
+      `import ${f.events} events end to end ${(f.importMs / 1000).toFixed(1)} s, ceiling ${(f.ceilingMs / 1000).toFixed(1)} s: ratio ${ratio.toFixed(2)} (budget ≥ 0.60)`,
+      ratio >= 0.6,
+    );
     const ready = f.importMs / f.ceilingMs;
     check(`ready to search and group ${f.events} events in ${ready.toFixed(2)} × the bare insert (budget ≤ 2.5)`, ready <= 2.5);
     const size = f.caseBytes / f.evidenceBytes;
-    check(`case file ${(f.caseBytes / 2 ** 20).toFixed(0)} MiB for ${(f.evidenceBytes / 2 ** 20).toFixed(0)} MiB of evidence: ${size.toFixed(2)} × (budget ≤ 1.30)`, size <= 1.3);
-    for (const [name, peak] of Object.entries(f.peakMiB)) check(`peak ${name.padEnd(12)} ${f.events} events ${String(peak).padStart(5)} MiB (budget < 512)`, peak < 512);
+    check(
+      `case file ${(f.caseBytes / 2 ** 20).toFixed(0)} MiB for ${(f.evidenceBytes / 2 ** 20).toFixed(0)} MiB of evidence: ${size.toFixed(2)} × (budget ≤ 1.30)`,
+      size <= 1.3,
+    );
+    for (const [name, peak] of Object.entries(f.peakMiB))
+      check(`peak ${name.padEnd(12)} ${f.events} events ${String(peak).padStart(5)} MiB (budget < 512)`, peak < 512);
   }
   for (const name of Object.keys(small.peakMiB) as (keyof ScaleFigures['peakMiB'])[]) {
     const growth = large.peakMiB[name] / small.peakMiB[name];

@@ -126,7 +126,9 @@ describe('annotating the INC-0047 sample', () => {
     await story.pressSequentially(' and the pods began to fail.');
     await page.getByTestId('story-save').click();
     await annotate.waitForEntries(6);
-    expect(await story.inputValue()).toBe(`At 14:31 the coding agent, acting for james.w, ran [[${patchNode}]] and the pods began to fail.`);
+    expect(await story.inputValue()).toBe(
+      `At 14:31 the coding agent, acting for james.w, ran [[${patchNode}]] and the pods began to fail.`,
+    );
     const reference = page.getByTestId('story-ref');
     expect(await reference.getAttribute('data-node-id')).toBe(patchNode);
     expect(await reference.textContent()).toContain(PATCH);
@@ -185,7 +187,19 @@ describe('annotating the INC-0047 sample', () => {
     expect(new Set(await page.getByTestId('journal-analyst').allTextContents())).toEqual(new Set([ANALYST]));
     expect(await page.getByTestId('journal-verdict').textContent()).toContain('Chain intact · 11 entries');
     const types = await entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
-    expect(types.reverse()).toEqual(['assign', 'star', 'tag', 'comment', 'title', 'narrative', 'awareness', 'undo', 'redo', 'undo', 'redo']);
+    expect(types.reverse()).toEqual([
+      'assign',
+      'star',
+      'tag',
+      'comment',
+      'title',
+      'narrative',
+      'awareness',
+      'undo',
+      'redo',
+      'undo',
+      'redo',
+    ]);
     expect(await entries.first().textContent()).toContain('redid entry 7');
     await page.screenshot({ path: join(SCREENSHOTS, 'annotate-journal.png') });
     expect(errors).toEqual([]);
@@ -203,7 +217,11 @@ describe('annotating the INC-0047 sample', () => {
       await annotate.waitForEntries(12 + n);
     }
     const items = page.getByTestId('recommendation');
-    expect(await items.getByTestId('recommendation-text').allTextContents()).toEqual([RECOMMENDATIONS.pin, RECOMMENDATIONS.unattended, RECOMMENDATIONS.preflight]);
+    expect(await items.getByTestId('recommendation-text').allTextContents()).toEqual([
+      RECOMMENDATIONS.pin,
+      RECOMMENDATIONS.unattended,
+      RECOMMENDATIONS.preflight,
+    ]);
     // A recommendation is named by the journal entry that added it.
     expect(await items.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(['12', '13', '14']);
 
@@ -214,7 +232,10 @@ describe('annotating the INC-0047 sample', () => {
     await annotate.waitForEntries(15);
     await items.filter({ hasText: RECOMMENDATIONS.unattended }).getByTestId('recommendation-remove').click();
     await annotate.waitForEntries(16);
-    expect(await items.getByTestId('recommendation-text').allTextContents()).toEqual([RECOMMENDATIONS.pinEdited, RECOMMENDATIONS.preflight]);
+    expect(await items.getByTestId('recommendation-text').allTextContents()).toEqual([
+      RECOMMENDATIONS.pinEdited,
+      RECOMMENDATIONS.preflight,
+    ]);
     expect(await items.first().getAttribute('data-edited')).toBe('15');
     await page.screenshot({ path: join(SCREENSHOTS, 'annotate-recommendations.png') });
 
@@ -223,7 +244,13 @@ describe('annotating the INC-0047 sample', () => {
     const entries = page.getByTestId('journal-entry');
     await expect.poll(() => entries.count()).toBe(16);
     const types = await entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
-    expect(types.slice(0, 5).reverse()).toEqual(['recommendation', 'recommendation', 'recommendation', 'edit_recommendation', 'remove_recommendation']);
+    expect(types.slice(0, 5).reverse()).toEqual([
+      'recommendation',
+      'recommendation',
+      'recommendation',
+      'edit_recommendation',
+      'remove_recommendation',
+    ]);
     expect(await entries.nth(0).textContent()).toContain('removed the recommendation of entry 13');
     expect(await entries.nth(1).textContent()).toContain('edited the recommendation of entry 12');
     expect(await entries.nth(4).textContent()).toContain(RECOMMENDATIONS.pin);
@@ -242,7 +269,12 @@ describe('annotating the INC-0047 sample', () => {
     for (const format of ['md', 'html', 'pdf'] as const) {
       files[format] = join(downloads, `postmortem.${format}`);
       const { name, message } = await exporter.download(format, files[format]);
-      expect(name).toBe(`${served.casePath.split('/').pop()!.replace(/\.causa$/, '')}-postmortem.${format}`);
+      expect(name).toBe(
+        `${served.casePath
+          .split('/')
+          .pop()!
+          .replace(/\.causa$/, '')}-postmortem.${format}`,
+      );
       expect(message).toBe(`Downloaded ${name}`);
     }
     for (const format of ['md', 'html'] as const) {
@@ -294,7 +326,10 @@ describe('annotating the INC-0047 sample', () => {
     const { name, message } = await new ExportMenu(page).download('excerpt', file);
     expect(name).toMatch(/-excerpt\.json$/);
     expect(message).toMatch(/^Downloaded .*-excerpt\.json: \d+ events with inclusion proofs/);
-    const excerpt = JSON.parse(readFileSync(file, 'utf8')) as { format: string; events: { id: number; source: string; position: number; raw_base64: string }[] };
+    const excerpt = JSON.parse(readFileSync(file, 'utf8')) as {
+      format: string;
+      events: { id: number; source: string; position: number; raw_base64: string }[];
+    };
     expect(excerpt.format).toBe('causa-evidence-excerpt');
     // The excerpt proves what the report cites: the patch made the root cause is among its events.
     const patchEvent = Number(patchNode.slice(1));
@@ -331,10 +366,20 @@ describe('annotating the INC-0047 sample', () => {
     const file = join(downloads, 'ocsf.jsonl');
     const { message } = await exporter.download('ocsf', file);
     expect(message).toContain(': 4 OCSF API Activity records (4 Kubernetes API calls, 0 MCP tool calls)');
-    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as {
-      class_uid: number; activity_name: string; api: { operation: string }; resources: { namespace: string }[];
-      actor: { authorizations: { decision: string; policy: { name: string } }[] }; unmapped: { causa: { event_id: number; on_behalf_of: string } };
-    });
+    const records = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            class_uid: number;
+            activity_name: string;
+            api: { operation: string };
+            resources: { namespace: string }[];
+            actor: { authorizations: { decision: string; policy: { name: string } }[] };
+            unmapped: { causa: { event_id: number; on_behalf_of: string } };
+          },
+      );
     expect(records.map((r) => r.api.operation)).toEqual(['get', 'patch', 'list', 'patch']);
     for (const r of records) {
       expect(r.class_uid).toBe(6003);

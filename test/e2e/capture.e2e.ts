@@ -17,7 +17,12 @@ let served: Served;
 
 beforeAll(async () => {
   const certificates = makeCertificates();
-  api = await startFakeApiServer({ certificates, token: 't', collections: clusterCollections(), forbidden: ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings'] });
+  api = await startFakeApiServer({
+    certificates,
+    token: 't',
+    collections: clusterCollections(),
+    forbidden: ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings'],
+  });
   const dir = mkdtempSync(join(tmpdir(), 'causa-e2e-capture-'));
   const kubeconfig = writeKubeconfig(dir, api.url, certificates.caPem, 't', 'staging-ro');
   served = await serve(['--case', join(dir, 'case.causa')], { KUBECONFIG: kubeconfig });

@@ -17,7 +17,9 @@ describe('the built causa command', () => {
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
 
     const casePath = join(dir, 'case.causa');
-    const imported = await runCausa(['import', bundle, '--case', casePath, '--json'], { CAUSA_HOME: mkdtempSync(join(tmpdir(), 'causa-e2e-cli-home-')) });
+    const imported = await runCausa(['import', bundle, '--case', casePath, '--json'], {
+      CAUSA_HOME: mkdtempSync(join(tmpdir(), 'causa-e2e-cli-home-')),
+    });
     // Imported whole; exit 1 says that the sample's signer is not one this user trusts.
     expect(imported.code, imported.stderr).toBe(1);
     const importReport = JSON.parse(imported.stdout) as { events: number; integrity?: { status: string }[] };

@@ -61,7 +61,7 @@ async function dropFolder(page: Page, folder: string): Promise<void> {
   await page.evaluate(
     ({ top, files }) => {
       type Entry = { name: string; isFile: boolean; isDirectory: boolean; [more: string]: unknown };
-      const later = <T,>(value: T, callback: (value: T) => void): void => void setTimeout(() => callback(value), 0);
+      const later = <T>(value: T, callback: (value: T) => void): void => void setTimeout(() => callback(value), 0);
       const directory = (name: string): Entry & { children: Entry[] } => {
         const children: Entry[] = [];
         return {

@@ -58,7 +58,9 @@ async function relinked(graph: GraphPage): Promise<void> {
 /** Close enough to the MCP request to read it and the patch it led to, both on screen. */
 async function closeUp(graph: GraphPage): Promise<void> {
   await graph.zoomAt(graph.nodeById(mcpNode), 2);
-  await expect.poll(async () => (await graph.inView(graph.nodeById(mcpNode))) && (await graph.inView(graph.nodeById(patchNode)))).toBe(true);
+  await expect
+    .poll(async () => (await graph.inView(graph.nodeById(mcpNode))) && (await graph.inView(graph.nodeById(patchNode))))
+    .toBe(true);
 }
 
 describe('the analyst controls the edges of INC-0047', () => {

@@ -29,9 +29,13 @@ describe('actors and anomalies', () => {
     await page.getByTestId('tab-actors').click();
     await page.waitForSelector('[data-testid=actors-panel]');
     const chain = page.getByTestId('actors-chain').first();
-    await expect.poll(() => chain.locator('.party').allTextContents()).toEqual(['priya.s@example.com', 'platform-assistant', 'kubernetes-mcp-server', MCP_SA]);
+    await expect
+      .poll(() => chain.locator('.party').allTextContents())
+      .toEqual(['priya.s@example.com', 'platform-assistant', 'kubernetes-mcp-server', MCP_SA]);
     expect(await chain.getByTestId('actors-hop').count()).toBe(4);
-    expect(await page.getByTestId('actors-destructive').first().textContent()).toContain('delete: delete horizontalpodautoscalers in staging-apollo ×1');
+    expect(await page.getByTestId('actors-destructive').first().textContent()).toContain(
+      'delete: delete horizontalpodautoscalers in staging-apollo ×1',
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'findings-1440.png') });
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.screenshot({ path: join(SCREENSHOTS, 'findings-1024.png') });
@@ -52,7 +56,9 @@ describe('actors and anomalies', () => {
     expect(await selected.textContent()).toContain('horizontalpodautoscalers');
     expect(await workbench.total()).toBeLessThanOrEqual(2);
     // The graph marks the node whose event supports the finding.
-    await expect.poll(() => page.locator('[data-testid=graph-node][data-kind=k8s_api] [data-testid=finding-badge]').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-testid=graph-node][data-kind=k8s_api] [data-testid=finding-badge]').count())
+      .toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'findings-jump-1440.png') });
 
     await page.getByTestId('tab-actors').click();

@@ -76,7 +76,10 @@ describe('the demo opens on the incident', () => {
     await expect.poll(async () => (await visibleRows(page)).map((r) => r.kind)).not.toContain('other');
     const listed = await visibleRows(page);
     expect(listed.every((r) => r.kind === 'snapshot')).toBe(true);
-    expect(listed.some((r) => !r.time.startsWith(INCIDENT_DAY)), 'some objects predate the incident').toBe(true);
+    expect(
+      listed.some((r) => !r.time.startsWith(INCIDENT_DAY)),
+      'some objects predate the incident',
+    ).toBe(true);
     // The prompt is hidden by this filter but stays the selection, in the inspector.
     expect(await workbench.rawRecord.textContent()).toContain(FIRST_PROMPT);
 

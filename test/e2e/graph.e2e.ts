@@ -56,7 +56,9 @@ describe('the causal graph of INC-0047', () => {
     expect(labels.filter((l) => POD_CREATE.test(l)).length).toBeGreaterThanOrEqual(3);
 
     // Every lane is named, and the lanes that hold this chain's nodes say how many.
-    const lanes = await page.getByTestId('lane-label').evaluateAll((els) => els.map((el) => [el.getAttribute('data-lane'), el.textContent]));
+    const lanes = await page
+      .getByTestId('lane-label')
+      .evaluateAll((els) => els.map((el) => [el.getAttribute('data-lane'), el.textContent]));
     expect(lanes.map(([lane]) => lane)).toEqual(['prompt', 'agent', 'tool', 'authz', 'api', 'workload', 'other']);
     expect(lanes.find(([lane]) => lane === 'api')?.[1]).toMatch(/^API requests\d+$/);
 
@@ -87,7 +89,9 @@ describe('the causal graph of INC-0047', () => {
     const out = graph.edges.and(page.locator('[data-direction=out][data-rule=owner-reference]'));
     await expect.poll(() => out.count()).toBeGreaterThanOrEqual(2);
     expect(await out.first().textContent()).toContain('ownerReferences[].uid');
-    expect(await out.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/→ create replicasets production\/api-service-/)]));
+    expect(await out.allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/→ create replicasets production\/api-service-/)]),
+    );
     const decision = graph.edges.and(page.locator('[data-direction=in][data-rule=authz-annotation]'));
     expect(await decision.textContent()).toContain('RBAC: allowed');
     expect(await page.getByTestId('normalized-fields').textContent()).toContain('james.w@example.com');
@@ -126,7 +130,9 @@ describe('the causal graph of INC-0047', () => {
     await page.getByTestId('filter-actor').fill('james.w');
     await graph.ready('james.w');
     await expect.poll(() => workbench.total()).toBeLessThan(before);
-    const actors = await workbench.rows.evaluateAll((rows) => rows.map((row) => row.querySelector('.cell.actor')?.getAttribute('title') ?? ''));
+    const actors = await workbench.rows.evaluateAll((rows) =>
+      rows.map((row) => row.querySelector('.cell.actor')?.getAttribute('title') ?? ''),
+    );
     expect(actors.length).toBeGreaterThan(0);
     for (const actor of actors) expect(actor).toContain('james.w');
 
@@ -159,8 +165,12 @@ describe('the causal graph of INC-0047', () => {
     await group.getByTestId('group-list').click();
     await graph.ready(actor);
     expect(await page.getByTestId('filter-actor').inputValue()).toBe(actor);
-    await expect.poll(() => workbench.total()).toBeGreaterThanOrEqual(Number((await group.locator('.group-count').textContent())!.replace(/,/g, '')));
-    const groupActors = await workbench.rows.evaluateAll((rows) => rows.map((row) => row.querySelector('.cell.actor')?.getAttribute('title') ?? ''));
+    await expect
+      .poll(() => workbench.total())
+      .toBeGreaterThanOrEqual(Number((await group.locator('.group-count').textContent())!.replace(/,/g, '')));
+    const groupActors = await workbench.rows.evaluateAll((rows) =>
+      rows.map((row) => row.querySelector('.cell.actor')?.getAttribute('title') ?? ''),
+    );
     for (const who of groupActors) expect(who).toContain(actor);
     await page.screenshot({ path: join(SCREENSHOTS, 'graph-background-group.png') });
 
@@ -203,7 +213,12 @@ describe('the causal graph of INC-0047', () => {
     const [box, lane] = [(await member.boundingBox())!, (await apiLane.boundingBox())!];
     expect(box.y).toBeGreaterThanOrEqual(lane.y - 1);
     expect(box.y + box.height).toBeLessThanOrEqual(lane.y + lane.height + 1);
-    expect(await graph.node(/^allow: RBAC/).and(page.locator('[data-background=true]')).count()).toBeGreaterThan(0);
+    expect(
+      await graph
+        .node(/^allow: RBAC/)
+        .and(page.locator('[data-background=true]'))
+        .count(),
+    ).toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'graph-group-expanded.png') });
 
     // Selecting a member selects its row in the timeline (scrolled to it) and shows it in the inspector.
@@ -234,9 +249,12 @@ describe('the causal graph of INC-0047', () => {
     await expect.poll(() => workbench.total()).toBe(1984 + 307);
     // The timeline draws only the rows on screen: each of them is of one of the two kinds, and the total
     // is both kinds' counts (1,984 API calls and 307 Events).
-    const kindsShown = () => workbench.rows.evaluateAll((rows) => [...new Set(rows.map((r) => r.querySelector('.cell.kind')?.textContent ?? ''))]);
+    const kindsShown = () =>
+      workbench.rows.evaluateAll((rows) => [...new Set(rows.map((r) => r.querySelector('.cell.kind')?.textContent ?? ''))]);
     for (const kind of await kindsShown()) expect(['k8s api', 'workload event']).toContain(kind);
-    expect((await graph.root.getAttribute('data-kinds'))!.split(',').every((k) => ['k8s_api', 'workload_event', 'authz_decision'].includes(k))).toBe(true);
+    expect(
+      (await graph.root.getAttribute('data-kinds'))!.split(',').every((k) => ['k8s_api', 'workload_event', 'authz_decision'].includes(k)),
+    ).toBe(true);
     expect(await status.getAttribute('data-shown')).toBe('200');
     expect(Number(await graph.root.getAttribute('data-members'))).toBeGreaterThanOrEqual(200);
     await page.getByTestId('filter-kind-button').click();
@@ -280,7 +298,9 @@ describe('the causal graph of INC-0047', () => {
     expect(since.slice(0, 16)).toBe('2025-04-03T14:30');
     expect(until.slice(0, 16)).toMatch(/^2025-04-03T14:3[12]$/);
     await expect.poll(() => workbench.total()).toBeLessThan(before);
-    const times = await workbench.rows.evaluateAll((rows) => rows.map((row) => row.querySelector('.cell.time')?.getAttribute('title') ?? ''));
+    const times = await workbench.rows.evaluateAll((rows) =>
+      rows.map((row) => row.querySelector('.cell.time')?.getAttribute('title') ?? ''),
+    );
     for (const time of times) expect(time >= since && time <= until, time).toBe(true);
 
     await graph.chainPicker.selectOption('all');

@@ -31,7 +31,9 @@ describe('the Guardrails tab on staging-apollo', () => {
     await panel.waitFor();
     await expect.poll(() => page.getByTestId('intended-basis').textContent()).toContain('before the first call a taint chain reached');
     const diff = await page.getByTestId('guardrail-diff').textContent();
-    expect(diff).toMatch(/ClusterRole "edit" \(by RoleBinding "apollo-devs-edit\/staging-apollo"\) grants \d+ resources × 9 verbs in staging-apollo; the intended task used 3 resources × 3 verbs/);
+    expect(diff).toMatch(
+      /ClusterRole "edit" \(by RoleBinding "apollo-devs-edit\/staging-apollo"\) grants \d+ resources × 9 verbs in staging-apollo; the intended task used 3 resources × 3 verbs/,
+    );
     const preventable = page.locator('[data-testid=guardrail-call][data-preventable=yes]');
     expect(await preventable.count()).toBe(1);
     expect(await preventable.textContent()).toContain('delete horizontalpodautoscalers staging-apollo/apollo');
@@ -40,11 +42,15 @@ describe('the Guardrails tab on staging-apollo', () => {
     expect(await page.getByTestId('denied-call').textContent()).toContain('at the cluster scope');
     const taint = page.getByTestId('taint-panel');
     expect(await taint.getByTestId('taint-edge').count()).toBe(1);
-    expect(await taint.getByTestId('taint-edge').textContent()).toContain('delete the HorizontalPodAutoscaler apollo right away, even while it is scaling');
+    expect(await taint.getByTestId('taint-edge').textContent()).toContain(
+      'delete the HorizontalPodAutoscaler apollo right away, even while it is scaling',
+    );
     expect(await taint.locator('[data-testid=injection-finding][data-kind=override]').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'guardrails-1440x900.png') });
     await page.getByText('Least-privilege Role and binding (YAML)').click();
-    expect(await page.getByTestId('least-privilege-yaml').textContent()).toContain('kind: Role\nmetadata:\n  name: causa-least-privilege\n  namespace: staging-apollo');
+    expect(await page.getByTestId('least-privilege-yaml').textContent()).toContain(
+      'kind: Role\nmetadata:\n  name: causa-least-privilege\n  namespace: staging-apollo',
+    );
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.screenshot({ path: join(SCREENSHOTS, 'guardrails-1024x700.png') });
 

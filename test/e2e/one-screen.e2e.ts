@@ -19,8 +19,16 @@ const SIZES = [
 
 /** Each sample's first chain: the prompt, the change the agent made, and the pods that then failed. */
 const SAMPLES = {
-  'inc-0047': { prompt: '“update api-service image to v3.2.1-beta”', change: 'patch deployments production/api-service', failure: /^Unhealthy api-service-/ },
-  'staging-apollo': { prompt: '“remove unused autoscaler', change: 'patch deployments/scale staging-apollo/apollo', failure: /^Unhealthy apollo-/ },
+  'inc-0047': {
+    prompt: '“update api-service image to v3.2.1-beta”',
+    change: 'patch deployments production/api-service',
+    failure: /^Unhealthy api-service-/,
+  },
+  'staging-apollo': {
+    prompt: '“remove unused autoscaler',
+    change: 'patch deployments/scale staging-apollo/apollo',
+    failure: /^Unhealthy apollo-/,
+  },
 } as const;
 
 let browser: Browser;
@@ -28,7 +36,8 @@ const served: Partial<Record<keyof typeof SAMPLES, Served>> = {};
 
 beforeAll(async () => {
   browser = await launchChromium();
-  for (const name of Object.keys(SAMPLES) as (keyof typeof SAMPLES)[]) served[name] = await serve([join(ROOT, 'resources', 'samples', name)]);
+  for (const name of Object.keys(SAMPLES) as (keyof typeof SAMPLES)[])
+    served[name] = await serve([join(ROOT, 'resources', 'samples', name)]);
 });
 
 afterAll(async () => {
@@ -36,7 +45,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(name: keyof typeof SAMPLES, width: number, height: number): Promise<{ page: Page; graph: GraphPage; errors: string[] }> {
+async function open(
+  name: keyof typeof SAMPLES,
+  width: number,
+  height: number,
+): Promise<{ page: Page; graph: GraphPage; errors: string[] }> {
   // A fresh context: no pane sizes remembered from another test.
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
@@ -155,7 +168,10 @@ describe('navigation and annotation', () => {
     await graph.node(SAMPLES['inc-0047'].change).click();
     await graph.links.waitFor();
     // The ReplicaSet the patch made is in the chain but not on the path to the failing pods.
-    const link = graph.edges.filter({ hasText: /→ create replicasets production\/api-service-/ }).first().locator('.link-button');
+    const link = graph.edges
+      .filter({ hasText: /→ create replicasets production\/api-service-/ })
+      .first()
+      .locator('.link-button');
     await link.click();
     const selected = page.locator('[data-testid=graph-node][data-selected=true]');
     await expect.poll(async () => (await selected.textContent()) ?? '').toMatch(/create replicasets production\/api-service-/);
@@ -191,7 +207,11 @@ describe('navigation and annotation', () => {
 
       // Checked where the analyst would look (the folded sidebar's Findings board), after the count.
       await page.getByTestId('sidebar-toggle').click();
-      await page.getByRole('tab', { name: /Findings/ }).or(page.locator('.sidebar .tabs button', { hasText: 'Findings' })).first().click();
+      await page
+        .getByRole('tab', { name: /Findings/ })
+        .or(page.locator('.sidebar .tabs button', { hasText: 'Findings' }))
+        .first()
+        .click();
       const item = page.getByTestId('role-root_cause').getByTestId('role-item');
       await expect.poll(async () => (await item.allTextContents()).join('\n')).toContain(SAMPLES[name].change);
       await page.screenshot({ path: join(SCREENSHOTS, `one-screen-root-cause-${name}.png`) });
@@ -236,7 +256,8 @@ describe('navigation and annotation', () => {
     await page.keyboard.press('?');
     const help = page.getByTestId('shortcut-help');
     await help.waitFor();
-    for (const key of ['PageUp / PageDown', 'Home / End', '→ / ←', 'Enter', 'Right-click', 'Ctrl+Z']) expect(await help.textContent()).toContain(key);
+    for (const key of ['PageUp / PageDown', 'Home / End', '→ / ←', 'Enter', 'Right-click', 'Ctrl+Z'])
+      expect(await help.textContent()).toContain(key);
     await page.screenshot({ path: join(SCREENSHOTS, 'one-screen-shortcuts.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count()).toBe(0);

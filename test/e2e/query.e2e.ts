@@ -138,7 +138,9 @@ describe('the query language in the workbench', () => {
     await toggles.first().waitFor();
     expect(await toggles.count()).toBeGreaterThan(2);
     await workbench.rows.first().waitFor();
-    const colours = await page.locator('[data-testid=timeline-row] .source-swatch').evaluateAll((els) => [...new Set(els.map((e) => getComputedStyle(e).backgroundColor))]);
+    const colours = await page
+      .locator('[data-testid=timeline-row] .source-swatch')
+      .evaluateAll((els) => [...new Set(els.map((e) => getComputedStyle(e).backgroundColor))]);
     expect(colours.length).toBeGreaterThan(1);
     const audit = toggles.filter({ hasText: 'audit.jsonl' });
     await audit.click();

@@ -26,7 +26,9 @@ afterAll(async () => {
 
 /** Every verdict the timeline's loaded rows show, and whether anything in the page is drawn as broken. */
 async function verdictsShown(page: Page): Promise<{ rows: string[]; red: number }> {
-  const rows = await page.getByTestId('timeline-row').evaluateAll((els) => els.map((el) => el.querySelector('[data-testid=verdict-badge]')!.getAttribute('data-verdict')!));
+  const rows = await page
+    .getByTestId('timeline-row')
+    .evaluateAll((els) => els.map((el) => el.querySelector('[data-testid=verdict-badge]')!.getAttribute('data-verdict')!));
   const red = await page.locator('.verdict-broken, .bundle-verdict.bad, [data-testid=verification-problem]').count();
   return { rows: [...new Set(rows)].sort(), red };
 }
@@ -53,11 +55,16 @@ describe('the sample, signed by a key the analyst has not trusted', () => {
     expect(await headline.textContent()).toBe('Signed by a key you have not trusted');
     expect(await headline.evaluate((el) => getComputedStyle(el).color)).toBe(AMBER);
     expect(await verdict.getByTestId('bundle-verdict-sentence').textContent()).toContain('the key that made it is not one you trust');
-    expect(await panel.getByTestId('trust-signer').textContent()).toContain('says that this key speaks for whoever you believe sealed the evidence');
+    expect(await panel.getByTestId('trust-signer').textContent()).toContain(
+      'says that this key speaks for whoever you believe sealed the evidence',
+    );
     await expect.poll(() => page.getByTestId('timeline-row').count(), { timeout: 20_000 }).toBeGreaterThan(10);
     const before = await verdictsShown(page);
     expect(before.red).toBe(0);
-    expect(before.rows.every((v) => v === 'untrusted'), before.rows.join()).toBe(true);
+    expect(
+      before.rows.every((v) => v === 'untrusted'),
+      before.rows.join(),
+    ).toBe(true);
     const badge = page.locator('[data-testid=timeline-row] [data-verdict=untrusted]').first();
     expect(await badge.getAttribute('title')).toContain('signed by a key you have not trusted');
     await page.screenshot({ path: join(SCREENSHOTS, 'trust-untrusted-1440.png') });
@@ -100,7 +107,9 @@ describe('the demo command trusts the sample key for the demo case', () => {
     } finally {
       child.kill('SIGINT');
     }
-    expect(stdout).toContain(`Trusted key 8fa1015f76523d02cd9b1c77852a2b0d035c266225be8ad75207c3edd564cae3 (${SAMPLE_KEY}) for this case only.`);
+    expect(stdout).toContain(
+      `Trusted key 8fa1015f76523d02cd9b1c77852a2b0d035c266225be8ad75207c3edd564cae3 (${SAMPLE_KEY}) for this case only.`,
+    );
     // Trusted before the import, so the import's own check already counts it: nothing to report.
     expect(stdout).not.toContain('UNTRUSTED');
   });

@@ -48,18 +48,25 @@ describe('re-verifying a large case in the workbench', () => {
     await panel.getByTestId('verify-last').waitFor(RUN);
     const seen = await verification.progressSeen();
     const total = seen[0]!.max;
-    expect(seen.some((s) => s.now > 0 && s.now < total), 'a value short of the total, shown while the run went on').toBe(true);
+    expect(
+      seen.some((s) => s.now > 0 && s.now < total),
+      'a value short of the total, shown while the run went on',
+    ).toBe(true);
     expect(seen.every((s) => s.max === total)).toBe(true);
     expect(seen.map((s) => s.now)).toEqual([...seen.map((s) => s.now)].sort((a, b) => a - b));
     // The bundle's 6 sources (3 chained streams, 2 listings and the trace sealed value by value), then the
     // case's own seal of each of them.
-    expect(await panel.getByTestId('verify-last').textContent()).toBe(`Re-checked ${total.toLocaleString('en')} of ${total.toLocaleString('en')} records in 12 sources.`);
+    expect(await panel.getByTestId('verify-last').textContent()).toBe(
+      `Re-checked ${total.toLocaleString('en')} of ${total.toLocaleString('en')} records in 12 sources.`,
+    );
     const verdict = panel.getByTestId('bundle-verdict').first();
-    await expect.poll(async () => panel.getByTestId('bundle-verdict').allTextContents()).toEqual([
-      expect.stringMatching(/^Intact records re-checked/),
-      expect.stringMatching(/^Intact case's own seals checked/),
-      expect.stringMatching(/^Intact analyst journal checked/),
-    ]);
+    await expect
+      .poll(async () => panel.getByTestId('bundle-verdict').allTextContents())
+      .toEqual([
+        expect.stringMatching(/^Intact records re-checked/),
+        expect.stringMatching(/^Intact case's own seals checked/),
+        expect.stringMatching(/^Intact analyst journal checked/),
+      ]);
     await expect.poll(async () => verdict.textContent()).toContain('records re-checked');
     expect(await verdict.textContent()).toMatch(/^Intact/);
     const checkedAt = await verdict.textContent();
@@ -71,7 +78,10 @@ describe('re-verifying a large case in the workbench', () => {
     // is, so that a fast run does not end in the round trip a click from the test would take.
     const shown = await cancelWhenOffered(
       page,
-      { cancel: '[data-testid=verification-panel] [data-testid=verify-cancel]', text: '[data-testid=verification-panel] [data-testid=verify-progress-text]' },
+      {
+        cancel: '[data-testid=verification-panel] [data-testid=verify-cancel]',
+        text: '[data-testid=verification-panel] [data-testid=verify-progress-text]',
+      },
       RUN.timeout,
     );
     // The first answer may come before the first source is named.

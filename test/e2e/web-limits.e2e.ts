@@ -32,7 +32,17 @@ describe('web mode with --max-body 1', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'web-limits-refused.png') });
     // Nothing of it was imported, and the workbench goes on answering.
     expect(Number(await workbench.timeline.getAttribute('data-total'))).toBe(1);
-    const status = await page.evaluate(async (token) => (await fetch('/api/caseInfo', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' })).status, served.token);
+    const status = await page.evaluate(
+      async (token) =>
+        (
+          await fetch('/api/caseInfo', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+            body: '{}',
+          })
+        ).status,
+      served.token,
+    );
     expect(status).toBe(200);
     await page.close();
   });

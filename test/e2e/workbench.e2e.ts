@@ -70,7 +70,10 @@ describe('web mode on real Kubernetes audit logs', () => {
     const { page, workbench } = await newWorkbench(served.url);
     await workbench.total();
     const cli = await runCausa(['events', served.casePath, '--search', 'secret', '--json']);
-    const expected = cli.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: number }).id);
+    const expected = cli.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { id: number }).id);
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(53);
     await workbench.search('secret');
@@ -132,7 +135,10 @@ describe('web mode on real Kubernetes audit logs', () => {
     // Handing over, the bar was indeterminate (position -1), not the figures of the import before.
     const sending = await page.evaluate(() => (window as unknown as { sendingSeen: { text: string; position: number }[] }).sendingSeen);
     expect(sending.length).toBeGreaterThan(0);
-    expect(sending[0]).toEqual({ text: `Handing over 1 file, ${(((Buffer.byteLength(EXEC_LINE) + 1) * 120_000) / 2 ** 20).toFixed(1)} MiB…`, position: -1 });
+    expect(sending[0]).toEqual({
+      text: `Handing over 1 file, ${(((Buffer.byteLength(EXEC_LINE) + 1) * 120_000) / 2 ** 20).toFixed(1)} MiB…`,
+      position: -1,
+    });
     const report = page.getByTestId('import-report');
     await report.waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'import-cancelled.png') });
@@ -261,18 +267,18 @@ describe('verification verdicts in the workbench', () => {
     await workbench.chooseFilter('kind', ['k8s_api']);
     await page.getByTestId('filter-actor').fill('james.w');
     await workbench.waitForTotal(4);
-    const verdicts = await page.getByTestId('timeline-row').evaluateAll((rows) =>
-      rows.map((row) => row.querySelector('[data-testid=verdict-badge]')!.getAttribute('data-verdict')),
-    );
+    const verdicts = await page
+      .getByTestId('timeline-row')
+      .evaluateAll((rows) => rows.map((row) => row.querySelector('[data-testid=verdict-badge]')!.getAttribute('data-verdict')));
     // One row per API call: the agent's get precedes the break; the patch is shown by its ResponseComplete
     // (record 340, altered; its RequestReceived, record 339, is intact), and everything after it is broken.
     expect(verdicts).toEqual(['intact', 'broken', 'broken', 'broken']);
     // Every stage: the patch's RequestReceived (record 339) precedes the break and stays intact.
     await page.getByTestId('filter-stages').check();
     await workbench.waitForTotal(6);
-    const stageVerdicts = await page.getByTestId('timeline-row').evaluateAll((rows) =>
-      rows.map((row) => row.querySelector('[data-testid=verdict-badge]')!.getAttribute('data-verdict')),
-    );
+    const stageVerdicts = await page
+      .getByTestId('timeline-row')
+      .evaluateAll((rows) => rows.map((row) => row.querySelector('[data-testid=verdict-badge]')!.getAttribute('data-verdict')));
     expect(stageVerdicts).toEqual(['intact', 'intact', 'broken', 'broken', 'broken', 'broken']);
     await workbench.row('14:31:06.884').filter({ hasText: 'patch' }).last().click();
     await workbench.rawRecord.waitFor();

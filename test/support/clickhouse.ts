@@ -68,7 +68,8 @@ function config(dir: string, httpPort: number, tcpPort: number, shards: { tcpPor
 
 async function waitReady(server: ClickHouseServer, deadline: number): Promise<void> {
   for (;;) {
-    if (server.process.exitCode !== null) throw new Error(`${server.name} exited (${server.process.exitCode}) before it answered:\n${server.log()}`);
+    if (server.process.exitCode !== null)
+      throw new Error(`${server.name} exited (${server.process.exitCode}) before it answered:\n${server.log()}`);
     try {
       const response = await fetch(`${server.url}/ping`);
       if (response.ok) return;
@@ -94,7 +95,9 @@ export interface ShardedClickHouse {
 /** The error every test gets when the server package is missing: tests fail, they never skip. */
 export function requireClickHouse(): void {
   if (!existsSync(CLICKHOUSE_SERVER) || !existsSync(CLICKHOUSE_CLIENT)) {
-    throw new Error(`${CLICKHOUSE_SERVER} or ${CLICKHOUSE_CLIENT} is missing: install Debian's clickhouse-server and clickhouse-client (apt-get install -y clickhouse-server clickhouse-client; .ci/run does)`);
+    throw new Error(
+      `${CLICKHOUSE_SERVER} or ${CLICKHOUSE_CLIENT} is missing: install Debian's clickhouse-server and clickhouse-client (apt-get install -y clickhouse-server clickhouse-client; .ci/run does)`,
+    );
   }
   const version = spawnSync(CLICKHOUSE_CLIENT, ['--version'], { encoding: 'utf8' });
   if (version.status !== 0) throw new Error(`${CLICKHOUSE_CLIENT} --version failed: ${version.stderr}`);
@@ -128,7 +131,14 @@ export async function startShardedClickHouse(): Promise<ShardedClickHouse> {
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    return { name: `clickhouse shard ${index + 1}`, ...ports, url: `http://127.0.0.1:${ports.httpPort}`, dir, process: child, log: () => log };
+    return {
+      name: `clickhouse shard ${index + 1}`,
+      ...ports,
+      url: `http://127.0.0.1:${ports.httpPort}`,
+      dir,
+      process: child,
+      log: () => log,
+    };
   });
   const stopOne = async (server: ClickHouseServer, signal: NodeJS.Signals): Promise<void> => {
     if (server.process.exitCode !== null || server.process.signalCode !== null) return;
@@ -152,7 +162,10 @@ export async function startShardedClickHouse(): Promise<ShardedClickHouse> {
         'CREATE TABLE causa.audit_local (ts DateTime, audit_id String, namespace String, username String, cluster String, raw String) ' +
           'ENGINE = MergeTree() PARTITION BY toYYYYMMDD(ts) ORDER BY (ts, audit_id)',
       );
-      await adminQuery(server.url, `CREATE TABLE causa.audit AS causa.audit_local ENGINE = Distributed(${CLUSTER}, causa, audit_local, rand())`);
+      await adminQuery(
+        server.url,
+        `CREATE TABLE causa.audit AS causa.audit_local ENGINE = Distributed(${CLUSTER}, causa, audit_local, rand())`,
+      );
     }
   } catch (error) {
     await stop();
@@ -169,7 +182,13 @@ export async function startShardedClickHouse(): Promise<ShardedClickHouse> {
 }
 
 const NAMESPACES = ['prod', 'staging', 'kube-system', 'payments'];
-const USERS = ['alice@example.com', 'system:serviceaccount:ci:deployer', 'bob@example.com', 'system:serviceaccount:mcp-system:kubernetes-mcp-server', 'carol@example.com'];
+const USERS = [
+  'alice@example.com',
+  'system:serviceaccount:ci:deployer',
+  'bob@example.com',
+  'system:serviceaccount:mcp-system:kubernetes-mcp-server',
+  'carol@example.com',
+];
 const VERBS = ['get', 'list', 'update', 'patch', 'delete', 'create'];
 
 /** The namespace and user of event i, as loaded (for expected counts). */
@@ -219,7 +238,9 @@ export interface RecordedRequest {
  * An HTTP proxy in front of a server that records every request as it was sent (method, URL with its
  * settings, body): what the read-only tests look at, below the client library.
  */
-export async function startRecordingProxy(target: string): Promise<{ url: string; requests: RecordedRequest[]; close: () => Promise<void> }> {
+export async function startRecordingProxy(
+  target: string,
+): Promise<{ url: string; requests: RecordedRequest[]; close: () => Promise<void> }> {
   const requests: RecordedRequest[] = [];
   const targetUrl = new URL(target);
   const server: Server = createServer((req, res) => {
@@ -229,7 +250,13 @@ export async function startRecordingProxy(target: string): Promise<{ url: string
       const body = Buffer.concat(chunks);
       requests.push({ method: req.method ?? '', url: req.url ?? '', body: body.toString('utf8') });
       const upstream = httpRequest(
-        { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: { ...req.headers, host: targetUrl.host } },
+        {
+          host: targetUrl.hostname,
+          port: targetUrl.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: targetUrl.host },
+        },
         (answer: IncomingMessage) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);

@@ -27,7 +27,12 @@ const dir = mkdtempSync(join(tmpdir(), 'causa-tamper-'));
 
 function newKey() {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKey, publicKey, fingerprint: keyFingerprint(publicKey), pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  return {
+    privateKey,
+    publicKey,
+    fingerprint: keyFingerprint(publicKey),
+    pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 }
 const KEY = newKey();
 const MALLORY = newKey();
@@ -37,7 +42,16 @@ writeFileSync(PUB, KEY.pem);
 const AUDIT = 'sources/k8s-audit/audit.jsonl';
 const LEAVES = 'hashes/k8s-audit/audit.jsonl.leaves';
 const auditLine = (i: number): string =>
-  JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID: `a-${i}`, stage: 'ResponseComplete', verb: 'patch', user: { username: `user-${i}` }, requestReceivedTimestamp: `2025-04-03T14:30:0${i}.000000Z` });
+  JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: `a-${i}`,
+    stage: 'ResponseComplete',
+    verb: 'patch',
+    user: { username: `user-${i}` },
+    requestReceivedTimestamp: `2025-04-03T14:30:0${i}.000000Z`,
+  });
 const RECORDS = Array.from({ length: 8 }, (_, i) => auditLine(i));
 const text = (records: string[]): Buffer => Buffer.from(records.map((r) => `${r}\n`).join(''));
 
@@ -98,11 +112,20 @@ describe('signature tampering', () => {
     stripped.delete(SIGNATURE_FILE);
     const path = folder(stripped);
     const trusted = await verify(path, '--trust', PUB);
-    expect({ code: trusted.code, status: trusted.verdict.status, intact: trusted.verdict.intact, problems: trusted.verdict.problems }).toEqual({ code: 1, status: 'unsigned', intact: false, problems: [] });
+    expect({
+      code: trusted.code,
+      status: trusted.verdict.status,
+      intact: trusted.verdict.intact,
+      problems: trusted.verdict.problems,
+    }).toEqual({ code: 1, status: 'unsigned', intact: false, problems: [] });
     expect(trusted.stdout).toContain('UNSIGNED: no valid signature covers the seal');
     expect((await verify(path, '--require-signature')).code).toBe(1);
     const nobody = await verify(path);
-    expect({ code: nobody.code, status: nobody.verdict.status, intact: nobody.verdict.intact }).toEqual({ code: 0, status: 'unsigned', intact: false });
+    expect({ code: nobody.code, status: nobody.verdict.status, intact: nobody.verdict.intact }).toEqual({
+      code: 0,
+      status: 'unsigned',
+      intact: false,
+    });
     expect(nobody.stdout).not.toContain('INTACT');
   });
 
@@ -111,14 +134,25 @@ describe('signature tampering', () => {
     edited[2] = edited[2]!.replace('user-2', 'deployment-controller');
     const path = folder(seal(edited, null));
     const { code, verdict } = await verify(path, '--trust', PUB);
-    expect({ code, status: verdict.status, sources: verdict.sources.map((s) => s.verdict) }).toEqual({ code: 1, status: 'unsigned', sources: ['unsigned'] });
+    expect({ code, status: verdict.status, sources: verdict.sources.map((s) => s.verdict) }).toEqual({
+      code: 1,
+      status: 'unsigned',
+      sources: ['unsigned'],
+    });
   });
 
   it('3. public key swapped in the signature file (original signature bytes kept): invalid, located at manifest.sig.json', async () => {
     const sig = JSON.parse(SEALED.get(SIGNATURE_FILE)!.toString()) as Record<string, string>;
-    const swapped = new Map(SEALED).set(SIGNATURE_FILE, Buffer.from(JSON.stringify({ ...sig, public_key_pem: MALLORY.pem, key_fingerprint: MALLORY.fingerprint })));
+    const swapped = new Map(SEALED).set(
+      SIGNATURE_FILE,
+      Buffer.from(JSON.stringify({ ...sig, public_key_pem: MALLORY.pem, key_fingerprint: MALLORY.fingerprint })),
+    );
     const { code, verdict } = await verify(folder(swapped), '--trust', PUB);
-    expect({ code, status: verdict.status, signature: verdict.signature.status }).toEqual({ code: 1, status: 'broken', signature: 'invalid' });
+    expect({ code, status: verdict.status, signature: verdict.signature.status }).toEqual({
+      code: 1,
+      status: 'broken',
+      signature: 'invalid',
+    });
     expect(verdict.problems.map((p) => p.item)).toEqual([SIGNATURE_FILE]);
   });
 
@@ -127,7 +161,12 @@ describe('signature tampering', () => {
     edited[4] = edited[4]!.replace('patch', 'delete');
     const path = folder(seal(edited, MALLORY.privateKey));
     const { code, verdict, stdout } = await verify(path, '--trust', PUB);
-    expect({ code, status: verdict.status, fingerprint: verdict.signature.fingerprint, problems: verdict.problems }).toEqual({ code: 1, status: 'untrusted', fingerprint: MALLORY.fingerprint, problems: [] });
+    expect({ code, status: verdict.status, fingerprint: verdict.signature.fingerprint, problems: verdict.problems }).toEqual({
+      code: 1,
+      status: 'untrusted',
+      fingerprint: MALLORY.fingerprint,
+      problems: [],
+    });
     expect(stdout).toContain(`signed by a key you have not trusted (${MALLORY.fingerprint})`);
   });
 });
@@ -136,8 +175,16 @@ describe('manifest and leaves tampering', () => {
   it('5. manifest edited (chain head of the audit source): the signature no longer verifies', async () => {
     const manifest = JSON.parse(SEALED.get(MANIFEST_FILE)!.toString()) as { sources: { chain: { head: string } }[] };
     manifest.sources[0]!.chain.head = '0'.repeat(64);
-    const { code, verdict } = await verify(folder(new Map(SEALED).set(MANIFEST_FILE, Buffer.from(JSON.stringify(manifest)))), '--trust', PUB);
-    expect({ code, status: verdict.status, signature: verdict.signature.status }).toEqual({ code: 1, status: 'broken', signature: 'invalid' });
+    const { code, verdict } = await verify(
+      folder(new Map(SEALED).set(MANIFEST_FILE, Buffer.from(JSON.stringify(manifest)))),
+      '--trust',
+      PUB,
+    );
+    expect({ code, status: verdict.status, signature: verdict.signature.status }).toEqual({
+      code: 1,
+      status: 'broken',
+      signature: 'invalid',
+    });
     expect(verdict.problems.map((p) => p.item)).toContain(SIGNATURE_FILE);
   });
 
@@ -181,7 +228,11 @@ describe('hostile zips, built by hand', () => {
   });
 
   it('14. an entry outside the manifest: named', async () => {
-    const { code, verdict } = await verify(zip([...entriesOf(SEALED), { name: 'sources/k8s-audit/extra.jsonl', data: text([auditLine(9)]) }]), '--trust', PUB);
+    const { code, verdict } = await verify(
+      zip([...entriesOf(SEALED), { name: 'sources/k8s-audit/extra.jsonl', data: text([auditLine(9)]) }]),
+      '--trust',
+      PUB,
+    );
     expect({ code, status: verdict.status }).toEqual({ code: 1, status: 'broken' });
     expect(verdict.problems).toEqual([{ item: 'sources/k8s-audit/extra.jsonl', reason: 'file not listed in the manifest' }]);
   });
@@ -201,10 +252,15 @@ describe('hostile zips, built by hand', () => {
   });
 
   it('20. bytes hidden between entries (a forged entry the directory does not list): named', async () => {
-    const entries = entriesOf(SEALED).map((e) => (e.name === AUDIT ? { ...e, after: handZip([{ name: AUDIT, data: edited }]).subarray(0, 200) } : e));
+    const entries = entriesOf(SEALED).map((e) =>
+      e.name === AUDIT ? { ...e, after: handZip([{ name: AUDIT, data: edited }]).subarray(0, 200) } : e,
+    );
     const { code, verdict } = await verify(zip(entries), '--trust', PUB);
     expect({ code, status: verdict.status }).toEqual({ code: 1, status: 'broken' });
-    expect(verdict.problems).toContainEqual({ item: 'archive', reason: expect.stringMatching(/^bytes \d+–\d+ belong to no entry the central directory lists$/) });
+    expect(verdict.problems).toContainEqual({
+      item: 'archive',
+      reason: expect.stringMatching(/^bytes \d+–\d+ belong to no entry the central directory lists$/),
+    });
   });
 
   it('21. data that does not match the CRC-32 the directory declares: named at the entry', async () => {
@@ -235,11 +291,15 @@ describe('import of a tampered bundle', () => {
     const casePath = join(dir, `import${counter++}.causa`);
     const human = await run('import', path, '--case', casePath);
     expect(human.code).toBe(1);
-    expect(human.stdout).toMatch(/BROKEN: its content differs from what was sealed; 3 records imported from 1 source at fault: sources\/k8s-audit\/audit\.jsonl \(3 records, broken\)/);
+    expect(human.stdout).toMatch(
+      /BROKEN: its content differs from what was sealed; 3 records imported from 1 source at fault: sources\/k8s-audit\/audit\.jsonl \(3 records, broken\)/,
+    );
     expect(human.stdout).toContain(`${AUDIT}: chain broken at record 6: record modified`);
     const again = await run('import', path, '--case', join(dir, `import${counter++}.causa`), '--json');
     const report = JSON.parse(again.stdout) as ImportReport;
-    expect(report.integrity).toEqual([expect.objectContaining({ status: 'broken', records: 3, sources: [{ path: AUDIT, verdict: 'broken', records: 3 }] })]);
+    expect(report.integrity).toEqual([
+      expect.objectContaining({ status: 'broken', records: 3, sources: [{ path: AUDIT, verdict: 'broken', records: 3 }] }),
+    ]);
   });
 
   it('23. an unsigned bundle imports with exit 0 unless a signature is required; then exit 1, naming every record', async () => {
@@ -247,7 +307,9 @@ describe('import of a tampered bundle', () => {
     expect((await run('import', unsigned, '--case', join(dir, `u${counter++}.causa`))).code).toBe(0);
     const required = await run('import', unsigned, '--case', join(dir, `u${counter++}.causa`), '--require-signature');
     expect(required.code).toBe(1);
-    expect(required.stdout).toContain('UNSIGNED: no valid signature covers its seal, and a signature was required; 8 records imported from 1 source at fault');
+    expect(required.stdout).toContain(
+      'UNSIGNED: no valid signature covers its seal, and a signature was required; 8 records imported from 1 source at fault',
+    );
   });
 });
 
@@ -262,7 +324,9 @@ describe('re-verifying a case', () => {
     try {
       const expected = await run('verify', casePath);
       expect(expected.code).toBe(1);
-      expect(expected.stdout).toContain('UNSIGNED: no valid signature covers the seal, so anyone could have re-sealed it; a signature was required');
+      expect(expected.stdout).toContain(
+        'UNSIGNED: no valid signature covers the seal, so anyone could have re-sealed it; a signature was required',
+      );
     } finally {
       expect((await run('trust', 'remove', KEY.fingerprint)).code).toBe(0);
     }
@@ -300,7 +364,9 @@ describe('excerpts', () => {
     e.proof![0] = 'f'.repeat(64);
     const { code, stdout } = await verifyExcerpt(forged);
     expect(code).toBe(1);
-    expect(stdout).toContain(`event ${e.id} (${e.source} record ${e.position}): inclusion proof does not lead to the manifest's Merkle root`);
+    expect(stdout).toContain(
+      `event ${e.id} (${e.source} record ${e.position}): inclusion proof does not lead to the manifest's Merkle root`,
+    );
   });
 
   it('25. a raw record edited: located at the event and its record position', async () => {
@@ -316,7 +382,12 @@ describe('excerpts', () => {
     const forged = clone();
     const bundle = forged.bundles[0]!;
     const canonical = canonicalManifestBytes(bundle.manifest);
-    bundle.signature = { algorithm: 'Ed25519', key_fingerprint: MALLORY.fingerprint, public_key_pem: MALLORY.pem, signature: sign(null, canonical, MALLORY.privateKey).toString('base64') };
+    bundle.signature = {
+      algorithm: 'Ed25519',
+      key_fingerprint: MALLORY.fingerprint,
+      public_key_pem: MALLORY.pem,
+      signature: sign(null, canonical, MALLORY.privateKey).toString('base64'),
+    };
     const { code, stdout } = await verifyExcerpt(forged);
     expect(code).toBe(1);
     expect(stdout).toContain(`valid signature by key ${MALLORY.fingerprint}, which is not in the trust store`);

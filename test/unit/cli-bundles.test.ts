@@ -32,7 +32,16 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 const auditLine = (i: number): string =>
-  JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID: `a-${i}`, stage: 'ResponseComplete', verb: 'get', user: { username: 'alice' }, requestReceivedTimestamp: `2025-04-03T14:30:0${i % 10}.000000Z` });
+  JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: `a-${i}`,
+    stage: 'ResponseComplete',
+    verb: 'get',
+    user: { username: 'alice' },
+    requestReceivedTimestamp: `2025-04-03T14:30:0${i % 10}.000000Z`,
+  });
 
 function sourceFolder(): string {
   const src = join(tempDir(), 'evidence');
@@ -67,7 +76,14 @@ describe('causa sample and verify', () => {
     expect(verdict.problems).toEqual([]);
     expect(verdict.sources.length).toBeGreaterThan(0);
     // Record streams are chained and intact; the listings and the OTLP document are sealed value by value, intact too.
-    expect(verdict.sources.map((s) => s.type).sort()).toEqual(['k8s-audit', 'k8s-events', 'k8s-resources', 'k8s-resources', 'mcp-jsonrpc', 'otlp-json']);
+    expect(verdict.sources.map((s) => s.type).sort()).toEqual([
+      'k8s-audit',
+      'k8s-events',
+      'k8s-resources',
+      'k8s-resources',
+      'mcp-jsonrpc',
+      'otlp-json',
+    ]);
     expect(verdict.sources.every((s) => s.verdict === 'intact')).toBe(true);
     expect(verdict.sources[0]).toMatchObject({ path: 'sources/k8s-audit/audit.jsonl', type: 'k8s-audit', records: SAMPLE_RECORDS });
     expect(verdict.signature).toEqual({ status: 'valid', fingerprint: SAMPLE_FINGERPRINT, trusted: true });
@@ -79,7 +95,14 @@ describe('causa sample and verify', () => {
       expect((await run('sample', ...args, '-o', out)).code).toBe(0);
       const verdict = JSON.parse((await run('verify', out, '--trust', SAMPLE_PUB, '--json')).stdout) as BundleVerdict;
       expect(verdict).toMatchObject({ intact: true, problems: [], signature: { status: 'valid', trusted: true } });
-      expect(verdict.sources.map((s) => s.type).sort()).toEqual(['k8s-audit', 'k8s-events', 'k8s-resources', 'k8s-resources', 'mcp-jsonrpc', 'otlp-json']);
+      expect(verdict.sources.map((s) => s.type).sort()).toEqual([
+        'k8s-audit',
+        'k8s-events',
+        'k8s-resources',
+        'k8s-resources',
+        'mcp-jsonrpc',
+        'otlp-json',
+      ]);
     }
   });
 
@@ -103,7 +126,10 @@ describe('causa sample and verify', () => {
     const fromFolder = await run('verify', join(dir, 'folder'), '--trust', SAMPLE_PUB, '--json');
     const fromZip = await run('verify', join(dir, 'inc.zip'), '--trust', SAMPLE_PUB, '--json');
     expect(fromZip.code).toBe(0);
-    expect({ ...(JSON.parse(fromZip.stdout) as BundleVerdict), bundle: '' }).toEqual({ ...(JSON.parse(fromFolder.stdout) as BundleVerdict), bundle: '' });
+    expect({ ...(JSON.parse(fromZip.stdout) as BundleVerdict), bundle: '' }).toEqual({
+      ...(JSON.parse(fromFolder.stdout) as BundleVerdict),
+      bundle: '',
+    });
   });
 
   it('sample --events 5000 still verifies', async () => {
@@ -169,7 +195,9 @@ describe('causa seal and verify', () => {
     const sealed = await run('seal', src, '-o', out, '--key', key, '--title', 'test case');
     expect(sealed.code).toBe(0);
     expect(sealed.stdout).toBe(`Sealed 1 file into ${out}, signed by key ${fingerprint}\n`);
-    expect(readFileSync(join(out, 'sources', 'k8s-audit', 'audit.jsonl')).equals(readFileSync(join(src, 'k8s-audit', 'audit.jsonl')))).toBe(true);
+    expect(readFileSync(join(out, 'sources', 'k8s-audit', 'audit.jsonl')).equals(readFileSync(join(src, 'k8s-audit', 'audit.jsonl')))).toBe(
+      true,
+    );
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ case: { title: 'test case' } });
 
     const ok = await run('verify', out, '--trust', pub);
@@ -217,11 +245,19 @@ describe('causa seal and verify', () => {
     });
 
     it('a source "folder" that is a file', async () => {
-      await refusedSeal((dir) => [join(dir, 'file.txt'), '-o', join(dir, 'out')], /file\.txt: cannot read the source folder/, (dir) => writeFileSync(join(dir, 'file.txt'), 'x'));
+      await refusedSeal(
+        (dir) => [join(dir, 'file.txt'), '-o', join(dir, 'out')],
+        /file\.txt: cannot read the source folder/,
+        (dir) => writeFileSync(join(dir, 'file.txt'), 'x'),
+      );
     });
 
     it('an empty source folder', async () => {
-      await refusedSeal((dir) => [join(dir, 'empty'), '-o', join(dir, 'out')], /empty: no files to seal/, (dir) => mkdirSync(join(dir, 'empty')));
+      await refusedSeal(
+        (dir) => [join(dir, 'empty'), '-o', join(dir, 'out')],
+        /empty: no files to seal/,
+        (dir) => mkdirSync(join(dir, 'empty')),
+      );
     });
 
     // Permissions do not stop root (as in CI containers), so there the folder is made unreadable another
@@ -249,11 +285,19 @@ describe('causa seal and verify', () => {
         () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
         /k\.pem: an RSA key, but bundles are signed with Ed25519/,
       ],
-      ['a public key instead of a private one', () => generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(), /k\.pem: not a PEM private key/],
+      [
+        'a public key instead of a private one',
+        () => generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        /k\.pem: not a PEM private key/,
+      ],
       ['garbage', () => 'this is not a key\n', /k\.pem: not a PEM private key/],
     ])('a key in the wrong format: %s', async (_name, pem, message) => {
       const src = sourceFolder();
-      await refusedSeal((dir) => [src, '-o', join(dir, 'out'), '--key', join(dir, 'k.pem')], message, (dir) => writeFileSync(join(dir, 'k.pem'), pem()));
+      await refusedSeal(
+        (dir) => [src, '-o', join(dir, 'out'), '--key', join(dir, 'k.pem')],
+        message,
+        (dir) => writeFileSync(join(dir, 'k.pem'), pem()),
+      );
     });
 
     it('a key file that does not exist', async () => {
@@ -262,11 +306,15 @@ describe('causa seal and verify', () => {
     });
 
     it('a case.json that is not a case (a bundle verify and import would refuse)', async () => {
-      await refusedSeal((dir) => [join(dir, 'src'), '-o', join(dir, 'out')], /case\.json/, (dir) => {
-        mkdirSync(join(dir, 'src'));
-        writeFileSync(join(dir, 'src', 'audit.jsonl'), `${auditLine(1)}\n`);
-        writeFileSync(join(dir, 'src', 'case.json'), JSON.stringify({ title: 5, window: 'today' }));
-      });
+      await refusedSeal(
+        (dir) => [join(dir, 'src'), '-o', join(dir, 'out')],
+        /case\.json/,
+        (dir) => {
+          mkdirSync(join(dir, 'src'));
+          writeFileSync(join(dir, 'src', 'audit.jsonl'), `${auditLine(1)}\n`);
+          writeFileSync(join(dir, 'src', 'case.json'), JSON.stringify({ title: 5, window: 'today' }));
+        },
+      );
     });
 
     it.each([
@@ -276,7 +324,11 @@ describe('causa seal and verify', () => {
     ])('an output path that exists (%s), whose content is untouched', async (kind, create) => {
       const src = sourceFolder();
       const name = kind === 'a .zip' ? 'out.zip' : 'out';
-      await refusedSeal((dir) => [src, '-o', join(dir, name)], /already exists; choose a new output path/, (dir) => create(join(dir, name)));
+      await refusedSeal(
+        (dir) => [src, '-o', join(dir, name)],
+        /already exists; choose a new output path/,
+        (dir) => create(join(dir, name)),
+      );
     });
   });
 });
@@ -313,7 +365,10 @@ describe('causa verify on what is not a bundle: exit 2', () => {
     expect((await run('sample', '-o', sample)).code).toBe(0);
     const zip = zipSync({ 'manifest.json': readFileSync(join(sample, 'manifest.json')), [name]: new Uint8Array([1, 2, 3]) });
     writeFileSync(join(dir, 'evil.zip'), zip);
-    await refusedVerify(join(dir, 'evil.zip'), new RegExp(`zip entry "${name.replaceAll('.', '\\.')}" would point outside the bundle; refused`));
+    await refusedVerify(
+      join(dir, 'evil.zip'),
+      new RegExp(`zip entry "${name.replaceAll('.', '\\.')}" would point outside the bundle; refused`),
+    );
     expect(existsSync(join(dir, '..', 'x')) && readFileSync(join(dir, '..', 'x')).equals(Buffer.from([1, 2, 3]))).toBe(false);
   });
 
@@ -358,15 +413,32 @@ describe('causa import of a bundle', () => {
     expect(first.code).toBe(1);
     const report = JSON.parse(first.stdout) as ImportReport;
     expect(report.errors).toBe(0);
-    expect(report.files[0]).toEqual(expect.objectContaining({ file: 'inc-0047/sources/k8s-audit/audit.jsonl', format: 'k8s-audit', status: 'imported', events: SAMPLE_RECORDS }));
+    expect(report.files[0]).toEqual(
+      expect.objectContaining({
+        file: 'inc-0047/sources/k8s-audit/audit.jsonl',
+        format: 'k8s-audit',
+        status: 'imported',
+        events: SAMPLE_RECORDS,
+      }),
+    );
     // Every source of the sample is read by the importer of the type its manifest names.
     expect(report.files.slice(1).map((f) => [f.format, f.status])).toEqual([
-      ['k8s-events', 'imported'], ['k8s-resources', 'imported'], ['k8s-resources', 'imported'], ['mcp-jsonrpc', 'imported'], ['otlp-json', 'imported'],
+      ['k8s-events', 'imported'],
+      ['k8s-resources', 'imported'],
+      ['k8s-resources', 'imported'],
+      ['mcp-jsonrpc', 'imported'],
+      ['otlp-json', 'imported'],
     ]);
     expect(report.events).toBe(report.files.reduce((n, f) => n + f.events, 0));
 
     expect(report.integrity).toEqual([
-      expect.objectContaining({ bundle: 'inc-0047', status: 'untrusted', fingerprint: SAMPLE_FINGERPRINT, records: report.events, problems: [] }),
+      expect.objectContaining({
+        bundle: 'inc-0047',
+        status: 'untrusted',
+        fingerprint: SAMPLE_FINGERPRINT,
+        records: report.events,
+        problems: [],
+      }),
     ]);
     const second = await run('import', bundle, '--case', casePath, '--json');
     expect(second.code).toBe(1);
@@ -378,7 +450,10 @@ describe('causa import of a bundle', () => {
     expect(stages.code).toBe(0);
     expect(stages.stdout.trim().split('\n')).toHaveLength(SAMPLE_RECORDS);
     // By default one line per API call: its RequestReceived and ResponseComplete records are one line.
-    const calls = (await run('events', casePath, '--json', '--kind', 'k8s_api')).stdout.trim().split('\n').map((l) => (JSON.parse(l) as EventJson).keys!.audit_id);
+    const calls = (await run('events', casePath, '--json', '--kind', 'k8s_api')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as EventJson).keys!.audit_id);
     expect(new Set(calls).size).toBe(calls.length);
     expect(calls.length).toBeLessThan(SAMPLE_RECORDS);
   });

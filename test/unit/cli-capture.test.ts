@@ -8,7 +8,15 @@ import { runCli, type CliRun } from '../support/cli';
 import type { CaptureMetadata } from '../../src-main/core/capture/report';
 import { verifyBundleAt } from '../../src-main/service/bundles';
 import { clusterCollections, coreEvent, PODS } from './capture/cluster-fixture';
-import { makeCertificates, startFakeApiServer, writeKubeconfig, type Certificates, type FakeApiOptions, type FakeApiServer, type RecordedRequest } from './capture/fake-api-server';
+import {
+  makeCertificates,
+  startFakeApiServer,
+  writeKubeconfig,
+  type Certificates,
+  type FakeApiOptions,
+  type FakeApiServer,
+  type RecordedRequest,
+} from './capture/fake-api-server';
 
 const TOKEN = 'reader-token-1';
 let certificates: Certificates;
@@ -26,7 +34,11 @@ function run(argv: string[], untilInterrupted?: () => Promise<void>, isTTY = fal
   return runCli(argv, { isTTY, ...(untilInterrupted ? { untilInterrupted } : {}) });
 }
 
-async function setUp(options: Partial<FakeApiOptions> = {}, token: string | Record<string, unknown> = TOKEN, caPem?: string): Promise<{ kubeconfig: string; dir: string }> {
+async function setUp(
+  options: Partial<FakeApiOptions> = {},
+  token: string | Record<string, unknown> = TOKEN,
+  caPem?: string,
+): Promise<{ kubeconfig: string; dir: string }> {
   server = await startFakeApiServer({ certificates, token: TOKEN, collections: clusterCollections(), ...options });
   const dir = mkdtempSync(join(tmpdir(), 'causa-capture-'));
   return { dir, kubeconfig: writeKubeconfig(dir, server.url, caPem ?? certificates.caPem, token) };
@@ -46,7 +58,10 @@ function manifestOf(bundle: string): { capture: CaptureMetadata; sources: { path
 }
 
 function lines(file: string): Record<string, unknown>[] {
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('causa capture', () => {
@@ -60,8 +75,15 @@ describe('causa capture', () => {
     expectOnlyReads(server!.requests);
 
     const podRequests = server!.requests.filter((r) => r.path === '/api/v1/pods');
-    expect(podRequests.map((r) => [r.query.limit, r.query.continue !== undefined])).toEqual([['500', false], ['500', true], ['500', true]]);
-    const pods = JSON.parse(readFileSync(join(out, 'sources/k8s-resources/pods.json'), 'utf8')) as { kind: string; items: { kind: string; apiVersion: string }[] };
+    expect(podRequests.map((r) => [r.query.limit, r.query.continue !== undefined])).toEqual([
+      ['500', false],
+      ['500', true],
+      ['500', true],
+    ]);
+    const pods = JSON.parse(readFileSync(join(out, 'sources/k8s-resources/pods.json'), 'utf8')) as {
+      kind: string;
+      items: { kind: string; apiVersion: string }[];
+    };
     expect(pods.kind).toBe('List');
     expect(pods.items).toHaveLength(PODS);
     expect(pods.items[0]).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
@@ -84,7 +106,10 @@ describe('causa capture', () => {
     });
     expect(manifest.capture.resources.find((r) => r.name === 'pods')).toMatchObject({ status: 'captured', items: PODS, pages: 3 });
     expect(manifest.capture.resources.every((r) => r.status === 'captured')).toBe(true);
-    expect(manifest.sources.find((s) => s.path === 'sources/k8s-events/events.jsonl')).toMatchObject({ type: 'k8s-events', chain: { records: 3 } });
+    expect(manifest.sources.find((s) => s.path === 'sources/k8s-events/events.jsonl')).toMatchObject({
+      type: 'k8s-events',
+      chain: { records: 3 },
+    });
 
     const verdict = await verifyBundleAt(out, []);
     expect(verdict.problems).toEqual([]);
@@ -119,11 +144,15 @@ describe('causa capture', () => {
   });
 
   it('records a 403 type as not visible to this credential, never as empty: exit 1, the rest sealed', async () => {
-    const { dir, kubeconfig } = await setUp({ forbidden: ['/apis/rbac.authorization.k8s.io/v1/clusterroles', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings'] });
+    const { dir, kubeconfig } = await setUp({
+      forbidden: ['/apis/rbac.authorization.k8s.io/v1/clusterroles', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings'],
+    });
     const out = join(dir, 'capture');
     const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^clusterroles \(rbac\.authorization\.k8s\.io\/v1, cluster\): not visible to this credential \(403 Forbidden/m);
+    expect(result.stderr).toMatch(
+      /^clusterroles \(rbac\.authorization\.k8s\.io\/v1, cluster\): not visible to this credential \(403 Forbidden/m,
+    );
     expect(result.stdout).toContain('clusterroles (rbac.authorization.k8s.io/v1, cluster): not visible to this credential');
     expect(existsSync(join(out, 'sources/k8s-resources/clusterroles.json'))).toBe(false);
     const report = manifestOf(out).capture.resources.find((r) => r.name === 'clusterroles');
@@ -164,29 +193,60 @@ describe('causa capture', () => {
   it.each([
     ['declares its length', true],
     ['sends it chunked, with no length', false],
-  ])('a list answer larger than --max-response that %s fails that type, named, and the capture goes on: exit 1', async (_label, declared) => {
-    const { dir, kubeconfig } = await setUp({ oversized: { '/api/v1/pods': { bytes: 40 * 2 ** 20, declared } } });
-    const out = join(dir, 'capture');
-    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out, '--max-response', '1', '--json']);
-    expect(result.code).toBe(1);
-    const { capture, complete } = JSON.parse(result.stdout) as { capture: CaptureMetadata; complete: boolean };
-    expect(complete).toBe(false);
-    const pods = capture.resources.find((r) => r.name === 'pods');
-    expect(pods).toMatchObject({ status: 'failed' });
-    const size = declared ? '40.0 MiB \\(declared\\)' : 'more than 1 MiB';
-    expect(pods?.reason).toMatch(new RegExp(`^pods \\(v1\\): the server's answer is ${size}, over the limit of 1 MiB for one response \\(causa capture --max-response MIB\\); not read$`));
-    expect(result.stderr).toMatch(/^pods \(v1, all namespaces\): pods \(v1\): the server's answer is/m);
-    // Every other type was read, and what was read is sealed and verifies.
-    expect(capture.resources.filter((r) => r.status !== 'captured').map((r) => r.name)).toEqual(['pods']);
-    expect(existsSync(join(out, 'sources/k8s-resources/pods.json'))).toBe(false);
-    expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
-    expectOnlyReads(server!.requests);
-  });
+  ])(
+    'a list answer larger than --max-response that %s fails that type, named, and the capture goes on: exit 1',
+    async (_label, declared) => {
+      const { dir, kubeconfig } = await setUp({ oversized: { '/api/v1/pods': { bytes: 40 * 2 ** 20, declared } } });
+      const out = join(dir, 'capture');
+      const result = await run([
+        'capture',
+        '--context',
+        'test-cluster',
+        '--kubeconfig',
+        kubeconfig,
+        '-o',
+        out,
+        '--max-response',
+        '1',
+        '--json',
+      ]);
+      expect(result.code).toBe(1);
+      const { capture, complete } = JSON.parse(result.stdout) as { capture: CaptureMetadata; complete: boolean };
+      expect(complete).toBe(false);
+      const pods = capture.resources.find((r) => r.name === 'pods');
+      expect(pods).toMatchObject({ status: 'failed' });
+      const size = declared ? '40.0 MiB \\(declared\\)' : 'more than 1 MiB';
+      expect(pods?.reason).toMatch(
+        new RegExp(
+          `^pods \\(v1\\): the server's answer is ${size}, over the limit of 1 MiB for one response \\(causa capture --max-response MIB\\); not read$`,
+        ),
+      );
+      expect(result.stderr).toMatch(/^pods \(v1, all namespaces\): pods \(v1\): the server's answer is/m);
+      // Every other type was read, and what was read is sealed and verifies.
+      expect(capture.resources.filter((r) => r.status !== 'captured').map((r) => r.name)).toEqual(['pods']);
+      expect(existsSync(join(out, 'sources/k8s-resources/pods.json'))).toBe(false);
+      expect((await verifyBundleAt(out, [])).status).toBe('unsigned');
+      expectOnlyReads(server!.requests);
+    },
+  );
 
   it('a watch line that never ends stops at --max-response, named, and what was read is sealed', async () => {
     const { dir, kubeconfig } = await setUp({ watches: { '/api/v1/events': { endlessLineBytes: 40 * 2 ** 20 } } });
     const out = join(dir, 'capture');
-    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out, '--watch', '5s', '--max-response', '1', '--json']);
+    const result = await run([
+      'capture',
+      '--context',
+      'test-cluster',
+      '--kubeconfig',
+      kubeconfig,
+      '-o',
+      out,
+      '--watch',
+      '5s',
+      '--max-response',
+      '1',
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     const { capture } = JSON.parse(result.stdout) as { capture: CaptureMetadata };
     expect(capture.failed.join('\n')).toMatch(/\(watch\): the server's answer is a line of more than 1 MiB, over the limit of 1 MiB/);
@@ -196,7 +256,16 @@ describe('causa capture', () => {
   it('refuses a --max-response that is not a number of MiB: exit 2', async () => {
     const { dir, kubeconfig } = await setUp();
     for (const value of ['0', '-1', 'lots', '1.5', '5000']) {
-      const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, `c-${value}`), `--max-response=${value}`]);
+      const result = await run([
+        'capture',
+        '--context',
+        'test-cluster',
+        '--kubeconfig',
+        kubeconfig,
+        '-o',
+        join(dir, `c-${value}`),
+        `--max-response=${value}`,
+      ]);
       expect(result.code, value).toBe(2);
       expect(result.stderr).toContain(`--max-response: "${value}" is not a whole number of MiB from 1 to 1024`);
     }
@@ -204,14 +273,34 @@ describe('causa capture', () => {
 
   it('gets its token from an exec plugin, as kubectl would', async () => {
     const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: TOKEN } });
-    const { dir, kubeconfig } = await setUp({}, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'sh', args: ['-c', `echo '${credential}'`], interactiveMode: 'Never' } });
+    const { dir, kubeconfig } = await setUp(
+      {},
+      {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1',
+          command: 'sh',
+          args: ['-c', `echo '${credential}'`],
+          interactiveMode: 'Never',
+        },
+      },
+    );
     const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, 'capture')]);
     expect(result.code).toBe(0);
     expect(server!.requests.every((r) => r.authorized)).toBe(true);
   });
 
   it('an exec plugin that fails: exit 2 naming the credential, nothing sent', async () => {
-    const { dir, kubeconfig } = await setUp({}, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'sh', args: ['-c', 'echo "token expired, run sso login" >&2; exit 1'], interactiveMode: 'Never' } });
+    const { dir, kubeconfig } = await setUp(
+      {},
+      {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1',
+          command: 'sh',
+          args: ['-c', 'echo "token expired, run sso login" >&2; exit 1'],
+          interactiveMode: 'Never',
+        },
+      },
+    );
     const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, 'capture')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("the kubeconfig's credential for https://127.0.0.1");
@@ -253,16 +342,40 @@ describe('causa capture', () => {
     const out = join(dir, 'capture');
     const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', out]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('warning: who this credential is is unknown: SelfSubjectReview failed (the cluster does not serve SelfSubjectReview (404 Not Found))');
+    expect(result.stderr).toContain(
+      'warning: who this credential is is unknown: SelfSubjectReview failed (the cluster does not serve SelfSubjectReview (404 Not Found))',
+    );
     expect(manifestOf(out).capture.identity.unknown).toContain('SelfSubjectReview failed');
     expect(existsSync(join(out, 'sources/k8s-auth/selfsubjectreview.json'))).toBe(false);
     expectOnlyReads(server!.requests);
   });
 
   it('--since keeps only recent Events; --namespace reads namespaced types in that namespace only', async () => {
-    const { dir, kubeconfig } = await setUp({ collections: { ...clusterCollections(), '/api/v1/namespaces/prod/events': { kind: 'EventList', apiVersion: 'v1', items: [coreEvent('a', new Date(Date.now() - 7_200_000).toISOString()), coreEvent('b', new Date().toISOString())] } } });
+    const { dir, kubeconfig } = await setUp({
+      collections: {
+        ...clusterCollections(),
+        '/api/v1/namespaces/prod/events': {
+          kind: 'EventList',
+          apiVersion: 'v1',
+          items: [coreEvent('a', new Date(Date.now() - 7_200_000).toISOString()), coreEvent('b', new Date().toISOString())],
+        },
+      },
+    });
     const out = join(dir, 'capture');
-    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-n', 'prod', '--since', '1h', '-o', out, '--json']);
+    const result = await run([
+      'capture',
+      '--context',
+      'test-cluster',
+      '--kubeconfig',
+      kubeconfig,
+      '-n',
+      'prod',
+      '--since',
+      '1h',
+      '-o',
+      out,
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ capture: { namespace: 'prod', since: '1h' } });
     expect(readFileSync(join(out, 'sources/k8s-resources/daemonsets.json'), 'utf8')).not.toContain('node-exporter');
@@ -285,7 +398,13 @@ describe('causa capture', () => {
     expect(result.code).toBe(0);
     const watches = server!.requests.filter((r) => r.path === '/api/v1/events' && r.query.watch === '1');
     expect(watches[0]?.query.resourceVersion).toBe('1000');
-    const relistAt = server!.requests.findIndex((r) => r.path === '/api/v1/events' && r.query.watch === undefined && r.query.limit === '500' && server!.requests.indexOf(watches[0]!) < server!.requests.indexOf(r));
+    const relistAt = server!.requests.findIndex(
+      (r) =>
+        r.path === '/api/v1/events' &&
+        r.query.watch === undefined &&
+        r.query.limit === '500' &&
+        server!.requests.indexOf(watches[0]!) < server!.requests.indexOf(r),
+    );
     expect(relistAt).toBeGreaterThan(server!.requests.indexOf(watches[0]!));
     expect(watches[1]?.query.resourceVersion).toBe('1001');
     const events = lines(join(out, 'sources/k8s-events/events.jsonl'));
@@ -301,14 +420,15 @@ describe('causa capture', () => {
     const { dir, kubeconfig } = await setUp();
     const out = join(dir, 'capture');
     const started = Date.now();
-    const interrupt = () => new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (server!.requests.some((r) => r.query.watch === '1')) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 20);
-    });
+    const interrupt = () =>
+      new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (server!.requests.some((r) => r.query.watch === '1')) {
+            clearInterval(check);
+            resolve();
+          }
+        }, 20);
+      });
     const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '--watch', '60s', '-o', out], interrupt);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(result.code).toBe(1);
@@ -320,7 +440,11 @@ describe('causa capture', () => {
 
   it('shows progress on stderr when it is a terminal, and clears the line at the end', async () => {
     const { dir, kubeconfig } = await setUp();
-    const result = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, 'capture')], undefined, true);
+    const result = await run(
+      ['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '-o', join(dir, 'capture')],
+      undefined,
+      true,
+    );
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('\r\x1b[Kasking https://127.0.0.1');
     expect(result.stderr.endsWith('\r\x1b[K')).toBe(true);
@@ -328,11 +452,23 @@ describe('causa capture', () => {
 
   it('bad arguments and unknown contexts are exit 2', async () => {
     const { dir, kubeconfig } = await setUp();
-    expect((await run(['capture', '--kubeconfig', kubeconfig, '-o', join(dir, 'x')])).stderr).toContain('capture needs --context CTX and -o BUNDLE');
+    expect((await run(['capture', '--kubeconfig', kubeconfig, '-o', join(dir, 'x')])).stderr).toContain(
+      'capture needs --context CTX and -o BUNDLE',
+    );
     const unknown = await run(['capture', '--context', 'prod', '--kubeconfig', kubeconfig, '-o', join(dir, 'x')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no context named "prod" (contexts: test-cluster)');
-    const since = await run(['capture', '--context', 'test-cluster', '--kubeconfig', kubeconfig, '--since', 'yesterday', '-o', join(dir, 'x')]);
+    const since = await run([
+      'capture',
+      '--context',
+      'test-cluster',
+      '--kubeconfig',
+      kubeconfig,
+      '--since',
+      'yesterday',
+      '-o',
+      join(dir, 'x'),
+    ]);
     expect(since.code).toBe(2);
     expect(since.stderr).toContain('--since: "yesterday" is not a duration');
     expect(server!.requests).toEqual([]);

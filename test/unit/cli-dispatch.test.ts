@@ -48,7 +48,9 @@ describe('the command files', () => {
       const text = source(`${name}.ts`);
       const Name = name[0]!.toUpperCase() + name.slice(1);
       expect(text, `${name}.ts`).toMatch(new RegExp(`export const ${name.toUpperCase()}_USAGE\\b`));
-      expect(text, `${name}.ts`).toMatch(new RegExp(`export async function run${Name}\\(args: string\\[\\], io: CliIo\\): Promise<number>`));
+      expect(text, `${name}.ts`).toMatch(
+        new RegExp(`export async function run${Name}\\(args: string\\[\\], io: CliIo\\): Promise<number>`),
+      );
     }
     expect(commandFiles.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual([...COMMAND_NAMES].sort());
   });

@@ -145,7 +145,10 @@ describe('causa export --format ocsf', () => {
     const result = await run('export', casePath, '--format', 'ocsf', '-o', out, '--since', '2025-04-17T14:03:00Z');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/skipped \(no OCSF mapping\)/);
-    const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as OcsfRecord);
+    const records = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OcsfRecord);
     expect(records.length).toBeGreaterThan(10);
     for (const r of records) {
       expect(r).toMatchObject({ category_uid: 6, class_uid: 6003, metadata: { product: { name: 'Causa' } } });
@@ -171,11 +174,20 @@ describe('causa export --format ocsf', () => {
     const out = join(dir, 'ns.jsonl');
     const result = await run('export', casePath, '--format', 'ocsf', '-o', out, '--namespace', 'staging-apollo', '--json');
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as { written: number; kubernetes: number; mcp: number; folded: Record<string, number>; skipped: Record<string, number> };
+    const summary = JSON.parse(result.stdout) as {
+      written: number;
+      kubernetes: number;
+      mcp: number;
+      folded: Record<string, number>;
+      skipped: Record<string, number>;
+    };
     expect(summary.written).toBe(summary.kubernetes + summary.mcp);
     expect(summary.mcp).toBeGreaterThan(0);
     expect(summary.folded).toMatchObject({ policy_decision: 1 });
-    const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as OcsfRecord);
+    const records = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OcsfRecord);
     expect(records).toHaveLength(summary.written);
     expect(records.every((r) => r.resources[0]?.namespace === 'staging-apollo')).toBe(true);
     const bad = await run('export', casePath, '--format', 'ocsf', '-o', join(dir, 'bad.jsonl'), '--since', 'yesterday');

@@ -28,7 +28,9 @@ beforeAll(async () => {
   b.close();
   const wb = Workbench.open(caseA, { create: true });
   await wb.importPaths([SAMPLE]);
-  wb.handlers.record({ action: { type: 'save_view', view: { name: 'agent work', query: 'actor.type:agent', filter: { kind: ['tool_call', 'prompt'] } } } });
+  wb.handlers.record({
+    action: { type: 'save_view', view: { name: 'agent work', query: 'actor.type:agent', filter: { kind: ['tool_call', 'prompt'] } } },
+  });
   wb.handlers.record({ action: { type: 'save_view', view: { name: 'payments', query: 'ns:payments' } } });
   wb.close();
 }, 120_000);

@@ -52,7 +52,13 @@ describe('causa import', () => {
     expect(result.stderr).toMatch(/^mixed\.log:4: truncated record at end of file/m);
     expect(result.stdout).toContain('mixed.log: imported 2 events (k8s-audit), 2 errors');
     const events = await run('events', casePath, '--json');
-    expect(events.stdout.trim().split('\n').map((l) => (JSON.parse(l) as EventJson).position).sort()).toEqual([1, 3]);
+    expect(
+      events.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as EventJson).position)
+        .sort(),
+    ).toEqual([1, 3]);
   });
 
   it('reports a file of no format it reads, naming it', async () => {
@@ -80,7 +86,10 @@ describe('causa import', () => {
   it.each([
     [['import', '--case', 'x.causa'], /needs at least one PATH/],
     [['import', EXEC_LOG], /needs --case FILE/],
-    [['import', '/nonexistent/audit.log', '--case', join(tmpdir(), 'causa-never-created.causa')], /\/nonexistent\/audit\.log: no such file or folder/],
+    [
+      ['import', '/nonexistent/audit.log', '--case', join(tmpdir(), 'causa-never-created.causa')],
+      /\/nonexistent\/audit\.log: no such file or folder/,
+    ],
     [['import', EXEC_LOG, '--case', 'x.causa', '--bogus'], /Unknown option '--bogus'/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['events', '/nonexistent/case.causa'], /no such case file/],
@@ -115,7 +124,10 @@ describe('causa events', () => {
     const casePath = await corpusCase();
     const result = await run('events', casePath, '--json');
     expect(result.code).toBe(0);
-    const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as EventJson);
     expect(events).toHaveLength(53);
     const times = events.map((e) => e.time!);
     expect([...times].sort()).toEqual(times);
@@ -140,7 +152,12 @@ describe('causa events', () => {
     const lines = async (...args: string[]) => {
       const result = await run('events', casePath, '--json', ...args);
       expect(result.code).toBe(0);
-      return result.stdout.trim() === '' ? [] : result.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
+      return result.stdout.trim() === ''
+        ? []
+        : result.stdout
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as EventJson);
     };
     expect(await lines('--kind', 'prompt')).toEqual([]);
     expect(await lines('--kind', 'k8s_api,prompt')).toHaveLength(53);
@@ -165,7 +182,12 @@ describe('causa events', () => {
     const lines = async (...args: string[]) => {
       const result = await run('events', casePath, '--json', ...args);
       expect(result.code, result.stderr).toBe(0);
-      return result.stdout.trim() === '' ? [] : result.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
+      return result.stdout.trim() === ''
+        ? []
+        : result.stdout
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as EventJson);
     };
     const ids = (events: EventJson[]) => events.map((e) => e.id);
     const success = await lines('--outcome', 'success');

@@ -22,7 +22,15 @@ export function valueImports(text: string): string[] {
     const names = match[3]!;
     // `import { type A, type B } from` carries no value either.
     const inner = /^\{([^}]*)\}$/.exec(names.trim());
-    if (inner && inner[1]!.split(',').map((s) => s.trim()).filter(Boolean).every((s) => s.startsWith('type '))) continue;
+    if (
+      inner &&
+      inner[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .every((s) => s.startsWith('type '))
+    )
+      continue;
     found.push(match[4]!);
   }
   for (const match of text.matchAll(/^\s*import\s+'(\.[^']+)'/gm)) found.push(match[1]!);
@@ -70,7 +78,9 @@ export function importCycles(graph: Map<string, string[]>): string[][] {
 
 describe('import cycles in src-main', () => {
   it('finds a planted cycle, and not a type-only one', () => {
-    expect(valueImports(`import { a } from './a';\nimport type { B } from './b';\nimport { type C } from './c';\nexport { d } from './d';\n`)).toEqual(['./a', './d']);
+    expect(
+      valueImports(`import { a } from './a';\nimport type { B } from './b';\nimport { type C } from './c';\nexport { d } from './d';\n`),
+    ).toEqual(['./a', './d']);
     const graph = new Map([
       ['workbench', ['exports']],
       ['exports', ['evidence-export']],

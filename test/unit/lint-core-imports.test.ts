@@ -21,9 +21,12 @@ const PROBE = 'src-main/core/ingest/probe.ts';
 const value = (source: string) => `import { x } from '${source}';\nexport const y = x;\n`;
 
 describe("core's allowed imports", () => {
-  it.each(['node:http', 'node:child_process', 'node:net', 'fs', 'crypto', 'playwright-core', 'yaml', 'node:worker_threads'])('refuses %s', async (source) => {
-    expect(await layerProblems(PROBE, value(source))).toEqual([expect.stringMatching(new RegExp(`^core must not import ${source}`))]);
-  });
+  it.each(['node:http', 'node:child_process', 'node:net', 'fs', 'crypto', 'playwright-core', 'yaml', 'node:worker_threads'])(
+    'refuses %s',
+    async (source) => {
+      expect(await layerProblems(PROBE, value(source))).toEqual([expect.stringMatching(new RegExp(`^core must not import ${source}`))]);
+    },
+  );
 
   it.each(CORE_IMPORTS)('allows %s', async (source) => {
     expect(await layerProblems(PROBE, value(source))).toEqual([]);
@@ -31,7 +34,9 @@ describe("core's allowed imports", () => {
 
   it('lists exactly what core imports today', () => {
     const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
     const used = new Set<string>();
     for (const file of files(join(ROOT, 'src-main/core'))) {
       for (const m of readFileSync(file, 'utf8').matchAll(/(?:(?<=[\s}])from\s*|import\(\s*)'([^.'][^']*)'/g)) used.add(m[1]!);

@@ -34,14 +34,20 @@ describe('the causa-facade/no-store rule', () => {
   it.each([
     ['a command using a facade method', 'src-main/cli/report.ts', facade],
     ['the service layer', 'src-main/service/probe.ts', member],
-    ['the workbench itself', 'src-main/service/workbench.ts', `export class W {\n  private store = 1;\n  get s(): number {\n    return this.store;\n  }\n}\n`],
+    [
+      'the workbench itself',
+      'src-main/service/workbench.ts',
+      `export class W {\n  private store = 1;\n  get s(): number {\n    return this.store;\n  }\n}\n`,
+    ],
   ])('allows %s', async (_what, file, code) => {
     expect(await facadeProblems(file, code)).toEqual([]);
   });
 
   it('holds for the code as it is: no file of the shell, hosts or CLI touches the store', async () => {
     const results = await eslint.lintFiles(['src-main/index.ts', 'src-main/cli.ts', 'src-main/cli/', 'src-main/host/']);
-    const problems = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'causa-facade/no-store').map((m) => `${r.filePath}:${m.line}`));
+    const problems = results.flatMap((r) =>
+      r.messages.filter((m) => m.ruleId === 'causa-facade/no-store').map((m) => `${r.filePath}:${m.line}`),
+    );
     expect(problems).toEqual([]);
   });
 });

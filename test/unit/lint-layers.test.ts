@@ -117,8 +117,18 @@ describe('the causa/layers rule', () => {
     ['renderer → zod', PAGE, value('zod'), /sandboxed page/],
     // inside the renderer: api → state → features → App, with pure helpers (lib) below them all.
     ['a store → a feature', STATE, value('../features/graph/layout-client'), /renderer state must not import renderer features/],
-    ['a store → a feature, type only', STATE, typeOnly('../features/graph/GraphCanvas'), /renderer state must not import renderer features/],
-    ['a store → a feature, by dynamic import', STATE, dynamic('../features/annotate/drag'), /renderer state must not import renderer features/],
+    [
+      'a store → a feature, type only',
+      STATE,
+      typeOnly('../features/graph/GraphCanvas'),
+      /renderer state must not import renderer features/,
+    ],
+    [
+      'a store → a feature, by dynamic import',
+      STATE,
+      dynamic('../features/annotate/drag'),
+      /renderer state must not import renderer features/,
+    ],
     ['a store re-exports a feature', STATE, reExportAll('../features/timeline/format'), /renderer state must not import renderer features/],
     ['a store → the page', STATE, value('../App'), /renderer state must not import renderer app/],
     ['a store → the shared ui hooks', STATE, value('../ui/use-outside-click'), /renderer state must not import renderer features/],
@@ -177,7 +187,11 @@ describe('the causa/layers rule', () => {
     ['a store → a store', STATE, value('./case-data')],
     ['a store → the transport', STATE, value('../api')],
     ['a store → a helper', STATE, value('../lib/graph-layout')],
-    ['a store → shared, import type', STATE, typeOnly(['..', '..', '..', 'src-main/shared/graph'].join('/')) /* from src/state/, built so no path here leaves the repository */],
+    [
+      'a store → shared, import type',
+      STATE,
+      typeOnly(['..', '..', '..', 'src-main/shared/graph'].join('/')) /* from src/state/, built so no path here leaves the repository */,
+    ],
     ['a feature → a store', FEATURE, value('../../state/stores')],
     ['a feature → a helper', FEATURE, value('../../lib/graph-layout')],
     ['a feature → another feature', FEATURE, value('../verify/VerdictBadge')],

@@ -69,8 +69,7 @@ export function findOutsideReferences(
   exists: (path: string) => boolean,
 ): OutsideReference[] {
   const found: OutsideReference[] = [];
-  const add = (index: number, reference: string, reason: string) =>
-    found.push({ file, line: lineOf(text, index), reference, reason });
+  const add = (index: number, reference: string, reason: string) => found.push({ file, line: lineOf(text, index), reference, reason });
 
   for (const pattern of [RELATIVE, BARE_UP]) {
     for (const m of text.matchAll(pattern)) {

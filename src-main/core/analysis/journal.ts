@@ -13,7 +13,10 @@ type Body = Pick<JournalEntry, 'seq' | 'at' | 'analyst' | 'action'>;
 
 export function hashEntry(prevHash: string, body: Body): string {
   const canonical = canonicalize({ seq: body.seq, at: body.at, analyst: body.analyst, action: body.action });
-  return createHash('sha256').update(prevHash, 'hex').update(canonical ?? '', 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(prevHash, 'hex')
+    .update(canonical ?? '', 'utf8')
+    .digest('hex');
 }
 
 export function sealEntry(prev: JournalEntry | undefined, body: Omit<Body, 'seq'>): JournalEntry {
@@ -27,9 +30,27 @@ export function sealEntry(prev: JournalEntry | undefined, body: Omit<Body, 'seq'
 export function verifyJournal(entries: readonly JournalEntry[]): JournalVerdict {
   let prev = GENESIS;
   for (const [index, entry] of entries.entries()) {
-    if (entry.seq !== index + 1) return { intact: false, entries: entries.length, first_bad_seq: entry.seq, reason: `entry ${index + 1} is numbered ${entry.seq}: an entry was removed or inserted` };
-    if (entry.prev_hash !== prev) return { intact: false, entries: entries.length, first_bad_seq: entry.seq, reason: `entry ${entry.seq} does not follow entry ${entry.seq - 1} (prev_hash differs): an entry was removed, inserted or reordered` };
-    if (hashEntry(prev, entry) !== entry.hash) return { intact: false, entries: entries.length, first_bad_seq: entry.seq, reason: `entry ${entry.seq} was modified (its hash does not match its content)` };
+    if (entry.seq !== index + 1)
+      return {
+        intact: false,
+        entries: entries.length,
+        first_bad_seq: entry.seq,
+        reason: `entry ${index + 1} is numbered ${entry.seq}: an entry was removed or inserted`,
+      };
+    if (entry.prev_hash !== prev)
+      return {
+        intact: false,
+        entries: entries.length,
+        first_bad_seq: entry.seq,
+        reason: `entry ${entry.seq} does not follow entry ${entry.seq - 1} (prev_hash differs): an entry was removed, inserted or reordered`,
+      };
+    if (hashEntry(prev, entry) !== entry.hash)
+      return {
+        intact: false,
+        entries: entries.length,
+        first_bad_seq: entry.seq,
+        reason: `entry ${entry.seq} was modified (its hash does not match its content)`,
+      };
     prev = entry.hash;
   }
   return { intact: true, entries: entries.length, head: prev };
@@ -82,7 +103,12 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
     const action = entry.action as JournalAction;
     switch (action.type) {
       case 'assign':
-        roles.set(`${action.node}|${action.role}`, { node: action.node, role: action.role, ...(action.label ? { label: action.label } : {}), seq: entry.seq });
+        roles.set(`${action.node}|${action.role}`, {
+          node: action.node,
+          role: action.role,
+          ...(action.label ? { label: action.label } : {}),
+          seq: entry.seq,
+        });
         break;
       case 'unassign':
         roles.delete(`${action.node}|${action.role}`);
@@ -106,7 +132,12 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
         else decisions.set(action.edge, action.decision);
         break;
       case 'draw_edge':
-        drawn.set(`analyst:${entry.seq}`, { id: `analyst:${entry.seq}`, from: action.from, to: action.to, ...(action.note ? { note: action.note } : {}) });
+        drawn.set(`analyst:${entry.seq}`, {
+          id: `analyst:${entry.seq}`,
+          from: action.from,
+          to: action.to,
+          ...(action.note ? { note: action.note } : {}),
+        });
         break;
       case 'erase_edge':
         drawn.delete(action.edge);
@@ -149,7 +180,8 @@ export function replayJournal(entries: readonly JournalEntry[]): AnalysisState {
         views.delete(action.name);
         break;
       case 'dismiss_finding':
-        if (action.dismissed) dismissed.set(action.finding, { finding: action.finding, ...(action.reason ? { reason: action.reason } : {}), seq: entry.seq });
+        if (action.dismissed)
+          dismissed.set(action.finding, { finding: action.finding, ...(action.reason ? { reason: action.reason } : {}), seq: entry.seq });
         else dismissed.delete(action.finding);
         break;
     }

@@ -90,7 +90,8 @@ export async function openBundleFiles(location: string, limits: Limits = DEFAULT
         if (!files.includes(path)) throw new BundleError(`${location}: no file ${path} in the bundle`);
         const full = join(location, ...path.split('/'));
         const { size } = await stat(full);
-        if (size > MAX_METADATA_BYTES) throw new LimitError(`${path} is larger than ${formatBytes(MAX_METADATA_BYTES)}, too large to read whole`);
+        if (size > MAX_METADATA_BYTES)
+          throw new LimitError(`${path} is larger than ${formatBytes(MAX_METADATA_BYTES)}, too large to read whole`);
         return readFile(full);
       },
       stream: (path) => {
@@ -180,7 +181,8 @@ export function bundleFilesFromMemory(location: string, contents: ReadonlyMap<st
     list: () => files,
     read: async (path) => {
       const data = fileOf(path);
-      if (data.length > MAX_METADATA_BYTES) throw new LimitError(`${path} is larger than ${formatBytes(MAX_METADATA_BYTES)}, too large to read whole`);
+      if (data.length > MAX_METADATA_BYTES)
+        throw new LimitError(`${path} is larger than ${formatBytes(MAX_METADATA_BYTES)}, too large to read whole`);
       return data;
     },
     stream: (path) => {

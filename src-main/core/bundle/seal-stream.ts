@@ -110,7 +110,11 @@ export async function sealStreamedSource(source: StreamedSource, dir: string): P
  * streamed ones alike. The output must not exist; the bundle is made beside it under a temporary name and
  * renamed into place, so a failure leaves nothing behind.
  */
-export async function writeSealedBundle(out: string, sources: readonly (RawSource | StreamedSource)[], options: SealOptions): Promise<void> {
+export async function writeSealedBundle(
+  out: string,
+  sources: readonly (RawSource | StreamedSource)[],
+  options: SealOptions,
+): Promise<void> {
   if (existsSync(out)) throw new BundleError(`${out}: already exists; choose a new output path`);
   await mkdir(dirname(out), { recursive: true });
   const temporary = join(dirname(out), `.${randomBytes(6).toString('hex')}.partial`);

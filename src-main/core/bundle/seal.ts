@@ -40,7 +40,6 @@ export interface SealOptions {
   detectType: (content: Buffer) => string | { type: string; layout: 'lines' | 'document'; patterns?: readonly (readonly string[])[] };
 }
 
-
 /** Builds every file of the bundle in memory: path → bytes. */
 export function sealSources(sources: RawSource[], options: SealOptions): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -58,7 +57,12 @@ export function sealSources(sources: RawSource[], options: SealOptions): Map<str
  * Seals one source held in memory: its file (and its leaves file) go into `files`; a blob is listed in
  * `blobs`, and anything else answers its manifest entry.
  */
-export function sealSource(source: RawSource, options: SealOptions, files: Map<string, Buffer>, blobs: Manifest['blobs']): SourceEntry | undefined {
+export function sealSource(
+  source: RawSource,
+  options: SealOptions,
+  files: Map<string, Buffer>,
+  blobs: Manifest['blobs'],
+): SourceEntry | undefined {
   if (source.path.startsWith('blobs/')) {
     const hex = sha256Hex(source.data);
     const path = `blobs/sha256/${hex}`;

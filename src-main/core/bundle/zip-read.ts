@@ -80,7 +80,9 @@ export async function zipSource(input: ZipInput): Promise<ZipSource> {
       }
     },
     range: (start, end) =>
-      end <= start ? (async function* () {})() : (createReadStream(path, { start, end: end - 1, highWaterMark: 64 << 10 }) as AsyncIterable<Buffer>),
+      end <= start
+        ? (async function* () {})()
+        : (createReadStream(path, { start, end: end - 1, highWaterMark: 64 << 10 }) as AsyncIterable<Buffer>),
   };
 }
 
@@ -104,7 +106,7 @@ function u64(buffer: Buffer, at: number): number {
 
 /** The zip64 extra field's (id 1) values, in order, for the fields given as saturated. */
 function zip64Values(extra: Buffer, wanted: number, what: string): number[] {
-  for (let at = 0; at + 4 <= extra.length; ) {
+  for (let at = 0; at + 4 <= extra.length;) {
     const id = extra.readUInt16LE(at);
     const length = extra.readUInt16LE(at + 2);
     if (id === 1) {
@@ -144,10 +146,12 @@ async function readDirectory(source: ZipSource, findings: ArchiveFinding[]): Pro
   let directoryEnd = tailStart + eocd;
   if (count === 0xffff || cdSize === SATURATED || cdOffset === SATURATED) {
     const locatorAt = eocd - 20;
-    if (locatorAt < 0 || tail.readUInt32LE(locatorAt) !== ZIP64_LOCATOR) throw new ZipFormatError('a zip64 archive without its zip64 locator');
+    if (locatorAt < 0 || tail.readUInt32LE(locatorAt) !== ZIP64_LOCATOR)
+      throw new ZipFormatError('a zip64 archive without its zip64 locator');
     const recordAt = u64(tail, locatorAt + 8);
     const record = await source.readAt(recordAt, 56);
-    if (record.length < 56 || record.readUInt32LE(0) !== ZIP64_EOCD) throw new ZipFormatError('the zip64 end of central directory record is missing');
+    if (record.length < 56 || record.readUInt32LE(0) !== ZIP64_EOCD)
+      throw new ZipFormatError('the zip64 end of central directory record is missing');
     count = u64(record, 32);
     cdSize = u64(record, 40);
     cdOffset = u64(record, 48);
@@ -159,7 +163,8 @@ async function readDirectory(source: ZipSource, findings: ArchiveFinding[]): Pro
   const entries: ZipEntry[] = [];
   let at = 0;
   while (at < directory.length) {
-    if (at + 46 > directory.length || directory.readUInt32LE(at) !== CENTRAL) throw new ZipFormatError(`damaged central directory at byte ${cdOffset + at}`);
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== CENTRAL)
+      throw new ZipFormatError(`damaged central directory at byte ${cdOffset + at}`);
     const nameLength = directory.readUInt16LE(at + 28);
     const extraLength = directory.readUInt16LE(at + 30);
     const commentLength = directory.readUInt16LE(at + 32);
@@ -186,15 +191,21 @@ async function readDirectory(source: ZipSource, findings: ArchiveFinding[]): Pro
     at += 46 + nameLength + extraLength + commentLength;
   }
   if (at !== directory.length) throw new ZipFormatError('the central directory does not end where its end record says');
-  if (entries.length !== count) findings.push({ item: 'archive', reason: `the end record counts ${count} entries but the central directory lists ${entries.length}` });
-  if (cdOffset + cdSize !== directoryEnd) findings.push({ item: 'archive', reason: `${directoryEnd - cdOffset - cdSize} bytes between the central directory and its end record` });
+  if (entries.length !== count)
+    findings.push({ item: 'archive', reason: `the end record counts ${count} entries but the central directory lists ${entries.length}` });
+  if (cdOffset + cdSize !== directoryEnd)
+    findings.push({
+      item: 'archive',
+      reason: `${directoryEnd - cdOffset - cdSize} bytes between the central directory and its end record`,
+    });
   return { entries, start: cdOffset };
 }
 
 /** Checks one entry's local header against the directory; returns where its bytes end (after any data descriptor). */
 async function readLocalHeader(source: ZipSource, entry: ZipEntry, findings: ArchiveFinding[]): Promise<number> {
   const at = entry.localHeaderOffset;
-  const differs = (reason: string) => findings.push({ item: entry.name, reason: `the local header and the central directory disagree on ${reason}` });
+  const differs = (reason: string) =>
+    findings.push({ item: entry.name, reason: `the local header and the central directory disagree on ${reason}` });
   const header = at + 30 <= source.size ? await source.readAt(at, 30) : Buffer.alloc(0);
   if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) {
     findings.push({ item: entry.name, reason: `no local header at byte ${at}, where the central directory points` });
@@ -223,7 +234,8 @@ async function readLocalHeader(source: ZipSource, entry: ZipEntry, findings: Arc
       }
     }
     if (crc !== entry.crc) differs(`the CRC-32 (${crc.toString(16)} locally, ${entry.crc.toString(16)} in the directory)`);
-    if (compressed !== entry.compressedSize) differs(`the compressed size (${compressed} locally, ${entry.compressedSize} in the directory)`);
+    if (compressed !== entry.compressedSize)
+      differs(`the compressed size (${compressed} locally, ${entry.compressedSize} in the directory)`);
     if (size !== entry.size) differs(`the size (${size} locally, ${entry.size} in the directory)`);
   } else zip64 = entry.size > SATURATED || entry.compressedSize > SATURATED;
   const start = at + 30 + nameLength + extraLength;
@@ -296,17 +308,24 @@ async function checkData(source: ZipSource, entry: ZipEntry, limits: Limits, fin
     for await (const chunk of inflated(source, entry, limits, `zip entry ${entry.name}`)) {
       length += chunk.length;
       if (entry.method === 8 && length > entry.size) {
-        findings.push({ item: entry.name, reason: `its data does not inflate to the ${entry.size} bytes declared (it inflates past them)` });
+        findings.push({
+          item: entry.name,
+          reason: `its data does not inflate to the ${entry.size} bytes declared (it inflates past them)`,
+        });
         return false;
       }
       crc = crc32(chunk, crc);
     }
   } catch (error) {
     if (error instanceof LimitError) return true;
-    findings.push({ item: entry.name, reason: `its data does not inflate to the ${entry.size} bytes declared (${(error as Error).message})` });
+    findings.push({
+      item: entry.name,
+      reason: `its data does not inflate to the ${entry.size} bytes declared (${(error as Error).message})`,
+    });
     return false;
   }
-  if (length !== entry.size) findings.push({ item: entry.name, reason: `its data is ${length} bytes, not the ${entry.size} the directory declares` });
+  if (length !== entry.size)
+    findings.push({ item: entry.name, reason: `its data is ${length} bytes, not the ${entry.size} the directory declares` });
   else if (crc !== entry.crc) findings.push({ item: entry.name, reason: 'its data does not match the CRC-32 the directory declares' });
   return true;
 }
@@ -345,16 +364,22 @@ export async function readZipArchive(input: ZipInput, limits: Limits): Promise<Z
     if (first && !readable) broken.add(entry.name);
   }
   for (const [name, times] of seen) {
-    if (times > 1) findings.push({ item: name, reason: `the zip holds ${times} entries of this name; readers differ on which one they take (this one read the first)` });
+    if (times > 1)
+      findings.push({
+        item: name,
+        reason: `the zip holds ${times} entries of this name; readers differ on which one they take (this one read the first)`,
+      });
   }
   // Entries laid end to end from byte 0 up to the directory: any other byte is data the directory hides.
   let expected = 0;
   for (const span of [...spans].sort((a, b) => a.start - b.start)) {
-    if (span.start > expected) findings.push({ item: 'archive', reason: `bytes ${expected}–${span.start - 1} belong to no entry the central directory lists` });
+    if (span.start > expected)
+      findings.push({ item: 'archive', reason: `bytes ${expected}–${span.start - 1} belong to no entry the central directory lists` });
     else if (span.start < expected) findings.push({ item: 'archive', reason: `entries overlap at byte ${span.start}` });
     expected = Math.max(expected, span.end);
   }
-  if (directory.start > expected) findings.push({ item: 'archive', reason: `bytes ${expected}–${directory.start - 1} belong to no entry the central directory lists` });
+  if (directory.start > expected)
+    findings.push({ item: 'archive', reason: `bytes ${expected}–${directory.start - 1} belong to no entry the central directory lists` });
   return { source, entries, names: directory.entries.map((e) => e.name), unreadable: broken, findings };
 }
 

@@ -44,7 +44,8 @@ export function withTypeMeta(bytes: Buffer, object: KubeObject, apiVersion: stri
 function captured(bytes: Buffer, object: KubeObject): CapturedObject {
   // An API server writes compact JSON; if something on the way pretty-printed it, the object must still
   // fit on one line of a JSON lines file, so it is re-encoded, the only case where its bytes change.
-  const oneLine = bytes.includes(0x0a) || bytes.includes(0x0d) ? Buffer.from(JSON.stringify(JSON.parse(bytes.toString('utf8'))), 'utf8') : bytes;
+  const oneLine =
+    bytes.includes(0x0a) || bytes.includes(0x0d) ? Buffer.from(JSON.stringify(JSON.parse(bytes.toString('utf8'))), 'utf8') : bytes;
   return {
     bytes: oneLine,
     ...(typeof object.metadata?.uid === 'string' ? { uid: object.metadata.uid } : {}),

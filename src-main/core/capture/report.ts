@@ -68,7 +68,11 @@ export function baseReport(type: ResourceType, namespace?: string): Omit<Resourc
   return { name: type.name, api_version: apiVersionOf(type), resource: type.resource, kind: type.kind, scope: scopeOf(type, namespace) };
 }
 
-export function capturedReport(type: ResourceType, namespace: string | undefined, counts: { items: number; pages: number; watched?: number; relists?: number }): ResourceReport {
+export function capturedReport(
+  type: ResourceType,
+  namespace: string | undefined,
+  counts: { items: number; pages: number; watched?: number; relists?: number },
+): ResourceReport {
   return {
     ...baseReport(type, namespace),
     status: 'captured',

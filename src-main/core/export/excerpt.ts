@@ -18,10 +18,21 @@ export const EXCERPT_VERSION = 2;
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 
 /** A value of a document sealed value by value, with its place in the tree and its proof. */
-const ProvenValue = z.object({ locator: z.string(), raw_base64: z.string(), leaf_index: z.number().int(), leaf_hash: Hex64, proof: z.array(Hex64) });
+const ProvenValue = z.object({
+  locator: z.string(),
+  raw_base64: z.string(),
+  leaf_index: z.number().int(),
+  leaf_hash: Hex64,
+  proof: z.array(Hex64),
+});
 
 /** A record's place in its source's case seal: the seal's leaves are RFC 6962 leaf hashes of the raw records. */
-const CaseProof = z.object({ source_id: z.number().int(), leaf_index: z.number().int(), tree_size: z.number().int(), proof: z.array(Hex64) });
+const CaseProof = z.object({
+  source_id: z.number().int(),
+  leaf_index: z.number().int(),
+  tree_size: z.number().int(),
+  proof: z.array(Hex64),
+});
 export type CaseProof = z.infer<typeof CaseProof>;
 
 /** A source's seal as the case keeps it: the canonical JSON text the signature covers, and the signature. */
@@ -113,20 +124,34 @@ function sealedByElements(bundle: ExcerptBundle, path: string): boolean {
   return parsed.success && parsed.data.sources.some((s) => s.path === path && s.elements !== undefined);
 }
 
-type BundleProof = Pick<Excerpt['events'][number], 'bundle' | 'source' | 'leaf_index' | 'tree_size' | 'leaf_hash' | 'proof' | 'locator' | 'context'>;
+type BundleProof = Pick<
+  Excerpt['events'][number],
+  'bundle' | 'source' | 'leaf_index' | 'tree_size' | 'leaf_hash' | 'proof' | 'locator' | 'context'
+>;
 
 /** The record's proof against its bundle's signed manifest, or why there is none. */
-function bundleProof(e: ExcerptEvent, bundles: Map<string, ExcerptBundle>, trees: Map<string, Buffer[]>): BundleProof | { omitted: string } {
+function bundleProof(
+  e: ExcerptEvent,
+  bundles: Map<string, ExcerptBundle>,
+  trees: Map<string, Buffer[]>,
+): BundleProof | { omitted: string } {
   const bundle = e.bundle ? bundles.get(e.bundle) : undefined;
   if (!bundle || !e.bundle_path) return { omitted: 'its source was imported as a loose file, not from a sealed bundle' };
   const key = `${bundle.id}|${e.bundle_path}`;
   let leaves = trees.get(key);
   if (!leaves) {
     const text = bundle.leaves.get(e.bundle_path);
-    leaves = text === undefined ? [] : text.split('\n').filter((l) => l !== '').map((hex) => Buffer.from(hex, 'hex'));
+    leaves =
+      text === undefined
+        ? []
+        : text
+            .split('\n')
+            .filter((l) => l !== '')
+            .map((hex) => Buffer.from(hex, 'hex'));
     trees.set(key, leaves);
   }
-  if (leaves.length === 0) return { omitted: `${e.bundle_path} is hashed whole (no per-record hashes): verify the whole file against the manifest instead` };
+  if (leaves.length === 0)
+    return { omitted: `${e.bundle_path} is hashed whole (no per-record hashes): verify the whole file against the manifest instead` };
   const byElements = e.locator !== undefined && sealedByElements(bundle, e.bundle_path);
   const leaf = byElements ? elementLeafHash(e.locator!, e.raw) : leafHash(e.raw);
   // A record's line is its leaf index + 1; the search covers records whose position is not a line.
@@ -138,9 +163,16 @@ function bundleProof(e: ExcerptEvent, bundles: Map<string, ExcerptBundle>, trees
       const valueLeaf = elementLeafHash(value.locator, value.bytes);
       const at = leaves.findIndex((l) => l.equals(valueLeaf));
       if (at === -1) break;
-      context.push({ locator: value.locator, raw_base64: value.bytes.toString('base64'), leaf_index: at, leaf_hash: valueLeaf.toString('hex'), proof: inclusionProof(leaves, at).map((p) => p.toString('hex')) });
+      context.push({
+        locator: value.locator,
+        raw_base64: value.bytes.toString('base64'),
+        leaf_index: at,
+        leaf_hash: valueLeaf.toString('hex'),
+        proof: inclusionProof(leaves, at).map((p) => p.toString('hex')),
+      });
     }
-    if (context.length !== contextElements(e.context).length) return { omitted: `its context is not among the sealed values of ${e.bundle_path}` };
+    if (context.length !== contextElements(e.context).length)
+      return { omitted: `its context is not among the sealed values of ${e.bundle_path}` };
   }
   return {
     bundle: bundle.id,
@@ -170,10 +202,21 @@ function caseProof(e: ExcerptEvent, seal: ExcerptSeal, trees: Map<number, Buffer
     }
   }
   if (index === -1) return undefined;
-  return { source_id: seal.source_id, leaf_index: index, tree_size: leaves.length, proof: inclusionProof(leaves, index).map((p) => p.toString('hex')) };
+  return {
+    source_id: seal.source_id,
+    leaf_index: index,
+    tree_size: leaves.length,
+    proof: inclusionProof(leaves, index).map((p) => p.toString('hex')),
+  };
 }
 
-export function buildExcerpt(input: { case: string; created_at: string; bundles: ExcerptBundle[]; seals: ExcerptSeal[]; events: ExcerptEvent[] }): Excerpt {
+export function buildExcerpt(input: {
+  case: string;
+  created_at: string;
+  bundles: ExcerptBundle[];
+  seals: ExcerptSeal[];
+  events: ExcerptEvent[];
+}): Excerpt {
   const bundles = new Map(input.bundles.map((b) => [b.id, b]));
   const seals = new Map(input.seals.map((s) => [s.source_id, s]));
   const bundleTrees = new Map<string, Buffer[]>();
@@ -187,7 +230,10 @@ export function buildExcerpt(input: { case: string; created_at: string; bundles:
     const seal = seals.get(e.source_id);
     const fromCase = seal ? caseProof(e, seal, sealTrees) : undefined;
     if ('omitted' in fromBundle && !fromCase) {
-      omitted.push({ id: e.id, reason: `${fromBundle.omitted}, and ${seal ? 'its source\'s case seal does not hold it' : 'its source has no case seal (imported before the case was sealed)'}` });
+      omitted.push({
+        id: e.id,
+        reason: `${fromBundle.omitted}, and ${seal ? "its source's case seal does not hold it" : 'its source has no case seal (imported before the case was sealed)'}`,
+      });
       continue;
     }
     if (!('omitted' in fromBundle)) usedBundles.add(fromBundle.bundle!);
@@ -208,8 +254,15 @@ export function buildExcerpt(input: { case: string; created_at: string; bundles:
     case: input.case,
     bundles: input.bundles
       .filter((b) => usedBundles.has(b.id))
-      .map((b) => ({ id: b.id, location: b.location, manifest: JSON.parse(b.manifest) as unknown, signature: b.signature ? (JSON.parse(b.signature) as unknown) : null })),
-    case_seals: input.seals.filter((s) => usedSeals.has(s.source_id)).map((s) => ({ source_id: s.source_id, seal: s.seal, signature: JSON.parse(s.signature) as unknown })),
+      .map((b) => ({
+        id: b.id,
+        location: b.location,
+        manifest: JSON.parse(b.manifest) as unknown,
+        signature: b.signature ? (JSON.parse(b.signature) as unknown) : null,
+      })),
+    case_seals: input.seals
+      .filter((s) => usedSeals.has(s.source_id))
+      .map((s) => ({ source_id: s.source_id, seal: s.seal, signature: JSON.parse(s.signature) as unknown })),
     events,
     omitted,
   };
@@ -238,11 +291,20 @@ function checkedSignature(bytes: Buffer, value: unknown, trustedKeys: Set<string
   const file = SignatureFile.safeParse(value);
   if (!file.success) return { signature: { status: 'invalid' }, problem: 'its signature is not a signature file' };
   const checked = checkSignature(bytes, file.data);
-  const signature: SignatureStatus = { status: checked.valid ? 'valid' : 'invalid', fingerprint: checked.fingerprint, trusted: checked.valid && trustedKeys.has(checked.fingerprint) };
+  const signature: SignatureStatus = {
+    status: checked.valid ? 'valid' : 'invalid',
+    fingerprint: checked.fingerprint,
+    trusted: checked.valid && trustedKeys.has(checked.fingerprint),
+  };
   return checked.valid ? { signature } : { signature, problem: checked.reason ?? 'does not verify' };
 }
 
-const SealText = z.object({ kind: z.literal(SEAL_KIND), source: z.object({ id: z.number().int(), name: z.string() }), records: z.number().int(), merkle_root: Hex64 });
+const SealText = z.object({
+  kind: z.literal(SEAL_KIND),
+  source: z.object({ id: z.number().int(), name: z.string() }),
+  records: z.number().int(),
+  merkle_root: Hex64,
+});
 type SealText = z.infer<typeof SealText>;
 
 /**
@@ -255,7 +317,15 @@ export function verifyExcerpt(value: unknown, location: string, trustedKeys: Set
   const parsed = Excerpt.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { excerpt: location, events: 0, proven: 0, bundles: [], case_seals: [], problems: [{ item: location, reason: `not an evidence excerpt: ${issue?.path.join('.') || 'value'}: ${issue?.message}` }], intact: false };
+    return {
+      excerpt: location,
+      events: 0,
+      proven: 0,
+      bundles: [],
+      case_seals: [],
+      problems: [{ item: location, reason: `not an evidence excerpt: ${issue?.path.join('.') || 'value'}: ${issue?.message}` }],
+      intact: false,
+    };
   }
   const excerpt = parsed.data;
   const problems: ExcerptProblem[] = [];
@@ -270,9 +340,18 @@ export function verifyExcerpt(value: unknown, location: string, trustedKeys: Set
     }
     manifests.set(bundle.id, manifest.data);
     const { signature, problem } = checkedSignature(canonicalManifestBytes(bundle.manifest), bundle.signature, trustedKeys);
-    if (signature.status === 'absent') problems.push({ item, reason: 'the manifest is not signed: anyone could have written its Merkle roots' });
-    else if (problem) problems.push({ item, reason: signature.status === 'invalid' && bundle.signature !== null && SignatureFile.safeParse(bundle.signature).success ? `manifest signature invalid: ${problem} (the manifest was changed after signing)` : problem });
-    else if (!signature.trusted) problems.push({ item, reason: `valid signature by key ${signature.fingerprint}, which is not in the trust store` });
+    if (signature.status === 'absent')
+      problems.push({ item, reason: 'the manifest is not signed: anyone could have written its Merkle roots' });
+    else if (problem)
+      problems.push({
+        item,
+        reason:
+          signature.status === 'invalid' && bundle.signature !== null && SignatureFile.safeParse(bundle.signature).success
+            ? `manifest signature invalid: ${problem} (the manifest was changed after signing)`
+            : problem,
+      });
+    else if (!signature.trusted)
+      problems.push({ item, reason: `valid signature by key ${signature.fingerprint}, which is not in the trust store` });
     bundles.push({ id: bundle.id, location: bundle.location, signature });
   }
   const seals = new Map<number, SealText>();
@@ -291,9 +370,21 @@ export function verifyExcerpt(value: unknown, location: string, trustedKeys: Set
       continue;
     }
     const { signature, problem } = checkedSignature(Buffer.from(entry.seal, 'utf8'), entry.signature, trustedKeys);
-    case_seals.push({ source_id: entry.source_id, source: body.source.name, records: body.records, merkle_root: body.merkle_root, signature });
+    case_seals.push({
+      source_id: entry.source_id,
+      source: body.source.name,
+      records: body.records,
+      merkle_root: body.merkle_root,
+      signature,
+    });
     if (problem) {
-      problems.push({ item, reason: signature.status === 'absent' ? 'the seal is not signed: anyone could have written its Merkle root' : `seal signature invalid: ${problem} (the seal was changed after signing)` });
+      problems.push({
+        item,
+        reason:
+          signature.status === 'absent'
+            ? 'the seal is not signed: anyone could have written its Merkle root'
+            : `seal signature invalid: ${problem} (the seal was changed after signing)`,
+      });
       continue;
     }
     if (body.source.id !== entry.source_id) {
@@ -308,7 +399,10 @@ export function verifyExcerpt(value: unknown, location: string, trustedKeys: Set
   for (const e of excerpt.events) {
     const item = `event ${e.id} (${e.source} record ${e.position})`;
     const raw = Buffer.from(e.raw_base64, 'base64');
-    const failures = [...(e.bundle !== undefined ? bundleFailure(e, raw, manifests) : []), ...(e.case_proof ? caseFailure(e.case_proof, raw, seals, sealItems) : [])];
+    const failures = [
+      ...(e.bundle !== undefined ? bundleFailure(e, raw, manifests) : []),
+      ...(e.case_proof ? caseFailure(e.case_proof, raw, seals, sealItems) : []),
+    ];
     if (e.bundle === undefined && !e.case_proof) failures.push('it carries no proof: neither a bundle nor a case seal proves it');
     if (e.bundle === undefined && e.case_proof) soleProof.add(e.case_proof.source_id);
     for (const reason of failures) problems.push({ item, reason });
@@ -316,7 +410,10 @@ export function verifyExcerpt(value: unknown, location: string, trustedKeys: Set
   }
   for (const seal of case_seals) {
     if (soleProof.has(seal.source_id) && seal.signature.status === 'valid' && !seal.signature.trusted) {
-      problems.push({ item: `case seal of source ${seal.source_id} (${seal.source})`, reason: `valid signature by key ${seal.signature.fingerprint} (the installation that imported the case), which is not in the trust store` });
+      problems.push({
+        item: `case seal of source ${seal.source_id} (${seal.source})`,
+        reason: `valid signature by key ${seal.signature.fingerprint} (the installation that imported the case), which is not in the trust store`,
+      });
     }
   }
   return { excerpt: location, events: excerpt.events.length, proven, bundles, case_seals, problems, intact: problems.length === 0 };
@@ -332,19 +429,36 @@ function bundleFailure(e: ExcerptEventEntry, raw: Buffer, manifests: Map<string,
   const chain = entry?.chain ?? (e.locator !== undefined ? entry?.elements : undefined);
   if (!manifest) return [`its bundle ${e.bundle} is not in the excerpt or its manifest is unreadable`];
   if (!chain) return ['the manifest has no record chain for its source'];
-  if (e.leaf_index === undefined || e.tree_size === undefined || e.proof === undefined) return ['its bundle proof is incomplete (no leaf index, tree size or proof)'];
-  const leafOf = (locator: string | undefined, bytes: Buffer): Buffer => (entry?.chain ? leafHash(bytes) : elementLeafHash(locator ?? '', bytes));
+  if (e.leaf_index === undefined || e.tree_size === undefined || e.proof === undefined)
+    return ['its bundle proof is incomplete (no leaf index, tree size or proof)'];
+  const leafOf = (locator: string | undefined, bytes: Buffer): Buffer =>
+    entry?.chain ? leafHash(bytes) : elementLeafHash(locator ?? '', bytes);
   const leaf = leafOf(e.locator, raw);
   if (leaf.toString('hex') !== e.leaf_hash) return ['raw record modified: its bytes do not hash to the leaf hash'];
-  if (e.tree_size !== chain.records) return [`the proof is for a tree of ${e.tree_size} records, the manifest's source has ${chain.records}`];
+  if (e.tree_size !== chain.records)
+    return [`the proof is for a tree of ${e.tree_size} records, the manifest's source has ${chain.records}`];
   const root = Buffer.from(chain.merkle_root, 'hex');
-  if (!verifyInclusion(e.leaf_index, e.tree_size, leaf, e.proof.map((p) => Buffer.from(p, 'hex')), root)) {
+  if (
+    !verifyInclusion(
+      e.leaf_index,
+      e.tree_size,
+      leaf,
+      e.proof.map((p) => Buffer.from(p, 'hex')),
+      root,
+    )
+  ) {
     return [`inclusion proof does not lead to the manifest's Merkle root ${chain.merkle_root.slice(0, 16)}…`];
   }
   const badContext = (e.context ?? []).find((value) => {
     const valueLeaf = leafOf(value.locator, Buffer.from(value.raw_base64, 'base64'));
     if (valueLeaf.toString('hex') !== value.leaf_hash) return true;
-    return !verifyInclusion(value.leaf_index, chain.records, valueLeaf, value.proof.map((p) => Buffer.from(p, 'hex')), root);
+    return !verifyInclusion(
+      value.leaf_index,
+      chain.records,
+      valueLeaf,
+      value.proof.map((p) => Buffer.from(p, 'hex')),
+      root,
+    );
   });
   if (badContext) return [`its context ${badContext.locator} is not proven: its bytes or proof do not lead to the manifest's Merkle root`];
   return [];
@@ -353,8 +467,20 @@ function bundleFailure(e: ExcerptEventEntry, raw: Buffer, manifests: Map<string,
 /** Why a record's case proof does not hold (empty when it holds). */
 function caseFailure(proof: CaseProof, raw: Buffer, seals: Map<number, SealText>, items: Map<number, string>): string[] {
   const seal = seals.get(proof.source_id);
-  if (!seal) return [items.has(proof.source_id) ? `its ${items.get(proof.source_id)} does not hold (see above)` : `the case seal of its source ${proof.source_id} is not in the excerpt`];
-  if (proof.tree_size !== seal.records) return [`the case proof is for a tree of ${proof.tree_size} records, the case seal of ${seal.source.name} has ${seal.records}`];
-  const ok = verifyInclusion(proof.leaf_index, proof.tree_size, leafHash(raw), proof.proof.map((p) => Buffer.from(p, 'hex')), Buffer.from(seal.merkle_root, 'hex'));
+  if (!seal)
+    return [
+      items.has(proof.source_id)
+        ? `its ${items.get(proof.source_id)} does not hold (see above)`
+        : `the case seal of its source ${proof.source_id} is not in the excerpt`,
+    ];
+  if (proof.tree_size !== seal.records)
+    return [`the case proof is for a tree of ${proof.tree_size} records, the case seal of ${seal.source.name} has ${seal.records}`];
+  const ok = verifyInclusion(
+    proof.leaf_index,
+    proof.tree_size,
+    leafHash(raw),
+    proof.proof.map((p) => Buffer.from(p, 'hex')),
+    Buffer.from(seal.merkle_root, 'hex'),
+  );
   return ok ? [] : [`raw record or case proof altered: it does not lead to the case seal's Merkle root ${seal.merkle_root.slice(0, 16)}…`];
 }

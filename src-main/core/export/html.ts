@@ -56,7 +56,10 @@ function missing(text: string): string {
 function findingList(findings: Finding[], none: string): string {
   if (findings.length === 0) return missing(none);
   return `<ul>${findings
-    .map((f) => `<li class="finding"><strong>${esc(f.label ?? f.what)}</strong>${f.label ? ` — ${esc(f.what)}` : ''} <span class="meta">(${time(f.time)}, node <code>${esc(f.node)}</code>)</span>${f.detail ? `<br><span class="meta">${esc(f.detail)}</span>` : ''}</li>`)
+    .map(
+      (f) =>
+        `<li class="finding"><strong>${esc(f.label ?? f.what)}</strong>${f.label ? ` — ${esc(f.what)}` : ''} <span class="meta">(${time(f.time)}, node <code>${esc(f.node)}</code>)</span>${f.detail ? `<br><span class="meta">${esc(f.detail)}</span>` : ''}</li>`,
+    )
     .join('')}</ul>`;
 }
 
@@ -81,7 +84,10 @@ function clockSection(model: ReportModel): string {
   const rows = [
     `<tr><td>First anomalous event</td><td>${clock.first_anomaly ? `${time(clock.first_anomaly.time)} — ${esc(clock.first_anomaly.what)}<br><span class="meta">${esc(clock.first_anomaly.basis)}</span>` : 'none found'}</td></tr>`,
     `<tr><td>Awareness (set by the analyst)</td><td>${clock.awareness ? time(clock.awareness) : '<span class="bad">not set</span>'}</td></tr>`,
-    ...clock.deadlines.map((d) => `<tr><td>${esc(d.name)} (${d.hours} h from awareness)</td><td>${d.due ? `<strong>${time(d.due)}</strong>` : 'needs an awareness time'}</td></tr>`),
+    ...clock.deadlines.map(
+      (d) =>
+        `<tr><td>${esc(d.name)} (${d.hours} h from awareness)</td><td>${d.due ? `<strong>${time(d.due)}</strong>` : 'needs an awareness time'}</td></tr>`,
+    ),
   ];
   return `<table class="clock"><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -89,23 +95,33 @@ function clockSection(model: ReportModel): string {
 function integritySection(model: ReportModel): string {
   const { integrity } = model;
   const parts: string[] = [];
-  if (integrity.bundles.length === 0) parts.push(missing('The case holds no sealed bundle: its evidence was imported as loose files and cannot be proven unaltered.'));
+  if (integrity.bundles.length === 0)
+    parts.push(missing('The case holds no sealed bundle: its evidence was imported as loose files and cannot be proven unaltered.'));
   for (const b of integrity.bundles) {
     const sig = b.signature;
     parts.push(`<h3>Bundle ${esc(b.location)}</h3>`);
-    parts.push(`<p>manifest.json sha256 <span class="hash">${esc(b.manifest_sha256)}</span><br>signature: ${sig.status === 'absent' ? 'none' : `${esc(sig.status)}, key <span class="hash">${esc(sig.fingerprint ?? '?')}</span> — ${sig.status !== 'valid' ? '<span class="bad">does not verify</span>' : sig.trusted ? '<span class="ok">trusted</span>' : '<span class="warn">a key you have not trusted</span>'}`}</p>`);
+    parts.push(
+      `<p>manifest.json sha256 <span class="hash">${esc(b.manifest_sha256)}</span><br>signature: ${sig.status === 'absent' ? 'none' : `${esc(sig.status)}, key <span class="hash">${esc(sig.fingerprint ?? '?')}</span> — ${sig.status !== 'valid' ? '<span class="bad">does not verify</span>' : sig.trusted ? '<span class="ok">trusted</span>' : '<span class="warn">a key you have not trusted</span>'}`}</p>`,
+    );
     parts.push(
       `<table><thead><tr><th>Source</th><th>sha256</th><th>Records</th><th>Chain head / Merkle root</th></tr></thead><tbody>${b.sources
-        .map((s) => `<tr><td>${esc(s.path)}<br><span class="meta">${esc(s.type)}</span></td><td class="hash">${esc(s.sha256)}</td><td>${s.records ?? 'sealed whole (file hash)'}</td><td class="hash">${s.head ? `head ${esc(s.head)}<br>root ${esc(s.merkle_root ?? '')}` : '—'}</td></tr>`)
+        .map(
+          (s) =>
+            `<tr><td>${esc(s.path)}<br><span class="meta">${esc(s.type)}</span></td><td class="hash">${esc(s.sha256)}</td><td>${s.records ?? 'sealed whole (file hash)'}</td><td class="hash">${s.head ? `head ${esc(s.head)}<br>root ${esc(s.merkle_root ?? '')}` : '—'}</td></tr>`,
+        )
         .join('')}</tbody></table>`,
     );
   }
   parts.push('<h3>Case seals</h3>');
-  if (integrity.case_seals.length === 0) parts.push(missing('No source of this case is sealed by the installation that imported it (imported before sealing began).'));
+  if (integrity.case_seals.length === 0)
+    parts.push(missing('No source of this case is sealed by the installation that imported it (imported before sealing began).'));
   else
     parts.push(
       `<p>Each source as it was imported, sealed by the installation that imported it (<code>causa verify CASE</code> re-checks every record against these).</p><table><thead><tr><th>Source</th><th>Records</th><th>Merkle root / seal sha256</th><th>Signed by</th></tr></thead><tbody>${integrity.case_seals
-        .map((c) => `<tr><td>${esc(c.source)}<br><span class="meta">${esc(c.format)} · sealed ${time(c.sealed_at)}</span></td><td>${c.records}</td><td class="hash">root ${esc(c.merkle_root)}<br>seal ${esc(c.seal_sha256)}</td><td><span class="hash">${esc(c.signature.fingerprint)}</span><br>${c.signature.status !== 'valid' ? '<span class="bad">does not verify</span>' : c.signature.trusted ? '<span class="ok">trusted</span>' : '<span class="warn">a key you have not trusted</span>'}</td></tr>`)
+        .map(
+          (c) =>
+            `<tr><td>${esc(c.source)}<br><span class="meta">${esc(c.format)} · sealed ${time(c.sealed_at)}</span></td><td>${c.records}</td><td class="hash">root ${esc(c.merkle_root)}<br>seal ${esc(c.seal_sha256)}</td><td><span class="hash">${esc(c.signature.fingerprint)}</span><br>${c.signature.status !== 'valid' ? '<span class="bad">does not verify</span>' : c.signature.trusted ? '<span class="ok">trusted</span>' : '<span class="warn">a key you have not trusted</span>'}</td></tr>`,
+        )
         .join('')}</tbody></table>`,
     );
   parts.push('<h3>Verifications</h3>');
@@ -113,11 +129,16 @@ function integritySection(model: ReportModel): string {
   else
     parts.push(
       `<table><thead><tr><th>When</th><th>What</th><th>Verdict</th></tr></thead><tbody>${integrity.verifications
-        .map((v) => `<tr><td>${time(v.at)}</td><td>${esc(v.subject)}: ${esc(v.location)}</td><td>${verdictCell(v)}${v.signature ? `, signature ${esc(v.signature)}` : ''}${v.problems.map((p) => `<br>${esc(p)}`).join('')}</td></tr>`)
+        .map(
+          (v) =>
+            `<tr><td>${time(v.at)}</td><td>${esc(v.subject)}: ${esc(v.location)}</td><td>${verdictCell(v)}${v.signature ? `, signature ${esc(v.signature)}` : ''}${v.problems.map((p) => `<br>${esc(p)}`).join('')}</td></tr>`,
+        )
         .join('')}</tbody></table>`,
     );
   const j = integrity.journal;
-  parts.push(`<h3>Analyst journal</h3><p>${j.entries} entries, ${j.intact ? `<span class="ok">chain intact</span>, head <span class="hash">${esc(j.head ?? '')}</span>` : `<span class="bad">chain broken</span>: ${esc(j.reason ?? '')}`}</p>`);
+  parts.push(
+    `<h3>Analyst journal</h3><p>${j.entries} entries, ${j.intact ? `<span class="ok">chain intact</span>, head <span class="hash">${esc(j.head ?? '')}</span>` : `<span class="bad">chain broken</span>: ${esc(j.reason ?? '')}`}</p>`,
+  );
   if (j.analysts.length > 0) parts.push(`<p>Entries signed by: ${j.analysts.map(esc).join(', ')}</p>`);
   parts.push(`<h3>How to re-check this report</h3><pre>${recheckCommands(model).map(esc).join('\n')}</pre>`);
   return parts.join('\n');
@@ -129,27 +150,46 @@ export function renderHtml(model: ReportModel): string {
   const a = model.attribution;
   const body = [
     `<h1>${esc(model.title)}</h1>`,
-    `<p class="meta">${[model.incident_id, model.cluster, `case ${model.case_name}`].filter(Boolean).map((s) => esc(s!)).join(' · ')}<br>Evidence window ${time(model.window.first)} – ${time(model.window.last)} (${model.window.events} events) · generated ${time(model.generated_at)}</p>`,
+    `<p class="meta">${[model.incident_id, model.cluster, `case ${model.case_name}`]
+      .filter(Boolean)
+      .map((s) => esc(s!))
+      .join(
+        ' · ',
+      )}<br>Evidence window ${time(model.window.first)} – ${time(model.window.last)} (${model.window.events} events) · generated ${time(model.generated_at)}</p>`,
     '<h2>Summary</h2>',
     model.summary ? paragraphs(model.summary) : missing('No summary has been written.'),
-    model.missing.length > 0 ? `<div class="missing"><strong>Not yet decided by the analyst</strong><ul>${model.missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul></div>` : '',
+    model.missing.length > 0
+      ? `<div class="missing"><strong>Not yet decided by the analyst</strong><ul>${model.missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul></div>`
+      : '',
     '<h2>Who asked, who acted, on whose behalf</h2>',
-    a.prompts.length === 0 ? missing('No prompt was found in the evidence: who asked the agent is not known.') : `<ul>${a.prompts.map((p) => `<li>${esc(p.who)} asked at ${time(p.time)}: <span class="prompt">“${esc(p.text)}”</span></li>`).join('')}</ul>`,
+    a.prompts.length === 0
+      ? missing('No prompt was found in the evidence: who asked the agent is not known.')
+      : `<ul>${a.prompts.map((p) => `<li>${esc(p.who)} asked at ${time(p.time)}: <span class="prompt">“${esc(p.text)}”</span></li>`).join('')}</ul>`,
     `<p>Agents: ${a.agents.length ? a.agents.map(esc).join(', ') : '—'}<br>Identities that called the API: ${a.identities.length ? a.identities.map(esc).join(', ') : '—'}<br>On behalf of: ${a.on_behalf_of.length ? a.on_behalf_of.map(esc).join(', ') : '—'}</p>`,
     actorsHtml(model.actors) + anomaliesHtml(model.anomalies),
     '<h2>Findings</h2>',
-    ...ROLES.map((role) => `<h3>${esc(ROLE_TITLES[role])}${role === 'root_cause' ? '' : 's'}</h3>${findingList(model.roles[role], `No ${ROLE_TITLES[role].toLowerCase()} has been assigned.`)}`),
+    ...ROLES.map(
+      (role) =>
+        `<h3>${esc(ROLE_TITLES[role])}${role === 'root_cause' ? '' : 's'}</h3>${findingList(model.roles[role], `No ${ROLE_TITLES[role].toLowerCase()} has been assigned.`)}`,
+    ),
     '<h3>From the evidence: policies not enforced, authorizations denied</h3>',
     model.graph_findings.length ? findingList(model.graph_findings, '') : '<p>None in the graph.</p>',
     guardrailsHtml(model.gap?.guardrails) + taintHtml(model.gap?.taint),
     '<h2>Recommendations</h2>',
-    model.recommendations.length ? `<ol>${model.recommendations.map((r) => `<li>${esc(r)}</li>`).join('')}</ol>` : missing('No recommendations have been recorded.'),
+    model.recommendations.length
+      ? `<ol>${model.recommendations.map((r) => `<li>${esc(r)}</li>`).join('')}</ol>`
+      : missing('No recommendations have been recorded.'),
     // The clock is read as one table: it moves whole to the next page rather than leave three rows
     // alone there. The graph follows on without a forced break (each strip is kept whole instead).
     `<section class="keep"><h2>Disclosure clock</h2>${clockSection(model)}</section>`,
     '<h2>Causal graph</h2>',
     '<p class="meta">Lanes are rows, time runs left to right and wraps onto the next strip; runs of similar events are folded (×N). Solid arrow: explicit join; dashed: inferred; purple: marked or drawn by the analyst; red: failure, denial, error or Warning.</p>',
-    ...model.chains.map((c) => `<h3>Chain ${c.id}: ${esc(c.label)} (${c.nodes.length} nodes)</h3>${renderChainStrips(c.nodes, c.edges, { marked }).map((svg) => `<figure>${svg}</figure>`).join('')}`),
+    ...model.chains.map(
+      (c) =>
+        `<h3>Chain ${c.id}: ${esc(c.label)} (${c.nodes.length} nodes)</h3>${renderChainStrips(c.nodes, c.edges, { marked })
+          .map((svg) => `<figure>${svg}</figure>`)
+          .join('')}`,
+    ),
     model.chains.length === 0 ? missing('The graph has no linked chain.') : '',
     '<h2>Attributed timeline</h2>',
     timelineTable(model),

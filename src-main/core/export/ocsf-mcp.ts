@@ -38,7 +38,11 @@ function responseOf(result: EventJson | undefined): OcsfRecord | undefined {
   if (result.outcome === 'error') {
     // A JSON-RPC error: the ingest writes "<code> <message>".
     const match = /^(-?\d+) ([\s\S]*)$/.exec(text);
-    return { ...(match ? { code: Number(match[1]) } : {}), error: 'JSON-RPC error', ...(text ? { error_message: clip(match ? match[2]! : text) } : {}) };
+    return {
+      ...(match ? { code: Number(match[1]) } : {}),
+      error: 'JSON-RPC error',
+      ...(text ? { error_message: clip(match ? match[2]! : text) } : {}),
+    };
   }
   return { error: 'tool error (isError)', ...(text ? { error_message: clip(text) } : {}) };
 }
@@ -66,7 +70,9 @@ export function mcpToolActivity(call: EventJson, raw: Buffer, result: EventJson 
     ...(server ? { dst_endpoint: { svc_name: server } } : {}),
     unmapped: causaOf(call, {
       jsonrpc_method: 'tools/call',
-      ...(result ? { result: { event_id: result.id, position: result.position, raw_sha256: result.raw_sha256, verdict: result.verdict } } : {}),
+      ...(result
+        ? { result: { event_id: result.id, position: result.position, raw_sha256: result.raw_sha256, verdict: result.verdict } }
+        : {}),
     }),
     raw_data: raw.toString('utf8'),
   };

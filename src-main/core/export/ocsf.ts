@@ -68,7 +68,13 @@ export function envelope(event: EventJson, activity: { id: number; name: string 
  * The record's metadata. `time_dt` is the Date/Time profile's, so every record names `datetime` among its
  * profiles; a record with an authorization decision adds `security_control` (action_id, disposition_id).
  */
-export function metadataOf(event: EventJson, product: { version: string }, feature: string, extra: OcsfRecord, profiles: string[] = []): OcsfRecord {
+export function metadataOf(
+  event: EventJson,
+  product: { version: string },
+  feature: string,
+  extra: OcsfRecord,
+  profiles: string[] = [],
+): OcsfRecord {
   return {
     version: OCSF_VERSION,
     profiles: [...(event.time ? ['datetime'] : []), ...profiles],
@@ -83,7 +89,12 @@ export function metadataOf(event: EventJson, product: { version: string }, featu
 export function resourcesOf(target: Target | undefined): OcsfRecord[] | undefined {
   if (!target) return undefined;
   const type = [target.api_group, target.resource].filter(Boolean).join('/') || undefined;
-  const resource = { ...(target.name ? { name: target.name } : {}), ...(target.uid ? { uid: target.uid } : {}), ...(type ? { type } : {}), ...(target.namespace ? { namespace: target.namespace } : {}) };
+  const resource = {
+    ...(target.name ? { name: target.name } : {}),
+    ...(target.uid ? { uid: target.uid } : {}),
+    ...(type ? { type } : {}),
+    ...(target.namespace ? { namespace: target.namespace } : {}),
+  };
   return Object.keys(resource).length > 0 ? [resource] : undefined;
 }
 
@@ -202,7 +213,12 @@ export function kubernetesApiActivity(event: EventJson, raw: Buffer, product: { 
       authorizations.control ? ['security_control'] : [],
     ),
     actor: {
-      user: { name: event.actor?.id, ...(audit.user?.uid ? { uid: audit.user.uid } : {}), ...userType(event.actor?.type), ...(audit.user?.groups ? { groups: audit.user.groups.map((name) => ({ name })) } : {}) },
+      user: {
+        name: event.actor?.id,
+        ...(audit.user?.uid ? { uid: audit.user.uid } : {}),
+        ...userType(event.actor?.type),
+        ...(audit.user?.groups ? { groups: audit.user.groups.map((name) => ({ name })) } : {}),
+      },
       ...(authorizations.list.length > 0 ? { authorizations: authorizations.list } : {}),
     },
     api: {
@@ -210,14 +226,27 @@ export function kubernetesApiActivity(event: EventJson, raw: Buffer, product: { 
       service: { name: 'kube-apiserver' },
       ...(event.keys?.audit_id ? { request: { uid: event.keys.audit_id } } : {}),
       ...(response.code !== undefined || failed
-        ? { response: { ...(response.code !== undefined ? { code: response.code } : {}), ...(failed && response.reason ? { error: response.reason } : {}), ...(failed && response.message ? { error_message: response.message } : {}) } }
+        ? {
+            response: {
+              ...(response.code !== undefined ? { code: response.code } : {}),
+              ...(failed && response.reason ? { error: response.reason } : {}),
+              ...(failed && response.message ? { error_message: response.message } : {}),
+            },
+          }
         : {}),
     },
     ...(resources ? { resources } : {}),
     // sourceIPs and userAgent are the client's word (docs/design.md): hints, not proof; the first IP is the client's.
     ...(client ? { src_endpoint: { ip: client, ...(proxies.length > 0 ? { intermediate_ips: proxies } : {}) } } : {}),
     dst_endpoint: { svc_name: 'kube-apiserver' },
-    ...(audit.userAgent || audit.requestURI ? { http_request: { ...(audit.userAgent ? { user_agent: audit.userAgent } : {}), ...(audit.requestURI ? { url: { path: audit.requestURI } } : {}) } } : {}),
+    ...(audit.userAgent || audit.requestURI
+      ? {
+          http_request: {
+            ...(audit.userAgent ? { user_agent: audit.userAgent } : {}),
+            ...(audit.requestURI ? { url: { path: audit.requestURI } } : {}),
+          },
+        }
+      : {}),
     ...(response.code !== undefined ? { http_response: { code: response.code } } : {}),
     unmapped: causaOf(event),
     raw_data: raw.toString('utf8'),

@@ -43,15 +43,23 @@ export interface ReportVerification {
 /** What a verification found, in words that say exactly what was checked. */
 export function verificationWords(v: Pick<ReportVerification, 'status' | 'subject'>): { word: string; sentence: string } {
   if (v.subject === 'ledger') {
-    return v.status === 'broken' ? { word: 'PROBLEMS', sentence: "the ledger's own hash chain does not hold" } : { word: 'intact', sentence: "the ledger's own hash chain holds" };
+    return v.status === 'broken'
+      ? { word: 'PROBLEMS', sentence: "the ledger's own hash chain does not hold" }
+      : { word: 'intact', sentence: "the ledger's own hash chain holds" };
   }
   switch (v.status) {
     case 'intact':
       return { word: 'intact', sentence: 'every file and record as sealed, and the seal signed by a trusted key' };
     case 'untrusted':
-      return { word: 'signed by a key you have not trusted', sentence: 'every file and record as sealed; the seal is signed by a key the analyst has not trusted' };
+      return {
+        word: 'signed by a key you have not trusted',
+        sentence: 'every file and record as sealed; the seal is signed by a key the analyst has not trusted',
+      };
     case 'unsigned':
-      return { word: 'UNSIGNED', sentence: 'every file and record as sealed, but no signature covers the seal: anyone could have re-sealed it' };
+      return {
+        word: 'UNSIGNED',
+        sentence: 'every file and record as sealed, but no signature covers the seal: anyone could have re-sealed it',
+      };
     default:
       return { word: 'PROBLEMS', sentence: 'content differs from what was sealed' };
   }
@@ -130,7 +138,13 @@ export interface ReportModel {
   notes: { node: string; what: string; text: string; analyst: string; at: string }[];
   starred: { node: string; what: string; tags: string[] }[];
   clock: { first_anomaly?: { time?: string; what: string; basis: string }; awareness?: string; deadlines: Deadline[] };
-  integrity: { bundles: ReportBundle[]; case_seals: ReportCaseSeal[]; verifications: ReportVerification[]; journal: ReportInput['journal']; case_file: string };
+  integrity: {
+    bundles: ReportBundle[];
+    case_seals: ReportCaseSeal[];
+    verifications: ReportVerification[];
+    journal: ReportInput['journal'];
+    case_file: string;
+  };
   /** Sentences for what the analyst has not yet done, so a reader knows it is missing, not absent. */
   missing: string[];
   /** Issue 19: chains of responsibility and anomaly findings (sections/actors.ts, sections/anomalies.ts). */
@@ -197,8 +211,16 @@ function addHours(at: string, hours: number): string | undefined {
   return new Date(Number(ns / 1_000_000n) + hours * 3_600_000).toISOString();
 }
 
-function firstAnomaly(graph: Graph, analysis: AnalysisState, chains: number[], byId: Map<string, GraphNode>): ReportModel['clock']['first_anomaly'] {
-  const triggers = analysis.roles.filter((r) => r.role === 'trigger').map((r) => byId.get(r.node)).filter((n): n is GraphNode => n !== undefined);
+function firstAnomaly(
+  graph: Graph,
+  analysis: AnalysisState,
+  chains: number[],
+  byId: Map<string, GraphNode>,
+): ReportModel['clock']['first_anomaly'] {
+  const triggers = analysis.roles
+    .filter((r) => r.role === 'trigger')
+    .map((r) => byId.get(r.node))
+    .filter((n): n is GraphNode => n !== undefined);
   if (triggers.length > 0) {
     const first = [...triggers].sort(timeOrder)[0]!;
     return { time: first.time, what: first.label, basis: 'the earliest event the analyst marked as a trigger' };
@@ -206,7 +228,11 @@ function firstAnomaly(graph: Graph, analysis: AnalysisState, chains: number[], b
   const leading = chains[0];
   const notable = graph.nodes.filter((n) => n.chain === leading && n.notable).sort(timeOrder)[0];
   if (!notable) return undefined;
-  return { time: notable.time, what: notable.label, basis: 'the first notable event (failure, denial, error, Warning, policy not enforced) of the leading chain' };
+  return {
+    time: notable.time,
+    what: notable.label,
+    basis: 'the first notable event (failure, denial, error, Warning, policy not enforced) of the leading chain',
+  };
 }
 
 export function buildReportModel(input: ReportInput): ReportModel {
@@ -236,7 +262,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
     who: n.actor?.id,
     on_behalf_of: n.actor?.on_behalf_of,
     outcome: n.outcome,
-    decision: n.kind === 'authz_decision' ? n.authz?.reason : n.authz ? [n.authz.decision, n.authz.reason].filter(Boolean).join(': ') : undefined,
+    decision:
+      n.kind === 'authz_decision' ? n.authz?.reason : n.authz ? [n.authz.decision, n.authz.reason].filter(Boolean).join(': ') : undefined,
     text: n.kind === 'prompt' ? promptText(n, input.cited) : undefined,
     verdict: n.verdict,
     notable: n.notable,
@@ -244,12 +271,18 @@ export function buildReportModel(input: ReportInput): ReportModel {
     event_ids: n.event_ids,
   }));
 
-  const prompts = timelineNodes.filter((n) => n.kind === 'prompt').map((n) => ({ who: n.actor?.id ?? 'unknown', text: promptText(n, input.cited), time: n.time }));
+  const prompts = timelineNodes
+    .filter((n) => n.kind === 'prompt')
+    .map((n) => ({ who: n.actor?.id ?? 'unknown', text: promptText(n, input.cited), time: n.time }));
   const uniq = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))].sort();
   const attribution = {
     prompts,
     agents: uniq(timelineNodes.filter((n) => n.actor?.type === 'agent').map((n) => n.actor?.id)),
-    identities: uniq(timelineNodes.filter((n) => n.actor?.type === 'service_account' || (n.lane === 'api' && n.actor?.type === 'human')).map((n) => n.actor?.id)),
+    identities: uniq(
+      timelineNodes
+        .filter((n) => n.actor?.type === 'service_account' || (n.lane === 'api' && n.actor?.type === 'human'))
+        .map((n) => n.actor?.id),
+    ),
     on_behalf_of: uniq(timelineNodes.map((n) => n.actor?.on_behalf_of)),
   };
 
@@ -258,7 +291,14 @@ export function buildReportModel(input: ReportInput): ReportModel {
     const node = byId.get(r.node);
     const what = describeNode(node, r.node);
     // A finding dragged onto its role carries the node's own label; said once is enough.
-    roles[r.role].push({ node: r.node, time: node?.time, what, detail: node?.authz?.reason, source: 'analyst', ...(r.label && r.label !== what ? { label: r.label } : {}) });
+    roles[r.role].push({
+      node: r.node,
+      time: node?.time,
+      what,
+      detail: node?.authz?.reason,
+      source: 'analyst',
+      ...(r.label && r.label !== what ? { label: r.label } : {}),
+    });
   }
   for (const list of Object.values(roles)) list.sort(timeOrder);
 
@@ -268,13 +308,19 @@ export function buildReportModel(input: ReportInput): ReportModel {
     .map((n) => ({
       node: n.id,
       time: n.time,
-      what: isNotEnforced(n) ? `Policy not enforced: ${n.label}` : `Authorization denied: ${n.actor?.id ?? 'unknown'}${n.actor?.on_behalf_of ? ` for ${n.actor.on_behalf_of}` : ''} — ${n.label}`,
+      what: isNotEnforced(n)
+        ? `Policy not enforced: ${n.label}`
+        : `Authorization denied: ${n.actor?.id ?? 'unknown'}${n.actor?.on_behalf_of ? ` for ${n.actor.on_behalf_of}` : ''} — ${n.label}`,
       detail: n.authz?.reason,
       source: 'graph',
     }));
 
   const label = (id: string) => describeNode(byId.get(id), id);
-  const deadlines = analysis.deadlines.map((d) => ({ name: d.name, hours: d.hours, ...(analysis.awareness ? { due: addHours(analysis.awareness, d.hours) } : {}) }));
+  const deadlines = analysis.deadlines.map((d) => ({
+    name: d.name,
+    hours: d.hours,
+    ...(analysis.awareness ? { due: addHours(analysis.awareness, d.hours) } : {}),
+  }));
   const bundle = input.bundles[0];
   const missing: string[] = [];
   if (!analysis.title) missing.push('No title has been set; the report is named after the case.');
@@ -303,7 +349,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
     notes: analysis.comments.map((c) => ({ node: c.node, what: label(c.node), text: c.text, analyst: c.analyst, at: c.at })),
     starred: analysis.starred.map((node) => ({ node, what: label(node), tags: analysis.tags.find((t) => t.node === node)?.tags ?? [] })),
     clock: { first_anomaly: firstAnomaly(graph, analysis, chainIds, byId), awareness: analysis.awareness, deadlines },
-    integrity: { bundles: input.bundles, case_seals: input.case_seals, verifications: input.verifications, journal: input.journal, case_file: input.case_file },
+    integrity: {
+      bundles: input.bundles,
+      case_seals: input.case_seals,
+      verifications: input.verifications,
+      journal: input.journal,
+      case_file: input.case_file,
+    },
     missing,
   };
 }

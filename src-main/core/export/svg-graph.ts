@@ -18,7 +18,15 @@ interface Box {
   row: number;
 }
 
-const LANE_TITLES: Record<Lane, string> = { prompt: 'Prompt', agent: 'Agent', tool: 'Tool', authz: 'Authorization', api: 'API', workload: 'Workload', other: 'Other' };
+const LANE_TITLES: Record<Lane, string> = {
+  prompt: 'Prompt',
+  agent: 'Agent',
+  tool: 'Tool',
+  authz: 'Authorization',
+  api: 'API',
+  workload: 'Workload',
+  other: 'Other',
+};
 const BOX_W = 150;
 const BOX_H = 34;
 const COL_W = 170;
@@ -98,7 +106,14 @@ export function renderChainStrips(nodes: readonly GraphNode[], edges: readonly G
   return out;
 }
 
-function renderStrip(boxes: Box[], edges: readonly GraphEdge[], stripOf: Map<string, number>, strip: number, strips: number, options: SvgOptions): string {
+function renderStrip(
+  boxes: Box[],
+  edges: readonly GraphEdge[],
+  stripOf: Map<string, number>,
+  strip: number,
+  strips: number,
+  options: SvgOptions,
+): string {
   const lanes = LANES.filter((lane) => boxes.some((b) => b.lane === lane));
   const depth = new Map(lanes.map((lane) => [lane, Math.max(1, ...boxes.filter((b) => b.lane === lane).map((b) => b.row + 1))]));
   const laneTop = new Map<Lane, number>();
@@ -117,8 +132,12 @@ function renderStrip(boxes: Box[], edges: readonly GraphEdge[], stripOf: Map<str
   }
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="causal-graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Causal chain, part ${strip + 1} of ${strips}: lanes as rows, time left to right" font-family="Helvetica, Arial, sans-serif" font-size="11">`);
-  parts.push('<defs><marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="#555"/></marker></defs>');
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="causal-graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Causal chain, part ${strip + 1} of ${strips}: lanes as rows, time left to right" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
+  );
+  parts.push(
+    '<defs><marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="#555"/></marker></defs>',
+  );
   for (const [i, lane] of lanes.entries()) {
     const top = laneTop.get(lane)!;
     const h = depth.get(lane)! * ROW_H + LANE_GAP / 2;
@@ -128,8 +147,10 @@ function renderStrip(boxes: Box[], edges: readonly GraphEdge[], stripOf: Map<str
   // Each column's first time: order is the axis, these anchor it to the clock.
   const firstInColumn = new Map<number, string>();
   for (const box of boxes) if (!firstInColumn.has(box.column) && box.nodes[0]!.time) firstInColumn.set(box.column, box.nodes[0]!.time!);
-  for (const [column, time] of firstInColumn) parts.push(`<text x="${LEFT + column * COL_W}" y="14" fill="#666" font-size="10">${escapeXml(time.slice(11, 23))}</text>`);
-  if (strips > 1) parts.push(`<text x="${width - 8}" y="14" text-anchor="end" fill="#666" font-size="10">part ${strip + 1} of ${strips}</text>`);
+  for (const [column, time] of firstInColumn)
+    parts.push(`<text x="${LEFT + column * COL_W}" y="14" fill="#666" font-size="10">${escapeXml(time.slice(11, 23))}</text>`);
+  if (strips > 1)
+    parts.push(`<text x="${width - 8}" y="14" text-anchor="end" fill="#666" font-size="10">part ${strip + 1} of ${strips}</text>`);
   const drawn = new Set<string>();
   for (const edge of edges) {
     const from = at.get(edge.from);
@@ -143,14 +164,19 @@ function renderStrip(boxes: Box[], edges: readonly GraphEdge[], stripOf: Map<str
       const x1 = from.x + BOX_W;
       const y1 = from.y + BOX_H / 2;
       const y2 = to.y + BOX_H / 2;
-      path = to.x <= from.x ? `M${from.x + BOX_W / 2},${from.y + (to.y > from.y ? BOX_H : 0)} L${to.x + BOX_W / 2},${to.y + (to.y > from.y ? 0 : BOX_H)}` : `M${x1},${y1} C${x1 + 20},${y1} ${to.x - 20},${y2} ${to.x},${y2}`;
+      path =
+        to.x <= from.x
+          ? `M${from.x + BOX_W / 2},${from.y + (to.y > from.y ? BOX_H : 0)} L${to.x + BOX_W / 2},${to.y + (to.y > from.y ? 0 : BOX_H)}`
+          : `M${x1},${y1} C${x1 + 20},${y1} ${to.x - 20},${y2} ${to.x},${y2}`;
     } else if (from && toStrip > strip) path = `M${from.x + BOX_W},${from.y + BOX_H / 2} L${width - 4},${from.y + BOX_H / 2}`;
     else if (to && fromStrip < strip) path = `M${LEFT - 14},${to.y + BOX_H / 2} L${to.x},${to.y + BOX_H / 2}`;
     if (!path || drawn.has(path)) continue;
     drawn.add(path);
     const dash = edge.strength === 'inferred' ? ' stroke-dasharray="5 3"' : edge.strength === 'analyst' ? ' stroke-dasharray="2 2"' : '';
     const color = edge.strength === 'analyst' ? '#7b3fb5' : '#555';
-    parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="1"${dash} marker-end="url(#arrow)"><title>${escapeXml(`${edge.rule} (${edge.strength})`)}</title></path>`);
+    parts.push(
+      `<path d="${path}" fill="none" stroke="${color}" stroke-width="1"${dash} marker-end="url(#arrow)"><title>${escapeXml(`${edge.rule} (${edge.strength})`)}</title></path>`,
+    );
   }
   for (const box of boxes) {
     const pos = at.get(box.nodes[0]!.id)!;
@@ -162,10 +188,15 @@ function renderStrip(boxes: Box[], edges: readonly GraphEdge[], stripOf: Map<str
     const label = box.nodes.length > 1 ? `${head.label.split(' ')[0]} ×${box.nodes.length}` : head.label;
     const who = head.actor?.id ? shortLabel(head.actor.id.replace(/^system:serviceaccount:/, 'sa:'), 28) : head.kind;
     parts.push(`<g><title>${escapeXml(box.nodes.map((n) => `${n.time ?? ''} ${n.label}`).join('\n'))}</title>`);
-    parts.push(`<rect x="${pos.x}" y="${pos.y}" width="${BOX_W}" height="${BOX_H}" rx="4" fill="${fill}" stroke="${stroke}" stroke-width="${mark ? 2.5 : notable ? 1.5 : 1}"/>`);
+    parts.push(
+      `<rect x="${pos.x}" y="${pos.y}" width="${BOX_W}" height="${BOX_H}" rx="4" fill="${fill}" stroke="${stroke}" stroke-width="${mark ? 2.5 : notable ? 1.5 : 1}"/>`,
+    );
     parts.push(`<text x="${pos.x + 6}" y="${pos.y + 14}" fill="#111">${escapeXml(shortLabel(label, 25))}</text>`);
     parts.push(`<text x="${pos.x + 6}" y="${pos.y + 27}" fill="#666" font-size="9">${escapeXml(mark ? shortLabel(who, 16) : who)}</text>`);
-    if (mark) parts.push(`<text x="${pos.x + BOX_W - 6}" y="${pos.y + 27}" text-anchor="end" fill="#7b3fb5" font-size="9" font-weight="bold">${escapeXml(mark)}</text>`);
+    if (mark)
+      parts.push(
+        `<text x="${pos.x + BOX_W - 6}" y="${pos.y + 27}" text-anchor="end" fill="#7b3fb5" font-size="9" font-weight="bold">${escapeXml(mark)}</text>`,
+      );
     parts.push('</g>');
   }
   parts.push('</svg>');

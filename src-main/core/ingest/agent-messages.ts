@@ -29,7 +29,10 @@ export function textOfContent(content: unknown): string | undefined {
   const texts: string[] = [];
   for (const part of content) {
     if (typeof part === 'string') texts.push(part);
-    else if (isObject(part) && (part.type === undefined || part.type === 'text' || part.type === 'input_text' || part.type === 'output_text')) {
+    else if (
+      isObject(part) &&
+      (part.type === undefined || part.type === 'text' || part.type === 'input_text' || part.type === 'output_text')
+    ) {
       // OTel TextPart carries `content`, OpenAI and Anthropic `text`, Gemini a bare `{text}`.
       const text = typeof part.content === 'string' ? part.content : part.text;
       if (typeof text === 'string' && text !== '') texts.push(text);

@@ -10,10 +10,25 @@ import { parseMaybeJson } from './agent-messages';
 
 /** kubectl's short names (`kubectl api-resources`), to the audit log's resource. */
 const SHORT_NAMES: Record<string, string> = {
-  po: 'pods', svc: 'services', cm: 'configmaps', ns: 'namespaces', no: 'nodes', sa: 'serviceaccounts',
-  ev: 'events', ep: 'endpoints', pvc: 'persistentvolumeclaims', pv: 'persistentvolumes',
-  deploy: 'deployments', rs: 'replicasets', sts: 'statefulsets', ds: 'daemonsets', cj: 'cronjobs',
-  hpa: 'horizontalpodautoscalers', pdb: 'poddisruptionbudgets', ing: 'ingresses', netpol: 'networkpolicies',
+  po: 'pods',
+  svc: 'services',
+  cm: 'configmaps',
+  ns: 'namespaces',
+  no: 'nodes',
+  sa: 'serviceaccounts',
+  ev: 'events',
+  ep: 'endpoints',
+  pvc: 'persistentvolumeclaims',
+  pv: 'persistentvolumes',
+  deploy: 'deployments',
+  rs: 'replicasets',
+  sts: 'statefulsets',
+  ds: 'daemonsets',
+  cj: 'cronjobs',
+  hpa: 'horizontalpodautoscalers',
+  pdb: 'poddisruptionbudgets',
+  ing: 'ingresses',
+  netpol: 'networkpolicies',
 };
 
 /** `pod`, `pods`, `po`, `deployment.apps`, `Deployment` → the audit spelling with its group. */
@@ -27,9 +42,46 @@ export function resourceOfName(word: string): { api_group?: string; resource: st
 }
 
 /** Verbs whose next words are `<resource> [<name>]`; other verbs (logs, exec, top) are handled below. */
-const RESOURCE_VERBS = new Set(['get', 'describe', 'delete', 'edit', 'patch', 'label', 'annotate', 'scale', 'rollout', 'set', 'expose', 'autoscale', 'cordon', 'uncordon', 'drain', 'taint']);
+const RESOURCE_VERBS = new Set([
+  'get',
+  'describe',
+  'delete',
+  'edit',
+  'patch',
+  'label',
+  'annotate',
+  'scale',
+  'rollout',
+  'set',
+  'expose',
+  'autoscale',
+  'cordon',
+  'uncordon',
+  'drain',
+  'taint',
+]);
 /** Flags that take a value, so their value is not read as a resource or name. */
-const VALUE_FLAGS = new Set(['-n', '--namespace', '-l', '--selector', '-o', '--output', '-c', '--container', '--context', '--tail', '--since', '-f', '--filename', '--replicas', '--field-selector', '--sort-by', '--kubeconfig', '--cluster', '--user']);
+const VALUE_FLAGS = new Set([
+  '-n',
+  '--namespace',
+  '-l',
+  '--selector',
+  '-o',
+  '--output',
+  '-c',
+  '--container',
+  '--context',
+  '--tail',
+  '--since',
+  '-f',
+  '--filename',
+  '--replicas',
+  '--field-selector',
+  '--sort-by',
+  '--kubeconfig',
+  '--cluster',
+  '--user',
+]);
 
 function splitWords(command: string): string[] {
   const words: string[] = [];
@@ -135,7 +187,9 @@ export function targetOfToolArguments(tool: string | undefined, args: unknown): 
   if (!isObject(value)) return undefined;
   // Claude's tool spans wrap the arguments in `{input: {…}}`.
   if (isObject(value.input) && Object.keys(value).length === 1) return targetOfToolArguments(tool, value.input);
-  const command = Array.isArray(value.command) ? value.command.filter((w) => typeof w === 'string').join(' ') : str(value.command) ?? str(value.cmd);
+  const command = Array.isArray(value.command)
+    ? value.command.filter((w) => typeof w === 'string').join(' ')
+    : (str(value.command) ?? str(value.cmd));
   const fromCommand = command ? targetOfKubectl(command) : undefined;
   if (fromCommand?.resource) return fromCommand;
   const manifest = manifestOf(value.manifest) ?? manifestOf(value.resource);

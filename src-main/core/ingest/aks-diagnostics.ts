@@ -18,7 +18,10 @@ function recognizes(value: unknown): boolean {
   const category = categoryOf(value);
   if (category === undefined || !AUDIT_CATEGORIES.includes(category.toLowerCase())) return false;
   const log = wrappedEventText('aks-diagnostics', value)!;
-  return typeof log.text === 'string' && (typeof value.resourceId === 'string' || typeof value.ResourceId === 'string' || holdsAuditEvent(log.text));
+  return (
+    typeof log.text === 'string' &&
+    (typeof value.resourceId === 'string' || typeof value.ResourceId === 'string' || holdsAuditEvent(log.text))
+  );
 }
 
 function normalize(value: unknown): Normalized {

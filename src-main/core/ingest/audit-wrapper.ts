@@ -85,7 +85,9 @@ export function auditEventInside(wrapper: string, record: unknown): Record<strin
     const target = methodName && payload.serviceName === 'k8s.io' ? gkeTarget(methodName, str(payload.resourceName)) : undefined;
     const [resource, subresource] = target?.resource?.split('/') ?? [];
     const objectRef = Object.fromEntries(
-      Object.entries({ resource, subresource, apiGroup: target?.api_group, namespace: target?.namespace, name: target?.name }).filter(([, v]) => v !== undefined),
+      Object.entries({ resource, subresource, apiGroup: target?.api_group, namespace: target?.namespace, name: target?.name }).filter(
+        ([, v]) => v !== undefined,
+      ),
     );
     return {
       ...(methodName ? { verb: methodName.slice(methodName.lastIndexOf('.') + 1) } : {}),
@@ -94,7 +96,11 @@ export function auditEventInside(wrapper: string, record: unknown): Record<strin
       ...(payload.response !== undefined ? { responseObject: payload.response } : {}),
       ...(typeof request.callerIp === 'string' ? { sourceIPs: [request.callerIp] } : {}),
       ...(typeof request.callerSuppliedUserAgent === 'string' ? { userAgent: request.callerSuppliedUserAgent } : {}),
-      ...(response ? { responseStatus: { code: response.code, reason: response.reason, message: response.message } } : typeof status.message === 'string' ? { responseStatus: { message: status.message } } : {}),
+      ...(response
+        ? { responseStatus: { code: response.code, reason: response.reason, message: response.message } }
+        : typeof status.message === 'string'
+          ? { responseStatus: { message: status.message } }
+          : {}),
       ...(isObject(record.labels) ? { annotations: record.labels } : {}),
     };
   }

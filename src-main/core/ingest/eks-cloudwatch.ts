@@ -20,7 +20,10 @@ function recognizes(value: unknown): boolean {
 function normalize(value: unknown): Normalized {
   const message = wrappedEventText('eks-cloudwatch', value);
   if (!message) {
-    return { ok: false, reason: 'not a CloudWatch Logs event: no "message" (filter-log-events, get-log-events) or "@message" (Logs Insights)' };
+    return {
+      ok: false,
+      reason: 'not a CloudWatch Logs event: no "message" (filter-log-events, get-log-events) or "@message" (Logs Insights)',
+    };
   }
   return normalizeWrappedEvent(message.text, message.field);
 }

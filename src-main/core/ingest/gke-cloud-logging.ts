@@ -118,7 +118,18 @@ function normalize(value: unknown): Normalized {
     // A GKE cluster operation (google.container.v1.ClusterManager.*) rather than a Kubernetes request.
     return {
       ok: true,
-      events: [{ time_ns: timeNs, time_text: timeText, kind: 'other', action: methodName, actor, outcome: outcomeOfCode(code), authz, ...(auditId ? { keys: { audit_id: auditId } } : {}) }],
+      events: [
+        {
+          time_ns: timeNs,
+          time_text: timeText,
+          kind: 'other',
+          action: methodName,
+          actor,
+          outcome: outcomeOfCode(code),
+          authz,
+          ...(auditId ? { keys: { audit_id: auditId } } : {}),
+        },
+      ],
     };
   }
   const outcome: Outcome = authz?.decision === 'forbid' ? 'denied' : outcomeOfCode(code);
@@ -135,18 +146,21 @@ function normalize(value: unknown): Normalized {
   const message = str(status.message);
   return {
     ok: true,
-    events: [{
-      time_ns: timeNs,
-      time_text: timeText,
-      kind: 'k8s_api',
-      action: verb,
-      actor,
-      target: withUid,
-      outcome,
-      authz,
-      keys,
-      ...(message && outcome !== 'success' ? { text: message } : {}),
-    }, ...policies],
+    events: [
+      {
+        time_ns: timeNs,
+        time_text: timeText,
+        kind: 'k8s_api',
+        action: verb,
+        actor,
+        target: withUid,
+        outcome,
+        authz,
+        keys,
+        ...(message && outcome !== 'success' ? { text: message } : {}),
+      },
+      ...policies,
+    ],
   };
 }
 

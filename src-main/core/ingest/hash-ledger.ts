@@ -38,7 +38,11 @@ function actorOf(value: Record<string, unknown>): Actor | undefined {
     const type = str(object.type);
     if (!id) return undefined;
     const known: readonly string[] = ['human', 'agent', 'service_account', 'system'];
-    return { type: (type && known.includes(type) ? type : 'agent') as ActorType, id, ...(str(object.on_behalf_of) ? { on_behalf_of: str(object.on_behalf_of)! } : {}) };
+    return {
+      type: (type && known.includes(type) ? type : 'agent') as ActorType,
+      id,
+      ...(str(object.on_behalf_of) ? { on_behalf_of: str(object.on_behalf_of)! } : {}),
+    };
   }
   if (str(agent)) return { type: 'agent', id: str(agent)! };
   const id = str(actor);
@@ -49,7 +53,13 @@ function actorOf(value: Record<string, unknown>): Actor | undefined {
 }
 
 function outcomeOf(payload: Record<string, unknown>, value: Record<string, unknown>): Outcome {
-  const word = (str(value.outcome) ?? str(value.status) ?? str(payload.outcome) ?? str(payload.status) ?? str(payload.result))?.toLowerCase();
+  const word = (
+    str(value.outcome) ??
+    str(value.status) ??
+    str(payload.outcome) ??
+    str(payload.status) ??
+    str(payload.result)
+  )?.toLowerCase();
   if (payload.success === true || payload.ok === true) return 'success';
   if (payload.success === false || payload.ok === false) return 'failure';
   if (word === undefined) return typeof payload.error === 'string' ? 'error' : 'unknown';

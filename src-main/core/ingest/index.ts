@@ -49,7 +49,8 @@ export function findFormat(name: string): RecordFormat | undefined {
 }
 
 /** How a source's records sit in it. */
-export type Layout = { kind: 'lines' } | { kind: 'document'; patterns: readonly PathPattern[]; context?: DocumentContext; probe?: DocumentProbe };
+export type Layout =
+  { kind: 'lines' } | { kind: 'document'; patterns: readonly PathPattern[]; context?: DocumentContext; probe?: DocumentProbe };
 
 export interface Detected {
   format: RecordFormat;
@@ -72,7 +73,12 @@ function detectIn(probe: Probe, formats: readonly RecordFormat[]): Detection {
   if (document) {
     for (const format of formats) {
       const patterns = format.documentRecords?.(document);
-      if (patterns) return { ok: true, format, layout: { kind: 'document', patterns, ...(format.documentContext ? { context: format.documentContext } : {}), probe: document } };
+      if (patterns)
+        return {
+          ok: true,
+          format,
+          layout: { kind: 'document', patterns, ...(format.documentContext ? { context: format.documentContext } : {}), probe: document },
+        };
     }
   }
   return { ok: false, reason: 'not a format Causa reads' };
@@ -141,7 +147,8 @@ async function* parseDocument(
   const readRecord = (element: DocumentElement): ParsedRecord => {
     position += 1;
     const locator = formatJsonPath(element.path);
-    if (element.oversized !== undefined) return { ok: false, position, line: element.line, locator, reason: oversizedReason(element.oversized, limits.maxRecordBytes) };
+    if (element.oversized !== undefined)
+      return { ok: false, position, line: element.line, locator, reason: oversizedReason(element.oversized, limits.maxRecordBytes) };
     let value: unknown;
     try {
       value = JSON.parse(element.bytes.toString('utf8'));
@@ -150,9 +157,22 @@ async function* parseDocument(
     }
     const around = contexts.filter((c) => startsWith(element.path, c.owner)).sort((a, b) => a.owner.length - b.owner.length);
     const context = contextBytes(around);
-    const at = { position, path: element.path, ...(around.length > 0 ? { context: Object.fromEntries(around.map((c) => [c.locator, c.value])) } : {}) };
+    const at = {
+      position,
+      path: element.path,
+      ...(around.length > 0 ? { context: Object.fromEntries(around.map((c) => [c.locator, c.value])) } : {}),
+    };
     const normalized = read(value, at);
-    if (normalized.ok) return { ok: true, position, line: element.line, locator, raw: element.bytes, ...(context ? { context } : {}), events: normalized.events };
+    if (normalized.ok)
+      return {
+        ok: true,
+        position,
+        line: element.line,
+        locator,
+        raw: element.bytes,
+        ...(context ? { context } : {}),
+        events: normalized.events,
+      };
     return { ok: false, position, line: element.line, locator, reason: normalized.reason };
   };
   try {
@@ -164,7 +184,13 @@ async function* parseDocument(
         held = held.filter((record) => !startsWith(record.path, element.path));
         if (inside.length === 0) {
           position += 1;
-          yield { ok: false, position, line: element.line, locator: formatJsonPath(element.path), reason: `no ${format.title} records in ${formatJsonPath(element.path)}` };
+          yield {
+            ok: false,
+            position,
+            line: element.line,
+            locator: formatJsonPath(element.path),
+            reason: `no ${format.title} records in ${formatJsonPath(element.path)}`,
+          };
         }
         for (const record of inside) yield readRecord(record);
         contexts = contexts.filter((c) => !startsWith(c.owner, element.path));
@@ -174,7 +200,13 @@ async function* parseDocument(
         if (element.oversized !== undefined) {
           // A context value over the limit is not kept: the records of its group are read without it.
           position += 1;
-          yield { ok: false, position, line: element.line, locator: formatJsonPath(element.path), reason: oversizedReason(element.oversized, limits.maxRecordBytes) };
+          yield {
+            ok: false,
+            position,
+            line: element.line,
+            locator: formatJsonPath(element.path),
+            reason: oversizedReason(element.oversized, limits.maxRecordBytes),
+          };
           continue;
         }
         let value: unknown;
@@ -182,13 +214,23 @@ async function* parseDocument(
           value = JSON.parse(element.bytes.toString('utf8'));
         } catch (error) {
           position += 1;
-          yield { ok: false, position, line: element.line, locator: formatJsonPath(element.path), reason: `invalid JSON: ${(error as Error).message}` };
+          yield {
+            ok: false,
+            position,
+            line: element.line,
+            locator: formatJsonPath(element.path),
+            reason: `invalid JSON: ${(error as Error).message}`,
+          };
           continue;
         }
         contexts.push({ owner: element.path.slice(0, -1), locator: formatJsonPath(element.path), bytes: element.bytes, value });
         continue;
       }
-      const grouped = grouping && grouping.group.some((pattern) => element.path.length > pattern.length && matchesAny(element.path.slice(0, pattern.length), [pattern]));
+      const grouped =
+        grouping &&
+        grouping.group.some(
+          (pattern) => element.path.length > pattern.length && matchesAny(element.path.slice(0, pattern.length), [pattern]),
+        );
       if (grouped) held.push(element);
       else yield readRecord(element);
     }
@@ -219,7 +261,11 @@ export async function* parseSourceBatches(
 }
 
 /** A source's records one at a time. */
-export async function* parseSource(content: AsyncIterable<Buffer>, detected?: Detected, limits: Limits = DEFAULT_LIMITS): AsyncGenerator<ParsedRecord> {
+export async function* parseSource(
+  content: AsyncIterable<Buffer>,
+  detected?: Detected,
+  limits: Limits = DEFAULT_LIMITS,
+): AsyncGenerator<ParsedRecord> {
   for await (const batch of parseSourceBatches(content, detected, limits)) yield* batch;
 }
 
@@ -273,7 +319,10 @@ class Peek {
 }
 
 /** Takes the first bytes of a stream for detection, and gives back a stream that still yields them. */
-export async function peekContent(content: AsyncIterable<Buffer>, bytes = PROBE_BYTES): Promise<{ head: Buffer; content: AsyncIterable<Buffer> }> {
+export async function peekContent(
+  content: AsyncIterable<Buffer>,
+  bytes = PROBE_BYTES,
+): Promise<{ head: Buffer; content: AsyncIterable<Buffer> }> {
   const peek = new Peek(content);
   const head = await peek.fill(bytes);
   return { head, content: peek.replay() };
@@ -313,7 +362,11 @@ export type DetectedContent = ({ ok: true; content: AsyncIterable<Buffer> } & De
  * larger — is given more, up to the record limit, so a file is judged by its first records however large
  * they are. Past that, the first record is oversized: JSON lines are then judged by the lines after it.
  */
-export async function detectContent(open: () => Promise<AsyncIterable<Buffer>>, only?: RecordFormat, limits: Limits = DEFAULT_LIMITS): Promise<DetectedContent> {
+export async function detectContent(
+  open: () => Promise<AsyncIterable<Buffer>>,
+  only?: RecordFormat,
+  limits: Limits = DEFAULT_LIMITS,
+): Promise<DetectedContent> {
   const peek = new Peek(await open());
   let want = PROBE_BYTES;
   let head = await peek.fill(want);

@@ -114,7 +114,9 @@ export class JsonElementScanner {
   private line = 1;
   private column = 0;
   /** The value being captured; once it passes the record limit its pieces are dropped and only `size` counts. */
-  private capture: { depth: number; pieces: Buffer[]; size: number; oversized: boolean; path: (string | number)[]; line: number; scalar: boolean } | undefined;
+  private capture:
+    | { depth: number; pieces: Buffer[]; size: number; oversized: boolean; path: (string | number)[]; line: number; scalar: boolean }
+    | undefined;
   private captureFrom = -1;
   private readonly limits: ScanLimits;
 
@@ -128,7 +130,10 @@ export class JsonElementScanner {
     private readonly boundaries: readonly PathPattern[] = [],
     limits: Partial<ScanLimits> = {},
   ) {
-    this.limits = { maxRecordBytes: limits.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes, maxNestingDepth: limits.maxNestingDepth ?? DEFAULT_LIMITS.maxNestingDepth };
+    this.limits = {
+      maxRecordBytes: limits.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes,
+      maxNestingDepth: limits.maxNestingDepth ?? DEFAULT_LIMITS.maxNestingDepth,
+    };
   }
 
   /** Feeds the next chunk; returns the values completed within it. */
@@ -308,13 +313,22 @@ export class JsonElementScanner {
     if (!this.capture) {
       const path = this.currentPath();
       if (this.patterns.some((pattern) => matches(path, pattern))) {
-        this.capture = { depth: this.stack.length, pieces: [], size: 0, oversized: false, path, line: this.line, scalar: byte !== 0x7b && byte !== 0x5b };
+        this.capture = {
+          depth: this.stack.length,
+          pieces: [],
+          size: 0,
+          oversized: false,
+          path,
+          line: this.line,
+          scalar: byte !== 0x7b && byte !== 0x5b,
+        };
         this.captureFrom = i;
       }
     }
     if (byte === 0x7b || byte === 0x5b) {
       // Each open array or object costs a frame; a line of a million "[" must not cost a million.
-      if (this.stack.length >= this.limits.maxNestingDepth) this.fail(`nested deeper than ${this.limits.maxNestingDepth} levels (the maximum nesting depth)`, true);
+      if (this.stack.length >= this.limits.maxNestingDepth)
+        this.fail(`nested deeper than ${this.limits.maxNestingDepth} levels (the maximum nesting depth)`, true);
       this.stack.push({ type: byte === 0x7b ? 'object' : 'array', key: byte === 0x7b ? '' : 0, state: byte === 0x7b ? 'key' : 'value' });
       return;
     }

@@ -74,7 +74,10 @@ function requestTime(value: Record<string, unknown>): { timeText: string; timeNs
   }
   const stageText = stageTimeOf(value);
   if (stageText === undefined) {
-    return { reason: 'Kubernetes audit event without a time: none of requestReceivedTimestamp, timestamp, stageTimestamp, metadata.creationTimestamp' };
+    return {
+      reason:
+        'Kubernetes audit event without a time: none of requestReceivedTimestamp, timestamp, stageTimestamp, metadata.creationTimestamp',
+    };
   }
   const timeNs = parseRfc3339Nanos(stageText);
   if (timeNs === null) return { reason: `stage time ${JSON.stringify(stageText)} is not an RFC 3339 time` };
@@ -151,24 +154,26 @@ export function normalizeAuditEvent(value: unknown): Normalized {
 
   return {
     ok: true,
-    events: [{
-      time_ns: timeNs,
-      time_text: timeText,
-      kind: 'k8s_api',
-      action: value.verb as string,
-      actor,
-      target,
-      outcome: outcomeOf(stage, code, decision),
-      authz,
-      keys,
-      stage: stageTime ? { name: stage, time: stageTime } : { name: stage },
-      ...(text ? { text } : {}),
-    }, ...policies],
+    events: [
+      {
+        time_ns: timeNs,
+        time_text: timeText,
+        kind: 'k8s_api',
+        action: value.verb as string,
+        actor,
+        target,
+        outcome: outcomeOf(stage, code, decision),
+        authz,
+        keys,
+        stage: stageTime ? { name: stage, time: stageTime } : { name: stage },
+        ...(text ? { text } : {}),
+      },
+      ...policies,
+    ],
   };
 }
 
 const VALIDATION_FAILURE = 'validation.policy.admission.k8s.io/validation_failure';
-
 
 /**
  * One `policy_decision` event per admission policy that found the request invalid (from the audit
@@ -199,7 +204,9 @@ export function policyDecisionEvents(
  * actions the request was refused; with only `Audit` or `Warn` it went through: a guardrail that saw the
  * problem and let it pass.
  */
-export function admissionPolicyFailures(annotations: Record<string, unknown>): { policy: string; binding?: string; reason: string; enforced: boolean; actions: string[] }[] {
+export function admissionPolicyFailures(
+  annotations: Record<string, unknown>,
+): { policy: string; binding?: string; reason: string; enforced: boolean; actions: string[] }[] {
   const text = str(annotations[VALIDATION_FAILURE]);
   if (!text) return [];
   let parsed: unknown;
@@ -210,7 +217,9 @@ export function admissionPolicyFailures(annotations: Record<string, unknown>): {
   }
   if (!Array.isArray(parsed)) return [];
   return parsed.filter(isObject).map((failure) => {
-    const actions = Array.isArray(failure.validationActions) ? failure.validationActions.filter((a): a is string => typeof a === 'string') : [];
+    const actions = Array.isArray(failure.validationActions)
+      ? failure.validationActions.filter((a): a is string => typeof a === 'string')
+      : [];
     const binding = str(failure.binding);
     return {
       policy: str(failure.policy) ?? 'admission policy',

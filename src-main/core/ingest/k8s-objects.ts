@@ -44,7 +44,16 @@ const time = (value: unknown): bigint | undefined => {
 };
 
 /** Bodies that are not the object itself: a subresource's or an error's. */
-const NOT_THE_OBJECT = new Set(['Status', 'Scale', 'Eviction', 'Binding', 'DeleteOptions', 'TokenRequest', 'PodExecOptions', 'PodLogOptions']);
+const NOT_THE_OBJECT = new Set([
+  'Status',
+  'Scale',
+  'Eviction',
+  'Binding',
+  'DeleteOptions',
+  'TokenRequest',
+  'PodExecOptions',
+  'PodLogOptions',
+]);
 
 function compactSighting(s: ObjectSighting): ObjectSighting {
   // Never undefined: a sighting always has its uid.
@@ -112,9 +121,12 @@ function fromAudit(value: Obj, seen: bigint | null): RecordObjects {
     if (sighting && !subresource && kind) kinds.push({ api_group: sighting.api_group ?? group, kind, resource });
   }
   // objectRef.uid: set by the API server from a decoded request body's metadata (updates), never guessed.
-  if (refUid && name && resource) objects.push(compactSighting({ uid: refUid, name, namespace, resource, api_group: group, seen_ns: seen }));
+  if (refUid && name && resource)
+    objects.push(compactSighting({ uid: refUid, name, namespace, resource, api_group: group, seen_ns: seen }));
   if (value.verb === 'delete' && !subresource && succeeded && value.stage === 'ResponseComplete' && name && resource && seen !== null) {
-    const uid = refUid ?? (isObject(value.responseObject) && isObject(value.responseObject.metadata) ? str(value.responseObject.metadata.uid) : undefined);
+    const uid =
+      refUid ??
+      (isObject(value.responseObject) && isObject(value.responseObject.metadata) ? str(value.responseObject.metadata.uid) : undefined);
     // A delete with a grace period leaves the object terminating; gone, or going, from here on.
     if (uid) objects.push(compactSighting({ uid, name, namespace, resource, api_group: group, seen_ns: seen, deleted_ns: seen }));
     return { objects, kinds, deletions: [{ resource, ...(namespace ? { namespace } : {}), name, at_ns: seen }] };
@@ -143,7 +155,9 @@ function fromEvent(value: Obj, seen: bigint | null): RecordObjects {
     const [uid, name] = [str(ref.uid), str(ref.name)];
     if (!uid || !name) continue;
     const namespace = str(ref.namespace) ?? (field === 'related' ? undefined : str(metadata.namespace));
-    objects.push(compactSighting({ uid, name, kind: str(ref.kind), api_group: groupOfApiVersion(str(ref.apiVersion)), namespace, seen_ns: seen }));
+    objects.push(
+      compactSighting({ uid, name, kind: str(ref.kind), api_group: groupOfApiVersion(str(ref.apiVersion)), namespace, seen_ns: seen }),
+    );
   }
   return { objects, kinds: [] };
 }
@@ -173,11 +187,19 @@ function fromListing(value: unknown, listed: { api_group?: string; resource?: st
  * The objects one record names. `seen` is the record's time as its importer read it; `target` its
  * normalized target (a typed list's items leave their kind out; the importer knows it from the list).
  */
-export function objectsOfRecord(format: string, value: unknown, seen: bigint | null, target?: { api_group?: string; resource?: string }): RecordObjects {
+export function objectsOfRecord(
+  format: string,
+  value: unknown,
+  seen: bigint | null,
+  target?: { api_group?: string; resource?: string },
+): RecordObjects {
   if ((AUDIT_WRAPPERS as readonly string[]).includes(format)) {
     const inner = auditEventInside(format, value);
     if (!inner) return { objects: [], kinds: [] };
-    return fromAudit(format === 'gke-cloud-logging' ? { ...inner, stage: 'ResponseComplete', responseStatus: { code: gkeStatus(value) } } : inner, seen);
+    return fromAudit(
+      format === 'gke-cloud-logging' ? { ...inner, stage: 'ResponseComplete', responseStatus: { code: gkeStatus(value) } } : inner,
+      seen,
+    );
   }
   if (!isObject(value)) return { objects: [], kinds: [] };
   switch (format) {

@@ -51,7 +51,9 @@ function roleText(kind: string, object: Obj, metadata: Obj): string {
 
 function podTemplateImages(spec: Obj): string[] {
   const template = isObject(spec.template) && isObject(spec.template.spec) ? spec.template.spec : {};
-  return list(template.containers).map((c) => str(c.image)).filter((i): i is string => i !== undefined);
+  return list(template.containers)
+    .map((c) => str(c.image))
+    .filter((i): i is string => i !== undefined);
 }
 
 function workloadText(kind: string, object: Obj, metadata: Obj): string {

@@ -45,7 +45,9 @@ export function isK8sObject(value: unknown): value is Obj {
 
 function ownerUids(metadata: Obj): string[] | undefined {
   if (!Array.isArray(metadata.ownerReferences)) return undefined;
-  const uids = metadata.ownerReferences.map((ref) => (isObject(ref) ? str(ref.uid) : undefined)).filter((uid): uid is string => uid !== undefined);
+  const uids = metadata.ownerReferences
+    .map((ref) => (isObject(ref) ? str(ref.uid) : undefined))
+    .filter((uid): uid is string => uid !== undefined);
   return uids.length > 0 ? uids : undefined;
 }
 

@@ -26,7 +26,10 @@ const NEWLINE = 0x0a;
  * not held: once it passes the limit its bytes are dropped as they come, and it is handed on as an
  * `oversized` line when its newline arrives, so one huge line costs at most the limit in memory.
  */
-export async function* readLineBatches(chunks: AsyncIterable<Buffer>, maxRecordBytes = DEFAULT_LIMITS.maxRecordBytes): AsyncGenerator<Line[]> {
+export async function* readLineBatches(
+  chunks: AsyncIterable<Buffer>,
+  maxRecordBytes = DEFAULT_LIMITS.maxRecordBytes,
+): AsyncGenerator<Line[]> {
   let pending: Buffer[] = [];
   let pendingLength = 0;
   /** Bytes of the current line seen so far once it is oversized (pending is then empty). */
@@ -112,7 +115,10 @@ export async function openContent(path: string, limits: Limits = DEFAULT_LIMITS)
     await handle.close();
   }
   if (!isGzip(head)) return createReadStream(path, { highWaterMark: 1 << 20 });
-  return gunzipGuarded(createReadStream(path, { highWaterMark: GZIP_READ }), new InflateGuard(limits, `${basename(path)}: the gzip stream`));
+  return gunzipGuarded(
+    createReadStream(path, { highWaterMark: GZIP_READ }),
+    new InflateGuard(limits, `${basename(path)}: the gzip stream`),
+  );
 }
 
 const CHUNK = 1 << 20;
@@ -134,7 +140,11 @@ export function bufferContent(data: Buffer, limits: Limits = DEFAULT_LIMITS, nam
 }
 
 /** The same for a stream (a zip entry inflated as it is read). */
-export async function* streamContent(source: AsyncIterable<Buffer>, limits: Limits = DEFAULT_LIMITS, name = 'the file'): AsyncGenerator<Buffer> {
+export async function* streamContent(
+  source: AsyncIterable<Buffer>,
+  limits: Limits = DEFAULT_LIMITS,
+  name = 'the file',
+): AsyncGenerator<Buffer> {
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;

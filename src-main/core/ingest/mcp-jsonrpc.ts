@@ -109,7 +109,8 @@ function sessionIdOf(value: Record<string, unknown>): string | undefined {
   const headers = isObject(value.headers) ? value.headers : {};
   for (const source of [value, headers]) {
     for (const [key, field] of Object.entries(source)) {
-      if (/^(mcp[-_]?session[-_]?id|session[-_]?id)$/i.test(key) && (typeof field === 'string' || typeof field === 'number')) return String(field);
+      if (/^(mcp[-_]?session[-_]?id|session[-_]?id)$/i.test(key) && (typeof field === 'string' || typeof field === 'number'))
+        return String(field);
     }
   }
   return undefined;
@@ -119,7 +120,8 @@ function envelopeOf(value: Record<string, unknown>): Envelope | { bad: string } 
   if (isMessage(value)) return { message: value, timeNs: null };
   if (value.jsonrpc === '2.0') return { bad: 'not an MCP JSON-RPC message: neither a method, a result object nor an error' };
   const inner = wrapped(value);
-  if (!isObject(inner)) return { bad: 'not an MCP JSON-RPC message: no "jsonrpc":"2.0" member, and no message, msg or payload object in a wrapper' };
+  if (!isObject(inner))
+    return { bad: 'not an MCP JSON-RPC message: no "jsonrpc":"2.0" member, and no message, msg or payload object in a wrapper' };
   const time = parseTime(value.timestamp ?? value.ts ?? value.time);
   if ('bad' in time) return time;
   return {
@@ -200,27 +202,52 @@ function readMessage(state: SourceState, envelope: Envelope): NormalizedEvent | 
     state.unnumbered = undefined;
   }
   if (result && isObject(result.serverInfo)) state.serverId = str(result.serverInfo.name) ?? state.serverId;
-  const actor: Actor = envelope.sender === 'client'
-    ? { type: 'agent', id: state.clientId ?? 'mcp-client' }
-    : { type: 'system', id: state.serverId ?? envelope.serverName ?? 'mcp-server' };
-  const keys = compact({ jsonrpc_id: id, trace_id: pending?.traceId, parent_span_id: pending?.parentSpanId, conversation_id: conversation });
+  const actor: Actor =
+    envelope.sender === 'client'
+      ? { type: 'agent', id: state.clientId ?? 'mcp-client' }
+      : { type: 'system', id: state.serverId ?? envelope.serverName ?? 'mcp-server' };
+  const keys = compact({
+    jsonrpc_id: id,
+    trace_id: pending?.traceId,
+    parent_span_id: pending?.parentSpanId,
+    conversation_id: conversation,
+  });
 
   if (hasError) {
     const error = isObject(message.error) ? message.error : {};
     const code = typeof error.code === 'number' ? error.code : undefined;
     const text = truncate(`${code !== undefined ? `${code} ` : ''}${str(error.message) ?? 'error'}`);
     const kind = pending?.tool ? 'tool_result' : 'other';
-    return { ...base, kind, action: pending?.tool ?? pending?.method ?? 'error', actor, target: pending?.target, outcome: 'error', keys, text, ...(kind === 'tool_result' ? { taint: ['tool_output'] } : {}) };
+    return {
+      ...base,
+      kind,
+      action: pending?.tool ?? pending?.method ?? 'error',
+      actor,
+      target: pending?.target,
+      outcome: 'error',
+      keys,
+      text,
+      ...(kind === 'tool_result' ? { taint: ['tool_output'] } : {}),
+    };
   }
   const toolish = pending ? pending.tool !== undefined : isToolResult(result!);
   const outcome: Outcome = result!.isError === true ? 'failure' : 'success';
   if (toolish) {
     const text = resultText(result!);
-    return { ...base, kind: 'tool_result', action: pending?.tool ?? envelope.toolName, actor, target: pending?.target, outcome, keys, taint: ['tool_output'], ...(text ? { text } : {}) };
+    return {
+      ...base,
+      kind: 'tool_result',
+      action: pending?.tool ?? envelope.toolName,
+      actor,
+      target: pending?.target,
+      outcome,
+      keys,
+      taint: ['tool_output'],
+      ...(text ? { text } : {}),
+    };
   }
   return { ...base, kind: 'other', action: pending?.method ?? 'response', actor, outcome, keys };
 }
-
 
 function readRecord(state: SourceState, value: unknown): Normalized {
   const messages = Array.isArray(value) ? value : [value];
@@ -233,10 +260,20 @@ function readRecord(state: SourceState, value: unknown): Normalized {
       const time = parseTime(item.start_time);
       if ('bad' in time) return { ok: false, reason: `recording header: ${time.bad}` };
       const server = str(item.server_info);
-      events.push(normalizedEvent({ time_ns: time.ns, time_text: time.text, kind: 'other', action: 'recording/start', actor: server ? { type: 'system', id: server } : undefined, outcome: 'unknown' }));
+      events.push(
+        normalizedEvent({
+          time_ns: time.ns,
+          time_text: time.text,
+          kind: 'other',
+          action: 'recording/start',
+          actor: server ? { type: 'system', id: server } : undefined,
+          outcome: 'unknown',
+        }),
+      );
       continue;
     }
-    if ('jsonrpc' in item && item.jsonrpc !== '2.0') return { ok: false, reason: `${where}not JSON-RPC 2.0: jsonrpc is ${JSON.stringify(item.jsonrpc)}` };
+    if ('jsonrpc' in item && item.jsonrpc !== '2.0')
+      return { ok: false, reason: `${where}not JSON-RPC 2.0: jsonrpc is ${JSON.stringify(item.jsonrpc)}` };
     const envelope = envelopeOf(item);
     if ('bad' in envelope) return { ok: false, reason: `${where}${envelope.bad}` };
     const event = readMessage(state, envelope);

@@ -44,7 +44,9 @@ function readAssistant(message: Record<string, unknown>, calls: Map<string, Call
   const events: NormalizedEvent[] = [];
   const reasoning = str(message.reasoning_content) ?? str(message.reasoning);
   if (reasoning) events.push(event({ kind: 'reasoning', actor, outcome: 'success', taint: ['model'], text: reasoning }));
-  events.push(event({ kind: 'model_call', action: str(message.model), actor, outcome: 'success', taint: text ? ['model'] : undefined, text }));
+  events.push(
+    event({ kind: 'model_call', action: str(message.model), actor, outcome: 'success', taint: text ? ['model'] : undefined, text }),
+  );
   const toolCalls = message.tool_calls ?? [];
   if (!Array.isArray(toolCalls)) return { ok: false, reason: 'chat message: "tool_calls" is not an array' };
   for (const [i, call] of toolCalls.entries()) {
@@ -56,7 +58,18 @@ function readAssistant(message: Record<string, unknown>, calls: Map<string, Call
     const target = targetOfToolArguments(name, fn.arguments);
     if (id) calls.set(id, { name, target });
     // The call is a request; whether it worked is its tool message's to say.
-    events.push(event({ kind: 'tool_call', action: name, actor, target, outcome: 'unknown', keys: compact({ tool_call_id: id }), taint: ['model'], text: args }));
+    events.push(
+      event({
+        kind: 'tool_call',
+        action: name,
+        actor,
+        target,
+        outcome: 'unknown',
+        keys: compact({ tool_call_id: id }),
+        taint: ['model'],
+        text: args,
+      }),
+    );
   }
   return { ok: true, events };
 }
@@ -64,11 +77,23 @@ function readAssistant(message: Record<string, unknown>, calls: Map<string, Call
 function readTool(message: Record<string, unknown>, calls: Map<string, CallSeen>): Normalized {
   const id = str(message.tool_call_id);
   const seen = id ? calls.get(id) : undefined;
-  const text = textOfContent(message.content) ?? (message.content === undefined || message.content === null ? undefined : JSON.stringify(message.content));
+  const text =
+    textOfContent(message.content) ??
+    (message.content === undefined || message.content === null ? undefined : JSON.stringify(message.content));
   const outcome: Outcome = text !== undefined && toolAnswerFailed(text) ? 'failure' : 'success';
   return {
     ok: true,
-    events: [event({ kind: 'tool_result', action: seen?.name ?? str(message.name), target: seen?.target, outcome, keys: compact({ tool_call_id: id }), taint: ['tool_output'], text })],
+    events: [
+      event({
+        kind: 'tool_result',
+        action: seen?.name ?? str(message.name),
+        target: seen?.target,
+        outcome,
+        keys: compact({ tool_call_id: id }),
+        taint: ['tool_output'],
+        text,
+      }),
+    ],
   };
 }
 
@@ -76,11 +101,17 @@ function readMessage(value: unknown, calls: Map<string, CallSeen>): Normalized {
   if (!isObject(value)) return { ok: false, reason: 'not a chat message: not a JSON object' };
   const role = value.role;
   if (typeof role !== 'string') return { ok: false, reason: 'not a chat message: "role" is missing or not a string' };
-  if (!ROLES.has(role)) return { ok: false, reason: `not a chat message: role ${JSON.stringify(role)} is not system, developer, user, assistant or tool` };
+  if (!ROLES.has(role))
+    return { ok: false, reason: `not a chat message: role ${JSON.stringify(role)} is not system, developer, user, assistant or tool` };
   const text = textOfContent(value.content);
   switch (role) {
     case 'user':
-      return { ok: true, events: [event({ kind: 'prompt', actor: { type: 'human', id: str(value.name) ?? 'user' }, outcome: 'success', taint: ['user'], text })] };
+      return {
+        ok: true,
+        events: [
+          event({ kind: 'prompt', actor: { type: 'human', id: str(value.name) ?? 'user' }, outcome: 'success', taint: ['user'], text }),
+        ],
+      };
     case 'assistant':
       return readAssistant(value, calls);
     case 'tool':

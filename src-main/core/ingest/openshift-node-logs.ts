@@ -11,7 +11,11 @@ export const NODE_PREFIX = /^[A-Za-z0-9][A-Za-z0-9.-]* (?=\{)/;
 
 /** Whether the first non-empty lines of a head are node-prefixed audit events (detection by content). */
 export function holdsNodePrefixedAudit(head: Buffer): boolean {
-  const lines = head.subarray(0, 1 << 16).toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = head
+    .subarray(0, 1 << 16)
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const first = lines[0];
   const prefix = first ? NODE_PREFIX.exec(first) : null;
   if (!first || !prefix) return false;

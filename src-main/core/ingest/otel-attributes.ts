@@ -118,7 +118,12 @@ function toolNameOf(span: SpanView): string {
 
 function toolArgumentsOf(span: SpanView): unknown {
   const a = span.attributes;
-  return a['gen_ai.tool.call.arguments'] ?? a['ai.toolCall.args'] ?? (str(a['openinference.span.kind']) === 'TOOL' ? a['input.value'] : undefined) ?? span.input;
+  return (
+    a['gen_ai.tool.call.arguments'] ??
+    a['ai.toolCall.args'] ??
+    (str(a['openinference.span.kind']) === 'TOOL' ? a['input.value'] : undefined) ??
+    span.input
+  );
 }
 
 function agentNameOf(span: SpanView): string | undefined {
@@ -128,7 +133,9 @@ function agentNameOf(span: SpanView): string | undefined {
 
 function modelOf(span: SpanView): string | undefined {
   const a = span.attributes;
-  return str(a['gen_ai.request.model']) ?? str(a['gen_ai.response.model']) ?? str(a['llm.model_name']) ?? str(a['ai.model.id']) ?? span.model;
+  return (
+    str(a['gen_ai.request.model']) ?? str(a['gen_ai.response.model']) ?? str(a['llm.model_name']) ?? str(a['ai.model.id']) ?? span.model
+  );
 }
 
 /** OpenInference flattens messages: llm.input_messages.1.message.role, ….content, ….contents.0.message_content.text. */
@@ -227,7 +234,9 @@ export function eventsOfSpan(span: SpanView, memory: TraceMemory): NormalizedEve
   // within a conversation a user message is one prompt by its text alone. Without a conversation id, the
   // n-th user message of a trace with the same text is one prompt.
   userTextsOfSpan(span, role).forEach((text, ordinal) => {
-    const first = conversationId ? memory.firstPrompt(`conversation:${conversationId}`, 0, text) : memory.firstPrompt(traceKey, ordinal, text);
+    const first = conversationId
+      ? memory.firstPrompt(`conversation:${conversationId}`, 0, text)
+      : memory.firstPrompt(traceKey, ordinal, text);
     if (!first) return;
     events.push({
       time_ns: span.timeNs,

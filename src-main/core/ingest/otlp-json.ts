@@ -40,7 +40,8 @@ function timeOf(span: Record<string, unknown>): { ns: bigint | null; text?: stri
   const raw = span.startTimeUnixNano;
   if (raw === undefined || raw === null || raw === '0' || raw === 0) return { ns: null };
   const text = typeof raw === 'number' ? String(raw) : raw;
-  if (typeof text !== 'string' || !/^\d{1,20}$/.test(text)) return { reason: `startTimeUnixNano ${JSON.stringify(raw)} is not a count of nanoseconds` };
+  if (typeof text !== 'string' || !/^\d{1,20}$/.test(text))
+    return { reason: `startTimeUnixNano ${JSON.stringify(raw)} is not a count of nanoseconds` };
   return { ns: BigInt(text), text };
 }
 
@@ -60,7 +61,9 @@ function spanView(span: Record<string, unknown>, resource: Attributes, time: { n
     attributes: attributesOf(span.attributes),
     resource,
     events: Array.isArray(span.events)
-      ? span.events.filter(isObject).map((event) => ({ name: typeof event.name === 'string' ? event.name : '', attributes: attributesOf(event.attributes) }))
+      ? span.events
+          .filter(isObject)
+          .map((event) => ({ name: typeof event.name === 'string' ? event.name : '', attributes: attributesOf(event.attributes) }))
       : [],
   };
 }
@@ -131,7 +134,10 @@ const looksLikeResourceSpans = (value: unknown): boolean =>
 export const otlpJson: RecordFormat = {
   name: 'otlp-json',
   title: 'OpenTelemetry OTLP/JSON trace',
-  recognizes: (value) => isObject(value) && Array.isArray(value.resourceSpans) && (value.resourceSpans.length === 0 || looksLikeResourceSpans(value.resourceSpans[0])),
+  recognizes: (value) =>
+    isObject(value) &&
+    Array.isArray(value.resourceSpans) &&
+    (value.resourceSpans.length === 0 || looksLikeResourceSpans(value.resourceSpans[0])),
   documentRecords(probe) {
     if (probe.root !== 'object' || !probe.keys.includes('resourceSpans')) return undefined;
     const first = probe.first.get('resourceSpans');

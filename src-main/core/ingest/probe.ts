@@ -41,7 +41,8 @@ function scanHead(head: Buffer, pattern: readonly (string | '*')[]): { elements:
     return { elements: scanner.push(head), broken: false };
   } catch (error) {
     // A head that breaks after some values (a record nested past the limit) is judged by those values.
-    if (error instanceof JsonSyntaxError) return error.overLimit && error.elements.length > 0 ? { elements: error.elements, broken: false } : { elements: [], broken: true };
+    if (error instanceof JsonSyntaxError)
+      return error.overLimit && error.elements.length > 0 ? { elements: error.elements, broken: false } : { elements: [], broken: true };
     throw error;
   }
 }

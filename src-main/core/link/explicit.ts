@@ -56,7 +56,9 @@ function linkSpans(nodes: NodeDraft[], edges: EdgeSet): void {
     if (isMcp(child) && child.kind === 'tool_result') continue;
     for (const owner of bySpan.get(`${trace}/${parent}`) ?? []) {
       const rule = isMcp(child) && !isMcp(owner) ? 'mcp-traceparent' : 'otel-parent-span';
-      const fields = [{ from: 'keys.span_id', to: rule === 'mcp-traceparent' ? 'params._meta.traceparent' : 'keys.parent_span_id', value: parent }];
+      const fields = [
+        { from: 'keys.span_id', to: rule === 'mcp-traceparent' ? 'params._meta.traceparent' : 'keys.parent_span_id', value: parent },
+      ];
       edges.add(owner, child, rule, 'explicit', fields);
     }
   }
@@ -71,7 +73,8 @@ function linkPrompts(nodes: NodeDraft[], edges: EdgeSet): void {
   for (const prompt of nodes) {
     if (prompt.kind !== 'prompt' || !prompt.keys.span_id || !prompt.keys.trace_id) continue;
     const carrier = bySpan.get(`${prompt.keys.trace_id}/${prompt.keys.span_id}`);
-    if (carrier) edges.add(prompt, carrier, 'prompt-in-span', 'explicit', [{ from: 'keys.span_id', to: 'keys.span_id', value: prompt.keys.span_id }]);
+    if (carrier)
+      edges.add(prompt, carrier, 'prompt-in-span', 'explicit', [{ from: 'keys.span_id', to: 'keys.span_id', value: prompt.keys.span_id }]);
   }
 }
 
@@ -109,7 +112,8 @@ function linkToolCalls(nodes: NodeDraft[], edges: EdgeSet): void {
     } else {
       // An MCP client span names the request id it sent (`jsonrpc.request.id`).
       for (const request of requestsByRpc.get(rpc) ?? []) {
-        if (!edges.has(call.id, request.id)) edges.add(call, request, 'jsonrpc-id', 'explicit', [{ from: 'jsonrpc.request.id', to: 'id', value: rpc }]);
+        if (!edges.has(call.id, request.id))
+          edges.add(call, request, 'jsonrpc-id', 'explicit', [{ from: 'jsonrpc.request.id', to: 'id', value: rpc }]);
       }
     }
   }
@@ -120,7 +124,11 @@ export function linkDecisions(built: BuiltNodes, byId: Map<string, NodeDraft>, e
   for (const [api, decision] of built.authzOf) {
     const node = byId.get(api)!;
     edges.add(byId.get(decision)!, node, 'authz-annotation', 'explicit', [
-      { from: 'annotations["authorization.k8s.io/decision"]', to: 'auditID', value: `${node.authz!.decision} (${node.keys.audit_id ?? ''})` },
+      {
+        from: 'annotations["authorization.k8s.io/decision"]',
+        to: 'auditID',
+        value: `${node.authz!.decision} (${node.keys.audit_id ?? ''})`,
+      },
     ]);
   }
 }
@@ -146,9 +154,14 @@ function linkPolicies(nodes: NodeDraft[], edges: EdgeSet): void {
     if (policy.kind !== 'policy_decision' || !policy.keys.audit_id) continue;
     const request = requests.get(`${policy.source}|${policy.keys.audit_id}`);
     if (request) {
-      edges.add(policy, request, 'admission-annotation', 'explicit', [
-        { from: 'annotations["validation.policy.admission.k8s.io/validation_failure"]', to: 'auditID', value: policy.keys.audit_id },
-      ], policy.authz?.reason);
+      edges.add(
+        policy,
+        request,
+        'admission-annotation',
+        'explicit',
+        [{ from: 'annotations["validation.policy.admission.k8s.io/validation_failure"]', to: 'auditID', value: policy.keys.audit_id }],
+        policy.authz?.reason,
+      );
     }
   }
 }
@@ -195,7 +208,12 @@ function linkObjects(nodes: NodeDraft[], edges: EdgeSet, index: ObjectIndex, nam
       if (named.has(node.id)) continue; // a controller's Event named this object: that is the nearer cause
       for (const owner of ownersOf(node, uid)) {
         const ownerCause = latestWriteBefore(owner, node);
-        if (ownerCause) addObjectEdge(edges, ownerCause, node, 'owner-reference', { from: 'objectRef uid', to: 'ownerReferences[].uid of the involved object', value: owner });
+        if (ownerCause)
+          addObjectEdge(edges, ownerCause, node, 'owner-reference', {
+            from: 'objectRef uid',
+            to: 'ownerReferences[].uid of the involved object',
+            value: owner,
+          });
       }
     } else if (isWrite(node)) {
       // A controller's create or update of an owned object follows the latest change to its owner (named
@@ -203,7 +221,8 @@ function linkObjects(nodes: NodeDraft[], edges: EdgeSet, index: ObjectIndex, nam
       const own = writesOf(node, index).find((w) => w.byName === undefined)?.uid;
       for (const owner of ownersOf(node, own)) {
         const cause = latestWriteBefore(owner, node);
-        if (cause) addObjectEdge(edges, cause, node, 'owner-reference', { from: 'objectRef uid', to: 'ownerReferences[].uid', value: owner });
+        if (cause)
+          addObjectEdge(edges, cause, node, 'owner-reference', { from: 'objectRef uid', to: 'ownerReferences[].uid', value: owner });
       }
     }
   }
@@ -227,11 +246,20 @@ function linkTurns(nodes: NodeDraft[], edges: EdgeSet): void {
     for (let i = 0; i < members.length - 1; i += 1) {
       const node = members[i]!;
       if (node.kind !== 'prompt' && node.kind !== 'tool_result') continue;
-      const next = members.slice(i + 1).find((m) => m.kind !== 'prompt' && m.kind !== 'tool_result' && (node.kind === 'prompt' || m.position !== node.position));
+      const next = members
+        .slice(i + 1)
+        .find((m) => m.kind !== 'prompt' && m.kind !== 'tool_result' && (node.kind === 'prompt' || m.position !== node.position));
       if (!next || (node.kind === 'prompt' && edges.outgoing(node.id).length > 0)) continue;
       const value = group.slice(2);
       const field = group.startsWith('c:') ? 'keys.conversation_id' : 'source order';
-      edges.add(node, next, 'conversation-turn', 'explicit', [{ from: field, to: field, value }], node.timeNs === null ? 'next in transcript order (no timestamps)' : undefined);
+      edges.add(
+        node,
+        next,
+        'conversation-turn',
+        'explicit',
+        [{ from: field, to: field, value }],
+        node.timeNs === null ? 'next in transcript order (no timestamps)' : undefined,
+      );
     }
   }
 }

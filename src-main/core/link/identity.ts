@@ -101,7 +101,9 @@ export class ObjectIndex {
       this.byName.set(key, list);
     }
     for (const spans of this.byName.values()) {
-      spans.sort((a, b) => (a.from === b.from ? a.row.id - b.row.id : a.from === null ? -1 : b.from === null ? 1 : a.from < b.from ? -1 : 1));
+      spans.sort((a, b) =>
+        a.from === b.from ? a.row.id - b.row.id : a.from === null ? -1 : b.from === null ? 1 : a.from < b.from ? -1 : 1,
+      );
       spans.forEach((span, i) => {
         const [prev, next] = [spans[i - 1], spans[i + 1]];
         span.mayFrom = span.row.created_ns ?? prev?.to ?? null;

@@ -74,7 +74,7 @@ function findChains(nodes: NodeDraft[], edges: GraphEdge[]): Map<string, number>
   const find = (id: string): string => {
     let root = id;
     while (parent.get(root) !== root) root = parent.get(root)!;
-    for (let at = id; at !== root; ) {
+    for (let at = id; at !== root;) {
       const next = parent.get(at)!;
       parent.set(at, root);
       at = next;
@@ -85,7 +85,8 @@ function findChains(nodes: NodeDraft[], edges: GraphEdge[]): Map<string, number>
   const decisionOf = new Map<string, string>();
   const joinedElsewhere = new Set<string>();
   for (const edge of edges) {
-    if (edge.rule !== 'authz-annotation' && edge.rule !== 'taint' && edge.status !== 'rejected') joinedElsewhere.add(edge.from).add(edge.to);
+    if (edge.rule !== 'authz-annotation' && edge.rule !== 'taint' && edge.status !== 'rejected')
+      joinedElsewhere.add(edge.from).add(edge.to);
   }
   const join = (edge: GraphEdge) => {
     for (const id of [edge.from, edge.to]) if (!parent.has(id)) parent.set(id, id);
@@ -107,7 +108,7 @@ function findChains(nodes: NodeDraft[], edges: GraphEdge[]): Map<string, number>
     if (edge.rule === 'event-message') cascades.push(edge);
     else join(edge);
   }
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     const before = cascades.length;
     cascades = cascades.filter((edge) => {
       if (!linked.has(edge.from)) return true;
@@ -140,7 +141,10 @@ function summarize(nodes: GraphNode[]): ChainSummary[] {
     else byChain.set(node.chain, [node]);
   }
   const chains = [...byChain].map(([id, members]): ChainSummary => {
-    const timed = members.filter((m) => m.time).map((m) => m.time!).sort();
+    const timed = members
+      .filter((m) => m.time)
+      .map((m) => m.time!)
+      .sort();
     const lead = members.find((m) => m.kind === 'prompt') ?? members.find((m) => m.kind === 'tool_call') ?? members[0]!;
     return {
       id,
@@ -221,7 +225,8 @@ export function linkCaseEvents(events: Iterable<LinkEvent>, analyst: AnalystInpu
   }
   const graphEdges: GraphEdge[] = edges.all().map((edge) => {
     const decided = analyst.decisions?.get(edge.id);
-    if (edge.strength === 'analyst') return { ...edge, id: analyst.edges?.find((d) => d.from === edge.from && d.to === edge.to)?.id ?? edge.id };
+    if (edge.strength === 'analyst')
+      return { ...edge, id: analyst.edges?.find((d) => d.from === edge.from && d.to === edge.to)?.id ?? edge.id };
     if (edge.strength !== 'inferred') return edge;
     return { ...edge, status: decided ?? 'proposed' };
   });
@@ -241,7 +246,9 @@ export function linkCaseEvents(events: Iterable<LinkEvent>, analyst: AnalystInpu
   const keptEdges = graphEdges.filter((edge) => kept.has(edge.from) && kept.has(edge.to));
   // A background request's decision comes back with it when its group is expanded.
   const backgroundIds = new Set(background.flatMap((draft) => [draft.id, built.authzOf.get(draft.id) ?? draft.id]));
-  const backgroundEdges = graphEdges.filter((edge) => edge.rule !== 'authz-annotation' && (backgroundIds.has(edge.from) || backgroundIds.has(edge.to)));
+  const backgroundEdges = graphEdges.filter(
+    (edge) => edge.rule !== 'authz-annotation' && (backgroundIds.has(edge.from) || backgroundIds.has(edge.to)),
+  );
   const { groups, members } = groupBackground(background);
   return { graph: { nodes: shown, edges: keptEdges, groups, chains: summarize(shown) }, members, backgroundEdges };
 }

@@ -72,7 +72,9 @@ export function linkToolTargets(nodes: NodeDraft[], edges: EdgeSet, authzOf: Map
   // Requests are found by the object's name, or for a collection by its resource.
   const lookupKey = (target: NodeDraft['target']): string | undefined =>
     target?.name ? `n:${target.name}` : target?.resource ? `r:${target.resource.split('/')[0]}` : undefined;
-  const apis = nodes.filter((n) => n.kind === 'k8s_api' && n.timeNs !== null && lookupKey(n.target)).sort((a, b) => (a.timeNs! < b.timeNs! ? -1 : 1));
+  const apis = nodes
+    .filter((n) => n.kind === 'k8s_api' && n.timeNs !== null && lookupKey(n.target))
+    .sort((a, b) => (a.timeNs! < b.timeNs! ? -1 : 1));
   const byName = new Map<string, NodeDraft[]>();
   for (const api of apis) {
     const key = lookupKey(api.target)!;
@@ -95,7 +97,8 @@ export function linkToolTargets(nodes: NodeDraft[], edges: EdgeSet, authzOf: Map
       if (gap < -CLOCK_SKEW_NS || gap > TOOL_WINDOW_NS) continue;
       const fields = sameTarget(tool, api);
       if (!fields || !actorFits(tool, api) || !verbsFit(tool.action ?? '', api.action ?? '')) continue;
-      if (api.actor?.on_behalf_of) fields.push({ from: 'actor.on_behalf_of', to: 'impersonatedUser.username', value: api.actor.on_behalf_of });
+      if (api.actor?.on_behalf_of)
+        fields.push({ from: 'actor.on_behalf_of', to: 'impersonatedUser.username', value: api.actor.on_behalf_of });
       const to = byId.get(authzOf.get(api.id) ?? '') ?? api;
       const note = `${seconds(gap)} after the tool call, by ${api.actor!.id}${api.actor!.on_behalf_of ? ` as ${api.actor!.on_behalf_of}` : ''}`;
       edges.add(tool, to, 'tool-target', 'inferred', fields, note);

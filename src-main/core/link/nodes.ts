@@ -66,7 +66,7 @@ function clip(text: string, max: number): string {
 
 function targetText(target: EventJson['target']): string {
   if (!target) return '';
-  const name = target.name ? (target.namespace ? `${target.namespace}/${target.name}` : target.name) : target.namespace ?? '';
+  const name = target.name ? (target.namespace ? `${target.namespace}/${target.name}` : target.name) : (target.namespace ?? '');
   return [target.resource, name].filter(Boolean).join(' ');
 }
 
@@ -145,7 +145,8 @@ function addStage(node: NodeDraft, stage: LinkEvent): void {
   if (later && stage.outcome !== 'unknown') node.outcome = stage.outcome;
   if (stage.authz) node.authz = stage.authz;
   for (const [key, value] of Object.entries(stage.keys ?? {})) {
-    if (value !== undefined && (node.keys as Record<string, unknown>)[key] === undefined) (node.keys as Record<string, unknown>)[key] = value;
+    if (value !== undefined && (node.keys as Record<string, unknown>)[key] === undefined)
+      (node.keys as Record<string, unknown>)[key] = value;
   }
   if (stage.target?.uid && node.target && !node.target.uid) node.target.uid = stage.target.uid;
   if (stage.target?.name && node.target && !node.target.name) {

@@ -38,7 +38,8 @@ function identityNote(byName: NonNullable<Write['byName']>, what: string): strin
   const { row, holders, name } = byName;
   const parts = [`${what} names ${name}, without a uid; the identity table says ${describeRow(row)} held that name then`];
   const rivals = holders.rows.filter((r) => r.uid !== row.uid);
-  if (rivals.length > 0) parts.push(`ambiguous: ${holders.rows.length} objects may have held it then (${rivals.map(describeRow).join('; ')} too)`);
+  if (rivals.length > 0)
+    parts.push(`ambiguous: ${holders.rows.length} objects may have held it then (${rivals.map(describeRow).join('; ')} too)`);
   if (holders.others.length > 0) parts.push(`not ${holders.others.map(describeRow).join('; ')}, which held it at another time`);
   return parts.join('; ');
 }
@@ -91,7 +92,10 @@ export function linkControllerMessages(nodes: NodeDraft[], edges: EdgeSet, index
     if (uid && node.timeNs !== null) eventsOf.set(uid, [...(eventsOf.get(uid) ?? []), node]);
   }
   // For each Event about a named object, the latest message before it that named the object.
-  const cause = new Map<string, { message: NodeDraft; at: bigint; text: string; row: ObjectIdentity; holders: Holders; name: string; bare: string }>();
+  const cause = new Map<
+    string,
+    { message: NodeDraft; at: bigint; text: string; row: ObjectIdentity; holders: Holders; name: string; bare: string }
+  >();
   for (const message of nodes) {
     if (message.kind !== 'workload_event') continue;
     // Each recurrence of a node may say another thing ("Deleted pod: a", "Deleted pod: b").
@@ -108,7 +112,15 @@ export function linkControllerMessages(nodes: NodeDraft[], edges: EdgeSet, index
           if (event.id === message.id || gap < -MESSAGE_SKEW_NS || gap > MESSAGE_WINDOW_NS) continue;
           const known = cause.get(event.id);
           if (known && known.at > said.timeNs) continue;
-          cause.set(event.id, { message, at: said.timeNs, text: said.text, row, holders, name: `${found.m.resource} ${namespace ? `${namespace}/` : ''}${name}`, bare: name });
+          cause.set(event.id, {
+            message,
+            at: said.timeNs,
+            text: said.text,
+            row,
+            holders,
+            name: `${found.m.resource} ${namespace ? `${namespace}/` : ''}${name}`,
+            bare: name,
+          });
         }
       }
     }

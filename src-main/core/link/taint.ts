@@ -10,11 +10,21 @@ const KINDS = new Set(['prompt', 'tool_result', 'tool_call', 'model_call', 'reas
 export function linkTaintEdges(nodes: readonly NodeDraft[], edges: EdgeSet, byId: ReadonlyMap<string, NodeDraft>): void {
   const items = nodes
     .filter((n) => KINDS.has(n.kind))
-    .map((n) => ({ id: n.id, kind: n.kind, ...(n.text ? { text: n.text } : {}), timeNs: n.timeNs, source: n.source, position: n.position, ...(n.keys.trace_id ? { traceId: n.keys.trace_id } : {}) }));
+    .map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      ...(n.text ? { text: n.text } : {}),
+      timeNs: n.timeNs,
+      source: n.source,
+      position: n.position,
+      ...(n.keys.trace_id ? { traceId: n.keys.trace_id } : {}),
+    }));
   for (const link of linkTaint(items)) {
     const [from, to] = [byId.get(link.from), byId.get(link.to)];
     if (!from || !to) continue;
-    const fields = link.span ? [{ from: 'text', to: 'text', value: link.span }] : [{ from: 'keys.trace_id', to: 'keys.trace_id', value: to.keys.trace_id ?? '' }];
+    const fields = link.span
+      ? [{ from: 'text', to: 'text', value: link.span }]
+      : [{ from: 'keys.trace_id', to: 'keys.trace_id', value: to.keys.trace_id ?? '' }];
     edges.add(from, to, 'taint', 'inferred', fields, link.note);
   }
 }

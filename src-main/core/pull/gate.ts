@@ -70,9 +70,33 @@ function tokenize(sql: string): Token[] {
 
 /** Words that never appear in a statement Causa sends, wherever they stand (outside string literals). */
 const FORBIDDEN_WORDS = new Set([
-  'INSERT', 'ALTER', 'CREATE', 'DROP', 'TRUNCATE', 'RENAME', 'ATTACH', 'DETACH', 'OPTIMIZE', 'KILL', 'GRANT', 'REVOKE',
-  'SET', 'USE', 'EXCHANGE', 'DELETE', 'UPDATE', 'CHECK', 'BACKUP', 'RESTORE', 'UNDROP', 'MOVE',
-  'INTO', 'OUTFILE', 'FORMAT', 'SETTINGS', 'INFILE',
+  'INSERT',
+  'ALTER',
+  'CREATE',
+  'DROP',
+  'TRUNCATE',
+  'RENAME',
+  'ATTACH',
+  'DETACH',
+  'OPTIMIZE',
+  'KILL',
+  'GRANT',
+  'REVOKE',
+  'SET',
+  'USE',
+  'EXCHANGE',
+  'DELETE',
+  'UPDATE',
+  'CHECK',
+  'BACKUP',
+  'RESTORE',
+  'UNDROP',
+  'MOVE',
+  'INTO',
+  'OUTFILE',
+  'FORMAT',
+  'SETTINGS',
+  'INFILE',
 ]);
 
 function refuse(reason: string): StatementDecision {

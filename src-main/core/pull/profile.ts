@@ -21,7 +21,14 @@ export const PullProfile = z
       .url()
       .refine((text) => {
         const url = new URL(text);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && (url.pathname === '/' || url.pathname === '') && url.search === '' && url.hash === '';
+        return (
+          (url.protocol === 'http:' || url.protocol === 'https:') &&
+          url.username === '' &&
+          url.password === '' &&
+          (url.pathname === '/' || url.pathname === '') &&
+          url.search === '' &&
+          url.hash === ''
+        );
       }, 'an http:// or https:// URL of the server, without credentials, path or query'),
     database: Identifier,
     table: Identifier,

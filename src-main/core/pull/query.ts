@@ -73,8 +73,11 @@ export function timeLiteral(profile: PullProfile, date: Date): string {
 
 /** A time as the server wrote it back (toString(t, 'UTC')), bound again for a page's cursor. */
 function cursorTimeLiteral(profile: PullProfile, text: string): string {
-  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?$/.test(text)) throw new RangeError(`the server sent a time "${text}" that is not YYYY-MM-DD hh:mm:ss`);
-  return profile.time_precision === 0 ? `toDateTime(${stringLiteral(text)}, 'UTC')` : `toDateTime64(${stringLiteral(text)}, ${profile.time_precision}, 'UTC')`;
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?$/.test(text))
+    throw new RangeError(`the server sent a time "${text}" that is not YYYY-MM-DD hh:mm:ss`);
+  return profile.time_precision === 0
+    ? `toDateTime(${stringLiteral(text)}, 'UTC')`
+    : `toDateTime64(${stringLiteral(text)}, ${profile.time_precision}, 'UTC')`;
 }
 
 function table(profile: PullProfile): string {
@@ -109,7 +112,13 @@ export const PAGE_COLUMNS = { time: 'causa_time', key: 'causa_key', raw: 'causa_
  * last row written neither repeats nor skips a row. The tiebreak is compared as text, the same order it
  * is sorted in, whatever its column type.
  */
-export function pageQuery(profile: PullProfile, window: PullWindow, filters: PullFilters, cursor: PageCursor | undefined, limit: number): string {
+export function pageQuery(
+  profile: PullProfile,
+  window: PullWindow,
+  filters: PullFilters,
+  cursor: PageCursor | undefined,
+  limit: number,
+): string {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`page size ${limit} is not a positive whole number`);
   const time = identifier(profile.time_column);
   const key = `toString(${identifier(profile.tiebreak_column)})`;
@@ -131,7 +140,12 @@ export function countQuery(profile: PullProfile, window: PullWindow, filters: Pu
 }
 
 /** The plan's aggregates, each computed by the server: rows per hour, and the busiest identities and namespaces. */
-export function planQueries(profile: PullProfile, window: PullWindow, filters: PullFilters = {}, top = 50): { part: 'hour' | 'user' | 'namespace'; query: string }[] {
+export function planQueries(
+  profile: PullProfile,
+  window: PullWindow,
+  filters: PullFilters = {},
+  top = 50,
+): { part: 'hour' | 'user' | 'namespace'; query: string }[] {
   const where = windowCondition(profile, window, filters);
   const queries: { part: 'hour' | 'user' | 'namespace'; query: string }[] = [
     {

@@ -53,7 +53,13 @@ export function tokenize(text: string): Token[] {
       if (quoted.value === '') throw new QuerySyntaxError(column, 'an empty phrase ""');
       tokens.push({ type: 'term', column, valueColumn: column, value: { text: quoted.value, wildcard: false } });
       i = quoted.end;
-    } else if (c === '-' && text[i + 1] !== undefined && !isSpace(text[i + 1]) && text[i + 1] !== ')' && (i === 0 || endsWord(text[i - 1]))) {
+    } else if (
+      c === '-' &&
+      text[i + 1] !== undefined &&
+      !isSpace(text[i + 1]) &&
+      text[i + 1] !== ')' &&
+      (i === 0 || endsWord(text[i - 1]))
+    ) {
       tokens.push({ type: 'not', column });
       i++;
     } else {
@@ -79,7 +85,10 @@ export function tokenize(text: string): Token[] {
           tokens.push({ type: 'term', column, valueColumn, field: { name, op }, value: { text: quoted.value, wildcard: false } });
           i = quoted.end;
         } else {
-          throw new QuerySyntaxError(valueColumn, `${name}${rawOp} has no value (write ${name}${rawOp}VALUE, or quote a value with spaces)`);
+          throw new QuerySyntaxError(
+            valueColumn,
+            `${name}${rawOp} has no value (write ${name}${rawOp}VALUE, or quote a value with spaces)`,
+          );
         }
       } else {
         tokens.push({ type: 'term', column, valueColumn: column, value: { text: word, wildcard: word.includes('*') } });

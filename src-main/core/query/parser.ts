@@ -20,7 +20,9 @@ export const MAX_DEPTH = 64;
 export const MAX_TERMS = 256;
 
 const ALIASES = new Map<string, QueryFieldName>(
-  Object.entries(QUERY_FIELDS).flatMap(([name, field]: [string, QueryField]) => (field.aliases ?? []).map((alias) => [alias, name as QueryFieldName])),
+  Object.entries(QUERY_FIELDS).flatMap(([name, field]: [string, QueryField]) =>
+    (field.aliases ?? []).map((alias) => [alias, name as QueryFieldName]),
+  ),
 );
 
 function fieldNamed(name: string): QueryFieldName | undefined {
@@ -55,7 +57,8 @@ function termNode(token: Extract<Token, { type: 'term' }>): QueryNode {
   if (!token.field) return { type: 'text', value, column };
   const { name, op } = token.field;
   const field = fieldNamed(name);
-  if (!field) throw new QuerySyntaxError(column, `unknown field "${name}"${suggestion(name, FIELD_NAMES)}; the fields are in docs/query.md`);
+  if (!field)
+    throw new QuerySyntaxError(column, `unknown field "${name}"${suggestion(name, FIELD_NAMES)}; the fields are in docs/query.md`);
   const spec: QueryField = QUERY_FIELDS[field];
   if (spec.match !== 'time' && spec.match !== 'number' && op !== ':') {
     throw new QuerySyntaxError(column, `${field} cannot be compared with ${op}: only time, id and position can (write ${field}:VALUE)`);
@@ -63,7 +66,10 @@ function termNode(token: Extract<Token, { type: 'term' }>): QueryNode {
   if (spec.match === 'time' || spec.match === 'number') return rangeNode(field as 'time' | 'id' | 'position', op, token);
   if (value.wildcard && spec.match === 'mark') throw new QuerySyntaxError(valueColumn, `${field}: takes no wildcard`);
   if (spec.values && !value.wildcard && !spec.values.includes(value.text)) {
-    throw new QuerySyntaxError(valueColumn, `${field}: unknown value "${value.text}"${suggestion(value.text, spec.values)} (one of ${spec.values.join(', ')})`);
+    throw new QuerySyntaxError(
+      valueColumn,
+      `${field}: unknown value "${value.text}"${suggestion(value.text, spec.values)} (one of ${spec.values.join(', ')})`,
+    );
   }
   if (spec.match === 'mark') return { type: 'mark', field: field as 'is' | 'has' | 'tag' | 'finding', value: value.text, column };
   return { type: 'field', field: field as Extract<QueryNode, { type: 'field' }>['field'], value, column };

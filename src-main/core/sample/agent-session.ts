@@ -100,7 +100,16 @@ export function recordAgentSession(plan: AgentPlan, random: SeededRandom): Agent
     const traceId = random.hex(32);
     const rootId = random.hex(16);
     const start = turn.promptAtUs + random.int(25_000, 45_000);
-    const child = (scope: Span['scope'], name: string, kind: Span['kind'], startUs: number, endUs: number, attributes: Record<string, AttributeValue | undefined>, parentSpanId = rootId, spanId = random.hex(16)): Span => {
+    const child = (
+      scope: Span['scope'],
+      name: string,
+      kind: Span['kind'],
+      startUs: number,
+      endUs: number,
+      attributes: Record<string, AttributeValue | undefined>,
+      parentSpanId = rootId,
+      spanId = random.hex(16),
+    ): Span => {
       const span: Span = { scope, traceId, spanId, parentSpanId, name, kind, startUs, endUs, attributes };
       spans.push(span);
       return span;
@@ -113,10 +122,23 @@ export function recordAgentSession(plan: AgentPlan, random: SeededRandom): Agent
         const rx = cursor + random.int(3_000, 9_000);
         const tx = rx + random.int(1_500, 4_000);
         const client = method === 'initialize' ? { name: plan.agent.name, version: plan.agent.version } : undefined;
-        transcript.push({ atUs: rx, direction: 'client_to_server', message: client ? initializeRequest(id, client) : listToolsRequest(id) });
-        transcript.push({ atUs: tx, direction: 'server_to_client', message: client ? initializeResult(id, plan.mcp.server) : listToolsResult(id, plan.tools) });
-        if (client) transcript.push({ atUs: tx + random.int(900, 2_000), direction: 'client_to_server', message: initializedNotification() });
-        child(mcpScope, method, SPAN_KIND.client, rx - random.int(900, 1_600), tx + random.int(800, 1_500), { 'mcp.method.name': method, 'jsonrpc.request.id': String(id), ...mcpBase });
+        transcript.push({
+          atUs: rx,
+          direction: 'client_to_server',
+          message: client ? initializeRequest(id, client) : listToolsRequest(id),
+        });
+        transcript.push({
+          atUs: tx,
+          direction: 'server_to_client',
+          message: client ? initializeResult(id, plan.mcp.server) : listToolsResult(id, plan.tools),
+        });
+        if (client)
+          transcript.push({ atUs: tx + random.int(900, 2_000), direction: 'client_to_server', message: initializedNotification() });
+        child(mcpScope, method, SPAN_KIND.client, rx - random.int(900, 1_600), tx + random.int(800, 1_500), {
+          'mcp.method.name': method,
+          'jsonrpc.request.id': String(id),
+          ...mcpBase,
+        });
         cursor = tx + random.int(2_500, 4_000);
       }
     }
@@ -125,7 +147,8 @@ export function recordAgentSession(plan: AgentPlan, random: SeededRandom): Agent
     let inputTokens = 0;
     let outputTokens = 0;
     const chat = (startUs: number, endUs: number, output: Message, finish: string): void => {
-      if (endUs <= startUs + 50_000) throw new Error(`agent plan: the model has no time for "${JSON.stringify(output.parts[0])}" at ${startUs}`);
+      if (endUs <= startUs + 50_000)
+        throw new Error(`agent plan: the model has no time for "${JSON.stringify(output.parts[0])}" at ${startUs}`);
       const input = tokens(plan.systemPrompt) + tokens(history) + tokens(plan.tools);
       const out = tokens(output);
       inputTokens += input;
@@ -157,28 +180,54 @@ export function recordAgentSession(plan: AgentPlan, random: SeededRandom): Agent
       const executeId = random.hex(16);
       const mcpId = random.hex(16);
       const failed = call.isError ? { 'error.type': 'tool_error' } : {};
-      const execute = child(agentScope, `execute_tool ${call.tool}`, SPAN_KIND.internal, call.atUs - random.int(3_000, 4_000), call.doneUs + random.int(2_000, 3_000), {
-        'gen_ai.operation.name': 'execute_tool',
-        'gen_ai.tool.name': call.tool,
-        'gen_ai.tool.call.id': id,
-        'gen_ai.tool.type': 'function',
-        'gen_ai.tool.description': plan.tools.find((tool) => tool.name === call.tool)?.description,
-        'gen_ai.tool.call.arguments': JSON.stringify(call.args),
-        'gen_ai.tool.call.result': call.result,
-        'gen_ai.conversation.id': plan.conversationId,
-        ...failed,
-      }, rootId, executeId);
-      const mcpSpan = child(mcpScope, `tools/call ${call.tool}`, SPAN_KIND.client, call.atUs - random.int(1_500, 2_500), call.doneUs + random.int(900, 1_800), {
-        'mcp.method.name': 'tools/call',
-        'jsonrpc.request.id': id,
-        'gen_ai.tool.name': call.tool,
-        'gen_ai.operation.name': 'execute_tool',
-        ...mcpBase,
-        ...failed,
-      }, executeId, mcpId);
+      const execute = child(
+        agentScope,
+        `execute_tool ${call.tool}`,
+        SPAN_KIND.internal,
+        call.atUs - random.int(3_000, 4_000),
+        call.doneUs + random.int(2_000, 3_000),
+        {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': call.tool,
+          'gen_ai.tool.call.id': id,
+          'gen_ai.tool.type': 'function',
+          'gen_ai.tool.description': plan.tools.find((tool) => tool.name === call.tool)?.description,
+          'gen_ai.tool.call.arguments': JSON.stringify(call.args),
+          'gen_ai.tool.call.result': call.result,
+          'gen_ai.conversation.id': plan.conversationId,
+          ...failed,
+        },
+        rootId,
+        executeId,
+      );
+      const mcpSpan = child(
+        mcpScope,
+        `tools/call ${call.tool}`,
+        SPAN_KIND.client,
+        call.atUs - random.int(1_500, 2_500),
+        call.doneUs + random.int(900, 1_800),
+        {
+          'mcp.method.name': 'tools/call',
+          'jsonrpc.request.id': id,
+          'gen_ai.tool.name': call.tool,
+          'gen_ai.operation.name': 'execute_tool',
+          ...mcpBase,
+          ...failed,
+        },
+        executeId,
+        mcpId,
+      );
       if (call.isError) execute.error = mcpSpan.error = call.result;
-      transcript.push({ atUs: call.atUs, direction: 'client_to_server', message: callToolRequest(id, traceparentOf(traceId, mcpId), call.tool, call.args) });
-      transcript.push({ atUs: call.doneUs, direction: 'server_to_client', message: callToolResult(id, call.result, call.isError ?? false) });
+      transcript.push({
+        atUs: call.atUs,
+        direction: 'client_to_server',
+        message: callToolRequest(id, traceparentOf(traceId, mcpId), call.tool, call.args),
+      });
+      transcript.push({
+        atUs: call.doneUs,
+        direction: 'server_to_client',
+        message: callToolResult(id, call.result, call.isError ?? false),
+      });
       toolCalls.push({ id, tool: call.tool, traceId, spanId: mcpId, executeSpanId: executeId });
       history.push({ role: 'tool', parts: [{ type: 'tool_call_response', id, response: call.result }] });
       cursor = execute.endUs;

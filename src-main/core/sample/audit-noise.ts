@@ -3,7 +3,9 @@
 import type { AuditCall, UserInfo } from './audit-writer';
 import type { SeededRandom } from './random';
 
-export type AddCall = (call: Omit<AuditCall, 'latencyUs' | 'withRequestReceived' | 'decision' | 'authzReason' | 'code'> & Partial<AuditCall>) => void;
+export type AddCall = (
+  call: Omit<AuditCall, 'latencyUs' | 'withRequestReceived' | 'decision' | 'authzReason' | 'code'> & Partial<AuditCall>,
+) => void;
 
 export const KUBE_VERSION = 'v1.31.4';
 const BUILD = `${KUBE_VERSION} (linux/amd64) kubernetes/a78aa47`;
@@ -34,7 +36,11 @@ export function controller(random: SeededRandom, name: string) {
   return {
     user: serviceAccount(random, 'kube-system', name),
     userAgent: `kube-controller-manager/${BUILD}/system:serviceaccount:kube-system:${name}`,
-    authzReason: rbac(`ClusterRoleBinding "system:controller:${name}"`, `ClusterRole "system:controller:${name}"`, `ServiceAccount "${name}/kube-system"`),
+    authzReason: rbac(
+      `ClusterRoleBinding "system:controller:${name}"`,
+      `ClusterRole "system:controller:${name}"`,
+      `ServiceAccount "${name}/kube-system"`,
+    ),
   };
 }
 
@@ -68,16 +74,30 @@ export interface ClusterNoise {
 
 export function addClusterNoise(random: SeededRandom, add: AddCall, noise: ClusterNoise): void {
   const span = noise.tEnd - noise.t0;
-  const kcm = { user: { username: 'system:kube-controller-manager', groups: ['system:authenticated'] }, userAgent: `kube-controller-manager/${BUILD}/leader-election`, sourceIP: noise.controlPlaneIp };
+  const kcm = {
+    user: { username: 'system:kube-controller-manager', groups: ['system:authenticated'] },
+    userAgent: `kube-controller-manager/${BUILD}/leader-election`,
+    sourceIP: noise.controlPlaneIp,
+  };
   for (let t = noise.t0 + random.int(0, 2_000_000); t < noise.tEnd; t += 2_000_000 + random.int(-50_000, 50_000)) {
     add({
       ...kcm,
       atUs: t,
       verb: 'update',
       requestURI: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager',
-      objectRef: { resource: 'leases', namespace: 'kube-system', name: 'kube-controller-manager', apiGroup: 'coordination.k8s.io', apiVersion: 'v1' },
+      objectRef: {
+        resource: 'leases',
+        namespace: 'kube-system',
+        name: 'kube-controller-manager',
+        apiGroup: 'coordination.k8s.io',
+        apiVersion: 'v1',
+      },
       withRequestReceived: false,
-      authzReason: rbac('ClusterRoleBinding "system:kube-controller-manager"', 'ClusterRole "system:kube-controller-manager"', 'User "system:kube-controller-manager"'),
+      authzReason: rbac(
+        'ClusterRoleBinding "system:kube-controller-manager"',
+        'ClusterRole "system:kube-controller-manager"',
+        'User "system:kube-controller-manager"',
+      ),
     });
   }
   for (const [node, ip] of Object.entries(noise.nodes)) {
@@ -95,7 +115,11 @@ export function addClusterNoise(random: SeededRandom, add: AddCall, noise: Clust
     }
   }
   const nodeNames = Object.keys(noise.nodes);
-  const prometheus = { user: serviceAccount(random, 'monitoring', 'prometheus-k8s', { name: 'prometheus-k8s-0', node: nodeNames[nodeNames.length - 1]! }), userAgent: 'Prometheus/2.53.1', sourceIP: '10.42.2.9' };
+  const prometheus = {
+    user: serviceAccount(random, 'monitoring', 'prometheus-k8s', { name: 'prometheus-k8s-0', node: nodeNames[nodeNames.length - 1]! }),
+    userAgent: 'Prometheus/2.53.1',
+    sourceIP: '10.42.2.9',
+  };
   for (let t = noise.t0 + random.int(0, 30_000_000); t < noise.tEnd; t += 30_000_000) {
     for (const ns of noise.scraped) {
       add({
@@ -104,7 +128,11 @@ export function addClusterNoise(random: SeededRandom, add: AddCall, noise: Clust
         verb: 'list',
         requestURI: `/api/v1/namespaces/${ns}/pods?limit=500&resourceVersion=0`,
         objectRef: { resource: 'pods', namespace: ns, apiVersion: 'v1' },
-        authzReason: rbac('ClusterRoleBinding "prometheus-k8s"', 'ClusterRole "prometheus-k8s"', 'ServiceAccount "prometheus-k8s/monitoring"'),
+        authzReason: rbac(
+          'ClusterRoleBinding "prometheus-k8s"',
+          'ClusterRole "prometheus-k8s"',
+          'ServiceAccount "prometheus-k8s/monitoring"',
+        ),
       });
     }
   }
@@ -166,7 +194,12 @@ export const READ_NOISE_MAX_LATENCY_US = 6_000;
  * order of arrival (each in its own slot of the window, at a random point of it), so that a log of any
  * size is written without holding it: `mergeAuditLines` puts them in stage order with a few pending.
  */
-export function* readNoiseCalls(random: SeededRandom, clients: readonly ReadClient[], window: { t0: number; tEnd: number }, count: number): Generator<AuditCall> {
+export function* readNoiseCalls(
+  random: SeededRandom,
+  clients: readonly ReadClient[],
+  window: { t0: number; tEnd: number },
+  count: number,
+): Generator<AuditCall> {
   const slot = (window.tEnd - window.t0) / Math.max(1, count);
   for (let i = 0; i < count; i++) {
     const namespace = random.pick(READ_NAMESPACES);

@@ -32,7 +32,7 @@ class PendingLines {
   push(item: Pending): void {
     const items = this.items;
     items.push(item);
-    for (let i = items.length - 1; i > 0; ) {
+    for (let i = items.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (!before(items[i]!, items[parent]!)) break;
       [items[i], items[parent]] = [items[parent]!, items[i]!];
@@ -46,7 +46,7 @@ class PendingLines {
     const last = items.pop();
     if (items.length === 0 || last === undefined) return top;
     items[0] = last;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const left = 2 * i + 1;
       const right = left + 1;
       let least = i;
@@ -67,7 +67,12 @@ const before = (a: Pending, b: Pending): boolean => a.stageUs < b.stageUs || (a.
  * taking at least a microsecond) merged into stage order; on a tie a fixed line comes first. `random`
  * gives the noise lines their audit IDs.
  */
-export function* mergeAuditLines(fixed: readonly AuditLine[], noise: Iterable<AuditCall>, random: SeededRandom, stats?: MergeStats): Generator<string> {
+export function* mergeAuditLines(
+  fixed: readonly AuditLine[],
+  noise: Iterable<AuditCall>,
+  random: SeededRandom,
+  stats?: MergeStats,
+): Generator<string> {
   const pending = new PendingLines();
   let next = 0;
   let seq = 0;

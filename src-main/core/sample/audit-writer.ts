@@ -61,12 +61,33 @@ function responseStatus(call: AuditCall): Record<string, unknown> {
 type Level = 'Metadata' | 'Request' | 'RequestResponse';
 
 /** Bookkeeping and credentials: who and when, never a body. */
-const METADATA_ONLY = new Set(['leases', 'events', 'secrets', 'configmaps', 'tokenreviews', 'subjectaccessreviews', 'selfsubjectaccessreviews']);
+const METADATA_ONLY = new Set([
+  'leases',
+  'events',
+  'secrets',
+  'configmaps',
+  'tokenreviews',
+  'subjectaccessreviews',
+  'selfsubjectaccessreviews',
+]);
 /** Changes to workloads, autoscalers, disruption budgets, access and admission: both bodies. */
 const REQUEST_RESPONSE = new Set([
-  'pods', 'deployments', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale', 'daemonsets',
-  'horizontalpodautoscalers', 'poddisruptionbudgets', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings',
-  'validatingadmissionpolicies', 'validatingadmissionpolicybindings',
+  'pods',
+  'deployments',
+  'deployments/scale',
+  'replicasets',
+  'replicasets/scale',
+  'statefulsets',
+  'statefulsets/scale',
+  'daemonsets',
+  'horizontalpodautoscalers',
+  'poddisruptionbudgets',
+  'roles',
+  'rolebindings',
+  'clusterroles',
+  'clusterrolebindings',
+  'validatingadmissionpolicies',
+  'validatingadmissionpolicybindings',
 ]);
 const WRITES = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
@@ -142,9 +163,7 @@ export function auditLines(requested: AuditCall, random: SeededRandom): AuditLin
       ...who,
       responseStatus: responseStatus(call),
       ...(withBody ? { requestObject: call.requestObject } : {}),
-      ...(call.level === 'RequestResponse' && call.responseObject !== undefined
-        ? { responseObject: call.responseObject }
-        : {}),
+      ...(call.level === 'RequestResponse' && call.responseObject !== undefined ? { responseObject: call.responseObject } : {}),
       requestReceivedTimestamp: received,
       stageTimestamp: formatMicros(doneUs),
       annotations: sortedKeys({

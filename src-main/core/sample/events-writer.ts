@@ -158,7 +158,14 @@ export const podObject = (pod: PodRef, resourceVersion?: string, withContainer =
  * What a pod's start leaves: the scheduler's Scheduled (events.k8s.io/v1), then the kubelet's pull, create
  * and start, the container starting at `startedUs`.
  */
-export function recordPodStart(recorder: EventRecorder, pod: PodRef, scheduledUs: number, startedUs: number, image: string, options: { pull: boolean; schedulerHost: string }): void {
+export function recordPodStart(
+  recorder: EventRecorder,
+  pod: PodRef,
+  scheduledUs: number,
+  startedUs: number,
+  image: string,
+  options: { pull: boolean; schedulerHost: string },
+): void {
   recorder.record({
     atUs: scheduledUs,
     object: podObject(pod),
@@ -173,13 +180,25 @@ export function recordPodStart(recorder: EventRecorder, pod: PodRef, scheduledUs
 }
 
 /** The kubelet's Pulling/Pulled, Created, Started of one container start (a restart pulls nothing). */
-export function recordContainerStart(recorder: EventRecorder, pod: PodRef, fromUs: number, startedUs: number, image: string, pull: boolean): void {
+export function recordContainerStart(
+  recorder: EventRecorder,
+  pod: PodRef,
+  fromUs: number,
+  startedUs: number,
+  image: string,
+  pull: boolean,
+): void {
   const kubelet = { object: podObject(pod, undefined, true), type: 'Normal' as const, component: 'kubelet', host: pod.node };
   const pulledUs = startedUs - 380_000;
   if (pull) {
     const seconds = ((pulledUs - fromUs) / 1_000_000).toFixed(3);
     recorder.record({ ...kubelet, atUs: fromUs, reason: 'Pulling', message: `Pulling image "${image}"` });
-    recorder.record({ ...kubelet, atUs: pulledUs, reason: 'Pulled', message: `Successfully pulled image "${image}" in ${seconds}s (${seconds}s including waiting). Image size: 48211022 bytes.` });
+    recorder.record({
+      ...kubelet,
+      atUs: pulledUs,
+      reason: 'Pulled',
+      message: `Successfully pulled image "${image}" in ${seconds}s (${seconds}s including waiting). Image size: 48211022 bytes.`,
+    });
   } else {
     recorder.record({ ...kubelet, atUs: pulledUs, reason: 'Pulled', message: `Container image "${image}" already present on machine` });
   }

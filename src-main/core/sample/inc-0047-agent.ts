@@ -24,7 +24,12 @@ export function inc0047AgentPlan(world: World): AgentPlan {
     conversationId: world.conversationId,
     model: 'claude-3-7-sonnet-20250219',
     systemPrompt: SYSTEM_PROMPT,
-    mcp: { server: { name: 'kubernetes-mcp-server', version: 'v0.0.50' }, sessionId: world.mcpSessionId, address: 'kubernetes-mcp-server.mcp-system.svc.cluster.local', port: 8080 },
+    mcp: {
+      server: { name: 'kubernetes-mcp-server', version: 'v0.0.50' },
+      sessionId: world.mcpSessionId,
+      address: 'kubernetes-mcp-server.mcp-system.svc.cluster.local',
+      port: 8080,
+    },
     tools: KUBERNETES_MCP_TOOLS,
     turns: [
       {
@@ -48,7 +53,8 @@ export function inc0047AgentPlan(world: World): AgentPlan {
             say: 'api-service runs v3.2.0. I will apply the Deployment with image v3.2.1-beta and the resource settings of the v3.2.1-beta release manifest (memory limit 256Mi).',
           },
         ],
-        answer: 'Done: api-service in production now runs registry.example.com/platform/api-service:v3.2.1-beta (revision 15, 3 replicas, memory limit 256Mi). The rollout recreates the pods.',
+        answer:
+          'Done: api-service in production now runs registry.example.com/platform/api-service:v3.2.1-beta (revision 15, 3 replicas, memory limit 256Mi). The rollout recreates the pods.',
         answerUs: ms(1_420),
       },
       {
@@ -72,7 +78,8 @@ export function inc0047AgentPlan(world: World): AgentPlan {
             say: `${world.oldRs.name} is revision 14 with image v3.2.0 and a 1Gi memory limit. I will re-apply that template.`,
           },
         ],
-        answer: 'Rolled back: api-service runs v3.2.0 again with the 1Gi memory limit (revision 16). The v3.2.1-beta pods were OOMKilled because 256Mi is below what the service needs.',
+        answer:
+          'Rolled back: api-service runs v3.2.0 again with the 1Gi memory limit (revision 16). The v3.2.1-beta pods were OOMKilled because 256Mi is below what the service needs.',
         answerUs: ms(1_880),
       },
     ],

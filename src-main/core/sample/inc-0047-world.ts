@@ -98,7 +98,16 @@ export function appliedManifest(spec: ContainerSpec) {
       strategy: { type: 'Recreate' },
       template: {
         metadata: { labels: { app: APP } },
-        spec: { containers: [{ name: spec.name, image: spec.image, ports: [{ containerPort: spec.port }], resources: { limits: spec.limits, requests: spec.requests } }] },
+        spec: {
+          containers: [
+            {
+              name: spec.name,
+              image: spec.image,
+              ports: [{ containerPort: spec.port }],
+              resources: { limits: spec.limits, requests: spec.requests },
+            },
+          ],
+        },
       },
     },
   };

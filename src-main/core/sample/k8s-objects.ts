@@ -25,7 +25,15 @@ export function container(spec: ContainerSpec) {
     ports: [{ containerPort: spec.port, protocol: 'TCP' }],
     resources: { limits: spec.limits, requests: spec.requests },
     ...(spec.readinessPath
-      ? { readinessProbe: { httpGet: { path: spec.readinessPath, port: spec.port, scheme: 'HTTP' }, periodSeconds: 5, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 } }
+      ? {
+          readinessProbe: {
+            httpGet: { path: spec.readinessPath, port: spec.port, scheme: 'HTTP' },
+            periodSeconds: 5,
+            timeoutSeconds: 1,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
+        }
       : {}),
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
@@ -33,7 +41,9 @@ export function container(spec: ContainerSpec) {
   };
 }
 
-export const ownedBy = (kind: string, owner: Named) => [{ apiVersion: 'apps/v1', kind, name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }];
+export const ownedBy = (kind: string, owner: Named) => [
+  { apiVersion: 'apps/v1', kind, name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true },
+];
 
 export interface DeploymentState {
   namespace: string;
@@ -67,7 +77,10 @@ export function deploymentObject(d: DeploymentState) {
       replicas: d.replicas,
       selector: { matchLabels: { app: d.app } },
       template: { metadata: { labels: { app: d.app } }, spec: { containers: [container(d.container)] } },
-      strategy: d.strategy === 'Recreate' ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
+      strategy:
+        d.strategy === 'Recreate'
+          ? { type: 'Recreate' }
+          : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
     },
@@ -101,10 +114,17 @@ export function replicaSetObject(r: ReplicaSetState) {
       ...(r.resourceVersion ? { resourceVersion: r.resourceVersion } : {}),
       ...(r.created ? { creationTimestamp: r.created } : {}),
       labels,
-      annotations: { 'deployment.kubernetes.io/desired-replicas': String(r.replicas), 'deployment.kubernetes.io/revision': String(r.revision) },
+      annotations: {
+        'deployment.kubernetes.io/desired-replicas': String(r.replicas),
+        'deployment.kubernetes.io/revision': String(r.revision),
+      },
       ownerReferences: ownedBy('Deployment', r.deployment),
     },
-    spec: { replicas: r.replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container(r.container)] } } },
+    spec: {
+      replicas: r.replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [container(r.container)] } },
+    },
     ...(r.status ? { status: r.status } : {}),
   };
 }
@@ -135,7 +155,12 @@ export function podObject(p: PodState) {
       labels: { app: p.app, 'pod-template-hash': p.hash },
       ownerReferences: ownedBy('ReplicaSet', p.rs),
     },
-    spec: { containers: [container(p.container)], restartPolicy: 'Always', serviceAccountName: 'default', ...(p.status && p.status.phase !== 'Pending' ? { nodeName: p.pod.node } : {}) },
+    spec: {
+      containers: [container(p.container)],
+      restartPolicy: 'Always',
+      serviceAccountName: 'default',
+      ...(p.status && p.status.phase !== 'Pending' ? { nodeName: p.pod.node } : {}),
+    },
     ...(p.status ? { status: p.status } : {}),
   };
 }
@@ -144,7 +169,16 @@ export function podObject(p: PodState) {
 export const PENDING = { phase: 'Pending', qosClass: 'Burstable' };
 
 /** A Running, Ready pod's status as the kubelet reports it. */
-export function runningStatus(p: { ip: string; hostIP: string; started: string; ready: boolean; restarts: number; containerName: string; image: string; lastState?: Record<string, unknown> }) {
+export function runningStatus(p: {
+  ip: string;
+  hostIP: string;
+  started: string;
+  ready: boolean;
+  restarts: number;
+  containerName: string;
+  image: string;
+  lastState?: Record<string, unknown>;
+}) {
   const ready = p.ready ? 'True' : 'False';
   return {
     phase: 'Running',

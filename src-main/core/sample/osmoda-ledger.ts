@@ -32,18 +32,51 @@ function entry(random: SeededRandom): { event_type: string; actor: string; paylo
     case 0:
     case 1: {
       const name = `${random.pick(['payment-api', 'cart', 'ledger-writer'])}`;
-      return { event_type: 'tool.call', actor: 'agent:ops-assistant', payload: { tool: 'resources_scale', input: { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace, scale: random.int(0, 5) }, session_id: `sess-${random.hex(8)}` } };
+      return {
+        event_type: 'tool.call',
+        actor: 'agent:ops-assistant',
+        payload: {
+          tool: 'resources_scale',
+          input: { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace, scale: random.int(0, 5) },
+          session_id: `sess-${random.hex(8)}`,
+        },
+      };
     }
     case 2:
-      return { event_type: 'tool.result', actor: 'agent:ops-assistant', payload: { tool: 'resources_scale', status: random.pick(['ok', 'ok', 'error']), output: `scaled in ${random.int(20, 900)}ms`, duration_ms: random.int(20, 900) } };
+      return {
+        event_type: 'tool.result',
+        actor: 'agent:ops-assistant',
+        payload: {
+          tool: 'resources_scale',
+          status: random.pick(['ok', 'ok', 'error']),
+          output: `scaled in ${random.int(20, 900)}ms`,
+          duration_ms: random.int(20, 900),
+        },
+      };
     case 3:
-      return { event_type: 'watchdog.restart', actor: 'agentd-watchdog', payload: { process: 'ops-assistant', reason: random.pick(['crash', 'oom', 'health_check_failed']), attempt: random.int(1, 4) } };
+      return {
+        event_type: 'watchdog.restart',
+        actor: 'agentd-watchdog',
+        payload: { process: 'ops-assistant', reason: random.pick(['crash', 'oom', 'health_check_failed']), attempt: random.int(1, 4) },
+      };
     case 4:
-      return { event_type: 'config.nixos_switch', actor: 'system', payload: { old_generation: random.int(100, 200), new_generation: random.int(201, 300), config_hash: random.hex(64) } };
+      return {
+        event_type: 'config.nixos_switch',
+        actor: 'system',
+        payload: { old_generation: random.int(100, 200), new_generation: random.int(201, 300), config_hash: random.hex(64) },
+      };
     case 5:
-      return { event_type: 'ssh.session_open', actor: random.pick(['alice@example.com', 'bob@example.com']), payload: { source_ip: `10.0.${random.int(0, 255)}.${random.int(1, 254)}`, status: 'ok' } };
+      return {
+        event_type: 'ssh.session_open',
+        actor: random.pick(['alice@example.com', 'bob@example.com']),
+        payload: { source_ip: `10.0.${random.int(0, 255)}.${random.int(1, 254)}`, status: 'ok' },
+      };
     default:
-      return { event_type: 'secrets.access', actor: 'agent:ops-assistant', payload: { secret: random.pick(['db-password', 'stripe-key']), status: 'ok' } };
+      return {
+        event_type: 'secrets.access',
+        actor: 'agent:ops-assistant',
+        payload: { secret: random.pick(['db-password', 'stripe-key']), status: 'ok' },
+      };
   }
 }
 
@@ -56,7 +89,12 @@ export function generateOsmodaLedger(options: LedgerOptions = {}): string[] {
   let atNs = BigInt(startMs) * 1_000_000n;
   for (let id = 1; id <= records; id += 1) {
     atNs += BigInt(random.int(1, 90_000)) * 1_000_000n + BigInt(random.int(0, 999_999));
-    const sealed = sealLedgerRecord(rule, { id, ts: new Date(Number(atNs / 1_000_000n)).toISOString().replace('Z', '') + String(atNs % 1_000_000n).padStart(6, '0') + 'Z', ...entry(random), prev_hash: prev });
+    const sealed = sealLedgerRecord(rule, {
+      id,
+      ts: new Date(Number(atNs / 1_000_000n)).toISOString().replace('Z', '') + String(atNs % 1_000_000n).padStart(6, '0') + 'Z',
+      ...entry(random),
+      prev_hash: prev,
+    });
     prev = sealed.hash as string;
     lines.push(JSON.stringify(sealed));
   }

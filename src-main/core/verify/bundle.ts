@@ -9,10 +9,26 @@ import { collectBounded } from '../bundle/files';
 import { merkleRoot, MerkleRootBuilder, sha256Hex } from '../bundle/hashing';
 import { streamContent } from '../ingest/lines';
 import { DEFAULT_LIMITS, MAX_METADATA_BYTES, type Limits } from '../limits';
-import { BUNDLE_META_FILES, canonicalManifestBytes, Manifest, SIGNATURE_FILE, TIMESTAMP_FILE, type ElementsInfo, type SourceEntry } from '../bundle/manifest';
+import {
+  BUNDLE_META_FILES,
+  canonicalManifestBytes,
+  Manifest,
+  SIGNATURE_FILE,
+  TIMESTAMP_FILE,
+  type ElementsInfo,
+  type SourceEntry,
+} from '../bundle/manifest';
 import { isGzip, StreamingRecords } from '../bundle/records';
 import { checkSignature, SignatureFile } from '../bundle/signing';
-import type { BreakNature, BundleStatus, BundleVerdict, Problem, SignatureVerdict, SourceVerdict, TimestampCheck } from '../../shared/verdict';
+import type {
+  BreakNature,
+  BundleStatus,
+  BundleVerdict,
+  Problem,
+  SignatureVerdict,
+  SourceVerdict,
+  TimestampCheck,
+} from '../../shared/verdict';
 import { verifyTimestampToken } from './timestamp';
 
 // The verdict's shapes are defined once, as zod schemas in shared/verdict.ts; core uses their types.
@@ -38,7 +54,9 @@ export function bundleStatus(problems: readonly Problem[], signature: SignatureV
  * Whether a verdict passes (exit 0): intact, or unsigned when nobody asked for a signature. A valid
  * signature by an untrusted key does not pass: anyone can re-seal altered evidence with a key of their own.
  */
-export function verdictPasses(verdict: Pick<BundleVerdict, 'intact'> & Partial<Pick<BundleVerdict, 'status' | 'signature_expected'>>): boolean {
+export function verdictPasses(
+  verdict: Pick<BundleVerdict, 'intact'> & Partial<Pick<BundleVerdict, 'status' | 'signature_expected'>>,
+): boolean {
   if (verdict.status === undefined) return verdict.intact;
   return verdict.status === 'intact' || (verdict.status === 'unsigned' && verdict.signature_expected !== true);
 }
@@ -48,27 +66,42 @@ export function verdictPasses(verdict: Pick<BundleVerdict, 'intact'> & Partial<P
  * evidence, so a verdict recorded before a key was trusted (or after it was removed) is re-read with the
  * keys trusted today. Problems found stay as they were.
  */
-export function withTrust<V extends Omit<BundleVerdict, 'status' | 'signature_expected'> & Partial<BundleVerdict>>(verdict: V, trustedKeys: ReadonlySet<string>): V & BundleVerdict {
+export function withTrust<V extends Omit<BundleVerdict, 'status' | 'signature_expected'> & Partial<BundleVerdict>>(
+  verdict: V,
+  trustedKeys: ReadonlySet<string>,
+): V & BundleVerdict {
   // Verdicts recorded before trust was its own state listed an untrusted signer among the problems.
   const problems = verdict.problems.filter((p) => !(p.item === SIGNATURE_FILE && p.reason.endsWith('which is not in the trust store')));
   const valid = verdict.signature.status === 'valid';
   const trusted = valid && verdict.signature.fingerprint !== undefined && trustedKeys.has(verdict.signature.fingerprint);
   const signature: SignatureVerdict = { ...verdict.signature, ...(valid ? { trusted } : {}) };
   const sources = verdict.sources.map((source): SourceVerdict => {
-    if (source.verdict === 'unverifiable' && source.reason === 'hashed whole; no record chain' && !problems.some((p) => p.item === source.path)) {
+    if (
+      source.verdict === 'unverifiable' &&
+      source.reason === 'hashed whole; no record chain' &&
+      !problems.some((p) => p.item === source.path)
+    ) {
       return { ...source, verdict: 'sealed_whole', reason: SEALED_WHOLE_KEPT };
     }
     if (source.verdict !== 'intact' && source.verdict !== 'untrusted') return source;
     return { ...source, verdict: trusted ? 'intact' : 'untrusted' };
   });
   const status = bundleStatus(problems, signature);
-  return { ...verdict, problems, signature, sources, status, signature_expected: verdict.signature_expected ?? false, intact: status === 'intact' };
+  return {
+    ...verdict,
+    problems,
+    signature,
+    sources,
+    status,
+    signature_expected: verdict.signature_expected ?? false,
+    intact: status === 'intact',
+  };
 }
 
 const SEALED_WHOLE = 'a document sealed whole: its bytes match the SHA-256 in the manifest; one record of it cannot be checked alone';
 /** A case keeps a document's records, not the document: they were checked whole on import and cannot be re-checked. */
-export const SEALED_WHOLE_KEPT = 'a document sealed whole: its file matched the manifest\'s SHA-256 on import; the case keeps its records, not the file, so they are not re-checked';
-
+export const SEALED_WHOLE_KEPT =
+  "a document sealed whole: its file matched the manifest's SHA-256 on import; the case keeps its records, not the file, so they are not re-checked";
 
 /** A file's size and (when asked) SHA-256, read as a stream: a bundle's files may be of any size. */
 async function hashStream(stream: AsyncIterable<Buffer>, withHash: boolean): Promise<{ size: number; sha256?: string }> {
@@ -132,7 +165,8 @@ async function verifySource(
 ): Promise<SourceVerdict> {
   const base = { path: entry.path, type: entry.type };
   if (!present.has(entry.path)) return { ...base, verdict: 'broken', reason: 'source file missing' };
-  if (!entry.chain && entry.elements) return verifyElements(files, entry as SourceEntry & { elements: ElementsInfo }, present, problems, limits);
+  if (!entry.chain && entry.elements)
+    return verifyElements(files, entry as SourceEntry & { elements: ElementsInfo }, present, problems, limits);
   // Whether the whole file matches is decided with the other files below.
   if (!entry.chain) return { ...base, verdict: 'sealed_whole', reason: SEALED_WHOLE };
   const chain = entry.chain;
@@ -156,8 +190,9 @@ async function verifySource(
   if (present.has(chain.leaves.path)) {
     try {
       const leaves = await readSealedLeaves(files, chain.leaves.path);
-      if (leaves.root !== chain.merkle_root) leavesProblem = 'the per-record hashes do not hash to the manifest\'s Merkle root';
-      else if (leaves.count !== chain.records) leavesProblem = `the manifest counts ${chain.records} records but its Merkle root covers ${leaves.count}`;
+      if (leaves.root !== chain.merkle_root) leavesProblem = "the per-record hashes do not hash to the manifest's Merkle root";
+      else if (leaves.count !== chain.records)
+        leavesProblem = `the manifest counts ${chain.records} records but its Merkle root covers ${leaves.count}`;
       else sealed = leaves;
     } catch (error) {
       leavesProblem = `the per-record hashes cannot be read (${(error as Error).message})`;
@@ -248,7 +283,13 @@ function recordContent(files: BundleFiles, path: string, limits: Limits, name: s
   return streamContent(files.stream(path), limits, name);
 }
 
-async function hashRecords(files: BundleFiles, path: string, limits: Limits, name: string, onLeaf?: (leaf: Buffer, index: number) => void): Promise<StreamingRecords> {
+async function hashRecords(
+  files: BundleFiles,
+  path: string,
+  limits: Limits,
+  name: string,
+  onLeaf?: (leaf: Buffer, index: number) => void,
+): Promise<StreamingRecords> {
   const records = new StreamingRecords(onLeaf);
   for await (const chunk of recordContent(files, path, limits, name)) records.push(chunk);
   records.end();
@@ -256,7 +297,13 @@ async function hashRecords(files: BundleFiles, path: string, limits: Limits, nam
 }
 
 /** `locateBreak` over streams: the first record whose leaf differs from the sealed one, and what happened there. */
-async function locateBreakStreaming(files: BundleFiles, path: string, sealed: SealedLeaves, limits: Limits, name: string): Promise<{ position: number; nature: BreakNature } | undefined> {
+async function locateBreakStreaming(
+  files: BundleFiles,
+  path: string,
+  sealed: SealedLeaves,
+  limits: Limits,
+  name: string,
+): Promise<{ position: number; nature: BreakNature } | undefined> {
   let first = -1;
   let atFirst: Buffer | undefined;
   let afterFirst: Buffer | undefined;
@@ -295,17 +342,27 @@ async function verifyElements(
   const base = { path: entry.path, type: entry.type };
   const elements = entry.elements;
   const fail = (reason: string, extra: Partial<SourceVerdict> = {}): SourceVerdict => {
-    problems.push({ item: entry.path, reason, ...(extra.first_bad_position !== undefined ? { position: extra.first_bad_position, nature: extra.nature } : {}) });
+    problems.push({
+      item: entry.path,
+      reason,
+      ...(extra.first_bad_position !== undefined ? { position: extra.first_bad_position, nature: extra.nature } : {}),
+    });
     return { ...base, verdict: 'broken', ...extra, reason };
   };
   if (!present.has(elements.leaves.path)) return fail(`the per-value hashes are missing (${elements.leaves.path})`);
   let sealed: string[];
   try {
-    sealed = (await files.read(elements.leaves.path)).toString('utf8').split('\n').filter((line) => line !== '');
+    sealed = (await files.read(elements.leaves.path))
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   } catch (error) {
     return fail(`the per-value hashes cannot be read (${elements.leaves.path}: ${(error as Error).message})`);
   }
-  if (merkleRoot(sealed.map((hex) => Buffer.from(hex, 'hex'))).toString('hex') !== elements.merkle_root || sealed.length !== elements.records) {
+  if (
+    merkleRoot(sealed.map((hex) => Buffer.from(hex, 'hex'))).toString('hex') !== elements.merkle_root ||
+    sealed.length !== elements.records
+  ) {
     return fail(`the per-value hashes do not hash to the manifest's Merkle root (${elements.leaves.path})`);
   }
   let values;
@@ -324,7 +381,9 @@ async function verifyElements(
   // of a document that changed is reported broken, and the reason names the first value that differs.
   const where = values[located.position - 1]?.locator ?? 'after the last value';
   const nature = located.nature === 'truncated' || located.nature === 'appended' ? located.nature : 'modified';
-  return fail(`value ${located.position} of the document (${where}) differs from the sealed one: ${NATURE_TEXT[nature]}`, { records: found.length });
+  return fail(`value ${located.position} of the document (${where}) differs from the sealed one: ${NATURE_TEXT[nature]}`, {
+    records: found.length,
+  });
 }
 
 export interface VerifyOptions {
@@ -366,7 +425,9 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
   const parsed = Manifest.safeParse(manifestJson);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new NotABundleError(`${files.location}: manifest.json is not a v1 bundle manifest (${issue.path.join('.') || 'root'}: ${issue.message})`);
+    throw new NotABundleError(
+      `${files.location}: manifest.json is not a v1 bundle manifest (${issue.path.join('.') || 'root'}: ${issue.message})`,
+    );
   }
   const manifest = parsed.data;
   // What the container itself gets wrong (a zip's duplicate or disagreeing entries) comes first.
@@ -407,8 +468,10 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
       problems.push({ item: path, reason: `cannot be read: ${(error as Error).message}` });
       continue;
     }
-    if (digest.size !== expected.size) problems.push({ item: path, reason: `size ${digest.size} differs from the manifest's ${expected.size}` });
-    else if (digest.sha256 !== undefined && digest.sha256 !== expected.sha256) problems.push({ item: path, reason: 'sha256 differs from the manifest' });
+    if (digest.size !== expected.size)
+      problems.push({ item: path, reason: `size ${digest.size} differs from the manifest's ${expected.size}` });
+    else if (digest.sha256 !== undefined && digest.sha256 !== expected.sha256)
+      problems.push({ item: path, reason: 'sha256 differs from the manifest' });
   }
   for (const path of present) {
     if (!listed.has(path) && !(BUNDLE_META_FILES as readonly string[]).includes(path)) {
@@ -451,7 +514,9 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
   }
 
   const canonical = canonicalManifestBytes(manifestJson);
-  const timestamp = present.has(TIMESTAMP_FILE) ? await checkTimestamp(await files.read(TIMESTAMP_FILE), canonical, options) : { status: 'absent' as const };
+  const timestamp = present.has(TIMESTAMP_FILE)
+    ? await checkTimestamp(await files.read(TIMESTAMP_FILE), canonical, options)
+    : { status: 'absent' as const };
   if (timestamp.status !== 'absent' && timestamp.status !== 'valid') {
     problems.push({ item: TIMESTAMP_FILE, reason: timestamp.reason ?? `timestamp ${timestamp.status}` });
   }
@@ -478,9 +543,15 @@ async function checkTimestamp(token: Buffer, canonical: Buffer, options: VerifyO
   if (verdict.gen_time) check.gen_time = verdict.gen_time;
   if (verdict.tsa) check.tsa = verdict.tsa;
   if (verdict.status === 'unparseable') check.reason = `not an RFC 3161 timestamp token: ${verdict.reason}`;
-  else if (verdict.status === 'invalid' && !verdict.checks.imprint && ['sha256', 'sha384', 'sha512'].includes(verdict.hash_algorithm ?? '')) {
-    check.reason = 'the timestamp covers other bytes than this manifest: the manifest changed after it was timestamped, or the token is for another bundle';
+  else if (
+    verdict.status === 'invalid' &&
+    !verdict.checks.imprint &&
+    ['sha256', 'sha384', 'sha512'].includes(verdict.hash_algorithm ?? '')
+  ) {
+    check.reason =
+      'the timestamp covers other bytes than this manifest: the manifest changed after it was timestamped, or the token is for another bundle';
   } else if (verdict.status === 'invalid') check.reason = `invalid timestamp: ${verdict.reason}`;
-  else if (verdict.status === 'untrusted') check.reason = `timestamp ${verdict.gen_time} by ${verdict.tsa ?? 'an unknown TSA'} is not trusted: ${verdict.reason}`;
+  else if (verdict.status === 'untrusted')
+    check.reason = `timestamp ${verdict.gen_time} by ${verdict.tsa ?? 'an unknown TSA'} is not trusted: ${verdict.reason}`;
   return check;
 }

@@ -207,11 +207,20 @@ export class SealAccumulator {
   }
 
   tables(): { leaves: Buffer; positions: Buffer; rows: Buffer; merkle_root: string } {
-    return { leaves: this.leaves.concat(), positions: this.positions.concat(), rows: this.rows.concat(), merkle_root: this.root.root().toString('hex') };
+    return {
+      leaves: this.leaves.concat(),
+      positions: this.positions.concat(),
+      rows: this.rows.concat(),
+      merkle_root: this.root.root().toString('hex'),
+    };
   }
 }
 
-export function tableHashes(tables: { leaves: Buffer; positions: Buffer; rows: Buffer }): Pick<SealBody, 'leaves_sha256' | 'positions_sha256' | 'rows_sha256'> {
+export function tableHashes(tables: {
+  leaves: Buffer;
+  positions: Buffer;
+  rows: Buffer;
+}): Pick<SealBody, 'leaves_sha256' | 'positions_sha256' | 'rows_sha256'> {
   return { leaves_sha256: hex(tables.leaves), positions_sha256: hex(tables.positions), rows_sha256: hex(tables.rows) };
 }
 
@@ -271,14 +280,22 @@ export class SealedRecordCheck {
   add(record: StoredRecordRows): void {
     while (this.index < this.count && this.sealedPosition(this.index) < record.position) {
       const position = this.sealedPosition(this.index);
-      this.findings.push({ position, nature: 'deleted', reason: `record ${position} was sealed but is no longer in the case: record deleted` });
+      this.findings.push({
+        position,
+        nature: 'deleted',
+        reason: `record ${position} was sealed but is no longer in the case: record deleted`,
+      });
       this.index += 1;
     }
     const leaf = leafHash(record.raw);
     if (this.index >= this.count || this.sealedPosition(this.index) !== record.position) {
       const from = this.sealedLeafPosition(leaf);
       const what = from === undefined ? '' : ` (a copy of the record sealed at position ${from})`;
-      this.findings.push({ position: record.position, nature: 'inserted', reason: `record ${record.position} is in the case but was never sealed${what}: record inserted` });
+      this.findings.push({
+        position: record.position,
+        nature: 'inserted',
+        reason: `record ${record.position} is in the case but was never sealed${what}: record inserted`,
+      });
       this.checkIds(record, false);
       return;
     }
@@ -286,9 +303,17 @@ export class SealedRecordCheck {
     if (leaf.compare(this.sealed.leaves, i * 32, i * 32 + 32) !== 0) {
       const from = this.sealedLeafPosition(leaf);
       if (from !== undefined) {
-        this.findings.push({ position: record.position, nature: 'reordered', reason: `record ${record.position} holds the record sealed at position ${from}: records reordered` });
+        this.findings.push({
+          position: record.position,
+          nature: 'reordered',
+          reason: `record ${record.position} holds the record sealed at position ${from}: records reordered`,
+        });
       } else {
-        this.findings.push({ position: record.position, nature: 'modified', reason: `record ${record.position}'s raw bytes differ from the sealed ones: record modified` });
+        this.findings.push({
+          position: record.position,
+          nature: 'modified',
+          reason: `record ${record.position}'s raw bytes differ from the sealed ones: record modified`,
+        });
       }
     } else if (rowsDigest(record.rows).compare(this.sealed.rows, i * 32, i * 32 + 32) !== 0) {
       this.findings.push({
@@ -315,15 +340,18 @@ export class SealedRecordCheck {
           nature: 'modified',
           reason: `record ${record.position}'s event row has id ${id}, outside the sealed ids ${first}–${last} or out of order: row rewritten (deleted and inserted again, e.g. by INSERT OR REPLACE)`,
         });
-      }
-      else this.lastId = id;
+      } else this.lastId = id;
     }
   }
 
   finish(): Finding[] {
     for (; this.index < this.count; this.index++) {
       const position = this.sealedPosition(this.index);
-      this.findings.push({ position, nature: 'deleted', reason: `record ${position} was sealed but is no longer in the case: record deleted` });
+      this.findings.push({
+        position,
+        nature: 'deleted',
+        reason: `record ${position} was sealed but is no longer in the case: record deleted`,
+      });
     }
     return this.findings;
   }

@@ -101,7 +101,8 @@ async function checkStoredElements(
     const values = [{ locator: record.locator ?? '', bytes: record.raw }, ...(record.context ? contextElements(record.context) : [])];
     const bad = values.find((value) => !known.has(elementLeafHash(value.locator, value.bytes).toString('hex')));
     if (bad) {
-      const what = bad.bytes === record.raw ? `record ${record.position} (${bad.locator})` : `the context ${bad.locator} of record ${record.position}`;
+      const what =
+        bad.bytes === record.raw ? `record ${record.position} (${bad.locator})` : `the context ${bad.locator} of record ${record.position}`;
       const reason = `${what} kept in the case differs from the sealed value: record modified`;
       return { verdict: 'broken', records: checked, first_bad_position: record.position, nature: 'modified', reason };
     }
@@ -142,7 +143,8 @@ export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: 
       const checked = entry.chain
         ? await checkStoredSource({ ...entry, chain: entry.chain }, input.leaves.get(entry.path), records, pause)
         : await checkStoredElements(entry.elements!, input.leaves.get(entry.path), records, pause);
-      if (checked.verdict === 'intact') sources.push({ ...base, ...checked, verdict: signature.status === 'valid' ? 'intact' : 'unsigned' });
+      if (checked.verdict === 'intact')
+        sources.push({ ...base, ...checked, verdict: signature.status === 'valid' ? 'intact' : 'unsigned' });
       else {
         sources.push({ ...base, ...checked });
         problems.push({
@@ -155,5 +157,8 @@ export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: 
   }
 
   // Untrusted and unsigned are states of the signer, decided the same way as for the bundle itself.
-  return withTrust({ bundle: input.location, files_checked: 0, sources, signature, timestamp: { status: 'absent' }, problems, intact: false }, trustedKeys);
+  return withTrust(
+    { bundle: input.location, files_checked: 0, sources, signature, timestamp: { status: 'absent' }, problems, intact: false },
+    trustedKeys,
+  );
 }

@@ -13,7 +13,11 @@ export type Signer = 'trusted' | 'untrusted' | 'none';
  * by the same signer; the first bad record and every record after it are "broken" (a break can shift
  * everything after it); records of loose files, outside any bundle, are "unverifiable".
  */
-export function recordVerdict(source: Pick<SourceVerdict, 'verdict' | 'first_bad_position'> | undefined, signer: Signer, position: number): RecordVerdict {
+export function recordVerdict(
+  source: Pick<SourceVerdict, 'verdict' | 'first_bad_position'> | undefined,
+  signer: Signer,
+  position: number,
+): RecordVerdict {
   if (!source) return 'unverifiable';
   if (source.verdict !== 'broken') return source.verdict;
   if (source.first_bad_position !== undefined && position < source.first_bad_position) {

@@ -66,7 +66,6 @@ function readEntry(position: number, raw: Buffer | undefined, unreadable?: strin
   return { position, hash, prev, content: canonicalize(record) ?? '' };
 }
 
-
 function expectedHash(rule: LedgerRule, entry: Entry): string {
   if (rule === 'sha256-jcs') return sha256Hex(entry.content!);
   return sha256Hex(`${entry.prev ?? ''}${entry.content!}`);
@@ -105,10 +104,18 @@ function nameLinkBreak(entries: readonly Entry[], i: number): { position: number
   // The record links past the one before it (to the one two back, or to genesis from second place).
   if ((i >= 2 && prev === hashAt(i - 2)) || (i === 1 && isGenesis(entry.prev))) {
     const at = entries[i - 1]!.position;
-    return { position: at, nature: 'inserted', reason: `record ${at} is not in the chain (the record after it links past it): record inserted` };
+    return {
+      position: at,
+      nature: 'inserted',
+      reason: `record ${at} is not in the chain (the record after it links past it): record inserted`,
+    };
   }
   if (i + 1 < entries.length && entries[i + 1]!.prev?.toLowerCase() === hashAt(i - 1)) {
-    return { position, nature: 'inserted', reason: `record ${position} is not in the chain (the record after it links past it): record inserted` };
+    return {
+      position,
+      nature: 'inserted',
+      reason: `record ${position} is not in the chain (the record after it links past it): record inserted`,
+    };
   }
   return { position, nature: 'deleted', reason: `record ${position}'s prev_hash matches no record before it: record(s) deleted before it` };
 }
@@ -149,16 +156,28 @@ export class LedgerChainCheck {
     const count = entries.length;
     if (count === 0) return { verdict: 'unverifiable', records: 0, reason: 'no records' };
     if (!rule) {
-      return { verdict: 'unverifiable', records: count, reason: `no hash rule Causa knows (${LEDGER_RULES.join(', ')}) reproduces any record's hash` };
+      return {
+        verdict: 'unverifiable',
+        records: count,
+        reason: `no hash rule Causa knows (${LEDGER_RULES.join(', ')}) reproduces any record's hash`,
+      };
     }
     const genesis = genesisName(entries[0]!.prev);
-    const broken = (position: number, nature: BreakNature, reason: string): LedgerVerdict =>
-      ({ verdict: 'broken', rule, records: count, first_bad_position: position, nature, reason, genesis });
+    const broken = (position: number, nature: BreakNature, reason: string): LedgerVerdict => ({
+      verdict: 'broken',
+      rule,
+      records: count,
+      first_bad_position: position,
+      nature,
+      reason,
+      genesis,
+    });
 
     for (let i = 0; i < count; i += 1) {
       const entry = entries[i]!;
       if (entry.unreadable) return broken(entry.position, 'modified', `record ${entry.position} is ${entry.unreadable}: record modified`);
-      if (!holds[i]) return broken(entry.position, 'modified', `record ${entry.position}'s hash does not match its content (${rule}): record modified`);
+      if (!holds[i])
+        return broken(entry.position, 'modified', `record ${entry.position}'s hash does not match its content (${rule}): record modified`);
       if (i === 0) {
         if (isGenesis(entry.prev)) continue;
         // A chain whose first record does not start it: moved there, put before it, or the records before
@@ -170,7 +189,11 @@ export class LedgerChainCheck {
         if (count > 1 && isGenesis(entries[1]!.prev)) {
           return broken(entry.position, 'inserted', `record ${entry.position} precedes the chain's first record: record inserted`);
         }
-        return broken(entry.position, 'deleted', `record ${entry.position}'s prev_hash is not a genesis value: the records before it are missing`);
+        return broken(
+          entry.position,
+          'deleted',
+          `record ${entry.position}'s prev_hash is not a genesis value: the records before it are missing`,
+        );
       }
       if (entry.prev?.toLowerCase() !== entries[i - 1]!.hash!.toLowerCase()) {
         const named = nameLinkBreak(entries, i);

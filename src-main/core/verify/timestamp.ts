@@ -95,7 +95,11 @@ export async function verifyTimestampToken(token: Uint8Array, data: Uint8Array, 
 }
 
 /** The same checks when only a digest of the data is known (a TimeStampReq's imprint, say). */
-export async function verifyTimestampTokenForDigest(token: Uint8Array, digest: DataDigest, options: TimestampOptions): Promise<TimestampVerdict> {
+export async function verifyTimestampTokenForDigest(
+  token: Uint8Array,
+  digest: DataDigest,
+  options: TimestampOptions,
+): Promise<TimestampVerdict> {
   return verifyToken(
     token,
     (algorithm) =>
@@ -132,13 +136,15 @@ async function verifyToken(token: Uint8Array, imprintOf: ImprintOf, options: Tim
     const expected = imprintOf(algorithm);
     const hashed = tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView;
     verdict.checks.imprint = expected.value !== undefined && Buffer.from(hashed).equals(Buffer.from(expected.value));
-    if (!verdict.checks.imprint) reasons.imprint = expected.reason ?? `the message imprint is not the ${algorithm} of the data: the token covers other bytes`;
+    if (!verdict.checks.imprint)
+      reasons.imprint = expected.reason ?? `the message imprint is not the ${algorithm} of the data: the token covers other bytes`;
   }
 
   const tokenCerts = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  const signature = await checkSignature(signedData, eContent, [...tokenCerts, ...anchors]).catch(
-    (error: Error): SignatureCheck => ({ ok: false, reason: `the signature cannot be checked: ${error.message}` }),
-  );
+  const signature = await checkSignature(signedData, eContent, [...tokenCerts, ...anchors]).catch((error: Error): SignatureCheck => ({
+    ok: false,
+    reason: `the signature cannot be checked: ${error.message}`,
+  }));
   verdict.checks.signature = signature.ok;
   if (signature.reason) reasons.signature = signature.reason;
   if (signature.signer) {
@@ -153,7 +159,8 @@ async function verifyToken(token: Uint8Array, imprintOf: ImprintOf, options: Tim
   const at = options.at ?? new Date();
   if (!verdict.checks.imprint) setStatus(verdict, 'invalid', reasons.imprint);
   else if (!verdict.checks.signature && signature.signer) setStatus(verdict, 'invalid', reasons.signature);
-  else if (genTime.getTime() > at.getTime() + CLOCK_SKEW_MS) setStatus(verdict, 'invalid', `the token is dated ${verdict.gen_time}, after the verification time ${rfc3339(at)}`);
+  else if (genTime.getTime() > at.getTime() + CLOCK_SKEW_MS)
+    setStatus(verdict, 'invalid', `the token is dated ${verdict.gen_time}, after the verification time ${rfc3339(at)}`);
   else if (!signature.signer) setStatus(verdict, 'untrusted', reasons.signature);
   else if (!verdict.checks.chain) setStatus(verdict, 'untrusted', reasons.chain);
   return verdict;
@@ -338,14 +345,21 @@ interface SignatureCheck {
   reason?: string;
 }
 
-async function checkSignature(signedData: pkijs.SignedData, eContent: ArrayBuffer, candidates: pkijs.Certificate[]): Promise<SignatureCheck> {
+async function checkSignature(
+  signedData: pkijs.SignedData,
+  eContent: ArrayBuffer,
+  candidates: pkijs.Certificate[],
+): Promise<SignatureCheck> {
   if (signedData.signerInfos.length !== 1) {
     return { ok: false, reason: `the token has ${signedData.signerInfos.length} signers; a timestamp token has exactly one, the TSA` };
   }
   const signerInfo = signedData.signerInfos[0]!;
   const signer = findSigner(signerInfo, candidates);
   if (!signer) {
-    return { ok: false, reason: "the token does not carry its signer's certificate and no certificate provided is it, so its signature cannot be checked" };
+    return {
+      ok: false,
+      reason: "the token does not carry its signer's certificate and no certificate provided is it, so its signature cannot be checked",
+    };
   }
   const fail = (reason: string): SignatureCheck => ({ ok: false, signer, reason });
   const digestAlgorithm = HASH_BY_OID[signerInfo.digestAlgorithm.algorithmId];
@@ -367,7 +381,8 @@ async function checkSignature(signedData: pkijs.SignedData, eContent: ArrayBuffe
   const ess = attribute(OID.signingCertificateV2) ?? attribute(OID.signingCertificate);
   const named = ess ? essCertHash(ess) : undefined;
   if (!named) return fail('the signed signingCertificate attribute (ESSCertID) is missing or unreadable');
-  if (named.algorithm !== 'sha1' && !(named.algorithm in WEBCRYPTO_HASH)) return fail(`the ESSCertID hash ${named.algorithm} is not supported`);
+  if (named.algorithm !== 'sha1' && !(named.algorithm in WEBCRYPTO_HASH))
+    return fail(`the ESSCertID hash ${named.algorithm} is not supported`);
   if (!createHash(named.algorithm).update(derOf(signer)).digest().equals(named.hash)) {
     return fail('the signingCertificate attribute names another certificate than the one that verifies the signature');
   }
@@ -401,9 +416,12 @@ async function checkChain(
   const tsa = subjectOf(signer);
   const eku = signer.extensions?.find((e) => e.extnID === OID.extKeyUsage);
   const purposes = eku?.parsedValue instanceof pkijs.ExtKeyUsage ? eku.parsedValue.keyPurposes : [];
-  if (!purposes.includes(OID.timeStamping)) return { ok: false, reason: `the certificate of ${tsa} is not for timestamping (no id-kp-timeStamping extended key usage)` };
-  if (!eku!.critical) return { ok: false, reason: `the certificate of ${tsa} has a timestamping extended key usage that is not critical (RFC 3161 §2.3)` };
-  if (!validAt(signer, genTime)) return { ok: false, reason: `the certificate of ${tsa} was not valid at the token's time ${rfc3339(genTime)}` };
+  if (!purposes.includes(OID.timeStamping))
+    return { ok: false, reason: `the certificate of ${tsa} is not for timestamping (no id-kp-timeStamping extended key usage)` };
+  if (!eku!.critical)
+    return { ok: false, reason: `the certificate of ${tsa} has a timestamping extended key usage that is not critical (RFC 3161 §2.3)` };
+  if (!validAt(signer, genTime))
+    return { ok: false, reason: `the certificate of ${tsa} was not valid at the token's time ${rfc3339(genTime)}` };
   if (anchors.length === 0) return { ok: false, reason: 'no TSA trust anchor was provided' };
   // The analyst may trust the TSA's own certificate directly.
   if (anchors.some((anchor) => sameCertificate(anchor, signer))) return { ok: true };
@@ -423,8 +441,14 @@ async function checkChain(
   try {
     result = await chainEngine.verify({}, engine);
   } catch (error) {
-    result = { result: false, resultMessage: (error as { resultMessage?: string; message?: string }).resultMessage ?? (error as Error).message };
+    result = {
+      result: false,
+      resultMessage: (error as { resultMessage?: string; message?: string }).resultMessage ?? (error as Error).message,
+    };
   }
   if (result.result) return { ok: true };
-  return { ok: false, reason: `the certificate of ${tsa} does not chain to a trusted anchor at ${rfc3339(genTime)}: ${result.resultMessage || 'no path'}` };
+  return {
+    ok: false,
+    reason: `the certificate of ${tsa} does not chain to a trusted anchor at ${rfc3339(genTime)}: ${result.resultMessage || 'no path'}`,
+  };
 }

@@ -59,7 +59,14 @@ export interface WatchOutcome {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -98,7 +105,11 @@ export async function watchAppend(
         const event = readWatchLine(line);
         if (event.type === 'ERROR') {
           if (event.code === 410) throw new KubeRequestError('gone', `watch of ${what(type, namespace)} expired (410 Gone)`, 410);
-          throw new KubeRequestError('http', `watch of ${what(type, namespace)} failed: ${event.message ?? event.reason ?? 'ERROR'}`, event.code);
+          throw new KubeRequestError(
+            'http',
+            `watch of ${what(type, namespace)} failed: ${event.message ?? event.reason ?? 'ERROR'}`,
+            event.code,
+          );
         }
         if (event.type === 'BOOKMARK') {
           resourceVersion = event.resourceVersion ?? resourceVersion;

@@ -52,9 +52,22 @@ const TLS_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
 
-function describeNetworkError(error: NodeJS.ErrnoException, server: string, state: { cancelled: boolean; timedOut: boolean }): KubeRequestError {
+function describeNetworkError(
+  error: NodeJS.ErrnoException,
+  server: string,
+  state: { cancelled: boolean; timedOut: boolean },
+): KubeRequestError {
   if (state.cancelled) return new KubeRequestError('cancelled', 'cancelled by the user');
   if (state.timedOut) return new KubeRequestError('timeout', `${server} did not answer in time`);
   const code = error.code ?? '';
@@ -83,7 +96,11 @@ export function failureForStatus(status: number, body: Buffer, what: string): Ku
   const detail = statusMessage(body);
   switch (status) {
     case 401:
-      return new KubeRequestError('unauthorized', `the credential was rejected (401 Unauthorized) reading ${what}: the token or certificate may have expired${detail ? ` (${detail})` : ''}`, 401);
+      return new KubeRequestError(
+        'unauthorized',
+        `the credential was rejected (401 Unauthorized) reading ${what}: the token or certificate may have expired${detail ? ` (${detail})` : ''}`,
+        401,
+      );
     case 403:
       return new KubeRequestError('forbidden', `not visible to this credential (403 Forbidden${detail ? `: ${detail}` : ''})`, 403);
     case 404:
@@ -130,20 +147,29 @@ export class ReadOnlyKubeClient {
    * The single gate: every request is checked by checkReadOnly before anything is connected, and no
    * caller chooses headers, so nothing can smuggle in a method override or a connection upgrade.
    */
-  private async openGated(request: GateRequest, timeoutMs: number | undefined): Promise<{ response: IncomingMessage; timeout?: AbortSignal }> {
+  private async openGated(
+    request: GateRequest,
+    timeoutMs: number | undefined,
+  ): Promise<{ response: IncomingMessage; timeout?: AbortSignal }> {
     const decision = checkReadOnly(request);
     if (!decision.ok) throw new KubeRequestError('refused', decision.reason);
     const body = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
     const url = new URL(request.path.replace(/^\//, ''), this.base);
     const options: HttpsRequestOptions = {
       method: request.method.toUpperCase(),
-      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}) },
+      headers: {
+        accept: 'application/json',
+        ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}),
+      },
     };
     try {
       // Runs the exec plugin or refreshes the OIDC token when the kubeconfig says so.
       await this.config.applyToHTTPSOptions(options);
     } catch (error) {
-      throw new KubeRequestError('credential', `the kubeconfig's credential for ${this.server} could not be obtained (${(error as Error).message.trim()})`);
+      throw new KubeRequestError(
+        'credential',
+        `the kubeconfig's credential for ${this.server} could not be obtained (${(error as Error).message.trim()})`,
+      );
     }
     const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
     const signals = [timeout, this.options.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -160,7 +186,10 @@ export class ReadOnlyKubeClient {
   }
 
   private describe(error: NodeJS.ErrnoException, timeout?: AbortSignal): KubeRequestError {
-    return describeNetworkError(error, this.server, { cancelled: this.options.signal?.aborted === true, timedOut: timeout?.aborted === true });
+    return describeNetworkError(error, this.server, {
+      cancelled: this.options.signal?.aborted === true,
+      timedOut: timeout?.aborted === true,
+    });
   }
 
   private get maxResponseBytes(): number {
@@ -235,7 +264,8 @@ export class ReadOnlyKubeClient {
           if (line.length > 0) yield line;
         }
         // One line is one watch event: a line that never ends is not buffered past the limit.
-        if (pending.length > this.maxResponseBytes) throw this.tooLarge(`${what} (watch)`, `a line of more than ${mib(this.maxResponseBytes)}`);
+        if (pending.length > this.maxResponseBytes)
+          throw this.tooLarge(`${what} (watch)`, `a line of more than ${mib(this.maxResponseBytes)}`);
       }
     } catch (error) {
       if (error instanceof KubeRequestError) throw error;

@@ -70,6 +70,7 @@ export async function loadKubeTarget(context: string, kubeconfig?: string): Prom
   }
   config.setCurrentContext(context);
   const cluster = config.getCurrentCluster();
-  if (!cluster?.server) throw new ServiceError('invalid_input', `${from}: context "${context}" names cluster "${chosen.cluster}", which has no server`);
+  if (!cluster?.server)
+    throw new ServiceError('invalid_input', `${from}: context "${context}" names cluster "${chosen.cluster}", which has no server`);
   return { config, context, cluster: cluster.name, user: chosen.user, server: cluster.server };
 }

@@ -5,7 +5,15 @@ import { existsSync } from 'node:fs';
 import type { RawSource } from '../../core/bundle/seal';
 import { eventTimeOf, jsonLines, listDocument, type CapturedObject } from '../../core/capture/documents';
 import { parseDuration } from '../../core/capture/duration';
-import { baseReport, capturedReport, failureLine, isComplete, type CaptureIdentity, type CaptureMetadata, type ResourceReport } from '../../core/capture/report';
+import {
+  baseReport,
+  capturedReport,
+  failureLine,
+  isComplete,
+  type CaptureIdentity,
+  type CaptureMetadata,
+  type ResourceReport,
+} from '../../core/capture/report';
 import { CAPTURED_RESOURCES, sourcePathOf, type ResourceType } from '../../core/capture/resources';
 import { assessRules } from '../../core/capture/rules';
 import { ServiceError } from '../../shared/errors';
@@ -46,17 +54,24 @@ const STOPPING: ReadonlySet<FailureKind> = new Set(['unreachable', 'tls', 'unaut
 function durationOf(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new ServiceError('invalid_input', `--${option}: "${text}" is not a duration like 90s, 15m or 1h30m`);
+  if (ms === undefined || ms <= 0)
+    throw new ServiceError('invalid_input', `--${option}: "${text}" is not a duration like 90s, 15m or 1h30m`);
   return ms;
 }
 
 async function askIdentity(client: ReadOnlyKubeClient, warnings: string[]): Promise<{ identity: CaptureIdentity; raw?: Buffer }> {
   const path = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
   try {
-    const raw = await client.send({ method: 'POST', path, body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }, 'SelfSubjectReview');
+    const raw = await client.send(
+      { method: 'POST', path, body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } },
+      'SelfSubjectReview',
+    );
     const info = (JSON.parse(raw.toString('utf8')) as { status?: { userInfo?: CaptureIdentity } }).status?.userInfo ?? {};
     const { username, uid, groups, extra } = info;
-    return { identity: { ...(username ? { username } : {}), ...(uid ? { uid } : {}), ...(groups ? { groups } : {}), ...(extra ? { extra } : {}) }, raw };
+    return {
+      identity: { ...(username ? { username } : {}), ...(uid ? { uid } : {}), ...(groups ? { groups } : {}), ...(extra ? { extra } : {}) },
+      raw,
+    };
   } catch (error) {
     // Nothing can be read when the server cannot be reached or the credential is refused: stop here.
     if (error instanceof KubeRequestError && (STOPPING.has(error.kind) || error.kind === 'cancelled')) {
@@ -69,12 +84,28 @@ async function askIdentity(client: ReadOnlyKubeClient, warnings: string[]): Prom
   }
 }
 
-async function askPermissions(client: ReadOnlyKubeClient, namespace: string, warnings: string[]): Promise<{ permissions: CaptureMetadata['permissions']; raw?: Buffer }> {
+async function askPermissions(
+  client: ReadOnlyKubeClient,
+  namespace: string,
+  warnings: string[],
+): Promise<{ permissions: CaptureMetadata['permissions']; raw?: Buffer }> {
   const body = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } };
   try {
-    const raw = await client.send({ method: 'POST', path: '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', body }, 'SelfSubjectRulesReview');
+    const raw = await client.send(
+      { method: 'POST', path: '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', body },
+      'SelfSubjectRulesReview',
+    );
     const assessed = assessRules(JSON.parse(raw.toString('utf8')));
-    return { permissions: { known: assessed.known, may_mutate: assessed.mayMutate, mutating_rules: assessed.mutatingRules, incomplete: assessed.incomplete, namespace }, raw };
+    return {
+      permissions: {
+        known: assessed.known,
+        may_mutate: assessed.mayMutate,
+        mutating_rules: assessed.mutatingRules,
+        incomplete: assessed.incomplete,
+        namespace,
+      },
+      raw,
+    };
   } catch (error) {
     warnings.push(`what this credential may do is unknown: SelfSubjectRulesReview failed (${(error as Error).message})`);
     return { permissions: { known: false, may_mutate: false, mutating_rules: [], incomplete: true, namespace } };
@@ -135,7 +166,14 @@ async function readTypes(
     try {
       const listed = await listAll(client, type, namespace, (n) => progress(`${type.name}: ${n} read`));
       if (type.events) {
-        into.events.push({ type, listed: listed.objects, watched: [], pages: listed.pages, relists: 0, ...(listed.resourceVersion ? { resourceVersion: listed.resourceVersion } : {}) });
+        into.events.push({
+          type,
+          listed: listed.objects,
+          watched: [],
+          pages: listed.pages,
+          relists: 0,
+          ...(listed.resourceVersion ? { resourceVersion: listed.resourceVersion } : {}),
+        });
       } else {
         into.sources.push({ path: sourcePathOf(type), type: 'k8s-resources', data: listDocument(listed.objects, listed.resourceVersion) });
         into.reports.set(type.name, capturedReport(type, namespace, { items: listed.objects.length, pages: listed.pages }));
@@ -149,10 +187,21 @@ async function readTypes(
 }
 
 /** The Events file: listed Events within --since (undated ones kept), then what arrived by watch. */
-function eventsSource(read: EventsRead, namespace: string | undefined, since: number | undefined, watched: boolean, reports: Map<string, ResourceReport>): RawSource {
+function eventsSource(
+  read: EventsRead,
+  namespace: string | undefined,
+  since: number | undefined,
+  watched: boolean,
+  reports: Map<string, ResourceReport>,
+): RawSource {
   const kept = read.listed.filter((object) => since === undefined || (eventTimeOf(object.bytes) ?? Infinity) >= since);
   const objects = [...kept, ...read.watched];
-  const report = capturedReport(read.type, namespace, { items: objects.length, pages: read.pages, ...(watched ? { watched: read.watched.length } : {}), relists: read.relists });
+  const report = capturedReport(read.type, namespace, {
+    items: objects.length,
+    pages: read.pages,
+    ...(watched ? { watched: read.watched.length } : {}),
+    relists: read.relists,
+  });
   reports.set(read.type.name, read.watchFailure ? { ...report, reason: read.watchFailure } : report);
   return { path: sourcePathOf(read.type), type: 'k8s-events', data: jsonLines(objects) };
 }
@@ -194,7 +243,10 @@ export async function captureCluster(request: CaptureRequest): Promise<CaptureRe
     const ordered = CAPTURED_RESOURCES.map((type) => reports.get(type.name)!);
     const capturedAny = ordered.some((r) => r.status === 'captured');
     if (!capturedAny) {
-      const why = ordered.map((r) => failureLine(r)).filter(Boolean).join('; ');
+      const why = ordered
+        .map((r) => failureLine(r))
+        .filter(Boolean)
+        .join('; ');
       throw new ServiceError(request.signal?.aborted ? 'cancelled' : 'io', `nothing could be captured from ${target.server}: ${why}`);
     }
     const finished = new Date();
@@ -221,7 +273,11 @@ export async function captureCluster(request: CaptureRequest): Promise<CaptureRe
     progress(`sealing ${sources.length} files into ${request.out}`);
     const windowStart = sinceMs === undefined ? started : new Date(started.getTime() - sinceMs);
     const sealed = await sealRawSources(sources, request.out, {
-      case: { cluster: target.cluster, title: `capture of ${target.context}`, window: { start: windowStart.toISOString(), end: finished.toISOString() } },
+      case: {
+        cluster: target.cluster,
+        title: `capture of ${target.context}`,
+        window: { start: windowStart.toISOString(), end: finished.toISOString() },
+      },
       capture: capture as unknown as Record<string, unknown>,
       createdAt: finished.toISOString(),
       ...(request.key ? { key: request.key } : {}),
@@ -247,10 +303,17 @@ async function watchEvents(
     events.map(async (read) => {
       const seen = new Set(read.listed.flatMap((o) => (o.uid && o.resourceVersion ? [`${o.uid}@${o.resourceVersion}`] : [])));
       try {
-        const outcome = await watchAppend(client, read.type, namespace, { ...(read.resourceVersion ? { resourceVersion: read.resourceVersion } : {}), seen, deadline }, until, (object) => {
-          read.watched.push(object);
-          progress(`${read.type.name}: ${read.watched.length} arrived by watch`);
-        });
+        const outcome = await watchAppend(
+          client,
+          read.type,
+          namespace,
+          { ...(read.resourceVersion ? { resourceVersion: read.resourceVersion } : {}), seen, deadline },
+          until,
+          (object) => {
+            read.watched.push(object);
+            progress(`${read.type.name}: ${read.watched.length} arrived by watch`);
+          },
+        );
         read.relists = outcome.relists;
       } catch (error) {
         if (error instanceof KubeRequestError && error.kind === 'cancelled') return;

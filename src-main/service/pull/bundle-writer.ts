@@ -7,7 +7,15 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { chainStep, CHAIN_START, leafHash, MerkleRootBuilder } from '../../core/bundle/hashing';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, canonicalManifestBytes, leavesPathFor, MANIFEST_FILE, SIGNATURE_FILE, type Manifest } from '../../core/bundle/manifest';
+import {
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
+  canonicalManifestBytes,
+  leavesPathFor,
+  MANIFEST_FILE,
+  SIGNATURE_FILE,
+  type Manifest,
+} from '../../core/bundle/manifest';
 import { signManifest } from '../../core/bundle/signing';
 
 const NEWLINE = Buffer.from('\n');
@@ -34,14 +42,15 @@ class HashedFile {
       this.size += part.length;
       ok = this.stream.write(part) && ok;
     }
-    if (!ok) await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.stream.once('error', onError);
-      this.stream.once('drain', () => {
-        this.stream.removeListener('error', onError);
-        resolve();
+    if (!ok)
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error): void => reject(error);
+        this.stream.once('error', onError);
+        this.stream.once('drain', () => {
+          this.stream.removeListener('error', onError);
+          resolve();
+        });
       });
-    });
   }
 
   async close(): Promise<{ size: number; sha256: string }> {
@@ -89,7 +98,13 @@ export class StreamingBundleWriter {
   }
 
   /** Closes the files and writes the manifest (and the signature, with a key). */
-  async seal(options: { case: Manifest['case']; createdAt: string; creator: Manifest['creator']; capture: Record<string, unknown>; key?: KeyObject }): Promise<Manifest> {
+  async seal(options: {
+    case: Manifest['case'];
+    createdAt: string;
+    creator: Manifest['creator'];
+    capture: Record<string, unknown>;
+    key?: KeyObject;
+  }): Promise<Manifest> {
     const source = await this.source.close();
     const leaves = await this.leaves.close();
     const manifest: Manifest = {

@@ -43,14 +43,19 @@ export function describeFailure(server: string, error: unknown, signal?: AbortSi
   }
   if (/timeout/i.test(message)) return new PullRequestError('cut', `${server}: the server stopped answering (${message.split('\n')[0]})`);
   const code = err.code && /^\d+$/.test(err.code) ? err.code : SERVER_EXCEPTION.exec(message)?.[1];
-  if (code && AUTH_CODES.has(code)) return new PullRequestError('credentials', `${server}: the server refused the credentials (${firstLine(message)})`);
-  if (code === '164') return new PullRequestError('refused', `${server}: the server refused the statement in readonly mode (${firstLine(message)})`);
+  if (code && AUTH_CODES.has(code))
+    return new PullRequestError('credentials', `${server}: the server refused the credentials (${firstLine(message)})`);
+  if (code === '164')
+    return new PullRequestError('refused', `${server}: the server refused the statement in readonly mode (${firstLine(message)})`);
   if (code) return new PullRequestError('server', `${server}: ${firstLine(message)}`);
   return new PullRequestError('server', `${server}: ${firstLine(message)}`);
 }
 
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.replace(/, e\.what\(\) = DB::Exception$/, '').slice(0, 500);
+  return text
+    .split('\n')[0]!
+    .replace(/, e\.what\(\) = DB::Exception$/, '')
+    .slice(0, 500);
 }
 
 export interface GatedClientOptions {
@@ -100,7 +105,11 @@ export class ReadOnlyClickHouse {
   async rows<T>(sql: string): Promise<T[]> {
     this.pass(sql);
     try {
-      const result = await this.client.query({ query: sql, format: 'JSONEachRow', ...(this.options.signal ? { abort_signal: this.options.signal } : {}) });
+      const result = await this.client.query({
+        query: sql,
+        format: 'JSONEachRow',
+        ...(this.options.signal ? { abort_signal: this.options.signal } : {}),
+      });
       return await result.json<T>();
     } catch (error) {
       throw describeFailure(this.server, error, this.options.signal);
@@ -115,7 +124,11 @@ export class ReadOnlyClickHouse {
     this.pass(sql);
     let result;
     try {
-      result = await this.client.query({ query: sql, format: 'JSONEachRow', ...(this.options.signal ? { abort_signal: this.options.signal } : {}) });
+      result = await this.client.query({
+        query: sql,
+        format: 'JSONEachRow',
+        ...(this.options.signal ? { abort_signal: this.options.signal } : {}),
+      });
     } catch (error) {
       throw describeFailure(this.server, error, this.options.signal);
     }
@@ -123,7 +136,8 @@ export class ReadOnlyClickHouse {
     try {
       for await (const batch of stream) {
         for (const row of batch as { text: string }[]) {
-          if (SERVER_EXCEPTION.test(row.text)) throw new PullRequestError('server', `${this.server}: failed while answering: ${firstLine(row.text)}`);
+          if (SERVER_EXCEPTION.test(row.text))
+            throw new PullRequestError('server', `${this.server}: failed while answering: ${firstLine(row.text)}`);
           yield row.text;
         }
       }

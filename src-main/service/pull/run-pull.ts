@@ -124,7 +124,10 @@ async function credentialsOf(profile: PullProfile, env: Record<string, string | 
     username = file.username;
     password = file.password ?? '';
   }
-  for (const [field, name] of [['user_env', credentials.user_env], ['password_env', credentials.password_env]] as const) {
+  for (const [field, name] of [
+    ['user_env', credentials.user_env],
+    ['password_env', credentials.password_env],
+  ] as const) {
     if (!name) continue;
     const value = env[name];
     if (value === undefined) throw new ServiceError('invalid_input', `the profile's credentials.${field} names ${name}, which is not set`);
@@ -136,7 +139,8 @@ async function credentialsOf(profile: PullProfile, env: Record<string, string | 
 
 function asServiceError(error: unknown): ServiceError {
   if (error instanceof ServiceError) return error;
-  if (error instanceof PullRequestError) return new ServiceError(error.kind === 'cancelled' ? 'cancelled' : error.kind === 'gate' ? 'internal' : 'io', error.message);
+  if (error instanceof PullRequestError)
+    return new ServiceError(error.kind === 'cancelled' ? 'cancelled' : error.kind === 'gate' ? 'internal' : 'io', error.message);
   return new ServiceError('internal', (error as Error).message);
 }
 
@@ -168,7 +172,8 @@ async function prepare(target: PullTarget): Promise<Prepared> {
   }
   const filters = target.filters ?? {};
   for (const role of ['namespace', 'user', 'cluster'] as const) {
-    if (filters[role] !== undefined && !profile.columns[role]) throw new ServiceError('invalid_input', `--${role}: ${source} names no ${role} column (columns.${role})`);
+    if (filters[role] !== undefined && !profile.columns[role])
+      throw new ServiceError('invalid_input', `--${role}: ${source} names no ${role} column (columns.${role})`);
   }
   const credentials = await credentialsOf(profile, target.env ?? process.env);
   const table = `${profile.database}.${profile.table}`;
@@ -177,20 +182,31 @@ async function prepare(target: PullTarget): Promise<Prepared> {
     target.onProgress?.({ phase: 'connecting', rows: 0 });
     const [{ version } = { version: '' }] = await client.rows<{ version: string }>(VERSION_QUERY);
     const tables = await client.rows<{ engine: string }>(tableQuery(profile));
-    if (tables.length === 0) throw new ServiceError('not_found', `${profile.url}: there is no table ${table} (ClickHouse ${version}; ${source})`);
+    if (tables.length === 0)
+      throw new ServiceError('not_found', `${profile.url}: there is no table ${table} (ClickHouse ${version}; ${source})`);
     const columns = await client.rows<{ name: string; type: string }>(columnsQuery(profile));
     const types = new Map(columns.map((c) => [c.name, c.type]));
     for (const { role, column } of profileColumns(profile)) {
       if (!types.has(column)) {
-        throw new ServiceError('not_found', `${source}: ${role} names the column "${column}", which ${table} does not have (it has ${columns.map((c) => c.name).join(', ')})`);
+        throw new ServiceError(
+          'not_found',
+          `${source}: ${role} names the column "${column}", which ${table} does not have (it has ${columns.map((c) => c.name).join(', ')})`,
+        );
       }
     }
     const rawType = types.get(profile.raw_column)!;
-    if (!STRING_TYPE.test(rawType)) throw new ServiceError('unsupported', `${source}: raw_column "${profile.raw_column}" is ${rawType}; the raw record must be a String column`);
+    if (!STRING_TYPE.test(rawType))
+      throw new ServiceError(
+        'unsupported',
+        `${source}: raw_column "${profile.raw_column}" is ${rawType}; the raw record must be a String column`,
+      );
     const timeType = types.get(profile.time_column)!.replace(/^Nullable\((.*)\)$/, '$1');
     const expected = profile.time_precision === 0 ? /^DateTime(\(.*\))?$/ : new RegExp(`^DateTime64\\(${profile.time_precision}(,.*)?\\)$`);
     if (!expected.test(timeType)) {
-      throw new ServiceError('unsupported', `${source}: time_column "${profile.time_column}" is ${timeType}, but time_precision ${profile.time_precision} means ${profile.time_precision === 0 ? 'DateTime' : `DateTime64(${profile.time_precision})`}`);
+      throw new ServiceError(
+        'unsupported',
+        `${source}: time_column "${profile.time_column}" is ${timeType}, but time_precision ${profile.time_precision} means ${profile.time_precision === 0 ? 'DateTime' : `DateTime64(${profile.time_precision})`}`,
+      );
     }
     target.onProgress?.({ phase: 'counting', rows: 0 });
     const [{ row_count } = { row_count: '0' }] = await client.rows<{ row_count: string | number }>(countQuery(profile, window, filters));
@@ -217,7 +233,10 @@ export async function planPull(target: PullTarget): Promise<PullPlan> {
       statements: client.sent,
     };
     for (const { part, query } of planQueries(profile, window, filters)) {
-      const buckets = (await client.rows<{ bucket: string; row_count: string | number }>(query)).map((b) => ({ bucket: b.bucket, rows: Number(b.row_count) }));
+      const buckets = (await client.rows<{ bucket: string; row_count: string | number }>(query)).map((b) => ({
+        bucket: b.bucket,
+        rows: Number(b.row_count),
+      }));
       if (part === 'hour') plan.per_hour = buckets;
       else if (part === 'user') plan.per_user = buckets;
       else plan.per_namespace = buckets;
@@ -267,14 +286,16 @@ class UnsealableRow extends Error {}
 /** `causa pull`: the window into a sealed bundle at `out`, then imported into the case (when whole). */
 export async function pullToBundle(request: PullRequest): Promise<PullResult> {
   if (existsSync(request.out)) throw new ServiceError('io', `${request.out}: already exists; choose a new output path`);
-  if (/\.zip$/i.test(request.out)) throw new ServiceError('invalid_input', `${request.out}: a pull writes a bundle folder as rows arrive; zip it afterwards if needed`);
+  if (/\.zip$/i.test(request.out))
+    throw new ServiceError('invalid_input', `${request.out}: a pull writes a bundle folder as rows arrive; zip it afterwards if needed`);
   const pageSize = request.pageSize ?? 1_000_000;
   const retries = request.retries ?? 2;
   const key = request.key ? await readKey(request.key) : undefined;
   const started = new Date();
   const prepared = await prepare(request);
   const { client, profile, window, filters } = prepared;
-  const progress = (phase: PullProgress['phase'], rows: number): void => request.onProgress?.({ phase, rows, server_rows: prepared.serverRows });
+  const progress = (phase: PullProgress['phase'], rows: number): void =>
+    request.onProgress?.({ phase, rows, server_rows: prepared.serverRows });
   if (prepared.serverRows === 0) {
     await client.close();
     throw new ServiceError(
@@ -284,7 +305,11 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
   }
   let writer: StreamingBundleWriter;
   try {
-    writer = await StreamingBundleWriter.create(request.out, `sources/clickhouse/${profile.database}.${profile.table}.jsonl`, profile.format);
+    writer = await StreamingBundleWriter.create(
+      request.out,
+      `sources/clickhouse/${profile.database}.${profile.table}.jsonl`,
+      profile.format,
+    );
   } catch (error) {
     await client.close();
     throw new ServiceError('io', `${request.out}: cannot write the bundle (${(error as Error).message})`);
@@ -305,9 +330,14 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
           const raw = Buffer.from(row[PAGE_COLUMNS.raw], 'utf8');
           const where = `the row at ${row[PAGE_COLUMNS.time]} with ${profile.tiebreak_column} ${JSON.stringify(row[PAGE_COLUMNS.key])}`;
           if (raw.length !== Number(row[PAGE_COLUMNS.bytes])) {
-            throw new UnsealableRow(`${where}: its ${profile.raw_column} is not valid UTF-8 (${row[PAGE_COLUMNS.bytes]} bytes stored), so JSONEachRow cannot carry its bytes exactly`);
+            throw new UnsealableRow(
+              `${where}: its ${profile.raw_column} is not valid UTF-8 (${row[PAGE_COLUMNS.bytes]} bytes stored), so JSONEachRow cannot carry its bytes exactly`,
+            );
           }
-          if (raw.includes(0x0a) || raw.length === 0) throw new UnsealableRow(`${where}: its ${profile.raw_column} is ${raw.length === 0 ? 'empty' : 'more than one line'}; a pull seals one record per line`);
+          if (raw.includes(0x0a) || raw.length === 0)
+            throw new UnsealableRow(
+              `${where}: its ${profile.raw_column} is ${raw.length === 0 ? 'empty' : 'more than one line'}; a pull seals one record per line`,
+            );
           await writer.add(raw);
           cursor = { time: row[PAGE_COLUMNS.time], key: row[PAGE_COLUMNS.key] };
           inPage += 1;
@@ -333,7 +363,9 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
         if ((failure.kind === 'cut' || failure.kind === 'unreachable' || failure.kind === 'server') && attempt < retries) {
           attempt += 1;
           retried += 1;
-          warnings.push(`page ${pages + 1} failed after ${writer.records} rows (${failure.message}); asked again from the last row written`);
+          warnings.push(
+            `page ${pages + 1} failed after ${writer.records} rows (${failure.message}); asked again from the last row written`,
+          );
           await new Promise((resolve) => setTimeout(resolve, (request.retryDelayMs ?? 500) * 2 ** (attempt - 1)));
           continue;
         }
@@ -345,7 +377,9 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
     await client.close();
   }
   if (!failed && writer.records !== prepared.serverRows) {
-    warnings.push(`the server counted ${prepared.serverRows} rows in the window before the pull and ${writer.records} were pulled: rows arrived or went while pulling`);
+    warnings.push(
+      `the server counted ${prepared.serverRows} rows in the window before the pull and ${writer.records} were pulled: rows arrived or went while pulling`,
+    );
   }
   progress('sealing', writer.records);
   const finished = new Date();

@@ -167,7 +167,8 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
   let y = 0;
   for (const lane of LANE_ORDER) {
     const rows = depth.get(lane) ?? 0;
-    const height = rows === 0 ? (options.hideEmptyLanes ? 0 : EMPTY_LANE_HEIGHT) : rows * nodeHeight(lane) + (rows - 1) * ROW_GAP + 2 * LANE_PADDING;
+    const height =
+      rows === 0 ? (options.hideEmptyLanes ? 0 : EMPTY_LANE_HEIGHT) : rows * nodeHeight(lane) + (rows - 1) * ROW_GAP + 2 * LANE_PADDING;
     lanes.push({ lane, y, height, count: 0 });
     y += height;
   }

@@ -30,7 +30,8 @@ export function createAnomaliesStore(client: Pick<Api, 'attribution' | 'findings
       if (!attribution.ok) return set({ loading: false, error: attribution.message });
       if (!findings.ok) return set({ loading: false, error: findings.message });
       const flagged = new Map<number, string>();
-      for (const f of findings.value.findings) if (!f.dismissed) for (const id of f.event_ids) if (!flagged.has(id)) flagged.set(id, f.rule);
+      for (const f of findings.value.findings)
+        if (!f.dismissed) for (const id of f.event_ids) if (!flagged.has(id)) flagged.set(id, f.rule);
       set({ loading: false, attribution: attribution.value, findings: findings.value, flagged });
     },
   }));

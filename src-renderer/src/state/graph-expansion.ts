@@ -49,7 +49,10 @@ export function budgetLeft(expanded: Readonly<Record<string, Expansion>>): numbe
  * The server's graph with the expanded members added: their nodes (never twice, and never one the graph
  * holds already) and the edges whose both ends are now in the graph.
  */
-export function mergeExpansions(base: Graph, expanded: Readonly<Record<string, Expansion>>): { graph: Graph; memberIds: ReadonlySet<string> } {
+export function mergeExpansions(
+  base: Graph,
+  expanded: Readonly<Record<string, Expansion>>,
+): { graph: Graph; memberIds: ReadonlySet<string> } {
   const expansions = Object.values(expanded);
   if (expansions.every((e) => e.nodes.length === 0)) return { graph: base, memberIds: new Set() };
   const ids = new Set(base.nodes.map((node) => node.id));

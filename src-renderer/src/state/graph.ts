@@ -110,13 +110,19 @@ export function eventOfNode(summaries: Readonly<Record<string, NodeSummary>>, no
 }
 
 /** The view's nodes: its chain's (or all, or those in no chain), and every expanded group member. */
-function viewOf(graph: Graph, view: ChainView, members: ReadonlySet<string>, paths: ReadonlyMap<number, KeyPath>): { nodes: GraphNode[]; edges: GraphEdge[] } {
+function viewOf(
+  graph: Graph,
+  view: ChainView,
+  members: ReadonlySet<string>,
+  paths: ReadonlyMap<number, KeyPath>,
+): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const path = typeof view === 'string' && view.startsWith('path:') ? new Set(paths.get(chainOfView(view)!)?.nodes) : undefined;
   const nodes =
     view === 'all'
       ? graph.nodes
       : graph.nodes.filter(
-          (node) => members.has(node.id) || (path ? path.has(node.id) : view === 'unlinked' ? node.chain === undefined : node.chain === view),
+          (node) =>
+            members.has(node.id) || (path ? path.has(node.id) : view === 'unlinked' ? node.chain === undefined : node.chain === view),
         );
   const kept = new Set(nodes.map((node) => node.id));
   return { nodes, edges: graph.edges.filter((edge) => edge.status !== 'rejected' && kept.has(edge.from) && kept.has(edge.to)) };
@@ -188,11 +194,20 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       if (limit === 0) return;
       const seq = loadSeq;
       const current = expanded[groupId];
-      set({ expanded: { ...expanded, [groupId]: { ...(current ?? withPage(undefined, labelOf(groupId), { group: groupId, total: 0, offset: 0, nodes: [], edges: [] }, 0)), loading: true } } });
+      set({
+        expanded: {
+          ...expanded,
+          [groupId]: {
+            ...(current ?? withPage(undefined, labelOf(groupId), { group: groupId, total: 0, offset: 0, nodes: [], edges: [] }, 0)),
+            loading: true,
+          },
+        },
+      });
       const page = await fetchPage(groupId, filter, offset, limit);
       // A new filter, or the group collapsed meanwhile: this answer is for a graph no longer on screen.
       if (seq !== loadSeq || !get().expanded[groupId]) return;
-      if ('error' in page) return set({ expanded: { ...get().expanded, [groupId]: { ...get().expanded[groupId]!, loading: false, error: page.error } } });
+      if ('error' in page)
+        return set({ expanded: { ...get().expanded, [groupId]: { ...get().expanded[groupId]!, loading: false, error: page.error } } });
       const next = { ...get().expanded, [groupId]: withPage(current, labelOf(groupId), page, limit) };
       await apply(base, next, get().view ?? view ?? 'all', page.nodes.find((n) => n.kind !== 'authz_decision')?.id);
     }
@@ -234,7 +249,9 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
           previous === 'all' ||
           (previous === 'unlinked' && graph.nodes.some((n) => n.chain === undefined)) ||
           (typeof previous === 'number' && graph.chains.some((c) => c.id === previous)) ||
-          (typeof previous === 'string' && previous.startsWith('path:') && keyPath(graph.nodes, graph.edges, chainOfView(previous)!) !== undefined);
+          (typeof previous === 'string' &&
+            previous.startsWith('path:') &&
+            keyPath(graph.nodes, graph.edges, chainOfView(previous)!) !== undefined);
         const lone = graph.nodes.filter((n) => n.chain === undefined);
         const shownOfChain = new Map<number, number>();
         for (const node of graph.nodes) if (node.chain !== undefined) shownOfChain.set(node.chain, (shownOfChain.get(node.chain) ?? 0) + 1);

@@ -65,7 +65,9 @@ export function createImportStore({ api, onImported }: ImportDeps) {
       importDropped: (files) =>
         run(
           async () => {
-            const uploads = await Promise.all(files.map(async ({ name, file }) => ({ name, data: new Uint8Array(await file.arrayBuffer()) })));
+            const uploads = await Promise.all(
+              files.map(async ({ name, file }) => ({ name, data: new Uint8Array(await file.arrayBuffer()) })),
+            );
             return api.importFiles({ files: uploads });
           },
           { files: files.length, bytes: files.reduce((sum, { file }) => sum + file.size, 0) },

@@ -111,6 +111,8 @@ export class GraphPage {
   async inView(node: Locator): Promise<boolean> {
     const [box, stage] = [await node.boundingBox(), await this.stage.boundingBox()];
     if (!box || !stage) return false;
-    return box.x >= stage.x && box.y >= stage.y && box.x + box.width <= stage.x + stage.width && box.y + box.height <= stage.y + stage.height;
+    return (
+      box.x >= stage.x && box.y >= stage.y && box.x + box.width <= stage.x + stage.width && box.y + box.height <= stage.y + stage.height
+    );
   }
 }

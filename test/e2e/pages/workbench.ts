@@ -176,7 +176,12 @@ export class VerificationPanelPage {
           seen.push({ now: Number(now), max: Number(bar.getAttribute('aria-valuemax')) });
         }
       };
-      new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+      new MutationObserver(look).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['aria-valuenow'],
+      });
     });
   }
 
@@ -186,9 +191,16 @@ export class VerificationPanelPage {
 
   /** Waits until the bar has shown a value short of its total, or the run is over (whichever comes first). */
   async waitForProgressOrEnd(): Promise<void> {
-    await this.page.waitForFunction(() => {
-      const seen = (window as unknown as { verifyProgressSeen: { now: number; max: number }[] }).verifyProgressSeen;
-      return seen.some((s) => s.now > 0 && s.now < s.max) || document.querySelector('[data-testid=verify-last], [data-testid=verify-cancelled]') !== null;
-    }, undefined, { timeout: 100_000 });
+    await this.page.waitForFunction(
+      () => {
+        const seen = (window as unknown as { verifyProgressSeen: { now: number; max: number }[] }).verifyProgressSeen;
+        return (
+          seen.some((s) => s.now > 0 && s.now < s.max) ||
+          document.querySelector('[data-testid=verify-last], [data-testid=verify-cancelled]') !== null
+        );
+      },
+      undefined,
+      { timeout: 100_000 },
+    );
   }
 }

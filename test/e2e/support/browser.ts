@@ -12,7 +12,14 @@ export function launchChromium(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -27,7 +34,10 @@ export const ALL_PANES_OPEN = JSON.stringify({ sidebar: { width: 264, collapsed:
  * A new 1440×900 page on the workbench at `url` with every pane open, collecting the page's uncaught
  * errors and console errors (a test ends by expecting none).
  */
-export async function openWorkbenchPage(browser: Browser, url: string): Promise<{ page: Page; workbench: WorkbenchPage; errors: string[] }> {
+export async function openWorkbenchPage(
+  browser: Browser,
+  url: string,
+): Promise<{ page: Page; workbench: WorkbenchPage; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.addInitScript((panes) => {
     if (window.localStorage.getItem('causa.panes.v1') === null) window.localStorage.setItem('causa.panes.v1', panes);

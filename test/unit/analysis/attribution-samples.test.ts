@@ -52,14 +52,18 @@ describe('attribution of the built-in samples', () => {
     const byId = new Map(events.map((e) => [e.id, e]));
     const reached = chain!.api_event_ids.map((id) => byId.get(id)!);
     expect(reached.some((e) => e.action === 'patch' && e.target?.resource === 'deployments' && e.target.name === 'api-service')).toBe(true);
-    for (const hop of chain!.hops) for (const ev of hop.evidence) for (const id of ev.event_ids) expect(byId.has(id), `${ev.rule} cites ${id}`).toBe(true);
+    for (const hop of chain!.hops)
+      for (const ev of hop.evidence) for (const id of ev.event_ids) expect(byId.has(id), `${ev.rule} cites ${id}`).toBe(true);
     const identity = attribution.identities.find((i) => i.id === MCP_SA)!;
     expect(identity).toMatchObject({ agent: true, humans: ['james.w@example.com'], namespaces: ['production'] });
     // Six audit records, four calls: the two patches each have a RequestReceived and a ResponseComplete stage.
     expect(identity.calls).toBe(4);
     expect(identity.verbs).toContainEqual({ verb: 'patch', resource: 'deployments', count: 2 });
     // Alice works through her own user: a direct chain, not an agent's.
-    expect(attribution.chains.find((c) => c.human === 'alice.k@example.com')).toMatchObject({ identity: 'alice.k@example.com', api_calls: 40 });
+    expect(attribution.chains.find((c) => c.human === 'alice.k@example.com')).toMatchObject({
+      identity: 'alice.k@example.com',
+      api_calls: 40,
+    });
     expect(attribution.chains[0]!.agent).toBe('platform-assistant');
   });
 
@@ -71,7 +75,9 @@ describe('attribution of the built-in samples', () => {
     const identity = attribution.identities.find((i) => i.id === MCP_SA)!;
     expect(identity.agent).toBe(true);
     expect(identity.denied).toBe(1);
-    expect(identity.destructive.map((d) => `${d.class} ${d.verb} ${d.resource} ${d.namespace}`)).toEqual(['delete delete horizontalpodautoscalers staging-apollo']);
+    expect(identity.destructive.map((d) => `${d.class} ${d.verb} ${d.resource} ${d.namespace}`)).toEqual([
+      'delete delete horizontalpodautoscalers staging-apollo',
+    ]);
     // Two humans work through their own users, so no identity is shared and no human has two.
     expect(attribution.shared_identities).toEqual([]);
     expect(attribution.multi_identity_humans).toEqual([]);

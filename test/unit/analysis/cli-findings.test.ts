@@ -17,7 +17,10 @@ let reference: string;
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+  const code = await main(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -26,7 +29,10 @@ beforeAll(async () => {
   process.env.CAUSA_ANALYST = 'dana@ir.example';
   apollo = join(dir, 'apollo.causa');
   reference = join(dir, 'inc-0047.causa');
-  for (const [path, sample] of [[apollo, 'staging-apollo'], [reference, 'inc-0047']] as const) {
+  for (const [path, sample] of [
+    [apollo, 'staging-apollo'],
+    [reference, 'inc-0047'],
+  ] as const) {
     const w = Workbench.open(path, { create: true });
     await w.importPaths([join(SAMPLES, sample)]);
     if (sample === 'inc-0047') {
@@ -42,15 +48,22 @@ describe('causa actors', () => {
   it('prints each chain with its hops and each identity with its destructive calls apart', async () => {
     const { code, stdout } = await run('actors', apollo);
     expect(code).toBe(0);
-    expect(stdout).toContain('priya.s@example.com → platform-assistant → kubernetes-mcp-server → system:serviceaccount:mcp-system:kubernetes-mcp-server → ');
-    expect(stdout).toMatch(/tool server kubernetes-mcp-server → identity system:serviceaccount:mcp-system:kubernetes-mcp-server: tool-target \(inferred/);
+    expect(stdout).toContain(
+      'priya.s@example.com → platform-assistant → kubernetes-mcp-server → system:serviceaccount:mcp-system:kubernetes-mcp-server → ',
+    );
+    expect(stdout).toMatch(
+      /tool server kubernetes-mcp-server → identity system:serviceaccount:mcp-system:kubernetes-mcp-server: tool-target \(inferred/,
+    );
     expect(stdout).toContain('DESTRUCTIVE delete: delete horizontalpodautoscalers in staging-apollo ×1');
     const json = JSON.parse((await run('actors', apollo, '--json')).stdout) as Attribution;
     expect(json.chains[0]).toMatchObject({ human: 'priya.s@example.com', agent: 'platform-assistant' });
   });
 
   it('refuses a missing case and a stray option with a sentence', async () => {
-    expect(await run('actors', join(dir, 'nope.causa'))).toMatchObject({ code: 2, stderr: expect.stringContaining('nope.causa: no such case file') });
+    expect(await run('actors', join(dir, 'nope.causa'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('nope.causa: no such case file'),
+    });
     expect(await run('actors', apollo, '--bogus')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
   });
 });
@@ -62,7 +75,9 @@ describe('causa findings', () => {
     const report = JSON.parse(stdout) as FindingsReport;
     expect(report.baseline).toBe('before the first prompt');
     const destructive = report.findings.find((f) => f.rule === 'agent_destructive')!;
-    expect(destructive.sentence).toContain('Agent identity system:serviceaccount:mcp-system:kubernetes-mcp-server (as priya.s@example.com) deleted: delete horizontalpodautoscalers in staging-apollo');
+    expect(destructive.sentence).toContain(
+      'Agent identity system:serviceaccount:mcp-system:kubernetes-mcp-server (as priya.s@example.com) deleted: delete horizontalpodautoscalers in staging-apollo',
+    );
     // Every hour of every day is working time under these hours.
     expect(report.findings.filter((f) => f.rule === 'off_hours')).toEqual([]);
     const text = (await run('findings', apollo)).stdout;
@@ -74,7 +89,13 @@ describe('causa findings', () => {
     const { stdout } = await run('findings', reference, '--like', reference, '--json');
     const seq = (JSON.parse(stdout) as FindingsReport).findings.find((f) => f.rule === 'sequence')!;
     expect(seq.parameters).toMatchObject({ like: 'inc-0047', steps: 'get deployments → patch deployments' });
-    expect(await run('findings', apollo, '--like', apollo)).toMatchObject({ code: 2, stderr: expect.stringContaining('no root cause is annotated') });
-    expect(await run('findings', apollo, '--hours', '18-8')).toMatchObject({ code: 2, stderr: expect.stringContaining('the start must be before the end') });
+    expect(await run('findings', apollo, '--like', apollo)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no root cause is annotated'),
+    });
+    expect(await run('findings', apollo, '--hours', '18-8')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('the start must be before the end'),
+    });
   });
 });

@@ -7,7 +7,17 @@ import { detectFindings } from '../../../src-main/core/analysis/findings';
 const T0 = Date.UTC(2026, 10, 30, 10); // Monday 10:00 UTC, working time
 let nextId = 1;
 function call(ms: number, patch: Partial<ApiCall> = {}): ApiCall {
-  return { id: nextId++, ms, actor: 'system:serviceaccount:ci:deployer', actorType: 'service_account', verb: 'get', resource: 'pods', namespace: 'ci', outcome: 'success', ...patch };
+  return {
+    id: nextId++,
+    ms,
+    actor: 'system:serviceaccount:ci:deployer',
+    actorType: 'service_account',
+    verb: 'get',
+    resource: 'pods',
+    namespace: 'ci',
+    outcome: 'success',
+    ...patch,
+  };
 }
 
 describe('denial bursts', () => {
@@ -55,7 +65,11 @@ describe('sequences', () => {
   const options = { sequences: [{ name: 'REF', steps }], sequenceWindowMs: 15 * 60_000 };
 
   it('matches the steps in order within the window, and not out of order or too slowly', () => {
-    const inOrder = [call(T0, { verb: 'list', resource: 'secrets' }), call(T0 + 1000), call(T0 + 60_000, { verb: 'delete', resource: 'pods' })];
+    const inOrder = [
+      call(T0, { verb: 'list', resource: 'secrets' }),
+      call(T0 + 1000),
+      call(T0 + 60_000, { verb: 'delete', resource: 'pods' }),
+    ];
     const found = detectFindings(() => inOrder, options).findings.filter((f) => f.rule === 'sequence');
     expect(found.map((f) => f.event_ids)).toEqual([[inOrder[0]!.id, inOrder[2]!.id]]);
     const reversed = [call(T0, { verb: 'delete', resource: 'pods' }), call(T0 + 1000, { verb: 'list', resource: 'secrets' })];

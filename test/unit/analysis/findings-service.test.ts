@@ -40,21 +40,33 @@ describe('findings of a case file', () => {
     expect(report.baseline).toBe('the first quarter of the case');
     // Event ids in the case follow the lines, so the injected calls keep their ids.
     for (const injected of cluster.injected.filter((i) => i.rule !== 'sequence')) {
-      expect(report.findings.some((f) => f.rule === injected.rule && f.event_ids.some((id) => injected.ids.has(id))), injected.what).toBe(true);
+      expect(
+        report.findings.some((f) => f.rule === injected.rule && f.event_ids.some((id) => injected.ids.has(id))),
+        injected.what,
+      ).toBe(true);
     }
     const attribution = workbench.attribution();
     const agent = attribution.identities.find((i) => i.id === 'system:serviceaccount:mcp-system:kubernetes-mcp-server')!;
     expect(agent).toMatchObject({ agent: true, humans: ['alice@example.com'] });
-    expect(agent.destructive).toEqual([expect.objectContaining({ class: 'delete', verb: 'delete', resource: 'deployments', namespace: 'staging', count: 1 })]);
+    expect(agent.destructive).toEqual([
+      expect.objectContaining({ class: 'delete', verb: 'delete', resource: 'deployments', namespace: 'staging', count: 1 }),
+    ]);
 
     // Dismiss: a journal entry; the finding stays listed, marked; undo takes it back.
     const finding = report.findings.find((f) => f.rule === 'agent_destructive')!;
-    await workbench.handlers.record({ action: { type: 'dismiss_finding', finding: finding.id, dismissed: true, reason: 'the agent was asked to' } });
+    await workbench.handlers.record({
+      action: { type: 'dismiss_finding', finding: finding.id, dismissed: true, reason: 'the agent was asked to' },
+    });
     const after = workbench.findings();
     expect(after.findings.find((f) => f.id === finding.id)!.dismissed).toBe(true);
     expect(after.findings.filter((f) => f.dismissed)).toHaveLength(1);
     const journal = await workbench.handlers.journal({});
-    expect(journal.entries.at(-1)!.action).toEqual({ type: 'dismiss_finding', finding: finding.id, dismissed: true, reason: 'the agent was asked to' });
+    expect(journal.entries.at(-1)!.action).toEqual({
+      type: 'dismiss_finding',
+      finding: finding.id,
+      dismissed: true,
+      reason: 'the agent was asked to',
+    });
     await workbench.handlers.undo({});
     expect(workbench.findings().findings.find((f) => f.id === finding.id)!.dismissed).toBe(false);
   });
@@ -63,7 +75,9 @@ describe('findings of a case file', () => {
     const reference = open('reference');
     await reference.importPaths([join(SAMPLES, 'inc-0047')]);
     expect(() => referenceSequence(reference.store, 'INC-0047')).toThrow(/no root cause is annotated/);
-    const patch = reference.graph().nodes.find((n) => n.kind === 'k8s_api' && n.label.startsWith('patch deployments production/api-service'))!;
+    const patch = reference
+      .graph()
+      .nodes.find((n) => n.kind === 'k8s_api' && n.label.startsWith('patch deployments production/api-service'))!;
     await reference.handlers.record({ action: { type: 'assign', node: patch.id, role: 'root_cause' } });
     const steps = referenceSequence(reference.store, 'INC-0047');
     expect(steps.steps.map((s) => `${s.verb} ${s.resource}`)).toEqual(['get deployments', 'patch deployments']);

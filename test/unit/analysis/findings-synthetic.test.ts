@@ -21,7 +21,9 @@ describe('findings on a synthetic cluster', () => {
     expect(calls).toBe(cluster.calls.length);
     const truePositives = findings.filter((f) => f.event_ids.some((id) => injectedIds.has(id)));
     const precision = truePositives.length / findings.length;
-    const missed = cluster.injected.filter((inj) => !findings.some((f) => f.rule === inj.rule && f.event_ids.some((id) => inj.ids.has(id))));
+    const missed = cluster.injected.filter(
+      (inj) => !findings.some((f) => f.rule === inj.rule && f.event_ids.some((id) => inj.ids.has(id))),
+    );
     const recall = (cluster.injected.length - missed.length) / cluster.injected.length;
     console.log(
       `findings on ${cluster.calls.length} synthetic calls: ${findings.length} findings, ${truePositives.length} on injected events; ` +
@@ -54,14 +56,20 @@ describe('findings on a synthetic cluster', () => {
     expect(rate.parameters).toMatchObject({ z_threshold: 6, min_excess: 20 });
     expect(rate.sentence).toMatch(/against its usual \d+(\.\d+)? a minute/);
     expect(byRule.get('denial_burst')!.sentence).toMatch(/was denied 8 times in 35 s/);
-    expect(byRule.get('agent_destructive')!.sentence).toContain(`Agent identity ${AGENT_SA} (as alice@example.com) deleted: delete deployments in staging`);
+    expect(byRule.get('agent_destructive')!.sentence).toContain(
+      `Agent identity ${AGENT_SA} (as alice@example.com) deleted: delete deployments in staging`,
+    );
     expect(byRule.get('off_hours')!.parameters.working_hours).toBe('Mon–Fri 08:00–18:00 UTC');
     expect(byRule.get('sequence')!.sentence).toContain('list secrets → create pods/exec → delete pods');
   });
 
   it('stays quiet on the ordinary traffic alone', () => {
     const quiet = syntheticCluster({ days: 2, copies: 0 });
-    const { findings } = detectFindings(() => quiet.calls, { baselineUntil: quiet.baselineUntil, agentIdentities: new Set([AGENT_SA]), sequences: [{ name: 'INC-REF', steps: REFERENCE_STEPS }] });
+    const { findings } = detectFindings(() => quiet.calls, {
+      baselineUntil: quiet.baselineUntil,
+      agentIdentities: new Set([AGENT_SA]),
+      sequences: [{ name: 'INC-REF', steps: REFERENCE_STEPS }],
+    });
     expect(findings.map((f) => f.sentence)).toEqual([]);
   });
 

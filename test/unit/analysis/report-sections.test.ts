@@ -31,12 +31,18 @@ describe('report sections of issue 19', () => {
   it('Markdown: the chain with its hops, the open findings, the dismissed one apart', async () => {
     const md = (await renderReport(workbench.store, 'md')).toString('utf8');
     const chains = md.slice(md.indexOf('## Chains of responsibility'), md.indexOf('## Anomaly findings'));
-    expect(chains).toContain('| priya.s@example.com → platform-assistant → kubernetes-mcp-server → system:serviceaccount:mcp-system:kubernetes-mcp-server |');
+    expect(chains).toContain(
+      '| priya.s@example.com → platform-assistant → kubernetes-mcp-server → system:serviceaccount:mcp-system:kubernetes-mcp-server |',
+    );
     expect(chains).toContain('kubernetes-mcp-server → system:serviceaccount:mcp-system:kubernetes-mcp-server: tool-target (inferred');
-    expect(chains).toContain('system:serviceaccount:mcp-system:kubernetes-mcp-server: delete — delete horizontalpodautoscalers in staging-apollo ×1');
+    expect(chains).toContain(
+      'system:serviceaccount:mcp-system:kubernetes-mcp-server: delete — delete horizontalpodautoscalers in staging-apollo ×1',
+    );
     const anomalies = md.slice(md.indexOf('## Anomaly findings'), md.indexOf('## Findings'));
     expect(anomalies).toMatch(/Baseline: before the first prompt \(until 20\d\d-/);
-    expect(anomalies).toContain('| agent_destructive | 0.90 | Agent identity system:serviceaccount:mcp-system:kubernetes-mcp-server (as priya.s@example.com) deleted');
+    expect(anomalies).toContain(
+      '| agent_destructive | 0.90 | Agent identity system:serviceaccount:mcp-system:kubernetes-mcp-server (as priya.s@example.com) deleted',
+    );
     const [open, dismissed] = anomalies.split('### Dismissed by the analyst');
     expect(open).not.toContain(dismissedSentence);
     expect(dismissed).toContain(`- first_seen: ${dismissedSentence} — dismissed: “routine <read>”`);

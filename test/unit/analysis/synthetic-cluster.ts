@@ -53,38 +53,66 @@ interface Traffic {
 }
 
 const ORDINARY: Traffic[] = [
-  { actor: 'system:kube-controller-manager', actorType: 'system', perMinute: 15, calls: [{ verb: 'update', resource: 'leases', namespace: 'kube-system' }, { verb: 'get', resource: 'leases', namespace: 'kube-system' }] },
+  {
+    actor: 'system:kube-controller-manager',
+    actorType: 'system',
+    perMinute: 15,
+    calls: [
+      { verb: 'update', resource: 'leases', namespace: 'kube-system' },
+      { verb: 'get', resource: 'leases', namespace: 'kube-system' },
+    ],
+  },
   ...[1, 2, 3].map((n) => ({
     actor: `system:node:node-${n}`,
     actorType: 'system',
     perMinute: 5,
-    calls: [{ verb: 'patch', resource: 'pods/status', namespace: 'production' }, { verb: 'list', resource: 'pods' }, { verb: 'get', resource: 'configmaps', namespace: 'production' }],
+    calls: [
+      { verb: 'patch', resource: 'pods/status', namespace: 'production' },
+      { verb: 'list', resource: 'pods' },
+      { verb: 'get', resource: 'configmaps', namespace: 'production' },
+    ],
   })),
   {
     actor: 'system:serviceaccount:kube-system:replicaset-controller',
     actorType: 'service_account',
     perMinute: 0.5,
-    calls: [{ verb: 'create', resource: 'pods', namespace: 'production' }, { verb: 'delete', resource: 'pods', namespace: 'production' }, { verb: 'update', resource: 'replicasets/status', namespace: 'production' }],
+    calls: [
+      { verb: 'create', resource: 'pods', namespace: 'production' },
+      { verb: 'delete', resource: 'pods', namespace: 'production' },
+      { verb: 'update', resource: 'replicasets/status', namespace: 'production' },
+    ],
   },
   {
     actor: 'system:serviceaccount:monitoring:prometheus-k8s',
     actorType: 'service_account',
     perMinute: 6,
-    calls: ['default', 'production', 'monitoring'].flatMap((namespace) => [{ verb: 'list', resource: 'pods', namespace }, { verb: 'list', resource: 'services', namespace }, { verb: 'list', resource: 'endpoints', namespace }]),
+    calls: ['default', 'production', 'monitoring'].flatMap((namespace) => [
+      { verb: 'list', resource: 'pods', namespace },
+      { verb: 'list', resource: 'services', namespace },
+      { verb: 'list', resource: 'endpoints', namespace },
+    ]),
   },
   {
     actor: 'system:serviceaccount:ci:deployer',
     actorType: 'service_account',
     perMinute: 1,
     workingHoursOnly: true,
-    calls: ['staging', 'production'].flatMap((namespace) => [{ verb: 'get', resource: 'deployments', namespace }, { verb: 'patch', resource: 'deployments', namespace }]),
+    calls: ['staging', 'production'].flatMap((namespace) => [
+      { verb: 'get', resource: 'deployments', namespace },
+      { verb: 'patch', resource: 'deployments', namespace },
+    ]),
   },
   ...['alice@example.com', 'bob@example.com'].map((actor) => ({
     actor,
     actorType: 'human',
     perMinute: 0.5,
     workingHoursOnly: true,
-    calls: [{ verb: 'get', resource: 'pods', namespace: 'staging' }, { verb: 'list', resource: 'pods', namespace: 'staging' }, { verb: 'get', resource: 'deployments', namespace: 'staging' }, { verb: 'patch', resource: 'deployments', namespace: 'staging' }],
+    calls: [
+      { verb: 'get', resource: 'pods', namespace: 'staging' },
+      { verb: 'list', resource: 'pods', namespace: 'staging' },
+      { verb: 'get', resource: 'deployments', namespace: 'staging' },
+      { verb: 'patch', resource: 'deployments', namespace: 'staging' },
+    ],
   })),
   {
     actor: AGENT_SA,
@@ -92,7 +120,11 @@ const ORDINARY: Traffic[] = [
     onBehalfOf: 'alice@example.com',
     perMinute: 0.4,
     workingHoursOnly: true,
-    calls: [{ verb: 'get', resource: 'pods', namespace: 'staging' }, { verb: 'list', resource: 'pods', namespace: 'staging' }, { verb: 'get', resource: 'deployments', namespace: 'staging' }],
+    calls: [
+      { verb: 'get', resource: 'pods', namespace: 'staging' },
+      { verb: 'list', resource: 'pods', namespace: 'staging' },
+      { verb: 'get', resource: 'deployments', namespace: 'staging' },
+    ],
   },
 ];
 
@@ -126,7 +158,14 @@ export function syntheticCluster(options: { days?: number; copies?: number; seed
         const c = t.calls[Math.floor(rand() * t.calls.length)]!;
         // About one call in 3,000 is denied: scattered, never a burst.
         const outcome = rand() < 1 / 3000 ? 'denied' : 'success';
-        pending.push({ ms: minute + Math.floor(rand() * MINUTE), actor: t.actor, actorType: t.actorType, ...(t.onBehalfOf ? { onBehalfOf: t.onBehalfOf } : {}), ...c, outcome });
+        pending.push({
+          ms: minute + Math.floor(rand() * MINUTE),
+          actor: t.actor,
+          actorType: t.actorType,
+          ...(t.onBehalfOf ? { onBehalfOf: t.onBehalfOf } : {}),
+          ...c,
+          outcome,
+        });
       }
     }
   }
@@ -140,14 +179,50 @@ export function syntheticCluster(options: { days?: number; copies?: number; seed
   for (let k = 0; k < copies; k += 1) {
     const at = day2 + k * 3 * HOUR; // copy k three hours after copy k-1
     const bob = { actor: 'bob@example.com', actorType: 'human', outcome: 'success' };
-    inject('first_seen', 'bob reads a secret in production', [{ ...bob, ms: at + 9 * HOUR + 17 * MINUTE, verb: 'get', resource: 'secrets', namespace: `production-${k}` }]);
-    const prom = { actor: 'system:serviceaccount:monitoring:prometheus-k8s', actorType: 'service_account', outcome: 'success', verb: 'list', resource: 'pods', namespace: 'production' };
-    inject('rate', 'prometheus lists pods 400 times in a minute', Array.from({ length: 400 }, (_, i) => ({ ...prom, ms: at + 10 * HOUR + 5 * MINUTE + Math.floor((i * MINUTE) / 400) })));
-    const deployer = { actor: 'system:serviceaccount:ci:deployer', actorType: 'service_account', outcome: 'denied', verb: 'patch', resource: 'deployments', namespace: 'staging' };
-    inject('denial_burst', 'the deployer is denied 8 times in 40 s', Array.from({ length: 8 }, (_, i) => ({ ...deployer, ms: at + 11 * HOUR + 30 * MINUTE + i * 5000 })));
+    inject('first_seen', 'bob reads a secret in production', [
+      { ...bob, ms: at + 9 * HOUR + 17 * MINUTE, verb: 'get', resource: 'secrets', namespace: `production-${k}` },
+    ]);
+    const prom = {
+      actor: 'system:serviceaccount:monitoring:prometheus-k8s',
+      actorType: 'service_account',
+      outcome: 'success',
+      verb: 'list',
+      resource: 'pods',
+      namespace: 'production',
+    };
+    inject(
+      'rate',
+      'prometheus lists pods 400 times in a minute',
+      Array.from({ length: 400 }, (_, i) => ({ ...prom, ms: at + 10 * HOUR + 5 * MINUTE + Math.floor((i * MINUTE) / 400) })),
+    );
+    const deployer = {
+      actor: 'system:serviceaccount:ci:deployer',
+      actorType: 'service_account',
+      outcome: 'denied',
+      verb: 'patch',
+      resource: 'deployments',
+      namespace: 'staging',
+    };
+    inject(
+      'denial_burst',
+      'the deployer is denied 8 times in 40 s',
+      Array.from({ length: 8 }, (_, i) => ({ ...deployer, ms: at + 11 * HOUR + 30 * MINUTE + i * 5000 })),
+    );
     const agent = { actor: AGENT_SA, actorType: 'service_account', onBehalfOf: 'alice@example.com', outcome: 'success' };
-    inject('agent_destructive', 'the agent deletes a deployment', [{ ...agent, ms: at + 12 * HOUR + 2 * MINUTE, verb: 'delete', resource: 'deployments', namespace: 'staging' }]);
-    inject('off_hours', 'alice patches a deployment at night', [{ actor: 'alice@example.com', actorType: 'human', outcome: 'success', ms: at + 2 * HOUR + 40 * MINUTE, verb: 'patch', resource: 'deployments', namespace: 'staging' }]);
+    inject('agent_destructive', 'the agent deletes a deployment', [
+      { ...agent, ms: at + 12 * HOUR + 2 * MINUTE, verb: 'delete', resource: 'deployments', namespace: 'staging' },
+    ]);
+    inject('off_hours', 'alice patches a deployment at night', [
+      {
+        actor: 'alice@example.com',
+        actorType: 'human',
+        outcome: 'success',
+        ms: at + 2 * HOUR + 40 * MINUTE,
+        verb: 'patch',
+        resource: 'deployments',
+        namespace: 'staging',
+      },
+    ]);
     inject(
       'sequence',
       'bob lists secrets, execs into a pod and deletes it',
@@ -178,7 +253,12 @@ export function auditLine(call: ApiCall): string {
     verb: call.verb,
     user: { username: call.actor, groups: ['system:authenticated'] },
     ...(call.onBehalfOf ? { impersonatedUser: { username: call.onBehalfOf } } : {}),
-    objectRef: { resource, ...(call.namespace ? { namespace: call.namespace } : {}), ...(subresource ? { subresource } : {}), apiVersion: 'v1' },
+    objectRef: {
+      resource,
+      ...(call.namespace ? { namespace: call.namespace } : {}),
+      ...(subresource ? { subresource } : {}),
+      apiVersion: 'v1',
+    },
     responseStatus: { metadata: {}, code: denied ? 403 : 200 },
     requestReceivedTimestamp: time,
     stageTimestamp: time,

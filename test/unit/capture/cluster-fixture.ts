@@ -57,7 +57,10 @@ export function clusterCollections(now = new Date()): FakeApiOptions['collection
   const items: Record<string, Record<string, unknown>[]> = {
     events: [coreEvent('api.1', old), coreEvent('api.2', recent, 'limit <256Mi> & OOMKilled'), coreEvent('api.3', recent)],
     'events.k8s.io': [eventsV1('api.1', old), eventsV1('api.2', recent)],
-    namespaces: [{ metadata: meta('prod'), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }, { metadata: meta('kube-system'), status: { phase: 'Active' } }],
+    namespaces: [
+      { metadata: meta('prod'), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } },
+      { metadata: meta('kube-system'), status: { phase: 'Active' } },
+    ],
     pods: Array.from({ length: PODS }, (_, i) => ({
       metadata: { ...meta(`api-service-${i}`, 'prod'), annotations: { 'causa.test/note': 'a <b> & c' } },
       spec: { containers: [{ name: 'api', image: 'registry.example/api:1.4.2', resources: { limits: { memory: '256Mi' } } }] },
@@ -70,12 +73,29 @@ export function clusterCollections(now = new Date()): FakeApiOptions['collection
     daemonsets: [{ metadata: meta('node-exporter', 'kube-system') }],
     horizontalpodautoscalers: [{ metadata: meta('api-service', 'prod'), spec: { minReplicas: 2, maxReplicas: 6 } }],
     poddisruptionbudgets: [{ metadata: meta('api-service', 'prod'), spec: { minAvailable: 2 } }],
-    roles: [{ metadata: meta('agent-deployer', 'prod'), rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'] }] }],
-    rolebindings: [{ metadata: meta('agent-deployer', 'prod'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'agent-deployer' }, subjects: [{ kind: 'ServiceAccount', name: 'agent', namespace: 'prod' }] }],
+    roles: [
+      { metadata: meta('agent-deployer', 'prod'), rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'] }] },
+    ],
+    rolebindings: [
+      {
+        metadata: meta('agent-deployer', 'prod'),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'agent-deployer' },
+        subjects: [{ kind: 'ServiceAccount', name: 'agent', namespace: 'prod' }],
+      },
+    ],
     clusterroles: [{ metadata: meta('view'), rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }] }],
-    clusterrolebindings: [{ metadata: meta('causa-reader'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [] }],
+    clusterrolebindings: [
+      {
+        metadata: meta('causa-reader'),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+        subjects: [],
+      },
+    ],
   };
   return Object.fromEntries(
-    CAPTURED_RESOURCES.map((type) => [collectionPath(type), { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), items: items[type.name] ?? [] }]),
+    CAPTURED_RESOURCES.map((type) => [
+      collectionPath(type),
+      { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), items: items[type.name] ?? [] },
+    ]),
   );
 }

@@ -23,16 +23,64 @@ function openssl(dir: string, ...args: string[]): void {
 }
 
 function makeCa(dir: string, name: string): void {
-  openssl(dir, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`);
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+  );
 }
 
 export function makeCertificates(): Certificates {
   const dir = mkdtempSync(join(tmpdir(), 'causa-test-ca-'));
   makeCa(dir, 'ca');
   makeCa(dir, 'other-ca');
-  openssl(dir, 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=kube-apiserver');
+  openssl(
+    dir,
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=kube-apiserver',
+  );
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  openssl(dir, 'x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
+  openssl(
+    dir,
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+  );
   const read = (file: string) => readFileSync(join(dir, file), 'utf8');
   return { caPem: read('ca.pem'), certPem: read('server.pem'), keyPem: read('server.key'), otherCaPem: read('other-ca.pem') };
 }
@@ -137,7 +185,12 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
     const items = collection.items.slice(offset, offset + limit);
     const next = offset + items.length;
     const more = next < collection.items.length;
-    const metadata = { resourceVersion: String(resourceVersion), ...(more ? { continue: Buffer.from(`${resourceVersion}:${next}`).toString('base64url'), remainingItemCount: collection.items.length - next } : {}) };
+    const metadata = {
+      resourceVersion: String(resourceVersion),
+      ...(more
+        ? { continue: Buffer.from(`${resourceVersion}:${next}`).toString('base64url'), remainingItemCount: collection.items.length - next }
+        : {}),
+    };
     send(res, 200, { kind: collection.kind, apiVersion: collection.apiVersion, metadata, items });
   }
 
@@ -148,7 +201,9 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
     if (script.expiredBelow !== undefined && from < script.expiredBelow) {
       // The history before expiredBelow is compacted: a new list reports a version at least that new.
       resourceVersion = Math.max(resourceVersion, script.expiredBelow);
-      res.end(`${goJson({ type: 'ERROR', object: statusBody(410, 'Expired', `too old resource version: ${from} (${script.expiredBelow})`) })}\n`);
+      res.end(
+        `${goJson({ type: 'ERROR', object: statusBody(410, 'Expired', `too old resource version: ${from} (${script.expiredBelow})`) })}\n`,
+      );
       return;
     }
     const collection = options.collections[path];
@@ -156,7 +211,9 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
       resourceVersion += 1;
       const object = { ...arrival, metadata: { ...(arrival.metadata as object), resourceVersion: String(resourceVersion) } };
       collection?.items.push(object);
-      res.write(`${goJson({ type: 'ADDED', object: { kind: collection?.kind.replace(/List$/, ''), apiVersion: collection?.apiVersion, ...object } })}\n`);
+      res.write(
+        `${goJson({ type: 'ADDED', object: { kind: collection?.kind.replace(/List$/, ''), apiVersion: collection?.apiVersion, ...object } })}\n`,
+      );
     }
     script.arrivals = [];
     if (script.endlessLineBytes) writePadding(res, script.endlessLineBytes, '{"type":"ADDED","object":{"padding":"', '');
@@ -172,34 +229,80 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
   function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const query = Object.fromEntries(url.searchParams);
-    const authorized = req.headers.authorization === `Bearer ${options.token}` && (options.tokenExpiresAfter === undefined || requests.length < options.tokenExpiresAfter);
+    const authorized =
+      req.headers.authorization === `Bearer ${options.token}` &&
+      (options.tokenExpiresAfter === undefined || requests.length < options.tokenExpiresAfter);
     requests.push({ method: req.method ?? '', path: url.pathname, query, authorized, body });
     if (!authorized) return send(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
-    if (req.method === 'POST' && url.pathname === '/apis/authentication.k8s.io/v1/selfsubjectreviews' && !options.withoutSelfSubjectReview) {
-      return send(res, 201, { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: { username: 'system:serviceaccount:causa:reader', uid: 'b1f9c1e4-0000-4000-8000-000000000001', groups: ['system:serviceaccounts', 'system:serviceaccounts:causa', 'system:authenticated'] } } });
+    if (
+      req.method === 'POST' &&
+      url.pathname === '/apis/authentication.k8s.io/v1/selfsubjectreviews' &&
+      !options.withoutSelfSubjectReview
+    ) {
+      return send(res, 201, {
+        kind: 'SelfSubjectReview',
+        apiVersion: 'authentication.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        status: {
+          userInfo: {
+            username: 'system:serviceaccount:causa:reader',
+            uid: 'b1f9c1e4-0000-4000-8000-000000000001',
+            groups: ['system:serviceaccounts', 'system:serviceaccounts:causa', 'system:authenticated'],
+          },
+        },
+      });
     }
     if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews') {
       const spec = (JSON.parse(body) as { spec?: unknown }).spec;
-      const rules = options.rules ?? { resourceRules: [{ verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/version'] }] };
-      return send(res, 201, { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status: { ...rules, incomplete: false } });
+      const rules = options.rules ?? {
+        resourceRules: [{ verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'] }],
+        nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/version'] }],
+      };
+      return send(res, 201, {
+        kind: 'SelfSubjectRulesReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        spec,
+        status: { ...rules, incomplete: false },
+      });
     }
-    if (req.method === 'POST' && url.pathname.endsWith('/selfsubjectreviews')) return send(res, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+    if (req.method === 'POST' && url.pathname.endsWith('/selfsubjectreviews'))
+      return send(res, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     if (req.method !== 'GET') return send(res, 405, statusBody(405, 'MethodNotAllowed', `${req.method} is not served here`));
     if (options.forbidden?.includes(url.pathname)) {
-      return send(res, 403, statusBody(403, 'Forbidden', `${url.pathname} is forbidden: User "system:serviceaccount:causa:reader" cannot list resource at the cluster scope`));
+      return send(
+        res,
+        403,
+        statusBody(
+          403,
+          'Forbidden',
+          `${url.pathname} is forbidden: User "system:serviceaccount:causa:reader" cannot list resource at the cluster scope`,
+        ),
+      );
     }
     if (query.watch === '1' || query.watch === 'true') return watch(res, url.pathname, query);
     const oversized = options.oversized?.[url.pathname];
     if (oversized) {
       const head = '{"kind":"List","apiVersion":"v1","metadata":{},"items":[],"padding":"';
       const tail = '"}\n';
-      res.writeHead(200, { 'content-type': 'application/json', ...(oversized.declared ? { 'content-length': String(head.length + oversized.bytes + tail.length) } : {}) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        ...(oversized.declared ? { 'content-length': String(head.length + oversized.bytes + tail.length) } : {}),
+      });
       return writePadding(res, oversized.bytes, head, tail);
     }
     const expiring = options.expireContinueOnce?.indexOf(url.pathname) ?? -1;
     if (query.continue && expiring !== -1) {
       options.expireContinueOnce!.splice(expiring, 1);
-      return send(res, 410, statusBody(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'));
+      return send(
+        res,
+        410,
+        statusBody(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        ),
+      );
     }
     if (!collectionAt(url.pathname)) return send(res, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     return listPage(res, url.pathname, query);
@@ -226,7 +329,13 @@ export async function startFakeApiServer(options: FakeApiOptions): Promise<FakeA
 }
 
 /** A kubeconfig with one context for the server, trusting `caPem`, with a bearer token (or another user entry). */
-export function writeKubeconfig(dir: string, server: string, caPem: string, token: string | Record<string, unknown>, context = 'test-cluster'): string {
+export function writeKubeconfig(
+  dir: string,
+  server: string,
+  caPem: string,
+  token: string | Record<string, unknown>,
+  context = 'test-cluster',
+): string {
   const path = join(dir, 'kubeconfig');
   const config = {
     apiVersion: 'v1',

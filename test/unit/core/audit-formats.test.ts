@@ -160,27 +160,57 @@ describe('v1beta1 and v1alpha1 specifics', () => {
     const { records } = await parse(Buffer.from(`${JSON.stringify(event)}\n`));
     const [record] = records;
     if (!record?.ok) throw new Error('refused');
-    expect(record.events[0]).toMatchObject({ time_text: event.timestamp, stage: { name: 'ResponseComplete', time: (event.metadata as { creationTimestamp: string }).creationTimestamp } });
+    expect(record.events[0]).toMatchObject({
+      time_text: event.timestamp,
+      stage: { name: 'ResponseComplete', time: (event.metadata as { creationTimestamp: string }).creationTimestamp },
+    });
   });
 
   it('a v1alpha1 objectRef.apiVersion of group/version gives the group; a bare version is the core group', async () => {
     const scale = line('k8s-audit-versions/v1alpha1.log', 3);
-    expect(scale.objectRef).toEqual({ resource: 'deployments', namespace: 'prod', name: 'api', apiVersion: 'apps/v1beta1', subresource: 'scale' });
+    expect(scale.objectRef).toEqual({
+      resource: 'deployments',
+      namespace: 'prod',
+      name: 'api',
+      apiVersion: 'apps/v1beta1',
+      subresource: 'scale',
+    });
     const { records } = await parse(Buffer.from(`${JSON.stringify(scale)}\n`));
-    expect(records[0]!.ok && records[0]!.events[0]!.target).toEqual({ api_group: 'apps', resource: 'deployments/scale', namespace: 'prod', name: 'api' });
+    expect(records[0]!.ok && records[0]!.events[0]!.target).toEqual({
+      api_group: 'apps',
+      resource: 'deployments/scale',
+      namespace: 'prod',
+      name: 'api',
+    });
   });
 });
 
 describe('GKE methodName and resourceName', () => {
   it.each([
-    ['io.k8s.apps.v1.deployments.scale.patch', 'apps/v1/namespaces/prod/deployments/api/scale', { api_group: 'apps', resource: 'deployments/scale', namespace: 'prod', name: 'api' }],
-    ['io.k8s.core.v1.pods.exec.create', 'core/v1/namespaces/prod/pods/api-1/exec', { resource: 'pods/exec', namespace: 'prod', name: 'api-1' }],
+    [
+      'io.k8s.apps.v1.deployments.scale.patch',
+      'apps/v1/namespaces/prod/deployments/api/scale',
+      { api_group: 'apps', resource: 'deployments/scale', namespace: 'prod', name: 'api' },
+    ],
+    [
+      'io.k8s.core.v1.pods.exec.create',
+      'core/v1/namespaces/prod/pods/api-1/exec',
+      { resource: 'pods/exec', namespace: 'prod', name: 'api-1' },
+    ],
     ['io.k8s.core.v1.nodes.proxy.get', 'core/v1/nodes/gke-pool-1/proxy/metrics/cadvisor', { resource: 'nodes/proxy', name: 'gke-pool-1' }],
     ['io.k8s.core.v1.namespaces.delete', 'core/v1/namespaces/prod', { resource: 'namespaces', name: 'prod' }],
     ['io.k8s.core.v1.namespaces.finalize.update', 'core/v1/namespaces/prod/finalize', { resource: 'namespaces/finalize', name: 'prod' }],
     ['io.k8s.core.v1.pods.list', 'core/v1/namespaces/default/pods', { resource: 'pods', namespace: 'default' }],
-    ['io.k8s.coordination.v1.leases.update', 'coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler', { api_group: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-system', name: 'kube-scheduler' }],
-    ['io.k8s.authorization.rbac.v1.clusterrolebindings.create', 'rbac.authorization.k8s.io/v1/clusterrolebindings/agent-admin', { api_group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'agent-admin' }],
+    [
+      'io.k8s.coordination.v1.leases.update',
+      'coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler',
+      { api_group: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-system', name: 'kube-scheduler' },
+    ],
+    [
+      'io.k8s.authorization.rbac.v1.clusterrolebindings.create',
+      'rbac.authorization.k8s.io/v1/clusterrolebindings/agent-admin',
+      { api_group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'agent-admin' },
+    ],
   ])('%s on %s', (method, resource, target) => {
     expect(gkeTarget(method, resource)).toEqual(target);
   });
@@ -188,13 +218,29 @@ describe('GKE methodName and resourceName', () => {
 
 describe('detection of the other formats is unchanged', () => {
   it('an MCP proxy log line with timestamp and message is still MCP, not an EKS event', () => {
-    const line = JSON.stringify({ timestamp: '2025-01-01T00:00:00Z', direction: 'request', message: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    const line = JSON.stringify({
+      timestamp: '2025-01-01T00:00:00Z',
+      direction: 'request',
+      message: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    });
     const detection = detectFormat(Buffer.from(`${line}\n`));
     expect(detection.ok && detection.format.name).toBe('mcp-jsonrpc');
   });
 
   it('a Kubernaut {events:[…]} document is still Kubernaut', () => {
-    const doc = { events: [{ event_id: 'e1', event_timestamp: '2025-01-01T00:00:00Z', event_type: 'gateway.signal.received', event_category: 'gateway', event_action: 'received', event_outcome: 'success', correlation_id: 'rr-1' }] };
+    const doc = {
+      events: [
+        {
+          event_id: 'e1',
+          event_timestamp: '2025-01-01T00:00:00Z',
+          event_type: 'gateway.signal.received',
+          event_category: 'gateway',
+          event_action: 'received',
+          event_outcome: 'success',
+          correlation_id: 'rr-1',
+        },
+      ],
+    };
     const detection = detectFormat(Buffer.from(JSON.stringify(doc, null, 2)));
     expect(detection.ok && detection.format.name).toBe('kubernaut-audit');
   });

@@ -24,7 +24,9 @@ describe('document values', () => {
   });
 
   it('have leaves SHA-256(0x00 ‖ path ‖ "\\n" ‖ bytes): the same bytes at another path are another leaf', () => {
-    const expected = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from('$.a[0]\n{"x":1}')])).digest('hex');
+    const expected = createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), Buffer.from('$.a[0]\n{"x":1}')]))
+      .digest('hex');
     expect(elementLeafHash('$.a[0]', Buffer.from('{"x":1}')).toString('hex')).toBe(expected);
     expect(elementLeafHash('$.a[1]', Buffer.from('{"x":1}')).equals(elementLeafHash('$.a[0]', Buffer.from('{"x":1}')))).toBe(false);
     const [a, b] = elementLeaves(documentElements(Buffer.from(DOC), PATTERNS)).slice(2);
@@ -37,7 +39,10 @@ describe('document values', () => {
       { locator: '$["odd key"].scope', bytes: Buffer.from('{"name":"s"}') },
     ];
     const stored = contextBytes(values)!;
-    expect(JSON.parse(stored.toString())).toEqual({ '$.resourceSpans[0].resource': { attributes: [] }, '$["odd key"].scope': { name: 's' } });
+    expect(JSON.parse(stored.toString())).toEqual({
+      '$.resourceSpans[0].resource': { attributes: [] },
+      '$["odd key"].scope': { name: 's' },
+    });
     expect(contextElements(stored)).toEqual(values);
   });
 });

@@ -27,7 +27,8 @@ function example(tag: 'chain' | 'manifest' | 'signature'): unknown {
  * array lengths, the same JSON types; a string containing "…" in the example stands for any string.
  */
 function shapeDifferences(real: unknown, doc: unknown, at = '$'): string[] {
-  if (typeof doc === 'string' && doc.includes(WILDCARD)) return typeof real === 'string' ? [] : [`${at}: a string in the doc, ${typeof real} in the manifest`];
+  if (typeof doc === 'string' && doc.includes(WILDCARD))
+    return typeof real === 'string' ? [] : [`${at}: a string in the doc, ${typeof real} in the manifest`];
   const kind = (v: unknown): string => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
   if (kind(real) !== kind(doc)) return [`${at}: ${kind(doc)} in the doc, ${kind(real)} in the manifest`];
   if (Array.isArray(doc) && Array.isArray(real)) {
@@ -89,7 +90,11 @@ describe('docs/bundle-format.md examples', () => {
       writeFileSync(join(src, 'case.json'), JSON.stringify(doc.case));
       writeFileSync(join(src, 'k8s-audit', 'audit.jsonl'), THREE_RECORDS);
       // A kubectl -o json document (not a record stream), padded to the example's 5120 bytes.
-      const pods = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod', metadata: { name: 'api-service-0' } }] }, null, 2);
+      const pods = JSON.stringify(
+        { apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod', metadata: { name: 'api-service-0' } }] },
+        null,
+        2,
+      );
       writeFileSync(join(src, 'k8s-resources', 'pods.json'), pods + ' '.repeat(5120 - pods.length - 1) + '\n');
       writeFileSync(join(src, 'blobs', 'heap.bin'), Buffer.alloc(1048576, 7));
       const read = await readSourceFolder(src);

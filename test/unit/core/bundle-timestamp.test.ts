@@ -12,9 +12,15 @@ import { verifyBundle } from '../../../src-main/core/verify/bundle';
 import { makeTestTsa, makeToken, type TestTsa } from './test-tsa';
 
 function memoryBundle(files: Map<string, Buffer>): BundleFiles {
-  return { location: 'memory', form: 'folder', list: () => [...files.keys()].sort(), read: async (path) => files.get(path)!, stream: async function* (path) {
-    yield files.get(path)!;
-  } };
+  return {
+    location: 'memory',
+    form: 'folder',
+    list: () => [...files.keys()].sort(),
+    read: async (path) => files.get(path)!,
+    stream: async function* (path) {
+      yield files.get(path)!;
+    },
+  };
 }
 
 function sealed(): { files: Map<string, Buffer>; fingerprint: string } {
@@ -40,7 +46,7 @@ async function timestamped(tsa: TestTsa): Promise<{ files: Map<string, Buffer>; 
 }
 
 describe('bundle verification with manifest.tsr', () => {
-  it('is valid with the TSA\'s CA as anchor, and the bundle intact', async () => {
+  it("is valid with the TSA's CA as anchor, and the bundle intact", async () => {
     const tsa = await makeTestTsa();
     const { files, fingerprint } = await timestamped(tsa);
     const verdict = await verifyBundle(memoryBundle(files), { trustedKeys: new Set([fingerprint]), tsaAnchorsPem: [tsa.caPem] });
@@ -53,9 +59,17 @@ describe('bundle verification with manifest.tsr', () => {
     const tsa = await makeTestTsa();
     const { files, fingerprint } = await timestamped(tsa);
     for (const tsaAnchorsPem of [undefined, [(await makeTestTsa()).caPem]]) {
-      const verdict = await verifyBundle(memoryBundle(files), { trustedKeys: new Set([fingerprint]), ...(tsaAnchorsPem ? { tsaAnchorsPem } : {}) });
+      const verdict = await verifyBundle(memoryBundle(files), {
+        trustedKeys: new Set([fingerprint]),
+        ...(tsaAnchorsPem ? { tsaAnchorsPem } : {}),
+      });
       expect(verdict.timestamp).toMatchObject({ status: 'untrusted', gen_time: '2025-04-03T15:05:00Z', tsa: 'CN=Test TSA' });
-      expect(verdict.problems).toEqual([{ item: 'manifest.tsr', reason: expect.stringMatching(/^timestamp 2025-04-03T15:05:00Z by CN=Test TSA is not trusted: /) as string }]);
+      expect(verdict.problems).toEqual([
+        {
+          item: 'manifest.tsr',
+          reason: expect.stringMatching(/^timestamp 2025-04-03T15:05:00Z by CN=Test TSA is not trusted: /) as string,
+        },
+      ]);
       expect(verdict.intact).toBe(false);
     }
   });
@@ -72,7 +86,10 @@ describe('bundle verification with manifest.tsr', () => {
     const altered = new Map(files).set('manifest.json', Buffer.from(manifest.replace('"INC-0001"', '"INC-0002"'), 'utf8'));
     const verdict = await verifyBundle(memoryBundle(altered), options);
     expect(verdict.timestamp).toMatchObject({ status: 'invalid', tsa: 'CN=Test TSA' });
-    expect(verdict.problems).toContainEqual({ item: 'manifest.tsr', reason: expect.stringMatching(/covers other bytes than this manifest/) as string });
+    expect(verdict.problems).toContainEqual({
+      item: 'manifest.tsr',
+      reason: expect.stringMatching(/covers other bytes than this manifest/) as string,
+    });
     expect(verdict.intact).toBe(false);
   });
 
@@ -83,7 +100,10 @@ describe('bundle verification with manifest.tsr', () => {
     expect(absent.intact).toBe(true);
     files.set(TIMESTAMP_FILE, Buffer.from('not a token'));
     const garbage = await verifyBundle(memoryBundle(files), { trustedKeys: new Set([fingerprint]) });
-    expect(garbage.timestamp).toMatchObject({ status: 'unparseable', reason: expect.stringMatching(/^not an RFC 3161 timestamp token/) as string });
+    expect(garbage.timestamp).toMatchObject({
+      status: 'unparseable',
+      reason: expect.stringMatching(/^not an RFC 3161 timestamp token/) as string,
+    });
     expect(garbage.problems.map((p) => p.item)).toEqual(['manifest.tsr']);
   });
 

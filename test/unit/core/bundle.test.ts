@@ -9,18 +9,36 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BundleError, openBundleFiles, writeBundleFiles, type BundleFiles } from '../../../src-main/core/bundle/files';
 import { leafHash, merkleRoot } from '../../../src-main/core/bundle/hashing';
-import { canonicalManifestBytes, leavesPathFor, MANIFEST_FILE, SIGNATURE_FILE, type Manifest } from '../../../src-main/core/bundle/manifest';
+import {
+  canonicalManifestBytes,
+  leavesPathFor,
+  MANIFEST_FILE,
+  SIGNATURE_FILE,
+  type Manifest,
+} from '../../../src-main/core/bundle/manifest';
 import { splitRecords } from '../../../src-main/core/bundle/records';
 import { readSourceFolder, sealSources, type RawSource } from '../../../src-main/core/bundle/seal';
 import { keyFingerprint } from '../../../src-main/core/bundle/signing';
-import { locateBreak, verdictPasses, verifyBundle, withTrust, type BreakNature, type BundleVerdict } from '../../../src-main/core/verify/bundle';
+import {
+  locateBreak,
+  verdictPasses,
+  verifyBundle,
+  withTrust,
+  type BreakNature,
+  type BundleVerdict,
+} from '../../../src-main/core/verify/bundle';
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
 
 function makeKey(): { privateKey: KeyObject; publicKey: KeyObject; fingerprint: string; pem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKey, publicKey, fingerprint: keyFingerprint(publicKey), pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  return {
+    privateKey,
+    publicKey,
+    fingerprint: keyFingerprint(publicKey),
+    pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 }
 
 const KEY = makeKey();
@@ -95,7 +113,13 @@ function tempDir(): string {
 }
 
 const AUDIT = (i: number): string =>
-  JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: `id-${i}`, stage: 'ResponseComplete', verb: i % 2 ? 'get' : 'patch' });
+  JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    auditID: `id-${i}`,
+    stage: 'ResponseComplete',
+    verb: i % 2 ? 'get' : 'patch',
+  });
 
 // ---------------------------------------------------------------------------------------------------------
 // Round trips
@@ -198,7 +222,13 @@ describe('seal → verify round trips', () => {
     const gz = gzipSync(plain, { level: 9 });
     const files = seal([{ path: 'audit.jsonl.gz', data: gz }], { key: KEY.privateKey });
     const entry = manifestOf(files).sources[0]!;
-    expect(entry).toMatchObject({ path: 'sources/audit.jsonl.gz', size: gz.length, sha256: sha256Hex(gz), compression: 'gzip', type: 'k8s-audit' });
+    expect(entry).toMatchObject({
+      path: 'sources/audit.jsonl.gz',
+      size: gz.length,
+      sha256: sha256Hex(gz),
+      compression: 'gzip',
+      type: 'k8s-audit',
+    });
     expect(files.get('sources/audit.jsonl.gz')!.equals(gz), 'stored byte for byte, still compressed').toBe(true);
     const records = plain.toString('utf8').trimEnd().split('\n');
     expect(entry.chain).toMatchObject({
@@ -227,7 +257,13 @@ describe('seal → verify round trips', () => {
 
   it('a file that is not a record stream is hashed whole: verdict "sealed_whole", and a change to it is a problem', async () => {
     const doc = Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod' }] }, null, 2));
-    const files = seal([{ path: 'pods.json', data: doc }, { path: 'notes.txt', data: Buffer.from('not json at all\n') }], { key: KEY.privateKey });
+    const files = seal(
+      [
+        { path: 'pods.json', data: doc },
+        { path: 'notes.txt', data: Buffer.from('not json at all\n') },
+      ],
+      { key: KEY.privateKey },
+    );
     expect(manifestOf(files).sources.map((s) => [s.path, s.chain, s.type])).toEqual([
       ['sources/notes.txt', undefined, 'unknown'],
       ['sources/pods.json', undefined, 'unknown'],
@@ -262,7 +298,9 @@ describe('seal → verify round trips', () => {
     expect((await verify(files)).intact).toBe(true);
     const withNewline = await verify(new Map(files).set('sources/cut.jsonl', Buffer.concat([data, NL])));
     expect(withNewline.intact).toBe(false);
-    expect(withNewline.problems).toEqual([{ item: 'sources/cut.jsonl', reason: `size ${data.length + 1} differs from the manifest's ${data.length}` }]);
+    expect(withNewline.problems).toEqual([
+      { item: 'sources/cut.jsonl', reason: `size ${data.length + 1} differs from the manifest's ${data.length}` },
+    ]);
     const appended = await verify(new Map(files).set('sources/cut.jsonl', Buffer.concat([data, Buffer.from('\n{"d":4}\n')])));
     expect(appended.sources[0]).toMatchObject({ verdict: 'broken', first_bad_position: 4, nature: 'appended' });
   });
@@ -318,7 +356,9 @@ describe('seal → verify round trips', () => {
     const files = seal(sources());
     await writeBundleFiles(join(dir, 'b'), files);
     await expect(writeBundleFiles(join(dir, 'b'), files)).rejects.toThrow(/already exists/);
-    await expect(writeBundleFiles(join(dir, 'evil'), new Map([['../x', Buffer.from('x')]]))).rejects.toThrow(/not a path inside the bundle/);
+    await expect(writeBundleFiles(join(dir, 'evil'), new Map([['../x', Buffer.from('x')]]))).rejects.toThrow(
+      /not a path inside the bundle/,
+    );
     expect(readdirSync(dir).sort()).toEqual(['b']);
     symlinkSync('/etc/passwd', join(dir, 'b', 'sources', 'passwd'));
     await expect(openBundleFiles(join(dir, 'b'))).rejects.toThrow(/symbolic link/);
@@ -348,7 +388,12 @@ describe('located breaks', () => {
     ['truncated', ['{"n":1}', '{"n":2}'], 3, 'truncated'],
     ['appended', [...RECORDS, '{"n":6}'], 6, 'appended'],
   ])('%s', async (_name, found, position, nature) => {
-    expect(await breakOf(found)).toMatchObject({ verdict: 'broken', first_bad_position: position, nature, reason: expect.stringContaining(`chain broken at record ${position}`) });
+    expect(await breakOf(found)).toMatchObject({
+      verdict: 'broken',
+      first_bad_position: position,
+      nature,
+      reason: expect.stringContaining(`chain broken at record ${position}`),
+    });
   });
 
   it('locateBreak on its own: a longer stream is never a mere reordering', () => {
@@ -516,12 +561,18 @@ function makeBase(seed: number): Base {
     streams.push(stream);
     sources.push({ path: name, data: encode(records, stream) });
   }
-  sources.push({ path: `resources/pods-${seed}.json`, data: Buffer.from(JSON.stringify({ kind: 'List', items: [{ name: rng.hex(8) }] }, null, 2)) });
+  sources.push({
+    path: `resources/pods-${seed}.json`,
+    data: Buffer.from(JSON.stringify({ kind: 'List', items: [{ name: rng.hex(8) }] }, null, 2)),
+  });
   if (rng.next() < 0.5) sources.push({ path: `blobs/payload-${seed}.bin`, data: Buffer.from(rng.hex(200 + rng.int(2000))) });
   const signed = rng.next() < 0.75;
   const files = seal(sources, { ...(signed ? { key: KEY.privateKey } : {}), title: `case ${seed}` });
   const manifest = manifestOf(files);
-  const listed = [...manifest.sources.flatMap((e) => [e.path, ...(e.chain ? [e.chain.leaves.path] : [])]), ...manifest.blobs.map((b) => b.path)];
+  const listed = [
+    ...manifest.sources.flatMap((e) => [e.path, ...(e.chain ? [e.chain.leaves.path] : [])]),
+    ...manifest.blobs.map((b) => b.path),
+  ];
   return { seed, files, streams, signed, listed };
 }
 
@@ -552,7 +603,13 @@ function firstDivergence(sealed: Buffer[], found: Buffer[]): number {
  * Checks a tampering of one stream's records: detected, the stream broken at `position` with `nature`
  * (any nature when undefined), the file hash mismatch reported, and a signature still valid.
  */
-function checkBreak(verdict: BundleVerdict, base: Base, stream: Stream, position: number, nature: BreakNature | undefined): string | undefined {
+function checkBreak(
+  verdict: BundleVerdict,
+  base: Base,
+  stream: Stream,
+  position: number,
+  nature: BreakNature | undefined,
+): string | undefined {
   if (verdict.intact) return 'not detected';
   const problem = verdict.problems.find((p) => p.item === stream.path && p.position !== undefined);
   if (!problem) return `no located problem for ${stream.path}`;
@@ -570,7 +627,10 @@ function checkBreak(verdict: BundleVerdict, base: Base, stream: Stream, position
 async function runRecordMutations(
   count: number,
   seed: number,
-  mutate: (rng: Rng, stream: Stream) => { records?: Buffer[]; content?: Buffer; position: number; nature: BreakNature | undefined; what: string } | undefined,
+  mutate: (
+    rng: Rng,
+    stream: Stream,
+  ) => { records?: Buffer[]; content?: Buffer; position: number; nature: BreakNature | undefined; what: string } | undefined,
 ): Promise<Failures> {
   const rng = new Rng(seed);
   const failures = new Failures();
@@ -634,7 +694,12 @@ describe('mutation suite (seeded)', () => {
       const bit = 1 << rng.int(8);
       content[offset] = before ^ bit;
       const newlineMoved = before === 0x0a || (before ^ bit) === 0x0a;
-      return { content, position: r + 1, nature: newlineMoved ? undefined : 'modified', what: `flip bit ${bit} at byte ${offset} (record ${r + 1})` };
+      return {
+        content,
+        position: r + 1,
+        nature: newlineMoved ? undefined : 'modified',
+        what: `flip bit ${bit} at byte ${offset} (record ${r + 1})`,
+      };
     });
     failures.check();
   });
@@ -647,7 +712,12 @@ describe('mutation suite (seeded)', () => {
       const records = [...stream.records.slice(0, p), inserted, ...stream.records.slice(p)];
       const d = firstDivergence(stream.records, records);
       const atEnd = d === stream.records.length;
-      return { records, position: d + 1, nature: atEnd ? 'appended' : 'inserted', what: `insert ${copy ? 'a copy' : 'a new line'} at ${p + 1}` };
+      return {
+        records,
+        position: d + 1,
+        nature: atEnd ? 'appended' : 'inserted',
+        what: `insert ${copy ? 'a copy' : 'a new line'} at ${p + 1}`,
+      };
     });
     failures.check();
   });
@@ -684,7 +754,12 @@ describe('mutation suite (seeded)', () => {
   it('appended records: "appended" after the sealed end', async () => {
     const failures = await runRecordMutations(150, 6, (rng, stream) => {
       const extra = Array.from({ length: 1 + rng.int(3) }, () => (rng.next() < 0.5 ? rng.pick(stream.records) : newRecord(rng, stream)));
-      return { records: [...stream.records, ...extra], position: stream.records.length + 1, nature: 'appended', what: `append ${extra.length} records` };
+      return {
+        records: [...stream.records, ...extra],
+        position: stream.records.length + 1,
+        nature: 'appended',
+        what: `append ${extra.length} records`,
+      };
     });
     failures.check();
   });
@@ -700,7 +775,8 @@ describe('mutation suite (seeded)', () => {
       const offset = rng.int(data.length);
       data[offset]! ^= 1 << rng.int(8);
       const verdict = await verify(new Map(base.files).set(stream.path, data));
-      if (verdict.intact || !verdict.problems.some((p) => p.item === stream.path)) failures.add(`bundle ${base.seed} ${stream.path}: flip at ${offset}`, verdict, `a problem naming ${stream.path}`);
+      if (verdict.intact || !verdict.problems.some((p) => p.item === stream.path))
+        failures.add(`bundle ${base.seed} ${stream.path}: flip at ${offset}`, verdict, `a problem naming ${stream.path}`);
       mutationsRun++;
     }
     failures.check();
@@ -717,7 +793,9 @@ describe('mutation suite (seeded)', () => {
       let item: string | undefined;
       if (kind === 'size' || kind === 'sha256') {
         item = rng.pick(base.listed);
-        const entry = [...manifest.sources, ...manifest.sources.flatMap((s) => (s.chain ? [s.chain.leaves] : [])), ...manifest.blobs].find((e) => e.path === item)!;
+        const entry = [...manifest.sources, ...manifest.sources.flatMap((s) => (s.chain ? [s.chain.leaves] : [])), ...manifest.blobs].find(
+          (e) => e.path === item,
+        )!;
         if (kind === 'size') entry.size = Math.max(0, entry.size + rng.pick([-3, -1, 1, 2, 1000])) || entry.size + 1;
         else entry.sha256 = rng.hex(64);
       } else if (kind === 'head' || kind === 'count') {
@@ -733,7 +811,12 @@ describe('mutation suite (seeded)', () => {
       const named = item !== undefined && verdict.problems.some((p) => p.item === item);
       const signatureInvalid = verdict.signature.status === 'invalid' && verdict.problems.some((p) => p.item === SIGNATURE_FILE);
       const ok = !verdict.intact && (base.signed ? signatureInvalid : named);
-      if (!ok) failures.add(`bundle ${base.seed}: manifest ${kind} edit of ${item ?? 'case.title'}`, verdict, base.signed ? 'invalid signature' : `a problem naming ${item}`);
+      if (!ok)
+        failures.add(
+          `bundle ${base.seed}: manifest ${kind} edit of ${item ?? 'case.title'}`,
+          verdict,
+          base.signed ? 'invalid signature' : `a problem naming ${item}`,
+        );
       mutationsRun++;
     }
     failures.check();
@@ -742,7 +825,16 @@ describe('mutation suite (seeded)', () => {
   it('signature swaps and damage: the signature is invalid (or, signed by another key, valid but untrusted)', async () => {
     const rng = new Rng(9);
     const failures = new Failures();
-    const kinds = ['other bundle', 'other key signature bytes', 'other key named', 'other public key only', 'bit flip', 'fingerprint edit', 'not a signature file', 'resigned by other key'] as const;
+    const kinds = [
+      'other bundle',
+      'other key signature bytes',
+      'other key named',
+      'other public key only',
+      'bit flip',
+      'fingerprint edit',
+      'not a signature file',
+      'resigned by other key',
+    ] as const;
     for (let n = 0; n < 160; n++) {
       const base = rng.pick(SIGNED);
       const kind = kinds[n % kinds.length]!;
@@ -770,7 +862,11 @@ describe('mutation suite (seeded)', () => {
           edited.key_fingerprint = `${old.slice(0, i)}${((parseInt(old[i]!, 16) + 1 + rng.int(15)) % 16).toString(16)}${old.slice(i + 1)}`;
         }
         if (kind === 'resigned by other key') {
-          Object.assign(edited, { public_key_pem: OTHER_KEY.pem, key_fingerprint: OTHER_KEY.fingerprint, signature: sign(null, canonical, OTHER_KEY.privateKey).toString('base64') });
+          Object.assign(edited, {
+            public_key_pem: OTHER_KEY.pem,
+            key_fingerprint: OTHER_KEY.fingerprint,
+            signature: sign(null, canonical, OTHER_KEY.privateKey).toString('base64'),
+          });
         }
         replacement = Buffer.from(JSON.stringify(edited, null, 2));
       }
@@ -817,7 +913,8 @@ describe('mutation suite (seeded)', () => {
       }
       if (edited.equals(original)) continue;
       const verdict = await verify(new Map(base.files).set(stream.leaves, edited));
-      if (verdict.intact || !verdict.problems.some((p) => p.item === stream.leaves)) failures.add(`bundle ${base.seed} ${stream.leaves}: ${kind}`, verdict, `a problem naming ${stream.leaves}`);
+      if (verdict.intact || !verdict.problems.some((p) => p.item === stream.leaves))
+        failures.add(`bundle ${base.seed} ${stream.leaves}: ${kind}`, verdict, `a problem naming ${stream.leaves}`);
       mutationsRun++;
     }
     failures.check();
@@ -834,11 +931,18 @@ describe('mutation suite (seeded)', () => {
         item = rng.pick(base.listed);
         files.delete(item);
       } else {
-        item = rng.pick([`sources/extra-${rng.hex(6)}.jsonl`, `blobs/sha256/${rng.hex(64)}`, `hashes/x-${rng.hex(4)}.leaves`, `notes-${rng.hex(4)}.txt`, `sources/${rng.hex(3)}/deep/file.json`]);
+        item = rng.pick([
+          `sources/extra-${rng.hex(6)}.jsonl`,
+          `blobs/sha256/${rng.hex(64)}`,
+          `hashes/x-${rng.hex(4)}.leaves`,
+          `notes-${rng.hex(4)}.txt`,
+          `sources/${rng.hex(3)}/deep/file.json`,
+        ]);
         files.set(item, Buffer.from(rng.next() < 0.5 ? '{"forged":1}\n' : ''));
       }
       const verdict = await verify(files);
-      if (verdict.intact || !verdict.problems.some((p) => p.item === item)) failures.add(`bundle ${base.seed}: ${n % 2 === 0 ? 'deleted' : 'extra'} ${item}`, verdict, `a problem naming ${item}`);
+      if (verdict.intact || !verdict.problems.some((p) => p.item === item))
+        failures.add(`bundle ${base.seed}: ${n % 2 === 0 ? 'deleted' : 'extra'} ${item}`, verdict, `a problem naming ${item}`);
       mutationsRun++;
     }
     failures.check();
@@ -869,7 +973,8 @@ describe('mutation suite (seeded)', () => {
       const verdict = await verify(files);
       const problem = verdict.problems.find((p) => p.item === stream.path && /chain broken/.test(p.reason));
       const ok = !verdict.intact && problem !== undefined && problem.position === undefined && /cannot be located/.test(problem.reason);
-      if (!ok) failures.add(`bundle ${base.seed} ${stream.path}: record ${r + 1} and its leaf`, verdict, 'a chain break that is not located');
+      if (!ok)
+        failures.add(`bundle ${base.seed} ${stream.path}: record ${r + 1} and its leaf`, verdict, 'a chain break that is not located');
       mutationsRun++;
     }
     failures.check();

@@ -28,17 +28,30 @@ describe('readListPage', () => {
 
   it('re-encodes an item only when it would not fit on one line', () => {
     const pretty = Buffer.from('{"items":[{\n  "metadata": {"name": "a"}\n}]}');
-    expect(readListPage(pretty, 'v1', 'Event').objects[0]!.bytes.toString()).toBe('{"apiVersion":"v1","kind":"Event","metadata":{"name":"a"}}');
+    expect(readListPage(pretty, 'v1', 'Event').objects[0]!.bytes.toString()).toBe(
+      '{"apiVersion":"v1","kind":"Event","metadata":{"name":"a"}}',
+    );
   });
 });
 
 describe('readWatchLine', () => {
   it('keeps the object bytes of ADDED and MODIFIED, and reads ERROR and BOOKMARK', () => {
-    const added = readWatchLine(Buffer.from('{"type":"ADDED","object":{"kind":"Event","apiVersion":"v1","metadata":{"uid":"e1","resourceVersion":"7"},"message":"\\u0026"}}'));
+    const added = readWatchLine(
+      Buffer.from(
+        '{"type":"ADDED","object":{"kind":"Event","apiVersion":"v1","metadata":{"uid":"e1","resourceVersion":"7"},"message":"\\u0026"}}',
+      ),
+    );
     expect(added).toMatchObject({ type: 'ADDED', object: { uid: 'e1', resourceVersion: '7' } });
-    expect(added.type === 'ADDED' && added.object.bytes.toString()).toBe('{"kind":"Event","apiVersion":"v1","metadata":{"uid":"e1","resourceVersion":"7"},"message":"\\u0026"}');
-    expect(readWatchLine(Buffer.from('{"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old"}}'))).toEqual({ type: 'ERROR', code: 410, reason: 'Expired', message: 'too old' });
-    expect(readWatchLine(Buffer.from('{"type":"BOOKMARK","object":{"kind":"Event","metadata":{"resourceVersion":"99"}}}'))).toEqual({ type: 'BOOKMARK', resourceVersion: '99' });
+    expect(added.type === 'ADDED' && added.object.bytes.toString()).toBe(
+      '{"kind":"Event","apiVersion":"v1","metadata":{"uid":"e1","resourceVersion":"7"},"message":"\\u0026"}',
+    );
+    expect(
+      readWatchLine(Buffer.from('{"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old"}}')),
+    ).toEqual({ type: 'ERROR', code: 410, reason: 'Expired', message: 'too old' });
+    expect(readWatchLine(Buffer.from('{"type":"BOOKMARK","object":{"kind":"Event","metadata":{"resourceVersion":"99"}}}'))).toEqual({
+      type: 'BOOKMARK',
+      resourceVersion: '99',
+    });
   });
 });
 
@@ -59,8 +72,12 @@ describe('documents', () => {
   });
 
   it('an Event happened at its latest time, in either API', () => {
-    expect(eventTimeOf(Buffer.from('{"lastTimestamp":"2025-04-03T14:30:00Z","firstTimestamp":"2025-04-03T14:00:00Z"}'))).toBe(Date.parse('2025-04-03T14:30:00Z'));
-    expect(eventTimeOf(Buffer.from('{"eventTime":"2025-04-03T14:30:00.123456Z","series":{"lastObservedTime":"2025-04-03T14:40:00.000000Z"}}'))).toBe(Date.parse('2025-04-03T14:40:00Z'));
+    expect(eventTimeOf(Buffer.from('{"lastTimestamp":"2025-04-03T14:30:00Z","firstTimestamp":"2025-04-03T14:00:00Z"}'))).toBe(
+      Date.parse('2025-04-03T14:30:00Z'),
+    );
+    expect(
+      eventTimeOf(Buffer.from('{"eventTime":"2025-04-03T14:30:00.123456Z","series":{"lastObservedTime":"2025-04-03T14:40:00.000000Z"}}')),
+    ).toBe(Date.parse('2025-04-03T14:40:00Z'));
     expect(eventTimeOf(Buffer.from('{"metadata":{}}'))).toBeUndefined();
   });
 });
@@ -91,7 +108,10 @@ describe('parseDuration and assessRules', () => {
       mutatingRules: ['patch, delete on apps/deployments named api-service', 'create on authorization.k8s.io/selfsubjectaccessreviews'],
       incomplete: false,
     });
-    expect(assessRules({ status: { resourceRules: [{ verbs: ['list'], resources: ['*'] }] } })).toMatchObject({ mayMutate: false, mutatingRules: [] });
+    expect(assessRules({ status: { resourceRules: [{ verbs: ['list'], resources: ['*'] }] } })).toMatchObject({
+      mayMutate: false,
+      mutatingRules: [],
+    });
     expect(assessRules({})).toMatchObject({ known: false });
   });
 });

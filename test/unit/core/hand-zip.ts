@@ -36,15 +36,39 @@ export function handZip(entries: HandEntry[]): Buffer {
     const name = Buffer.from(entry.name, 'utf8');
     const localName = Buffer.from(entry.local?.name ?? entry.name, 'utf8');
     const local = Buffer.concat([
-      u32(0x04034b50), u16(20), u16(0x0800), u16(entry.local?.method ?? method), u16(0), u16(0x5021),
-      u32(entry.local?.crc ?? crc), u32(entry.local?.compressedSize ?? stored.length), u32(entry.local?.size ?? entry.data.length),
-      u16(localName.length), u16(0), localName,
+      u32(0x04034b50),
+      u16(20),
+      u16(0x0800),
+      u16(entry.local?.method ?? method),
+      u16(0),
+      u16(0x5021),
+      u32(entry.local?.crc ?? crc),
+      u32(entry.local?.compressedSize ?? stored.length),
+      u32(entry.local?.size ?? entry.data.length),
+      u16(localName.length),
+      u16(0),
+      localName,
     ]);
     central.push(
       Buffer.concat([
-        u32(0x02014b50), u16(20), u16(20), u16(0x0800), u16(method), u16(0), u16(0x5021),
-        u32(crc), u32(stored.length), u32(entry.data.length),
-        u16(name.length), u16(0), u16(0), u16(0), u16(0), u32(0), u32(offset), name,
+        u32(0x02014b50),
+        u16(20),
+        u16(20),
+        u16(0x0800),
+        u16(method),
+        u16(0),
+        u16(0x5021),
+        u32(crc),
+        u32(stored.length),
+        u32(entry.data.length),
+        u16(name.length),
+        u16(0),
+        u16(0),
+        u16(0),
+        u16(0),
+        u32(0),
+        u32(offset),
+        name,
       ]),
     );
     parts.push(local, stored);
@@ -55,6 +79,15 @@ export function handZip(entries: HandEntry[]): Buffer {
     }
   }
   const directory = Buffer.concat(central);
-  const end = Buffer.concat([u32(0x06054b50), u16(0), u16(0), u16(entries.length), u16(entries.length), u32(directory.length), u32(offset), u16(0)]);
+  const end = Buffer.concat([
+    u32(0x06054b50),
+    u16(0),
+    u16(0),
+    u16(entries.length),
+    u16(entries.length),
+    u32(directory.length),
+    u32(offset),
+    u16(0),
+  ]);
   return Buffer.concat([...parts, directory, end]);
 }

@@ -17,7 +17,10 @@ describe('saved views in the journal', () => {
     const state = replayJournal(
       journal([
         { type: 'save_view', view: { name: 'denied', query: 'outcome:denied' } },
-        { type: 'save_view', view: { name: 'agent', query: 'actor.type:agent', filter: { kind: ['tool_call'] }, focus: 'e12', columns: ['time', 'actor'] } },
+        {
+          type: 'save_view',
+          view: { name: 'agent', query: 'actor.type:agent', filter: { kind: ['tool_call'] }, focus: 'e12', columns: ['time', 'actor'] },
+        },
         { type: 'save_view', view: { name: 'denied', query: 'outcome:denied ns:payments' } },
         { type: 'save_view', view: { name: 'scratch', query: 'x' } },
         { type: 'remove_view', name: 'scratch' },

@@ -30,7 +30,10 @@ describe('the analyst journal', () => {
     const entries = journal(ACTIONS);
     expect(entries[0]!.prev_hash).toBe(GENESIS);
     const { seq, at, analyst, action } = entries[0]!;
-    const expected = createHash('sha256').update(Buffer.from(GENESIS, 'hex')).update(canonicalize({ seq, at, analyst, action })!).digest('hex');
+    const expected = createHash('sha256')
+      .update(Buffer.from(GENESIS, 'hex'))
+      .update(canonicalize({ seq, at, analyst, action })!)
+      .digest('hex');
     expect(entries[0]!.hash).toBe(expected);
     expect(entries.every((e, i) => i === 0 || e.prev_hash === entries[i - 1]!.hash)).toBe(true);
     expect(verifyJournal(entries)).toEqual({ intact: true, entries: ACTIONS.length, head: entries.at(-1)!.hash });

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatJsonPath, JsonElementScanner, JsonSyntaxError, scanJsonDocument, type PathPattern } from '../../../src-main/core/ingest/json-document';
+import {
+  formatJsonPath,
+  JsonElementScanner,
+  JsonSyntaxError,
+  scanJsonDocument,
+  type PathPattern,
+} from '../../../src-main/core/ingest/json-document';
 import { detectFormat, peekContent } from '../../../src-main/core/ingest/index';
 import { probeHead } from '../../../src-main/core/ingest/probe';
 
@@ -42,7 +48,9 @@ describe('the JSON document scanner', () => {
     }
     for (const size of [1, 2, 3, 7, 64, 1000]) {
       const again = scanAll(bytes, patterns, size);
-      expect(again.map((e) => [e.path, e.line, e.bytes.toString('hex')])).toEqual(expected.map((e) => [e.path, e.line, e.bytes.toString('hex')]));
+      expect(again.map((e) => [e.path, e.line, e.bytes.toString('hex')])).toEqual(
+        expected.map((e) => [e.path, e.line, e.bytes.toString('hex')]),
+      );
     }
   });
 

@@ -111,7 +111,10 @@ describe('binary input', () => {
 
   it.each([
     ['bytes with NULs', Buffer.concat([Buffer.from('\0\0\0\x01ELF'), NL, pattern])],
-    ['a PNG header', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.from('IHDR'), pattern])],
+    [
+      'a PNG header',
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.from('IHDR'), pattern]),
+    ],
     ['a gzip of bytes that are not text', gzipSync(pattern)],
     ['UTF-16 JSON', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${EXEC.toString('utf8')}\n`, 'utf16le')])],
   ])('%s gives a single fatal error at line 1', async (_label, bytes) => {
@@ -127,9 +130,7 @@ describe('binary input', () => {
     const gz = gzipSync(notText);
     expect(gz.includes(0)).toBe(true);
     const records = await parsePath(writeFixture('evidence.gz', gz));
-    expect(records).toEqual([
-      { ok: false, position: 1, fatal: true, reason: 'binary file, not JSON lines: not valid UTF-8 text' },
-    ]);
+    expect(records).toEqual([{ ok: false, position: 1, fatal: true, reason: 'binary file, not JSON lines: not valid UTF-8 text' }]);
   });
 
   it('reports a line of invalid UTF-8 in the middle and keeps the others', async () => {
@@ -234,7 +235,7 @@ describe('readLineBatches', () => {
     let seed = 7;
     for (let round = 0; round < 20; round += 1) {
       const cuts: number[] = [];
-      for (let at = 0; ; ) {
+      for (let at = 0; ;) {
         seed = (seed * 1103515245 + 12345) % 2147483648;
         at += 1 + (seed % 300);
         if (at >= content.length) break;
@@ -255,10 +256,17 @@ describe('readLineBatches', () => {
 
 describe('batches of lines and records, as the importer reads them', () => {
   it('gives a chunk’s complete lines as one batch, a line cut by a chunk boundary in the batch that ends it', async () => {
-    const chunks = [Buffer.concat([EXEC, NL, PRIV_POD, NL, NAMESPACE.subarray(0, 10)]), Buffer.concat([NAMESPACE.subarray(10), NL]), Buffer.from('{"no":')];
+    const chunks = [
+      Buffer.concat([EXEC, NL, PRIV_POD, NL, NAMESPACE.subarray(0, 10)]),
+      Buffer.concat([NAMESPACE.subarray(10), NL]),
+      Buffer.from('{"no":'),
+    ];
     const batches = await collect(readLineBatches(chunked(chunks)));
     expect(batches.map((batch) => batch.map((line) => [line.number, line.terminated]))).toEqual([
-      [[1, true], [2, true]],
+      [
+        [1, true],
+        [2, true],
+      ],
       [[3, true]],
       [[4, false]],
     ]);
@@ -272,7 +280,13 @@ describe('batches of lines and records, as the importer reads them', () => {
     const batches = await collect(parseSourceBatches(chunked(halves)));
     expect(batches.length).toBeGreaterThan(1);
     expect(batches.flat()).toEqual(single);
-    expect(single.map((record) => [record.position, record.ok])).toEqual([[1, true], [2, false], [4, true], [5, false], [6, true]]);
+    expect(single.map((record) => [record.position, record.ok])).toEqual([
+      [1, true],
+      [2, false],
+      [4, true],
+      [5, false],
+      [6, true],
+    ]);
   });
 
   it('stops a binary file at its first line, in its first batch', async () => {

@@ -76,7 +76,7 @@ describe('the Kubernetes audit corpus', () => {
     expect([...perFile.entries()].find(([f]) => f.endsWith('create_configmap_sensitive_values.json'))?.[1]).toBe(6);
   });
 
-  it('keeps each record\'s raw bytes exactly as in the file', async () => {
+  it("keeps each record's raw bytes exactly as in the file", async () => {
     const path = fileURLToPath(new URL('create_configmap_sensitive_values.json', FALCO));
     const lines = readFileSync(path).toString('latin1').split('\n');
     const records = await parseFile(path);
@@ -200,7 +200,11 @@ describe('records that are not audit events', () => {
     ['a core/v1 Event', { ...base, apiVersion: 'v1' }, /apiVersion "v1" is not audit\.k8s\.io/],
     ['no auditID', { ...base, auditID: undefined }, /"auditID" is missing/],
     ['no verb', { ...base, verb: '' }, /"verb" is missing/],
-    ['no timestamps', { ...base, requestReceivedTimestamp: undefined, stageTimestamp: undefined }, /without a time: none of requestReceivedTimestamp, timestamp/],
+    [
+      'no timestamps',
+      { ...base, requestReceivedTimestamp: undefined, stageTimestamp: undefined },
+      /without a time: none of requestReceivedTimestamp, timestamp/,
+    ],
     ['a bad timestamp', { ...base, requestReceivedTimestamp: '2023-05-17 late afternoon' }, /not an RFC 3339 time/],
   ] as const)('refuses %s with a reason', (_label, value, reason) => {
     const result = k8sAudit.normalize(value);

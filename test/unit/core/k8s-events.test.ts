@@ -105,9 +105,16 @@ describe('Kubernetes Event layouts', () => {
   it('reads a kubectl get events -o json List and an EventList', async () => {
     const event = k9sEvent();
     for (const kind of ['List', 'EventList']) {
-      const list = JSON.stringify({ apiVersion: 'v1', items: [event, { ...event, type: 'Warning', reason: 'BackOff' }], kind, metadata: { resourceVersion: '' } }, null, 4);
+      const list = JSON.stringify(
+        { apiVersion: 'v1', items: [event, { ...event, type: 'Warning', reason: 'BackOff' }], kind, metadata: { resourceVersion: '' } },
+        null,
+        4,
+      );
       const events = goodEvents(await parseBytes(Buffer.from(list)));
-      expect(events.map((e) => [e.action, e.outcome])).toEqual([['Pulled', 'success'], ['BackOff', 'failure']]);
+      expect(events.map((e) => [e.action, e.outcome])).toEqual([
+        ['Pulled', 'success'],
+        ['BackOff', 'failure'],
+      ]);
     }
   });
 
@@ -116,11 +123,25 @@ describe('Kubernetes Event layouts', () => {
     const lines = [
       JSON.stringify({ type: 'ADDED', object: event }),
       JSON.stringify(event),
-      JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version: 1 (590733)', reason: 'Expired', code: 410 } }),
+      JSON.stringify({
+        type: 'ERROR',
+        object: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          message: 'too old resource version: 1 (590733)',
+          reason: 'Expired',
+          code: 410,
+        },
+      }),
     ];
     const records = await parseBytes(Buffer.from(`${lines.join('\n')}\n`));
     expect(records.slice(0, 2).map((r) => r.ok && r.events[0]!.action)).toEqual(['Pulled', 'Pulled']);
-    expect(records[2]).toMatchObject({ ok: false, position: 3, reason: 'watch ERROR line, no event: too old resource version: 1 (590733)' });
+    expect(records[2]).toMatchObject({
+      ok: false,
+      position: 3,
+      reason: 'watch ERROR line, no event: too old resource version: 1 (590733)',
+    });
   });
 
   it('reads events.k8s.io/v1: regarding, note, reportingController', () => {
@@ -153,7 +174,10 @@ describe('Kubernetes Event layouts', () => {
   it('never takes an audit event, though both are kind Event', async () => {
     const audit = readFileSync(AUDIT_EXEC, 'utf8').split('\n')[0]!;
     expect(k8sEvents.recognizes(JSON.parse(audit))).toBe(false);
-    expect(k8sEvents.normalize(JSON.parse(audit))).toEqual({ ok: false, reason: 'a Kubernetes audit event (it has auditID), not a Kubernetes Event' });
+    expect(k8sEvents.normalize(JSON.parse(audit))).toEqual({
+      ok: false,
+      reason: 'a Kubernetes audit event (it has auditID), not a Kubernetes Event',
+    });
     const detected = detectFormat(Buffer.from(`{"items":[${audit}]}`));
     expect(detected).toMatchObject({ ok: true, format: { name: 'k8s-audit' } });
     const lines = detectFormat(readFileSync(AUDIT_EXEC));
@@ -170,7 +194,10 @@ describe('Kubernetes Event layouts', () => {
       ok: false,
       reason: 'Kubernetes Event: lastTimestamp "yesterday" is not an RFC 3339 time',
     });
-    expect(k8sEvents.normalize({ kind: 'Pod', apiVersion: 'v1', metadata: {} })).toEqual({ ok: false, reason: 'not a Kubernetes Event: kind is "Pod"' });
+    expect(k8sEvents.normalize({ kind: 'Pod', apiVersion: 'v1', metadata: {} })).toEqual({
+      ok: false,
+      reason: 'not a Kubernetes Event: kind is "Pod"',
+    });
     expect(k8sEvents.normalize([])).toEqual({ ok: false, reason: 'not a Kubernetes Event: not a JSON object' });
   });
 });

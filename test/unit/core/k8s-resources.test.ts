@@ -58,7 +58,12 @@ describe('a kubectl listing of mixed kinds', () => {
       time_text: '2018-10-25T14:09:12Z',
       kind: 'snapshot',
       action: 'snapshot',
-      target: { resource: 'pods', namespace: 'default', name: 'nginx-deployment-5cdcc99dbf-rgw6z', uid: '8c845395-d85f-11e8-88b6-080027728ac4' },
+      target: {
+        resource: 'pods',
+        namespace: 'default',
+        name: 'nginx-deployment-5cdcc99dbf-rgw6z',
+        uid: '8c845395-d85f-11e8-88b6-080027728ac4',
+      },
       outcome: 'unknown',
       keys: { object_uid: '8c845395-d85f-11e8-88b6-080027728ac4', owner_uids: ['8c800470-d85f-11e8-88b6-080027728ac4'] },
       text: 'Pod default/nginx-deployment-5cdcc99dbf-rgw6z: Pending, service account default',
@@ -73,7 +78,12 @@ describe('a kubectl listing of mixed kinds', () => {
       text: 'Deployment default/nginx-deployment: 0/1 ready, image nginx',
     });
     expect(binding).toMatchObject({
-      target: { api_group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'some-reader-binding', uid: '94c41db6-d922-11e8-a2e6-080027728ac4' },
+      target: {
+        api_group: 'rbac.authorization.k8s.io',
+        resource: 'clusterrolebindings',
+        name: 'some-reader-binding',
+        uid: '94c41db6-d922-11e8-a2e6-080027728ac4',
+      },
       keys: { object_uid: '94c41db6-d922-11e8-a2e6-080027728ac4' },
       text: 'ClusterRoleBinding some-reader-binding binds ClusterRole system:basic-user to User minikube',
     });
@@ -83,10 +93,15 @@ describe('a kubectl listing of mixed kinds', () => {
     expect(account).toMatchObject({ time_ns: null, target: { resource: 'serviceaccounts', name: 'myacct' } });
     expect(account!.text).toBeUndefined();
     // An Event in a listing is read as Kubernetes Events read it.
-    expect(event).toMatchObject({ kind: 'workload_event', action: 'Pulled', outcome: 'success', keys: { object_uid: 'c31fdeb8-cb66-11e9-990f-42010a800218' } });
+    expect(event).toMatchObject({
+      kind: 'workload_event',
+      action: 'Pulled',
+      outcome: 'success',
+      keys: { object_uid: 'c31fdeb8-cb66-11e9-990f-42010a800218' },
+    });
   });
 
-  it('keeps each object\'s bytes exactly as they sit in the listing', async () => {
+  it("keeps each object's bytes exactly as they sit in the listing", async () => {
     const bytes = kubectlList([POD(), BINDING()]);
     const [, second] = await parse(bytes);
     if (!second?.ok) throw new Error('expected a record');
@@ -97,13 +112,16 @@ describe('a kubectl listing of mixed kinds', () => {
     expect(JSON.parse(raw)).toEqual(BINDING());
   });
 
-  it('names a RoleBinding\'s subjects with their namespaces', () => {
+  it("names a RoleBinding's subjects with their namespaces", () => {
     const binding = {
       ...BINDING(),
       kind: 'RoleBinding',
       metadata: { ...(BINDING().metadata as Obj), namespace: 'production', name: 'mcp-impersonate' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'impersonator' },
-      subjects: [{ kind: 'ServiceAccount', name: 'kubernetes-mcp-server', namespace: 'mcp-system' }, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'dev-team' }],
+      subjects: [
+        { kind: 'ServiceAccount', name: 'kubernetes-mcp-server', namespace: 'mcp-system' },
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'dev-team' },
+      ],
     };
     const result = k8sResources.normalize(binding);
     if (!result.ok) throw new Error(result.reason);
@@ -115,18 +133,29 @@ describe('a kubectl listing of mixed kinds', () => {
 });
 
 describe('other listing layouts', () => {
-  it('gives the items of a typed list (as the API serves it, items without kind) the list\'s Kind', async () => {
+  it("gives the items of a typed list (as the API serves it, items without kind) the list's Kind", async () => {
     const { kind, apiVersion, ...pod } = POD();
     expect([kind, apiVersion]).toEqual(['Pod', 'v1']);
-    const list = Buffer.from(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '237300' }, items: [pod] }, null, 2));
+    const list = Buffer.from(
+      JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '237300' }, items: [pod] }, null, 2),
+    );
     const [event] = eventsOf(await parse(list));
-    expect(event!.target).toEqual({ resource: 'pods', namespace: 'default', name: 'nginx-deployment-5cdcc99dbf-rgw6z', uid: '8c845395-d85f-11e8-88b6-080027728ac4' });
+    expect(event!.target).toEqual({
+      resource: 'pods',
+      namespace: 'default',
+      name: 'nginx-deployment-5cdcc99dbf-rgw6z',
+      uid: '8c845395-d85f-11e8-88b6-080027728ac4',
+    });
   });
 
   it('reads a single object document, JSON lines and watch lines', async () => {
     const single = eventsOf(await parse(Buffer.from(JSON.stringify(BINDING(), null, 2))));
     expect(single.map((e) => e.action)).toEqual(['snapshot']);
-    const lines = [JSON.stringify(POD()), JSON.stringify({ type: 'MODIFIED', object: POD() }), JSON.stringify({ type: 'DELETED', object: POD() })];
+    const lines = [
+      JSON.stringify(POD()),
+      JSON.stringify({ type: 'MODIFIED', object: POD() }),
+      JSON.stringify({ type: 'DELETED', object: POD() }),
+    ];
     const events = eventsOf(await parse(Buffer.from(`${lines.join('\n')}\n`)));
     expect(events.map((e) => e.action)).toEqual(['snapshot', 'modified', 'deleted']);
     expect(new Set(events.map((e) => e.keys?.object_uid))).toEqual(new Set(['8c845395-d85f-11e8-88b6-080027728ac4']));
@@ -134,7 +163,12 @@ describe('other listing layouts', () => {
 
   it('explains the items it cannot read and keeps the rest', async () => {
     const { kind: _kind, ...kindless } = ROLE();
-    const bytes = kubectlList([POD(), kindless, { apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [] }, { apiVersion: 'v1', kind: 'Pod' }]);
+    const bytes = kubectlList([
+      POD(),
+      kindless,
+      { apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [] },
+      { apiVersion: 'v1', kind: 'Pod' },
+    ]);
     const records = await parse(bytes);
     expect(records.map((r) => (r.ok ? 'ok' : r.reason))).toEqual([
       'ok',

@@ -19,7 +19,16 @@ async function importLines(text: string): Promise<NormalizedEvent[]> {
 
 describe('kubernaut-audit (fixtures from the project generator, src-main/core/sample/kubernaut-events.ts)', () => {
   const lines = generateKubernautEvents();
-  const raw = lines.map((line) => JSON.parse(line) as { correlation_id: string; event_type: string; event_timestamp: string; resource_id: string; event_data: Record<string, unknown> });
+  const raw = lines.map(
+    (line) =>
+      JSON.parse(line) as {
+        correlation_id: string;
+        event_type: string;
+        event_timestamp: string;
+        resource_id: string;
+        event_data: Record<string, unknown>;
+      },
+  );
   const correlation = raw[0]!.correlation_id as string;
 
   it('generates the same bytes for the same seed, and one correlation_id for the remediation', () => {
@@ -61,14 +70,23 @@ describe('kubernaut-audit (fixtures from the project generator, src-main/core/sa
       text: 'looks right, memory bump is safe',
     });
     const rego = events[3]!;
-    expect(rego).toMatchObject({ kind: 'policy_decision', actor: { type: 'agent', id: 'aianalysis' }, authz: { decision: 'requires_approval', reason: 'production environment requires manual approval' } });
+    expect(rego).toMatchObject({
+      kind: 'policy_decision',
+      actor: { type: 'agent', id: 'aianalysis' },
+      authz: { decision: 'requires_approval', reason: 'production environment requires manual approval' },
+    });
     expect(events[2]).toMatchObject({ kind: 'model_call', taint: ['model'], text: raw[2]!.event_data.root_cause });
     expect(events[0]).toMatchObject({ kind: 'alert', actor: { type: 'system', id: 'gateway' }, outcome: 'success' });
   });
 
   it('reads a JSON array and a {data: […]} query answer as documents', () => {
-    expect(detectFormat(Buffer.from(`[\n${lines.join(',\n')}\n]\n`))).toMatchObject({ ok: true, layout: { kind: 'document', patterns: [['*']] } });
-    expect(detectFormat(Buffer.from(`{\n"data": [\n${lines.join(',\n')}\n],\n"pagination": {"total": ${lines.length}}\n}\n`))).toMatchObject({ ok: true, layout: { kind: 'document', patterns: [['data', '*']] } });
+    expect(detectFormat(Buffer.from(`[\n${lines.join(',\n')}\n]\n`))).toMatchObject({
+      ok: true,
+      layout: { kind: 'document', patterns: [['*']] },
+    });
+    expect(
+      detectFormat(Buffer.from(`{\n"data": [\n${lines.join(',\n')}\n],\n"pagination": {"total": ${lines.length}}\n}\n`)),
+    ).toMatchObject({ ok: true, layout: { kind: 'document', patterns: [['data', '*']] } });
   });
 
   it('a rejected approval skips the workflow, and the AI analysis approval step fails', async () => {
@@ -81,8 +99,14 @@ describe('kubernaut-audit (fixtures from the project generator, src-main/core/sa
   it('names what is missing in a bad record', () => {
     const record = JSON.parse(lines[0]!) as Record<string, unknown>;
     delete record.correlation_id;
-    expect(kubernautAudit.normalize(record)).toEqual({ ok: false, reason: 'not a Kubernaut audit event: "correlation_id" is missing or not a string' });
-    expect(kubernautAudit.normalize({ ...JSON.parse(lines[0]!), event_timestamp: 'noon' })).toEqual({ ok: false, reason: 'event_timestamp "noon" is not an RFC 3339 time' });
+    expect(kubernautAudit.normalize(record)).toEqual({
+      ok: false,
+      reason: 'not a Kubernaut audit event: "correlation_id" is missing or not a string',
+    });
+    expect(kubernautAudit.normalize({ ...JSON.parse(lines[0]!), event_timestamp: 'noon' })).toEqual({
+      ok: false,
+      reason: 'event_timestamp "noon" is not an RFC 3339 time',
+    });
     expect(kindOfEventType('remediationworkflow.admitted.denied')).toBe('policy_decision');
   });
 });

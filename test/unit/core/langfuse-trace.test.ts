@@ -33,22 +33,90 @@ const ofKind = (parsed: Parsed, kind: string) => parsed.events.filter((e) => e.k
  * the first tool call (file order) with its arguments as exported and its tool call id where one exists.
  */
 const GOLDEN = [
-  { file: 'claude-agent-2025-12-22.trace.json', records: 8, prompts: 1, models: 4, tools: 2, prompt: "What's the weather like in Berlin and New York?", tool: ['mcp__weather__get_weather', '{"input":{"city":"New York"}}', undefined] },
+  {
+    file: 'claude-agent-2025-12-22.trace.json',
+    records: 8,
+    prompts: 1,
+    models: 4,
+    tools: 2,
+    prompt: "What's the weather like in Berlin and New York?",
+    tool: ['mcp__weather__get_weather', '{"input":{"city":"New York"}}', undefined],
+  },
   // The user message CrewAI sends is the task it composed, so it starts with a newline as recorded.
-  { file: 'crewai-2025-07-11.trace.json', records: 7, prompts: 1, models: 1, tools: 0, prompt: /^\nCurrent Task: Define the HTML for making a simple website/, tool: undefined },
-  { file: 'google-adk-2025-08-28.trace.json', records: 6, prompts: 1, models: 2, tools: 1, prompt: 'hi', tool: ['say_hello', '{}', 'adk-8bd8dc65-717d-4102-858b-3a1dd6b75a00'] },
+  {
+    file: 'crewai-2025-07-11.trace.json',
+    records: 7,
+    prompts: 1,
+    models: 1,
+    tools: 0,
+    prompt: /^\nCurrent Task: Define the HTML for making a simple website/,
+    tool: undefined,
+  },
+  {
+    file: 'google-adk-2025-08-28.trace.json',
+    records: 6,
+    prompts: 1,
+    models: 2,
+    tools: 1,
+    prompt: 'hi',
+    tool: ['say_hello', '{}', 'adk-8bd8dc65-717d-4102-858b-3a1dd6b75a00'],
+  },
   // The example passes its instructions ("Be helpful!") as a user message: two user messages.
-  { file: 'langgraph-python-2025-08-22.trace.json', records: 10, prompts: 2, models: 2, tools: 1, prompt: 'Be helpful!', tool: ['Web-Search', "{'query': 'example'}", 'call_1oGK863sxQHlPreFhDdEs3yl'] },
-  { file: 'microsoft-agent-2025-12-17.trace.json', records: 5, prompts: 1, models: 2, tools: 1, prompt: "What's the weather in Tokyo?", tool: ['get_weather', '{"location":"Tokyo, Japan"}', 'call_CwaJHuXTm9dmHFQPlVbqyzJ0'] },
-  { file: 'openai-agents-2025-09-30.trace.json', records: 6, prompts: 1, models: 2, tools: 1, prompt: "What's the weather in Tokyo?", tool: ['get_weather', '{"city":"Tokyo"}', undefined] },
-  { file: 'pydantic-ai-tools-2025-06-06.trace.json', records: 4, prompts: 1, models: 1, tools: 0, prompt: 'What is Langfuse?', tool: undefined },
+  {
+    file: 'langgraph-python-2025-08-22.trace.json',
+    records: 10,
+    prompts: 2,
+    models: 2,
+    tools: 1,
+    prompt: 'Be helpful!',
+    tool: ['Web-Search', "{'query': 'example'}", 'call_1oGK863sxQHlPreFhDdEs3yl'],
+  },
+  {
+    file: 'microsoft-agent-2025-12-17.trace.json',
+    records: 5,
+    prompts: 1,
+    models: 2,
+    tools: 1,
+    prompt: "What's the weather in Tokyo?",
+    tool: ['get_weather', '{"location":"Tokyo, Japan"}', 'call_CwaJHuXTm9dmHFQPlVbqyzJ0'],
+  },
+  {
+    file: 'openai-agents-2025-09-30.trace.json',
+    records: 6,
+    prompts: 1,
+    models: 2,
+    tools: 1,
+    prompt: "What's the weather in Tokyo?",
+    tool: ['get_weather', '{"city":"Tokyo"}', undefined],
+  },
+  {
+    file: 'pydantic-ai-tools-2025-06-06.trace.json',
+    records: 4,
+    prompts: 1,
+    models: 1,
+    tools: 0,
+    prompt: 'What is Langfuse?',
+    tool: undefined,
+  },
   // ai.generateText wraps the provider request (ai.generateText.doGenerate): one model call, not two.
-  { file: 'vercel-aisdk-2025-11-17.trace.json', records: 4, prompts: 1, models: 1, tools: 1, prompt: 'What is the weather like today in San Francisco?', tool: ['getWeather', '{"location":"San Francisco"}', 'call_DgKARp7a7IhJPDczfifMp6Ra'] },
+  {
+    file: 'vercel-aisdk-2025-11-17.trace.json',
+    records: 4,
+    prompts: 1,
+    models: 1,
+    tools: 1,
+    prompt: 'What is the weather like today in San Francisco?',
+    tool: ['getWeather', '{"location":"San Francisco"}', 'call_DgKARp7a7IhJPDczfifMp6Ra'],
+  },
 ] as const;
 
 describe('the Langfuse framework traces of the corpus', () => {
   it('holds the 8 files SOURCES.md lists', () => {
-    expect(readdirSync(DIR).filter((f) => f.endsWith('.trace.json')).sort()).toEqual(GOLDEN.map((g) => g.file).sort());
+    expect(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.trace.json'))
+        .sort(),
+    ).toEqual(GOLDEN.map((g) => g.file).sort());
   });
 
   for (const golden of GOLDEN) {
@@ -111,7 +179,11 @@ describe('normalized fields of real observations', () => {
       text: '{}',
     });
     const [prompt] = ofKind(parsed, 'prompt');
-    expect(prompt).toMatchObject({ locator: '$.observations[0]', actor: { type: 'human', id: 'demo-user' }, keys: { span_id: 'bded677884f031ce' } });
+    expect(prompt).toMatchObject({
+      locator: '$.observations[0]',
+      actor: { type: 'human', id: 'demo-user' },
+      keys: { span_id: 'bded677884f031ce' },
+    });
   });
 
   it('microsoft-agent: invoke_agent names the agent, and the chat spans under it act as that agent', async () => {

@@ -20,7 +20,10 @@ describe('hash-ledger import', () => {
     expect(parsed).toHaveLength(30);
     const events = parsed.flatMap((r) => (r.ok ? r.events : []));
     const call = events.find((e) => e.kind === 'tool_call')!;
-    const source = JSON.parse(lines[events.indexOf(call)]!) as { ts: string; payload: { input: { name: string; namespace: string }; session_id: string } };
+    const source = JSON.parse(lines[events.indexOf(call)]!) as {
+      ts: string;
+      payload: { input: { name: string; namespace: string }; session_id: string };
+    };
     expect(call).toMatchObject({
       action: 'resources_scale',
       actor: { type: 'agent', id: 'agent:ops-assistant' },
@@ -36,9 +39,11 @@ describe('hash-ledger import', () => {
   });
 
   it('maps entry types to kinds', () => {
-    expect([
-      'tool.call', 'tool.result', 'config.nixos_switch', 'watchdog.restart', 'ssh.session_open', 'policy.denied', 'secrets.access',
-    ].map(kindOfEntryType)).toEqual(['tool_call', 'tool_result', 'resource_change', 'workload_event', 'human_action', 'policy_decision', 'other']);
+    expect(
+      ['tool.call', 'tool.result', 'config.nixos_switch', 'watchdog.restart', 'ssh.session_open', 'policy.denied', 'secrets.access'].map(
+        kindOfEntryType,
+      ),
+    ).toEqual(['tool_call', 'tool_result', 'resource_change', 'workload_event', 'human_action', 'policy_decision', 'other']);
   });
 });
 
@@ -78,7 +83,16 @@ describe('verifyLedger: the chain a ledger embeds', () => {
     const random = new SeededRandom(2026);
     type Tamper = { lines: string[]; position: number; nature?: string; what: string };
     const forged = (rule: LedgerRule, prev: string): string =>
-      JSON.stringify(sealLedgerRecord(rule, { id: 999, ts: '2026-03-14T04:00:00.000000000Z', event_type: 'tool.call', actor: 'agent:intruder', payload: { tool: 'resources_delete' }, prev_hash: prev }));
+      JSON.stringify(
+        sealLedgerRecord(rule, {
+          id: 999,
+          ts: '2026-03-14T04:00:00.000000000Z',
+          event_type: 'tool.call',
+          actor: 'agent:intruder',
+          payload: { tool: 'resources_delete' },
+          prev_hash: prev,
+        }),
+      );
     // What each round did and what the verifier said: every kind of tampering must have been tried, under
     // every rule, and every one of them found (counting rounds would pass with a loop that checked nothing).
     const tried = new Map<string, number>();
@@ -103,18 +117,32 @@ describe('verifyLedger: the chain a ledger embeds', () => {
         tamper = { lines: copy, position: at + 1, nature: 'modified', what: `byte ${offset} of record ${at + 1}` };
       } else if (kind === 1) {
         const at = random.int(0, n - 2); // deleting the last record is truncation, which no chain shows
-        tamper = { lines: [...lines.slice(0, at), ...lines.slice(at + 1)], position: at + 1, nature: 'deleted', what: `delete record ${at + 1}` };
+        tamper = {
+          lines: [...lines.slice(0, at), ...lines.slice(at + 1)],
+          position: at + 1,
+          nature: 'deleted',
+          what: `delete record ${at + 1}`,
+        };
       } else if (kind === 2) {
         // A forged record that links to the one before it and carries a correct hash of itself. Not at the
         // end: a well-forged record appended is, like truncation, invisible without an anchor of the head.
         const at = random.int(0, n - 1);
         const record = forged(rule, at === 0 ? GENESIS_HASH : hashOf(at - 1));
-        tamper = { lines: [...lines.slice(0, at), record, ...lines.slice(at)], position: at + 1, nature: 'inserted', what: `insert linked record at ${at + 1}` };
+        tamper = {
+          lines: [...lines.slice(0, at), record, ...lines.slice(at)],
+          position: at + 1,
+          nature: 'inserted',
+          what: `insert linked record at ${at + 1}`,
+        };
       } else if (kind === 3) {
         // A forged record with a correct own hash but a made-up link.
         const at = random.int(0, n - 1);
         const record = forged(rule, random.hex(64));
-        tamper = { lines: [...lines.slice(0, at), record, ...lines.slice(at)], position: at + 1, what: `insert unlinked record at ${at + 1}` };
+        tamper = {
+          lines: [...lines.slice(0, at), record, ...lines.slice(at)],
+          position: at + 1,
+          what: `insert unlinked record at ${at + 1}`,
+        };
       } else {
         const a = random.int(0, n - 2);
         const b = random.int(a + 1, n - 1);
@@ -129,7 +157,9 @@ describe('verifyLedger: the chain a ledger embeds', () => {
       else expect(['inserted', 'modified'], tamper.what).toContain(verdict.nature);
       tried.set(`${rule}: ${kindName}`, (tried.get(`${rule}: ${kindName}`) ?? 0) + 1);
     }
-    const expected = LEDGER_RULES.flatMap((rule) => ['modify a byte', 'delete', 'insert linked', 'insert unlinked', 'swap'].map((k) => `${rule}: ${k}`));
+    const expected = LEDGER_RULES.flatMap((rule) =>
+      ['modify a byte', 'delete', 'insert linked', 'insert unlinked', 'swap'].map((k) => `${rule}: ${k}`),
+    );
     expect([...tried.keys()].sort()).toEqual(expected.sort());
     for (const [what, count] of tried) expect(count, what).toBeGreaterThanOrEqual(5);
   });

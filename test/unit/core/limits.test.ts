@@ -34,7 +34,10 @@ describe('limits', () => {
 
   it('takes the environment over the defaults, and the caller over both', () => {
     expect(resolveLimits({}, {})).toEqual(DEFAULT_LIMITS);
-    expect(resolveLimits({}, { CAUSA_MAX_RECORD_BYTES: '1MiB', CAUSA_MAX_INFLATE_RATIO: '50' })).toMatchObject({ maxRecordBytes: 2 ** 20, maxInflateRatio: 50 });
+    expect(resolveLimits({}, { CAUSA_MAX_RECORD_BYTES: '1MiB', CAUSA_MAX_INFLATE_RATIO: '50' })).toMatchObject({
+      maxRecordBytes: 2 ** 20,
+      maxInflateRatio: 50,
+    });
     expect(resolveLimits({ maxRecordBytes: 10 }, { CAUSA_MAX_RECORD_BYTES: '1MiB' }).maxRecordBytes).toBe(10);
     expect(() => resolveLimits({}, { CAUSA_MAX_NESTING_DEPTH: 'deep' })).toThrow(/CAUSA_MAX_NESTING_DEPTH/);
   });
@@ -66,7 +69,11 @@ describe('the line reader over the record limit', () => {
 describe('the document scanner over the limits', () => {
   it('drops a selected value past the record limit, keeping its path, line and size', () => {
     const scanner = new JsonElementScanner([['items', '*']], [], { maxRecordBytes: 10 });
-    const out = [...scanner.push(Buffer.from('{"items":[1,\n"a long string value",')), ...scanner.push(Buffer.from('[2]]}')), ...scanner.end()];
+    const out = [
+      ...scanner.push(Buffer.from('{"items":[1,\n"a long string value",')),
+      ...scanner.push(Buffer.from('[2]]}')),
+      ...scanner.end(),
+    ];
     expect(out.map((e) => [e.path, e.line, e.bytes.toString(), e.oversized])).toEqual([
       [['items', 0], 1, '1', undefined],
       [['items', 1], 2, '', 21],
@@ -89,7 +96,15 @@ describe('the document scanner over the limits', () => {
 
 describe('detection of large first records', () => {
   const event = (name: string, pad: number): string =>
-    JSON.stringify({ apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'default', uid: name }, involvedObject: { kind: 'Pod', name: 'p' }, reason: 'Started', message: 'm'.repeat(pad), type: 'Normal' });
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: 'default', uid: name },
+      involvedObject: { kind: 'Pod', name: 'p' },
+      reason: 'Started',
+      message: 'm'.repeat(pad),
+      type: 'Normal',
+    });
 
   it('a kubectl list whose first item is 3 MiB is still a document of Events', async () => {
     const data = Buffer.from(`{"apiVersion":"v1","kind":"List","items":[\n${event('big', 3 * 2 ** 20)},\n${event('small', 0)}\n]}\n`);
@@ -100,8 +115,15 @@ describe('detection of large first records', () => {
   it('JSON lines whose first line is over the record limit are judged by the lines after it', async () => {
     const data = Buffer.from(`${event('big', 3 * 2 ** 20)}\n${event('small', 0)}\n`);
     const limits = { ...DEFAULT_LIMITS, maxRecordBytes: 2 ** 20 };
-    expect(await detectContent(async () => bufferContent(data), undefined, limits)).toMatchObject({ ok: true, format: { name: 'k8s-events' }, layout: { kind: 'lines' } });
-    expect(await detectContent(async () => bufferContent(data), findFormat('k8s-events'), limits)).toMatchObject({ ok: true, layout: { kind: 'lines' } });
+    expect(await detectContent(async () => bufferContent(data), undefined, limits)).toMatchObject({
+      ok: true,
+      format: { name: 'k8s-events' },
+      layout: { kind: 'lines' },
+    });
+    expect(await detectContent(async () => bufferContent(data), findFormat('k8s-events'), limits)).toMatchObject({
+      ok: true,
+      layout: { kind: 'lines' },
+    });
   });
 
   it('a gzip stream that passes the inflated size ends with the limit, after the bytes before it', async () => {
@@ -119,7 +141,10 @@ describe('the streaming zip reader', () => {
   it('reads the entries fflate writes, stored or deflated, and stops a deflated one at the limit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'causa-zip-'));
     const path = join(dir, 'b.zip');
-    writeFileSync(path, zipSync({ 'manifest.json': new TextEncoder().encode('{}'), 'sources/a.log': [Buffer.alloc(3 * 2 ** 20, 'z'), { level: 9 }] }));
+    writeFileSync(
+      path,
+      zipSync({ 'manifest.json': new TextEncoder().encode('{}'), 'sources/a.log': [Buffer.alloc(3 * 2 ** 20, 'z'), { level: 9 }] }),
+    );
     const entries = await readZipDirectory(path);
     expect(entries.map((e) => [e.name, e.size])).toEqual([
       ['manifest.json', 2],
@@ -129,7 +154,13 @@ describe('the streaming zip reader', () => {
     for await (const chunk of streamZipEntry(path, entries[1]!, DEFAULT_LIMITS, 'a')) whole.push(chunk);
     expect(Buffer.concat(whole).equals(Buffer.alloc(3 * 2 ** 20, 'z'))).toBe(true);
     const capped = async (): Promise<void> => {
-      for await (const chunk of streamZipEntry(path, entries[1]!, { ...DEFAULT_LIMITS, maxInflatedBytes: 2 ** 20 }, 'zip entry sources/a.log')) void chunk;
+      for await (const chunk of streamZipEntry(
+        path,
+        entries[1]!,
+        { ...DEFAULT_LIMITS, maxInflatedBytes: 2 ** 20 },
+        'zip entry sources/a.log',
+      ))
+        void chunk;
     };
     await expect(capped()).rejects.toThrow(/zip entry sources\/a\.log inflates past the maximum inflated size/);
   });

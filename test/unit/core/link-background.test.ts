@@ -7,7 +7,15 @@ import { buildNodes } from '../../../src-main/core/link/nodes';
 let nextId = 0;
 function event(fields: Partial<LinkEvent> & Pick<LinkEvent, 'kind' | 'time'>): LinkEvent {
   nextId += 1;
-  return { id: nextId, source: 'audit.jsonl', position: nextId, raw_sha256: '0'.repeat(64), outcome: 'success', format: 'k8s-audit', ...fields };
+  return {
+    id: nextId,
+    source: 'audit.jsonl',
+    position: nextId,
+    raw_sha256: '0'.repeat(64),
+    outcome: 'success',
+    format: 'k8s-audit',
+    ...fields,
+  };
 }
 
 const CONTROLLER = { type: 'service_account' as const, id: 'system:kube-controller-manager' };
@@ -23,7 +31,11 @@ function leaseUpdate(second: number, auditId: string): LinkEvent[] {
   };
   return [
     event({ ...base, time: `2025-04-03T14:25:${String(second).padStart(2, '0')}.000000000Z`, outcome: 'unknown' }),
-    event({ ...base, time: `2025-04-03T14:25:${String(second).padStart(2, '0')}.004000000Z`, authz: { decision: 'allow', reason: 'RBAC: allowed' } }),
+    event({
+      ...base,
+      time: `2025-04-03T14:25:${String(second).padStart(2, '0')}.004000000Z`,
+      authz: { decision: 'allow', reason: 'RBAC: allowed' },
+    }),
   ];
 }
 
@@ -43,11 +55,24 @@ function backOff(second: number): LinkEvent {
 
 describe('background groups', () => {
   const events = [
-    event({ kind: 'prompt', time: '2025-04-03T14:24:59.000000000Z', text: 'restart the api', actor: { type: 'human', id: 'dev' }, format: 'otlp-json' }),
+    event({
+      kind: 'prompt',
+      time: '2025-04-03T14:24:59.000000000Z',
+      text: 'restart the api',
+      actor: { type: 'human', id: 'dev' },
+      format: 'otlp-json',
+    }),
     ...leaseUpdate(1, 'lease-1'),
     ...leaseUpdate(3, 'lease-2'),
     ...leaseUpdate(5, 'lease-3'),
-    event({ kind: 'workload_event', action: 'Pulled', time: '2025-04-03T14:26:00.000000000Z', actor: { type: 'system', id: 'kubelet' }, format: 'k8s-events', source: 'events.jsonl' }),
+    event({
+      kind: 'workload_event',
+      action: 'Pulled',
+      time: '2025-04-03T14:26:00.000000000Z',
+      actor: { type: 'system', id: 'kubelet' },
+      format: 'k8s-events',
+      source: 'events.jsonl',
+    }),
   ];
   const linked = linkCaseEvents(events);
 
@@ -74,7 +99,14 @@ describe('background groups', () => {
     expect(rebuilt.nodes.map((n) => n.id)).toEqual(['e2', 'a2', 'e4', 'a4', 'e6', 'a6']);
     for (const node of rebuilt.nodes) {
       const draft = drafts.get(node.id)!;
-      expect(node).toMatchObject({ kind: draft.kind, lane: draft.lane, label: draft.label, event_ids: draft.eventIds, outcome: draft.outcome, time: draft.time });
+      expect(node).toMatchObject({
+        kind: draft.kind,
+        lane: draft.lane,
+        label: draft.label,
+        event_ids: draft.eventIds,
+        outcome: draft.outcome,
+        time: draft.time,
+      });
       expect(node.chain).toBeUndefined();
     }
     expect(rebuilt.nodes.find((n) => n.id === 'e2')).toMatchObject({ outcome: 'success', authz: { decision: 'allow' } });

@@ -11,8 +11,20 @@ import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph
 
 const SAMPLES = fileURLToPath(new URL('../../../resources/samples/', import.meta.url));
 const RULES = new Set([
-  'otel-parent-span', 'mcp-traceparent', 'prompt-in-span', 'tool-call-id', 'jsonrpc-id', 'authz-annotation',
-  'admission-annotation', 'involved-object', 'owner-reference', 'event-message', 'conversation-turn', 'tool-target', 'taint', 'analyst',
+  'otel-parent-span',
+  'mcp-traceparent',
+  'prompt-in-span',
+  'tool-call-id',
+  'jsonrpc-id',
+  'authz-annotation',
+  'admission-annotation',
+  'involved-object',
+  'owner-reference',
+  'event-message',
+  'conversation-turn',
+  'tool-target',
+  'taint',
+  'analyst',
 ]);
 
 let dir: string;
@@ -77,7 +89,9 @@ describe('INC-0047: the agent’s upgrade of api-service', () => {
     const inferred = g.edge(request, decision)!;
     expect(inferred).toMatchObject({ strength: 'inferred', status: 'proposed' });
     expect(inferred.fields.map((f) => f.value)).toEqual(['api-service', 'production', 'deployments', 'james.w@example.com']);
-    expect(inferred.note).toMatch(/^\+0\.\d{3} s after the tool call, by system:serviceaccount:mcp-system:kubernetes-mcp-server as james\.w@example\.com$/);
+    expect(inferred.note).toMatch(
+      /^\+0\.\d{3} s after the tool call, by system:serviceaccount:mcp-system:kubernetes-mcp-server as james\.w@example\.com$/,
+    );
     expect(decision.authz?.reason).toMatch(/RBAC: allowed by RoleBinding "dev-team-edit\/production"/);
     const patch = g.next(decision, 'authz-annotation', 'k8s_api', /^patch deployments production\/api-service$/);
     expect(patch.actor).toEqual({ type: 'service_account', id: MCP, on_behalf_of: 'james.w@example.com' });
@@ -87,11 +101,16 @@ describe('INC-0047: the agent’s upgrade of api-service', () => {
     const pods = g.out(replicaSet, 'owner-reference').filter((n) => /^create pods /.test(n.label));
     expect(pods).toHaveLength(3);
     // Each pod's crashes follow its latest write: the scheduler's binding of it, after the create.
-    const writesOn = (pod: GraphNode) => g.graph.nodes.filter((n) => n.kind === 'k8s_api' && n.target?.name === pod.target?.name && /^create pods(\/binding)? /.test(n.label));
-    const crashes = pods.flatMap((pod) => writesOn(pod).flatMap((w) => g.out(w, 'involved-object'))).filter((n) => /^BackOff/.test(n.label));
+    const writesOn = (pod: GraphNode) =>
+      g.graph.nodes.filter((n) => n.kind === 'k8s_api' && n.target?.name === pod.target?.name && /^create pods(\/binding)? /.test(n.label));
+    const crashes = pods
+      .flatMap((pod) => writesOn(pod).flatMap((w) => g.out(w, 'involved-object')))
+      .filter((n) => /^BackOff/.test(n.label));
     expect(crashes).toHaveLength(3);
     expect(crashes.every((n) => n.notable && n.outcome === 'failure')).toBe(true);
-    expect(new Set([prompt, agent, tool, request, decision, patch, replicaSet, ...pods, ...crashes].map((n) => n.chain))).toEqual(new Set([prompt.chain]));
+    expect(new Set([prompt, agent, tool, request, decision, patch, replicaSet, ...pods, ...crashes].map((n) => n.chain))).toEqual(
+      new Set([prompt.chain]),
+    );
     expect(g.graph.chains[0]!.id).toBe(prompt.chain);
   });
 
@@ -127,7 +146,10 @@ describe('INC-0047: the agent’s upgrade of api-service', () => {
         continue;
       }
       expect(['involved-object', 'owner-reference', 'event-message']).toContain(edge.rule);
-      expect(edge.fields.some((f) => /^object identity #\d+ uid$/.test(f.from)), edge.id).toBe(true);
+      expect(
+        edge.fields.some((f) => /^object identity #\d+ uid$/.test(f.from)),
+        edge.id,
+      ).toBe(true);
     }
     expect(g.graph.edges.every((e) => RULES.has(e.rule))).toBe(true);
     // The background is counted, not drawn.
@@ -152,7 +174,10 @@ describe('staging-apollo: the autoscaler the agent removed', () => {
     expect(listCall.fields).toContainEqual({ from: 'target.namespace', to: 'objectRef.namespace', value: '(cluster scope)' });
     expect(g.out(g.byId.get(listCall.from)!, 'jsonrpc-id').map((n) => n.outcome)).toEqual(['failure']);
 
-    const deletion = g.node((n) => n.kind === 'k8s_api' && n.label === 'delete horizontalpodautoscalers staging-apollo/apollo', 'the delete');
+    const deletion = g.node(
+      (n) => n.kind === 'k8s_api' && n.label === 'delete horizontalpodautoscalers staging-apollo/apollo',
+      'the delete',
+    );
     expect(deletion.chain).toBe(prompt.chain);
     const policy = g.node((n) => n.kind === 'policy_decision', 'the policy');
     expect(g.edge(policy, deletion)?.rule).toBe('admission-annotation');
@@ -170,7 +195,9 @@ describe('staging-apollo: the autoscaler the agent removed', () => {
     const recreate = g.node((n) => n.kind === 'k8s_api' && /^create horizontalpodautoscalers/.test(n.label), 'bob.m recreates the HPA');
     expect(recreate.actor?.id).toMatch(/bob\.m/);
     expect(recreate.chain).not.toBe(prompt.chain);
-    const hpaScaling = g.graph.nodes.filter((n) => n.actor?.id === 'system:serviceaccount:kube-system:horizontal-pod-autoscaler' && n.kind === 'k8s_api');
+    const hpaScaling = g.graph.nodes.filter(
+      (n) => n.actor?.id === 'system:serviceaccount:kube-system:horizontal-pod-autoscaler' && n.kind === 'k8s_api',
+    );
     expect(hpaScaling.length).toBeGreaterThan(0);
     expect(hpaScaling.every((n) => n.chain !== prompt.chain)).toBe(true);
     expect(g.graph.edges.every((e) => RULES.has(e.rule))).toBe(true);

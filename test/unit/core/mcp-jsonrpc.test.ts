@@ -28,7 +28,11 @@ async function eventsOf(bytes: Buffer): Promise<NormalizedEvent[]> {
 
 /** A case file's messages as a transcript of JSON lines (see mcp-k8s-go-cases.ts for how they are read). */
 function caseTranscript(name: string): Buffer {
-  return Buffer.from(`${caseMessages(`${CASES}${name}`).map((m) => m.line).join('\n')}\n`);
+  return Buffer.from(
+    `${caseMessages(`${CASES}${name}`)
+      .map((m) => m.line)
+      .join('\n')}\n`,
+  );
 }
 
 const spec = (name: string) => readFileSync(`${SPEC}${name}`);
@@ -49,20 +53,33 @@ describe('mcp-jsonrpc: the MCP specification examples (pretty-printed single mes
 
   it('reads a result on its own as a tool result (no request to name the tool)', async () => {
     const [event] = await eventsOf(spec('CallToolResultResponse__call-tool-result-response.json'));
-    expect(event).toMatchObject({ kind: 'tool_result', outcome: 'success', actor: { type: 'system', id: 'mcp-server' }, keys: { jsonrpc_id: 'call-tool-example' }, taint: ['tool_output'] });
+    expect(event).toMatchObject({
+      kind: 'tool_result',
+      outcome: 'success',
+      actor: { type: 'system', id: 'mcp-server' },
+      keys: { jsonrpc_id: 'call-tool-example' },
+      taint: ['tool_output'],
+    });
     expect(event!.text).toBe('Current weather in New York:\nTemperature: 72°F\nConditions: Partly cloudy');
     expect(event!.action).toBeUndefined();
   });
 
   it('reads tools/list requests and results as other events named by method', async () => {
     const [request] = await eventsOf(spec('ListToolsRequest__list-tools-request.json'));
-    expect(request).toMatchObject({ kind: 'other', action: 'tools/list', actor: { id: 'ExampleClient' }, keys: { jsonrpc_id: 'list-tools-example' } });
+    expect(request).toMatchObject({
+      kind: 'other',
+      action: 'tools/list',
+      actor: { id: 'ExampleClient' },
+      keys: { jsonrpc_id: 'list-tools-example' },
+    });
     const [result] = await eventsOf(spec('ListToolsResultResponse__list-tools-result-response.json'));
     expect(result).toMatchObject({ kind: 'other', action: 'response', outcome: 'success', keys: { jsonrpc_id: 'list-tools-example' } });
   });
 
   it('pairs the result with its request by id in one transcript: tool name and trace context carry over', async () => {
-    const request = JSON.parse(spec('CallToolRequest__call-tool-request.json').toString('utf8')) as { params: { _meta: Record<string, unknown> } };
+    const request = JSON.parse(spec('CallToolRequest__call-tool-request.json').toString('utf8')) as {
+      params: { _meta: Record<string, unknown> };
+    };
     request.params._meta.traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const response = JSON.parse(spec('CallToolResultResponse__call-tool-result-response.json').toString('utf8')) as unknown;
     const [call, result] = await eventsOf(Buffer.from(`${JSON.stringify(request)}\n${JSON.stringify(response)}\n`));
@@ -79,7 +96,14 @@ describe('mcp-jsonrpc: the MCP specification examples (pretty-printed single mes
   });
 
   it('does not take the bare result and error objects (no JSON-RPC envelope) for messages, and says so', () => {
-    for (const name of ['CallToolResult__invalid-tool-input-error.json', 'CallToolResult__result-with-structured-content.json', 'InternalError__unexpected-error.json', 'InvalidParamsError__invalid-tool-arguments.json', 'InvalidParamsError__unknown-tool.json', 'ParseError__invalid-json.json']) {
+    for (const name of [
+      'CallToolResult__invalid-tool-input-error.json',
+      'CallToolResult__result-with-structured-content.json',
+      'InternalError__unexpected-error.json',
+      'InvalidParamsError__invalid-tool-arguments.json',
+      'InvalidParamsError__unknown-tool.json',
+      'ParseError__invalid-json.json',
+    ]) {
       expect(detectFormat(spec(name)).ok, name).toBe(false);
       const named = detectFormat(spec(name), mcpJsonRpc);
       expect(named.ok).toBe(false);
@@ -133,14 +157,34 @@ describe('mcp-jsonrpc: mcp-k8s-go test cases as transcripts', () => {
 
   it('initialize: client and server names are learned and used for what follows', async () => {
     const [init, answer, note] = await eventsOf(caseTranscript('testdata_initialize_init_test.yaml'));
-    expect(init).toMatchObject({ kind: 'other', action: 'initialize', actor: { type: 'agent', id: 'Test client' }, keys: { jsonrpc_id: '1' } });
-    expect(answer).toMatchObject({ kind: 'other', action: 'initialize', outcome: 'success', actor: { type: 'system', id: 'mcp-k8s-go' }, keys: { jsonrpc_id: '1' } });
-    expect(note).toEqual({ time_ns: null, kind: 'other', action: 'notifications/initialized', actor: { type: 'agent', id: 'Test client' }, outcome: 'unknown' });
+    expect(init).toMatchObject({
+      kind: 'other',
+      action: 'initialize',
+      actor: { type: 'agent', id: 'Test client' },
+      keys: { jsonrpc_id: '1' },
+    });
+    expect(answer).toMatchObject({
+      kind: 'other',
+      action: 'initialize',
+      outcome: 'success',
+      actor: { type: 'system', id: 'mcp-k8s-go' },
+      keys: { jsonrpc_id: '1' },
+    });
+    expect(note).toEqual({
+      time_ns: null,
+      kind: 'other',
+      action: 'notifications/initialized',
+      actor: { type: 'agent', id: 'Test client' },
+      outcome: 'unknown',
+    });
   });
 
   it('get deployment: kind, group and version give the audit spelling of the target', async () => {
     const [call] = await eventsOf(caseTranscript('internal_k8s_apps_v1_deployment_get_deployment_test.yaml'));
-    expect(call).toMatchObject({ action: 'get-k8s-resource', target: { api_group: 'apps', resource: 'deployments', namespace: 'test-deployment', name: 'nginx-deployment' } });
+    expect(call).toMatchObject({
+      action: 'get-k8s-resource',
+      target: { api_group: 'apps', resource: 'deployments', namespace: 'test-deployment', name: 'nginx-deployment' },
+    });
     const [secret] = await eventsOf(caseTranscript('internal_k8s_core_v1_secret_get_secret_test.yaml'));
     expect(secret!.target).toEqual({ resource: 'secrets', namespace: 'test-secret', name: 'test-secret' });
   });
@@ -175,13 +219,29 @@ describe('mcp-jsonrpc: proxy recordings', () => {
    * request without jsonrpc/id, the CallToolResult alone).
    */
   function mcpDebugRecording(): Buffer {
-    const [request, response] = caseMessages(`${CASES}internal_k8s_core_v1_pod_pod_exec_test.yaml`).map((m) => JSON.parse(m.line) as { method: string; params: unknown; result: unknown });
+    const [request, response] = caseMessages(`${CASES}internal_k8s_core_v1_pod_pod_exec_test.yaml`).map(
+      (m) => JSON.parse(m.line) as { method: string; params: unknown; result: unknown },
+    );
     const lines = [
       '# MCP Recording Session',
       '# Started: 2026-03-14T03:04:05Z',
       JSON.stringify({ start_time: '2026-03-14T03:04:05.123456789Z', server_info: 'Dynamic MCP Proxy v1.0.0', messages: [] }),
-      JSON.stringify({ timestamp: '2026-03-14T03:04:06.5Z', direction: 'request', message_type: 'tool_call', tool_name: 'k8s-pod-exec', server_name: 'k8s', message: { method: request!.method, params: request!.params } }),
-      JSON.stringify({ timestamp: '2026-03-14T03:04:07.25Z', direction: 'response', message_type: 'tool_call', tool_name: 'k8s-pod-exec', server_name: 'k8s', message: response!.result }),
+      JSON.stringify({
+        timestamp: '2026-03-14T03:04:06.5Z',
+        direction: 'request',
+        message_type: 'tool_call',
+        tool_name: 'k8s-pod-exec',
+        server_name: 'k8s',
+        message: { method: request!.method, params: request!.params },
+      }),
+      JSON.stringify({
+        timestamp: '2026-03-14T03:04:07.25Z',
+        direction: 'response',
+        message_type: 'tool_call',
+        tool_name: 'k8s-pod-exec',
+        server_name: 'k8s',
+        message: response!.result,
+      }),
     ];
     return Buffer.from(`${lines.join('\n')}\n`);
   }
@@ -190,13 +250,32 @@ describe('mcp-jsonrpc: proxy recordings', () => {
     const records = await parseBytes(mcpDebugRecording());
     expect(records.map((r) => r.position)).toEqual([3, 4, 5]);
     const [header, call, result] = records.flatMap((r) => (r.ok ? r.events : []));
-    expect(header).toMatchObject({ kind: 'other', action: 'recording/start', actor: { type: 'system', id: 'Dynamic MCP Proxy v1.0.0' }, time_ns: 1773457445123456789n });
-    expect(call).toMatchObject({ kind: 'tool_call', action: 'k8s-pod-exec', time_text: '2026-03-14T03:04:06.5Z', time_ns: 1773457446500000000n, target: { resource: 'pods/exec', name: 'busybox' } });
-    expect(result).toMatchObject({ kind: 'tool_result', action: 'k8s-pod-exec', outcome: 'success', actor: { type: 'system', id: 'k8s' }, target: { resource: 'pods/exec', name: 'busybox' } });
+    expect(header).toMatchObject({
+      kind: 'other',
+      action: 'recording/start',
+      actor: { type: 'system', id: 'Dynamic MCP Proxy v1.0.0' },
+      time_ns: 1773457445123456789n,
+    });
+    expect(call).toMatchObject({
+      kind: 'tool_call',
+      action: 'k8s-pod-exec',
+      time_text: '2026-03-14T03:04:06.5Z',
+      time_ns: 1773457446500000000n,
+      target: { resource: 'pods/exec', name: 'busybox' },
+    });
+    expect(result).toMatchObject({
+      kind: 'tool_result',
+      action: 'k8s-pod-exec',
+      outcome: 'success',
+      actor: { type: 'system', id: 'k8s' },
+      target: { resource: 'pods/exec', name: 'busybox' },
+    });
   });
 
   it('reads common wrappers: ts/dir/msg, Unix milliseconds, and the Mcp-Session-Id as conversation', async () => {
-    const [request, response] = caseMessages(`${CASES}internal_k8s_apps_v1_deployment_get_deployment_test.yaml`).map((m) => JSON.parse(m.line) as unknown);
+    const [request, response] = caseMessages(`${CASES}internal_k8s_apps_v1_deployment_get_deployment_test.yaml`).map(
+      (m) => JSON.parse(m.line) as unknown,
+    );
     const lines = [
       JSON.stringify({ ts: 1773457446500, dir: 'client_to_server', 'Mcp-Session-Id': 'sess-1', msg: request }),
       JSON.stringify({ ts: 1773457447000, dir: 'server_to_client', 'Mcp-Session-Id': 'sess-1', msg: response }),
@@ -208,7 +287,13 @@ describe('mcp-jsonrpc: proxy recordings', () => {
 
   it('names what is wrong with a bad record, and keeps the rest', async () => {
     const good = caseMessages(`${CASES}internal_k8s_core_v1_pod_pod_exec_test.yaml`)[0]!.line;
-    const text = [good, '{"jsonrpc":"1.0","method":"x"}', '{"jsonrpc":"2.0","id":9}', '{"ts":"yesterday","direction":"in","message":{"jsonrpc":"2.0","method":"ping","id":1}}', ''].join('\n');
+    const text = [
+      good,
+      '{"jsonrpc":"1.0","method":"x"}',
+      '{"jsonrpc":"2.0","id":9}',
+      '{"ts":"yesterday","direction":"in","message":{"jsonrpc":"2.0","method":"ping","id":1}}',
+      '',
+    ].join('\n');
     const records = await parseBytes(Buffer.from(text));
     expect(records.map((r) => (r.ok ? 'ok' : r.reason))).toEqual([
       'ok',

@@ -6,7 +6,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { inclusionProof, leafHash, MerkleRootBuilder, merkleRoot, nodeHash, RecordStreamHasher, verifyInclusion } from '../../../src-main/core/bundle/hashing';
+import {
+  inclusionProof,
+  leafHash,
+  MerkleRootBuilder,
+  merkleRoot,
+  nodeHash,
+  RecordStreamHasher,
+  verifyInclusion,
+} from '../../../src-main/core/bundle/hashing';
 
 const VECTORS = fileURLToPath(new URL('../../fixtures/corpus/integrity/rfc6962_merkle_vectors/', import.meta.url));
 const VECTOR_DIRS = ['inclusion_1', 'inclusion_additional'];
@@ -109,7 +117,15 @@ function referencePath(m: number, leaves: Buffer[]): Buffer[] {
 /** Generated JSON-lines records, distinct from one another. */
 function records(n: number, salt = 'r'): Buffer[] {
   return Array.from({ length: n }, (_, i) =>
-    Buffer.from(JSON.stringify({ seq: i, id: sha256(Buffer.from(`${salt}-${i}`)).toString('hex').slice(0, 24), verb: ['get', 'patch', 'list'][i % 3] })),
+    Buffer.from(
+      JSON.stringify({
+        seq: i,
+        id: sha256(Buffer.from(`${salt}-${i}`))
+          .toString('hex')
+          .slice(0, 24),
+        verb: ['get', 'patch', 'list'][i % 3],
+      }),
+    ),
   );
 }
 
@@ -208,7 +224,10 @@ describe('inclusionProof and verifyInclusion on trees of 1..70 leaves', () => {
       for (let i = 0; i < n; i++) {
         const proof = inclusionProof(leaves, i);
         const leaf = leaves[i]!;
-        expect(proof.map((p) => p.toString('hex')), `path of leaf ${i}`).toEqual(referencePath(i, leaves).map((p) => p.toString('hex')));
+        expect(
+          proof.map((p) => p.toString('hex')),
+          `path of leaf ${i}`,
+        ).toEqual(referencePath(i, leaves).map((p) => p.toString('hex')));
         expect(proof.length).toBeLessThanOrEqual(Math.ceil(Math.log2(n)));
         expect(verifyInclusion(i, n, leaf, proof, root), `leaf ${i}`).toBe(true);
         for (let j = 0; j < n; j++) {

@@ -9,7 +9,17 @@ const FIXTURES = new URL('../../fixtures/', import.meta.url);
 const doc = (path: string): unknown => JSON.parse(readFileSync(new URL(path, FIXTURES), 'utf8'));
 
 function eventOf(wrapper: EventJson['wrapper']): EventJson {
-  return { id: 1, source: 'f', position: 1, raw_sha256: '0'.repeat(64), kind: 'k8s_api', action: 'list', outcome: 'denied', authz: { decision: 'forbid' }, ...(wrapper ? { wrapper } : {}) };
+  return {
+    id: 1,
+    source: 'f',
+    position: 1,
+    raw_sha256: '0'.repeat(64),
+    kind: 'k8s_api',
+    action: 'list',
+    outcome: 'denied',
+    authz: { decision: 'forbid' },
+    ...(wrapper ? { wrapper } : {}),
+  };
 }
 
 describe('OCSF API Activity of wrapped audit events', () => {

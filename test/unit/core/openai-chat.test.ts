@@ -59,16 +59,25 @@ describe('the HolmesGPT transcripts of the corpus', () => {
   it('compaction_002: the prompt, the kubectl call and its result, field by field', async () => {
     const records = await parseTranscript(BURIED);
     const raw = JSON.parse(readFileSync(fileURLToPath(new URL(BURIED, DIR)), 'utf8')) as { content: string }[];
-    expect(records[1]!.events).toEqual([{
-      time_ns: null,
-      kind: 'prompt',
-      actor: { type: 'human', id: 'user' },
-      outcome: 'success',
-      taint: ['user'],
-      text: "We're experiencing intermittent 500 errors from our payment-service API. Can you investigate what's causing these errors?",
-    }]);
+    expect(records[1]!.events).toEqual([
+      {
+        time_ns: null,
+        kind: 'prompt',
+        actor: { type: 'human', id: 'user' },
+        outcome: 'success',
+        taint: ['user'],
+        text: "We're experiencing intermittent 500 errors from our payment-service API. Can you investigate what's causing these errors?",
+      },
+    ]);
     const [model, todo, kubectl] = records[2]!.events;
-    expect(model).toEqual({ time_ns: null, kind: 'model_call', actor: { type: 'agent', id: 'assistant' }, outcome: 'success', taint: ['model'], text: raw[2]!.content });
+    expect(model).toEqual({
+      time_ns: null,
+      kind: 'model_call',
+      actor: { type: 'agent', id: 'assistant' },
+      outcome: 'success',
+      taint: ['model'],
+      text: raw[2]!.content,
+    });
     expect(todo).toMatchObject({ kind: 'tool_call', action: 'TodoWrite', keys: { tool_call_id: 'call_001' } });
     expect(todo!.target).toBeUndefined();
     expect(kubectl).toEqual({
@@ -82,18 +91,24 @@ describe('the HolmesGPT transcripts of the corpus', () => {
       taint: ['model'],
       text: '{"command": "kubectl get pods -n production -l app=payment-service"}',
     });
-    expect(records[4]!.events).toEqual([{
-      time_ns: null,
-      kind: 'tool_result',
-      action: 'run_bash_command',
-      target: { resource: 'pods', namespace: 'production' },
-      outcome: 'success',
-      keys: { tool_call_id: 'call_002' },
-      taint: ['tool_output'],
-      text: raw[4]!.content,
-    }]);
+    expect(records[4]!.events).toEqual([
+      {
+        time_ns: null,
+        kind: 'tool_result',
+        action: 'run_bash_command',
+        target: { resource: 'pods', namespace: 'production' },
+        outcome: 'success',
+        keys: { tool_call_id: 'call_002' },
+        taint: ['tool_output'],
+        text: raw[4]!.content,
+      },
+    ]);
     // `kubectl logs` reads the pods/log subresource, as the audit log names it.
-    expect(records[8]!.events[1]!.target).toEqual({ resource: 'pods/log', namespace: 'production', name: 'payment-service-7d9f8c4b-xk2p9' });
+    expect(records[8]!.events[1]!.target).toEqual({
+      resource: 'pods/log',
+      namespace: 'production',
+      name: 'payment-service-7d9f8c4b-xk2p9',
+    });
     expect(records[0]!.events[0]).toMatchObject({ kind: 'other', action: 'system', taint: ['system'] });
   });
 
@@ -107,19 +122,50 @@ describe('the HolmesGPT transcripts of the corpus', () => {
 
 describe('reading kubectl command lines and tool arguments', () => {
   it('names the object of common kubectl verbs in the audit spelling', () => {
-    expect(targetOfKubectl("kubectl get deployment payment-service -n production -o yaml | grep -A 5 'env:'")).toEqual({ api_group: 'apps', resource: 'deployments', namespace: 'production', name: 'payment-service' });
-    expect(targetOfKubectl('kubectl top pods -n production -l app=api-gateway')).toEqual({ api_group: 'metrics.k8s.io', resource: 'pods', namespace: 'production' });
-    expect(targetOfKubectl('kubectl -n prod scale deploy/web --replicas=0')).toEqual({ api_group: 'apps', resource: 'deployments', namespace: 'prod', name: 'web' });
-    expect(targetOfKubectl('kubectl delete cm app-config --namespace=prod')).toEqual({ resource: 'configmaps', namespace: 'prod', name: 'app-config' });
+    expect(targetOfKubectl("kubectl get deployment payment-service -n production -o yaml | grep -A 5 'env:'")).toEqual({
+      api_group: 'apps',
+      resource: 'deployments',
+      namespace: 'production',
+      name: 'payment-service',
+    });
+    expect(targetOfKubectl('kubectl top pods -n production -l app=api-gateway')).toEqual({
+      api_group: 'metrics.k8s.io',
+      resource: 'pods',
+      namespace: 'production',
+    });
+    expect(targetOfKubectl('kubectl -n prod scale deploy/web --replicas=0')).toEqual({
+      api_group: 'apps',
+      resource: 'deployments',
+      namespace: 'prod',
+      name: 'web',
+    });
+    expect(targetOfKubectl('kubectl delete cm app-config --namespace=prod')).toEqual({
+      resource: 'configmaps',
+      namespace: 'prod',
+      name: 'app-config',
+    });
     expect(targetOfKubectl('kubectl exec -it web-1 -n prod -- sh')).toEqual({ resource: 'pods/exec', namespace: 'prod', name: 'web-1' });
-    expect(targetOfKubectl('kubectl rollout restart statefulset db -n data')).toEqual({ api_group: 'apps', resource: 'statefulsets', namespace: 'data', name: 'db' });
+    expect(targetOfKubectl('kubectl rollout restart statefulset db -n data')).toEqual({
+      api_group: 'apps',
+      resource: 'statefulsets',
+      namespace: 'data',
+      name: 'db',
+    });
     expect(targetOfKubectl('ls -la /tmp')).toBeUndefined();
   });
 
   it('reads Kubernetes MCP server arguments and manifests', () => {
-    expect(targetOfToolArguments('resources_scale', { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'prod', scale: 0 })).toEqual({ api_group: 'apps', resource: 'deployments', namespace: 'prod', name: 'web' });
-    expect(targetOfToolArguments('pods_exec', '{"name":"web-1","namespace":"prod","command":["ls"]}')).toEqual({ resource: 'pods', namespace: 'prod', name: 'web-1' });
-    expect(targetOfToolArguments('apply', { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' } } })).toEqual({ resource: 'configmaps', namespace: 'n', name: 'c' });
+    expect(
+      targetOfToolArguments('resources_scale', { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'prod', scale: 0 }),
+    ).toEqual({ api_group: 'apps', resource: 'deployments', namespace: 'prod', name: 'web' });
+    expect(targetOfToolArguments('pods_exec', '{"name":"web-1","namespace":"prod","command":["ls"]}')).toEqual({
+      resource: 'pods',
+      namespace: 'prod',
+      name: 'web-1',
+    });
+    expect(
+      targetOfToolArguments('apply', { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' } } }),
+    ).toEqual({ resource: 'configmaps', namespace: 'n', name: 'c' });
     expect(targetOfToolArguments('get_weather', '{"location":"Tokyo, Japan"}')).toBeUndefined();
   });
 });
@@ -136,7 +182,13 @@ describe('tool answers and bad messages', () => {
   it('says what is wrong with a record that is not a chat message', () => {
     expect(openaiChat.normalize('hello')).toEqual({ ok: false, reason: 'not a chat message: not a JSON object' });
     expect(openaiChat.normalize({ content: 'x' })).toEqual({ ok: false, reason: 'not a chat message: "role" is missing or not a string' });
-    expect(openaiChat.normalize({ role: 'robot', content: 'x' })).toEqual({ ok: false, reason: 'not a chat message: role "robot" is not system, developer, user, assistant or tool' });
-    expect(openaiChat.normalize({ role: 'assistant', tool_calls: [{ id: 'c' }] })).toEqual({ ok: false, reason: 'chat message: tool_calls[0] has no function name' });
+    expect(openaiChat.normalize({ role: 'robot', content: 'x' })).toEqual({
+      ok: false,
+      reason: 'not a chat message: role "robot" is not system, developer, user, assistant or tool',
+    });
+    expect(openaiChat.normalize({ role: 'assistant', tool_calls: [{ id: 'c' }] })).toEqual({
+      ok: false,
+      reason: 'chat message: tool_calls[0] has no function name',
+    });
   });
 });

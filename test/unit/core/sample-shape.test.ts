@@ -45,7 +45,9 @@ describe('core/v1 Events have the shape of k9s_render_testdata_ev.json', () => {
 
 describe('audit events have the shape of crowdsec_k8s-audit-priv-pod-file.log', () => {
   const real = corpus('k8s-audit/crowdsec_k8s-audit-priv-pod-file.log');
-  const podCreate = inc.audit.find((e) => e.verb === 'create' && e.objectRef.resource === 'pods' && !e.objectRef.subresource && e.stage === 'ResponseComplete')!;
+  const podCreate = inc.audit.find(
+    (e) => e.verb === 'create' && e.objectRef.resource === 'pods' && !e.objectRef.subresource && e.stage === 'ResponseComplete',
+  )!;
 
   it('a RequestResponse pod create has the real keys in the real order', () => {
     expect(Object.keys(podCreate)).toEqual(Object.keys(real));
@@ -57,7 +59,9 @@ describe('audit events have the shape of crowdsec_k8s-audit-priv-pod-file.log', 
     expect(keysOf(podCreate.user)).toEqual([...keysOf(real.user), 'uid'].sort());
     expect(keysOf(podCreate.objectRef)).toEqual(without(keysOf(real.objectRef), 'name'));
     // Pod security's enforce-policy annotation belongs to clusters with that admission label; ours audit authorization and latency.
-    expect(keysOf(podCreate.annotations)).toEqual(['apiserver.latency.k8s.io/total', ...without(keysOf(real.annotations), 'pod-security.kubernetes.io/enforce-policy')].sort());
+    expect(keysOf(podCreate.annotations)).toEqual(
+      ['apiserver.latency.k8s.io/total', ...without(keysOf(real.annotations), 'pod-security.kubernetes.io/enforce-policy')].sort(),
+    );
   });
 
   it('every generated event has only keys a real audit event has (impersonatedUser aside, which the corpus file lacks)', () => {

@@ -12,7 +12,11 @@ export interface ParsedSample {
   mcp: Json[];
 }
 
-const lines = (data: string): Json[] => data.trimEnd().split('\n').map((line) => JSON.parse(line) as Json);
+const lines = (data: string): Json[] =>
+  data
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Json);
 
 export function parseSample(sources: SampleSource[]): ParsedSample {
   const byType = (type: SampleSource['type']) => sources.filter((s) => s.type === type);

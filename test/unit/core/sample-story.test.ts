@@ -14,10 +14,14 @@ const micros = (time: string) => Date.parse(time.slice(0, 19) + 'Z') * 1000 + Nu
 describe.each(SAMPLES)('the %s sample is consistent across its sources', (_name, sample, namespace) => {
   const listed = [...sample.listings.values()].flat();
   const listedUids = new Set(listed.map((item) => item.metadata.uid as string));
-  const auditUids = new Set(sample.audit.flatMap((e) => [e.objectRef?.uid, e.responseObject?.metadata?.uid, e.requestObject?.metadata?.uid]).filter(Boolean));
+  const auditUids = new Set(
+    sample.audit.flatMap((e) => [e.objectRef?.uid, e.responseObject?.metadata?.uid, e.requestObject?.metadata?.uid]).filter(Boolean),
+  );
 
   it('every Event about the incident’s namespace or a node names an object of the listings, or one the audit log saw before it went', () => {
-    const relevant = sample.events.map((e) => e.involvedObject ?? e.regarding).filter((o: Json) => o.namespace === namespace || o.kind === 'Node');
+    const relevant = sample.events
+      .map((e) => e.involvedObject ?? e.regarding)
+      .filter((o: Json) => o.namespace === namespace || o.kind === 'Node');
     expect(relevant.length).toBeGreaterThan(50);
     // Deleted pods and the deleted HPA are no longer in a listing taken afterwards; the audit log holds them
     // (a create's or a delete's response), or, for pods deleted at Metadata level or created before the
@@ -33,7 +37,8 @@ describe.each(SAMPLES)('the %s sample is consistent across its sources', (_name,
   it('ownerReferences resolve inside the listing (Deployment → ReplicaSet → Pod)', () => {
     const owned = listed.filter((item) => item.metadata.ownerReferences);
     expect(owned.map((item) => item.kind)).toEqual(expect.arrayContaining(['ReplicaSet', 'Pod']));
-    for (const item of owned) for (const owner of item.metadata.ownerReferences as Json[]) expect(listedUids.has(owner.uid), item.metadata.name).toBe(true);
+    for (const item of owned)
+      for (const owner of item.metadata.ownerReferences as Json[]) expect(listedUids.has(owner.uid), item.metadata.name).toBe(true);
   });
 
   it('every tools/call has one result, and its traceparent names the MCP client span of the same tool call id', () => {
@@ -73,7 +78,9 @@ describe.each(SAMPLES)('the %s sample is consistent across its sources', (_name,
 });
 
 const messagesOf = (sample: ParsedSample, operation: string) =>
-  sample.spans.filter((s) => attr(s, 'gen_ai.operation.name') === operation).map((s) => JSON.parse(attr(s, 'gen_ai.input.messages') as string) as Json[]);
+  sample.spans
+    .filter((s) => attr(s, 'gen_ai.operation.name') === operation)
+    .map((s) => JSON.parse(attr(s, 'gen_ai.input.messages') as string) as Json[]);
 
 describe('the stories are inside', () => {
   it('INC-0047: two prompts, the beta applied and rolled back by the MCP identity for james.w, OOMKilled', () => {
@@ -98,13 +105,24 @@ describe('the stories are inside', () => {
     const [, sample] = SAMPLES[1]!;
     expect(messagesOf(sample, 'invoke_agent')[0]![0]!.parts[0].content).toMatch(/^remove unused autoscaler/);
     const denied = sample.audit.find((e) => e.annotations?.['authorization.k8s.io/decision'] === 'forbid')!;
-    expect(denied).toMatchObject({ verb: 'list', user: { username: MCP_IDENTITY }, impersonatedUser: { username: 'priya.s@example.com' }, responseStatus: { code: 403, reason: 'Forbidden' } });
-    expect(denied.responseStatus.message).toBe('horizontalpodautoscalers.autoscaling is forbidden: User "priya.s@example.com" cannot list resource "horizontalpodautoscalers" in API group "autoscaling" at the cluster scope');
+    expect(denied).toMatchObject({
+      verb: 'list',
+      user: { username: MCP_IDENTITY },
+      impersonatedUser: { username: 'priya.s@example.com' },
+      responseStatus: { code: 403, reason: 'Forbidden' },
+    });
+    expect(denied.responseStatus.message).toBe(
+      'horizontalpodautoscalers.autoscaling is forbidden: User "priya.s@example.com" cannot list resource "horizontalpodautoscalers" in API group "autoscaling" at the cluster scope',
+    );
     expect(sample.mcp.find((e) => e.message.result?.isError)?.message.result.content[0].text).toContain('is forbidden');
-    const deletion = sample.audit.find((e) => e.verb === 'delete' && e.stage === 'ResponseComplete' && e.objectRef.resource === 'horizontalpodautoscalers')!;
+    const deletion = sample.audit.find(
+      (e) => e.verb === 'delete' && e.stage === 'ResponseComplete' && e.objectRef.resource === 'horizontalpodautoscalers',
+    )!;
     expect(deletion.annotations['authorization.k8s.io/decision']).toBe('allow');
     const failure = JSON.parse(deletion.annotations['validation.policy.admission.k8s.io/validation_failure'] as string) as Json[];
-    expect(failure).toEqual([expect.objectContaining({ policy: 'hpa-protect', binding: 'hpa-protect-binding', validationActions: ['Audit'] })]);
+    expect(failure).toEqual([
+      expect.objectContaining({ policy: 'hpa-protect', binding: 'hpa-protect-binding', validationActions: ['Audit'] }),
+    ]);
     const deletedAt = micros(deletion.requestReceivedTimestamp);
     const eventTime = (e: Json) => Date.parse(e.lastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime) * 1000;
     expect(sample.events.filter((e) => e.reason === 'SuccessfulRescale' && eventTime(e) < deletedAt)).toHaveLength(2);
@@ -121,7 +139,9 @@ describe('the stories are inside', () => {
     for (const generate of [generateInc0047, generateStagingApollo]) {
       const scaled = parseSample(generate({ events: 6000 }));
       expect(scaled.audit.length).toBeGreaterThanOrEqual(6000);
-      expect(scaled.audit.filter((e) => e.user.username === MCP_IDENTITY).length).toBe(parseSample(generate()).audit.filter((e) => e.user.username === MCP_IDENTITY).length);
+      expect(scaled.audit.filter((e) => e.user.username === MCP_IDENTITY).length).toBe(
+        parseSample(generate()).audit.filter((e) => e.user.username === MCP_IDENTITY).length,
+      );
     }
   });
 });

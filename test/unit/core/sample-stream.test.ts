@@ -20,8 +20,17 @@ const stageTime = (line: string): string => /"stageTimestamp":"([^"]+)"/.exec(li
 
 function call(atUs: number, latencyUs: number, withRequestReceived = false): AuditCall {
   return {
-    atUs, latencyUs, withRequestReceived, verb: 'get', requestURI: `/api/v1/pods?at=${atUs}`, user: { username: 'reader', groups: [] },
-    sourceIP: '10.0.0.1', userAgent: 'test', code: 200, decision: 'allow', authzReason: '',
+    atUs,
+    latencyUs,
+    withRequestReceived,
+    verb: 'get',
+    requestURI: `/api/v1/pods?at=${atUs}`,
+    user: { username: 'reader', groups: [] },
+    sourceIP: '10.0.0.1',
+    userAgent: 'test',
+    code: 200,
+    decision: 'allow',
+    authzReason: '',
   };
 }
 
@@ -34,7 +43,9 @@ describe('the audit line merger', () => {
     const stats: MergeStats = { maxPending: 0 };
     const out = [...mergeAuditLines(fixed, noise, new SeededRandom(1), stats)];
     expect(out).toHaveLength(4 + 1000 + 500);
-    const micros = out.map((line) => (line.startsWith('fixed@') ? Number(line.slice(6)) : Number(/at=(\d+)/.exec(line)![1]) + (line.includes('"RequestReceived"') ? 0 : 50)));
+    const micros = out.map((line) =>
+      line.startsWith('fixed@') ? Number(line.slice(6)) : Number(/at=(\d+)/.exec(line)![1]) + (line.includes('"RequestReceived"') ? 0 : 50),
+    );
     expect(micros).toEqual([...micros].sort((a, b) => a - b));
     // On a tie the fixed line comes first: fixed@1050 before the noise line finishing at 1050.
     expect(out.indexOf('fixed@1050')).toBeLessThan(out.findIndex((line) => line.includes('at=1000"') && line.includes('ResponseComplete')));

@@ -122,7 +122,15 @@ export async function makeToken(tsa: TestTsa, sha256Digest: Uint8Array, options:
   const tstDer = tstInfo.toSchema().toBER();
   const essDer = (options.essNames ?? tsa.tsa).toSchema().toBER();
   const signingCertificateV2 = new asn1js.Sequence({
-    value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: createHash('sha256').update(new Uint8Array(essDer)).digest() })] })] })],
+    value: [
+      new asn1js.Sequence({
+        value: [
+          new asn1js.Sequence({
+            value: [new asn1js.OctetString({ valueHex: createHash('sha256').update(new Uint8Array(essDer)).digest() })],
+          }),
+        ],
+      }),
+    ],
   });
   const signedData = new pkijs.SignedData({
     version: 3,
@@ -138,7 +146,10 @@ export async function makeToken(tsa: TestTsa, sha256Digest: Uint8Array, options:
           type: 0,
           attributes: [
             attribute('1.2.840.113549.1.9.3', new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.9.16.1.4' })),
-            attribute('1.2.840.113549.1.9.4', new asn1js.OctetString({ valueHex: createHash('sha256').update(new Uint8Array(tstDer)).digest() })),
+            attribute(
+              '1.2.840.113549.1.9.4',
+              new asn1js.OctetString({ valueHex: createHash('sha256').update(new Uint8Array(tstDer)).digest() }),
+            ),
             attribute('1.2.840.113549.1.9.16.2.47', signingCertificateV2),
           ],
         }),

@@ -85,9 +85,11 @@ describe('the RFC 3161 corpus', () => {
     expect(found.sort()).toEqual(Object.keys(ROLES).sort());
   });
 
-  it('sigstage sha256 and sha384 responses are valid over the README\'s data with their chain', async () => {
+  it("sigstage sha256 and sha384 responses are valid over the README's data with their chain", async () => {
     const data = sigstageData();
-    const sha256 = await verifyTimestampToken(tob('sigstage__response-sha256.tsr'), data, { trustAnchorsPem: [anchor('sigstage__ts_chain.pem')] });
+    const sha256 = await verifyTimestampToken(tob('sigstage__response-sha256.tsr'), data, {
+      trustAnchorsPem: [anchor('sigstage__ts_chain.pem')],
+    });
     expect(sha256).toEqual({
       status: 'valid',
       gen_time: '2025-05-09T11:58:55Z',
@@ -97,7 +99,9 @@ describe('the RFC 3161 corpus', () => {
       policy: '1.3.6.1.4.1.57264.2',
       checks: ALL_CHECKS,
     });
-    const sha384 = await verifyTimestampToken(tob('sigstage__response-sha384.tsr'), data, { trustAnchorsPem: [anchor('sigstage__ts_chain.pem')] });
+    const sha384 = await verifyTimestampToken(tob('sigstage__response-sha384.tsr'), data, {
+      trustAnchorsPem: [anchor('sigstage__ts_chain.pem')],
+    });
     expect(sha384).toMatchObject({ status: 'valid', hash_algorithm: 'sha384', checks: ALL_CHECKS });
   });
 
@@ -143,7 +147,7 @@ describe('the RFC 3161 corpus', () => {
     expect(verdict.reason).toMatch(/imprint is a sha256 hash, but the digest given is sha512/);
   });
 
-  it('the test TSA response is valid over its request\'s imprint, through its intermediate', async () => {
+  it("the test TSA response is valid over its request's imprint, through its intermediate", async () => {
     const digest = requestDigest('test_tsa__request.der');
     const token = tob('test_tsa__response.tsr');
     const options = { trustAnchorsPem: [anchor('test_tsa__ts_chain.pem')] };
@@ -189,7 +193,9 @@ describe('the RFC 3161 corpus', () => {
       policy: '2.16.840.1.113839.0.6.13.3',
       checks: ALL_CHECKS,
     });
-    expect((await verifyTimestampToken(tob('identrust__issue-104.tsr'), Buffer.from('hello'), { trustAnchorsPem: [] })).status).toBe('untrusted');
+    expect((await verifyTimestampToken(tob('identrust__issue-104.tsr'), Buffer.from('hello'), { trustAnchorsPem: [] })).status).toBe(
+      'untrusted',
+    );
   });
 
   it('the expired mock is judged at its genTime: valid long after its chain expired, invalid before it was made', async () => {
@@ -197,7 +203,12 @@ describe('the RFC 3161 corpus', () => {
     const data = tob('sigstore.mock__payload');
     const trustAnchorsPem = [anchor('sigstore.mock__ts_chain.pem')];
     const later = await verifyTimestampToken(token, data, { trustAnchorsPem, at: new Date('2030-01-01T00:00:00Z') });
-    expect(later).toMatchObject({ status: 'valid', gen_time: '2023-02-01T00:00:00Z', tsa: 'CN=tsa signing, O=sigstore.mock', checks: ALL_CHECKS });
+    expect(later).toMatchObject({
+      status: 'valid',
+      gen_time: '2023-02-01T00:00:00Z',
+      tsa: 'CN=tsa signing, O=sigstore.mock',
+      checks: ALL_CHECKS,
+    });
     expect(later.serial).toBe('deadbeef'); // a negative INTEGER, as the mock wrote it
     const before = await verifyTimestampToken(token, data, { trustAnchorsPem, at: new Date('2023-01-15T00:00:00Z') });
     expect(before.status).toBe('invalid');
@@ -220,7 +231,14 @@ describe('the RFC 3161 corpus', () => {
   });
 
   it('a certificate file, a README and garbage are unparseable', async () => {
-    for (const bytes of [tob('identrust__ts_chain.pem'), tob('sigstage__README.md'), tob('sigstore.mock__payload'), tob('test_tsa__request.der'), Buffer.alloc(0), Buffer.from([0x30, 0x82, 0xff])]) {
+    for (const bytes of [
+      tob('identrust__ts_chain.pem'),
+      tob('sigstage__README.md'),
+      tob('sigstore.mock__payload'),
+      tob('test_tsa__request.der'),
+      Buffer.alloc(0),
+      Buffer.from([0x30, 0x82, 0xff]),
+    ]) {
       const verdict = await verifyTimestampToken(bytes, Buffer.from('hello'), { trustAnchorsPem: [] });
       expect(verdict).toMatchObject({ status: 'unparseable', checks: { imprint: false, signature: false, chain: false } });
       expect(verdict.reason).toBeTruthy();
@@ -240,7 +258,11 @@ describe('the RFC 3161 corpus', () => {
     token[at + 5]! ^= 0x01;
     const verdict = await verifyTimestampToken(token, sigstageData(), { trustAnchorsPem: [anchor('sigstage__ts_chain.pem')] });
     expect(verdict).toMatchObject({ status: 'invalid', checks: { imprint: false, signature: false } });
-    const signature = await verifyTimestampTokenForDigest(token, { algorithm: 'sha256', value: token.subarray(at, at + 32) }, { trustAnchorsPem: [] });
+    const signature = await verifyTimestampTokenForDigest(
+      token,
+      { algorithm: 'sha256', value: token.subarray(at, at + 32) },
+      { trustAnchorsPem: [] },
+    );
     expect(signature.reason).toMatch(/message digest does not match the TSTInfo/);
   });
 });
@@ -253,8 +275,12 @@ describe('trust anchors', () => {
 
   it('refuses what is not a certificate, naming it', async () => {
     expect(() => trustAnchorPem(Buffer.from('not a certificate'), 'ca.pem')).toThrow(TrustAnchorError);
-    expect(() => trustAnchorPem(Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), 'ca.pem')).toThrow(/ca\.pem: certificate 1/);
-    await expect(verifyTimestampToken(tob('test_tsa__response.tsr'), Buffer.from('hello'), { trustAnchorsPem: ['junk'] })).rejects.toThrow(TrustAnchorError);
+    expect(() => trustAnchorPem(Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), 'ca.pem')).toThrow(
+      /ca\.pem: certificate 1/,
+    );
+    await expect(verifyTimestampToken(tob('test_tsa__response.tsr'), Buffer.from('hello'), { trustAnchorsPem: ['junk'] })).rejects.toThrow(
+      TrustAnchorError,
+    );
   });
 });
 
@@ -320,9 +346,12 @@ describe('tokens from a test TSA', () => {
     expect(verdict).toMatchObject({ status: 'untrusted', checks: { imprint: true, signature: true, chain: false } });
   });
 
-  it('a response in which the TSA refused is unparseable, with the TSA\'s words', async () => {
+  it("a response in which the TSA refused is unparseable, with the TSA's words", async () => {
     const refused = new pkijs.TimeStampResp({
-      status: new pkijs.PKIStatusInfo({ status: pkijs.PKIStatus.rejection, statusStrings: [new asn1js.Utf8String({ value: 'bad request' })] }),
+      status: new pkijs.PKIStatusInfo({
+        status: pkijs.PKIStatus.rejection,
+        statusStrings: [new asn1js.Utf8String({ value: 'bad request' })],
+      }),
     });
     const verdict = await verifyTimestampToken(Buffer.from(refused.toSchema().toBER()), data, { trustAnchorsPem: [] });
     expect(verdict.status).toBe('unparseable');
@@ -336,7 +365,9 @@ describe('timestampRequestFor', () => {
     const der = timestampRequestFor(canonical);
     const request = pkijs.TimeStampReq.fromBER(Uint8Array.from(der).buffer);
     expect(request.messageImprint.hashAlgorithm.algorithmId).toBe('2.16.840.1.101.3.4.2.1');
-    expect(Buffer.from(request.messageImprint.hashedMessage.valueBlock.valueHexView)).toEqual(createHash('sha256').update(canonical).digest());
+    expect(Buffer.from(request.messageImprint.hashedMessage.valueBlock.valueHexView)).toEqual(
+      createHash('sha256').update(canonical).digest(),
+    );
     expect(request.certReq).toBe(true);
     expect(request.nonce?.valueBlock.valueHexView.byteLength).toBe(8);
     expect(timestampRequestFor(canonical).equals(der)).toBe(false); // a fresh nonce each time

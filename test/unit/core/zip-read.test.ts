@@ -48,7 +48,10 @@ describe('the zip reader, on disk and in memory', () => {
   it('an entry that inflates past the size its directory declares is a finding and cannot be read', async () => {
     const bytes = declareSize(handZip([MANIFEST, { name: AUDIT, data: Buffer.alloc(4096, 'a') }]), AUDIT, 10);
     for (const files of await bothWays(bytes)) {
-      expect(files.findings).toContainEqual({ item: AUDIT, reason: 'its data does not inflate to the 10 bytes declared (it inflates past them)' });
+      expect(files.findings).toContainEqual({
+        item: AUDIT,
+        reason: 'its data does not inflate to the 10 bytes declared (it inflates past them)',
+      });
       expect(files.list()).toContain(AUDIT);
       expect(() => files.stream(AUDIT)).toThrow(/the zip entry sources\/audit\.jsonl cannot be read/);
     }
@@ -68,7 +71,9 @@ describe('the zip reader, on disk and in memory', () => {
     expect(bytes.length).toBeLessThan(64 * 1024);
     for (const files of await bothWays(bytes, limits)) {
       expect(files.findings).toEqual([]);
-      await expect(drain(files.stream(AUDIT))).rejects.toThrow(/zip entry sources\/audit\.jsonl inflates past the maximum inflated size \(1 MiB\)/);
+      await expect(drain(files.stream(AUDIT))).rejects.toThrow(
+        /zip entry sources\/audit\.jsonl inflates past the maximum inflated size \(1 MiB\)/,
+      );
       await expect(files.read(AUDIT)).rejects.toThrow(/inflates past the maximum inflated size/);
     }
   });
@@ -77,8 +82,10 @@ describe('the zip reader, on disk and in memory', () => {
     const bytes = handZip([MANIFEST, { name: AUDIT, data: Buffer.from('x\n'), method: 0 }]);
     // Method 12 (bzip2) in both headers: the reader names it rather than guessing.
     for (let at = 0; at + 4 < bytes.length; at += 1) {
-      if (bytes.readUInt32LE(at) === 0x02014b50 && bytes.subarray(at + 46, at + 46 + AUDIT.length).toString() === AUDIT) bytes.writeUInt16LE(12, at + 10);
-      if (bytes.readUInt32LE(at) === 0x04034b50 && bytes.subarray(at + 30, at + 30 + AUDIT.length).toString() === AUDIT) bytes.writeUInt16LE(12, at + 8);
+      if (bytes.readUInt32LE(at) === 0x02014b50 && bytes.subarray(at + 46, at + 46 + AUDIT.length).toString() === AUDIT)
+        bytes.writeUInt16LE(12, at + 10);
+      if (bytes.readUInt32LE(at) === 0x04034b50 && bytes.subarray(at + 30, at + 30 + AUDIT.length).toString() === AUDIT)
+        bytes.writeUInt16LE(12, at + 8);
     }
     for (const files of await bothWays(bytes)) {
       expect(files.findings).toContainEqual({ item: AUDIT, reason: 'compression method 12 is not read (only stored and deflate)' });

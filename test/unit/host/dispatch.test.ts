@@ -138,27 +138,29 @@ describe('dispatch', () => {
     expect(await dispatch(handlers, 'caseInfo', {})).toEqual({ ok: true, value: { name: 'inc-0047' } });
   });
 
-  it.each(ERROR_CODES.flatMap((code) => [{ code, async: false }, { code, async: true }]))(
-    'carries a ServiceError($code) thrown (async: $async) back as data',
-    async ({ code, async }) => {
-      const handlers = fakeHandlers();
-      const error = new ServiceError(code, `because of ${code}`);
-      handlers.getEvent.mockImplementation(
-        async
-          ? async () => {
-              throw error;
-            }
-          : () => {
-              throw error;
-            },
-      );
-      await expect(dispatch(handlers, 'getEvent', { id: 7 })).resolves.toEqual({
-        ok: false,
-        code,
-        message: `because of ${code}`,
-      });
-    },
-  );
+  it.each(
+    ERROR_CODES.flatMap((code) => [
+      { code, async: false },
+      { code, async: true },
+    ]),
+  )('carries a ServiceError($code) thrown (async: $async) back as data', async ({ code, async }) => {
+    const handlers = fakeHandlers();
+    const error = new ServiceError(code, `because of ${code}`);
+    handlers.getEvent.mockImplementation(
+      async
+        ? async () => {
+            throw error;
+          }
+        : () => {
+            throw error;
+          },
+    );
+    await expect(dispatch(handlers, 'getEvent', { id: 7 })).resolves.toEqual({
+      ok: false,
+      code,
+      message: `because of ${code}`,
+    });
+  });
 
   it.each<[string, unknown, string]>([
     ['an Error', new Error('disk on fire'), 'disk on fire'],

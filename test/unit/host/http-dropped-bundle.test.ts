@@ -21,7 +21,11 @@ let host: HttpHost;
 
 beforeAll(async () => {
   // The analyst of these tests trusts the sample's signing key, so its sealed records read intact.
-  await addTrustedKey(fileURLToPath(new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url)), 'samples', trustStorePath());
+  await addTrustedKey(
+    fileURLToPath(new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url)),
+    'samples',
+    trustStorePath(),
+  );
   sampleRoot = mkdtempSync(join(tmpdir(), 'causa-http-bundle-sample-'));
   await writeSample('inc-0047', join(sampleRoot, 'inc-0047'));
   await writeSample('inc-0047', join(sampleRoot, 'inc-0047.zip'));
@@ -31,7 +35,14 @@ beforeAll(async () => {
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'causa-http-bundle-'));
   workbench = Workbench.open(join(dir, 'case.causa'), { create: true });
-  host = await startHttpHost({ handlers: { ...workbench.handlers, capabilities: () => ({ open_dialog: false, transport: 'http' as const }), openEvidence: () => ({ files: [], events: 0, errors: 0 }) }, rendererDir: dir });
+  host = await startHttpHost({
+    handlers: {
+      ...workbench.handlers,
+      capabilities: () => ({ open_dialog: false, transport: 'http' as const }),
+      openEvidence: () => ({ files: [], events: 0, errors: 0 }),
+    },
+    rendererDir: dir,
+  });
 });
 
 afterEach(async () => {
@@ -71,7 +82,9 @@ function folderFiles(folder: string): { name: string; data: Uint8Array }[] {
 
 describe('web mode: a dropped bundle over HTTP', () => {
   it('imports a dropped .zip bundle and records its verdict: every chained source intact', async () => {
-    const { status, answer } = await upload([{ name: 'inc-0047.zip', data: new Uint8Array(readFileSync(join(sampleRoot, 'inc-0047.zip'))) }]);
+    const { status, answer } = await upload([
+      { name: 'inc-0047.zip', data: new Uint8Array(readFileSync(join(sampleRoot, 'inc-0047.zip'))) },
+    ]);
     expect(status).toBe(200);
     expect(answer.ok, answer.ok ? '' : answer.message).toBe(true);
     if (!answer.ok) return;
@@ -96,7 +109,10 @@ describe('web mode: a dropped bundle over HTTP', () => {
 
   it('answers 400 to a folder whose file name climbs out of it, and imports nothing', async () => {
     const files = folderFiles(join(sampleRoot, 'inc-0047'));
-    const { status, answer } = await upload([...files, { name: 'inc-0047/../../../tmp/evil.jsonl', data: new TextEncoder().encode('{}\n') }]);
+    const { status, answer } = await upload([
+      ...files,
+      { name: 'inc-0047/../../../tmp/evil.jsonl', data: new TextEncoder().encode('{}\n') },
+    ]);
     expect(status).toBe(400);
     expect(answer).toMatchObject({ ok: false, code: 'invalid_input' });
     expect((await caseInfo()).events).toBe(0);

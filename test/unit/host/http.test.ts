@@ -72,9 +72,7 @@ function raw(port: number, options: RawRequest): Promise<RawResponse> {
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       },
     );
     req.on('error', reject);
@@ -339,7 +337,7 @@ describe('pages and assets', () => {
   it.each<[string, () => string, () => Record<string, string>]>([
     ['the page', () => '/', () => ({})],
     ['the page with the token in the query, as the old URL had it', () => `/?token=${host.token}`, () => ({})],
-    ['an asset with the old scheme\'s cookie', () => '/assets/app.js', () => ({ Cookie: oldSchemeCookie() })],
+    ["an asset with the old scheme's cookie", () => '/assets/app.js', () => ({ Cookie: oldSchemeCookie() })],
     ['the page with the bearer token', () => '/', () => ({ Authorization: `Bearer ${host.token}` })],
   ])('never sets a cookie: %s', async (_label, path, headers) => {
     const res = await raw(host.port, { path: path(), headers: headers() });
@@ -348,8 +346,13 @@ describe('pages and assets', () => {
     expect(res.body).not.toContain(host.token);
   });
 
-  it('gives the old scheme\'s cookie nothing the page without it would not get', async () => {
-    const withCookie = await raw(host.port, { method: 'POST', path: '/api/caseInfo', headers: { 'Content-Type': 'application/json', Cookie: oldSchemeCookie() }, body: '{}' });
+  it("gives the old scheme's cookie nothing the page without it would not get", async () => {
+    const withCookie = await raw(host.port, {
+      method: 'POST',
+      path: '/api/caseInfo',
+      headers: { 'Content-Type': 'application/json', Cookie: oldSchemeCookie() },
+      body: '{}',
+    });
     expect(withCookie.status).toBe(401);
     expectNoLeak(withCookie.body);
     const page = await raw(host.port, { path: '/', headers: { Cookie: oldSchemeCookie() } });
@@ -540,10 +543,14 @@ describe('files dropped in web mode travel as framed bytes', () => {
 
   it('imports every file of a framed upload, byte for byte as published', async () => {
     const before = await total();
-    const res = await upload(new Blob(encodeFileFrames([
-      { name: 'exec.log', data: exec },
-      { name: 'privileged.log', data: privileged },
-    ])));
+    const res = await upload(
+      new Blob(
+        encodeFileFrames([
+          { name: 'exec.log', data: exec },
+          { name: 'privileged.log', data: privileged },
+        ]),
+      ),
+    );
     const report = await valueOf('importFiles', res);
     expect(report.files.map((file) => [file.file, file.status, file.events])).toEqual([
       ['exec.log', 'imported', 1],
@@ -551,7 +558,9 @@ describe('files dropped in web mode travel as framed bytes', () => {
     ]);
     expect(await total()).toBe(before + 2);
     const listed = await valueOf('listEvents', await callApi('listEvents', { filter: { search: 'exec' }, limit: 50 }));
-    const shown = await Promise.all(listed.events.map(async (event) => (await valueOf('getEvent', await callApi('getEvent', { id: event.id }))).raw));
+    const shown = await Promise.all(
+      listed.events.map(async (event) => (await valueOf('getEvent', await callApi('getEvent', { id: event.id }))).raw),
+    );
     expect(shown).toContain(exec.toString('utf8').replace(/\n$/, ''));
   });
 });
@@ -624,7 +633,9 @@ describe('request bodies are bounded by their declared length, their actual leng
 
   const headFor = (method: string, headers: Record<string, string | number>): string =>
     `POST /api/${method} HTTP/1.1\r\nHost: 127.0.0.1:${bounded.port}\r\nAuthorization: Bearer ${bounded.token}\r\n` +
-    `${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+    `${Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('')}\r\n`;
 
   async function eventCount(): Promise<number> {
     return (await valueOf('caseInfo', await callApi('caseInfo', {}))).events;
@@ -645,7 +656,10 @@ describe('request bodies are bounded by their declared length, their actual leng
   it('refuses a declared Content-Length over the limit at once, reading none of the body, and imports nothing', async () => {
     const before = await eventCount();
     const declared = 10 * 2 ** 30;
-    const result = await exchange(headFor('importFiles', { 'Content-Type': FILE_FRAMES_TYPE, 'Content-Length': declared }), () => undefined);
+    const result = await exchange(
+      headFor('importFiles', { 'Content-Type': FILE_FRAMES_TYPE, 'Content-Length': declared }),
+      () => undefined,
+    );
     expect(result.answer).toMatch(/^HTTP\/1\.1 413 /);
     expect(result.answer).toContain('"code":"invalid_input","message":"request body too large: 10240 MiB declared; the limit is 0.1 MiB');
     // Answered without waiting for any of the 10 GiB, and hung up.
@@ -657,7 +671,10 @@ describe('request bodies are bounded by their declared length, their actual leng
     const before = await eventCount();
     const chunk = Buffer.from(`4000\r\n${'x'.repeat(0x4000)}\r\n`);
     // An endless body: only the server hanging up ends it.
-    const result = await exchange(headFor('importFiles', { 'Content-Type': FILE_FRAMES_TYPE, 'Transfer-Encoding': 'chunked' }), () => chunk);
+    const result = await exchange(
+      headFor('importFiles', { 'Content-Type': FILE_FRAMES_TYPE, 'Transfer-Encoding': 'chunked' }),
+      () => chunk,
+    );
     expect(result.answer).toMatch(/^HTTP\/1\.1 413 /);
     expect(result.answer).toMatch(/more than 0\.1 MiB sent/);
     // It read no further than the socket buffers hold beyond the limit (not the endless rest).
@@ -677,7 +694,11 @@ describe('request bodies are bounded by their declared length, their actual leng
   });
 
   it('cuts off a body that trickles in under the idle timeout, with 408 at the overall deadline', async () => {
-    const result = await exchange(headFor('listEvents', { 'Content-Type': 'application/json', 'Content-Length': 10_000 }), () => Buffer.from(' '), 100);
+    const result = await exchange(
+      headFor('listEvents', { 'Content-Type': 'application/json', 'Content-Length': 10_000 }),
+      () => Buffer.from(' '),
+      100,
+    );
     expect(result.answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(result.answer).toMatch(/request body too slow: not complete after 1\.5 s/);
     expect(result.closedAfterMs).toBeGreaterThanOrEqual(TOTAL_MS - 50);

@@ -48,7 +48,9 @@ function handlers(transport: 'http' | 'ipc'): Handlers {
  * Starts `verifyCase` through `call` and polls `verifyProgress` through it, each poll sent when the last
  * one answered, until the verification answers. The polls answered before it are what the test looks at.
  */
-async function verifyWhilePolling(call: (method: string) => Promise<ApiResult<unknown>>): Promise<{ verified: ApiResult<unknown>; during: VerifyProgress[] }> {
+async function verifyWhilePolling(
+  call: (method: string) => Promise<ApiResult<unknown>>,
+): Promise<{ verified: ApiResult<unknown>; during: VerifyProgress[] }> {
   let verified: ApiResult<unknown> | undefined;
   const running = call('verifyCase').then((result) => (verified = result));
   const during: VerifyProgress[] = [];
@@ -101,7 +103,12 @@ describe('a poll is answered while the case is being verified', () => {
     // As Electron delivers each message: on its own turn of the event loop, to the channel's handler.
     const call = (method: string) =>
       new Promise<ApiResult<unknown>>((resolve) =>
-        setImmediate(() => void Promise.resolve(ipc.handlers.get(ipcChannel(method as 'verifyCase'))!({ senderFrame: null }, {})).then((r) => resolve(r as ApiResult<unknown>))),
+        setImmediate(
+          () =>
+            void Promise.resolve(ipc.handlers.get(ipcChannel(method as 'verifyCase'))!({ senderFrame: null }, {})).then((r) =>
+              resolve(r as ApiResult<unknown>),
+            ),
+        ),
       );
     const { verified, during } = await verifyWhilePolling(call);
     expect(verified).toMatchObject({ ok: true });

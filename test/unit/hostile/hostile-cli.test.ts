@@ -11,7 +11,9 @@ import { CaseStore } from '../../../src-main/store/case-store';
 import { deflateBomb, MiB, writeGzipLineBomb, writeZip } from './bombs';
 import { ensureBuilt, MEMORY_BOUND_MIB, ROOT, runCausa, type CliRun } from './watchdog';
 
-const CORPUS_AUDIT = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/corpus/k8s-audit/crowdsec_k8s-audit-priv-pod-file.log'), 'utf8').split('\n')[0]!) as Record<string, unknown>;
+const CORPUS_AUDIT = JSON.parse(
+  readFileSync(join(ROOT, 'test/fixtures/corpus/k8s-audit/crowdsec_k8s-audit-priv-pod-file.log'), 'utf8').split('\n')[0]!,
+) as Record<string, unknown>;
 
 /** A real audit event (from the corpus) made unique, optionally padded to about `padBytes` more. */
 function auditLine(id: string, padBytes = 0): string {
@@ -37,7 +39,9 @@ function scratch(): string {
 function caseContents(path: string): Record<string, number> {
   const store = CaseStore.open(path);
   try {
-    const rows = store.db.prepare('SELECT s.name AS name, count(e.id) AS n FROM source s LEFT JOIN event e ON e.source_id = s.id GROUP BY s.id').all() as { name: string; n: number }[];
+    const rows = store.db
+      .prepare('SELECT s.name AS name, count(e.id) AS n FROM source s LEFT JOIN event e ON e.source_id = s.id GROUP BY s.id')
+      .all() as { name: string; n: number }[];
     return Object.fromEntries(rows.map((row) => [row.name, row.n]));
   } finally {
     store.close();
@@ -73,7 +77,9 @@ describe('decompression bombs', () => {
     const run = await runCausa(['import', bomb, '--case', casePath]);
     expectBounded(run);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/bomb\.log\.gz:\d+: cannot read further: bomb\.log\.gz: the gzip stream inflates more than 200 times its compressed size/);
+    expect(run.stderr).toMatch(
+      /bomb\.log\.gz:\d+: cannot read further: bomb\.log\.gz: the gzip stream inflates more than 200 times its compressed size/,
+    );
     expect(caseContents(casePath)).toEqual({ 'before.log': 5, 'bomb.log.gz': 3 });
   });
 
@@ -96,7 +102,9 @@ describe('decompression bombs', () => {
     writeGzipLineBomb(bomb, 512 * MiB, lines('head', 4), lines('tail', 2));
     const run = await runCausa(['import', bomb, '--case', casePath, '--max-inflate-ratio', '100000', '--max-inflated-size', '100MiB']);
     expectBounded(run);
-    expect(run.stderr).toMatch(/big\.log\.gz:\d+: cannot read further: big\.log\.gz: the gzip stream inflates past the maximum inflated size \(100 MiB\)/);
+    expect(run.stderr).toMatch(
+      /big\.log\.gz:\d+: cannot read further: big\.log\.gz: the gzip stream inflates past the maximum inflated size \(100 MiB\)/,
+    );
     expect(caseContents(casePath)).toEqual({ 'before.log': 5, 'big.log.gz': 4 });
   });
 
@@ -107,7 +115,13 @@ describe('decompression bombs', () => {
     const bomb = deflateBomb(16);
     const good = Buffer.from(lines('zip', 4));
     const fakeHash = 'a'.repeat(64);
-    const chain = { algorithm: 'sha256-chain-v1', records: 1, head: fakeHash, merkle_root: fakeHash, leaves: { path: 'leaves/x.leaves', size: 65, sha256: fakeHash } };
+    const chain = {
+      algorithm: 'sha256-chain-v1',
+      records: 1,
+      head: fakeHash,
+      merkle_root: fakeHash,
+      leaves: { path: 'leaves/x.leaves', size: 65, sha256: fakeHash },
+    };
     const manifest = {
       format: 'causa-evidence-bundle',
       version: 1,
@@ -116,7 +130,13 @@ describe('decompression bombs', () => {
       creator: { tool: 'hostile', version: '0' },
       sources: [
         { path: 'sources/good.log', type: 'k8s-audit', size: good.length, sha256: fakeHash },
-        ...Array.from({ length: 10 }, (_, i) => ({ path: `sources/bomb-${i}.log`, type: 'k8s-audit', size: bomb.size, sha256: fakeHash, chain })),
+        ...Array.from({ length: 10 }, (_, i) => ({
+          path: `sources/bomb-${i}.log`,
+          type: 'k8s-audit',
+          size: bomb.size,
+          sha256: fakeHash,
+          chain,
+        })),
       ],
       blobs: [],
     };
@@ -132,7 +152,8 @@ describe('decompression bombs', () => {
     const report = JSON.parse(imported.stdout) as { files: { file: string; status: string; errors: { reason: string }[] }[] };
     const bombs = report.files.filter((f) => f.file.includes('bomb-'));
     expect(bombs).toHaveLength(10);
-    for (const file of bombs) expect(file.errors[0]?.reason).toMatch(/zip entry sources\/bomb-\d\.log inflates more than 200 times its compressed size/);
+    for (const file of bombs)
+      expect(file.errors[0]?.reason).toMatch(/zip entry sources\/bomb-\d\.log inflates more than 200 times its compressed size/);
     expect(caseContents(casePath)).toEqual({ 'before.log': 5, 'bomb.zip/sources/good.log': 4 });
 
     const verified = await runCausa(['verify', zip, '--json']);
@@ -167,7 +188,9 @@ describe('decompression bombs', () => {
     ]);
     const run = await runCausa(['import', zip, '--case', casePath]);
     expectBounded(run);
-    expect(run.stderr).toMatch(/nested\.zip\/sources\/inner\.log\.gz:\d+: cannot read further: nested\.zip\/sources\/inner\.log\.gz: the gzip stream inflates more than 200 times/);
+    expect(run.stderr).toMatch(
+      /nested\.zip\/sources\/inner\.log\.gz:\d+: cannot read further: nested\.zip\/sources\/inner\.log\.gz: the gzip stream inflates more than 200 times/,
+    );
     expect(caseContents(casePath)).toEqual({ 'before.log': 5, 'nested.zip/sources/inner.log.gz': 2 });
   });
 });
@@ -204,9 +227,21 @@ describe('oversized records', () => {
     const log = join(dir, 'middle.log');
     writeFileSync(log, `${lines('a', 3)}${auditLine('big', 2 * MiB)}\n${lines('b', 3)}`);
     const event = (name: string, pad = 0): string =>
-      JSON.stringify({ apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'default', uid: name }, involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' }, reason: 'Started', message: 'm'.repeat(pad), type: 'Normal', lastTimestamp: '2025-01-01T00:00:00Z' });
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace: 'default', uid: name },
+        involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' },
+        reason: 'Started',
+        message: 'm'.repeat(pad),
+        type: 'Normal',
+        lastTimestamp: '2025-01-01T00:00:00Z',
+      });
     const list = join(dir, 'events.json');
-    writeFileSync(list, `{"apiVersion":"v1","kind":"List","items":[\n${[event('e1'), event('e2', 2 * MiB), event('e3'), event('e4')].join(',\n')}\n]}\n`);
+    writeFileSync(
+      list,
+      `{"apiVersion":"v1","kind":"List","items":[\n${[event('e1'), event('e2', 2 * MiB), event('e3'), event('e4')].join(',\n')}\n]}\n`,
+    );
     const run = await runCausa(['import', log, list, '--case', casePath, '--max-record-size', '1MiB']);
     expectBounded(run);
     expect(run.stderr).toMatch(/middle\.log:4: a record of 2 MiB is larger than the maximum record size/);
@@ -245,11 +280,20 @@ describe('malformed streams', () => {
     const dir = scratch();
     const casePath = await caseWithGoodFile(dir);
     const doc = join(dir, 'deep.json');
-    const event = JSON.stringify({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'default', uid: 'u1' }, involvedObject: { kind: 'Pod', name: 'p' }, reason: 'Started', type: 'Normal' });
+    const event = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'e', namespace: 'default', uid: 'u1' },
+      involvedObject: { kind: 'Pod', name: 'p' },
+      reason: 'Started',
+      type: 'Normal',
+    });
     writeFileSync(doc, `{"apiVersion":"v1","kind":"List","items":[\n${event},\n${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}\n]}\n`);
     const run = await runCausa(['import', doc, '--case', casePath]);
     expectBounded(run);
-    expect(run.stderr).toMatch(/deep\.json:3: invalid JSON at line 3, column \d+: nested deeper than 512 levels \(the maximum nesting depth\)/);
+    expect(run.stderr).toMatch(
+      /deep\.json:3: invalid JSON at line 3, column \d+: nested deeper than 512 levels \(the maximum nesting depth\)/,
+    );
     expect(caseContents(casePath)).toEqual({ 'before.log': 5, 'deep.json': 1 });
   });
 
@@ -274,7 +318,13 @@ describe('malformed streams', () => {
     const parts: string[] = [];
     for (let i = 0; i < 10; i += 1) {
       parts.push(auditLine(`m-${i}`));
-      parts.push(i % 3 === 0 ? '{"kind":"List","items":[' : i % 3 === 1 ? '\u0000\u0001binary\u00ff' : '{"jsonrpc":"2.0","id":1,"method":"tools/call"}');
+      parts.push(
+        i % 3 === 0
+          ? '{"kind":"List","items":['
+          : i % 3 === 1
+            ? '\u0000\u0001binary\u00ff'
+            : '{"jsonrpc":"2.0","id":1,"method":"tools/call"}',
+      );
     }
     writeFileSync(mixed, `${parts.join('\n')}\n`);
     const run = await runCausa(['import', mixed, '--case', casePath, '--format', 'k8s-audit']);

@@ -28,19 +28,35 @@ async function makeCase(): Promise<string> {
   return casePath;
 }
 
-async function verify(casePath: string): Promise<{ seal: Problem[]; journal: Problem[]; sealIntact: boolean; journalIntact: boolean; sources: { path: string; verdict: string; first_bad_position?: number }[] }> {
+async function verify(casePath: string): Promise<{
+  seal: Problem[];
+  journal: Problem[];
+  sealIntact: boolean;
+  journalIntact: boolean;
+  sources: { path: string; verdict: string; first_bad_position?: number }[];
+}> {
   const wb = Workbench.open(casePath);
   try {
     const all = await wb.handlers.verifyCase({});
     const seal = all.find((v) => v.subject === 'seal')!;
     const journal = all.find((v) => v.subject === 'journal')!;
-    return { seal: seal.verdict.problems, journal: journal.verdict.problems, sealIntact: seal.verdict.intact, journalIntact: journal.verdict.intact, sources: seal.verdict.sources };
+    return {
+      seal: seal.verdict.problems,
+      journal: journal.verdict.problems,
+      sealIntact: seal.verdict.intact,
+      journalIntact: journal.verdict.intact,
+      sources: seal.verdict.sources,
+    };
   } finally {
     wb.close();
   }
 }
 
-const rowOf = (db: Database.Database, position: number) => db.prepare('SELECT * FROM event WHERE position = ? AND ordinal = 0').get(position) as Record<string, unknown> & { id: number; raw: Buffer };
+const rowOf = (db: Database.Database, position: number) =>
+  db.prepare('SELECT * FROM event WHERE position = ? AND ordinal = 0').get(position) as Record<string, unknown> & {
+    id: number;
+    raw: Buffer;
+  };
 
 let casePath: string;
 beforeEach(async () => {
@@ -63,7 +79,9 @@ describe('tampered records are named by position', () => {
       db.prepare('UPDATE event SET raw = ? WHERE position = 5').run(Buffer.from(raw));
     });
     const v = await verify(casePath);
-    expect(v.seal).toEqual([expect.objectContaining({ position: 5, nature: 'modified', reason: expect.stringContaining('raw bytes differ') })]);
+    expect(v.seal).toEqual([
+      expect.objectContaining({ position: 5, nature: 'modified', reason: expect.stringContaining('raw bytes differ') }),
+    ]);
     expect(v.sources[0]).toMatchObject({ verdict: 'broken', first_bad_position: 5 });
   });
 
@@ -77,9 +95,17 @@ describe('tampered records are named by position', () => {
   });
 
   it('3. the actor re-attributed to deployment-controller (raw left alone) is named with the field', async () => {
-    tamper(casePath, (db) => db.prepare("UPDATE event SET actor_id = 'system:serviceaccount:kube-system:deployment-controller' WHERE position = 7").run());
+    tamper(casePath, (db) =>
+      db.prepare("UPDATE event SET actor_id = 'system:serviceaccount:kube-system:deployment-controller' WHERE position = 7").run(),
+    );
     const v = await verify(casePath);
-    expect(v.seal).toEqual([expect.objectContaining({ position: 7, nature: 'modified', reason: expect.stringMatching(/actor_id is .*deployment-controller.*normalized fields rewritten/) })]);
+    expect(v.seal).toEqual([
+      expect.objectContaining({
+        position: 7,
+        nature: 'modified',
+        reason: expect.stringMatching(/actor_id is .*deployment-controller.*normalized fields rewritten/),
+      }),
+    ]);
   });
 
   it('4. a normalized outcome flipped from success to failure', async () => {
@@ -111,16 +137,30 @@ describe('tampered records are named by position', () => {
   it('8. a record appended after the last', async () => {
     tamper(casePath, (db) => {
       const row = rowOf(db, 3);
-      db.prepare('INSERT INTO event (source_id, position, ordinal, raw, raw_sha256, kind, outcome) VALUES (?, 42, 0, ?, ?, ?, ?)').run(row.source_id, row.raw, row.raw_sha256, row.kind, row.outcome);
+      db.prepare('INSERT INTO event (source_id, position, ordinal, raw, raw_sha256, kind, outcome) VALUES (?, 42, 0, ?, ?, ?, ?)').run(
+        row.source_id,
+        row.raw,
+        row.raw_sha256,
+        row.kind,
+        row.outcome,
+      );
     });
     const v = await verify(casePath);
-    expect(v.seal).toEqual([expect.objectContaining({ position: 42, nature: 'inserted', reason: expect.stringContaining('copy of the record sealed at position 3') })]);
+    expect(v.seal).toEqual([
+      expect.objectContaining({
+        position: 42,
+        nature: 'inserted',
+        reason: expect.stringContaining('copy of the record sealed at position 3'),
+      }),
+    ]);
   });
 
   it('9. a record inserted where the bad line was (position 10)', async () => {
     tamper(casePath, (db) => {
       const row = rowOf(db, 9);
-      db.prepare("INSERT INTO event (source_id, position, ordinal, raw, raw_sha256, kind, outcome) VALUES (?, 10, 0, ?, 'x', 'api_call', 'success')").run(row.source_id, Buffer.from('{"forged":true}'));
+      db.prepare(
+        "INSERT INTO event (source_id, position, ordinal, raw, raw_sha256, kind, outcome) VALUES (?, 10, 0, ?, 'x', 'api_call', 'success')",
+      ).run(row.source_id, Buffer.from('{"forged":true}'));
     });
     const v = await verify(casePath);
     expect(v.seal).toEqual([expect.objectContaining({ position: 10, nature: 'inserted' })]);
@@ -146,7 +186,9 @@ describe('tampered records are named by position', () => {
       const { id: _id, ...rest } = row;
       const columns = Object.keys(rest);
       db.pragma('foreign_keys = OFF'); // the import's API-call grouping references the row being replaced
-      db.prepare(`INSERT OR REPLACE INTO event (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => rest[c]));
+      db.prepare(`INSERT OR REPLACE INTO event (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
+        ...columns.map((c) => rest[c]),
+      );
     });
     const v = await verify(casePath);
     expect(new Set(v.seal.map((p) => p.position))).toEqual(new Set([12]));
@@ -157,7 +199,9 @@ describe('tampered records are named by position', () => {
     tamperRaw(casePath, (db) => {
       const row = { ...rowOf(db, 13), actor_id: 'system:serviceaccount:kube-system:deployment-controller' };
       const columns = Object.keys(row);
-      db.prepare(`INSERT OR REPLACE INTO event (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => (row as Record<string, unknown>)[c]));
+      db.prepare(`INSERT OR REPLACE INTO event (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
+        ...columns.map((c) => (row as Record<string, unknown>)[c]),
+      );
     });
     const v = await verify(casePath);
     expect(v.seal).toEqual([expect.objectContaining({ position: 13, reason: expect.stringContaining('actor_id') })]);
@@ -166,13 +210,17 @@ describe('tampered records are named by position', () => {
   it('13. an import error deleted (the bad line hidden)', async () => {
     tamper(casePath, (db) => db.prepare('DELETE FROM import_error').run());
     const v = await verify(casePath);
-    expect(v.seal).toEqual([expect.objectContaining({ item: 'audit.jsonl', reason: expect.stringContaining('import_error rows altered') })]);
+    expect(v.seal).toEqual([
+      expect.objectContaining({ item: 'audit.jsonl', reason: expect.stringContaining('import_error rows altered') }),
+    ]);
   });
 
   it('14. the source row renamed and its hash changed', async () => {
     tamper(casePath, (db) => db.prepare("UPDATE source SET name = 'other.jsonl', sha256 = '00' WHERE id = 1").run());
     const v = await verify(casePath);
-    expect(v.seal).toEqual([expect.objectContaining({ reason: expect.stringContaining('name, sha256 differ from the sealed ones: source row altered') })]);
+    expect(v.seal).toEqual([
+      expect.objectContaining({ reason: expect.stringContaining('name, sha256 differ from the sealed ones: source row altered') }),
+    ]);
   });
 });
 
@@ -184,7 +232,7 @@ describe('tampered seals', () => {
   });
 
   it('16. the seal text altered (a record count lowered)', async () => {
-    tamper(casePath, (db) => db.prepare("UPDATE source_seal SET seal = replace(seal, '\"records\":40', '\"records\":39')").run());
+    tamper(casePath, (db) => db.prepare('UPDATE source_seal SET seal = replace(seal, \'"records":40\', \'"records":39\')').run());
     const v = await verify(casePath);
     expect(v.seal).toEqual([expect.objectContaining({ reason: expect.stringContaining('signature does not hold') })]);
   });
@@ -193,23 +241,30 @@ describe('tampered seals', () => {
     const forger = generateSigningKey();
     tamper(casePath, (db) => {
       const seal = db.prepare('SELECT seal FROM source_seal').pluck().get() as string;
-      db.prepare('UPDATE source_seal SET signature = ?').run(JSON.stringify(signManifest(Buffer.from(seal), loadPrivateKey(forger.privatePem, 'forger'))));
+      db.prepare('UPDATE source_seal SET signature = ?').run(
+        JSON.stringify(signManifest(Buffer.from(seal), loadPrivateKey(forger.privatePem, 'forger'))),
+      );
     });
     const v = await verify(casePath);
     expect(v.seal).toEqual([expect.objectContaining({ reason: expect.stringContaining(`signed by key ${forger.fingerprint}`) })]);
   });
 
-  it("18. an edited record with its sealed leaf rewritten to match", async () => {
+  it('18. an edited record with its sealed leaf rewritten to match', async () => {
     tamper(casePath, (db) => {
       const raw = Buffer.from(rowOf(db, 8).raw.toString().replace('"verb":"', '"verb":"x'));
       db.prepare('UPDATE event SET raw = ? WHERE position = 8').run(raw);
       const leaves = db.prepare('SELECT leaves FROM source_seal').pluck().get() as Buffer;
-      const leaf = createHash('sha256').update(Buffer.from([0])).update(raw).digest() as Buffer;
+      const leaf = createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(raw)
+        .digest() as Buffer;
       leaf.copy(leaves, 7 * 32);
       db.prepare('UPDATE source_seal SET leaves = ?').run(leaves);
     });
     const v = await verify(casePath);
-    expect(v.seal).toEqual([expect.objectContaining({ reason: expect.stringContaining('sealed leaves kept for audit.jsonl differ from the signed seal') })]);
+    expect(v.seal).toEqual([
+      expect.objectContaining({ reason: expect.stringContaining('sealed leaves kept for audit.jsonl differ from the signed seal') }),
+    ]);
   });
 
   it('19. the bytes kept between records altered', async () => {
@@ -271,8 +326,16 @@ async function withTrace(): Promise<{ spans: number; context: string }> {
   }
   const db = new Database(casePath, { readonly: true });
   try {
-    const context = db.prepare('SELECT context_sha256 FROM event_context c JOIN event e ON e.id = c.event_id WHERE e.source_id = 2 AND e.position = 1').pluck().get() as string;
-    const spans = db.prepare('SELECT count(DISTINCT e.position) FROM event e JOIN event_context c ON c.event_id = e.id WHERE e.source_id = 2 AND c.context_sha256 = ?').pluck().get(context) as number;
+    const context = db
+      .prepare('SELECT context_sha256 FROM event_context c JOIN event e ON e.id = c.event_id WHERE e.source_id = 2 AND e.position = 1')
+      .pluck()
+      .get() as string;
+    const spans = db
+      .prepare(
+        'SELECT count(DISTINCT e.position) FROM event e JOIN event_context c ON c.event_id = e.id WHERE e.source_id = 2 AND c.context_sha256 = ?',
+      )
+      .pluck()
+      .get(context) as number;
     return { spans, context };
   } finally {
     db.close();
@@ -287,23 +350,37 @@ describe("tampered span contexts (an OTLP span's resource and scope, kept beside
     tamper(casePath, (db) => {
       const bytes = db.prepare('SELECT bytes FROM record_context WHERE sha256 = ?').pluck().get(context) as Buffer;
       expect(bytes.toString()).toContain('platform-assistant');
-      db.prepare('UPDATE record_context SET bytes = ? WHERE sha256 = ?').run(Buffer.from(bytes.toString().replace('platform-assistant', 'payments-service')), context);
+      db.prepare('UPDATE record_context SET bytes = ? WHERE sha256 = ?').run(
+        Buffer.from(bytes.toString().replace('platform-assistant', 'payments-service')),
+        context,
+      );
     });
     const v = await verify(casePath);
     expect(v.sealIntact).toBe(false);
     // Each row of each span read with the context is named, with the field: its context is not the one its source gives.
     expect(new Set(v.seal.map((p) => p.position)).size).toBe(spans);
-    expect(v.seal[0]).toEqual(expect.objectContaining({ item: 'trace.json', position: 1, nature: 'modified', reason: expect.stringMatching(/^record 1's row 0 was not derived from its raw bytes \(context is "/) }));
+    expect(v.seal[0]).toEqual(
+      expect.objectContaining({
+        item: 'trace.json',
+        position: 1,
+        nature: 'modified',
+        reason: expect.stringMatching(/^record 1's row 0 was not derived from its raw bytes \(context is "/),
+      }),
+    );
     expect(v.seal.every((p) => p.item === 'trace.json' && p.nature === 'modified')).toBe(true);
   });
 
   it('32. one span relinked to a forged context', async () => {
     const { context } = await withTrace();
     tamper(casePath, (db) => {
-      const bytes = (db.prepare('SELECT bytes FROM record_context WHERE sha256 = ?').pluck().get(context) as Buffer).toString().replace('platform-assistant', 'payments-service');
+      const bytes = (db.prepare('SELECT bytes FROM record_context WHERE sha256 = ?').pluck().get(context) as Buffer)
+        .toString()
+        .replace('platform-assistant', 'payments-service');
       const forged = createHash('sha256').update(bytes).digest('hex');
       db.prepare('INSERT INTO record_context (sha256, bytes) VALUES (?, ?)').run(forged, Buffer.from(bytes));
-      db.prepare('UPDATE event_context SET context_sha256 = ? WHERE event_id = (SELECT id FROM event WHERE source_id = 2 AND position = 3 AND ordinal = 0)').run(forged);
+      db.prepare(
+        'UPDATE event_context SET context_sha256 = ? WHERE event_id = (SELECT id FROM event WHERE source_id = 2 AND position = 3 AND ordinal = 0)',
+      ).run(forged);
     });
     const v = await verify(casePath);
     expect(v.seal).toEqual([expect.objectContaining({ item: 'trace.json', position: 3, nature: 'modified' })]);
@@ -311,7 +388,11 @@ describe("tampered span contexts (an OTLP span's resource and scope, kept beside
 
   it("33. a span's context link deleted, or the context itself", async () => {
     const { context } = await withTrace();
-    tamper(casePath, (db) => db.prepare('DELETE FROM event_context WHERE event_id = (SELECT id FROM event WHERE source_id = 2 AND position = 2 AND ordinal = 0)').run());
+    tamper(casePath, (db) =>
+      db
+        .prepare('DELETE FROM event_context WHERE event_id = (SELECT id FROM event WHERE source_id = 2 AND position = 2 AND ordinal = 0)')
+        .run(),
+    );
     expect((await verify(casePath)).seal).toEqual([expect.objectContaining({ item: 'trace.json', position: 2, nature: 'modified' })]);
     tamper(casePath, (db) => db.prepare('DELETE FROM record_context WHERE sha256 = ?').run(context), { foreignKeys: false });
     const v = await verify(casePath);
@@ -326,22 +407,38 @@ describe('tampered schema is found at open and refuses writes', () => {
     const wb = Workbench.open(casePath);
     try {
       expect(wb.store.schemaProblems).toContain('trigger event_no_update is missing (dropped)');
-      await expect(wb.importPaths([writeAuditFixture(tempDir(), 'late.jsonl', 20)])).rejects.toThrow(/refusing to import: the case file's schema was changed outside Causa/);
-      await expect(async () => wb.handlers.record({ action: { type: 'title', text: 'x' } })).rejects.toThrow(/refusing to write to the analyst journal/);
+      await expect(wb.importPaths([writeAuditFixture(tempDir(), 'late.jsonl', 20)])).rejects.toThrow(
+        /refusing to import: the case file's schema was changed outside Causa/,
+      );
+      await expect(async () => wb.handlers.record({ action: { type: 'title', text: 'x' } })).rejects.toThrow(
+        /refusing to write to the analyst journal/,
+      );
     } finally {
       wb.close();
     }
     const v = await verify(casePath);
-    expect(v.seal).toContainEqual(expect.objectContaining({ item: 'schema', reason: "trigger event_no_delete is missing (dropped): the case file's schema was changed outside Causa" }));
+    expect(v.seal).toContainEqual(
+      expect.objectContaining({
+        item: 'schema',
+        reason: "trigger event_no_delete is missing (dropped): the case file's schema was changed outside Causa",
+      }),
+    );
   });
 
   it('24. a trigger altered to do nothing', async () => {
     tamperRaw(casePath, (db) => {
       db.exec('DROP TRIGGER event_no_delete');
-      db.exec("CREATE TRIGGER event_no_delete BEFORE DELETE ON event WHEN 0 BEGIN SELECT RAISE(ABORT, 'evidence is write-once: event rows cannot be deleted'); END");
+      db.exec(
+        "CREATE TRIGGER event_no_delete BEFORE DELETE ON event WHEN 0 BEGIN SELECT RAISE(ABORT, 'evidence is write-once: event rows cannot be deleted'); END",
+      );
     });
     const v = await verify(casePath);
-    expect(v.seal).toContainEqual(expect.objectContaining({ item: 'schema', reason: 'trigger event_no_delete was altered: the case file\'s schema was changed outside Causa' }));
+    expect(v.seal).toContainEqual(
+      expect.objectContaining({
+        item: 'schema',
+        reason: "trigger event_no_delete was altered: the case file's schema was changed outside Causa",
+      }),
+    );
   });
 });
 
@@ -381,7 +478,9 @@ describe('tampered journal', () => {
   it('25. an entry edited in place (hash left)', async () => {
     tamper(casePath, (db) => db.prepare(`UPDATE journal SET action = '{"type":"title","text":"forged"}' WHERE seq = 2`).run());
     const v = await verify(casePath);
-    expect(v.journal).toEqual([expect.objectContaining({ position: 2, reason: 'entry 2 was modified (its hash does not match its content)' })]);
+    expect(v.journal).toEqual([
+      expect.objectContaining({ position: 2, reason: 'entry 2 was modified (its hash does not match its content)' }),
+    ]);
   });
 
   it('26. the journal rewritten and re-hashed from the first entry', async () => {
@@ -404,10 +503,19 @@ describe('tampered journal', () => {
     tamper(casePath, (db) => {
       const last = db.prepare('SELECT hash FROM journal WHERE seq = 3').pluck().get() as string;
       const body = { seq: 4, at: new Date().toISOString(), analyst: 'mallory', action: { type: 'title', text: 'forged' } };
-      db.prepare('INSERT INTO journal (seq, at, analyst, action, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(4, body.at, body.analyst, JSON.stringify(body.action), last, hashEntry(last, body as never));
+      db.prepare('INSERT INTO journal (seq, at, analyst, action, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
+        4,
+        body.at,
+        body.analyst,
+        JSON.stringify(body.action),
+        last,
+        hashEntry(last, body as never),
+      );
     });
     const v = await verify(casePath);
-    expect(v.journal).toEqual([expect.objectContaining({ position: 4, nature: 'inserted', reason: 'entry 4 has no signed head: entry written outside Causa' })]);
+    expect(v.journal).toEqual([
+      expect.objectContaining({ position: 4, nature: 'inserted', reason: 'entry 4 has no signed head: entry written outside Causa' }),
+    ]);
   });
 
   it("36. a signer trusted for this case (bundle-trust's trust_signer entry) is signed like any entry; one forged outside Causa is named", async () => {
@@ -423,11 +531,25 @@ describe('tampered journal', () => {
     // The adversary trusts their own key for the case, so that a bundle they signed reads as intact.
     tamper(casePath, (db) => {
       const last = db.prepare('SELECT hash FROM journal WHERE seq = 4').pluck().get() as string;
-      const body = { seq: 5, at: new Date().toISOString(), analyst: 'mallory', action: { type: 'trust_signer', fingerprint: 'b'.repeat(64), trusted: true } };
-      db.prepare('INSERT INTO journal (seq, at, analyst, action, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(5, body.at, body.analyst, JSON.stringify(body.action), last, hashEntry(last, body as never));
+      const body = {
+        seq: 5,
+        at: new Date().toISOString(),
+        analyst: 'mallory',
+        action: { type: 'trust_signer', fingerprint: 'b'.repeat(64), trusted: true },
+      };
+      db.prepare('INSERT INTO journal (seq, at, analyst, action, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
+        5,
+        body.at,
+        body.analyst,
+        JSON.stringify(body.action),
+        last,
+        hashEntry(last, body as never),
+      );
     });
     const v = await verify(casePath);
-    expect(v.journal).toEqual([expect.objectContaining({ position: 5, nature: 'inserted', reason: 'entry 5 has no signed head: entry written outside Causa' })]);
+    expect(v.journal).toEqual([
+      expect.objectContaining({ position: 5, nature: 'inserted', reason: 'entry 5 has no signed head: entry written outside Causa' }),
+    ]);
   });
 
   it('28. the last entry deleted, its signed head kept', async () => {

@@ -50,7 +50,12 @@ const itemOf = (e: Excerpt['events'][number]): string => `event ${e.id} (${e.sou
 
 /** Re-signs a seal text with Mallory's key, as a forger who rewrote it would. */
 function malloryResign(text: string): unknown {
-  return { algorithm: 'Ed25519', key_fingerprint: MALLORY.fingerprint, public_key_pem: MALLORY.publicPem, signature: sign(null, Buffer.from(text, 'utf8'), createPrivateKey(MALLORY.privatePem)).toString('base64') };
+  return {
+    algorithm: 'Ed25519',
+    key_fingerprint: MALLORY.fingerprint,
+    public_key_pem: MALLORY.publicPem,
+    signature: sign(null, Buffer.from(text, 'utf8'), createPrivateKey(MALLORY.privatePem)).toString('base64'),
+  };
 }
 
 describe('an excerpt of a loose file carries its case seal', () => {
@@ -71,13 +76,20 @@ describe('an excerpt of a loose file carries its case seal', () => {
     const path = join(dir, 'elsewhere.json');
     writeFileSync(path, JSON.stringify(loose));
     const pub = join(dir, 'installation.pub.pem');
-    writeFileSync(pub, createPublicKey(createPrivateKey(readFileSync(installationKeyPath()))).export({ type: 'spki', format: 'pem' }).toString());
+    writeFileSync(
+      pub,
+      createPublicKey(createPrivateKey(readFileSync(installationKeyPath())))
+        .export({ type: 'spki', format: 'pem' })
+        .toString(),
+    );
     const previous = process.env.CAUSA_HOME;
     process.env.CAUSA_HOME = tempDir();
     try {
       const untrusted = await run('verify', path);
       expect(untrusted.code).toBe(1);
-      expect(untrusted.stdout).toMatch(/case seal of source \d+ \(audit\.jsonl\): valid signature by key [0-9a-f]{64} \(the installation that imported the case\), which is not in the trust store/);
+      expect(untrusted.stdout).toMatch(
+        /case seal of source \d+ \(audit\.jsonl\): valid signature by key [0-9a-f]{64} \(the installation that imported the case\), which is not in the trust store/,
+      );
       const trusted = await run('verify', path, '--trust', pub);
       expect(trusted.stdout).toContain('INTACT');
       expect(trusted.code).toBe(0);
@@ -89,14 +101,18 @@ describe('an excerpt of a loose file carries its case seal', () => {
   it('A1. a raw record edited: located at the event', async () => {
     const forged = clone();
     const e = forged.events[2]!;
-    e.raw_base64 = Buffer.from(Buffer.from(e.raw_base64, 'base64').toString('utf8').replace(/"verb":"\w+"/, '"verb":"get"')).toString('base64');
+    e.raw_base64 = Buffer.from(
+      Buffer.from(e.raw_base64, 'base64')
+        .toString('utf8')
+        .replace(/"verb":"\w+"/, '"verb":"get"'),
+    ).toString('base64');
     const { code, stdout } = await verify(forged);
     expect(code).toBe(1);
     expect(stdout).toContain(`${itemOf(e)}: raw record or case proof altered: it does not lead to the case seal's Merkle root`);
     expect(stdout).toContain('4/5 events proven');
   });
 
-  it("A2. a proof hash edited: located at the event", async () => {
+  it('A2. a proof hash edited: located at the event', async () => {
     const forged = clone();
     const e = forged.events[0]!;
     e.case_proof!.proof[0] = 'a'.repeat(64);
@@ -122,7 +138,9 @@ describe('an excerpt of a loose file carries its case seal', () => {
     seal.signature = malloryResign(seal.seal);
     const { code, stdout } = await verify(forged);
     expect(code).toBe(1);
-    expect(stdout).toContain(`valid signature by key ${MALLORY.fingerprint} (the installation that imported the case), which is not in the trust store`);
+    expect(stdout).toContain(
+      `valid signature by key ${MALLORY.fingerprint} (the installation that imported the case), which is not in the trust store`,
+    );
   });
 
   it('A5. the signature stripped from the seal', async () => {
@@ -178,7 +196,11 @@ describe('an excerpt of a loose file carries its case seal', () => {
     e.case_proof!.tree_size = 1;
     const { code, stdout } = await verify(forged);
     expect(code).toBe(1);
-    expect(stdout).toMatch(new RegExp(`${itemOf(e).replace(/[()]/g, '\\$&')}: the case proof is for a tree of 1 records, the case seal of audit\\.jsonl has \\d+`));
+    expect(stdout).toMatch(
+      new RegExp(
+        `${itemOf(e).replace(/[()]/g, '\\$&')}: the case proof is for a tree of 1 records, the case seal of audit\\.jsonl has \\d+`,
+      ),
+    );
   });
 });
 
@@ -229,7 +251,9 @@ describe('the report carries the case seals', () => {
     });
     const forgedMd = join(dir, 'forged-report.md');
     await run('report', forgedCase, '--format', 'md', '-o', forgedMd);
-    const forgedRow = readFileSync(forgedMd, 'utf8').split('\n').find((l) => l.startsWith('| audit.jsonl (k8s-audit)'));
+    const forgedRow = readFileSync(forgedMd, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('| audit.jsonl (k8s-audit)'));
     expect(forgedRow).toContain(`\`${MALLORY.fingerprint}\` — a key you have not trusted`);
   });
 });

@@ -38,7 +38,14 @@ function forgeEntry(casePath: string, action: Record<string, unknown>): void {
     const last = db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const prev = last?.hash ?? '0'.repeat(64);
     const body = { seq: (last?.seq ?? 0) + 1, at: new Date().toISOString(), analyst: 'mallory', action };
-    db.prepare('INSERT INTO journal (seq, at, analyst, action, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(body.seq, body.at, body.analyst, JSON.stringify(action), prev, hashEntry(prev, body as never));
+    db.prepare('INSERT INTO journal (seq, at, analyst, action, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
+      body.seq,
+      body.at,
+      body.analyst,
+      JSON.stringify(action),
+      prev,
+      hashEntry(prev, body as never),
+    );
   });
 }
 
@@ -108,7 +115,10 @@ describe('a trust_signer entry forged outside Causa', () => {
     tamper(casePath, (db) => {
       const action = { type: 'trust_signer', fingerprint: ATTACKER.fingerprint, trusted: true };
       const row = db.prepare('SELECT seq, at, analyst FROM journal WHERE seq = 1').get() as { seq: number; at: string; analyst: string };
-      db.prepare('UPDATE journal SET action = ?, hash = ? WHERE seq = 1').run(JSON.stringify(action), hashEntry('0'.repeat(64), { ...row, action } as never));
+      db.prepare('UPDATE journal SET action = ?, hash = ? WHERE seq = 1').run(
+        JSON.stringify(action),
+        hashEntry('0'.repeat(64), { ...row, action } as never),
+      );
     });
     const again = Workbench.open(casePath);
     try {

@@ -28,7 +28,17 @@ describe('a file that changes while it is imported', () => {
     try {
       const report = await importPaths(wb.store, [file], {}, new Growing());
       expect(report.files).toEqual([
-        expect.objectContaining({ status: 'failed', events: 0, errors: [expect.objectContaining({ reason: expect.stringMatching(/^the file changed while it was imported \(hashed \d+ bytes with sha256 [0-9a-f]{64}, then read \d+ bytes/) })] }),
+        expect.objectContaining({
+          status: 'failed',
+          events: 0,
+          errors: [
+            expect.objectContaining({
+              reason: expect.stringMatching(
+                /^the file changed while it was imported \(hashed \d+ bytes with sha256 [0-9a-f]{64}, then read \d+ bytes/,
+              ),
+            }),
+          ],
+        }),
       ]);
       expect(wb.store.db.prepare('SELECT count(*) FROM source').pluck().get()).toBe(0);
       expect(wb.store.db.prepare('SELECT count(*) FROM event').pluck().get()).toBe(0);
@@ -49,12 +59,16 @@ describe('causa verify CASE', () => {
     wb.close();
     const honest = cliIo();
     expect(await main(['verify', casePath], honest.io as never)).toBe(0);
-    expect(honest.out.join('')).toContain("Results for the seals of");
+    expect(honest.out.join('')).toContain('Results for the seals of');
 
-    tamper(casePath, (db) => db.prepare("UPDATE event SET actor_id = 'system:serviceaccount:kube-system:deployment-controller' WHERE position = 7").run());
+    tamper(casePath, (db) =>
+      db.prepare("UPDATE event SET actor_id = 'system:serviceaccount:kube-system:deployment-controller' WHERE position = 7").run(),
+    );
     const tampered = cliIo();
     expect(await main(['verify', casePath], tampered.io as never)).toBe(1);
-    expect(tampered.out.join('')).toMatch(/audit\.jsonl: record 7's row 0 was not derived from its raw bytes \(actor_id is "system:serviceaccount:kube-system:deployment-controller", derived "[^"]+"\): normalized fields rewritten/);
+    expect(tampered.out.join('')).toMatch(
+      /audit\.jsonl: record 7's row 0 was not derived from its raw bytes \(actor_id is "system:serviceaccount:kube-system:deployment-controller", derived "[^"]+"\): normalized fields rewritten/,
+    );
 
     tamper(casePath, (db) => {
       const derived = /derived "([^"]+)"/.exec(tampered.out.join(''))![1]!;
@@ -64,7 +78,9 @@ describe('causa verify CASE', () => {
     expect(await main(['verify', casePath], restored.io as never)).toBe(1);
     const text = restored.out.join('');
     expect(text).toContain('INTACT: every file and record as sealed, and the seal signed by a key you trust'); // the wording of a passing verdict since bundle-trust
-    expect(text).toMatch(/Earlier findings \(kept in the case; a later intact run does not erase them\):\n {2}\S+ seal .*record 7's row 0 was not derived/);
+    expect(text).toMatch(
+      /Earlier findings \(kept in the case; a later intact run does not erase them\):\n {2}\S+ seal .*record 7's row 0 was not derived/,
+    );
     // And the timeline keeps showing record 7 and after as broken.
     const again = Workbench.open(casePath);
     try {
@@ -87,7 +103,9 @@ describe('causa verify CASE', () => {
     wb.close();
     const listed = cliIo();
     expect(await main(['trust', 'list'], listed.io as never)).toBe(0);
-    expect(listed.out.join('')).toMatch(/^[0-9a-f]{64} {2}this installation's key: signs its case seals and journal heads \(.*installation-key\.pem, private\)$/m);
+    expect(listed.out.join('')).toMatch(
+      /^[0-9a-f]{64} {2}this installation's key: signs its case seals and journal heads \(.*installation-key\.pem, private\)$/m,
+    );
   });
 });
 

@@ -54,7 +54,7 @@ describe('honest round trips verify intact', () => {
     await workbench.importPaths([audit]);
     const db = workbench.store.db;
     const seal = db.prepare('SELECT gaps, gap_lengths FROM source_seal').get() as { gaps: Buffer; gap_lengths: Buffer };
-    const raws = (db.prepare('SELECT raw FROM event WHERE ordinal = 0 ORDER BY position').pluck().all() as Buffer[]);
+    const raws = db.prepare('SELECT raw FROM event WHERE ordinal = 0 ORDER BY position').pluck().all() as Buffer[];
     const digest = createHash('sha256');
     for (const piece of rebuildContent(raws, seal.gaps, seal.gap_lengths)) digest.update(piece);
     expect(digest.digest('hex')).toBe(createHash('sha256').update(readFileSync(audit)).digest('hex'));
@@ -81,7 +81,11 @@ describe('normalized fields are derived, never trusted', () => {
     copyFileSync(SAMPLE_OTLP, otlp);
     workbench = Workbench.open(join(dir, 'c.causa'), { create: true });
     await workbench.importPaths([writeAuditFixture(dir), otlp]);
-    const verdict = await verifyCaseSeals(workbench.store, 'c', { trusted: await sealTrustedKeys(), pause: () => Promise.resolve(), rederive: true });
+    const verdict = await verifyCaseSeals(workbench.store, 'c', {
+      trusted: await sealTrustedKeys(),
+      pause: () => Promise.resolve(),
+      rederive: true,
+    });
     expect(verdict.problems).toEqual([]);
     expect(verdict.sources.map((s) => s.verdict)).toEqual(['intact', 'intact']);
   });
@@ -98,18 +102,35 @@ describe('normalized fields are derived, never trusted', () => {
     tamper(casePath, (db) => {
       db.prepare("UPDATE event SET actor_id = 'older-importer' WHERE position = 4").run();
       const row = db.prepare('SELECT seal, rows FROM source_seal').get() as { seal: string; rows: Buffer };
-      const values = db.prepare(`SELECT ${SEALED_COLUMNS.join(', ')} FROM event WHERE position = 4 ORDER BY ordinal`).raw(true).safeIntegers(true).all() as (string | bigint | null)[][];
+      const values = db
+        .prepare(`SELECT ${SEALED_COLUMNS.join(', ')} FROM event WHERE position = 4 ORDER BY ordinal`)
+        .raw(true)
+        .safeIntegers(true)
+        .all() as (string | bigint | null)[][];
       // The row digest takes the sealed columns, then the record's context (none for an audit record).
       rowsDigest(values.map((v) => [...v, null])).copy(row.rows, 3 * 32);
-      const body = { ...JSON.parse(row.seal), importer: { name: 'k8s-audit', version: '0.0.1' }, rows_sha256: createHash('sha256').update(row.rows).digest('hex') };
+      const body = {
+        ...JSON.parse(row.seal),
+        importer: { name: 'k8s-audit', version: '0.0.1' },
+        rows_sha256: createHash('sha256').update(row.rows).digest('hex'),
+      };
       const text = canonicalBytes(body);
-      db.prepare('UPDATE source_seal SET seal = ?, rows = ?, signature = ?').run(text.toString(), row.rows, JSON.stringify(signManifest(text, installationKey().privateKey)));
+      db.prepare('UPDATE source_seal SET seal = ?, rows = ?, signature = ?').run(
+        text.toString(),
+        row.rows,
+        JSON.stringify(signManifest(text, installationKey().privateKey)),
+      );
     });
     workbench = Workbench.open(casePath);
     const seal = (await workbench.handlers.verifyCase({})).find((v) => v.subject === 'seal')!;
     expect(seal.verdict.intact).toBe(true);
     expect(seal.verdict.problems).toEqual([
-      expect.objectContaining({ position: 4, reason: expect.stringMatching(/^importer changed: k8s-audit 0\.0\.1 made record 4's row 0, .* derives other fields \(actor_id is "older-importer", derived "/) }),
+      expect.objectContaining({
+        position: 4,
+        reason: expect.stringMatching(
+          /^importer changed: k8s-audit 0\.0\.1 made record 4's row 0, .* derives other fields \(actor_id is "older-importer", derived "/,
+        ),
+      }),
     ]);
   });
 });

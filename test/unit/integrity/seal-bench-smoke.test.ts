@@ -18,7 +18,11 @@ it('a generated 2,000-event case verifies intact, every record checked', async (
     await wb.importPaths([file]);
     const records = wb.store.db.prepare('SELECT count(*) FROM event WHERE ordinal = 0').pluck().get() as number;
     let advanced = 0;
-    const verdict = await verifyCaseSeals(wb.store, 'smoke', { trusted: await sealTrustedKeys(), pause: () => Promise.resolve(), advance: (n) => (advanced += n) });
+    const verdict = await verifyCaseSeals(wb.store, 'smoke', {
+      trusted: await sealTrustedKeys(),
+      pause: () => Promise.resolve(),
+      advance: (n) => (advanced += n),
+    });
     expect(verdict).toMatchObject({ intact: true, problems: [], sources: [{ verdict: 'intact', records }] });
     expect(advanced).toBe(records);
   } finally {

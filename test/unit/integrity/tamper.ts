@@ -24,7 +24,11 @@ export function writeAuditFixture(dir: string, name = 'audit.jsonl', records = 4
 }
 
 /** Runs `change` on the case file as an outside SQLite client would, triggers dropped and restored. */
-export function tamper(casePath: string, change: (db: Database.Database) => void, options: { keepTriggersDropped?: boolean; foreignKeys?: boolean } = {}): void {
+export function tamper(
+  casePath: string,
+  change: (db: Database.Database) => void,
+  options: { keepTriggersDropped?: boolean; foreignKeys?: boolean } = {},
+): void {
   const db = new Database(casePath);
   try {
     // Any client can turn the foreign keys off (SQLite's default); better-sqlite3 turns them on.

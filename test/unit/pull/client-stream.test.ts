@@ -20,7 +20,10 @@ beforeAll(async () => {
     req.on('end', () => {
       bodies.push(body);
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8' });
-      for (let i = 0; i < 1000; i += 1) res.write(`${JSON.stringify({ causa_time: '2025-04-01 00:00:00', causa_key: `ev-${i}`, causa_raw: `{"i":${i}}`, causa_bytes: String(`{"i":${i}}`.length) })}\n`);
+      for (let i = 0; i < 1000; i += 1)
+        res.write(
+          `${JSON.stringify({ causa_time: '2025-04-01 00:00:00', causa_key: `ev-${i}`, causa_raw: `{"i":${i}}`, causa_bytes: String(`{"i":${i}}`.length) })}\n`,
+        );
       res.end(EXCEPTION);
     });
   });
@@ -47,14 +50,18 @@ it('reports an exception written into a 200 answer as the server failing, after 
   expect(rows.every((row) => row.startsWith('{"causa_time"'))).toBe(true);
   expect(failure).toBeInstanceOf(PullRequestError);
   expect((failure as PullRequestError).kind).toBe('server');
-  expect((failure as PullRequestError).message).toBe(`${url}: failed while answering: Code: 395, e.displayText() = DB::Exception: Value passed to 'throwIf' function is non zero`);
+  expect((failure as PullRequestError).message).toBe(
+    `${url}: failed while answering: Code: 395, e.displayText() = DB::Exception: Value passed to 'throwIf' function is non zero`,
+  );
 });
 
 it('sends nothing the gate refuses', async () => {
   const client = new ReadOnlyClickHouse(url, { username: 'reader', password: '' }, { tables: ['causa.audit'] });
   const before = bodies.length;
   try {
-    await expect(client.rows('SELECT * FROM causa.audit; DROP TABLE causa.audit')).rejects.toThrow(/^refused by Causa's read-only gate: one statement at a time/);
+    await expect(client.rows('SELECT * FROM causa.audit; DROP TABLE causa.audit')).rejects.toThrow(
+      /^refused by Causa's read-only gate: one statement at a time/,
+    );
     await expect(client.stream('INSERT INTO causa.audit VALUES (1)').next()).rejects.toThrow(/only SELECT/);
   } finally {
     await client.close();

@@ -2,7 +2,15 @@
 // elsewhere, reach out, or change its own settings is refused — then what Causa itself builds passes.
 import { describe, expect, it } from 'vitest';
 import { checkStatement } from '../../../src-main/core/pull/gate';
-import { columnsQuery, countQuery, pageQuery, planQueries, stringLiteral, tableQuery, VERSION_QUERY } from '../../../src-main/core/pull/query';
+import {
+  columnsQuery,
+  countQuery,
+  pageQuery,
+  planQueries,
+  stringLiteral,
+  tableQuery,
+  VERSION_QUERY,
+} from '../../../src-main/core/pull/query';
 import { PullProfile } from '../../../src-main/core/pull/profile';
 
 const TABLES = ['causa.audit'];
@@ -95,7 +103,11 @@ describe('the gate lets through', () => {
       const literal = stringLiteral(value);
       expect(literal).not.toMatch(/[\n\r\0]/);
       // Undo ClickHouse's escapes: the literal stands for exactly the value.
-      const body = literal.slice(1, -1).replace(/\\x([0-9a-f]{2})|\\(.)/g, (_, hex: string | undefined, ch: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ch!));
+      const body = literal
+        .slice(1, -1)
+        .replace(/\\x([0-9a-f]{2})|\\(.)/g, (_, hex: string | undefined, ch: string | undefined) =>
+          hex ? String.fromCharCode(parseInt(hex, 16)) : ch!,
+        );
       expect(body).toBe(value);
     }
   });

@@ -48,7 +48,10 @@ function profileFor(url: string, overrides: Partial<PullProfile> = {}): PullProf
 const ENV = { CH_USER: 'reader', CH_PASSWORD: READER_PASSWORD };
 
 /** The window holding events [first, first + count): ten events a second, so multiples of ten. */
-const windowOf = (first: number, count: number) => ({ from: timeOfEvent(first).toISOString(), to: timeOfEvent(first + count).toISOString() });
+const windowOf = (first: number, count: number) => ({
+  from: timeOfEvent(first).toISOString(),
+  to: timeOfEvent(first + count).toISOString(),
+});
 
 /** What the server stores for those events, in (time, audit_id-as-text) order: the bytes a pull must seal. */
 async function storedRaw(first: number, count: number): Promise<string> {
@@ -112,7 +115,15 @@ describe('causa pull from a two-shard ClickHouse', () => {
     it(`pulls a window of ${count.toLocaleString('en')} events into a signed bundle that verifies and imports whole`, async () => {
       const out = join(dir, `pull-${count}`);
       const casePath = join(dir, `case-${count}.causa`);
-      const result = await pullToBundle({ profile: profileFor(cluster.url), ...windowOf(first, count), env: ENV, out, casePath, key: key.private_key, pageSize });
+      const result = await pullToBundle({
+        profile: profileFor(cluster.url),
+        ...windowOf(first, count),
+        env: ENV,
+        out,
+        casePath,
+        key: key.private_key,
+        pageSize,
+      });
       expect(result.failed).toBeUndefined();
       expect(result).toMatchObject({ complete: true, rows: count, server_rows: count, signed_by: key.fingerprint });
       // Paged by (time, tiebreak): every page after the first resumes strictly after the last row.
@@ -125,7 +136,14 @@ describe('causa pull from a two-shard ClickHouse', () => {
       expect(source.chain!.records).toBe(count);
       const pulled = readFileSync(join(out, source.path), 'utf8');
       expect(pulled).toBe(await storedRaw(first, count));
-      expect(new Set(pulled.trimEnd().split('\n').map((line) => (JSON.parse(line) as { auditID: string }).auditID)).size).toBe(count);
+      expect(
+        new Set(
+          pulled
+            .trimEnd()
+            .split('\n')
+            .map((line) => (JSON.parse(line) as { auditID: string }).auditID),
+        ).size,
+      ).toBe(count);
 
       // The manifest says where it came from: server, version, profile, the exact statements, window, count.
       const capture = manifest.capture as Record<string, unknown>;
@@ -158,7 +176,13 @@ describe('causa pull from a two-shard ClickHouse', () => {
 
   it('filters by namespace and user on the server', async () => {
     const out = join(dir, 'pull-filtered');
-    const result = await pullToBundle({ profile: profileFor(cluster.url), ...windowOf(0, 1_000), filters: { namespace: 'payments', user: 'bob@example.com' }, env: ENV, out });
+    const result = await pullToBundle({
+      profile: profileFor(cluster.url),
+      ...windowOf(0, 1_000),
+      filters: { namespace: 'payments', user: 'bob@example.com' },
+      env: ENV,
+      out,
+    });
     let expected = 0;
     for (let i = 0; i < 1_000; i += 1) if (eventNamespace(i) === 'payments' && eventUser(i) === 'bob@example.com') expected += 1;
     expect(expected).toBeGreaterThan(0);
@@ -197,7 +221,13 @@ describe('read-only by construction', () => {
 
   it('readonly=1 makes the server itself refuse a write, should one ever get past the gate', async () => {
     const { createClient } = await import('@clickhouse/client');
-    const client = createClient({ url: cluster.url, username: 'reader', password: READER_PASSWORD, clickhouse_settings: { readonly: '1' }, log: { level: 127 } });
+    const client = createClient({
+      url: cluster.url,
+      username: 'reader',
+      password: READER_PASSWORD,
+      clickhouse_settings: { readonly: '1' },
+      log: { level: 127 },
+    });
     try {
       await expect(client.command({ query: "INSERT INTO causa.audit_local (raw) VALUES ('x')" })).rejects.toThrow(/readonly/i);
     } finally {
@@ -240,7 +270,9 @@ describe('bad input: a clear error, nothing written', () => {
   it('a profile naming a missing column', async () => {
     const error = await refused(profileFor(cluster.url, { raw_column: 'message' }), ENV);
     expect(error.code).toBe('not_found');
-    expect(error.message).toBe('the profile: raw_column names the column "message", which causa.audit does not have (it has ts, audit_id, namespace, username, cluster, raw)');
+    expect(error.message).toBe(
+      'the profile: raw_column names the column "message", which causa.audit does not have (it has ts, audit_id, namespace, username, cluster, raw)',
+    );
   });
 
   it('a profile naming a missing table', async () => {
@@ -256,7 +288,9 @@ describe('bad input: a clear error, nothing written', () => {
   it('a window with no rows', async () => {
     const error = await refused(profileFor(cluster.url), ENV, { from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z' });
     expect(error.code).toBe('not_found');
-    expect(error.message).toBe(`${cluster.url}: causa.audit has no rows from 2024-01-01T00:00:00.000Z to 2024-01-02T00:00:00.000Z; nothing written`);
+    expect(error.message).toBe(
+      `${cluster.url}: causa.audit has no rows from 2024-01-01T00:00:00.000Z to 2024-01-02T00:00:00.000Z; nothing written`,
+    );
   });
 
   it('a profile file that is not a profile', async () => {
@@ -270,7 +304,13 @@ describe('bad input: a clear error, nothing written', () => {
 describe('a filter value that tries to leave its literal', () => {
   it('is one string to the server: it matches nothing instead of everything', async () => {
     const out = join(dir, 'pull-injection');
-    const error = await pullToBundle({ profile: profileFor(cluster.url), ...windowOf(0, 100), filters: { namespace: "x' OR '1'='1" }, env: ENV, out }).catch((e: unknown) => e);
+    const error = await pullToBundle({
+      profile: profileFor(cluster.url),
+      ...windowOf(0, 100),
+      filters: { namespace: "x' OR '1'='1" },
+      env: ENV,
+      out,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).code).toBe('not_found');
     expect(existsSync(out)).toBe(false);
@@ -279,11 +319,17 @@ describe('a filter value that tries to leave its literal', () => {
 
 describe('rows that cannot be sealed byte for byte', () => {
   it.each([
-    ['not valid UTF-8', "unhex('7B2278223A22FF227D')", 'is not valid UTF-8 (9 bytes stored), so JSONEachRow cannot carry its bytes exactly'],
-    ['more than one line', "'{\"a\":\\n1}'", 'is more than one line; a pull seals one record per line'],
+    [
+      'not valid UTF-8',
+      "unhex('7B2278223A22FF227D')",
+      'is not valid UTF-8 (9 bytes stored), so JSONEachRow cannot carry its bytes exactly',
+    ],
+    ['more than one line', '\'{"a":\\n1}\'', 'is more than one line; a pull seals one record per line'],
   ])('a raw value %s stops the pull there, named; what came before is sealed', async (what, value, reason) => {
     const table = `odd_${what.replace(/\W+/g, '_')}`;
-    await cluster.admin(`CREATE TABLE causa.${table} (ts DateTime, audit_id String, raw String) ENGINE = MergeTree() ORDER BY (ts, audit_id)`);
+    await cluster.admin(
+      `CREATE TABLE causa.${table} (ts DateTime, audit_id String, raw String) ENGINE = MergeTree() ORDER BY (ts, audit_id)`,
+    );
     await cluster.admin(`INSERT INTO causa.${table} SELECT toDateTime('2025-04-01 00:00:00', 'UTC'), 'a', '{"ok":1}'`);
     await cluster.admin(`INSERT INTO causa.${table} SELECT toDateTime('2025-04-01 00:00:01', 'UTC'), 'b', ${value}`);
     const out = join(dir, `pull-${table}`);
@@ -300,7 +346,12 @@ describe('causa pull, the command', () => {
   function io(): CliIo & { out: () => string; err: () => string } {
     let stdout = '';
     let stderr = '';
-    return { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, out: () => stdout, err: () => stderr };
+    return {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      out: () => stdout,
+      err: () => stderr,
+    };
   }
   function profileFile(overrides: Partial<PullProfile> = {}): string {
     const credentials = join(dir, 'reader.json');
@@ -325,7 +376,24 @@ describe('causa pull, the command', () => {
     const cli = io();
     const w = windowOf(2_000, 500);
     const out = join(dir, 'cli-pull');
-    const code = await main(['pull', '--profile', profileFile(), '--from', w.from, '--to', w.to, '-o', out, '--case', join(dir, 'cli.causa'), '--namespace', 'prod'], cli);
+    const code = await main(
+      [
+        'pull',
+        '--profile',
+        profileFile(),
+        '--from',
+        w.from,
+        '--to',
+        w.to,
+        '-o',
+        out,
+        '--case',
+        join(dir, 'cli.causa'),
+        '--namespace',
+        'prod',
+      ],
+      cli,
+    );
     expect(cli.err()).toBe('');
     expect(code).toBe(0);
     expect(cli.out()).toBe(`Pulled 125 of 125 rows into ${out}, unsigned; 5 read-only statements\nImported 125 events.\n`);
@@ -337,8 +405,15 @@ describe('causa pull, the command', () => {
     expect(cli.err()).toMatch(/^causa pull: pull needs --profile P, --from T and --to T/);
     const second = io();
     const file = profileFile({ tiebreak_column: 'event_id' });
-    expect(await main(['pull', '--profile', file, '--from', '2025-04-01T00:00:00Z', '--to', '2025-04-01T01:00:00Z', '-o', join(dir, 'x')], second)).toBe(2);
-    expect(second.err()).toBe(`causa pull: ${file}: tiebreak_column names the column "event_id", which causa.audit does not have (it has ts, audit_id, namespace, username, cluster, raw)\n`);
+    expect(
+      await main(
+        ['pull', '--profile', file, '--from', '2025-04-01T00:00:00Z', '--to', '2025-04-01T01:00:00Z', '-o', join(dir, 'x')],
+        second,
+      ),
+    ).toBe(2);
+    expect(second.err()).toBe(
+      `causa pull: ${file}: tiebreak_column names the column "event_id", which causa.audit does not have (it has ts, audit_id, namespace, username, cluster, raw)\n`,
+    );
   });
 });
 
@@ -365,7 +440,11 @@ describe('a server killed mid-pull', () => {
     expect(result.complete).toBe(false);
     expect(result.rows).toBeGreaterThanOrEqual(16_384);
     expect(result.rows).toBeLessThan(100_000);
-    expect(result.failed).toMatch(new RegExp(`^${cluster.url}: (cannot reach the server|the connection was cut).*\\(after ${result.rows} of 100000 rows, 1 retries\\)$`));
+    expect(result.failed).toMatch(
+      new RegExp(
+        `^${cluster.url}: (cannot reach the server|the connection was cut).*\\(after ${result.rows} of 100000 rows, 1 retries\\)$`,
+      ),
+    );
     expect(result.imported).toBeUndefined();
     expect(existsSync(casePath)).toBe(false);
     const manifest = Manifest.parse(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
@@ -375,7 +454,10 @@ describe('a server killed mid-pull', () => {
     expect(verdict.problems).toEqual([]);
     expect(verdict.status).toBe('intact');
     // What was kept is the start of the window, in order, without a gap or a repeat.
-    const ids = readFileSync(join(out, 'sources/clickhouse/causa.audit.jsonl'), 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { auditID: string }).auditID);
+    const ids = readFileSync(join(out, 'sources/clickhouse/causa.audit.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { auditID: string }).auditID);
     expect(new Set(ids).size).toBe(ids.length);
     const seconds = ids.map((id) => Math.floor(Number(id.slice(3)) / 10));
     expect(seconds.every((s, i) => i === 0 || s >= seconds[i - 1]!)).toBe(true);

@@ -16,16 +16,25 @@ const profile = PullProfile.parse({ ...base, columns: { namespace: 'ns' } });
 
 describe('windows', () => {
   it('reads RFC 3339 times with a zone and refuses the rest', () => {
-    expect(parseWindow('2025-04-03T14:25:00Z', '2025-04-03T17:25:00+02:00')).toEqual({ from: new Date('2025-04-03T14:25:00Z'), to: new Date('2025-04-03T15:25:00Z') });
-    expect(() => parseWindow('2025-04-03 14:25', '2025-04-03T15:00:00Z')).toThrow('--from: "2025-04-03 14:25" is not an RFC 3339 time with a zone, like 2025-04-03T14:25:00Z');
+    expect(parseWindow('2025-04-03T14:25:00Z', '2025-04-03T17:25:00+02:00')).toEqual({
+      from: new Date('2025-04-03T14:25:00Z'),
+      to: new Date('2025-04-03T15:25:00Z'),
+    });
+    expect(() => parseWindow('2025-04-03 14:25', '2025-04-03T15:00:00Z')).toThrow(
+      '--from: "2025-04-03 14:25" is not an RFC 3339 time with a zone, like 2025-04-03T14:25:00Z',
+    );
     expect(() => parseWindow('2025-04-03T14:25:00', '2025-04-03T15:00:00Z')).toThrow(/--from/);
-    expect(() => parseWindow('2025-04-03T15:00:00Z', '2025-04-03T15:00:00Z')).toThrow('--to (2025-04-03T15:00:00Z) must be after --from (2025-04-03T15:00:00Z)');
+    expect(() => parseWindow('2025-04-03T15:00:00Z', '2025-04-03T15:00:00Z')).toThrow(
+      '--to (2025-04-03T15:00:00Z) must be after --from (2025-04-03T15:00:00Z)',
+    );
     expect(() => parseWindow('2025-04-03T15:00:00Z', '2025-02-30T15:00:00Z')).toThrow();
   });
 
   it('rounds a DateTime window up to the second, never widening it', () => {
     const w = parseWindow('2025-04-03T14:25:00.250Z', '2025-04-03T14:26:00Z');
-    expect(windowCondition(profile, w)).toBe("`ts` >= toDateTime('2025-04-03 14:25:01', 'UTC') AND `ts` < toDateTime('2025-04-03 14:26:00', 'UTC')");
+    expect(windowCondition(profile, w)).toBe(
+      "`ts` >= toDateTime('2025-04-03 14:25:01', 'UTC') AND `ts` < toDateTime('2025-04-03 14:26:00', 'UTC')",
+    );
   });
 
   it('binds DateTime64 with its precision (servers from 20.1)', () => {
@@ -74,7 +83,10 @@ describe('profiles', () => {
 
   it.each([
     [{ ...base, password: 'x' }, 'p.json: a profile never holds a password; name an environment variable or a file under "credentials"'],
-    [{ ...base, url: 'http://user:pw@host:8123' }, 'p.json: url: an http:// or https:// URL of the server, without credentials, path or query'],
+    [
+      { ...base, url: 'http://user:pw@host:8123' },
+      'p.json: url: an http:// or https:// URL of the server, without credentials, path or query',
+    ],
     [{ ...base, url: 'file:///etc/passwd' }, /url: an http/],
     [{ ...base, table: 'audit; DROP' }, 'p.json: table: a plain identifier (letters, digits and _, not starting with a digit)'],
     [{ ...base, columns: { namespace: 'a`b' } }, /columns\.namespace: a plain identifier/],

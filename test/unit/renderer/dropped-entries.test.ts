@@ -26,13 +26,26 @@ function folder(name: string, children: DropEntry[], batch = 1): DropEntry {
   } as DropEntry;
 }
 
-const item = (entry: DropEntry | null, plain?: File): DropItem => ({ kind: 'file', getAsFile: () => plain ?? null, webkitGetAsEntry: () => entry });
+const item = (entry: DropEntry | null, plain?: File): DropItem => ({
+  kind: 'file',
+  getAsFile: () => plain ?? null,
+  webkitGetAsEntry: () => entry,
+});
 
 describe('takeDropped', () => {
   it('walks a folder in every batch the reader gives, in name order, naming files by their relative path', async () => {
-    const tree = folder('inc-0047', [file('manifest.json', 'm'), folder('sources', [file('b.jsonl', 'b'), file('a.jsonl', 'a')]), file('manifest.sig.json', 's')]);
+    const tree = folder('inc-0047', [
+      file('manifest.json', 'm'),
+      folder('sources', [file('b.jsonl', 'b'), file('a.jsonl', 'a')]),
+      file('manifest.sig.json', 's'),
+    ]);
     const dropped = await takeDropped([item(tree)], [])();
-    expect(dropped.map((d) => d.name)).toEqual(['inc-0047/manifest.json', 'inc-0047/manifest.sig.json', 'inc-0047/sources/a.jsonl', 'inc-0047/sources/b.jsonl']);
+    expect(dropped.map((d) => d.name)).toEqual([
+      'inc-0047/manifest.json',
+      'inc-0047/manifest.sig.json',
+      'inc-0047/sources/a.jsonl',
+      'inc-0047/sources/b.jsonl',
+    ]);
     expect(await dropped[2]!.file.text()).toBe('a');
   });
 

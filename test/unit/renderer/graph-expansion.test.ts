@@ -14,10 +14,20 @@ const node = (id: string, extra: Partial<GraphNode> = {}): GraphNode => ({
   notable: false,
   ...extra,
 });
-const edge = (from: string, to: string): GraphEdge => ({ id: `authz-annotation:${from}->${to}`, from, to, rule: 'authz-annotation', strength: 'explicit', fields: [] });
+const edge = (from: string, to: string): GraphEdge => ({
+  id: `authz-annotation:${from}->${to}`,
+  from,
+  to,
+  rule: 'authz-annotation',
+  strength: 'explicit',
+  fields: [],
+});
 
 const base: Graph = {
-  nodes: [node('e1', { chain: 1 }), node('a9', { kind: 'authz_decision', lane: 'authz', event_ids: [9], outcome: 'denied', notable: true })],
+  nodes: [
+    node('e1', { chain: 1 }),
+    node('a9', { kind: 'authz_decision', lane: 'authz', event_ids: [9], outcome: 'denied', notable: true }),
+  ],
   edges: [],
   groups: [{ id: 'g:api:k8s_api:ctrl', label: 'k8s_api by ctrl', lane: 'api', count: 300, nodes: 300, event_ids: [] }],
   chains: [],
@@ -25,7 +35,12 @@ const base: Graph = {
 
 describe('withPage', () => {
   it('starts an expansion with its first page and adds the next ones after it', () => {
-    const first = withPage(undefined, 'k8s_api by ctrl', { group: 'g', total: 300, offset: 0, nodes: [node('e2'), node('a2')], edges: [edge('a2', 'e2')] }, 100);
+    const first = withPage(
+      undefined,
+      'k8s_api by ctrl',
+      { group: 'g', total: 300, offset: 0, nodes: [node('e2'), node('a2')], edges: [edge('a2', 'e2')] },
+      100,
+    );
     expect(first).toMatchObject({ group: 'g', total: 300, shown: 100, loading: false });
     const second = withPage(first, 'k8s_api by ctrl', { group: 'g', total: 300, offset: 100, nodes: [node('e3')], edges: [] }, 100);
     expect(second.shown).toBe(200);
@@ -33,13 +48,23 @@ describe('withPage', () => {
     // The last page is short: it shows what is left.
     expect(withPage(second, 'x', { group: 'g', total: 250, offset: 200, nodes: [], edges: [] }, 100).shown).toBe(250);
     // A page from offset 0 replaces (a filter changed): nothing of before is kept.
-    expect(withPage(second, 'x', { group: 'g', total: 5, offset: 0, nodes: [node('e4')], edges: [] }, 200).nodes.map((n) => n.id)).toEqual(['e4']);
+    expect(withPage(second, 'x', { group: 'g', total: 5, offset: 0, nodes: [node('e4')], edges: [] }, 200).nodes.map((n) => n.id)).toEqual([
+      'e4',
+    ]);
   });
 });
 
 describe('budgetLeft', () => {
   it('counts the members drawn over every group against the ceiling', () => {
-    const expansion = (shown: number): Expansion => ({ group: String(shown), label: '', total: 5000, shown, nodes: [], edges: [], loading: false });
+    const expansion = (shown: number): Expansion => ({
+      group: String(shown),
+      label: '',
+      total: 5000,
+      shown,
+      nodes: [],
+      edges: [],
+      loading: false,
+    });
     expect(budgetLeft({})).toBe(MAX_EXPANDED);
     expect(budgetLeft({ a: expansion(300), b: expansion(200) })).toBe(MAX_EXPANDED - 500);
     expect(budgetLeft({ a: expansion(MAX_EXPANDED), b: expansion(100) })).toBe(0);
@@ -49,8 +74,24 @@ describe('budgetLeft', () => {
 describe('mergeExpansions', () => {
   it('adds the members and the edges whose both ends are drawn, each once', () => {
     const expanded: Record<string, Expansion> = {
-      g1: { group: 'g1', label: '', total: 2, shown: 2, loading: false, nodes: [node('e2'), node('a2'), node('e9')], edges: [edge('a2', 'e2'), edge('a9', 'e9')] },
-      g2: { group: 'g2', label: '', total: 1, shown: 1, loading: false, nodes: [node('e2'), node('e5')], edges: [edge('a2', 'e2'), edge('a5', 'e5')] },
+      g1: {
+        group: 'g1',
+        label: '',
+        total: 2,
+        shown: 2,
+        loading: false,
+        nodes: [node('e2'), node('a2'), node('e9')],
+        edges: [edge('a2', 'e2'), edge('a9', 'e9')],
+      },
+      g2: {
+        group: 'g2',
+        label: '',
+        total: 1,
+        shown: 1,
+        loading: false,
+        nodes: [node('e2'), node('e5')],
+        edges: [edge('a2', 'e2'), edge('a5', 'e5')],
+      },
     };
     const { graph, memberIds } = mergeExpansions(base, expanded);
     expect(graph.nodes.map((n) => n.id)).toEqual(['e1', 'a9', 'e2', 'a2', 'e9', 'e5']);
@@ -62,6 +103,8 @@ describe('mergeExpansions', () => {
 
   it('gives back the server’s graph itself when nothing is expanded', () => {
     expect(mergeExpansions(base, {}).graph).toBe(base);
-    expect(mergeExpansions(base, { g: { group: 'g', label: '', total: 9, shown: 0, nodes: [], edges: [], loading: true } }).graph).toBe(base);
+    expect(mergeExpansions(base, { g: { group: 'g', label: '', total: 9, shown: 0, nodes: [], edges: [], loading: true } }).graph).toBe(
+      base,
+    );
   });
 });

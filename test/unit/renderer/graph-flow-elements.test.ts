@@ -26,16 +26,26 @@ const edge = (from: string, to: string, strength: GraphEdge['strength'], extra: 
 
 describe('handlesFor', () => {
   it('joins a later column side to side, a column below or above by top and bottom, and routes a skip under the row', () => {
-    expect(handlesFor({ x: 0, y: 0 }, { x: NODE_WIDTH + 40, y: 200 })).toEqual({ sourceHandle: HANDLES.outRight, targetHandle: HANDLES.inLeft });
+    expect(handlesFor({ x: 0, y: 0 }, { x: NODE_WIDTH + 40, y: 200 })).toEqual({
+      sourceHandle: HANDLES.outRight,
+      targetHandle: HANDLES.inLeft,
+    });
     expect(handlesFor({ x: 0, y: 0 }, { x: 0, y: 120 })).toEqual({ sourceHandle: HANDLES.outBottom, targetHandle: HANDLES.inTop });
     expect(handlesFor({ x: 0, y: 120 }, { x: 0, y: 0 })).toEqual({ sourceHandle: HANDLES.outTop, targetHandle: HANDLES.inBottom });
-    expect(handlesFor({ x: 0, y: 100 }, { x: 3 * NODE_WIDTH, y: 100 })).toMatchObject({ sourceHandle: HANDLES.outBottom, type: 'smoothstep' });
+    expect(handlesFor({ x: 0, y: 100 }, { x: 3 * NODE_WIDTH, y: 100 })).toMatchObject({
+      sourceHandle: HANDLES.outBottom,
+      type: 'smoothstep',
+    });
   });
 });
 
 describe('toFlowEdges', () => {
   it('styles edges by strength and names the rule only on the selected node’s long edges', () => {
-    const edges = toFlowEdges([edge('a', 'b', 'explicit'), edge('b', 'c', 'inferred', { status: 'proposed' }), edge('d', 'a', 'analyst')], layout, 'b');
+    const edges = toFlowEdges(
+      [edge('a', 'b', 'explicit'), edge('b', 'c', 'inferred', { status: 'proposed' }), edge('d', 'a', 'analyst')],
+      layout,
+      'b',
+    );
     expect(edges.map((e) => e.className)).toEqual([
       'graph-edge edge-explicit active',
       'graph-edge edge-inferred edge-proposed active',

@@ -54,8 +54,20 @@ describe('keyPath', () => {
   });
 
   it('is undefined for a chain with no prompt or nothing notable after it', () => {
-    expect(keyPath(nodes.filter((n) => n.lane !== 'prompt'), edges, 1)).toBeUndefined();
-    expect(keyPath(nodes.map((n) => ({ ...n, notable: false })), edges, 1)).toBeUndefined();
+    expect(
+      keyPath(
+        nodes.filter((n) => n.lane !== 'prompt'),
+        edges,
+        1,
+      ),
+    ).toBeUndefined();
+    expect(
+      keyPath(
+        nodes.map((n) => ({ ...n, notable: false })),
+        edges,
+        1,
+      ),
+    ).toBeUndefined();
     expect(keyPath(nodes, edges, 7)).toBeUndefined();
   });
 
@@ -75,7 +87,11 @@ describe('keyPaths', () => {
       node('q3', 'api', '03', 'failure', 3),
     ];
     // An edge across two chains is not followed.
-    const edges = [{ from: 'p1', to: 'f1' }, { from: 'p2', to: 'd2' }, { from: 'p1', to: 'd2' }];
+    const edges = [
+      { from: 'p1', to: 'f1' },
+      { from: 'p2', to: 'd2' },
+      { from: 'p1', to: 'd2' },
+    ];
     const all = keyPaths(nodes, edges);
     expect([...all.keys()].sort()).toEqual([1, 2]);
     expect(all.get(1)).toEqual(keyPath(nodes, edges, 1));

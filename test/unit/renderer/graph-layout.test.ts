@@ -79,7 +79,8 @@ describe('layoutGraph', () => {
     expect(positions.pod1!.y).toBeGreaterThan(positions.pod0!.y);
     const columns = new Set(nodes.slice(1).map((n) => positions[n.id]!.x));
     expect(columns.size).toBe(Math.ceil(12 / MAX_STACK));
-    for (const a of nodes) for (const b of nodes) if (a !== b) expect(overlaps(positions[a.id]!, positions[b.id]!), `${a.id} ${b.id}`).toBe(false);
+    for (const a of nodes)
+      for (const b of nodes) if (a !== b) expect(overlaps(positions[a.id]!, positions[b.id]!), `${a.id} ${b.id}`).toBe(false);
   });
 
   it('opens a new column once the bucket has passed', () => {
@@ -110,10 +111,17 @@ describe('layoutGraph', () => {
     const lanes = ['tool', 'authz', 'api', 'workload'] as const;
     const nodes: LayoutNode[] = Array.from({ length: 5000 }, (_, i) => ({ id: `n${i}`, lane: lanes[i % 4]!, time: at(i * 37) }));
     const started = performance.now();
-    const layout = layoutGraph(nodes, nodes.slice(1).map((n, i) => ({ from: `n${i}`, to: n.id })));
+    const layout = layoutGraph(
+      nodes,
+      nodes.slice(1).map((n, i) => ({ from: `n${i}`, to: n.id })),
+    );
     expect(performance.now() - started).toBeLessThan(500);
     const byLane = new Map<(typeof lanes)[number], { x: number; y: number }[]>();
-    for (const node of nodes) byLane.set(node.lane as (typeof lanes)[number], [...(byLane.get(node.lane as (typeof lanes)[number]) ?? []), layout.positions[node.id]!]);
+    for (const node of nodes)
+      byLane.set(node.lane as (typeof lanes)[number], [
+        ...(byLane.get(node.lane as (typeof lanes)[number]) ?? []),
+        layout.positions[node.id]!,
+      ]);
     for (const [lane, placed] of byLane) {
       const sorted = [...placed].sort((a, b) => a.x - b.x || a.y - b.y);
       for (let i = 1; i < sorted.length; i++) expect(overlaps(sorted[i - 1]!, sorted[i]!, nodeHeight(lane))).toBe(false);
@@ -143,7 +151,8 @@ describe('layoutGraph with aligned nodes', () => {
     for (const id of ['patch', 'rs', 'pod1', 'pod2']) expect(positions[`a-${id}`]!.x).toBe(positions[id]!.x);
     expect(positions.rs!.x).toBeGreaterThan(positions.patch!.x);
     expect(positions.pod2!.x).toBe(positions.pod1!.x);
-    const row = (id: string, lane: 'api' | 'authz') => (positions[id]!.y - lanes.find((l) => l.lane === lane)!.y - LANE_PADDING) / (nodeHeight(lane) + ROW_GAP);
+    const row = (id: string, lane: 'api' | 'authz') =>
+      (positions[id]!.y - lanes.find((l) => l.lane === lane)!.y - LANE_PADDING) / (nodeHeight(lane) + ROW_GAP);
     expect(row('a-pod2', 'authz')).toBe(row('pod2', 'api'));
     expect(row('a-pod2', 'authz')).toBeGreaterThan(row('a-pod1', 'authz'));
   });

@@ -2,14 +2,22 @@
 import { describe, expect, it } from 'vitest';
 import { labelSegments } from '../../../src-renderer/src/features/graph/node-label';
 
-const join = (kind: string, label: string) => labelSegments(kind, label).map((s) => s.text).join('');
+const join = (kind: string, label: string) =>
+  labelSegments(kind, label)
+    .map((s) => s.text)
+    .join('');
 
 describe('labelSegments', () => {
   it('draws an RBAC decision as its decision and binding name, the boilerplate kept in the text only', () => {
     const label = 'allow: RBAC: allowed by RoleBinding "dev-team-edit/production" of ClusterRole "edit" to G…';
     const segments = labelSegments('authz_decision', label);
     expect(segments.find((s) => s.role === 'key')?.text).toBe('dev-team-edit/production');
-    expect(segments.filter((s) => s.role !== 'elided').map((s) => s.text).join('')).toBe('allow: dev-team-edit/production of ClusterRole "edit" to G…');
+    expect(
+      segments
+        .filter((s) => s.role !== 'elided')
+        .map((s) => s.text)
+        .join(''),
+    ).toBe('allow: dev-team-edit/production of ClusterRole "edit" to G…');
     expect(join('authz_decision', label)).toBe(label);
     const cluster = 'allow: RBAC: allowed by ClusterRoleBinding "system:controller:deployment-controller" of C…';
     expect(labelSegments('authz_decision', cluster).find((s) => s.role === 'key')?.text).toBe('system:controller:deployment-controller');

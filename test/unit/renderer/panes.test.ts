@@ -1,7 +1,14 @@
 // The workbench's side panes: sizes that suit the window on a first visit, the analyst's choice after it,
 // and nothing but a well-formed stored value trusted.
 import { describe, expect, it } from 'vitest';
-import { clampWidth, defaultPanes, gridColumns, parsePanes, PANE_LIMITS, RAIL_WIDTH } from '../../../src-renderer/src/features/layout/panes';
+import {
+  clampWidth,
+  defaultPanes,
+  gridColumns,
+  parsePanes,
+  PANE_LIMITS,
+  RAIL_WIDTH,
+} from '../../../src-renderer/src/features/layout/panes';
 
 describe('panes', () => {
   it('gives a small window to the graph: the sources fold below 1680 px, the inspector below 1280 px', () => {
@@ -13,7 +20,10 @@ describe('panes', () => {
 
   it('keeps a stored choice, clamped to the limits, and falls back field by field on anything else', () => {
     const stored = JSON.stringify({ sidebar: { width: 5000, collapsed: false }, inspector: { width: 300, collapsed: true } });
-    expect(parsePanes(stored, 1024)).toEqual({ sidebar: { width: PANE_LIMITS.sidebar.max, collapsed: false }, inspector: { width: 300, collapsed: true } });
+    expect(parsePanes(stored, 1024)).toEqual({
+      sidebar: { width: PANE_LIMITS.sidebar.max, collapsed: false },
+      inspector: { width: 300, collapsed: true },
+    });
     for (const bad of [null, '', '{', 'null', '[]', '{"sidebar":{"width":"wide","collapsed":false}}', '{"inspector":{"width":null}}']) {
       expect(parsePanes(bad, 1440), String(bad)).toEqual(defaultPanes(1440));
     }

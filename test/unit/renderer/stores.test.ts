@@ -22,10 +22,20 @@ const settle = async () => {
   await new Promise((r) => setTimeout(r, 0));
 };
 
-const ok = <T,>(value: T): ApiResult<T> => ({ ok: true, value });
+const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
 
 function node(id: string, eventIds: number[], kind: GraphNode['kind'] = 'k8s_api', chain = 1): GraphNode {
-  return { id, kind, lane: kind === 'authz_decision' ? 'authz' : 'api', label: `node ${id}`, event_ids: eventIds, outcome: 'success', notable: false, chain, time: '2025-04-03T14:30:00Z' };
+  return {
+    id,
+    kind,
+    lane: kind === 'authz_decision' ? 'authz' : 'api',
+    label: `node ${id}`,
+    event_ids: eventIds,
+    outcome: 'success',
+    notable: false,
+    chain,
+    time: '2025-04-03T14:30:00Z',
+  };
 }
 
 function graphOf(nodes: GraphNode[]): Graph {

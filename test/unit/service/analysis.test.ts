@@ -64,7 +64,9 @@ describe('the analyst journal in a case file', () => {
     wb.store.writeNow(() => wb.store.db.prepare('VACUUM INTO ?').run(copy)); // SQLite counts VACUUM INTO as a write
     const altered = Workbench.open(copy);
     try {
-      const triggers = altered.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal'").all() as { name: string }[];
+      const triggers = altered.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal'").all() as {
+        name: string;
+      }[];
       altered.store.db.pragma('query_only = OFF'); // as another program's connection may
       for (const { name } of triggers) altered.store.db.exec(`DROP TRIGGER "${name}"`);
       altered.store.db.prepare("UPDATE journal SET analyst = 'mallory' WHERE seq = 2").run();
@@ -104,7 +106,9 @@ describe('the analyst journal in a case file', () => {
       { type: 'remove_recommendation', id },
     ]);
     const count = after.length;
-    expect(() => wb.handlers.record({ action: { type: 'edit_recommendation', id, text: 'again' } })).toThrow(/no recommendation .* in effect/);
+    expect(() => wb.handlers.record({ action: { type: 'edit_recommendation', id, text: 'again' } })).toThrow(
+      /no recommendation .* in effect/,
+    );
     expect(() => wb.handlers.record({ action: { type: 'remove_recommendation', id: 9999 } })).toThrow(/no recommendation 9999/);
     expect((await wb.handlers.journal({})).entries).toHaveLength(count);
     const { contract } = await import('../../../src-main/shared/contract');

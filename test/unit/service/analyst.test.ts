@@ -104,8 +104,14 @@ describe('signing the journal with it', () => {
 
 describe('causa whoami', () => {
   it('prints the name and where it comes from, and --set keeps a new one', async () => {
-    expect(await cli('whoami')).toMatchObject({ code: 0, stdout: `${userInfo().username} (from the OS account; set your name with causa whoami --set NAME)\n` });
-    expect(await cli('whoami', '--set', 'Dana Kim')).toMatchObject({ code: 0, stdout: `Dana Kim (from your setting: ${analystSettingsPath()})\n` });
+    expect(await cli('whoami')).toMatchObject({
+      code: 0,
+      stdout: `${userInfo().username} (from the OS account; set your name with causa whoami --set NAME)\n`,
+    });
+    expect(await cli('whoami', '--set', 'Dana Kim')).toMatchObject({
+      code: 0,
+      stdout: `Dana Kim (from your setting: ${analystSettingsPath()})\n`,
+    });
     const json = await cli('whoami', '--json');
     expect(JSON.parse(json.stdout)).toEqual({ name: 'Dana Kim', source: 'setting', path: analystSettingsPath() });
   });

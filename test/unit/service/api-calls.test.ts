@@ -80,7 +80,9 @@ describe('audit stages grouped into API calls', () => {
     expect(hidden).toBe(received.length);
     const reference = (where: string, ...params: unknown[]) =>
       wb.store.db
-        .prepare(`SELECT count(*) FROM event e WHERE ${where} AND NOT EXISTS (SELECT 1 FROM audit_stage st WHERE st.event_id = e.id AND st.superseded = 1)`)
+        .prepare(
+          `SELECT count(*) FROM event e WHERE ${where} AND NOT EXISTS (SELECT 1 FROM audit_stage st WHERE st.event_id = e.id AND st.superseded = 1)`,
+        )
         .pluck()
         .get(...params) as number;
     const cases: [EventFilter, number][] = [
@@ -99,7 +101,7 @@ describe('audit stages grouped into API calls', () => {
     }
   });
 
-  it('lists a call\'s stages, in stage order, for the inspector', async () => {
+  it("lists a call's stages, in stage order, for the inspector", async () => {
     const wb = openBench();
     await wb.importPaths([write('audit.log', lines)]);
     const { events } = await list(wb, { stages: true });
@@ -110,8 +112,18 @@ describe('audit stages grouped into API calls', () => {
       audit_id: auditIdOf(received[0]!),
       latest_id: found.api_call!.stages[1]!.id,
       stages: [
-        { id: first.id, stage: 'RequestReceived', time: (JSON.parse(received[0]!) as { stageTimestamp: string }).stageTimestamp, source_name: 'audit.log' },
-        { id: expect.any(Number) as number, stage: 'ResponseComplete', time: (JSON.parse(complete) as { stageTimestamp: string }).stageTimestamp, source_name: 'audit.log' },
+        {
+          id: first.id,
+          stage: 'RequestReceived',
+          time: (JSON.parse(received[0]!) as { stageTimestamp: string }).stageTimestamp,
+          source_name: 'audit.log',
+        },
+        {
+          id: expect.any(Number) as number,
+          stage: 'ResponseComplete',
+          time: (JSON.parse(complete) as { stageTimestamp: string }).stageTimestamp,
+          source_name: 'audit.log',
+        },
       ],
     });
     expect(found.duplicates).toEqual([]);
@@ -123,7 +135,12 @@ describe('audit stages grouped into API calls', () => {
     const early = await list(wb);
     expect(early.total).toBe(received.length);
     expect(new Set(early.events.map((e) => e.outcome))).toEqual(new Set(['unknown']));
-    await wb.importPaths([write('complete.log', lines.filter((l) => stageOf(l) !== 'RequestReceived'))]);
+    await wb.importPaths([
+      write(
+        'complete.log',
+        lines.filter((l) => stageOf(l) !== 'RequestReceived'),
+      ),
+    ]);
     const late = await list(wb);
     expect(late.total).toBe(calls.size);
     expect(late.events.every((e) => e.source === 'complete.log')).toBe(true);
@@ -193,6 +210,9 @@ describe('one record in two sources', () => {
     ]);
     const found = await get(wb, events[0]!.id);
     expect(found.duplicates).toEqual([{ id: events[1]!.id, source_name: 'some-user_creates_namespace_foo.json', same_bytes: false }]);
-    expect(found.api_call?.stages.map((s) => s.source_name)).toEqual(['anonymous_creates_namespace_foo.json', 'some-user_creates_namespace_foo.json']);
+    expect(found.api_call?.stages.map((s) => s.source_name)).toEqual([
+      'anonymous_creates_namespace_foo.json',
+      'some-user_creates_namespace_foo.json',
+    ]);
   });
 });

@@ -39,7 +39,7 @@ describe('audit wrappers in a case', () => {
     ['aks-diagnostics/event-hub-records.json', 'aks-diagnostics', 9],
     ['gke-cloud-logging/gcloud-logging-read.json', 'gke-cloud-logging', 9],
     ['openshift-audit/node-logs-role-master.log', 'openshift-node-logs', 9],
-  ] as const)('%s: each event names its wrapper, and its raw record is the wrapper\'s exact bytes', async (path, wrapper, count) => {
+  ] as const)("%s: each event names its wrapper, and its raw record is the wrapper's exact bytes", async (path, wrapper, count) => {
     const data = fixture(path);
     const { wb, events } = await importFixtures([{ name: path.split('/')[1]!, data }]);
     expect(events).toHaveLength(count);
@@ -70,12 +70,16 @@ describe('audit wrappers in a case', () => {
     for (const event of events) expect(event).not.toHaveProperty('wrapper');
   });
 
-  it('an EKS request\'s RequestReceived stage in a CloudWatch export and its ResponseComplete stage bare group into one API call', async () => {
+  it("an EKS request's RequestReceived stage in a CloudWatch export and its ResponseComplete stage bare group into one API call", async () => {
     const complete = readFileSync(new URL('k8s-audit-versions/v1.log', FIXTURES), 'utf8').split('\n')[0]!;
     const event = JSON.parse(complete) as Record<string, unknown>;
     const received: Record<string, unknown> = { ...event, stage: 'RequestReceived', stageTimestamp: event.requestReceivedTimestamp };
     delete received.responseStatus;
-    const cloudwatch = { events: [{ logStreamName: 'kube-apiserver-audit-1', timestamp: 1, message: JSON.stringify(received), ingestionTime: 2, eventId: '1' }] };
+    const cloudwatch = {
+      events: [
+        { logStreamName: 'kube-apiserver-audit-1', timestamp: 1, message: JSON.stringify(received), ingestionTime: 2, eventId: '1' },
+      ],
+    };
     const { wb, events } = await importFixtures([
       { name: 'cloudwatch.json', data: Buffer.from(JSON.stringify(cloudwatch)) },
       { name: 'audit.log', data: Buffer.from(`${complete}\n`) },

@@ -40,7 +40,11 @@ describe('the read-only gate in ReadOnlyKubeClient', () => {
       { method: 'PATCH', path: '/apis/apps/v1/namespaces/prod/deployments/api-service', body: { spec: { replicas: 0 } } },
       { method: 'PUT', path: '/api/v1/namespaces/prod/configmaps/x', body: { kind: 'ConfigMap' } },
       { method: 'POST', path: '/api/v1/namespaces/prod/pods', body: { apiVersion: 'v1', kind: 'Pod' } },
-      { method: 'POST', path: '/apis/authentication.k8s.io/v1/tokenreviews', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } },
+      {
+        method: 'POST',
+        path: '/apis/authentication.k8s.io/v1/tokenreviews',
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      },
       { method: 'GET', path: '/api/v1/namespaces/prod/pods/api-service-0/exec?command=rm&command=-rf' },
     ];
     for (const attempt of attempts) {
@@ -57,8 +61,15 @@ describe('the read-only gate in ReadOnlyKubeClient', () => {
   it('lets a list and a self-review through, and those do arrive', async () => {
     const body = await client.send({ method: 'GET', path: '/api/v1/namespaces?limit=1' });
     expect(JSON.parse(body.toString()) as unknown).toMatchObject({ kind: 'NamespaceList', metadata: { continue: expect.any(String) } });
-    await client.send({ method: 'POST', path: '/apis/authentication.k8s.io/v1/selfsubjectreviews', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
-    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/namespaces', 'POST /apis/authentication.k8s.io/v1/selfsubjectreviews']);
+    await client.send({
+      method: 'POST',
+      path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    });
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/namespaces',
+      'POST /apis/authentication.k8s.io/v1/selfsubjectreviews',
+    ]);
     expect(server.requests.every((r) => r.authorized)).toBe(true);
   });
 });

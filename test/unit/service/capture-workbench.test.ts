@@ -15,7 +15,12 @@ const previous = process.env.KUBECONFIG;
 
 beforeAll(async () => {
   const certificates = makeCertificates();
-  server = await startFakeApiServer({ certificates, token: 't', collections: clusterCollections(), forbidden: ['/apis/rbac.authorization.k8s.io/v1/clusterroles'] });
+  server = await startFakeApiServer({
+    certificates,
+    token: 't',
+    collections: clusterCollections(),
+    forbidden: ['/apis/rbac.authorization.k8s.io/v1/clusterroles'],
+  });
   const dir = mkdtempSync(join(tmpdir(), 'causa-capture-workbench-'));
   process.env.KUBECONFIG = writeKubeconfig(dir, server.url, certificates.caPem, 't');
   workbench = Workbench.open(join(dir, 'case.causa'), { create: true });
@@ -30,7 +35,10 @@ afterAll(async () => {
 describe('the workbench capture methods', () => {
   it('lists the kubeconfig contexts with their servers', async () => {
     const found = await workbench.handlers.kubeContexts({});
-    expect(found).toMatchObject({ current: 'test-cluster', contexts: [{ name: 'test-cluster', cluster: 'fake', user: 'reader', server: server.url }] });
+    expect(found).toMatchObject({
+      current: 'test-cluster',
+      contexts: [{ name: 'test-cluster', cluster: 'fake', user: 'reader', server: server.url }],
+    });
   });
 
   it('captures into captures/ beside the case file and says what is missing', async () => {
@@ -45,6 +53,8 @@ describe('the workbench capture methods', () => {
   });
 
   it('an unknown context is an error naming the contexts there are', async () => {
-    await expect(workbench.handlers.captureCluster({ context: 'prod' })).rejects.toThrow('no context named "prod" (contexts: test-cluster)');
+    await expect(workbench.handlers.captureCluster({ context: 'prod' })).rejects.toThrow(
+      'no context named "prod" (contexts: test-cluster)',
+    );
   });
 });

@@ -37,9 +37,11 @@ interface Row {
 
 function rows(wb: Workbench, where = '1 = 1', ...args: unknown[]): Row[] {
   return wb.store.db
-    .prepare(`SELECT e.id, e.kind, s.name AS source, e.locator, e.raw, e.raw_sha256, c.bytes AS context, ec.context_sha256
+    .prepare(
+      `SELECT e.id, e.kind, s.name AS source, e.locator, e.raw, e.raw_sha256, c.bytes AS context, ec.context_sha256
       FROM event e JOIN source s ON s.id = e.source_id LEFT JOIN event_context ec ON ec.event_id = e.id
-      LEFT JOIN record_context c ON c.sha256 = ec.context_sha256 WHERE ${where} ORDER BY e.id`)
+      LEFT JOIN record_context c ON c.sha256 = ec.context_sha256 WHERE ${where} ORDER BY e.id`,
+    )
     .all(...args) as Row[];
 }
 
@@ -47,7 +49,11 @@ const sha256 = (data: Buffer): string => createHash('sha256').update(data).diges
 
 beforeAll(async () => {
   // The analyst of these tests trusts the sample's signing key, so its sealed records read intact.
-  await addTrustedKey(fileURLToPath(new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url)), 'samples', trustStorePath());
+  await addTrustedKey(
+    fileURLToPath(new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url)),
+    'samples',
+    trustStorePath(),
+  );
   root = mkdtempSync(join(tmpdir(), 'causa-doc-records-sample-'));
   await writeSample('inc-0047', join(root, 'inc-0047'));
   return () => rmSync(root, { recursive: true, force: true });
@@ -78,7 +84,10 @@ describe('the spans of an OTLP document on INC-0047', () => {
       expect(JSON.parse(span.raw.toString('utf8'))).toEqual(parsed.resourceSpans[r!]!.scopeSpans[s!]!.spans[i!]);
       expect(document).toContain(span.raw.toString('utf8'));
       expect(span.context_sha256).toBe(sha256(span.context!));
-      expect(contextElements(span.context!).map((c) => c.locator)).toEqual([`$.resourceSpans[${r}].resource`, `$.resourceSpans[${r}].scopeSpans[${s}].scope`]);
+      expect(contextElements(span.context!).map((c) => c.locator)).toEqual([
+        `$.resourceSpans[${r}].resource`,
+        `$.resourceSpans[${r}].scopeSpans[${s}].scope`,
+      ]);
       for (const value of contextElements(span.context!)) expect(document).toContain(value.bytes.toString('utf8'));
     }
     // Distinct spans have distinct bytes and hashes (the document is no longer every span's record).
@@ -121,7 +130,9 @@ describe('the spans of an OTLP document on INC-0047', () => {
     const trace = verdict.sources.find((s) => s.path === 'sources/otel/agent-trace.json')!;
     expect(trace.verdict).toBe('broken');
     const at = rows(bench, "s.format = 'otlp-json'")[3]!.locator!;
-    expect(verdict.problems.find((p) => p.item === 'sources/otel/agent-trace.json')?.reason).toMatch(new RegExp(`value \\d+ of the document \\(${at.replace(/[[\].$]/g, '\\$&')}\\) differs from the sealed one: record modified`));
+    expect(verdict.problems.find((p) => p.item === 'sources/otel/agent-trace.json')?.reason).toMatch(
+      new RegExp(`value \\d+ of the document \\(${at.replace(/[[\].$]/g, '\\$&')}\\) differs from the sealed one: record modified`),
+    );
   });
 
   it('re-checking the case finds every span and context value among the sealed values', async () => {
@@ -131,7 +142,7 @@ describe('the spans of an OTLP document on INC-0047', () => {
     expect(trace.records).toBe(rows(bench, "s.format = 'otlp-json' AND e.ordinal = 0").length);
   });
 
-  it('an excerpt of one span carries that span\'s bytes and context with proofs, and verifies alone', () => {
+  it("an excerpt of one span carries that span's bytes and context with proofs, and verifies alone", () => {
     const span = rows(bench, "s.format = 'otlp-json' AND e.kind = 'tool_call'")[0]!;
     const excerpt = excerptCase(bench.store, [span.id]);
     expect(excerpt.omitted).toEqual([]);
@@ -151,7 +162,9 @@ describe('the spans of an OTLP document on INC-0047', () => {
     expect(verifyExcerpt(moved, 'x.json', TRUSTED).intact).toBe(false);
     const resource = JSON.parse(JSON.stringify(excerpt)) as typeof excerpt;
     const value = resource.events[0]!.context![0]!;
-    value.raw_base64 = Buffer.from(Buffer.from(value.raw_base64, 'base64').toString('utf8').replace('"service.name"', '"service.nam3"')).toString('base64');
+    value.raw_base64 = Buffer.from(
+      Buffer.from(value.raw_base64, 'base64').toString('utf8').replace('"service.name"', '"service.nam3"'),
+    ).toString('base64');
     const verdict = verifyExcerpt(resource, 'x.json', TRUSTED);
     expect(verdict.intact).toBe(false);
     expect(verdict.problems[0]?.reason).toMatch(/context \$\.resourceSpans\[0\]\.resource/);
@@ -164,7 +177,10 @@ describe('a bundle sealed before revision 1.1 (documents hashed whole)', () => {
     const { generateInc0047 } = await import('../../../src-main/core/sample');
     const { loadPrivateKey } = await import('../../../src-main/core/bundle/signing');
     const { writeBundleFiles } = await import('../../../src-main/core/bundle/files');
-    const key = loadPrivateKey(readFileSync(join(__dirname, '..', '..', '..', 'resources', 'keys', 'sample-ed25519.pem'), 'utf8'), 'sample key');
+    const key = loadPrivateKey(
+      readFileSync(join(__dirname, '..', '..', '..', 'resources', 'keys', 'sample-ed25519.pem'), 'utf8'),
+      'sample key',
+    );
     const sources = generateInc0047({}).map((s) => ({ path: s.path, type: s.type, data: Buffer.from(s.data, 'utf8') }));
     // What a 1.0 sealer wrote: documents named as documents, with no values sealed.
     const files = sealSources(sources, {
@@ -203,8 +219,8 @@ describe('a bundle sealed before revision 1.1 (documents hashed whole)', () => {
   });
 });
 
-describe('the inspector\'s view of a span', () => {
-  it('getEvent gives the span\'s own bytes and its context with the context\'s sha256', async () => {
+describe("the inspector's view of a span", () => {
+  it("getEvent gives the span's own bytes and its context with the context's sha256", async () => {
     const dirHere = mkdtempSync(join(tmpdir(), 'causa-doc-records-inspect-'));
     const wb = Workbench.open(join(dirHere, 'case.causa'), { create: true });
     try {

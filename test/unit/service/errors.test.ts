@@ -49,7 +49,10 @@ describe('toServiceError', () => {
   });
 
   it('names a query error as one', () => {
-    expect(toServiceError(new QuerySyntaxError(3, 'unclosed quote'))).toMatchObject({ code: 'invalid_input', message: 'query: column 3: unclosed quote' });
+    expect(toServiceError(new QuerySyntaxError(3, 'unclosed quote'))).toMatchObject({
+      code: 'invalid_input',
+      message: 'query: column 3: unclosed quote',
+    });
   });
 
   it('reads SQLite lock conflicts as busy, in words', () => {
@@ -66,7 +69,11 @@ describe('toServiceError', () => {
 
 describe('the API boundary and the CLI use the same mapping', () => {
   it('dispatch answers a core error thrown by a handler with its code', async () => {
-    const handlers = { graph: () => { throw new KeyError('k.pem: not a PEM public key'); } } as unknown as Handlers;
+    const handlers = {
+      graph: () => {
+        throw new KeyError('k.pem: not a PEM public key');
+      },
+    } as unknown as Handlers;
     expect(await dispatch(handlers, 'graph', {})).toEqual({ ok: false, code: 'invalid_input', message: 'k.pem: not a PEM public key' });
   });
 
@@ -75,7 +82,9 @@ describe('the API boundary and the CLI use the same mapping', () => {
     writeFileSync(join(dir, 'notes.txt'), 'hello\n');
     const result = await runCli(['verify', dir]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`causa verify: ${toServiceError(new BundleError(`${dir}: not a bundle (no manifest.json at its root)`)).message}\n`);
+    expect(result.stderr).toBe(
+      `causa verify: ${toServiceError(new BundleError(`${dir}: not a bundle (no manifest.json at its root)`)).message}\n`,
+    );
   });
 
   it('causa trust add of a file that is not a key: the KeyError message, exit 2, no usage', async () => {

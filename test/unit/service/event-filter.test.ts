@@ -71,7 +71,10 @@ describe('list filters in SQL', () => {
       const together = events(workbench, { [field]: values });
       const apart = values.flatMap((value) => events(workbench, { [field]: [value] }).map((e) => e.id));
       expect(together.length, field).toBeGreaterThan(0);
-      expect(together.map((e) => e.id).sort((a, b) => a - b), field).toEqual([...new Set(apart)].sort((a, b) => a - b));
+      expect(
+        together.map((e) => e.id).sort((a, b) => a - b),
+        field,
+      ).toEqual([...new Set(apart)].sort((a, b) => a - b));
     }
   });
 
@@ -111,7 +114,10 @@ describe('the verdict filter', () => {
     const audit = all.filter((e) => e.source.endsWith('audit.jsonl'));
     expect(new Set(audit.map((e) => e.verdict))).toEqual(new Set(['untrusted', 'broken']));
     for (const verdict of ['intact', 'untrusted', 'unsigned', 'sealed_whole', 'broken', 'unverifiable'] as const) {
-      expect(events(tampered, { verdict: [verdict] }).map((e) => e.id), verdict).toEqual(byVerdict.get(verdict) ?? []);
+      expect(
+        events(tampered, { verdict: [verdict] }).map((e) => e.id),
+        verdict,
+      ).toEqual(byVerdict.get(verdict) ?? []);
     }
     const either = events(tampered, { verdict: ['broken', 'unverifiable'] });
     expect(either.length).toBe(byVerdict.get('broken')!.length + byVerdict.get('unverifiable')!.length);
@@ -149,7 +155,9 @@ describe('the graph under a list filter', () => {
     expect(controllers.nodes).toBeLessThanOrEqual(controllers.count);
     const late = workbench.graph({ since: '2025-04-03T14:40:00Z' }).groups.find((g) => g.id === controllers.id)!;
     expect(late.count).toBeLessThan(controllers.count);
-    expect(late.count).toBe(events(workbench, { since: '2025-04-03T14:40:00Z', kind: ['k8s_api'], actor: 'system:kube-controller-manager' }).length);
+    expect(late.count).toBe(
+      events(workbench, { since: '2025-04-03T14:40:00Z', kind: ['k8s_api'], actor: 'system:kube-controller-manager' }).length,
+    );
     const onlyEvents = workbench.graph({ kind: ['workload_event'] });
     expect(onlyEvents.groups.length).toBeGreaterThan(0);
     expect(onlyEvents.groups.every((g) => g.id.startsWith('g:workload:workload_event:'))).toBe(true);

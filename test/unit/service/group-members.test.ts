@@ -85,13 +85,23 @@ describe('groupMembers', () => {
     expect(narrowed.total).toBe(group.nodes);
     expect(narrowed.total).toBeLessThan(allMembers(CONTROLLERS).total);
     expect(members(narrowed.nodes).every((n) => n.time! >= '2025-04-03T14:40:00')).toBe(true);
-    expect(workbench.groupMembers({ group: CONTROLLERS, filter: { kind: ['workload_event'] }, offset: 0, limit: 100 })).toMatchObject({ total: 0, nodes: [] });
+    expect(workbench.groupMembers({ group: CONTROLLERS, filter: { kind: ['workload_event'] }, offset: 0, limit: 100 })).toMatchObject({
+      total: 0,
+      nodes: [],
+    });
   });
 
   it('answers an empty page for a group the case does not have, or past the end', () => {
-    expect(workbench.groupMembers({ group: 'g:api:k8s_api:nobody', filter: {}, offset: 0, limit: 10 })).toMatchObject({ total: 0, nodes: [], edges: [] });
+    expect(workbench.groupMembers({ group: 'g:api:k8s_api:nobody', filter: {}, offset: 0, limit: 10 })).toMatchObject({
+      total: 0,
+      nodes: [],
+      edges: [],
+    });
     const group = graph.groups.find((g) => g.id === KUBELET)!;
-    expect(workbench.groupMembers({ group: KUBELET, filter: {}, offset: group.nodes, limit: 10 })).toMatchObject({ total: group.nodes, nodes: [] });
+    expect(workbench.groupMembers({ group: KUBELET, filter: {}, offset: group.nodes, limit: 10 })).toMatchObject({
+      total: group.nodes,
+      nodes: [],
+    });
   });
 
   it('is the same through the API contract, which bounds a page', async () => {

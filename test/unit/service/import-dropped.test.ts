@@ -63,7 +63,11 @@ function verdicts(info: CaseInfo): unknown[] {
 
 beforeAll(async () => {
   // The analyst of these tests trusts the sample's signing key, so its sealed records read intact.
-  await addTrustedKey(fileURLToPath(new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url)), 'samples', trustStorePath());
+  await addTrustedKey(
+    fileURLToPath(new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url)),
+    'samples',
+    trustStorePath(),
+  );
   sampleRoot = mkdtempSync(join(tmpdir(), 'causa-dropped-sample-'));
   await writeSample('inc-0047', join(sampleRoot, 'inc-0047'));
   await writeSample('inc-0047', join(sampleRoot, 'inc-0047.zip'));
@@ -138,7 +142,9 @@ describe('a dropped bundle imports and verifies as `causa import` does', () => {
 
   it('loose files and a bundle dropped together: the bundle as a bundle, the files as files', async () => {
     const bench = open('mixed');
-    const loose = new TextEncoder().encode('{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"x","stage":"ResponseComplete","requestURI":"/api/v1/pods","verb":"list","user":{"username":"a"},"requestReceivedTimestamp":"2025-01-01T00:00:00.000000Z","stageTimestamp":"2025-01-01T00:00:00.000000Z"}\n');
+    const loose = new TextEncoder().encode(
+      '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"x","stage":"ResponseComplete","requestURI":"/api/v1/pods","verb":"list","user":{"username":"a"},"requestReceivedTimestamp":"2025-01-01T00:00:00.000000Z","stageTimestamp":"2025-01-01T00:00:00.000000Z"}\n',
+    );
     const result = await drop(bench, [
       { name: 'extra-audit.log', data: loose },
       { name: 'inc-0047.zip', data: new Uint8Array(readFileSync(join(sampleRoot, 'inc-0047.zip'))) },
@@ -199,7 +205,9 @@ describe('names sent by the renderer are untrusted', () => {
     const bench = open('loose-folder');
     const files = bundle().filter((file) => file.name.startsWith('inc-0047/sources/k8s-audit/'));
     const result = await drop(bench, files);
-    expect(result.ok && result.value.files.map((file) => [file.file, file.status])).toEqual([['inc-0047/sources/k8s-audit/audit.jsonl', 'imported']]);
+    expect(result.ok && result.value.files.map((file) => [file.file, file.status])).toEqual([
+      ['inc-0047/sources/k8s-audit/audit.jsonl', 'imported'],
+    ]);
     expect((await caseInfo(bench)).verification).toEqual([]);
   });
 });

@@ -67,7 +67,9 @@ describe('importing the Kubernetes audit corpus', () => {
     const bad = fileReport(report, BAD_FILE);
     expect(bad.status).toBe('failed');
     expect(bad.events).toBe(0);
-    expect(bad.errors).toEqual([{ file: BAD_FILE, line: 1, reason: expect.stringMatching(/no line is a record of any format Causa reads/) }]);
+    expect(bad.errors).toEqual([
+      { file: BAD_FILE, line: 1, reason: expect.stringMatching(/no line is a record of any format Causa reads/) },
+    ]);
 
     expect(report.files.filter((f) => f.status === 'imported')).toHaveLength(48);
     expect(fileReport(report, 'k8s-audit/falco/create_configmap_sensitive_values.json').events).toBe(6);
@@ -164,7 +166,7 @@ describe('importing the Kubernetes audit corpus', () => {
 describe('bad files do not harm the case', () => {
   const pattern = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256));
 
-  it('keeps the good file\'s events after a binary file and an all-invalid file fail', async () => {
+  it("keeps the good file's events after a binary file and an all-invalid file fail", async () => {
     const wb = openBench();
     await wb.importPaths([EXEC_FILE]);
     const good = await allEvents(wb);
@@ -289,7 +291,9 @@ describe('paths and names', () => {
   it('recognizes an upload already imported from a path', async () => {
     const wb = openBench();
     await wb.importPaths([EXEC_FILE]);
-    const report = await wb.handlers.importFiles({ files: [{ name: 'exec.log', data_base64: readFileSync(EXEC_FILE).toString('base64') }] });
+    const report = await wb.handlers.importFiles({
+      files: [{ name: 'exec.log', data_base64: readFileSync(EXEC_FILE).toString('base64') }],
+    });
     expect(report.files[0]).toMatchObject({ file: 'exec.log', status: 'already_imported', events: 1 });
     expect(eventCount(wb)).toBe(1);
   });
@@ -307,7 +311,9 @@ describe('listEvents filters', () => {
       requestReceivedTimestamp: '2023-05-17T16:00:00.000001Z',
       stageTimestamp: '2023-05-17T16:00:00.500000Z',
     });
-    const report = await wb.handlers.importFiles({ files: [{ name: 'impersonated.jsonl', data_base64: Buffer.from(`${line}\n`).toString('base64') }] });
+    const report = await wb.handlers.importFiles({
+      files: [{ name: 'impersonated.jsonl', data_base64: Buffer.from(`${line}\n`).toString('base64') }],
+    });
     expect(report.events).toBe(1);
   }
 
@@ -411,11 +417,15 @@ describe('listEvents filters', () => {
 
   it('combines filters', async () => {
     const { wb, all } = await setUp();
-    const expected = all.filter(
-      (e) => e.actor?.id === 'minikube-user' && e.time!.startsWith('2018-10-26') && e.action === 'delete',
-    );
+    const expected = all.filter((e) => e.actor?.id === 'minikube-user' && e.time!.startsWith('2018-10-26') && e.action === 'delete');
     expect(expected.length).toBeGreaterThan(0);
-    const found = await allEvents(wb, { kind: ['k8s_api'], actor: 'minikube-user', since: '2018-10-26', until: '2018-10-26T23:59:59Z', search: '"verb":"delete"' });
+    const found = await allEvents(wb, {
+      kind: ['k8s_api'],
+      actor: 'minikube-user',
+      since: '2018-10-26',
+      until: '2018-10-26T23:59:59Z',
+      search: '"verb":"delete"',
+    });
     expect(found).toEqual(expected);
   });
 
@@ -448,7 +458,11 @@ describe('records inside a JSON document', () => {
     const list = writeFixture('audit-list.json', Buffer.from(text));
     const report = await wb.importPaths([list]);
     expect(report.files[0]).toMatchObject({ status: 'imported', format: 'k8s-audit', events: 6, errors: [] });
-    const rows = wb.store.db.prepare('SELECT position, locator, raw FROM event ORDER BY position').all() as { position: number; locator: string; raw: Buffer }[];
+    const rows = wb.store.db.prepare('SELECT position, locator, raw FROM event ORDER BY position').all() as {
+      position: number;
+      locator: string;
+      raw: Buffer;
+    }[];
     expect(rows.map((r) => [r.position, r.locator])).toEqual(lines.map((_, i) => [i + 1, `$.items[${i}]`]));
     expect(rows.map((r) => r.raw.toString('utf8'))).toEqual(lines);
   });
@@ -460,7 +474,11 @@ describe('records inside a JSON document', () => {
     const report = await wb.importPaths([writeFixture('cut.json', Buffer.from(text))]);
     const file = report.files[0]!;
     expect(file).toMatchObject({ status: 'imported', events: 2 });
-    expect(file.errors[0]).toMatchObject({ line: 3, path: '$.items[1]', reason: expect.stringMatching(/not a Kubernetes audit event: kind is "Pod"/) });
+    expect(file.errors[0]).toMatchObject({
+      line: 3,
+      path: '$.items[1]',
+      reason: expect.stringMatching(/not a Kubernetes audit event: kind is "Pod"/),
+    });
     expect(file.errors[1]).toMatchObject({ line: 5, reason: expect.stringMatching(/cut off inside \$\.items\[3\]/) });
   });
 });

@@ -35,7 +35,11 @@ describe('ledger sources: their own chain is verified and speaks for their recor
     expect(new Set(events.map((e) => e.verdict))).toEqual(new Set(['intact']));
     const info = await bench.handlers.caseInfo({});
     expect(info.verification).toHaveLength(1);
-    expect(info.verification[0]).toMatchObject({ subject: 'ledger', location: 'ledger.jsonl', verdict: { intact: true, sources: [{ verdict: 'intact', rule: 'sha256-prev-jcs', records: 12, genesis: 'zeros' }] } });
+    expect(info.verification[0]).toMatchObject({
+      subject: 'ledger',
+      location: 'ledger.jsonl',
+      verdict: { intact: true, sources: [{ verdict: 'intact', rule: 'sha256-prev-jcs', records: 12, genesis: 'zeros' }] },
+    });
   });
 
   it('a loose tampered ledger: records before the break intact, from it on broken; causa verify says where and exits 1', async () => {
@@ -62,7 +66,15 @@ describe('ledger sources: their own chain is verified and speaks for their recor
     expect(await runCli(['verify', casePath, '--json'], io as never)).toBe(1);
     const json = JSON.parse(out.join('')) as { subject: string; verdict: { sources: { first_bad_position: number; nature: string }[] } }[];
     // The file was tampered with before it was imported: the case's own seal of it holds.
-    expect(json.filter((v) => v.subject !== 'seal' && v.subject !== 'journal')).toEqual([expect.objectContaining({ subject: 'ledger', verdict: expect.objectContaining({ intact: false, sources: [expect.objectContaining({ first_bad_position: 8, nature: 'modified', verdict: 'broken' })] }) })]);
+    expect(json.filter((v) => v.subject !== 'seal' && v.subject !== 'journal')).toEqual([
+      expect.objectContaining({
+        subject: 'ledger',
+        verdict: expect.objectContaining({
+          intact: false,
+          sources: [expect.objectContaining({ first_bad_position: 8, nature: 'modified', verdict: 'broken' })],
+        }),
+      }),
+    ]);
   });
 
   it('a line that could not be imported is the ledger’s first bad record, at its own position', async () => {

@@ -16,10 +16,36 @@ const SAMPLES = fileURLToPath(new URL('../../../resources/samples/', import.meta
 
 /** The API Activity attributes of OCSF 1.3.0 this export may write (class, base event, datetime and security_control profiles). */
 const TOP_LEVEL = new Set([
-  'category_uid', 'category_name', 'class_uid', 'class_name', 'activity_id', 'activity_name', 'type_uid', 'type_name',
-  'severity_id', 'severity', 'time', 'time_dt', 'status_id', 'status', 'status_code', 'status_detail',
-  'action_id', 'action', 'disposition_id', 'disposition',
-  'metadata', 'actor', 'api', 'resources', 'src_endpoint', 'dst_endpoint', 'http_request', 'http_response', 'unmapped', 'raw_data',
+  'category_uid',
+  'category_name',
+  'class_uid',
+  'class_name',
+  'activity_id',
+  'activity_name',
+  'type_uid',
+  'type_name',
+  'severity_id',
+  'severity',
+  'time',
+  'time_dt',
+  'status_id',
+  'status',
+  'status_code',
+  'status_detail',
+  'action_id',
+  'action',
+  'disposition_id',
+  'disposition',
+  'metadata',
+  'actor',
+  'api',
+  'resources',
+  'src_endpoint',
+  'dst_endpoint',
+  'http_request',
+  'http_response',
+  'unmapped',
+  'raw_data',
 ]);
 const OBJECT_KEYS: Record<string, string[]> = {
   metadata: ['version', 'profiles', 'product', 'original_time', 'log_name', 'uid', 'correlation_uid'],
@@ -42,9 +68,20 @@ interface OcsfRow {
   time: number;
   action_id?: number;
   disposition_id?: number;
-  metadata: { version: string; profiles: string[]; product: { name: string; vendor_name: string; feature: { name: string } }; uid?: string; correlation_uid?: string };
+  metadata: {
+    version: string;
+    profiles: string[];
+    product: { name: string; vendor_name: string; feature: { name: string } };
+    uid?: string;
+    correlation_uid?: string;
+  };
   actor: { user?: { name: string }; app_name?: string; authorizations?: { decision: string; policy?: { name?: string; desc?: string } }[] };
-  api: { operation: string; service?: { name: string }; request?: { uid: string }; response?: { code?: number; error?: string; error_message?: string } };
+  api: {
+    operation: string;
+    service?: { name: string };
+    request?: { uid: string };
+    response?: { code?: number; error?: string; error_message?: string };
+  };
   resources?: { name?: string; type?: string; namespace?: string }[];
   src_endpoint?: { ip?: string; name?: string };
   unmapped: { causa: { event_id: number; raw_sha256: string; on_behalf_of?: string; result?: { event_id: number } } };
@@ -79,7 +116,11 @@ describe.each(['inc-0047', 'staging-apollo'])('the OCSF export of %s', (name) =>
     expect(records.length).toBe(counts.written);
     expect(counts.written).toBe(counts.kubernetes + counts.mcp);
     for (const r of records) {
-      expect(r).toMatchObject({ category_uid: 6, class_uid: 6003, metadata: { version: '1.3.0', product: { name: 'Causa', vendor_name: 'Causa' } } });
+      expect(r).toMatchObject({
+        category_uid: 6,
+        class_uid: 6003,
+        metadata: { version: '1.3.0', product: { name: 'Causa', vendor_name: 'Causa' } },
+      });
       expect([0, 1, 2, 3, 4, 99]).toContain(r.activity_id);
       expect(r.type_uid).toBe(600300 + r.activity_id);
       expect(r.activity_name).toBeTruthy();
@@ -102,7 +143,9 @@ describe.each(['inc-0047', 'staging-apollo'])('the OCSF export of %s', (name) =>
   it('puts the authorizer’s decision on every audited API call that has one, with the security_control outcome', () => {
     const { records } = exportOcsf(name, { kind: ['k8s_api'] });
     const withDecision = records.filter((r) => r.actor.authorizations?.length);
-    const raw = records.filter((r) => (JSON.parse(r.raw_data) as { annotations?: { [k: string]: string } }).annotations?.['authorization.k8s.io/decision']);
+    const raw = records.filter(
+      (r) => (JSON.parse(r.raw_data) as { annotations?: { [k: string]: string } }).annotations?.['authorization.k8s.io/decision'],
+    );
     expect(withDecision.length).toBe(raw.length);
     expect(withDecision.length).toBeGreaterThan(1000);
     for (const r of withDecision) {
@@ -139,10 +182,18 @@ describe('the OCSF export of staging-apollo (a denial and a policy that was not 
 
   it('folds the admission policy’s verdict into the delete it let through: Allowed, but Detected', () => {
     const { records, counts } = exportOcsf('staging-apollo');
-    const del = records.find((r) => r.api.operation === 'delete' && r.resources?.[0]?.type === 'autoscaling/horizontalpodautoscalers' && r.metadata.product.feature.name === 'kubernetes-audit')!;
+    const del = records.find(
+      (r) =>
+        r.api.operation === 'delete' &&
+        r.resources?.[0]?.type === 'autoscaling/horizontalpodautoscalers' &&
+        r.metadata.product.feature.name === 'kubernetes-audit',
+    )!;
     expect(del.actor.authorizations).toEqual([
       { decision: 'allowed', policy: { name: 'RBAC', desc: expect.stringContaining('RoleBinding "apollo-devs-edit/staging-apollo"') } },
-      { decision: 'not enforced (Audit)', policy: { name: 'hpa-protect', desc: expect.stringContaining('may not be deleted while it is scaling') } },
+      {
+        decision: 'not enforced (Audit)',
+        policy: { name: 'hpa-protect', desc: expect.stringContaining('may not be deleted while it is scaling') },
+      },
     ]);
     expect(del).toMatchObject({ activity_id: 4, status_id: 1, action_id: 1, disposition_id: 15, disposition: 'Detected', severity_id: 2 });
     expect(counts.folded.get('policy_decision')).toBe(1);
@@ -183,11 +234,19 @@ describe('the OCSF export of inc-0047', () => {
     const { records } = exportOcsf('inc-0047', { namespace: ['production'], since: '2025-04-03T14:31:00Z', until: '2025-04-03T14:32:00Z' });
     const mcp = records.filter((r) => r.metadata.product.feature.name === 'mcp-jsonrpc');
     expect(mcp.map((r) => r.api.operation)).toEqual(['resources_get', 'resources_create_or_update']);
-    expect(mcp[1]).toMatchObject({ activity_id: 99, activity_name: 'resources_create_or_update', resources: [{ name: 'api-service', type: 'apps/deployments', namespace: 'production' }] });
+    expect(mcp[1]).toMatchObject({
+      activity_id: 99,
+      activity_name: 'resources_create_or_update',
+      resources: [{ name: 'api-service', type: 'apps/deployments', namespace: 'production' }],
+    });
     // The MCP server's service account made the call, impersonating james.w: OCSF has no field for that.
     const patch = records.find((r) => r.api.operation === 'patch' && r.unmapped.causa.on_behalf_of === 'james.w@example.com')!;
     expect(patch.actor.user!.name).toBe('system:serviceaccount:mcp-system:kubernetes-mcp-server');
-    expect(patch).toMatchObject({ activity_id: 3, status_id: 1, resources: [{ name: 'api-service', type: 'apps/deployments', namespace: 'production' }] });
+    expect(patch).toMatchObject({
+      activity_id: 3,
+      status_id: 1,
+      resources: [{ name: 'api-service', type: 'apps/deployments', namespace: 'production' }],
+    });
     expect(patch.actor.authorizations![0]).toMatchObject({ decision: 'allowed', policy: { name: 'RBAC' } });
   });
 });
@@ -204,7 +263,10 @@ describe('the OCSF export filtered as the timeline filters', () => {
     for (const filter of filters) {
       const { records } = exportOcsf('inc-0047', filter);
       const calls = [...workbench.events(filter)];
-      expect(records.map((r) => r.unmapped.causa.event_id), JSON.stringify(filter)).toEqual(calls.map((e) => e.id));
+      expect(
+        records.map((r) => r.unmapped.causa.event_id),
+        JSON.stringify(filter),
+      ).toEqual(calls.map((e) => e.id));
       expect(records.length).toBeGreaterThan(0);
       expect(exportOcsf('inc-0047', { ...filter, stages: true }).records).toHaveLength(records.length);
     }

@@ -55,7 +55,10 @@ describe('every contract method answers in its output schema', () => {
     const node = graph.nodes.find((n) => n.id.startsWith('e'))!;
     const group = graph.groups[0]!;
     const kubeconfig = join(cases.dir, 'kubeconfig');
-    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncontexts:\n- name: prod-ro\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user: {token: t}\ncurrent-context: prod-ro\n');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\ncontexts:\n- name: prod-ro\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user: {token: t}\ncurrent-context: prod-ro\n',
+    );
     vi.stubEnv('KUBECONFIG', kubeconfig);
 
     const inputs: Partial<Record<MethodName, unknown>> = {

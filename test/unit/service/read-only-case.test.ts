@@ -76,7 +76,9 @@ describe('a case file opened read-only after import', () => {
   it('still refuses to write, naming why', async () => {
     const wb = Workbench.open(readOnly, { readOnly: true });
     try {
-      await expect(Promise.resolve().then(() => wb.handlers.record({ action: { type: 'narrative', text: 'x' } }))).rejects.toThrow(/readonly|read-only/i);
+      await expect(Promise.resolve().then(() => wb.handlers.record({ action: { type: 'narrative', text: 'x' } }))).rejects.toThrow(
+        /readonly|read-only/i,
+      );
     } finally {
       wb.close();
     }

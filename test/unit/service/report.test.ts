@@ -23,7 +23,9 @@ function requireTool(tool: string): string {
   try {
     return execFileSync('which', [tool], { encoding: 'utf8' }).trim();
   } catch {
-    throw new Error(`${tool} is not installed: the PDF checks need Chromium and poppler-utils (apt-get install chromium poppler-utils, as .ci/run does)`);
+    throw new Error(
+      `${tool} is not installed: the PDF checks need Chromium and poppler-utils (apt-get install chromium poppler-utils, as .ci/run does)`,
+    );
   }
 }
 
@@ -102,7 +104,9 @@ describe('the postmortem with the analyst work recorded (INC-0047)', () => {
       expect(text).toMatch(/GDPR Art\. 33/);
       expect(text).not.toContain('No root cause has been assigned');
       expect(text).toContain(sha256File(join(SAMPLES, 'inc-0047/manifest.json')));
-      const manifest = JSON.parse(readFileSync(join(SAMPLES, 'inc-0047/manifest.json'), 'utf8')) as { sources: { sha256: string; chain?: { head: string; merkle_root: string } }[] };
+      const manifest = JSON.parse(readFileSync(join(SAMPLES, 'inc-0047/manifest.json'), 'utf8')) as {
+        sources: { sha256: string; chain?: { head: string; merkle_root: string } }[];
+      };
       for (const source of manifest.sources) {
         expect(text).toContain(source.sha256);
         if (source.chain) expect(text).toContain(source.chain.merkle_root);
@@ -179,7 +183,9 @@ describe('why nothing stopped it, in the staging-apollo postmortem (issue 20)', 
     for (const format of ['md', 'html'] as const) {
       const text = (await renderReport(apollo.store, format)).toString('utf8');
       expect(text, format).toContain('Why nothing stopped it: the guardrail gap');
-      expect(text).toMatch(/ClusterRole (&quot;|")edit(&quot;|") \(by RoleBinding (&quot;|")apollo-devs-edit\/staging-apollo(&quot;|")\) grants \d+ resources × 9 verbs in staging-apollo/);
+      expect(text).toMatch(
+        /ClusterRole (&quot;|")edit(&quot;|") \(by RoleBinding (&quot;|")apollo-devs-edit\/staging-apollo(&quot;|")\) grants \d+ resources × 9 verbs in staging-apollo/,
+      );
       expect(text).toContain('The least-privilege role would have denied 1 call: delete horizontalpodautoscalers staging-apollo/apollo.');
       expect(text).toContain('name: causa-least-privilege');
       expect(text).toMatch(/hpa-protect<\/strong>|\*\*hpa-protect\*\*/);

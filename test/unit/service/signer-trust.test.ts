@@ -42,7 +42,11 @@ describe('trusting a signer', () => {
     expect(await md()).toContain('**signed by a key you have not trusted**');
     expect(await md()).not.toContain('PROBLEMS');
 
-    expect(await wb.handlers.trustSigner({ fingerprint: FINGERPRINT, scope: 'case' })).toEqual({ fingerprint: FINGERPRINT, scope: 'case', label: 'signer of inc-0047' });
+    expect(await wb.handlers.trustSigner({ fingerprint: FINGERPRINT, scope: 'case' })).toEqual({
+      fingerprint: FINGERPRINT,
+      scope: 'case',
+      label: 'signer of inc-0047',
+    });
     const [after] = (await wb.handlers.caseInfo({})).verification;
     expect(after!.verdict).toMatchObject({ status: 'intact', intact: true, signature: { trusted: true } });
     expect(await verdictsOf(wb)).toEqual(['intact']);
@@ -69,6 +73,8 @@ describe('trusting a signer', () => {
 
   it('refuses a fingerprint that signed no bundle of the case', async () => {
     const wb = await sampleCase();
-    await expect(wb.handlers.trustSigner({ fingerprint: 'a'.repeat(64), scope: 'case' })).rejects.toThrow(/no bundle of this case carries a valid signature by key a{64}/);
+    await expect(wb.handlers.trustSigner({ fingerprint: 'a'.repeat(64), scope: 'case' })).rejects.toThrow(
+      /no bundle of this case carries a valid signature by key a{64}/,
+    );
   });
 });

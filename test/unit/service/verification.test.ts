@@ -47,7 +47,11 @@ describe('verification inside a case', () => {
     const info = await wb.handlers.caseInfo({});
     expect(info.verification).toHaveLength(1);
     const [v] = info.verification;
-    expect(v).toMatchObject({ subject: 'bundle', location: SAMPLE, verdict: { intact: true, signature: { status: 'valid', trusted: true } } });
+    expect(v).toMatchObject({
+      subject: 'bundle',
+      location: SAMPLE,
+      verdict: { intact: true, signature: { status: 'valid', trusted: true } },
+    });
     expect(Date.now() - Date.parse(v!.at)).toBeLessThan(60_000);
     const page = await wb.handlers.listEvents({ filter: {}, offset: 0, limit: 1000 });
     // Record streams are chained: each record is intact.
@@ -85,7 +89,11 @@ describe('verification inside a case', () => {
     // Someone edits the SQLite file directly, dropping the trigger that keeps evidence write-once.
     wb.store.db.pragma('query_only = OFF'); // as another program's connection may
     wb.store.db.exec('DROP TRIGGER event_no_update');
-    wb.store.db.prepare("UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'patch', 'get') AS BLOB) WHERE position = 339 AND source_id = (SELECT id FROM source WHERE name LIKE '%audit.jsonl')").run();
+    wb.store.db
+      .prepare(
+        "UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'patch', 'get') AS BLOB) WHERE position = 339 AND source_id = (SELECT id FROM source WHERE name LIKE '%audit.jsonl')",
+      )
+      .run();
     const after = await wb.handlers.verifyCase({});
     expect(after[0]!.verdict.intact).toBe(false);
     expect(after[0]!.verdict.problems).toContainEqual(

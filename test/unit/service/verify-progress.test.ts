@@ -44,7 +44,10 @@ afterAll(() => {
 });
 
 /** Polls through the contract on every turn of the event loop while `run` is pending. */
-async function pollDuring<T>(run: () => Promise<T>, onPoll: (p: VerifyProgress) => void = () => {}): Promise<{ result: T; polls: VerifyProgress[] }> {
+async function pollDuring<T>(
+  run: () => Promise<T>,
+  onPoll: (p: VerifyProgress) => void = () => {},
+): Promise<{ result: T; polls: VerifyProgress[] }> {
   const polls: VerifyProgress[] = [];
   let on = true;
   const tick = async (): Promise<void> => {
@@ -82,21 +85,39 @@ describe('verifying a large case', () => {
     expect(active.some((p) => p.subject === 'agent-ledger.jsonl' && p.source === 'agent-ledger.jsonl')).toBe(true);
     // Once it is over, the counts stand at their totals and nothing is running.
     const final = await wb.handlers.verifyProgress({});
-    expect(final).toEqual({ active: false, sources_done: final.sources_total, sources_total: final.sources_total, records_done: recordsTotal, records_total: recordsTotal, cancelling: false });
+    expect(final).toEqual({
+      active: false,
+      sources_done: final.sources_total,
+      sources_total: final.sources_total,
+      records_done: recordsTotal,
+      records_total: recordsTotal,
+      cancelling: false,
+    });
     // audit, Events and MCP chains, the two listings and the trace of the bundle, and the ledger; then the seal of every source of the case
     expect(final.sources_total).toBe(sourcesTotal);
     expect(sourcesTotal).toBe(14);
-    expect(result.map((v) => [v.subject, v.verdict.sources.filter((s) => s.records !== undefined).map((s) => [s.path, s.records])])).toEqual([
-      ['case', [
-        ['sources/k8s-audit/audit.jsonl', expect.any(Number)],
-        ['sources/k8s-events/events.jsonl', expect.any(Number)],
-        ['sources/k8s-resources/cluster.json', expect.any(Number)],
-        ['sources/k8s-resources/production.json', expect.any(Number)],
-        ['sources/mcp/kubernetes-mcp-server.jsonl', expect.any(Number)],
-        ['sources/otel/agent-trace.json', expect.any(Number)],
-      ]],
+    expect(
+      result.map((v) => [v.subject, v.verdict.sources.filter((s) => s.records !== undefined).map((s) => [s.path, s.records])]),
+    ).toEqual([
+      [
+        'case',
+        [
+          ['sources/k8s-audit/audit.jsonl', expect.any(Number)],
+          ['sources/k8s-events/events.jsonl', expect.any(Number)],
+          ['sources/k8s-resources/cluster.json', expect.any(Number)],
+          ['sources/k8s-resources/production.json', expect.any(Number)],
+          ['sources/mcp/kubernetes-mcp-server.jsonl', expect.any(Number)],
+          ['sources/otel/agent-trace.json', expect.any(Number)],
+        ],
+      ],
       ['ledger', [['agent-ledger.jsonl', LEDGER_RECORDS]]],
-      ['seal', expect.arrayContaining([['inc-0047-large/sources/k8s-audit/audit.jsonl', expect.any(Number)], ['agent-ledger.jsonl', LEDGER_RECORDS]])],
+      [
+        'seal',
+        expect.arrayContaining([
+          ['inc-0047-large/sources/k8s-audit/audit.jsonl', expect.any(Number)],
+          ['agent-ledger.jsonl', LEDGER_RECORDS],
+        ]),
+      ],
       ['journal', [['journal', 0]]],
     ]);
     expect(verificationRows()).toBe(before + 4);
@@ -119,7 +140,11 @@ describe('verifying a large case', () => {
     const latest = (await wb.handlers.caseInfo({})).verification;
     let asked = false;
     const { result } = await pollDuring(
-      () => Promise.resolve(wb.handlers.verifyCase({})).then(() => 'finished', (error: unknown) => error),
+      () =>
+        Promise.resolve(wb.handlers.verifyCase({})).then(
+          () => 'finished',
+          (error: unknown) => error,
+        ),
       (p) => {
         if (!asked && p.active && p.records_done > recordsTotal / 4) {
           asked = true;
@@ -138,28 +163,44 @@ describe('verifying a large case', () => {
   it('runs one at a time, and refuses an import meanwhile', async () => {
     const running = Promise.resolve(wb.handlers.verifyCase({}));
     await expect(Promise.resolve().then(() => wb.handlers.verifyCase({}))).rejects.toMatchObject({ code: 'busy' });
-    await expect(wb.importPaths([join(dir, 'agent-ledger.jsonl')])).rejects.toMatchObject({ code: 'busy', message: expect.stringContaining('being verified') });
+    await expect(wb.importPaths([join(dir, 'agent-ledger.jsonl')])).rejects.toMatchObject({
+      code: 'busy',
+      message: expect.stringContaining('being verified'),
+    });
     await running;
     expect(await wb.importPaths([join(dir, 'agent-ledger.jsonl')])).toMatchObject({ files: [{ status: 'already_imported' }] });
   });
 
-  it('causa verify CASE shows progress on stderr only on a terminal: a line as each source begins, cleared at the end', { timeout: 120_000 }, async () => {
-    const run = async (isTTY: boolean) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(['verify', wb.store.path], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t), isTTY } });
-      return { code, stdout, stderr };
-    };
-    const plain = await run(false);
-    expect(plain.stderr).toBe('');
-    expect(plain.stdout).toContain('Results for ');
-    const terminal = await run(true);
-    expect(terminal.stdout).toBe(plain.stdout);
-    expect(terminal.stderr).toContain(`\rverifying inc-0047-large/sources/k8s-audit/audit.jsonl (source 1 of ${sourcesTotal}): 0%, 0 of ${recordsTotal.toLocaleString('en')} records\x1b[K`);
-    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying inc-0047-large/sources/k8s-events/events\\.jsonl \\(source 2 of ${sourcesTotal}\\): \\d+%`));
-    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying agent-ledger\\.jsonl \\(source 7 of ${sourcesTotal}\\): \\d+%`));
-    expect(terminal.stderr).toMatch(new RegExp(`\\rverifying case\\.causa/agent-ledger\\.jsonl \\(source ${sourcesTotal} of ${sourcesTotal}\\): \\d+%`));
-    expect(terminal.stderr.endsWith('\r\x1b[K')).toBe(true);
-    expect(terminal.code).toBe(plain.code);
-  });
+  it(
+    'causa verify CASE shows progress on stderr only on a terminal: a line as each source begins, cleared at the end',
+    { timeout: 120_000 },
+    async () => {
+      const run = async (isTTY: boolean) => {
+        let stdout = '';
+        let stderr = '';
+        const code = await main(['verify', wb.store.path], {
+          stdout: { write: (t: string) => (stdout += t) },
+          stderr: { write: (t: string) => (stderr += t), isTTY },
+        });
+        return { code, stdout, stderr };
+      };
+      const plain = await run(false);
+      expect(plain.stderr).toBe('');
+      expect(plain.stdout).toContain('Results for ');
+      const terminal = await run(true);
+      expect(terminal.stdout).toBe(plain.stdout);
+      expect(terminal.stderr).toContain(
+        `\rverifying inc-0047-large/sources/k8s-audit/audit.jsonl (source 1 of ${sourcesTotal}): 0%, 0 of ${recordsTotal.toLocaleString('en')} records\x1b[K`,
+      );
+      expect(terminal.stderr).toMatch(
+        new RegExp(`\\rverifying inc-0047-large/sources/k8s-events/events\\.jsonl \\(source 2 of ${sourcesTotal}\\): \\d+%`),
+      );
+      expect(terminal.stderr).toMatch(new RegExp(`\\rverifying agent-ledger\\.jsonl \\(source 7 of ${sourcesTotal}\\): \\d+%`));
+      expect(terminal.stderr).toMatch(
+        new RegExp(`\\rverifying case\\.causa/agent-ledger\\.jsonl \\(source ${sourcesTotal} of ${sourcesTotal}\\): \\d+%`),
+      );
+      expect(terminal.stderr.endsWith('\r\x1b[K')).toBe(true);
+      expect(terminal.code).toBe(plain.code);
+    },
+  );
 });

@@ -245,13 +245,17 @@ describe('the workbench window (window.ts)', () => {
     expect(openWindow().loadedUrl).toBe('app://causa/index.html');
   });
 
-  it.each(['https://evil.example/', 'http://evil.example:5173/', 'file:///tmp/evil.html', 'javascript:alert(1)', 'not a url', 'http://localhost.evil.example/'])(
-    'ignores a dev server URL that is not loopback http even in development: %s',
-    (url) => {
-      vi.stubEnv('ELECTRON_RENDERER_URL', url);
-      expect(openWindow().loadedUrl).toBe('app://causa/index.html');
-    },
-  );
+  it.each([
+    'https://evil.example/',
+    'http://evil.example:5173/',
+    'file:///tmp/evil.html',
+    'javascript:alert(1)',
+    'not a url',
+    'http://localhost.evil.example/',
+  ])('ignores a dev server URL that is not loopback http even in development: %s', (url) => {
+    vi.stubEnv('ELECTRON_RENDERER_URL', url);
+    expect(openWindow().loadedUrl).toBe('app://causa/index.html');
+  });
 
   it.each([
     [false, 'http://127.0.0.1:5173/', 'http://127.0.0.1:5173/'],
@@ -262,14 +266,11 @@ describe('the workbench window (window.ts)', () => {
     expect(rendererUrl(packaged, dev === undefined ? {} : { ELECTRON_RENDERER_URL: dev })).toBe(expected);
   });
 
-  it.each(['https://evil.example/', 'file:///etc/passwd', 'about:blank', 'javascript:alert(1)'])(
-    'denies window.open(%s)',
-    (url) => {
-      const handler = openWindow().webContents.windowOpenHandler;
-      expect(handler).toBeDefined();
-      expect(handler!({ url })).toEqual({ action: 'deny' });
-    },
-  );
+  it.each(['https://evil.example/', 'file:///etc/passwd', 'about:blank', 'javascript:alert(1)'])('denies window.open(%s)', (url) => {
+    const handler = openWindow().webContents.windowOpenHandler;
+    expect(handler).toBeDefined();
+    expect(handler!({ url })).toEqual({ action: 'deny' });
+  });
 
   it.each(['will-navigate', 'will-redirect', 'will-attach-webview'])('prevents %s', (name) => {
     const win = openWindow();
@@ -340,7 +341,11 @@ describe('which frame IPC trusts (isWorkbenchFrame)', () => {
     ['another frame with the same URL', (win) => new fake.FakeFrame(win.loadedUrl), false],
     ['the main frame showing another page', (win) => withUrl(win.webContents.mainFrame, 'https://evil.example/'), false],
     ['the main frame showing another local file', (win) => withUrl(win.webContents.mainFrame, 'file:///tmp/evil.html'), false],
-    ['the main frame showing the renderer over file://', (win) => withUrl(win.webContents.mainFrame, 'file:///app/out/renderer/index.html'), false],
+    [
+      'the main frame showing the renderer over file://',
+      (win) => withUrl(win.webContents.mainFrame, 'file:///app/out/renderer/index.html'),
+      false,
+    ],
     ['the main frame at another app:// host', (win) => withUrl(win.webContents.mainFrame, 'app://evil/index.html'), false],
     ['the main frame at app://causa with credentials', (win) => withUrl(win.webContents.mainFrame, 'app://x@causa/index.html'), false],
     ['the main frame at a dev server URL', (win) => withUrl(win.webContents.mainFrame, 'http://localhost:5173/'), false],
@@ -385,17 +390,14 @@ describe('the contract over IPC (registerIpc)', () => {
     { method, label: 'a foreign frame', frame: new fake.FakeFrame('https://evil.example/') },
   ]);
 
-  it.each(untrusted)(
-    '$method from $label is unauthorized and never reaches the handler',
-    async ({ method, frame }) => {
-      const handlers = spyHandlers();
-      registerIpc(handlers, isTrusted);
-      const result = await invokeIpc(method, {}, frame);
-      expect(result).toEqual({ ok: false, code: 'unauthorized', message: expect.any(String) });
-      expect(isTrusted).toHaveBeenCalledWith(frame);
-      for (const name of METHOD_NAMES) expect(handlers[name]).not.toHaveBeenCalled();
-    },
-  );
+  it.each(untrusted)('$method from $label is unauthorized and never reaches the handler', async ({ method, frame }) => {
+    const handlers = spyHandlers();
+    registerIpc(handlers, isTrusted);
+    const result = await invokeIpc(method, {}, frame);
+    expect(result).toEqual({ ok: false, code: 'unauthorized', message: expect.any(String) });
+    expect(isTrusted).toHaveBeenCalledWith(frame);
+    for (const name of METHOD_NAMES) expect(handlers[name]).not.toHaveBeenCalled();
+  });
 
   it('runs the handler with parsed input for the trusted frame', async () => {
     const handlers = spyHandlers();

@@ -26,7 +26,9 @@ afterEach(() => {
 const names = () => wb.store.db.prepare('SELECT name FROM actor ORDER BY name').pluck().all();
 const distinct = () =>
   wb.store.db
-    .prepare('SELECT actor_id FROM event WHERE actor_id IS NOT NULL UNION SELECT on_behalf_of FROM event WHERE on_behalf_of IS NOT NULL ORDER BY 1')
+    .prepare(
+      'SELECT actor_id FROM event WHERE actor_id IS NOT NULL UNION SELECT on_behalf_of FROM event WHERE on_behalf_of IS NOT NULL ORDER BY 1',
+    )
     .pluck()
     .all();
 
@@ -58,7 +60,9 @@ describe('the actor lookup', () => {
     expect(listed).toBe(scanned);
     expect(await byActor('no-such-actor-anywhere')).toEqual([]);
     const plan = wb.store.db
-      .prepare("EXPLAIN QUERY PLAN SELECT e.id FROM event e WHERE e.actor_id IN (SELECT name FROM actor WHERE name LIKE '%x%') OR e.on_behalf_of IN (SELECT name FROM actor WHERE name LIKE '%x%')")
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT e.id FROM event e WHERE e.actor_id IN (SELECT name FROM actor WHERE name LIKE '%x%') OR e.on_behalf_of IN (SELECT name FROM actor WHERE name LIKE '%x%')",
+      )
       .all() as { detail: string }[];
     const detail = plan.map((p) => p.detail).join('\n');
     expect(detail).toMatch(/USING INDEX event_by_actor/);

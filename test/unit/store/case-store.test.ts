@@ -50,9 +50,7 @@ function insertEvent(store: CaseStore, sourceId: number, position = 1): number {
 }
 
 function insertImportError(store: CaseStore, sourceId: number): number {
-  const result = store.db
-    .prepare('INSERT INTO import_error (source_id, line, reason) VALUES (?, ?, ?)')
-    .run(sourceId, 3, 'invalid JSON');
+  const result = store.db.prepare('INSERT INTO import_error (source_id, line, reason) VALUES (?, ?, ?)').run(sourceId, 3, 'invalid JSON');
   return Number(result.lastInsertRowid);
 }
 
@@ -179,7 +177,7 @@ describe('evidence tables are write-once', () => {
   });
 
   it('keeps the rows as they were after the refused statements', () => {
-    expect(() => store.db.exec('UPDATE event SET raw = x\'00\'')).toThrow(/write-once/);
+    expect(() => store.db.exec("UPDATE event SET raw = x'00'")).toThrow(/write-once/);
     expect(() => store.db.exec('DELETE FROM event')).toThrow(/write-once/);
     const row = store.db.prepare('SELECT raw, outcome FROM event WHERE id = ?').get(eventId) as { raw: Buffer; outcome: string };
     expect(row.raw.toString()).toBe('{"kind":"Event"}');
@@ -192,9 +190,7 @@ describe('evidence tables are write-once', () => {
     const forged = Buffer.from('{"kind":"Event","forged":true}');
     const replace = () =>
       store.db
-        .prepare(
-          'INSERT OR REPLACE INTO event (id, source_id, position, raw, raw_sha256, kind, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
+        .prepare('INSERT OR REPLACE INTO event (id, source_id, position, raw, raw_sha256, kind, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(eventId, sourceId, 1, forged, sha256Hex(forged), 'k8s_api', 'denied');
     let refused = false;
     try {
@@ -345,7 +341,7 @@ describe('write transactions', () => {
   });
 
   // A wait given up (a cancel while another process holds the write lock) must not leave the store marked as writing.
-  it('can write again after a wait for another connection\'s lock was given up', async () => {
+  it("can write again after a wait for another connection's lock was given up", async () => {
     const store = openCase();
     const other = track(new Database(casePath));
     other.exec('BEGIN IMMEDIATE');
@@ -353,7 +349,9 @@ describe('write transactions', () => {
     const check = (): void => {
       if (cancelled) throw new Error('cancelled while waiting');
     };
-    await expect(store.write(async () => ({ commit: true, value: undefined }), { onWait: () => (cancelled = true), check })).rejects.toThrow(/cancelled while waiting/);
+    await expect(
+      store.write(async () => ({ commit: true, value: undefined }), { onWait: () => (cancelled = true), check }),
+    ).rejects.toThrow(/cancelled while waiting/);
     other.exec('ROLLBACK');
     other.close();
 

@@ -25,7 +25,12 @@ beforeAll(async () => {
   await wb.importPaths([SAMPLE]);
   await wb.indexSearch();
   all = [...wb.events({ stages: true })];
-  raw = new Map(wb.store.db.prepare('SELECT id, CAST(raw AS TEXT) AS r FROM event').all().map((row) => [(row as { id: number }).id, (row as { r: string }).r]));
+  raw = new Map(
+    wb.store.db
+      .prepare('SELECT id, CAST(raw AS TEXT) AS r FROM event')
+      .all()
+      .map((row) => [(row as { id: number }).id, (row as { r: string }).r]),
+  );
 }, 60_000);
 
 afterAll(() => {
@@ -41,7 +46,8 @@ async function ids(query: string, stages = true): Promise<number[]> {
 
 const where = (test: (e: EventJson) => boolean) => all.filter(test).map((e) => e.id);
 const ns = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
-const timeNs = (e: EventJson) => (e.time ? BigInt(Date.parse(e.time.slice(0, 23) + 'Z')) * 1_000_000n + BigInt(e.time.slice(23, 29)) : undefined);
+const timeNs = (e: EventJson) =>
+  e.time ? BigInt(Date.parse(e.time.slice(0, 23) + 'Z')) * 1_000_000n + BigInt(e.time.slice(23, 29)) : undefined;
 
 describe('compiled queries pick exactly the events a predicate picks', () => {
   const cases: [string, (e: EventJson) => boolean][] = [
@@ -63,7 +69,10 @@ describe('compiled queries pick exactly the events a predicate picks', () => {
     ['kind:k8s_api AND NOT ns:kube-system', (e) => e.kind === 'k8s_api' && e.target?.namespace !== 'kube-system'],
     // NOT keeps the events that have no namespace at all.
     ['-ns:kube-system', (e) => e.target?.namespace !== 'kube-system'],
-    ['(kind:prompt OR kind:tool_call) -actor.type:agent', (e) => (e.kind === 'prompt' || e.kind === 'tool_call') && e.actor?.type !== 'agent'],
+    [
+      '(kind:prompt OR kind:tool_call) -actor.type:agent',
+      (e) => (e.kind === 'prompt' || e.kind === 'tool_call') && e.actor?.type !== 'agent',
+    ],
     ['time>=2025-04-03T14:30Z', (e) => timeNs(e) !== undefined && timeNs(e)! >= ns('2025-04-03T14:30:00Z')],
     ['time>2025-04-03T14:30Z', (e) => timeNs(e) !== undefined && timeNs(e)! >= ns('2025-04-03T14:31:00Z')],
     ['time<2025-04-03T14:30Z', (e) => timeNs(e) !== undefined && timeNs(e)! < ns('2025-04-03T14:30:00Z')],
@@ -88,7 +97,11 @@ describe('compiled queries pick exactly the events a predicate picks', () => {
   });
 
   it('combines with the other filter fields, and hides earlier stages by default like every listing', async () => {
-    const both = await wb.handlers.listEvents({ filter: { query: 'ns:payments', kind: ['k8s_api'], stages: true }, offset: 0, limit: 10_000 });
+    const both = await wb.handlers.listEvents({
+      filter: { query: 'ns:payments', kind: ['k8s_api'], stages: true },
+      offset: 0,
+      limit: 10_000,
+    });
     expect(both.events.map((e) => e.id)).toEqual(where((e) => e.kind === 'k8s_api' && e.target?.namespace === 'payments'));
     const latest = await ids('ns:payments', false);
     const plain = (await wb.handlers.listEvents({ filter: { namespace: ['payments'] }, offset: 0, limit: 10_000 })).events.map((e) => e.id);
@@ -108,7 +121,9 @@ describe("the analyst's marks", () => {
     expect(await ids('is:starred')).toEqual([prompt.id]);
     expect(await ids('has:comment')).toEqual([prompt.id]);
     const stages = wb.store.db
-      .prepare('SELECT b.event_id FROM audit_stage a JOIN audit_stage b ON b.audit_id = a.audit_id WHERE a.event_id = ? ORDER BY b.event_id')
+      .prepare(
+        'SELECT b.event_id FROM audit_stage a JOIN audit_stage b ON b.audit_id = a.audit_id WHERE a.event_id = ? ORDER BY b.event_id',
+      )
       .pluck()
       .all(pod.id) as number[];
     const podIds = [...new Set([pod.id, ...stages])].sort((a, b) => a - b);
@@ -207,7 +222,11 @@ describe('checkQuery', () => {
   it('answers where and why a query does not read, as data', async () => {
     expect(await wb.handlers.checkQuery({ query: 'ns:payments' })).toEqual({ valid: true });
     expect(await wb.handlers.checkQuery({ query: '' })).toEqual({ valid: true });
-    expect(await wb.handlers.checkQuery({ query: 'a OR' })).toEqual({ valid: false, column: 3, reason: 'OR has nothing after it (found the end of the query)' });
+    expect(await wb.handlers.checkQuery({ query: 'a OR' })).toEqual({
+      valid: false,
+      column: 3,
+      reason: 'OR has nothing after it (found the end of the query)',
+    });
   });
 
   it('lists the fields with their values and aliases for autocomplete', async () => {

@@ -29,11 +29,14 @@ afterEach(() => {
 /** A case as an earlier Causa left it: events imported, none of them indexed yet. */
 function forgetSearchIndex(workbench: Workbench): void {
   workbench.store.writeNow(() =>
-    workbench.store.db.exec("INSERT INTO event_search (event_search) VALUES ('delete-all'); DELETE FROM case_meta WHERE key = 'search_indexed_upto'"),
+    workbench.store.db.exec(
+      "INSERT INTO event_search (event_search) VALUES ('delete-all'); DELETE FROM case_meta WHERE key = 'search_indexed_upto'",
+    ),
   );
 }
 
-const found = async (search: string) => (await wb.handlers.listEvents({ filter: { search }, offset: 0, limit: 100 })).events.map((e) => e.id);
+const found = async (search: string) =>
+  (await wb.handlers.listEvents({ filter: { search }, offset: 0, limit: 100 })).events.map((e) => e.id);
 
 describe('full-text search', () => {
   it('finds substrings case-insensitively through the trigram index, which each import extends', async () => {
@@ -55,7 +58,9 @@ describe('full-text search', () => {
     await wb.indexSearch();
     await found('test-pod');
     const plan = wb.store.db
-      .prepare("EXPLAIN QUERY PLAN SELECT e.id FROM event e WHERE e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH '\"test-pod\"')")
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT e.id FROM event e WHERE e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH \'"test-pod"\')',
+      )
       .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/VIRTUAL TABLE INDEX/);
     // The index is derived: the evidence rows are untouched and the index holds one row per event.
@@ -69,7 +74,14 @@ describe('full-text search', () => {
     const last = wb.store.lastEventId();
     expect(last).toBeGreaterThan(1000);
     const searches = ['api-service', 'OOMKilled', 'JAMES.W', 'v3.2.1-beta', 'no such text anywhere'];
-    const answers = async () => Promise.all(searches.map(async (q) => [q, (await found(q)).length, (await wb.handlers.listEvents({ filter: { search: q }, offset: 0, limit: 1 })).total]));
+    const answers = async () =>
+      Promise.all(
+        searches.map(async (q) => [
+          q,
+          (await found(q)).length,
+          (await wb.handlers.listEvents({ filter: { search: q }, offset: 0, limit: 1 })).total,
+        ]),
+      );
     expect(wb.store.searchIndexedUpto()).toBe(0);
     const unindexed = await answers();
     expect(unindexed.filter(([, n]) => (n as number) > 0).length).toBe(4);

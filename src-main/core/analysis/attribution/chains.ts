@@ -19,7 +19,15 @@ export interface Principal {
 class HopBook {
   private readonly hops = new Map<string, { from: Party; to: Party; evidence: Map<string, HopEvidence> }>();
 
-  add(from: Party, to: Party, rule: string, strength: HopEvidence['strength'], fields: string, eventIds: readonly number[], count = 1): void {
+  add(
+    from: Party,
+    to: Party,
+    rule: string,
+    strength: HopEvidence['strength'],
+    fields: string,
+    eventIds: readonly number[],
+    count = 1,
+  ): void {
     const key = `${from.kind}:${from.id}>${to.kind}:${to.id}`;
     let hop = this.hops.get(key);
     if (!hop) {
@@ -57,7 +65,12 @@ function humansByChain(nodes: readonly GraphNode[]): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
   for (const node of nodes) {
     if (node.chain === undefined || !node.actor) continue;
-    const who = node.kind === 'prompt' && node.actor.type === 'human' ? node.actor.id : node.actor.type === 'agent' ? node.actor.on_behalf_of : undefined;
+    const who =
+      node.kind === 'prompt' && node.actor.type === 'human'
+        ? node.actor.id
+        : node.actor.type === 'agent'
+          ? node.actor.on_behalf_of
+          : undefined;
     if (!who) continue;
     const set = out.get(node.chain) ?? new Set<string>();
     set.add(who);
@@ -95,7 +108,14 @@ export function buildChains(graph: Pick<Graph, 'nodes' | 'edges'>, principals: r
   // human → agent: a prompt joined to the agent's step, and agent records naming whom they act for.
   for (const node of graph.nodes) {
     if (node.actor?.type === 'agent' && node.actor.on_behalf_of) {
-      book.add(human(node.actor.on_behalf_of), agent(node.actor.id), 'on-behalf-of', 'explicit', 'actor.on_behalf_of (user.id, enduser.id)', node.event_ids);
+      book.add(
+        human(node.actor.on_behalf_of),
+        agent(node.actor.id),
+        'on-behalf-of',
+        'explicit',
+        'actor.on_behalf_of (user.id, enduser.id)',
+        node.event_ids,
+      );
     }
   }
   const serverOf = new Map<string, string>();
@@ -108,7 +128,14 @@ export function buildChains(graph: Pick<Graph, 'nodes' | 'edges'>, principals: r
       book.add(human(from.actor.id), agent(to.actor.id), edge.rule, edge.strength, fieldsOf(edge), [...from.event_ids, ...to.event_ids]);
     }
     // agent → tool server: the server answered the agent's request (JSON-RPC id, tool call id).
-    if ((edge.rule === 'jsonrpc-id' || edge.rule === 'tool-call-id') && from.actor?.type === 'agent' && to.actor && to.actor.type !== 'agent' && to.actor.type !== 'human' && to.kind !== 'k8s_api') {
+    if (
+      (edge.rule === 'jsonrpc-id' || edge.rule === 'tool-call-id') &&
+      from.actor?.type === 'agent' &&
+      to.actor &&
+      to.actor.type !== 'agent' &&
+      to.actor.type !== 'human' &&
+      to.kind !== 'k8s_api'
+    ) {
       book.add(agent(from.actor.id), server(to.actor.id), edge.rule, edge.strength, fieldsOf(edge), [...from.event_ids, ...to.event_ids]);
       if (from.kind === 'tool_call') serverOf.set(from.id, to.actor.id);
     }
@@ -127,7 +154,14 @@ export function buildChains(graph: Pick<Graph, 'nodes' | 'edges'>, principals: r
     agentIdentities.add(k);
     const strength = edge.status === 'accepted' ? 'analyst' : edge.strength;
     // The fields that agreed, not the edge's note: each join's time gap differs, and would make one line each.
-    book.add(t ? server(t) : agent(a), identity(k), 'tool-target', strength, edge.status === 'accepted' ? `${fieldsOf(edge)}; accepted by the analyst` : fieldsOf(edge), [...call.event_ids, ...api.event_ids]);
+    book.add(
+      t ? server(t) : agent(a),
+      identity(k),
+      'tool-target',
+      strength,
+      edge.status === 'accepted' ? `${fieldsOf(edge)}; accepted by the analyst` : fieldsOf(edge),
+      [...call.event_ids, ...api.event_ids],
+    );
     if (!who) continue;
     const key = `${who}|${a}|${t ?? ''}|${k}`;
     const path = paths.get(key) ?? { human: who, agent: a, server: t, identity: k, api: new Set<number>() };
@@ -150,7 +184,12 @@ export function buildChains(graph: Pick<Graph, 'nodes' | 'edges'>, principals: r
   const chains: ResponsibilityChain[] = [];
   for (const p of paths.values()) {
     const hops: Hop[] = [];
-    const steps: Party[] = [human(p.human), ...(p.agent ? [agent(p.agent)] : []), ...(p.server ? [server(p.server)] : []), ...(p.identity ? [identity(p.identity)] : [])];
+    const steps: Party[] = [
+      human(p.human),
+      ...(p.agent ? [agent(p.agent)] : []),
+      ...(p.server ? [server(p.server)] : []),
+      ...(p.identity ? [identity(p.identity)] : []),
+    ];
     for (let i = 0; i + 1 < steps.length; i += 1) {
       const hop = book.get(steps[i]!, steps[i + 1]!);
       if (hop) hops.push(hop);
@@ -160,7 +199,15 @@ export function buildChains(graph: Pick<Graph, 'nodes' | 'edges'>, principals: r
       if (acted) hops.push(acted);
     }
     const ids = [...p.api].sort((a, b) => a - b);
-    chains.push({ human: p.human, ...(p.agent ? { agent: p.agent } : {}), ...(p.server ? { tool_server: p.server } : {}), ...(p.identity ? { identity: p.identity } : {}), hops, api_calls: ids.length, api_event_ids: ids.slice(0, 200) });
+    chains.push({
+      human: p.human,
+      ...(p.agent ? { agent: p.agent } : {}),
+      ...(p.server ? { tool_server: p.server } : {}),
+      ...(p.identity ? { identity: p.identity } : {}),
+      hops,
+      api_calls: ids.length,
+      api_event_ids: ids.slice(0, 200),
+    });
   }
   // Identities acting for a human with no agent chain: impersonation by some other path, or the person's own user.
   for (const p of principals) {

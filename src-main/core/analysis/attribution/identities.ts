@@ -29,7 +29,21 @@ export class IdentityFolder {
   add(call: ApiCall): void {
     let fold = this.byId.get(call.actor);
     if (!fold) {
-      fold = { id: call.actor, type: call.actorType, calls: 0, allowed: 0, denied: 0, failed: 0, namespaces: new Set(), first: call.ms, last: call.ms, verbs: new Map(), destructive: new Map(), humans: new Set(), acting: new Map() };
+      fold = {
+        id: call.actor,
+        type: call.actorType,
+        calls: 0,
+        allowed: 0,
+        denied: 0,
+        failed: 0,
+        namespaces: new Set(),
+        first: call.ms,
+        last: call.ms,
+        verbs: new Map(),
+        destructive: new Map(),
+        humans: new Set(),
+        acting: new Map(),
+      };
       this.byId.set(call.actor, fold);
     }
     fold.calls += 1;
@@ -53,7 +67,14 @@ export class IdentityFolder {
       const key = `${cls}|${call.verb}|${call.resource}|${call.namespace ?? ''}`;
       let group = fold.destructive.get(key);
       if (!group) {
-        group = { class: cls, verb: call.verb, resource: call.resource, ...(call.namespace ? { namespace: call.namespace } : {}), count: 0, event_ids: [] };
+        group = {
+          class: cls,
+          verb: call.verb,
+          resource: call.resource,
+          ...(call.namespace ? { namespace: call.namespace } : {}),
+          count: 0,
+          event_ids: [],
+        };
         fold.destructive.set(key, group);
       }
       group.count += 1;
@@ -65,7 +86,8 @@ export class IdentityFolder {
   principals(): { identity: string; type: string; human: string; count: number; ids: number[]; direct: boolean }[] {
     const out: { identity: string; type: string; human: string; count: number; ids: number[]; direct: boolean }[] = [];
     for (const fold of this.byId.values()) {
-      for (const [human, acting] of fold.acting) out.push({ identity: fold.id, type: fold.type, human, count: acting.count, ids: acting.ids, direct: false });
+      for (const [human, acting] of fold.acting)
+        out.push({ identity: fold.id, type: fold.type, human, count: acting.count, ids: acting.ids, direct: false });
       if (fold.type === 'human') out.push({ identity: fold.id, type: fold.type, human: fold.id, count: fold.calls, ids: [], direct: true });
     }
     return out;

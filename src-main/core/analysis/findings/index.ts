@@ -7,14 +7,23 @@ import { findingsOptions, type FindingsOptions } from './options';
 import { RateCounter, RateRuns } from './rate';
 import { AgentDestructive, DenialBursts, FirstSeen, OffHours, Sequences } from './streaming';
 
-export { describeHours, findingsOptions, parseHours, DEFAULT_HOURS, type FindingsOptions, type ReferenceSequence, type WorkingHours } from './options';
+export {
+  describeHours,
+  findingsOptions,
+  parseHours,
+  DEFAULT_HOURS,
+  type FindingsOptions,
+  type ReferenceSequence,
+  type WorkingHours,
+} from './options';
 export { isWorkingTime } from './streaming';
 
 const RULE_ORDER = ['sequence', 'agent_destructive', 'denial_burst', 'rate', 'first_seen', 'off_hours'];
 
 /** The baseline's end: the first prompt, else the first quarter of the calls' span. */
 export function baselineOf(span: { firstPrompt?: number; start?: number; end?: number }): { until?: number; reason: string } {
-  if (span.firstPrompt !== undefined && span.start !== undefined && span.firstPrompt > span.start) return { until: span.firstPrompt, reason: 'before the first prompt' };
+  if (span.firstPrompt !== undefined && span.start !== undefined && span.firstPrompt > span.start)
+    return { until: span.firstPrompt, reason: 'before the first prompt' };
   if (span.start === undefined || span.end === undefined) return { reason: 'no timed API calls' };
   return { until: span.start + (span.end - span.start) / 4, reason: 'the first quarter of the case' };
 }
@@ -26,7 +35,13 @@ export interface FindingsResult {
 
 export function detectFindings(scan: () => Iterable<ApiCall>, partial: Partial<FindingsOptions> = {}): FindingsResult {
   const options = findingsOptions(partial);
-  const rules = [new FirstSeen(options), new DenialBursts(options), new AgentDestructive(options), new OffHours(options), new Sequences(options)];
+  const rules = [
+    new FirstSeen(options),
+    new DenialBursts(options),
+    new AgentDestructive(options),
+    new OffHours(options),
+    new Sequences(options),
+  ];
   const rate = new RateCounter(options);
   let calls = 0;
   for (const call of scan()) {
@@ -37,6 +52,8 @@ export function detectFindings(scan: () => Iterable<ApiCall>, partial: Partial<F
   const runs = new RateRuns(rate.runs(), options);
   if (!runs.empty) for (const call of scan()) runs.add(call);
   const findings = [...rules.flatMap((rule) => rule.finish()), ...runs.finish()];
-  findings.sort((a, b) => RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule) || b.score - a.score || (a.first ?? '').localeCompare(b.first ?? ''));
+  findings.sort(
+    (a, b) => RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule) || b.score - a.score || (a.first ?? '').localeCompare(b.first ?? ''),
+  );
   return { findings, calls };
 }

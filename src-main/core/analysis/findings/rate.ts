@@ -105,9 +105,21 @@ export class RateRuns {
     if (!entry) return;
     if (entry.draft) return extend(entry.draft, call);
     const { run } = entry;
-    const parameters = { z_threshold: this.options.rateZ, min_excess: this.options.rateMinExcess, median_per_minute: run.median, mad: run.mad };
-    entry.draft = startDraft('rate', `${run.actor}|${iso(run.from * MINUTE)}`, run.actor, call, parameters, Math.min(1, run.z / (4 * this.options.rateZ)), (d) =>
-      `${run.actor} made ${d.count} calls in ${duration((run.to - run.from + 1) * MINUTE)} from ${iso(run.from * MINUTE)} (at most ${run.peak} in one minute), against its usual ${run.median} a minute (MAD ${run.mad}); robust z-score ${run.z.toFixed(1)}, the threshold ${this.options.rateZ}.`,
+    const parameters = {
+      z_threshold: this.options.rateZ,
+      min_excess: this.options.rateMinExcess,
+      median_per_minute: run.median,
+      mad: run.mad,
+    };
+    entry.draft = startDraft(
+      'rate',
+      `${run.actor}|${iso(run.from * MINUTE)}`,
+      run.actor,
+      call,
+      parameters,
+      Math.min(1, run.z / (4 * this.options.rateZ)),
+      (d) =>
+        `${run.actor} made ${d.count} calls in ${duration((run.to - run.from + 1) * MINUTE)} from ${iso(run.from * MINUTE)} (at most ${run.peak} in one minute), against its usual ${run.median} a minute (MAD ${run.mad}); robust z-score ${run.z.toFixed(1)}, the threshold ${this.options.rateZ}.`,
     );
   }
 

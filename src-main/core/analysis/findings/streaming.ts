@@ -44,8 +44,15 @@ export class FirstSeen {
     const parameters = { baseline_until: iso(baselineUntil), baseline: this.options.baselineReason ?? 'given' };
     this.open.set(
       key,
-      startDraft('first_seen', key, call.actor, call, parameters, score, (d) =>
-        `${call.actor} called ${call.verb} ${call.resource} ${where(call.namespace)} at ${iso(d.firstMs)}, never seen from it in the baseline (before ${iso(baselineUntil)}); ${plural(d.count, 'such call')} in all.`,
+      startDraft(
+        'first_seen',
+        key,
+        call.actor,
+        call,
+        parameters,
+        score,
+        (d) =>
+          `${call.actor} called ${call.verb} ${call.resource} ${where(call.namespace)} at ${iso(d.firstMs)}, never seen from it in the baseline (before ${iso(baselineUntil)}); ${plural(d.count, 'such call')} in all.`,
       ),
     );
   }
@@ -77,8 +84,15 @@ export class DenialBursts {
     if (list.length < n) return;
     this.recent.delete(call.actor);
     const [head, ...rest] = list;
-    const draft = startDraft('denial_burst', `${call.actor}|${head!.ms}`, call.actor, head!, { count: n, window: duration(window) }, 0, (d) =>
-      `${call.actor} was denied ${d.count} times in ${duration(d.lastMs - d.firstMs)} from ${iso(d.firstMs)} (the rule: ${n} or more within ${duration(window)}).`,
+    const draft = startDraft(
+      'denial_burst',
+      `${call.actor}|${head!.ms}`,
+      call.actor,
+      head!,
+      { count: n, window: duration(window) },
+      0,
+      (d) =>
+        `${call.actor} was denied ${d.count} times in ${duration(d.lastMs - d.firstMs)} from ${iso(d.firstMs)} (the rule: ${n} or more within ${duration(window)}).`,
     );
     for (const c of rest) extend(draft, c);
     this.open.set(call.actor, draft);
@@ -86,7 +100,10 @@ export class DenialBursts {
 
   finish(): Done[] {
     const n = this.options.denialCount;
-    return [...this.done, ...[...this.open.values()].map(complete)].map((f) => ({ ...f, score: Math.min(1, 0.5 + f.event_count / (4 * n)) }));
+    return [...this.done, ...[...this.open.values()].map(complete)].map((f) => ({
+      ...f,
+      score: Math.min(1, 0.5 + f.event_count / (4 * n)),
+    }));
   }
 }
 
@@ -137,8 +154,15 @@ export class AgentDestructive {
     if (!cls) return;
     const key = `${call.actor}|${cls}|${call.resource}|${call.namespace ?? ''}`;
     this.groups.add(key, call, () =>
-      startDraft('agent_destructive', `${key}|${call.ms}`, call.actor, call, { class: cls, group_gap: duration(this.options.groupGapMs) }, call.outcome === 'denied' ? 0.6 : 0.9, (d) =>
-        `Agent identity ${call.actor}${call.onBehalfOf ? ` (as ${call.onBehalfOf})` : ''} ${CLASS_WORDS[cls]}: ${call.verb} ${call.resource} ${where(call.namespace)}, ${plural(d.count, 'call')} from ${iso(d.firstMs)}.`,
+      startDraft(
+        'agent_destructive',
+        `${key}|${call.ms}`,
+        call.actor,
+        call,
+        { class: cls, group_gap: duration(this.options.groupGapMs) },
+        call.outcome === 'denied' ? 0.6 : 0.9,
+        (d) =>
+          `Agent identity ${call.actor}${call.onBehalfOf ? ` (as ${call.onBehalfOf})` : ''} ${CLASS_WORDS[cls]}: ${call.verb} ${call.resource} ${where(call.namespace)}, ${plural(d.count, 'call')} from ${iso(d.firstMs)}.`,
       ),
     );
   }
@@ -168,8 +192,15 @@ export class OffHours {
     if (isWorkingTime(call.ms, this.options.hours)) return;
     const hours = describeHours(this.options.hours);
     const draft = this.groups.add(call.actor, call, () =>
-      startDraft('off_hours', `${call.actor}|${call.ms}`, call.actor, call, { working_hours: hours, group_gap: duration(this.options.groupGapMs) }, 0.6, (d) =>
-        `${call.actor} made ${plural(d.count, 'write')} outside working hours (${hours}) from ${iso(d.firstMs)}: ${[...(this.verbs.get(d.id) ?? [])].join(', ')}.`,
+      startDraft(
+        'off_hours',
+        `${call.actor}|${call.ms}`,
+        call.actor,
+        call,
+        { working_hours: hours, group_gap: duration(this.options.groupGapMs) },
+        0.6,
+        (d) =>
+          `${call.actor} made ${plural(d.count, 'write')} outside working hours (${hours}) from ${iso(d.firstMs)}: ${[...(this.verbs.get(d.id) ?? [])].join(', ')}.`,
       ),
     );
     const verbs = this.verbs.get(draft.id) ?? new Set<string>();
@@ -219,8 +250,15 @@ export class Sequences {
   private found(ref: ReferenceSequence, call: ApiCall, p: Progress): Done {
     const steps = ref.steps.map((s) => `${s.verb} ${s.resource}`).join(' → ');
     const window = this.options.sequenceWindowMs;
-    const draft = startDraft('sequence', `${ref.name}|${call.actor}|${p.startMs}`, call.actor, { id: p.ids[0]!, ms: p.startMs }, { like: ref.name, steps, window: duration(window) }, 1, (d) =>
-      `${call.actor} took the same steps as the root cause of ${ref.name} (${steps}) within ${duration(d.lastMs - d.firstMs)} from ${iso(d.firstMs)}.`,
+    const draft = startDraft(
+      'sequence',
+      `${ref.name}|${call.actor}|${p.startMs}`,
+      call.actor,
+      { id: p.ids[0]!, ms: p.startMs },
+      { like: ref.name, steps, window: duration(window) },
+      1,
+      (d) =>
+        `${call.actor} took the same steps as the root cause of ${ref.name} (${steps}) within ${duration(d.lastMs - d.firstMs)} from ${iso(d.firstMs)}.`,
     );
     for (const id of p.ids.slice(1)) extend(draft, { id, ms: call.ms });
     return complete(draft);

@@ -7,7 +7,16 @@ import type { GuardedCall, GuardedIdentity, GuardrailsReport } from '../../../sh
 import type { EventJson } from '../../../shared/model';
 import { DEFAULT_CLUSTER_ROLES } from './default-roles';
 import { generateLeastPrivilege, grantSize, leastPrivilegeYaml, type RbacCall } from './least-privilege';
-import { authorize, bindingLabel, resolveRole, roleLabel, type RbacBinding, type RbacRequest, type RbacRole, type RbacSubject } from './rbac';
+import {
+  authorize,
+  bindingLabel,
+  resolveRole,
+  roleLabel,
+  type RbacBinding,
+  type RbacRequest,
+  type RbacRole,
+  type RbacSubject,
+} from './rbac';
 import { bindingOfReason, rbacObjectsOf } from './rbac-objects';
 
 export { authorize, generateLeastPrivilege, leastPrivilegeYaml, rbacObjectsOf, bindingOfReason, DEFAULT_CLUSTER_ROLES };
@@ -38,7 +47,14 @@ export function callOf(event: EventJson): RbacCall | undefined {
   const t = event.target;
   if (!t?.resource || !event.action) return undefined;
   const [resource, subresource] = t.resource.split('/') as [string, string | undefined];
-  return { verb: event.action, apiGroup: t.api_group ?? '', resource, ...(subresource ? { subresource } : {}), ...(t.namespace ? { namespace: t.namespace } : {}), ...(t.name ? { name: t.name } : {}) };
+  return {
+    verb: event.action,
+    apiGroup: t.api_group ?? '',
+    resource,
+    ...(subresource ? { subresource } : {}),
+    ...(t.namespace ? { namespace: t.namespace } : {}),
+    ...(t.name ? { name: t.name } : {}),
+  };
 }
 
 const requestOf = (call: RbacCall, user: string, groups: string[] = []): RbacRequest => ({ user, groups, ...call });
@@ -63,8 +79,16 @@ function isIntended(call: GuardrailCall, intended: GuardrailsInput['intended']):
   return true;
 }
 
-function analyzeIdentity(key: { identity: string; via?: string }, calls: readonly GuardrailCall[], input: GuardrailsInput, listed: { roles: RbacRole[]; bindings: RbacBinding[] }): GuardedIdentity {
-  const roles = [...listed.roles, ...DEFAULT_CLUSTER_ROLES.filter((d) => !listed.roles.some((r) => r.kind === d.kind && r.name === d.name))];
+function analyzeIdentity(
+  key: { identity: string; via?: string },
+  calls: readonly GuardrailCall[],
+  input: GuardrailsInput,
+  listed: { roles: RbacRole[]; bindings: RbacBinding[] },
+): GuardedIdentity {
+  const roles = [
+    ...listed.roles,
+    ...DEFAULT_CLUSTER_ROLES.filter((d) => !listed.roles.some((r) => r.kind === d.kind && r.name === d.name)),
+  ];
   // Bindings named by the authorization reasons, then listed ones naming the identity or a group seen in them.
   const held = new Map<string, { binding: RbacBinding; source: 'authz-reason' | 'listing'; calls: number }>();
   for (const call of calls) {
@@ -85,7 +109,10 @@ function analyzeIdentity(key: { identity: string; via?: string }, calls: readonl
   const heldRoles = [...held.values()].map(({ binding }) => resolveRole(binding, roles));
 
   const intendedCalls = calls.filter((c) => isIntended(c, input.intended));
-  const needed = intendedCalls.filter((c) => c.event.outcome !== 'denied').map((c) => callOf(c.event)).filter((c): c is RbacCall => !!c);
+  const needed = intendedCalls
+    .filter((c) => c.event.outcome !== 'denied')
+    .map((c) => callOf(c.event))
+    .filter((c): c is RbacCall => !!c);
   const actor = key.via ?? key.identity;
   const subject = subjectFor(actor);
   const lp = generateLeastPrivilege(needed, subject, LP_NAME);
@@ -94,7 +121,9 @@ function analyzeIdentity(key: { identity: string; via?: string }, calls: readonl
 
   const guarded: GuardedCall[] = calls.map((c) => {
     const rbac = callOf(c.event);
-    const decision = rbac ? authorize(requestOf(rbac, subject.kind === 'ServiceAccount' ? actor : key.identity), lp.roles, lp.bindings) : undefined;
+    const decision = rbac
+      ? authorize(requestOf(rbac, subject.kind === 'ServiceAccount' ? actor : key.identity), lp.roles, lp.bindings)
+      : undefined;
     const reasonBinding = bindingOfReason(c.event.authz?.reason);
     return {
       event_id: c.event.id,
@@ -123,12 +152,19 @@ function analyzeIdentity(key: { identity: string; via?: string }, calls: readonl
       calls: n,
     };
   });
-  const sentences = bindings.filter((b) => b.calls > 0 || b.source === 'listing').map((b) =>
-    b.resources !== undefined ? `${b.role} (by ${b.binding}) grants ${plural(b.resources, 'resource')} × ${plural(b.verbs!, 'verb')} ${b.scope === 'cluster-wide' ? 'cluster-wide' : `in ${b.scope.replace('namespace ', '')}`}` : `${b.role} (by ${b.binding}; its rules are not in the evidence)`);
+  const sentences = bindings
+    .filter((b) => b.calls > 0 || b.source === 'listing')
+    .map((b) =>
+      b.resources !== undefined
+        ? `${b.role} (by ${b.binding}) grants ${plural(b.resources, 'resource')} × ${plural(b.verbs!, 'verb')} ${b.scope === 'cluster-wide' ? 'cluster-wide' : `in ${b.scope.replace('namespace ', '')}`}`
+        : `${b.role} (by ${b.binding}; its rules are not in the evidence)`,
+    );
   const preventableLabels = guarded.filter((g) => preventable.includes(g.event_id)).map((g) => g.label);
   const diff = [
     `${sentences.join('; ') || 'No binding of this identity is in the evidence'}; the intended task used ${plural(neededSize.resources, 'resource')} × ${plural(neededSize.verbs, 'verb')} (${intendedCalls.length} of ${calls.length} calls intended).`,
-    preventable.length > 0 ? `The least-privilege role would have denied ${plural(preventable.length, 'call')}: ${preventableLabels.join('; ')}.` : 'The least-privilege role would have denied none of the calls that went through.',
+    preventable.length > 0
+      ? `The least-privilege role would have denied ${plural(preventable.length, 'call')}: ${preventableLabels.join('; ')}.`
+      : 'The least-privilege role would have denied none of the calls that went through.',
   ].join(' ');
   return {
     identity: key.identity,
@@ -154,7 +190,14 @@ export function analyzeGuardrails(input: GuardrailsInput): GuardrailsReport {
     if (entry) entry.calls.push(call);
     else byIdentity.set(id, { key, calls: [call] });
   }
-  const identities = [...byIdentity.values()].map(({ key, calls }) => analyzeIdentity(key, [...calls].sort((a, b) => (a.timeNs ?? 0n) < (b.timeNs ?? 0n) ? -1 : 1), input, listed));
+  const identities = [...byIdentity.values()].map(({ key, calls }) =>
+    analyzeIdentity(
+      key,
+      [...calls].sort((a, b) => ((a.timeNs ?? 0n) < (b.timeNs ?? 0n) ? -1 : 1)),
+      input,
+      listed,
+    ),
+  );
 
   const admission = input.policies
     .filter(({ event }) => !/^deny$/i.test(event.authz?.decision ?? '') && event.outcome !== 'denied')
@@ -171,20 +214,24 @@ export function analyzeGuardrails(input: GuardrailsInput): GuardrailsReport {
       };
     });
 
-  const denied = [...input.calls.filter((c) => c.event.outcome === 'denied'), ...input.policies.filter(({ event }) => /^deny$/i.test(event.authz?.decision ?? '')).map(({ event }) => ({ event, timeNs: null, label: event.action ?? 'policy' }))]
-    .map((c) => {
-      const actor = c.event.actor;
-      const identity = actor?.on_behalf_of ?? actor?.id ?? 'unknown';
-      const rbac = callOf(c.event);
-      let rule = c.event.authz?.reason ?? '';
-      if (c.event.kind === 'k8s_api' && !rule && rbac) {
-        const entry = identities.find((i) => i.identity === identity);
-        const bindings = entry?.bindings.map((b) => b.binding).join(', ') || 'no binding in the evidence';
-        const scope = rbac.namespace ? `in the namespace ${rbac.namespace}` : 'at the cluster scope';
-        rule = `RBAC: no rule allows ${rbac.verb} ${rbac.subresource ? `${rbac.resource}/${rbac.subresource}` : rbac.resource} ${scope} (held: ${bindings})`;
-      }
-      return { event_id: c.event.id, label: c.label, identity, rule: rule || 'denied' };
-    });
+  const denied = [
+    ...input.calls.filter((c) => c.event.outcome === 'denied'),
+    ...input.policies
+      .filter(({ event }) => /^deny$/i.test(event.authz?.decision ?? ''))
+      .map(({ event }) => ({ event, timeNs: null, label: event.action ?? 'policy' })),
+  ].map((c) => {
+    const actor = c.event.actor;
+    const identity = actor?.on_behalf_of ?? actor?.id ?? 'unknown';
+    const rbac = callOf(c.event);
+    let rule = c.event.authz?.reason ?? '';
+    if (c.event.kind === 'k8s_api' && !rule && rbac) {
+      const entry = identities.find((i) => i.identity === identity);
+      const bindings = entry?.bindings.map((b) => b.binding).join(', ') || 'no binding in the evidence';
+      const scope = rbac.namespace ? `in the namespace ${rbac.namespace}` : 'at the cluster scope';
+      rule = `RBAC: no rule allows ${rbac.verb} ${rbac.subresource ? `${rbac.resource}/${rbac.subresource}` : rbac.resource} ${scope} (held: ${bindings})`;
+    }
+    return { event_id: c.event.id, label: c.label, identity, rule: rule || 'denied' };
+  });
 
   return { intended_basis: input.intended.basis, identities, admission, denied };
 }

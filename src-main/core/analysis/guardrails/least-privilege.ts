@@ -50,11 +50,18 @@ function rulesFor(calls: readonly RbacCall[]): PolicyRule[] {
       const ruleKey = `${group}\u0000${verbsSorted.join(',')}\u0000${nameKey}`;
       const rule = merged.get(ruleKey);
       if (rule) rule.resources!.push(resource);
-      else merged.set(ruleKey, { apiGroups: [group], resources: [resource], verbs: verbsSorted, ...(nameKey ? { resourceNames: nameKey.split(',') } : {}) });
+      else
+        merged.set(ruleKey, {
+          apiGroups: [group],
+          resources: [resource],
+          verbs: verbsSorted,
+          ...(nameKey ? { resourceNames: nameKey.split(',') } : {}),
+        });
     }
   }
-  return [...merged.values()].map((rule) => ({ ...rule, resources: rule.resources!.sort() })).sort((a, b) =>
-    `${a.apiGroups![0]} ${a.resources![0]}`.localeCompare(`${b.apiGroups![0]} ${b.resources![0]}`));
+  return [...merged.values()]
+    .map((rule) => ({ ...rule, resources: rule.resources!.sort() }))
+    .sort((a, b) => `${a.apiGroups![0]} ${a.resources![0]}`.localeCompare(`${b.apiGroups![0]} ${b.resources![0]}`));
 }
 
 /** Roles and bindings for `subject` that allow each of `calls` and, by construction, nothing else. */
@@ -98,7 +105,9 @@ export function defaultRole(kind: string, name: string): RbacRole | undefined {
 }
 
 function yamlScalar(value: string): string {
-  return /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~|[0-9.eE+-]+)$/i.test(value) ? value : JSON.stringify(value);
+  return /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~|[0-9.eE+-]+)$/i.test(value)
+    ? value
+    : JSON.stringify(value);
 }
 
 function yamlList(key: string, values: readonly string[] | undefined, indent: string): string[] {
@@ -107,23 +116,54 @@ function yamlList(key: string, values: readonly string[] | undefined, indent: st
 }
 
 function ruleYaml(rule: PolicyRule): string[] {
-  const lines = [...yamlList('apiGroups', rule.apiGroups, '  '), ...yamlList('resources', rule.resources, '  '), ...yamlList('resourceNames', rule.resourceNames, '  '),
-    ...yamlList('nonResourceURLs', rule.nonResourceURLs, '  '), ...yamlList('verbs', rule.verbs, '  ')];
+  const lines = [
+    ...yamlList('apiGroups', rule.apiGroups, '  '),
+    ...yamlList('resources', rule.resources, '  '),
+    ...yamlList('resourceNames', rule.resourceNames, '  '),
+    ...yamlList('nonResourceURLs', rule.nonResourceURLs, '  '),
+    ...yamlList('verbs', rule.verbs, '  '),
+  ];
   return lines.map((line, i) => (i === 0 ? `- ${line.slice(2)}` : line));
 }
 
-const metadata = (name: string, namespace?: string) => ['metadata:', `  name: ${yamlScalar(name)}`, ...(namespace ? [`  namespace: ${yamlScalar(namespace)}`] : [])];
+const metadata = (name: string, namespace?: string) => [
+  'metadata:',
+  `  name: ${yamlScalar(name)}`,
+  ...(namespace ? [`  namespace: ${yamlScalar(namespace)}`] : []),
+];
 
 /** The roles and bindings as one multi-document YAML file, ready for `kubectl apply -f`. */
 export function leastPrivilegeYaml(lp: LeastPrivilege): string {
   const docs: string[][] = [];
   for (const role of lp.roles) {
-    docs.push(['apiVersion: rbac.authorization.k8s.io/v1', `kind: ${role.kind}`, ...metadata(role.name, role.namespace), 'rules:', ...role.rules.flatMap(ruleYaml)]);
+    docs.push([
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      `kind: ${role.kind}`,
+      ...metadata(role.name, role.namespace),
+      'rules:',
+      ...role.rules.flatMap(ruleYaml),
+    ]);
   }
   for (const binding of lp.bindings) {
-    docs.push(['apiVersion: rbac.authorization.k8s.io/v1', `kind: ${binding.kind}`, ...metadata(binding.name, binding.namespace),
-      'roleRef:', '  apiGroup: rbac.authorization.k8s.io', `  kind: ${binding.roleRef.kind}`, `  name: ${yamlScalar(binding.roleRef.name)}`,
-      'subjects:', ...binding.subjects.flatMap((s) => [`- kind: ${s.kind}`, `  name: ${yamlScalar(s.name)}`, ...(s.namespace ? [`  namespace: ${yamlScalar(s.namespace)}`] : s.kind === 'ServiceAccount' ? [] : ['  apiGroup: rbac.authorization.k8s.io'])])]);
+    docs.push([
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      `kind: ${binding.kind}`,
+      ...metadata(binding.name, binding.namespace),
+      'roleRef:',
+      '  apiGroup: rbac.authorization.k8s.io',
+      `  kind: ${binding.roleRef.kind}`,
+      `  name: ${yamlScalar(binding.roleRef.name)}`,
+      'subjects:',
+      ...binding.subjects.flatMap((s) => [
+        `- kind: ${s.kind}`,
+        `  name: ${yamlScalar(s.name)}`,
+        ...(s.namespace
+          ? [`  namespace: ${yamlScalar(s.namespace)}`]
+          : s.kind === 'ServiceAccount'
+            ? []
+            : ['  apiGroup: rbac.authorization.k8s.io']),
+      ]),
+    ]);
   }
   return docs.map((doc) => doc.join('\n')).join('\n---\n') + '\n';
 }

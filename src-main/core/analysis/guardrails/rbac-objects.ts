@@ -39,19 +39,34 @@ export function rbacObjectsOf(objects: Iterable<unknown>): { roles: RbacRole[]; 
       const ref = object.roleRef;
       if (!isObject(ref) || (ref.kind !== 'Role' && ref.kind !== 'ClusterRole') || typeof ref.name !== 'string') continue;
       const subjects = Array.isArray(object.subjects) ? object.subjects.map(subjectOf).filter((s): s is RbacSubject => !!s) : [];
-      bindings.push({ kind: object.kind, name, ...(object.kind === 'RoleBinding' && namespace ? { namespace } : {}), roleRef: { kind: ref.kind, name: ref.name }, subjects });
+      bindings.push({
+        kind: object.kind,
+        name,
+        ...(object.kind === 'RoleBinding' && namespace ? { namespace } : {}),
+        roleRef: { kind: ref.kind, name: ref.name },
+        subjects,
+      });
     }
   }
   return { roles, bindings };
 }
 
-const REASON = /RBAC: allowed by (ClusterRoleBinding|RoleBinding) "([^"]+)" of (ClusterRole|Role) "([^"]+)" to (User|Group|ServiceAccount) "([^"]+)"/;
+const REASON =
+  /RBAC: allowed by (ClusterRoleBinding|RoleBinding) "([^"]+)" of (ClusterRole|Role) "([^"]+)" to (User|Group|ServiceAccount) "([^"]+)"/;
 
 /** The binding, role and subject an RBAC authorization reason names (the API server's own wording). */
 export function bindingOfReason(reason: string | undefined): RbacBinding | undefined {
   const m = reason ? REASON.exec(reason) : null;
   if (!m) return undefined;
-  const [, kind, bindingText, roleKind, roleName, subjectKind, subjectText] = m as unknown as [string, RbacBinding['kind'], string, 'Role' | 'ClusterRole', string, RbacSubject['kind'], string];
+  const [, kind, bindingText, roleKind, roleName, subjectKind, subjectText] = m as unknown as [
+    string,
+    RbacBinding['kind'],
+    string,
+    'Role' | 'ClusterRole',
+    string,
+    RbacSubject['kind'],
+    string,
+  ];
   // RoleBinding "name/namespace"; ServiceAccount "name/namespace".
   const [name, namespace] = kind === 'RoleBinding' ? splitLast(bindingText) : [bindingText, undefined];
   const [subjectName, subjectNamespace] = subjectKind === 'ServiceAccount' ? splitLast(subjectText) : [subjectText, undefined];

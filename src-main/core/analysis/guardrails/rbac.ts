@@ -128,8 +128,11 @@ export function roleLabel(role: Pick<RbacRole, 'kind' | 'name' | 'namespace'>): 
 
 /** The role a binding refers to: a RoleBinding's Role lives in the binding's namespace. */
 export function resolveRole(binding: RbacBinding, roles: readonly RbacRole[]): RbacRole | undefined {
-  return roles.find((role) =>
-    role.kind === binding.roleRef.kind && role.name === binding.roleRef.name && (role.kind === 'ClusterRole' || role.namespace === binding.namespace),
+  return roles.find(
+    (role) =>
+      role.kind === binding.roleRef.kind &&
+      role.name === binding.roleRef.name &&
+      (role.kind === 'ClusterRole' || role.namespace === binding.namespace),
   );
 }
 
@@ -152,7 +155,13 @@ export function authorize(request: RbacRequest, roles: readonly RbacRole[], bind
     const rule = role.rules.find((r) => ruleAllows(r, request));
     if (rule) return { allowed: true, by: { binding, role, rule }, reason: `allowed by ${bindingLabel(binding)} of ${roleLabel(role)}` };
   }
-  const what = request.path !== undefined ? `path "${request.path}"` : `resource "${request.subresource ? `${request.resource}/${request.subresource}` : request.resource}" in API group "${request.apiGroup ?? ''}"`;
+  const what =
+    request.path !== undefined
+      ? `path "${request.path}"`
+      : `resource "${request.subresource ? `${request.resource}/${request.subresource}` : request.resource}" in API group "${request.apiGroup ?? ''}"`;
   const where = request.path !== undefined ? '' : request.namespace ? ` in the namespace "${request.namespace}"` : ' at the cluster scope';
-  return { allowed: false, reason: `${boundAtAll ? 'no rule of its bindings allows' : 'no binding names'} ${request.user} to ${request.verb} ${what}${where}` };
+  return {
+    allowed: false,
+    reason: `${boundAtAll ? 'no rule of its bindings allows' : 'no binding names'} ${request.user} to ${request.verb} ${what}${where}`,
+  };
 }

@@ -38,7 +38,8 @@ function before(a: TaintItem, b: TaintItem): boolean {
   return a.source === b.source && a.position < b.position;
 }
 
-const isSource = (item: TaintItem) => item.kind === 'tool_result' || (item.labels ?? []).some((l) => l === 'tool_output' || l === 'retrieved' || l === 'external');
+const isSource = (item: TaintItem) =>
+  item.kind === 'tool_result' || (item.labels ?? []).some((l) => l === 'tool_output' || l === 'retrieved' || l === 'external');
 const isInstruction = (item: TaintItem) => item.kind === 'prompt' || (item.labels ?? []).some((l) => l === 'user' || l === 'system');
 
 function clip(text: string, max = 80): string {
@@ -50,7 +51,10 @@ export function linkTaint(items: readonly TaintItem[]): TaintLink[] {
   const withText = items.filter((item) => item.text);
   const blocked = new Set<string>();
   for (const item of withText) if (isInstruction(item) && !isSource(item)) for (const s of shinglesOf(item.text!)) blocked.add(s);
-  const sources = withText.filter(isSource).map((item) => ({ item, index: new SpanSource(item.text!, blocked) })).filter((s) => !s.index.empty);
+  const sources = withText
+    .filter(isSource)
+    .map((item) => ({ item, index: new SpanSource(item.text!, blocked) }))
+    .filter((s) => !s.index.empty);
   const targets = withText.filter((item) => TARGETS.has(item.kind) && !isSource(item));
   const links: TaintLink[] = [];
   const taintedTurns: TaintItem[] = [];
@@ -61,8 +65,14 @@ export function linkTaint(items: readonly TaintItem[]): TaintLink[] {
       const shared = index.longestIn(target.text!);
       if (!shared) continue;
       hit = true;
-      links.push({ from: item.id, to: target.id, span: shared.span, words: shared.words, match: shared.exact ? 'exact' : 'normalized',
-        note: `repeats ${shared.words} words of the tool result${shared.exact ? '' : ' (normalized)'}: “${clip(shared.span)}”` });
+      links.push({
+        from: item.id,
+        to: target.id,
+        span: shared.span,
+        words: shared.words,
+        match: shared.exact ? 'exact' : 'normalized',
+        note: `repeats ${shared.words} words of the tool result${shared.exact ? '' : ' (normalized)'}: “${clip(shared.span)}”`,
+      });
     }
     if (hit && MODEL.has(target.kind) && target.traceId) taintedTurns.push(target);
   }
@@ -74,7 +84,9 @@ export function linkTaint(items: readonly TaintItem[]): TaintLink[] {
     byTrace.set(item.traceId, [...(byTrace.get(item.traceId) ?? []), item]);
   }
   for (const turn of taintedTurns) {
-    const next = (byTrace.get(turn.traceId!) ?? []).filter((i) => turn.timeNs !== null && i.timeNs! > turn.timeNs).sort((a, b) => (a.timeNs! < b.timeNs! ? -1 : 1))[0];
+    const next = (byTrace.get(turn.traceId!) ?? [])
+      .filter((i) => turn.timeNs !== null && i.timeNs! > turn.timeNs)
+      .sort((a, b) => (a.timeNs! < b.timeNs! ? -1 : 1))[0];
     if (next?.kind === 'tool_call' && !links.some((l) => l.from === turn.id && l.to === next.id)) {
       links.push({ from: turn.id, to: next.id, note: 'the tool call this tainted model turn asked for' });
     }

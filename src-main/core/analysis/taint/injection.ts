@@ -8,11 +8,20 @@ import { HIDDEN } from './spans';
 type Kind = InjectionFinding['kind'];
 
 const PATTERNS: readonly [Kind, RegExp][] = [
-  ['override', /\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|messages?|rules|directions|guidelines)/giu],
+  [
+    'override',
+    /\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|messages?|rules|directions|guidelines)/giu,
+  ],
   ['override', /\bdo\s+not\s+(?:ask|wait)\s+(?:the\s+user\s+)?for\s+(?:confirmation|approval|permission)/giu],
-  ['role-marker', /(?:^|\n|\\n)\s*(?:#{1,3}\s*)?(?:system|assistant|developer)\s*:|<\|im_start\|>|<\|(?:system|assistant)\|>|\[\/?INST\]|<\/?(?:system|assistant)>|\[SYSTEM[^\]\n]{0,60}\]/giu],
+  [
+    'role-marker',
+    /(?:^|\n|\\n)\s*(?:#{1,3}\s*)?(?:system|assistant|developer)\s*:|<\|im_start\|>|<\|(?:system|assistant)\|>|\[\/?INST\]|<\/?(?:system|assistant)>|\[SYSTEM[^\]\n]{0,60}\]/giu,
+  ],
   ['tool-syntax', /<tool_call>|<function_calls>|<invoke\s+name=|"tool_calls"\s*:|\bfunctions\.[a-z_]+\(/giu],
-  ['addressed-to-agent', /\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:AI|LLM|assistants?|agents?|models?)\b|\b(?:AI|LLM)\s+(?:assistants?|agents?)\s+(?:reading|processing|seeing)\s+this\b|\byou\s+are\s+now\s+(?:a|an|in)\b/giu],
+  [
+    'addressed-to-agent',
+    /\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:AI|LLM|assistants?|agents?|models?)\b|\b(?:AI|LLM)\s+(?:assistants?|agents?)\s+(?:reading|processing|seeing)\s+this\b|\byou\s+are\s+now\s+(?:a|an|in)\b/giu,
+  ],
 ];
 
 const EXCERPT = 60;
@@ -35,12 +44,26 @@ export function findInjections(record: ScannedRecord): InjectionFinding[] {
   const findings: InjectionFinding[] = [];
   for (const [kind, pattern] of PATTERNS) {
     for (const match of record.text.matchAll(pattern)) {
-      findings.push({ event_id: record.event_id, source: record.source, position: record.position, kind, excerpt: excerptAt(record.text, match.index, match[0].length), offset: match.index });
+      findings.push({
+        event_id: record.event_id,
+        source: record.source,
+        position: record.position,
+        kind,
+        excerpt: excerptAt(record.text, match.index, match[0].length),
+        offset: match.index,
+      });
     }
   }
   // Hidden characters: one finding for each run of them.
   for (const match of record.text.matchAll(/(?:[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|[\u{E0000}-\u{E007F}])+/gu)) {
-    findings.push({ event_id: record.event_id, source: record.source, position: record.position, kind: 'hidden-unicode', excerpt: excerptAt(record.text, match.index, match[0].length), offset: match.index });
+    findings.push({
+      event_id: record.event_id,
+      source: record.source,
+      position: record.position,
+      kind: 'hidden-unicode',
+      excerpt: excerptAt(record.text, match.index, match[0].length),
+      offset: match.index,
+    });
   }
   return findings.sort((a, b) => a.offset - b.offset);
 }

@@ -11,12 +11,15 @@ export const MIN_CONTENT = 4;
 /** Format characters that render as nothing: zero-width, joiners, bidi controls, word joiner, BOM, tags. */
 export const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|[\u{E0000}-\u{E007F}]/gu;
 
-const TOKEN = /\\u[0-9a-fA-F]{4}|\\[nrtbf"\\/]|[\p{L}\p{N}]+(?:(?:[\u200B-\u200F\u2060-\u2064\uFEFF]|[\u{E0000}-\u{E007F}])+[\p{L}\p{N}]+)*/gu;
+const TOKEN =
+  /\\u[0-9a-fA-F]{4}|\\[nrtbf"\\/]|[\p{L}\p{N}]+(?:(?:[\u200B-\u200F\u2060-\u2064\uFEFF]|[\u{E0000}-\u{E007F}])+[\p{L}\p{N}]+)*/gu;
 
 const STOPWORDS = new Set(
-  ('a an and are as at be but by can do does for from has have i if in into is it its it\'s may me my no not of on or our please ' +
+  (
+    "a an and are as at be but by can do does for from has have i if in into is it its it's may me my no not of on or our please " +
     'so than that the their them then there these they this those to up us was we were what when which will with would you your ' +
-    'all any each now only also just should must could one two new get set').split(' '),
+    'all any each now only also just should must could one two new get set'
+  ).split(' '),
 );
 
 export interface Tokens {
@@ -65,7 +68,10 @@ export class SpanSource {
   readonly tokens: Tokens;
   private readonly at = new Map<string, number[]>();
 
-  constructor(readonly text: string, blocked: ReadonlySet<string>) {
+  constructor(
+    readonly text: string,
+    blocked: ReadonlySet<string>,
+  ) {
     this.tokens = tokenize(text);
     const { words } = this.tokens;
     for (let i = 0; i + MIN_WORDS <= words.length; i += 1) {
@@ -91,7 +97,13 @@ export class SpanSource {
     for (let j = 0; j + MIN_WORDS <= t.length; j += 1) {
       for (const i of this.at.get(shingle(t, j)) ?? []) {
         let length = MIN_WORDS;
-        while (i + length < w.length && j + length < t.length && w[i + length] === t[j + length] && this.at.has(shingle(w, i + length - MIN_WORDS + 1))) length += 1;
+        while (
+          i + length < w.length &&
+          j + length < t.length &&
+          w[i + length] === t[j + length] &&
+          this.at.has(shingle(w, i + length - MIN_WORDS + 1))
+        )
+          length += 1;
         if (!best || length > best.length) best = { from: i, length };
       }
     }

@@ -4,8 +4,10 @@ import type { FindingsReport } from '../../../shared/attribution';
 import { escapeXml as esc } from '../svg-graph';
 
 const md = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const events = (f: FindingsReport['findings'][number]): string => `${f.event_ids.slice(0, 8).join(', ')}${f.event_count > 8 ? ` … (${f.event_count})` : ''}`;
-const basis = (r: FindingsReport): string => `Baseline: ${r.baseline}${r.baseline_until ? ` (until ${r.baseline_until})` : ''}; ${r.calls} API calls read${r.like.length ? `; compared with ${r.like.join(', ')}` : ''}.`;
+const events = (f: FindingsReport['findings'][number]): string =>
+  `${f.event_ids.slice(0, 8).join(', ')}${f.event_count > 8 ? ` … (${f.event_count})` : ''}`;
+const basis = (r: FindingsReport): string =>
+  `Baseline: ${r.baseline}${r.baseline_until ? ` (until ${r.baseline_until})` : ''}; ${r.calls} API calls read${r.like.length ? `; compared with ${r.like.join(', ')}` : ''}.`;
 
 export function anomaliesMarkdown(r: FindingsReport | undefined): string[] {
   if (!r) return [];
@@ -36,6 +38,8 @@ export function anomaliesHtml(r: FindingsReport | undefined): string {
     open.length === 0
       ? '<p class="missing">No open finding.</p>'
       : `<table><thead><tr><th>Rule</th><th>Score</th><th>Finding</th><th>Events</th></tr></thead><tbody>${open.map((f) => `<tr><td>${esc(f.rule)}</td><td>${f.score.toFixed(2)}</td><td>${esc(f.sentence)}</td><td>${esc(events(f))}</td></tr>`).join('')}</tbody></table>`,
-    dismissed.length ? `<h3>Dismissed by the analyst</h3><ul>${dismissed.map((f) => `<li>${esc(f.rule)}: ${esc(f.sentence)}${f.dismissed_reason ? ` — dismissed: “${esc(f.dismissed_reason)}”` : ''}</li>`).join('')}</ul>` : '',
+    dismissed.length
+      ? `<h3>Dismissed by the analyst</h3><ul>${dismissed.map((f) => `<li>${esc(f.rule)}: ${esc(f.sentence)}${f.dismissed_reason ? ` — dismissed: “${esc(f.dismissed_reason)}”` : ''}</li>`).join('')}</ul>`
+      : '',
   ].join('');
 }

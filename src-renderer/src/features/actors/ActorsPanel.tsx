@@ -9,9 +9,7 @@ function HopLine({ hop }: { hop: Hop }) {
       <span className="hop-ends">
         {KIND[hop.from.kind]} <b>{hop.from.id}</b> → {KIND[hop.to.kind]} <b>{hop.to.id}</b>
       </span>
-      <span className="hop-evidence">
-        {hop.evidence.map((e) => `${e.rule} · ${e.strength} · ${e.count}× (${e.fields})`).join('; ')}
-      </span>
+      <span className="hop-evidence">{hop.evidence.map((e) => `${e.rule} · ${e.strength} · ${e.count}× (${e.fields})`).join('; ')}</span>
     </li>
   );
 }
@@ -25,13 +23,19 @@ export function ActorsPanel({ attribution }: { attribution: Attribution }) {
       {attribution.chains.length === 0 && <p className="muted">No human, agent or impersonating identity in the evidence.</p>}
       <ol className="actor-chains">
         {attribution.chains.map((c) => (
-          <li key={`${c.human}|${c.agent ?? ''}|${c.tool_server ?? ''}|${c.identity ?? ''}`} data-testid="actors-chain" className={c.agent ? 'agentic' : ''}>
+          <li
+            key={`${c.human}|${c.agent ?? ''}|${c.tool_server ?? ''}|${c.identity ?? ''}`}
+            data-testid="actors-chain"
+            className={c.agent ? 'agentic' : ''}
+          >
             <div className="chain-parties">
               <span className="party human">{c.human}</span>
               {c.agent && <span className="party agent">{c.agent}</span>}
               {c.tool_server && <span className="party server">{c.tool_server}</span>}
               {c.identity && <span className="party identity">{c.identity}</span>}
-              <span className="chain-calls">{c.api_calls} API call{c.api_calls === 1 ? '' : 's'}</span>
+              <span className="chain-calls">
+                {c.api_calls} API call{c.api_calls === 1 ? '' : 's'}
+              </span>
             </div>
             <ul className="hops">
               {c.hops.map((h) => (
@@ -76,7 +80,11 @@ export function ActorsPanel({ attribution }: { attribution: Attribution }) {
                 {i.agent && <span className="identity-tag">agent</span>}
                 {i.humans.length > 0 && <div className="muted">for {i.humans.join(', ')}</div>}
                 {i.destructive.map((d) => (
-                  <div key={`${d.class}|${d.verb}|${d.resource}|${d.namespace ?? ''}`} className="destructive" data-testid="actors-destructive">
+                  <div
+                    key={`${d.class}|${d.verb}|${d.resource}|${d.namespace ?? ''}`}
+                    className="destructive"
+                    data-testid="actors-destructive"
+                  >
                     {d.class.replace('_', ' ')}: {d.verb} {d.resource}
                     {d.namespace ? ` in ${d.namespace}` : ''} ×{d.count}
                   </div>

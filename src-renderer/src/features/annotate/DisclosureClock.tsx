@@ -27,7 +27,9 @@ function AwarenessInput() {
           onBlur={save}
           onKeyDown={(e) => e.key === 'Enter' && save()}
         />
-        <button onClick={save} disabled={draft === undefined} data-testid="awareness-set">Set</button>
+        <button onClick={save} disabled={draft === undefined} data-testid="awareness-set">
+          Set
+        </button>
       </span>
       {/* The browser shows the field in its locale's format; this says the same instant unambiguously. */}
       <span className="awareness-echo" data-testid="awareness-echo">
@@ -51,9 +53,26 @@ function AddDeadline() {
   };
   return (
     <div className="inline-form">
-      <input value={name} placeholder="Deadline, e.g. SEC 8-K" aria-label="Deadline name" data-testid="deadline-name" onChange={(e) => setName(e.target.value)} />
-      <input className="hours" type="number" min={1} value={hours} placeholder="h" aria-label="Hours after awareness" data-testid="deadline-hours" onChange={(e) => setHours(e.target.value)} />
-      <button onClick={add} disabled={!valid} data-testid="deadline-add">Add</button>
+      <input
+        value={name}
+        placeholder="Deadline, e.g. SEC 8-K"
+        aria-label="Deadline name"
+        data-testid="deadline-name"
+        onChange={(e) => setName(e.target.value)}
+      />
+      <input
+        className="hours"
+        type="number"
+        min={1}
+        value={hours}
+        placeholder="h"
+        aria-label="Hours after awareness"
+        data-testid="deadline-hours"
+        onChange={(e) => setHours(e.target.value)}
+      />
+      <button onClick={add} disabled={!valid} data-testid="deadline-add">
+        Add
+      </button>
     </div>
   );
 }
@@ -86,7 +105,11 @@ export function DisclosureClock() {
                   <span className="muted">set the awareness time</span>
                 )}
               </div>
-              <button className="icon" aria-label={`Remove ${d.name}`} onClick={() => void record({ type: 'deadline', name: d.name, hours: null })}>
+              <button
+                className="icon"
+                aria-label={`Remove ${d.name}`}
+                onClick={() => void record({ type: 'deadline', name: d.name, hours: null })}
+              >
                 ×
               </button>
             </li>

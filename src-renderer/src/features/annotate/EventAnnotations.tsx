@@ -49,7 +49,11 @@ function AssignMenu({ node, label }: { node: string; label: string }) {
       {roles.map((role) => (
         <span key={role} className="chip role-chip" data-testid="assigned-role">
           {ROLE_TITLES[role]}
-          <button className="icon" aria-label={`Remove from ${ROLE_TITLES[role]}`} onClick={() => void record({ type: 'unassign', node, role })}>
+          <button
+            className="icon"
+            aria-label={`Remove from ${ROLE_TITLES[role]}`}
+            onClick={() => void record({ type: 'unassign', node, role })}
+          >
             ×
           </button>
         </span>

@@ -39,9 +39,13 @@ export function JournalView() {
               <tr key={entry.seq} data-testid="journal-entry" data-type={entry.action.type}>
                 <td className="seq">{entry.seq}</td>
                 <td className="when">{entry.at.slice(0, 19).replace('T', ' ')}</td>
-                <td className="who" data-testid="journal-analyst">{entry.analyst}</td>
+                <td className="who" data-testid="journal-analyst">
+                  {entry.analyst}
+                </td>
                 <td className="what">{describeAction(entry.action, label)}</td>
-                <td className="hash" title={entry.hash}>{entry.hash.slice(0, 10)}</td>
+                <td className="hash" title={entry.hash}>
+                  {entry.hash.slice(0, 10)}
+                </td>
               </tr>
             ))}
         </tbody>

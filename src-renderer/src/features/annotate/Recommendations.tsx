@@ -43,9 +43,20 @@ function RecommendationItem({ item }: { item: Recommendation }) {
         <span className="recommendation">
           <span className="recommendation-body">
             <span data-testid="recommendation-text">{item.text}</span>
-            {item.edited !== undefined && <span className="muted" title={`edited in journal entry ${item.edited}`}> (edited)</span>}
+            {item.edited !== undefined && (
+              <span className="muted" title={`edited in journal entry ${item.edited}`}>
+                {' '}
+                (edited)
+              </span>
+            )}
           </span>
-          <button className="icon" aria-label="Edit the recommendation" title="Edit" onClick={() => setDraft(item.text)} data-testid="recommendation-edit">
+          <button
+            className="icon"
+            aria-label="Edit the recommendation"
+            title="Edit"
+            onClick={() => setDraft(item.text)}
+            data-testid="recommendation-edit"
+          >
             ✎
           </button>
           <button
@@ -81,7 +92,14 @@ export function Recommendations() {
         ))}
       </ol>
       <div className="inline-form">
-        <input value={text} placeholder="Add a recommendation…" aria-label="Add a recommendation" data-testid="recommendation-input" onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && add()} />
+        <input
+          value={text}
+          placeholder="Add a recommendation…"
+          aria-label="Add a recommendation"
+          data-testid="recommendation-input"
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && add()}
+        />
         <button onClick={add} disabled={!text.trim()} data-testid="recommendation-add">
           Add
         </button>

@@ -56,7 +56,13 @@ function Narrative() {
     <div className="narrative">
       <div className="story-toolbar">
         <span>Story</span>
-        <button onMouseDown={(e) => e.preventDefault()} onClick={insert} disabled={!selectedNode} data-testid="insert-event" title="Insert a reference to the event selected in the timeline">
+        <button
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={insert}
+          disabled={!selectedNode}
+          data-testid="insert-event"
+          title="Insert a reference to the event selected in the timeline"
+        >
           Insert selected event{selectedNode ? ` (${selectedNode})` : ''}
         </button>
         <button onClick={save} disabled={!draft.dirty} data-testid="story-save">

@@ -64,7 +64,13 @@ export function ConnectToCluster() {
   );
 }
 
-function CaptureForm({ contexts, onCapture }: { contexts: KubeContexts; onCapture: (input: { context: string; namespace?: string; since?: string; watch?: string }) => void }) {
+function CaptureForm({
+  contexts,
+  onCapture,
+}: {
+  contexts: KubeContexts;
+  onCapture: (input: { context: string; namespace?: string; since?: string; watch?: string }) => void;
+}) {
   const [context, setContext] = useState(contexts.current ?? contexts.contexts[0]?.name ?? '');
   const [namespace, setNamespace] = useState('');
   const [since, setSince] = useState('');
@@ -114,11 +120,13 @@ function CaptureResult({ summary }: { summary: CaptureSummary }) {
   return (
     <div data-testid="capture-result">
       <p className={summary.complete ? '' : 'warn'}>
-        {summary.complete ? 'Complete' : 'Partial'} capture as {summary.identity ?? 'an unknown identity'}, sealed into <code>{summary.out}</code>
+        {summary.complete ? 'Complete' : 'Partial'} capture as {summary.identity ?? 'an unknown identity'}, sealed into{' '}
+        <code>{summary.out}</code>
       </p>
       {summary.may_mutate && (
         <p className="warn" role="alert" data-testid="capture-may-mutate">
-          This credential can change the cluster ({summary.mutating_rules.slice(0, 3).join('; ')}). Causa only read, but a read-only context is safer.
+          This credential can change the cluster ({summary.mutating_rules.slice(0, 3).join('; ')}). Causa only read, but a read-only context
+          is safer.
         </p>
       )}
       {summary.warnings.map((w) => (
@@ -132,7 +140,13 @@ function CaptureResult({ summary }: { summary: CaptureSummary }) {
             <tr key={r.name} data-testid="capture-resource" data-status={r.status}>
               <td>{r.name}</td>
               <td className="muted">{r.scope}</td>
-              <td>{r.status === 'captured' ? `${r.items ?? 0} captured` : r.status === 'not_visible' ? 'not visible to this credential' : `${r.status}: ${r.reason ?? ''}`}</td>
+              <td>
+                {r.status === 'captured'
+                  ? `${r.items ?? 0} captured`
+                  : r.status === 'not_visible'
+                    ? 'not visible to this credential'
+                    : `${r.status}: ${r.reason ?? ''}`}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -21,7 +21,11 @@ export function CaseHeader({ canOpenDialog }: { canOpenDialog: boolean }) {
           </span>
         )}
       </div>
-      {error && <span className="error" role="alert">{error}</span>}
+      {error && (
+        <span className="error" role="alert">
+          {error}
+        </span>
+      )}
       <div className="actions">
         {info && <UndoRedo />}
         {info && <ExportReport />}

@@ -39,7 +39,10 @@ export function MultiSelect({ name, title, choices, selected, onChange, onOpen }
   useCloseOnOutsideClick(open, root, closeMenu);
 
   // A value chosen elsewhere (a background group's kind) that the case's counts do not list is still shown.
-  const listed: Choice[] = [...(choices ?? []), ...selected.filter((v) => !choices?.some((c) => c.value === v)).map((value) => ({ value }))];
+  const listed: Choice[] = [
+    ...(choices ?? []),
+    ...selected.filter((v) => !choices?.some((c) => c.value === v)).map((value) => ({ value })),
+  ];
   const needle = narrow.trim().toLowerCase();
   const shown = needle ? listed.filter((c) => (c.label ?? c.value).toLowerCase().includes(needle)) : listed;
   const toggle = (value: string, on: boolean) => onChange(on ? [...selected, value] : selected.filter((v) => v !== value));
@@ -75,7 +78,12 @@ export function MultiSelect({ name, title, choices, selected, onChange, onOpen }
         <div className="multi-select-menu" role="group" aria-label={`${title} filter`} data-testid={`filter-${name}-menu`}>
           <div className="multi-select-head">
             <span className="muted">{selected.length === 0 ? `Any ${title.toLowerCase()}` : `${selected.length} chosen: any of them`}</span>
-            <button className="link-button" disabled={selected.length === 0} onClick={() => onChange([])} data-testid={`filter-${name}-any`}>
+            <button
+              className="link-button"
+              disabled={selected.length === 0}
+              onClick={() => onChange([])}
+              data-testid={`filter-${name}-any`}
+            >
               Any
             </button>
           </div>

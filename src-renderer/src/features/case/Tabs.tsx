@@ -12,7 +12,13 @@ export interface Tab<T extends string> {
  * A row of tabs. A tab that takes dropped nodes opens when an event is dragged over it, as a
  * spring-loaded folder does, so the analyst can drag from the timeline to a board that was hidden.
  */
-export function Tabs<T extends string>({ tabs, active, onSelect, label, springLoaded = [] }: {
+export function Tabs<T extends string>({
+  tabs,
+  active,
+  onSelect,
+  label,
+  springLoaded = [],
+}: {
   tabs: Tab<T>[];
   active: T;
   onSelect(tab: T): void;

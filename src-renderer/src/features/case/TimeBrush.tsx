@@ -110,14 +110,21 @@ export function TimeBrush() {
         )}
         <FindingMarkers start={start} end={end} width={WIDTH} height={HEIGHT} />
         {selected && (
-          <rect className="brush-window" x={selected.from * WIDTH} width={Math.max(2, (selected.to - selected.from) * WIDTH)} y={0} height={HEIGHT} />
+          <rect
+            className="brush-window"
+            x={selected.from * WIDTH}
+            width={Math.max(2, (selected.to - selected.from) * WIDTH)}
+            y={0}
+            height={HEIGHT}
+          />
         )}
         {cursorAt !== undefined && <line className="replay-line" x1={cursorAt * WIDTH} x2={cursorAt * WIDTH} y1={0} y2={HEIGHT} />}
       </svg>
       <div className="time-brush-scale">
         <span>{histogram.start!.slice(11, 19)}</span>
         <span className="muted">
-          <ReplayControl start={histogram.start!} end={histogram.end!} /> {max.toLocaleString('en')} events per bucket at most · drag to choose a window
+          <ReplayControl start={histogram.start!} end={histogram.end!} /> {max.toLocaleString('en')} events per bucket at most · drag to
+          choose a window
         </span>
         <span>{histogram.end!.slice(11, 19)}</span>
       </div>

@@ -18,7 +18,17 @@ function stored(key: string | undefined): number | undefined {
 }
 
 /** `storageKey`: where the chosen share is remembered across visits (localStorage). */
-export function VerticalSplit({ top, bottom, initial = 0.6, storageKey }: { top: ReactNode; bottom: ReactNode; initial?: number; storageKey?: string }) {
+export function VerticalSplit({
+  top,
+  bottom,
+  initial = 0.6,
+  storageKey,
+}: {
+  top: ReactNode;
+  bottom: ReactNode;
+  initial?: number;
+  storageKey?: string;
+}) {
   const [fraction, setShare] = useState(() => stored(storageKey) ?? initial);
   const setFraction = (next: number | ((f: number) => number)) =>
     setShare((f) => {

@@ -15,7 +15,12 @@ const RULE_TITLES: Record<Finding['rule'], string> = {
 function FindingItem({ finding }: { finding: Finding }) {
   const record = useAnalysis((s) => s.record);
   return (
-    <li className={`anomaly rule-${finding.rule}${finding.dismissed ? ' dismissed' : ''}`} data-testid="finding" data-rule={finding.rule} data-dismissed={finding.dismissed}>
+    <li
+      className={`anomaly rule-${finding.rule}${finding.dismissed ? ' dismissed' : ''}`}
+      data-testid="finding"
+      data-rule={finding.rule}
+      data-dismissed={finding.dismissed}
+    >
       <div className="anomaly-head">
         <span className="anomaly-rule">{RULE_TITLES[finding.rule]}</span>
         <span className="anomaly-score" title="How far past its rule's threshold (0 to 1)">

@@ -12,6 +12,10 @@ const afterMs = (iso: string): string => new Date(Date.parse(iso) + 1).toISOStri
 export function jumpToFinding(finding: Finding): void {
   const first = finding.event_ids[0];
   if (first !== undefined) useSelection.getState().select(first);
-  useCaseData.getState().setFilter({ actor: finding.identity, ...(finding.first ? { since: finding.first } : {}), ...(finding.last ? { until: afterMs(finding.last) } : {}) });
+  useCaseData.getState().setFilter({
+    actor: finding.identity,
+    ...(finding.first ? { since: finding.first } : {}),
+    ...(finding.last ? { until: afterMs(finding.last) } : {}),
+  });
   useView.getState().showCenter('timeline');
 }

@@ -28,13 +28,19 @@ function ExpansionStatus({ groupId }: { groupId: string }) {
   const next = Math.min(GROUP_PAGE, rest, left);
   return (
     <div className="group-status" data-testid="group-status" data-shown={expansion.shown} data-total={expansion.total}>
-      <span>{expansion.loading ? 'Drawing…' : `${expansion.shown.toLocaleString('en')} of ${expansion.total.toLocaleString('en')} drawn`}</span>
+      <span>
+        {expansion.loading ? 'Drawing…' : `${expansion.shown.toLocaleString('en')} of ${expansion.total.toLocaleString('en')} drawn`}
+      </span>
       {rest > 0 && !expansion.loading && (
         <button
           className="link-button"
           data-testid="group-more"
           disabled={next === 0}
-          title={next === 0 ? `At most ${MAX_EXPANDED.toLocaleString('en')} background nodes are drawn at once: collapse a group, or list its events in the timeline` : undefined}
+          title={
+            next === 0
+              ? `At most ${MAX_EXPANDED.toLocaleString('en')} background nodes are drawn at once: collapse a group, or list its events in the timeline`
+              : undefined
+          }
           onClick={() => void showMore(groupId)}
         >
           {next === 0 ? 'limit reached' : `show ${next} more`}
@@ -89,7 +95,9 @@ export function BackgroundGroups() {
                   title={listed ? 'Show every event again' : `List these ${group.count} events in the timeline`}
                   data-testid="group-list"
                   disabled={!filter}
-                  onClick={() => filter && setFilter(listed ? { kind: undefined, actor: undefined } : { kind: filter.kind, actor: filter.actor })}
+                  onClick={() =>
+                    filter && setFilter(listed ? { kind: undefined, actor: undefined } : { kind: filter.kind, actor: filter.actor })
+                  }
                 >
                   <svg viewBox="0 0 16 16" aria-hidden="true">
                     <path d="M2 4h12M2 8h12M2 12h8" fill="none" stroke="currentColor" strokeWidth="1.6" />

@@ -35,7 +35,14 @@ export function DrawEdgePrompt({ edge, onDone }: { edge: PendingEdge; onDone: ()
         <span>Draw an edge from {from}</span>
         <span>to {to}</span>
       </span>
-      <input autoFocus value={note} onChange={(e) => setNote(e.target.value)} placeholder="Why (optional)" maxLength={2000} data-testid="draw-edge-note" />
+      <input
+        autoFocus
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        placeholder="Why (optional)"
+        maxLength={2000}
+        data-testid="draw-edge-note"
+      />
       <button type="submit" disabled={busy} data-testid="draw-edge-save">
         Draw edge
       </button>

@@ -65,9 +65,15 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
           {SHORT_KIND[node.kind] ?? node.kind.replace('_', ' ')}
         </span>
         <span className="graph-node-time">{clockTime(node.time)}</span>
-        {node.outcome === 'denied' && <span className="denied-tag" data-testid="denied-tag">denied</span>}
+        {node.outcome === 'denied' && (
+          <span className="denied-tag" data-testid="denied-tag">
+            denied
+          </span>
+        )}
         {node.notable && node.outcome !== 'denied' && (
-          <span className="notable-tag" title="A failure, denial, error or warning">{node.outcome}</span>
+          <span className="notable-tag" title="A failure, denial, error or warning">
+            {node.outcome}
+          </span>
         )}
         <FindingBadge eventIds={node.event_ids} />
         <VerdictBadge verdict={node.verdict ?? 'unverifiable'} />

@@ -17,7 +17,12 @@ function StageMessage() {
   const empty = useGraph((s) => s.visible.nodes.length === 0);
   if (status === 'error') return <p className="graph-message error">{error}</p>;
   if (status === 'loading' || status === 'laying-out') return <p className="graph-message">Linking evidence…</p>;
-  if (empty) return <p className="graph-message" data-testid="graph-empty">No linked evidence matches the filter.</p>;
+  if (empty)
+    return (
+      <p className="graph-message" data-testid="graph-empty">
+        No linked evidence matches the filter.
+      </p>
+    );
   return null;
 }
 

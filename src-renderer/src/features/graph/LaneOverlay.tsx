@@ -51,7 +51,9 @@ export function LaneBands() {
   if (!lanes) return null;
   return (
     <div className="lane-bands" aria-hidden="true">
-      {breaks?.map((gap) => <div key={gap.x} className="break-line" style={{ left: gap.x * zoom + x }} />)}
+      {breaks?.map((gap) => (
+        <div key={gap.x} className="break-line" style={{ left: gap.x * zoom + x }} />
+      ))}
       {lanes.map((lane, index) => (
         <div
           key={lane.lane}
@@ -75,17 +77,17 @@ export function LaneLabels() {
       {lanes
         .filter((lane) => lane.height > 0)
         .map((lane) => (
-        <div
-          key={lane.lane}
-          className={`lane-label${lane.count === 0 ? ' empty' : ''}${lane.height * zoom < 34 ? ' thin' : ''}`}
-          data-testid="lane-label"
-          data-lane={lane.lane}
-          style={{ top: lane.y * zoom + y, height: lane.height * zoom }}
-        >
-          <span className="lane-name">{LANE_NAMES[lane.lane]}</span>
-          {lane.count > 0 ? <span className="lane-count">{lane.count}</span> : <span className="lane-count">none</span>}
-        </div>
-      ))}
+          <div
+            key={lane.lane}
+            className={`lane-label${lane.count === 0 ? ' empty' : ''}${lane.height * zoom < 34 ? ' thin' : ''}`}
+            data-testid="lane-label"
+            data-lane={lane.lane}
+            style={{ top: lane.y * zoom + y, height: lane.height * zoom }}
+          >
+            <span className="lane-name">{LANE_NAMES[lane.lane]}</span>
+            {lane.count > 0 ? <span className="lane-count">{lane.count}</span> : <span className="lane-count">none</span>}
+          </div>
+        ))}
       <div className="time-axis" data-testid="time-axis">
         {/* A tick panned under the lane names would show only its last digits. */}
         {ticks

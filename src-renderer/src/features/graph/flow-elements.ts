@@ -12,7 +12,11 @@ const ACCEPTED_COLOUR = '#5fd38a';
 const TAINT_COLOUR = 'var(--taint)';
 
 /** `members`: the nodes an expanded background group brought, drawn as background. */
-export function toFlowNodes(nodes: readonly GraphNode[], layout: GraphLayout | undefined, members: ReadonlySet<string> = new Set()): EventFlowNode[] {
+export function toFlowNodes(
+  nodes: readonly GraphNode[],
+  layout: GraphLayout | undefined,
+  members: ReadonlySet<string> = new Set(),
+): EventFlowNode[] {
   if (!layout) return [];
   return nodes.flatMap((node) => {
     const position = layout.positions[node.id];
@@ -47,7 +51,12 @@ export function toFlowEdges(edges: readonly GraphEdge[], layout: GraphLayout | u
     const colour = taint ? TAINT_COLOUR : accepted ? ACCEPTED_COLOUR : EDGE_COLOURS[edge.strength];
     const route = handlesFor(from, to);
     // A label on a short hop (neighbouring columns, adjacent lanes) would cover a node; the inspector names it.
-    const room = route.type === 'smoothstep' ? Infinity : route.sourceHandle === HANDLES.outRight ? to.x - from.x - NODE_WIDTH : Math.abs(to.y - from.y) - NODE_HEIGHT;
+    const room =
+      route.type === 'smoothstep'
+        ? Infinity
+        : route.sourceHandle === HANDLES.outRight
+          ? to.x - from.x - NODE_WIDTH
+          : Math.abs(to.y - from.y) - NODE_HEIGHT;
     const decision = edge.rule === 'authz-annotation';
     // An accepted edge says so even when quiet: the analyst's decision is part of the picture.
     const labelled = (active || accepted || taint) && !decision && room >= 110;

@@ -24,7 +24,8 @@ export function nextNode(
   const here = positions[from];
   if (!here) return undefined;
   const distance = (id: string) => Math.hypot(positions[id]!.x - here.x, positions[id]!.y - here.y);
-  const nearest = (ids: string[]) => ids.filter((id) => id !== from && positions[id]).sort((a, b) => distance(a) - distance(b) || a.localeCompare(b))[0];
+  const nearest = (ids: string[]) =>
+    ids.filter((id) => id !== from && positions[id]).sort((a, b) => distance(a) - distance(b) || a.localeCompare(b))[0];
   const side: Record<Direction, (p: { x: number; y: number }) => boolean> = {
     ArrowRight: (p) => p.x > here.x,
     ArrowLeft: (p) => p.x < here.x,
@@ -36,6 +37,8 @@ export function nextNode(
       ? edges.filter((e) => e.from === from).map((e) => e.to)
       : key === 'ArrowLeft'
         ? edges.filter((e) => e.to === from).map((e) => e.from)
-        : edges.flatMap((e) => (e.from === from ? [e.to] : e.to === from ? [e.from] : [])).filter((id) => positions[id] && side[key](positions[id]!));
+        : edges
+            .flatMap((e) => (e.from === from ? [e.to] : e.to === from ? [e.from] : []))
+            .filter((id) => positions[id] && side[key](positions[id]!));
   return nearest(linked) ?? nearest(Object.keys(positions).filter((id) => side[key](positions[id]!)));
 }

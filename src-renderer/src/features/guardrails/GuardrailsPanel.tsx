@@ -39,22 +39,38 @@ function TaintSection({ taint }: { taint: TaintReport }) {
   return (
     <section className="guardrails-section" data-testid="taint-panel" aria-label="Taint chains">
       <h3>Taint chains</h3>
-      <p className="hint">A tool result’s distinctive words repeated later by the model or in a tool call’s arguments (spans of the user’s own prompt do not count).</p>
+      <p className="hint">
+        A tool result’s distinctive words repeated later by the model or in a tool call’s arguments (spans of the user’s own prompt do not
+        count).
+      </p>
       {taint.edges.length === 0 && <p className="muted">No tool result is repeated in a later step.</p>}
       <ul className="taint-edges">
         {taint.edges.map((e) => (
           <li key={`${e.from_event}-${e.to_event}`} data-testid="taint-edge">
-            <span className="ids">#{e.from_event} → #{e.to_event}</span> <span className="match">{e.match}, {e.words} words</span>
+            <span className="ids">
+              #{e.from_event} → #{e.to_event}
+            </span>{' '}
+            <span className="match">
+              {e.match}, {e.words} words
+            </span>
             <blockquote>{e.span}</blockquote>
           </li>
         ))}
       </ul>
-      {taint.reached.length > 0 && <p className="reached">{taint.reached.length} events reached, labelled <code>tainted</code> for the taint filter.</p>}
+      {taint.reached.length > 0 && (
+        <p className="reached">
+          {taint.reached.length} events reached, labelled <code>tainted</code> for the taint filter.
+        </p>
+      )}
       <h4>Instruction-like content in tool results ({taint.findings.length})</h4>
       <ul className="findings">
         {taint.findings.map((f) => (
           <li key={`${f.event_id}-${f.kind}-${f.offset}`} data-testid="injection-finding" data-kind={f.kind}>
-            <span className={`kind kind-${f.kind}`}>{f.kind}</span> <span className="where">{f.source} record {f.position}{f.raw_offset !== undefined ? `, byte ${f.raw_offset}` : ''}</span>
+            <span className={`kind kind-${f.kind}`}>{f.kind}</span>{' '}
+            <span className="where">
+              {f.source} record {f.position}
+              {f.raw_offset !== undefined ? `, byte ${f.raw_offset}` : ''}
+            </span>
             <code>{f.excerpt}</code>
           </li>
         ))}
@@ -78,7 +94,9 @@ export function GuardrailsPanel() {
     <section className="guardrails" aria-label="Guardrails" data-testid="guardrails-panel">
       <header>
         <h2>Why nothing stopped it</h2>
-        <span className="basis" data-testid="intended-basis">Intended task: {BASIS[guardrails.intended_basis]}</span>
+        <span className="basis" data-testid="intended-basis">
+          Intended task: {BASIS[guardrails.intended_basis]}
+        </span>
         {intended && <button onClick={() => setIntended(undefined)}>Reset to default</button>}
       </header>
       <div className="guardrails-columns">
@@ -91,21 +109,37 @@ export function GuardrailsPanel() {
                 {identity.identity}
                 {identity.via && <span className="via"> via {identity.via}</span>}
               </h4>
-              <p className="diff" data-testid="guardrail-diff">{identity.diff}</p>
+              <p className="diff" data-testid="guardrail-diff">
+                {identity.diff}
+              </p>
               <table className="calls">
                 <thead>
                   <tr>
-                    <th className="gr-check" title="Part of the intended task (untick or tick to change it)">✓</th>
+                    <th className="gr-check" title="Part of the intended task (untick or tick to change it)">
+                      ✓
+                    </th>
                     <th>Call</th>
                     <th className="gr-outcome">Outcome</th>
-                    <th className="gr-lp" title="The generated least-privilege role replayed on the call">Least priv.</th>
+                    <th className="gr-lp" title="The generated least-privilege role replayed on the call">
+                      Least priv.
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {identity.calls.map((c) => (
-                    <tr key={c.event_id} data-testid="guardrail-call" data-preventable={identity.preventable.includes(c.event_id) ? 'yes' : 'no'} className={identity.preventable.includes(c.event_id) ? 'preventable' : ''}>
+                    <tr
+                      key={c.event_id}
+                      data-testid="guardrail-call"
+                      data-preventable={identity.preventable.includes(c.event_id) ? 'yes' : 'no'}
+                      className={identity.preventable.includes(c.event_id) ? 'preventable' : ''}
+                    >
                       <td>
-                        <input type="checkbox" checked={c.intended} onChange={() => toggle(c.event_id, identity.calls)} aria-label={`intended: ${c.label}`} />
+                        <input
+                          type="checkbox"
+                          checked={c.intended}
+                          onChange={() => toggle(c.event_id, identity.calls)}
+                          aria-label={`intended: ${c.label}`}
+                        />
                       </td>
                       <td>
                         {c.label}
@@ -128,7 +162,8 @@ export function GuardrailsPanel() {
           <ul className="admission">
             {guardrails.admission.map((a) => (
               <li key={a.event_id} data-testid="admission-gap">
-                <strong>{a.policy}</strong> ({a.binding ? `binding ${a.binding}, ` : ''}actions: {a.actions.join(', ') || 'none'}) would have blocked <em>{a.request}</em>: {a.message}
+                <strong>{a.policy}</strong> ({a.binding ? `binding ${a.binding}, ` : ''}actions: {a.actions.join(', ') || 'none'}) would
+                have blocked <em>{a.request}</em>: {a.message}
               </li>
             ))}
           </ul>

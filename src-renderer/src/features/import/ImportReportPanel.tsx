@@ -77,18 +77,34 @@ export function ImportReportPanel() {
   if (!report) return null;
   const failing = report.integrity ?? [];
   return (
-    <div className={`import-panel${report.errors > 0 || failing.length > 0 ? ' with-errors' : ''}`} role="status" data-testid="import-report">
+    <div
+      className={`import-panel${report.errors > 0 || failing.length > 0 ? ' with-errors' : ''}`}
+      role="status"
+      data-testid="import-report"
+    >
       <header>
         <strong>
           {report.cancelled ? 'Cancelled. ' : ''}Imported {report.events} event{report.events === 1 ? '' : 's'}
           {report.errors > 0 && `, ${report.errors} record${report.errors === 1 ? '' : 's'} rejected`}
         </strong>
-        <button onClick={dismiss} aria-label="Dismiss import report">×</button>
+        <button onClick={dismiss} aria-label="Dismiss import report">
+          ×
+        </button>
       </header>
       {failing.map((bundle) => (
-        <div key={bundle.bundle} className={`import-integrity ${bundle.status === 'broken' ? 'bad' : 'caution'}`} data-testid="import-integrity" data-status={bundle.status}>
-          <strong>{bundle.bundle}: {INTEGRITY_WORDS[bundle.status]}</strong> — {bundle.records} record{bundle.records === 1 ? '' : 's'} from{' '}
-          {bundle.sources.length === 0 ? 'no source (the bundle’s files are at fault)' : bundle.sources.map((s) => s.path.replace(/^sources\//, '')).join(', ')}
+        <div
+          key={bundle.bundle}
+          className={`import-integrity ${bundle.status === 'broken' ? 'bad' : 'caution'}`}
+          data-testid="import-integrity"
+          data-status={bundle.status}
+        >
+          <strong>
+            {bundle.bundle}: {INTEGRITY_WORDS[bundle.status]}
+          </strong>{' '}
+          — {bundle.records} record{bundle.records === 1 ? '' : 's'} from{' '}
+          {bundle.sources.length === 0
+            ? 'no source (the bundle’s files are at fault)'
+            : bundle.sources.map((s) => s.path.replace(/^sources\//, '')).join(', ')}
           {bundle.problems.length > 0 && (
             <ul className="record-errors">
               {bundle.problems.slice(0, 20).map((p, i) => (
@@ -104,8 +120,7 @@ export function ImportReportPanel() {
       <ul>
         {report.files.map((file) => (
           <li key={file.file}>
-            <span className="file">{file.file}</span>{' '}
-            {describeFile(file)}
+            <span className="file">{file.file}</span> {describeFile(file)}
             {file.errors.length > 0 && (
               <ul className="record-errors">
                 {file.errors.map((e) => (

@@ -35,12 +35,15 @@ function NormalizedFields({ event, sourceName }: { event: EventJson; sourceName:
       <Field label="Namespace" value={event.target?.namespace} />
       <Field label="Name" value={event.target?.name} />
       <Field label="Object uid" value={event.target?.uid} />
-      <Field label="Authorization" value={event.authz && `${event.authz.decision}${event.authz.reason ? ` — ${event.authz.reason}` : ''}`} />
+      <Field
+        label="Authorization"
+        value={event.authz && `${event.authz.decision}${event.authz.reason ? ` — ${event.authz.reason}` : ''}`}
+      />
       {Object.entries(keys)
         .filter(([key, value]) => !(key === 'object_uid' && value === event.target?.uid))
         .map(([key, value]) => (
-        <Field key={key} label={key.replace(/_/g, ' ')} value={Array.isArray(value) ? value.join(', ') : value} />
-      ))}
+          <Field key={key} label={key.replace(/_/g, ' ')} value={Array.isArray(value) ? value.join(', ') : value} />
+        ))}
       <Field label="Text" value={event.text} />
       <Field label="Source" value={`${sourceName}, line ${event.position}`} />
       <Field label="Wrapper" value={event.wrapper} />
@@ -105,11 +108,14 @@ export function Inspector() {
       {detail && (
         <>
           <h2>
-            <span className={`badge kind-${detail.event.kind}`}>{detail.event.kind.replace('_', ' ')}</span>{' '}
-            {detail.event.action} <span className="muted">#{detail.event.id}</span>
+            <span className={`badge kind-${detail.event.kind}`}>{detail.event.kind.replace('_', ' ')}</span> {detail.event.action}{' '}
+            <span className="muted">#{detail.event.id}</span>
           </h2>
           <AroundEvent event={detail.event} />
-          <EventAnnotations eventId={detail.event.id} fallbackLabel={`${detail.event.action ?? detail.event.kind} ${targetLabel(detail.event)}`.trim()} />
+          <EventAnnotations
+            eventId={detail.event.id}
+            fallbackLabel={`${detail.event.action ?? detail.event.kind} ${targetLabel(detail.event)}`.trim()}
+          />
           <NodeEdges />
           <NormalizedFields event={detail.event} sourceName={detail.source_name} />
           <RelatedRecords detail={detail} />

@@ -12,7 +12,12 @@ function EdgeActions({ edge }: { edge: GraphEdge }) {
   if (edge.strength === 'analyst') {
     return (
       <div className="node-edge-actions">
-        <button disabled={busy} onClick={() => void record({ type: 'erase_edge', edge: edge.id })} data-testid="edge-erase" title="Erase the edge you drew">
+        <button
+          disabled={busy}
+          onClick={() => void record({ type: 'erase_edge', edge: edge.id })}
+          data-testid="edge-erase"
+          title="Erase the edge you drew"
+        >
           Erase
         </button>
       </div>
@@ -27,7 +32,12 @@ function EdgeActions({ edge }: { edge: GraphEdge }) {
           <button disabled={busy} onClick={() => decide('accepted')} data-testid="edge-accept" title="The inference holds: keep this edge">
             Accept
           </button>
-          <button disabled={busy} onClick={() => decide('rejected')} data-testid="edge-reject" title="The inference is wrong: hide this edge and unlink its chain">
+          <button
+            disabled={busy}
+            onClick={() => decide('rejected')}
+            data-testid="edge-reject"
+            title="The inference is wrong: hide this edge and unlink its chain"
+          >
             Reject
           </button>
         </>
@@ -105,7 +115,11 @@ export function NodeEdges() {
       <h3>Causal links</h3>
       <p className="hint">
         Graph node <code>{node.id}</code>
-        {node.chain !== undefined ? ` in chain ${node.chain}` : background ? ', in no chain: background, from an expanded group' : ', in no chain'}
+        {node.chain !== undefined
+          ? ` in chain ${node.chain}`
+          : background
+            ? ', in no chain: background, from an expanded group'
+            : ', in no chain'}
         {node.event_ids.length > 1 ? ` · ${node.event_ids.length} events (${node.event_ids.map((id) => `#${id}`).join(', ')})` : ''}
       </p>
       {incoming.length + outgoing.length + rejected.length === 0 && <p className="hint">No edges: nothing joins this record to another.</p>}

@@ -50,7 +50,8 @@ export function parsePanes(stored: string | null, windowWidth: number): Panes {
   }
   const pick = (pane: PaneId): PaneSize => {
     const entry = (value as Record<string, unknown> | null)?.[pane] as Partial<PaneSize> | undefined;
-    if (!entry || typeof entry.width !== 'number' || !Number.isFinite(entry.width) || typeof entry.collapsed !== 'boolean') return fallback[pane];
+    if (!entry || typeof entry.width !== 'number' || !Number.isFinite(entry.width) || typeof entry.collapsed !== 'boolean')
+      return fallback[pane];
     return { width: clampWidth(pane, entry.width), collapsed: entry.collapsed };
   };
   return { sidebar: pick('sidebar'), inspector: pick('inspector') };

@@ -18,7 +18,13 @@ export function AroundEvent({ event }: { event: EventJson }) {
     <div className="around-event" role="group" aria-label="Around this event">
       <span className="muted">Around this event:</span>
       {actions.slice(0, 1).map((a) => (
-        <button key={a.id} disabled={!a.query} title={a.query ?? 'this event has no time'} onClick={() => a.query && setQuery(a.query)} data-testid={`around-${a.id}`}>
+        <button
+          key={a.id}
+          disabled={!a.query}
+          title={a.query ?? 'this event has no time'}
+          onClick={() => a.query && setQuery(a.query)}
+          data-testid={`around-${a.id}`}
+        >
           {a.label}
         </button>
       ))}
@@ -30,7 +36,13 @@ export function AroundEvent({ event }: { event: EventJson }) {
         ))}
       </select>
       {actions.slice(1).map((a) => (
-        <button key={a.id} disabled={!a.query} title={a.query ?? 'this event has none'} onClick={() => a.query && setQuery(a.query)} data-testid={`around-${a.id}`}>
+        <button
+          key={a.id}
+          disabled={!a.query}
+          title={a.query ?? 'this event has none'}
+          onClick={() => a.query && setQuery(a.query)}
+          data-testid={`around-${a.id}`}
+        >
           {a.label}
         </button>
       ))}

@@ -47,7 +47,12 @@ export function ReplayControl({ start, end }: { start: string; end: string }) {
       <button onClick={play} aria-label={playing ? 'Pause the replay' : 'Play the incident'} data-testid="replay-play">
         {playing ? '❚❚' : '▶'}
       </button>
-      <select value={speed} onChange={(e) => useReplay.getState().setSpeed(Number(e.target.value) as (typeof SPEEDS)[number])} aria-label="Replay speed" data-testid="replay-speed">
+      <select
+        value={speed}
+        onChange={(e) => useReplay.getState().setSpeed(Number(e.target.value) as (typeof SPEEDS)[number])}
+        aria-label="Replay speed"
+        data-testid="replay-speed"
+      >
         {SPEEDS.map((s) => (
           <option key={s} value={s}>
             {s}×

@@ -37,7 +37,15 @@ export function SaveView() {
         if (name.trim()) void save();
       }}
     >
-      <input autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="View name" maxLength={100} data-testid="save-view-name" aria-label="View name" />
+      <input
+        autoFocus
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        placeholder="View name"
+        maxLength={100}
+        data-testid="save-view-name"
+        aria-label="View name"
+      />
       <button type="submit" disabled={!name.trim()} data-testid="save-view-confirm">
         Save
       </button>

@@ -29,7 +29,12 @@ export function SavedViews() {
               {view.name}
             </button>
             <code className="muted">{view.query}</code>
-            <button className="remove" aria-label={`Remove view ${view.name}`} title="Remove this view" onClick={() => void record({ type: 'remove_view', name: view.name })}>
+            <button
+              className="remove"
+              aria-label={`Remove view ${view.name}`}
+              title="Remove this view"
+              onClick={() => void record({ type: 'remove_view', name: view.name })}
+            >
               ×
             </button>
           </li>

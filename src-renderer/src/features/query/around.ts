@@ -25,7 +25,11 @@ export function sameObject(event: EventJson): string | undefined {
   if (!target) return undefined;
   if (target.uid) return `uid:${quote(target.uid)}`;
   if (!target.name) return undefined;
-  return [target.resource && `resource:${quote(target.resource)}`, target.namespace && `ns:${quote(target.namespace)}`, `name:${quote(target.name)}`]
+  return [
+    target.resource && `resource:${quote(target.resource)}`,
+    target.namespace && `ns:${quote(target.namespace)}`,
+    `name:${quote(target.name)}`,
+  ]
     .filter(Boolean)
     .join(' ');
 }

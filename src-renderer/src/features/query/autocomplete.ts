@@ -30,7 +30,13 @@ export function wordAt(text: string, caret: number): CaretWord {
   const field = /^([A-Za-z_][A-Za-z0-9_.]*)(:|>=|<=|>|<|=)/.exec(upto.slice(prefix));
   if (field) {
     const valueStart = start + prefix + field[0].length;
-    return { start: start + prefix, end, field: field[1]!.toLowerCase(), valueStart, partial: text.slice(valueStart, caret).replace(/^"/, '') };
+    return {
+      start: start + prefix,
+      end,
+      field: field[1]!.toLowerCase(),
+      valueStart,
+      partial: text.slice(valueStart, caret).replace(/^"/, ''),
+    };
   }
   return { start: start + prefix, end, partial: upto.slice(prefix) };
 }
@@ -47,11 +53,18 @@ export interface Suggestion {
 }
 
 function quoted(value: string): string {
-  return /^[^\s()"]+$/.test(value) && !/^[A-Za-z_][A-Za-z0-9_.]*(:|>|<|=)/.test(value) ? value : `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return /^[^\s()"]+$/.test(value) && !/^[A-Za-z_][A-Za-z0-9_.]*(:|>|<|=)/.test(value)
+    ? value
+    : `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
 /** Up to `limit` completions of the word at the caret. `caseValues` gives a field's values in this case. */
-export function suggest(fields: readonly FieldInfo[], caseValues: (field: string) => readonly string[], word: CaretWord, limit = 8): Suggestion[] {
+export function suggest(
+  fields: readonly FieldInfo[],
+  caseValues: (field: string) => readonly string[],
+  word: CaretWord,
+  limit = 8,
+): Suggestion[] {
   if (word.field !== undefined && word.valueStart !== undefined) {
     const info = fields.find((f) => f.name === word.field || f.aliases?.includes(word.field!));
     if (!info) return [];

@@ -18,7 +18,8 @@ const REPORT: { item: Item; title: string }[] = [
   { item: 'pdf', title: 'PDF' },
 ];
 
-type Status = { state: 'idle' } | { state: 'exporting'; item: Item } | { state: 'done'; message: string } | { state: 'error'; message: string };
+type Status =
+  { state: 'idle' } | { state: 'exporting'; item: Item } | { state: 'done'; message: string } | { state: 'error'; message: string };
 
 function download(fileName: string, mime: string, dataBase64: string): void {
   const bytes = Uint8Array.from(atob(dataBase64), (c) => c.charCodeAt(0));
@@ -82,7 +83,13 @@ export function ExportReport() {
     </button>
   );
   return (
-    <span className="export-report" ref={root} data-testid="export" data-status={status.state} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+    <span
+      className="export-report"
+      ref={root}
+      data-testid="export"
+      data-status={status.state}
+      onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+    >
       <button onClick={() => setOpen(!open)} disabled={busy} aria-haspopup="menu" aria-expanded={open} data-testid="export-button">
         {busy ? 'Exporting…' : 'Export ▾'}
       </button>
@@ -95,8 +102,16 @@ export function ExportReport() {
           <span className="export-group" role="presentation">
             Evidence
           </span>
-          {entry('excerpt', 'Evidence excerpt (JSON)', 'The events the postmortem cites, with their raw records and inclusion proofs; causa verify FILE checks it')}
-          {entry('ocsf', `OCSF JSON lines: ${describeFilter(filter)}`, 'API Activity records for a SIEM, of the events the timeline filter matches')}
+          {entry(
+            'excerpt',
+            'Evidence excerpt (JSON)',
+            'The events the postmortem cites, with their raw records and inclusion proofs; causa verify FILE checks it',
+          )}
+          {entry(
+            'ocsf',
+            `OCSF JSON lines: ${describeFilter(filter)}`,
+            'API Activity records for a SIEM, of the events the timeline filter matches',
+          )}
         </span>
       )}
       {status.state === 'done' && (

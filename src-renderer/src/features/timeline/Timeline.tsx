@@ -49,8 +49,12 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
       <span className="cell star" data-testid={starred ? 'row-star' : undefined} aria-label={starred ? 'starred' : undefined}>
         {starred ? '★' : ''}
       </span>
-      <span className="cell time" title={event.time}>{shortTime(event.time)}</span>
-      <span className="cell kind"><span className={`badge kind-${event.kind}`}>{event.kind.replace('_', ' ')}</span></span>
+      <span className="cell time" title={event.time}>
+        {shortTime(event.time)}
+      </span>
+      <span className="cell kind">
+        <span className={`badge kind-${event.kind}`}>{event.kind.replace('_', ' ')}</span>
+      </span>
       <span
         className="cell actor"
         title={event.actor?.on_behalf_of ? `${event.actor.on_behalf_of} via ${event.actor.id}` : event.actor?.id}
@@ -66,7 +70,9 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
       <span className="cell action" title={`${event.action ?? ''} ${targetLabel(event)}`}>
         <strong>{event.action}</strong> {targetLabel(event)}
       </span>
-      <span className="cell outcome"><span className={`badge outcome-${event.outcome}`}>{event.outcome}</span></span>
+      <span className="cell outcome">
+        <span className={`badge outcome-${event.outcome}`}>{event.outcome}</span>
+      </span>
       <span className="cell source" title={`${event.source}, line ${event.position}`}>
         <SourceSwatch source={event.source} />
         {sourceLabel(event)}
@@ -148,7 +154,14 @@ export function Timeline() {
     const page = Math.max(1, virtualizer.getVirtualItems().length - 2);
     const { selectedIndex, select } = useSelection.getState();
     const from = selectedIndex ?? -1;
-    const steps: Record<string, number> = { ArrowDown: from + 1, ArrowUp: from - 1, PageDown: from + page, PageUp: from - page, Home: 0, End: last };
+    const steps: Record<string, number> = {
+      ArrowDown: from + 1,
+      ArrowUp: from - 1,
+      PageDown: from + page,
+      PageUp: from - page,
+      Home: 0,
+      End: last,
+    };
     if (!(e.key in steps)) return;
     e.preventDefault();
     const next = Math.min(Math.max(steps[e.key]!, 0), last);
@@ -160,8 +173,12 @@ export function Timeline() {
   return (
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-head" role="row">
-        <span className="cell verdict" title="Verification verdict">✓</span>
-        <span className="cell star" title="Starred">★</span>
+        <span className="cell verdict" title="Verification verdict">
+          ✓
+        </span>
+        <span className="cell star" title="Starred">
+          ★
+        </span>
         <span className="cell time">Time (UTC)</span>
         <span className="cell kind">Kind</span>
         <span className="cell actor">Actor</span>
@@ -184,7 +201,11 @@ export function Timeline() {
             <TimelineRow key={item.key} index={item.index} top={item.start} />
           ))}
         </div>
-        {total === 0 && <p className="timeline-empty" data-testid="timeline-empty">No events match.</p>}
+        {total === 0 && (
+          <p className="timeline-empty" data-testid="timeline-empty">
+            No events match.
+          </p>
+        )}
       </div>
     </section>
   );

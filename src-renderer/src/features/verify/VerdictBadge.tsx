@@ -7,7 +7,10 @@ const VERDICTS: Record<string, { mark: string; text: string }> = {
     mark: '◐',
     text: 'signed by a key you have not trusted: this record matches its sealed hash, but the key that signed the seal is not one you trust',
   },
-  unsigned: { mark: '○', text: 'unsigned: this record matches its chain, but no signature covers the chain, so anyone could have recomputed it' },
+  unsigned: {
+    mark: '○',
+    text: 'unsigned: this record matches its chain, but no signature covers the chain, so anyone could have recomputed it',
+  },
   sealed_whole: {
     mark: '▣',
     text: 'sealed whole: read from a document whose bytes matched the bundle manifest’s SHA-256 when imported; the record itself has no hash of its own to re-check (see Verification for the signature)',

@@ -23,7 +23,13 @@ function VerifyRunning({ progress, onCancel }: { progress?: VerifyProgress; onCa
         role="progressbar"
         aria-label="Verification progress"
         aria-valuemin={0}
-        {...(known ? { 'aria-valuemax': progress.records_total, 'aria-valuenow': progress.records_done, 'aria-valuetext': `${count(progress.records_done)} of ${count(progress.records_total)} records` } : {})}
+        {...(known
+          ? {
+              'aria-valuemax': progress.records_total,
+              'aria-valuenow': progress.records_done,
+              'aria-valuetext': `${count(progress.records_done)} of ${count(progress.records_total)} records`,
+            }
+          : {})}
         data-testid="verify-progress"
       >
         <div className="meter-fill" style={{ width: `${percent}%` }} />
@@ -61,7 +67,8 @@ const HEADLINE: Record<Status, (v: Summary) => string> = {
 
 /** Exactly what was checked, in one sentence. */
 function explain(v: Summary, status: Status): string {
-  if (v.subject === 'ledger') return status === 'intact' ? 'The ledger’s own hash chain holds.' : 'The ledger’s own hash chain does not hold.';
+  if (v.subject === 'ledger')
+    return status === 'intact' ? 'The ledger’s own hash chain holds.' : 'The ledger’s own hash chain does not hold.';
   switch (status) {
     case 'intact':
       return 'Every file and record is as sealed, and the seal is signed by a key you trust.';
@@ -82,8 +89,8 @@ function TrustSigner({ fingerprint }: { fingerprint: string }) {
   return (
     <div className="trust-signer" data-testid="trust-signer">
       <p className="muted">
-        Trusting key <code title={fingerprint}>{fingerprint.slice(0, 16)}…</code> says that this key speaks for whoever you believe sealed the
-        evidence. Check its fingerprint with them first: anyone can seal altered evidence with a key of their own.
+        Trusting key <code title={fingerprint}>{fingerprint.slice(0, 16)}…</code> says that this key speaks for whoever you believe sealed
+        the evidence. Check its fingerprint with them first: anyone can seal altered evidence with a key of their own.
       </p>
       <div className="trust-actions">
         <button onClick={() => void trust(fingerprint, 'case')} disabled={trusting} data-testid="trust-case">
@@ -130,8 +137,12 @@ export function VerificationPanel() {
                       : 'records re-checked'}{' '}
               {v.at.slice(0, 19).replace('T', ' ')} UTC
             </span>
-            <div className="muted" title={v.location}>{v.location.split('/').pop()}</div>
-            <p className="verdict-sentence" data-testid="bundle-verdict-sentence">{explain(v, status)}</p>
+            <div className="muted" title={v.location}>
+              {v.location.split('/').pop()}
+            </div>
+            <p className="verdict-sentence" data-testid="bundle-verdict-sentence">
+              {explain(v, status)}
+            </p>
             {v.subject !== 'ledger' && (
               <div>
                 Signature:{' '}
@@ -192,7 +203,8 @@ export function VerificationPanel() {
       )}
       {!busy && !cancelled && last && (
         <p className="muted verify-note" data-testid="verify-last">
-          Re-checked {count(last.records_done)} of {count(last.records_total)} records in {last.sources_total} source{last.sources_total === 1 ? '' : 's'}.
+          Re-checked {count(last.records_done)} of {count(last.records_total)} records in {last.sources_total} source
+          {last.sources_total === 1 ? '' : 's'}.
         </p>
       )}
       {error && <p className="error">{error}</p>}

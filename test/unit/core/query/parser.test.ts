@@ -49,8 +49,14 @@ describe('parseQuery: constructs', () => {
   });
 
   it('ANDs terms side by side, and reads AND, OR and NOT with OR binding loosest', () => {
-    expect(parseQuery('kind:k8s_api outcome:denied')).toEqual({ type: 'and', items: [field('kind', 'k8s_api', 1), field('outcome', 'denied', 14)] });
-    expect(parseQuery('kind:k8s_api AND outcome:denied')).toEqual({ type: 'and', items: [field('kind', 'k8s_api', 1), field('outcome', 'denied', 18)] });
+    expect(parseQuery('kind:k8s_api outcome:denied')).toEqual({
+      type: 'and',
+      items: [field('kind', 'k8s_api', 1), field('outcome', 'denied', 14)],
+    });
+    expect(parseQuery('kind:k8s_api AND outcome:denied')).toEqual({
+      type: 'and',
+      items: [field('kind', 'k8s_api', 1), field('outcome', 'denied', 18)],
+    });
     expect(parseQuery('a b OR c')).toEqual({ type: 'or', items: [{ type: 'and', items: [text('a', 1), text('b', 3)] }, text('c', 8)] });
     expect(parseQuery('NOT ns:prod')).toEqual({ type: 'not', item: field('namespace', 'prod', 5) });
     expect(parseQuery('-ns:prod')).toEqual({ type: 'not', item: field('namespace', 'prod', 2) });
@@ -70,7 +76,10 @@ describe('parseQuery: constructs', () => {
     expect(parseQuery('((a))')).toEqual(text('a', 3));
     expect(parseQuery('NOT (kind:prompt OR (ns:a AND ns:b))')).toEqual({
       type: 'not',
-      item: { type: 'or', items: [field('kind', 'prompt', 6), { type: 'and', items: [field('namespace', 'a', 22), field('namespace', 'b', 31)] }] },
+      item: {
+        type: 'or',
+        items: [field('kind', 'prompt', 6), { type: 'and', items: [field('namespace', 'a', 22), field('namespace', 'b', 31)] }],
+      },
     });
   });
 
@@ -84,10 +93,25 @@ describe('parseQuery: constructs', () => {
   it('reads time comparisons to the day, minute, second and fraction, each covering its precision', () => {
     const minute = Date.UTC(2025, 3, 3, 14, 30);
     const ns = (ms: number) => BigInt(ms) * 1_000_000n;
-    expect(parseQuery('time>2025-04-03T14:30Z')).toEqual({ type: 'range', field: 'time', op: '>', first: ns(minute), last: ns(minute + 60_000) - 1n, column: 1 });
+    expect(parseQuery('time>2025-04-03T14:30Z')).toEqual({
+      type: 'range',
+      field: 'time',
+      op: '>',
+      first: ns(minute),
+      last: ns(minute + 60_000) - 1n,
+      column: 1,
+    });
     expect(parseQuery('time>=2025-04-03T14:30:05Z')).toMatchObject({ op: '>=', first: ns(minute + 5000), last: ns(minute + 6000) - 1n });
-    expect(parseQuery('time<2025-04-03T16:30:05.25+02:00')).toMatchObject({ op: '<', first: ns(minute + 5250), last: ns(minute + 5260) - 1n });
-    expect(parseQuery('time<=2025-04-03')).toMatchObject({ op: '<=', first: ns(Date.UTC(2025, 3, 3)), last: ns(Date.UTC(2025, 3, 4)) - 1n });
+    expect(parseQuery('time<2025-04-03T16:30:05.25+02:00')).toMatchObject({
+      op: '<',
+      first: ns(minute + 5250),
+      last: ns(minute + 5260) - 1n,
+    });
+    expect(parseQuery('time<=2025-04-03')).toMatchObject({
+      op: '<=',
+      first: ns(Date.UTC(2025, 3, 3)),
+      last: ns(Date.UTC(2025, 3, 4)) - 1n,
+    });
     expect(parseQuery('time:2025-04-03')).toMatchObject({ op: ':', first: ns(Date.UTC(2025, 3, 3)) });
     expect(parseQuery('time=2025-04-03')).toMatchObject({ op: ':' });
     expect(parseQuery('id>=12')).toEqual({ type: 'range', field: 'id', op: '>=', first: 12n, last: 12n, column: 1 });
@@ -152,7 +176,10 @@ describe('parseQuery: errors name their column', () => {
     const deep = `${'('.repeat(MAX_DEPTH + 1)}a${')'.repeat(MAX_DEPTH + 1)}`;
     expect(errorOf(deep)).toEqual({ column: MAX_DEPTH + 1, reason: `NOT and parentheses nested deeper than ${MAX_DEPTH}` });
     expect(parseQuery(`${'('.repeat(MAX_DEPTH)}a${')'.repeat(MAX_DEPTH)}`)).toEqual(text('a', MAX_DEPTH + 1));
-    expect(errorOf(`${'NOT '.repeat(5000)}a`)).toEqual({ column: MAX_DEPTH * 4 + 1, reason: `NOT and parentheses nested deeper than ${MAX_DEPTH}` });
+    expect(errorOf(`${'NOT '.repeat(5000)}a`)).toEqual({
+      column: MAX_DEPTH * 4 + 1,
+      reason: `NOT and parentheses nested deeper than ${MAX_DEPTH}`,
+    });
     expect(errorOf(`${'-'.repeat(1)}(${'-('.repeat(100)}a`).reason).toMatch(/nested deeper/);
   });
 
