@@ -6,20 +6,13 @@ import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli';
+import { run } from '../../support/cli';
 import type { Excerpt } from '../../../src-main/core/export/excerpt';
 import { generateSigningKey } from '../../../src-main/core/bundle/signing';
 import { installationKeyPath } from '../../../src-main/service/trust';
 import { SAMPLE, tamper, tempDir, writeAuditFixture } from './tamper';
 
 const MALLORY = generateSigningKey();
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 let casePath: string;

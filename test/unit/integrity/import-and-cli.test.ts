@@ -2,16 +2,11 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli';
+import { runCli } from '../../support/cli';
 import { importPaths } from '../../../src-main/service/import';
 import { ImportMonitor } from '../../../src-main/service/import-monitor';
 import { Workbench } from '../../../src-main/service/workbench';
 import { tamper, tempDir, writeAuditFixture } from './tamper';
-
-function cliIo() {
-  const out: string[] = [];
-  return { out, io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => true } } };
-}
 
 describe('a file that changes while it is imported', () => {
   it('is refused whole, named with the two hashes, and nothing of it is kept', async () => {
@@ -57,26 +52,26 @@ describe('causa verify CASE', () => {
     const wb = Workbench.open(casePath, { create: true });
     await wb.importPaths([writeAuditFixture(dir)]);
     wb.close();
-    const honest = cliIo();
-    expect(await main(['verify', casePath], honest.io as never)).toBe(0);
-    expect(honest.out.join('')).toContain('Results for the seals of');
+    const honest = await runCli(['verify', casePath]);
+    expect(honest.code).toBe(0);
+    expect(honest.stdout).toContain('Results for the seals of');
 
     tamper(casePath, (db) =>
       db.prepare("UPDATE event SET actor_id = 'system:serviceaccount:kube-system:deployment-controller' WHERE position = 7").run(),
     );
-    const tampered = cliIo();
-    expect(await main(['verify', casePath], tampered.io as never)).toBe(1);
-    expect(tampered.out.join('')).toMatch(
+    const tampered = await runCli(['verify', casePath]);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout).toMatch(
       /audit\.jsonl: record 7's row 0 was not derived from its raw bytes \(actor_id is "system:serviceaccount:kube-system:deployment-controller", derived "[^"]+"\): normalized fields rewritten/,
     );
 
     tamper(casePath, (db) => {
-      const derived = /derived "([^"]+)"/.exec(tampered.out.join(''))![1]!;
+      const derived = /derived "([^"]+)"/.exec(tampered.stdout)![1]!;
       db.prepare('UPDATE event SET actor_id = ? WHERE position = 7').run(derived);
     });
-    const restored = cliIo();
-    expect(await main(['verify', casePath], restored.io as never)).toBe(1);
-    const text = restored.out.join('');
+    const restored = await runCli(['verify', casePath]);
+    expect(restored.code).toBe(1);
+    const text = restored.stdout;
     expect(text).toContain('INTACT: every file and record as sealed, and the seal signed by a key you trust'); // the wording of a passing verdict since bundle-trust
     expect(text).toMatch(
       /Earlier findings \(kept in the case; a later intact run does not erase them\):\n {2}\S+ seal .*record 7's row 0 was not derived/,
@@ -101,9 +96,9 @@ describe('causa verify CASE', () => {
     const wb = Workbench.open(join(dir, 'c.causa'), { create: true });
     await wb.importPaths([writeAuditFixture(dir)]);
     wb.close();
-    const listed = cliIo();
-    expect(await main(['trust', 'list'], listed.io as never)).toBe(0);
-    expect(listed.out.join('')).toMatch(
+    const listed = await runCli(['trust', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
       /^[0-9a-f]{64} {2}this installation's key: signs its case seals and journal heads \(.*installation-key\.pem, private\)$/m,
     );
   });
@@ -116,14 +111,14 @@ describe('causa verify CASE --rederive', () => {
     const wb = Workbench.open(casePath, { create: true });
     await wb.importPaths([writeAuditFixture(dir)]);
     wb.close();
-    const honest = cliIo();
-    expect(await main(['verify', casePath, '--rederive'], honest.io as never)).toBe(0);
-    expect(honest.out.join('')).toContain('re-derived: every record read again by its importer, and every stored row is what it derives');
+    const honest = await runCli(['verify', casePath, '--rederive']);
+    expect(honest.code).toBe(0);
+    expect(honest.stdout).toContain('re-derived: every record read again by its importer, and every stored row is what it derives');
 
     tamper(casePath, (db) => db.prepare("UPDATE event SET actor_id = 'system:admin' WHERE position = 9").run());
-    const tampered = cliIo();
-    expect(await main(['verify', casePath, '--rederive'], tampered.io as never)).toBe(1);
-    const said = tampered.out.join('');
+    const tampered = await runCli(['verify', casePath, '--rederive']);
+    expect(tampered.code).toBe(1);
+    const said = tampered.stdout;
     expect(said).toMatch(/record 9's row 0 was not derived from its raw bytes \(actor_id is "system:admin", derived "[^"]+"\)/);
     expect(said).toContain('re-derived: every record read again by its importer; what differs is listed above');
   });
