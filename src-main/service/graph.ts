@@ -100,11 +100,21 @@ export function filterGraph(linked: LinkedCase, matching: ReadonlySet<number> | 
     const sample = group.event_ids.filter((id) => matching.has(id));
     return shown === 0 ? [] : [{ ...group, count, nodes: shown, event_ids: sample }];
   });
+  // Said, not silently dropped: each shown node's links to a hidden one, and each lane's hidden nodes.
+  const links: Record<string, number> = {};
+  for (const edge of graph.edges) {
+    if (edge.status === 'rejected' || kept.has(edge.from) === kept.has(edge.to)) continue;
+    const shown = kept.has(edge.from) ? edge.from : edge.to;
+    links[shown] = (links[shown] ?? 0) + 1;
+  }
+  const lanes: Record<string, number> = {};
+  for (const node of graph.nodes) if (!kept.has(node.id)) lanes[node.lane] = (lanes[node.lane] ?? 0) + 1;
   return {
     nodes,
     edges: graph.edges.filter((edge) => kept.has(edge.from) && kept.has(edge.to)),
     groups,
     chains: graph.chains.filter((chain) => nodes.some((node) => node.chain === chain.id)),
+    hidden: { links, lanes },
   };
 }
 

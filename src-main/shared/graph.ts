@@ -80,5 +80,15 @@ export const Graph = z.object({
   groups: z.array(NodeGroup),
   /** Chains ordered by what matters first: those reaching failures, denials and warnings. */
   chains: z.array(ChainSummary),
+  /**
+   * What a filter hides, said rather than silently dropped (present only when a filter narrows the graph):
+   * per node shown, how many of its links lead to a node the filter hides; per lane, how many nodes it hides.
+   */
+  hidden: z
+    .object({
+      links: z.record(z.string(), z.number().int().positive()),
+      lanes: z.record(z.string(), z.number().int().positive()),
+    })
+    .optional(),
 });
 export type Graph = z.infer<typeof Graph>;

@@ -178,6 +178,25 @@ describe('the causal graph of INC-0047', () => {
     await page.close();
   });
 
+  it('says what a filter hides: the links of the selected node, and the nodes of each lane', async () => {
+    const { page, workbench, graph, errors } = await openGraph();
+    await workbench.chooseFilter('kind', ['k8s_api']);
+    await graph.ready('"kind":["k8s_api"]');
+    await graph.showChainWith(PATCH);
+    // The prompts and tool calls that led to the patch are hidden: the toolbar says how many, lane by lane.
+    const hidden = page.getByTestId('graph-hidden');
+    await expect.poll(async () => (await hidden.textContent()) ?? '').toMatch(/^\d+ hidden by the filter$/);
+    expect(await hidden.getAttribute('title')).toMatch(/^Hidden by the current filter: .*\d+ in Prompts.*\d+ in Tool calls/i);
+    // The patch's link to the tool call that made it leads out of the filter: the inspector says so.
+    await graph.node(PATCH).first().click();
+    const said = page.getByTestId('links-hidden');
+    await said.waitFor();
+    expect(await said.textContent()).toMatch(/^\d+ links? hidden by the current filter/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'graph-hidden-by-filter.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a background group expands into the graph on demand, a page at a time, and its nodes select like any', async () => {
     const { page, workbench, graph, errors } = await openGraph();
     const before = await workbench.total();

@@ -274,7 +274,8 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
           const layout = await layoutGraph(
             visible.nodes.map(({ id, lane, time }) => ({ id, lane, time, ...(decided.has(id) ? { alignWith: decided.get(id) } : {}) })),
             visible.edges.map(({ from, to }) => ({ from, to })),
-            { hideEmptyLanes: typeof view === 'string' && view.startsWith('path:') },
+            // A key path, and a filtered graph (the toolbar says what the filter hides), draw no empty lanes.
+            { hideEmptyLanes: (typeof view === 'string' && view.startsWith('path:')) || get().base?.hidden !== undefined },
           );
           if (seq === layoutSeq) set({ layout, status: 'ready' });
         } catch (error) {

@@ -2,6 +2,7 @@
 // the linker orders them), how big it is, which background groups are expanded into it, and a legend of
 // what the edge styles mean.
 import { Fragment } from 'react';
+import { LANE_NAMES } from './LaneOverlay';
 import { useGraph } from '../../state/stores';
 import type { ChainView } from '../../state/graph';
 import type { KeyPath } from '../../lib/key-path';
@@ -65,6 +66,8 @@ export function GraphToolbar() {
   const showView = useGraph((s) => s.showView);
   const paths = useGraph((s) => s.paths);
   const nodeById = useGraph((s) => s.nodeById);
+  const hiddenLanes = useGraph((s) => s.base?.hidden?.lanes);
+  const hidden = Object.values(hiddenLanes ?? {}).reduce((n, c) => n + c, 0);
   return (
     <div className="graph-toolbar">
       <h2>Causal graph</h2>
@@ -103,6 +106,17 @@ export function GraphToolbar() {
       <span className="muted" data-testid="graph-counts">
         {shown} nodes · {edges} edges
       </span>
+      {hidden > 0 && (
+        <span
+          className="graph-hidden"
+          data-testid="graph-hidden"
+          title={`Hidden by the current filter: ${Object.entries(hiddenLanes!)
+            .map(([lane, count]) => `${count} in ${LANE_NAMES[lane as keyof typeof LANE_NAMES] ?? lane}`)
+            .join(', ')}`}
+        >
+          {hidden} hidden by the filter
+        </span>
+      )}
       <ExpandedGroups />
       <GraphLegend />
     </div>

@@ -69,6 +69,7 @@ export function LaneLabels() {
   const lanes = useGraph((s) => s.layout?.lanes);
   const ticks = useGraph((s) => s.layout?.ticks);
   const breaks = useGraph((s) => s.layout?.breaks);
+  const hidden = useGraph((s) => s.base?.hidden?.lanes);
   const { x, y, zoom } = useViewport();
   if (!lanes) return null;
   const spansDays = !!ticks && ticks.length > 1 && ticks[0]!.time.slice(0, 10) !== ticks.at(-1)!.time.slice(0, 10);
@@ -86,6 +87,15 @@ export function LaneLabels() {
           >
             <span className="lane-name">{LANE_NAMES[lane.lane]}</span>
             {lane.count > 0 ? <span className="lane-count">{lane.count}</span> : <span className="lane-count">none</span>}
+            {hidden?.[lane.lane] ? (
+              <span
+                className="lane-hidden"
+                data-testid="lane-hidden"
+                title={`${hidden[lane.lane]} nodes of this lane hidden by the current filter`}
+              >
+                +{hidden[lane.lane]} hidden
+              </span>
+            ) : null}
           </div>
         ))}
       <div className="time-axis" data-testid="time-axis">

@@ -92,6 +92,7 @@ export function NodeEdges() {
   const selectedId = useSelection((s) => s.selectedId);
   const edges = useGraph((s) => s.graph?.edges);
   const node = useGraph((s) => (nodeId ? s.nodeById.get(nodeId) : undefined));
+  const hiddenLinks = useGraph((s) => (nodeId ? (s.base?.hidden?.links[nodeId] ?? 0) : 0));
   const background = useGraph((s) => nodeId !== undefined && s.memberIds.has(nodeId));
   const error = useAnalysis((s) => s.error);
   // Rejected edges are out of the graph and its chains, but listed apart so the decision can be undone.
@@ -122,7 +123,14 @@ export function NodeEdges() {
             : ', in no chain'}
         {node.event_ids.length > 1 ? ` · ${node.event_ids.length} events (${node.event_ids.map((id) => `#${id}`).join(', ')})` : ''}
       </p>
-      {incoming.length + outgoing.length + rejected.length === 0 && <p className="hint">No edges: nothing joins this record to another.</p>}
+      {hiddenLinks > 0 && (
+        <p className="hint links-hidden" data-testid="links-hidden">
+          {hiddenLinks} {hiddenLinks === 1 ? 'link' : 'links'} hidden by the current filter: the other end does not match it
+        </p>
+      )}
+      {incoming.length + outgoing.length + rejected.length === 0 && hiddenLinks === 0 && (
+        <p className="hint">No edges: nothing joins this record to another.</p>
+      )}
       {incoming.length > 0 && (
         <>
           <h4>Caused by ({incoming.length})</h4>
