@@ -150,13 +150,15 @@ export function* pageSourceRows(store: CaseStore, sourceId: number, size = 4000)
     .prepare(
       `SELECT e.id, e.position, e.ordinal, e.raw, ${SEALED_COLUMNS.map((c) => `e.${c}`).join(', ')}, ec.context_sha256, rc.bytes
        FROM event e LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context rc ON rc.sha256 = ec.context_sha256
-       WHERE e.source_id = ? AND (e.position > ? OR (e.position = ? AND e.ordinal > ?)) ORDER BY e.position, e.ordinal LIMIT ?`,
+       WHERE e.source_id = ? AND (e.position, e.ordinal) > (?, ?) ORDER BY e.position, e.ordinal LIMIT ?`,
     )
     .raw(true)
     .safeIntegers(true);
   let after = { position: -1n, ordinal: -1n };
   for (;;) {
-    const page = statement.all(sourceId, after.position, after.position, after.ordinal, size) as ColumnValue[][];
+    // A row value: SQLite seeks the (source_id, position, ordinal) index to the page's start, where an OR of
+    // the two comparisons scanned the source from its first row on every page.
+    const page = statement.all(sourceId, after.position, after.ordinal, size) as ColumnValue[][];
     if (page.length === 0) return;
     const end = 4 + SEALED_COLUMNS.length;
     yield page.map((r) => ({

@@ -32,15 +32,17 @@ export async function buildQueryCase(dir: string, events: number): Promise<Workb
   const db = workbench.store.db;
   const have = db.prepare('SELECT count(*) FROM event').pluck().get() as number;
   const copies = Math.ceil(events / have) - 1;
-  db.transaction(() => {
-    for (let c = 1; c <= copies; c += 1) {
-      const source = Number(
-        db
-          .prepare("INSERT INTO source (name, format, sha256, size, imported_at) VALUES (?, 'k8s-audit', ?, 0, 'bench')")
-          .run(`copy-${c}`, `copy-${c}`).lastInsertRowid,
-      );
-      db.prepare(
-        `INSERT INTO event (source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action, actor_type,
+  // The copies are written as the store writes: reads run under query_only, a write through writeNow.
+  workbench.store.writeNow(() =>
+    db.transaction(() => {
+      for (let c = 1; c <= copies; c += 1) {
+        const source = Number(
+          db
+            .prepare("INSERT INTO source (name, format, sha256, size, imported_at) VALUES (?, 'k8s-audit', ?, 0, 'bench')")
+            .run(`copy-${c}`, `copy-${c}`).lastInsertRowid,
+        );
+        db.prepare(
+          `INSERT INTO event (source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action, actor_type,
         actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name, target_uid, outcome, authz_decision,
         authz_reason, keys, taint, text, stage, stage_time)
         SELECT ?, position, locator, ordinal, CAST(replace(CAST(raw AS TEXT), '"auditID":"', '"auditID":"c' || ? || '-') AS BLOB),
@@ -48,12 +50,13 @@ export async function buildQueryCase(dir: string, events: number): Promise<Workb
         target_api_group, target_resource, target_namespace, target_name, target_uid, outcome, authz_decision, authz_reason,
         replace(keys, '"audit_id":"', '"audit_id":"c' || ? || '-'), taint,
         text, stage, stage_time FROM event WHERE source_id = 1`,
-      ).run(source, c, c, c);
-      db.prepare(
-        "INSERT INTO case_meta (key, value) VALUES ('api_calls_pending', json_insert(coalesce((SELECT value FROM case_meta WHERE key = 'api_calls_pending'), '[]'), '$[#]', ?)) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      ).run(source);
-    }
-  })();
+        ).run(source, c, c, c);
+        db.prepare(
+          "INSERT INTO case_meta (key, value) VALUES ('api_calls_pending', json_insert(coalesce((SELECT value FROM case_meta WHERE key = 'api_calls_pending'), '[]'), '$[#]', ?)) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        ).run(source);
+      }
+    })(),
+  );
   workbench.store.settleApiCalls();
   workbench.store.indexSearchBatch();
   // A few marks, so that the mark queries have something to find.
