@@ -394,7 +394,7 @@ async function rederive(
         const context = record.context ? { context_sha256: sha256Hex(record.context) } : {};
         const want = rowValues(event, { ...(record.locator ? { locator: record.locator } : {}), ordinal, raw_sha256: rawSha, ...context });
         const have = rows[ordinal]?.values;
-        const differ = have ? SEALED_VALUES.flatMap((column, i) => (String(want[i] ?? '') !== String(have[i] ?? '') ? [i] : [])) : [];
+        const differ = have ? SEALED_VALUES.flatMap((_, i) => (String(want[i] ?? '') !== String(have[i] ?? '') ? [i] : [])) : [];
         if (have && differ.length === 0) return;
         const detail = have
           ? differ

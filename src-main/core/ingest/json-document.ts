@@ -301,13 +301,13 @@ export class JsonElementScanner {
     }
     if (frame?.type === 'array' && byte === 0x5d && !this.afterComma) return this.closeContainer(chunk, i, out);
     if (!frame && this.rootDone) this.fail('more data after the end of the document');
-    this.startValue(byte, chunk, i);
+    this.startValue(byte, i);
   }
 
   /** A "," was just read, so "]" or "}" would close a container after a trailing comma (not JSON). */
   private afterComma = false;
 
-  private startValue(byte: number, chunk: Buffer, i: number): void {
+  private startValue(byte: number, i: number): void {
     this.started = true;
     this.afterComma = false;
     if (!this.capture) {

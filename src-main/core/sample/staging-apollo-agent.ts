@@ -63,7 +63,7 @@ export function stagingApolloAgentPlan(world: World): AgentPlan {
             atUs: TOOL_CALLS.getHpa,
             doneUs: TOOL_CALLS.getHpa + ms(47),
             result: JSON.stringify(
-              hpaObject(world, world.hpa.uid, { current: 6, desired: 8 }, { created: '2025-01-09T11:20:31Z', resourceVersion: '9120455' }),
+              hpaObject(world.hpa.uid, { current: 6, desired: 8 }, { created: '2025-01-09T11:20:31Z', resourceVersion: '9120455' }),
               null,
               2,
             ),

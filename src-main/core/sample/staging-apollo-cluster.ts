@@ -224,7 +224,7 @@ export function generateStagingApolloListing(world: World): string {
       status: { replicas: 10, fullyLabeledReplicas: 10, readyReplicas: 10, availableReplicas: 10, observedGeneration: 24 },
     }),
     ...pods,
-    hpaObject(world, world.recreatedHpa.uid, { current: 10, desired: 10 }, { created: '2025-04-17T14:14:10Z', resourceVersion: '9125077' }),
+    hpaObject(world.recreatedHpa.uid, { current: 10, desired: 10 }, { created: '2025-04-17T14:14:10Z', resourceVersion: '9125077' }),
     {
       kind: 'PodDisruptionBudget',
       apiVersion: 'policy/v1',

@@ -93,7 +93,6 @@ export function makeWorld(seed = 2847) {
 export type World = ReturnType<typeof makeWorld>;
 
 export function hpaObject(
-  world: World,
   uid: string,
   status: { current: number; desired: number },
   extra: { created: string; resourceVersion: string; min?: number },

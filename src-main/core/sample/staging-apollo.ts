@@ -186,7 +186,7 @@ export function stagingApolloAuditLines(world: World, options: SampleOptions = {
     verb: 'get',
     requestURI: `${hpaURI}/${APP}`,
     objectRef: hpaRef,
-    responseObject: hpaObject(world, world.hpa.uid, { current: 6, desired: 8 }, { created: hpaCreated, resourceVersion: '9120455' }),
+    responseObject: hpaObject(world.hpa.uid, { current: 6, desired: 8 }, { created: hpaCreated, resourceVersion: '9120455' }),
     authzReason: DEVELOPER_ALLOWED,
   });
   add({
@@ -221,7 +221,7 @@ export function stagingApolloAuditLines(world: World, options: SampleOptions = {
     requestURI: `${hpaURI}/${APP}`,
     objectRef: { ...hpaRef, uid: world.hpa.uid },
     requestObject: { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/__internal', propagationPolicy: 'Background' },
-    responseObject: hpaObject(world, world.hpa.uid, { current: 6, desired: 8 }, { created: hpaCreated, resourceVersion: '9120533' }),
+    responseObject: hpaObject(world.hpa.uid, { current: 6, desired: 8 }, { created: hpaCreated, resourceVersion: '9120533' }),
     authzReason: DEVELOPER_ALLOWED,
     annotations: { 'validation.policy.admission.k8s.io/validation_failure': VALIDATION_FAILURE },
   });
@@ -269,7 +269,6 @@ export function stagingApolloAuditLines(world: World, options: SampleOptions = {
     objectRef: { resource: 'horizontalpodautoscalers', namespace: NS, name: APP, apiGroup: 'autoscaling', apiVersion: 'v2' },
     code: 201,
     responseObject: hpaObject(
-      world,
       world.recreatedHpa.uid,
       { current: 0, desired: 0 },
       { created: '2025-04-17T14:14:10Z', resourceVersion: '9124810' },

@@ -98,7 +98,7 @@ function nameLinkBreak(entries: readonly Entry[], i: number): { position: number
   const hashAt = (k: number) => entries[k]?.hash?.toLowerCase();
   const prev = entry.prev?.toLowerCase();
   const position = entry.position;
-  if (prev !== undefined && entries.some((other, k) => k > i && hashAt(k) === prev)) {
+  if (prev !== undefined && entries.some((_, k) => k > i && hashAt(k) === prev)) {
     return { position, nature: 'reordered', reason: `record ${position} links to a record that comes after it: records reordered` };
   }
   // The record links past the one before it (to the one two back, or to genesis from second place).
