@@ -5,11 +5,10 @@ import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
 import type { KindMapping, NameDeletion } from '../shared/objects';
-import { formatNanos } from '../shared/time';
 import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
-import type { SealRow } from './seals';
+import { sealedColumnValues, type SealRow } from './seals';
 import { recordObjects, type FoldedObject } from './objects';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
@@ -79,8 +78,9 @@ export class CaseStore {
   ) {
     this.db = db;
     this.schemaProblems = checkSchema(db);
+    // The columns after raw are SEALED_COLUMNS, in their order: addEvent writes sealedColumnValues.
     this.insertEventStmt = db.prepare(`INSERT INTO event (
-      source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action,
+      source_id, position, raw, locator, ordinal, raw_sha256, time_ns, time, time_text, kind, action,
       actor_type, actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name,
       target_uid, outcome, authz_decision, authz_reason, keys, taint, text, stage, stage_time)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -350,35 +350,7 @@ export class WriteTransaction {
       this.actors.add(e.actor.id);
       if (e.actor.on_behalf_of) this.actors.add(e.actor.on_behalf_of);
     }
-    const inserted = this.insertEventStmt.run(
-      row.source_id,
-      row.position,
-      row.locator ?? null,
-      row.ordinal,
-      row.raw,
-      row.raw_sha256,
-      e.time_ns,
-      e.time_ns === null ? null : formatNanos(e.time_ns),
-      e.time_text ?? null,
-      e.kind,
-      e.action ?? null,
-      e.actor?.type ?? null,
-      e.actor?.id ?? null,
-      e.actor?.on_behalf_of ?? null,
-      e.target?.api_group ?? null,
-      e.target?.resource ?? null,
-      e.target?.namespace ?? null,
-      e.target?.name ?? null,
-      e.target?.uid ?? null,
-      e.outcome,
-      e.authz?.decision ?? null,
-      e.authz?.reason ?? null,
-      e.keys ? JSON.stringify(e.keys) : null,
-      e.taint ? JSON.stringify(e.taint) : null,
-      e.text ?? null,
-      e.stage?.name ?? null,
-      e.stage?.time ?? null,
-    );
+    const inserted = this.insertEventStmt.run(row.source_id, row.position, row.raw, ...sealedColumnValues(e, row));
     if (row.context) {
       this.contextStmts ??= {
         context: this.db.prepare('INSERT OR IGNORE INTO record_context (sha256, bytes) VALUES (?, ?)'),

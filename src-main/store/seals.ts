@@ -42,11 +42,8 @@ export const SEALED_VALUES = [...SEALED_COLUMNS, 'context'] as const;
 
 export type ColumnValue = string | number | bigint | null;
 
-/** An event's row values as the store writes them (CaseStore addEvent), in SEALED_VALUES order. */
-export function rowValues(
-  event: NormalizedEvent,
-  row: { locator?: string; ordinal: number; raw_sha256: string; context_sha256?: string },
-): ColumnValue[] {
+/** An event's column values as the store writes them (CaseStore addEvent), in SEALED_COLUMNS order. */
+export function sealedColumnValues(event: NormalizedEvent, row: { locator?: string; ordinal: number; raw_sha256: string }): ColumnValue[] {
   const e = event;
   return [
     row.locator ?? null,
@@ -73,8 +70,17 @@ export function rowValues(
     e.text ?? null,
     e.stage?.name ?? null,
     e.stage?.time ?? null,
-    row.context_sha256 ?? null,
   ];
+}
+
+/** An event's row values as a seal covers them: its columns, then its context's hash (SEALED_VALUES order). */
+export function rowValues(
+  event: NormalizedEvent,
+  row: { locator?: string; ordinal: number; raw_sha256: string; context_sha256?: string },
+): ColumnValue[] {
+  const values = sealedColumnValues(event, row);
+  values.push(row.context_sha256 ?? null);
+  return values;
 }
 
 export interface SealRow {
