@@ -371,7 +371,7 @@ export class Workbench {
     graph: ({ filter }) => this.graph(filter),
     groupMembers: (request) => this.groupMembers(request),
     filterValues: () => this.filterValues(),
-    analysis: () => analysisState(this.store),
+    analysis: () => this.analysis(),
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
