@@ -57,11 +57,15 @@ function hex(data: Uint8Array): string {
  */
 export function rowsDigest(rows: readonly (readonly (string | number | bigint | null)[])[]): Buffer {
   let text = '';
-  for (const row of rows) {
-    for (const value of row) text += value === null ? '\u0000\u001e' : typeof value === 'string' ? `s${value}\u001e` : `n${value}\u001e`;
-    text += '\u001d';
-  }
+  for (const row of rows) text += rowDigestText(row);
   return hash('sha256', text, 'buffer');
+}
+
+/** One row's part of the text a row digest hashes (`rowsDigest` joins them in ordinal order). */
+export function rowDigestText(row: readonly (string | number | bigint | null)[]): string {
+  let text = '';
+  for (const value of row) text += value === null ? '\u0000\u001e' : typeof value === 'string' ? `s${value}\u001e` : `n${value}\u001e`;
+  return `${text}\u001d`;
 }
 
 export function errorsDigest(errors: readonly { line: number; locator: string | null; reason: string }[]): string {
@@ -234,13 +238,13 @@ export interface Finding {
   reason: string;
 }
 
-/** One stored record: its position, its raw bytes, and its event rows (ids and sealed values). */
-export interface StoredRecordRows {
-  position: number;
-  raw: Buffer;
-  ids: bigint[];
-  rows: (string | number | bigint | null)[][];
-}
+/**
+ * One stored record: its position, its raw bytes or their leaf hash (already computed, on another thread),
+ * and its event rows: their ids, and either their sealed values or the text a row digest hashes, already
+ * built (`rowDigestText` of each row, joined).
+ */
+export type StoredRecordRows = { position: number; ids: bigint[] } & ({ raw: Buffer } | { leaf: Buffer }) &
+  ({ rows: (string | number | bigint | null)[][] } | { rowsText: string });
 
 export interface SealedTables {
   leaves: Buffer;
@@ -287,7 +291,7 @@ export class SealedRecordCheck {
       });
       this.index += 1;
     }
-    const leaf = leafHash(record.raw);
+    const leaf = 'leaf' in record ? record.leaf : leafHash(record.raw);
     if (this.index >= this.count || this.sealedPosition(this.index) !== record.position) {
       const from = this.sealedLeafPosition(leaf);
       const what = from === undefined ? '' : ` (a copy of the record sealed at position ${from})`;
@@ -315,7 +319,13 @@ export class SealedRecordCheck {
           reason: `record ${record.position}'s raw bytes differ from the sealed ones: record modified`,
         });
       }
-    } else if (rowsDigest(record.rows).compare(this.sealed.rows, i * 32, i * 32 + 32) !== 0) {
+    } else if (
+      ('rowsText' in record ? hash('sha256', record.rowsText, 'buffer') : rowsDigest(record.rows)).compare(
+        this.sealed.rows,
+        i * 32,
+        i * 32 + 32,
+      ) !== 0
+    ) {
       this.findings.push({
         position: record.position,
         nature: 'modified',
