@@ -73,6 +73,40 @@ export function errorsDigest(errors: readonly { line: number; locator: string | 
 }
 
 /**
+ * Bytes appended a few at a time into 1 MiB blocks: a million 32-byte hashes cost 32 MB here, where as a
+ * million Buffers (each with its own backing store) they cost several times that.
+ */
+class PackedBytes {
+  private static readonly BLOCK = 1 << 20;
+  private readonly blocks: Buffer[] = [];
+  private block: Buffer = Buffer.allocUnsafe(0);
+  private used = 0;
+  length = 0;
+
+  append(bytes: Uint8Array): void {
+    if (this.used + bytes.length > this.block.length) {
+      if (this.used > 0) this.blocks.push(this.block.subarray(0, this.used));
+      this.block = Buffer.allocUnsafe(Math.max(PackedBytes.BLOCK, bytes.length));
+      this.used = 0;
+    }
+    this.block.set(bytes, this.used);
+    this.used += bytes.length;
+    this.length += bytes.length;
+  }
+
+  private static readonly scratch = Buffer.allocUnsafe(4);
+
+  appendUInt32LE(value: number): void {
+    PackedBytes.scratch.writeUInt32LE(value, 0);
+    this.append(PackedBytes.scratch);
+  }
+
+  concat(): Buffer {
+    return Buffer.concat(this.used > 0 ? [...this.blocks, this.block.subarray(0, this.used)] : this.blocks, this.length);
+  }
+}
+
+/**
  * Keeps the bytes of a source's content that lie outside its records while the importer reads it: each
  * record is found in the content after the previous one, and what lies before it is kept. Records that are
  * not slices of the content, or more than MAX_BETWEEN_BYTES outside records, stop the keeping (the seal
@@ -84,9 +118,10 @@ export class ContentTap {
   private pendingSize = 0;
   private readonly contentHash = createHash('sha256');
   private size = 0;
-  private readonly between: Buffer[] = [];
+  // Packed, not a Buffer and a number per record: a million one-byte gaps would cost about 150 MB so.
+  private between = new PackedBytes();
   private betweenSize = 0;
-  private readonly lengths: number[] = [];
+  private lengths = new PackedBytes();
   private keeping = true;
   private ended = false;
 
@@ -129,15 +164,16 @@ export class ContentTap {
   private keep(gap: Buffer): void {
     this.betweenSize += gap.length;
     if (this.betweenSize > MAX_BETWEEN_BYTES) return this.stop();
-    this.between.push(Buffer.from(gap));
-    this.lengths.push(gap.length);
+    this.between.append(gap);
+    this.lengths.appendUInt32LE(gap.length);
   }
 
   private stop(): void {
     this.keeping = false;
     this.pending = [];
     this.pendingSize = 0;
-    this.between.length = 0;
+    this.between = new PackedBytes();
+    this.lengths = new PackedBytes();
   }
 
   finish(): { sha256: string; size: number; whole: boolean; between?: Buffer; gap_lengths?: Buffer } {
@@ -146,46 +182,11 @@ export class ContentTap {
     if (!this.keeping) return content;
     this.keep(this.joined());
     if (!this.keeping) return content;
-    const lengths = Buffer.alloc(this.lengths.length * 4);
-    this.lengths.forEach((n, i) => lengths.writeUInt32LE(n, i * 4));
-    return { ...content, between: Buffer.concat(this.between), gap_lengths: lengths };
+    return { ...content, between: this.between.concat(), gap_lengths: this.lengths.concat() };
   }
 }
 
 /** The per-record side tables of a seal, built while a source is imported. */
-/**
- * Bytes appended a few at a time into 1 MiB blocks: a million 32-byte hashes cost 32 MB here, where as a
- * million Buffers (each with its own backing store) they cost several times that.
- */
-class PackedBytes {
-  private static readonly BLOCK = 1 << 20;
-  private readonly blocks: Buffer[] = [];
-  private block: Buffer = Buffer.allocUnsafe(0);
-  private used = 0;
-  length = 0;
-
-  append(bytes: Uint8Array): void {
-    if (this.used + bytes.length > this.block.length) {
-      if (this.used > 0) this.blocks.push(this.block.subarray(0, this.used));
-      this.block = Buffer.allocUnsafe(Math.max(PackedBytes.BLOCK, bytes.length));
-      this.used = 0;
-    }
-    this.block.set(bytes, this.used);
-    this.used += bytes.length;
-    this.length += bytes.length;
-  }
-
-  appendUInt32LE(value: number): void {
-    const bytes = Buffer.allocUnsafe(4);
-    bytes.writeUInt32LE(value, 0);
-    this.append(bytes);
-  }
-
-  concat(): Buffer {
-    return Buffer.concat(this.used > 0 ? [...this.blocks, this.block.subarray(0, this.used)] : this.blocks, this.length);
-  }
-}
-
 export class SealAccumulator {
   private readonly leaves = new PackedBytes();
   private readonly rows = new PackedBytes();

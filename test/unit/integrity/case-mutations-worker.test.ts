@@ -3,3 +3,4 @@
 // and located the same way on both paths.
 process.env.CAUSA_SEAL_PARALLEL_FROM = '0';
 await import('./case-mutations.test');
+export {};
