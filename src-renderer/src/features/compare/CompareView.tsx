@@ -58,14 +58,21 @@ function Table({ comparison }: { comparison: CaseComparison }) {
       </p>
       <div className="compare-scroll">
         <table className="compare-table" data-testid="compare-table">
+          <colgroup>
+            <col className="col-mark" />
+            <col className="col-offset" />
+            <col />
+            <col className="col-offset" />
+            <col />
+          </colgroup>
           <thead>
             <tr>
               <th aria-label="Same or different" />
               <th colSpan={2}>
-                {comparison.this.name} <span className="muted">(this case) t=0 {comparison.this.start ?? 'its first action'}</span>
+                {comparison.this.name} <span className="muted">(this case) · t=0 {comparison.this.start ?? 'its first action'}</span>
               </th>
               <th colSpan={2}>
-                {comparison.other.name} <span className="muted">t=0 {comparison.other.start ?? 'its first action'}</span>
+                {comparison.other.name} <span className="muted">· t=0 {comparison.other.start ?? 'its first action'}</span>
               </th>
             </tr>
           </thead>
