@@ -15,7 +15,6 @@ import {
   SEAL_KIND,
   SealedRecordCheck,
   sealHash,
-  tableHashes,
   type ContentTap,
   type Finding,
   type SealAccumulator,
@@ -34,6 +33,8 @@ import {
   readJournalHeads,
   readSealEpoch,
   readSeals,
+  sealTableLength,
+  sealTablePieces,
   rowValues,
   SEALED_VALUES,
   sourceErrors,
@@ -88,7 +89,9 @@ export function sealSource(
     errors: errors.length,
     errors_sha256: errorsDigest(errors),
     merkle_root: tables.merkle_root,
-    ...tableHashes(tables),
+    leaves_sha256: tables.leaves_sha256,
+    positions_sha256: tables.positions_sha256,
+    rows_sha256: tables.rows_sha256,
     content:
       between && gap_lengths ? { sha256: input.content.sha256, size: input.content.size, ...betweenHashes(between, gap_lengths) } : null,
     sealed_at: new Date().toISOString(),
@@ -220,9 +223,10 @@ async function checkSealedSource(
   if ((row.gaps !== null && !Buffer.isBuffer(row.gaps)) || (row.gap_lengths !== null && !Buffer.isBuffer(row.gap_lengths))) {
     return broken(`the bytes kept between the records of ${source.name} are not the bytes sealed: between bytes altered`);
   }
-  const tables = tableHashes(row);
   for (const table of ['leaves', 'positions', 'rows'] as const) {
-    if (tables[`${table}_sha256`] !== body[`${table}_sha256`])
+    const digest = createHash('sha256');
+    for (const piece of sealTablePieces(store, row, table)) digest.update(piece);
+    if (digest.digest('hex') !== body[`${table}_sha256`])
       return broken(`the sealed ${table} kept for ${source.name} differ from the signed seal: seal tables altered`);
   }
   const errors = sourceErrors(store, source.id);
@@ -245,7 +249,12 @@ async function checkSealedSource(
   options.beginSource?.(source.name, body.records);
   // One read of the rows: each stored record is checked against the seal as it is fed, in its place among
   // the bytes between records, to the importer that made it (when those bytes were kept).
-  const check = new SealedRecordCheck({ ...row, first_event_id: body.first_event_id, events: body.events });
+  const check = new SealedRecordCheck({
+    open: (kind) => sealTablePieces(store, row, kind),
+    count: Math.floor(sealTableLength(store, row, 'positions') / 4),
+    first_event_id: body.first_event_id,
+    events: body.events,
+  });
   let rowsSeen = 0;
   let records = 0;
   // A large source's leaves are hashed by a worker thread (its own read of the raw bytes) while this thread

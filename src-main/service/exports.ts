@@ -23,7 +23,7 @@ import { ServiceError } from '../shared/errors';
 import { CAUSA_VERSION } from '../shared/version';
 import type { CaseStore } from '../store/case-store';
 import { getEvent, iterateEvents } from '../store/queries';
-import { listStoredSources, readSeal } from '../store/seals';
+import { listStoredSources, readSeal, readSealTable } from '../store/seals';
 import { mcpSourceIds, toolResultId } from '../store/tool-calls';
 import { eventRecord, listBundles } from '../store/verification';
 import { filterBounds } from './filter-bounds';
@@ -100,8 +100,8 @@ export function excerptCase(store: CaseStore, ids: number[]): Excerpt {
           source_id: seal.source_id,
           seal: seal.seal,
           signature: seal.signature,
-          leaves: seal.leaves,
-          positions: seal.positions,
+          leaves: readSealTable(store, seal, 'leaves'),
+          positions: readSealTable(store, seal, 'positions'),
         });
     }
     events.push({

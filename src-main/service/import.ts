@@ -229,11 +229,14 @@ async function readIntoCase(
   };
   let sourceId: number | undefined;
   const tap = new ContentTap(file.limits?.maxRecordBytes);
-  const sealed = new SealAccumulator();
+  let sealed = new SealAccumulator();
   let changed: string | undefined;
   const objects = OBJECT_FORMATS.has(format) ? new ObjectCollector(format) : undefined;
   await store.write(async (tx) => {
     sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
+    const id = sourceId;
+    // The seal's side tables go into the case a block at a time as the records are read (migration 0024).
+    sealed = new SealAccumulator((kind, seq, block) => tx.addSealBlock(id, kind, seq, block));
     let lastPosition = 0;
     try {
       for await (const batch of parseSourceBatches(tapped(counted(opened.content, monitor), tap), opened.detected, file.limits)) {

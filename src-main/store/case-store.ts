@@ -383,6 +383,11 @@ export class WriteTransaction {
       .run(seal.source_id, seal.seal, seal.leaves, seal.positions, seal.rows, seal.gaps ?? null, seal.gap_lengths ?? null, seal.signature);
   }
 
+  /** A block of a seal's side table, written as the source is read (migration 0024). */
+  addSealBlock(sourceId: number, kind: 'leaves' | 'positions' | 'rows', seq: number, bytes: Buffer): void {
+    this.db.prepare('INSERT INTO source_seal_block (source_id, kind, seq, bytes) VALUES (?, ?, ?, ?)').run(sourceId, kind, seq, bytes);
+  }
+
   /** The seal this one chains to: the latest written. */
   lastSeal(): { source_id: number; seal: string } | undefined {
     return this.db.prepare('SELECT source_id, seal FROM source_seal ORDER BY source_id DESC LIMIT 1').get() as

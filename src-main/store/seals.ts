@@ -94,6 +94,43 @@ export interface SealRow {
   signature: string;
 }
 
+export type SealTableKind = 'leaves' | 'positions' | 'rows';
+
+/**
+ * A seal side table's bytes, a piece at a time: its column in `source_seal` (all of it in a case made
+ * before migration 0024), then its blocks in seq order. A piece a forger stored as another type is read as
+ * its text (the table's hash then tells).
+ */
+export function* sealTablePieces(store: CaseStore, row: SealRow, kind: SealTableKind): Generator<Buffer> {
+  const column = row[kind] as unknown;
+  const first = Buffer.isBuffer(column) ? column : Buffer.from(String(column ?? ''), 'utf8');
+  if (first.length > 0) yield first;
+  const next = store.db
+    .prepare('SELECT seq, bytes FROM source_seal_block WHERE source_id = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT 1')
+    .raw(true);
+  let after = -1;
+  for (;;) {
+    const block = next.get(row.source_id, kind, after) as [number, unknown] | undefined;
+    if (!block) return;
+    after = block[0];
+    yield Buffer.isBuffer(block[1]) ? block[1] : Buffer.from(String(block[1]), 'utf8');
+  }
+}
+
+/** How many bytes a seal side table holds (column and blocks). */
+export function sealTableLength(store: CaseStore, row: SealRow, kind: SealTableKind): number {
+  const blocks = store.db
+    .prepare('SELECT coalesce(sum(length(bytes)), 0) FROM source_seal_block WHERE source_id = ? AND kind = ?')
+    .pluck()
+    .get(row.source_id, kind) as number;
+  return (Buffer.isBuffer(row[kind]) ? row[kind].length : 0) + blocks;
+}
+
+/** A seal side table whole (an excerpt's inclusion proofs need every leaf of the source). */
+export function readSealTable(store: CaseStore, row: SealRow, kind: SealTableKind): Buffer {
+  return Buffer.concat([...sealTablePieces(store, row, kind)]);
+}
+
 export function readSeals(store: CaseStore): SealRow[] {
   return store.db.prepare('SELECT * FROM source_seal ORDER BY source_id').all() as SealRow[];
 }

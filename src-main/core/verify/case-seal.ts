@@ -74,35 +74,50 @@ export function errorsDigest(errors: readonly { line: number; locator: string | 
 
 /**
  * Bytes appended a few at a time into 1 MiB blocks: a million 32-byte hashes cost 32 MB here, where as a
- * million Buffers (each with its own backing store) they cost several times that.
+ * million Buffers (each with its own backing store) they cost several times that. Given a sink, each full
+ * block goes to it (the case file's `source_seal_block`) and is dropped here, so memory stays one block
+ * whatever the size; the SHA-256 of all the bytes is kept as they pass.
  */
 class PackedBytes {
   private static readonly BLOCK = 1 << 20;
+  private static readonly scratch = Buffer.allocUnsafe(4);
   private readonly blocks: Buffer[] = [];
+  private readonly hash = createHash('sha256');
   private block: Buffer = Buffer.allocUnsafe(0);
   private used = 0;
   length = 0;
 
+  constructor(private readonly sink?: (block: Buffer) => void) {}
+
   append(bytes: Uint8Array): void {
     if (this.used + bytes.length > this.block.length) {
-      if (this.used > 0) this.blocks.push(this.block.subarray(0, this.used));
+      this.retire();
       this.block = Buffer.allocUnsafe(Math.max(PackedBytes.BLOCK, bytes.length));
-      this.used = 0;
     }
     this.block.set(bytes, this.used);
     this.used += bytes.length;
     this.length += bytes.length;
   }
 
-  private static readonly scratch = Buffer.allocUnsafe(4);
-
   appendUInt32LE(value: number): void {
     PackedBytes.scratch.writeUInt32LE(value, 0);
     this.append(PackedBytes.scratch);
   }
 
-  concat(): Buffer {
-    return Buffer.concat(this.used > 0 ? [...this.blocks, this.block.subarray(0, this.used)] : this.blocks, this.length);
+  private retire(): void {
+    if (this.used === 0) return;
+    const full = this.block.subarray(0, this.used);
+    this.hash.update(full);
+    if (this.sink) this.sink(full);
+    else this.blocks.push(full);
+    this.block = Buffer.allocUnsafe(0);
+    this.used = 0;
+  }
+
+  /** Ends the appending: the bytes not given to the sink (all of them without one), and the SHA-256 of all. */
+  finish(): { bytes: Buffer; sha256: string } {
+    this.retire();
+    return { bytes: Buffer.concat(this.blocks, this.sink ? 0 : this.length), sha256: this.hash.digest('hex') };
   }
 }
 
@@ -182,19 +197,33 @@ export class ContentTap {
     if (!this.keeping) return content;
     this.keep(this.joined());
     if (!this.keeping) return content;
-    return { ...content, between: this.between.concat(), gap_lengths: this.lengths.concat() };
+    return { ...content, between: this.between.finish().bytes, gap_lengths: this.lengths.finish().bytes };
   }
 }
 
 /** The per-record side tables of a seal, built while a source is imported. */
+/** The side tables of a seal, each kept in the case as its bytes in `source_seal` then its blocks in order. */
+export type SealTableKind = 'leaves' | 'positions' | 'rows';
+
 export class SealAccumulator {
-  private readonly leaves = new PackedBytes();
-  private readonly rows = new PackedBytes();
-  private readonly positions = new PackedBytes();
+  private readonly leaves: PackedBytes;
+  private readonly rows: PackedBytes;
+  private readonly positions: PackedBytes;
   private readonly root = new MerkleRootBuilder();
   private count = 0;
   events = 0;
   firstEventId = 0;
+
+  /** `sink`: where each full block of a side table goes as the source is read (else all is kept here). */
+  constructor(sink?: (kind: SealTableKind, seq: number, block: Buffer) => void) {
+    const to = (kind: SealTableKind): ((block: Buffer) => void) | undefined => {
+      let seq = 0;
+      return sink && ((block) => sink(kind, seq++, block));
+    };
+    this.leaves = new PackedBytes(to('leaves'));
+    this.rows = new PackedBytes(to('rows'));
+    this.positions = new PackedBytes(to('positions'));
+  }
 
   add(position: number, raw: Buffer, rows: readonly (readonly (string | number | bigint | null)[])[], firstId: number): void {
     const leaf = leafHash(raw);
@@ -211,13 +240,48 @@ export class SealAccumulator {
     return this.count;
   }
 
-  tables(): { leaves: Buffer; positions: Buffer; rows: Buffer; merkle_root: string } {
+  /** Ends the source: the bytes of each table not given to the sink, the hash of each whole table, the root. */
+  tables(): { leaves: Buffer; positions: Buffer; rows: Buffer; merkle_root: string } & Pick<
+    SealBody,
+    'leaves_sha256' | 'positions_sha256' | 'rows_sha256'
+  > {
+    const leaves = this.leaves.finish();
+    const positions = this.positions.finish();
+    const rows = this.rows.finish();
     return {
-      leaves: this.leaves.concat(),
-      positions: this.positions.concat(),
-      rows: this.rows.concat(),
+      leaves: leaves.bytes,
+      positions: positions.bytes,
+      rows: rows.bytes,
       merkle_root: this.root.root().toString('hex'),
+      leaves_sha256: leaves.sha256,
+      positions_sha256: positions.sha256,
+      rows_sha256: rows.sha256,
     };
+  }
+}
+
+/**
+ * A side table read front to back from its pieces (whatever their sizes: a forger may cut them anywhere),
+ * holding only the piece being read and what is left of the one before.
+ */
+export class SequentialBytes {
+  private buffer: Buffer = Buffer.alloc(0);
+  private start = 0;
+
+  constructor(private readonly pieces: Iterator<Buffer>) {}
+
+  /** The `length` bytes at `offset` (never before an offset read already), or undefined past the end. */
+  read(offset: number, length: number): Buffer | undefined {
+    if (offset < this.start) throw new Error(`a seal table was read backwards (offset ${offset} after ${this.start})`);
+    while (offset + length > this.start + this.buffer.length) {
+      const next = this.pieces.next();
+      if (next.done) return undefined;
+      const from = Math.min(offset - this.start, this.buffer.length);
+      const rest = this.buffer.subarray(from);
+      this.start += from;
+      this.buffer = rest.length > 0 ? Buffer.concat([rest, next.value]) : next.value;
+    }
+    return this.buffer.subarray(offset - this.start, offset - this.start + length);
   }
 }
 
@@ -247,10 +311,16 @@ export interface Finding {
 export type StoredRecordRows = { position: number; ids: bigint[] } & ({ raw: Buffer } | { leaf: Buffer }) &
   ({ rows: (string | number | bigint | null)[][] } | { rowsText: string });
 
+/** A table shorter than its positions (which a signed seal rules out) differs from every record. */
+function sameBytes(bytes: Buffer, sealed: Buffer | undefined): boolean {
+  return sealed !== undefined && bytes.equals(sealed);
+}
+
+/** A seal's side tables as the check reads them: each opened as many times as asked, read front to back. */
 export interface SealedTables {
-  leaves: Buffer;
-  positions: Buffer;
-  rows: Buffer;
+  open(kind: SealTableKind): Iterator<Buffer>;
+  /** Records sealed: the positions table's length / 4. */
+  count: number;
   first_event_id: number;
   events: number;
 }
@@ -265,19 +335,29 @@ export class SealedRecordCheck {
   private lastId = 0n;
   private leafAt?: Map<string, number>;
   private readonly count: number;
+  private readonly positions: SequentialBytes;
+  private readonly leaves: SequentialBytes;
+  private readonly rows: SequentialBytes;
 
   constructor(private readonly sealed: SealedTables) {
-    this.count = sealed.positions.length / 4;
+    this.count = sealed.count;
+    this.positions = new SequentialBytes(sealed.open('positions'));
+    this.leaves = new SequentialBytes(sealed.open('leaves'));
+    this.rows = new SequentialBytes(sealed.open('rows'));
   }
 
   private sealedPosition(i: number): number {
-    return this.sealed.positions.readUInt32LE(i * 4);
+    return this.positions.read(i * 4, 4)?.readUInt32LE(0) ?? -1;
   }
 
+  /** Where a leaf was sealed: the whole leaves table is read once (only when a record is out of place). */
   private sealedLeafPosition(leaf: Buffer): number | undefined {
     if (!this.leafAt) {
       this.leafAt = new Map();
-      for (let i = 0; i < this.count; i++) this.leafAt.set(this.sealed.leaves.toString('hex', i * 32, i * 32 + 32), this.sealedPosition(i));
+      const leaves = new SequentialBytes(this.sealed.open('leaves'));
+      const positions = new SequentialBytes(this.sealed.open('positions'));
+      for (let i = 0; i < this.count; i++)
+        this.leafAt.set(leaves.read(i * 32, 32)!.toString('hex'), positions.read(i * 4, 4)!.readUInt32LE(0));
     }
     return this.leafAt.get(leaf.toString('hex'));
   }
@@ -305,7 +385,7 @@ export class SealedRecordCheck {
       return;
     }
     const i = this.index++;
-    if (leaf.compare(this.sealed.leaves, i * 32, i * 32 + 32) !== 0) {
+    if (!sameBytes(leaf, this.leaves.read(i * 32, 32))) {
       const from = this.sealedLeafPosition(leaf);
       if (from !== undefined) {
         this.findings.push({
@@ -321,11 +401,7 @@ export class SealedRecordCheck {
         });
       }
     } else if (
-      ('rowsText' in record ? hash('sha256', record.rowsText, 'buffer') : rowsDigest(record.rows)).compare(
-        this.sealed.rows,
-        i * 32,
-        i * 32 + 32,
-      ) !== 0
+      !sameBytes('rowsText' in record ? hash('sha256', record.rowsText, 'buffer') : rowsDigest(record.rows), this.rows.read(i * 32, 32))
     ) {
       this.findings.push({
         position: record.position,

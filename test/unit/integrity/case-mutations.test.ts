@@ -253,18 +253,48 @@ describe('tampered seals', () => {
     tamper(casePath, (db) => {
       const raw = Buffer.from(rowOf(db, 8).raw.toString().replace('"verb":"', '"verb":"x'));
       db.prepare('UPDATE event SET raw = ? WHERE position = 8').run(raw);
-      const leaves = db.prepare('SELECT leaves FROM source_seal').pluck().get() as Buffer;
+      const leaves = db.prepare("SELECT bytes FROM source_seal_block WHERE kind = 'leaves' AND seq = 0").pluck().get() as Buffer;
       const leaf = createHash('sha256')
         .update(Buffer.from([0]))
         .update(raw)
         .digest() as Buffer;
       leaf.copy(leaves, 7 * 32);
-      db.prepare('UPDATE source_seal SET leaves = ?').run(leaves);
+      db.prepare("UPDATE source_seal_block SET bytes = ? WHERE kind = 'leaves' AND seq = 0").run(leaves);
     });
     const v = await verify(casePath);
     expect(v.seal).toEqual([
       expect.objectContaining({ reason: expect.stringContaining('sealed leaves kept for audit.jsonl differ from the signed seal') }),
     ]);
+  });
+
+  it('37. the blocks of the sealed row digests deleted', async () => {
+    tamper(casePath, (db) => db.prepare("DELETE FROM source_seal_block WHERE kind = 'rows'").run());
+    const v = await verify(casePath);
+    expect(v.seal).toEqual([
+      expect.objectContaining({ reason: expect.stringContaining('sealed rows kept for audit.jsonl differ from the signed seal') }),
+    ]);
+  });
+
+  it('38. the side tables cut into other blocks, or kept in the seal row as a case made before blocks has them, still verify', async () => {
+    tamper(casePath, (db) => {
+      for (const kind of ['leaves', 'positions', 'rows']) {
+        const bytes = Buffer.concat(
+          db.prepare('SELECT bytes FROM source_seal_block WHERE kind = ? ORDER BY seq').pluck().all(kind) as Buffer[],
+        );
+        db.prepare('DELETE FROM source_seal_block WHERE kind = ?').run(kind);
+        if (kind === 'positions') {
+          // Cut at odd offsets: a position straddles two blocks.
+          [bytes.subarray(0, 7), bytes.subarray(7, 50), bytes.subarray(50)].forEach((piece, seq) =>
+            db.prepare("INSERT INTO source_seal_block (source_id, kind, seq, bytes) VALUES (1, 'positions', ?, ?)").run(seq * 10, piece),
+          );
+        } else {
+          db.prepare(`UPDATE source_seal SET ${kind} = ?`).run(bytes);
+        }
+      }
+    });
+    const v = await verify(casePath);
+    expect(v.seal).toEqual([]);
+    expect(v.sealIntact).toBe(true);
   });
 
   it('19. the bytes kept between records altered', async () => {

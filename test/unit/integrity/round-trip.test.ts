@@ -101,7 +101,8 @@ describe('normalized fields are derived, never trusted', () => {
     // and covers its rows (signed here with this installation's own key, which the older one also was).
     tamper(casePath, (db) => {
       db.prepare("UPDATE event SET actor_id = 'older-importer' WHERE position = 4").run();
-      const row = db.prepare('SELECT seal, rows FROM source_seal').get() as { seal: string; rows: Buffer };
+      const row = db.prepare('SELECT seal FROM source_seal').get() as { seal: string; rows: Buffer };
+      row.rows = db.prepare("SELECT bytes FROM source_seal_block WHERE kind = 'rows' AND seq = 0").pluck().get() as Buffer;
       const values = db
         .prepare(`SELECT ${SEALED_COLUMNS.join(', ')} FROM event WHERE position = 4 ORDER BY ordinal`)
         .raw(true)
@@ -115,11 +116,11 @@ describe('normalized fields are derived, never trusted', () => {
         rows_sha256: createHash('sha256').update(row.rows).digest('hex'),
       };
       const text = canonicalBytes(body);
-      db.prepare('UPDATE source_seal SET seal = ?, rows = ?, signature = ?').run(
+      db.prepare('UPDATE source_seal SET seal = ?, signature = ?').run(
         text.toString(),
-        row.rows,
         JSON.stringify(signManifest(text, installationKey().privateKey)),
       );
+      db.prepare("UPDATE source_seal_block SET bytes = ? WHERE kind = 'rows' AND seq = 0").run(row.rows);
     });
     workbench = Workbench.open(casePath);
     const seal = (await workbench.handlers.verifyCase({})).find((v) => v.subject === 'seal')!;
