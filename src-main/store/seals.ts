@@ -187,11 +187,12 @@ function contextValue(linked: ColumnValue, bytes: Buffer | null): ColumnValue {
 /**
  * A source's event rows in (position, ordinal) order, a page at a time, so that no statement stays open
  * between pages (a verification pauses between them and the connection serves other queries meanwhile).
+ * `columns` follow id, position and ordinal; the rows come as SQLite returns them.
  */
-export function* pageSourceRows(store: CaseStore, sourceId: number, size = 4000): Generator<StoredRow[]> {
+function* pageSource(store: CaseStore, sourceId: number, columns: string, size: number): Generator<unknown[][]> {
   const statement = store.db
     .prepare(
-      `SELECT e.id, e.position, e.ordinal, e.raw, ${SEALED_COLUMNS.map((c) => `e.${c}`).join(', ')}, ec.context_sha256, rc.bytes
+      `SELECT e.id, e.position, e.ordinal, ${columns}
        FROM event e LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context rc ON rc.sha256 = ec.context_sha256
        WHERE e.source_id = ? AND (e.position, e.ordinal) > (?, ?) ORDER BY e.position, e.ordinal LIMIT ?`,
     )
@@ -201,18 +202,26 @@ export function* pageSourceRows(store: CaseStore, sourceId: number, size = 4000)
   for (;;) {
     // A row value: SQLite seeks the (source_id, position, ordinal) index to the page's start, where an OR of
     // the two comparisons scanned the source from its first row on every page.
-    const page = statement.all(sourceId, after.position, after.ordinal, size) as ColumnValue[][];
+    const page = statement.all(sourceId, after.position, after.ordinal, size) as unknown[][];
     if (page.length === 0) return;
-    const end = 4 + SEALED_COLUMNS.length;
+    yield page;
+    if (page.length < size) return;
+    const last = page.at(-1)!;
+    after = { position: last[1] as bigint, ordinal: last[2] as bigint };
+  }
+}
+
+/** A source's event rows with the values a seal covers, a page at a time. */
+export function* pageSourceRows(store: CaseStore, sourceId: number, size = 4000): Generator<StoredRow[]> {
+  const columns = `e.raw, ${SEALED_COLUMNS.map((c) => `e.${c}`).join(', ')}, ec.context_sha256, rc.bytes`;
+  const end = 4 + SEALED_COLUMNS.length;
+  for (const page of pageSource(store, sourceId, columns, size) as Generator<ColumnValue[][]>) {
     yield page.map((r) => ({
       id: r[0] as bigint,
       position: r[1] as bigint,
       raw: r[3] as unknown as Buffer,
       values: [...r.slice(4, end), contextValue(r[end]!, r[end + 1] as unknown as Buffer | null)],
     }));
-    if (page.length < size) return;
-    const last = page.at(-1)!;
-    after = { position: last[1] as bigint, ordinal: last[2] as bigint };
   }
 }
 
@@ -251,24 +260,9 @@ export function* pageSourceDigestTexts(
   sourceId: number,
   options: { raw: boolean; size?: number },
 ): Generator<StoredRowText[]> {
-  const size = options.size ?? 4000;
-  const statement = store.db
-    .prepare(
-      `SELECT e.id, e.position, e.ordinal, ${options.raw ? 'e.raw' : 'NULL'}, ${SEALED_COLUMNS.map((c) => digestPart(`e.${c}`)).join(' || ')} || ${CONTEXT_PART} || char(29)
-       FROM event e LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context rc ON rc.sha256 = ec.context_sha256
-       WHERE e.source_id = ? AND (e.position, e.ordinal) > (?, ?) ORDER BY e.position, e.ordinal LIMIT ?`,
-    )
-    .raw(true)
-    .safeIntegers(true);
-  let after = { position: -1n, ordinal: -1n };
-  for (;;) {
-    const page = statement.all(sourceId, after.position, after.ordinal, size) as [bigint, bigint, bigint, Buffer | null, string][];
-    if (page.length === 0) return;
-    yield page.map((r) => ({ id: r[0], position: r[1], raw: r[3] ?? undefined, text: r[4] }));
-    if (page.length < size) return;
-    const last = page.at(-1)!;
-    after = { position: last[1], ordinal: last[2] };
-  }
+  const columns = `${options.raw ? 'e.raw' : 'NULL'}, ${SEALED_COLUMNS.map((c) => digestPart(`e.${c}`)).join(' || ')} || ${CONTEXT_PART} || char(29)`;
+  const pages = pageSource(store, sourceId, columns, options.size ?? 4000) as Generator<[bigint, bigint, bigint, Buffer | null, string][]>;
+  for (const page of pages) yield page.map((r) => ({ id: r[0], position: r[1], raw: r[3] ?? undefined, text: r[4] }));
 }
 
 /** A source's import errors as stored, in id order (a seal covers them too). */
