@@ -9,6 +9,7 @@ import type { Api, EventFilter } from '../../../src-main/shared/contract';
 import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph';
 import type { Emitter } from '../lib/emitter';
 import type { GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from '../lib/graph-layout';
+import { matchNodes } from '../lib/graph-search';
 import { keyPath, keyPaths, type KeyPath } from '../lib/key-path';
 import { eventNodeId } from '../lib/node-id';
 import { budgetLeft, GROUP_PAGE, mergeExpansions, withPage, type Expansion, type GroupPage } from './graph-expansion';
@@ -59,7 +60,18 @@ export interface GraphState {
   /** The nodes and edges of the view (rejected edges are never drawn), and where they go. */
   visible: { nodes: GraphNode[]; edges: GraphEdge[] };
   layout?: GraphLayout;
+  /**
+   * The graph's search: the query, the nodes of the view it matches in reading order, and the match the
+   * analyst has stepped to (-1 before the first step).
+   */
+  search: GraphSearch;
+  /** The same hits as a set, for the nodes to look themselves up in. */
+  searchHits: ReadonlySet<string>;
   load(filter: EventFilter): Promise<void>;
+  /** Searches the view's nodes (an empty query ends the search). */
+  setSearch(query: string): void;
+  /** Steps to the next match (or back, with -1), wrapping around; returns the node to centre. */
+  stepSearch(delta: 1 | -1): string | undefined;
   showView(view: ChainView): Promise<void>;
   /** Makes sure a node is on screen, switching to its chain (or to every node) when it is not. */
   reveal(nodeId: string): Promise<void>;
@@ -69,6 +81,14 @@ export interface GraphState {
   showMore(groupId: string): Promise<void>;
   collapseAll(): Promise<void>;
 }
+
+export interface GraphSearch {
+  query: string;
+  hits: readonly string[];
+  index: number;
+}
+
+const NO_SEARCH: GraphSearch = { query: '', hits: [], index: -1 };
 
 /** What the UI needs of a node it may no longer have in the graph on screen. */
 export interface NodeSummary {
@@ -184,6 +204,14 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       await get().showView(view);
     }
 
+    /** The search run again over the view on screen (a new layout, a new view): the step is kept on its node when it still matches. */
+    function searchState(query: string, previous?: GraphSearch): Pick<GraphState, 'search' | 'searchHits'> {
+      if (query.trim() === '') return { search: { ...NO_SEARCH, query }, searchHits: new Set() };
+      const hits = matchNodes(get().visible.nodes, query, get().layout?.positions);
+      const current = previous && previous.index >= 0 ? previous.hits[previous.index] : undefined;
+      return { search: { query, hits, index: current === undefined ? -1 : hits.indexOf(current) }, searchHits: new Set(hits) };
+    }
+
     /** The label a group goes by in the list, from the graph's groups. */
     const labelOf = (groupId: string) => get().base?.groups.find((g) => g.id === groupId)?.label ?? groupId;
 
@@ -224,6 +252,21 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       paths: new Map(),
       expanded: {},
       memberIds: new Set(),
+      search: NO_SEARCH,
+      searchHits: new Set(),
+
+      setSearch(query) {
+        set(searchState(query));
+      },
+
+      stepSearch(delta) {
+        const { search } = get();
+        if (search.hits.length === 0) return undefined;
+        const index =
+          search.index < 0 ? (delta > 0 ? 0 : search.hits.length - 1) : (search.index + delta + search.hits.length) % search.hits.length;
+        set({ search: { ...search, index } });
+        return search.hits[index];
+      },
 
       async load(filter) {
         const seq = ++loadSeq;
@@ -277,7 +320,10 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
             // A key path, and a filtered graph (the toolbar says what the filter hides), draw no empty lanes.
             { hideEmptyLanes: (typeof view === 'string' && view.startsWith('path:')) || get().base?.hidden !== undefined },
           );
-          if (seq === layoutSeq) set({ layout, status: 'ready' });
+          if (seq === layoutSeq) {
+            set({ layout, status: 'ready' });
+            if (get().search.query !== '') set(searchState(get().search.query, get().search));
+          }
         } catch (error) {
           if (seq === layoutSeq) set({ status: 'error', error: String(error) });
         }

@@ -6,7 +6,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphNode } from '../../../../src-main/shared/graph';
-import { useSelection } from '../../state/stores';
+import { useGraph, useSelection } from '../../state/stores';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { HANDLES, type EventFlowNode } from './flow-types';
 import { FindingBadge } from '../findings/FindingBadge';
@@ -40,11 +40,16 @@ function NodeLabel({ kind, label }: { kind: string; label: string }) {
 export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFlowNode>) {
   const { node, background } = data;
   const selected = useSelection((s) => s.nodeId === id);
+  // While a search runs: a match is lit (the one stepped to, more so), the rest dimmed.
+  const searched = useGraph((s) =>
+    s.search.query.trim() === '' ? undefined : s.searchHits.has(id) ? (s.search.hits[s.search.index] === id ? 'current' : 'hit') : 'dim',
+  );
   const classes = ['graph-node', `outcome-${node.outcome}`, `lane-${node.lane}`];
   if (node.lane === 'authz') classes.push('compact');
   if (background) classes.push('background');
   if (node.notable) classes.push('notable');
   if (selected) classes.push('selected');
+  if (searched) classes.push(`search-${searched}`);
   return (
     <div
       className={classes.join(' ')}
@@ -55,6 +60,7 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
       data-time={node.time}
       data-selected={selected}
       data-background={background || undefined}
+      data-search={searched}
       title={`${node.label}\n${node.time ?? ''}${node.actor ? `\n${node.actor.id}` : ''}${background ? '\nbackground: linked to nothing' : ''}`}
     >
       <Handle type="target" position={Position.Left} id={HANDLES.inLeft} isConnectable={false} />

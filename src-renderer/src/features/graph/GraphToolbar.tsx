@@ -3,6 +3,7 @@
 // what the edge styles mean.
 import { Fragment } from 'react';
 import { LANE_NAMES } from './LaneOverlay';
+import { GraphSearchBox } from './GraphSearchBox';
 import { useGraph } from '../../state/stores';
 import type { ChainView } from '../../state/graph';
 import type { KeyPath } from '../../lib/key-path';
@@ -118,6 +119,7 @@ export function GraphToolbar() {
         </span>
       )}
       <ExpandedGroups />
+      <GraphSearchBox />
       <GraphLegend />
     </div>
   );

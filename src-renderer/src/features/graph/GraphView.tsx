@@ -57,6 +57,7 @@ export function GraphView() {
   // Which kinds the view holds, for tests that cannot see every node (React Flow draws only those on screen).
   const kinds = useGraph((s) => [...new Set(s.visible.nodes.map((n) => n.kind))].sort().join(','));
   const members = useGraph((s) => s.memberIds.size);
+  const searching = useGraph((s) => s.search.query.trim() !== '');
   return (
     <section
       className="graph-panel"
@@ -73,7 +74,7 @@ export function GraphView() {
       <ReactFlowProvider>
         <GraphToolbar />
         <div
-          className="graph-stage"
+          className={`graph-stage${searching ? ' searching' : ''}`}
           tabIndex={0}
           role="application"
           aria-roledescription="causal graph"

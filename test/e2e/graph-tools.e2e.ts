@@ -1,0 +1,113 @@
+/// <reference lib="dom" />
+// Issue 18, the graph's tools on the built-in INC-0047 sample: search and highlight, expanding a node's
+// neighbours, moving and pinning nodes, exporting the graph as SVG and PNG, dragging a node onto the
+// Findings board, and folding lanes. Each test drives the built workbench in web mode, as an analyst does,
+// and takes screenshots at 1440×900 and 1024×700.
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphPage } from './pages/graph';
+import { WorkbenchPage } from './pages/workbench';
+import { launchChromium, SCREENSHOTS, openWorkbenchPage } from './support/browser';
+import { ROOT, serve, type Served } from './support/serve';
+
+const PATCH = 'patch deployments production/api-service';
+
+let browser: Browser;
+let served: Served;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  served = await serve([join(ROOT, 'resources', 'samples', 'inc-0047')]);
+});
+
+afterAll(async () => {
+  await served?.stop();
+  await browser?.close();
+});
+
+async function openGraph(): Promise<{ page: Page; workbench: WorkbenchPage; graph: GraphPage; errors: string[] }> {
+  const { page, workbench, errors } = await openWorkbenchPage(browser, served.url);
+  const graph = new GraphPage(page);
+  await graph.ready();
+  await page.getByTestId('graph-node').first().waitFor();
+  return { page, workbench, graph, errors };
+}
+
+/** Folds (or unfolds) the side panes, as a first visit on a small window has them. */
+async function foldPanes(page: Page, folded: boolean): Promise<void> {
+  for (const pane of ['sidebar', 'inspector']) {
+    if ((await page.getByTestId(`pane-${pane}`).getAttribute('data-collapsed')) !== String(folded))
+      await page.getByTestId(`${pane}-toggle`).click();
+  }
+}
+
+/**
+ * The page at 1440×900 and at 1024×700 (side panes folded, as a first visit there has them), saved as
+ * `<name>-1440.png` and `<name>-1024.png`; back to 1440×900 with the panes open after.
+ */
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-1440.png`) });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await foldPanes(page, true);
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-1024.png`) });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await foldPanes(page, false);
+}
+
+describe('the graph tools on INC-0047', () => {
+  it('finds nodes: matches lit and the rest dimmed, Enter steps through them and centres each', async () => {
+    const { page, graph, errors } = await openGraph();
+    await graph.showChainWith(PATCH);
+    const search = page.getByTestId('graph-search');
+    const count = page.getByTestId('graph-search-count');
+    await search.fill('create pods');
+    await expect.poll(async () => (await count.textContent()) ?? '').toMatch(/^\d+ matches$/);
+    const total = Number((await count.textContent())!.split(' ')[0]);
+    expect(total).toBeGreaterThanOrEqual(3);
+    // The whole chain is on screen (fitted): every node is a match or dimmed, the count is the matches',
+    // the pod creates are among them and the nodes that are no create (the patch, its decision) are dimmed.
+    const states = await graph.nodes.evaluateAll((els) =>
+      els.map((el) => [el.getAttribute('data-search'), el.querySelector('[data-testid=graph-node-label]')?.textContent ?? '']),
+    );
+    expect(states.length).toBe(await graph.shownCount());
+    expect(states.filter(([state]) => state === 'hit')).toHaveLength(total);
+    for (const [state, label] of states) {
+      expect(['hit', 'dim']).toContain(state);
+      if (/^create pods/.test(label!)) expect(state, label).toBe('hit');
+      if (!/create|Created/i.test(label!)) expect(state, label).toBe('dim');
+    }
+    await expect.poll(() => page.locator('.graph-stage.searching').count()).toBe(1);
+
+    // Enter steps to the first match, selects it and centres it; again, to the second.
+    await search.press('Enter');
+    await expect.poll(() => count.textContent()).toBe(`1 of ${total}`);
+    const current = page.locator('[data-testid=graph-node][data-search=current]');
+    await expect.poll(() => current.count()).toBe(1);
+    const first = await current.getAttribute('data-node-id');
+    expect(await current.getAttribute('data-selected')).toBe('true');
+    expect(await current.textContent()).toMatch(/create pods/);
+    await expect.poll(() => graph.inView(current)).toBe(true);
+    await search.press('Enter');
+    await expect.poll(() => count.textContent()).toBe(`2 of ${total}`);
+    await expect.poll(() => current.getAttribute('data-node-id')).not.toBe(first);
+    await expect.poll(() => graph.inView(current)).toBe(true);
+    // Shift+Enter steps back; past the first it wraps to the last.
+    await search.press('Shift+Enter');
+    await expect.poll(() => count.textContent()).toBe(`1 of ${total}`);
+    await search.press('Shift+Enter');
+    await expect.poll(() => count.textContent()).toBe(`${total} of ${total}`);
+    await shoot(page, 'graph-search');
+
+    await search.fill('no-such-node-anywhere');
+    await expect.poll(() => count.textContent()).toBe('no match');
+    await search.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=graph-node][data-search]').count()).toBe(0);
+    expect(await page.locator('.graph-stage.searching').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
