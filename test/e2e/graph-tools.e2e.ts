@@ -77,8 +77,8 @@ describe('the graph tools on INC-0047', () => {
     expect(states.filter(([state]) => state === 'hit')).toHaveLength(total);
     for (const [state, label] of states) {
       expect(['hit', 'dim']).toContain(state);
-      if (/^create pods/.test(label!)) expect(state, label).toBe('hit');
-      if (!/create|Created/i.test(label!)) expect(state, label).toBe('dim');
+      if (/^create pods/.test(label!)) expect(state, label ?? '').toBe('hit');
+      if (!/create|Created/i.test(label!)) expect(state, label ?? '').toBe('dim');
     }
     await expect.poll(() => page.locator('.graph-stage.searching').count()).toBe(1);
 
