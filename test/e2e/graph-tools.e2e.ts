@@ -110,4 +110,47 @@ describe('the graph tools on INC-0047', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('expands the neighbours of a node into the key path, from its menu and with N', async () => {
+    const { page, graph, errors } = await openGraph();
+    // The case opens on the first chain's key path: a handful of nodes, the patch among them.
+    expect(await graph.chainPicker.inputValue()).toMatch(/^path:/);
+    const before = await graph.shownCount();
+    const patch = graph.node(PATCH).first();
+    await patch.click({ button: 'right' });
+    const item = page.getByTestId('expand-neighbours');
+    await expect.poll(async () => (await item.textContent()) ?? '').toMatch(/^Expand neighbours \(\d+\)$/);
+    const hidden = Number(/\((\d+)\)/.exec((await item.textContent())!)![1]);
+    expect(hidden).toBeGreaterThanOrEqual(1);
+    await item.click();
+    await expect.poll(() => graph.shownCount()).toBe(before + hidden);
+    await graph.ready();
+    expect(Number(await graph.root.getAttribute('data-added'))).toBe(hidden);
+    // The patch's ReplicaSet create (one hop along ownerReferences) is now drawn, still on the key path view.
+    expect(await graph.chainPicker.inputValue()).toMatch(/^path:/);
+    await graph.fitAll();
+    expect((await graph.labels()).some((l) => /^create replicasets production\/api-service-/.test(l))).toBe(true);
+    // Its menu now says every neighbour is shown.
+    await patch.click({ button: 'right' });
+    await expect.poll(() => item.textContent()).toBe('Every neighbour shown');
+    expect(await item.isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('node-role-menu').count()).toBe(0);
+    await shoot(page, 'graph-neighbours');
+
+    // N on the graph expands the selected node's neighbours: the ReplicaSet's pods.
+    const rs = graph.node(/^create replicasets production\/api-service-/).first();
+    await rs.click();
+    const shown = await graph.shownCount();
+    await graph.stage.focus();
+    await page.keyboard.press('n');
+    await expect.poll(() => graph.shownCount()).toBeGreaterThan(shown);
+    await graph.ready();
+    // Another view drops what was added by hand.
+    await graph.chainPicker.selectOption({ index: 1 });
+    await graph.ready();
+    expect(await graph.root.getAttribute('data-added')).toBe('0');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

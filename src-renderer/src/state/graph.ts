@@ -12,7 +12,7 @@ import type { GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from '../lib/
 import { matchNodes } from '../lib/graph-search';
 import { keyPath, keyPaths, type KeyPath } from '../lib/key-path';
 import { eventNodeId } from '../lib/node-id';
-import { budgetLeft, GROUP_PAGE, mergeExpansions, withPage, type Expansion, type GroupPage } from './graph-expansion';
+import { budgetLeft, GROUP_PAGE, mergeExpansions, neighboursOf, withPage, type Expansion, type GroupPage } from './graph-expansion';
 
 /**
  * A chain id, a chain's key path (its prompt to what went wrong, `path:<chain id>`), the nodes in no chain
@@ -39,6 +39,8 @@ export interface GraphState {
   expanded: Readonly<Record<string, Expansion>>;
   /** The nodes that came from expanded groups (drawn in every view, styled as background). */
   memberIds: ReadonlySet<string>;
+  /** Nodes the analyst added to the view by expanding a node's neighbours (until the view changes). */
+  added: ReadonlySet<string>;
   /** The filter the graph on screen was linked for (the timeline's), as tests and the view read it. */
   filter?: EventFilter;
   nodeById: ReadonlyMap<string, GraphNode>;
@@ -80,6 +82,10 @@ export interface GraphState {
   /** Draws the next page of an expanded group's members, as far as the budget allows. */
   showMore(groupId: string): Promise<void>;
   collapseAll(): Promise<void>;
+  /** The neighbours of a node (one hop along the edges) that the view does not show yet. */
+  hiddenNeighbours(nodeId: string): string[];
+  /** Adds a node's neighbours to the view; returns how many it added. */
+  expandNeighbours(nodeId: string): Promise<number>;
 }
 
 export interface GraphSearch {
@@ -135,6 +141,7 @@ function viewOf(
   view: ChainView,
   members: ReadonlySet<string>,
   paths: ReadonlyMap<number, KeyPath>,
+  added: ReadonlySet<string> = new Set(),
 ): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const path = typeof view === 'string' && view.startsWith('path:') ? new Set(paths.get(chainOfView(view)!)?.nodes) : undefined;
   const nodes =
@@ -142,7 +149,9 @@ function viewOf(
       ? graph.nodes
       : graph.nodes.filter(
           (node) =>
-            members.has(node.id) || (path ? path.has(node.id) : view === 'unlinked' ? node.chain === undefined : node.chain === view),
+            members.has(node.id) ||
+            added.has(node.id) ||
+            (path ? path.has(node.id) : view === 'unlinked' ? node.chain === undefined : node.chain === view),
         );
   const kept = new Set(nodes.map((node) => node.id));
   return { nodes, edges: graph.edges.filter((edge) => edge.status !== 'rejected' && kept.has(edge.from) && kept.has(edge.to)) };
@@ -252,6 +261,7 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       paths: new Map(),
       expanded: {},
       memberIds: new Set(),
+      added: new Set(),
       search: NO_SEARCH,
       searchHits: new Set(),
 
@@ -309,8 +319,10 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
         const { graph, memberIds, paths } = get();
         if (!graph) return;
         const seq = ++layoutSeq;
-        const visible = viewOf(graph, view, memberIds, paths);
-        set({ view, visible, status: 'laying-out' });
+        // Neighbours added by hand stay while the view stays, as far as the graph still holds them.
+        const added = view === get().view ? new Set([...get().added].filter((id) => get().nodeById.has(id))) : new Set<string>();
+        const visible = viewOf(graph, view, memberIds, paths, added);
+        set({ view, visible, added, status: 'laying-out' });
         try {
           // A decision is drawn above the request it decided (the authz-annotation edge joins the two).
           const decided = new Map(visible.edges.filter((e) => e.rule === 'authz-annotation').map((e) => [e.from, e.to]));
@@ -350,6 +362,22 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       async showMore(groupId) {
         const expansion = get().expanded[groupId];
         if (expansion && !expansion.loading && expansion.shown < expansion.total) await addPage(groupId, expansion.shown);
+      },
+
+      hiddenNeighbours(nodeId) {
+        const { graph, visible } = get();
+        if (!graph) return [];
+        const shown = new Set(visible.nodes.map((node) => node.id));
+        return neighboursOf(nodeId, graph.edges).filter((id) => !shown.has(id));
+      },
+
+      async expandNeighbours(nodeId) {
+        const { view } = get();
+        const more = get().hiddenNeighbours(nodeId);
+        if (more.length === 0 || view === undefined) return 0;
+        set({ added: new Set([...get().added, ...more]) });
+        await get().showView(view);
+        return more.length;
       },
 
       async collapseAll() {
