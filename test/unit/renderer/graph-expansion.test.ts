@@ -117,8 +117,15 @@ describe('mergeExpansions', () => {
 });
 
 describe('neighboursOf', () => {
-  const edge = (id: string, from: string, to: string, status?: 'rejected') =>
-    ({ id, from, to, rule: 'r', strength: 'explicit', fields: [], ...(status ? { status } : {}) }) as const;
+  const edge = (id: string, from: string, to: string, status?: 'rejected'): GraphEdge => ({
+    id,
+    from,
+    to,
+    rule: 'r',
+    strength: 'explicit',
+    fields: [],
+    ...(status ? { status } : {}),
+  });
   it('gives the nodes one edge away, either way, once each, rejected edges and loops left out', () => {
     const edges = [
       edge('1', 'a', 'b'),
