@@ -153,4 +153,56 @@ describe('the graph tools on INC-0047', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('moves a node by dragging and pins it there, across views and a reload, until the layout is reset', async () => {
+    const { page, graph, errors } = await openGraph();
+    const patch = graph.node(PATCH).first();
+    const id = (await patch.getAttribute('data-node-id'))!;
+    // Where the layout put it, in the graph's own coordinates (React Flow's transform of the node).
+    const placed = () => page.locator(`.react-flow__node[data-id="${id}"]`).evaluate((el) => (el as HTMLElement).style.transform);
+    // The stage settles (the key path is fitted once the stage is measured) before the analyst grabs a node.
+    await graph.ready();
+    await page.waitForTimeout(400);
+    const laid = await placed();
+    const box = (await patch.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 90, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(() => patch.getAttribute('data-pinned')).toBe('true');
+    const pinned = await placed();
+    expect(pinned).not.toBe(laid);
+    const moved = (await patch.boundingBox())!;
+    expect(moved.y - box.y).toBeGreaterThan(60);
+    expect(await patch.getByTestId('pin-mark').isVisible()).toBe(true);
+    expect(await page.getByTestId('reset-layout').textContent()).toBe('Reset layout (1)');
+    await shoot(page, 'graph-pinned');
+
+    // Another view, and back: the node is where the analyst left it.
+    await graph.chainPicker.selectOption({ index: 1 });
+    await graph.ready();
+    await graph.fitAll();
+    await expect.poll(placed).toBe(pinned);
+    await graph.chainPicker.selectOption({ index: 0 });
+    await graph.ready();
+    await expect.poll(placed).toBe(pinned);
+    // A reload of the same case keeps the pin.
+    await page.reload();
+    await graph.ready();
+    await patch.waitFor();
+    await expect.poll(placed).toBe(pinned);
+    expect(await patch.getAttribute('data-pinned')).toBe('true');
+
+    // Reset layout: back where the layout puts it, the pin gone.
+    await page.getByTestId('reset-layout').click();
+    await expect.poll(placed).toBe(laid);
+    expect(await patch.getAttribute('data-pinned')).toBeNull();
+    expect(await page.getByTestId('reset-layout').count()).toBe(0);
+    // A click on a node selects it and pins nothing.
+    await patch.click();
+    await expect.poll(() => patch.getAttribute('data-selected')).toBe('true');
+    expect(await patch.getAttribute('data-pinned')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -39,6 +39,11 @@ export interface GraphState {
   expanded: Readonly<Record<string, Expansion>>;
   /** The nodes that came from expanded groups (drawn in every view, styled as background). */
   memberIds: ReadonlySet<string>;
+  /**
+   * Nodes the analyst dragged somewhere, and where: drawn there in every view and layout (a filter, another
+   * chain) until unpinned; kept per case in the page's storage.
+   */
+  pins: Readonly<Record<string, { x: number; y: number }>>;
   /** Nodes the analyst added to the view by expanding a node's neighbours (until the view changes). */
   added: ReadonlySet<string>;
   /** The filter the graph on screen was linked for (the timeline's), as tests and the view read it. */
@@ -82,6 +87,10 @@ export interface GraphState {
   /** Draws the next page of an expanded group's members, as far as the budget allows. */
   showMore(groupId: string): Promise<void>;
   collapseAll(): Promise<void>;
+  pin(nodeId: string, at: { x: number; y: number }): void;
+  unpin(nodeId: string): void;
+  /** Unpins every node: the layout as the worker made it. */
+  resetLayout(): void;
   /** The neighbours of a node (one hop along the edges) that the view does not show yet. */
   hiddenNeighbours(nodeId: string): string[];
   /** Adds a node's neighbours to the view; returns how many it added. */
@@ -166,15 +175,51 @@ export interface GraphEvents extends Record<string, unknown> {
   showExpanded: string;
 }
 
+/** Where the analyst's pins are kept between reloads (the page's localStorage; none in a unit test). */
+export type PinStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
 export interface GraphDeps {
   api: Pick<Api, 'graph' | 'groupMembers'>;
   layout: LayoutFn;
   events: Emitter<GraphEvents>;
+  storage?: PinStorage;
+  /** Which case is open (its path), so that each case keeps its own pins. */
+  caseKey?: () => string | undefined;
+}
+
+const PINS_KEY = 'causa.graph.pins.v1:';
+
+/** Pins as stored: anything malformed is dropped, field by field. */
+export function parsePins(text: string | null): Record<string, { x: number; y: number }> {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!value || typeof value !== 'object') return {};
+    const pins: Record<string, { x: number; y: number }> = {};
+    for (const [id, at] of Object.entries(value as Record<string, unknown>)) {
+      const { x, y } = (at ?? {}) as { x?: unknown; y?: unknown };
+      if (typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y)) pins[id] = { x, y };
+    }
+    return pins;
+  } catch {
+    return {};
+  }
 }
 
 export type GraphStore = ReturnType<typeof createGraphStore>;
 
-export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps) {
+export function createGraphStore({ api, layout: layoutGraph, events, storage, caseKey }: GraphDeps) {
+  let pinsOf: string | undefined;
+  const savePins = (pins: Record<string, { x: number; y: number }>) => {
+    const key = caseKey?.();
+    if (!storage || key === undefined) return;
+    try {
+      if (Object.keys(pins).length === 0) storage.removeItem(PINS_KEY + key);
+      else storage.setItem(PINS_KEY + key, JSON.stringify(pins));
+    } catch {
+      // Storage full or refused: the pins still hold for this page.
+    }
+  };
   // Each load and each layout is numbered, so that an answer for an older one is dropped.
   let loadSeq = 0;
   let layoutSeq = 0;
@@ -262,6 +307,7 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       expanded: {},
       memberIds: new Set(),
       added: new Set(),
+      pins: {},
       search: NO_SEARCH,
       searchHits: new Set(),
 
@@ -280,6 +326,12 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
 
       async load(filter) {
         const seq = ++loadSeq;
+        // Another case: its own pins.
+        const key = caseKey?.();
+        if (key !== pinsOf) {
+          pinsOf = key;
+          set({ pins: key !== undefined && storage ? parsePins(storage.getItem(PINS_KEY + key)) : {} });
+        }
         set({ status: 'loading', error: undefined });
         const result = await api.graph({ filter });
         if (seq !== loadSeq) return;
@@ -362,6 +414,25 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       async showMore(groupId) {
         const expansion = get().expanded[groupId];
         if (expansion && !expansion.loading && expansion.shown < expansion.total) await addPage(groupId, expansion.shown);
+      },
+
+      pin(nodeId, at) {
+        const pins = { ...get().pins, [nodeId]: { x: Math.round(at.x), y: Math.round(at.y) } };
+        set({ pins });
+        savePins(pins);
+      },
+
+      unpin(nodeId) {
+        if (!get().pins[nodeId]) return;
+        const pins = { ...get().pins };
+        delete pins[nodeId];
+        set({ pins });
+        savePins(pins);
+      },
+
+      resetLayout() {
+        set({ pins: {} });
+        savePins({});
       },
 
       hiddenNeighbours(nodeId) {

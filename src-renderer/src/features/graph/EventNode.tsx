@@ -38,7 +38,7 @@ function NodeLabel({ kind, label }: { kind: string; label: string }) {
 }
 
 export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFlowNode>) {
-  const { node, background } = data;
+  const { node, background, pinned } = data;
   const selected = useSelection((s) => s.nodeId === id);
   // While a search runs: a match is lit (the one stepped to, more so), the rest dimmed.
   const searched = useGraph((s) =>
@@ -49,6 +49,7 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
   if (background) classes.push('background');
   if (node.notable) classes.push('notable');
   if (selected) classes.push('selected');
+  if (pinned) classes.push('pinned');
   if (searched) classes.push(`search-${searched}`);
   return (
     <div
@@ -61,6 +62,7 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
       data-selected={selected}
       data-background={background || undefined}
       data-search={searched}
+      data-pinned={pinned || undefined}
       title={`${node.label}\n${node.time ?? ''}${node.actor ? `\n${node.actor.id}` : ''}${background ? '\nbackground: linked to nothing' : ''}`}
     >
       <Handle type="target" position={Position.Left} id={HANDLES.inLeft} isConnectable={false} />
@@ -80,6 +82,22 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
           <span className="notable-tag" title="A failure, denial, error or warning">
             {node.outcome}
           </span>
+        )}
+        {pinned && (
+          <button
+            className="pin-mark nodrag"
+            data-testid="pin-mark"
+            title="Pinned where you left it: click to unpin"
+            aria-label="Unpin this node"
+            onClick={(e) => {
+              e.stopPropagation();
+              useGraph.getState().unpin(id);
+            }}
+          >
+            <svg viewBox="0 0 12 12" aria-hidden="true">
+              <path d="M4 1h4l-.6 3.2L9.5 6.5H6.6L6 11l-.6-4.5H2.5l2.1-2.3z" fill="currentColor" />
+            </svg>
+          </button>
         )}
         <FindingBadge eventIds={node.event_ids} />
         <VerdictBadge verdict={node.verdict ?? 'unverifiable'} />

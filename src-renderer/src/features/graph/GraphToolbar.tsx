@@ -35,6 +35,24 @@ export function GraphLegend() {
   );
 }
 
+/** How many nodes the analyst has pinned, and the way back to the layout as it was made. */
+function PinnedNodes() {
+  const pinned = useGraph((s) => Object.keys(s.pins).length);
+  const reset = useGraph((s) => s.resetLayout);
+  if (pinned === 0) return null;
+  return (
+    <button
+      className="graph-reset-layout"
+      data-testid="reset-layout"
+      data-pinned={pinned}
+      onClick={reset}
+      title={`Unpin the ${pinned} node${pinned === 1 ? '' : 's'} you moved`}
+    >
+      Reset layout ({pinned})
+    </button>
+  );
+}
+
 /** The background groups drawn in the graph, and a way to hide them all at once. */
 function ExpandedGroups() {
   const groups = useGraph((s) => Object.keys(s.expanded).length);
@@ -119,6 +137,7 @@ export function GraphToolbar() {
         </span>
       )}
       <ExpandedGroups />
+      <PinnedNodes />
       <GraphSearchBox />
       <GraphLegend />
     </div>

@@ -21,6 +21,7 @@ export function NodeRoleMenu({ at, onClose }: { at: RoleMenuAt; onClose(): void 
   const record = useAnalysis((s) => s.record);
   const hidden = useGraph(useShallow((s) => s.hiddenNeighbours(at.nodeId)));
   const expand = useGraph((s) => s.expandNeighbours);
+  const pinned = useGraph((s) => s.pins[at.nodeId] !== undefined);
   const root = useRef<HTMLDivElement>(null);
   useCloseOnOutsideClick(true, root, onClose);
   useEffect(() => root.current?.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus(), []);
@@ -55,6 +56,18 @@ export function NodeRoleMenu({ at, onClose }: { at: RoleMenuAt; onClose(): void 
       >
         {hidden.length === 0 ? 'Every neighbour shown' : `Expand neighbours (${hidden.length})`}
       </button>
+      {pinned && (
+        <button
+          role="menuitem"
+          data-testid="unpin-node"
+          onClick={() => {
+            useGraph.getState().unpin(at.nodeId);
+            onClose();
+          }}
+        >
+          Unpin
+        </button>
+      )}
       <div className="node-role-menu-title">Assign to</div>
       {ROLES.map((role) => {
         const done = assigned.includes(role);
