@@ -3,6 +3,7 @@
 // neighbours, moving and pinning nodes, exporting the graph as SVG and PNG, dragging a node onto the
 // Findings board, and folding lanes. Each test drives the built workbench in web mode, as an analyst does,
 // and takes screenshots at 1440×900 and 1024×700.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -202,6 +203,52 @@ describe('the graph tools on INC-0047', () => {
     await patch.click();
     await expect.poll(() => patch.getAttribute('data-selected')).toBe('true');
     expect(await patch.getAttribute('data-pinned')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('exports the view as an SVG holding every node and as a PNG', async () => {
+    const { page, graph, errors } = await openGraph();
+    await graph.showChainWith(PATCH);
+    const shown = await graph.shownCount();
+    const labels = await graph.labels();
+
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('graph-export-svg').click()]);
+    expect(svgDownload.suggestedFilename()).toMatch(/^inc-0047.*\.svg$/);
+    const svg = readFileSync((await svgDownload.path())!, 'utf8');
+    expect(svg.startsWith('<?xml')).toBe(true);
+    expect(svg).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    // One group per node of the view, each titled with its whole label; the lanes named.
+    expect(svg.match(/<g data-node-id=/g)?.length).toBe(shown);
+    expect(svg).toContain(`<title>${PATCH}</title>`);
+    for (const label of labels.slice(0, 10))
+      expect(svg).toContain(
+        `<title>${label.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</title>`,
+      );
+    expect(svg).toContain('API requests');
+    expect(svg).toContain('marker-end="url(#arrow-explicit)"');
+    // The browser itself reads it as an image of the size it declares.
+    const size = await page.evaluate(async (text) => {
+      const image = new Image();
+      image.src = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+      await image.decode();
+      return [image.naturalWidth, image.naturalHeight];
+    }, svg);
+    expect(size[0]).toBeGreaterThan(600);
+    expect(size[1]).toBeGreaterThan(200);
+
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('graph-export-png').click()]);
+    expect(pngDownload.suggestedFilename()).toMatch(/^inc-0047.*\.png$/);
+    const png = readFileSync((await pngDownload.path())!);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    // Twice the SVG's size (sharp text), and far more than a blank image's bytes.
+    expect(png.readUInt32BE(16)).toBe(Math.round(size[0]! * 2));
+    expect(png.readUInt32BE(20)).toBe(Math.round(size[1]! * 2));
+    expect(png.length).toBeGreaterThan(50_000);
+    writeFileSync(join(SCREENSHOTS, 'graph-export-file.png'), png);
+    await shoot(page, 'graph-export');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,7 @@
 import { Fragment } from 'react';
 import { LANE_NAMES } from './LaneOverlay';
 import { GraphSearchBox } from './GraphSearchBox';
+import { GraphExport } from './GraphExport';
 import { useGraph } from '../../state/stores';
 import type { ChainView } from '../../state/graph';
 import type { KeyPath } from '../../lib/key-path';
@@ -139,6 +140,7 @@ export function GraphToolbar() {
       <ExpandedGroups />
       <PinnedNodes />
       <GraphSearchBox />
+      <GraphExport />
       <GraphLegend />
     </div>
   );
