@@ -252,4 +252,25 @@ describe('the graph tools on INC-0047', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('drags a node onto the Findings board, as a timeline row is dragged', async () => {
+    const { page, graph, errors } = await openGraph();
+    const patch = graph.node(PATCH).first();
+    const id = (await patch.getAttribute('data-node-id'))!;
+    const box = await patch.boundingBox();
+    await page.getByTestId('tab-findings').click();
+    const rootCause = page.getByTestId('role-root_cause');
+    await rootCause.waitFor();
+    await patch.getByTestId('node-grip').dragTo(rootCause);
+    const item = rootCause.getByTestId('role-item');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.getAttribute('data-node-id')).toBe(id);
+    expect(await item.textContent()).toContain(PATCH);
+    // The drag was onto the board: the node stayed where it was, unpinned.
+    expect(await patch.getAttribute('data-pinned')).toBeNull();
+    expect((await patch.boundingBox())!.y).toBeCloseTo(box!.y, 0);
+    await shoot(page, 'graph-drag-finding');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -2,7 +2,8 @@
 // intact (verdict badge), and how it ended (outcome colour). Denials and other notable nodes stand out.
 // In `memo` and subscribed to its own selection only, so selecting a node re-renders two nodes, not all.
 // The six routing handles are invisible anchors for the linker's edges; the two draw handles let the
-// analyst drag an edge of their own from one node onto another (GraphCanvas's onConnect).
+// analyst drag an edge of their own from one node onto another (GraphCanvas's onConnect). The kind badge
+// drags the node onto the Findings board.
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphNode } from '../../../../src-main/shared/graph';
@@ -11,6 +12,7 @@ import { VerdictBadge } from '../verify/VerdictBadge';
 import { HANDLES, type EventFlowNode } from './flow-types';
 import { FindingBadge } from '../findings/FindingBadge';
 import { labelSegments } from './node-label';
+import { setNodeDrag } from '../annotate/drag';
 
 /** Short kind names: a node is narrow, and its lane already says what family it belongs to. */
 const SHORT_KIND: Partial<Record<GraphNode['kind'], string>> = {
@@ -69,7 +71,15 @@ export const EventNode = memo(function EventNode({ id, data }: NodeProps<EventFl
       <Handle type="target" position={Position.Top} id={HANDLES.inTop} isConnectable={false} />
       <Handle type="target" position={Position.Bottom} id={HANDLES.inBottom} isConnectable={false} />
       <div className="graph-node-head">
-        <span className={`badge kind-${node.kind}`} title={node.kind}>
+        {/* The kind badge is the node's grip for the Findings board: an HTML drag carrying the node, as a
+            timeline row's does (the rest of the node moves it on the canvas, and pins it). */}
+        <span
+          className={`badge kind-${node.kind} node-grip nodrag`}
+          title={`${node.kind}: drag onto a finding (Root cause, Contributing factor…)`}
+          draggable
+          data-testid="node-grip"
+          onDragStart={(e) => setNodeDrag(e, id, node.label)}
+        >
           {SHORT_KIND[node.kind] ?? node.kind.replace('_', ' ')}
         </span>
         <span className="graph-node-time">{clockTime(node.time)}</span>
