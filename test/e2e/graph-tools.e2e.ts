@@ -273,4 +273,40 @@ describe('the graph tools on INC-0047', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('folds a lane to a thin band with its count when its name is clicked, and remembers it', async () => {
+    const { page, graph, errors } = await openGraph();
+    await graph.showChainWith(PATCH);
+    const workload = page.locator('[data-testid=lane-label][data-lane=workload]');
+    const count = Number(await workload.locator('.lane-count').textContent());
+    expect(count).toBeGreaterThan(5);
+    const tall = (await workload.boundingBox())!.height;
+    const workloadNodes = page.locator('[data-testid=graph-node].lane-workload');
+    expect(await workloadNodes.count()).toBeGreaterThan(0);
+
+    await workload.click();
+    await graph.ready();
+    await expect.poll(() => workload.getAttribute('data-folded')).toBe('true');
+    expect(await workload.getAttribute('aria-expanded')).toBe('false');
+    // A thin band that still says how many nodes it holds; none of them drawn, the other lanes' nodes still are.
+    expect(await workload.locator('.lane-count').textContent()).toBe(String(count));
+    expect(await page.locator('.lane-band.folded .lane-folded-note').textContent()).toBe(`${count} nodes folded`);
+    await page.getByTestId('graph-fit').click();
+    expect(await workloadNodes.count()).toBe(0);
+    await expect.poll(() => graph.node(PATCH).count()).toBe(1);
+    expect((await workload.boundingBox())!.height).toBeLessThan(tall / 2);
+    await shoot(page, 'graph-lane-folded');
+
+    // Remembered: a reload (and another view) keeps it folded; a click unfolds it.
+    await page.reload();
+    await graph.ready();
+    await page.locator('[data-testid=lane-label][data-lane=workload]').waitFor();
+    await expect.poll(() => workload.getAttribute('data-folded')).toBe('true');
+    await workload.click();
+    await graph.ready();
+    await expect.poll(() => workload.getAttribute('data-folded')).toBeNull();
+    await expect.poll(() => workloadNodes.count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -6,7 +6,7 @@
 // expanded across a filter change, narrowed by it.
 import { create } from 'zustand';
 import type { Api, EventFilter } from '../../../src-main/shared/contract';
-import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph';
+import type { Graph, GraphEdge, GraphNode, Lane } from '../../../src-main/shared/graph';
 import type { Emitter } from '../lib/emitter';
 import type { GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from '../lib/graph-layout';
 import { matchNodes } from '../lib/graph-search';
@@ -44,6 +44,8 @@ export interface GraphState {
    * chain) until unpinned; kept per case in the page's storage.
    */
   pins: Readonly<Record<string, { x: number; y: number }>>;
+  /** Lanes the analyst folded to a thin band with their count (remembered in the page's storage). */
+  foldedLanes: readonly Lane[];
   /** Nodes the analyst added to the view by expanding a node's neighbours (until the view changes). */
   added: ReadonlySet<string>;
   /** The filter the graph on screen was linked for (the timeline's), as tests and the view read it. */
@@ -87,6 +89,8 @@ export interface GraphState {
   /** Draws the next page of an expanded group's members, as far as the budget allows. */
   showMore(groupId: string): Promise<void>;
   collapseAll(): Promise<void>;
+  /** Folds a lane to a thin band, or unfolds it, and lays the view out again. */
+  toggleLane(lane: Lane): Promise<void>;
   pin(nodeId: string, at: { x: number; y: number }): void;
   unpin(nodeId: string): void;
   /** Unpins every node: the layout as the worker made it. */
@@ -188,6 +192,19 @@ export interface GraphDeps {
 }
 
 const PINS_KEY = 'causa.graph.pins.v1:';
+const LANES_KEY = 'causa.graph.folded-lanes.v1';
+const LANE_IDS: readonly Lane[] = ['prompt', 'agent', 'tool', 'authz', 'api', 'workload', 'other'];
+
+/** Folded lanes as stored: only known lane names, each once. */
+export function parseFoldedLanes(text: string | null): Lane[] {
+  if (!text) return [];
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? LANE_IDS.filter((lane) => value.includes(lane)) : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Pins as stored: anything malformed is dropped, field by field. */
 export function parsePins(text: string | null): Record<string, { x: number; y: number }> {
@@ -261,7 +278,10 @@ export function createGraphStore({ api, layout: layoutGraph, events, storage, ca
     /** The search run again over the view on screen (a new layout, a new view): the step is kept on its node when it still matches. */
     function searchState(query: string, previous?: GraphSearch): Pick<GraphState, 'search' | 'searchHits'> {
       if (query.trim() === '') return { search: { ...NO_SEARCH, query }, searchHits: new Set() };
-      const hits = matchNodes(get().visible.nodes, query, get().layout?.positions);
+      const positions = get().layout?.positions;
+      // A folded lane's nodes are not drawn: they are not stepped to.
+      const placed = positions ? get().visible.nodes.filter((node) => positions[node.id]) : get().visible.nodes;
+      const hits = matchNodes(placed, query, positions);
       const current = previous && previous.index >= 0 ? previous.hits[previous.index] : undefined;
       return { search: { query, hits, index: current === undefined ? -1 : hits.indexOf(current) }, searchHits: new Set(hits) };
     }
@@ -308,6 +328,7 @@ export function createGraphStore({ api, layout: layoutGraph, events, storage, ca
       memberIds: new Set(),
       added: new Set(),
       pins: {},
+      foldedLanes: storage ? parseFoldedLanes(storage.getItem(LANES_KEY)) : [],
       search: NO_SEARCH,
       searchHits: new Set(),
 
@@ -382,7 +403,10 @@ export function createGraphStore({ api, layout: layoutGraph, events, storage, ca
             visible.nodes.map(({ id, lane, time }) => ({ id, lane, time, ...(decided.has(id) ? { alignWith: decided.get(id) } : {}) })),
             visible.edges.map(({ from, to }) => ({ from, to })),
             // A key path, and a filtered graph (the toolbar says what the filter hides), draw no empty lanes.
-            { hideEmptyLanes: (typeof view === 'string' && view.startsWith('path:')) || get().base?.hidden !== undefined },
+            {
+              hideEmptyLanes: (typeof view === 'string' && view.startsWith('path:')) || get().base?.hidden !== undefined,
+              foldedLanes: get().foldedLanes,
+            },
           );
           if (seq === layoutSeq) {
             set({ layout, status: 'ready' });
@@ -414,6 +438,19 @@ export function createGraphStore({ api, layout: layoutGraph, events, storage, ca
       async showMore(groupId) {
         const expansion = get().expanded[groupId];
         if (expansion && !expansion.loading && expansion.shown < expansion.total) await addPage(groupId, expansion.shown);
+      },
+
+      async toggleLane(lane) {
+        const current = get().foldedLanes;
+        const foldedLanes = current.includes(lane) ? current.filter((l) => l !== lane) : [...current, lane];
+        set({ foldedLanes });
+        try {
+          storage?.setItem(LANES_KEY, JSON.stringify(foldedLanes));
+        } catch {
+          // Storage refused: the lanes stay folded for this page.
+        }
+        const { view } = get();
+        if (view !== undefined) await get().showView(view);
       },
 
       pin(nodeId, at) {
