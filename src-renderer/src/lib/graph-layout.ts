@@ -57,13 +57,22 @@ export interface LayoutOptions {
    * a thin band, so the analyst sees that no such evidence was imported.
    */
   hideEmptyLanes?: boolean;
+  /**
+   * Lanes the analyst folded: their nodes are counted but not placed (no position), and the lane takes a
+   * thin band of FOLDED_LANE_HEIGHT.
+   */
+  foldedLanes?: readonly Lane[];
 }
+
+export const FOLDED_LANE_HEIGHT = 28;
 
 export interface LaneBand {
   lane: Lane;
   y: number;
   height: number;
   count: number;
+  /** Folded by the analyst: its `count` nodes are not drawn. */
+  folded?: boolean;
 }
 
 export interface GraphLayout {
@@ -105,7 +114,9 @@ interface Column {
  * except within a column's one-second bucket), and no two nodes of a lane overlap. Nodes without a time
  * follow the timed ones in the order given.
  */
-export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): GraphLayout {
+export function layoutGraph(allNodes: readonly LayoutNode[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): GraphLayout {
+  const folded = new Set(options.foldedLanes ?? []);
+  const nodes = folded.size === 0 ? allNodes : allNodes.filter((node) => !folded.has(node.lane));
   const order = nodes
     .map((node, index) => ({ node, index, ms: timeMs(node.time) }))
     .sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity) || a.index - b.index);
@@ -165,8 +176,16 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
 
   const lanes: LaneBand[] = [];
   let y = 0;
+  const foldedCount = new Map<Lane, number>();
+  for (const node of allNodes) if (folded.has(node.lane)) foldedCount.set(node.lane, (foldedCount.get(node.lane) ?? 0) + 1);
   for (const lane of LANE_ORDER) {
     const rows = depth.get(lane) ?? 0;
+    const hidden = foldedCount.get(lane) ?? 0;
+    if (hidden > 0) {
+      lanes.push({ lane, y, height: FOLDED_LANE_HEIGHT, count: hidden, folded: true });
+      y += FOLDED_LANE_HEIGHT;
+      continue;
+    }
     const height =
       rows === 0 ? (options.hideEmptyLanes ? 0 : EMPTY_LANE_HEIGHT) : rows * nodeHeight(lane) + (rows - 1) * ROW_GAP + 2 * LANE_PADDING;
     lanes.push({ lane, y, height, count: 0 });

@@ -25,7 +25,13 @@ export interface AppDeps {
 export function createAppStores({ api, layout }: AppDeps) {
   const commands = createEmitter<Commands>();
   const caseData = createCaseDataStore(api);
-  const graph = createGraphStore({ api, layout, events: commands });
+  const graph = createGraphStore({
+    api,
+    layout,
+    events: commands,
+    storage: typeof localStorage === 'undefined' ? undefined : localStorage,
+    caseKey: () => caseData.getState().info?.path,
+  });
   const selection = createSelectionStore({ api, graph, caseData, events: commands });
   const analysis = createAnalysisStore(api);
   const stores = {

@@ -73,3 +73,18 @@ export function mergeExpansions(
   }
   return { graph: { ...base, nodes, edges }, memberIds };
 }
+
+/**
+ * The nodes one hop from `nodeId` along the graph's edges (rejected ones excepted), in either direction:
+ * what "expand neighbours" adds to the view. The graph given holds the expanded background members too,
+ * so a background member's decision, or a member linked to the node, is a neighbour like any other.
+ */
+export function neighboursOf(nodeId: string, edges: readonly GraphEdge[]): string[] {
+  const found = new Set<string>();
+  for (const edge of edges) {
+    if (edge.status === 'rejected') continue;
+    if (edge.from === nodeId && edge.to !== nodeId) found.add(edge.to);
+    else if (edge.to === nodeId && edge.from !== nodeId) found.add(edge.from);
+  }
+  return [...found];
+}

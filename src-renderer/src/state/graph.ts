@@ -6,12 +6,13 @@
 // expanded across a filter change, narrowed by it.
 import { create } from 'zustand';
 import type { Api, EventFilter } from '../../../src-main/shared/contract';
-import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph';
+import type { Graph, GraphEdge, GraphNode, Lane } from '../../../src-main/shared/graph';
 import type { Emitter } from '../lib/emitter';
 import type { GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from '../lib/graph-layout';
+import { matchNodes } from '../lib/graph-search';
 import { keyPath, keyPaths, type KeyPath } from '../lib/key-path';
 import { eventNodeId } from '../lib/node-id';
-import { budgetLeft, GROUP_PAGE, mergeExpansions, withPage, type Expansion, type GroupPage } from './graph-expansion';
+import { budgetLeft, GROUP_PAGE, mergeExpansions, neighboursOf, withPage, type Expansion, type GroupPage } from './graph-expansion';
 
 /**
  * A chain id, a chain's key path (its prompt to what went wrong, `path:<chain id>`), the nodes in no chain
@@ -38,6 +39,15 @@ export interface GraphState {
   expanded: Readonly<Record<string, Expansion>>;
   /** The nodes that came from expanded groups (drawn in every view, styled as background). */
   memberIds: ReadonlySet<string>;
+  /**
+   * Nodes the analyst dragged somewhere, and where: drawn there in every view and layout (a filter, another
+   * chain) until unpinned; kept per case in the page's storage.
+   */
+  pins: Readonly<Record<string, { x: number; y: number }>>;
+  /** Lanes the analyst folded to a thin band with their count (remembered in the page's storage). */
+  foldedLanes: readonly Lane[];
+  /** Nodes the analyst added to the view by expanding a node's neighbours (until the view changes). */
+  added: ReadonlySet<string>;
   /** The filter the graph on screen was linked for (the timeline's), as tests and the view read it. */
   filter?: EventFilter;
   nodeById: ReadonlyMap<string, GraphNode>;
@@ -59,7 +69,18 @@ export interface GraphState {
   /** The nodes and edges of the view (rejected edges are never drawn), and where they go. */
   visible: { nodes: GraphNode[]; edges: GraphEdge[] };
   layout?: GraphLayout;
+  /**
+   * The graph's search: the query, the nodes of the view it matches in reading order, and the match the
+   * analyst has stepped to (-1 before the first step).
+   */
+  search: GraphSearch;
+  /** The same hits as a set, for the nodes to look themselves up in. */
+  searchHits: ReadonlySet<string>;
   load(filter: EventFilter): Promise<void>;
+  /** Searches the view's nodes (an empty query ends the search). */
+  setSearch(query: string): void;
+  /** Steps to the next match (or back, with -1), wrapping around; returns the node to centre. */
+  stepSearch(delta: 1 | -1): string | undefined;
   showView(view: ChainView): Promise<void>;
   /** Makes sure a node is on screen, switching to its chain (or to every node) when it is not. */
   reveal(nodeId: string): Promise<void>;
@@ -68,7 +89,25 @@ export interface GraphState {
   /** Draws the next page of an expanded group's members, as far as the budget allows. */
   showMore(groupId: string): Promise<void>;
   collapseAll(): Promise<void>;
+  /** Folds a lane to a thin band, or unfolds it, and lays the view out again. */
+  toggleLane(lane: Lane): Promise<void>;
+  pin(nodeId: string, at: { x: number; y: number }): void;
+  unpin(nodeId: string): void;
+  /** Unpins every node: the layout as the worker made it. */
+  resetLayout(): void;
+  /** The neighbours of a node (one hop along the edges) that the view does not show yet. */
+  hiddenNeighbours(nodeId: string): string[];
+  /** Adds a node's neighbours to the view; returns how many it added. */
+  expandNeighbours(nodeId: string): Promise<number>;
 }
+
+export interface GraphSearch {
+  query: string;
+  hits: readonly string[];
+  index: number;
+}
+
+const NO_SEARCH: GraphSearch = { query: '', hits: [], index: -1 };
 
 /** What the UI needs of a node it may no longer have in the graph on screen. */
 export interface NodeSummary {
@@ -115,6 +154,7 @@ function viewOf(
   view: ChainView,
   members: ReadonlySet<string>,
   paths: ReadonlyMap<number, KeyPath>,
+  added: ReadonlySet<string> = new Set(),
 ): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const path = typeof view === 'string' && view.startsWith('path:') ? new Set(paths.get(chainOfView(view)!)?.nodes) : undefined;
   const nodes =
@@ -122,7 +162,9 @@ function viewOf(
       ? graph.nodes
       : graph.nodes.filter(
           (node) =>
-            members.has(node.id) || (path ? path.has(node.id) : view === 'unlinked' ? node.chain === undefined : node.chain === view),
+            members.has(node.id) ||
+            added.has(node.id) ||
+            (path ? path.has(node.id) : view === 'unlinked' ? node.chain === undefined : node.chain === view),
         );
   const kept = new Set(nodes.map((node) => node.id));
   return { nodes, edges: graph.edges.filter((edge) => edge.status !== 'rejected' && kept.has(edge.from) && kept.has(edge.to)) };
@@ -137,15 +179,64 @@ export interface GraphEvents extends Record<string, unknown> {
   showExpanded: string;
 }
 
+/** Where the analyst's pins are kept between reloads (the page's localStorage; none in a unit test). */
+export type PinStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
 export interface GraphDeps {
   api: Pick<Api, 'graph' | 'groupMembers'>;
   layout: LayoutFn;
   events: Emitter<GraphEvents>;
+  storage?: PinStorage;
+  /** Which case is open (its path), so that each case keeps its own pins. */
+  caseKey?: () => string | undefined;
+}
+
+const PINS_KEY = 'causa.graph.pins.v1:';
+const LANES_KEY = 'causa.graph.folded-lanes.v1';
+const LANE_IDS: readonly Lane[] = ['prompt', 'agent', 'tool', 'authz', 'api', 'workload', 'other'];
+
+/** Folded lanes as stored: only known lane names, each once. */
+export function parseFoldedLanes(text: string | null): Lane[] {
+  if (!text) return [];
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? LANE_IDS.filter((lane) => value.includes(lane)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Pins as stored: anything malformed is dropped, field by field. */
+export function parsePins(text: string | null): Record<string, { x: number; y: number }> {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!value || typeof value !== 'object') return {};
+    const pins: Record<string, { x: number; y: number }> = {};
+    for (const [id, at] of Object.entries(value as Record<string, unknown>)) {
+      const { x, y } = (at ?? {}) as { x?: unknown; y?: unknown };
+      if (typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y)) pins[id] = { x, y };
+    }
+    return pins;
+  } catch {
+    return {};
+  }
 }
 
 export type GraphStore = ReturnType<typeof createGraphStore>;
 
-export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps) {
+export function createGraphStore({ api, layout: layoutGraph, events, storage, caseKey }: GraphDeps) {
+  let pinsOf: string | undefined;
+  const savePins = (pins: Record<string, { x: number; y: number }>) => {
+    const key = caseKey?.();
+    if (!storage || key === undefined) return;
+    try {
+      if (Object.keys(pins).length === 0) storage.removeItem(PINS_KEY + key);
+      else storage.setItem(PINS_KEY + key, JSON.stringify(pins));
+    } catch {
+      // Storage full or refused: the pins still hold for this page.
+    }
+  };
   // Each load and each layout is numbered, so that an answer for an older one is dropped.
   let loadSeq = 0;
   let layoutSeq = 0;
@@ -182,6 +273,17 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       // Before the layout: the canvas keeps the node and brings it into view when that layout arrives.
       if (showExpanded) events.emit('showExpanded', showExpanded);
       await get().showView(view);
+    }
+
+    /** The search run again over the view on screen (a new layout, a new view): the step is kept on its node when it still matches. */
+    function searchState(query: string, previous?: GraphSearch): Pick<GraphState, 'search' | 'searchHits'> {
+      if (query.trim() === '') return { search: { ...NO_SEARCH, query }, searchHits: new Set() };
+      const positions = get().layout?.positions;
+      // A folded lane's nodes are not drawn: they are not stepped to.
+      const placed = positions ? get().visible.nodes.filter((node) => positions[node.id]) : get().visible.nodes;
+      const hits = matchNodes(placed, query, positions);
+      const current = previous && previous.index >= 0 ? previous.hits[previous.index] : undefined;
+      return { search: { query, hits, index: current === undefined ? -1 : hits.indexOf(current) }, searchHits: new Set(hits) };
     }
 
     /** The label a group goes by in the list, from the graph's groups. */
@@ -224,9 +326,33 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       paths: new Map(),
       expanded: {},
       memberIds: new Set(),
+      added: new Set(),
+      pins: {},
+      foldedLanes: storage ? parseFoldedLanes(storage.getItem(LANES_KEY)) : [],
+      search: NO_SEARCH,
+      searchHits: new Set(),
+
+      setSearch(query) {
+        set(searchState(query));
+      },
+
+      stepSearch(delta) {
+        const { search } = get();
+        if (search.hits.length === 0) return undefined;
+        const index =
+          search.index < 0 ? (delta > 0 ? 0 : search.hits.length - 1) : (search.index + delta + search.hits.length) % search.hits.length;
+        set({ search: { ...search, index } });
+        return search.hits[index];
+      },
 
       async load(filter) {
         const seq = ++loadSeq;
+        // Another case: its own pins.
+        const key = caseKey?.();
+        if (key !== pinsOf) {
+          pinsOf = key;
+          set({ pins: key !== undefined && storage ? parsePins(storage.getItem(PINS_KEY + key)) : {} });
+        }
         set({ status: 'loading', error: undefined });
         const result = await api.graph({ filter });
         if (seq !== loadSeq) return;
@@ -266,8 +392,10 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
         const { graph, memberIds, paths } = get();
         if (!graph) return;
         const seq = ++layoutSeq;
-        const visible = viewOf(graph, view, memberIds, paths);
-        set({ view, visible, status: 'laying-out' });
+        // Neighbours added by hand stay while the view stays, as far as the graph still holds them.
+        const added = view === get().view ? new Set([...get().added].filter((id) => get().nodeById.has(id))) : new Set<string>();
+        const visible = viewOf(graph, view, memberIds, paths, added);
+        set({ view, visible, added, status: 'laying-out' });
         try {
           // A decision is drawn above the request it decided (the authz-annotation edge joins the two).
           const decided = new Map(visible.edges.filter((e) => e.rule === 'authz-annotation').map((e) => [e.from, e.to]));
@@ -275,9 +403,15 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
             visible.nodes.map(({ id, lane, time }) => ({ id, lane, time, ...(decided.has(id) ? { alignWith: decided.get(id) } : {}) })),
             visible.edges.map(({ from, to }) => ({ from, to })),
             // A key path, and a filtered graph (the toolbar says what the filter hides), draw no empty lanes.
-            { hideEmptyLanes: (typeof view === 'string' && view.startsWith('path:')) || get().base?.hidden !== undefined },
+            {
+              hideEmptyLanes: (typeof view === 'string' && view.startsWith('path:')) || get().base?.hidden !== undefined,
+              foldedLanes: get().foldedLanes,
+            },
           );
-          if (seq === layoutSeq) set({ layout, status: 'ready' });
+          if (seq === layoutSeq) {
+            set({ layout, status: 'ready' });
+            if (get().search.query !== '') set(searchState(get().search.query, get().search));
+          }
         } catch (error) {
           if (seq === layoutSeq) set({ status: 'error', error: String(error) });
         }
@@ -304,6 +438,54 @@ export function createGraphStore({ api, layout: layoutGraph, events }: GraphDeps
       async showMore(groupId) {
         const expansion = get().expanded[groupId];
         if (expansion && !expansion.loading && expansion.shown < expansion.total) await addPage(groupId, expansion.shown);
+      },
+
+      async toggleLane(lane) {
+        const current = get().foldedLanes;
+        const foldedLanes = current.includes(lane) ? current.filter((l) => l !== lane) : [...current, lane];
+        set({ foldedLanes });
+        try {
+          storage?.setItem(LANES_KEY, JSON.stringify(foldedLanes));
+        } catch {
+          // Storage refused: the lanes stay folded for this page.
+        }
+        const { view } = get();
+        if (view !== undefined) await get().showView(view);
+      },
+
+      pin(nodeId, at) {
+        const pins = { ...get().pins, [nodeId]: { x: Math.round(at.x), y: Math.round(at.y) } };
+        set({ pins });
+        savePins(pins);
+      },
+
+      unpin(nodeId) {
+        if (!get().pins[nodeId]) return;
+        const pins = { ...get().pins };
+        delete pins[nodeId];
+        set({ pins });
+        savePins(pins);
+      },
+
+      resetLayout() {
+        set({ pins: {} });
+        savePins({});
+      },
+
+      hiddenNeighbours(nodeId) {
+        const { graph, visible } = get();
+        if (!graph) return [];
+        const shown = new Set(visible.nodes.map((node) => node.id));
+        return neighboursOf(nodeId, graph.edges).filter((id) => !shown.has(id));
+      },
+
+      async expandNeighbours(nodeId) {
+        const { view } = get();
+        const more = get().hiddenNeighbours(nodeId);
+        if (more.length === 0 || view === undefined) return 0;
+        set({ added: new Set([...get().added, ...more]) });
+        await get().showView(view);
+        return more.length;
       },
 
       async collapseAll() {

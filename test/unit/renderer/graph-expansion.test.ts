@@ -2,7 +2,14 @@
 // merged graph never holds a node twice nor an edge with an end missing.
 import { describe, expect, it } from 'vitest';
 import type { Graph, GraphEdge, GraphNode } from '../../../src-main/shared/graph';
-import { budgetLeft, MAX_EXPANDED, mergeExpansions, withPage, type Expansion } from '../../../src-renderer/src/state/graph-expansion';
+import {
+  budgetLeft,
+  MAX_EXPANDED,
+  mergeExpansions,
+  neighboursOf,
+  withPage,
+  type Expansion,
+} from '../../../src-renderer/src/state/graph-expansion';
 
 const node = (id: string, extra: Partial<GraphNode> = {}): GraphNode => ({
   id,
@@ -106,5 +113,30 @@ describe('mergeExpansions', () => {
     expect(mergeExpansions(base, { g: { group: 'g', label: '', total: 9, shown: 0, nodes: [], edges: [], loading: true } }).graph).toBe(
       base,
     );
+  });
+});
+
+describe('neighboursOf', () => {
+  const edge = (id: string, from: string, to: string, status?: 'rejected'): GraphEdge => ({
+    id,
+    from,
+    to,
+    rule: 'r',
+    strength: 'explicit',
+    fields: [],
+    ...(status ? { status } : {}),
+  });
+  it('gives the nodes one edge away, either way, once each, rejected edges and loops left out', () => {
+    const edges = [
+      edge('1', 'a', 'b'),
+      edge('2', 'c', 'a'),
+      edge('3', 'a', 'b'),
+      edge('4', 'a', 'd', 'rejected'),
+      edge('5', 'b', 'e'),
+      edge('6', 'a', 'a'),
+    ];
+    expect(neighboursOf('a', edges).sort()).toEqual(['b', 'c']);
+    expect(neighboursOf('e', edges)).toEqual(['b']);
+    expect(neighboursOf('z', edges)).toEqual([]);
   });
 });

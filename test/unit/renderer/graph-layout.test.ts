@@ -186,3 +186,22 @@ describe('folded pauses and hidden empty lanes', () => {
     expect(layoutGraph(nodes, []).lanes.find((l) => l.lane === 'other')!.height).toBeGreaterThan(0);
   });
 });
+
+describe('folded lanes', () => {
+  it('places no node of a folded lane, counts them, and gives the lane a thin band', async () => {
+    const { layoutGraph, FOLDED_LANE_HEIGHT } = await import('../../../src-renderer/src/lib/graph-layout');
+    const nodes = [
+      { id: 'p', lane: 'prompt' as const, time: '2025-04-03T14:31:04.000Z' },
+      { id: 'w1', lane: 'workload' as const, time: '2025-04-03T14:31:05.000Z' },
+      { id: 'w2', lane: 'workload' as const, time: '2025-04-03T14:31:09.000Z' },
+      { id: 'a', lane: 'api' as const, time: '2025-04-03T14:31:06.000Z' },
+    ];
+    const open = layoutGraph(nodes, [{ from: 'p', to: 'a' }]);
+    const folded = layoutGraph(nodes, [{ from: 'p', to: 'a' }], { foldedLanes: ['workload'] });
+    expect(Object.keys(folded.positions).sort()).toEqual(['a', 'p']);
+    const band = folded.lanes.find((l) => l.lane === 'workload')!;
+    expect(band).toMatchObject({ folded: true, count: 2, height: FOLDED_LANE_HEIGHT });
+    expect(folded.height).toBeLessThan(open.height);
+    expect(open.lanes.find((l) => l.lane === 'workload')!.folded).toBeUndefined();
+  });
+});

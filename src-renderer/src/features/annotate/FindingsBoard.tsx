@@ -76,7 +76,9 @@ export function FindingsBoard() {
   return (
     <div className="findings" data-testid="findings-board">
       <h2>Findings</h2>
-      <p className="hint">Drag events from the timeline onto a finding, or use “Assign to…” in the inspector.</p>
+      <p className="hint">
+        Drag events from the timeline (or a graph node by its kind badge) onto a finding, or use “Assign to…” in the inspector.
+      </p>
       {ROLES.map((role) => (
         <RoleTarget key={role} role={role} />
       ))}

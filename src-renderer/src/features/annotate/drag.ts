@@ -1,5 +1,5 @@
-// Dragging evidence onto the analyst's boards. Any view that shows graph nodes (timeline rows today, the
-// graph view's nodes later) starts a drag with setNodeDrag; any drop target reads it with readNodeDrag.
+// Dragging evidence onto the analyst's boards. Any view that shows graph nodes (timeline rows, and the
+// graph view's nodes by their kind badge) starts a drag with setNodeDrag; any drop target reads it with readNodeDrag.
 //
 // The drag carries the graph node id (`e<event id>`, or `e<smallest stage id>` for an API request) in
 // the `application/x-causa-node` type as JSON {node, label}, and a plain-text copy for other apps. A

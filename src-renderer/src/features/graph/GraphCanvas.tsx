@@ -10,7 +10,10 @@ import {
   useReactFlow,
   useStore,
   useStoreApi,
+  applyNodeChanges,
   type Connection,
+  type NodeChange,
+  type OnNodeDrag,
   type Edge,
   type IsValidConnection,
   type Node,
@@ -104,7 +107,24 @@ export function GraphCanvas() {
   // The stage's size is known once React Flow has measured it; only that first measure re-opens the view.
   const measured = useStore((s) => s.width > 0);
 
-  const nodes = useMemo(() => toFlowNodes(visible.nodes, layout, memberIds), [visible, layout, memberIds]);
+  const pins = useGraph((s) => s.pins);
+  const laidOut = useMemo(() => toFlowNodes(visible.nodes, layout, memberIds, pins), [visible, layout, memberIds, pins]);
+  // The nodes as React Flow moves them while the analyst drags one; the store's pin takes over on the drop.
+  const [nodes, setNodes] = useState<EventFlowNode[]>(laidOut);
+  useEffect(() => setNodes(laidOut), [laidOut]);
+  const onNodesChange = (changes: NodeChange<EventFlowNode>[]) =>
+    setNodes((current) =>
+      applyNodeChanges(
+        changes.filter((c) => c.type === 'position' || c.type === 'dimensions'),
+        current,
+      ),
+    );
+  const onNodeDragStop: OnNodeDrag<EventFlowNode> = (_event, node) => {
+    const laid = useGraph.getState().layout?.positions[node.id];
+    // A click that did not move the node pins nothing.
+    if (laid && !useGraph.getState().pins[node.id] && Math.hypot(node.position.x - laid.x, node.position.y - laid.y) < 2) return;
+    useGraph.getState().pin(node.id, node.position);
+  };
   const edges = useMemo(() => toFlowEdges(visible.edges, layout, selected), [visible, layout, selected]);
 
   // A new layout (another chain, another filter, a group expanded): open on the node waiting to be shown
@@ -170,7 +190,9 @@ export function GraphCanvas() {
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}
         onNodeContextMenu={onNodeContextMenu}
-        nodesDraggable={false}
+        nodesDraggable
+        onNodesChange={onNodesChange}
+        onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         connectOnClick={false}

@@ -3,6 +3,8 @@
 // what the edge styles mean.
 import { Fragment } from 'react';
 import { LANE_NAMES } from './LaneOverlay';
+import { GraphSearchBox } from './GraphSearchBox';
+import { GraphExport } from './GraphExport';
 import { useGraph } from '../../state/stores';
 import type { ChainView } from '../../state/graph';
 import type { KeyPath } from '../../lib/key-path';
@@ -31,6 +33,24 @@ export function GraphLegend() {
       <span className="legend-node denied">denied</span>
       <span className="legend-node notable">notable</span>
     </div>
+  );
+}
+
+/** How many nodes the analyst has pinned, and the way back to the layout as it was made. */
+function PinnedNodes() {
+  const pinned = useGraph((s) => Object.keys(s.pins).length);
+  const reset = useGraph((s) => s.resetLayout);
+  if (pinned === 0) return null;
+  return (
+    <button
+      className="graph-reset-layout"
+      data-testid="reset-layout"
+      data-pinned={pinned}
+      onClick={reset}
+      title={`Unpin the ${pinned} node${pinned === 1 ? '' : 's'} you moved`}
+    >
+      Reset layout ({pinned})
+    </button>
   );
 }
 
@@ -118,6 +138,9 @@ export function GraphToolbar() {
         </span>
       )}
       <ExpandedGroups />
+      <PinnedNodes />
+      <GraphSearchBox />
+      <GraphExport />
       <GraphLegend />
     </div>
   );

@@ -28,7 +28,7 @@ function StageMessage() {
 
 /**
  * The graph is one tab stop: the arrow keys move the selection along the edges (centring the node), Enter
- * opens the selected node in the inspector (unfolding it).
+ * opens the selected node in the inspector (unfolding it), N adds its neighbours to the view.
  */
 function onStageKey(e: KeyboardEvent) {
   if (e.target !== e.currentTarget) return;
@@ -38,6 +38,11 @@ function onStageKey(e: KeyboardEvent) {
   if (e.key === 'Enter' && selected) {
     e.preventDefault();
     showPane('inspector');
+    return;
+  }
+  if ((e.key === 'n' || e.key === 'N') && selected && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    e.preventDefault();
+    void useGraph.getState().expandNeighbours(selected);
     return;
   }
   if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft' && e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
@@ -57,6 +62,8 @@ export function GraphView() {
   // Which kinds the view holds, for tests that cannot see every node (React Flow draws only those on screen).
   const kinds = useGraph((s) => [...new Set(s.visible.nodes.map((n) => n.kind))].sort().join(','));
   const members = useGraph((s) => s.memberIds.size);
+  const searching = useGraph((s) => s.search.query.trim() !== '');
+  const added = useGraph((s) => s.added.size);
   return (
     <section
       className="graph-panel"
@@ -68,16 +75,17 @@ export function GraphView() {
       data-edges={edges}
       data-kinds={kinds}
       data-members={members}
+      data-added={added}
       data-filter={filter ? JSON.stringify(filter) : ''}
     >
       <ReactFlowProvider>
         <GraphToolbar />
         <div
-          className="graph-stage"
+          className={`graph-stage${searching ? ' searching' : ''}`}
           tabIndex={0}
           role="application"
           aria-roledescription="causal graph"
-          aria-label="Causal graph: arrow keys move along the edges, Enter opens the selected node in the inspector, ? lists every shortcut"
+          aria-label="Causal graph: arrow keys move along the edges, Enter opens the selected node in the inspector, N expands its neighbours, ? lists every shortcut"
           data-testid="graph-stage"
           onKeyDown={onStageKey}
         >

@@ -57,9 +57,15 @@ export function LaneBands() {
       {lanes.map((lane, index) => (
         <div
           key={lane.lane}
-          className={`lane-band${index % 2 ? ' odd' : ''}${lane.count === 0 ? ' empty' : ''}`}
+          className={`lane-band${index % 2 ? ' odd' : ''}${lane.count === 0 ? ' empty' : ''}${lane.folded ? ' folded' : ''}`}
           style={{ top: lane.y * zoom + y, height: lane.height * zoom }}
-        />
+        >
+          {lane.folded && (
+            <span className="lane-folded-note" style={{ left: LABEL_GUTTER + 8 }}>
+              {lane.count} {lane.count === 1 ? 'node' : 'nodes'} folded
+            </span>
+          )}
+        </div>
       ))}
     </div>
   );
@@ -67,6 +73,7 @@ export function LaneBands() {
 
 export function LaneLabels() {
   const lanes = useGraph((s) => s.layout?.lanes);
+  const toggleLane = useGraph((s) => s.toggleLane);
   const ticks = useGraph((s) => s.layout?.ticks);
   const breaks = useGraph((s) => s.layout?.breaks);
   const hidden = useGraph((s) => s.base?.hidden?.lanes);
@@ -74,16 +81,25 @@ export function LaneLabels() {
   if (!lanes) return null;
   const spansDays = !!ticks && ticks.length > 1 && ticks[0]!.time.slice(0, 10) !== ticks.at(-1)!.time.slice(0, 10);
   return (
-    <div className="lane-labels" aria-hidden="true">
+    <div className="lane-labels">
       {lanes
         .filter((lane) => lane.height > 0)
         .map((lane) => (
+          // A click on a lane's name folds it to a thin band with its count, and unfolds it again.
           <div
             key={lane.lane}
-            className={`lane-label${lane.count === 0 ? ' empty' : ''}${lane.height * zoom < 34 ? ' thin' : ''}`}
+            role="button"
+            tabIndex={-1}
+            aria-expanded={!lane.folded}
+            aria-label={`${LANE_NAMES[lane.lane]}: ${lane.count} nodes, ${lane.folded ? 'folded; click to unfold' : 'click to fold'}`}
+            title={lane.folded ? `${lane.count} nodes folded: click to unfold the lane` : 'Click to fold this lane to a thin band'}
+            onClick={() => void toggleLane(lane.lane)}
+            className={`lane-label${lane.count === 0 ? ' empty' : ''}${lane.height * zoom < 34 ? ' thin' : ''}${lane.folded ? ' folded' : ''}`}
             data-testid="lane-label"
             data-lane={lane.lane}
-            style={{ top: lane.y * zoom + y, height: lane.height * zoom }}
+            data-folded={lane.folded || undefined}
+            // A folded lane's name stays readable however far the view is zoomed out.
+            style={{ top: lane.y * zoom + y, height: lane.folded ? Math.max(lane.height * zoom, 16) : lane.height * zoom }}
           >
             <span className="lane-name">{LANE_NAMES[lane.lane]}</span>
             {lane.count > 0 ? <span className="lane-count">{lane.count}</span> : <span className="lane-count">none</span>}
@@ -98,7 +114,7 @@ export function LaneLabels() {
             ) : null}
           </div>
         ))}
-      <div className="time-axis" data-testid="time-axis">
+      <div className="time-axis" data-testid="time-axis" aria-hidden="true">
         {/* A tick panned under the lane names would show only its last digits. */}
         {ticks
           ?.map((tick, index) => ({ tick, label: tickLabel(tick.time, ticks[index - 1]?.time, spansDays) }))

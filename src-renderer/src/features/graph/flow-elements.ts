@@ -11,17 +11,23 @@ const ACCEPTED_COLOUR = '#5fd38a';
 /** A taint chain (issue 20) is drawn in its own colour whatever its strength: content that came from outside. */
 const TAINT_COLOUR = 'var(--taint)';
 
-/** `members`: the nodes an expanded background group brought, drawn as background. */
+/**
+ * `members`: the nodes an expanded background group brought, drawn as background; `pins`: where the analyst
+ * moved nodes, which wins over the layout. Every node can be dragged (and so pinned).
+ */
 export function toFlowNodes(
   nodes: readonly GraphNode[],
   layout: GraphLayout | undefined,
   members: ReadonlySet<string> = new Set(),
+  pins: Readonly<Record<string, { x: number; y: number }>> = {},
 ): EventFlowNode[] {
   if (!layout) return [];
   return nodes.flatMap((node) => {
-    const position = layout.positions[node.id];
-    const data = members.has(node.id) ? { node, background: true } : { node };
-    return position ? [{ id: node.id, type: 'event' as const, position, data, draggable: false }] : [];
+    const laid = layout.positions[node.id];
+    if (!laid) return [];
+    const pin = pins[node.id];
+    const data = { node, ...(members.has(node.id) ? { background: true } : {}), ...(pin ? { pinned: true } : {}) };
+    return [{ id: node.id, type: 'event' as const, position: pin ?? laid, data, draggable: true }];
   });
 }
 

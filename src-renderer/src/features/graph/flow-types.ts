@@ -18,6 +18,6 @@ export const HANDLES = {
 
 /**
  * A graph node as React Flow carries it: the contract's node is the data, nothing is copied; `background`
- * marks a member of an expanded background group.
+ * marks a member of an expanded background group, `pinned` a node the analyst moved (drawn where they left it).
  */
-export type EventFlowNode = Node<{ node: GraphNode; background?: boolean }, 'event'>;
+export type EventFlowNode = Node<{ node: GraphNode; background?: boolean; pinned?: boolean }, 'event'>;

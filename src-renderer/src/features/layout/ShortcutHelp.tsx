@@ -11,6 +11,8 @@ export const SHORTCUTS: { area: string; keys: string; does: string }[] = [
   { area: 'Graph', keys: '→ / ←', does: 'Move along an edge: to what the node led to / to its cause' },
   { area: 'Graph', keys: '↑ / ↓', does: 'Move to a linked node above / below, else the nearest one' },
   { area: 'Graph', keys: 'Enter', does: 'Open the selected node in the inspector' },
+  { area: 'Graph', keys: 'N', does: 'Expand the selected node’s neighbours into the view' },
+  { area: 'Graph search', keys: 'Enter / Shift+Enter', does: 'Centre the next / previous match' },
   { area: 'Graph', keys: 'Right-click', does: 'Assign the node to Root cause, Contributing factor…' },
   { area: 'Timeline', keys: '↑ / ↓', does: 'Previous / next row' },
   { area: 'Timeline', keys: 'PageUp / PageDown', does: 'A screenful up / down' },
