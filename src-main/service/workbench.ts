@@ -57,6 +57,11 @@ import { trustSigner } from './signer-trust';
 import { trustedFingerprintsNow } from './trust';
 import { checkQuery } from './query';
 import { describeQueryFields } from '../shared/query';
+import { agentTraces, spanChatOf, traceSpans } from './agent-traces';
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
 
 /** Events indexed per background step: about a tenth of a second of work, so requests wait little. */
 const SEARCH_BATCH = 400;
@@ -355,6 +360,7 @@ export class Workbench {
         source_name: found.source_name,
         ...(found.api_call ? { api_call: found.api_call } : {}),
         duplicates: found.duplicates,
+        ...optional('chat', spanChatOf(found.event, found.raw)),
       };
     },
     queryFields: () => describeQueryFields(),
@@ -391,6 +397,9 @@ export class Workbench {
     ),
     // issue 20 (service/guardrails.ts): both read the linked case, never link it again.
     taint: () => this.taint(),
+    // issue 18 (service/agent-traces.ts)
+    traceSpans: ({ trace_id }) => traceSpans(this.store, trace_id),
+    agentTraces: () => agentTraces(this.store),
     guardrails: ({ intended }) => guardrailsReport(this.store, this.linkedCase().linked, analysisState(this.store), this.taint(), intended),
     histogram: ({ filter, buckets }) => {
       this.taintLabelsFor(filter);
