@@ -34,11 +34,15 @@ export interface SpanRecord {
   output?: unknown;
   model?: string;
   usage?: { input?: number; output?: number; cost?: number };
+  /** The carrier says the span is a tool's (Langfuse's TOOL observation): its input is the arguments, its output the result. */
+  tool?: boolean;
 }
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
+
+const str = text;
 
 function count(value: unknown): number | undefined {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -93,6 +97,7 @@ function langfuseObservation(observation: Record<string, unknown>): SpanRecord {
     input: observation.input ?? undefined,
     output: observation.output ?? undefined,
     model: text(observation.model),
+    tool: observation.type === 'TOOL',
     usage: {
       input: count(details.input) ?? count(details.promptTokens),
       output: count(details.output) ?? count(details.completionTokens),
@@ -162,6 +167,14 @@ function partOf(part: unknown): ChatPart | undefined {
       return toolCallOf({ id: part.id, name: part.name, arguments: part.input });
     case 'tool_call_response':
       return { type: 'tool_result', ...(text(part.id) ? { id: text(part.id) } : {}), result: parseMaybeJson(part.response ?? part.result) };
+    case 'tool-call': // Vercel AI SDK
+      return toolCallOf({ id: part.toolCallId, name: part.toolName, arguments: part.input ?? part.args });
+    case 'tool-result':
+      return {
+        type: 'tool_result',
+        ...(text(part.toolCallId) ? { id: text(part.toolCallId) } : {}),
+        result: parseMaybeJson(part.output ?? part.result),
+      };
     case 'tool_result': // Anthropic
       return {
         type: 'tool_result',
@@ -220,6 +233,11 @@ export function messageOf(
     const finish = text(message.finish_reason);
     return inner && finish && !inner.finish_reason ? { ...inner, finish_reason: finish } : inner;
   }
+  // The Vercel AI SDK's tool calls as a response lists them: {toolCallId, toolName, input}.
+  if (message.role === undefined && typeof message.toolName === 'string') {
+    const call = toolCallOf({ id: message.toolCallId, name: message.toolName, arguments: message.input ?? message.args });
+    return call ? { role: 'assistant', direction, parts: [call] } : undefined;
+  }
   const role = roleOf(message, fallbackRole);
   const parts: ChatPart[] = Array.isArray(message.parts) ? message.parts.map(partOf).filter((p): p is ChatPart => p !== undefined) : [];
   if (!Array.isArray(message.parts)) {
@@ -229,7 +247,10 @@ export function messageOf(
       parts.push({ type: 'tool_result', ...(callId ? { id: callId } : {}), result });
     } else parts.push(...partsOfContent(message.content));
   }
-  const calls = parseMaybeJson(message.tool_calls);
+  // LangChain keeps the provider's tool calls in additional_kwargs.
+  const calls = parseMaybeJson(
+    message.tool_calls ?? (isObject(message.additional_kwargs) ? message.additional_kwargs.tool_calls : undefined),
+  );
   if (Array.isArray(calls)) parts.push(...calls.map(toolCallOf).filter((p): p is ChatPart => p !== undefined));
   if (isObject(message.function_call)) {
     const call = toolCallOf(message.function_call);
@@ -379,11 +400,11 @@ function outputMessages(span: SpanRecord): ChatMessage[] {
 /** A tool span with no messages of its own: the call (its arguments) and what the tool answered. */
 function toolMessages(span: SpanRecord): ChatMessage[] {
   const a = span.attributes;
-  const name = text(a['gen_ai.tool.name']) ?? text(a['tool.name']) ?? text(a['ai.toolCall.name']);
+  const name = text(a['gen_ai.tool.name']) ?? text(a['tool.name']) ?? text(a['ai.toolCall.name']) ?? (span.tool ? span.name : undefined);
   if (!name) return [];
   const id = text(a['gen_ai.tool.call.id']) ?? text(a['ai.toolCall.id']);
-  const args = a['gen_ai.tool.call.arguments'] ?? a['ai.toolCall.args'] ?? a['tool.parameters'];
-  const result = a['gen_ai.tool.call.result'] ?? a['ai.toolCall.result'];
+  const args = a['gen_ai.tool.call.arguments'] ?? a['ai.toolCall.args'] ?? a['tool.parameters'] ?? (span.tool ? span.input : undefined);
+  const result = a['gen_ai.tool.call.result'] ?? a['ai.toolCall.result'] ?? (span.tool ? span.output : undefined);
   const messages: ChatMessage[] = [
     {
       role: 'assistant',
@@ -441,6 +462,11 @@ export function usageOfSpan(span: SpanRecord): SpanUsage {
 
 /** The conversation a span carries (what went in, then what came out) and its usage. */
 export function chatOfSpan(span: SpanRecord): SpanChat {
+  // A tool's span: its input is the arguments and its output the result, not a conversation.
+  if (span.tool || str(span.attributes['gen_ai.operation.name']) === 'execute_tool') {
+    const tool = toolMessages(span);
+    if (tool.length > 0) return { messages: tool, usage: usageOfSpan(span) };
+  }
   const messages = [...inputMessages(span), ...outputMessages(span)];
   return { messages: messages.length > 0 ? messages : toolMessages(span), usage: usageOfSpan(span) };
 }

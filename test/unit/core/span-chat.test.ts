@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { chatOfSpan, spanOfRecord, type SpanRecord } from '../../../src-main/core/agent/span-chat';
 
@@ -341,5 +343,49 @@ describe('spanOfRecord', () => {
   it('is undefined for a record that is no span', () => {
     expect(spanOfRecord('{"kind":"Event"}')).toBeUndefined();
     expect(spanOfRecord('not json')).toBeUndefined();
+  });
+});
+
+describe('the Langfuse framework traces of the corpus', () => {
+  const dir = fileURLToPath(new URL('../../fixtures/corpus/otel/langfuse_framework_traces/', import.meta.url));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.trace.json'));
+  const observations = (file: string) =>
+    (JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as { observations: Record<string, unknown>[] }).observations;
+
+  it.each(files)('%s: every generation reads as what went in and what came out, with tokens; every tool as a call and a result', (file) => {
+    const generations = observations(file).filter((o) => o.type === 'GENERATION');
+    const tools = observations(file).filter((o) => o.type === 'TOOL');
+    expect(generations.length).toBeGreaterThan(0);
+    for (const observation of generations) {
+      const chat = chatOfSpan(spanOfRecord(observation)!);
+      expect(
+        chat.messages.some((m) => m.direction === 'input' && m.parts.length > 0),
+        String(observation.id),
+      ).toBe(true);
+      expect(
+        chat.messages.some((m) => m.direction === 'output' && m.parts.length > 0),
+        String(observation.id),
+      ).toBe(true);
+      expect(chat.usage.input_tokens).toBeGreaterThan(0);
+      expect(chat.usage.latency_ms).toBeGreaterThan(0);
+    }
+    for (const observation of tools) {
+      const chat = chatOfSpan(spanOfRecord(observation)!);
+      expect(chat.messages.map((m) => m.parts[0]?.type)).toEqual(['tool_call', 'tool_result']);
+    }
+  });
+
+  it('reads the tool calls of LangChain (additional_kwargs) and of the Vercel AI SDK (toolName)', () => {
+    const langgraph = observations('langgraph-python-2025-08-22.trace.json').filter((o) => o.type === 'GENERATION');
+    const calls = langgraph
+      .flatMap((o) => chatOfSpan(spanOfRecord(o)!).messages.flatMap((m) => m.parts))
+      .filter((p) => p.type === 'tool_call');
+    expect(calls[0]).toMatchObject({ name: 'Web-Search', arguments: { query: 'example' } });
+    const vercel = observations('vercel-aisdk-2025-11-17.trace.json').find((o) => o.name === 'ai.generateText.doGenerate')!;
+    expect(chatOfSpan(spanOfRecord(vercel)!).messages.at(-1)).toEqual({
+      role: 'assistant',
+      direction: 'output',
+      parts: [{ type: 'tool_call', id: 'call_DgKARp7a7IhJPDczfifMp6Ra', name: 'getWeather', arguments: { location: 'San Francisco' } }],
+    });
   });
 });
