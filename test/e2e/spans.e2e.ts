@@ -104,6 +104,8 @@ describe('the span waterfall and the conversation view', () => {
     // The raw record is still there, exact bytes with the escaped messages.
     expect(await page.getByTestId('raw-record').textContent()).toContain('gen_ai.input.messages');
     await page.screenshot({ path: join(SCREENSHOTS, 'spans-chat.png') });
+    await call.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'spans-chat-cards.png') });
 
     // A later turn's chat holds the tool's result as read back by the model.
     for (const i of [...Array(await chatRows.count()).keys()].reverse()) {
@@ -126,7 +128,14 @@ describe('the span waterfall and the conversation view', () => {
   it('fits a 1024x700 window', async () => {
     const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     await page.goto(served.url);
+    await new GraphPage(page).ready();
+    const workspace = page.getByTestId('workspace');
+    const before = (await workspace.boundingBox())!;
     await openWaterfall(page);
+    // The timeline hidden under the waterfall gives the workspace no height of its own: it keeps its place
+    // under the filters and fills the window to the bottom.
+    expect(await workspace.boundingBox()).toEqual(before);
+    expect(before.y + before.height).toBeCloseTo(700, 0);
     const row = page.getByTestId('waterfall-row').first();
     const box = (await row.boundingBox())!;
     expect(box.width).toBeGreaterThan(300);
