@@ -28,7 +28,13 @@ export function spanChatOf(event: EventJson, raw: Buffer): SpanChat | undefined 
 /** The spans of one trace, nested by parent id on the renderer's side, timed from the trace's first start. */
 export function traceSpans(store: CaseStore, traceId: string): TraceSpans {
   const rows = traceSpanRows(store, traceId.toLowerCase());
-  const read = rows.map((row) => ({ row, span: spanOfRecord(parsed(row.raw), row.span_id) }));
+  // A JSON-lines record is a whole export request, the same bytes for every span in it: parsed once.
+  const records = new Map<string, unknown>();
+  const record = (row: (typeof rows)[number]): unknown => {
+    if (!records.has(row.raw_sha256)) records.set(row.raw_sha256, parsed(row.raw));
+    return records.get(row.raw_sha256);
+  };
+  const read = rows.map((row) => ({ row, span: spanOfRecord(record(row), row.span_id) }));
   const starts = read.flatMap(({ span }) => (span?.startNs !== undefined ? [span.startNs] : []));
   const origin = starts.length > 0 ? starts.reduce((a, b) => (b < a ? b : a)) : undefined;
   const spans: TraceSpan[] = read.map(({ row, span }) => {

@@ -13,6 +13,7 @@ export interface TraceSpanRow {
   span_id: string;
   parent_span_id: string | null;
   raw: Buffer;
+  raw_sha256: string;
 }
 
 /** At most this many spans of one trace are returned (an agent run of thousands of steps is cut, in time order). */
@@ -21,7 +22,7 @@ export const TRACE_SPAN_LIMIT = 5000;
 export function traceSpanRows(store: CaseStore, traceId: string): TraceSpanRow[] {
   const rows = store.db
     .prepare(
-      `SELECT e.id, e.kind, e.action, e.outcome, e.time, e.raw,
+      `SELECT e.id, e.kind, e.action, e.outcome, e.time, e.raw, e.raw_sha256,
          json_extract(e.keys, '$.span_id') AS span_id, json_extract(e.keys, '$.parent_span_id') AS parent_span_id
        FROM event e
        WHERE json_extract(e.keys, '$.trace_id') = ? AND e.kind <> 'prompt' AND json_extract(e.keys, '$.span_id') IS NOT NULL
