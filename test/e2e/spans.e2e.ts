@@ -76,10 +76,15 @@ describe('the span waterfall and the conversation view', () => {
     await parentRow.getByTestId('waterfall-toggle').click();
     await expect.poll(() => rows.count()).toBe(total);
 
-    // Fold the agent run whole: one row left.
+    // Fold the agent run whole: one row left; by keyboard too (ArrowLeft folds, ArrowRight unfolds).
     await rows.first().getByTestId('waterfall-toggle').click();
     await expect.poll(() => rows.count()).toBe(1);
     await rows.first().getByTestId('waterfall-toggle').click();
+    await expect.poll(() => rows.count()).toBe(total);
+    await rows.first().focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.keyboard.press('ArrowRight');
     await expect.poll(() => rows.count()).toBe(total);
 
     // Select a model call that asked for a tool: the row, the graph node and the inspector follow.

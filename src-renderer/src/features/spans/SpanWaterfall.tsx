@@ -141,7 +141,18 @@ export function SpanWaterfall() {
                 className={`waterfall-row${span.event_id === selectedId ? ' selected' : ''}`}
                 data-testid="waterfall-row"
                 data-span={span.span_id}
+                tabIndex={0}
                 onClick={() => selectSpan(span.event_id)}
+                onKeyDown={(e) => {
+                  const row = e.currentTarget;
+                  if (e.key === 'Enter' || e.key === ' ') selectSpan(span.event_id);
+                  else if (e.key === 'ArrowLeft' && descendants > 0 && !folded) toggle(span.span_id);
+                  else if (e.key === 'ArrowRight' && folded) toggle(span.span_id);
+                  else if (e.key === 'ArrowDown') (row.nextElementSibling as HTMLElement | null)?.focus();
+                  else if (e.key === 'ArrowUp') (row.previousElementSibling as HTMLElement | null)?.focus();
+                  else return;
+                  e.preventDefault();
+                }}
               >
                 <div className="waterfall-label" style={{ paddingLeft: depth * 14 }}>
                   {descendants > 0 ? (
@@ -149,6 +160,7 @@ export function SpanWaterfall() {
                       className="waterfall-toggle"
                       aria-label={`${folded ? 'Expand' : 'Collapse'} ${span.name}`}
                       data-testid="waterfall-toggle"
+                      tabIndex={-1}
                       onClick={(e) => {
                         e.stopPropagation();
                         toggle(span.span_id);
