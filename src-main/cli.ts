@@ -3,6 +3,7 @@
 // a ServiceError 'invalid_input' (cli/options.ts), and every error thrown out of a command is reported here,
 // one way: `causa COMMAND: message` on stderr, the command's usage after a usage error, exit 2.
 import { ACTORS_USAGE, runActors } from './cli/actors';
+import { COMPARE_USAGE, runCompare } from './cli/compare';
 import { CAPTURE_USAGE, runCapture } from './cli/capture';
 import { EVENTS_USAGE, runEvents } from './cli/events';
 import { EXCERPT_USAGE, runExcerpt } from './cli/excerpt';
@@ -48,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   events: { usage: EVENTS_USAGE, run: runEvents },
   graph: { usage: GRAPH_USAGE, run: runGraph },
   actors: { usage: ACTORS_USAGE, run: runActors },
+  compare: { usage: COMPARE_USAGE, run: runCompare },
   findings: { usage: FINDINGS_USAGE, run: runFindings },
   guardrails: { usage: GUARDRAILS_USAGE, run: runGuardrails },
   report: { usage: REPORT_USAGE, run: runReport },

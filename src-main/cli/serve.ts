@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_BODY_BYTES, startHttpHost } from '../host/http';
 import { readPublicKeyFile } from '../service/trust';
@@ -16,12 +16,13 @@ import { plural, type CliIo } from './io';
 import { LIMIT_OPTIONS, limitsFromOptions } from './limits';
 import { parseOptions, usageError } from './options';
 
-export const SERVE_USAGE = `  serve [PATH...] [--case FILE] [--port N] [--max-body MIB] [--trust KEY.pub.pem]...
+export const SERVE_USAGE = `  serve [PATH...] [--case FILE] [--port N] [--max-body MIB] [--trust KEY.pub.pem]... [--compare B.causa]...
                                              open the workbench in web mode on 127.0.0.1; PATH is a case
                                              file (.causa) or evidence to import into a new case; a
                                              request body (files dropped at once) may hold up to MIB
                                              (default 256); --trust trusts a signing key for this case
-                                             only (a journal entry)`;
+                                             only (a journal entry); --compare offers a case file to the
+                                             Compare tab besides those in the case's folder`;
 
 /** A new case is named after the evidence it was opened on ("inc-0047"), or "untitled". */
 function caseNameFor(paths: string[]): string {
@@ -39,6 +40,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     port: { type: 'string' },
     'max-body': { type: 'string' },
     trust: { type: 'string', multiple: true },
+    compare: { type: 'string', multiple: true },
     ...LIMIT_OPTIONS,
   });
   const limits = limitsFromOptions(values);
@@ -60,6 +62,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     : (values.case ?? join(await mkdtemp(join(tmpdir(), 'causa-')), `${caseNameFor(positionals)}.causa`));
   if (opensCase && !existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
   const workbench = Workbench.open(casePath, { create: !opensCase, indexInBackground: true, limits });
+  workbench.compareWith = (values.compare ?? []).map((path) => resolve(path));
   // Trusted for this case only, as a journal entry (who, when), before anything is imported so that the
   // import's own verification already counts it; the trust store is left as it was.
   const trusted: string[] = [];

@@ -21,7 +21,11 @@ import { withTrust, type BundleVerdict } from '../core/verify/bundle';
 import type { EventJson } from '../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { readJournal } from '../store/journal';
-import { activitySpan, caseSummary, getEvent } from '../store/queries';
+import { activitySpan, caseSummary, countEvents, getEvent, listEvents } from '../store/queries';
+import { VIEW_ROWS, viewReferences, type EmbeddedView } from '../core/export/sections/views';
+import { EventFilter } from '../shared/contract';
+import { filterBounds } from './filter-bounds';
+import { toServiceError } from './errors';
 import { listStoredSources, readSeals } from '../store/seals';
 import { allVerifications, latestVerifications, listBundles } from '../store/verification';
 import { analysisState } from './analysis';
@@ -172,8 +176,55 @@ export function reportModel(store: CaseStore, generatedAt = new Date().toISOStri
     case_seals: reportCaseSeals(store),
     verifications: reportVerifications(store),
     gap: guardrailGap(store, analysis),
+    views: embeddedViews(store, analysis),
   });
   return { ...model, actors, anomalies: findingsOf(store, agentIdentitiesOf(actors)) };
+}
+
+/** The other filter fields of a view, in words: `kind prompt, tool_call; namespace production`. */
+function describeFilter(filter: EventFilter): string | undefined {
+  const parts = Object.entries(filter)
+    .filter(([key, value]) => key !== 'query' && value !== undefined && !(Array.isArray(value) && value.length === 0))
+    .map(([key, value]) => `${key} ${Array.isArray(value) ? value.join(', ') : String(value)}`);
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/** Each saved view the story embeds, run on the case now: its query, its count, its first VIEW_ROWS events. */
+function embeddedViews(store: CaseStore, analysis: ReturnType<typeof analysisState>): EmbeddedView[] {
+  const verdictOf = verdictLookup(store);
+  return viewReferences(analysis.narrative).map((name): EmbeddedView => {
+    const view = analysis.views.find((v) => v.name === name);
+    if (!view) return { name, problem: `No saved view is named “${name}” (it was removed or renamed).` };
+    const parsed = EventFilter.safeParse({ ...view.filter, ...(view.query ? { query: view.query } : {}) });
+    if (!parsed.success)
+      return { name, query: view.query, problem: `The view’s filter no longer reads: ${parsed.error.issues[0]?.message}` };
+    const filter = parsed.data;
+    const described = describeFilter(filter);
+    try {
+      const bounds = filterBounds(store, filter);
+      const events = listEvents(store, filter, bounds, { offset: 0, limit: VIEW_ROWS }, verdictOf);
+      return {
+        name,
+        query: view.query,
+        ...(described ? { filter: described } : {}),
+        total: countEvents(store, filter, bounds),
+        rows: events.map((e) => ({
+          id: e.id,
+          time: e.time,
+          kind: e.kind,
+          actor: e.actor ? `${e.actor.id}${e.actor.on_behalf_of ? ` for ${e.actor.on_behalf_of}` : ''}` : undefined,
+          what:
+            e.kind === 'prompt' && e.text
+              ? `“${e.text.length > 120 ? `${e.text.slice(0, 119)}…` : e.text}”`
+              : [e.action, e.target?.resource, [e.target?.namespace, e.target?.name].filter(Boolean).join('/')].filter(Boolean).join(' ') ||
+                e.kind,
+          outcome: e.outcome,
+        })),
+      };
+    } catch (error) {
+      return { name, query: view.query, problem: `The view’s query does not run: ${toServiceError(error).message}` };
+    }
+  });
 }
 
 /** Issue 20's sections: the guardrail gap and the taint chains of the case as it is now. */

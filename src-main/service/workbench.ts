@@ -57,6 +57,9 @@ import { trustSigner } from './signer-trust';
 import { trustedFingerprintsNow } from './trust';
 import { checkQuery } from './query';
 import { describeQueryFields } from '../shared/query';
+import { alignSequences } from '../core/analysis/compare';
+import type { CaseComparison, CaseSequence } from '../shared/compare';
+import { agentSequence, compareCandidates } from './compare';
 import { agentTraces, spanChatOf, traceSpans } from './agent-traces';
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
@@ -230,6 +233,34 @@ export class Workbench {
     return referenceSequence(this.store, label);
   }
 
+  /** Case files named to the host (`causa serve --compare`), offered for comparison with those beside the case. */
+  compareWith: string[] = [];
+
+  /** The agent's actions of this case from its first prompt (issue 21, compare cases). */
+  agentSequence(): CaseSequence {
+    return agentSequence(this.store, this.store.meta('name') ?? basename(this.store.path, '.causa'), agentIdentitiesOf(this.attribution()));
+  }
+
+  /**
+   * This case and another case file lined up at their first prompts. The other case is opened read-only
+   * (nothing of it changes, not even its derived data) and closed again; a file that is missing or not a
+   * Causa case is an `io` error naming it.
+   */
+  compare(otherPath: string): CaseComparison {
+    let other: Workbench;
+    try {
+      other = Workbench.open(otherPath, { readOnly: true });
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new ServiceError('io', message.includes(otherPath) ? message : `${otherPath}: ${message}`);
+    }
+    try {
+      return alignSequences(this.agentSequence(), other.agentSequence());
+    } finally {
+      other.close();
+    }
+  }
+
   findings(request: FindingsRequest = {}): FindingsReport {
     return findingsOf(this.store, agentIdentitiesOf(this.attribution()), request);
   }
@@ -382,6 +413,13 @@ export class Workbench {
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
     attribution: () => this.attribution(),
+    compareCandidates: () => ({ cases: compareCandidates(this.store.path, this.compareWith) }),
+    compareCase: ({ path }) => {
+      // The renderer names a file the main side offered, never one of its own choosing.
+      const offered = compareCandidates(this.store.path, this.compareWith).find((c) => c.path === path);
+      if (!offered) throw new ServiceError('invalid_input', `${path}: not a case file the workbench offers to compare with`);
+      return this.compare(offered.path);
+    },
     findings: ({ hours }) => this.findings({ ...(hours ? { hours: parseWorkingHours(hours) } : {}) }),
     exportReport: async ({ format }) => asDownload(await this.reportFile(format)),
     exportExcerpt: () => asDownload(this.excerptFile()),

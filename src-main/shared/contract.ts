@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AnalysisState, JournalAction, JournalReport } from './analysis';
 import { Attribution, FindingsReport } from './attribution';
+import { CaseComparison, CompareCandidate } from './compare';
 import { Graph, GraphEdge, GraphNode } from './graph';
 import { AgentTraceSummary, SpanChat, TraceSpans } from './agent-trace';
 import { EVENT_KINDS, EventJson, OUTCOMES, RECORD_VERDICTS, RecordError } from './model';
@@ -564,6 +565,16 @@ export const contract = {
     z.object({ query: z.string().max(2000) }),
     z.object({ valid: z.boolean(), column: z.number().int().optional(), reason: z.string().optional() }),
   ),
+  /**
+   * Case files this case can be compared with: those in the open case's folder and those named to
+   * `causa serve --compare`. The main side lists them; the renderer only picks one of the list.
+   */
+  compareCandidates: method(z.object({}), z.object({ cases: z.array(CompareCandidate) })),
+  /**
+   * This case and another (one `compareCandidates` offered, opened read-only): the agent's prompts, tool
+   * calls and API calls of each from its first prompt, aligned step by step (match, differ, only in one).
+   */
+  compareCase: method(z.strictObject({ path: z.string().min(1).max(4096) }), CaseComparison),
   // Issue 19: attribution and anomaly findings (shapes in shared/attribution.ts). Working hours as
   // `HH-HH[@±HH:MM][/D-D]`; reference cases (--like) are CLI only, since paths never come from the renderer.
   attribution: method(z.strictObject({}), Attribution),

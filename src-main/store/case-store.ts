@@ -1,5 +1,6 @@
 // A case file: one SQLite database per case. This module and its siblings are the only code that talks
 // to better-sqlite3; everything else sees plain rows and the evidence model.
+import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
@@ -115,6 +116,12 @@ export class CaseStore {
     // Without this, INSERT OR REPLACE deletes a conflicting row without firing the DELETE triggers that
     // keep evidence write-once.
     db.pragma('recursive_triggers = ON');
+    // What a seal check asks of SQLite for a record's context (store/seals.ts pageSourceDigestTexts).
+    db.function('causa_sha256_hex', { deterministic: true }, (bytes: unknown) =>
+      createHash('sha256')
+        .update(Buffer.isBuffer(bytes) ? bytes : String(bytes))
+        .digest('hex'),
+    );
     try {
       migrate(db);
     } catch (error) {

@@ -11,6 +11,7 @@ import { Tabs } from './features/case/Tabs';
 import { VerticalSplit } from './features/case/VerticalSplit';
 import { BackgroundGroups } from './features/graph/BackgroundGroups';
 import { GuardrailsPanel } from './features/guardrails/GuardrailsPanel';
+import { CompareView } from './features/compare/CompareView';
 import { GraphView } from './features/graph/GraphView';
 import { DropZone } from './features/import/DropZone';
 import { ImportReportPanel } from './features/import/ImportReportPanel';
@@ -76,6 +77,7 @@ function Center() {
           { id: 'journal', title: 'Journal', badge: entries },
           { id: 'actors', title: 'Actors & anomalies' },
           { id: 'guardrails', title: 'Guardrails' },
+          { id: 'compare', title: 'Compare' },
         ]}
       />
       {/* The graph and the timeline share the main area: a responder reads the chain and the rows together.
@@ -92,6 +94,7 @@ function Center() {
       {tab === 'journal' && <JournalView />}
       {tab === 'actors' && <AnomaliesView />}
       {tab === 'guardrails' && <GuardrailsPanel />}
+      {tab === 'compare' && <CompareView />}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { taintHtml } from './report-taint';
 import { ROLES, ROLE_TITLES } from '../../shared/analysis';
 import { actorsHtml } from './sections/actors';
 import { anomaliesHtml } from './sections/anomalies';
+import { viewsHtml } from './sections/views';
 import { recheckCommands, verificationWords, type Finding, type ReportModel, type ReportVerification } from './report-model';
 import { escapeXml as esc, renderChainStrips } from './svg-graph';
 
@@ -195,6 +196,7 @@ export function renderHtml(model: ReportModel): string {
     timelineTable(model),
     '<h2>Narrative</h2>',
     model.narrative ? paragraphs(model.narrative) : missing('No narrative has been written.'),
+    viewsHtml(model.views),
     '<h2>Analyst notes</h2>',
     model.notes.length || model.starred.length
       ? `<ul>${model.notes.map((n) => `<li>${esc(n.what)}: ${esc(n.text)} <span class="meta">— ${esc(n.analyst)}, ${time(n.at)}</span></li>`).join('')}${model.starred.map((s) => `<li>★ ${esc(s.what)}${s.tags.length ? ` [${s.tags.map(esc).join(', ')}]` : ''}</li>`).join('')}</ul>`

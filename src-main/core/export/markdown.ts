@@ -6,6 +6,7 @@ import { actorsMarkdown } from './sections/actors';
 import { anomaliesMarkdown } from './sections/anomalies';
 import { guardrailsMarkdown } from './report-guardrails';
 import { taintMarkdown } from './report-taint';
+import { viewsMarkdown } from './sections/views';
 import { recheckCommands, verificationWords, type Finding, type ReportModel } from './report-model';
 
 function cell(text: string | undefined): string {
@@ -116,7 +117,8 @@ export function renderMarkdown(model: ReportModel): string {
       `| ${t(r.time)} | ${r.lane} | ${cell(r.who)} | ${cell(r.on_behalf_of)} | ${cell(what)} | ${r.notable ? `**${r.outcome}**` : r.outcome} | ${cell(r.verdict)} |`,
     );
   }
-  out.push('', '## Narrative', '', model.narrative || '> No narrative has been written.', '', '## Analyst notes', '');
+  out.push('', '## Narrative', '', model.narrative || '> No narrative has been written.', '');
+  out.push(...viewsMarkdown(model.views), '## Analyst notes', '');
   for (const n of model.notes) out.push(`- ${n.what}: ${n.text} — ${n.analyst}, ${t(n.at)}`);
   for (const s of model.starred) out.push(`- ★ ${s.what}${s.tags.length ? ` [${s.tags.join(', ')}]` : ''}`);
   if (model.notes.length + model.starred.length === 0) out.push('No notes.');

@@ -6,6 +6,7 @@ import type { Graph, GraphEdge, GraphNode } from '../../shared/graph';
 import type { GuardrailsReport, TaintReport } from '../../shared/contract';
 import type { EventJson } from '../../shared/model';
 import { parseRfc3339Nanos } from '../../shared/time';
+import { resolveViewReferences, type EmbeddedView } from './sections/views';
 
 export interface ReportBundle {
   location: string;
@@ -84,6 +85,8 @@ export interface ReportInput {
   verifications: ReportVerification[];
   /** Issue 20: why nothing stopped it (guardrail gap) and the taint chains, when computed. */
   gap?: { guardrails: GuardrailsReport; taint: TaintReport };
+  /** Issue 21: the saved views the story embeds ([[view:NAME]]), each run on the case. */
+  views?: EmbeddedView[];
 }
 
 export interface TimelineRow {
@@ -151,6 +154,8 @@ export interface ReportModel {
   actors?: Attribution;
   anomalies?: FindingsReport;
   gap?: ReportInput['gap'];
+  /** The saved views the story embeds, shown after the narrative. */
+  views: EmbeddedView[];
 }
 
 const MAX_CHAINS = 3;
@@ -345,7 +350,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
     roles,
     graph_findings,
     recommendations: analysis.recommendations.map((r) => r.text),
-    narrative: resolveReferences(analysis.narrative, byId),
+    narrative: resolveReferences(resolveViewReferences(analysis.narrative), byId),
+    views: input.views ?? [],
     notes: analysis.comments.map((c) => ({ node: c.node, what: label(c.node), text: c.text, analyst: c.analyst, at: c.at })),
     starred: analysis.starred.map((node) => ({ node, what: label(node), tags: analysis.tags.find((t) => t.node === node)?.tags ?? [] })),
     clock: { first_anomaly: firstAnomaly(graph, analysis, chainIds, byId), awareness: analysis.awareness, deadlines },

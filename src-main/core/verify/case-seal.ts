@@ -57,15 +57,53 @@ function hex(data: Uint8Array): string {
  */
 export function rowsDigest(rows: readonly (readonly (string | number | bigint | null)[])[]): Buffer {
   let text = '';
-  for (const row of rows) {
-    for (const value of row) text += value === null ? '\u0000\u001e' : typeof value === 'string' ? `s${value}\u001e` : `n${value}\u001e`;
-    text += '\u001d';
-  }
+  for (const row of rows) text += rowDigestText(row);
   return hash('sha256', text, 'buffer');
+}
+
+/** One row's part of the text a row digest hashes (`rowsDigest` joins them in ordinal order). */
+export function rowDigestText(row: readonly (string | number | bigint | null)[]): string {
+  let text = '';
+  for (const value of row) text += value === null ? '\u0000\u001e' : typeof value === 'string' ? `s${value}\u001e` : `n${value}\u001e`;
+  return `${text}\u001d`;
 }
 
 export function errorsDigest(errors: readonly { line: number; locator: string | null; reason: string }[]): string {
   return hex(canonicalBytes(errors.map((e) => [e.line, e.locator, e.reason])));
+}
+
+/**
+ * Bytes appended a few at a time into 1 MiB blocks: a million 32-byte hashes cost 32 MB here, where as a
+ * million Buffers (each with its own backing store) they cost several times that.
+ */
+class PackedBytes {
+  private static readonly BLOCK = 1 << 20;
+  private readonly blocks: Buffer[] = [];
+  private block: Buffer = Buffer.allocUnsafe(0);
+  private used = 0;
+  length = 0;
+
+  append(bytes: Uint8Array): void {
+    if (this.used + bytes.length > this.block.length) {
+      if (this.used > 0) this.blocks.push(this.block.subarray(0, this.used));
+      this.block = Buffer.allocUnsafe(Math.max(PackedBytes.BLOCK, bytes.length));
+      this.used = 0;
+    }
+    this.block.set(bytes, this.used);
+    this.used += bytes.length;
+    this.length += bytes.length;
+  }
+
+  private static readonly scratch = Buffer.allocUnsafe(4);
+
+  appendUInt32LE(value: number): void {
+    PackedBytes.scratch.writeUInt32LE(value, 0);
+    this.append(PackedBytes.scratch);
+  }
+
+  concat(): Buffer {
+    return Buffer.concat(this.used > 0 ? [...this.blocks, this.block.subarray(0, this.used)] : this.blocks, this.length);
+  }
 }
 
 /**
@@ -80,9 +118,10 @@ export class ContentTap {
   private pendingSize = 0;
   private readonly contentHash = createHash('sha256');
   private size = 0;
-  private readonly between: Buffer[] = [];
+  // Packed, not a Buffer and a number per record: a million one-byte gaps would cost about 150 MB so.
+  private between = new PackedBytes();
   private betweenSize = 0;
-  private readonly lengths: number[] = [];
+  private lengths = new PackedBytes();
   private keeping = true;
   private ended = false;
 
@@ -125,15 +164,16 @@ export class ContentTap {
   private keep(gap: Buffer): void {
     this.betweenSize += gap.length;
     if (this.betweenSize > MAX_BETWEEN_BYTES) return this.stop();
-    this.between.push(Buffer.from(gap));
-    this.lengths.push(gap.length);
+    this.between.append(gap);
+    this.lengths.appendUInt32LE(gap.length);
   }
 
   private stop(): void {
     this.keeping = false;
     this.pending = [];
     this.pendingSize = 0;
-    this.between.length = 0;
+    this.between = new PackedBytes();
+    this.lengths = new PackedBytes();
   }
 
   finish(): { sha256: string; size: number; whole: boolean; between?: Buffer; gap_lengths?: Buffer } {
@@ -142,46 +182,11 @@ export class ContentTap {
     if (!this.keeping) return content;
     this.keep(this.joined());
     if (!this.keeping) return content;
-    const lengths = Buffer.alloc(this.lengths.length * 4);
-    this.lengths.forEach((n, i) => lengths.writeUInt32LE(n, i * 4));
-    return { ...content, between: Buffer.concat(this.between), gap_lengths: lengths };
+    return { ...content, between: this.between.concat(), gap_lengths: this.lengths.concat() };
   }
 }
 
 /** The per-record side tables of a seal, built while a source is imported. */
-/**
- * Bytes appended a few at a time into 1 MiB blocks: a million 32-byte hashes cost 32 MB here, where as a
- * million Buffers (each with its own backing store) they cost several times that.
- */
-class PackedBytes {
-  private static readonly BLOCK = 1 << 20;
-  private readonly blocks: Buffer[] = [];
-  private block: Buffer = Buffer.allocUnsafe(0);
-  private used = 0;
-  length = 0;
-
-  append(bytes: Uint8Array): void {
-    if (this.used + bytes.length > this.block.length) {
-      if (this.used > 0) this.blocks.push(this.block.subarray(0, this.used));
-      this.block = Buffer.allocUnsafe(Math.max(PackedBytes.BLOCK, bytes.length));
-      this.used = 0;
-    }
-    this.block.set(bytes, this.used);
-    this.used += bytes.length;
-    this.length += bytes.length;
-  }
-
-  appendUInt32LE(value: number): void {
-    const bytes = Buffer.allocUnsafe(4);
-    bytes.writeUInt32LE(value, 0);
-    this.append(bytes);
-  }
-
-  concat(): Buffer {
-    return Buffer.concat(this.used > 0 ? [...this.blocks, this.block.subarray(0, this.used)] : this.blocks, this.length);
-  }
-}
-
 export class SealAccumulator {
   private readonly leaves = new PackedBytes();
   private readonly rows = new PackedBytes();
@@ -234,13 +239,13 @@ export interface Finding {
   reason: string;
 }
 
-/** One stored record: its position, its raw bytes, and its event rows (ids and sealed values). */
-export interface StoredRecordRows {
-  position: number;
-  raw: Buffer;
-  ids: bigint[];
-  rows: (string | number | bigint | null)[][];
-}
+/**
+ * One stored record: its position, its raw bytes or their leaf hash (already computed, on another thread),
+ * and its event rows: their ids, and either their sealed values or the text a row digest hashes, already
+ * built (`rowDigestText` of each row, joined).
+ */
+export type StoredRecordRows = { position: number; ids: bigint[] } & ({ raw: Buffer } | { leaf: Buffer }) &
+  ({ rows: (string | number | bigint | null)[][] } | { rowsText: string });
 
 export interface SealedTables {
   leaves: Buffer;
@@ -287,7 +292,7 @@ export class SealedRecordCheck {
       });
       this.index += 1;
     }
-    const leaf = leafHash(record.raw);
+    const leaf = 'leaf' in record ? record.leaf : leafHash(record.raw);
     if (this.index >= this.count || this.sealedPosition(this.index) !== record.position) {
       const from = this.sealedLeafPosition(leaf);
       const what = from === undefined ? '' : ` (a copy of the record sealed at position ${from})`;
@@ -315,7 +320,13 @@ export class SealedRecordCheck {
           reason: `record ${record.position}'s raw bytes differ from the sealed ones: record modified`,
         });
       }
-    } else if (rowsDigest(record.rows).compare(this.sealed.rows, i * 32, i * 32 + 32) !== 0) {
+    } else if (
+      ('rowsText' in record ? hash('sha256', record.rowsText, 'buffer') : rowsDigest(record.rows)).compare(
+        this.sealed.rows,
+        i * 32,
+        i * 32 + 32,
+      ) !== 0
+    ) {
       this.findings.push({
         position: record.position,
         nature: 'modified',

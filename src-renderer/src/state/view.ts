@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 
 export type SidebarTab = 'evidence' | 'findings';
-export type CenterTab = 'timeline' | 'story' | 'journal' | 'actors' | 'guardrails';
+export type CenterTab = 'timeline' | 'story' | 'journal' | 'actors' | 'guardrails' | 'compare';
 
 export interface ViewState {
   sidebar: SidebarTab;

@@ -55,6 +55,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   findings: { hours: '8-18' },
   guardrails: {},
   taint: {},
+  compareCandidates: {},
+  compareCase: { path: '/cases/b.causa' },
   traceSpans: { trace_id: 'ab'.repeat(16) },
   agentTraces: {},
 };

@@ -18,6 +18,7 @@ const SAMPLE = new URL('../../../resources/samples/inc-0047', import.meta.url).p
 const ELSEWHERE: Partial<Record<MethodName, string>> = {
   captureCluster: 'needs a live cluster: test/unit/service/capture-workbench.test.ts runs it against a fake API server',
   openEvidence: "the Electron shell's own dialog (test/unit/shell/electron-shell.test.ts)",
+  compareCase: 'needs a second case file: test/unit/service/compare.test.ts parses its answer with this schema',
 };
 
 const cases = tempWorkbenches('causa-schemas-');
@@ -94,6 +95,7 @@ describe('every contract method answers in its output schema', () => {
       findings: { hours: '8-18' },
       guardrails: {},
       taint: {},
+      compareCandidates: {},
       importFiles: { files: [{ name: 'more.jsonl', data_base64: Buffer.from('{"not":"a record"}\n').toString('base64') }] },
     };
     const untested = METHOD_NAMES.filter((m) => !(m in inputs) && !(m in ELSEWHERE));

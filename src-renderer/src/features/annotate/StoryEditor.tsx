@@ -1,6 +1,6 @@
 // The postmortem's words: title, summary, the story (Markdown that embeds events as [[e123]]) and
 // recommendations. Each is saved as one journal entry when the analyst saves or leaves the field.
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useAnalysis, useGraph, useSelection } from '../../state/stores';
 import { nodeOfEvent } from '../../state/graph';
 import { DisclosureClock } from './DisclosureClock';
@@ -40,17 +40,28 @@ function Narrative() {
   const save = () => {
     draft.commit((text) => record({ type: 'narrative', text }));
   };
-  const insert = () => {
-    if (!selectedNode) return;
+  const views = useAnalysis((s) => s.state?.views ?? []);
+  const [view, setView] = useState('');
+  const chosenView = views.some((v) => v.name === view) ? view : (views[0]?.name ?? '');
+  const insertText = (reference: string) => {
     const el = area.current;
     const at = el ? el.selectionStart : draft.value.length;
     const end = el ? el.selectionEnd : at;
-    const reference = `[[${selectedNode}]]`;
     draft.set(draft.value.slice(0, at) + reference + draft.value.slice(end));
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(at + reference.length, at + reference.length);
     });
+  };
+  const insert = () => {
+    if (selectedNode) insertText(`[[${selectedNode}]]`);
+  };
+  // A view is a block of its own in the report: it goes on its own line.
+  const insertView = () => {
+    if (!chosenView) return;
+    const at = area.current ? area.current.selectionStart : draft.value.length;
+    const before = draft.value.slice(0, at);
+    insertText(`${before === '' || before.endsWith('\n') ? '' : '\n\n'}[[view:${chosenView}]]\n\n`);
   };
   return (
     <div className="narrative">
@@ -65,6 +76,31 @@ function Narrative() {
         >
           Insert selected event{selectedNode ? ` (${selectedNode})` : ''}
         </button>
+        <span className="story-insert-view">
+          <select
+            value={chosenView}
+            onChange={(e) => setView(e.target.value)}
+            disabled={views.length === 0}
+            aria-label="Saved view to insert"
+            data-testid="insert-view-name"
+          >
+            {views.length === 0 && <option value="">No saved views</option>}
+            {views.map((v) => (
+              <option key={v.name} value={v.name}>
+                {v.name}
+              </option>
+            ))}
+          </select>
+          <button
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={insertView}
+            disabled={!chosenView}
+            data-testid="insert-view"
+            title="Insert a saved view: the report shows its query and the events it matches"
+          >
+            Insert view
+          </button>
+        </span>
         <button onClick={save} disabled={!draft.dirty} data-testid="story-save">
           {draft.dirty ? 'Save story' : 'Saved'}
         </button>
@@ -73,7 +109,7 @@ function Narrative() {
         ref={area}
         className="story-text"
         value={draft.value}
-        placeholder={'What happened, in order. Markdown; [[e123]] embeds an event.'}
+        placeholder={'What happened, in order. Markdown; [[e123]] embeds an event, [[view:NAME]] a saved view.'}
         aria-label="Story"
         data-testid="story-text"
         onChange={(e) => draft.set(e.target.value)}

@@ -1,10 +1,40 @@
 // The story as a reader sees it: a small, safe subset of Markdown (headings, lists, paragraphs, **bold**)
 // built as React elements, never as HTML, and every [[e123]] reference shown as the event it names.
 import type { ReactNode } from 'react';
-import { useGraph } from '../../state/stores';
+import type { EventFilter } from '../../../../src-main/shared/contract';
+import { useAnalysis, useGraph, useView } from '../../state/stores';
+import { replaceFilter } from '../query/apply-filter';
 import { clockTime, selectNode } from './select-node';
 
-const REFERENCE = /\[\[([A-Za-z0-9:_-]{1,200})\]\]|\*\*([^*]+)\*\*/g;
+// A saved view ([[view:NAME]], its name may hold spaces), an event ([[e123]]), or **bold**.
+const REFERENCE = /\[\[view:([^\]\n]{1,100})\]\]|\[\[([A-Za-z0-9:_-]{1,200})\]\]|\*\*([^*]+)\*\*/g;
+
+/** A saved view the story embeds: the report lists its events; here it names the view and opens it. */
+function ViewReference({ name }: { name: string }) {
+  const view = useAnalysis((s) => s.state?.views.find((v) => v.name === name));
+  if (!view)
+    return (
+      <span className="view-ref missing" data-testid="story-view-ref" data-view={name} title="No saved view has this name">
+        view “{name}” (no such saved view)
+      </span>
+    );
+  return (
+    <a
+      href={`#view:${encodeURIComponent(name)}`}
+      className="view-ref"
+      data-testid="story-view-ref"
+      data-view={name}
+      title="Open this view in the timeline; the report lists the events it matches"
+      onClick={(e) => {
+        e.preventDefault();
+        replaceFilter({ ...(view.filter as EventFilter | undefined), query: view.query || undefined });
+        useView.getState().showCenter('timeline');
+      }}
+    >
+      ▦ {name} <code>{view.query}</code>
+    </a>
+  );
+}
 
 function EventReference({ node }: { node: string }) {
   const summary = useGraph((s) => s.summaries[node]);
@@ -31,7 +61,15 @@ function inline(text: string): ReactNode[] {
   let last = 0;
   for (const match of text.matchAll(REFERENCE)) {
     if (match.index > last) parts.push(text.slice(last, match.index));
-    parts.push(match[1] ? <EventReference key={match.index} node={match[1]} /> : <strong key={match.index}>{match[2]}</strong>);
+    parts.push(
+      match[1] ? (
+        <ViewReference key={match.index} name={match[1].trim()} />
+      ) : match[2] ? (
+        <EventReference key={match.index} node={match[2]} />
+      ) : (
+        <strong key={match.index}>{match[3]}</strong>
+      ),
+    );
     last = match.index + match[0].length;
   }
   if (last < text.length) parts.push(text.slice(last));
