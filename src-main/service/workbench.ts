@@ -60,6 +60,11 @@ import { describeQueryFields } from '../shared/query';
 import { alignSequences } from '../core/analysis/compare';
 import type { CaseComparison, CaseSequence } from '../shared/compare';
 import { agentSequence, compareCandidates } from './compare';
+import { agentTraces, spanChatOf, traceSpans } from './agent-traces';
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
 
 /** Events indexed per background step: about a tenth of a second of work, so requests wait little. */
 const SEARCH_BATCH = 400;
@@ -386,6 +391,7 @@ export class Workbench {
         source_name: found.source_name,
         ...(found.api_call ? { api_call: found.api_call } : {}),
         duplicates: found.duplicates,
+        ...optional('chat', spanChatOf(found.event, found.raw)),
       };
     },
     queryFields: () => describeQueryFields(),
@@ -429,6 +435,9 @@ export class Workbench {
     ),
     // issue 20 (service/guardrails.ts): both read the linked case, never link it again.
     taint: () => this.taint(),
+    // issue 18 (service/agent-traces.ts)
+    traceSpans: ({ trace_id }) => traceSpans(this.store, trace_id),
+    agentTraces: () => agentTraces(this.store),
     guardrails: ({ intended }) => guardrailsReport(this.store, this.linkedCase().linked, analysisState(this.store), this.taint(), intended),
     histogram: ({ filter, buckets }) => {
       this.taintLabelsFor(filter);

@@ -5,6 +5,7 @@ import { AnalysisState, JournalAction, JournalReport } from './analysis';
 import { Attribution, FindingsReport } from './attribution';
 import { CaseComparison, CompareCandidate } from './compare';
 import { Graph, GraphEdge, GraphNode } from './graph';
+import { AgentTraceSummary, SpanChat, TraceSpans } from './agent-trace';
 import { EVENT_KINDS, EventJson, OUTCOMES, RECORD_VERDICTS, RecordError } from './model';
 import { BundleStatus, RecordedVerdict } from './verdict';
 
@@ -444,6 +445,8 @@ export const contract = {
       api_call: ApiCall.optional(),
       /** The same record in other sources; same_bytes false: the same auditID and stage, written differently. */
       duplicates: z.array(z.object({ id: z.number().int(), source_name: z.string(), same_bytes: z.boolean() })).optional(),
+      /** An agent span's conversation (roles, text, tool calls and results) and its tokens, cost and latency. */
+      chat: SpanChat.optional(),
     }),
   ),
   importFiles: method(z.object({ files: z.array(UploadedFile).min(1).max(100) }), ImportReport),
@@ -579,6 +582,11 @@ export const contract = {
   // issue 20: why nothing stopped it (docs/analyses-guardrails.md).
   guardrails: method(GuardrailsRequest, GuardrailsReport),
   taint: method(z.object({}), TaintReport),
+  // Issue 18: agent traces as traces (shapes in shared/agent-trace.ts).
+  /** The spans of one trace (by its 32-hex id) with their timing and usage, for the span waterfall. */
+  traceSpans: method(z.strictObject({ trace_id: z.string().regex(/^[0-9a-fA-F]{32}$/) }), TraceSpans),
+  /** The case's traces that have spans, in time order (at most 1000). */
+  agentTraces: method(z.strictObject({}), z.array(AgentTraceSummary)),
 };
 
 export type Contract = typeof contract;

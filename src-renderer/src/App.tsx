@@ -21,6 +21,7 @@ import { SavedViews } from './features/query/SavedViews';
 import { ShortcutHelp } from './features/layout/ShortcutHelp';
 import { Workspace } from './features/layout/Workspace';
 import { Timeline } from './features/timeline/Timeline';
+import { LowerPane } from './features/spans/LowerPane';
 import { AnomaliesView } from './features/findings/AnomaliesView';
 import { VerificationPanel } from './features/verify/VerificationPanel';
 import { useAnalysis, useCaseData, useSelection, useView } from './state/stores';
@@ -82,7 +83,12 @@ function Center() {
       {/* The graph and the timeline share the main area: a responder reads the chain and the rows together.
           They stay mounted so that the layout, scroll position and loaded pages survive a visit to the story. */}
       <div className="center-body" hidden={tab !== 'timeline'}>
-        <VerticalSplit top={<GraphView />} bottom={<Timeline />} storageKey="causa.split.graph" initial={graphShare()} />
+        <VerticalSplit
+          top={<GraphView />}
+          bottom={<LowerPane timeline={<Timeline />} />}
+          storageKey="causa.split.graph"
+          initial={graphShare()}
+        />
       </div>
       {tab === 'story' && <StoryEditor />}
       {tab === 'journal' && <JournalView />}

@@ -57,6 +57,8 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   taint: {},
   compareCandidates: {},
   compareCase: { path: '/cases/b.causa' },
+  traceSpans: { trace_id: 'ab'.repeat(16) },
+  agentTraces: {},
 };
 
 describe('dispatch', () => {

@@ -7,6 +7,7 @@ import { VerdictBadge } from '../verify/VerdictBadge';
 import { AroundEvent } from '../query/AroundEvent';
 import { RelatedRecords } from './RelatedRecords';
 import { NodeEdges } from './NodeEdges';
+import { SpanChat } from './SpanChat';
 import './inspector.css';
 
 function Field({ label, value }: { label: string; value: ReactNode }) {
@@ -63,7 +64,7 @@ function RawRecord({ raw }: { raw: string }) {
     }
   }
   return (
-    <section className="raw">
+    <section className="raw" id="raw-record">
       <header>
         <h3>Raw record</h3>
         <label className="toggle">
@@ -117,6 +118,7 @@ export function Inspector() {
             fallbackLabel={`${detail.event.action ?? detail.event.kind} ${targetLabel(detail.event)}`.trim()}
           />
           <NodeEdges />
+          {detail.chat && <SpanChat chat={detail.chat} />}
           <NormalizedFields event={detail.event} sourceName={detail.source_name} />
           <RelatedRecords detail={detail} />
           <RawRecord raw={detail.raw} />
