@@ -455,6 +455,8 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
       let inPage = 0;
       try {
         for await (const text of client.stream(pageQuery(profile, window, filters, cursor, pageSize))) {
+          // Rows already received are not sealed after a cancel: the client may hold a page's rest.
+          if (request.signal?.aborted) throw new PullRequestError('cancelled', 'cancelled');
           const row = JSON.parse(text) as PageRow;
           const raw = Buffer.from(row[PAGE_COLUMNS.raw], 'utf8');
           const where = `the row at ${row[PAGE_COLUMNS.time]} with ${profile.tiebreak_column} ${JSON.stringify(row[PAGE_COLUMNS.key])}`;

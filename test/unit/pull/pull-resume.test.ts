@@ -236,3 +236,51 @@ describe('a pull whose process was killed, resumed with causa pull --resume', ()
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
   }, 240_000);
 });
+
+describe('the workbench’s pull (pullWindow, pullProgress, cancelPull)', () => {
+  it('is cancelled mid-pull and imports nothing, then pulls a whole window beside the case and imports it', async () => {
+    const profile = join(dir, 'workbench-profile.json');
+    writeFileSync(profile, JSON.stringify(profileFor(cluster.url)));
+    const casePath = join(dir, 'workbench.causa');
+    const saved = { user: process.env.CH_USER, password: process.env.CH_PASSWORD };
+    process.env.CH_USER = ENV.CH_USER;
+    process.env.CH_PASSWORD = ENV.CH_PASSWORD;
+    const workbench = Workbench.open(casePath, { create: true });
+    try {
+      const { handlers } = workbench;
+      expect(await handlers.pullProfile({ path: profile })).toMatchObject({
+        table: 'causa.audit',
+        filters: ['namespace', 'user', 'cluster'],
+        credentials: 'user from $CH_USER, password from $CH_PASSWORD',
+      });
+      let cancelled = false;
+      const poll = setInterval(() => {
+        const progress = handlers.pullProgress({}) as { active: boolean; rows: number };
+        if (!cancelled && progress.active && progress.rows >= 16_384)
+          cancelled = (handlers.cancelPull({}) as { cancelled: boolean }).cancelled;
+      }, 2);
+      const stopped = await handlers.pullWindow({ profile, ...windowOf(0, LOADED) });
+      clearInterval(poll);
+      expect(cancelled).toBe(true);
+      expect(stopped).toMatchObject({ complete: false, cancelled: true, failed: 'cancelled', server_rows: LOADED });
+      expect(stopped.rows).toBeGreaterThanOrEqual(16_384);
+      expect(stopped.rows).toBeLessThan(LOADED);
+      expect(stopped.imported).toBeUndefined();
+      expect(stopped.out.startsWith(join(dir, 'pulls', 'causa.audit-'))).toBe(true);
+      expect((await verifyBundleAt(stopped.out, [])).problems).toEqual([]);
+      expect(handlers.pullProgress({})).toMatchObject({ active: false });
+
+      const whole = await handlers.pullWindow({ profile, ...windowOf(1_000, 1_000), namespace: 'prod' });
+      expect(whole).toMatchObject({ complete: true, cancelled: false, rows: 250, server_rows: 250 });
+      expect(whole.imported).toMatchObject({ events: 250, errors: 0 });
+      expect(whole.out).not.toBe(stopped.out);
+      expect(await handlers.caseInfo({})).toMatchObject({ events: 250 });
+    } finally {
+      workbench.close();
+      process.env.CH_USER = saved.user;
+      process.env.CH_PASSWORD = saved.password;
+      if (saved.user === undefined) delete process.env.CH_USER;
+      if (saved.password === undefined) delete process.env.CH_PASSWORD;
+    }
+  }, 240_000);
+});
