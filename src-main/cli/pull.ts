@@ -9,12 +9,14 @@ import type { CliIo } from './io';
 import { parseOptions, usageError } from './options';
 
 export const PULL_USAGE = `  pull --profile P --from T --to T [--namespace NS] [--user U] [--cluster C] [--plan]
-       [-o BUNDLE] [--case FILE] [--key KEY.pem] [--page-size N]
+       [-o BUNDLE] [--resume] [--case FILE] [--key KEY.pem] [--page-size N]
                                              read-only: pull a time window from a ClickHouse log store
                                              into a sealed bundle (then import it into FILE); --plan
                                              shows rows per hour, identity and namespace instead (the
                                              server counts); credentials come from the environment or a
-                                             file the profile names (docs/pull.md)`;
+                                             file the profile names; an unfinished pull at BUNDLE
+                                             (partial, or killed) continues after its last row
+                                             (--resume: it must exist) (docs/pull.md)`;
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -28,6 +30,7 @@ const OPTIONS = {
   case: { type: 'string' },
   key: { type: 'string' },
   'page-size': { type: 'string' },
+  resume: { type: 'boolean' },
 } as const;
 
 function interruption(io: CliIo): { signal: AbortSignal; dispose: () => void } {
@@ -64,6 +67,8 @@ function writeResult(result: PullResult, io: CliIo): void {
     `${result.complete ? 'Pulled' : 'PARTIAL pull:'} ${result.rows.toLocaleString('en')} of ${result.server_rows.toLocaleString('en')} rows into ${result.out}` +
       `${result.signed_by ? `, signed by key ${result.signed_by}` : ', unsigned'}; ${result.statements.length} read-only statements\n`,
   );
+  if (result.resumed_after !== undefined)
+    io.stdout.write(`Resumed after the ${result.resumed_after.toLocaleString('en')} rows an earlier run had written.\n`);
   if (!result.complete) io.stdout.write('What was pulled is sealed, with what failed in its manifest; it was not imported.\n');
   if (result.imported)
     io.stdout.write(
@@ -109,6 +114,7 @@ export async function runPull(args: string[], io: CliIo): Promise<number> {
       ...(values.case ? { casePath: values.case } : {}),
       ...(values.key ? { key: values.key } : {}),
       ...(pageSize ? { pageSize } : {}),
+      ...(values.resume ? { resume: true } : {}),
     });
     if (onProgress) io.stderr.write('\r\x1b[K');
     if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);

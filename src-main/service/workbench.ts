@@ -46,6 +46,7 @@ import {
 import { filterBounds } from './filter-bounds';
 import { guardrailsReport, taintReport } from './guardrails';
 import { importBuffers, importPaths, type ImportOptions } from './import';
+import { describeProfile, planForCase, pullIntoCase, PullMonitor } from './pull/pull-for-case';
 import { renderReport, reportCitedEvents, type ReportFormat } from './report';
 import { resolveLimits, type Limits } from './limits';
 import { ImportMonitor } from './import-monitor';
@@ -165,6 +166,9 @@ export class Workbench {
 
   /** The import running now (one at a time: the case file has one writer). */
   readonly imports = new ImportMonitor();
+
+  /** The pull running now (service/pull/pull-for-case.ts). */
+  readonly pulls = new PullMonitor();
 
   /** The verification running now. It reads while it pauses between chunks, so no import may write meanwhile. */
   readonly verifications = new VerifyMonitor();
@@ -429,6 +433,15 @@ export class Workbench {
     setAnalyst: ({ name }) => setAnalystName(name),
     kubeContexts: () => listKubeContexts(),
     captureCluster: (input) => captureBesideCase(this.store.path, input),
+    // issue 22 (service/pull/pull-for-case.ts): the profile is read here; credentials never come from the page.
+    pullProfile: ({ path }) => describeProfile(path),
+    planPull: (input) => planForCase(input),
+    pullWindow: (input) => {
+      this.refuseWhileBusy('pull');
+      return pullIntoCase(this.store.path, input, this.pulls, (out) => this.importPaths([out]));
+    },
+    pullProgress: () => this.pulls.snapshot(),
+    cancelPull: () => ({ cancelled: this.pulls.cancel() || this.imports.cancel() }),
     locateEvent: ({ filter, id }) => (
       this.taintLabelsFor(filter),
       { index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }

@@ -419,6 +419,78 @@ export const GuardrailsRequest = z.strictObject({
 
 // ---- end issue 20 ------------------------------------------------------------------------------------
 
+// ---- issue 22: pull an incident window from a log store (docs/pull.md) -------------------------------
+
+/**
+ * A window to pull: the profile is a path the main side reads (it names the server and where the
+ * credentials come from, environment variables or a file); no credential ever comes from the page.
+ */
+export const PullWindowRequest = z.strictObject({
+  profile: z.string().min(1).max(4096),
+  from: z.string().min(1).max(64),
+  to: z.string().min(1).max(64),
+  namespace: z.string().min(1).max(253).optional(),
+  user: z.string().min(1).max(512).optional(),
+  cluster: z.string().min(1).max(253).optional(),
+});
+export type PullWindowRequest = z.infer<typeof PullWindowRequest>;
+
+/** What a profile file says, for the dialog: where from, which table, which filters, where credentials come from. */
+export const PullProfileInfo = z.object({
+  path: z.string(),
+  name: z.string().optional(),
+  url: z.string(),
+  table: z.string(),
+  format: z.string(),
+  time_column: z.string(),
+  tiebreak_column: z.string(),
+  filters: z.array(z.enum(['namespace', 'user', 'cluster'])),
+  /** Where the credentials come from, names only (an environment variable, a file path), never a value. */
+  credentials: z.string(),
+});
+export type PullProfileInfo = z.infer<typeof PullProfileInfo>;
+
+const PullBucket = z.object({ bucket: z.string(), rows: z.number().int() });
+/** The server's aggregates of a window: nothing is pulled. */
+export const PullPlanSummary = z.object({
+  server: z.string(),
+  server_version: z.string(),
+  table: z.string(),
+  engine: z.string(),
+  window: z.object({ from: z.string(), to: z.string() }),
+  rows: z.number().int(),
+  per_hour: z.array(PullBucket),
+  per_user: z.array(PullBucket).optional(),
+  per_namespace: z.array(PullBucket).optional(),
+  statements: z.array(z.string()),
+});
+export type PullPlanSummary = z.infer<typeof PullPlanSummary>;
+
+/** The pull running now (polled for the progress bar). */
+export const PullProgressInfo = z.object({
+  active: z.boolean(),
+  phase: z.enum(['connecting', 'counting', 'pulling', 'sealing', 'importing']).optional(),
+  rows: z.number().int(),
+  server_rows: z.number().int().optional(),
+});
+export type PullProgressInfo = z.infer<typeof PullProgressInfo>;
+
+/** A pull into a bundle beside the case, imported into the case when whole. */
+export const PullSummary = z.object({
+  out: z.string(),
+  complete: z.boolean(),
+  cancelled: z.boolean(),
+  rows: z.number().int(),
+  server_rows: z.number().int(),
+  failed: z.string().optional(),
+  warnings: z.array(z.string()),
+  statements: z.number().int(),
+  imported: ImportReport.optional(),
+});
+export type PullSummary = z.infer<typeof PullSummary>;
+
+// ---- end issue 22 ------------------------------------------------------------------------------------
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -527,6 +599,16 @@ export const contract = {
   kubeContexts: method(z.object({}), KubeContexts),
   /** A read-only capture of the context's cluster, sealed into a bundle beside the case file. */
   captureCluster: method(CaptureRequest, CaptureSummary),
+  /** Reads a pull profile file on the main side and says what it names (never a credential's value). */
+  pullProfile: method(z.strictObject({ path: z.string().min(1).max(4096) }), PullProfileInfo),
+  /** The server's count and aggregates (rows per hour, identity, namespace) of a window; read-only, nothing pulled. */
+  planPull: method(PullWindowRequest, PullPlanSummary),
+  /** Pulls the window into a sealed bundle beside the case file and, when whole, imports it. One at a time. */
+  pullWindow: method(PullWindowRequest, PullSummary),
+  /** The pull running now, if any: its phase and the rows so far. */
+  pullProgress: method(z.object({}), PullProgressInfo),
+  /** Stops the running pull (what was pulled is sealed as partial and not imported), or its import. */
+  cancelPull: method(z.object({}), z.object({ cancelled: z.boolean() })),
   /** Where an event sits in the timeline the filter gives (its row index), or null when the filter hides it. */
   locateEvent: method(
     z.object({ filter: EventFilter.default({}), id: z.number().int().min(1) }),

@@ -3,8 +3,8 @@
 // is written, so that memory does not grow with the row count. `seal` writes the manifest (and its
 // signature) last: a bundle folder without manifest.json is a pull that did not finish sealing.
 import { createHash, type Hash, type KeyObject } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { chainStep, CHAIN_START, leafHash, MerkleRootBuilder } from '../../core/bundle/hashing';
 import {
@@ -20,6 +20,39 @@ import { signManifest } from '../../core/bundle/signing';
 
 const NEWLINE = Buffer.from('\n');
 
+/**
+ * The working file beside the record stream while a pull runs: one line per record, `[time, tiebreak]`,
+ * the first line being the key of record `keys_from` (docs/pull.md, "Resume"). A pull killed before it
+ * sealed resumes after the last record both files hold whole. Removed when the bundle is sealed.
+ */
+export const PULL_KEYS_FILE = '.causa-pull-keys.jsonl';
+/** The working file saying which pull is writing here (profile, window, filters), for a resume to check. */
+export const PULL_STATE_FILE = '.causa-pull-state.json';
+
+/** Reads a file's complete lines (each ended by a newline) as buffers, with the byte offset after each. */
+async function* completeLines(path: string): AsyncGenerator<{ line: Buffer; end: number }> {
+  let rest = Buffer.alloc(0);
+  let offset = 0;
+  for await (const chunk of createReadStream(path)) {
+    const data = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, start)) {
+      offset += nl + 1 - start;
+      yield { line: data.subarray(start, nl), end: offset };
+      start = nl + 1;
+    }
+    rest = Buffer.from(data.subarray(start));
+  }
+}
+
+/** How many complete lines a file holds (0 when it does not exist). */
+export async function countCompleteLines(path: string): Promise<number> {
+  if (!existsSync(path)) return 0;
+  let n = 0;
+  for await (const _ of completeLines(path)) n += 1;
+  return n;
+}
+
 /** A file written in order, hashed as it is written, waiting for the disk when the disk is behind. */
 class HashedFile {
   private readonly stream: WriteStream;
@@ -27,8 +60,13 @@ class HashedFile {
   size = 0;
   private failure: Error | undefined;
 
-  constructor(path: string) {
-    this.stream = createWriteStream(path, { flags: 'wx' });
+  /** A new file (`wx`), or one appended to (`a`) whose existing bytes were hashed into `hash`, `size` long. */
+  constructor(path: string, resumed?: { hash: Hash; size: number }) {
+    if (resumed) {
+      this.hash = resumed.hash;
+      this.size = resumed.size;
+    }
+    this.stream = createWriteStream(path, { flags: resumed ? 'a' : 'wx' });
     this.stream.on('error', (error) => {
       this.failure = error;
     });
@@ -63,6 +101,7 @@ class HashedFile {
 export class StreamingBundleWriter {
   private source!: HashedFile;
   private leaves!: HashedFile;
+  private keys!: WriteStream;
   private head: Buffer = Buffer.from(CHAIN_START, 'hex');
   private readonly merkle = new MerkleRootBuilder();
   records = 0;
@@ -84,17 +123,72 @@ export class StreamingBundleWriter {
     await mkdir(dirname(leavesFile), { recursive: true });
     writer.source = new HashedFile(sourceFile);
     writer.leaves = new HashedFile(leavesFile);
+    writer.keys = createWriteStream(join(out, PULL_KEYS_FILE), { flags: 'wx' });
+    writer.keys.on('error', () => {});
+    return writer;
+  }
+
+  /**
+   * Reopens the record stream of an earlier, unfinished pull at `out` to append to it, keeping its first
+   * `records` records (which must all be whole in the file): the rest (a line cut by a kill) is cut off,
+   * the chain head, the Merkle root and both files' hashes are computed again from the records kept, and
+   * the leaves file is written again from them. `last` is the key of the last record kept, the first line
+   * of the new keys file.
+   */
+  static async resume(
+    out: string,
+    sourcePath: string,
+    type: string,
+    records: number,
+    last: [string, string] | undefined,
+  ): Promise<StreamingBundleWriter> {
+    const writer = new StreamingBundleWriter(out, sourcePath, type);
+    const sourceFile = join(out, ...sourcePath.split('/'));
+    const leavesFile = join(out, ...leavesPathFor(sourcePath).split('/'));
+    const sourceHash = createHash('sha256');
+    const leavesHash = createHash('sha256');
+    let size = 0;
+    const leaves: Buffer[] = [];
+    if (records > 0) {
+      for await (const { line, end } of completeLines(sourceFile)) {
+        writer.head = chainStep(writer.head, line);
+        const leaf = leafHash(line);
+        writer.merkle.add(leaf);
+        sourceHash.update(line).update(NEWLINE);
+        const hex = Buffer.from(`${leaf.toString('hex')}\n`, 'utf8');
+        leavesHash.update(hex);
+        leaves.push(hex);
+        size = end;
+        writer.records += 1;
+        if (writer.records === records) break;
+      }
+    }
+    if (writer.records !== records)
+      throw new Error(`${sourceFile}: holds ${writer.records} whole records, not the ${records} the earlier pull wrote`);
+    await truncate(sourceFile, size);
+    const leavesBytes = Buffer.concat(leaves);
+    await writeFile(leavesFile, leavesBytes);
+    writer.source = new HashedFile(sourceFile, { hash: sourceHash, size });
+    writer.leaves = new HashedFile(leavesFile, { hash: leavesHash, size: leavesBytes.length });
+    await writeFile(join(out, PULL_KEYS_FILE), last ? `${JSON.stringify(last)}\n` : '');
+    writer.keys = createWriteStream(join(out, PULL_KEYS_FILE), { flags: 'a' });
+    writer.keys.on('error', () => {});
     return writer;
   }
 
   /** Appends one record: its exact bytes, a newline, its leaf hash; the chain steps over it. */
-  async add(record: Buffer): Promise<void> {
+  async add(record: Buffer, key: [string, string]): Promise<void> {
     this.head = chainStep(this.head, record);
     const leaf = leafHash(record);
     this.merkle.add(leaf);
     this.records += 1;
     await this.source.write(record, NEWLINE);
     await this.leaves.write(Buffer.from(`${leaf.toString('hex')}\n`, 'utf8'));
+    if (!this.keys.write(`${JSON.stringify(key)}\n`)) await new Promise<void>((resolve) => this.keys.once('drain', () => resolve()));
+  }
+
+  private async closeKeys(): Promise<void> {
+    await new Promise<void>((resolve) => this.keys.end(() => resolve()));
   }
 
   /** Closes the files and writes the manifest (and the signature, with a key). */
@@ -107,6 +201,7 @@ export class StreamingBundleWriter {
   }): Promise<Manifest> {
     const source = await this.source.close();
     const leaves = await this.leaves.close();
+    await this.closeKeys();
     const manifest: Manifest = {
       format: BUNDLE_FORMAT,
       version: BUNDLE_VERSION,
@@ -136,11 +231,13 @@ export class StreamingBundleWriter {
       const signature = signManifest(canonicalManifestBytes(manifest), options.key);
       await writeFile(join(this.out, SIGNATURE_FILE), `${JSON.stringify(signature, null, 2)}\n`, { flag: 'wx' });
     }
+    await rm(join(this.out, PULL_KEYS_FILE), { force: true });
+    await rm(join(this.out, PULL_STATE_FILE), { force: true });
     return manifest;
   }
 
   /** Closes the files without a manifest (when even sealing what was read is impossible). */
   async abandon(): Promise<void> {
-    await Promise.allSettled([this.source.close(), this.leaves.close()]);
+    await Promise.allSettled([this.source.close(), this.leaves.close(), this.closeKeys()]);
   }
 }

@@ -4,7 +4,8 @@
 // order streamed into a sealed bundle as they arrive, a failed page retried from the last row written,
 // and, when the pull is whole, an import into the case.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { loadPrivateKey, keyFingerprint } from '../../core/bundle/signing';
 import { parseProfile, profileColumns, ProfileError, type PullProfile } from '../../core/pull/profile';
@@ -25,7 +26,8 @@ import type { ImportReport } from '../../shared/contract';
 import { ServiceError } from '../../shared/errors';
 import { CAUSA_VERSION } from '../../shared/version';
 import { Workbench } from '../workbench';
-import { StreamingBundleWriter } from './bundle-writer';
+import { countCompleteLines, PULL_KEYS_FILE, PULL_STATE_FILE, StreamingBundleWriter } from './bundle-writer';
+import { MANIFEST_FILE, SIGNATURE_FILE } from '../../core/bundle/manifest';
 import { PullRequestError, ReadOnlyClickHouse, type ClickHouseCredentials } from './client';
 import { createPublicKey } from 'node:crypto';
 
@@ -58,6 +60,30 @@ export interface PullRequest extends PullTarget {
   retries?: number;
   /** Milliseconds before the first retry (doubles each time; default 500). */
   retryDelayMs?: number;
+  /**
+   * Continue the unfinished pull at `out` (one sealed partial, or one whose process was killed) after its
+   * last row. Without it, an `out` that holds an unfinished pull of the same window is resumed too; with
+   * it, an `out` that does not exist is an error.
+   */
+  resume?: boolean;
+}
+
+/** An earlier run of a resumed pull, as the final manifest records it. */
+export interface EarlierRun {
+  started_at?: string;
+  finished_at?: string;
+  rows: number;
+  failed?: string;
+  statements?: string[];
+}
+
+interface PullState {
+  profile: PullProfile;
+  window: { from: string; to: string };
+  filters: PullFilters;
+  keys_from: number;
+  started_at: string;
+  earlier: EarlierRun[];
 }
 
 export interface PullResult {
@@ -70,6 +96,8 @@ export interface PullResult {
   signed_by?: string;
   statements: string[];
   imported?: ImportReport;
+  /** Rows an earlier run had written when this run resumed after them. */
+  resumed_after?: number;
 }
 
 export interface PlanBucket {
@@ -283,9 +311,94 @@ interface PageRow {
 /** A row that cannot be sealed as one record of a line stream: the pull stops there (retrying cannot help). */
 class UnsealableRow extends Error {}
 
+function sameTarget(out: string, earlier: { profile: unknown; window: unknown; filters?: unknown }, now: PullState): void {
+  const differs = (a: unknown, b: unknown): boolean => JSON.stringify(a) !== JSON.stringify(b);
+  const what = differs(earlier.profile, now.profile)
+    ? 'profile'
+    : differs(earlier.window, now.window)
+      ? `window (${JSON.stringify(earlier.window)})`
+      : differs(earlier.filters ?? {}, now.filters)
+        ? `filters (${JSON.stringify(earlier.filters ?? {})})`
+        : undefined;
+  if (what) throw new ServiceError('invalid_input', `${out}: holds a pull with another ${what}; a resume must ask for the same rows`);
+}
+
+/**
+ * Opens the unfinished pull at `out` to continue it: a sealed partial (its manifest says how many rows and
+ * the last one) or one whose process stopped before sealing (its working files say which rows are whole).
+ */
+async function resumeWriter(
+  out: string,
+  sourcePath: string,
+  type: string,
+  state: PullState,
+): Promise<{ writer: StreamingBundleWriter; cursor: PageCursor | undefined; state: PullState }> {
+  const manifestPath = join(out, MANIFEST_FILE);
+  const statePath = join(out, PULL_STATE_FILE);
+  let records: number;
+  let last: [string, string] | undefined;
+  if (existsSync(manifestPath)) {
+    let capture: Record<string, unknown> | undefined;
+    try {
+      capture = (JSON.parse(await readFile(manifestPath, 'utf8')) as { capture?: Record<string, unknown> }).capture;
+    } catch (error) {
+      throw new ServiceError('invalid_input', `${manifestPath}: cannot read the manifest (${(error as Error).message})`);
+    }
+    if (capture?.tool !== 'causa pull' || capture.source !== 'clickhouse')
+      throw new ServiceError('io', `${out}: already exists and is not a pull's bundle; choose a new output path`);
+    if (capture.complete === true)
+      throw new ServiceError('io', `${out}: already holds the whole pull (complete); choose a new output path`);
+    sameTarget(out, capture as { profile: unknown; window: unknown; filters?: unknown }, state);
+    records = Number(capture.rows);
+    const row = capture.last_row as PageCursor | undefined;
+    last = row ? [row.time, row.key] : undefined;
+    state.earlier = [
+      ...((capture.earlier_runs as EarlierRun[] | undefined) ?? []),
+      {
+        started_at: capture.started_at as string,
+        finished_at: capture.finished_at as string,
+        rows: records,
+        ...(capture.failed ? { failed: capture.failed as string } : {}),
+        statements: capture.statements as string[],
+      },
+    ];
+  } else if (existsSync(statePath)) {
+    let earlier: PullState;
+    try {
+      earlier = JSON.parse(await readFile(statePath, 'utf8')) as PullState;
+    } catch (error) {
+      throw new ServiceError('invalid_input', `${statePath}: cannot read the unfinished pull's state (${(error as Error).message})`);
+    }
+    sameTarget(out, earlier, state);
+    const keyLines = (await readFile(join(out, PULL_KEYS_FILE), 'utf8').catch(() => '')).split('\n');
+    keyLines.pop(); // the text after the last newline: empty, or a line the kill cut
+    const whole = await countCompleteLines(join(out, ...sourcePath.split('/')));
+    records = Math.min(whole, earlier.keys_from + keyLines.length);
+    last = records > 0 ? (JSON.parse(keyLines[records - 1 - earlier.keys_from]!) as [string, string]) : undefined;
+    state.earlier = [
+      ...earlier.earlier,
+      { started_at: earlier.started_at, rows: records, failed: 'the process stopped before it sealed what it pulled' },
+    ];
+  } else {
+    throw new ServiceError('io', `${out}: already exists and is not an unfinished pull; choose a new output path`);
+  }
+  state.keys_from = Math.max(records - 1, 0);
+  await writeFile(statePath, `${JSON.stringify(state)}\n`);
+  await rm(manifestPath, { force: true });
+  await rm(join(out, SIGNATURE_FILE), { force: true });
+  let writer: StreamingBundleWriter;
+  try {
+    writer = await StreamingBundleWriter.resume(out, sourcePath, type, records, last);
+  } catch (error) {
+    throw new ServiceError('io', `${out}: cannot resume the pull (${(error as Error).message})`);
+  }
+  return { writer, cursor: last ? { time: last[0], key: last[1] } : undefined, state };
+}
+
 /** `causa pull`: the window into a sealed bundle at `out`, then imported into the case (when whole). */
 export async function pullToBundle(request: PullRequest): Promise<PullResult> {
-  if (existsSync(request.out)) throw new ServiceError('io', `${request.out}: already exists; choose a new output path`);
+  const resuming = existsSync(request.out);
+  if (request.resume && !resuming) throw new ServiceError('not_found', `${request.out}: there is no unfinished pull to resume`);
   if (/\.zip$/i.test(request.out))
     throw new ServiceError('invalid_input', `${request.out}: a pull writes a bundle folder as rows arrive; zip it afterwards if needed`);
   const pageSize = request.pageSize ?? 1_000_000;
@@ -303,21 +416,37 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
       `${profile.url}: ${prepared.table} has no rows from ${window.from.toISOString()} to ${window.to.toISOString()}${Object.keys(filters).length > 0 ? ` matching ${JSON.stringify(filters)}` : ''}; nothing written`,
     );
   }
+  const sourcePath = `sources/clickhouse/${profile.database}.${profile.table}.jsonl`;
+  let state: PullState = {
+    profile: { ...profile },
+    window: { from: window.from.toISOString(), to: window.to.toISOString() },
+    filters,
+    keys_from: 0,
+    started_at: started.toISOString(),
+    earlier: [],
+  };
   let writer: StreamingBundleWriter;
-  try {
-    writer = await StreamingBundleWriter.create(
-      request.out,
-      `sources/clickhouse/${profile.database}.${profile.table}.jsonl`,
-      profile.format,
-    );
-  } catch (error) {
-    await client.close();
-    throw new ServiceError('io', `${request.out}: cannot write the bundle (${(error as Error).message})`);
+  let cursor: PageCursor | undefined;
+  if (resuming) {
+    try {
+      ({ writer, cursor, state } = await resumeWriter(request.out, sourcePath, profile.format, state));
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  } else {
+    try {
+      writer = await StreamingBundleWriter.create(request.out, sourcePath, profile.format);
+      await writeFile(join(request.out, PULL_STATE_FILE), `${JSON.stringify(state)}\n`);
+    } catch (error) {
+      await client.close();
+      throw new ServiceError('io', `${request.out}: cannot write the bundle (${(error as Error).message})`);
+    }
   }
+  const resumedAfter = resuming ? writer.records : undefined;
   const warnings: string[] = [];
   let failed: string | undefined;
   let cancelled = false;
-  let cursor: PageCursor | undefined;
   let pages = 0;
   let retried = 0;
   try {
@@ -326,6 +455,8 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
       let inPage = 0;
       try {
         for await (const text of client.stream(pageQuery(profile, window, filters, cursor, pageSize))) {
+          // Rows already received are not sealed after a cancel: the client may hold a page's rest.
+          if (request.signal?.aborted) throw new PullRequestError('cancelled', 'cancelled');
           const row = JSON.parse(text) as PageRow;
           const raw = Buffer.from(row[PAGE_COLUMNS.raw], 'utf8');
           const where = `the row at ${row[PAGE_COLUMNS.time]} with ${profile.tiebreak_column} ${JSON.stringify(row[PAGE_COLUMNS.key])}`;
@@ -338,7 +469,7 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
             throw new UnsealableRow(
               `${where}: its ${profile.raw_column} is ${raw.length === 0 ? 'empty' : 'more than one line'}; a pull seals one record per line`,
             );
-          await writer.add(raw);
+          await writer.add(raw, [row[PAGE_COLUMNS.time], row[PAGE_COLUMNS.key]]);
           cursor = { time: row[PAGE_COLUMNS.time], key: row[PAGE_COLUMNS.key] };
           inPage += 1;
           if ((writer.records & 0x3fff) === 0) progress('pulling', writer.records);
@@ -408,6 +539,7 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
     cancelled,
     ...(failed ? { failed } : {}),
     ...(cursor ? { last_row: cursor } : {}),
+    ...(state.earlier.length > 0 ? { earlier_runs: state.earlier } : {}),
     warnings,
   };
   try {
@@ -431,6 +563,7 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
     warnings,
     ...(key ? { signed_by: keyFingerprint(createPublicKey(key)) } : {}),
     statements: [...client.sent],
+    ...(resumedAfter !== undefined ? { resumed_after: resumedAfter } : {}),
   };
   if (request.casePath && complete) {
     progress('importing', writer.records);

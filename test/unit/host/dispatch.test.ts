@@ -59,6 +59,11 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   compareCase: { path: '/cases/b.causa' },
   traceSpans: { trace_id: 'ab'.repeat(16) },
   agentTraces: {},
+  pullProfile: { path: 'audit.json' },
+  planPull: { profile: 'audit.json', from: '2025-04-01T00:00:00Z', to: '2025-04-01T01:00:00Z' },
+  pullWindow: { profile: 'audit.json', from: '2025-04-01T00:00:00Z', to: '2025-04-01T01:00:00Z', namespace: 'prod' },
+  pullProgress: {},
+  cancelPull: {},
 };
 
 describe('dispatch', () => {

@@ -1,6 +1,7 @@
 import { useCaseData, useImport } from '../../state/stores';
 import { UndoRedo } from '../annotate/UndoRedo';
 import { ConnectToCluster } from '../capture/ConnectToCluster';
+import { PullFromLogStore } from '../pull/PullFromLogStore';
 import { ExportReport } from '../report/ExportReport';
 import { shortTime } from '../timeline/format';
 import './case.css';
@@ -30,6 +31,7 @@ export function CaseHeader({ canOpenDialog }: { canOpenDialog: boolean }) {
         {info && <UndoRedo />}
         {info && <ExportReport />}
         <ConnectToCluster />
+        {info && <PullFromLogStore />}
         {canOpenDialog ? (
           <button onClick={() => void openDialog()}>Open evidence…</button>
         ) : (
