@@ -4,6 +4,7 @@
 // was pulled or the command could not run (bad profile, unreachable server, refused credentials, a
 // missing column, an empty window).
 import { planPull, pullToBundle, type PlanBucket, type PullPlan, type PullResult } from '../service/pull/run-pull';
+import { importIntoCaseFile } from '../service/pull/import-pulled';
 import { EXIT_EVIDENCE, EXIT_OK } from './exit';
 import type { CliIo } from './io';
 import { parseOptions, usageError } from './options';
@@ -111,7 +112,7 @@ export async function runPull(args: string[], io: CliIo): Promise<number> {
     const result = await pullToBundle({
       ...target,
       out: values.out!,
-      ...(values.case ? { casePath: values.case } : {}),
+      ...(values.case ? { importBundle: importIntoCaseFile(values.case) } : {}),
       ...(values.key ? { key: values.key } : {}),
       ...(pageSize ? { pageSize } : {}),
       ...(values.resume ? { resume: true } : {}),

@@ -25,7 +25,6 @@ import {
 import type { ImportReport } from '../../shared/contract';
 import { ServiceError } from '../../shared/errors';
 import { CAUSA_VERSION } from '../../shared/version';
-import { Workbench } from '../workbench';
 import { countCompleteLines, PULL_KEYS_FILE, PULL_STATE_FILE, StreamingBundleWriter } from './bundle-writer';
 import { MANIFEST_FILE, SIGNATURE_FILE } from '../../core/bundle/manifest';
 import { PullRequestError, ReadOnlyClickHouse, type ClickHouseCredentials } from './client';
@@ -52,7 +51,11 @@ export interface PullProgress {
 
 export interface PullRequest extends PullTarget {
   out: string;
-  casePath?: string;
+  /**
+   * Imports the finished bundle into a case (service/pull/import-pulled.ts for a case file); called only
+   * when the pull is complete. Injected so this module does not depend on the workbench that uses it.
+   */
+  importBundle?: (bundle: string) => Promise<ImportReport>;
   key?: string;
   /** Rows per page (default 1,000,000): each page is one SELECT; a failed one resumes after its last row written. */
   pageSize?: number;
@@ -565,14 +568,9 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
     statements: [...client.sent],
     ...(resumedAfter !== undefined ? { resumed_after: resumedAfter } : {}),
   };
-  if (request.casePath && complete) {
+  if (request.importBundle && complete) {
     progress('importing', writer.records);
-    const workbench = Workbench.open(request.casePath, { create: true });
-    try {
-      result.imported = await workbench.importPaths([request.out]);
-    } finally {
-      workbench.close();
-    }
+    result.imported = await request.importBundle(request.out);
   }
   return result;
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeKey, verifyBundleAt } from '../../../src-main/service/bundles';
 import { addTrustedKey } from '../../../src-main/service/trust';
 import { planPull, pullToBundle } from '../../../src-main/service/pull/run-pull';
+import { importIntoCaseFile } from '../../../src-main/service/pull/import-pulled';
 import type { PullProfile } from '../../../src-main/core/pull/profile';
 import { ServiceError } from '../../../src-main/shared/errors';
 import { main, type CliIo } from '../../../src-main/cli';
@@ -120,7 +121,7 @@ describe('causa pull from a two-shard ClickHouse', () => {
         ...windowOf(first, count),
         env: ENV,
         out,
-        casePath,
+        importBundle: importIntoCaseFile(casePath),
         key: key.private_key,
         pageSize,
       });
@@ -427,7 +428,7 @@ describe('a server killed mid-pull', () => {
       ...windowOf(0, 100_000),
       env: ENV,
       out,
-      casePath,
+      importBundle: importIntoCaseFile(casePath),
       key: key.private_key,
       pageSize: 20_000,
       retries: 1,
