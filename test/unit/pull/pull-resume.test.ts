@@ -12,6 +12,7 @@ import { verifyBundleAt } from '../../../src-main/service/bundles';
 import { pullToBundle } from '../../../src-main/service/pull/run-pull';
 import { Workbench } from '../../../src-main/service/workbench';
 import type { PullProfile } from '../../../src-main/core/pull/profile';
+import { contract, type MethodName } from '../../../src-main/shared/contract';
 import { ServiceError } from '../../../src-main/shared/errors';
 import { ensureBuilt, runCausa } from '../hostile/watchdog';
 import { loadAuditEvents, READER_PASSWORD, startShardedClickHouse, timeOfEvent, type ShardedClickHouse } from '../../support/clickhouse';
@@ -248,18 +249,26 @@ describe('the workbench’s pull (pullWindow, pullProgress, cancelPull)', () => 
     const workbench = Workbench.open(casePath, { create: true });
     try {
       const { handlers } = workbench;
-      expect(await handlers.pullProfile({ path: profile })).toMatchObject({
+      // Every answer of the pull methods is also checked against its output schema in the contract.
+      const inSchema = <T>(method: MethodName, value: T): T => {
+        const parsed = contract[method].output.safeParse(value);
+        expect(parsed.success, `${method}: ${parsed.error?.message ?? ''}`).toBe(true);
+        return value;
+      };
+      const plan = inSchema('planPull', await handlers.planPull({ profile, ...windowOf(0, LOADED) }));
+      expect(plan).toMatchObject({ rows: LOADED, engine: 'Distributed' });
+      expect(inSchema('pullProfile', await handlers.pullProfile({ path: profile }))).toMatchObject({
         table: 'causa.audit',
         filters: ['namespace', 'user', 'cluster'],
         credentials: 'user from $CH_USER, password from $CH_PASSWORD',
       });
       let cancelled = false;
       const poll = setInterval(() => {
-        const progress = handlers.pullProgress({}) as { active: boolean; rows: number };
+        const progress = inSchema('pullProgress', handlers.pullProgress({}) as { active: boolean; rows: number });
         if (!cancelled && progress.active && progress.rows >= 16_384)
-          cancelled = (handlers.cancelPull({}) as { cancelled: boolean }).cancelled;
+          cancelled = inSchema('cancelPull', handlers.cancelPull({}) as { cancelled: boolean }).cancelled;
       }, 2);
-      const stopped = await handlers.pullWindow({ profile, ...windowOf(0, LOADED) });
+      const stopped = inSchema('pullWindow', await handlers.pullWindow({ profile, ...windowOf(0, LOADED) }));
       clearInterval(poll);
       expect(cancelled).toBe(true);
       expect(stopped).toMatchObject({ complete: false, cancelled: true, failed: 'cancelled', server_rows: LOADED });
@@ -270,7 +279,7 @@ describe('the workbench’s pull (pullWindow, pullProgress, cancelPull)', () => 
       expect((await verifyBundleAt(stopped.out, [])).problems).toEqual([]);
       expect(handlers.pullProgress({})).toMatchObject({ active: false });
 
-      const whole = await handlers.pullWindow({ profile, ...windowOf(1_000, 1_000), namespace: 'prod' });
+      const whole = inSchema('pullWindow', await handlers.pullWindow({ profile, ...windowOf(1_000, 1_000), namespace: 'prod' }));
       expect(whole).toMatchObject({ complete: true, cancelled: false, rows: 250, server_rows: 250 });
       expect(whole.imported).toMatchObject({ events: 250, errors: 0 });
       expect(whole.out).not.toBe(stopped.out);

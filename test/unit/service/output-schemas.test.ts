@@ -19,6 +19,9 @@ const ELSEWHERE: Partial<Record<MethodName, string>> = {
   captureCluster: 'needs a live cluster: test/unit/service/capture-workbench.test.ts runs it against a fake API server',
   openEvidence: "the Electron shell's own dialog (test/unit/shell/electron-shell.test.ts)",
   compareCase: 'needs a second case file: test/unit/service/compare.test.ts parses its answer with this schema',
+  pullProfile: 'needs a ClickHouse server: test/unit/pull/pull-resume.test.ts parses its answer with this schema',
+  planPull: 'needs a ClickHouse server: test/unit/pull/pull-resume.test.ts parses its answer with this schema',
+  pullWindow: 'needs a ClickHouse server: test/unit/pull/pull-resume.test.ts parses its answer with this schema',
 };
 
 const cases = tempWorkbenches('causa-schemas-');
@@ -96,6 +99,10 @@ describe('every contract method answers in its output schema', () => {
       guardrails: {},
       taint: {},
       compareCandidates: {},
+      pullProgress: {},
+      cancelPull: {},
+      agentTraces: {},
+      traceSpans: { trace_id: ((await call('agentTraces', {})) as { trace_id: string }[])[0]!.trace_id },
       importFiles: { files: [{ name: 'more.jsonl', data_base64: Buffer.from('{"not":"a record"}\n').toString('base64') }] },
     };
     const untested = METHOD_NAMES.filter((m) => !(m in inputs) && !(m in ELSEWHERE));
