@@ -58,7 +58,7 @@ function Sidebar() {
 
 /** The graph's share of the centre on a first visit: more of a short window, where the chain needs the height. */
 function graphShare(): number {
-  return window.innerHeight < 820 ? 0.77 : 0.64;
+  return window.innerHeight < 820 ? 0.76 : 0.6;
 }
 
 function Center() {

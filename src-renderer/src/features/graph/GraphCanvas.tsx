@@ -158,6 +158,21 @@ export function GraphCanvas() {
     }
   }, [layout, measured, setViewport, setCenter, store]);
 
+  // The stage resized after the first measure (the split settling, a pane folded, the window resized):
+  // a chain's path view is fitted again, so the chain stays on one screen and no node is left culled
+  // outside it. Other views keep where the analyst put them.
+  const stageSize = useStore((s) => `${Math.round(s.width)}x${Math.round(s.height)}`);
+  const fittedSize = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const previous = fittedSize.current;
+    fittedSize.current = stageSize;
+    const current = useGraph.getState().layout;
+    if (previous === undefined || previous === stageSize || !current || !measured) return;
+    if (!String(useGraph.getState().view).startsWith('path:')) return;
+    const { width: w, height: h } = store.getState();
+    void setViewport(fitPath(current, w, h));
+  }, [stageSize, measured, setViewport, store]);
+
   // A row chosen in the timeline: bring its node into view, switching chains if it is in another one.
   useEffect(
     () =>
