@@ -11,6 +11,38 @@ if (major < 24) {
   );
   process.exit(2);
 }
+// Memory: V8 sizes its young generation for throughput (up to 3 × 32 MiB semi-spaces on a machine this
+// size), which is most of what an import's resident set would grow by; 4 MiB semi-spaces cost nothing
+// measurable in time and keep the peak flat (docs/limits.md, "Memory"). V8 reads the flag only when the
+// process starts, so the command runs in a child Node started with it, in the same terminal; this
+// process waits, passes signals on, and exits as the child did.
+const SEMI_SPACE = '--max-semi-space-size=';
+if (!process.execArgv.some((arg) => arg.startsWith(SEMI_SPACE)) && process.env.CAUSA_SAME_PROCESS !== '1') {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const child = spawn(process.execPath, [...process.execArgv, `${SEMI_SPACE}4`, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    // The IPC channel closes when this process dies, however it dies: the child then stops too.
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  });
+  // Ctrl-C in a terminal reaches the whole foreground group, the child included; a signal sent to this
+  // process alone (a script, a supervisor, `kill`) is passed on.
+  const fromTerminal = process.stdin.isTTY === true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (!(signal === 'SIGINT' && fromTerminal)) child.kill(signal);
+    });
+  }
+  const [code, signal] = await new Promise((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+  if (signal) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  }
+  process.exit(code ?? 1);
+}
+if (process.channel) {
+  process.channel.unref();
+  process.on('disconnect', () => process.exit(129));
+}
 const cli = new URL('../out/main/cli.js', import.meta.url);
 if (!existsSync(cli)) {
   process.stderr.write('causa: not built yet: run `npm run build` in the checkout first\n');

@@ -54,6 +54,34 @@ function rssMiB(pid: number): number | undefined {
   }
 }
 
+/** The process's children (every thread's), read from /proc. */
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text) found.push(...text.split(/\s+/).map(Number));
+    }
+  } catch {
+    // the process has just ended
+  }
+  return found;
+}
+
+function descendantsOf(pid: number): number[] {
+  return childrenOf(pid).flatMap((child) => [child, ...descendantsOf(child)]);
+}
+
+/**
+ * The resident set of the process and all its descendants: `bin/causa.js` runs the command in a child
+ * Node (to start it with its memory flags), and whatever the command starts is its memory too.
+ */
+export function treeRssMiB(pid: number): number | undefined {
+  const own = rssMiB(pid);
+  if (own === undefined) return undefined;
+  return childrenOf(pid).reduce((sum, child) => sum + (treeRssMiB(child) ?? 0), own);
+}
+
 export interface RunOptions {
   env?: Record<string, string>;
   boundMiB?: number;
@@ -76,11 +104,12 @@ export function runCausa(args: string[], options: RunOptions = {}): Promise<CliR
     let peakMiB = 0;
     let overBound = false;
     const sample = (): void => {
-      const rss = child.pid === undefined ? undefined : rssMiB(child.pid);
+      const rss = child.pid === undefined ? undefined : treeRssMiB(child.pid);
       if (rss === undefined) return;
       peakMiB = Math.max(peakMiB, rss);
       if (rss > bound && !overBound) {
         overBound = true;
+        for (const pid of descendantsOf(child.pid!)) process.kill(pid, 'SIGKILL');
         child.kill('SIGKILL');
       }
     };
