@@ -25,7 +25,7 @@ import type { CaseStore } from '../store/case-store';
 import { getEvent, iterateEvents } from '../store/queries';
 import { listStoredSources, readSeal, readSealTable } from '../store/seals';
 import { mcpSourceIds, toolResultId } from '../store/tool-calls';
-import { eventRecord, listBundles } from '../store/verification';
+import { eventRecord, listBundles, sealedLeavesText } from '../store/verification';
 import { filterBounds } from './filter-bounds';
 import { renderPdf } from './pdf';
 import { REPORT_MIME, renderReport, reportCitedEvents, reportHtml, type ReportFormat } from './report';
@@ -119,7 +119,13 @@ export function excerptCase(store: CaseStore, ids: number[]): Excerpt {
   return buildExcerpt({
     case: store.meta('name') ?? basename(store.path, '.causa'),
     created_at: new Date().toISOString(),
-    bundles: bundles.map((b) => ({ id: `b${b.id}`, location: b.location, manifest: b.manifest, signature: b.signature, leaves: b.leaves })),
+    bundles: bundles.map((b) => ({
+      id: `b${b.id}`,
+      location: b.location,
+      manifest: b.manifest,
+      signature: b.signature,
+      leaves: sealedLeavesText(store, b.id),
+    })),
     seals: [...seals.values()],
     events,
   });

@@ -9,7 +9,9 @@ import { recordVerdict, type Signer } from '../core/verify/event-verdict';
 import type { CaseStore } from '../store/case-store';
 import { sourceNames, type VerdictOf, type VerdictSpan } from '../store/queries';
 import {
-  addSealedLeaves,
+  addSealedLeafBlock,
+  LEAVES_PER_BLOCK,
+  sealedLeavesOf,
   bundleSourceLinks,
   allVerifications,
   countSourceRecords,
@@ -63,10 +65,58 @@ export async function verifyImportedBundle(
   });
   for (const source of verdict.sources) {
     const leavesPath = leavesPathFor(source.path);
-    if (files.list().includes(leavesPath)) addSealedLeaves(store, bundleId, source.path, (await files.read(leavesPath)).toString('utf8'));
+    if (files.list().includes(leavesPath)) await keepSealedLeaves(store, files, leavesPath, bundleId, source.path);
   }
   recordVerification(store, { subject: 'bundle', bundle_id: bundleId, intact: verdict.intact, verdict });
   return verdict;
+}
+
+/**
+ * Keeps a bundle source's leaves file in the case as 32-byte leaves, a block at a time as the file is read
+ * (store/verification.ts): memory holds one block whatever the file's size. A line that is not a SHA-256
+ * hash ends what is kept there; the leaves kept then fold to another root, and every later verification
+ * of the case names the source's sealed hashes as not matching its signed Merkle root (as the bundle's own
+ * check did at import).
+ */
+async function keepSealedLeaves(
+  store: CaseStore,
+  files: BundleFiles,
+  leavesPath: string,
+  bundleId: number,
+  bundlePath: string,
+): Promise<void> {
+  // The same bundle imported again is the same bundle row: its leaves are kept already.
+  if (sealedLeavesOf(store, bundleId, bundlePath)) return;
+  const block = Buffer.alloc(32 * LEAVES_PER_BLOCK);
+  let filled = 0;
+  let seq = 0;
+  let partial = '';
+  let stopped = false;
+  const flush = (): void => {
+    if (filled === 0) return;
+    addSealedLeafBlock(store, bundleId, bundlePath, seq++, Buffer.from(block.subarray(0, filled * 32)));
+    filled = 0;
+  };
+  const add = (line: string): void => {
+    if (stopped || line === '') return;
+    if (!/^[0-9a-f]{64}$/i.test(line)) {
+      stopped = true;
+      return;
+    }
+    block.write(line, filled * 32, 'hex');
+    if (++filled === LEAVES_PER_BLOCK) flush();
+  };
+  for await (const chunk of files.stream(leavesPath)) {
+    const lines = (partial + chunk.toString('latin1')).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) add(line);
+    if (partial.length > 1024) {
+      stopped = true;
+      partial = '';
+    }
+  }
+  add(partial);
+  flush();
 }
 
 /** One verdict of a run, before it is recorded. */
@@ -119,7 +169,7 @@ export async function verifyCaseRecords(
         location: bundle.location,
         manifest: bundle.manifest,
         signature: bundle.signature,
-        leaves: bundle.leaves,
+        leaves: (path) => sealedLeavesOf(store, bundle.id, path),
         records: (path) => {
           const id = sourceIds.get(path);
           if (id === undefined) return undefined;

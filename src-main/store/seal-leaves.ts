@@ -66,7 +66,7 @@ export class LeafStream {
       workerData: { path: store.path, sourceId, size, sqlite: createRequire(import.meta.url).resolve('better-sqlite3') },
       // The worker's own isolate would otherwise size its young generation for throughput (up to ~100
       // MiB); it hashes one page of rows at a time, which needs a few MiB (docs/limits.md, "Memory").
-      resourceLimits: { maxYoungGenerationSizeMb: 12 },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
     });
     this.worker.on('error', (error) => (this.failure = error));
     this.pending = this.request();

@@ -9,15 +9,71 @@ export interface StoredBundle {
   signature: string | null;
   imported_at: string;
   sources: { source_id: number; bundle_path: string }[];
-  leaves: Map<string, string>;
 }
 
-export function addSealedLeaves(store: CaseStore, bundleId: number, bundlePath: string, leaves: string): void {
+/** How many 32-byte leaves a block of sealed leaves holds (1 MiB). */
+export const LEAVES_PER_BLOCK = 32_768;
+
+/** A block of a bundle source's sealed leaves, 32 bytes each (migration 0025), written as the file is read. */
+export function addSealedLeafBlock(store: CaseStore, bundleId: number, bundlePath: string, seq: number, leaves: Buffer): void {
   store.writeNow(() =>
     store.db
-      .prepare('INSERT OR IGNORE INTO sealed_leaves (bundle_id, bundle_path, leaves) VALUES (?, ?, ?)')
-      .run(bundleId, bundlePath, leaves),
+      .prepare('INSERT INTO sealed_leaf_block (bundle_id, bundle_path, seq, leaves) VALUES (?, ?, ?, ?)')
+      .run(bundleId, bundlePath, seq, leaves),
   );
+}
+
+/**
+ * A bundle source's sealed leaves as the case keeps them, in order, a block in memory at a time: the hex
+ * text of a case made before migration 0025, then the blocks. Undefined when the case keeps none. A value
+ * a forger stored as another type, or a block cut short, reads as leaves that no longer fold to the signed
+ * Merkle root: the check says so.
+ */
+export function sealedLeavesOf(store: CaseStore, bundleId: number, bundlePath: string): Iterable<Buffer> | undefined {
+  const text = store.db
+    .prepare('SELECT leaves FROM sealed_leaves WHERE bundle_id = ? AND bundle_path = ?')
+    .pluck()
+    .get(bundleId, bundlePath) as unknown;
+  const hasBlocks = store.db
+    .prepare('SELECT 1 FROM sealed_leaf_block WHERE bundle_id = ? AND bundle_path = ? LIMIT 1')
+    .pluck()
+    .get(bundleId, bundlePath);
+  if (text === undefined && hasBlocks === undefined) return undefined;
+  return (function* () {
+    if (text !== undefined) {
+      for (const line of String(text).split('\n')) if (line !== '') yield Buffer.from(line, 'hex');
+    }
+    const next = store.db
+      .prepare('SELECT seq, leaves FROM sealed_leaf_block WHERE bundle_id = ? AND bundle_path = ? AND seq > ? ORDER BY seq LIMIT 1')
+      .raw(true);
+    let after = -1;
+    for (;;) {
+      const block = next.get(bundleId, bundlePath, after) as [number, unknown] | undefined;
+      if (!block) return;
+      after = block[0];
+      const bytes = Buffer.isBuffer(block[1]) ? block[1] : Buffer.from(String(block[1]), 'utf8');
+      for (let at = 0; at < bytes.length; at += 32) yield bytes.subarray(at, Math.min(at + 32, bytes.length));
+    }
+  })();
+}
+
+/**
+ * Every bundle source's sealed leaves as hex text, one leaf a line, as the bundle's leaves files hold them:
+ * for an excerpt, whose inclusion proofs need every leaf of the sources it cites.
+ */
+export function sealedLeavesText(store: CaseStore, bundleId: number): Map<string, string> {
+  const paths = store.db
+    .prepare(
+      'SELECT bundle_path FROM sealed_leaves WHERE bundle_id = ? UNION SELECT bundle_path FROM sealed_leaf_block WHERE bundle_id = ?',
+    )
+    .pluck()
+    .all(bundleId, bundleId) as string[];
+  const texts = new Map<string, string>();
+  for (const path of paths) {
+    const leaves = sealedLeavesOf(store, bundleId, path);
+    if (leaves) texts.set(path, [...leaves].map((leaf) => `${leaf.toString('hex')}\n`).join(''));
+  }
+  return texts;
 }
 
 export function recordVerification(
@@ -34,14 +90,9 @@ export function recordVerification(
 }
 
 export function listBundles(store: CaseStore): StoredBundle[] {
-  const bundles = store.db.prepare('SELECT * FROM bundle ORDER BY id').all() as Omit<StoredBundle, 'sources' | 'leaves'>[];
+  const bundles = store.db.prepare('SELECT * FROM bundle ORDER BY id').all() as Omit<StoredBundle, 'sources'>[];
   const sources = store.db.prepare('SELECT source_id, bundle_path FROM bundle_source WHERE bundle_id = ? ORDER BY bundle_path');
-  const leaves = store.db.prepare('SELECT bundle_path, leaves FROM sealed_leaves WHERE bundle_id = ?');
-  return bundles.map((bundle) => ({
-    ...bundle,
-    sources: sources.all(bundle.id) as StoredBundle['sources'],
-    leaves: new Map((leaves.all(bundle.id) as { bundle_path: string; leaves: string }[]).map((r) => [r.bundle_path, r.leaves])),
-  }));
+  return bundles.map((bundle) => ({ ...bundle, sources: sources.all(bundle.id) as StoredBundle['sources'] }));
 }
 
 /** Which source came from which bundle, and under what path (without the bundles' sealed leaves). */

@@ -256,7 +256,7 @@ describe('navigation and annotation', () => {
     await page.keyboard.press('?');
     const help = page.getByTestId('shortcut-help');
     await help.waitFor();
-    for (const key of ['PageUp / PageDown', 'Home / End', '→ / ←', 'Enter', 'Right-click', 'Ctrl+Z'])
+    for (const key of ['PageUp / PageDown', 'Home / End', '→ / ←', 'Enter', 'Right-click', 'Ctrl+Z', 'Span waterfall', 'Enter / Space'])
       expect(await help.textContent()).toContain(key);
     await page.screenshot({ path: join(SCREENSHOTS, 'one-screen-shortcuts.png') });
     await page.keyboard.press('Escape');

@@ -441,7 +441,7 @@ describe('causa import of a bundle', () => {
       }),
     ]);
     const second = await run('import', bundle, '--case', casePath, '--json');
-    expect(second.code).toBe(1);
+    expect(second.code, second.stderr).toBe(1);
     const again = JSON.parse(second.stdout) as ImportReport;
     expect(again.events).toBe(0);
     expect(again.files.map((f) => f.status)).toEqual(Array(6).fill('already_imported'));

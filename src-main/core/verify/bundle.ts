@@ -185,15 +185,22 @@ async function verifySource(
   const chainHolds = records === chain.records && head.toString('hex') === chain.head;
   if (chainHolds && signed) return { ...base, verdict: 'intact', records };
   // The sealed per-record hashes are trustworthy only while they hash to the manifest's Merkle root.
+  // Read first only to fold them into their root (nothing held); held, 32 bytes a record, only when a
+  // broken chain has to be located among them.
   let sealed: SealedLeaves | undefined;
   let leavesProblem: string | undefined;
   if (present.has(chain.leaves.path)) {
     try {
-      const leaves = await readSealedLeaves(files, chain.leaves.path);
+      const leaves = await readSealedLeaves(files, chain.leaves.path, false);
       if (leaves.root !== chain.merkle_root) leavesProblem = "the per-record hashes do not hash to the manifest's Merkle root";
       else if (leaves.count !== chain.records)
         leavesProblem = `the manifest counts ${chain.records} records but its Merkle root covers ${leaves.count}`;
-      else sealed = leaves;
+      else if (!chainHolds) {
+        // Read again to hold them; what is held must be what was folded (the file could change between).
+        const held = await readSealedLeaves(files, chain.leaves.path, true);
+        if (held.root === chain.merkle_root && held.count === chain.records) sealed = held;
+        else leavesProblem = 'the per-record hashes changed while they were read';
+      }
     } catch (error) {
       leavesProblem = `the per-record hashes cannot be read (${(error as Error).message})`;
     }
@@ -240,9 +247,12 @@ interface SealedLeaves {
   root: string;
 }
 
-/** Reads a leaves file (one hex hash a line) as a stream into a compact buffer, folding its root as it goes. */
-async function readSealedLeaves(files: BundleFiles, path: string): Promise<SealedLeaves> {
-  let store = Buffer.alloc(32 * 1024);
+/**
+ * Reads a leaves file (one hex hash a line) as a stream, folding its root as it goes, and with `keep` into
+ * a compact buffer (32 bytes a leaf) for `at` and `indexOf`; without, they find nothing.
+ */
+async function readSealedLeaves(files: BundleFiles, path: string, keep: boolean): Promise<SealedLeaves> {
+  let store = Buffer.alloc(keep ? 32 * 1024 : 0);
   let count = 0;
   const builder = new MerkleRootBuilder();
   let partial = '';
@@ -250,12 +260,14 @@ async function readSealedLeaves(files: BundleFiles, path: string): Promise<Seale
     if (line === '') return;
     const leaf = Buffer.from(line, 'hex');
     if (leaf.length !== 32 || line.length !== 64) throw new BundleError(`${path}: line ${count + 1} is not a SHA-256 hash`);
-    if ((count + 1) * 32 > store.length) {
-      const grown = Buffer.alloc(store.length * 2);
-      store.copy(grown);
-      store = grown;
+    if (keep) {
+      if ((count + 1) * 32 > store.length) {
+        const grown = Buffer.alloc(store.length * 2);
+        store.copy(grown);
+        store = grown;
+      }
+      leaf.copy(store, count * 32);
     }
-    leaf.copy(store, count * 32);
     builder.add(leaf);
     count += 1;
   };
@@ -266,12 +278,13 @@ async function readSealedLeaves(files: BundleFiles, path: string): Promise<Seale
     for (const line of lines) addLine(line);
   }
   addLine(partial);
+  const held = keep ? count : 0;
   const at = (index: number): Buffer => store.subarray(index * 32, index * 32 + 32);
   return {
     count,
     at,
     indexOf: (leaf, from) => {
-      for (let i = from; i < count; i += 1) if (at(i).equals(leaf)) return i;
+      for (let i = from; i < held; i += 1) if (at(i).equals(leaf)) return i;
       return -1;
     },
     root: builder.root().toString('hex'),

@@ -19,8 +19,8 @@ export interface StoredBundleInput {
   location: string;
   manifest: string;
   signature: string | null;
-  /** The sealed leaves file of each chained source, by bundle path. */
-  leaves: ReadonlyMap<string, string>;
+  /** The sealed leaves of a chained source, by bundle path, in order (read as they are checked). */
+  leaves: (bundlePath: string) => Iterable<Buffer> | undefined;
   /** The records the case keeps, by bundle path of their source, in position order. */
   records: (bundlePath: string) => Iterable<StoredRecord> | undefined;
   /**
@@ -42,35 +42,41 @@ const LEAVES_DIFFER = 'the sealed per-record hashes kept in the case no longer m
  */
 async function checkStoredSource(
   entry: SourceEntry & { chain: NonNullable<SourceEntry['chain']> },
-  sealedText: string | undefined,
+  sealed: Iterable<Buffer> | undefined,
   records: Iterable<StoredRecord>,
   pause: () => Promise<void>,
 ): Promise<Omit<SourceVerdict, 'path' | 'type' | 'verdict'> & { verdict: 'broken' | 'intact' }> {
-  const sealed = sealedText?.split('\n').filter((line) => line !== '');
-  if (!sealed || sealed.length !== entry.chain.records) return { verdict: 'broken', reason: LEAVES_DIFFER };
+  if (!sealed) return { verdict: 'broken', reason: LEAVES_DIFFER };
+  // The sealed leaves are read once, in step with the records (a block at a time underneath): each one is
+  // folded into the root as it is passed, and compared with the record at its position.
+  const leaves = sealed[Symbol.iterator]();
   const root = new MerkleRootBuilder();
   let fed = 0;
+  let last: Buffer | undefined;
+  const take = (): boolean => {
+    const next = leaves.next();
+    if (next.done) return false;
+    root.add(next.value);
+    last = next.value;
+    fed += 1;
+    return true;
+  };
   let work = 0;
   let checked = 0;
   let firstBad: number | undefined;
   // An `await` only every PAUSE_EVERY steps: between pauses the check runs at the speed of its hashing.
   for (const record of records) {
     checked += 1;
-    for (; fed < Math.min(record.position, sealed.length); fed++) {
-      root.add(Buffer.from(sealed[fed]!, 'hex'));
-      if (++work % PAUSE_EVERY === 0) await pause();
-    }
-    if (leafHash(record.raw).toString('hex') !== sealed[record.position - 1]) {
+    while (fed < record.position && take()) if (++work % PAUSE_EVERY === 0) await pause();
+    if (fed !== record.position || !last || !leafHash(record.raw).equals(last)) {
       firstBad = record.position;
       break;
     }
     if (++work % PAUSE_EVERY === 0) await pause();
   }
-  for (; fed < sealed.length; fed++) {
-    root.add(Buffer.from(sealed[fed]!, 'hex'));
-    if (++work % PAUSE_EVERY === 0) await pause();
-  }
-  if (root.root().toString('hex') !== entry.chain.merkle_root) return { verdict: 'broken', reason: LEAVES_DIFFER };
+  while (take()) if (++work % PAUSE_EVERY === 0) await pause();
+  if (fed !== entry.chain.records || root.root().toString('hex') !== entry.chain.merkle_root)
+    return { verdict: 'broken', reason: LEAVES_DIFFER };
   if (firstBad === undefined) return { verdict: 'intact', records: checked };
   const reason = `record ${firstBad} kept in the case differs from the sealed record: record modified`;
   return { verdict: 'broken', records: checked, first_bad_position: firstBad, nature: 'modified', reason };
@@ -82,11 +88,12 @@ async function checkStoredSource(
  */
 async function checkStoredElements(
   elements: ElementsInfo,
-  sealedText: string | undefined,
+  sealedLeaves: Iterable<Buffer> | undefined,
   records: Iterable<StoredRecord>,
   pause: () => Promise<void>,
 ): Promise<Omit<SourceVerdict, 'path' | 'type' | 'verdict'> & { verdict: 'broken' | 'intact' }> {
-  const sealed = sealedText?.split('\n').filter((line) => line !== '');
+  // A document's values are looked up by hash, so its leaves are held (a document's values, not a log's lines).
+  const sealed = sealedLeaves && [...sealedLeaves].map((leaf) => leaf.toString('hex'));
   if (!sealed || sealed.length !== elements.records) return { verdict: 'broken', reason: LEAVES_DIFFER };
   const root = new MerkleRootBuilder();
   for (const [i, hex] of sealed.entries()) {
@@ -141,8 +148,8 @@ export async function verifyStoredBundle(input: StoredBundleInput, trustedKeys: 
     else if (!entry.chain && !entry.elements) sources.push({ ...base, verdict: 'sealed_whole', reason: SEALED_WHOLE_KEPT });
     else {
       const checked = entry.chain
-        ? await checkStoredSource({ ...entry, chain: entry.chain }, input.leaves.get(entry.path), records, pause)
-        : await checkStoredElements(entry.elements!, input.leaves.get(entry.path), records, pause);
+        ? await checkStoredSource({ ...entry, chain: entry.chain }, input.leaves(entry.path), records, pause)
+        : await checkStoredElements(entry.elements!, input.leaves(entry.path), records, pause);
       if (checked.verdict === 'intact')
         sources.push({ ...base, ...checked, verdict: signature.status === 'valid' ? 'intact' : 'unsigned' });
       else {
