@@ -45,10 +45,12 @@ export function ensureBuilt(): void {
   execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'ignore' });
 }
 
-function rssMiB(pid: number): number | undefined {
+/** A process's resident set in MiB, split into its own pages and those mapped from files (shareable). */
+function residentOf(pid: number): { own: number; file: number } | undefined {
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { own: (kb('RssAnon') + kb('RssShmem')) / 1024, file: kb('RssFile') / 1024 };
   } catch {
     return undefined; // the process has just ended
   }
@@ -74,12 +76,22 @@ function descendantsOf(pid: number): number[] {
 
 /**
  * The resident set of the process and all its descendants: `bin/causa.js` runs the command in a child
- * Node (to start it with its memory flags), and whatever the command starts is its memory too.
+ * Node (to start it with its memory flags), and whatever the command starts is its memory too. Each
+ * process's own pages are added up; pages mapped from files (the Node binary, its libraries) are the same
+ * pages in every Node of the tree, so they count once, as the largest of them.
  */
 export function treeRssMiB(pid: number): number | undefined {
-  const own = rssMiB(pid);
-  if (own === undefined) return undefined;
-  return childrenOf(pid).reduce((sum, child) => sum + (treeRssMiB(child) ?? 0), own);
+  const root = residentOf(pid);
+  if (root === undefined) return undefined;
+  let own = root.own;
+  let file = root.file;
+  for (const child of descendantsOf(pid)) {
+    const resident = residentOf(child);
+    if (!resident) continue;
+    own += resident.own;
+    file = Math.max(file, resident.file);
+  }
+  return own + file;
 }
 
 export interface RunOptions {
