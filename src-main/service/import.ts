@@ -25,7 +25,7 @@ import {
   streamContent,
   type Detected,
 } from '../core/ingest';
-import { resolveLimits, type Limits } from '../core/limits';
+import { READ_CHUNK_BYTES, resolveLimits, type Limits } from '../core/limits';
 import type { FileImport, ImportIntegrity, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
@@ -112,7 +112,7 @@ async function isGzipFile(path: string): Promise<boolean> {
 }
 
 async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
-  const { sha256, size } = await hashStream(createReadStream(path, { highWaterMark: 1 << 20 }));
+  const { sha256, size } = await hashStream(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }));
   return { sha256, size };
 }
 

@@ -6,7 +6,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { zipSync } from 'fflate';
-import { DEFAULT_LIMITS, formatBytes, LimitError, MAX_METADATA_BYTES, type Limits } from '../limits';
+import { DEFAULT_LIMITS, formatBytes, LimitError, MAX_METADATA_BYTES, READ_CHUNK_BYTES, type Limits } from '../limits';
 import { isSafeBundlePath, MANIFEST_FILE } from './manifest';
 import { readZipArchive, streamZipEntry, type ArchiveFinding, type ZipArchive } from './zip-read';
 
@@ -96,7 +96,7 @@ export async function openBundleFiles(location: string, limits: Limits = DEFAULT
       },
       stream: (path) => {
         if (!files.includes(path)) throw new BundleError(`${location}: no file ${path} in the bundle`);
-        return createReadStream(join(location, ...path.split('/')), { highWaterMark: 1 << 20 });
+        return createReadStream(join(location, ...path.split('/')), { highWaterMark: READ_CHUNK_BYTES });
       },
     };
   }

@@ -5,7 +5,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { DEFAULT_LIMITS, InflateGuard, type Limits } from '../limits';
+import { DEFAULT_LIMITS, InflateGuard, READ_CHUNK_BYTES, type Limits } from '../limits';
 
 export interface Line {
   /** 1-based line number in the (decompressed) source. */
@@ -114,7 +114,7 @@ export async function openContent(path: string, limits: Limits = DEFAULT_LIMITS)
   } finally {
     await handle.close();
   }
-  if (!isGzip(head)) return createReadStream(path, { highWaterMark: 1 << 20 });
+  if (!isGzip(head)) return createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   return gunzipGuarded(
     createReadStream(path, { highWaterMark: GZIP_READ }),
     new InflateGuard(limits, `${basename(path)}: the gzip stream`),
