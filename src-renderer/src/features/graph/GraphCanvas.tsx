@@ -83,9 +83,6 @@ function fitPath(layout: GraphLayout, width: number, height: number): { x: numbe
   return { x, y: AXIS_HEIGHT + Math.max(0, Math.min(spare / 2, 24)), zoom };
 }
 
-/** From how many nodes React Flow draws only those in view. */
-const CULL_FROM = 300;
-
 export function GraphCanvas() {
   const layout = useGraph((s) => s.layout);
   const isPath = useGraph((s) => typeof s.view === 'string' && s.view.startsWith('path:'));
@@ -216,9 +213,7 @@ export function GraphCanvas() {
         connectOnClick={false}
         elementsSelectable={false}
         edgesFocusable={false}
-        // Culling pays only on a large graph; on a chain it could leave a node undrawn when the viewport
-        // settles after the first draw (seen under load: 6 of 9 nodes drawn until the next pan).
-        onlyRenderVisibleElements={nodes.length > CULL_FROM}
+        onlyRenderVisibleElements
         translateExtent={panBounds(layout)}
         minZoom={MIN_ZOOM}
         maxZoom={1.75}
