@@ -10,6 +10,7 @@ import { groupSourceApiCalls } from './api-calls';
 import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
 import { sealedColumnValues, type SealRow } from './seals';
+import { searchableText } from './search-text';
 import { recordObjects, type FoldedObject } from './objects';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
@@ -23,7 +24,7 @@ function indexSearchThrough(db: Database.Database, end: number): void {
     (db.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get() as string | undefined) ?? 0,
   );
   if (end <= upto) return;
-  db.prepare('INSERT INTO event_search (rowid, raw) SELECT id, CAST(raw AS TEXT) FROM event WHERE id > ? AND id <= ?').run(upto, end);
+  db.prepare('INSERT INTO event_search (rowid, raw) SELECT id, causa_search_text(CAST(raw AS TEXT)) FROM event WHERE id > ? AND id <= ?').run(upto, end);
   db.prepare(
     "INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   ).run(String(end));
@@ -122,6 +123,7 @@ export class CaseStore {
         .update(Buffer.isBuffer(bytes) ? bytes : String(bytes))
         .digest('hex'),
     );
+    db.function('causa_search_text', { deterministic: true }, (raw: unknown) => searchableText(String(raw)));
     try {
       migrate(db);
     } catch (error) {

@@ -6,7 +6,7 @@ import { formatNanos } from '../shared/time';
 import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplicate } from './api-calls';
 import type { CaseStore } from './case-store';
 import type { MarkResolver, QueryNode } from '../shared/query';
-import { compileQuery } from './query-sql';
+import { compileQuery, textCondition } from './query-sql';
 
 /** Names the verification verdict of a record: its source and position → the verdict word. */
 export type VerdictOf = (sourceId: number, position: number) => string | undefined;
@@ -173,25 +173,10 @@ function whereClause(
   clauses.push(...values.clauses);
   params.push(...values.params);
   if (filter.search) {
-    // Three characters or more: the trigram index answers a quoted phrase, which is the substring. Shorter
-    // text has no trigram to look up, so the records are scanned.
-    // The index may not cover the newest events yet (the workbench builds it in the background, a batch
-    // at a time): those are scanned, so a search is complete whatever the index holds.
-    if ([...filter.search].length >= 3) {
-      const upto = store.searchIndexedUpto();
-      const indexed = 'e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)';
-      const phrase = `"${filter.search.replace(/"/g, '""')}"`;
-      if (upto >= store.lastEventId()) {
-        clauses.push(indexed);
-        params.push(phrase);
-      } else {
-        clauses.push(`(${indexed} OR (e.id > ? AND CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'))`);
-        params.push(phrase, upto, likePattern(filter.search));
-      }
-    } else {
-      clauses.push("CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'");
-      params.push(likePattern(filter.search));
-    }
+    // The search box's text, literally (no `*`): the same words-then-text search as a bare query word.
+    const text = textCondition(store, { text: filter.search, wildcard: false });
+    clauses.push(text.sql);
+    params.push(...text.params);
   }
   if (bounds.query) {
     const query = compileQuery(store, bounds.query.node, bounds.query.marks);

@@ -1,8 +1,8 @@
 // A parsed query (shared/query.ts) compiled to one SQL condition over `event e`. Every value the analyst
 // typed travels as a bound parameter; the SQL text is built only from the field table below and the
 // operators of the tree, so no value can change the statement. Fields with an index are compared so that
-// the index answers them (`e.col = ?`, a GLOB with a literal prefix), and text goes to the trigram
-// full-text index (migration 0007) as a quoted phrase.
+// the index answers them (`e.col = ?`, a GLOB with a literal prefix), and text goes to the full-text
+// index of words (migration 0026), then is checked on the records it hands back.
 import type { MarkResolver, QueryNode, QueryValue } from '../shared/query';
 import type { CaseStore } from './case-store';
 
@@ -115,25 +115,56 @@ function rangeCondition(node: Extract<QueryNode, { type: 'range' }>): CompiledQu
   }
 }
 
+/** A word as the full-text index holds it: a run of letters and digits (FTS5's unicode61 tokenizer). */
+const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
 /**
- * A substring of the raw record, through the trigram index for every piece of three characters or more
- * (a piece of a wildcard value is a phrase of its own); what the index cannot say (short text, the order
- * of wildcard pieces, events the background indexer has not reached yet) is checked on the record itself.
+ * The shortest word an index term is made of. Shorter ones ("1", "v3"'s neighbours in a version, a
+ * two-letter beginning) are in nearly every record or expand to thousands of words: the check on the
+ * record answers them instead.
  */
-function textCondition(store: CaseStore, value: QueryValue): CompiledQuery {
-  const pieces = value.wildcard ? value.text.split('*').filter((p) => p !== '') : [value.text];
-  if (pieces.length === 0) return { sql: '1', params: [] };
-  const like = `%${pieces.map(likeEscape).join('%')}%`;
+const MIN_TERM = 2;
+const MIN_PREFIX = 3;
+
+/**
+ * The index terms a piece of searched text implies, for an FTS5 query joined by AND. A search finds text
+ * that begins at the beginning of a word, so every word of the piece followed by a separator is a whole
+ * word of the record, and a word the piece ends with is the beginning of one (a prefix term). A piece
+ * that follows a `*` may begin inside a word: its first word, when the piece starts with it, says nothing
+ * the index can look up.
+ */
+export function searchTerms(piece: string, insideWord: boolean): string[] {
+  const terms: string[] = [];
+  for (const match of piece.matchAll(WORD)) {
+    const word = match[0];
+    const length = [...word].length;
+    if (insideWord && match.index === 0) continue;
+    if (match.index + word.length === piece.length) {
+      if (length >= MIN_PREFIX) terms.push(`"${word}"*`);
+    } else if (length >= MIN_TERM) terms.push(`"${word}"`);
+  }
+  return terms;
+}
+
+/**
+ * Text searched in the raw record: its words through the full-text index (migration 0026), then the text
+ * itself, case-insensitively, on the records the index hands back (the index has no positions, so it
+ * cannot say the words are adjacent). A search the index can say nothing of (no word long enough, or a
+ * piece after `*` inside a word) reads the records; so do the events the background indexer has not
+ * reached yet, so a search is complete whatever the index holds.
+ */
+export function textCondition(store: CaseStore, value: QueryValue): CompiledQuery {
+  const pieces = value.wildcard ? value.text.split('*') : [value.text];
+  const nonEmpty = pieces.filter((p) => p !== '');
+  if (nonEmpty.length === 0) return { sql: '1', params: [] };
+  const like = `%${nonEmpty.map(likeEscape).join('%')}%`;
   const scan = { sql: "CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'", params: [like] };
-  const indexable = pieces.filter((p) => [...p].length >= 3);
-  if (indexable.length === 0) return scan;
-  const match = indexable.map((p) => `"${p.replace(/"/g, '""')}"`).join(' AND ');
-  let indexed: CompiledQuery = { sql: 'e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)', params: [match] };
-  if (indexable.length !== pieces.length || pieces.length > 1)
-    indexed = { sql: `(${indexed.sql} AND ${scan.sql})`, params: [...indexed.params, like] };
+  const terms = pieces.flatMap((piece, i) => (piece === '' ? [] : searchTerms(piece, i > 0)));
+  if (terms.length === 0) return scan;
+  const indexed = 'e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)';
+  const match = terms.join(' AND ');
   const upto = store.searchIndexedUpto();
-  if (upto >= store.lastEventId()) return indexed;
-  return { sql: `(${indexed.sql} OR (e.id > ? AND ${scan.sql}))`, params: [...indexed.params, upto, like] };
+  if (upto >= store.lastEventId()) return { sql: `(${indexed} AND ${scan.sql})`, params: [match, like] };
+  return { sql: `((${indexed} OR e.id > ?) AND ${scan.sql})`, params: [match, upto, like] };
 }
 
 export function compileQuery(store: CaseStore, node: QueryNode, marks: MarkResolver): CompiledQuery {

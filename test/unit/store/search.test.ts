@@ -1,6 +1,7 @@
-// Full-text search over raw records: the FTS5 trigram index answers substring searches of three
-// characters or more and is built by each import in its own transaction (no search ever writes); a case
-// from an earlier Causa, whose index lags its events, is caught up in the background and meanwhile scanned.
+// Full-text search over raw records: the FTS5 index of words (migration 0026) narrows a search to the
+// records holding its words, and the text itself is then checked on each; it is built by each import in its
+// own transaction (no search ever writes); a case from an earlier Causa, whose index lags its events, is
+// caught up in the background and meanwhile scanned.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ const found = async (search: string) =>
   (await wb.handlers.listEvents({ filter: { search }, offset: 0, limit: 100 })).events.map((e) => e.id);
 
 describe('full-text search', () => {
-  it('finds substrings case-insensitively through the trigram index, which each import extends', async () => {
+  it('finds text case-insensitively through the index of words, which each import extends', async () => {
     writeFileSync(join(dir, 'a.log'), `${EXEC}\n`);
     await wb.importPaths([join(dir, 'a.log')]);
     expect(wb.store.searchIndexedUpto()).toBe(1);
@@ -63,8 +64,11 @@ describe('full-text search', () => {
       )
       .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/VIRTUAL TABLE INDEX/);
-    // The index is derived: the evidence rows are untouched and the index holds one row per event.
-    expect(wb.store.db.prepare('SELECT count(*) FROM event_search').pluck().get()).toBe(2);
+    // The index is derived and holds every event: each record's words find it.
+    const hits = (match: string) =>
+      wb.store.db.prepare('SELECT rowid FROM event_search WHERE event_search MATCH ? ORDER BY rowid').pluck().all(match);
+    expect(hits('"kind"')).toEqual([1, 2]);
+    expect(hits('"privileged"')).toEqual([2]);
   });
 
   it('gives the same answers whatever part of the case the index covers yet', async () => {
@@ -104,5 +108,29 @@ describe('full-text search', () => {
     await wb.indexSearch();
     expect(wb.store.searchIndexedUpto()).toBe(wb.store.lastEventId());
     expect((await wb.handlers.listEvents({ filter: { search: 'api-service' }, offset: 0, limit: 10 })).total).toBe(first);
+  });
+
+  it('finds text that begins a word, through escapes; `*` reaches inside words', async () => {
+    const lines = [
+      // A request URI with its query percent-encoded: the word after %3D is glued to its digits.
+      '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a1","stage":"ResponseComplete","requestURI":"/apis/apps/v1/namespaces/web/replicasets?labelSelector=app%3Dnginx-canary","verb":"list","user":{"username":"alice"},"objectRef":{"resource":"replicasets","namespace":"web","apiVersion":"v1"},"responseStatus":{"code":200},"requestReceivedTimestamp":"2025-04-03T14:30:00.000000Z","stageTimestamp":"2025-04-03T14:30:00.100000Z"}',
+      // A JSON string escape written with a letter: \n before the word.
+      '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request","auditID":"a2","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/web/configmaps/motd","verb":"update","user":{"username":"bob"},"objectRef":{"resource":"configmaps","namespace":"web","name":"motd","apiVersion":"v1"},"responseStatus":{"code":200},"requestObject":{"data":{"motd":"hello\\nPayloadMarker here"}},"requestReceivedTimestamp":"2025-04-03T14:31:00.000000Z","stageTimestamp":"2025-04-03T14:31:00.100000Z"}',
+    ];
+    writeFileSync(join(dir, 'c.log'), `${lines.join('\n')}\n`);
+    await wb.importPaths([join(dir, 'c.log')]);
+    expect(wb.store.searchIndexedUpto()).toBe(2);
+    expect(await found('nginx-canary')).toEqual([1]);
+    expect(await found('NGINX-CAN')).toEqual([1]); // the last word's beginning
+    expect(await found('payloadmarker')).toEqual([2]);
+    // Inside a word the index cannot look: the search says so by a `*` and reads the records instead.
+    expect(await found('ginx-canary')).toEqual([]);
+    const query = async (q: string) =>
+      (await wb.handlers.listEvents({ filter: { query: q }, offset: 0, limit: 100 })).events.map((e) => e.id);
+    expect(await query('*ginx-canary')).toEqual([1]);
+    expect(await query('*loadMarker')).toEqual([2]);
+    // Words of the search found apart, in another order, are not the text searched.
+    expect(await found('canary nginx')).toEqual([]);
+    expect(await found('here payloadmarker')).toEqual([]);
   });
 });
