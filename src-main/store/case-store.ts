@@ -24,7 +24,9 @@ function indexSearchThrough(db: Database.Database, end: number): void {
     (db.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get() as string | undefined) ?? 0,
   );
   if (end <= upto) return;
-  db.prepare('INSERT INTO event_search (rowid, raw) SELECT id, causa_search_text(CAST(raw AS TEXT)) FROM event WHERE id > ? AND id <= ?').run(upto, end);
+  db.prepare(
+    'INSERT INTO event_search (rowid, raw) SELECT id, causa_search_text(CAST(raw AS TEXT)) FROM event WHERE id > ? AND id <= ?',
+  ).run(upto, end);
   db.prepare(
     "INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   ).run(String(end));
