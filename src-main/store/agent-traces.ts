@@ -3,6 +3,7 @@
 // in two sources) is one span, its first copy.
 import type { EventKind, Outcome } from '../shared/model';
 import type { CaseStore } from './case-store';
+import { rawSql } from './raw-blocks';
 
 export interface TraceSpanRow {
   id: number;
@@ -22,7 +23,7 @@ export const TRACE_SPAN_LIMIT = 5000;
 export function traceSpanRows(store: CaseStore, traceId: string): TraceSpanRow[] {
   const rows = store.db
     .prepare(
-      `SELECT e.id, e.kind, e.action, e.outcome, e.time, e.raw, e.raw_sha256,
+      `SELECT e.id, e.kind, e.action, e.outcome, e.time, ${rawSql('e')} AS raw, e.raw_sha256,
          json_extract(e.keys, '$.span_id') AS span_id, json_extract(e.keys, '$.parent_span_id') AS parent_span_id
        FROM event e
        WHERE json_extract(e.keys, '$.trace_id') = ? AND e.kind <> 'prompt' AND json_extract(e.keys, '$.span_id') IS NOT NULL

@@ -4,6 +4,7 @@
 // rebuilt from the evidence at any time.
 import type Database from 'better-sqlite3';
 import type { CaseStore } from './case-store';
+import { rawSql } from './raw-blocks';
 
 const RANK = `CASE stage WHEN 'RequestReceived' THEN 1 WHEN 'ResponseStarted' THEN 2 WHEN 'ResponseComplete' THEN 3
   WHEN 'Panic' THEN 4 ELSE 0 END`;
@@ -14,8 +15,8 @@ const STAGES_OF = `INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit
   SELECT id, source_id, audit_id, stage, ${RANK}, stage_time FROM (
     SELECT e.id, e.source_id, json_extract(e.keys, '$.audit_id') AS audit_id,
       -- The stage columns (0006); rows imported before them read it from the raw record.
-      coalesce(e.stage, json_extract(CAST(e.raw AS TEXT), '$.stage')) AS stage,
-      coalesce(e.stage_time, json_extract(CAST(e.raw AS TEXT), '$.stageTimestamp')) AS stage_time
+      coalesce(e.stage, json_extract(CAST(${rawSql('e')} AS TEXT), '$.stage')) AS stage,
+      coalesce(e.stage_time, json_extract(CAST(${rawSql('e')} AS TEXT), '$.stageTimestamp')) AS stage_time
     FROM event e JOIN source s ON s.id = e.source_id
     WHERE s.format IN ('k8s-audit', 'eks-cloudwatch', 'aks-diagnostics', 'openshift-node-logs') AND e.kind = 'k8s_api' AND e.keys IS NOT NULL AND SOURCE_CLAUSE)
   WHERE audit_id IS NOT NULL AND typeof(stage) = 'text'`;

@@ -1,6 +1,7 @@
 // The case's API calls as attribution and findings read them: one row per audited request (its latest
 // stage; earlier stages and the same record from another file are left out), in time order, streamed.
 import type { CaseStore } from './case-store';
+import { rawSql } from './raw-blocks';
 
 export interface ApiCallRow {
   id: number;
@@ -25,8 +26,8 @@ const CALLS_SQL = `
          CASE WHEN e.action IN ('patch', 'update')
                 AND (e.target_resource IN ('deployments', 'statefulsets', 'replicasets', 'replicationcontrollers')
                   OR e.target_resource IN ('deployments/scale', 'statefulsets/scale', 'replicasets/scale', 'replicationcontrollers/scale'))
-                AND json_valid(CAST(e.raw AS TEXT))
-              THEN json_extract(CAST(e.raw AS TEXT), '$.requestObject.spec.replicas') END AS replicas
+                AND json_valid(CAST(${rawSql('e')} AS TEXT))
+              THEN json_extract(CAST(${rawSql('e')} AS TEXT), '$.requestObject.spec.replicas') END AS replicas
   FROM event e
   LEFT JOIN audit_stage st ON st.event_id = e.id
   WHERE e.kind = 'k8s_api' AND e.time_ns IS NOT NULL AND e.actor_id IS NOT NULL AND COALESCE(st.superseded, 0) = 0

@@ -11,6 +11,7 @@ import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
 import { sealedColumnValues, type SealRow } from './seals';
 import { searchableText } from './search-text';
+import { RawBlockWriter, rawSql, registerRawFunction } from './raw-blocks';
 import { recordObjects, type FoldedObject } from './objects';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
@@ -18,15 +19,22 @@ const APPLICATION_ID = 0x43415553;
 
 export class CaseFileError extends Error {}
 
-/** Adds the events past the indexed ones, up to id `end`, to the full-text index (in the caller's transaction). */
-function indexSearchThrough(db: Database.Database, end: number): void {
+/** The raw column of an event whose record is in a block (store/raw-blocks.ts). */
+const EMPTY_RAW = Buffer.alloc(0);
+
+/**
+ * Adds the events past the indexed ones, up to id `end`, to the full-text index (in the caller's
+ * transaction). Events from `indexedFrom` on are in it already (an import indexes what it writes as it
+ * writes it): only those before are read back.
+ */
+function indexSearchThrough(db: Database.Database, end: number, indexedFrom = Number.POSITIVE_INFINITY): void {
   const upto = Number(
     (db.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get() as string | undefined) ?? 0,
   );
   if (end <= upto) return;
   db.prepare(
-    'INSERT INTO event_search (rowid, raw) SELECT id, causa_search_text(CAST(raw AS TEXT)) FROM event WHERE id > ? AND id <= ?',
-  ).run(upto, end);
+    `INSERT INTO event_search (rowid, raw) SELECT e.id, causa_search_text(CAST(${rawSql('e')} AS TEXT)) FROM event e WHERE e.id > ? AND e.id <= ?`,
+  ).run(upto, Math.min(end, indexedFrom - 1));
   db.prepare(
     "INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   ).run(String(end));
@@ -125,6 +133,7 @@ export class CaseStore {
         .update(Buffer.isBuffer(bytes) ? bytes : String(bytes))
         .digest('hex'),
     );
+    registerRawFunction(db);
     db.function('causa_search_text', { deterministic: true }, (raw: unknown) => searchableText(String(raw)));
     try {
       migrate(db);
@@ -313,7 +322,7 @@ export class CaseStore {
     try {
       const tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt);
       const { commit, value } = await fill(tx);
-      if (commit) tx.recordActors();
+      if (commit) tx.finish();
       this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
       return value;
     } catch (error) {
@@ -340,12 +349,20 @@ export class WriteTransaction {
   private readonly actors = new Set<string>();
   /** Prepared on the first record that has a context (migration 0012). */
   private contextStmts: { context: Database.Statement; link: Database.Statement } | undefined;
+  /** The raw records of the events written, a block at a time (migration 0027). */
+  private readonly rawBlocks: RawBlockWriter;
+  private readonly searchStmt: Database.Statement;
+  /** The first event this transaction wrote into the full-text index. */
+  private indexedFrom: number | undefined;
 
   constructor(
     private readonly db: Database.Database,
     private readonly insertEventStmt: Database.Statement,
     private readonly insertErrorStmt: Database.Statement,
-  ) {}
+  ) {
+    this.rawBlocks = new RawBlockWriter(db);
+    this.searchStmt = db.prepare('INSERT INTO event_search (rowid, raw) VALUES (?, ?)');
+  }
 
   addSource(source: NewSource): number {
     const result = this.db
@@ -361,7 +378,13 @@ export class WriteTransaction {
       this.actors.add(e.actor.id);
       if (e.actor.on_behalf_of) this.actors.add(e.actor.on_behalf_of);
     }
-    const inserted = this.insertEventStmt.run(row.source_id, row.position, row.raw, ...sealedColumnValues(e, row));
+    const blocked = RawBlockWriter.holds(row.raw);
+    const inserted = this.insertEventStmt.run(row.source_id, row.position, blocked ? EMPTY_RAW : row.raw, ...sealedColumnValues(e, row));
+    const id = Number(inserted.lastInsertRowid);
+    if (blocked) this.rawBlocks.add(id, row.raw);
+    // Derived data built as the evidence is written, from the bytes in hand (none read back).
+    this.searchStmt.run(id, searchableText(row.raw.toString('utf8')));
+    this.indexedFrom ??= id;
     if (row.context) {
       this.contextStmts ??= {
         context: this.db.prepare('INSERT OR IGNORE INTO record_context (sha256, bytes) VALUES (?, ?)'),
@@ -370,11 +393,12 @@ export class WriteTransaction {
       this.contextStmts.context.run(row.context.sha256, row.context.bytes);
       this.contextStmts.link.run(inserted.lastInsertRowid, row.context.sha256);
     }
-    return Number(inserted.lastInsertRowid);
+    return id;
   }
 
   /** Adds a source's Kubernetes objects to the case's identity table (derived, with the evidence). */
   recordObjects(objects: Iterable<FoldedObject>, kinds: Iterable<KindMapping>, deletions: Iterable<NameDeletion>): void {
+    this.rawBlocks.flush();
     recordObjects(this.db, objects, kinds, deletions);
   }
 
@@ -406,7 +430,13 @@ export class WriteTransaction {
   }
 
   /** Adds the names seen to the case's actor list, inside the transaction that wrote their events. */
-  recordActors(): void {
+  /** Before the transaction commits: the last block of raw records and the actor names. */
+  finish(): void {
+    this.rawBlocks.flush();
+    this.recordActors();
+  }
+
+  private recordActors(): void {
     const insert = this.db.prepare('INSERT OR IGNORE INTO actor (name) VALUES (?)');
     for (const name of this.actors) insert.run(name);
   }
@@ -422,8 +452,9 @@ export class WriteTransaction {
    * imports indexed their own events still lacked).
    */
   deriveSource(sourceId: number): void {
+    this.rawBlocks.flush();
     groupSourceApiCalls(this.db, sourceId);
     const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
-    indexSearchThrough(this.db, last);
+    indexSearchThrough(this.db, last, this.indexedFrom);
   }
 }

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { KindMapping, NameDeletion, ObjectIdentity, ObjectTable } from '../shared/objects';
 import type { CaseStore } from './case-store';
+import { rawSql } from './raw-blocks';
 
 /** One source's sightings, already folded per uid (ids are assigned by the table). */
 export type FoldedObject = Omit<ObjectIdentity, 'id'>;
@@ -141,7 +142,7 @@ export function* recordsForObjects(
 ): Generator<{ format: string; records: Iterable<ObjectRecord> }> {
   const sources = store.db.prepare('SELECT id, format FROM source ORDER BY id').all() as { id: number; format: string }[];
   const rows = store.db.prepare(
-    'SELECT id, raw, time_ns, action, target_api_group, target_resource FROM event WHERE source_id = ? AND ordinal = 0 ORDER BY id',
+    `SELECT e.id, ${rawSql('e')} AS raw, e.time_ns, e.action, e.target_api_group, e.target_resource FROM event e WHERE e.source_id = ? AND e.ordinal = 0 ORDER BY e.id`,
   );
   for (const source of sources.filter((s) => formats.has(s.format))) {
     yield {

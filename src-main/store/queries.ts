@@ -7,6 +7,7 @@ import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplic
 import type { CaseStore } from './case-store';
 import type { MarkResolver, QueryNode } from '../shared/query';
 import { compileQuery, textCondition } from './query-sql';
+import { rawSql } from './raw-blocks';
 
 /** Names the verification verdict of a record: its source and position → the verdict word. */
 export type VerdictOf = (sourceId: number, position: number) => string | undefined;
@@ -361,8 +362,9 @@ export interface FoundEvent {
 }
 
 export function getEvent(store: CaseStore, id: number, verdictOf?: VerdictOf): FoundEvent | undefined {
-  const row = store.db.prepare(`SELECT ${EVENT_COLUMNS}, e.raw FROM event e JOIN source s ON s.id = e.source_id WHERE e.id = ?`).get(id) as
-    EventDbRow | undefined;
+  const row = store.db
+    .prepare(`SELECT ${EVENT_COLUMNS}, ${rawSql('e')} AS raw FROM event e JOIN source s ON s.id = e.source_id WHERE e.id = ?`)
+    .get(id) as EventDbRow | undefined;
   if (!row) return undefined;
   const call = apiCallOf(store, id);
   const context = store.db

@@ -5,6 +5,8 @@
 // index of words (migration 0026), then is checked on the records it hands back.
 import type { MarkResolver, QueryNode, QueryValue } from '../shared/query';
 import type { CaseStore } from './case-store';
+import { pairable, PAIR_JOINER, PAIR_SEPARATORS, WORD } from './search-text';
+import { rawSql } from './raw-blocks';
 
 export interface CompiledQuery {
   sql: string;
@@ -115,8 +117,6 @@ function rangeCondition(node: Extract<QueryNode, { type: 'range' }>): CompiledQu
   }
 }
 
-/** A word as the full-text index holds it: a run of letters and digits (FTS5's unicode61 tokenizer). */
-const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
 /**
  * The shortest word an index term is made of. Shorter ones ("1", "v3"'s neighbours in a version, a
  * two-letter beginning) are in nearly every record or expand to thousands of words: the check on the
@@ -128,20 +128,33 @@ const MIN_PREFIX = 3;
 /**
  * The index terms a piece of searched text implies, for an FTS5 query joined by AND. A search finds text
  * that begins at the beginning of a word, so every word of the piece followed by a separator is a whole
- * word of the record, and a word the piece ends with is the beginning of one (a prefix term). A piece
- * that follows a `*` may begin inside a word: its first word, when the piece starts with it, says nothing
- * the index can look up.
+ * word of the record, and a word the piece ends with is the beginning of one (a prefix term). Two words
+ * joined by one separator of a name are looked up as their pair (store/search-text.ts), the second as a
+ * beginning when the piece ends with it: a pair is in far fewer records than either word. A piece that
+ * follows a `*` may begin inside a word: its first word, when the piece starts with it, says nothing the
+ * index can look up, alone or in a pair.
  */
 export function searchTerms(piece: string, insideWord: boolean): string[] {
+  const words = [...piece.matchAll(WORD)].map((m) => ({ word: m[0], start: m.index, end: m.index + m[0].length }));
+  const usable = words.map((w) => !(insideWord && w.start === 0));
   const terms: string[] = [];
-  for (const match of piece.matchAll(WORD)) {
-    const word = match[0];
-    const length = [...word].length;
-    if (insideWord && match.index === 0) continue;
-    if (match.index + word.length === piece.length) {
-      if (length >= MIN_PREFIX) terms.push(`"${word}"*`);
-    } else if (length >= MIN_TERM) terms.push(`"${word}"`);
+  const paired = new Set<number>();
+  const term = (text: string, last: boolean, length: number): string | undefined =>
+    last ? (length >= MIN_PREFIX ? `"${text}"*` : undefined) : length >= MIN_TERM ? `"${text}"` : undefined;
+  for (let i = 1; i < words.length; i += 1) {
+    const [a, b] = [words[i - 1]!, words[i]!];
+    if (!usable[i - 1] || b.start !== a.end + 1 || !PAIR_SEPARATORS.has(piece[a.end]!) || !pairable(a.word, b.word)) continue;
+    const last = b.end === piece.length;
+    // A pair is selective even when its second word is short: the first word narrows it.
+    const found = last ? `"${a.word}${PAIR_JOINER}${b.word}"*` : `"${a.word}${PAIR_JOINER}${b.word}"`;
+    terms.push(found);
+    paired.add(i - 1).add(i);
   }
+  words.forEach((w, i) => {
+    if (!usable[i] || paired.has(i)) return;
+    const found = term(w.word, w.end === piece.length, [...w.word].length);
+    if (found) terms.push(found);
+  });
   return terms;
 }
 
@@ -157,7 +170,7 @@ export function textCondition(store: CaseStore, value: QueryValue): CompiledQuer
   const nonEmpty = pieces.filter((p) => p !== '');
   if (nonEmpty.length === 0) return { sql: '1', params: [] };
   const like = `%${nonEmpty.map(likeEscape).join('%')}%`;
-  const scan = { sql: "CAST(e.raw AS TEXT) LIKE ? ESCAPE '\\'", params: [like] };
+  const scan = { sql: `CAST(${rawSql('e')} AS TEXT) LIKE ? ESCAPE '\\'`, params: [like] };
   const terms = pieces.flatMap((piece, i) => (piece === '' ? [] : searchTerms(piece, i > 0)));
   if (terms.length === 0) return scan;
   const indexed = 'e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)';

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { CaseStore } from './case-store';
+import { MAX_INFLATED, rawSql } from './raw-blocks';
 
 /** One page of leaves: the position of each record, in order, and its 32-byte leaf hash at 32 × index. */
 export interface LeafPage {
@@ -20,9 +21,34 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const Database = require(workerData.sqlite);
+const { inflateRawSync } = require('node:zlib');
 const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
+// causa_raw of store/raw-blocks.ts, for this connection: a block inflated (bounded), its first event's id
+// (6 bytes), the count (4), the lengths (4 each), the records. Empty when the block does not hold the event.
+const EMPTY = Buffer.alloc(0);
+let cached;
+function recordsOf(bytes) {
+  try {
+    const b = inflateRawSync(bytes, { maxOutputLength: workerData.maxInflated });
+    const first = b.readUIntBE(0, 6), count = b.readUInt32BE(6), records = [];
+    let offset = 10 + 4 * count;
+    for (let i = 0; i < count && offset <= b.length; i += 1) {
+      const length = b.readUInt32BE(10 + 4 * i);
+      records.push(b.subarray(offset, offset + length));
+      offset += length;
+    }
+    return offset === b.length ? { first, records } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+db.function('causa_raw', { deterministic: true }, (id, bytes) => {
+  if (!Buffer.isBuffer(bytes)) return EMPTY;
+  if (!cached || !cached.bytes.equals(bytes)) cached = { bytes, block: recordsOf(bytes) };
+  return (cached.block && cached.block.records[Number(id) - cached.block.first]) || EMPTY;
+});
 const page = db
-  .prepare('SELECT position, ordinal, raw FROM event WHERE source_id = ? AND (position, ordinal) > (?, ?) ORDER BY position, ordinal LIMIT ?')
+  .prepare('SELECT e.position, e.ordinal, ' + workerData.rawSql + ' FROM event e WHERE e.source_id = ? AND (e.position, e.ordinal) > (?, ?) ORDER BY e.position, e.ordinal LIMIT ?')
   .raw(true)
   .safeIntegers(true);
 const prefix = Buffer.from([0]);
@@ -63,7 +89,14 @@ export class LeafStream {
   constructor(store: CaseStore, sourceId: number, size = 4000) {
     this.worker = new Worker(WORKER, {
       eval: true,
-      workerData: { path: store.path, sourceId, size, sqlite: createRequire(import.meta.url).resolve('better-sqlite3') },
+      workerData: {
+        path: store.path,
+        sourceId,
+        size,
+        sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
+        rawSql: rawSql('e'),
+        maxInflated: MAX_INFLATED,
+      },
       // The worker's own isolate would otherwise size its young generation for throughput (up to ~100
       // MiB); it hashes one page of rows at a time, which needs a few MiB (docs/limits.md, "Memory").
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },

@@ -4,6 +4,7 @@ import { hash } from 'node:crypto';
 import type { NormalizedEvent } from '../shared/model';
 import { formatNanos } from '../shared/time';
 import type { CaseStore } from './case-store';
+import { rawSql } from './raw-blocks';
 
 /** The columns of an event row that a seal covers, in the order a row digest takes them. */
 export const SEALED_COLUMNS = [
@@ -213,7 +214,7 @@ function* pageSource(store: CaseStore, sourceId: number, columns: string, size: 
 
 /** A source's event rows with the values a seal covers, a page at a time. */
 export function* pageSourceRows(store: CaseStore, sourceId: number, size = 4000): Generator<StoredRow[]> {
-  const columns = `e.raw, ${SEALED_COLUMNS.map((c) => `e.${c}`).join(', ')}, ec.context_sha256, rc.bytes`;
+  const columns = `${rawSql('e')}, ${SEALED_COLUMNS.map((c) => `e.${c}`).join(', ')}, ec.context_sha256, rc.bytes`;
   const end = 4 + SEALED_COLUMNS.length;
   for (const page of pageSource(store, sourceId, columns, size) as Generator<ColumnValue[][]>) {
     yield page.map((r) => ({
@@ -260,7 +261,7 @@ export function* pageSourceDigestTexts(
   sourceId: number,
   options: { raw: boolean; size?: number },
 ): Generator<StoredRowText[]> {
-  const columns = `${options.raw ? 'e.raw' : 'NULL'}, ${SEALED_COLUMNS.map((c) => digestPart(`e.${c}`)).join(' || ')} || ${CONTEXT_PART} || char(29)`;
+  const columns = `${options.raw ? rawSql('e') : 'NULL'}, ${SEALED_COLUMNS.map((c) => digestPart(`e.${c}`)).join(' || ')} || ${CONTEXT_PART} || char(29)`;
   const pages = pageSource(store, sourceId, columns, options.size ?? 4000) as Generator<[bigint, bigint, bigint, Buffer | null, string][]>;
   for (const page of pages) yield page.map((r) => ({ id: r[0], position: r[1], raw: r[3] ?? undefined, text: r[4] }));
 }

@@ -1,5 +1,6 @@
 // Bundles, their sealed leaves, and the verifications run on them, as the case file keeps them.
 import type { CaseStore } from './case-store';
+import { rawSql } from './raw-blocks';
 
 export interface StoredBundle {
   id: number;
@@ -137,7 +138,7 @@ export function* pageSourceRecords(
 ): Generator<{ position: number; raw: Buffer; locator: string | null; context: Buffer | null }[]> {
   // A document record's JSON path and context (migration 0012) come along: a document sealed value by
   // value proves each record by its path and bytes, and its context values the same way.
-  const statement = store.db.prepare(`SELECT e.position, e.raw, e.locator, c.bytes AS context FROM event e
+  const statement = store.db.prepare(`SELECT e.position, ${rawSql('e')} AS raw, e.locator, c.bytes AS context FROM event e
     LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context c ON c.sha256 = ec.context_sha256
     WHERE e.source_id = ? AND e.ordinal = 0 AND e.position > ? ORDER BY e.position LIMIT ?`);
   let after = 0;
@@ -203,7 +204,7 @@ export function eventRecord(
 ): { source_id: number; position: number; raw: Buffer; locator: string | null; context: Buffer | null } | undefined {
   return store.db
     .prepare(
-      `SELECT e.source_id, e.position, e.raw, e.locator, c.bytes AS context FROM event e
+      `SELECT e.source_id, e.position, ${rawSql('e')} AS raw, e.locator, c.bytes AS context FROM event e
       LEFT JOIN event_context ec ON ec.event_id = e.id LEFT JOIN record_context c ON c.sha256 = ec.context_sha256 WHERE e.id = ?`,
     )
     .get(id) as { source_id: number; position: number; raw: Buffer; locator: string | null; context: Buffer | null } | undefined;

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey, loadPrivateKey, signManifest } from '../../../src-main/core/bundle/signing';
 import { hashEntry } from '../../../src-main/core/analysis/journal';
 import { Workbench } from '../../../src-main/service/workbench';
-import { SAMPLE_OTLP, tamper, tamperRaw, tempDir, writeAuditFixture } from './tamper';
+import { rewriteRaw, SAMPLE_OTLP, storedRaw, tamper, tamperRaw, tempDir, writeAuditFixture } from './tamper';
 
 type Problem = { item: string; reason: string; position?: number; nature?: string };
 
@@ -52,11 +52,16 @@ async function verify(casePath: string): Promise<{
   }
 }
 
-const rowOf = (db: Database.Database, position: number) =>
-  db.prepare('SELECT * FROM event WHERE position = ? AND ordinal = 0').get(position) as Record<string, unknown> & {
+const rowOf = (db: Database.Database, position: number) => {
+  const row = db.prepare('SELECT * FROM event WHERE position = ? AND ordinal = 0').get(position) as Record<string, unknown> & {
     id: number;
     raw: Buffer;
   };
+  row.raw = storedRaw(db, row.id);
+  return row;
+};
+const idAt = (db: Database.Database, position: number, sourceId = 1) =>
+  db.prepare('SELECT id FROM event WHERE source_id = ? AND position = ? AND ordinal = 0').pluck().get(sourceId, position) as number;
 
 let casePath: string;
 beforeEach(async () => {
@@ -76,7 +81,7 @@ describe('tampered records are named by position', () => {
   it('1. an edited raw record', async () => {
     tamper(casePath, (db) => {
       const raw = rowOf(db, 5).raw.toString().replace('"verb":"', '"verb":"x');
-      db.prepare('UPDATE event SET raw = ? WHERE position = 5').run(Buffer.from(raw));
+      rewriteRaw(db, idAt(db, 5), Buffer.from(raw));
     });
     const v = await verify(casePath);
     expect(v.seal).toEqual([
@@ -88,7 +93,8 @@ describe('tampered records are named by position', () => {
   it('2. an edited raw record with its raw_sha256 recomputed', async () => {
     tamper(casePath, (db) => {
       const raw = Buffer.from(rowOf(db, 30).raw.toString().replace('"update"', '"delete"'));
-      db.prepare('UPDATE event SET raw = ?, raw_sha256 = ? WHERE position = 30').run(raw, createHash('sha256').update(raw).digest('hex'));
+      rewriteRaw(db, idAt(db, 30), raw);
+      db.prepare('UPDATE event SET raw_sha256 = ? WHERE position = 30').run(createHash('sha256').update(raw).digest('hex'));
     });
     const v = await verify(casePath);
     expect(v.seal.map((p) => [p.position, p.nature])).toEqual([[30, 'modified']]);
@@ -170,8 +176,8 @@ describe('tampered records are named by position', () => {
     tamper(casePath, (db) => {
       const a = rowOf(db, 3);
       const b = rowOf(db, 4);
-      db.prepare('UPDATE event SET raw = ? WHERE position = 3').run(b.raw);
-      db.prepare('UPDATE event SET raw = ? WHERE position = 4').run(a.raw);
+      rewriteRaw(db, a.id, b.raw);
+      rewriteRaw(db, b.id, a.raw);
     });
     const v = await verify(casePath);
     expect(v.seal.map((p) => [p.position, p.nature])).toEqual([
@@ -252,7 +258,7 @@ describe('tampered seals', () => {
   it('18. an edited record with its sealed leaf rewritten to match', async () => {
     tamper(casePath, (db) => {
       const raw = Buffer.from(rowOf(db, 8).raw.toString().replace('"verb":"', '"verb":"x'));
-      db.prepare('UPDATE event SET raw = ? WHERE position = 8').run(raw);
+      rewriteRaw(db, idAt(db, 8), raw);
       const leaves = db.prepare("SELECT bytes FROM source_seal_block WHERE kind = 'leaves' AND seq = 0").pluck().get() as Buffer;
       const leaf = createHash('sha256')
         .update(Buffer.from([0]))
@@ -336,8 +342,9 @@ describe('tampered seals', () => {
     await wb.importPaths([otlp]);
     wb.close();
     tamper(casePath, (db) => {
-      const row = db.prepare('SELECT raw FROM event WHERE source_id = 2 AND position = 1 AND ordinal = 0').get() as { raw: Buffer };
-      db.prepare('UPDATE event SET raw = ? WHERE source_id = 2 AND position = 1').run(Buffer.from(row.raw.toString().replace('"', '"x')));
+      const ids = db.prepare('SELECT id FROM event WHERE source_id = 2 AND position = 1').pluck().all() as number[];
+      const raw = Buffer.from(storedRaw(db, ids[0]!).toString().replace('"', '"x'));
+      for (const id of ids) rewriteRaw(db, id, raw);
     });
     const v = await verify(casePath);
     expect(v.seal).toEqual([expect.objectContaining({ item: 'trace.json', position: 1, nature: 'modified' })]);

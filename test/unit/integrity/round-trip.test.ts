@@ -11,6 +11,7 @@ import { signManifest } from '../../../src-main/core/bundle/signing';
 import { verifyCaseSeals } from '../../../src-main/service/case-seal';
 import { SEALED_COLUMNS } from '../../../src-main/store/seals';
 import { SAMPLE, SAMPLE_OTLP, tamper, tempDir, writeAuditFixture } from './tamper';
+import { rawSql } from '../../../src-main/store/raw-blocks';
 
 let workbench: Workbench | undefined;
 afterEach(() => {
@@ -54,7 +55,10 @@ describe('honest round trips verify intact', () => {
     await workbench.importPaths([audit]);
     const db = workbench.store.db;
     const seal = db.prepare('SELECT gaps, gap_lengths FROM source_seal').get() as { gaps: Buffer; gap_lengths: Buffer };
-    const raws = db.prepare('SELECT raw FROM event WHERE ordinal = 0 ORDER BY position').pluck().all() as Buffer[];
+    const raws = db
+      .prepare(`SELECT ${rawSql('e')} FROM event e WHERE e.ordinal = 0 ORDER BY e.position`)
+      .pluck()
+      .all() as Buffer[];
     const digest = createHash('sha256');
     for (const piece of rebuildContent(raws, seal.gaps, seal.gap_lengths)) digest.update(piece);
     expect(digest.digest('hex')).toBe(createHash('sha256').update(readFileSync(audit)).digest('hex'));

@@ -14,6 +14,7 @@ import { verifyCaseRecords } from '../../../src-main/service/verification';
 import { Workbench } from '../../../src-main/service/workbench';
 import { LEAVES_PER_BLOCK } from '../../../src-main/store/verification';
 import { tamper, tempDir } from './tamper';
+import { rewriteRaw, storedRaw } from './tamper';
 
 const RECORDS = LEAVES_PER_BLOCK + 7_000; // two blocks: one whole, one part
 const PATH = 'sources/k8s-audit/audit.jsonl';
@@ -132,9 +133,10 @@ describe('the sealed leaves a case keeps', () => {
 
   it('name the record when a stored record is altered while the leaves hold', async () => {
     const path = copy();
-    tamper(path, (db) =>
-      db.exec("UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'auditID', 'auditId') AS BLOB) WHERE position = 39000"),
-    );
+    tamper(path, (db) => {
+      const id = db.prepare('SELECT id FROM event WHERE position = 39000').pluck().get() as number;
+      rewriteRaw(db, id, Buffer.from(storedRaw(db, id).toString().replace('auditID', 'auditId')));
+    });
     const source = await sourceVerdict(path);
     expect(source).toMatchObject({ verdict: 'broken', first_bad_position: 39_000 });
   });

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { decodeRawBlock, encodeRawBlock, rawInBlock } from '../../../src-main/store/raw-blocks';
 
 const SAMPLE_AUDIT = new URL('../../../resources/samples/inc-0047/sources/k8s-audit/audit.jsonl', import.meta.url).pathname;
 export const SAMPLE_OTLP = new URL('../../../resources/samples/inc-0047/sources/otel/agent-trace.json', import.meta.url).pathname;
@@ -52,4 +53,34 @@ export function tamperRaw(casePath: string, change: (db: Database.Database) => v
   } finally {
     db.close();
   }
+}
+
+/** The block holding event `id`'s raw record (migration 0027), as stored: the one starting at or before it. */
+function blockOf(db: Database.Database, id: number): { first_event: number; bytes: Buffer } | undefined {
+  return db.prepare('SELECT first_event, bytes FROM raw_block WHERE first_event <= ? ORDER BY first_event DESC LIMIT 1').get(id) as
+    { first_event: number; bytes: Buffer } | undefined;
+}
+
+/** Event `id`'s raw record where the case keeps it: its row, or its compressed block. */
+export function storedRaw(db: Database.Database, id: number): Buffer {
+  const inRow = db.prepare('SELECT raw FROM event WHERE id = ?').pluck().get(id) as Buffer;
+  if (inRow.length > 0) return inRow;
+  const block = blockOf(db, id);
+  return rawInBlock(block && decodeRawBlock(block.bytes), id);
+}
+
+/**
+ * The forger's edit of event `id`'s raw record where it is kept: in its row, or in its block, inflated,
+ * changed and deflated again (triggers dropped: call inside `tamper`).
+ */
+export function rewriteRaw(db: Database.Database, id: number, raw: Buffer): void {
+  const inRow = db.prepare('SELECT raw FROM event WHERE id = ?').pluck().get(id) as Buffer;
+  if (inRow.length > 0) {
+    db.prepare('UPDATE event SET raw = ? WHERE id = ?').run(raw, id);
+    return;
+  }
+  const stored = blockOf(db, id)!;
+  const block = decodeRawBlock(stored.bytes)!;
+  block.records[id - block.first] = raw;
+  db.prepare('UPDATE raw_block SET bytes = ? WHERE first_event = ?').run(encodeRawBlock(block.first, block.records), stored.first_event);
 }

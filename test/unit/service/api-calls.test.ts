@@ -11,6 +11,7 @@ import type { EventJson } from '../../../src-main/shared/model';
 import type { Workbench } from '../../../src-main/service/workbench';
 import { tempWorkbenches } from '../../support/workbench';
 import { rebuildApiCalls } from '../../../src-main/store/api-calls';
+import { rawSql } from '../../../src-main/store/raw-blocks';
 
 const FALCO = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/falco/', import.meta.url));
 const EXEC_LOG = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/crowdsec_k8s-audit-pod-exec-file.log', import.meta.url));
@@ -89,7 +90,7 @@ describe('audit stages grouped into API calls', () => {
       [{}, reference('1')],
       [{ kind: ['k8s_api'] }, reference("e.kind = 'k8s_api'")],
       [{ actor: 'kubernetes-mcp-server' }, reference("e.actor_id LIKE '%kubernetes-mcp-server%'")],
-      [{ search: 'api-service' }, reference("CAST(e.raw AS TEXT) LIKE '%api-service%'")],
+      [{ search: 'api-service' }, reference(`CAST(${rawSql('e')} AS TEXT) LIKE '%api-service%'`)],
     ];
     const broad = cases[1]![1];
     const narrow = cases[2]![1];

@@ -16,6 +16,7 @@ import { verifyCaseRecords } from '../../../src-main/service/verification';
 import { Workbench } from '../../../src-main/service/workbench';
 import { keyFingerprint } from '../../../src-main/core/bundle/signing';
 import { createPublicKey } from 'node:crypto';
+import { rawSql } from '../../../src-main/store/raw-blocks';
 
 const SAMPLE_KEY = join(__dirname, '..', '..', '..', 'resources', 'keys', 'sample-ed25519.pub.pem');
 const TRUSTED = new Set([keyFingerprint(createPublicKey(readFileSync(SAMPLE_KEY, 'utf8')))]);
@@ -38,7 +39,7 @@ interface Row {
 function rows(wb: Workbench, where = '1 = 1', ...args: unknown[]): Row[] {
   return wb.store.db
     .prepare(
-      `SELECT e.id, e.kind, s.name AS source, e.locator, e.raw, e.raw_sha256, c.bytes AS context, ec.context_sha256
+      `SELECT e.id, e.kind, s.name AS source, e.locator, ${rawSql('e')} AS raw, e.raw_sha256, c.bytes AS context, ec.context_sha256
       FROM event e JOIN source s ON s.id = e.source_id LEFT JOIN event_context ec ON ec.event_id = e.id
       LEFT JOIN record_context c ON c.sha256 = ec.context_sha256 WHERE ${where} ORDER BY e.id`,
     )
@@ -104,7 +105,7 @@ describe('the spans of an OTLP document on INC-0047', () => {
     const pods = rows(bench, `e.id IN (${listed.events.map((e) => e.id).join(',')}) AND e.target_resource LIKE 'pods%'`);
     expect(pods.length).toBeGreaterThan(0);
     const spansFound = found.filter((row) => row.source.endsWith('agent-trace.json'));
-    const spansWithWord = rows(bench, "s.format = 'otlp-json' AND CAST(e.raw AS TEXT) LIKE '%OOMKilled%'");
+    const spansWithWord = rows(bench, `s.format = 'otlp-json' AND CAST(${rawSql('e')} AS TEXT) LIKE '%OOMKilled%'`);
     expect(spansFound.map((row) => row.id)).toEqual(spansWithWord.map((row) => row.id));
     expect(spansWithWord.length).toBeLessThan(rows(bench, "s.format = 'otlp-json'").length);
   });

@@ -10,6 +10,7 @@ import type { EventFilter, ImportReport } from '../../../src-main/shared/contrac
 import type { EventJson } from '../../../src-main/shared/model';
 import type { Workbench } from '../../../src-main/service/workbench';
 import { tempWorkbenches } from '../../support/workbench';
+import { rawSql } from '../../../src-main/store/raw-blocks';
 
 const CORPUS_ROOT = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
 const K8S_AUDIT = join(CORPUS_ROOT, 'k8s-audit');
@@ -141,7 +142,7 @@ describe('importing the Kubernetes audit corpus', () => {
       expect(detail.event).toEqual(event);
       expect(Buffer.from(detail.raw, 'utf8').equals(line)).toBe(true);
 
-      const stored = wb.store.db.prepare('SELECT raw FROM event WHERE id = ?').get(event.id) as { raw: Buffer };
+      const stored = wb.store.db.prepare(`SELECT ${rawSql('e')} AS raw FROM event e WHERE e.id = ?`).get(event.id) as { raw: Buffer };
       expect(Buffer.isBuffer(stored.raw)).toBe(true);
       expect(stored.raw.equals(line)).toBe(true);
     }
@@ -458,7 +459,7 @@ describe('records inside a JSON document', () => {
     const list = writeFixture('audit-list.json', Buffer.from(text));
     const report = await wb.importPaths([list]);
     expect(report.files[0]).toMatchObject({ status: 'imported', format: 'k8s-audit', events: 6, errors: [] });
-    const rows = wb.store.db.prepare('SELECT position, locator, raw FROM event ORDER BY position').all() as {
+    const rows = wb.store.db.prepare(`SELECT e.position, e.locator, ${rawSql('e')} AS raw FROM event e ORDER BY e.position`).all() as {
       position: number;
       locator: string;
       raw: Buffer;

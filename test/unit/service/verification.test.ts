@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { recordVerdict } from '../../../src-main/core/verify/event-verdict';
 import { Workbench } from '../../../src-main/service/workbench';
 import { addTrustedKey, trustStorePath } from '../../../src-main/service/trust';
+import { rewriteRaw, storedRaw } from '../integrity/tamper';
 
 const SAMPLE = new URL('../../../resources/samples/inc-0047', import.meta.url).pathname;
 const SAMPLE_PUB = new URL('../../../resources/keys/sample-ed25519.pub.pem', import.meta.url).pathname;
@@ -88,12 +89,12 @@ describe('verification inside a case', () => {
     expect(clean[0]!.verdict.problems.filter((p) => p.item !== 'manifest.sig.json')).toEqual([]);
     // Someone edits the SQLite file directly, dropping the trigger that keeps evidence write-once.
     wb.store.db.pragma('query_only = OFF'); // as another program's connection may
-    wb.store.db.exec('DROP TRIGGER event_no_update');
-    wb.store.db
-      .prepare(
-        "UPDATE event SET raw = CAST(replace(CAST(raw AS TEXT), 'patch', 'get') AS BLOB) WHERE position = 339 AND source_id = (SELECT id FROM source WHERE name LIKE '%audit.jsonl')",
-      )
-      .run();
+    wb.store.db.exec('DROP TRIGGER event_no_update; DROP TRIGGER raw_block_no_update');
+    const id = wb.store.db
+      .prepare("SELECT id FROM event WHERE position = 339 AND source_id = (SELECT id FROM source WHERE name LIKE '%audit.jsonl')")
+      .pluck()
+      .get() as number;
+    rewriteRaw(wb.store.db, id, Buffer.from(storedRaw(wb.store.db, id).toString().replace('patch', 'get')));
     const after = await wb.handlers.verifyCase({});
     expect(after[0]!.verdict.intact).toBe(false);
     expect(after[0]!.verdict.problems).toContainEqual(

@@ -11,6 +11,7 @@ import { parseQuery } from '../../../src-main/core/query';
 import type { EventJson } from '../../../src-main/shared/model';
 import { compileQuery } from '../../../src-main/store/query-sql';
 import { Workbench } from '../../../src-main/service/workbench';
+import { rawSql } from '../../../src-main/store/raw-blocks';
 
 const SAMPLE = fileURLToPath(new URL('../../../resources/samples/inc-0047', import.meta.url));
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   all = [...wb.events({ stages: true })];
   raw = new Map(
     wb.store.db
-      .prepare('SELECT id, CAST(raw AS TEXT) AS r FROM event')
+      .prepare(`SELECT e.id, CAST(${rawSql('e')} AS TEXT) AS r FROM event e`)
       .all()
       .map((row) => [(row as { id: number }).id, (row as { r: string }).r]),
   );

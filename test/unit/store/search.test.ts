@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Workbench } from '../../../src-main/service/workbench';
+import { searchTerms } from '../../../src-main/store/query-sql';
+import { PAIR_JOINER as J, wordPairs } from '../../../src-main/store/search-text';
 
 const CORPUS = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/', import.meta.url));
 const EXEC = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log'), 'utf8').trim();
@@ -132,5 +134,33 @@ describe('full-text search', () => {
     // Words of the search found apart, in another order, are not the text searched.
     expect(await found('canary nginx')).toEqual([]);
     expect(await found('here payloadmarker')).toEqual([]);
+  });
+
+  it('looks words joined by a separator of names up as one pair, rarer than either word', async () => {
+    expect(searchTerms('api-service', false)).toEqual([`"api${J}service"*`]);
+    // Two hexadecimal words are not a pair (UID segments, dates): each is looked up alone, or left to the check.
+    expect(searchTerms('v3.2.1-beta', false)).toEqual([`"v3${J}2"`, `"1${J}beta"*`]);
+    expect(searchTerms('3f2a9c1e-4b5d', false)).toEqual(['"3f2a9c1e"', '"4b5d"*']);
+    // The pairs the index holds, the same whether the record is all ASCII or not.
+    expect(wordPairs('{"name":"api-service","uid":"3f2a9c1e-4b5d","v":"v3.2.1-beta"}').split(' ').filter(Boolean)).toEqual([
+      `api${J}service`,
+      `v3${J}2`,
+      `1${J}beta`,
+    ]);
+    expect(wordPairs('{"name":"api-service","note":"café-au-lait"}').split(' ').filter(Boolean)).toEqual([
+      `api${J}service`,
+      `café${J}au`,
+      `au${J}lait`,
+    ]);
+    expect(searchTerms('"privileged":true', false)).toEqual(['"privileged"', '"true"*']);
+    // After a `*` the first word may be the end of a longer one: neither it nor its pair is looked up.
+    expect(searchTerms('ginx-canary', true)).toEqual(['"canary"*']);
+    await wb.importPaths([SAMPLE]);
+    const hits = (match: string) =>
+      wb.store.db.prepare('SELECT count(*) FROM event_search WHERE event_search MATCH ?').pluck().get(match) as number;
+    const pair = hits(`"api${J}service"*`);
+    expect(pair).toBeGreaterThan(0);
+    expect(pair).toBeLessThan(Math.min(hits('"api"'), hits('"service"*')));
+    expect((await found('api-service')).length).toBeGreaterThan(0);
   });
 });

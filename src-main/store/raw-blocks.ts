@@ -1,0 +1,118 @@
+// Raw records in compressed blocks (migration 0027). An import writes each event's row with an empty raw
+// and collects the raw bytes of consecutive events into a block, deflated when it is full; every reader
+// asks for an event's raw through `rawSql`, which takes the row's own bytes when it has them (a case from
+// an earlier Causa) and the block's otherwise. Verification reads raw the same way, so whatever is done to
+// a block (altered, cut, removed, swapped, another inserted before it) changes the records read from it,
+// and the hashes and seals over those records name each one.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type Database from 'better-sqlite3';
+
+/**
+ * A block is written when it holds this many events, or this many bytes of records. A record larger than
+ * RAW_BLOCK_BYTES stays in its row, so no block inflates to more than twice that.
+ */
+export const RAW_BLOCK_EVENTS = 64;
+export const RAW_BLOCK_BYTES = 32 * 1024;
+/** The most a block may inflate to: a forged block that claims more is read as holding nothing. */
+export const MAX_INFLATED = 4 * RAW_BLOCK_BYTES;
+
+const EMPTY = Buffer.alloc(0);
+/** The first event's id (6 bytes) and the number of records (4). */
+const HEADER = 10;
+
+export interface RawBlock {
+  first: number;
+  records: Buffer[];
+}
+
+/** The SQL expression for the raw bytes of event `alias` (a row of `event`). */
+export function rawSql(alias: string): string {
+  return `(CASE WHEN length(${alias}.raw) > 0 THEN ${alias}.raw ELSE causa_raw(${alias}.id, (SELECT b.bytes FROM raw_block b WHERE b.first_event <= ${alias}.id ORDER BY b.first_event DESC LIMIT 1)) END)`;
+}
+
+/** A block's bytes as stored: its records framed as the migration says, deflated. */
+export function encodeRawBlock(first: number, records: readonly Buffer[]): Buffer {
+  const header = Buffer.alloc(HEADER + 4 * records.length);
+  header.writeUIntBE(first, 0, 6);
+  header.writeUInt32BE(records.length, 6);
+  records.forEach((record, i) => header.writeUInt32BE(record.length, HEADER + 4 * i));
+  return deflateRawSync(Buffer.concat([header, ...records]), { level: 1 });
+}
+
+/** A block's records, or undefined when its bytes are not a block (corrupt, cut, or claiming too much). */
+export function decodeRawBlock(bytes: Buffer): RawBlock | undefined {
+  let inflated: Buffer;
+  try {
+    inflated = inflateRawSync(bytes, { maxOutputLength: MAX_INFLATED });
+  } catch {
+    return undefined;
+  }
+  if (inflated.length < HEADER) return undefined;
+  const first = inflated.readUIntBE(0, 6);
+  const count = inflated.readUInt32BE(6);
+  let offset = HEADER + 4 * count;
+  if (offset > inflated.length) return undefined;
+  const records: Buffer[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const length = inflated.readUInt32BE(HEADER + 4 * i);
+    if (offset + length > inflated.length) return undefined;
+    records.push(inflated.subarray(offset, offset + length));
+    offset += length;
+  }
+  return offset === inflated.length ? { first, records } : undefined;
+}
+
+/** The raw record of event `id` in a block, empty when the block does not hold it. */
+export function rawInBlock(block: RawBlock | undefined, id: number): Buffer {
+  return block?.records[id - block.first] ?? EMPTY;
+}
+
+/**
+ * Registers `causa_raw(id, bytes)` on a connection: the raw record of event `id` from a block's stored
+ * bytes, empty when the block does not hold it (missing, not a block, or another event's). The last block
+ * read is kept inflated, keyed by its stored bytes, so a scan inflates each block once.
+ */
+export function registerRawFunction(db: Database.Database): void {
+  let cached: { bytes: Buffer; block: RawBlock | undefined } | undefined;
+  db.function('causa_raw', { deterministic: true }, (id: unknown, bytes: unknown) => {
+    if (!Buffer.isBuffer(bytes)) return EMPTY;
+    if (!cached || !cached.bytes.equals(bytes)) cached = { bytes, block: decodeRawBlock(bytes) };
+    return rawInBlock(cached.block, Number(id));
+  });
+}
+
+/**
+ * Collects the raw records of consecutive events of one write transaction into blocks. `add` after each
+ * event row is written; `flush` before anything in the transaction reads raw records back, and before it
+ * commits.
+ */
+export class RawBlockWriter {
+  private first = 0;
+  private records: Buffer[] = [];
+  private bytes = 0;
+  private readonly insert: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare('INSERT INTO raw_block (first_event, bytes) VALUES (?, ?)');
+  }
+
+  /** Whether a record goes into a block (else it stays in its event's row). */
+  static holds(raw: Buffer): boolean {
+    return raw.length > 0 && raw.length <= RAW_BLOCK_BYTES;
+  }
+
+  add(eventId: number, raw: Buffer): void {
+    if (this.records.length > 0 && eventId !== this.first + this.records.length) this.flush();
+    if (this.records.length === 0) this.first = eventId;
+    this.records.push(Buffer.from(raw));
+    this.bytes += raw.length;
+    if (this.records.length >= RAW_BLOCK_EVENTS || this.bytes >= RAW_BLOCK_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.records.length === 0) return;
+    this.insert.run(this.first, encodeRawBlock(this.first, this.records));
+    this.records = [];
+    this.bytes = 0;
+  }
+}
