@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateInc0047Audit } from '../../src-main/core/sample';
 import { Workbench } from '../../src-main/service/workbench';
+import { rawSql } from '../../src-main/store/raw-blocks';
 
 /** The queries the budget covers: broad and narrow, indexed fields, text, marks, negation, time windows. */
 export const BENCH_QUERIES = [
@@ -45,7 +46,7 @@ export async function buildQueryCase(dir: string, events: number): Promise<Workb
           `INSERT INTO event (source_id, position, locator, ordinal, raw, raw_sha256, time_ns, time, time_text, kind, action, actor_type,
         actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name, target_uid, outcome, authz_decision,
         authz_reason, keys, taint, text, stage, stage_time)
-        SELECT ?, position, locator, ordinal, CAST(replace(CAST(raw AS TEXT), '"auditID":"', '"auditID":"c' || ? || '-') AS BLOB),
+        SELECT ?, position, locator, ordinal, CAST(replace(CAST(${rawSql('event')} AS TEXT), '"auditID":"', '"auditID":"c' || ? || '-') AS BLOB),
         raw_sha256 || '-c' || ?, time_ns, time, time_text, kind, action, actor_type, actor_id, on_behalf_of,
         target_api_group, target_resource, target_namespace, target_name, target_uid, outcome, authz_decision, authz_reason,
         replace(keys, '"audit_id":"', '"audit_id":"c' || ? || '-'), taint,
