@@ -12,15 +12,6 @@ describe('the query bench at a small size', () => {
     const workbench = await buildQueryCase(dir, 6_000);
     try {
       expect(workbench.store.db.prepare('SELECT count(*) FROM event').pluck().get()).toBeGreaterThanOrEqual(6_000);
-      // The copies carry the records themselves (read through the blocks of the source they copy), so a
-      // text search finds them as it finds the original.
-      const text = await workbench.handlers.listEvents({ filter: { query: '"api-service"' }, offset: 0, limit: 1 });
-      const original = await workbench.handlers.listEvents({
-        filter: { query: '"api-service"', sources: ['audit.jsonl'] },
-        offset: 0,
-        limit: 1,
-      });
-      expect(text.total).toBeGreaterThan(original.total);
       let nonEmpty = 0;
       for (const query of BENCH_QUERIES) {
         const { total, events } = await workbench.handlers.listEvents({ filter: { query }, offset: 0, limit: 200 });
