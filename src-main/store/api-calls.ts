@@ -11,6 +11,7 @@ const RANK = `CASE stage WHEN 'RequestReceived' THEN 1 WHEN 'ResponseStarted' TH
 
 // Only sources read as Kubernetes audit events have stages: bare, or in the EKS, AKS and OpenShift node-logs wrappers (whose
 // normalizer sets the stage columns; the raw fallback below reads bare events only).
+// `+e.kind`: the rows are found by source or by id range; the kind index would scan every API event of the case.
 const STAGES_OF = `INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit_id, stage, stage_rank, stage_time)
   SELECT id, source_id, audit_id, stage, ${RANK}, stage_time FROM (
     SELECT e.id, e.source_id, json_extract(e.keys, '$.audit_id') AS audit_id,
@@ -18,7 +19,7 @@ const STAGES_OF = `INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit
       coalesce(e.stage, json_extract(CAST(${rawSql('e')} AS TEXT), '$.stage')) AS stage,
       coalesce(e.stage_time, json_extract(CAST(${rawSql('e')} AS TEXT), '$.stageTimestamp')) AS stage_time
     FROM event e JOIN source s ON s.id = e.source_id
-    WHERE s.format IN ('k8s-audit', 'eks-cloudwatch', 'aks-diagnostics', 'openshift-node-logs') AND e.kind = 'k8s_api' AND e.keys IS NOT NULL AND SOURCE_CLAUSE)
+    WHERE s.format IN ('k8s-audit', 'eks-cloudwatch', 'aks-diagnostics', 'openshift-node-logs') AND +e.kind = 'k8s_api' AND e.keys IS NOT NULL AND SOURCE_CLAUSE)
   WHERE audit_id IS NOT NULL AND typeof(stage) = 'text'`;
 
 // The latest stage is the furthest one (Panic, ResponseComplete, …), then the latest stage time; the same
@@ -46,6 +47,43 @@ export function groupSourceApiCalls(db: Database.Database, sourceId: number): vo
   db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ?')).run(sourceId);
   db.prepare(CALLS_OF.replace('CALL_CLAUSE', IN_SOURCE('s'))).run(sourceId);
   db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_SOURCE('st'))).run(sourceId);
+}
+
+/** How many events of a source one step of the stepped grouping reads. */
+export const GROUPING_STEP_EVENTS = 20_000;
+
+const IN_STEP = (alias: string): string =>
+  // `+source_id`: the step's rows are found by their event ids (the primary key), never by scanning the
+  // whole source through its index, which made each step cost the size of the source.
+  `${alias}.audit_id IN (SELECT audit_id FROM audit_stage WHERE +source_id = ? AND event_id BETWEEN ? AND ?)`;
+
+/**
+ * The same grouping as groupSourceApiCalls, a range of the source's events at a time, giving the event
+ * loop a turn between ranges (`pause`): over a million records the single statements held the host's
+ * thread for seconds. Each step adds its events' stages, then recomputes every call one of them belongs
+ * to from all the stages the case holds, so a call whose stages fall in two steps ends as if grouped whole.
+ */
+export async function groupSourceApiCallsStepwise(
+  db: Database.Database,
+  sourceId: number,
+  pause: () => Promise<void>,
+  step = GROUPING_STEP_EVENTS,
+): Promise<void> {
+  const range = db.prepare('SELECT min(id) AS first, max(id) AS last FROM event WHERE source_id = ?').get(sourceId) as {
+    first: number | null;
+    last: number | null;
+  };
+  if (range.first === null || range.last === null) return;
+  const stages = db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ? AND e.id BETWEEN ? AND ?'));
+  const calls = db.prepare(CALLS_OF.replace('CALL_CLAUSE', IN_STEP('s')));
+  const superseded = db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_STEP('st')));
+  for (let from = range.first; from <= range.last; from += step) {
+    const to = Math.min(range.last, from + step - 1);
+    stages.run(sourceId, from, to);
+    calls.run(sourceId, from, to);
+    superseded.run(sourceId, from, to);
+    await pause();
+  }
 }
 
 /** Recomputes the whole grouping from the evidence rows. */

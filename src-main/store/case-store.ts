@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
 import type { KindMapping, NameDeletion } from '../shared/objects';
-import { groupSourceApiCalls } from './api-calls';
+import { groupSourceApiCalls, groupSourceApiCallsStepwise } from './api-calls';
 import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
 import { sealedColumnValues, type SealRow } from './seals';
@@ -18,6 +18,9 @@ import { recordObjects, type FoldedObject } from './objects';
 const APPLICATION_ID = 0x43415553;
 
 export class CaseFileError extends Error {}
+
+/** A turn of the event loop for whatever else the host has to do (a request, a repaint) between steps. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The raw column of an event whose record is in a block (store/raw-blocks.ts). */
 const EMPTY_RAW = Buffer.alloc(0);
@@ -451,9 +454,9 @@ export class WriteTransaction {
    * and the full-text index over every event not yet in it (this source's, and any a case made before
    * imports indexed their own events still lacked).
    */
-  deriveSource(sourceId: number): void {
+  async deriveSource(sourceId: number, pause: () => Promise<void> = yieldToLoop): Promise<void> {
     this.rawBlocks.flush();
-    groupSourceApiCalls(this.db, sourceId);
+    await groupSourceApiCallsStepwise(this.db, sourceId, pause);
     const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
     indexSearchThrough(this.db, last, this.indexedFrom);
   }
