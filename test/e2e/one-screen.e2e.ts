@@ -125,7 +125,8 @@ describe('the first chain on one screen, without a click', () => {
         const view = (await graph.root.getAttribute('data-view'))!;
         expect(view).toMatch(/^path:\d+$/);
         const shown = await graph.shownCount();
-        await expect.poll(() => graph.nodes.count()).toBe(shown);
+        // Drawn once the view has settled: on a loaded machine React Flow may take more than poll's default second.
+        await expect.poll(() => graph.nodes.count(), { timeout: 10_000 }).toBe(shown);
         const nodes = await geometry(page);
         expect(nodes.length).toBe(shown);
         expect(nodes.find((n) => n.kind === 'prompt')?.label).toContain(sample.prompt);

@@ -141,7 +141,11 @@ export function GraphCanvas() {
     const lane = useGraph.getState().nodeById.get(target ?? '')?.lane ?? 'api';
     pendingFocus.current = undefined;
     const pathView = String(useGraph.getState().view).startsWith('path:');
-    if (pathView && target !== expandedFirst) {
+    // A chain's path view is always fitted whole, unless a group of it was just expanded. (Compared as
+    // `target !== expandedFirst`, a path view opened before anything was selected, both undefined, fell
+    // through to the opening view: nodes outside it stayed culled, as the one-screen test saw under load.)
+    const justExpanded = expandedFirst !== undefined && target === expandedFirst;
+    if (pathView && !justExpanded) {
       void setViewport(fitPath(layout, w, h));
     } else if (waiting && target === expandedFirst) {
       // A group just expanded: its first member at the left, the later ones following it to the right,
