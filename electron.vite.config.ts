@@ -21,7 +21,12 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        input: { index: resolve('src-main/index.ts'), cli: resolve('src-main/cli.ts') },
+        // The case worker is an entry of its own: the hosts start it as a worker thread (host/case-client.ts).
+        input: {
+          index: resolve('src-main/index.ts'),
+          cli: resolve('src-main/cli.ts'),
+          'case-worker': resolve('src-main/host/case-worker-entry.ts'),
+        },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },

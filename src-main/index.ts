@@ -1,12 +1,15 @@
 // The desktop app's lifecycle. Everything it serves comes from the same Workbench that web mode and the
-// CLI use; this file only wires windows, dialogs and IPC to it.
+// CLI use, run in the case worker thread (host/case-worker.ts) so that this process's thread, which the
+// window's IPC and repaints wait on, never waits on the case; this file only wires windows, dialogs and
+// IPC to it.
 import { app, dialog, type BrowserWindow } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CaseClient } from './host/case-client';
 import { registerIpc } from './host/ipc';
 import type { ExportFile } from './service/exports';
-import { Workbench } from './service/workbench';
 import type { ExportedFile } from './shared/contract';
 import { ServiceError } from './shared/errors';
 import { createWorkbenchWindow, isWorkbenchFrame, lockDownSession, printHtmlToPdf, registerAppScheme } from './window';
@@ -33,8 +36,9 @@ async function saveExport(
   win: BrowserWindow,
   title: string,
   make: () => ExportFile | Promise<ExportFile>,
-  defaultName: string,
+  name: Promise<string>,
 ): Promise<ExportedFile> {
+  const defaultName = await name;
   const extension = extname(defaultName).slice(1);
   const choice = await dialog.showSaveDialog(win, {
     title,
@@ -55,7 +59,11 @@ async function saveExport(
 
 async function start(): Promise<void> {
   lockDownSession();
-  const workbench = Workbench.open(casePathFromArgs(), { create: true, indexInBackground: true });
+  const workbench = await CaseClient.start(
+    fileURLToPath(new URL('./case-worker.js', import.meta.url)),
+    { casePath: casePathFromArgs(), create: true },
+    printHtmlToPdf,
+  );
   const win = createWorkbenchWindow();
   registerIpc(
     {
@@ -72,14 +80,14 @@ async function start(): Promise<void> {
       },
       // Exports are written where the user's Save dialog says; the PDF is printed by Electron itself.
       exportReport: ({ format }) =>
-        saveExport(win, 'Export postmortem', () => workbench.reportFile(format, printHtmlToPdf), workbench.exportFileName(format)),
+        saveExport(win, 'Export postmortem', () => workbench.reportFile(format), workbench.exportFileName(format)),
       exportExcerpt: () => saveExport(win, 'Export evidence excerpt', () => workbench.excerptFile(), workbench.exportFileName('excerpt')),
       exportOcsf: ({ filter }) =>
         saveExport(win, 'Export OCSF JSON lines', () => workbench.ocsfExportFile(filter), workbench.exportFileName('ocsf')),
     },
     (frame) => isWorkbenchFrame(win, frame),
   );
-  app.on('before-quit', () => workbench.close());
+  app.on('before-quit', () => void workbench.close());
 }
 
 function failToStart(error: unknown): void {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_BODY_BYTES, startHttpHost } from '../host/http';
+import { CaseClient } from '../host/case-client';
 import { readPublicKeyFile } from '../service/trust';
-import { Workbench } from '../service/workbench';
 import type { ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import { EXIT_OK } from './exit';
@@ -32,6 +32,11 @@ function caseNameFor(paths: string[]): string {
 
 function rendererDir(): string {
   return fileURLToPath(new URL('../renderer', import.meta.url));
+}
+
+/** The case worker's build entry, beside this command's (out/main/case-worker.js). */
+function caseWorkerFile(): string {
+  return fileURLToPath(new URL('./case-worker.js', import.meta.url));
 }
 
 export async function runServe(args: string[], io: CliIo): Promise<number> {
@@ -61,48 +66,57 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     ? positionals[0]!
     : (values.case ?? join(await mkdtemp(join(tmpdir(), 'causa-')), `${caseNameFor(positionals)}.causa`));
   if (opensCase && !existsSync(casePath)) throw new ServiceError('io', `${casePath}: no such case file`);
-  const workbench = Workbench.open(casePath, { create: !opensCase, indexInBackground: true, limits });
-  workbench.compareWith = (values.compare ?? []).map((path) => resolve(path));
-  // Trusted for this case only, as a journal entry (who, when), before anything is imported so that the
-  // import's own verification already counts it; the trust store is left as it was.
-  const trusted: string[] = [];
-  for (const key of caseKeys) {
-    if (!(await workbench.handlers.analysis({})).trusted_signers.includes(key.fingerprint)) {
-      await workbench.handlers.record({ action: { type: 'trust_signer', fingerprint: key.fingerprint, trusted: true } });
-    }
-    trusted.push(`Trusted key ${key.fingerprint} (${key.file}) for this case only.`);
-  }
-  let report: ImportReport | undefined;
-  if (!opensCase && positionals.length > 0) {
-    report = await workbench.importPaths(positionals);
-    writeImportErrors(report, io, { more: false });
-  }
-  const host = await startHttpHost({
-    handlers: {
-      ...workbench.handlers,
-      capabilities: () => ({ open_dialog: false, transport: 'http' as const }),
-      openEvidence: () => {
-        throw new ServiceError('unsupported', 'web mode has no Open dialog: drop files on the window instead');
-      },
-    },
-    rendererDir: dir,
-    port,
-    maxBodyBytes: maxBodyMib * 2 ** 20,
+  // The case lives in a worker thread (host/case-worker.ts): this thread only serves HTTP.
+  const workbench = await CaseClient.start(caseWorkerFile(), {
+    casePath,
+    create: !opensCase,
+    limits,
+    compareWith: (values.compare ?? []).map((path) => resolve(path)),
   });
-  if (values.json) {
-    io.stdout.write(
-      `${JSON.stringify({ url: host.url, port: host.port, case: casePath, import: report, trusted_for_case: caseKeys.map((k) => k.fingerprint) })}\n`,
-    );
-  } else {
-    io.stdout.write(`Causa workbench on ${casePath}\n`);
-    if (report) io.stdout.write(`Imported ${plural(report.events, 'event')}, ${plural(report.errors, 'error')}.\n`);
-    for (const line of trusted) io.stdout.write(`${line}\n`);
-    for (const failed of report?.integrity ?? []) writeImportIntegrity(failed, io);
-    io.stdout.write(`Open ${host.url}\n(press Ctrl+C to stop)\n`);
+  // Whatever fails from here on, the worker is closed: a thread left running would keep this command alive.
+  try {
+    // Trusted for this case only, as a journal entry (who, when), before anything is imported so that the
+    // import's own verification already counts it; the trust store is left as it was.
+    const trusted: string[] = [];
+    for (const key of caseKeys) {
+      if (!(await workbench.handlers.analysis({})).trusted_signers.includes(key.fingerprint)) {
+        await workbench.handlers.record({ action: { type: 'trust_signer', fingerprint: key.fingerprint, trusted: true } });
+      }
+      trusted.push(`Trusted key ${key.fingerprint} (${key.file}) for this case only.`);
+    }
+    let report: ImportReport | undefined;
+    if (!opensCase && positionals.length > 0) {
+      report = await workbench.importPaths(positionals);
+      writeImportErrors(report, io, { more: false });
+    }
+    const host = await startHttpHost({
+      handlers: {
+        ...workbench.handlers,
+        capabilities: () => ({ open_dialog: false, transport: 'http' as const }),
+        openEvidence: () => {
+          throw new ServiceError('unsupported', 'web mode has no Open dialog: drop files on the window instead');
+        },
+      },
+      rendererDir: dir,
+      port,
+      maxBodyBytes: maxBodyMib * 2 ** 20,
+    });
+    if (values.json) {
+      io.stdout.write(
+        `${JSON.stringify({ url: host.url, port: host.port, case: casePath, import: report, trusted_for_case: caseKeys.map((k) => k.fingerprint) })}\n`,
+      );
+    } else {
+      io.stdout.write(`Causa workbench on ${casePath}\n`);
+      if (report) io.stdout.write(`Imported ${plural(report.events, 'event')}, ${plural(report.errors, 'error')}.\n`);
+      for (const line of trusted) io.stdout.write(`${line}\n`);
+      for (const failed of report?.integrity ?? []) writeImportIntegrity(failed, io);
+      io.stdout.write(`Open ${host.url}\n(press Ctrl+C to stop)\n`);
+    }
+    await (io.untilInterrupted ?? untilSignal)();
+    await host.close();
+  } finally {
+    await workbench.close();
   }
-  await (io.untilInterrupted ?? untilSignal)();
-  await host.close();
-  workbench.close();
   return EXIT_OK;
 }
 

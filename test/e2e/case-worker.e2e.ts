@@ -1,0 +1,119 @@
+// The case worker (host/case-worker.ts, host/case-client.ts): the built worker thread that owns the case in
+// the workbench's hosts. Its answers are the Workbench's, errors included; the host's thread keeps turning
+// while the worker links a case (the in-process Workbench, measured the same way, holds it); a report's PDF
+// is printed by the host when the host prints; a case that cannot be opened is refused as before.
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseClient } from '../../src-main/host/case-client';
+import { dispatch } from '../../src-main/host/dispatch';
+import type { Handlers } from '../../src-main/shared/contract';
+import { Workbench } from '../../src-main/service/workbench';
+import { ROOT } from './support/serve';
+
+const WORKER = join(ROOT, 'out', 'main', 'case-worker.js');
+const SAMPLE = join(ROOT, 'resources', 'samples', 'inc-0047');
+const dir = mkdtempSync(join(tmpdir(), 'causa-case-worker-'));
+let client: CaseClient;
+
+beforeAll(async () => {
+  client = await CaseClient.start(WORKER, { casePath: join(dir, 'worker.causa'), create: true });
+  await client.importPaths([SAMPLE]);
+});
+afterAll(async () => {
+  await client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * How many turns the calling thread's event loop took while `call` ran: a thread that was free turns
+ * thousands of times while a case is linked; one that did the linking itself turns at most once.
+ */
+async function turnsDuring(call: () => Promise<unknown>): Promise<number> {
+  let turns = 0;
+  let running = true;
+  const spin = (): void => {
+    if (!running) return;
+    turns += 1;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  const started = turns;
+  await call();
+  running = false;
+  return turns - started;
+}
+
+describe('the case worker', () => {
+  it('answers the contract as the Workbench does, errors included', async () => {
+    const info = await client.handlers.caseInfo({});
+    expect(info.events).toBe(2391);
+    expect(info.name).toBe('worker');
+    const first = await client.handlers.listEvents({ filter: { kind: ['prompt'] }, offset: 0, limit: 5 });
+    expect(first.events[0]?.kind).toBe('prompt');
+    // The same case read in this thread gives the same page.
+    const copy = join(dir, 'copy.causa');
+    // The worker's connection keeps its write-ahead log open: the copy takes it along.
+    for (const suffix of ['', '-wal'])
+      if (existsSync(join(dir, `worker.causa${suffix}`))) copyFileSync(join(dir, `worker.causa${suffix}`), `${copy}${suffix}`);
+    const local = Workbench.open(copy, { readOnly: true });
+    try {
+      const same = local.handlers.listEvents({ filter: { kind: ['prompt'] }, offset: 0, limit: 5 });
+      expect(first).toEqual(same);
+    } finally {
+      local.close();
+    }
+    await expect(client.handlers.getEvent({ id: 999_999 })).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'no event 999999 in this case',
+    });
+    // The worker parses the input again: a wrong one is refused there, not run.
+    const handlers = { ...client.handlers } as unknown as Handlers;
+    const refused = await dispatch(handlers, 'listEvents', { filter: {}, offset: -1, limit: 5 });
+    expect(refused).toMatchObject({ ok: false, code: 'invalid_input' });
+  });
+
+  it('keeps the host thread turning while the case is linked; the same call in process does not', async () => {
+    const inWorker = await turnsDuring(() => client.handlers.graph({ filter: {} }));
+    const local = Workbench.open(join(dir, 'copy.causa'), { readOnly: true });
+    try {
+      const inProcess = await turnsDuring(() => dispatch(local.handlers as unknown as Handlers, 'graph', { filter: {} }));
+      process.stdout.write(`\nhost thread's turns while the graph was built: in the worker ${inWorker}, in process ${inProcess}\n`);
+      expect(inProcess).toBeLessThanOrEqual(1);
+      expect(inWorker).toBeGreaterThan(100);
+    } finally {
+      local.close();
+    }
+  });
+
+  it('asks the host to print a report when the host prints, and hands back its bytes', async () => {
+    const printed: { html: string; title: string }[] = [];
+    const printing = await CaseClient.start(WORKER, { casePath: join(dir, 'print.causa'), create: true }, async (html, title) => {
+      printed.push({ html, title });
+      return Buffer.from('%PDF-1.7 printed by the host');
+    });
+    try {
+      await printing.importPaths([SAMPLE]);
+      const file = await printing.reportFile('pdf');
+      expect(file.data.toString()).toBe('%PDF-1.7 printed by the host');
+      expect(file.file_name).toMatch(/\.pdf$/);
+      expect(printed).toHaveLength(1);
+      expect(printed[0]!.html).toContain('<html');
+      expect(await printing.exportFileName('excerpt')).toMatch(/^print/);
+    } finally {
+      await printing.close();
+    }
+    // After close the worker is gone: a call says so instead of waiting forever.
+    await expect(printing.handlers.caseInfo({})).rejects.toMatchObject({ code: 'internal' });
+  });
+
+  it('refuses a file that is not a case, naming it, and leaves no thread behind', async () => {
+    const notCase = join(dir, 'notes.causa');
+    writeFileSync(notCase, 'not a database, only words\n'.repeat(100));
+    await expect(CaseClient.start(WORKER, { casePath: notCase, create: false })).rejects.toMatchObject({
+      code: 'io',
+      message: expect.stringContaining(notCase),
+    });
+  });
+});
