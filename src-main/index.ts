@@ -87,7 +87,16 @@ async function start(): Promise<void> {
     },
     (frame) => isWorkbenchFrame(win, frame),
   );
-  app.on('before-quit', () => void workbench.close());
+  // Quitting waits for the worker to close the case file (its last writes, its write-ahead log).
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    void workbench.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
 }
 
 function failToStart(error: unknown): void {

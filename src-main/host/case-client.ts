@@ -112,8 +112,10 @@ export class CaseClient {
 
   /** Closes the case in the worker, then ends the worker. */
   async close(): Promise<void> {
-    if (!this.stopped) await this.request({ type: 'close', id: 0 }).catch(() => undefined);
+    // Calls made from now on are refused at once; the worker closes the case after what it was asked before.
+    const closing = this.stopped ? undefined : this.request({ type: 'close', id: 0 }).catch(() => undefined);
     this.stopped ??= new ServiceError('internal', 'the case is closed');
+    await closing;
     await this.worker.terminate();
   }
 

@@ -2,23 +2,28 @@
 // decisions on inferred edges and the edges they drew come from the case's analysis tables. Filters and
 // expanded background groups work on the linked case; they never link it again.
 import {
+  AuditIds,
   buildMemberNodes,
+  eventsOfDrawnEdges,
   linkCaseEvents,
   memberEventIds,
+  routineStage,
   type AnalystInput,
   type GroupMembers,
   type LinkedCase,
   type LinkEvent,
+  type RoutineContext,
 } from '../core/link';
 import type { EventFilter, MethodOutput } from '../shared/contract';
 import type { Graph, GraphEdge } from '../shared/graph';
 import type { CaseStore } from '../store/case-store';
-import { eventsByIds } from '../store/event-lookups';
+import { auditIdRows, eventCount, eventsByIds, toolCallTimes } from '../store/event-lookups';
 import { readObjectTable } from '../store/objects';
 import { iterateEvents, listSources, matchingEventIds, type TimeBounds } from '../store/queries';
 import { verdictLookup } from './verification';
 
-function* withFormats(store: CaseStore): Generator<LinkEvent> {
+/** Every event of the case as the linker reads it (with its source's format), in time order. */
+export function* linkEventsOf(store: CaseStore): Generator<LinkEvent> {
   const formats = new Map(listSources(store).map((source) => [source.name, source.format]));
   for (const event of iterateEvents(store, {}, {}, verdictLookup(store))) yield { ...event, format: formats.get(event.source) };
 }
@@ -29,9 +34,37 @@ export function buildGraph(store: CaseStore, analyst: AnalystInput = {}, filter?
   return filterGraph(linked, filter && isFiltering(filter.filter) ? matchingEventIds(store, filter.filter, filter.bounds) : undefined);
 }
 
-/** The whole case through the linker, unfiltered, with its background groups' members. */
+/**
+ * What tells a routine read from the case as a whole (core/link/routine.ts): its audit IDs counted, its
+ * tool calls' times, the events the analyst drew edges to.
+ */
+export function routineContext(store: CaseStore, analyst: AnalystInput = {}): RoutineContext {
+  const times = toolCallTimes(store);
+  const analystEvents = eventsOfDrawnEdges(analyst.edges ?? []);
+  const auditIds = new AuditIds(eventCount(store));
+  for (const row of auditIdRows(store)) {
+    const stage = {
+      id: row.id,
+      kind: row.kind,
+      action: row.action ?? undefined,
+      resource: row.target_resource ?? undefined,
+      timeNs: row.time_ns,
+      outcome: row.outcome,
+      authzDecision: row.authz_decision ?? undefined,
+      keys: JSON.parse(row.keys) as Record<string, unknown>,
+    };
+    auditIds.add(row.audit_id, routineStage(stage, times, analystEvents));
+  }
+  return { auditIds, toolCallTimes: times, analystEvents };
+}
+
+/**
+ * The whole case through the linker, unfiltered, with its background groups' members. Routine reads go
+ * to their groups without a node each (core/link/routine.ts); `linkCaseEvents` over every event, as
+ * before, gives the same.
+ */
 export function linkCase(store: CaseStore, analyst: AnalystInput = {}): LinkedCase {
-  return linkCaseEvents(withFormats(store), analyst, readObjectTable(store));
+  return linkCaseEvents(linkEventsOf(store), analyst, readObjectTable(store), routineContext(store, analyst));
 }
 
 /**

@@ -36,3 +36,47 @@ export function filterValueCounts(store: CaseStore): {
   for (const [label, n] of derivedTaintCounts(store)) add(counts.taints, label, n);
   return counts;
 }
+
+/** How many events the case holds. */
+export function eventCount(store: CaseStore): number {
+  return store.db.prepare('SELECT count(*) FROM event').pluck().get() as number;
+}
+
+/** What the routine-read rules read of an event that carries an audit ID (core/link/routine.ts). */
+export interface AuditIdRow {
+  id: number;
+  audit_id: string;
+  kind: string;
+  action: string | null;
+  target_resource: string | null;
+  time_ns: bigint | null;
+  outcome: string;
+  authz_decision: string | null;
+  keys: string;
+}
+
+/** Every event of the case that carries an audit ID, with what the routine-read rules read of it (streamed). */
+export function* auditIdRows(store: CaseStore): Generator<AuditIdRow> {
+  const statement = store.db
+    .prepare(
+      `SELECT id, audit_id, kind, action, target_resource, time_ns, outcome, authz_decision, keys FROM (
+         SELECT id, json_extract(keys, '$.audit_id') AS audit_id, kind, action, target_resource, time_ns, outcome,
+           authz_decision, keys
+         FROM event WHERE keys IS NOT NULL)
+       WHERE audit_id IS NOT NULL`,
+    )
+    .safeIntegers(true);
+  for (const row of statement.iterate()) {
+    const r = row as Omit<AuditIdRow, 'id' | 'audit_id'> & { id: bigint; audit_id: unknown };
+    yield { ...r, id: Number(r.id), audit_id: String(r.audit_id) };
+  }
+}
+
+/** The times of the case's timed tool calls, in nanoseconds (exact: read as 64-bit integers), ascending. */
+export function toolCallTimes(store: CaseStore): bigint[] {
+  return store.db
+    .prepare("SELECT time_ns FROM event WHERE kind = 'tool_call' AND time_ns IS NOT NULL ORDER BY time_ns")
+    .pluck()
+    .safeIntegers(true)
+    .all() as bigint[];
+}

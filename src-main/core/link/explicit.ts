@@ -139,11 +139,16 @@ export function linkDecisions(built: BuiltNodes, byId: Map<string, NodeDraft>, e
  */
 const CHANGING_SUBRESOURCES = new Set(['scale', 'eviction', 'binding', 'ephemeralcontainers', 'exec']);
 
-export const isWrite = (node: NodeDraft): boolean => {
-  if (node.kind !== 'k8s_api' || !WRITE_VERBS.has(node.action ?? '') || node.outcome !== 'success') return false;
-  const [resource, subresource] = (node.target?.resource ?? '').split('/');
+/** Whether a write to this resource changes an object (not an Event, a Lease, or a bookkeeping subresource). */
+export function changesObject(targetResource: string | undefined): boolean {
+  const [resource, subresource] = (targetResource ?? '').split('/');
   if (subresource !== undefined && !CHANGING_SUBRESOURCES.has(subresource)) return false;
   return !['events', 'leases'].includes(resource ?? '');
+}
+
+export const isWrite = (node: NodeDraft): boolean => {
+  if (node.kind !== 'k8s_api' || !WRITE_VERBS.has(node.action ?? '') || node.outcome !== 'success') return false;
+  return changesObject(node.target?.resource);
 };
 
 /** An admission policy's verdict recorded on the request it judged (the same audit event). */

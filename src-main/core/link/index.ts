@@ -8,9 +8,11 @@ import { linkToolTargets } from './inferred';
 import { linkTaintEdges } from './taint';
 import { sightingsOfEvents } from './objects';
 import { buildNodes, compareNodes, isNotable, type LinkEvent, type NodeDraft } from './nodes';
+import { RoutineRequests, type RoutineContext } from './routine';
 
 export type { LinkEvent };
 export { objectTableOf };
+export { AuditIds, eventsOfDrawnEdges, routineStage, type RoutineContext } from './routine';
 
 /** What the analyst has said about edges: decisions on inferred ones, and edges drawn by hand. */
 export interface AnalystInput {
@@ -158,25 +160,57 @@ function summarize(nodes: GraphNode[]): ChainSummary[] {
   return chains.sort((a, b) => agentic(b) - agentic(a) || b.notable - a.notable || b.nodes - a.nodes || a.id - b.id);
 }
 
-function groupBackground(nodes: NodeDraft[]): { groups: NodeGroup[]; members: Map<string, GroupMembers> } {
+function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { groups: NodeGroup[]; members: Map<string, GroupMembers> } {
   const groups = new Map<string, NodeGroup>();
   const members = new Map<string, GroupMembers>();
-  for (const node of nodes) {
-    const who = node.actor?.id ?? 'unknown actor';
-    const id = `g:${node.lane}:${node.kind}:${who}`;
+  const groupOf = (id: string, lane: NodeDraft['lane'], kind: NodeDraft['kind'], who: string): [NodeGroup, GroupMembers] => {
     let group = groups.get(id);
     let of = members.get(id);
     if (!group || !of) {
-      group = { id, label: `${node.kind} by ${who}`, lane: node.lane, count: 0, nodes: 0, event_ids: [] };
+      group = { id, label: `${kind} by ${who}`, lane, count: 0, nodes: 0, event_ids: [] };
       of = { events: [], starts: [] };
       groups.set(id, group);
       members.set(id, of);
     }
-    group.count += node.eventIds.length;
+    return [group, of];
+  };
+  const addMember = (group: NodeGroup, of: GroupMembers, eventIds: readonly number[]): void => {
+    group.count += eventIds.length;
     group.nodes += 1;
-    if (group.event_ids.length < GROUP_SAMPLE) group.event_ids.push(...node.eventIds.slice(0, GROUP_SAMPLE - group.event_ids.length));
+    if (group.event_ids.length < GROUP_SAMPLE) group.event_ids.push(...eventIds.slice(0, GROUP_SAMPLE - group.event_ids.length));
     of.starts.push(of.events.length);
-    for (const eventId of node.eventIds) of.events.push(eventId);
+    for (const eventId of eventIds) of.events.push(eventId);
+  };
+  const groupIdOf = (lane: string, kind: string, who: string): string => `g:${lane}:${kind}:${who}`;
+  // An actor's routine reads go to the group of its API requests, merged into the other members in node order.
+  const reads = routine?.byActor() ?? new Map<number, number[]>();
+  const eventIdsOf = routine?.eventIds();
+  const readsOf = new Map<string, number[]>();
+  for (const [actor, list] of reads) readsOf.set(groupIdOf('api', 'k8s_api', routine!.actorNames[actor]!), list);
+  const next = new Map<string, number>();
+  /** Adds the group's routine reads that come before `before` (all that are left, without it). */
+  const readsBefore = (id: string, before: NodeDraft | undefined, group: NodeGroup, of: GroupMembers): void => {
+    const list = readsOf.get(id);
+    if (!list) return;
+    let k = next.get(id) ?? 0;
+    while (k < list.length && (before === undefined || routine!.compareNode(before, list[k]!) > 0)) {
+      addMember(group, of, eventIdsOf!(list[k]!));
+      k += 1;
+    }
+    next.set(id, k);
+  };
+  for (const node of nodes) {
+    const who = node.actor?.id ?? 'unknown actor';
+    const id = groupIdOf(node.lane, node.kind, who);
+    const [group, of] = groupOf(id, node.lane, node.kind, who);
+    readsBefore(id, node, group, of);
+    addMember(group, of, node.eventIds);
+  }
+  for (const [actor] of reads) {
+    const who = routine!.actorNames[actor]!;
+    const id = groupIdOf('api', 'k8s_api', who);
+    const [group, of] = groupOf(id, 'api', 'k8s_api', who);
+    readsBefore(id, undefined, group, of);
   }
   return { groups: [...groups.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id)), members };
 }
@@ -206,12 +240,25 @@ export function buildMemberNodes(members: readonly (readonly LinkEvent[])[]): { 
   return { nodes, edges: edges.all() };
 }
 
+/** The events that are not stages of routine reads; those are kept in `reads`. */
+function* setAsideRoutine(events: Iterable<LinkEvent>, reads: RoutineRequests): Generator<LinkEvent> {
+  for (const event of events) if (!reads.take(event)) yield event;
+}
+
 /**
  * The linker, keeping what a background group needs to be expanded later. `objects` is the case's
  * identity table (built at import from the raw records); without it, the events' own targets make one.
+ * With `routine` (and `objects`), routine reads skip the nodes and go to their background group as they
+ * are (core/link/routine.ts): the graph is the same, its cost no longer grows with them.
  */
-export function linkCaseEvents(events: Iterable<LinkEvent>, analyst: AnalystInput = {}, objects?: ObjectTable): LinkedCase {
-  const list = objects ? events : [...events];
+export function linkCaseEvents(
+  events: Iterable<LinkEvent>,
+  analyst: AnalystInput = {},
+  objects?: ObjectTable,
+  routine?: RoutineContext,
+): LinkedCase {
+  const reads = objects && routine ? new RoutineRequests(routine) : undefined;
+  const list = objects ? (reads ? setAsideRoutine(events, reads) : events) : [...events];
   const built = buildNodes(list);
   const byId = new Map(built.nodes.map((node) => [node.id, node]));
   const edges = new EdgeSet();
@@ -249,6 +296,6 @@ export function linkCaseEvents(events: Iterable<LinkEvent>, analyst: AnalystInpu
   const backgroundEdges = graphEdges.filter(
     (edge) => edge.rule !== 'authz-annotation' && (backgroundIds.has(edge.from) || backgroundIds.has(edge.to)),
   );
-  const { groups, members } = groupBackground(background);
+  const { groups, members } = groupBackground(background, reads);
   return { graph: { nodes: shown, edges: keptEdges, groups, chains: summarize(shown) }, members, backgroundEdges };
 }

@@ -129,7 +129,7 @@ function draftOf(event: LinkEvent): NodeDraft {
  * The stages of one request share an auditID, verb and target. The auditID alone is client-settable, so
  * it is never enough on its own to merge two records.
  */
-function requestKey(event: LinkEvent): string | undefined {
+export function requestKey(event: LinkEvent): string | undefined {
   if ((event.kind !== 'k8s_api' && event.kind !== 'policy_decision') || !event.keys?.audit_id) return undefined;
   const t = event.target ?? {};
   // A create's first stage has no name yet (the server may generate it): its name is left out of the key.

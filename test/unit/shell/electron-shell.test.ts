@@ -5,8 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserWindow, WebFrameMain } from 'electron';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateInc0047Audit } from '../../../src-main/core/sample';
+import { ensureBuilt } from '../hostile/watchdog';
 import { registerIpc } from '../../../src-main/host/ipc';
 import { ipcChannel, METHOD_NAMES, type Handlers, type MethodName } from '../../../src-main/shared/contract';
 import { ServiceError } from '../../../src-main/shared/errors';
@@ -163,6 +164,23 @@ const fake = vi.hoisted(() => {
 });
 
 vi.mock('electron', () => fake.electron);
+
+// index.ts starts the case worker built beside it (out/main/case-worker.js); run from the sources, the app
+// gets the built one, and the test sees which file it named.
+const worker = vi.hoisted(() => ({ named: [] as string[] }));
+vi.mock('../../../src-main/host/case-client', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src-main/host/case-client')>();
+  const { ROOT } = await import('../hostile/watchdog');
+  const { join } = await import('node:path');
+  return {
+    CaseClient: {
+      start: (file: string, ...rest: Parameters<typeof real.CaseClient.start> extends [unknown, ...infer R] ? R : never) => {
+        worker.named.push(String(file));
+        return real.CaseClient.start(join(ROOT, 'out', 'main', 'case-worker.js'), ...rest);
+      },
+    },
+  };
+});
 
 type FakeWindow = InstanceType<typeof fake.FakeBrowserWindow>;
 
@@ -481,6 +499,8 @@ describe('the app lifecycle (index.ts)', () => {
   let userData: string;
   let savedArgv: string[];
 
+  beforeAll(() => ensureBuilt());
+
   beforeEach(async () => {
     userData = await mkdtemp(join(tmpdir(), 'causa-shell-test-'));
     fake.app.getPath.mockImplementation((name: string) => (name === 'userData' ? userData : tmpdir()));
@@ -490,9 +510,19 @@ describe('the app lifecycle (index.ts)', () => {
   afterEach(async () => {
     process.argv = savedArgv;
     // Closes the case file the app opened, as quitting does.
-    fake.app.emit('before-quit');
+    await quit();
     await rm(userData, { recursive: true, force: true });
   });
+
+  /** Quits as Electron does: `before-quit`, which the app may hold off until the case is closed. */
+  async function quit(): Promise<{ preventDefault: ReturnType<typeof vi.fn> }> {
+    const event = navigationEvent();
+    const quitsBefore = fake.app.quit.mock.calls.length;
+    fake.app.emit('before-quit', event);
+    if (event.preventDefault.mock.calls.length > 0) await vi.waitFor(() => expect(fake.app.quit.mock.calls.length).toBeGreaterThan(quitsBefore));
+    fake.app.emit('before-quit', navigationEvent());
+    return event;
+  }
 
   async function startApp(extraArgs: string[] = []): Promise<FakeWindow | undefined> {
     process.argv = [...savedArgv, ...extraArgs];
@@ -536,6 +566,8 @@ describe('the app lifecycle (index.ts)', () => {
     expect(info.value.path.startsWith(join(userData, 'cases'))).toBe(true);
     expect(info.value.path).toMatch(/\.causa$/);
     expect(existsSync(info.value.path)).toBe(true);
+    // The case is opened by the case worker built beside the app's own entry.
+    expect(worker.named.at(-1)).toMatch(/src-main\/case-worker\.js$/);
   });
 
   it('opens the case file named on the command line', async () => {
@@ -596,7 +628,9 @@ describe('the app lifecycle (index.ts)', () => {
     const win = await startApp();
     fake.app.emit('window-all-closed');
     expect(fake.app.quit).toHaveBeenCalled();
-    fake.app.emit('before-quit');
+    // Quitting is held until the worker has closed the case, then goes on.
+    const held = await quit();
+    expect(held.preventDefault).toHaveBeenCalled();
     expect(await invokeIpc('caseInfo', {}, win!.webContents.mainFrame)).toMatchObject({ ok: false, code: 'internal' });
   });
 

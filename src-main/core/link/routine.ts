@@ -1,0 +1,264 @@
+// Routine requests: most of a cluster's audit log is controllers and agents reading (get, list, watch)
+// and keeping books (renewing leases, writing status, recording Events), allowed, with nothing in the case
+// that could join them to anything. The linker would build each request a node and a decision node, find
+// no edge but the decision's, and put both in a background group: a million of them cost gigabytes to
+// learn nothing. A request whose every stage is routine by the rules below skips the node-building and
+// goes straight to its group as event ids (docs/linking.md, "Routine requests"). The rules are
+// conservative: a request they let through is one the full linker would have left in the background with
+// no edge but its own decision's, and whatever they cannot tell goes the full way.
+import type { LinkEvent } from './nodes';
+import { READ_VERBS, requestKey, WRITE_VERBS } from './nodes';
+import { changesObject } from './explicit';
+import { CLOCK_SKEW_NS, TOOL_WINDOW_NS } from './inferred';
+import { parseRfc3339Nanos } from '../../shared/time';
+
+/** The correlation keys no join of a read's node uses (an object's uid and owners join writes and Events). */
+const INERT_KEYS = new Set(['audit_id', 'object_uid', 'owner_uids']);
+
+/** What the rules read of one event: as the linker reads it, or as the case's columns hold it. */
+export interface StageFields {
+  id: number;
+  kind: string;
+  action?: string | undefined;
+  /** The target's resource, with its subresource (`pods/status`). */
+  resource?: string | undefined;
+  timeNs: bigint | null;
+  outcome: string;
+  authzDecision?: string | undefined;
+  keys?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** What tells a routine read from the case as a whole. */
+export interface RoutineContext {
+  /** Every event of the case that carries an audit ID, counted and judged (`AuditIds.add`). */
+  auditIds: AuditIds;
+  /** The times of the case's timed tool calls, in nanoseconds, ascending. */
+  toolCallTimes: readonly bigint[];
+  /** Events an analyst's drawn edge names (its node must exist to be drawn to). */
+  analystEvents: ReadonlySet<number>;
+}
+
+/** The event ids an analyst's drawn edges name: `e<id>` is the node of event id, `a<id>` its decision. */
+export function eventsOfDrawnEdges(edges: readonly { from: string; to: string }[]): Set<number> {
+  const ids = new Set<number>();
+  for (const edge of edges) {
+    for (const node of [edge.from, edge.to]) {
+      const id = /^[ea](\d+)$/.exec(node)?.[1];
+      if (id !== undefined) ids.add(Number(id));
+    }
+  }
+  return ids;
+}
+
+/** Whether a tool call falls where a request at `timeNs` could be joined to it (core/link/inferred.ts). */
+function toolCallNear(times: readonly bigint[], timeNs: bigint): boolean {
+  // A tool call at t is joined to requests in [t − skew, t + window]: it is at or after (time − window).
+  const from = timeNs - TOOL_WINDOW_NS;
+  let [low, high] = [0, times.length];
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (times[mid]! < from) low = mid + 1;
+    else high = mid;
+  }
+  return low < times.length && times[low]! <= timeNs + CLOCK_SKEW_NS;
+}
+
+/**
+ * Whether one event, on its own, is a routine stage: an API read (get, list, watch), or a write that
+ * changes no object (to a Lease, an Event, a bookkeeping subresource such as `status`: core/link/explicit.ts
+ * `changesObject`) and did not fail; timed, neither denied nor failed with an error, allowed (or with no
+ * decision recorded), carrying no correlation key a join uses, no tool call within the window in which a
+ * tool call is joined to the requests it made, and not named by an analyst's drawn edge.
+ */
+export function routineStage(event: StageFields, toolCallTimes: readonly bigint[], analystEvents: ReadonlySet<number>): boolean {
+  if (event.kind !== 'k8s_api' || event.timeNs === null) return false;
+  const read = READ_VERBS.has(event.action ?? '');
+  const bookkeeping = WRITE_VERBS.has(event.action ?? '') && !changesObject(event.resource);
+  if (!read && !bookkeeping) return false;
+  if (event.outcome === 'denied' || event.outcome === 'error' || (bookkeeping && event.outcome === 'failure')) return false;
+  if (event.authzDecision !== undefined && event.authzDecision !== 'allow') return false;
+  for (const key of Object.keys(event.keys ?? {})) if (!INERT_KEYS.has(key)) return false;
+  if (analystEvents.has(event.id)) return false;
+  return !toolCallNear(toolCallTimes, event.timeNs);
+}
+
+/**
+ * The case's audit IDs, each counted (up to 255) and marked when one of its events is not a routine
+ * stage, in a table of slots indexed by a hash of the ID. Two IDs that share a slot are counted together
+ * and marked together: that only sends their requests the full way, or keeps one in `RoutineRequests`'
+ * pending map until the end, never a wrong graph.
+ */
+export class AuditIds {
+  private readonly counts: Uint8Array;
+  private readonly marked: Uint8Array;
+  private readonly mask: number;
+
+  /** `expected`: about how many IDs will be added (8 slots for each, at least 64 Ki). */
+  constructor(expected: number) {
+    let size = 1 << 16;
+    while (size < expected * 8 && size < 1 << 30) size *= 2;
+    this.counts = new Uint8Array(size);
+    this.marked = new Uint8Array(size);
+    this.mask = size - 1;
+  }
+
+  private slot(id: string): number {
+    // FNV-1a over UTF-16 code units, then a finalizer that spreads the bits over the table.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < id.length; i += 1) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    return (h >>> 0) & this.mask;
+  }
+
+  /** One event carrying `id`; `routine`: whether it is a routine stage on its own (`routineStage`). */
+  add(id: string, routine: boolean): void {
+    const at = this.slot(id);
+    if (this.counts[at]! < 255) this.counts[at]! += 1;
+    if (!routine) this.marked[at] = 1;
+  }
+
+  /** How many events carry `id`, never fewer than the truth (255 at most); 0 when one of them is not routine. */
+  routineCount(id: string): number {
+    const at = this.slot(id);
+    return this.marked[at] ? 0 : this.counts[at]!;
+  }
+}
+
+/** The fields of a linker's event the rules read. */
+export function stageFieldsOf(event: LinkEvent): StageFields {
+  return {
+    id: event.id,
+    kind: event.kind,
+    action: event.action,
+    resource: event.target?.resource,
+    timeNs: event.time ? parseRfc3339Nanos(event.time) : null,
+    outcome: event.outcome,
+    authzDecision: event.authz?.decision,
+    keys: event.keys,
+  };
+}
+
+/**
+ * Routine read requests as the linker keeps them: event ids in columns rather than node objects, which is
+ * what lets a million of them cost megabytes. A request's stages are one member, as the linker's
+ * requestKey makes them one node; a request with stages still to come waits in a map, which holds only the
+ * requests in flight at one moment of the log.
+ */
+export class RoutineRequests {
+  /** Each request's first event, time, place in its source, source and actor (interned), in arrival order. */
+  readonly ids: number[] = [];
+  readonly positions: number[] = [];
+  readonly sources: number[] = [];
+  readonly actors: number[] = [];
+  private times = new BigInt64Array(1024);
+  /** Later stages: the request (its index) and the event, in the order they came. */
+  private readonly laterOf: number[] = [];
+  private readonly laterIds: number[] = [];
+  readonly sourceNames: string[] = [];
+  readonly actorNames: string[] = [];
+  private readonly sourceIndex = new Map<string, number>();
+  private readonly actorIndex = new Map<string, number>();
+  /** Requests with stages still to come, by request key: the request and how many stages it still awaits. */
+  private readonly pending = new Map<string, { request: number; awaited: number }>();
+
+  constructor(private readonly context: RoutineContext) {}
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  /** Takes the event when it is a stage of a routine read; false when the linker must have it. */
+  take(event: LinkEvent): boolean {
+    const fields = stageFieldsOf(event);
+    if (!routineStage(fields, this.context.toolCallTimes, this.context.analystEvents)) return false;
+    const auditId = event.keys?.audit_id;
+    const stages = auditId === undefined ? 1 : this.context.auditIds.routineCount(auditId);
+    if (stages === 0) return false;
+    if (stages === 1) {
+      this.addRequest(event, fields.timeNs!);
+      return true;
+    }
+    const key = requestKey(event)!;
+    const waiting = this.pending.get(key);
+    if (waiting) {
+      this.laterOf.push(waiting.request);
+      this.laterIds.push(event.id);
+      waiting.awaited -= 1;
+      if (waiting.awaited === 0) this.pending.delete(key);
+    } else {
+      this.pending.set(key, { request: this.addRequest(event, fields.timeNs!), awaited: stages - 1 });
+    }
+    return true;
+  }
+
+  private addRequest(event: LinkEvent, timeNs: bigint): number {
+    const i = this.ids.length;
+    if (i === this.times.length) {
+      const grown = new BigInt64Array(this.times.length * 2);
+      grown.set(this.times);
+      this.times = grown;
+    }
+    this.times[i] = timeNs;
+    this.ids.push(event.id);
+    this.positions.push(event.position);
+    this.sources.push(intern(this.sourceIndex, this.sourceNames, event.source));
+    this.actors.push(intern(this.actorIndex, this.actorNames, event.actor?.id ?? 'unknown actor'));
+    return i;
+  }
+
+  /** Each request's event ids, first stage first, in the order the linker would have read them. */
+  eventIds(): (i: number) => number[] {
+    const starts = new Uint32Array(this.length + 1);
+    for (const request of this.laterOf) starts[request + 1]! += 1;
+    for (let i = 0; i < this.length; i += 1) starts[i + 1]! += starts[i]!;
+    const filled = starts.slice(0, this.length);
+    const later = new Array<number>(this.laterIds.length);
+    for (let k = 0; k < this.laterOf.length; k += 1) later[filled[this.laterOf[k]!]!++] = this.laterIds[k]!;
+    return (i) => [this.ids[i]!, ...later.slice(starts[i], starts[i + 1])];
+  }
+
+  /** As compareNodes orders two requests' nodes: time, then place in the source, then first event id. */
+  compare(i: number, j: number): number {
+    const [a, b] = [this.times[i]!, this.times[j]!];
+    if (a !== b) return a < b ? -1 : 1;
+    if (this.sources[i] === this.sources[j] && this.positions[i] !== this.positions[j]) return this.positions[i]! - this.positions[j]!;
+    return this.ids[i]! - this.ids[j]!;
+  }
+
+  /** compareNodes(node, request i). */
+  compareNode(node: { timeNs: bigint | null; source: string; position: number; eventIds: readonly number[] }, i: number): number {
+    const t = this.times[i]!;
+    if (node.timeNs !== null && node.timeNs !== t) return node.timeNs < t ? -1 : 1;
+    if (node.source === this.sourceNames[this.sources[i]!] && node.position !== this.positions[i])
+      return node.position - this.positions[i]!;
+    return node.eventIds[0]! - this.ids[i]!;
+  }
+
+  /** The requests' indexes by actor (interned), each list in node order. */
+  byActor(): Map<number, number[]> {
+    const order = Array.from({ length: this.length }, (_, i) => i);
+    // They arrive in time order, then by id: sorted again only where that differs from node order.
+    let sorted = true;
+    for (let k = 1; k < order.length && sorted; k += 1) sorted = this.compare(k - 1, k) <= 0;
+    if (!sorted) order.sort((i, j) => this.compare(i, j));
+    const lists = new Map<number, number[]>();
+    for (const i of order) {
+      const list = lists.get(this.actors[i]!);
+      if (list) list.push(i);
+      else lists.set(this.actors[i]!, [i]);
+    }
+    return lists;
+  }
+}
+
+function intern(index: Map<string, number>, names: string[], name: string): number {
+  let at = index.get(name);
+  if (at === undefined) {
+    at = names.length;
+    names.push(name);
+    index.set(name, at);
+  }
+  return at;
+}

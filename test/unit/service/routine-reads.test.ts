@@ -1,0 +1,210 @@
+// Routine reads (core/link/routine.ts) skip the linker's nodes and go to their background group as event
+// ids. The graph must not change: on the built-in sample, on real audit logs of every shape we read, and on
+// a log written to tempt every rule (a read in two stages, an audit ID repeated in another file, a read
+// denied, failed, or forbidden yet answered, one carrying a trace, one near a tool call, one with no time,
+// one an analyst drew an edge to, reads at one instant out of file order), the case linked with routine
+// reads set aside equals the case linked the full way, member for member.
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AuditIds, linkCaseEvents, type AnalystInput } from '../../../src-main/core/link';
+import { RoutineRequests } from '../../../src-main/core/link/routine';
+import { linkCase, linkEventsOf, routineContext } from '../../../src-main/service/graph';
+import { Workbench } from '../../../src-main/service/workbench';
+import { readObjectTable } from '../../../src-main/store/objects';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'causa-routine-'));
+const opened: Workbench[] = [];
+afterAll(() => opened.forEach((w) => w.close()));
+
+async function caseOf(name: string, paths: string[]): Promise<Workbench> {
+  const workbench = Workbench.open(join(dir, `${name}.causa`), { create: true });
+  opened.push(workbench);
+  await workbench.importPaths(paths);
+  return workbench;
+}
+
+/** Links the case both ways; returns how many reads were routine. */
+function expectSameGraph(workbench: Workbench, analyst: AnalystInput = {}): number {
+  const { store } = workbench;
+  const context = routineContext(store, analyst);
+  const requests = new RoutineRequests(context);
+  const routine = [...linkEventsOf(store)].filter((event) => requests.take(event)).length;
+  const fast = linkCase(store, analyst);
+  const full = linkCaseEvents(linkEventsOf(store), analyst, readObjectTable(store));
+  expect(fast.graph).toEqual(full.graph);
+  expect(new Map([...fast.members].map(([group, m]) => [group, m]))).toEqual(full.members);
+  expect(fast.backgroundEdges).toEqual(full.backgroundEdges);
+  return routine;
+}
+
+interface AuditLine {
+  id: string;
+  verb: string;
+  at: string;
+  code?: number;
+  stage?: string;
+  decision?: string;
+  user?: string;
+  name?: string;
+  resource?: string;
+  annotations?: Record<string, string>;
+}
+
+function auditLine(l: AuditLine): string {
+  return JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: l.id,
+    stage: l.stage ?? 'ResponseComplete',
+    requestURI: `/api/v1/namespaces/production/${l.resource ?? 'pods'}${l.name ? `/${l.name}` : ''}`,
+    verb: l.verb,
+    user: { username: l.user ?? 'system:serviceaccount:production:reader', groups: ['system:serviceaccounts'] },
+    sourceIPs: ['10.0.0.7'],
+    objectRef: { resource: l.resource ?? 'pods', namespace: 'production', ...(l.name ? { name: l.name } : {}), apiVersion: 'v1' },
+    ...(l.stage === 'RequestReceived' ? {} : { responseStatus: { metadata: {}, code: l.code ?? 200 } }),
+    ...(l.at ? { requestReceivedTimestamp: l.at, stageTimestamp: l.at } : {}),
+    annotations: {
+      'authorization.k8s.io/decision': l.decision ?? 'allow',
+      'authorization.k8s.io/reason': 'RBAC: allowed by RoleBinding "reader/production"',
+      ...l.annotations,
+    },
+  });
+}
+
+describe('routine reads', () => {
+  it('leave the graph of the built-in sample as it was, a drawn edge to one of them included', async () => {
+    const workbench = await caseOf('sample', [join(ROOT, 'resources', 'samples', 'inc-0047')]);
+    const routine = expectSameGraph(workbench);
+    // Its controllers' lease renewals (1,695 stages) and its routine lists and gets.
+    expect(routine).toBeGreaterThan(1800);
+    // An analyst draws an edge from the agent's prompt to a routine read and to another one's decision:
+    // both nodes must exist for the edge to stand, in the graph linked either way.
+    const graph = workbench.graph();
+    const prompt = graph.nodes.find((node) => node.kind === 'prompt')!;
+    const background = graph.groups.find((group) => group.id.startsWith('g:api:k8s_api:'))!;
+    const [first, second] = background.event_ids;
+    const drawn = {
+      edges: [
+        { id: 'analyst:1', from: prompt.id, to: `e${first}` },
+        { id: 'analyst:2', from: prompt.id, to: `a${second}` },
+      ],
+    };
+    expectSameGraph(workbench, drawn);
+    const linked = linkCase(workbench.store, drawn);
+    expect(linked.graph.edges.filter((edge) => edge.rule === 'analyst').map((edge) => edge.to)).toEqual([`e${first}`, `a${second}`]);
+  });
+
+  it.each([
+    ['k8s-audit-versions'],
+    ['openshift-audit'],
+    ['eks-cloudwatch'],
+    ['gke-cloud-logging'],
+    ['aks-diagnostics'],
+    ['corpus/k8s-audit'],
+  ])('leave the graph of the real logs in test/fixtures/%s as it was', async (fixture) => {
+    const folder = join(ROOT, 'test', 'fixtures', fixture);
+    const files = readdirSync(folder)
+      .filter((file) => !file.endsWith('.md') && !file.endsWith('.expected.json') && !file.startsWith('.'))
+      .map((file) => join(folder, file));
+    const workbench = await caseOf(fixture.replace('/', '-'), files);
+    expect((await workbench.handlers.caseInfo({})).events).toBeGreaterThan(0);
+    expectSameGraph(workbench);
+  });
+
+  it('leave the graph as it was on a log that tempts every rule', async () => {
+    const reads: string[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const at = `2025-04-03T14:20:${String(i).padStart(2, '0')}.000000000Z`;
+      reads.push(auditLine({ id: `routine-${i}`, verb: i % 3 === 0 ? 'list' : 'get', at, name: i % 3 === 0 ? undefined : `api-${i}` }));
+    }
+    const tempting = [
+      // Two stages of one read: one node, both events.
+      auditLine({ id: 'two-stages', verb: 'get', at: '2025-04-03T14:21:00.000000000Z', stage: 'RequestReceived', name: 'api-1' }),
+      auditLine({ id: 'two-stages', verb: 'get', at: '2025-04-03T14:21:00.500000000Z', name: 'api-1' }),
+      // A read answered, then the same request failing with an error in its last stage.
+      auditLine({ id: 'then-error', verb: 'get', at: '2025-04-03T14:21:01.000000000Z', stage: 'RequestReceived', name: 'api-2' }),
+      auditLine({ id: 'then-error', verb: 'get', at: '2025-04-03T14:21:01.200000000Z', code: 500, name: 'api-2' }),
+      auditLine({
+        id: 'denied',
+        verb: 'get',
+        at: '2025-04-03T14:21:02.000000000Z',
+        code: 403,
+        decision: 'forbid',
+        resource: 'secrets',
+        name: 'db',
+      }),
+      auditLine({ id: 'forbidden-yet-answered', verb: 'get', at: '2025-04-03T14:21:03.000000000Z', decision: 'forbid', name: 'api-3' }),
+      auditLine({ id: 'failed', verb: 'get', at: '2025-04-03T14:21:04.000000000Z', code: 404, name: 'gone' }),
+      auditLine({ id: 'errored', verb: 'list', at: '2025-04-03T14:21:05.000000000Z', code: 500 }),
+      // Reads at one instant, written out of their order in the file.
+      auditLine({ id: 'same-instant-b', verb: 'get', at: '2025-04-03T14:21:06.000000000Z', name: 'b' }),
+      auditLine({ id: 'same-instant-a', verb: 'get', at: '2025-04-03T14:21:06.000000000Z', name: 'a' }),
+      // Bookkeeping writes: a status update in two stages, an Event recorded, a lease renewal that failed.
+      auditLine({
+        id: 'status',
+        verb: 'update',
+        at: '2025-04-03T14:21:06.100000000Z',
+        stage: 'RequestReceived',
+        resource: 'pods/status',
+        name: 'api-6',
+      }),
+      auditLine({ id: 'status', verb: 'update', at: '2025-04-03T14:21:06.200000000Z', resource: 'pods/status', name: 'api-6' }),
+      auditLine({ id: 'event', verb: 'create', at: '2025-04-03T14:21:06.300000000Z', resource: 'events' }),
+      auditLine({
+        id: 'lease-conflict',
+        verb: 'update',
+        at: '2025-04-03T14:21:06.400000000Z',
+        code: 409,
+        resource: 'leases',
+        name: 'lock',
+      }),
+      // A write that changes an object (its scale): never routine.
+      auditLine({ id: 'scale', verb: 'patch', at: '2025-04-03T14:21:06.500000000Z', resource: 'deployments/scale', name: 'api' }),
+      // A write among the reads, of the same actor (its group is the reads' group).
+      auditLine({ id: 'write', verb: 'patch', at: '2025-04-03T14:21:07.000000000Z', name: 'api-4' }),
+      auditLine({ id: 'read-after-write', verb: 'get', at: '2025-04-03T14:21:07.000000000Z', name: 'api-4' }),
+    ];
+    // The same audit ID in another file, from someone else (the Audit-ID header is the client's to set):
+    // the linker makes one node of the two, and so must the routine path.
+    const elsewhere = [auditLine({ id: 'routine-5', verb: 'get', at: '2025-04-03T14:20:05.000000000Z', name: 'api-5', user: 'mallory' })];
+    const logA = join(dir, 'tempting-a.log');
+    const logB = join(dir, 'tempting-b.log');
+    writeFileSync(logA, `${[...reads, ...tempting].join('\n')}\n`);
+    writeFileSync(logB, `${elsewhere.join('\n')}\n`);
+    const workbench = await caseOf('tempting', [logA, logB]);
+    const routine = expectSameGraph(workbench);
+    // The 40 reads and the one repeating an audit ID from another file; of the tempting ones, the read in
+    // two stages (its first stage is superseded by its last: one event), the one not found (a failed read is
+    // routine), the two at one instant, the status update, the Event recorded, the read after the write.
+    expect(routine).toBe(40 + 1 + 7);
+  });
+});
+
+describe('AuditIds', () => {
+  it('never counts an ID below the events that carry it, however full its table', () => {
+    const table = new AuditIds(10); // 64 Ki slots for 150,000 events: many IDs share a slot
+    const ids = Array.from({ length: 100_000 }, (_, i) => `id-${i}`);
+    for (const id of ids) table.add(id, true);
+    for (const id of ids.slice(0, 50_000)) table.add(id, true); // the first half twice
+    expect(ids.slice(0, 50_000).filter((id) => table.routineCount(id) < 2)).toEqual([]);
+    // A table sized for its IDs counts most of them exactly.
+    const sized = new AuditIds(100_000);
+    for (const id of ids) sized.add(id, true);
+    expect(ids.filter((id) => sized.routineCount(id) === 1).length).toBeGreaterThan(85_000);
+  });
+
+  it('says 0 for an ID one of whose events is not a routine stage, whichever came first', () => {
+    const table = new AuditIds(100);
+    table.add('first-denied', false);
+    table.add('first-denied', true);
+    table.add('then-denied', true);
+    table.add('then-denied', false);
+    table.add('clean', true);
+    table.add('clean', true);
+    expect([table.routineCount('first-denied'), table.routineCount('then-denied'), table.routineCount('clean')]).toEqual([0, 0, 2]);
+  });
+});
