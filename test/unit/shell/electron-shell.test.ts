@@ -519,7 +519,8 @@ describe('the app lifecycle (index.ts)', () => {
     const event = navigationEvent();
     const quitsBefore = fake.app.quit.mock.calls.length;
     fake.app.emit('before-quit', event);
-    if (event.preventDefault.mock.calls.length > 0) await vi.waitFor(() => expect(fake.app.quit.mock.calls.length).toBeGreaterThan(quitsBefore));
+    if (event.preventDefault.mock.calls.length > 0)
+      await vi.waitFor(() => expect(fake.app.quit.mock.calls.length).toBeGreaterThan(quitsBefore));
     fake.app.emit('before-quit', navigationEvent());
     return event;
   }
