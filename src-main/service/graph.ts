@@ -51,7 +51,7 @@ export function routineContext(store: CaseStore, analyst: AnalystInput = {}): Ro
       timeNs: row.time_ns,
       outcome: row.outcome,
       authzDecision: row.authz_decision ?? undefined,
-      keys: JSON.parse(row.keys) as Record<string, unknown>,
+      keys: row.keys,
     };
     auditIds.add(row.audit_id, routineStage(stage, times, analystEvents));
   }

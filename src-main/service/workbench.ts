@@ -196,10 +196,12 @@ export class Workbench {
 
   /** The case through the linker, linked again only when its events, verdicts or the analyst's edges changed. */
   private linkedCase(): { key: string; linked: LinkedCase } {
-    // The analyst's decisions and drawn edges change chains: the journal's length is part of the key.
+    // The analyst's decisions and drawn edges change chains, and so they are part of the key; a note, a
+    // tag or a star does not, and linking a million events again for one would keep the graph waiting.
     const state = analysisState(this.store);
-    // Trust changes verdicts, which the graph's nodes carry.
-    const key = `${graphKey(this.store)}:${state.entries}:${trustedFingerprintsNow().join(',')}`;
+    // Trust (the case's journal, the trust store) changes verdicts, which the graph's nodes carry.
+    const analyst = JSON.stringify([state.decisions, state.edges, state.trusted_signers]);
+    const key = `${graphKey(this.store)}:${analyst}:${trustedFingerprintsNow().join(',')}`;
     if (this.linked?.key !== key) {
       const analyst = { decisions: new Map(state.decisions.map((d) => [d.edge, d.decision])), edges: state.edges };
       this.linked = { key, linked: linkCase(this.store, analyst) };

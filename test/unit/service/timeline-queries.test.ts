@@ -67,6 +67,22 @@ describe('histogram', () => {
 });
 
 describe('graph', () => {
+  it('is not linked again for a note, a tag or a star, and is for a decision on an edge', async () => {
+    const whole = workbench.graph({});
+    const node = whole.nodes.find((n) => n.kind === 'tool_call')!;
+    await workbench.handlers.record({ action: { type: 'comment', node: node.id, text: 'the agent chose this' } });
+    await workbench.handlers.record({ action: { type: 'tag', node: node.id, tag: 'root-cause', on: true } });
+    await workbench.handlers.record({ action: { type: 'star', node: node.id, starred: true } });
+    expect(workbench.graph({})).toBe(whole);
+    const inferred = whole.edges.find((edge) => edge.strength === 'inferred' && edge.status === 'proposed')!;
+    await workbench.handlers.record({ action: { type: 'decide_edge', edge: inferred.id, decision: 'rejected' } });
+    const decided = workbench.graph({});
+    expect(decided).not.toBe(whole);
+    expect(decided.edges.find((edge) => edge.id === inferred.id)?.status).toBe('rejected');
+    await workbench.handlers.record({ action: { type: 'decide_edge', edge: inferred.id, decision: 'proposed' } });
+    expect(workbench.graph({}).edges.find((edge) => edge.id === inferred.id)?.status).toBe('proposed');
+  });
+
   it('links the case once and narrows it for each filter, relinking after an import', async () => {
     const whole = workbench.graph({});
     const narrowed = workbench.graph({ actor: 'james.w' });
