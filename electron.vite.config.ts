@@ -21,11 +21,13 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        // The case worker is an entry of its own: the hosts start it as a worker thread (host/case-client.ts).
+        // The case worker and the link worker are entries of their own: the hosts start them as worker threads
+        // (host/case-client.ts, service/link-thread.ts).
         input: {
           index: resolve('src-main/index.ts'),
           cli: resolve('src-main/cli.ts'),
           'case-worker': resolve('src-main/host/case-worker-entry.ts'),
+          'link-worker': resolve('src-main/host/link-worker-entry.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

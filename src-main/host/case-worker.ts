@@ -22,6 +22,8 @@ export interface CaseWorkerOptions {
   compareWith?: string[];
   /** Whether the host prints PDFs itself (Electron): the worker then asks it to, with the report's HTML. */
   hostPrints?: boolean;
+  /** The built link worker (service/link-thread.ts), set by the worker's entry: links run beside the worker. */
+  linkWorker?: string;
 }
 
 /**
@@ -74,6 +76,7 @@ export function serveCaseWorker(port: WorkerPort, options: CaseWorkerOptions): v
       create: options.create,
       indexInBackground: true,
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.linkWorker ? { linkWorker: options.linkWorker } : {}),
     });
   } catch (error) {
     const { code, message } = toServiceError(error);

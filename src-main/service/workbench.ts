@@ -1,7 +1,8 @@
 // The one implementation of the API contract, shared by the Electron host, web mode and the CLI. It owns
 // the open case file; transports only parse input, call it, and carry the result back.
 import { basename } from 'node:path';
-import type { LinkedCase } from '../core/link';
+import type { AnalystInput, LinkedCase } from '../core/link';
+import { linkInThread } from './link-thread';
 import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput, UploadedFile } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
@@ -113,7 +114,7 @@ export class Workbench {
    */
   static open(
     casePath: string,
-    options: { create?: boolean; readOnly?: boolean; indexInBackground?: boolean; limits?: Limits } = {},
+    options: { create?: boolean; readOnly?: boolean; indexInBackground?: boolean; limits?: Limits; linkWorker?: string } = {},
   ): Workbench {
     const store = CaseStore.open(casePath, options);
     upgradeObjectIdentity(store);
@@ -121,6 +122,7 @@ export class Workbench {
     if (store.schemaProblems.length === 0) store.settleApiCalls();
     const workbench = new Workbench(store);
     if (options.limits) workbench.limits = options.limits;
+    if (options.linkWorker) workbench.linkWorker = options.linkWorker;
     if (options.indexInBackground) {
       workbench.backgroundIndexing = true;
       void workbench.indexSearch();
@@ -194,19 +196,61 @@ export class Workbench {
     if (this.backgroundIndexing) void this.indexSearch();
   }
 
-  /** The case through the linker, linked again only when its events, verdicts or the analyst's edges changed. */
-  private linkedCase(): { key: string; linked: LinkedCase } {
+  /** What the linked case depends on, as a key, and the analyst's input to the linker. */
+  private linkKey(): { key: string; analyst: AnalystInput } {
     // The analyst's decisions and drawn edges change chains, and so they are part of the key; a note, a
     // tag or a star does not, and linking a million events again for one would keep the graph waiting.
     const state = analysisState(this.store);
     // Trust (the case's journal, the trust store) changes verdicts, which the graph's nodes carry.
-    const analyst = JSON.stringify([state.decisions, state.edges, state.trusted_signers]);
-    const key = `${graphKey(this.store)}:${analyst}:${trustedFingerprintsNow().join(',')}`;
-    if (this.linked?.key !== key) {
-      const analyst = { decisions: new Map(state.decisions.map((d) => [d.edge, d.decision])), edges: state.edges };
-      this.linked = { key, linked: linkCase(this.store, analyst) };
-    }
+    const said = JSON.stringify([state.decisions, state.edges, state.trusted_signers]);
+    return {
+      key: `${graphKey(this.store)}:${said}:${trustedFingerprintsNow().join(',')}`,
+      analyst: { decisions: new Map(state.decisions.map((d) => [d.edge, d.decision])), edges: state.edges },
+    };
+  }
+
+  /** The case through the linker, linked again only when its events, verdicts or the analyst's edges changed. */
+  private linkedCase(): { key: string; linked: LinkedCase } {
+    const { key, analyst } = this.linkKey();
+    if (this.linked?.key !== key) this.linked = { key, linked: linkCase(this.store, analyst) };
     return this.linked;
+  }
+
+  /** Links the case now, its key read in the same transaction (the link worker's job: service/link-thread.ts). */
+  linkNow(): { key: string; linked: LinkedCase } {
+    return this.store.db.transaction(() => {
+      const { key, analyst } = this.linkKey();
+      return { key, linked: linkCase(this.store, analyst) };
+    })();
+  }
+
+  /** The built link worker (out/main/link-worker.js), when this workbench links in a thread of its own. */
+  private linkWorker?: string;
+  private linking?: Promise<void>;
+
+  /**
+   * Before a method that needs the linked case: when this workbench has a link worker and the case is not
+   * linked as it stands, links it there, leaving this thread free to answer other requests meanwhile. A
+   * result that no longer describes the case (something was written meanwhile) is linked again; after
+   * three tries, or during an import (whose rows only this connection sees), the method links in this
+   * thread as before.
+   */
+  private async prepareLinks(): Promise<void> {
+    const workerFile = this.linkWorker;
+    if (!workerFile || this.store.isWriting) return;
+    this.linking ??= (async () => {
+      for (let tries = 0; tries < 3; tries += 1) {
+        if (this.linked?.key === this.linkKey().key) return;
+        const result = await linkInThread(workerFile, this.store.path);
+        if (!this.store.db.open) return;
+        if (result.key === this.linkKey().key) this.linked = result;
+      }
+    })()
+      .catch(() => undefined) // the method links in this thread instead
+      .finally(() => {
+        this.linking = undefined;
+      });
+    await this.linking;
   }
 
   /** The ids of the events a filter matches (undefined when it narrows nothing), kept for the next call. */
@@ -308,6 +352,11 @@ export class Workbench {
     return this.taintCache.value;
   }
 
+  /** A taint filter needs the linked case (taintLabelsFor): linked first in the link worker, when there is one. */
+  private async linksForFilter(filter: EventFilter): Promise<void> {
+    if (filter.taint && filter.taint.length > 0) await this.prepareLinks();
+  }
+
   /** A taint filter matches labels chains give: they are computed before it runs. */
   private taintLabelsFor(filter: EventFilter): void {
     if (filter.taint && filter.taint.length > 0) this.taint();
@@ -379,7 +428,8 @@ export class Workbench {
       sources: listSources(this.store),
       verification: caseVerifications(this.store),
     }),
-    listEvents: ({ filter, offset, limit }) => {
+    listEvents: async ({ filter, offset, limit }) => {
+      await this.linksForFilter(filter);
       this.taintLabelsFor(filter);
       const bounds = filterBounds(this.store, filter);
       return {
@@ -411,25 +461,31 @@ export class Workbench {
     verifyProgress: () => this.verifications.snapshot(),
     cancelVerify: () => ({ cancelled: this.verifications.cancel() }),
     trustSigner: ({ fingerprint, scope }) => trustSigner(this.store, fingerprint, scope),
-    graph: ({ filter }) => this.graph(filter),
-    groupMembers: (request) => this.groupMembers(request),
-    filterValues: () => this.filterValues(),
+    // Each method that reads the linked case lets the link worker link it first (prepareLinks).
+    graph: async ({ filter }) => (await this.prepareLinks(), this.graph(filter)),
+    groupMembers: async (request) => (await this.prepareLinks(), this.groupMembers(request)),
+    filterValues: async () => (await this.prepareLinks(), this.filterValues()),
     analysis: () => this.analysis(),
     record: ({ action }) => recordAction(this.store, action),
     undo: () => undoAction(this.store),
     redo: () => redoAction(this.store),
-    attribution: () => this.attribution(),
+    attribution: async () => (await this.prepareLinks(), this.attribution()),
     compareCandidates: () => ({ cases: compareCandidates(this.store.path, this.compareWith) }),
-    compareCase: ({ path }) => {
+    compareCase: async ({ path }) => {
+      await this.prepareLinks();
       // The renderer names a file the main side offered, never one of its own choosing.
       const offered = compareCandidates(this.store.path, this.compareWith).find((c) => c.path === path);
       if (!offered) throw new ServiceError('invalid_input', `${path}: not a case file the workbench offers to compare with`);
       return this.compare(offered.path);
     },
-    findings: ({ hours }) => this.findings({ ...(hours ? { hours: parseWorkingHours(hours) } : {}) }),
+    findings: async ({ hours }) => (await this.prepareLinks(), this.findings({ ...(hours ? { hours: parseWorkingHours(hours) } : {}) })),
     exportReport: async ({ format }) => asDownload(await this.reportFile(format)),
     exportExcerpt: () => asDownload(this.excerptFile()),
-    exportOcsf: ({ filter }) => (this.taintLabelsFor(filter), asDownload(this.ocsfExportFile(filter))),
+    exportOcsf: async ({ filter }) => (
+      await this.linksForFilter(filter),
+      this.taintLabelsFor(filter),
+      asDownload(this.ocsfExportFile(filter))
+    ),
     journal: () => journalReport(this.store),
     analyst: () => currentAnalyst(),
     setAnalyst: ({ name }) => setAnalystName(name),
@@ -444,17 +500,22 @@ export class Workbench {
     },
     pullProgress: () => this.pulls.snapshot(),
     cancelPull: () => ({ cancelled: this.pulls.cancel() || this.imports.cancel() }),
-    locateEvent: ({ filter, id }) => (
+    locateEvent: async ({ filter, id }) => (
+      await this.linksForFilter(filter),
       this.taintLabelsFor(filter),
       { index: eventIndex(this.store, filter, filterBounds(this.store, filter), id) ?? null }
     ),
     // issue 20 (service/guardrails.ts): both read the linked case, never link it again.
-    taint: () => this.taint(),
+    taint: async () => (await this.prepareLinks(), this.taint()),
     // issue 18 (service/agent-traces.ts)
     traceSpans: ({ trace_id }) => traceSpans(this.store, trace_id),
     agentTraces: () => agentTraces(this.store),
-    guardrails: ({ intended }) => guardrailsReport(this.store, this.linkedCase().linked, analysisState(this.store), this.taint(), intended),
-    histogram: ({ filter, buckets }) => {
+    guardrails: async ({ intended }) => (
+      await this.prepareLinks(),
+      guardrailsReport(this.store, this.linkedCase().linked, analysisState(this.store), this.taint(), intended)
+    ),
+    histogram: async ({ filter, buckets }) => {
+      await this.linksForFilter(filter);
       this.taintLabelsFor(filter);
       const { start, end, counts } = eventHistogram(this.store, filter, filterBounds(this.store, filter), buckets);
       return { ...(start !== undefined && end !== undefined ? { start: formatNanos(start), end: formatNanos(end) } : {}), counts };

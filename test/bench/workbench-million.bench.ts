@@ -1,7 +1,9 @@
 // Issue 17's workbench figures at full size: 1,000,000 audit events (BENCH_WORKBENCH_EVENTS) sampled,
 // imported and opened in Chromium through `causa serve`, as test/e2e/large-case.e2e.ts does at a small
 // size (test/e2e/support/large-case.ts). Budgets: a page of a search or a filter answered in under 100 ms,
-// the graph's first chain drawn within 2 s of opening, the timeline scrolled at 60 fps (10 rows a frame).
+// the graph's first chain drawn within 2 s of opening, the timeline scrolled at 60 fps (10 rows a frame):
+// 95 % of frames within one refresh of a 60 Hz screen (the mean is printed too; a dropped frame or two
+// in 240 is the machine, not the timeline).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,12 +24,12 @@ describe('a million events in the workbench (issue 17)', () => {
       search: run.searchPageMs < 100,
       filter: run.filterPageMs < 100,
       graph: run.graphMs < 2000,
-      scroll: run.scroll.fps >= 58,
+      scroll: run.scroll.p95FrameMs <= 17.5,
     };
     process.stdout.write(
       `\nThe workbench on ${EVENTS} events (issue 17)\n${describeRun(run)}\n` +
         `  budgets: search page < 100 ms ${verdict(budgets.search)}; filter page < 100 ms ${verdict(budgets.filter)}; ` +
-        `first chain < 2 s ${verdict(budgets.graph)}; scroll ≥ 58 fps ${verdict(budgets.scroll)}\n`,
+        `first chain < 2 s ${verdict(budgets.graph)}; scroll at 60 fps (p95 frame ≤ 17.5 ms) ${verdict(budgets.scroll)}\n`,
     );
     expect(run.errors).toEqual([]);
     expect(run.lastRowIndex).toBe(run.total - 1);

@@ -10,7 +10,7 @@ import { CaseClient } from '../../src-main/host/case-client';
 import { dispatch } from '../../src-main/host/dispatch';
 import type { Handlers } from '../../src-main/shared/contract';
 import { Workbench } from '../../src-main/service/workbench';
-import { ROOT } from './support/serve';
+import { ROOT, runCausa } from './support/serve';
 
 const WORKER = join(ROOT, 'out', 'main', 'case-worker.js');
 const SAMPLE = join(ROOT, 'resources', 'samples', 'inc-0047');
@@ -59,7 +59,7 @@ describe('the case worker', () => {
       if (existsSync(join(dir, `worker.causa${suffix}`))) copyFileSync(join(dir, `worker.causa${suffix}`), `${copy}${suffix}`);
     const local = Workbench.open(copy, { readOnly: true });
     try {
-      const same = local.handlers.listEvents({ filter: { kind: ['prompt'] }, offset: 0, limit: 5 });
+      const same = await local.handlers.listEvents({ filter: { kind: ['prompt'] }, offset: 0, limit: 5 });
       expect(first).toEqual(same);
     } finally {
       local.close();
@@ -84,6 +84,29 @@ describe('the case worker', () => {
       expect(inWorker).toBeGreaterThan(100);
     } finally {
       local.close();
+    }
+  });
+
+  it('answers the timeline while a large case is linked, the links made beside it', async () => {
+    const bundle = join(dir, 'large-bundle');
+    const made = await runCausa(['sample', 'inc-0047', '-o', bundle, '--events', '20000']);
+    expect(made.code, made.stderr).toBe(0);
+    const large = await CaseClient.start(WORKER, { casePath: join(dir, 'large.causa'), create: true });
+    try {
+      await large.importPaths([bundle]);
+      const order: string[] = [];
+      const graph = large.handlers.graph({ filter: {} }).then((g) => (order.push('graph'), g));
+      const page = large.handlers.listEvents({ filter: {}, offset: 0, limit: 50 }).then((p) => (order.push('timeline'), p));
+      const [linked, listed] = await Promise.all([graph, page]);
+      // In the case worker alone, the timeline's page waited for the links (about a second here).
+      expect(order).toEqual(['timeline', 'graph']);
+      expect(listed.events).toHaveLength(50);
+      expect(linked.chains.length).toBeGreaterThan(0);
+      // Kept: the next call does not link again, and a star does not make it.
+      await large.handlers.record({ action: { type: 'star', node: linked.nodes[0]!.id, starred: true } });
+      expect((await large.handlers.graph({ filter: {} })).nodes).toEqual(linked.nodes);
+    } finally {
+      await large.close();
     }
   });
 
