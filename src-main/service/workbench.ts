@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import type { AnalystInput, LinkedCase } from '../core/link';
 import { linkInThread } from './link-thread';
+import { cachedLinkedCase, decodeLinkedCase, keepLinkCache } from './link-cache';
 import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput, UploadedFile } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
@@ -196,8 +197,8 @@ export class Workbench {
     if (this.backgroundIndexing) void this.indexSearch();
   }
 
-  /** What the linked case depends on, as a key, and the analyst's input to the linker. */
-  private linkKey(): { key: string; analyst: AnalystInput } {
+  /** What the linked case depends on, as a key (the link cache's too), and the analyst's input to the linker. */
+  linkKey(): { key: string; analyst: AnalystInput } {
     // The analyst's decisions and drawn edges change chains, and so they are part of the key; a note, a
     // tag or a star does not, and linking a million events again for one would keep the graph waiting.
     const state = analysisState(this.store);
@@ -209,10 +210,14 @@ export class Workbench {
     };
   }
 
-  /** The case through the linker, linked again only when its events, verdicts or the analyst's edges changed. */
+  /**
+   * The case through the linker, linked again only when its events, verdicts or the analyst's edges
+   * changed; taken from the case's link cache when it holds this installation's links for the case as it
+   * stands (service/link-cache.ts).
+   */
   private linkedCase(): { key: string; linked: LinkedCase } {
     const { key, analyst } = this.linkKey();
-    if (this.linked?.key !== key) this.linked = { key, linked: linkCase(this.store, analyst) };
+    if (this.linked?.key !== key) this.linked = { key, linked: cachedLinkedCase(this.store, key) ?? linkCase(this.store, analyst) };
     return this.linked;
   }
 
@@ -230,8 +235,9 @@ export class Workbench {
 
   /**
    * Before a method that needs the linked case: when this workbench has a link worker and the case is not
-   * linked as it stands, links it there, leaving this thread free to answer other requests meanwhile. A
-   * result that no longer describes the case (something was written meanwhile) is linked again; after
+   * linked as it stands, takes the case's link cache when it holds the links, or links it in the link
+   * worker, leaving this thread free to answer other requests meanwhile, and keeps the links in the cache.
+   * A result that no longer describes the case (something was written meanwhile) is linked again; after
    * three tries, or during an import (whose rows only this connection sees), the method links in this
    * thread as before.
    */
@@ -240,10 +246,20 @@ export class Workbench {
     if (!workerFile || this.store.isWriting) return;
     this.linking ??= (async () => {
       for (let tries = 0; tries < 3; tries += 1) {
-        if (this.linked?.key === this.linkKey().key) return;
-        const result = await linkInThread(workerFile, this.store.path);
-        if (!this.store.db.open) return;
-        if (result.key === this.linkKey().key) this.linked = result;
+        const { key } = this.linkKey();
+        if (this.linked?.key === key) return;
+        const cached = cachedLinkedCase(this.store, key);
+        if (cached) {
+          this.linked = { key, linked: cached };
+          return;
+        }
+        const row = await linkInThread(workerFile, this.store.path);
+        if (!this.store.db.open || row.key !== this.linkKey().key) continue;
+        const linked = decodeLinkedCase(row);
+        if (!linked) continue;
+        this.linked = { key: row.key, linked };
+        // Kept for the next time the case is opened (derived data, like the search index the hosts build).
+        keepLinkCache(this.store, row);
       }
     })()
       .catch(() => undefined) // the method links in this thread instead

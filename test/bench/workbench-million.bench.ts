@@ -24,15 +24,16 @@ describe('a million events in the workbench (issue 17)', () => {
       search: run.searchPageMs < 100,
       filter: run.filterPageMs < 100,
       graph: run.graphMs < 2000,
+      reopened: run.graphReopenedMs < 2000,
       scroll: run.scroll.p95FrameMs <= 17.5,
     };
     process.stdout.write(
       `\nThe workbench on ${EVENTS} events (issue 17)\n${describeRun(run)}\n` +
         `  budgets: search page < 100 ms ${verdict(budgets.search)}; filter page < 100 ms ${verdict(budgets.filter)}; ` +
-        `first chain < 2 s ${verdict(budgets.graph)}; scroll at 60 fps (p95 frame ≤ 17.5 ms) ${verdict(budgets.scroll)}\n`,
+        `first chain < 2 s ${verdict(budgets.graph)} (opened again ${verdict(budgets.reopened)}); scroll at 60 fps (p95 frame ≤ 17.5 ms) ${verdict(budgets.scroll)}\n`,
     );
     expect(run.errors).toEqual([]);
     expect(run.lastRowIndex).toBe(run.total - 1);
-    expect(budgets).toEqual({ search: true, filter: true, graph: true, scroll: true });
+    expect(budgets).toEqual({ search: true, filter: true, graph: true, reopened: true, scroll: true });
   }, 3_600_000);
 });

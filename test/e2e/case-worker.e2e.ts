@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseClient } from '../../src-main/host/case-client';
 import { dispatch } from '../../src-main/host/dispatch';
 import type { Handlers } from '../../src-main/shared/contract';
+import { linkCase } from '../../src-main/service/graph';
+import { cachedLinkedCase } from '../../src-main/service/link-cache';
 import { Workbench } from '../../src-main/service/workbench';
 import { ROOT, runCausa } from './support/serve';
 
@@ -107,6 +109,15 @@ describe('the case worker', () => {
       expect((await large.handlers.graph({ filter: {} })).nodes).toEqual(linked.nodes);
     } finally {
       await large.close();
+    }
+    // And kept in the case, MACed by this installation, for the next time it is opened (service/link-cache.ts).
+    const reader = Workbench.open(join(dir, 'large.causa'), { readOnly: true });
+    try {
+      const cached = cachedLinkedCase(reader.store, reader.linkKey().key);
+      expect(cached?.graph).toEqual(linkCase(reader.store, reader.linkKey().analyst).graph);
+      expect(cached!.graph.chains.length).toBeGreaterThan(0);
+    } finally {
+      reader.close();
     }
   });
 

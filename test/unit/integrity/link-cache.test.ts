@@ -1,0 +1,129 @@
+// The link cache (migration 0028, service/link-cache.ts) is derived data a forger can edit: the graph must
+// come from it only when this installation wrote it for the case as it stands. Attacks first: a body
+// edited under the old MAC, a cache MACed by another installation, one left from before an import, one
+// that is not a linked case at all; each is ignored and the case linked anew. A cache that is genuine is
+// what the workbench shows (a planted one with a valid MAC proves the path is taken).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeLinkedCase, linkCacheMac } from '../../../src-main/service/link-cache';
+import { linkCase } from '../../../src-main/service/graph';
+import { Workbench } from '../../../src-main/service/workbench';
+import type { Graph } from '../../../src-main/shared/graph';
+import { readLinkCache, type LinkCacheRow } from '../../../src-main/store/link-cache';
+
+const SAMPLE = new URL('../../../resources/samples/inc-0047', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'causa-link-cache-'));
+const casePath = join(dir, 'case.causa');
+let truth: Graph;
+let key: string;
+
+beforeAll(async () => {
+  const workbench = Workbench.open(casePath, { create: true });
+  await workbench.importPaths([SAMPLE]);
+  key = workbench.linkKey().key;
+  truth = workbench.graph();
+  workbench.close();
+});
+
+/** Writes a row into the case as a forger with the file would, then opens it afresh and returns its graph. */
+function graphWith(row: LinkCacheRow | undefined): Graph {
+  const forger = new Database(casePath);
+  if (row) forger.prepare('INSERT OR REPLACE INTO link_cache (id, key, body, mac) VALUES (1, ?, ?, ?)').run(row.key, row.body, row.mac);
+  else forger.prepare('DELETE FROM link_cache').run();
+  forger.close();
+  const reader = Workbench.open(casePath, { readOnly: true });
+  try {
+    return reader.graph();
+  } finally {
+    reader.close();
+  }
+}
+
+/** The case's true links with every chain relabelled: what a planted cache would show. */
+function planted(label: string): ReturnType<typeof linkCase> {
+  const reader = Workbench.open(casePath, { readOnly: true });
+  try {
+    const linked = linkCase(reader.store, reader.linkKey().analyst);
+    return { ...linked, graph: { ...linked.graph, chains: linked.graph.chains.map((chain) => ({ ...chain, label })) } };
+  } finally {
+    reader.close();
+  }
+}
+
+afterAll(() => graphWith(undefined));
+
+describe('the link cache', () => {
+  it('is what the graph shows when this installation wrote it for the case as it stands', () => {
+    const row = encodeLinkedCase(key, planted('PLANTED WITH A VALID MAC'));
+    expect(graphWith(row).chains.map((chain) => chain.label)).toEqual(truth.chains.map(() => 'PLANTED WITH A VALID MAC'));
+    // With no cache the links are made again: the true graph.
+    expect(graphWith(undefined)).toEqual(truth);
+  });
+
+  it('is ignored when its body was edited under the old MAC', () => {
+    const genuine = encodeLinkedCase(key, planted('genuine'));
+    const forged = encodeLinkedCase(key, planted('FORGED'));
+    expect(graphWith({ ...forged, mac: genuine.mac })).toEqual(truth);
+    // Nor can the key be moved onto another state of the case.
+    expect(graphWith({ ...genuine, key: `${key} ` })).toEqual(truth);
+  });
+
+  it('is ignored when another installation wrote it', () => {
+    const home = process.env.CAUSA_HOME;
+    process.env.CAUSA_HOME = mkdtempSync(join(tmpdir(), 'causa-other-installation-'));
+    let theirs: LinkCacheRow;
+    try {
+      theirs = encodeLinkedCase(key, planted('ANOTHER INSTALLATION'));
+    } finally {
+      process.env.CAUSA_HOME = home;
+    }
+    expect(graphWith(theirs)).toEqual(truth);
+  });
+
+  it('is ignored when it is not a linked case, even under a valid MAC', () => {
+    // MACed with this installation's own key, as only this installation could: still not believed.
+    const almost = '{"graph": {"nodes": [], "edges": [], "groups": [], "chains": []}, "members": [["g", null]], "backgroundEdges": []}';
+    for (const text of ['{"graph": "not a graph"', '{"graph": {"nodes": 5}, "members": 7}', 'null', almost]) {
+      const body = deflateRawSync(Buffer.from(text));
+      expect(graphWith({ key, body, mac: linkCacheMac(key, body) })).toEqual(truth);
+    }
+    const notDeflated = Buffer.from('plain bytes');
+    expect(graphWith({ key, body: notDeflated, mac: linkCacheMac(key, notDeflated) })).toEqual(truth);
+  });
+
+  it('is ignored once the case has changed: an import makes it stale', async () => {
+    const stale = encodeLinkedCase(key, planted('BEFORE THE IMPORT'));
+    const writer = Workbench.open(casePath);
+    const late = join(dir, 'late.jsonl');
+    writeFileSync(
+      late,
+      `${JSON.stringify({
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        level: 'Metadata',
+        auditID: '5e0c3f3e-1b7a-4a43-9d7f-2f5c9c1d0e11',
+        stage: 'ResponseComplete',
+        requestURI: '/api/v1/namespaces/production/secrets/db',
+        verb: 'get',
+        user: { username: 'mallory@example.com' },
+        objectRef: { resource: 'secrets', namespace: 'production', name: 'db', apiVersion: 'v1' },
+        responseStatus: { code: 403 },
+        requestReceivedTimestamp: '2025-04-03T14:41:00.000000Z',
+        stageTimestamp: '2025-04-03T14:41:00.001000Z',
+        annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' },
+      })}\n`,
+    );
+    await writer.importPaths([late]);
+    writer.close();
+    const graph = graphWith(stale);
+    expect(graph.chains.some((chain) => chain.label === 'BEFORE THE IMPORT')).toBe(false);
+    expect(graph.nodes.some((node) => node.label === 'get secrets production/db' && node.outcome === 'denied')).toBe(true);
+    const reader = Workbench.open(casePath, { readOnly: true });
+    expect(readLinkCache(reader.store)?.key).toBe(key); // still there, and not believed
+    reader.close();
+  });
+});
