@@ -313,10 +313,17 @@ const ACTIVITY = "e.source_id NOT IN (SELECT id FROM source WHERE format = 'k8s-
  * make a report's window claim months of evidence. They are not spanned.
  */
 function activitySpanNs(store: CaseStore): { first: bigint | null; last: bigint | null } {
-  return store.db
-    .prepare(`SELECT min(time_ns) AS first, max(time_ns) AS last FROM event e WHERE time_ns IS NOT NULL AND ${ACTIVITY}`)
-    .safeIntegers(true)
-    .get() as { first: bigint | null; last: bigint | null };
+  // Each end read along the time index, skipping listings: min() and max() with the source condition
+  // read every row (370 ms over a million events), these a handful.
+  const end = (order: 'ASC' | 'DESC') =>
+    (store.db
+      .prepare(
+        `SELECT time_ns FROM event e INDEXED BY event_by_time WHERE time_ns IS NOT NULL AND ${ACTIVITY} ORDER BY time_ns ${order} LIMIT 1`,
+      )
+      .pluck()
+      .safeIntegers(true)
+      .get() as bigint | undefined) ?? null;
+  return { first: end('ASC'), last: end('DESC') };
 }
 
 /** The activity span as RFC 3339 times (what a report calls its evidence window). */
@@ -343,6 +350,8 @@ export function eventHistogram(
   const end = bounds.until ?? span.last;
   if (start === null || end === null || end < start) return { counts: [] };
   const width = (end - start) / BigInt(buckets) + 1n;
+  const unfiltered = unfilteredHistogram(store, filter, bounds, { start, end, width, buckets });
+  if (unfiltered) return { start, end, counts: unfiltered };
   const where = whereClause(store, filter, bounds);
   const rows = store.db
     .prepare(
@@ -353,6 +362,49 @@ export function eventHistogram(
   const counts = new Array<number>(buckets).fill(0);
   for (const row of rows) if (row.b >= 0n && row.b < BigInt(buckets)) counts[Number(row.b)] = Number(row.n);
   return { start, end, counts };
+}
+
+/**
+ * The histogram of a filter that narrows nothing but time (the timeline as it opens), counted bucket by
+ * bucket along the time index (index entries only), less the listings and the hidden earlier stages in
+ * each bucket, which are few: grouping a million rows by bucket read every row (1.1 s). Undefined when the
+ * filter narrows, or when the hidden stages are many (every request logged in two stages): the grouping
+ * query is then as quick.
+ */
+function unfilteredHistogram(
+  store: CaseStore,
+  filter: EventFilter,
+  bounds: TimeBounds,
+  range: { start: bigint; end: bigint; width: bigint; buckets: number },
+): number[] | undefined {
+  if (whereClause(store, filter, { ...bounds, since: undefined, until: undefined }, false).sql !== '') return undefined;
+  const hidden = filter.stages ? 0 : (store.db.prepare('SELECT count(*) FROM audit_stage WHERE superseded = 1').pluck().get() as number);
+  if (hidden > 10_000) return undefined;
+  const { start, end, width, buckets } = range;
+  const counts = new Array<number>(buckets).fill(0);
+  const inRange = store.db
+    .prepare('SELECT count(*) FROM event INDEXED BY event_by_time WHERE time_ns >= ? AND time_ns < ?')
+    .pluck()
+    .safeIntegers(true);
+  for (let b = 0; b < buckets; b += 1) {
+    const low = start + width * BigInt(b);
+    const high = low + width > end + 1n ? end + 1n : low + width;
+    if (low <= end) counts[b] = Number(inRange.get(low, high) as bigint);
+  }
+  const less = (sql: string) => {
+    const rows = store.db.prepare(sql).safeIntegers(true).all(start, width, start, end) as { b: bigint; n: bigint }[];
+    for (const row of rows) if (row.b >= 0n && row.b < BigInt(buckets)) counts[Number(row.b)]! -= Number(row.n);
+  };
+  less(
+    `SELECT (e.time_ns - ?) / ? AS b, count(*) AS n FROM event e
+     WHERE e.source_id IN (SELECT id FROM source WHERE format = 'k8s-resources') AND e.time_ns >= ? AND e.time_ns <= ? GROUP BY b`,
+  );
+  if (hidden > 0)
+    less(
+      `SELECT (e.time_ns - ?) / ? AS b, count(*) AS n FROM audit_stage st CROSS JOIN event e ON e.id = st.event_id
+       WHERE st.superseded = 1 AND e.time_ns >= ? AND e.time_ns <= ? AND ${ACTIVITY} GROUP BY b`,
+    );
+  return counts;
 }
 
 export interface FoundEvent {
