@@ -178,6 +178,9 @@ export async function runLargeCase(events: number, dir: string, label: string): 
     const regraphed = new GraphPage(reopened.page);
     await regraphed.ready();
     await regraphed.nodes.first().waitFor({ timeout: 600_000 });
+    // The graph lays out and fits its first chain over the next moments: the scroll is measured after,
+    // as an analyst scrolls a page that has settled.
+    await reopened.page.waitForTimeout(1500);
     const scroll = await scrollTimeline(reopened.page, 240, 10);
     const flick = await scrollTimeline(reopened.page, 120, 40);
     await reopened.page.evaluate(() => {
