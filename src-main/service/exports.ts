@@ -26,6 +26,7 @@ import { getEvent, iterateEvents } from '../store/queries';
 import { listStoredSources, readSeal, readSealTable } from '../store/seals';
 import { mcpSourceIds, toolResultId } from '../store/tool-calls';
 import { eventRecord, listBundles, sealedLeavesText } from '../store/verification';
+import type { LinkedCase } from '../core/link';
 import { filterBounds } from './filter-bounds';
 import { renderPdf } from './pdf';
 import { REPORT_MIME, renderReport, reportCitedEvents, reportHtml, type ReportFormat } from './report';
@@ -52,20 +53,25 @@ export function exportFileName(store: CaseStore, what: ReportFormat | 'excerpt' 
   return `${stem}-postmortem.${what}`;
 }
 
-export async function reportFile(store: CaseStore, format: ReportFormat, printPdf: PrintPdf = renderPdf): Promise<ExportFile> {
+export async function reportFile(
+  store: CaseStore,
+  linked: LinkedCase,
+  format: ReportFormat,
+  printPdf: PrintPdf = renderPdf,
+): Promise<ExportFile> {
   let data: Buffer;
   if (format === 'pdf') {
-    const { html, title } = reportHtml(store);
+    const { html, title } = reportHtml(store, linked);
     data = await printPdf(html, title);
   } else {
-    data = await renderReport(store, format);
+    data = await renderReport(store, linked, format);
   }
   return { file_name: exportFileName(store, format), mime: REPORT_MIME[format], data };
 }
 
 /** The events the postmortem cites, with their raw records and inclusion proofs (`causa excerpt --cited`). */
-export function excerptFile(store: CaseStore): ExportFile {
-  const excerpt = excerptCase(store, reportCitedEvents(store));
+export function excerptFile(store: CaseStore, linked: LinkedCase): ExportFile {
+  const excerpt = excerptCase(store, reportCitedEvents(store, linked));
   const omitted = excerpt.omitted.length;
   return {
     file_name: exportFileName(store, 'excerpt'),

@@ -31,7 +31,8 @@ import { allVerifications, latestVerifications, listBundles } from '../store/ver
 import { analysisState } from './analysis';
 import { attributionOf } from './attribution';
 import { agentIdentitiesOf, findingsOf } from './findings';
-import { buildGraph, linkCase } from './graph';
+import { filterGraph } from './graph';
+import type { LinkedCase } from '../core/link';
 import { guardrailsReport, taintReport } from './guardrails';
 import { renderPdf } from './pdf';
 import { installationKeyFingerprint, trustedFingerprintsNow } from './trust';
@@ -136,10 +137,14 @@ function reportVerifications(store: CaseStore): ReportVerification[] {
   });
 }
 
-/** Everything the report says, decided from the case as it is now. */
-export function reportModel(store: CaseStore, generatedAt = new Date().toISOString()): ReportModel {
+/**
+ * Everything the report says, decided from the case as it is now; `linked` is the case through the linker
+ * under the analyst's decisions and edges (the workbench's linked case: linked once, or read from the
+ * case's link cache, for the graph, the guardrail gap and the taint chains alike).
+ */
+export function reportModel(store: CaseStore, linked: LinkedCase, generatedAt = new Date().toISOString()): ReportModel {
   const analysis = analysisState(store);
-  const graph = buildGraph(store, { decisions: new Map(analysis.decisions.map((d) => [d.edge, d.decision])), edges: analysis.edges });
+  const graph = filterGraph(linked, undefined);
   const chains = new Set(chooseChains(graph, analysis));
   const verdictOf = verdictLookup(store);
   const cited = new Map<number, EventJson>();
@@ -175,7 +180,7 @@ export function reportModel(store: CaseStore, generatedAt = new Date().toISOStri
     bundles: reportBundles(store),
     case_seals: reportCaseSeals(store),
     verifications: reportVerifications(store),
-    gap: guardrailGap(store, analysis),
+    gap: guardrailGap(store, linked, analysis),
     views: embeddedViews(store, analysis),
   });
   return { ...model, actors, anomalies: findingsOf(store, agentIdentitiesOf(actors)) };
@@ -228,20 +233,19 @@ function embeddedViews(store: CaseStore, analysis: ReturnType<typeof analysisSta
 }
 
 /** Issue 20's sections: the guardrail gap and the taint chains of the case as it is now. */
-function guardrailGap(store: CaseStore, analysis: ReturnType<typeof analysisState>): ReportInput['gap'] {
-  const linked = linkCase(store, { decisions: new Map(analysis.decisions.map((d) => [d.edge, d.decision])), edges: analysis.edges });
+function guardrailGap(store: CaseStore, linked: LinkedCase, analysis: ReturnType<typeof analysisState>): ReportInput['gap'] {
   const taint = taintReport(store, linked);
   return { guardrails: guardrailsReport(store, linked, analysis, taint), taint };
 }
 
 /** The event ids a report cites (its timeline), for `causa excerpt --cited`. */
-export function reportCitedEvents(store: CaseStore): number[] {
-  return citedEventIds(reportModel(store));
+export function reportCitedEvents(store: CaseStore, linked: LinkedCase): number[] {
+  return citedEventIds(reportModel(store, linked));
 }
 
 /** The postmortem in one format, as bytes. */
-export async function renderReport(store: CaseStore, format: ReportFormat): Promise<Buffer> {
-  const model = reportModel(store);
+export async function renderReport(store: CaseStore, linked: LinkedCase, format: ReportFormat): Promise<Buffer> {
+  const model = reportModel(store, linked);
   if (format === 'md') return Buffer.from(renderMarkdown(model), 'utf8');
   const html = renderHtml(model);
   if (format === 'html') return Buffer.from(html, 'utf8');
@@ -249,7 +253,7 @@ export async function renderReport(store: CaseStore, format: ReportFormat): Prom
 }
 
 /** The report's HTML, for a host that prints it itself (Electron's printToPDF). */
-export function reportHtml(store: CaseStore): { html: string; title: string } {
-  const model = reportModel(store);
+export function reportHtml(store: CaseStore, linked: LinkedCase): { html: string; title: string } {
+  const model = reportModel(store, linked);
   return { html: renderHtml(model), title: model.title };
 }

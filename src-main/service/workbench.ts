@@ -400,18 +400,20 @@ export class Workbench {
   }
 
   /** The postmortem as a file; `printPdf` prints its HTML (Electron's own printer on the desktop). */
-  reportFile(format: ReportFormat, printPdf?: PrintPdf): Promise<ExportFile> {
-    return reportFile(this.store, format, printPdf);
+  async reportFile(format: ReportFormat, printPdf?: PrintPdf): Promise<ExportFile> {
+    await this.prepareLinks();
+    return reportFile(this.store, this.linkedCase().linked, format, printPdf);
   }
 
   /** The postmortem's bytes in a format (`causa report`). */
-  renderReport(format: ReportFormat): Promise<Buffer> {
-    return renderReport(this.store, format);
+  async renderReport(format: ReportFormat): Promise<Buffer> {
+    await this.prepareLinks();
+    return renderReport(this.store, this.linkedCase().linked, format);
   }
 
   /** The events the postmortem cites (`causa excerpt --cited`). */
   reportCitedEvents(): number[] {
-    return reportCitedEvents(this.store);
+    return reportCitedEvents(this.store, this.linkedCase().linked);
   }
 
   /** The excerpt of chosen events, with their raw records and inclusion proofs (`causa excerpt`). */
@@ -420,8 +422,9 @@ export class Workbench {
   }
 
   /** The excerpt of what the postmortem cites, as a file (the Export button). */
-  excerptFile(): ExportFile {
-    return excerptFile(this.store);
+  async excerptFile(): Promise<ExportFile> {
+    await this.prepareLinks();
+    return excerptFile(this.store, this.linkedCase().linked);
   }
 
   /** The OCSF lines of a filter, streamed (`causa export`); `counts` tallies what was written and left out. */
@@ -496,7 +499,7 @@ export class Workbench {
     },
     findings: async ({ hours }) => (await this.prepareLinks(), this.findings({ ...(hours ? { hours: parseWorkingHours(hours) } : {}) })),
     exportReport: async ({ format }) => asDownload(await this.reportFile(format)),
-    exportExcerpt: () => asDownload(this.excerptFile()),
+    exportExcerpt: async () => asDownload(await this.excerptFile()),
     exportOcsf: async ({ filter }) => (
       await this.linksForFilter(filter),
       this.taintLabelsFor(filter),

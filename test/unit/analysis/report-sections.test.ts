@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReport } from '../../../src-main/service/report';
 import { Workbench } from '../../../src-main/service/workbench';
 
 const SAMPLES = fileURLToPath(new URL('../../../resources/samples/', import.meta.url));
@@ -29,7 +28,7 @@ afterAll(() => {
 
 describe('report sections of issue 19', () => {
   it('Markdown: the chain with its hops, the open findings, the dismissed one apart', async () => {
-    const md = (await renderReport(workbench.store, 'md')).toString('utf8');
+    const md = (await workbench.renderReport('md')).toString('utf8');
     const chains = md.slice(md.indexOf('## Chains of responsibility'), md.indexOf('## Anomaly findings'));
     expect(chains).toContain(
       '| priya.s@example.com → platform-assistant → kubernetes-mcp-server → system:serviceaccount:mcp-system:kubernetes-mcp-server |',
@@ -49,7 +48,7 @@ describe('report sections of issue 19', () => {
   });
 
   it('HTML: the same, escaped', async () => {
-    const html = (await renderReport(workbench.store, 'html')).toString('utf8');
+    const html = (await workbench.renderReport('html')).toString('utf8');
     expect(html).toContain('<h2>Chains of responsibility</h2>');
     expect(html).toContain('<h2>Anomaly findings</h2>');
     expect(html).toContain('<h3>Dismissed by the analyst</h3>');

@@ -11,7 +11,6 @@ import { hashEntry } from '../../../src-main/core/analysis/journal';
 import { writeBundleFiles } from '../../../src-main/core/bundle/files';
 import { sealSources } from '../../../src-main/core/bundle/seal';
 import { generateSigningKey } from '../../../src-main/core/bundle/signing';
-import { reportFile } from '../../../src-main/service/exports';
 import { Workbench } from '../../../src-main/service/workbench';
 import { SAMPLE, tamper, tempDir } from './tamper';
 
@@ -64,7 +63,7 @@ async function eventsJson(casePath: string): Promise<string[]> {
 }
 
 async function markdown(wb: Workbench): Promise<string> {
-  return (await reportFile(wb.store, 'md')).data.toString('utf8');
+  return (await wb.reportFile('md')).data.toString('utf8');
 }
 
 describe('a trust_signer entry forged outside Causa', () => {

@@ -29,18 +29,23 @@ beforeAll(async () => {
   workbench.close();
 });
 
-/** Writes a row into the case as a forger with the file would, then opens it afresh and returns its graph. */
-function graphWith(row: LinkCacheRow | undefined): Graph {
+/** Writes a row into the case as a forger with the file would, then opens it afresh and reads it. */
+async function readWith<T>(row: LinkCacheRow | undefined, read: (reader: Workbench) => T | Promise<T>): Promise<T> {
   const forger = new Database(casePath);
   if (row) forger.prepare('INSERT OR REPLACE INTO link_cache (id, key, body, mac) VALUES (1, ?, ?, ?)').run(row.key, row.body, row.mac);
   else forger.prepare('DELETE FROM link_cache').run();
   forger.close();
   const reader = Workbench.open(casePath, { readOnly: true });
   try {
-    return reader.graph();
+    return await read(reader);
   } finally {
     reader.close();
   }
+}
+
+/** The graph of the case opened afresh with that row as its link cache. */
+function graphWith(row: LinkCacheRow | undefined): Promise<Graph> {
+  return readWith(row, (reader) => reader.graph());
 }
 
 /** The case's true links with every chain relabelled: what a planted cache would show. */
@@ -54,25 +59,38 @@ function planted(label: string): ReturnType<typeof linkCase> {
   }
 }
 
-afterAll(() => graphWith(undefined));
+afterAll(async () => {
+  await graphWith(undefined);
+});
 
 describe('the link cache', () => {
-  it('is what the graph shows when this installation wrote it for the case as it stands', () => {
+  it('is what the graph shows when this installation wrote it for the case as it stands', async () => {
     const row = encodeLinkedCase(key, planted('PLANTED WITH A VALID MAC'));
-    expect(graphWith(row).chains.map((chain) => chain.label)).toEqual(truth.chains.map(() => 'PLANTED WITH A VALID MAC'));
+    expect((await graphWith(row)).chains.map((chain) => chain.label)).toEqual(truth.chains.map(() => 'PLANTED WITH A VALID MAC'));
     // With no cache the links are made again: the true graph.
-    expect(graphWith(undefined)).toEqual(truth);
+    expect(await graphWith(undefined)).toEqual(truth);
   });
 
-  it('is ignored when its body was edited under the old MAC', () => {
+  it('is what the postmortem reports too: the report links nothing of its own', async () => {
+    const label = 'PLANTED FOR THE REPORT';
+    const report = (row: LinkCacheRow | undefined) => readWith(row, async (reader) => (await reader.renderReport('md')).toString('utf8'));
+    expect(await report(encodeLinkedCase(key, planted(label)))).toContain(label);
+    const genuine = encodeLinkedCase(key, planted('genuine'));
+    const forged = { ...encodeLinkedCase(key, planted(label)), mac: genuine.mac };
+    const honest = await report(forged);
+    expect(honest).not.toContain(label);
+    expect(honest).toContain(truth.chains[0]!.label);
+  });
+
+  it('is ignored when its body was edited under the old MAC', async () => {
     const genuine = encodeLinkedCase(key, planted('genuine'));
     const forged = encodeLinkedCase(key, planted('FORGED'));
-    expect(graphWith({ ...forged, mac: genuine.mac })).toEqual(truth);
+    expect(await graphWith({ ...forged, mac: genuine.mac })).toEqual(truth);
     // Nor can the key be moved onto another state of the case.
-    expect(graphWith({ ...genuine, key: `${key} ` })).toEqual(truth);
+    expect(await graphWith({ ...genuine, key: `${key} ` })).toEqual(truth);
   });
 
-  it('is ignored when another installation wrote it', () => {
+  it('is ignored when another installation wrote it', async () => {
     const home = process.env.CAUSA_HOME;
     process.env.CAUSA_HOME = mkdtempSync(join(tmpdir(), 'causa-other-installation-'));
     let theirs: LinkCacheRow;
@@ -81,18 +99,18 @@ describe('the link cache', () => {
     } finally {
       process.env.CAUSA_HOME = home;
     }
-    expect(graphWith(theirs)).toEqual(truth);
+    expect(await graphWith(theirs)).toEqual(truth);
   });
 
-  it('is ignored when it is not a linked case, even under a valid MAC', () => {
+  it('is ignored when it is not a linked case, even under a valid MAC', async () => {
     // MACed with this installation's own key, as only this installation could: still not believed.
     const almost = '{"graph": {"nodes": [], "edges": [], "groups": [], "chains": []}, "members": [["g", null]], "backgroundEdges": []}';
     for (const text of ['{"graph": "not a graph"', '{"graph": {"nodes": 5}, "members": 7}', 'null', almost]) {
       const body = deflateRawSync(Buffer.from(text));
-      expect(graphWith({ key, body, mac: linkCacheMac(key, body) })).toEqual(truth);
+      expect(await graphWith({ key, body, mac: linkCacheMac(key, body) })).toEqual(truth);
     }
     const notDeflated = Buffer.from('plain bytes');
-    expect(graphWith({ key, body: notDeflated, mac: linkCacheMac(key, notDeflated) })).toEqual(truth);
+    expect(await graphWith({ key, body: notDeflated, mac: linkCacheMac(key, notDeflated) })).toEqual(truth);
   });
 
   it('is ignored once the case has changed: an import makes it stale', async () => {
@@ -119,7 +137,7 @@ describe('the link cache', () => {
     );
     await writer.importPaths([late]);
     writer.close();
-    const graph = graphWith(stale);
+    const graph = await graphWith(stale);
     expect(graph.chains.some((chain) => chain.label === 'BEFORE THE IMPORT')).toBe(false);
     expect(graph.nodes.some((node) => node.label === 'get secrets production/db' && node.outcome === 'denied')).toBe(true);
     const reader = Workbench.open(casePath, { readOnly: true });

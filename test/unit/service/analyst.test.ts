@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli';
 import { analystSettingsPath, currentAnalyst, setAnalystName } from '../../../src-main/service/analyst';
-import { renderReport } from '../../../src-main/service/report';
 import { Workbench } from '../../../src-main/service/workbench';
 import { dispatch } from '../../../src-main/host/dispatch';
 import type { JournalReport } from '../../../src-main/shared/analysis';
@@ -84,7 +83,7 @@ describe('signing the journal with it', () => {
       expect(journal.value.verdict.intact).toBe(true);
 
       for (const format of ['md', 'html'] as const) {
-        const report = (await renderReport(workbench.store, format)).toString('utf8');
+        const report = (await workbench.renderReport(format)).toString('utf8');
         expect(report, format).toContain(`Entries signed by: ${userInfo().username}, Dana Kim`);
       }
     } finally {

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReport } from '../../../src-main/service/report';
 import { Workbench } from '../../../src-main/service/workbench';
 
 const SAMPLE = fileURLToPath(new URL('../../../resources/samples/inc-0047', import.meta.url));
@@ -39,7 +38,7 @@ afterAll(() => {
 
 describe('a saved view in the story', () => {
   it('is in the Markdown report: its query, how many events match, and their rows', async () => {
-    const md = (await renderReport(wb.store, 'md')).toString('utf8');
+    const md = (await wb.renderReport('md')).toString('utf8');
     expect(md).toContain('What james.w asked:\n\n(saved view “agent prompts”, shown below)');
     const section = md.slice(md.indexOf('### Saved view: agent prompts'), md.indexOf('### Saved view: production patches'));
     expect(section).toContain('Query: `kind:prompt`. 2 events match.');
@@ -60,7 +59,7 @@ describe('a saved view in the story', () => {
   }, 60_000);
 
   it('is in the HTML report as a table', async () => {
-    const html = (await renderReport(wb.store, 'html')).toString('utf8');
+    const html = (await wb.renderReport('html')).toString('utf8');
     expect(html).toContain('<h3>Saved view: agent prompts</h3>');
     expect(html).toMatch(
       /<table class="saved-view">.*<td>prompt<\/td><td>james\.w@example\.com<\/td><td>“update api-service image to v3\.2\.1-beta”<\/td>/s,
@@ -70,7 +69,7 @@ describe('a saved view in the story', () => {
 
   it('is in the PDF', async () => {
     const pdf = join(dir, 'report.pdf');
-    writeFileSync(pdf, await renderReport(wb.store, 'pdf'));
+    writeFileSync(pdf, await wb.renderReport('pdf'));
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
     expect(text).toContain('Saved view: production patches');
     expect(text).toMatch(/update api-service image to v3\.2\.1-beta/);

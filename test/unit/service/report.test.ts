@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAction } from '../../../src-main/service/analysis';
 import { chromiumPath } from '../../../src-main/service/pdf';
-import { renderReport } from '../../../src-main/service/report';
 import { Workbench } from '../../../src-main/service/workbench';
 
 const SAMPLES = fileURLToPath(new URL('../../../resources/samples/', import.meta.url));
@@ -82,7 +81,7 @@ afterAll(() => {
 describe('the postmortem with the analyst work recorded (INC-0047)', () => {
   it('says who asked, what the agent did, the findings and the deadlines, in Markdown and HTML', async () => {
     for (const format of ['md', 'html'] as const) {
-      const text = (await renderReport(inc.store, format)).toString('utf8');
+      const text = (await inc.renderReport(format)).toString('utf8');
       expect(text, format).toContain('INC-0047: api-service outage after an agent-applied beta image');
       expect(text).toContain('update api-service image to v3.2.1-beta');
       expect(text).toContain('james.w@example.com');
@@ -117,7 +116,7 @@ describe('the postmortem with the analyst work recorded (INC-0047)', () => {
   });
 
   it('is one self-contained HTML file: inline SVG, no script, no external fetch', async () => {
-    const html = (await renderReport(inc.store, 'html')).toString('utf8');
+    const html = (await inc.renderReport('html')).toString('utf8');
     expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="causal-graph"');
     expect(html).not.toMatch(/<script|<link|src="http|href="http|@import|url\(http/i);
     expect(html).toContain("default-src 'none'");
@@ -141,8 +140,7 @@ describe('the Export button (exportReport)', () => {
     expect(result.summary).toMatch(/^\d+ events with inclusion proofs/);
     const excerpt = JSON.parse(Buffer.from(result.data_base64!, 'base64').toString('utf8')) as { format: string; events: { id: number }[] };
     expect(excerpt.format).toBe('causa-evidence-excerpt');
-    const { reportCitedEvents } = await import('../../../src-main/service/report');
-    const cited = reportCitedEvents(inc.store);
+    const cited = inc.reportCitedEvents();
     expect(excerpt.events.length).toBeGreaterThan(0);
     expect(excerpt.events.every((e) => cited.includes(e.id))).toBe(true);
     const { verifyExcerptAt } = await import('../../../src-main/service/exports');
@@ -163,7 +161,7 @@ describe('the Export button (exportReport)', () => {
 describe('the postmortem of a case nobody has annotated (staging-apollo)', () => {
   it('says what is missing and still reports the denial and the policy that was not enforced', async () => {
     for (const format of ['md', 'html'] as const) {
-      const text = (await renderReport(apollo.store, format)).toString('utf8');
+      const text = (await apollo.renderReport(format)).toString('utf8');
       expect(text, format).toContain('No root cause has been assigned');
       expect(text).toContain('No awareness time has been set');
       expect(text).toContain('needs an awareness time');
@@ -181,7 +179,7 @@ describe('the postmortem of a case nobody has annotated (staging-apollo)', () =>
 describe('why nothing stopped it, in the staging-apollo postmortem (issue 20)', () => {
   it('names the guardrail gap, the least-privilege YAML, the audit-only policy and the taint chain in both forms', async () => {
     for (const format of ['md', 'html'] as const) {
-      const text = (await renderReport(apollo.store, format)).toString('utf8');
+      const text = (await apollo.renderReport(format)).toString('utf8');
       expect(text, format).toContain('Why nothing stopped it: the guardrail gap');
       expect(text).toMatch(
         /ClusterRole (&quot;|")edit(&quot;|") \(by RoleBinding (&quot;|")apollo-devs-edit\/staging-apollo(&quot;|")\) grants \d+ resources × 9 verbs in staging-apollo/,
@@ -206,7 +204,7 @@ describe('the PDF', () => {
     ['inc-0047', () => inc, 'INC-0047: api-service outage'],
     ['staging-apollo', () => apollo, 'No root cause has been assigned'],
   ])('of %s has pages that are not blank and extractable text', async (name, workbench, phrase) => {
-    const pdf = await renderReport(workbench().store, 'pdf');
+    const pdf = await workbench().renderReport('pdf');
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const out = mkdtempSync(join(dir, 'pdf-'));
     writeFileSync(join(out, 'r.pdf'), pdf);

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reportFile } from '../../../src-main/service/exports';
 import { trustStorePath } from '../../../src-main/service/trust';
 import { Workbench } from '../../../src-main/service/workbench';
 
@@ -38,7 +37,7 @@ describe('trusting a signer', () => {
     expect(before!.verdict).toMatchObject({ status: 'untrusted', intact: false, problems: [] });
     // Streams and documents alike are sealed record by record (documents value by value).
     expect(await verdictsOf(wb)).toEqual(['untrusted']);
-    const md = async () => (await reportFile(wb.store, 'md')).data.toString('utf8');
+    const md = async () => (await wb.reportFile('md')).data.toString('utf8');
     expect(await md()).toContain('**signed by a key you have not trusted**');
     expect(await md()).not.toContain('PROBLEMS');
 
