@@ -53,6 +53,14 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
       ...(values['require-signature'] ? { requireSignature: true } : {}),
     };
     const report = await workbench.importPaths(positionals, options);
+    // The import's last step: the case linked and the links kept in it, so that its first graph reads them.
+    // Derived data only: Ctrl+C now stops the command as usual (the import is committed; the graph links).
+    process.removeListener('SIGINT', cancel);
+    if (progress) clearInterval(progress);
+    if (!report.cancelled) {
+      if (io.stderr.isTTY) io.stderr.write(`\rlinking the case for its graph…\x1b[K`);
+      await workbench.linkAhead();
+    }
     if (progress) io.stderr.write('\r\x1b[K');
     return writeImportReport(report, io, values.json === true);
   } finally {

@@ -25,7 +25,7 @@ function linkCacheMacKey(): Buffer {
   let derived = macKeys.get(key.path);
   if (!derived) {
     derived = createHash('sha256')
-      .update('causa link cache v1\u0000')
+      .update('causa link cache v2\u0000')
       .update(key.privateKey.export({ format: 'der', type: 'pkcs8' }))
       .digest();
     macKeys.set(key.path, derived);
@@ -38,17 +38,60 @@ export function linkCacheMac(key: string, body: Buffer): string {
   return createHmac('sha256', linkCacheMacKey()).update(key).update('\u0000').update(body).digest('hex');
 }
 
-interface Encoded {
+/** The body's JSON part; each group's members follow it as binary columns, in this order. */
+interface Header {
   graph: LinkedCase['graph'];
-  members: [string, GroupMembers][];
   backgroundEdges: LinkedCase['backgroundEdges'];
+  /** Each group's id, how many event ids and how many member starts its columns hold. */
+  members: [string, number, number][];
 }
 
-/** A linked case as the cache row holds it. */
+/**
+ * A linked case as the cache row holds it: the length of the JSON header (4 bytes, big-endian), the
+ * header, then each group's event ids (float64, little-endian) and member starts (uint32, little-endian),
+ * all deflated. The members are most of a large case's links; as columns they are written and read
+ * without a million-number JSON text.
+ */
 export function encodeLinkedCase(key: string, linked: LinkedCase): LinkCacheRow {
-  const encoded: Encoded = { graph: linked.graph, members: [...linked.members], backgroundEdges: linked.backgroundEdges };
-  const body = deflateRawSync(Buffer.from(JSON.stringify(encoded)), { level: 1 });
+  const header: Header = {
+    graph: linked.graph,
+    backgroundEdges: linked.backgroundEdges,
+    members: [...linked.members].map(([id, of]) => [id, of.events.length, of.starts.length]),
+  };
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(json.length);
+  const columns = [...linked.members.values()].flatMap((of) => [of.events, of.starts]).map(littleEndian);
+  const body = deflateRawSync(Buffer.concat([length, json, ...columns]), { level: 1 });
   return { key, body, mac: linkCacheMac(key, body) };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A column's bytes, little-endian whatever the machine. */
+function littleEndian(column: Float64Array | Uint32Array): Buffer {
+  const bytes = Buffer.from(column.buffer, column.byteOffset, column.byteLength);
+  if (LITTLE_ENDIAN) return bytes;
+  const copy = Buffer.from(bytes);
+  return column instanceof Float64Array ? copy.swap64() : copy.swap32();
+}
+
+/** `count` values of a column read from `bytes` at `offset` (copied: aligned, and in the machine's order). */
+function columnAt<T extends Float64Array | Uint32Array>(kind: new (length: number) => T, bytes: Buffer, offset: number, count: number): T {
+  const column = new kind(count);
+  const view = Buffer.from(column.buffer);
+  bytes.copy(view, 0, offset, offset + view.length);
+  if (!LITTLE_ENDIAN) column instanceof Float64Array ? view.swap64() : view.swap32();
+  return column;
+}
+
+/** Whether a group's columns describe members: starts from 0, ascending, within its event ids. */
+function wellFormed({ events, starts }: GroupMembers): boolean {
+  if (starts.length === 0) return events.length === 0;
+  if (starts[0] !== 0) return false;
+  for (let i = 1; i < starts.length; i += 1) if (starts[i]! <= starts[i - 1]! || starts[i]! > events.length) return false;
+  for (const id of events) if (!Number.isSafeInteger(id) || id <= 0) return false;
+  return starts[starts.length - 1]! < events.length;
 }
 
 /** The linked case a row holds, when its MAC verifies under this installation's key; undefined otherwise. */
@@ -57,18 +100,28 @@ export function decodeLinkedCase(row: LinkCacheRow): LinkedCase | undefined {
   const given = Buffer.from(row.mac, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   try {
-    const encoded = JSON.parse(inflateRawSync(row.body, { maxOutputLength: MAX_BODY_BYTES }).toString('utf8')) as Encoded;
+    const bytes = inflateRawSync(row.body, { maxOutputLength: MAX_BODY_BYTES });
     // Only this installation writes a body that verifies, but it is read as if it might not be a linked case.
-    const graph = Graph.safeParse(encoded.graph);
-    const edges = z.array(GraphEdge).safeParse(encoded.backgroundEdges);
-    if (!graph.success || !edges.success || !Array.isArray(encoded.members)) return undefined;
+    const jsonEnd = 4 + bytes.readUInt32BE(0);
+    if (jsonEnd > bytes.length) return undefined;
+    const header = JSON.parse(bytes.subarray(4, jsonEnd).toString('utf8')) as Partial<Header> | null;
+    const graph = Graph.safeParse(header?.graph);
+    const edges = z.array(GraphEdge).safeParse(header?.backgroundEdges);
+    const sizes = z.array(z.tuple([z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).safeParse(header?.members);
+    if (!graph.success || !edges.success || !sizes.success) return undefined;
     const members = new Map<string, GroupMembers>();
-    for (const entry of encoded.members) {
-      const [id, of] = entry as [unknown, Partial<GroupMembers> | null];
-      if (typeof id !== 'string' || !Array.isArray(of?.events) || !Array.isArray(of.starts)) return undefined;
-      members.set(id, { events: of.events, starts: of.starts });
+    let offset = jsonEnd;
+    for (const [id, events, starts] of sizes.data) {
+      if (offset + events * 8 + starts * 4 > bytes.length) return undefined;
+      const of = {
+        events: columnAt(Float64Array, bytes, offset, events),
+        starts: columnAt(Uint32Array, bytes, offset + events * 8, starts),
+      };
+      offset += events * 8 + starts * 4;
+      if (!wellFormed(of)) return undefined;
+      members.set(id, of);
     }
-    return { graph: graph.data, members, backgroundEdges: edges.data };
+    return offset === bytes.length ? { graph: graph.data, members, backgroundEdges: edges.data } : undefined;
   } catch {
     return undefined;
   }

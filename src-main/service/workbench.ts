@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { AnalystInput, LinkedCase } from '../core/link';
 import { linkInThread } from './link-thread';
-import { cachedLinkedCase, decodeLinkedCase, keepLinkCache } from './link-cache';
+import { cachedLinkedCase, decodeLinkedCase, encodeLinkedCase, keepLinkCache } from './link-cache';
 import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput, UploadedFile } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
@@ -195,6 +195,21 @@ export class Workbench {
 
   private afterImport(): void {
     if (this.backgroundIndexing) void this.indexSearch();
+    // The hosts link what was imported in their link worker straight away: the graph opened next reads it.
+    if (this.linkWorker) void this.prepareLinks();
+  }
+
+  /**
+   * Links the case as it stands and keeps the links in its link cache, so that the first graph of the
+   * case, in any host of this installation, reads them instead of linking (`causa import`'s last step).
+   * In the link worker when this workbench has one, in this thread otherwise.
+   */
+  async linkAhead(): Promise<void> {
+    if (this.linkWorker) return this.prepareLinks();
+    const { key } = this.linkKey();
+    if (this.linked?.key === key || cachedLinkedCase(this.store, key)) return;
+    this.linked = this.linkNow();
+    keepLinkCache(this.store, encodeLinkedCase(this.linked.key, this.linked.linked));
   }
 
   /** What the linked case depends on, as a key (the link cache's too), and the analyst's input to the linker. */
@@ -254,7 +269,9 @@ export class Workbench {
           return;
         }
         const row = await linkInThread(workerFile, this.store.path);
-        if (!this.store.db.open || row.key !== this.linkKey().key) continue;
+        // An import begun meanwhile holds rows the link worker cannot see: the method links after it.
+        if (!this.store.db.open || this.store.isWriting) return;
+        if (row.key !== this.linkKey().key) continue;
         const linked = decodeLinkedCase(row);
         if (!linked) continue;
         this.linked = { key: row.key, linked };

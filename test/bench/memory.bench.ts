@@ -1,6 +1,8 @@
-// Peak memory of import and verify as the evidence grows (issue 14, DESIGN.md "Budgets"): the built
-// `causa` command runs under the hostile suite's watchdog for a small and a ten times larger bundle of
-// audit events, and prints each run's peak resident set. Memory must not grow with the evidence: the
+// Peak memory of import, verify, graph and report as the evidence grows (issues 14 and 17, DESIGN.md
+// "Budgets"): the built `causa` command runs under the hostile suite's watchdog for a small and a ten
+// times larger bundle of audit events, and prints each run's peak resident set. The graph and the report
+// run twice: as the user who imported the case runs them (the import left its links in the case's link
+// cache) and as another installation would (the cache is not theirs: the case is linked anew). Memory must not grow with the evidence: the
 // larger run may peak at no more than 1.2 × the smaller, and no run may pass the 512 MiB bound.
 // `BENCH_MEMORY_EVENTS=100000,1000000` by default; a smoke run passes smaller counts.
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -48,7 +50,17 @@ afterAll(() => {
 describe('peak memory does not grow with the evidence', () => {
   it(`import and verify of ${COUNTS.join(' and ')} events`, async () => {
     ensureBuilt();
-    const peaks: Record<string, number[]> = { import: [], 'verify bundle': [], 'verify case': [] };
+    const peaks: Record<string, number[]> = {
+      import: [],
+      'verify bundle': [],
+      'verify case': [],
+      graph: [],
+      report: [],
+      'graph, linked': [],
+      'report, linked': [],
+    };
+    // Another installation: its own home, so the case's link cache is not its to believe.
+    const elsewhere = { env: { CAUSA_HOME: mkdtempSync(join(tmpdir(), 'causa-bench-elsewhere-')) } };
     for (const events of COUNTS) {
       const source = join(dir, `src-${events}`);
       const { mkdirSync } = await import('node:fs');
@@ -64,6 +76,13 @@ describe('peak memory does not grow with the evidence', () => {
       peaks['verify bundle']!.push(measured('verify bundle', events, { ...bundleRun, code: bundleRun.code === 1 ? 0 : bundleRun.code }));
       const caseRun = await runCausa(['verify', casePath]);
       peaks['verify case']!.push(measured('verify case', events, { ...caseRun, code: caseRun.code === 1 ? 0 : caseRun.code }));
+      peaks.graph!.push(measured('graph', events, await runCausa(['graph', casePath, '--json'])));
+      peaks.report!.push(
+        measured('report', events, await runCausa(['report', casePath, '--format', 'md', '-o', join(dir, `r-${events}.md`)])),
+      );
+      peaks['graph, linked']!.push(measured('graph, linked', events, await runCausa(['graph', casePath, '--json'], elsewhere)));
+      const elsewhereReport = ['report', casePath, '--format', 'md', '-o', join(dir, `r-${events}-elsewhere.md`)];
+      peaks['report, linked']!.push(measured('report, linked', events, await runCausa(elsewhereReport, elsewhere)));
     }
     for (const [name, [small, large]] of Object.entries(peaks)) {
       if (small === undefined || large === undefined) continue;

@@ -121,6 +121,37 @@ describe('the case worker', () => {
     }
   });
 
+  it('links what an import brought as the import ends: the CLI waits for it, the hosts start it at once', async () => {
+    const bundle = join(dir, 'linked-bundle');
+    expect((await runCausa(['sample', 'inc-0047', '-o', bundle, '--events', '5000'])).code).toBe(0);
+    /** The case's link cache holds its links as it stands (and the graph it would link now). */
+    const linkedAhead = (casePath: string): boolean => {
+      const reader = Workbench.open(casePath, { readOnly: true });
+      try {
+        const cached = cachedLinkedCase(reader.store, reader.linkKey().key);
+        if (cached) expect(cached.graph).toEqual(linkCase(reader.store, reader.linkKey().analyst).graph);
+        return cached !== undefined;
+      } finally {
+        reader.close();
+      }
+    };
+    const byCli = join(dir, 'imported-by-cli.causa');
+    const imported = await runCausa(['import', bundle, '--case', byCli]);
+    expect(imported.code, imported.stderr).toBe(1); // the sample's key is not trusted here
+    expect(linkedAhead(byCli)).toBe(true);
+    // The hosts: nothing asks for the graph, the case worker links in its link worker when the import ends.
+    const byHost = join(dir, 'imported-by-host.causa');
+    const host = await CaseClient.start(WORKER, { casePath: byHost, create: true });
+    try {
+      await host.importPaths([bundle]);
+      const deadline = Date.now() + 60_000;
+      while (!linkedAhead(byHost) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(linkedAhead(byHost)).toBe(true);
+    } finally {
+      await host.close();
+    }
+  });
+
   it('asks the host to print a report when the host prints, and hands back its bytes', async () => {
     const printed: { html: string; title: string }[] = [];
     const printing = await CaseClient.start(WORKER, { casePath: join(dir, 'print.causa'), create: true }, async (html, title) => {

@@ -8,7 +8,7 @@ import { linkToolTargets } from './inferred';
 import { linkTaintEdges } from './taint';
 import { sightingsOfEvents } from './objects';
 import { buildNodes, compareNodes, isNotable, type LinkEvent, type NodeDraft } from './nodes';
-import { RoutineRequests, type RoutineContext } from './routine';
+import { grown, RoutineRequests, type RoutineContext } from './routine';
 
 export type { LinkEvent };
 export { objectTableOf };
@@ -30,9 +30,28 @@ const GROUP_SAMPLE = 200;
  */
 export interface GroupMembers {
   /** Every member node's event ids, one node after another, in the graph's time order. */
-  events: number[];
+  events: Float64Array;
   /** Where each member node's ids start in `events`. */
-  starts: number[];
+  starts: Uint32Array;
+}
+
+/** A group's members as they are added: columns that double when full, cut to length at the end. */
+class MembersBuilder {
+  private events = new Float64Array(16);
+  private starts = new Uint32Array(16);
+  private eventCount = 0;
+  private memberCount = 0;
+
+  add(eventIds: readonly number[]): void {
+    if (this.memberCount === this.starts.length) this.starts = grown(this.starts);
+    this.starts[this.memberCount++] = this.eventCount;
+    while (this.eventCount + eventIds.length > this.events.length) this.events = grown(this.events);
+    for (const id of eventIds) this.events[this.eventCount++] = id;
+  }
+
+  done(): GroupMembers {
+    return { events: this.events.slice(0, this.eventCount), starts: this.starts.slice(0, this.memberCount) };
+  }
 }
 
 /** The case's graph with what it leaves out: each background group's members, to expand on demand. */
@@ -162,34 +181,33 @@ function summarize(nodes: GraphNode[]): ChainSummary[] {
 
 function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { groups: NodeGroup[]; members: Map<string, GroupMembers> } {
   const groups = new Map<string, NodeGroup>();
-  const members = new Map<string, GroupMembers>();
-  const groupOf = (id: string, lane: NodeDraft['lane'], kind: NodeDraft['kind'], who: string): [NodeGroup, GroupMembers] => {
+  const building = new Map<string, MembersBuilder>();
+  const groupOf = (id: string, lane: NodeDraft['lane'], kind: NodeDraft['kind'], who: string): [NodeGroup, MembersBuilder] => {
     let group = groups.get(id);
-    let of = members.get(id);
+    let of = building.get(id);
     if (!group || !of) {
       group = { id, label: `${kind} by ${who}`, lane, count: 0, nodes: 0, event_ids: [] };
-      of = { events: [], starts: [] };
+      of = new MembersBuilder();
       groups.set(id, group);
-      members.set(id, of);
+      building.set(id, of);
     }
     return [group, of];
   };
-  const addMember = (group: NodeGroup, of: GroupMembers, eventIds: readonly number[]): void => {
+  const addMember = (group: NodeGroup, of: MembersBuilder, eventIds: readonly number[]): void => {
     group.count += eventIds.length;
     group.nodes += 1;
     if (group.event_ids.length < GROUP_SAMPLE) group.event_ids.push(...eventIds.slice(0, GROUP_SAMPLE - group.event_ids.length));
-    of.starts.push(of.events.length);
-    for (const eventId of eventIds) of.events.push(eventId);
+    of.add(eventIds);
   };
   const groupIdOf = (lane: string, kind: string, who: string): string => `g:${lane}:${kind}:${who}`;
   // An actor's routine reads go to the group of its API requests, merged into the other members in node order.
-  const reads = routine?.byActor() ?? new Map<number, number[]>();
+  const reads = routine?.byActor() ?? new Map<number, Uint32Array>();
   const eventIdsOf = routine?.eventIds();
-  const readsOf = new Map<string, number[]>();
+  const readsOf = new Map<string, Uint32Array>();
   for (const [actor, list] of reads) readsOf.set(groupIdOf('api', 'k8s_api', routine!.actorNames[actor]!), list);
   const next = new Map<string, number>();
   /** Adds the group's routine reads that come before `before` (all that are left, without it). */
-  const readsBefore = (id: string, before: NodeDraft | undefined, group: NodeGroup, of: GroupMembers): void => {
+  const readsBefore = (id: string, before: NodeDraft | undefined, group: NodeGroup, of: MembersBuilder): void => {
     const list = readsOf.get(id);
     if (!list) return;
     let k = next.get(id) ?? 0;
@@ -212,6 +230,7 @@ function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { group
     const [group, of] = groupOf(id, 'api', 'k8s_api', who);
     readsBefore(id, undefined, group, of);
   }
+  const members = new Map([...building].map(([id, of]) => [id, of.done()]));
   return { groups: [...groups.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id)), members };
 }
 
@@ -219,7 +238,7 @@ function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { group
 export function memberEventIds(members: GroupMembers, offset: number, limit: number): number[][] {
   const out: number[][] = [];
   for (let i = offset; i < Math.min(members.starts.length, offset + limit); i += 1) {
-    out.push(members.events.slice(members.starts[i], members.starts[i + 1] ?? members.events.length));
+    out.push(Array.from(members.events.subarray(members.starts[i], members.starts[i + 1] ?? members.events.length)));
   }
   return out;
 }

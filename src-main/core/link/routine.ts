@@ -84,45 +84,73 @@ export function routineStage(event: StageFields, toolCallTimes: readonly bigint[
 
 /**
  * The case's audit IDs, each counted (up to 255) and marked when one of its events is not a routine
- * stage, in a table of slots indexed by a hash of the ID. Two IDs that share a slot are counted together
+ * stage, in an open-addressed table keyed by a 32-bit hash of the ID (the hash itself is stored, 0 for an
+ * empty slot). Two IDs with the same hash, about a hundred pairs among a million IDs, are counted together
  * and marked together: that only sends their requests the full way, or keeps one in `RoutineRequests`'
- * pending map until the end, never a wrong graph.
+ * pending map until the end, never a wrong graph. Six bytes a slot, at most half the slots in use.
  */
 export class AuditIds {
-  private readonly counts: Uint8Array;
-  private readonly marked: Uint8Array;
-  private readonly mask: number;
+  private hashes: Uint32Array;
+  private counts: Uint8Array;
+  private marked: Uint8Array;
+  private used = 0;
 
-  /** `expected`: about how many IDs will be added (8 slots for each, at least 64 Ki). */
+  /** `expected`: about how many IDs will be added (the table grows past it when it must). */
   constructor(expected: number) {
     let size = 1 << 16;
-    while (size < expected * 8 && size < 1 << 30) size *= 2;
-    this.counts = new Uint8Array(size);
-    this.marked = new Uint8Array(size);
-    this.mask = size - 1;
+    while (size < expected * 2 && size < 1 << 30) size *= 2;
+    [this.hashes, this.counts, this.marked] = [new Uint32Array(size), new Uint8Array(size), new Uint8Array(size)];
   }
 
-  private slot(id: string): number {
-    // FNV-1a over UTF-16 code units, then a finalizer that spreads the bits over the table.
+  private static hash(id: string): number {
+    // FNV-1a over UTF-16 code units, then a finalizer that spreads the bits; never 0 (the empty slot).
     let h = 0x811c9dc5;
     for (let i = 0; i < id.length; i += 1) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);
     h ^= h >>> 13;
-    return (h >>> 0) & this.mask;
+    return h >>> 0 || 1;
+  }
+
+  /** The slot holding `hash`, or the empty slot where it would go. */
+  private slot(hash: number): number {
+    const mask = this.hashes.length - 1;
+    let at = hash & mask;
+    while (this.hashes[at] !== 0 && this.hashes[at] !== hash) at = (at + 1) & mask;
+    return at;
+  }
+
+  private grow(): void {
+    const [hashes, counts, marked] = [this.hashes, this.counts, this.marked];
+    const size = hashes.length * 2;
+    [this.hashes, this.counts, this.marked] = [new Uint32Array(size), new Uint8Array(size), new Uint8Array(size)];
+    for (let i = 0; i < hashes.length; i += 1) {
+      if (hashes[i] === 0) continue;
+      const at = this.slot(hashes[i]!);
+      [this.hashes[at], this.counts[at], this.marked[at]] = [hashes[i]!, counts[i]!, marked[i]!];
+    }
   }
 
   /** One event carrying `id`; `routine`: whether it is a routine stage on its own (`routineStage`). */
   add(id: string, routine: boolean): void {
-    const at = this.slot(id);
+    const hash = AuditIds.hash(id);
+    let at = this.slot(hash);
+    if (this.hashes[at] === 0) {
+      if ((this.used + 1) * 2 > this.hashes.length) {
+        this.grow();
+        at = this.slot(hash);
+      }
+      this.hashes[at] = hash;
+      this.used += 1;
+    }
     if (this.counts[at]! < 255) this.counts[at]! += 1;
     if (!routine) this.marked[at] = 1;
   }
 
   /** How many events carry `id`, never fewer than the truth (255 at most); 0 when one of them is not routine. */
   routineCount(id: string): number {
-    const at = this.slot(id);
-    return this.marked[at] ? 0 : this.counts[at]!;
+    const at = this.slot(AuditIds.hash(id));
+    return this.hashes[at] === 0 || this.marked[at] ? 0 : this.counts[at]!;
   }
 }
 
@@ -148,14 +176,16 @@ export function stageFieldsOf(event: LinkEvent): StageFields {
  */
 export class RoutineRequests {
   /** Each request's first event, time, place in its source, source and actor (interned), in arrival order. */
-  readonly ids: number[] = [];
-  readonly positions: number[] = [];
-  readonly sources: number[] = [];
-  readonly actors: number[] = [];
+  private ids = new Float64Array(1024);
+  private positions = new Float64Array(1024);
+  private sources = new Uint32Array(1024);
+  private actors = new Uint32Array(1024);
   private times = new BigInt64Array(1024);
+  private count = 0;
   /** Later stages: the request (its index) and the event, in the order they came. */
-  private readonly laterOf: number[] = [];
-  private readonly laterIds: number[] = [];
+  private laterOf = new Uint32Array(1024);
+  private laterIds = new Float64Array(1024);
+  private laterCount = 0;
   readonly sourceNames: string[] = [];
   readonly actorNames: string[] = [];
   private readonly sourceIndex = new Map<string, number>();
@@ -166,7 +196,7 @@ export class RoutineRequests {
   constructor(private readonly context: RoutineContext) {}
 
   get length(): number {
-    return this.ids.length;
+    return this.count;
   }
 
   /** Takes the event when it is a stage of a routine read; false when the linker must have it. */
@@ -183,8 +213,10 @@ export class RoutineRequests {
     const key = requestKey(event)!;
     const waiting = this.pending.get(key);
     if (waiting) {
-      this.laterOf.push(waiting.request);
-      this.laterIds.push(event.id);
+      if (this.laterCount === this.laterOf.length) [this.laterOf, this.laterIds] = [grown(this.laterOf), grown(this.laterIds)];
+      this.laterOf[this.laterCount] = waiting.request;
+      this.laterIds[this.laterCount] = event.id;
+      this.laterCount += 1;
       waiting.awaited -= 1;
       if (waiting.awaited === 0) this.pending.delete(key);
     } else {
@@ -194,29 +226,34 @@ export class RoutineRequests {
   }
 
   private addRequest(event: LinkEvent, timeNs: bigint): number {
-    const i = this.ids.length;
-    if (i === this.times.length) {
-      const grown = new BigInt64Array(this.times.length * 2);
-      grown.set(this.times);
-      this.times = grown;
+    const i = this.count;
+    if (i === this.ids.length) {
+      [this.ids, this.positions, this.sources, this.actors] = [
+        grown(this.ids),
+        grown(this.positions),
+        grown(this.sources),
+        grown(this.actors),
+      ];
+      this.times = grown(this.times);
     }
     this.times[i] = timeNs;
-    this.ids.push(event.id);
-    this.positions.push(event.position);
-    this.sources.push(intern(this.sourceIndex, this.sourceNames, event.source));
-    this.actors.push(intern(this.actorIndex, this.actorNames, event.actor?.id ?? 'unknown actor'));
+    this.ids[i] = event.id;
+    this.positions[i] = event.position;
+    this.sources[i] = intern(this.sourceIndex, this.sourceNames, event.source);
+    this.actors[i] = intern(this.actorIndex, this.actorNames, event.actor?.id ?? 'unknown actor');
+    this.count += 1;
     return i;
   }
 
   /** Each request's event ids, first stage first, in the order the linker would have read them. */
   eventIds(): (i: number) => number[] {
     const starts = new Uint32Array(this.length + 1);
-    for (const request of this.laterOf) starts[request + 1]! += 1;
+    for (let k = 0; k < this.laterCount; k += 1) starts[this.laterOf[k]! + 1]! += 1;
     for (let i = 0; i < this.length; i += 1) starts[i + 1]! += starts[i]!;
     const filled = starts.slice(0, this.length);
-    const later = new Array<number>(this.laterIds.length);
-    for (let k = 0; k < this.laterOf.length; k += 1) later[filled[this.laterOf[k]!]!++] = this.laterIds[k]!;
-    return (i) => [this.ids[i]!, ...later.slice(starts[i], starts[i + 1])];
+    const later = new Float64Array(this.laterCount);
+    for (let k = 0; k < this.laterCount; k += 1) later[filled[this.laterOf[k]!]!++] = this.laterIds[k]!;
+    return (i) => [this.ids[i]!, ...later.subarray(starts[i], starts[i + 1])];
   }
 
   /** As compareNodes orders two requests' nodes: time, then place in the source, then first event id. */
@@ -237,20 +274,31 @@ export class RoutineRequests {
   }
 
   /** The requests' indexes by actor (interned), each list in node order. */
-  byActor(): Map<number, number[]> {
-    const order = Array.from({ length: this.length }, (_, i) => i);
+  byActor(): Map<number, Uint32Array> {
+    const order = new Uint32Array(this.length);
+    for (let i = 0; i < order.length; i += 1) order[i] = i;
     // They arrive in time order, then by id: sorted again only where that differs from node order.
     let sorted = true;
     for (let k = 1; k < order.length && sorted; k += 1) sorted = this.compare(k - 1, k) <= 0;
     if (!sorted) order.sort((i, j) => this.compare(i, j));
-    const lists = new Map<number, number[]>();
+    // Counted first, so that each actor's list is one typed array of its own length.
+    const sizes = new Map<number, number>();
+    for (let i = 0; i < this.length; i += 1) sizes.set(this.actors[i]!, (sizes.get(this.actors[i]!) ?? 0) + 1);
+    const lists = new Map<number, { list: Uint32Array; filled: number }>();
+    for (const [actor, size] of sizes) lists.set(actor, { list: new Uint32Array(size), filled: 0 });
     for (const i of order) {
-      const list = lists.get(this.actors[i]!);
-      if (list) list.push(i);
-      else lists.set(this.actors[i]!, [i]);
+      const of = lists.get(this.actors[i]!)!;
+      of.list[of.filled++] = i;
     }
-    return lists;
+    return new Map([...lists].map(([actor, { list }]) => [actor, list]));
   }
+}
+
+/** A column twice as long, its values kept. */
+export function grown<T extends Float64Array | Uint32Array | BigInt64Array>(column: T): T {
+  const longer = new (column.constructor as new (length: number) => T)(column.length * 2);
+  longer.set(column as never);
+  return longer;
 }
 
 function intern(index: Map<string, number>, names: string[], name: string): number {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLinkedCase, linkCacheMac } from '../../../src-main/service/link-cache';
+import { cachedLinkedCase, encodeLinkedCase, linkCacheMac } from '../../../src-main/service/link-cache';
 import { linkCase } from '../../../src-main/service/graph';
 import { Workbench } from '../../../src-main/service/workbench';
 import type { Graph } from '../../../src-main/shared/graph';
@@ -104,13 +104,52 @@ describe('the link cache', () => {
 
   it('is ignored when it is not a linked case, even under a valid MAC', async () => {
     // MACed with this installation's own key, as only this installation could: still not believed.
-    const almost = '{"graph": {"nodes": [], "edges": [], "groups": [], "chains": []}, "members": [["g", null]], "backgroundEdges": []}';
-    for (const text of ['{"graph": "not a graph"', '{"graph": {"nodes": 5}, "members": 7}', 'null', almost]) {
-      const body = deflateRawSync(Buffer.from(text));
-      expect(await graphWith({ key, body, mac: linkCacheMac(key, body) })).toEqual(truth);
+    const valid = (bytes: Buffer): LinkCacheRow => {
+      const body = deflateRawSync(bytes);
+      return { key, body, mac: linkCacheMac(key, body) };
+    };
+    /** A body as the encoder lays it out: the header's length, the header, then the columns' bytes. */
+    const laidOut = (header: unknown, ...columns: (Float64Array | Uint32Array)[]): Buffer => {
+      const json = Buffer.from(JSON.stringify(header));
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(json.length);
+      return Buffer.concat([length, json, ...columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))]);
+    };
+    const empty = { nodes: [], edges: [], groups: [], chains: [] };
+    const one = (events: number[], starts: number[], claimed = [events.length, starts.length]) =>
+      laidOut({ graph: empty, backgroundEdges: [], members: [['g', ...claimed]] }, new Float64Array(events), new Uint32Array(starts));
+    // The layout of a real one holds: these read as an empty linked case (and so are believed).
+    const fine = valid(one([4, 5, 6], [0, 2]));
+    expect((await graphWith(fine)).nodes).toEqual([]);
+    for (const bytes of [
+      Buffer.from('{"graph": "not a graph"'), // JSON with no header length
+      laidOut({ graph: 'not a graph', backgroundEdges: [], members: [] }),
+      laidOut({ graph: { nodes: 5 }, backgroundEdges: [], members: 7 }),
+      laidOut(null),
+      Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from('{}')]), // a header longer than the body
+      one([4, 5, 6], [0, 2], [3, 3]), // more starts claimed than the body holds
+      one([4, 5, 6], [0, 2], [2, 2]), // bytes left over after the last column
+      one([4, 5, 6], [1, 2]), // the first member does not start at 0
+      one([4, 5, 6], [0, 2, 2]), // a member with no event
+      one([4, 5, 6], [0, 7]), // a member past the events
+      one([4, 0.5, 6], [0, 2]), // an event id that is not one
+      one([4, -5, 6], [0, 2]),
+    ]) {
+      expect(await graphWith(valid(bytes))).toEqual(truth);
     }
     const notDeflated = Buffer.from('plain bytes');
     expect(await graphWith({ key, body: notDeflated, mac: linkCacheMac(key, notDeflated) })).toEqual(truth);
+  });
+
+  it('holds the members as they were linked: a group expanded from the cache is the group linked anew', async () => {
+    const linked = planted('any');
+    const row = encodeLinkedCase(key, linked);
+    const cached = await readWith(row, (reader) => cachedLinkedCase(reader.store, key));
+    expect(cached).toBeDefined();
+    expect(linked.members.size).toBeGreaterThan(0);
+    expect([...cached!.members.keys()]).toEqual([...linked.members.keys()]);
+    for (const [id, of] of linked.members) expect(cached!.members.get(id)).toEqual(of);
+    expect(cached!.backgroundEdges).toEqual(linked.backgroundEdges);
   });
 
   it('is ignored once the case has changed: an import makes it stale', async () => {
