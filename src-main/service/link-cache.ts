@@ -81,7 +81,8 @@ function columnAt<T extends Float64Array | Uint32Array>(kind: new (length: numbe
   const column = new kind(count);
   const view = Buffer.from(column.buffer);
   bytes.copy(view, 0, offset, offset + view.length);
-  if (!LITTLE_ENDIAN) column instanceof Float64Array ? view.swap64() : view.swap32();
+  if (!LITTLE_ENDIAN && column instanceof Float64Array) view.swap64();
+  else if (!LITTLE_ENDIAN) view.swap32();
   return column;
 }
 
