@@ -136,9 +136,10 @@ describe('the first chain on one screen, without a click', () => {
 
         await page.screenshot({ path: join(SCREENSHOTS, `one-screen-${name}-${width}x${height}.png`) });
         const stage = (await graph.stage.boundingBox())!;
+        const labels = (await page.locator('.lane-label').first().boundingBox())!;
         for (const node of nodes) {
           // Inside the window and inside the graph's stage, clear of the lane names on its left.
-          expect(node.box.left, node.label).toBeGreaterThanOrEqual(stage.x + 100);
+          expect(node.box.left, node.label).toBeGreaterThanOrEqual(labels.x + labels.width);
           expect(node.box.top, node.label).toBeGreaterThanOrEqual(stage.y);
           expect(node.box.right, node.label).toBeLessThanOrEqual(Math.min(width, stage.x + stage.width));
           expect(node.box.bottom, node.label).toBeLessThanOrEqual(Math.min(height, stage.y + stage.height));
@@ -150,6 +151,26 @@ describe('the first chain on one screen, without a click', () => {
         // The decision's key part is the binding's name.
         const decision = nodes.find((n) => n.kind === 'authz_decision' && n.label.includes('RoleBinding'));
         if (decision) expect(decision.label).toContain(`"${decision.keyText}"`);
+
+        // Every lane's name whole (AUTHORIZATION was cut to AUTHORIZATIO at 114 px), and the legend's
+        // items each shown whole or not at all (it was cut through a word when the toolbar was full).
+        const cutNames = await page.$$eval('.lane-label:not(.thin) .lane-name', (names) =>
+          names.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent),
+        );
+        expect(cutNames).toEqual([]);
+        const legend = await page.$eval('.graph-legend', (box) => {
+          const outer = box.getBoundingClientRect();
+          const items = [...box.children].map((item) => item.getBoundingClientRect());
+          const inside = (r: DOMRect) => r.left >= outer.left - 0.5 && r.right <= outer.right + 0.5 && r.bottom <= outer.bottom + 0.5;
+          const outside = (r: DOMRect) => r.top >= outer.bottom - 0.5 || r.right <= outer.left || r.left >= outer.right;
+          const cut = [...box.children].filter((_, i) => !inside(items[i]!) && !outside(items[i]!));
+          return {
+            shown: items.filter(inside).length,
+            cut: cut.map((item) => `${item.textContent} ${JSON.stringify(item.getBoundingClientRect())} in ${JSON.stringify(outer)}`),
+          };
+        });
+        expect(legend.cut).toEqual([]);
+        expect(legend.shown).toBeGreaterThanOrEqual(2);
 
         // The header is one line, whatever the width.
         const header = (await page.locator('.case-header').boundingBox())!;
