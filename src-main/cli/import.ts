@@ -59,7 +59,14 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
     if (progress) clearInterval(progress);
     if (!report.cancelled) {
       if (io.stderr.isTTY) io.stderr.write(`\rlinking the case for its graph…\x1b[K`);
-      await workbench.linkAhead();
+      try {
+        await workbench.linkAhead();
+      } catch (error) {
+        // The evidence is in the case whatever happens here: the graph links it when it is first asked for.
+        io.stderr.write(
+          `\r\x1b[Kcausa import: the case could not be linked ahead (${(error as Error).message}); its graph links it when opened\n`,
+        );
+      }
     }
     if (progress) io.stderr.write('\r\x1b[K');
     return writeImportReport(report, io, values.json === true);
