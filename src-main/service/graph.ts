@@ -20,7 +20,7 @@ import type { CaseStore } from '../store/case-store';
 import { auditIdRows, eventCount, eventsByIds, toolCallTimes } from '../store/event-lookups';
 import { readObjectTable } from '../store/objects';
 import { iterateEvents, listSources, matchingEventIds, type TimeBounds } from '../store/queries';
-import { verdictLookup } from './verification';
+import { verdictLookup, verdictsKey } from './verification';
 
 /** Every event of the case as the linker reads it (with its source's format), in time order. */
 export function* linkEventsOf(store: CaseStore): Generator<LinkEvent> {
@@ -68,19 +68,18 @@ export function linkCase(store: CaseStore, analyst: AnalystInput = {}): LinkedCa
 }
 
 /**
- * What changes the linked graph of a case: its events and their verdicts (verification runs). A graph
- * linked under one key can be filtered again and again without linking the case anew.
+ * What changes the linked graph of a case: its events and their verdicts (what the latest verifications
+ * found, not how many ran: a verification that finds the case as it was keeps the key). A graph linked
+ * under one key can be filtered again and again without linking the case anew.
  */
 export function graphKey(store: CaseStore): string {
-  const row = store.db
-    .prepare(
-      'SELECT (SELECT count(*) FROM event) AS events, (SELECT max(id) FROM event) AS last, (SELECT max(id) FROM verification) AS verified',
-    )
-    .get() as { events: number; last: number | null; verified: number | null };
-  return `${row.events}:${row.last ?? 0}:${row.verified ?? 0}`;
+  const row = store.db.prepare('SELECT (SELECT count(*) FROM event) AS events, (SELECT max(id) FROM event) AS last').get() as {
+    events: number;
+    last: number | null;
+  };
+  return `${row.events}:${row.last ?? 0}:${verdictsKey(store)}`;
 }
 
-/** Whether a filter narrows anything (an empty list, or false, narrows nothing). */
 export function isFiltering(filter: EventFilter): boolean {
   return Object.values(filter).some((v) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0));
 }

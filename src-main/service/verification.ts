@@ -1,5 +1,6 @@
 // Verification inside a case: a bundle is verified as it is imported, the records a case keeps can be
 // re-verified against the sealed hashes at any time, and every run is recorded with its time.
+import { createHash } from 'node:crypto';
 import type { BundleFiles } from '../core/bundle/files';
 import type { Limits } from '../core/limits';
 import { leavesPathFor, Manifest } from '../core/bundle/manifest';
@@ -319,7 +320,7 @@ function latestSealStates(store: CaseStore): Map<number, SourceState> {
  * chain, and of the case's own seal), made worse by every break ever recorded, and where in each source
  * that verdict can change: only at a first bad position.
  */
-function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<number, number[]> } {
+function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<number, number[]>; decidedBy: string } {
   const bySource = new Map<number, { source: SourceState | undefined; signer: Signer }>();
   const trusted = currentTrust(store);
   const latest = new Map(latestVerifications(store).map((row) => [row.bundle_id, withTrust(row.verdict as BundleVerdict, trusted)]));
@@ -361,7 +362,21 @@ function recordVerdicts(store: CaseStore): { verdictOf: VerdictOf; breaks: Map<n
     const own = recordVerdict(ledger, 'trusted', position);
     return own === 'broken' || sealed === 'unverifiable' ? own : sealed;
   };
-  return { verdictOf, breaks };
+  // Everything verdictOf reads: each source's state and signer, each ledger's state.
+  const state = (s: SourceState | undefined) => (s ? [s.verdict, s.first_bad_position ?? null] : null);
+  const decidedBy = JSON.stringify([
+    [...bySource].sort(([a], [b]) => a - b).map(([id, entry]) => [id, entry.signer, state(entry.source)]),
+    [...ledgers].sort(([a], [b]) => a - b).map(([id, ledger]) => [id, state(ledger)]),
+  ]);
+  return { verdictOf, breaks, decidedBy };
+}
+
+/**
+ * What the records' verdicts depend on, as a key: equal keys, equal verdicts for every record. A
+ * verification that finds what the last one found leaves it as it was (the link cache stays valid).
+ */
+export function verdictsKey(store: CaseStore): string {
+  return createHash('sha256').update(recordVerdicts(store).decidedBy).digest('hex').slice(0, 32);
 }
 
 /** Maps each record to its verdict from the latest verification of its source's bundle. */

@@ -84,10 +84,14 @@ describe('peak memory does not grow with the evidence', () => {
       const elsewhereReport = ['report', casePath, '--format', 'md', '-o', join(dir, `r-${events}-elsewhere.md`)];
       peaks['report, linked']!.push(measured('report, linked', events, await runCausa(elsewhereReport, elsewhere)));
     }
+    // Every ratio printed, then every one that misses its budget named.
+    const missed: string[] = [];
     for (const [name, [small, large]] of Object.entries(peaks)) {
       if (small === undefined || large === undefined) continue;
-      results.push(`${name.padEnd(14)} ratio ${(large / small).toFixed(2)} (budget ≤ 1.20)`);
-      expect(large / small, `${name}: ${large} MiB for ${COUNTS[1]} events against ${small} MiB for ${COUNTS[0]}`).toBeLessThanOrEqual(1.2);
+      const ratio = large / small;
+      results.push(`${name.padEnd(14)} ratio ${ratio.toFixed(2)} (budget ≤ 1.20: ${ratio <= 1.2 ? 'holds' : 'MISSED'})`);
+      if (ratio > 1.2) missed.push(`${name}: ${large} MiB for ${COUNTS[1]} events against ${small} MiB for ${COUNTS[0]}`);
     }
+    expect(missed).toEqual([]);
   }, 3_600_000);
 });

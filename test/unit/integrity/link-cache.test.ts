@@ -14,6 +14,7 @@ import { linkCase } from '../../../src-main/service/graph';
 import { Workbench } from '../../../src-main/service/workbench';
 import type { Graph } from '../../../src-main/shared/graph';
 import { readLinkCache, type LinkCacheRow } from '../../../src-main/store/link-cache';
+import { rewriteRaw, tamper } from './tamper';
 
 const SAMPLE = new URL('../../../resources/samples/inc-0047', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'causa-link-cache-'));
@@ -150,6 +151,37 @@ describe('the link cache', () => {
     expect([...cached!.members.keys()]).toEqual([...linked.members.keys()]);
     for (const [id, of] of linked.members) expect(cached!.members.get(id)).toEqual(of);
     expect(cached!.backgroundEdges).toEqual(linked.backgroundEdges);
+  });
+
+  it('outlives a verification that finds the case as it was, not one that finds a record changed', async () => {
+    const label = 'LINKED BEFORE THE VERIFICATIONS';
+    const verifyNow = async () => {
+      const writer = Workbench.open(casePath);
+      try {
+        await writer.handlers.verifyCase({});
+      } finally {
+        writer.close();
+      }
+    };
+    const row = encodeLinkedCase(key, planted(label));
+    await readWith(row, () => undefined);
+    // `causa verify CASE` after the import: the same verdicts, so the same links (it used to relink).
+    await verifyNow();
+    const asItIs = Workbench.open(casePath, { readOnly: true });
+    try {
+      expect(asItIs.graph().chains.map((chain) => chain.label)).toEqual(truth.chains.map(() => label));
+    } finally {
+      asItIs.close();
+    }
+    // A record edited in the file: the verification finds it, the verdicts change, the links are made anew.
+    tamper(casePath, (db) => {
+      const id = db.prepare("SELECT min(id) FROM event WHERE kind = 'k8s_api'").pluck().get() as number;
+      rewriteRaw(db, id, Buffer.from('{"kind":"Event","forged":true}'));
+    });
+    await verifyNow();
+    const after = await readWith(undefined, (reader) => ({ graph: reader.graph(), key: reader.linkKey().key }));
+    expect(after.key).not.toBe(key);
+    expect(after.graph.chains.map((chain) => chain.label)).not.toContain(label);
   });
 
   it('is ignored once the case has changed: an import makes it stale', async () => {
