@@ -42,6 +42,7 @@ export function routineContext(store: CaseStore, analyst: AnalystInput = {}): Ro
   const times = toolCallTimes(store);
   const analystEvents = eventsOfDrawnEdges(analyst.edges ?? []);
   const auditIds = new AuditIds(eventCount(store));
+  let routineStages = 0;
   for (const row of auditIdRows(store)) {
     const stage = {
       id: row.id,
@@ -53,9 +54,11 @@ export function routineContext(store: CaseStore, analyst: AnalystInput = {}): Ro
       authzDecision: row.authz_decision ?? undefined,
       keys: row.keys,
     };
-    auditIds.add(row.audit_id, routineStage(stage, times, analystEvents));
+    const routine = routineStage(stage, times, analystEvents);
+    if (routine) routineStages += 1;
+    auditIds.add(row.audit_id, routine);
   }
-  return { auditIds, toolCallTimes: times, analystEvents };
+  return { auditIds, toolCallTimes: times, analystEvents, routineStages };
 }
 
 /**

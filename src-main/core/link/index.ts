@@ -35,12 +35,20 @@ export interface GroupMembers {
   starts: Uint32Array;
 }
 
-/** A group's members as they are added: columns that double when full, cut to length at the end. */
+/**
+ * A group's members as they are added, into columns made as long as the group was counted to be (a
+ * million routine reads doubled their way there and were copied to length at the end: three times the
+ * columns at once); they still grow should the count fall short.
+ */
 class MembersBuilder {
-  private events = new Float64Array(16);
-  private starts = new Uint32Array(16);
+  private events: Float64Array;
+  private starts: Uint32Array;
   private eventCount = 0;
   private memberCount = 0;
+
+  constructor(size: { members: number; events: number } = { members: 16, events: 16 }) {
+    [this.events, this.starts] = [new Float64Array(Math.max(1, size.events)), new Uint32Array(Math.max(1, size.members))];
+  }
 
   add(eventIds: readonly number[]): void {
     if (this.memberCount === this.starts.length) this.starts = grown(this.starts);
@@ -50,7 +58,9 @@ class MembersBuilder {
   }
 
   done(): GroupMembers {
-    return { events: this.events.slice(0, this.eventCount), starts: this.starts.slice(0, this.memberCount) };
+    const cut = <T extends Float64Array | Uint32Array>(column: T, length: number): T =>
+      column.length === length ? column : (column.slice(0, length) as T);
+    return { events: cut(this.events, this.eventCount), starts: cut(this.starts, this.memberCount) };
   }
 }
 
@@ -182,12 +192,13 @@ function summarize(nodes: GraphNode[]): ChainSummary[] {
 function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { groups: NodeGroup[]; members: Map<string, GroupMembers> } {
   const groups = new Map<string, NodeGroup>();
   const building = new Map<string, MembersBuilder>();
+  const sizes = new Map<string, { members: number; events: number }>();
   const groupOf = (id: string, lane: NodeDraft['lane'], kind: NodeDraft['kind'], who: string): [NodeGroup, MembersBuilder] => {
     let group = groups.get(id);
     let of = building.get(id);
     if (!group || !of) {
       group = { id, label: `${kind} by ${who}`, lane, count: 0, nodes: 0, event_ids: [] };
-      of = new MembersBuilder();
+      of = new MembersBuilder(sizes.get(id));
       groups.set(id, group);
       building.set(id, of);
     }
@@ -205,6 +216,18 @@ function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { group
   const eventIdsOf = routine?.eventIds();
   const readsOf = new Map<string, Uint32Array>();
   for (const [actor, list] of reads) readsOf.set(groupIdOf('api', 'k8s_api', routine!.actorNames[actor]!), list);
+  // Each group's size, counted before its columns are made.
+  const counted = (id: string, members: number, events: number): void => {
+    const size = sizes.get(id) ?? { members: 0, events: 0 };
+    sizes.set(id, { members: size.members + members, events: size.events + events });
+  };
+  for (const node of nodes) counted(groupIdOf(node.lane, node.kind, node.actor?.id ?? 'unknown actor'), 1, node.eventIds.length);
+  const stagesOf = routine?.stageCount();
+  for (const [id, list] of readsOf) {
+    let events = 0;
+    for (const i of list) events += stagesOf!(i);
+    counted(id, list.length, events);
+  }
   const next = new Map<string, number>();
   /** Adds the group's routine reads that come before `before` (all that are left, without it). */
   const readsBefore = (id: string, before: NodeDraft | undefined, group: NodeGroup, of: MembersBuilder): void => {

@@ -36,6 +36,11 @@ export interface RoutineContext {
   toolCallTimes: readonly bigint[];
   /** Events an analyst's drawn edge names (its node must exist to be drawn to). */
   analystEvents: ReadonlySet<number>;
+  /**
+   * How many events carrying an audit ID are routine stages on their own: no more routine requests than
+   * that (bar those without an audit ID), so their columns are made that long at once instead of doubling.
+   */
+  routineStages?: number;
 }
 
 /** The event ids an analyst's drawn edges name: `e<id>` is the node of event id, `a<id>` its decision. */
@@ -176,15 +181,15 @@ export function stageFieldsOf(event: LinkEvent): StageFields {
  */
 export class RoutineRequests {
   /** Each request's first event, time, place in its source, source and actor (interned), in arrival order. */
-  private ids = new Float64Array(1024);
-  private positions = new Float64Array(1024);
-  private sources = new Uint32Array(1024);
-  private actors = new Uint32Array(1024);
-  private times = new BigInt64Array(1024);
+  private ids: Float64Array;
+  private positions: Float64Array;
+  private sources: Uint32Array;
+  private actors: Uint32Array;
+  private times: BigInt64Array;
   private count = 0;
   /** Later stages: the request (its index) and the event, in the order they came. */
-  private laterOf = new Uint32Array(1024);
-  private laterIds = new Float64Array(1024);
+  private laterOf = new Uint32Array(0);
+  private laterIds = new Float64Array(0);
   private laterCount = 0;
   readonly sourceNames: string[] = [];
   readonly actorNames: string[] = [];
@@ -193,7 +198,13 @@ export class RoutineRequests {
   /** Requests with stages still to come, by request key: the request and how many stages it still awaits. */
   private readonly pending = new Map<string, { request: number; awaited: number }>();
 
-  constructor(private readonly context: RoutineContext) {}
+  constructor(private readonly context: RoutineContext) {
+    // Sized once from the count of routine stages: doubling a million requests' columns left as much again
+    // in discarded columns (outside the V8 heap, freed only at its next collection).
+    const size = Math.max(1024, context.routineStages ?? 0);
+    [this.ids, this.positions] = [new Float64Array(size), new Float64Array(size)];
+    [this.sources, this.actors, this.times] = [new Uint32Array(size), new Uint32Array(size), new BigInt64Array(size)];
+  }
 
   get length(): number {
     return this.count;
@@ -213,7 +224,7 @@ export class RoutineRequests {
     const key = requestKey(event)!;
     const waiting = this.pending.get(key);
     if (waiting) {
-      if (this.laterCount === this.laterOf.length) [this.laterOf, this.laterIds] = [grown(this.laterOf), grown(this.laterIds)];
+      if (this.laterCount === this.laterOf.length) this.moreLaterStages();
       this.laterOf[this.laterCount] = waiting.request;
       this.laterIds[this.laterCount] = event.id;
       this.laterCount += 1;
@@ -223,6 +234,19 @@ export class RoutineRequests {
       this.pending.set(key, { request: this.addRequest(event, fields.timeNs!), awaited: stages - 1 });
     }
     return true;
+  }
+
+  /**
+   * Room for more later stages: at first for half the routine stages (a log's requests have two stages
+   * each, RequestReceived and ResponseComplete, when it records both), then twice as much each time.
+   */
+  private moreLaterStages(): void {
+    if (this.laterOf.length === 0) {
+      const size = Math.max(1024, Math.ceil((this.context.routineStages ?? 0) / 2));
+      [this.laterOf, this.laterIds] = [new Uint32Array(size), new Float64Array(size)];
+    } else {
+      [this.laterOf, this.laterIds] = [grown(this.laterOf), grown(this.laterIds)];
+    }
   }
 
   private addRequest(event: LinkEvent, timeNs: bigint): number {
@@ -243,6 +267,13 @@ export class RoutineRequests {
     this.actors[i] = intern(this.actorIndex, this.actorNames, event.actor?.id ?? 'unknown actor');
     this.count += 1;
     return i;
+  }
+
+  /** How many events request `i` has (its stages). */
+  stageCount(): (i: number) => number {
+    const counts = new Uint32Array(this.length).fill(1);
+    for (let k = 0; k < this.laterCount; k += 1) counts[this.laterOf[k]!]! += 1;
+    return (i) => counts[i]!;
   }
 
   /** Each request's event ids, first stage first, in the order the linker would have read them. */

@@ -61,10 +61,11 @@ async function serving(name: string): Promise<{ command: ChildProcess; worker: n
   return { command, worker: workers[0]! };
 }
 
-describe('the command runs in a child Node with a bounded young generation', () => {
+describe('the command runs in a child Node with a bounded young generation and a slowly growing old one', () => {
   it('starts the child with the flag, and passes SIGTERM on: both end, the exit status is the child’s', async () => {
     const { command, worker } = await serving('term');
     expect(cmdline(worker)).toContain('--max-semi-space-size=4');
+    expect(cmdline(worker)).toContain('--heap-growing-percent=10');
     expect(cmdline(worker)).toContain(join(ROOT, 'bin', 'causa.js'));
     expect(cmdline(command.pid!)).not.toContain('--max-semi-space-size=4');
     const exited = new Promise<number | null>((resolve) => command.once('exit', (code) => resolve(code)));
