@@ -7,6 +7,7 @@
 // they can the case's own seals.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { Inflate } from 'fflate';
 import type { GroupMembers, LinkedCase } from '../core/link';
 import { z } from 'zod';
 import { Graph, GraphEdge } from '../shared/graph';
@@ -95,34 +96,130 @@ function wellFormed({ events, starts }: GroupMembers): boolean {
   return starts[starts.length - 1]! < events.length;
 }
 
-/** The linked case a row holds, when its MAC verifies under this installation's key; undefined otherwise. */
+/** A cached linked case whose members cannot be read after all: the workbench links the case anew. */
+export class UnreadableLinkCache extends Error {
+  constructor() {
+    super('the link cache does not hold the members of its groups');
+  }
+}
+
+type Sizes = [string, number, number][];
+
+/**
+ * The groups' members from the cache's body, read when first asked for: the graph, a report, a chain
+ * never need them (only a group expanded, or a filter counting a group's matches, does), and a million
+ * events' members are 12 MB of columns and twice that inflated. Reading them checks them as a whole;
+ * when they do not describe members, every use throws UnreadableLinkCache.
+ */
+class CachedMembers implements ReadonlyMap<string, GroupMembers> {
+  private read: Map<string, GroupMembers> | undefined;
+
+  constructor(
+    private readonly body: Buffer,
+    private readonly sizes: Sizes,
+  ) {}
+
+  private all(): Map<string, GroupMembers> {
+    this.read ??= membersOf(this.body, this.sizes);
+    return this.read;
+  }
+
+  get size(): number {
+    return this.sizes.length;
+  }
+  has(id: string): boolean {
+    return this.sizes.some(([group]) => group === id);
+  }
+  get(id: string): GroupMembers | undefined {
+    return this.all().get(id);
+  }
+  forEach(each: (value: GroupMembers, key: string, map: ReadonlyMap<string, GroupMembers>) => void): void {
+    this.all().forEach((value, key) => each(value, key, this));
+  }
+  entries(): MapIterator<[string, GroupMembers]> {
+    return this.all().entries();
+  }
+  keys(): MapIterator<string> {
+    return this.all().keys();
+  }
+  values(): MapIterator<GroupMembers> {
+    return this.all().values();
+  }
+  [Symbol.iterator](): MapIterator<[string, GroupMembers]> {
+    return this.all()[Symbol.iterator]();
+  }
+}
+
+/** Every group's columns from the whole body, checked; throws UnreadableLinkCache when they are not members. */
+function membersOf(body: Buffer, sizes: Sizes): Map<string, GroupMembers> {
+  let bytes: Buffer;
+  try {
+    bytes = inflateRawSync(body, { maxOutputLength: MAX_BODY_BYTES });
+  } catch {
+    throw new UnreadableLinkCache();
+  }
+  const members = new Map<string, GroupMembers>();
+  let offset = 4 + bytes.readUInt32BE(0);
+  for (const [id, events, starts] of sizes) {
+    if (offset + events * 8 + starts * 4 > bytes.length) throw new UnreadableLinkCache();
+    const of = {
+      events: columnAt(Float64Array, bytes, offset, events),
+      starts: columnAt(Uint32Array, bytes, offset + events * 8, starts),
+    };
+    offset += events * 8 + starts * 4;
+    if (!wellFormed(of)) throw new UnreadableLinkCache();
+    members.set(id, of);
+  }
+  if (offset !== bytes.length) throw new UnreadableLinkCache();
+  return members;
+}
+
+/** The JSON header at the start of a body, inflating no further than its end; undefined when there is none. */
+function headerOf(body: Buffer): string | undefined {
+  const PIECE = 1 << 16;
+  const length = Buffer.alloc(4);
+  let json: Buffer | undefined;
+  let filled = 0;
+  let inflated = 0;
+  const inflate = new Inflate((chunk) => {
+    inflated += chunk.length;
+    for (let from = 0; from < chunk.length && !(json && filled === json.length);) {
+      const target = json ?? length;
+      const n = Math.min(target.length - filled, chunk.length - from);
+      target.set(chunk.subarray(from, from + n), filled);
+      [from, filled] = [from + n, filled + n];
+      if (!json && filled === 4) {
+        const size = length.readUInt32BE(0);
+        if (size > MAX_BODY_BYTES) throw new UnreadableLinkCache();
+        [json, filled] = [Buffer.alloc(size), 0];
+      }
+    }
+  });
+  for (let at = 0; at < body.length && !(json && filled === json.length) && inflated <= MAX_BODY_BYTES; at += PIECE)
+    inflate.push(body.subarray(at, at + PIECE), at + PIECE >= body.length);
+  return json && filled === json.length ? json.toString('utf8') : undefined;
+}
+
+/**
+ * The linked case a row holds, when its MAC verifies under this installation's key; undefined otherwise.
+ * Only this installation writes a body that verifies, but it is read as if it might not be a linked case:
+ * the graph and edges are checked when read, the members when first used (CachedMembers).
+ */
 export function decodeLinkedCase(row: LinkCacheRow): LinkedCase | undefined {
   const expected = Buffer.from(linkCacheMac(row.key, row.body), 'hex');
   const given = Buffer.from(row.mac, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   try {
-    const bytes = inflateRawSync(row.body, { maxOutputLength: MAX_BODY_BYTES });
-    // Only this installation writes a body that verifies, but it is read as if it might not be a linked case.
-    const jsonEnd = 4 + bytes.readUInt32BE(0);
-    if (jsonEnd > bytes.length) return undefined;
-    const header = JSON.parse(bytes.subarray(4, jsonEnd).toString('utf8')) as Partial<Header> | null;
+    const json = headerOf(row.body);
+    if (json === undefined) return undefined;
+    const header = JSON.parse(json) as Partial<Header> | null;
     const graph = Graph.safeParse(header?.graph);
     const edges = z.array(GraphEdge).safeParse(header?.backgroundEdges);
     const sizes = z.array(z.tuple([z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).safeParse(header?.members);
     if (!graph.success || !edges.success || !sizes.success) return undefined;
-    const members = new Map<string, GroupMembers>();
-    let offset = jsonEnd;
-    for (const [id, events, starts] of sizes.data) {
-      if (offset + events * 8 + starts * 4 > bytes.length) return undefined;
-      const of = {
-        events: columnAt(Float64Array, bytes, offset, events),
-        starts: columnAt(Uint32Array, bytes, offset + events * 8, starts),
-      };
-      offset += events * 8 + starts * 4;
-      if (!wellFormed(of)) return undefined;
-      members.set(id, of);
-    }
-    return offset === bytes.length ? { graph: graph.data, members, backgroundEdges: edges.data } : undefined;
+    const columns = sizes.data.reduce((sum, [, events, starts]) => sum + events * 8 + starts * 4, 4 + Buffer.byteLength(json));
+    if (columns > MAX_BODY_BYTES) return undefined;
+    return { graph: graph.data, members: new CachedMembers(row.body, sizes.data), backgroundEdges: edges.data };
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { AnalystInput, LinkedCase } from '../core/link';
 import { linkInThread } from './link-thread';
-import { cachedLinkedCase, decodeLinkedCase, encodeLinkedCase, keepLinkCache } from './link-cache';
+import { cachedLinkedCase, decodeLinkedCase, encodeLinkedCase, keepLinkCache, UnreadableLinkCache } from './link-cache';
 import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput, UploadedFile } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
@@ -236,6 +236,22 @@ export class Workbench {
     return this.linked;
   }
 
+  /**
+   * A use of the linked case that may read its groups' members: a cached case whose members turn out not
+   * to be members (service/link-cache.ts, CachedMembers) is linked anew, its cache replaced, and used again.
+   */
+  private withMembers<T>(use: (key: string, linked: LinkedCase) => T): T {
+    const { key, linked } = this.linkedCase();
+    try {
+      return use(key, linked);
+    } catch (error) {
+      if (!(error instanceof UnreadableLinkCache)) throw error;
+      this.linked = { key, linked: linkCase(this.store, this.linkKey().analyst) };
+      keepLinkCache(this.store, encodeLinkedCase(key, this.linked.linked));
+      return use(key, this.linked.linked);
+    }
+  }
+
   /** Links the case now, its key read in the same transaction (the link worker's job: service/link-thread.ts). */
   linkNow(): { key: string; linked: LinkedCase } {
     return this.store.db.transaction(() => {
@@ -301,8 +317,7 @@ export class Workbench {
 
   /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
   graph(filter: EventFilter = {}): Graph {
-    const { key, linked } = this.linkedCase();
-    return filterGraph(linked, this.matchingIds(key, filter));
+    return this.withMembers((key, linked) => filterGraph(linked, this.matchingIds(key, filter)));
   }
 
   /** Who asked, which agent, tool server and identity acted, and what each identity did (issue 19). */
@@ -350,8 +365,7 @@ export class Workbench {
 
   /** A page of a background group's members as nodes, under the same filter as the graph. */
   groupMembers(request: { group: string; filter: EventFilter; offset: number; limit: number }): MethodOutput<'groupMembers'> {
-    const { key, linked } = this.linkedCase();
-    return groupMembers(this.store, linked, request, this.matchingIds(key, request.filter));
+    return this.withMembers((key, linked) => groupMembers(this.store, linked, request, this.matchingIds(key, request.filter)));
   }
 
   /** Namespaces, outcomes and taint labels with their counts, counted once per change of the events. */

@@ -117,9 +117,13 @@ describe('the link cache', () => {
       return Buffer.concat([length, json, ...columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))]);
     };
     const empty = { nodes: [], edges: [], groups: [], chains: [] };
-    const one = (events: number[], starts: number[], claimed = [events.length, starts.length]) =>
-      laidOut({ graph: empty, backgroundEdges: [], members: [['g', ...claimed]] }, new Float64Array(events), new Uint32Array(starts));
-    // The layout of a real one holds: these read as an empty linked case (and so are believed).
+    const one = (events: number[], starts: number[]) =>
+      laidOut(
+        { graph: empty, backgroundEdges: [], members: [['g', events.length, starts.length]] },
+        new Float64Array(events),
+        new Uint32Array(starts),
+      );
+    // The layout of a real one holds: this reads as an empty linked case (and so is believed).
     const fine = valid(one([4, 5, 6], [0, 2]));
     expect((await graphWith(fine)).nodes).toEqual([]);
     for (const bytes of [
@@ -128,18 +132,74 @@ describe('the link cache', () => {
       laidOut({ graph: { nodes: 5 }, backgroundEdges: [], members: 7 }),
       laidOut(null),
       Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from('{}')]), // a header longer than the body
-      one([4, 5, 6], [0, 2], [3, 3]), // more starts claimed than the body holds
-      one([4, 5, 6], [0, 2], [2, 2]), // bytes left over after the last column
-      one([4, 5, 6], [1, 2]), // the first member does not start at 0
-      one([4, 5, 6], [0, 2, 2]), // a member with no event
-      one([4, 5, 6], [0, 7]), // a member past the events
-      one([4, 0.5, 6], [0, 2]), // an event id that is not one
-      one([4, -5, 6], [0, 2]),
+      Buffer.concat([Buffer.from([0, 0, 0, 200]), Buffer.from('{"graph"')]), // a body that ends inside its header
+      laidOut({ graph: empty, backgroundEdges: [], members: [['g', 2 ** 40, 1]] }), // columns claimed past any body
     ]) {
       expect(await graphWith(valid(bytes))).toEqual(truth);
     }
     const notDeflated = Buffer.from('plain bytes');
     expect(await graphWith({ key, body: notDeflated, mac: linkCacheMac(key, notDeflated) })).toEqual(truth);
+  });
+
+  it('has its members read when first used, and links anew when they are not members, even under a valid MAC', async () => {
+    // The graph is read from the header alone; the members (a million events' worth of columns) only when
+    // a group is expanded or a filter counts its matches. Members that turn out not to be members then
+    // send the workbench to link the case anew: the expansion and the filtered graph are the true ones.
+    const group = truth.groups[0]!.id;
+    const filter = { namespaces: [truth.nodes.find((node) => node.target?.namespace)!.target!.namespace!] };
+    const honest = await readWith(undefined, (reader) => ({
+      members: reader.groupMembers({ group, filter: {}, offset: 0, limit: 50 }),
+      filtered: reader.graph(filter),
+    }));
+    expect(honest.members.nodes.length).toBeGreaterThan(0);
+    const linked = planted('READ FROM THE HEADER');
+    const valid = (bytes: Buffer): LinkCacheRow => {
+      const body = deflateRawSync(bytes);
+      return { key, body, mac: linkCacheMac(key, body) };
+    };
+    /** The real header and columns, with the columns of the first group changed by `change`. */
+    const bodyWith = (change: (events: number[], starts: number[]) => [number[], number[], number?, number?]): Buffer => {
+      const columns: Buffer[] = [];
+      const sizes: [string, number, number][] = [];
+      for (const [id, of] of linked.members) {
+        let [events, starts, claimedEvents, claimedStarts] = [[...of.events], [...of.starts], of.events.length, of.starts.length];
+        if (id === group) {
+          const changed = change(events, starts);
+          [events, starts] = [changed[0], changed[1]];
+          [claimedEvents, claimedStarts] = [changed[2] ?? events.length, changed[3] ?? starts.length];
+        }
+        sizes.push([id, claimedEvents, claimedStarts]);
+        columns.push(Buffer.from(new Float64Array(events).buffer), Buffer.from(new Uint32Array(starts).buffer));
+      }
+      const json = Buffer.from(JSON.stringify({ graph: linked.graph, backgroundEdges: linked.backgroundEdges, members: sizes }));
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(json.length);
+      return Buffer.concat([length, json, ...columns]);
+    };
+    const wellLaidOut = await readWith(valid(bodyWith((e, s) => [e, s])), (reader) =>
+      reader.groupMembers({ group, filter: {}, offset: 0, limit: 50 }),
+    );
+    expect(wellLaidOut).toEqual(honest.members);
+    for (const change of [
+      (e: number[], s: number[]): [number[], number[], number?, number?] => [e, s, e.length, s.length + 1], // more starts claimed than the body holds
+      (e: number[], s: number[]): [number[], number[], number?, number?] => [[...e, 7], s, e.length], // bytes left over after the last column
+      (e: number[], s: number[]): [number[], number[]] => [e, [1, ...s.slice(1)]], // the first member does not start at 0
+      (e: number[], s: number[]): [number[], number[]] => [e, [...s, e.length]], // a member with no event
+      (e: number[], s: number[]): [number[], number[]] => [e, [...s.slice(0, -1), e.length + 5]], // a member past the events
+      (e: number[], s: number[]): [number[], number[]] => [[0.5, ...e.slice(1)], s], // an event id that is not one
+      (e: number[], s: number[]): [number[], number[]] => [[-5, ...e.slice(1)], s],
+    ]) {
+      const seen = await readWith(valid(bodyWith(change)), (reader) => ({
+        labels: reader.graph().chains.map((chain) => chain.label),
+        members: reader.groupMembers({ group, filter: {}, offset: 0, limit: 50 }),
+        filtered: reader.graph(filter),
+        labelsAfter: reader.graph().chains.map((chain) => chain.label),
+      }));
+      expect(seen.labels).toEqual(truth.chains.map(() => 'READ FROM THE HEADER'));
+      expect(seen.members).toEqual(honest.members);
+      expect(seen.filtered).toEqual(honest.filtered);
+      expect(seen.labelsAfter).toEqual(truth.chains.map((chain) => chain.label));
+    }
   });
 
   it('holds the members as they were linked: a group expanded from the cache is the group linked anew', async () => {
