@@ -22,21 +22,27 @@ const STAGES_OF = `INSERT OR IGNORE INTO audit_stage (event_id, source_id, audit
     WHERE s.format IN ('k8s-audit', 'eks-cloudwatch', 'aks-diagnostics', 'openshift-node-logs') AND +e.kind = 'k8s_api' AND e.keys IS NOT NULL AND SOURCE_CLAUSE)
   WHERE audit_id IS NOT NULL AND typeof(stage) = 'text'`;
 
-// The latest stage is the furthest one (Panic, ResponseComplete, …), then the latest stage time; the same
-// stage from two files resolves to the first imported, so a re-import never moves a call.
-const CALLS_OF = `INSERT INTO api_call (audit_id, latest_event_id, first_time, last_time, stages, records)
-  SELECT s.audit_id,
-    (SELECT l.event_id FROM audit_stage l WHERE l.audit_id = s.audit_id
-      ORDER BY l.stage_rank DESC, l.stage_time DESC, l.event_id LIMIT 1),
-    min(s.stage_time), max(s.stage_time), count(DISTINCT s.stage), count(*)
-  FROM audit_stage s WHERE CALL_CLAUSE GROUP BY s.audit_id
-  ON CONFLICT (audit_id) DO UPDATE SET latest_event_id = excluded.latest_event_id, first_time = excluded.first_time,
-    last_time = excluded.last_time, stages = excluded.stages, records = excluded.records`;
+/**
+ * The event id of the latest stage of the call of audit stage row `alias`: the furthest stage (Panic,
+ * ResponseComplete, …), then the latest stage time; the same stage from two files resolves to the first
+ * imported, so a re-import never moves a call. Found through audit_stage_by_call among the call's stages.
+ */
+export const latestStageSql = (alias: string): string =>
+  `(SELECT l.event_id FROM audit_stage l WHERE l.audit_id = ${alias}.audit_id
+    ORDER BY l.stage_rank DESC, l.stage_time DESC, l.event_id LIMIT 1)`;
+
+// Each call a grouping step touches, with its latest stage, found once per call: once per stage row, as
+// a correlated subquery, it was quadratic in the stages of one auditID, which the client sets (20,000
+// records under one ID took minutes). Kept in a temporary table of this connection for the step.
+const CALL_LATEST_TABLE = `CREATE TEMP TABLE IF NOT EXISTS call_latest (audit_id TEXT PRIMARY KEY, event_id INTEGER NOT NULL);
+  DELETE FROM temp.call_latest;`;
+const LATEST_OF_CALLS = `INSERT INTO temp.call_latest (audit_id, event_id)
+  SELECT c.audit_id, ${latestStageSql('c')} FROM (SELECT DISTINCT s.audit_id FROM audit_stage s WHERE CALL_CLAUSE) c`;
 
 const SUPERSEDED = `UPDATE audit_stage AS st SET superseded = EXISTS (
-    SELECT 1 FROM api_call c JOIN audit_stage ls ON ls.event_id = c.latest_event_id
-      JOIN event le ON le.id = c.latest_event_id JOIN event se ON se.id = st.event_id
-    WHERE c.audit_id = st.audit_id AND c.latest_event_id <> st.event_id
+    SELECT 1 FROM temp.call_latest c JOIN audit_stage ls ON ls.event_id = c.event_id
+      JOIN event le ON le.id = c.event_id JOIN event se ON se.id = st.event_id
+    WHERE c.audit_id = st.audit_id AND c.event_id <> st.event_id
       AND (st.stage_rank < ls.stage_rank OR se.raw_sha256 = le.raw_sha256))
   WHERE CALL_CLAUSE`;
 
@@ -45,7 +51,8 @@ const IN_SOURCE = (alias: string): string => `${alias}.audit_id IN (SELECT audit
 /** Adds one imported source's audit stages to the grouping (when a query first needs it). */
 export function groupSourceApiCalls(db: Database.Database, sourceId: number): void {
   db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ?')).run(sourceId);
-  db.prepare(CALLS_OF.replace('CALL_CLAUSE', IN_SOURCE('s'))).run(sourceId);
+  db.exec(CALL_LATEST_TABLE);
+  db.prepare(LATEST_OF_CALLS.replace('CALL_CLAUSE', IN_SOURCE('s'))).run(sourceId);
   db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_SOURCE('st'))).run(sourceId);
 }
 
@@ -75,12 +82,15 @@ export async function groupSourceApiCallsStepwise(
   };
   if (range.first === null || range.last === null) return;
   const stages = db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ? AND e.id BETWEEN ? AND ?'));
-  const calls = db.prepare(CALLS_OF.replace('CALL_CLAUSE', IN_STEP('s')));
+  db.exec(CALL_LATEST_TABLE);
+  const latest = db.prepare(LATEST_OF_CALLS.replace('CALL_CLAUSE', IN_STEP('s')));
+  const clear = db.prepare('DELETE FROM temp.call_latest');
   const superseded = db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_STEP('st')));
   for (let from = range.first; from <= range.last; from += step) {
     const to = Math.min(range.last, from + step - 1);
     stages.run(sourceId, from, to);
-    calls.run(sourceId, from, to);
+    clear.run();
+    latest.run(sourceId, from, to);
     superseded.run(sourceId, from, to);
     await pause();
   }
@@ -90,9 +100,10 @@ export async function groupSourceApiCallsStepwise(
 export function rebuildApiCalls(store: CaseStore): void {
   store.writeNow(() =>
     store.db.transaction(() => {
-      store.db.exec('DELETE FROM api_call; DELETE FROM audit_stage;');
+      store.db.exec('DELETE FROM audit_stage;');
       store.db.exec(STAGES_OF.replace('SOURCE_CLAUSE', '1'));
-      store.db.exec(CALLS_OF.replace('CALL_CLAUSE', '1'));
+      store.db.exec(CALL_LATEST_TABLE);
+      store.db.exec(LATEST_OF_CALLS.replace('CALL_CLAUSE', '1'));
       store.db.exec(SUPERSEDED.replace('CALL_CLAUSE', '1'));
     })(),
   );
@@ -115,7 +126,7 @@ export interface CallStage {
 /** The API call an event is a stage of: its auditID and every stage row the case holds, in stage order. */
 export function apiCallOf(store: CaseStore, eventId: number): { audit_id: string; latest_id: number; stages: CallStage[] } | undefined {
   const call = store.db
-    .prepare(`SELECT c.audit_id, c.latest_event_id FROM audit_stage st JOIN api_call c ON c.audit_id = st.audit_id WHERE st.event_id = ?`)
+    .prepare(`SELECT st.audit_id, ${latestStageSql('st')} AS latest_event_id FROM audit_stage st WHERE st.event_id = ?`)
     .get(eventId) as { audit_id: string; latest_event_id: number } | undefined;
   if (!call) return undefined;
   const rows = store.db
@@ -137,12 +148,13 @@ export function apiCallOf(store: CaseStore, eventId: number): { audit_id: string
  * collector). Two files holding one record are two pieces of evidence that point to one another.
  */
 export function duplicatesOf(store: CaseStore, eventId: number): Duplicate[] {
-  // Two indexed lookups (by raw_sha256, by auditID), not one join with OR, which would scan every event.
+  // Two indexed lookups (by raw_sha256's first 16 digits, event_by_raw_prefix; by auditID), not one join with OR, which would scan every event.
   const rows = store.db
     .prepare(
       `SELECT d.id, s.name AS source_name, d.raw_sha256 = e.raw_sha256 AS same_bytes FROM event e
          JOIN event d ON d.id IN (
-           SELECT x.id FROM event x WHERE x.raw_sha256 = e.raw_sha256 AND x.ordinal = e.ordinal
+           SELECT x.id FROM event x
+           WHERE substr(x.raw_sha256, 1, 16) = substr(e.raw_sha256, 1, 16) AND x.raw_sha256 = e.raw_sha256 AND x.ordinal = e.ordinal
            UNION
            SELECT o.event_id FROM audit_stage st JOIN audit_stage o ON o.audit_id = st.audit_id AND o.stage = st.stage
            WHERE st.event_id = e.id)

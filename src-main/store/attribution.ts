@@ -1,6 +1,7 @@
 // The case's API calls as attribution and findings read them: one row per audited request (its latest
 // stage; earlier stages and the same record from another file are left out), in time order, streamed.
 import type { CaseStore } from './case-store';
+import { latestStageSql } from './api-calls';
 import { rawSql } from './raw-blocks';
 
 export interface ApiCallRow {
@@ -73,8 +74,7 @@ export function callTimeSpan(store: CaseStore): { firstPrompt?: number; start?: 
 /** The event that stands for an API call's outcome (its latest stage) given any of its stages' ids. */
 export function latestStageOf(store: CaseStore, eventId: number): number {
   store.settleApiCalls();
-  const row = store.db
-    .prepare('SELECT c.latest_event_id AS id FROM audit_stage st JOIN api_call c ON c.audit_id = st.audit_id WHERE st.event_id = ?')
-    .get(eventId) as { id: number } | undefined;
+  const row = store.db.prepare(`SELECT ${latestStageSql('st')} AS id FROM audit_stage st WHERE st.event_id = ?`).get(eventId) as
+    { id: number } | undefined;
   return row?.id ?? eventId;
 }

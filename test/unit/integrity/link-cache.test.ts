@@ -146,7 +146,7 @@ describe('the link cache', () => {
     // a group is expanded or a filter counts its matches. Members that turn out not to be members then
     // send the workbench to link the case anew: the expansion and the filtered graph are the true ones.
     const group = truth.groups[0]!.id;
-    const filter = { namespaces: [truth.nodes.find((node) => node.target?.namespace)!.target!.namespace!] };
+    const filter = { namespace: [truth.nodes.find((node) => node.target?.namespace)!.target!.namespace!] };
     const honest = await readWith(undefined, (reader) => ({
       members: reader.groupMembers({ group, filter: {}, offset: 0, limit: 50 }),
       filtered: reader.graph(filter),
