@@ -222,10 +222,9 @@ function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { group
     sizes.set(id, { members: size.members + members, events: size.events + events });
   };
   for (const node of nodes) counted(groupIdOf(node.lane, node.kind, node.actor?.id ?? 'unknown actor'), 1, node.eventIds.length);
-  const stagesOf = routine?.stageCount();
   for (const [id, list] of readsOf) {
     let events = 0;
-    for (const i of list) events += stagesOf!(i);
+    for (const i of list) events += eventIdsOf!.count(i);
     counted(id, list.length, events);
   }
   const next = new Map<string, number>();
@@ -235,7 +234,7 @@ function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { group
     if (!list) return;
     let k = next.get(id) ?? 0;
     while (k < list.length && (before === undefined || routine!.compareNode(before, list[k]!) > 0)) {
-      addMember(group, of, eventIdsOf!(list[k]!));
+      addMember(group, of, eventIdsOf!.of(list[k]!));
       k += 1;
     }
     next.set(id, k);

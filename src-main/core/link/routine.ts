@@ -269,22 +269,21 @@ export class RoutineRequests {
     return i;
   }
 
-  /** How many events request `i` has (its stages). */
-  stageCount(): (i: number) => number {
-    const counts = new Uint32Array(this.length).fill(1);
-    for (let k = 0; k < this.laterCount; k += 1) counts[this.laterOf[k]!]! += 1;
-    return (i) => counts[i]!;
-  }
-
-  /** Each request's event ids, first stage first, in the order the linker would have read them. */
-  eventIds(): (i: number) => number[] {
+  /**
+   * Each request's event ids, first stage first, in the order the linker would have read them (`of`), and
+   * how many it has (`count`, without making the list).
+   */
+  eventIds(): { of: (i: number) => number[]; count: (i: number) => number } {
     const starts = new Uint32Array(this.length + 1);
     for (let k = 0; k < this.laterCount; k += 1) starts[this.laterOf[k]! + 1]! += 1;
     for (let i = 0; i < this.length; i += 1) starts[i + 1]! += starts[i]!;
     const filled = starts.slice(0, this.length);
     const later = new Float64Array(this.laterCount);
     for (let k = 0; k < this.laterCount; k += 1) later[filled[this.laterOf[k]!]!++] = this.laterIds[k]!;
-    return (i) => [this.ids[i]!, ...later.subarray(starts[i], starts[i + 1])];
+    return {
+      of: (i) => [this.ids[i]!, ...later.subarray(starts[i], starts[i + 1])],
+      count: (i) => 1 + starts[i + 1]! - starts[i]!,
+    };
   }
 
   /** As compareNodes orders two requests' nodes: time, then place in the source, then first event id. */
