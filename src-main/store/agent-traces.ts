@@ -3,6 +3,7 @@
 // in two sources) is one span, its first copy.
 import type { EventKind, Outcome } from '../shared/model';
 import type { CaseStore } from './case-store';
+import { eventTimeSql } from './event-columns';
 import { rawSql } from './raw-blocks';
 
 export interface TraceSpanRow {
@@ -23,7 +24,7 @@ export const TRACE_SPAN_LIMIT = 5000;
 export function traceSpanRows(store: CaseStore, traceId: string): TraceSpanRow[] {
   const rows = store.db
     .prepare(
-      `SELECT e.id, e.kind, e.action, e.outcome, e.time, ${rawSql('e')} AS raw, e.raw_sha256,
+      `SELECT e.id, e.kind, e.action, e.outcome, ${eventTimeSql('e')} AS time, ${rawSql('e')} AS raw, e.raw_sha256,
          json_extract(e.keys, '$.span_id') AS span_id, json_extract(e.keys, '$.parent_span_id') AS parent_span_id
        FROM event e
        WHERE json_extract(e.keys, '$.trace_id') = ? AND e.kind <> 'prompt' AND json_extract(e.keys, '$.span_id') IS NOT NULL
@@ -55,7 +56,7 @@ export function agentTraceRows(store: CaseStore, limit = 1000): AgentTraceRow[] 
          (SELECT r.action FROM event r
            WHERE json_extract(r.keys, '$.trace_id') = t.trace_id AND r.kind <> 'prompt'
            ORDER BY json_extract(r.keys, '$.parent_span_id') IS NOT NULL, r.time_ns NULLS LAST, r.id LIMIT 1) AS name
-       FROM (SELECT json_extract(keys, '$.trace_id') AS trace_id, min(time) AS start,
+       FROM (SELECT json_extract(keys, '$.trace_id') AS trace_id, min(${eventTimeSql('event')}) AS start,
                count(DISTINCT json_extract(keys, '$.span_id')) AS spans
              FROM event
              WHERE json_extract(keys, '$.trace_id') IS NOT NULL AND kind <> 'prompt' AND json_extract(keys, '$.span_id') IS NOT NULL

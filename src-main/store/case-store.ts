@@ -9,9 +9,10 @@ import type { KindMapping, NameDeletion } from '../shared/objects';
 import { groupSourceApiCalls, groupSourceApiCallsStepwise } from './api-calls';
 import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
-import { sealedColumnValues, type SealRow } from './seals';
+import { SEALED_COLUMNS, sealedColumnValues, type SealRow } from './seals';
 import { searchableText } from './search-text';
 import { RawBlockWriter, rawSql, registerRawFunction } from './raw-blocks';
+import { EventTextWriter, registerTimeFunction } from './event-columns';
 import { recordObjects, type FoldedObject } from './objects';
 
 /** Marks a SQLite file as a Causa case ("CAUS"), so another program's database is not mistaken for one. */
@@ -21,6 +22,10 @@ export class CaseFileError extends Error {}
 
 /** A turn of the event loop for whatever else the host has to do (a request, a repaint) between steps. */
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Where the time and the authorization reason sit among sealedColumnValues (SEALED_COLUMNS order). */
+const TIME_VALUE = SEALED_COLUMNS.indexOf('time');
+const REASON_VALUE = SEALED_COLUMNS.indexOf('authz_reason');
 
 /** The raw column of an event whose record is in a block (store/raw-blocks.ts). */
 const EMPTY_RAW = Buffer.alloc(0);
@@ -97,8 +102,8 @@ export class CaseStore {
     this.insertEventStmt = db.prepare(`INSERT INTO event (
       source_id, position, raw, locator, ordinal, raw_sha256, time_ns, time, time_text, kind, action,
       actor_type, actor_id, on_behalf_of, target_api_group, target_resource, target_namespace, target_name,
-      target_uid, outcome, authz_decision, authz_reason, keys, taint, text, stage, stage_time)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      target_uid, outcome, authz_decision, authz_reason, keys, taint, text, stage, stage_time, authz_reason_ref)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertErrorStmt = db.prepare('INSERT INTO import_error (source_id, line, locator, reason) VALUES (?, ?, ?, ?)');
   }
 
@@ -137,6 +142,7 @@ export class CaseStore {
         .digest('hex'),
     );
     registerRawFunction(db);
+    registerTimeFunction(db);
     db.function('causa_search_text', { deterministic: true }, (raw: unknown) => searchableText(String(raw)));
     try {
       migrate(db);
@@ -354,6 +360,8 @@ export class WriteTransaction {
   private contextStmts: { context: Database.Statement; link: Database.Statement } | undefined;
   /** The raw records of the events written, a block at a time (migration 0027). */
   private readonly rawBlocks: RawBlockWriter;
+  /** The authorization reasons written, each once (migration 0030). */
+  private readonly texts: EventTextWriter;
   private readonly searchStmt: Database.Statement;
   /** The first event this transaction wrote into the full-text index. */
   private indexedFrom: number | undefined;
@@ -364,6 +372,7 @@ export class WriteTransaction {
     private readonly insertErrorStmt: Database.Statement,
   ) {
     this.rawBlocks = new RawBlockWriter(db);
+    this.texts = new EventTextWriter(db);
     this.searchStmt = db.prepare('INSERT INTO event_search (rowid, raw) VALUES (?, ?)');
   }
 
@@ -382,7 +391,13 @@ export class WriteTransaction {
       if (e.actor.on_behalf_of) this.actors.add(e.actor.on_behalf_of);
     }
     const blocked = RawBlockWriter.holds(row.raw);
-    const inserted = this.insertEventStmt.run(row.source_id, row.position, blocked ? EMPTY_RAW : row.raw, ...sealedColumnValues(e, row));
+    // Migration 0030: the time is read from time_ns, the reason through event_text when it has an entry.
+    const values = sealedColumnValues(e, row);
+    values[TIME_VALUE] = null;
+    const reason = values[REASON_VALUE];
+    const reasonRef = typeof reason === 'string' ? this.texts.idOf(reason) : undefined;
+    if (reasonRef !== undefined) values[REASON_VALUE] = null;
+    const inserted = this.insertEventStmt.run(row.source_id, row.position, blocked ? EMPTY_RAW : row.raw, ...values, reasonRef ?? null);
     const id = Number(inserted.lastInsertRowid);
     if (blocked) this.rawBlocks.add(id, row.raw);
     // Derived data built as the evidence is written, from the bytes in hand (none read back).

@@ -7,6 +7,7 @@ import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplic
 import type { CaseStore } from './case-store';
 import type { MarkResolver, QueryNode } from '../shared/query';
 import { compileQuery, textCondition } from './query-sql';
+import { authzReasonSql, eventTimeSql } from './event-columns';
 import { rawSql } from './raw-blocks';
 
 /** Names the verification verdict of a record: its source and position → the verdict word. */
@@ -39,9 +40,9 @@ export interface EventDbRow {
   text: string | null;
 }
 
-export const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, s.format AS source_format, e.position, e.raw_sha256, e.time, e.kind, e.action,
+export const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, s.format AS source_format, e.position, e.raw_sha256, ${eventTimeSql('e')} AS time, e.kind, e.action,
   e.actor_type, e.actor_id, e.on_behalf_of, e.target_api_group, e.target_resource, e.target_namespace,
-  e.target_name, e.target_uid, e.outcome, e.authz_decision, e.authz_reason, e.keys, e.taint, e.text`;
+  e.target_name, e.target_uid, e.outcome, e.authz_decision, ${authzReasonSql('e')} AS authz_reason, e.keys, e.taint, e.text`;
 
 /** The object without its null and undefined fields (undefined when none is left), in the same order. */
 function present<T extends Record<string, unknown>>(value: T): T | undefined {
@@ -474,8 +475,8 @@ export function caseSummary(store: CaseStore): { events: number; first_time?: st
   const row = store.db
     .prepare(
       `SELECT count(*) AS events,
-        (SELECT time FROM event WHERE time_ns IS NOT NULL ORDER BY time_ns LIMIT 1) AS first_time,
-        (SELECT time FROM event WHERE time_ns IS NOT NULL ORDER BY time_ns DESC LIMIT 1) AS last_time
+        (SELECT ${eventTimeSql('event')} FROM event WHERE time_ns IS NOT NULL ORDER BY time_ns LIMIT 1) AS first_time,
+        (SELECT ${eventTimeSql('event')} FROM event WHERE time_ns IS NOT NULL ORDER BY time_ns DESC LIMIT 1) AS last_time
        FROM event`,
     )
     .get() as { events: number; first_time: string | null; last_time: string | null };

@@ -6,6 +6,7 @@
 import type { MarkResolver, QueryNode, QueryValue } from '../shared/query';
 import type { CaseStore } from './case-store';
 import { pairable, PAIR_JOINER, PAIR_SEPARATORS, WORD } from './search-text';
+import { authzReasonSql } from './event-columns';
 import { rawSql } from './raw-blocks';
 
 export interface CompiledQuery {
@@ -79,7 +80,7 @@ function fieldCondition(node: Extract<QueryNode, { type: 'field' }>): CompiledQu
       return { sql: `(e.actor_id IN (${names}) OR e.on_behalf_of IN (${names}))`, params: [pattern, pattern] };
     }
     case 'authz.reason':
-      return { sql: "e.authz_reason LIKE ? ESCAPE '\\'", params: [likePattern(value)] };
+      return { sql: `${authzReasonSql('e')} LIKE ? ESCAPE '\\'`, params: [likePattern(value)] };
     case 'text':
       return { sql: "e.text LIKE ? ESCAPE '\\'", params: [likePattern(value)] };
     case 'taint':

@@ -11,8 +11,8 @@ import type Database from 'better-sqlite3';
  * A block is written when it holds this many events, or this many bytes of records. A record larger than
  * RAW_BLOCK_BYTES stays in its row, so no block inflates to more than twice that.
  */
-export const RAW_BLOCK_EVENTS = 64;
-export const RAW_BLOCK_BYTES = 32 * 1024;
+export const RAW_BLOCK_EVENTS = 256;
+export const RAW_BLOCK_BYTES = 128 * 1024;
 /** The most a block may inflate to: a forged block that claims more is read as holding nothing. */
 export const MAX_INFLATED = 4 * RAW_BLOCK_BYTES;
 
@@ -36,7 +36,7 @@ export function encodeRawBlock(first: number, records: readonly Buffer[]): Buffe
   header.writeUIntBE(first, 0, 6);
   header.writeUInt32BE(records.length, 6);
   records.forEach((record, i) => header.writeUInt32BE(record.length, HEADER + 4 * i));
-  return deflateRawSync(Buffer.concat([header, ...records]), { level: 1 });
+  return deflateRawSync(Buffer.concat([header, ...records]), { level: 6 });
 }
 
 /** A block's records, or undefined when its bytes are not a block (corrupt, cut, or claiming too much). */
@@ -69,17 +69,27 @@ export function rawInBlock(block: RawBlock | undefined, id: number): Buffer {
 
 /**
  * Registers `causa_raw(id, bytes)` on a connection: the raw record of event `id` from a block's stored
- * bytes, empty when the block does not hold it (missing, not a block, or another event's). The last block
- * read is kept inflated, keyed by its stored bytes, so a scan inflates each block once.
+ * bytes, empty when the block does not hold it (missing, not a block, or another event's). The last
+ * blocks read are kept inflated, keyed by their stored bytes, so a scan inflates each block once.
  */
 export function registerRawFunction(db: Database.Database): void {
-  let cached: { bytes: Buffer; block: RawBlock | undefined } | undefined;
+  // The last few blocks read, newest first: a listing in time order that interleaves two sources (or two
+  // files of one) alternates between their blocks, and should not inflate a block for every row.
+  const cached: { bytes: Buffer; block: RawBlock | undefined }[] = [];
   db.function('causa_raw', { deterministic: true }, (id: unknown, bytes: unknown) => {
     if (!Buffer.isBuffer(bytes)) return EMPTY;
-    if (!cached || !cached.bytes.equals(bytes)) cached = { bytes, block: decodeRawBlock(bytes) };
-    return rawInBlock(cached.block, Number(id));
+    let at = cached.findIndex((entry) => entry.bytes.equals(bytes));
+    if (at < 0) {
+      cached.unshift({ bytes, block: decodeRawBlock(bytes) });
+      if (cached.length > CACHED_BLOCKS) cached.pop();
+      at = 0;
+    }
+    return rawInBlock(cached[at]!.block, Number(id));
   });
 }
+
+/** How many inflated blocks a connection keeps (each at most MAX_INFLATED bytes). */
+const CACHED_BLOCKS = 4;
 
 /**
  * Collects the raw records of consecutive events of one write transaction into blocks. `add` after each

@@ -4,6 +4,7 @@ import { hash } from 'node:crypto';
 import type { NormalizedEvent } from '../shared/model';
 import { formatNanos } from '../shared/time';
 import type { CaseStore } from './case-store';
+import { authzReasonSql, eventTimeSql } from './event-columns';
 import { rawSql } from './raw-blocks';
 
 /** The columns of an event row that a seal covers, in the order a row digest takes them. */
@@ -34,6 +35,13 @@ export const SEALED_COLUMNS = [
   'stage_time',
 ] as const;
 export type SealedColumn = (typeof SEALED_COLUMNS)[number];
+
+/** The SQL expression that reads a sealed column of event `alias` (migration 0030 keeps two elsewhere). */
+export function sealedColumnSql(column: SealedColumn, alias: string): string {
+  if (column === 'time') return eventTimeSql(alias);
+  if (column === 'authz_reason') return authzReasonSql(alias);
+  return `${alias}.${column}`;
+}
 
 /**
  * The values a row digest takes: the sealed columns, then the SHA-256 of the record's context (an OTLP
@@ -214,7 +222,7 @@ function* pageSource(store: CaseStore, sourceId: number, columns: string, size: 
 
 /** A source's event rows with the values a seal covers, a page at a time. */
 export function* pageSourceRows(store: CaseStore, sourceId: number, size = 4000): Generator<StoredRow[]> {
-  const columns = `${rawSql('e')}, ${SEALED_COLUMNS.map((c) => `e.${c}`).join(', ')}, ec.context_sha256, rc.bytes`;
+  const columns = `${rawSql('e')}, ${SEALED_COLUMNS.map((c) => sealedColumnSql(c, 'e')).join(', ')}, ec.context_sha256, rc.bytes`;
   const end = 4 + SEALED_COLUMNS.length;
   for (const page of pageSource(store, sourceId, columns, size) as Generator<ColumnValue[][]>) {
     yield page.map((r) => ({
@@ -245,6 +253,21 @@ function digestPart(column: string): string {
 }
 
 /**
+ * A sealed column's part of the digest text. The two kept elsewhere since migration 0030 are the row's own
+ * value when it has one, else the text read elsewhere (taken once, not once per CASE arm): causa_time gives
+ * text or NULL, and event_text's text is what the dictionary holds, tagged as `rowDigestText` tags a string
+ * (a blob a forger stored there reads as its bytes, an edit all the same).
+ */
+function sealedDigestPart(column: SealedColumn): string {
+  const own = digestPart(`e.${column}`);
+  if (column === 'time')
+    return `CASE WHEN e.time IS NOT NULL THEN ${own} ELSE coalesce('s' || causa_time(e.time_ns) || char(30), char(0, 30)) END`;
+  if (column === 'authz_reason')
+    return `CASE WHEN e.authz_reason IS NOT NULL THEN ${own} ELSE coalesce('s' || (SELECT t.text FROM event_text t WHERE t.id = e.authz_reason_ref) || char(30), char(0, 30)) END`;
+  return own;
+}
+
+/**
  * The row's context value (`contextValue`): the SHA-256 of the bytes stored (`causa_sha256_hex`, registered on
  * every connection by CaseStore.open), or the key of a context gone.
  */
@@ -261,7 +284,7 @@ export function* pageSourceDigestTexts(
   sourceId: number,
   options: { raw: boolean; size?: number },
 ): Generator<StoredRowText[]> {
-  const columns = `${options.raw ? rawSql('e') : 'NULL'}, ${SEALED_COLUMNS.map((c) => digestPart(`e.${c}`)).join(' || ')} || ${CONTEXT_PART} || char(29)`;
+  const columns = `${options.raw ? rawSql('e') : 'NULL'}, ${SEALED_COLUMNS.map((c) => sealedDigestPart(c)).join(' || ')} || ${CONTEXT_PART} || char(29)`;
   const pages = pageSource(store, sourceId, columns, options.size ?? 4000) as Generator<[bigint, bigint, bigint, Buffer | null, string][]>;
   for (const page of pages) yield page.map((r) => ({ id: r[0], position: r[1], raw: r[3] ?? undefined, text: r[4] }));
 }

@@ -9,7 +9,7 @@ import { installationKey, installationKeyPath, sealTrustedKeys } from '../../../
 import { canonicalBytes, rebuildContent, rowsDigest } from '../../../src-main/core/verify/case-seal';
 import { signManifest } from '../../../src-main/core/bundle/signing';
 import { verifyCaseSeals } from '../../../src-main/service/case-seal';
-import { SEALED_COLUMNS } from '../../../src-main/store/seals';
+import { SEALED_COLUMNS, sealedColumnSql } from '../../../src-main/store/seals';
 import { SAMPLE, SAMPLE_OTLP, tamper, tempDir, writeAuditFixture } from './tamper';
 import { rawSql } from '../../../src-main/store/raw-blocks';
 
@@ -108,7 +108,7 @@ describe('normalized fields are derived, never trusted', () => {
       const row = db.prepare('SELECT seal FROM source_seal').get() as { seal: string; rows: Buffer };
       row.rows = db.prepare("SELECT bytes FROM source_seal_block WHERE kind = 'rows' AND seq = 0").pluck().get() as Buffer;
       const values = db
-        .prepare(`SELECT ${SEALED_COLUMNS.join(', ')} FROM event WHERE position = 4 ORDER BY ordinal`)
+        .prepare(`SELECT ${SEALED_COLUMNS.map((c) => sealedColumnSql(c, 'e')).join(', ')} FROM event e WHERE position = 4 ORDER BY ordinal`)
         .raw(true)
         .safeIntegers(true)
         .all() as (string | bigint | null)[][];

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { registerTimeFunction } from '../../../src-main/store/event-columns';
 import { decodeRawBlock, encodeRawBlock, rawInBlock } from '../../../src-main/store/raw-blocks';
 
 const SAMPLE_AUDIT = new URL('../../../resources/samples/inc-0047/sources/k8s-audit/audit.jsonl', import.meta.url).pathname;
@@ -31,6 +32,8 @@ export function tamper(
   options: { keepTriggersDropped?: boolean; foreignKeys?: boolean } = {},
 ): void {
   const db = new Database(casePath);
+  // What the forger's SQL may call to read a row as Causa does (migration 0030's time).
+  registerTimeFunction(db);
   try {
     // Any client can turn the foreign keys off (SQLite's default); better-sqlite3 turns them on.
     if (options.foreignKeys === false) db.pragma('foreign_keys = OFF');
@@ -48,6 +51,7 @@ export function tamper(
 /** Runs `change` without touching the triggers (what REPLACE can do with recursive triggers off). */
 export function tamperRaw(casePath: string, change: (db: Database.Database) => void): void {
   const db = new Database(casePath);
+  registerTimeFunction(db);
   try {
     change(db);
   } finally {
