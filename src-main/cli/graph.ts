@@ -3,7 +3,7 @@ import type { Graph } from '../shared/graph';
 import { caseArgument } from './case-file';
 import { EXIT_OK } from './exit';
 import { FILTER_OPTIONS, filterFromOptions } from './filter';
-import { plural, writeWithBackpressure, type CliIo } from './io';
+import { plural, writeJsonLine, writeWithBackpressure, type CliIo } from './io';
 import { parseOptions } from './options';
 import { Workbench } from '../service/workbench';
 
@@ -41,7 +41,8 @@ export async function runGraph(args: string[], io: CliIo): Promise<number> {
   const workbench = Workbench.open(casePath);
   try {
     const graph = workbench.graph(filter);
-    await writeWithBackpressure(io, values.json ? `${JSON.stringify(graph)}\n` : describeGraph(graph));
+    if (values.json) await writeJsonLine(io, graph);
+    else await writeWithBackpressure(io, describeGraph(graph));
   } finally {
     workbench.close();
   }

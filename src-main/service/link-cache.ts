@@ -6,11 +6,10 @@
 // and one whose key is not the case's as it stands. Whoever holds the installation key can forge one, as
 // they can the case's own seals.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { Inflate } from 'fflate';
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { GroupMembers, LinkedCase } from '../core/link';
 import { z } from 'zod';
-import { Graph, GraphEdge } from '../shared/graph';
+import { ChainSummary, Graph, GraphEdge, GraphNode, NodeGroup } from '../shared/graph';
 import type { CaseStore } from '../store/case-store';
 import { readLinkCache, writeLinkCache, type LinkCacheRow } from '../store/link-cache';
 import { installationKey } from './trust';
@@ -174,30 +173,55 @@ function membersOf(body: Buffer, sizes: Sizes): Map<string, GroupMembers> {
   return members;
 }
 
-/** The JSON header at the start of a body, inflating no further than its end; undefined when there is none. */
+/**
+ * The JSON header at the start of a body, undefined when there is none. The body's start is inflated, a
+ * doubling prefix of it at a time, until the header is whole: the columns after it (most of a large body)
+ * are not inflated, and no more than about twice the header's deflated bytes are read past its end.
+ */
 function headerOf(body: Buffer): string | undefined {
-  const PIECE = 1 << 16;
-  const length = Buffer.alloc(4);
-  let json: Buffer | undefined;
-  let filled = 0;
-  let inflated = 0;
-  const inflate = new Inflate((chunk) => {
-    inflated += chunk.length;
-    for (let from = 0; from < chunk.length && !(json && filled === json.length);) {
-      const target = json ?? length;
-      const n = Math.min(target.length - filled, chunk.length - from);
-      target.set(chunk.subarray(from, from + n), filled);
-      [from, filled] = [from + n, filled + n];
-      if (!json && filled === 4) {
-        const size = length.readUInt32BE(0);
-        if (size > MAX_BODY_BYTES) throw new UnreadableLinkCache();
-        [json, filled] = [Buffer.alloc(size), 0];
-      }
+  for (let prefix = HEADER_PREFIX; ; prefix *= 2) {
+    const whole = prefix >= body.length;
+    // A sync flush gives what the prefix inflates to without asking for the stream's end.
+    const bytes = inflateRawSync(body.subarray(0, prefix), {
+      finishFlush: whole ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+      maxOutputLength: MAX_BODY_BYTES,
+    });
+    if (bytes.length >= 4) {
+      const size = bytes.readUInt32BE(0);
+      if (size > MAX_BODY_BYTES) return undefined;
+      if (bytes.length >= 4 + size) return bytes.toString('utf8', 4, 4 + size);
     }
-  });
-  for (let at = 0; at < body.length && !(json && filled === json.length) && inflated <= MAX_BODY_BYTES; at += PIECE)
-    inflate.push(body.subarray(at, at + PIECE), at + PIECE >= body.length);
-  return json && filled === json.length ? json.toString('utf8') : undefined;
+    if (whole) return undefined;
+  }
+}
+
+/** The deflated bytes headerOf first inflates. */
+const HEADER_PREFIX = 64 * 1024;
+
+/**
+ * The list as parsed when every item is one `schema` accepts, checked an item at a time: zod's result for
+ * the whole list would be a second copy of it (tens of MiB for the graph of a million events), and the peak
+ * memory of `causa graph` is that of the graph held twice. Keys a schema does not name are not stripped:
+ * the body verified under this installation's MAC, so it is what this installation wrote.
+ */
+function everyItem<T>(list: unknown, schema: z.ZodType<T>): T[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  for (const item of list) if (!schema.safeParse(item).success) return undefined;
+  return list as T[];
+}
+
+/** The graph as parsed, when it is one (checked a part at a time, as everyItem checks a list). */
+function checkedGraph(value: unknown): Graph | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const graph = value as Record<string, unknown>;
+  const parts = [
+    everyItem(graph.nodes, GraphNode),
+    everyItem(graph.edges, GraphEdge),
+    everyItem(graph.groups, NodeGroup),
+    everyItem(graph.chains, ChainSummary),
+  ];
+  if (parts.includes(undefined)) return undefined;
+  return Graph.safeParse({ ...graph, nodes: [], edges: [], groups: [], chains: [] }).success ? (value as Graph) : undefined;
 }
 
 /**
@@ -213,13 +237,13 @@ export function decodeLinkedCase(row: LinkCacheRow): LinkedCase | undefined {
     const json = headerOf(row.body);
     if (json === undefined) return undefined;
     const header = JSON.parse(json) as Partial<Header> | null;
-    const graph = Graph.safeParse(header?.graph);
-    const edges = z.array(GraphEdge).safeParse(header?.backgroundEdges);
+    const graph = checkedGraph(header?.graph);
+    const edges = everyItem(header?.backgroundEdges, GraphEdge);
     const sizes = z.array(z.tuple([z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).safeParse(header?.members);
-    if (!graph.success || !edges.success || !sizes.success) return undefined;
+    if (!graph || !edges || !sizes.success) return undefined;
     const columns = sizes.data.reduce((sum, [, events, starts]) => sum + events * 8 + starts * 4, 4 + Buffer.byteLength(json));
     if (columns > MAX_BODY_BYTES) return undefined;
-    return { graph: graph.data, members: new CachedMembers(row.body, sizes.data), backgroundEdges: edges.data };
+    return { graph, members: new CachedMembers(row.body, sizes.data), backgroundEdges: edges };
   } catch {
     return undefined;
   }

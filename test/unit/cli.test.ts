@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../support/cli';
 import type { ImportReport } from '../../src-main/shared/contract';
 import type { Graph } from '../../src-main/shared/graph';
+import { writeJsonLine } from '../../src-main/cli/io';
+import { Workbench } from '../../src-main/service/workbench';
 import type { EventJson } from '../../src-main/shared/model';
 
 const CORPUS = new URL('../fixtures/corpus/k8s-audit/', import.meta.url).pathname;
@@ -254,5 +256,23 @@ describe('causa graph', () => {
     const bad = await run('graph', casePath, '--outcome', 'nope');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--outcome: unknown outcome "nope"/);
+  });
+
+  it('writes --json a slice at a time, the same bytes as the graph as one JSON text', async () => {
+    const casePath = await sampleCase();
+    const workbench = Workbench.open(casePath);
+    const [whole, narrowed] = [workbench.graph({}), workbench.graph({ kind: ['tool_call'] })];
+    workbench.close();
+    expect(narrowed.hidden).toBeDefined();
+    expect((await run('graph', casePath, '--json')).stdout).toBe(`${JSON.stringify(whole)}\n`);
+    expect((await run('graph', casePath, '--json', '--kind', 'tool_call')).stdout).toBe(`${JSON.stringify(narrowed)}\n`);
+    const io = { stdout: { write: (text: string) => ((written += text), true) }, stderr: { write: () => true } };
+    let written = '';
+    const slices = { list: Array.from({ length: 600 }, (_, i) => ({ i })), last: [] }; // three slices, then an empty list
+    for (const value of [{}, { a: undefined, b: [undefined, 1, () => 2], c: 'x' }, slices]) {
+      written = '';
+      await writeJsonLine(io, value);
+      expect(written).toBe(`${JSON.stringify(value)}\n`);
+    }
   });
 });

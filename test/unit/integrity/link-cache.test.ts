@@ -134,6 +134,12 @@ describe('the link cache', () => {
       Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from('{}')]), // a header longer than the body
       Buffer.concat([Buffer.from([0, 0, 0, 200]), Buffer.from('{"graph"')]), // a body that ends inside its header
       laidOut({ graph: empty, backgroundEdges: [], members: [['g', 2 ** 40, 1]] }), // columns claimed past any body
+      // Each list is checked an item at a time: one bad item anywhere, or a bad field beside the lists.
+      laidOut({ graph: { ...empty, nodes: [{ id: 1 }] }, backgroundEdges: [], members: [] }),
+      laidOut({ graph: { ...empty, chains: [null] }, backgroundEdges: [], members: [] }),
+      laidOut({ graph: { ...empty, groups: 'none' }, backgroundEdges: [], members: [] }),
+      laidOut({ graph: empty, backgroundEdges: [{ from: 'a' }], members: [] }),
+      laidOut({ graph: { ...empty, hidden: { links: { a: -1 }, lanes: {} } }, backgroundEdges: [], members: [] }),
     ]) {
       expect(await graphWith(valid(bytes))).toEqual(truth);
     }
