@@ -1,17 +1,19 @@
-// The linked case kept in the case file (migration 0028, issue 17), so that a workbench reopening a large
-// case draws its graph at once instead of linking it again. The body is the linked case as deflated JSON;
-// the MAC is HMAC-SHA-256 over the key and the body under a key derived from this installation's private
-// key (service/trust.ts). The case file may be edited by someone who wants a different story: a cache
+// The linked case kept in the case file (migrations 0028, 0031; issue 17), so that a workbench reopening a
+// large case draws its graph at once instead of linking it again. The body is the linked case's header as
+// deflated JSON (graph, background edges, each group's sizes and the members' SHA-256), the members its
+// groups' columns, deflated; the MAC is HMAC-SHA-256 over the key and the body under a key derived from
+// this installation's private key (service/trust.ts), and the members are believed when their hash is the
+// one the body names. The case file may be edited by someone who wants a different story: a cache
 // whose MAC does not verify is ignored, as is one written by another installation (its key is not ours)
 // and one whose key is not the case's as it stands. Whoever holds the installation key can forge one, as
 // they can the case's own seals.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { GroupMembers, LinkedCase } from '../core/link';
 import { z } from 'zod';
 import { ChainSummary, Graph, GraphEdge, GraphNode, NodeGroup } from '../shared/graph';
 import type { CaseStore } from '../store/case-store';
-import { readLinkCache, writeLinkCache, type LinkCacheRow } from '../store/link-cache';
+import { readLinkCache, readLinkCacheMembers, writeLinkCache, type LinkCacheHead, type LinkCacheRow } from '../store/link-cache';
 import { installationKey } from './trust';
 
 /** The largest body inflated: a cache that claims more is not read (a linked case of 10 M events is ~150 MB). */
@@ -25,7 +27,7 @@ function linkCacheMacKey(): Buffer {
   let derived = macKeys.get(key.path);
   if (!derived) {
     derived = createHash('sha256')
-      .update('causa link cache v2\u0000')
+      .update('causa link cache v3\u0000')
       .update(key.privateKey.export({ format: 'der', type: 'pkcs8' }))
       .digest();
     macKeys.set(key.path, derived);
@@ -38,32 +40,33 @@ export function linkCacheMac(key: string, body: Buffer): string {
   return createHmac('sha256', linkCacheMacKey()).update(key).update('\u0000').update(body).digest('hex');
 }
 
-/** The body's JSON part; each group's members follow it as binary columns, in this order. */
+/** The body, as JSON; the members column holds each group's columns, in this order. */
 interface Header {
   graph: LinkedCase['graph'];
   backgroundEdges: LinkedCase['backgroundEdges'];
   /** Each group's id, how many event ids and how many member starts its columns hold. */
   members: [string, number, number][];
+  /** The SHA-256 (hex) of the members column as stored. */
+  members_sha256: string;
 }
 
 /**
- * A linked case as the cache row holds it: the length of the JSON header (4 bytes, big-endian), the
- * header, then each group's event ids (float64, little-endian) and member starts (uint32, little-endian),
- * all deflated. The members are most of a large case's links; as columns they are written and read
- * without a million-number JSON text.
+ * A linked case as the cache row holds it: the header as deflated JSON in the body; each group's event
+ * ids (float64, little-endian) and member starts (uint32, little-endian), deflated, in the members column.
+ * The members are most of a large case's links; as columns they are written and read without a
+ * million-number JSON text, and apart from the header they are read only when used.
  */
 export function encodeLinkedCase(key: string, linked: LinkedCase): LinkCacheRow {
+  const columns = [...linked.members.values()].flatMap((of) => [of.events, of.starts]).map(littleEndian);
+  const members = deflateRawSync(Buffer.concat(columns), { level: 1 });
   const header: Header = {
     graph: linked.graph,
     backgroundEdges: linked.backgroundEdges,
     members: [...linked.members].map(([id, of]) => [id, of.events.length, of.starts.length]),
+    members_sha256: createHash('sha256').update(members).digest('hex'),
   };
-  const json = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(json.length);
-  const columns = [...linked.members.values()].flatMap((of) => [of.events, of.starts]).map(littleEndian);
-  const body = deflateRawSync(Buffer.concat([length, json, ...columns]), { level: 1 });
-  return { key, body, mac: linkCacheMac(key, body) };
+  const body = deflateRawSync(JSON.stringify(header), { level: 1 });
+  return { key, body, members, mac: linkCacheMac(key, body) };
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -105,21 +108,27 @@ export class UnreadableLinkCache extends Error {
 type Sizes = [string, number, number][];
 
 /**
- * The groups' members from the cache's body, read when first asked for: the graph, a report, a chain
- * never need them (only a group expanded, or a filter counting a group's matches, does), and a million
- * events' members are 12 MB of columns and twice that inflated. Reading them checks them as a whole;
- * when they do not describe members, every use throws UnreadableLinkCache.
+ * The groups' members from the cache's members column, read when first asked for: the graph, a report, a
+ * chain never need them (only a group expanded, or a filter counting a group's matches, does), and a
+ * million events' members are 12 MB of columns and twice that inflated. Reading them checks them as a
+ * whole: when they are not the bytes the MACed header names (edited, or a later row's), or do not
+ * describe members, every use throws UnreadableLinkCache.
  */
 class CachedMembers implements ReadonlyMap<string, GroupMembers> {
   private read: Map<string, GroupMembers> | undefined;
 
   constructor(
-    private readonly body: Buffer,
+    private readonly load: () => unknown,
+    private readonly sha256: string,
     private readonly sizes: Sizes,
   ) {}
 
   private all(): Map<string, GroupMembers> {
-    this.read ??= membersOf(this.body, this.sizes);
+    if (!this.read) {
+      const bytes = this.load();
+      if (!Buffer.isBuffer(bytes) || createHash('sha256').update(bytes).digest('hex') !== this.sha256) throw new UnreadableLinkCache();
+      this.read = membersOf(bytes, this.sizes);
+    }
     return this.read;
   }
 
@@ -149,16 +158,16 @@ class CachedMembers implements ReadonlyMap<string, GroupMembers> {
   }
 }
 
-/** Every group's columns from the whole body, checked; throws UnreadableLinkCache when they are not members. */
-function membersOf(body: Buffer, sizes: Sizes): Map<string, GroupMembers> {
+/** Every group's columns from the members column, checked; throws UnreadableLinkCache when they are not members. */
+function membersOf(deflated: Buffer, sizes: Sizes): Map<string, GroupMembers> {
   let bytes: Buffer;
   try {
-    bytes = inflateRawSync(body, { maxOutputLength: MAX_BODY_BYTES });
+    bytes = inflateRawSync(deflated, { maxOutputLength: MAX_BODY_BYTES });
   } catch {
     throw new UnreadableLinkCache();
   }
   const members = new Map<string, GroupMembers>();
-  let offset = 4 + bytes.readUInt32BE(0);
+  let offset = 0;
   for (const [id, events, starts] of sizes) {
     if (offset + events * 8 + starts * 4 > bytes.length) throw new UnreadableLinkCache();
     const of = {
@@ -172,31 +181,6 @@ function membersOf(body: Buffer, sizes: Sizes): Map<string, GroupMembers> {
   if (offset !== bytes.length) throw new UnreadableLinkCache();
   return members;
 }
-
-/**
- * The JSON header at the start of a body, undefined when there is none. The body's start is inflated, a
- * doubling prefix of it at a time, until the header is whole: the columns after it (most of a large body)
- * are not inflated, and no more than about twice the header's deflated bytes are read past its end.
- */
-function headerOf(body: Buffer): string | undefined {
-  for (let prefix = HEADER_PREFIX; ; prefix *= 2) {
-    const whole = prefix >= body.length;
-    // A sync flush gives what the prefix inflates to without asking for the stream's end.
-    const bytes = inflateRawSync(body.subarray(0, prefix), {
-      finishFlush: whole ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
-      maxOutputLength: MAX_BODY_BYTES,
-    });
-    if (bytes.length >= 4) {
-      const size = bytes.readUInt32BE(0);
-      if (size > MAX_BODY_BYTES) return undefined;
-      if (bytes.length >= 4 + size) return bytes.toString('utf8', 4, 4 + size);
-    }
-    if (whole) return undefined;
-  }
-}
-
-/** The deflated bytes headerOf first inflates. */
-const HEADER_PREFIX = 64 * 1024;
 
 /**
  * The list as parsed when every item is one `schema` accepts, checked an item at a time: zod's result for
@@ -229,21 +213,20 @@ function checkedGraph(value: unknown): Graph | undefined {
  * Only this installation writes a body that verifies, but it is read as if it might not be a linked case:
  * the graph and edges are checked when read, the members when first used (CachedMembers).
  */
-export function decodeLinkedCase(row: LinkCacheRow): LinkedCase | undefined {
+export function decodeLinkedCase(row: LinkCacheHead, loadMembers: () => unknown): LinkedCase | undefined {
   const expected = Buffer.from(linkCacheMac(row.key, row.body), 'hex');
   const given = Buffer.from(row.mac, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   try {
-    const json = headerOf(row.body);
-    if (json === undefined) return undefined;
-    const header = JSON.parse(json) as Partial<Header> | null;
+    const header = JSON.parse(inflateRawSync(row.body, { maxOutputLength: MAX_BODY_BYTES }).toString('utf8')) as Partial<Header> | null;
     const graph = checkedGraph(header?.graph);
     const edges = everyItem(header?.backgroundEdges, GraphEdge);
     const sizes = z.array(z.tuple([z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).safeParse(header?.members);
-    if (!graph || !edges || !sizes.success) return undefined;
-    const columns = sizes.data.reduce((sum, [, events, starts]) => sum + events * 8 + starts * 4, 4 + Buffer.byteLength(json));
+    const sha256 = header?.members_sha256;
+    if (!graph || !edges || !sizes.success || typeof sha256 !== 'string') return undefined;
+    const columns = sizes.data.reduce((sum, [, events, starts]) => sum + events * 8 + starts * 4, 0);
     if (columns > MAX_BODY_BYTES) return undefined;
-    return { graph, members: new CachedMembers(row.body, sizes.data), backgroundEdges: edges };
+    return { graph, members: new CachedMembers(loadMembers, sha256, sizes.data), backgroundEdges: edges };
   } catch {
     return undefined;
   }
@@ -252,7 +235,7 @@ export function decodeLinkedCase(row: LinkCacheRow): LinkedCase | undefined {
 /** The cached linked case for `key`, when the case holds one this installation wrote for it. */
 export function cachedLinkedCase(store: CaseStore, key: string): LinkedCase | undefined {
   const row = readLinkCache(store);
-  return row && row.key === key ? decodeLinkedCase(row) : undefined;
+  return row && row.key === key ? decodeLinkedCase(row, () => readLinkCacheMembers(store)) : undefined;
 }
 
 /** Keeps a row in the case (not on a read-only case, nor while an import writes); whether it was kept. */

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { AnalystInput, LinkedCase } from '../core/link';
 import { linkInThread } from './link-thread';
 import { cachedLinkedCase, decodeLinkedCase, encodeLinkedCase, keepLinkCache, UnreadableLinkCache } from './link-cache';
+import { readLinkCacheMembers } from '../store/link-cache';
 import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput, UploadedFile } from '../shared/contract';
 import type { Graph } from '../shared/graph';
 import type { EventJson } from '../shared/model';
@@ -288,11 +289,12 @@ export class Workbench {
         // An import begun meanwhile holds rows the link worker cannot see: the method links after it.
         if (!this.store.db.open || this.store.isWriting) return;
         if (row.key !== this.linkKey().key) continue;
-        const linked = decodeLinkedCase(row);
+        // Kept for the next time the case is opened (derived data, like the search index the hosts build);
+        // its members are read from the case when used, not held (from the row when it could not be kept).
+        const kept = keepLinkCache(this.store, row);
+        const linked = decodeLinkedCase(row, kept ? () => readLinkCacheMembers(this.store) : () => row.members);
         if (!linked) continue;
         this.linked = { key: row.key, linked };
-        // Kept for the next time the case is opened (derived data, like the search index the hosts build).
-        keepLinkCache(this.store, row);
       }
     })()
       .catch(() => undefined) // the method links in this thread instead

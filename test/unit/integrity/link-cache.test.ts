@@ -3,6 +3,7 @@
 // edited under the old MAC, a cache MACed by another installation, one left from before an import, one
 // that is not a linked case at all; each is ignored and the case linked anew. A cache that is genuine is
 // what the workbench shows (a planted one with a valid MAC proves the path is taken).
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,10 @@ beforeAll(async () => {
 /** Writes a row into the case as a forger with the file would, then opens it afresh and reads it. */
 async function readWith<T>(row: LinkCacheRow | undefined, read: (reader: Workbench) => T | Promise<T>): Promise<T> {
   const forger = new Database(casePath);
-  if (row) forger.prepare('INSERT OR REPLACE INTO link_cache (id, key, body, mac) VALUES (1, ?, ?, ?)').run(row.key, row.body, row.mac);
+  if (row)
+    forger
+      .prepare('INSERT OR REPLACE INTO link_cache (id, key, body, mac, members) VALUES (1, ?, ?, ?, ?)')
+      .run(row.key, row.body, row.mac, row.members);
   else forger.prepare('DELETE FROM link_cache').run();
   forger.close();
   const reader = Workbench.open(casePath, { readOnly: true });
@@ -42,6 +46,21 @@ async function readWith<T>(row: LinkCacheRow | undefined, read: (reader: Workben
   } finally {
     reader.close();
   }
+}
+
+/**
+ * A row laid out as encodeLinkedCase lays it out, MACed with this installation's own key as only this
+ * installation could: the header deflated as the body (its members_sha256 filled in when an object has
+ * none), the columns' bytes deflated as the members. `body` replaces the body's bytes.
+ */
+function validRow(header: unknown, columns: Buffer = Buffer.alloc(0), body?: Buffer): LinkCacheRow {
+  const members = deflateRawSync(columns);
+  const named =
+    typeof header === 'object' && header !== null && !('members_sha256' in header)
+      ? { ...header, members_sha256: createHash('sha256').update(members).digest('hex') }
+      : header;
+  const bytes = body ?? deflateRawSync(Buffer.from(JSON.stringify(named)));
+  return { key, body: bytes, members, mac: linkCacheMac(key, bytes) };
 }
 
 /** The graph of the case opened afresh with that row as its link cache. */
@@ -105,46 +124,28 @@ describe('the link cache', () => {
 
   it('is ignored when it is not a linked case, even under a valid MAC', async () => {
     // MACed with this installation's own key, as only this installation could: still not believed.
-    const valid = (bytes: Buffer): LinkCacheRow => {
-      const body = deflateRawSync(bytes);
-      return { key, body, mac: linkCacheMac(key, body) };
-    };
-    /** A body as the encoder lays it out: the header's length, the header, then the columns' bytes. */
-    const laidOut = (header: unknown, ...columns: (Float64Array | Uint32Array)[]): Buffer => {
-      const json = Buffer.from(JSON.stringify(header));
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(json.length);
-      return Buffer.concat([length, json, ...columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))]);
-    };
     const empty = { nodes: [], edges: [], groups: [], chains: [] };
-    const one = (events: number[], starts: number[]) =>
-      laidOut(
-        { graph: empty, backgroundEdges: [], members: [['g', events.length, starts.length]] },
-        new Float64Array(events),
-        new Uint32Array(starts),
-      );
+    const columns = Buffer.concat([Buffer.from(new Float64Array([4, 5, 6]).buffer), Buffer.from(new Uint32Array([0, 2]).buffer)]);
     // The layout of a real one holds: this reads as an empty linked case (and so is believed).
-    const fine = valid(one([4, 5, 6], [0, 2]));
+    const fine = validRow({ graph: empty, backgroundEdges: [], members: [['g', 3, 2]] }, columns);
     expect((await graphWith(fine)).nodes).toEqual([]);
-    for (const bytes of [
-      Buffer.from('{"graph": "not a graph"'), // JSON with no header length
-      laidOut({ graph: 'not a graph', backgroundEdges: [], members: [] }),
-      laidOut({ graph: { nodes: 5 }, backgroundEdges: [], members: 7 }),
-      laidOut(null),
-      Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from('{}')]), // a header longer than the body
-      Buffer.concat([Buffer.from([0, 0, 0, 200]), Buffer.from('{"graph"')]), // a body that ends inside its header
-      laidOut({ graph: empty, backgroundEdges: [], members: [['g', 2 ** 40, 1]] }), // columns claimed past any body
+    for (const row of [
+      validRow(undefined, undefined, deflateRawSync('{"graph": "not a graph"')), // a body that ends inside its JSON
+      validRow({ graph: 'not a graph', backgroundEdges: [], members: [] }),
+      validRow({ graph: { nodes: 5 }, backgroundEdges: [], members: 7 }),
+      validRow(null),
+      validRow({ graph: empty, backgroundEdges: [], members: [['g', 2 ** 40, 1]] }), // columns claimed past any body
+      validRow({ graph: empty, backgroundEdges: [], members: [], members_sha256: 7 }), // no hash to check the members by
       // Each list is checked an item at a time: one bad item anywhere, or a bad field beside the lists.
-      laidOut({ graph: { ...empty, nodes: [{ id: 1 }] }, backgroundEdges: [], members: [] }),
-      laidOut({ graph: { ...empty, chains: [null] }, backgroundEdges: [], members: [] }),
-      laidOut({ graph: { ...empty, groups: 'none' }, backgroundEdges: [], members: [] }),
-      laidOut({ graph: empty, backgroundEdges: [{ from: 'a' }], members: [] }),
-      laidOut({ graph: { ...empty, hidden: { links: { a: -1 }, lanes: {} } }, backgroundEdges: [], members: [] }),
+      validRow({ graph: { ...empty, nodes: [{ id: 1 }] }, backgroundEdges: [], members: [] }),
+      validRow({ graph: { ...empty, chains: [null] }, backgroundEdges: [], members: [] }),
+      validRow({ graph: { ...empty, groups: 'none' }, backgroundEdges: [], members: [] }),
+      validRow({ graph: empty, backgroundEdges: [{ from: 'a' }], members: [] }),
+      validRow({ graph: { ...empty, hidden: { links: { a: -1 }, lanes: {} } }, backgroundEdges: [], members: [] }),
+      validRow(undefined, undefined, Buffer.from('plain bytes')), // not deflated
     ]) {
-      expect(await graphWith(valid(bytes))).toEqual(truth);
+      expect(await graphWith(row)).toEqual(truth);
     }
-    const notDeflated = Buffer.from('plain bytes');
-    expect(await graphWith({ key, body: notDeflated, mac: linkCacheMac(key, notDeflated) })).toEqual(truth);
   });
 
   it('has its members read when first used, and links anew when they are not members, even under a valid MAC', async () => {
@@ -159,12 +160,8 @@ describe('the link cache', () => {
     }));
     expect(honest.members.nodes.length).toBeGreaterThan(0);
     const linked = planted('READ FROM THE HEADER');
-    const valid = (bytes: Buffer): LinkCacheRow => {
-      const body = deflateRawSync(bytes);
-      return { key, body, mac: linkCacheMac(key, body) };
-    };
     /** The real header and columns, with the columns of the first group changed by `change`. */
-    const bodyWith = (change: (events: number[], starts: number[]) => [number[], number[], number?, number?]): Buffer => {
+    const rowWith = (change: (events: number[], starts: number[]) => [number[], number[], number?, number?]): LinkCacheRow => {
       const columns: Buffer[] = [];
       const sizes: [string, number, number][] = [];
       for (const [id, of] of linked.members) {
@@ -177,15 +174,22 @@ describe('the link cache', () => {
         sizes.push([id, claimedEvents, claimedStarts]);
         columns.push(Buffer.from(new Float64Array(events).buffer), Buffer.from(new Uint32Array(starts).buffer));
       }
-      const json = Buffer.from(JSON.stringify({ graph: linked.graph, backgroundEdges: linked.backgroundEdges, members: sizes }));
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(json.length);
-      return Buffer.concat([length, json, ...columns]);
+      return validRow({ graph: linked.graph, backgroundEdges: linked.backgroundEdges, members: sizes }, Buffer.concat(columns));
     };
-    const wellLaidOut = await readWith(valid(bodyWith((e, s) => [e, s])), (reader) =>
-      reader.groupMembers({ group, filter: {}, offset: 0, limit: 50 }),
+    const wellLaidOut = await readWith(
+      rowWith((e, s) => [e, s]),
+      (reader) => reader.groupMembers({ group, filter: {}, offset: 0, limit: 50 }),
     );
     expect(wellLaidOut).toEqual(honest.members);
+    // The members column edited, or not a column at all, under the header's valid MAC: not the members it names.
+    const genuine = rowWith((e, s) => [e, s]);
+    const rows = [
+      { ...genuine, members: deflateRawSync(Buffer.alloc(64)) },
+      { ...genuine, members: Buffer.concat([genuine.members, Buffer.from([0])]) },
+      { ...genuine, members: 'members' as unknown as Buffer },
+      // Well-formed members, but not these: another row's, whose first member's first event is another.
+      { ...genuine, members: rowWith((e, s) => [[e[1]! + 1, ...e.slice(1)], s]).members },
+    ];
     for (const change of [
       (e: number[], s: number[]): [number[], number[], number?, number?] => [e, s, e.length, s.length + 1], // more starts claimed than the body holds
       (e: number[], s: number[]): [number[], number[], number?, number?] => [[...e, 7], s, e.length], // bytes left over after the last column
@@ -194,8 +198,10 @@ describe('the link cache', () => {
       (e: number[], s: number[]): [number[], number[]] => [e, [...s.slice(0, -1), e.length + 5]], // a member past the events
       (e: number[], s: number[]): [number[], number[]] => [[0.5, ...e.slice(1)], s], // an event id that is not one
       (e: number[], s: number[]): [number[], number[]] => [[-5, ...e.slice(1)], s],
-    ]) {
-      const seen = await readWith(valid(bodyWith(change)), (reader) => ({
+    ])
+      rows.push(rowWith(change));
+    for (const row of rows) {
+      const seen = await readWith(row, (reader) => ({
         labels: reader.graph().chains.map((chain) => chain.label),
         members: reader.groupMembers({ group, filter: {}, offset: 0, limit: 50 }),
         filtered: reader.graph(filter),
@@ -211,7 +217,11 @@ describe('the link cache', () => {
   it('holds the members as they were linked: a group expanded from the cache is the group linked anew', async () => {
     const linked = planted('any');
     const row = encodeLinkedCase(key, linked);
-    const cached = await readWith(row, (reader) => cachedLinkedCase(reader.store, key));
+    // The members are read from the case when first used: while it is open.
+    const cached = await readWith(row, (reader) => {
+      const found = cachedLinkedCase(reader.store, key);
+      return found && { members: new Map(found.members), backgroundEdges: found.backgroundEdges };
+    });
     expect(cached).toBeDefined();
     expect(linked.members.size).toBeGreaterThan(0);
     expect([...cached!.members.keys()]).toEqual([...linked.members.keys()]);
