@@ -18,7 +18,7 @@ export function linkInThread(workerFile: string, casePath: string): Promise<Link
     let answered = false;
     worker.once('message', (answer: LinkAnswer) => {
       answered = true;
-      if (answer.ok) resolve({ ...answer.result, body: Buffer.from(answer.result.body), members: Buffer.from(answer.result.members) });
+      if (answer.ok) resolve({ ...answer.result, members: Buffer.from(answer.result.members) });
       else reject(new Error(`linking the case failed: ${answer.message}`));
     });
     worker.once('error', (error) => reject(new Error(`the link worker failed: ${error.message}`)));

@@ -6,7 +6,8 @@ import type { CaseStore } from './case-store';
 /** The row without its members: what a graph needs. */
 export interface LinkCacheHead {
   key: string;
-  body: Buffer;
+  /** The header's JSON text (a Buffer only where a forger stored one). */
+  body: string;
   mac: string;
 }
 
