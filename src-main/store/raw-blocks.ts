@@ -5,6 +5,7 @@
 // a block (altered, cut, removed, swapped, another inserted before it) changes the records read from it,
 // and the hashes and seals over those records name each one.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateSync } from 'fflate';
 import type Database from 'better-sqlite3';
 
 /**
@@ -39,11 +40,21 @@ export function encodeRawBlock(first: number, records: readonly Buffer[]): Buffe
   return deflateRawSync(Buffer.concat([header, ...records]), { level: 6 });
 }
 
-/** A block's records, or undefined when its bytes are not a block (corrupt, cut, or claiming too much). */
-export function decodeRawBlock(bytes: Buffer): RawBlock | undefined {
+/**
+ * A block's records, or undefined when its bytes are not a block (corrupt, cut, or claiming too much).
+ * With `into` (at least MAX_INFLATED + 1 bytes) the block is inflated there and its records are views of
+ * it, valid until `into` is used again: a reader that keeps a few blocks inflated reuses their buffers
+ * rather than leaving one to the collector per block read (reading a scattered record of a large case
+ * inflated a block each time, and those buffers, outside the JS heap, piled up to tens of MiB first).
+ */
+export function decodeRawBlock(bytes: Buffer, into?: Buffer): RawBlock | undefined {
   let inflated: Buffer;
   try {
-    inflated = inflateRawSync(bytes, { maxOutputLength: MAX_INFLATED });
+    if (into) {
+      const out = inflateSync(bytes, { out: into });
+      if (out.length > MAX_INFLATED) return undefined; // it filled `into`: more than a block may hold
+      inflated = Buffer.from(out.buffer, out.byteOffset, out.length);
+    } else inflated = inflateRawSync(bytes, { maxOutputLength: MAX_INFLATED });
   } catch {
     return undefined;
   }
@@ -75,16 +86,18 @@ export function rawInBlock(block: RawBlock | undefined, id: number): Buffer {
 export function registerRawFunction(db: Database.Database): void {
   // The last few blocks read, newest first: a listing in time order that interleaves two sources (or two
   // files of one) alternates between their blocks, and should not inflate a block for every row.
-  const cached: { bytes: Buffer; block: RawBlock | undefined }[] = [];
+  // Each inflated into a buffer of its own, reused for the block read after it leaves the cache.
+  const cached: { bytes: Buffer; block: RawBlock | undefined; into: Buffer }[] = [];
   db.function('causa_raw', { deterministic: true }, (id: unknown, bytes: unknown) => {
     if (!Buffer.isBuffer(bytes)) return EMPTY;
-    let at = cached.findIndex((entry) => entry.bytes.equals(bytes));
+    const at = cached.findIndex((entry) => entry.bytes.equals(bytes));
+    if (at > 0) cached.unshift(...cached.splice(at, 1)); // the most recently read first
     if (at < 0) {
-      cached.unshift({ bytes, block: decodeRawBlock(bytes) });
-      if (cached.length > CACHED_BLOCKS) cached.pop();
-      at = 0;
+      const into = cached.length >= CACHED_BLOCKS ? cached.pop()!.into : Buffer.allocUnsafe(MAX_INFLATED + 1);
+      // The stored bytes are kept as the key: better-sqlite3 gives a fresh Buffer for every call.
+      cached.unshift({ bytes, block: decodeRawBlock(bytes, into), into });
     }
-    return rawInBlock(cached[at]!.block, Number(id));
+    return rawInBlock(cached[0]!.block, Number(id));
   });
 }
 

@@ -13,7 +13,7 @@ import { storedRaw, tamper, tempDir, writeAuditFixture } from './tamper';
 
 type Problem = { item: string; reason: string; position?: number; nature?: string };
 
-const RECORDS = 400;
+const RECORDS = 700;
 
 let dir: string;
 let casePath: string;
@@ -93,6 +93,33 @@ describe('an honest case keeps its records in blocks', () => {
       }
     } finally {
       db.close();
+    }
+  });
+
+  it('reads every record back through SQL in an order that visits more blocks than a connection keeps inflated', () => {
+    const lines = readFileSync(audit, 'utf8').split('\n');
+    const wb = Workbench.open(casePath, { readOnly: true });
+    try {
+      expect(blocks(wb.store.db).length).toBeGreaterThan(5); // a connection keeps four inflated (raw-blocks.ts)
+      // Record by record, seven blocks' worth apart: each read evicts a block and reuses its buffer.
+      const rows = wb.store.db
+        .prepare(`SELECT e.position, CAST(${rawSql('e')} AS TEXT) AS raw FROM event e ORDER BY e.id % 7, e.id`)
+        .all() as { position: number; raw: string }[];
+      expect(rows).toHaveLength(RECORDS);
+      for (const row of rows) expect(row.raw).toBe(lines[row.position - 1]);
+      // The first block's records between each other block's: the first stays inflated while every other
+      // block is read into a buffer a block left behind.
+      const firsts = blocks(wb.store.db).map((b) => b.first_event);
+      const read = wb.store.db.prepare(`SELECT e.position, CAST(${rawSql('e')} AS TEXT) AS raw FROM event e WHERE e.id = ?`);
+      for (let round = 0; round < 3; round += 1)
+        for (const [i, first] of firsts.entries()) {
+          for (const id of [firsts[0]! + round + i, first + round]) {
+            const row = read.get(id) as { position: number; raw: string };
+            expect(row.raw).toBe(lines[row.position - 1]);
+          }
+        }
+    } finally {
+      wb.close();
     }
   });
 
