@@ -5,14 +5,22 @@
 import type Database from 'better-sqlite3';
 import { formatNanos } from '../shared/time';
 
+/** The columns a row written since migration 0030 leaves NULL. */
+export type KeptElsewhere = 'time' | 'authz_reason';
+
+/** Where such a column's value is read when the row's own column is NULL: text, or NULL. */
+export function keptElsewhereSql(column: KeptElsewhere, alias: string): string {
+  return column === 'time' ? `causa_time(${alias}.time_ns)` : `(SELECT t.text FROM event_text t WHERE t.id = ${alias}.authz_reason_ref)`;
+}
+
 /** The SQL expression for the `time` of event `alias`: RFC 3339 with nine fraction digits, or NULL. */
 export function eventTimeSql(alias: string): string {
-  return `coalesce(${alias}.time, causa_time(${alias}.time_ns))`;
+  return `coalesce(${alias}.time, ${keptElsewhereSql('time', alias)})`;
 }
 
 /** The SQL expression for the authorization reason of event `alias`. */
 export function authzReasonSql(alias: string): string {
-  return `coalesce(${alias}.authz_reason, (SELECT t.text FROM event_text t WHERE t.id = ${alias}.authz_reason_ref))`;
+  return `coalesce(${alias}.authz_reason, ${keptElsewhereSql('authz_reason', alias)})`;
 }
 
 /**

@@ -4,7 +4,7 @@ import { hash } from 'node:crypto';
 import type { NormalizedEvent } from '../shared/model';
 import { formatNanos } from '../shared/time';
 import type { CaseStore } from './case-store';
-import { authzReasonSql, eventTimeSql } from './event-columns';
+import { authzReasonSql, eventTimeSql, keptElsewhereSql } from './event-columns';
 import { rawSql } from './raw-blocks';
 
 /** The columns of an event row that a seal covers, in the order a row digest takes them. */
@@ -260,11 +260,8 @@ function digestPart(column: string): string {
  */
 function sealedDigestPart(column: SealedColumn): string {
   const own = digestPart(`e.${column}`);
-  if (column === 'time')
-    return `CASE WHEN e.time IS NOT NULL THEN ${own} ELSE coalesce('s' || causa_time(e.time_ns) || char(30), char(0, 30)) END`;
-  if (column === 'authz_reason')
-    return `CASE WHEN e.authz_reason IS NOT NULL THEN ${own} ELSE coalesce('s' || (SELECT t.text FROM event_text t WHERE t.id = e.authz_reason_ref) || char(30), char(0, 30)) END`;
-  return own;
+  if (column !== 'time' && column !== 'authz_reason') return own;
+  return `CASE WHEN e.${column} IS NOT NULL THEN ${own} ELSE coalesce('s' || ${keptElsewhereSql(column, 'e')} || char(30), char(0, 30)) END`;
 }
 
 /**
