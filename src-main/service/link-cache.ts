@@ -16,7 +16,7 @@ import type { CaseStore } from '../store/case-store';
 import { readLinkCache, readLinkCacheMembers, writeLinkCache, type LinkCacheHead, type LinkCacheRow } from '../store/link-cache';
 import { installationKey } from './trust';
 
-/** The largest body inflated: a cache that claims more is not read (a linked case of 10 M events is ~150 MB). */
+/** The most the members column inflates to: a cache that claims more is not read (a linked case of 10 M events is ~150 MB). */
 const MAX_BODY_BYTES = 1024 * 1024 * 1024;
 
 const macKeys = new Map<string, Buffer>();
@@ -53,10 +53,10 @@ interface Header {
 /**
  * A linked case as the cache row holds it: the header as JSON text in the body (read as one string: the
  * graph of a million events is a few MB of text, and inflated it passed through twice as many buffers
- * first); each group's event
- * ids (float64, little-endian) and member starts (uint32, little-endian), deflated, in the members column.
- * The members are most of a large case's links; as columns they are written and read without a
- * million-number JSON text, and apart from the header they are read only when used.
+ * first); each group's event ids (float64, little-endian) and member starts (uint32, little-endian),
+ * deflated, in the members column. The members are most of a large case's links; as columns they are
+ * written and read without a million-number JSON text, and apart from the header they are read only when
+ * used.
  */
 export function encodeLinkedCase(key: string, linked: LinkedCase): LinkCacheRow {
   const columns = [...linked.members.values()].flatMap((of) => [of.events, of.starts]).map(littleEndian);
