@@ -118,6 +118,8 @@ describe('a saved view in the story', () => {
     await page.getByTestId('insert-view').click();
     await expect.poll(() => story.inputValue()).toBe('The agent was asked twice:\n\n[[view:what was asked]]\n\n');
     await page.getByTestId('story-save').click();
+    // The preview shows the draft at once; another window sees the story only once the journal holds it.
+    await expect.poll(() => page.getByTestId('story-save').innerText(), { timeout: 30_000 }).toBe('Saved');
     const ref = page.getByTestId('story-view-ref');
     await ref.waitFor();
     expect(await ref.innerText()).toMatch(/what was asked\s+kind:prompt/);
