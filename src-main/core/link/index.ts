@@ -211,47 +211,42 @@ function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { group
     of.add(eventIds);
   };
   const groupIdOf = (lane: string, kind: string, who: string): string => `g:${lane}:${kind}:${who}`;
-  // An actor's routine reads go to the group of its API requests, merged into the other members in node order.
-  const reads = routine?.byActor() ?? new Map<number, Uint32Array>();
-  const eventIdsOf = routine?.eventIds();
-  const readsOf = new Map<string, Uint32Array>();
-  for (const [actor, list] of reads) readsOf.set(groupIdOf('api', 'k8s_api', routine!.actorNames[actor]!), list);
   // Each group's size, counted before its columns are made.
   const counted = (id: string, members: number, events: number): void => {
     const size = sizes.get(id) ?? { members: 0, events: 0 };
     sizes.set(id, { members: size.members + members, events: size.events + events });
   };
   for (const node of nodes) counted(groupIdOf(node.lane, node.kind, node.actor?.id ?? 'unknown actor'), 1, node.eventIds.length);
-  for (const [id, list] of readsOf) {
-    let events = 0;
-    for (const i of list) events += eventIdsOf!.count(i);
-    counted(id, list.length, events);
-  }
-  const next = new Map<string, number>();
-  /** Adds the group's routine reads that come before `before` (all that are left, without it). */
-  const readsBefore = (id: string, before: NodeDraft | undefined, group: NodeGroup, of: MembersBuilder): void => {
-    const list = readsOf.get(id);
-    if (!list) return;
-    let k = next.get(id) ?? 0;
-    while (k < list.length && (before === undefined || routine!.compareNode(before, list[k]!) > 0)) {
-      addMember(group, of, eventIdsOf!.of(list[k]!));
-      k += 1;
+  // An actor's routine reads go to the group of its API requests, merged into the other members in node
+  // order: the nodes come in node order, and before each, the reads that arrived before its first event.
+  const eventIdsOf = routine?.eventIds();
+  const readGroups = (routine?.actorNames ?? []).map((who) => groupIdOf('api', 'k8s_api', who));
+  if (routine) {
+    const [members, events] = [new Float64Array(readGroups.length), new Float64Array(readGroups.length)];
+    for (let i = 0; i < routine.length; i += 1) {
+      members[routine.actorOf(i)]! += 1;
+      events[routine.actorOf(i)]! += eventIdsOf!.count(i);
     }
-    next.set(id, k);
+    readGroups.forEach((id, actor) => counted(id, members[actor]!, events[actor]!));
+  }
+  const readTargets: ([NodeGroup, MembersBuilder] | undefined)[] = [];
+  let read = 0;
+  /** Adds the routine reads numbered below `until` that are not added yet, each to its actor's group. */
+  const readsUntil = (until: number): void => {
+    if (!routine) return;
+    for (; read < routine.length && read < until; read += 1) {
+      const actor = routine.actorOf(read);
+      const [group, of] = (readTargets[actor] ??= groupOf(readGroups[actor]!, 'api', 'k8s_api', routine.actorNames[actor]!));
+      addMember(group, of, eventIdsOf!.of(read));
+    }
   };
   for (const node of nodes) {
+    readsUntil(node.routineBefore ?? Number.POSITIVE_INFINITY);
     const who = node.actor?.id ?? 'unknown actor';
-    const id = groupIdOf(node.lane, node.kind, who);
-    const [group, of] = groupOf(id, node.lane, node.kind, who);
-    readsBefore(id, node, group, of);
+    const [group, of] = groupOf(groupIdOf(node.lane, node.kind, who), node.lane, node.kind, who);
     addMember(group, of, node.eventIds);
   }
-  for (const [actor] of reads) {
-    const who = routine!.actorNames[actor]!;
-    const id = groupIdOf('api', 'k8s_api', who);
-    const [group, of] = groupOf(id, 'api', 'k8s_api', who);
-    readsBefore(id, undefined, group, of);
-  }
+  readsUntil(Number.POSITIVE_INFINITY);
   const members = new Map([...building].map(([id, of]) => [id, of.done()]));
   return { groups: [...groups.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id)), members };
 }
@@ -281,11 +276,6 @@ export function buildMemberNodes(members: readonly (readonly LinkEvent[])[]): { 
   return { nodes, edges: edges.all() };
 }
 
-/** The events that are not stages of routine reads; those are kept in `reads`. */
-function* setAsideRoutine(events: Iterable<LinkEvent>, reads: RoutineRequests): Generator<LinkEvent> {
-  for (const event of events) if (!reads.take(event)) yield event;
-}
-
 /**
  * The linker, keeping what a background group needs to be expanded later. `objects` is the case's
  * identity table (built at import from the raw records); without it, the events' own targets make one.
@@ -299,7 +289,7 @@ export function linkCaseEvents(
   routine?: RoutineContext,
 ): LinkedCase {
   const reads = objects && routine ? new RoutineRequests(routine) : undefined;
-  const list = objects ? (reads ? setAsideRoutine(events, reads) : events) : [...events];
+  const list = objects ? (reads ? reads.setAside(events) : events) : [...events];
   const built = buildNodes(list);
   const byId = new Map(built.nodes.map((node) => [node.id, node]));
   const edges = new EdgeSet();

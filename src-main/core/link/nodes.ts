@@ -5,8 +5,11 @@ import type { Lane } from '../../shared/graph';
 import type { EventJson, Outcome } from '../../shared/model';
 import { parseRfc3339Nanos } from '../../shared/time';
 
-/** An event as the linker reads it: the evidence model plus the format of its source. */
-export type LinkEvent = EventJson & { format?: string };
+/**
+ * An event as the linker reads it: the evidence model plus the format of its source, and, when routine
+ * reads are set aside (core/link/routine.ts), how many of them arrived before it.
+ */
+export type LinkEvent = EventJson & { format?: string; routineBefore?: number };
 
 export interface NodeDraft {
   id: string;
@@ -30,6 +33,8 @@ export interface NodeDraft {
   text?: string;
   /** A Kubernetes Event's message at each recurrence (a controller's message names the next object). */
   messages?: { text: string; timeNs: bigint | null }[];
+  /** Its first event's `routineBefore`: where it goes among the routine reads of its group. */
+  routineBefore?: number;
 }
 
 const AGENT_FORMATS = /^(otlp|langfuse|openai|mcp|chat)/;
@@ -122,6 +127,7 @@ function draftOf(event: LinkEvent): NodeDraft {
     ...(event.verdict ? { verdict: event.verdict } : {}),
     ...(event.text ? { text: event.text } : {}),
     ...(event.kind === 'workload_event' && event.text ? { messages: [{ text: event.text, timeNs: timeOf(event) }] } : {}),
+    ...(event.routineBefore !== undefined ? { routineBefore: event.routineBefore } : {}),
   };
 }
 

@@ -87,24 +87,30 @@ export function routineStage(event: StageFields, toolCallTimes: readonly bigint[
   return !toolCallNear(toolCallTimes, event.timeNs);
 }
 
+/** The most events an ID is counted to; a state of its own says one of them is not a routine stage. */
+const MAX_COUNT = 254;
+const MARKED = 255;
+/** At most this share of the slots in use: linear probing stays short, the table small. */
+const LOAD = 0.7;
+
 /**
- * The case's audit IDs, each counted (up to 255) and marked when one of its events is not a routine
- * stage, in an open-addressed table keyed by a 32-bit hash of the ID (the hash itself is stored, 0 for an
- * empty slot). Two IDs with the same hash, about a hundred pairs among a million IDs, are counted together
- * and marked together: that only sends their requests the full way, or keeps one in `RoutineRequests`'
- * pending map until the end, never a wrong graph. Six bytes a slot, at most half the slots in use.
+ * The case's audit IDs, each counted (up to 254) or marked when one of its events is not a routine stage,
+ * in an open-addressed table keyed by a 32-bit hash of the ID (the hash itself is stored, 0 for an empty
+ * slot). Two IDs with the same hash, about a hundred pairs among a million IDs, are counted together and
+ * marked together: that only sends their requests the full way, or keeps one in `RoutineRequests'`
+ * pending map until the end, never a wrong graph. Five bytes a slot, at most 70 % of the slots in use:
+ * sized from the case's event count (no more IDs than events), it never grows.
  */
 export class AuditIds {
   private hashes: Uint32Array;
+  /** Each slot's count, or MARKED. */
   private counts: Uint8Array;
-  private marked: Uint8Array;
   private used = 0;
 
-  /** `expected`: about how many IDs will be added (the table grows past it when it must). */
+  /** `expected`: about how many IDs will be added, at most (the table grows past it when it must). */
   constructor(expected: number) {
-    let size = 1 << 16;
-    while (size < expected * 2 && size < 1 << 30) size *= 2;
-    [this.hashes, this.counts, this.marked] = [new Uint32Array(size), new Uint8Array(size), new Uint8Array(size)];
+    const size = Math.max(1 << 16, Math.ceil(expected / LOAD) + 1);
+    [this.hashes, this.counts] = [new Uint32Array(size), new Uint8Array(size)];
   }
 
   private static hash(id: string): number {
@@ -119,20 +125,19 @@ export class AuditIds {
 
   /** The slot holding `hash`, or the empty slot where it would go. */
   private slot(hash: number): number {
-    const mask = this.hashes.length - 1;
-    let at = hash & mask;
-    while (this.hashes[at] !== 0 && this.hashes[at] !== hash) at = (at + 1) & mask;
+    const size = this.hashes.length;
+    let at = hash % size;
+    while (this.hashes[at] !== 0 && this.hashes[at] !== hash) at = at + 1 === size ? 0 : at + 1;
     return at;
   }
 
   private grow(): void {
-    const [hashes, counts, marked] = [this.hashes, this.counts, this.marked];
-    const size = hashes.length * 2;
-    [this.hashes, this.counts, this.marked] = [new Uint32Array(size), new Uint8Array(size), new Uint8Array(size)];
+    const [hashes, counts] = [this.hashes, this.counts];
+    [this.hashes, this.counts] = [new Uint32Array(hashes.length * 2), new Uint8Array(hashes.length * 2)];
     for (let i = 0; i < hashes.length; i += 1) {
       if (hashes[i] === 0) continue;
       const at = this.slot(hashes[i]!);
-      [this.hashes[at], this.counts[at], this.marked[at]] = [hashes[i]!, counts[i]!, marked[i]!];
+      [this.hashes[at], this.counts[at]] = [hashes[i]!, counts[i]!];
     }
   }
 
@@ -141,21 +146,21 @@ export class AuditIds {
     const hash = AuditIds.hash(id);
     let at = this.slot(hash);
     if (this.hashes[at] === 0) {
-      if ((this.used + 1) * 2 > this.hashes.length) {
+      if (this.used + 1 > this.hashes.length * LOAD) {
         this.grow();
         at = this.slot(hash);
       }
       this.hashes[at] = hash;
       this.used += 1;
     }
-    if (this.counts[at]! < 255) this.counts[at]! += 1;
-    if (!routine) this.marked[at] = 1;
+    if (!routine) this.counts[at] = MARKED;
+    else if (this.counts[at]! < MAX_COUNT) this.counts[at]! += 1;
   }
 
-  /** How many events carry `id`, never fewer than the truth (255 at most); 0 when one of them is not routine. */
+  /** How many events carry `id`, never fewer than the truth (254 at most); 0 when one of them is not routine. */
   routineCount(id: string): number {
     const at = this.slot(AuditIds.hash(id));
-    return this.hashes[at] === 0 || this.marked[at] ? 0 : this.counts[at]!;
+    return this.hashes[at] === 0 || this.counts[at] === MARKED ? 0 : this.counts[at]!;
   }
 }
 
@@ -173,27 +178,32 @@ export function stageFieldsOf(event: LinkEvent): StageFields {
   };
 }
 
+/** The largest event id a column of routine requests holds; an event beyond it goes the full way. */
+const MAX_COLUMN_ID = 0xffffffff;
+
 /**
  * Routine read requests as the linker keeps them: event ids in columns rather than node objects, which is
  * what lets a million of them cost megabytes. A request's stages are one member, as the linker's
  * requestKey makes them one node; a request with stages still to come waits in a map, which holds only the
  * requests in flight at one moment of the log.
+ *
+ * Requests are numbered in the order they arrive, which is the graph's node order: the linker reads events
+ * by time, then id, and compareNodes orders nodes by time, then place in their source (the order of their
+ * ids within a source), then first event id. So a request's number is all that places it among the other
+ * members of its group: a node the linker built goes after the requests that arrived before its first
+ * event (`routineBefore`, which `setAside` gives each event it lets through). Eight bytes a request (its
+ * first event and its actor), where its time, source and place took thirty-two.
  */
 export class RoutineRequests {
-  /** Each request's first event, time, place in its source, source and actor (interned), in arrival order. */
-  private ids: Float64Array;
-  private positions: Float64Array;
-  private sources: Uint32Array;
+  /** Each request's first event and actor (interned), in arrival order. */
+  private ids: Uint32Array;
   private actors: Uint32Array;
-  private times: BigInt64Array;
   private count = 0;
-  /** Later stages: the request (its index) and the event, in the order they came. */
+  /** Later stages: the request (its number) and the event, in the order they came. */
   private laterOf = new Uint32Array(0);
-  private laterIds = new Float64Array(0);
+  private laterIds = new Uint32Array(0);
   private laterCount = 0;
-  readonly sourceNames: string[] = [];
   readonly actorNames: string[] = [];
-  private readonly sourceIndex = new Map<string, number>();
   private readonly actorIndex = new Map<string, number>();
   /** Requests with stages still to come, by request key: the request and how many stages it still awaits. */
   private readonly pending = new Map<string, { request: number; awaited: number }>();
@@ -202,8 +212,7 @@ export class RoutineRequests {
     // Sized once from the count of routine stages: doubling a million requests' columns left as much again
     // in discarded columns (outside the V8 heap, freed only at its next collection).
     const size = Math.max(1024, context.routineStages ?? 0);
-    [this.ids, this.positions] = [new Float64Array(size), new Float64Array(size)];
-    [this.sources, this.actors, this.times] = [new Uint32Array(size), new Uint32Array(size), new BigInt64Array(size)];
+    [this.ids, this.actors] = [new Uint32Array(size), new Uint32Array(size)];
   }
 
   get length(): number {
@@ -212,13 +221,14 @@ export class RoutineRequests {
 
   /** Takes the event when it is a stage of a routine read; false when the linker must have it. */
   take(event: LinkEvent): boolean {
+    if (event.id > MAX_COLUMN_ID) return false;
     const fields = stageFieldsOf(event);
     if (!routineStage(fields, this.context.toolCallTimes, this.context.analystEvents)) return false;
     const auditId = event.keys?.audit_id;
     const stages = auditId === undefined ? 1 : this.context.auditIds.routineCount(auditId);
     if (stages === 0) return false;
     if (stages === 1) {
-      this.addRequest(event, fields.timeNs!);
+      this.addRequest(event);
       return true;
     }
     const key = requestKey(event)!;
@@ -231,9 +241,17 @@ export class RoutineRequests {
       waiting.awaited -= 1;
       if (waiting.awaited === 0) this.pending.delete(key);
     } else {
-      this.pending.set(key, { request: this.addRequest(event, fields.timeNs!), awaited: stages - 1 });
+      this.pending.set(key, { request: this.addRequest(event), awaited: stages - 1 });
     }
     return true;
+  }
+
+  /**
+   * The events that are not stages of routine reads, each with `routineBefore`: how many routine requests
+   * arrived before it. The routine ones are kept here.
+   */
+  *setAside(events: Iterable<LinkEvent>): Generator<LinkEvent> {
+    for (const event of events) if (!this.take(event)) yield { ...event, routineBefore: this.count };
   }
 
   /**
@@ -243,27 +261,16 @@ export class RoutineRequests {
   private moreLaterStages(): void {
     if (this.laterOf.length === 0) {
       const size = Math.max(1024, Math.ceil((this.context.routineStages ?? 0) / 2));
-      [this.laterOf, this.laterIds] = [new Uint32Array(size), new Float64Array(size)];
+      [this.laterOf, this.laterIds] = [new Uint32Array(size), new Uint32Array(size)];
     } else {
       [this.laterOf, this.laterIds] = [grown(this.laterOf), grown(this.laterIds)];
     }
   }
 
-  private addRequest(event: LinkEvent, timeNs: bigint): number {
+  private addRequest(event: LinkEvent): number {
     const i = this.count;
-    if (i === this.ids.length) {
-      [this.ids, this.positions, this.sources, this.actors] = [
-        grown(this.ids),
-        grown(this.positions),
-        grown(this.sources),
-        grown(this.actors),
-      ];
-      this.times = grown(this.times);
-    }
-    this.times[i] = timeNs;
+    if (i === this.ids.length) [this.ids, this.actors] = [grown(this.ids), grown(this.actors)];
     this.ids[i] = event.id;
-    this.positions[i] = event.position;
-    this.sources[i] = intern(this.sourceIndex, this.sourceNames, event.source);
     this.actors[i] = intern(this.actorIndex, this.actorNames, event.actor?.id ?? 'unknown actor');
     this.count += 1;
     return i;
@@ -271,14 +278,16 @@ export class RoutineRequests {
 
   /**
    * Each request's event ids, first stage first, in the order the linker would have read them (`of`), and
-   * how many it has (`count`, without making the list).
+   * how many it has (`count`, without making the list). Requests of one stage (most logs' every request)
+   * need no column more.
    */
   eventIds(): { of: (i: number) => number[]; count: (i: number) => number } {
+    if (this.laterCount === 0) return { of: (i) => [this.ids[i]!], count: () => 1 };
     const starts = new Uint32Array(this.length + 1);
     for (let k = 0; k < this.laterCount; k += 1) starts[this.laterOf[k]! + 1]! += 1;
     for (let i = 0; i < this.length; i += 1) starts[i + 1]! += starts[i]!;
     const filled = starts.slice(0, this.length);
-    const later = new Float64Array(this.laterCount);
+    const later = new Uint32Array(this.laterCount);
     for (let k = 0; k < this.laterCount; k += 1) later[filled[this.laterOf[k]!]!++] = this.laterIds[k]!;
     return {
       of: (i) => [this.ids[i]!, ...later.subarray(starts[i], starts[i + 1])],
@@ -286,41 +295,9 @@ export class RoutineRequests {
     };
   }
 
-  /** As compareNodes orders two requests' nodes: time, then place in the source, then first event id. */
-  compare(i: number, j: number): number {
-    const [a, b] = [this.times[i]!, this.times[j]!];
-    if (a !== b) return a < b ? -1 : 1;
-    if (this.sources[i] === this.sources[j] && this.positions[i] !== this.positions[j]) return this.positions[i]! - this.positions[j]!;
-    return this.ids[i]! - this.ids[j]!;
-  }
-
-  /** compareNodes(node, request i). */
-  compareNode(node: { timeNs: bigint | null; source: string; position: number; eventIds: readonly number[] }, i: number): number {
-    const t = this.times[i]!;
-    if (node.timeNs !== null && node.timeNs !== t) return node.timeNs < t ? -1 : 1;
-    if (node.source === this.sourceNames[this.sources[i]!] && node.position !== this.positions[i])
-      return node.position - this.positions[i]!;
-    return node.eventIds[0]! - this.ids[i]!;
-  }
-
-  /** The requests' indexes by actor (interned), each list in node order. */
-  byActor(): Map<number, Uint32Array> {
-    const order = new Uint32Array(this.length);
-    for (let i = 0; i < order.length; i += 1) order[i] = i;
-    // They arrive in time order, then by id: sorted again only where that differs from node order.
-    let sorted = true;
-    for (let k = 1; k < order.length && sorted; k += 1) sorted = this.compare(k - 1, k) <= 0;
-    if (!sorted) order.sort((i, j) => this.compare(i, j));
-    // Counted first, so that each actor's list is one typed array of its own length.
-    const sizes = new Map<number, number>();
-    for (let i = 0; i < this.length; i += 1) sizes.set(this.actors[i]!, (sizes.get(this.actors[i]!) ?? 0) + 1);
-    const lists = new Map<number, { list: Uint32Array; filled: number }>();
-    for (const [actor, size] of sizes) lists.set(actor, { list: new Uint32Array(size), filled: 0 });
-    for (const i of order) {
-      const of = lists.get(this.actors[i]!)!;
-      of.list[of.filled++] = i;
-    }
-    return new Map([...lists].map(([actor, { list }]) => [actor, list]));
+  /** The actor (its index in `actorNames`) of request `i`. */
+  actorOf(i: number): number {
+    return this.actors[i]!;
   }
 }
 
