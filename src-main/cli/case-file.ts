@@ -19,6 +19,7 @@ export function caseArguments(positionals: string[], command: string): string[] 
   return positionals;
 }
 
+/** The case of a one-shot command: its groups' members are linked only if the command reads them. */
 export function openCase(positionals: string[], command: string): Workbench {
-  return Workbench.open(caseArgument(positionals, command));
+  return Workbench.open(caseArgument(positionals, command), { membersOnDemand: true });
 }

@@ -48,7 +48,7 @@ export async function runFindings(args: string[], io: CliIo): Promise<number> {
       reference.close();
     }
   });
-  const workbench = Workbench.open(casePath);
+  const workbench = Workbench.open(casePath, { membersOnDemand: true });
   try {
     const report = workbench.findings({ ...(hours ? { hours } : {}), like });
     await writeWithBackpressure(io, values.json ? `${JSON.stringify(report)}\n` : describeFindings(report));

@@ -38,7 +38,7 @@ export async function runGraph(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(args, FILTER_OPTIONS);
   const casePath = caseArgument(positionals, 'graph');
   const filter = filterFromOptions(values);
-  const workbench = Workbench.open(casePath);
+  const workbench = Workbench.open(casePath, { membersOnDemand: true });
   try {
     const graph = workbench.graph(filter);
     if (values.json) await writeJsonLine(io, graph);

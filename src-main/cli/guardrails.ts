@@ -80,7 +80,7 @@ export async function runGuardrails(args: string[], io: CliIo): Promise<number> 
   const { values, positionals } = parseOptions(args, OPTIONS);
   const casePath = caseArgument(positionals, 'guardrails');
   const intended = intendedIds(values.intended);
-  const workbench = Workbench.open(casePath);
+  const workbench = Workbench.open(casePath, { membersOnDemand: true });
   try {
     const taint = await workbench.handlers.taint({});
     const report = await workbench.handlers.guardrails(intended ? { intended } : {});

@@ -12,6 +12,7 @@ import {
   type GroupMembers,
   type LinkedCase,
   type LinkEvent,
+  type LinkOptions,
   type RoutineContext,
 } from '../core/link';
 import type { EventFilter, MethodOutput } from '../shared/contract';
@@ -66,8 +67,8 @@ export function routineContext(store: CaseStore, analyst: AnalystInput = {}): Ro
  * to their groups without a node each (core/link/routine.ts); `linkCaseEvents` over every event, as
  * before, gives the same.
  */
-export function linkCase(store: CaseStore, analyst: AnalystInput = {}): LinkedCase {
-  return linkCaseEvents(linkEventsOf(store), analyst, readObjectTable(store), routineContext(store, analyst));
+export function linkCase(store: CaseStore, analyst: AnalystInput = {}, options: LinkOptions = {}): LinkedCase {
+  return linkCaseEvents(linkEventsOf(store), analyst, readObjectTable(store), routineContext(store, analyst), options);
 }
 
 /**

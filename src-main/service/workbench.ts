@@ -116,7 +116,19 @@ export class Workbench {
    */
   static open(
     casePath: string,
-    options: { create?: boolean; readOnly?: boolean; indexInBackground?: boolean; limits?: Limits; linkWorker?: string } = {},
+    options: {
+      create?: boolean;
+      readOnly?: boolean;
+      indexInBackground?: boolean;
+      limits?: Limits;
+      linkWorker?: string;
+      /**
+       * One command, then closed (the CLI): linked here, the case keeps its groups' members only for a use
+       * that reads them (a filter, an expanded group), not for the graph or the report that most commands
+       * ask once; a workbench that stays open keeps them, so that its first filter does not link again.
+       */
+      membersOnDemand?: boolean;
+    } = {},
   ): Workbench {
     const store = CaseStore.open(casePath, options);
     upgradeObjectIdentity(store);
@@ -125,6 +137,7 @@ export class Workbench {
     const workbench = new Workbench(store);
     if (options.limits) workbench.limits = options.limits;
     if (options.linkWorker) workbench.linkWorker = options.linkWorker;
+    if (options.membersOnDemand) workbench.membersOnDemand = true;
     if (options.indexInBackground) {
       workbench.backgroundIndexing = true;
       void workbench.indexSearch();
@@ -231,18 +244,24 @@ export class Workbench {
    * changed; taken from the case's link cache when it holds this installation's links for the case as it
    * stands (service/link-cache.ts).
    */
-  private linkedCase(): { key: string; linked: LinkedCase } {
+  private linkedCase(members = !this.membersOnDemand): { key: string; linked: LinkedCase } {
     const { key, analyst } = this.linkKey();
-    if (this.linked?.key !== key) this.linked = { key, linked: cachedLinkedCase(this.store, key) ?? linkCase(this.store, analyst) };
+    if (this.linked?.key !== key || (members && this.linked.linked.membersLeftOut)) {
+      // The graph and the report need the groups' counts alone; a million routine reads' members are 12 MB.
+      this.linked = { key, linked: cachedLinkedCase(this.store, key) ?? linkCase(this.store, analyst, { members }) };
+    }
     return this.linked;
   }
+
+  /** Whether this workbench links without the groups' members until a use reads them (`open`). */
+  private membersOnDemand = false;
 
   /**
    * A use of the linked case that may read its groups' members: a cached case whose members turn out not
    * to be members (service/link-cache.ts, CachedMembers) is linked anew, its cache replaced, and used again.
    */
   private withMembers<T>(use: (key: string, linked: LinkedCase) => T): T {
-    const { key, linked } = this.linkedCase();
+    const { key, linked } = this.linkedCase(true);
     try {
       return use(key, linked);
     } catch (error) {
@@ -319,6 +338,7 @@ export class Workbench {
 
   /** The causal graph of the case (see service/graph.ts); with a filter, the matching nodes. */
   graph(filter: EventFilter = {}): Graph {
+    if (!isFiltering(filter)) return this.linkedCase().linked.graph;
     return this.withMembers((key, linked) => filterGraph(linked, this.matchingIds(key, filter)));
   }
 

@@ -73,7 +73,20 @@ export interface LinkedCase {
    * by the rule for chains, only edges the analyst rejected. Kept so that an expanded member still lists them.
    */
   backgroundEdges: readonly GraphEdge[];
+  /**
+   * Linked for the graph alone: `members` is empty (a group still has its counts and first event ids). A
+   * filter or an expanded group needs the case linked with them (`LinkOptions.members`).
+   */
+  membersLeftOut?: true;
 }
+
+export interface LinkOptions {
+  /** Whether to keep each background group's members (the default): a million routine reads are 12 MB. */
+  members?: boolean;
+}
+
+/** What a group's members go into when they are not kept: nothing. */
+const LEFT_OUT = { add(): void {}, done: (): GroupMembers => ({ events: new Float64Array(0), starts: new Uint32Array(0) }) };
 
 function toNode(draft: NodeDraft, chain: number | undefined): GraphNode {
   return {
@@ -189,22 +202,27 @@ function summarize(nodes: GraphNode[]): ChainSummary[] {
   return chains.sort((a, b) => agentic(b) - agentic(a) || b.notable - a.notable || b.nodes - a.nodes || a.id - b.id);
 }
 
-function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { groups: NodeGroup[]; members: Map<string, GroupMembers> } {
+function groupBackground(
+  nodes: NodeDraft[],
+  routine: RoutineRequests | undefined,
+  keepMembers: boolean,
+): { groups: NodeGroup[]; members: Map<string, GroupMembers> } {
   const groups = new Map<string, NodeGroup>();
-  const building = new Map<string, MembersBuilder>();
+  const building = new Map<string, Pick<MembersBuilder, 'add' | 'done'>>();
   const sizes = new Map<string, { members: number; events: number }>();
-  const groupOf = (id: string, lane: NodeDraft['lane'], kind: NodeDraft['kind'], who: string): [NodeGroup, MembersBuilder] => {
+  type Members = Pick<MembersBuilder, 'add' | 'done'>;
+  const groupOf = (id: string, lane: NodeDraft['lane'], kind: NodeDraft['kind'], who: string): [NodeGroup, Members] => {
     let group = groups.get(id);
     let of = building.get(id);
     if (!group || !of) {
       group = { id, label: `${kind} by ${who}`, lane, count: 0, nodes: 0, event_ids: [] };
-      of = new MembersBuilder(sizes.get(id));
+      of = keepMembers ? new MembersBuilder(sizes.get(id)) : LEFT_OUT;
       groups.set(id, group);
       building.set(id, of);
     }
     return [group, of];
   };
-  const addMember = (group: NodeGroup, of: MembersBuilder, eventIds: readonly number[]): void => {
+  const addMember = (group: NodeGroup, of: Members, eventIds: readonly number[]): void => {
     group.count += eventIds.length;
     group.nodes += 1;
     if (group.event_ids.length < GROUP_SAMPLE) group.event_ids.push(...eventIds.slice(0, GROUP_SAMPLE - group.event_ids.length));
@@ -229,7 +247,7 @@ function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { group
     }
     readGroups.forEach((id, actor) => counted(id, members[actor]!, events[actor]!));
   }
-  const readTargets: ([NodeGroup, MembersBuilder] | undefined)[] = [];
+  const readTargets: ([NodeGroup, Members] | undefined)[] = [];
   let read = 0;
   /** Adds the routine reads numbered below `until` that are not added yet, each to its actor's group. */
   const readsUntil = (until: number): void => {
@@ -247,7 +265,7 @@ function groupBackground(nodes: NodeDraft[], routine?: RoutineRequests): { group
     addMember(group, of, node.eventIds);
   }
   readsUntil(Number.POSITIVE_INFINITY);
-  const members = new Map([...building].map(([id, of]) => [id, of.done()]));
+  const members = new Map(keepMembers ? [...building].map(([id, of]) => [id, of.done()]) : []);
   return { groups: [...groups.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id)), members };
 }
 
@@ -287,6 +305,7 @@ export function linkCaseEvents(
   analyst: AnalystInput = {},
   objects?: ObjectTable,
   routine?: RoutineContext,
+  options: LinkOptions = {},
 ): LinkedCase {
   const reads = objects && routine ? new RoutineRequests(routine) : undefined;
   const list = objects ? (reads ? reads.setAside(events) : events) : [...events];
@@ -327,6 +346,8 @@ export function linkCaseEvents(
   const backgroundEdges = graphEdges.filter(
     (edge) => edge.rule !== 'authz-annotation' && (backgroundIds.has(edge.from) || backgroundIds.has(edge.to)),
   );
-  const { groups, members } = groupBackground(background, reads);
-  return { graph: { nodes: shown, edges: keptEdges, groups, chains: summarize(shown) }, members, backgroundEdges };
+  const keepMembers = options.members ?? true;
+  const { groups, members } = groupBackground(background, reads, keepMembers);
+  const graph = { nodes: shown, edges: keptEdges, groups, chains: summarize(shown) };
+  return { graph, members, backgroundEdges, ...(keepMembers ? {} : { membersLeftOut: true as const }) };
 }

@@ -104,6 +104,19 @@ describe('groupMembers', () => {
     });
   });
 
+  it('is the same from a one-shot workbench (the CLI), which links the members only when a use reads them', () => {
+    const oneShot = Workbench.open(workbench.store.path, { membersOnDemand: true });
+    try {
+      expect(oneShot.graph()).toEqual(graph);
+      const filter = { actor: 'system:kube-controller-manager' };
+      expect(oneShot.graph(filter)).toEqual(workbench.graph(filter));
+      const page = { group: CONTROLLERS, filter: {}, offset: 0, limit: 50 };
+      expect(oneShot.groupMembers(page)).toEqual(workbench.groupMembers(page));
+    } finally {
+      oneShot.close();
+    }
+  });
+
   it('is the same through the API contract, which bounds a page', async () => {
     const page = await workbench.handlers.groupMembers({ group: CONTROLLERS, filter: {}, offset: 100, limit: 100 });
     expect(members(page.nodes)).toHaveLength(100);

@@ -37,6 +37,10 @@ function expectSameGraph(workbench: Workbench, analyst: AnalystInput = {}): numb
   expect(fast.graph).toEqual(full.graph);
   expect(new Map([...fast.members].map(([group, m]) => [group, m]))).toEqual(full.members);
   expect(fast.backgroundEdges).toEqual(full.backgroundEdges);
+  // Linked for the graph alone (`causa graph`, the report): the same graph, groups counted, no members.
+  const graphOnly = linkCase(store, analyst, { members: false });
+  expect(graphOnly.graph).toEqual(full.graph);
+  expect([graphOnly.members.size, graphOnly.membersLeftOut]).toEqual([0, true]);
   return routine;
 }
 
