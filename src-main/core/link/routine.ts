@@ -191,13 +191,15 @@ const MAX_COLUMN_ID = 0xffffffff;
  * by time, then id, and compareNodes orders nodes by time, then place in their source (the order of their
  * ids within a source), then first event id. So a request's number is all that places it among the other
  * members of its group: a node the linker built goes after the requests that arrived before its first
- * event (`routineBefore`, which `setAside` gives each event it lets through). Eight bytes a request (its
- * first event and its actor), where its time, source and place took thirty-two.
+ * event (`routineBefore`, which `setAside` gives each event it lets through). Five bytes a request (its
+ * first event, and its actor in one byte while there are no more than 256), where its time, source and
+ * place took thirty-two.
  */
 export class RoutineRequests {
   /** Each request's first event and actor (interned), in arrival order. */
   private ids: Uint32Array;
-  private actors: Uint32Array;
+  /** One byte a request while the case has no more than 256 actors reading, widened past that. */
+  private actors: Uint8Array | Uint16Array | Uint32Array;
   private count = 0;
   /** Later stages: the request (its number) and the event, in the order they came. */
   private laterOf = new Uint32Array(0);
@@ -212,7 +214,7 @@ export class RoutineRequests {
     // Sized once from the count of routine stages: doubling a million requests' columns left as much again
     // in discarded columns (outside the V8 heap, freed only at its next collection).
     const size = Math.max(1024, context.routineStages ?? 0);
-    [this.ids, this.actors] = [new Uint32Array(size), new Uint32Array(size)];
+    [this.ids, this.actors] = [new Uint32Array(size), new Uint8Array(size)];
   }
 
   get length(): number {
@@ -271,7 +273,10 @@ export class RoutineRequests {
     const i = this.count;
     if (i === this.ids.length) [this.ids, this.actors] = [grown(this.ids), grown(this.actors)];
     this.ids[i] = event.id;
-    this.actors[i] = intern(this.actorIndex, this.actorNames, event.actor?.id ?? 'unknown actor');
+    const actor = intern(this.actorIndex, this.actorNames, event.actor?.id ?? 'unknown actor');
+    if (actor > 0xff && this.actors instanceof Uint8Array) this.actors = Uint16Array.from(this.actors);
+    if (actor > 0xffff && this.actors instanceof Uint16Array) this.actors = Uint32Array.from(this.actors);
+    this.actors[i] = actor;
     this.count += 1;
     return i;
   }
@@ -302,7 +307,7 @@ export class RoutineRequests {
 }
 
 /** A column twice as long, its values kept. */
-export function grown<T extends Float64Array | Uint32Array | BigInt64Array>(column: T): T {
+export function grown<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array | BigInt64Array>(column: T): T {
   const longer = new (column.constructor as new (length: number) => T)(column.length * 2);
   longer.set(column as never);
   return longer;

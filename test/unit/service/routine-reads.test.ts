@@ -188,6 +188,33 @@ describe('routine reads', () => {
   });
 });
 
+describe('RoutineRequests', () => {
+  it('keeps each request’s actor however many actors read: one byte each, widened past 256 and 65,536', () => {
+    const context = { auditIds: new AuditIds(0), toolCallTimes: [], analystEvents: new Set<number>() };
+    const requests = new RoutineRequests(context);
+    const actors = 70_000;
+    for (let i = 0; i < actors; i += 1) {
+      const read = {
+        id: i + 1,
+        source: 'audit.log',
+        position: i + 1,
+        raw_sha256: '0'.repeat(64),
+        kind: 'k8s_api' as const,
+        action: 'get',
+        time: '2025-04-03T14:20:00.000000000Z',
+        actor: { type: 'service_account' as const, id: `reader-${i}` },
+        outcome: 'success' as const,
+      };
+      expect(requests.take(read)).toBe(true);
+    }
+    expect(requests.length).toBe(actors);
+    const wrong = [0, 255, 256, 257, 65_535, 65_536, 65_537, actors - 1].filter(
+      (i) => requests.actorNames[requests.actorOf(i)] !== `reader-${i}`,
+    );
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('AuditIds', () => {
   it('never counts an ID below the events that carry it, however full its table', () => {
     const table = new AuditIds(10); // sized for 10 IDs, given 100,000: it grows, and forgets no count
