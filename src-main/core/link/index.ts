@@ -241,7 +241,7 @@ function groupBackground(
   const readGroups = (routine?.actorNames ?? []).map((who) => groupIdOf('api', 'k8s_api', who));
   if (routine) {
     const [members, events] = [new Float64Array(readGroups.length), new Float64Array(readGroups.length)];
-    for (let i = 0; i < routine.length; i += 1) {
+    for (let i = 0; i < routine.keptLength; i += 1) {
       members[routine.actorOf(i)]! += 1;
       events[routine.actorOf(i)]! += eventIdsOf!.count(i);
     }
@@ -252,7 +252,7 @@ function groupBackground(
   /** Adds the routine reads numbered below `until` that are not added yet, each to its actor's group. */
   const readsUntil = (until: number): void => {
     if (!routine) return;
-    for (; read < routine.length && read < until; read += 1) {
+    for (; read < routine.keptLength && routine.numberOf(read) < until; read += 1) {
       const actor = routine.actorOf(read);
       const [group, of] = (readTargets[actor] ??= groupOf(readGroups[actor]!, 'api', 'k8s_api', routine.actorNames[actor]!));
       addMember(group, of, eventIdsOf!.of(read));
@@ -265,6 +265,13 @@ function groupBackground(
     addMember(group, of, node.eventIds);
   }
   readsUntil(Number.POSITIVE_INFINITY);
+  // Only a sample kept (no members): the reads past each actor's sample are counted, not added.
+  routine?.unkeptRequests.forEach((requests, actor) => {
+    if (requests === 0) return;
+    const [group] = (readTargets[actor] ??= groupOf(readGroups[actor]!, 'api', 'k8s_api', routine.actorNames[actor]!));
+    group.nodes += requests;
+    group.count += routine.unkeptEvents[actor]!;
+  });
   const members = new Map(keepMembers ? [...building].map(([id, of]) => [id, of.done()]) : []);
   return { groups: [...groups.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id)), members };
 }
@@ -307,7 +314,9 @@ export function linkCaseEvents(
   routine?: RoutineContext,
   options: LinkOptions = {},
 ): LinkedCase {
-  const reads = objects && routine ? new RoutineRequests(routine) : undefined;
+  const keepMembers = options.members ?? true;
+  // Without members, a group needs of its routine reads only their counts and its first event ids.
+  const reads = objects && routine ? new RoutineRequests(routine, keepMembers ? undefined : GROUP_SAMPLE) : undefined;
   const list = objects ? (reads ? reads.setAside(events) : events) : [...events];
   const built = buildNodes(list);
   const byId = new Map(built.nodes.map((node) => [node.id, node]));
@@ -346,7 +355,6 @@ export function linkCaseEvents(
   const backgroundEdges = graphEdges.filter(
     (edge) => edge.rule !== 'authz-annotation' && (backgroundIds.has(edge.from) || backgroundIds.has(edge.to)),
   );
-  const keepMembers = options.members ?? true;
   const { groups, members } = groupBackground(background, reads, keepMembers);
   const graph = { nodes: shown, edges: keptEdges, groups, chains: summarize(shown) };
   return { graph, members, backgroundEdges, ...(keepMembers ? {} : { membersLeftOut: true as const }) };

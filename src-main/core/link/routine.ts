@@ -196,29 +196,54 @@ const MAX_COLUMN_ID = 0xffffffff;
  * place took thirty-two.
  */
 export class RoutineRequests {
-  /** Each request's first event and actor (interned), in arrival order. */
+  /** The requests kept (all, or each actor's first `sample`): first event and actor (interned), in arrival order. */
   private ids: Uint32Array;
   /** One byte a request while the case has no more than 256 actors reading, widened past that. */
   private actors: Uint8Array | Uint16Array | Uint32Array;
+  /** When only a sample is kept: each kept request's number (otherwise its index is its number). */
+  private numbers: Uint32Array | undefined;
+  private kept = 0;
+  /** Every request taken, kept or not: the next request's number. */
   private count = 0;
-  /** Later stages: the request (its number) and the event, in the order they came. */
+  /** Later stages of kept requests: the request (its index) and the event, in the order they came. */
   private laterOf = new Uint32Array(0);
   private laterIds = new Uint32Array(0);
   private laterCount = 0;
   readonly actorNames: string[] = [];
   private readonly actorIndex = new Map<string, number>();
-  /** Requests with stages still to come, by request key: the request and how many stages it still awaits. */
-  private readonly pending = new Map<string, { request: number; awaited: number }>();
+  /** When only a sample is kept: per actor, the requests kept, and the requests and events left uncounted. */
+  private readonly keptOf: number[] = [];
+  readonly unkeptRequests: number[] = [];
+  readonly unkeptEvents: number[] = [];
+  /**
+   * Requests with stages still to come, by request key: the request (its index, -1 when not kept), its
+   * actor and how many stages it still awaits.
+   */
+  private readonly pending = new Map<string, { request: number; actor: number; awaited: number }>();
 
-  constructor(private readonly context: RoutineContext) {
+  /**
+   * `sample`: keep only each actor's first `sample` requests and count the others (enough for a group's
+   * counts and first event ids, when its members are not kept: core/link/index.ts `LinkOptions`).
+   */
+  constructor(
+    private readonly context: RoutineContext,
+    private readonly sample?: number,
+  ) {
     // Sized once from the count of routine stages: doubling a million requests' columns left as much again
     // in discarded columns (outside the V8 heap, freed only at its next collection).
-    const size = Math.max(1024, context.routineStages ?? 0);
+    const size = sample === undefined ? Math.max(1024, context.routineStages ?? 0) : 1024;
     [this.ids, this.actors] = [new Uint32Array(size), new Uint8Array(size)];
+    if (sample !== undefined) this.numbers = new Uint32Array(size);
   }
 
+  /** How many requests were taken (kept or not). */
   get length(): number {
     return this.count;
+  }
+
+  /** How many requests are kept (`length` unless only a sample is). */
+  get keptLength(): number {
+    return this.kept;
   }
 
   /** Takes the event when it is a stage of a routine read; false when the linker must have it. */
@@ -236,14 +261,18 @@ export class RoutineRequests {
     const key = requestKey(event)!;
     const waiting = this.pending.get(key);
     if (waiting) {
-      if (this.laterCount === this.laterOf.length) this.moreLaterStages();
-      this.laterOf[this.laterCount] = waiting.request;
-      this.laterIds[this.laterCount] = event.id;
-      this.laterCount += 1;
+      if (waiting.request < 0) {
+        this.unkeptEvents[waiting.actor]! += 1;
+      } else {
+        if (this.laterCount === this.laterOf.length) this.moreLaterStages();
+        this.laterOf[this.laterCount] = waiting.request;
+        this.laterIds[this.laterCount] = event.id;
+        this.laterCount += 1;
+      }
       waiting.awaited -= 1;
       if (waiting.awaited === 0) this.pending.delete(key);
     } else {
-      this.pending.set(key, { request: this.addRequest(event), awaited: stages - 1 });
+      this.pending.set(key, { ...this.addRequest(event), awaited: stages - 1 });
     }
     return true;
   }
@@ -262,36 +291,58 @@ export class RoutineRequests {
    */
   private moreLaterStages(): void {
     if (this.laterOf.length === 0) {
-      const size = Math.max(1024, Math.ceil((this.context.routineStages ?? 0) / 2));
+      const size = Math.max(1024, Math.ceil((this.sample === undefined ? (this.context.routineStages ?? 0) : 0) / 2));
       [this.laterOf, this.laterIds] = [new Uint32Array(size), new Uint32Array(size)];
     } else {
       [this.laterOf, this.laterIds] = [grown(this.laterOf), grown(this.laterIds)];
     }
   }
 
-  private addRequest(event: LinkEvent): number {
-    const i = this.count;
-    if (i === this.ids.length) [this.ids, this.actors] = [grown(this.ids), grown(this.actors)];
-    this.ids[i] = event.id;
+  /** The request's index among those kept (-1 when it is only counted) and its actor. */
+  private addRequest(event: LinkEvent): { request: number; actor: number } {
+    const number = this.count;
+    this.count += 1;
+    const known = this.actorNames.length;
     const actor = intern(this.actorIndex, this.actorNames, event.actor?.id ?? 'unknown actor');
+    if (this.sample !== undefined) {
+      if (actor === known) [this.keptOf[actor], this.unkeptRequests[actor], this.unkeptEvents[actor]] = [0, 0, 0];
+      if (this.keptOf[actor]! >= this.sample) {
+        this.unkeptRequests[actor]! += 1;
+        this.unkeptEvents[actor]! += 1;
+        return { request: -1, actor };
+      }
+      this.keptOf[actor]! += 1;
+    }
+    const i = this.kept;
+    if (i === this.ids.length) {
+      [this.ids, this.actors] = [grown(this.ids), grown(this.actors)];
+      if (this.numbers) this.numbers = grown(this.numbers);
+    }
+    this.ids[i] = event.id;
     if (actor > 0xff && this.actors instanceof Uint8Array) this.actors = Uint16Array.from(this.actors);
     if (actor > 0xffff && this.actors instanceof Uint16Array) this.actors = Uint32Array.from(this.actors);
     this.actors[i] = actor;
-    this.count += 1;
-    return i;
+    if (this.numbers) this.numbers[i] = number;
+    this.kept += 1;
+    return { request: i, actor };
+  }
+
+  /** The number of kept request `i`: how many requests arrived before it. */
+  numberOf(i: number): number {
+    return this.numbers ? this.numbers[i]! : i;
   }
 
   /**
-   * Each request's event ids, first stage first, in the order the linker would have read them (`of`), and
-   * how many it has (`count`, without making the list). Requests of one stage (most logs' every request)
-   * need no column more.
+   * Each kept request's event ids, first stage first, in the order the linker would have read them (`of`),
+   * and how many it has (`count`, without making the list). Requests of one stage (most logs' every
+   * request) need no column more.
    */
   eventIds(): { of: (i: number) => number[]; count: (i: number) => number } {
     if (this.laterCount === 0) return { of: (i) => [this.ids[i]!], count: () => 1 };
-    const starts = new Uint32Array(this.length + 1);
+    const starts = new Uint32Array(this.kept + 1);
     for (let k = 0; k < this.laterCount; k += 1) starts[this.laterOf[k]! + 1]! += 1;
-    for (let i = 0; i < this.length; i += 1) starts[i + 1]! += starts[i]!;
-    const filled = starts.slice(0, this.length);
+    for (let i = 0; i < this.kept; i += 1) starts[i + 1]! += starts[i]!;
+    const filled = starts.slice(0, this.kept);
     const later = new Uint32Array(this.laterCount);
     for (let k = 0; k < this.laterCount; k += 1) later[filled[this.laterOf[k]!]!++] = this.laterIds[k]!;
     return {
@@ -300,7 +351,7 @@ export class RoutineRequests {
     };
   }
 
-  /** The actor (its index in `actorNames`) of request `i`. */
+  /** The actor (its index in `actorNames`) of kept request `i`. */
   actorOf(i: number): number {
     return this.actors[i]!;
   }

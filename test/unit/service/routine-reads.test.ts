@@ -215,6 +215,52 @@ describe('RoutineRequests', () => {
   });
 });
 
+describe('RoutineRequests keeping a sample (a graph without members)', () => {
+  it('keeps each actor’s first requests with every stage, and counts the others’ requests and stages', () => {
+    const auditIds = new AuditIds(1000);
+    const read = (id: number, audit: string, actor: string, stage: number) => ({
+      id,
+      source: 'audit.log',
+      position: id,
+      raw_sha256: '0'.repeat(64),
+      kind: 'k8s_api' as const,
+      action: 'get',
+      time: `2025-04-03T14:20:00.${String(stage).padStart(9, '0')}Z`,
+      actor: { type: 'service_account' as const, id: actor },
+      target: { resource: 'pods', namespace: 'production', name: 'api' },
+      outcome: 'success' as const,
+      keys: { audit_id: audit },
+    });
+    const events = [];
+    for (let r = 0; r < 12; r += 1) {
+      const actor = r % 3 === 0 ? 'quiet' : 'busy'; // busy: 8 requests, quiet: 4
+      for (let stage = 1; stage <= 2; stage += 1) events.push(read(events.length + 1, `req-${r}`, actor, stage));
+    }
+    for (const event of events) auditIds.add(event.keys.audit_id, true);
+    const requests = new RoutineRequests({ auditIds, toolCallTimes: [], analystEvents: new Set() }, 5);
+    for (const event of events) expect(requests.take(event)).toBe(true);
+    expect([requests.length, requests.keptLength]).toEqual([12, 9]); // busy: 5 kept of 8; quiet: 4 of 4
+    const busy = requests.actorNames.indexOf('busy');
+    const quiet = requests.actorNames.indexOf('quiet');
+    expect([requests.unkeptRequests[busy], requests.unkeptEvents[busy]]).toEqual([3, 6]);
+    expect([requests.unkeptRequests[quiet], requests.unkeptEvents[quiet]]).toEqual([0, 0]);
+    // The kept requests: their numbers in arrival order, both stages each.
+    const ids = requests.eventIds();
+    const kept = Array.from({ length: requests.keptLength }, (_, i) => [requests.numberOf(i), ids.of(i)]);
+    expect(kept).toEqual([
+      [0, [1, 2]],
+      [1, [3, 4]],
+      [2, [5, 6]],
+      [3, [7, 8]],
+      [4, [9, 10]],
+      [5, [11, 12]],
+      [6, [13, 14]],
+      [7, [15, 16]],
+      [9, [19, 20]],
+    ]);
+  });
+});
+
 describe('AuditIds', () => {
   it('never counts an ID below the events that carry it, however full its table', () => {
     const table = new AuditIds(10); // sized for 10 IDs, given 100,000: it grows, and forgets no count
