@@ -289,7 +289,7 @@ async function readIntoCase(
     const content = tap.finish();
     changed = await changedWhileRead(file, content);
     if (changed) return { commit: false, value: undefined };
-    if (events > 0) tx.deriveSource(sourceId);
+    if (events > 0) await tx.deriveSource(sourceId);
     if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
     if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
     if (events > 0)

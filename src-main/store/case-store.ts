@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
 import type { KindMapping, NameDeletion } from '../shared/objects';
-import { groupSourceApiCalls } from './api-calls';
+import { groupSourceApiCalls, groupSourceApiCallsStepwise } from './api-calls';
 import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
 import { SEALED_COLUMNS, sealedColumnValues, type SealRow } from './seals';
@@ -21,6 +21,7 @@ const APPLICATION_ID = 0x43415553;
 export class CaseFileError extends Error {}
 
 /** A turn of the event loop for whatever else the host has to do (a request, a repaint) between steps. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * SQLite's page cache of a connection, in KiB. Reads (a page of the timeline, a graph from the link cache,
@@ -32,6 +33,8 @@ const READ_CACHE_KIB = 4096;
 /** The fewest events a transaction writes before it sets the event table's indexes aside (WriteTransaction.bulkLoad). */
 const BULK_LOAD_EVENTS = 20_000;
 const WRITE_CACHE_KIB = 16_000;
+/** The page cache while a bulk load builds the event indexes again, which bounds SQLite's sorter too. */
+const SORT_CACHE_KIB = 2048;
 
 /** Where the time and the authorization reason sit among sealedColumnValues (SEALED_COLUMNS order). */
 const TIME_VALUE = SEALED_COLUMNS.indexOf('time');
@@ -416,7 +419,17 @@ export class WriteTransaction {
   /** Builds again the indexes a bulk load set aside (the same definitions, read from the schema). */
   restoreIndexes(): void {
     if (!this.setAside) return;
-    for (const index of this.setAside) this.db.exec(index.sql);
+    // SQLite sorts an index's keys in memory up to the page cache's size, and the allocator keeps what the
+    // sort took for the rest of the command: with the write cache (16 MiB) a million events' indexes left
+    // 17 MiB more resident, with 2 MiB 2 MiB more, in the same time (the sort spills to a temporary file).
+    // What follows (the API-call grouping, by audit ID and id range) takes no longer with the read cache:
+    // 7.5 s over 1,000,000 events with 4 MiB or 16 MiB, and refilling 16 MiB would keep 12 MiB more.
+    this.db.pragma(`cache_size = -${SORT_CACHE_KIB}`);
+    try {
+      for (const index of this.setAside) this.db.exec(index.sql);
+    } finally {
+      this.db.pragma(`cache_size = -${READ_CACHE_KIB}`);
+    }
     this.setAside = undefined;
   }
 
@@ -515,10 +528,10 @@ export class WriteTransaction {
    * and the full-text index over every event not yet in it (this source's, and any a case made before
    * imports indexed their own events still lacked).
    */
-  deriveSource(sourceId: number): void {
+  async deriveSource(sourceId: number, pause: () => Promise<void> = yieldToLoop): Promise<void> {
     this.restoreIndexes();
     this.rawBlocks.flush();
-    groupSourceApiCalls(this.db, sourceId);
+    await groupSourceApiCallsStepwise(this.db, sourceId, pause);
     const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
     indexSearchThrough(this.db, last, this.indexedFrom);
   }

@@ -11,8 +11,8 @@ import type { EventJson } from '../../../src-main/shared/model';
 import type { Workbench } from '../../../src-main/service/workbench';
 import { tempWorkbenches } from '../../support/workbench';
 import Database from 'better-sqlite3';
-import { latestStageSql, rebuildApiCalls } from '../../../src-main/store/api-calls';
-import { rawSql } from '../../../src-main/store/raw-blocks';
+import { groupSourceApiCallsStepwise, latestStageSql, rebuildApiCalls } from '../../../src-main/store/api-calls';
+import { rawSql, registerRawFunction } from '../../../src-main/store/raw-blocks';
 
 const FALCO = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/falco/', import.meta.url));
 const EXEC_LOG = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/crowdsec_k8s-audit-pod-exec-file.log', import.meta.url));
@@ -267,5 +267,37 @@ describe('grouping as each source is imported', () => {
     rebuildApiCalls(wb.store);
     expect(imported).toEqual(snapshot(wb.store.db));
     expect(imported.calls.length).toBeGreaterThan(1000);
+  });
+});
+
+describe('grouping a step at a time (the import gives the event loop a turn between steps)', () => {
+  it('ends as the whole-case grouping does, calls split across steps included', async () => {
+    const wb = openBench();
+    await wb.importPaths([write('stepped.jsonl', generateInc0047Audit({ events: 3000 }))]);
+    const snapshot = (db: Database.Database) => ({
+      calls: db.prepare(CALLS).all(),
+      stages: db.prepare('SELECT * FROM audit_stage ORDER BY event_id').all(),
+    });
+    const db = new Database(wb.store.path);
+    registerRawFunction(db);
+    try {
+      const first = db.prepare('SELECT min(id) FROM event').pluck().get() as number;
+      // Steps of 7 events: some calls have their stages in two steps.
+      const split = db
+        .prepare('SELECT count(*) FROM (SELECT audit_id FROM audit_stage GROUP BY audit_id HAVING count(DISTINCT (event_id - ?) / 7) > 1)')
+        .pluck()
+        .get(first) as number;
+      expect(split).toBeGreaterThan(0);
+      db.exec('BEGIN; DELETE FROM audit_stage;');
+      for (const sourceId of db.prepare('SELECT id FROM source').pluck().all() as number[])
+        await groupSourceApiCallsStepwise(db, sourceId, async () => undefined, 7);
+      db.exec('COMMIT');
+      const stepped = snapshot(db);
+      rebuildApiCalls(wb.store);
+      expect(stepped).toEqual(snapshot(wb.store.db));
+      expect(stepped.calls.length).toBeGreaterThan(1000);
+    } finally {
+      db.close();
+    }
   });
 });
