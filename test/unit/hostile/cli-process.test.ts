@@ -66,6 +66,7 @@ describe('the command runs in a child Node with a bounded young generation and a
     const { command, worker } = await serving('term');
     expect(cmdline(worker)).toContain('--max-semi-space-size=4');
     expect(cmdline(worker)).toContain('--heap-growing-percent=10');
+    expect(cmdline(worker)).toContain('--no-allocation-site-pretenuring');
     expect(cmdline(worker)).toContain(join(ROOT, 'bin', 'causa.js'));
     expect(cmdline(command.pid!)).not.toContain('--max-semi-space-size=4');
     const exited = new Promise<number | null>((resolve) => command.once('exit', (code) => resolve(code)));
