@@ -343,8 +343,9 @@ export class CaseStore {
       throw error;
     }
     this.db.pragma(`cache_size = -${WRITE_CACHE_KIB}`);
+    let tx: WriteTransaction | undefined;
     try {
-      const tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt);
+      tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt);
       const { commit, value } = await fill(tx);
       if (commit) tx.finish();
       this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
@@ -353,6 +354,7 @@ export class CaseStore {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw error;
     } finally {
+      tx?.close();
       this.db.pragma(`cache_size = -${READ_CACHE_KIB}`);
       this.writing = false;
       this.endWrites();
@@ -506,6 +508,11 @@ export class WriteTransaction {
     };
   }
 
+  /** The transaction is over (committed or not): raw records deflated in the background are dropped. */
+  close(): void {
+    this.rawBlocks.close();
+  }
+
   /** Before the transaction commits: the indexes set aside, the last block of raw records and the actor names. */
   finish(): void {
     this.restoreIndexes();
@@ -529,8 +536,8 @@ export class WriteTransaction {
    * imports indexed their own events still lacked).
    */
   async deriveSource(sourceId: number, pause: () => Promise<void> = yieldToLoop): Promise<void> {
+    await this.rawBlocks.drain();
     this.restoreIndexes();
-    this.rawBlocks.flush();
     await groupSourceApiCallsStepwise(this.db, sourceId, pause);
     const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
     indexSearchThrough(this.db, last, this.indexedFrom);

@@ -4,7 +4,7 @@
 // an earlier Causa) and the block's otherwise. Verification reads raw the same way, so whatever is done to
 // a block (altered, cut, removed, swapped, another inserted before it) changes the records read from it,
 // and the hashes and seals over those records name each one.
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { inflateSync } from 'fflate';
 import type Database from 'better-sqlite3';
 
@@ -31,13 +31,20 @@ export function rawSql(alias: string): string {
   return `(CASE WHEN length(${alias}.raw) > 0 THEN ${alias}.raw ELSE causa_raw(${alias}.id, (SELECT b.bytes FROM raw_block b WHERE b.first_event <= ${alias}.id ORDER BY b.first_event DESC LIMIT 1)) END)`;
 }
 
-/** A block's bytes as stored: its records framed as the migration says, deflated. */
-export function encodeRawBlock(first: number, records: readonly Buffer[]): Buffer {
+/** A block's records framed as the migration says: the first event's id, the count, each length, the records. */
+function frameRawBlock(first: number, records: readonly Buffer[]): Buffer {
   const header = Buffer.alloc(HEADER + 4 * records.length);
   header.writeUIntBE(first, 0, 6);
   header.writeUInt32BE(records.length, 6);
   records.forEach((record, i) => header.writeUInt32BE(record.length, HEADER + 4 * i));
-  return deflateRawSync(Buffer.concat([header, ...records]), { level: 6 });
+  return Buffer.concat([header, ...records]);
+}
+
+const DEFLATE = { level: 6 };
+
+/** A block's bytes as stored: its records framed as the migration says, deflated. */
+export function encodeRawBlock(first: number, records: readonly Buffer[]): Buffer {
+  return deflateRawSync(frameRawBlock(first, records), DEFLATE);
 }
 
 /**
@@ -104,18 +111,36 @@ export function registerRawFunction(db: Database.Database): void {
 /** How many inflated blocks a connection keeps (each at most MAX_INFLATED bytes). */
 const CACHED_BLOCKS = 4;
 
+/** The most blocks deflated in the background at once; a block past them is deflated at once (memory stays bounded). */
+const DEFLATING_BLOCKS = 8;
+
 /**
  * Collects the raw records of consecutive events of one write transaction into blocks. `add` after each
- * event row is written; `flush` before anything in the transaction reads raw records back, and before it
- * commits.
+ * event row is written; `flush` (or `drain`, which first waits for the blocks deflating in the
+ * background) before anything in the transaction reads raw records back, and before it commits; `close`
+ * when the transaction ends, however it ends.
+ *
+ * A full block is deflated on libuv's thread pool while the import goes on (a million events' records
+ * took 6 s of the import's own thread at level 6) and written when its bytes come back, in whatever order,
+ * inside the transaction: blocks are keyed by their first event. Until its row is written, a block keeps
+ * its records: `flush` deflates and writes here whatever has not come back, and the late result is then
+ * dropped, as is every result that comes back after `close` (a transaction rolled back must not gain a row).
  */
 export class RawBlockWriter {
   private first = 0;
   private records: Buffer[] = [];
   private bytes = 0;
   private readonly insert: Database.Statement;
+  /** Full blocks being deflated in the background, by first event, with the wait for each. */
+  private readonly deflating = new Map<number, { records: Buffer[]; done: Promise<void> }>();
+  /** Why a block deflated in the background could not be written: the transaction fails with it. */
+  private failure: unknown;
+  private closed = false;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly background = true,
+  ) {
     this.insert = db.prepare('INSERT INTO raw_block (first_event, bytes) VALUES (?, ?)');
   }
 
@@ -125,17 +150,64 @@ export class RawBlockWriter {
   }
 
   add(eventId: number, raw: Buffer): void {
-    if (this.records.length > 0 && eventId !== this.first + this.records.length) this.flush();
+    this.check();
+    if (this.records.length > 0 && eventId !== this.first + this.records.length) this.startBlock();
     if (this.records.length === 0) this.first = eventId;
     this.records.push(Buffer.from(raw));
     this.bytes += raw.length;
-    if (this.records.length >= RAW_BLOCK_EVENTS || this.bytes >= RAW_BLOCK_BYTES) this.flush();
+    if (this.records.length >= RAW_BLOCK_EVENTS || this.bytes >= RAW_BLOCK_BYTES) this.startBlock();
   }
 
+  /** The block being filled, to the background (or written at once when enough are there already). */
+  private startBlock(): void {
+    const [first, records] = [this.first, this.records];
+    [this.records, this.bytes] = [[], 0];
+    if (records.length === 0) return;
+    if (!this.background || this.deflating.size >= DEFLATING_BLOCKS) {
+      this.insert.run(first, encodeRawBlock(first, records));
+      return;
+    }
+    const done = new Promise<void>((resolve) => {
+      deflateRaw(frameRawBlock(first, records), DEFLATE, (error, bytes) => {
+        resolve();
+        // Written already (by flush), or the transaction is over: nothing to do. A deflate that failed
+        // leaves the block to flush, which deflates it here.
+        if (this.closed || this.deflating.get(first)?.records !== records || error) return;
+        try {
+          this.insert.run(first, bytes);
+          this.deflating.delete(first);
+        } catch (failure) {
+          this.failure ??= failure;
+        }
+      });
+    });
+    this.deflating.set(first, { records, done });
+  }
+
+  private check(): void {
+    if (this.closed) throw new Error('raw records written after their transaction ended');
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Every block written: those still deflating in the background are deflated and written here. */
   flush(): void {
-    if (this.records.length === 0) return;
-    this.insert.run(this.first, encodeRawBlock(this.first, this.records));
+    this.check();
+    this.startBlock();
+    for (const [first, { records }] of this.deflating) this.insert.run(first, encodeRawBlock(first, records));
+    this.deflating.clear();
+  }
+
+  /** `flush`, once the blocks deflating in the background have come back (they are then written as they are). */
+  async drain(): Promise<void> {
+    this.startBlock();
+    await Promise.all([...this.deflating.values()].map((block) => block.done));
+    this.flush();
+  }
+
+  /** The transaction is over: nothing more is written, whatever comes back. */
+  close(): void {
+    this.closed = true;
+    this.deflating.clear();
     this.records = [];
-    this.bytes = 0;
   }
 }

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaseFileError, CaseStore } from '../../../src-main/store/case-store';
 import { MIGRATIONS } from '../../../src-main/store/migrate';
+import { RAW_BLOCK_EVENTS, rawSql } from '../../../src-main/store/raw-blocks';
 
 const MIGRATIONS_DIR = new URL('../../../src-main/store/migrations/', import.meta.url);
 /** "CAUS" */
@@ -314,6 +315,90 @@ describe('write transactions', () => {
     });
     expect(during).toEqual(before);
     expect(eventIndexes(store)).toEqual(before);
+  });
+
+  // Raw records of ~400 bytes: a block (256 records) fills every 256 events.
+  const recordOf = (i: number): Buffer => Buffer.from(JSON.stringify({ n: i, pad: `${i}-`.repeat(60 + (i % 40)) }));
+  const addRecords = (
+    tx: import('../../../src-main/store/case-store').WriteTransaction,
+    sourceId: number,
+    from: number,
+    to: number,
+  ): void => {
+    for (let i = from; i <= to; i += 1)
+      tx.addEvent({
+        source_id: sourceId,
+        position: i,
+        ordinal: 0,
+        raw: recordOf(i),
+        raw_sha256: sha256Hex(recordOf(i)),
+        event: { time_ns: BigInt(i), kind: 'k8s_api', outcome: 'success' },
+      });
+  };
+  const rawOfEvents = (store: CaseStore): Buffer[] =>
+    store.db
+      .prepare(`SELECT ${rawSql('e')} FROM event e ORDER BY e.id`)
+      .pluck()
+      .all() as Buffer[];
+  const later = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('deflates full blocks of raw records in the background and writes them in the transaction, each record read back', async () => {
+    const store = openCase();
+    let right = -1;
+    let afterAWhile = -1;
+    await store.write(async (tx) => {
+      const sourceId = tx.addSource({ name: 'a.jsonl', format: 'k8s-audit', sha256: 'c'.repeat(64), size: 1 });
+      addRecords(tx, sourceId, 1, 1024); // four full blocks
+      right = count(store, 'raw_block'); // not one written yet: they are deflating on the thread pool
+      await later(200);
+      afterAWhile = count(store, 'raw_block');
+      for (let from = 1025; from <= 3000; from += 250) {
+        addRecords(tx, sourceId, from, Math.min(from + 249, 3000));
+        await later(1);
+      }
+      tx.finish();
+      return { commit: true, value: undefined };
+    });
+    expect(right).toBe(0);
+    expect(afterAWhile).toBe(4);
+    expect(count(store, 'raw_block')).toBe(Math.ceil(3000 / RAW_BLOCK_EVENTS));
+    const raw = rawOfEvents(store);
+    expect(raw).toHaveLength(3000);
+    raw.forEach((bytes, i) => expect(bytes.equals(recordOf(i + 1)), `event ${i + 1}`).toBe(true));
+  });
+
+  it('writes at commit the blocks still deflating, and the late results add nothing', async () => {
+    const store = openCase();
+    await store.write(async (tx) => {
+      addRecords(tx, tx.addSource({ name: 'a.jsonl', format: 'k8s-audit', sha256: 'c'.repeat(64), size: 1 }), 1, 2000);
+      tx.finish(); // at once: no result has come back yet
+      return { commit: true, value: undefined };
+    });
+    await later(200);
+    expect(count(store, 'raw_block')).toBe(Math.ceil(2000 / RAW_BLOCK_EVENTS));
+    rawOfEvents(store).forEach((bytes, i) => expect(bytes.equals(recordOf(i + 1)), `event ${i + 1}`).toBe(true));
+  });
+
+  it('gains no block from a rolled-back import whose background deflates come back after the rollback', async () => {
+    const store = openCase();
+    await expect(
+      store.write(async (tx) => {
+        addRecords(tx, tx.addSource({ name: 'a.jsonl', format: 'k8s-audit', sha256: 'c'.repeat(64), size: 1 }), 1, 2000);
+        throw new Error('disk on fire');
+      }),
+    ).rejects.toThrow('disk on fire');
+    expect(count(store, 'event')).toBe(0);
+    // The next import, at once: the first one's blocks come back while it writes (its events take the
+    // same ids), and must not go into it.
+    await store.write(async (tx) => {
+      addRecords(tx, tx.addSource({ name: 'b.jsonl', format: 'k8s-audit', sha256: 'd'.repeat(64), size: 1 }), 1, 600);
+      await later(200);
+      tx.finish();
+      return { commit: true, value: undefined };
+    });
+    await later(200);
+    expect(count(store, 'raw_block')).toBe(Math.ceil(600 / RAW_BLOCK_EVENTS));
+    rawOfEvents(store).forEach((bytes, i) => expect(bytes.equals(recordOf(i + 1)), `event ${i + 1}`).toBe(true));
   });
 
   it('commits what the callback wrote', async () => {
