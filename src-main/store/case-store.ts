@@ -10,7 +10,7 @@ import { groupSourceApiCalls, groupSourceApiCallsStepwise } from './api-calls';
 import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
 import { SEALED_COLUMNS, sealedColumnValues, type SealRow } from './seals';
-import { searchableText } from './search-text';
+import { searchableBytes, searchableText } from './search-text';
 import { RawBlockWriter, rawSql, registerRawFunction } from './raw-blocks';
 import { EventTextWriter, registerTimeFunction } from './event-columns';
 import { recordObjects, type FoldedObject } from './objects';
@@ -461,7 +461,7 @@ export class WriteTransaction {
     const id = Number(inserted.lastInsertRowid);
     if (blocked) this.rawBlocks.add(id, row.raw);
     // Derived data built as the evidence is written, from the bytes in hand (none read back).
-    this.searchStmt.run(id, searchableText(row.raw.toString('utf8')));
+    this.searchStmt.run(id, searchableBytes(row.raw));
     this.indexedFrom ??= id;
     if (row.context) {
       this.contextStmts ??= {

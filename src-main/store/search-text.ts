@@ -81,3 +81,97 @@ export function searchableText(raw: string): string {
   const text = ESCAPE.test(raw) ? `${raw}\n${raw.replace(ESCAPE, ' ')}` : raw;
   return `${text}\n${wordPairs(text)}`;
 }
+
+/** Word characters of ASCII (1), those that are hexadecimal digits too (3); 0 for every other byte. */
+const ASCII_CLASS = new Uint8Array(256);
+for (let c = 48; c <= 57; c += 1) ASCII_CLASS[c] = 3;
+for (let c = 65; c <= 90; c += 1) ASCII_CLASS[c] = c <= 70 ? 3 : 1;
+for (let c = 97; c <= 122; c += 1) ASCII_CLASS[c] = c <= 102 ? 3 : 1;
+const PAIR_BYTE = new Uint8Array(256);
+for (const c of PAIR_CODES) PAIR_BYTE[c] = 1;
+/** The joiner in UTF-8: three bytes. */
+const JOINER_BYTES = Buffer.from(PAIR_JOINER, 'utf8');
+const [BACKSLASH, PERCENT, U] = [0x5c, 0x25, 0x75];
+const LETTER_ESCAPES = new Set([...'nrtbf'].map((c) => c.charCodeAt(0)));
+
+/** Whether the byte at `at` (before `end`) is a hexadecimal digit. */
+function hexAt(bytes: Buffer, at: number, end: number): boolean {
+  return at < end && (ASCII_CLASS[bytes[at]!]! & 2) !== 0;
+}
+
+/** The length of the escape (ESCAPE) that starts at `i`, or 0. */
+function escapeAt(bytes: Buffer, i: number, end: number): number {
+  const first = bytes[i];
+  if (first === PERCENT) return hexAt(bytes, i + 1, end) && hexAt(bytes, i + 2, end) ? 3 : 0;
+  if (first !== BACKSLASH || i + 1 >= end) return 0;
+  if (bytes[i + 1] === U && hexAt(bytes, i + 2, end) && hexAt(bytes, i + 3, end) && hexAt(bytes, i + 4, end) && hexAt(bytes, i + 5, end))
+    return 6;
+  return LETTER_ESCAPES.has(bytes[i + 1]!) ? 2 : 0;
+}
+
+/** Whether the record holds an escape: only where a `%` or a backslash is. */
+function hasEscape(raw: Buffer): boolean {
+  for (const mark of [PERCENT, BACKSLASH]) {
+    for (let at = raw.indexOf(mark); at >= 0; at = raw.indexOf(mark, at + 1)) if (escapeAt(raw, at, raw.length) > 0) return true;
+  }
+  return false;
+}
+
+/**
+ * `searchableText` of a raw record, as UTF-8 bytes, made from the bytes themselves when the record is all
+ * ASCII (most records: decoding each to a string, building the text as strings and encoding it again for
+ * SQLite took the import most of 10 s a million records). The bytes are `searchableText`'s to the byte
+ * (test/unit/store/search.test.ts); a record with any other byte goes that way. The result is a view of a
+ * buffer the next call reuses: bind it at once (SQLite copies it).
+ */
+export function searchableBytes(raw: Buffer): Buffer {
+  const n = raw.length;
+  for (let i = 0; i < n; i += 1) if (raw[i]! >= 0x80) return Buffer.from(searchableText(raw.toString('utf8')), 'utf8');
+  // The text: the record, then (when it has escapes) the record with each escape read as one space.
+  const escaped = hasEscape(raw);
+  // At most: the text twice over and a newline, then a pair for each word but the first, each at most
+  // both words, a joiner and a space (fewer bytes than 4 × the text).
+  const room = (2 * n + 2) * 5 + 16;
+  if (scratch.length < room) scratch = Buffer.allocUnsafe(Math.max(room, 2 * scratch.length));
+  const out = scratch;
+  raw.copy(out, 0);
+  let length = n;
+  if (escaped) {
+    out[length++] = 0x0a;
+    for (let i = 0; i < n;) {
+      const size = escapeAt(raw, i, n);
+      if (size > 0) {
+        out[length++] = 0x20;
+        i += size;
+      } else out[length++] = raw[i++]!;
+    }
+  }
+  const textEnd = length;
+  out[length++] = 0x0a;
+  // The pairs of adjacent words, as asciiPairs makes them.
+  let previousStart = -1;
+  let previousEnd = -1;
+  let previousHex = false;
+  for (let i = 0; i < textEnd;) {
+    while (i < textEnd && ASCII_CLASS[out[i]!] === 0) i += 1;
+    if (i === textEnd) break;
+    const start = i;
+    let hex = true;
+    for (let kind = ASCII_CLASS[out[i]!]!; i < textEnd && kind !== 0; kind = ASCII_CLASS[out[++i]!]!) if (kind !== 3) hex = false;
+    if (previousEnd >= 0 && start === previousEnd + 1 && PAIR_BYTE[out[previousEnd]!] === 1 && !(previousHex && hex)) {
+      // Byte by byte: words are short, and a native copy for each costs more than the copying.
+      for (let k = previousStart; k < previousEnd; k += 1) out[length++] = out[k]!;
+      out[length++] = JOINER_BYTES[0]!;
+      out[length++] = JOINER_BYTES[1]!;
+      out[length++] = JOINER_BYTES[2]!;
+      for (let k = start; k < i; k += 1) out[length++] = out[k]!;
+      out[length++] = 0x20;
+    }
+    previousStart = start;
+    previousEnd = i;
+    previousHex = hex;
+  }
+  return out.subarray(0, length);
+}
+
+let scratch = Buffer.allocUnsafe(64 * 1024);
