@@ -126,6 +126,9 @@ function hasEscape(raw: Buffer): boolean {
  */
 export function searchableBytes(raw: Buffer): Buffer {
   const n = raw.length;
+  // A record over BYTES_PATH_LIMIT goes the string way too: the reused buffer is ten times the record's
+  // size, and would stay that large for the rest of the import.
+  if (n > BYTES_PATH_LIMIT) return Buffer.from(searchableText(raw.toString('utf8')), 'utf8');
   for (let i = 0; i < n; i += 1) if (raw[i]! >= 0x80) return Buffer.from(searchableText(raw.toString('utf8')), 'utf8');
   // The text: the record, then (when it has escapes) the record with each escape read as one space.
   const escaped = hasEscape(raw);
@@ -175,3 +178,5 @@ export function searchableBytes(raw: Buffer): Buffer {
 }
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
+/** The largest record whose search text is made from its bytes (in at most 10 × as much reused buffer). */
+const BYTES_PATH_LIMIT = 256 * 1024;

@@ -2,6 +2,7 @@
 // for byte. A final "\n" ends the last record rather than starting an empty one.
 import { createHash, type Hash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import { leafHash, sha256 } from './hashing';
 
 export function isGzip(data: Uint8Array): boolean {
   return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
@@ -71,11 +72,20 @@ export class StreamingRecords {
   push(chunk: Buffer): void {
     let start = 0;
     for (let nl = chunk.indexOf(0x0a, start); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
-      if (nl > start) this.piece(chunk.subarray(start, nl));
-      this.finish();
+      if (this.open) {
+        if (nl > start) this.piece(chunk.subarray(start, nl));
+        this.finish();
+      } else this.whole(chunk.subarray(start, nl));
       start = nl + 1;
     }
     if (start < chunk.length) this.piece(chunk.subarray(start));
+  }
+
+  /** A record that lies whole in one chunk (most of them): each of its hashes in one call, no Hash object. */
+  private whole(record: Buffer): void {
+    this.head = sha256(this.head, record);
+    if (this.onLeaf) this.onLeaf(leafHash(record), this.count);
+    this.count += 1;
   }
 
   /** Ends the stream: a last record without its "\n" is still a record. */

@@ -15,6 +15,7 @@ import {
   RecordStreamHasher,
   verifyInclusion,
 } from '../../../src-main/core/bundle/hashing';
+import { splitRecords, StreamingRecords } from '../../../src-main/core/bundle/records';
 
 const VECTORS = fileURLToPath(new URL('../../fixtures/corpus/integrity/rfc6962_merkle_vectors/', import.meta.url));
 const VECTOR_DIRS = ['inclusion_1', 'inclusion_additional'];
@@ -271,5 +272,59 @@ describe('inclusionProof and verifyInclusion on trees of 1..70 leaves', () => {
       expect(verifyInclusion(last, size, sha256(Buffer.from('random')), path, merkleRoot(tree)), `size ${size}, random leaf`).toBe(false);
       expect(verifyInclusion(last, size, sha256(Buffer.from('random')), path, merkleRoot([])), `size ${size}, both`).toBe(false);
     }
+  });
+});
+
+describe('the record stream hashes, however the stream is cut into chunks', () => {
+  // The oracle: SHA-256 through Hash objects, record by record, from the records split whole.
+  const oracle = (content: Buffer): { head: string; leaves: string[] } => {
+    let head = Buffer.alloc(32);
+    const leaves: string[] = [];
+    for (const record of splitRecords(content)) {
+      head = createHash('sha256').update(head).update(record).digest();
+      leaves.push(
+        createHash('sha256')
+          .update(Buffer.from([0]))
+          .update(record)
+          .digest('hex'),
+      );
+    }
+    return { head: head.toString('hex'), leaves };
+  };
+  const streamed = (content: Buffer, cuts: number[]): { head: string; leaves: string[] } => {
+    const leaves: string[] = [];
+    const records = new StreamingRecords((leaf, index) => (leaves[index] = leaf.toString('hex')));
+    let at = 0;
+    for (const cut of [...cuts, content.length]) {
+      records.push(content.subarray(at, cut));
+      at = cut;
+    }
+    records.end();
+    return { head: records.head.toString('hex'), leaves };
+  };
+
+  it('gives every record the chain step and the leaf of the whole record: records whole in a chunk, across chunks, empty, large', () => {
+    const big = Buffer.alloc(200_000, 0x61); // more than the one-shot hashes take at once
+    const content = Buffer.concat([
+      Buffer.from('{"a":1}\n\n{"b":2}\n'),
+      big,
+      Buffer.from('\n{"c":"'),
+      Buffer.alloc(70_000, 0x62),
+      Buffer.from('"}\nlast without a newline'),
+    ]);
+    const expected = oracle(content);
+    expect(expected.leaves).toHaveLength(6);
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const chunkings = [
+      [],
+      [1, 2, 3, 8, 9],
+      [8, 9, 17],
+      [content.indexOf(0x0a) + 1],
+      ...Array.from({ length: 40 }, () =>
+        [...new Set(Array.from({ length: 12 }, () => Math.floor(random() * content.length)))].sort((a, b) => a - b),
+      ),
+    ];
+    for (const cuts of chunkings) expect(streamed(content, cuts), `cut at ${cuts.join(',')}`).toEqual(expected);
   });
 });

@@ -215,6 +215,7 @@ describe('the search text of a record made from its bytes', () => {
       'ünïcödé-name.example/path',
       `${'word-'.repeat(30_000)}end`,
       `{"k":"${'ab/cd:ef@gh_ij.'.repeat(9_000)}"}`,
+      `${'a-b %3D '.repeat(40_000)}`, // past the bytes path's limit: the string way
     ];
     expect(cases.filter((text) => !same(Buffer.from(text, 'utf8')))).toEqual([]);
     // Bytes that are not UTF-8 are read as the string path reads them (each a replacement character).
