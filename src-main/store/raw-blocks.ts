@@ -192,9 +192,11 @@ export class RawBlockWriter {
   /** Every block written: those still deflating in the background are deflated and written here. */
   flush(): void {
     this.check();
-    this.startBlock();
     for (const [first, { records }] of this.deflating) this.insert.run(first, encodeRawBlock(first, records));
     this.deflating.clear();
+    // The block being filled, here too (sent to the background it would be deflated twice).
+    if (this.records.length > 0) this.insert.run(this.first, encodeRawBlock(this.first, this.records));
+    [this.records, this.bytes] = [[], 0];
   }
 
   /** `flush`, once the blocks deflating in the background have come back (they are then written as they are). */
