@@ -21,6 +21,21 @@ export default tseslint.config(
     },
   },
   {
+    // A store selector that answers a fresh [] or {} gives React a new snapshot at every render, and React
+    // loops until it gives up (error #185): wrap it in useShallow, or answer a constant.
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.name=/^use(?!Shallow|Memo|Callback|Effect|State|Ref)[A-Z]/] > ArrowFunctionExpression > LogicalExpression[operator='??'] > :matches(ArrayExpression, ObjectExpression)",
+          message: 'A store selector must not answer a fresh array or object (React error #185): wrap it in useShallow.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src-main/**/*.ts'],
     plugins: { 'causa-facade': facadePlugin },
     rules: { 'causa-facade/no-store': 'error' },

@@ -124,11 +124,25 @@ describe('a saved view in the story', () => {
     await ref.waitFor();
     expect(await ref.innerText()).toMatch(/what was asked\s+kind:prompt/);
     await page.screenshot({ path: join(SCREENSHOTS, 'story-view-1440.png') });
-    // A 1024×700 window as it first opens (its side panes folded): the saved story shows the view.
+    // A 1024×700 window as it first opens (its side panes folded): the saved story shows the view. The
+    // analysis is held back until the Story tab is open, as a slow server may answer: the tab first
+    // renders with no analysis (it once looped there, React error #185, and showed nothing).
     const small = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    const smallErrors: string[] = [];
+    small.on('pageerror', (error) => smallErrors.push(error.message));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await small.route('**/api/analysis', async (route) => {
+      await held;
+      await route.continue();
+    });
     await small.goto(served.url);
     await small.getByTestId('tab-story').click();
+    await small.getByTestId('story-panel').waitFor();
+    expect(await small.getByTestId('story-view-ref').count()).toBe(0);
+    release();
     await small.getByTestId('story-view-ref').waitFor({ timeout: 60_000 });
+    expect(smallErrors).toEqual([]);
     await small.getByTestId('story-view-ref').scrollIntoViewIfNeeded();
     await small.screenshot({ path: join(SCREENSHOTS, 'story-view-1024.png') });
     await small.close();

@@ -1,6 +1,7 @@
 // The postmortem's words: title, summary, the story (Markdown that embeds events as [[e123]]) and
 // recommendations. Each is saved as one journal entry when the analyst saves or leaves the field.
 import { useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useAnalysis, useGraph, useSelection } from '../../state/stores';
 import { nodeOfEvent } from '../../state/graph';
 import { DisclosureClock } from './DisclosureClock';
@@ -40,7 +41,9 @@ function Narrative() {
   const save = () => {
     draft.commit((text) => record({ type: 'narrative', text }));
   };
-  const views = useAnalysis((s) => s.state?.views ?? []);
+  // A fresh [] from a selector would be a new snapshot at every render: React loops until it gives up
+  // (error #185), as it did when the Story tab opened before the analysis had loaded.
+  const views = useAnalysis(useShallow((s) => s.state?.views ?? []));
   const [view, setView] = useState('');
   const chosenView = views.some((v) => v.name === view) ? view : (views[0]?.name ?? '');
   const insertText = (reference: string) => {
