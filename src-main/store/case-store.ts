@@ -94,6 +94,9 @@ export interface EventRow {
   event: NormalizedEvent;
 }
 
+/** How many read results `memoRead` keeps. */
+const READ_MEMO_ENTRIES = 8;
+
 export class CaseStore {
   readonly db: Database.Database;
   private writing = false;
@@ -187,7 +190,39 @@ export class CaseStore {
   }
 
   private endWrites(): void {
+    this.writesEnded += 1;
     if (--this.writeDepth === 0 && this.db.open) this.db.pragma('query_only = ON');
+  }
+
+  /** Write sections ended on this connection (committed or not): what this connection changed. */
+  private writesEnded = 0;
+  private readMemo = new Map<string, unknown>();
+  private readMemoVersion = '';
+
+  /**
+   * A read's result kept while the case is unchanged, under `key` (a few of them, the latest used): a text
+   * search's matches are read from compressed records, and the listing's count, its page, the histogram,
+   * the graph and the row of the selected event each ask for the same search at once. Any write on this
+   * connection, and any commit by another (SQLite's data_version), drops them all; nothing is kept while
+   * this connection is writing, since its reads then see rows not yet committed.
+   */
+  memoRead<T>(key: string, read: () => T): T {
+    if (this.writeDepth > 0 || this.writing) return read();
+    const version = `${this.writesEnded}:${this.db.pragma('data_version', { simple: true }) as number}`;
+    if (version !== this.readMemoVersion) {
+      this.readMemo.clear();
+      this.readMemoVersion = version;
+    }
+    if (this.readMemo.has(key)) {
+      const value = this.readMemo.get(key) as T;
+      this.readMemo.delete(key);
+      this.readMemo.set(key, value);
+      return value;
+    }
+    const value = read();
+    this.readMemo.set(key, value);
+    if (this.readMemo.size > READ_MEMO_ENTRIES) this.readMemo.delete(this.readMemo.keys().next().value!);
+    return value;
   }
 
   /**

@@ -177,8 +177,34 @@ export function textCondition(store: CaseStore, value: QueryValue): CompiledQuer
   const indexed = 'e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)';
   const match = terms.join(' AND ');
   const upto = store.searchIndexedUpto();
-  if (upto >= store.lastEventId()) return { sql: `(${indexed} AND ${scan.sql})`, params: [match, like] };
-  return { sql: `((${indexed} OR e.id > ?) AND ${scan.sql})`, params: [match, upto, like] };
+  if (upto < store.lastEventId()) return { sql: `((${indexed} OR e.id > ?) AND ${scan.sql})`, params: [match, upto, like] };
+  const matches = textMatches(store, match, { sql: `${indexed} AND ${scan.sql}`, params: [match, like] });
+  if (matches) return { sql: 'e.id IN (SELECT value FROM json_each(?))', params: [matches] };
+  return { sql: `(${indexed} AND ${scan.sql})`, params: [match, like] };
+}
+
+/** The most records the index may hand back for a search whose matches are read once and kept. */
+export const KEPT_TEXT_CANDIDATES = 20_000;
+
+/**
+ * The events a search matches (a JSON array of ids), read once while the case is unchanged: checking the
+ * text reads each candidate's record, inflating its block, and a listing asks for the same search in its
+ * count, its page, its histogram, its graph and the selected event's row. Only when the index hands back
+ * few enough candidates; a broad search is checked in each query as before (undefined).
+ */
+function textMatches(store: CaseStore, match: string, matching: CompiledQuery): string | undefined {
+  return store.memoRead(`text\n${JSON.stringify(matching.params)}`, () => {
+    const candidates = store.db
+      .prepare(`SELECT count(*) FROM (SELECT 1 FROM event_search WHERE event_search MATCH ? LIMIT ${KEPT_TEXT_CANDIDATES + 1})`)
+      .pluck()
+      .get(match) as number;
+    if (candidates > KEPT_TEXT_CANDIDATES) return undefined;
+    const ids = store.db
+      .prepare(`SELECT e.id FROM event e WHERE ${matching.sql}`)
+      .pluck()
+      .all(...matching.params) as number[];
+    return JSON.stringify(ids);
+  });
 }
 
 export function compileQuery(store: CaseStore, node: QueryNode, marks: MarkResolver): CompiledQuery {

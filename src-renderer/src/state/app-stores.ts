@@ -68,17 +68,21 @@ function edgeStateOf(state: AnalysisState | undefined): string | undefined {
 export function connectStores({ caseData, graph, selection, analysis }: AppStores): () => void {
   const stops = [
     // The timeline's generation changes with every new filter or import: reload the graph for it, once.
-    // Linking a large case keeps the main side busy for a while, so the timeline's first page is asked for
-    // first and the graph right after it arrives.
+    // The timeline's first page is asked for first and the graph right after it is asked, not after it is
+    // answered: the host answers the page while the graph is read from the link cache (or linked in the
+    // link worker), so the two arrive together.
     caseData.subscribe((state, previous) => {
       if (state.generation !== previous.generation) graph.setState({ status: 'loading' });
-      const firstPage = state.total !== undefined && (previous.total === undefined || state.generation !== previous.generation);
-      if (firstPage) void graph.getState().load(state.filter);
+      if (state.firstPageAsked !== previous.firstPageAsked && state.firstPageAsked === state.generation) {
+        void graph.getState().load(state.filter);
+      }
     }),
     // A new filter (set, narrowed or cleared) keeps the selected event selected: its row is found in the
     // new query and scrolled to, or, when the filter hides it, it stays in the inspector with no row marked.
+    // After the new filter's first page is asked for (setFilter asks for it once its state is set): the
+    // host answers in order, and the page is what the analyst waits for.
     caseData.subscribe((state, previous) => {
-      if (state.filter !== previous.filter) void selection.getState().followFilter();
+      if (state.filter !== previous.filter) queueMicrotask(() => void selection.getState().followFilter());
     }),
     // A new graph (another filter, an import) gives the selected event its node in that graph, or none.
     graph.subscribe((state, previous) => {

@@ -18,6 +18,11 @@ export interface CaseDataState {
   total?: number;
   /** Bumped whenever the case or the filter changes, so late answers for an old query are dropped. */
   generation: number;
+  /**
+   * The generation whose first page was last asked for: the graph of that filter is asked for right after
+   * (the timeline's page first in the server's queue, the graph beside it rather than after its answer).
+   */
+  firstPageAsked?: number;
   pages: Record<number, EventJson[]>;
   refresh(): Promise<void>;
   setFilter(patch: Partial<EventFilter>): void;
@@ -38,10 +43,11 @@ export function createCaseDataStore(api: Pick<Api, 'caseInfo' | 'filterValues' |
     pages: {},
 
     async refresh() {
-      const generation = get().generation + 1;
       valuesSeq += 1;
       inFlight.delete('values');
-      set({ generation, pages: {}, total: undefined, values: undefined });
+      // The case's first reading keeps what the timeline asked for meanwhile: nothing older is dropped, and
+      // the first page and the graph are not asked for twice.
+      if (get().info !== undefined) set({ generation: get().generation + 1, pages: {}, total: undefined, values: undefined });
       const info = await api.caseInfo({});
       if (!info.ok) return set({ error: info.message });
       set({ info: info.value, error: undefined });
@@ -75,6 +81,7 @@ export function createCaseDataStore(api: Pick<Api, 'caseInfo' | 'filterValues' |
         if (!result.ok) return set({ error: result.message });
         set((state) => ({ total: result.value.total, pages: { ...state.pages, [page]: result.value.events } }));
       });
+      if (page === 0 && get().firstPageAsked !== generation) set({ firstPageAsked: generation });
     },
   }));
 }

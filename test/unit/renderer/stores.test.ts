@@ -44,8 +44,8 @@ function graphOf(nodes: GraphNode[]): Graph {
 
 const event = (id: number) => ({ id, kind: 'k8s_api', outcome: 'success' }) as unknown as EventJson;
 
-/** A fake api: graph requests wait for the test (by filter), the rest answer at once. */
-function fakeApi() {
+/** A fake api: graph requests wait for the test (by filter), the rest answer at once unless `pages` holds them. */
+function fakeApi(pages?: Promise<void>) {
   const graphCalls: { filter: EventFilter; answer: ReturnType<typeof deferred<ApiResult<Graph>>> }[] = [];
   const calls: string[] = [];
   let caseInfoCalls = 0;
@@ -55,16 +55,24 @@ function fakeApi() {
       caseInfoCalls += 1;
       return ok({ path: '/case', name: 'case', events: 10, kinds: [{ kind: 'k8s_api', count: 10 }], sources: [], verification: [] });
     },
-    listEvents: async ({ offset }: { offset: number }) => ok({ total: 10, events: offset === 0 ? [event(3), event(4), event(5)] : [] }),
+    listEvents: async ({ offset }: { offset: number }) => {
+      calls.push(`listEvents ${offset}`);
+      await pages;
+      return ok({ total: 10, events: offset === 0 ? [event(3), event(4), event(5)] : [] });
+    },
     filterValues: async () => ok({}),
     graph: ({ filter }: { filter: EventFilter }) => {
+      calls.push('graph');
       const answer = deferred<ApiResult<Graph>>();
       graphCalls.push({ filter, answer });
       return answer.promise;
     },
     groupMembers: async () => ok({ group: 'g', total: 0, offset: 0, nodes: [], edges: [] }),
     getEvent: async ({ id }: { id: number }) => ok({ event: event(id) }),
-    locateEvent: async ({ id }: { id: number }) => ok({ index: located.get(id) ?? null }),
+    locateEvent: async ({ id }: { id: number }) => {
+      calls.push('locateEvent');
+      return ok({ index: located.get(id) ?? null });
+    },
     analysis: async () => ok(undefined),
     openEvidence: async () => {
       calls.push('openEvidence');
@@ -93,8 +101,8 @@ const layout = async (nodes: { id: string }[]) => ({
 let stop: (() => void) | undefined;
 afterEach(() => stop?.());
 
-function makeStores() {
-  const fake = fakeApi();
+function makeStores(pages?: Promise<void>) {
+  const fake = fakeApi(pages);
   const stores = createAppStores({ api: fake.api, layout: layout as never });
   stop = connectStores(stores);
   return { fake, stores };
@@ -129,6 +137,30 @@ describe('one rule for the node of an event', () => {
 });
 
 describe('the graph store and the selection, wired by connectStores', () => {
+  it('asks for the graph right after the timeline’s first page is asked for, not once it is answered', async () => {
+    const pages = deferred<void>();
+    const { fake, stores } = makeStores(pages.promise);
+    // The timeline mounts before the case is read, and asks for its first page at once.
+    stores.caseData.getState().ensurePage(0);
+    await stores.caseData.getState().refresh();
+    await settle();
+    // The page is still on its way: the graph was asked for beside it, once, and after it; the case's
+    // first reading does not ask for either again.
+    expect(stores.caseData.getState().total).toBeUndefined();
+    expect(fake.calls).toEqual(['listEvents 0', 'graph']);
+    // With an event selected, a new filter also asks for its row: after the page and the graph.
+    stores.selection.getState().select(4, 1);
+    fake.calls.length = 0;
+    stores.caseData.getState().setFilter({ actor: 'x' });
+    await settle();
+    expect(fake.calls).toEqual(['listEvents 0', 'graph', 'locateEvent']);
+    expect(fake.graphCalls.map((c) => c.filter)).toEqual([{}, { actor: 'x' }]);
+    pages.resolve();
+    await settle();
+    expect(stores.caseData.getState().total).toBe(10);
+    expect(fake.graphCalls).toHaveLength(2);
+  });
+
   it('a filter change makes exactly one graph request; the index and the selection follow the new graph', async () => {
     const made = makeStores();
     const { fake, stores } = made;
@@ -200,7 +232,7 @@ describe('the graph store and the selection, wired by connectStores', () => {
     await stores.importer.getState().openDialog();
     await settle();
 
-    expect(fake.calls).toEqual(['openEvidence']);
+    expect(fake.calls.filter((c) => c === 'openEvidence')).toEqual(['openEvidence']);
     expect(stores.importer.getState()).toMatchObject({ busy: false, report: { sources: [] } });
     expect(fake.caseInfoCalls()).toBe(2);
     expect(stores.caseData.getState().generation).toBe(generation + 1);

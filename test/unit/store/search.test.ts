@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Workbench } from '../../../src-main/service/workbench';
 import { searchTerms } from '../../../src-main/store/query-sql';
+import { registerRawFunction } from '../../../src-main/store/raw-blocks';
 import { PAIR_JOINER as J, searchableBytes, searchableText, wordPairs } from '../../../src-main/store/search-text';
 
 const CORPUS = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/', import.meta.url));
@@ -162,6 +163,76 @@ describe('full-text search', () => {
     expect(pair).toBeGreaterThan(0);
     expect(pair).toBeLessThan(Math.min(hits('"api"'), hits('"service"*')));
     expect((await found('api-service')).length).toBeGreaterThan(0);
+  });
+});
+
+/** Counts the records the connection reads out of blocks: `causa_raw` wrapped around its own implementation. */
+function countRawReads(workbench: Workbench): () => number {
+  let raw: ((id: unknown, bytes: unknown) => unknown) | undefined;
+  registerRawFunction({ function: (_name: string, _options: unknown, fn: typeof raw) => (raw = fn) } as never);
+  let reads = 0;
+  workbench.store.db.function('causa_raw', { deterministic: true }, (id: unknown, bytes: unknown) => {
+    reads += 1;
+    return raw!(id, bytes);
+  });
+  return () => reads;
+}
+
+describe('a search read once while the case is unchanged', () => {
+  it('reads its records once for the count, the page, the histogram, the graph and the selected row', async () => {
+    await wb.importPaths([SAMPLE]);
+    const reads = countRawReads(wb);
+    const filter = { search: 'api-service' };
+    const first = await wb.handlers.listEvents({ filter, offset: 0, limit: 50 });
+    expect(first.total).toBeGreaterThan(50);
+    const once = reads();
+    expect(once).toBeGreaterThan(0);
+    expect(once).toBeLessThanOrEqual(
+      wb.store.db.prepare('SELECT count(*) FROM event_search WHERE event_search MATCH ?').pluck().get(`"api${J}service"*`) as number,
+    );
+    expect((await wb.handlers.listEvents({ filter, offset: 50, limit: 50 })).total).toBe(first.total);
+    const histogram = await wb.handlers.histogram({ filter, buckets: 40 });
+    expect(histogram.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    await wb.handlers.graph({ filter });
+    expect(await wb.handlers.locateEvent({ filter, id: first.events[3]!.id })).toEqual({ index: 3 });
+    expect(reads()).toBe(once);
+  });
+
+  it('reads again once the case changes: an import here, or another program’s', async () => {
+    // The record again, as another API call (one call's stages are listed once).
+    const copy = (n: number) => EXEC.replace(/"auditID":"[^"]*"/, `"auditID":"copy-${n}"`);
+    expect(copy(2)).not.toBe(EXEC);
+    writeFileSync(join(dir, 'a.log'), `${EXEC}\n`);
+    await wb.importPaths([join(dir, 'a.log')]);
+    const reads = countRawReads(wb);
+    expect(await found('test-pod-1')).toEqual([1]);
+    expect(await found('test-pod-1')).toEqual([1]);
+    const once = reads();
+    // This connection imports the record twice more, in a file of its own: the search finds all three.
+    writeFileSync(join(dir, 'b.log'), `${copy(2)}\n${copy(3)}\n`);
+    await wb.importPaths([join(dir, 'b.log')]);
+    expect(await found('test-pod-1')).toEqual([1, 2, 3]);
+    expect(reads()).toBeGreaterThan(once);
+    // Another program (its own connection) imports another copy: data_version tells this one.
+    const other = Workbench.open(join(dir, 'case.causa'));
+    try {
+      writeFileSync(join(dir, 'c.log'), `${copy(4)}\n${copy(5)}\n${copy(6)}\n`);
+      await other.importPaths([join(dir, 'c.log')]);
+    } finally {
+      other.close();
+    }
+    expect(await found('test-pod-1')).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('keeps nothing while this connection writes: its reads then see rows not yet committed', () => {
+    let reads = 0;
+    const read = () => ++reads;
+    expect([wb.store.memoRead('k', read), wb.store.memoRead('k', read)]).toEqual([1, 1]);
+    wb.store.writeNow(() => {
+      expect([wb.store.memoRead('k', read), wb.store.memoRead('k', read)]).toEqual([2, 3]);
+    });
+    // The write ended: what was kept before it is dropped too.
+    expect([wb.store.memoRead('k', read), wb.store.memoRead('k', read)]).toEqual([4, 4]);
   });
 });
 
