@@ -504,10 +504,8 @@ export class Workbench {
       await this.linksForFilter(filter);
       this.taintLabelsFor(filter);
       const bounds = filterBounds(this.store, filter);
-      return {
-        total: countEvents(this.store, filter, bounds),
-        events: listEvents(this.store, filter, bounds, { offset, limit }, verdictLookup(this.store)),
-      };
+      const total = countEvents(this.store, filter, bounds);
+      return { total, events: listEvents(this.store, filter, bounds, { offset, limit }, verdictLookup(this.store), { total }) };
     },
     getEvent: ({ id }) => {
       const found = getEvent(this.store, id, verdictLookup(this.store));

@@ -121,6 +121,28 @@ export function rebuildApiCalls(store: CaseStore): void {
  */
 export const LATEST_STAGE_ONLY = 'NOT EXISTS (SELECT 1 FROM audit_stage st WHERE st.event_id = e.id AND st.superseded = 1)';
 
+/** Hidden stages up to this many are read once per query into a list (with a Bloom filter) rather than looked up row by row. */
+const FEW_HIDDEN_STAGES = 10_000;
+
+/**
+ * LATEST_STAGE_ONLY as the case's hidden stages make it cheapest. Most audit policies omit the
+ * RequestReceived stage, and then a case hides few: SQLite reads them once into a list (from the partial
+ * index of 0009) and checks each row against it, 3 to 5 times faster over a long stretch of the time
+ * index than a lookup in `audit_stage` for every row (a page 173,200 rows deep: 20 ms against 70–130).
+ * A case that hides many (every call logged at two stages) keeps the lookup, which builds no list.
+ */
+export function latestStageOnly(store: CaseStore): string {
+  const hidden = store.memoRead(
+    'hidden stages',
+    () =>
+      store.db
+        .prepare(`SELECT count(*) FROM (SELECT 1 FROM audit_stage WHERE superseded = 1 LIMIT ${FEW_HIDDEN_STAGES + 1})`)
+        .pluck()
+        .get() as number,
+  );
+  return hidden <= FEW_HIDDEN_STAGES ? 'e.id NOT IN (SELECT event_id FROM audit_stage WHERE superseded = 1)' : LATEST_STAGE_ONLY;
+}
+
 export interface CallStage {
   id: number;
   stage: string;

@@ -3,7 +3,7 @@
 import type { EventFilter, SourceInfo } from '../shared/contract';
 import { AUDIT_WRAPPERS, type AuditWrapper, type EventJson } from '../shared/model';
 import { formatNanos } from '../shared/time';
-import { apiCallOf, duplicatesOf, LATEST_STAGE_ONLY, type CallStage, type Duplicate } from './api-calls';
+import { apiCallOf, duplicatesOf, latestStageOnly, type CallStage, type Duplicate } from './api-calls';
 import type { CaseStore } from './case-store';
 import type { MarkResolver, QueryNode } from '../shared/query';
 import { compileQuery, textCondition } from './query-sql';
@@ -191,7 +191,7 @@ function whereClause(
     clauses.push(query.sql);
     params.push(...query.params);
   }
-  if (latestOnly) clauses.push(LATEST_STAGE_ONLY);
+  if (latestOnly) clauses.push(latestStageOnly(store));
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
@@ -239,22 +239,62 @@ function pageOrder(store: CaseStore, where: { sql: string; params: unknown[] }, 
   return probe >= BROAD_QUERY ? 'INDEXED BY event_by_time' : '';
 }
 
-/** Events in time order (events without a time last), a page at a time. */
+/** From this offset on, a page's events are found by skipping ids alone, and then read (DeepPages). */
+export const DEEP_PAGE = 1_000;
+
+export interface PageOptions {
+  /** How many events the filter lists (countEvents): a page past the middle is then counted from the end. */
+  total?: number;
+  /** The offset from which the page is found by ids first (DEEP_PAGE; the tests move it). */
+  deepFrom?: number;
+}
+
+const TIME_ORDER = 'ORDER BY e.time_ns NULLS LAST, e.id';
+const REVERSE_TIME_ORDER = 'ORDER BY e.time_ns DESC NULLS FIRST, e.id DESC';
+
+/**
+ * Events in time order (events without a time last), a page at a time. A deep page (the timeline
+ * scrolled to a selected event 173,200 rows down, or to its end) is found in two steps: the ids of its
+ * events, skipping the rows before it along the time index alone (covering: no event row is read, and no
+ * source joined, for a row skipped), and from the end backwards when the page lies past the middle; then
+ * those events are read. Reading every skipped row whole took 0.2 s at 173,200 and 1–1.6 s at 900,000.
+ */
 export function listEvents(
   store: CaseStore,
   filter: EventFilter,
   bounds: TimeBounds,
   page: { offset: number; limit: number },
   verdictOf?: VerdictOf,
+  options: PageOptions = {},
 ): EventJson[] {
   const where = whereClause(store, filter, bounds);
-  const rows = store.db
-    .prepare(
-      `SELECT ${EVENT_COLUMNS} FROM event e ${pageOrder(store, where, bounds)} JOIN source s ON s.id = e.source_id ${where.sql}
-       ORDER BY e.time_ns NULLS LAST, e.id LIMIT ? OFFSET ?`,
-    )
-    .all(...where.params, page.limit, page.offset) as EventDbRow[];
-  return rows.map((row) => toEventJson(row, verdictOf));
+  const hint = pageOrder(store, where, bounds);
+  const read = (sql: string, params: unknown[]) =>
+    (store.db.prepare(`SELECT ${EVENT_COLUMNS} FROM event e ${sql}`).all(...params) as EventDbRow[]).map((row) =>
+      toEventJson(row, verdictOf),
+    );
+  if (page.offset < (options.deepFrom ?? DEEP_PAGE) || page.limit <= 0) {
+    return read(`${hint} JOIN source s ON s.id = e.source_id ${where.sql} ${TIME_ORDER} LIMIT ? OFFSET ?`, [
+      ...where.params,
+      page.limit,
+      page.offset,
+    ]);
+  }
+  const ids = (order: string, limit: number, offset: number) =>
+    store.db
+      .prepare(`SELECT e.id FROM event e ${hint} ${where.sql} ${order} LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(...where.params, limit, offset) as number[];
+  const { total } = options;
+  let found: number[];
+  if (total !== undefined && page.offset > total / 2) {
+    // The rows after the page, skipped from the end; a page that runs past the end is cut there.
+    const after = total - page.offset - page.limit;
+    found = after >= 0 ? ids(REVERSE_TIME_ORDER, page.limit, after) : ids(REVERSE_TIME_ORDER, Math.max(0, page.limit + after), 0);
+    found.reverse();
+  } else found = ids(TIME_ORDER, page.limit, page.offset);
+  if (found.length === 0) return [];
+  return read(`JOIN source s ON s.id = e.source_id WHERE e.id IN (SELECT value FROM json_each(?)) ${TIME_ORDER}`, [JSON.stringify(found)]);
 }
 
 /** Every event matching the filter, streamed in time order (for the CLI and exports). */
