@@ -137,10 +137,7 @@ export class RawBlockWriter {
   private failure: unknown;
   private closed = false;
 
-  constructor(
-    db: Database.Database,
-    private readonly background = true,
-  ) {
+  constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT INTO raw_block (first_event, bytes) VALUES (?, ?)');
   }
 
@@ -163,7 +160,7 @@ export class RawBlockWriter {
     const [first, records] = [this.first, this.records];
     [this.records, this.bytes] = [[], 0];
     if (records.length === 0) return;
-    if (!this.background || this.deflating.size >= DEFLATING_BLOCKS) {
+    if (this.deflating.size >= DEFLATING_BLOCKS) {
       this.insert.run(first, encodeRawBlock(first, records));
       return;
     }

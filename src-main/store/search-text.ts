@@ -40,8 +40,14 @@ export function wordPairs(text: string): string {
 const NON_ASCII = /[\u0080-\uffff]/;
 const PAIR_CODES = new Set([...PAIR_SEPARATORS].map((c) => c.charCodeAt(0)));
 
+/** Word characters of ASCII (1), those that are hexadecimal digits too (3); 0 for every other byte. */
+const ASCII_CLASS = new Uint8Array(256);
+for (let c = 48; c <= 57; c += 1) ASCII_CLASS[c] = 3;
+for (let c = 65; c <= 90; c += 1) ASCII_CLASS[c] = c <= 70 ? 3 : 1;
+for (let c = 97; c <= 122; c += 1) ASCII_CLASS[c] = c <= 102 ? 3 : 1;
+
 function isAsciiWordCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return c < 256 && ASCII_CLASS[c] !== 0;
 }
 
 /** The same as unicodePairs for text that is all ASCII, a character code at a time (most records). */
@@ -82,11 +88,6 @@ export function searchableText(raw: string): string {
   return `${text}\n${wordPairs(text)}`;
 }
 
-/** Word characters of ASCII (1), those that are hexadecimal digits too (3); 0 for every other byte. */
-const ASCII_CLASS = new Uint8Array(256);
-for (let c = 48; c <= 57; c += 1) ASCII_CLASS[c] = 3;
-for (let c = 65; c <= 90; c += 1) ASCII_CLASS[c] = c <= 70 ? 3 : 1;
-for (let c = 97; c <= 122; c += 1) ASCII_CLASS[c] = c <= 102 ? 3 : 1;
 const PAIR_BYTE = new Uint8Array(256);
 for (const c of PAIR_CODES) PAIR_BYTE[c] = 1;
 /** The joiner in UTF-8: three bytes. */

@@ -3,9 +3,9 @@
 // by INSERT OR REPLACE, normalized fields that no longer match the ones sealed. The seal is the RFC 8785
 // canonical JSON of SealBody; the per-record side tables it names by hash (leaves, positions, row digests,
 // the bytes between records) stay in the case, so one signature covers all of them.
-import { createHash, hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { leafHash, MerkleRootBuilder } from '../bundle/hashing';
+import { leafHash, MerkleRootBuilder, sha256Hex } from '../bundle/hashing';
 import type { BreakNature } from './bundle';
 
 export const SEAL_KIND = 'causa-source-seal';
@@ -43,16 +43,14 @@ export function canonicalBytes(value: unknown): Buffer {
 }
 
 export function sealHash(sealText: string): string {
-  return hash('sha256', sealText, 'hex');
+  return sha256Hex(sealText);
 }
 
-function hex(data: Uint8Array): string {
-  return hash('sha256', data, 'hex');
-}
+const hex = sha256Hex;
 
 /** SHA-256 of a string's UTF-8, as bytes: through the one-shot's hex, which is faster than its Buffer output. */
 function sha256Bytes(text: string): Buffer {
-  return Buffer.from(hash('sha256', text, 'hex'), 'hex');
+  return Buffer.from(sha256Hex(text), 'hex');
 }
 
 /**
