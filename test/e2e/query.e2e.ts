@@ -138,10 +138,12 @@ describe('the query language in the workbench', () => {
     await toggles.first().waitFor();
     expect(await toggles.count()).toBeGreaterThan(2);
     await workbench.rows.first().waitFor();
-    const colours = await page
-      .locator('[data-testid=timeline-row] .source-swatch')
-      .evaluateAll((els) => [...new Set(els.map((e) => getComputedStyle(e).backgroundColor))]);
-    expect(colours.length).toBeGreaterThan(1);
+    // Polled: the first rows may be drawn a moment before the case's info, which gives each source its colour.
+    const colours = () =>
+      page
+        .locator('[data-testid=timeline-row] .source-swatch')
+        .evaluateAll((els) => [...new Set(els.map((e) => getComputedStyle(e).backgroundColor))].length);
+    await expect.poll(colours).toBeGreaterThan(1);
     const audit = toggles.filter({ hasText: 'audit.jsonl' });
     await audit.click();
     await page.waitForFunction((n) => document.querySelector('[data-testid=timeline]')?.getAttribute('data-total') !== String(n), all);

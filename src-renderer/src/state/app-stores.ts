@@ -8,7 +8,7 @@ import { createEmitter } from '../lib/emitter';
 import { createAnalysisStore } from './analysis';
 import { createAnalystStore } from './analyst';
 import { createCaseDataStore } from './case-data';
-import { createGraphStore, type GraphEvents, type LayoutFn } from './graph';
+import { createGraphStore, type GraphDeps, type GraphEvents, type LayoutFn } from './graph';
 import { createImportStore } from './import';
 import { createSelectionStore, type SelectionEvents } from './selection';
 import { createVerifyStore } from './verify';
@@ -20,16 +20,18 @@ export type Commands = GraphEvents & SelectionEvents;
 export interface AppDeps {
   api: Api;
   layout: LayoutFn;
+  /** Where the graph keeps the analyst's pins (the page's localStorage unless given). */
+  storage?: GraphDeps['storage'];
 }
 
-export function createAppStores({ api, layout }: AppDeps) {
+export function createAppStores({ api, layout, storage = typeof localStorage === 'undefined' ? undefined : localStorage }: AppDeps) {
   const commands = createEmitter<Commands>();
   const caseData = createCaseDataStore(api);
   const graph = createGraphStore({
     api,
     layout,
     events: commands,
-    storage: typeof localStorage === 'undefined' ? undefined : localStorage,
+    storage,
     caseKey: () => caseData.getState().info?.path,
   });
   const selection = createSelectionStore({ api, graph, caseData, events: commands });
@@ -76,6 +78,10 @@ export function connectStores({ caseData, graph, selection, analysis }: AppStore
       if (state.firstPageAsked !== previous.firstPageAsked && state.firstPageAsked === state.generation) {
         void graph.getState().load(state.filter);
       }
+    }),
+    // The case's info names it: the graph, perhaps asked for before, takes that case's pins.
+    caseData.subscribe((state, previous) => {
+      if (state.info?.path !== previous.info?.path) graph.getState().followCase();
     }),
     // A new filter (set, narrowed or cleared) keeps the selected event selected: its row is found in the
     // new query and scrolled to, or, when the filter hides it, it stays in the inspector with no row marked.

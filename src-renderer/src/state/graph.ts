@@ -77,6 +77,11 @@ export interface GraphState {
   /** The same hits as a set, for the nodes to look themselves up in. */
   searchHits: ReadonlySet<string>;
   load(filter: EventFilter): Promise<void>;
+  /**
+   * The open case's pins, read when the case is another than the one they were read for (a graph may be
+   * asked for before the case's info names it: its pins then come with the info).
+   */
+  followCase(): void;
   /** Searches the view's nodes (an empty query ends the search). */
   setSearch(query: string): void;
   /** Steps to the next match (or back, with -1), wrapping around; returns the node to centre. */
@@ -345,14 +350,17 @@ export function createGraphStore({ api, layout: layoutGraph, events, storage, ca
         return search.hits[index];
       },
 
+      followCase() {
+        const key = caseKey?.();
+        if (key === pinsOf) return;
+        pinsOf = key;
+        set({ pins: key !== undefined && storage ? parsePins(storage.getItem(PINS_KEY + key)) : {} });
+      },
+
       async load(filter) {
         const seq = ++loadSeq;
         // Another case: its own pins.
-        const key = caseKey?.();
-        if (key !== pinsOf) {
-          pinsOf = key;
-          set({ pins: key !== undefined && storage ? parsePins(storage.getItem(PINS_KEY + key)) : {} });
-        }
+        get().followCase();
         set({ status: 'loading', error: undefined });
         const result = await api.graph({ filter });
         if (seq !== loadSeq) return;

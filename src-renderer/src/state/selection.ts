@@ -35,8 +35,11 @@ export interface SelectionState {
   error?: string;
   /** How the last scroll command placed the row: a timeline that shows again scrolls the same way. */
   scrollAlign: ScrollAlign;
-  /** A timeline row: selects its event and its node, and centers the graph on the node. */
-  select(id: number | undefined, index?: number): void;
+  /**
+   * A timeline row: selects its event and its node, and centers the graph on the node (unless `focus` is
+   * false: the case's opening selection, whose graph opens fitted on its first chain's key path).
+   */
+  select(id: number | undefined, index?: number, options?: { focus?: boolean }): void;
   /**
    * A graph node: selects its latest event (the stage that carries the outcome) and scrolls the timeline to
    * it; `focus` also centres the graph on it (a link followed in the inspector, not a click in the graph).
@@ -80,7 +83,7 @@ export function createSelectionStore({ api, graph, caseData, events }: Selection
       nodeEventIds: [],
       scrollAlign: 'center',
 
-      select(id, index) {
+      select(id, index, options) {
         const { nodeOfEvent, nodeById } = graph.getState();
         const nodeId = id === undefined ? undefined : nodeOfEvent.get(id);
         set({
@@ -92,7 +95,7 @@ export function createSelectionStore({ api, graph, caseData, events }: Selection
           error: undefined,
         });
         if (id !== undefined) loadDetail(id);
-        if (nodeId) events.emit('focusNode', nodeId);
+        if (nodeId && options?.focus !== false) events.emit('focusNode', nodeId);
       },
 
       selectNode(nodeId, options) {
@@ -121,7 +124,9 @@ export function createSelectionStore({ api, graph, caseData, events }: Selection
         const located = await api.locateEvent({ filter, id: first.id });
         if (get().selectedId !== undefined || caseData.getState().filter !== filter) return;
         const index = located.ok ? (located.value.index ?? undefined) : undefined;
-        get().select(first.id, index);
+        // The graph is not moved: it opens on the first chain's key path, fitted whole, which starts at
+        // this prompt. (Centred on it once the path was drawn, the chain's far end left the screen.)
+        get().select(first.id, index, { focus: false });
         if (index !== undefined) scrollTo(index, 'start');
       },
 

@@ -101,9 +101,14 @@ const layout = async (nodes: { id: string }[]) => ({
 let stop: (() => void) | undefined;
 afterEach(() => stop?.());
 
-function makeStores(pages?: Promise<void>) {
+function makeStores(pages?: Promise<void>, storage?: Map<string, string>) {
   const fake = fakeApi(pages);
-  const stores = createAppStores({ api: fake.api, layout: layout as never });
+  const pinStorage = storage && {
+    getItem: (key: string) => storage.get(key) ?? null,
+    setItem: (key: string, value: string) => void storage.set(key, value),
+    removeItem: (key: string) => void storage.delete(key),
+  };
+  const stores = createAppStores({ api: fake.api, layout: layout as never, ...(pinStorage ? { storage: pinStorage } : {}) });
   stop = connectStores(stores);
   return { fake, stores };
 }
@@ -197,6 +202,38 @@ describe('the graph store and the selection, wired by connectStores', () => {
     expect(stores.graph.getState().summaries.e3?.label).toBe('node e3');
     expect(stores.selection.getState()).toMatchObject({ selectedId: 5, nodeId: 'e5', nodeEventIds: [5], selectedIndex: 0 });
     expect(scrolled).toEqual([{ index: 0, align: 'center' }]);
+  });
+
+  it('gives a graph asked for before the case info the case’s pins once the info names the case', async () => {
+    const storage = new Map([['causa.graph.pins.v1:/case', JSON.stringify({ e3: { x: 40, y: 90 } })]]);
+    const made = makeStores(undefined, storage);
+    const { fake, stores } = made;
+    // The timeline asks for its first page (and so the graph) before the case info is read.
+    stores.caseData.getState().ensurePage(0);
+    await settle();
+    expect(fake.graphCalls).toHaveLength(1);
+    expect(stores.caseData.getState().info).toBeUndefined();
+    expect(stores.graph.getState().pins).toEqual({});
+    await stores.caseData.getState().refresh();
+    await settle();
+    expect(stores.graph.getState().pins).toEqual({ e3: { x: 40, y: 90 } });
+  });
+
+  it('opens on the first prompt without moving the graph, which opens fitted on its chain', async () => {
+    const made = makeStores();
+    const { fake, stores } = made;
+    const api = fake.api as unknown as Record<string, unknown>;
+    api.caseInfo = async () =>
+      ok({ path: '/case', name: 'case', events: 10, kinds: [{ kind: 'prompt', count: 1 }], sources: [], verification: [] });
+    await open(made, graphOf([node('e3', [3]), node('e4', [4])]));
+    const focused: string[] = [];
+    stores.commands.on('focusNode', (id) => focused.push(id));
+    await stores.selection.getState().openOnIncident();
+    expect(stores.selection.getState()).toMatchObject({ selectedId: 3, nodeId: 'e3' });
+    expect(focused).toEqual([]);
+    // A row chosen afterwards does move it.
+    stores.selection.getState().select(4, 1);
+    expect(focused).toEqual(['e4']);
   });
 
   it('drops the answer for an older filter that arrives after the newer one', async () => {
