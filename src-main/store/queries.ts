@@ -239,7 +239,7 @@ function pageOrder(store: CaseStore, where: { sql: string; params: unknown[] }, 
   return probe >= BROAD_QUERY ? 'INDEXED BY event_by_time' : '';
 }
 
-/** From this offset on, a page's events are found by skipping ids alone, and then read (DeepPages). */
+/** From this offset on, a page's events are found by their ids first, and then read (listEvents). */
 export const DEEP_PAGE = 1_000;
 
 export interface PageOptions {
