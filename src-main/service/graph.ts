@@ -15,6 +15,7 @@ import {
   type LinkOptions,
   type RoutineContext,
 } from '../core/link';
+import { internStrings } from '../core/link/intern';
 import type { EventFilter, MethodOutput } from '../shared/contract';
 import type { Graph, GraphEdge } from '../shared/graph';
 import type { CaseStore } from '../store/case-store';
@@ -65,10 +66,15 @@ export function routineContext(store: CaseStore, analyst: AnalystInput = {}): Ro
 /**
  * The whole case through the linker, unfiltered, with its background groups' members. Routine reads go
  * to their groups without a node each (core/link/routine.ts); `linkCaseEvents` over every event, as
- * before, gives the same.
+ * before, gives the same. Each node read its strings from its own row: they are held once afterwards
+ * (the graph and report of a million events hold the graph while they work).
  */
 export function linkCase(store: CaseStore, analyst: AnalystInput = {}, options: LinkOptions = {}): LinkedCase {
-  return linkCaseEvents(linkEventsOf(store), analyst, readObjectTable(store), routineContext(store, analyst), options);
+  const linked = linkCaseEvents(linkEventsOf(store), analyst, readObjectTable(store), routineContext(store, analyst), options);
+  const seen = new Map<string, string>();
+  internStrings(linked.graph, seen);
+  internStrings(linked.backgroundEdges, seen);
+  return linked;
 }
 
 /**

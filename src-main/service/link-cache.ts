@@ -1,7 +1,8 @@
 // The linked case kept in the case file (migrations 0028, 0031; issue 17), so that a workbench reopening a
-// large case draws its graph at once instead of linking it again. The body is the linked case's header as
-// JSON text (graph, background edges, each group's sizes and the members' SHA-256), the members its
-// groups' columns, deflated; the MAC is HMAC-SHA-256 over the key and the body under a key derived from
+// large case draws its graph at once instead of linking it again. The body is the linked case's header
+// (graph, background edges, each group's sizes and the members' SHA-256) as deflated frames of JSON text
+// (migration 0032), the members its groups' columns, deflated; the MAC is HMAC-SHA-256 over the key and
+// the body's bytes under a key derived from
 // this installation's private key (service/trust.ts), and the members are believed when their hash is the
 // one the body names. The case file may be edited by someone who wants a different story: a cache
 // whose MAC does not verify is ignored, as is one written by another installation (its key is not ours)
@@ -10,6 +11,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { GroupMembers, LinkedCase } from '../core/link';
+import { internStrings } from '../core/link/intern';
 import { z } from 'zod';
 import { ChainSummary, Graph, GraphEdge, GraphNode, NodeGroup } from '../shared/graph';
 import type { CaseStore } from '../store/case-store';
@@ -27,7 +29,7 @@ function linkCacheMacKey(): Buffer {
   let derived = macKeys.get(key.path);
   if (!derived) {
     derived = createHash('sha256')
-      .update('causa link cache v3\u0000')
+      .update('causa link cache v4\u0000')
       .update(key.privateKey.export({ format: 'der', type: 'pkcs8' }))
       .digest();
     macKeys.set(key.path, derived);
@@ -40,7 +42,7 @@ export function linkCacheMac(key: string, body: string | Buffer): string {
   return createHmac('sha256', linkCacheMacKey()).update(key).update('\u0000').update(body).digest('hex');
 }
 
-/** The body, as JSON; the members column holds each group's columns, in this order. */
+/** The header; the members column holds each group's columns, in this order. */
 interface Header {
   graph: LinkedCase['graph'];
   backgroundEdges: LinkedCase['backgroundEdges'];
@@ -50,13 +52,63 @@ interface Header {
   members_sha256: string;
 }
 
+/** The header's lists, which frames after the first extend: the graph's four, then the background edges. */
+const LISTS = ['nodes', 'edges', 'groups', 'chains', 'backgroundEdges'] as const;
+type ListName = (typeof LISTS)[number];
+
+/** How many items of a list one frame holds. */
+const FRAME_ITEMS = 256;
+
+/** The most one frame inflates to (a frame of 256 nodes is about 0.3 MB). */
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
 /**
- * A linked case as the cache row holds it: the header as JSON text in the body (read as one string: the
- * graph of a million events is a few MB of text, and inflated it passed through twice as many buffers
- * first); each group's event ids (float64, little-endian) and member starts (uint32, little-endian),
- * deflated, in the members column. The members are most of a large case's links; as columns they are
- * written and read without a million-number JSON text, and apart from the header they are read only when
- * used.
+ * The body's bytes from its frames' JSON texts: each frame its deflated length (uint32, little-endian),
+ * then its bytes. The first frame is the header as JSON (its lists empty, or holding their first items);
+ * each one after it is `[list, items]`, items to append to one of the header's lists (LISTS).
+ */
+export function framedBody(texts: Iterable<string>): Buffer {
+  const parts: Buffer[] = [];
+  for (const text of texts) {
+    const deflated = deflateRawSync(text, { level: 1 });
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(deflated.length);
+    parts.push(length, deflated);
+  }
+  return Buffer.concat(parts);
+}
+
+/** The header's JSON texts as framedBody frames them: the header without its lists, then the lists a frame at a time. */
+function* headerFrames(header: Header): Generator<string> {
+  const { graph, backgroundEdges } = header;
+  yield JSON.stringify({ ...header, graph: { ...graph, nodes: [], edges: [], groups: [], chains: [] }, backgroundEdges: [] });
+  const lists: Record<ListName, readonly unknown[]> = { ...graph, backgroundEdges };
+  for (const name of LISTS) {
+    const list = lists[name];
+    for (let at = 0; at < list.length; at += FRAME_ITEMS) yield JSON.stringify([name, list.slice(at, at + FRAME_ITEMS)]);
+  }
+}
+
+/** Each frame's text, inflated one at a time; throws when the bytes are not frames. */
+function* frameTexts(body: Buffer): Generator<string> {
+  let offset = 0;
+  while (offset < body.length) {
+    if (offset + 4 > body.length) throw new Error('a frame cut off');
+    const length = body.readUInt32LE(offset);
+    const end = offset + 4 + length;
+    if (end > body.length) throw new Error('a frame cut off');
+    yield inflateRawSync(body.subarray(offset + 4, end), { maxOutputLength: MAX_FRAME_BYTES }).toString('utf8');
+    offset = end;
+  }
+}
+
+/**
+ * A linked case as the cache row holds it: the header in deflated frames of JSON text in the body (a few
+ * hundred items a frame, so that neither writing nor reading it holds the whole header as one text: the
+ * graph of a million events is 7 MB of it, more than the graph parsed); each group's event ids (float64,
+ * little-endian) and member starts (uint32, little-endian), deflated, in the members column. The members
+ * are most of a large case's links; as columns they are written and read without a million-number JSON
+ * text, and apart from the header they are read only when used.
  */
 export function encodeLinkedCase(key: string, linked: LinkedCase): LinkCacheRow {
   const columns = [...linked.members.values()].flatMap((of) => [of.events, of.starts]).map(littleEndian);
@@ -67,7 +119,7 @@ export function encodeLinkedCase(key: string, linked: LinkedCase): LinkCacheRow 
     members: [...linked.members].map(([id, of]) => [id, of.events.length, of.starts.length]),
     members_sha256: createHash('sha256').update(members).digest('hex'),
   };
-  const body = JSON.stringify(header);
+  const body = framedBody(headerFrames(header));
   return { key, body, members, mac: linkCacheMac(key, body) };
 }
 
@@ -210,26 +262,61 @@ function checkedGraph(value: unknown): Graph | undefined {
   return Graph.safeParse({ ...graph, nodes: [], edges: [], groups: [], chains: [] }).success ? (value as Graph) : undefined;
 }
 
+/** What each list's items must be. */
+const ITEM_SCHEMAS: Record<ListName, z.ZodType<unknown>> = {
+  nodes: GraphNode,
+  edges: GraphEdge,
+  groups: NodeGroup,
+  chains: ChainSummary,
+  backgroundEdges: GraphEdge,
+};
+
+/**
+ * The header the body's frames hold, when they hold one: the first frame's header, each later frame's
+ * items checked and appended to its list; every string held once (core/link/intern.ts).
+ */
+function headerOf(body: Buffer): Partial<Header> | undefined {
+  const seen = new Map<string, string>();
+  const frames = frameTexts(body);
+  const first = frames.next();
+  if (first.done) return undefined;
+  const header = JSON.parse(first.value) as Partial<Header> | null;
+  if (typeof header !== 'object' || header === null) return undefined;
+  const graph = checkedGraph(header.graph);
+  const backgroundEdges = everyItem(header.backgroundEdges, GraphEdge);
+  if (!graph || !backgroundEdges) return undefined;
+  internStrings(header, seen);
+  const lists: Record<ListName, unknown[]> = { ...graph, backgroundEdges };
+  for (const text of frames) {
+    const frame = JSON.parse(text) as unknown;
+    if (!Array.isArray(frame) || frame.length !== 2 || !LISTS.includes(frame[0] as ListName)) return undefined;
+    const name = frame[0] as ListName;
+    const items = everyItem(frame[1], ITEM_SCHEMAS[name]);
+    if (!items) return undefined;
+    internStrings(items, seen);
+    for (const item of items) lists[name].push(item);
+  }
+  return header;
+}
+
 /**
  * The linked case a row holds, when its MAC verifies under this installation's key; undefined otherwise.
  * Only this installation writes a body that verifies, but it is read as if it might not be a linked case:
  * the graph and edges are checked when read, the members when first used (CachedMembers).
  */
 export function decodeLinkedCase(row: LinkCacheHead, loadMembers: () => unknown): LinkedCase | undefined {
+  if (!Buffer.isBuffer(row.body) || typeof row.mac !== 'string') return undefined;
   const expected = Buffer.from(linkCacheMac(row.key, row.body), 'hex');
   const given = Buffer.from(row.mac, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   try {
-    if (typeof row.body !== 'string') return undefined;
-    const header = JSON.parse(row.body) as Partial<Header> | null;
-    const graph = checkedGraph(header?.graph);
-    const edges = everyItem(header?.backgroundEdges, GraphEdge);
+    const header = headerOf(row.body);
     const sizes = z.array(z.tuple([z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).safeParse(header?.members);
     const sha256 = header?.members_sha256;
-    if (!graph || !edges || !sizes.success || typeof sha256 !== 'string') return undefined;
+    if (!header?.graph || !header.backgroundEdges || !sizes.success || typeof sha256 !== 'string') return undefined;
     const columns = sizes.data.reduce((sum, [, events, starts]) => sum + events * 8 + starts * 4, 0);
     if (columns > MAX_BODY_BYTES) return undefined;
-    return { graph, members: new CachedMembers(loadMembers, sha256, sizes.data), backgroundEdges: edges };
+    return { graph: header.graph, members: new CachedMembers(loadMembers, sha256, sizes.data), backgroundEdges: header.backgroundEdges };
   } catch {
     return undefined;
   }

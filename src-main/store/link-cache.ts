@@ -1,4 +1,4 @@
-// The link cache's one row (migrations 0028, 0031): replaced as a whole, read without its members (asked
+// The link cache's one row (migrations 0028, 0031, 0032): replaced as a whole, read without its members (asked
 // for apart, when a group's members are used); service/link-cache.ts says what it holds and whether to
 // believe it.
 import type { CaseStore } from './case-store';
@@ -6,8 +6,8 @@ import type { CaseStore } from './case-store';
 /** The row without its members: what a graph needs. */
 export interface LinkCacheHead {
   key: string;
-  /** The header's JSON text (a Buffer only where a forger stored one). */
-  body: string;
+  /** The header in deflated frames of JSON text (service/link-cache.ts; something else where a forger stored it). */
+  body: Buffer;
   mac: string;
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedLinkedCase, encodeLinkedCase, linkCacheMac } from '../../../src-main/service/link-cache';
+import { cachedLinkedCase, encodeLinkedCase, framedBody, linkCacheMac } from '../../../src-main/service/link-cache';
 import { linkCase } from '../../../src-main/service/graph';
 import { Workbench } from '../../../src-main/service/workbench';
 import type { Graph } from '../../../src-main/shared/graph';
@@ -50,17 +50,25 @@ async function readWith<T>(row: LinkCacheRow | undefined, read: (reader: Workben
 
 /**
  * A row laid out as encodeLinkedCase lays it out, MACed with this installation's own key as only this
- * installation could: the header's JSON text as the body (its members_sha256 filled in when an object has
- * none), the columns' bytes deflated as the members. `body` replaces the body.
+ * installation could: the header's JSON text as the body's one frame (its members_sha256 filled in when an
+ * object has none), then `frames` (JSON texts) after it, the columns' bytes deflated as the members.
+ * `body` replaces the body: a text is framed as the one frame, bytes are the body as they are.
  */
-function validRow(header: unknown, columns: Buffer = Buffer.alloc(0), body?: string | Buffer): LinkCacheRow {
+function validRow(header: unknown, columns: Buffer = Buffer.alloc(0), body?: string | Buffer, frames: string[] = []): LinkCacheRow {
   const members = deflateRawSync(columns);
   const named =
     typeof header === 'object' && header !== null && !('members_sha256' in header)
       ? { ...header, members_sha256: createHash('sha256').update(members).digest('hex') }
       : header;
-  const text = body ?? JSON.stringify(named);
-  return { key, body: text as string, members, mac: linkCacheMac(key, text) };
+  const bytes = Buffer.isBuffer(body) ? body : framedBody([body ?? JSON.stringify(named), ...frames]);
+  return { key, body: bytes, members, mac: linkCacheMac(key, bytes) };
+}
+
+/** A frame as framedBody lays it out: its length, then its bytes. */
+function lengthThen(bytes: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(bytes.length);
+  return Buffer.concat([length, bytes]);
 }
 
 /** The graph of the case opened afresh with that row as its link cache. */
@@ -142,9 +150,46 @@ describe('the link cache', () => {
       validRow({ graph: { ...empty, groups: 'none' }, backgroundEdges: [], members: [] }),
       validRow({ graph: empty, backgroundEdges: [{ from: 'a' }], members: [] }),
       validRow({ graph: { ...empty, hidden: { links: { a: -1 }, lanes: {} } }, backgroundEdges: [], members: [] }),
-      validRow(undefined, undefined, Buffer.from(JSON.stringify({ graph: empty, backgroundEdges: [], members: [] }))), // bytes, not text
     ]) {
       expect(await graphWith(row)).toEqual(truth);
+    }
+  });
+
+  it('is read a frame at a time, and ignored when one frame is not what it must be, even under a valid MAC', async () => {
+    // A graph of more nodes than a frame holds (256), read back whole and in order.
+    const linked = planted('FRAMED');
+    const many = Array.from({ length: 700 }, (_, i) => ({ ...linked.graph.nodes[i % linked.graph.nodes.length]!, id: `n${i}` }));
+    const large = { ...linked, graph: { ...linked.graph, nodes: many } };
+    const row = encodeLinkedCase(key, large);
+    expect((await graphWith(row)).nodes).toEqual(many);
+    expect(await graphWith(row)).toEqual(large.graph);
+    const empty = { nodes: [], edges: [], groups: [], chains: [] };
+    const header = { graph: empty, backgroundEdges: [], members: [] };
+    const node = JSON.stringify(['nodes', [truth.nodes[0]]]);
+    // The layout holds: a later frame's items are appended to their list.
+    expect((await graphWith(validRow(header, undefined, undefined, [node]))).nodes).toEqual([truth.nodes[0]]);
+    const frame = (text: string): Buffer => framedBody([text]);
+    const whole = framedBody([JSON.stringify({ ...header, members_sha256: 'x' }), node]);
+    for (const bad of [
+      validRow(header, undefined, undefined, [JSON.stringify(['secrets', [truth.nodes[0]]])]), // a list the header has not
+      validRow(header, undefined, undefined, [JSON.stringify(['nodes', [{ id: 7 }]])]), // an item that is not a node
+      validRow(header, undefined, undefined, [JSON.stringify(['nodes', [truth.nodes[0]], 'more'])]),
+      validRow(header, undefined, undefined, [JSON.stringify({ nodes: [truth.nodes[0]] })]),
+      validRow(header, undefined, undefined, [JSON.stringify(['backgroundEdges', [truth.nodes[0]]])]), // a node where edges go
+      validRow(header, undefined, undefined, ['["nodes", [']), // a frame that ends inside its JSON
+      validRow(undefined, undefined, whole.subarray(0, whole.length - 3)), // the last frame cut off
+      validRow(undefined, undefined, Buffer.concat([whole, Buffer.from([1, 0])])), // a length cut off after it
+      validRow(undefined, undefined, Buffer.concat([frame(JSON.stringify(header)), Buffer.from([4, 0, 0, 0]), Buffer.from('junk')])), // not deflated
+      // A frame that inflates past 64 MiB: a bomb, not read.
+      validRow(
+        undefined,
+        undefined,
+        Buffer.concat([frame(JSON.stringify(header)), lengthThen(deflateRawSync(Buffer.alloc(65 * 1024 * 1024, 32)))]),
+      ),
+      validRow(undefined, undefined, Buffer.alloc(0)), // no frame at all
+      { ...validRow(header), body: JSON.stringify(header) as unknown as Buffer }, // text where the frames go (an older row's layout)
+    ]) {
+      expect(await graphWith(bad)).toEqual(truth);
     }
   });
 
