@@ -7,7 +7,14 @@ describe('internStrings', () => {
   it('leaves every value as it was, in objects, lists and lists of lists', () => {
     const make = () => ({
       nodes: [
-        { id: 'a1', source: 'audit.log', actor: { type: 'user', id: 'alice' }, keys: { owner_uids: ['u1', 'u2'] }, chain: 1, notable: false },
+        {
+          id: 'a1',
+          source: 'audit.log',
+          actor: { type: 'user', id: 'alice' },
+          keys: { owner_uids: ['u1', 'u2'] },
+          chain: 1,
+          notable: false,
+        },
         { id: 'a2', source: 'audit.log', actor: { type: 'user', id: 'alice' }, keys: { owner_uids: ['u2'] }, chain: null, time: undefined },
       ],
       edges: [{ fields: [{ from: 'x', to: 'y', value: 'audit.log' }] }],
