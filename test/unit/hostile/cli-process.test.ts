@@ -28,6 +28,10 @@ function cmdline(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 }
 
+function environ(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+}
+
 function alive(pid: number): boolean {
   if (!existsSync(`/proc/${pid}`)) return false;
   // A zombie has ended; only its parent's wait is missing.
@@ -40,12 +44,13 @@ async function gone(pid: number): Promise<void> {
 }
 
 /** `causa serve` on the sample, until it prints its URL; the command's process and the worker under it. */
-async function serving(name: string): Promise<{ command: ChildProcess; worker: number }> {
+async function serving(name: string, env: NodeJS.ProcessEnv = process.env): Promise<{ command: ChildProcess; worker: number }> {
   const command = spawn(
     process.execPath,
     [join(ROOT, 'bin', 'causa.js'), 'serve', SAMPLE, '--case', join(dir, `${name}.causa`), '--json'],
     {
       cwd: ROOT,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -69,6 +74,8 @@ describe('the command runs in a child Node with a bounded young generation and a
     expect(cmdline(worker)).toContain('--no-allocation-site-pretenuring');
     expect(cmdline(worker)).toContain(join(ROOT, 'bin', 'causa.js'));
     expect(cmdline(command.pid!)).not.toContain('--max-semi-space-size=4');
+    // glibc's allocator returns large freed blocks (bin/causa.js, MALLOC_ENV).
+    expect(environ(worker)).toEqual(expect.arrayContaining(['MALLOC_MMAP_THRESHOLD_=1048576', 'MALLOC_TRIM_THRESHOLD_=1048576']));
     const exited = new Promise<number | null>((resolve) => command.once('exit', (code) => resolve(code)));
     command.kill('SIGTERM');
     // serve ends cleanly on SIGTERM (exit 0), which it only does when the signal reached it.
@@ -77,7 +84,10 @@ describe('the command runs in a child Node with a bounded young generation and a
   }, 60_000);
 
   it('stops the work when the command is killed outright (SIGKILL cannot be passed on)', async () => {
-    const { command, worker } = await serving('kill');
+    // The user's own allocator settings are kept.
+    const { command, worker } = await serving('kill', { ...process.env, MALLOC_MMAP_THRESHOLD_: '262144' });
+    expect(environ(worker)).toContain('MALLOC_MMAP_THRESHOLD_=262144');
+    expect(environ(worker)).toContain('MALLOC_TRIM_THRESHOLD_=1048576');
     command.kill('SIGKILL');
     await gone(worker);
   }, 60_000);
