@@ -232,75 +232,79 @@ async function readIntoCase(
   let sealed = new SealAccumulator();
   let changed: string | undefined;
   const objects = OBJECT_FORMATS.has(format) ? new ObjectCollector(format) : undefined;
-  await store.write(async (tx) => {
-    sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
-    const id = sourceId;
-    // The seal's side tables go into the case a block at a time as the records are read (migration 0024).
-    sealed = new SealAccumulator((kind, seq, block) => tx.addSealBlock(id, kind, seq, block));
-    let lastPosition = 0;
-    try {
-      for await (const batch of parseSourceBatches(tapped(counted(opened.content, monitor), tap), opened.detected, file.limits)) {
-        monitor.check();
-        for (const record of batch) {
-          lastPosition = record.position;
-          if (record.ok) {
-            const rawSha256 = sha256Hex(record.raw);
-            const context = record.context ? { bytes: record.context, sha256: sha256Hex(record.context) } : undefined;
-            const ids: number[] = [];
-            const rows = record.events.map((event, ordinal) => {
-              ids.push(
-                tx.addEvent({
-                  source_id: sourceId!,
-                  position: record.position,
-                  locator: record.locator,
+  await store.write(
+    async (tx) => {
+      sourceId = tx.addSource({ name: file.name, format, sha256: file.sha256, size: file.size });
+      const id = sourceId;
+      // The seal's side tables go into the case a block at a time as the records are read (migration 0024).
+      sealed = new SealAccumulator((kind, seq, block) => tx.addSealBlock(id, kind, seq, block));
+      let lastPosition = 0;
+      try {
+        for await (const batch of parseSourceBatches(tapped(counted(opened.content, monitor), tap), opened.detected, file.limits)) {
+          monitor.check();
+          for (const record of batch) {
+            lastPosition = record.position;
+            if (record.ok) {
+              const rawSha256 = sha256Hex(record.raw);
+              const context = record.context ? { bytes: record.context, sha256: sha256Hex(record.context) } : undefined;
+              const ids: number[] = [];
+              const rows = record.events.map((event, ordinal) => {
+                ids.push(
+                  tx.addEvent({
+                    source_id: sourceId!,
+                    position: record.position,
+                    locator: record.locator,
+                    ordinal,
+                    raw: record.raw,
+                    raw_sha256: rawSha256,
+                    ...(context ? { context } : {}),
+                    event,
+                  }),
+                );
+                return rowValues(event, {
+                  ...(record.locator ? { locator: record.locator } : {}),
                   ordinal,
-                  raw: record.raw,
                   raw_sha256: rawSha256,
-                  ...(context ? { context } : {}),
-                  event,
-                }),
-              );
-              return rowValues(event, {
-                ...(record.locator ? { locator: record.locator } : {}),
-                ordinal,
-                raw_sha256: rawSha256,
-                ...(context ? { context_sha256: context.sha256 } : {}),
+                  ...(context ? { context_sha256: context.sha256 } : {}),
+                });
               });
-            });
-            tap.record(record.raw);
-            sealed.add(record.position, record.raw, rows, ids[0] ?? 0);
-            objects?.add(record.raw, record.events[0], ids[0]);
-            events += record.events.length;
-            monitor.addEvents(record.events.length);
-          } else {
-            tx.addError(sourceId!, record.line ?? record.position, record.reason, record.locator);
-            noteError(record.line ?? record.position, record.reason, record.locator);
+              tap.record(record.raw);
+              sealed.add(record.position, record.raw, rows, ids[0] ?? 0);
+              objects?.add(record.raw, record.events[0], ids[0]);
+              events += record.events.length;
+              monitor.addEvents(record.events.length);
+            } else {
+              tx.addError(sourceId!, record.line ?? record.position, record.reason, record.locator);
+              noteError(record.line ?? record.position, record.reason, record.locator);
+            }
           }
         }
+      } catch (error) {
+        if (error instanceof ImportCancelled) throw error; // rolls the whole file back
+        // A read failure mid-file (a corrupt gzip stream, a vanished file) ends this source; the records
+        // read before it are kept, and the failure is reported where it happened.
+        const reason = `cannot read further: ${(error as Error).message}`;
+        tx.addError(sourceId!, lastPosition + 1, reason);
+        noteError(lastPosition + 1, reason);
       }
-    } catch (error) {
-      if (error instanceof ImportCancelled) throw error; // rolls the whole file back
-      // A read failure mid-file (a corrupt gzip stream, a vanished file) ends this source; the records
-      // read before it are kept, and the failure is reported where it happened.
-      const reason = `cannot read further: ${(error as Error).message}`;
-      tx.addError(sourceId!, lastPosition + 1, reason);
-      noteError(lastPosition + 1, reason);
-    }
-    const content = tap.finish();
-    changed = await changedWhileRead(file, content);
-    if (changed) return { commit: false, value: undefined };
-    if (events > 0) await tx.deriveSource(sourceId);
-    if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
-    if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
-    if (events > 0)
-      sealSource(store, tx, {
-        source: { id: sourceId, name: file.name, format, sha256: file.sha256, size: file.size },
-        importer: format,
-        records: sealed,
-        content,
-      });
-    return { commit: events > 0, value: undefined };
-  }, monitor.writerWait);
+      const content = tap.finish();
+      changed = await changedWhileRead(file, content);
+      if (changed) return { commit: false, value: undefined };
+      if (events > 0) await tx.deriveSource(sourceId);
+      if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
+      if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
+      if (events > 0)
+        sealSource(store, tx, {
+          source: { id: sourceId, name: file.name, format, sha256: file.sha256, size: file.size },
+          importer: format,
+          records: sealed,
+          content,
+        });
+      return { commit: events > 0, value: undefined };
+    },
+    monitor.writerWait,
+    { expectedBytes: file.size },
+  );
   if (changed) {
     return {
       result: {

@@ -11,6 +11,7 @@ import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
 import { SEALED_COLUMNS, sealedColumnValues, type SealRow } from './seals';
 import { searchableBytes, searchableText } from './search-text';
+import { SearchIndexBuilder } from './search-builder';
 import { RawBlockWriter, rawSql, registerRawFunction } from './raw-blocks';
 import { EventTextWriter, registerTimeFunction } from './event-columns';
 import { recordObjects, type FoldedObject } from './objects';
@@ -364,7 +365,11 @@ export class CaseStore {
    * Runs `fill` inside one write transaction, so a file is imported whole or not at all: a crash or a
    * failure half-way leaves the case as it was. Writers are serialized; readers may run meanwhile.
    */
-  async write<T>(fill: (tx: WriteTransaction) => Promise<{ commit: boolean; value: T }>, wait: WriterWait = {}): Promise<T> {
+  async write<T>(
+    fill: (tx: WriteTransaction) => Promise<{ commit: boolean; value: T }>,
+    wait: WriterWait = {},
+    options: WriteOptions = {},
+  ): Promise<T> {
     if (this.writing) throw new CaseFileError(`${this.path}: another import is still writing to this case`);
     this.refuseIfTampered('import');
     // Marked before the wait, so that a second writer of this connection is refused, not queued.
@@ -380,10 +385,11 @@ export class CaseStore {
     this.db.pragma(`cache_size = -${WRITE_CACHE_KIB}`);
     let tx: WriteTransaction | undefined;
     try {
-      tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt);
+      tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt, options);
       const { commit, value } = await fill(tx);
       if (commit) tx.finish();
       this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
+      if (commit) await tx.afterCommit();
       return value;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -406,6 +412,14 @@ export interface WriterWait {
   check?: () => void;
 }
 
+export interface WriteOptions {
+  /** Bytes of evidence the transaction is about to read (a source's size): a large first import builds its search index on a second core. */
+  expectedBytes?: number;
+}
+
+/** The least evidence for which a case's first import builds its search index in a worker (SearchIndexBuilder). */
+const SEARCH_WORKER_BYTES = 8 * 1024 * 1024;
+
 export class WriteTransaction {
   /** The actor and principal names of the events written, for the `actor` lookup (migration 0008). */
   private readonly actors = new Set<string>();
@@ -418,6 +432,10 @@ export class WriteTransaction {
   private readonly searchStmt: Database.Statement;
   /** The first event this transaction wrote into the full-text index. */
   private indexedFrom: number | undefined;
+  /** The worker building the search index of a case's first import, while it can (store/search-builder.ts). */
+  private searchBuilder: SearchIndexBuilder | undefined;
+  /** The last event this transaction wrote. */
+  private lastId = 0;
   /** Events this transaction wrote, and the case's last event id before it (a bulk load, below). */
   private written = 0;
   private readonly before: number;
@@ -428,11 +446,23 @@ export class WriteTransaction {
     private readonly db: Database.Database,
     private readonly insertEventStmt: Database.Statement,
     private readonly insertErrorStmt: Database.Statement,
+    options: WriteOptions = {},
   ) {
     this.rawBlocks = new RawBlockWriter(db);
     this.texts = new EventTextWriter(db);
     this.searchStmt = db.prepare('INSERT INTO event_search (rowid, raw) VALUES (?, ?)');
     this.before = (db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
+    if ((options.expectedBytes ?? 0) >= SEARCH_WORKER_BYTES && this.before === 0 && !db.memory) this.startSearchBuilder();
+  }
+
+  /** A case's first import: its search index built by a worker, when the case has none yet. */
+  private startSearchBuilder(): void {
+    const upto = this.db.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get() as string | undefined;
+    const definition = this.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'event_search'").pluck().get() as string | undefined;
+    const segments = this.db.prepare('SELECT count(*) FROM event_search_idx').pluck().get() as number;
+    if (Number(upto ?? 0) !== 0 || !definition || segments !== 0) return;
+    // The next id SQLite gives an event: one past the largest it ever held (none: the table is empty).
+    this.searchBuilder = new SearchIndexBuilder(this.db.name, definition, 1);
   }
 
   /**
@@ -496,8 +526,12 @@ export class WriteTransaction {
     const id = Number(inserted.lastInsertRowid);
     if (blocked) this.rawBlocks.add(id, row.raw);
     // Derived data built as the evidence is written, from the bytes in hand (none read back).
-    this.searchStmt.run(id, searchableBytes(row.raw));
-    this.indexedFrom ??= id;
+    const text = searchableBytes(row.raw);
+    if (!this.searchBuilder?.add(id, text)) {
+      this.searchStmt.run(id, text);
+      this.indexedFrom ??= id;
+    }
+    this.lastId = id;
     if (row.context) {
       this.contextStmts ??= {
         context: this.db.prepare('INSERT OR IGNORE INTO record_context (sha256, bytes) VALUES (?, ?)'),
@@ -543,9 +577,26 @@ export class WriteTransaction {
     };
   }
 
-  /** The transaction is over (committed or not): raw records deflated in the background are dropped. */
+  /** The transaction is over (committed or not): raw records deflated in the background are dropped, the search worker stopped. */
   close(): void {
     this.rawBlocks.close();
+    this.searchBuilder?.close();
+  }
+
+  /**
+   * Once the transaction committed: the search index the worker built is copied into the case (the import
+   * waits for it). When it cannot be, the case's index stays behind its events, as a case from an earlier
+   * Causa's is, and is caught up later.
+   */
+  async afterCommit(): Promise<void> {
+    const builder = this.searchBuilder;
+    if (!builder) return;
+    this.searchBuilder = undefined;
+    try {
+      await builder.copyInto(this.lastId);
+    } finally {
+      builder.close();
+    }
   }
 
   /** Before the transaction commits: the indexes set aside, the last block of raw records and the actor names. */
@@ -574,6 +625,13 @@ export class WriteTransaction {
     await this.rawBlocks.drain();
     this.restoreIndexes();
     await groupSourceApiCallsStepwise(this.db, sourceId, pause);
+    // The worker's index is copied in once this transaction commits (afterCommit); when the worker failed,
+    // what it was given is indexed here, from the rows.
+    if (this.searchBuilder?.failed !== undefined) {
+      this.searchBuilder.close();
+      this.searchBuilder = undefined;
+    }
+    if (this.searchBuilder) return;
     const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
     indexSearchThrough(this.db, last, this.indexedFrom);
   }

@@ -1,0 +1,222 @@
+// The full-text index of a case's first import, built on a second core (issue 17). Writing each record's
+// words into FTS5 was the largest part of an import (about 40 s of 128 for a million audit events, 3–4 s
+// of 12 for 100,000), on the one thread that also parses, hashes and writes the rows. When the case has no
+// events yet, the import hands each record's search text to a worker thread instead, which builds the
+// index in a scratch database of its own; once the import has committed, the worker copies the index's
+// pages into the case's (still empty) index, on a connection of its own and in a transaction of its own,
+// and the import waits for it. A full-text index cannot be merged into one that already holds events,
+// so a later import writes its words itself, as before.
+//
+// What the copy relies on: the scratch table is made with the case's own definition of `event_search`
+// (read from its schema), so its pages are the pages the case's table would hold; FTS5 keeps an index in
+// two tables of its own (`_data`: the structure, the averages and every page; `_idx`: each segment's
+// leading terms), and a contentless table with `columnsize = 0` has no other. Another connection's commit
+// makes every connection read the index's structure again (SQLite's data_version): the importing
+// connection sees the copied index, not the empty one it may have read before. Until the copy commits
+// the case says its index covers no event, and a search scans; if the copy cannot be made (the case
+// changed meanwhile, the worker failed), it stays so and the index is built as a case with an index
+// lagging behind is (store/case-store.ts, indexSearchBatch).
+//
+// The worker is a script given as text, as store/seal-leaves.ts's is, and loads better-sqlite3 from where
+// this module does.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.sqlite);
+const progress = new Int32Array(workerData.progress);
+const db = new Database(workerData.scratch);
+db.pragma('journal_mode = OFF');
+db.pragma('synchronous = OFF');
+db.exec(workerData.definition);
+// A larger hash of pending words than FTS5's 1 MB: fewer, larger segments to write and merge.
+// (An integer in the statement's text: FTS5 refuses the real number a bound JavaScript number is.)
+db.exec("INSERT INTO event_search (event_search, rank) VALUES ('hashsize', " + Math.trunc(workerData.hashBytes) + ")");
+const insert = db.prepare('INSERT INTO event_search (rowid, raw) VALUES (?, ?)');
+db.exec('BEGIN');
+let next = workerData.firstId;
+let broken;
+function batch({ ids, lengths, bytes }) {
+  const text = Buffer.from(bytes);
+  let at = 0;
+  for (let i = 0; i < ids.length; i += 1) {
+    if (ids[i] !== next) broken ??= 'event ' + ids[i] + ' came after event ' + (next - 1);
+    next = ids[i] + 1;
+    insert.run(ids[i], text.subarray(at, at + lengths[i]));
+    at += lengths[i];
+  }
+}
+function copyInto(last) {
+  db.exec('COMMIT');
+  db.close();
+  if (broken) throw new Error(broken);
+  if (last !== next - 1) throw new Error('the import wrote events up to ' + last + ', the index holds them up to ' + (next - 1));
+  const caseDb = new Database(workerData.casePath, { fileMustExist: true, timeout: 10000 });
+  try {
+    // The index's own tables are written directly, which SQLite's defensive mode refuses.
+    caseDb.unsafeMode(true);
+    caseDb.prepare('ATTACH ? AS built').run(workerData.scratch);
+    caseDb.transaction(() => {
+      const upto = caseDb.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get();
+      if (upto !== undefined && Number(upto) !== 0) throw new Error('the case was indexed meanwhile');
+      if (caseDb.prepare('SELECT count(*) FROM main.event_search_idx').pluck().get() !== 0) throw new Error('the case was indexed meanwhile');
+      const events = caseDb.prepare('SELECT count(*) AS n, max(id) AS last FROM event').get();
+      if (events.n !== last || events.last !== last) throw new Error('the case holds other events than the import wrote');
+      caseDb.exec('DELETE FROM main.event_search_data');
+      caseDb.exec('INSERT INTO main.event_search_data (id, block) SELECT id, block FROM built.event_search_data');
+      caseDb.exec('INSERT INTO main.event_search_idx SELECT * FROM built.event_search_idx');
+      caseDb
+        .prepare("INSERT INTO case_meta (key, value) VALUES ('search_indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .run(String(last));
+    }).immediate();
+    caseDb.exec('DETACH built');
+  } finally {
+    caseDb.close();
+  }
+}
+parentPort.on('message', (message) => {
+  if (message.kind === 'batch') {
+    try {
+      batch(message);
+    } catch (error) {
+      broken ??= error.message;
+    }
+    Atomics.add(progress, 0, 1);
+    Atomics.notify(progress, 0);
+    return;
+  }
+  let answer;
+  try {
+    copyInto(message.last);
+    answer = { copied: true };
+  } catch (error) {
+    answer = { copied: false, reason: error.message };
+  }
+  parentPort.postMessage(answer);
+});
+`;
+
+/** Search text sent to the worker at once: about this many bytes, or this many records. */
+const BATCH_BYTES = 1024 * 1024;
+const BATCH_RECORDS = 4096;
+/** Batches sent that the worker has not indexed yet, at most, before `add` waits for it. */
+const MAX_BACKLOG = 8;
+/** How long `add` waits for the worker to take a batch before it gives the index up. */
+const STALL_MS = 120_000;
+/** FTS5's hash of pending words in the worker (its default is 1 MB). */
+const HASH_BYTES = 16 * 1024 * 1024;
+
+export class SearchIndexBuilder {
+  private readonly worker: Worker;
+  private readonly dir: string;
+  /** Batches the worker has indexed (written by the worker). */
+  private readonly progress = new Int32Array(new SharedArrayBuffer(4));
+  private sent = 0;
+  /** The batch being filled: each text copied in as it comes (handed over whole when sent). */
+  private batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  private used = 0;
+  private ids = new Float64Array(BATCH_RECORDS);
+  private lengths = new Uint32Array(BATCH_RECORDS);
+  private count = 0;
+  private failure: string | undefined;
+  private closed = false;
+
+  /**
+   * Starts the worker for a case whose events will be numbered from `firstId`; `definition` is the
+   * case's `CREATE VIRTUAL TABLE event_search …` statement.
+   */
+  constructor(casePath: string, definition: string, firstId: number) {
+    this.dir = mkdtempSync(join(tmpdir(), 'causa-fts-'));
+    this.worker = new Worker(WORKER, {
+      eval: true,
+      workerData: {
+        sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
+        scratch: join(this.dir, 'search.db'),
+        casePath,
+        definition,
+        firstId,
+        hashBytes: HASH_BYTES,
+        progress: this.progress.buffer,
+      },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
+    });
+    this.worker.on('error', (error) => (this.failure ??= error.message));
+    this.worker.on('exit', (code) => (this.failure ??= `the search index's worker stopped (exit ${code})`));
+  }
+
+  /** Why the worker cannot build the index (then nothing more is sent to it). */
+  get failed(): string | undefined {
+    return this.failure;
+  }
+
+  /** Hands an event's search text to the worker (copied at once: it may be a buffer the caller reuses); false once it failed. */
+  add(id: number, text: Buffer): boolean {
+    if (this.failure !== undefined || this.closed) return false;
+    if (this.count === BATCH_RECORDS || (this.used + text.length > this.batch.length && this.count > 0)) this.send();
+    if (text.length > this.batch.length) this.batch = Buffer.allocUnsafeSlow(text.length); // a text larger than a batch: a batch of its own
+    text.copy(this.batch, this.used);
+    this.used += text.length;
+    this.ids[this.count] = id;
+    this.lengths[this.count] = text.length;
+    this.count += 1;
+    return this.failure === undefined;
+  }
+
+  private send(): void {
+    if (this.count === 0) return;
+    // Each part handed over (not copied), then made anew for the next batch.
+    const [bytes, ids, lengths] = [
+      this.batch.buffer,
+      this.ids.subarray(0, this.count).slice(),
+      this.lengths.subarray(0, this.count).slice(),
+    ];
+    this.worker.postMessage({ kind: 'batch', ids, lengths, bytes: bytes as ArrayBuffer }, [
+      ids.buffer,
+      lengths.buffer,
+      bytes as ArrayBuffer,
+    ]);
+    this.batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    [this.used, this.count] = [0, 0];
+    this.sent += 1;
+    // Memory stays bounded: past a few batches ahead, this thread waits for the worker.
+    const started = Date.now();
+    for (;;) {
+      const done = Atomics.load(this.progress, 0);
+      if (this.sent - done <= MAX_BACKLOG) return;
+      if (Date.now() - started > STALL_MS) {
+        this.failure ??= 'the search index did not keep up';
+        return;
+      }
+      Atomics.wait(this.progress, 0, done, 200);
+    }
+  }
+
+  /**
+   * After the import committed: the worker indexes what is left and copies the index into the case.
+   * Resolves to undefined when it did, to the reason when it did not (the case is then indexed later).
+   */
+  async copyInto(lastId: number): Promise<string | undefined> {
+    if (this.failure === undefined) this.send();
+    if (this.failure !== undefined) return this.failure;
+    const answer = await new Promise<{ copied: boolean; reason?: string }>((resolve) => {
+      this.worker.once('message', resolve);
+      this.worker.once('exit', (code) => resolve({ copied: false, reason: this.failure ?? `exit ${code}` }));
+      this.worker.postMessage({ kind: 'copy', last: lastId });
+    });
+    return answer.copied ? undefined : (answer.reason ?? 'the index was not copied');
+  }
+
+  /** Stops the worker and removes its scratch database (at the end, whatever happened). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.failure ??= 'closed';
+    // Removed at once (a file still open in the worker goes when the worker closes it).
+    rmSync(this.dir, { recursive: true, force: true });
+    void this.worker.terminate();
+  }
+}

@@ -1,0 +1,129 @@
+// The search index of a case's first large import, built by a worker on a second core and copied into the
+// case once the import has committed (store/search-builder.ts). It must be the index the import would have
+// written itself, word for word; the importing connection must see it; and a copy that no longer fits the
+// case (another program wrote meanwhile, events missing or out of order, an index already there) must be
+// refused, leaving the case to be indexed the ordinary way.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateInc0047Audit } from '../../../src-main/core/sample';
+import { Workbench } from '../../../src-main/service/workbench';
+import { SearchIndexBuilder } from '../../../src-main/store/search-builder';
+import { searchableBytes } from '../../../src-main/store/search-text';
+
+const dir = mkdtempSync(join(tmpdir(), 'causa-search-builder-'));
+// The worker's scratch databases go here, so that what is left of them can be seen.
+const scratch = join(dir, 'tmp');
+const previousTmp = process.env.TMPDIR;
+const log = join(dir, 'audit.log');
+let lines: string[];
+
+beforeAll(() => {
+  mkdirSync(scratch);
+  process.env.TMPDIR = scratch;
+  // 12,000 audit events, 12 MB: over the size from which a first import builds its index in a worker.
+  lines = generateInc0047Audit({ events: 12_000 });
+  writeFileSync(log, `${lines.join('\n')}\n`);
+});
+
+afterAll(() => {
+  process.env.TMPDIR = previousTmp;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every word the index holds, with how many events hold it (FTS5's own vocabulary of the table). */
+function vocabulary(path: string): { term: string; doc: number }[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    db.exec("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, 'event_search', 'row')");
+    return db.prepare('SELECT term, doc FROM temp.words ORDER BY term').all() as { term: string; doc: number }[];
+  } finally {
+    db.close();
+  }
+}
+
+const matching = (wb: Workbench, word: string): number[] =>
+  wb.store.db.prepare('SELECT rowid FROM event_search WHERE event_search MATCH ? ORDER BY rowid').pluck().all(word) as number[];
+
+describe('the search index of a first import, built on a second core', () => {
+  it('is the index the import would have written, seen at once by the connection that imported', async () => {
+    const path = join(dir, 'worker.causa');
+    const wb = Workbench.open(path, { create: true });
+    // A search before the import: this connection has read the (empty) index and must not keep it.
+    expect((await wb.handlers.listEvents({ filter: { search: 'api-service' }, offset: 0, limit: 5 })).events).toEqual([]);
+    const copy = vi.spyOn(SearchIndexBuilder.prototype, 'copyInto');
+    await wb.importPaths([log]);
+    // The worker built the index, and it was copied.
+    expect(copy).toHaveBeenCalledTimes(1);
+    expect(await copy.mock.results[0]!.value).toBeUndefined();
+    copy.mockRestore();
+    expect(wb.store.searchIndexedUpto()).toBe(12_000);
+    const indexed = matching(wb, 'replicasets');
+    expect(indexed.length).toBeGreaterThan(0);
+    const listed = await wb.handlers.listEvents({ filter: { search: 'replicasets' }, offset: 0, limit: 10_000 });
+    expect(listed.events.length).toBeGreaterThan(0);
+    expect(listed.events.every((e) => indexed.includes(e.id))).toBe(true);
+    // The same case indexed again from its rows, as a case from an earlier Causa is: the same words, each
+    // in the same events.
+    const again = join(dir, 'again.causa');
+    await wb.store.db.backup(again);
+    wb.close();
+    const inline = Workbench.open(again);
+    inline.store.writeNow(() =>
+      inline.store.db.exec(
+        "INSERT INTO event_search (event_search) VALUES ('delete-all'); DELETE FROM case_meta WHERE key = 'search_indexed_upto'",
+      ),
+    );
+    expect(vocabulary(again)).toEqual([]);
+    while (!inline.store.indexSearchBatch(5000));
+    inline.close();
+    const words = vocabulary(path);
+    expect(words.length).toBeGreaterThan(1000);
+    expect(words).toEqual(vocabulary(again));
+    // Nothing is left of the worker's scratch database.
+    expect(readdirSync(scratch)).toEqual([]);
+  }, 60_000);
+
+  /** A builder for the case at `path` given the texts of events `ids`, then asked to copy up to `last`. */
+  async function copied(path: string, ids: number[], last: number): Promise<string | undefined> {
+    const db = new Database(path, { readonly: true });
+    const definition = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'event_search'").pluck().get() as string;
+    db.close();
+    const builder = new SearchIndexBuilder(path, definition, 1);
+    try {
+      for (const id of ids) expect(builder.add(id, searchableBytes(Buffer.from(lines[id - 1]!)))).toBe(true);
+      return await builder.copyInto(last);
+    } finally {
+      builder.close();
+    }
+  }
+
+  it('is not copied into a case it no longer fits', async () => {
+    // A case of 3 events whose index is gone (a case as an earlier Causa left it).
+    const path = join(dir, 'small.causa');
+    writeFileSync(join(dir, 'three.log'), `${lines.slice(0, 3).join('\n')}\n`);
+    const wb = Workbench.open(path, { create: true });
+    await wb.importPaths([join(dir, 'three.log')]);
+    wb.store.writeNow(() =>
+      wb.store.db.exec(
+        "INSERT INTO event_search (event_search) VALUES ('delete-all'); DELETE FROM case_meta WHERE key = 'search_indexed_upto'",
+      ),
+    );
+    wb.close();
+    // An event missing from what the worker was given, or given out of order: refused.
+    expect(await copied(path, [1, 3], 3)).toMatch(/event 3 came after event 1/);
+    expect(await copied(path, [2, 1, 3], 3)).toMatch(/came after/);
+    // The import wrote more events than the worker indexed, or the case holds others: refused.
+    expect(await copied(path, [1, 2], 3)).toMatch(/the import wrote events up to 3, the index holds them up to 2/);
+    expect(await copied(path, [1, 2, 3, 4], 4)).toMatch(/the case holds other events than the import wrote/);
+    expect(vocabulary(path)).toEqual([]);
+    // It fits: copied, and the case's index then holds the three events' words.
+    expect(await copied(path, [1, 2, 3], 3)).toBeUndefined();
+    expect(vocabulary(path).length).toBeGreaterThan(10);
+    // Now that the case has an index, another is not copied over it.
+    expect(await copied(path, [1, 2, 3], 3)).toMatch(/indexed meanwhile/);
+    expect(readdirSync(scratch)).toEqual([]);
+  }, 60_000);
+});
