@@ -384,13 +384,15 @@ export class CaseStore {
     }
     this.db.pragma(`cache_size = -${WRITE_CACHE_KIB}`);
     let tx: WriteTransaction | undefined;
+    let result: T;
+    let behind = false;
     try {
       tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt, options);
       const { commit, value } = await fill(tx);
       if (commit) tx.finish();
       this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
-      if (commit) await tx.afterCommit();
-      return value;
+      if (commit) behind = await tx.afterCommit();
+      result = value;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw error;
@@ -400,6 +402,18 @@ export class CaseStore {
       this.writing = false;
       this.endWrites();
     }
+    // A first import whose worker's index could not be copied in: the index is built here from the rows,
+    // so that the case is still ready to search when the import returns. Should that fail too, the evidence
+    // is committed all the same; the index lags, and searches scan what it does not cover until a host
+    // catches it up.
+    if (behind) {
+      try {
+        while (!this.indexSearchBatch(SEARCH_CATCH_UP_EVENTS));
+      } catch {
+        // the index lags (above)
+      }
+    }
+    return result;
   }
 }
 
@@ -416,6 +430,9 @@ export interface WriteOptions {
   /** Bytes of evidence the transaction is about to read (a source's size): a large first import builds its search index on a second core. */
   expectedBytes?: number;
 }
+
+/** Events indexed per transaction when a first import's worker index could not be copied (CaseStore.write). */
+const SEARCH_CATCH_UP_EVENTS = 50_000;
 
 /** The least evidence for which a case's first import builds its search index in a worker (SearchIndexBuilder). */
 const SEARCH_WORKER_BYTES = 8 * 1024 * 1024;
@@ -585,15 +602,15 @@ export class WriteTransaction {
 
   /**
    * Once the transaction committed: the search index the worker built is copied into the case (the import
-   * waits for it). When it cannot be, the case's index stays behind its events, as a case from an earlier
-   * Causa's is, and is caught up later.
+   * waits for it). True when it could not be: the case's index is then behind its events, as a case's from
+   * an earlier Causa is, and the import builds it from the rows (CaseStore.write).
    */
-  async afterCommit(): Promise<void> {
+  async afterCommit(): Promise<boolean> {
     const builder = this.searchBuilder;
-    if (!builder) return;
+    if (!builder) return false;
     this.searchBuilder = undefined;
     try {
-      await builder.copyInto(this.lastId);
+      return (await builder.copyInto(this.lastId)) !== undefined;
     } finally {
       builder.close();
     }

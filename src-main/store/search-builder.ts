@@ -14,8 +14,8 @@
 // makes every connection read the index's structure again (SQLite's data_version): the importing
 // connection sees the copied index, not the empty one it may have read before. Until the copy commits
 // the case says its index covers no event, and a search scans; if the copy cannot be made (the case
-// changed meanwhile, the worker failed), it stays so and the index is built as a case with an index
-// lagging behind is (store/case-store.ts, indexSearchBatch).
+// changed meanwhile, the worker failed), the import builds the index from the rows before it returns, as
+// for a case whose index lags (store/case-store.ts, CaseStore.write and indexSearchBatch).
 //
 // The worker is a script given as text, as store/seal-leaves.ts's is, and loads better-sqlite3 from where
 // this module does.

@@ -86,6 +86,24 @@ describe('the search index of a first import, built on a second core', () => {
     expect(readdirSync(scratch)).toEqual([]);
   }, 60_000);
 
+  it('is built from the rows by the import when the worker’s index cannot be copied in', async () => {
+    const path = join(dir, 'refused.causa');
+    const wb = Workbench.open(path, { create: true });
+    const copy = vi.spyOn(SearchIndexBuilder.prototype, 'copyInto').mockResolvedValue('the case was indexed meanwhile');
+    try {
+      await wb.importPaths([log]);
+      expect(copy).toHaveBeenCalledTimes(1);
+    } finally {
+      copy.mockRestore();
+    }
+    // Ready to search all the same: every event indexed, the same words as the worker's index.
+    expect(wb.store.searchIndexedUpto()).toBe(12_000);
+    expect(matching(wb, 'replicasets').length).toBeGreaterThan(0);
+    wb.close();
+    expect(vocabulary(path)).toEqual(vocabulary(join(dir, 'worker.causa')));
+    expect(readdirSync(scratch)).toEqual([]);
+  }, 60_000);
+
   /** A builder for the case at `path` given the texts of events `ids`, then asked to copy up to `last`. */
   async function copied(path: string, ids: number[], last: number): Promise<string | undefined> {
     const db = new Database(path, { readonly: true });
