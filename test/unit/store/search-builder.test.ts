@@ -104,6 +104,36 @@ describe('the search index of a first import, built on a second core', () => {
     expect(readdirSync(scratch)).toEqual([]);
   }, 60_000);
 
+  it('is completed from the rows when the worker fails half-way through the import', async () => {
+    const path = join(dir, 'failed.causa');
+    const wb = Workbench.open(path, { create: true });
+    // The worker takes the first 5,000 events, then fails (as a worker that died would be seen).
+    const original = SearchIndexBuilder.prototype.add;
+    let given = 0;
+    const add = vi.spyOn(SearchIndexBuilder.prototype, 'add').mockImplementation(function (this: SearchIndexBuilder, id, text) {
+      given += 1;
+      return given <= 5000 ? original.call(this, id, text) : false;
+    });
+    const failed = vi
+      .spyOn(SearchIndexBuilder.prototype, 'failed', 'get')
+      .mockImplementation(() => (given > 5000 ? 'the worker died' : undefined));
+    const copy = vi.spyOn(SearchIndexBuilder.prototype, 'copyInto');
+    try {
+      await wb.importPaths([log]);
+      expect(given).toBeGreaterThan(5000);
+      expect(copy).not.toHaveBeenCalled();
+    } finally {
+      add.mockRestore();
+      failed.mockRestore();
+      copy.mockRestore();
+    }
+    // The events the worker had are indexed from the rows, the rest as they were written: the same index.
+    expect(wb.store.searchIndexedUpto()).toBe(12_000);
+    wb.close();
+    expect(vocabulary(path)).toEqual(vocabulary(join(dir, 'worker.causa')));
+    expect(readdirSync(scratch)).toEqual([]);
+  }, 60_000);
+
   /** A builder for the case at `path` given the texts of events `ids`, then asked to copy up to `last`. */
   async function copied(path: string, ids: number[], last: number): Promise<string | undefined> {
     const db = new Database(path, { readonly: true });
