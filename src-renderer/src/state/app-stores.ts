@@ -53,8 +53,9 @@ export function createAppStores({ api, layout, storage = typeof localStorage ===
         await selection.getState().openOnIncident();
       },
     }),
-    // Every row's verdict depends on the run and on trust: the case's data is read again.
-    verify: createVerifyStore({ api, onVerdictsChanged: () => caseData.getState().refresh() }),
+    // Every row's verdict depends on the run and on trust: the case's data is read again, the rows shown
+    // meanwhile as they were (the same rows, their verdicts about to change).
+    verify: createVerifyStore({ api, onVerdictsChanged: () => caseData.getState().refresh({ keepRows: true }) }),
   };
   return stores;
 }

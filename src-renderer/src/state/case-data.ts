@@ -24,7 +24,14 @@ export interface CaseDataState {
    */
   firstPageAsked?: number;
   pages: Record<number, EventJson[]>;
-  refresh(): Promise<void>;
+  /**
+   * The rows of the generation before, kept when the case is read again for the same rows (a verification
+   * run or a trusted key changes their verdicts, not which they are): shown until their page is answered
+   * again, so the timeline neither blanks nor loses its place.
+   */
+  stale: Record<number, EventJson[]>;
+  /** Reads the case again; `keepRows` when the rows are the same and only what is shown of them changed. */
+  refresh(options?: { keepRows?: boolean }): Promise<void>;
   setFilter(patch: Partial<EventFilter>): void;
   ensurePage(page: number): void;
   loadValues(): void;
@@ -41,13 +48,22 @@ export function createCaseDataStore(api: Pick<Api, 'caseInfo' | 'filterValues' |
     filter: {},
     generation: 0,
     pages: {},
+    stale: {},
 
-    async refresh() {
+    async refresh({ keepRows = false } = {}) {
       valuesSeq += 1;
       inFlight.delete('values');
       // The case's first reading keeps what the timeline asked for meanwhile: nothing older is dropped, and
       // the first page and the graph are not asked for twice.
-      if (get().info !== undefined) set({ generation: get().generation + 1, pages: {}, total: undefined, values: undefined });
+      if (get().info !== undefined) {
+        set((state) => ({
+          generation: state.generation + 1,
+          pages: {},
+          stale: keepRows ? { ...state.stale, ...state.pages } : {},
+          total: keepRows ? state.total : undefined,
+          values: undefined,
+        }));
+      }
       const info = await api.caseInfo({});
       if (!info.ok) return set({ error: info.message });
       set({ info: info.value, error: undefined });
@@ -55,7 +71,13 @@ export function createCaseDataStore(api: Pick<Api, 'caseInfo' | 'filterValues' |
     },
 
     setFilter(patch) {
-      set((state) => ({ filter: { ...state.filter, ...patch }, generation: state.generation + 1, pages: {}, total: undefined }));
+      set((state) => ({
+        filter: { ...state.filter, ...patch },
+        generation: state.generation + 1,
+        pages: {},
+        stale: {},
+        total: undefined,
+      }));
       get().ensurePage(0);
     },
 
@@ -79,11 +101,19 @@ export function createCaseDataStore(api: Pick<Api, 'caseInfo' | 'filterValues' |
         inFlight.delete(key);
         if (get().generation !== generation) return;
         if (!result.ok) return set({ error: result.message });
-        set((state) => ({ total: result.value.total, pages: { ...state.pages, [page]: result.value.events } }));
+        set((state) => {
+          const { [page]: _answered, ...stale } = state.stale;
+          return { total: result.value.total, pages: { ...state.pages, [page]: result.value.events }, stale };
+        });
       });
       if (page === 0 && get().firstPageAsked !== generation) set({ firstPageAsked: generation });
     },
   }));
+}
+
+/** The row at `index`: from its page, or until that page is answered again, as it was shown before. */
+export function rowAt(state: Pick<CaseDataState, 'pages' | 'stale'>, index: number): EventJson | undefined {
+  return eventAt(state.pages, index) ?? eventAt(state.stale, index);
 }
 
 export function eventAt(pages: Record<number, EventJson[]>, index: number): EventJson | undefined {

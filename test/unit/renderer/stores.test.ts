@@ -7,6 +7,7 @@ import type { Api, ApiResult, EventFilter } from '../../../src-main/shared/contr
 import type { Graph, GraphNode } from '../../../src-main/shared/graph';
 import type { EventJson } from '../../../src-main/shared/model';
 import { connectStores, createAppStores, type AppStores } from '../../../src-renderer/src/state/app-stores';
+import { rowAt } from '../../../src-renderer/src/state/case-data';
 import { eventOfNode, indexEvents, nodeOfEvent } from '../../../src-renderer/src/state/graph';
 
 /** A promise the test settles when it chooses. */
@@ -79,6 +80,7 @@ function fakeApi(pages?: Promise<void>) {
       return ok({ sources: [] });
     },
     importProgress: async () => ok({ phase: 'reading' }),
+    trustSigner: async () => ok({}),
     cancelImport: async () => ok({}),
   };
   return {
@@ -274,6 +276,45 @@ describe('the graph store and the selection, wired by connectStores', () => {
     expect(fake.caseInfoCalls()).toBe(2);
     expect(stores.caseData.getState().generation).toBe(generation + 1);
     expect(fake.graphCalls).toHaveLength(2);
+  });
+
+  it('a trusted key reads the case again with the rows kept on screen until their page is answered', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let hold = false;
+    const made = makeStores(
+      // Pages answer at once until `hold`, then wait for the test.
+      new Proxy(Promise.resolve(), {
+        get: (target, key) => (hold ? Reflect.get(held, key).bind(held) : Reflect.get(target, key).bind(target)),
+      }),
+    );
+    const { stores } = made;
+    await open(made, graphOf([node('e3', [3])]));
+    const before = stores.caseData.getState();
+    expect(before.total).toBe(10);
+    expect(rowAt(before, 0)?.id).toBe(3);
+
+    hold = true;
+    await stores.verify.getState().trust('ab'.repeat(32), 'case');
+    await settle();
+    const reading = stores.caseData.getState();
+    expect(reading.generation).toBe(before.generation + 1);
+    expect(reading.pages).toEqual({});
+    // Neither blank nor scrolled back to the top: the same count, the same rows, until the page is answered.
+    expect(reading.total).toBe(10);
+    expect(rowAt(reading, 2)?.id).toBe(5);
+
+    release();
+    await settle();
+    const after = stores.caseData.getState();
+    expect(after.pages[0]?.map((e) => e.id)).toEqual([3, 4, 5]);
+    expect(after.stale).toEqual({});
+
+    // A filter changes which rows there are: nothing of the old ones is shown under it.
+    hold = false;
+    stores.caseData.getState().setFilter({ actor: 'someone' });
+    expect(stores.caseData.getState().total).toBeUndefined();
+    expect(rowAt(stores.caseData.getState(), 0)).toBeUndefined();
   });
 
   it('stores made by two calls share nothing', async () => {

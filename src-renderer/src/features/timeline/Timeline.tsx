@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { commands, useAnalysis, useCaseData, useGraph, useSelection, useView } from '../../state/stores';
 import type { SelectionEvents } from '../../state/selection';
-import { eventAt, PAGE_SIZE } from '../../state/case-data';
+import { PAGE_SIZE, rowAt } from '../../state/case-data';
 import { nodeOfEvent } from '../../state/graph';
 import { setNodeDrag } from '../annotate/drag';
 import { SourceSwatch } from '../query/SourceSwatch';
@@ -13,7 +13,7 @@ import './timeline.css';
 const ROW_HEIGHT = 30;
 
 const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; top: number }) {
-  const event = useCaseData((s) => eventAt(s.pages, index));
+  const event = useCaseData((s) => rowAt(s, index));
   const selected = useSelection((s) => event !== undefined && s.selectedId === event.id);
   // The other stages of the selected graph node (one API request is several audit records).
   const inNode = useSelection((s) => event !== undefined && !selected && s.nodeEventIds.includes(event.id));
@@ -167,7 +167,7 @@ export function Timeline() {
     if (!(e.key in steps)) return;
     e.preventDefault();
     const next = Math.min(Math.max(steps[e.key]!, 0), last);
-    const event = eventAt(useCaseData.getState().pages, next);
+    const event = rowAt(useCaseData.getState(), next);
     if (event) select(event.id, next);
     virtualizer.scrollToIndex(next, { align: 'auto' });
   };
