@@ -248,20 +248,6 @@ function everyItem<T>(list: unknown, schema: z.ZodType<T>): T[] | undefined {
   return list as T[];
 }
 
-/** The graph as parsed, when it is one (checked a part at a time, as everyItem checks a list). */
-function checkedGraph(value: unknown): Graph | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const graph = value as Record<string, unknown>;
-  const parts = [
-    everyItem(graph.nodes, GraphNode),
-    everyItem(graph.edges, GraphEdge),
-    everyItem(graph.groups, NodeGroup),
-    everyItem(graph.chains, ChainSummary),
-  ];
-  if (parts.includes(undefined)) return undefined;
-  return Graph.safeParse({ ...graph, nodes: [], edges: [], groups: [], chains: [] }).success ? (value as Graph) : undefined;
-}
-
 /** What each list's items must be. */
 const ITEM_SCHEMAS: Record<ListName, z.ZodType<unknown>> = {
   nodes: GraphNode,
@@ -270,6 +256,18 @@ const ITEM_SCHEMAS: Record<ListName, z.ZodType<unknown>> = {
   chains: ChainSummary,
   backgroundEdges: GraphEdge,
 };
+
+/** The graph's own lists (the rest of LISTS is beside the graph in the header). */
+const GRAPH_LISTS = ['nodes', 'edges', 'groups', 'chains'] as const satisfies readonly ListName[];
+
+/** The graph as parsed, when it is one (checked a part at a time, as everyItem checks a list). */
+function checkedGraph(value: unknown): Graph | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const graph = value as Record<string, unknown>;
+  const parts = GRAPH_LISTS.map((name) => everyItem(graph[name], ITEM_SCHEMAS[name]));
+  if (parts.includes(undefined)) return undefined;
+  return Graph.safeParse({ ...graph, nodes: [], edges: [], groups: [], chains: [] }).success ? (value as Graph) : undefined;
+}
 
 /**
  * The header the body's frames hold, when they hold one: the first frame's header, each later frame's
@@ -299,16 +297,21 @@ function headerOf(body: Buffer): Partial<Header> | undefined {
   return header;
 }
 
+/** Whether this installation wrote the row's body for its key (its MAC verifies under this installation's key). */
+function macVerifies(row: LinkCacheHead): row is LinkCacheHead & { body: Buffer } {
+  if (!Buffer.isBuffer(row.body) || typeof row.mac !== 'string') return false;
+  const expected = Buffer.from(linkCacheMac(row.key, row.body), 'hex');
+  const given = Buffer.from(row.mac, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /**
  * The linked case a row holds, when its MAC verifies under this installation's key; undefined otherwise.
  * Only this installation writes a body that verifies, but it is read as if it might not be a linked case:
  * the graph and edges are checked when read, the members when first used (CachedMembers).
  */
 export function decodeLinkedCase(row: LinkCacheHead, loadMembers: () => unknown): LinkedCase | undefined {
-  if (!Buffer.isBuffer(row.body) || typeof row.mac !== 'string') return undefined;
-  const expected = Buffer.from(linkCacheMac(row.key, row.body), 'hex');
-  const given = Buffer.from(row.mac, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  if (!macVerifies(row)) return undefined;
   try {
     const header = headerOf(row.body);
     const sizes = z.array(z.tuple([z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).safeParse(header?.members);
@@ -326,6 +329,16 @@ export function decodeLinkedCase(row: LinkCacheHead, loadMembers: () => unknown)
 export function cachedLinkedCase(store: CaseStore, key: string): LinkedCase | undefined {
   const row = readLinkCache(store);
   return row && row.key === key ? decodeLinkedCase(row, () => readLinkCacheMembers(store)) : undefined;
+}
+
+/**
+ * Whether the case holds a row this installation wrote for `key`, without reading it: the MAC alone is
+ * checked, so a body that verifies yet is not a linked case (only this installation's own fault could make
+ * one) is found when the graph reads it, and linked anew then.
+ */
+export function hasLinkCache(store: CaseStore, key: string): boolean {
+  const row = readLinkCache(store);
+  return row !== undefined && row.key === key && macVerifies(row);
 }
 
 /** Keeps a row in the case (not on a read-only case, nor while an import writes); whether it was kept. */

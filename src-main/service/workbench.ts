@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { AnalystInput, LinkedCase } from '../core/link';
 import { linkInThread } from './link-thread';
-import { cachedLinkedCase, decodeLinkedCase, encodeLinkedCase, keepLinkCache, UnreadableLinkCache } from './link-cache';
+import { cachedLinkedCase, decodeLinkedCase, encodeLinkedCase, hasLinkCache, keepLinkCache, UnreadableLinkCache } from './link-cache';
 import { readLinkCacheMembers } from '../store/link-cache';
 import type { EventFilter, ExportedFile, Handlers, ImportReport, MethodOutput, UploadedFile } from '../shared/contract';
 import type { Graph } from '../shared/graph';
@@ -221,7 +221,7 @@ export class Workbench {
   async linkAhead(): Promise<void> {
     if (this.linkWorker) return this.prepareLinks();
     const { key } = this.linkKey();
-    if (this.linked?.key === key || cachedLinkedCase(this.store, key)) return;
+    if (this.linked?.key === key || hasLinkCache(this.store, key)) return;
     this.linked = this.linkNow();
     keepLinkCache(this.store, encodeLinkedCase(this.linked.key, this.linked.linked));
   }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedLinkedCase, encodeLinkedCase, framedBody, linkCacheMac } from '../../../src-main/service/link-cache';
+import { cachedLinkedCase, encodeLinkedCase, framedBody, hasLinkCache, linkCacheMac } from '../../../src-main/service/link-cache';
 import { linkCase } from '../../../src-main/service/graph';
 import { Workbench } from '../../../src-main/service/workbench';
 import type { Graph } from '../../../src-main/shared/graph';
@@ -116,6 +116,25 @@ describe('the link cache', () => {
     expect(await graphWith({ ...forged, mac: genuine.mac })).toEqual(truth);
     // Nor can the key be moved onto another state of the case.
     expect(await graphWith({ ...genuine, key: `${key} ` })).toEqual(truth);
+  });
+
+  it('is taken as there by `causa import`’s linking ahead only when its MAC verifies for the key', async () => {
+    const genuine = encodeLinkedCase(key, planted('genuine'));
+    const present = (row: LinkCacheRow) => readWith(row, (reader) => hasLinkCache(reader.store, key));
+    expect(await present(genuine)).toBe(true);
+    expect(await present({ ...encodeLinkedCase(key, planted('FORGED')), mac: genuine.mac })).toBe(false);
+    expect(await present({ ...genuine, key: `${key} ` })).toBe(false);
+    expect(await present({ ...genuine, body: Buffer.from('not bytes') as Buffer, mac: 'zz' })).toBe(false);
+    // A forged row is replaced by the links made anew when the import links ahead.
+    await readWith({ ...encodeLinkedCase(key, planted('FORGED')), mac: genuine.mac }, () => undefined);
+    const writer = Workbench.open(casePath);
+    try {
+      await writer.linkAhead();
+      expect(hasLinkCache(writer.store, key)).toBe(true);
+      expect(cachedLinkedCase(writer.store, key)!.graph).toEqual(truth);
+    } finally {
+      writer.close();
+    }
   });
 
   it('is ignored when another installation wrote it', async () => {
