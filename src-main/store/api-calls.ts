@@ -36,15 +36,20 @@ export const latestStageSql = (alias: string): string =>
 // records under one ID took minutes). Kept in a temporary table of this connection for the step.
 const CALL_LATEST_TABLE = `CREATE TEMP TABLE IF NOT EXISTS call_latest (audit_id TEXT PRIMARY KEY, event_id INTEGER NOT NULL);
   DELETE FROM temp.call_latest;`;
+// Only calls of two stages or more: a call's one stage is never superseded, and stays as it was inserted
+// (superseded = 0; a call's stages are never taken away but by rebuildApiCalls, which inserts them anew).
+// Most audit policies omit RequestReceived, and then nearly every call has one stage: at 100,000 such
+// records the step's two statements took 0.55 s, and 0.12 s this way.
 const LATEST_OF_CALLS = `INSERT INTO temp.call_latest (audit_id, event_id)
-  SELECT c.audit_id, ${latestStageSql('c')} FROM (SELECT DISTINCT s.audit_id FROM audit_stage s WHERE CALL_CLAUSE) c`;
+  SELECT c.audit_id, ${latestStageSql('c')} FROM (
+    SELECT s.audit_id FROM audit_stage s WHERE CALL_CLAUSE GROUP BY s.audit_id HAVING count(*) > 1) c`;
 
 const SUPERSEDED = `UPDATE audit_stage AS st SET superseded = EXISTS (
     SELECT 1 FROM temp.call_latest c JOIN audit_stage ls ON ls.event_id = c.event_id
       JOIN event le ON le.id = c.event_id JOIN event se ON se.id = st.event_id
     WHERE c.audit_id = st.audit_id AND c.event_id <> st.event_id
       AND (st.stage_rank < ls.stage_rank OR se.raw_sha256 = le.raw_sha256))
-  WHERE CALL_CLAUSE`;
+  WHERE st.audit_id IN (SELECT audit_id FROM temp.call_latest)`;
 
 const IN_SOURCE = (alias: string): string => `${alias}.audit_id IN (SELECT audit_id FROM audit_stage WHERE source_id = ?)`;
 
@@ -53,7 +58,7 @@ export function groupSourceApiCalls(db: Database.Database, sourceId: number): vo
   db.prepare(STAGES_OF.replace('SOURCE_CLAUSE', 'e.source_id = ?')).run(sourceId);
   db.exec(CALL_LATEST_TABLE);
   db.prepare(LATEST_OF_CALLS.replace('CALL_CLAUSE', IN_SOURCE('s'))).run(sourceId);
-  db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_SOURCE('st'))).run(sourceId);
+  db.prepare(SUPERSEDED).run();
 }
 
 /**
@@ -90,13 +95,13 @@ export async function groupSourceApiCallsStepwise(
   db.exec(CALL_LATEST_TABLE);
   const latest = db.prepare(LATEST_OF_CALLS.replace('CALL_CLAUSE', IN_STEP('s')));
   const clear = db.prepare('DELETE FROM temp.call_latest');
-  const superseded = db.prepare(SUPERSEDED.replace('CALL_CLAUSE', IN_STEP('st')));
+  const superseded = db.prepare(SUPERSEDED);
   for (let from = range.first; from <= range.last; from += step) {
     const to = Math.min(range.last, from + step - 1);
     stages.run(sourceId, from, to);
     clear.run();
     latest.run(sourceId, from, to);
-    superseded.run(sourceId, from, to);
+    superseded.run();
     await pause();
   }
 }
@@ -109,7 +114,7 @@ export function rebuildApiCalls(store: CaseStore): void {
       store.db.exec(STAGES_OF.replace('SOURCE_CLAUSE', '1'));
       store.db.exec(CALL_LATEST_TABLE);
       store.db.exec(LATEST_OF_CALLS.replace('CALL_CLAUSE', '1'));
-      store.db.exec(SUPERSEDED.replace('CALL_CLAUSE', '1'));
+      store.db.exec(SUPERSEDED);
     })(),
   );
 }
