@@ -270,7 +270,7 @@ async function readIntoCase(
               });
               tap.record(record.raw);
               sealed.add(record.position, record.raw, rows, ids[0] ?? 0);
-              objects?.add(record.raw, record.events[0], ids[0], 'value' in record ? { value: record.value } : undefined);
+              objects?.add(record.raw, record.events[0], ids[0]);
               events += record.events.length;
               monitor.addEvents(record.events.length);
             } else {

@@ -14,16 +14,13 @@ export class ObjectCollector {
 
   constructor(private readonly format: string) {}
 
-  /**
-   * One record (its raw bytes, its first event and that event's id; its JSON value when the reader parsed
-   * it, which is then not parsed again). A record that is not JSON adds nothing.
-   */
-  add(raw: Buffer, event: NormalizedEvent | undefined, eventId: number | undefined, parsed?: { value: unknown }): void {
+  /** One record (its raw bytes, its first event and that event's id). A record that is not JSON adds nothing. */
+  add(raw: Buffer, event: NormalizedEvent | undefined, eventId: number | undefined): void {
     // A record that names no uid and deletes nothing says nothing here: skip parsing it again.
     if (!event || !mayNameObjects(raw, event.action)) return;
     let value: unknown;
     try {
-      value = parsed ? parsed.value : recordValue(this.format, raw);
+      value = recordValue(this.format, raw);
     } catch {
       return;
     }

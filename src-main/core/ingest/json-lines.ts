@@ -8,20 +8,9 @@ import type { Line } from './lines';
 /**
  * One record of a source: its position (line, or element number in a document), where it sits when that
  * is not a whole line, its exact bytes, and the events derived from it — or why it could not be read.
- * `value` is the record's JSON value as the reader parsed it (JSON lines), so that what else reads the
- * record on its way into the case (the identity table, service/objects.ts) does not parse it again.
  */
 export type ParsedRecord =
-  | {
-      ok: true;
-      position: number;
-      line?: number;
-      locator?: string;
-      raw: Buffer;
-      context?: Buffer;
-      events: NormalizedEvent[];
-      value?: unknown;
-    }
+  | { ok: true; position: number; line?: number; locator?: string; raw: Buffer; context?: Buffer; events: NormalizedEvent[] }
   | { ok: false; position: number; line?: number; locator?: string; reason: string; fatal?: boolean };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -104,7 +93,7 @@ export async function* parseJsonLineBatches(
         continue;
       }
       const normalized = read(value, { position: line.number });
-      if (normalized.ok) records.push({ ok: true, position: line.number, raw: line.bytes, events: normalized.events, value });
+      if (normalized.ok) records.push({ ok: true, position: line.number, raw: line.bytes, events: normalized.events });
       else records.push({ ok: false, position: line.number, reason: normalized.reason });
     }
     if (records.length > 0) yield records;
