@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { NormalizedEvent } from '../shared/model';
 import type { KindMapping, NameDeletion } from '../shared/objects';
 import { groupSourceApiCalls, groupSourceApiCallsStepwise } from './api-calls';
+import { buildIndexes, setIndexesAside, type SetAsideIndex } from './set-aside';
 import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
 import { SEALED_COLUMNS, sealedColumnValues, type SealRow } from './seals';
@@ -457,7 +458,7 @@ export class WriteTransaction {
   private written = 0;
   private readonly before: number;
   /** The event table's indexes while they are set aside for a bulk load, to be built again. */
-  private setAside: { name: string; sql: string }[] | undefined;
+  private setAside: SetAsideIndex[] | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -494,26 +495,17 @@ export class WriteTransaction {
   private bulkLoad(): void {
     this.written += 1;
     if (this.setAside || this.written < Math.max(BULK_LOAD_EVENTS, this.before)) return;
-    this.setAside = this.db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event' AND sql IS NOT NULL ORDER BY name")
-      .all() as { name: string; sql: string }[];
-    for (const index of this.setAside) this.db.exec(`DROP INDEX "${index.name.replaceAll('"', '""')}"`);
+    this.setAside = setIndexesAside(this.db, 'event');
   }
 
   /** Builds again the indexes a bulk load set aside (the same definitions, read from the schema). */
   restoreIndexes(): void {
     if (!this.setAside) return;
-    // SQLite sorts an index's keys in memory up to the page cache's size, and the allocator keeps what the
-    // sort took for the rest of the command: with the write cache (16 MiB) a million events' indexes left
-    // 17 MiB more resident, with 2 MiB 2 MiB more, in the same time (the sort spills to a temporary file).
-    // What follows (the API-call grouping, by audit ID and id range) takes no longer with the read cache:
-    // 7.5 s over 1,000,000 events with 4 MiB or 16 MiB, and refilling 16 MiB would keep 12 MiB more.
-    this.db.pragma(`cache_size = -${SORT_CACHE_KIB}`);
-    try {
-      for (const index of this.setAside) this.db.exec(index.sql);
-    } finally {
-      this.db.pragma(`cache_size = -${READ_CACHE_KIB}`);
-    }
+    // With the write cache (16 MiB) a million events' indexes left 17 MiB more resident, with 2 MiB 2 MiB
+    // more, in the same time. What follows (the API-call grouping, by audit ID and id range) takes no
+    // longer with the read cache: 7.5 s over 1,000,000 events with 4 MiB or 16 MiB, and refilling 16 MiB
+    // would keep 12 MiB more.
+    buildIndexes(this.db, this.setAside, SORT_CACHE_KIB, READ_CACHE_KIB);
     this.setAside = undefined;
   }
 
@@ -640,8 +632,12 @@ export class WriteTransaction {
    */
   async deriveSource(sourceId: number, pause: () => Promise<void> = yieldToLoop): Promise<void> {
     await this.rawBlocks.drain();
+    // A bulk load's source is grouped as one too: its stages written with the grouping's indexes aside.
+    const bulk = this.setAside !== undefined;
     this.restoreIndexes();
-    await groupSourceApiCallsStepwise(this.db, sourceId, pause);
+    await groupSourceApiCallsStepwise(this.db, sourceId, pause, {
+      ...(bulk ? { bulk: { sortCacheKib: SORT_CACHE_KIB, cacheKib: READ_CACHE_KIB } } : {}),
+    });
     // The worker's index is copied in once this transaction commits (afterCommit); when the worker failed,
     // what it was given is indexed here, from the rows.
     if (this.searchBuilder?.failed !== undefined) {

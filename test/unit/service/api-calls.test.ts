@@ -288,14 +288,26 @@ describe('grouping a step at a time (the import gives the event loop a turn betw
         .pluck()
         .get(first) as number;
       expect(split).toBeGreaterThan(0);
-      db.exec('BEGIN; DELETE FROM audit_stage;');
-      for (const sourceId of db.prepare('SELECT id FROM source').pluck().all() as number[])
-        await groupSourceApiCallsStepwise(db, sourceId, async () => undefined, 7);
-      db.exec('COMMIT');
-      const stepped = snapshot(db);
+      const indexes = () => db.prepare("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'audit_stage' ORDER BY name").all();
+      const schema = indexes();
+      expect(schema.length).toBeGreaterThanOrEqual(3);
+      const grouped = async (options: Parameters<typeof groupSourceApiCallsStepwise>[3]) => {
+        db.exec('BEGIN; DELETE FROM audit_stage;');
+        for (const sourceId of db.prepare('SELECT id FROM source').pluck().all() as number[])
+          await groupSourceApiCallsStepwise(db, sourceId, async () => undefined, options);
+        db.exec('COMMIT');
+        return snapshot(db);
+      };
+      const stepped = await grouped({ step: 7 });
+      // A bulk load's grouping: every stage written with the indexes aside, then the calls recomputed.
+      const bulk = await grouped({ step: 7, bulk: { sortCacheKib: 2048, cacheKib: 4096 } });
+      expect(indexes()).toEqual(schema);
       rebuildApiCalls(wb.store);
-      expect(stepped).toEqual(snapshot(wb.store.db));
+      const whole = snapshot(wb.store.db);
+      expect(stepped).toEqual(whole);
+      expect(bulk).toEqual(whole);
       expect(stepped.calls.length).toBeGreaterThan(1000);
+      expect(whole.stages.some((stage) => (stage as { superseded: number }).superseded === 1)).toBe(true);
     } finally {
       db.close();
     }
