@@ -19,7 +19,7 @@
 //
 // The worker is a script given as text, as store/seal-leaves.ts's is, and loads better-sqlite3 from where
 // this module does.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ import { Worker } from 'node:worker_threads';
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const Database = require(workerData.sqlite);
 const progress = new Int32Array(workerData.progress);
 const db = new Database(workerData.scratch);
@@ -40,8 +41,23 @@ const insert = db.prepare('INSERT INTO event_search (rowid, raw) VALUES (?, ?)')
 db.exec('BEGIN');
 let next = workerData.firstId;
 let broken;
-function batch({ ids, lengths, bytes }) {
-  const text = Buffer.from(bytes);
+// A batch the import could not hand over while the worker was behind: written to the spill file, read back here.
+function spilled({ offset, count, size }) {
+  const bytes = Buffer.allocUnsafeSlow(size);
+  let read = 0;
+  while (read < size) {
+    const n = fs.readSync(workerData.spillFd, bytes, read, size - read, offset + read);
+    if (n === 0) throw new Error('the spill file ends before its batch');
+    read += n;
+  }
+  return {
+    ids: new Float64Array(bytes.buffer, 0, count),
+    lengths: new Uint32Array(bytes.buffer, 8 * count, count),
+    text: bytes.subarray(12 * count),
+  };
+}
+function batch(message) {
+  const { ids, lengths, text } = message.spill ? spilled(message.spill) : { ...message, text: Buffer.from(message.bytes) };
   let at = 0;
   for (let i = 0; i < ids.length; i += 1) {
     if (ids[i] !== next) broken ??= 'event ' + ids[i] + ' came after event ' + (next - 1);
@@ -103,10 +119,17 @@ parentPort.on('message', (message) => {
 /** Search text sent to the worker at once: about this many bytes, or this many records. */
 const BATCH_BYTES = 1024 * 1024;
 const BATCH_RECORDS = 4096;
-/** Batches sent that the worker has not indexed yet, at most, before `add` waits for it. */
+/** Batches sent that the worker has not indexed yet, at most, before the next is spilled to a file. */
 const MAX_BACKLOG = 8;
+/** The most bytes spilled to the file; past it, `add` waits for the worker as it catches up. */
+const MAX_SPILL_BYTES = 2 ** 30;
 /** How long `add` waits for the worker to take a batch before it gives the index up. */
 const STALL_MS = 120_000;
+
+/** Knobs of a builder (tests force batches to the spill file with a backlog of 0). */
+export interface SearchBuilderOptions {
+  maxBacklog?: number;
+}
 /** FTS5's hash of pending words in the worker (its default is 1 MB). */
 const HASH_BYTES = 16 * 1024 * 1024;
 
@@ -124,13 +147,21 @@ export class SearchIndexBuilder {
   private count = 0;
   private failure: string | undefined;
   private closed = false;
+  private readonly maxBacklog: number;
+  private readonly spillFd: number;
+  /** Bytes written to the spill file so far (its end), and how many batches went there. */
+  private spillEnd = 0;
+  private spills = 0;
 
   /**
    * Starts the worker for a case whose events will be numbered from `firstId`; `definition` is the
    * case's `CREATE VIRTUAL TABLE event_search …` statement.
    */
-  constructor(casePath: string, definition: string, firstId: number) {
+  constructor(casePath: string, definition: string, firstId: number, { maxBacklog = MAX_BACKLOG }: SearchBuilderOptions = {}) {
+    this.maxBacklog = maxBacklog;
     this.dir = mkdtempSync(join(tmpdir(), 'causa-fts-'));
+    // Opened here and closed by close(): a worker stopped half-way leaves no descriptor open.
+    this.spillFd = openSync(join(this.dir, 'spill'), 'w+');
     this.worker = new Worker(WORKER, {
       eval: true,
       workerData: {
@@ -141,6 +172,7 @@ export class SearchIndexBuilder {
         firstId,
         hashBytes: HASH_BYTES,
         progress: this.progress.buffer,
+        spillFd: this.spillFd,
       },
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
     });
@@ -166,9 +198,34 @@ export class SearchIndexBuilder {
     return this.failure === undefined;
   }
 
+  /** How many batches went to the spill file because the worker was behind. */
+  get spilledBatches(): number {
+    return this.spills;
+  }
+
   private send(): void {
     if (this.count === 0) return;
-    // Each part handed over (not copied), then made anew for the next batch.
+    const behind = this.sent - Atomics.load(this.progress, 0);
+    const size = 12 * this.count + this.used;
+    if (behind >= this.maxBacklog && this.spillEnd + size <= MAX_SPILL_BYTES) this.spill(size);
+    else this.handOver();
+    [this.used, this.count] = [0, 0];
+    this.sent += 1;
+    // Memory stays bounded: with the spill file full, past a few batches ahead this thread waits.
+    const started = Date.now();
+    for (;;) {
+      const done = Atomics.load(this.progress, 0);
+      if (this.sent - done <= this.maxBacklog || this.spillEnd + BATCH_BYTES + 12 * BATCH_RECORDS <= MAX_SPILL_BYTES) return;
+      if (Date.now() - started > STALL_MS) {
+        this.failure ??= 'the search index did not keep up';
+        return;
+      }
+      Atomics.wait(this.progress, 0, done, 200);
+    }
+  }
+
+  /** The batch handed over to the worker (not copied), its parts then made anew for the next. */
+  private handOver(): void {
     const [bytes, ids, lengths] = [
       this.batch.buffer,
       this.ids.subarray(0, this.count).slice(),
@@ -180,19 +237,30 @@ export class SearchIndexBuilder {
       bytes as ArrayBuffer,
     ]);
     this.batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
-    [this.used, this.count] = [0, 0];
-    this.sent += 1;
-    // Memory stays bounded: past a few batches ahead, this thread waits for the worker.
-    const started = Date.now();
-    for (;;) {
-      const done = Atomics.load(this.progress, 0);
-      if (this.sent - done <= MAX_BACKLOG) return;
-      if (Date.now() - started > STALL_MS) {
-        this.failure ??= 'the search index did not keep up';
-        return;
-      }
-      Atomics.wait(this.progress, 0, done, 200);
+  }
+
+  /**
+   * The worker is behind: rather than wait for it (a million events' import waited 9.6 s in all, while
+   * the worker then sat idle through the import's own derived data), the batch is written to the spill
+   * file (its ids, its lengths, its texts) and the worker is told where; it reads it back in its turn, and
+   * catches up while the import builds its indexes. Memory stays what the batches in flight hold; the
+   * file, removed with the scratch database, holds at most MAX_SPILL_BYTES.
+   */
+  private spill(size: number): void {
+    const parts = [
+      new Uint8Array(this.ids.buffer, 0, 8 * this.count),
+      new Uint8Array(this.lengths.buffer, 0, 4 * this.count),
+      this.batch.subarray(0, this.used),
+    ];
+    let at = this.spillEnd;
+    for (const part of parts) {
+      let written = 0;
+      while (written < part.length) written += writeSync(this.spillFd, part, written, part.length - written, at + written);
+      at += part.length;
     }
+    this.worker.postMessage({ kind: 'batch', spill: { offset: this.spillEnd, count: this.count, size } });
+    this.spillEnd += size;
+    this.spills += 1;
   }
 
   /**
@@ -217,6 +285,8 @@ export class SearchIndexBuilder {
     this.failure ??= 'closed';
     // Removed at once (a file still open in the worker goes when the worker closes it).
     rmSync(this.dir, { recursive: true, force: true });
-    void this.worker.terminate();
+    // The spill file's descriptor once the worker, which reads it, has stopped.
+    const fd = this.spillFd;
+    void this.worker.terminate().finally(() => closeSync(fd));
   }
 }

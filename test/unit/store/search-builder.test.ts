@@ -148,6 +148,36 @@ describe('the search index of a first import, built on a second core', () => {
     }
   }
 
+  it('takes the batches it is behind on from a spill file, and is the same index', async () => {
+    // The worker's case again, its index gone: what a first import leaves before the copy.
+    const source = Workbench.open(join(dir, 'worker.causa'), { readOnly: true });
+    const path = join(dir, 'spilled.causa');
+    await source.store.db.backup(path);
+    source.close();
+    const db = new Database(path);
+    db.exec("INSERT INTO event_search (event_search) VALUES ('delete-all'); DELETE FROM case_meta WHERE key = 'search_indexed_upto'");
+    const definition = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'event_search'").pluck().get() as string;
+    db.close();
+    expect(vocabulary(path)).toEqual([]);
+    // A backlog of 0: every batch goes to the file; of 1, some go to the file and some are handed over.
+    for (const maxBacklog of [0, 1]) {
+      const builder = new SearchIndexBuilder(path, definition, 1, { maxBacklog });
+      try {
+        lines.forEach((line, i) => expect(builder.add(i + 1, searchableBytes(Buffer.from(line)))).toBe(true));
+        expect(await builder.copyInto(lines.length)).toBeUndefined();
+        expect(builder.spilledBatches).toBeGreaterThan(1);
+      } finally {
+        builder.close();
+      }
+      expect(vocabulary(path)).toEqual(vocabulary(join(dir, 'worker.causa')));
+      expect(readdirSync(scratch)).toEqual([]);
+      // Emptied for the next round (the copy refuses a case that has an index).
+      const again = new Database(path);
+      again.exec("INSERT INTO event_search (event_search) VALUES ('delete-all'); DELETE FROM case_meta WHERE key = 'search_indexed_upto'");
+      again.close();
+    }
+  }, 60_000);
+
   it('is not copied into a case it no longer fits', async () => {
     // A case of 3 events whose index is gone (a case as an earlier Causa left it).
     const path = join(dir, 'small.causa');
