@@ -240,7 +240,10 @@ async function readIntoCase(
       sealed = new SealAccumulator((kind, seq, block) => tx.addSealBlock(id, kind, seq, block));
       let lastPosition = 0;
       try {
-        for await (const batch of parseSourceBatches(tapped(counted(opened.content, monitor), tap), opened.detected, file.limits)) {
+        const batches = parseSourceBatches(tapped(counted(opened.content, monitor), tap), opened.detected, file.limits, {
+          objects: objects !== undefined,
+        });
+        for await (const batch of batches) {
           monitor.check();
           for (const record of batch) {
             lastPosition = record.position;
@@ -270,7 +273,7 @@ async function readIntoCase(
               });
               tap.record(record.raw);
               sealed.add(record.position, record.raw, rows, ids[0] ?? 0);
-              objects?.add(record.raw, record.events[0], ids[0]);
+              objects?.add(record.raw, record.events[0], ids[0], record.objects);
               events += record.events.length;
               monitor.addEvents(record.events.length);
             } else {

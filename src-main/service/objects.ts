@@ -1,7 +1,7 @@
 // Collects what one source's records say about Kubernetes objects while it is imported, folded per uid,
 // for the case's identity table (store/objects.ts). Memory grows with the objects named, not the records.
 import { foldSighting } from '../core/link/identity';
-import { mayNameObjects, OBJECT_FORMATS, objectsOfRecord, recordValue } from '../core/ingest/k8s-objects';
+import { mayNameObjects, OBJECT_FORMATS, objectsOfRecord, recordValue, type RecordObjects } from '../core/ingest/k8s-objects';
 import type { NormalizedEvent } from '../shared/model';
 import type { KindMapping, NameDeletion, ObjectIdentity } from '../shared/objects';
 import type { CaseStore } from '../store/case-store';
@@ -14,17 +14,15 @@ export class ObjectCollector {
 
   constructor(private readonly format: string) {}
 
-  /** One record (its raw bytes, its first event and that event's id). A record that is not JSON adds nothing. */
-  add(raw: Buffer, event: NormalizedEvent | undefined, eventId: number | undefined): void {
+  /**
+   * One record (its raw bytes, its first event and that event's id; what it says about objects when the
+   * reader found that already, ParsedRecord's `objects`). A record that is not JSON adds nothing.
+   */
+  add(raw: Buffer, event: NormalizedEvent | undefined, eventId: number | undefined, read?: RecordObjects): void {
     // A record that names no uid and deletes nothing says nothing here: skip parsing it again.
     if (!event || !mayNameObjects(raw, event.action)) return;
-    let value: unknown;
-    try {
-      value = recordValue(this.format, raw);
-    } catch {
-      return;
-    }
-    const found = objectsOfRecord(this.format, value, event.time_ns, event.target);
+    const found = read ?? this.parsed(raw, event);
+    if (!found) return;
     for (const sighting of found.objects) foldSighting(this.rows, eventId === undefined ? sighting : { ...sighting, event_id: eventId });
     for (const deletion of found.deletions ?? [])
       this.deletions.push(eventId === undefined ? deletion : { ...deletion, event_id: eventId });
@@ -32,6 +30,17 @@ export class ObjectCollector {
       const key = `${kind.api_group}|${kind.kind}`;
       if (!this.kindsSeen.has(key)) this.kindsSeen.set(key, eventId === undefined ? kind : { ...kind, event_id: eventId });
     }
+  }
+
+  /** What the record says about objects, parsed from its bytes; undefined when it is not JSON. */
+  private parsed(raw: Buffer, event: NormalizedEvent): RecordObjects | undefined {
+    let value: unknown;
+    try {
+      value = recordValue(this.format, raw);
+    } catch {
+      return undefined;
+    }
+    return objectsOfRecord(this.format, value, event.time_ns, event.target);
   }
 
   objects(): Iterable<Omit<ObjectIdentity, 'id'>> {

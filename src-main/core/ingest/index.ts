@@ -246,15 +246,18 @@ async function* parseDocument(
 /**
  * Parses a source's content (already gunzipped where needed) as records of the detected format, in
  * batches: a batch per chunk of JSON lines read, so the importer takes a MiB of records per turn; one
- * record a batch from a document, whose scanner finds them one by one.
+ * record a batch from a document, whose scanner finds them one by one. With `objects`, each JSON line's
+ * record carries what it says about Kubernetes objects (ParsedRecord's `objects`: the import's identity
+ * table), found from the value the line was parsed into.
  */
 export async function* parseSourceBatches(
   content: AsyncIterable<Buffer>,
   detected: Detected = { format: k8sAudit, layout: { kind: 'lines' } },
   limits: Limits = DEFAULT_LIMITS,
+  { objects = false }: { objects?: boolean } = {},
 ): AsyncGenerator<ParsedRecord[]> {
   if (detected.layout.kind === 'lines') {
-    yield* parseJsonLineBatches(readLineBatches(content, limits.maxRecordBytes), detected.format, limits.maxRecordBytes);
+    yield* parseJsonLineBatches(readLineBatches(content, limits.maxRecordBytes), detected.format, limits.maxRecordBytes, { objects });
     return;
   }
   for await (const record of parseDocument(content, detected.format, detected.layout, limits)) yield [record];

@@ -3,14 +3,27 @@
 import type { NormalizedEvent } from '../../shared/model';
 import { DEFAULT_LIMITS, formatBytes } from '../limits';
 import { readerFor, type RecordFormat } from './format';
+import { mayNameObjects, OBJECT_FORMATS, objectsOfRecord, type RecordObjects } from './k8s-objects';
 import type { Line } from './lines';
 
 /**
  * One record of a source: its position (line, or element number in a document), where it sits when that
  * is not a whole line, its exact bytes, and the events derived from it — or why it could not be read.
+ * `objects` is what the record says about Kubernetes objects (the case's identity table), found while its
+ * parsed value was in hand (JSON lines of a format that names objects): the value itself is not kept, so
+ * that a batch of records holds no more than it did, and the import does not parse the record again.
  */
 export type ParsedRecord =
-  | { ok: true; position: number; line?: number; locator?: string; raw: Buffer; context?: Buffer; events: NormalizedEvent[] }
+  | {
+      ok: true;
+      position: number;
+      line?: number;
+      locator?: string;
+      raw: Buffer;
+      context?: Buffer;
+      events: NormalizedEvent[];
+      objects?: RecordObjects;
+    }
   | { ok: false; position: number; line?: number; locator?: string; reason: string; fatal?: boolean };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -50,8 +63,10 @@ export async function* parseJsonLineBatches(
   batches: AsyncIterable<Line[]>,
   format: RecordFormat,
   maxRecordBytes = DEFAULT_LIMITS.maxRecordBytes,
+  { objects: findObjects = false }: { objects?: boolean } = {},
 ): AsyncGenerator<ParsedRecord[]> {
   const read = readerFor(format);
+  const namesObjects = findObjects && OBJECT_FORMATS.has(format.name);
   let seenContent = false;
   for await (const lines of batches) {
     const records: ParsedRecord[] = [];
@@ -93,8 +108,15 @@ export async function* parseJsonLineBatches(
         continue;
       }
       const normalized = read(value, { position: line.number });
-      if (normalized.ok) records.push({ ok: true, position: line.number, raw: line.bytes, events: normalized.events });
-      else records.push({ ok: false, position: line.number, reason: normalized.reason });
+      if (normalized.ok) {
+        const first = normalized.events[0];
+        // What service/objects.ts would find by parsing the record again: the same check, the same value.
+        const objects =
+          namesObjects && first && mayNameObjects(line.bytes, first.action)
+            ? objectsOfRecord(format.name, value, first.time_ns, first.target)
+            : undefined;
+        records.push({ ok: true, position: line.number, raw: line.bytes, events: normalized.events, ...(objects ? { objects } : {}) });
+      } else records.push({ ok: false, position: line.number, reason: normalized.reason });
     }
     if (records.length > 0) yield records;
   }
