@@ -159,13 +159,23 @@ describe('the search index of a first import, built on a second core', () => {
     const definition = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'event_search'").pluck().get() as string;
     db.close();
     expect(vocabulary(path)).toEqual([]);
-    // A backlog of 0: every batch goes to the file; of 1, some go to the file and some are handed over.
-    for (const maxBacklog of [0, 1]) {
+    // A backlog of 0: every batch goes to the file; of 1, some go to the file and some are handed over; of
+    // 4, most or all are handed over.
+    for (const maxBacklog of [0, 1, 4]) {
       const builder = new SearchIndexBuilder(path, definition, 1, { maxBacklog });
       try {
-        lines.forEach((line, i) => expect(builder.add(i + 1, searchableBytes(Buffer.from(line)))).toBe(true));
+        for (const [i, line] of lines.entries()) {
+          expect(builder.add(i + 1, searchableBytes(Buffer.from(line)))).toBe(true);
+          // With the larger backlog, the worker catches up now and then: its buffers are then free again.
+          if (maxBacklog === 4 && i % 1000 === 999) await vi.waitUntil(() => builder.behind === 0, { timeout: 30_000 });
+        }
         expect(await builder.copyInto(lines.length)).toBeUndefined();
-        expect(builder.spilledBatches).toBeGreaterThan(1);
+        if (maxBacklog < 4) expect(builder.spilledBatches).toBeGreaterThan(1);
+        // The batches handed over share a few buffers, each used again once the worker has indexed its
+        // batch (one made afresh for each cost a page fault every 4 KiB): never more than the backlog's.
+        const { handedOver, buffers } = builder.sharedBatches;
+        expect(buffers).toBeLessThanOrEqual(maxBacklog + 1);
+        if (maxBacklog === 4) expect(handedOver).toBeGreaterThan(2 * buffers);
       } finally {
         builder.close();
       }
