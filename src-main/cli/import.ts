@@ -2,6 +2,8 @@
 // Ctrl+C stopping at the next record. The work is service/import.ts behind the Workbench facade.
 import { existsSync } from 'node:fs';
 import { formatNames } from '../service/import';
+import { toServiceError } from '../service/errors';
+import { EXIT_USAGE } from './exit';
 import { Workbench } from '../service/workbench';
 import type { ImportProgress } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
@@ -31,7 +33,11 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
   // Check the evidence before creating anything: a typo must not leave an empty case file behind.
   const missing = positionals.find((path) => !existsSync(path));
   if (missing) throw new ServiceError('io', `${missing}: no such file or folder`);
-  const workbench = Workbench.open(values.case, { create: true, limits });
+  const workbench = await openWaiting(values.case, io, limits);
+  if (!workbench) {
+    io.stdout.write('Cancelled while waiting: nothing was imported.\n');
+    return EXIT_USAGE;
+  }
   // Ctrl+C stops at the next record: the file being read is rolled back, the files before it stay.
   const cancel = (): void => void workbench.imports.cancel();
   process.once('SIGINT', cancel);
@@ -75,6 +81,34 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
     clearInterval(waiting);
     process.removeListener('SIGINT', cancel);
     workbench.close();
+  }
+}
+
+/**
+ * The case opened for the import; created when it does not exist, and then written through a rollback
+ * journal until the import ends (CaseStore.open's rollbackWhileNew). A case another import is creating
+ * cannot be read until that import ends: this one waits for it, saying so, as it waits for any writer
+ * (undefined: Ctrl+C while waiting).
+ */
+async function openWaiting(casePath: string, io: CliIo, limits: ReturnType<typeof limitsFromOptions>): Promise<Workbench | undefined> {
+  let told = false;
+  let cancelled = false;
+  const cancel = (): void => void (cancelled = true);
+  process.once('SIGINT', cancel);
+  try {
+    for (;;) {
+      try {
+        return Workbench.open(casePath, { create: true, limits, rollbackWhileNew: true });
+      } catch (error) {
+        if (toServiceError(error).code !== 'busy') throw error;
+      }
+      if (!told) io.stderr.write(`causa import: waiting for another import to finish writing to ${casePath} (Ctrl+C to give up)\n`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (cancelled) return undefined;
+    }
+  } finally {
+    process.removeListener('SIGINT', cancel);
   }
 }
 

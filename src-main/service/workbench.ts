@@ -128,6 +128,8 @@ export class Workbench {
        * ask once; a workbench that stays open keeps them, so that its first filter does not link again.
        */
       membersOnDemand?: boolean;
+      /** A case this call creates is written through a rollback journal until closed (CaseStore.open). */
+      rollbackWhileNew?: boolean;
     } = {},
   ): Workbench {
     const store = CaseStore.open(casePath, options);

@@ -125,11 +125,20 @@ export class CaseStore {
     this.insertErrorStmt = db.prepare('INSERT INTO import_error (source_id, line, locator, reason) VALUES (?, ?, ?, ?)');
   }
 
-  /** Opens a case file, creating it when `create` is set and it does not exist; `readOnly` opens it for reading alone. */
-  static open(path: string, options: { create?: boolean; readOnly?: boolean } = {}): CaseStore {
+  /**
+   * Opens a case file, creating it when `create` is set and it does not exist; `readOnly` opens it for
+   * reading alone. `rollbackWhileNew`: a case this call creates is written through SQLite's rollback
+   * journal until it is closed (or `useWal`), then through its write-ahead log as every case is: a first
+   * import into a new file writes its pages once, where the log writes each twice (docs/limits.md).
+   */
+  static open(path: string, options: { create?: boolean; readOnly?: boolean; rollbackWhileNew?: boolean } = {}): CaseStore {
     const exists = existsSync(path);
     if (!exists && (!options.create || options.readOnly)) throw new CaseFileError(`${path}: no such case file`);
     let db: Database.Database | undefined;
+    // A new case is written through a rollback journal while its first import runs; a case in that state
+    // is left as it is, and its writer turns it to WAL when done: no other program can change its journal,
+    // or even read it, while that writer has written pages into the file.
+    const rollbackJournal = !exists && options.rollbackWhileNew === true && options.readOnly !== true;
     try {
       // Evidence is for the analyst alone: a new case file is made 0600 before SQLite opens it, and SQLite
       // gives its -wal and -shm files the database file's permissions.
@@ -142,12 +151,14 @@ export class CaseStore {
         db.close();
         throw new CaseFileError(`${path}: an SQLite database, but not a Causa case file`);
       }
+      db.pragma(`journal_mode = ${rollbackJournal ? 'DELETE' : 'WAL'}`);
     } catch (error) {
       if (db?.open) db.close();
       if (error instanceof CaseFileError) throw error;
+      // A new case whose first import another program is still writing (rollbackWhileNew): busy, said as such.
+      if (isBusy(error)) throw error;
       throw new CaseFileError(`${path}: not a Causa case file (${(error as Error).message})`);
     }
-    db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // Without this, INSERT OR REPLACE deletes a conflicting row without firing the DELETE triggers that
@@ -181,7 +192,30 @@ export class CaseStore {
     }
     // Reads cannot write: only `write` and `writeNow` lift this, for as long as they run.
     db.pragma('query_only = ON');
-    return new CaseStore(path, db);
+    const store = new CaseStore(path, db);
+    store.rollbackJournal = rollbackJournal;
+    return store;
+  }
+
+  /** Written through a rollback journal (a new case's first import, `open`'s rollbackWhileNew) until `useWal`. */
+  private rollbackJournal = false;
+
+  /**
+   * The case written through its write-ahead log from now on, as every case is (`close` does it too). A
+   * case whose writer was killed first is turned to WAL by the next program that opens it for writing,
+   * after SQLite rolled back what the killed writer left half-written.
+   */
+  useWal(): void {
+    if (!this.rollbackJournal || !this.db.open) return;
+    this.allowWrites();
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.rollbackJournal = false;
+    } catch {
+      // Another program has the case open and reading: it stays as it is, and the next writer to open it turns it.
+    } finally {
+      this.endWrites();
+    }
   }
 
   /** How many writes (`write`, `writeNow`) are under way: while any is, the connection may write. */
@@ -241,6 +275,7 @@ export class CaseStore {
   }
 
   close(): void {
+    this.useWal();
     this.db.close();
   }
 

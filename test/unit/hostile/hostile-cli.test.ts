@@ -364,6 +364,48 @@ describe('concurrent writers, cancel, permissions', () => {
     expect(caseContents(casePath)).toEqual({ 'before.log': 5, 'slow.log.gz': 6, 'second.log': 3 });
   }, 120_000);
 
+  it('a second import into a new case another import is still creating waits for it, saying so; the case ends in WAL', async () => {
+    const dir = scratch();
+    const casePath = join(dir, 'new.causa');
+    // The first import creates the case and holds it for seconds: it skips a 2 GiB line in its transaction.
+    const slow = join(dir, 'slow.log.gz');
+    writeGzipLineBomb(slow, 2 * 1024 * MiB, lines('slow', 3), lines('slow-after', 3));
+    writeFileSync(join(dir, 'second.log'), lines('second', 3));
+    let second: Promise<CliRun> | undefined;
+    let sawWal = false;
+    const first = runCausa(['import', slow, '--case', casePath, '--max-inflate-ratio', '100000', '--max-inflated-size', '64GiB'], {
+      // A new case is written through a rollback journal (its -journal file, no -wal) while its first
+      // import runs; the second starts once that journal exists.
+      onSpawn: () => {
+        const poll = setInterval(() => {
+          sawWal ||= existsSync(`${casePath}-wal`);
+          if (!existsSync(`${casePath}-journal`)) return;
+          clearInterval(poll);
+          setTimeout(() => (second = runCausa(['import', join(dir, 'second.log'), '--case', casePath])), 1000);
+        }, 20);
+      },
+    });
+    const one = await first;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(second, 'the first import never wrote through a rollback journal').toBeDefined();
+    const two = await second!;
+    expectBounded(one);
+    expectBounded(two);
+    expect(sawWal).toBe(false);
+    expect(two.stderr).toMatch(/waiting for another import to finish writing to/);
+    expect(two.stderr).not.toMatch(/locked|not a Causa case file/);
+    expect(two.code, two.stderr).toBe(0);
+    expect(caseContents(casePath)).toEqual({ 'slow.log.gz': 6, 'second.log': 3 });
+    // Every case ends written through its write-ahead log, its journal gone.
+    expect(existsSync(`${casePath}-journal`)).toBe(false);
+    const store = CaseStore.open(casePath, { readOnly: true });
+    try {
+      expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
   it('Ctrl+C while a gigabyte line is being skipped stops the import within a second; the case keeps what it had', async () => {
     const dir = scratch();
     const casePath = await caseWithGoodFile(dir);

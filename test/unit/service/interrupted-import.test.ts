@@ -75,3 +75,44 @@ it('a source killed mid-import is not in the case at all, derived data included;
     wb.close();
   }
 }, 240_000);
+
+it('a first import into a new case, killed mid-write, leaves a case that opens whole, turns to WAL and imports again', async () => {
+  const casePath = join(dir, 'new.causa');
+  const big = join(dir, 'big-first.jsonl');
+  writeFileSync(big, `${generateInc0047Audit({ events: 30_000, seed: 11 }).join('\n')}\n`);
+  // A new case is written through a rollback journal while its first import runs: its pages go straight
+  // into the file, which grows. Killed once a few MiB are there: surely mid-source.
+  let killedMidWrite = false;
+  const run = await runCausa(['import', big, '--case', casePath], {
+    onSpawn: (child) => {
+      const watch = setInterval(() => {
+        if (existsSync(`${casePath}-journal`) && existsSync(casePath) && statSync(casePath).size > 4 * 2 ** 20) {
+          killedMidWrite = true;
+          child.kill('SIGKILL');
+          clearInterval(watch);
+        }
+      }, 5);
+      child.on('close', () => clearInterval(watch));
+    },
+  });
+  expect(killedMidWrite, `the import ended (exit ${run.code}) before it could be killed`).toBe(true);
+  expect(run.code).toBeNull();
+  expect(existsSync(`${casePath}-wal`)).toBe(false);
+
+  // The next program to open it rolls the half-written source back: nothing of it is there.
+  const wb = Workbench.open(casePath);
+  try {
+    expect(wb.store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(wb.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(counts(casePath)).toEqual({ sources: 0, events: 0, stages: 0, calls: 0, orphanStages: 0, seals: 0 });
+    const again = await wb.importPaths([big]);
+    expect(again.files[0]).toMatchObject({ status: 'imported' });
+    expect(wb.store.searchIndexedUpto()).toBe(wb.store.lastEventId());
+    const verdicts = await wb.handlers.verifyCase({});
+    const seal = verdicts.find((v) => v.subject === 'seal');
+    expect(seal?.verdict.intact, JSON.stringify(seal?.verdict.problems)).toBe(true);
+  } finally {
+    wb.close();
+  }
+  expect(existsSync(`${casePath}-journal`)).toBe(false);
+}, 240_000);
