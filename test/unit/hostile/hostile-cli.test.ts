@@ -373,6 +373,7 @@ describe('concurrent writers, cancel, permissions', () => {
     writeFileSync(join(dir, 'second.log'), lines('second', 3));
     let second: Promise<CliRun> | undefined;
     let sawWal = false;
+    let journalMode: number | undefined;
     const first = runCausa(['import', slow, '--case', casePath, '--max-inflate-ratio', '100000', '--max-inflated-size', '64GiB'], {
       // A new case is written through a rollback journal (its -journal file, no -wal) while its first
       // import runs; the second starts once that journal exists.
@@ -380,6 +381,7 @@ describe('concurrent writers, cancel, permissions', () => {
         const poll = setInterval(() => {
           sawWal ||= existsSync(`${casePath}-wal`);
           if (!existsSync(`${casePath}-journal`)) return;
+          journalMode = statSync(`${casePath}-journal`).mode & 0o777;
           clearInterval(poll);
           setTimeout(() => (second = runCausa(['import', join(dir, 'second.log'), '--case', casePath])), 1000);
         }, 20);
@@ -392,6 +394,8 @@ describe('concurrent writers, cancel, permissions', () => {
     expectBounded(one);
     expectBounded(two);
     expect(sawWal).toBe(false);
+    // The journal, like the log, is the analyst's alone (SQLite gives it the case file's mode).
+    expect(journalMode).toBe(0o600);
     expect(two.stderr).toMatch(/waiting for another import to finish writing to/);
     expect(two.stderr).not.toMatch(/locked|not a Causa case file/);
     expect(two.code, two.stderr).toBe(0);
