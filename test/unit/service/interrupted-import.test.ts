@@ -31,6 +31,24 @@ function counts(casePath: string): Record<string, number> {
   }
 }
 
+/** `causa import FILE --case CASE`, killed with SIGKILL as soon as `due` says so (it must be, before the import ends). */
+async function importKilledWhen(file: string, casePath: string, due: () => boolean): Promise<void> {
+  let killedMidWrite = false;
+  const run = await runCausa(['import', file, '--case', casePath], {
+    onSpawn: (child) => {
+      const watch = setInterval(() => {
+        if (!due()) return;
+        killedMidWrite = true;
+        child.kill('SIGKILL');
+        clearInterval(watch);
+      }, 5);
+      child.on('close', () => clearInterval(watch));
+    },
+  });
+  expect(killedMidWrite, `the import ended (exit ${run.code}) before it could be killed`).toBe(true);
+  expect(run.code).toBeNull();
+}
+
 it('a source killed mid-import is not in the case at all, derived data included; the case verifies intact', async () => {
   const casePath = join(dir, 'case.causa');
   const first = join(dir, 'first.jsonl');
@@ -43,22 +61,10 @@ it('a source killed mid-import is not in the case at all, derived data included;
   expect(before.calls).toBeGreaterThan(0);
 
   // Killed once the big source's transaction has written a few MiB to the WAL: surely mid-source.
-  let killedMidWrite = false;
-  const run = await runCausa(['import', big, '--case', casePath], {
-    onSpawn: (child) => {
-      const watch = setInterval(() => {
-        const wal = `${casePath}-wal`;
-        if (existsSync(wal) && statSync(wal).size > 4 * 2 ** 20) {
-          killedMidWrite = true;
-          child.kill('SIGKILL');
-          clearInterval(watch);
-        }
-      }, 5);
-      child.on('close', () => clearInterval(watch));
-    },
+  await importKilledWhen(big, casePath, () => {
+    const wal = `${casePath}-wal`;
+    return existsSync(wal) && statSync(wal).size > 4 * 2 ** 20;
   });
-  expect(killedMidWrite, `the import ended (exit ${run.code}) before it could be killed`).toBe(true);
-  expect(run.code).toBeNull();
 
   expect(counts(casePath)).toEqual(before);
   const wb = Workbench.open(casePath);
@@ -82,21 +88,11 @@ it('a first import into a new case, killed mid-write, leaves a case that opens w
   writeFileSync(big, `${generateInc0047Audit({ events: 30_000, seed: 11 }).join('\n')}\n`);
   // A new case is written through a rollback journal while its first import runs: its pages go straight
   // into the file, which grows. Killed once a few MiB are there: surely mid-source.
-  let killedMidWrite = false;
-  const run = await runCausa(['import', big, '--case', casePath], {
-    onSpawn: (child) => {
-      const watch = setInterval(() => {
-        if (existsSync(`${casePath}-journal`) && existsSync(casePath) && statSync(casePath).size > 4 * 2 ** 20) {
-          killedMidWrite = true;
-          child.kill('SIGKILL');
-          clearInterval(watch);
-        }
-      }, 5);
-      child.on('close', () => clearInterval(watch));
-    },
-  });
-  expect(killedMidWrite, `the import ended (exit ${run.code}) before it could be killed`).toBe(true);
-  expect(run.code).toBeNull();
+  await importKilledWhen(
+    big,
+    casePath,
+    () => existsSync(`${casePath}-journal`) && existsSync(casePath) && statSync(casePath).size > 4 * 2 ** 20,
+  );
   expect(existsSync(`${casePath}-wal`)).toBe(false);
 
   // The next program to open it rolls the half-written source back: nothing of it is there.
