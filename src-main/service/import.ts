@@ -62,6 +62,13 @@ interface EvidenceFile {
   rehash?: () => Promise<{ sha256: string; size: number }>;
   /** The file is not gzip: its content, as read, must hash to its sha256. */
   plain?: boolean;
+  /**
+   * `sha256` and `size` are what a bundle's manifest claims, not yet hashed (a plain file the case does
+   * not hold). The import hashes the content as it reads it; content that does not hash to the claim
+   * (or a reader that stopped early, whose file `rehash` reads again) rolls the import back, and it
+   * reports `claimMissed`: the caller hashes the file and imports it again under its own hash.
+   */
+  claimed?: { rehash: () => Promise<{ sha256: string; size: number }> };
 }
 
 async function* tapped(content: AsyncIterable<Buffer>, tap: ContentTap): AsyncGenerator<Buffer> {
@@ -184,7 +191,7 @@ async function importOneWithId(
   store: CaseStore,
   file: EvidenceFile,
   monitor: ImportMonitor,
-): Promise<{ result: FileImport; sourceId?: number }> {
+): Promise<{ result: FileImport; sourceId?: number; claimMissed?: boolean }> {
   if (monitor.cancelled) return { result: cancelledImport(file) };
   monitor.beginFile(file.name);
   try {
@@ -201,7 +208,7 @@ async function readIntoCase(
   store: CaseStore,
   file: EvidenceFile,
   monitor: ImportMonitor,
-): Promise<{ result: FileImport; sourceId?: number }> {
+): Promise<{ result: FileImport; sourceId?: number; claimMissed?: boolean }> {
   const known = alreadyImported(store, file);
   if (known) {
     monitor.read(file.contentSize ?? file.size);
@@ -231,6 +238,7 @@ async function readIntoCase(
   const tap = new ContentTap(file.limits?.maxRecordBytes);
   let sealed = new SealAccumulator();
   let changed: string | undefined;
+  let claimMissed = false;
   const objects = OBJECT_FORMATS.has(format) ? new ObjectCollector(format) : undefined;
   await store.write(
     async (tx) => {
@@ -291,6 +299,13 @@ async function readIntoCase(
         noteError(lastPosition + 1, reason);
       }
       const content = tap.finish();
+      if (file.claimed) {
+        const read = content.whole ? content : await file.claimed.rehash();
+        if (read.sha256 !== file.sha256 || read.size !== file.size) {
+          claimMissed = true;
+          return { commit: false, value: undefined };
+        }
+      }
       changed = await changedWhileRead(file, content);
       if (changed) return { commit: false, value: undefined };
       if (events > 0) await tx.deriveSource(sourceId);
@@ -308,6 +323,10 @@ async function readIntoCase(
     monitor.writerWait,
     { expectedBytes: file.size },
   );
+  if (claimMissed) {
+    monitor.addEvents(-events); // rolled back: the file is read again
+    return { result: cancelledImport(file), claimMissed };
+  }
   if (changed) {
     return {
       result: {
@@ -330,6 +349,64 @@ async function readIntoCase(
   };
   if (events > 0 && format === LEDGER_FORMAT) verifyLedgerSource(store, sourceId!, file.name);
   return events > 0 ? { result, sourceId } : { result };
+}
+
+/**
+ * One source of a bundle, read as a stream, never held. A plain source whose manifest hash the case does
+ * not hold yet is read once: its content is hashed as it is imported, and must hash to the manifest's
+ * claim (verifying the bundle reads it again, as it always does). Any other source, and one whose content
+ * turns out not to match its claim (an altered bundle: the import of it is rolled back), is hashed first
+ * and imported under its own hash, so that the case never holds records under a hash they do not have,
+ * and a claim of a hash the case holds never passes an altered file off as already imported.
+ */
+async function importBundleSource(
+  store: CaseStore,
+  files: BundleFiles,
+  entry: Manifest['sources'][number],
+  name: string,
+  limits: Limits,
+  monitor: ImportMonitor,
+): Promise<{ result: FileImport; sourceId?: number }> {
+  const source = {
+    name,
+    open: async () => streamContent(files.stream(entry.path), limits, name),
+    format: entry.type,
+    limits,
+  };
+  if (store.findSourceBySha(entry.sha256) === undefined && !(await storedAsGzip(files, entry.path).catch(() => true))) {
+    const claimed = await importOneWithId(
+      store,
+      {
+        ...source,
+        sha256: entry.sha256,
+        size: entry.size,
+        contentSize: entry.size,
+        plain: true,
+        claimed: { rehash: async () => hashStream(files.stream(entry.path)) },
+      },
+      monitor,
+    );
+    if (!claimed.claimMissed) return claimed;
+    monitor.expect(1, entry.size); // read again, below
+  }
+  let hashed;
+  try {
+    hashed = await hashStream(files.stream(entry.path));
+  } catch (error) {
+    const reason = `cannot read: ${(error as Error).message}`;
+    return {
+      result: { file: name, format: entry.type, status: 'failed', events: 0, errors: [{ file: name, line: 0, reason }], more_errors: 0 },
+    };
+  }
+  // Progress counts content bytes: the manifest announced the stored size, the gunzipped one is known now.
+  monitor.expect(0, hashed.contentSize - entry.size);
+  return importOneWithId(store, { ...source, sha256: hashed.sha256, size: hashed.size, contentSize: hashed.contentSize }, monitor);
+}
+
+/** Whether a bundle's file starts as gzip does (its first chunk read, the rest not). */
+async function storedAsGzip(files: BundleFiles, path: string): Promise<boolean> {
+  for await (const chunk of files.stream(path)) return chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b;
+  return false;
 }
 
 /**
@@ -418,36 +495,7 @@ async function importBundle(
       continue;
     }
     const name = `${bundleName}/${entry.path}`;
-    // The entry is read twice as a stream, never held: once to hash it, once to import it.
-    let hashed;
-    try {
-      hashed = await hashStream(files.stream(entry.path));
-    } catch (error) {
-      results.push({
-        file: name,
-        format: entry.type,
-        status: 'failed',
-        events: 0,
-        errors: [{ file: name, line: 0, reason: `cannot read: ${(error as Error).message}` }],
-        more_errors: 0,
-      });
-      continue;
-    }
-    // Progress counts content bytes: the manifest announced the stored size, the gunzipped one is known now.
-    monitor.expect(0, hashed.contentSize - entry.size);
-    const { result, sourceId } = await importOneWithId(
-      store,
-      {
-        name,
-        sha256: hashed.sha256,
-        size: hashed.size,
-        contentSize: hashed.contentSize,
-        open: async () => streamContent(files.stream(entry.path), limits, name),
-        format: entry.type,
-        limits,
-      },
-      monitor,
-    );
+    const { result, sourceId } = await importBundleSource(store, files, entry, name, limits, monitor);
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
     if (result.status === 'imported' || result.status === 'already_imported') imported.set(entry.path, result.events);
     results.push(result);
