@@ -34,7 +34,7 @@ const db = new Database(workerData.scratch);
 db.pragma('journal_mode = OFF');
 db.pragma('synchronous = OFF');
 db.exec(workerData.definition);
-// A larger hash of pending words than FTS5's 1 MB: fewer, larger segments to write and merge.
+// A larger hash of pending words than FTS5's 1 MB (HASH_BYTES): fewer, larger segments to write and merge.
 // (An integer in the statement's text: FTS5 refuses the real number a bound JavaScript number is.)
 db.exec("INSERT INTO event_search (event_search, rank) VALUES ('hashsize', " + Math.trunc(workerData.hashBytes) + ")");
 const insert = db.prepare('INSERT INTO event_search (rowid, raw) VALUES (?, ?)');
@@ -134,8 +134,13 @@ const STALL_MS = 120_000;
 export interface SearchBuilderOptions {
   maxBacklog?: number;
 }
-/** FTS5's hash of pending words in the worker (its default is 1 MB). */
-const HASH_BYTES = 16 * 1024 * 1024;
+/**
+ * FTS5's hash of pending words in the worker (its default is 1 MB). 16 MiB wrote fewer segments, but
+ * sorting the larger hash at each flush cost more than merging the extra segments saved: at 4 MiB the
+ * worker takes less CPU (which the import's own thread shares two cores with) and 15–30 MB less memory
+ * (docs/limits.md, "Measured on 2026-12-06, 17:00–").
+ */
+const HASH_BYTES = 4 * 1024 * 1024;
 
 export class SearchIndexBuilder {
   private readonly worker: Worker;
