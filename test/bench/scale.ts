@@ -164,20 +164,23 @@ export async function measureScale(events: number, dir: string): Promise<ScaleFi
   };
 }
 
-/** The figures as lines, each against its budget, and the budgets missed. */
-export function judgeScale(small: ScaleFigures, large: ScaleFigures): { lines: string[]; missed: string[] } {
+/**
+ * The figures as lines, each against its budget, and the budgets missed. `sealed` is the size at which
+ * the issue sets the end-to-end import's ratio (a sealed bundle of 200,000 events); the ratio is judged
+ * there and at the large size, and printed at the small one. Without it, at the small size too.
+ */
+export function judgeScale(small: ScaleFigures, large: ScaleFigures, sealed?: ScaleFigures): { lines: string[]; missed: string[] } {
   const lines: string[] = [];
   const missed: string[] = [];
   const check = (line: string, holds: boolean): void => {
     lines.push(`${holds ? 'ok  ' : 'MISS'} ${line}`);
     if (!holds) missed.push(line);
   };
-  for (const f of [small, large]) {
+  for (const f of sealed ? [small, sealed, large] : [small, large]) {
     const ratio = f.ceilingMs / f.importMs;
-    check(
-      `import ${f.events} events end to end ${(f.importMs / 1000).toFixed(1)} s, ceiling ${(f.ceilingMs / 1000).toFixed(1)} s: ratio ${ratio.toFixed(2)} (budget ≥ 0.60)`,
-      ratio >= 0.6,
-    );
+    const said = `import ${f.events} events end to end ${(f.importMs / 1000).toFixed(1)} s, ceiling ${(f.ceilingMs / 1000).toFixed(1)} s: ratio ${ratio.toFixed(2)}`;
+    if (sealed && f === small) lines.push(`     ${said} (no budget at this size)`);
+    else check(`${said} (budget ≥ 0.60)`, ratio >= 0.6);
     const ready = f.importMs / f.ceilingMs;
     check(`ready to search and group ${f.events} events in ${ready.toFixed(2)} × the bare insert (budget ≤ 2.5)`, ready <= 2.5);
     const size = f.caseBytes / f.evidenceBytes;
