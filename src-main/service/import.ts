@@ -300,8 +300,10 @@ async function readIntoCase(
       }
       const content = tap.finish();
       if (file.claimed) {
-        const read = content.whole ? content : await file.claimed.rehash();
-        if (read.sha256 !== file.sha256 || read.size !== file.size) {
+        // A file that cannot be read whole again (a zip entry that turns out a bomb past its records) is
+        // left to the caller too, which names why.
+        const read = content.whole ? content : await file.claimed.rehash().catch(() => undefined);
+        if (read?.sha256 !== file.sha256 || read.size !== file.size) {
           claimMissed = true;
           return { commit: false, value: undefined };
         }
@@ -354,10 +356,11 @@ async function readIntoCase(
 /**
  * One source of a bundle, read as a stream, never held. A plain source whose manifest hash the case does
  * not hold yet is read once: its content is hashed as it is imported, and must hash to the manifest's
- * claim (verifying the bundle reads it again, as it always does). Any other source, and one whose content
- * turns out not to match its claim (an altered bundle: the import of it is rolled back), is hashed first
- * and imported under its own hash, so that the case never holds records under a hash they do not have,
- * and a claim of a hash the case holds never passes an altered file off as already imported.
+ * claim (verifying the bundle reads it again, as it always does). Any other source, one whose content
+ * turns out not to match its claim (an altered bundle: the import of it is rolled back), and one that
+ * fails, is hashed first and imported under its own hash, so that the case never holds records under a
+ * hash they do not have, and a claim of a hash the case holds never passes an altered file off as already
+ * imported.
  */
 async function importBundleSource(
   store: CaseStore,
@@ -386,7 +389,9 @@ async function importBundleSource(
       },
       monitor,
     );
-    if (!claimed.claimMissed) return claimed;
+    // A file that failed (unreadable, not of its format, nothing kept) is hashed whole below and tried
+    // again: a bomb is named by the hash's read, as before, where detection would have stopped first.
+    if (!claimed.claimMissed && claimed.result.status !== 'failed') return claimed;
     monitor.expect(1, entry.size); // read again, below
   }
   let hashed;

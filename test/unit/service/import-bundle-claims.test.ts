@@ -14,6 +14,7 @@ import { main } from '../../../src-main/cli';
 import { sealSources } from '../../../src-main/core/bundle/seal';
 import type { Workbench } from '../../../src-main/service/workbench';
 import { tempWorkbenches } from '../../support/workbench';
+import { handZip } from '../core/hand-zip';
 
 /** Bytes delivered by every read stream of a file, by the file's name. */
 const bytesRead = new Map<string, number>();
@@ -140,6 +141,32 @@ describe("a bundle's plain source read once by its import", () => {
       expect(report.integrity?.[0]?.status).toBe('broken');
     }
   });
+
+  it('a zip entry whose records are followed by a bomb: named as the bomb, nothing of it kept, the rest imported', async () => {
+    const files = sealSources(
+      [
+        { path: 'k8s-audit/audit.jsonl', data: text(RECORDS) },
+        { path: 'k8s-audit/other.jsonl', data: text([line(9000)]) },
+      ],
+      {
+        case: { title: 'claims' },
+        createdAt: '2025-04-03T15:00:00Z',
+        creator: { tool: 'causa-test', version: '0' },
+        detectType: () => 'k8s-audit',
+      },
+    );
+    // The records, then 64 MiB of one byte: deflated a thousand times smaller, past the inflate ratio.
+    const bombed = Buffer.concat([text(RECORDS), Buffer.alloc(64 * 2 ** 20, 0x30)]);
+    const zip = join(dir, `bomb${counter++}.zip`);
+    writeFileSync(zip, handZip([...files].map(([name, data]) => ({ name, data: name === AUDIT ? bombed : data }))));
+    const wb = cases.open();
+    const report = await wb.importPaths([zip]);
+    const [audit, other] = report.files;
+    expect(audit).toMatchObject({ status: 'failed', events: 0 });
+    expect(audit!.errors[0]!.reason).toMatch(/cannot read: zip entry sources\/k8s-audit\/audit\.jsonl inflates more than 200 times/);
+    expect(other).toMatchObject({ status: 'imported', events: 1 });
+    expect(sources(wb).map((s) => s.events)).toEqual([1]);
+  }, 60_000);
 
   it('a gzip source: hashed as stored (its manifest hash is over the compressed bytes), imported once', async () => {
     const gz = gzipSync(text(RECORDS));
