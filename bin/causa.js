@@ -71,29 +71,5 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
-// V8's compiled code for the command's modules, kept between runs (Node's compile cache): compiling them
-// took 0.1 s of every command. Kept in the user's Causa folder ($CAUSA_HOME, else the user's cache
-// folder), made private to the user: code read from there runs as the command, so a folder anyone else
-// may write to is not used. Node checks each entry against the source it was compiled from, and compiles
-// afresh when an entry is missing, stale, corrupt or cannot be written.
-if (process.env.NODE_DISABLE_COMPILE_CACHE === undefined) {
-  try {
-    const { lstatSync, mkdirSync } = await import('node:fs');
-    const { homedir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { enableCompileCache } = await import('node:module');
-    const env = process.env;
-    const folder = env.CAUSA_HOME
-      ? join(env.CAUSA_HOME, 'compile-cache')
-      : join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'causa', 'compile-cache');
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    // A folder someone else made, or may write to (or a link to one), is not used.
-    const info = lstatSync(folder);
-    const own = info.isDirectory() && (process.getuid === undefined || info.uid === process.getuid()) && (info.mode & 0o022) === 0;
-    if (own) enableCompileCache(folder);
-  } catch {
-    // No cache: the command compiles its modules as before.
-  }
-}
 const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
