@@ -42,6 +42,32 @@ describe('web mode on real Kubernetes audit logs', () => {
     expect(served.stderr()).toContain('falco/fal_01_003.json:1: no line is a record of any format Causa reads');
   });
 
+  it("asks for the event-rate histogram once, after the case's first reading, and the graph before it", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // Every API request and response in the order the page saw them, from before its navigation.
+    const seen: string[] = [];
+    const method = (url: string): string | undefined => /\/api\/(\w+)$/.exec(url)?.[1];
+    page.on('request', (request) => {
+      const name = method(request.url());
+      if (name) seen.push(`ask ${name}`);
+    });
+    page.on('response', (response) => {
+      const name = method(response.url());
+      if (name) seen.push(`answer ${name}`);
+    });
+    try {
+      await new WorkbenchPage(page).open(served.url);
+      await page.locator('[data-testid=time-brush]:not(.empty)').waitFor();
+      await expect.poll(() => seen.includes('answer graph')).toBe(true);
+      expect(seen.filter((s) => s === 'ask histogram')).toHaveLength(1);
+      expect(seen.indexOf('ask histogram')).toBeGreaterThan(seen.indexOf('answer caseInfo'));
+      expect(seen.indexOf('ask graph')).toBeLessThan(seen.indexOf('ask histogram'));
+      expect(seen.indexOf('ask listEvents')).toBeLessThan(seen.indexOf('ask histogram'));
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows the events, and a clicked row opens the inspector with its untouched raw record', async () => {
     const { page, workbench, errors } = await newWorkbench(served.url);
     expect(await workbench.total()).toBe(53);
