@@ -384,7 +384,6 @@ async function importBundleSource(
         sha256: entry.sha256,
         size: entry.size,
         contentSize: entry.size,
-        plain: true,
         claimed: { rehash: async () => hashStream(files.stream(entry.path)) },
       },
       monitor,

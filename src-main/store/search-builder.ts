@@ -138,7 +138,7 @@ export interface SearchBuilderOptions {
  * FTS5's hash of pending words in the worker (its default is 1 MB). 16 MiB wrote fewer segments, but
  * sorting the larger hash at each flush cost more than merging the extra segments saved: at 4 MiB the
  * worker takes less CPU (which the import's own thread shares two cores with) and 15–30 MB less memory
- * (docs/limits.md, "Measured on 2026-12-06, 17:00–").
+ * (docs/limits.md, "Measured on 2026-12-06, 17:05–18:15").
  */
 const HASH_BYTES = 4 * 1024 * 1024;
 
