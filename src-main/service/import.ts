@@ -33,7 +33,8 @@ import type { CaseStore } from '../store/case-store';
 import { listImportErrors, listSources } from '../store/queries';
 import { LEDGER_FORMAT, verifyLedgerSource } from './ledger-verification';
 import { contentSizeOf, contentSizeOfFile, counted, ImportCancelled, ImportMonitor } from './import-monitor';
-import { verdictPasses, type BundleVerdict } from '../core/verify/bundle';
+import { verdictPasses, type BundleVerdict, type SourceReading } from '../core/verify/bundle';
+import { StreamingRecords } from '../core/bundle/records';
 import { ObjectCollector } from './objects';
 import { verifyImportedBundle } from './verification';
 import { ContentTap, SealAccumulator } from '../core/verify/case-seal';
@@ -69,11 +70,18 @@ interface EvidenceFile {
    * reports `claimMissed`: the caller hashes the file and imports it again under its own hash.
    */
   claimed?: { rehash: () => Promise<{ sha256: string; size: number }> };
+  /**
+   * A bundle's record stream sealed by a hash chain: its records are counted and chained as the import
+   * reads them, as the bundle's check does (`StreamingRecords`), and that reading is returned when the
+   * content was read to its end, so that the check does not read the file again.
+   */
+  chained?: boolean;
 }
 
-async function* tapped(content: AsyncIterable<Buffer>, tap: ContentTap): AsyncGenerator<Buffer> {
+async function* tapped(content: AsyncIterable<Buffer>, tap: ContentTap, chain?: StreamingRecords): AsyncGenerator<Buffer> {
   for await (const chunk of content) {
     tap.feed(chunk);
+    chain?.push(chunk);
     yield chunk;
   }
   tap.end();
@@ -191,7 +199,7 @@ async function importOneWithId(
   store: CaseStore,
   file: EvidenceFile,
   monitor: ImportMonitor,
-): Promise<{ result: FileImport; sourceId?: number; claimMissed?: boolean }> {
+): Promise<{ result: FileImport; sourceId?: number; claimMissed?: boolean; reading?: SourceReading }> {
   if (monitor.cancelled) return { result: cancelledImport(file) };
   monitor.beginFile(file.name);
   try {
@@ -208,7 +216,7 @@ async function readIntoCase(
   store: CaseStore,
   file: EvidenceFile,
   monitor: ImportMonitor,
-): Promise<{ result: FileImport; sourceId?: number; claimMissed?: boolean }> {
+): Promise<{ result: FileImport; sourceId?: number; claimMissed?: boolean; reading?: SourceReading }> {
   const known = alreadyImported(store, file);
   if (known) {
     monitor.read(file.contentSize ?? file.size);
@@ -236,6 +244,8 @@ async function readIntoCase(
   };
   let sourceId: number | undefined;
   const tap = new ContentTap(file.limits?.maxRecordBytes);
+  const chain = file.chained ? new StreamingRecords() : undefined;
+  let reading: SourceReading | undefined;
   let sealed = new SealAccumulator();
   let changed: string | undefined;
   let claimMissed = false;
@@ -248,7 +258,7 @@ async function readIntoCase(
       sealed = new SealAccumulator((kind, seq, block) => tx.addSealBlock(id, kind, seq, block));
       let lastPosition = 0;
       try {
-        const batches = parseSourceBatches(tapped(counted(opened.content, monitor), tap), opened.detected, file.limits, {
+        const batches = parseSourceBatches(tapped(counted(opened.content, monitor), tap, chain), opened.detected, file.limits, {
           objects: objects !== undefined,
         });
         for await (const batch of batches) {
@@ -299,6 +309,10 @@ async function readIntoCase(
         noteError(lastPosition + 1, reason);
       }
       const content = tap.finish();
+      if (chain && content.whole) {
+        chain.end();
+        reading = { count: chain.count, head: chain.head, size: content.size, sha256: content.sha256 };
+      }
       if (file.claimed) {
         // A file that cannot be read whole again (a zip entry that turns out a bomb past its records) is
         // left to the caller too, which names why.
@@ -350,7 +364,7 @@ async function readIntoCase(
     more_errors: errorCount - errors.length,
   };
   if (events > 0 && format === LEDGER_FORMAT) verifyLedgerSource(store, sourceId!, file.name);
-  return events > 0 ? { result, sourceId } : { result };
+  return events > 0 ? { result, sourceId, ...(reading ? { reading } : {}) } : { result };
 }
 
 /**
@@ -369,7 +383,7 @@ async function importBundleSource(
   name: string,
   limits: Limits,
   monitor: ImportMonitor,
-): Promise<{ result: FileImport; sourceId?: number }> {
+): Promise<{ result: FileImport; sourceId?: number; reading?: SourceReading }> {
   const source = {
     name,
     open: async () => streamContent(files.stream(entry.path), limits, name),
@@ -385,6 +399,7 @@ async function importBundleSource(
         size: entry.size,
         contentSize: entry.size,
         claimed: { rehash: async () => hashStream(files.stream(entry.path)) },
+        chained: entry.chain !== undefined && entry.compression === undefined,
       },
       monitor,
     );
@@ -476,6 +491,7 @@ async function importBundle(
   const bundleName = basename(location.replace(/[\\/]+$/, ''));
   const results: FileImport[] = [];
   const imported = new Map<string, number>();
+  const readings = new Map<string, SourceReading>();
   monitor.expect(
     manifest.sources.length,
     manifest.sources.reduce((n, entry) => n + entry.size, 0),
@@ -499,12 +515,15 @@ async function importBundle(
       continue;
     }
     const name = `${bundleName}/${entry.path}`;
-    const { result, sourceId } = await importBundleSource(store, files, entry, name, limits, monitor);
+    const { result, sourceId, reading } = await importBundleSource(store, files, entry, name, limits, monitor);
     if (sourceId !== undefined) store.linkBundleSource(bundleId, sourceId, entry.path);
+    if (reading) readings.set(entry.path, reading);
     if (result.status === 'imported' || result.status === 'already_imported') imported.set(entry.path, result.events);
     results.push(result);
   }
-  const verdict = await verifyImportedBundle(store, files, bundleId, { ...options, limits });
+  // The check takes each source this import read whole from that reading: the verdict is about the bytes
+  // the case now holds, and the file is not read again.
+  const verdict = await verifyImportedBundle(store, files, bundleId, { ...options, limits, readings });
   const integrity = integrityOf(bundleName, verdict, imported);
   return { files: results, ...(integrity ? { integrity } : {}) };
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { BundleFiles } from '../core/bundle/files';
 import type { Limits } from '../core/limits';
 import { leavesPathFor, Manifest } from '../core/bundle/manifest';
-import { verifyBundle, withTrust, type BundleVerdict } from '../core/verify/bundle';
+import { verifyBundle, withTrust, type BundleVerdict, type SourceReading } from '../core/verify/bundle';
 import { verifyStoredBundle, type StoredBundleInput, type StoredRecord } from '../core/verify/case';
 import { recordVerdict, type Signer } from '../core/verify/event-verdict';
 import type { CaseStore } from '../store/case-store';
@@ -56,13 +56,14 @@ export async function verifyImportedBundle(
   store: CaseStore,
   files: BundleFiles,
   bundleId: number,
-  options: { requireSignature?: boolean; limits?: Limits } = {},
+  options: { requireSignature?: boolean; limits?: Limits; readings?: ReadonlyMap<string, SourceReading> } = {},
 ): Promise<BundleVerdict> {
   const trustedKeys = await caseTrustedKeys(store);
   const verdict = await verifyBundle(files, {
     trustedKeys,
     signatureExpected: options.requireSignature === true || trustedKeys.size > 0,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.readings ? { readings: options.readings } : {}),
   });
   for (const source of verdict.sources) {
     const leavesPath = leavesPathFor(source.path);

@@ -46,8 +46,22 @@ export class StreamingRecords {
   private open = false;
   count = 0;
   head: Buffer = Buffer.alloc(32);
+  /** Bytes pushed, newlines included: the stream's size. */
+  size = 0;
+  /** With `digest`: the SHA-256 of every byte pushed, as they pass. */
+  private readonly bytesHash: Hash | undefined;
 
-  constructor(private readonly onLeaf?: (leaf: Buffer, index: number) => void) {}
+  constructor(
+    private readonly onLeaf?: (leaf: Buffer, index: number) => void,
+    digest = false,
+  ) {
+    this.bytesHash = digest ? createHash('sha256') : undefined;
+  }
+
+  /** The SHA-256 of the bytes pushed (hex), when asked for at construction. */
+  digest(): string | undefined {
+    return this.bytesHash?.digest('hex');
+  }
 
   private begin(): void {
     this.chain = createHash('sha256').update(this.head);
@@ -70,6 +84,8 @@ export class StreamingRecords {
   }
 
   push(chunk: Buffer): void {
+    this.size += chunk.length;
+    this.bytesHash?.update(chunk);
     let start = 0;
     for (let nl = chunk.indexOf(0x0a, start); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
       if (this.open) {

@@ -162,6 +162,8 @@ async function verifySource(
   problems: Problem[],
   signed: boolean,
   limits: Limits,
+  reading: SourceReading | undefined,
+  read: Map<string, { size: number; sha256?: string }>,
 ): Promise<SourceVerdict> {
   const base = { path: entry.path, type: entry.type };
   if (!present.has(entry.path)) return { ...base, verdict: 'broken', reason: 'source file missing' };
@@ -171,10 +173,20 @@ async function verifySource(
   if (!entry.chain) return { ...base, verdict: 'sealed_whole', reason: SEALED_WHOLE };
   const chain = entry.chain;
   const name = `${entry.path}`;
-  // First pass: the chain head and count, holding nothing of the records.
-  let counted: StreamingRecords;
+  // First pass: the chain head and count, holding nothing of the records (the caller's reading, when it
+  // read the file already).
+  let counted: { count: number; head: Buffer };
   try {
-    counted = await hashRecords(files, entry.path, limits, name);
+    if (reading) {
+      counted = reading;
+      read.set(entry.path, { size: reading.size, sha256: reading.sha256 });
+    } else {
+      // The file's hash on the way too, where no valid signature vouches for the manifest (see verifyBundle).
+      const records = await hashRecords(files, entry.path, limits, name, undefined, !signed);
+      const sha256 = records.digest();
+      read.set(entry.path, { size: records.size, ...(sha256 ? { sha256 } : {}) });
+      counted = records;
+    }
   } catch (error) {
     const reason = `cannot read the records: ${(error as Error).message}`;
     problems.push({ item: entry.path, reason });
@@ -302,8 +314,9 @@ async function hashRecords(
   limits: Limits,
   name: string,
   onLeaf?: (leaf: Buffer, index: number) => void,
+  digest = false,
 ): Promise<StreamingRecords> {
-  const records = new StreamingRecords(onLeaf);
+  const records = new StreamingRecords(onLeaf, digest);
   for await (const chunk of recordContent(files, path, limits, name)) records.push(chunk);
   records.end();
   return records;
@@ -411,6 +424,22 @@ export interface VerifyOptions {
    * a signature (--require-signature). Unsigned is never reported as intact either way.
    */
   signatureExpected?: boolean;
+  /**
+   * Record streams already read by the caller, by bundle path: what an import saw as it read a plain
+   * (not gzip) source to its end, counted and chained as `StreamingRecords` does, with the SHA-256 and
+   * size of the same bytes. The verdict is then about the bytes the import read, and the file is not read
+   * again (a broken chain is still located by reading it). Never given for a gzip file: its manifest hash
+   * is over the compressed bytes.
+   */
+  readings?: ReadonlyMap<string, SourceReading>;
+}
+
+/** One reading of a plain record stream, start to end: its records' count and chain head, its bytes' hash and size. */
+export interface SourceReading {
+  count: number;
+  head: Buffer;
+  size: number;
+  sha256: string;
 }
 
 export class NotABundleError extends BundleError {}
@@ -457,17 +486,25 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
   const manifestSigned = await hasValidSignature(files, present, manifestJson);
   const sources: SourceVerdict[] = [];
   const limits = options.limits ?? DEFAULT_LIMITS;
-  for (const entry of manifest.sources) sources.push(await verifySource(files, entry, present, problems, manifestSigned, limits));
+  // What the chain pass read of each plain record stream: its size and hash need no read of their own.
+  const read = new Map<string, { size: number; sha256?: string }>();
+  for (const entry of manifest.sources) {
+    const reading = entry.chain && !entry.compression ? options.readings?.get(entry.path) : undefined;
+    sources.push(await verifySource(files, entry, present, problems, manifestSigned, limits, reading, read));
+  }
   // An uncompressed record stream whose chain holds and whose size matches has exactly the sealed bytes:
   // the records are fixed by the chain, the "\n" between them by the format, a final "\n" by the size.
   // Its whole-file hash is skipped only when a valid signature also vouches for the manifest's sha256
   // (an unsigned manifest's sha256 could have been edited alone), and never for bytes that are gzip.
+  // The size and hash of an uncompressed record stream are its chain pass's (which read the same bytes,
+  // or took the caller's reading of them): the file is not read again for them.
   const provenByChain = new Set<string>();
-  if (manifestSigned) {
-    for (const [i, entry] of manifest.sources.entries()) {
-      if (!entry.chain || entry.compression || sources[i]!.verdict !== 'intact') continue;
-      if (!(await startsWithGzip(files, entry.path))) provenByChain.add(entry.path);
-    }
+  const plain = new Set<string>();
+  for (const [i, entry] of manifest.sources.entries()) {
+    if (!entry.chain || entry.compression || !read.has(entry.path)) continue;
+    if (await startsWithGzip(files, entry.path).catch(() => true)) continue;
+    plain.add(entry.path);
+    if (manifestSigned && sources[i]!.verdict === 'intact') provenByChain.add(entry.path);
   }
   for (const [path, expected] of listed) {
     if (!present.has(path)) {
@@ -476,7 +513,11 @@ export async function verifyBundle(files: BundleFiles, options: VerifyOptions): 
     }
     let digest;
     try {
-      digest = await hashStream(files.stream(path), !provenByChain.has(path));
+      const known = plain.has(path) ? read.get(path) : undefined;
+      digest =
+        known && (known.sha256 !== undefined || provenByChain.has(path))
+          ? known
+          : await hashStream(files.stream(path), !provenByChain.has(path));
     } catch (error) {
       problems.push({ item: path, reason: `cannot be read: ${(error as Error).message}` });
       continue;

@@ -16,7 +16,7 @@ import {
   SIGNATURE_FILE,
   type Manifest,
 } from '../../../src-main/core/bundle/manifest';
-import { splitRecords } from '../../../src-main/core/bundle/records';
+import { splitRecords, StreamingRecords } from '../../../src-main/core/bundle/records';
 import { readSourceFolder, sealSources, type RawSource } from '../../../src-main/core/bundle/seal';
 import { keyFingerprint } from '../../../src-main/core/bundle/signing';
 import {
@@ -465,6 +465,36 @@ describe('what the verifier must neither miss nor misdescribe', () => {
     const verdict = await verify(new Map(files).set('sources/audit.jsonl', disguised));
     expect(verdict.problems).toContainEqual({ item: 'sources/audit.jsonl', reason: 'sha256 differs from the manifest' });
     expect(verdict.intact).toBe(false);
+  });
+
+  it("a caller's reading of a source (an import's) stands for the file, and never as a gzip file's hash", async () => {
+    const plain = lines(...Array.from({ length: 40 }, (_, i) => AUDIT(i)));
+    const files = seal([{ path: 'audit.jsonl', data: plain }], { key: KEY.privateKey });
+    const records = new StreamingRecords();
+    records.push(plain);
+    records.end();
+    const reading = { count: records.count, head: records.head, size: plain.length, sha256: sha256Hex(plain) };
+    const readings = new Map([['sources/audit.jsonl', reading]]);
+    const intact = await verifyBundle(memoryBundle(files), { trustedKeys: TRUSTED, readings });
+    expect(intact.intact, JSON.stringify(intact.problems)).toBe(true);
+    // The reading is what the verdict is about: records read altered are broken there, whatever the file
+    // holds now (located by reading the file, which here holds the sealed records: the chain is named).
+    const altered = await verifyBundle(memoryBundle(files), {
+      trustedKeys: TRUSTED,
+      readings: new Map([['sources/audit.jsonl', { ...reading, head: Buffer.alloc(32, 7) }]]),
+    });
+    expect(altered.sources[0]!.verdict).toBe('broken');
+    // A file that is gzip now (the disguise above) is not the sealed file, whatever the reading says.
+    const gz = gzipSync(plain);
+    const header = Buffer.from(gz.subarray(0, 10));
+    header[3] = 0x10;
+    const disguised = Buffer.concat([header, Buffer.alloc(plain.length - gz.length - 1, 0x20), Buffer.from([0]), gz.subarray(10)]);
+    const swapped = await verifyBundle(memoryBundle(new Map(files).set('sources/audit.jsonl', disguised)), {
+      trustedKeys: TRUSTED,
+      readings,
+    });
+    expect(swapped.problems).toContainEqual({ item: 'sources/audit.jsonl', reason: 'sha256 differs from the manifest' });
+    expect(swapped.intact).toBe(false);
   });
 
   it('removing the signature of a signed bundle turns every chain "unsigned"', async () => {

@@ -1,8 +1,10 @@
 // A bundle's plain source is read once by its import, which hashes it on the way and holds it to the hash
-// the manifest claims; verifying the bundle reads it a second time. The attacks on that shortcut: a file
-// altered under an unchanged manifest (the case must hold it under its own hash, not the claim), the same
-// replayed into a case that holds the genuine file (it must not pass as already imported), a file that
-// grows or shrinks, and a gzip source (whose manifest hash is over its compressed bytes).
+// the manifest claims, and counts and chains its records as the bundle's check does: the check takes that
+// reading and does not read the file again. The attacks on that shortcut: a file altered under an
+// unchanged manifest (the case must hold it under its own hash, not the claim), the same replayed into a
+// case that holds the genuine file (it must not pass as already imported), a file that grows or shrinks,
+// a file swapped once the import has read it (the verdict is about what the case holds), and a gzip source
+// (whose manifest hash is over its compressed bytes).
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ReadStream } from 'node:fs';
@@ -18,9 +20,13 @@ import { handZip } from '../core/hand-zip';
 
 /** Bytes delivered by every read stream of a file, by the file's name. */
 const bytesRead = new Map<string, number>();
+/** Files read as another once opened `after` times: a path swapped between two reads. */
+const swaps = new Map<string, { after: number; path: string; opened: number }>();
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const createReadStream = (...args: Parameters<typeof fs.createReadStream>): ReadStream => {
+    const swap = swaps.get(String(args[0]));
+    if (swap && ++swap.opened > swap.after) args[0] = swap.path;
     const stream = fs.createReadStream(...args);
     const name = String(args[0]).split(/[\\/]/).pop()!;
     stream.on('data', (chunk) => bytesRead.set(name, (bytesRead.get(name) ?? 0) + chunk.length));
@@ -32,7 +38,10 @@ vi.mock('node:fs', async (importOriginal) => {
 const dir = mkdtempSync(join(tmpdir(), 'causa-claims-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cases = tempWorkbenches('causa-claims-case-');
-beforeEach(() => bytesRead.clear());
+beforeEach(() => {
+  bytesRead.clear();
+  swaps.clear();
+});
 
 const AUDIT = 'sources/k8s-audit/audit.jsonl';
 const line = (i: number, user = `user-${i}`): string =>
@@ -83,7 +92,7 @@ function users(wb: Workbench): string[] {
 }
 
 describe("a bundle's plain source read once by its import", () => {
-  it('an intact source: imported under its hash, read by the import and by the verification alone', async () => {
+  it('an intact source: imported under its hash, read once by the import and its check together', async () => {
     const path = bundle(RECORDS);
     const size = text(RECORDS).length;
     const wb = cases.open();
@@ -91,16 +100,18 @@ describe("a bundle's plain source read once by its import", () => {
     expect(report.files.map((f) => [f.status, f.events])).toEqual([['imported', 2000]]);
     expect(report.integrity ?? []).toEqual([]);
     expect(sources(wb)).toEqual([{ name: expect.stringMatching(/audit\.jsonl$/), sha256: sha256(text(RECORDS)), size, events: 2000 }]);
+    // The import reads the file once, and its first chunk twice more (whether it is gzip: before the
+    // import, and before its check takes the import's reading as the file's hash and size).
     const byImport = bytesRead.get('audit.jsonl')!;
-    // What verifying the bundle reads of the file, alone.
+    expect(byImport).toBeGreaterThanOrEqual(size);
+    expect(byImport).toBeLessThanOrEqual(size + 2 * 64 * 1024);
+    // Verifying the bundle alone reads it once too: its size is the chain pass's (it was read a second
+    // time for it), and its first chunk again for the same reason.
     bytesRead.clear();
     expect(await main(['verify', path], { stdout: { write: () => true }, stderr: { write: () => true } })).toBe(0);
     const byVerify = bytesRead.get('audit.jsonl')!;
     expect(byVerify).toBeGreaterThanOrEqual(size);
-    // The import reads the file once more than verifying it does (and its first chunk, to see whether it is
-    // gzip): not twice more.
-    expect(byImport - byVerify).toBeGreaterThanOrEqual(size);
-    expect(byImport - byVerify).toBeLessThanOrEqual(size + 64 * 1024);
+    expect(byVerify).toBeLessThanOrEqual(size + 64 * 1024);
     const seal = (await wb.handlers.verifyCase({})).find((v) => v.subject === 'seal');
     expect(seal?.verdict.intact, JSON.stringify(seal?.verdict.problems)).toBe(true);
   });
@@ -130,6 +141,29 @@ describe("a bundle's plain source read once by its import", () => {
     const again = await wb.importPaths([bundle(RECORDS)]);
     expect(again.files.map((f) => f.status)).toEqual(['already_imported']);
     expect(sources(wb)).toHaveLength(2);
+  });
+
+  it('a file swapped once the import has read it: the verdict is about the records the case holds', async () => {
+    // The genuine file for the first reads (whether it is gzip, then the import), an altered one after.
+    const path = bundle(RECORDS);
+    const altered = join(dir, `altered-${counter++}.jsonl`);
+    writeFileSync(altered, text(RECORDS.map((r, i) => (i === 10 ? line(i, 'mallory') : r))));
+    swaps.set(join(path, ...AUDIT.split('/')), { after: 2, path: altered, opened: 0 });
+    const wb = cases.open();
+    const report = await wb.importPaths([path]);
+    expect(report.files.map((f) => [f.status, f.events])).toEqual([['imported', 2000]]);
+    expect(users(wb)).not.toContain('mallory');
+    // Checked from the import's own reading: what the case holds is the sealed file. (Read again, the
+    // altered file named record 11 broken, for records the case does not hold.)
+    expect(report.integrity ?? []).toEqual([]);
+    // The case's records against the bundle's sealed hashes: as sealed (unsigned, as the bundle is).
+    const check = (await wb.handlers.verifyCase({})).find((v) => v.subject === 'case');
+    expect(check?.verdict.problems).toEqual([]);
+    expect(check?.verdict.sources.map((s) => s.verdict)).toEqual(['unsigned']);
+    // The bundle as it is on disk now is broken there, and a check of it says so.
+    const out: string[] = [];
+    expect(await main(['verify', path], { stdout: { write: (t: string) => out.push(t) > 0 }, stderr: { write: () => true } })).toBe(1);
+    expect(out.join('')).toContain('chain broken at record 11');
   });
 
   it('records cut from the end, or appended: the file as it is, under its own hash and size', async () => {
