@@ -167,7 +167,9 @@ export async function measureScale(events: number, dir: string): Promise<ScaleFi
 /**
  * The figures as lines, each against its budget, and the budgets missed. `sealed` is the size at which
  * the issue sets the end-to-end import's ratio (a sealed bundle of 200,000 events); the ratio is judged
- * there and at the large size, and printed at the small one. Without it, at the small size too.
+ * there and at the large size, and printed at the small one. Without it, at the small size too. The
+ * import ready to search and group within 2.5 × the bare insert is judged at the large size alone (the
+ * issue sets it for 1,000,000 events), and printed at the others.
  */
 export function judgeScale(small: ScaleFigures, large: ScaleFigures, sealed?: ScaleFigures): { lines: string[]; missed: string[] } {
   const lines: string[] = [];
@@ -181,8 +183,11 @@ export function judgeScale(small: ScaleFigures, large: ScaleFigures, sealed?: Sc
     const said = `import ${f.events} events end to end ${(f.importMs / 1000).toFixed(1)} s, ceiling ${(f.ceilingMs / 1000).toFixed(1)} s: ratio ${ratio.toFixed(2)}`;
     if (sealed && f === small) lines.push(`     ${said} (no budget at this size)`);
     else check(`${said} (budget ≥ 0.60)`, ratio >= 0.6);
+    // The issue sets this budget at 1,000,000 events (the large size); elsewhere it is printed.
     const ready = f.importMs / f.ceilingMs;
-    check(`ready to search and group ${f.events} events in ${ready.toFixed(2)} × the bare insert (budget ≤ 2.5)`, ready <= 2.5);
+    const readyLine = `ready to search and group ${f.events} events in ${ready.toFixed(2)} × the bare insert`;
+    if (f === large) check(`${readyLine} (budget ≤ 2.5)`, ready <= 2.5);
+    else lines.push(`     ${readyLine} (no budget at this size)`);
     const size = f.caseBytes / f.evidenceBytes;
     check(
       `case file ${(f.caseBytes / 2 ** 20).toFixed(0)} MiB for ${(f.evidenceBytes / 2 ** 20).toFixed(0)} MiB of evidence: ${size.toFixed(2)} × (budget ≤ 1.30)`,

@@ -30,4 +30,11 @@ it('measures and judges every figure of the scale bench on 2,000, 3,000 and 4,00
       .map((line) => /import (\d+)/.exec(line)![1]),
   ).toEqual(['3000', '4000']);
   expect(lines.filter((line) => /import 2000 events end to end .*\(no budget at this size\)$/.test(line))).toHaveLength(1);
+  // Ready to search and group within 2.5 × the bare insert: judged at the large size (the issue's 1,000,000).
+  expect(
+    lines
+      .filter((line) => /^(ok |MISS) +ready to search and group (\d+) events .*\(budget ≤ 2\.5\)$/.test(line))
+      .map((line) => /group (\d+)/.exec(line)![1]),
+  ).toEqual(['4000']);
+  expect(lines.filter((line) => /ready to search and group \d+ events .*\(no budget at this size\)$/.test(line))).toHaveLength(2);
 }, 300_000);
