@@ -270,6 +270,13 @@ async function readIntoCase(
               const context = record.context ? { bytes: record.context, sha256: sha256Hex(record.context) } : undefined;
               const ids: number[] = [];
               const rows = record.events.map((event, ordinal) => {
+                // The row's values as its seal covers them, computed once for the row and the seal.
+                const values = rowValues(event, {
+                  ...(record.locator ? { locator: record.locator } : {}),
+                  ordinal,
+                  raw_sha256: rawSha256,
+                  ...(context ? { context_sha256: context.sha256 } : {}),
+                });
                 ids.push(
                   tx.addEvent({
                     source_id: sourceId!,
@@ -280,14 +287,10 @@ async function readIntoCase(
                     raw_sha256: rawSha256,
                     ...(context ? { context } : {}),
                     event,
+                    values,
                   }),
                 );
-                return rowValues(event, {
-                  ...(record.locator ? { locator: record.locator } : {}),
-                  ordinal,
-                  raw_sha256: rawSha256,
-                  ...(context ? { context_sha256: context.sha256 } : {}),
-                });
+                return values;
               });
               tap.record(record.raw);
               sealed.add(record.position, record.raw, rows, ids[0] ?? 0);

@@ -10,7 +10,7 @@ import { groupSourceApiCalls, groupSourceApiCallsStepwise } from './api-calls';
 import { buildIndexes, setIndexesAside, type SetAsideIndex } from './set-aside';
 import { migrate } from './migrate';
 import { checkSchema } from './schema-check';
-import { SEALED_COLUMNS, sealedColumnValues, type SealRow } from './seals';
+import { SEALED_COLUMNS, sealedColumnValues, type ColumnValue, type SealRow } from './seals';
 import { searchableBytes, searchableText } from './search-text';
 import { SearchIndexBuilder } from './search-builder';
 import { RawBlockWriter, rawSql, registerRawFunction } from './raw-blocks';
@@ -94,6 +94,11 @@ export interface EventRow {
   /** A document record's context (migration 0012): the bytes, and their SHA-256. */
   context?: { bytes: Buffer; sha256: string };
   event: NormalizedEvent;
+  /**
+   * The event's sealed column values as `sealedColumnValues` gives them (anything after them is ignored),
+   * when the caller has them already: the import computes them once, for the row and for its seal.
+   */
+  values?: readonly ColumnValue[];
 }
 
 /** How many read results `memoRead` keeps. */
@@ -560,7 +565,7 @@ export class WriteTransaction {
     }
     const blocked = RawBlockWriter.holds(row.raw);
     // Migration 0030: the time is read from time_ns, the reason through event_text when it has an entry.
-    const values = sealedColumnValues(e, row);
+    const values = row.values ? row.values.slice(0, SEALED_COLUMNS.length) : sealedColumnValues(e, row);
     values[TIME_VALUE] = null;
     const reason = values[REASON_VALUE];
     const reasonRef = typeof reason === 'string' ? this.texts.idOf(reason) : undefined;
