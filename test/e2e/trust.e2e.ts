@@ -33,6 +33,16 @@ async function verdictsShown(page: Page): Promise<{ rows: string[]; red: number 
   return { rows: [...new Set(rows)].sort(), red };
 }
 
+/**
+ * The verdicts once the timeline shows rows: opening on the incident scrolls it to the first prompt, and
+ * the rows there are read anew, so a look taken just then can find none.
+ */
+async function settledVerdicts(page: Page): Promise<{ rows: string[]; red: number }> {
+  let shown = await verdictsShown(page);
+  await expect.poll(async () => (shown = await verdictsShown(page)).rows.length, { timeout: 20_000 }).toBeGreaterThan(0);
+  return shown;
+}
+
 describe('the sample, signed by a key the analyst has not trusted', () => {
   let served: Served;
 
@@ -59,7 +69,7 @@ describe('the sample, signed by a key the analyst has not trusted', () => {
       'says that this key speaks for whoever you believe sealed the evidence',
     );
     await expect.poll(() => page.getByTestId('timeline-row').count(), { timeout: 20_000 }).toBeGreaterThan(10);
-    const before = await verdictsShown(page);
+    const before = await settledVerdicts(page);
     expect(before.red).toBe(0);
     expect(
       before.rows.every((v) => v === 'untrusted'),
@@ -131,7 +141,7 @@ describe('the demo command trusts the sample key for the demo case', () => {
     await verdict.waitFor();
     expect(await verdict.getAttribute('data-status')).toBe('intact');
     await expect.poll(() => page.getByTestId('timeline-row').count(), { timeout: 20_000 }).toBeGreaterThan(10);
-    expect(await verdictsShown(page)).toEqual({ rows: ['intact'], red: 0 });
+    expect(await settledVerdicts(page)).toEqual({ rows: ['intact'], red: 0 });
     expect(errors).toEqual([]);
     await page.close();
   });
