@@ -575,9 +575,9 @@ export class WriteTransaction {
     const id = Number(inserted.lastInsertRowid);
     if (blocked) this.rawBlocks.add(id, row.raw);
     // Derived data built as the evidence is written, from the bytes in hand (none read back).
-    const text = searchableBytes(row.raw);
-    if (!this.searchBuilder?.add(id, text)) {
-      this.searchStmt.run(id, text);
+    // The search worker makes the record's search text itself, on the second core (store/search-builder.ts).
+    if (!this.searchBuilder?.add(id, row.raw)) {
+      this.searchStmt.run(id, searchableBytes(row.raw));
       this.indexedFrom ??= id;
     }
     this.lastId = id;

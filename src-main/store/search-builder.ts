@@ -1,7 +1,7 @@
 // The full-text index of a case's first import, built on a second core (issue 17). Writing each record's
 // words into FTS5 was the largest part of an import (about 40 s of 128 for a million audit events, 3–4 s
 // of 12 for 100,000), on the one thread that also parses, hashes and writes the rows. When the case has no
-// events yet, the import hands each record's search text to a worker thread instead, which builds the
+// events yet, the import hands each raw record to a worker thread instead, which makes its search text and builds the
 // index in a scratch database of its own; once the import has committed, the worker copies the index's
 // pages into the case's (still empty) index, on a connection of its own and in a transaction of its own,
 // and the import waits for it. A full-text index cannot be merged into one that already holds events,
@@ -18,17 +18,22 @@
 // for a case whose index lags (store/case-store.ts, CaseStore.write and indexSearchBatch).
 //
 // The worker is a script given as text, as store/seal-leaves.ts's is, and loads better-sqlite3 from where
-// this module does.
+// this module does. It makes each record's search text with store/search-text.ts's code, given to it as
+// text too (`searchTextFunctions`, which refers to nothing outside itself): the text is the import's own,
+// byte for byte, and making it (about 3 µs a record) leaves the import's thread for the second core.
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { searchTextFunctions } from './search-text';
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const Database = require(workerData.sqlite);
+// Each record's search text is made here, by search-text.ts's own code (searchTextFunctions, given as text).
+const { searchableBytes } = new Function('return (' + workerData.searchText + ')')()();
 const progress = new Int32Array(workerData.progress);
 const db = new Database(workerData.scratch);
 db.pragma('journal_mode = OFF');
@@ -66,7 +71,7 @@ function batch(message) {
   for (let i = 0; i < ids.length; i += 1) {
     if (ids[i] !== next) broken ??= 'event ' + ids[i] + ' came after event ' + (next - 1);
     next = ids[i] + 1;
-    insert.run(ids[i], text.subarray(at, at + lengths[i]));
+    insert.run(ids[i], searchableBytes(text.subarray(at, at + lengths[i])));
     at += lengths[i];
   }
 }
@@ -120,7 +125,7 @@ parentPort.on('message', (message) => {
 });
 `;
 
-/** Search text sent to the worker at once: about this many bytes, or this many records. */
+/** Records sent to the worker at once: about this many bytes, or this many records. */
 const BATCH_BYTES = 1024 * 1024;
 const BATCH_RECORDS = 4096;
 /** Batches sent that the worker has not indexed yet, at most, before the next is spilled to a file. */
@@ -186,6 +191,7 @@ export class SearchIndexBuilder {
         definition,
         firstId,
         hashBytes: HASH_BYTES,
+        searchText: searchTextFunctions.toString(),
         progress: this.progress.buffer,
         spillFd: this.spillFd,
       },
@@ -200,7 +206,10 @@ export class SearchIndexBuilder {
     return this.failure;
   }
 
-  /** Hands an event's search text to the worker (copied at once: it may be a buffer the caller reuses); false once it failed. */
+  /**
+   * Hands an event's raw record to the worker, which makes its search text (`searchableBytes`) and indexes
+   * it; copied at once (it may be a buffer the caller reuses). False once the worker failed.
+   */
   add(id: number, text: Buffer): boolean {
     if (this.failure !== undefined || this.closed) return false;
     if (this.count === BATCH_RECORDS || (this.used + text.length > this.batch.length && this.count > 0)) this.send();
@@ -276,7 +285,7 @@ export class SearchIndexBuilder {
   /**
    * The worker is behind: rather than wait for it (a million events' import waited 9.6 s in all, while
    * the worker then sat idle through the import's own derived data), the batch is written to the spill
-   * file (its ids, its lengths, its texts) and the worker is told where; it reads it back in its turn, and
+   * file (its ids, its lengths, its records) and the worker is told where; it reads it back in its turn, and
    * catches up while the import builds its indexes. Memory stays what the batches in flight hold; the
    * file, removed with the scratch database, holds at most MAX_SPILL_BYTES.
    */

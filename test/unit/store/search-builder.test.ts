@@ -141,7 +141,7 @@ describe('the search index of a first import, built on a second core', () => {
     db.close();
     const builder = new SearchIndexBuilder(path, definition, 1);
     try {
-      for (const id of ids) expect(builder.add(id, searchableBytes(Buffer.from(lines[id - 1]!)))).toBe(true);
+      for (const id of ids) expect(builder.add(id, Buffer.from(lines[id - 1]!))).toBe(true);
       return await builder.copyInto(last);
     } finally {
       builder.close();
@@ -165,7 +165,7 @@ describe('the search index of a first import, built on a second core', () => {
       const builder = new SearchIndexBuilder(path, definition, 1, { maxBacklog });
       try {
         for (const [i, line] of lines.entries()) {
-          expect(builder.add(i + 1, searchableBytes(Buffer.from(line)))).toBe(true);
+          expect(builder.add(i + 1, Buffer.from(line))).toBe(true);
           // With the larger backlog, the worker catches up now and then: its buffers are then free again.
           if (maxBacklog === 4 && i % 1000 === 999) await vi.waitUntil(() => builder.behind === 0, { timeout: 30_000 });
         }
@@ -186,6 +186,46 @@ describe('the search index of a first import, built on a second core', () => {
       again.exec("INSERT INTO event_search (event_search) VALUES ('delete-all'); DELETE FROM case_meta WHERE key = 'search_indexed_upto'");
       again.close();
     }
+  }, 60_000);
+
+  it("makes each record's search text in the worker as the import's thread makes it, whatever the record", async () => {
+    // Records that take every way of search-text.ts: plain ASCII, escapes (JSON and percent), letters
+    // beyond ASCII, hexadecimal pairs, and a record over the size whose text is made as a string.
+    const annotated = (i: number, note: string): string => {
+      const event = JSON.parse(lines[i]!) as { annotations?: Record<string, string> };
+      event.annotations = { ...event.annotations, note };
+      return JSON.stringify(event);
+    };
+    const tricky = [
+      lines[0]!,
+      annotated(1, 'line one\nline two %3Dapi-service\tend'),
+      annotated(2, 'Zürich café naïve-résumé 東京/サーバー ✓'),
+      annotated(3, 'deadbeef-0123 cafe:babe v3.2.1-beta kube_system@prod'),
+      annotated(4, `${'big-word.'.repeat(40_000)} é`),
+      annotated(5, `${'x_y '.repeat(80_000)}`),
+    ];
+    const path = join(dir, 'tricky.causa');
+    writeFileSync(join(dir, 'tricky.log'), `${tricky.join('\n')}\n`);
+    const wb = Workbench.open(path, { create: true });
+    await wb.importPaths([join(dir, 'tricky.log')]);
+    expect(wb.store.db.prepare('SELECT count(*) FROM event').pluck().get()).toBe(tricky.length);
+    wb.close();
+    // A case this small is indexed by the import's thread: that index is the one to match.
+    const byImport = vocabulary(path);
+    expect(byImport.map((w) => w.term)).toEqual(expect.arrayContaining(['3dapi', 'zurich', 'big\uE000word', 'x\uE000y']));
+    const db = new Database(path);
+    db.exec("INSERT INTO event_search (event_search) VALUES ('delete-all'); DELETE FROM case_meta WHERE key = 'search_indexed_upto'");
+    const definition = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'event_search'").pluck().get() as string;
+    db.close();
+    expect(vocabulary(path)).toEqual([]);
+    const builder = new SearchIndexBuilder(path, definition, 1);
+    try {
+      for (const [i, line] of tricky.entries()) expect(builder.add(i + 1, Buffer.from(line))).toBe(true);
+      expect(await builder.copyInto(tricky.length)).toBeUndefined();
+    } finally {
+      builder.close();
+    }
+    expect(vocabulary(path)).toEqual(byImport);
   }, 60_000);
 
   it('is not copied into a case it no longer fits', async () => {
