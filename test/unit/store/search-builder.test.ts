@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateInc0047Audit } from '../../../src-main/core/sample';
 import { Workbench } from '../../../src-main/service/workbench';
 import { SearchIndexBuilder } from '../../../src-main/store/search-builder';
-import { searchableBytes } from '../../../src-main/store/search-text';
 
 const dir = mkdtempSync(join(tmpdir(), 'causa-search-builder-'));
 // The worker's scratch databases go here, so that what is left of them can be seen.
