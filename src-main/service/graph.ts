@@ -27,13 +27,7 @@ import { verdictLookup, verdictsKey } from './verification';
 /** Every event of the case as the linker reads it (with its source's format), in time order. */
 export function* linkEventsOf(store: CaseStore): Generator<LinkEvent> {
   const formats = new Map(listSources(store).map((source) => [source.name, source.format]));
-  // Each event is a fresh object of its own (toEventJson): given its format in place, not copied with it.
-  for (const event of iterateEvents(store, {}, {}, verdictLookup(store))) {
-    const linked: LinkEvent = event;
-    const format = formats.get(event.source);
-    if (format !== undefined) linked.format = format;
-    yield linked;
-  }
+  for (const event of iterateEvents(store, {}, {}, verdictLookup(store))) yield { ...event, format: formats.get(event.source) };
 }
 
 /** Links the whole case; with a filter, keeps the nodes whose events match it (links still see everything). */
