@@ -210,14 +210,14 @@ export class SearchIndexBuilder {
    * Hands an event's raw record to the worker, which makes its search text (`searchableBytes`) and indexes
    * it; copied at once (it may be a buffer the caller reuses). False once the worker failed.
    */
-  add(id: number, text: Buffer): boolean {
+  add(id: number, raw: Buffer): boolean {
     if (this.failure !== undefined || this.closed) return false;
-    if (this.count === BATCH_RECORDS || (this.used + text.length > this.batch.length && this.count > 0)) this.send();
-    if (text.length > this.batch.length) this.batch = Buffer.allocUnsafeSlow(text.length); // a text larger than a slot: a batch of its own
-    text.copy(this.batch, this.used);
-    this.used += text.length;
+    if (this.count === BATCH_RECORDS || (this.used + raw.length > this.batch.length && this.count > 0)) this.send();
+    if (raw.length > this.batch.length) this.batch = Buffer.allocUnsafeSlow(raw.length); // a record larger than a slot: a batch of its own
+    raw.copy(this.batch, this.used);
+    this.used += raw.length;
     this.ids[this.count] = id;
-    this.lengths[this.count] = text.length;
+    this.lengths[this.count] = raw.length;
     this.count += 1;
     return this.failure === undefined;
   }
