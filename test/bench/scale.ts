@@ -20,10 +20,15 @@ export interface ScaleFigures {
   evidenceBytes: number;
   /** The case file's bytes after the import (WAL checkpointed by the closing connection). */
   caseBytes: number;
-  /** Milliseconds: `causa sample`, the CLI import, the bare insert ceiling. */
+  /**
+   * Milliseconds: `causa sample`, the CLI import, the bare insert ceiling. With more than one pair, the
+   * import and ceiling of the pair whose ratio is the median.
+   */
   sampleMs: number;
   importMs: number;
   ceilingMs: number;
+  /** Each ceiling and the import run right after it, in the order they ran. */
+  pairs: { ceilingMs: number; importMs: number }[];
   /** Peak resident set, MiB, of each command. */
   peakMiB: { sample: number; import: number; verifyBundle: number; verifyCase: number };
 }
@@ -125,8 +130,14 @@ function normalizedEvent(line: string) {
   return normalized.events[0]!;
 }
 
-/** Runs every step at `events` audit events under `dir` (which it fills; the caller removes it). */
-export async function measureScale(events: number, dir: string): Promise<ScaleFigures> {
+/**
+ * Runs every step at `events` audit events under `dir` (which it fills; the caller removes it). With
+ * `pairs` over 1, the ceiling and the import are run that many times, one after the other (ceiling,
+ * import, ceiling, import…), each import into a new case: a ratio is of two figures taken a few seconds
+ * apart, and this machine's speed drifts by a third within minutes. The pair with the median ratio is
+ * the figure; every pair is printed with it.
+ */
+export async function measureScale(events: number, dir: string, pairs = 1): Promise<ScaleFigures> {
   ensureBuilt();
   mkdirSync(dir, { recursive: true });
   const bundle = join(dir, `bundle-${events}`);
@@ -134,11 +145,20 @@ export async function measureScale(events: number, dir: string): Promise<ScaleFi
   // No memory bound on the generator: it is measured, not watched.
   const sample = await timed(() => runCausa(['sample', 'inc-0047', '-o', bundle, '--events', String(events)], { boundMiB: 64 * 1024 }));
   succeeded('causa sample', sample.value);
-  const ceilingMs = await bareInsertMs(join(bundle, 'sources', 'k8s-audit', 'audit.jsonl'), dir);
-  const imported = await timed(() => runCausa(['import', bundle, '--case', casePath]));
-  // The sample's signer is not in this machine's trust store, which exits 1 (signature not trusted), after
-  // importing every record: that is checked instead, and for the verifications below likewise.
-  succeeded('causa import', imported.value, (code) => code === 0 || code === 1);
+  const runs: { ceilingMs: number; importMs: number }[] = [];
+  let importPeakMiB = 0;
+  for (let pair = 0; pair < pairs; pair += 1) {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${casePath}${suffix}`, { force: true });
+    const ceilingMs = await bareInsertMs(join(bundle, 'sources', 'k8s-audit', 'audit.jsonl'), dir);
+    const imported = await timed(() => runCausa(['import', bundle, '--case', casePath]));
+    // The sample's signer is not in this machine's trust store, which exits 1 (signature not trusted), after
+    // importing every record: that is checked instead, and for the verifications below likewise.
+    succeeded('causa import', imported.value, (code) => code === 0 || code === 1);
+    runs.push({ ceilingMs, importMs: imported.ms });
+    importPeakMiB = Math.max(importPeakMiB, imported.value.peakMiB);
+  }
+  const byRatio = [...runs].sort((a, b) => a.ceilingMs / a.importMs - b.ceilingMs / b.importMs);
+  const median = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
   const db = new Database(casePath, { readonly: true });
   const held = db
     .prepare('SELECT count(*) FROM event e JOIN source s ON s.id = e.source_id WHERE s.name LIKE ?')
@@ -153,11 +173,12 @@ export async function measureScale(events: number, dir: string): Promise<ScaleFi
     evidenceBytes: treeBytes(join(bundle, 'sources')),
     caseBytes: fileBytes(casePath),
     sampleMs: sample.ms,
-    importMs: imported.ms,
-    ceilingMs,
+    importMs: median.importMs,
+    ceilingMs: median.ceilingMs,
+    pairs: runs,
     peakMiB: {
       sample: sample.value.peakMiB,
-      import: imported.value.peakMiB,
+      import: importPeakMiB,
       verifyBundle: verifyBundle.peakMiB,
       verifyCase: verifyCase.peakMiB,
     },
@@ -180,7 +201,11 @@ export function judgeScale(small: ScaleFigures, large: ScaleFigures, sealed?: Sc
   };
   for (const f of sealed ? [small, sealed, large] : [small, large]) {
     const ratio = f.ceilingMs / f.importMs;
-    const said = `import ${f.events} events end to end ${(f.importMs / 1000).toFixed(1)} s, ceiling ${(f.ceilingMs / 1000).toFixed(1)} s: ratio ${ratio.toFixed(2)}`;
+    const each =
+      f.pairs.length > 1
+        ? ` (the median of ${f.pairs.length} pairs: ${f.pairs.map((p) => `${(p.importMs / 1000).toFixed(1)}/${(p.ceilingMs / 1000).toFixed(1)} s ${(p.ceilingMs / p.importMs).toFixed(2)}`).join(', ')})`
+        : '';
+    const said = `import ${f.events} events end to end ${(f.importMs / 1000).toFixed(1)} s, ceiling ${(f.ceilingMs / 1000).toFixed(1)} s: ratio ${ratio.toFixed(2)}${each}`;
     if (sealed && f === small) lines.push(`     ${said} (no budget at this size)`);
     else check(`${said} (budget ≥ 0.60)`, ratio >= 0.6);
     // The issue sets this budget at 1,000,000 events (the large size); elsewhere it is printed.

@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('measures and judges every figure of the scale bench on 2,000, 3,000 and 4,000 events', async () => {
   const small = await measureScale(2000, join(dir, 'small'));
-  const sealed = await measureScale(3000, join(dir, 'sealed'));
+  const sealed = await measureScale(3000, join(dir, 'sealed'), 3);
   const large = await measureScale(4000, join(dir, 'large'));
   for (const f of [small, sealed, large]) {
     expect(f.evidenceBytes).toBeGreaterThan(f.events * 200);
@@ -20,7 +20,13 @@ it('measures and judges every figure of the scale bench on 2,000, 3,000 and 4,00
     for (const ms of [f.sampleMs, f.importMs, f.ceilingMs]) expect(ms).toBeGreaterThan(0);
     for (const peak of Object.values(f.peakMiB)) expect(peak).toBeGreaterThan(10);
   }
+  // Three pairs of ceiling and import at the issue's size, and the median pair's ratio is the figure.
+  expect(sealed.pairs).toHaveLength(3);
+  expect(small.pairs).toEqual([{ ceilingMs: small.ceilingMs, importMs: small.importMs }]);
+  const ratios = sealed.pairs.map((p) => p.ceilingMs / p.importMs).sort((a, b) => a - b);
+  expect(sealed.ceilingMs / sealed.importMs).toBe(ratios[1]);
   const { lines } = judgeScale(small, large, sealed);
+  expect(lines.find((line) => line.includes('import 3000 events'))).toMatch(/\(the median of 3 pairs: [^)]*, [^)]*, [^)]*\)/);
   // Three sizes × (two import figures, size, four peaks) and the four growth figures.
   expect(lines).toHaveLength(3 * 7 + 4);
   // The import's ratio is judged at the issue's size and the large one, and only printed at the small one.

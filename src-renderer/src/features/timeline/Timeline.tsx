@@ -1,5 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
 import { commands, useAnalysis, useCaseData, useGraph, useSelection, useView } from '../../state/stores';
 import type { SelectionEvents } from '../../state/selection';
 import { PAGE_SIZE, rowAt } from '../../state/case-data';
@@ -8,9 +8,79 @@ import { setNodeDrag } from '../annotate/drag';
 import { SourceSwatch } from '../query/SourceSwatch';
 import { VerdictBadge } from '../verify/VerdictBadge';
 import { actorLabel, shortTime, sourceLabel, targetLabel } from './format';
+import { rowRange, scrollTopFor, type RowAlign, type RowRange } from './rows';
 import './timeline.css';
 
 const ROW_HEIGHT = 30;
+/**
+ * Rows drawn beyond the visible ones on each side: 30 cost a 60 Hz frame now and then when scrolling a
+ * million rows (each frame lays out and paints them all); 20 keep every frame within one refresh.
+ */
+const OVERSCAN = 20;
+
+/** Where the timeline is scrolled, in rows: the first row in view, one past the last, and its height in pixels. */
+interface InView {
+  top: number;
+  bottom: number;
+  height: number;
+}
+
+function inView(top: number, height: number): InView {
+  return { top: Math.floor(top / ROW_HEIGHT), bottom: Math.ceil((top + height) / ROW_HEIGHT), height };
+}
+
+/**
+ * The rows of `count` to draw in the scrolling element, from its scroll offset and its height (observed, not
+ * read on each scroll: a read of its size after the rows changed is a layout of its own). Drawn again in the
+ * scroll event itself, as the rows move, and only when another row came into view. `scrolled` hears each
+ * offset the element reports while it has a height (a hidden element reports 0 and loses its offset).
+ */
+function useRowRange(
+  scrollRef: RefObject<HTMLDivElement | null>,
+  count: number,
+  scrolled: (top: number) => void,
+): { range: RowRange; rowsShown: number; scrollToIndex: (index: number, align: RowAlign) => void } {
+  const [view, setView] = useState<InView>({ top: 0, bottom: 0, height: 0 });
+  const heard = useRef(scrolled);
+  useEffect(() => {
+    heard.current = scrolled;
+  }, [scrolled]);
+  useLayoutEffect(() => {
+    const body = scrollRef.current;
+    if (!body) return;
+    let height = body.clientHeight;
+    let shown = inView(body.scrollTop, height);
+    setView(shown);
+    const onScroll = () => {
+      const top = body.scrollTop;
+      if (height > 0) heard.current(top);
+      const next = inView(top, height);
+      if (next.top === shown.top && next.bottom === shown.bottom) return;
+      shown = next;
+      flushSync(() => setView(next));
+    };
+    const observer = new ResizeObserver((entries) => {
+      height = entries.at(-1)?.contentRect.height ?? body.clientHeight;
+      shown = inView(body.scrollTop, height);
+      setView(shown);
+    });
+    body.addEventListener('scroll', onScroll, { passive: true });
+    observer.observe(body);
+    return () => {
+      body.removeEventListener('scroll', onScroll);
+      observer.disconnect();
+    };
+  }, [scrollRef]);
+  const scrollToIndex = useCallback(
+    (index: number, align: RowAlign) => {
+      const body = scrollRef.current;
+      if (body) body.scrollTop = scrollTopFor(index, align, body.scrollTop, body.clientHeight, count, ROW_HEIGHT);
+    },
+    [scrollRef, count],
+  );
+  const range = rowRange(view.top * ROW_HEIGHT, (view.bottom - view.top) * ROW_HEIGHT, count, ROW_HEIGHT, OVERSCAN);
+  return { range, rowsShown: Math.round(view.height / ROW_HEIGHT), scrollToIndex };
+}
 
 const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; top: number }) {
   const event = useCaseData((s) => rowAt(s, index));
@@ -81,22 +151,25 @@ const TimelineRow = memo(function TimelineRow({ index, top }: { index: number; t
   );
 });
 
+function rowIndexes(first: number, last: number): number[] {
+  const indexes: number[] = [];
+  for (let index = first; index <= last; index += 1) indexes.push(index);
+  return indexes;
+}
+
 export function Timeline() {
   const total = useCaseData((s) => s.total);
   const generation = useCaseData((s) => s.generation);
   const ensurePage = useCaseData((s) => s.ensurePage);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: total ?? 0,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    // Rows drawn beyond the visible ones on each side: 30 cost a 60 Hz frame now and then when scrolling a
-    // million rows (each frame lays out and paints them all); 20 keep every frame within one refresh.
-    overscan: 20,
-  });
-  const items = virtualizer.getVirtualItems();
-  const firstIndex = items[0]?.index ?? 0;
-  const lastIndex = items[items.length - 1]?.index ?? 0;
+  // A hidden element loses its scroll position: where the analyst had scrolled is kept, and put back when
+  // the timeline shows again with no command waiting.
+  const scrolledTo = useRef(0);
+  const keepScroll = useCallback((top: number) => {
+    if (useView.getState().center === 'timeline') scrolledTo.current = top;
+  }, []);
+  const { range, rowsShown, scrollToIndex } = useRowRange(scrollRef, total ?? 0, keepScroll);
+  const { first: firstIndex, last: lastIndex } = range;
 
   useEffect(() => {
     for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(lastIndex / PAGE_SIZE); page++) ensurePage(page);
@@ -123,19 +196,7 @@ export function Timeline() {
       }),
     [],
   );
-  // A hidden element loses its scroll position: where the analyst had scrolled is kept, and put back when
-  // the timeline shows again with no command waiting.
-  const scrolledTo = useRef(0);
   const wasShown = useRef(shown);
-  useEffect(() => {
-    const body = scrollRef.current;
-    if (!body) return;
-    const keep = () => {
-      if (body.clientHeight > 0) scrolledTo.current = body.scrollTop;
-    };
-    body.addEventListener('scroll', keep, { passive: true });
-    return () => body.removeEventListener('scroll', keep);
-  }, []);
   useEffect(() => {
     const returned = shown && !wasShown.current;
     wasShown.current = shown;
@@ -143,17 +204,18 @@ export function Timeline() {
     const row = pending.current;
     if (row) {
       pending.current = undefined;
-      virtualizer.scrollToIndex(row.index, { align: row.align });
+      scrollToIndex(row.index, row.align);
     } else if (returned && scrollRef.current) {
       scrollRef.current.scrollTop = scrolledTo.current;
     }
-  }, [commandsSeen, counted, shown, virtualizer]);
+  }, [commandsSeen, counted, shown, scrollToIndex]);
 
   // Arrow keys move one row; PageUp/PageDown a screenful; Home/End to the first or last row. A row whose
   // page is not loaded yet is scrolled to (which loads it) and selected on the next key press.
   const onKeyDown = (e: KeyboardEvent) => {
     const last = (total ?? 1) - 1;
-    const page = Math.max(1, virtualizer.getVirtualItems().length - 2);
+    // A screenful: as many rows as the timeline shows (a row cut in half counts when it is half shown or more).
+    const page = Math.max(1, rowsShown);
     const { selectedIndex, select } = useSelection.getState();
     const from = selectedIndex ?? -1;
     const steps: Record<string, number> = {
@@ -169,7 +231,7 @@ export function Timeline() {
     const next = Math.min(Math.max(steps[e.key]!, 0), last);
     const event = rowAt(useCaseData.getState(), next);
     if (event) select(event.id, next);
-    virtualizer.scrollToIndex(next, { align: 'auto' });
+    scrollToIndex(next, 'auto');
   };
 
   return (
@@ -198,9 +260,9 @@ export function Timeline() {
         aria-rowcount={total ?? 0}
         onKeyDown={onKeyDown}
       >
-        <div className="timeline-canvas" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => (
-            <TimelineRow key={item.key} index={item.index} top={item.start} />
+        <div className="timeline-canvas" style={{ height: (total ?? 0) * ROW_HEIGHT }}>
+          {rowIndexes(firstIndex, lastIndex).map((index) => (
+            <TimelineRow key={index} index={index} top={index * ROW_HEIGHT} />
           ))}
         </div>
         {total === 0 && (
