@@ -68,6 +68,33 @@ describe('web mode on real Kubernetes audit logs', () => {
     }
   });
 
+  it("asks for the timeline's first page and the graph at once, without waiting for the case's first reading", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const seen: string[] = [];
+    const method = (url: string): string | undefined => /\/api\/(\w+)$/.exec(url)?.[1];
+    page.on('request', (request) => {
+      const name = method(request.url());
+      if (name) seen.push(`ask ${name}`);
+    });
+    // The case's first reading (its counts over every event) is the slowest answer of a large case: held
+    // here for a moment, so that anything that waits for it is seen waiting.
+    await page.route('**/api/caseInfo', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      seen.push('answer caseInfo');
+      await route.continue();
+    });
+    try {
+      await new WorkbenchPage(page).open(served.url);
+      await expect.poll(() => seen.includes('answer caseInfo'), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => seen.includes('ask graph'), { timeout: 10_000 }).toBe(true);
+      expect(seen.indexOf('ask listEvents')).toBeGreaterThan(-1);
+      expect(seen.indexOf('ask listEvents')).toBeLessThan(seen.indexOf('answer caseInfo'));
+      expect(seen.indexOf('ask graph')).toBeLessThan(seen.indexOf('answer caseInfo'));
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows the events, and a clicked row opens the inspector with its untouched raw record', async () => {
     const { page, workbench, errors } = await newWorkbench(served.url);
     expect(await workbench.total()).toBe(53);

@@ -171,8 +171,11 @@ export function Timeline() {
   const { range, rowsShown, scrollToIndex } = useRowRange(scrollRef, total ?? 0, keepScroll);
   const { first: firstIndex, last: lastIndex } = range;
 
+  // With no rows yet (the count unknown), the first page: it brings the count, and the graph is asked for
+  // with it (case-data.ts), so neither waits for the case's first reading.
   useEffect(() => {
-    for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(lastIndex / PAGE_SIZE); page++) ensurePage(page);
+    const last = Math.max(firstIndex, lastIndex);
+    for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) ensurePage(page);
   }, [firstIndex, lastIndex, generation, ensurePage]);
 
   // A node chosen in the graph, the case opening on its first prompt, a filter changed under the selection:
