@@ -9,6 +9,21 @@ import { launchChromium, SCREENSHOTS, openWorkbenchPage } from './support/browse
 import { runCausa, serve, ROOT, type Served } from './support/serve';
 import { cancelWhenOffered, WorkbenchPage } from './pages/workbench';
 
+/** Every API request and response of `page` (`ask caseInfo`, `answer caseInfo`) in the order it saw them. */
+function apiTraffic(page: Page): string[] {
+  const seen: string[] = [];
+  const method = (url: string): string | undefined => /\/api\/(\w+)$/.exec(url)?.[1];
+  page.on('request', (request) => {
+    const name = method(request.url());
+    if (name) seen.push(`ask ${name}`);
+  });
+  page.on('response', (response) => {
+    const name = method(response.url());
+    if (name) seen.push(`answer ${name}`);
+  });
+  return seen;
+}
+
 const CORPUS = join(ROOT, 'test', 'fixtures', 'corpus', 'k8s-audit');
 const EXEC_LINE = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log'), 'utf8').replace(/\n$/, '');
 
@@ -44,17 +59,7 @@ describe('web mode on real Kubernetes audit logs', () => {
 
   it("asks for the event-rate histogram once, after the case's first reading, and the graph before it", async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    // Every API request and response in the order the page saw them, from before its navigation.
-    const seen: string[] = [];
-    const method = (url: string): string | undefined => /\/api\/(\w+)$/.exec(url)?.[1];
-    page.on('request', (request) => {
-      const name = method(request.url());
-      if (name) seen.push(`ask ${name}`);
-    });
-    page.on('response', (response) => {
-      const name = method(response.url());
-      if (name) seen.push(`answer ${name}`);
-    });
+    const seen = apiTraffic(page);
     try {
       await new WorkbenchPage(page).open(served.url);
       await page.locator('[data-testid=time-brush]:not(.empty)').waitFor();
@@ -70,17 +75,11 @@ describe('web mode on real Kubernetes audit logs', () => {
 
   it("asks for the timeline's first page and the graph at once, without waiting for the case's first reading", async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const seen: string[] = [];
-    const method = (url: string): string | undefined => /\/api\/(\w+)$/.exec(url)?.[1];
-    page.on('request', (request) => {
-      const name = method(request.url());
-      if (name) seen.push(`ask ${name}`);
-    });
+    const seen = apiTraffic(page);
     // The case's first reading (its counts over every event) is the slowest answer of a large case: held
     // here for a moment, so that anything that waits for it is seen waiting.
     await page.route('**/api/caseInfo', async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 800));
-      seen.push('answer caseInfo');
       await route.continue();
     });
     try {
