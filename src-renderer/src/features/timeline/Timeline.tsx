@@ -30,9 +30,9 @@ function inView(top: number, height: number): InView {
 }
 
 /**
- * The rows of `count` to draw in the scrolling element, from its scroll offset and its height (observed, not
- * read on each scroll: a read of its size after the rows changed is a layout of its own). Drawn again in the
- * scroll event itself, as the rows move, and only when another row came into view. `scrolled` hears each
+ * The rows of `count` to draw in the scrolling element, from its scroll offset and its height (observed by a
+ * ResizeObserver, not read on each scroll). Drawn again in the scroll event itself, as the rows move, and
+ * only when another row came into view. `scrolled` hears each
  * offset the element reports while it has a height (a hidden element reports 0 and loses its offset).
  */
 function useRowRange(
