@@ -107,15 +107,15 @@ describe('layoutGraph', () => {
     expect(positions['untimed-2']!.x).toBeGreaterThan(positions['untimed-1']!.x);
   });
 
-  it('lays out 5,000 nodes quickly and without overlaps within a lane', () => {
+  // How fast is for the benches (the workbench's first chain, test/bench/workbench-million.bench.ts), not
+  // for a timed assertion here that a loaded machine could fail.
+  it('lays out 5,000 nodes without overlaps within a lane', () => {
     const lanes = ['tool', 'authz', 'api', 'workload'] as const;
     const nodes: LayoutNode[] = Array.from({ length: 5000 }, (_, i) => ({ id: `n${i}`, lane: lanes[i % 4]!, time: at(i * 37) }));
-    const started = performance.now();
     const layout = layoutGraph(
       nodes,
       nodes.slice(1).map((n, i) => ({ from: `n${i}`, to: n.id })),
     );
-    expect(performance.now() - started).toBeLessThan(500);
     const byLane = new Map<(typeof lanes)[number], { x: number; y: number }[]>();
     for (const node of nodes)
       byLane.set(node.lane as (typeof lanes)[number], [
