@@ -21,13 +21,13 @@ import type { Graph, GraphEdge } from '../shared/graph';
 import type { CaseStore } from '../store/case-store';
 import { auditIdRows, eventCount, eventsByIds, toolCallTimes } from '../store/event-lookups';
 import { readObjectTable } from '../store/objects';
-import { iterateEvents, listSources, matchingEventIds, type TimeBounds } from '../store/queries';
+import { iterateTimedEvents, listSources, matchingEventIds, type TimeBounds } from '../store/queries';
 import { verdictLookup, verdictsKey } from './verification';
 
 /** Every event of the case as the linker reads it (with its source's format), in time order. */
 export function* linkEventsOf(store: CaseStore): Generator<LinkEvent> {
   const formats = new Map(listSources(store).map((source) => [source.name, source.format]));
-  for (const event of iterateEvents(store, {}, {}, verdictLookup(store))) yield { ...event, format: formats.get(event.source) };
+  for (const event of iterateTimedEvents(store, verdictLookup(store))) yield { ...event, format: formats.get(event.source) };
 }
 
 /** Links the whole case; with a filter, keeps the nodes whose events match it (links still see everything). */
@@ -51,7 +51,8 @@ export function routineContext(store: CaseStore, analyst: AnalystInput = {}): Ro
       kind: row.kind,
       action: row.action ?? undefined,
       resource: row.target_resource ?? undefined,
-      timeNs: row.time_ns,
+      // An integer, read as such; anything else a forger wrote there is no time (as causa_time gives none).
+      timeNs: typeof row.time_ns === 'bigint' ? row.time_ns : null,
       outcome: row.outcome,
       authzDecision: row.authz_decision ?? undefined,
       keys: row.keys,

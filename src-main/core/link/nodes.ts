@@ -3,13 +3,18 @@
 // the decision that let it through or stopped it.
 import type { Lane } from '../../shared/graph';
 import type { EventJson, Outcome } from '../../shared/model';
-import { parseRfc3339Nanos } from '../../shared/time';
+import { formatNanos, parseRfc3339Nanos } from '../../shared/time';
 
 /**
  * An event as the linker reads it: the evidence model plus the format of its source, and, when routine
  * reads are set aside (core/link/routine.ts), how many of them arrived before it.
  */
-export type LinkEvent = EventJson & { format?: string; routineBefore?: number };
+/**
+ * An event as the linker reads it. `timeNs`: its time as the reader holds it, an integer of nanoseconds
+ * (a case's row), or null when it has none; then `time` may be left out, and is made from `timeNs` where a
+ * node shows it. Without `timeNs` (events from elsewhere), the time is read from `time`.
+ */
+export type LinkEvent = EventJson & { format?: string; routineBefore?: number; timeNs?: bigint | null };
 
 export interface NodeDraft {
   id: string;
@@ -102,17 +107,26 @@ function worseVerdict(a: string | undefined, b: string | undefined): string | un
   return VERDICT_RANK.indexOf(b) > VERDICT_RANK.indexOf(a) ? b : a;
 }
 
-function timeOf(event: EventJson): bigint | null {
+/** The event's time in nanoseconds, or null. */
+export function eventTimeNs(event: LinkEvent): bigint | null {
+  if (event.timeNs !== undefined) return event.timeNs;
   return event.time ? parseRfc3339Nanos(event.time) : null;
 }
 
+/** The event's time as a node shows it (RFC 3339), or undefined. */
+function eventTimeText(event: LinkEvent): string | undefined {
+  if (event.time) return event.time;
+  return event.timeNs !== undefined && event.timeNs !== null ? formatNanos(event.timeNs) : undefined;
+}
+
 function draftOf(event: LinkEvent): NodeDraft {
+  const time = eventTimeText(event);
   return {
     id: `e${event.id}`,
     kind: event.kind,
     lane: laneOf(event.kind, event.format),
-    timeNs: timeOf(event),
-    ...(event.time ? { time: event.time } : {}),
+    timeNs: eventTimeNs(event),
+    ...(time ? { time } : {}),
     label: labelOf(event),
     ...(event.action ? { action: event.action } : {}),
     eventIds: [event.id],
@@ -126,7 +140,7 @@ function draftOf(event: LinkEvent): NodeDraft {
     keys: { ...(event.keys ?? {}) },
     ...(event.verdict ? { verdict: event.verdict } : {}),
     ...(event.text ? { text: event.text } : {}),
-    ...(event.kind === 'workload_event' && event.text ? { messages: [{ text: event.text, timeNs: timeOf(event) }] } : {}),
+    ...(event.kind === 'workload_event' && event.text ? { messages: [{ text: event.text, timeNs: eventTimeNs(event) }] } : {}),
     ...(event.routineBefore !== undefined ? { routineBefore: event.routineBefore } : {}),
   };
 }
@@ -145,7 +159,7 @@ export function requestKey(event: LinkEvent): string | undefined {
 
 /** Folds a later stage into the request's node: the latest stage's outcome, every stage's keys. */
 function addStage(node: NodeDraft, stage: LinkEvent): void {
-  const stageTime = timeOf(stage);
+  const stageTime = eventTimeNs(stage);
   node.eventIds.push(stage.id);
   const later = stageTime !== null && node.timeNs !== null ? stageTime >= node.timeNs : true;
   if (later && stage.outcome !== 'unknown') node.outcome = stage.outcome;
@@ -162,7 +176,7 @@ function addStage(node: NodeDraft, stage: LinkEvent): void {
   node.verdict = worseVerdict(node.verdict, stage.verdict);
   if (stageTime !== null && (node.timeNs === null || stageTime < node.timeNs)) {
     node.timeNs = stageTime;
-    node.time = stage.time;
+    node.time = eventTimeText(stage);
   }
 }
 
@@ -191,7 +205,7 @@ function recurrenceKey(event: LinkEvent): string | undefined {
 
 function addRecurrence(node: NodeDraft, event: LinkEvent): void {
   node.eventIds.push(event.id);
-  if (event.text) node.messages = [...(node.messages ?? []), { text: event.text, timeNs: timeOf(event) }];
+  if (event.text) node.messages = [...(node.messages ?? []), { text: event.text, timeNs: eventTimeNs(event) }];
   if (event.outcome === 'failure' || event.outcome === 'error') node.outcome = event.outcome;
   node.verdict = worseVerdict(node.verdict, event.verdict);
   node.label = `${labelOf(node)} (×${node.eventIds.length})`;

@@ -5,10 +5,9 @@
 // fields that matched and the table rows used, and says so when more than one object could have held it.
 import type { JoinField } from '../../shared/graph';
 import type { ObjectIdentity, ObjectSighting } from '../../shared/objects';
-import { parseRfc3339Nanos } from '../../shared/time';
 import type { EdgeSet } from './explicit';
 import { describeRow, type Holders, type ObjectIndex } from './identity';
-import { compareNodes, type LinkEvent, type NodeDraft } from './nodes';
+import { compareNodes, eventTimeNs, type LinkEvent, type NodeDraft } from './nodes';
 
 /** A write to one object: by the uid its record carries, or by a name the table resolved. */
 export interface Write {
@@ -147,7 +146,7 @@ export function sightingsOfEvents(events: readonly LinkEvent[]): ObjectSighting[
     const t = event.target;
     const uid = t?.uid ?? event.keys?.object_uid;
     if (!uid || !t?.name || !t.resource || t.resource.includes('/')) continue;
-    const seen = event.time ? parseRfc3339Nanos(event.time) : null;
+    const seen = eventTimeNs(event);
     out.push({
       uid,
       name: t.name,

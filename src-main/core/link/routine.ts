@@ -7,10 +7,9 @@
 // conservative: a request they let through is one the full linker would have left in the background with
 // no edge but its own decision's, and whatever they cannot tell goes the full way.
 import type { LinkEvent } from './nodes';
-import { READ_VERBS, requestKey, WRITE_VERBS } from './nodes';
+import { eventTimeNs, READ_VERBS, requestKey, WRITE_VERBS } from './nodes';
 import { changesObject } from './explicit';
 import { CLOCK_SKEW_NS, TOOL_WINDOW_NS } from './inferred';
-import { parseRfc3339Nanos } from '../../shared/time';
 
 /** The correlation keys no join of a read's node uses (an object's uid and owners join writes and Events). */
 const INERT_KEYS = new Set(['audit_id', 'object_uid', 'owner_uids']);
@@ -171,7 +170,7 @@ export function stageFieldsOf(event: LinkEvent): StageFields {
     kind: event.kind,
     action: event.action,
     resource: event.target?.resource,
-    timeNs: event.time ? parseRfc3339Nanos(event.time) : null,
+    timeNs: eventTimeNs(event),
     outcome: event.outcome,
     authzDecision: event.authz?.decision,
     keys: event.keys,
