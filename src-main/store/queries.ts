@@ -40,9 +40,14 @@ export interface EventDbRow {
   text: string | null;
 }
 
-export const EVENT_COLUMNS = `e.id, e.source_id, s.name AS source_name, s.format AS source_format, e.position, e.raw_sha256, ${eventTimeSql('e')} AS time, e.kind, e.action,
+/** The columns of an EventDbRow, the time given by `time` (SQL for the `time` column and any beside it). */
+const eventColumns = (
+  time: string,
+): string => `e.id, e.source_id, s.name AS source_name, s.format AS source_format, e.position, e.raw_sha256, ${time}, e.kind, e.action,
   e.actor_type, e.actor_id, e.on_behalf_of, e.target_api_group, e.target_resource, e.target_namespace,
   e.target_name, e.target_uid, e.outcome, e.authz_decision, ${authzReasonSql('e')} AS authz_reason, e.keys, e.taint, e.text`;
+
+export const EVENT_COLUMNS = eventColumns(`${eventTimeSql('e')} AS time`);
 
 /** The object without its null and undefined fields (undefined when none is left), in the same order. */
 function present<T extends Record<string, unknown>>(value: T): T | undefined {
@@ -313,20 +318,16 @@ export function* iterateEvents(store: CaseStore, filter: EventFilter, bounds: Ti
  * that a double holds exactly (seconds and nanoseconds; SQLite truncates both toward zero, so
  * seconds × 10⁹ + nanoseconds is time_ns, negative or not), where the text is NULL and time_ns an integer.
  */
-const TIMED_EVENT_COLUMNS = EVENT_COLUMNS.replace(
-  `${eventTimeSql('e')} AS time`,
-  `e.time AS time,
+const TIMED_EVENT_COLUMNS = eventColumns(`e.time AS time,
    CASE WHEN e.time IS NULL AND typeof(e.time_ns) = 'integer' THEN e.time_ns / 1000000000 END AS time_s,
-   CASE WHEN e.time IS NULL AND typeof(e.time_ns) = 'integer' THEN e.time_ns % 1000000000 END AS time_f`,
-);
+   CASE WHEN e.time IS NULL AND typeof(e.time_ns) = 'integer' THEN e.time_ns % 1000000000 END AS time_f`);
 
 /**
  * The events in time order as iterateEvents gives them with no filter (an API call's latest stage, not
- * the stages it supersedes), each with its time as nanoseconds
- * (`timeNs`) where the row keeps it as an integer; those leave out `time`, which is its formatting
- * (causa_time), for the reader to make where it shows one. The linker reads every event of a case and
- * compares their times as integers: formatting each time in SQLite and parsing it again was a third of
- * its read.
+ * the stages it supersedes), each with its time as nanoseconds (`timeNs`) where the row keeps it as an
+ * integer; those leave out `time`, which is its formatting (causa_time), for the reader to make where it
+ * shows one. The linker reads every event of a case and compares their times as integers: formatting
+ * each time in SQLite and parsing it again was a third of its read.
  */
 export function* iterateTimedEvents(store: CaseStore, verdictOf?: VerdictOf): Generator<EventJson & { timeNs?: bigint | null }> {
   const where = whereClause(store, {}, {});

@@ -7,12 +7,10 @@ import { formatNanos, parseRfc3339Nanos } from '../../shared/time';
 
 /**
  * An event as the linker reads it: the evidence model plus the format of its source, and, when routine
- * reads are set aside (core/link/routine.ts), how many of them arrived before it.
- */
-/**
- * An event as the linker reads it. `timeNs`: its time as the reader holds it, an integer of nanoseconds
- * (a case's row), or null when it has none; then `time` may be left out, and is made from `timeNs` where a
- * node shows it. Without `timeNs` (events from elsewhere), the time is read from `time`.
+ * reads are set aside (core/link/routine.ts), how many of them arrived before it. `timeNs`: its time as
+ * the reader holds it, an integer of nanoseconds (a case's row), or null when it has none; then `time` may
+ * be left out, and is made from `timeNs` where a node shows it. Without `timeNs` (events from elsewhere),
+ * the time is read from `time`.
  */
 export type LinkEvent = EventJson & { format?: string; routineBefore?: number; timeNs?: bigint | null };
 
