@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { BundleFiles } from '../core/bundle/files';
 import type { Limits } from '../core/limits';
+import { LeafLines } from '../core/bundle/leaf-lines';
 import { leavesPathFor, Manifest } from '../core/bundle/manifest';
 import { verifyBundle, withTrust, type BundleVerdict, type SourceReading } from '../core/verify/bundle';
 import { verifyStoredBundle, type StoredBundleInput, type StoredRecord } from '../core/verify/case';
@@ -92,32 +93,21 @@ async function keepSealedLeaves(
   const block = Buffer.alloc(32 * LEAVES_PER_BLOCK);
   let filled = 0;
   let seq = 0;
-  let partial = '';
-  let stopped = false;
   const flush = (): void => {
     if (filled === 0) return;
     addSealedLeafBlock(store, bundleId, bundlePath, seq++, Buffer.from(block.subarray(0, filled * 32)));
     filled = 0;
   };
-  const add = (line: string): void => {
-    if (stopped || line === '') return;
-    if (!/^[0-9a-f]{64}$/i.test(line)) {
-      stopped = true;
-      return;
-    }
-    block.write(line, filled * 32, 'hex');
+  const lines = new LeafLines((leaf) => {
+    // A byte at a time: Buffer's copy and set cost half a microsecond a call, a second per million leaves.
+    for (let i = 0, at = filled * 32; i < 32; i += 1) block[at + i] = leaf[i]!;
     if (++filled === LEAVES_PER_BLOCK) flush();
-  };
+  });
   for await (const chunk of files.stream(leavesPath)) {
-    const lines = (partial + chunk.toString('latin1')).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) add(line);
-    if (partial.length > 1024) {
-      stopped = true;
-      partial = '';
-    }
+    lines.feed(chunk);
+    if (lines.stopped) break;
   }
-  add(partial);
+  lines.end();
   flush();
 }
 
