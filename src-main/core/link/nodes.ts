@@ -249,9 +249,20 @@ export function buildNodes(events: Iterable<LinkEvent>): BuiltNodes {
   return { nodes, nodeOfEvent, authzOf };
 }
 
-/** Orders nodes by time, then by their place in their source (records without a time keep file order). */
+/**
+ * Orders nodes by time, then by their place in their source, then by first event; nodes without a time
+ * after every timed one, as the linker reads their events (store/queries.ts, iterateTimedEvents: time
+ * NULLS LAST). One order, the reading's: a background group's members (core/link/routine.ts) are placed
+ * by it. A timeless node kept among the timed ones of its file ordered nothing: the same node came before
+ * a timed one of its file and after a timed one of another file at an earlier time, so the sort's result
+ * hung on the order it compared them in.
+ */
 export function compareNodes(a: NodeDraft, b: NodeDraft): number {
-  if (a.timeNs !== null && b.timeNs !== null && a.timeNs !== b.timeNs) return a.timeNs < b.timeNs ? -1 : 1;
+  if (a.timeNs !== b.timeNs) {
+    if (a.timeNs === null) return 1;
+    if (b.timeNs === null) return -1;
+    return a.timeNs < b.timeNs ? -1 : 1;
+  }
   if (a.source === b.source && a.position !== b.position) return a.position - b.position;
   return a.eventIds[0]! - b.eventIds[0]!;
 }

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linkCaseEvents, type LinkEvent } from '../../../src-main/core/link';
-import { linkCase, routineContext } from '../../../src-main/service/graph';
+import { linkCase, linkEventsOf, routineContext } from '../../../src-main/service/graph';
 import { verdictLookup } from '../../../src-main/service/verification';
 import { Workbench } from '../../../src-main/service/workbench';
 import { readObjectTable } from '../../../src-main/store/objects';
@@ -90,5 +90,33 @@ describe('the linker’s times', () => {
       expect([byId.get(id)!.time, byId.get(id)!.timeNs]).toEqual([undefined, null]);
     }
     expectTheTextsGraph(store);
+  });
+
+  it('place the events a forger left with no time last, linked the full way or with routine reads set aside', async () => {
+    const path = await importedSample();
+    tamper(path, (db) => {
+      // Reads of the busiest reader, early in the case: a time_ns made NULL, a real number, a text.
+      const reads = db
+        .prepare("SELECT id FROM event WHERE kind = 'k8s_api' AND action IN ('get', 'list', 'watch') ORDER BY id LIMIT 3")
+        .pluck()
+        .all() as number[];
+      db.prepare('UPDATE event SET time_ns = NULL WHERE id = ?').run(reads[0]);
+      db.prepare('UPDATE event SET time_ns = 1.5 WHERE id = ?').run(reads[1]);
+      db.prepare("UPDATE event SET time_ns = 'yesterday' WHERE id = ?").run(reads[2]);
+    });
+    const { store } = open(path);
+    const timeless = [...iterateTimedEvents(store)].filter((event) => event.timeNs === null).map((event) => event.id);
+    expect(timeless).toHaveLength(3);
+    // The linker reads them after every timed event; each is a node (a routine read is told by its time),
+    // ordered last among the nodes too, so that a group's members come in one order either way.
+    const full = linkCaseEvents(linkEventsOf(store), {}, readObjectTable(store));
+    const linked = linkCase(store);
+    expect(linked.graph).toEqual(full.graph);
+    expect(new Map(linked.members)).toEqual(full.members);
+    const group = [...linked.members].find(([, members]) => members.events.includes(timeless[0]!))!;
+    const events = Array.from(group[1].events);
+    expect(events.slice(-timeless.length).sort((a, b) => a - b)).toEqual(
+      timeless.filter((id) => events.includes(id)).sort((a, b) => a - b),
+    );
   });
 });
