@@ -1,9 +1,10 @@
 // A bundle's leaves file read as it streams: one SHA-256 leaf per line, 64 hexadecimal digits (either
-// case), empty lines skipped. The first line that is anything else ends the leaves: what came before it is
-// all that is read (the caller keeps it, and the leaves then fold to another Merkle root than the signed
-// one, which every check names). Read a byte at a time, with no line ever made into a string: a million
-// leaves are 65 MB of text, and splitting it into lines, testing each with a pattern and decoding it took
-// most of half a second at 200,000 (docs/limits.md).
+// case), empty lines skipped. The first line that is anything else ends the leaves (`stopped`), and the
+// caller says what that means: a bundle's check names the file wrong (core/verify/bundle.ts); the case
+// keeps the leaves read before it, which then fold to another Merkle root than the signed one, which
+// every later check names (service/verification.ts). Read a byte at a time, with no line ever made into a
+// string: a million leaves are 65 MB of text, and splitting it into lines, testing each with a pattern and
+// decoding it took most of half a second at 200,000 (docs/limits.md).
 
 /** Each byte's value as a hexadecimal digit, or 255 for a byte that is not one. */
 const DIGIT = new Uint8Array(256).fill(255);
@@ -52,10 +53,7 @@ export class LeafLines {
 
   /** The text's end: its last line, when it has no newline after it. */
   end(): void {
-    if (!this.ended) this.endLine();
-  }
-
-  private endLine(): void {
+    if (this.ended) return;
     if (this.digits === 64) this.onLeaf(this.leaf);
     else if (this.digits !== 0) this.ended = true;
     this.digits = 0;

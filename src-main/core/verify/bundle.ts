@@ -18,6 +18,7 @@ import {
   type ElementsInfo,
   type SourceEntry,
 } from '../bundle/manifest';
+import { LeafLines } from '../bundle/leaf-lines';
 import { isGzip, StreamingRecords } from '../bundle/records';
 import { checkSignature, SignatureFile } from '../bundle/signing';
 import type {
@@ -267,11 +268,8 @@ async function readSealedLeaves(files: BundleFiles, path: string, keep: boolean)
   let store = Buffer.alloc(keep ? 32 * 1024 : 0);
   let count = 0;
   const builder = new MerkleRootBuilder();
-  let partial = '';
-  const addLine = (line: string): void => {
-    if (line === '') return;
-    const leaf = Buffer.from(line, 'hex');
-    if (leaf.length !== 32 || line.length !== 64) throw new BundleError(`${path}: line ${count + 1} is not a SHA-256 hash`);
+  const lines = new LeafLines((read) => {
+    const leaf = Buffer.from(read); // the builder keeps it; LeafLines reads the next into the same buffer
     if (keep) {
       if ((count + 1) * 32 > store.length) {
         const grown = Buffer.alloc(store.length * 2);
@@ -282,14 +280,13 @@ async function readSealedLeaves(files: BundleFiles, path: string, keep: boolean)
     }
     builder.add(leaf);
     count += 1;
-  };
+  });
   for await (const chunk of files.stream(path)) {
-    const lines = (partial + chunk.toString('latin1')).split('\n');
-    partial = lines.pop()!;
-    if (partial.length > 1024) throw new BundleError(`${path}: a line longer than any hash`);
-    for (const line of lines) addLine(line);
+    lines.feed(chunk);
+    if (lines.stopped) break;
   }
-  addLine(partial);
+  lines.end();
+  if (lines.stopped) throw new BundleError(`${path}: line ${count + 1} is not a SHA-256 hash`);
   const held = keep ? count : 0;
   const at = (index: number): Buffer => store.subarray(index * 32, index * 32 + 32);
   return {

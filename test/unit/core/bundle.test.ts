@@ -409,6 +409,22 @@ describe('located breaks', () => {
 describe('what the verifier must neither miss nor misdescribe', () => {
   const data = lines('{"n":1}', '{"n":2}', '{"n":3}');
 
+  it('a leaves file with a line that is no hash (its size and hash in the manifest made to match): named, with the line', async () => {
+    for (const bad of ['not a hash', `${'a'.repeat(64)}0`, `${'a'.repeat(63)}\r`, 'A'.repeat(63)]) {
+      const files = seal([{ path: 's.jsonl', data }]);
+      const manifest = manifestOf(files);
+      const leavesEntry = manifest.sources[0]!.chain!.leaves;
+      const leaves = files.get(leavesEntry.path)!.toString('utf8').split('\n').slice(0, -1);
+      const edited = Buffer.from([leaves[0], bad, ...leaves.slice(1)].map((l) => `${l}\n`).join(''));
+      leavesEntry.size = edited.length;
+      leavesEntry.sha256 = createHash('sha256').update(edited).digest('hex');
+      const verdict = await verify(withManifest(files, manifest).set(leavesEntry.path, edited));
+      expect(verdict.intact).toBe(false);
+      const reasons = verdict.problems.map((p) => p.reason).join('\n');
+      expect(reasons).toContain(`${leavesEntry.path}: line 2 is not a SHA-256 hash`);
+    }
+  });
+
   it('an edited chain head (records and leaves untouched) is detected without blaming record 1', async () => {
     const files = seal([{ path: 's.jsonl', data }]);
     const manifest = manifestOf(files);
