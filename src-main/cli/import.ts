@@ -57,6 +57,8 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
       limits,
       ...(values.format ? { format: values.format } : {}),
       ...(values['require-signature'] ? { requireSignature: true } : {}),
+      // Built while the case is linked, below (Workbench.linkAhead).
+      leaveIndexes: true,
     };
     const report = await workbench.importPaths(positionals, options);
     // The import's last step: the case linked and the links kept in it, so that its first graph reads them.
@@ -80,6 +82,13 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
     if (progress) clearInterval(progress);
     clearInterval(waiting);
     process.removeListener('SIGINT', cancel);
+    // Not linked (cancelled, failed): the event indexes the import left are built here all the same. Should
+    // that fail too, the case says they are pending, and the next program to open it for writing builds them.
+    try {
+      workbench.buildPendingIndexes();
+    } catch {
+      // left pending (above)
+    }
     workbench.close();
   }
 }

@@ -94,6 +94,12 @@ export interface ImportOptions {
   limits?: Limits;
   /** An unsigned bundle fails its check even when no key is trusted (`--require-signature`). */
   requireSignature?: boolean;
+  /**
+   * A bulk load builds in its transaction only the event indexes the rest of the import reads, and leaves
+   * the others pending in the case (store/event-indexes.ts): the caller builds them once the import
+   * returns, while it links the case (`causa import`: Workbench.linkAhead).
+   */
+  leaveIndexes?: boolean;
 }
 
 /** The format names a user may give, for validating `--format` before anything is read. */
@@ -596,6 +602,7 @@ export async function importPaths(
   }
   const limits = options.limits ?? resolveLimits();
   monitor.start(0, 0);
+  store.leaveEventIndexes = options.leaveIndexes === true;
   try {
     await waitForCase(store, monitor);
     const results: FileImport[] = [];
@@ -647,6 +654,7 @@ export async function importPaths(
     }
     return summarize(results, integrity);
   } finally {
+    store.leaveEventIndexes = false;
     monitor.finish();
   }
 }

@@ -136,6 +136,8 @@ export class Workbench {
     upgradeObjectIdentity(store);
     // A case from an earlier Causa may hold sources whose API calls were left for a query to group.
     if (store.schemaProblems.length === 0) store.settleApiCalls();
+    // And one whose import was killed before it built the event indexes it left pending (store/event-indexes.ts).
+    store.buildPendingEventIndexes();
     const workbench = new Workbench(store);
     if (options.limits) workbench.limits = options.limits;
     if (options.linkWorker) workbench.linkWorker = options.linkWorker;
@@ -221,11 +223,28 @@ export class Workbench {
    * In the link worker when this workbench has one, in this thread otherwise.
    */
   async linkAhead(): Promise<void> {
-    if (this.linkWorker) return this.prepareLinks();
-    const { key } = this.linkKey();
-    if (this.linked?.key === key || hasLinkCache(this.store, key)) return;
-    this.linked = this.linkNow();
-    keepLinkCache(this.store, encodeLinkedCase(this.linked.key, this.linked.linked));
+    // The event indexes the import left pending are built meanwhile, on a thread and a connection of their
+    // own (store/event-indexes.ts); this connection writes the links once they are built.
+    const indexing = this.store.buildPendingEventIndexesAside();
+    let linked: { key: string; linked: LinkedCase } | undefined;
+    try {
+      if (this.linkWorker) {
+        await indexing;
+        return await this.prepareLinks();
+      }
+      const { key } = this.linkKey();
+      if (this.linked?.key === key || hasLinkCache(this.store, key)) return;
+      linked = this.linkNow();
+    } finally {
+      await indexing;
+    }
+    this.linked = linked;
+    keepLinkCache(this.store, encodeLinkedCase(linked.key, linked.linked));
+  }
+
+  /** Builds, in this thread, the event indexes an import left pending (`causa import` when it did not link). */
+  buildPendingIndexes(): void {
+    this.store.buildPendingEventIndexes();
   }
 
   /** What the linked case depends on, as a key (the link cache's too), and the analyst's input to the linker. */

@@ -9,6 +9,13 @@ import type { KindMapping, NameDeletion } from '../shared/objects';
 import { groupSourceApiCalls, groupSourceApiCallsStepwise } from './api-calls';
 import { buildIndexes, setIndexesAside, type SetAsideIndex } from './set-aside';
 import { migrate } from './migrate';
+import {
+  BUILT_WITH_EVIDENCE,
+  buildEventIndexesInThread,
+  buildPendingEventIndexes,
+  eventIndexesPending,
+  markEventIndexesPending,
+} from './event-indexes';
 import { checkSchema } from './schema-check';
 import { SEALED_COLUMNS, sealedColumnValues, type ColumnValue, type SealRow } from './seals';
 import { searchableBytes, searchableText } from './search-text';
@@ -120,7 +127,7 @@ export class CaseStore {
     db: Database.Database,
   ) {
     this.db = db;
-    this.schemaProblems = checkSchema(db);
+    this.schemaProblems = checkSchema(db, { eventIndexesPending: marksEventIndexesPending(db) });
     // The columns after raw are SEALED_COLUMNS, in their order: addEvent writes sealedColumnValues.
     this.insertEventStmt = db.prepare(`INSERT INTO event (
       source_id, position, raw, locator, ordinal, raw_sha256, time_ns, time, time_text, kind, action,
@@ -321,6 +328,55 @@ export class CaseStore {
     }
   }
 
+  /**
+   * While set (an import's option, `ImportOptions.leaveIndexes`), a bulk load builds in its transaction
+   * only the event indexes the rest of the import reads through, and marks the others pending, for
+   * `buildPendingEventIndexesAside` to build once every file is in (store/event-indexes.ts).
+   */
+  leaveEventIndexes = false;
+
+  /** Whether some of the event table's indexes are still to be built (store/event-indexes.ts). */
+  get eventIndexesPending(): boolean {
+    return this.db.open && marksEventIndexesPending(this.db);
+  }
+
+  /**
+   * Builds the event indexes an import left pending, in this thread: at the end of an import that left
+   * them, and when a case an import was killed before building them is opened for writing. Not by a
+   * read-only connection, nor while this connection's own import writes; another program writing now
+   * leaves them for the next writer.
+   */
+  buildPendingEventIndexes(): void {
+    if (this.writing || this.db.readonly || !this.eventIndexesPending || this.schemaProblems.length > 0) return;
+    try {
+      this.writeNow(() => this.db.transaction(() => buildPendingEventIndexes(this.db, SORT_CACHE_KIB, READ_CACHE_KIB)).immediate());
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+    }
+  }
+
+  /**
+   * Builds the event indexes an import left pending on a thread and a connection of their own, while this
+   * thread goes on (`causa import` links the case meanwhile: service/workbench.ts, linkAhead); resolves
+   * once they are built. The case is turned to WAL first, so that this connection may read meanwhile: when
+   * it cannot be, or the thread fails, they are built here, as `buildPendingEventIndexes` does. This
+   * connection writes nothing until the promise resolves.
+   */
+  async buildPendingEventIndexesAside(): Promise<void> {
+    if (this.writing || this.db.readonly || !this.eventIndexesPending || this.schemaProblems.length > 0) return;
+    this.useWal();
+    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal' || this.db.memory) {
+      this.buildPendingEventIndexes();
+      return;
+    }
+    try {
+      await buildEventIndexesInThread(this.path, SORT_CACHE_KIB);
+    } catch {
+      // built here instead, below
+    }
+    this.buildPendingEventIndexes();
+  }
+
   /** Throws when the schema was tampered with: evidence and analysis are not written into such a case. */
   refuseIfTampered(what: string): void {
     if (this.schemaProblems.length === 0) return;
@@ -428,7 +484,7 @@ export class CaseStore {
     let result: T;
     let behind = false;
     try {
-      tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt, options);
+      tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt, { ...options, leaveIndexes: this.leaveEventIndexes });
       const { commit, value } = await fill(tx);
       if (commit) tx.finish();
       this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
@@ -470,6 +526,8 @@ export interface WriterWait {
 export interface WriteOptions {
   /** Bytes of evidence the transaction is about to read (a source's size): a large first import builds its search index on a second core. */
   expectedBytes?: number;
+  /** A bulk load leaves the event indexes the rest of the import does not read pending (CaseStore.leaveEventIndexes). */
+  leaveIndexes?: boolean;
 }
 
 /** Events indexed per transaction when a first import's worker index could not be copied (CaseStore.write). */
@@ -499,6 +557,8 @@ export class WriteTransaction {
   private readonly before: number;
   /** The event table's indexes while they are set aside for a bulk load, to be built again. */
   private setAside: SetAsideIndex[] | undefined;
+  /** Those not in BUILT_WITH_EVIDENCE are left pending rather than built again (WriteOptions.leaveIndexes). */
+  private readonly leaveIndexes: boolean;
 
   constructor(
     private readonly db: Database.Database,
@@ -506,6 +566,7 @@ export class WriteTransaction {
     private readonly insertErrorStmt: Database.Statement,
     options: WriteOptions = {},
   ) {
+    this.leaveIndexes = options.leaveIndexes === true;
     this.rawBlocks = new RawBlockWriter(db);
     this.texts = new EventTextWriter(db);
     this.searchStmt = db.prepare('INSERT INTO event_search (rowid, raw) VALUES (?, ?)');
@@ -545,7 +606,19 @@ export class WriteTransaction {
     // more, in the same time. What follows (the API-call grouping, by audit ID and id range) takes no
     // longer with the read cache: 7.5 s over 1,000,000 events with 4 MiB or 16 MiB, and refilling 16 MiB
     // would keep 12 MiB more.
-    buildIndexes(this.db, this.setAside, SORT_CACHE_KIB, READ_CACHE_KIB);
+    const left = this.leaveIndexes ? this.setAside.filter((index) => !BUILT_WITH_EVIDENCE.has(index.name)) : [];
+    buildIndexes(
+      this.db,
+      this.setAside.filter((index) => !left.includes(index)),
+      SORT_CACHE_KIB,
+      READ_CACHE_KIB,
+    );
+    // Marked in this transaction: committed with the evidence, or rolled back with it and the drop.
+    if (left.length > 0)
+      markEventIndexesPending(
+        this.db,
+        left.map((index) => index.name),
+      );
     this.setAside = undefined;
   }
 
@@ -687,5 +760,14 @@ export class WriteTransaction {
     if (this.searchBuilder) return;
     const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
     indexSearchThrough(this.db, last, this.indexedFrom);
+  }
+}
+
+/** Whether the case marks event indexes pending; a case without case_meta (tampered) marks none. */
+function marksEventIndexesPending(db: Database.Database): boolean {
+  try {
+    return eventIndexesPending(db);
+  } catch {
+    return false;
   }
 }

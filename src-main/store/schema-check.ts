@@ -35,13 +35,21 @@ function expectedSchema(): Map<string, SchemaObject> {
   return expected;
 }
 
-/** Every difference between the case's schema and the migrations' one, as a sentence each (none: it matches). */
-export function checkSchema(db: Database.Database): string[] {
+/**
+ * Every difference between the case's schema and the migrations' one, as a sentence each (none: it
+ * matches). `eventIndexesPending`: the case says that an import left some of the event table's indexes to
+ * be built after its evidence was committed (store/event-indexes.ts); those missing are then derived data
+ * still to build, not a change. Only a missing index of the event table is excused so: an index is no
+ * guard rail (the write-once triggers are), an altered one is still named, and what is built in its place
+ * comes from the migrations' own definitions (`expectedIndexes`), never from the file.
+ */
+export function checkSchema(db: Database.Database, { eventIndexesPending = false } = {}): string[] {
   const want = expectedSchema();
   const have = readSchema(db);
   const problems: string[] = [];
   for (const [key, object] of want) {
     const found = have.get(key);
+    if (!found && eventIndexesPending && object.type === 'index' && object.tbl_name === 'event') continue;
     if (!found) problems.push(`${object.type} ${object.name} is missing (dropped)`);
     else if ((found.sql ?? '') !== (object.sql ?? '') || found.tbl_name !== object.tbl_name)
       problems.push(`${object.type} ${object.name} was altered`);
@@ -49,4 +57,12 @@ export function checkSchema(db: Database.Database): string[] {
   for (const [key, object] of have)
     if (!want.has(key)) problems.push(`${object.type} ${object.name} is not part of the Causa schema (added)`);
   return problems;
+}
+
+/** The indexes the migrations give `table`, with their definitions (by name), for building those a case lacks. */
+export function expectedIndexes(table: string): { name: string; sql: string }[] {
+  return [...expectedSchema().values()]
+    .filter((object) => object.type === 'index' && object.tbl_name === table && object.sql !== null)
+    .map((object) => ({ name: object.name, sql: object.sql! }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateInc0047Audit } from '../../../src-main/core/sample';
 import { Workbench } from '../../../src-main/service/workbench';
+import { expectedIndexes } from '../../../src-main/store/schema-check';
 import { ensureBuilt, runCausa } from '../hostile/watchdog';
 
 const dir = mkdtempSync(join(tmpdir(), 'causa-interrupted-'));
@@ -111,4 +112,22 @@ it('a first import into a new case, killed mid-write, leaves a case that opens w
     wb.close();
   }
   expect(existsSync(`${casePath}-journal`)).toBe(false);
+}, 240_000);
+
+it('a first import through the CLI builds the event indexes it left for its end: the case holds them all, and its links', async () => {
+  const casePath = join(dir, 'indexed.causa');
+  const big = join(dir, 'big-indexed.jsonl');
+  writeFileSync(big, `${generateInc0047Audit({ events: 30_000, seed: 13 }).join('\n')}\n`);
+  expect((await runCausa(['import', big, '--case', casePath])).code).toBe(0);
+  const db = new Database(casePath, { readonly: true });
+  try {
+    const indexes = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event' AND sql IS NOT NULL ORDER BY name")
+      .all();
+    expect(indexes).toEqual(expectedIndexes('event'));
+    expect(db.prepare("SELECT count(*) FROM case_meta WHERE key = 'event_indexes_pending'").pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM link_cache').pluck().get()).toBe(1);
+  } finally {
+    db.close();
+  }
 }, 240_000);
