@@ -82,12 +82,10 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
     if (progress) clearInterval(progress);
     clearInterval(waiting);
     process.removeListener('SIGINT', cancel);
-    // Not linked (cancelled, failed): the import's end work is done here all the same (the search index
-    // copied in, the event indexes it left built). Should that fail too, the case says the indexes are
-    // pending (the next program to open it for writing builds them) and its search index lags (caught up
-    // from the rows, as after a failed copy).
+    // Not linked (cancelled, failed): the event indexes the import left are built here all the same. Should
+    // that fail too, the case says they are pending, and the next program to open it for writing builds them.
     try {
-      await workbench.finishImport();
+      workbench.buildPendingIndexes();
     } catch {
       // left pending (above)
     }

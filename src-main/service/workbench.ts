@@ -225,7 +225,7 @@ export class Workbench {
   async linkAhead(): Promise<void> {
     // The event indexes the import left pending are built meanwhile, on a thread and a connection of their
     // own (store/event-indexes.ts); this connection writes the links once they are built.
-    const indexing = this.store.finishImportAside();
+    const indexing = this.store.buildPendingEventIndexesAside();
     let linked: { key: string; linked: LinkedCase } | undefined;
     try {
       if (this.linkWorker) {
@@ -242,9 +242,9 @@ export class Workbench {
     keepLinkCache(this.store, encodeLinkedCase(linked.key, linked.linked));
   }
 
-  /** What an import that left its end work still has to do (`causa import` when it did not link): CaseStore.finishImportAside. */
-  async finishImport(): Promise<void> {
-    await this.store.finishImportAside();
+  /** Builds, in this thread, the event indexes an import left pending (`causa import` when it did not link). */
+  buildPendingIndexes(): void {
+    this.store.buildPendingEventIndexes();
   }
 
   /** What the linked case depends on, as a key (the link cache's too), and the analyst's input to the linker. */

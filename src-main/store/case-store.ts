@@ -287,10 +287,6 @@ export class CaseStore {
   }
 
   close(): void {
-    // A search index never copied in (an import that ended without finishing): the case's index lags, and
-    // is caught up from the rows, as when a copy fails.
-    this.searchCopy?.builder.close();
-    this.searchCopy = undefined;
     this.useWal();
     this.db.close();
   }
@@ -334,20 +330,10 @@ export class CaseStore {
 
   /**
    * While set (an import's option, `ImportOptions.leaveIndexes`), a bulk load builds in its transaction
-   * only the event indexes the rest of the import reads through, and marks the others pending
-   * (store/event-indexes.ts); and the search index a first import's worker built is not copied in when
-   * its transaction commits, but kept for later (`searchCopy`). `finishImportAside` does both once every
-   * file is in.
+   * only the event indexes the rest of the import reads through, and marks the others pending, for
+   * `buildPendingEventIndexesAside` to build once every file is in (store/event-indexes.ts).
    */
   leaveEventIndexes = false;
-
-  /**
-   * The search index a first import's worker built, not copied in yet (`leaveEventIndexes`): the events it
-   * covers (1 to `lastId`) and the worker that holds it. Until it is copied, the case says its index
-   * covers no event (a search scans), and the import's later files write no words into it: the worker's
-   * index can only be copied into an empty one. Their events are indexed from the rows after the copy.
-   */
-  private searchCopy: { builder: SearchIndexBuilder; lastId: number } | undefined;
 
   /** Whether some of the event table's indexes are still to be built (store/event-indexes.ts). */
   get eventIndexesPending(): boolean {
@@ -370,45 +356,25 @@ export class CaseStore {
   }
 
   /**
-   * What an import that left its end work (`leaveEventIndexes`) has still to do, on threads and
-   * connections of their own while this thread goes on (`causa import` links the case meanwhile:
-   * service/workbench.ts, linkAhead); resolves once it is done. The case is turned to WAL first, so that
-   * this connection may read meanwhile. The search index the worker built is copied in, then the pending
-   * event indexes are built (store/event-indexes.ts; here, as `buildPendingEventIndexes` does, when the case
-   * could not be turned to WAL or the thread failed), then the events the copied index does not hold are
-   * indexed from the rows. This connection writes nothing until the promise resolves.
+   * Builds the event indexes an import left pending on a thread and a connection of their own, while this
+   * thread goes on (`causa import` links the case meanwhile: service/workbench.ts, linkAhead); resolves
+   * once they are built. The case is turned to WAL first, so that this connection may read meanwhile: when
+   * it cannot be, or the thread fails, they are built here, as `buildPendingEventIndexes` does. This
+   * connection writes nothing until the promise resolves.
    */
-  async finishImportAside(): Promise<void> {
-    const copy = this.searchCopy;
-    this.searchCopy = undefined;
-    const indexes = !this.writing && !this.db.readonly && this.eventIndexesPending && this.schemaProblems.length === 0;
-    if (!copy && !indexes) return;
+  async buildPendingEventIndexesAside(): Promise<void> {
+    if (this.writing || this.db.readonly || !this.eventIndexesPending || this.schemaProblems.length > 0) return;
     this.useWal();
-    const wal = String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal' && !this.db.memory;
-    // Both on threads and connections of their own, started at once, the indexes' waiting for the copy to be
-    // over (SQLite lets one connection write at a time): neither waits for this thread's event loop, busy
-    // linking meanwhile, to hand over to the other.
-    // The worker copies its index (store/search-builder.ts); should it fail, every event is indexed from
-    // the rows, below, as when a copy fails at commit (CaseStore.write).
-    const copying = copy?.builder
-      .copyInto(copy.lastId)
-      .catch(() => undefined)
-      .finally(() => copy.builder.close());
-    const building =
-      indexes && wal
-        ? buildEventIndexesInThread(this.path, SORT_CACHE_KIB, copy ? { after: copy.builder.copied } : {}).catch(() => undefined)
-        : undefined;
-    await copying;
-    await building;
-    // Built here when the thread could not (or the case is not in WAL).
-    if (indexes) this.buildPendingEventIndexes();
-    // The events past what the copied index holds (the import's later files; all of them when it could not
-    // be copied), from the rows. Should that fail, the index lags, and searches scan what it does not cover.
-    try {
-      while (!this.indexSearchBatch(SEARCH_CATCH_UP_EVENTS));
-    } catch {
-      // the index lags (above)
+    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal' || this.db.memory) {
+      this.buildPendingEventIndexes();
+      return;
     }
+    try {
+      await buildEventIndexesInThread(this.path, SORT_CACHE_KIB);
+    } catch {
+      // built here instead, below
+    }
+    this.buildPendingEventIndexes();
   }
 
   /** Throws when the schema was tampered with: evidence and analysis are not written into such a case. */
@@ -518,16 +484,11 @@ export class CaseStore {
     let result: T;
     let behind = false;
     try {
-      tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt, {
-        ...options,
-        leaveIndexes: this.leaveEventIndexes,
-        searchCopyPending: this.searchCopy !== undefined,
-      });
+      tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt, { ...options, leaveIndexes: this.leaveEventIndexes });
       const { commit, value } = await fill(tx);
       if (commit) tx.finish();
       this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
-      if (commit && this.leaveEventIndexes && tx.buildingSearchIndex) this.searchCopy = tx.takeSearchIndex();
-      else if (commit) behind = await tx.afterCommit();
+      if (commit) behind = await tx.afterCommit();
       result = value;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -567,8 +528,6 @@ export interface WriteOptions {
   expectedBytes?: number;
   /** A bulk load leaves the event indexes the rest of the import does not read pending (CaseStore.leaveEventIndexes). */
   leaveIndexes?: boolean;
-  /** A first import's search index is still to be copied in (CaseStore.searchCopy): no words are written into the case's. */
-  searchCopyPending?: boolean;
 }
 
 /** Events indexed per transaction when a first import's worker index could not be copied (CaseStore.write). */
@@ -600,8 +559,6 @@ export class WriteTransaction {
   private setAside: SetAsideIndex[] | undefined;
   /** Those not in BUILT_WITH_EVIDENCE are left pending rather than built again (WriteOptions.leaveIndexes). */
   private readonly leaveIndexes: boolean;
-  /** No words written into the case's search index: a worker's is still to be copied into it (WriteOptions.searchCopyPending). */
-  private readonly searchCopyPending: boolean;
 
   constructor(
     private readonly db: Database.Database,
@@ -610,7 +567,6 @@ export class WriteTransaction {
     options: WriteOptions = {},
   ) {
     this.leaveIndexes = options.leaveIndexes === true;
-    this.searchCopyPending = options.searchCopyPending === true;
     this.rawBlocks = new RawBlockWriter(db);
     this.texts = new EventTextWriter(db);
     this.searchStmt = db.prepare('INSERT INTO event_search (rowid, raw) VALUES (?, ?)');
@@ -693,7 +649,7 @@ export class WriteTransaction {
     if (blocked) this.rawBlocks.add(id, row.raw);
     // Derived data built as the evidence is written, from the bytes in hand (none read back).
     // The search worker makes the record's search text itself, on the second core (store/search-builder.ts).
-    if (!this.searchBuilder?.add(id, row.raw) && !this.searchCopyPending) {
+    if (!this.searchBuilder?.add(id, row.raw)) {
       this.searchStmt.run(id, searchableBytes(row.raw));
       this.indexedFrom ??= id;
     }
@@ -749,18 +705,6 @@ export class WriteTransaction {
     this.searchBuilder?.close();
   }
 
-  /** Whether a worker is building this transaction's search index (a case's first import), and has not failed. */
-  get buildingSearchIndex(): boolean {
-    return this.searchBuilder !== undefined && this.searchBuilder.failed === undefined;
-  }
-
-  /** Once the transaction committed: the worker and the events its index covers, handed over to be copied in later. */
-  takeSearchIndex(): { builder: SearchIndexBuilder; lastId: number } {
-    const builder = this.searchBuilder!;
-    this.searchBuilder = undefined;
-    return { builder, lastId: this.lastId };
-  }
-
   /**
    * Once the transaction committed: the search index the worker built is copied into the case (the import
    * waits for it). True when it could not be: the case's index is then behind its events, as a case's from
@@ -813,7 +757,7 @@ export class WriteTransaction {
       this.searchBuilder.close();
       this.searchBuilder = undefined;
     }
-    if (this.searchBuilder || this.searchCopyPending) return;
+    if (this.searchBuilder) return;
     const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
     indexSearchThrough(this.db, last, this.indexedFrom);
   }

@@ -66,9 +66,6 @@ export function buildPendingEventIndexes(db: Database.Database, sortCacheKib: nu
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlite);
-// A copy of the search index into the case, when one is under way: it writes first (SQLite lets one
-// connection write at a time; waiting here keeps it from waiting out its busy timeout behind these indexes).
-if (workerData.after) Atomics.wait(new Int32Array(workerData.after), 0, 0, workerData.afterMs);
 let answer;
 try {
   const db = new Database(workerData.casePath, { fileMustExist: true, timeout: workerData.busyMs });
@@ -92,20 +89,13 @@ parentPort.postMessage(answer);
 
 /** How long the thread's connection waits for another writer before it gives up (then the caller builds). */
 const BUSY_MS = 10_000;
-/** How long the thread waits for `after` (a copy of the search index) to be over before it writes all the same. */
-const AFTER_MS = 120_000;
 
 /**
  * Builds the case's missing event indexes (the migrations' definitions) and takes the mark off, on a
  * connection and a thread of its own: the caller's thread is free meanwhile, and its connection may read
  * (in WAL, a writer does not hold readers up). Rejects when the thread could not: the caller builds them.
- * `after`: set to 1 when another thread's write the build must wait for is over (a search index's copy).
  */
-export function buildEventIndexesInThread(
-  casePath: string,
-  sortCacheKib: number,
-  { after }: { after?: Int32Array<SharedArrayBuffer> } = {},
-): Promise<void> {
+export function buildEventIndexesInThread(casePath: string, sortCacheKib: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, {
       eval: true,
@@ -116,8 +106,6 @@ export function buildEventIndexesInThread(
         busyMs: BUSY_MS,
         key: EVENT_INDEXES_PENDING,
         indexes: expectedIndexes('event'),
-        after: after?.buffer,
-        afterMs: AFTER_MS,
       },
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 },
     });

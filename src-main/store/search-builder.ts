@@ -89,9 +89,7 @@ function copyInto(last) {
       const upto = caseDb.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get();
       if (upto !== undefined && Number(upto) !== 0) throw new Error('the case was indexed meanwhile');
       if (caseDb.prepare('SELECT count(*) FROM main.event_search_idx').pluck().get() !== 0) throw new Error('the case was indexed meanwhile');
-      // Events after the last one indexed (an import's later files, when the copy waited for them) are not in
-      // the copied index: search_indexed_upto says so, and they are indexed from the rows.
-      const events = caseDb.prepare('SELECT count(*) AS n, max(id) AS last FROM event WHERE id <= ?').get(last);
+      const events = caseDb.prepare('SELECT count(*) AS n, max(id) AS last FROM event').get();
       if (events.n !== last || events.last !== last) throw new Error('the case holds other events than the import wrote');
       caseDb.exec('DELETE FROM main.event_search_data');
       caseDb.exec('INSERT INTO main.event_search_data (id, block) SELECT id, block FROM built.event_search_data');
@@ -104,12 +102,6 @@ function copyInto(last) {
   } finally {
     caseDb.close();
   }
-}
-// Told once the copy is over, however it went (a thread that writes the case next waits for it: copied).
-const copied = new Int32Array(workerData.copied);
-function copiedOver() {
-  Atomics.store(copied, 0, 1);
-  Atomics.notify(copied, 0);
 }
 parentPort.on('message', (message) => {
   if (message.kind === 'batch') {
@@ -129,7 +121,6 @@ parentPort.on('message', (message) => {
   } catch (error) {
     answer = { copied: false, reason: error.message };
   }
-  copiedOver();
   parentPort.postMessage(answer);
 });
 `;
@@ -159,11 +150,6 @@ const HASH_BYTES = 4 * 1024 * 1024;
 export class SearchIndexBuilder {
   private readonly worker: Worker;
   private readonly dir: string;
-  /**
-   * Set to 1 once the copy is over, copied or not (by the worker, or by `close`): another thread that is to
-   * write the case after the copy waits on it (store/event-indexes.ts), whatever this thread is doing.
-   */
-  readonly copied = new Int32Array(new SharedArrayBuffer(4));
   /** Batches the worker has indexed (written by the worker). */
   private readonly progress = new Int32Array(new SharedArrayBuffer(4));
   private sent = 0;
@@ -207,7 +193,6 @@ export class SearchIndexBuilder {
         hashBytes: HASH_BYTES,
         searchText: searchTextFunctions.toString(),
         progress: this.progress.buffer,
-        copied: this.copied.buffer,
         spillFd: this.spillFd,
       },
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
@@ -340,8 +325,6 @@ export class SearchIndexBuilder {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.copied, 0, 1);
-    Atomics.notify(this.copied, 0);
     this.failure ??= 'closed';
     // Removed at once (a file still open in the worker goes when the worker closes it).
     rmSync(this.dir, { recursive: true, force: true });

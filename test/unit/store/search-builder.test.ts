@@ -85,49 +85,6 @@ describe('the search index of a first import, built on a second core', () => {
     expect(readdirSync(scratch)).toEqual([]);
   }, 60_000);
 
-  it('is copied in after the import’s later files when the import leaves its end work, and theirs indexed from the rows', async () => {
-    const later = join(dir, 'later.log');
-    writeFileSync(later, `${generateInc0047Audit({ events: 40, seed: 77 }).join('\n')}\n`);
-    // The same two files imported the ordinary way: the index copied in when the first one commits.
-    const ordinaryPath = join(dir, 'ordinary.causa');
-    const ordinary = Workbench.open(ordinaryPath, { create: true });
-    await ordinary.importPaths([log, later]);
-    const last = ordinary.store.lastEventId();
-    expect(last).toBeGreaterThan(12_000);
-    ordinary.close();
-    const path = join(dir, 'left.causa');
-    const wb = Workbench.open(path, { create: true });
-    const copy = vi.spyOn(SearchIndexBuilder.prototype, 'copyInto');
-    try {
-      await wb.importPaths([log, later], { leaveIndexes: true });
-      // Both files are in; the worker's index is not, and the later file wrote no words into the case's.
-      expect(wb.store.lastEventId()).toBe(last);
-      expect(copy).not.toHaveBeenCalled();
-      expect(wb.store.searchIndexedUpto()).toBe(0);
-      expect(wb.store.db.prepare('SELECT count(*) FROM event_search_idx').pluck().get()).toBe(0);
-      // A search meanwhile scans, and finds the later file's events as the first's.
-      const scanned = await wb.handlers.listEvents({ filter: { search: 'replicasets' }, offset: 0, limit: 1000 });
-      expect(scanned.total).toBeGreaterThan(0);
-      await wb.finishImport();
-      expect(copy).toHaveBeenCalledTimes(1);
-      expect(await copy.mock.results[0]!.value).toBeUndefined();
-    } finally {
-      copy.mockRestore();
-    }
-    expect(wb.store.searchIndexedUpto()).toBe(last);
-    const listed = await wb.handlers.listEvents({ filter: { search: 'replicasets' }, offset: 0, limit: 1000 });
-    const asOrdinary = Workbench.open(ordinaryPath, { readOnly: true });
-    try {
-      expect(listed).toEqual(await asOrdinary.handlers.listEvents({ filter: { search: 'replicasets' }, offset: 0, limit: 1000 }));
-    } finally {
-      asOrdinary.close();
-    }
-    wb.close();
-    // Word for word the index of the ordinary import: the copy's, and the later file's from its rows.
-    expect(vocabulary(path)).toEqual(vocabulary(ordinaryPath));
-    expect(readdirSync(scratch)).toEqual([]);
-  }, 60_000);
-
   it('is built from the rows by the import when the worker’s index cannot be copied in', async () => {
     const path = join(dir, 'refused.causa');
     const wb = Workbench.open(path, { create: true });
