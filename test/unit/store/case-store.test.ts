@@ -1,32 +1,25 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CaseFileError, CaseStore } from '../../../src-main/store/case-store';
 import { MIGRATIONS } from '../../../src-main/store/migrate';
 import { RAW_BLOCK_EVENTS, rawSql } from '../../../src-main/store/raw-blocks';
+import { useCaseDir } from './case-dir';
 
 const MIGRATIONS_DIR = new URL('../../../src-main/store/migrations/', import.meta.url);
 /** "CAUS" */
 const CAUSA_APPLICATION_ID = 0x43415553;
 
-let dir: string;
-let casePath: string;
-const opened: { close(): void }[] = [];
-
-function track<T extends { close(): void }>(handle: T): T {
-  opened.push(handle);
-  return handle;
-}
+const cases = useCaseDir('causa-store-', 'incident.causa');
+const track = cases.track;
 
 /**
  * A case whose connection may write rows directly, as another program's could: these tests write evidence
  * and schema rows by hand to see what the triggers and the open-time checks make of them.
  */
 function openCase(options: { create?: boolean } = { create: true }): CaseStore {
-  const store = track(CaseStore.open(casePath, options));
+  const store = track(CaseStore.open(cases.casePath, options));
   store.db.pragma('query_only = OFF');
   return store;
 }
@@ -59,22 +52,6 @@ function count(store: CaseStore, table: string): number {
   return (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'causa-store-'));
-  casePath = join(dir, 'incident.causa');
-});
-
-afterEach(() => {
-  for (const handle of opened.splice(0).reverse()) {
-    try {
-      handle.close();
-    } catch {
-      // already closed by the test
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('a new case file', () => {
   it('is a WAL database marked with the Causa application id', () => {
     const store = openCase();
@@ -84,7 +61,7 @@ describe('a new case file', () => {
     store.close();
 
     // The marks are in the file, not only in this connection.
-    const raw = track(new Database(casePath, { readonly: true }));
+    const raw = track(new Database(cases.casePath, { readonly: true }));
     expect(raw.pragma('application_id', { simple: true })).toBe(CAUSA_APPLICATION_ID);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
   });
@@ -108,9 +85,9 @@ describe('a new case file', () => {
   });
 
   it('refuses to open a missing file unless asked to create it', () => {
-    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
-    expect(() => CaseStore.open(casePath)).toThrow(/no such case file/);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(() => CaseStore.open(cases.casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(cases.casePath)).toThrow(/no such case file/);
+    expect(readdirSync(cases.dir)).toEqual([]);
   });
 
   it('reopens with its data and without applying migrations twice', () => {
@@ -125,7 +102,7 @@ describe('a new case file', () => {
 
 describe("the store's connection", () => {
   it('refuses any change outside write and writeNow, so that no read can write', async () => {
-    const store = track(CaseStore.open(casePath, { create: true }));
+    const store = track(CaseStore.open(cases.casePath, { create: true }));
     expect(() => insertSource(store)).toThrow(/readonly/);
     expect(() => store.db.exec("INSERT INTO case_meta (key, value) VALUES ('x', 'y')")).toThrow(/readonly/);
     expect(store.writeNow(() => insertSource(store))).toBe(1);
@@ -211,8 +188,8 @@ describe('opening a file that is not this version of a Causa case', () => {
     store.db.prepare('UPDATE schema_migration SET sha256 = ? WHERE version = 1').run('0'.repeat(64));
     store.close();
     const name = MIGRATIONS[0]!.name;
-    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
-    expect(() => CaseStore.open(casePath)).toThrow(`migration ${name} was changed after this case file applied it`);
+    expect(() => CaseStore.open(cases.casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(cases.casePath)).toThrow(`migration ${name} was changed after this case file applied it`);
   });
 
   it('fails for a case written by a newer version (an unknown migration recorded)', () => {
@@ -221,19 +198,19 @@ describe('opening a file that is not this version of a Causa case', () => {
       .prepare('INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)')
       .run(9999, '9999_from_the_future.sql', 'f'.repeat(64), '2030-01-01T00:00:00.000Z');
     store.close();
-    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
-    expect(() => CaseStore.open(casePath)).toThrow(/newer Causa.*9999_from_the_future\.sql/);
+    expect(() => CaseStore.open(cases.casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(cases.casePath)).toThrow(/newer Causa.*9999_from_the_future\.sql/);
   });
 
   it('refuses the SQLite database of another program and leaves it untouched', () => {
-    const other = new Database(casePath);
+    const other = new Database(cases.casePath);
     other.exec("CREATE TABLE bookmarks (url TEXT); INSERT INTO bookmarks VALUES ('https://example.com')");
     other.close();
-    const before = readFileSync(casePath);
-    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
-    expect(() => CaseStore.open(casePath, { create: true })).toThrow(/not a Causa case file/);
-    expect(readFileSync(casePath).equals(before)).toBe(true);
-    expect(readdirSync(dir)).toEqual(['incident.causa']);
+    const before = readFileSync(cases.casePath);
+    expect(() => CaseStore.open(cases.casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(cases.casePath, { create: true })).toThrow(/not a Causa case file/);
+    expect(readFileSync(cases.casePath).equals(before)).toBe(true);
+    expect(readdirSync(cases.dir)).toEqual(['incident.causa']);
   });
 
   it('refuses a file that is not SQLite at all and leaves it untouched', () => {
@@ -242,10 +219,10 @@ describe('opening a file that is not this version of a Causa case', () => {
       Buffer.from('IHDR'),
       Buffer.alloc(600, 0x5a),
     ]);
-    writeFileSync(casePath, png);
-    expect(() => CaseStore.open(casePath)).toThrow(CaseFileError);
-    expect(() => CaseStore.open(casePath, { create: true })).toThrow(/not a Causa case file/);
-    expect(readFileSync(casePath).equals(png)).toBe(true);
+    writeFileSync(cases.casePath, png);
+    expect(() => CaseStore.open(cases.casePath)).toThrow(CaseFileError);
+    expect(() => CaseStore.open(cases.casePath, { create: true })).toThrow(/not a Causa case file/);
+    expect(readFileSync(cases.casePath).equals(png)).toBe(true);
   });
 });
 
@@ -281,7 +258,7 @@ describe('write transactions', () => {
     // ...and the same indexes, the same definitions, once committed; the case opens clean and queries use them.
     expect(eventIndexes(store)).toEqual(before);
     store.close();
-    const reopened = track(CaseStore.open(casePath));
+    const reopened = track(CaseStore.open(cases.casePath));
     expect(reopened.schemaProblems).toEqual([]);
     const plan = reopened.db.prepare("EXPLAIN QUERY PLAN SELECT id FROM event WHERE actor_id = 'user-5'").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('event_by_actor');
@@ -474,7 +451,7 @@ describe('write transactions', () => {
   // locked"; it goes on once the lock is released.
   it('waits while another connection holds the write lock, says so once, and writes once it is released', async () => {
     const store = openCase();
-    const other = track(new Database(casePath));
+    const other = track(new Database(cases.casePath));
     other.exec('BEGIN IMMEDIATE');
     let waits = 0;
     const pending = store.write(
@@ -495,7 +472,7 @@ describe('write transactions', () => {
   // A wait given up (a cancel while another process holds the write lock) must not leave the store marked as writing.
   it("can write again after a wait for another connection's lock was given up", async () => {
     const store = openCase();
-    const other = track(new Database(casePath));
+    const other = track(new Database(cases.casePath));
     other.exec('BEGIN IMMEDIATE');
     let cancelled = false;
     const check = (): void => {

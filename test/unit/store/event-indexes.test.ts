@@ -2,40 +2,16 @@
 // only where the rest of the import reads through them, marked in the case for the others, built after on
 // a thread of their own while the case is read, and never from anything the case file says but the mark.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Workbench } from '../../../src-main/service/workbench';
 import { CaseStore, type WriteTransaction } from '../../../src-main/store/case-store';
 import { buildEventIndexesInThread, EVENT_INDEXES_PENDING } from '../../../src-main/store/event-indexes';
 import { expectedIndexes } from '../../../src-main/store/schema-check';
+import { useCaseDir } from './case-dir';
 
-let dir: string;
-let casePath: string;
-const opened: { close(): void }[] = [];
-
-function track<T extends { close(): void }>(handle: T): T {
-  opened.push(handle);
-  return handle;
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'causa-event-indexes-'));
-  casePath = join(dir, 'case.causa');
-});
-
-afterEach(() => {
-  for (const handle of opened.splice(0)) {
-    try {
-      handle.close();
-    } catch {
-      // already closed
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+const cases = useCaseDir('causa-event-indexes-');
+const track = cases.track;
 
 const eventIndexes = (db: Database.Database): { name: string; sql: string | null }[] =>
   db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event' ORDER BY name").all() as {
@@ -61,7 +37,7 @@ function addEvents(tx: WriteTransaction, sourceId: number, count: number): void 
 
 /** A case whose first import (25,000 events: a bulk load) left the event indexes it does not read pending. */
 async function caseLeftPending(): Promise<{ store: CaseStore; all: { name: string; sql: string | null }[] }> {
-  const store = track(CaseStore.open(casePath, { create: true }));
+  const store = track(CaseStore.open(cases.casePath, { create: true }));
   const all = eventIndexes(store.db);
   store.leaveEventIndexes = true;
   await store.write(async (tx) => {
@@ -86,7 +62,7 @@ describe('event indexes left pending by an import', () => {
     expect(JSON.parse(mark)).toEqual([...LEFT].sort());
     expect(store.eventIndexesPending).toBe(true);
     // Another reader: nothing "dropped" (the mark says why they are missing), and a filter scans for now.
-    const reader = track(CaseStore.open(casePath, { readOnly: true }));
+    const reader = track(CaseStore.open(cases.casePath, { readOnly: true }));
     expect(reader.schemaProblems).toEqual([]);
     expect(reader.db.prepare("SELECT count(*) FROM event WHERE actor_id = 'user-5'").pluck().get()).toBe(258);
     const plan = reader.db.prepare("EXPLAIN QUERY PLAN SELECT id FROM event WHERE actor_id = 'user-5'").all() as { detail: string }[];
@@ -106,7 +82,7 @@ describe('event indexes left pending by an import', () => {
     expect(eventIndexes(store.db)).toEqual(all);
     expect(store.eventIndexesPending).toBe(false);
     store.close();
-    const reopened = track(CaseStore.open(casePath));
+    const reopened = track(CaseStore.open(cases.casePath));
     expect(reopened.schemaProblems).toEqual([]);
     const plan = reopened.db.prepare("EXPLAIN QUERY PLAN SELECT id FROM event WHERE actor_id = 'user-5'").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('event_by_actor');
@@ -115,11 +91,11 @@ describe('event indexes left pending by an import', () => {
   it("the thread's build commits while another connection holds a read transaction open, which keeps its snapshot", async () => {
     const { store } = await caseLeftPending();
     store.useWal();
-    const reader = new Database(casePath, { readonly: true });
+    const reader = new Database(cases.casePath, { readonly: true });
     try {
       reader.exec('BEGIN');
       expect(reader.prepare('SELECT count(*) FROM event').pluck().get()).toBe(25_000);
-      await buildEventIndexesInThread(casePath, 2048);
+      await buildEventIndexesInThread(cases.casePath, 2048);
       // The reader's snapshot is the one it began with: the indexes are not in it yet...
       expect(eventIndexes(reader).map((index) => index.name)).not.toContain('event_by_actor');
       reader.exec('COMMIT');
@@ -134,10 +110,10 @@ describe('event indexes left pending by an import', () => {
   it('left by an import killed before it built them, are built by the next program that opens the case for writing', async () => {
     const { store, all } = await caseLeftPending();
     store.close(); // the import "killed": nothing built, the mark committed with the evidence
-    const reader = track(Workbench.open(casePath, { readOnly: true }));
+    const reader = track(Workbench.open(cases.casePath, { readOnly: true }));
     expect(names(reader.store.db)).not.toContain('event_by_actor');
     reader.close();
-    const writer = track(Workbench.open(casePath));
+    const writer = track(Workbench.open(cases.casePath));
     expect(eventIndexes(writer.store.db)).toEqual(all);
     expect(writer.store.eventIndexesPending).toBe(false);
     expect(writer.store.schemaProblems).toEqual([]);
@@ -147,14 +123,14 @@ describe('event indexes left pending by an import', () => {
 describe('a forged mark of pending event indexes', () => {
   /** A case with a few events, its indexes all built, closed; then edited by hand as a forger would. */
   async function forged(edit: (db: Database.Database) => void): Promise<void> {
-    const store = CaseStore.open(casePath, { create: true });
+    const store = CaseStore.open(cases.casePath, { create: true });
     await store.write(async (tx) => {
       addEvents(tx, tx.addSource({ name: 'a.jsonl', format: 'k8s-audit', sha256: 'd'.repeat(64), size: 1 }), 50);
       tx.finish();
       return { commit: true, value: undefined };
     });
     store.close();
-    const db = new Database(casePath);
+    const db = new Database(cases.casePath);
     try {
       edit(db);
     } finally {
@@ -174,7 +150,7 @@ describe('a forged mark of pending event indexes', () => {
       db.exec(`DROP INDEX "${other}"`);
       db.exec('DROP INDEX event_by_kind');
     });
-    const store = track(CaseStore.open(casePath));
+    const store = track(CaseStore.open(cases.casePath));
     expect(store.schemaProblems.join('; ')).toContain('index event_by_actor was altered');
     expect(store.schemaProblems.join('; ')).toMatch(/index \S+ is missing \(dropped\)/);
     expect(store.schemaProblems.join('; ')).not.toContain('event_by_kind');
@@ -195,7 +171,7 @@ describe('a forged mark of pending event indexes', () => {
       db.exec('DROP INDEX event_by_kind');
       db.exec('DROP INDEX event_by_trace');
     });
-    const writer = track(Workbench.open(casePath));
+    const writer = track(Workbench.open(cases.casePath));
     const built = eventIndexes(writer.store.db).filter((index) => index.sql !== null);
     expect(built).toEqual(all);
     expect(writer.store.db.prepare('SELECT count(*) FROM source').pluck().get()).toBe(1);
