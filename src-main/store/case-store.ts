@@ -340,6 +340,11 @@ export class CaseStore {
     return this.db.open && marksEventIndexesPending(this.db);
   }
 
+  /** Pending event indexes this connection may build now: not read-only, not mid-import, the schema as the migrations made it. */
+  private get mayBuildPendingIndexes(): boolean {
+    return !this.writing && !this.db.readonly && this.eventIndexesPending && this.schemaProblems.length === 0;
+  }
+
   /**
    * Builds the event indexes an import left pending, in this thread: at the end of an import that left
    * them, and when a case an import was killed before building them is opened for writing. Not by a
@@ -347,7 +352,7 @@ export class CaseStore {
    * leaves them for the next writer.
    */
   buildPendingEventIndexes(): void {
-    if (this.writing || this.db.readonly || !this.eventIndexesPending || this.schemaProblems.length > 0) return;
+    if (!this.mayBuildPendingIndexes) return;
     try {
       this.writeNow(() => this.db.transaction(() => buildPendingEventIndexes(this.db, SORT_CACHE_KIB, READ_CACHE_KIB)).immediate());
     } catch (error) {
@@ -363,7 +368,7 @@ export class CaseStore {
    * connection writes nothing until the promise resolves.
    */
   async buildPendingEventIndexesAside(): Promise<void> {
-    if (this.writing || this.db.readonly || !this.eventIndexesPending || this.schemaProblems.length > 0) return;
+    if (!this.mayBuildPendingIndexes) return;
     this.useWal();
     if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal' || this.db.memory) {
       this.buildPendingEventIndexes();
