@@ -3,7 +3,7 @@
 // written itself, word for word; the importing connection must see it; and a copy that no longer fits the
 // case (another program wrote meanwhile, events missing or out of order, an index already there) must be
 // refused, leaving the case to be indexed the ordinary way.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -186,6 +186,39 @@ describe('the search index of a first import, built on a second core', () => {
       again.close();
     }
   }, 60_000);
+
+  it("yields the cores to the import's thread: the worker runs at a lower priority", async () => {
+    // Each thread of this process with its nice value (Linux: field 19 of /proc/…/task/TID/stat).
+    const niceOf = (stat: string): number => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const threads = (): Map<string, number> =>
+      new Map(
+        readdirSync('/proc/self/task').flatMap((tid) => {
+          try {
+            return [[tid, niceOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))] as const];
+          } catch {
+            return []; // a thread that ended meanwhile
+          }
+        }),
+      );
+    const before = threads();
+    const path = join(dir, 'nice.causa');
+    Workbench.open(path, { create: true }).close();
+    const db = new Database(path, { readonly: true });
+    const definition = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'event_search'").pluck().get() as string;
+    db.close();
+    const builder = new SearchIndexBuilder(path, definition, 1);
+    try {
+      // The worker's thread: the one this process did not have before, at a nice value above this thread's.
+      await vi.waitUntil(() => [...threads()].some(([tid, nice]) => !before.has(tid) && nice > 0), { timeout: 10_000 });
+      const mine = niceOf(readFileSync('/proc/thread-self/stat', 'utf8'));
+      const added = [...threads()].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+      expect(added).toContain(mine + 10);
+      // The import's own thread keeps its priority.
+      expect(niceOf(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(mine);
+    } finally {
+      builder.close();
+    }
+  });
 
   it("makes each record's search text in the worker as the import's thread makes it, whatever the record", async () => {
     // Records that take every way of search-text.ts: plain ASCII, escapes (JSON and percent), letters
