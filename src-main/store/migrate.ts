@@ -62,10 +62,13 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   }
   const record = db.prepare('INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)');
   const done = new Set(applied.map((row) => row.version));
-  for (const migration of migrations.filter((m) => !done.has(m.version))) {
-    db.transaction(() => {
+  // Every missing migration in one transaction: a case is at the version it was or at this one, never
+  // half-way should one fail; and a new case's schema is one commit rather than one per migration (a
+  // rollback journal's commit costs three syncs: 31 ms for the 23 migrations one by one, 5 ms together).
+  db.transaction(() => {
+    for (const migration of migrations.filter((m) => !done.has(m.version))) {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, migration.sha256, new Date().toISOString());
-    })();
-  }
+    }
+  })();
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CaseFileError, CaseStore } from '../../../src-main/store/case-store';
-import { MIGRATIONS } from '../../../src-main/store/migrate';
+import { migrate, MIGRATIONS } from '../../../src-main/store/migrate';
 import { RAW_BLOCK_EVENTS, rawSql } from '../../../src-main/store/raw-blocks';
 import { useCaseDir } from './case-dir';
 
@@ -179,6 +179,27 @@ describe('evidence tables are write-once', () => {
     const row = store.db.prepare('SELECT raw, outcome FROM event WHERE id = ?').get(eventId) as { raw: Buffer; outcome: string };
     expect(row.raw.toString(), 'the evidence row after INSERT OR REPLACE').toBe('{"kind":"Event"}');
     expect(refused).toBe(true);
+  });
+});
+
+describe('migrations', () => {
+  it('are applied all or none: one that fails leaves the case at the version it was', () => {
+    const db = new Database(':memory:');
+    const migration = (version: number, sql: string) => ({ version, name: `${version}_m.sql`, sql, sha256: sha256Hex(sql) });
+    const first = migration(1, 'CREATE TABLE one (x);');
+    migrate(db, [first]);
+    const failing = [
+      first,
+      migration(2, 'CREATE TABLE two (x);'),
+      migration(3, 'CREATE TABLE broken (x'),
+      migration(4, 'CREATE TABLE four (x);'),
+    ];
+    expect(() => migrate(db, failing)).toThrow();
+    expect(db.prepare('SELECT version FROM schema_migration').pluck().all()).toEqual([1]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('one', 'two', 'four')").pluck().all()).toEqual([
+      'one',
+    ]);
+    db.close();
   });
 });
 
