@@ -32,11 +32,12 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const Database = require(workerData.sqlite);
-// This thread yields to the import's own (nice value workerData.nice, Linux only: elsewhere it keeps the
-// process's): see BUILDER_NICE.
+// This thread yields to the import's own (its nice value workerData.nice above the one it was started
+// with, the import's; Linux only: elsewhere it keeps the process's): see BUILDER_NICE.
 try {
+  const os = require('node:os');
   const thread = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(thread) && thread > 0) require('node:os').setPriority(thread, workerData.nice);
+  if (Number.isInteger(thread) && thread > 0) os.setPriority(thread, Math.min(19, os.getPriority(thread) + workerData.nice));
 } catch {
   // not Linux, or not allowed: the same priority as the import's thread
 }
@@ -156,7 +157,7 @@ export interface SearchBuilderOptions {
 const HASH_BYTES = 4 * 1024 * 1024;
 
 /**
- * The worker's nice value (Linux), above the import's thread's 0. On two cores the worker, the import's
+ * How far the worker's nice value is above the import's thread's (Linux). On two cores the worker, the import's
  * thread, V8's collector and libuv's pool want more than the machine has while the records are read, and
  * the import's thread is the one the import waits for: at an equal share it waited 1.4 s for a core at
  * 200,000 events. Yielding, the worker falls behind (its batches spill, as when it is slower) and catches

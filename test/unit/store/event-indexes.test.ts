@@ -51,12 +51,12 @@ async function caseLeftPending(): Promise<{ store: CaseStore; all: { name: strin
 
 const LEFT = expectedIndexes('event')
   .map((index) => index.name)
-  .filter((name) => name !== 'event_by_time' && name !== 'event_by_raw_prefix');
+  .filter((name) => name !== 'event_by_time');
 
 describe('event indexes left pending by an import', () => {
   it('are marked in the transaction that wrote the evidence, the others built in it; the case opens clean and reads without them', async () => {
     const { store } = await caseLeftPending();
-    expect(names(store.db)).toEqual(['event_by_raw_prefix', 'event_by_time', 'sqlite_autoindex_event_1']);
+    expect(names(store.db)).toEqual(['event_by_time', 'sqlite_autoindex_event_1']);
     expect(LEFT.length).toBeGreaterThan(5);
     const mark = store.db.prepare('SELECT value FROM case_meta WHERE key = ?').pluck().get(EVENT_INDEXES_PENDING) as string;
     expect(JSON.parse(mark)).toEqual([...LEFT].sort());
