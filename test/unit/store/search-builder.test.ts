@@ -201,6 +201,7 @@ describe('the search index of a first import, built on a second core', () => {
         }),
       );
     const before = threads();
+    const mine = niceOf(readFileSync('/proc/thread-self/stat', 'utf8'));
     const path = join(dir, 'nice.causa');
     Workbench.open(path, { create: true }).close();
     const db = new Database(path, { readonly: true });
@@ -209,11 +210,11 @@ describe('the search index of a first import, built on a second core', () => {
     const builder = new SearchIndexBuilder(path, definition, 1);
     try {
       // The worker's thread: the one this process did not have before, at a nice value above this thread's.
-      await vi.waitUntil(() => [...threads()].some(([tid, nice]) => !before.has(tid) && nice > 0), { timeout: 10_000 });
-      const mine = niceOf(readFileSync('/proc/thread-self/stat', 'utf8'));
+      await vi.waitUntil(() => [...threads()].some(([tid, nice]) => !before.has(tid) && nice > mine), { timeout: 10_000 });
       const added = [...threads()].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
       expect(added).toContain(mine + 10);
-      // The import's own thread keeps its priority.
+      // The import's own thread keeps the priority it had before the worker started (the worker lowers its
+      // own thread's, not the process's).
       expect(niceOf(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(mine);
     } finally {
       builder.close();
