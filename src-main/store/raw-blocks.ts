@@ -54,20 +54,38 @@ export function encodeRawBlock(first: number, records: readonly Buffer[]): Buffe
 }
 
 /**
+ * How many blocks a thread inflates with zlib before it turns to fflate. fflate is JavaScript, and V8 runs
+ * it slowly until it has compiled it: in a fresh thread the first 20 blocks of a 1,000,000-event case took
+ * 37–42 ms with fflate, 14 ms with zlib, and 6.5 ms with fflate once warm (docs/limits.md). A case's first
+ * search reads a few dozen scattered blocks in a thread that has read none yet. zlib's output is a new
+ * buffer for each block, outside the JS heap: a few dozen are nothing, while a scan's thousands are what
+ * the reused buffer of fflate is for.
+ */
+export const ZLIB_FIRST_BLOCKS = 64;
+/** Blocks inflated in this thread (module state: each worker thread loads the module anew). */
+let inflatedHere = 0;
+/** zlib's output buffer: a block and its header in one piece, not many pieces concatenated. */
+const ZLIB_CHUNK = RAW_BLOCK_BYTES + 16 * 1024;
+
+/**
  * A block's records, or undefined when its bytes are not a block (corrupt, cut, or claiming too much).
  * With `into` (at least MAX_INFLATED + 1 bytes) the block is inflated there and its records are views of
  * it, valid until `into` is used again: a reader that keeps a few blocks inflated reuses their buffers
  * rather than leaving one to the collector per block read (reading a scattered record of a large case
  * inflated a block each time, and those buffers, outside the JS heap, piled up to tens of MiB first).
+ * A thread's first ZLIB_FIRST_BLOCKS blocks are inflated by zlib whatever `into` says.
  */
 export function decodeRawBlock(bytes: Buffer, into?: Buffer): RawBlock | undefined {
   let inflated: Buffer;
   try {
-    if (into) {
+    if (into && inflatedHere >= ZLIB_FIRST_BLOCKS) {
       const out = inflateSync(bytes, { out: into });
       if (out.length > MAX_INFLATED) return undefined; // it filled `into`: more than a block may hold
       inflated = Buffer.from(out.buffer, out.byteOffset, out.length);
-    } else inflated = inflateRawSync(bytes, { maxOutputLength: MAX_INFLATED });
+    } else {
+      inflatedHere += 1;
+      inflated = inflateRawSync(bytes, { maxOutputLength: MAX_INFLATED, chunkSize: ZLIB_CHUNK });
+    }
   } catch {
     return undefined;
   }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Workbench } from '../../../src-main/service/workbench';
 import { decodeRawBlock, encodeRawBlock, RAW_BLOCK_BYTES, RAW_BLOCK_EVENTS, rawSql } from '../../../src-main/store/raw-blocks';
 import { storedRaw, tamper, tempDir, writeAuditFixture } from './tamper';
@@ -91,6 +91,33 @@ describe('an honest case keeps its records in blocks', () => {
         expect(row.inRow).toBe(0);
         expect(storedRaw(db, row.id).toString()).toBe(lines[row.position - 1]);
       }
+    } finally {
+      db.close();
+    }
+  });
+
+  it("reads a thread's first blocks with zlib and the rest with fflate into the reader's buffer, the same records either way, a bomb refused by both", async () => {
+    // A fresh copy of the module, as a new worker thread loads it: nothing inflated in it yet.
+    vi.resetModules();
+    const fresh = await import('../../../src-main/store/raw-blocks');
+    const db = new Database(casePath, { readonly: true });
+    try {
+      const stored = blocks(db);
+      const expected = stored.map(({ bytes }) => decodeRawBlock(bytes)!.records.map((r) => r.toString('base64')));
+      const into = Buffer.allocUnsafe(fresh.MAX_INFLATED + 1);
+      const bomb = deflateRawSync(Buffer.concat([encodeHeader(stored[0]!.first_event), Buffer.alloc(64 * 2 ** 20)]), { level: 9 });
+      expect(fresh.decodeRawBlock(bomb, into)).toBeUndefined(); // zlib's limit
+      const engines: string[] = [];
+      for (let read = 0; read < fresh.ZLIB_FIRST_BLOCKS + 2 * stored.length; read += 1) {
+        const at = read % stored.length;
+        const block = fresh.decodeRawBlock(stored[at]!.bytes, into)!;
+        expect(block.first).toBe(stored[at]!.first_event);
+        expect(block.records.map((r) => r.toString('base64'))).toEqual(expected[at]);
+        engines.push(block.records[0]!.buffer === into.buffer ? 'fflate' : 'zlib');
+      }
+      expect(engines.indexOf('fflate')).toBe(fresh.ZLIB_FIRST_BLOCKS - 1); // the bomb was the first
+      expect(new Set(engines.slice(fresh.ZLIB_FIRST_BLOCKS - 1))).toEqual(new Set(['fflate']));
+      expect(fresh.decodeRawBlock(bomb, into)).toBeUndefined(); // fflate's: it fills `into`
     } finally {
       db.close();
     }
