@@ -51,6 +51,8 @@ export interface ScrollFigures {
   /** Long animation frames (over 50 ms) Chromium's performance timeline reported during the scroll. */
   longFrames: number;
   rowsPassed: number;
+  /** Frames in which a row was drawn without its event (its page not come yet: drawn loading, then again). */
+  loadingFrames: number;
 }
 
 const seconds = (start: number) => (performance.now() - start) / 1000;
@@ -106,9 +108,11 @@ async function scrollTimeline(page: Page, frames: number, rowsPerFrame: number):
       }
       const stamps: number[] = [];
       const startTop = body.scrollTop;
+      let loadingFrames = 0;
       await new Promise<void>((resolve) => {
         const step = (now: number) => {
           stamps.push(now);
+          if (body.querySelector('.timeline-row.loading')) loadingFrames += 1;
           if (stamps.length > frames) return resolve();
           body.scrollTop += rowsPerFrame * rowHeight;
           requestAnimationFrame(step);
@@ -127,6 +131,7 @@ async function scrollTimeline(page: Page, frames: number, rowsPerFrame: number):
         longestFrameMs: sorted.at(-1)!,
         longFrames,
         rowsPassed: Math.round((body.scrollTop - startTop) / rowHeight),
+        loadingFrames,
       };
     },
     { frames, rowsPerFrame },
@@ -247,7 +252,7 @@ export async function runLargeCase(events: number, dir: string, label: string): 
 
 function scrolled(name: string, s: ScrollFigures): string {
   const ms = (value: number) => `${value.toFixed(0)} ms`;
-  return `${name}: ${s.frames} frames over ${s.rowsPassed} rows, ${s.fps.toFixed(1)} fps, p95 frame ${ms(s.p95FrameMs)}, longest ${ms(s.longestFrameMs)}, ${s.longFrames} long frames`;
+  return `${name}: ${s.frames} frames over ${s.rowsPassed} rows, ${s.fps.toFixed(1)} fps, p95 frame ${ms(s.p95FrameMs)}, longest ${ms(s.longestFrameMs)}, ${s.longFrames} long frames, ${s.loadingFrames} frames with rows drawn before their page came`;
 }
 
 /** The run's figures, one a line. */

@@ -17,6 +17,13 @@ const ROW_HEIGHT = 30;
  * million rows (each frame lays out and paints them all); 20 keep every frame within one refresh.
  */
 const OVERSCAN = 20;
+/**
+ * Rows beyond the drawn ones whose page is asked for before they are drawn. A row drawn before its page is
+ * asked for is drawn loading, then drawn again when the page comes, with the rest of the page's rows in
+ * that frame: scrolling 10 rows a frame, the analyst saw loading rows at every page (200 rows). A page
+ * ahead is 20 frames of that scroll, far longer than a page takes to come.
+ */
+const PREFETCH = PAGE_SIZE;
 
 /** Where the timeline is scrolled, in rows: the first row in view, one past the last, and its height in pixels. */
 interface InView {
@@ -172,11 +179,14 @@ export function Timeline() {
   const { first: firstIndex, last: lastIndex } = range;
 
   // With no rows yet (the count unknown), the first page: it brings the count, and the graph is asked for
-  // with it (case-data.ts), so neither waits for the case's first reading.
+  // with it (case-data.ts), so neither waits for the case's first reading. Once rows are drawn, the pages
+  // within PREFETCH rows of them too, so that a scroll meets rows already loaded.
   useEffect(() => {
-    const last = Math.max(firstIndex, lastIndex);
-    for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) ensurePage(page);
-  }, [firstIndex, lastIndex, generation, ensurePage]);
+    const hasRows = lastIndex >= firstIndex;
+    const from = hasRows ? Math.max(firstIndex - PREFETCH, 0) : firstIndex;
+    const to = hasRows ? Math.min(lastIndex + PREFETCH, (total ?? 1) - 1) : firstIndex;
+    for (let page = Math.floor(from / PAGE_SIZE); page <= Math.floor(to / PAGE_SIZE); page++) ensurePage(page);
+  }, [firstIndex, lastIndex, total, generation, ensurePage]);
 
   // A node chosen in the graph, the case opening on its first prompt, a filter changed under the selection:
   // the selection store sends a scroll command, acted on once the timeline knows how many rows there are
