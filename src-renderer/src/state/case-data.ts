@@ -5,6 +5,12 @@ import type { Api, CaseInfo, EventFilter, MethodOutput } from '../../../src-main
 import type { EventJson } from '../../../src-main/shared/model';
 
 export const PAGE_SIZE = 200;
+/**
+ * The most pages of rows kept (10,000 rows, a few MiB): when a page comes beyond them, those farthest from
+ * it are dropped, and asked for again if the analyst scrolls back to them. Scrolling through a case of
+ * millions of events would otherwise keep every row passed on the way.
+ */
+export const KEPT_PAGES = 50;
 
 type FilterValues = MethodOutput<'filterValues'>;
 
@@ -103,12 +109,24 @@ export function createCaseDataStore(api: Pick<Api, 'caseInfo' | 'filterValues' |
         if (!result.ok) return set({ error: result.message });
         set((state) => {
           const { [page]: _answered, ...stale } = state.stale;
-          return { total: result.value.total, pages: { ...state.pages, [page]: result.value.events }, stale };
+          return {
+            total: result.value.total,
+            pages: nearest({ ...state.pages, [page]: result.value.events }, page),
+            stale: nearest(stale, page),
+          };
         });
       });
       if (page === 0 && get().firstPageAsked !== generation) set({ firstPageAsked: generation });
     },
   }));
+}
+
+/** `pages` with at most KEPT_PAGES of them, those nearest `page`. */
+function nearest(pages: Record<number, EventJson[]>, page: number): Record<number, EventJson[]> {
+  const numbers = Object.keys(pages).map(Number);
+  if (numbers.length <= KEPT_PAGES) return pages;
+  const kept = numbers.sort((a, b) => Math.abs(a - page) - Math.abs(b - page)).slice(0, KEPT_PAGES);
+  return Object.fromEntries(kept.map((n) => [n, pages[n]!]));
 }
 
 /** The row at `index`: from its page, or until that page is answered again, as it was shown before. */

@@ -7,7 +7,7 @@ import type { Api, ApiResult, EventFilter } from '../../../src-main/shared/contr
 import type { Graph, GraphNode } from '../../../src-main/shared/graph';
 import type { EventJson } from '../../../src-main/shared/model';
 import { connectStores, createAppStores, type AppStores } from '../../../src-renderer/src/state/app-stores';
-import { rowAt } from '../../../src-renderer/src/state/case-data';
+import { createCaseDataStore, KEPT_PAGES, PAGE_SIZE, rowAt } from '../../../src-renderer/src/state/case-data';
 import { eventOfNode, indexEvents, nodeOfEvent } from '../../../src-renderer/src/state/graph';
 
 /** A promise the test settles when it chooses. */
@@ -324,5 +324,37 @@ describe('the graph store and the selection, wired by connectStores', () => {
     expect(a.stores.graph.getState().byEvent[1]).toBe('e1');
     expect(b.graph.getState().byEvent[1]).toBeUndefined();
     expect(b.caseData.getState().generation).toBe(0);
+  });
+});
+
+describe('the timeline’s rows in memory', () => {
+  it('keeps the pages nearest the latest one asked for, however far the analyst scrolls, and asks again for a page dropped', async () => {
+    const TOTAL = 1_000_000;
+    const asked: number[] = [];
+    const api = {
+      caseInfo: async () => ok({ path: '/case', name: 'case', events: TOTAL, kinds: [], sources: [], verification: [] }),
+      filterValues: async () => ok({}),
+      listEvents: async ({ offset, limit }: { offset: number; limit: number }) => {
+        asked.push(offset / PAGE_SIZE);
+        return ok({ total: TOTAL, events: Array.from({ length: limit }, (_, i) => event(offset + i + 1)) });
+      },
+    };
+    const store = createCaseDataStore(api as unknown as Api);
+    // Scrolled from the first row to the 600th page, a page at a time.
+    for (let page = 0; page <= 600; page += 1) {
+      store.getState().ensurePage(page);
+      await settle();
+    }
+    const kept = Object.keys(store.getState().pages).map(Number);
+    expect(kept).toHaveLength(KEPT_PAGES);
+    expect(Math.min(...kept)).toBe(600 - KEPT_PAGES + 1);
+    expect(rowAt(store.getState(), 600 * PAGE_SIZE + 7)?.id).toBe(600 * PAGE_SIZE + 8);
+    expect(rowAt(store.getState(), 7)).toBeUndefined();
+    // Back to the top: the first page is asked for again.
+    store.getState().ensurePage(0);
+    await settle();
+    expect(asked.filter((p) => p === 0)).toHaveLength(2);
+    expect(rowAt(store.getState(), 7)?.id).toBe(8);
+    expect(Object.keys(store.getState().pages)).toHaveLength(KEPT_PAGES);
   });
 });
