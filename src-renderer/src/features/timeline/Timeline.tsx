@@ -18,10 +18,10 @@ const ROW_HEIGHT = 30;
  */
 const OVERSCAN = 20;
 /**
- * Rows beyond the drawn ones whose page is asked for before they are drawn. A row drawn before its page is
- * asked for is drawn loading, then drawn again when the page comes, with the rest of the page's rows in
- * that frame: scrolling 10 rows a frame, the analyst saw loading rows at every page (200 rows). A page
- * ahead is 20 frames of that scroll, far longer than a page takes to come.
+ * How far ahead of the drawn rows a scroll asks for their page. A row drawn before its page is asked for
+ * is drawn loading, then drawn again when the page comes, with the rest of the page's rows in that frame:
+ * scrolling 10 rows a frame, the analyst saw loading rows at every page (200 rows). A page ahead is 20
+ * frames of that scroll, far longer than a page takes to come.
  */
 const PREFETCH = PAGE_SIZE;
 
@@ -179,14 +179,28 @@ export function Timeline() {
   const { first: firstIndex, last: lastIndex } = range;
 
   // With no rows yet (the count unknown), the first page: it brings the count, and the graph is asked for
-  // with it (case-data.ts), so neither waits for the case's first reading. Once rows are drawn, the pages
-  // within PREFETCH rows of them too, so that a scroll meets rows already loaded.
+  // with it (case-data.ts), so neither waits for the case's first reading. While the analyst scrolls, and
+  // once the rows drawn are loaded, the page PREFETCH rows ahead of them in the direction of the scroll,
+  // so that the scroll meets rows already loaded. Not after a jump (a row chosen in the graph, a filter
+  // changed): a page nobody scrolls to would only keep the server from the requests that follow.
+  const drawnLoaded = useCaseData(
+    (s) => lastIndex < firstIndex || (rowAt(s, firstIndex) !== undefined && rowAt(s, lastIndex) !== undefined),
+  );
+  const seenFirst = useRef(firstIndex);
+  const heading = useRef(0);
   useEffect(() => {
-    const hasRows = lastIndex >= firstIndex;
-    const from = hasRows ? Math.max(firstIndex - PREFETCH, 0) : firstIndex;
-    const to = hasRows ? Math.min(lastIndex + PREFETCH, (total ?? 1) - 1) : firstIndex;
-    for (let page = Math.floor(from / PAGE_SIZE); page <= Math.floor(to / PAGE_SIZE); page++) ensurePage(page);
-  }, [firstIndex, lastIndex, total, generation, ensurePage]);
+    const last = Math.max(firstIndex, lastIndex);
+    for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) ensurePage(page);
+    const moved = firstIndex - seenFirst.current;
+    seenFirst.current = firstIndex;
+    if (moved !== 0) heading.current = Math.abs(moved) <= last - firstIndex + 1 ? Math.sign(moved) : 0;
+    if (!drawnLoaded || heading.current === 0 || total === undefined || lastIndex < firstIndex) return;
+    const ahead = heading.current > 0 ? Math.min(lastIndex + PREFETCH, total - 1) : Math.max(firstIndex - PREFETCH, 0);
+    ensurePage(Math.floor(ahead / PAGE_SIZE));
+  }, [firstIndex, lastIndex, total, drawnLoaded, generation, ensurePage]);
+  useEffect(() => {
+    heading.current = 0;
+  }, [generation]);
 
   // A node chosen in the graph, the case opening on its first prompt, a filter changed under the selection:
   // the selection store sends a scroll command, acted on once the timeline knows how many rows there are
