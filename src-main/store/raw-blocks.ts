@@ -62,7 +62,7 @@ export function encodeRawBlock(first: number, records: readonly Buffer[]): Buffe
  * the reused buffer of fflate is for.
  */
 export const ZLIB_FIRST_BLOCKS = 64;
-/** Blocks inflated in this thread (module state: each worker thread loads the module anew). */
+/** Blocks this thread has inflated with zlib (module state: each worker thread loads the module anew). */
 let inflatedHere = 0;
 /** zlib's output buffer: a block and its header in one piece, not many pieces concatenated. */
 const ZLIB_CHUNK = RAW_BLOCK_BYTES + 16 * 1024;
