@@ -186,21 +186,19 @@ export function Timeline() {
   const drawnLoaded = useCaseData(
     (s) => lastIndex < firstIndex || (rowAt(s, firstIndex) !== undefined && rowAt(s, lastIndex) !== undefined),
   );
-  const seenFirst = useRef(firstIndex);
+  const seen = useRef({ first: firstIndex, generation });
   const heading = useRef(0);
   useEffect(() => {
     const last = Math.max(firstIndex, lastIndex);
     for (let page = Math.floor(firstIndex / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) ensurePage(page);
-    const moved = firstIndex - seenFirst.current;
-    seenFirst.current = firstIndex;
-    if (moved !== 0) heading.current = Math.abs(moved) <= last - firstIndex + 1 ? Math.sign(moved) : 0;
+    const moved = firstIndex - seen.current.first;
+    if (generation !== seen.current.generation) heading.current = 0;
+    else if (moved !== 0) heading.current = Math.abs(moved) <= last - firstIndex + 1 ? Math.sign(moved) : 0;
+    seen.current = { first: firstIndex, generation };
     if (!drawnLoaded || heading.current === 0 || total === undefined || lastIndex < firstIndex) return;
     const ahead = heading.current > 0 ? Math.min(lastIndex + PREFETCH, total - 1) : Math.max(firstIndex - PREFETCH, 0);
     ensurePage(Math.floor(ahead / PAGE_SIZE));
   }, [firstIndex, lastIndex, total, drawnLoaded, generation, ensurePage]);
-  useEffect(() => {
-    heading.current = 0;
-  }, [generation]);
 
   // A node chosen in the graph, the case opening on its first prompt, a filter changed under the selection:
   // the selection store sends a scroll command, acted on once the timeline knows how many rows there are
