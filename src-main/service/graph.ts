@@ -27,7 +27,13 @@ import { verdictLookup, verdictsKey } from './verification';
 /** Every event of the case as the linker reads it (with its source's format), in time order. */
 export function* linkEventsOf(store: CaseStore): Generator<LinkEvent> {
   const formats = new Map(listSources(store).map((source) => [source.name, source.format]));
-  for (const event of iterateTimedEvents(store, verdictLookup(store))) yield { ...event, format: formats.get(event.source) };
+  // Each event is a new object of its own: its format is set on it, not on a copy (a copy of every event of
+  // the case was a tenth of what the linker allocated).
+  for (const event of iterateTimedEvents(store, verdictLookup(store))) {
+    const linked: LinkEvent = event;
+    linked.format = formats.get(event.source);
+    yield linked;
+  }
 }
 
 /** Links the whole case; with a filter, keeps the nodes whose events match it (links still see everything). */

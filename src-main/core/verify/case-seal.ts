@@ -130,6 +130,20 @@ class PackedBytes {
  * not slices of the content, or more than MAX_BETWEEN_BYTES outside records, stop the keeping (the seal
  * then covers the records alone and says the source hash cannot be rebuilt from the case).
  */
+/** How far into the content a record usually starts: right after the previous one's "\n" or "\r\n". */
+const NEAR_GAPS = 3;
+
+/**
+ * Where `raw` first occurs in `pending` (-1: nowhere), as `indexOf` says. A record nearly always starts
+ * within a few bytes (its line's end before it), where comparing the bytes in place costs half what a
+ * search costs that first builds its tables from the whole record.
+ */
+function firstAt(pending: Buffer, raw: Buffer): number {
+  for (let gap = 0; gap < NEAR_GAPS && gap + raw.length <= pending.length; gap += 1)
+    if (pending.compare(raw, 0, raw.length, gap, gap + raw.length) === 0) return gap;
+  return pending.indexOf(raw);
+}
+
 export class ContentTap {
   /** Content read but not yet claimed by a record, as the chunks it came in (joined only when a record asks). */
   private pending: Buffer[] = [];
@@ -162,7 +176,7 @@ export class ContentTap {
   record(raw: Buffer): void {
     if (!this.keeping) return;
     const pending = this.joined();
-    const at = pending.indexOf(raw);
+    const at = firstAt(pending, raw);
     if (at < 0) return this.stop();
     this.keep(pending.subarray(0, at));
     this.pending = [pending.subarray(at + raw.length)];
