@@ -23,12 +23,17 @@ let scratch = Buffer.allocUnsafe(4096);
  * times over.
  */
 export function sha256(...parts: Uint8Array[]): Buffer {
+  return Buffer.from(sha256HexOf(...parts), 'hex');
+}
+
+/** The same SHA-256 in hex (where the hex is what is written, it is not made twice). */
+export function sha256HexOf(...parts: Uint8Array[]): string {
   let size = 0;
   for (const part of parts) size += part.length;
   if (size > ONE_SHOT_BYTES) {
     const digest = createHash('sha256');
     for (const part of parts) digest.update(part);
-    return digest.digest();
+    return digest.digest('hex');
   }
   if (scratch.length < size) scratch = Buffer.allocUnsafe(ONE_SHOT_BYTES);
   let at = 0;
@@ -36,7 +41,7 @@ export function sha256(...parts: Uint8Array[]): Buffer {
     scratch.set(part, at);
     at += part.length;
   }
-  return Buffer.from(hash('sha256', scratch.subarray(0, size), 'hex'), 'hex');
+  return hash('sha256', scratch.subarray(0, size), 'hex');
 }
 
 /** h_i = SHA-256(h_(i-1) ‖ bytes of record i), h as raw 32 bytes (the hex form is what manifests show). */
@@ -49,6 +54,11 @@ const NODE_PREFIX = Buffer.from([0x01]);
 
 export function leafHash(record: Uint8Array): Buffer {
   return sha256(LEAF_PREFIX, record);
+}
+
+/** A record's leaf hash in hex, as a leaves file holds it. */
+export function leafHashHex(record: Uint8Array): string {
+  return sha256HexOf(LEAF_PREFIX, record);
 }
 
 /**

@@ -6,7 +6,7 @@ import { createHash, type Hash, type KeyObject } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { chainStep, CHAIN_START, leafHash, MerkleRootBuilder } from '../../core/bundle/hashing';
+import { chainStep, CHAIN_START, leafHash, leafHashHex, MerkleRootBuilder } from '../../core/bundle/hashing';
 import {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
@@ -53,55 +53,103 @@ export async function countCompleteLines(path: string): Promise<number> {
   return n;
 }
 
-/** A file written in order, hashed as it is written, waiting for the disk when the disk is behind. */
+/**
+ * Bytes gathered into one write: a pull writes three files a few dozen bytes at a time (a record, its
+ * newline, its leaf, its key), and each write of a stream was a call into the stream and, once the disk was
+ * behind, a request to libuv's pool: 2.8 s of a million rows' 18 s. Whole lines only are gathered, so a
+ * killed pull leaves each file with whole lines up to its last write, as before, just fewer of them.
+ */
+const BATCH_BYTES = 256 * 1024;
+
+/** A file written in order, in batches, hashed as it is written (unless told not to), waiting for the disk when it is behind. */
 class HashedFile {
   private readonly stream: WriteStream;
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash | undefined = createHash('sha256');
   size = 0;
   private failure: Error | undefined;
+  private batch: Buffer = Buffer.allocUnsafe(BATCH_BYTES);
+  private used = 0;
+  /** Batches the stream has written, to be filled again: a new 256 KiB buffer for each made the collector run far more often. */
+  private readonly free: Buffer[] = [];
 
-  /** A new file (`wx`), or one appended to (`a`) whose existing bytes were hashed into `hash`, `size` long. */
-  constructor(path: string, resumed?: { hash: Hash; size: number }) {
+  /**
+   * A new file (`wx`), or one appended to (`a`) whose existing bytes were hashed into `hash`, `size` long;
+   * `hashed: false` for a working file whose hash nothing asks for.
+   */
+  constructor(path: string, resumed?: { hash: Hash; size: number }, options: { hashed?: boolean } = {}) {
     if (resumed) {
       this.hash = resumed.hash;
       this.size = resumed.size;
     }
+    if (options.hashed === false) this.hash = undefined;
     this.stream = createWriteStream(path, { flags: resumed ? 'a' : 'wx' });
     this.stream.on('error', (error) => {
       this.failure = error;
     });
   }
 
+  /** Appends `parts` (together a whole line, or lines); written once the batch is full. */
   async write(...parts: Buffer[]): Promise<void> {
     if (this.failure) throw this.failure;
-    let ok = true;
     for (const part of parts) {
-      this.hash.update(part);
+      if (this.used + part.length > this.batch.length) {
+        await this.flush();
+        if (part.length > this.batch.length) this.batch = Buffer.allocUnsafe(part.length);
+      }
+      part.copy(this.batch, this.used);
+      this.used += part.length;
       this.size += part.length;
-      ok = this.stream.write(part) && ok;
     }
-    if (!ok)
-      await new Promise<void>((resolve, reject) => {
-        const onError = (error: Error): void => reject(error);
-        this.stream.once('error', onError);
-        this.stream.once('drain', () => {
-          this.stream.removeListener('error', onError);
-          resolve();
-        });
+  }
+
+  /** Appends a line of ASCII text (a leaf's hex, a key's JSON) and its newline, with no Buffer made for it. */
+  async writeLine(text: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    const length = Buffer.byteLength(text, 'utf8') + 1;
+    if (this.used + length > this.batch.length) {
+      await this.flush();
+      if (length > this.batch.length) this.batch = Buffer.allocUnsafe(length);
+    }
+    this.used += this.batch.write(text, this.used, 'utf8');
+    this.batch[this.used++] = 0x0a;
+    this.size += length;
+  }
+
+  /** Hands the batch to the stream (a new buffer takes its place), waiting while the disk is behind. */
+  private async flush(): Promise<void> {
+    if (this.used === 0) return;
+    const full = this.batch;
+    const bytes = full.subarray(0, this.used);
+    this.hash?.update(bytes);
+    this.batch = this.free.pop() ?? Buffer.allocUnsafe(BATCH_BYTES);
+    this.used = 0;
+    // Once written (or failed: the stream is then done with it too), the batch is filled again.
+    const written = this.stream.write(bytes, () => {
+      if (full.length === BATCH_BYTES) this.free.push(full);
+    });
+    if (written) return;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.stream.once('error', onError);
+      this.stream.once('drain', () => {
+        this.stream.removeListener('error', onError);
+        resolve();
       });
+    });
   }
 
   async close(): Promise<{ size: number; sha256: string }> {
+    if (!this.failure) await this.flush();
     await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
     if (this.failure) throw this.failure;
-    return { size: this.size, sha256: this.hash.digest('hex') };
+    return { size: this.size, sha256: this.hash?.digest('hex') ?? '' };
   }
 }
 
 export class StreamingBundleWriter {
   private source!: HashedFile;
   private leaves!: HashedFile;
-  private keys!: WriteStream;
+  private keys!: HashedFile;
   private head: Buffer = Buffer.from(CHAIN_START, 'hex');
   private readonly merkle = new MerkleRootBuilder();
   records = 0;
@@ -123,8 +171,7 @@ export class StreamingBundleWriter {
     await mkdir(dirname(leavesFile), { recursive: true });
     writer.source = new HashedFile(sourceFile);
     writer.leaves = new HashedFile(leavesFile);
-    writer.keys = createWriteStream(join(out, PULL_KEYS_FILE), { flags: 'wx' });
-    writer.keys.on('error', () => {});
+    writer.keys = new HashedFile(join(out, PULL_KEYS_FILE), undefined, { hashed: false });
     return writer;
   }
 
@@ -171,24 +218,24 @@ export class StreamingBundleWriter {
     writer.source = new HashedFile(sourceFile, { hash: sourceHash, size });
     writer.leaves = new HashedFile(leavesFile, { hash: leavesHash, size: leavesBytes.length });
     await writeFile(join(out, PULL_KEYS_FILE), last ? `${JSON.stringify(last)}\n` : '');
-    writer.keys = createWriteStream(join(out, PULL_KEYS_FILE), { flags: 'a' });
-    writer.keys.on('error', () => {});
+    writer.keys = new HashedFile(join(out, PULL_KEYS_FILE), { hash: createHash('sha256'), size: 0 }, { hashed: false });
     return writer;
   }
 
   /** Appends one record: its exact bytes, a newline, its leaf hash; the chain steps over it. */
   async add(record: Buffer, key: [string, string]): Promise<void> {
     this.head = chainStep(this.head, record);
-    const leaf = leafHash(record);
-    this.merkle.add(leaf);
+    const leafHex = leafHashHex(record);
+    this.merkle.add(Buffer.from(leafHex, 'hex'));
     this.records += 1;
     await this.source.write(record, NEWLINE);
-    await this.leaves.write(Buffer.from(`${leaf.toString('hex')}\n`, 'utf8'));
-    if (!this.keys.write(`${JSON.stringify(key)}\n`)) await new Promise<void>((resolve) => this.keys.once('drain', () => resolve()));
+    await this.leaves.writeLine(leafHex);
+    // A working file: one that cannot be written only makes a later resume start earlier (as before).
+    await this.keys.writeLine(JSON.stringify(key)).catch(() => {});
   }
 
   private async closeKeys(): Promise<void> {
-    await new Promise<void>((resolve) => this.keys.end(() => resolve()));
+    await this.keys.close().catch(() => {});
   }
 
   /** Closes the files and writes the manifest (and the signature, with a key). */
