@@ -124,12 +124,6 @@ class PackedBytes {
   }
 }
 
-/**
- * Keeps the bytes of a source's content that lie outside its records while the importer reads it: each
- * record is found in the content after the previous one, and what lies before it is kept. Records that are
- * not slices of the content, or more than MAX_BETWEEN_BYTES outside records, stop the keeping (the seal
- * then covers the records alone and says the source hash cannot be rebuilt from the case).
- */
 /** How far into the content a record usually starts: right after the previous one's "\n" or "\r\n". */
 const NEAR_GAPS = 3;
 
@@ -144,6 +138,12 @@ function firstAt(pending: Buffer, raw: Buffer): number {
   return pending.indexOf(raw);
 }
 
+/**
+ * Keeps the bytes of a source's content that lie outside its records while the importer reads it: each
+ * record is found in the content after the previous one, and what lies before it is kept. Records that are
+ * not slices of the content, or more than MAX_BETWEEN_BYTES outside records, stop the keeping (the seal
+ * then covers the records alone and says the source hash cannot be rebuilt from the case).
+ */
 export class ContentTap {
   /** Content read but not yet claimed by a record, as the chunks it came in (joined only when a record asks). */
   private pending: Buffer[] = [];

@@ -462,7 +462,7 @@ export async function pullToBundle(request: PullRequest): Promise<PullResult> {
           if (request.signal?.aborted) throw new PullRequestError('cancelled', 'cancelled');
           const row = JSON.parse(text) as PageRow;
           const raw = Buffer.from(row[PAGE_COLUMNS.raw], 'utf8');
-          // Named only for a row that cannot be sealed (made for every row, it was a tenth of the pull's thread).
+          // Named only for a row that cannot be sealed (made for every row, it took 0.1 s a million rows).
           const where = (): string =>
             `the row at ${row[PAGE_COLUMNS.time]} with ${profile.tiebreak_column} ${JSON.stringify(row[PAGE_COLUMNS.key])}`;
           if (raw.length !== Number(row[PAGE_COLUMNS.bytes])) {
