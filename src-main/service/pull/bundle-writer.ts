@@ -64,7 +64,7 @@ const BATCH_BYTES = 256 * 1024;
 /** A file written in order, in batches, hashed as it is written (unless told not to), waiting for the disk when it is behind. */
 class HashedFile {
   private readonly stream: WriteStream;
-  private readonly hash: Hash | undefined = createHash('sha256');
+  private readonly hash: Hash | undefined;
   size = 0;
   private failure: Error | undefined;
   private batch: Buffer = Buffer.allocUnsafe(BATCH_BYTES);
@@ -73,16 +73,13 @@ class HashedFile {
   private readonly free: Buffer[] = [];
 
   /**
-   * A new file (`wx`), or one appended to (`a`) whose existing bytes were hashed into `hash`, `size` long;
-   * `hashed: false` for a working file whose hash nothing asks for.
+   * A new file (`wx`), or one appended to (`a`) whose existing bytes were hashed into `resumed.hash`,
+   * `resumed.size` long. `hashed: false`: a working file whose hash nothing asks for (`append`: appended to).
    */
-  constructor(path: string, resumed?: { hash: Hash; size: number }, options: { hashed?: boolean } = {}) {
-    if (resumed) {
-      this.hash = resumed.hash;
-      this.size = resumed.size;
-    }
-    if (options.hashed === false) this.hash = undefined;
-    this.stream = createWriteStream(path, { flags: resumed ? 'a' : 'wx' });
+  constructor(path: string, resumed?: { hash: Hash; size: number }, options: { hashed?: boolean; append?: boolean } = {}) {
+    this.hash = options.hashed === false ? undefined : (resumed?.hash ?? createHash('sha256'));
+    this.size = resumed?.size ?? 0;
+    this.stream = createWriteStream(path, { flags: resumed || options.append ? 'a' : 'wx' });
     this.stream.on('error', (error) => {
       this.failure = error;
     });
@@ -90,29 +87,35 @@ class HashedFile {
 
   /** Appends `parts` (together a whole line, or lines); written once the batch is full. */
   async write(...parts: Buffer[]): Promise<void> {
-    if (this.failure) throw this.failure;
     for (const part of parts) {
-      if (this.used + part.length > this.batch.length) {
-        await this.flush();
-        if (part.length > this.batch.length) this.batch = Buffer.allocUnsafe(part.length);
-      }
+      const full = this.room(part.length);
+      if (full) await full;
       part.copy(this.batch, this.used);
       this.used += part.length;
       this.size += part.length;
     }
   }
 
-  /** Appends a line of ASCII text (a leaf's hex, a key's JSON) and its newline, with no Buffer made for it. */
+  /** Appends a line of text (a leaf's hex, a key's JSON) and its newline, with no Buffer made for it. */
   async writeLine(text: string): Promise<void> {
-    if (this.failure) throw this.failure;
     const length = Buffer.byteLength(text, 'utf8') + 1;
-    if (this.used + length > this.batch.length) {
-      await this.flush();
-      if (length > this.batch.length) this.batch = Buffer.allocUnsafe(length);
-    }
+    const full = this.room(length);
+    if (full) await full;
     this.used += this.batch.write(text, this.used, 'utf8');
     this.batch[this.used++] = 0x0a;
     this.size += length;
+  }
+
+  /**
+   * Room for `length` more bytes in the batch: none to wait for while it fits (most calls: no promise, so
+   * no turn of the microtask queue a line), else the full batch written first, a larger one for a longer line.
+   */
+  private room(length: number): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
+    if (this.used + length <= this.batch.length) return undefined;
+    return this.flush().then(() => {
+      if (length > this.batch.length) this.batch = Buffer.allocUnsafe(length);
+    });
   }
 
   /** Hands the batch to the stream (a new buffer takes its place), waiting while the disk is behind. */
@@ -218,7 +221,7 @@ export class StreamingBundleWriter {
     writer.source = new HashedFile(sourceFile, { hash: sourceHash, size });
     writer.leaves = new HashedFile(leavesFile, { hash: leavesHash, size: leavesBytes.length });
     await writeFile(join(out, PULL_KEYS_FILE), last ? `${JSON.stringify(last)}\n` : '');
-    writer.keys = new HashedFile(join(out, PULL_KEYS_FILE), { hash: createHash('sha256'), size: 0 }, { hashed: false });
+    writer.keys = new HashedFile(join(out, PULL_KEYS_FILE), undefined, { hashed: false, append: true });
     return writer;
   }
 
