@@ -101,6 +101,8 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
       port,
       maxBodyBytes: maxBodyMib * 2 ** 20,
     });
+    // Listen for the signal before saying where the workbench is: whoever reads that line may stop it at once.
+    const interrupted = (io.untilInterrupted ?? untilSignal)();
     if (values.json) {
       io.stdout.write(
         `${JSON.stringify({ url: host.url, port: host.port, case: casePath, import: report, trusted_for_case: caseKeys.map((k) => k.fingerprint) })}\n`,
@@ -112,7 +114,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
       for (const failed of report?.integrity ?? []) writeImportIntegrity(failed, io);
       io.stdout.write(`Open ${host.url}\n(press Ctrl+C to stop)\n`);
     }
-    await (io.untilInterrupted ?? untilSignal)();
+    await interrupted;
     await host.close();
   } finally {
     await workbench.close();
