@@ -7,6 +7,7 @@ import {
   eventsOfDrawnEdges,
   linkCaseEvents,
   memberEventIds,
+  ObjectIndex,
   routineStage,
   type AnalystInput,
   type GroupMembers,
@@ -18,8 +19,9 @@ import {
 import { internStrings } from '../core/link/intern';
 import type { EventFilter, MethodOutput } from '../shared/contract';
 import type { Graph, GraphEdge } from '../shared/graph';
+import type { ObjectTable } from '../shared/objects';
 import type { CaseStore } from '../store/case-store';
-import { auditIdRows, eventCount, eventsByIds, toolCallTimes } from '../store/event-lookups';
+import { auditIdRows, causeUids, eventCount, eventsByIds, toolCallTimes } from '../store/event-lookups';
 import { readObjectTable } from '../store/objects';
 import { iterateTimedEvents, listSources, matchingEventIds, type TimeBounds } from '../store/queries';
 import { verdictLookup, verdictsKey } from './verification';
@@ -43,12 +45,20 @@ export function buildGraph(store: CaseStore, analyst: AnalystInput = {}, filter?
 }
 
 /**
- * What tells a routine read from the case as a whole (core/link/routine.ts): its audit IDs counted, its
- * tool calls' times, the events the analyst drew edges to.
+ * What tells a routine request from the case as a whole (core/link/routine.ts): its audit IDs counted, its
+ * tool calls' times, the events the analyst drew edges to, and for writes, the objects something may
+ * follow from, with the index of `objects` (the case's identity table) that the linker is then handed.
  */
-export function routineContext(store: CaseStore, analyst: AnalystInput = {}): RoutineContext {
+export function routineContext(
+  store: CaseStore,
+  analyst: AnalystInput = {},
+  objects: ObjectTable = readObjectTable(store),
+): RoutineContext {
   const times = toolCallTimes(store);
   const analystEvents = eventsOfDrawnEdges(analyst.edges ?? []);
+  const causes = causeUids(store);
+  for (const row of objects.objects) for (const owner of row.owner_uids ?? []) causes.add(owner);
+  const quiet = { causes, index: new ObjectIndex(objects) };
   const auditIds = new AuditIds(eventCount(store));
   let routineStages = 0;
   for (const row of auditIdRows(store)) {
@@ -57,17 +67,20 @@ export function routineContext(store: CaseStore, analyst: AnalystInput = {}): Ro
       kind: row.kind,
       action: row.action ?? undefined,
       resource: row.target_resource ?? undefined,
+      namespace: row.target_namespace ?? undefined,
+      name: row.target_name ?? undefined,
+      uid: row.target_uid ?? undefined,
       // An integer, read as such; anything else a forger wrote there is no time (as causa_time gives none).
       timeNs: typeof row.time_ns === 'bigint' ? row.time_ns : null,
       outcome: row.outcome,
       authzDecision: row.authz_decision ?? undefined,
       keys: row.keys,
     };
-    const routine = routineStage(stage, times, analystEvents);
+    const routine = routineStage(stage, times, analystEvents, quiet);
     if (routine) routineStages += 1;
     auditIds.add(row.audit_id, routine);
   }
-  return { auditIds, toolCallTimes: times, analystEvents, routineStages };
+  return { auditIds, toolCallTimes: times, analystEvents, routineStages, quiet };
 }
 
 /**
@@ -77,7 +90,8 @@ export function routineContext(store: CaseStore, analyst: AnalystInput = {}): Ro
  * (the graph and report of a million events hold the graph while they work).
  */
 export function linkCase(store: CaseStore, analyst: AnalystInput = {}, options: LinkOptions = {}): LinkedCase {
-  const linked = linkCaseEvents(linkEventsOf(store), analyst, readObjectTable(store), routineContext(store, analyst), options);
+  const objects = readObjectTable(store);
+  const linked = linkCaseEvents(linkEventsOf(store), analyst, objects, routineContext(store, analyst, objects), options);
   const seen = new Map<string, string>();
   internStrings(linked.graph, seen);
   internStrings(linked.backgroundEdges, seen);

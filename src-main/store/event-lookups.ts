@@ -49,6 +49,9 @@ export interface AuditIdRow {
   kind: string;
   action: string | null;
   target_resource: string | null;
+  target_namespace: string | null;
+  target_name: string | null;
+  target_uid: string | null;
   time_ns: bigint | null;
   outcome: string;
   authz_decision: string | null;
@@ -60,8 +63,8 @@ export function* auditIdRows(store: CaseStore): Generator<AuditIdRow> {
   // The keys are parsed here, once; instr only skips the rows that cannot hold the key.
   const statement = store.db
     .prepare(
-      `SELECT id, kind, action, target_resource, time_ns, outcome, authz_decision, keys FROM event
-       WHERE keys IS NOT NULL AND instr(keys, '"audit_id"') > 0`,
+      `SELECT id, kind, action, target_resource, target_namespace, target_name, target_uid, time_ns, outcome, authz_decision, keys
+       FROM event WHERE keys IS NOT NULL AND instr(keys, '"audit_id"') > 0`,
     )
     .safeIntegers(true);
   for (const row of statement.iterate()) {
@@ -70,6 +73,31 @@ export function* auditIdRows(store: CaseStore): Generator<AuditIdRow> {
     if (keys.audit_id === undefined || keys.audit_id === null) continue;
     yield { ...r, id: Number(r.id), audit_id: String(keys.audit_id), keys };
   }
+}
+
+/**
+ * The uids of the objects something in the case may follow from (core/link/routine.ts `QuietObjects`):
+ * every object a workload Event names (its uid key or target), every owner an event's keys name. The
+ * identity table's owners are added by the caller.
+ */
+export function causeUids(store: CaseStore): Set<string> {
+  const uids = new Set<string>();
+  const add = (value: unknown): void => {
+    if (typeof value === 'string' && value !== '') uids.add(value);
+  };
+  const statement = store.db.prepare(
+    `SELECT kind, target_uid, keys FROM event
+     WHERE kind = 'workload_event' OR (keys IS NOT NULL AND instr(keys, '"owner_uids"') > 0)`,
+  );
+  for (const row of statement.iterate() as Iterable<{ kind: string; target_uid: string | null; keys: string | null }>) {
+    const keys = row.keys ? (JSON.parse(row.keys) as Record<string, unknown>) : {};
+    if (row.kind === 'workload_event') {
+      add(row.target_uid);
+      add(keys.object_uid);
+    }
+    if (Array.isArray(keys.owner_uids)) keys.owner_uids.forEach(add);
+  }
+  return uids;
 }
 
 /** The times of the case's timed tool calls, in nanoseconds (exact: read as 64-bit integers), ascending. */

@@ -12,7 +12,8 @@ import { grown, RoutineRequests, type RoutineContext } from './routine';
 
 export type { LinkEvent };
 export { objectTableOf };
-export { AuditIds, eventsOfDrawnEdges, routineStage, type RoutineContext } from './routine';
+export { AuditIds, eventsOfDrawnEdges, routineStage, type QuietObjects, type RoutineContext } from './routine';
+export { ObjectIndex } from './identity';
 
 /** What the analyst has said about edges: decisions on inferred ones, and edges drawn by hand. */
 export interface AnalystInput {
@@ -305,7 +306,8 @@ export function buildMemberNodes(members: readonly (readonly LinkEvent[])[]): { 
  * The linker, keeping what a background group needs to be expanded later. `objects` is the case's
  * identity table (built at import from the raw records); without it, the events' own targets make one.
  * With `routine` (and `objects`), routine reads skip the nodes and go to their background group as they
- * are (core/link/routine.ts): the graph is the same, its cost no longer grows with them.
+ * are (core/link/routine.ts): the graph is the same, its cost no longer grows with them. Its `quiet`, if
+ * any, must index `objects`: the linker asks that index.
  */
 export function linkCaseEvents(
   events: Iterable<LinkEvent>,
@@ -321,7 +323,8 @@ export function linkCaseEvents(
   const built = buildNodes(list);
   const byId = new Map(built.nodes.map((node) => [node.id, node]));
   const edges = new EdgeSet();
-  const index = new ObjectIndex(objects ?? objectTableOf(sightingsOfEvents(list as LinkEvent[])));
+  // The routine rules asked the case's table through an index of it already (`RoutineContext.quiet`).
+  const index = reads?.quietIndex ?? new ObjectIndex(objects ?? objectTableOf(sightingsOfEvents(list as LinkEvent[])));
   linkExplicit(built, byId, edges, index);
   linkToolTargets(built.nodes, edges, built.authzOf, byId);
   linkTaintEdges(built.nodes, edges, byId);

@@ -3,12 +3,16 @@
 // that could join them to anything. The linker would build each request a node and a decision node, find
 // no edge but the decision's, and put both in a background group: a million of them cost gigabytes to
 // learn nothing. A request whose every stage is routine by the rules below skips the node-building and
-// goes straight to its group as event ids (docs/linking.md, "Routine requests"). The rules are
+// goes straight to its group as event ids (docs/linking.md, "Routine requests"). So does a write to an
+// object that nothing in the case can follow from (no Event names it, it owns nothing) and that follows
+// from nothing (it has no owner): a quiet write, which a log of people patching objects is mostly made of.
+// The rules are
 // conservative: a request they let through is one the full linker would have left in the background with
 // no edge but its own decision's, and whatever they cannot tell goes the full way.
 import type { LinkEvent } from './nodes';
 import { eventTimeNs, READ_VERBS, requestKey, WRITE_VERBS } from './nodes';
 import { changesObject } from './explicit';
+import type { ObjectIndex } from './identity';
 import { CLOCK_SKEW_NS, TOOL_WINDOW_NS } from './inferred';
 
 /** The correlation keys no join of a read's node uses (an object's uid and owners join writes and Events). */
@@ -21,6 +25,10 @@ export interface StageFields {
   action?: string | undefined;
   /** The target's resource, with its subresource (`pods/status`). */
   resource?: string | undefined;
+  /** The target's namespace, name and uid: which object a write changed. */
+  namespace?: string | undefined;
+  name?: string | undefined;
+  uid?: string | undefined;
   timeNs: bigint | null;
   outcome: string;
   authzDecision?: string | undefined;
@@ -40,6 +48,41 @@ export interface RoutineContext {
    * that (bar those without an audit ID), so their columns are made that long at once instead of doubling.
    */
   routineStages?: number;
+  /** What tells a quiet write (`quietWrite`); without it, every write that changes an object goes the full way. */
+  quiet?: QuietObjects;
+}
+
+/**
+ * The objects a write can matter to: every uid a workload Event names (a write is joined to the Events of
+ * its object that follow it) and every owner's uid (to the writes and Events of the objects it owns), and
+ * the identity table that says which objects a write that names no uid changed, and who owns them. The
+ * linker is handed the same index (core/link/index.ts `linkCaseEvents`).
+ */
+export interface QuietObjects {
+  causes: ReadonlySet<string>;
+  index: ObjectIndex;
+}
+
+/**
+ * Whether a write that changes an object can be joined to nothing by the object rules (core/link/explicit.ts
+ * `linkObjects`): no object it may have changed is named by an Event or owns another (so nothing follows
+ * from it), and the record names no owner of its object, nor does the table (so it follows from nothing).
+ * The objects it may have changed: the uid its record carries (as target or key), and every object that
+ * held its name at any time in the case. Any time, not its own: the stages of a create are one node, at the
+ * first stage's time, and only a later one names the object; the table is asked at the node's time.
+ */
+export function quietWrite(event: StageFields, quiet: QuietObjects): boolean {
+  const owners = event.keys?.owner_uids;
+  if (owners !== undefined && !(Array.isArray(owners) && owners.length === 0)) return false;
+  for (const uid of [event.uid, event.keys?.object_uid]) {
+    if (uid === undefined) continue;
+    if (typeof uid !== 'string' || quiet.causes.has(uid) || quiet.index.ownersOf(uid).length > 0) return false;
+  }
+  if (event.name && event.resource) {
+    const { rows, others } = quiet.index.holdersAt(event.resource, event.namespace, event.name, event.timeNs);
+    for (const row of [...rows, ...others]) if (quiet.causes.has(row.uid)) return false;
+  }
+  return true;
 }
 
 /** The event ids an analyst's drawn edges name: `e<id>` is the node of event id, `a<id>` its decision. */
@@ -70,20 +113,27 @@ function toolCallNear(times: readonly bigint[], timeNs: bigint): boolean {
 /**
  * Whether one event, on its own, is a routine stage: an API read (get, list, watch), or a write that
  * changes no object (to a Lease, an Event, a bookkeeping subresource such as `status`: core/link/explicit.ts
- * `changesObject`) and did not fail; timed, neither denied nor failed with an error, allowed (or with no
+ * `changesObject`) or is quiet (`quietWrite`, when `quiet` is given), and did not fail; timed, neither denied nor failed with an error, allowed (or with no
  * decision recorded), carrying no correlation key a join uses, no tool call within the window in which a
  * tool call is joined to the requests it made, and not named by an analyst's drawn edge.
  */
-export function routineStage(event: StageFields, toolCallTimes: readonly bigint[], analystEvents: ReadonlySet<number>): boolean {
+export function routineStage(
+  event: StageFields,
+  toolCallTimes: readonly bigint[],
+  analystEvents: ReadonlySet<number>,
+  quiet?: QuietObjects,
+): boolean {
   if (event.kind !== 'k8s_api' || event.timeNs === null) return false;
   const read = READ_VERBS.has(event.action ?? '');
-  const bookkeeping = WRITE_VERBS.has(event.action ?? '') && !changesObject(event.resource);
-  if (!read && !bookkeeping) return false;
-  if (event.outcome === 'denied' || event.outcome === 'error' || (bookkeeping && event.outcome === 'failure')) return false;
+  const write = !read && WRITE_VERBS.has(event.action ?? '');
+  if (!read && !write) return false;
+  if (event.outcome === 'denied' || event.outcome === 'error' || (write && event.outcome === 'failure')) return false;
   if (event.authzDecision !== undefined && event.authzDecision !== 'allow') return false;
   for (const key of Object.keys(event.keys ?? {})) if (!INERT_KEYS.has(key)) return false;
   if (analystEvents.has(event.id)) return false;
-  return !toolCallNear(toolCallTimes, event.timeNs);
+  if (toolCallNear(toolCallTimes, event.timeNs)) return false;
+  // Last, being the dearest: a name looked up in the identity table.
+  return !write || !changesObject(event.resource) || (quiet !== undefined && quietWrite(event, quiet));
 }
 
 /** The most events an ID is counted to; a state of its own says one of them is not a routine stage. */
@@ -170,6 +220,9 @@ export function stageFieldsOf(event: LinkEvent): StageFields {
     kind: event.kind,
     action: event.action,
     resource: event.target?.resource,
+    namespace: event.target?.namespace,
+    name: event.target?.name,
+    uid: event.target?.uid,
     timeNs: eventTimeNs(event),
     outcome: event.outcome,
     authzDecision: event.authz?.decision,
@@ -235,6 +288,11 @@ export class RoutineRequests {
     if (sample !== undefined) this.numbers = new Uint32Array(size);
   }
 
+  /** The identity table's index the rules asked, for the linker to ask too. */
+  get quietIndex(): ObjectIndex | undefined {
+    return this.context.quiet?.index;
+  }
+
   /** How many requests were taken (kept or not). */
   get length(): number {
     return this.count;
@@ -249,7 +307,7 @@ export class RoutineRequests {
   take(event: LinkEvent): boolean {
     if (event.id > MAX_COLUMN_ID) return false;
     const fields = stageFieldsOf(event);
-    if (!routineStage(fields, this.context.toolCallTimes, this.context.analystEvents)) return false;
+    if (!routineStage(fields, this.context.toolCallTimes, this.context.analystEvents, this.context.quiet)) return false;
     const auditId = event.keys?.audit_id;
     const stages = auditId === undefined ? 1 : this.context.auditIds.routineCount(auditId);
     if (stages === 0) return false;

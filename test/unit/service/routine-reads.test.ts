@@ -8,8 +8,8 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AuditIds, linkCaseEvents, type AnalystInput } from '../../../src-main/core/link';
-import { RoutineRequests } from '../../../src-main/core/link/routine';
+import { AuditIds, linkCaseEvents, ObjectIndex, objectTableOf, routineStage, type AnalystInput } from '../../../src-main/core/link';
+import { quietWrite, RoutineRequests, type StageFields } from '../../../src-main/core/link/routine';
 import { linkCase, linkEventsOf, routineContext } from '../../../src-main/service/graph';
 import { Workbench } from '../../../src-main/service/workbench';
 import { readObjectTable } from '../../../src-main/store/objects';
@@ -55,6 +55,8 @@ interface AuditLine {
   name?: string;
   resource?: string;
   annotations?: Record<string, string>;
+  /** Fields merged into the record as they are (a RequestResponse body, an objectRef's uid). */
+  extra?: Record<string, unknown>;
 }
 
 function auditLine(l: AuditLine): string {
@@ -76,6 +78,7 @@ function auditLine(l: AuditLine): string {
       'authorization.k8s.io/reason': 'RBAC: allowed by RoleBinding "reader/production"',
       ...l.annotations,
     },
+    ...l.extra,
   });
 }
 
@@ -166,7 +169,7 @@ describe('routine reads', () => {
         resource: 'leases',
         name: 'lock',
       }),
-      // A write that changes an object (its scale): never routine.
+      // A write that changes an object (its scale), of an object the case knows nothing of: quiet.
       auditLine({ id: 'scale', verb: 'patch', at: '2025-04-03T14:21:06.500000000Z', resource: 'deployments/scale', name: 'api' }),
       // A write among the reads, of the same actor (its group is the reads' group).
       auditLine({ id: 'write', verb: 'patch', at: '2025-04-03T14:21:07.000000000Z', name: 'api-4' }),
@@ -183,8 +186,248 @@ describe('routine reads', () => {
     const routine = expectSameGraph(workbench);
     // The 40 reads and the one repeating an audit ID from another file; of the tempting ones, the read in
     // two stages (its first stage is superseded by its last: one event), the one not found (a failed read is
-    // routine), the two at one instant, the status update, the Event recorded, the read after the write.
-    expect(routine).toBe(40 + 1 + 7);
+    // routine), the two at one instant, the status update, the Event recorded, the read after the write;
+    // and the two writes, to objects nothing in this case names or owns (quiet writes).
+    expect(routine).toBe(40 + 1 + 7 + 2);
+  });
+});
+
+describe('quiet writes', () => {
+  /** A pod as a RequestResponse-level record returns it: its uid, and its owner's. */
+  const pod = (name: string, uid: string, owner?: { kind: string; name: string; uid: string }) => ({
+    kind: 'Pod',
+    apiVersion: 'v1',
+    metadata: {
+      name,
+      namespace: 'production',
+      uid,
+      ...(owner
+        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.uid, controller: true }] }
+        : {}),
+    },
+  });
+  const event = (name: string, object: { kind: string; name: string; uid: string }, reason: string, at: string) => ({
+    kind: 'Event',
+    apiVersion: 'v1',
+    metadata: { name, namespace: 'production', uid: `ev-${name}` },
+    involvedObject: { ...object, namespace: 'production', apiVersion: object.kind === 'Pod' ? 'v1' : 'apps/v1' },
+    reason,
+    message: `${reason} ${object.name}`,
+    type: 'Normal',
+    source: { component: 'kubelet' },
+    firstTimestamp: at,
+    lastTimestamp: at,
+    count: 1,
+  });
+  const rs = { kind: 'ReplicaSet', name: 'web-rs', uid: 'uid-rs' };
+
+  it('go to the background without a node, and only those the object rules join nothing to', async () => {
+    const at = (s: number) => `2025-04-03T14:22:${String(s).padStart(2, '0')}.000000000Z`;
+    const person = 'alice@example.com';
+    const write = (l: Partial<AuditLine> & { id: string; at: string }) => auditLine({ verb: 'patch', user: person, ...l });
+    const audit = [
+      // What the identity table learns: pods web-1 and web-2 are owned by the ReplicaSet, which the
+      // Deployment owns; pod lone has no owner.
+      auditLine({
+        id: 'get-1',
+        verb: 'get',
+        at: at(0),
+        name: 'web-1',
+        extra: { level: 'RequestResponse', responseObject: pod('web-1', 'uid-web-1', rs) },
+      }),
+      auditLine({
+        id: 'get-2',
+        verb: 'get',
+        at: at(0),
+        name: 'web-2',
+        extra: { level: 'RequestResponse', responseObject: pod('web-2', 'uid-web-2', rs) },
+      }),
+      auditLine({
+        id: 'get-4',
+        verb: 'get',
+        at: at(0),
+        name: 'web-4',
+        extra: { level: 'RequestResponse', responseObject: pod('web-4', 'uid-web-4', rs) },
+      }),
+      auditLine({
+        id: 'get-3',
+        verb: 'get',
+        at: at(0),
+        name: 'lone',
+        extra: { level: 'RequestResponse', responseObject: pod('lone', 'uid-lone') },
+      }),
+      auditLine({
+        id: 'get-rs',
+        verb: 'get',
+        at: at(0),
+        resource: 'replicasets',
+        name: 'web-rs',
+        extra: {
+          level: 'RequestResponse',
+          objectRef: { resource: 'replicasets', namespace: 'production', name: 'web-rs', apiGroup: 'apps', apiVersion: 'v1' },
+          responseObject: {
+            kind: 'ReplicaSet',
+            apiVersion: 'apps/v1',
+            metadata: {
+              name: 'web-rs',
+              namespace: 'production',
+              uid: 'uid-rs',
+              ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'uid-deploy' }],
+            },
+          },
+        },
+      }),
+      // Quiet: a pod nobody names (by name, not in the table); the pod `lone` by name (no Event names it,
+      // it owns nothing, nothing owns it); a ConfigMap by its uid in objectRef; a create in two stages of
+      // a name nothing else holds.
+      write({ id: 'w-unknown', at: at(1), name: 'nobody-knows' }),
+      write({ id: 'w-lone', at: at(2), name: 'lone' }),
+      write({
+        id: 'w-cm',
+        at: at(3),
+        resource: 'configmaps',
+        name: 'settings',
+        extra: { objectRef: { resource: 'configmaps', namespace: 'production', name: 'settings', uid: 'uid-cm', apiVersion: 'v1' } },
+      }),
+      write({ id: 'w-create', verb: 'create', at: at(4), stage: 'RequestReceived' }),
+      write({ id: 'w-create', verb: 'create', at: at(4).replace('.000', '.300'), name: 'fresh' }),
+      // Not quiet: web-1 by name (an Event names it: the write is its cause); the ReplicaSet by name (it
+      // owns web-2, whose Event has no write of its own: the owner's write is its cause); the Deployment
+      // (it owns the ReplicaSet, a write to which follows); web-2 by uid with its owner in its record.
+      write({ id: 'w-web-1', at: at(5), name: 'web-1' }),
+      write({
+        id: 'w-deploy',
+        at: at(6),
+        resource: 'deployments',
+        name: 'web',
+        extra: { objectRef: { resource: 'deployments', namespace: 'production', name: 'web', apiGroup: 'apps', apiVersion: 'v1' } },
+      }),
+      write({
+        id: 'w-rs',
+        at: at(7),
+        resource: 'replicasets',
+        name: 'web-rs',
+        extra: { objectRef: { resource: 'replicasets', namespace: 'production', name: 'web-rs', apiGroup: 'apps', apiVersion: 'v1' } },
+      }),
+      write({
+        id: 'w-web-2-owned',
+        verb: 'update',
+        at: at(8),
+        name: 'other',
+        extra: { level: 'RequestResponse', responseObject: pod('other', 'uid-other', rs) },
+      }),
+      // web-4 by its uid alone: the table says the ReplicaSet owns it, whose write came before.
+      write({
+        id: 'w-web-4',
+        at: at(8),
+        name: 'web-4',
+        extra: { objectRef: { resource: 'pods', namespace: 'production', name: 'web-4', uid: 'uid-web-4', apiVersion: 'v1' } },
+      }),
+      // A pod by its uid, which an Event names (under a name of its own: the uid is what joins them).
+      write({
+        id: 'w-solo',
+        at: at(8),
+        name: 'solo',
+        extra: { objectRef: { resource: 'pods', namespace: 'production', name: 'solo', uid: 'uid-solo', apiVersion: 'v1' } },
+      }),
+      // A create whose name only its last stage gives, a name the object of a later Event holds.
+      write({ id: 'w-create-web-3', verb: 'create', at: at(9), stage: 'RequestReceived' }),
+      write({
+        id: 'w-create-web-3',
+        verb: 'create',
+        at: at(9).replace('.000', '.400'),
+        name: 'web-3',
+      }),
+      // A quiet object's write that failed: notable, shown.
+      write({ id: 'w-conflict', at: at(10), name: 'lone', code: 409 }),
+    ];
+    const events = {
+      kind: 'EventList',
+      apiVersion: 'v1',
+      items: [
+        event('web-1.killing', { kind: 'Pod', name: 'web-1', uid: 'uid-web-1' }, 'Killing', at(20)),
+        event('web-2.killing', { kind: 'Pod', name: 'web-2', uid: 'uid-web-2' }, 'Killing', at(21)),
+        event('solo.killing', { kind: 'Pod', name: 'solo-renamed', uid: 'uid-solo' }, 'Killing', at(23)),
+        event('web-3.scheduled', { kind: 'Pod', name: 'web-3', uid: 'uid-web-3' }, 'Scheduled', at(22)),
+      ],
+    };
+    const logPath = join(dir, 'writes.log');
+    const eventsPath = join(dir, 'writes-events.json');
+    writeFileSync(logPath, `${audit.join('\n')}\n`);
+    writeFileSync(eventsPath, JSON.stringify(events));
+    const workbench = Workbench.open(join(dir, 'quiet-writes.causa'), { create: true });
+    opened.push(workbench);
+    const report = await workbench.importPaths([logPath, eventsPath]);
+    expect([report.events, report.errors]).toEqual([audit.length + events.items.length, 0]);
+    const routine = expectSameGraph(workbench);
+    const context = routineContext(workbench.store);
+    const requests = new RoutineRequests(context);
+    const taken = [...linkEventsOf(workbench.store)].filter((e) => e.action !== 'get' && requests.take(e)).map((e) => e.keys?.audit_id);
+    expect(taken).toEqual(['w-unknown', 'w-lone', 'w-cm', 'w-create']);
+    // The five reads, and the quiet writes: nobody-knows, lone, the ConfigMap, `fresh` (its first stage is
+    // superseded by its last: one event).
+    expect(routine).toBe(5 + 4);
+
+    // What made the others matter is in the graph: each joined by the object rules (web-1's, solo's and
+    // web-3's writes to their Events, the ReplicaSet's to web-2's Event and to the writes of the pods it owns), or
+    // shown as notable. The Deployment's write, not quiet, is joined to nothing (the ReplicaSet's write
+    // named it by name only, so it has no owner to follow from) and stays in the background, a node.
+    const graph = workbench.graph();
+    const shown = graph.nodes.filter((n) => n.kind === 'k8s_api' && !n.label.startsWith('get ')).map((n) => n.keys?.audit_id);
+    expect(shown).toEqual(['w-web-1', 'w-rs', 'w-web-2-owned', 'w-web-4', 'w-solo', 'w-create-web-3', 'w-conflict']);
+    const edges = graph.edges.filter((edge) => edge.rule !== 'authz-annotation').map((edge) => `${edge.rule} ${edge.strength}`);
+    expect(edges.sort()).toEqual([
+      'involved-object explicit',
+      'involved-object inferred',
+      'involved-object inferred',
+      'owner-reference inferred',
+      'owner-reference inferred',
+      'owner-reference inferred',
+    ]);
+    expect(taken).not.toContain('w-deploy');
+  });
+});
+
+describe('quietWrite', () => {
+  const table = objectTableOf([
+    { uid: 'uid-owned', name: 'owned', resource: 'pods', namespace: 'production', seen_ns: 1_000n, owner_uids: ['uid-rs'] },
+    // One name, two objects: the first named by an Event, the second, later, by nothing.
+    { uid: 'uid-then', name: 'reused', resource: 'pods', namespace: 'production', seen_ns: 1_000n, deleted_ns: 2_000n },
+    { uid: 'uid-now', name: 'reused', resource: 'pods', namespace: 'production', seen_ns: 5_000n },
+  ]);
+  const quiet = { causes: new Set(['uid-event', 'uid-then']), index: new ObjectIndex(table) };
+  const patch = (fields: Partial<StageFields>): StageFields => ({
+    id: 1,
+    kind: 'k8s_api',
+    action: 'patch',
+    resource: 'pods',
+    namespace: 'production',
+    timeNs: 6_000n,
+    outcome: 'success',
+    ...fields,
+  });
+
+  it('is false for any object something may follow from or that follows from something, whichever field names it', () => {
+    expect(quietWrite(patch({ name: 'nobody' }), quiet)).toBe(true);
+    // By uid alone, the table knowing nothing of it.
+    expect(quietWrite(patch({ uid: 'uid-event' }), quiet)).toBe(false);
+    expect(quietWrite(patch({ keys: { object_uid: 'uid-event' } }), quiet)).toBe(false);
+    // Its owners: in its own record, or in the table.
+    expect(quietWrite(patch({ name: 'nobody', keys: { owner_uids: ['uid-x'] } }), quiet)).toBe(false);
+    expect(quietWrite(patch({ uid: 'uid-owned' }), quiet)).toBe(false);
+    // A name whose holder now is quiet, but which an Event's object held before (any time counts).
+    expect(quietWrite(patch({ name: 'reused' }), quiet)).toBe(false);
+    expect(quietWrite(patch({ name: 'reused', timeNs: 1_500n }), quiet)).toBe(false);
+    // A key the record carries that is no uid: not trusted to be quiet.
+    expect(quietWrite(patch({ keys: { object_uid: 7 } }), quiet)).toBe(false);
+  });
+
+  it('makes a write that changes an object a routine stage only when given, and only when quiet', () => {
+    expect(routineStage(patch({ name: 'nobody' }), [], new Set())).toBe(false);
+    expect(routineStage(patch({ name: 'nobody' }), [], new Set(), quiet)).toBe(true);
+    expect(routineStage(patch({ name: 'nobody', outcome: 'failure' }), [], new Set(), quiet)).toBe(false);
+    expect(routineStage(patch({ name: 'reused' }), [], new Set(), quiet)).toBe(false);
+    expect(routineStage(patch({ name: 'nobody' }), [5_500n], new Set(), quiet)).toBe(false); // a tool call just before
   });
 });
 
