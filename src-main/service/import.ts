@@ -42,6 +42,8 @@ import { rowValues } from '../store/seals';
 import { sealSource } from './case-seal';
 import { sha256Hex } from '../core/bundle/hashing';
 
+/** How many deletes of names a source's import holds before it writes them (in its transaction). */
+const DELETION_BATCH = 4096;
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
 export const LISTED_ERRORS_PER_FILE = 50;
 
@@ -301,6 +303,7 @@ async function readIntoCase(
               tap.record(record.raw);
               sealed.add(record.position, record.raw, rows, ids[0] ?? 0);
               objects?.add(record.raw, record.events[0], ids[0], record.objects);
+              if (objects && objects.heldDeletions >= DELETION_BATCH) tx.recordDeletions(objects.takeDeletions());
               events += record.events.length;
               monitor.addEvents(record.events.length);
             } else {
@@ -334,7 +337,7 @@ async function readIntoCase(
       changed = await changedWhileRead(file, content);
       if (changed) return { commit: false, value: undefined };
       if (events > 0) await tx.deriveSource(sourceId);
-      if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.deletions);
+      if (events > 0 && objects) tx.recordObjects(objects.objects(), objects.kinds, objects.takeDeletions());
       if (events === 0 && errorCount === 0) noteError(1, 'no records: the file is empty');
       if (events > 0)
         sealSource(store, tx, {

@@ -677,6 +677,14 @@ export class WriteTransaction {
     recordObjects(this.db, objects, kinds, deletions);
   }
 
+  /**
+   * Adds deletes of names to the identity table as a source's records are read, its event table's indexes
+   * left as they are (a delete names its event by id, which needs none of them).
+   */
+  recordDeletions(deletions: Iterable<NameDeletion>): void {
+    recordObjects(this.db, [], [], deletions);
+  }
+
   /** Writes a source's seal (store/seals.ts), in the transaction that wrote its records. */
   addSeal(seal: Omit<SealRow, 'gaps' | 'gap_lengths'> & { gaps?: Buffer; gap_lengths?: Buffer }): void {
     this.db

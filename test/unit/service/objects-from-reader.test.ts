@@ -43,7 +43,7 @@ async function collected(bytes: Buffer, fromReader: boolean) {
     found,
     objects: [...collector.objects()],
     kinds: [...collector.kinds],
-    deletions: collector.deletions,
+    deletions: collector.takeDeletions(),
   };
 }
 
