@@ -6,9 +6,8 @@
 // goes straight to its group as event ids (docs/linking.md, "Routine requests"). So does a write to an
 // object that nothing in the case can follow from (no Event names it, it owns nothing) and that follows
 // from nothing (it has no owner): a quiet write, which a log of people patching objects is mostly made of.
-// The rules are
-// conservative: a request they let through is one the full linker would have left in the background with
-// no edge but its own decision's, and whatever they cannot tell goes the full way.
+// The rules are conservative: a request they let through is one the full linker would have left in the
+// background with no edge but its own decision's, and whatever they cannot tell goes the full way.
 import type { LinkEvent } from './nodes';
 import { eventTimeNs, READ_VERBS, requestKey, WRITE_VERBS } from './nodes';
 import { changesObject } from './explicit';
@@ -113,9 +112,10 @@ function toolCallNear(times: readonly bigint[], timeNs: bigint): boolean {
 /**
  * Whether one event, on its own, is a routine stage: an API read (get, list, watch), or a write that
  * changes no object (to a Lease, an Event, a bookkeeping subresource such as `status`: core/link/explicit.ts
- * `changesObject`) or is quiet (`quietWrite`, when `quiet` is given), and did not fail; timed, neither denied nor failed with an error, allowed (or with no
- * decision recorded), carrying no correlation key a join uses, no tool call within the window in which a
- * tool call is joined to the requests it made, and not named by an analyst's drawn edge.
+ * `changesObject`) or is quiet (`quietWrite`, when `quiet` is given), and did not fail; timed, neither
+ * denied nor failed with an error, allowed (or with no decision recorded), carrying no correlation key a
+ * join uses, no tool call within the window in which a tool call is joined to the requests it made, and
+ * not named by an analyst's drawn edge.
  */
 export function routineStage(
   event: StageFields,
