@@ -1,7 +1,6 @@
 // Imports evidence files into a case file: hash the bytes as received, skip what is already there, parse
 // record by record, and commit each file whole. A bad record costs only itself.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
@@ -25,7 +24,7 @@ import {
   streamContent,
   type Detected,
 } from '../core/ingest';
-import { READ_CHUNK_BYTES, resolveLimits, type Limits } from '../core/limits';
+import { resolveLimits, type Limits } from '../core/limits';
 import type { FileImport, ImportIntegrity, ImportReport } from '../shared/contract';
 import { ServiceError } from '../shared/errors';
 import type { RecordError } from '../shared/model';
@@ -134,9 +133,30 @@ async function isGzipFile(path: string): Promise<boolean> {
   }
 }
 
+/** How much of a file hashFile reads at a time, into the one buffer it reuses. */
+const HASH_READ_BYTES = 1024 * 1024;
+
+/**
+ * A file's SHA-256 and size, read into one buffer reused. A read stream makes a new buffer for every
+ * chunk, outside V8's heap, and a loop that only hashes allocates nothing else that would start a
+ * collection: hashing a 562 MB log kept 60 MB of spent chunks at once.
+ */
 async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
-  const { sha256, size } = await hashStream(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }));
-  return { sha256, size };
+  const handle = await open(path, 'r');
+  try {
+    const digest = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      digest.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+    return { sha256: digest.digest('hex'), size };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A stream's SHA-256 and size, and its content size once gunzipped (the gzip trailer's, mod 2^32). */
