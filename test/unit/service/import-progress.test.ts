@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportProgress } from '../../../src-main/shared/contract';
 import { Workbench } from '../../../src-main/service/workbench';
+import { everyTurn } from '../../support/every-turn';
 
 const CORPUS = fileURLToPath(new URL('../../fixtures/corpus/k8s-audit/', import.meta.url));
 const LINE = readFileSync(join(CORPUS, 'crowdsec_k8s-audit-pod-exec-file.log'), 'utf8').trim();
@@ -26,14 +27,7 @@ afterEach(() => {
 
 /** Samples the monitor on every turn of the event loop while the import runs. */
 function watch(onSample: (p: ImportProgress) => void): () => void {
-  let on = true;
-  const tick = () => {
-    if (!on) return;
-    onSample(wb.imports.snapshot());
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  return () => (on = false);
+  return everyTurn(() => onSample(wb.imports.snapshot()));
 }
 
 describe('import progress and cancel', () => {

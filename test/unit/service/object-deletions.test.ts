@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Workbench } from '../../../src-main/service/workbench';
 import { readObjectTable } from '../../../src-main/store/objects';
+import { everyTurn } from '../../support/every-turn';
 
 let dir: string;
 let wb: Workbench;
@@ -50,24 +51,12 @@ function writeLog(path: string, requests: number): void {
 
 const deletionCount = (): number => wb.store.db.prepare('SELECT count(*) FROM k8s_deletion').pluck().get() as number;
 
-/** Samples on every turn of the event loop while the import runs. */
-function watch(onSample: () => void): () => void {
-  let on = true;
-  const tick = () => {
-    if (!on) return;
-    onSample();
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  return () => (on = false);
-}
-
 describe('deletes of names', () => {
   it('are written as the source is read, and all of them, in order, each with its event', async () => {
     const log = join(dir, 'audit.log');
     writeLog(log, 30_000);
     let writtenWhileRead = 0;
-    const stop = watch(() => {
+    const stop = everyTurn(() => {
       const p = wb.imports.snapshot();
       if (p.active && p.events > 0 && p.events < 25_000) writtenWhileRead = Math.max(writtenWhileRead, deletionCount());
     });
@@ -119,7 +108,7 @@ describe('deletes of names', () => {
     const log = join(dir, 'audit.log');
     writeLog(log, 30_000);
     let seen = 0;
-    const stop = watch(() => {
+    const stop = everyTurn(() => {
       const p = wb.imports.snapshot();
       if (!p.active || p.events < 20_000) return;
       seen = deletionCount();
