@@ -139,7 +139,7 @@ const HASH_READ_BYTES = 1024 * 1024;
 /**
  * A file's SHA-256 and size, read into one buffer reused. A read stream makes a new buffer for every
  * chunk, outside V8's heap, and a loop that only hashes allocates nothing else that would start a
- * collection: hashing a 562 MB log kept 60 MB of spent chunks at once.
+ * collection: importing a 169 MB log held 68 MB of them at its peak (heaptrack), 48 MB more than now.
  */
 async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
   const handle = await open(path, 'r');
