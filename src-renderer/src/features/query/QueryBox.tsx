@@ -79,7 +79,11 @@ export function QueryBox() {
     setDraft(next);
     setCaret(at);
     setActive(-1);
-    requestAnimationFrame(() => input.current?.setSelectionRange(at, at));
+    // After the box shows the new text; not when more was typed meanwhile (the caret is then where the
+    // typing left it, and moving it back would put the next keys in the middle).
+    requestAnimationFrame(() => {
+      if (input.current?.value === next) input.current.setSelectionRange(at, at);
+    });
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLInputElement>) {
