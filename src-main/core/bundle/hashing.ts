@@ -96,6 +96,11 @@ export function merkleRoot(leaves: readonly Buffer[]): Buffer {
 export class MerkleRootBuilder {
   private readonly stack: { hash: Buffer; size: number }[] = [];
 
+  /** The tree so far: its complete subtrees, largest first (to go on building it elsewhere). */
+  get subtrees(): readonly { hash: Buffer; size: number }[] {
+    return this.stack;
+  }
+
   add(leaf: Buffer): void {
     let node = { hash: leaf, size: 1 };
     while (this.stack.length > 0 && this.stack.at(-1)!.size === node.size) {

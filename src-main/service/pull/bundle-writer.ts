@@ -1,12 +1,12 @@
 // A bundle written as rows arrive (docs/bundle-format.md, docs/pull.md): one record stream whose records
-// are the raw column's bytes, the hash chain, the leaves file and the Merkle root computed as each record
-// is written, so that memory does not grow with the row count. `seal` writes the manifest (and its
+// are the raw column's bytes, the hash chain, the leaves file and the Merkle root computed as the records
+// are written (on a second core: service/pull/chain-hasher.ts), so that memory does not grow with the row count. `seal` writes the manifest (and its
 // signature) last: a bundle folder without manifest.json is a pull that did not finish sealing.
 import { createHash, type Hash, type KeyObject } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { chainStep, CHAIN_START, leafHash, leafHashHex, MerkleRootBuilder } from '../../core/bundle/hashing';
+import { chainStep, CHAIN_START, leafHash, MerkleRootBuilder } from '../../core/bundle/hashing';
 import {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
@@ -17,6 +17,7 @@ import {
   type Manifest,
 } from '../../core/bundle/manifest';
 import { signManifest } from '../../core/bundle/signing';
+import { ChainHasher } from './chain-hasher';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -85,8 +86,24 @@ class HashedFile {
     });
   }
 
-  /** Appends `parts` (together a whole line, or lines); written once the batch is full. */
-  async write(...parts: Buffer[]): Promise<void> {
+  /**
+   * Appends `parts` (together a whole line, or lines); written once the batch is full. While they fit in the
+   * batch (most calls) nothing is awaited: no promise, so no turn of the microtask queue a record.
+   */
+  write(...parts: Buffer[]): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
+    let length = 0;
+    for (const part of parts) length += part.length;
+    if (this.used + length > this.batch.length) return this.writeAfterRoom(parts);
+    for (const part of parts) {
+      part.copy(this.batch, this.used);
+      this.used += part.length;
+    }
+    this.size += length;
+    return undefined;
+  }
+
+  private async writeAfterRoom(parts: Buffer[]): Promise<void> {
     for (const part of parts) {
       const full = this.room(part.length);
       if (full) await full;
@@ -96,11 +113,16 @@ class HashedFile {
     }
   }
 
-  /** Appends a line of text (a leaf's hex, a key's JSON) and its newline, with no Buffer made for it. */
-  async writeLine(text: string): Promise<void> {
+  /** Appends a line of text (a key's JSON) and its newline, with no Buffer made for it; nothing awaited while it fits. */
+  writeLine(text: string): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
     const length = Buffer.byteLength(text, 'utf8') + 1;
-    const full = this.room(length);
-    if (full) await full;
+    if (this.used + length > this.batch.length) return this.room(length)!.then(() => this.putLine(text, length));
+    this.putLine(text, length);
+    return undefined;
+  }
+
+  private putLine(text: string, length: number): void {
     this.used += this.batch.write(text, this.used, 'utf8');
     this.batch[this.used++] = 0x0a;
     this.size += length;
@@ -155,6 +177,11 @@ export class StreamingBundleWriter {
   private keys!: HashedFile;
   private head: Buffer = Buffer.from(CHAIN_START, 'hex');
   private readonly merkle = new MerkleRootBuilder();
+  /** Steps the chain, hashes the leaves and builds the Merkle tree from `head` and `merkle` on (started once they are known). */
+  private hasher!: ChainHasher;
+  /** The leaves file's writes, in the order the hasher hands its lines on; the first failure is kept. */
+  private leavesWritten: Promise<void> = Promise.resolve();
+  private leavesFailure: Error | undefined;
   records = 0;
 
   private constructor(
@@ -175,7 +202,18 @@ export class StreamingBundleWriter {
     writer.source = new HashedFile(sourceFile);
     writer.leaves = new HashedFile(leavesFile);
     writer.keys = new HashedFile(join(out, PULL_KEYS_FILE), undefined, { hashed: false });
+    writer.startHashing();
     return writer;
+  }
+
+  private startHashing(): void {
+    this.hasher = new ChainHasher(this.head, this.merkle.subtrees, (lines) => {
+      this.leavesWritten = this.leavesWritten
+        .then(() => this.leaves.write(lines))
+        .catch((error: unknown) => {
+          this.leavesFailure ??= error as Error;
+        });
+    });
   }
 
   /**
@@ -222,19 +260,28 @@ export class StreamingBundleWriter {
     writer.leaves = new HashedFile(leavesFile, { hash: leavesHash, size: leavesBytes.length });
     await writeFile(join(out, PULL_KEYS_FILE), last ? `${JSON.stringify(last)}\n` : '');
     writer.keys = new HashedFile(join(out, PULL_KEYS_FILE), undefined, { hashed: false, append: true });
+    writer.startHashing();
     return writer;
   }
 
-  /** Appends one record: its exact bytes, a newline, its leaf hash; the chain steps over it. */
-  async add(record: Buffer, key: [string, string]): Promise<void> {
-    this.head = chainStep(this.head, record);
-    const leafHex = leafHashHex(record);
-    this.merkle.add(Buffer.from(leafHex, 'hex'));
+  /**
+   * Appends one record: its exact bytes and a newline, its key to the keys file; its leaf hash follows once
+   * the hasher reaches it. A promise only when a file or the hasher is behind (the pull then waits for it).
+   */
+  add(record: Buffer, key: [string, string]): Promise<void> | undefined {
+    if (this.leavesFailure) throw this.leavesFailure;
+    const written = this.source.write(record, NEWLINE);
+    const hashed = this.hasher.add(record);
     this.records += 1;
-    await this.source.write(record, NEWLINE);
-    await this.leaves.writeLine(leafHex);
     // A working file: one that cannot be written only makes a later resume start earlier (as before).
-    await this.keys.writeLine(JSON.stringify(key)).catch(() => {});
+    let keyed: Promise<void> | undefined;
+    try {
+      keyed = this.keys.writeLine(JSON.stringify(key))?.catch(() => {});
+    } catch {
+      // not written (above)
+    }
+    if (written === undefined && hashed === undefined && keyed === undefined) return undefined;
+    return Promise.all([written, hashed, keyed]).then(() => undefined);
   }
 
   private async closeKeys(): Promise<void> {
@@ -250,6 +297,11 @@ export class StreamingBundleWriter {
     key?: KeyObject;
   }): Promise<Manifest> {
     const source = await this.source.close();
+    const hashed = await this.hasher.finish();
+    await this.hasher.close();
+    await this.leavesWritten;
+    if (this.leavesFailure) throw this.leavesFailure;
+    this.head = hashed.head;
     const leaves = await this.leaves.close();
     await this.closeKeys();
     const manifest: Manifest = {
@@ -268,7 +320,7 @@ export class StreamingBundleWriter {
             algorithm: 'sha256-chain-v1',
             records: this.records,
             head: this.head.toString('hex'),
-            merkle_root: this.merkle.root().toString('hex'),
+            merkle_root: hashed.root.toString('hex'),
             leaves: { path: leavesPathFor(this.sourcePath), size: leaves.size, sha256: leaves.sha256 },
           },
         },
@@ -288,6 +340,6 @@ export class StreamingBundleWriter {
 
   /** Closes the files without a manifest (when even sealing what was read is impossible). */
   async abandon(): Promise<void> {
-    await Promise.allSettled([this.source.close(), this.leaves.close(), this.closeKeys()]);
+    await Promise.allSettled([this.hasher.close(), this.source.close(), this.leaves.close(), this.closeKeys()]);
   }
 }

@@ -4,6 +4,8 @@
 // manifest records it and the tests compare it with what reached the server.
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { checkStatement } from '../../core/pull/gate';
+import { MalformedAnswer, PageRowReader, SERVER_EXCEPTION, ServerException, type PageRow } from '../../core/pull/page-rows';
+import { PAGE_FORMAT } from '../../core/pull/query';
 
 export type PullFailureKind = 'unreachable' | 'credentials' | 'refused' | 'server' | 'cut' | 'cancelled' | 'gate';
 
@@ -21,9 +23,6 @@ export interface ClickHouseCredentials {
   username: string;
   password: string;
 }
-
-/** A ClickHouse exception as the server wrote it: "Code: 47, e.displayText() = DB::Exception: …". */
-const SERVER_EXCEPTION = /^Code: (\d+)[,.]/;
 
 /** ClickHouse error codes that mean the credentials were refused (18.16 and current servers). */
 const AUTH_CODES = new Set(['192', '193', '194', '195', '516']);
@@ -117,31 +116,31 @@ export class ReadOnlyClickHouse {
   }
 
   /**
-   * A large answer, row by row as it arrives: each row's JSON text. A server that fails after it began to
-   * answer writes its exception into the body instead of a row: that is thrown, as is a cut connection.
+   * A page of the pull, row by row as it arrives (core/pull/page-rows.ts): asked in PAGE_FORMAT, whose
+   * bytes are read here as they come, each record's exactly as stored. A server that fails after it began
+   * to answer writes its exception into the body instead of a row: that is thrown, as is a cut connection
+   * or an answer that is not the page's rows.
    */
-  async *stream(sql: string): AsyncGenerator<string> {
+  async *pageRows(sql: string): AsyncGenerator<PageRow> {
     this.pass(sql);
     let result;
     try {
-      result = await this.client.query({
-        query: sql,
-        format: 'JSONEachRow',
+      result = await this.client.exec({
+        query: `${sql} \nFORMAT ${PAGE_FORMAT}`,
         ...(this.options.signal ? { abort_signal: this.options.signal } : {}),
       });
     } catch (error) {
       throw describeFailure(this.server, error, this.options.signal);
     }
-    const stream = result.stream();
+    const reader = new PageRowReader();
+    const stream = result.stream;
     try {
-      for await (const batch of stream) {
-        for (const row of batch as { text: string }[]) {
-          if (SERVER_EXCEPTION.test(row.text))
-            throw new PullRequestError('server', `${this.server}: failed while answering: ${firstLine(row.text)}`);
-          yield row.text;
-        }
-      }
+      for await (const chunk of stream) yield* reader.push(chunk as Buffer);
+      reader.end();
     } catch (error) {
+      if (error instanceof ServerException)
+        throw new PullRequestError('server', `${this.server}: failed while answering: ${firstLine(error.message)}`);
+      if (error instanceof MalformedAnswer) throw new PullRequestError('server', `${this.server}: ${error.message}`);
       throw describeFailure(this.server, error, this.options.signal);
     } finally {
       stream.destroy();

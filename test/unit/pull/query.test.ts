@@ -56,8 +56,8 @@ describe('pages', () => {
   it('orders by time and tiebreak and resumes strictly after the cursor', () => {
     const first = pageQuery(profile, w, {}, undefined, 500);
     expect(first).toBe(
-      "SELECT toString(`ts`, 'UTC') AS causa_time, toString(`audit_id`) AS causa_key, `raw` AS causa_raw, length(`raw`) AS causa_bytes FROM `logs`.`audit` " +
-        "WHERE `ts` >= toDateTime('2025-04-03 14:00:00', 'UTC') AND `ts` < toDateTime('2025-04-03 15:00:00', 'UTC') ORDER BY `ts`, causa_key LIMIT 500",
+      "SELECT toString(`ts`, 'UTC') AS causa_time, length(`raw`) AS causa_bytes, hex(toString(`audit_id`)) AS causa_key_hex, `raw` AS causa_raw FROM `logs`.`audit` " +
+        "WHERE `ts` >= toDateTime('2025-04-03 14:00:00', 'UTC') AND `ts` < toDateTime('2025-04-03 15:00:00', 'UTC') ORDER BY `ts`, toString(`audit_id`) LIMIT 500",
     );
     const next = pageQuery(profile, w, {}, { time: '2025-04-03 14:10:00', key: "ev-'9" }, 500);
     expect(next).toContain(
