@@ -2,9 +2,10 @@
 // where the import hashed the text `rowDigestText` makes of the row's values. The two must agree on every
 // row the importer writes, and must not agree where a forger changed a value's type but kept its text (an
 // integer stored as text, a text stored as a blob, a real in place of an integer): those are edits.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rowDigestText } from '../../../src-main/core/verify/case-seal';
+import { rowDigestText, rowsDigest } from '../../../src-main/core/verify/case-seal';
 import { Workbench } from '../../../src-main/service/workbench';
 import { pageSourceDigestTexts, pageSourceRows } from '../../../src-main/store/seals';
 import { SAMPLE_OTLP, tamper, tempDir, writeAuditFixture } from './tamper';
@@ -79,5 +80,40 @@ describe('the digest text SQLite builds', () => {
     expect(after.length).toBe(before.length);
     const changed = after.map((t, i) => (t === before[i] ? -1 : i)).filter((i) => i >= 0);
     expect(changed.length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe("a record's row digest, written into a buffer (rowsDigest)", () => {
+  // The import hashes the bytes rowsDigest writes; the check hashes rowDigestText's text (or SQLite's, above).
+  // They must be the same bytes, whatever a value holds.
+  const values: (string | number | bigint | null)[] = [
+    null,
+    '',
+    'plain',
+    'ключ 😀 ✓',
+    'lone \ud800 high, lone \udc00 low, swapped \udc00\ud800',
+    '\u0000\u001e\u001d',
+    0,
+    -12.5,
+    1e21,
+    Number.MAX_SAFE_INTEGER,
+    9007199254740993n,
+    -1n,
+    'x'.repeat(100_000),
+    '€'.repeat(30_000),
+  ];
+  const reference = (rows: (string | number | bigint | null)[][]): string =>
+    createHash('sha256').update(rows.map(rowDigestText).join(''), 'utf8').digest('hex');
+
+  it('hashes the UTF-8 of rowDigestText for each kind of value, one row and several', () => {
+    for (const value of values) expect(rowsDigest([[value, value]]).toString('hex')).toBe(reference([[value, value]]));
+    const rows = [values.slice(0, 6), values.slice(6), [], values];
+    expect(rowsDigest(rows).toString('hex')).toBe(reference(rows));
+  });
+
+  it('tells apart what rowDigestText tells apart: a NULL from an empty string, a number from its text', () => {
+    expect(rowsDigest([[null]]).equals(rowsDigest([['']]))).toBe(false);
+    expect(rowsDigest([[12]]).equals(rowsDigest([['12']]))).toBe(false);
+    expect(rowsDigest([['a', 'b']]).equals(rowsDigest([['a'], ['b']]))).toBe(false);
   });
 });
