@@ -12,7 +12,7 @@ function records(count: number, seed: number): Buffer[] {
 }
 
 function expected(all: Buffer[], upto = all.length): { head: Buffer; root: Buffer; lines: string } {
-  let head = Buffer.from(CHAIN_START, 'hex');
+  let head: Buffer = Buffer.from(CHAIN_START, 'hex');
   for (const record of all.slice(0, upto)) head = chainStep(head, record);
   return {
     head,
@@ -57,7 +57,7 @@ describe('the pull hashing thread', () => {
 
   it('goes on from a resumed chain: head and Merkle tree as the records before left them', async () => {
     const all = records(3_001, 2);
-    let head = Buffer.from(CHAIN_START, 'hex');
+    let head: Buffer = Buffer.from(CHAIN_START, 'hex');
     const merkle = new MerkleRootBuilder();
     for (const record of all.slice(0, 1_234)) {
       head = chainStep(head, record);
