@@ -1,7 +1,8 @@
 // A bundle written as rows arrive (docs/bundle-format.md, docs/pull.md): one record stream whose records
 // are the raw column's bytes, the hash chain, the leaves file and the Merkle root computed as the records
-// are written (on a second core: service/pull/chain-hasher.ts), so that memory does not grow with the row count. `seal` writes the manifest (and its
-// signature) last: a bundle folder without manifest.json is a pull that did not finish sealing.
+// are written (on a second core: service/pull/chain-hasher.ts), so that memory does not grow with the row
+// count. `seal` writes the manifest (and its signature) last: a bundle folder without manifest.json is a
+// pull that did not finish sealing.
 import { createHash, type Hash, type KeyObject } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
@@ -113,7 +114,7 @@ class HashedFile {
     }
   }
 
-  /** Appends a line of text (a key's JSON) and its newline, with no Buffer made for it; nothing awaited while it fits. */
+  /** Appends a line of text (a leaf's hex, a key's JSON) and its newline, with no Buffer made for it; nothing awaited while it fits. */
   writeLine(text: string): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     const length = Buffer.byteLength(text, 'utf8') + 1;

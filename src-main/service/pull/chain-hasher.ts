@@ -101,7 +101,8 @@ export class ChainHasher {
       eval: true,
       workerData: { head, stack: stack.map((node) => ({ hash: node.hash, size: node.size })) },
     });
-    // A pull that fails past its writer leaves nothing waiting on this thread.
+    // A pull that fails past its writer leaves nothing waiting on this thread; while the pull waits for it
+    // (`add` when it is behind, `finish`), it keeps the process alive (`waitFor`).
     this.worker.unref();
     this.worker.on('message', (message: { lines?: Uint8Array; bytes?: Uint8Array; head?: Uint8Array; root?: Uint8Array }) => {
       if (message.lines && message.bytes) {
@@ -127,7 +128,8 @@ export class ChainHasher {
     this.used += record.length;
     this.lengths.push(record.length);
     if (this.lengths.length >= BATCH_RECORDS) this.send();
-    return this.inFlight >= MAX_IN_FLIGHT ? new Promise<void>((resolve) => (this.resume = resolve)).then(() => this.check()) : undefined;
+    if (this.inFlight < MAX_IN_FLIGHT) return undefined;
+    return this.waitFor(new Promise<void>((resolve) => (this.resume = resolve))).then(() => this.check());
   }
 
   /** The chain head and the Merkle root over every record added, once the worker has hashed them all (and handed on their lines). */
@@ -137,7 +139,7 @@ export class ChainHasher {
     const result = new Promise<{ head: Buffer; root: Buffer }>((resolve, reject) => (this.finished = { resolve, reject }));
     this.worker.postMessage({ end: true });
     try {
-      return await result;
+      return await this.waitFor(result);
     } finally {
       this.finished = undefined;
     }
@@ -147,6 +149,16 @@ export class ChainHasher {
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
+  }
+
+  /** `promise`, the worker holding the process alive until it settles (nothing else may: the pull awaits it). */
+  private async waitFor<T>(promise: Promise<T>): Promise<T> {
+    this.worker.ref();
+    try {
+      return await promise;
+    } finally {
+      this.worker.unref();
+    }
   }
 
   private send(): void {

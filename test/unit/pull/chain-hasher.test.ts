@@ -1,10 +1,15 @@
 // The pull's hashing thread (service/pull/chain-hasher.ts) against core/bundle/hashing.ts: the same chain
 // head, leaves and Merkle root, for records of every size (one larger than a batch too), for a chain
 // continued from a state (a resumed pull), and with the pull made to wait when the thread is behind.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chainStep, CHAIN_START, leafHash, leafHashHex, MerkleRootBuilder, merkleRoot } from '../../../src-main/core/bundle/hashing';
 import { ChainHasher } from '../../../src-main/service/pull/chain-hasher';
+import { ROOT } from '../hostile/watchdog';
 
 function records(count: number, seed: number): Buffer[] {
   // Sizes from empty to a few KiB, and one of 3 MiB (more than a batch).
@@ -96,5 +101,28 @@ describe('the pull hashing thread', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(() => hasher.add(Buffer.from('x'))).toThrow(/the hashing thread stopped/);
     await expect(hasher.finish()).rejects.toThrow(/the hashing thread stopped/);
+  });
+});
+
+describe('the pull waiting for the hashing thread', () => {
+  it('keeps the process alive while nothing else would, and lets it end once the hashes are given', () => {
+    // A process whose only work left is the hasher's: its thread is unreferenced (a failed pull must not
+    // hang on it), so it has to hold the process while the pull awaits it, or the process ends unfinished.
+    const module = join(ROOT, 'src-main', 'service', 'pull', 'chain-hasher.ts');
+    const script = `
+      import { ChainHasher } from ${JSON.stringify(module)};
+      const hasher = new ChainHasher(Buffer.alloc(32), [], () => {});
+      for (let i = 0; i < 40000; i += 1) { const behind = hasher.add(Buffer.alloc(300, i)); if (behind) await behind; }
+      const { root } = await hasher.finish();
+      process.stdout.write('root ' + root.toString('hex'));
+    `;
+    // A file, not `--input-type=module -e`: a worker inherits the flag, and its script is CommonJS.
+    const file = join(mkdtempSync(join(tmpdir(), 'causa-hasher-')), 'pull.mjs');
+    writeFileSync(file, script);
+    const run = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+    rmSync(dirname(file), { recursive: true, force: true });
+    expect(run.stderr).not.toMatch(/unsettled top-level await/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^root [0-9a-f]{64}$/);
   });
 });
