@@ -269,7 +269,8 @@ describe('the built-in INC-0047 sample (what `npm run demo` opens)', () => {
     // Every source in one timeline: 2036 audit records as 1984 API calls (52 requests also left their
     // RequestReceived stage), 307 Events, 15 listed objects, 13 MCP messages, 20 OTel events.
     expect(await workbench.total()).toBe(2339);
-    expect(await page.getByTestId('case-name').textContent()).toBe('inc-0047');
+    // The timeline may show its first page before the case's own reading (its name) arrives.
+    await expect.poll(() => page.getByTestId('case-name').textContent()).toBe('inc-0047');
     await page.getByTestId('filter-actor').fill('james.w');
     // The developer's two prompts, and everything the agent and its MCP server did for him.
     await workbench.waitForTotal(24);
