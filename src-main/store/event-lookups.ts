@@ -4,6 +4,7 @@ import type { EventJson } from '../shared/model';
 import type { CaseStore } from './case-store';
 import { derivedTaintCounts } from './taint';
 import { EVENT_COLUMNS, toEventJson, type EventDbRow, type VerdictOf } from './queries';
+import { parseKeys } from './keys-text';
 
 /** These events, in time order (the members of a background group, to draw them as nodes). */
 export function eventsByIds(store: CaseStore, ids: readonly number[], verdictOf?: VerdictOf): EventJson[] {
@@ -69,7 +70,7 @@ export function* auditIdRows(store: CaseStore): Generator<AuditIdRow> {
     .safeIntegers(true);
   for (const row of statement.iterate()) {
     const r = row as Omit<AuditIdRow, 'id' | 'audit_id' | 'keys'> & { id: bigint; keys: string };
-    const keys = JSON.parse(r.keys) as Record<string, unknown>;
+    const keys = parseKeys(r.keys);
     if (keys.audit_id === undefined || keys.audit_id === null) continue;
     yield { ...r, id: Number(r.id), audit_id: String(keys.audit_id), keys };
   }
@@ -90,7 +91,7 @@ export function causeUids(store: CaseStore): Set<string> {
      WHERE kind = 'workload_event' OR (keys IS NOT NULL AND instr(keys, '"owner_uids"') > 0)`,
   );
   for (const row of statement.iterate() as Iterable<{ kind: string; target_uid: string | null; keys: string | null }>) {
-    const keys = row.keys ? (JSON.parse(row.keys) as Record<string, unknown>) : {};
+    const keys = row.keys ? parseKeys(row.keys) : {};
     if (row.kind === 'workload_event') {
       add(row.target_uid);
       add(keys.object_uid);

@@ -6,6 +6,7 @@ import { formatNanos } from '../shared/time';
 import { apiCallOf, duplicatesOf, latestStageOnly, type CallStage, type Duplicate } from './api-calls';
 import type { CaseStore } from './case-store';
 import type { MarkResolver, QueryNode } from '../shared/query';
+import { parseKeys } from './keys-text';
 import { compileQuery, textCondition } from './query-sql';
 import { authzReasonSql, eventTimeSql } from './event-columns';
 import { rawSql } from './raw-blocks';
@@ -86,7 +87,7 @@ export function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
     }),
     outcome: row.outcome,
     authz: row.authz_decision ? present({ decision: row.authz_decision, reason: row.authz_reason ?? undefined }) : undefined,
-    keys: row.keys ? (JSON.parse(row.keys) as EventJson['keys']) : undefined,
+    keys: row.keys ? (parseKeys(row.keys) as EventJson['keys']) : undefined,
     taint: row.taint ? (JSON.parse(row.taint) as string[]) : undefined,
     verdict: verdictOf?.(row.source_id, row.position),
     text: row.text ?? undefined,
