@@ -34,15 +34,13 @@ import { LEDGER_FORMAT, verifyLedgerSource } from './ledger-verification';
 import { contentSizeOf, contentSizeOfFile, counted, ImportCancelled, ImportMonitor } from './import-monitor';
 import { verdictPasses, type BundleVerdict, type SourceReading } from '../core/verify/bundle';
 import { StreamingRecords } from '../core/bundle/records';
-import { ObjectCollector } from './objects';
+import { DELETION_BATCH, ObjectCollector } from './objects';
 import { verifyImportedBundle } from './verification';
 import { ContentTap, SealAccumulator } from '../core/verify/case-seal';
 import { rowValues } from '../store/seals';
 import { sealSource } from './case-seal';
 import { sha256Hex } from '../core/bundle/hashing';
 
-/** How many deletes of names a source's import holds before it writes them (in its transaction). */
-const DELETION_BATCH = 4096;
 /** At most this many errors per file are listed; the rest are counted (a garbage file has one per line). */
 export const LISTED_ERRORS_PER_FILE = 50;
 

@@ -8,6 +8,12 @@ import type { KindMapping, NameDeletion, ObjectIdentity } from '../shared/object
 import type { CaseStore } from '../store/case-store';
 import { objectIdentityPending, rebuildObjectTable, recordsForObjects } from '../store/objects';
 
+/**
+ * How many deletes of names are held before they are written: a log of a million requests, a sixth of
+ * them deletes, held 142,000 of them, 20 MB, when they were written at a source's end.
+ */
+export const DELETION_BATCH = 4096;
+
 export class ObjectCollector {
   private readonly rows = new Map<string, Omit<ObjectIdentity, 'id'>>();
   private readonly kindsSeen = new Map<string, KindMapping>();
@@ -57,10 +63,7 @@ export class ObjectCollector {
     return this.deletions.length;
   }
 
-  /**
-   * The deletes of names held, handed over and forgotten: the import writes them as it goes, a batch at a
-   * time (a log of a million requests, a sixth of them deletes, held 142,000 of them, 20 MB, to its end).
-   */
+  /** The deletes of names held, handed over and forgotten: the import writes them as it goes, a batch at a time. */
   takeDeletions(): NameDeletion[] {
     const taken = this.deletions;
     this.deletions = [];
@@ -70,14 +73,15 @@ export class ObjectCollector {
 
 /**
  * Builds the identity table of a case imported before it existed (migration 0016 marks such a case), from
- * the records as stored. Run once when the workbench opens the case, not by a query.
+ * the records as stored. Run once when the workbench opens the case, not by a query. The deletes of names
+ * are written as they are read, a batch at a time, as an import writes them.
  */
 export function upgradeObjectIdentity(store: CaseStore): boolean {
   if (!objectIdentityPending(store)) return false;
   rebuildObjectTable(store, (record) => {
     for (const { format, records } of recordsForObjects(store, OBJECT_FORMATS)) {
       const collector = new ObjectCollector(format);
-      for (const r of records)
+      for (const r of records) {
         collector.add(
           r.raw,
           {
@@ -89,6 +93,8 @@ export function upgradeObjectIdentity(store: CaseStore): boolean {
           },
           r.event_id,
         );
+        if (collector.heldDeletions >= DELETION_BATCH) record(store.db, [], [], collector.takeDeletions());
+      }
       record(store.db, collector.objects(), collector.kinds, collector.takeDeletions());
     }
   });

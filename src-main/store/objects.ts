@@ -141,37 +141,63 @@ export function objectIdentityPending(store: CaseStore): boolean {
   return store.db.prepare("SELECT 1 FROM case_meta WHERE key = 'object_identity_pending'").get() !== undefined;
 }
 
-/** Each source of these formats, with its records (one row per record: its first event). */
+/** A page of records read at once: at most this many, or the first past this many bytes of raw records. */
+const PAGE_RECORDS = 512;
+const PAGE_BYTES = 8 * 1024 * 1024;
+
+interface ObjectRecordRow {
+  id: bigint;
+  raw: Buffer;
+  time_ns: bigint | null;
+  action: string | null;
+  target_api_group: string | null;
+  target_resource: string | null;
+}
+
+/**
+ * Each source of these formats, with its records (one row per record: its first event). The records are
+ * read a page at a time, and the query is over while a page is handed out: whoever reads them may write
+ * to the case between two records (better-sqlite3 refuses a write while a query of the connection is
+ * being read), as the identity table's rebuild writes its deletes of names.
+ */
 export function* recordsForObjects(
   store: CaseStore,
   formats: ReadonlySet<string>,
 ): Generator<{ format: string; records: Iterable<ObjectRecord> }> {
   const sources = store.db.prepare('SELECT id, format FROM source ORDER BY id').all() as { id: number; format: string }[];
-  const rows = store.db.prepare(
-    `SELECT e.id, ${rawSql('e')} AS raw, e.time_ns, e.action, e.target_api_group, e.target_resource FROM event e WHERE e.source_id = ? AND e.ordinal = 0 ORDER BY e.id`,
-  );
+  const rows = store.db
+    .prepare(
+      `SELECT e.id, ${rawSql('e')} AS raw, e.time_ns, e.action, e.target_api_group, e.target_resource FROM event e
+       WHERE e.source_id = ? AND e.ordinal = 0 AND e.id > ? ORDER BY e.id`,
+    )
+    .safeIntegers(true);
+  const page = (source: number, after: bigint): ObjectRecordRow[] => {
+    const read: ObjectRecordRow[] = [];
+    let bytes = 0;
+    for (const row of rows.iterate(source, after) as Iterable<ObjectRecordRow>) {
+      read.push(row);
+      bytes += row.raw.length;
+      if (read.length === PAGE_RECORDS || bytes >= PAGE_BYTES) break;
+    }
+    return read;
+  };
   for (const source of sources.filter((s) => formats.has(s.format))) {
     yield {
       format: source.format,
       records: (function* () {
-        for (const row of rows.safeIntegers(true).iterate(source.id) as Iterable<{
-          id: bigint;
-          raw: Buffer;
-          time_ns: bigint | null;
-          action: string | null;
-          target_api_group: string | null;
-          target_resource: string | null;
-        }>) {
-          yield {
-            event_id: Number(row.id),
-            raw: row.raw,
-            time_ns: row.time_ns,
-            ...(row.action !== null ? { action: row.action } : {}),
-            target: {
-              ...(row.target_api_group !== null ? { api_group: row.target_api_group } : {}),
-              ...(row.target_resource !== null ? { resource: row.target_resource } : {}),
-            },
-          };
+        for (let read = page(source.id, -1n); read.length > 0; read = page(source.id, read.at(-1)!.id)) {
+          for (const row of read) {
+            yield {
+              event_id: Number(row.id),
+              raw: row.raw,
+              time_ns: row.time_ns,
+              ...(row.action !== null ? { action: row.action } : {}),
+              target: {
+                ...(row.target_api_group !== null ? { api_group: row.target_api_group } : {}),
+                ...(row.target_resource !== null ? { resource: row.target_resource } : {}),
+              },
+            };
+          }
         }
       })(),
     };

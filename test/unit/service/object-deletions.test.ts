@@ -2,13 +2,32 @@
 // case's identity table as the records are read, a batch at a time, in the source's transaction: a log of
 // a million requests, a sixth of them deletes, held every one of them in memory to its end (20 MB). They
 // are still all there, in order, each with its event; and a source that is cancelled leaves none behind.
+// A case imported before the table existed has it built when opened, its deletes written likewise.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DELETION_BATCH } from '../../../src-main/service/objects';
 import { Workbench } from '../../../src-main/service/workbench';
 import { readObjectTable } from '../../../src-main/store/objects';
 import { everyTurn } from '../../support/every-turn';
+
+/** How many deletes each write of the table's rebuild (upgradeObjectIdentity) was handed. */
+const rebuildWrites: number[] = [];
+vi.mock('../../../src-main/store/objects', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../src-main/store/objects')>();
+  return {
+    ...original,
+    rebuildObjectTable: (...[store, fill]: Parameters<typeof original.rebuildObjectTable>) =>
+      original.rebuildObjectTable(store, (record) =>
+        fill((db, objects, kinds, deletions) => {
+          const list = [...deletions];
+          rebuildWrites.push(list.length);
+          record(db, objects, kinds, list);
+        }),
+      ),
+  };
+});
 
 let dir: string;
 let wb: Workbench;
@@ -119,5 +138,27 @@ describe('deletes of names', () => {
     expect(report.cancelled).toBe(true);
     expect(seen).toBeGreaterThan(0);
     expect([deletionCount(), (await wb.handlers.caseInfo({})).events]).toEqual([0, 0]);
+  });
+
+  it('of a case imported before the identity table are written a batch at a time when it is built', async () => {
+    const log = join(dir, 'audit.log');
+    writeLog(log, 30_000);
+    await wb.importPaths([log]);
+    const table = (): unknown[] =>
+      wb.store.db.prepare('SELECT resource, namespace, name, at_ns, event_id FROM k8s_deletion ORDER BY id').all();
+    const imported = table();
+    expect(imported).toHaveLength(10_000);
+    // What a case file written before migration 0016 looks like once migrated: evidence, no table, the mark.
+    wb.store.db.pragma('query_only = OFF');
+    wb.store.db.exec(
+      "DELETE FROM k8s_object; DELETE FROM k8s_kind; DELETE FROM k8s_deletion; INSERT INTO case_meta (key, value) VALUES ('object_identity_pending', '1')",
+    );
+    wb.close();
+    rebuildWrites.length = 0;
+    wb = Workbench.open(join(dir, 'case.causa'));
+    expect(table()).toEqual(imported);
+    // Never more held than a batch: every write of the rebuild had at most DELETION_BATCH of them.
+    expect(rebuildWrites.reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(Math.max(...rebuildWrites)).toBeLessThanOrEqual(DELETION_BATCH);
   });
 });
