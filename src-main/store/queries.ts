@@ -65,35 +65,51 @@ function wrapperOf(format: string): AuditWrapper | undefined {
   return (AUDIT_WRAPPERS as readonly string[]).includes(format) ? (format as AuditWrapper) : undefined;
 }
 
+/** Sets `key` on `object` when `value` is neither null nor undefined (what `present` keeps); whether it did. */
+function put(object: Record<string, unknown>, key: string, value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  object[key] = value;
+  return true;
+}
+
+/**
+ * An event row as the contract gives it: each field only when it has a value, in the contract's order.
+ * Built field by field: the linker reads every event of a case through here, and a whole object copied
+ * without its empty fields (`present`) made each event, its actor, target and decision twice.
+ */
 export function toEventJson(row: EventDbRow, verdictOf?: VerdictOf): EventJson {
-  const event: EventJson = {
-    id: row.id,
-    source: row.source_name,
-    position: row.position,
-    raw_sha256: row.raw_sha256,
-    time: row.time ?? undefined,
-    kind: row.kind,
-    action: row.action ?? undefined,
-    actor:
-      row.actor_type && row.actor_id
-        ? present({ type: row.actor_type, id: row.actor_id, on_behalf_of: row.on_behalf_of ?? undefined })
-        : undefined,
-    target: present({
-      api_group: row.target_api_group ?? undefined,
-      resource: row.target_resource ?? undefined,
-      namespace: row.target_namespace ?? undefined,
-      name: row.target_name ?? undefined,
-      uid: row.target_uid ?? undefined,
-    }),
-    outcome: row.outcome,
-    authz: row.authz_decision ? present({ decision: row.authz_decision, reason: row.authz_reason ?? undefined }) : undefined,
-    keys: row.keys ? (parseKeys(row.keys) as EventJson['keys']) : undefined,
-    taint: row.taint ? (JSON.parse(row.taint) as string[]) : undefined,
-    verdict: verdictOf?.(row.source_id, row.position),
-    text: row.text ?? undefined,
-    wrapper: wrapperOf(row.source_format),
-  };
-  return present(event) as EventJson;
+  const event: Record<string, unknown> = {};
+  put(event, 'id', row.id);
+  put(event, 'source', row.source_name);
+  put(event, 'position', row.position);
+  put(event, 'raw_sha256', row.raw_sha256);
+  put(event, 'time', row.time);
+  put(event, 'kind', row.kind);
+  put(event, 'action', row.action);
+  if (row.actor_type && row.actor_id) {
+    const actor: Record<string, unknown> = { type: row.actor_type, id: row.actor_id };
+    put(actor, 'on_behalf_of', row.on_behalf_of);
+    event.actor = actor;
+  }
+  const target: Record<string, unknown> = {};
+  let targeted = put(target, 'api_group', row.target_api_group);
+  targeted = put(target, 'resource', row.target_resource) || targeted;
+  targeted = put(target, 'namespace', row.target_namespace) || targeted;
+  targeted = put(target, 'name', row.target_name) || targeted;
+  targeted = put(target, 'uid', row.target_uid) || targeted;
+  if (targeted) event.target = target;
+  put(event, 'outcome', row.outcome);
+  if (row.authz_decision) {
+    const authz: Record<string, unknown> = { decision: row.authz_decision };
+    put(authz, 'reason', row.authz_reason);
+    event.authz = authz;
+  }
+  if (row.keys) put(event, 'keys', parseKeys(row.keys));
+  if (row.taint) put(event, 'taint', JSON.parse(row.taint));
+  put(event, 'verdict', verdictOf?.(row.source_id, row.position));
+  put(event, 'text', row.text);
+  put(event, 'wrapper', wrapperOf(row.source_format));
+  return event as EventJson;
 }
 
 function likePattern(text: string): string {
