@@ -12,6 +12,7 @@ import {
   type AnalystInput,
   type GroupMembers,
   type LinkedCase,
+  type LeanEvents,
   type LinkEvent,
   type LinkOptions,
   type RoutineContext,
@@ -23,8 +24,25 @@ import type { ObjectTable } from '../shared/objects';
 import type { CaseStore } from '../store/case-store';
 import { auditIdRows, causeUids, eventCount, eventsByIds, toolCallTimes } from '../store/event-lookups';
 import { readObjectTable } from '../store/objects';
-import { iterateTimedEvents, listSources, matchingEventIds, type TimeBounds } from '../store/queries';
+import { iterateTimedEvents, listSources, matchingEventIds, timedStages, type TimeBounds } from '../store/queries';
 import { verdictLookup, verdictsKey } from './verification';
+
+/**
+ * Every event of the case as the linker reads it, lean: each as the few columns the routine rules read,
+ * and read whole (with its source's format) only when the linker must have it (core/link LeanEvents).
+ */
+export function leanLinkEventsOf(store: CaseStore): LeanEvents {
+  const formats = new Map(listSources(store).map((source) => [source.name, source.format]));
+  const { stages, full } = timedStages(store, verdictLookup(store));
+  return {
+    stages,
+    full: (stage) => {
+      const linked: LinkEvent = full(stage);
+      linked.format = formats.get(linked.source);
+      return linked;
+    },
+  };
+}
 
 /** Every event of the case as the linker reads it (with its source's format), in time order. */
 export function* linkEventsOf(store: CaseStore): Generator<LinkEvent> {
@@ -91,7 +109,7 @@ export function routineContext(
  */
 export function linkCase(store: CaseStore, analyst: AnalystInput = {}, options: LinkOptions = {}): LinkedCase {
   const objects = readObjectTable(store);
-  const linked = linkCaseEvents(linkEventsOf(store), analyst, objects, routineContext(store, analyst, objects), options);
+  const linked = linkCaseEvents(leanLinkEventsOf(store), analyst, objects, routineContext(store, analyst, objects), options);
   const seen = new Map<string, string>();
   internStrings(linked.graph, seen);
   internStrings(linked.backgroundEdges, seen);

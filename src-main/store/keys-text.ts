@@ -14,6 +14,8 @@ const CLOSE = 0x7d;
 
 /** The keys `text` holds, exactly as JSON.parse gives them (and its error when `text` is not JSON). */
 export function parseKeys(text: string): Record<string, unknown> {
+  // Anything but text (what a forger may leave in the column) is JSON.parse's to read, as it reads it.
+  if (typeof text !== 'string') return JSON.parse(text) as Record<string, unknown>;
   return plainStringObject(text) ?? (JSON.parse(text) as Record<string, unknown>);
 }
 

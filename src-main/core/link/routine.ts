@@ -9,7 +9,7 @@
 // The rules are conservative: a request they let through is one the full linker would have left in the
 // background with no edge but its own decision's, and whatever they cannot tell goes the full way.
 import type { LinkEvent } from './nodes';
-import { eventTimeNs, READ_VERBS, requestKey, WRITE_VERBS } from './nodes';
+import { eventTimeNs, READ_VERBS, WRITE_VERBS } from './nodes';
 import { changesObject } from './explicit';
 import type { ObjectIndex } from './identity';
 import { CLOCK_SKEW_NS, TOOL_WINDOW_NS } from './inferred';
@@ -32,6 +32,15 @@ export interface StageFields {
   outcome: string;
   authzDecision?: string | undefined;
   keys?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * An event as the routine rules and the columns of routine requests read it: its stage fields and its
+ * actor (the id of an event's actor, when it has one). A store can read these few columns of every event
+ * and the whole row of only those the linker must have (`RoutineRequests.setAsideStages`).
+ */
+export interface LeanStage extends StageFields {
+  actorId?: string | undefined;
 }
 
 /** What tells a routine read from the case as a whole. */
@@ -230,6 +239,20 @@ export function stageFieldsOf(event: LinkEvent): StageFields {
   };
 }
 
+/** The lean stage of a linker's event: its stage fields and its actor's id. */
+export function leanStageOf(event: LinkEvent): LeanStage {
+  return { ...stageFieldsOf(event), actorId: event.actor?.id };
+}
+
+/**
+ * The key of the request a stage belongs to, as `requestKey` makes it of the whole event (core/link/nodes.ts):
+ * the stages of one request share it, and no other request has it.
+ */
+function stageRequestKey(stage: LeanStage): string {
+  const name = stage.action === 'create' ? '' : stage.name;
+  return [stage.kind, stage.keys?.audit_id, stage.action, stage.resource, stage.namespace, name].join('\u0000');
+}
+
 /** The largest event id a column of routine requests holds; an event beyond it goes the full way. */
 const MAX_COLUMN_ID = 0xffffffff;
 
@@ -305,17 +328,21 @@ export class RoutineRequests {
 
   /** Takes the event when it is a stage of a routine read; false when the linker must have it. */
   take(event: LinkEvent): boolean {
-    if (event.id > MAX_COLUMN_ID) return false;
-    const fields = stageFieldsOf(event);
-    if (!routineStage(fields, this.context.toolCallTimes, this.context.analystEvents, this.context.quiet)) return false;
-    const auditId = event.keys?.audit_id;
-    const stages = auditId === undefined ? 1 : this.context.auditIds.routineCount(auditId);
+    return this.takeStage(leanStageOf(event));
+  }
+
+  /** `take`, of the event's lean stage. */
+  takeStage(stage: LeanStage): boolean {
+    if (stage.id > MAX_COLUMN_ID) return false;
+    if (!routineStage(stage, this.context.toolCallTimes, this.context.analystEvents, this.context.quiet)) return false;
+    const auditId = stage.keys?.audit_id;
+    const stages = auditId === undefined ? 1 : this.context.auditIds.routineCount(auditId as string);
     if (stages === 0) return false;
     if (stages === 1) {
-      this.addRequest(event);
+      this.addRequest(stage);
       return true;
     }
-    const key = requestKey(event)!;
+    const key = stageRequestKey(stage);
     const waiting = this.pending.get(key);
     if (waiting) {
       if (waiting.request < 0) {
@@ -323,13 +350,13 @@ export class RoutineRequests {
       } else {
         if (this.laterCount === this.laterOf.length) this.moreLaterStages();
         this.laterOf[this.laterCount] = waiting.request;
-        this.laterIds[this.laterCount] = event.id;
+        this.laterIds[this.laterCount] = stage.id;
         this.laterCount += 1;
       }
       waiting.awaited -= 1;
       if (waiting.awaited === 0) this.pending.delete(key);
     } else {
-      this.pending.set(key, { ...this.addRequest(event), awaited: stages - 1 });
+      this.pending.set(key, { ...this.addRequest(stage), awaited: stages - 1 });
     }
     return true;
   }
@@ -340,6 +367,19 @@ export class RoutineRequests {
    */
   *setAside(events: Iterable<LinkEvent>): Generator<LinkEvent> {
     for (const event of events) if (!this.take(event)) yield { ...event, routineBefore: this.count };
+  }
+
+  /**
+   * `setAside` over lean stages: each stage the linker must have is read whole by `full` (a new object,
+   * which is given its `routineBefore`), the others are kept here as they are.
+   */
+  *setAsideStages(stages: Iterable<LeanStage>, full: (stage: LeanStage) => LinkEvent): Generator<LinkEvent> {
+    for (const stage of stages) {
+      if (this.takeStage(stage)) continue;
+      const event = full(stage);
+      event.routineBefore = this.count;
+      yield event;
+    }
   }
 
   /**
@@ -356,11 +396,11 @@ export class RoutineRequests {
   }
 
   /** The request's index among those kept (-1 when it is only counted) and its actor. */
-  private addRequest(event: LinkEvent): { request: number; actor: number } {
+  private addRequest(stage: LeanStage): { request: number; actor: number } {
     const number = this.count;
     this.count += 1;
     const known = this.actorNames.length;
-    const actor = intern(this.actorIndex, this.actorNames, event.actor?.id ?? 'unknown actor');
+    const actor = intern(this.actorIndex, this.actorNames, stage.actorId ?? 'unknown actor');
     if (this.sample !== undefined) {
       if (actor === known) [this.keptOf[actor], this.unkeptRequests[actor], this.unkeptEvents[actor]] = [0, 0, 0];
       if (this.keptOf[actor]! >= this.sample) {
@@ -375,7 +415,7 @@ export class RoutineRequests {
       [this.ids, this.actors] = [grown(this.ids), grown(this.actors)];
       if (this.numbers) this.numbers = grown(this.numbers);
     }
-    this.ids[i] = event.id;
+    this.ids[i] = stage.id;
     if (actor > 0xff && this.actors instanceof Uint8Array) this.actors = Uint16Array.from(this.actors);
     if (actor > 0xffff && this.actors instanceof Uint16Array) this.actors = Uint32Array.from(this.actors);
     this.actors[i] = actor;

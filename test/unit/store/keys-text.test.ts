@@ -80,6 +80,11 @@ describe('parseKeys', () => {
       expectSameAsJson(text);
   });
 
+  it('reads a column that holds no text (a forger may store a number or bytes) as JSON.parse does', () => {
+    for (const value of [7, 7n, Buffer.from('{"a":"b"}'), null])
+      expect(parseKeys(value as never)).toStrictEqual(JSON.parse(value as never));
+  });
+
   it('agrees with JSON.parse on random objects of strings', () => {
     // Deterministic: a small linear congruential generator, over characters that matter to the reader.
     let seed = 17;
