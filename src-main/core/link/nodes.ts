@@ -150,9 +150,20 @@ function draftOf(event: LinkEvent): NodeDraft {
 export function requestKey(event: LinkEvent): string | undefined {
   if ((event.kind !== 'k8s_api' && event.kind !== 'policy_decision') || !event.keys?.audit_id) return undefined;
   const t = event.target ?? {};
+  return requestKeyOf(event.kind, event.keys.audit_id, event.action, t.resource, t.namespace, t.name);
+}
+
+/** The key `requestKey` makes of a request's fields (the routine requests make it of an event's lean stage). */
+export function requestKeyOf(
+  kind: string,
+  auditId: unknown,
+  action: string | undefined,
+  resource: string | undefined,
+  namespace: string | undefined,
+  name: string | undefined,
+): string {
   // A create's first stage has no name yet (the server may generate it): its name is left out of the key.
-  const name = event.action === 'create' ? '' : t.name;
-  return [event.kind, event.keys.audit_id, event.action, t.resource, t.namespace, name].join('\u0000');
+  return [kind, auditId, action, resource, namespace, action === 'create' ? '' : name].join('\u0000');
 }
 
 /** Folds a later stage into the request's node: the latest stage's outcome, every stage's keys. */

@@ -9,7 +9,7 @@
 // The rules are conservative: a request they let through is one the full linker would have left in the
 // background with no edge but its own decision's, and whatever they cannot tell goes the full way.
 import type { LinkEvent } from './nodes';
-import { eventTimeNs, READ_VERBS, WRITE_VERBS } from './nodes';
+import { eventTimeNs, READ_VERBS, requestKeyOf, WRITE_VERBS } from './nodes';
 import { changesObject } from './explicit';
 import type { ObjectIndex } from './identity';
 import { CLOCK_SKEW_NS, TOOL_WINDOW_NS } from './inferred';
@@ -244,15 +244,6 @@ export function leanStageOf(event: LinkEvent): LeanStage {
   return { ...stageFieldsOf(event), actorId: event.actor?.id };
 }
 
-/**
- * The key of the request a stage belongs to, as `requestKey` makes it of the whole event (core/link/nodes.ts):
- * the stages of one request share it, and no other request has it.
- */
-function stageRequestKey(stage: LeanStage): string {
-  const name = stage.action === 'create' ? '' : stage.name;
-  return [stage.kind, stage.keys?.audit_id, stage.action, stage.resource, stage.namespace, name].join('\u0000');
-}
-
 /** The largest event id a column of routine requests holds; an event beyond it goes the full way. */
 const MAX_COLUMN_ID = 0xffffffff;
 
@@ -342,7 +333,7 @@ export class RoutineRequests {
       this.addRequest(stage);
       return true;
     }
-    const key = stageRequestKey(stage);
+    const key = requestKeyOf(stage.kind, auditId, stage.action, stage.resource, stage.namespace, stage.name);
     const waiting = this.pending.get(key);
     if (waiting) {
       if (waiting.request < 0) {
