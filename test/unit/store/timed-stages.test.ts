@@ -52,27 +52,33 @@ describe('timedStages', () => {
   });
 
   it('reads the rows a forger or an earlier Causa wrote otherwise as the whole event reads them', () => {
-    tamper(casePath, (db) => {
-      const ids = db.prepare("SELECT id FROM event WHERE kind = 'k8s_api' ORDER BY id LIMIT 12").pluck().all() as number[];
-      const set = (column: string, value: unknown, id: number): void => {
-        db.prepare(`UPDATE event SET ${column} = ? WHERE id = ?`).run(value, id);
-      };
-      // A time kept as text (before migration 0030), one that is not a time, and one empty.
-      set('time', '2025-04-03T14:31:05.123456789Z', ids[0]!);
-      set('time', 'yesterday', ids[1]!);
-      set('time', '', ids[2]!);
-      // A time_ns that is no integer (its text was left NULL).
-      set('time_ns', 'soon', ids[3]!);
-      // An actor without its type; an empty decision; keys that are null, a number, a list, escaped.
-      set('actor_type', null, ids[4]!);
-      set('authz_decision', '', ids[5]!);
-      set('keys', 'null', ids[6]!);
-      set('keys', 7, ids[7]!);
-      set('keys', '["audit_id"]', ids[8]!);
-      set('keys', '{"audit_id":"a\\u0062c","owner_uids":["u-1"]}', ids[9]!);
-      set('action', null, ids[10]!);
-      set('target_name', '', ids[11]!);
-    });
+    tamper(
+      casePath,
+      (db) => {
+        const ids = db.prepare("SELECT id FROM event WHERE kind = 'k8s_api' ORDER BY id LIMIT 13").pluck().all() as number[];
+        const set = (column: string, value: unknown, id: number): void => {
+          db.prepare(`UPDATE event SET ${column} = ? WHERE id = ?`).run(value, id);
+        };
+        // A time kept as text (before migration 0030), one that is not a time, and one empty.
+        set('time', '2025-04-03T14:31:05.123456789Z', ids[0]!);
+        set('time', 'yesterday', ids[1]!);
+        set('time', '', ids[2]!);
+        // A time_ns that is no integer (its text was left NULL).
+        set('time_ns', 'soon', ids[3]!);
+        // An actor without its type; an empty decision; keys that are null, a number, a list, escaped.
+        set('actor_type', null, ids[4]!);
+        set('authz_decision', '', ids[5]!);
+        set('keys', 'null', ids[6]!);
+        set('keys', 7, ids[7]!);
+        set('keys', '["audit_id"]', ids[8]!);
+        set('keys', '{"audit_id":"a\\u0062c","owner_uids":["u-1"]}', ids[9]!);
+        set('action', null, ids[10]!);
+        set('target_name', '', ids[11]!);
+        // A row of no source of the case: neither reading has it.
+        set('source_id', 999, ids[11]! + 1);
+      },
+      { foreignKeys: false },
+    );
     const read = bothWays();
     expect(read.lean).toStrictEqual(read.fromEvents);
     expect(read.full).toStrictEqual(read.events);
