@@ -624,9 +624,6 @@ export async function importPaths(
   const limits = options.limits ?? resolveLimits();
   monitor.start(0, 0);
   store.leaveEventIndexes = options.leaveIndexes === true;
-  // The search index a first file's worker built is copied in while the next files are read (a bundle's
-  // small sources after its audit log), and the import waits for it at its end.
-  store.deferSearchCopy = true;
   try {
     await waitForCase(store, monitor);
     const results: FileImport[] = [];
@@ -679,8 +676,6 @@ export async function importPaths(
     return summarize(results, integrity);
   } finally {
     store.leaveEventIndexes = false;
-    store.deferSearchCopy = false;
-    await store.settleSearchIndex();
     monitor.finish();
   }
 }

@@ -335,35 +335,6 @@ export class CaseStore {
    */
   leaveEventIndexes = false;
 
-  /**
-   * While set (an import of several files, `importPaths`), the search index a first import's worker built
-   * is copied in while the import reads its next files, not before: the files after it write their events
-   * without words (the copy needs an index that holds none), and `settleSearchIndex`, once every file is
-   * in, waits for the copy and indexes them. A file of SEARCH_WORKER_BYTES or more waits for the copy
-   * first: its transaction could outlast the worker's wait for the write lock.
-   */
-  deferSearchCopy = false;
-  /** The copy of a first import's worker index, still to be made once the import's files are in (true: it could not be). */
-  private searchCopy: (() => Promise<boolean>) | undefined;
-
-  /**
-   * Waits for a deferred copy of the search index, then indexes every event it does not cover (the files
-   * read meanwhile, or all of them when the copy could not be made), so that the case is ready to search.
-   * Should the indexing fail, the index lags, and searches scan what it does not cover.
-   */
-  async settleSearchIndex(): Promise<void> {
-    const copy = this.searchCopy;
-    if (!copy) return;
-    this.searchCopy = undefined;
-    await copy();
-    if (this.writing || !this.db.open) return;
-    try {
-      while (!this.indexSearchBatch(SEARCH_CATCH_UP_EVENTS));
-    } catch {
-      // the index lags (above)
-    }
-  }
-
   /** Whether some of the event table's indexes are still to be built (store/event-indexes.ts). */
   get eventIndexesPending(): boolean {
     return this.db.open && marksEventIndexesPending(this.db);
@@ -502,7 +473,6 @@ export class CaseStore {
     options: WriteOptions = {},
   ): Promise<T> {
     if (this.writing) throw new CaseFileError(`${this.path}: another import is still writing to this case`);
-    if ((options.expectedBytes ?? 0) >= SEARCH_WORKER_BYTES) await this.settleSearchIndex();
     this.refuseIfTampered('import');
     // Marked before the wait, so that a second writer of this connection is refused, not queued.
     this.writing = true;
@@ -519,16 +489,11 @@ export class CaseStore {
     let result: T;
     let behind = false;
     try {
-      tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt, {
-        ...options,
-        leaveIndexes: this.leaveEventIndexes,
-        searchDeferred: this.searchCopy !== undefined,
-      });
+      tx = new WriteTransaction(this.db, this.insertEventStmt, this.insertErrorStmt, { ...options, leaveIndexes: this.leaveEventIndexes });
       const { commit, value } = await fill(tx);
       if (commit) tx.finish();
       this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
-      if (commit && this.deferSearchCopy && tx.buildsSearchIndex) this.searchCopy = tx.deferCopy();
-      else if (commit) behind = await tx.afterCommit();
+      if (commit) behind = await tx.afterCommit();
       result = value;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -568,8 +533,6 @@ export interface WriteOptions {
   expectedBytes?: number;
   /** A bulk load leaves the event indexes the rest of the import does not read pending (CaseStore.leaveEventIndexes). */
   leaveIndexes?: boolean;
-  /** A copy of a worker's search index is under way: the transaction writes no words (CaseStore.deferSearchCopy). */
-  searchDeferred?: boolean;
 }
 
 /** Events indexed per transaction when a first import's worker index could not be copied (CaseStore.write). */
@@ -601,8 +564,6 @@ export class WriteTransaction {
   private setAside: SetAsideIndex[] | undefined;
   /** Those not in BUILT_WITH_EVIDENCE are left pending rather than built again (WriteOptions.leaveIndexes). */
   private readonly leaveIndexes: boolean;
-  /** No words written: a worker's index is being copied in (WriteOptions.searchDeferred). */
-  private readonly searchDeferred: boolean;
 
   constructor(
     private readonly db: Database.Database,
@@ -611,17 +572,11 @@ export class WriteTransaction {
     options: WriteOptions = {},
   ) {
     this.leaveIndexes = options.leaveIndexes === true;
-    this.searchDeferred = options.searchDeferred === true;
     this.rawBlocks = new RawBlockWriter(db);
     this.texts = new EventTextWriter(db);
     this.searchStmt = db.prepare('INSERT INTO event_search (rowid, raw) VALUES (?, ?)');
     this.before = (db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
     if ((options.expectedBytes ?? 0) >= SEARCH_WORKER_BYTES && this.before === 0 && !db.memory) this.startSearchBuilder();
-  }
-
-  /** Whether a worker builds this transaction's search index (copied in after it commits: afterCommit). */
-  get buildsSearchIndex(): boolean {
-    return this.searchBuilder !== undefined && this.searchBuilder.failed === undefined;
   }
 
   /** A case's first import: its search index built by a worker, when the case has none yet. */
@@ -699,7 +654,7 @@ export class WriteTransaction {
     if (blocked) this.rawBlocks.add(id, row.raw);
     // Derived data built as the evidence is written, from the bytes in hand (none read back).
     // The search worker makes the record's search text itself, on the second core (store/search-builder.ts).
-    if (!this.searchBuilder?.add(id, row.raw) && !this.searchDeferred) {
+    if (!this.searchBuilder?.add(id, row.raw)) {
       this.searchStmt.run(id, searchableBytes(row.raw));
       this.indexedFrom ??= id;
     }
@@ -764,28 +719,6 @@ export class WriteTransaction {
   }
 
   /**
-   * Once the transaction committed, when the import reads other files before its index is copied in
-   * (CaseStore.deferSearchCopy): the worker ends its index meanwhile, and the copy is made when the
-   * function returned is called (true when it could not be, as `afterCommit`).
-   */
-  deferCopy(): () => Promise<boolean> {
-    const builder = this.searchBuilder;
-    if (!builder) return () => Promise.resolve(false);
-    this.searchBuilder = undefined;
-    const last = this.lastId;
-    void builder.finish(last);
-    return async () => {
-      try {
-        return (await builder.copyInto(last)) !== undefined;
-      } catch {
-        return true;
-      } finally {
-        builder.close();
-      }
-    };
-  }
-
-  /**
    * Once the transaction committed: the search index the worker built is copied into the case (the import
    * waits for it). True when it could not be: the case's index is then behind its events, as a case's from
    * an earlier Causa is, and the import builds it from the rows (CaseStore.write).
@@ -837,7 +770,7 @@ export class WriteTransaction {
       this.searchBuilder.close();
       this.searchBuilder = undefined;
     }
-    if (this.searchBuilder || this.searchDeferred) return;
+    if (this.searchBuilder) return;
     const last = (this.db.prepare('SELECT max(id) FROM event').pluck().get() as number | null) ?? 0;
     indexSearchThrough(this.db, last, this.indexedFrom);
   }

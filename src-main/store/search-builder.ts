@@ -4,9 +4,8 @@
 // events yet, the import hands each raw record to a worker thread instead, which makes its search text and builds the
 // index in a scratch database of its own; once the import has committed, the worker copies the index's
 // pages into the case's (still empty) index, on a connection of its own and in a transaction of its own,
-// and the import waits for it (when the import reads other files first, once they are in: `finish`). A
-// full-text index cannot be merged into one that already holds events, so a later import writes its words
-// itself, as before.
+// and the import waits for it. A full-text index cannot be merged into one that already holds events,
+// so a later import writes its words itself, as before.
 //
 // What the copy relies on: the scratch table is made with the case's own definition of `event_search`
 // (read from its schema), so its pages are the pages the case's table would hold; FTS5 keeps an index in
@@ -85,24 +84,11 @@ function batch(message) {
     at += lengths[i];
   }
 }
-// The scratch index ended: undefined until then, null when it holds every event the import wrote, or why not.
-let finishedWith;
-function finish(last) {
-  if (finishedWith === undefined) {
-    try {
-      db.exec('COMMIT');
-      db.close();
-      if (broken) throw new Error(broken);
-      if (last !== next - 1) throw new Error('the import wrote events up to ' + last + ', the index holds them up to ' + (next - 1));
-      finishedWith = null;
-    } catch (error) {
-      finishedWith = error.message;
-    }
-  }
-  if (finishedWith !== null) throw new Error(finishedWith);
-}
 function copyInto(last) {
-  finish(last);
+  db.exec('COMMIT');
+  db.close();
+  if (broken) throw new Error(broken);
+  if (last !== next - 1) throw new Error('the import wrote events up to ' + last + ', the index holds them up to ' + (next - 1));
   const caseDb = new Database(workerData.casePath, { fileMustExist: true, timeout: 10000 });
   try {
     // The index's own tables are written directly, which SQLite's defensive mode refuses.
@@ -112,9 +98,7 @@ function copyInto(last) {
       const upto = caseDb.prepare("SELECT value FROM case_meta WHERE key = 'search_indexed_upto'").pluck().get();
       if (upto !== undefined && Number(upto) !== 0) throw new Error('the case was indexed meanwhile');
       if (caseDb.prepare('SELECT count(*) FROM main.event_search_idx').pluck().get() !== 0) throw new Error('the case was indexed meanwhile');
-      // Events past the worker's may be in the case (the files read meanwhile, CaseStore.deferSearchCopy):
-      // the index says it covers the worker's, and those are indexed after it.
-      const events = caseDb.prepare('SELECT count(*) AS n, max(id) AS last FROM event WHERE id <= ?').get(last);
+      const events = caseDb.prepare('SELECT count(*) AS n, max(id) AS last FROM event').get();
       if (events.n !== last || events.last !== last) throw new Error('the case holds other events than the import wrote');
       caseDb.exec('DELETE FROM main.event_search_data');
       caseDb.exec('INSERT INTO main.event_search_data (id, block) SELECT id, block FROM built.event_search_data');
@@ -141,9 +125,8 @@ parentPort.on('message', (message) => {
   }
   let answer;
   try {
-    if (message.kind === 'finish') finish(message.last);
-    else copyInto(message.last);
-    answer = { copied: message.kind === 'copy', ended: true };
+    copyInto(message.last);
+    answer = { copied: true };
   } catch (error) {
     answer = { copied: false, reason: error.message };
   }
@@ -349,36 +332,14 @@ export class SearchIndexBuilder {
    * Resolves to undefined when it did, to the reason when it did not (the case is then indexed later).
    */
   async copyInto(lastId: number): Promise<string | undefined> {
-    await this.finish(lastId);
+    if (this.failure === undefined) this.send();
     if (this.failure !== undefined) return this.failure;
-    const answer = await this.ask('copy', lastId);
-    return answer.copied ? undefined : (answer.reason ?? 'the index was not copied');
-  }
-
-  /**
-   * After the import committed: the worker indexes what it is behind on and ends its scratch index, without
-   * touching the case (`copyInto` copies it then, and finishes first if this was not asked for). An import
-   * that reads other files meanwhile asks for this at once, and for the copy once they are in, when
-   * nothing else writes to the case (CaseStore.deferSearchCopy).
-   */
-  finish(lastId: number): Promise<void> {
-    this.finishing ??= (async () => {
-      if (this.failure === undefined) this.send();
-      if (this.failure !== undefined) return;
-      const answer = await this.ask('finish', lastId);
-      if (answer.ended !== true) this.failure ??= answer.reason ?? 'the index was not finished';
-    })();
-    return this.finishing;
-  }
-
-  private finishing: Promise<void> | undefined;
-
-  private ask(kind: 'finish' | 'copy', last: number): Promise<{ copied: boolean; ended?: boolean; reason?: string }> {
-    return new Promise((resolve) => {
+    const answer = await new Promise<{ copied: boolean; reason?: string }>((resolve) => {
       this.worker.once('message', resolve);
       this.worker.once('exit', (code) => resolve({ copied: false, reason: this.failure ?? `exit ${code}` }));
-      this.worker.postMessage({ kind, last });
+      this.worker.postMessage({ kind: 'copy', last: lastId });
     });
+    return answer.copied ? undefined : (answer.reason ?? 'the index was not copied');
   }
 
   /** Stops the worker and removes its scratch database (at the end, whatever happened). */

@@ -85,63 +85,6 @@ describe('the search index of a first import, built on a second core', () => {
     expect(readdirSync(scratch)).toEqual([]);
   }, 60_000);
 
-  it('is ended while the files after it are read, copied in once they are, and those indexed after it', async () => {
-    // A bundle's shape: a large audit log, then small files. The worker's end waits (up to 10 s) until the
-    // small files are in the case: an import that waited for the worker before reading them would wait
-    // those 10 s and see one source.
-    const small = [join(dir, 'small-1.log'), join(dir, 'small-2.log')];
-    small.forEach((file, n) =>
-      writeFileSync(
-        file,
-        `${lines
-          .slice(n * 3, n * 3 + 3)
-          .map((line) => line.replace('"verb":"', `"verb":"quokka${n}`))
-          .join('\n')}\n`,
-      ),
-    );
-    const path = join(dir, 'deferred.causa');
-    const wb = Workbench.open(path, { create: true });
-    const sources = (): number => wb.store.db.prepare('SELECT count(*) FROM source').pluck().get() as number;
-    const originalFinish = SearchIndexBuilder.prototype.finish;
-    const sourcesAtEnd: number[] = [];
-    const finish = vi.spyOn(SearchIndexBuilder.prototype, 'finish').mockImplementation(async function (this: SearchIndexBuilder, last) {
-      for (let waited = 0; sources() < 3 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-      sourcesAtEnd.push(sources());
-      return originalFinish.call(this, last);
-    });
-    const copy = vi.spyOn(SearchIndexBuilder.prototype, 'copyInto');
-    try {
-      await wb.importPaths([log, ...small]);
-      expect(sourcesAtEnd[0]).toBe(3);
-      // Copied (not refused for the events past the worker's).
-      expect(copy).toHaveBeenCalledTimes(1);
-      expect(await copy.mock.results[0]!.value).toBeUndefined();
-    } finally {
-      finish.mockRestore();
-      copy.mockRestore();
-    }
-    // Ready to search when the import returns: every event indexed, the small files' words too.
-    expect(wb.store.searchIndexedUpto()).toBe(12_006);
-    expect(
-      matching(wb, 'quokka0get OR quokka0list OR quokka0watch OR quokka0update OR quokka0patch OR quokka0create OR quokka0delete').length,
-    ).toBe(3);
-    expect((await wb.handlers.listEvents({ filter: { search: 'quokka1' }, offset: 0, limit: 10 })).events).toHaveLength(3);
-    // The same words, each in the same events, as the case indexed again from its rows.
-    const again = join(dir, 'deferred-again.causa');
-    await wb.store.db.backup(again);
-    wb.close();
-    const inline = Workbench.open(again);
-    inline.store.writeNow(() =>
-      inline.store.db.exec(
-        "INSERT INTO event_search (event_search) VALUES ('delete-all'); DELETE FROM case_meta WHERE key = 'search_indexed_upto'",
-      ),
-    );
-    while (!inline.store.indexSearchBatch(5000));
-    inline.close();
-    expect(vocabulary(path)).toEqual(vocabulary(again));
-    expect(readdirSync(scratch)).toEqual([]);
-  }, 60_000);
-
   it('is built from the rows by the import when the worker’s index cannot be copied in', async () => {
     const path = join(dir, 'refused.causa');
     const wb = Workbench.open(path, { create: true });
