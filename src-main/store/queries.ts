@@ -7,6 +7,7 @@ import { apiCallOf, duplicatesOf, latestStageOnly, type CallStage, type Duplicat
 import type { CaseStore } from './case-store';
 import type { MarkResolver, QueryNode } from '../shared/query';
 import { parseKeys } from './keys-text';
+import type { LeanStage } from '../shared/stage';
 import { compileQuery, textCondition } from './query-sql';
 import { authzReasonSql, eventTimeSql } from './event-columns';
 import { rawSql } from './raw-blocks';
@@ -371,27 +372,6 @@ function timedNs(row: { time_s: number | null; time_f: number | null }): bigint 
   return row.time_s === null ? null : BigInt(row.time_s) * 1_000_000_000n + BigInt(row.time_f!);
 }
 
-/**
- * What the linker's routine rules read of an event (core/link/routine.ts, LeanStage), each field as the
- * whole event gives it (`iterateTimedEvents`, then the linker's `stageFieldsOf`): absent where the row holds
- * NULL, the time as the event's own (its text when the row has one, else time_ns), the actor's id only
- * when the row names its type too.
- */
-export interface TimedStage {
-  id: number;
-  kind: string;
-  action?: string | undefined;
-  resource?: string | undefined;
-  namespace?: string | undefined;
-  name?: string | undefined;
-  uid?: string | undefined;
-  timeNs: bigint | null;
-  outcome: string;
-  authzDecision?: string | undefined;
-  keys?: Record<string, unknown> | undefined;
-  actorId?: string | undefined;
-}
-
 interface StageRow {
   id: number;
   time: string | null;
@@ -411,15 +391,17 @@ interface StageRow {
 }
 
 /**
- * The events of `iterateTimedEvents`, in its order, as their lean stages: a dozen columns of each row, not
- * two dozen, its source's name and an authorization reason's subquery (the linker reads every event of a
- * case, and most of a large one go to its background groups as they are). `full` reads the whole event
- * of a stage, as `iterateTimedEvents` gives it, in the same read of the case.
+ * The events of `iterateTimedEvents`, in its order, as their lean stages (shared/stage.ts): a dozen columns
+ * of each row, not two dozen and an authorization reason's subquery (the linker reads every event of a
+ * case, and most of a large one go to its background groups as they are). Each field is the one the whole
+ * event gives the linker: absent where the row holds NULL, the time the event's own (its text when the row
+ * has one, else time_ns), the actor's id only when the row names its type too. `full` reads the whole
+ * event of a stage, as `iterateTimedEvents` gives it, in the same read of the case.
  */
 export function timedStages(
   store: CaseStore,
   verdictOf?: VerdictOf,
-): { stages: Generator<TimedStage>; full: (stage: { id: number }) => EventJson & { timeNs?: bigint | null } } {
+): { stages: Generator<LeanStage>; full: (stage: { id: number }) => EventJson & { timeNs?: bigint | null } } {
   const where = whereClause(store, {}, {});
   const statement = store.db.prepare(
     `SELECT e.id, e.time,
@@ -438,9 +420,9 @@ export function timedStages(
     ]),
   );
   const one = store.db.prepare(`SELECT ${eventColumns(TIMED_TIME, '')} FROM event e WHERE e.id = ?`);
-  function* stages(): Generator<TimedStage> {
+  function* stages(): Generator<LeanStage> {
     for (const row of statement.iterate(...where.params) as Iterable<StageRow>) {
-      const stage: TimedStage = {
+      const stage: LeanStage = {
         id: row.id,
         kind: row.kind ?? undefined,
         action: row.action ?? undefined,

@@ -13,35 +13,12 @@ import { eventTimeNs, READ_VERBS, requestKeyOf, WRITE_VERBS } from './nodes';
 import { changesObject } from './explicit';
 import type { ObjectIndex } from './identity';
 import { CLOCK_SKEW_NS, TOOL_WINDOW_NS } from './inferred';
+import type { LeanStage, StageFields } from '../../shared/stage';
 
 /** The correlation keys no join of a read's node uses (an object's uid and owners join writes and Events). */
 const INERT_KEYS = new Set(['audit_id', 'object_uid', 'owner_uids']);
 
-/** What the rules read of one event: as the linker reads it, or as the case's columns hold it. */
-export interface StageFields {
-  id: number;
-  kind: string;
-  action?: string | undefined;
-  /** The target's resource, with its subresource (`pods/status`). */
-  resource?: string | undefined;
-  /** The target's namespace, name and uid: which object a write changed. */
-  namespace?: string | undefined;
-  name?: string | undefined;
-  uid?: string | undefined;
-  timeNs: bigint | null;
-  outcome: string;
-  authzDecision?: string | undefined;
-  keys?: Readonly<Record<string, unknown>> | undefined;
-}
-
-/**
- * An event as the routine rules and the columns of routine requests read it: its stage fields and its
- * actor (the id of an event's actor, when it has one). A store can read these few columns of every event
- * and the whole row of only those the linker must have (`RoutineRequests.setAsideStages`).
- */
-export interface LeanStage extends StageFields {
-  actorId?: string | undefined;
-}
+export type { LeanStage, StageFields } from '../../shared/stage';
 
 /** What tells a routine read from the case as a whole. */
 export interface RoutineContext {
