@@ -404,10 +404,7 @@ export function timedStages(
 ): { stages: Generator<LeanStage>; full: (stage: { id: number }) => EventJson & { timeNs?: bigint | null } } {
   const where = whereClause(store, {}, {});
   const statement = store.db.prepare(
-    `SELECT e.id, e.time,
-       CASE WHEN e.time IS NULL AND typeof(e.time_ns) = 'integer' THEN e.time_ns / 1000000000 END AS time_s,
-       CASE WHEN e.time IS NULL AND typeof(e.time_ns) = 'integer' THEN e.time_ns % 1000000000 END AS time_f,
-       e.kind, e.action, e.actor_type, e.actor_id, e.target_resource, e.target_namespace, e.target_name, e.target_uid,
+    `SELECT e.id, ${TIMED_TIME}, e.kind, e.action, e.actor_type, e.actor_id, e.target_resource, e.target_namespace, e.target_name, e.target_uid,
        e.outcome, e.authz_decision, e.keys
      FROM event e JOIN source s ON s.id = e.source_id ${where.sql} ORDER BY e.time_ns NULLS LAST, e.id`,
   );
